@@ -1,0 +1,122 @@
+"""Reading CMS export files: JSON, JSON Lines and (multi-document) YAML.
+
+Every record comes out with the line it starts on, so errors can say
+`file:line: field: problem`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InputError, Problem
+from .yamlfile import YAMLSyntaxError, load_documents
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    file: str
+    line: int
+    data: Mapping[str, Any]
+
+
+def read_records(name: str, text: str) -> list[RawRecord]:
+    """Records of one export file; the format comes from the name, else the content."""
+    lower = name.lower()
+    if lower.endswith((".jsonl", ".ndjson")):
+        records = list(_json_lines(name, text))
+    elif lower.endswith(".json"):
+        records = list(_json(name, text))
+    elif lower.endswith((".yaml", ".yml")):
+        records = list(_yaml(name, text))
+    else:
+        records = list(_sniff(name, text))
+    bad = [Problem(name, r.line, "record", "must be a mapping of fields") for r in records if not isinstance(r.data, Mapping)]
+    if bad:
+        raise InputError(bad)
+    return records
+
+
+def _sniff(name: str, text: str) -> Iterator[RawRecord]:
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        return _json(name, text)
+    if stripped.startswith("{"):
+        first = stripped.splitlines()[0].strip()
+        if first.endswith("}") and _is_json(first):
+            return _json_lines(name, text)
+        return _json(name, text)
+    return _yaml(name, text)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_lines(name: str, text: str) -> Iterator[RawRecord]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield RawRecord(name, number, json.loads(line))
+        except ValueError as exc:
+            raise InputError([Problem(name, number, "record", f"invalid JSON: {exc}")]) from None
+
+
+def _json(name: str, text: str) -> Iterator[RawRecord]:
+    """A JSON object or array; array items keep the line they start on."""
+    decoder = json.JSONDecoder()
+
+    def line_at(pos: int) -> int:
+        return text.count("\n", 0, pos) + 1
+
+    def fail(pos: int, message: str) -> InputError:
+        return InputError([Problem(name, line_at(pos), "record", message)])
+
+    pos = _skip_ws(text, 0)
+    if pos < len(text) and text[pos] == "{":
+        try:
+            value, _ = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise fail(exc.pos, f"invalid JSON: {exc.msg}") from None
+        yield RawRecord(name, line_at(pos), value)
+        return
+    if pos >= len(text) or text[pos] != "[":
+        raise fail(pos, "expected a JSON object or an array of objects")
+    pos = _skip_ws(text, pos + 1)
+    while pos < len(text) and text[pos] != "]":
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise fail(exc.pos, f"invalid JSON: {exc.msg}") from None
+        yield RawRecord(name, line_at(pos), value)
+        pos = _skip_ws(text, end)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip_ws(text, pos + 1)
+    if pos >= len(text):
+        raise fail(pos, "invalid JSON: unterminated array")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _yaml(name: str, text: str) -> Iterator[RawRecord]:
+    try:
+        docs = list(load_documents(text))
+    except YAMLSyntaxError as exc:
+        raise InputError([Problem(name, exc.line, exc.key or "record", exc.message)]) from None
+    for line, value in docs:
+        if isinstance(value, list):  # a YAML list of records
+            lines = getattr(value, "lines", [line] * len(value))
+            yield from (RawRecord(name, item_line, item) for item_line, item in zip(lines, value, strict=True))
+        elif value is not None:
+            yield RawRecord(name, line, value)

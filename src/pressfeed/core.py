@@ -1,0 +1,235 @@
+"""The library API: what the CLI and the tests call.
+
+A :class:`Pressfeed` ties a validated config, a store and a clock together.
+Decisions live in pure modules (normalize, publish, ingest.mapping); this
+module sequences them and owns the I/O.
+"""
+
+from __future__ import annotations
+
+import glob
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from .clock import Clock
+from .cms import RawRecord, read_records
+from .config import Config, load_config
+from .errors import ArticleNotFoundError, InputError, PressfeedError, Problem
+from .model import Article, ArticleFilter, Status
+from .normalize import NormalizeContext, RecordProblems, article_from_record
+from .publish import BuildResult, build
+from .store import SQLiteStore, Store, StoredArticle
+from .store.base import ArticleWrite
+from .yamlfile import line_of
+
+CMS_ORIGIN = "cms"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: int = 0
+    files: int = 0
+
+    def summary(self) -> str:
+        return (f"import: {self.files} files, {len(self.created)} new, "
+                f"{len(self.updated)} updated, {self.unchanged} unchanged")
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    file: str
+    error: PressfeedError
+
+
+@dataclass(frozen=True)
+class RunResult:
+    imported: ImportResult
+    import_failures: tuple[ImportFailure, ...]
+    build: BuildResult
+    ingest: object | None = None
+    messages: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        ingest_ok = getattr(self.ingest, "ok", True)
+        return not self.import_failures and bool(ingest_ok)
+
+
+def normalize_context(config: Config) -> NormalizeContext:
+    return NormalizeContext(
+        site_url=config.site.url,
+        tz=config.site.tz,
+        tag_authority=config.site.tag_authority,
+        resolve_section=config.resolve_section,
+        summary_length=config.output.summary_length,
+    )
+
+
+class Pressfeed:
+    def __init__(self, config: Config, store: Store | None = None, clock: Clock | None = None) -> None:
+        self.config = config
+        self.store: Store = store if store is not None else SQLiteStore(config.store_path)
+        self.clock = clock or Clock()
+        self.context = normalize_context(config)
+
+    @classmethod
+    def open(cls, site_dir: Path | str = ".", config: Path | str | None = None, clock: Clock | None = None) -> Pressfeed:
+        return cls(load_config(site_dir, config), clock=clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Pressfeed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- import ---------------------------------------------------------------
+
+    def read_file(self, path: str) -> list[RawRecord]:
+        """Records of one export file; `-` reads standard input."""
+        if path == "-":
+            return read_records("<stdin>", sys.stdin.read())
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InputError([Problem(path, None, "file", "not found")]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError([Problem(path, None, "file", f"cannot read: {exc}")]) from None
+        return read_records(path, text)
+
+    def normalize_records(self, records: Sequence[RawRecord]) -> list[tuple[RawRecord, Article]]:
+        """Every record normalized, or InputError listing every bad field of every record."""
+        problems: list[Problem] = []
+        out: list[tuple[RawRecord, Article]] = []
+        seen: dict[str, RawRecord] = {}
+        for record in records:
+            try:
+                article = article_from_record(record.data, self.context)
+            except RecordProblems as exc:
+                for p in exc.problems:
+                    key = p.field.split(".")[0]
+                    line = line_of(record.data, key) if key in record.data else record.line
+                    problems.append(Problem(record.file, line, p.field, p.message))
+                continue
+            first = seen.get(article.id)
+            if first is not None:
+                problems.append(Problem(record.file, record.line, "id",
+                                        f"duplicate id {article.id!r} (first at {first.file}:{first.line})"))
+                continue
+            seen[article.id] = record
+            out.append((record, article))
+        if problems:
+            raise InputError(problems)
+        return out
+
+    def import_files(self, paths: Iterable[str]) -> ImportResult:
+        """Import export files all-or-nothing: any bad record, nothing is written."""
+        paths = list(paths)
+        records: list[RawRecord] = []
+        problems: list[Problem] = []
+        for path in paths:
+            try:
+                records.extend(self.read_file(path))
+            except InputError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InputError(problems)
+        result = self.import_records(records)
+        return ImportResult(result.created, result.updated, result.unchanged, len(paths))
+
+    def import_records(self, records: Sequence[RawRecord]) -> ImportResult:
+        normalized = self.normalize_records(records)
+        now = self.clock.now()
+        existing = self.store.get_many([a.id for _, a in normalized])
+        writes: list[ArticleWrite] = []
+        created: list[str] = []
+        updated: list[str] = []
+        unchanged = 0
+        for record, article in normalized:
+            stored = existing.get(article.id)
+            explicit_updated = record.data.get("updated") not in (None, "")
+            if stored is None:
+                writes.append(ArticleWrite(article, CMS_ORIGIN))
+                created.append(article.id)
+                continue
+            merged = _merge_update(stored, article, explicit_updated, now)
+            if merged is None:
+                unchanged += 1
+                continue
+            writes.append(ArticleWrite(merged, stored.origin))
+            updated.append(article.id)
+        self.store.write(writes)
+        return ImportResult(tuple(created), tuple(updated), unchanged)
+
+    def import_configured(self) -> tuple[ImportResult, list[ImportFailure]]:
+        """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
+        created: list[str] = []
+        updated: list[str] = []
+        unchanged = files = 0
+        failures: list[ImportFailure] = []
+        for path in self.configured_import_files():
+            try:
+                result = self.import_records(self.read_file(str(path)))
+            except InputError as exc:
+                failures.append(ImportFailure(str(path), exc))
+                continue
+            files += 1
+            created += result.created
+            updated += result.updated
+            unchanged += result.unchanged
+        return ImportResult(tuple(created), tuple(updated), unchanged, files), failures
+
+    def configured_import_files(self) -> list[Path]:
+        found: set[Path] = set()
+        for pattern in self.config.imports:
+            full = pattern if Path(pattern).is_absolute() else str(self.config.site_dir / pattern)
+            found.update(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+        return sorted(found)
+
+    # -- build ----------------------------------------------------------------
+
+    def build(self, *, force: bool = False) -> BuildResult:
+        return build(self.config, self.store, self.clock, force=force)
+
+    # -- articles ---------------------------------------------------------------
+
+    def articles(self, section: str | None = None, status: Status | None = None, limit: int | None = None) -> list[StoredArticle]:
+        if section is not None:
+            slug = self.config.resolve_section(section)
+            if slug is None:
+                raise InputError([Problem("--section", None, "section", f"unknown section {section!r}")])
+            section = slug
+        return self.store.articles(ArticleFilter(section=section, status=status, limit=limit))
+
+    def article(self, article_id: str) -> StoredArticle:
+        stored = self.store.get(article_id) or self.store.get(self.context_id(article_id))
+        if stored is None:
+            raise ArticleNotFoundError(article_id)
+        return stored
+
+    def context_id(self, token: str) -> str:
+        """Accept a bare CMS number where a full tag: id is expected."""
+        return f"tag:{self.config.site.tag_authority}:article/{token}"
+
+    def set_status(self, article_id: str, status: Status) -> StoredArticle:
+        stored = self.article(article_id)
+        return self.store.set_status(stored.article.id, status, self.clock.now())
+
+
+def _merge_update(stored: StoredArticle, article: Article, explicit_updated: bool, now: datetime) -> Article | None:
+    """The article to write for a re-imported record, or None when nothing changed."""
+    old = stored.article
+    same_content = stored.content_hash == article.content_hash()
+    if same_content and old.status == article.status and (not explicit_updated or old.updated == article.updated):
+        return None
+    if explicit_updated:
+        return article
+    # content edits without an explicit time are dated now; status-only changes keep the time
+    return replace(article, updated=old.updated if same_content else max(now, old.updated))

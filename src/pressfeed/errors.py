@@ -1,0 +1,85 @@
+"""One exception hierarchy; every message says what is wrong and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PressfeedError(Exception):
+    """Base class of every error pressfeed raises on purpose."""
+
+    #: process exit code the CLI uses for this error
+    exit_code = 1
+
+
+class ConfigError(PressfeedError):
+    """The configuration file is invalid; nothing has been done yet."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, line: int | None, key: str, message: str) -> None:
+        self.file, self.line, self.key, self.message = file, line, key, message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad field of one input record."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
+
+
+class RecordError(PressfeedError):
+    """A single record cannot be normalized (raised by pure functions, without location)."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+class InputError(PressfeedError):
+    """One or more input records are invalid; none of the file was imported."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems)
+        super().__init__(f"{len(problems)} invalid record field(s), nothing imported:\n{lines}")
+
+
+class StoreError(PressfeedError):
+    """The article store cannot be opened or is not a pressfeed store."""
+
+
+class ArticleNotFoundError(StoreError):
+    exit_code = 2
+
+    def __init__(self, article_id: str) -> None:
+        self.article_id = article_id
+        super().__init__(f"no article with id {article_id!r} (see `pressfeed articles list`)")
+
+
+class LockedError(PressfeedError):
+    """Another pressfeed run holds the site lock."""
+
+    #: EX_TEMPFAIL from sysexits.h: cron wrappers treat it as "try again later"
+    exit_code = 75
+
+
+class SourceError(PressfeedError):
+    """A feed source failed; recorded against the source, never stops the others."""
+
+    def __init__(self, source_id: str, message: str) -> None:
+        self.source_id, self.message = source_id, message
+        super().__init__(f"{source_id}: {message}")

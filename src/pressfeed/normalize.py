@@ -1,0 +1,461 @@
+"""Pure functions that turn raw input into clean :class:`Article` records.
+
+Every input goes through here: CMS export records (:func:`article_from_record`)
+and, via :mod:`pressfeed.ingest.mapping`, agency feed entries. Each rule is a
+small function so it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, tzinfo
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+from .errors import RecordError
+from .model import Article, Attachment, Attribution, Image, Status
+
+# -- text ---------------------------------------------------------------------
+
+# C0 controls except tab/LF/CR, DEL and C1 controls, the XML non-characters, and
+# lone surrogates: lxml refuses all of them, so they never get into a record.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalize and drop characters XML cannot carry."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value))
+
+
+def plain_text(value: str) -> str:
+    """Text without markup: tags dropped, entities decoded, whitespace collapsed.
+
+    Titles, bylines and summaries are plain text; the publishers escape them.
+    """
+    stripped = nh3.clean(clean_text(value), tags=set())
+    return clean_text(_SPACE.sub(" ", html.unescape(stripped)).strip())
+
+
+# -- HTML ---------------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "li", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def absolute_url(url: str, base: str) -> str:
+    """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
+    resolved = urljoin(base, clean_text(url).strip())
+    scheme = urlsplit(resolved).scheme
+    return resolved if scheme in URL_SCHEMES else ""
+
+
+def sanitize_html(value: str, base_url: str) -> str:
+    """Allow-list sanitizing (nh3/ammonia) with every URL made absolute.
+
+    Scripts, styles, iframes, event handlers and javascript: URLs cannot pass;
+    relative links and images resolve against the article's link.
+    """
+
+    def make_absolute(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in URL_ATTRIBUTES:
+            return absolute_url(value, base_url) or None
+        return value
+
+    cleaned = nh3.clean(
+        clean_text(value),
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=make_absolute,
+        url_schemes=set(URL_SCHEMES),
+        strip_comments=True,
+    )
+    return cleaned.strip()
+
+
+def summarize(body_html: str, length: int) -> str:
+    """A plain-text summary from the body, cut at a word boundary."""
+    text = plain_text(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", body_html))
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    if " " in cut[length // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.·…") + "…"
+
+
+# The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.
+_CREDIT = re.compile(r"\[\s*뉴스출처\s*:\s*([^\]\n]+?)\s*\]")
+_TRAILING_CREDIT = re.compile(
+    r"(?:<p>\s*)?(\[\s*뉴스출처\s*:\s*[^\]\n<]+?\s*\])\s*(?:</p>)?\s*$"
+)
+
+
+def split_credit(body_html: str) -> tuple[str, str]:
+    """(body without a trailing credit line, the credit line or "").
+
+    The credit is kept in the attribution and appended by the publishers, so it
+    appears exactly once whatever the input did.
+    """
+    match = _TRAILING_CREDIT.search(body_html)
+    if not match:
+        return body_html, ""
+    return body_html[: match.start()].rstrip(), _SPACE.sub(" ", match.group(1))
+
+
+def credit_agency(credit: str) -> str:
+    """The agency named in a credit line, or ""."""
+    match = _CREDIT.search(credit)
+    return match.group(1).strip() if match else ""
+
+
+# -- dates --------------------------------------------------------------------
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+_DOTTED = re.compile(
+    r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def parse_datetime(value: Any, tz: tzinfo) -> datetime:
+    """Timezone-aware UTC datetime from what exports and agencies write.
+
+    Accepts datetimes and dates (from YAML), ISO 8601, "2025.11.08 09:00",
+    "2025-11-08 09:00:00" and RFC 822. Naive values are in `tz` (the site's
+    zone, Asia/Seoul for Korean agencies).
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    elif isinstance(value, str) and value.strip():
+        parsed = _parse_date_string(value.strip())
+    else:
+        raise ValueError(f"not a date: {value!r}")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        parsed = parsed.replace(tzinfo=tz)
+    result = parsed.astimezone(UTC).replace(microsecond=0)
+    if result < EARLIEST:
+        raise ValueError(f"implausible date {value!r} (before 1990)")
+    return result
+
+
+def _parse_date_string(text: str) -> datetime:
+    match = _DOTTED.match(text)
+    if match:
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
+        return datetime(y, mo, d, h, mi, s)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        raise ValueError(f"unrecognized date {text!r} (use ISO 8601, e.g. 2025-11-08 09:00:00)") from None
+
+
+# -- ids ----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"^[A-Za-z0-9._~:/@!$&'()*+,;=-]+$")
+
+
+def make_id(raw_id: Any, link: str, authority: str) -> str:
+    """A stable Atom/RSS id: a URI as given, a CMS number as a tag: URI (RFC 4151).
+
+    Without an id the permalink is the id; it must never change after publication.
+    """
+    if raw_id is None or raw_id == "":
+        if not link:
+            raise RecordError("id", "required when there is no link")
+        return link
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
+        raise RecordError("id", "must be a string or a number")
+    text = clean_text(str(raw_id)).strip()
+    if re.match(r"^(tag|urn|https?):", text):
+        return text
+    if not _TOKEN.match(text):
+        raise RecordError("id", f"{text!r} may use only URL-safe characters")
+    return f"tag:{authority}:article/{text}"
+
+
+def hashed_id(authority: str, kind: str, key: str) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+    return f"tag:{authority}:{kind}/{digest}"
+
+
+# -- records ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NormalizeContext:
+    """What normalization needs from the site config, and nothing else."""
+
+    site_url: str
+    tz: tzinfo
+    tag_authority: str
+    resolve_section: Callable[[str], str | None]
+    summary_length: int = 200
+
+
+RECORD_FIELDS = frozenset({
+    "id", "title", "subtitle", "summary", "body_html", "section", "published", "updated",
+    "byline", "link", "tags", "images", "attachments", "status", "source",
+})
+SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit"})
+
+
+class RecordProblems(RecordError):
+    """Every problem of one record, so the user can fix them in one pass."""
+
+    def __init__(self, problems: list[RecordError]) -> None:
+        self.problems = problems
+        super().__init__(problems[0].field, "; ".join(str(p) for p in problems))
+
+
+def article_from_record(record: Mapping[str, Any], ctx: NormalizeContext) -> Article:
+    """A CMS export record (JSON/YAML mapping) → Article, or RecordProblems."""
+    problems: list[RecordError] = []
+
+    def field(name: str, fn: Callable[[], Any], default: Any = None) -> Any:
+        try:
+            return fn()
+        except RecordError as exc:
+            problems.append(exc)
+        except (ValueError, TypeError) as exc:
+            problems.append(RecordError(name, str(exc)))
+        return default
+
+    unknown = sorted(set(record) - RECORD_FIELDS)
+    for name in unknown:
+        problems.append(RecordError(name, f"unknown field (allowed: {', '.join(sorted(RECORD_FIELDS))})"))
+
+    link = field("link", lambda: _link(record.get("link"), ctx.site_url), "")
+    base = link or ctx.site_url
+    title = field("title", lambda: _required_text(record, "title"), "")
+    section = field("section", lambda: _section(record.get("section"), ctx), "")
+    published = field("published", lambda: _date(record, "published", ctx.tz, required=True))
+    updated = field("updated", lambda: _date(record, "updated", ctx.tz, required=False))
+    status = field("status", lambda: _status(record.get("status", "published")), Status.PUBLISHED)
+    body = field("body_html", lambda: sanitize_html(_str(record, "body_html"), base), "")
+    body, credit = split_credit(body)
+    source = field("source", lambda: _attribution(record.get("source"), credit, base, ctx.tz))
+    article_id = field("id", lambda: make_id(record.get("id"), link, ctx.tag_authority), "")
+    images = field("images", lambda: _images(record.get("images"), base), ())
+    attachments = field("attachments", lambda: _attachments(record.get("attachments"), base), ())
+    tags = field("tags", lambda: _tags(record.get("tags")), ())
+    subtitle = field("subtitle", lambda: plain_text(_str(record, "subtitle")), "")
+    byline = field("byline", lambda: plain_text(_str(record, "byline")), "")
+    summary = field("summary", lambda: plain_text(_str(record, "summary")), "")
+    if not link:
+        problems.append(RecordError("link", "required (the article's URL on the portal)"))
+    if problems:
+        raise RecordProblems(problems)
+    if updated is None or updated < published:
+        updated = published
+    return Article(
+        id=article_id,
+        title=title,
+        subtitle=subtitle,
+        summary=summary or summarize(body, ctx.summary_length),
+        body_html=body,
+        section=section,
+        published=published,
+        updated=updated,
+        byline=byline,
+        link=link,
+        tags=tags,
+        images=images,
+        attachments=attachments,
+        status=status,
+        source=source,
+    )
+
+
+def _str(record: Mapping[str, Any], name: str) -> str:
+    value = record.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RecordError(name, f"must be text, not {type(value).__name__}")
+    return str(value)
+
+
+def _required_text(record: Mapping[str, Any], name: str) -> str:
+    text = plain_text(_str(record, name))
+    if not text:
+        raise RecordError(name, "required and must not be empty")
+    return text
+
+
+def _link(value: Any, site_url: str) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise RecordError("link", "must be a URL string")
+    url = absolute_url(value, site_url)
+    if not url.startswith(("http://", "https://")):
+        raise RecordError("link", f"{value!r} is not an http(s) URL")
+    return url
+
+
+def _section(value: Any, ctx: NormalizeContext) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError("section", "required")
+    slug = ctx.resolve_section(clean_text(value))
+    if slug is None:
+        raise RecordError("section", f"unknown section {value!r} (see `pressfeed sections`)")
+    return slug
+
+
+def _date(record: Mapping[str, Any], name: str, tz: tzinfo, *, required: bool) -> datetime | None:
+    value = record.get(name)
+    if value is None or value == "":
+        if required:
+            raise RecordError(name, "required")
+        return None
+    try:
+        return parse_datetime(value, tz)
+    except ValueError as exc:
+        raise RecordError(name, str(exc)) from None
+
+
+def _status(value: Any) -> Status:
+    try:
+        return Status(str(value).strip().lower())
+    except ValueError:
+        raise RecordError("status", f"{value!r} is not one of published, draft, hidden") from None
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        raise RecordError("tags", "must be a list of strings")
+    tags: list[str] = []
+    for item in value:
+        tag = plain_text(str(item))
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _length(value: Any, name: str) -> int:
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise RecordError(name, f"length must be a whole number of bytes, not {value!r}")
+    return int(value)
+
+
+def _media_items(value: Any, name: str) -> list[Mapping[str, Any]]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [{"url": value}]
+    if not isinstance(value, list):
+        raise RecordError(name, "must be a list")
+    out = []
+    for item in value:
+        item = {"url": item} if isinstance(item, str) else item
+        if not isinstance(item, Mapping) or not isinstance(item.get("url"), str):
+            raise RecordError(name, "each item needs a url")
+        out.append(item)
+    return out
+
+
+def _images(value: Any, base: str) -> tuple[Image, ...]:
+    images = []
+    for item in _media_items(value, "images"):
+        url = absolute_url(item["url"], base)
+        if not url:
+            raise RecordError("images", f"{item['url']!r} is not an http(s) URL")
+        images.append(Image(
+            url=url,
+            type=str(item.get("type") or guess_image_type(url)),
+            length=_length(item.get("length"), "images"),
+            caption=plain_text(str(item.get("caption") or "")),
+        ))
+    return tuple(images)
+
+
+def _attachments(value: Any, base: str) -> tuple[Attachment, ...]:
+    out = []
+    for item in _media_items(value, "attachments"):
+        url = absolute_url(item["url"], base)
+        if not url:
+            raise RecordError("attachments", f"{item['url']!r} is not an http(s) URL")
+        out.append(Attachment(
+            url=url,
+            type=str(item.get("type") or "application/octet-stream"),
+            length=_length(item.get("length"), "attachments"),
+            title=plain_text(str(item.get("title") or "")),
+        ))
+    return tuple(out)
+
+
+def _attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> Attribution | None:
+    if value is None:
+        agency = credit_agency(body_credit)
+        return Attribution(name=agency, credit=body_credit) if agency else None
+    if not isinstance(value, Mapping):
+        raise RecordError("source", "must be a mapping with at least a name")
+    unknown = sorted(set(value) - SOURCE_FIELDS)
+    if unknown:
+        raise RecordError(f"source.{unknown[0]}", f"unknown field (allowed: {', '.join(sorted(SOURCE_FIELDS))})")
+    name = plain_text(str(value.get("name") or "")) or credit_agency(body_credit)
+    if not name:
+        raise RecordError("source.name", "required")
+    credit = plain_text(str(value.get("credit") or "")) or body_credit or f"[뉴스출처 : {name}]"
+    published = value.get("published")
+    return Attribution(
+        name=name,
+        home=_optional_url(value.get("home"), base, "source.home"),
+        feed=_optional_url(value.get("feed"), base, "source.feed"),
+        url=_optional_url(value.get("url"), base, "source.url"),
+        published=parse_datetime(published, tz) if published else None,
+        credit=credit,
+    )
+
+
+def _optional_url(value: Any, base: str, name: str) -> str:
+    if not value:
+        return ""
+    url = absolute_url(str(value), base)
+    if not url.startswith(("http://", "https://")):
+        raise RecordError(name, f"{value!r} is not an http(s) URL")
+    return url
+
+
+_IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+                "webp": "image/webp", "avif": "image/avif", "svg": "image/svg+xml"}
+
+
+def guess_image_type(url: str) -> str:
+    ext = urlsplit(url).path.rsplit(".", 1)[-1].lower()
+    return _IMAGE_TYPES.get(ext, "image/jpeg")

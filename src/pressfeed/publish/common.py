@@ -1,0 +1,54 @@
+"""What every output format shares: the feed description and the item body."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from ..model import Article
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed (a section's or the site's), independent of its format."""
+
+    key: str  # section slug, or "" for the site-wide feed
+    id: str  # stable tag: URI
+    title: str
+    description: str
+    html_url: str
+    language: str
+    tz: tzinfo
+    site_title: str
+    #: output paths relative to the output dir, and their public URLs
+    rss_path: str
+    atom_path: str
+    json_path: str
+    rss_url: str
+    atom_url: str
+    json_url: str
+    #: section slug → title, for item categories
+    section_titles: dict[str, str]
+    #: feed-level updated: newest item's `updated`, else the fallback time
+    updated: datetime
+
+
+def local(value: datetime, tz: tzinfo) -> datetime:
+    """Dates are written in the site's zone (+09:00 for Korean readers)."""
+    return value.astimezone(tz)
+
+
+def body_with_credit(article: Article) -> str:
+    """The body as published: sanitized HTML, then the credit line once."""
+    source = article.source
+    if source is None or not (source.credit or source.name):
+        return article.body_html
+    credit = html.escape(source.credit or f"[뉴스출처 : {source.name}]", quote=False)
+    if source.url:
+        credit += f' <a href="{html.escape(source.url)}">원문 보기</a>'
+    return f'{article.body_html}\n<p class="credit">{credit}</p>'
+
+
+def summary_of(article: Article) -> str:
+    return article.summary or article.subtitle or article.title

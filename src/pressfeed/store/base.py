@@ -1,0 +1,95 @@
+"""The storage interface the rest of pressfeed depends on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..model import Article, ArticleFilter, Status
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as the store holds it, with the bookkeeping around it."""
+
+    article: Article
+    origin: str
+    content_hash: str
+    upstream_hash: str | None
+    seq: int
+
+    @property
+    def locally_edited(self) -> bool:
+        """An ingested article an editor changed since it was last taken from upstream."""
+        return self.upstream_hash is not None and self.upstream_hash != self.content_hash
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleWrite:
+    """An intent to store an article (new or changed)."""
+
+    article: Article
+    origin: str
+    #: for ingested articles, the hash of the upstream version; None keeps the stored one
+    upstream_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    written: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFileState:
+    fingerprint: str
+    sha256: str
+
+
+class Store(Protocol):
+    def close(self) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    # articles
+    def get(self, article_id: str) -> StoredArticle | None: ...
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, StoredArticle]: ...
+
+    def write(self, writes: Iterable[ArticleWrite]) -> WriteResult: ...
+
+    def articles(self, query: ArticleFilter) -> list[StoredArticle]: ...
+
+    def feed_keys(self, section: str | None, now: datetime, limit: int) -> list[tuple[str, int]]: ...
+
+    def set_status(self, article_id: str, status: Status, now: datetime) -> StoredArticle: ...
+
+    def delete(self, article_id: str, now: datetime) -> None: ...
+
+    def is_tombstoned(self, article_id: str) -> bool: ...
+
+    def count(self) -> int: ...
+
+    def newest_updated(self) -> datetime | None: ...
+
+    # build state
+    def feed_files(self) -> dict[str, FeedFileState]: ...
+
+    def save_feed_files(self, states: dict[str, FeedFileState]) -> None: ...
+
+    def forget_feed_files(self, paths: Iterable[str]) -> None: ...
+
+    # ingest state
+    def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]: ...
+
+    def add_dedupe_keys(self, keys: Iterable[tuple[str, str, str]]) -> None: ...
+
+    def dedupe_sources(self, article_id: str) -> list[str]: ...
+
+    def source_state(self, source_id: str) -> dict[str, Any] | None: ...
+
+    def save_source_state(self, source_id: str, state: dict[str, Any]) -> None: ...
+
+    def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]: ...

@@ -1,0 +1,309 @@
+"""SQLite store: WAL, one schema text, migrations keyed by PRAGMA user_version."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import ArticleNotFoundError, StoreError
+from ..model import Article, ArticleFilter, Status, article_from_dict, article_to_dict
+from .base import ArticleWrite, FeedFileState, StoredArticle, WriteResult
+
+
+def _schema_v1() -> str:
+    return resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+#: migration n brings a store from user_version n to n + 1
+MIGRATIONS = [_schema_v1]
+VERSION = len(MIGRATIONS)
+
+
+def utc_text(value: datetime) -> str:
+    """The storage form of a time; refuses naive datetimes at the boundary."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r} cannot be stored")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_store(path: Path | str) -> SQLiteStore:
+    return SQLiteStore(path)
+
+
+class SQLiteStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable pressfeed store: {exc}") from None
+        self._depth = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > VERSION:
+            raise StoreError(f"{self.path}: store schema {version} is newer than this pressfeed ({VERSION}); upgrade pressfeed")
+        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: this SQLite file is not a pressfeed store")
+        for number in range(version, VERSION):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(MIGRATIONS[number]()):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # -- articles -------------------------------------------------------------
+
+    _COLUMNS = "data, origin, content_hash, upstream_hash, seq"
+
+    @staticmethod
+    def _row(row: Sequence[Any]) -> StoredArticle:
+        return StoredArticle(
+            article=article_from_dict(json.loads(row[0])),
+            origin=row[1],
+            content_hash=row[2],
+            upstream_hash=row[3],
+            seq=row[4],
+        )
+
+    def get(self, article_id: str) -> StoredArticle | None:
+        row = self.db.execute(f"SELECT {self._COLUMNS} FROM article WHERE id = ?", (article_id,)).fetchone()
+        return self._row(row) if row else None
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
+        out: dict[str, StoredArticle] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT {self._COLUMNS} FROM article WHERE id IN ({marks})", chunk):
+                stored = self._row(row)
+                out[stored.article.id] = stored
+        return out
+
+    def _next_seq(self, count: int) -> int:
+        """Reserve `count` sequence numbers; returns the first."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+        first = int(row[0]) + 1 if row else 1
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (str(first + count - 1),),
+        )
+        return first
+
+    def write(self, writes: Iterable[ArticleWrite]) -> WriteResult:
+        items = list(writes)
+        if not items:
+            return WriteResult(0)
+        with self.transaction():
+            first = self._next_seq(len(items))
+            rows = [_article_row(w, first + i) for i, w in enumerate(items)]
+            self.db.executemany(
+                """INSERT INTO article (id, section, status, published, updated, origin, content_hash,
+                                        upstream_hash, seq, data)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET
+                     section = excluded.section, status = excluded.status,
+                     published = excluded.published, updated = excluded.updated,
+                     origin = excluded.origin, content_hash = excluded.content_hash,
+                     upstream_hash = coalesce(excluded.upstream_hash, article.upstream_hash),
+                     seq = excluded.seq, data = excluded.data""",
+                rows,
+            )
+        return WriteResult(len(items))
+
+    def articles(self, query: ArticleFilter) -> list[StoredArticle]:
+        where, params = [], []
+        if query.section is not None:
+            where.append("section = ?")
+            params.append(query.section)
+        if query.status is not None:
+            where.append("status = ?")
+            params.append(str(query.status))
+        if query.published_before is not None:
+            where.append("published <= ?")
+            params.append(utc_text(query.published_before))
+        if query.origin is not None:
+            where.append("origin = ?")
+            params.append(query.origin)
+        sql = f"SELECT {self._COLUMNS} FROM article"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY published DESC, id"
+        if query.limit is not None:
+            sql += " LIMIT ?"
+            params.append(str(query.limit))
+        return [self._row(row) for row in self.db.execute(sql, params)]
+
+    def feed_keys(self, section: str | None, now: datetime, limit: int) -> list[tuple[str, int]]:
+        """(id, seq) of what a feed shows: newest published, not embargoed.
+
+        Cheap (index only, no JSON), so a build can tell an unchanged feed
+        without loading or rendering anything.
+        """
+        if section is None:
+            sql = ("SELECT id, seq FROM article WHERE status = 'published' AND published <= ? "
+                   "ORDER BY published DESC, id LIMIT ?")
+            params: tuple[Any, ...] = (utc_text(now), limit)
+        else:
+            sql = ("SELECT id, seq FROM article WHERE section = ? AND status = 'published' AND published <= ? "
+                   "ORDER BY published DESC, id LIMIT ?")
+            params = (section, utc_text(now), limit)
+        return [(row[0], row[1]) for row in self.db.execute(sql, params)]
+
+    def set_status(self, article_id: str, status: Status, now: datetime) -> StoredArticle:
+        with self.transaction():
+            stored = self.get(article_id)
+            if stored is None:
+                raise ArticleNotFoundError(article_id)
+            if stored.article.status != status:
+                article = replace(stored.article, status=status)
+                self.write([ArticleWrite(article, stored.origin)])
+            result = self.get(article_id)
+        assert result is not None
+        return result
+
+    def delete(self, article_id: str, now: datetime) -> None:
+        with self.transaction():
+            if self.get(article_id) is None:
+                raise ArticleNotFoundError(article_id)
+            self.db.execute("DELETE FROM article WHERE id = ?", (article_id,))
+            self.db.execute(
+                "INSERT OR REPLACE INTO tombstone (article_id, deleted) VALUES (?, ?)",
+                (article_id, utc_text(now)),
+            )
+
+    def is_tombstoned(self, article_id: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM tombstone WHERE article_id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM article").fetchone()[0])
+
+    def newest_updated(self) -> datetime | None:
+        row = self.db.execute("SELECT max(updated) FROM article WHERE status = 'published'").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    # -- build state ----------------------------------------------------------
+
+    def feed_files(self) -> dict[str, FeedFileState]:
+        rows = self.db.execute("SELECT path, fingerprint, sha256 FROM feed_file")
+        return {path: FeedFileState(fp, sha) for path, fp, sha in rows}
+
+    def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO feed_file (path, fingerprint, sha256) VALUES (?, ?, ?)",
+                [(path, s.fingerprint, s.sha256) for path, s in states.items()],
+            )
+
+    def forget_feed_files(self, paths: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany("DELETE FROM feed_file WHERE path = ?", [(p,) for p in paths])
+
+    # -- ingest state ---------------------------------------------------------
+
+    def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT key, article_id FROM dedupe_key WHERE key IN ({marks})", chunk)
+            out.update(dict(rows.fetchall()))
+        return out
+
+    def add_dedupe_keys(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO dedupe_key (key, article_id, source_id) VALUES (?, ?, ?)", list(keys)
+            )
+
+    def dedupe_sources(self, article_id: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT source_id FROM dedupe_key WHERE article_id = ? ORDER BY source_id", (article_id,)
+        )
+        return [row[0] for row in rows]
+
+    def source_state(self, source_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT data FROM source_state WHERE id = ?", (source_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_source_state(self, source_id: str, state: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO source_state (id, data) VALUES (?, ?)",
+                (source_id, json.dumps(state, ensure_ascii=False, sort_keys=True)),
+            )
+
+    def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for source_id, data in self.db.execute("SELECT id, data FROM source_state ORDER BY id").fetchall():
+            yield source_id, json.loads(data)
+
+
+def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
+    article: Article = write.article
+    return (
+        article.id,
+        article.section,
+        str(article.status),
+        utc_text(article.published),
+        utc_text(article.updated),
+        write.origin,
+        article.content_hash(),
+        write.upstream_hash,
+        seq,
+        json.dumps(article_to_dict(article), ensure_ascii=False, separators=(",", ":")),
+    )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema text into statements (executescript would commit our transaction)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
