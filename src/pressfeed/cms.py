@@ -33,7 +33,11 @@ def read_records(name: str, text: str) -> list[RawRecord]:
         records = list(_yaml(name, text))
     else:
         records = list(_sniff(name, text))
-    bad = [Problem(name, r.line, "record", "must be a mapping of fields") for r in records if not isinstance(r.data, Mapping)]
+    bad = [
+        Problem(name, r.line, "record", "must be a mapping of fields")
+        for r in records
+        if not isinstance(r.data, Mapping)
+    ]
     if bad:
         raise InputError(bad)
     return records

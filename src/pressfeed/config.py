@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .model import Section, Status
+from .normalize import NormalizeContext
 from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
 
 DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
@@ -121,6 +122,15 @@ class Config:
     def _section_index(self) -> dict[str, str]:
         return section_index(self.sections)
 
+    def normalize_context(self) -> NormalizeContext:
+        return NormalizeContext(
+            site_url=self.site.url,
+            tz=self.site.tz,
+            tag_authority=self.site.tag_authority,
+            resolve_section=self.resolve_section,
+            summary_length=self.output.summary_length,
+        )
+
     def source(self, source_id: str) -> SourceConfig:
         for source in self.sources:
             if source.id == source_id:
@@ -185,7 +195,9 @@ class _Parser:
                 raise self.error(value, name, f"{path}.{name}" if path else name, f"unknown key (allowed: {hint})")
         return value
 
-    def get(self, data: LocatedDict, key: str, path: str, kind: type[T], default: T | None = None, *, required: bool = False) -> T:
+    def get(
+        self, data: LocatedDict, key: str, path: str, kind: type[T], default: T | None = None, *, required: bool = False
+    ) -> T:
         where = f"{path}.{key}" if path else key
         if key not in data or data[key] is None:
             if required:
@@ -206,14 +218,26 @@ class _Parser:
         where = f"{path}.{key}" if path else key
         items = self.get(data, key, path, list, LocatedList())
         for index, item in enumerate(items):
-            self.check(isinstance(item, str) and item.strip() != "", items, index, f"{where}[{index}]", "must be a non-empty string")
+            self.check(
+                isinstance(item, str) and item.strip() != "",
+                items,
+                index,
+                f"{where}[{index}]",
+                "must be a non-empty string",
+            )
         return tuple(items)
 
     def url(self, data: LocatedDict, key: str, path: str, *, required: bool = False, default: str = "") -> str:
         value = self.get(data, key, path, str, default, required=required)
         if value:
             parts = urlsplit(value)
-            self.check(parts.scheme in ("http", "https") and bool(parts.netloc), data, key, f"{path}.{key}", "must be an absolute http(s) URL")
+            self.check(
+                parts.scheme in ("http", "https") and bool(parts.netloc),
+                data,
+                key,
+                f"{path}.{key}",
+                "must be an absolute http(s) URL",
+            )
         return value
 
     def positive(self, data: LocatedDict, key: str, path: str, default: int, low: int = 1, high: int = 10**9) -> int:
@@ -264,12 +288,26 @@ class _Parser:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.error(data, "timezone", "site.timezone", f"unknown time zone {timezone!r} (e.g. Asia/Seoul)") from None
+            raise self.error(
+                data, "timezone", "site.timezone", f"unknown time zone {timezone!r} (e.g. Asia/Seoul)"
+            ) from None
         language = self.get(data, "language", "site", str, "ko")
-        self.check(re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language) is not None, data, "language", "site.language", "must be a language tag like ko or en-US")
+        self.check(
+            re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language) is not None,
+            data,
+            "language",
+            "site.language",
+            "must be a language tag like ko or en-US",
+        )
         host = urlsplit(url).hostname or "localhost"
         authority = self.get(data, "tag_authority", "site", str, f"{host.removeprefix('www.')},2025")
-        self.check(re.fullmatch(r"[a-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?", authority) is not None, data, "tag_authority", "site.tag_authority", "must look like example.kr,2025 (RFC 4151)")
+        self.check(
+            re.fullmatch(r"[a-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?", authority) is not None,
+            data,
+            "tag_authority",
+            "site.tag_authority",
+            "must look like example.kr,2025 (RFC 4151)",
+        )
         return SiteConfig(
             title=self.get(data, "title", "site", str, required=True),
             url=url,
@@ -302,7 +340,12 @@ class _Parser:
                 if owner is not None and owner != slug:
                     at = spec["aliases"] if index > 1 else spec
                     at_key: str | int = index - 2 if index > 1 else ("title" if index == 1 else slug)
-                    raise self.error(at, at_key, f"{where}.aliases" if index > 1 else where, f"{name!r} already names section {owner!r}")
+                    raise self.error(
+                        at,
+                        at_key,
+                        f"{where}.aliases" if index > 1 else where,
+                        f"{name!r} already names section {owner!r}",
+                    )
                 seen[key] = slug
             out.append(section)
         return tuple(out)
@@ -323,7 +366,13 @@ class _Parser:
         default_ua = f"pressfeed/{__version__} (+{site.url})"
         timeout = self.get(data, "timeout", "fetch", float, 30.0)
         connect = self.get(data, "connect_timeout", "fetch", float, min(10.0, timeout))
-        self.check(0 < connect <= timeout, data, "connect_timeout", "fetch.connect_timeout", "must be > 0 and at most fetch.timeout")
+        self.check(
+            0 < connect <= timeout,
+            data,
+            "connect_timeout",
+            "fetch.connect_timeout",
+            "must be > 0 and at most fetch.timeout",
+        )
         return FetchConfig(
             concurrency=self.positive(data, "concurrency", "fetch", 10, 1, 200),
             per_host=self.positive(data, "per_host", "fetch", 2, 1, 20),
@@ -334,48 +383,86 @@ class _Parser:
             user_agent=self.get(data, "user_agent", "fetch", str, default_ua),
         )
 
-    def sources(self, top: LocatedDict, slugs: set[str], resolve: Callable[[str], str | None]) -> tuple[SourceConfig, ...]:
+    def sources(
+        self, top: LocatedDict, slugs: set[str], resolve: Callable[[str], str | None]
+    ) -> tuple[SourceConfig, ...]:
         items = self.get(top, "sources", "", LocatedList, LocatedList())
-        keys = {"id", "name", "home", "url", "section", "rules", "byline", "credit", "status", "include",
-                "exclude", "max_age_days", "agency_from_title", "headers"}
+        keys = {
+            "id",
+            "name",
+            "home",
+            "url",
+            "section",
+            "rules",
+            "byline",
+            "credit",
+            "status",
+            "include",
+            "exclude",
+            "max_age_days",
+            "agency_from_title",
+            "headers",
+        }
         out: list[SourceConfig] = []
         for index, value in enumerate(items):
             where = f"sources[{index}]"
             data = self.mapping(value, where, keys, items, index)
             source_id = self.get(data, "id", where, str, required=True)
-            self.check(SLUG.match(source_id) is not None, data, "id", f"{where}.id", "source ids may use only a-z, 0-9 and '-'")
-            self.check(all(s.id != source_id for s in out), data, "id", f"{where}.id", f"duplicate source id {source_id!r}")
+            self.check(
+                SLUG.match(source_id) is not None, data, "id", f"{where}.id", "source ids may use only a-z, 0-9 and '-'"
+            )
+            self.check(
+                all(s.id != source_id for s in out), data, "id", f"{where}.id", f"duplicate source id {source_id!r}"
+            )
             url = self.get(data, "url", where, str, required=True)
-            if "://" in url:
-                url = self.url(data, "url", where)
-            else:
-                url = str(self.site_dir / url)  # a local file, relative to the site
-            section = self.get(data, "section", where, str, None)
-            if section is not None:
-                slug = resolve(section)
-                self.check(slug is not None, data, "section", f"{where}.section", f"unknown section {section!r} (known: {', '.join(sorted(slugs))})")
-                section = slug
+            # an http(s) URL, or a local file relative to the site (offline samples)
+            url = self.url(data, "url", where) if "://" in url else str(self.site_dir / url)
+            section_name = self.get(data, "section", where, str, None)
+            section: str | None = None
+            if section_name is not None:
+                slug = section = resolve(section_name)
+                self.check(
+                    slug is not None,
+                    data,
+                    "section",
+                    f"{where}.section",
+                    f"unknown section {section_name!r} (known: {', '.join(sorted(slugs))})",
+                )
             rules = self.rules(data, where, resolve)
-            self.check(section is not None or bool(rules), data, "section", f"{where}.section", "a source needs a section or rules")
+            self.check(
+                section is not None or bool(rules),
+                data,
+                "section",
+                f"{where}.section",
+                "a source needs a section or rules",
+            )
             status = self.get(data, "status", where, str, "published")
-            self.check(status in ("published", "draft"), data, "status", f"{where}.status", "must be published or draft")
+            self.check(
+                status in ("published", "draft"), data, "status", f"{where}.status", "must be published or draft"
+            )
             name = self.get(data, "name", where, str, required=True)
-            out.append(SourceConfig(
-                id=source_id,
-                name=name,
-                url=url,
-                home=self.url(data, "home", where),
-                section=section,
-                rules=rules,
-                byline=self.get(data, "byline", where, str, ""),
-                credit=self.get(data, "credit", where, str, "[뉴스출처 : {name}]"),
-                status=Status(status),
-                include=tuple(self.regex(data, "include", f"{where}.include", p) for p in self.strings(data, "include", where)),
-                exclude=tuple(self.regex(data, "exclude", f"{where}.exclude", p) for p in self.strings(data, "exclude", where)),
-                max_age_days=self.positive(data, "max_age_days", where, 30, 0, 100_000),
-                agency_from_title=self.get(data, "agency_from_title", where, bool, False),
-                headers=self.headers(data, where),
-            ))
+            out.append(
+                SourceConfig(
+                    id=source_id,
+                    name=name,
+                    url=url,
+                    home=self.url(data, "home", where),
+                    section=section,
+                    rules=rules,
+                    byline=self.get(data, "byline", where, str, ""),
+                    credit=self.get(data, "credit", where, str, "[뉴스출처 : {name}]"),
+                    status=Status(status),
+                    include=tuple(
+                        self.regex(data, "include", f"{where}.include", p) for p in self.strings(data, "include", where)
+                    ),
+                    exclude=tuple(
+                        self.regex(data, "exclude", f"{where}.exclude", p) for p in self.strings(data, "exclude", where)
+                    ),
+                    max_age_days=self.positive(data, "max_age_days", where, 30, 0, 100_000),
+                    agency_from_title=self.get(data, "agency_from_title", where, bool, False),
+                    headers=self.headers(data, where),
+                )
+            )
         return tuple(out)
 
     def rules(self, data: LocatedDict, where: str, resolve: Callable[[str], str | None]) -> tuple[Rule, ...]:
@@ -412,5 +499,12 @@ def _with_slash(url: str) -> str:
 
 
 def _kind_name(kind: type) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-            LocatedDict: "a mapping", LocatedList: "a list", list: "a list"}.get(kind, kind.__name__)
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        LocatedDict: "a mapping",
+        LocatedList: "a list",
+        list: "a list",
+    }.get(kind, kind.__name__)

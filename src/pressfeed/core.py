@@ -9,21 +9,28 @@ from __future__ import annotations
 
 import glob
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock, Timeout
 
 from .clock import Clock
 from .cms import RawRecord, read_records
 from .config import Config, load_config
-from .errors import ArticleNotFoundError, InputError, PressfeedError, Problem
+from .errors import ArticleNotFoundError, InputError, LockedError, PressfeedError, Problem
+from .merge import merge_upstream
 from .model import Article, ArticleFilter, Status
-from .normalize import NormalizeContext, RecordProblems, article_from_record
-from .publish import BuildResult, build
+from .normalize import RecordProblems, article_from_record
+from .publish import BuildResult, build, feed_specs
 from .store import SQLiteStore, Store, StoredArticle
 from .store.base import ArticleWrite
 from .yamlfile import line_of
+
+if TYPE_CHECKING:
+    from .ingest import IngestResult
 
 CMS_ORIGIN = "cms"
 
@@ -36,8 +43,10 @@ class ImportResult:
     files: int = 0
 
     def summary(self) -> str:
-        return (f"import: {self.files} files, {len(self.created)} new, "
-                f"{len(self.updated)} updated, {self.unchanged} unchanged")
+        return (
+            f"import: {self.files} files, {len(self.created)} new, "
+            f"{len(self.updated)} updated, {self.unchanged} unchanged"
+        )
 
 
 @dataclass(frozen=True)
@@ -51,23 +60,43 @@ class RunResult:
     imported: ImportResult
     import_failures: tuple[ImportFailure, ...]
     build: BuildResult
-    ingest: object | None = None
-    messages: tuple[str, ...] = field(default=())
+    ingest: IngestResult | None = None
 
     @property
     def ok(self) -> bool:
-        ingest_ok = getattr(self.ingest, "ok", True)
-        return not self.import_failures and bool(ingest_ok)
+        return not self.import_failures and (self.ingest is None or self.ingest.ok)
 
+    def lines(self) -> list[str]:
+        """The one-line-per-stage summary cron logs."""
+        out = [self.imported.summary()]
+        if self.ingest is not None:
+            out.append(self.ingest.summary())
+        out.append(self.build.summary())
+        return out
 
-def normalize_context(config: Config) -> NormalizeContext:
-    return NormalizeContext(
-        site_url=config.site.url,
-        tz=config.site.tz,
-        tag_authority=config.site.tag_authority,
-        resolve_section=config.resolve_section,
-        summary_length=config.output.summary_length,
-    )
+    def failure_lines(self) -> list[str]:
+        out = [f"import failed: {f.file}: {f.error}" for f in self.import_failures]
+        if self.ingest is not None:
+            out += self.ingest.failure_lines()
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "import": {
+                "files": self.imported.files,
+                "created": list(self.imported.created),
+                "updated": list(self.imported.updated),
+                "unchanged": self.imported.unchanged,
+                "failures": [{"file": f.file, "error": str(f.error)} for f in self.import_failures],
+            },
+            "ingest": self.ingest.to_json() if self.ingest is not None else None,
+            "build": {
+                "written": list(self.build.written),
+                "unchanged": len(self.build.unchanged),
+                "removed": list(self.build.removed),
+            },
+        }
 
 
 class Pressfeed:
@@ -75,10 +104,12 @@ class Pressfeed:
         self.config = config
         self.store: Store = store if store is not None else SQLiteStore(config.store_path)
         self.clock = clock or Clock()
-        self.context = normalize_context(config)
+        self.context = config.normalize_context()
 
     @classmethod
-    def open(cls, site_dir: Path | str = ".", config: Path | str | None = None, clock: Clock | None = None) -> Pressfeed:
+    def open(
+        cls, site_dir: Path | str = ".", config: Path | str | None = None, clock: Clock | None = None
+    ) -> Pressfeed:
         return cls(load_config(site_dir, config), clock=clock)
 
     def close(self) -> None:
@@ -120,8 +151,14 @@ class Pressfeed:
                 continue
             first = seen.get(article.id)
             if first is not None:
-                problems.append(Problem(record.file, record.line, "id",
-                                        f"duplicate id {article.id!r} (first at {first.file}:{first.line})"))
+                problems.append(
+                    Problem(
+                        record.file,
+                        record.line,
+                        "id",
+                        f"duplicate id {article.id!r} (first at {first.file}:{first.line})",
+                    )
+                )
                 continue
             seen[article.id] = record
             out.append((record, article))
@@ -156,14 +193,14 @@ class Pressfeed:
             stored = existing.get(article.id)
             explicit_updated = record.data.get("updated") not in (None, "")
             if stored is None:
-                writes.append(ArticleWrite(article, CMS_ORIGIN))
+                writes.append(ArticleWrite(article, CMS_ORIGIN, upstream=article))
                 created.append(article.id)
                 continue
-            merged = _merge_update(stored, article, explicit_updated, now)
+            merged = merge_upstream(stored, article, explicit_updated=explicit_updated, now=now)
             if merged is None:
                 unchanged += 1
                 continue
-            writes.append(ArticleWrite(merged, stored.origin))
+            writes.append(ArticleWrite(merged, stored.origin, upstream=article))
             updated.append(article.id)
         self.store.write(writes)
         return ImportResult(tuple(created), tuple(updated), unchanged)
@@ -193,6 +230,58 @@ class Pressfeed:
             found.update(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
         return sorted(found)
 
+    # -- the cron job -----------------------------------------------------------
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Exclusive use of the site's store and output; a second writer gets LockedError at once."""
+        lock_path = self.config.store_path.with_suffix(".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise LockedError(f"another pressfeed run is in progress (lock {lock_path}); nothing done") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def run(self) -> RunResult:
+        """Import the configured files, ingest every source, build; under the site lock."""
+        with self.locked():
+            imported, failures = self.import_configured()
+            ingest = self.ingest() if self.config.sources else None
+            built = self.build()
+        return RunResult(imported, tuple(failures), built, ingest)
+
+    def ingest(self, source_ids: Sequence[str] = (), *, dry_run: bool = False) -> IngestResult:
+        from .ingest import ingest_sources
+
+        return ingest_sources(self.config, self.store, self.clock, source_ids, dry_run=dry_run)
+
+    def plan(self) -> dict[str, Any]:
+        """What `build` would produce, for `pressfeed check`; writes nothing."""
+        now = self.clock.now()
+        limit = self.config.output.items_per_feed
+        feeds = [
+            {
+                "key": spec.key or "site",
+                "title": spec.title,
+                "items": len(self.store.feed_keys(spec.key or None, now, limit)),
+                "files": [spec.rss_path, spec.atom_path, spec.json_path],
+            }
+            for spec in feed_specs(self.config)
+        ]
+        return {
+            "config": str(self.config.file),
+            "store": str(self.config.store_path),
+            "articles": self.store.count(),
+            "output": str(self.config.output.dir),
+            "feeds": feeds,
+            "sources": [f"{s.id}: {s.name} <{s.url}>" for s in self.config.sources],
+        }
+
     # -- build ----------------------------------------------------------------
 
     def build(self, *, force: bool = False) -> BuildResult:
@@ -200,7 +289,9 @@ class Pressfeed:
 
     # -- articles ---------------------------------------------------------------
 
-    def articles(self, section: str | None = None, status: Status | None = None, limit: int | None = None) -> list[StoredArticle]:
+    def articles(
+        self, section: str | None = None, status: Status | None = None, limit: int | None = None
+    ) -> list[StoredArticle]:
         if section is not None:
             slug = self.config.resolve_section(section)
             if slug is None:
@@ -221,15 +312,3 @@ class Pressfeed:
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
         stored = self.article(article_id)
         return self.store.set_status(stored.article.id, status, self.clock.now())
-
-
-def _merge_update(stored: StoredArticle, article: Article, explicit_updated: bool, now: datetime) -> Article | None:
-    """The article to write for a re-imported record, or None when nothing changed."""
-    old = stored.article
-    same_content = stored.content_hash == article.content_hash()
-    if same_content and old.status == article.status and (not explicit_updated or old.updated == article.updated):
-        return None
-    if explicit_updated:
-        return article
-    # content edits without an explicit time are dated now; status-only changes keep the time
-    return replace(article, updated=old.updated if same_content else max(now, old.updated))

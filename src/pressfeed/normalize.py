@@ -47,12 +47,55 @@ def plain_text(value: str) -> str:
 
 # -- HTML ---------------------------------------------------------------------
 
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
-    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "li", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "u", "ul",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -109,9 +152,7 @@ def summarize(body_html: str, length: int) -> str:
 
 # The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.
 _CREDIT = re.compile(r"\[\s*뉴스출처\s*:\s*([^\]\n]+?)\s*\]")
-_TRAILING_CREDIT = re.compile(
-    r"(?:<p>\s*)?(\[\s*뉴스출처\s*:\s*[^\]\n<]+?\s*\])\s*(?:</p>)?\s*$"
-)
+_TRAILING_CREDIT = re.compile(r"(?:<p>\s*)?(\[\s*뉴스출처\s*:\s*[^\]\n<]+?\s*\])\s*(?:</p>)?\s*$")
 
 
 def split_credit(body_html: str) -> tuple[str, str]:
@@ -135,9 +176,7 @@ def credit_agency(credit: str) -> str:
 # -- dates --------------------------------------------------------------------
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
-_DOTTED = re.compile(
-    r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
-)
+_DOTTED = re.compile(r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
 def parse_datetime(value: Any, tz: tzinfo) -> datetime:
@@ -221,10 +260,25 @@ class NormalizeContext:
     summary_length: int = 200
 
 
-RECORD_FIELDS = frozenset({
-    "id", "title", "subtitle", "summary", "body_html", "section", "published", "updated",
-    "byline", "link", "tags", "images", "attachments", "status", "source",
-})
+RECORD_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "subtitle",
+        "summary",
+        "body_html",
+        "section",
+        "published",
+        "updated",
+        "byline",
+        "link",
+        "tags",
+        "images",
+        "attachments",
+        "status",
+        "source",
+    }
+)
 SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit"})
 
 
@@ -395,12 +449,14 @@ def _images(value: Any, base: str) -> tuple[Image, ...]:
         url = absolute_url(item["url"], base)
         if not url:
             raise RecordError("images", f"{item['url']!r} is not an http(s) URL")
-        images.append(Image(
-            url=url,
-            type=str(item.get("type") or guess_image_type(url)),
-            length=_length(item.get("length"), "images"),
-            caption=plain_text(str(item.get("caption") or "")),
-        ))
+        images.append(
+            Image(
+                url=url,
+                type=str(item.get("type") or guess_image_type(url)),
+                length=_length(item.get("length"), "images"),
+                caption=plain_text(str(item.get("caption") or "")),
+            )
+        )
     return tuple(images)
 
 
@@ -410,12 +466,14 @@ def _attachments(value: Any, base: str) -> tuple[Attachment, ...]:
         url = absolute_url(item["url"], base)
         if not url:
             raise RecordError("attachments", f"{item['url']!r} is not an http(s) URL")
-        out.append(Attachment(
-            url=url,
-            type=str(item.get("type") or "application/octet-stream"),
-            length=_length(item.get("length"), "attachments"),
-            title=plain_text(str(item.get("title") or "")),
-        ))
+        out.append(
+            Attachment(
+                url=url,
+                type=str(item.get("type") or "application/octet-stream"),
+                length=_length(item.get("length"), "attachments"),
+                title=plain_text(str(item.get("title") or "")),
+            )
+        )
     return tuple(out)
 
 
@@ -452,10 +510,22 @@ def _optional_url(value: Any, base: str, name: str) -> str:
     return url
 
 
-_IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-                "webp": "image/webp", "avif": "image/avif", "svg": "image/svg+xml"}
+_IMAGE_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "svg": "image/svg+xml",
+}
+
+
+def image_type_from_url(url: str) -> str | None:
+    """The image media type the URL's extension names, or None."""
+    ext = urlsplit(url).path.rsplit(".", 1)[-1].lower()
+    return _IMAGE_TYPES.get(ext)
 
 
 def guess_image_type(url: str) -> str:
-    ext = urlsplit(url).path.rsplit(".", 1)[-1].lower()
-    return _IMAGE_TYPES.get(ext, "image/jpeg")
+    return image_type_from_url(url) or "image/jpeg"

@@ -79,12 +79,14 @@ def feed_specs(config: Config, updated: dict[str, datetime] | None = None) -> li
 
     specs = [spec("", site.title, site.description or f"{site.title} 전체 기사", site.url)]
     for section in config.sections:
-        specs.append(spec(
-            section.slug,
-            f"{site.title} - {section.title}",
-            section.description or f"{site.title} {section.title} 섹션 기사",
-            section.url or site.url,
-        ))
+        specs.append(
+            spec(
+                section.slug,
+                f"{site.title} - {section.title}",
+                section.description or f"{site.title} {section.title} 섹션 기사",
+                section.url or site.url,
+            )
+        )
     return specs
 
 
@@ -112,8 +114,12 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
 
     def current(path: str, fingerprint: str) -> bool:
         state = previous.get(path)
-        return (not force and state is not None and state.fingerprint == fingerprint
-                and file_sha256(out_dir / path) == state.sha256)
+        return (
+            not force
+            and state is not None
+            and state.fingerprint == fingerprint
+            and file_sha256(out_dir / path) == state.sha256
+        )
 
     def emit(path: str, fingerprint: str, data: bytes) -> None:
         digest = sha256(data)
@@ -147,10 +153,11 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
 
     site_fingerprint = _fingerprint(config, "", "site")
     site = config.site
-    for path, make in (
+    site_files: tuple[tuple[str, Callable[[], bytes]], ...] = (
         ("feeds.opml", lambda: render_opml(site.title, specs, config_time(config))),
         ("index.html", lambda: render_index(site.title, site.description, site.language, site.url, specs)),
-    ):
+    )
+    for path, make in site_files:
         if current(path, site_fingerprint):
             outcome.unchanged.append(path)
             outcome.states[path] = previous[path]

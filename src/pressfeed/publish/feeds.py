@@ -74,11 +74,25 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
         if source is not None and source.url:
             _sub(entry, "link", rel="via", type="text/html", href=source.url, title=source.name)
         for image in article.images:
-            _sub(entry, "link", rel="enclosure", type=image.type, href=image.url,
-                 length=str(image.length) if image.length else "", title=image.caption)
+            _sub(
+                entry,
+                "link",
+                rel="enclosure",
+                type=image.type,
+                href=image.url,
+                length=str(image.length) if image.length else "",
+                title=image.caption,
+            )
         for attachment in article.attachments:
-            _sub(entry, "link", rel="enclosure", type=attachment.type, href=attachment.url,
-                 length=str(attachment.length) if attachment.length else "", title=attachment.title)
+            _sub(
+                entry,
+                "link",
+                rel="enclosure",
+                type=attachment.type,
+                href=attachment.url,
+                length=str(attachment.length) if attachment.length else "",
+                title=attachment.title,
+            )
         if source is not None and (source.feed or source.home):
             element = _sub(entry, "source")
             _sub(element, "id", source.feed or source.home)
@@ -105,8 +119,11 @@ def _generator(spec: FeedSpec, *, rss: bool) -> FeedGenerator:
     fg.generator("pressfeed", __version__, GENERATOR_URI)
     fg.author({"name": spec.site_title})
     # feedgen's RSS channel <link> is the *last* link added: self first.
-    fg.link(href=spec.rss_url if rss else spec.atom_url, rel="self",
-            type="application/rss+xml" if rss else "application/atom+xml")
+    fg.link(
+        href=spec.rss_url if rss else spec.atom_url,
+        rel="self",
+        type="application/rss+xml" if rss else "application/atom+xml",
+    )
     fg.link(href=spec.html_url, rel="alternate", type="text/html")
     # Not now(): an unchanged store must render byte-identical files.
     fg.updated(local(spec.updated, spec.tz))

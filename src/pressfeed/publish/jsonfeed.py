@@ -32,12 +32,20 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
     if article.lead_image is not None:
         item["image"] = article.lead_image.url
     attachments = [
-        {"url": i.url, "mime_type": i.type, **({"size_in_bytes": i.length} if i.length else {}),
-         **({"title": i.caption} if i.caption else {})}
+        {
+            "url": i.url,
+            "mime_type": i.type,
+            **({"size_in_bytes": i.length} if i.length else {}),
+            **({"title": i.caption} if i.caption else {}),
+        }
         for i in article.images
     ] + [
-        {"url": a.url, "mime_type": a.type, **({"size_in_bytes": a.length} if a.length else {}),
-         **({"title": a.title} if a.title else {})}
+        {
+            "url": a.url,
+            "mime_type": a.type,
+            **({"size_in_bytes": a.length} if a.length else {}),
+            **({"title": a.title} if a.title else {}),
+        }
         for a in article.attachments
     ]
     if attachments:

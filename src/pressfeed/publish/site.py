@@ -20,9 +20,16 @@ def render_opml(title: str, specs: Sequence[FeedSpec], updated: datetime) -> byt
     for spec in specs:
         group = etree.SubElement(body, "outline", text=spec.title, title=spec.title)
         for kind, url in (("rss", spec.rss_url), ("atom", spec.atom_url), ("json", spec.json_url)):
-            etree.SubElement(group, "outline", type="rss", version={"rss": "RSS2", "atom": "ATOM", "json": "JSON"}[kind],
-                             text=f"{spec.title} ({kind.upper()})", title=f"{spec.title} ({kind.upper()})",
-                             xmlUrl=url, htmlUrl=spec.html_url)
+            etree.SubElement(
+                group,
+                "outline",
+                type="rss",
+                version={"rss": "RSS2", "atom": "ATOM", "json": "JSON"}[kind],
+                text=f"{spec.title} ({kind.upper()})",
+                title=f"{spec.title} ({kind.upper()})",
+                xmlUrl=url,
+                htmlUrl=spec.html_url,
+            )
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 

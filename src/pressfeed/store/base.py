@@ -19,12 +19,17 @@ class StoredArticle:
     origin: str
     content_hash: str
     upstream_hash: str | None
+    upstream_status: str | None
     seq: int
 
     @property
     def locally_edited(self) -> bool:
-        """An ingested article an editor changed since it was last taken from upstream."""
+        """An article whose content an editor changed since it was last taken from upstream."""
         return self.upstream_hash is not None and self.upstream_hash != self.content_hash
+
+    def same_upstream(self, article: Article) -> bool:
+        """Is `article` (fresh from upstream) what was last taken from upstream?"""
+        return self.upstream_hash == article.content_hash() and self.upstream_status == article.status
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +38,8 @@ class ArticleWrite:
 
     article: Article
     origin: str
-    #: for ingested articles, the hash of the upstream version; None keeps the stored one
-    upstream_hash: str | None = None
+    #: the upstream version this write takes in; None for local edits (keeps the stored one)
+    upstream: Article | None = None
 
 
 @dataclass(frozen=True, slots=True)

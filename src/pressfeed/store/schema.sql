@@ -10,9 +10,11 @@ CREATE TABLE article (
     -- 'cms' for imported records, 'source:<id>' for ingested ones
     origin        TEXT NOT NULL,
     content_hash  TEXT NOT NULL,
-    -- ingested articles: hash of the version last taken from upstream; differs
-    -- from content_hash once an editor changed the article locally
-    upstream_hash TEXT,
+    -- content hash and status of the version last taken from upstream (the CMS
+    -- export or the agency feed); content_hash differs once an editor changed
+    -- the article locally, status differs once an editor hid or published it
+    upstream_hash   TEXT,
+    upstream_status TEXT,
     -- bumped from meta.seq on every write; feed fingerprints are built from it
     seq           INTEGER NOT NULL,
     data          TEXT NOT NULL

@@ -64,7 +64,9 @@ class SQLiteStore:
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > VERSION:
-            raise StoreError(f"{self.path}: store schema {version} is newer than this pressfeed ({VERSION}); upgrade pressfeed")
+            raise StoreError(
+                f"{self.path}: store schema {version} is newer than this pressfeed ({VERSION}); upgrade pressfeed"
+            )
         if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise StoreError(f"{self.path}: this SQLite file is not a pressfeed store")
         for number in range(version, VERSION):
@@ -102,7 +104,7 @@ class SQLiteStore:
 
     # -- articles -------------------------------------------------------------
 
-    _COLUMNS = "data, origin, content_hash, upstream_hash, seq"
+    _COLUMNS = "data, origin, content_hash, upstream_hash, upstream_status, seq"
 
     @staticmethod
     def _row(row: Sequence[Any]) -> StoredArticle:
@@ -111,7 +113,8 @@ class SQLiteStore:
             origin=row[1],
             content_hash=row[2],
             upstream_hash=row[3],
-            seq=row[4],
+            upstream_status=row[4],
+            seq=row[5],
         )
 
     def get(self, article_id: str) -> StoredArticle | None:
@@ -147,13 +150,14 @@ class SQLiteStore:
             rows = [_article_row(w, first + i) for i, w in enumerate(items)]
             self.db.executemany(
                 """INSERT INTO article (id, section, status, published, updated, origin, content_hash,
-                                        upstream_hash, seq, data)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        upstream_hash, upstream_status, seq, data)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(id) DO UPDATE SET
                      section = excluded.section, status = excluded.status,
                      published = excluded.published, updated = excluded.updated,
                      origin = excluded.origin, content_hash = excluded.content_hash,
                      upstream_hash = coalesce(excluded.upstream_hash, article.upstream_hash),
+                     upstream_status = coalesce(excluded.upstream_status, article.upstream_status),
                      seq = excluded.seq, data = excluded.data""",
                 rows,
             )
@@ -189,12 +193,16 @@ class SQLiteStore:
         without loading or rendering anything.
         """
         if section is None:
-            sql = ("SELECT id, seq FROM article WHERE status = 'published' AND published <= ? "
-                   "ORDER BY published DESC, id LIMIT ?")
+            sql = (
+                "SELECT id, seq FROM article WHERE status = 'published' AND published <= ? "
+                "ORDER BY published DESC, id LIMIT ?"
+            )
             params: tuple[Any, ...] = (utc_text(now), limit)
         else:
-            sql = ("SELECT id, seq FROM article WHERE section = ? AND status = 'published' AND published <= ? "
-                   "ORDER BY published DESC, id LIMIT ?")
+            sql = (
+                "SELECT id, seq FROM article WHERE section = ? AND status = 'published' AND published <= ? "
+                "ORDER BY published DESC, id LIMIT ?"
+            )
             params = (section, utc_text(now), limit)
         return [(row[0], row[1]) for row in self.db.execute(sql, params)]
 
@@ -297,7 +305,8 @@ def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
         utc_text(article.updated),
         write.origin,
         article.content_hash(),
-        write.upstream_hash,
+        write.upstream.content_hash() if write.upstream else None,
+        str(write.upstream.status) if write.upstream else None,
         seq,
         json.dumps(article_to_dict(article), ensure_ascii=False, separators=(",", ":")),
     )

@@ -1,0 +1,388 @@
+"""Polite, bounded fetching of agency press-release feeds.
+
+Every request yields exactly one :class:`FetchResult`; a failing source is
+recorded in its result and never stops the others. Politeness and safety:
+
+* at most ``concurrency`` requests at once, and ``per_host`` per host;
+* a wall-clock budget of ``timeout`` seconds per source, shared by all of its
+  redirect hops and covering the body download (slow trickles are cut off);
+* a ``max_bytes`` cap on the body, enforced while streaming;
+* redirects are followed by hand so a permanent move (301/308) can be
+  reported back and the configured URL updated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import httpx
+
+from ..clock import Clock
+from ..config import FetchConfig
+
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+)
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_STATUSES = frozenset({301, 308})
+RETRY_STATUSES = frozenset({429, 503})
+#: when a 429/503 does not say how long to wait
+DEFAULT_RETRY_AFTER = timedelta(hours=1)
+#: a Retry-After further out than this is treated as this (also avoids datetime overflow)
+MAX_RETRY_AFTER = timedelta(days=7)
+#: credentials configured for one origin must not follow a redirect to another one
+ORIGIN_BOUND_HEADERS = ("authorization", "proxy-authorization", "cookie")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    source_id: str
+    #: http(s) URL, or a local file path (no scheme) for offline sample sites
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    #: per-source extra request headers (User-Agent, Referer ...); they win over the defaults
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    source_id: str
+    #: the URL requested
+    url: str
+    #: final HTTP status; 200 for a local file; None when there was no response
+    status: int | None
+    #: raw (charset-undecoded) bytes of a successful response; None on 304 and errors
+    body: bytes | None
+    #: final response headers, names lower-cased (feedparser uses them for charset detection)
+    headers: dict[str, str]
+    etag: str | None = None
+    last_modified: str | None = None
+    #: the URL reached by the leading run of 301/308 hops, when there was one
+    moved_to: str | None = None
+    #: aware UTC; set for 429 and 503
+    retry_after: datetime | None = None
+    #: HTTP 410: the feed is gone for good
+    gone: bool = False
+    #: short human message when the fetch failed
+    error: str | None = None
+    #: seconds spent on the wire (or reading the file); queueing for a slot is not counted
+    elapsed: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+async def fetch_all(
+    requests: Sequence[FetchRequest],
+    config: FetchConfig,
+    clock: Clock,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[FetchResult]:
+    """Fetch every request concurrently; results come back in the order of `requests`."""
+    async with _client(config, transport) as client:
+        fetcher = _Fetcher(client, config, clock)
+        return list(await asyncio.gather(*(fetcher.fetch(r) for r in requests)))
+
+
+def fetch_many(
+    requests: Sequence[FetchRequest], config: FetchConfig, clock: Clock
+) -> list[FetchResult]:
+    """Synchronous wrapper of :func:`fetch_all` for the CLI."""
+    return asyncio.run(fetch_all(requests, config, clock))
+
+
+def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    # the semaphores decide how many requests run, so the pool must never be the
+    # bottleneck; redirects are followed by hand to see every hop
+    limits = httpx.Limits(
+        max_connections=config.concurrency, max_keepalive_connections=config.concurrency
+    )
+    timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
+    return httpx.AsyncClient(
+        transport=transport, limits=limits, timeout=timeout, follow_redirects=False
+    )
+
+
+class _Failure(Exception):
+    """One source failed; the message becomes :attr:`FetchResult.error`."""
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes | None
+
+
+class _Budget:
+    """Wire time a source may still spend, shared by all of its redirect hops."""
+
+    def __init__(self, total: float) -> None:
+        self.total, self.spent = total, 0.0
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        # a hard wall-clock cap: httpx's read timeout alone restarts on every byte,
+        # so a server trickling one byte a second would never time out
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(max(self.total - self.spent, 0.0)):
+                yield
+        finally:
+            self.spent += time.monotonic() - started
+
+
+class _Fetcher:
+    def __init__(self, client: httpx.AsyncClient, config: FetchConfig, clock: Clock) -> None:
+        self.client, self.config, self.clock = client, config, clock
+        self.slots = asyncio.Semaphore(config.concurrency)
+        self.hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def fetch(self, request: FetchRequest) -> FetchResult:
+        budget = _Budget(self.config.timeout)
+        try:
+            if _is_local(request.url):
+                result = await self._read_local(request, budget)
+            else:
+                result = await self._fetch_http(request, budget)
+        except (_Failure, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
+            error = self._describe(exc)
+            result = FetchResult(request.source_id, request.url, None, None, {}, error=error)
+        return dataclasses.replace(result, elapsed=budget.spent)
+
+    def _describe(self, exc: Exception) -> str:
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"connection failed: no connection within {self.config.connect_timeout} s"
+        if isinstance(exc, TimeoutError | httpx.TimeoutException):
+            return f"timed out after {self.config.timeout} s"
+        if isinstance(exc, httpx.TransportError):
+            return f"connection failed: {str(exc) or type(exc).__name__}"
+        if isinstance(exc, httpx.DecodingError):
+            return f"undecodable response: {exc}"
+        if isinstance(exc, httpx.InvalidURL):
+            return f"invalid URL: {exc}"
+        return str(exc)
+
+    # -- http -----------------------------------------------------------------
+
+    async def _fetch_http(self, request: FetchRequest, budget: _Budget) -> FetchResult:
+        url, headers = _http_url(request.url), _request_headers(request, self.config)
+        moved_to: str | None = None
+        permanent = True
+        for _ in range(self.config.max_redirects + 1):
+            response = await self._send(url, headers, budget)
+            location = response.headers.get("location")
+            if response.status not in REDIRECT_STATUSES or not location:
+                return self._result(request, response, moved_to)
+            target = _redirect_target(url, location)
+            # only an unbroken run of permanent hops from the configured URL is a move:
+            # after a temporary hop the source still lives where it was
+            permanent = permanent and response.status in PERMANENT_STATUSES
+            if permanent:
+                moved_to = target
+            headers = _redirect_headers(headers, url, target)
+            url = target
+        raise _Failure(f"too many redirects (more than {self.config.max_redirects})")
+
+    async def _send(self, url: str, headers: httpx.Headers, budget: _Budget) -> _Response:
+        async with (
+            self._slot(url),
+            budget.running(),
+            self.client.stream("GET", url, headers=headers) as response,
+        ):
+            # redirect and error bodies are never read: leaving the block closes them
+            body = await self._read_body(response) if response.is_success else None
+            names = {name.lower(): value for name, value in response.headers.items()}
+            return _Response(response.status_code, names, body)
+
+    @asynccontextmanager
+    async def _slot(self, url: str) -> AsyncIterator[None]:
+        # the host first, then a global slot: a request queued behind a busy host
+        # must not sit on a global slot that requests to other hosts could use
+        key = _host_key(url)
+        host = self.hosts.get(key)
+        if host is None:
+            host = self.hosts[key] = asyncio.Semaphore(self.config.per_host)
+        async with host, self.slots:
+            yield
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        limit = self.config.max_bytes
+        length = response.headers.get("content-length", "")
+        if length.isascii() and length.isdigit() and int(length) > limit:
+            raise _Failure(_too_large("response", limit))  # declared too big: don't start
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():  # decoded, so gzip bombs are capped too
+            size += len(chunk)
+            if size > limit:
+                raise _Failure(_too_large("response", limit))  # closing drops the connection
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _result(
+        self, request: FetchRequest, response: _Response, moved_to: str | None
+    ) -> FetchResult:
+        status, headers = response.status, response.headers
+        error, gone, retry_after = None, False, None
+        if status == 410:
+            error, gone = "HTTP 410 Gone", True
+        elif status in RETRY_STATUSES:
+            error, retry_after = f"HTTP {status}", self._retry_after(headers.get("retry-after"))
+        elif not (200 <= status < 300 or status == 304):
+            error = f"HTTP {status}"
+        etag = last_modified = None
+        if error is None:
+            # a 304 need not repeat the validators; the ones we sent are still valid then
+            fallback = status == 304
+            etag = headers.get("etag") or (request.etag if fallback else None)
+            last_modified = headers.get("last-modified") or (
+                request.last_modified if fallback else None
+            )
+        return FetchResult(
+            source_id=request.source_id,
+            url=request.url,
+            status=status,
+            body=response.body if error is None else None,
+            headers=headers,
+            etag=etag,
+            last_modified=last_modified,
+            moved_to=moved_to if moved_to != request.url else None,
+            retry_after=retry_after,
+            gone=gone,
+            error=error,
+        )
+
+    def _retry_after(self, value: str | None) -> datetime:
+        now = self.clock.now()
+        delay = _retry_delay(value, now)
+        if delay is None:
+            delay = DEFAULT_RETRY_AFTER
+        return now + min(max(delay, timedelta(0)), MAX_RETRY_AFTER)
+
+    # -- local files ----------------------------------------------------------
+
+    async def _read_local(self, request: FetchRequest, budget: _Budget) -> FetchResult:
+        path = _local_path(request.url)
+        async with budget.running():
+            body = await asyncio.to_thread(_read_capped, path, self.config.max_bytes)
+        # no headers: feedparser then sniffs the encoding from the XML declaration
+        return FetchResult(request.source_id, request.url, 200, body, {})
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def _is_local(url: str) -> bool:
+    scheme = urlsplit(url).scheme
+    # a one-letter "scheme" is a Windows drive letter (C:\sites\...)
+    return scheme in ("", "file") or len(scheme) == 1
+
+
+def _local_path(url: str) -> Path:
+    parts = urlsplit(url)
+    return Path(url2pathname(parts.path)) if parts.scheme == "file" else Path(url)
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # one byte more tells "too big" from "exactly full"
+    except FileNotFoundError:
+        raise _Failure(f"file not found: {path}") from None
+    except OSError as exc:
+        raise _Failure(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise _Failure(_too_large("file", limit))
+    return data
+
+
+def _http_url(url: str) -> str:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise _Failure(f"unsupported URL scheme {scheme!r}: {url}")
+    return url
+
+
+def _request_headers(request: FetchRequest, config: FetchConfig) -> httpx.Headers:
+    headers = httpx.Headers({"Accept": ACCEPT})
+    if config.user_agent:
+        headers["User-Agent"] = config.user_agent
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    for name, value in request.headers:
+        headers[name] = value  # per-source settings win (case-insensitively)
+    return headers
+
+
+def _redirect_target(url: str, location: str) -> str:
+    target = httpx.URL(url).join(location.strip())
+    # a server must not be able to send us to file:// or other schemes
+    if target.scheme not in DEFAULT_PORTS:
+        raise _Failure(f"redirect to unsupported URL: {location}")
+    return str(target)
+
+
+def _redirect_headers(headers: httpx.Headers, source: str, target: str) -> httpx.Headers:
+    if _host_key(source, with_scheme=True) == _host_key(target, with_scheme=True):
+        return headers
+    safe = headers.copy()
+    for name in ORIGIN_BOUND_HEADERS:
+        safe.pop(name, None)
+    return safe
+
+
+def _host_key(url: str, *, with_scheme: bool = False) -> str:
+    """"host:port" with the default port filled in (with the scheme: the origin)."""
+    parsed = httpx.URL(url)
+    key = f"{parsed.host}:{parsed.port or DEFAULT_PORTS.get(parsed.scheme, 0)}"
+    return f"{parsed.scheme}://{key}" if with_scheme else key
+
+
+def _retry_delay(value: str | None, now: datetime) -> timedelta | None:
+    """Retry-After is delta-seconds or an HTTP-date (RFC 9110, section 10.2.3)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        limit = int(MAX_RETRY_AFTER.total_seconds())
+        return timedelta(seconds=min(int(value), limit))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC with unknown local offset (RFC 5322)
+        when = when.replace(tzinfo=UTC)
+    return when - now
+
+
+def _too_large(what: str, limit: int) -> str:
+    return f"{what} larger than {_size(limit)}, download aborted"
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MiB"
+    if count >= 1024:
+        return f"{count / 1024:.1f} KiB"
+    return f"{count} bytes"

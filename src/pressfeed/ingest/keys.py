@@ -1,0 +1,82 @@
+"""Dedupe keys: the explicit, tested ways two entries are "the same release".
+
+- ``guid:<source>:<guid>``  the same source re-sending an entry
+- ``link:<normalized link>`` the same page, across sources and http/https, www./m.,
+  tracking parameters and trailing slashes
+- ``content:<hash>``        the same title and text (a joint release in two
+  ministries' feeds with different links)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..normalize import plain_text
+
+#: query parameters that only track where a click came from
+TRACKING_PARAMS = frozenset(
+    {
+        "call_from",
+        "pwise",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ref_src",
+        "cmpid",
+    }
+)
+_MOBILE_HOST = re.compile(r"^(?:www|m|mobile)\.")
+
+
+def normalize_link(url: str) -> str:
+    """A comparison form of a URL; not for display.
+
+    Scheme-insensitive, host lower-cased without www./m., default port,
+    fragment, tracking parameters and trailing slash dropped, the remaining
+    query sorted.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    host = _MOBILE_HOST.sub("", host)
+    port = parts.port
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
+    )
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("", host, path, urlencode(query), "")).lstrip("/")
+
+
+def guid_key(source_id: str, guid: str) -> str:
+    return f"guid:{source_id}:{guid.strip()}"
+
+
+def link_key(url: str) -> str:
+    return f"link:{normalize_link(url)}"
+
+
+def content_key(title: str, body_html: str) -> str:
+    """Hash of the normalized title and text; markup and spacing do not count."""
+    text = f"{plain_text(title)}\n{plain_text(body_html)}".casefold()
+    return "content:" + hashlib.sha256("".join(text.split()).encode()).hexdigest()
+
+
+def dedupe_keys(source_id: str, guid: str, link: str, title: str, body_html: str) -> list[str]:
+    """Every key of an entry, strongest first."""
+    keys = []
+    if guid:
+        keys.append(guid_key(source_id, guid))
+    if link:
+        keys.append(link_key(link))
+    if title or body_html:
+        keys.append(content_key(title, body_html))
+    return keys

@@ -1,0 +1,156 @@
+"""Raw feed bytes → :class:`FeedData` with :class:`EntryData` records (feedparser).
+
+Korean agency feeds still come in EUC-KR/CP949, sometimes mislabeled, so the
+bytes are decoded here first: valid UTF-8, then the declared charset, then
+CP949; feedparser then gets clean UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import feedparser
+
+from ..errors import PressfeedError
+
+
+class FeedParseError(PressfeedError):
+    """The bytes are not a usable feed (an HTML error page, garbage)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MediaData:
+    url: str
+    type: str = ""
+    length: int = 0
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryData:
+    """One entry as the parser saw it; strings are raw (HTML not yet sanitized)."""
+
+    guid: str
+    title: str
+    link: str
+    summary: str
+    content: str
+    #: base URL for relative links in summary/content (xml:base or the feed's URL)
+    base: str
+    published: str
+    updated: str
+    #: feedparser's own parse, used when our date parser cannot read the raw string
+    published_parsed: tuple[int, ...] | None
+    updated_parsed: tuple[int, ...] | None
+    author: str
+    tags: tuple[str, ...]
+    enclosures: tuple[MediaData, ...]
+    media: tuple[MediaData, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedData:
+    title: str
+    link: str
+    entries: tuple[EntryData, ...]
+    #: feedparser's "bozo" problem when the feed was usable anyway
+    warning: str = ""
+
+
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+def to_utf8(raw: bytes, content_type: str = "") -> bytes:
+    """The document re-encoded as UTF-8, with its XML declaration saying so."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    declared = _XML_DECL.match(raw)
+    header = _HTTP_CHARSET.search(content_type)
+    candidates = ["utf-8"]
+    if declared:
+        candidates.append(declared.group(1).decode("ascii"))
+    if header:
+        candidates.append(header.group(1))
+    candidates.append("cp949")  # superset of EUC-KR: what "EUC-KR" servers really send
+    text = None
+    for name in candidates:
+        try:
+            text = raw.decode(_codec(name))
+            break
+        except (LookupError, UnicodeDecodeError):
+            continue
+    if text is None:
+        text = raw.decode("utf-8", errors="replace")
+    if declared:
+        text = text[: declared.start(1)] + "utf-8" + text[declared.end(1) :]
+    return text.encode("utf-8")
+
+
+def _codec(name: str) -> str:
+    name = name.lower()
+    # EUC-KR labels are served with CP949-only syllables often enough to widen them
+    return "cp949" if name in ("euc-kr", "euc_kr", "euckr", "ks_c_5601-1987", "ksc5601") else name
+
+
+def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "") -> FeedData:
+    headers = headers or {}
+    content_type = headers.get("content-type", "")
+    data = to_utf8(raw, content_type)
+    parsed = feedparser.parse(
+        data,
+        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
+        sanitize_html=False,  # nh3 sanitizes once, in normalization
+        resolve_relative_uris=False,  # normalization resolves against the entry link
+    )
+    version = parsed.get("version", "")
+    if not version or not (parsed.entries or parsed.feed.get("title")):
+        problem = parsed.get("bozo_exception")
+        detail = f" ({problem})" if problem else ""
+        raise FeedParseError(f"not an RSS/Atom feed{detail}")
+    warning = ""
+    if parsed.get("bozo"):
+        warning = f"feed is not well-formed, used anyway: {parsed.get('bozo_exception')}"
+    feed = parsed.feed
+    entries = tuple(_entry(e, url or feed.get("link", "")) for e in parsed.entries)
+    return FeedData(title=str(feed.get("title", "")), link=str(feed.get("link", "")), entries=entries, warning=warning)
+
+
+def _entry(e: Any, feed_url: str) -> EntryData:
+    content = ""
+    base = ""
+    if e.get("content"):
+        best = max(e["content"], key=lambda c: "html" in c.get("type", ""))
+        content, base = best.get("value", ""), best.get("base", "")
+    summary_detail = e.get("summary_detail") or {}
+    base = base or summary_detail.get("base", "") or ""
+    guid = "" if e.get("guidislink") and not e.get("id") else str(e.get("id", "") or "")
+    return EntryData(
+        guid=guid,
+        title=str(e.get("title", "")),
+        link=str(e.get("link", "")),
+        summary=str(e.get("summary", "")),
+        content=content,
+        base=base or feed_url,
+        published=str(e.get("published", "") or ""),
+        updated=str(e.get("updated", "") or ""),
+        published_parsed=tuple(e["published_parsed"]) if e.get("published_parsed") else None,
+        updated_parsed=tuple(e["updated_parsed"]) if e.get("updated_parsed") else None,
+        author=str(e.get("author", "") or ""),
+        tags=tuple(str(t.get("term", "")) for t in e.get("tags", []) if t.get("term")),
+        enclosures=tuple(_media(link) for link in e.get("links", []) if link.get("rel") == "enclosure"),
+        media=tuple(_media(m) for m in (*e.get("media_content", []), *e.get("media_thumbnail", []))),
+    )
+
+
+def _media(item: Any) -> MediaData:
+    length = str(item.get("length", "") or item.get("filesize", "") or "")
+    return MediaData(
+        url=str(item.get("href") or item.get("url") or ""),
+        type=str(item.get("type", "") or ""),
+        length=int(length) if length.isdigit() else 0,
+        title=str(item.get("title", "") or ""),
+    )

@@ -1,0 +1,276 @@
+"""The ingest pipeline: every due source fetched concurrently, then processed in config order.
+
+A failing source is recorded against itself (error, status, retry time) and
+never stops the others. Config order decides who "owns" a joint release: the
+first source to bring it creates the article, later ones are recorded on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ..clock import Clock
+from ..config import Config, SourceConfig
+from ..errors import InputError, Problem
+from ..merge import merge_upstream
+from ..model import Article
+from ..normalize import NormalizeContext
+from ..store import Store
+from ..store.base import ArticleWrite
+from .fetch import FetchRequest, FetchResult, fetch_many
+from .mapping import Mapped, map_entry, with_id
+from .parse import FeedParseError, parse_feed
+from .state import SourceState
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SourceReport:
+    source_id: str
+    #: ok | not-modified | failed | waiting | gone
+    outcome: str = "ok"
+    http_status: int | None = None
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    moved_to: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in ("failed", "gone")
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    reports: tuple[SourceReport, ...]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.failed for r in self.reports)
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [r for r in self.reports if r.failed]
+
+    def summary(self) -> str:
+        new = sum(len(r.new) for r in self.reports)
+        updated = sum(len(r.updated) for r in self.reports)
+        text = f"ingest: {len(self.reports)} sources, {new} new, {updated} updated"
+        if self.dry_run:
+            text = text.replace("ingest:", "ingest (dry run, nothing written):")
+        failed = self.failed
+        if failed:
+            reasons = ", ".join(f"{r.source_id}: {r.error}" for r in failed)
+            text += f", {len(failed)} failed ({reasons})"
+        conflicts = sum(len(r.conflicts) for r in self.reports)
+        if conflicts:
+            text += f", {conflicts} kept local edits"
+        return text
+
+    def failure_lines(self) -> list[str]:
+        return [f"source {r.source_id} failed: {r.error}" for r in self.failed]
+
+    def notice_lines(self) -> list[str]:
+        """Things an operator should act on that are not failures."""
+        out = []
+        for r in self.reports:
+            if r.moved_to:
+                out.append(f"source {r.source_id} moved permanently to {r.moved_to}; update its url in the config")
+            out += [f"source {r.source_id}: kept local edit of {a}, upstream changed it" for a in r.conflicts]
+            out += [f"source {r.source_id}: {w}" for w in r.warnings]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "dry_run": self.dry_run, "sources": [r.to_json() for r in self.reports]}
+
+
+def select_sources(config: Config, source_ids: Sequence[str]) -> list[SourceConfig]:
+    if not source_ids:
+        return list(config.sources)
+    known = {s.id for s in config.sources}
+    unknown = [s for s in source_ids if s not in known]
+    if unknown:
+        raise InputError(
+            [
+                Problem("sources", None, s, f"unknown source (known: {', '.join(sorted(known)) or 'none'})")
+                for s in unknown
+            ]
+        )
+    return [s for s in config.sources if s.id in source_ids]
+
+
+def ingest_sources(
+    config: Config,
+    store: Store,
+    clock: Clock,
+    source_ids: Sequence[str] = (),
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> IngestResult:
+    sources = select_sources(config, source_ids)
+    now = clock.now()
+    states = {s.id: SourceState.load(store.source_state(s.id), s.url) for s in sources}
+    reports = {s.id: SourceReport(s.id) for s in sources}
+    requests = [req for s in sources if (req := _request(s, states[s.id], reports[s.id], now)) is not None]
+    results = {r.source_id: r for r in fetch_many(requests, config.fetch, clock)}
+    run = _Run(config.normalize_context(), store, now, dry_run)
+    for source in sources:
+        result = results.get(source.id)
+        if result is not None:
+            states[source.id] = run.source(source, result, states[source.id], reports[source.id])
+        if progress is not None:
+            progress(source.id)
+    if not dry_run:
+        with store.transaction():
+            for source_id, state in states.items():
+                store.save_source_state(source_id, state.to_dict())
+    return IngestResult(tuple(reports[s.id] for s in sources), dry_run)
+
+
+def _request(source: SourceConfig, state: SourceState, report: SourceReport, now: datetime) -> FetchRequest | None:
+    """The fetch to make, or None when the source is gone or asked us to wait."""
+    if state.gone:
+        report.outcome, report.http_status = "gone", 410
+        report.error = f"gone (HTTP 410) since {state.last_fetch}; remove it from the config or change its url"
+        return None
+    retry = state.retry_after_time()
+    if retry is not None and retry > now:
+        report.outcome, report.http_status = "waiting", state.http_status
+        report.warnings.append(f"not polled: server asked to wait until {retry.isoformat()}")
+        return None
+    return FetchRequest(source.id, state.url or source.url, state.etag, state.last_modified, source.headers)
+
+
+class _Run:
+    """One ingest run's shared view: what earlier sources in this run already claimed."""
+
+    def __init__(self, ctx: NormalizeContext, store: Store, now: datetime, dry_run: bool) -> None:
+        self.ctx, self.store, self.now, self.dry_run = ctx, store, now, dry_run
+        self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
+        self.pending: set[str] = set()  # article ids created this run
+
+    def source(
+        self, source: SourceConfig, result: FetchResult, state: SourceState, report: SourceReport
+    ) -> SourceState:
+        stamp = self.now.isoformat()
+        report.http_status = result.status
+        state = replace(state, last_fetch=stamp, http_status=result.status)
+        if result.moved_to:
+            report.moved_to = result.moved_to
+            state = replace(state, url=result.moved_to, moved_to=result.moved_to)
+        if not result.ok:
+            return self._failed(state, report, result)
+        state = replace(
+            state,
+            etag=result.etag or state.etag,
+            last_modified=result.last_modified or state.last_modified,
+            retry_after=None,
+            last_error=None,
+            failures=0,
+            last_success=stamp,
+        )
+        digest = hashlib.sha256(result.body).hexdigest() if result.body is not None else None
+        if result.not_modified or (digest is not None and digest == state.body_sha256):
+            report.outcome = "not-modified"
+            return state
+        assert result.body is not None
+        try:
+            feed = parse_feed(result.body, result.headers, result.url)
+        except FeedParseError as exc:
+            report.outcome, report.error = "failed", str(exc)
+            return replace(
+                state, last_error=str(exc), failures=state.failures + 1, etag=None, last_modified=None, body_sha256=None
+            )
+        if feed.warning:
+            report.warnings.append(feed.warning)
+        self._entries(source, feed.entries, result.url, report)
+        return replace(
+            state, body_sha256=digest, new=len(report.new), updated=len(report.updated), skipped=report.skipped
+        )
+
+    def _failed(self, state: SourceState, report: SourceReport, result: FetchResult) -> SourceState:
+        report.outcome, report.error = ("gone" if result.gone else "failed"), result.error
+        return replace(
+            state,
+            last_error=result.error,
+            failures=state.failures + 1,
+            gone=result.gone,
+            retry_after=result.retry_after.isoformat() if result.retry_after else None,
+        )
+
+    def _entries(self, source: SourceConfig, entries: Sequence[Any], feed_url: str, report: SourceReport) -> None:
+        origin = f"source:{source.id}"
+        mapped: list[Mapped] = []
+        for entry in entries:
+            outcome = map_entry(entry, source, self.ctx, self.now, feed_url)
+            report.warnings.extend(outcome.warnings)
+            if isinstance(outcome, Mapped):
+                mapped.append(outcome)
+            else:
+                report.skipped += 1
+        known = self.store.dedupe_lookup([k for m in mapped for k in m.keys])
+        known.update(self.claimed)
+        writes: list[ArticleWrite] = []
+        keys: list[tuple[str, str, str]] = []
+        for m in mapped:
+            target = next((known[k] for k in m.keys if k in known), m.article.id)
+            if self._place(m.article, target, origin, report, writes):
+                keys += [(k, target, source.id) for k in m.keys]
+                for k in m.keys:
+                    known[k] = self.claimed[k] = target
+        if self.dry_run:
+            return
+        with self.store.transaction():
+            self.store.write(writes)
+            self.store.add_dedupe_keys(keys)
+
+    def _place(
+        self, article: Article, target: str, origin: str, report: SourceReport, writes: list[ArticleWrite]
+    ) -> bool:
+        """Decide one entry's fate; True when its keys should be recorded for `target`."""
+        if target in self.pending:
+            report.duplicates += 1
+            return True
+        if self.store.is_tombstoned(target):
+            report.skipped += 1  # deleted by an editor: never comes back
+            return False
+        stored = self.store.get(target)
+        candidate = with_id(article, target)
+        if stored is None:
+            writes.append(ArticleWrite(candidate, origin, upstream=candidate))
+            report.new.append(target)
+            self.pending.add(target)
+            return True
+        if stored.origin != origin:
+            report.duplicates += 1  # a joint release another source brought first
+            return True
+        if stored.same_upstream(candidate):
+            report.unchanged += 1
+            return True
+        if stored.locally_edited:
+            report.conflicts.append(target)
+            return True
+        merged = merge_upstream(
+            stored, candidate, explicit_updated=candidate.updated > candidate.published, now=self.now
+        )
+        if merged is None:
+            report.unchanged += 1
+        else:
+            writes.append(ArticleWrite(merged, origin, upstream=candidate))
+            report.updated.append(target)
+        return True
