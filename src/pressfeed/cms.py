@@ -74,37 +74,24 @@ def _json_lines(name: str, text: str) -> Iterator[RawRecord]:
 
 
 def _json(name: str, text: str) -> Iterator[RawRecord]:
-    """A JSON object or array; array items keep the line they start on."""
-    decoder = json.JSONDecoder()
-
-    def line_at(pos: int) -> int:
-        return text.count("\n", 0, pos) + 1
-
-    def fail(pos: int, message: str) -> InputError:
-        return InputError([Problem(name, line_at(pos), "record", message)])
-
-    pos = _skip_ws(text, 0)
-    if pos < len(text) and text[pos] == "{":
-        try:
-            value, _ = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            raise fail(exc.pos, f"invalid JSON: {exc.msg}") from None
-        yield RawRecord(name, line_at(pos), value)
+    """A JSON object or an array of them; array items keep the line they start on."""
+    try:
+        value = json.loads(text)  # strict: trailing data, missing commas and the like fail here
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(name, exc.lineno, "record", f"invalid JSON: {exc.msg}")]) from None
+    if isinstance(value, dict):
+        yield RawRecord(name, text.count("\n", 0, _skip_ws(text, 0)) + 1, value)
         return
-    if pos >= len(text) or text[pos] != "[":
-        raise fail(pos, "expected a JSON object or an array of objects")
-    pos = _skip_ws(text, pos + 1)
-    while pos < len(text) and text[pos] != "]":
-        try:
-            value, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            raise fail(exc.pos, f"invalid JSON: {exc.msg}") from None
-        yield RawRecord(name, line_at(pos), value)
+    if not isinstance(value, list):
+        raise InputError([Problem(name, 1, "record", "expected a JSON object or an array of objects")])
+    # the text is valid, so walking it item by item only recovers positions
+    decoder = json.JSONDecoder()
+    pos = _skip_ws(text, _skip_ws(text, 0) + 1)
+    for item in value:
+        _, end = decoder.raw_decode(text, pos)
+        yield RawRecord(name, text.count("\n", 0, pos) + 1, item)
         pos = _skip_ws(text, end)
-        if pos < len(text) and text[pos] == ",":
-            pos = _skip_ws(text, pos + 1)
-    if pos >= len(text):
-        raise fail(pos, "invalid JSON: unterminated array")
+        pos = _skip_ws(text, pos + 1) if text[pos] == "," else pos
 
 
 def _skip_ws(text: str, pos: int) -> int:

@@ -24,6 +24,8 @@ from .normalize import NormalizeContext
 from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
 
 DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
+#: machine-written list of extra sources (`pressfeed sources import`), beside the hand-written config
+DEFAULT_SOURCES_FILE = "feeds/sources.yaml"
 CONFIG_ENV = "PRESSFEED_CONFIG"
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -166,17 +168,19 @@ def load_config(site_dir: Path | str = ".", config: Path | str | None = None) ->
     return parse_config(text, path, site)
 
 
-def parse_config(text: str, path: Path, site_dir: Path) -> Config:
+def parse_config(text: str, path: Path, site_dir: Path, *, sources_text: str | None = None) -> Config:
+    """Validate a config text; `sources_text` stands in for the sources file (to check an edit before writing)."""
     try:
         data = load_one(text)
     except YAMLSyntaxError as exc:
         raise ConfigError(str(path), exc.line, exc.key, exc.message) from None
-    return _Parser(str(path), site_dir).config(data, path, hashlib.sha256(text.encode()).hexdigest())
+    parser = _Parser(str(path), site_dir, sources_text)
+    return parser.config(data, path, hashlib.sha256(text.encode()).hexdigest())
 
 
 class _Parser:
-    def __init__(self, file: str, site_dir: Path) -> None:
-        self.file, self.site_dir = file, site_dir
+    def __init__(self, file: str, site_dir: Path, sources_text: str | None = None) -> None:
+        self.file, self.site_dir, self.sources_text = file, site_dir, sources_text
 
     def error(self, container: Any, key: str | int, path: str, message: str) -> ConfigError:
         return ConfigError(self.file, line_of(container, key), path, message)
@@ -252,12 +256,19 @@ class _Parser:
         except re.error as exc:
             raise self.error(data, key, where, f"invalid regular expression: {exc}") from None
 
+    def patterns(self, data: LocatedDict, key: str, path: str) -> tuple[re.Pattern[str], ...]:
+        """A list of regexes; an error points at the bad item's own line."""
+        items = self.get(data, key, path, LocatedList, LocatedList())
+        return tuple(self.regex(items, i, f"{path}.{key}[{i}]", p) for i, p in enumerate(items))
+
     # sections of the file ---------------------------------------------------
 
     def config(self, data: Any, path: Path, digest: str) -> Config:
         if data is None:
             raise ConfigError(self.file, 1, "", "config file is empty")
-        top = self.mapping(data, "", {"site", "store", "output", "sections", "imports", "sources", "fetch"})
+        top = self.mapping(
+            data, "", {"site", "store", "output", "sections", "imports", "sources", "sources_file", "fetch"}
+        )
         self.check("site" in top, top, "site", "site", "required")
         site = self.site(top)
         sections = self.sections(top)
@@ -265,7 +276,9 @@ class _Parser:
         store_path = self.site_dir / self.get(store, "path", "store", str, ".pressfeed/pressfeed.db")
         output = self.output(top)
         imports = self.strings(top, "imports", "")
-        sources = self.sources(top, {s.slug for s in sections}, _section_resolver(sections))
+        slugs, resolve = {s.slug for s in sections}, _section_resolver(sections)
+        sources = self.sources(top, slugs, resolve)
+        sources += self.extra_sources(top, slugs, resolve, list(sources))
         return Config(
             file=path,
             site_dir=self.site_dir,
@@ -383,10 +396,40 @@ class _Parser:
             user_agent=self.get(data, "user_agent", "fetch", str, default_ua),
         )
 
+    def extra_sources(
+        self, top: LocatedDict, slugs: set[str], resolve: Callable[[str], str | None], known: list[SourceConfig]
+    ) -> tuple[SourceConfig, ...]:
+        """Sources kept in `sources_file` (written by `pressfeed sources import`)."""
+        name = self.get(top, "sources_file", "", str, DEFAULT_SOURCES_FILE)
+        path = self.site_dir / name
+        if self.sources_text is None and not path.exists():
+            self.check("sources_file" not in top, top, "sources_file", "sources_file", f"{path} does not exist")
+            return ()
+        parser = _Parser(str(path), self.site_dir)
+        try:
+            text = self.sources_text if self.sources_text is not None else path.read_text(encoding="utf-8")
+            data = load_one(text)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), None, "", f"cannot read: {exc}") from None
+        except YAMLSyntaxError as exc:
+            raise ConfigError(str(path), exc.line, exc.key, exc.message) from None
+        if data is None:
+            return ()
+        if not isinstance(data, LocatedList):
+            raise ConfigError(str(path), 1, "", "must be a YAML list of sources")
+        wrapper = LocatedDict(sources=data)
+        wrapper.line, wrapper.lines = 1, {"sources": 1}
+        return parser.sources(wrapper, slugs, resolve, known)
+
     def sources(
-        self, top: LocatedDict, slugs: set[str], resolve: Callable[[str], str | None]
+        self,
+        top: LocatedDict,
+        slugs: set[str],
+        resolve: Callable[[str], str | None],
+        known: list[SourceConfig] | None = None,
     ) -> tuple[SourceConfig, ...]:
         items = self.get(top, "sources", "", LocatedList, LocatedList())
+        known = known or []
         keys = {
             "id",
             "name",
@@ -412,7 +455,11 @@ class _Parser:
                 SLUG.match(source_id) is not None, data, "id", f"{where}.id", "source ids may use only a-z, 0-9 and '-'"
             )
             self.check(
-                all(s.id != source_id for s in out), data, "id", f"{where}.id", f"duplicate source id {source_id!r}"
+                all(s.id != source_id for s in (*known, *out)),
+                data,
+                "id",
+                f"{where}.id",
+                f"duplicate source id {source_id!r}",
             )
             url = self.get(data, "url", where, str, required=True)
             # an http(s) URL, or a local file relative to the site (offline samples)
@@ -452,12 +499,8 @@ class _Parser:
                     byline=self.get(data, "byline", where, str, ""),
                     credit=self.get(data, "credit", where, str, "[뉴스출처 : {name}]"),
                     status=Status(status),
-                    include=tuple(
-                        self.regex(data, "include", f"{where}.include", p) for p in self.strings(data, "include", where)
-                    ),
-                    exclude=tuple(
-                        self.regex(data, "exclude", f"{where}.exclude", p) for p in self.strings(data, "exclude", where)
-                    ),
+                    include=self.patterns(data, "include", where),
+                    exclude=self.patterns(data, "exclude", where),
                     max_age_days=self.positive(data, "max_age_days", where, 30, 0, 100_000),
                     agency_from_title=self.get(data, "agency_from_title", where, bool, False),
                     headers=self.headers(data, where),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,11 +74,8 @@ class RunResult:
         out.append(self.build.summary())
         return out
 
-    def failure_lines(self) -> list[str]:
-        out = [f"import failed: {f.file}: {f.error}" for f in self.import_failures]
-        if self.ingest is not None:
-            out += self.ingest.failure_lines()
-        return out
+    def import_failure_lines(self) -> list[str]:
+        return [f"import failed: {f.error}" for f in self.import_failures]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,7 +143,7 @@ class Pressfeed:
             except RecordProblems as exc:
                 for p in exc.problems:
                     key = p.field.split(".")[0]
-                    line = line_of(record.data, key) if key in record.data else record.line
+                    line = (line_of(record.data, key) if key in record.data else None) or record.line
                     problems.append(Problem(record.file, line, p.field, p.message))
                 continue
             first = seen.get(article.id)
@@ -247,18 +244,44 @@ class Pressfeed:
         finally:
             lock.release()
 
-    def run(self) -> RunResult:
+    def run(self, progress: Callable[[str], None] | None = None) -> RunResult:
         """Import the configured files, ingest every source, build; under the site lock."""
         with self.locked():
             imported, failures = self.import_configured()
-            ingest = self.ingest() if self.config.sources else None
+            ingest = self.ingest(progress=progress) if self.config.sources else None
             built = self.build()
         return RunResult(imported, tuple(failures), built, ingest)
 
-    def ingest(self, source_ids: Sequence[str] = (), *, dry_run: bool = False) -> IngestResult:
+    def ingest(
+        self,
+        source_ids: Sequence[str] = (),
+        *,
+        dry_run: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> IngestResult:
         from .ingest import ingest_sources
 
-        return ingest_sources(self.config, self.store, self.clock, source_ids, dry_run=dry_run)
+        return ingest_sources(self.config, self.store, self.clock, source_ids, dry_run=dry_run, progress=progress)
+
+    def source_status(self) -> list[dict[str, Any]]:
+        """Each configured source with its stored fetch state (for `pressfeed sources`)."""
+        from .ingest.state import SourceState
+
+        return [
+            {
+                "id": s.id,
+                "name": s.name,
+                "url": s.url,
+                "section": s.section,
+                "state": SourceState.load(self.store.source_state(s.id), s.url).to_dict(),
+            }
+            for s in self.config.sources
+        ]
+
+    def delete(self, article_id: str) -> None:
+        """Delete an article, leaving a tombstone so no source brings it back."""
+        stored = self.article(article_id)
+        self.store.delete(stored.article.id, self.clock.now())
 
     def plan(self) -> dict[str, Any]:
         """What `build` would produce, for `pressfeed check`; writes nothing."""

@@ -106,6 +106,25 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "template",
+        "textarea",
+        "select",
+        "button",
+        "svg",
+        "math",
+        "frameset",
+        "noframes",
+        "applet",
+    }
+)
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
@@ -135,6 +154,8 @@ def sanitize_html(value: str, base_url: str) -> str:
         attribute_filter=make_absolute,
         url_schemes=set(URL_SCHEMES),
         strip_comments=True,
+        # dropped with everything inside them, not just unwrapped
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
     )
     return cleaned.strip()
 
@@ -206,11 +227,15 @@ def _parse_date_string(text: str) -> datetime:
     match = _DOTTED.match(text)
     if match:
         y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
-        return datetime(y, mo, d, h, mi, s)
+        try:
+            return datetime(y, mo, d, h, mi, s)
+        except ValueError as exc:
+            raise ValueError(f"invalid date {text!r}: {exc}") from None
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        pass
+    except ValueError as exc:
+        if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # ISO-shaped but impossible, e.g. month 13
+            raise ValueError(f"invalid date {text!r}: {exc}") from None
     try:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -287,7 +312,11 @@ class RecordProblems(RecordError):
 
     def __init__(self, problems: list[RecordError]) -> None:
         self.problems = problems
-        super().__init__(problems[0].field, "; ".join(str(p) for p in problems))
+        super().__init__(problems[0].field, problems[0].message)
+        self.args = ("; ".join(str(p) for p in problems),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def article_from_record(record: Mapping[str, Any], ctx: NormalizeContext) -> Article:
@@ -317,14 +346,18 @@ def article_from_record(record: Mapping[str, Any], ctx: NormalizeContext) -> Art
     body = field("body_html", lambda: sanitize_html(_str(record, "body_html"), base), "")
     body, credit = split_credit(body)
     source = field("source", lambda: _attribution(record.get("source"), credit, base, ctx.tz))
-    article_id = field("id", lambda: make_id(record.get("id"), link, ctx.tag_authority), "")
+    link_given = record.get("link") not in (None, "")
+    # a bad link is one problem, not three (link, "link required", "id needs a link")
+    article_id = field(
+        "id", lambda: make_id(record.get("id"), link or ("-" if link_given else ""), ctx.tag_authority), ""
+    )
     images = field("images", lambda: _images(record.get("images"), base), ())
     attachments = field("attachments", lambda: _attachments(record.get("attachments"), base), ())
     tags = field("tags", lambda: _tags(record.get("tags")), ())
     subtitle = field("subtitle", lambda: plain_text(_str(record, "subtitle")), "")
     byline = field("byline", lambda: plain_text(_str(record, "byline")), "")
     summary = field("summary", lambda: plain_text(_str(record, "summary")), "")
-    if not link:
+    if not link_given:
         problems.append(RecordError("link", "required (the article's URL on the portal)"))
     if problems:
         raise RecordProblems(problems)

@@ -1,0 +1,92 @@
+"""Shared fixtures: a small site on disk, its config, a fixed clock and a Pressfeed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pressfeed import clock as clock_module
+from pressfeed.clock import Clock
+from pressfeed.config import Config, load_config
+from pressfeed.core import Pressfeed
+
+#: the fixed "now" of every test (2025-11-08 21:00 KST)
+NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
+
+SITE_URL = "https://www.example-portal.kr/"
+
+CONFIG_TEXT = """\
+site:
+  title: 포탈뉴스통신
+  url: https://www.example-portal.kr/
+  feed_url: https://www.example-portal.kr/feeds/
+  language: ko
+  timezone: Asia/Seoul
+  tag_authority: example-portal.kr,2025
+
+store:
+  path: .pressfeed/pressfeed.db
+
+output:
+  dir: public
+
+sections:
+  politics:
+    title: 정치
+  society:
+    title: 사회
+  economy:
+    title: 경제
+  it-science:
+    title: IT/과학
+    aliases: ["IT/과학", "IT·과학", science]
+"""
+
+
+def write_file(root: Path, relpath: str, text: str) -> Path:
+    """Write `text` (UTF-8) to root/relpath, creating folders; returns the path."""
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_config_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PRESSFEED_CONFIG in the caller's environment must not leak into tests."""
+    monkeypatch.delenv("PRESSFEED_CONFIG", raising=False)
+
+
+@pytest.fixture
+def write():
+    """`write(site, "feeds/articles/x.yaml", text)` → the written Path."""
+    return write_file
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    write_file(root, "feeds/pressfeed.yaml", CONFIG_TEXT)
+    return root
+
+
+@pytest.fixture
+def config(site: Path) -> Config:
+    return load_config(site)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return clock_module.fixed(NOW)
+
+
+@pytest.fixture
+def pf(config: Config, clock: Clock) -> Iterator[Pressfeed]:
+    feed = Pressfeed(config, clock=clock)
+    try:
+        yield feed
+    finally:
+        feed.close()

@@ -1,0 +1,338 @@
+"""Loading and validating feeds/pressfeed.yaml (pressfeed.config)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pressfeed.config import load_config
+from pressfeed.errors import ConfigError
+
+SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "feeds" / "pressfeed.yaml"
+
+
+def config_path(site: Path) -> Path:
+    return site / "feeds" / "pressfeed.yaml"
+
+
+def config_text(site: Path) -> str:
+    return config_path(site).read_text(encoding="utf-8")
+
+
+def line_no(text: str, fragment: str) -> int:
+    """1-based number of the only line containing `fragment`."""
+    hits = [n for n, line in enumerate(text.splitlines(), 1) if fragment in line]
+    assert len(hits) == 1, (fragment, hits)
+    return hits[0]
+
+
+def load_error(site: Path, text: str) -> ConfigError:
+    config_path(site).write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(site)
+    return info.value
+
+
+def allowed_keys(message: str) -> set[str]:
+    """The key names an "unknown key (allowed: a, b)" message lists."""
+    prefix = "unknown key (allowed: "
+    assert message.startswith(prefix) and message.endswith(")"), message
+    return set(message[len(prefix) : -1].split(", "))
+
+
+def edit(site: Path, old: str, new: str) -> str:
+    text = config_text(site)
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+# -- the sample config --------------------------------------------------------
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Path:
+    site = tmp_path / "sample"
+    (site / "feeds").mkdir(parents=True)
+    shutil.copy(SAMPLE_CONFIG, site / "feeds" / "pressfeed.yaml")
+    return site
+
+
+def test_sample_config_loads(sample_site):
+    config = load_config(sample_site)
+    root = sample_site.resolve()
+    assert config.file == root / "feeds" / "pressfeed.yaml"
+    assert config.site_dir == root
+    assert config.site.title == "포탈뉴스통신"
+    assert config.site.url == "https://www.example-portal.kr/"
+    assert config.site.feed_url == "https://www.example-portal.kr/feeds/"
+    assert config.site.tag_authority == "example-portal.kr,2025"
+    assert config.site.tz.key == "Asia/Seoul"
+    assert config.store_path == root / ".pressfeed" / "pressfeed.db"
+    assert config.output.dir == root / "public"
+    assert config.output.items_per_feed == 50
+    assert config.output.summary_length == 200
+    assert config.imports == ("feeds/articles/*.yaml",)
+    assert [(s.id, s.section) for s in config.sources] == [
+        ("msit", "it-science"),
+        ("moef", "economy"),
+        ("molit", "economy"),
+        ("kma", "society"),
+        ("korea-kr", "society"),
+    ]
+    msit = config.source("msit")
+    # a local feed copy resolves against the site dir
+    assert msit.url == str(root / "feeds" / "agencies" / "dept_msit.xml")
+    assert msit.credit_line == "[뉴스출처 : 과학기술정보통신부]"
+    assert msit.max_age_days == 0
+    combined = config.source("korea-kr")
+    assert [(r.match.pattern, r.section) for r in combined.rules] == [
+        ("외교|한-EU|대사", "politics"),
+        ("인공지능|과학|정보통신", "it-science"),
+    ]
+    assert combined.status.value == "draft"
+    assert combined.agency_from_title is True
+    assert [s.slug for s in config.sections] == ["politics", "society", "economy", "it-science"]
+    it = config.section("it-science")
+    assert it.title == "IT/과학"
+    assert it.aliases == ("IT·과학", "IT과학", "science")
+    assert it.url == "https://www.example-portal.kr/news/articleList.html?sc_section_code=S1N4"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("politics", "politics"),
+        ("정치", "politics"),
+        ("외교", "politics"),
+        ("날씨", "society"),
+        ("부동산", "economy"),
+        ("IT/과학", "it-science"),
+        ("IT·과학", "it-science"),
+        ("it과학", "it-science"),
+        ("Science", "it-science"),
+        (" IT / 과학 ", "it-science"),
+        ("연예", None),
+    ],
+)
+def test_sample_config_resolves_sections_and_aliases(sample_site, name, slug):
+    assert load_config(sample_site).resolve_section(name) == slug
+
+
+def test_fixture_config_resolves_aliases(config):
+    assert config.resolve_section("IT·과학") == "it-science"
+    assert config.resolve_section("science") == "it-science"
+    assert config.resolve_section("사회") == "society"
+
+
+# -- errors: file, line, key ---------------------------------------------------
+
+
+def test_unknown_top_level_key(site):
+    text = config_text(site) + "extra: 1\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "extra: 1"), "extra")
+    assert str(error) == f"{config_path(site).resolve()}:{error.line}: extra: {error.message}"
+    allowed = allowed_keys(error.message)
+    assert {"fetch", "imports", "output", "sections", "site", "sources", "store"} <= allowed
+    assert "extra" not in allowed
+
+
+def test_unknown_key_inside_site(site):
+    text = edit(site, "  language: ko\n", "  language: ko\n  owner: 편집국\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "owner:"), "site.owner")
+    assert str(error) == f"{config_path(site).resolve()}:{error.line}: site.owner: {error.message}"
+    assert allowed_keys(error.message) == {
+        "description",
+        "feed_url",
+        "language",
+        "tag_authority",
+        "timezone",
+        "title",
+        "url",
+    }
+
+
+def test_wrong_type(site):
+    text = edit(site, "  dir: public\n", '  dir: public\n  items_per_feed: "many"\n')
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "items_per_feed"), "output.items_per_feed")
+    assert error.message == "must be an integer, not str"
+    assert str(error) == (
+        f"{config_path(site).resolve()}:{error.line}: output.items_per_feed: must be an integer, not str"
+    )
+
+
+def test_out_of_range_number(site):
+    text = edit(site, "  dir: public\n", "  dir: public\n  items_per_feed: 0\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "items_per_feed"), "output.items_per_feed")
+    assert error.message == "must be between 1 and 1000"
+
+
+def test_bad_section_slug(site):
+    text = edit(site, "  it-science:\n", "  IT_Science:\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "IT_Science:"), "sections.IT_Science")
+    assert error.message == "section keys may use only a-z, 0-9 and '-'"
+
+
+def test_duplicate_alias_across_sections(site):
+    text = edit(site, "    title: 경제\n", "    title: 경제\n    aliases: [부동산, science]\n")
+    error = load_error(site, text)
+    # the second claim (it-science's alias list) is the one reported
+    assert (error.line, error.key) == (line_no(text, '"IT·과학"'), "sections.it-science.aliases")
+    assert error.message == "'science' already names section 'economy'"
+
+
+def test_alias_equal_to_another_sections_title(site):
+    text = edit(site, "    title: 사회\n", "    title: 사회\n    aliases: [경제]\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "    title: 경제"), "sections.economy")
+    assert error.message == "'경제' already names section 'society'"
+
+
+def test_duplicate_yaml_key(site):
+    text = edit(site, "    title: 사회\n", "    title: 사회\n    title: 사회부\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "사회부"), "sections.society.title")
+    assert error.message == "duplicate key"
+    assert str(error) == f"{config_path(site).resolve()}:{error.line}: sections.society.title: duplicate key"
+
+
+def test_invalid_yaml_syntax_reports_line(site):
+    text = edit(site, "  timezone: Asia/Seoul\n", "  timezone: Asia/Seoul\n  bad: value: more\n")
+    error = load_error(site, text)
+    assert error.line == line_no(text, "bad: value: more")
+    assert error.key == ""
+    assert error.message == "invalid YAML: mapping values are not allowed here"
+    assert str(error) == f"{config_path(site).resolve()}:{error.line}: {error.message}"
+
+
+def test_missing_site_url(site):
+    text = edit(site, "  url: https://www.example-portal.kr/\n", "")
+    error = load_error(site, text)
+    assert error.key == "site.url"
+    assert error.message == "required"
+    # reported where the site mapping starts
+    assert error.line == line_no(text, "title: 포탈뉴스통신")
+
+
+@pytest.mark.parametrize("url", ["ftp://www.example-portal.kr/", "www.example-portal.kr", "/news/"])
+def test_site_url_must_be_absolute_http(site, url):
+    text = edit(site, "  url: https://www.example-portal.kr/\n", f"  url: {url}\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"  url: {url}"), "site.url")
+    assert error.message == "must be an absolute http(s) URL"
+
+
+def test_unknown_timezone(site):
+    text = edit(site, "Asia/Seoul", "Asia/Busan")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "timezone:"), "site.timezone")
+    assert error.message == "unknown time zone 'Asia/Busan' (e.g. Asia/Seoul)"
+
+
+SOURCE = """\
+sources:
+  - id: msit
+    name: 과학기술정보통신부
+    url: https://www.korea.kr/rss/dept_msit.xml
+    section: {section}
+"""
+
+
+def test_source_with_unknown_section(site):
+    text = config_text(site) + SOURCE.format(section="연예")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "section: 연예"), "sources[0].section")
+    assert error.message == "unknown section '연예' (known: economy, it-science, politics, society)"
+
+
+def test_source_section_alias_resolves(site):
+    config_path(site).write_text(config_text(site) + SOURCE.format(section="IT·과학"), encoding="utf-8")
+    [source] = load_config(site).sources
+    assert (source.id, source.section) == ("msit", "it-science")
+    assert source.credit_line == "[뉴스출처 : 과학기술정보통신부]"
+
+
+def test_source_bad_include_regex(site):
+    text = config_text(site) + SOURCE.format(section="science") + '    include:\n      - 인공지능\n      - "(반도체"\n'
+    error = load_error(site, text)
+    assert error.message.startswith("invalid regular expression: missing ), unterminated subpattern")
+    assert (error.line, error.key) == (line_no(text, '"(반도체"'), "sources[0].include[1]")
+
+
+# -- paths ----------------------------------------------------------------------
+
+
+def test_relative_store_and_output_paths_resolve_against_site_dir(site, monkeypatch, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    text = edit(site, "  dir: public\n", "  dir: build/public\n")
+    config_path(site).write_text(text, encoding="utf-8")
+    config = load_config(site)
+    assert config.store_path == site.resolve() / ".pressfeed" / "pressfeed.db"
+    assert config.output.dir == site.resolve() / "build" / "public"
+
+
+def test_absolute_store_path_kept(site, tmp_path):
+    db = tmp_path / "db" / "store.db"
+    text = edit(site, "  path: .pressfeed/pressfeed.db\n", f"  path: {db}\n")
+    config_path(site).write_text(text, encoding="utf-8")
+    assert load_config(site).store_path == db
+
+
+def test_relative_site_dir_is_resolved(site, monkeypatch):
+    monkeypatch.chdir(site.parent)
+    config = load_config(site.name)
+    assert config.site_dir == site.resolve()
+    assert config.store_path == site.resolve() / ".pressfeed" / "pressfeed.db"
+
+
+def other_config(site: Path, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(edit(site, "title: 포탈뉴스통신", "title: 다른 사이트"), encoding="utf-8")
+    return path
+
+
+def test_env_var_overrides_default_location(site, tmp_path, monkeypatch):
+    other = other_config(site, tmp_path / "conf" / "other.yaml")
+    monkeypatch.setenv("PRESSFEED_CONFIG", str(other))
+    config = load_config(site)
+    assert config.file == other
+    assert config.site.title == "다른 사이트"
+    # paths in it still resolve against the site dir, not the config's folder
+    assert config.store_path == site.resolve() / ".pressfeed" / "pressfeed.db"
+
+
+def test_relative_env_var_resolves_against_cwd(site, tmp_path, monkeypatch):
+    other_config(site, tmp_path / "conf" / "other.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRESSFEED_CONFIG", "conf/other.yaml")
+    config = load_config(site)
+    assert config.file == tmp_path / "conf" / "other.yaml"
+    assert config.site.title == "다른 사이트"
+
+
+def test_explicit_config_path_overrides_env_var(site, tmp_path, monkeypatch):
+    other = other_config(site, tmp_path / "conf" / "other.yaml")
+    monkeypatch.setenv("PRESSFEED_CONFIG", str(tmp_path / "missing.yaml"))
+    config = load_config(site, other)
+    assert config.file == other
+    assert config.site.title == "다른 사이트"
+
+
+def test_default_location_when_env_var_unset(site):
+    assert load_config(site).site.title == "포탈뉴스통신"
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    expected = tmp_path.resolve() / "feeds" / "pressfeed.yaml"
+    assert info.value.line is None
+    assert str(info.value) == f"{expected}: config file not found (create one with `pressfeed init`)"

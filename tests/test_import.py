@@ -1,0 +1,452 @@
+"""Importing CMS export files (Pressfeed.import_files / import_records / import_configured)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.errors import InputError
+from pressfeed.model import Status
+
+NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
+TAG = "tag:example-portal.kr,2025:article/"
+
+ARTICLES = """\
+# CMS export: 정치/경제
+id: "1001"
+title: 국회, 내년도 예산안 심사 착수
+section: 정치
+published: 2025-11-08 09:00:00
+link: /news/articleView.html?idxno=1001
+body_html: |
+  <p>국회 예산결산특별위원회가 심사에 들어갔다.</p>
+---
+id: "1002"
+title: 반도체 &amp; 배터리 <b>수출</b> 역대 최대
+section: 경제
+published: 2025-11-07 15:30:00
+link: /news/articleView.html?idxno=1002
+body_html: |
+  <p>10월 반도체 수출이 역대 최대를 기록했다.</p>
+  <p>[뉴스출처 : 산업통상자원부]</p>
+---
+id: "1003"
+title: 6G 상용화 기술개발 착수
+section: IT·과학
+published: 2025-11-05 16:40:00
+updated: 2025-11-05 18:00:00
+link: /news/articleView.html?idxno=1003
+body_html: <p>과기정통부는 6G 기술개발에 착수했다.</p>
+"""
+
+IDS = (f"{TAG}1001", f"{TAG}1002", f"{TAG}1003")
+
+
+def record(n: int, **fields) -> dict:
+    data = {
+        "id": str(n),
+        "title": f"기사 {n}",
+        "section": "사회",
+        "published": "2025-11-08T09:00:00+09:00",
+        "link": f"/news/articleView.html?idxno={n}",
+        "body_html": f"<p>본문 {n}</p>",
+    }
+    data.update(fields)
+    return data
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def line_no(text: str, fragment: str) -> int:
+    hits = [n for n, line in enumerate(text.splitlines(), 1) if fragment in line]
+    assert len(hits) == 1, (fragment, hits)
+    return hits[0]
+
+
+def problems(error: InputError) -> list[tuple[str, int | None, str]]:
+    return [(p.file, p.line, p.field) for p in error.problems]
+
+
+# -- YAML, re-import, updates ---------------------------------------------------
+
+
+def test_import_yaml_multi_document_file(pf, site, write):
+    path = write(site, "feeds/articles/news.yaml", ARTICLES)
+
+    result = pf.import_files([str(path)])
+
+    assert result.created == IDS
+    assert (result.updated, result.unchanged, result.files) == ((), 0, 1)
+    assert result.summary() == "import: 1 files, 3 new, 0 updated, 0 unchanged"
+    assert pf.store.count() == 3
+    stored = pf.store.get(f"{TAG}1002")
+    assert stored is not None
+    assert stored.origin == "cms"
+    assert stored.article.title == "반도체 & 배터리 수출 역대 최대"
+    assert stored.article.section == "economy"
+    assert stored.article.published == datetime(2025, 11, 7, 6, 30, tzinfo=UTC)
+    assert stored.article.body_html == "<p>10월 반도체 수출이 역대 최대를 기록했다.</p>"
+    assert stored.article.source is not None
+    assert stored.article.source.credit == "[뉴스출처 : 산업통상자원부]"
+    assert pf.store.get(f"{TAG}1003").article.section == "it-science"
+
+
+def test_reimport_same_file_changes_nothing(pf, site, write):
+    path = write(site, "feeds/articles/news.yaml", ARTICLES)
+    pf.import_files([str(path)])
+    before = {i: pf.store.get(i) for i in IDS}
+
+    result = pf.import_files([str(path)])
+
+    assert (result.created, result.updated, result.unchanged) == ((), (), 3)
+    after = {i: pf.store.get(i) for i in IDS}
+    for article_id in IDS:
+        assert after[article_id].article.updated == before[article_id].article.updated
+        assert after[article_id].seq == before[article_id].seq
+        assert after[article_id] == before[article_id]
+
+
+def test_changed_body_is_updated_at_clock_time(pf, site, write):
+    path = write(site, "feeds/articles/news.yaml", ARTICLES)
+    pf.import_files([str(path)])
+    old = pf.store.get(f"{TAG}1001")
+    assert old.article.updated == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
+
+    write(site, "feeds/articles/news.yaml", ARTICLES.replace("심사에 들어갔다.", "본격적인 심사에 들어갔다."))
+    result = pf.import_files([str(path)])
+
+    assert result.created == ()
+    assert result.updated == (f"{TAG}1001",)
+    assert result.unchanged == 2
+    new = pf.store.get(f"{TAG}1001")
+    assert new.article.body_html == "<p>국회 예산결산특별위원회가 본격적인 심사에 들어갔다.</p>"
+    assert new.article.updated == NOW
+    assert new.article.published == old.article.published
+    assert new.seq > old.seq
+
+
+def test_changed_body_with_explicit_updated_keeps_record_time(pf, site, write):
+    path = write(site, "feeds/articles/news.yaml", ARTICLES)
+    pf.import_files([str(path)])
+
+    write(site, "feeds/articles/news.yaml", ARTICLES.replace("기술개발에 착수했다.", "기술개발에 본격 착수했다."))
+    result = pf.import_files([str(path)])
+
+    assert result.updated == (f"{TAG}1003",)
+    # 2025-11-05 18:00 KST from the record, not the clock
+    assert pf.store.get(f"{TAG}1003").article.updated == datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
+
+
+def test_status_only_change_keeps_updated(pf, site, write):
+    path = write(site, "feeds/articles/news.yaml", ARTICLES)
+    pf.import_files([str(path)])
+    old = pf.store.get(f"{TAG}1001")
+
+    hidden = ARTICLES.replace("idxno=1001\n", "idxno=1001\nstatus: hidden\n")
+    write(site, "feeds/articles/news.yaml", hidden)
+    result = pf.import_files([str(path)])
+
+    assert result.updated == (f"{TAG}1001",)
+    assert result.unchanged == 2
+    new = pf.store.get(f"{TAG}1001")
+    assert new.article.status is Status.HIDDEN
+    assert new.article.updated == old.article.updated == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
+    assert new.content_hash == old.content_hash
+
+
+# -- JSON formats -----------------------------------------------------------------
+
+
+def test_import_json_array(pf, site, write):
+    path = write(site, "export.json", json.dumps([record(1), record(2)], ensure_ascii=False, indent=2))
+    result = pf.import_files([str(path)])
+    assert result.created == (f"{TAG}1", f"{TAG}2")
+    assert pf.store.get(f"{TAG}2").article.section == "society"
+    assert pf.store.get(f"{TAG}2").article.published == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
+
+
+def test_import_json_lines(pf, site, write):
+    text = dumps(record(1)) + "\n\n" + dumps(record(2)) + "\n" + dumps(record(3)) + "\n"
+    path = write(site, "export.jsonl", text)
+    result = pf.import_files([str(path)])
+    assert result.created == (f"{TAG}1", f"{TAG}2", f"{TAG}3")
+    assert pf.store.count() == 3
+
+
+def test_import_single_json_object(pf, site, write):
+    path = write(site, "one.json", dumps(record(7, title="단독 &amp; 속보")))
+    result = pf.import_files([str(path)])
+    assert result.created == (f"{TAG}7",)
+    assert pf.store.get(f"{TAG}7").article.title == "단독 & 속보"
+
+
+def test_import_several_files_at_once(pf, site, write):
+    a = write(site, "a.json", dumps(record(1)))
+    b = write(site, "b.jsonl", dumps(record(2)) + "\n")
+    result = pf.import_files([str(a), str(b)])
+    assert result.created == (f"{TAG}1", f"{TAG}2")
+    assert result.files == 2
+
+
+# -- errors: every bad field, with file and line; nothing imported ------------------
+
+
+BAD_YAML = """\
+id: "2001"
+title: 정상 기사
+section: 정치
+published: 2025-11-08 09:00:00
+link: /news/articleView.html?idxno=2001
+---
+id: "2002"
+title: 섹션이 잘못된 기사
+section: 연예
+published: 2025-11-08 09:00:00
+link: /news/articleView.html?idxno=2002
+---
+id: "2003"
+title: 정상 기사 2
+section: 사회
+published: 2025-11-08 10:00:00
+link: /news/articleView.html?idxno=2003
+---
+id: "2004"
+title: 날짜와 상태가 잘못된 기사
+section: 경제
+published: 어제 오후
+status: deleted
+link: /news/articleView.html?idxno=2004
+"""
+
+
+def test_bad_yaml_records_reported_and_nothing_imported(pf, site, write):
+    pf.import_files([str(write(site, "first.json", dumps(record(1))))])
+    path = write(site, "feeds/articles/bad.yaml", BAD_YAML)
+
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+
+    name = str(path)
+    assert problems(info.value) == [
+        (name, line_no(BAD_YAML, "section: 연예"), "section"),
+        (name, line_no(BAD_YAML, "published: 어제 오후"), "published"),
+        (name, line_no(BAD_YAML, "status: deleted"), "status"),
+    ]
+    messages = [p.message for p in info.value.problems]
+    assert messages[0] == "unknown section '연예' (see `pressfeed sections`)"
+    assert str(info.value).splitlines()[0] == "3 invalid record field(s), nothing imported:"
+    assert f"{name}:9: section: unknown section '연예'" in str(info.value)
+    # the valid records of the file were not imported either
+    assert pf.store.count() == 1
+    assert pf.store.get(f"{TAG}2001") is None
+    assert pf.store.get(f"{TAG}2003") is None
+
+
+def test_missing_field_reported_at_record_start(pf, site, write):
+    text = (
+        'id: "1"\ntitle: 하나\nsection: 정치\npublished: 2025-11-08 09:00:00\nlink: /n/1\n---\n'
+        '# 제목 없는 기사\nid: "2"\nsection: 정치\npublished: 2025-11-08 09:00:00\nlink: /n/2\n'
+    )
+    path = write(site, "missing.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), line_no(text, 'id: "2"'), "title")]
+    assert info.value.problems[0].message == "required and must not be empty"
+
+
+def test_yaml_list_of_records_reports_item_field_line(pf, site, write):
+    text = "\n".join(
+        [
+            "- id: l1",
+            "  title: 하나",
+            "  section: 정치",
+            "  published: 2025-11-08 09:00:00",
+            "  link: /news/1",
+            "- id: l2",
+            "  title: 둘",
+            "  section: 연예",
+            "  published: 2025-11-08 09:00:00",
+            "  link: /news/2",
+            "",
+        ]
+    )
+    path = write(site, "list.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 8, "section")]
+    assert pf.store.count() == 0
+
+
+def test_json_lines_bad_record_reports_its_line(pf, site, write):
+    text = "\n".join([dumps(record(1)), "", dumps(record(2, section="연예")), dumps(record(3))]) + "\n"
+    path = write(site, "export.jsonl", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 3, "section")]
+    assert pf.store.count() == 0
+
+
+def test_json_lines_missing_field_reports_its_line(pf, site, write):
+    bad = record(2)
+    del bad["title"]
+    text = "\n".join([dumps(record(1)), dumps(bad)]) + "\n"
+    path = write(site, "export.jsonl", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 2, "title")]
+
+
+def test_json_array_bad_record_reports_its_line(pf, site, write):
+    text = json.dumps([record(1), record(2, status="deleted")], ensure_ascii=False, indent=2)
+    path = write(site, "export.json", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    # the second record's opening brace
+    start = [n for n, line in enumerate(text.splitlines(), 1) if line == "  {"][1]
+    [problem] = info.value.problems
+    assert (problem.field, problem.line) == ("status", start)
+
+
+def test_invalid_json_reports_line(pf, site, write):
+    text = '[\n  {"id": "1",\n   "title": "하나",\n   oops}\n]\n'
+    path = write(site, "broken.json", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(path), 4, "record")
+    assert problem.message == "invalid JSON: Expecting property name enclosed in double quotes"
+
+
+def test_invalid_json_line_reports_line(pf, site, write):
+    path = write(site, "broken.jsonl", dumps(record(1)) + '\n{"id": \n')
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (2, "record")
+    assert problem.message.startswith("invalid JSON: ")
+    assert pf.store.count() == 0
+
+
+def test_json_array_missing_comma_is_invalid(pf, site, write):
+    text = "[\n" + dumps(record(1)) + "\n" + dumps(record(2)) + "\n]\n"
+    path = write(site, "nocomma.json", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (3, "record")
+    assert pf.store.count() == 0
+
+
+def test_json_object_with_trailing_text_is_invalid(pf, site, write):
+    path = write(site, "trailing.json", dumps(record(1)) + "\n" + dumps(record(2)) + "\n")
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert [(p.line, p.field) for p in info.value.problems] == [(2, "record")]
+    assert pf.store.count() == 0
+
+
+def test_invalid_yaml_reports_line(pf, site, write):
+    text = 'id: "1"\ntitle: 하나\nsection: 정치\n  bad: indentation\n'
+    path = write(site, "broken.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(path), 4, "record")
+    assert problem.message.startswith("invalid YAML: ")
+
+
+def test_record_that_is_not_a_mapping(pf, site, write):
+    path = write(site, "scalars.json", '[\n  {"id": "1"},\n  "문자열"\n]\n')
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert [(p.line, p.field, p.message) for p in info.value.problems] == [
+        (3, "record", "must be a mapping of fields"),
+    ]
+
+
+def test_duplicate_id_within_a_file_names_both_locations(pf, site, write):
+    text = ARTICLES + '---\nid: "1001"\ntitle: 중복\nsection: 정치\npublished: 2025-11-08 10:00:00\nlink: /n/x\n'
+    path = write(site, "dup.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    second = line_no(text, "title: 중복") - 1
+    assert (problem.file, problem.line, problem.field) == (str(path), second, "id")
+    assert problem.message == f"duplicate id '{TAG}1001' (first at {path}:2)"
+    assert pf.store.count() == 0
+
+
+def test_duplicate_id_across_files_in_one_import(pf, site, write):
+    a = write(site, "a.json", dumps(record(5)))
+    b = write(site, "b.json", dumps(record(5, title="다른 제목")))
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(a), str(b)])
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(b), 1, "id")
+    assert problem.message == f"duplicate id '{TAG}5' (first at {a}:1)"
+
+
+def test_missing_file_reported(pf, site):
+    path = site / "nope.json"
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert [(p.file, p.line, p.field, p.message) for p in info.value.problems] == [
+        (str(path), None, "file", "not found"),
+    ]
+
+
+def test_problems_from_several_files_reported_together(pf, site, write):
+    a = write(site, "a.jsonl", "{broken\n")
+    b = write(site, "b.json", "[")
+    good = write(site, "c.json", dumps(record(1)))
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(a), str(b), str(good)])
+    assert [(p.file, p.field) for p in info.value.problems] == [(str(a), "record"), (str(b), "record")]
+    assert pf.store.count() == 0
+
+
+# -- import_configured -------------------------------------------------------------
+
+
+def test_import_configured_imports_globs_and_reports_bad_files(site, write, clock):
+    config_file = site / "feeds" / "pressfeed.yaml"
+    write(
+        site,
+        "feeds/pressfeed.yaml",
+        config_file.read_text(encoding="utf-8") + "imports:\n  - feeds/articles/*.yaml\n  - exports/**/*.json\n",
+    )
+    write(site, "feeds/articles/a-news.yaml", ARTICLES)
+    bad = write(site, "feeds/articles/b-bad.yaml", BAD_YAML)
+    write(site, "exports/2025/11/c.json", dumps(record(9)))
+    write(site, "feeds/articles/ignored.txt", "not matched by any glob")
+
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        assert pf.configured_import_files() == [
+            site.resolve() / "exports/2025/11/c.json",
+            site.resolve() / "feeds/articles/a-news.yaml",
+            site.resolve() / "feeds/articles/b-bad.yaml",
+        ]
+        result, failures = pf.import_configured()
+
+        assert result.created == (f"{TAG}9", *IDS)
+        assert (result.updated, result.unchanged, result.files) == ((), 0, 2)
+        [failure] = failures
+        assert failure.file == str(bad.resolve())
+        assert isinstance(failure.error, InputError)
+        assert [(p.line, p.field) for p in failure.error.problems] == [
+            (9, "section"),
+            (22, "published"),
+            (23, "status"),
+        ]
+        assert pf.store.count() == 4
+        assert pf.store.get(f"{TAG}2001") is None
+
+        again, failures_again = pf.import_configured()
+        assert (again.created, again.updated, again.unchanged) == ((), (), 4)
+        assert len(failures_again) == 1

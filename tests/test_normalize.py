@@ -1,0 +1,517 @@
+"""Normalization rules, one by one (pressfeed.normalize)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pressfeed.errors import RecordError
+from pressfeed.model import Attribution, Image, Status
+from pressfeed.normalize import (
+    NormalizeContext,
+    RecordProblems,
+    absolute_url,
+    article_from_record,
+    clean_text,
+    make_id,
+    parse_datetime,
+    plain_text,
+    sanitize_html,
+    split_credit,
+    summarize,
+)
+from pressfeed.yamlfile import load_one
+
+KST = ZoneInfo("Asia/Seoul")
+BASE = "https://www.example-portal.kr/news/articleView.html?idxno=123456"
+AUTHORITY = "example-portal.kr,2025"
+
+
+# -- clean_text ---------------------------------------------------------------
+
+
+def test_clean_text_composes_decomposed_hangul_to_nfc():
+    assert clean_text("\u1100\u1161") == "가"
+    assert clean_text("\u1112\u1161\u11ab\u1100\u1173\u11af") == "한글"
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1b", "\x1f"])
+def test_clean_text_strips_c0_controls(char):
+    assert clean_text(f"과{char}학") == "과학"
+
+
+def test_clean_text_keeps_tab_cr_lf():
+    assert clean_text("가\t나\r\n다") == "가\t나\r\n다"
+
+
+def test_clean_text_strips_xml_noncharacters():
+    assert clean_text("a\ufffeb\uffffc") == "abc"
+
+
+def test_clean_text_keeps_full_width_punctuation_and_curly_quotes():
+    text = "‘인공지능 집적단지’ “국가 경쟁력” （사진）！？·…"
+    assert clean_text(text) == text
+
+
+# -- plain_text ---------------------------------------------------------------
+
+
+def test_plain_text_title_with_entity_and_tag():
+    assert plain_text("반도체 &amp; 배터리 <b>수출</b> 역대 최대") == "반도체 & 배터리 수출 역대 최대"
+
+
+def test_plain_text_nbsp_becomes_single_space():
+    assert plain_text("과기정통부&nbsp;&nbsp; 발표") == "과기정통부 발표"
+
+
+def test_plain_text_drops_script_content():
+    assert plain_text("속보<script>alert('x')</script> 기사") == "속보 기사"
+
+
+def test_plain_text_collapses_and_trims_whitespace():
+    assert plain_text("  광주 \n\n 인공지능\t집적단지  ") == "광주 인공지능 집적단지"
+
+
+def test_plain_text_decodes_escaped_angle_brackets_as_text():
+    assert plain_text("a &lt; b") == "a < b"
+
+
+# -- sanitize_html ------------------------------------------------------------
+
+
+def test_sanitize_html_removes_script_and_style_with_content():
+    html = "<p>앞</p><script>alert('x')</script><style>p{color:red}</style><p>뒤</p>"
+    assert sanitize_html(html, BASE) == "<p>앞</p><p>뒤</p>"
+
+
+def test_sanitize_html_removes_empty_iframe():
+    html = '<p>앞</p><iframe src="https://www.youtube.com/embed/x"></iframe><p>뒤</p>'
+    assert sanitize_html(html, BASE) == "<p>앞</p><p>뒤</p>"
+
+
+def test_sanitize_html_removes_iframe_with_its_content():
+    html = '<p>앞</p><iframe src="https://evil.example/"><script>alert(1)</script>대체</iframe><p>뒤</p>'
+    assert sanitize_html(html, BASE) == "<p>앞</p><p>뒤</p>"
+
+
+def test_sanitize_html_removes_event_handler_attributes():
+    html = '<p onclick="steal()" onmouseover="x()">본문</p><img src="/a.jpg" onerror="alert(1)">'
+    assert sanitize_html(html, BASE) == '<p>본문</p><img src="https://www.example-portal.kr/a.jpg">'
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", " JaVaScRiPt:alert(1)"])
+def test_sanitize_html_removes_javascript_href(href):
+    assert sanitize_html(f'<a href="{href}">링크</a>', BASE) == '<a rel="noopener noreferrer">링크</a>'
+
+
+def test_sanitize_html_makes_relative_urls_absolute():
+    html = '<a href="/news/articleView.html?idxno=123400">관련기사</a><img src="photo/1.jpg" alt="사진">'
+    assert sanitize_html(html, BASE) == (
+        '<a href="https://www.example-portal.kr/news/articleView.html?idxno=123400"'
+        ' rel="noopener noreferrer">관련기사</a>'
+        '<img src="https://www.example-portal.kr/news/photo/1.jpg" alt="사진">'
+    )
+
+
+def test_sanitize_html_cdata_terminator_survives_as_text():
+    assert sanitize_html("<p>a ]]> b</p><p>다음</p>", BASE) == "<p>a ]]&gt; b</p><p>다음</p>"
+
+
+def test_sanitize_html_keeps_nbsp():
+    assert sanitize_html("<p>가&nbsp;나</p>", BASE) == "<p>가&nbsp;나</p>"
+
+
+def test_sanitize_html_strips_comments_and_disallowed_tags_keeping_text():
+    html = '<p><!-- 메모 --><font color="red">빨강</font></p>'
+    assert sanitize_html(html, BASE) == "<p>빨강</p>"
+
+
+# -- absolute_url -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/news/photo/1.jpg", "https://www.example-portal.kr/news/photo/1.jpg"),
+        ("photo/1.jpg", "https://www.example-portal.kr/news/photo/1.jpg"),
+        ("  photo/1.jpg  ", "https://www.example-portal.kr/news/photo/1.jpg"),
+        ("//cdn.example.kr/x.jpg", "https://cdn.example.kr/x.jpg"),
+        ("https://www.msit.go.kr/", "https://www.msit.go.kr/"),
+        ("mailto:press@example.kr", "mailto:press@example.kr"),
+        ("javascript:alert(1)", ""),
+        ("ftp://files.example.kr/a.hwp", ""),
+        ("data:text/html,x", ""),
+    ],
+)
+def test_absolute_url(url, expected):
+    assert absolute_url(url, BASE) == expected
+
+
+# -- parse_datetime -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-11-08 09:00:00", datetime(2025, 11, 8, 0, 0, tzinfo=UTC)),
+        ("2025.11.08", datetime(2025, 11, 7, 15, 0, tzinfo=UTC)),
+        ("2025.11.08.", datetime(2025, 11, 7, 15, 0, tzinfo=UTC)),
+        ("2025.11.06 14:00", datetime(2025, 11, 6, 5, 0, tzinfo=UTC)),
+        ("2025/11/8 9:05", datetime(2025, 11, 8, 0, 5, tzinfo=UTC)),
+        ("2025-11-08T09:00:00+09:00", datetime(2025, 11, 8, 0, 0, tzinfo=UTC)),
+        ("2025-11-08T00:00:00Z", datetime(2025, 11, 8, 0, 0, tzinfo=UTC)),
+        ("Sat, 08 Nov 2025 09:00:00 +0900", datetime(2025, 11, 8, 0, 0, tzinfo=UTC)),
+        ("Sat, 08 Nov 2025 09:00:00 GMT", datetime(2025, 11, 8, 9, 0, tzinfo=UTC)),
+        (" 2025-11-08 09:00:00.123456 ", datetime(2025, 11, 8, 0, 0, tzinfo=UTC)),
+    ],
+)
+def test_parse_datetime_strings(value, expected):
+    result = parse_datetime(value, KST)
+    assert result == expected
+    assert result.tzinfo is UTC
+
+
+def test_parse_datetime_naive_datetime_from_yaml_is_site_local():
+    assert parse_datetime(datetime(2025, 11, 8, 9, 0), KST) == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
+
+
+def test_parse_datetime_aware_datetime_kept():
+    value = datetime(2025, 11, 8, 9, 0, tzinfo=UTC)
+    assert parse_datetime(value, KST) == value
+
+
+def test_parse_datetime_date_from_yaml_is_local_midnight():
+    assert parse_datetime(date(2025, 11, 8), KST) == datetime(2025, 11, 7, 15, 0, tzinfo=UTC)
+
+
+def test_parse_datetime_uses_given_zone_for_naive_values():
+    assert parse_datetime("2025-11-08 09:00:00", UTC) == datetime(2025, 11, 8, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", ["1970-01-01 00:00:00", "1989-12-31T23:59:59Z", datetime(1970, 1, 1)])
+def test_parse_datetime_rejects_implausible_dates(value):
+    with pytest.raises(ValueError, match=r"implausible date .*before 1990"):
+        parse_datetime(value, KST)
+
+
+def test_parse_datetime_rejects_garbage_with_example_format():
+    with pytest.raises(ValueError) as info:
+        parse_datetime("어제 오후", KST)
+    assert str(info.value) == "unrecognized date '어제 오후' (use ISO 8601, e.g. 2025-11-08 09:00:00)"
+
+
+@pytest.mark.parametrize("value", ["", "   ", None, 20251108, True])
+def test_parse_datetime_rejects_non_dates(value):
+    with pytest.raises(ValueError, match="not a date"):
+        parse_datetime(value, KST)
+
+
+# -- summarize ----------------------------------------------------------------
+
+
+def test_summarize_cuts_at_word_boundary_with_ellipsis():
+    assert summarize("<p>하나 둘 셋 넷 다섯 여섯</p>", 10) == "하나 둘 셋 넷…"
+
+
+def test_summarize_drops_trailing_punctuation_before_ellipsis():
+    assert summarize("<p>alpha beta, gamma delta</p>", 12) == "alpha beta…"
+
+
+def test_summarize_short_text_unchanged():
+    assert summarize("<p>짧은 본문.</p>", 200) == "짧은 본문."
+
+
+def test_summarize_separates_paragraphs_with_a_space():
+    assert summarize("<p>첫 문단.</p><p>둘째 문단.</p>", 200) == "첫 문단. 둘째 문단."
+
+
+def test_summarize_hard_cut_without_spaces():
+    assert summarize("<p>abcdefghijklmnopqrstuvwxyz</p>", 10) == "abcdefghij…"
+
+
+# -- split_credit -------------------------------------------------------------
+
+
+def test_split_credit_removes_trailing_credit_paragraph():
+    body = "<p>본문입니다.</p>\n<p>[뉴스출처 : 과학기술정보통신부]</p>\n"
+    assert split_credit(body) == ("<p>본문입니다.</p>", "[뉴스출처 : 과학기술정보통신부]")
+
+
+def test_split_credit_bare_trailing_credit():
+    assert split_credit("<p>본문</p>[뉴스출처 : 기획재정부]") == ("<p>본문</p>", "[뉴스출처 : 기획재정부]")
+
+
+def test_split_credit_in_the_middle_is_not_removed():
+    body = "<p>본문</p><p>[뉴스출처 : 과학기술정보통신부]</p><p>추가 문단</p>"
+    assert split_credit(body) == (body, "")
+
+
+def test_split_credit_without_credit():
+    assert split_credit("<p>본문</p>") == ("<p>본문</p>", "")
+
+
+# -- make_id ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("20251108-0001", "tag:example-portal.kr,2025:article/20251108-0001"),
+        (123456, "tag:example-portal.kr,2025:article/123456"),
+        ("tag:other.kr,2020:item/1", "tag:other.kr,2020:item/1"),
+        ("urn:uuid:0b7e1a2c", "urn:uuid:0b7e1a2c"),
+        (
+            "https://www.example-portal.kr/news/articleView.html?idxno=1",
+            "https://www.example-portal.kr/news/articleView.html?idxno=1",
+        ),
+    ],
+)
+def test_make_id(raw, expected):
+    assert make_id(raw, "https://www.example-portal.kr/news/1", AUTHORITY) == expected
+
+
+@pytest.mark.parametrize("raw", [None, ""])
+def test_make_id_missing_uses_link(raw):
+    link = "https://www.example-portal.kr/news/articleView.html?idxno=9"
+    assert make_id(raw, link, AUTHORITY) == link
+
+
+def test_make_id_missing_without_link_rejected():
+    with pytest.raises(RecordError) as info:
+        make_id(None, "", AUTHORITY)
+    assert (info.value.field, info.value.message) == ("id", "required when there is no link")
+
+
+@pytest.mark.parametrize("raw", ["a b", "기사1", "a<b", 'x"y'])
+def test_make_id_rejects_bad_characters(raw):
+    with pytest.raises(RecordError) as info:
+        make_id(raw, "https://www.example-portal.kr/news/1", AUTHORITY)
+    assert info.value.field == "id"
+    assert info.value.message == f"{raw!r} may use only URL-safe characters"
+
+
+@pytest.mark.parametrize("raw", [True, 1.5, ["1"]])
+def test_make_id_rejects_non_scalar_types(raw):
+    with pytest.raises(RecordError, match="must be a string or a number"):
+        make_id(raw, "https://www.example-portal.kr/news/1", AUTHORITY)
+
+
+# -- article_from_record ------------------------------------------------------
+
+SEED_RECORD = """\
+id: "20251108-0001"
+title: "과기정통부 장관, 광주 인공지능집적단지 현장방문 &amp; <b>간담회</b>"
+subtitle: "광주 인공지능 집적단지 내 데이터센터 운영 현황 점검"
+section: "IT/과학"
+published: 2025-11-08 09:00:00
+byline: 포탈뉴스통신
+link: /news/articleView.html?idxno=123456
+tags: [인공지능, 광주, 인공지능]
+images:
+  - url: /news/photo/202511/123456_1.jpg
+    type: image/jpeg
+    length: 84211
+    caption: "유상임 장관이 데이터센터를 방문했다. (사진=과학기술정보통신부)"
+  - url: photo/123456_2.png
+status: published
+source:
+  name: 과학기술정보통신부
+  home: https://www.msit.go.kr/
+  feed: https://www.korea.kr/rss/dept_msit.xml
+  url: https://www.korea.kr/briefing/pressReleaseView.do?newsId=156677000
+  published: 2025-02-06 10:00:00
+body_html: |
+  <p>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 현장 간담회를 가졌다.</p>
+  <p>자세한 내용은 <a href="/news/articleView.html?idxno=123400" onclick="x()">관련기사</a>에서.</p>
+  <script>alert('x')</script>
+  <p>[뉴스출처 : 과학기술정보통신부]</p>
+"""
+
+
+@pytest.fixture
+def ctx(config) -> NormalizeContext:
+    return config.normalize_context()
+
+
+def minimal(**fields):
+    record = {
+        "id": "1001",
+        "title": "제목",
+        "section": "정치",
+        "published": "2025-11-08 09:00:00",
+        "link": "/news/articleView.html?idxno=1001",
+    }
+    record.update(fields)
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def problems_of(record, ctx):
+    with pytest.raises(RecordProblems) as info:
+        article_from_record(record, ctx)
+    return [(p.field, p.message) for p in info.value.problems]
+
+
+def test_article_from_seed_record(ctx):
+    article = article_from_record(load_one(SEED_RECORD), ctx)
+
+    assert article.id == "tag:example-portal.kr,2025:article/20251108-0001"
+    assert article.title == "과기정통부 장관, 광주 인공지능집적단지 현장방문 & 간담회"
+    assert article.subtitle == "광주 인공지능 집적단지 내 데이터센터 운영 현황 점검"
+    assert article.section == "it-science"
+    assert article.link == "https://www.example-portal.kr/news/articleView.html?idxno=123456"
+    assert article.published == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
+    assert article.published.utcoffset().total_seconds() == 0
+    assert article.updated == article.published
+    assert article.byline == "포탈뉴스통신"
+    assert article.tags == ("인공지능", "광주")
+    assert article.status is Status.PUBLISHED
+    assert article.images == (
+        Image(
+            url="https://www.example-portal.kr/news/photo/202511/123456_1.jpg",
+            type="image/jpeg",
+            length=84211,
+            caption="유상임 장관이 데이터센터를 방문했다. (사진=과학기술정보통신부)",
+        ),
+        Image(url="https://www.example-portal.kr/news/photo/123456_2.png", type="image/png", length=0),
+    )
+    assert article.body_html == (
+        "<p>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 현장 간담회를 가졌다.</p>\n"
+        '<p>자세한 내용은 <a href="https://www.example-portal.kr/news/articleView.html?idxno=123400"'
+        ' rel="noopener noreferrer">관련기사</a>에서.</p>'
+    )
+    # the agency's own date stays in the attribution, apart from the portal's date
+    assert article.source == Attribution(
+        name="과학기술정보통신부",
+        home="https://www.msit.go.kr/",
+        feed="https://www.korea.kr/rss/dept_msit.xml",
+        url="https://www.korea.kr/briefing/pressReleaseView.do?newsId=156677000",
+        published=datetime(2025, 2, 6, 1, 0, tzinfo=UTC),
+        credit="[뉴스출처 : 과학기술정보통신부]",
+    )
+    assert article.summary == (
+        "(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 현장 간담회를 가졌다. 자세한 내용은 관련기사에서."
+    )
+
+
+@pytest.mark.parametrize("name", ["IT/과학", "IT·과학", "science", "it-science", " IT / 과학 "])
+def test_article_section_aliases_resolve_to_slug(ctx, name):
+    assert article_from_record(minimal(section=name), ctx).section == "it-science"
+
+
+def test_article_section_title_resolves(ctx):
+    assert article_from_record(minimal(section="경제"), ctx).section == "economy"
+
+
+def test_article_body_credit_becomes_source_when_no_source_given(ctx):
+    record = minimal(body_html="<p>본문</p>\n<p>[뉴스출처 : 기획재정부]</p>\n")
+    article = article_from_record(record, ctx)
+    assert article.body_html == "<p>본문</p>"
+    assert article.source == Attribution(name="기획재정부", credit="[뉴스출처 : 기획재정부]")
+
+
+def test_article_explicit_source_credit_wins_and_body_credit_is_still_removed(ctx):
+    record = minimal(
+        body_html="<p>본문</p><p>[뉴스출처 : 기획재정부]</p>",
+        source={"name": "기획재정부", "credit": "[자료제공 : 기획재정부]"},
+    )
+    article = article_from_record(record, ctx)
+    assert article.body_html == "<p>본문</p>"
+    assert article.source is not None
+    assert article.source.credit == "[자료제공 : 기획재정부]"
+
+
+def test_article_source_without_credit_gets_default_credit_line(ctx):
+    article = article_from_record(minimal(source={"name": "국토교통부"}), ctx)
+    assert article.source == Attribution(name="국토교통부", credit="[뉴스출처 : 국토교통부]")
+
+
+def test_article_without_source_or_credit_has_no_attribution(ctx):
+    assert article_from_record(minimal(body_html="<p>본문</p>"), ctx).source is None
+
+
+def test_article_missing_required_fields_all_reported_at_once(ctx):
+    record = {"id": "1001", "body_html": "<p>본문만 있다</p>"}
+    assert problems_of(record, ctx) == [
+        ("title", "required and must not be empty"),
+        ("section", "required"),
+        ("published", "required"),
+        ("link", "required (the article's URL on the portal)"),
+    ]
+
+
+def test_article_several_different_problems_in_one_record(ctx):
+    record = minimal(title="   ", section="연예", status="deleted", published="어제", author="홍길동")
+    fields = [field for field, _ in problems_of(record, ctx)]
+    assert sorted(fields) == ["author", "published", "section", "status", "title"]
+
+
+def test_article_problems_exception_points_at_first_field(ctx):
+    with pytest.raises(RecordProblems) as info:
+        article_from_record(minimal(title=None, section=None), ctx)
+    assert info.value.field == "title"
+    assert [p.field for p in info.value.problems] == ["title", "section"]
+
+
+def test_article_unknown_field_rejected(ctx):
+    [(field, message)] = problems_of(minimal(author="홍길동"), ctx)
+    assert field == "author"
+    assert message.startswith("unknown field (allowed: attachments, body_html, byline, id, images,")
+
+
+def test_article_unknown_source_field_rejected(ctx):
+    [(field, message)] = problems_of(minimal(source={"name": "기획재정부", "logo": "x"}), ctx)
+    assert field == "source.logo"
+    assert message == "unknown field (allowed: credit, feed, home, name, published, url)"
+
+
+def test_article_unknown_section_rejected(ctx):
+    assert problems_of(minimal(section="연예"), ctx) == [
+        ("section", "unknown section '연예' (see `pressfeed sections`)"),
+    ]
+
+
+def test_article_bad_status_rejected(ctx):
+    assert problems_of(minimal(status="deleted"), ctx) == [
+        ("status", "'deleted' is not one of published, draft, hidden"),
+    ]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("hidden", Status.HIDDEN), (" Draft ", Status.DRAFT)])
+def test_article_status_parsed(ctx, raw, expected):
+    assert article_from_record(minimal(status=raw), ctx).status is expected
+
+
+def test_article_updated_before_published_is_clamped(ctx):
+    article = article_from_record(minimal(updated="2025-11-07 09:00:00"), ctx)
+    assert article.updated == article.published == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
+
+
+def test_article_updated_after_published_kept(ctx):
+    article = article_from_record(minimal(updated="2025-11-08T11:05:00+09:00"), ctx)
+    assert article.updated == datetime(2025, 11, 8, 2, 5, tzinfo=UTC)
+
+
+def test_article_summary_derived_from_body_when_missing(ctx):
+    short = dataclasses.replace(ctx, summary_length=20)
+    record = minimal(body_html="<p>정부는 오늘 반도체 수출이 역대 최대를 기록했다고 밝혔다.</p>")
+    assert article_from_record(record, short).summary == "정부는 오늘 반도체 수출이 역대…"
+
+
+def test_article_explicit_summary_is_plain_text(ctx):
+    record = minimal(summary="<b>요약</b> &amp; 정리", body_html="<p>본문</p>")
+    assert article_from_record(record, ctx).summary == "요약 & 정리"
+
+
+def test_article_without_id_uses_link_as_id(ctx):
+    article = article_from_record(minimal(id=None), ctx)
+    assert article.id == "https://www.example-portal.kr/news/articleView.html?idxno=1001"
+
+
+def test_article_image_with_bad_length_rejected(ctx):
+    record = minimal(images=[{"url": "/a.jpg", "length": "84KB"}])
+    assert problems_of(record, ctx) == [
+        ("images", "length must be a whole number of bytes, not '84KB'"),
+    ]
