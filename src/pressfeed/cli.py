@@ -186,17 +186,157 @@ def run(env: Env, as_json: bool) -> None:
     Example (crontab, every 5 minutes):
       */5 * * * * pressfeed --site /srv/portal -q run
     """
-    with env.pressfeed() as pf:
-        result = pf.run()
+    with env.pressfeed() as pf, _progress(env, len(pf.config.sources)) as tick:
+        result = pf.run(progress=tick)
     if as_json:
         _json_out(result.to_json())
     else:
         for line in result.lines():
             env.say(line)
-        for failure in result.failure_lines():
-            click.secho(failure, fg="red", err=True)
+        if result.ingest is not None:
+            _report_ingest(env, result.ingest)
+        for line in result.import_failure_lines():
+            click.secho(line, fg="red", err=True)
     if not result.ok:
         sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@click.argument("source_ids", nargs=-1, metavar="[SOURCE]...")
+@click.option("--dry-run", is_flag=True, help="Fetch and show what would be created or updated; write nothing.")
+@json_option
+@pass_env
+def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
+    """Fetch agency feeds and turn new press releases into articles.
+
+    Without SOURCE, every configured source. Exit 1 when a source failed (the
+    others are still ingested).
+
+    \b
+    Examples:
+      pressfeed ingest msit moef
+      pressfeed ingest --dry-run --json
+    """
+    with env.pressfeed() as pf, pf.locked(), _progress(env, len(source_ids or pf.config.sources)) as tick:
+        result = pf.ingest(source_ids, dry_run=dry_run, progress=tick)
+    if as_json:
+        _json_out(result.to_json())
+    else:
+        env.say(result.summary())
+        if dry_run:
+            for report in result.reports:
+                for article_id in report.new:
+                    env.say(f"  would create {article_id} ({report.source_id})")
+                for article_id in report.updated:
+                    env.say(f"  would update {article_id} ({report.source_id})")
+        _report_ingest(env, result)
+    if not result.ok:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _report_ingest(env: Env, result: Any) -> None:
+    for line in result.notice_lines():
+        if env.verbose or "moved permanently" in line or "kept local edit" in line:
+            click.echo(line, err=True)
+    for line in result.failure_lines():
+        click.secho(line, fg="red", err=True)
+
+
+@contextmanager
+def _progress(env: Env, total: int) -> Iterator[Callable[[str], None] | None]:
+    """A progress bar on a terminal; nothing when cron or a pipe is listening."""
+    if env.quiet or not sys.stderr.isatty() or total < 2:
+        yield None
+        return
+    with click.progressbar(length=total, label="fetching", file=sys.stderr) as bar:
+        yield lambda _source_id: bar.update(1)
+
+
+@cli.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """Show agency sources and their last fetch; import or export them as OPML.
+
+    \b
+    Examples:
+      pressfeed sources
+      pressfeed sources import ministries.opml --section society
+      pressfeed sources export > sources.opml
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    env: Env = ctx.obj
+    with env.pressfeed() as pf:
+        rows = pf.source_status()
+    if as_json:
+        _json_out(rows)
+        return
+    if not rows:
+        click.echo("no sources configured (see `sources:` in the config)")
+    for row in rows:
+        state = row["state"]
+        status = state.get("http_status") or "-"
+        click.echo(f"{row['id']:<12} {row['name']}  <{row['url']}>")
+        click.echo(
+            f"{'':<12} last fetch {state.get('last_fetch') or 'never'}, HTTP {status}, "
+            f"new {state.get('new', 0)}, updated {state.get('updated', 0)}, skipped {state.get('skipped', 0)}"
+        )
+        for key, label in (
+            ("etag", "etag"),
+            ("last_error", "last error"),
+            ("retry_after", "next fetch not before"),
+            ("moved_to", "moved to"),
+        ):
+            if state.get(key):
+                click.echo(f"{'':<12} {label}: {state[key]}")
+        if state.get("gone"):
+            click.secho(f"{'':<12} gone (HTTP 410): no longer polled", fg="yellow")
+
+
+@sources.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--section", help="Section for feeds whose OPML category names none.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@pass_env
+def sources_import(env: Env, opml_file: Path, section: str | None, dry_run: bool) -> None:
+    """Add the feeds of an OPML file as sources (to feeds/sources.yaml).
+
+    \b
+    Example:
+      pressfeed sources import ministries.opml --section society
+    """
+    from .opml import import_sources
+
+    with env.pressfeed() as pf:
+        result = import_sources(pf.config, opml_file.read_bytes(), str(opml_file), section, dry_run=dry_run)
+    verb = "would add" if dry_run else "added"
+    for entry in result.added:
+        env.say(f"{verb} {entry['id']}: {entry['name']} <{entry['url']}> -> {entry['section']}")
+    for line in result.skipped:
+        env.say(f"skipped {line}")
+    if result.added and not dry_run:
+        env.say(f"wrote {result.path}")
+
+
+@sources.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
+@pass_env
+def sources_export(env: Env, output: Path | None) -> None:
+    """Write the configured sources as OPML.
+
+    \b
+    Example:
+      pressfeed sources export -o sources.opml
+    """
+    from .opml import export_sources
+
+    with env.pressfeed() as pf:
+        data = export_sources(pf.config)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
 
 
 @cli.group()
@@ -284,6 +424,26 @@ _status_command(
     Status.PUBLISHED,
     "Publish a draft or hidden article.\n\n\b\nExample:\n  pressfeed articles publish 20251106-0009",
 )
+
+
+@articles.command("delete")
+@click.argument("article_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_env
+def articles_delete(env: Env, article_id: str, yes: bool) -> None:
+    """Delete an article; a tombstone keeps ingest from bringing it back.
+
+    \b
+    Example:
+      pressfeed articles delete 20251101-0011 --yes
+    """
+    with env.pressfeed() as pf:
+        stored = pf.article(article_id)
+        if not yes:
+            click.confirm(f"delete {stored.article.id} ({stored.article.title})?", abort=True)
+        with pf.locked():
+            pf.delete(stored.article.id)
+    env.say(f"deleted {stored.article.id}")
 
 
 @cli.command()
