@@ -228,13 +228,13 @@ class _Fetcher:
         limit = self.config.max_bytes
         length = response.headers.get("content-length", "")
         if length.isascii() and length.isdigit() and int(length) > limit:
-            raise _Failure(_too_large("response", limit))  # declared too big: don't start
+            raise _Failure(_too_large(limit))  # declared too big: don't start
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():  # decoded, so gzip bombs are capped too
             size += len(chunk)
             if size > limit:
-                raise _Failure(_too_large("response", limit))  # closing drops the connection
+                raise _Failure(_too_large(limit))  # closing drops the connection
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -311,7 +311,7 @@ def _read_capped(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise _Failure(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise _Failure(_too_large("file", limit))
+        raise _Failure(f"file larger than {_size(limit)}, not read")
     return data
 
 
@@ -376,8 +376,8 @@ def _retry_delay(value: str | None, now: datetime) -> timedelta | None:
     return when - now
 
 
-def _too_large(what: str, limit: int) -> str:
-    return f"{what} larger than {_size(limit)}, download aborted"
+def _too_large(limit: int) -> str:
+    return f"response larger than {_size(limit)}, download aborted"
 
 
 def _size(count: int) -> str:

@@ -175,10 +175,11 @@ class _Run:
             state = replace(state, url=result.moved_to, moved_to=result.moved_to)
         if not result.ok:
             return self._failed(state, report, result)
+        # a 304 repeats the validators we sent; a 200 replaces them (even with none)
         state = replace(
             state,
-            etag=result.etag or state.etag,
-            last_modified=result.last_modified or state.last_modified,
+            etag=result.etag,
+            last_modified=result.last_modified,
             retry_after=None,
             last_error=None,
             failures=0,

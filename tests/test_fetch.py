@@ -1,0 +1,573 @@
+"""pressfeed.ingest.fetch against a local pytest-httpserver (127.0.0.1 only)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from pressfeed.clock import fixed
+from pressfeed.config import FetchConfig
+from pressfeed.ingest.fetch import (
+    ACCEPT,
+    FetchRequest,
+    FetchResult,
+    fetch_all,
+    fetch_many,
+)
+
+NOW = datetime(2025, 11, 8, tzinfo=UTC)
+CLOCK = fixed(NOW)
+UA = "pressfeed/test (+https://www.example-portal.kr/)"
+CONFIG = FetchConfig(
+    concurrency=4,
+    per_host=2,
+    connect_timeout=1.0,
+    timeout=1.0,
+    max_bytes=1024 * 64,
+    max_redirects=5,
+    user_agent=UA,
+)
+RSS = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n'
+    b"<rss version=\"2.0\"><channel><title>\xea\xb5\xad\xed\x86\xa0\xeb\xb6\x80</title>"
+    b"</channel></rss>"
+)
+
+
+def _server() -> HTTPServer:
+    # pytest-httpserver's default server is single-threaded (and binds "localhost"):
+    # one slow handler would stall every other request, so concurrency could not be seen
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """Overrides the plugin's session server with a threaded one on 127.0.0.1."""
+    server = _server()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def second_server() -> Iterator[HTTPServer]:
+    server = _server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_requests(httpserver: HTTPServer) -> Iterator[None]:
+    yield
+    httpserver.check_assertions()  # e.g. a request no handler expected
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """Set at teardown: lets blocked handlers finish so the server thread is freed."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def fetch(*requests: FetchRequest, config: FetchConfig = CONFIG) -> list[FetchResult]:
+    return fetch_many(requests, config, CLOCK)
+
+
+def fetch_one(
+    url: str,
+    config: FetchConfig = CONFIG,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    headers: tuple[tuple[str, str], ...] = (),
+) -> FetchResult:
+    request = FetchRequest("src", url, etag=etag, last_modified=last_modified, headers=headers)
+    return fetch(request, config=config)[0]
+
+
+def seen(httpserver: HTTPServer) -> list[Request]:
+    return [request for request, _ in httpserver.log]
+
+
+# -- success and request headers ------------------------------------------------------------
+
+
+def test_200_returns_body_headers_and_validators(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        RSS,
+        content_type="application/rss+xml; charset=utf-8",
+        headers={
+            "ETag": '"v1"',
+            "Last-Modified": "Fri, 07 Nov 2025 09:00:00 GMT",
+            "Content-Location": "https://www.korea.kr/rss/policy.xml",
+        },
+    )
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.source_id == "src"
+    assert result.url == httpserver.url_for("/rss.xml")
+    assert result.status == 200
+    assert result.body == RSS
+    assert result.ok and result.error is None
+    assert not result.not_modified
+    assert result.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    assert result.headers["content-location"] == "https://www.korea.kr/rss/policy.xml"
+    assert result.headers["etag"] == '"v1"'
+    assert all(name == name.lower() for name in result.headers)
+    assert result.etag == '"v1"'
+    assert result.last_modified == "Fri, 07 Nov 2025 09:00:00 GMT"
+    assert result.moved_to is None and result.retry_after is None and not result.gone
+    assert 0 < result.elapsed < CONFIG.timeout
+
+
+def test_sends_user_agent_accept_and_per_source_headers(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data(RSS)
+    extra = (("Referer", "https://www.korea.kr/"), ("X-Requested-With", "pressfeed"))
+    fetch_one(httpserver.url_for("/rss.xml"), headers=extra)
+
+    (request,) = seen(httpserver)
+    assert request.headers["User-Agent"] == UA
+    assert request.headers["Accept"] == ACCEPT
+    assert request.headers["Referer"] == "https://www.korea.kr/"
+    assert request.headers["X-Requested-With"] == "pressfeed"
+    assert "If-None-Match" not in request.headers
+    assert "If-Modified-Since" not in request.headers
+
+
+def test_per_source_headers_override_defaults(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data(RSS)
+    fetch_one(httpserver.url_for("/rss.xml"), headers=(("user-agent", "Mozilla/5.0 agency-ok"),))
+
+    (request,) = seen(httpserver)
+    assert request.headers.getlist("User-Agent") == ["Mozilla/5.0 agency-ok"]
+
+
+def test_conditional_get_round_trip(httpserver: HTTPServer) -> None:
+    modified = "Fri, 07 Nov 2025 09:00:00 GMT"
+
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(RSS, headers={"ETag": '"v1"', "Last-Modified": modified})
+
+    httpserver.expect_request("/rss.xml").respond_with_handler(handler)
+    url = httpserver.url_for("/rss.xml")
+    first = fetch_one(url)
+    second = fetch_one(url, etag=first.etag, last_modified=first.last_modified)
+
+    assert first.status == 200 and first.body == RSS and first.etag == '"v1"'
+    assert second.status == 304
+    assert second.not_modified and second.ok and second.error is None
+    assert second.body is None
+    assert second.etag == '"v1"'
+    assert second.last_modified == modified  # kept from the request: the 304 omitted it
+    conditional = seen(httpserver)[1]
+    assert conditional.headers["If-None-Match"] == '"v1"'
+    assert conditional.headers["If-Modified-Since"] == modified
+
+
+# -- error statuses -------------------------------------------------------------------------
+
+
+def test_429_retry_after_seconds(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "120"}
+    )
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.status == 429
+    assert result.error == "HTTP 429" and not result.ok
+    assert result.body is None
+    assert result.retry_after == NOW + timedelta(seconds=120)
+
+
+def test_503_retry_after_http_date(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        "maintenance", status=503, headers={"Retry-After": "Sat, 08 Nov 2025 00:10:00 GMT"}
+    )
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.status == 503
+    assert result.error == "HTTP 503"
+    assert result.retry_after == datetime(2025, 11, 8, 0, 10, tzinfo=UTC)
+    assert result.retry_after is not None and result.retry_after.utcoffset() == timedelta(0)
+
+
+def test_503_without_retry_after_waits_an_hour(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data("", status=503)
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.error == "HTTP 503"
+    assert result.retry_after == NOW + timedelta(hours=1)
+
+
+def test_410_is_gone(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data("", status=410)
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.status == 410
+    assert result.gone
+    assert result.error == "HTTP 410 Gone"
+    assert result.body is None and result.retry_after is None
+
+
+def test_404_is_an_error(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss.xml").respond_with_data("<html>not here</html>", status=404)
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.status == 404
+    assert result.error == "HTTP 404"
+    assert result.body is None
+    assert not result.gone and result.retry_after is None and result.etag is None
+
+
+# -- redirects ------------------------------------------------------------------------------
+
+
+def redirect(httpserver: HTTPServer, path: str, location: str, status: int) -> None:
+    httpserver.expect_request(path).respond_with_data(
+        "", status=status, headers={"Location": location}
+    )
+
+
+def test_permanent_redirect_chain_sets_moved_to(httpserver: HTTPServer) -> None:
+    redirect(httpserver, "/old.xml", httpserver.url_for("/older/feed.xml"), 301)
+    redirect(httpserver, "/older/feed.xml", "../new.xml", 308)  # relative Location
+    httpserver.expect_request("/new.xml").respond_with_data(RSS, headers={"ETag": '"n"'})
+    result = fetch_one(httpserver.url_for("/old.xml"))
+
+    assert result.ok
+    assert result.status == 200
+    assert result.body == RSS
+    assert result.etag == '"n"'
+    assert result.url == httpserver.url_for("/old.xml")
+    assert result.moved_to == httpserver.url_for("/new.xml")
+    assert [r.path for r in seen(httpserver)] == ["/old.xml", "/older/feed.xml", "/new.xml"]
+
+
+def test_temporary_redirect_has_no_moved_to(httpserver: HTTPServer) -> None:
+    redirect(httpserver, "/rss.xml", "/today.xml", 302)
+    httpserver.expect_request("/today.xml").respond_with_data(RSS)
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.ok and result.body == RSS
+    assert result.moved_to is None
+
+
+def test_temporary_hop_after_permanent_keeps_permanent_target(httpserver: HTTPServer) -> None:
+    redirect(httpserver, "/old.xml", "/new.xml", 301)
+    redirect(httpserver, "/new.xml", "/new-today.xml", 302)
+    httpserver.expect_request("/new-today.xml").respond_with_data(RSS)
+    result = fetch_one(httpserver.url_for("/old.xml"))
+
+    assert result.body == RSS
+    assert result.moved_to == httpserver.url_for("/new.xml")
+
+
+def test_permanent_hop_after_temporary_is_no_move(httpserver: HTTPServer) -> None:
+    # the configured URL only redirects temporarily, so it must be kept
+    redirect(httpserver, "/rss.xml", "/campaign.xml", 302)
+    redirect(httpserver, "/campaign.xml", "/campaign-2025.xml", 301)
+    httpserver.expect_request("/campaign-2025.xml").respond_with_data(RSS)
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.body == RSS
+    assert result.moved_to is None
+
+
+def test_credentials_do_not_follow_cross_origin_redirect(
+    httpserver: HTTPServer, second_server: HTTPServer
+) -> None:
+    redirect(httpserver, "/rss.xml", second_server.url_for("/rss.xml"), 302)
+    second_server.expect_request("/rss.xml").respond_with_data(RSS)
+    secret = (("Authorization", "Bearer agency-token"), ("Referer", "https://www.korea.kr/"))
+    result = fetch_one(httpserver.url_for("/rss.xml"), headers=secret)
+
+    assert result.body == RSS
+    (first,) = seen(httpserver)
+    (second,) = seen(second_server)
+    assert first.headers["Authorization"] == "Bearer agency-token"
+    assert "Authorization" not in second.headers
+    assert second.headers["Referer"] == "https://www.korea.kr/"
+    assert second.headers["User-Agent"] == UA
+
+
+def test_redirect_loop_is_too_many_redirects(httpserver: HTTPServer) -> None:
+    redirect(httpserver, "/loop.xml", "/loop.xml", 301)
+    result = fetch_one(httpserver.url_for("/loop.xml"))
+
+    assert result.status is None
+    assert result.error == "too many redirects (more than 5)"
+    assert result.moved_to is None
+    assert len(httpserver.log) == 6  # the first request plus 5 followed redirects
+
+
+def test_six_hops_are_too_many_five_are_fine(httpserver: HTTPServer) -> None:
+    for hop in range(1, 7):
+        redirect(httpserver, f"/r{hop}", f"/r{hop + 1}", 302)
+    httpserver.expect_request("/r7").respond_with_data(RSS)
+
+    six, five = fetch(
+        FetchRequest("six", httpserver.url_for("/r1")),
+        FetchRequest("five", httpserver.url_for("/r2")),
+    )
+    assert six.error == "too many redirects (more than 5)" and six.status is None
+    assert five.ok and five.body == RSS
+
+
+def test_redirect_to_file_url_is_refused(httpserver: HTTPServer) -> None:
+    redirect(httpserver, "/rss.xml", "file:///etc/passwd", 302)
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.status is None and result.body is None
+    assert result.error == "redirect to unsupported URL: file:///etc/passwd"
+
+
+# -- limits -----------------------------------------------------------------------------------
+
+
+def test_size_cap_aborts_streaming_download(httpserver: HTTPServer) -> None:
+    chunk, total = b"x" * 16384, 10_000  # 160 MiB: far more than socket buffers can hold
+    produced = 0
+    finished = threading.Event()
+
+    def chunks() -> Iterator[bytes]:
+        nonlocal produced
+        try:
+            for _ in range(total):
+                produced += 1
+                yield chunk
+        finally:
+            finished.set()  # also runs when werkzeug closes the generator on a broken pipe
+
+    httpserver.expect_request("/huge.xml").respond_with_handler(
+        lambda request: Response(chunks(), mimetype="application/rss+xml")  # no Content-Length
+    )
+    result = fetch_one(httpserver.url_for("/huge.xml"))
+
+    assert result.status is None and result.body is None
+    assert result.error == "response larger than 64.0 KiB, download aborted"
+    assert finished.wait(5), "the server kept streaming after the client gave up"
+    assert produced < total
+
+
+def test_declared_content_length_over_cap_is_rejected_before_reading(
+    httpserver: HTTPServer, release: threading.Event
+) -> None:
+    def body() -> Iterator[bytes]:
+        yield b"<rss>"
+        release.wait(10)  # the rest never comes: only an early rejection is quick
+
+    httpserver.expect_request("/big.xml").respond_with_handler(
+        lambda request: Response(body(), headers={"Content-Length": str(10**9)})
+    )
+    started = time.monotonic()
+    result = fetch_one(httpserver.url_for("/big.xml"))
+
+    assert result.error == "response larger than 64.0 KiB, download aborted"
+    assert time.monotonic() - started < CONFIG.timeout
+
+
+def test_size_cap_boundary(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/big.xml").respond_with_data(b"x" * (CONFIG.max_bytes + 1))
+    exact = replace(CONFIG, max_bytes=CONFIG.max_bytes + 1)
+
+    too_big = fetch_one(httpserver.url_for("/big.xml"))
+    just_fits = fetch_one(httpserver.url_for("/big.xml"), config=exact)
+
+    assert too_big.error == "response larger than 64.0 KiB, download aborted"
+    assert just_fits.ok and just_fits.body is not None
+    assert len(just_fits.body) == CONFIG.max_bytes + 1
+
+
+def test_slow_server_times_out(httpserver: HTTPServer, release: threading.Event) -> None:
+    def handler(request: Request) -> Response:
+        release.wait(10)  # far beyond the 1 s timeout; freed at teardown
+        return Response(RSS)
+
+    httpserver.expect_request("/slow.xml").respond_with_handler(handler)
+    started = time.monotonic()
+    result = fetch_one(httpserver.url_for("/slow.xml"))
+
+    assert time.monotonic() - started < 3
+    assert result.status is None and result.body is None
+    assert result.error == "timed out after 1.0 s"
+
+
+def test_trickling_server_hits_total_time_cap(
+    httpserver: HTTPServer, release: threading.Event
+) -> None:
+    sent = 0
+
+    def trickle() -> Iterator[bytes]:
+        # one byte every 0.3 s for 10 s: httpx's read timeout (1 s) never fires
+        nonlocal sent
+        for _ in range(33):
+            sent += 1
+            yield b"<"
+            if release.wait(0.3):
+                return
+
+    httpserver.expect_request("/trickle.xml").respond_with_handler(
+        lambda request: Response(trickle(), mimetype="application/rss+xml")
+    )
+    started = time.monotonic()
+    result = fetch_one(httpserver.url_for("/trickle.xml"))
+
+    assert time.monotonic() - started < 3
+    assert result.status is None and result.body is None
+    assert result.error == "timed out after 1.0 s"
+    assert sent >= 2  # the body had started arriving when the cap cut it off
+
+
+class InFlight:
+    """Counts simultaneous requests inside handlers (the servers are threaded)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: dict[int, int] = {}
+        self.peak: dict[int, int] = {}
+        self.peak_total = 0
+
+    def handler(self, port: int) -> Callable[[Request], Response]:
+        def handle(request: Request) -> Response:
+            with self.lock:
+                self.now[port] = self.now.get(port, 0) + 1
+                self.peak[port] = max(self.peak.get(port, 0), self.now[port])
+                self.peak_total = max(self.peak_total, sum(self.now.values()))
+            time.sleep(0.2)
+            with self.lock:
+                self.now[port] -= 1
+            return Response(RSS)
+
+        return handle
+
+
+def test_per_host_concurrency_is_limited(httpserver: HTTPServer) -> None:
+    tracker = InFlight()
+    httpserver.expect_request("/feed").respond_with_handler(tracker.handler(httpserver.port))
+    requests = [FetchRequest(f"s{i}", httpserver.url_for(f"/feed?n={i}")) for i in range(6)]
+    results = fetch(*requests)
+
+    assert all(r.ok for r in results)
+    assert tracker.peak[httpserver.port] == CONFIG.per_host  # 2 at a time, never 3
+
+
+def test_global_concurrency_is_limited(httpserver: HTTPServer, second_server: HTTPServer) -> None:
+    tracker = InFlight()
+    config = replace(CONFIG, concurrency=3, per_host=2)
+    requests = []
+    for server in (httpserver, second_server):  # two hosts: same IP, different ports
+        server.expect_request("/feed").respond_with_handler(tracker.handler(server.port))
+        requests += [FetchRequest(f"{server.port}-{i}", server.url_for("/feed")) for i in range(4)]
+    # a roomy pool of its own, so only the semaphore can hold the 4th request back
+    roomy = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=100))
+    results = asyncio.run(fetch_all(requests, config, CLOCK, transport=roomy))
+
+    assert all(r.ok for r in results)
+    assert tracker.peak_total == 3
+    assert max(tracker.peak.values()) <= 2
+
+
+# -- isolation and order ------------------------------------------------------------------
+
+
+@pytest.fixture
+def refused_url() -> Iterator[str]:
+    """A 127.0.0.1 port that is bound but not listening: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/rss.xml"
+
+
+def test_one_failing_source_does_not_affect_others(
+    httpserver: HTTPServer, refused_url: str, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/a.xml").respond_with_data(RSS)
+    httpserver.expect_request("/broken.xml").respond_with_data("", status=500)
+    httpserver.expect_request("/b.xml").respond_with_data(RSS + b" ")
+    a, broken, refused, missing, b = fetch(
+        FetchRequest("a", httpserver.url_for("/a.xml")),
+        FetchRequest("broken", httpserver.url_for("/broken.xml")),
+        FetchRequest("refused", refused_url),
+        FetchRequest("missing", str(tmp_path / "nope.xml")),
+        FetchRequest("b", httpserver.url_for("/b.xml")),
+    )
+
+    assert a.ok and a.body == RSS
+    assert b.ok and b.body == RSS + b" "
+    assert broken.error == "HTTP 500" and broken.status == 500
+    assert refused.status is None
+    assert refused.error is not None and refused.error.startswith("connection failed: ")
+    assert missing.error == f"file not found: {tmp_path / 'nope.xml'}"
+
+
+def test_results_come_back_in_request_order(httpserver: HTTPServer) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.3)  # finishes last, yet is listed first
+        return Response(b"slow")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    httpserver.expect_request("/fast").respond_with_data(b"fast")
+    ids = ["slow", "fast", "file-missing", "fast-2"]
+    results = fetch(
+        FetchRequest("slow", httpserver.url_for("/slow")),
+        FetchRequest("fast", httpserver.url_for("/fast")),
+        FetchRequest("file-missing", "/nonexistent/pressfeed/feed.xml"),
+        FetchRequest("fast-2", httpserver.url_for("/fast")),
+    )
+
+    assert [r.source_id for r in results] == ids
+    assert [r.body for r in results] == [b"slow", b"fast", None, b"fast"]
+
+
+def test_fetch_all_accepts_an_empty_list() -> None:
+    assert asyncio.run(fetch_all([], CONFIG, CLOCK)) == []
+
+
+# -- local files ----------------------------------------------------------------------------
+
+
+def test_local_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "sample" / "policy.xml"
+    path.parent.mkdir()
+    path.write_bytes(RSS)
+
+    by_path, by_uri = fetch(FetchRequest("p", str(path)), FetchRequest("u", path.as_uri()))
+
+    for result in (by_path, by_uri):
+        assert result.status == 200
+        assert result.body == RSS
+        assert result.headers == {}  # feedparser sniffs the XML declaration instead
+        assert result.ok and result.etag is None
+
+
+def test_missing_local_file(tmp_path: Path) -> None:
+    path = tmp_path / "missing.xml"
+    result = fetch_one(str(path))
+
+    assert result.status is None and result.body is None
+    assert result.error == f"file not found: {path}"
+
+
+def test_local_file_is_size_capped(tmp_path: Path) -> None:
+    path = tmp_path / "big.xml"
+    path.write_bytes(b"x" * (CONFIG.max_bytes + 1))
+    result = fetch_one(str(path))
+
+    assert result.body is None
+    assert result.error == "file larger than 64.0 KiB, not read"
