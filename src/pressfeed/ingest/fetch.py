@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,8 +31,7 @@ from ..clock import Clock
 from ..config import FetchConfig
 
 ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/rdf+xml, "
-    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_STATUSES = frozenset({301, 308})
@@ -95,30 +94,41 @@ async def fetch_all(
     config: FetchConfig,
     clock: Clock,
     transport: httpx.AsyncBaseTransport | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
 ) -> list[FetchResult]:
-    """Fetch every request concurrently; results come back in the order of `requests`."""
+    """Fetch every request concurrently; results come back in the order of `requests`.
+
+    `on_result` is called with each result as soon as it arrives, so the caller
+    can parse one feed while the others are still downloading.
+    """
     async with _client(config, transport) as client:
         fetcher = _Fetcher(client, config, clock)
-        return list(await asyncio.gather(*(fetcher.fetch(r) for r in requests)))
+
+        async def one(request: FetchRequest) -> FetchResult:
+            result = await fetcher.fetch(request)
+            if on_result is not None:
+                on_result(result)
+            return result
+
+        return list(await asyncio.gather(*(one(r) for r in requests)))
 
 
 def fetch_many(
-    requests: Sequence[FetchRequest], config: FetchConfig, clock: Clock
+    requests: Sequence[FetchRequest],
+    config: FetchConfig,
+    clock: Clock,
+    on_result: Callable[[FetchResult], None] | None = None,
 ) -> list[FetchResult]:
     """Synchronous wrapper of :func:`fetch_all` for the CLI."""
-    return asyncio.run(fetch_all(requests, config, clock))
+    return asyncio.run(fetch_all(requests, config, clock, on_result=on_result))
 
 
 def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
     # the semaphores decide how many requests run, so the pool must never be the
     # bottleneck; redirects are followed by hand to see every hop
-    limits = httpx.Limits(
-        max_connections=config.concurrency, max_keepalive_connections=config.concurrency
-    )
+    limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
     timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
-    return httpx.AsyncClient(
-        transport=transport, limits=limits, timeout=timeout, follow_redirects=False
-    )
+    return httpx.AsyncClient(transport=transport, limits=limits, timeout=timeout, follow_redirects=False)
 
 
 class _Failure(Exception):
@@ -238,9 +248,7 @@ class _Fetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _result(
-        self, request: FetchRequest, response: _Response, moved_to: str | None
-    ) -> FetchResult:
+    def _result(self, request: FetchRequest, response: _Response, moved_to: str | None) -> FetchResult:
         status, headers = response.status, response.headers
         error, gone, retry_after = None, False, None
         if status == 410:
@@ -254,9 +262,7 @@ class _Fetcher:
             # a 304 need not repeat the validators; the ones we sent are still valid then
             fallback = status == 304
             etag = headers.get("etag") or (request.etag if fallback else None)
-            last_modified = headers.get("last-modified") or (
-                request.last_modified if fallback else None
-            )
+            last_modified = headers.get("last-modified") or (request.last_modified if fallback else None)
         return FetchResult(
             source_id=request.source_id,
             url=request.url,
@@ -353,7 +359,7 @@ def _redirect_headers(headers: httpx.Headers, source: str, target: str) -> httpx
 
 
 def _host_key(url: str, *, with_scheme: bool = False) -> str:
-    """"host:port" with the default port filled in (with the scheme: the origin)."""
+    """ "host:port" with the default port filled in (with the scheme: the origin)."""
     parsed = httpx.URL(url)
     key = f"{parsed.host}:{parsed.port or DEFAULT_PORTS.get(parsed.scheme, 0)}"
     return f"{parsed.scheme}://{key}" if with_scheme else key

@@ -127,14 +127,31 @@ def ingest_sources(
     states = {s.id: SourceState.load(store.source_state(s.id), s.url) for s in sources}
     reports = {s.id: SourceReport(s.id) for s in sources}
     requests = [req for s in sources if (req := _request(s, states[s.id], reports[s.id], now)) is not None]
-    results = {r.source_id: r for r in fetch_many(requests, config.fetch, clock)}
     run = _Run(config.normalize_context(), store, now, dry_run)
-    for source in sources:
-        result = results.get(source.id)
-        if result is not None:
-            states[source.id] = run.source(source, result, states[source.id], reports[source.id])
+    by_id = {s.id: s for s in sources}
+    prepared: dict[str, list[Mapped]] = {}
+
+    def on_result(result: FetchResult) -> None:
+        # parse and map while the other feeds are still downloading
+        source = by_id[result.source_id]
+        states[source.id], mapped = run.prepare(source, result, states[source.id], reports[source.id])
+        if mapped is not None:
+            prepared[source.id] = mapped
         if progress is not None:
             progress(source.id)
+
+    if progress is not None:
+        for source_id in by_id.keys() - {r.source_id for r in requests}:
+            progress(source_id)
+    fetch_many(requests, config.fetch, clock, on_result=on_result)
+    # dedupe and store in config order: the first source to bring a joint release owns it
+    for source in sources:
+        if source.id in prepared:
+            report = reports[source.id]
+            run.place(source, prepared[source.id], report)
+            states[source.id] = replace(
+                states[source.id], new=len(report.new), updated=len(report.updated), skipped=report.skipped
+            )
     if not dry_run:
         with store.transaction():
             for source_id, state in states.items():
@@ -164,9 +181,10 @@ class _Run:
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: set[str] = set()  # article ids created this run
 
-    def source(
+    def prepare(
         self, source: SourceConfig, result: FetchResult, state: SourceState, report: SourceReport
-    ) -> SourceState:
+    ) -> tuple[SourceState, list[Mapped] | None]:
+        """Record the fetch outcome; parse and map a new body. Touches no article."""
         stamp = self.now.isoformat()
         report.http_status = result.status
         state = replace(state, last_fetch=stamp, http_status=result.status)
@@ -174,7 +192,7 @@ class _Run:
             report.moved_to = result.moved_to
             state = replace(state, url=result.moved_to, moved_to=result.moved_to)
         if not result.ok:
-            return self._failed(state, report, result)
+            return self._failed(state, report, result), None
         # a 304 repeats the validators we sent; a 200 replaces them (even with none)
         state = replace(
             state,
@@ -185,24 +203,23 @@ class _Run:
             failures=0,
             last_success=stamp,
         )
-        digest = hashlib.sha256(result.body).hexdigest() if result.body is not None else None
+        # same bytes under the same source settings map to the same articles: skip them
+        digest = _digest(result.body, source) if result.body is not None else None
         if result.not_modified or (digest is not None and digest == state.body_sha256):
             report.outcome = "not-modified"
-            return state
+            return state, None
         assert result.body is not None
         try:
             feed = parse_feed(result.body, result.headers, result.url)
         except FeedParseError as exc:
             report.outcome, report.error = "failed", str(exc)
-            return replace(
+            failed = replace(
                 state, last_error=str(exc), failures=state.failures + 1, etag=None, last_modified=None, body_sha256=None
             )
+            return failed, None
         if feed.warning:
             report.warnings.append(feed.warning)
-        self._entries(source, feed.entries, result.url, report)
-        return replace(
-            state, body_sha256=digest, new=len(report.new), updated=len(report.updated), skipped=report.skipped
-        )
+        return replace(state, body_sha256=digest), self._map(source, feed.entries, result.url, report)
 
     def _failed(self, state: SourceState, report: SourceReport, result: FetchResult) -> SourceState:
         report.outcome, report.error = ("gone" if result.gone else "failed"), result.error
@@ -214,8 +231,7 @@ class _Run:
             retry_after=result.retry_after.isoformat() if result.retry_after else None,
         )
 
-    def _entries(self, source: SourceConfig, entries: Sequence[Any], feed_url: str, report: SourceReport) -> None:
-        origin = f"source:{source.id}"
+    def _map(self, source: SourceConfig, entries: Sequence[Any], feed_url: str, report: SourceReport) -> list[Mapped]:
         mapped: list[Mapped] = []
         for entry in entries:
             outcome = map_entry(entry, source, self.ctx, self.now, feed_url)
@@ -224,6 +240,11 @@ class _Run:
                 mapped.append(outcome)
             else:
                 report.skipped += 1
+        return mapped
+
+    def place(self, source: SourceConfig, mapped: list[Mapped], report: SourceReport) -> None:
+        """Dedupe the mapped entries against the store and this run, and write what is new or changed."""
+        origin = f"source:{source.id}"
         known = self.store.dedupe_lookup([k for m in mapped for k in m.keys])
         known.update(self.claimed)
         writes: list[ArticleWrite] = []
@@ -275,3 +296,7 @@ class _Run:
             writes.append(ArticleWrite(merged, origin, upstream=candidate))
             report.updated.append(target)
         return True
+
+
+def _digest(body: bytes, source: SourceConfig) -> str:
+    return hashlib.sha256(body + repr(source).encode()).hexdigest()
