@@ -41,8 +41,10 @@ def plain_text(value: str) -> str:
 
     Titles, bylines and summaries are plain text; the publishers escape them.
     """
-    stripped = nh3.clean(clean_text(value), tags=set())
-    return clean_text(_SPACE.sub(" ", html.unescape(stripped)).strip())
+    text = clean_text(value)
+    if "<" in text or "&" in text:  # plain text needs no parser (most titles and bylines)
+        text = clean_text(html.unescape(nh3.clean(text, tags=set())))
+    return _SPACE.sub(" ", text).strip()
 
 
 # -- HTML ---------------------------------------------------------------------
@@ -162,13 +164,21 @@ def sanitize_html(value: str, base_url: str) -> str:
 
 def summarize(body_html: str, length: int) -> str:
     """A plain-text summary from the body, cut at a word boundary."""
-    text = plain_text(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", body_html))
+    # the opening paragraphs are enough: no need to strip a whole press release
+    end = body_html.find("</p>", length * 3)
+    text = _text_of(body_html[: end + 4] if end >= 0 else body_html)
+    if len(text) <= length and end >= 0:
+        text = _text_of(body_html)
     if len(text) <= length:
         return text
     cut = text[:length]
     if " " in cut[length // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.·…") + "…"
+
+
+def _text_of(body_html: str) -> str:
+    return plain_text(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", body_html))
 
 
 # The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.
