@@ -33,11 +33,16 @@ class Env:
     quiet: bool
 
     @contextmanager
-    def pressfeed(self) -> Iterator[Any]:
+    def pressfeed(self, *, read_only: bool = False) -> Iterator[Any]:
+        """The site's Pressfeed; `read_only` commands never create a store where there is none."""
+        from .config import load_config
         from .core import Pressfeed
+        from .store import SQLiteStore
 
         with _errors():
-            pf = Pressfeed.open(self.site, self.config)
+            config = load_config(self.site, self.config)
+            missing = read_only and not config.store_path.exists()
+            pf = Pressfeed(config, SQLiteStore(":memory:") if missing else None)
         try:
             with _errors():
                 yield pf
@@ -127,8 +132,10 @@ def init(env: Env, directory: Path | None, force: bool) -> None:
 def import_(env: Env, files: tuple[str, ...], as_json: bool) -> None:
     """Import CMS export files (JSON, JSON Lines, YAML; - for stdin).
 
-    Upserts by id: an unchanged record changes nothing. A file with any invalid
-    record imports nothing and every problem is listed as file:line: field: problem.
+    Upserts by id: an unchanged record changes nothing. All files are checked
+    first: if any record is invalid, nothing at all is imported and every
+    problem is listed as file:line: field: problem (exit 2). Records of deleted
+    articles are skipped.
 
     \b
     Example:
@@ -217,8 +224,12 @@ def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) 
       pressfeed ingest msit moef
       pressfeed ingest --dry-run --json
     """
-    with env.pressfeed() as pf, pf.locked(), _progress(env, len(source_ids or pf.config.sources)) as tick:
-        result = pf.ingest(source_ids, dry_run=dry_run, progress=tick)
+    with env.pressfeed(read_only=dry_run) as pf, _progress(env, len(source_ids or pf.config.sources)) as tick:
+        if dry_run:  # writes nothing, so it needs no lock
+            result = pf.ingest(source_ids, dry_run=True, progress=tick)
+        else:
+            with pf.locked():
+                result = pf.ingest(source_ids, progress=tick)
     if as_json:
         _json_out(result.to_json())
     else:
@@ -267,7 +278,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     env: Env = ctx.obj
-    with env.pressfeed() as pf:
+    with env.pressfeed(read_only=True) as pf:
         rows = pf.source_status()
     if as_json:
         _json_out(rows)
@@ -331,7 +342,7 @@ def sources_export(env: Env, output: Path | None) -> None:
     """
     from .opml import export_sources
 
-    with env.pressfeed() as pf:
+    with env.pressfeed(read_only=True) as pf:
         data = export_sources(pf.config)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
@@ -355,7 +366,7 @@ _STATUS = click.Choice([s.value for s in Status])
 @articles.command("list")
 @click.option("--section", help="Section slug, title or alias (e.g. it-science or IT/과학).")
 @click.option("--status", type=_STATUS, help="Only articles with this status.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many.")
 @json_option
 @pass_env
 def articles_list(env: Env, section: str | None, status: str | None, limit: int, as_json: bool) -> None:
@@ -365,17 +376,17 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
     Example:
       pressfeed articles list --status draft --json
     """
-    with env.pressfeed() as pf:
+    with env.pressfeed(read_only=True) as pf:
         items = pf.articles(section=section, status=Status(status) if status else None, limit=limit)
     if as_json:
         _json_out([{**article_to_dict(s.article), "origin": s.origin} for s in items])
         return
-    tz = pf.config.site.tz
+    tz, now = pf.config.site.tz, pf.clock.now()
     for stored in items:
         a = stored.article
-        click.echo(
-            f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {a.status:<9}  {a.section:<12}  {a.id}\n    {a.title}"
-        )
+        # a published article dated in the future is embargoed: in no feed yet
+        status = "scheduled" if a.status == Status.PUBLISHED and a.published > now else str(a.status)
+        click.echo(f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {status:<9}  {a.section:<12}  {a.id}\n    {a.title}")
 
 
 @articles.command("show")
@@ -389,7 +400,7 @@ def articles_show(env: Env, article_id: str, as_json: bool) -> None:
     Example:
       pressfeed articles show 20251108-0001
     """
-    with env.pressfeed() as pf:
+    with env.pressfeed(read_only=True) as pf:
         stored = pf.article(article_id)
     data = {**article_to_dict(stored.article), "origin": stored.origin, "locally_edited": stored.locally_edited}
     if as_json:
@@ -416,7 +427,8 @@ def _status_command(name: str, status: Status, doc: str) -> Callable[..., None]:
 _status_command(
     "hide",
     Status.HIDDEN,
-    "Hide an article from every feed; ingest never brings it back.\n\n"
+    "Hide an article from every feed. Re-imports and re-fetches keep it hidden\n"
+    "until its source itself changes its status.\n\n"
     "\b\nExample:\n  pressfeed articles hide 20251108-0001",
 )
 _status_command(
@@ -431,7 +443,7 @@ _status_command(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_env
 def articles_delete(env: Env, article_id: str, yes: bool) -> None:
-    """Delete an article; a tombstone keeps ingest from bringing it back.
+    """Delete an article; a tombstone keeps imports and ingest from bringing it back.
 
     \b
     Example:
@@ -456,7 +468,7 @@ def sections(env: Env, as_json: bool) -> None:
     Example:
       pressfeed sections --json
     """
-    with env.pressfeed() as pf:
+    with env.pressfeed(read_only=True) as pf:
         config = pf.config
         rows = [
             {
@@ -485,16 +497,8 @@ def check(env: Env, as_json: bool) -> None:
     Example:
       pressfeed check && pressfeed run
     """
-    from .config import load_config
-    from .core import Pressfeed
-    from .store import SQLiteStore
-
-    with _errors():
-        config = load_config(env.site, env.config)
-        # an in-memory store when there is none yet: check writes nothing
-        store = SQLiteStore(config.store_path if config.store_path.exists() else ":memory:")
-        with Pressfeed(config, store) as pf:
-            plan = pf.plan()
+    with env.pressfeed(read_only=True) as pf:
+        plan = pf.plan()
     if as_json:
         _json_out(plan)
         return

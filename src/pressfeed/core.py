@@ -11,7 +11,7 @@ import glob
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 from .clock import Clock
 from .cms import RawRecord, read_records
 from .config import Config, load_config
-from .errors import ArticleNotFoundError, InputError, LockedError, PressfeedError, Problem
+from .errors import ArticleNotFoundError, InputError, LockedError, PressfeedError, Problem, UsageError
 from .merge import merge_upstream
 from .model import Article, ArticleFilter, Status
 from .normalize import RecordProblems, article_from_record
@@ -41,12 +41,15 @@ class ImportResult:
     updated: tuple[str, ...] = ()
     unchanged: int = 0
     files: int = 0
+    #: records of deleted articles: the tombstone wins over the export
+    deleted: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        return (
+        text = (
             f"import: {self.files} files, {len(self.created)} new, "
             f"{len(self.updated)} updated, {self.unchanged} unchanged"
         )
+        return text + (f", {len(self.deleted)} deleted (skipped)" if self.deleted else "")
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ class Pressfeed:
         if problems:
             raise InputError(problems)
         result = self.import_records(records)
-        return ImportResult(result.created, result.updated, result.unchanged, len(paths))
+        return replace(result, files=len(paths))
 
     def import_records(self, records: Sequence[RawRecord]) -> ImportResult:
         normalized = self.normalize_records(records)
@@ -185,10 +188,14 @@ class Pressfeed:
         writes: list[ArticleWrite] = []
         created: list[str] = []
         updated: list[str] = []
+        deleted: list[str] = []
         unchanged = 0
         for record, article in normalized:
             stored = existing.get(article.id)
             explicit_updated = record.data.get("updated") not in (None, "")
+            if stored is None and self.store.is_tombstoned(article.id):
+                deleted.append(article.id)
+                continue
             if stored is None:
                 writes.append(ArticleWrite(article, CMS_ORIGIN, upstream=article))
                 created.append(article.id)
@@ -200,12 +207,13 @@ class Pressfeed:
             writes.append(ArticleWrite(merged, stored.origin, upstream=article))
             updated.append(article.id)
         self.store.write(writes)
-        return ImportResult(tuple(created), tuple(updated), unchanged)
+        return ImportResult(tuple(created), tuple(updated), unchanged, deleted=tuple(deleted))
 
     def import_configured(self) -> tuple[ImportResult, list[ImportFailure]]:
         """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
         created: list[str] = []
         updated: list[str] = []
+        deleted: list[str] = []
         unchanged = files = 0
         failures: list[ImportFailure] = []
         for path in self.configured_import_files():
@@ -217,8 +225,9 @@ class Pressfeed:
             files += 1
             created += result.created
             updated += result.updated
+            deleted += result.deleted
             unchanged += result.unchanged
-        return ImportResult(tuple(created), tuple(updated), unchanged, files), failures
+        return ImportResult(tuple(created), tuple(updated), unchanged, files, tuple(deleted)), failures
 
     def configured_import_files(self) -> list[Path]:
         found: set[Path] = set()
@@ -318,7 +327,7 @@ class Pressfeed:
         if section is not None:
             slug = self.config.resolve_section(section)
             if slug is None:
-                raise InputError([Problem("--section", None, "section", f"unknown section {section!r}")])
+                raise UsageError(f"unknown section {section!r} (see `pressfeed sections`)")
             section = slug
         return self.store.articles(ArticleFilter(section=section, status=status, limit=limit))
 

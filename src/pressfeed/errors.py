@@ -58,6 +58,12 @@ class InputError(PressfeedError):
         super().__init__(f"{len(problems)} invalid record field(s), nothing imported:\n{lines}")
 
 
+class UsageError(PressfeedError):
+    """A command was given something it cannot use (unknown source, section, …)."""
+
+    exit_code = 2
+
+
 class StoreError(PressfeedError):
     """The article store cannot be opened or is not a pressfeed store."""
 

@@ -132,9 +132,13 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 def absolute_url(url: str, base: str) -> str:
     """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
-    resolved = urljoin(base, clean_text(url).strip())
-    scheme = urlsplit(resolved).scheme
-    return resolved if scheme in URL_SCHEMES else ""
+    try:
+        resolved = urljoin(base, clean_text(url).strip())
+        parts = urlsplit(resolved)
+        parts.port  # noqa: B018 -- raises on a malformed port ("host:abc", "host:99999")
+    except ValueError:
+        return ""
+    return resolved if parts.scheme in URL_SCHEMES else ""
 
 
 def sanitize_html(value: str, base_url: str) -> str:

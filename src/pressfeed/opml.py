@@ -18,7 +18,7 @@ import yaml
 from lxml import etree
 
 from .config import DEFAULT_SOURCES_FILE, Config, parse_config
-from .errors import InputError, Problem
+from .errors import UsageError
 from .publish.writer import atomic_write
 
 
@@ -54,15 +54,15 @@ def import_sources(
     """
     parsed = listparser.parse(opml)  # bytes: listparser never fetches anything
     if parsed.bozo and not parsed.feeds:
-        raise InputError([Problem(name, None, "opml", f"not a usable OPML file: {parsed.bozo_exception}")])
+        raise UsageError(f"{name}: not a usable OPML file: {parsed.bozo_exception}")
     default = config.resolve_section(section) if section else None
     if section and default is None:
-        raise InputError([Problem("--section", None, "section", f"unknown section {section!r}")])
+        raise UsageError(f"--section: unknown section {section!r} (see `pressfeed sections`)")
     known_urls = {s.url for s in config.sources}
     known_ids = {s.id for s in config.sources}
     added: list[dict[str, Any]] = []
     skipped: list[str] = []
-    problems: list[Problem] = []
+    problems: list[str] = []
     for feed in parsed.feeds:
         url = str(feed.get("url", ""))
         if url in known_urls:
@@ -70,7 +70,7 @@ def import_sources(
             continue
         slug = _category_section(config, feed) or default
         if slug is None:
-            problems.append(Problem(name, None, url, "no section: give --section or an OPML category naming one"))
+            problems.append(f"{url}: no section: give --section or an OPML category naming one")
             continue
         source_id = _unique_id(_id_for(url, str(feed.get("title", ""))), known_ids)
         known_ids.add(source_id)
@@ -79,7 +79,7 @@ def import_sources(
         entry["section"] = slug
         added.append(entry)
     if problems:
-        raise InputError(problems)
+        raise UsageError(f"{name}: nothing added:\n" + "\n".join(problems))
     path = config.site_dir / DEFAULT_SOURCES_FILE
     if added and not dry_run:
         _append(config, path, added)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import PressfeedError
+from .errors import UsageError
 
 CONFIG = """\
 # pressfeed site configuration. Paths are relative to the site directory.
@@ -62,7 +62,7 @@ def init_site(directory: Path, *, force: bool = False) -> list[Path]:
     """Write the starter files; refuses to overwrite a config unless `force`."""
     config = directory / "feeds" / "pressfeed.yaml"
     if config.exists() and not force:
-        raise PressfeedError(f"{config} already exists (use --force to overwrite)")
+        raise UsageError(f"{config} already exists (use --force to overwrite)")
     files = {
         config: CONFIG,
         directory / "feeds" / "articles" / "example.yaml": ARTICLE,

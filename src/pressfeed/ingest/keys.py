@@ -44,8 +44,11 @@ def normalize_link(url: str) -> str:
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     host = _MOBILE_HOST.sub("", host)
-    port = parts.port
-    if port and port not in (80, 443):
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port is dropped: such links only come from broken feeds
+        port = None
+    if port and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
     query = sorted(
         (k, v)

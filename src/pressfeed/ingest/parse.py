@@ -136,9 +136,10 @@ def _entry(e: Any, feed_url: str) -> EntryData:
         content=content,
         base=base or feed_url,
         published=str(e.get("published", "") or ""),
-        updated=str(e.get("updated", "") or ""),
+        # dict.get: feedparser's own .get("updated") falls back to "published" with a warning
+        updated=str(dict.get(e, "updated") or ""),
         published_parsed=tuple(e["published_parsed"]) if e.get("published_parsed") else None,
-        updated_parsed=tuple(e["updated_parsed"]) if e.get("updated_parsed") else None,
+        updated_parsed=tuple(dict.get(e, "updated_parsed")) if dict.get(e, "updated_parsed") else None,
         author=str(e.get("author", "") or ""),
         tags=tuple(str(t.get("term", "")) for t in e.get("tags", []) if t.get("term")),
         enclosures=tuple(_media(link) for link in e.get("links", []) if link.get("rel") == "enclosure"),

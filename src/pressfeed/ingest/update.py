@@ -15,7 +15,7 @@ from typing import Any
 
 from ..clock import Clock
 from ..config import Config, SourceConfig
-from ..errors import InputError, Problem
+from ..errors import UsageError
 from ..merge import merge_upstream
 from ..model import Article
 from ..normalize import NormalizeContext
@@ -104,12 +104,7 @@ def select_sources(config: Config, source_ids: Sequence[str]) -> list[SourceConf
     known = {s.id for s in config.sources}
     unknown = [s for s in source_ids if s not in known]
     if unknown:
-        raise InputError(
-            [
-                Problem("sources", None, s, f"unknown source (known: {', '.join(sorted(known)) or 'none'})")
-                for s in unknown
-            ]
-        )
+        raise UsageError(f"unknown source {', '.join(unknown)} (known: {', '.join(sorted(known)) or 'none'})")
     return [s for s in config.sources if s.id in source_ids]
 
 

@@ -1,0 +1,1103 @@
+"""The `pressfeed` command line (pressfeed.cli) end to end, on a copy of the bundled sample site.
+
+The CLI runs on the real clock; the sample articles are dated November 2025
+(one is embargoed to 2031), so the expected counts hold until 2031.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from lxml import etree
+
+from pressfeed.cli import cli
+from pressfeed.core import Pressfeed
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_FEEDS = ROOT / "feeds"
+TAG = "tag:example-portal.kr,2025:article/"
+SOURCE_IDS = ["msit", "moef", "molit", "kma", "korea-kr"]
+#: articles each sample source contributes on a first ingest (korea-kr has one cross-feed duplicate)
+SOURCE_NEW = {"msit": 5, "moef": 3, "molit": 4, "kma": 3, "korea-kr": 4}
+SOURCE_FILES = {
+    "msit": "dept_msit.xml",
+    "moef": "dept_moef.xml",
+    "molit": "dept_molit.atom",
+    "kma": "dept_kma.rdf",
+    "korea-kr": "pressrelease.xml",
+}
+SOURCE_NAMES = {
+    "msit": "과학기술정보통신부",
+    "moef": "기획재정부",
+    "molit": "국토교통부",
+    "kma": "기상청",
+    "korea-kr": "정책브리핑",
+}
+ARTICLE_KEYS = {
+    "id",
+    "title",
+    "section",
+    "published",
+    "updated",
+    "link",
+    "subtitle",
+    "summary",
+    "body_html",
+    "byline",
+    "tags",
+    "images",
+    "attachments",
+    "status",
+    "source",
+}
+FEED_FILES = [
+    f"{prefix}{name}"
+    for prefix in ("", "politics/", "society/", "economy/", "it-science/")
+    for name in ("rss.xml", "atom.xml", "feed.json")
+] + ["feeds.opml", "index.html"]
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+def invoke(site: Path, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, ["--site", str(site), *args], input=input)
+
+
+def explain(result: Result) -> str:
+    """Everything useful about a result, for assertion messages."""
+    text = f"exit {result.exit_code}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+        text += "\n--- exception\n" + "".join(traceback.format_exception(*result.exc_info))
+    return text
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, explain(result)
+    return result
+
+
+def as_json(result: Result) -> Any:
+    ok(result)
+    return json.loads(result.stdout)
+
+
+def tree(site: Path) -> dict[str, bytes | None]:
+    """Every path under `site` with its bytes (None for folders)."""
+    return {str(p.relative_to(site)): (p.read_bytes() if p.is_file() else None) for p in sorted(site.rglob("*"))}
+
+
+def stored_ids(site: Path) -> list[str]:
+    return [a["id"] for a in as_json(invoke(site, "articles", "list", "--limit", "1000", "--json"))]
+
+
+def feed_text(site: Path, relpath: str) -> str:
+    return (site / "public" / relpath).read_text(encoding="utf-8")
+
+
+def config_file(site: Path) -> Path:
+    return site / "feeds" / "pressfeed.yaml"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problem_lines(stderr: str) -> list[str]:
+    """The `file:line: field: problem` lines of an InputError message."""
+    lines = stderr.splitlines()
+    assert lines, stderr
+    assert re.fullmatch(r"error: \d+ invalid record field\(s\), nothing imported:", lines[0]), stderr
+    return lines[1:]
+
+
+# -- fixtures -------------------------------------------------------------------
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled sample site (config, CMS exports, agency feeds); nothing run yet."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE_FEEDS, site / "feeds", ignore=shutil.ignore_patterns("__pycache__"))
+    return site
+
+
+@pytest.fixture
+def built_site(sample_site: Path) -> Path:
+    """The sample site after one successful `pressfeed run`."""
+    ok(invoke(sample_site, "run"))
+    return sample_site
+
+
+# -- help -----------------------------------------------------------------------
+
+
+def _walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from _walk(sub, (*path, name))
+
+
+ALL_COMMANDS = list(_walk(cli))
+
+
+def test_command_tree_is_complete() -> None:
+    assert {" ".join(path) for path, _ in ALL_COMMANDS} == {
+        "",
+        "init",
+        "import",
+        "build",
+        "run",
+        "ingest",
+        "sources",
+        "sources import",
+        "sources export",
+        "articles",
+        "articles list",
+        "articles show",
+        "articles hide",
+        "articles publish",
+        "articles delete",
+        "sections",
+        "check",
+    }
+
+
+@pytest.mark.parametrize(("path", "command"), ALL_COMMANDS, ids=[" ".join(p) or "pressfeed" for p, _ in ALL_COMMANDS])
+def test_every_command_has_help_with_an_example(tmp_path: Path, path: tuple[str, ...], command: click.Command) -> None:
+    assert command.help and command.help.strip(), f"{path}: no help text"
+    assert "Example" in command.help
+    # --help needs no site or config
+    result = invoke(tmp_path / "no-site-here", *path, "--help")
+    ok(result)
+    assert result.stdout.startswith("Usage: ")
+    assert "Example" in result.stdout
+    assert result.stderr == ""
+    assert not (tmp_path / "no-site-here").exists()
+
+
+def test_python_dash_m_help() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pressfeed", "--help"], capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Usage: pressfeed ")
+    assert "Examples:" in proc.stdout
+    for name in ("run", "import", "ingest", "build", "articles", "sources", "sections", "check", "init"):
+        assert re.search(rf"^  {name}\b", proc.stdout, re.MULTILINE), name
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "pressfeed"
+    assert script.is_file(), script
+    assert shutil.which("pressfeed", path=str(script.parent)) == str(script)
+    proc = subprocess.run([str(script), "--help"], capture_output=True, text=True, encoding="utf-8", check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Usage: pressfeed ")
+
+
+# -- run ------------------------------------------------------------------------
+
+
+def test_run_on_the_sample_site(sample_site: Path) -> None:
+    result = ok(invoke(sample_site, "run"))
+    assert result.stdout.splitlines() == [
+        "import: 4 files, 16 new, 0 updated, 0 unchanged",
+        "ingest: 5 sources, 19 new, 0 updated",
+        "build: 17 files, 17 written, 0 unchanged",
+    ]
+    assert result.stderr == ""
+    public = sample_site / "public"
+    assert sorted(str(p.relative_to(public)) for p in public.rglob("*") if p.is_file()) == sorted(FEED_FILES)
+    assert len(stored_ids(sample_site)) == 35
+    site_rss, economy_rss = feed_text(sample_site, "rss.xml"), feed_text(sample_site, "economy/rss.xml")
+    # embargoed to 2031, hidden, and draft articles are in no feed
+    for article in ("20251107-0050", "20251101-0011", "20251106-0009"):
+        assert TAG + article not in site_rss
+    assert TAG + "20251107-0050" not in economy_rss
+    assert TAG + "20251108-0001" in feed_text(sample_site, "it-science/rss.xml")
+
+
+def test_second_run_changes_nothing(built_site: Path) -> None:
+    public = built_site / "public"
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in public.rglob("*") if p.is_file()}
+    result = ok(invoke(built_site, "run"))
+    assert result.stdout.splitlines() == [
+        "import: 4 files, 0 new, 0 updated, 16 unchanged",
+        "ingest: 5 sources, 0 new, 0 updated",
+        "build: 17 files, 0 written, 17 unchanged",
+    ]
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in public.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_quiet_run_prints_nothing(sample_site: Path) -> None:
+    result = ok(invoke(sample_site, "-q", "run"))
+    assert result.output == ""
+    assert result.stdout == ""
+    assert result.stderr == ""
+    assert (sample_site / "public" / "rss.xml").is_file()
+    # quiet again on a no-op run
+    assert ok(invoke(sample_site, "-q", "run")).output == ""
+
+
+def test_run_json(sample_site: Path) -> None:
+    data = as_json(invoke(sample_site, "run", "--json"))
+    assert isinstance(data, dict)
+    assert set(data) == {"ok", "import", "ingest", "build"}
+    assert data["ok"] is True
+    assert data["import"]["files"] == 4
+    assert len(data["import"]["created"]) == 16
+    assert data["import"]["failures"] == []
+    assert data["ingest"]["ok"] is True
+    assert [s["source_id"] for s in data["ingest"]["sources"]] == SOURCE_IDS
+    assert {s["source_id"]: len(s["new"]) for s in data["ingest"]["sources"]} == SOURCE_NEW
+    assert sorted(data["build"]["written"]) == sorted(FEED_FILES)
+    assert data["build"]["unchanged"] == 0
+    # a no-op run in JSON
+    again = as_json(invoke(sample_site, "run", "--json"))
+    assert again["ok"] is True
+    assert again["build"] == {"written": [], "unchanged": 17, "removed": []}
+
+
+# -- init -----------------------------------------------------------------------
+
+
+def test_init_then_run(tmp_path: Path) -> None:
+    new = tmp_path / "portal"
+    result = ok(CliRunner().invoke(cli, ["init", str(new)]))
+    assert result.stdout.splitlines() == [
+        f"created {new / 'feeds' / 'pressfeed.yaml'}",
+        f"created {new / 'feeds' / 'articles' / 'example.yaml'}",
+        f"created {new / '.gitignore'}",
+    ]
+    assert (new / "feeds" / "pressfeed.yaml").is_file()
+    assert (new / "feeds" / "articles" / "example.yaml").is_file()
+
+    run = ok(invoke(new, "run"))
+    assert run.stdout.splitlines() == [
+        "import: 1 files, 1 new, 0 updated, 0 unchanged",
+        "build: 17 files, 17 written, 0 unchanged",
+    ]
+    rss = (new / "public" / "rss.xml").read_text(encoding="utf-8")
+    assert "우리뉴스 피드를 시작합니다" in rss
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    new = tmp_path / "portal"
+    ok(CliRunner().invoke(cli, ["init", str(new)]))
+    config = new / "feeds" / "pressfeed.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "# edited by the operator\n", encoding="utf-8")
+    article = new / "feeds" / "articles" / "example.yaml"
+    article.write_text(article.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    before = tree(new)
+
+    again = CliRunner().invoke(cli, ["init", str(new)])
+    assert again.exit_code != 0, explain(again)
+    assert again.stdout == ""
+    assert again.stderr == f"error: {config} already exists (use --force to overwrite)\n"
+    assert tree(new) == before
+
+    # the same through --site
+    via_site = invoke(new, "init")
+    assert via_site.exit_code != 0, explain(via_site)
+    assert "already exists" in via_site.stderr
+    assert tree(new) == before
+
+    forced = ok(CliRunner().invoke(cli, ["init", str(new), "--force"]))
+    assert f"created {config}" in forced.stdout.splitlines()
+    assert "# edited by the operator" not in config.read_text(encoding="utf-8")
+
+
+# -- import ---------------------------------------------------------------------
+
+GOOD_YAML = """\
+id: "20251120-0001"
+title: 시민 안전 캠페인 시작
+section: 사회
+published: 2025-11-20 09:00:00
+link: /news/articleView.html?idxno=200001
+body_html: "<p>캠페인이 시작됐다.</p>"
+---
+id: "20251120-0002"
+title: 반도체 수출 증가
+section: 경제일반
+published: 2025-11-20 10:00:00
+link: /news/articleView.html?idxno=200002
+body_html: "<p>수출이 늘었다.</p>"
+"""
+
+BAD_YAML = """\
+id: "20251121-0001"
+title: 좋은 기사
+section: 사회
+published: 2025-11-21 09:00:00
+link: /news/articleView.html?idxno=210001
+body_html: "<p>ok</p>"
+---
+id: "20251121-0002"
+title: ""
+section: 없는섹션
+published: 2025-11-21 09:00:00
+link: /news/articleView.html?idxno=210002
+body_html: "<p>x</p>"
+---
+id: "20251121-0003"
+title: 날짜 틀림
+section: 사회
+published: not-a-date
+link: /news/articleView.html?idxno=210003
+body_html: "<p>y</p>"
+"""
+
+JSONL_RECORDS = [
+    {
+        "id": "20251122-0001",
+        "title": "표준입력 기사 하나",
+        "section": "정치",
+        "published": "2025-11-22 09:00:00",
+        "link": "/news/articleView.html?idxno=220001",
+        "body_html": "<p>하나</p>",
+    },
+    {
+        "id": "20251122-0002",
+        "title": "표준입력 기사 둘",
+        "section": "science",
+        "published": "2025-11-22 10:00:00",
+        "link": "/news/articleView.html?idxno=220002",
+        "body_html": "<p>둘</p>",
+    },
+]
+
+
+def test_import_yaml_file(sample_site: Path, tmp_path: Path) -> None:
+    export = write(tmp_path / "export.yaml", GOOD_YAML)
+    result = ok(invoke(sample_site, "import", str(export)))
+    assert result.stdout == "import: 1 files, 2 new, 0 updated, 0 unchanged\n"
+    assert result.stderr == ""
+    assert stored_ids(sample_site) == [TAG + "20251120-0002", TAG + "20251120-0001"]
+    shown = as_json(invoke(sample_site, "articles", "show", "20251120-0002", "--json"))
+    assert shown["section"] == "economy"  # alias 경제일반
+    # idempotent
+    again = ok(invoke(sample_site, "import", str(export)))
+    assert again.stdout == "import: 1 files, 0 new, 0 updated, 2 unchanged\n"
+
+
+def test_import_from_stdin(sample_site: Path) -> None:
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL_RECORDS) + "\n"
+    result = ok(invoke(sample_site, "import", "-", input=lines))
+    assert result.stdout == "import: 1 files, 2 new, 0 updated, 0 unchanged\n"
+    assert set(stored_ids(sample_site)) == {TAG + "20251122-0001", TAG + "20251122-0002"}
+    shown = as_json(invoke(sample_site, "articles", "show", "20251122-0002", "--json"))
+    assert shown["section"] == "it-science"
+
+
+def test_import_json_output(sample_site: Path, tmp_path: Path) -> None:
+    export = write(tmp_path / "export.yaml", GOOD_YAML)
+    assert as_json(invoke(sample_site, "import", "--json", str(export))) == {
+        "created": [TAG + "20251120-0001", TAG + "20251120-0002"],
+        "updated": [],
+        "unchanged": 0,
+        "files": 1,
+    }
+    assert as_json(invoke(sample_site, "import", "--json", str(export))) == {
+        "created": [],
+        "updated": [],
+        "unchanged": 2,
+        "files": 1,
+    }
+
+
+def test_import_bad_yaml_file_imports_nothing(sample_site: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.yaml", BAD_YAML)
+    result = invoke(sample_site, "import", str(bad))
+    assert result.exit_code == 2, explain(result)
+    assert result.stdout == ""
+    lines = problem_lines(result.stderr)
+    assert result.stderr.splitlines()[0] == "error: 3 invalid record field(s), nothing imported:"
+    # one line per bad field, each `file:line: field: problem`, on the line of the field
+    assert [line.split(": ")[0:2] for line in lines] == [
+        [f"{bad}:9", "title"],
+        [f"{bad}:10", "section"],
+        [f"{bad}:18", "published"],
+    ]
+    assert lines[1] == f"{bad}:10: section: unknown section '없는섹션' (see `pressfeed sections`)"
+    assert all(len(line.split(": ", 2)) == 3 and line.split(": ", 2)[2] for line in lines)
+    # the file's good record did not go in either
+    assert stored_ids(sample_site) == []
+
+
+def test_import_bad_json_lines_from_stdin(sample_site: Path) -> None:
+    records = [dict(JSONL_RECORDS[0]), dict(JSONL_RECORDS[1], published="tomorrow-ish")]
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    result = invoke(sample_site, "import", "-", input=lines)
+    assert result.exit_code == 2, explain(result)
+    assert [line.split(": ")[0:2] for line in problem_lines(result.stderr)] == [["<stdin>:2", "published"]]
+    assert stored_ids(sample_site) == []
+
+
+def test_import_bad_file_next_to_a_good_one(sample_site: Path, tmp_path: Path) -> None:
+    good = write(tmp_path / "good.yaml", GOOD_YAML)
+    bad = write(tmp_path / "bad.yaml", BAD_YAML)
+    result = invoke(sample_site, "import", str(good), str(bad))
+    assert result.exit_code == 2, explain(result)
+    assert {line.split(":")[0] for line in problem_lines(result.stderr)} == {str(bad)}
+    assert not any(i.startswith(TAG + "20251121-") for i in stored_ids(sample_site))
+
+
+def test_import_missing_file(sample_site: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = invoke(sample_site, "import", str(missing))
+    assert result.exit_code == 2, explain(result)
+    assert problem_lines(result.stderr) == [f"{missing}: file: not found"]
+
+
+# -- a bad config ---------------------------------------------------------------
+
+CONFIG_COMMANDS = [
+    ("run",),
+    ("build",),
+    ("import", "{site}/feeds/articles/economy.yaml"),
+    ("check",),
+    ("articles", "list"),
+    ("articles", "show", "20251108-0001"),
+    ("articles", "hide", "20251108-0001"),
+    ("sections",),
+    ("ingest",),
+    ("ingest", "--dry-run"),
+    ("sources",),
+    ("sources", "export"),
+]
+
+
+def _break_config(site: Path, how: str) -> tuple[int, str]:
+    """Break the site's config; returns the line the error is on and what the message starts with."""
+    path = config_file(site)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if how == "unknown-key":
+        at = lines.index("  items_per_feed: 50") + 1
+        lines.insert(at, "  bogus_key: 1")
+        expected = "output.bogus_key: unknown key"
+    else:
+        at = lines.index("  language: ko")
+        lines[at] = "  language: ko: kr"
+        expected = "invalid YAML: "
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 1, expected
+
+
+@pytest.mark.parametrize("how", ["unknown-key", "broken-yaml"])
+@pytest.mark.parametrize("args", CONFIG_COMMANDS, ids=[" ".join(a[:2]) for a in CONFIG_COMMANDS])
+def test_bad_config_stops_every_command(sample_site: Path, how: str, args: tuple[str, ...]) -> None:
+    line, expected = _break_config(sample_site, how)
+    before = tree(sample_site)
+    result = invoke(sample_site, *(a.format(site=sample_site) for a in args))
+    assert result.exit_code == 2, explain(result)
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {config_file(sample_site)}:{line}: {expected}"), result.stderr
+    if how == "unknown-key":
+        where = re.escape(f"{config_file(sample_site)}:{line}")
+        assert re.fullmatch(rf"error: {where}: output\.bogus_key: unknown key \(allowed: .+\)\n", result.stderr)
+    # nothing written: no output, no store, no lock
+    assert not (sample_site / "public").exists()
+    assert not (sample_site / ".pressfeed").exists()
+    assert tree(sample_site) == before
+
+
+def test_bad_config_given_with_dash_dash_config(sample_site: Path, tmp_path: Path) -> None:
+    other = write(tmp_path / "other.yaml", 'site:\n  title: x\n  url: "unterminated\n')
+    result = invoke(sample_site, "--config", str(other), "run")
+    assert result.exit_code == 2, explain(result)
+    assert re.match(rf"error: {re.escape(str(other))}:\d+: invalid YAML: ", result.stderr), result.stderr
+    assert not (sample_site / "public").exists()
+    assert not (sample_site / ".pressfeed").exists()
+
+
+# -- articles -------------------------------------------------------------------
+
+
+def _rows(stdout: str) -> list[tuple[str, str]]:
+    """`articles list` table rows as (first line, title line)."""
+    lines = stdout.splitlines()
+    assert len(lines) % 2 == 0, stdout
+    return [(lines[i], lines[i + 1]) for i in range(0, len(lines), 2)]
+
+
+def test_articles_list_table(built_site: Path) -> None:
+    result = ok(invoke(built_site, "articles", "list"))
+    rows = _rows(result.stdout)
+    assert len(rows) == 20  # the default --limit
+    # the 2031 embargoed article leads, marked as not yet in any feed
+    assert rows[0][0] == f"2031-01-01 09:00  scheduled  economy       {TAG}20251107-0050"
+    assert rows[1] == (
+        f"2025-11-08 09:00  published  it-science    {TAG}20251108-0001",
+        "    과기정통부 장관, 광주 인공지능집적단지 현장방문 및 지역 인공지능기업 간담회 개최",
+    )
+    for first, title in rows:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d  (published|scheduled|draft|hidden)\s+\S+\s+tag:\S+", first), (
+            first
+        )
+        assert title.startswith("    ") and title.strip()
+
+
+def test_articles_list_by_section_title_alias_and_slug(built_site: Path) -> None:
+    by_title = ok(invoke(built_site, "articles", "list", "--section", "IT/과학", "--limit", "100"))
+    rows = _rows(by_title.stdout)
+    assert len(rows) == 9
+    assert all("  it-science  " in first for first, _ in rows)
+    assert rows[0][0].endswith(TAG + "20251108-0001")
+    for other in ("it-science", "science", "IT·과학"):
+        assert (
+            ok(invoke(built_site, "articles", "list", "--section", other, "--limit", "100")).stdout == by_title.stdout
+        )
+
+
+def test_articles_list_unknown_section(built_site: Path) -> None:
+    result = invoke(built_site, "articles", "list", "--section", "스포츠")
+    assert result.exit_code == 2, explain(result)
+    assert "unknown section '스포츠'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_articles_list_by_status(built_site: Path) -> None:
+    rows = _rows(ok(invoke(built_site, "articles", "list", "--status", "draft", "--limit", "100")).stdout)
+    assert len(rows) == 5
+    assert all("  draft  " in first for first, _ in rows)
+    assert any(first.endswith(TAG + "20251106-0009") for first, _ in rows)
+    hidden = _rows(ok(invoke(built_site, "articles", "list", "--status", "hidden")).stdout)
+    assert [first.split()[-1] for first, _ in hidden] == [TAG + "20251101-0011"]
+    bad = invoke(built_site, "articles", "list", "--status", "nonsense")
+    assert bad.exit_code == 2, explain(bad)
+
+
+def test_articles_list_limit(built_site: Path) -> None:
+    rows = _rows(ok(invoke(built_site, "articles", "list", "--limit", "2")).stdout)
+    assert [first.split()[-1] for first, _ in rows] == [TAG + "20251107-0050", TAG + "20251108-0001"]
+    assert invoke(built_site, "articles", "list", "--limit", "0").exit_code == 2
+
+
+def test_articles_list_json(built_site: Path) -> None:
+    data = as_json(invoke(built_site, "articles", "list", "--json"))
+    assert isinstance(data, list)
+    assert len(data) == 20
+    for item in data:
+        assert set(item) == ARTICLE_KEYS | {"origin"}
+    published = [item["published"] for item in data]
+    assert published == sorted(published, reverse=True)
+    assert data[1]["id"] == TAG + "20251108-0001"
+    assert data[1]["origin"] == "cms"
+    assert data[1]["section"] == "it-science"
+    origins = {item["origin"] for item in as_json(invoke(built_site, "articles", "list", "--json", "--limit", "100"))}
+    assert origins == {"cms"} | {f"source:{s}" for s in SOURCE_IDS}
+
+
+def test_articles_show(built_site: Path) -> None:
+    result = ok(invoke(built_site, "articles", "show", "20251108-0001"))
+    fields = {
+        key.strip(): value
+        for key, _, value in (line.partition(": ") for line in result.stdout.split("\n\n")[0].splitlines())
+    }
+    assert fields["id"] == TAG + "20251108-0001"
+    assert fields["title"] == "과기정통부 장관, 광주 인공지능집적단지 현장방문 및 지역 인공지능기업 간담회 개최"
+    assert fields["section"] == "it-science"
+    assert fields["status"] == "published"
+    assert fields["origin"] == "cms"
+    assert fields["locally_edited"] == "False"
+    assert "body_html" not in fields
+    assert "<p>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일," in result.stdout
+    # the full id shows the same
+    assert ok(invoke(built_site, "articles", "show", TAG + "20251108-0001")).stdout == result.stdout
+
+
+def test_articles_show_json(built_site: Path) -> None:
+    data = as_json(invoke(built_site, "articles", "show", "20251108-0001", "--json"))
+    assert set(data) == ARTICLE_KEYS | {"origin", "locally_edited"}
+    assert data["id"] == TAG + "20251108-0001"
+    assert data["link"] == "https://www.example-portal.kr/news/articleView.html?idxno=123456"
+    assert data["status"] == "published"
+    assert data["locally_edited"] is False
+
+
+@pytest.mark.parametrize("command", ["show", "hide", "publish", "delete"])
+def test_articles_unknown_id(built_site: Path, command: str) -> None:
+    extra = ("--yes",) if command == "delete" else ()
+    result = invoke(built_site, "articles", command, "20990101-9999", *extra)
+    assert result.exit_code == 2, explain(result)
+    assert result.stdout == ""
+    assert result.stderr == "error: no article with id '20990101-9999' (see `pressfeed articles list`)\n"
+
+
+def test_hide_survives_runs_and_publish_restores(built_site: Path) -> None:
+    guid = TAG + "20251108-0001"
+    assert guid in feed_text(built_site, "it-science/rss.xml")
+
+    hidden = ok(invoke(built_site, "articles", "hide", "20251108-0001"))
+    assert hidden.stdout == f"{guid}: hidden\n"
+    run = ok(invoke(built_site, "run"))
+    assert run.stdout.splitlines()[0] == "import: 4 files, 0 new, 0 updated, 16 unchanged"
+    assert guid not in feed_text(built_site, "it-science/rss.xml")
+    assert guid not in feed_text(built_site, "rss.xml")
+
+    # the next cron run re-imports the unchanged export: still hidden
+    ok(invoke(built_site, "run"))
+    assert guid not in feed_text(built_site, "it-science/rss.xml")
+    assert as_json(invoke(built_site, "articles", "show", guid, "--json"))["status"] == "hidden"
+
+    published = ok(invoke(built_site, "articles", "publish", "20251108-0001"))
+    assert published.stdout == f"{guid}: published\n"
+    ok(invoke(built_site, "run"))
+    assert guid in feed_text(built_site, "it-science/rss.xml")
+    assert guid in feed_text(built_site, "rss.xml")
+
+
+def test_hide_survives_an_edited_reimport(built_site: Path) -> None:
+    """An upstream content edit (status unchanged upstream) does not undo an editor's hide."""
+    guid = TAG + "20251108-0001"
+    ok(invoke(built_site, "articles", "hide", "20251108-0001"))
+    export = built_site / "feeds" / "articles" / "it-science.yaml"
+    text = export.read_text(encoding="utf-8")
+    old = 'subtitle: "광주 인공지능 집적단지 내 인공지능 데이터센터 운영 현황 점검"'
+    assert old in text
+    export.write_text(text.replace(old, 'subtitle: "광주 인공지능 집적단지 운영 현황 점검(수정)"', 1), encoding="utf-8")
+    run = ok(invoke(built_site, "run"))
+    assert run.stdout.splitlines()[0] == "import: 4 files, 0 new, 1 updated, 15 unchanged"
+    shown = as_json(invoke(built_site, "articles", "show", guid, "--json"))
+    assert shown["subtitle"] == "광주 인공지능 집적단지 운영 현황 점검(수정)"
+    assert shown["status"] == "hidden"
+    assert guid not in feed_text(built_site, "it-science/rss.xml")
+
+
+def test_delete(built_site: Path) -> None:
+    guid = TAG + "20251108-0001"
+    result = ok(invoke(built_site, "articles", "delete", "20251108-0001", "--yes"))
+    assert result.stdout == f"deleted {guid}\n"
+    assert guid not in stored_ids(built_site)
+    shown = invoke(built_site, "articles", "show", "20251108-0001")
+    assert shown.exit_code == 2, explain(shown)
+    ok(invoke(built_site, "build"))
+    assert guid not in feed_text(built_site, "it-science/rss.xml")
+
+
+def test_delete_asks_first(built_site: Path) -> None:
+    guid = TAG + "20251108-0001"
+    declined = invoke(built_site, "articles", "delete", "20251108-0001", input="n\n")
+    assert declined.exit_code == 1, explain(declined)
+    assert f"delete {guid} (" in declined.stdout
+    assert guid in stored_ids(built_site)
+    accepted = ok(invoke(built_site, "articles", "delete", "20251108-0001", input="y\n"))
+    assert f"deleted {guid}" in accepted.stdout
+    assert guid not in stored_ids(built_site)
+
+
+def test_deleted_cms_article_stays_deleted_on_next_run(built_site: Path) -> None:
+    """`run` re-imports feeds/articles/*.yaml every time; the tombstone should keep a deleted article out."""
+    guid = TAG + "20251108-0001"
+    ok(invoke(built_site, "articles", "delete", "20251108-0001", "--yes"))
+    ok(invoke(built_site, "run"))
+    assert guid not in stored_ids(built_site)
+    assert guid not in feed_text(built_site, "it-science/rss.xml")
+
+
+def test_deleted_ingested_article_stays_deleted_after_refetch(built_site: Path) -> None:
+    items = as_json(invoke(built_site, "articles", "list", "--json", "--limit", "100"))
+    victim = next(a["id"] for a in items if a["origin"] == "source:msit")
+    ok(invoke(built_site, "articles", "delete", victim, "--yes"))
+    # change the feed's bytes so it is parsed again rather than skipped as not modified
+    feed = built_site / "feeds" / "agencies" / "dept_msit.xml"
+    feed.write_bytes(feed.read_bytes() + b"\n<!-- refetched -->\n")
+    data = as_json(invoke(built_site, "run", "--json"))
+    report = data["ingest"]["sources"][0]
+    assert (report["source_id"], report["outcome"], report["new"], report["skipped"]) == ("msit", "ok", [], 1)
+    assert victim not in stored_ids(built_site)
+    assert victim not in feed_text(built_site, "it-science/rss.xml")
+
+
+# -- sections and check -----------------------------------------------------------
+
+
+def test_sections(sample_site: Path) -> None:
+    result = ok(invoke(sample_site, "sections"))
+    assert result.stdout.splitlines() == [
+        "politics       정치         aliases: 정치일반, 외교",
+        "               https://www.example-portal.kr/feeds/politics/rss.xml",
+        "society        사회         aliases: 사회일반, 날씨",
+        "               https://www.example-portal.kr/feeds/society/rss.xml",
+        "economy        경제         aliases: 경제일반, 부동산",
+        "               https://www.example-portal.kr/feeds/economy/rss.xml",
+        "it-science     IT/과학      aliases: IT·과학, IT과학, science",
+        "               https://www.example-portal.kr/feeds/it-science/rss.xml",
+    ]
+
+
+def test_sections_json(sample_site: Path) -> None:
+    base = "https://www.example-portal.kr/feeds/"
+    assert as_json(invoke(sample_site, "sections", "--json")) == [
+        {"slug": "politics", "title": "정치", "aliases": ["정치일반", "외교"], "rss": f"{base}politics/rss.xml"},
+        {"slug": "society", "title": "사회", "aliases": ["사회일반", "날씨"], "rss": f"{base}society/rss.xml"},
+        {"slug": "economy", "title": "경제", "aliases": ["경제일반", "부동산"], "rss": f"{base}economy/rss.xml"},
+        {
+            "slug": "it-science",
+            "title": "IT/과학",
+            "aliases": ["IT·과학", "IT과학", "science"],
+            "rss": f"{base}it-science/rss.xml",
+        },
+    ]
+
+
+def _expected_check_lines(site: Path, articles: int, items: list[int]) -> list[str]:
+    titles = [
+        "포탈뉴스통신",
+        "포탈뉴스통신 - 정치",
+        "포탈뉴스통신 - 사회",
+        "포탈뉴스통신 - 경제",
+        "포탈뉴스통신 - IT/과학",
+    ]
+    prefixes = ["", "politics/", "society/", "economy/", "it-science/"]
+    return [
+        f"config ok: {config_file(site)}",
+        f"store: {site / '.pressfeed' / 'pressfeed.db'} ({articles} articles)",
+        f"output: {site / 'public'}",
+        *(
+            f"  {title}: {n} items -> {p}rss.xml, {p}atom.xml, {p}feed.json"
+            for title, n, p in zip(titles, items, prefixes, strict=True)
+        ),
+        *(f"  source {s}: {SOURCE_NAMES[s]} <{site / 'feeds' / 'agencies' / SOURCE_FILES[s]}>" for s in SOURCE_IDS),
+    ]
+
+
+def test_check_on_a_fresh_site_writes_nothing(sample_site: Path) -> None:
+    before = tree(sample_site)
+    result = ok(invoke(sample_site, "check"))
+    assert result.stdout.splitlines() == _expected_check_lines(sample_site, 0, [0, 0, 0, 0, 0])
+    assert result.stderr == ""
+    assert not (sample_site / ".pressfeed").exists()
+    assert not (sample_site / "public").exists()
+    assert tree(sample_site) == before
+
+
+def test_check_on_a_built_site(built_site: Path) -> None:
+    before = tree(built_site)
+    result = ok(invoke(built_site, "check"))
+    assert result.stdout.splitlines() == _expected_check_lines(built_site, 35, [28, 3, 6, 10, 9])
+    assert tree(built_site) == before
+
+
+def test_check_json(sample_site: Path) -> None:
+    before = tree(sample_site)
+    data = as_json(invoke(sample_site, "check", "--json"))
+    assert set(data) == {"config", "store", "articles", "output", "feeds", "sources"}
+    assert data["config"] == str(config_file(sample_site))
+    assert data["articles"] == 0
+    assert [f["key"] for f in data["feeds"]] == ["site", "politics", "society", "economy", "it-science"]
+    assert data["feeds"][4] == {
+        "key": "it-science",
+        "title": "포탈뉴스통신 - IT/과학",
+        "items": 0,
+        "files": ["it-science/rss.xml", "it-science/atom.xml", "it-science/feed.json"],
+    }
+    assert len(data["sources"]) == 5
+    assert tree(sample_site) == before
+
+
+# -- ingest -------------------------------------------------------------------------
+
+
+def test_ingest_dry_run_writes_no_articles(sample_site: Path) -> None:
+    result = ok(invoke(sample_site, "ingest", "--dry-run"))
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ingest (dry run, nothing written): 5 sources, 19 new, 0 updated"
+    assert len(lines) == 20
+    assert all(re.fullmatch(r"  would create tag:\S+ \((msit|moef|molit|kma|korea-kr)\)", line) for line in lines[1:])
+    assert stored_ids(sample_site) == []
+    assert all(row["state"]["last_fetch"] is None for row in as_json(invoke(sample_site, "sources", "--json")))
+    assert not (sample_site / "public").exists()
+    # and the real ingest afterwards still finds all of it
+    assert ok(invoke(sample_site, "ingest")).stdout == "ingest: 5 sources, 19 new, 0 updated\n"
+
+
+def test_ingest_dry_run_json(sample_site: Path) -> None:
+    data = as_json(invoke(sample_site, "ingest", "--dry-run", "--json"))
+    assert data["ok"] is True
+    assert data["dry_run"] is True
+    assert {s["source_id"]: len(s["new"]) for s in data["sources"]} == SOURCE_NEW
+    assert stored_ids(sample_site) == []
+
+
+def test_ingest_one_source(sample_site: Path) -> None:
+    result = ok(invoke(sample_site, "ingest", "msit"))
+    assert result.stdout == "ingest: 1 sources, 5 new, 0 updated\n"
+    items = as_json(invoke(sample_site, "articles", "list", "--json", "--limit", "100"))
+    assert len(items) == 5
+    assert {a["origin"] for a in items} == {"source:msit"}
+    assert {a["section"] for a in items} == {"it-science"}
+    states = {row["id"]: row["state"] for row in as_json(invoke(sample_site, "sources", "--json"))}
+    assert states["msit"]["last_fetch"] is not None
+    assert states["msit"]["new"] == 5
+    assert [s for s in SOURCE_IDS if states[s]["last_fetch"] is not None] == ["msit"]
+
+
+def test_ingest_unknown_source(sample_site: Path) -> None:
+    result = invoke(sample_site, "ingest", "nosuch")
+    assert result.exit_code == 2, explain(result)
+    assert result.stdout == ""
+    assert "error: unknown source nosuch (known: kma, korea-kr, moef, molit, msit)" in result.stderr
+    # a known source next to the unknown one is not ingested either
+    both = invoke(sample_site, "ingest", "msit", "nosuch")
+    assert both.exit_code == 2, explain(both)
+    assert stored_ids(sample_site) == []
+
+
+# -- sources ------------------------------------------------------------------------
+
+
+def test_sources_before_and_after_ingest(sample_site: Path) -> None:
+    fresh = ok(invoke(sample_site, "sources")).stdout.splitlines()
+    assert len(fresh) == 10
+    for n, source in enumerate(SOURCE_IDS):
+        url = sample_site / "feeds" / "agencies" / SOURCE_FILES[source]
+        assert fresh[2 * n] == f"{source:<12} {SOURCE_NAMES[source]}  <{url}>"
+        assert fresh[2 * n + 1] == f"{'':<12} last fetch never, HTTP -, new 0, updated 0, skipped 0"
+
+    ok(invoke(sample_site, "run"))
+    after = ok(invoke(sample_site, "sources")).stdout.splitlines()
+    assert len(after) == 10
+    for n, source in enumerate(SOURCE_IDS):
+        assert after[2 * n] == fresh[2 * n]
+        assert re.fullmatch(
+            rf" {{12}} last fetch \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d[^,]*, HTTP 200, "
+            rf"new {SOURCE_NEW[source]}, updated 0, skipped 0",
+            after[2 * n + 1],
+        ), after[2 * n + 1]
+
+
+def test_sources_json(built_site: Path) -> None:
+    rows = as_json(invoke(built_site, "sources", "--json"))
+    assert [r["id"] for r in rows] == SOURCE_IDS
+    for row in rows:
+        assert set(row) == {"id", "name", "url", "section", "state"}
+        assert row["url"] == str(built_site / "feeds" / "agencies" / SOURCE_FILES[row["id"]])
+        assert row["state"]["http_status"] == 200
+        assert row["state"]["new"] == SOURCE_NEW[row["id"]]
+        assert row["state"]["last_error"] is None
+    assert [r["section"] for r in rows] == ["it-science", "economy", "economy", "society", "society"]
+
+
+def _opml_urls(data: bytes) -> list[str]:
+    root = etree.fromstring(data)
+    return [o.get("xmlUrl") for o in root.iter("outline")]
+
+
+def test_sources_export(sample_site: Path, tmp_path: Path) -> None:
+    result = ok(invoke(sample_site, "sources", "export"))
+    urls = [r["url"] for r in as_json(invoke(sample_site, "sources", "--json"))]
+    assert len(urls) == 5
+    assert _opml_urls(result.stdout.encode("utf-8")) == urls
+    root = etree.fromstring(result.stdout.encode("utf-8"))
+    assert root.tag == "opml"
+    assert [o.get("category") for o in root.iter("outline")] == [
+        "it-science",
+        "economy",
+        "economy",
+        "society",
+        "society",
+    ]
+    out = tmp_path / "sources.opml"
+    written = ok(invoke(sample_site, "sources", "export", "-o", str(out)))
+    assert written.stdout == ""
+    assert out.read_text(encoding="utf-8") == result.stdout
+    # re-importing our own export adds nothing
+    again = ok(invoke(sample_site, "sources", "import", str(out)))
+    assert again.stdout.splitlines() == [f"skipped {u}: already configured" for u in urls]
+    assert not (sample_site / "feeds" / "sources.yaml").exists()
+
+
+MINISTRIES_OPML = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head><title>부처 보도자료</title></head>
+  <body>
+    <outline type="rss" text="행정안전부" title="행정안전부" xmlUrl="https://www.korea.kr/rss/dept_mois.xml"/>
+    <outline type="rss" text="보건복지부" title="보건복지부" xmlUrl="https://www.korea.kr/rss/dept_mw.xml"
+             category="economy"/>
+  </body>
+</opml>
+"""
+
+UNSECTIONED_OPML = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head><title>부처</title></head>
+  <body>
+    <outline type="rss" text="환경부" title="환경부" xmlUrl="https://www.korea.kr/rss/dept_me.xml"/>
+  </body>
+</opml>
+"""
+
+
+def test_sources_import_opml(sample_site: Path, tmp_path: Path) -> None:
+    opml = write(tmp_path / "ministries.opml", MINISTRIES_OPML)
+    sources_file = sample_site / "feeds" / "sources.yaml"
+    config_before = config_file(sample_site).read_bytes()
+
+    result = ok(invoke(sample_site, "sources", "import", str(opml), "--section", "society"))
+    assert result.stdout.splitlines() == [
+        "added mois: 행정안전부 <https://www.korea.kr/rss/dept_mois.xml> -> society",
+        "added mw: 보건복지부 <https://www.korea.kr/rss/dept_mw.xml> -> economy",
+        f"wrote {sources_file}",
+    ]
+    assert config_file(sample_site).read_bytes() == config_before  # the hand-written config is untouched
+    assert yaml.safe_load(sources_file.read_text(encoding="utf-8")) == [
+        {"id": "mois", "name": "행정안전부", "url": "https://www.korea.kr/rss/dept_mois.xml", "section": "society"},
+        {"id": "mw", "name": "보건복지부", "url": "https://www.korea.kr/rss/dept_mw.xml", "section": "economy"},
+    ]
+
+    listing = ok(invoke(sample_site, "sources")).stdout
+    assert "mois         행정안전부  <https://www.korea.kr/rss/dept_mois.xml>" in listing.splitlines()
+    assert "mw           보건복지부  <https://www.korea.kr/rss/dept_mw.xml>" in listing.splitlines()
+    assert [r["id"] for r in as_json(invoke(sample_site, "sources", "--json"))] == [*SOURCE_IDS, "mois", "mw"]
+    exported = _opml_urls(ok(invoke(sample_site, "sources", "export")).stdout.encode("utf-8"))
+    assert exported[-2:] == ["https://www.korea.kr/rss/dept_mois.xml", "https://www.korea.kr/rss/dept_mw.xml"]
+
+    # the same OPML again adds nothing
+    saved = sources_file.read_bytes()
+    again = ok(invoke(sample_site, "sources", "import", str(opml), "--section", "society"))
+    assert again.stdout.splitlines() == [
+        "skipped https://www.korea.kr/rss/dept_mois.xml: already configured",
+        "skipped https://www.korea.kr/rss/dept_mw.xml: already configured",
+    ]
+    assert sources_file.read_bytes() == saved
+    assert len(as_json(invoke(sample_site, "sources", "--json"))) == 7
+
+
+def test_sources_import_dry_run(sample_site: Path, tmp_path: Path) -> None:
+    opml = write(tmp_path / "ministries.opml", MINISTRIES_OPML)
+    result = ok(invoke(sample_site, "sources", "import", str(opml), "--section", "society", "--dry-run"))
+    assert result.stdout.splitlines() == [
+        "would add mois: 행정안전부 <https://www.korea.kr/rss/dept_mois.xml> -> society",
+        "would add mw: 보건복지부 <https://www.korea.kr/rss/dept_mw.xml> -> economy",
+    ]
+    assert not (sample_site / "feeds" / "sources.yaml").exists()
+
+
+def test_sources_import_without_a_section(sample_site: Path, tmp_path: Path) -> None:
+    unsectioned = write(tmp_path / "unsectioned.opml", UNSECTIONED_OPML)
+    sources_file = sample_site / "feeds" / "sources.yaml"
+
+    # no sources file yet: none is created
+    result = invoke(sample_site, "sources", "import", str(unsectioned))
+    assert result.exit_code == 2, explain(result)
+    assert result.stdout == ""
+    assert "https://www.korea.kr/rss/dept_me.xml" in result.stderr
+    assert "no section: give --section or an OPML category naming one" in result.stderr
+    assert not sources_file.exists()
+
+    # an existing sources file is left as it is
+    ok(invoke(sample_site, "sources", "import", str(write(tmp_path / "m.opml", MINISTRIES_OPML)), "--section", "사회"))
+    saved = sources_file.read_bytes()
+    again = invoke(sample_site, "sources", "import", str(unsectioned))
+    assert again.exit_code == 2, explain(again)
+    assert "no section" in again.stderr
+    assert sources_file.read_bytes() == saved
+
+
+def test_sources_import_unknown_section(sample_site: Path, tmp_path: Path) -> None:
+    opml = write(tmp_path / "ministries.opml", MINISTRIES_OPML)
+    result = invoke(sample_site, "sources", "import", str(opml), "--section", "스포츠")
+    assert result.exit_code == 2, explain(result)
+    assert "unknown section '스포츠'" in result.stderr
+    assert not (sample_site / "feeds" / "sources.yaml").exists()
+
+
+# -- partial failure and the lock -------------------------------------------------------
+
+PARTIAL_SOURCES = """\
+sources:
+  - id: gone
+    name: 없는부처
+    url: feeds/agencies/missing.xml
+    section: society
+    max_age_days: 0
+  - id: msit
+    name: 과학기술정보통신부
+    url: feeds/agencies/dept_msit.xml
+    section: it-science
+    max_age_days: 0
+"""
+
+
+def test_run_with_one_failing_source(sample_site: Path) -> None:
+    path = config_file(sample_site)
+    head, sep, _ = path.read_text(encoding="utf-8").partition("\nsources:\n")
+    assert sep
+    path.write_text(head + "\n" + PARTIAL_SOURCES, encoding="utf-8")
+    missing = sample_site / "feeds" / "agencies" / "missing.xml"
+
+    result = invoke(sample_site, "run")
+    assert result.exit_code == 1, explain(result)
+    assert result.stdout.splitlines() == [
+        "import: 4 files, 16 new, 0 updated, 0 unchanged",
+        f"ingest: 2 sources, 5 new, 0 updated, 1 failed (gone: file not found: {missing})",
+        "build: 17 files, 17 written, 0 unchanged",
+    ]
+    assert result.stderr == f"source gone failed: file not found: {missing}\n"
+    # the good source's articles were built
+    items = as_json(invoke(sample_site, "articles", "list", "--json", "--limit", "100"))
+    msit = [a["id"] for a in items if a["origin"] == "source:msit"]
+    assert len(msit) == 5
+    rss = feed_text(sample_site, "it-science/rss.xml")
+    for article_id in msit:
+        assert article_id in rss
+    states = {r["id"]: r["state"] for r in as_json(invoke(sample_site, "sources", "--json"))}
+    assert states["gone"]["last_error"]
+    assert states["msit"]["last_error"] is None
+
+    data = json.loads(invoke(sample_site, "run", "--json").stdout)
+    assert data["ok"] is False
+
+
+def test_run_while_another_holds_the_lock(built_site: Path) -> None:
+    before = tree(built_site / "public")
+    holder = Pressfeed.open(built_site)
+    try:
+        with holder.locked():
+            result = invoke(built_site, "run")
+            ingest = invoke(built_site, "ingest")
+            imported = invoke(built_site, "import", str(built_site / "feeds" / "articles" / "economy.yaml"))
+    finally:
+        holder.close()
+    assert result.exit_code == 75, explain(result)
+    assert result.stdout == ""
+    assert "another pressfeed run is in progress" in result.stderr
+    assert "lock" in result.stderr
+    assert ingest.exit_code == 75, explain(ingest)
+    assert imported.exit_code == 75, explain(imported)
+    assert tree(built_site / "public") == before
+    # once released, a run goes through
+    ok(invoke(built_site, "run"))
+
+
+def test_lock_stops_a_first_run_before_anything_is_built(sample_site: Path) -> None:
+    holder = Pressfeed.open(sample_site)
+    try:
+        with holder.locked():
+            result = invoke(sample_site, "-q", "run")
+    finally:
+        holder.close()
+    assert result.exit_code == 75, explain(result)
+    assert "another pressfeed run is in progress" in result.stderr  # even with -q
+    assert not (sample_site / "public").exists()

@@ -1,0 +1,1348 @@
+"""The agency-feed ingest pipeline through :class:`Pressfeed`.
+
+Network only via pytest-httpserver on 127.0.0.1; every other feed is a local
+file. The clock is fixed (conftest.NOW = 2025-11-08 12:00 UTC = 21:00 KST).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import CONFIG_TEXT, NOW
+from pressfeed.clock import fixed
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed, RunResult
+from pressfeed.errors import LockedError
+from pressfeed.ingest import IngestResult, SourceReport
+from pressfeed.ingest.keys import normalize_link
+from pressfeed.model import Article, ArticleFilter, Attachment, Status
+from pressfeed.normalize import hashed_id
+from pressfeed.store.base import ArticleWrite
+
+SAMPLE_FEEDS = Path(__file__).resolve().parents[1] / "feeds"
+AUTHORITY = "example-portal.kr,2025"
+PRESS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId="
+RSS_TYPE = "application/rss+xml; charset=utf-8"
+
+
+def guid_id(source_id: str, guid: str) -> str:
+    return hashed_id(AUTHORITY, f"source/{source_id}", guid)
+
+
+def link_id(link: str) -> str:
+    return hashed_id(AUTHORITY, "link", normalize_link(link))
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# -- the local HTTP server (127.0.0.1 only) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """The plugin's server binds "localhost"; these tests use 127.0.0.1 and nothing else."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_requests(httpserver: HTTPServer) -> Iterator[None]:
+    yield
+    httpserver.check_assertions()
+
+
+def requested(httpserver: HTTPServer) -> list[str]:
+    return [request.path for request, _ in httpserver.log]
+
+
+class Served:
+    """A mutable response for one path: change `body`/`status` between ingests."""
+
+    def __init__(self, body: bytes, content_type: str = RSS_TYPE, status: int = 200, **headers: str) -> None:
+        self.body, self.content_type, self.status, self.headers = body, content_type, status, headers
+
+    def __call__(self, request: Request) -> Response:
+        return Response(self.body, status=self.status, headers=self.headers, content_type=self.content_type)
+
+
+def serve(httpserver: HTTPServer, path: str, body: bytes, **kwargs: Any) -> Served:
+    served = Served(body, **kwargs)
+    httpserver.expect_request(path).respond_with_handler(served)
+    return served
+
+
+# -- feed fixtures (modelled on feeds/agencies/) -------------------------------------
+
+
+def item(
+    news_id: int | str,
+    title: str,
+    body: str,
+    *,
+    guid: str | None = "",
+    link: str | None = None,
+    pub: str | None = "2025-11-07 09:00:00",
+    extra: str = "",
+) -> str:
+    """One korea.kr-style RSS 2.0 item; guid "" → msit-<newsId>, None → no <guid>."""
+    link = link if link is not None else f"{PRESS}{news_id}&call_from=rsslink"
+    guid = f"msit-{news_id}" if guid == "" else guid
+    parts = [
+        "    <item>",
+        f"      <title>{title}</title>",
+        f"      <link>{link.replace('&', '&amp;')}</link>",
+    ]
+    if guid is not None:
+        parts.append(f'      <guid isPermaLink="false">{guid}</guid>')
+    parts.append("      <dc:creator>과학기술정보통신부</dc:creator>")
+    if pub is not None:
+        parts.append(f"      <pubDate>{pub}</pubDate>")
+    parts.append(f"      <description><![CDATA[{body}]]></description>")
+    if extra:
+        parts.append(extra)
+    parts.append("    </item>")
+    return "\n".join(parts)
+
+
+def rss_text(*items: str, title: str = "과학기술정보통신부 보도자료", built: str = "2025-11-07 18:00:00") -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        "  <channel>\n"
+        f"    <title>{title}</title>\n"
+        "    <link>https://www.korea.kr/</link>\n"
+        f"    <description>정책브리핑 - {title}</description>\n"
+        "    <language>ko</language>\n"
+        f"    <lastBuildDate>{built}</lastBuildDate>\n" + "\n".join(items) + "\n  </channel>\n</rss>\n"
+    )
+
+
+def rss(*items: str, title: str = "과학기술정보통신부 보도자료", built: str = "2025-11-07 18:00:00") -> bytes:
+    return rss_text(*items, title=title, built=built).encode("utf-8")
+
+
+AI_TITLE = "과기정통부, 국가 인공지능 컴퓨팅센터 구축 사업 공모 착수"
+AI_BODY = (
+    "<p>과학기술정보통신부는 국가 차원의 인공지능 연산 기반을 확충하기 위한 ‘국가 인공지능 컴퓨팅센터 구축 사업’"
+    " 참여기업 공모를 11월 7일부터 12월 5일까지 진행한다고 밝혔다.</p>"
+)
+SIXG_TITLE = "과기정통부, 6G 상용화 기술개발 사업 착수보고회 개최"
+SIXG_BODY = (
+    "<p>과학기술정보통신부는 11월 5일 대한상공회의소에서 ‘6G 상용화 기술개발 사업 착수보고회’를 열고,"
+    " 2030년 6G 상용화를 목표로 핵심기술 개발에 본격 착수한다고 밝혔다.</p>"
+)
+LAW_TITLE = "과기정통부, 인공지능 기본법 하위법령 제정안 입법예고"
+LAW_BODY = (
+    "<p>과학기술정보통신부는 ‘인공지능 발전과 신뢰 기반 조성 등에 관한 기본법’의 시행령 제정안을"
+    " 11월 3일부터 40일간 입법예고한다고 밝혔다.</p>"
+)
+
+
+def ai_item(**kwargs: Any) -> str:
+    return item(156720412, AI_TITLE, AI_BODY, **kwargs)
+
+
+def sixg_item(**kwargs: Any) -> str:
+    kwargs.setdefault("pub", "2025-11-05 14:00:00")
+    return item(156720287, SIXG_TITLE, SIXG_BODY, **kwargs)
+
+
+def law_item(**kwargs: Any) -> str:
+    kwargs.setdefault("pub", "2025-11-03 12:00:00")
+    return item(156720010, LAW_TITLE, LAW_BODY, **kwargs)
+
+
+AI_ID = guid_id("msit", "msit-156720412")
+SIXG_ID = guid_id("msit", "msit-156720287")
+LAW_ID = guid_id("msit", "msit-156720010")
+
+
+# -- sites and Pressfeeds ---------------------------------------------------------------
+
+
+def source(source_id: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    names = {"msit": "과학기술정보통신부", "moef": "기획재정부", "korea-kr": "정책브리핑"}
+    data: dict[str, Any] = {
+        "id": source_id,
+        "name": names.get(source_id, "과학기술정보통신부"),
+        "home": "https://www.msit.go.kr/",
+        "url": url,
+        "section": "it-science",
+        "byline": "포탈뉴스통신",
+        "max_age_days": 0,
+    }
+    data.update(kwargs)
+    return data
+
+
+def configure(site: Path, *sources: dict[str, Any]) -> Path:
+    """feeds/pressfeed.yaml = the conftest config + fast fetch limits + `sources`."""
+    extra = {
+        "fetch": {"timeout": 5.0, "connect_timeout": 2.0, "user_agent": "pressfeed-test"},
+        "sources": list(sources),
+    }
+    text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
+    path = site / "feeds" / "pressfeed.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return site
+
+
+Opener = Callable[..., Pressfeed]
+
+
+@pytest.fixture
+def opener() -> Iterator[Opener]:
+    """`opener(site, when=NOW)` → a Pressfeed on `site` with a fixed clock; closed at teardown."""
+    opened: list[Pressfeed] = []
+
+    def open_(site: Path, when: datetime = NOW) -> Pressfeed:
+        pf = Pressfeed(load_config(site), clock=fixed(when))
+        opened.append(pf)
+        return pf
+
+    yield open_
+    for pf in opened:
+        pf.close()
+
+
+def ingest_at(opener: Opener, site: Path, when: datetime = NOW, **kwargs: Any) -> tuple[IngestResult, Pressfeed]:
+    pf = opener(site, when)
+    return pf.ingest(**kwargs), pf
+
+
+def only(result: IngestResult) -> SourceReport:
+    assert len(result.reports) == 1
+    return result.reports[0]
+
+
+def stored_articles(pf: Pressfeed, origin: str | None = None) -> list[Article]:
+    return [s.article for s in pf.store.articles(ArticleFilter(origin=origin))]
+
+
+def dedupe_key_count(pf: Pressfeed) -> int:
+    return int(pf.store.db.execute("SELECT count(*) FROM dedupe_key").fetchone()[0])  # type: ignore[attr-defined]
+
+
+# ======================================================================================
+# end to end on the bundled sample site
+# ======================================================================================
+
+
+def copy_sample(root: Path) -> Path:
+    site = root / "site"
+    shutil.copytree(SAMPLE_FEEDS, site / "feeds")
+    return site
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pressfeed, RunResult]]:
+    site = copy_sample(tmp_path_factory.mktemp("sample"))
+    pf = Pressfeed.open(site, clock=fixed(NOW))
+    try:
+        yield pf, pf.run()
+    finally:
+        pf.close()
+
+
+def by_news_id(pf: Pressfeed, news_id: int) -> list[Article]:
+    return [a for a in stored_articles(pf) if a.link and f"newsId={news_id}" in a.link and a.source is not None]
+
+
+def report_of(result: IngestResult, source_id: str) -> SourceReport:
+    return next(r for r in result.reports if r.source_id == source_id)
+
+
+def test_sample_run_new_articles_per_source(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, run = sample
+    assert run.ok
+    assert run.ingest is not None
+    counts = {r.source_id: (r.outcome, len(r.new), r.duplicates, r.skipped, r.error) for r in run.ingest.reports}
+    assert counts == {
+        "msit": ("ok", 5, 0, 0, None),
+        "moef": ("ok", 3, 1, 0, None),
+        "molit": ("ok", 4, 0, 0, None),
+        "kma": ("ok", 3, 0, 0, None),
+        "korea-kr": ("ok", 4, 1, 0, None),
+    }
+    assert run.ingest.summary() == "ingest: 5 sources, 19 new, 0 updated"
+    for source_id, number in (("msit", 5), ("moef", 3), ("molit", 4), ("kma", 3), ("korea-kr", 4)):
+        assert len(stored_articles(pf, f"source:{source_id}")) == number
+        assert sorted(a.id for a in stored_articles(pf, f"source:{source_id}")) == sorted(
+            report_of(run.ingest, source_id).new
+        )
+
+
+def test_sample_euc_kr_moef_titles_decode(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    titles = sorted(a.title for a in stored_articles(pf, "source:moef"))
+    assert titles == [
+        "2025년 10월 국고채 발행 실적 및 11월 발행 계획",
+        "경제관계장관회의 개최 - 소상공인 경영부담 완화 방안 확정",
+        "최근 경제동향(2025년 11월호)",
+    ]
+    (article,) = by_news_id(pf, 156720530)
+    assert article.source is not None and article.source.name == "기획재정부"
+    assert "반도체 등 정보통신기술(ICT) 품목" in article.body_html
+    assert "\ufffd" not in article.body_html
+
+
+def test_sample_naive_dates_are_kst(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    (ai,) = by_news_id(pf, 156720412)  # pubDate 2025-11-07 09:00:00 (KST)
+    assert ai.published == utc(2025, 11, 7, 0, 0)
+    assert ai.source is not None and ai.source.published == utc(2025, 11, 7, 0, 0)
+    (moef,) = by_news_id(pf, 156720530)  # 2025-11-07 10:00:00, EUC-KR feed
+    assert moef.published == utc(2025, 11, 7, 1, 0)
+    (gtx,) = by_news_id(pf, 156720233)  # Atom, naive 2025-11-05T10:00:00
+    assert gtx.published == utc(2025, 11, 5, 1, 0)
+    (sixg,) = by_news_id(pf, 156720287)  # RFC 822 with +0900
+    assert sixg.published == utc(2025, 11, 5, 5, 0)
+    (kma,) = by_news_id(pf, 156720455)  # dc:date +09:00
+    assert kma.published == utc(2025, 11, 7, 2, 0)
+    (lease,) = by_news_id(pf, 156720310)  # Atom: published 09:30, updated 10:15 (+09:00)
+    assert (lease.published, lease.updated) == (utc(2025, 11, 6, 0, 30), utc(2025, 11, 6, 1, 15))
+
+
+def test_sample_combined_feed_takes_agency_from_title(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    (eu,) = by_news_id(pf, 156720440)
+    assert eu.title == "제10차 한-EU 전략대화 개최…공급망·경제안보 협력 강화"
+    assert eu.source is not None
+    assert eu.source.name == "외교부"
+    assert eu.source.credit == "[뉴스출처 : 외교부]"
+    assert eu.source.home == ""  # the combined feed's home is not 외교부's
+    assert eu.section == "politics"  # rule "외교|한-EU|대사"
+    assert eu.status is Status.DRAFT
+    combined = stored_articles(pf, "source:korea-kr")
+    assert all(not a.title.startswith("[") for a in combined)
+    assert all(a.status is Status.DRAFT for a in combined)
+    assert {a.title: (a.source.name if a.source else None, a.section) for a in combined} == {
+        "제10차 한-EU 전략대화 개최…공급망·경제안보 협력 강화": ("외교부", "politics"),
+        "겨울철 복지 사각지대 위기가구 집중 발굴·지원": ("보건복지부", "society"),
+        "겨울철 자연재난 대책기간 운영…대설·한파 대비 총력": ("행정안전부", "society"),
+        "연말연시 해외여행객 대상 안전 유의사항 안내": ("외교부", "politics"),
+    }
+
+
+def test_sample_joint_release_stored_once_for_first_source(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    (joint,) = by_news_id(pf, 156720355)
+    assert joint.id == guid_id("msit", "msit-156720355")
+    stored = pf.store.get(joint.id)
+    assert stored is not None and stored.origin == "source:msit"
+    assert joint.source is not None and joint.source.name == "과학기술정보통신부"
+    assert joint.section == "it-science"
+    assert pf.store.dedupe_sources(joint.id) == ["moef", "msit"]
+    moef_keys = [
+        "guid:moef:http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355",
+        "link:korea.kr/briefing/pressReleaseView.do?newsId=156720355",
+    ]
+    assert pf.store.dedupe_lookup(moef_keys) == dict.fromkeys(moef_keys, joint.id)
+
+
+def test_sample_msit_release_in_combined_feed_stored_once(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    (law,) = by_news_id(pf, 156720010)
+    assert law.id == LAW_ID
+    assert law.title == LAW_TITLE
+    assert pf.store.dedupe_sources(law.id) == ["korea-kr", "msit"]
+
+
+def test_sample_entry_without_guid_gets_link_id(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    (sixg,) = by_news_id(pf, 156720287)
+    assert sixg.id == hashed_id(AUTHORITY, "link", "korea.kr/briefing/pressReleaseView.do?newsId=156720287")
+    assert sixg.id == link_id(f"{PRESS}156720287&call_from=rsslink")
+
+
+def test_sample_body_sanitized_and_image_resolved(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    (ai,) = by_news_id(pf, 156720412)
+    image = "https://www.korea.kr/newsWeb/resources/attaches/2025.11/07/ai.jpg"
+    assert "<script" not in ai.body_html
+    assert "evil.example" not in ai.body_html
+    assert "onerror" not in ai.body_html
+    assert "alert" not in ai.body_html
+    assert f'<img src="{image}">' in ai.body_html
+    assert [(i.url, i.type) for i in ai.images] == [(image, "image/jpeg")]
+    (molit,) = by_news_id(pf, 156720471)
+    assert molit.link == f"{PRESS}156720471"
+    assert "onmouseover" not in molit.body_html
+    assert "document.cookie" not in molit.body_html
+    assert f'href="{PRESS}156720471#attach"' in molit.body_html
+
+
+def test_sample_hwp_enclosure_becomes_attachment(sample: tuple[Pressfeed, RunResult]) -> None:
+    pf, _ = sample
+    (plan,) = by_news_id(pf, 156720150)
+    assert plan.attachments == (
+        Attachment("https://www.korea.kr/common/download.do?fileId=1977&tblKey=GMN", "application/x-hwp", 183296, ""),
+    )
+    assert plan.images == ()
+
+
+def test_sample_second_run_creates_nothing_and_writes_no_file(tmp_path: Path) -> None:
+    site = copy_sample(tmp_path)
+    with Pressfeed.open(site, clock=fixed(NOW)) as pf:
+        first = pf.run()
+        count = pf.store.count()
+        assert first.build.written
+        second = pf.run()
+        assert second.ok
+        assert second.ingest is not None
+        assert [(r.source_id, r.new, r.updated) for r in second.ingest.reports] == [
+            (s, [], []) for s in ("msit", "moef", "molit", "kma", "korea-kr")
+        ]
+        assert second.imported.created == () and second.imported.updated == ()
+        assert second.build.written == ()
+        assert second.build.removed == ()
+        assert pf.store.count() == count
+    # a fresh process (new Pressfeed) re-reading the same unchanged files changes nothing either
+    with Pressfeed.open(site, clock=fixed(NOW + timedelta(hours=1))) as pf:
+        third = pf.run()
+        assert third.ingest is not None
+        assert sum(len(r.new) + len(r.updated) for r in third.ingest.reports) == 0
+        assert third.build.written == ()
+
+
+# ======================================================================================
+# HTTP paths
+# ======================================================================================
+
+
+def test_etag_304_round_trip(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    body = rss(ai_item(), sixg_item(guid=None))
+
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(
+            body,
+            content_type=RSS_TYPE,
+            headers={"ETag": '"v1"', "Last-Modified": "Fri, 07 Nov 2025 09:00:00 GMT"},
+        )
+
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_handler(handler)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+
+    first, pf = ingest_at(opener, site)
+    assert (only(first).outcome, only(first).http_status, len(only(first).new)) == ("ok", 200, 2)
+    state = pf.store.source_state("msit")
+    assert state is not None
+    assert (state["etag"], state["last_modified"]) == ('"v1"', "Fri, 07 Nov 2025 09:00:00 GMT")
+
+    second, pf = ingest_at(opener, site, NOW + timedelta(minutes=10))
+    report = only(second)
+    assert report.outcome == "not-modified"
+    assert report.http_status == 304
+    assert (report.new, report.updated, report.unchanged, report.skipped, report.duplicates) == ([], [], 0, 0, 0)
+    assert second.ok
+    conditional = httpserver.log[1][0]
+    assert conditional.headers.get("If-None-Match") == '"v1"'
+    assert conditional.headers.get("If-Modified-Since") == "Fri, 07 Nov 2025 09:00:00 GMT"
+    assert httpserver.log[0][0].headers.get("If-None-Match") is None
+    assert pf.store.count() == 2
+    assert pf.store.source_state("msit")["etag"] == '"v1"'  # type: ignore[index]
+
+
+def test_identical_body_without_validators_is_not_reparsed(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    assert len(only(ingest_at(opener, site)[0]).new) == 1
+    report = only(ingest_at(opener, site)[0])
+    assert (report.outcome, report.http_status, report.unchanged, report.new) == ("not-modified", 200, 0, [])
+
+
+def test_same_bytes_are_reparsed_after_the_source_settings_change(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item()))
+    url = httpserver.url_for("/rss/dept_msit.xml")
+    configure(site, source("msit", url, include=["인공지능"]))
+    first = only(ingest_at(opener, site)[0])
+    assert (first.new, first.skipped) == ([AI_ID], 1)
+    configure(site, source("msit", url))  # the filter is dropped: 6G is now wanted
+    second = only(ingest_at(opener, site, NOW + timedelta(hours=1))[0])
+    assert second.outcome == "ok"
+    assert (second.new, second.unchanged) == ([SIXG_ID], 1)
+
+
+def test_permanent_redirect_moves_source(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    old, new = httpserver.url_for("/rss/old_msit.xml"), httpserver.url_for("/rss/dept_msit.xml")
+    httpserver.expect_request("/rss/old_msit.xml").respond_with_data("", status=301, headers={"Location": new})
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", old))
+
+    first, pf = ingest_at(opener, site)
+    report = only(first)
+    assert report.outcome == "ok"
+    assert report.moved_to == new
+    assert report.new == [AI_ID]
+    assert any("moved permanently to " + new in line for line in first.notice_lines())
+    state = pf.store.source_state("msit")
+    assert state is not None
+    assert (state["config_url"], state["url"], state["moved_to"]) == (old, new, new)
+
+    second, _ = ingest_at(opener, site, NOW + timedelta(minutes=30))
+    assert only(second).moved_to is None
+    assert only(second).outcome == "not-modified"
+    assert requested(httpserver) == ["/rss/old_msit.xml", "/rss/dept_msit.xml", "/rss/dept_msit.xml"]
+
+
+def test_410_gone_is_never_requested_again(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    httpserver.expect_request("/rss/dept_old.xml").respond_with_data("", status=410)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_old.xml")))
+
+    first, pf = ingest_at(opener, site)
+    report = only(first)
+    assert (report.outcome, report.http_status, report.failed) == ("gone", 410, True)
+    assert report.error == "HTTP 410 Gone"
+    assert not first.ok
+    assert pf.store.source_state("msit")["gone"] is True  # type: ignore[index]
+
+    second, _ = ingest_at(opener, site, NOW + timedelta(days=1))
+    report = only(second)
+    assert (report.outcome, report.http_status) == ("gone", 410)
+    assert report.error is not None and "410" in report.error
+    assert not second.ok
+    assert requested(httpserver) == ["/rss/dept_old.xml"]
+
+
+def test_gone_source_is_fetched_again_after_its_url_changes(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    httpserver.expect_request("/rss/dept_old.xml").respond_with_data("", status=410)
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_old.xml")))
+    assert only(ingest_at(opener, site)[0]).outcome == "gone"
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).outcome, only(result).new) == ("ok", [AI_ID])
+    assert result.ok
+    state = pf.store.source_state("msit")
+    assert state is not None and state["gone"] is False and state["failures"] == 0
+    assert requested(httpserver) == ["/rss/dept_old.xml", "/rss/dept_msit.xml"]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_waits_then_fetches_again(status: int, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    calls = []
+
+    def handler(request: Request) -> Response:
+        calls.append(request.path)
+        if len(calls) == 1:
+            return Response("slow down", status=status, headers={"Retry-After": "120"})
+        return Response(rss(ai_item()), content_type=RSS_TYPE)
+
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_handler(handler)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+
+    first, pf = ingest_at(opener, site)
+    report = only(first)
+    assert (report.outcome, report.http_status, report.error) == ("failed", status, f"HTTP {status}")
+    assert not first.ok
+    state = pf.store.source_state("msit")
+    assert state is not None
+    assert state["retry_after"] == (NOW + timedelta(seconds=120)).isoformat()
+    assert state["failures"] == 1
+
+    for later in (timedelta(0), timedelta(seconds=60), timedelta(seconds=119)):
+        result, pf = ingest_at(opener, site, NOW + later)
+        report = only(result)
+        assert report.outcome == "waiting"
+        assert report.new == []
+        assert any("not polled" in w for w in report.warnings)
+    assert len(calls) == 1
+    assert pf.store.count() == 0
+
+    result, pf = ingest_at(opener, site, NOW + timedelta(seconds=121))
+    report = only(result)
+    assert (report.outcome, report.http_status, report.new) == ("ok", 200, [AI_ID])
+    assert result.ok
+    assert len(calls) == 2
+    state = pf.store.source_state("msit")
+    assert state is not None
+    assert (state["retry_after"], state["failures"], state["last_error"]) == (None, 0, None)
+
+
+def test_404_is_failed(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_data(
+        "<html><body>페이지를 찾을 수 없습니다</body></html>", status=404, content_type="text/html; charset=utf-8"
+    )
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert (report.outcome, report.http_status, report.error) == ("failed", 404, "HTTP 404")
+    assert not result.ok
+    assert result.failure_lines() == ["source msit failed: HTTP 404"]
+    state = pf.store.source_state("msit")
+    assert state is not None and (state["last_error"], state["failures"]) == ("HTTP 404", 1)
+    # not a "wait" status: the next run tries again
+    again, pf = ingest_at(opener, site)
+    assert only(again).outcome == "failed"
+    assert len(httpserver.log) == 2
+    assert pf.store.source_state("msit")["failures"] == 2  # type: ignore[index]
+
+
+def test_html_error_page_served_as_200_is_failed(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    page = (
+        "<!DOCTYPE html><html lang='ko'><head><title>서비스 점검 안내</title></head>"
+        "<body><h1>서비스 점검 중입니다</h1><p>이용에 불편을 드려 죄송합니다.</p></body></html>"
+    )
+    serve(httpserver, "/rss/dept_msit.xml", page.encode(), content_type="text/html; charset=utf-8")
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert report.outcome == "failed"
+    assert report.http_status == 200
+    assert report.error is not None and report.error.startswith("not an RSS/Atom feed")
+    assert not result.ok
+    assert pf.store.count() == 0
+    state = pf.store.source_state("msit")
+    assert state is not None and state["body_sha256"] is None and state["failures"] == 1
+
+
+def test_truncated_feed_is_ingested_with_warning(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    whole = rss_text(ai_item(), sixg_item(), law_item())
+    cut = whole[: whole.index("<guid", whole.index(LAW_TITLE))]  # mid-way through the third item
+    serve(httpserver, "/rss/dept_msit.xml", cut.encode())
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert report.outcome == "ok"
+    assert result.ok
+    assert report.new[:2] == [AI_ID, SIXG_ID]
+    assert any(w.startswith("feed is not well-formed, used anyway") for w in report.warnings)
+    assert pf.store.get(AI_ID) is not None and pf.store.get(SIXG_ID) is not None
+
+
+def test_failing_source_does_not_stop_others(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    httpserver.expect_request("/rss/dept_moef.xml").respond_with_data("internal error", status=500)
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), law_item()))
+    configure(
+        site,
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+    )
+    result, pf = ingest_at(opener, site)
+    bad, good = result.reports
+    assert (bad.source_id, bad.outcome, bad.error) == ("moef", "failed", "HTTP 500")
+    assert (good.source_id, good.outcome, good.new) == ("msit", "ok", [AI_ID, LAW_ID])
+    assert not result.ok
+    assert [r.source_id for r in result.failed] == ["moef"]
+    assert "moef: HTTP 500" in result.summary()
+    assert result.summary() == "ingest: 2 sources, 2 new, 0 updated, 1 failed (moef: HTTP 500)"
+    assert pf.store.get(AI_ID) is not None and pf.store.get(LAW_ID) is not None
+    assert sorted(requested(httpserver)) == ["/rss/dept_moef.xml", "/rss/dept_msit.xml"]
+
+
+# ======================================================================================
+# EUC-KR
+# ======================================================================================
+
+MOEF_TITLE = "최근 경제동향(2025년 11월호)"
+MOEF_BODY = "<p>최근 우리 경제는 반도체 등 정보통신기술(ICT) 품목을 중심으로 수출 호조가 이어지고 있다.</p>"
+
+
+def moef_feed(declaration: str, extra_title: str = "") -> str:
+    text = rss_text(
+        item(
+            156720530,
+            MOEF_TITLE + extra_title,
+            MOEF_BODY,
+            guid="http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720530",
+            link="http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720530&pWise=sub",
+            pub="2025-11-07 10:00:00",
+        ),
+        title="기획재정부 보도자료",
+    )
+    return text.replace('<?xml version="1.0" encoding="UTF-8"?>', declaration)
+
+
+def test_euc_kr_feed_labeled_in_content_type(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    body = moef_feed('<?xml version="1.0"?>').encode("euc-kr")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    serve(httpserver, "/rss/dept_moef.xml", body, content_type="text/xml; charset=euc-kr")
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert report.outcome == "ok" and report.warnings == []
+    (article,) = stored_articles(pf)
+    assert article.title == MOEF_TITLE
+    assert article.body_html == MOEF_BODY
+    assert article.source is not None and article.source.name == "기획재정부"
+    assert article.published == utc(2025, 11, 7, 1, 0)
+
+
+def test_mislabeled_cp949_feed_declared_utf8(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    # "똠" exists only in CP949 (not in KS X 1001): what "EUC-KR" servers really send
+    text = moef_feed('<?xml version="1.0" encoding="UTF-8"?>', " - 똠얌꿍 관세 포함")
+    body = text.encode("cp949")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    serve(httpserver, "/rss/dept_moef.xml", body, content_type="application/rss+xml; charset=utf-8")
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    result, pf = ingest_at(opener, site)
+    assert only(result).outcome == "ok"
+    (article,) = stored_articles(pf)
+    assert article.title == MOEF_TITLE + " - 똠얌꿍 관세 포함"
+    assert article.body_html == MOEF_BODY
+    assert "\ufffd" not in article.title + article.body_html
+
+
+# ======================================================================================
+# dedupe
+# ======================================================================================
+
+
+def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first, pf = ingest_at(opener, site)
+    assert only(first).new == [AI_ID]
+    before = pf.store.get(AI_ID)
+    assert before is not None and before.article.updated == utc(2025, 11, 7, 0, 0)
+
+    changed = AI_BODY.replace("12월 5일", "12월 12일")
+    served.body = rss(item(156720412, AI_TITLE, changed))
+    later = NOW + timedelta(hours=2)
+    second, pf = ingest_at(opener, site, later)
+    report = only(second)
+    assert (report.new, report.updated, report.unchanged, report.duplicates) == ([], [AI_ID], 0, 0)
+    assert second.summary() == "ingest: 1 sources, 0 new, 1 updated"
+    after = pf.store.get(AI_ID)
+    assert after is not None
+    assert pf.store.count() == 1
+    assert "12월 12일" in after.article.body_html
+    assert after.article.published == before.article.published
+    assert after.article.updated == later
+    assert after.seq > before.seq
+    assert not after.locally_edited
+
+
+def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(
+        httpserver,
+        "/rss/dept_msit.xml",
+        rss(law_item(link=f"{PRESS}156720010&call_from=rsslink")),
+    )
+    serve(
+        httpserver,
+        "/rss/pressrelease.xml",
+        rss(
+            item(
+                156720010,
+                "인공지능 기본법 시행령 제정안 40일간 입법예고",
+                "<p>고영향 인공지능 판단 기준 등을 담은 시행령 제정안이 공개됐다.</p>",
+                guid="pressrelease-156720010",
+                link="http://korea.kr/briefing/pressReleaseView.do?newsId=156720010&utm_source=rss&utm_medium=feed",
+                pub="Mon, 03 Nov 2025 12:00:00 +0900",
+            ),
+            title="정책브리핑 보도자료",
+        ),
+    )
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    result, pf = ingest_at(opener, site)
+    msit, combined = result.reports
+    assert (msit.new, msit.duplicates) == ([LAW_ID], 0)
+    assert (combined.new, combined.duplicates) == ([], 1)
+    (article,) = stored_articles(pf)
+    assert article.id == LAW_ID
+    assert article.title == LAW_TITLE
+    assert pf.store.dedupe_sources(LAW_ID) == ["korea-kr", "msit"]
+
+    # next run: each source's own guid now points at the same article
+    second, _ = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert [(r.outcome, r.new) for r in second.reports] == [("not-modified", []), ("not-modified", [])]
+    assert pf.store.count() == 1
+
+
+def test_same_link_arriving_later_in_another_source_is_a_duplicate(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
+    combined = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    ingest_at(opener, site)
+    combined.body = rss(
+        item(
+            156720010,
+            "입법예고 안내",
+            "<p>다른 본문</p>",
+            guid="pressrelease-156720010",
+            link="https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720010&fbclid=IwAR0",
+        ),
+        title="정책브리핑 보도자료",
+    )
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert [(r.source_id, r.new, r.duplicates) for r in result.reports] == [("msit", [], 0), ("korea-kr", [], 1)]
+    assert pf.store.count() == 1
+    assert pf.store.get(LAW_ID).origin == "source:msit"  # type: ignore[union-attr]
+
+
+def test_same_text_different_links_and_guids_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    title = "과기정통부-기재부, 인공지능 전환(AX) 민관 합동 투자 확대 방안 발표"
+    body = (
+        "<p>과학기술정보통신부와 기획재정부는 11월 6일 정부서울청사에서 '인공지능 전환(AX) 민관 합동 투자 확대 방안'을"
+        " 발표했다.</p>"
+    )
+    reformatted = (
+        "<div><p>과학기술정보통신부와   기획재정부는 11월 6일\n정부서울청사에서 "
+        "<b>'인공지능 전환(AX) 민관 합동 투자 확대 방안'</b>을 발표했다.</p></div>"
+    )
+    serve(
+        httpserver,
+        "/rss/dept_msit.xml",
+        rss(item(156720355, title, body, link="https://www.msit.go.kr/bbs/view.do?nttSeqNo=3185555")),
+    )
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(
+            item(
+                "x",
+                title,
+                reformatted,
+                guid="moef-press-7781",
+                link="https://www.moef.go.kr/nw/nes/detailNesDtaView.do?searchNttId1=MOSF_000000000071234",
+                pub="2025-11-06 11:00:00",
+            ),
+            title="기획재정부 보도자료",
+        ),
+    )
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+    )
+    result, pf = ingest_at(opener, site)
+    msit, moef = result.reports
+    joint = guid_id("msit", "msit-156720355")
+    assert (msit.new, moef.new, moef.duplicates) == ([joint], [], 1)
+    (article,) = stored_articles(pf)
+    assert article.id == joint
+    assert article.section == "it-science"
+    assert pf.store.dedupe_sources(joint) == ["moef", "msit"]
+
+
+def test_joint_release_belongs_to_first_source_in_config_even_if_its_feed_arrives_last(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    moef_arrived = threading.Event()
+
+    def slow_msit(request: Request) -> Response:
+        moef_arrived.wait(timeout=2.0)  # answer only after MOEF's feed has gone out
+        time.sleep(0.2)
+        return Response(rss(law_item()), content_type=RSS_TYPE)
+
+    def fast_moef(request: Request) -> Response:
+        try:
+            return Response(
+                rss(
+                    item(
+                        156720010,
+                        LAW_TITLE,
+                        LAW_BODY,
+                        guid="moef-156720010",
+                        link="http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010&pWise=sub",
+                    ),
+                    title="기획재정부 보도자료",
+                ),
+                content_type=RSS_TYPE,
+            )
+        finally:
+            moef_arrived.set()
+
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_handler(slow_msit)
+    httpserver.expect_request("/rss/dept_moef.xml").respond_with_handler(fast_moef)
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+    )
+    order: list[str] = []
+    pf = opener(site)
+    result = pf.ingest(progress=order.append)
+    assert order == ["moef", "msit"]  # MOEF's feed really was processed first
+    msit, moef = result.reports
+    assert (msit.new, msit.duplicates, moef.new, moef.duplicates) == ([LAW_ID], 0, [], 1)
+    (article,) = stored_articles(pf)
+    assert article.id == LAW_ID
+    assert pf.store.get(LAW_ID).origin == "source:msit"  # type: ignore[union-attr]
+    assert article.section == "it-science"
+
+
+def test_entry_without_guid_id_comes_from_normalized_link(
+    httpserver: HTTPServer, tmp_path: Path, opener: Opener
+) -> None:
+    serve(httpserver, "/a/dept_msit.xml", rss(sixg_item(guid=None, link=f"{PRESS}156720287&call_from=rsslink")))
+    serve(
+        httpserver,
+        "/b/dept_msit.xml",
+        rss(sixg_item(guid=None, link="https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720287")),
+    )
+    expected = hashed_id(AUTHORITY, "link", "korea.kr/briefing/pressReleaseView.do?newsId=156720287")
+    ids = []
+    for name in ("a", "b"):
+        site = configure(tmp_path / name, source("msit", httpserver.url_for(f"/{name}/dept_msit.xml")))
+        result, pf = ingest_at(opener, site)
+        ids.append(only(result).new)
+        (article,) = stored_articles(pf)
+        assert article.id == expected
+    assert ids == [[expected], [expected]]
+    assert expected.startswith(f"tag:{AUTHORITY}:link/")
+
+
+def test_entry_without_guid_dedupes_across_www_and_m_hosts(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(sixg_item(guid=None)))
+    serve(
+        httpserver,
+        "/rss/pressrelease.xml",
+        rss(
+            item(
+                156720287,
+                "6G 상용화 착수보고회",
+                "<p>요약 본문</p>",
+                guid=None,
+                link="http://m.korea.kr/briefing/pressReleaseView.do?newsId=156720287&call_from=rsslink",
+            )
+        ),
+    )
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    result, pf = ingest_at(opener, site)
+    expected = link_id(f"{PRESS}156720287")
+    assert [(r.new, r.duplicates) for r in result.reports] == [([expected], 0), ([], 1)]
+    assert pf.store.count() == 1
+
+
+# ======================================================================================
+# upstream update vs local edit
+# ======================================================================================
+
+
+def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    pf.store.write([ArticleWrite(replace(stored.article, title="편집된 제목"), stored.origin)])
+    edited = pf.store.get(AI_ID)
+    assert edited is not None and edited.locally_edited
+    assert edited.upstream_hash == stored.upstream_hash
+
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    report = only(result)
+    assert report.conflicts == [AI_ID]
+    assert (report.new, report.updated) == ([], [])
+    assert result.summary() == "ingest: 1 sources, 0 new, 0 updated, 1 kept local edits"
+    assert f"source msit: kept local edit of {AI_ID}, upstream changed it" in result.notice_lines()
+    after = pf.store.get(AI_ID)
+    assert after is not None
+    assert after.article.title == "편집된 제목"
+    assert "12월 5일" in after.article.body_html
+    assert after.seq == edited.seq
+
+
+def test_local_edit_survives_a_resend_of_the_same_upstream_version(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    pf.store.write([ArticleWrite(replace(stored.article, title="편집된 제목"), stored.origin)])
+    served.body = rss(ai_item(), built="2025-11-08 09:00:00")  # same entry, new bytes
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    report = only(result)
+    assert (report.unchanged, report.updated, report.conflicts) == (1, [], [])
+    assert pf.store.get(AI_ID).article.title == "편집된 제목"  # type: ignore[union-attr]
+
+
+def test_upstream_change_is_applied_without_local_edit(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    report = only(result)
+    assert (report.updated, report.conflicts) == ([AI_ID], [])
+    after = pf.store.get(AI_ID)
+    assert after is not None
+    assert after.article.title == AI_TITLE + " (종합)"
+    assert "12월 12일" in after.article.body_html
+    assert not after.locally_edited
+
+
+# ======================================================================================
+# hidden and deleted articles
+# ======================================================================================
+
+
+def test_hidden_article_is_not_republished_by_refetch(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), law_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    pf.set_status(AI_ID, Status.HIDDEN)
+
+    # the same entry again, in different bytes (new lastBuildDate), so it is re-parsed
+    served.body = rss(ai_item(), law_item(), built="2025-11-08 09:00:00")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    report = only(result)
+    assert report.outcome == "ok"
+    assert (report.new, report.updated, report.unchanged) == ([], [], 2)
+    assert pf.store.get(AI_ID).article.status is Status.HIDDEN  # type: ignore[union-attr]
+
+    # upstream changes its text: content follows, the editor's hide stands
+    served.body = rss(item(156720412, AI_TITLE, AI_BODY.replace("12월 5일", "12월 12일")), law_item())
+    when = NOW + timedelta(hours=2)
+    result, pf = ingest_at(opener, site, when)
+    assert only(result).updated == [AI_ID]
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    assert stored.article.status is Status.HIDDEN
+    assert "12월 12일" in stored.article.body_html
+    assert AI_ID not in [k for k, _ in pf.store.feed_keys(None, when, 50)]
+    pf.build()
+    rss_out = (site / "public" / "rss.xml").read_text(encoding="utf-8")
+    assert AI_TITLE not in rss_out
+    assert LAW_TITLE in rss_out
+
+
+def test_editor_published_draft_stays_published_when_upstream_changes(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), status="draft"))
+    _, pf = ingest_at(opener, site)
+    assert pf.store.get(AI_ID).article.status is Status.DRAFT  # type: ignore[union-attr]
+    pf.set_status(AI_ID, Status.PUBLISHED)
+    served.body = rss(item(156720412, AI_TITLE, AI_BODY.replace("12월 5일", "12월 12일")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert only(result).updated == [AI_ID]
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    assert stored.article.status is Status.PUBLISHED
+    assert "12월 12일" in stored.article.body_html
+
+
+def test_deleted_article_never_comes_back(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), law_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    pf.delete(AI_ID)
+    assert pf.store.get(AI_ID) is None
+    assert pf.store.is_tombstoned(AI_ID)
+
+    served.body = rss(ai_item(), law_item(), built="2025-11-08 09:00:00")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    report = only(result)
+    assert (report.new, report.updated, report.skipped, report.unchanged) == ([], [], 1, 1)
+    assert pf.store.get(AI_ID) is None
+
+    served.body = rss(item(156720412, AI_TITLE + " (수정)", AI_BODY + "<p>추가 내용</p>"), law_item())
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    report = only(result)
+    assert (report.new, report.updated, report.skipped) == ([], [], 1)
+    assert pf.store.get(AI_ID) is None
+    assert pf.store.count() == 1
+
+
+# ======================================================================================
+# dates
+# ======================================================================================
+
+
+def test_items_older_than_max_age_are_skipped(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(
+        httpserver,
+        "/rss/dept_msit.xml",
+        rss(ai_item(pub="2025-11-02 09:00:00"), law_item(pub="2025-10-20 09:00:00")),
+    )
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), max_age_days=7))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert (report.new, report.skipped) == ([AI_ID], 1)
+    assert pf.store.get(LAW_ID) is None
+    assert pf.store.count() == 1
+    assert pf.store.dedupe_sources(LAW_ID) == []
+
+
+def test_future_dated_entry_is_clamped_to_now(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(
+        httpserver,
+        "/rss/dept_msit.xml",
+        rss(
+            ai_item(pub="2025-11-09 09:00:00"),  # 21 hours ahead
+            law_item(pub="2025-11-08 21:05:00"),  # 5 minutes ahead: clock skew, kept
+        ),
+    )
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert report.new == [AI_ID, LAW_ID]
+    ai, law = pf.store.get(AI_ID), pf.store.get(LAW_ID)
+    assert ai is not None and law is not None
+    assert ai.article.published == NOW
+    assert ai.article.updated == NOW
+    assert law.article.published == NOW + timedelta(minutes=5)
+    assert report.warnings == [f"{AI_TITLE[:40]!r}: date 2025-11-09T00:00:00+00:00 is in the future, clamped to now"]
+
+
+def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub=None), law_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), max_age_days=30))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert report.new == [AI_ID, LAW_ID]
+    ai = pf.store.get(AI_ID)
+    assert ai is not None and ai.article.published == NOW
+    assert pf.store.get(LAW_ID).article.published == utc(2025, 11, 3, 3, 0)  # type: ignore[union-attr]
+    assert report.warnings == [f"{AI_TITLE[:40]!r}: no usable date, dated at fetch time"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025-11-07 09:00:00", utc(2025, 11, 7, 0, 0)),
+        ("2025.11.07 09:00", utc(2025, 11, 7, 0, 0)),
+        ("Fri, 07 Nov 2025 09:00:00 KST", utc(2025, 11, 7, 0, 0)),
+        ("Fri, 07 Nov 2025 09:00:00 +0900", utc(2025, 11, 7, 0, 0)),
+        ("Fri, 07 Nov 2025 00:00:00 GMT", utc(2025, 11, 7, 0, 0)),
+        ("2025-11-07T09:00:00+09:00", utc(2025, 11, 7, 0, 0)),
+    ],
+)
+def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub=raw)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    assert only(result).warnings == []
+    assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
+
+
+# ======================================================================================
+# include / exclude
+# ======================================================================================
+
+
+def test_include_and_exclude_filters(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item(), law_item()))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml"), include=["인공지능"], exclude=["입법\\s*예고"]),
+    )
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert report.new == [AI_ID]  # 6G: no 인공지능; the law: 입법예고
+    assert report.skipped == 2
+    assert [a.id for a in stored_articles(pf)] == [AI_ID]
+
+
+def test_include_matches_body_and_is_case_insensitive(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(
+        httpserver,
+        "/rss/dept_msit.xml",
+        rss(
+            item(1, "데이터센터 확충 계획 발표", "<p>국가 ai 연산 자원을 늘린다.</p>"),
+            item(2, "우정사업본부 연말 특별소통기간 운영", "<p>택배 물량 증가에 대비한다.</p>"),
+        ),
+    )
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), include=["\\bAI\\b"]))
+    report = only(ingest_at(opener, site)[0])
+    assert report.new == [guid_id("msit", "msit-1")]
+    assert report.skipped == 1
+
+
+# ======================================================================================
+# dry run
+# ======================================================================================
+
+
+def test_dry_run_writes_nothing(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), law_item()), ETag='"d1"')
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site, dry_run=True)
+    assert result.dry_run
+    assert only(result).new == [AI_ID, LAW_ID]
+    assert result.summary() == "ingest (dry run, nothing written): 1 sources, 2 new, 0 updated"
+    assert pf.store.count() == 0
+    assert pf.store.source_state("msit") is None
+    assert pf.store.dedupe_sources(AI_ID) == [] and pf.store.dedupe_sources(LAW_ID) == []
+    assert dedupe_key_count(pf) == 0
+    assert list(pf.store.source_states()) == []
+
+    # a real run afterwards fetches unconditionally and creates exactly those ids
+    real, pf = ingest_at(opener, site)
+    assert only(real).new == [AI_ID, LAW_ID]
+    assert httpserver.log[1][0].headers.get("If-None-Match") is None
+    assert pf.store.count() == 2
+
+
+def test_dry_run_reports_the_same_new_ids_as_a_real_run(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    # the joint release is claimed by msit earlier in the run, though nothing is stored
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), law_item()))
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(
+            item(
+                156720010,
+                LAW_TITLE,
+                LAW_BODY,
+                guid="moef-156720010",
+                link="http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010&pWise=sub",
+            ),
+            item(156720530, MOEF_TITLE, MOEF_BODY, guid="moef-156720530"),
+            title="기획재정부 보도자료",
+        ),
+    )
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+    )
+    dry, pf = ingest_at(opener, site, dry_run=True)
+    assert pf.store.count() == 0
+    real, pf = ingest_at(opener, site)
+    expected = [("msit", [AI_ID, LAW_ID], 0), ("moef", [guid_id("moef", "moef-156720530")], 1)]
+    assert [(r.source_id, r.new, r.duplicates) for r in real.reports] == expected
+    assert [(r.source_id, r.new, r.duplicates) for r in dry.reports] == expected
+
+
+# ======================================================================================
+# overlapping runs
+# ======================================================================================
+
+
+def test_second_run_while_locked_raises_and_writes_nothing(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    holder = opener(site)
+    with holder.locked():
+        second = opener(site)
+        started = time.monotonic()
+        with pytest.raises(LockedError) as caught:
+            second.run()
+        assert time.monotonic() - started < 2.0  # at once, no waiting for the lock
+        assert caught.value.exit_code == 75
+        assert "another pressfeed run is in progress" in str(caught.value)
+        assert second.store.count() == 0
+        assert second.store.source_state("msit") is None
+        assert second.store.feed_files() == {}
+        assert not (site / "public").exists()
+        assert httpserver.log == []
+    # the lock is free again
+    assert holder.run().ingest is not None
+    assert holder.store.get(AI_ID) is not None
+
+
+# ======================================================================================
+# hostile input
+# ======================================================================================
+
+
+def test_hostile_entry_is_stored_clean_and_build_is_valid(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    title = "&lt;script&gt;alert('t')&lt;/script&gt;긴급\x01 발표\x0b 제목\x7f ]]&gt; 끝"
+    body = (
+        '&lt;p&gt;본문 &lt;a href="javascript:alert(1)"&gt;링크&lt;/a&gt; 중간 ]]&gt; 그리고 '
+        '&lt;a href=" JaVaScRiPt:alert(2)"&gt;둘&lt;/a&gt; '
+        '&lt;a href="/briefing/pressReleaseView.do?newsId=9"&gt;원문&lt;/a&gt;\x08&lt;/p&gt;'
+        "&lt;script&gt;steal(document.cookie)&lt;/script&gt;"
+        '&lt;img src="x.png" onerror="alert(3)"&gt;'
+    )
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0"><channel><title>과학기술정보통신부 보도자료</title><link>https://www.korea.kr/</link>\n'
+        f'<item><title>{title}</title><link>{PRESS}9</link><guid isPermaLink="false">msit-9</guid>'
+        f"<pubDate>2025-11-07 09:00:00</pubDate><description>{body}</description></item>\n"
+        "</channel></rss>\n"
+    )
+    serve(httpserver, "/rss/dept_msit.xml", feed.encode())
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    report = only(result)
+    assert report.new == [guid_id("msit", "msit-9")]
+    article = pf.store.get(guid_id("msit", "msit-9"))
+    assert article is not None
+    a = article.article
+    assert a.title == "긴급 발표 제목 ]]> 끝"
+    for text in (a.title, a.summary, a.body_html):
+        assert "<script" not in text.lower()
+        assert "javascript" not in text.lower()
+        assert "onerror" not in text
+        assert not any(ord(c) < 32 and c not in "\t\n\r" for c in text)
+        assert "\x7f" not in text
+    assert "steal" not in a.body_html
+    assert "]]&gt;" in a.body_html
+    assert 'href="https://www.korea.kr/briefing/pressReleaseView.do?newsId=9"' in a.body_html
+
+    built = pf.build()
+    assert "rss.xml" in built.written and "it-science/atom.xml" in built.written
+    public = site / "public"
+    for path in ("rss.xml", "atom.xml", "it-science/rss.xml", "it-science/atom.xml"):
+        parsed = feedparser.parse((public / path).read_bytes())
+        assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
+        (entry,) = parsed.entries
+        assert entry.title == "긴급 발표 제목 ]]> 끝"
+    data = json.loads((public / "feed.json").read_text(encoding="utf-8"))
+    assert [i["title"] for i in data["items"]] == ["긴급 발표 제목 ]]> 끝"]
+
+
+@pytest.mark.parametrize(
+    "bad_link",
+    [
+        "https://www.korea.kr:99999/briefing/pressReleaseView.do?newsId=9",
+        "https://www.korea.kr:abc/briefing/pressReleaseView.do?newsId=9",
+        "http://[::1/briefing/pressReleaseView.do?newsId=9",
+    ],
+)
+def test_entry_with_malformed_link_does_not_stop_the_run(
+    bad_link: str, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    serve(httpserver, "/rss/dept_moef.xml", rss(item(9, "잘못된 링크의 보도자료", "<p>본문</p>", link=bad_link)))
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(
+        site,
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+    )
+    result, pf = ingest_at(opener, site)  # must not raise: one bad entry never stops the others
+    moef, msit = result.reports
+    assert moef.new == []
+    assert moef.skipped == 1 or moef.outcome == "failed"
+    assert msit.new == [AI_ID]
+    assert pf.store.get(AI_ID) is not None
+    assert pf.store.get(guid_id("moef", "msit-9")) is None

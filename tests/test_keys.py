@@ -1,0 +1,229 @@
+"""pressfeed.ingest.keys: the comparison forms that decide "the same release"."""
+
+from __future__ import annotations
+
+import pytest
+
+from pressfeed.ingest.keys import content_key, dedupe_keys, guid_key, link_key, normalize_link
+
+NEWS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355"
+NORMAL = "korea.kr/briefing/pressReleaseView.do?newsId=156720355"
+
+# -- normalize_link -------------------------------------------------------------
+
+
+def test_plain_link_normal_form() -> None:
+    assert normalize_link(NEWS) == NORMAL
+
+
+def test_http_and_https_are_equal() -> None:
+    assert normalize_link("http://korea.kr/briefing/pressReleaseView.do?newsId=156720355") == NORMAL
+    assert normalize_link("https://korea.kr/briefing/pressReleaseView.do?newsId=156720355") == NORMAL
+
+
+@pytest.mark.parametrize("host", ["www.korea.kr", "m.korea.kr", "korea.kr", "mobile.korea.kr"])
+def test_www_and_mobile_hosts_are_equal(host: str) -> None:
+    assert normalize_link(f"https://{host}/briefing/pressReleaseView.do?newsId=156720355") == NORMAL
+
+
+def test_only_a_leading_www_or_m_label_is_dropped() -> None:
+    # "m." inside the name, or a different subdomain, is a different site
+    assert normalize_link("https://news.korea.kr/a") == "news.korea.kr/a"
+    assert normalize_link("https://www.m.korea.kr/a") == "m.korea.kr/a"
+    assert normalize_link("https://mm.korea.kr/a") == "mm.korea.kr/a"
+
+
+def test_host_case_is_ignored() -> None:
+    assert normalize_link("https://WWW.Korea.KR/briefing/pressReleaseView.do?newsId=156720355") == NORMAL
+
+
+def test_path_and_query_case_is_kept() -> None:
+    assert normalize_link("https://korea.kr/Briefing/PressReleaseView.do?NewsId=1") == (
+        "korea.kr/Briefing/PressReleaseView.do?NewsId=1"
+    )
+    assert normalize_link("https://korea.kr/a?q=ABC") != normalize_link("https://korea.kr/a?q=abc")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.korea.kr:80/briefing/pressReleaseView.do?newsId=156720355",
+        "https://www.korea.kr:443/briefing/pressReleaseView.do?newsId=156720355",
+    ],
+)
+def test_default_port_is_dropped(url: str) -> None:
+    assert normalize_link(url) == NORMAL
+
+
+def test_other_port_is_kept() -> None:
+    assert normalize_link("https://www.korea.kr:8443/briefing/pressReleaseView.do?newsId=1") == (
+        "korea.kr:8443/briefing/pressReleaseView.do?newsId=1"
+    )
+    assert normalize_link("https://korea.kr:8443/a") != normalize_link("https://korea.kr/a")
+
+
+@pytest.mark.parametrize(
+    "tracking",
+    [
+        "utm_source=rss",
+        "utm_medium=feed",
+        "utm_campaign=weekly",
+        "UTM_Source=rss",
+        "call_from=rsslink",
+        "pWise=sub",
+        "pwise=main",
+        "fbclid=IwAR0abc",
+        "gclid=xyz",
+    ],
+)
+def test_tracking_parameter_is_dropped(tracking: str) -> None:
+    assert normalize_link(f"{NEWS}&{tracking}") == NORMAL
+    assert normalize_link(f"https://korea.kr/briefing/pressReleaseView.do?{tracking}&newsId=156720355") == NORMAL
+
+
+def test_all_tracking_parameters_together() -> None:
+    url = f"{NEWS}&call_from=rsslink&utm_source=rss&utm_medium=feed&pWise=sub&fbclid=abc"
+    assert normalize_link(url) == NORMAL
+
+
+def test_only_tracking_parameters_leaves_no_query() -> None:
+    assert normalize_link("https://korea.kr/rss/dept_msit.xml?utm_source=x&call_from=rsslink") == (
+        "korea.kr/rss/dept_msit.xml"
+    )
+
+
+def test_other_parameters_are_kept_and_sorted() -> None:
+    a = normalize_link("https://korea.kr/common/download.do?tblKey=GMN&fileId=1977")
+    b = normalize_link("https://korea.kr/common/download.do?fileId=1977&tblKey=GMN")
+    assert a == b == "korea.kr/common/download.do?fileId=1977&tblKey=GMN"
+
+
+def test_different_parameter_values_differ() -> None:
+    assert normalize_link(f"{NEWS[:-1]}4") != normalize_link(NEWS)
+    assert normalize_link("https://korea.kr/a?newsId=1") != normalize_link("https://korea.kr/a")
+
+
+def test_blank_parameter_is_kept() -> None:
+    assert normalize_link("https://korea.kr/a?preview=&id=3") == "korea.kr/a?id=3&preview="
+
+
+def test_trailing_slash_is_ignored() -> None:
+    assert normalize_link("https://www.korea.kr/briefing/") == normalize_link("https://korea.kr/briefing")
+    assert normalize_link("https://www.korea.kr/briefing/") == "korea.kr/briefing"
+    assert normalize_link("https://www.korea.kr/") == normalize_link("https://korea.kr") == "korea.kr"
+
+
+def test_fragment_is_dropped() -> None:
+    assert normalize_link(f"{NEWS}#attach") == NORMAL
+    assert normalize_link("https://korea.kr/a/#top") == "korea.kr/a"
+
+
+def test_surrounding_whitespace_is_ignored() -> None:
+    assert normalize_link(f"  {NEWS}\n") == NORMAL
+
+
+def test_korean_agency_duplicates_from_the_samples_normalize_alike() -> None:
+    # the joint release newsId 156720355 as MSIT and MOEF link it (feeds/agencies/README.md)
+    msit = "https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720355&call_from=rsslink"
+    moef = "http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355&pWise=sub"
+    assert normalize_link(msit) == normalize_link(moef) == NORMAL
+    # newsId 156720010 in MSIT and in the combined feed
+    a = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010&call_from=rsslink"
+    b = "https://korea.kr/briefing/pressReleaseView.do?newsId=156720010&call_from=rsslink&utm_source=rss&utm_medium=feed"
+    assert normalize_link(a) == normalize_link(b)
+
+
+# -- link_key / guid_key ----------------------------------------------------------
+
+
+def test_link_key_is_prefixed_normal_form() -> None:
+    assert link_key(NEWS) == f"link:{NORMAL}"
+    assert link_key("http://m.korea.kr/briefing/pressReleaseView.do?newsId=156720355&pWise=sub#x") == link_key(NEWS)
+
+
+def test_link_key_differs_for_different_pages() -> None:
+    assert link_key(NEWS) != link_key("https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010")
+
+
+def test_guid_key_is_per_source_and_stripped() -> None:
+    assert guid_key("msit", " msit-156720355 ") == "guid:msit:msit-156720355"
+    assert guid_key("msit", "x") != guid_key("moef", "x")
+
+
+# -- content_key ------------------------------------------------------------------
+
+TITLE = "과기정통부-기재부, 인공지능 전환(AX) 민관 합동 투자 확대 방안 발표"
+BODY = "<p>과학기술정보통신부와 기획재정부는 11월 6일 정부서울청사에서 투자 확대 방안을 발표했다.</p>"
+
+
+def test_content_key_shape() -> None:
+    key = content_key(TITLE, BODY)
+    assert key.startswith("content:")
+    assert len(key) == len("content:") + 64
+
+
+def test_content_key_ignores_markup() -> None:
+    plain = "과학기술정보통신부와 기획재정부는 11월 6일 정부서울청사에서 투자 확대 방안을 발표했다."
+    marked = (
+        '<div class="view"><p><strong>과학기술정보통신부</strong>와 기획재정부는 '
+        "11월 6일 <em>정부서울청사</em>에서 투자 확대 방안을 발표했다.</p></div>"
+    )
+    assert content_key(TITLE, BODY) == content_key(TITLE, plain) == content_key(TITLE, marked)
+    assert content_key(f"<b>{TITLE}</b>", BODY) == content_key(TITLE, BODY)
+
+
+def test_content_key_ignores_whitespace() -> None:
+    spaced = "<p>과학기술정보통신부와  기획재정부는\n11월 6일\t정부서울청사에서 투자 확대 방안을 발표했다. </p>\n"
+    assert content_key(f"  {TITLE}  ", spaced) == content_key(TITLE, BODY)
+
+
+def test_content_key_decodes_entities() -> None:
+    assert content_key("A &amp; B", "<p>&lt;본문&gt;</p>") == content_key("A & B", "<p>&lt;본문&gt;</p>")
+
+
+def test_content_key_differs_on_different_text() -> None:
+    other = BODY.replace("11월 6일", "11월 7일")
+    assert content_key(TITLE, other) != content_key(TITLE, BODY)
+    assert content_key(TITLE + " (종합)", BODY) != content_key(TITLE, BODY)
+    assert content_key(TITLE, "") != content_key(TITLE, BODY)
+
+
+# -- dedupe_keys ------------------------------------------------------------------
+
+
+def test_dedupe_keys_strongest_first() -> None:
+    link = "https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720355&call_from=rsslink"
+    keys = dedupe_keys("msit", "msit-156720355", link, TITLE, BODY)
+    assert keys == ["guid:msit:msit-156720355", f"link:{NORMAL}", content_key(TITLE, BODY)]
+
+
+def test_dedupe_keys_without_guid() -> None:
+    keys = dedupe_keys("msit", "", NEWS, TITLE, BODY)
+    assert keys == [f"link:{NORMAL}", content_key(TITLE, BODY)]
+
+
+def test_dedupe_keys_without_link() -> None:
+    assert dedupe_keys("msit", "g-1", "", TITLE, BODY) == ["guid:msit:g-1", content_key(TITLE, BODY)]
+
+
+def test_dedupe_keys_of_nothing() -> None:
+    assert dedupe_keys("msit", "", "", "", "") == []
+
+
+def test_dedupe_keys_of_joint_release_share_link_and_content_not_guid() -> None:
+    msit = dedupe_keys(
+        "msit",
+        "msit-156720355",
+        "https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720355&call_from=rsslink",
+        TITLE,
+        BODY,
+    )
+    moef = dedupe_keys(
+        "moef",
+        "http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355",
+        "http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355&pWise=sub",
+        TITLE,
+        BODY,
+    )
+    assert msit[0] != moef[0]
+    assert msit[1:] == moef[1:]
