@@ -1,0 +1,1175 @@
+"""Publishing (`pressfeed build`): RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML and index.html.
+
+Every trap listed in the project's FEEDS.md has a regression test here. The XML
+is read back with lxml as well as feedparser: feedparser forgives and
+sanitizes, so it cannot show what a stricter reader or the W3C validator sees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import listparser
+import lxml.html
+import pytest
+from lxml import etree
+
+from pressfeed.clock import Clock, fixed
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.model import Status
+
+#: the fixed "now" of every test (= conftest.NOW, 2025-11-08 21:00 KST)
+NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
+#: the config file's mtime: the `updated` of feeds without items and the OPML dateModified
+CONFIG_MTIME = datetime(2025, 11, 1, 0, 0, tzinfo=UTC)
+
+SAMPLES = Path(__file__).resolve().parents[1] / "feeds" / "articles"
+TAG = "tag:example-portal.kr,2025:article/"
+SITE_URL = "https://www.example-portal.kr/"
+FEED_URL = "https://www.example-portal.kr/feeds/"
+LIST_URL = "https://www.example-portal.kr/news/articleList.html?sc_section_code="
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
+DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}:\d{2}$")
+RFC822_KST = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0900$")
+
+_SECTION_BLOCKS = {
+    "politics": """\
+  politics:
+    title: 정치
+    aliases: [정치일반, 외교]
+    url: https://www.example-portal.kr/news/articleList.html?sc_section_code=S1N1
+""",
+    "society": """\
+  society:
+    title: 사회
+    aliases: [사회일반, 날씨]
+    url: https://www.example-portal.kr/news/articleList.html?sc_section_code=S1N2
+""",
+    "economy": """\
+  economy:
+    title: 경제
+    aliases: [경제일반, 부동산]
+    url: https://www.example-portal.kr/news/articleList.html?sc_section_code=S1N3
+""",
+    "it-science": """\
+  it-science:
+    title: IT/과학
+    aliases: ["IT·과학", "IT과학", science]
+    url: https://www.example-portal.kr/news/articleList.html?sc_section_code=S1N4
+""",
+    # no articles in the samples, no url of its own
+    "culture": """\
+  culture:
+    title: 문화
+    description: 포탈뉴스통신 문화 섹션 기사
+""",
+}
+SECTIONS = tuple(_SECTION_BLOCKS)
+SECTION_URLS = {
+    "politics": LIST_URL + "S1N1",
+    "society": LIST_URL + "S1N2",
+    "economy": LIST_URL + "S1N3",
+    "it-science": LIST_URL + "S1N4",
+    "culture": SITE_URL,
+    "": SITE_URL,
+}
+KEYS = ("", *SECTIONS)  # "" is the site-wide feed
+
+
+def portal_config(items_per_feed: int = 50, without: tuple[str, ...] = ()) -> str:
+    sections = "".join(block for slug, block in _SECTION_BLOCKS.items() if slug not in without)
+    return f"""\
+site:
+  title: 포탈뉴스통신
+  url: https://www.example-portal.kr/
+  feed_url: https://www.example-portal.kr/feeds/
+  language: ko
+  timezone: Asia/Seoul
+  description: 포탈뉴스통신의 섹션별 최신 기사
+  tag_authority: example-portal.kr,2025
+
+store:
+  path: .pressfeed/pressfeed.db
+
+output:
+  dir: public
+  items_per_feed: {items_per_feed}
+
+sections:
+{sections}"""
+
+
+def i(number: str) -> str:
+    return TAG + number
+
+
+# What the bundled samples publish at NOW: newest first. Left out: the draft
+# 20251106-0009, the hidden 20251101-0011 and the 2031 embargo 20251107-0050.
+SITE_ORDER = [
+    i("20251108-0001"),  # 11-08 09:00  it-science
+    i("20251108-0004"),  # 11-08 08:40  society
+    i("20251107-0031"),  # 11-07 18:30  politics
+    i("20251107-0026"),  # 11-07 15:10  economy
+    i("20251107-0019"),  # 11-07 11:30  economy (updated 14:02)
+    i("20251107-0014"),  # 11-07 10:20  it-science (updated 11:05)
+    i("20251106-0018"),  # 11-06 14:00  politics (updated 15:20)
+    i("20251106-0023"),  # 11-06 13:15  society
+    i("20251106-0002"),  # 11-06 07:30  society
+    i("20251105-0027"),  # 11-05 16:40  it-science
+    i("20251105-0013"),  # 11-05 10:45  economy
+    i("20251104-0042"),  # 11-04 17:10  politics
+    i("20251104-0038"),  # 11-04 15:30  it-science
+]
+SECTION_ORDER = {
+    "": SITE_ORDER,
+    "politics": [i("20251107-0031"), i("20251106-0018"), i("20251104-0042")],
+    "society": [i("20251108-0004"), i("20251106-0023"), i("20251106-0002")],
+    "economy": [i("20251107-0026"), i("20251107-0019"), i("20251105-0013")],
+    "it-science": [i("20251108-0001"), i("20251107-0014"), i("20251105-0027"), i("20251104-0038")],
+    "culture": [],
+}
+NOT_PUBLISHED = {
+    "20251106-0009": "국회 예결특위, 2026년도 예산안 부별 심사 돌입",  # draft
+    "20251101-0011": "수원 화성행궁 ‘가을 야간 축제’ 개막",  # hidden
+    "20251107-0050": "[신년특집] 2031년 한국 경제",  # published 2031: embargoed
+}
+#: newest `updated` of each feed's items (Atom feed updated / RSS lastBuildDate), +09:00
+NEWEST_UPDATED = {
+    "": "2025-11-08T09:00:00+09:00",
+    "politics": "2025-11-07T18:30:00+09:00",
+    "society": "2025-11-08T08:40:00+09:00",
+    "economy": "2025-11-07T15:10:00+09:00",
+    "it-science": "2025-11-08T09:00:00+09:00",
+    "culture": "2025-11-01T09:00:00+09:00",  # no items: the config's mtime
+}
+
+
+def feed_paths(key: str) -> tuple[str, str, str]:
+    prefix = f"{key}/" if key else ""
+    return (f"{prefix}rss.xml", f"{prefix}atom.xml", f"{prefix}feed.json")
+
+
+ALL_FILES = {p for key in KEYS for p in feed_paths(key)} | {"feeds.opml", "index.html"}
+
+
+# -- fixtures and helpers -----------------------------------------------------
+
+
+def set_config(site: Path, text: str) -> None:
+    path = site / "feeds" / "pressfeed.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    stamp = CONFIG_MTIME.timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def open_portal(site: Path, clock: Clock) -> Pressfeed:
+    return Pressfeed(load_config(site), clock=clock)
+
+
+@pytest.fixture
+def portal(site: Path, clock: Clock) -> Iterator[Pressfeed]:
+    """An empty store with the portal config (section URLs, an empty `culture` section)."""
+    set_config(site, portal_config())
+    pf = open_portal(site, clock)
+    try:
+        yield pf
+    finally:
+        pf.close()
+
+
+@pytest.fixture
+def samples(site: Path, portal: Pressfeed) -> Pressfeed:
+    """The portal with the bundled sample CMS exports imported (not yet built)."""
+    shutil.copytree(SAMPLES, site / "feeds" / "articles")
+    portal.import_files(sorted(str(p) for p in (site / "feeds" / "articles").glob("*.yaml")))
+    return portal
+
+
+@pytest.fixture
+def built(samples: Pressfeed) -> Pressfeed:
+    samples.build()
+    return samples
+
+
+def import_yaml(pf: Pressfeed, site: Path, name: str, text: str) -> None:
+    path = site / "feeds" / "incoming" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    pf.import_files([str(path)])
+
+
+def out_dir(pf: Pressfeed) -> Path:
+    return pf.config.output.dir
+
+
+def snapshot(pf: Pressfeed) -> dict[str, bytes]:
+    root = out_dir(pf)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def read(pf: Pressfeed, path: str) -> bytes:
+    return (out_dir(pf) / path).read_bytes()
+
+
+def rss(pf: Pressfeed, key: str = "") -> Any:
+    return etree.fromstring(read(pf, feed_paths(key)[0]))
+
+
+def atom(pf: Pressfeed, key: str = "") -> Any:
+    return etree.fromstring(read(pf, feed_paths(key)[1]))
+
+
+def jsonfeed(pf: Pressfeed, key: str = "") -> dict[str, Any]:
+    return json.loads(read(pf, feed_paths(key)[2]))
+
+
+def rss_items(pf: Pressfeed, key: str = "") -> list[Any]:
+    return rss(pf, key).findall("channel/item")
+
+
+def atom_entries(pf: Pressfeed, key: str = "") -> list[Any]:
+    return atom(pf, key).findall(f"{ATOM}entry")
+
+
+def rss_ids(pf: Pressfeed, key: str = "") -> list[str]:
+    return [item.findtext("guid") for item in rss_items(pf, key)]
+
+
+def atom_ids(pf: Pressfeed, key: str = "") -> list[str]:
+    return [entry.findtext(f"{ATOM}id") for entry in atom_entries(pf, key)]
+
+
+def json_ids(pf: Pressfeed, key: str = "") -> list[str]:
+    return [item["id"] for item in jsonfeed(pf, key)["items"]]
+
+
+def rss_item(pf: Pressfeed, article_id: str, key: str = "") -> Any:
+    (found,) = [item for item in rss_items(pf, key) if item.findtext("guid") == article_id]
+    return found
+
+
+def atom_entry(pf: Pressfeed, article_id: str, key: str = "") -> Any:
+    (found,) = [e for e in atom_entries(pf, key) if e.findtext(f"{ATOM}id") == article_id]
+    return found
+
+
+def json_item(pf: Pressfeed, article_id: str, key: str = "") -> dict[str, Any]:
+    (found,) = [item for item in jsonfeed(pf, key)["items"] if item["id"] == article_id]
+    return found
+
+
+def feedparsed(data: bytes) -> Any:
+    result = feedparser.parse(data)
+    assert result.bozo == 0, result.get("bozo_exception")
+    return result
+
+
+def nulls(value: Any, where: str = "$") -> list[str]:
+    """JSON paths of every null in `value`."""
+    if value is None:
+        return [where]
+    if isinstance(value, dict):
+        return [n for k, v in value.items() for n in nulls(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [n for index, v in enumerate(value) for n in nulls(v, f"{where}[{index}]")]
+    return []
+
+
+def contents(pf: Pressfeed, article_id: str, key: str = "") -> dict[str, str]:
+    """The item's full HTML body as each format carries it (XML-unescaped)."""
+    return {
+        "rss": rss_item(pf, article_id, key).findtext(CONTENT_ENCODED),
+        "atom": atom_entry(pf, article_id, key).findtext(f"{ATOM}content"),
+        "json": json_item(pf, article_id, key)["content_html"],
+    }
+
+
+def written(*keys: str) -> set[str]:
+    return {p for key in keys for p in feed_paths(key)}
+
+
+# -- records written by the tests -------------------------------------------------
+
+PRESS_ID = i("20251108-0100")
+PRESS_LINK = "https://www.example-portal.kr/news/articleView.html?idxno=123500"
+PRESS_RELEASE_URL = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720500"
+MSIT_HOME = "https://www.msit.go.kr/"
+MSIT_FEED = "https://www.korea.kr/rss/dept_msit.xml"
+CREDIT = "[뉴스출처 : 과학기술정보통신부]"
+ATTACHMENT_URL = "https://www.korea.kr/common/download.do?fileId=198000001&tblKey=GMN"
+
+#: a republished press release, as the seed records carry them; the body already ends with the credit
+PRESS_RELEASE = """\
+id: "20251108-0100"
+title: 과기정통부, 양자 기술 실증 사업 착수
+subtitle: 2030년까지 양자 컴퓨터 실증 거점 3곳 구축
+section: IT/과학
+published: 2025-11-08 10:30:00
+byline: 포탈뉴스통신
+link: /news/articleView.html?idxno=123500
+tags: [양자, 과학기술정보통신부]
+images:
+  - url: /news/photo/202511/123500_1.jpg
+    type: image/jpeg
+    length: 51234
+    caption: 양자 기술 실증 사업 착수식
+  - url: /news/photo/202511/123500_2.jpg
+attachments:
+  - url: https://www.korea.kr/common/download.do?fileId=198000001&tblKey=GMN
+    type: application/pdf
+    length: 20480
+    title: 보도자료.pdf
+status: published
+source:
+  name: 과학기술정보통신부
+  home: https://www.msit.go.kr/
+  feed: https://www.korea.kr/rss/dept_msit.xml
+  url: https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720500
+  published: 2025-11-08 10:00:00
+  credit: "[뉴스출처 : 과학기술정보통신부]"
+body_html: |
+  <p>(포탈뉴스통신) 과학기술정보통신부는 8일 양자 기술 실증 사업에 착수한다고 밝혔다.</p>
+  <p>실증 거점은 2030년까지 세 곳에 구축된다.</p>
+  <p>[뉴스출처 : 과학기술정보통신부]</p>
+"""
+
+#: a lead image without a known length, and no id (the permalink is the id)
+NO_LENGTH = """\
+title: 서울 도심 첫눈
+section: 사회
+published: 2025-11-08 07:00:00
+link: https://www.example-portal.kr/news/articleView.html?idxno=123501
+images:
+  - url: /news/photo/202511/123501_1.png
+body_html: <p>서울 도심에 첫눈이 내렸다.</p>
+"""
+NO_LENGTH_LINK = "https://www.example-portal.kr/news/articleView.html?idxno=123501"
+
+HOSTILE_ID = i("20251108-0666")
+HOSTILE = r"""
+id: "20251108-0666"
+title: "<script>alert(1)</script>제목 ]]> &amp; &nbsp;"
+section: 사회
+published: 2025-11-08 11:00:00
+link: /news/articleView.html?idxno=999
+body_html: "<p>본문 ]]> 끝\x00\x0b\x1f\uFFFE 제어문자</p>\n<iframe src=\"https://evil.example/x\"></iframe>\n<p onclick=\"steal()\">클릭</p>\n<p><a href=\"javascript:alert(2)\">링크</a></p>\n<p><img src=\"/a.jpg\" alt=\"사진\"></p>"
+"""  # noqa: E501
+
+
+@pytest.fixture
+def press(site: Path, portal: Pressfeed) -> Pressfeed:
+    """Only the press release (it-science) and the length-less image record (society), built."""
+    import_yaml(portal, site, "press.yaml", PRESS_RELEASE)
+    import_yaml(portal, site, "nolength.yaml", NO_LENGTH)
+    portal.build()
+    return portal
+
+
+# -- every file parses ------------------------------------------------------------
+
+
+def test_first_build_writes_every_file(samples: Pressfeed) -> None:
+    result = samples.build()
+
+    assert set(result.written) == ALL_FILES
+    assert len(result.written) == len(ALL_FILES) == 20
+    assert (result.unchanged, result.removed, result.rendered) == ((), (), 6)
+    assert set(snapshot(samples)) == ALL_FILES  # and nothing else: no temp files
+    assert result.summary() == "build: 20 files, 20 written, 0 unchanged"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_rss_and_atom_parse_cleanly(built: Pressfeed, key: str) -> None:
+    rss_path, atom_path, _ = feed_paths(key)
+    for path, version in ((rss_path, "rss20"), (atom_path, "atom10")):
+        data = read(built, path)
+        etree.fromstring(data)  # well-formed for a strict XML parser
+        parsed = feedparsed(data)
+        assert parsed.version == version
+        assert [e.id for e in parsed.entries] == SECTION_ORDER[key]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_json_feed_fields(built: Pressfeed, key: str) -> None:
+    feed = jsonfeed(built, key)
+
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] == ("포탈뉴스통신" if not key else f"포탈뉴스통신 - {dict(_titles())[key]}")
+    assert feed["home_page_url"] == SECTION_URLS[key]
+    assert feed["feed_url"] == FEED_URL + feed_paths(key)[2]
+    assert feed["language"] == "ko"
+    assert nulls(feed) == []
+    assert [item["id"] for item in feed["items"]] == SECTION_ORDER[key]
+    for item in feed["items"]:
+        assert isinstance(item["id"], str)
+        assert isinstance(item["content_html"], str) and item["content_html"].startswith("<p>")
+        assert RFC3339.match(item["date_published"]), item["date_published"]
+        assert item["date_published"].endswith("+09:00")
+        assert RFC3339.match(item["date_modified"]) and item["date_modified"].endswith("+09:00")
+        assert item["url"].startswith(SITE_URL)
+        assert isinstance(item["_pressfeed"], dict)
+        assert item["_pressfeed"]["section"] in SECTIONS
+        if key:
+            assert item["_pressfeed"]["section"] == key
+
+
+def _titles() -> list[tuple[str, str]]:
+    return [
+        ("politics", "정치"),
+        ("society", "사회"),
+        ("economy", "경제"),
+        ("it-science", "IT/과학"),
+        ("culture", "문화"),
+    ]
+
+
+def test_opml_lists_every_feed(built: Pressfeed) -> None:
+    result = listparser.parse(read(built, "feeds.opml"))
+
+    assert not result.bozo, result.bozo_exception
+    assert result.meta.title == "포탈뉴스통신"
+    assert result.meta.modified_parsed == CONFIG_MTIME
+    urls = [feed.url for feed in result.feeds]
+    assert len(urls) == 18
+    assert set(urls) == {FEED_URL + p for key in KEYS for p in feed_paths(key)}
+
+
+def test_index_html_autodiscovery(built: Pressfeed) -> None:
+    page = lxml.html.fromstring(read(built, "index.html"))
+
+    assert page.get("lang") == "ko"
+    links = {(link.get("type"), link.get("href")) for link in page.xpath("//head/link[@rel='alternate']")}
+    expected = set()
+    for key in KEYS:
+        rss_path, atom_path, json_path = feed_paths(key)
+        expected |= {
+            ("application/rss+xml", FEED_URL + rss_path),
+            ("application/atom+xml", FEED_URL + atom_path),
+            ("application/feed+json", FEED_URL + json_path),
+        }
+    assert links == expected
+    assert len(page.xpath("//head/link[@rel='alternate'][@type='application/rss+xml']")) == 6
+
+
+# -- attribution of a republished press release -----------------------------------------
+
+
+def test_rss_attribution(press: Pressfeed) -> None:
+    for key in ("", "it-science"):
+        item = rss_item(press, PRESS_ID, key)
+        (source,) = item.findall("source")
+        assert source.get("url") == MSIT_FEED
+        assert source.text == "과학기술정보통신부"
+        assert [e.text for e in item.findall(DC_CREATOR)] == ["포탈뉴스통신"]
+        assert item.findall("author") == []
+        assert item.findtext("link") == PRESS_LINK
+
+
+def test_atom_attribution(press: Pressfeed) -> None:
+    for key in ("", "it-science"):
+        entry = atom_entry(press, PRESS_ID, key)
+        (source,) = entry.findall(f"{ATOM}source")
+        assert source.findtext(f"{ATOM}id") == MSIT_FEED
+        assert source.findtext(f"{ATOM}title") == "과학기술정보통신부"
+        assert source.findtext(f"{ATOM}updated") == "2025-11-08T10:00:00+09:00"
+        links = [(link.get("rel"), link.get("href")) for link in source.findall(f"{ATOM}link")]
+        assert sorted(links) == [("alternate", MSIT_HOME), ("self", MSIT_FEED)]
+        via = [link.get("href") for link in entry.findall(f"{ATOM}link") if link.get("rel") == "via"]
+        assert via == [PRESS_RELEASE_URL]
+        assert [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")] == ["포탈뉴스통신"]
+
+
+def test_json_attribution(press: Pressfeed) -> None:
+    for key in ("", "it-science"):
+        item = json_item(press, PRESS_ID, key)
+        assert item["url"] == PRESS_LINK
+        assert item["external_url"] == PRESS_RELEASE_URL
+        assert item["authors"] == [{"name": "포탈뉴스통신"}]
+        assert item["_pressfeed"] == {
+            "section": "it-science",
+            "subtitle": "2030년까지 양자 컴퓨터 실증 거점 3곳 구축",
+            "source": {
+                "name": "과학기술정보통신부",
+                "home_page_url": MSIT_HOME,
+                "feed_url": MSIT_FEED,
+                "url": PRESS_RELEASE_URL,
+                "date_published": "2025-11-08T10:00:00+09:00",
+                "credit": CREDIT,
+            },
+        }
+
+
+def test_json_media_of_a_press_release(press: Pressfeed) -> None:
+    item = json_item(press, PRESS_ID)
+    assert item["image"] == "https://www.example-portal.kr/news/photo/202511/123500_1.jpg"
+    assert item["attachments"] == [
+        {
+            "url": "https://www.example-portal.kr/news/photo/202511/123500_1.jpg",
+            "mime_type": "image/jpeg",
+            "size_in_bytes": 51234,
+            "title": "양자 기술 실증 사업 착수식",
+        },
+        {"url": "https://www.example-portal.kr/news/photo/202511/123500_2.jpg", "mime_type": "image/jpeg"},
+        {"url": ATTACHMENT_URL, "mime_type": "application/pdf", "size_in_bytes": 20480, "title": "보도자료.pdf"},
+    ]
+
+
+def test_attribution_without_agency_feed(built: Pressfeed) -> None:
+    """A source with a home page but no feed: RSS points at the home page, Atom has no rel=self."""
+    article_id = i("20251108-0004")
+    home = "https://www.gmr.or.kr/"
+    release = "https://www.gmr.or.kr/base/board/read?boardManagementNo=6&boardNo=1284&menuLevel=2&menuNo=19"
+    (source,) = rss_item(built, article_id).findall("source")
+    assert (source.get("url"), source.text) == (home, "경기도시장상권진흥원")
+    entry = atom_entry(built, article_id)
+    (source,) = entry.findall(f"{ATOM}source")
+    assert source.findtext(f"{ATOM}id") == home
+    assert source.findtext(f"{ATOM}updated") == "2025-11-07T15:00:00+09:00"
+    assert [(x.get("rel"), x.get("href")) for x in source.findall(f"{ATOM}link")] == [("alternate", home)]
+    assert [x.get("href") for x in entry.findall(f"{ATOM}link") if x.get("rel") == "via"] == [release]
+    item = json_item(built, article_id)
+    assert item["external_url"] == release
+    assert item["_pressfeed"]["source"] == {
+        "name": "경기도시장상권진흥원",
+        "home_page_url": home,
+        "url": release,
+        "date_published": "2025-11-07T15:00:00+09:00",
+        "credit": "[뉴스출처 : 경기도시장상권진흥원]",
+    }
+
+
+CREDIT_ONLY = """\
+id: "20251108-0300"
+title: 반도체 수출 역대 최대
+section: 경제
+published: 2025-11-08 09:30:00
+link: /news/articleView.html?idxno=123700
+body_html: |
+  <p>10월 반도체 수출이 역대 최대를 기록했다.</p>
+  <p>[뉴스출처 : 산업통상자원부]</p>
+"""
+
+
+def test_attribution_from_the_credit_line_only(portal: Pressfeed, site: Path) -> None:
+    """No source record, only the body's credit line: credited, but no URL to point at."""
+    import_yaml(portal, site, "credit.yaml", CREDIT_ONLY)
+    portal.build()
+    article_id = i("20251108-0300")
+
+    assert rss_item(portal, article_id).findall("source") == []
+    entry = atom_entry(portal, article_id)
+    assert entry.findall(f"{ATOM}source") == []
+    assert [x.get("rel") for x in entry.findall(f"{ATOM}link")] == ["alternate"]
+    item = json_item(portal, article_id)
+    assert "external_url" not in item
+    assert item["_pressfeed"] == {
+        "section": "economy",
+        "source": {"name": "산업통상자원부", "credit": "[뉴스출처 : 산업통상자원부]"},
+    }
+    for kind, html in contents(portal, article_id).items():
+        assert (
+            html == '<p>10월 반도체 수출이 역대 최대를 기록했다.</p>\n<p class="credit">[뉴스출처 : 산업통상자원부]</p>'
+        ), kind
+
+
+def test_credit_line_once_at_the_end_in_every_format(press: Pressfeed) -> None:
+    last_paragraph = re.compile(r"<p[^>]*>" + re.escape(CREDIT) + r"(?:\s*<a [^>]*>[^<]*</a>)?</p>\s*$")
+    for key in ("", "it-science"):
+        for kind, html in contents(press, PRESS_ID, key).items():
+            assert html.count(CREDIT) == 1, (kind, html)
+            assert html.count("뉴스출처") == 1, (kind, html)
+            assert last_paragraph.search(html), (kind, html)
+            assert html.startswith("<p>(포탈뉴스통신) 과학기술정보통신부는"), kind
+
+
+def test_credit_appended_once_for_sample_releases(built: Pressfeed) -> None:
+    """The bundled records end their bodies with the credit paragraph too."""
+    for article_id, agency in ((i("20251108-0001"), "과학기술정보통신부"), (i("20251105-0013"), "기획재정부")):
+        for kind, html in contents(built, article_id).items():
+            assert html.count(f"[뉴스출처 : {agency}]") == 1, kind
+
+
+# -- feedgen traps (FEEDS.md), read back with lxml -------------------------------------
+
+
+def test_atom_entry_links_keep_rel_type_length(press: Pressfeed) -> None:
+    entry = atom_entry(press, PRESS_ID, "it-science")
+    links = [
+        (link.get("rel"), link.get("type"), link.get("href"), link.get("length"))
+        for link in entry.findall(f"{ATOM}link")
+    ]
+    assert links == [
+        ("alternate", "text/html", PRESS_LINK, None),
+        ("via", "text/html", PRESS_RELEASE_URL, None),
+        ("enclosure", "image/jpeg", "https://www.example-portal.kr/news/photo/202511/123500_1.jpg", "51234"),
+        ("enclosure", "image/jpeg", "https://www.example-portal.kr/news/photo/202511/123500_2.jpg", None),
+        ("enclosure", "application/pdf", ATTACHMENT_URL, "20480"),
+    ]
+
+
+def _alternates(element: Any) -> list[Any]:
+    """Links that count as rel="alternate" (a link without rel is an alternate link)."""
+    return [link for link in element.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+
+
+def test_exactly_one_alternate_link_per_entry(built: Pressfeed, site: Path) -> None:
+    import_yaml(built, site, "press.yaml", PRESS_RELEASE)
+    built.build()
+    for key in KEYS:
+        root = atom(built, key)
+        assert len(_alternates(root)) == 1
+        for entry in root.findall(f"{ATOM}entry"):
+            assert len(_alternates(entry)) == 1, entry.findtext(f"{ATOM}id")
+            assert all(link.get("rel") for link in entry.findall(f"{ATOM}link"))
+            assert all(link.get("length") != "None" for link in entry.iter(f"{ATOM}link"))
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_channel_link_is_the_html_page_and_self_is_the_public_url(built: Pressfeed, key: str) -> None:
+    rss_path, atom_path, json_path = feed_paths(key)
+    channel = rss(built, key).find("channel")
+    assert channel.findtext("link") == SECTION_URLS[key]
+    assert [link.text for link in channel.findall("link")] == [SECTION_URLS[key]]
+    selfs = [(a.get("rel"), a.get("href"), a.get("type")) for a in channel.findall(f"{ATOM}link")]
+    assert selfs == [("self", FEED_URL + rss_path, "application/rss+xml")]
+
+    root = atom(built, key)
+    links = sorted((link.get("rel"), link.get("href")) for link in root.findall(f"{ATOM}link"))
+    assert links == [("alternate", SECTION_URLS[key]), ("self", FEED_URL + atom_path)]
+    assert root.findtext(f"{ATOM}id") == f"tag:example-portal.kr,2025:feed/{key or 'all'}"
+
+    feed = jsonfeed(built, key)
+    assert (feed["home_page_url"], feed["feed_url"]) == (SECTION_URLS[key], FEED_URL + json_path)
+
+
+def _rfc822(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%a, %d %b %Y %H:%M:%S +0900")
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_feed_updated_is_newest_item_not_now(built: Pressfeed, key: str) -> None:
+    assert rss(built, key).findtext("channel/lastBuildDate") == _rfc822(NEWEST_UPDATED[key])
+    assert atom(built, key).findtext(f"{ATOM}updated") == NEWEST_UPDATED[key]
+
+
+def test_feed_updated_follows_an_edit(built: Pressfeed, site: Path) -> None:
+    """A later `updated` on an older item moves the feed's updated, not its position."""
+    text = (SAMPLES / "politics.yaml").read_text(encoding="utf-8")
+    edited = text.replace("updated: 2025-11-06 15:20:00", "updated: 2025-11-08 20:00:00")
+    assert edited != text
+    import_yaml(built, site, "politics.yaml", edited)
+
+    result = built.build()
+
+    assert set(result.written) == written("", "politics")
+    for key in ("", "politics"):
+        assert atom(built, key).findtext(f"{ATOM}updated") == "2025-11-08T20:00:00+09:00"
+        assert rss(built, key).findtext("channel/lastBuildDate") == "Sat, 08 Nov 2025 20:00:00 +0900"
+    assert rss_ids(built, "politics") == SECTION_ORDER["politics"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_atom_content_is_escaped_html_never_cdata(built: Pressfeed, key: str) -> None:
+    data = read(built, feed_paths(key)[1])
+    assert b"CDATA" not in data
+    for entry in atom_entries(built, key):
+        (content,) = entry.findall(f"{ATOM}content")
+        assert content.get("type") == "html"
+        assert content.text.startswith("<p>")
+        (summary,) = entry.findall(f"{ATOM}summary")
+        assert summary.get("type") == "text"
+
+
+def test_rss_enclosure_length_is_real_or_zero(press: Pressfeed) -> None:
+    (enclosure,) = rss_item(press, PRESS_ID).findall("enclosure")
+    assert dict(enclosure.attrib) == {
+        "url": "https://www.example-portal.kr/news/photo/202511/123500_1.jpg",
+        "length": "51234",
+        "type": "image/jpeg",
+    }
+    (enclosure,) = rss_item(press, NO_LENGTH_LINK).findall("enclosure")
+    assert dict(enclosure.attrib) == {
+        "url": "https://www.example-portal.kr/news/photo/202511/123501_1.png",
+        "length": "0",
+        "type": "image/png",
+    }
+    assert b'"None"' not in read(press, "rss.xml")
+    (link,) = [x for x in atom_entry(press, NO_LENGTH_LINK).findall(f"{ATOM}link") if x.get("rel") == "enclosure"]
+    assert (link.get("type"), link.get("length")) == ("image/png", None)
+    attachments = json_item(press, NO_LENGTH_LINK)["attachments"]
+    assert attachments == [
+        {"url": "https://www.example-portal.kr/news/photo/202511/123501_1.png", "mime_type": "image/png"}
+    ]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_enclosure_has_a_numeric_length(built: Pressfeed, key: str) -> None:
+    for enclosure in rss(built, key).iter("enclosure"):
+        assert enclosure.get("length", "").isdigit(), dict(enclosure.attrib)
+        assert enclosure.get("url", "").startswith("https://")
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_items_newest_first_in_every_format(built: Pressfeed, key: str) -> None:
+    assert rss_ids(built, key) == SECTION_ORDER[key]
+    assert atom_ids(built, key) == SECTION_ORDER[key]
+    assert json_ids(built, key) == SECTION_ORDER[key]
+
+
+def test_guid_is_not_a_permalink_for_tag_ids(built: Pressfeed) -> None:
+    for key in KEYS:
+        for item in rss_items(built, key):
+            (guid,) = item.findall("guid")
+            assert guid.text.startswith(TAG)
+            assert guid.get("isPermaLink") == "false"
+
+
+def test_guid_is_a_permalink_when_the_link_is_the_id(press: Pressfeed) -> None:
+    (guid,) = rss_item(press, NO_LENGTH_LINK).findall("guid")
+    assert (guid.text, guid.get("isPermaLink")) == (NO_LENGTH_LINK, "true")
+    assert atom_entry(press, NO_LENGTH_LINK).findtext(f"{ATOM}id") == NO_LENGTH_LINK
+
+
+def test_language_is_korean_everywhere(built: Pressfeed) -> None:
+    for key in KEYS:
+        assert rss(built, key).findtext("channel/language") == "ko"
+        assert atom(built, key).get(XML_LANG) == "ko"
+        feed = jsonfeed(built, key)
+        assert feed["language"] == "ko"
+        assert {item["language"] for item in feed["items"]} <= {"ko"}
+
+
+def test_dates_carry_the_seoul_offset(built: Pressfeed, site: Path) -> None:
+    import_yaml(built, site, "press.yaml", PRESS_RELEASE)
+    built.build()
+    for key in KEYS:
+        channel = rss(built, key).find("channel")
+        rss_dates = [channel.findtext("lastBuildDate")] + [item.findtext("pubDate") for item in channel.iter("item")]
+        assert all(RFC822_KST.match(d) for d in rss_dates), rss_dates
+        atom_dates = [e.text for e in atom(built, key).iter(f"{ATOM}updated", f"{ATOM}published")]
+        assert atom_dates and all(RFC3339.match(d) and d.endswith("+09:00") for d in atom_dates), atom_dates
+    assert rss_item(built, PRESS_ID).findtext("pubDate") == "Sat, 08 Nov 2025 10:30:00 +0900"
+    entry = atom_entry(built, PRESS_ID)
+    assert entry.findtext(f"{ATOM}published") == "2025-11-08T10:30:00+09:00"
+    assert entry.findtext(f"{ATOM}updated") == "2025-11-08T10:30:00+09:00"
+
+
+def test_rss_byline_is_dc_creator_never_author(built: Pressfeed) -> None:
+    for key in KEYS:
+        channel = rss(built, key).find("channel")
+        assert channel.findall("managingEditor") == []
+        for item in channel.findall("item"):
+            assert item.findall("author") == []
+            assert len(item.findall(DC_CREATOR)) <= 1
+    item = rss_item(built, i("20251104-0038"))
+    assert item.findtext(DC_CREATOR) == "김민준 기자"
+    assert [a.findtext(f"{ATOM}name") for a in atom_entry(built, i("20251104-0038")).findall(f"{ATOM}author")] == [
+        "김민준 기자"
+    ]
+
+
+def test_titles_are_plain_text(built: Pressfeed) -> None:
+    """`반도체 &amp; 배터리 <b>수출</b>` in the export: no markup, no double escaping."""
+    title = "반도체 & 배터리 수출 역대 최대…기재부 “경기 회복 흐름 이어져”"
+    article_id = i("20251107-0019")
+    assert rss_item(built, article_id).findtext("title") == title
+    assert atom_entry(built, article_id).findtext(f"{ATOM}title") == title
+    assert json_item(built, article_id)["title"] == title
+    titles = [item.findtext("title") for item in rss_items(built)]
+    titles += [entry.findtext(f"{ATOM}title") for entry in atom_entries(built)]
+    assert not [t for t in titles if "&amp;" in t or "<" in t], titles
+
+
+# -- what is published -------------------------------------------------------------
+
+
+def test_only_published_items_in_every_format(built: Pressfeed) -> None:
+    files = snapshot(built)
+    for number, title in NOT_PUBLISHED.items():
+        for path, data in files.items():
+            assert number.encode() not in data, (number, path)
+            assert title.encode() not in data, (title, path)
+    assert built.store.count() == 16  # they are in the store, just not published
+
+
+def test_embargoed_item_appears_when_its_time_comes(built: Pressfeed, site: Path) -> None:
+    embargo = i("20251107-0050")
+    with open_portal(site, fixed(datetime(2031, 1, 1, 0, 0, tzinfo=UTC))) as later:
+        result = later.build()
+
+        assert set(result.written) == written("", "economy")
+        assert rss_ids(later, "economy")[0] == embargo
+        assert atom_ids(later, "")[0] == embargo
+        assert json_ids(later, "economy") == [embargo, *SECTION_ORDER["economy"]]
+        assert atom(later, "economy").findtext(f"{ATOM}updated") == "2031-01-01T09:00:00+09:00"
+
+
+def test_draft_becomes_visible_when_published(built: Pressfeed) -> None:
+    draft = i("20251106-0009")
+    built.set_status(draft, Status.PUBLISHED)
+
+    result = built.build()
+
+    assert set(result.written) == written("", "politics")
+    assert draft in rss_ids(built, "politics")
+
+
+def test_items_per_feed_bounds_every_feed(samples: Pressfeed, site: Path, clock: Clock) -> None:
+    set_config(site, portal_config(items_per_feed=2))
+    with open_portal(site, clock) as pf:
+        pf.build()
+        for key in KEYS:
+            expected = SECTION_ORDER[key][:2]
+            assert rss_ids(pf, key) == expected
+            assert atom_ids(pf, key) == expected
+            assert json_ids(pf, key) == expected
+        assert atom(pf, "").findtext(f"{ATOM}updated") == "2025-11-08T09:00:00+09:00"
+
+
+# -- sections ----------------------------------------------------------------------
+
+
+def test_section_feeds_hold_only_their_section(built: Pressfeed) -> None:
+    for key in SECTIONS:
+        assert {item["_pressfeed"]["section"] for item in jsonfeed(built, key)["items"]} <= {key}
+        for item in rss_items(built, key):
+            section_title = dict(_titles())[key]
+            assert item.findall("category")[0].text == section_title
+        for entry in atom_entries(built, key):
+            assert entry.findall(f"{ATOM}category")[0].get("term") == key
+    site_ids = set(SITE_ORDER)
+    assert site_ids == {x for key in SECTIONS for x in SECTION_ORDER[key]}
+    assert set(json_ids(built, "")) == site_ids
+
+
+def test_empty_section_gets_valid_empty_feeds(built: Pressfeed) -> None:
+    rss_path, atom_path, _ = feed_paths("culture")
+    for path, version in ((rss_path, "rss20"), (atom_path, "atom10")):
+        parsed = feedparsed(read(built, path))
+        assert parsed.version == version
+        assert parsed.entries == []
+    feed = jsonfeed(built, "culture")
+    assert feed["items"] == []
+    assert nulls(feed) == []
+    assert feed["title"] == "포탈뉴스통신 - 문화"
+    assert atom(built, "culture").findtext(f"{ATOM}updated") == "2025-11-01T09:00:00+09:00"
+    assert atom(built, "culture").findtext(f"{ATOM}subtitle") == "포탈뉴스통신 문화 섹션 기사"
+    assert rss(built, "culture").findtext("channel/lastBuildDate") == "Sat, 01 Nov 2025 09:00:00 +0900"
+
+
+def test_empty_section_updated_is_stable(built: Pressfeed, site: Path, clock: Clock) -> None:
+    before = {p: read(built, p) for p in feed_paths("culture")}
+    assert built.build(force=True).written == ()
+    with open_portal(site, fixed(NOW + timedelta(days=3))) as later:
+        assert later.build(force=True).written == ()
+    assert {p: read(built, p) for p in feed_paths("culture")} == before
+
+
+# -- determinism and incremental builds ---------------------------------------------
+
+
+def test_second_build_is_byte_identical_and_writes_nothing(built: Pressfeed) -> None:
+    before = snapshot(built)
+
+    result = built.build()
+
+    assert result.written == ()
+    assert result.removed == ()
+    assert set(result.unchanged) == ALL_FILES
+    assert result.rendered == 0
+    assert snapshot(built) == before
+
+
+def test_fresh_process_writes_nothing(built: Pressfeed, site: Path, clock: Clock) -> None:
+    before = snapshot(built)
+    built.close()
+
+    with open_portal(site, clock) as again:
+        result = again.build()
+
+    assert (result.written, result.removed, result.rendered) == ((), (), 0)
+    assert snapshot(built) == before
+
+
+def test_passing_time_changes_nothing(built: Pressfeed, site: Path) -> None:
+    """No file depends on the build time (no `now()` in lastBuildDate/updated)."""
+    before = snapshot(built)
+    with open_portal(site, fixed(NOW + timedelta(days=30))) as later:
+        assert later.build().written == ()
+        assert later.build(force=True).written == ()
+    assert snapshot(built) == before
+
+
+def test_same_store_renders_same_bytes_in_another_site(built: Pressfeed, tmp_path: Path, clock: Clock) -> None:
+    """Two independent sites with the same input produce the same files."""
+    other = tmp_path / "other"
+    set_config(other, portal_config())
+    shutil.copytree(SAMPLES, other / "feeds" / "articles")
+    with open_portal(other, clock) as pf:
+        pf.import_files(sorted(str(p) for p in (other / "feeds" / "articles").glob("*.yaml")))
+        pf.build()
+        assert snapshot(pf) == snapshot(built)
+
+
+NEW_ECONOMY = """\
+id: "20251108-0200"
+title: 한국은행, 기준금리 동결
+section: 경제
+published: 2025-11-08 10:00:00
+byline: 포탈뉴스통신
+link: /news/articleView.html?idxno=123600
+body_html: <p>한국은행 금융통화위원회가 기준금리를 동결했다.</p>
+"""
+
+
+def test_new_article_rewrites_its_section_and_the_site_only(built: Pressfeed, site: Path) -> None:
+    before = snapshot(built)
+    import_yaml(built, site, "new.yaml", NEW_ECONOMY)
+
+    result = built.build()
+
+    assert set(result.written) == written("", "economy")
+    assert len(result.written) == 6
+    assert result.removed == ()
+    assert result.rendered == 2
+    after = snapshot(built)
+    assert {p for p in after if after[p] != before[p]} == written("", "economy")
+    assert rss_ids(built, "economy")[0] == i("20251108-0200")
+    assert json_ids(built, "")[:2] == [i("20251108-0200"), i("20251108-0001")]
+    assert atom(built, "economy").findtext(f"{ATOM}updated") == "2025-11-08T10:00:00+09:00"
+
+
+def test_reimporting_unchanged_exports_writes_nothing(built: Pressfeed, site: Path) -> None:
+    built.import_files(sorted(str(p) for p in (site / "feeds" / "articles").glob("*.yaml")))
+    assert built.build().written == ()
+
+
+def test_hiding_an_article_rewrites_its_section_and_the_site(built: Pressfeed) -> None:
+    hidden = i("20251106-0023")
+    built.set_status(hidden, Status.HIDDEN)
+
+    result = built.build()
+
+    assert set(result.written) == written("", "society")
+    for key in ("", "society"):
+        assert hidden not in rss_ids(built, key)
+        assert hidden not in atom_ids(built, key)
+        assert hidden not in json_ids(built, key)
+    assert rss_ids(built, "society") == [i("20251108-0004"), i("20251106-0002")]
+
+
+def test_deleting_an_article_rewrites_its_section_and_the_site(built: Pressfeed) -> None:
+    built.delete(i("20251104-0042"))
+
+    result = built.build()
+
+    assert set(result.written) == written("", "politics")
+    assert i("20251104-0042") not in json_ids(built, "")
+
+
+def test_deleted_output_file_is_rewritten_alone(built: Pressfeed) -> None:
+    before = snapshot(built)
+    (out_dir(built) / "politics" / "atom.xml").unlink()
+
+    result = built.build()
+
+    assert result.written == ("politics/atom.xml",)
+    assert snapshot(built) == before
+
+
+def test_deleted_site_file_is_rewritten_alone(built: Pressfeed) -> None:
+    before = snapshot(built)
+    (out_dir(built) / "index.html").unlink()
+    (out_dir(built) / "feed.json").unlink()
+
+    result = built.build()
+
+    assert set(result.written) == {"index.html", "feed.json"}
+    assert snapshot(built) == before
+
+
+def test_tampered_output_file_is_restored(built: Pressfeed) -> None:
+    before = snapshot(built)
+    (out_dir(built) / "society" / "rss.xml").write_bytes(b"<rss>half a fe")
+
+    result = built.build()
+
+    assert result.written == ("society/rss.xml",)
+    assert snapshot(built) == before
+
+
+def test_force_rerenders_but_writes_nothing(built: Pressfeed) -> None:
+    before = snapshot(built)
+
+    result = built.build(force=True)
+
+    assert result.rendered == 6
+    assert result.written == ()
+    assert set(result.unchanged) == ALL_FILES
+    assert snapshot(built) == before
+
+
+def test_removed_section_loses_its_files(built: Pressfeed, site: Path, clock: Clock) -> None:
+    set_config(site, portal_config(without=("politics",)))
+    with open_portal(site, clock) as pf:
+        result = pf.build()
+
+        assert result.removed == ("politics/atom.xml", "politics/feed.json", "politics/rss.xml")
+        assert {"feeds.opml", "index.html"} <= set(result.written)
+        assert not any(p.is_file() for p in (out_dir(pf) / "politics").glob("*"))
+        assert set(snapshot(pf)) == ALL_FILES - written("politics")
+        opml = listparser.parse(read(pf, "feeds.opml"))
+        assert len(opml.feeds) == 15
+        assert all("/politics/" not in feed.url for feed in opml.feeds)
+        assert b"/politics/" not in read(pf, "index.html")
+
+        again = pf.build()
+        assert (again.written, again.removed) == ((), ())
+
+
+def test_changed_config_rewrites_what_it_changes(built: Pressfeed, site: Path, clock: Clock) -> None:
+    set_config(site, portal_config().replace("title: 문화", "title: 문화·생활"))
+    with open_portal(site, clock) as pf:
+        result = pf.build()
+        assert written("culture") | {"feeds.opml", "index.html"} <= set(result.written)
+        assert jsonfeed(pf, "culture")["title"] == "포탈뉴스통신 - 문화·생활"
+        assert pf.build().written == ()
+
+
+# -- atomic writes during a build ------------------------------------------------------
+
+
+def _tmp_files(root: Path) -> list[Path]:
+    return sorted(root.rglob(".*.tmp"))
+
+
+def test_failed_replace_keeps_previous_files(built: Pressfeed, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(built)
+    import_yaml(built, site, "new.yaml", NEW_ECONOMY)
+
+    def refuse(src: Any, dst: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.replace", refuse)
+    with pytest.raises(OSError):
+        built.build()
+    monkeypatch.undo()
+
+    assert snapshot(built) == before
+    assert _tmp_files(out_dir(built)) == []
+    # nothing was recorded as written: the next build writes the changed feeds
+    assert set(built.build().written) == written("", "economy")
+
+
+def test_crash_mid_build_leaves_each_file_old_or_new(
+    built: Pressfeed, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = snapshot(built)
+    import_yaml(built, site, "new.yaml", NEW_ECONOMY)
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def crash_on_fourth(src: Any, dst: Any) -> None:
+        calls.append(str(dst))
+        if len(calls) == 4:
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.replace", crash_on_fourth)
+    with pytest.raises(OSError):
+        built.build()
+    monkeypatch.undo()
+    crashed = snapshot(built)
+    assert _tmp_files(out_dir(built)) == []
+
+    recovery = built.build()
+    new = snapshot(built)
+
+    assert set(crashed) == set(old) == set(new)
+    for path, data in crashed.items():
+        assert data in (old[path], new[path]), path
+    replaced = {p for p in crashed if crashed[p] != old[p]}
+    assert len(replaced) == 3  # the three replaces before the crash
+    assert set(recovery.written) == written("", "economy") - replaced
+    assert {p for p in new if new[p] != old[p]} == written("", "economy")
+
+
+# -- hostile content -------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile(site: Path, portal: Pressfeed) -> Pressfeed:
+    import_yaml(portal, site, "hostile.yaml", HOSTILE)
+    portal.build()
+    return portal
+
+
+def test_hostile_content_parses_everywhere(hostile: Pressfeed) -> None:
+    for key in ("", "society"):
+        rss_path, atom_path, _ = feed_paths(key)
+        for path, version in ((rss_path, "rss20"), (atom_path, "atom10")):
+            data = read(hostile, path)
+            etree.fromstring(data)
+            parsed = feedparsed(data)
+            assert parsed.version == version
+            assert [e.id for e in parsed.entries] == [HOSTILE_ID]
+        assert json_ids(hostile, key) == [HOSTILE_ID]
+
+
+def test_hostile_content_is_sanitized_in_every_output(hostile: Pressfeed) -> None:
+    for path, data in snapshot(hostile).items():
+        lower = data.lower()
+        for needle in (b"<script", b"javascript:", b"onclick", b"alert(", b"<iframe", b"evil.example", b"steal()"):
+            assert needle not in lower, (needle, path)
+        for char in ("\x00", "\x0b", "\x1f", "\ufffe"):
+            assert char.encode() not in data, (repr(char), path)
+        assert b"&nbsp;" not in data, path
+    for kind, html in contents(hostile, HOSTILE_ID).items():
+        lower = html.lower()
+        for needle in ("<script", "javascript:", "onclick", "<iframe", "alert("):
+            assert needle not in lower, (needle, kind)
+        assert "본문 ]]&gt; 끝 제어문자" in html, kind
+
+
+def test_hostile_title_is_plain_text(hostile: Pressfeed) -> None:
+    title = "제목 ]]> &"
+    for key in ("", "society"):
+        assert rss_item(hostile, HOSTILE_ID, key).findtext("title") == title
+        assert atom_entry(hostile, HOSTILE_ID, key).findtext(f"{ATOM}title") == title
+        assert json_item(hostile, HOSTILE_ID, key)["title"] == title
+
+
+def test_relative_image_becomes_absolute_in_every_format(hostile: Pressfeed) -> None:
+    for kind, html in contents(hostile, HOSTILE_ID).items():
+        assert 'src="https://www.example-portal.kr/a.jpg"' in html, kind
+        assert 'src="/a.jpg"' not in html, kind
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_sample_content_has_no_relative_urls_or_scripts(built: Pressfeed, key: str) -> None:
+    bodies: list[str] = [item.findtext(CONTENT_ENCODED) for item in rss_items(built, key)]
+    bodies += [entry.findtext(f"{ATOM}content") for entry in atom_entries(built, key)]
+    bodies += [item["content_html"] for item in jsonfeed(built, key)["items"]]
+    for html in bodies:
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+        for element in fragment.iter():
+            for name in ("href", "src"):
+                value = element.get(name)
+                assert value is None or value.startswith("https://"), (name, value)
+            assert not any(a.startswith("on") for a in element.attrib), element.attrib
+        assert fragment.xpath("//script|//iframe|//style") == []

@@ -1,0 +1,180 @@
+"""pressfeed.publish.writer: atomic, fsynced file writes with web-readable modes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressfeed.publish.writer import atomic_write, file_sha256, sha256
+
+real_replace = os.replace
+real_fsync = os.fsync
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.glob(".*.tmp"))
+
+
+@pytest.fixture
+def strict_umask() -> Iterator[None]:
+    """A umask that would make plain writes private: the mode must not depend on it."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_new_file_has_content_and_mode_644(tmp_path: Path, strict_umask: None) -> None:
+    target = tmp_path / "rss.xml"
+
+    atomic_write(target, b"<rss/>")
+
+    assert target.read_bytes() == b"<rss/>"
+    assert mode_of(target) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rss.xml"]
+
+
+def test_explicit_mode(tmp_path: Path) -> None:
+    target = tmp_path / "private.json"
+    atomic_write(target, b"{}", mode=0o600)
+    assert mode_of(target) == 0o600
+
+
+def test_overwrite_replaces_the_file_and_resets_the_mode(tmp_path: Path, strict_umask: None) -> None:
+    target = tmp_path / "atom.xml"
+    target.write_bytes(b"old feed")
+    target.chmod(0o600)
+
+    with target.open("rb") as reader:  # a reader that opened the old file keeps seeing it whole
+        atomic_write(target, b"new feed")
+        assert reader.read() == b"old feed"
+
+    assert target.read_bytes() == b"new feed"
+    assert mode_of(target) == 0o644
+    assert leftovers(tmp_path) == []
+
+
+def test_creates_missing_folders(tmp_path: Path) -> None:
+    target = tmp_path / "public" / "it-science" / "feed.json"
+    atomic_write(target, b"{}\n")
+    assert target.read_bytes() == b"{}\n"
+
+
+def test_empty_data(tmp_path: Path) -> None:
+    target = tmp_path / "empty.xml"
+    atomic_write(target, b"")
+    assert target.read_bytes() == b""
+    assert mode_of(target) == 0o644
+
+
+def test_temp_file_is_a_hidden_sibling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same folder (so the rename is atomic, same file system), hidden, named after the target."""
+    seen: list[tuple[Path, Path]] = []
+
+    def spy(src: Any, dst: Any) -> None:
+        seen.append((Path(src), Path(dst)))
+        assert mode_of(Path(src)) == 0o644  # chmod before the rename: never visible as 0600
+        assert Path(src).read_bytes() == b"data"  # complete before the rename
+        real_replace(src, dst)
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.replace", spy)
+    target = tmp_path / "rss.xml"
+    atomic_write(target, b"data")
+
+    ((src, dst),) = seen
+    assert dst == target
+    assert src.parent == tmp_path
+    assert src.name.startswith(".rss.xml.") and src.name.endswith(".tmp")
+    assert not src.exists()
+
+
+def test_failed_replace_keeps_old_content_and_removes_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "rss.xml"
+    target.write_bytes(b"old feed")
+    target.chmod(0o644)
+
+    def refuse(src: Any, dst: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.replace", refuse)
+    with pytest.raises(OSError, match="No space left"):
+        atomic_write(target, b"new feed")
+
+    assert target.read_bytes() == b"old feed"
+    assert mode_of(target) == 0o644
+    assert leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rss.xml"]
+
+
+def test_failed_replace_of_a_new_file_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(src: Any, dst: Any) -> None:
+        raise OSError(13, "Permission denied")
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.replace", refuse)
+    with pytest.raises(OSError):
+        atomic_write(tmp_path / "feed.json", b"{}")
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_fsync_keeps_old_content_and_removes_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "atom.xml"
+    target.write_bytes(b"old feed")
+
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.fsync", broken)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new feed")
+
+    assert target.read_bytes() == b"old feed"
+    assert leftovers(tmp_path) == []
+
+
+def test_interrupt_removes_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (a BaseException) between write and rename leaves no temp file."""
+    target = tmp_path / "rss.xml"
+    target.write_bytes(b"old feed")
+
+    def interrupted(src: Any, dst: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, b"new feed")
+
+    assert target.read_bytes() == b"old feed"
+    assert leftovers(tmp_path) == []
+
+
+def test_fsyncs_the_file_and_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kinds: list[str] = []
+
+    def spy(fd: int) -> None:
+        kinds.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.fsync", spy)
+    atomic_write(tmp_path / "rss.xml", b"data")
+
+    assert kinds == ["file", "dir"]
+
+
+def test_sha256_helpers(tmp_path: Path) -> None:
+    target = tmp_path / "feed.json"
+    assert file_sha256(target) is None
+    atomic_write(target, b"{}\n")
+    assert sha256(b"{}\n") == hashlib.sha256(b"{}\n").hexdigest()
+    assert file_sha256(target) == sha256(b"{}\n")
