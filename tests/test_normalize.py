@@ -515,3 +515,19 @@ def test_article_image_with_bad_length_rejected(ctx):
     assert problems_of(record, ctx) == [
         ("images", "length must be a whole number of bytes, not '84KB'"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("R&D 예산과 <AI 기본법> 시행령", "R&D 예산과 <AI 기본법> 시행령"),
+        ("영화 <기생충> 흥행", "영화 <기생충> 흥행"),
+        ("<b>굵게</b> 제목", "굵게 제목"),
+        ("<script>steal()</script>제목", "제목"),
+        ("<!-- 메모 -->제목", "제목"),
+        ("1<2 그리고 3>2", "1<2 그리고 3>2"),
+    ],
+)
+def test_plain_text_keeps_korean_angle_bracket_titles(raw: str, expected: str) -> None:
+    """Headlines quote works and laws in <...>; only real HTML elements are markup."""
+    assert plain_text(raw) == expected

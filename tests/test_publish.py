@@ -29,8 +29,9 @@ from pressfeed.model import Status
 
 #: the fixed "now" of every test (= conftest.NOW, 2025-11-08 21:00 KST)
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
-#: the config file's mtime: the `updated` of feeds without items and the OPML dateModified
-CONFIG_MTIME = datetime(2025, 11, 1, 0, 0, tzinfo=UTC)
+#: when the store first saw the config (the fixed clock's now): the `updated` of feeds
+#: without items and the OPML dateModified
+CONFIG_SEEN = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "feeds" / "articles"
 TAG = "tag:example-portal.kr,2025:article/"
@@ -154,7 +155,7 @@ NEWEST_UPDATED = {
     "society": "2025-11-08T08:40:00+09:00",
     "economy": "2025-11-07T15:10:00+09:00",
     "it-science": "2025-11-08T09:00:00+09:00",
-    "culture": "2025-11-01T09:00:00+09:00",  # no items: the config's mtime
+    "culture": "2025-11-08T21:00:00+09:00",  # no items: when the store first saw the config
 }
 
 
@@ -173,8 +174,6 @@ def set_config(site: Path, text: str) -> None:
     path = site / "feeds" / "pressfeed.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    stamp = CONFIG_MTIME.timestamp()
-    os.utime(path, (stamp, stamp))
 
 
 def open_portal(site: Path, clock: Clock) -> Pressfeed:
@@ -443,7 +442,7 @@ def test_opml_lists_every_feed(built: Pressfeed) -> None:
 
     assert not result.bozo, result.bozo_exception
     assert result.meta.title == "포탈뉴스통신"
-    assert result.meta.modified_parsed == CONFIG_MTIME
+    assert result.meta.modified_parsed == CONFIG_SEEN
     urls = [feed.url for feed in result.feeds]
     assert len(urls) == 18
     assert set(urls) == {FEED_URL + p for key in KEYS for p in feed_paths(key)}
@@ -867,9 +866,9 @@ def test_empty_section_gets_valid_empty_feeds(built: Pressfeed) -> None:
     assert feed["items"] == []
     assert nulls(feed) == []
     assert feed["title"] == "포탈뉴스통신 - 문화"
-    assert atom(built, "culture").findtext(f"{ATOM}updated") == "2025-11-01T09:00:00+09:00"
+    assert atom(built, "culture").findtext(f"{ATOM}updated") == "2025-11-08T21:00:00+09:00"
     assert atom(built, "culture").findtext(f"{ATOM}subtitle") == "포탈뉴스통신 문화 섹션 기사"
-    assert rss(built, "culture").findtext("channel/lastBuildDate") == "Sat, 01 Nov 2025 09:00:00 +0900"
+    assert rss(built, "culture").findtext("channel/lastBuildDate") == "Sat, 08 Nov 2025 21:00:00 +0900"
 
 
 def test_empty_section_updated_is_stable(built: Pressfeed, site: Path, clock: Clock) -> None:
@@ -1173,3 +1172,82 @@ def test_sample_content_has_no_relative_urls_or_scripts(built: Pressfeed, key: s
                 assert value is None or value.startswith("https://"), (name, value)
             assert not any(a.startswith("on") for a in element.attrib), element.attrib
         assert fragment.xpath("//script|//iframe|//style") == []
+
+
+# -- W3C validator warnings seen in review ---------------------------------------------
+
+SAME_HOUR = """\
+id: "20251108-02{n}"
+title: 정각 보도자료 {n}
+section: 사회
+published: 2025-11-08 09:00:00
+link: /news/articleView.html?idxno=1240{n}
+body_html: <p>같은 시각에 나온 보도자료 {n}.</p>
+"""
+
+
+def test_atom_entries_never_share_an_updated_time(portal: Pressfeed, site: Path) -> None:
+    """Validator warning DuplicateUpdated: agencies stamp releases on the hour."""
+    for n in range(3):
+        import_yaml(portal, site, f"hour{n}.yaml", SAME_HOUR.format(n=n))
+    portal.build()
+    updated = [e.findtext(f"{ATOM}updated") for e in atom_entries(portal, "society")]
+    assert updated == ["2025-11-08T09:00:00+09:00", "2025-11-08T08:59:59+09:00", "2025-11-08T08:59:58+09:00"]
+    # the other formats keep the real time
+    assert {item["date_modified"] for item in jsonfeed(portal, "society")["items"]} == {"2025-11-08T09:00:00+09:00"}
+
+
+def test_rss_description_is_escaped_html(portal: Pressfeed, site: Path) -> None:
+    """A plain-text summary like "R&D <AI 기본법>" must not read as markup (validator: NotHtml)."""
+    record = SAME_HOUR.format(n=7) + "summary: R&D 예산과 <AI 기본법> 시행령\n"
+    import_yaml(portal, site, "rnd.yaml", record)
+    portal.build()
+    item = rss_items(portal, "society")[0]
+    assert item.findtext("description") == "R&amp;D 예산과 &lt;AI 기본법&gt; 시행령"
+    assert feedparsed(read(portal, "society/rss.xml")).entries[0].summary == "R&amp;D 예산과 &lt;AI 기본법&gt; 시행령"
+    # Atom summary is type="text" and JSON is plain: unescaped there
+    entry = atom_entries(portal, "society")[0]
+    assert entry.findtext(f"{ATOM}summary") == "R&D 예산과 <AI 기본법> 시행령"
+    assert jsonfeed(portal, "society")["items"][0]["summary"] == "R&D 예산과 <AI 기본법> 시행령"
+
+
+def test_opml_outlines_pass_the_validator_rules(built: Pressfeed) -> None:
+    """Group outlines carry only text (MissingOutlineType); only RSS outlines name a version."""
+    root = etree.fromstring(read(built, "feeds.opml"))
+    groups = root.findall("body/outline")
+    assert len(groups) == len(KEYS)
+    for group in groups:
+        assert set(group.attrib) == {"text"}
+        versions = [child.get("version") for child in group]
+        assert versions == ["RSS2", None, None]
+        assert all(child.get("type") == "rss" for child in group)
+
+
+def test_non_ascii_urls_are_percent_encoded(portal: Pressfeed, site: Path) -> None:
+    record = SAME_HOUR.format(n=8) + "images:\n  - url: /news/photo/202511/첫눈 사진.jpg\n"
+    import_yaml(portal, site, "hangul.yaml", record)
+    portal.build()
+    enclosure = rss_items(portal, "society")[0].find("enclosure")
+    assert enclosure.get("url") == (
+        "https://www.example-portal.kr/news/photo/202511/%EC%B2%AB%EB%88%88%20%EC%82%AC%EC%A7%84.jpg"
+    )
+
+
+def test_feed_updated_never_moves_backwards(built: Pressfeed) -> None:
+    """Hiding the newest item keeps the feed's updated instead of dating the feed older."""
+    before = atom(built, "it-science").findtext(f"{ATOM}updated")
+    newest = atom_ids(built, "it-science")[0]
+    built.set_status(newest, Status.HIDDEN)
+    result = built.build()
+    assert "it-science/atom.xml" in result.written
+    assert newest not in atom_ids(built, "it-science")
+    assert atom(built, "it-science").findtext(f"{ATOM}updated") == before
+    assert rss(built, "it-science").findtext("channel/lastBuildDate") == _rfc822(before)
+
+
+def test_empty_feed_date_does_not_follow_the_config_file_mtime(built: Pressfeed, site: Path) -> None:
+    before = {p: read(built, p) for p in [*feed_paths("culture"), "feeds.opml"]}
+    config = site / "feeds" / "pressfeed.yaml"
+    os.utime(config, (1_000_000_000, 1_000_000_000))
+    assert built.build(force=True).written == ()
+    assert {p: read(built, p) for p in before} == before

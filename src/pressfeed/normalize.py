@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import nh3
 
@@ -36,6 +36,30 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", value))
 
 
+# Korean headlines quote works and laws in angle brackets: "<AI 기본법>", "영화 <기생충>".
+# A "<" that does not open a real HTML element is text, so it is escaped before the
+# sanitizer (which still removes every actual tag) can mistake it for markup.
+_ELEMENT_NAMES = """
+    a abbr address applet area article aside audio b base bdi bdo blockquote body br button canvas caption
+    center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset
+    figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe
+    img input ins kbd label legend li link main map mark marquee math menu meta meter nav noframes noscript
+    object ol optgroup option output p param picture pre progress q rp rt ruby s samp script search section
+    select slot small source span strike strong style sub summary sup svg table tbody td template textarea
+    tfoot th thead time title tr track tt u ul var video wbr
+"""
+HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+_TAG_START = re.compile(r"<(?!!)(/?)([A-Za-z][A-Za-z0-9]*)?")  # "<!--" comments are the sanitizer's
+
+
+def _literal_brackets(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        name = (match.group(2) or "").lower()
+        return match.group(0) if name in HTML_ELEMENTS else "&lt;" + match.group(0)[1:]
+
+    return _TAG_START.sub(escape, text)
+
+
 def plain_text(value: str) -> str:
     """Text without markup: tags dropped, entities decoded, whitespace collapsed.
 
@@ -43,7 +67,7 @@ def plain_text(value: str) -> str:
     """
     text = clean_text(value)
     if "<" in text or "&" in text:  # plain text needs no parser (most titles and bylines)
-        text = clean_text(html.unescape(nh3.clean(text, tags=set())))
+        text = clean_text(html.unescape(nh3.clean(_literal_brackets(text), tags=set())))
     return _SPACE.sub(" ", text).strip()
 
 
@@ -128,12 +152,15 @@ DROPPED_WITH_CONTENT = frozenset(
     }
 )
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: characters left alone when percent-encoding a URL (reserved ones and "%" itself)
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 def absolute_url(url: str, base: str) -> str:
     """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
     try:
-        resolved = urljoin(base, clean_text(url).strip())
+        # percent-encode spaces and non-ASCII (Hangul file names): feeds need URIs, not IRIs
+        resolved = quote(urljoin(base, clean_text(url).strip()), safe=URL_SAFE)
         parts = urlsplit(resolved)
         parts.port  # noqa: B018 -- raises on a malformed port ("host:abc", "host:99999")
     except ValueError:

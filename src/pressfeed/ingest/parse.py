@@ -138,8 +138,8 @@ def _entry(e: Any, feed_url: str) -> EntryData:
         published=str(e.get("published", "") or ""),
         # dict.get: feedparser's own .get("updated") falls back to "published" with a warning
         updated=str(dict.get(e, "updated") or ""),
-        published_parsed=tuple(e["published_parsed"]) if e.get("published_parsed") else None,
-        updated_parsed=tuple(dict.get(e, "updated_parsed")) if dict.get(e, "updated_parsed") else None,
+        published_parsed=_time_tuple(e.get("published_parsed")),
+        updated_parsed=_time_tuple(dict.get(e, "updated_parsed")),
         author=str(e.get("author", "") or ""),
         tags=tuple(str(t.get("term", "")) for t in e.get("tags", []) if t.get("term")),
         enclosures=tuple(_media(link) for link in e.get("links", []) if link.get("rel") == "enclosure"),
@@ -155,3 +155,7 @@ def _media(item: Any) -> MediaData:
         length=int(length) if length.isdigit() else 0,
         title=str(item.get("title", "") or ""),
     )
+
+
+def _time_tuple(value: Any) -> tuple[int, ...] | None:
+    return tuple(value) if value else None

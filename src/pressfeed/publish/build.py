@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +27,9 @@ from .site import render_index, render_opml
 from .writer import atomic_write, file_sha256, sha256
 
 #: bump when output changes for the same input, so every file is re-rendered
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
+#: the date of a feed that has never had items, before any config was seen
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 Renderer = Callable[[FeedSpec, Sequence[Article]], bytes]
 FORMATS: tuple[tuple[str, Renderer], ...] = (("rss", render_rss), ("atom", render_atom), ("json", render_json))
@@ -49,12 +51,10 @@ class BuildResult:
         return text + (f", {len(self.removed)} removed" if self.removed else "")
 
 
-def feed_specs(config: Config, updated: dict[str, datetime] | None = None) -> list[FeedSpec]:
+def feed_specs(config: Config, updated: datetime = EPOCH) -> list[FeedSpec]:
     """The site feed first, then one per section, in config order."""
     site = config.site
     titles = {s.slug: s.title for s in config.sections}
-    fallback = config_time(config)
-    updated = updated or {}
 
     def spec(key: str, title: str, description: str, html_url: str) -> FeedSpec:
         prefix = f"{key}/" if key else ""
@@ -74,7 +74,7 @@ def feed_specs(config: Config, updated: dict[str, datetime] | None = None) -> li
             atom_url=f"{site.feed_url}{prefix}atom.xml",
             json_url=f"{site.feed_url}{prefix}feed.json",
             section_titles=titles,
-            updated=updated.get(key, fallback),
+            updated=updated,
         )
 
     specs = [spec("", site.title, site.description or f"{site.title} 전체 기사", site.url)]
@@ -90,12 +90,15 @@ def feed_specs(config: Config, updated: dict[str, datetime] | None = None) -> li
     return specs
 
 
-def config_time(config: Config) -> datetime:
-    """Feed `updated` for feeds with no items: when the config last changed."""
-    try:
-        return datetime.fromtimestamp(int(config.file.stat().st_mtime), UTC)
-    except OSError:
-        return datetime(2000, 1, 1, tzinfo=UTC)
+def config_changed(config: Config, store: Store, now: datetime) -> datetime:
+    """When this store first saw the current config: the date of feeds without items and of the OPML.
+
+    Kept in the store, so it neither churns with file mtimes nor with rebuilds.
+    """
+    if store.get_meta("config_digest") != config.digest:
+        store.set_meta("config_digest", config.digest)
+        store.set_meta("config_changed", now.isoformat())
+    return datetime.fromisoformat(store.get_meta("config_changed") or now.isoformat())
 
 
 @dataclass
@@ -106,66 +109,96 @@ class _Outcome:
     rendered: int = 0
 
 
-def build(config: Config, store: Store, clock: Clock, *, force: bool = False) -> BuildResult:
-    now = clock.now()
-    out_dir = config.output.dir
-    previous = store.feed_files()
-    outcome = _Outcome()
+class _Builder:
+    def __init__(self, config: Config, store: Store, now: datetime, force: bool) -> None:
+        self.config, self.store, self.now, self.force = config, store, now, force
+        self.out_dir = config.output.dir
+        self.previous = store.feed_files()
+        self.outcome = _Outcome()
 
-    def current(path: str, fingerprint: str) -> bool:
-        state = previous.get(path)
+    def current(self, path: str, fingerprint: str) -> bool:
+        """Is the file on disk what we last wrote for this fingerprint?"""
+        state = self.previous.get(path)
         return (
-            not force
+            not self.force
             and state is not None
             and state.fingerprint == fingerprint
-            and file_sha256(out_dir / path) == state.sha256
+            and file_sha256(self.out_dir / path) == state.sha256
         )
 
-    def emit(path: str, fingerprint: str, data: bytes) -> None:
+    def keep(self, path: str) -> None:
+        self.outcome.unchanged.append(path)
+        self.outcome.states[path] = self.previous[path]
+
+    def emit(self, path: str, fingerprint: str, data: bytes, updated: datetime) -> None:
         digest = sha256(data)
-        target = out_dir / path
+        target = self.out_dir / path
         if file_sha256(target) == digest:
-            outcome.unchanged.append(path)
+            self.outcome.unchanged.append(path)
         else:
             atomic_write(target, data)
-            outcome.written.append(path)
-        outcome.states[path] = FeedFileState(fingerprint, digest)
+            self.outcome.written.append(path)
+        self.outcome.states[path] = FeedFileState(fingerprint, digest, updated)
 
-    specs = feed_specs(config)
-    limit = config.output.items_per_feed
-    for spec in specs:
-        keys = store.feed_keys(spec.key or None, now, limit)
-        fingerprint = _fingerprint(config, spec.key, repr(keys))
+    def feed(self, spec: FeedSpec) -> None:
+        keys = self.store.feed_keys(spec.key or None, self.now, self.config.output.items_per_feed)
+        fingerprint = _fingerprint(self.config, spec.key, repr(keys))
         paths = {"rss": spec.rss_path, "atom": spec.atom_path, "json": spec.json_path}
-        stale = [(kind, render) for kind, render in FORMATS if not current(paths[kind], fingerprint)]
+        stale = [(kind, render) for kind, render in FORMATS if not self.current(paths[kind], fingerprint)]
         for kind, _ in FORMATS:
-            if (kind, _) not in stale:
-                outcome.unchanged.append(paths[kind])
-                outcome.states[paths[kind]] = previous[paths[kind]]
+            if not any(kind == k for k, _ in stale):
+                self.keep(paths[kind])
         if not stale:
-            continue
-        articles = _load(store, [k for k, _ in keys])
-        if articles:
-            spec = _with_updated(spec, max(a.updated for a in articles))
-        outcome.rendered += 1
+            return
+        articles = _load(self.store, [k for k, _ in keys])
+        updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
+        spec = replace(spec, updated=updated)
+        self.outcome.rendered += 1
         for kind, render in stale:
-            emit(paths[kind], fingerprint, render(spec, articles))
+            self.emit(paths[kind], fingerprint, render(spec, articles), updated)
 
-    site_fingerprint = _fingerprint(config, "", "site")
-    site = config.site
-    site_files: tuple[tuple[str, Callable[[], bytes]], ...] = (
-        ("feeds.opml", lambda: render_opml(site.title, specs, config_time(config))),
-        ("index.html", lambda: render_index(site.title, site.description, site.language, site.url, specs)),
-    )
-    for path, make in site_files:
-        if current(path, site_fingerprint):
-            outcome.unchanged.append(path)
-            outcome.states[path] = previous[path]
+    def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
+        """The feed's updated/lastBuildDate: the newest item's `updated`, never moving backwards.
+
+        Not now(): an unchanged store must render the same bytes. Hiding the
+        newest item keeps the previous value rather than dating the feed older.
+        """
+        state = self.previous.get(path)
+        if state is not None and state.updated is not None and state.fingerprint == fingerprint:
+            return state.updated  # a forced re-render of the same items
+        candidates = [a.updated for a in articles]
+        if state is not None and state.updated is not None:
+            candidates.append(state.updated)
+        return max(candidates, default=fallback)
+
+    def site_file(self, path: str, fingerprint: str, make: Callable[[], bytes], updated: datetime) -> None:
+        if self.current(path, fingerprint):
+            self.keep(path)
         else:
-            emit(path, site_fingerprint, make())
+            self.emit(path, fingerprint, make(), updated)
 
-    removed = _remove_stale(out_dir, previous, outcome.states)
-    if outcome.states != previous:
+
+def build(config: Config, store: Store, clock: Clock, *, force: bool = False) -> BuildResult:
+    now = clock.now()
+    builder = _Builder(config, store, now, force)
+    changed = config_changed(config, store, now)
+    specs = feed_specs(config, changed)
+    for spec in specs:
+        builder.feed(spec)
+
+    site = config.site
+    fingerprint = _fingerprint(config, "", "site")
+    builder.site_file("feeds.opml", fingerprint, lambda: render_opml(site.title, specs, changed), changed)
+    builder.site_file(
+        "index.html",
+        fingerprint,
+        lambda: render_index(site.title, site.description, site.language, site.url, specs),
+        changed,
+    )
+
+    outcome = builder.outcome
+    removed = _remove_stale(config.output.dir, builder.previous, outcome.states)
+    if outcome.states != builder.previous:
         store.save_feed_files(outcome.states)
         store.forget_feed_files(removed)
     return BuildResult(tuple(outcome.written), tuple(outcome.unchanged), tuple(removed), outcome.rendered)
@@ -179,12 +212,6 @@ def _fingerprint(config: Config, key: str, items: str) -> str:
 def _load(store: Store, ids: list[str]) -> list[Article]:
     found = store.get_many(ids)
     return [found[i].article for i in ids if i in found]
-
-
-def _with_updated(spec: FeedSpec, updated: datetime) -> FeedSpec:
-    from dataclasses import replace
-
-    return replace(spec, updated=updated)
 
 
 def _remove_stale(out_dir: Path, previous: dict[str, FeedFileState], current: dict[str, FeedFileState]) -> list[str]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from ..model import Article
 
@@ -37,6 +38,25 @@ class FeedSpec:
 def local(value: datetime, tz: tzinfo) -> datetime:
     """Dates are written in the site's zone (+09:00 for Korean readers)."""
     return value.astimezone(tz)
+
+
+def distinct_updated(articles: Sequence[Article]) -> list[datetime]:
+    """Each entry's `updated`, made unique by stepping back whole seconds.
+
+    The W3C validator warns about two Atom entries with the same atom:updated,
+    and agencies stamp many releases on the hour. Going back (never forward)
+    keeps every value at or below the feed's own `updated` and out of the
+    future; feed order is deterministic, so the result is too.
+    """
+    seen: set[datetime] = set()
+    out = []
+    for article in articles:
+        when = article.updated
+        while when in seen:
+            when -= timedelta(seconds=1)
+        seen.add(when)
+        out.append(when)
+    return out
 
 
 def body_with_credit(article: Article) -> str:

@@ -9,6 +9,7 @@ id/updated, so we write links and source ourselves; RSS bylines are
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,11 +20,10 @@ from lxml import etree
 
 from .. import __version__
 from ..model import Article
-from .common import FeedSpec, body_with_credit, local, summary_of
+from .common import FeedSpec, body_with_credit, distinct_updated, local, summary_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
-GENERATOR_URI = "https://pypi.org/project/pressfeed/"
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, **attrib: str) -> Any:
@@ -116,7 +116,7 @@ def _generator(spec: FeedSpec, *, rss: bool) -> FeedGenerator:
     fg.title(spec.title)
     fg.description(spec.description)
     fg.language(spec.language)
-    fg.generator("pressfeed", __version__, GENERATOR_URI)
+    fg.generator("pressfeed", __version__)
     fg.author({"name": spec.site_title})
     # feedgen's RSS channel <link> is the *last* link added: self first.
     fg.link(
@@ -146,7 +146,8 @@ def render_rss(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
         entry.guid(article.id, permalink=article.id == article.link)
         entry.title(article.title)
         entry.link(href=article.link)
-        entry.description(summary_of(article))
+        # RSS descriptions are HTML: plain-text summaries must be escaped ("R&D", "<AI 기본법>")
+        entry.description(html.escape(summary_of(article), quote=False))
         entry.content(body_with_credit(article))  # escaped: a body may contain "]]>"
         entry.pubDate(local(article.published, spec.tz))
         section = spec.section_titles.get(article.section, article.section)
@@ -158,13 +159,13 @@ def render_atom(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
     fg = _generator(spec, rss=False)
     if spec.description:
         fg.subtitle(spec.description)
-    for article in articles:
+    for article, updated in zip(articles, distinct_updated(articles), strict=True):
         entry: FeedEntry = fg.add_entry(order="append")
         entry.pressfeed_atom.article = article
         entry.pressfeed_atom.spec = spec
         entry.id(article.id)
         entry.title(article.title)
-        entry.updated(local(article.updated, spec.tz))
+        entry.updated(local(updated, spec.tz))
         entry.published(local(article.published, spec.tz))
         if article.byline:
             entry.author({"name": article.byline})

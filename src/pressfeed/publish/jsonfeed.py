@@ -25,7 +25,7 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
         "language": spec.language,
     }
     source = article.source
-    if source is not None and source.url:
+    if source is not None and source.url and source.url != article.link:
         item["external_url"] = source.url
     if article.byline:
         item["authors"] = [{"name": article.byline}]

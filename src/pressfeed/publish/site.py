@@ -18,18 +18,20 @@ def render_opml(title: str, specs: Sequence[FeedSpec], updated: datetime) -> byt
     etree.SubElement(head, "dateModified").text = updated.strftime("%a, %d %b %Y %H:%M:%S +0000")
     body = etree.SubElement(root, "body")
     for spec in specs:
-        group = etree.SubElement(body, "outline", text=spec.title, title=spec.title)
-        for kind, url in (("rss", spec.rss_url), ("atom", spec.atom_url), ("json", spec.json_url)):
-            etree.SubElement(
+        # a group outline with more than `text` needs a type (validator: MissingOutlineType)
+        group = etree.SubElement(body, "outline", text=spec.title)
+        for kind, url in (("RSS", spec.rss_url), ("Atom", spec.atom_url), ("JSON", spec.json_url)):
+            outline = etree.SubElement(
                 group,
                 "outline",
                 type="rss",
-                version={"rss": "RSS2", "atom": "ATOM", "json": "JSON"}[kind],
-                text=f"{spec.title} ({kind.upper()})",
-                title=f"{spec.title} ({kind.upper()})",
+                text=f"{spec.title} ({kind})",
+                title=f"{spec.title} ({kind})",
                 xmlUrl=url,
                 htmlUrl=spec.html_url,
             )
+            if kind == "RSS":  # OPML's version list knows RSS flavours only
+                outline.set("version", "RSS2")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 

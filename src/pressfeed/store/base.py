@@ -51,6 +51,8 @@ class WriteResult:
 class FeedFileState:
     fingerprint: str
     sha256: str
+    #: the feed-level updated time written into the file
+    updated: datetime | None = None
 
 
 class Store(Protocol):
@@ -85,6 +87,10 @@ class Store(Protocol):
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None: ...
 
     def forget_feed_files(self, paths: Iterable[str]) -> None: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
 
     # ingest state
     def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]: ...

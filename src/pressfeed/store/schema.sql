@@ -35,7 +35,8 @@ CREATE TABLE meta (
 CREATE TABLE feed_file (
     path        TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
-    sha256      TEXT NOT NULL
+    sha256      TEXT NOT NULL,
+    updated     TEXT
 ) WITHOUT ROWID;
 
 -- ingest dedupe: every key an article is known by (guid, normalized link, content)

@@ -242,15 +242,29 @@ class SQLiteStore:
     # -- build state ----------------------------------------------------------
 
     def feed_files(self) -> dict[str, FeedFileState]:
-        rows = self.db.execute("SELECT path, fingerprint, sha256 FROM feed_file")
-        return {path: FeedFileState(fp, sha) for path, fp, sha in rows}
+        rows = self.db.execute("SELECT path, fingerprint, sha256, updated FROM feed_file")
+        return {
+            path: FeedFileState(fp, sha, datetime.fromisoformat(updated) if updated else None)
+            for path, fp, sha, updated in rows
+        }
 
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO feed_file (path, fingerprint, sha256) VALUES (?, ?, ?)",
-                [(path, s.fingerprint, s.sha256) for path, s in states.items()],
+                "INSERT OR REPLACE INTO feed_file (path, fingerprint, sha256, updated) VALUES (?, ?, ?, ?)",
+                [
+                    (path, s.fingerprint, s.sha256, utc_text(s.updated) if s.updated else None)
+                    for path, s in states.items()
+                ],
             )
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def forget_feed_files(self, paths: Iterable[str]) -> None:
         with self.transaction():
