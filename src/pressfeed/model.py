@@ -56,7 +56,7 @@ class Attribution:
     credit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: content_hash() caches itself in __dict__
 class Article:
     id: str
     title: str
@@ -91,10 +91,14 @@ class Article:
         unchanged record must not touch the store, not even its `updated` time.
         For ingested articles a changed hash is an upstream or a local edit.
         """
-        data = article_to_dict(self)
-        del data["updated"], data["status"]
-        blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()
+        cached: str | None = self.__dict__.get("_content_hash")
+        if cached is None:
+            data = article_to_dict(self)
+            del data["updated"], data["status"]
+            blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            cached = hashlib.sha256(blob.encode()).hexdigest()
+            object.__setattr__(self, "_content_hash", cached)  # frozen: set once, derived only
+        return cached
 
     def with_updated(self, when: datetime) -> Article:
         return replace(self, updated=when)

@@ -12,9 +12,11 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -156,6 +158,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
+@lru_cache(maxsize=4096)  # homes, feeds and bases repeat across records
 def absolute_url(url: str, base: str) -> str:
     """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
     try:
@@ -168,29 +171,39 @@ def absolute_url(url: str, base: str) -> str:
     return resolved if parts.scheme in URL_SCHEMES else ""
 
 
+#: the base URL of the body being sanitized, for the shared cleaner's URL filter
+_BASE_URL: ContextVar[str] = ContextVar("pressfeed_base_url", default="")
+
+
+def _make_absolute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in URL_ATTRIBUTES:
+        return absolute_url(value, _BASE_URL.get()) or None
+    return value
+
+
+# Built once: constructing the allow-lists on every call costs more than the cleaning.
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+    attribute_filter=_make_absolute,
+    url_schemes=set(URL_SCHEMES),
+    strip_comments=True,
+    # dropped with everything inside them, not just unwrapped
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+)
+
+
 def sanitize_html(value: str, base_url: str) -> str:
     """Allow-list sanitizing (nh3/ammonia) with every URL made absolute.
 
     Scripts, styles, iframes, event handlers and javascript: URLs cannot pass;
     relative links and images resolve against the article's link.
     """
-
-    def make_absolute(tag: str, attribute: str, value: str) -> str | None:
-        if attribute in URL_ATTRIBUTES:
-            return absolute_url(value, base_url) or None
-        return value
-
-    cleaned = nh3.clean(
-        clean_text(value),
-        tags=set(ALLOWED_TAGS),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=make_absolute,
-        url_schemes=set(URL_SCHEMES),
-        strip_comments=True,
-        # dropped with everything inside them, not just unwrapped
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-    )
-    return cleaned.strip()
+    token = _BASE_URL.set(base_url)
+    try:
+        return str(_CLEANER.clean(clean_text(value))).strip()
+    finally:
+        _BASE_URL.reset(token)
 
 
 def summarize(body_html: str, length: int) -> str:
@@ -200,12 +213,22 @@ def summarize(body_html: str, length: int) -> str:
     text = _text_of(body_html[: end + 4] if end >= 0 else body_html)
     if len(text) <= length and end >= 0:
         text = _text_of(body_html)
+    return shorten(text, length)
+
+
+def shorten(text: str, length: int) -> str:
+    """Plain text cut to `length` at a word boundary, with "…" when cut."""
     if len(text) <= length:
         return text
     cut = text[:length]
     if " " in cut[length // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.·…") + "…"
+
+
+def body_text(body_html: str) -> str:
+    """The body as plain text, paragraphs separated by a space."""
+    return _text_of(body_html)
 
 
 def _text_of(body_html: str) -> str:
@@ -223,7 +246,8 @@ def split_credit(body_html: str) -> tuple[str, str]:
     The credit is kept in the attribution and appended by the publishers, so it
     appears exactly once whatever the input did.
     """
-    match = _TRAILING_CREDIT.search(body_html)
+    tail_start = max(0, len(body_html) - 300)  # the credit is the last line: scan only the tail
+    match = _TRAILING_CREDIT.search(body_html, tail_start)
     if not match:
         return body_html, ""
     return body_html[: match.start()].rstrip(), _SPACE.sub(" ", match.group(1))

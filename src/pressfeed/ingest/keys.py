@@ -67,19 +67,19 @@ def link_key(url: str) -> str:
     return f"link:{normalize_link(url)}"
 
 
-def content_key(title: str, body_html: str) -> str:
-    """Hash of the normalized title and text; markup and spacing do not count."""
-    text = f"{plain_text(title)}\n{plain_text(body_html)}".casefold()
+def content_key(title: str, body: str) -> str:
+    """Hash of the normalized title and text (plain or HTML); markup and spacing do not count."""
+    text = f"{plain_text(title)}\n{plain_text(body)}".casefold()
     return "content:" + hashlib.sha256("".join(text.split()).encode()).hexdigest()
 
 
-def dedupe_keys(source_id: str, guid: str, link: str, title: str, body_html: str) -> list[str]:
+def dedupe_keys(source_id: str, guid: str, link: str, title: str, body: str) -> list[str]:
     """Every key of an entry, strongest first."""
     keys = []
     if guid:
         keys.append(guid_key(source_id, guid))
     if link:
         keys.append(link_key(link))
-    if title or body_html:
-        keys.append(content_key(title, body_html))
+    if title or body:
+        keys.append(content_key(title, body))
     return keys

@@ -14,14 +14,15 @@ from ..model import Article, Attachment, Attribution, Image
 from ..normalize import (
     NormalizeContext,
     absolute_url,
+    body_text,
     guess_image_type,
     hashed_id,
     image_type_from_url,
     parse_datetime,
     plain_text,
     sanitize_html,
+    shorten,
     split_credit,
-    summarize,
 )
 from .keys import dedupe_keys, normalize_link
 from .parse import EntryData, MediaData
@@ -59,7 +60,8 @@ def map_entry(
     body = sanitize_html(entry.content or entry.summary, entry.base if not entry.link else link)
     body, _ = split_credit(body)
     summary = plain_text(entry.summary) if entry.content and entry.summary else ""
-    text = f"{title}\n{summary or plain_text(body)}"
+    text_of_body = body_text(body)  # once: filters, summary and the content key all use it
+    text = f"{title}\n{summary or text_of_body}"
     if source.include and not any(p.search(text) for p in source.include):
         return Skipped(f"{title[:40]!r}: not matched by include")
     if any(p.search(text) for p in source.exclude):
@@ -80,7 +82,7 @@ def map_entry(
         published=when,
         updated=updated,
         link=link,
-        summary=summary or summarize(body, ctx.summary_length),
+        summary=summary or shorten(text_of_body, ctx.summary_length),
         body_html=body,
         byline=plain_text(source.byline),
         tags=tuple(dict.fromkeys(plain_text(t) for t in entry.tags if plain_text(t))),
@@ -96,7 +98,7 @@ def map_entry(
             credit=source.credit.replace("{name}", name),
         ),
     )
-    return Mapped(article, tuple(dedupe_keys(source.id, entry.guid, link, title, body)), tuple(warnings))
+    return Mapped(article, tuple(dedupe_keys(source.id, entry.guid, link, title, text_of_body)), tuple(warnings))
 
 
 def _agency(title: str, source: SourceConfig) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from ..merge import merge_upstream
 from ..model import Article
 from ..normalize import NormalizeContext
 from ..store import Store
-from ..store.base import ArticleWrite
+from ..store.base import ArticleWrite, StoredArticle
 from .fetch import FetchRequest, FetchResult, fetch_many
 from .mapping import Mapped, map_entry, with_id
 from .parse import FeedParseError, parse_feed
@@ -175,6 +175,9 @@ class _Run:
         self.ctx, self.store, self.now, self.dry_run = ctx, store, now, dry_run
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: set[str] = set()  # article ids created this run
+        # what the source being placed can touch, read up front
+        self.stored: dict[str, StoredArticle] = {}
+        self.tombstoned: set[str] = set()
 
     def prepare(
         self, source: SourceConfig, result: FetchResult, state: SourceState, report: SourceReport
@@ -242,6 +245,10 @@ class _Run:
         origin = f"source:{source.id}"
         known = self.store.dedupe_lookup([k for m in mapped for k in m.keys])
         known.update(self.claimed)
+        # every article an entry could land on, read in two queries rather than two per entry
+        candidates = sorted({*known.values(), *(m.article.id for m in mapped)})
+        self.stored = self.store.get_many(candidates)
+        self.tombstoned = self.store.tombstoned(candidates)
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         for m in mapped:
@@ -263,10 +270,10 @@ class _Run:
         if target in self.pending:
             report.duplicates += 1
             return True
-        if self.store.is_tombstoned(target):
+        if target in self.tombstoned:
             report.skipped += 1  # deleted by an editor: never comes back
             return False
-        stored = self.store.get(target)
+        stored = self.stored.get(target)
         candidate = with_id(article, target)
         if stored is None:
             writes.append(ArticleWrite(candidate, origin, upstream=candidate))

@@ -122,14 +122,14 @@ class SQLiteStore:
         return self._row(row) if row else None
 
     def get_many(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
-        out: dict[str, StoredArticle] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT {self._COLUMNS} FROM article WHERE id IN ({marks})", chunk):
-                stored = self._row(row)
-                out[stored.article.id] = stored
-        return out
+        rows = self._where_in(f"SELECT {self._COLUMNS} FROM article WHERE id IN ({{}})", ids)
+        return {stored.article.id: stored for stored in map(self._row, rows)}
+
+    def _where_in(self, sql: str, values: Sequence[str]) -> Iterator[Sequence[Any]]:
+        """Rows of `sql` (with {} for the IN list) over `values`, in chunks under SQLite's variable limit."""
+        for start in range(0, len(values), 500):
+            chunk = list(values[start : start + 500])
+            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk)
 
     def _next_seq(self, count: int) -> int:
         """Reserve `count` sequence numbers; returns the first."""
@@ -232,6 +232,9 @@ class SQLiteStore:
         row = self.db.execute("SELECT 1 FROM tombstone WHERE article_id = ?", (article_id,)).fetchone()
         return row is not None
 
+    def tombstoned(self, ids: Sequence[str]) -> set[str]:
+        return {row[0] for row in self._where_in("SELECT article_id FROM tombstone WHERE article_id IN ({})", ids)}
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM article").fetchone()[0])
 
@@ -273,13 +276,9 @@ class SQLiteStore:
     # -- ingest state ---------------------------------------------------------
 
     def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT key, article_id FROM dedupe_key WHERE key IN ({marks})", chunk)
-            out.update(dict(rows.fetchall()))
-        return out
+        return {
+            row[0]: row[1] for row in self._where_in("SELECT key, article_id FROM dedupe_key WHERE key IN ({})", keys)
+        }
 
     def add_dedupe_keys(self, keys: Iterable[tuple[str, str, str]]) -> None:
         with self.transaction():
