@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -56,7 +56,7 @@ class Attribution:
     credit: str = ""
 
 
-@dataclass(frozen=True)  # no slots: content_hash() caches itself in __dict__
+@dataclass(frozen=True)  # no slots: article_record() caches itself in __dict__
 class Article:
     id: str
     title: str
@@ -91,14 +91,7 @@ class Article:
         unchanged record must not touch the store, not even its `updated` time.
         For ingested articles a changed hash is an upstream or a local edit.
         """
-        cached: str | None = self.__dict__.get("_content_hash")
-        if cached is None:
-            data = article_to_dict(self)
-            del data["updated"], data["status"]
-            blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            cached = hashlib.sha256(blob.encode()).hexdigest()
-            object.__setattr__(self, "_content_hash", cached)  # frozen: set once, derived only
-        return cached
+        return article_record(self)[1]
 
     def with_updated(self, when: datetime) -> Article:
         return replace(self, updated=when)
@@ -116,23 +109,52 @@ def _parse_iso(value: str) -> datetime:
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in fields(Article):
-        value = getattr(article, f.name)
-        if isinstance(value, datetime):
-            value = _iso(value)
-        elif f.name in ("images", "attachments"):
-            value = [{g.name: getattr(item, g.name) for g in fields(item)} for item in value]
-        elif f.name == "tags":
-            value = list(value)
-        elif f.name == "status":
-            value = str(value)
-        elif f.name == "source" and value is not None:
-            value = {g.name: getattr(value, g.name) for g in fields(Attribution)}
-            if value["published"] is not None:
-                value["published"] = _iso(value["published"])
-        out[f.name] = value
-    return out
+    source = article.source
+    return {
+        "id": article.id,
+        "title": article.title,
+        "section": article.section,
+        "published": _iso(article.published),
+        "updated": _iso(article.updated),
+        "link": article.link,
+        "subtitle": article.subtitle,
+        "summary": article.summary,
+        "body_html": article.body_html,
+        "byline": article.byline,
+        "tags": list(article.tags),
+        "images": [{"url": i.url, "type": i.type, "length": i.length, "caption": i.caption} for i in article.images],
+        "attachments": [
+            {"url": a.url, "type": a.type, "length": a.length, "title": a.title} for a in article.attachments
+        ],
+        "status": str(article.status),
+        "source": None
+        if source is None
+        else {
+            "name": source.name,
+            "home": source.home,
+            "feed": source.feed,
+            "url": source.url,
+            "published": _iso(source.published) if source.published else None,
+            "credit": source.credit,
+        },
+    }
+
+
+def article_record(article: Article) -> tuple[str, str]:
+    """(the article as stored JSON, its content hash), from one encoding pass.
+
+    The content is everything but `updated` and `status`; the stored JSON is
+    that same text with the two prepended, so nothing is encoded twice.
+    """
+    cached: tuple[str, str] | None = article.__dict__.get("_record")
+    if cached is None:
+        data = article_to_dict(article)
+        head = {"updated": data.pop("updated"), "status": data.pop("status")}
+        content = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        stored = json.dumps(head, separators=(",", ":"))[:-1] + "," + content[1:]
+        cached = stored, hashlib.sha256(content.encode()).hexdigest()
+        object.__setattr__(article, "_record", cached)  # frozen: set once, derived only
+    return cached
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:

@@ -156,11 +156,14 @@ DROPPED_WITH_CONTENT = frozenset(
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: characters left alone when percent-encoding a URL (reserved ones and "%" itself)
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?\Z")
 
 
 @lru_cache(maxsize=4096)  # homes, feeds and bases repeat across records
 def absolute_url(url: str, base: str) -> str:
     """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
+    if _PLAIN_ABSOLUTE.match(url):  # already absolute, portless and ASCII: nothing to resolve
+        return url
     try:
         # percent-encode spaces and non-ASCII (Hangul file names): feeds need URIs, not IRIs
         resolved = quote(urljoin(base, clean_text(url).strip()), safe=URL_SAFE)

@@ -243,8 +243,9 @@ class _Run:
     def place(self, source: SourceConfig, mapped: list[Mapped], report: SourceReport) -> None:
         """Dedupe the mapped entries against the store and this run, and write what is new or changed."""
         origin = f"source:{source.id}"
-        known = self.store.dedupe_lookup([k for m in mapped for k in m.keys])
-        known.update(self.claimed)
+        all_keys = [k for m in mapped for k in m.keys]
+        known = self.store.dedupe_lookup(all_keys)
+        known.update((k, self.claimed[k]) for k in all_keys if k in self.claimed)
         # every article an entry could land on, read in two queries rather than two per entry
         candidates = sorted({*known.values(), *(m.article.id for m in mapped)})
         self.stored = self.store.get_many(candidates)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArticleNotFoundError, StoreError
-from ..model import Article, ArticleFilter, Status, article_from_dict, article_to_dict
+from ..model import Article, ArticleFilter, Status, article_from_dict, article_record
 from .base import ArticleWrite, FeedFileState, StoredArticle, WriteResult
 
 
@@ -310,6 +310,7 @@ class SQLiteStore:
 
 def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
     article: Article = write.article
+    data, content_hash = article_record(article)
     return (
         article.id,
         article.section,
@@ -317,11 +318,11 @@ def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
         utc_text(article.published),
         utc_text(article.updated),
         write.origin,
-        article.content_hash(),
+        content_hash,
         write.upstream.content_hash() if write.upstream else None,
         str(write.upstream.status) if write.upstream else None,
         seq,
-        json.dumps(article_to_dict(article), ensure_ascii=False, separators=(",", ":")),
+        data,
     )
 
 
