@@ -51,6 +51,8 @@ _ELEMENT_NAMES = """
     tfoot th thead time title tr track tt u ul var video wbr
 """
 HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+#: what could be a tag, comment or entity; anything else is text as it stands
+_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d|#[xX][0-9A-Fa-f]|[A-Za-z][A-Za-z0-9]*;|amp|lt|gt|quot|nbsp)")
 _TAG_START = re.compile(r"<(?!!)(/?)([A-Za-z][A-Za-z0-9]*)?")  # "<!--" comments are the sanitizer's
 
 
@@ -68,7 +70,7 @@ def plain_text(value: str) -> str:
     Titles, bylines and summaries are plain text; the publishers escape them.
     """
     text = clean_text(value)
-    if "<" in text or "&" in text:  # plain text needs no parser (most titles and bylines)
+    if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
         text = clean_text(html.unescape(nh3.clean(_literal_brackets(text), tags=set())))
     return _SPACE.sub(" ", text).strip()
 

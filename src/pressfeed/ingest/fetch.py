@@ -101,16 +101,18 @@ async def fetch_all(
     `on_result` is called with each result as soon as it arrives, so the caller
     can parse one feed while the others are still downloading.
     """
-    async with _client(config, transport) as client:
-        fetcher = _Fetcher(client, config, clock)
+    fetcher = _Fetcher(config, clock, transport)
 
-        async def one(request: FetchRequest) -> FetchResult:
-            result = await fetcher.fetch(request)
-            if on_result is not None:
-                on_result(result)
-            return result
+    async def one(request: FetchRequest) -> FetchResult:
+        result = await fetcher.fetch(request)
+        if on_result is not None:
+            on_result(result)
+        return result
 
+    try:
         return list(await asyncio.gather(*(one(r) for r in requests)))
+    finally:
+        await fetcher.aclose()
 
 
 def fetch_many(
@@ -161,10 +163,22 @@ class _Budget:
 
 
 class _Fetcher:
-    def __init__(self, client: httpx.AsyncClient, config: FetchConfig, clock: Clock) -> None:
-        self.client, self.config, self.clock = client, config, clock
+    def __init__(self, config: FetchConfig, clock: Clock, transport: httpx.AsyncBaseTransport | None) -> None:
+        self.config, self.clock, self.transport = config, clock, transport
         self.slots = asyncio.Semaphore(config.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        # made on first use: local-file sources need no client (its TLS setup costs ~20 ms)
+        if self._client is None:
+            self._client = _client(self.config, self.transport)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
 
     async def fetch(self, request: FetchRequest) -> FetchResult:
         budget = _Budget(self.config.timeout)
