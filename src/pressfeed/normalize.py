@@ -236,8 +236,13 @@ def body_text(body_html: str) -> str:
     return _text_of(body_html)
 
 
+_BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/li|/h\d)>")
+
+
 def _text_of(body_html: str) -> str:
-    return plain_text(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", body_html))
+    # sanitized HTML: every "<" is markup, so no literal-bracket rescue as in plain_text
+    text = nh3.clean(_BLOCK_END.sub(" ", clean_text(body_html)), tags=set())
+    return _SPACE.sub(" ", clean_text(html.unescape(text))).strip()
 
 
 # The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.

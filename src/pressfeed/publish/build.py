@@ -128,14 +128,21 @@ class _Builder:
         self.dirs: set[Path] = set()  # directories whose renames still need an fsync
 
     def current(self, path: str, fingerprint: str) -> bool:
-        """Is the file on disk what we last wrote for this fingerprint?"""
+        """Is the file on disk what we last wrote for this fingerprint?
+
+        Size and mtime as written vouch for the file (as make and rsync trust
+        them); when they differ, its bytes decide.
+        """
         state = self.previous.get(path)
-        return (
-            not self.force
-            and state is not None
-            and state.fingerprint == fingerprint
-            and file_sha256(self.out_dir / path) == state.sha256
-        )
+        if self.force or state is None or state.fingerprint != fingerprint:
+            return False
+        try:
+            st = (self.out_dir / path).stat()
+        except FileNotFoundError:
+            return False
+        if (st.st_size, st.st_mtime_ns) == (state.size, state.mtime_ns):
+            return True
+        return file_sha256(self.out_dir / path) == state.sha256
 
     def keep(self, path: str) -> None:
         self.outcome.unchanged.append(path)
@@ -150,7 +157,8 @@ class _Builder:
             atomic_write(target, data, sync_dir=False)
             self.dirs.add(target.parent)
             self.outcome.written.append(path)
-        self.outcome.states[path] = FeedFileState(fingerprint, digest, updated)
+        st = target.stat()
+        self.outcome.states[path] = FeedFileState(fingerprint, digest, updated, st.st_size, st.st_mtime_ns)
 
     def feed(self, spec: FeedSpec) -> None:
         keys = self.store.feed_keys(spec.key or None, self.now, self.config.output.items_per_feed)

@@ -53,6 +53,9 @@ class FeedFileState:
     sha256: str
     #: the feed-level updated time written into the file
     updated: datetime | None = None
+    #: os.stat() of the file as written: when it still matches, the file is not re-read
+    size: int = -1
+    mtime_ns: int = -1
 
 
 class Store(Protocol):

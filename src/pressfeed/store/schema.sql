@@ -36,7 +36,9 @@ CREATE TABLE feed_file (
     path        TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
     sha256      TEXT NOT NULL,
-    updated     TEXT
+    updated     TEXT,
+    size        INTEGER NOT NULL DEFAULT -1,
+    mtime_ns    INTEGER NOT NULL DEFAULT -1
 ) WITHOUT ROWID;
 
 -- ingest dedupe: every key an article is known by (guid, normalized link, content)

@@ -245,18 +245,19 @@ class SQLiteStore:
     # -- build state ----------------------------------------------------------
 
     def feed_files(self) -> dict[str, FeedFileState]:
-        rows = self.db.execute("SELECT path, fingerprint, sha256, updated FROM feed_file")
+        rows = self.db.execute("SELECT path, fingerprint, sha256, updated, size, mtime_ns FROM feed_file")
         return {
-            path: FeedFileState(fp, sha, datetime.fromisoformat(updated) if updated else None)
-            for path, fp, sha, updated in rows
+            path: FeedFileState(fp, sha, datetime.fromisoformat(updated) if updated else None, size, mtime_ns)
+            for path, fp, sha, updated, size, mtime_ns in rows
         }
 
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO feed_file (path, fingerprint, sha256, updated) VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO feed_file (path, fingerprint, sha256, updated, size, mtime_ns)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (path, s.fingerprint, s.sha256, utc_text(s.updated) if s.updated else None)
+                    (path, s.fingerprint, s.sha256, utc_text(s.updated) if s.updated else None, s.size, s.mtime_ns)
                     for path, s in states.items()
                 ],
             )
