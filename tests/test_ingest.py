@@ -1346,3 +1346,40 @@ def test_entry_with_malformed_link_does_not_stop_the_run(
     assert msit.new == [AI_ID]
     assert pf.store.get(AI_ID) is not None
     assert pf.store.get(guid_id("moef", "msit-9")) is None
+
+
+def _sample_site_with_workers(root: Path, workers: int) -> Path:
+    site = root / f"site-{workers}"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "feeds", site / "feeds")
+    config = site / "feeds" / "pressfeed.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"\nfetch:\n  workers: {workers}\n", encoding="utf-8")
+    return site
+
+
+def test_worker_processes_give_the_same_articles_as_inline_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feeds parsed in worker processes (large runs) must map exactly as parsed inline."""
+    import pressfeed.ingest.update as update
+
+    pools: list[int] = []
+    real_pool = update.ProcessPoolExecutor
+
+    def counting_pool(*args: Any, **kwargs: Any) -> Any:
+        pools.append(kwargs["max_workers"])
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(update, "ProcessPoolExecutor", counting_pool)
+    results = {}
+    for workers in (0, 2):
+        site = _sample_site_with_workers(tmp_path, workers)
+        with Pressfeed.open(site, clock=fixed(NOW)) as pf:
+            report = pf.ingest()
+            stored = pf.store.articles(ArticleFilter())
+            results[workers] = (
+                [(r.source_id, r.new, r.duplicates, r.skipped) for r in report.reports],
+                [(s.article, s.origin, s.content_hash) for s in stored],
+            )
+    assert pools == [2]  # workers: 0 parsed inline, workers: 2 in two processes
+    assert results[0][1], "the sample feeds produce articles"
+    assert results[2] == results[0]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .model import Section, Status
-from .normalize import NormalizeContext
+from .normalize import NormalizeContext, section_key
 from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
 
 DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
@@ -94,6 +93,8 @@ class FetchConfig:
     max_bytes: int = 15 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = ""
+    #: processes that parse feeds while others download; None = one per core for large runs, 0 = none
+    workers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class Config:
             site_url=self.site.url,
             tz=self.site.tz,
             tag_authority=self.site.tag_authority,
-            resolve_section=self.resolve_section,
+            sections=self._section_index,
             summary_length=self.output.summary_length,
         )
 
@@ -138,11 +139,6 @@ class Config:
             if source.id == source_id:
                 return source
         raise KeyError(source_id)
-
-
-def section_key(name: str) -> str:
-    """Comparison key for section names: NFC, case-folded, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 # -- loading ------------------------------------------------------------------
@@ -372,7 +368,16 @@ class _Parser:
         )
 
     def fetch(self, top: LocatedDict, site: SiteConfig) -> FetchConfig:
-        keys = {"concurrency", "per_host", "connect_timeout", "timeout", "max_bytes", "max_redirects", "user_agent"}
+        keys = {
+            "concurrency",
+            "per_host",
+            "connect_timeout",
+            "timeout",
+            "max_bytes",
+            "max_redirects",
+            "user_agent",
+            "workers",
+        }
         data = self.mapping(top.get("fetch"), "fetch", keys, top, "fetch")
         from . import __version__
 
@@ -394,6 +399,7 @@ class _Parser:
             max_bytes=self.positive(data, "max_bytes", "fetch", 15 * 1024 * 1024, 1024),
             max_redirects=self.positive(data, "max_redirects", "fetch", 5, 0, 20),
             user_agent=self.get(data, "user_agent", "fetch", str, default_ua),
+            workers=self.positive(data, "workers", "fetch", 0, 0, 16) if "workers" in data else None,
         )
 
     def extra_sources(

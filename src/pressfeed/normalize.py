@@ -64,6 +64,11 @@ def _literal_brackets(text: str) -> str:
     return _TAG_START.sub(escape, text)
 
 
+def section_key(name: str) -> str:
+    """Comparison key for section names: NFKC, case-folded, no spaces ("IT / 과학" = "it/과학")."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def plain_text(value: str) -> str:
     """Text without markup: tags dropped, entities decoded, whitespace collapsed.
 
@@ -356,8 +361,12 @@ class NormalizeContext:
     site_url: str
     tz: tzinfo
     tag_authority: str
-    resolve_section: Callable[[str], str | None]
+    #: section_key(name) → slug, for every slug, title and alias
+    sections: Mapping[str, str]
     summary_length: int = 200
+
+    def resolve_section(self, name: str) -> str | None:
+        return self.sections.get(section_key(name))
 
 
 RECORD_FIELDS = frozenset(

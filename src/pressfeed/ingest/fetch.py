@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -101,16 +101,25 @@ async def fetch_all(
     `on_result` is called with each result as soon as it arrives, so the caller
     can parse one feed while the others are still downloading.
     """
-    fetcher = _Fetcher(config, clock, transport)
+    async with open_fetcher(config, clock, transport) as fetch:
 
-    async def one(request: FetchRequest) -> FetchResult:
-        result = await fetcher.fetch(request)
-        if on_result is not None:
-            on_result(result)
-        return result
+        async def one(request: FetchRequest) -> FetchResult:
+            result = await fetch(request)
+            if on_result is not None:
+                on_result(result)
+            return result
 
-    try:
         return list(await asyncio.gather(*(one(r) for r in requests)))
+
+
+@asynccontextmanager
+async def open_fetcher(
+    config: FetchConfig, clock: Clock, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncIterator[Callable[[FetchRequest], Awaitable[FetchResult]]]:
+    """A fetch function sharing one client, its limits and its connection pool."""
+    fetcher = _Fetcher(config, clock, transport)
+    try:
+        yield fetcher.fetch
     finally:
         await fetcher.aclose()
 

@@ -7,8 +7,13 @@ first source to bring it creates the article, later ones are recorded on it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -21,12 +26,13 @@ from ..model import Article
 from ..normalize import NormalizeContext
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
-from .fetch import FetchRequest, FetchResult, fetch_many
+from .fetch import FetchRequest, FetchResult, open_fetcher
 from .mapping import Mapped, map_entry, with_id
 from .parse import FeedParseError, parse_feed
 from .state import SourceState
 
 Progress = Callable[[str], None]
+Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
 
 @dataclass
@@ -98,6 +104,46 @@ class IngestResult:
         return {"ok": self.ok, "dry_run": self.dry_run, "sources": [r.to_json() for r in self.reports]}
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One feed to parse and map: plain data, so a worker process can take it."""
+
+    source: SourceConfig
+    body: bytes
+    headers: dict[str, str]
+    url: str
+    ctx: NormalizeContext
+    now: datetime
+    digest: str
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    mapped: tuple[Mapped, ...] = ()
+    skipped: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def parse_and_map(job: _Job) -> _Parsed:
+    """Parse one feed and map its entries; pure, so it runs in a worker process or inline."""
+    try:
+        feed = parse_feed(job.body, job.headers, job.url)
+    except FeedParseError as exc:
+        return _Parsed(error=str(exc))
+    warnings = [feed.warning] if feed.warning else []
+    mapped: list[Mapped] = []
+    skipped = 0
+    for entry in feed.entries:
+        outcome = map_entry(entry, job.source, job.ctx, job.now, job.url)
+        warnings.extend(outcome.warnings)
+        if isinstance(outcome, Mapped):
+            mapped.append(outcome)
+        else:
+            skipped += 1
+    return _Parsed(tuple(mapped), skipped, tuple(warnings))
+
+
 def select_sources(config: Config, source_ids: Sequence[str]) -> list[SourceConfig]:
     if not source_ids:
         return list(config.sources)
@@ -123,35 +169,77 @@ def ingest_sources(
     reports = {s.id: SourceReport(s.id) for s in sources}
     requests = [req for s in sources if (req := _request(s, states[s.id], reports[s.id], now)) is not None]
     run = _Run(config.normalize_context(), store, now, dry_run)
-    by_id = {s.id: s for s in sources}
-    prepared: dict[str, list[Mapped]] = {}
-
-    def on_result(result: FetchResult) -> None:
-        # parse and map while the other feeds are still downloading
-        source = by_id[result.source_id]
-        states[source.id], mapped = run.prepare(source, result, states[source.id], reports[source.id])
-        if mapped is not None:
-            prepared[source.id] = mapped
-        if progress is not None:
-            progress(source.id)
-
-    if progress is not None:
-        for source_id in by_id.keys() - {r.source_id for r in requests}:
-            progress(source_id)
-    fetch_many(requests, config.fetch, clock, on_result=on_result)
-    # dedupe and store in config order: the first source to bring a joint release owns it
-    for source in sources:
-        if source.id in prepared:
-            report = reports[source.id]
-            run.place(source, prepared[source.id], report)
-            states[source.id] = replace(
-                states[source.id], new=len(report.new), updated=len(report.updated), skipped=report.skipped
-            )
+    with _parse_pool(len(requests), config.fetch.workers) as pool:
+        asyncio.run(_pipeline(config, clock, sources, requests, run, states, reports, pool, progress))
     if not dry_run:
         with store.transaction():
             for source_id, state in states.items():
                 store.save_source_state(source_id, state.to_dict())
     return IngestResult(tuple(reports[s.id] for s in sources), dry_run)
+
+
+async def _pipeline(
+    config: Config,
+    clock: Clock,
+    sources: Sequence[SourceConfig],
+    requests: Sequence[FetchRequest],
+    run: _Run,
+    states: dict[str, SourceState],
+    reports: dict[str, SourceReport],
+    pool: Executor | None,
+    progress: Progress | None,
+) -> None:
+    """Fetch everything concurrently, parse each feed as it arrives, place in config order.
+
+    Placement (dedupe and writes) follows config order, so the first source to
+    bring a joint release owns it, but it does not wait for the last download:
+    source N is placed as soon as sources 1..N are parsed.
+    """
+    loop = asyncio.get_running_loop()
+    by_id = {s.id: s for s in sources}
+
+    async def prepare(fetch: Fetch, request: FetchRequest) -> tuple[_Parsed, str] | None:
+        source = by_id[request.source_id]
+        result = await fetch(request)
+        states[source.id], job = run.receive(source, result, states[source.id], reports[source.id])
+        parsed = None
+        if job is not None:
+            parsed = parse_and_map(job) if pool is None else await loop.run_in_executor(pool, parse_and_map, job)
+        if progress is not None:
+            progress(source.id)  # as sources finish, whatever their order
+        return None if parsed is None or job is None else (parsed, job.digest)
+
+    if progress is not None:
+        for source_id in by_id.keys() - {r.source_id for r in requests}:
+            progress(source_id)  # gone or waiting: nothing to fetch
+    async with open_fetcher(config.fetch, clock) as fetch:
+        tasks = {r.source_id: asyncio.create_task(prepare(fetch, r)) for r in requests}
+        for source in sources:
+            task = tasks.get(source.id)
+            prepared = await task if task is not None else None
+            if prepared is not None:
+                parsed, digest = prepared
+                states[source.id] = run.accept(source, parsed, digest, states[source.id], reports[source.id])
+
+
+#: below this many feeds to fetch, starting worker processes costs more than it saves
+POOL_MIN_FEEDS = 8
+
+
+@contextmanager
+def _parse_pool(feeds: int, workers: int | None) -> Iterator[Executor | None]:
+    """Worker processes for parsing (feedparser is pure Python: threads would share one core)."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if feeds >= POOL_MIN_FEEDS else 0
+    if workers < 1 or ((os.cpu_count() or 1) < 2 and workers < 2):
+        yield None
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload([__name__])  # workers fork from a server that imported us once
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
 
 
 def _request(source: SourceConfig, state: SourceState, report: SourceReport, now: datetime) -> FetchRequest | None:
@@ -179,10 +267,10 @@ class _Run:
         self.stored: dict[str, StoredArticle] = {}
         self.tombstoned: set[str] = set()
 
-    def prepare(
+    def receive(
         self, source: SourceConfig, result: FetchResult, state: SourceState, report: SourceReport
-    ) -> tuple[SourceState, list[Mapped] | None]:
-        """Record the fetch outcome; parse and map a new body. Touches no article."""
+    ) -> tuple[SourceState, _Job | None]:
+        """Record the fetch outcome; a new body becomes a parse job. Touches no article."""
         stamp = self.now.isoformat()
         report.http_status = result.status
         state = replace(state, last_fetch=stamp, http_status=result.status)
@@ -203,21 +291,36 @@ class _Run:
         )
         # same bytes under the same source settings map to the same articles: skip them
         digest = _digest(result.body, source) if result.body is not None else None
-        if result.not_modified or (digest is not None and digest == state.body_sha256):
+        if result.not_modified or result.body is None or digest == state.body_sha256:
             report.outcome = "not-modified"
             return state, None
-        assert result.body is not None
-        try:
-            feed = parse_feed(result.body, result.headers, result.url)
-        except FeedParseError as exc:
-            report.outcome, report.error = "failed", str(exc)
-            failed = replace(
-                state, last_error=str(exc), failures=state.failures + 1, etag=None, last_modified=None, body_sha256=None
+        job = _Job(source, result.body, result.headers, result.url, self.ctx, self.now, digest or "")
+        return state, job
+
+    def accept(
+        self, source: SourceConfig, parsed: _Parsed, digest: str, state: SourceState, report: SourceReport
+    ) -> SourceState:
+        """Take a parsed feed: record its problems, then dedupe and store its entries."""
+        report.warnings.extend(parsed.warnings)
+        if parsed.error is not None:
+            report.outcome, report.error = "failed", parsed.error
+            return replace(
+                state,
+                last_error=parsed.error,
+                failures=state.failures + 1,
+                etag=None,
+                last_modified=None,
+                body_sha256=None,
             )
-            return failed, None
-        if feed.warning:
-            report.warnings.append(feed.warning)
-        return replace(state, body_sha256=digest), self._map(source, feed.entries, result.url, report)
+        report.skipped += parsed.skipped
+        self.place(source, list(parsed.mapped), report)
+        return replace(
+            state,
+            body_sha256=digest,
+            new=len(report.new),
+            updated=len(report.updated),
+            skipped=report.skipped,
+        )
 
     def _failed(self, state: SourceState, report: SourceReport, result: FetchResult) -> SourceState:
         report.outcome, report.error = ("gone" if result.gone else "failed"), result.error
@@ -228,17 +331,6 @@ class _Run:
             gone=result.gone,
             retry_after=result.retry_after.isoformat() if result.retry_after else None,
         )
-
-    def _map(self, source: SourceConfig, entries: Sequence[Any], feed_url: str, report: SourceReport) -> list[Mapped]:
-        mapped: list[Mapped] = []
-        for entry in entries:
-            outcome = map_entry(entry, source, self.ctx, self.now, feed_url)
-            report.warnings.extend(outcome.warnings)
-            if isinstance(outcome, Mapped):
-                mapped.append(outcome)
-            else:
-                report.skipped += 1
-        return mapped
 
     def place(self, source: SourceConfig, mapped: list[Mapped], report: SourceReport) -> None:
         """Dedupe the mapped entries against the store and this run, and write what is new or changed."""
