@@ -126,6 +126,7 @@ class _Builder:
         self.outcome = _Outcome()
         self.loaded: dict[str, Article] = {}  # the site feed and the section feeds share items
         self.dirs: set[Path] = set()  # directories whose renames still need an fsync
+        self.refreshed: dict[str, FeedFileState] = {}
 
     def current(self, path: str, fingerprint: str) -> bool:
         """Is the file on disk what we last wrote for this fingerprint?
@@ -142,11 +143,15 @@ class _Builder:
             return False
         if (st.st_size, st.st_mtime_ns) == (state.size, state.mtime_ns):
             return True
-        return file_sha256(self.out_dir / path) == state.sha256
+        if file_sha256(self.out_dir / path) != state.sha256:
+            return False
+        # same bytes, new stat (a copy, a restore): remember it so the next build need not hash
+        self.refreshed[path] = replace(state, size=st.st_size, mtime_ns=st.st_mtime_ns)
+        return True
 
     def keep(self, path: str) -> None:
         self.outcome.unchanged.append(path)
-        self.outcome.states[path] = self.previous[path]
+        self.outcome.states[path] = self.refreshed.get(path, self.previous[path])
 
     def emit(self, path: str, fingerprint: str, data: bytes, updated: datetime) -> None:
         digest = sha256(data)
