@@ -171,6 +171,10 @@ def absolute_url(url: str, base: str) -> str:
     """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
     if _PLAIN_ABSOLUTE.match(url):  # already absolute, portless and ASCII: nothing to resolve
         return url
+XX
+        joined = _origin(base) + url
+        if _PLAIN_ABSOLUTE.match(joined):
+            return joined
     try:
         # percent-encode spaces and non-ASCII (Hangul file names): feeds need URIs, not IRIs
         resolved = quote(urljoin(base, clean_text(url).strip()), safe=URL_SAFE)
@@ -179,6 +183,13 @@ def absolute_url(url: str, base: str) -> str:
     except ValueError:
         return ""
     return resolved if parts.scheme in URL_SCHEMES else ""
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> str:
+    """scheme://host[:port] of an absolute URL, or "" (then the fast path never matches)."""
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 #: the base URL of the body being sanitized, for the shared cleaner's URL filter
