@@ -171,7 +171,8 @@ def absolute_url(url: str, base: str) -> str:
     """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
     if _PLAIN_ABSOLUTE.match(url):  # already absolute, portless and ASCII: nothing to resolve
         return url
-XX
+    # "/path" (no dot segments for urljoin to fold): the base's origin + path
+    if url.startswith("/") and not url.startswith("//") and "/." not in url:
         joined = _origin(base) + url
         if _PLAIN_ABSOLUTE.match(joined):
             return joined
