@@ -531,3 +531,9 @@ def test_article_image_with_bad_length_rejected(ctx):
 def test_plain_text_keeps_korean_angle_bracket_titles(raw: str, expected: str) -> None:
     """Headlines quote works and laws in <...>; only real HTML elements are markup."""
     assert plain_text(raw) == expected
+
+
+def test_sanitize_html_strips_control_characters_written_as_entities() -> None:
+    """The HTML parser decodes "&#1;" to U+0001, which XML cannot carry: strip after parsing."""
+    cleaned = sanitize_html("<p>a&#1;b&#xFFFE;c&#x0B;d\x00e</p>", "https://www.example-portal.kr/")
+    assert cleaned == "<p>abcde</p>"

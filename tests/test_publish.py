@@ -1251,3 +1251,15 @@ def test_empty_feed_date_does_not_follow_the_config_file_mtime(built: Pressfeed,
     os.utime(config, (1_000_000_000, 1_000_000_000))
     assert built.build(force=True).written == ()
     assert {p: read(built, p) for p in before} == before
+
+
+def test_control_characters_written_as_entities_never_reach_the_xml(portal: Pressfeed, site: Path) -> None:
+    record = SAME_HOUR.format(n=9).replace(
+        "body_html: <p>같은 시각에 나온 보도자료 9.</p>", 'body_html: "<p>본문&#1;끝&#xFFFE;</p>"'
+    )
+    import_yaml(portal, site, "entities.yaml", record)
+    portal.build()
+    for path in feed_paths("society")[:2]:
+        parsed = feedparsed(read(portal, path))
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        assert "본문끝" in parsed.entries[0].content[0].value

@@ -223,9 +223,11 @@ def sanitize_html(value: str, base_url: str) -> str:
     """
     token = _BASE_URL.set(base_url)
     try:
-        return str(_CLEANER.clean(clean_text(value))).strip()
+        cleaned = str(_CLEANER.clean(value))
     finally:
         _BASE_URL.reset(token)
+    # after, not before: the parser turns "&#1;" or "&#xFFFE;" into the very characters XML cannot carry
+    return clean_text(cleaned).strip()
 
 
 def summarize(body_html: str, length: int) -> str:
