@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pressfeed.ingest.keys import content_key, dedupe_keys, guid_key, link_key, normalize_link
+from pressfeed.normalize import plain_text
 
 NEWS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355"
 NORMAL = "korea.kr/briefing/pressReleaseView.do?newsId=156720355"
@@ -193,17 +194,17 @@ def test_content_key_differs_on_different_text() -> None:
 
 def test_dedupe_keys_strongest_first() -> None:
     link = "https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720355&call_from=rsslink"
-    keys = dedupe_keys("msit", "msit-156720355", link, TITLE, BODY)
+    keys = dedupe_keys("msit", "msit-156720355", link, TITLE, plain_text(BODY))
     assert keys == ["guid:msit:msit-156720355", f"link:{NORMAL}", content_key(TITLE, BODY)]
 
 
 def test_dedupe_keys_without_guid() -> None:
-    keys = dedupe_keys("msit", "", NEWS, TITLE, BODY)
+    keys = dedupe_keys("msit", "", NEWS, TITLE, plain_text(BODY))
     assert keys == [f"link:{NORMAL}", content_key(TITLE, BODY)]
 
 
 def test_dedupe_keys_without_link() -> None:
-    assert dedupe_keys("msit", "g-1", "", TITLE, BODY) == ["guid:msit:g-1", content_key(TITLE, BODY)]
+    assert dedupe_keys("msit", "g-1", "", TITLE, plain_text(BODY)) == ["guid:msit:g-1", content_key(TITLE, BODY)]
 
 
 def test_dedupe_keys_of_nothing() -> None:

@@ -259,9 +259,11 @@ _BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/li|/h\d)>")
 
 
 def _text_of(body_html: str) -> str:
-    # sanitized HTML: every "<" is markup, so no literal-bracket rescue as in plain_text
-    text = nh3.clean(_BLOCK_END.sub(" ", clean_text(body_html)), tags=set())
-    return _SPACE.sub(" ", clean_text(html.unescape(text))).strip()
+    # Sanitized HTML only: every "<" is markup (no literal-bracket rescue as in
+    # plain_text) and the text is already clean, so unescaping cannot bring back
+    # control characters.
+    text = nh3.clean(_BLOCK_END.sub(" ", body_html), tags=set())
+    return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
 # The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.

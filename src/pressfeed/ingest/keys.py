@@ -69,17 +69,22 @@ def link_key(url: str) -> str:
 
 def content_key(title: str, body: str) -> str:
     """Hash of the normalized title and text (plain or HTML); markup and spacing do not count."""
-    text = f"{plain_text(title)}\n{plain_text(body)}".casefold()
-    return "content:" + hashlib.sha256("".join(text.split()).encode()).hexdigest()
+    return text_key(plain_text(title), plain_text(body))
+
+
+def text_key(title: str, text: str) -> str:
+    """content_key of an already plain-text title and body."""
+    folded = f"{title}\n{text}".casefold()
+    return "content:" + hashlib.sha256("".join(folded.split()).encode()).hexdigest()
 
 
 def dedupe_keys(source_id: str, guid: str, link: str, title: str, body: str) -> list[str]:
-    """Every key of an entry, strongest first."""
+    """Every key of an entry, strongest first; `title` and `body` are plain text."""
     keys = []
     if guid:
         keys.append(guid_key(source_id, guid))
     if link:
         keys.append(link_key(link))
     if title or body:
-        keys.append(content_key(title, body))
+        keys.append(text_key(title, body))
     return keys
