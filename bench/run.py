@@ -464,9 +464,7 @@ def config_text(sources: Sequence[tuple[str, str, str, str, str]] = (), workers:
     return "\n".join(lines) + "\n"
 
 
-def make_site(
-    root: Path, sources: Sequence[tuple[str, str, str, str, str]] = (), workers: int | None = None
-) -> Path:
+def make_site(root: Path, sources: Sequence[tuple[str, str, str, str, str]] = (), workers: int | None = None) -> Path:
     config = root / "feeds" / "pressfeed.yaml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(config_text(sources, workers), encoding="utf-8")

@@ -40,7 +40,7 @@ CONFIG = FetchConfig(
 )
 RSS = (
     b'<?xml version="1.0" encoding="utf-8"?>\n'
-    b"<rss version=\"2.0\"><channel><title>\xea\xb5\xad\xed\x86\xa0\xeb\xb6\x80</title>"
+    b'<rss version="2.0"><channel><title>\xea\xb5\xad\xed\x86\xa0\xeb\xb6\x80</title>'
     b"</channel></rss>"
 )
 
@@ -184,9 +184,7 @@ def test_conditional_get_round_trip(httpserver: HTTPServer) -> None:
 
 
 def test_429_retry_after_seconds(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/rss.xml").respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "120"}
-    )
+    httpserver.expect_request("/rss.xml").respond_with_data("slow down", status=429, headers={"Retry-After": "120"})
     result = fetch_one(httpserver.url_for("/rss.xml"))
 
     assert result.status == 429
@@ -239,9 +237,7 @@ def test_404_is_an_error(httpserver: HTTPServer) -> None:
 
 
 def redirect(httpserver: HTTPServer, path: str, location: str, status: int) -> None:
-    httpserver.expect_request(path).respond_with_data(
-        "", status=status, headers={"Location": location}
-    )
+    httpserver.expect_request(path).respond_with_data("", status=status, headers={"Location": location})
 
 
 def test_permanent_redirect_chain_sets_moved_to(httpserver: HTTPServer) -> None:
@@ -289,9 +285,7 @@ def test_permanent_hop_after_temporary_is_no_move(httpserver: HTTPServer) -> Non
     assert result.moved_to is None
 
 
-def test_credentials_do_not_follow_cross_origin_redirect(
-    httpserver: HTTPServer, second_server: HTTPServer
-) -> None:
+def test_credentials_do_not_follow_cross_origin_redirect(httpserver: HTTPServer, second_server: HTTPServer) -> None:
     redirect(httpserver, "/rss.xml", second_server.url_for("/rss.xml"), 302)
     second_server.expect_request("/rss.xml").respond_with_data(RSS)
     secret = (("Authorization", "Bearer agency-token"), ("Referer", "https://www.korea.kr/"))
@@ -408,9 +402,7 @@ def test_slow_server_times_out(httpserver: HTTPServer, release: threading.Event)
     assert result.error == "timed out after 1.0 s"
 
 
-def test_trickling_server_hits_total_time_cap(
-    httpserver: HTTPServer, release: threading.Event
-) -> None:
+def test_trickling_server_hits_total_time_cap(httpserver: HTTPServer, release: threading.Event) -> None:
     sent = 0
 
     def trickle() -> Iterator[bytes]:
@@ -494,9 +486,7 @@ def refused_url() -> Iterator[str]:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}/rss.xml"
 
 
-def test_one_failing_source_does_not_affect_others(
-    httpserver: HTTPServer, refused_url: str, tmp_path: Path
-) -> None:
+def test_one_failing_source_does_not_affect_others(httpserver: HTTPServer, refused_url: str, tmp_path: Path) -> None:
     httpserver.expect_request("/a.xml").respond_with_data(RSS)
     httpserver.expect_request("/broken.xml").respond_with_data("", status=500)
     httpserver.expect_request("/b.xml").respond_with_data(RSS + b" ")
