@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -450,3 +451,43 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
         again, failures_again = pf.import_configured()
         assert (again.created, again.updated, again.unchanged) == ((), (), 4)
         assert len(failures_again) == 1
+
+
+def test_json_lines_not_utf8_is_an_input_error(pf: Pressfeed, site: Path) -> None:
+    path = site / "feeds" / "articles" / "euc.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes('{"title": "한글"}\n'.encode("euc-kr"))
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(path)])
+    assert "not UTF-8" in str(caught.value)
+    assert pf.store.count() == 0
+
+
+def test_large_import_is_streamed_in_chunks_and_still_all_or_nothing(pf: Pressfeed, site: Path) -> None:
+    """A bad record after the first chunk was written still rolls everything back."""
+    from pressfeed import importer
+
+    path = site / "feeds" / "articles" / "many.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    good = [
+        json.dumps(
+            {
+                "id": f"n{i}",
+                "title": f"기사 {i}",
+                "section": "사회",
+                "published": "2025-11-08 09:00:00",
+                "link": f"/news/{i}",
+                "body_html": f"<p>본문 {i}</p>",
+            },
+            ensure_ascii=False,
+        )
+        for i in range(importer.CHUNK + 10)
+    ]
+    bad = json.dumps({"id": "bad", "title": "", "section": "사회", "published": "2025-11-08", "link": "/b"})
+    path.write_text("\n".join([*good, bad]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(path)])
+    assert [(p.line, p.field) for p in caught.value.problems] == [(importer.CHUNK + 11, "title")]
+    assert pf.store.count() == 0
+    path.write_text("\n".join(good) + "\n", encoding="utf-8")
+    assert len(pf.import_files([str(path)]).created) == importer.CHUNK + 10

@@ -7,9 +7,10 @@ Every record comes out with the line it starts on, so errors can say
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from .errors import InputError, Problem
 from .yamlfile import YAMLSyntaxError, load_documents
@@ -20,6 +21,33 @@ class RawRecord:
     file: str
     line: int
     data: Mapping[str, Any]
+
+
+def iter_records(name: str, path: Path) -> Iterator[RawRecord]:
+    """Records of an export file; JSON Lines are streamed a line at a time.
+
+    Opening errors surface here (not at the first next()), so callers can
+    report a missing file before anything is imported.
+    """
+    if name.lower().endswith((".jsonl", ".ndjson")):
+        fh = path.open(encoding="utf-8-sig")
+        return _json_lines_from(name, fh)
+    return iter(read_records(name, path.read_text(encoding="utf-8-sig")))
+
+
+def _json_lines_from(name: str, fh: TextIO) -> Iterator[RawRecord]:
+    with fh:
+        try:
+            yield from _valid_mappings(_json_lines(name, fh))
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(name, None, "file", f"not UTF-8: {exc}")]) from None
+
+
+def _valid_mappings(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
+    for record in records:
+        if not isinstance(record.data, Mapping):
+            raise InputError([Problem(record.file, record.line, "record", "must be a mapping of fields")])
+        yield record
 
 
 def read_records(name: str, text: str) -> list[RawRecord]:
@@ -63,8 +91,8 @@ def _is_json(text: str) -> bool:
     return True
 
 
-def _json_lines(name: str, text: str) -> Iterator[RawRecord]:
-    for number, line in enumerate(text.splitlines(), 1):
+def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
+    for number, line in enumerate(lines.splitlines() if isinstance(lines, str) else lines, 1):
         if not line.strip():
             continue
         try:

@@ -12,45 +12,23 @@ import glob
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
 from .clock import Clock
-from .cms import RawRecord, read_records
+from .cms import RawRecord, iter_records, read_records
 from .config import Config, load_config
 from .errors import ArticleNotFoundError, InputError, LockedError, PressfeedError, Problem, UsageError
-from .merge import merge_upstream
-from .model import Article, ArticleFilter, Status
-from .normalize import RecordProblems, article_from_record
+from .importer import Importer, ImportResult
+from .model import ArticleFilter, Status
 from .publish import BuildResult, build, feed_specs
 from .store import SQLiteStore, Store, StoredArticle
-from .store.base import ArticleWrite
-from .yamlfile import line_of
 
 if TYPE_CHECKING:
     from .ingest import IngestResult
-
-CMS_ORIGIN = "cms"
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: int = 0
-    files: int = 0
-    #: records of deleted articles: the tombstone wins over the export
-    deleted: tuple[str, ...] = ()
-
-    def summary(self) -> str:
-        text = (
-            f"import: {self.files} files, {len(self.created)} new, "
-            f"{len(self.updated)} updated, {self.unchanged} unchanged"
-        )
-        return text + (f", {len(self.deleted)} deleted (skipped)" if self.deleted else "")
 
 
 @dataclass(frozen=True)
@@ -124,97 +102,39 @@ class Pressfeed:
 
     # -- import ---------------------------------------------------------------
 
-    def read_file(self, path: str) -> list[RawRecord]:
-        """Records of one export file; `-` reads standard input."""
+    def read_file(self, path: str) -> Iterator[RawRecord]:
+        """Records of one export file, streamed where the format allows; `-` reads standard input."""
         if path == "-":
-            return read_records("<stdin>", sys.stdin.read())
+            return iter(read_records("<stdin>", sys.stdin.read()))
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
+            return iter_records(path, Path(path))
         except FileNotFoundError:
             raise InputError([Problem(path, None, "file", "not found")]) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError([Problem(path, None, "file", f"cannot read: {exc}")]) from None
-        return read_records(path, text)
-
-    def normalize_records(self, records: Sequence[RawRecord]) -> list[tuple[RawRecord, Article]]:
-        """Every record normalized, or InputError listing every bad field of every record."""
-        problems: list[Problem] = []
-        out: list[tuple[RawRecord, Article]] = []
-        seen: dict[str, RawRecord] = {}
-        for record in records:
-            try:
-                article = article_from_record(record.data, self.context)
-            except RecordProblems as exc:
-                for p in exc.problems:
-                    key = p.field.split(".")[0]
-                    line = (line_of(record.data, key) if key in record.data else None) or record.line
-                    problems.append(Problem(record.file, line, p.field, p.message))
-                continue
-            first = seen.get(article.id)
-            if first is not None:
-                problems.append(
-                    Problem(
-                        record.file,
-                        record.line,
-                        "id",
-                        f"duplicate id {article.id!r} (first at {first.file}:{first.line})",
-                    )
-                )
-                continue
-            seen[article.id] = record
-            out.append((record, article))
-        if problems:
-            raise InputError(problems)
-        return out
 
     def import_files(self, paths: Iterable[str]) -> ImportResult:
-        """Import export files all-or-nothing: any bad record, nothing is written."""
+        """Import export files all-or-nothing: any bad record in any file, nothing is written."""
         paths = list(paths)
-        records: list[RawRecord] = []
-        problems: list[Problem] = []
-        for path in paths:
-            try:
-                records.extend(self.read_file(path))
-            except InputError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise InputError(problems)
-        result = self.import_records(records)
-        return replace(result, files=len(paths))
+        importer = Importer(self.store, self.context, self.clock.now())
+        with _bulk(), self.store.transaction():
+            for path in paths:
+                try:
+                    importer.add(self.read_file(path))
+                except InputError as exc:
+                    importer.problems.extend(exc.problems)
+            if importer.problems:
+                raise InputError(importer.problems)  # leaving the transaction rolls it back
+        return importer.result(files=len(paths))
 
-    def import_records(self, records: Sequence[RawRecord]) -> ImportResult:
-        with _bulk():
-            return self._import_records(records)
-
-    def _import_records(self, records: Sequence[RawRecord]) -> ImportResult:
-        normalized = self.normalize_records(records)
-        now = self.clock.now()
-        ids = [a.id for _, a in normalized]
-        existing = self.store.get_many(ids)
-        tombstoned = self.store.tombstoned(ids)
-        writes: list[ArticleWrite] = []
-        created: list[str] = []
-        updated: list[str] = []
-        deleted: list[str] = []
-        unchanged = 0
-        for record, article in normalized:
-            stored = existing.get(article.id)
-            explicit_updated = record.data.get("updated") not in (None, "")
-            if stored is None and article.id in tombstoned:
-                deleted.append(article.id)
-                continue
-            if stored is None:
-                writes.append(ArticleWrite(article, CMS_ORIGIN, upstream=article))
-                created.append(article.id)
-                continue
-            merged = merge_upstream(stored, article, explicit_updated=explicit_updated, now=now)
-            if merged is None:
-                unchanged += 1
-                continue
-            writes.append(ArticleWrite(merged, stored.origin, upstream=article))
-            updated.append(article.id)
-        self.store.write(writes)
-        return ImportResult(tuple(created), tuple(updated), unchanged, deleted=tuple(deleted))
+    def import_records(self, records: Iterable[RawRecord]) -> ImportResult:
+        """Import records all-or-nothing (one file's worth, or any iterable)."""
+        importer = Importer(self.store, self.context, self.clock.now())
+        with _bulk(), self.store.transaction():
+            importer.add(records)
+            if importer.problems:
+                raise InputError(importer.problems)
+        return importer.result(files=1)
 
     def import_configured(self) -> tuple[ImportResult, list[ImportFailure]]:
         """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
