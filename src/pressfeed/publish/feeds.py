@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .. import __version__
-from ..model import Article
+from ..model import Article, Attribution
 from .common import FeedSpec, body_with_credit, distinct_updated, local, summary_of
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -31,6 +31,19 @@ def _sub(parent: Any, tag: str, text: str | None = None, **attrib: str) -> Any:
     element = etree.SubElement(parent, tag, {k: v for k, v in attrib.items() if v})
     if text is not None:
         element.text = text
+    return element
+
+
+def _atom_source(source: Attribution, updated: str) -> Any:
+    """A complete atom:source (feedgen's lacks id and updated)."""
+    element = etree.Element("source")
+    _sub(element, "id", source.feed or source.home)
+    _sub(element, "title", source.name)
+    _sub(element, "updated", updated)
+    if source.home:
+        _sub(element, "link", rel="alternate", type="text/html", href=source.home)
+    if source.feed:
+        _sub(element, "link", rel="self", href=source.feed)
     return element
 
 
@@ -50,6 +63,7 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_rss(self, item: Any) -> Any:
         article = self.article
+        _sub(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:
             _sub(item, f"{{{DC}}}creator", article.byline)
         image = article.lead_image
@@ -70,8 +84,6 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_atom(self, entry: Any) -> Any:
         article, tz = self.article, self.spec.tz
-        for stripped in entry.findall("link"):  # feedgen's own, without their rel (see above)
-            entry.remove(stripped)
         _sub(entry, "link", rel="alternate", type="text/html", href=article.link)
         source = article.source
         if source is not None and source.url:
@@ -97,15 +109,7 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
                 title=attachment.title,
             )
         if source is not None and (source.feed or source.home):
-            element = _sub(entry, "source")
-            _sub(element, "id", source.feed or source.home)
-            _sub(element, "title", source.name)
-            when = source.published or article.published
-            _sub(element, "updated", local(when, tz).isoformat())
-            if source.home:
-                _sub(element, "link", rel="alternate", type="text/html", href=source.home)
-            if source.feed:
-                _sub(element, "link", rel="self", href=source.feed)
+            entry.append(_atom_source(source, local(source.published or article.published, tz).isoformat()))
         return entry
 
 
@@ -146,7 +150,6 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, updated: datetim
     entry.pressfeed_atom.spec = spec
     entry.guid(article.id, permalink=article.id == article.link)  # also the Atom id
     entry.title(article.title)
-    entry.link(href=article.link)  # the RSS <link>; Atom links are written by _AtomEntry
     entry.updated(local(updated, spec.tz))
     entry.published(local(article.published, spec.tz))
     if article.byline:
