@@ -84,6 +84,12 @@ class Article:
     def lead_image(self) -> Image | None:
         return self.images[0] if self.images else None
 
+    def files(self) -> list[tuple[str, str, int, str]]:
+        """(url, type, length, title) of every image, then every attachment: the enclosures."""
+        return [(i.url, i.type, i.length, i.caption) for i in self.images] + [
+            (a.url, a.type, a.length, a.title) for a in self.attachments
+        ]
+
     def content_hash(self) -> str:
         """Hash of the content: everything but `updated` and the editorial `status`.
 

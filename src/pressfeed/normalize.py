@@ -576,38 +576,25 @@ def _media_items(value: Any, name: str) -> list[Mapping[str, Any]]:
     return out
 
 
-def _images(value: Any, base: str) -> tuple[Image, ...]:
-    images = []
-    for item in _media_items(value, "images"):
+def _files(value: Any, base: str, name: str) -> list[tuple[str, str | None, int, str]]:
+    """(absolute url, given type, length, caption/title) of an images/attachments list."""
+    out = []
+    for item in _media_items(value, name):
         url = absolute_url(item["url"], base)
         if not url:
-            raise RecordError("images", f"{item['url']!r} is not an http(s) URL")
-        images.append(
-            Image(
-                url=url,
-                type=str(item.get("type") or guess_image_type(url)),
-                length=_length(item.get("length"), "images"),
-                caption=plain_text(str(item.get("caption") or "")),
-            )
-        )
-    return tuple(images)
+            raise RecordError(name, f"{item['url']!r} is not an http(s) URL")
+        title = plain_text(str(item.get("caption" if name == "images" else "title") or ""))
+        out.append((url, str(item["type"]) if item.get("type") else None, _length(item.get("length"), name), title))
+    return out
+
+
+def _images(value: Any, base: str) -> tuple[Image, ...]:
+    return tuple(Image(u, t or guess_image_type(u), n, c) for u, t, n, c in _files(value, base, "images"))
 
 
 def _attachments(value: Any, base: str) -> tuple[Attachment, ...]:
-    out = []
-    for item in _media_items(value, "attachments"):
-        url = absolute_url(item["url"], base)
-        if not url:
-            raise RecordError("attachments", f"{item['url']!r} is not an http(s) URL")
-        out.append(
-            Attachment(
-                url=url,
-                type=str(item.get("type") or "application/octet-stream"),
-                length=_length(item.get("length"), "attachments"),
-                title=plain_text(str(item.get("title") or "")),
-            )
-        )
-    return tuple(out)
+    files = _files(value, base, "attachments")
+    return tuple(Attachment(u, t or "application/octet-stream", n, c) for u, t, n, c in files)
 
 
 def _attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> Attribution | None:

@@ -88,26 +88,8 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
         source = article.source
         if source is not None and source.url:
             _sub(entry, "link", rel="via", type="text/html", href=source.url, title=source.name)
-        for image in article.images:
-            _sub(
-                entry,
-                "link",
-                rel="enclosure",
-                type=image.type,
-                href=image.url,
-                length=str(image.length) if image.length else "",
-                title=image.caption,
-            )
-        for attachment in article.attachments:
-            _sub(
-                entry,
-                "link",
-                rel="enclosure",
-                type=attachment.type,
-                href=attachment.url,
-                length=str(attachment.length) if attachment.length else "",
-                title=attachment.title,
-            )
+        for url, kind, length, title in article.files():
+            _sub(entry, "link", rel="enclosure", type=kind, href=url, length=str(length) if length else "", title=title)
         if source is not None and (source.feed or source.home):
             entry.append(_atom_source(source, local(source.published or article.published, tz).isoformat()))
         return entry

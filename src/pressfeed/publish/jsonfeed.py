@@ -33,20 +33,12 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
         item["image"] = article.lead_image.url
     attachments = [
         {
-            "url": i.url,
-            "mime_type": i.type,
-            **({"size_in_bytes": i.length} if i.length else {}),
-            **({"title": i.caption} if i.caption else {}),
+            "url": url,
+            "mime_type": kind,
+            **({"size_in_bytes": length} if length else {}),
+            **({"title": title} if title else {}),
         }
-        for i in article.images
-    ] + [
-        {
-            "url": a.url,
-            "mime_type": a.type,
-            **({"size_in_bytes": a.length} if a.length else {}),
-            **({"title": a.title} if a.title else {}),
-        }
-        for a in article.attachments
+        for url, kind, length, title in article.files()
     ]
     if attachments:
         item["attachments"] = attachments
