@@ -18,6 +18,7 @@ from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
+from lxml.etree import SubElement
 
 from .. import __version__
 from ..model import Article, Attribution
@@ -27,8 +28,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
 
 
-def _sub(parent: Any, tag: str, text: str | None = None, **attrib: str) -> Any:
-    element = etree.SubElement(parent, tag, {k: v for k, v in attrib.items() if v})
+def _sub(parent: Any, tag: str, text: str | None = None, attrib: dict[str, str] | None = None) -> Any:
+    """A child element; attributes with empty values are left out."""
+    element = SubElement(parent, tag, {k: v for k, v in attrib.items() if v} if attrib else None)
     if text is not None:
         element.text = text
     return element
@@ -41,9 +43,9 @@ def _atom_source(source: Attribution, updated: str) -> Any:
     _sub(element, "title", source.name)
     _sub(element, "updated", updated)
     if source.home:
-        _sub(element, "link", rel="alternate", type="text/html", href=source.home)
+        SubElement(element, "link", {"rel": "alternate", "type": "text/html", "href": source.home})
     if source.feed:
-        _sub(element, "link", rel="self", href=source.feed)
+        SubElement(element, "link", {"rel": "self", "href": source.feed})
     return element
 
 
@@ -68,11 +70,11 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
             _sub(item, f"{{{DC}}}creator", article.byline)
         image = article.lead_image
         if image is not None:
-            _sub(item, "enclosure", url=image.url, length=str(image.length), type=image.type)
+            SubElement(item, "enclosure", {"url": image.url, "length": str(image.length), "type": image.type})
         source = article.source
         source_url = source and (source.feed or source.home or source.url)
         if source is not None and source_url:
-            _sub(item, "source", source.name, url=source_url)
+            _sub(item, "source", source.name, {"url": source_url})
         return item
 
 
@@ -84,12 +86,13 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_atom(self, entry: Any) -> Any:
         article, tz = self.article, self.spec.tz
-        _sub(entry, "link", rel="alternate", type="text/html", href=article.link)
+        SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": article.link})
         source = article.source
         if source is not None and source.url:
-            _sub(entry, "link", rel="via", type="text/html", href=source.url, title=source.name)
+            _sub(entry, "link", None, {"rel": "via", "type": "text/html", "href": source.url, "title": source.name})
         for url, kind, length, title in article.files():
-            _sub(entry, "link", rel="enclosure", type=kind, href=url, length=str(length) if length else "", title=title)
+            attrib = {"rel": "enclosure", "type": kind, "href": url, "length": str(length) if length else ""}
+            _sub(entry, "link", None, attrib | {"title": title})
         if source is not None and (source.feed or source.home):
             entry.append(_atom_source(source, local(source.published or article.published, tz).isoformat()))
         return entry
