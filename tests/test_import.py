@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -491,3 +492,55 @@ def test_large_import_is_streamed_in_chunks_and_still_all_or_nothing(pf: Pressfe
     assert pf.store.count() == 0
     path.write_text("\n".join(good) + "\n", encoding="utf-8")
     assert len(pf.import_files([str(path)]).created) == importer.CHUNK + 10
+
+
+def test_pooled_import_matches_inline_import(
+    site: Path, config: object, clock: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large imports may normalize in worker processes; the stored result must not differ."""
+    from pressfeed import importer
+    from pressfeed import workers as worker_module
+
+    pools: list[int] = []
+    real_pool = worker_module.ProcessPoolExecutor
+
+    def counting_pool(*args: object, **kwargs: object) -> object:
+        pools.append(int(kwargs["max_workers"]))  # type: ignore[call-overload]
+        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker_module, "ProcessPoolExecutor", counting_pool)
+    from pressfeed.clock import Clock
+    from pressfeed.config import Config
+    from pressfeed.model import ArticleFilter
+
+    assert isinstance(config, Config) and isinstance(clock, Clock)
+    path = site / "feeds" / "articles" / "many.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps(
+            {
+                "id": f"p{i}",
+                "title": f"기사 {i} R&D <AI 기본법>",
+                "section": ["사회", "IT/과학"][i % 2],
+                "published": "2025-11-08 09:00:00",
+                "link": f"/news/{i}",
+                "body_html": f'<p>본문 {i} <img src="/p/{i}.jpg"><script>x()</script></p>',
+            },
+            ensure_ascii=False,
+        )
+        for i in range(importer.CHUNK + 5)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stored = {}
+    for workers in (0, 2):
+        store_dir = site / f"store-{workers}"
+        cfg = replace(config, store_path=store_dir / "p.db")
+        with Pressfeed(cfg, clock=clock) as pf:
+            imp = importer.Importer(pf.store, pf.context, clock.now(), workers=workers)
+            with pf.store.transaction():
+                imp.add(pf.read_file(str(path)))
+            assert imp.problems == []
+            stored[workers] = [(s.article, s.content_hash) for s in pf.store.articles(ArticleFilter())]
+    assert pools == [2]
+    assert len(stored[0]) == importer.CHUNK + 5
+    assert stored[2] == stored[0]

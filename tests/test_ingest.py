@@ -1360,16 +1360,16 @@ def test_worker_processes_give_the_same_articles_as_inline_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Feeds parsed in worker processes (large runs) must map exactly as parsed inline."""
-    import pressfeed.ingest.update as update
+    import pressfeed.workers as workers_module
 
     pools: list[int] = []
-    real_pool = update.ProcessPoolExecutor
+    real_pool = workers_module.ProcessPoolExecutor
 
     def counting_pool(*args: Any, **kwargs: Any) -> Any:
         pools.append(kwargs["max_workers"])
         return real_pool(*args, **kwargs)
 
-    monkeypatch.setattr(update, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(workers_module, "ProcessPoolExecutor", counting_pool)
     results = {}
     for workers in (0, 2):
         site = _sample_site_with_workers(tmp_path, workers)

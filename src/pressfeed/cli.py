@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, workers
 from .errors import PressfeedError
 from .model import Status, article_to_dict
 from .scaffold import init_site
@@ -512,4 +512,5 @@ def check(env: Env, as_json: bool) -> None:
 
 
 def main() -> None:
+    workers.enable_auto()  # our entry points are import-safe, so worker processes may start
     cli(prog_name="pressfeed")

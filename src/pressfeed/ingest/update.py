@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import multiprocessing
-import os
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -26,6 +24,7 @@ from ..model import Article
 from ..normalize import NormalizeContext
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
+from ..workers import default_workers, worker_pool
 from .fetch import FetchRequest, FetchResult, open_fetcher
 from .mapping import Mapped, map_entry, with_id
 from .parse import FeedParseError, parse_feed
@@ -226,20 +225,10 @@ async def _pipeline(
 POOL_MIN_FEEDS = 8
 
 
-@contextmanager
-def _parse_pool(feeds: int, workers: int | None) -> Iterator[Executor | None]:
-    """Worker processes for parsing (feedparser is pure Python: threads would share one core)."""
+def _parse_pool(feeds: int, workers: int | None) -> AbstractContextManager[Executor | None]:
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if feeds >= POOL_MIN_FEEDS else 0
-    if workers < 1 or ((os.cpu_count() or 1) < 2 and workers < 2):
-        yield None
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload([__name__])  # workers fork from a server that imported us once
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield pool
+        workers = default_workers() if feeds >= POOL_MIN_FEEDS else 0
+    return worker_pool(workers, __name__)
 
 
 def _request(source: SourceConfig, state: SourceState, report: SourceReport, now: datetime) -> FetchRequest | None:

@@ -1,0 +1,56 @@
+"""Worker processes for the CPU-bound, pure steps (parsing feeds, normalizing records).
+
+feedparser and most of normalization are pure Python, so threads would share
+one core; processes use them all. Workers fork from a forkserver that imported
+pressfeed once, so starting them is cheap and safe beside threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+
+#: the most processes a pool gets, whatever the core count
+MAX_WORKERS = 4
+
+# Workers start by importing the main module again, which re-runs a script that
+# lacks an `if __name__ == "__main__"` guard. So pools start on their own only
+# under the pressfeed command (whose entry points are guarded); library callers
+# ask for them explicitly (fetch.workers) or get in-process work.
+_auto = False
+
+
+def enable_auto() -> None:
+    """Let pools start without being asked (the CLI calls this)."""
+    global _auto
+    _auto = True
+
+
+def default_workers() -> int:
+    """Workers when none were configured: one per core (up to 4) under the CLI, else none."""
+    return min(os.cpu_count() or 1, MAX_WORKERS) if _auto else 0
+
+
+def _main_importable() -> bool:
+    """Workers re-import the main script; a program read from stdin cannot be (run inline then)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or getattr(main, "__spec__", None) is not None or os.path.exists(path)
+
+
+@contextmanager
+def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
+    """A process pool of `workers` (None when 0, or 1 on a single core: no gain)."""
+    if workers < 1 or ((os.cpu_count() or 1) < 2 and workers < 2) or not _main_importable():
+        yield None
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload([preload])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
