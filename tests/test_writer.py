@@ -178,3 +178,42 @@ def test_sha256_helpers(tmp_path: Path) -> None:
     atomic_write(target, b"{}\n")
     assert sha256(b"{}\n") == hashlib.sha256(b"{}\n").hexdigest()
     assert file_sha256(target) == sha256(b"{}\n")
+
+
+def test_batch_failing_rename_keeps_old_files_and_leaves_no_temps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pressfeed.publish.writer import AtomicBatch
+
+    old = {tmp_path / f"f{i}.xml": f"old {i}".encode() for i in range(4)}
+    for path, data in old.items():
+        path.write_bytes(data)
+    batch = AtomicBatch()
+    for path in old:
+        batch.stage(path, b"new " + path.name.encode())
+    calls = 0
+    real_replace = os.replace
+
+    def failing_replace(src: str, dst: str) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        batch.commit()
+    contents = [path.read_bytes() for path in old]
+    assert contents == [b"new f0.xml", b"new f1.xml", b"old 2", b"old 3"]  # each file old or new, never partial
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f0.xml", "f1.xml", "f2.xml", "f3.xml"]
+
+
+def test_batch_discard_removes_staged_temps(tmp_path: Path) -> None:
+    from pressfeed.publish.writer import AtomicBatch
+
+    batch = AtomicBatch()
+    batch.stage(tmp_path / "a" / "rss.xml", b"x")
+    batch.stage(tmp_path / "b.xml", b"y")
+    batch.discard()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -24,7 +24,7 @@ from .common import FeedSpec
 from .feeds import render_feeds
 from .jsonfeed import render_json
 from .site import render_index, render_opml
-from .writer import atomic_write, file_sha256, fsync_dir, sha256
+from .writer import AtomicBatch, file_sha256, sha256
 
 #: bump when output changes for the same input, so every file is re-rendered
 RENDER_VERSION = "2"
@@ -125,7 +125,8 @@ class _Builder:
         self.previous = store.feed_files()
         self.outcome = _Outcome()
         self.loaded: dict[str, Article] = {}  # the site feed and the section feeds share items
-        self.dirs: set[Path] = set()  # directories whose renames still need an fsync
+        self.batch = AtomicBatch()  # every written file becomes durable in one pass at the end
+        self.emitted: dict[str, FeedFileState] = {}
         self.refreshed: dict[str, FeedFileState] = {}
 
     def current(self, path: str, fingerprint: str) -> bool:
@@ -159,11 +160,16 @@ class _Builder:
         if file_sha256(target) == digest:
             self.outcome.unchanged.append(path)
         else:
-            atomic_write(target, data, sync_dir=False)
-            self.dirs.add(target.parent)
+            self.batch.stage(target, data)
             self.outcome.written.append(path)
-        st = target.stat()
-        self.outcome.states[path] = FeedFileState(fingerprint, digest, updated, st.st_size, st.st_mtime_ns)
+        self.emitted[path] = FeedFileState(fingerprint, digest, updated)
+
+    def commit(self) -> None:
+        """Make the staged files durable and visible, then record what is on disk."""
+        self.batch.commit()
+        for path, state in self.emitted.items():
+            st = (self.out_dir / path).stat()
+            self.outcome.states[path] = replace(state, size=st.st_size, mtime_ns=st.st_mtime_ns)
 
     def feed(self, spec: FeedSpec) -> None:
         keys = self.store.feed_keys(spec.key or None, self.now, self.config.output.items_per_feed)
@@ -213,21 +219,22 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     builder = _Builder(config, store, now, force)
     changed = config_changed(config, store, now)
     specs = feed_specs(config, changed)
-    for spec in specs:
-        builder.feed(spec)
-
     site = config.site
     fingerprint = _fingerprint(config, "", "site")
-    builder.site_file("feeds.opml", fingerprint, lambda: render_opml(site.title, specs, changed), changed)
-    builder.site_file(
-        "index.html",
-        fingerprint,
-        lambda: render_index(site.title, site.description, site.language, site.url, specs),
-        changed,
-    )
-
-    for directory in builder.dirs:  # once per directory, not once per file: the renames are durable
-        fsync_dir(directory)
+    try:
+        for spec in specs:
+            builder.feed(spec)
+        builder.site_file("feeds.opml", fingerprint, lambda: render_opml(site.title, specs, changed), changed)
+        builder.site_file(
+            "index.html",
+            fingerprint,
+            lambda: render_index(site.title, site.description, site.language, site.url, specs),
+            changed,
+        )
+        builder.commit()
+    except BaseException:
+        builder.batch.discard()  # no temp file outlives a failed build; published files stay as they were
+        raise
     outcome = builder.outcome
     removed = _remove_stale(config.output.dir, builder.previous, outcome.states)
     if outcome.states != builder.previous:
