@@ -53,4 +53,5 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     if "forkserver" in methods:
         context.set_forkserver_preload([preload])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pool.submit(os.getpid)  # start the workers now, while the caller's first downloads run
         yield pool
