@@ -184,4 +184,5 @@ def _media(entry: EntryData, body: str, link: str) -> tuple[tuple[Image, ...], t
 
 
 def with_id(article: Article, article_id: str) -> Article:
-    return replace(article, id=article_id)
+    # the same object when nothing changes, so its cached stored form (article_record) survives
+    return article if article.id == article_id else replace(article, id=article_id)

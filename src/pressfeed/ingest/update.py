@@ -20,7 +20,7 @@ from ..clock import Clock
 from ..config import Config, SourceConfig
 from ..errors import UsageError
 from ..merge import merge_upstream
-from ..model import Article
+from ..model import Article, article_record
 from ..normalize import NormalizeContext
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
@@ -137,6 +137,7 @@ def parse_and_map(job: _Job) -> _Parsed:
         outcome = map_entry(entry, job.source, job.ctx, job.now, job.url)
         warnings.extend(outcome.warnings)
         if isinstance(outcome, Mapped):
+            article_record(outcome.article)  # encoded here, in the worker: the stored JSON and hash
             mapped.append(outcome)
         else:
             skipped += 1
