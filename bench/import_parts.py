@@ -1,0 +1,79 @@
+"""Per-record cost of each step of a CMS import, beside the floor (json.loads + nh3.clean).
+
+    python bench/import_parts.py [RECORDS]
+
+Generates RECORDS (default 10000) export records with bench/run.py's generator,
+then times each step alone over all of them. This is the evidence behind the
+"CMS import" discussion in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nh3
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # noqa: E402 -- the benchmark's data generator and site writer
+
+from pressfeed.cms import read_records  # noqa: E402
+from pressfeed.model import article_record  # noqa: E402
+from pressfeed.normalize import article_from_record, sanitize_html  # noqa: E402
+from pressfeed.store.base import ArticleWrite  # noqa: E402
+from pressfeed.store.sqlite import _article_row  # noqa: E402
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        root = bench.make_site(Path(tmp) / "site")
+        path = root / "export.jsonl"
+        bench.write_records(path, count, bench.Corpus(random.Random(42)))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        pf = bench.open_site(root)
+        text = "\n".join(lines)
+        gc.disable()
+        timings: dict[str, float] = {}
+
+        def timed(name: str, fn: object) -> object:
+            start = time.perf_counter()
+            result = fn()  # type: ignore[operator]
+            timings[name] = (time.perf_counter() - start) / count * 1e6
+            return result
+
+        data = timed("json.loads", lambda: [json.loads(line) for line in lines])
+        timed("nh3.clean(body)", lambda: [nh3.clean(d["body_html"]) for d in data])
+        timed(
+            "sanitize_html (URLs made absolute)",
+            lambda: [sanitize_html(d["body_html"], bench.SITE_URL + d["link"].lstrip("/")) for d in data],
+        )
+        records = read_records("export.jsonl", text)
+        articles = timed("all normalization", lambda: [article_from_record(r.data, pf.context) for r in records])
+        timed("row JSON + content hash", lambda: [article_record(a) for a in articles])
+        rows = [_article_row(ArticleWrite(a, "cms", upstream=a), i) for i, a in enumerate(articles)]
+
+        def insert() -> None:
+            with pf.store.transaction():
+                pf.store.db.executemany(
+                    "INSERT INTO article (id, section, status, published, updated, origin, content_hash,"
+                    " upstream_hash, upstream_status, seq, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    rows,
+                )
+
+        timed("SQLite insert", insert)
+        pf.close()
+    floor = timings["json.loads"] + timings["nh3.clean(body)"]
+    print(f"{count} records, µs per record (floor = json.loads + nh3.clean = {floor:.1f} µs)")
+    for name, value in timings.items():
+        print(f"  {name:<36} {value:7.1f}  ({value / floor:.2f}× floor)")
+
+
+if __name__ == "__main__":
+    main()
