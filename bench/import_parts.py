@@ -21,13 +21,12 @@ import nh3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run as bench  # noqa: E402 -- the benchmark's data generator and site writer
-
-from pressfeed.cms import read_records  # noqa: E402
-from pressfeed.model import article_record  # noqa: E402
-from pressfeed.normalize import article_from_record, sanitize_html  # noqa: E402
-from pressfeed.store.base import ArticleWrite  # noqa: E402
-from pressfeed.store.sqlite import _article_row  # noqa: E402
+import run as bench
+from pressfeed.cms import read_records
+from pressfeed.model import article_record
+from pressfeed.normalize import article_from_record, sanitize_html
+from pressfeed.store.base import ArticleWrite
+from pressfeed.store.sqlite import _article_row
 
 
 def main() -> None:
