@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,6 +67,10 @@ def _errors() -> Iterator[None]:
         yield
     except PressfeedError as exc:
         _fail(str(exc), exc.exit_code)
+    except sqlite3.Error as exc:  # a locked, full or damaged store: say so, not a traceback
+        _fail(f"store: {exc}", EXIT_PARTIAL)
+    except OSError as exc:  # an unwritable output directory, a full disk
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_PARTIAL)
 
 
 def _json_out(data: Any) -> None:
@@ -246,8 +251,9 @@ def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) 
 
 
 def _report_ingest(env: Env, result: Any) -> None:
+    """Failures always; notices an operator should act on unless -q (cron: quiet on success)."""
     for line in result.notice_lines():
-        if env.verbose or "moved permanently" in line or "kept local edit" in line:
+        if env.verbose or (not env.quiet and ("moved permanently" in line or "kept local edit" in line)):
             click.echo(line, err=True)
     for line in result.failure_lines():
         click.secho(line, fg="red", err=True)
@@ -319,7 +325,7 @@ def sources_import(env: Env, opml_file: Path, section: str | None, dry_run: bool
     """
     from .opml import import_sources
 
-    with env.pressfeed() as pf:
+    with env.pressfeed() as pf, pf.locked():
         result = import_sources(pf.config, opml_file.read_bytes(), str(opml_file), section, dry_run=dry_run)
     verb = "would add" if dry_run else "added"
     for entry in result.added:
@@ -417,7 +423,7 @@ def _status_command(name: str, status: Status, doc: str) -> Callable[..., None]:
     @click.argument("article_id")
     @pass_env
     def command(env: Env, article_id: str) -> None:
-        with env.pressfeed() as pf:
+        with env.pressfeed() as pf, pf.locked():  # a running ingest must not undo the change
             stored = pf.set_status(article_id, status)
         env.say(f"{stored.article.id}: {stored.article.status}")
 

@@ -76,7 +76,7 @@ def _sniff(name: str, text: str) -> Iterator[RawRecord]:
     if stripped.startswith("["):
         return _json(name, text)
     if stripped.startswith("{"):
-        first = stripped.splitlines()[0].strip()
+        first = stripped.split("\n", 1)[0].strip()
         if first.endswith("}") and _is_json(first):
             return _json_lines(name, text)
         return _json(name, text)
@@ -92,7 +92,8 @@ def _is_json(text: str) -> bool:
 
 
 def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
-    for number, line in enumerate(lines.splitlines() if isinstance(lines, str) else lines, 1):
+    # "\n" only: str.splitlines() also breaks at U+2028 and friends, which JSON strings may hold raw
+    for number, line in enumerate(lines.split("\n") if isinstance(lines, str) else lines, 1):
         if not line.strip():
             continue
         try:

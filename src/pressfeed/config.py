@@ -108,6 +108,8 @@ class Config:
     imports: tuple[str, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     fetch: FetchConfig = field(default_factory=FetchConfig)
+    #: machine-written extra sources (`pressfeed sources import` appends there)
+    sources_file: Path = Path(DEFAULT_SOURCES_FILE)
     #: hash of the config text: part of every feed's build fingerprint
     digest: str = ""
 
@@ -286,6 +288,7 @@ class _Parser:
             sources=sources,
             fetch=self.fetch(top, site),
             digest=digest,
+            sources_file=self.sources_path(top),
         )
 
     def site(self, top: LocatedDict) -> SiteConfig:
@@ -406,11 +409,9 @@ class _Parser:
         self, top: LocatedDict, slugs: set[str], resolve: Callable[[str], str | None], known: list[SourceConfig]
     ) -> tuple[SourceConfig, ...]:
         """Sources kept in `sources_file` (written by `pressfeed sources import`)."""
-        name = self.get(top, "sources_file", "", str, DEFAULT_SOURCES_FILE)
-        path = self.site_dir / name
+        path = self.sources_path(top)
         if self.sources_text is None and not path.exists():
-            self.check("sources_file" not in top, top, "sources_file", "sources_file", f"{path} does not exist")
-            return ()
+            return ()  # none imported yet
         parser = _Parser(str(path), self.site_dir)
         try:
             text = self.sources_text if self.sources_text is not None else path.read_text(encoding="utf-8")
@@ -426,6 +427,9 @@ class _Parser:
         wrapper = LocatedDict(sources=data)
         wrapper.line, wrapper.lines = 1, {"sources": 1}
         return parser.sources(wrapper, slugs, resolve, known)
+
+    def sources_path(self, top: LocatedDict) -> Path:
+        return self.site_dir / self.get(top, "sources_file", "", str, DEFAULT_SOURCES_FILE)
 
     def sources(
         self,

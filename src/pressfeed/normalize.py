@@ -313,7 +313,10 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         raise ValueError(f"not a date: {value!r}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
-    result = parsed.astimezone(UTC).replace(microsecond=0)
+    try:
+        result = parsed.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:  # year 1 ("no date" in some exporters) cannot move to UTC
+        raise ValueError(f"implausible date {value!r}") from None
     if result < EARLIEST:
         raise ValueError(f"implausible date {value!r} (before 1990)")
     return result
@@ -584,8 +587,17 @@ def _files(value: Any, base: str, name: str) -> list[tuple[str, str | None, int,
         if not url:
             raise RecordError(name, f"{item['url']!r} is not an http(s) URL")
         title = plain_text(str(item.get("caption" if name == "images" else "title") or ""))
-        out.append((url, str(item["type"]) if item.get("type") else None, _length(item.get("length"), name), title))
+        out.append((url, media_type(item.get("type")), _length(item.get("length"), name), title))
     return out
+
+
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
+
+
+def media_type(value: Any) -> str | None:
+    """A MIME type as "type/subtype" (parameters dropped), or None when it is not one."""
+    text = str(value or "").split(";")[0].strip().lower()
+    return text if _MEDIA_TYPE.fullmatch(text) else None
 
 
 def _images(value: Any, base: str) -> tuple[Image, ...]:

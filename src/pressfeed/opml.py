@@ -17,7 +17,7 @@ import listparser
 import yaml
 from lxml import etree
 
-from .config import DEFAULT_SOURCES_FILE, Config, parse_config
+from .config import Config, parse_config
 from .errors import UsageError
 from .publish.writer import atomic_write
 
@@ -80,7 +80,7 @@ def import_sources(
         added.append(entry)
     if problems:
         raise UsageError(f"{name}: nothing added:\n" + "\n".join(problems))
-    path = config.site_dir / DEFAULT_SOURCES_FILE
+    path = config.sources_file
     if added and not dry_run:
         _append(config, path, added)
     return ImportedSources(tuple(added), tuple(skipped), path)

@@ -63,7 +63,10 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: str) -> Any:
 
 def load_documents(text: str) -> Iterator[tuple[int, Any]]:
     """Yield (line, value) for every document of a (multi-document) YAML text."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # rejects unprintable characters already
+    except yaml.YAMLError as exc:
+        raise YAMLSyntaxError(None, "", f"invalid YAML: {exc}") from None
     try:
         while loader.check_node():
             node = loader.get_node()

@@ -85,6 +85,6 @@ def dedupe_keys(source_id: str, guid: str, link: str, title: str, body: str) -> 
         keys.append(guid_key(source_id, guid))
     if link:
         keys.append(link_key(link))
-    if title or body:
+    if body.strip():  # a title alone ("주간 주요 일정") is no evidence of the same release
         keys.append(text_key(title, body))
     return keys

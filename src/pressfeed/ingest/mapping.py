@@ -18,6 +18,7 @@ from ..normalize import (
     guess_image_type,
     hashed_id,
     image_type_from_url,
+    media_type,
     parse_datetime,
     plain_text,
     sanitize_html,
@@ -38,6 +39,8 @@ class Mapped:
     article: Article
     keys: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    #: False when the feed gave no usable date and fetch time stands in (not a real change later)
+    dated: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def map_entry(
     section = _section(text, source)
     if section is None:
         return Skipped(f"{title[:40]!r}: no section rule matched")
-    when = _date(entry, ctx, now, warnings, title)
+    when, dated = _date(entry, ctx, now, warnings, title)
     if source.max_age_days and when < now - timedelta(days=source.max_age_days):
         return Skipped(f"{title[:40]!r}: older than {source.max_age_days} days", tuple(warnings))
     images, attachments = _media(entry, body, link)
@@ -98,7 +101,8 @@ def map_entry(
             credit=source.credit.replace("{name}", name),
         ),
     )
-    return Mapped(article, tuple(dedupe_keys(source.id, entry.guid, link, title, text_of_body)), tuple(warnings))
+    keys = tuple(dedupe_keys(source.id, entry.guid, link, title, text_of_body))
+    return Mapped(article, keys, tuple(warnings), dated)
 
 
 def _agency(title: str, source: SourceConfig) -> tuple[str, str]:
@@ -138,15 +142,18 @@ def _parse(raw: str, parsed: tuple[int, ...] | None, ctx: NormalizeContext) -> d
     return None
 
 
-def _date(entry: EntryData, ctx: NormalizeContext, now: datetime, warnings: list[str], title: str) -> datetime:
+def _date(
+    entry: EntryData, ctx: NormalizeContext, now: datetime, warnings: list[str], title: str
+) -> tuple[datetime, bool]:
+    """The entry's date, and whether the feed really gave it (else fetch time stands in)."""
     when = _parse(entry.published, entry.published_parsed, ctx) or _parse(entry.updated, entry.updated_parsed, ctx)
     if when is None:
         warnings.append(f"{title[:40]!r}: no usable date, dated at fetch time")
-        return now
+        return now, False
     if when > now + FUTURE_SKEW:
         warnings.append(f"{title[:40]!r}: date {when.isoformat()} is in the future, clamped to now")
-        return now
-    return when
+        return now, False
+    return when, True
 
 
 def _updated(entry: EntryData, ctx: NormalizeContext, published: datetime, now: datetime) -> datetime:
@@ -166,11 +173,9 @@ def _media(entry: EntryData, body: str, link: str) -> tuple[tuple[Image, ...], t
         if not url or url in seen:
             return
         seen.add(url)
-        kind = item.type or image_type_from_url(url) or ""
-        if kind.startswith("image"):  # "image/png", or Media RSS's medium-like "image"
-            images.append(
-                Image(url, kind if "/" in kind else guess_image_type(url), item.length, plain_text(item.title))
-            )
+        kind = media_type(item.type) or image_type_from_url(url) or ""
+        if kind.startswith("image/") or item.type.strip().lower() == "image":  # Media RSS medium="image"
+            images.append(Image(url, kind or guess_image_type(url), item.length, plain_text(item.title)))
         else:
             attachments.append(Attachment(url, kind or "application/octet-stream", item.length, plain_text(item.title)))
 

@@ -75,7 +75,9 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
         candidates.append(declared.group(1).decode("ascii"))
     if header:
         candidates.append(header.group(1))
-    candidates.append("cp949")  # superset of EUC-KR: what "EUC-KR" servers really send
+    # Single-byte labels (a server default like ISO-8859-1) decode any bytes, so a
+    # mislabeled Korean feed would never fail over: CP949 (⊃ EUC-KR) goes before them.
+    candidates = [c for c in candidates if not _single_byte(c)] + ["cp949"] + [c for c in candidates if _single_byte(c)]
     text = None
     for name in candidates:
         try:
@@ -88,6 +90,10 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
     if declared:
         text = text[: declared.start(1)] + "utf-8" + text[declared.end(1) :]
     return text.encode("utf-8")
+
+
+def _single_byte(name: str) -> bool:
+    return name.lower().replace("_", "-").startswith(("iso-8859", "latin", "windows-125", "cp125", "us-ascii", "ascii"))
 
 
 def _codec(name: str) -> str:
@@ -154,7 +160,7 @@ def _media(item: Any) -> MediaData:
     return MediaData(
         url=str(item.get("href") or item.get("url") or ""),
         type=str(item.get("type", "") or ""),
-        length=int(length) if length.isdigit() else 0,
+        length=int(length) if length.isascii() and length.isdigit() else 0,
         title=str(item.get("title", "") or ""),
     )
 

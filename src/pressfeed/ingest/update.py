@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
@@ -30,6 +31,7 @@ from .mapping import Mapped, map_entry, with_id
 from .parse import FeedParseError, parse_feed
 from .state import SourceState
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
@@ -130,11 +132,20 @@ def parse_and_map(job: _Job) -> _Parsed:
         feed = parse_feed(job.body, job.headers, job.url)
     except FeedParseError as exc:
         return _Parsed(error=str(exc))
+    except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
+        log.warning("%s: parser failed", job.source.id, exc_info=True)
+        return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
     warnings = [feed.warning] if feed.warning else []
     mapped: list[Mapped] = []
     skipped = 0
     for entry in feed.entries:
-        outcome = map_entry(entry, job.source, job.ctx, job.now, job.url)
+        try:
+            outcome = map_entry(entry, job.source, job.ctx, job.now, job.url)
+        except (ValueError, TypeError, ArithmeticError) as exc:  # one odd entry, not the whole source
+            log.debug("%s: entry skipped", job.source.id, exc_info=True)
+            warnings.append(f"{entry.title[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
+            skipped += 1
+            continue
         warnings.extend(outcome.warnings)
         if isinstance(outcome, Mapped):
             article_record(outcome.article)  # encoded here, in the worker: the stored JSON and hash
@@ -252,7 +263,7 @@ class _Run:
     def __init__(self, ctx: NormalizeContext, store: Store, now: datetime, dry_run: bool) -> None:
         self.ctx, self.store, self.now, self.dry_run = ctx, store, now, dry_run
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
-        self.pending: set[str] = set()  # article ids created this run
+        self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
         # what the source being placed can touch, read up front
         self.stored: dict[str, StoredArticle] = {}
         self.tombstoned: set[str] = set()
@@ -335,8 +346,8 @@ class _Run:
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         for m in mapped:
-            target = next((known[k] for k in m.keys if k in known), m.article.id)
-            if self._place(m.article, target, origin, report, writes):
+            target = self._target(m, known, origin)
+            if self._place(m, target, origin, report, writes):
                 keys += [(k, target, source.id) for k in m.keys]
                 for k in m.keys:
                     known[k] = self.claimed[k] = target
@@ -346,9 +357,27 @@ class _Run:
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
 
-    def _place(
-        self, article: Article, target: str, origin: str, report: SourceReport, writes: list[ArticleWrite]
-    ) -> bool:
+    def _target(self, m: Mapped, known: dict[str, str], origin: str) -> str:
+        """The article an entry is, by its strongest known key.
+
+        A content match only joins releases across sources (a joint release);
+        within one source, guid and link decide, so a recurring text under a
+        new guid and link stays a new article.
+        """
+        for key in m.keys:
+            found = known.get(key)
+            if found is None:
+                continue
+            if key.startswith("content:") and self._origin_of(found) == origin:
+                continue
+            return found
+        return m.article.id
+
+    def _origin_of(self, article_id: str) -> str | None:
+        stored = self.stored.get(article_id)
+        return stored.origin if stored is not None else self.pending.get(article_id)
+
+    def _place(self, m: Mapped, target: str, origin: str, report: SourceReport, writes: list[ArticleWrite]) -> bool:
         """Decide one entry's fate; True when its keys should be recorded for `target`."""
         if target in self.pending:
             report.duplicates += 1
@@ -357,15 +386,17 @@ class _Run:
             report.skipped += 1  # deleted by an editor: never comes back
             return False
         stored = self.stored.get(target)
-        candidate = with_id(article, target)
+        candidate = with_id(m.article, target)
         if stored is None:
             writes.append(ArticleWrite(candidate, origin, upstream=candidate))
             report.new.append(target)
-            self.pending.add(target)
+            self.pending[target] = origin
             return True
         if stored.origin != origin:
             report.duplicates += 1  # a joint release another source brought first
             return True
+        if not m.dated:  # fetch time stood in for a missing date: keep the one given first
+            candidate = _keep_dates(candidate, stored.article)
         if stored.same_upstream(candidate):
             report.unchanged += 1
             return True
@@ -385,3 +416,10 @@ class _Run:
 
 def _digest(body: bytes, source: SourceConfig) -> str:
     return hashlib.sha256(body + repr(source).encode()).hexdigest()
+
+
+def _keep_dates(candidate: Article, stored: Article) -> Article:
+    source = candidate.source
+    if source is not None and stored.source is not None:
+        source = replace(source, published=stored.source.published)
+    return replace(candidate, published=stored.published, updated=stored.updated, source=source)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import tempfile
@@ -59,31 +58,29 @@ class AtomicBatch:
     """
 
     def __init__(self) -> None:
-        self._staged: list[tuple[int, str, Path]] = []
+        self._staged: list[tuple[str, Path]] = []
 
     def stage(self, path: Path, data: bytes, mode: int = 0o644) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self._staged.append((fd, tmp, path))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fchmod(fd, mode)  # mkstemp makes 0600; web servers must read feeds
+        self._staged.append((tmp, path))
+        with os.fdopen(fd, "wb") as fh:  # closed now: a big build must not hold a descriptor per file
+            fh.write(data)
+            os.fchmod(fh.fileno(), mode)  # mkstemp makes 0600; web servers must read feeds
 
     def commit(self) -> list[Path]:
         """Make every staged file durable and visible; returns the written paths."""
         staged, self._staged = self._staged, []
-        directories = {path.parent for _, _, path in staged}
+        directories = {path.parent for _, path in staged}
         done: list[Path] = []
         try:
             if len(staged) > 1:
                 with ThreadPoolExecutor(max_workers=8) as pool:
-                    list(pool.map(os.fsync, [fd for fd, _, _ in staged]))
+                    list(pool.map(_fsync_file, [tmp for tmp, _ in staged]))
             else:
-                for fd, _, _ in staged:
-                    os.fsync(fd)
-            for fd, tmp, path in staged:
-                os.close(fd)
+                for tmp, _ in staged:
+                    _fsync_file(tmp)
+            for tmp, path in staged:
                 os.replace(tmp, path)
                 done.append(path)
         except BaseException:
@@ -98,8 +95,14 @@ class AtomicBatch:
         self._discard(staged)
 
     @staticmethod
-    def _discard(staged: list[tuple[int, str, Path]]) -> None:
-        for fd, tmp, _ in staged:
-            with contextlib.suppress(OSError):  # already closed when its rename failed
-                os.close(fd)
+    def _discard(staged: list[tuple[str, Path]]) -> None:
+        for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _fsync_file(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
