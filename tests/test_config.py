@@ -336,3 +336,28 @@ def test_missing_config_file(tmp_path):
     expected = tmp_path.resolve() / "feeds" / "pressfeed.yaml"
     assert info.value.line is None
     assert str(info.value) == f"{expected}: config file not found (create one with `pressfeed init`)"
+
+
+def test_unprintable_character_in_yaml_is_a_config_error(site: Path) -> None:
+    """A backspace pasted from a word processor must be a located error, not a traceback."""
+    path = site / "feeds" / "pressfeed.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("포탈뉴스통신", "포탈\x08뉴스통신", 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    assert str(caught.value).startswith(f"{path}: invalid YAML")
+
+
+def test_sources_file_setting_is_where_sources_import_writes(site: Path) -> None:
+    from pressfeed.opml import import_sources
+
+    path = site / "feeds" / "pressfeed.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "sources_file: feeds/extra.yaml\n", encoding="utf-8")
+    config = load_config(site)
+    assert config.sources_file == site / "feeds" / "extra.yaml"
+    opml = (
+        b'<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        b'<outline type="rss" text="x" xmlUrl="https://www.korea.kr/rss/dept_mofa.xml"/></body></opml>'
+    )
+    result = import_sources(config, opml, "list.opml", "politics")
+    assert result.path == site / "feeds" / "extra.yaml"
+    assert [s.id for s in load_config(site).sources] == ["mofa"]

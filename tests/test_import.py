@@ -544,3 +544,14 @@ def test_pooled_import_matches_inline_import(
     assert pools == [2]
     assert len(stored[0]) == importer.CHUNK + 5
     assert stored[2] == stored[0]
+
+
+def test_json_lines_may_hold_raw_line_separators_inside_strings(pf: Pressfeed) -> None:
+    """json.dumps(ensure_ascii=False) writes U+2028 raw; only "\\n" ends a JSON Lines record."""
+    from pressfeed.cms import read_records
+
+    record = {"id": "ls", "title": "줄\u2028바꿈", "section": "사회", "published": "2025-11-08", "link": "/ls"}
+    text = json.dumps(record, ensure_ascii=False) + "\n"
+    assert "\u2028" in text
+    result = pf.import_records(read_records("<stdin>.jsonl", text))
+    assert len(result.created) == 1

@@ -1383,3 +1383,76 @@ def test_worker_processes_give_the_same_articles_as_inline_parsing(
     assert pools == [2]  # workers: 0 parsed inline, workers: 2 in two processes
     assert results[0][1], "the sample feeds produce articles"
     assert results[2] == results[0]
+
+
+# -- regressions from code review ------------------------------------------------------
+
+
+def test_undated_entry_keeps_its_first_date_when_the_feed_changes(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Fetch time stands in for a missing date once; later fetches must not re-date (re-publish) it."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(sixg_item(pub=None)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site, NOW)
+    served.body = rss(ai_item(), sixg_item(pub=None))  # new bytes: the feed is parsed again an hour later
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    report = only(result)
+    assert (report.new, report.updated) == ([AI_ID], [])
+    article = pf.store.get(SIXG_ID)
+    assert article is not None
+    assert (article.article.published, article.article.updated) == (NOW, NOW)
+
+
+def test_recurring_text_under_a_new_guid_is_a_new_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """A content match joins releases across sources only; within one source guid and link decide."""
+    weekly = "<p>이번 주 장관 주요 일정을 알려드립니다.</p>"
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(item(1, "주간 주요 일정", weekly, pub="2025-11-03 09:00:00")))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    served.body = rss(item(2, "주간 주요 일정", weekly, pub="2025-11-07 09:00:00"))
+    result, pf = ingest_at(opener, site)
+    assert only(result).new == [guid_id("msit", "msit-2")]
+    assert {a.id for a in stored_articles(pf)} == {guid_id("msit", "msit-1"), guid_id("msit", "msit-2")}
+
+
+def test_korean_feed_labelled_latin1_decodes_as_cp949(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    body = rss_text(law_item()).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("cp949")
+    serve(httpserver, "/rss/dept_moef.xml", body, content_type="text/xml; charset=ISO-8859-1")
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml")))
+    _, pf = ingest_at(opener, site)
+    assert [a.title for a in stored_articles(pf)] == [LAW_TITLE]
+
+
+def test_control_characters_in_an_enclosure_type_never_reach_a_build(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    enclosure = '<enclosure url="https://www.korea.kr/a.hwp" length="10" type="application/x-hwp&#1;"/>'
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(extra=enclosure)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    (article,) = stored_articles(pf)
+    assert [a.type for a in article.attachments] == ["application/octet-stream"]
+    pf.build()
+    assert feedparser.parse((pf.config.output.dir / "rss.xml").read_bytes()).bozo == 0
+
+
+def test_an_entry_that_cannot_be_mapped_is_skipped_and_the_rest_go_on(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pressfeed.ingest.update as update
+
+    real = update.map_entry
+
+    def fragile(entry: Any, *args: Any) -> Any:
+        if entry.title == SIXG_TITLE:
+            raise OverflowError("date value out of range")
+        return real(entry, *args)
+
+    monkeypatch.setattr(update, "map_entry", fragile)
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, _ = ingest_at(opener, site)
+    report = only(result)
+    assert (report.new, report.skipped, result.ok) == ([AI_ID], 1, True)
+    assert any("unusable entry skipped (OverflowError" in w for w in report.warnings)

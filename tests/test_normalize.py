@@ -537,3 +537,16 @@ def test_sanitize_html_strips_control_characters_written_as_entities() -> None:
     """The HTML parser decodes "&#1;" to U+0001, which XML cannot carry: strip after parsing."""
     cleaned = sanitize_html("<p>a&#1;b&#xFFFE;c&#x0B;d\x00e</p>", "https://www.example-portal.kr/")
     assert cleaned == "<p>abcde</p>"
+
+
+def test_year_one_dates_are_implausible_not_a_crash() -> None:
+    with pytest.raises(ValueError, match="implausible"):
+        parse_datetime("0001-01-01 00:00:00", ZoneInfo("Asia/Seoul"))
+
+
+def test_media_types_are_validated() -> None:
+    from pressfeed.normalize import media_type
+
+    assert media_type("Image/JPEG; charset=binary") == "image/jpeg"
+    assert media_type("application/x-hwp\x01") is None
+    assert media_type("") is None
