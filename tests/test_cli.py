@@ -1101,3 +1101,28 @@ def test_lock_stops_a_first_run_before_anything_is_built(sample_site: Path) -> N
     assert result.exit_code == 75, explain(result)
     assert "another pressfeed run is in progress" in result.stderr  # even with -q
     assert not (sample_site / "public").exists()
+
+
+def test_editor_command_waits_for_a_running_job_instead_of_failing(built_site: Path) -> None:
+    """cron runs never wait for the lock, but `articles hide` waits for a run to finish."""
+    import threading
+
+    holder = Pressfeed.open(built_site)
+    locked = holder.locked()
+    locked.__enter__()
+    release = threading.Timer(0.3, locked.__exit__, args=(None, None, None))
+    started = False
+    try:
+        run = invoke(built_site, "run")
+        assert run.exit_code == 75  # the cron job does not wait
+        release.start()  # the job "finishes" while the editor's command is waiting
+        started = True
+        hide = invoke(built_site, "articles", "hide", "20251108-0001")
+        assert hide.exit_code == 0, hide.output  # the editor's command waited for the release
+        assert hide.stdout.strip().endswith(": hidden")
+    finally:
+        if started:
+            release.join()  # the timer releases the lock
+        else:
+            locked.__exit__(None, None, None)
+        holder.close()

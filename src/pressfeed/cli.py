@@ -24,6 +24,8 @@ from .model import Status, article_to_dict
 from .scaffold import init_site
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+#: seconds an editor's one-off command waits for a running import/ingest/build to finish
+EDITOR_WAIT = 60.0
 
 
 @dataclass
@@ -325,7 +327,7 @@ def sources_import(env: Env, opml_file: Path, section: str | None, dry_run: bool
     """
     from .opml import import_sources
 
-    with env.pressfeed() as pf, pf.locked():
+    with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
         result = import_sources(pf.config, opml_file.read_bytes(), str(opml_file), section, dry_run=dry_run)
     verb = "would add" if dry_run else "added"
     for entry in result.added:
@@ -423,7 +425,8 @@ def _status_command(name: str, status: Status, doc: str) -> Callable[..., None]:
     @click.argument("article_id")
     @pass_env
     def command(env: Env, article_id: str) -> None:
-        with env.pressfeed() as pf, pf.locked():  # a running ingest must not undo the change
+        # a running ingest must not undo the change; wait a little for one to finish
+        with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
             stored = pf.set_status(article_id, status)
         env.say(f"{stored.article.id}: {stored.article.status}")
 
@@ -459,7 +462,7 @@ def articles_delete(env: Env, article_id: str, yes: bool) -> None:
         stored = pf.article(article_id)
         if not yes:
             click.confirm(f"delete {stored.article.id} ({stored.article.title})?", abort=True)
-        with pf.locked():
+        with pf.locked(wait=EDITOR_WAIT):
             pf.delete(stored.article.id)
     env.say(f"deleted {stored.article.id}")
 

@@ -166,11 +166,15 @@ class Pressfeed:
     # -- the cron job -----------------------------------------------------------
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Exclusive use of the site's store and output; a second writer gets LockedError at once."""
+    def locked(self, wait: float = 0) -> Iterator[None]:
+        """Exclusive use of the site's store and output.
+
+        Cron jobs don't wait (a second run gets LockedError at once); an
+        editor's one-off command may `wait` a little for a run to finish.
+        """
         lock_path = self.config.store_path.with_suffix(".lock")
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lock_path), timeout=0)
+        lock = FileLock(str(lock_path), timeout=wait)
         try:
             lock.acquire()
         except Timeout:
