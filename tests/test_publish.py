@@ -1263,3 +1263,21 @@ def test_control_characters_written_as_entities_never_reach_the_xml(portal: Pres
         parsed = feedparsed(read(portal, path))
         assert parsed.bozo == 0, parsed.get("bozo_exception")
         assert "본문끝" in parsed.entries[0].content[0].value
+
+
+def test_rss_enclosure_falls_back_to_the_first_attachment(portal: Pressfeed, site: Path) -> None:
+    """A press release without a photo still carries its HWP as the RSS enclosure."""
+    record = SAME_HOUR.format(n=6) + (
+        "attachments:\n"
+        "  - url: https://www.korea.kr/common/download.do?fileId=1977&tblKey=GMN\n"
+        "    type: application/x-hwp\n"
+        "    length: 183296\n"
+    )
+    import_yaml(portal, site, "hwp.yaml", record)
+    portal.build()
+    enclosure = rss_items(portal, "society")[0].find("enclosure")
+    assert dict(enclosure.attrib) == {
+        "url": "https://www.korea.kr/common/download.do?fileId=1977&tblKey=GMN",
+        "length": "183296",
+        "type": "application/x-hwp",
+    }

@@ -59,7 +59,7 @@ class _RSSExtension(BaseExtension):  # type: ignore[misc]
 
 
 class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
-    """dc:creator, the agency `<source>` and the lead image enclosure."""
+    """dc:creator, the agency `<source>` and one enclosure."""
 
     article: Article
 
@@ -68,9 +68,11 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         _sub(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:
             _sub(item, f"{{{DC}}}creator", article.byline)
-        image = article.lead_image
-        if image is not None:
-            SubElement(item, "enclosure", {"url": image.url, "length": str(image.length), "type": image.type})
+        # RSS takes one enclosure: the lead image, else the first attachment (a release's HWP/PDF)
+        files = article.files()
+        if files:
+            url, kind, length, _ = files[0]
+            SubElement(item, "enclosure", {"url": url, "length": str(length), "type": kind})
         source = article.source
         source_url = source and (source.feed or source.home or source.url)
         if source is not None and source_url:
