@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -208,4 +208,3 @@ class ArticleFilter:
     #: only items published at or before this time (embargo)
     published_before: datetime | None = None
     origin: str | None = None
-    ids: tuple[str, ...] = field(default=())

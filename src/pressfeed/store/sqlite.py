@@ -140,12 +140,8 @@ class SQLiteStore:
 
     def _next_seq(self, count: int) -> int:
         """Reserve `count` sequence numbers; returns the first."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
-        first = int(row[0]) + 1 if row else 1
-        self.db.execute(
-            "INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (str(first + count - 1),),
-        )
+        first = int(self.get_meta("seq") or 0) + 1
+        self.set_meta("seq", str(first + count - 1))
         return first
 
     def write(self, writes: Iterable[ArticleWrite]) -> WriteResult:
@@ -244,10 +240,6 @@ class SQLiteStore:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM article").fetchone()[0])
-
-    def newest_updated(self) -> datetime | None:
-        row = self.db.execute("SELECT max(updated) FROM article WHERE status = 'published'").fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- build state ----------------------------------------------------------
 
