@@ -22,9 +22,9 @@ import nh3
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench
-from pressfeed.cms import read_records
-from pressfeed.model import article_record
-from pressfeed.normalize import article_from_record, sanitize_html
+from pressfeed.imports import raw_article, read_records
+from pressfeed.model import encode
+from pressfeed.normalize import normalize, sanitize_html
 from pressfeed.store.base import ArticleWrite
 from pressfeed.store.sqlite import _article_row
 
@@ -54,9 +54,11 @@ def main() -> None:
             lambda: [sanitize_html(d["body_html"], bench.SITE_URL + d["link"].lstrip("/")) for d in data],
         )
         records = read_records("export.jsonl", text)
-        articles = timed("all normalization", lambda: [article_from_record(r.data, pf.context) for r in records])
-        timed("row JSON + content hash", lambda: [article_record(a) for a in articles])
-        rows = [_article_row(ArticleWrite(a, "cms", upstream=a), i) for i, a in enumerate(articles)]
+        articles = timed(
+            "all normalization", lambda: [normalize(raw_article(r.data), pf.context).article for r in records]
+        )
+        encoded = timed("row JSON + content hash", lambda: [encode(a) for a in articles])
+        rows = [_article_row(ArticleWrite.from_upstream(e, "cms"), i) for i, e in enumerate(encoded)]
 
         def insert() -> None:
             with pf.store.transaction():

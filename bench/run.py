@@ -51,11 +51,10 @@ from feedgen.feed import FeedGenerator
 
 import pressfeed
 import pressfeed.ingest  # imported before timing, as feedparser is for its floor
-import pressfeed.workers
 from pressfeed.clock import fixed
 from pressfeed.config import Config, load_config
 from pressfeed.core import Pressfeed
-from pressfeed.model import Article, ArticleFilter, Attachment, Attribution, Image, Status
+from pressfeed.model import Article, ArticleFilter, Attachment, Attribution, Image, Status, encode
 from pressfeed.publish.build import feed_specs
 from pressfeed.publish.common import FeedSpec
 from pressfeed.publish.feeds import render_atom, render_rss
@@ -295,7 +294,7 @@ def fill_store(pf: Pressfeed, count: int, corpus: Corpus) -> None:
     rng = random.Random(f"42:store:{count}")
     for start in range(0, count, BATCH):
         batch = [store_article(i, count, rng, corpus) for i in range(start, min(count, start + BATCH))]
-        pf.store.write([ArticleWrite(a, "cms", upstream=a) for a in batch])
+        pf.store.write([ArticleWrite.from_upstream(encode(a), "cms") for a in batch])
 
 
 def new_article(site_key: str, k: int, corpus: Corpus) -> Article:
@@ -474,7 +473,8 @@ def make_site(root: Path, sources: Sequence[tuple[str, str, str, str, str]] = ()
 
 def open_site(root: Path) -> Pressfeed:
     # an explicit config path: a PRESSFEED_CONFIG in the environment must not leak in
-    return Pressfeed(load_config(root, root / "feeds" / "pressfeed.yaml"), clock=CLOCK)
+    # auto_workers: measure what the pressfeed command does (this script is guarded, pools may start)
+    return Pressfeed(load_config(root, root / "feeds" / "pressfeed.yaml"), clock=CLOCK, auto_workers=True)
 
 
 def source_rows(count: int, url: Callable[[int], str]) -> list[tuple[str, str, str, str, str]]:
@@ -735,7 +735,7 @@ def child_build(site: Path, out_dir: Path) -> None:
     """--child-build: a forced build of `site` into `out_dir`; prints RSS high-water marks (KiB) as JSON."""
     pf = open_site(site)
     config: Config = replace(pf.config, output=replace(pf.config.output, dir=out_dir))
-    pf = Pressfeed(config, store=pf.store, clock=CLOCK)
+    pf = Pressfeed(config, store=pf.store, clock=CLOCK, auto_workers=True)
     opened = peak_rss_kib()
     result = pf.build(force=True)
     peak = peak_rss_kib()
@@ -780,7 +780,7 @@ class BuildSite:
     def add_article(self) -> str:
         article = new_article(self.name, self.added, self.bench.corpus)
         self.added += 1
-        self.pf.store.write([ArticleWrite(article, "cms", upstream=article)])
+        self.pf.store.write([ArticleWrite.from_upstream(encode(article), "cms")])
         return article.section
 
     def incremental(self, label: str) -> tuple[float, list[bool], list[int]]:
@@ -1385,8 +1385,6 @@ def run(size_name: str, workdir: Path | None, json_path: Path | None, profile: P
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # measure what the pressfeed command does: it lets worker pools start (this script is guarded)
-    pressfeed.workers.enable_auto()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--json", type=Path, help="write the rows as a JSON list to FILE")

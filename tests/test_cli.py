@@ -1,7 +1,7 @@
 """The `pressfeed` command line (pressfeed.cli) end to end, on a copy of the bundled sample site.
 
-The CLI runs on the real clock; the sample articles are dated November 2025
-(one is embargoed to 2031), so the expected counts hold until 2031.
+Every command runs at a fixed time (`--now`, the same 2025-11-08 21:00 KST as
+the library tests), so expectations never depend on the day the suite runs.
 """
 
 from __future__ import annotations
@@ -72,8 +72,12 @@ FEED_FILES = [
 # -- helpers --------------------------------------------------------------------
 
 
-def invoke(site: Path, *args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(cli, ["--site", str(site), *args], input=input)
+#: the time every command runs at (= conftest.NOW)
+NOW_ARG = "2025-11-08T21:00:00+09:00"
+
+
+def invoke(site: Path, *args: str, input: str | None = None, now: str = NOW_ARG) -> Result:
+    return CliRunner().invoke(cli, ["--site", str(site), "--now", now, *args], input=input)
 
 
 def explain(result: Result) -> str:
@@ -409,17 +413,24 @@ def test_import_from_stdin(sample_site: Path) -> None:
 
 def test_import_json_output(sample_site: Path, tmp_path: Path) -> None:
     export = write(tmp_path / "export.yaml", GOOD_YAML)
+    # the same shape as the "import" part of `run --json`
     assert as_json(invoke(sample_site, "import", "--json", str(export))) == {
+        "ok": True,
         "created": [TAG + "20251120-0001", TAG + "20251120-0002"],
         "updated": [],
         "unchanged": 0,
+        "deleted": [],
         "files": 1,
+        "failures": [],
     }
     assert as_json(invoke(sample_site, "import", "--json", str(export))) == {
+        "ok": True,
         "created": [],
         "updated": [],
         "unchanged": 2,
+        "deleted": [],
         "files": 1,
+        "failures": [],
     }
 
 
@@ -596,7 +607,7 @@ def test_articles_list_json(built_site: Path) -> None:
     assert isinstance(data, list)
     assert len(data) == 20
     for item in data:
-        assert set(item) == ARTICLE_KEYS | {"origin"}
+        assert set(item) == ARTICLE_KEYS | {"origin", "locally_edited"}
     published = [item["published"] for item in data]
     assert published == sorted(published, reverse=True)
     assert data[1]["id"] == TAG + "20251108-0001"
@@ -1126,3 +1137,36 @@ def test_editor_command_waits_for_a_running_job_instead_of_failing(built_site: P
         else:
             locked.__exit__(None, None, None)
         holder.close()
+
+
+# -- the clock and exit codes ---------------------------------------------------------------
+
+
+def test_now_option_runs_the_command_at_that_time(built_site: Path) -> None:
+    """The 2031 embargoed article enters the feeds only when the run happens after its time."""
+    embargoed = TAG + "20251107-0050"
+    assert embargoed not in (built_site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
+    ok(invoke(built_site, "run", now="2031-01-01T09:00:00"))  # naive: the site's zone, KST
+    assert embargoed in (built_site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
+
+
+def test_now_from_the_environment(built_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSFEED_NOW", "2031-01-01T00:00:00Z")
+    result = ok(CliRunner().invoke(cli, ["--site", str(built_site), "articles", "list", "--limit", "1"]))
+    assert "2031-01-01 09:00  published" in result.stdout  # no longer "scheduled"
+
+
+def test_bad_now_is_a_usage_error(sample_site: Path) -> None:
+    result = invoke(sample_site, "run", now="next tuesday")
+    assert result.exit_code == 2, explain(result)
+    assert "--now: 'next tuesday' is not an ISO 8601 time" in result.stderr
+    assert not (sample_site / "public").exists()
+
+
+def test_a_store_that_cannot_be_opened_exits_74_not_1(sample_site: Path) -> None:
+    """1 means "partial failure" (a source failed, the rest went on); a broken store means nothing ran."""
+    (sample_site / ".pressfeed" / "pressfeed.db").mkdir(parents=True)  # a directory where the file belongs
+    result = invoke(sample_site, "run")
+    assert result.exit_code == 74, explain(result)
+    assert "pressfeed.db" in result.stderr
+    assert not (sample_site / "public").exists()

@@ -9,6 +9,7 @@ import pytest
 
 from pressfeed.config import load_config
 from pressfeed.errors import ConfigError
+from pressfeed.model import credit_for
 
 SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "feeds" / "pressfeed.yaml"
 
@@ -84,7 +85,7 @@ def test_sample_config_loads(sample_site):
     msit = config.source("msit")
     # a local feed copy resolves against the site dir
     assert msit.url == str(root / "feeds" / "agencies" / "dept_msit.xml")
-    assert msit.credit_line == "[뉴스출처 : 과학기술정보통신부]"
+    assert credit_for(msit.name, msit.credit) == "[뉴스출처 : 과학기술정보통신부]"
     assert msit.max_age_days == 0
     combined = config.source("korea-kr")
     assert [(r.match.pattern, r.section) for r in combined.rules] == [
@@ -255,7 +256,7 @@ def test_source_section_alias_resolves(site):
     config_path(site).write_text(config_text(site) + SOURCE.format(section="IT·과학"), encoding="utf-8")
     [source] = load_config(site).sources
     assert (source.id, source.section) == ("msit", "it-science")
-    assert source.credit_line == "[뉴스출처 : 과학기술정보통신부]"
+    assert credit_for(source.name, source.credit) == "[뉴스출처 : 과학기술정보통신부]"
 
 
 def test_source_bad_include_regex(site):
@@ -348,7 +349,7 @@ def test_unprintable_character_in_yaml_is_a_config_error(site: Path) -> None:
 
 
 def test_sources_file_setting_is_where_sources_import_writes(site: Path) -> None:
-    from pressfeed.opml import import_sources
+    from pressfeed.sourcelist import import_sources
 
     path = site / "feeds" / "pressfeed.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "sources_file: feeds/extra.yaml\n", encoding="utf-8")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pressfeed.config import load_config
+from pressfeed.config import StoreConfig, load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import InputError
+from pressfeed.imports import configured_files
 from pressfeed.model import Status
 
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -380,7 +381,7 @@ def test_duplicate_id_within_a_file_names_both_locations(pf, site, write):
     [problem] = info.value.problems
     second = line_no(text, "title: 중복") - 1
     assert (problem.file, problem.line, problem.field) == (str(path), second, "id")
-    assert problem.message == f"duplicate id '{TAG}1001' (first at {path}:2)"
+    assert problem.message == f"duplicate of record 1 of {path} (line 2, id '{TAG}1001')"
     assert pf.store.count() == 0
 
 
@@ -391,7 +392,7 @@ def test_duplicate_id_across_files_in_one_import(pf, site, write):
         pf.import_files([str(a), str(b)])
     [problem] = info.value.problems
     assert (problem.file, problem.line, problem.field) == (str(b), 1, "id")
-    assert problem.message == f"duplicate id '{TAG}5' (first at {a}:1)"
+    assert problem.message == f"duplicate of record 1 of {a} (line 1, id '{TAG}5')"
 
 
 def test_missing_file_reported(pf, site):
@@ -429,19 +430,18 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
     write(site, "feeds/articles/ignored.txt", "not matched by any glob")
 
     with Pressfeed(load_config(site), clock=clock) as pf:
-        assert pf.configured_import_files() == [
+        assert configured_files(pf.config.imports, pf.config.site_dir) == [
             site.resolve() / "exports/2025/11/c.json",
             site.resolve() / "feeds/articles/a-news.yaml",
             site.resolve() / "feeds/articles/b-bad.yaml",
         ]
-        result, failures = pf.import_configured()
+        result = pf.import_configured()
 
         assert result.created == (f"{TAG}9", *IDS)
         assert (result.updated, result.unchanged, result.files) == ((), 0, 2)
-        [failure] = failures
+        [failure] = result.failures
         assert failure.file == str(bad.resolve())
-        assert isinstance(failure.error, InputError)
-        assert [(p.line, p.field) for p in failure.error.problems] == [
+        assert [(p.line, p.field) for p in failure.problems] == [
             (9, "section"),
             (22, "published"),
             (23, "status"),
@@ -449,9 +449,9 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
         assert pf.store.count() == 4
         assert pf.store.get(f"{TAG}2001") is None
 
-        again, failures_again = pf.import_configured()
+        again = pf.import_configured()
         assert (again.created, again.updated, again.unchanged) == ((), (), 4)
-        assert len(failures_again) == 1
+        assert len(again.failures) == 1
 
 
 def test_json_lines_not_utf8_is_an_input_error(pf: Pressfeed, site: Path) -> None:
@@ -466,7 +466,7 @@ def test_json_lines_not_utf8_is_an_input_error(pf: Pressfeed, site: Path) -> Non
 
 def test_large_import_is_streamed_in_chunks_and_still_all_or_nothing(pf: Pressfeed, site: Path) -> None:
     """A bad record after the first chunk was written still rolls everything back."""
-    from pressfeed import importer
+    from pressfeed.imports import importer
 
     path = site / "feeds" / "articles" / "many.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -498,8 +498,8 @@ def test_pooled_import_matches_inline_import(
     site: Path, config: object, clock: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Large imports may normalize in worker processes; the stored result must not differ."""
-    from pressfeed import importer
     from pressfeed import workers as worker_module
+    from pressfeed.imports import importer
 
     pools: list[int] = []
     real_pool = worker_module.ProcessPoolExecutor
@@ -534,11 +534,11 @@ def test_pooled_import_matches_inline_import(
     stored = {}
     for workers in (0, 2):
         store_dir = site / f"store-{workers}"
-        cfg = replace(config, store_path=store_dir / "p.db")
+        cfg = replace(config, store=StoreConfig(path=store_dir / "p.db"))
         with Pressfeed(cfg, clock=clock) as pf:
             imp = importer.Importer(pf.store, pf.context, clock.now(), workers=workers)
             with pf.store.transaction():
-                imp.add(pf.read_file(str(path)))
+                imp.add(importer.read_file(str(path)))
             assert imp.problems == []
             stored[workers] = [(s.article, s.content_hash) for s in pf.store.articles(ArticleFilter())]
     assert pools == [2]
@@ -548,7 +548,7 @@ def test_pooled_import_matches_inline_import(
 
 def test_json_lines_may_hold_raw_line_separators_inside_strings(pf: Pressfeed) -> None:
     """json.dumps(ensure_ascii=False) writes U+2028 raw; only "\\n" ends a JSON Lines record."""
-    from pressfeed.cms import read_records
+    from pressfeed.imports import read_records
 
     record = {"id": "ls", "title": "줄\u2028바꿈", "section": "사회", "published": "2025-11-08", "link": "/ls"}
     text = json.dumps(record, ensure_ascii=False) + "\n"

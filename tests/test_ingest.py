@@ -25,12 +25,13 @@ from werkzeug import Request, Response
 from conftest import CONFIG_TEXT, NOW
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
-from pressfeed.core import Pressfeed, RunResult
+from pressfeed.core import Pressfeed
 from pressfeed.errors import LockedError
-from pressfeed.ingest import IngestResult, SourceReport
 from pressfeed.ingest.keys import normalize_link
-from pressfeed.model import Article, ArticleFilter, Attachment, Status
+from pressfeed.merge import locally_edited
+from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
 from pressfeed.normalize import hashed_id
+from pressfeed.results import IngestResult, RunResult, SourceReport
 from pressfeed.store.base import ArticleWrite
 
 SAMPLE_FEEDS = Path(__file__).resolve().parents[1] / "feeds"
@@ -411,7 +412,7 @@ def test_sample_second_run_creates_nothing_and_writes_no_file(tmp_path: Path) ->
         assert second.ok
         assert second.ingest is not None
         assert [(r.source_id, r.new, r.updated) for r in second.ingest.reports] == [
-            (s, [], []) for s in ("msit", "moef", "molit", "kma", "korea-kr")
+            (s, (), ()) for s in ("msit", "moef", "molit", "kma", "korea-kr")
         ]
         assert second.imported.created == () and second.imported.updated == ()
         assert second.build.written == ()
@@ -455,7 +456,7 @@ def test_etag_304_round_trip(httpserver: HTTPServer, site: Path, opener: Opener)
     report = only(second)
     assert report.outcome == "not-modified"
     assert report.http_status == 304
-    assert (report.new, report.updated, report.unchanged, report.skipped, report.duplicates) == ([], [], 0, 0, 0)
+    assert (report.new, report.updated, report.unchanged, report.skipped, report.duplicates) == ((), (), 0, 0, 0)
     assert second.ok
     conditional = httpserver.log[1][0]
     assert conditional.headers.get("If-None-Match") == '"v1"'
@@ -470,7 +471,7 @@ def test_identical_body_without_validators_is_not_reparsed(httpserver: HTTPServe
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     assert len(only(ingest_at(opener, site)[0]).new) == 1
     report = only(ingest_at(opener, site)[0])
-    assert (report.outcome, report.http_status, report.unchanged, report.new) == ("not-modified", 200, 0, [])
+    assert (report.outcome, report.http_status, report.unchanged, report.new) == ("not-modified", 200, 0, ())
 
 
 def test_same_bytes_are_reparsed_after_the_source_settings_change(
@@ -480,11 +481,11 @@ def test_same_bytes_are_reparsed_after_the_source_settings_change(
     url = httpserver.url_for("/rss/dept_msit.xml")
     configure(site, source("msit", url, include=["인공지능"]))
     first = only(ingest_at(opener, site)[0])
-    assert (first.new, first.skipped) == ([AI_ID], 1)
+    assert (first.new, first.skipped) == ((AI_ID,), 1)
     configure(site, source("msit", url))  # the filter is dropped: 6G is now wanted
     second = only(ingest_at(opener, site, NOW + timedelta(hours=1))[0])
     assert second.outcome == "ok"
-    assert (second.new, second.unchanged) == ([SIXG_ID], 1)
+    assert (second.new, second.unchanged) == ((SIXG_ID,), 1)
 
 
 def test_permanent_redirect_moves_source(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -497,8 +498,8 @@ def test_permanent_redirect_moves_source(httpserver: HTTPServer, site: Path, ope
     report = only(first)
     assert report.outcome == "ok"
     assert report.moved_to == new
-    assert report.new == [AI_ID]
-    assert any("moved permanently to " + new in line for line in first.notice_lines())
+    assert report.new == (AI_ID,)
+    assert any("moved permanently to " + new in line for line in map(str, first.notices()))
     state = pf.store.source_state("msit")
     assert state is not None
     assert (state["config_url"], state["url"], state["moved_to"]) == (old, new, new)
@@ -535,7 +536,7 @@ def test_gone_source_is_fetched_again_after_its_url_changes(httpserver: HTTPServ
     assert only(ingest_at(opener, site)[0]).outcome == "gone"
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert (only(result).outcome, only(result).new) == ("ok", [AI_ID])
+    assert (only(result).outcome, only(result).new) == ("ok", (AI_ID,))
     assert result.ok
     state = pf.store.source_state("msit")
     assert state is not None and state["gone"] is False and state["failures"] == 0
@@ -568,14 +569,14 @@ def test_retry_after_waits_then_fetches_again(status: int, httpserver: HTTPServe
         result, pf = ingest_at(opener, site, NOW + later)
         report = only(result)
         assert report.outcome == "waiting"
-        assert report.new == []
+        assert report.new == ()
         assert any("not polled" in w for w in report.warnings)
     assert len(calls) == 1
     assert pf.store.count() == 0
 
     result, pf = ingest_at(opener, site, NOW + timedelta(seconds=121))
     report = only(result)
-    assert (report.outcome, report.http_status, report.new) == ("ok", 200, [AI_ID])
+    assert (report.outcome, report.http_status, report.new) == ("ok", 200, (AI_ID,))
     assert result.ok
     assert len(calls) == 2
     state = pf.store.source_state("msit")
@@ -629,7 +630,7 @@ def test_truncated_feed_is_ingested_with_warning(httpserver: HTTPServer, site: P
     report = only(result)
     assert report.outcome == "ok"
     assert result.ok
-    assert report.new[:2] == [AI_ID, SIXG_ID]
+    assert report.new[:2] == (AI_ID, SIXG_ID)
     assert any(w.startswith("feed is not well-formed, used anyway") for w in report.warnings)
     assert pf.store.get(AI_ID) is not None and pf.store.get(SIXG_ID) is not None
 
@@ -645,7 +646,7 @@ def test_failing_source_does_not_stop_others(httpserver: HTTPServer, site: Path,
     result, pf = ingest_at(opener, site)
     bad, good = result.reports
     assert (bad.source_id, bad.outcome, bad.error) == ("moef", "failed", "HTTP 500")
-    assert (good.source_id, good.outcome, good.new) == ("msit", "ok", [AI_ID, LAW_ID])
+    assert (good.source_id, good.outcome, good.new) == ("msit", "ok", (AI_ID, LAW_ID))
     assert not result.ok
     assert [r.source_id for r in result.failed] == ["moef"]
     assert "moef: HTTP 500" in result.summary()
@@ -685,7 +686,7 @@ def test_euc_kr_feed_labeled_in_content_type(httpserver: HTTPServer, site: Path,
     configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
     result, pf = ingest_at(opener, site)
     report = only(result)
-    assert report.outcome == "ok" and report.warnings == []
+    assert report.outcome == "ok" and report.warnings == ()
     (article,) = stored_articles(pf)
     assert article.title == MOEF_TITLE
     assert article.body_html == MOEF_BODY
@@ -718,7 +719,7 @@ def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: 
     served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     first, pf = ingest_at(opener, site)
-    assert only(first).new == [AI_ID]
+    assert only(first).new == (AI_ID,)
     before = pf.store.get(AI_ID)
     assert before is not None and before.article.updated == utc(2025, 11, 7, 0, 0)
 
@@ -727,7 +728,7 @@ def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: 
     later = NOW + timedelta(hours=2)
     second, pf = ingest_at(opener, site, later)
     report = only(second)
-    assert (report.new, report.updated, report.unchanged, report.duplicates) == ([], [AI_ID], 0, 0)
+    assert (report.new, report.updated, report.unchanged, report.duplicates) == ((), (AI_ID,), 0, 0)
     assert second.summary() == "ingest: 1 sources, 0 new, 1 updated"
     after = pf.store.get(AI_ID)
     assert after is not None
@@ -736,7 +737,7 @@ def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: 
     assert after.article.published == before.article.published
     assert after.article.updated == later
     assert after.seq > before.seq
-    assert not after.locally_edited
+    assert not locally_edited(after)
 
 
 def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -767,8 +768,8 @@ def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: P
     )
     result, pf = ingest_at(opener, site)
     msit, combined = result.reports
-    assert (msit.new, msit.duplicates) == ([LAW_ID], 0)
-    assert (combined.new, combined.duplicates) == ([], 1)
+    assert (msit.new, msit.duplicates) == ((LAW_ID,), 0)
+    assert (combined.new, combined.duplicates) == ((), 1)
     (article,) = stored_articles(pf)
     assert article.id == LAW_ID
     assert article.title == LAW_TITLE
@@ -776,7 +777,7 @@ def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: P
 
     # next run: each source's own guid now points at the same article
     second, _ = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert [(r.outcome, r.new) for r in second.reports] == [("not-modified", []), ("not-modified", [])]
+    assert [(r.outcome, r.new) for r in second.reports] == [("not-modified", ()), ("not-modified", ())]
     assert pf.store.count() == 1
 
 
@@ -802,7 +803,7 @@ def test_same_link_arriving_later_in_another_source_is_a_duplicate(
         title="정책브리핑 보도자료",
     )
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert [(r.source_id, r.new, r.duplicates) for r in result.reports] == [("msit", [], 0), ("korea-kr", [], 1)]
+    assert [(r.source_id, r.new, r.duplicates) for r in result.reports] == [("msit", (), 0), ("korea-kr", (), 1)]
     assert pf.store.count() == 1
     assert pf.store.get(LAW_ID).origin == "source:msit"  # type: ignore[union-attr]
 
@@ -845,7 +846,7 @@ def test_same_text_different_links_and_guids_is_one_article(httpserver: HTTPServ
     result, pf = ingest_at(opener, site)
     msit, moef = result.reports
     joint = guid_id("msit", "msit-156720355")
-    assert (msit.new, moef.new, moef.duplicates) == ([joint], [], 1)
+    assert (msit.new, moef.new, moef.duplicates) == ((joint,), (), 1)
     (article,) = stored_articles(pf)
     assert article.id == joint
     assert article.section == "it-science"
@@ -892,7 +893,7 @@ def test_joint_release_belongs_to_first_source_in_config_even_if_its_feed_arrive
     result = pf.ingest(progress=order.append)
     assert order == ["moef", "msit"]  # MOEF's feed really was processed first
     msit, moef = result.reports
-    assert (msit.new, msit.duplicates, moef.new, moef.duplicates) == ([LAW_ID], 0, [], 1)
+    assert (msit.new, msit.duplicates, moef.new, moef.duplicates) == ((LAW_ID,), 0, (), 1)
     (article,) = stored_articles(pf)
     assert article.id == LAW_ID
     assert pf.store.get(LAW_ID).origin == "source:msit"  # type: ignore[union-attr]
@@ -916,7 +917,7 @@ def test_entry_without_guid_id_comes_from_normalized_link(
         ids.append(only(result).new)
         (article,) = stored_articles(pf)
         assert article.id == expected
-    assert ids == [[expected], [expected]]
+    assert ids == [(expected,), (expected,)]
     assert expected.startswith(f"tag:{AUTHORITY}:link/")
 
 
@@ -942,7 +943,7 @@ def test_entry_without_guid_dedupes_across_www_and_m_hosts(httpserver: HTTPServe
     )
     result, pf = ingest_at(opener, site)
     expected = link_id(f"{PRESS}156720287")
-    assert [(r.new, r.duplicates) for r in result.reports] == [([expected], 0), ([], 1)]
+    assert [(r.new, r.duplicates) for r in result.reports] == [((expected,), 0), ((), 1)]
     assert pf.store.count() == 1
 
 
@@ -957,18 +958,18 @@ def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: 
     _, pf = ingest_at(opener, site)
     stored = pf.store.get(AI_ID)
     assert stored is not None
-    pf.store.write([ArticleWrite(replace(stored.article, title="편집된 제목"), stored.origin)])
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
     edited = pf.store.get(AI_ID)
-    assert edited is not None and edited.locally_edited
+    assert edited is not None and locally_edited(edited)
     assert edited.upstream_hash == stored.upstream_hash
 
     served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     report = only(result)
-    assert report.conflicts == [AI_ID]
-    assert (report.new, report.updated) == ([], [])
+    assert report.conflicts == (AI_ID,)
+    assert (report.new, report.updated) == ((), ())
     assert result.summary() == "ingest: 1 sources, 0 new, 0 updated, 1 kept local edits"
-    assert f"source msit: kept local edit of {AI_ID}, upstream changed it" in result.notice_lines()
+    assert f"source msit: kept local edit of {AI_ID}, upstream changed it" in map(str, result.notices())
     after = pf.store.get(AI_ID)
     assert after is not None
     assert after.article.title == "편집된 제목"
@@ -984,11 +985,11 @@ def test_local_edit_survives_a_resend_of_the_same_upstream_version(
     _, pf = ingest_at(opener, site)
     stored = pf.store.get(AI_ID)
     assert stored is not None
-    pf.store.write([ArticleWrite(replace(stored.article, title="편집된 제목"), stored.origin)])
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
     served.body = rss(ai_item(), built="2025-11-08 09:00:00")  # same entry, new bytes
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     report = only(result)
-    assert (report.unchanged, report.updated, report.conflicts) == (1, [], [])
+    assert (report.unchanged, report.updated, report.conflicts) == (1, (), ())
     assert pf.store.get(AI_ID).article.title == "편집된 제목"  # type: ignore[union-attr]
 
 
@@ -999,12 +1000,12 @@ def test_upstream_change_is_applied_without_local_edit(httpserver: HTTPServer, s
     served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     report = only(result)
-    assert (report.updated, report.conflicts) == ([AI_ID], [])
+    assert (report.updated, report.conflicts) == ((AI_ID,), ())
     after = pf.store.get(AI_ID)
     assert after is not None
     assert after.article.title == AI_TITLE + " (종합)"
     assert "12월 12일" in after.article.body_html
-    assert not after.locally_edited
+    assert not locally_edited(after)
 
 
 # ======================================================================================
@@ -1023,14 +1024,14 @@ def test_hidden_article_is_not_republished_by_refetch(httpserver: HTTPServer, si
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     report = only(result)
     assert report.outcome == "ok"
-    assert (report.new, report.updated, report.unchanged) == ([], [], 2)
+    assert (report.new, report.updated, report.unchanged) == ((), (), 2)
     assert pf.store.get(AI_ID).article.status is Status.HIDDEN  # type: ignore[union-attr]
 
     # upstream changes its text: content follows, the editor's hide stands
     served.body = rss(item(156720412, AI_TITLE, AI_BODY.replace("12월 5일", "12월 12일")), law_item())
     when = NOW + timedelta(hours=2)
     result, pf = ingest_at(opener, site, when)
-    assert only(result).updated == [AI_ID]
+    assert only(result).updated == (AI_ID,)
     stored = pf.store.get(AI_ID)
     assert stored is not None
     assert stored.article.status is Status.HIDDEN
@@ -1052,7 +1053,7 @@ def test_editor_published_draft_stays_published_when_upstream_changes(
     pf.set_status(AI_ID, Status.PUBLISHED)
     served.body = rss(item(156720412, AI_TITLE, AI_BODY.replace("12월 5일", "12월 12일")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert only(result).updated == [AI_ID]
+    assert only(result).updated == (AI_ID,)
     stored = pf.store.get(AI_ID)
     assert stored is not None
     assert stored.article.status is Status.PUBLISHED
@@ -1070,13 +1071,13 @@ def test_deleted_article_never_comes_back(httpserver: HTTPServer, site: Path, op
     served.body = rss(ai_item(), law_item(), built="2025-11-08 09:00:00")
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     report = only(result)
-    assert (report.new, report.updated, report.skipped, report.unchanged) == ([], [], 1, 1)
+    assert (report.new, report.updated, report.skipped, report.unchanged) == ((), (), 1, 1)
     assert pf.store.get(AI_ID) is None
 
     served.body = rss(item(156720412, AI_TITLE + " (수정)", AI_BODY + "<p>추가 내용</p>"), law_item())
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     report = only(result)
-    assert (report.new, report.updated, report.skipped) == ([], [], 1)
+    assert (report.new, report.updated, report.skipped) == ((), (), 1)
     assert pf.store.get(AI_ID) is None
     assert pf.store.count() == 1
 
@@ -1095,7 +1096,7 @@ def test_items_older_than_max_age_are_skipped(httpserver: HTTPServer, site: Path
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), max_age_days=7))
     result, pf = ingest_at(opener, site)
     report = only(result)
-    assert (report.new, report.skipped) == ([AI_ID], 1)
+    assert (report.new, report.skipped) == ((AI_ID,), 1)
     assert pf.store.get(LAW_ID) is None
     assert pf.store.count() == 1
     assert pf.store.dedupe_sources(LAW_ID) == []
@@ -1113,13 +1114,13 @@ def test_future_dated_entry_is_clamped_to_now(httpserver: HTTPServer, site: Path
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, pf = ingest_at(opener, site)
     report = only(result)
-    assert report.new == [AI_ID, LAW_ID]
+    assert report.new == (AI_ID, LAW_ID)
     ai, law = pf.store.get(AI_ID), pf.store.get(LAW_ID)
     assert ai is not None and law is not None
     assert ai.article.published == NOW
     assert ai.article.updated == NOW
     assert law.article.published == NOW + timedelta(minutes=5)
-    assert report.warnings == [f"{AI_TITLE[:40]!r}: date 2025-11-09T00:00:00+00:00 is in the future, clamped to now"]
+    assert report.warnings == (f"{AI_TITLE[:40]!r}: date 2025-11-09T00:00:00+00:00 is in the future, clamped to now",)
 
 
 def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -1127,11 +1128,11 @@ def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, ope
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), max_age_days=30))
     result, pf = ingest_at(opener, site)
     report = only(result)
-    assert report.new == [AI_ID, LAW_ID]
+    assert report.new == (AI_ID, LAW_ID)
     ai = pf.store.get(AI_ID)
     assert ai is not None and ai.article.published == NOW
     assert pf.store.get(LAW_ID).article.published == utc(2025, 11, 3, 3, 0)  # type: ignore[union-attr]
-    assert report.warnings == [f"{AI_TITLE[:40]!r}: no usable date, dated at fetch time"]
+    assert report.warnings == (f"{AI_TITLE[:40]!r}: no usable date, dated at fetch time",)
 
 
 @pytest.mark.parametrize(
@@ -1149,7 +1150,7 @@ def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer,
     serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub=raw)))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, pf = ingest_at(opener, site)
-    assert only(result).warnings == []
+    assert only(result).warnings == ()
     assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
 
 
@@ -1166,7 +1167,7 @@ def test_include_and_exclude_filters(httpserver: HTTPServer, site: Path, opener:
     )
     result, pf = ingest_at(opener, site)
     report = only(result)
-    assert report.new == [AI_ID]  # 6G: no 인공지능; the law: 입법예고
+    assert report.new == (AI_ID,)  # 6G: no 인공지능; the law: 입법예고
     assert report.skipped == 2
     assert [a.id for a in stored_articles(pf)] == [AI_ID]
 
@@ -1182,7 +1183,7 @@ def test_include_matches_body_and_is_case_insensitive(httpserver: HTTPServer, si
     )
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), include=["\\bAI\\b"]))
     report = only(ingest_at(opener, site)[0])
-    assert report.new == [guid_id("msit", "msit-1")]
+    assert report.new == (guid_id("msit", "msit-1"),)
     assert report.skipped == 1
 
 
@@ -1196,7 +1197,7 @@ def test_dry_run_writes_nothing(httpserver: HTTPServer, site: Path, opener: Open
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, pf = ingest_at(opener, site, dry_run=True)
     assert result.dry_run
-    assert only(result).new == [AI_ID, LAW_ID]
+    assert only(result).new == (AI_ID, LAW_ID)
     assert result.summary() == "ingest (dry run, nothing written): 1 sources, 2 new, 0 updated"
     assert pf.store.count() == 0
     assert pf.store.source_state("msit") is None
@@ -1206,7 +1207,7 @@ def test_dry_run_writes_nothing(httpserver: HTTPServer, site: Path, opener: Open
 
     # a real run afterwards fetches unconditionally and creates exactly those ids
     real, pf = ingest_at(opener, site)
-    assert only(real).new == [AI_ID, LAW_ID]
+    assert only(real).new == (AI_ID, LAW_ID)
     assert httpserver.log[1][0].headers.get("If-None-Match") is None
     assert pf.store.count() == 2
 
@@ -1237,7 +1238,7 @@ def test_dry_run_reports_the_same_new_ids_as_a_real_run(httpserver: HTTPServer, 
     dry, pf = ingest_at(opener, site, dry_run=True)
     assert pf.store.count() == 0
     real, pf = ingest_at(opener, site)
-    expected = [("msit", [AI_ID, LAW_ID], 0), ("moef", [guid_id("moef", "moef-156720530")], 1)]
+    expected = [("msit", (AI_ID, LAW_ID), 0), ("moef", (guid_id("moef", "moef-156720530"),), 1)]
     assert [(r.source_id, r.new, r.duplicates) for r in real.reports] == expected
     assert [(r.source_id, r.new, r.duplicates) for r in dry.reports] == expected
 
@@ -1294,7 +1295,7 @@ def test_hostile_entry_is_stored_clean_and_build_is_valid(httpserver: HTTPServer
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, pf = ingest_at(opener, site)
     report = only(result)
-    assert report.new == [guid_id("msit", "msit-9")]
+    assert report.new == (guid_id("msit", "msit-9"),)
     article = pf.store.get(guid_id("msit", "msit-9"))
     assert article is not None
     a = article.article
@@ -1341,9 +1342,9 @@ def test_entry_with_malformed_link_does_not_stop_the_run(
     )
     result, pf = ingest_at(opener, site)  # must not raise: one bad entry never stops the others
     moef, msit = result.reports
-    assert moef.new == []
+    assert moef.new == ()
     assert moef.skipped == 1 or moef.outcome == "failed"
-    assert msit.new == [AI_ID]
+    assert msit.new == (AI_ID,)
     assert pf.store.get(AI_ID) is not None
     assert pf.store.get(guid_id("moef", "msit-9")) is None
 
@@ -1398,7 +1399,7 @@ def test_undated_entry_keeps_its_first_date_when_the_feed_changes(
     served.body = rss(ai_item(), sixg_item(pub=None))  # new bytes: the feed is parsed again an hour later
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     report = only(result)
-    assert (report.new, report.updated) == ([AI_ID], [])
+    assert (report.new, report.updated) == ((AI_ID,), ())
     article = pf.store.get(SIXG_ID)
     assert article is not None
     assert (article.article.published, article.article.updated) == (NOW, NOW)
@@ -1412,7 +1413,7 @@ def test_recurring_text_under_a_new_guid_is_a_new_article(httpserver: HTTPServer
     ingest_at(opener, site)
     served.body = rss(item(2, "주간 주요 일정", weekly, pub="2025-11-07 09:00:00"))
     result, pf = ingest_at(opener, site)
-    assert only(result).new == [guid_id("msit", "msit-2")]
+    assert only(result).new == (guid_id("msit", "msit-2"),)
     assert {a.id for a in stored_articles(pf)} == {guid_id("msit", "msit-1"), guid_id("msit", "msit-2")}
 
 
@@ -1442,17 +1443,17 @@ def test_an_entry_that_cannot_be_mapped_is_skipped_and_the_rest_go_on(
 ) -> None:
     import pressfeed.ingest.update as update
 
-    real = update.map_entry
+    real = update.map_item
 
     def fragile(entry: Any, *args: Any) -> Any:
         if entry.title == SIXG_TITLE:
             raise OverflowError("date value out of range")
         return real(entry, *args)
 
-    monkeypatch.setattr(update, "map_entry", fragile)
+    monkeypatch.setattr(update, "map_item", fragile)
     serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, _ = ingest_at(opener, site)
     report = only(result)
-    assert (report.new, report.skipped, result.ok) == ([AI_ID], 1, True)
+    assert (report.new, report.skipped, result.ok) == ((AI_ID,), 1, True)
     assert any("unusable entry skipped (OverflowError" in w for w in report.warnings)

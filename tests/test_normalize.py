@@ -9,21 +9,34 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pressfeed.errors import RecordError
-from pressfeed.model import Attribution, Image, Status
+from pressfeed.imports import raw_article
+from pressfeed.model import Article, Attribution, Image, Status
 from pressfeed.normalize import (
     NormalizeContext,
     RecordProblems,
     absolute_url,
-    article_from_record,
+    body_text,
     clean_text,
     make_id,
+    normalize,
     parse_datetime,
     plain_text,
     sanitize_html,
+    shorten,
     split_credit,
-    summarize,
 )
 from pressfeed.yamlfile import load_one
+
+
+def article_from_record(record, ctx: NormalizeContext) -> Article:
+    """A CMS record through the one normalization path."""
+    return normalize(raw_article(record), ctx).article
+
+
+def summarize(body_html: str, length: int) -> str:
+    """How a summary is derived from a body when the record gives none."""
+    return shorten(body_text(body_html), length)
+
 
 KST = ZoneInfo("Asia/Seoul")
 BASE = "https://www.example-portal.kr/news/articleView.html?idxno=123456"

@@ -1,7 +1,8 @@
 """The `pressfeed` command: a thin click layer over :class:`pressfeed.core.Pressfeed`.
 
-Exit codes: 0 ok, 1 partial failure (some source or file failed, the rest went
-on), 2 usage/config/input error (nothing written), 75 another run holds the lock.
+Exit codes (:class:`pressfeed.errors.ExitCode`): 0 ok, 1 partial failure (some
+source or file failed, the rest went on), 2 usage/config/input error (nothing
+written), 74 could not run (store or disk), 75 another run holds the lock.
 """
 
 from __future__ import annotations
@@ -14,18 +15,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import click
 
-from . import __version__, workers
-from .errors import PressfeedError
-from .model import Status, article_to_dict
+from . import __version__
+from .errors import ExitCode, PressfeedError, UsageError
+from .model import Status
+from .results import ArticleInfo
 from .scaffold import init_site
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from .core import Pressfeed
+    from .results import IngestResult, Notice
+
 #: seconds an editor's one-off command waits for a running import/ingest/build to finish
 EDITOR_WAIT = 60.0
+
+
+class _JSONResult(Protocol):
+    def to_json(self) -> Any: ...
 
 
 @dataclass
@@ -34,18 +43,29 @@ class Env:
     config: Path | None
     verbose: int
     quiet: bool
+    #: --now / PRESSFEED_NOW: the time the command runs at (ISO 8601; naive = the site's zone)
+    now: str | None = None
 
     @contextmanager
-    def pressfeed(self, *, read_only: bool = False) -> Iterator[Any]:
+    def pressfeed(self, *, read_only: bool = False) -> Iterator[Pressfeed]:
         """The site's Pressfeed; `read_only` commands never create a store where there is none."""
+        from .clock import Clock, fixed, parse_now
         from .config import load_config
         from .core import Pressfeed
         from .store import SQLiteStore
 
         with _errors():
             config = load_config(self.site, self.config)
+            clock = Clock()
+            if self.now:
+                try:
+                    clock = fixed(parse_now(self.now, config.site.tz))
+                except ValueError as exc:
+                    raise UsageError(f"--now: {exc}") from None
             missing = read_only and not config.store_path.exists()
-            pf = Pressfeed(config, SQLiteStore(":memory:") if missing else None)
+            store = SQLiteStore(":memory:") if missing else None
+            # our entry points are import-safe, so worker processes may start
+            pf = Pressfeed(config, store, clock, auto_workers=True)
         try:
             with _errors():
                 yield pf
@@ -70,12 +90,14 @@ def _errors() -> Iterator[None]:
     except PressfeedError as exc:
         _fail(str(exc), exc.exit_code)
     except sqlite3.Error as exc:  # a locked, full or damaged store: say so, not a traceback
-        _fail(f"store: {exc}", EXIT_PARTIAL)
+        _fail(f"store: {exc}", ExitCode.CANNOT_RUN)
     except OSError as exc:  # an unwritable output directory, a full disk
-        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_PARTIAL)
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.CANNOT_RUN)
 
 
-def _json_out(data: Any) -> None:
+def _json_out(result: _JSONResult | list[_JSONResult]) -> None:
+    """The one way a command prints --json: each result type's own `to_json()`."""
+    data = [r.to_json() for r in result] if isinstance(result, list) else result.to_json()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -97,11 +119,17 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
     envvar="PRESSFEED_CONFIG",
     help="Config file [default: SITE/feeds/pressfeed.yaml; env PRESSFEED_CONFIG].",
 )
+@click.option(
+    "--now",
+    metavar="TIME",
+    envvar="PRESSFEED_NOW",
+    help="Run as if it were TIME (ISO 8601; naive = the site's zone), for replays and tests [env PRESSFEED_NOW].",
+)
 @click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success (for cron).")
 @click.version_option(__version__, prog_name="pressfeed")
 @click.pass_context
-def cli(ctx: click.Context, site: Path, config: Path | None, verbose: int, quiet: bool) -> None:
+def cli(ctx: click.Context, site: Path, config: Path | None, now: str | None, verbose: int, quiet: bool) -> None:
     """pressfeed: news articles in, per-section RSS/Atom/JSON feeds out.
 
     \b
@@ -112,7 +140,7 @@ def cli(ctx: click.Context, site: Path, config: Path | None, verbose: int, quiet
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    ctx.obj = Env(site=site, config=config, verbose=verbose, quiet=quiet)
+    ctx.obj = Env(site=site, config=config, verbose=verbose, quiet=quiet, now=now)
 
 
 @cli.command()
@@ -152,14 +180,7 @@ def import_(env: Env, files: tuple[str, ...], as_json: bool) -> None:
     with env.pressfeed() as pf, pf.locked():
         result = pf.import_files(files)
     if as_json:
-        _json_out(
-            {
-                "created": list(result.created),
-                "updated": list(result.updated),
-                "unchanged": result.unchanged,
-                "files": result.files,
-            }
-        )
+        _json_out(result)
     else:
         env.say(result.summary())
 
@@ -180,9 +201,7 @@ def build(env: Env, force: bool, as_json: bool) -> None:
     with env.pressfeed() as pf, pf.locked():
         result = pf.build(force=force)
     if as_json:
-        _json_out(
-            {"written": list(result.written), "unchanged": len(result.unchanged), "removed": list(result.removed)}
-        )
+        _json_out(result)
     else:
         env.say(result.summary())
 
@@ -203,16 +222,13 @@ def run(env: Env, as_json: bool) -> None:
     with env.pressfeed() as pf, _progress(env, len(pf.config.sources)) as tick:
         result = pf.run(progress=tick)
     if as_json:
-        _json_out(result.to_json())
+        _json_out(result)
     else:
         for line in result.lines():
             env.say(line)
-        if result.ingest is not None:
-            _report_ingest(env, result.ingest)
-        for line in result.import_failure_lines():
-            click.secho(line, fg="red", err=True)
+        _report(env, result.notices(), result.failure_lines())
     if not result.ok:
-        sys.exit(EXIT_PARTIAL)
+        sys.exit(ExitCode.PARTIAL)
 
 
 @cli.command()
@@ -238,26 +254,30 @@ def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) 
             with pf.locked():
                 result = pf.ingest(source_ids, progress=tick)
     if as_json:
-        _json_out(result.to_json())
+        _json_out(result)
     else:
         env.say(result.summary())
         if dry_run:
-            for report in result.reports:
-                for article_id in report.new:
-                    env.say(f"  would create {article_id} ({report.source_id})")
-                for article_id in report.updated:
-                    env.say(f"  would update {article_id} ({report.source_id})")
-        _report_ingest(env, result)
+            _say_dry_run(env, result)
+        _report(env, result.notices(), result.failure_lines())
     if not result.ok:
-        sys.exit(EXIT_PARTIAL)
+        sys.exit(ExitCode.PARTIAL)
 
 
-def _report_ingest(env: Env, result: Any) -> None:
-    """Failures always; notices an operator should act on unless -q (cron: quiet on success)."""
-    for line in result.notice_lines():
-        if env.verbose or (not env.quiet and ("moved permanently" in line or "kept local edit" in line)):
-            click.echo(line, err=True)
-    for line in result.failure_lines():
+def _say_dry_run(env: Env, result: IngestResult) -> None:
+    for report in result.reports:
+        for article_id in report.new:
+            env.say(f"  would create {article_id} ({report.source_id})")
+        for article_id in report.updated:
+            env.say(f"  would update {article_id} ({report.source_id})")
+
+
+def _report(env: Env, notices: list[Notice], failures: list[str]) -> None:
+    """Failures always; notices an operator should act on unless -q (cron: quiet on success), all with -v."""
+    for notice in notices:
+        if env.verbose or (not env.quiet and notice.actionable):
+            click.echo(str(notice), err=True)
+    for line in failures:
         click.secho(line, fg="red", err=True)
 
 
@@ -289,27 +309,26 @@ def sources(ctx: click.Context, as_json: bool) -> None:
     with env.pressfeed(read_only=True) as pf:
         rows = pf.source_status()
     if as_json:
-        _json_out(rows)
+        _json_out(list(rows))
         return
     if not rows:
         click.echo("no sources configured (see `sources:` in the config)")
     for row in rows:
-        state = row["state"]
-        status = state.get("http_status") or "-"
-        click.echo(f"{row['id']:<12} {row['name']}  <{row['url']}>")
+        state = row.state
+        click.echo(f"{row.id:<12} {row.name}  <{row.url}>")
         click.echo(
-            f"{'':<12} last fetch {state.get('last_fetch') or 'never'}, HTTP {status}, "
-            f"new {state.get('new', 0)}, updated {state.get('updated', 0)}, skipped {state.get('skipped', 0)}"
+            f"{'':<12} last fetch {state.last_fetch or 'never'}, HTTP {state.http_status or '-'}, "
+            f"new {state.new}, updated {state.updated}, skipped {state.skipped}"
         )
-        for key, label in (
-            ("etag", "etag"),
-            ("last_error", "last error"),
-            ("retry_after", "next fetch not before"),
-            ("moved_to", "moved to"),
+        for label, value in (
+            ("etag", state.etag),
+            ("last error", state.last_error),
+            ("next fetch not before", state.retry_after),
+            ("moved to", state.moved_to),
         ):
-            if state.get(key):
-                click.echo(f"{'':<12} {label}: {state[key]}")
-        if state.get("gone"):
+            if value:
+                click.echo(f"{'':<12} {label}: {value}")
+        if state.gone:
             click.secho(f"{'':<12} gone (HTTP 410): no longer polled", fg="yellow")
 
 
@@ -325,7 +344,7 @@ def sources_import(env: Env, opml_file: Path, section: str | None, dry_run: bool
     Example:
       pressfeed sources import ministries.opml --section society
     """
-    from .opml import import_sources
+    from .sourcelist import import_sources
 
     with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
         result = import_sources(pf.config, opml_file.read_bytes(), str(opml_file), section, dry_run=dry_run)
@@ -348,7 +367,7 @@ def sources_export(env: Env, output: Path | None) -> None:
     Example:
       pressfeed sources export -o sources.opml
     """
-    from .opml import export_sources
+    from .sourcelist import export_sources
 
     with env.pressfeed(read_only=True) as pf:
         data = export_sources(pf.config)
@@ -387,7 +406,7 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
     with env.pressfeed(read_only=True) as pf:
         items = pf.articles(section=section, status=Status(status) if status else None, limit=limit)
     if as_json:
-        _json_out([{**article_to_dict(s.article), "origin": s.origin} for s in items])
+        _json_out([ArticleInfo(s) for s in items])
         return
     tz, now = pf.config.site.tz, pf.clock.now()
     for stored in items:
@@ -410,10 +429,11 @@ def articles_show(env: Env, article_id: str, as_json: bool) -> None:
     """
     with env.pressfeed(read_only=True) as pf:
         stored = pf.article(article_id)
-    data = {**article_to_dict(stored.article), "origin": stored.origin, "locally_edited": stored.locally_edited}
+    info = ArticleInfo(stored)
     if as_json:
-        _json_out(data)
+        _json_out(info)
         return
+    data = info.to_json()
     for key, value in data.items():
         if key != "body_html":
             click.echo(f"{key:>15}: {value}")
@@ -477,19 +497,16 @@ def sections(env: Env, as_json: bool) -> None:
     Example:
       pressfeed sections --json
     """
+    from .publish import feed_specs
+
     with env.pressfeed(read_only=True) as pf:
         config = pf.config
+        urls = {spec.key: spec.rss_url for spec in feed_specs(config)}
         rows = [
-            {
-                "slug": s.slug,
-                "title": s.title,
-                "aliases": list(s.aliases),
-                "rss": f"{config.site.feed_url}{s.slug}/rss.xml",
-            }
-            for s in config.sections
+            {"slug": s.slug, "title": s.title, "aliases": list(s.aliases), "rss": urls[s.slug]} for s in config.sections
         ]
     if as_json:
-        _json_out(rows)
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
         aliases = ", ".join(row["aliases"]) or "-"
@@ -511,15 +528,9 @@ def check(env: Env, as_json: bool) -> None:
     if as_json:
         _json_out(plan)
         return
-    click.echo(f"config ok: {plan['config']}")
-    click.echo(f"store: {plan['store']} ({plan['articles']} articles)")
-    click.echo(f"output: {plan['output']}")
-    for feed in plan["feeds"]:
-        click.echo(f"  {feed['title']}: {feed['items']} items -> {', '.join(feed['files'])}")
-    for line in plan.get("sources", []):
-        click.echo(f"  source {line}")
+    for line in plan.lines():
+        click.echo(line)
 
 
 def main() -> None:
-    workers.enable_auto()  # our entry points are import-safe, so worker processes may start
     cli(prog_name="pressfeed")

@@ -1,9 +1,12 @@
-"""The one place pressfeed reads the time, so tests can set it."""
+"""The one place pressfeed reads the time, so tests (and replays) can set it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+
+#: environment variable (and the CLI's --now) that fixes the time a command runs at
+NOW_ENV = "PRESSFEED_NOW"
 
 
 class Clock:
@@ -20,5 +23,14 @@ class Clock:
 
 
 def fixed(when: datetime) -> Clock:
-    """A clock stopped at `when` (tests, reproducible benchmarks)."""
+    """A clock stopped at `when` (tests, reproducible benchmarks, `--now`)."""
     return Clock(lambda: when)
+
+
+def parse_now(text: str, tz: tzinfo) -> datetime:
+    """An ISO 8601 time for `--now`; without an offset it is in `tz` (the site's zone)."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time (e.g. 2025-11-08T21:00:00+09:00)") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=tz)

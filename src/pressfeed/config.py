@@ -1,25 +1,32 @@
 """`feeds/pressfeed.yaml` → a typed, fully validated :class:`Config`.
 
-Validation happens before anything else runs: unknown keys, wrong types, bad
-slugs and duplicate aliases raise :class:`ConfigError` naming file, line and key.
+Each setting is declared once, as a field of the dataclass it belongs to: the
+field's name is the YAML key, its type and default are the setting's, and
+bounds or a special reading sit in the field's metadata (:func:`setting`).
+The reader derives allowed keys, type checks and defaults from those fields,
+so nothing is written twice. Validation happens before anything else runs;
+every error names file, line and key (:class:`ConfigError`, exit code 2).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
+import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
+from enum import Enum
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
-from .model import Section, Status
-from .normalize import NormalizeContext, section_key
+from .model import DEFAULT_CREDIT, Section, Status
+from .normalize import NormalizeContext, Sections, section_key
 from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
 
 DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
@@ -29,110 +36,298 @@ CONFIG_ENV = "PRESSFEED_CONFIG"
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
 T = TypeVar("T")
+#: reads one raw YAML value at a spot into the setting's value (or raises ConfigError)
+Parse = Callable[["_Reader", Any, "Spot"], Any]
 
 
-@dataclass(frozen=True)
+def setting(
+    default: Any = MISSING,
+    *,
+    low: float | None = None,
+    above: float | None = None,
+    high: float | None = None,
+    parse: Parse | None = None,
+    parse_default: bool = False,
+) -> Any:
+    """A config setting: its default and how it is checked.
+
+    `low`/`high` bound numbers inclusively, `above` exclusively; `parse` reads
+    the raw value instead of the type-driven reader (`parse_default`: the
+    default goes through it too, e.g. a path relative to the site).
+    """
+    metadata = {"low": low, "above": above, "high": high, "parse": parse, "parse_default": parse_default}
+    if isinstance(default, list | dict | set):
+        raise TypeError("use tuples for sequence defaults")
+    return field(default=default, metadata=metadata)
+
+
+def derived(default: Any = MISSING) -> Any:
+    """A field computed by the loader, not a key of the file."""
+    return field(default=default, metadata={"config": False})
+
+
+# -- the settings ---------------------------------------------------------------------
+
+
+def _url(reader: _Reader, value: Any, spot: Spot) -> str:
+    text = reader.typed(str, value, spot)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise reader.error(spot, "must be an absolute http(s) URL")
+    return text
+
+
+def _url_with_slash(reader: _Reader, value: Any, spot: Spot) -> str:
+    url = _url(reader, value, spot)
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(reader: _Reader, value: Any, spot: Spot) -> str:
+    name = reader.typed(str, value, spot)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise reader.error(spot, f"unknown time zone {name!r} (e.g. Asia/Seoul)") from None
+    return name
+
+
+def _language(reader: _Reader, value: Any, spot: Spot) -> str:
+    tag = reader.typed(str, value, spot)
+    if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", tag) is None:
+        raise reader.error(spot, "must be a language tag like ko or en-US")
+    return tag
+
+
+def _tag_authority(reader: _Reader, value: Any, spot: Spot) -> str:
+    authority = reader.typed(str, value, spot)
+    if re.fullmatch(r"[a-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?", authority) is None:
+        raise reader.error(spot, "must look like example.kr,2025 (RFC 4151)")
+    return authority
+
+
+@dataclass(frozen=True, kw_only=True)
 class SiteConfig:
     title: str
-    url: str
-    feed_url: str
-    language: str = "ko"
-    timezone: str = "Asia/Seoul"
+    url: str = setting(parse=_url_with_slash)
+    #: where output.dir is served; defaults to `url`
+    feed_url: str = setting("", parse=_url_with_slash)
+    language: str = setting("ko", parse=_language)
+    #: the zone of naive dates in every input
+    timezone: str = setting("Asia/Seoul", parse=_timezone)
     description: str = ""
-    #: RFC 4151 authority for generated ids, e.g. "example-portal.kr,2025"; never change it
-    tag_authority: str = ""
+    #: RFC 4151 authority for generated ids, e.g. "example-portal.kr,2025"; never change it.
+    #: Defaults to the site's host and 2025.
+    tag_authority: str = setting("", parse=_tag_authority)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
 
-@dataclass(frozen=True)
+def _site_path(reader: _Reader, value: Any, spot: Spot) -> Path:
+    """A path relative to the site directory, which it may not leave; an absolute path is the operator's choice."""
+    path = Path(reader.typed(str, value, spot) if not isinstance(value, Path) else value)
+    if path.is_absolute():
+        return path
+    full = Path(os.path.normpath(reader.site_dir / path))
+    if not full.is_relative_to(reader.site_dir):
+        raise reader.error(spot, f"{path} leads outside the site directory (use an absolute path to mean it)")
+    return full
+
+
+def _output_dir(reader: _Reader, value: Any, spot: Spot) -> Path:
+    path = _site_path(reader, value, spot)
+    resolved = path.resolve()
+    for mine, what in ((reader.site_dir, "the site directory"), (reader.config_dir, "the config's folder")):
+        if resolved == mine or mine.is_relative_to(resolved):
+            raise reader.error(spot, f"must not be {what} or hold it: feeds would be written beside the config")
+    return path
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoreConfig:
+    #: the SQLite file; keep it out of the served tree and out of git
+    path: Path = setting(Path(".pressfeed/pressfeed.db"), parse=_site_path, parse_default=True)
+
+
+@dataclass(frozen=True, kw_only=True)
 class OutputConfig:
-    dir: Path
-    items_per_feed: int = 50
-    summary_length: int = 200
+    #: the folder served at site.feed_url; pressfeed owns what it writes there
+    dir: Path = setting(Path("public"), parse=_output_dir, parse_default=True)
+    items_per_feed: int = setting(50, low=1, high=1000)
+    #: characters of derived summaries
+    summary_length: int = setting(200, low=20, high=5000)
 
 
-@dataclass(frozen=True)
-class Rule:
-    match: re.Pattern[str]
-    section: str
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    id: str
-    name: str
-    url: str
-    home: str = ""
-    section: str | None = None
-    rules: tuple[Rule, ...] = ()
-    byline: str = ""
-    credit: str = "[뉴스출처 : {name}]"
-    status: Status = Status.PUBLISHED
-    include: tuple[re.Pattern[str], ...] = ()
-    exclude: tuple[re.Pattern[str], ...] = ()
-    #: 0 = no limit
-    max_age_days: int = 30
-    #: agency name taken from a "[기관명] 제목" title prefix (combined feeds)
-    agency_from_title: bool = False
-    headers: tuple[tuple[str, str], ...] = ()
+@dataclass(frozen=True, kw_only=True)
+class FetchConfig:
+    #: requests at once
+    concurrency: int = setting(10, low=1, high=200)
+    #: requests at once to one host
+    per_host: int = setting(2, low=1, high=20)
+    #: seconds for a whole request, body included (a slow trickle is cut off)
+    timeout: float = setting(30.0, above=0, high=3600)
+    #: seconds to connect; None = min(10, timeout)
+    connect_timeout: float | None = setting(None, above=0, high=3600)
+    #: response size cap, enforced while downloading
+    max_bytes: int = setting(15 * 1024 * 1024, low=1024, high=1024**3)
+    max_redirects: int = setting(5, low=0, high=20)
+    #: defaults to "pressfeed/VERSION (+site url)"
+    user_agent: str = ""
+    #: processes that parse feeds and normalize large imports; None = one per core (max 4)
+    #: under the pressfeed command, 0 = none
+    workers: int | None = setting(None, low=0, high=16)
 
     @property
-    def credit_line(self) -> str:
-        return self.credit.replace("{name}", self.name)
+    def connect_seconds(self) -> float:
+        return self.connect_timeout if self.connect_timeout is not None else min(10.0, self.timeout)
 
 
-@dataclass(frozen=True)
-class FetchConfig:
-    concurrency: int = 10
-    per_host: int = 2
-    connect_timeout: float = 10.0
-    timeout: float = 30.0
-    max_bytes: int = 15 * 1024 * 1024
-    max_redirects: int = 5
-    user_agent: str = ""
-    #: processes that parse feeds while others download; None = one per core for large runs, 0 = none
-    workers: int | None = None
+def _slug(reader: _Reader, value: Any, spot: Spot) -> str:
+    slug = reader.typed(str, value, spot)
+    if SLUG.match(slug) is None:
+        raise reader.error(spot, "source ids may use only a-z, 0-9 and '-'")
+    return slug
 
 
-@dataclass(frozen=True)
+def _section_name(reader: _Reader, value: Any, spot: Spot) -> str | None:
+    name = reader.typed(str, value, spot)
+    slug = reader.sections.resolve(name)
+    if slug is None:
+        known = ", ".join(sorted(reader.sections.slugs))
+        raise reader.error(spot, f"unknown section {name!r} (known: {known})")
+    return slug
+
+
+def _source_url(reader: _Reader, value: Any, spot: Spot) -> str:
+    """An http(s) URL, or a local file relative to the site (offline samples)."""
+    text = reader.typed(str, value, spot)
+    return _url(reader, text, spot) if "://" in text else str(reader.site_dir / text)
+
+
+def _source_status(reader: _Reader, value: Any, spot: Spot) -> Status:
+    text = reader.typed(str, value, spot)
+    if text not in (Status.PUBLISHED, Status.DRAFT):
+        raise reader.error(spot, "must be published or draft")
+    return Status(text)
+
+
+def _headers(reader: _Reader, value: Any, spot: Spot) -> tuple[tuple[str, str], ...]:
+    headers = reader.typed(LocatedDict, value, spot)
+    for name, header in headers.items():
+        reader.typed(str, header, Spot(headers, name, f"{spot.path}.{name}"), "header values must be strings")
+    return tuple(sorted(headers.items()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    #: a regular expression over the item's title and summary (case-insensitive)
+    match: re.Pattern[str]
+    section: str = setting(parse=_section_name)
+
+
+def _rules(reader: _Reader, value: Any, spot: Spot) -> tuple[Rule, ...]:
+    items = reader.typed(LocatedList, value, spot)
+    return tuple(reader.read(Rule, item, Spot(items, i, f"{spot.path}[{i}]")) for i, item in enumerate(items))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceConfig:
+    #: stable: used in article ids and fetch state
+    id: str = setting(parse=_slug)
+    name: str
+    url: str = setting(parse=_source_url)
+    home: str = setting("", parse=_url)
+    #: the section when no rule matches
+    section: str | None = setting(None, parse=_section_name)
+    #: the first matching rule decides the section
+    rules: tuple[Rule, ...] = setting((), parse=_rules)
+    byline: str = ""
+    credit: str = DEFAULT_CREDIT
+    status: Status = setting(Status.PUBLISHED, parse=_source_status)
+    #: regexes on title + summary; empty = everything
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    #: skip older items; 0 = no limit
+    max_age_days: int = setting(30, low=0, high=100_000)
+    #: combined feeds: "[외교부] 제목" → credited to 외교부, prefix removed
+    agency_from_title: bool = False
+    #: extra request headers for picky servers (User-Agent, Referer)
+    headers: tuple[tuple[str, str], ...] = setting((), parse=_headers)
+
+
+def _sections(reader: _Reader, value: Any, spot: Spot) -> Sections:
+    data = reader.typed(LocatedDict, value, spot)
+    if not data:
+        raise reader.error(spot, "define at least one section")
+    owners: dict[str, str] = {}
+    out = []
+    for slug, spec in data.items():
+        at = Spot(data, slug, f"sections.{slug}")
+        if SLUG.match(slug) is None:
+            raise reader.error(at, "section keys may use only a-z, 0-9 and '-'")
+        section = reader.read(Section, spec, at, given={"slug": slug})
+        if section.url:  # a model record: its URL is checked here rather than by a parse hook
+            _url(reader, section.url, Spot(spec, "url", f"{at.path}.url"))
+        for index, name in enumerate((slug, section.title, *section.aliases)):
+            owner = owners.setdefault(section_key(name), slug)
+            if owner != slug:
+                where = Spot(spec, "title", at.path) if index == 1 else at
+                if index > 1:
+                    where = Spot(spec["aliases"], index - 2, f"{at.path}.aliases")
+                raise reader.error(where, f"{name!r} already names section {owner!r}")
+        out.append(section)
+    return Sections(out)
+
+
+def _sources(reader: _Reader, value: Any, spot: Spot) -> tuple[SourceConfig, ...]:
+    items = reader.typed(LocatedList, value, spot)
+    out = list(reader.known_sources)
+    for index, item in enumerate(items):
+        at = Spot(items, index, f"sources[{index}]")
+        source = reader.read(SourceConfig, item, at)
+        if source.section is None and not source.rules:
+            raise reader.error(Spot(item, "section", f"{at.path}.section"), "a source needs a section or rules")
+        if any(s.id == source.id for s in out):
+            raise reader.error(Spot(item, "id", f"{at.path}.id"), f"duplicate source id {source.id!r}")
+        out.append(source)
+    return tuple(out[len(reader.known_sources) :])
+
+
+@dataclass(frozen=True, kw_only=True)
 class Config:
-    file: Path
-    site_dir: Path
+    file: Path = derived()
+    site_dir: Path = derived()
     site: SiteConfig
-    store_path: Path
-    output: OutputConfig
-    sections: tuple[Section, ...]
+    store: StoreConfig = setting(StoreConfig())
+    output: OutputConfig = setting(OutputConfig(dir=Path("public")))
+    sections: Sections = setting(parse=_sections)
+    #: CMS exports imported on every `run` (globs, relative to the site)
     imports: tuple[str, ...] = ()
-    sources: tuple[SourceConfig, ...] = ()
-    fetch: FetchConfig = field(default_factory=FetchConfig)
+    sources: tuple[SourceConfig, ...] = setting((), parse=_sources)
     #: machine-written extra sources (`pressfeed sources import` appends there)
-    sources_file: Path = Path(DEFAULT_SOURCES_FILE)
+    sources_file: Path = setting(Path(DEFAULT_SOURCES_FILE), parse=_site_path, parse_default=True)
+    fetch: FetchConfig = setting(FetchConfig())
     #: hash of the config text: part of every feed's build fingerprint
-    digest: str = ""
+    digest: str = derived("")
+
+    @property
+    def store_path(self) -> Path:
+        return self.store.path
 
     def section(self, slug: str) -> Section:
-        for section in self.sections:
-            if section.slug == slug:
-                return section
-        raise KeyError(slug)
+        return self.sections.get(slug)
 
     def resolve_section(self, name: str) -> str | None:
         """Slug for a section slug, title or alias ("IT/과학" → "it-science")."""
-        return self._section_index.get(section_key(name))
-
-    @cached_property
-    def _section_index(self) -> dict[str, str]:
-        return section_index(self.sections)
+        return self.sections.resolve(name)
 
     def normalize_context(self) -> NormalizeContext:
         return NormalizeContext(
             site_url=self.site.url,
             tz=self.site.tz,
             tag_authority=self.site.tag_authority,
-            sections=self._section_index,
+            sections=self.sections,
             summary_length=self.output.summary_length,
         )
 
@@ -168,387 +363,211 @@ def load_config(site_dir: Path | str = ".", config: Path | str | None = None) ->
 
 def parse_config(text: str, path: Path, site_dir: Path, *, sources_text: str | None = None) -> Config:
     """Validate a config text; `sources_text` stands in for the sources file (to check an edit before writing)."""
+    data = _load(text, str(path))
+    if data is None:
+        raise ConfigError(str(path), 1, "", "config file is empty")
+    reader = _Reader(str(path), site_dir, path.resolve().parent)
+    top = reader.mapping(data, Spot(None, "", ""), _keys(Config))
+    site = reader.read(SiteConfig, top.get("site"), Spot(top, "site", "site"), required=True)
+    site = _site_defaults(site)
+    reader.sections = _sections(reader, top.get("sections"), Spot(top, "sections", "sections"))
+    config = reader.read(
+        Config,
+        top,
+        Spot(None, "", ""),
+        given={"file": path, "site_dir": site_dir, "site": site, "sections": reader.sections},
+    )
+    config = _config_defaults(config)
+    if config.fetch.connect_seconds > config.fetch.timeout:
+        fetch = top.get("fetch")
+        raise reader.error(Spot(fetch, "connect_timeout", "fetch.connect_timeout"), "must be at most fetch.timeout")
+    extra = _extra_sources(reader, config.sources_file, config.sources, sources_text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return _replace(config, sources=config.sources + extra, digest=digest)
+
+
+def _site_defaults(site: SiteConfig) -> SiteConfig:
+    host = urlsplit(site.url).hostname or "localhost"
+    return _replace(
+        site,
+        feed_url=site.feed_url or site.url,
+        tag_authority=site.tag_authority or f"{host.removeprefix('www.')},2025",
+    )
+
+
+def _config_defaults(config: Config) -> Config:
+    from . import __version__
+
+    user_agent = config.fetch.user_agent or f"pressfeed/{__version__} (+{config.site.url})"
+    return _replace(config, fetch=_replace(config.fetch, user_agent=user_agent))
+
+
+def _extra_sources(
+    reader: _Reader, path: Path, known: tuple[SourceConfig, ...], text: str | None
+) -> tuple[SourceConfig, ...]:
+    """Sources kept in `sources_file` (written by `pressfeed sources import`), checked like the config's."""
+    if text is None and not path.exists():
+        return ()  # none imported yet
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), None, "", f"cannot read: {exc}") from None
+    data = _load(text, str(path))
+    if data is None:
+        return ()
+    if not isinstance(data, LocatedList):
+        raise ConfigError(str(path), 1, "", "must be a YAML list of sources")
+    sub = _Reader(str(path), reader.site_dir, reader.config_dir)
+    sub.sections, sub.known_sources = reader.sections, known
+    return _sources(sub, data, Spot(None, "sources", "sources"))
+
+
+def _load(text: str, file: str) -> Any:
     try:
-        data = load_one(text)
+        return load_one(text)
     except YAMLSyntaxError as exc:
-        raise ConfigError(str(path), exc.line, exc.key, exc.message) from None
-    parser = _Parser(str(path), site_dir, sources_text)
-    return parser.config(data, path, hashlib.sha256(text.encode()).hexdigest())
+        raise ConfigError(file, exc.line, exc.key, exc.message) from None
 
 
-class _Parser:
-    def __init__(self, file: str, site_dir: Path, sources_text: str | None = None) -> None:
-        self.file, self.site_dir, self.sources_text = file, site_dir, sources_text
+def _replace(obj: T, **changes: Any) -> T:
+    from dataclasses import replace
 
-    def error(self, container: Any, key: str | int, path: str, message: str) -> ConfigError:
-        return ConfigError(self.file, line_of(container, key), path, message)
+    return replace(obj, **changes)  # type: ignore[type-var]
 
-    # generic field readers --------------------------------------------------
 
-    def mapping(self, value: Any, path: str, allowed: set[str], parent: Any = None, key: Any = None) -> LocatedDict:
+# -- the reader -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a raw value sits: its container and key (for the line) and its dotted path (for the message)."""
+
+    container: Any
+    key: str | int
+    path: str
+
+
+@cache
+def _keys(cls: Any) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls) if f.metadata.get("config", True))
+
+
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+class _Reader:
+    """Reads raw YAML values into settings, by their dataclass fields."""
+
+    def __init__(self, file: str, site_dir: Path, config_dir: Path) -> None:
+        self.file, self.site_dir, self.config_dir = file, site_dir, config_dir
+        self.sections = Sections()
+        #: sources already defined (the config's, when reading the sources file)
+        self.known_sources: tuple[SourceConfig, ...] = ()
+
+    def error(self, spot: Spot, message: str) -> ConfigError:
+        return ConfigError(self.file, line_of(spot.container, spot.key), spot.path, message)
+
+    def mapping(self, value: Any, spot: Spot, allowed: frozenset[str]) -> LocatedDict:
         if value is None:
             value = LocatedDict()
-            value.line, value.lines = line_of(parent, key) or 1, {}
+            value.line, value.lines = line_of(spot.container, spot.key) or 1, {}
         if not isinstance(value, LocatedDict):
-            raise self.error(parent, key, path, "must be a mapping")
+            raise self.error(spot, "must be a mapping")
         for name in value:
             if name not in allowed:
                 hint = ", ".join(sorted(allowed))
-                raise self.error(value, name, f"{path}.{name}" if path else name, f"unknown key (allowed: {hint})")
+                where = f"{spot.path}.{name}" if spot.path else name
+                raise self.error(Spot(value, name, where), f"unknown key (allowed: {hint})")
         return value
 
-    def get(
-        self, data: LocatedDict, key: str, path: str, kind: type[T], default: T | None = None, *, required: bool = False
+    def read(
+        self, cls: type[T], value: Any, spot: Spot, *, given: dict[str, Any] | None = None, required: bool = False
     ) -> T:
-        where = f"{path}.{key}" if path else key
-        if key not in data or data[key] is None:
-            if required:
-                raise self.error(data, key, where, "required")
-            return default  # type: ignore[return-value]
-        value = data[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            raise self.error(data, key, where, f"must be {_kind_name(kind)}, not {type(value).__name__}")
+        """A dataclass of settings from a mapping: unknown keys refused, each field read by its type."""
+        if value is None and required:
+            raise self.error(spot, "required")
+        kind: Any = cls
+        data = self.mapping(value, spot, _keys(kind))
+        given = given or {}
+        values: dict[str, Any] = {}
+        for f in fields(kind):
+            if f.name in given:
+                values[f.name] = given[f.name]
+            elif f.metadata.get("config", True):
+                at = Spot(data, f.name, f"{spot.path}.{f.name}" if spot.path else f.name)
+                self._field(f, _hints(kind)[f.name], data.get(f.name), at, values)
+        return cls(**values)
+
+    def _field(self, f: Field[Any], hint: Any, raw: Any, spot: Spot, values: dict[str, Any]) -> None:
+        meta, parse = f.metadata, f.metadata.get("parse")
+        if raw is not None:
+            values[f.name] = parse(self, raw, spot) if parse else self.value(hint, raw, spot, meta)
+        elif is_dataclass(hint):  # an absent group of settings still gets its defaults resolved
+            values[f.name] = self.read(hint, None, spot)  # type: ignore[arg-type]
+        elif f.default is MISSING:
+            raise self.error(spot, "required")
+        elif meta.get("parse_default"):
+            values[f.name] = parse(self, f.default, spot)  # type: ignore[misc]
+
+    def value(self, hint: Any, raw: Any, spot: Spot, meta: Any = None) -> Any:
+        """A raw value read by its declared type."""
+        meta = meta or {}
+        origin, args = get_origin(hint), get_args(hint)
+        if origin in (Union, types.UnionType) and type(None) in args:
+            (inner,) = [a for a in args if a is not type(None)]
+            return self.value(inner, raw, spot, meta)
+        if is_dataclass(hint):
+            return self.read(hint, raw, spot)  # type: ignore[arg-type]
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            items = self.typed(LocatedList, raw, spot)
+            return tuple(self._item(args[0], item, Spot(items, i, f"{spot.path}[{i}]")) for i, item in enumerate(items))
+        if origin is re.Pattern:
+            return self.regex(raw, spot)
+        if isinstance(hint, type) and issubclass(hint, Enum):
+            choices = [str(e.value) for e in hint]
+            if raw not in choices:
+                raise self.error(spot, f"must be one of {', '.join(choices)}")
+            return hint(raw)
+        if hint is Path:
+            return _site_path(self, raw, spot)
+        return self._bounded(self.typed(hint, raw, spot), spot, meta)
+
+    def _item(self, hint: Any, raw: Any, spot: Spot) -> Any:
+        if hint is str:
+            if not isinstance(raw, str) or not raw.strip():
+                raise self.error(spot, "must be a non-empty string")
+            return raw
+        return self.value(hint, raw, spot)
+
+    def typed(self, kind: type[T], raw: Any, spot: Spot, message: str = "") -> T:
+        if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
+            raw = float(raw)
+        if not isinstance(raw, kind) or (kind is not bool and isinstance(raw, bool)):
+            raise self.error(spot, message or f"must be {_kind_name(kind)}, not {type(raw).__name__}")
+        return raw
+
+    def _bounded(self, value: Any, spot: Spot, meta: Any) -> Any:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        low, above, high = meta.get("low"), meta.get("above"), meta.get("high")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(spot, "must be a finite number")
+        if above is not None and not (value > above and (high is None or value <= high)):
+            raise self.error(spot, f"must be more than {above:g} and at most {high:g}")
+        if low is not None and not (low <= value <= (high if high is not None else value)):
+            raise self.error(spot, f"must be between {low} and {high}")
         return value
 
-    def check(self, ok: bool, data: Any, key: str | int, where: str, message: str) -> None:
-        if not ok:
-            raise self.error(data, key, where, message)
-
-    def strings(self, data: LocatedDict, key: str, path: str) -> tuple[str, ...]:
-        where = f"{path}.{key}" if path else key
-        items = self.get(data, key, path, list, LocatedList())
-        for index, item in enumerate(items):
-            self.check(
-                isinstance(item, str) and item.strip() != "",
-                items,
-                index,
-                f"{where}[{index}]",
-                "must be a non-empty string",
-            )
-        return tuple(items)
-
-    def url(self, data: LocatedDict, key: str, path: str, *, required: bool = False, default: str = "") -> str:
-        value = self.get(data, key, path, str, default, required=required)
-        if value:
-            parts = urlsplit(value)
-            self.check(
-                parts.scheme in ("http", "https") and bool(parts.netloc),
-                data,
-                key,
-                f"{path}.{key}",
-                "must be an absolute http(s) URL",
-            )
-        return value
-
-    def positive(self, data: LocatedDict, key: str, path: str, default: int, low: int = 1, high: int = 10**9) -> int:
-        value = self.get(data, key, path, int, default)
-        self.check(low <= value <= high, data, key, f"{path}.{key}", f"must be between {low} and {high}")
-        return value
-
-    def regex(self, data: Any, key: str | int, where: str, pattern: Any) -> re.Pattern[str]:
-        self.check(isinstance(pattern, str) and pattern != "", data, key, where, "must be a regular expression string")
+    def regex(self, raw: Any, spot: Spot) -> re.Pattern[str]:
+        if not isinstance(raw, str) or raw == "":
+            raise self.error(spot, "must be a regular expression string")
         try:
-            return re.compile(pattern, re.IGNORECASE)
+            return re.compile(raw, re.IGNORECASE)
         except re.error as exc:
-            raise self.error(data, key, where, f"invalid regular expression: {exc}") from None
-
-    def patterns(self, data: LocatedDict, key: str, path: str) -> tuple[re.Pattern[str], ...]:
-        """A list of regexes; an error points at the bad item's own line."""
-        items = self.get(data, key, path, LocatedList, LocatedList())
-        return tuple(self.regex(items, i, f"{path}.{key}[{i}]", p) for i, p in enumerate(items))
-
-    # sections of the file ---------------------------------------------------
-
-    def config(self, data: Any, path: Path, digest: str) -> Config:
-        if data is None:
-            raise ConfigError(self.file, 1, "", "config file is empty")
-        top = self.mapping(
-            data, "", {"site", "store", "output", "sections", "imports", "sources", "sources_file", "fetch"}
-        )
-        self.check("site" in top, top, "site", "site", "required")
-        site = self.site(top)
-        sections = self.sections(top)
-        store = self.mapping(top.get("store"), "store", {"path"}, top, "store")
-        store_path = self.site_dir / self.get(store, "path", "store", str, ".pressfeed/pressfeed.db")
-        output = self.output(top)
-        imports = self.strings(top, "imports", "")
-        slugs, resolve = {s.slug for s in sections}, _section_resolver(sections)
-        sources = self.sources(top, slugs, resolve)
-        sources += self.extra_sources(top, slugs, resolve, list(sources))
-        return Config(
-            file=path,
-            site_dir=self.site_dir,
-            site=site,
-            store_path=store_path,
-            output=output,
-            sections=sections,
-            imports=imports,
-            sources=sources,
-            fetch=self.fetch(top, site),
-            digest=digest,
-            sources_file=self.sources_path(top),
-        )
-
-    def site(self, top: LocatedDict) -> SiteConfig:
-        keys = {"title", "url", "feed_url", "language", "timezone", "description", "tag_authority"}
-        data = self.mapping(top["site"], "site", keys, top, "site")
-        url = _with_slash(self.url(data, "url", "site", required=True))
-        feed_url = _with_slash(self.url(data, "feed_url", "site", default=url))
-        timezone = self.get(data, "timezone", "site", str, "Asia/Seoul")
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise self.error(
-                data, "timezone", "site.timezone", f"unknown time zone {timezone!r} (e.g. Asia/Seoul)"
-            ) from None
-        language = self.get(data, "language", "site", str, "ko")
-        self.check(
-            re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language) is not None,
-            data,
-            "language",
-            "site.language",
-            "must be a language tag like ko or en-US",
-        )
-        host = urlsplit(url).hostname or "localhost"
-        authority = self.get(data, "tag_authority", "site", str, f"{host.removeprefix('www.')},2025")
-        self.check(
-            re.fullmatch(r"[a-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?", authority) is not None,
-            data,
-            "tag_authority",
-            "site.tag_authority",
-            "must look like example.kr,2025 (RFC 4151)",
-        )
-        return SiteConfig(
-            title=self.get(data, "title", "site", str, required=True),
-            url=url,
-            feed_url=feed_url,
-            language=language,
-            timezone=timezone,
-            description=self.get(data, "description", "site", str, ""),
-            tag_authority=authority,
-        )
-
-    def sections(self, top: LocatedDict) -> tuple[Section, ...]:
-        data = self.get(top, "sections", "", LocatedDict, required=True)
-        self.check(len(data) > 0, top, "sections", "sections", "define at least one section")
-        seen: dict[str, str] = {}
-        out = []
-        for slug, value in data.items():
-            where = f"sections.{slug}"
-            self.check(SLUG.match(slug) is not None, data, slug, where, "section keys may use only a-z, 0-9 and '-'")
-            spec = self.mapping(value, where, {"title", "aliases", "description", "url"}, data, slug)
-            section = Section(
-                slug=slug,
-                url=self.url(spec, "url", where),
-                title=self.get(spec, "title", where, str, required=True),
-                aliases=self.strings(spec, "aliases", where),
-                description=self.get(spec, "description", where, str, ""),
-            )
-            for index, name in enumerate((slug, section.title, *section.aliases)):
-                key = section_key(name)
-                owner = seen.get(key)
-                if owner is not None and owner != slug:
-                    at = spec["aliases"] if index > 1 else spec
-                    at_key: str | int = index - 2 if index > 1 else ("title" if index == 1 else slug)
-                    raise self.error(
-                        at,
-                        at_key,
-                        f"{where}.aliases" if index > 1 else where,
-                        f"{name!r} already names section {owner!r}",
-                    )
-                seen[key] = slug
-            out.append(section)
-        return tuple(out)
-
-    def output(self, top: LocatedDict) -> OutputConfig:
-        data = self.mapping(top.get("output"), "output", {"dir", "items_per_feed", "summary_length"}, top, "output")
-        return OutputConfig(
-            dir=self.site_dir / self.get(data, "dir", "output", str, "public"),
-            items_per_feed=self.positive(data, "items_per_feed", "output", 50, 1, 1000),
-            summary_length=self.positive(data, "summary_length", "output", 200, 20, 5000),
-        )
-
-    def fetch(self, top: LocatedDict, site: SiteConfig) -> FetchConfig:
-        keys = {
-            "concurrency",
-            "per_host",
-            "connect_timeout",
-            "timeout",
-            "max_bytes",
-            "max_redirects",
-            "user_agent",
-            "workers",
-        }
-        data = self.mapping(top.get("fetch"), "fetch", keys, top, "fetch")
-        from . import __version__
-
-        default_ua = f"pressfeed/{__version__} (+{site.url})"
-        timeout = self.get(data, "timeout", "fetch", float, 30.0)
-        connect = self.get(data, "connect_timeout", "fetch", float, min(10.0, timeout))
-        self.check(
-            0 < connect <= timeout,
-            data,
-            "connect_timeout",
-            "fetch.connect_timeout",
-            "must be > 0 and at most fetch.timeout",
-        )
-        return FetchConfig(
-            concurrency=self.positive(data, "concurrency", "fetch", 10, 1, 200),
-            per_host=self.positive(data, "per_host", "fetch", 2, 1, 20),
-            connect_timeout=connect,
-            timeout=timeout,
-            max_bytes=self.positive(data, "max_bytes", "fetch", 15 * 1024 * 1024, 1024),
-            max_redirects=self.positive(data, "max_redirects", "fetch", 5, 0, 20),
-            user_agent=self.get(data, "user_agent", "fetch", str, default_ua),
-            workers=self.positive(data, "workers", "fetch", 0, 0, 16) if "workers" in data else None,
-        )
-
-    def extra_sources(
-        self, top: LocatedDict, slugs: set[str], resolve: Callable[[str], str | None], known: list[SourceConfig]
-    ) -> tuple[SourceConfig, ...]:
-        """Sources kept in `sources_file` (written by `pressfeed sources import`)."""
-        path = self.sources_path(top)
-        if self.sources_text is None and not path.exists():
-            return ()  # none imported yet
-        parser = _Parser(str(path), self.site_dir)
-        try:
-            text = self.sources_text if self.sources_text is not None else path.read_text(encoding="utf-8")
-            data = load_one(text)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(str(path), None, "", f"cannot read: {exc}") from None
-        except YAMLSyntaxError as exc:
-            raise ConfigError(str(path), exc.line, exc.key, exc.message) from None
-        if data is None:
-            return ()
-        if not isinstance(data, LocatedList):
-            raise ConfigError(str(path), 1, "", "must be a YAML list of sources")
-        wrapper = LocatedDict(sources=data)
-        wrapper.line, wrapper.lines = 1, {"sources": 1}
-        return parser.sources(wrapper, slugs, resolve, known)
-
-    def sources_path(self, top: LocatedDict) -> Path:
-        return self.site_dir / self.get(top, "sources_file", "", str, DEFAULT_SOURCES_FILE)
-
-    def sources(
-        self,
-        top: LocatedDict,
-        slugs: set[str],
-        resolve: Callable[[str], str | None],
-        known: list[SourceConfig] | None = None,
-    ) -> tuple[SourceConfig, ...]:
-        items = self.get(top, "sources", "", LocatedList, LocatedList())
-        known = known or []
-        keys = {
-            "id",
-            "name",
-            "home",
-            "url",
-            "section",
-            "rules",
-            "byline",
-            "credit",
-            "status",
-            "include",
-            "exclude",
-            "max_age_days",
-            "agency_from_title",
-            "headers",
-        }
-        out: list[SourceConfig] = []
-        for index, value in enumerate(items):
-            where = f"sources[{index}]"
-            data = self.mapping(value, where, keys, items, index)
-            source_id = self.get(data, "id", where, str, required=True)
-            self.check(
-                SLUG.match(source_id) is not None, data, "id", f"{where}.id", "source ids may use only a-z, 0-9 and '-'"
-            )
-            self.check(
-                all(s.id != source_id for s in (*known, *out)),
-                data,
-                "id",
-                f"{where}.id",
-                f"duplicate source id {source_id!r}",
-            )
-            url = self.get(data, "url", where, str, required=True)
-            # an http(s) URL, or a local file relative to the site (offline samples)
-            url = self.url(data, "url", where) if "://" in url else str(self.site_dir / url)
-            section_name = self.get(data, "section", where, str, None)
-            section: str | None = None
-            if section_name is not None:
-                slug = section = resolve(section_name)
-                self.check(
-                    slug is not None,
-                    data,
-                    "section",
-                    f"{where}.section",
-                    f"unknown section {section_name!r} (known: {', '.join(sorted(slugs))})",
-                )
-            rules = self.rules(data, where, resolve)
-            self.check(
-                section is not None or bool(rules),
-                data,
-                "section",
-                f"{where}.section",
-                "a source needs a section or rules",
-            )
-            status = self.get(data, "status", where, str, "published")
-            self.check(
-                status in ("published", "draft"), data, "status", f"{where}.status", "must be published or draft"
-            )
-            name = self.get(data, "name", where, str, required=True)
-            out.append(
-                SourceConfig(
-                    id=source_id,
-                    name=name,
-                    url=url,
-                    home=self.url(data, "home", where),
-                    section=section,
-                    rules=rules,
-                    byline=self.get(data, "byline", where, str, ""),
-                    credit=self.get(data, "credit", where, str, "[뉴스출처 : {name}]"),
-                    status=Status(status),
-                    include=self.patterns(data, "include", where),
-                    exclude=self.patterns(data, "exclude", where),
-                    max_age_days=self.positive(data, "max_age_days", where, 30, 0, 100_000),
-                    agency_from_title=self.get(data, "agency_from_title", where, bool, False),
-                    headers=self.headers(data, where),
-                )
-            )
-        return tuple(out)
-
-    def rules(self, data: LocatedDict, where: str, resolve: Callable[[str], str | None]) -> tuple[Rule, ...]:
-        items = self.get(data, "rules", where, LocatedList, LocatedList())
-        out = []
-        for index, value in enumerate(items):
-            at = f"{where}.rules[{index}]"
-            rule = self.mapping(value, at, {"match", "section"}, items, index)
-            pattern = self.regex(rule, "match", f"{at}.match", rule.get("match"))
-            name = self.get(rule, "section", at, str, required=True)
-            slug = resolve(name)
-            self.check(slug is not None, rule, "section", f"{at}.section", f"unknown section {name!r}")
-            out.append(Rule(pattern, slug or ""))
-        return tuple(out)
-
-    def headers(self, data: LocatedDict, where: str) -> tuple[tuple[str, str], ...]:
-        value = self.get(data, "headers", where, LocatedDict, LocatedDict())
-        for name, header in value.items():
-            self.check(isinstance(header, str), value, name, f"{where}.headers.{name}", "header values must be strings")
-        return tuple(sorted(value.items()))
-
-
-def section_index(sections: tuple[Section, ...]) -> dict[str, str]:
-    return {section_key(n): s.slug for s in sections for n in (s.slug, s.title, *s.aliases)}
-
-
-def _section_resolver(sections: tuple[Section, ...]) -> Callable[[str], str | None]:
-    index = section_index(sections)
-    return lambda name: index.get(section_key(name))
-
-
-def _with_slash(url: str) -> str:
-    return url if not url or url.endswith("/") else url + "/"
+            raise self.error(spot, f"invalid regular expression: {exc}") from None
 
 
 def _kind_name(kind: type) -> str:

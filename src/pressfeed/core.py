@@ -7,84 +7,42 @@ module sequences them and owns the I/O.
 
 from __future__ import annotations
 
-import gc
-import glob
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
 from .clock import Clock
-from .cms import RawRecord, iter_records, read_records
 from .config import Config, load_config
-from .errors import ArticleNotFoundError, InputError, LockedError, PressfeedError, Problem, RecordError, UsageError
-from .importer import Importer, ImportResult
+from .errors import ArticleNotFoundError, LockedError, RecordError, UsageError
+from .imports import RawRecord, configured_files, import_each, import_files
+from .imports.importer import Importer
+from .ingest.state import SourceState
 from .model import ArticleFilter, Status
 from .normalize import make_id
-from .publish import BuildResult, build, feed_specs
+from .publish import build, feed_specs
+from .results import BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
 from .store import SQLiteStore, Store, StoredArticle
-
-if TYPE_CHECKING:
-    from .ingest import IngestResult
-
-
-@dataclass(frozen=True)
-class ImportFailure:
-    file: str
-    error: PressfeedError
-
-
-@dataclass(frozen=True)
-class RunResult:
-    imported: ImportResult
-    import_failures: tuple[ImportFailure, ...]
-    build: BuildResult
-    ingest: IngestResult | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.import_failures and (self.ingest is None or self.ingest.ok)
-
-    def lines(self) -> list[str]:
-        """The one-line-per-stage summary cron logs."""
-        out = [self.imported.summary()]
-        if self.ingest is not None:
-            out.append(self.ingest.summary())
-        out.append(self.build.summary())
-        return out
-
-    def import_failure_lines(self) -> list[str]:
-        return [f"import failed: {f.error}" for f in self.import_failures]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "import": {
-                "files": self.imported.files,
-                "created": list(self.imported.created),
-                "updated": list(self.imported.updated),
-                "unchanged": self.imported.unchanged,
-                "failures": [{"file": f.file, "error": str(f.error)} for f in self.import_failures],
-            },
-            "ingest": self.ingest.to_json() if self.ingest is not None else None,
-            "build": {
-                "written": list(self.build.written),
-                "unchanged": len(self.build.unchanged),
-                "removed": list(self.build.removed),
-            },
-        }
+from .workers import workers_for
 
 
 class Pressfeed:
-    def __init__(self, config: Config, store: Store | None = None, clock: Clock | None = None) -> None:
+    """A site: its validated config, its store and a clock.
+
+    `auto_workers`: the caller's entry point is guarded against re-import, so
+    large imports and ingests may start worker processes without
+    `fetch.workers` being configured (the pressfeed command sets it).
+    """
+
+    def __init__(
+        self, config: Config, store: Store | None = None, clock: Clock | None = None, *, auto_workers: bool = False
+    ) -> None:
         self.config = config
         self.store: Store = store if store is not None else SQLiteStore(config.store_path)
         self.clock = clock or Clock()
         self.context = config.normalize_context()
+        self.auto_workers = auto_workers
 
     @classmethod
     def open(
@@ -103,66 +61,30 @@ class Pressfeed:
 
     # -- import ---------------------------------------------------------------
 
-    def read_file(self, path: str) -> Iterator[RawRecord]:
-        """Records of one export file, streamed where the format allows; `-` reads standard input."""
-        if path == "-":
-            return iter(read_records("<stdin>", sys.stdin.read()))
-        try:
-            return iter_records(path, Path(path))
-        except FileNotFoundError:
-            raise InputError([Problem(path, None, "file", "not found")]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError([Problem(path, None, "file", f"cannot read: {exc}")]) from None
+    @property
+    def workers(self) -> int:
+        """Worker processes for large jobs (0 = in this process)."""
+        return workers_for(self.config.fetch.workers, auto=self.auto_workers)
 
     def import_files(self, paths: Iterable[str]) -> ImportResult:
         """Import export files all-or-nothing: any bad record in any file, nothing is written."""
-        paths = list(paths)
-        importer = Importer(self.store, self.context, self.clock.now())
-        with _bulk(), self.store.transaction():
-            for path in paths:
-                try:
-                    importer.add(self.read_file(path))
-                except InputError as exc:
-                    importer.problems.extend(exc.problems)
-            if importer.problems:
-                raise InputError(importer.problems)  # leaving the transaction rolls it back
-        return importer.result(files=len(paths))
+        return import_files(self.store, self.context, self.clock.now(), list(paths), self.workers)
 
     def import_records(self, records: Iterable[RawRecord]) -> ImportResult:
         """Import records all-or-nothing (one file's worth, or any iterable)."""
-        importer = Importer(self.store, self.context, self.clock.now())
-        with _bulk(), self.store.transaction():
+        from .errors import InputError
+
+        importer = Importer(self.store, self.context, self.clock.now(), self.workers)
+        with self.store.transaction():
             importer.add(records)
             if importer.problems:
                 raise InputError(importer.problems)
         return importer.result(files=1)
 
-    def import_configured(self) -> tuple[ImportResult, list[ImportFailure]]:
+    def import_configured(self) -> ImportResult:
         """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
-        created: list[str] = []
-        updated: list[str] = []
-        deleted: list[str] = []
-        unchanged = files = 0
-        failures: list[ImportFailure] = []
-        for path in self.configured_import_files():
-            try:
-                result = self.import_records(self.read_file(str(path)))
-            except InputError as exc:
-                failures.append(ImportFailure(str(path), exc))
-                continue
-            files += 1
-            created += result.created
-            updated += result.updated
-            deleted += result.deleted
-            unchanged += result.unchanged
-        return ImportResult(tuple(created), tuple(updated), unchanged, files, tuple(deleted)), failures
-
-    def configured_import_files(self) -> list[Path]:
-        found: set[Path] = set()
-        for pattern in self.config.imports:
-            full = pattern if Path(pattern).is_absolute() else str(self.config.site_dir / pattern)
-            found.update(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
-        return sorted(found)
+        paths = configured_files(self.config.imports, self.config.site_dir)
+        return import_each(self.store, self.context, self.clock.now(), paths, self.workers)
 
     # -- the cron job -----------------------------------------------------------
 
@@ -188,10 +110,10 @@ class Pressfeed:
     def run(self, progress: Callable[[str], None] | None = None) -> RunResult:
         """Import the configured files, ingest every source, build; under the site lock."""
         with self.locked():
-            imported, failures = self.import_configured()
+            imported = self.import_configured()
             ingest = self.ingest(progress=progress) if self.config.sources else None
             built = self.build()
-        return RunResult(imported, tuple(failures), built, ingest)
+        return RunResult(imported, built, ingest)
 
     def ingest(
         self,
@@ -200,22 +122,22 @@ class Pressfeed:
         dry_run: bool = False,
         progress: Callable[[str], None] | None = None,
     ) -> IngestResult:
-        from .ingest import ingest_sources
+        from .ingest.update import ingest_sources
 
-        return ingest_sources(self.config, self.store, self.clock, source_ids, dry_run=dry_run, progress=progress)
+        return ingest_sources(
+            self.config,
+            self.store,
+            self.clock,
+            source_ids,
+            dry_run=dry_run,
+            progress=progress,
+            auto_workers=self.auto_workers,
+        )
 
-    def source_status(self) -> list[dict[str, Any]]:
+    def source_status(self) -> list[SourceStatus]:
         """Each configured source with its stored fetch state (for `pressfeed sources`)."""
-        from .ingest.state import SourceState
-
         return [
-            {
-                "id": s.id,
-                "name": s.name,
-                "url": s.url,
-                "section": s.section,
-                "state": SourceState.load(self.store.source_state(s.id), s.url).to_dict(),
-            }
+            SourceStatus(s.id, s.name, s.url, s.section, SourceState.load(self.store.source_state(s.id), s.url))
             for s in self.config.sources
         ]
 
@@ -224,27 +146,27 @@ class Pressfeed:
         stored = self.article(article_id)
         self.store.delete(stored.article.id, self.clock.now())
 
-    def plan(self) -> dict[str, Any]:
+    def plan(self) -> Plan:
         """What `build` would produce, for `pressfeed check`; writes nothing."""
         now = self.clock.now()
         limit = self.config.output.items_per_feed
-        feeds = [
-            {
-                "key": spec.key or "site",
-                "title": spec.title,
-                "items": len(self.store.feed_keys(spec.key or None, now, limit)),
-                "files": [spec.rss_path, spec.atom_path, spec.json_path],
-            }
+        feeds = tuple(
+            FeedPlan(
+                spec.key or "site",
+                spec.title,
+                len(self.store.feed_keys(spec.key or None, now, limit)),
+                (spec.rss_path, spec.atom_path, spec.json_path),
+            )
             for spec in feed_specs(self.config)
-        ]
-        return {
-            "config": str(self.config.file),
-            "store": str(self.config.store_path),
-            "articles": self.store.count(),
-            "output": str(self.config.output.dir),
-            "feeds": feeds,
-            "sources": [f"{s.id}: {s.name} <{s.url}>" for s in self.config.sources],
-        }
+        )
+        return Plan(
+            config=str(self.config.file),
+            store=str(self.config.store_path),
+            articles=self.store.count(),
+            output=str(self.config.output.dir),
+            feeds=feeds,
+            sources=tuple(f"{s.id}: {s.name} <{s.url}>" for s in self.config.sources),
+        )
 
     # -- build ----------------------------------------------------------------
 
@@ -278,15 +200,3 @@ class Pressfeed:
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
         stored = self.article(article_id)
         return self.store.set_status(stored.article.id, status, self.clock.now())
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """No cyclic GC while a bulk import holds every record: it found no garbage and cost ~20%."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

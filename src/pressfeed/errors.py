@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What the pressfeed command's exit status means (documented in the README)."""
+
+    OK = 0
+    #: a source or an import file failed; everything else was still ingested and built
+    PARTIAL = 1
+    #: usage, config or input error; nothing was written
+    USAGE = 2
+    #: could not run: the store or the disk failed (EX_IOERR); nothing, or only whole files, written
+    CANNOT_RUN = 74
+    #: another run holds the site lock; nothing was done (EX_TEMPFAIL: "try again later")
+    LOCKED = 75
 
 
 class PressfeedError(Exception):
     """Base class of every error pressfeed raises on purpose."""
 
     #: process exit code the CLI uses for this error
-    exit_code = 1
+    exit_code: ExitCode = ExitCode.PARTIAL
 
 
 class ConfigError(PressfeedError):
     """The configuration file is invalid; nothing has been done yet."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, file: str, line: int | None, key: str, message: str) -> None:
         self.file, self.line, self.key, self.message = file, line, key, message
@@ -40,7 +55,7 @@ class Problem:
 class RecordError(PressfeedError):
     """A single record cannot be normalized (raised by pure functions, without location)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, field: str, message: str) -> None:
         self.field, self.message = field, message
@@ -50,7 +65,7 @@ class RecordError(PressfeedError):
 class InputError(PressfeedError):
     """One or more input records are invalid; none of the file was imported."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
@@ -61,15 +76,17 @@ class InputError(PressfeedError):
 class UsageError(PressfeedError):
     """A command was given something it cannot use (unknown source, section, …)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class StoreError(PressfeedError):
-    """The article store cannot be opened or is not a pressfeed store."""
+    """The article store cannot be opened, read or written, or is not a pressfeed store."""
+
+    exit_code = ExitCode.CANNOT_RUN
 
 
 class ArticleNotFoundError(StoreError):
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
@@ -79,13 +96,4 @@ class ArticleNotFoundError(StoreError):
 class LockedError(PressfeedError):
     """Another pressfeed run holds the site lock."""
 
-    #: EX_TEMPFAIL from sysexits.h: cron wrappers treat it as "try again later"
-    exit_code = 75
-
-
-class SourceError(PressfeedError):
-    """A feed source failed; recorded against the source, never stops the others."""
-
-    def __init__(self, source_id: str, message: str) -> None:
-        self.source_id, self.message = source_id, message
-        super().__init__(f"{source_id}: {message}")
+    exit_code = ExitCode.LOCKED

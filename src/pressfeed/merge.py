@@ -1,32 +1,44 @@
-"""How an upstream version (CMS export or agency feed) is merged into a stored article."""
+"""How an upstream version (a CMS export record or an ingested item) meets a stored article.
+
+The rules in one place: when upstream sent nothing new, when an editor's local
+edit must be kept, and what to store when upstream did change.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from .model import Article
+from .model import EncodedArticle
 from .store.base import StoredArticle
 
 
+def locally_edited(stored: StoredArticle) -> bool:
+    """An article whose content an editor changed since it was last taken from upstream."""
+    return stored.upstream_hash is not None and stored.upstream_hash != stored.content_hash
+
+
+def same_upstream(stored: StoredArticle, incoming: EncodedArticle) -> bool:
+    """Is `incoming` (fresh from upstream) what was last taken from upstream?"""
+    return stored.upstream_hash == incoming.content_hash and stored.upstream_status == incoming.article.status
+
+
 def merge_upstream(
-    stored: StoredArticle, incoming: Article, *, explicit_updated: bool, now: datetime
-) -> Article | None:
-    """What to store when upstream (CMS export or agency feed) sends `incoming`; None = nothing.
+    stored: StoredArticle, incoming: EncodedArticle, *, explicit_updated: bool, now: datetime
+) -> EncodedArticle | None:
+    """What to store when upstream sends `incoming`; None = nothing.
 
     Re-sending the version last taken changes nothing, whatever an editor did
     locally since. An editor's hide/publish stands until upstream itself changes
     the status. Content edits without an explicit `updated` are dated now.
     """
-    if stored.same_upstream(incoming) and (not explicit_updated or stored.article.updated == incoming.updated):
+    if same_upstream(stored, incoming) and (not explicit_updated or stored.article.updated == incoming.article.updated):
         return None
     old = stored.article
-    status_changed_upstream = stored.upstream_status != incoming.status
-    status = incoming.status if status_changed_upstream else old.status
+    status = incoming.article.status if stored.upstream_status != incoming.article.status else old.status
     if explicit_updated:
-        updated = incoming.updated
-    elif stored.upstream_hash == incoming.content_hash():
+        updated = incoming.article.updated
+    elif stored.upstream_hash == incoming.content_hash:
         updated = old.updated
     else:
         updated = max(now, old.updated)
-    return replace(incoming, status=status, updated=updated)
+    return incoming.restamped(status=status, updated=updated)

@@ -14,6 +14,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+#: the portal's credit convention, "[뉴스출처 : 기관명]", as a template over the agency's name
+DEFAULT_CREDIT = "[뉴스출처 : {name}]"
+
+
+def credit_for(name: str, template: str = DEFAULT_CREDIT) -> str:
+    """The credit line for an agency: the template with its name filled in."""
+    return template.replace("{name}", name)
+
 
 class Status(StrEnum):
     PUBLISHED = "published"
@@ -56,7 +64,7 @@ class Attribution:
     credit: str = ""
 
 
-@dataclass(frozen=True)  # no slots: article_record() caches itself in __dict__
+@dataclass(frozen=True, slots=True)
 class Article:
     id: str
     title: str
@@ -91,22 +99,17 @@ class Article:
         ]
 
     def content_hash(self) -> str:
-        """Hash of the content: everything but `updated` and the editorial `status`.
-
-        Equal hashes (and status) mean "nothing to write": re-importing an
-        unchanged record must not touch the store, not even its `updated` time.
-        For ingested articles a changed hash is an upstream or a local edit.
-        """
-        return article_record(self)[1]
-
-    def with_updated(self, when: datetime) -> Article:
-        return replace(self, updated=when)
+        """Hash of everything but `updated` and `status` (see :func:`encode`)."""
+        return encode(self).content_hash
 
 
 # -- serialization (store rows, `--json` output, JSON Feed extension) ---------
 
 
-def _iso(value: datetime) -> str:
+def utc_text(value: datetime) -> str:
+    """The one text form of a time in the store and in `--json`; refuses naive datetimes."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r} cannot be stored")
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -120,8 +123,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "id": article.id,
         "title": article.title,
         "section": article.section,
-        "published": _iso(article.published),
-        "updated": _iso(article.updated),
+        "published": utc_text(article.published),
+        "updated": utc_text(article.updated),
         "link": article.link,
         "subtitle": article.subtitle,
         "summary": article.summary,
@@ -140,27 +143,49 @@ def article_to_dict(article: Article) -> dict[str, Any]:
             "home": source.home,
             "feed": source.feed,
             "url": source.url,
-            "published": _iso(source.published) if source.published else None,
+            "published": utc_text(source.published) if source.published else None,
             "credit": source.credit,
         },
     }
 
 
-def article_record(article: Article) -> tuple[str, str]:
-    """(the article as stored JSON, its content hash), from one encoding pass.
+@dataclass(frozen=True, slots=True)
+class EncodedArticle:
+    """An article with its stored form and content hash, encoded once.
 
-    The content is everything but `updated` and `status`; the stored JSON is
-    that same text with the two prepended, so nothing is encoded twice.
+    Large imports and ingests encode in worker processes; the encoding travels
+    back with the article, so the writing process never encodes it again.
     """
-    cached: tuple[str, str] | None = article.__dict__.get("_record")
-    if cached is None:
-        data = article_to_dict(article)
-        head = {"updated": data.pop("updated"), "status": data.pop("status")}
-        content = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        stored = json.dumps(head, separators=(",", ":"))[:-1] + "," + content[1:]
-        cached = stored, hashlib.sha256(content.encode()).hexdigest()
-        object.__setattr__(article, "_record", cached)  # frozen: set once, derived only
-    return cached
+
+    article: Article
+    #: JSON of everything but `updated` and `status`: what the content hash covers
+    content: str
+    content_hash: str
+
+    @property
+    def data(self) -> str:
+        """The stored JSON: `updated` and `status` followed by the content."""
+        head = json.dumps(
+            {"updated": utc_text(self.article.updated), "status": str(self.article.status)}, separators=(",", ":")
+        )
+        return head[:-1] + "," + self.content[1:]
+
+    def restamped(self, *, status: Status, updated: datetime) -> EncodedArticle:
+        """The same content under another status and `updated` (neither is hashed)."""
+        return EncodedArticle(replace(self.article, status=status, updated=updated), self.content, self.content_hash)
+
+
+def encode(article: Article) -> EncodedArticle:
+    """The content hash covers everything but `updated` and the editorial `status`.
+
+    Equal hashes (and status) mean "nothing to write": re-importing an
+    unchanged record must not touch the store, not even its `updated` time.
+    For ingested articles a changed hash is an upstream or a local edit.
+    """
+    data = article_to_dict(article)
+    del data["updated"], data["status"]
+    content = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return EncodedArticle(article, content, hashlib.sha256(content.encode()).hexdigest())
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:
@@ -208,3 +233,74 @@ class ArticleFilter:
     #: only items published at or before this time (embargo)
     published_before: datetime | None = None
     origin: str | None = None
+
+
+# -- records in: what parsers produce, before normalization ---------------------
+
+
+class InputKind(StrEnum):
+    """Where a raw record comes from; decides how strict normalization is."""
+
+    #: a CMS export record: every problem is an error, nothing of the file is imported
+    CMS = "cms"
+    #: an agency feed entry, API item or extracted page: problems skip the item with a warning
+    SOURCE = "source"
+
+
+@dataclass(frozen=True, slots=True)
+class RawMedia:
+    """An image or file as the input names it; normalization checks and resolves it."""
+
+    url: Any
+    type: Any = ""
+    length: Any = 0
+    #: an image's caption, a file's title
+    title: Any = ""
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """One input record before normalization: the raw values and where they came from.
+
+    Every input (CMS export record, feed entry, press-release API item, a page's
+    extracted text) becomes one of these; :func:`pressfeed.normalize.normalize`
+    is the one function that turns it into an :class:`Article`. Values are as
+    the input gave them (Any: an export may hold a number where text belongs).
+    """
+
+    kind: InputKind
+    title: Any
+    link: Any = None
+    #: an explicit id (CMS records)
+    id: Any = None
+    #: the entry's guid (ingested items); the id derives from it and the source
+    guid: str = ""
+    #: what a relative link resolves against (the feed's xml:base or URL; the site for CMS records)
+    base: str = ""
+    #: what relative image and file URLs resolve against when not the link (a feed's xml:base)
+    media_base: str = ""
+    subtitle: Any = None
+    summary: Any = None
+    body_html: Any = None
+    #: a section name as the input gives it (CMS); ingested items get theirs from the source's rules
+    section: Any = None
+    #: a date, datetime or string; feeds also give the parser's time tuple as a fallback
+    published: Any = None
+    updated: Any = None
+    published_parsed: tuple[int, ...] | None = None
+    updated_parsed: tuple[int, ...] | None = None
+    byline: Any = None
+    tags: Any = None
+    images: Any = None
+    attachments: Any = None
+    #: media whose kind (image or file) comes from their type (feed enclosures)
+    media: tuple[RawMedia, ...] = ()
+    status: Any = None
+    #: a CMS record's own attribution mapping
+    source: Any = None
+    #: the agency as the item itself names it (combined feeds, the press-release API)
+    agency: str = ""
+    #: the feed or API the item came from (ingested items)
+    feed_url: str = ""
+    #: field names the input has that an Article has not (CMS records)
+    unknown_fields: tuple[str, ...] = ()

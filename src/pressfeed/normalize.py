@@ -11,19 +11,33 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
 
 from .errors import RecordError
-from .model import Article, Attachment, Attribution, Image, Status
+from .model import (
+    Article,
+    Attachment,
+    Attribution,
+    Image,
+    InputKind,
+    RawArticle,
+    RawMedia,
+    Section,
+    Status,
+    credit_for,
+)
+
+if TYPE_CHECKING:
+    from .config import SourceConfig
 
 # -- text ---------------------------------------------------------------------
 
@@ -193,7 +207,10 @@ def _origin(base: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-#: the base URL of the body being sanitized, for the shared cleaner's URL filter
+# nh3 takes its attribute filter once, when the Cleaner is built, and building a
+# Cleaner per body costs more than the cleaning; so the shared filter reads the
+# base URL of the body being cleaned from a context variable, which
+# sanitize_html() sets around the call (safe across threads and asyncio tasks).
 _BASE_URL: ContextVar[str] = ContextVar("pressfeed_base_url", default="")
 
 
@@ -228,16 +245,6 @@ def sanitize_html(value: str, base_url: str) -> str:
         _BASE_URL.reset(token)
     # after, not before: the parser turns "&#1;" or "&#xFFFE;" into the very characters XML cannot carry
     return clean_text(cleaned).strip()
-
-
-def summarize(body_html: str, length: int) -> str:
-    """A plain-text summary from the body, cut at a word boundary."""
-    # the opening paragraphs are enough: no need to strip a whole press release
-    end = body_html.find("</p>", length * 3)
-    text = _text_of(body_html[: end + 4] if end >= 0 else body_html)
-    if len(text) <= length and end >= 0:
-        text = _text_of(body_html)
-    return shorten(text, length)
 
 
 def shorten(text: str, length: int) -> str:
@@ -370,6 +377,91 @@ def hashed_id(authority: str, kind: str, key: str) -> str:
     return f"tag:{authority}:{kind}/{digest}"
 
 
+# -- URLs as dedupe keys ------------------------------------------------------
+
+#: query parameters that only track where a click came from
+TRACKING_PARAMS = frozenset(
+    {
+        "call_from",
+        "pwise",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ref_src",
+        "cmpid",
+    }
+)
+_MOBILE_HOST = re.compile(r"^(?:www|m|mobile)\.")
+
+
+def normalize_link(url: str) -> str:
+    """A comparison form of a URL; not for display.
+
+    Scheme-insensitive, host lower-cased without www./m., default port,
+    fragment, tracking parameters and trailing slash dropped, the remaining
+    query sorted. Ids of ingested items without a guid and the `link:` dedupe
+    key both derive from it.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    host = _MOBILE_HOST.sub("", host)
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port is dropped: such links only come from broken feeds
+        port = None
+    if port and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
+    )
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("", host, path, urlencode(query), "")).lstrip("/")
+
+
+# -- sections -----------------------------------------------------------------
+
+
+class Sections:
+    """The site's sections in config order, and the one rule that resolves a name to a slug.
+
+    Any slug, title or alias names its section, compared by :func:`section_key`.
+    The config reader has already refused names claimed by two sections.
+    """
+
+    def __init__(self, sections: Iterable[Section] = ()) -> None:
+        self._items = tuple(sections)
+        self._index = {section_key(n): s.slug for s in self._items for n in (s.slug, s.title, *s.aliases)}
+
+    def resolve(self, name: str) -> str | None:
+        """The slug a section name (slug, title or alias) stands for, or None."""
+        return self._index.get(section_key(name))
+
+    def get(self, slug: str) -> Section:
+        for section in self._items:
+            if section.slug == slug:
+                return section
+        raise KeyError(slug)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [s.slug for s in self._items]
+
+    def __iter__(self) -> Iterator[Section]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Sections({list(self._items)!r})"
+
+
 # -- records ------------------------------------------------------------------
 
 
@@ -380,12 +472,8 @@ class NormalizeContext:
     site_url: str
     tz: tzinfo
     tag_authority: str
-    #: section_key(name) → slug, for every slug, title and alias
-    sections: Mapping[str, str]
+    sections: Sections
     summary_length: int = 200
-
-    def resolve_section(self, name: str) -> str | None:
-        return self.sections.get(section_key(name))
 
 
 RECORD_FIELDS = frozenset(
@@ -408,6 +496,10 @@ RECORD_FIELDS = frozenset(
     }
 )
 SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit"})
+#: clock skew we accept before calling an ingested item's date "in the future"
+FUTURE_SKEW = timedelta(minutes=10)
+_AGENCY_PREFIX = re.compile(r"^\s*\[([^\]]{2,30})\]\s*")
+_FIRST_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.IGNORECASE)
 
 
 class RecordProblems(RecordError):
@@ -422,55 +514,95 @@ class RecordProblems(RecordError):
         return str(self.args[0])
 
 
-def article_from_record(record: Mapping[str, Any], ctx: NormalizeContext) -> Article:
-    """A CMS export record (JSON/YAML mapping) → Article, or RecordProblems."""
-    problems: list[RecordError] = []
+@dataclass(frozen=True)
+class Normalized:
+    """An input record as an Article, with what the ingest rules need beside it."""
 
-    def field(name: str, fn: Callable[[], Any], default: Any = None) -> Any:
+    article: Article
+    #: the body as plain text (the content dedupe key uses it)
+    text: str
+    #: what a source's section rules and include/exclude filters match: the title and the given
+    #: summary, else the body text
+    match_text: str = ""
+    #: False when the input gave no usable date and `now` stands in for it
+    dated: bool = True
+    warnings: tuple[str, ...] = ()
+
+
+class _Collector:
+    """Runs each field's rule, collecting every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[RecordError] = []
+
+    def __call__(self, name: str, rule: Callable[[], Any], default: Any = None) -> Any:
         try:
-            return fn()
+            return rule()
         except RecordError as exc:
-            problems.append(exc)
+            self.problems.append(exc)
         except (ValueError, TypeError) as exc:
-            problems.append(RecordError(name, str(exc)))
+            self.problems.append(RecordError(name, str(exc)))
         return default
 
-    unknown = sorted(set(record) - RECORD_FIELDS)
-    for name in unknown:
-        problems.append(RecordError(name, f"unknown field (allowed: {', '.join(sorted(RECORD_FIELDS))})"))
 
-    link = field("link", lambda: _link(record.get("link"), ctx.site_url), "")
-    base = link or ctx.site_url
-    title = field("title", lambda: _required_text(record, "title"), "")
-    section = field("section", lambda: _section(record.get("section"), ctx), "")
-    published = field("published", lambda: _date(record, "published", ctx.tz, required=True))
-    updated = field("updated", lambda: _date(record, "updated", ctx.tz, required=False))
-    status = field("status", lambda: _status(record.get("status", "published")), Status.PUBLISHED)
-    body = field("body_html", lambda: sanitize_html(_str(record, "body_html"), base), "")
+def normalize(
+    raw: RawArticle, ctx: NormalizeContext, source: SourceConfig | None = None, now: datetime | None = None
+) -> Normalized:
+    """The one path from any input record to an Article; raises RecordProblems.
+
+    CMS records must be complete and correct: every problem is collected and
+    raised together. Ingested items (a feed entry, an API item, a page's text)
+    take what their `source` decides (section rules, byline, credit, status)
+    and are lenient where agencies are sloppy: a missing date becomes `now`
+    with a warning and a future one is clamped to it.
+    """
+    field = _Collector()
+    for name in raw.unknown_fields:
+        field.problems.append(RecordError(name, f"unknown field (allowed: {', '.join(sorted(RECORD_FIELDS))})"))
+    strict = raw.kind is InputKind.CMS
+    title_raw, agency = _agency(raw, source)
+    link = field("link", lambda: _link(raw.link, raw.base or ctx.site_url), "")
+    base = link or raw.base or ctx.site_url
+    title = field("title", lambda: _required_text(title_raw, "title"), "")
+    body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
-    source = field("source", lambda: _attribution(record.get("source"), credit, base, ctx.tz))
-    link_given = record.get("link") not in (None, "")
+    text = body_text(body)
+    summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
+    match_text = f"{title}\n{summary or text}"
+    section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text), "")
+    warnings: list[str] = []
+    dated = True
+    if strict:
+        published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
+        updated = field("updated", lambda: _date(raw.updated, "updated", ctx.tz, required=False))
+    else:
+        assert now is not None, "ingested items need the current time"
+        published, dated = _entry_date(raw, ctx, now, warnings, title)
+        updated = _entry_updated(raw, ctx, published, now)
+    status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
+    media_base = raw.media_base or base
+    attribution = field("source", lambda: _attribution(raw, source, agency, credit, base, link, published, ctx.tz))
     # a bad link is one problem, not three (link, "link required", "id needs a link")
-    article_id = field(
-        "id", lambda: make_id(record.get("id"), link or ("-" if link_given else ""), ctx.tag_authority), ""
-    )
-    images = field("images", lambda: _images(record.get("images"), base), ())
-    attachments = field("attachments", lambda: _attachments(record.get("attachments"), base), ())
-    tags = field("tags", lambda: _tags(record.get("tags")), ())
-    subtitle = field("subtitle", lambda: plain_text(_str(record, "subtitle")), "")
-    byline = field("byline", lambda: plain_text(_str(record, "byline")), "")
-    summary = field("summary", lambda: plain_text(_str(record, "summary")), "")
+    link_given = raw.link not in (None, "")
+    article_id = field("id", lambda: _article_id(raw, source, link or ("-" if link_given else ""), ctx), "")
+    images = field("images", lambda: _images(raw.images, media_base), ())
+    attachments = field("attachments", lambda: _attachments(raw.attachments, media_base), ())
+    if raw.media or not strict:
+        images, attachments = _classified(raw.media, media_base, body, images, attachments)
+    tags = field("tags", lambda: _tags(raw.tags), ())
+    subtitle = field("subtitle", lambda: plain_text(_str(raw.subtitle, "subtitle")), "")
+    byline = field("byline", lambda: plain_text(_str(raw.byline, "byline") or (source.byline if source else "")), "")
     if not link_given:
-        problems.append(RecordError("link", "required (the article's URL on the portal)"))
-    if problems:
-        raise RecordProblems(problems)
+        field.problems.append(RecordError("link", "required (the article's URL on the portal)"))
+    if field.problems:
+        raise RecordProblems(field.problems)
     if updated is None or updated < published:
         updated = published
-    return Article(
+    article = Article(
         id=article_id,
         title=title,
         subtitle=subtitle,
-        summary=summary or summarize(body, ctx.summary_length),
+        summary=summary or shorten(text, ctx.summary_length),
         body_html=body,
         section=section,
         published=published,
@@ -481,12 +613,36 @@ def article_from_record(record: Mapping[str, Any], ctx: NormalizeContext) -> Art
         images=images,
         attachments=attachments,
         status=status,
-        source=source,
+        source=attribution,
     )
+    return Normalized(article, text, match_text, dated, tuple(warnings))
 
 
-def _str(record: Mapping[str, Any], name: str) -> str:
-    value = record.get(name)
+def _agency(raw: RawArticle, source: SourceConfig | None) -> tuple[Any, str]:
+    """(the title, the agency the item names): "[외교부] 제목" in combined feeds, or the item's own field."""
+    if raw.agency or source is None or not source.agency_from_title or not isinstance(raw.title, str):
+        return raw.title, plain_text(raw.agency)
+    title = plain_text(raw.title)
+    match = _AGENCY_PREFIX.match(title)
+    if not match:
+        return raw.title, ""
+    return title[match.end() :], match.group(1).strip()
+
+
+def _article_id(raw: RawArticle, source: SourceConfig | None, link: str, ctx: NormalizeContext) -> str:
+    """A CMS record's own id (:func:`make_id`); for ingested items a tag: URI from the source and its guid.
+
+    An ingested item without a guid is known by its normalized link, so the
+    same release reached over http/https or www./m. gets the same id.
+    """
+    if raw.kind is InputKind.CMS or source is None:
+        return make_id(raw.id, link, ctx.tag_authority)
+    if raw.guid.strip():
+        return hashed_id(ctx.tag_authority, f"source/{source.id}", raw.guid.strip())
+    return hashed_id(ctx.tag_authority, "link", normalize_link(link))
+
+
+def _str(value: Any, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -494,35 +650,42 @@ def _str(record: Mapping[str, Any], name: str) -> str:
     return str(value)
 
 
-def _required_text(record: Mapping[str, Any], name: str) -> str:
-    text = plain_text(_str(record, name))
+def _required_text(value: Any, name: str) -> str:
+    text = plain_text(_str(value, name))
     if not text:
         raise RecordError(name, "required and must not be empty")
     return text
 
 
-def _link(value: Any, site_url: str) -> str:
+def _link(value: Any, base: str) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
         raise RecordError("link", "must be a URL string")
-    url = absolute_url(value, site_url)
+    url = absolute_url(value, base)
     if not url.startswith(("http://", "https://")):
         raise RecordError("link", f"{value!r} is not an http(s) URL")
     return url
 
 
-def _section(value: Any, ctx: NormalizeContext) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError("section", "required")
-    slug = ctx.resolve_section(clean_text(value))
-    if slug is None:
-        raise RecordError("section", f"unknown section {value!r} (see `pressfeed sections`)")
-    return slug
+def _section(value: Any, sections: Sections, source: SourceConfig | None, text: str) -> str:
+    """A CMS record names its section; an ingested item gets its source's first matching rule, else its section."""
+    if source is None or value not in (None, ""):
+        if not isinstance(value, str) or not value.strip():
+            raise RecordError("section", "required")
+        slug = sections.resolve(clean_text(value))
+        if slug is None:
+            raise RecordError("section", f"unknown section {value!r} (see `pressfeed sections`)")
+        return slug
+    for rule in source.rules:
+        if rule.match.search(text):
+            return rule.section
+    if source.section is None:
+        raise RecordError("section", "no section rule matched")
+    return source.section
 
 
-def _date(record: Mapping[str, Any], name: str, tz: tzinfo, *, required: bool) -> datetime | None:
-    value = record.get(name)
+def _date(value: Any, name: str, tz: tzinfo, *, required: bool) -> datetime | None:
     if value is None or value == "":
         if required:
             raise RecordError(name, "required")
@@ -533,7 +696,48 @@ def _date(record: Mapping[str, Any], name: str, tz: tzinfo, *, required: bool) -
         raise RecordError(name, str(exc)) from None
 
 
-def _status(value: Any) -> Status:
+def _entry_time(value: Any, parsed: tuple[int, ...] | None, tz: tzinfo) -> datetime | None:
+    """An ingested item's date: its own text first (naive = the site's zone), else the parser's reading."""
+    if isinstance(value, str) and value:
+        try:
+            # naive agency dates are KST; feedparser would take them as UTC
+            return parse_datetime(value.replace(" KST", " +0900"), tz)
+        except ValueError:
+            pass
+    elif isinstance(value, datetime | date):
+        return parse_datetime(value, tz)
+    if parsed:
+        year, month, day, hour, minute, second = parsed[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    return None
+
+
+def _entry_date(
+    raw: RawArticle, ctx: NormalizeContext, now: datetime, warnings: list[str], title: str
+) -> tuple[datetime, bool]:
+    """The item's date, and whether the input really gave it (else `now` stands in)."""
+    when = _entry_time(raw.published, raw.published_parsed, ctx.tz) or _entry_time(
+        raw.updated, raw.updated_parsed, ctx.tz
+    )
+    if when is None:
+        warnings.append(f"{title[:40]!r}: no usable date, dated at fetch time")
+        return now, False
+    if when > now + FUTURE_SKEW:
+        warnings.append(f"{title[:40]!r}: date {when.isoformat()} is in the future, clamped to now")
+        return now, False
+    return when, True
+
+
+def _entry_updated(raw: RawArticle, ctx: NormalizeContext, published: datetime, now: datetime) -> datetime:
+    updated = _entry_time(raw.updated, raw.updated_parsed, ctx.tz) if raw.updated else None
+    if updated is None or updated < published:
+        return published
+    return min(updated, now)
+
+
+def _status(value: Any, source: SourceConfig | None) -> Status:
+    if value is None:
+        return source.status if source is not None else Status.PUBLISHED
     try:
         return Status(str(value).strip().lower())
     except ValueError:
@@ -609,7 +813,68 @@ def _attachments(value: Any, base: str) -> tuple[Attachment, ...]:
     return tuple(Attachment(u, t or "application/octet-stream", n, c) for u, t, n, c in files)
 
 
-def _attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> Attribution | None:
+def _classified(
+    media: tuple[RawMedia, ...],
+    base: str,
+    body: str,
+    images: tuple[Image, ...],
+    attachments: tuple[Attachment, ...],
+) -> tuple[tuple[Image, ...], tuple[Attachment, ...]]:
+    """Add media whose kind comes from their type (feed enclosures, Media RSS); the body's first image as a lead.
+
+    Lenient: a feed's unusable media URL is dropped, not an error.
+    """
+    found_images, found_files = list(images), list(attachments)
+    seen = {i.url for i in found_images} | {a.url for a in found_files}
+
+    def add(item: RawMedia) -> None:
+        url = absolute_url(str(item.url), base) if item.url else ""
+        if not url or url in seen:
+            return
+        seen.add(url)
+        given = str(item.type or "")
+        kind = media_type(given) or image_type_from_url(url) or ""
+        length = item.length if isinstance(item.length, int) and not isinstance(item.length, bool) else 0
+        title = plain_text(str(item.title or ""))
+        if kind.startswith("image/") or given.strip().lower() == "image":  # Media RSS medium="image"
+            found_images.append(Image(url, kind or guess_image_type(url), length, title))
+        else:
+            found_files.append(Attachment(url, kind or "application/octet-stream", length, title))
+
+    for item in media:
+        add(item)
+    if not found_images:
+        match = _FIRST_IMG.search(body)
+        if match:
+            add(RawMedia(url=match.group(1).replace("&amp;", "&"), type=guess_image_type(match.group(1))))
+    return tuple(found_images), tuple(found_files)
+
+
+def _attribution(
+    raw: RawArticle,
+    source: SourceConfig | None,
+    agency: str,
+    body_credit: str,
+    base: str,
+    link: str,
+    published: datetime | None,
+    tz: tzinfo,
+) -> Attribution | None:
+    """Who the article comes from: a CMS record says so itself; an ingested item is its agency's."""
+    if raw.kind is InputKind.CMS or source is None:
+        return _record_attribution(raw.source, body_credit, base, tz)
+    name = agency or source.name
+    return Attribution(
+        name=name,
+        home=source.home if not agency else "",
+        feed=raw.feed_url if raw.feed_url.startswith(("http://", "https://")) else "",
+        url=link,
+        published=published,
+        credit=credit_for(name, source.credit),
+    )
+
+
+def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> Attribution | None:
     if value is None:
         agency = credit_agency(body_credit)
         return Attribution(name=agency, credit=body_credit) if agency else None
@@ -621,7 +886,7 @@ def _attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> Attribu
     name = plain_text(str(value.get("name") or "")) or credit_agency(body_credit)
     if not name:
         raise RecordError("source.name", "required")
-    credit = plain_text(str(value.get("credit") or "")) or body_credit or f"[뉴스출처 : {name}]"
+    credit = plain_text(str(value.get("credit") or "")) or body_credit or credit_for(name)
     published = value.get("published")
     return Attribution(
         name=name,

@@ -17,22 +17,18 @@ from contextlib import contextmanager
 #: the most processes a pool gets, whatever the core count
 MAX_WORKERS = 4
 
-# Workers start by importing the main module again, which re-runs a script that
-# lacks an `if __name__ == "__main__"` guard. So pools start on their own only
-# under the pressfeed command (whose entry points are guarded); library callers
-# ask for them explicitly (fetch.workers) or get in-process work.
-_auto = False
 
+def workers_for(configured: int | None, *, auto: bool) -> int:
+    """How many worker processes a large job gets: `fetch.workers` when set, else one per core (max 4).
 
-def enable_auto() -> None:
-    """Let pools start without being asked (the CLI calls this)."""
-    global _auto
-    _auto = True
-
-
-def default_workers() -> int:
-    """Workers when none were configured: one per core (up to 4) under the CLI, else none."""
-    return min(os.cpu_count() or 1, MAX_WORKERS) if _auto else 0
+    Workers start by importing the main module again, which re-runs a script
+    that lacks an `if __name__ == "__main__"` guard. So without a configured
+    count, pools start only when the caller says its entry point is guarded
+    (`auto`: the pressfeed command); library callers get in-process work.
+    """
+    if configured is not None:
+        return configured
+    return min(os.cpu_count() or 1, MAX_WORKERS) if auto else 0
 
 
 def _main_importable() -> bool:

@@ -1,5 +1,6 @@
-"""Ingest of agency press-release feeds: fetch → parse → map → dedupe → store."""
+"""Ingest of agency press releases: fetch → parse → normalize → dedupe → store.
 
-from .update import IngestResult, SourceReport, ingest_sources
-
-__all__ = ["IngestResult", "SourceReport", "ingest_sources"]
+The pipeline is :func:`pressfeed.ingest.update.ingest_sources`; this package
+imports nothing at start-up, so commands that fetch nothing never load httpx
+or feedparser.
+"""

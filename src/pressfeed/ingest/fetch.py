@@ -138,7 +138,7 @@ def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> 
     # the semaphores decide how many requests run, so the pool must never be the
     # bottleneck; redirects are followed by hand to see every hop
     limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
-    timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
+    timeout = httpx.Timeout(config.timeout, connect=config.connect_seconds)
     return httpx.AsyncClient(transport=transport, limits=limits, timeout=timeout, follow_redirects=False)
 
 
@@ -203,7 +203,7 @@ class _Fetcher:
 
     def _describe(self, exc: Exception) -> str:
         if isinstance(exc, httpx.ConnectTimeout):
-            return f"connection failed: no connection within {self.config.connect_timeout} s"
+            return f"connection failed: no connection within {self.config.connect_seconds} s"
         if isinstance(exc, TimeoutError | httpx.TimeoutException):
             return f"timed out after {self.config.timeout} s"
         if isinstance(exc, httpx.TransportError):

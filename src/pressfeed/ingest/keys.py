@@ -10,53 +10,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..normalize import plain_text
+from ..normalize import normalize_link, plain_text
 
-#: query parameters that only track where a click came from
-TRACKING_PARAMS = frozenset(
-    {
-        "call_from",
-        "pwise",
-        "fbclid",
-        "gclid",
-        "dclid",
-        "msclkid",
-        "mc_cid",
-        "mc_eid",
-        "igshid",
-        "ref_src",
-        "cmpid",
-    }
-)
-_MOBILE_HOST = re.compile(r"^(?:www|m|mobile)\.")
-
-
-def normalize_link(url: str) -> str:
-    """A comparison form of a URL; not for display.
-
-    Scheme-insensitive, host lower-cased without www./m., default port,
-    fragment, tracking parameters and trailing slash dropped, the remaining
-    query sorted.
-    """
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    host = _MOBILE_HOST.sub("", host)
-    try:
-        port = parts.port
-    except ValueError:  # a malformed port is dropped: such links only come from broken feeds
-        port = None
-    if port and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
-        host = f"{host}:{port}"
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
-    )
-    path = parts.path.rstrip("/") or ""
-    return urlunsplit(("", host, path, urlencode(query), "")).lstrip("/")
+__all__ = ["content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key"]
 
 
 def guid_key(source_id: str, guid: str) -> str:

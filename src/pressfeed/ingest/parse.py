@@ -1,8 +1,9 @@
-"""Raw feed bytes → :class:`FeedData` with :class:`EntryData` records (feedparser).
+"""Raw feed bytes → :class:`FeedData` whose entries are :class:`~pressfeed.model.RawArticle` (feedparser).
 
 Korean agency feeds still come in EUC-KR/CP949, sometimes mislabeled, so the
 bytes are decoded here first: valid UTF-8, then the declared charset, then
-CP949; feedparser then gets clean UTF-8.
+CP949; feedparser then gets clean UTF-8. Entries leave here as raw input for
+the one normalization path; nothing is cleaned or resolved yet.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import feedparser
 
 from ..errors import PressfeedError
+from ..model import InputKind, RawArticle, RawMedia
 
 
 class FeedParseError(PressfeedError):
@@ -22,40 +24,10 @@ class FeedParseError(PressfeedError):
 
 
 @dataclass(frozen=True, slots=True)
-class MediaData:
-    url: str
-    type: str = ""
-    length: int = 0
-    title: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class EntryData:
-    """One entry as the parser saw it; strings are raw (HTML not yet sanitized)."""
-
-    guid: str
-    title: str
-    link: str
-    summary: str
-    content: str
-    #: base URL for relative links in summary/content (xml:base or the feed's URL)
-    base: str
-    published: str
-    updated: str
-    #: feedparser's own parse, used when our date parser cannot read the raw string
-    published_parsed: tuple[int, ...] | None
-    updated_parsed: tuple[int, ...] | None
-    author: str
-    tags: tuple[str, ...]
-    enclosures: tuple[MediaData, ...]
-    media: tuple[MediaData, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class FeedData:
     title: str
     link: str
-    entries: tuple[EntryData, ...]
+    entries: tuple[RawArticle, ...]
     #: feedparser's "bozo" problem when the feed was usable anyway
     warning: str = ""
 
@@ -123,41 +95,48 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "")
     if parsed.get("bozo"):
         warning = f"feed is not well-formed, used anyway: {parsed.get('bozo_exception')}"
     feed = parsed.feed
-    entries = tuple(_entry(e, url or feed.get("link", "")) for e in parsed.entries)
+    entries = tuple(_entry(e, url or feed.get("link", ""), url) for e in parsed.entries)
     return FeedData(title=str(feed.get("title", "")), link=str(feed.get("link", "")), entries=entries, warning=warning)
 
 
-def _entry(e: Any, feed_url: str) -> EntryData:
+def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
+    """One entry as raw input; `base_url` resolves relative links, `feed_url` is where the feed was fetched."""
     content = ""
     base = ""
     if e.get("content"):
         best = max(e["content"], key=lambda c: "html" in c.get("type", ""))
         content, base = best.get("value", ""), best.get("base", "")
     summary_detail = e.get("summary_detail") or {}
-    base = base or summary_detail.get("base", "") or ""
+    # relative links resolve against xml:base, else the feed's own URL
+    base = base or summary_detail.get("base", "") or base_url
+    summary = str(e.get("summary", ""))
     guid = "" if e.get("guidislink") and not e.get("id") else str(e.get("id", "") or "")
-    return EntryData(
-        guid=guid,
+    enclosures = (_media(link) for link in e.get("links", []) if link.get("rel") == "enclosure")
+    media = (_media(m) for m in (*e.get("media_content", []), *e.get("media_thumbnail", [])))
+    return RawArticle(
+        kind=InputKind.SOURCE,
         title=str(e.get("title", "")),
         link=str(e.get("link", "")),
-        summary=str(e.get("summary", "")),
-        content=content,
-        base=base or feed_url,
+        guid=guid,
+        base=base,
+        media_base=base,
+        # the summary is the body when there is no content; beside content it is the summary
+        body_html=content or summary,
+        summary=summary if content else None,
         published=str(e.get("published", "") or ""),
         # dict.get: feedparser's own .get("updated") falls back to "published" with a warning
         updated=str(dict.get(e, "updated") or ""),
         published_parsed=_time_tuple(e.get("published_parsed")),
         updated_parsed=_time_tuple(dict.get(e, "updated_parsed")),
-        author=str(e.get("author", "") or ""),
         tags=tuple(str(t.get("term", "")) for t in e.get("tags", []) if t.get("term")),
-        enclosures=tuple(_media(link) for link in e.get("links", []) if link.get("rel") == "enclosure"),
-        media=tuple(_media(m) for m in (*e.get("media_content", []), *e.get("media_thumbnail", []))),
+        media=(*enclosures, *media),
+        feed_url=feed_url,
     )
 
 
-def _media(item: Any) -> MediaData:
+def _media(item: Any) -> RawMedia:
     length = str(item.get("length", "") or item.get("filesize", "") or "")
-    return MediaData(
+    return RawMedia(
         url=str(item.get("href") or item.get("url") or ""),
         type=str(item.get("type", "") or ""),
         length=int(length) if length.isascii() and length.isdigit() else 0,

@@ -1,8 +1,10 @@
-"""The ingest pipeline: every due source fetched concurrently, then processed in config order.
+"""The ingest pipeline: every due source fetched concurrently, then placed in config order.
 
-A failing source is recorded against itself (error, status, retry time) and
-never stops the others. Config order decides who "owns" a joint release: the
-first source to bring it creates the article, later ones are recorded on it.
+Downloads and parsing overlap (a worker pool parses one feed while others are
+still downloading); everything that changes state — fetch state, dedupe, the
+store — happens afterwards, one source at a time in config order, so the
+first source to bring a joint release owns it. A failing source is recorded
+against itself (error, status, retry time) and never stops the others.
 """
 
 from __future__ import annotations
@@ -12,35 +14,37 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from ..clock import Clock
-from ..config import Config, SourceConfig
+from ..config import Config, FetchConfig, SourceConfig
 from ..errors import UsageError
-from ..merge import merge_upstream
-from ..model import Article, article_record
+from ..merge import locally_edited, merge_upstream, same_upstream
+from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext
+from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
-from ..workers import default_workers, worker_pool
+from ..workers import worker_pool, workers_for
 from .fetch import FetchRequest, FetchResult, open_fetcher
-from .mapping import Mapped, map_entry, with_id
+from .mapping import Mapped, map_item
 from .parse import FeedParseError, parse_feed
 from .state import SourceState
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
+#: below this many feeds to fetch, starting worker processes costs more than it saves
+POOL_MIN_FEEDS = 8
 
 
 @dataclass
-class SourceReport:
+class _Report:
+    """One source's report while the pipeline fills it in; frozen into a SourceReport at the end."""
+
     source_id: str
-    #: ok | not-modified | failed | waiting | gone
-    outcome: str = "ok"
+    outcome: Outcome = Outcome.OK
     http_status: int | None = None
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -52,57 +56,30 @@ class SourceReport:
     warnings: list[str] = field(default_factory=list)
     moved_to: str | None = None
 
-    @property
-    def failed(self) -> bool:
-        return self.outcome in ("failed", "gone")
+    def freeze(self) -> SourceReport:
+        return SourceReport(
+            source_id=self.source_id,
+            outcome=self.outcome,
+            http_status=self.http_status,
+            new=tuple(self.new),
+            updated=tuple(self.updated),
+            unchanged=self.unchanged,
+            skipped=self.skipped,
+            duplicates=self.duplicates,
+            conflicts=tuple(self.conflicts),
+            error=self.error,
+            warnings=tuple(self.warnings),
+            moved_to=self.moved_to,
+        )
 
-    def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()}
 
+@dataclass
+class _SourceRun:
+    """A source, its fetch state and its report, through one ingest."""
 
-@dataclass(frozen=True)
-class IngestResult:
-    reports: tuple[SourceReport, ...]
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not any(r.failed for r in self.reports)
-
-    @property
-    def failed(self) -> list[SourceReport]:
-        return [r for r in self.reports if r.failed]
-
-    def summary(self) -> str:
-        new = sum(len(r.new) for r in self.reports)
-        updated = sum(len(r.updated) for r in self.reports)
-        text = f"ingest: {len(self.reports)} sources, {new} new, {updated} updated"
-        if self.dry_run:
-            text = text.replace("ingest:", "ingest (dry run, nothing written):")
-        failed = self.failed
-        if failed:
-            reasons = ", ".join(f"{r.source_id}: {r.error}" for r in failed)
-            text += f", {len(failed)} failed ({reasons})"
-        conflicts = sum(len(r.conflicts) for r in self.reports)
-        if conflicts:
-            text += f", {conflicts} kept local edits"
-        return text
-
-    def failure_lines(self) -> list[str]:
-        return [f"source {r.source_id} failed: {r.error}" for r in self.failed]
-
-    def notice_lines(self) -> list[str]:
-        """Things an operator should act on that are not failures."""
-        out = []
-        for r in self.reports:
-            if r.moved_to:
-                out.append(f"source {r.source_id} moved permanently to {r.moved_to}; update its url in the config")
-            out += [f"source {r.source_id}: kept local edit of {a}, upstream changed it" for a in r.conflicts]
-            out += [f"source {r.source_id}: {w}" for w in r.warnings]
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "dry_run": self.dry_run, "sources": [r.to_json() for r in self.reports]}
+    source: SourceConfig
+    state: SourceState
+    report: _Report
 
 
 @dataclass(frozen=True)
@@ -140,15 +117,14 @@ def parse_and_map(job: _Job) -> _Parsed:
     skipped = 0
     for entry in feed.entries:
         try:
-            outcome = map_entry(entry, job.source, job.ctx, job.now, job.url)
+            outcome = map_item(entry, job.source, job.ctx, job.now)
         except (ValueError, TypeError, ArithmeticError) as exc:  # one odd entry, not the whole source
             log.debug("%s: entry skipped", job.source.id, exc_info=True)
-            warnings.append(f"{entry.title[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
+            warnings.append(f"{str(entry.title)[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
             skipped += 1
             continue
         warnings.extend(outcome.warnings)
         if isinstance(outcome, Mapped):
-            article_record(outcome.article)  # encoded here, in the worker: the stored JSON and hash
             mapped.append(outcome)
         else:
             skipped += 1
@@ -173,115 +149,128 @@ def ingest_sources(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    auto_workers: bool = False,
 ) -> IngestResult:
-    sources = select_sources(config, source_ids)
+    """Fetch, parse, dedupe and store the selected sources (all by default).
+
+    `auto_workers`: the caller's entry point is guarded, so worker processes
+    may start without `fetch.workers` configured (the pressfeed command).
+    """
     now = clock.now()
-    states = {s.id: SourceState.load(store.source_state(s.id), s.url) for s in sources}
-    reports = {s.id: SourceReport(s.id) for s in sources}
-    requests = [req for s in sources if (req := _request(s, states[s.id], reports[s.id], now)) is not None]
-    run = _Run(config.normalize_context(), store, now, dry_run)
-    with _parse_pool(len(requests), config.fetch.workers) as pool:
-        asyncio.run(_pipeline(config, clock, sources, requests, run, states, reports, pool, progress))
+    runs = [
+        _SourceRun(s, SourceState.load(store.source_state(s.id), s.url), _Report(s.id))
+        for s in select_sources(config, source_ids)
+    ]
+    requests = {run.source.id: req for run in runs if (req := _request(run, now)) is not None}
+    placer = _Placer(config.normalize_context(), store, now, dry_run)
+    workers = config.fetch.workers
+    if workers is None:
+        workers = workers_for(None, auto=auto_workers) if len(requests) >= POOL_MIN_FEEDS else 0
+    with worker_pool(workers, __name__) as pool:
+        asyncio.run(_pipeline(config.fetch, clock, runs, requests, placer, pool, progress))
     if not dry_run:
         with store.transaction():
-            for source_id, state in states.items():
-                store.save_source_state(source_id, state.to_dict())
-    return IngestResult(tuple(reports[s.id] for s in sources), dry_run)
+            for run in runs:
+                store.save_source_state(run.source.id, run.state.to_dict())
+    return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
 
 
 async def _pipeline(
-    config: Config,
+    fetch_config: FetchConfig,
     clock: Clock,
-    sources: Sequence[SourceConfig],
-    requests: Sequence[FetchRequest],
-    run: _Run,
-    states: dict[str, SourceState],
-    reports: dict[str, SourceReport],
+    runs: Sequence[_SourceRun],
+    requests: dict[str, FetchRequest],
+    placer: _Placer,
     pool: Executor | None,
     progress: Progress | None,
 ) -> None:
-    """Fetch everything concurrently, parse each feed as it arrives, place in config order.
+    """Fetch and parse everything concurrently; take the results in config order.
 
-    Placement (dedupe and writes) follows config order, so the first source to
-    bring a joint release owns it, but it does not wait for the last download:
-    source N is placed as soon as sources 1..N are parsed.
+    Source N is placed as soon as sources 1..N are parsed, not after the last
+    download. The concurrent part only returns values; state changes happen
+    in the loop below, one source at a time.
     """
     loop = asyncio.get_running_loop()
-    by_id = {s.id: s for s in sources}
 
-    async def prepare(fetch: Fetch, request: FetchRequest) -> tuple[_Parsed, str] | None:
-        source = by_id[request.source_id]
+    async def fetch_and_parse(
+        fetch: Fetch, run: _SourceRun, request: FetchRequest
+    ) -> tuple[FetchResult, _Parsed | None]:
         result = await fetch(request)
-        states[source.id], job = run.receive(source, result, states[source.id], reports[source.id])
+        job = placer.job(run.source, run.state, result)
         parsed = None
         if job is not None:
             parsed = parse_and_map(job) if pool is None else await loop.run_in_executor(pool, parse_and_map, job)
         if progress is not None:
-            progress(source.id)  # as sources finish, whatever their order
-        return None if parsed is None or job is None else (parsed, job.digest)
+            progress(run.source.id)  # as sources finish, whatever their order
+        return result, parsed
 
     if progress is not None:
-        for source_id in by_id.keys() - {r.source_id for r in requests}:
-            progress(source_id)  # gone or waiting: nothing to fetch
-    async with open_fetcher(config.fetch, clock) as fetch:
-        tasks = {r.source_id: asyncio.create_task(prepare(fetch, r)) for r in requests}
-        for source in sources:
-            task = tasks.get(source.id)
-            prepared = await task if task is not None else None
-            if prepared is not None:
-                parsed, digest = prepared
-                states[source.id] = run.accept(source, parsed, digest, states[source.id], reports[source.id])
+        for run in runs:
+            if run.source.id not in requests:
+                progress(run.source.id)  # gone or waiting: nothing to fetch
+    async with open_fetcher(fetch_config, clock) as fetch:
+        tasks = {
+            run.source.id: asyncio.create_task(fetch_and_parse(fetch, run, requests[run.source.id]))
+            for run in runs
+            if run.source.id in requests
+        }
+        for run in runs:
+            task = tasks.get(run.source.id)
+            if task is not None:
+                result, parsed = await task
+                placer.receive(run, result, parsed)
 
 
-#: below this many feeds to fetch, starting worker processes costs more than it saves
-POOL_MIN_FEEDS = 8
-
-
-def _parse_pool(feeds: int, workers: int | None) -> AbstractContextManager[Executor | None]:
-    if workers is None:
-        workers = default_workers() if feeds >= POOL_MIN_FEEDS else 0
-    return worker_pool(workers, __name__)
-
-
-def _request(source: SourceConfig, state: SourceState, report: SourceReport, now: datetime) -> FetchRequest | None:
-    """The fetch to make, or None when the source is gone or asked us to wait."""
+def _request(run: _SourceRun, now: datetime) -> FetchRequest | None:
+    """The fetch to make, or None when the source is gone or asked us to wait (recorded in its report)."""
+    state, report, source = run.state, run.report, run.source
     if state.gone:
-        report.outcome, report.http_status = "gone", 410
+        report.outcome, report.http_status = Outcome.GONE, 410
         report.error = f"gone (HTTP 410) since {state.last_fetch}; remove it from the config or change its url"
         return None
     retry = state.retry_after_time()
     if retry is not None and retry > now:
-        report.outcome, report.http_status = "waiting", state.http_status
+        report.outcome, report.http_status = Outcome.WAITING, state.http_status
         report.warnings.append(f"not polled: server asked to wait until {retry.isoformat()}")
         return None
     return FetchRequest(source.id, state.url or source.url, state.etag, state.last_modified, source.headers)
 
 
-class _Run:
-    """One ingest run's shared view: what earlier sources in this run already claimed."""
+class _Placer:
+    """Takes fetched sources in config order: records fetch state, dedupes and stores their items.
+
+    Remembers what earlier sources of this run claimed, so a release brought
+    by two sources becomes one article, owned by the first.
+    """
 
     def __init__(self, ctx: NormalizeContext, store: Store, now: datetime, dry_run: bool) -> None:
         self.ctx, self.store, self.now, self.dry_run = ctx, store, now, dry_run
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
-        # what the source being placed can touch, read up front
-        self.stored: dict[str, StoredArticle] = {}
-        self.tombstoned: set[str] = set()
 
-    def receive(
-        self, source: SourceConfig, result: FetchResult, state: SourceState, report: SourceReport
-    ) -> tuple[SourceState, _Job | None]:
-        """Record the fetch outcome; a new body becomes a parse job. Touches no article."""
-        stamp = self.now.isoformat()
+    def job(self, source: SourceConfig, state: SourceState, result: FetchResult) -> _Job | None:
+        """The parse job for a fetch result, or None (failed, 304, or the same bytes as last time)."""
+        if not result.ok or result.not_modified or result.body is None:
+            return None
+        # same bytes under the same source settings map to the same articles: skip them
+        digest = _digest(result.body, source)
+        if digest == state.body_sha256:
+            return None
+        return _Job(source, result.body, result.headers, result.url, self.ctx, self.now, digest)
+
+    def receive(self, run: _SourceRun, result: FetchResult, parsed: _Parsed | None) -> None:
+        """Record one source's fetch and take its parsed items."""
+        report, stamp = run.report, self.now.isoformat()
         report.http_status = result.status
-        state = replace(state, last_fetch=stamp, http_status=result.status)
+        state = replace(run.state, last_fetch=stamp, http_status=result.status)
         if result.moved_to:
             report.moved_to = result.moved_to
             state = replace(state, url=result.moved_to, moved_to=result.moved_to)
         if not result.ok:
-            return self._failed(state, report, result), None
+            run.state = self._failed(state, report, result)
+            return
         # a 304 repeats the validators we sent; a 200 replaces them (even with none)
-        state = replace(
+        run.state = replace(
             state,
             etag=result.etag,
             last_modified=result.last_modified,
@@ -290,21 +279,17 @@ class _Run:
             failures=0,
             last_success=stamp,
         )
-        # same bytes under the same source settings map to the same articles: skip them
-        digest = _digest(result.body, source) if result.body is not None else None
-        if result.not_modified or result.body is None or digest == state.body_sha256:
-            report.outcome = "not-modified"
-            return state, None
-        job = _Job(source, result.body, result.headers, result.url, self.ctx, self.now, digest or "")
-        return state, job
+        if parsed is None:
+            report.outcome = Outcome.NOT_MODIFIED
+            return
+        run.state = self._accept(run, parsed, _digest(result.body or b"", run.source))
 
-    def accept(
-        self, source: SourceConfig, parsed: _Parsed, digest: str, state: SourceState, report: SourceReport
-    ) -> SourceState:
-        """Take a parsed feed: record its problems, then dedupe and store its entries."""
+    def _accept(self, run: _SourceRun, parsed: _Parsed, digest: str) -> SourceState:
+        """Record a parsed feed's problems, then dedupe and store its items."""
+        report, state = run.report, run.state
         report.warnings.extend(parsed.warnings)
         if parsed.error is not None:
-            report.outcome, report.error = "failed", parsed.error
+            report.outcome, report.error = Outcome.FAILED, parsed.error
             return replace(
                 state,
                 last_error=parsed.error,
@@ -314,17 +299,13 @@ class _Run:
                 body_sha256=None,
             )
         report.skipped += parsed.skipped
-        self.place(source, list(parsed.mapped), report)
+        self.place_source(run.source, list(parsed.mapped), report)
         return replace(
-            state,
-            body_sha256=digest,
-            new=len(report.new),
-            updated=len(report.updated),
-            skipped=report.skipped,
+            state, body_sha256=digest, new=len(report.new), updated=len(report.updated), skipped=report.skipped
         )
 
-    def _failed(self, state: SourceState, report: SourceReport, result: FetchResult) -> SourceState:
-        report.outcome, report.error = ("gone" if result.gone else "failed"), result.error
+    def _failed(self, state: SourceState, report: _Report, result: FetchResult) -> SourceState:
+        report.outcome, report.error = (Outcome.GONE if result.gone else Outcome.FAILED), result.error
         return replace(
             state,
             last_error=result.error,
@@ -333,21 +314,21 @@ class _Run:
             retry_after=result.retry_after.isoformat() if result.retry_after else None,
         )
 
-    def place(self, source: SourceConfig, mapped: list[Mapped], report: SourceReport) -> None:
-        """Dedupe the mapped entries against the store and this run, and write what is new or changed."""
+    def place_source(self, source: SourceConfig, mapped: list[Mapped], report: _Report) -> None:
+        """Dedupe one source's items against the store and this run, and write what is new or changed."""
         origin = f"source:{source.id}"
         all_keys = [k for m in mapped for k in m.keys]
         known = self.store.dedupe_lookup(all_keys)
         known.update((k, self.claimed[k]) for k in all_keys if k in self.claimed)
-        # every article an entry could land on, read in two queries rather than two per entry
-        candidates = sorted({*known.values(), *(m.article.id for m in mapped)})
-        self.stored = self.store.get_many(candidates)
-        self.tombstoned = self.store.tombstoned(candidates)
+        # every article an item could land on, read in two queries rather than two per item
+        candidates = sorted({*known.values(), *(m.encoded.article.id for m in mapped)})
+        stored = self.store.get_many(candidates)
+        tombstoned = self.store.tombstoned(candidates)
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         for m in mapped:
-            target = self._target(m, known, origin)
-            if self._place(m, target, origin, report, writes):
+            target = self._target(m, known, origin, stored)
+            if self._decide(m, target, origin, stored, tombstoned, report, writes):
                 keys += [(k, target, source.id) for k in m.keys]
                 for k in m.keys:
                     known[k] = self.claimed[k] = target
@@ -357,8 +338,8 @@ class _Run:
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
 
-    def _target(self, m: Mapped, known: dict[str, str], origin: str) -> str:
-        """The article an entry is, by its strongest known key.
+    def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
+        """The article an item is, by its strongest known key.
 
         A content match only joins releases across sources (a joint release);
         within one source, guid and link decide, so a recurring text under a
@@ -368,27 +349,33 @@ class _Run:
             found = known.get(key)
             if found is None:
                 continue
-            if key.startswith("content:") and self._origin_of(found) == origin:
+            owner = stored[found].origin if found in stored else self.pending.get(found)
+            if key.startswith("content:") and owner == origin:
                 continue
             return found
-        return m.article.id
+        return m.encoded.article.id
 
-    def _origin_of(self, article_id: str) -> str | None:
-        stored = self.stored.get(article_id)
-        return stored.origin if stored is not None else self.pending.get(article_id)
-
-    def _place(self, m: Mapped, target: str, origin: str, report: SourceReport, writes: list[ArticleWrite]) -> bool:
-        """Decide one entry's fate; True when its keys should be recorded for `target`."""
+    def _decide(
+        self,
+        m: Mapped,
+        target: str,
+        origin: str,
+        stored_by_id: dict[str, StoredArticle],
+        tombstoned: set[str],
+        report: _Report,
+        writes: list[ArticleWrite],
+    ) -> bool:
+        """Decide one item's fate; True when its keys should be recorded for `target`."""
         if target in self.pending:
             report.duplicates += 1
             return True
-        if target in self.tombstoned:
+        if target in tombstoned:
             report.skipped += 1  # deleted by an editor: never comes back
             return False
-        stored = self.stored.get(target)
-        candidate = with_id(m.article, target)
+        stored = stored_by_id.get(target)
+        candidate = m.encoded if m.encoded.article.id == target else encode(replace(m.encoded.article, id=target))
         if stored is None:
-            writes.append(ArticleWrite(candidate, origin, upstream=candidate))
+            writes.append(ArticleWrite.from_upstream(candidate, origin))
             report.new.append(target)
             self.pending[target] = origin
             return True
@@ -396,20 +383,19 @@ class _Run:
             report.duplicates += 1  # a joint release another source brought first
             return True
         if not m.dated:  # fetch time stood in for a missing date: keep the one given first
-            candidate = _keep_dates(candidate, stored.article)
-        if stored.same_upstream(candidate):
+            candidate = _keep_dates(candidate, stored)
+        if same_upstream(stored, candidate):
             report.unchanged += 1
             return True
-        if stored.locally_edited:
+        if locally_edited(stored):
             report.conflicts.append(target)
             return True
-        merged = merge_upstream(
-            stored, candidate, explicit_updated=candidate.updated > candidate.published, now=self.now
-        )
+        article = candidate.article
+        merged = merge_upstream(stored, candidate, explicit_updated=article.updated > article.published, now=self.now)
         if merged is None:
             report.unchanged += 1
         else:
-            writes.append(ArticleWrite(merged, origin, upstream=candidate))
+            writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
             report.updated.append(target)
         return True
 
@@ -418,8 +404,10 @@ def _digest(body: bytes, source: SourceConfig) -> str:
     return hashlib.sha256(body + repr(source).encode()).hexdigest()
 
 
-def _keep_dates(candidate: Article, stored: Article) -> Article:
-    source = candidate.source
-    if source is not None and stored.source is not None:
-        source = replace(source, published=stored.source.published)
-    return replace(candidate, published=stored.published, updated=stored.updated, source=source)
+def _keep_dates(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
+    """The candidate with the dates first stored (an undated item is not new at every fetch)."""
+    article, old = candidate.article, stored.article
+    source = article.source
+    if source is not None and old.source is not None:
+        source = replace(source, published=old.source.published)
+    return encode(replace(article, published=old.published, updated=old.updated, source=source))

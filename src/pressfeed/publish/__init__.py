@@ -1,5 +1,5 @@
 """Publishing: RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML and an HTML index."""
 
-from .build import BuildResult, build, feed_specs
+from .build import build, feed_specs
 
-__all__ = ["BuildResult", "build", "feed_specs"]
+__all__ = ["build", "feed_specs"]

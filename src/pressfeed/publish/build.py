@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..clock import Clock
 from ..config import Config
 from ..model import Article
+from ..results import BuildResult
 from ..store import FeedFileState, Store
 from .common import FeedSpec
 from .feeds import render_feeds
 from .jsonfeed import render_json
-from .site import render_index, render_opml
+from .site import render_index, site_opml
 from .writer import AtomicBatch, file_sha256, sha256
 
 #: bump when output changes for the same input, so every file is re-rendered
@@ -42,22 +43,6 @@ def render(spec: FeedSpec, articles: Sequence[Article], kinds: Sequence[str]) ->
     if "json" in kinds:
         out["json"] = render_json(spec, articles)
     return {kind: data for kind, data in out.items() if kind in kinds}
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    written: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    rendered: int = 0
-
-    @property
-    def files(self) -> int:
-        return len(self.written) + len(self.unchanged)
-
-    def summary(self) -> str:
-        text = f"build: {self.files} files, {len(self.written)} written, {len(self.unchanged)} unchanged"
-        return text + (f", {len(self.removed)} removed" if self.removed else "")
 
 
 def feed_specs(config: Config, updated: datetime = EPOCH) -> list[FeedSpec]:
@@ -110,88 +95,90 @@ def config_changed(config: Config, store: Store, now: datetime) -> datetime:
     return datetime.fromisoformat(store.get_meta("config_changed") or now.isoformat())
 
 
-@dataclass
-class _Outcome:
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    states: dict[str, FeedFileState] = field(default_factory=dict)
-    rendered: int = 0
-
-
 class _Builder:
+    """One build: decides per output file whether it is current, renders and stages what is not.
+
+    `previous` is what the last build recorded (fingerprint, hash, stat of
+    each file); `states` collects what this build leaves on disk.
+    """
+
     def __init__(self, config: Config, store: Store, now: datetime, force: bool) -> None:
         self.config, self.store, self.now, self.force = config, store, now, force
         self.out_dir = config.output.dir
         self.previous = store.feed_files()
-        self.outcome = _Outcome()
-        self.loaded: dict[str, Article] = {}  # the site feed and the section feeds share items
+        self.states: dict[str, FeedFileState] = {}
+        self.written: list[str] = []
+        self.unchanged: list[str] = []
+        self.rendered = 0
+        self.articles: dict[str, Article] = {}  # the site feed and the section feeds share items
         self.batch = AtomicBatch()  # every written file becomes durable in one pass at the end
-        self.emitted: dict[str, FeedFileState] = {}
-        self.refreshed: dict[str, FeedFileState] = {}
 
-    def current(self, path: str, fingerprint: str) -> bool:
-        """Is the file on disk what we last wrote for this fingerprint?
+    def current(self, path: str, fingerprint: str) -> FeedFileState | None:
+        """The recorded state when the file on disk is what we last wrote for this fingerprint, else None.
 
         Size and mtime as written vouch for the file (as make and rsync trust
-        them); when they differ, its bytes decide.
+        them); when they differ, its bytes decide, and the new stat is kept
+        so the next build need not hash it again.
         """
         state = self.previous.get(path)
         if self.force or state is None or state.fingerprint != fingerprint:
-            return False
+            return None
         try:
             st = (self.out_dir / path).stat()
         except FileNotFoundError:
-            return False
+            return None
         if (st.st_size, st.st_mtime_ns) == (state.size, state.mtime_ns):
-            return True
+            return state
         if file_sha256(self.out_dir / path) != state.sha256:
-            return False
-        # same bytes, new stat (a copy, a restore): remember it so the next build need not hash
-        self.refreshed[path] = replace(state, size=st.st_size, mtime_ns=st.st_mtime_ns)
-        return True
+            return None
+        return replace(state, size=st.st_size, mtime_ns=st.st_mtime_ns)  # same bytes, new stat (a copy, a restore)
 
-    def keep(self, path: str) -> None:
-        self.outcome.unchanged.append(path)
-        self.outcome.states[path] = self.refreshed.get(path, self.previous[path])
+    def keep(self, path: str, state: FeedFileState) -> None:
+        self.unchanged.append(path)
+        self.states[path] = state
 
     def emit(self, path: str, fingerprint: str, data: bytes, updated: datetime) -> None:
+        """Stage `data` unless the file already holds exactly it; its stat is recorded after the commit."""
         digest = sha256(data)
         target = self.out_dir / path
         if file_sha256(target) == digest:
-            self.outcome.unchanged.append(path)
+            self.unchanged.append(path)
         else:
             self.batch.stage(target, data)
-            self.outcome.written.append(path)
-        self.emitted[path] = FeedFileState(fingerprint, digest, updated)
+            self.written.append(path)
+        self.states[path] = FeedFileState(fingerprint, digest, updated)
 
     def commit(self) -> None:
-        """Make the staged files durable and visible, then record what is on disk."""
+        """Make the staged files durable and visible, then record their stat."""
         self.batch.commit()
-        for path, state in self.emitted.items():
-            st = (self.out_dir / path).stat()
-            self.outcome.states[path] = replace(state, size=st.st_size, mtime_ns=st.st_mtime_ns)
+        for path, state in self.states.items():
+            if state.size < 0:
+                st = (self.out_dir / path).stat()
+                self.states[path] = replace(state, size=st.st_size, mtime_ns=st.st_mtime_ns)
 
     def feed(self, spec: FeedSpec) -> None:
         keys = self.store.feed_keys(spec.key or None, self.now, self.config.output.items_per_feed)
         fingerprint = _fingerprint(self.config, spec.key, repr(keys))
         paths = {"rss": spec.rss_path, "atom": spec.atom_path, "json": spec.json_path}
-        stale = [kind for kind in FORMATS if not self.current(paths[kind], fingerprint)]
+        stale = []
         for kind in FORMATS:
-            if kind not in stale:
-                self.keep(paths[kind])
+            state = self.current(paths[kind], fingerprint)
+            if state is None:
+                stale.append(kind)
+            else:
+                self.keep(paths[kind], state)
         if not stale:
             return
         articles = self.load([k for k, _ in keys])
         updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
-        spec = replace(spec, updated=updated)
-        self.outcome.rendered += 1
-        for kind, data in render(spec, articles, stale).items():
+        self.rendered += 1
+        for kind, data in render(replace(spec, updated=updated), articles, stale).items():
             self.emit(paths[kind], fingerprint, data, updated)
 
     def load(self, ids: list[str]) -> list[Article]:
-        missing = [i for i in ids if i not in self.loaded]
-        self.loaded.update((i, stored.article) for i, stored in self.store.get_many(missing).items())
-        return [self.loaded[i] for i in ids if i in self.loaded]
+        missing = [i for i in ids if i not in self.articles]
+        self.articles.update((i, stored.article) for i, stored in self.store.get_many(missing).items())
+        return [self.articles[i] for i in ids if i in self.articles]
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
         """The feed's updated/lastBuildDate: the newest item's `updated`, never moving backwards.
@@ -208,10 +195,14 @@ class _Builder:
         return max(candidates, default=fallback)
 
     def site_file(self, path: str, fingerprint: str, make: Callable[[], bytes], updated: datetime) -> None:
-        if self.current(path, fingerprint):
-            self.keep(path)
+        state = self.current(path, fingerprint)
+        if state is not None:
+            self.keep(path, state)
         else:
             self.emit(path, fingerprint, make(), updated)
+
+    def result(self, removed: list[str]) -> BuildResult:
+        return BuildResult(tuple(self.written), tuple(self.unchanged), tuple(removed), self.rendered)
 
 
 def build(config: Config, store: Store, clock: Clock, *, force: bool = False) -> BuildResult:
@@ -224,7 +215,7 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     try:
         for spec in specs:
             builder.feed(spec)
-        builder.site_file("feeds.opml", fingerprint, lambda: render_opml(site.title, specs, changed), changed)
+        builder.site_file("feeds.opml", fingerprint, lambda: site_opml(site.title, specs, changed), changed)
         builder.site_file(
             "index.html",
             fingerprint,
@@ -235,12 +226,11 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     except BaseException:
         builder.batch.discard()  # no temp file outlives a failed build; published files stay as they were
         raise
-    outcome = builder.outcome
-    removed = _remove_stale(config.output.dir, builder.previous, outcome.states)
-    if outcome.states != builder.previous:
-        store.save_feed_files(outcome.states)
+    removed = _remove_stale(config.output.dir, builder.previous, builder.states)
+    if builder.states != builder.previous:
+        store.save_feed_files(builder.states)
         store.forget_feed_files(removed)
-    return BuildResult(tuple(outcome.written), tuple(outcome.unchanged), tuple(removed), outcome.rendered)
+    return builder.result(removed)
 
 
 def _fingerprint(config: Config, key: str, items: str) -> str:

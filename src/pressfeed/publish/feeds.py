@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom 1.0 through feedgen, with its known traps worked around.
 
 feedgen writes the common fields; two registered extensions write what it
-gets wrong or cannot express (see FEEDS.md in the project notes):
+gets wrong or cannot express (the README's "Feed details" lists them):
 Atom entry links lose rel/type/length in feedgen 1.0 and its atom:source lacks
 id/updated, so we write links and source ourselves; RSS bylines are
 `dc:creator` because `<author>` must be an e-mail address.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from feedgen.entry import FeedEntry
@@ -22,7 +21,7 @@ from lxml.etree import SubElement
 
 from .. import __version__
 from ..model import Article, Attribution
-from .common import FeedSpec, body_with_credit, distinct_updated, local, summary_of
+from .common import FeedSpec, body_with_credit, entry_updated, local, summary_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -131,13 +130,13 @@ def _links(fg: FeedGenerator, spec: FeedSpec, *, rss: bool) -> None:
     fg.link(href=spec.html_url, rel="alternate", type="text/html")
 
 
-def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, updated: datetime) -> None:
+def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     entry: FeedEntry = fg.add_entry(order="append")
     entry.pressfeed_rss.article = entry.pressfeed_atom.article = article
     entry.pressfeed_atom.spec = spec
     entry.guid(article.id, permalink=article.id == article.link)  # also the Atom id
     entry.title(article.title)
-    entry.updated(local(updated, spec.tz))
+    entry.updated(local(entry_updated(article), spec.tz))
     entry.published(local(article.published, spec.tz))
     if article.byline:
         entry.author({"name": article.byline})  # Atom only: RSS <author> must be an e-mail
@@ -155,8 +154,8 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, updated: datetim
 def render_feeds(spec: FeedSpec, articles: Sequence[Article]) -> tuple[bytes, bytes]:
     """(RSS 2.0, Atom 1.0) of the same items."""
     fg = _generator(spec)
-    for article, updated in zip(articles, distinct_updated(articles), strict=True):
-        _entry(fg, spec, article, updated)
+    for article in articles:
+        _entry(fg, spec, article)
     _links(fg, spec, rss=True)
     rss = bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
     _links(fg, spec, rss=False)

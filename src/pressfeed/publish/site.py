@@ -6,33 +6,23 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
-from lxml import etree
-
 from .common import FeedSpec
+from .opml import Outline, render_opml
 
 
-def render_opml(title: str, specs: Sequence[FeedSpec], updated: datetime) -> bytes:
-    root = etree.Element("opml", version="2.0")
-    head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = title
-    etree.SubElement(head, "dateModified").text = updated.strftime("%a, %d %b %Y %H:%M:%S +0000")
-    body = etree.SubElement(root, "body")
-    for spec in specs:
-        # a group outline with more than `text` needs a type (validator: MissingOutlineType)
-        group = etree.SubElement(body, "outline", text=spec.title)
-        for kind, url in (("RSS", spec.rss_url), ("Atom", spec.atom_url), ("JSON", spec.json_url)):
-            outline = etree.SubElement(
-                group,
-                "outline",
-                type="rss",
-                text=f"{spec.title} ({kind})",
-                title=f"{spec.title} ({kind})",
-                xmlUrl=url,
-                htmlUrl=spec.html_url,
-            )
-            if kind == "RSS":  # OPML's version list knows RSS flavours only
-                outline.set("version", "RSS2")
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+def site_opml(title: str, specs: Sequence[FeedSpec], updated: datetime) -> bytes:
+    """Every feed of the site, grouped by feed (site, then sections), each in three formats."""
+    groups = [
+        Outline(
+            spec.title,
+            children=tuple(
+                Outline(f"{spec.title} ({kind})", url, spec.html_url, version="RSS2" if kind == "RSS" else "")
+                for kind, url in (("RSS", spec.rss_url), ("Atom", spec.atom_url), ("JSON", spec.json_url))
+            ),
+        )
+        for spec in specs
+    ]
+    return render_opml(title, groups, updated)
 
 
 def render_index(title: str, description: str, language: str, site_url: str, specs: Sequence[FeedSpec]) -> bytes:

@@ -8,38 +8,46 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..model import Article, ArticleFilter, Status
+from ..model import Article, ArticleFilter, EncodedArticle, Status
 
 
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
-    """An article as the store holds it, with the bookkeeping around it."""
+    """An article as the store holds it, with the bookkeeping around it (rules: :mod:`pressfeed.merge`)."""
 
     article: Article
+    #: "cms" for imported records, "source:<id>" for ingested ones
     origin: str
     content_hash: str
+    #: content hash and status of the version last taken from upstream; None for local-only articles
     upstream_hash: str | None
     upstream_status: str | None
+    #: bumped on every write; feed fingerprints are built from it
     seq: int
-
-    @property
-    def locally_edited(self) -> bool:
-        """An article whose content an editor changed since it was last taken from upstream."""
-        return self.upstream_hash is not None and self.upstream_hash != self.content_hash
-
-    def same_upstream(self, article: Article) -> bool:
-        """Is `article` (fresh from upstream) what was last taken from upstream?"""
-        return self.upstream_hash == article.content_hash() and self.upstream_status == article.status
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleWrite:
     """An intent to store an article (new or changed)."""
 
-    article: Article
+    encoded: EncodedArticle
     origin: str
-    #: the upstream version this write takes in; None for local edits (keeps the stored one)
-    upstream: Article | None = None
+    #: content hash and status of the upstream version this write takes in;
+    #: None for an editor's local change (the stored upstream values stay)
+    upstream_hash: str | None = None
+    upstream_status: Status | None = None
+
+    @classmethod
+    def from_upstream(
+        cls, encoded: EncodedArticle, origin: str, upstream: EncodedArticle | None = None
+    ) -> ArticleWrite:
+        """Store `encoded`, taken in from upstream version `upstream` (itself by default)."""
+        taken = upstream or encoded
+        return cls(encoded, origin, taken.content_hash, taken.article.status)
+
+    @property
+    def article(self) -> Article:
+        return self.encoded.article
 
 
 @dataclass(frozen=True, slots=True)

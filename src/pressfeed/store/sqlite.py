@@ -7,13 +7,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import ArticleNotFoundError, StoreError
-from ..model import Article, ArticleFilter, Status, article_from_dict, article_record
+from ..model import ArticleFilter, Status, article_from_dict, encode, utc_text
 from .base import ArticleWrite, FeedFileState, StoredArticle, WriteResult
 
 
@@ -24,13 +24,6 @@ def _schema_v1() -> str:
 #: migration n brings a store from user_version n to n + 1
 MIGRATIONS = [_schema_v1]
 VERSION = len(MIGRATIONS)
-
-
-def utc_text(value: datetime) -> str:
-    """The storage form of a time; refuses naive datetimes at the boundary."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value!r} cannot be stored")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def open_store(path: Path | str) -> SQLiteStore:
@@ -215,8 +208,7 @@ class SQLiteStore:
             if stored is None:
                 raise ArticleNotFoundError(article_id)
             if stored.article.status != status:
-                article = replace(stored.article, status=status)
-                self.write([ArticleWrite(article, stored.origin)])
+                self.write([ArticleWrite(encode(replace(stored.article, status=status)), stored.origin)])
             result = self.get(article_id)
         assert result is not None
         return result
@@ -309,8 +301,7 @@ class SQLiteStore:
 
 
 def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
-    article: Article = write.article
-    data, content_hash = article_record(article)
+    article = write.article
     return (
         article.id,
         article.section,
@@ -318,11 +309,11 @@ def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
         utc_text(article.published),
         utc_text(article.updated),
         write.origin,
-        content_hash,
-        write.upstream.content_hash() if write.upstream else None,
-        str(write.upstream.status) if write.upstream else None,
+        write.encoded.content_hash,
+        write.upstream_hash,
+        str(write.upstream_status) if write.upstream_status is not None else None,
         seq,
-        data,
+        write.encoded.data,
     )
 
 

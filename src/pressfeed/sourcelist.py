@@ -1,4 +1,4 @@
-"""Source lists as OPML, the format feed lists travel in.
+"""The list of agency sources, in and out as OPML.
 
 `sources export` writes the configured sources; `sources import` reads an OPML
 file (listparser) and appends new sources to the machine-written
@@ -15,26 +15,16 @@ from urllib.parse import urlsplit
 
 import listparser
 import yaml
-from lxml import etree
 
 from .config import Config, parse_config
 from .errors import UsageError
+from .publish.opml import Outline, render_opml
 from .publish.writer import atomic_write
 
 
 def export_sources(config: Config) -> bytes:
-    root = etree.Element("opml", version="2.0")
-    head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = f"{config.site.title} 보도자료 출처"
-    body = etree.SubElement(root, "body")
-    for source in config.sources:
-        attrs = {"type": "rss", "text": source.name, "title": source.name, "xmlUrl": source.url}
-        if source.home:
-            attrs["htmlUrl"] = source.home
-        if source.section:
-            attrs["category"] = source.section
-        etree.SubElement(body, "outline", attrs)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    outlines = [Outline(s.name, s.url, s.home, category=s.section or "") for s in config.sources]
+    return render_opml(f"{config.site.title} 보도자료 출처", outlines)
 
 
 @dataclass(frozen=True)

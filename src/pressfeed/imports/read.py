@@ -1,7 +1,8 @@
 """Reading CMS export files: JSON, JSON Lines and (multi-document) YAML.
 
-Every record comes out with the line it starts on, so errors can say
-`file:line: field: problem`.
+Every record comes out with the line it starts on and its ordinal in the
+file, so errors can say `file:line: field: problem`, and becomes a
+:class:`~pressfeed.model.RawArticle` for the one normalization path.
 """
 
 from __future__ import annotations
@@ -12,15 +13,45 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InputError, Problem
-from .yamlfile import YAMLSyntaxError, load_documents
+from ..errors import InputError, Problem
+from ..model import InputKind, RawArticle
+from ..normalize import RECORD_FIELDS
+from ..yamlfile import YAMLSyntaxError, load_documents
 
 
 @dataclass(frozen=True)
 class RawRecord:
+    """One record of an export file, where it starts."""
+
     file: str
     line: int
     data: Mapping[str, Any]
+    #: 1-based position in its file (one-line JSON arrays put many records on one line)
+    index: int = 0
+
+
+def raw_article(data: Mapping[str, Any]) -> RawArticle:
+    """A CMS export record as the raw input of normalization."""
+    get = data.get
+    return RawArticle(
+        kind=InputKind.CMS,
+        title=get("title"),
+        link=get("link"),
+        id=get("id"),
+        subtitle=get("subtitle"),
+        summary=get("summary"),
+        body_html=get("body_html"),
+        section=get("section"),
+        published=get("published"),
+        updated=get("updated"),
+        byline=get("byline"),
+        tags=get("tags"),
+        images=get("images"),
+        attachments=get("attachments"),
+        status=get("status"),
+        source=get("source"),
+        unknown_fields=tuple(sorted(set(data) - RECORD_FIELDS)),
+    )
 
 
 def iter_records(name: str, path: Path) -> Iterator[RawRecord]:
@@ -38,7 +69,7 @@ def iter_records(name: str, path: Path) -> Iterator[RawRecord]:
 def _json_lines_from(name: str, fh: TextIO) -> Iterator[RawRecord]:
     with fh:
         try:
-            yield from _valid_mappings(_json_lines(name, fh))
+            yield from _valid_mappings(_numbered(_json_lines(name, fh)))
         except UnicodeDecodeError as exc:
             raise InputError([Problem(name, None, "file", f"not UTF-8: {exc}")]) from None
 
@@ -68,7 +99,12 @@ def read_records(name: str, text: str) -> list[RawRecord]:
     ]
     if bad:
         raise InputError(bad)
-    return records
+    return list(_numbered(records))
+
+
+def _numbered(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
+    for index, record in enumerate(records, 1):
+        yield RawRecord(record.file, record.line, record.data, index)
 
 
 def _sniff(name: str, text: str) -> Iterator[RawRecord]:

@@ -1,0 +1,51 @@
+"""OPML 2.0, the format feed lists travel in: the site's feeds (`feeds.opml`) and `sources export`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml import etree
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One feed (with `xml_url`) or a group of feeds (with `children`)."""
+
+    text: str
+    xml_url: str = ""
+    html_url: str = ""
+    #: OPML's version list knows RSS flavours only ("RSS2"); empty for Atom and JSON
+    version: str = ""
+    category: str = ""
+    children: tuple[Outline, ...] = ()
+
+
+def render_opml(title: str, outlines: Sequence[Outline], date_modified: datetime | None = None) -> bytes:
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = title
+    if date_modified is not None:
+        etree.SubElement(head, "dateModified").text = date_modified.strftime("%a, %d %b %Y %H:%M:%S +0000")
+    body = etree.SubElement(root, "body")
+    for outline in outlines:
+        _outline(body, outline)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _outline(parent: etree._Element, outline: Outline) -> None:
+    if outline.children:
+        # a group outline with more than `text` needs a type (validator: MissingOutlineType)
+        group = etree.SubElement(parent, "outline", text=outline.text)
+        for child in outline.children:
+            _outline(group, child)
+        return
+    attrs = {"type": "rss", "text": outline.text, "title": outline.text, "xmlUrl": outline.xml_url}
+    if outline.html_url:
+        attrs["htmlUrl"] = outline.html_url
+    if outline.version:
+        attrs["version"] = outline.version
+    if outline.category:
+        attrs["category"] = outline.category
+    etree.SubElement(parent, "outline", attrs)

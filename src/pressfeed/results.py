@@ -1,0 +1,333 @@
+"""Typed results of every operation, each with its one JSON form.
+
+The library returns these values; the CLI prints their `summary()` lines for
+people and their `to_json()` for scripts, and picks what to show by their
+types (an :class:`Outcome`, a :class:`NoticeKind`), never by message text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from .errors import InputError, Problem
+from .ingest.state import SourceState
+from .model import article_to_dict
+from .store.base import StoredArticle
+
+
+class Outcome(StrEnum):
+    """What happened to one source in one ingest."""
+
+    OK = "ok"
+    #: 304, or the same bytes as last time: nothing parsed
+    NOT_MODIFIED = "not-modified"
+    FAILED = "failed"
+    #: the server asked us to wait (429/503 with Retry-After): not polled this time
+    WAITING = "waiting"
+    #: HTTP 410: no longer polled
+    GONE = "gone"
+
+    @property
+    def failed(self) -> bool:
+        return self in (Outcome.FAILED, Outcome.GONE)
+
+
+class NoticeKind(StrEnum):
+    #: the source moved permanently; its url in the config should follow
+    MOVED = "moved"
+    #: upstream changed an article an editor had changed: the editor's version stays
+    LOCAL_EDIT_KEPT = "local-edit-kept"
+    #: odd input that was handled (a skipped entry, a clamped date)
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something an operator may want to act on that is not a failure."""
+
+    kind: NoticeKind
+    source_id: str
+    message: str
+
+    @property
+    def actionable(self) -> bool:
+        """Shown on a terminal run; warnings only with -v."""
+        return self.kind is not NoticeKind.WARNING
+
+    def __str__(self) -> str:
+        return f"source {self.source_id}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    source_id: str
+    outcome: Outcome = Outcome.OK
+    http_status: int | None = None
+    new: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    #: articles whose local edit was kept although upstream changed them
+    conflicts: tuple[str, ...] = ()
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    moved_to: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome.failed
+
+    def notices(self) -> list[Notice]:
+        out = []
+        if self.moved_to:
+            message = f"moved permanently to {self.moved_to}; update its url in the config"
+            out.append(Notice(NoticeKind.MOVED, self.source_id, message))
+        for article_id in self.conflicts:
+            message = f"kept local edit of {article_id}, upstream changed it"
+            out.append(Notice(NoticeKind.LOCAL_EDIT_KEPT, self.source_id, message))
+        out += [Notice(NoticeKind.WARNING, self.source_id, w) for w in self.warnings]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source_id": self.source_id,
+            "outcome": str(self.outcome),
+            "http_status": self.http_status,
+            "new": list(self.new),
+            "updated": list(self.updated),
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "conflicts": list(self.conflicts),
+            "error": self.error,
+            "warnings": list(self.warnings),
+            "moved_to": self.moved_to,
+        }
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    reports: tuple[SourceReport, ...]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [r for r in self.reports if r.failed]
+
+    def summary(self) -> str:
+        new = sum(len(r.new) for r in self.reports)
+        updated = sum(len(r.updated) for r in self.reports)
+        label = "ingest (dry run, nothing written):" if self.dry_run else "ingest:"
+        text = f"{label} {len(self.reports)} sources, {new} new, {updated} updated"
+        if self.failed:
+            reasons = ", ".join(f"{r.source_id}: {r.error}" for r in self.failed)
+            text += f", {len(self.failed)} failed ({reasons})"
+        conflicts = sum(len(r.conflicts) for r in self.reports)
+        if conflicts:
+            text += f", {conflicts} kept local edits"
+        return text
+
+    def failure_lines(self) -> list[str]:
+        return [f"source {r.source_id} failed: {r.error}" for r in self.failed]
+
+    def notices(self) -> list[Notice]:
+        return [n for r in self.reports for n in r.notices()]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "dry_run": self.dry_run, "sources": [r.to_json() for r in self.reports]}
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """A configured export file that could not be imported (the others were)."""
+
+    file: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def error(self) -> str:
+        return str(InputError(list(self.problems)))
+
+    def __str__(self) -> str:
+        return f"import failed: {self.error}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: int = 0
+    files: int = 0
+    #: records of deleted articles: the tombstone wins over the export
+    deleted: tuple[str, ...] = ()
+    failures: tuple[ImportFailure, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def __add__(self, other: ImportResult) -> ImportResult:
+        return ImportResult(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.files + other.files,
+            self.deleted + other.deleted,
+            self.failures + other.failures,
+        )
+
+    def summary(self) -> str:
+        text = (
+            f"import: {self.files} files, {len(self.created)} new, "
+            f"{len(self.updated)} updated, {self.unchanged} unchanged"
+        )
+        return text + (f", {len(self.deleted)} deleted (skipped)" if self.deleted else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "files": self.files,
+            "created": list(self.created),
+            "updated": list(self.updated),
+            "unchanged": self.unchanged,
+            "deleted": list(self.deleted),
+            "failures": [
+                {"file": f.file, "error": f.error, "problems": [str(p) for p in f.problems]} for f in self.failures
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    #: feeds rendered (the rest were skipped by their fingerprint)
+    rendered: int = 0
+
+    @property
+    def files(self) -> int:
+        return len(self.written) + len(self.unchanged)
+
+    def summary(self) -> str:
+        text = f"build: {self.files} files, {len(self.written)} written, {len(self.unchanged)} unchanged"
+        return text + (f", {len(self.removed)} removed" if self.removed else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"written": list(self.written), "unchanged": len(self.unchanged), "removed": list(self.removed)}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    imported: ImportResult
+    build: BuildResult
+    ingest: IngestResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.imported.ok and (self.ingest is None or self.ingest.ok)
+
+    def lines(self) -> list[str]:
+        """The one-line-per-stage summary cron logs."""
+        out = [self.imported.summary()]
+        if self.ingest is not None:
+            out.append(self.ingest.summary())
+        out.append(self.build.summary())
+        return out
+
+    def failure_lines(self) -> list[str]:
+        lines = [str(f) for f in self.imported.failures]
+        return lines + (self.ingest.failure_lines() if self.ingest is not None else [])
+
+    def notices(self) -> list[Notice]:
+        return self.ingest.notices() if self.ingest is not None else []
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "import": self.imported.to_json(),
+            "ingest": self.ingest.to_json() if self.ingest is not None else None,
+            "build": self.build.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    key: str
+    title: str
+    items: int
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `build` would produce (`pressfeed check`)."""
+
+    config: str
+    store: str
+    articles: int
+    output: str
+    feeds: tuple[FeedPlan, ...]
+    sources: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        out = [f"config ok: {self.config}", f"store: {self.store} ({self.articles} articles)", f"output: {self.output}"]
+        out += [f"  {f.title}: {f.items} items -> {', '.join(f.files)}" for f in self.feeds]
+        return out + [f"  source {s}" for s in self.sources]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "config": self.config,
+            "store": self.store,
+            "articles": self.articles,
+            "output": self.output,
+            "feeds": [{"key": f.key, "title": f.title, "items": f.items, "files": list(f.files)} for f in self.feeds],
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """A configured source with its stored fetch state (`pressfeed sources`)."""
+
+    id: str
+    name: str
+    url: str
+    section: str | None
+    state: SourceState
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "url": self.url,
+            "section": self.section,
+            "state": self.state.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """A stored article as `articles list/show` present it."""
+
+    stored: StoredArticle
+
+    @property
+    def locally_edited(self) -> bool:
+        from .merge import locally_edited
+
+        return locally_edited(self.stored)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **article_to_dict(self.stored.article),
+            "origin": self.stored.origin,
+            "locally_edited": self.locally_edited,
+        }
