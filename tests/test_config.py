@@ -362,3 +362,92 @@ def test_sources_file_setting_is_where_sources_import_writes(site: Path) -> None
     result = import_sources(config, opml, "list.opml", "politics")
     assert result.path == site / "feeds" / "extra.yaml"
     assert [s.id for s in load_config(site).sources] == ["mofa"]
+
+
+# -- paths may not leave the site; numbers must be sane (hostile or careless configs) ----------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("  dir: public\n", "  dir: ../../x\n", "output.dir"),
+        ("  dir: public\n", "  dir: public/../../x\n", "output.dir"),
+        ("  path: .pressfeed/pressfeed.db\n", "  path: ../x.db\n", "store.path"),
+    ],
+)
+def test_relative_paths_may_not_leave_the_site(site, old, new, key):
+    text = edit(site, old, new)
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, new.strip()), key)
+    assert "leads outside the site directory (use an absolute path to mean it)" in error.message
+
+
+@pytest.mark.parametrize("value", [".", "feeds", "./feeds/", "public/.."])
+def test_output_dir_may_not_be_the_site_or_the_config_folder(site, value):
+    text = edit(site, "  dir: public\n", f"  dir: {value}\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"dir: {value}"), "output.dir")
+    assert error.message.startswith("must not be the site directory or hold it") or error.message.startswith(
+        "must not be the config's folder or hold it"
+    )
+
+
+def test_sources_file_may_not_leave_the_site(site):
+    text = config_text(site) + "sources_file: ../elsewhere/sources.yaml\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "sources_file:"), "sources_file")
+
+
+def test_absolute_output_dir_is_the_operators_choice(site, tmp_path):
+    out = tmp_path / "www" / "feeds"
+    config_path(site).write_text(edit(site, "  dir: public\n", f"  dir: {out}\n"), encoding="utf-8")
+    assert load_config(site).output.dir == out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (".inf", "must be a finite number"),
+        (".nan", "must be a finite number"),
+        ("-5", "must be more than 0 and at most 3600"),
+        ("0", "must be more than 0 and at most 3600"),
+        ("100000", "must be more than 0 and at most 3600"),
+    ],
+)
+def test_fetch_timeout_is_finite_positive_and_reported_against_itself(site, value, message):
+    text = config_text(site) + f"fetch:\n  timeout: {value}\n"
+    error = load_error(site, text)
+    assert (error.line, error.key, error.message) == (line_no(text, "timeout:"), "fetch.timeout", message)
+
+
+def test_connect_timeout_longer_than_timeout(site):
+    text = config_text(site) + "fetch:\n  timeout: 5\n  connect_timeout: 9\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "connect_timeout:"), "fetch.connect_timeout")
+    assert error.message == "must be at most fetch.timeout"
+
+
+def test_connect_timeout_defaults_to_at_most_ten_seconds(site):
+    base = config_text(site)
+    config_path(site).write_text(base + "fetch:\n  timeout: 4\n", encoding="utf-8")
+    assert load_config(site).fetch.connect_seconds == 4
+    config_path(site).write_text(base + "fetch:\n  timeout: 40\n", encoding="utf-8")
+    assert load_config(site).fetch.connect_seconds == 10
+
+
+def test_every_setting_has_one_default(site):
+    """Defaults come from the dataclass fields: an empty group equals the dataclass's own defaults."""
+    from pressfeed.config import FetchConfig, OutputConfig
+
+    config = load_config(site)
+    assert (config.output.items_per_feed, config.output.summary_length) == (
+        OutputConfig().items_per_feed,
+        OutputConfig().summary_length,
+    )
+    defaults = FetchConfig()
+    assert (config.fetch.concurrency, config.fetch.per_host, config.fetch.max_bytes, config.fetch.timeout) == (
+        defaults.concurrency,
+        defaults.per_host,
+        defaults.max_bytes,
+        defaults.timeout,
+    )

@@ -555,3 +555,14 @@ def test_json_lines_may_hold_raw_line_separators_inside_strings(pf: Pressfeed) -
     assert "\u2028" in text
     result = pf.import_records(read_records("<stdin>.jsonl", text))
     assert len(result.created) == 1
+
+
+def test_duplicate_ids_on_one_line_are_reported_by_record(pf: Pressfeed, site: Path, write) -> None:
+    """A one-line JSON array puts every record on line 1; duplicates must still be found."""
+    path = write(site, "one-line.json", json.dumps([record(7), record(7, title="다른 제목")], ensure_ascii=False))
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(path), 1, "id")
+    assert problem.message == f"duplicate of record 1 of {path} (line 1, id '{TAG}7')"
+    assert pf.store.count() == 0
