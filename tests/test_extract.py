@@ -141,6 +141,16 @@ def test_title_comes_from_og_title() -> None:
     assert mofe().title == "청년 일자리 도약 장려금, 내년부터 비수도권 중소기업까지 넓힌다"
 
 
+def test_title_from_og_title_under_name_then_from_the_title_element() -> None:
+    head = '<meta name="og:title" content="  해양 안전 대책 \n 발표 "><title>해양수산부</title>'
+    assert extract_page(wrap("", head), url=MOF_URL).title == "해양 안전 대책 발표"
+    assert (
+        extract_page(wrap("", "<title> 해양수산부 &gt;\n 보도자료 </title>"), url=MOF_URL).title
+        == "해양수산부 > 보도자료"
+    )
+    assert extract_page(wrap(""), url=MOF_URL).title == ""
+
+
 def test_text_has_one_line_per_block() -> None:
     lines = mofe().text.split("\n")
     assert lines[0] == "- 2026년 예산안에 1조 2,400억원 반영, 지원 인원 15만명으로 확대 -"
@@ -224,6 +234,17 @@ def test_invalid_selector_is_a_config_error(selector: str) -> None:
 @pytest.mark.parametrize("selector", ["div.bd_view_cont", "#contents .board_view > div", "td.viewContent", "article p"])
 def test_valid_selectors_pass_the_check(selector: str) -> None:
     check_selector(selector)
+
+
+def test_selector_check_message_names_the_selector_only() -> None:
+    with pytest.raises(InvalidSelectorError) as caught:
+        check_selector("div.bd_view_cont >")
+    assert str(caught.value).startswith("invalid CSS selector 'div.bd_view_cont >': ")
+
+
+def test_selector_element_names_are_case_insensitive_as_in_html() -> None:
+    result = extract_page(page("molit_selector.html"), url=MOLIT_URL, selector="DIV.bd_view_cont")
+    assert_in_order(result.text, MOLIT_RELEASE)
 
 
 def test_selector_on_a_block_with_too_little_text_hints_at_a_layout_change() -> None:
@@ -562,7 +583,7 @@ def test_hangul_path_becomes_a_percent_encoded_url() -> None:
 def test_download_button_takes_the_one_name_beside_it_and_preview_buttons_do_not() -> None:
     body = """<ul class="file">
         <li><span>붙임 통계표.xlsx</span> <a href="/dn.do?f=1" class="btn_down">다운로드</a>
-            <a href="/viewer.do?f=1">바로보기</a></li>
+            <a href="/synap/viewer.do?src=/com/fileDownload.do%3Ff%3D1">바로보기</a></li>
         <li><span>사업 안내.hwp</span><span>사업 안내.pdf</span> <a href="/dn.do?f=2">다운로드</a></li>
         <li><a href="/dn.do?f=3">다운로드</a></li>
     </ul>"""
@@ -575,6 +596,11 @@ def test_download_button_takes_the_one_name_beside_it_and_preview_buttons_do_not
             "붙임 통계표.xlsx",
         )
     ]
+
+
+def test_download_buttons_in_a_big_block_guess_nothing() -> None:
+    buttons = "".join(f'<a href="/dn.do?f={i}">다운로드</a>' for i in range(12))
+    assert files(f"<p>붙임 자료: 보도자료.hwp {buttons}</p>") == ([], ())
 
 
 def test_javascript_links_resolve_only_through_a_url_in_the_call() -> None:
@@ -630,6 +656,7 @@ def test_base_href_applies_to_attachments() -> None:
         '<div class="location"><a href="/p.pdf">찾아오시는 길.pdf</a></div>',
         '<div id="quick"><a href="/p.pdf">민원안내.pdf</a></div>',
         '<td id="leftmenu"><a href="/p.pdf">업무편람.pdf</a></td>',
+        '<div class="left_menu"><a href="/p.pdf">업무편람.pdf</a></div>',
     ],
 )
 def test_files_in_site_chrome_are_left_out(chrome: str) -> None:
@@ -645,6 +672,7 @@ def test_files_in_site_chrome_are_left_out(chrome: str) -> None:
         '<div class="view_head"><a href="/a.pdf">a.pdf</a></div>',
         '<div class="file_area"><a href="/a.pdf">a.pdf</a></div>',
         '<table class="viewTable"><tr><td class="file"><a href="/a.pdf">a.pdf</a></td></tr></table>',
+        '<div class="sub_menu_content"><a href="/a.pdf">a.pdf</a></div>',
     ],
 )
 def test_files_of_the_release_are_kept_wherever_they_sit(container: str) -> None:

@@ -95,7 +95,7 @@ class ExtractionError(PressfeedError):
 
     def __init__(self, url: str, message: str) -> None:
         self.url, self.message = url, message
-        super().__init__(f"{url}: {message}")
+        super().__init__(f"{url}: {message}" if url else message)
 
 
 class NotHTMLError(ExtractionError):
@@ -162,7 +162,7 @@ def extract_page(
     _strip_chrome(container)
     # only the body's links: the whole page can have tens of thousands
     container.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
-    body_text = text_of(container)
+    body_text = _text_of(container)
     chars = len(_WHITESPACE.sub("", body_text))
     if chars < min_chars:
         raise NoTextError(url, _no_text_message(chars, min_chars, selector, tree))
@@ -250,21 +250,18 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     return min(decoded, key=lambda pair: pair[0].count("\ufffd"))
 
 
-#: WHATWG labels of EUC-KR (windows-949) that Python's codec registry does not know
-_EXTRA_LABELS = {"windows-949": "cp949", "x-windows-949": "cp949", "windows_949": "cp949"}
-
-
 def _html_codec(name: str | None) -> str:
-    """A w3lib-resolved codec name as HTML decoding uses it ("" when unknown)."""
+    """A w3lib-resolved codec name as HTML decoding uses it ("" for a label w3lib does not know,
+    such as windows-949: then UTF-8 and CP949 are tried anyway)."""
     if not name:
         return ""
-    name = _EXTRA_LABELS.get(name.lower(), name)
     # a page that declares UTF-16 in ASCII markup is not UTF-16 (WHATWG: use UTF-8)
     return "utf-8" if name.lower().startswith(("utf-16", "utf_16", "utf-32", "utf_32")) else name
 
 
 def _single_byte(codec: str) -> bool:
-    return codec.lower().replace("_", "-").startswith(("cp125", "iso8859", "iso-8859", "latin", "ascii", "mac-"))
+    single = ("cp125", "cp874", "iso8859", "iso-8859", "latin", "ascii", "mac-", "koi8", "tis-620")
+    return codec.lower().replace("_", "-").startswith(single)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -307,7 +304,7 @@ def _base_url(tree: HtmlElement, url: str) -> str:
 
 
 def _title(tree: HtmlElement) -> str:
-    for value in tree.xpath("//meta[@property='og:title']/@content"):
+    for value in tree.xpath("//meta[@property='og:title' or @name='og:title']/@content"):
         title = _WHITESPACE.sub(" ", str(value)).strip()
         if title:
             return title
@@ -328,7 +325,7 @@ def _auto_body(tree: HtmlElement, url: str) -> HtmlElement:
         raise NoTextError(
             url,
             f"page is too large for automatic extraction ({elements} elements, limit {MAX_AUTO_ELEMENTS}): "
-            "set a CSS selector as the source's fulltext",
+            "set the source's fulltext to a CSS selector",
         )
     try:
         # readability drops hidden elements from its input, then works on a copy:
@@ -357,7 +354,7 @@ def _compile_selector(selector: str, url: str) -> Any:
     from lxml.cssselect import CSSSelector
 
     try:
-        return CSSSelector(selector)
+        return CSSSelector(selector, translator="html")
     except CssSelectorError as exc:
         raise InvalidSelectorError(url, selector, f"invalid CSS selector {selector!r}: {exc}") from None
 
@@ -416,7 +413,7 @@ _BLOCKS = frozenset({
 # fmt: on
 
 
-def text_of(container: HtmlElement) -> str:
+def _text_of(container: HtmlElement) -> str:
     """The container's text, one line per block, whitespace collapsed."""
     import lxml.etree
 
@@ -440,7 +437,10 @@ def _no_text_message(chars: int, min_chars: int, selector: str | None, tree: Htm
     if tree.xpath("//input[@type='password']"):
         return f"{found}; it has a password field: a login page?"
     if selector is None:
-        return f"{found}: an error page or only site chrome? If the page does show the release, set a CSS selector"
+        return (
+            f"{found}: an error page or only site chrome? "
+            "If the page shows the release, set the source's fulltext to a CSS selector"
+        )
     return f"{found} in {selector!r}: an error page, or has the site changed its layout?"
 
 
@@ -590,8 +590,10 @@ def _nearby_file(link: HtmlElement) -> str:
     if not any(w in words for w in _DOWNLOAD_WORDS) or any(w in words for w in _PREVIEW_WORDS):
         return ""
     for holder in _holders(link):
+        if len(holder) > 10:  # a whole list or section, not one file's entry (and text_content stays cheap)
+            return ""
         text = holder.text_content()
-        if len(text) > 1000:  # a whole section, not one file's entry
+        if len(text) > 1000:
             return ""
         names = {m.group(0).strip() for m in _FILE_NAME.finditer(_WHITESPACE.sub(" ", text))}
         if names:
@@ -617,13 +619,13 @@ def _file_type(name: str) -> str:
 #: ids and classes Korean CMSs give site chrome, matched on the whole token or its first part
 # fmt: off
 _CHROME_FIRST = frozenset({
-    "header", "hd", "footer", "foot", "ft", "gnb", "lnb", "snb", "tnb", "nav", "navi", "navigation", "menu",
+    "header", "footer", "foot", "ft", "gnb", "lnb", "snb", "tnb", "nav", "navi", "navigation", "menu",
     "topmenu", "leftmenu", "submenu", "allmenu", "util", "utility", "quick", "quickmenu", "sitemap", "family",
     "familysite", "breadcrumb", "location", "copyright", "skip", "skipnav",
 })
 # fmt: on
-#: … or on any part ("top_gnb", "side_quick", "bd_view_nav")
-_CHROME_ANY = frozenset({"gnb", "lnb", "snb", "tnb", "nav", "navi", "menu", "quick", "sitemap", "breadcrumb", "util"})
+#: … or on the last part ("top_gnb", "side_quick", "bd_view_nav"), not a middle one ("sub_menu_content")
+_CHROME_LAST = frozenset({"gnb", "lnb", "snb", "tnb", "nav", "navi", "menu", "quick", "sitemap", "breadcrumb", "util"})
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
 _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 
@@ -645,4 +647,4 @@ def _in_chrome(link: HtmlElement) -> bool:
 def _chrome_name(token: str) -> bool:
     token = token.lower()
     parts = re.split(r"[-_]", token)
-    return token in _CHROME_FIRST or parts[0] in _CHROME_FIRST or any(p in _CHROME_ANY for p in parts)
+    return token in _CHROME_FIRST or parts[0] in _CHROME_FIRST or parts[-1] in _CHROME_LAST
