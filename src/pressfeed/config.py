@@ -41,6 +41,8 @@ class SiteConfig:
     description: str = ""
     #: RFC 4151 authority for generated ids, e.g. "example-portal.kr,2025"; never change it
     tag_authority: str = ""
+    #: WebSub hub announced in the feeds and pinged when they change; "" for none
+    websub_hub: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -292,7 +294,7 @@ class _Parser:
         )
 
     def site(self, top: LocatedDict) -> SiteConfig:
-        keys = {"title", "url", "feed_url", "language", "timezone", "description", "tag_authority"}
+        keys = {"title", "url", "feed_url", "language", "timezone", "description", "tag_authority", "websub_hub"}
         data = self.mapping(top["site"], "site", keys, top, "site")
         url = _with_slash(self.url(data, "url", "site", required=True))
         feed_url = _with_slash(self.url(data, "feed_url", "site", default=url))
@@ -328,6 +330,7 @@ class _Parser:
             timezone=timezone,
             description=self.get(data, "description", "site", str, ""),
             tag_authority=authority,
+            websub_hub=self.url(data, "websub_hub", "site"),
         )
 
     def sections(self, top: LocatedDict) -> tuple[Section, ...]:
