@@ -181,10 +181,16 @@ def build(env: Env, force: bool, as_json: bool) -> None:
         result = pf.build(force=force)
     if as_json:
         _json_out(
-            {"written": list(result.written), "unchanged": len(result.unchanged), "removed": list(result.removed)}
+            {
+                "written": list(result.written),
+                "unchanged": len(result.unchanged),
+                "removed": list(result.removed),
+                "websub": result.websub.to_json() if result.websub else None,
+            }
         )
     else:
         env.say(result.summary())
+        _report_websub(env, result.websub)
 
 
 @cli.command()
@@ -209,6 +215,7 @@ def run(env: Env, as_json: bool) -> None:
             env.say(line)
         if result.ingest is not None:
             _report_ingest(env, result.ingest)
+        _report_websub(env, result.build.websub)
         for line in result.import_failure_lines():
             click.secho(line, fg="red", err=True)
     if not result.ok:
@@ -250,6 +257,16 @@ def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) 
         _report_ingest(env, result)
     if not result.ok:
         sys.exit(EXIT_PARTIAL)
+
+
+def _report_websub(env: Env, report: Any) -> None:
+    """Announced feeds unless -q; a failed ping always (exit code unchanged: it is retried next run)."""
+    if report is None:
+        return
+    if report.pinged:
+        env.say(report.summary())
+    for line in report.failure_lines():
+        click.secho(line, fg="yellow", err=True)
 
 
 def _report_ingest(env: Env, result: Any) -> None:

@@ -12,7 +12,7 @@ import glob
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from .errors import ArticleNotFoundError, InputError, LockedError, PressfeedErro
 from .importer import Importer, ImportResult
 from .model import ArticleFilter, Status
 from .normalize import make_id
-from .publish import BuildResult, build, feed_specs
+from .publish import BuildResult, build, feed_specs, websub
 from .store import SQLiteStore, Store, StoredArticle
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class RunResult:
                 "written": list(self.build.written),
                 "unchanged": len(self.build.unchanged),
                 "removed": list(self.build.removed),
+                "websub": self.build.websub.to_json() if self.build.websub else None,
             },
         }
 
@@ -233,7 +234,7 @@ class Pressfeed:
                 "key": spec.key or "site",
                 "title": spec.title,
                 "items": len(self.store.feed_keys(spec.key or None, now, limit)),
-                "files": [spec.rss_path, spec.atom_path, spec.json_path],
+                "files": [spec.rss_path, spec.atom_path, spec.json_path, spec.page_path],
             }
             for spec in feed_specs(self.config)
         ]
@@ -249,7 +250,12 @@ class Pressfeed:
     # -- build ----------------------------------------------------------------
 
     def build(self, *, force: bool = False) -> BuildResult:
-        return build(self.config, self.store, self.clock, force=force)
+        """Write the feeds and pages, then (files durable) ping the WebSub hub for the changed feeds."""
+        result = build(self.config, self.store, self.clock, force=force)
+        pings = websub.publish(
+            self.config.site.websub_hub, self.store, result.changed_feeds, user_agent=self.config.fetch.user_agent
+        )
+        return replace(result, websub=pings)
 
     # -- articles ---------------------------------------------------------------
 

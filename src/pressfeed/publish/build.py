@@ -23,24 +23,31 @@ from ..store import FeedFileState, Store
 from .common import FeedSpec
 from .feeds import render_feeds
 from .jsonfeed import render_json
-from .site import render_index, render_opml
+from .pages import render_page
+from .site import render_opml
+from .websub import PingReport
 from .writer import AtomicBatch, file_sha256, sha256
 
 #: bump when output changes for the same input, so every file is re-rendered
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 #: the date of a feed that has never had items, before any config was seen
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
-FORMATS = ("rss", "atom", "json")
+#: a feed's files: its three formats and its HTML page (same items, so same fingerprint)
+FORMATS = ("rss", "atom", "json", "html")
 
 
-def render(spec: FeedSpec, articles: Sequence[Article], kinds: Sequence[str]) -> dict[str, bytes]:
-    """The requested formats; RSS and Atom come from one feedgen pass."""
+def render(
+    spec: FeedSpec, articles: Sequence[Article], kinds: Sequence[str], specs: Sequence[FeedSpec] = ()
+) -> dict[str, bytes]:
+    """The requested formats; RSS and Atom come from one feedgen pass. `specs` (all feeds) are the pages' nav."""
     out: dict[str, bytes] = {}
     if "rss" in kinds or "atom" in kinds:
         out["rss"], out["atom"] = render_feeds(spec, articles)
     if "json" in kinds:
         out["json"] = render_json(spec, articles)
+    if "html" in kinds:
+        out["html"] = render_page(spec, articles, specs or [spec])
     return {kind: data for kind, data in out.items() if kind in kinds}
 
 
@@ -50,6 +57,10 @@ class BuildResult:
     unchanged: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     rendered: int = 0
+    #: public URLs of the feed files written (not pages or OPML): what WebSub announces
+    changed_feeds: tuple[str, ...] = ()
+    #: the WebSub pings made after the build (None when no hub is configured)
+    websub: PingReport | None = None
 
     @property
     def files(self) -> int:
@@ -68,6 +79,9 @@ def feed_specs(config: Config, updated: datetime = EPOCH) -> list[FeedSpec]:
     def spec(key: str, title: str, description: str, html_url: str) -> FeedSpec:
         prefix = f"{key}/" if key else ""
         return FeedSpec(
+            page_path=f"{prefix}index.html",
+            page_url=f"{site.feed_url}{prefix}",
+            hub=site.websub_hub,
             key=key,
             id=f"tag:{site.tag_authority}:feed/{key or 'all'}",
             title=title,
@@ -128,6 +142,7 @@ class _Builder:
         self.batch = AtomicBatch()  # every written file becomes durable in one pass at the end
         self.emitted: dict[str, FeedFileState] = {}
         self.refreshed: dict[str, FeedFileState] = {}
+        self.specs: Sequence[FeedSpec] = ()  # every feed, for the pages' navigation
 
     def current(self, path: str, fingerprint: str) -> bool:
         """Is the file on disk what we last wrote for this fingerprint?
@@ -174,7 +189,7 @@ class _Builder:
     def feed(self, spec: FeedSpec) -> None:
         keys = self.store.feed_keys(spec.key or None, self.now, self.config.output.items_per_feed)
         fingerprint = _fingerprint(self.config, spec.key, repr(keys))
-        paths = {"rss": spec.rss_path, "atom": spec.atom_path, "json": spec.json_path}
+        paths = {"rss": spec.rss_path, "atom": spec.atom_path, "json": spec.json_path, "html": spec.page_path}
         stale = [kind for kind in FORMATS if not self.current(paths[kind], fingerprint)]
         for kind in FORMATS:
             if kind not in stale:
@@ -185,7 +200,7 @@ class _Builder:
         updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
         spec = replace(spec, updated=updated)
         self.outcome.rendered += 1
-        for kind, data in render(spec, articles, stale).items():
+        for kind, data in render(spec, articles, stale, self.specs).items():
             self.emit(paths[kind], fingerprint, data, updated)
 
     def load(self, ids: list[str]) -> list[Article]:
@@ -221,16 +236,11 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     specs = feed_specs(config, changed)
     site = config.site
     fingerprint = _fingerprint(config, "", "site")
+    builder.specs = specs
     try:
         for spec in specs:
             builder.feed(spec)
         builder.site_file("feeds.opml", fingerprint, lambda: render_opml(site.title, specs, changed), changed)
-        builder.site_file(
-            "index.html",
-            fingerprint,
-            lambda: render_index(site.title, site.description, site.language, site.url, specs),
-            changed,
-        )
         builder.commit()
     except BaseException:
         builder.batch.discard()  # no temp file outlives a failed build; published files stay as they were
@@ -240,7 +250,11 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     if outcome.states != builder.previous:
         store.save_feed_files(outcome.states)
         store.forget_feed_files(removed)
-    return BuildResult(tuple(outcome.written), tuple(outcome.unchanged), tuple(removed), outcome.rendered)
+    urls = {path: url for spec in specs for path, url in spec.feed_urls()}
+    changed_feeds = tuple(urls[path] for path in outcome.written if path in urls)
+    return BuildResult(
+        tuple(outcome.written), tuple(outcome.unchanged), tuple(removed), outcome.rendered, changed_feeds
+    )
 
 
 def _fingerprint(config: Config, key: str, items: str) -> str:
