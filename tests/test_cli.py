@@ -175,6 +175,7 @@ def test_command_tree_is_complete() -> None:
         "articles delete",
         "sections",
         "check",
+        "serve",
     }
 
 

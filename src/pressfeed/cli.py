@@ -514,6 +514,30 @@ def sections(env: Env, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port (0: any free one).")
+@pass_env
+def serve(env: Env, host: str, port: int) -> None:
+    """Serve output.dir over HTTP as readers will fetch it, to preview feeds and pages.
+
+    Feed media types, ETag/Last-Modified (304s), gzip and the section pages at
+    /SECTION/, as the README's nginx example serves them; Ctrl-C stops it.
+
+    \b
+    Example:
+      pressfeed serve --port 8000   # then open http://127.0.0.1:8000/
+    """
+    from .config import load_config
+    from .serve import serve as serve_dir
+
+    with _errors():
+        root = load_config(env.site, env.config).output.dir
+        if env.quiet:
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log
+        serve_dir(root, host, port, ready=lambda url: env.say(f"serving {root} at {url} (Ctrl-C to stop)"))
+
+
+@cli.command()
 @json_option
 @pass_env
 def check(env: Env, as_json: bool) -> None:
