@@ -63,7 +63,8 @@ Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .meta{margin:.25rem 0 0;font-size:.875rem;color:var(--muted)}.credit{white-space:nowrap}
 .summary{margin:.375rem 0 0;font-size:.9375rem;display:-webkit-box;-webkit-box-orient:vertical;\
 -webkit-line-clamp:2;overflow:hidden}
-.item img{flex:none;width:5.5rem;height:4.125rem;object-fit:cover;border-radius:.375rem;background:var(--box)}
+.item img{flex:none;width:5.5rem;height:4.125rem;object-fit:cover;border-radius:.375rem;background:var(--box);\
+overflow:hidden;font-size:.75rem;color:var(--muted)}
 .sections{list-style:none;margin:0;padding:0}.sections li{padding:.625rem 0;border-bottom:1px solid var(--line)}
 .sections p{margin:0;font-size:.875rem;color:var(--muted)}
 footer{margin-top:2rem;font-size:.875rem;color:var(--muted)}
