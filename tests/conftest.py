@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +15,8 @@ from pressfeed import clock as clock_module
 from pressfeed.clock import Clock
 from pressfeed.config import Config, load_config
 from pressfeed.core import Pressfeed
+from pressfeed.serve import make as make_server
+from pressfeed.serve import url_of
 
 #: the fixed "now" of every test (2025-11-08 21:00 KST)
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -90,3 +95,44 @@ def pf(config: Config, clock: Clock) -> Iterator[Pressfeed]:
         yield feed
     finally:
         feed.close()
+
+
+# -- the bundled sample site, built and served (pages, serve, WebSub and reader tests) ----------
+
+SAMPLE_FEEDS = Path(__file__).resolve().parents[1] / "feeds"
+
+
+def copy_sample_site(root: Path) -> Path:
+    """A copy of the bundled sample site (config, CMS exports, agency feeds) at root; returns root."""
+    shutil.copytree(SAMPLE_FEEDS, root / "feeds", ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def run_site(site: Path, when: datetime = NOW) -> Pressfeed:
+    """`pressfeed run` on the site at a fixed time (imports, local agency feeds, build); still open."""
+    pf = Pressfeed(load_config(site), clock=clock_module.fixed(when))
+    result = pf.run()
+    assert result.ok, result.lines()
+    return pf
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """`directory` served by pressfeed's own server on 127.0.0.1 (a free port); yields its base URL."""
+    server = make_server(directory, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield url_of(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def sample_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site after one run at NOW, shared by a module's tests: read it, never change it."""
+    site = copy_sample_site(tmp_path_factory.mktemp("sample"))
+    run_site(site).close()
+    return site

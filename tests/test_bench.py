@@ -64,5 +64,5 @@ def test_tiny_benchmark_reports_every_figure(tmp_path: Path) -> None:
 
     assert by_figure["no-op rebuild files written"]["value"] == 0
     assert by_figure["no-op rebuild files written"]["met"] is True
-    assert by_figure["incremental build files written"]["value"] == 6
+    assert by_figure["incremental build files written"]["value"] == 8  # 2 feeds x (3 formats + page)
     assert by_figure["incremental build files written"]["met"] is True

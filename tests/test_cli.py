@@ -65,8 +65,8 @@ ARTICLE_KEYS = {
 FEED_FILES = [
     f"{prefix}{name}"
     for prefix in ("", "politics/", "society/", "economy/", "it-science/")
-    for name in ("rss.xml", "atom.xml", "feed.json")
-] + ["feeds.opml", "index.html"]
+    for name in ("rss.xml", "atom.xml", "feed.json", "index.html")
+] + ["feeds.opml"]
 
 
 # -- helpers --------------------------------------------------------------------
@@ -179,6 +179,7 @@ def test_command_tree_is_complete() -> None:
         "articles delete",
         "sections",
         "check",
+        "serve",
     }
 
 
@@ -223,7 +224,7 @@ def test_run_on_the_sample_site(sample_site: Path) -> None:
     assert result.stdout.splitlines() == [
         "import: 4 files, 16 new, 0 updated, 0 unchanged",
         "ingest: 5 sources, 19 new, 0 updated",
-        "build: 17 files, 17 written, 0 unchanged",
+        "build: 21 files, 21 written, 0 unchanged",
     ]
     assert result.stderr == ""
     public = sample_site / "public"
@@ -244,7 +245,7 @@ def test_second_run_changes_nothing(built_site: Path) -> None:
     assert result.stdout.splitlines() == [
         "import: 4 files, 0 new, 0 updated, 16 unchanged",
         "ingest: 5 sources, 0 new, 0 updated",
-        "build: 17 files, 0 written, 17 unchanged",
+        "build: 21 files, 0 written, 21 unchanged",
     ]
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in public.rglob("*") if p.is_file()}
     assert after == before
@@ -276,7 +277,7 @@ def test_run_json(sample_site: Path) -> None:
     # a no-op run in JSON
     again = as_json(invoke(sample_site, "run", "--json"))
     assert again["ok"] is True
-    assert again["build"] == {"written": [], "unchanged": 17, "removed": []}
+    assert again["build"] == {"written": [], "unchanged": 21, "removed": [], "websub": None}
 
 
 # -- init -----------------------------------------------------------------------
@@ -296,7 +297,7 @@ def test_init_then_run(tmp_path: Path) -> None:
     run = ok(invoke(new, "run"))
     assert run.stdout.splitlines() == [
         "import: 1 files, 1 new, 0 updated, 0 unchanged",
-        "build: 17 files, 17 written, 0 unchanged",
+        "build: 21 files, 21 written, 0 unchanged",
     ]
     rss = (new / "public" / "rss.xml").read_text(encoding="utf-8")
     assert "우리뉴스 피드를 시작합니다" in rss
@@ -784,7 +785,7 @@ def _expected_check_lines(site: Path, articles: int, items: list[int]) -> list[s
         f"store: {site / '.pressfeed' / 'pressfeed.db'} ({articles} articles)",
         f"output: {site / 'public'}",
         *(
-            f"  {title}: {n} items -> {p}rss.xml, {p}atom.xml, {p}feed.json"
+            f"  {title}: {n} items -> {p}rss.xml, {p}atom.xml, {p}feed.json, {p}index.html"
             for title, n, p in zip(titles, items, prefixes, strict=True)
         ),
         *(f"  source {s}: {SOURCE_NAMES[s]} <{site / 'feeds' / 'agencies' / SOURCE_FILES[s]}>" for s in SOURCE_IDS),
@@ -819,7 +820,7 @@ def test_check_json(sample_site: Path) -> None:
         "key": "it-science",
         "title": "포탈뉴스통신 - IT/과학",
         "items": 0,
-        "files": ["it-science/rss.xml", "it-science/atom.xml", "it-science/feed.json"],
+        "files": ["it-science/rss.xml", "it-science/atom.xml", "it-science/feed.json", "it-science/index.html"],
     }
     assert len(data["sources"]) == 5
     assert tree(sample_site) == before
@@ -1063,7 +1064,7 @@ def test_run_with_one_failing_source(sample_site: Path) -> None:
     assert result.stdout.splitlines() == [
         "import: 4 files, 16 new, 0 updated, 0 unchanged",
         f"ingest: 2 sources, 5 new, 0 updated, 1 failed (gone: file not found: {missing})",
-        "build: 17 files, 17 written, 0 unchanged",
+        "build: 21 files, 21 written, 0 unchanged",
     ]
     assert result.stderr == f"source gone failed: file not found: {missing}\n"
     # the good source's articles were built

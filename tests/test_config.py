@@ -153,6 +153,7 @@ def test_unknown_key_inside_site(site):
         "timezone",
         "title",
         "url",
+        "websub_hub",
     }
 
 

@@ -164,7 +164,12 @@ def feed_paths(key: str) -> tuple[str, str, str]:
     return (f"{prefix}rss.xml", f"{prefix}atom.xml", f"{prefix}feed.json")
 
 
-ALL_FILES = {p for key in KEYS for p in feed_paths(key)} | {"feeds.opml", "index.html"}
+def page_path(key: str) -> str:
+    return f"{key}/index.html" if key else "index.html"
+
+
+#: every feed, every feed's HTML page (the site's is index.html) and the OPML
+ALL_FILES = {p for key in KEYS for p in (*feed_paths(key), page_path(key))} | {"feeds.opml"}
 
 
 # -- fixtures and helpers -----------------------------------------------------
@@ -299,7 +304,8 @@ def contents(pf: Pressfeed, article_id: str, key: str = "") -> dict[str, str]:
 
 
 def written(*keys: str) -> set[str]:
-    return {p for key in keys for p in feed_paths(key)}
+    """The files a change to these feeds rewrites: the three formats and the page."""
+    return {p for key in keys for p in (*feed_paths(key), page_path(key))}
 
 
 # -- records written by the tests -------------------------------------------------
@@ -386,10 +392,10 @@ def test_first_build_writes_every_file(samples: Pressfeed) -> None:
     result = samples.build()
 
     assert set(result.written) == ALL_FILES
-    assert len(result.written) == len(ALL_FILES) == 20
+    assert len(result.written) == len(ALL_FILES) == 25
     assert (result.unchanged, result.removed, result.rendered) == ((), (), 6)
     assert set(snapshot(samples)) == ALL_FILES  # and nothing else: no temp files
-    assert result.summary() == "build: 20 files, 20 written, 0 unchanged"
+    assert result.summary() == "build: 25 files, 25 written, 0 unchanged"
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -525,6 +531,111 @@ def test_json_media_of_a_press_release(press: Pressfeed) -> None:
         },
         {"url": "https://www.example-portal.kr/news/photo/202511/123500_2.jpg", "mime_type": "image/jpeg"},
         {"url": ATTACHMENT_URL, "mime_type": "application/pdf", "size_in_bytes": 20480, "title": "보도자료.pdf"},
+    ]
+
+
+# -- Media RSS: thumbnails for aggregators ------------------------------------------------
+
+MEDIA = "{http://search.yahoo.com/mrss/}"
+PRESS_PHOTO = "https://www.example-portal.kr/news/photo/202511/123500_1.jpg"
+PRESS_PHOTO_2 = "https://www.example-portal.kr/news/photo/202511/123500_2.jpg"
+
+#: a photo whose pixel size the CMS knows
+SIZED = """\
+id: "20251108-0300"
+title: 누리호 5차 발사 성공
+section: IT/과학
+published: 2025-11-08 11:00:00
+link: /news/articleView.html?idxno=123700
+images:
+  - url: /news/photo/202511/123700_1.jpg
+    length: 98304
+    width: 1200
+    height: 800
+    caption: 나로우주센터에서 발사되는 누리호 (사진=한국항공우주연구원)
+body_html: <p>누리호가 5차 발사에 성공했다.</p>
+"""
+SIZED_PHOTO = "https://www.example-portal.kr/news/photo/202511/123700_1.jpg"
+
+
+def _media_of(element: Any) -> tuple[list[dict[str, str]], list[str | None], list[dict[str, str]]]:
+    """(media:content attributes, their media:description texts, media:thumbnail attributes)."""
+    contents = element.findall(f"{MEDIA}content")
+    captions = [c.findtext(f"{MEDIA}description") for c in contents]
+    return [dict(c.attrib) for c in contents], captions, [dict(t.attrib) for t in element.findall(f"{MEDIA}thumbnail")]
+
+
+def test_media_rss_for_article_images(press: Pressfeed) -> None:
+    """Every image is a media:content, the lead one the item's media:thumbnail; the PDF is not media."""
+    expected = (
+        [
+            {"url": PRESS_PHOTO, "medium": "image", "type": "image/jpeg", "fileSize": "51234"},
+            {"url": PRESS_PHOTO_2, "medium": "image", "type": "image/jpeg"},  # size unknown: left out, not 0
+        ],
+        ["양자 기술 실증 사업 착수식", None],
+        [{"url": PRESS_PHOTO}],
+    )
+    for key in ("", "it-science"):
+        assert _media_of(rss_item(press, PRESS_ID, key)) == expected
+        assert _media_of(atom_entry(press, PRESS_ID, key)) == expected
+    description = rss_item(press, PRESS_ID).find(f"{MEDIA}content/{MEDIA}description")
+    assert description.get("type") == "plain"
+    assert rss(press).nsmap["media"] == atom(press).nsmap["media"] == "http://search.yahoo.com/mrss/"
+
+
+def test_media_rss_sizes_when_known(portal: Pressfeed, site: Path) -> None:
+    import_yaml(portal, site, "sized.yaml", SIZED)
+    portal.build()
+
+    contents, captions, thumbnails = _media_of(rss_items(portal, "it-science")[0])
+    size = {"width": "1200", "height": "800"}
+    assert contents == [{"url": SIZED_PHOTO, "medium": "image", "type": "image/jpeg", "fileSize": "98304"} | size]
+    assert captions == ["나로우주센터에서 발사되는 누리호 (사진=한국항공우주연구원)"]
+    assert thumbnails == [{"url": SIZED_PHOTO} | size]
+    assert _media_of(atom_entries(portal, "it-science")[0]) == (contents, captions, thumbnails)
+
+
+def test_readers_find_the_thumbnail(press: Pressfeed) -> None:
+    for data in (read(press, "rss.xml"), read(press, "atom.xml")):
+        entry = next(e for e in feedparsed(data).entries if e.id == PRESS_ID)
+        assert entry.media_thumbnail[0]["url"] == PRESS_PHOTO
+        assert [c["url"] for c in entry.media_content] == [PRESS_PHOTO, PRESS_PHOTO_2]
+        assert entry.media_content[0]["medium"] == "image"
+
+
+def test_no_media_elements_without_images(portal: Pressfeed, site: Path) -> None:
+    """A release with only its HWP: the enclosure, but no Media RSS (it is not a picture)."""
+    without_photo = SIZED.split("images:")[0] + (
+        "attachments:\n"
+        "  - url: https://www.korea.kr/common/download.do?fileId=1977&tblKey=GMN\n"
+        "    type: application/x-hwp\n"
+        "body_html: <p>본문</p>\n"
+    )
+    import_yaml(portal, site, "hwp.yaml", without_photo)
+    portal.build()
+
+    (item,) = rss_items(portal, "it-science")
+    assert item.find("enclosure").get("type") == "application/x-hwp"
+    assert [child.tag for child in item if child.tag.startswith(MEDIA)] == []
+    (entry,) = atom_entries(portal, "it-science")
+    assert [child.tag for child in entry if child.tag.startswith(MEDIA)] == []
+
+
+def test_image_size_must_be_whole_pixels(portal: Pressfeed, site: Path) -> None:
+    from pressfeed.errors import InputError
+
+    with pytest.raises(InputError, match="width must be a positive whole number of pixels, not '1200px'"):
+        import_yaml(portal, site, "bad.yaml", SIZED.replace("width: 1200", "width: 1200px"))
+
+
+def test_images_without_sizes_are_stored_as_before(press: Pressfeed) -> None:
+    """Sizes appear in the stored form only when known, so older articles keep their content hash."""
+    from pressfeed.model import article_to_dict
+
+    images = article_to_dict(press.article(PRESS_ID).article)["images"]
+    assert images == [
+        {"url": PRESS_PHOTO, "type": "image/jpeg", "length": 51234, "caption": "양자 기술 실증 사업 착수식"},
+        {"url": PRESS_PHOTO_2, "type": "image/jpeg", "length": 0, "caption": ""},
     ]
 
 
@@ -944,7 +1055,7 @@ def test_new_article_rewrites_its_section_and_the_site_only(built: Pressfeed, si
     result = built.build()
 
     assert set(result.written) == written("", "economy")
-    assert len(result.written) == 6
+    assert len(result.written) == 8
     assert result.removed == ()
     assert result.rendered == 2
     after = snapshot(built)
@@ -1029,7 +1140,7 @@ def test_removed_section_loses_its_files(built: Pressfeed, site: Path, clock: Cl
     with open_portal(site, clock) as pf:
         result = pf.build()
 
-        assert result.removed == ("politics/atom.xml", "politics/feed.json", "politics/rss.xml")
+        assert result.removed == ("politics/atom.xml", "politics/feed.json", "politics/index.html", "politics/rss.xml")
         assert {"feeds.opml", "index.html"} <= set(result.written)
         assert not any(p.is_file() for p in (out_dir(pf) / "politics").glob("*"))
         assert set(snapshot(pf)) == ALL_FILES - written("politics")

@@ -27,7 +27,7 @@ from .scaffold import init_site
 
 if TYPE_CHECKING:
     from .core import Pressfeed
-    from .results import IngestResult, Notice
+    from .results import IngestResult, Notice, PingReport
 
 #: seconds an editor's one-off command waits for a running import/ingest/build to finish
 EDITOR_WAIT = 60.0
@@ -204,6 +204,7 @@ def build(env: Env, force: bool, as_json: bool) -> None:
         _json_out(result)
     else:
         env.say(result.summary())
+        _report_websub(env, result.websub)
 
 
 @cli.command()
@@ -227,6 +228,7 @@ def run(env: Env, as_json: bool) -> None:
         for line in result.lines():
             env.say(line)
         _report(env, result.notices(), result.failure_lines())
+        _report_websub(env, result.build.websub)
     if not result.ok:
         sys.exit(ExitCode.PARTIAL)
 
@@ -279,6 +281,16 @@ def _report(env: Env, notices: list[Notice], failures: list[str]) -> None:
             click.echo(str(notice), err=True)
     for line in failures:
         click.secho(line, fg="red", err=True)
+
+
+def _report_websub(env: Env, report: PingReport | None) -> None:
+    """Announced feeds unless -q; a failed ping always (exit code unchanged: it is retried next run)."""
+    if report is None:
+        return
+    if report.pinged:
+        env.say(report.summary())
+    for line in report.failure_lines():
+        click.secho(line, fg="yellow", err=True)
 
 
 @contextmanager
@@ -511,6 +523,30 @@ def sections(env: Env, as_json: bool) -> None:
     for row in rows:
         aliases = ", ".join(row["aliases"]) or "-"
         click.echo(f"{row['slug']:<14} {row['title']:<10} aliases: {aliases}\n{'':<14} {row['rss']}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port (0: any free one).")
+@pass_env
+def serve(env: Env, host: str, port: int) -> None:
+    """Serve output.dir over HTTP as readers will fetch it, to preview feeds and pages.
+
+    Feed media types, ETag/Last-Modified (304s), gzip and the section pages at
+    /SECTION/, as the README's nginx example serves them; Ctrl-C stops it.
+
+    \b
+    Example:
+      pressfeed serve --port 8000   # then open http://127.0.0.1:8000/
+    """
+    from .config import load_config
+    from .serve import serve as serve_dir
+
+    with _errors():
+        root = load_config(env.site, env.config).output.dir
+        if env.quiet:
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log
+        serve_dir(root, host, port, ready=lambda url: env.say(f"serving {root} at {url} (Ctrl-C to stop)"))
 
 
 @cli.command()

@@ -118,6 +118,8 @@ class SiteConfig:
     #: RFC 4151 authority for generated ids, e.g. "example-portal.kr,2025"; never change it.
     #: Defaults to the site's host and 2025.
     tag_authority: str = setting("", parse=_tag_authority)
+    #: a WebSub hub: feeds name it, and each build pings it for the feeds that changed
+    websub_hub: str = setting("", parse=_url)
 
     @property
     def tz(self) -> ZoneInfo:

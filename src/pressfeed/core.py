@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -21,7 +22,7 @@ from .imports.importer import Importer
 from .ingest.state import SourceState
 from .model import ArticleFilter, Status
 from .normalize import make_id
-from .publish import build, feed_specs
+from .publish import build, feed_specs, websub
 from .results import BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
 from .store import SQLiteStore, Store, StoredArticle
 from .workers import workers_for
@@ -155,7 +156,7 @@ class Pressfeed:
                 spec.key or "site",
                 spec.title,
                 len(self.store.feed_keys(spec.key or None, now, limit)),
-                (spec.rss_path, spec.atom_path, spec.json_path),
+                (spec.rss_path, spec.atom_path, spec.json_path, spec.page_path),
             )
             for spec in feed_specs(self.config)
         )
@@ -171,7 +172,14 @@ class Pressfeed:
     # -- build ----------------------------------------------------------------
 
     def build(self, *, force: bool = False) -> BuildResult:
-        return build(self.config, self.store, self.clock, force=force)
+        """Write the feeds and pages, then (files durable) ping the WebSub hub for the changed feeds."""
+        result = build(self.config, self.store, self.clock, force=force)
+        if not self.config.site.websub_hub and self.store.get_meta(websub.PENDING_KEY) is None:
+            return result  # no hub and nothing pending: httpx need not even be imported
+        pings = websub.publish(
+            self.config.site.websub_hub, self.store, result.changed_feeds, user_agent=self.config.fetch.user_agent
+        )
+        return replace(result, websub=pings)
 
     # -- articles ---------------------------------------------------------------
 

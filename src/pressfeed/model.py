@@ -36,6 +36,9 @@ class Image:
     #: bytes; 0 when unknown (feeds must never say "None")
     length: int = 0
     caption: str = ""
+    #: pixels; 0 when unknown (Media RSS and the HTML pages then leave them out)
+    width: int = 0
+    height: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +134,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "body_html": article.body_html,
         "byline": article.byline,
         "tags": list(article.tags),
-        "images": [{"url": i.url, "type": i.type, "length": i.length, "caption": i.caption} for i in article.images],
+        "images": [_image_dict(i) for i in article.images],
         "attachments": [
             {"url": a.url, "type": a.type, "length": a.length, "title": a.title} for a in article.attachments
         ],
@@ -147,6 +150,16 @@ def article_to_dict(article: Article) -> dict[str, Any]:
             "credit": source.credit,
         },
     }
+
+
+def _image_dict(image: Image) -> dict[str, Any]:
+    data: dict[str, Any] = {"url": image.url, "type": image.type, "length": image.length, "caption": image.caption}
+    # only when known: the stored form (and so the content hash) of every older article stays the same
+    if image.width:
+        data["width"] = image.width
+    if image.height:
+        data["height"] = image.height
+    return data
 
 
 @dataclass(frozen=True, slots=True)

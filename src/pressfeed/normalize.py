@@ -805,7 +805,21 @@ def media_type(value: Any) -> str | None:
 
 
 def _images(value: Any, base: str) -> tuple[Image, ...]:
-    return tuple(Image(u, t or guess_image_type(u), n, c) for u, t, n, c in _files(value, base, "images"))
+    files = _files(value, base, "images")
+    sizes = [(_pixels(item, "width"), _pixels(item, "height")) for item in _media_items(value, "images")]
+    return tuple(
+        Image(u, t or guess_image_type(u), n, c, w, h) for (u, t, n, c), (w, h) in zip(files, sizes, strict=True)
+    )
+
+
+def _pixels(item: Mapping[str, Any], key: str) -> int:
+    """An image's optional width or height: a positive whole number of pixels, 0 when not given."""
+    value = item.get(key)
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) == 0:
+        raise RecordError("images", f"{key} must be a positive whole number of pixels, not {value!r}")
+    return int(value)
 
 
 def _attachments(value: Any, base: str) -> tuple[Attachment, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import InputError, Problem
 from .ingest.state import SourceState
@@ -205,12 +206,54 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
+class PingReport:
+    """What one round of pings did."""
+
+    hub: str
+    #: feed URLs the hub acknowledged (2xx)
+    pinged: tuple[str, ...] = ()
+    #: feed URLs still pending: retried on the next run
+    failed: tuple[str, ...] = ()
+    #: why the first failed ping failed
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return f"websub: {len(self.pinged)} feeds announced to {_display(self.hub)}"
+
+    def failure_lines(self) -> list[str]:
+        """One line however many pings failed: a down hub must not flood a cron mail."""
+        if not self.failed:
+            return []
+        return [
+            f"websub: {len(self.failed)} of {len(self.failed) + len(self.pinged)} pings to {_display(self.hub)} "
+            f"failed ({self.error}); they are retried on the next run"
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hub": self.hub, "pinged": list(self.pinged), "failed": list(self.failed), "error": self.error}
+
+
+def _display(url: str) -> str:
+    """The hub without user info or query: a hub URL may carry a token."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+@dataclass(frozen=True)
 class BuildResult:
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     #: feeds rendered (the rest were skipped by their fingerprint)
     rendered: int = 0
+    #: public URLs of the feed files written (not pages or OPML): what WebSub announces
+    changed_feeds: tuple[str, ...] = ()
+    #: the WebSub pings made after the build (None when no hub is configured)
+    websub: PingReport | None = None
 
     @property
     def files(self) -> int:
@@ -221,7 +264,12 @@ class BuildResult:
         return text + (f", {len(self.removed)} removed" if self.removed else "")
 
     def to_json(self) -> dict[str, Any]:
-        return {"written": list(self.written), "unchanged": len(self.unchanged), "removed": list(self.removed)}
+        return {
+            "written": list(self.written),
+            "unchanged": len(self.unchanged),
+            "removed": list(self.removed),
+            "websub": self.websub.to_json() if self.websub else None,
+        }
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Publishing: RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML and an HTML index."""
+"""Publishing: RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML, HTML pages and WebSub pings."""
 
 from .build import build, feed_specs
 

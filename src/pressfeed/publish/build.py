@@ -24,24 +24,30 @@ from ..store import FeedFileState, Store
 from .common import FeedSpec
 from .feeds import render_feeds
 from .jsonfeed import render_json
-from .site import render_index, site_opml
+from .pages import render_page
+from .site import site_opml
 from .writer import AtomicBatch, file_sha256, sha256
 
 #: bump when output changes for the same input, so every file is re-rendered
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 #: the date of a feed that has never had items, before any config was seen
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
-FORMATS = ("rss", "atom", "json")
+#: a feed's files: its three formats and its HTML page (same items, so same fingerprint)
+FORMATS = ("rss", "atom", "json", "html")
 
 
-def render(spec: FeedSpec, articles: Sequence[Article], kinds: Sequence[str]) -> dict[str, bytes]:
-    """The requested formats; RSS and Atom come from one feedgen pass."""
+def render(
+    spec: FeedSpec, articles: Sequence[Article], kinds: Sequence[str], specs: Sequence[FeedSpec] = ()
+) -> dict[str, bytes]:
+    """The requested formats; RSS and Atom come from one feedgen pass. `specs` (all feeds) are the pages' nav."""
     out: dict[str, bytes] = {}
     if "rss" in kinds or "atom" in kinds:
         out["rss"], out["atom"] = render_feeds(spec, articles)
     if "json" in kinds:
         out["json"] = render_json(spec, articles)
+    if "html" in kinds:
+        out["html"] = render_page(spec, articles, specs or [spec])
     return {kind: data for kind, data in out.items() if kind in kinds}
 
 
@@ -53,6 +59,9 @@ def feed_specs(config: Config, updated: datetime = EPOCH) -> list[FeedSpec]:
     def spec(key: str, title: str, description: str, html_url: str) -> FeedSpec:
         prefix = f"{key}/" if key else ""
         return FeedSpec(
+            page_path=f"{prefix}index.html",
+            page_url=f"{site.feed_url}{prefix}",
+            hub=site.websub_hub,
             key=key,
             id=f"tag:{site.tag_authority}:feed/{key or 'all'}",
             title=title,
@@ -112,6 +121,7 @@ class _Builder:
         self.rendered = 0
         self.articles: dict[str, Article] = {}  # the site feed and the section feeds share items
         self.batch = AtomicBatch()  # every written file becomes durable in one pass at the end
+        self.specs: Sequence[FeedSpec] = ()  # every feed, for the pages' navigation
 
     def current(self, path: str, fingerprint: str) -> FeedFileState | None:
         """The recorded state when the file on disk is what we last wrote for this fingerprint, else None.
@@ -159,7 +169,7 @@ class _Builder:
     def feed(self, spec: FeedSpec) -> None:
         keys = self.store.feed_keys(spec.key or None, self.now, self.config.output.items_per_feed)
         fingerprint = _fingerprint(self.config, spec.key, repr(keys))
-        paths = {"rss": spec.rss_path, "atom": spec.atom_path, "json": spec.json_path}
+        paths = {"rss": spec.rss_path, "atom": spec.atom_path, "json": spec.json_path, "html": spec.page_path}
         stale = []
         for kind in FORMATS:
             state = self.current(paths[kind], fingerprint)
@@ -172,7 +182,7 @@ class _Builder:
         articles = self.load([k for k, _ in keys])
         updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
         self.rendered += 1
-        for kind, data in render(replace(spec, updated=updated), articles, stale).items():
+        for kind, data in render(replace(spec, updated=updated), articles, stale, self.specs).items():
             self.emit(paths[kind], fingerprint, data, updated)
 
     def load(self, ids: list[str]) -> list[Article]:
@@ -201,8 +211,10 @@ class _Builder:
         else:
             self.emit(path, fingerprint, make(), updated)
 
-    def result(self, removed: list[str]) -> BuildResult:
-        return BuildResult(tuple(self.written), tuple(self.unchanged), tuple(removed), self.rendered)
+    def result(self, removed: list[str], specs: Sequence[FeedSpec]) -> BuildResult:
+        urls = {path: url for spec in specs for path, url in spec.feed_urls()}
+        changed_feeds = tuple(urls[path] for path in self.written if path in urls)
+        return BuildResult(tuple(self.written), tuple(self.unchanged), tuple(removed), self.rendered, changed_feeds)
 
 
 def build(config: Config, store: Store, clock: Clock, *, force: bool = False) -> BuildResult:
@@ -212,16 +224,11 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     specs = feed_specs(config, changed)
     site = config.site
     fingerprint = _fingerprint(config, "", "site")
+    builder.specs = specs
     try:
         for spec in specs:
             builder.feed(spec)
         builder.site_file("feeds.opml", fingerprint, lambda: site_opml(site.title, specs, changed), changed)
-        builder.site_file(
-            "index.html",
-            fingerprint,
-            lambda: render_index(site.title, site.description, site.language, site.url, specs),
-            changed,
-        )
         builder.commit()
     except BaseException:
         builder.batch.discard()  # no temp file outlives a failed build; published files stay as they were
@@ -230,7 +237,7 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     if builder.states != builder.previous:
         store.save_feed_files(builder.states)
         store.forget_feed_files(removed)
-    return builder.result(removed)
+    return builder.result(removed, specs)
 
 
 def _fingerprint(config: Config, key: str, items: str) -> str:

@@ -33,6 +33,15 @@ class FeedSpec:
     section_titles: dict[str, str]
     #: feed-level updated: newest item's `updated`, else the fallback time
     updated: datetime
+    #: the HTML page of this feed (`index.html`, `<section>/index.html`) and its public URL
+    page_path: str = ""
+    page_url: str = ""
+    #: the WebSub hub announced in every format (site.websub_hub), "" for none
+    hub: str = ""
+
+    def feed_urls(self) -> tuple[tuple[str, str], ...]:
+        """(output path, public URL) of the RSS, Atom and JSON Feed files, in that order."""
+        return ((self.rss_path, self.rss_url), (self.atom_path, self.atom_url), (self.json_path, self.json_url))
 
 
 def local(value: datetime, tz: tzinfo) -> datetime:

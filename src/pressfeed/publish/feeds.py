@@ -4,7 +4,10 @@ feedgen writes the common fields; two registered extensions write what it
 gets wrong or cannot express (the README's "Feed details" lists them):
 Atom entry links lose rel/type/length in feedgen 1.0 and its atom:source lacks
 id/updated, so we write links and source ourselves; RSS bylines are
-`dc:creator` because `<author>` must be an e-mail address.
+`dc:creator` because `<author>` must be an e-mail address. Both write Media RSS
+(`media:content`, `media:thumbnail`) for article images, which is where
+aggregators look for thumbnails, and the RSS extension writes the WebSub hub link
+(feedgen writes only the self link into RSS).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .common import FeedSpec, body_with_credit, entry_updated, local, summary_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
+MEDIA = "http://search.yahoo.com/mrss/"
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, attrib: dict[str, str] | None = None) -> Any:
@@ -48,17 +52,57 @@ def _atom_source(source: Attribution, updated: str) -> Any:
     return element
 
 
-class _NoFeedExtension(BaseExtension):  # type: ignore[misc]
-    pass
+def _media(parent: Any, article: Article) -> None:
+    """Media RSS: every image as media:content, the lead image as the item's media:thumbnail.
+
+    Sizes only when known: the validator wants positive integers, and a wrong
+    size is worse than none. The caption is plain text (no HTML is ever stored).
+    """
+    for image in article.images:
+        attrib = {
+            "url": image.url,
+            "medium": "image",
+            "type": image.type,
+            "fileSize": str(image.length) if image.length else "",
+            "width": str(image.width) if image.width else "",
+            "height": str(image.height) if image.height else "",
+        }
+        content = _sub(parent, f"{{{MEDIA}}}content", None, attrib)
+        if image.caption:
+            _sub(content, f"{{{MEDIA}}}description", image.caption, {"type": "plain"})
+    lead = article.lead_image
+    if lead is not None:
+        size = {"width": str(lead.width) if lead.width else "", "height": str(lead.height) if lead.height else ""}
+        _sub(parent, f"{{{MEDIA}}}thumbnail", None, {"url": lead.url} | size)
+
+
+class _AtomExtension(BaseExtension):  # type: ignore[misc]
+    def extend_ns(self) -> dict[str, str]:
+        return {"media": MEDIA}
 
 
 class _RSSExtension(BaseExtension):  # type: ignore[misc]
+    """The namespaces of the items' elements, and the channel's WebSub hub link."""
+
+    hub: str = ""
+
     def extend_ns(self) -> dict[str, str]:
-        return {"dc": DC}
+        return {"dc": DC, "media": MEDIA}
+
+    def extend_rss(self, feed: Any) -> Any:
+        if self.hub:
+            channel = feed.find("channel")
+            own = channel.find(f"{{{ATOM}}}link")  # feedgen's rel="self": the hub goes next to it
+            hub = etree.Element(f"{{{ATOM}}}link", {"rel": "hub", "href": self.hub})
+            if own is not None:
+                own.addnext(hub)
+            else:
+                channel.append(hub)
+        return feed
 
 
 class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
-    """dc:creator, the agency `<source>` and one enclosure."""
+    """dc:creator, the agency `<source>`, one enclosure and Media RSS."""
 
     article: Article
 
@@ -72,6 +116,7 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         if files:
             url, kind, length, _ = files[0]
             SubElement(item, "enclosure", {"url": url, "length": str(length), "type": kind})
+        _media(item, article)
         source = article.source
         source_url = source and (source.feed or source.home or source.url)
         if source is not None and source_url:
@@ -80,7 +125,7 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
 
 
 class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
-    """Entry links with their rel/type/length, and a complete atom:source."""
+    """Entry links with their rel/type/length, Media RSS and a complete atom:source."""
 
     article: Article
     spec: FeedSpec
@@ -94,6 +139,7 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
         for url, kind, length, title in article.files():
             attrib = {"rel": "enclosure", "type": kind, "href": url, "length": str(length) if length else ""}
             _sub(entry, "link", None, attrib | {"title": title})
+        _media(entry, article)
         if source is not None and (source.feed or source.home):
             entry.append(_atom_source(source, local(source.published or article.published, tz).isoformat()))
         return entry
@@ -103,7 +149,8 @@ def _generator(spec: FeedSpec) -> FeedGenerator:
     """One generator for both formats: entries are built once, serialized twice."""
     fg = FeedGenerator()
     fg.register_extension("pressfeed_rss", _RSSExtension, _RSSItem, atom=False, rss=True)
-    fg.register_extension("pressfeed_atom", _NoFeedExtension, _AtomEntry, atom=True, rss=False)
+    fg.register_extension("pressfeed_atom", _AtomExtension, _AtomEntry, atom=True, rss=False)
+    fg.pressfeed_rss.hub = spec.hub
     fg.id(spec.id)
     fg.title(spec.title)
     if spec.description:
@@ -128,6 +175,8 @@ def _links(fg: FeedGenerator, spec: FeedSpec, *, rss: bool) -> None:
         replace=True,
     )
     fg.link(href=spec.html_url, rel="alternate", type="text/html")
+    if spec.hub and not rss:  # RSS: written by _RSSExtension
+        fg.link(href=spec.hub, rel="hub")
 
 
 def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:

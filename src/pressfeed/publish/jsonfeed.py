@@ -68,6 +68,7 @@ def render_json(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
         "description": spec.description,
         "language": spec.language,
         "authors": [{"name": spec.site_title}],
+        **({"hubs": [{"type": "WebSub", "url": spec.hub}]} if spec.hub else {}),
         "items": [_item(a, spec) for a in articles],
     }
     # compact: indent= switches json to its pure-Python encoder, twice as slow

@@ -1,0 +1,108 @@
+"""WebSub publishing: tell the hub which feeds changed, so readers hear of a release at once.
+
+Without it a subscriber learns of a new article at its next poll, up to an
+hour later. After a build has made its files durable, each changed feed's
+public URL is announced to `site.websub_hub` with a publish ping (a
+form-encoded POST of `hub.mode=publish` and `hub.url=<feed url>`, one per feed,
+as every hub accepts). The hub then fetches the feed and pushes it to
+subscribers.
+
+A ping that fails is remembered in the store (meta `websub_pending`, a JSON
+list of feed URLs) and retried on the next run, together with that run's
+changes. A failure is reported but never fatal: the feeds are published
+already, and readers that poll still get them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..results import PingReport
+from ..store import Store
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger(__name__)
+
+#: store meta key: feed URLs whose ping has not succeeded yet
+PENDING_KEY = "websub_pending"
+#: seconds (connect, whole request): a slow hub must not hold the site lock (and the next cron run) for long
+CONNECT_TIMEOUT, TIMEOUT = 5.0, 10.0
+
+
+def publish(
+    hub: str,
+    store: Store,
+    changed: Iterable[str],
+    *,
+    user_agent: str,
+) -> PingReport | None:
+    """Ping `hub` for every changed feed URL and every ping left over from earlier runs.
+
+    Call only once the feed files are durable: the hub fetches them at once.
+    Returns None when no hub is configured (pings left over from a removed
+    hub are forgotten).
+    """
+    pending = pending_pings(store)
+    if not hub:
+        if pending:
+            _save(store, [])
+        return None
+    urls = list(dict.fromkeys([*pending, *changed]))
+    if not urls:
+        return PingReport(hub)
+    if urls != pending:
+        _save(store, urls)  # remembered before the first request: a crash mid-way loses no ping
+    pinged, failed, error = _ping_all(hub, urls, user_agent)
+    if failed != urls:
+        _save(store, failed)
+    return PingReport(hub, tuple(pinged), tuple(failed), error)
+
+
+def pending_pings(store: Store) -> list[str]:
+    raw = store.get_meta(PENDING_KEY)
+    try:
+        value = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [url for url in value if isinstance(url, str)] if isinstance(value, list) else []
+
+
+def _save(store: Store, urls: list[str]) -> None:
+    store.set_meta(PENDING_KEY, json.dumps(urls))
+
+
+def _ping_all(hub: str, urls: list[str], user_agent: str) -> tuple[list[str], list[str], str]:
+    """(pinged, failed, first error). A hub that cannot be reached is not tried again for the rest."""
+    pinged: list[str] = []
+    failed: list[str] = []
+    error = ""
+    import httpx  # only when there is something to announce: most runs import no HTTP client
+
+    headers = {"User-Agent": user_agent}
+    with httpx.Client(timeout=httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT), headers=headers) as client:
+        for index, url in enumerate(urls):
+            try:
+                response = client.post(hub, data={"hub.mode": "publish", "hub.url": url})
+            except httpx.HTTPError as exc:
+                error = error or _describe(exc)
+                failed.extend(urls[index:])  # unreachable: the others would wait out the same timeout
+                break
+            if response.is_success:
+                pinged.append(url)
+                log.info("websub: announced %s", url)
+            else:
+                error = error or f"HTTP {response.status_code}"
+                failed.append(url)
+    return pinged, failed, error
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    import httpx
+
+    text = str(exc) or type(exc).__name__
+    return f"timed out: {text}" if isinstance(exc, httpx.TimeoutException) else text

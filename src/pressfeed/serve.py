@@ -1,0 +1,218 @@
+"""`pressfeed serve`: the output directory over HTTP, exactly as feed readers will fetch it.
+
+A preview for operators and the server of the end-to-end tests. A production
+site serves `output.dir` with its own web server (README: the nginx example
+sends the same media types and caching headers as this one).
+
+werkzeug does the HTTP (the threaded server, request parsing, Accept-Encoding
+and conditional-request parsing: ETag lists, `*`, weak comparison, dates);
+this module decides what may be served and how:
+
+* only regular files below the root: no `..`, no dot-files (a build's temp
+  files are `.name.tmp`), no encoded slashes or backslashes, no symlink that
+  leads outside, no directory listings; `/section/` is `section/index.html`;
+* feed media types with `charset=utf-8`;
+* strong ETags from the SHA-256 of the bytes sent (not size+mtime: a copy or a
+  restore keeps the ETag, and two same-size writes within a timestamp tick
+  cannot share one), Last-Modified from the file, 304s that keep ETag,
+  Last-Modified, Cache-Control and Vary;
+* deterministic gzip (its own ETag) when the client accepts it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import mimetypes
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from werkzeug.datastructures import Headers
+from werkzeug.http import http_date, is_resource_modified
+from werkzeug.security import safe_join
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+#: store, but revalidate every time (a cheap 304): a WebSub hub fetching right after a ping, or a
+#: reader after a cron run, must never get a copy cached from before the build
+CACHE_CONTROL = "no-cache"
+#: what the file names pressfeed writes are served as
+MEDIA_TYPES = {
+    "rss.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
+    "feed.json": "application/feed+json; charset=utf-8",
+}
+SUFFIX_TYPES = {
+    ".opml": "text/x-opml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+}
+#: raw request paths holding these are refused: an encoded slash, backslash or NUL names no file of ours
+_SUSPICIOUS = ("%2f", "%5c", "%00", "\\")
+
+
+def media_type(name: str) -> str:
+    known = MEDIA_TYPES.get(name) or SUFFIX_TYPES.get(Path(name).suffix.lower())
+    return known or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class _File:
+    data: bytes
+    etag: str
+    modified: datetime
+    #: gzip of `data`, made on first request; mtime=0 so the same bytes always compress the same
+    compressed: list[bytes]
+
+    def gzipped(self) -> bytes:
+        if not self.compressed:
+            self.compressed.append(gzip.compress(self.data, compresslevel=6, mtime=0))
+        return self.compressed[0]
+
+
+class _Response(Response):
+    def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
+        # werkzeug drops Last-Modified from 304s as an entity header; readers that
+        # only do If-Modified-Since (no ETag support) need it to stay in step
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code == 304 and "Last-Modified" in self.headers:
+            headers["Last-Modified"] = self.headers["Last-Modified"]
+        return headers
+
+
+class FileApp:
+    """The WSGI application serving one directory."""
+
+    def __init__(self, root: Path, cache_size: int = 256) -> None:
+        self.root = Path(os.path.realpath(root))
+        self._cache: OrderedDict[tuple[int, int, int, int], _File] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = self.respond(Request(environ))
+        return response(environ, start_response)
+
+    def respond(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return _plain("method not allowed", 405, {"Allow": "GET, HEAD"})
+        raw = str(request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or "").split("?", 1)[0]
+        if any(marker in raw.lower() for marker in _SUSPICIOUS) or "\\" in request.path or "\0" in request.path:
+            return _plain("bad request", 400)
+        target = self.resolve(request.path)
+        if target is None:
+            return _plain("not found", 404)
+        if target.is_dir():
+            index = target / "index.html"
+            if not index.is_file():
+                return _plain("not found", 404)  # never a listing
+            if not request.path.endswith("/"):
+                location = request.path + "/" + (f"?{request.query_string.decode()}" if request.query_string else "")
+                return _plain("moved", 301, {"Location": location})
+            target = index
+        if not target.is_file():
+            return _plain("not found", 404)
+        return self.file_response(request, target)
+
+    def resolve(self, path: str) -> Path | None:
+        """The file or directory `path` names below the root, or None when it may not be served."""
+        parts = [part for part in path.split("/") if part]
+        if any(part.startswith(".") for part in parts):  # "..", ".", dot-files and a build's temp files
+            return None
+        joined = safe_join(str(self.root), *parts) if parts else str(self.root)
+        if joined is None:
+            return None
+        real = Path(os.path.realpath(joined))  # follows symlinks: where they lead decides
+        if real != self.root and self.root not in real.parents:
+            return None
+        return real if real.exists() else None
+
+    def file_response(self, request: Request, path: Path) -> Response:
+        try:
+            entry = self.load(path)
+        except OSError:
+            return _plain("not found", 404)
+        compress = request.accept_encodings["gzip"] > 0
+        etag = f"{entry.etag}-gz" if compress else entry.etag  # each encoding is its own representation
+        headers = {
+            "ETag": f'"{etag}"',
+            "Last-Modified": http_date(entry.modified),
+            "Cache-Control": CACHE_CONTROL,
+            "Vary": "Accept-Encoding",
+            "X-Content-Type-Options": "nosniff",
+        }
+        # If-None-Match decides when present; If-Modified-Since only without it (RFC 9110 13.1.3)
+        if not is_resource_modified(request.environ, etag=etag, last_modified=entry.modified):
+            return _Response(status=304, headers=headers)
+        response = _Response(entry.gzipped() if compress else entry.data, headers=headers)
+        response.headers["Content-Type"] = media_type(path.name)
+        if compress:
+            response.headers["Content-Encoding"] = "gzip"
+        return response
+
+    def load(self, path: Path) -> _File:
+        """The file's bytes and validators, cached per inode and mtime.
+
+        Builds replace files by rename, so an open descriptor always reads one
+        whole version, and a new version is a new inode.
+        """
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            with self._lock:
+                cached = self._cache.get(key)
+                if cached is not None:
+                    self._cache.move_to_end(key)
+                    return cached
+            data = fh.read()
+        modified = datetime.fromtimestamp(int(st.st_mtime), UTC)
+        entry = _File(data, hashlib.sha256(data).hexdigest()[:32], modified, [])
+        with self._lock:
+            self._cache[key] = entry
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return entry
+
+
+def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(f"{text}\n", status=status, headers=headers, content_type="text/plain; charset=utf-8")
+
+
+def make(root: Path, host: str = "127.0.0.1", port: int = 8080) -> BaseWSGIServer:
+    """A threaded server for `root` (port 0: any free port), not yet serving."""
+    if not root.is_dir():
+        raise UsageError(f"{root} does not exist: run `pressfeed build` first")
+    return make_server(host, port, FileApp(root), threaded=True)
+
+
+def url_of(server: BaseWSGIServer) -> str:
+    host = server.host if ":" not in server.host else f"[{server.host}]"
+    return f"http://{host}:{server.server_port}/"
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8080, ready: Callable[[str], None] | None = None) -> None:
+    """Serve `root` until interrupted; `ready` is told the base URL once the port is open."""
+    server = make(root, host, port)
+    if ready is not None:
+        ready(url_of(server))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,309 @@
+"""WebSub: the hub announced in every format, and publish pings for changed feeds only.
+
+The hub is a local server on 127.0.0.1 that records each ping and answers
+with whatever status the test sets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import NOW, copy_sample_site, run_site
+from pressfeed.cli import cli
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.errors import ConfigError
+from pressfeed.publish.websub import pending_pings
+
+FEED_URL = "https://www.example-portal.kr/feeds/"
+KEYS = ("", "politics/", "society/", "economy/", "it-science/")
+ALL_FEEDS = {f"{FEED_URL}{key}{name}" for key in KEYS for name in ("rss.xml", "atom.xml", "feed.json")}
+ATOM = "{http://www.w3.org/2005/Atom}"
+#: the files a new economy article changes
+SITE_AND_ECONOMY = {f"{key}{name}" for key in ("", "economy/") for name in ("rss.xml", "atom.xml", "feed.json")}
+
+NEW_ECONOMY = """\
+id: "20251108-0200"
+title: 한국은행, 기준금리 동결
+section: 경제
+published: 2025-11-08 10:00:00
+byline: 포탈뉴스통신
+link: /news/articleView.html?idxno=123600
+body_html: <p>한국은행 금융통화위원회가 기준금리를 동결했다.</p>
+"""
+
+
+@dataclass
+class Hub:
+    """What the hub was sent, and what it answers."""
+
+    server: HTTPServer
+    site: Path | None = None
+    status: int = 204
+    pings: list[dict[str, list[str]]] = field(default_factory=list)
+    content_types: list[str] = field(default_factory=list)
+    #: for each ping, the bytes of the pinged feed's file on disk at that moment
+    seen_on_disk: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("/hub")
+
+    def handle(self, request: Request) -> Response:
+        form = parse_qs(request.get_data(as_text=True), strict_parsing=True)
+        self.pings.append(form)
+        self.content_types.append(request.content_type or "")
+        if self.site is not None:
+            topic = form["hub.url"][0].removeprefix(FEED_URL)
+            self.seen_on_disk[topic] = (self.site / "public" / topic).read_bytes()
+        return Response(status=self.status)
+
+    def topics(self) -> list[str]:
+        return [ping["hub.url"][0] for ping in self.pings]
+
+
+@pytest.fixture(scope="module")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """The plugin's server binds "localhost"; these tests use 127.0.0.1 and nothing else."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def hub(httpserver: HTTPServer) -> Hub:
+    hub = Hub(httpserver)
+    httpserver.expect_request("/hub", method="POST").respond_with_handler(hub.handle)
+    return hub
+
+
+def set_hub(site: Path, url: str | None) -> None:
+    """Put `site.websub_hub` into the sample config (or take it out)."""
+    path = site / "feeds" / "pressfeed.yaml"
+    text = re.sub(r"\n  websub_hub: .*", "", path.read_text(encoding="utf-8"))
+    if url is not None:
+        text = text.replace("\n  language: ko\n", f"\n  language: ko\n  websub_hub: {url}\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path, hub: Hub) -> Path:
+    root = copy_sample_site(tmp_path / "site")
+    set_hub(root, hub.url)
+    hub.site = root
+    return root
+
+
+def run(site: Path) -> None:
+    """`pressfeed run` at NOW (its pings included)."""
+    run_site(site, NOW).close()
+
+
+def add_article(site: Path) -> None:
+    path = site / "feeds" / "articles" / "new-economy.yaml"
+    path.write_text(NEW_ECONOMY, encoding="utf-8")
+
+
+def pending(site: Path) -> list[str]:
+    with Pressfeed(load_config(site)) as pf:
+        return pending_pings(pf.store)
+
+
+# -- the hub in every format ---------------------------------------------------------------
+
+
+def test_every_format_announces_the_hub(site: Path, hub: Hub) -> None:
+    run(site)
+    public = site / "public"
+    for key in KEYS:
+        rss = etree.parse(str(public / key / "rss.xml")).getroot()
+        (rss_hub,) = rss.findall(f"channel/{ATOM}link[@rel='hub']")
+        assert rss_hub.get("href") == hub.url
+        atom = etree.parse(str(public / key / "atom.xml")).getroot()
+        (atom_hub,) = atom.findall(f"{ATOM}link[@rel='hub']")
+        assert atom_hub.get("href") == hub.url
+        feed = json.loads((public / key / "feed.json").read_bytes())
+        assert feed["hubs"] == [{"type": "WebSub", "url": hub.url}]
+
+
+def test_no_hub_no_links_and_no_pings(site: Path, hub: Hub) -> None:
+    set_hub(site, None)
+    with run_site(site) as pf:
+        result = pf.build(force=True)
+    assert result.websub is None
+    for key in KEYS:
+        assert b'rel="hub"' not in (site / "public" / key / "rss.xml").read_bytes()
+        assert b'rel="hub"' not in (site / "public" / key / "atom.xml").read_bytes()
+        assert "hubs" not in json.loads((site / "public" / key / "feed.json").read_bytes())
+    assert hub.pings == []
+
+
+def test_hub_must_be_an_http_url(site: Path) -> None:
+    set_hub(site, "ftp://hub.example.net/")
+    with pytest.raises(ConfigError, match=r"site\.websub_hub: must be an absolute http"):
+        load_config(site)
+
+
+# -- which feeds are pinged ------------------------------------------------------------------
+
+
+def test_first_run_pings_every_feed_once(site: Path, hub: Hub) -> None:
+    with run_site(site) as pf:
+        report = pf.build().websub  # nothing changed since the run: nothing more to announce
+        assert report is not None and report.pinged == () and report.failed == ()
+
+    assert sorted(hub.topics()) == sorted(ALL_FEEDS)  # feeds only: no pages, no OPML
+    for ping in hub.pings:
+        assert set(ping) == {"hub.mode", "hub.url"}
+        assert ping["hub.mode"] == ["publish"]
+    assert set(hub.content_types) == {"application/x-www-form-urlencoded"}
+    assert pending(site) == []
+
+
+def test_no_op_run_pings_nothing(site: Path, hub: Hub) -> None:
+    run(site)
+    hub.pings.clear()
+
+    with run_site(site) as pf:
+        result = pf.build()
+
+    assert hub.pings == []
+    assert result.websub is not None and result.websub.pinged == ()
+
+
+def test_only_changed_feeds_are_pinged(site: Path, hub: Hub) -> None:
+    run(site)
+    hub.pings.clear()
+    add_article(site)
+
+    run(site)
+
+    assert sorted(hub.topics()) == sorted(f"{FEED_URL}{path}" for path in SITE_AND_ECONOMY)
+
+
+def test_hub_is_pinged_once_the_new_files_are_in_place(site: Path, hub: Hub) -> None:
+    run(site)
+    add_article(site)
+    hub.seen_on_disk.clear()
+
+    run(site)
+
+    assert set(hub.seen_on_disk) == SITE_AND_ECONOMY
+    for topic, data in hub.seen_on_disk.items():
+        assert "기준금리 동결".encode() in data, topic
+
+
+# -- failures ---------------------------------------------------------------------------------
+
+
+def test_failed_pings_are_reported_kept_and_retried(site: Path, hub: Hub) -> None:
+    hub.status = 503
+    with run_site(site) as pf:
+        first = pf.build()  # (the run itself already tried and failed)
+    assert first.websub is not None
+    assert sorted(first.websub.failed) == sorted(ALL_FEEDS)
+    assert first.websub.error == "HTTP 503"
+    assert first.websub.failure_lines() == [
+        f"websub: 15 of 15 pings to {hub.url} failed (HTTP 503); they are retried on the next run"
+    ]
+    assert sorted(pending(site)) == sorted(ALL_FEEDS)
+
+    hub.status = 204
+    hub.pings.clear()
+    run(site)  # nothing changed, but the pending pings go out
+    assert sorted(hub.topics()) == sorted(ALL_FEEDS)
+    assert pending(site) == []
+
+    hub.pings.clear()
+    run(site)
+    assert hub.pings == []
+
+
+def test_pending_pings_join_the_next_changes(site: Path, hub: Hub) -> None:
+    run(site)
+    add_article(site)
+    hub.status = 500
+    run(site)
+    assert len(pending(site)) == 6
+
+    hub.status = 202
+    hub.pings.clear()
+    run(site)  # nothing new: exactly the six that failed
+    assert len(hub.pings) == 6
+    assert pending(site) == []
+
+
+def test_unreachable_hub_is_not_fatal(site: Path, hub: Hub) -> None:
+    closed = "http://127.0.0.1:9/hub"  # the discard port: nothing listens there
+    set_hub(site, closed)
+
+    with run_site(site) as pf:
+        report = pf.build().websub
+
+    assert report is not None
+    assert sorted(report.failed) == sorted(ALL_FEEDS)
+    assert report.pinged == ()
+    assert report.error
+    assert hub.pings == []
+
+
+def test_removing_the_hub_forgets_pending_pings(site: Path, hub: Hub) -> None:
+    hub.status = 503
+    run(site)
+    assert pending(site)
+
+    set_hub(site, None)
+    run(site)
+
+    assert pending(site) == []
+
+
+# -- what cron sees ----------------------------------------------------------------------------
+
+
+def test_cron_is_quiet_on_success_and_hears_of_failure(site: Path, hub: Hub) -> None:
+    quiet = CliRunner().invoke(cli, ["--site", str(site), "-q", "run"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stdout == quiet.stderr == ""
+    assert len(hub.pings) == 15
+
+    add_article(site)
+    hub.status = 503
+    failed = CliRunner().invoke(cli, ["--site", str(site), "-q", "run"])
+    assert failed.exit_code == 0  # the feeds are published; the pings are retried next run
+    assert failed.stdout == ""
+    assert failed.stderr == f"websub: 6 of 6 pings to {hub.url} failed (HTTP 503); they are retried on the next run\n"
+
+
+def test_run_says_how_many_feeds_were_announced(site: Path, hub: Hub) -> None:
+    result = CliRunner().invoke(cli, ["--site", str(site), "run"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"websub: 15 feeds announced to {hub.url}"
+
+    again = CliRunner().invoke(cli, ["--site", str(site), "run", "--json"])
+    data = json.loads(again.stdout)
+    assert data["build"]["websub"] == {"hub": hub.url, "pinged": [], "failed": [], "error": ""}
+
+
+def test_hub_url_secrets_stay_out_of_messages(site: Path, hub: Hub) -> None:
+    parts = urlsplit(hub.url)
+    secret = f"http://user:s3cret@{parts.netloc}/hub?token=s3cret"
+    set_hub(site, secret)
+    hub.status = 403
+    result = CliRunner().invoke(cli, ["--site", str(site), "-q", "run"])
+    assert result.exit_code == 0
+    assert "websub: 15 of 15 pings" in result.stderr
+    assert "s3cret" not in result.stderr
