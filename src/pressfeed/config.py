@@ -17,7 +17,7 @@ import re
 import types
 from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .model import DEFAULT_CREDIT, Section, Status
-from .normalize import NormalizeContext, Sections, section_key
+from .normalize import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
 
 DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
@@ -233,10 +233,29 @@ def _rules(reader: _Reader, value: Any, spot: Spot) -> tuple[Rule, ...]:
     return tuple(reader.read(Rule, item, Spot(items, i, f"{spot.path}[{i}]")) for i, item in enumerate(items))
 
 
+def _env_name(reader: _Reader, value: Any, spot: Spot) -> str:
+    name = reader.typed(str, value, spot)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is None:
+        raise reader.error(spot, "must be the name of an environment variable, e.g. DATA_GO_KR_SERVICE_KEY")
+    return name
+
+
+class SourceKind(StrEnum):
+    #: an RSS/Atom/RSS 1.0 feed (a ministry's board feed), over http(s) or a local file
+    FEED = "feed"
+    #: the public-data press-release API of the policy-briefing portal (data.go.kr 15095295)
+    BRIEFING_API = "briefing-api"
+
+
+#: settings only the press-release API reads
+API_SETTINGS = ("service_key_env", "backfill_days", "recheck_days", "window_days", "rows")
+
+
 @dataclass(frozen=True, kw_only=True)
 class SourceConfig:
     #: stable: used in article ids and fetch state
     id: str = setting(parse=_slug)
+    kind: SourceKind = SourceKind.FEED
     name: str
     url: str = setting(parse=_source_url)
     home: str = setting("", parse=_url)
@@ -256,6 +275,71 @@ class SourceConfig:
     agency_from_title: bool = False
     #: extra request headers for picky servers (User-Agent, Referer)
     headers: tuple[tuple[str, str], ...] = setting((), parse=_headers)
+    #: a source whose newest item is older than this is reported stale; 0 = never
+    stale_after_days: int = setting(14, low=0, high=3650)
+    #: briefing-api: the environment variable holding the data.go.kr service key (never the key itself)
+    service_key_env: str = setting("", parse=_env_name)
+    #: briefing-api: how many days the first run reads back
+    backfill_days: int = setting(7, low=1, high=365)
+    #: briefing-api: the trailing days re-read on every run, so corrections are applied
+    recheck_days: int = setting(3, low=1, high=30)
+    #: briefing-api: days per request (the API allows at most 3); a full window is split
+    window_days: int = setting(1, low=1, high=3)
+    #: briefing-api: numOfRows per request; a window that comes back full is split
+    rows: int = setting(1000, low=10, high=10_000)
+
+
+def _check_source(reader: _Reader, source: SourceConfig, data: LocatedDict, at: Spot) -> None:
+    """Rules across a source's settings, each reported at the key to fix."""
+
+    def spot(key: str) -> Spot:
+        return Spot(data, key, f"{at.path}.{key}")
+
+    if source.section is None and not source.rules:
+        raise reader.error(spot("section"), "a source needs a section or rules")
+    if source.kind is SourceKind.BRIEFING_API:
+        if not source.service_key_env:
+            raise reader.error(spot("service_key_env"), "required for kind briefing-api (the key's variable name)")
+        if not source.url.startswith(("http://", "https://")):
+            raise reader.error(spot("url"), "must be the API's http(s) URL for kind briefing-api")
+        return
+    for key in API_SETTINGS:
+        if key in data:
+            raise reader.error(spot(key), f"only for kind briefing-api (this source's kind is {source.kind})")
+
+
+def _agency_names(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
+    return tuple(reader.value(tuple[str, ...], value, spot))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgencyConfig:
+    """An agency of the registry (`agencies:`), keyed by its current name."""
+
+    name: str = derived()
+    #: a short stable id, e.g. msit
+    id: str = setting("", parse=_slug)
+    home: str = setting("", parse=_url)
+    #: where its releases go when their source has no rule for them
+    section: str | None = setting(None, parse=_section_name)
+    #: former names: a 2025 release of 기획재정부 finds 재정경제부's entry and stays credited as 기획재정부
+    aliases: tuple[str, ...] = setting((), parse=_agency_names)
+
+
+def _agencies(reader: _Reader, value: Any, spot: Spot) -> Agencies:
+    data = reader.typed(LocatedDict, value, spot)
+    owners: dict[str, str] = {}
+    out = []
+    for name, spec in data.items():
+        at = Spot(data, name, f"agencies.{name}")
+        agency = reader.read(AgencyConfig, spec, at, given={"name": name})
+        for index, known in enumerate((name, *agency.aliases)):
+            owner = owners.setdefault(agency_key(known), name)
+            if owner != name:
+                where = at if index == 0 else Spot(spec["aliases"], index - 1, f"{at.path}.aliases")
+                raise reader.error(where, f"{known!r} already names agency {owner!r}")
+        out.append(agency)
+    return Agencies(out)
 
 
 def _sections(reader: _Reader, value: Any, spot: Spot) -> Sections:
@@ -288,8 +372,7 @@ def _sources(reader: _Reader, value: Any, spot: Spot) -> tuple[SourceConfig, ...
     for index, item in enumerate(items):
         at = Spot(items, index, f"sources[{index}]")
         source = reader.read(SourceConfig, item, at)
-        if source.section is None and not source.rules:
-            raise reader.error(Spot(item, "section", f"{at.path}.section"), "a source needs a section or rules")
+        _check_source(reader, source, item, at)
         if any(s.id == source.id for s in out):
             raise reader.error(Spot(item, "id", f"{at.path}.id"), f"duplicate source id {source.id!r}")
         out.append(source)
@@ -304,6 +387,8 @@ class Config:
     store: StoreConfig = setting(StoreConfig())
     output: OutputConfig = setting(OutputConfig(dir=Path("public")))
     sections: Sections = setting(parse=_sections)
+    #: agencies by current name: id, home, section and former names
+    agencies: Agencies = setting(Agencies(), parse=_agencies)
     #: CMS exports imported on every `run` (globs, relative to the site)
     imports: tuple[str, ...] = ()
     sources: tuple[SourceConfig, ...] = setting((), parse=_sources)
@@ -330,6 +415,7 @@ class Config:
             tz=self.site.tz,
             tag_authority=self.site.tag_authority,
             sections=self.sections,
+            agencies=self.agencies,
             summary_length=self.output.summary_length,
         )
 

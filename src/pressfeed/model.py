@@ -302,6 +302,8 @@ class RawArticle:
     updated: Any = None
     published_parsed: tuple[int, ...] | None = None
     updated_parsed: tuple[int, ...] | None = None
+    #: not to be published before this (press-release embargo); the article is dated at it when later
+    embargo: Any = None
     byline: Any = None
     tags: Any = None
     images: Any = None

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -37,7 +37,7 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from .config import SourceConfig
+    from .config import AgencyConfig, SourceConfig
 
 # -- text ---------------------------------------------------------------------
 
@@ -462,6 +462,39 @@ class Sections:
         return f"Sections({list(self._items)!r})"
 
 
+# -- agencies -----------------------------------------------------------------
+
+
+def agency_key(name: str) -> str:
+    """Comparison key for agency names: NFKC, case-folded, no spaces or middle dots."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().replace("·", "").split())
+
+
+class Agencies:
+    """The agency registry: finds an agency by its current or a former name.
+
+    The registry gives an agency's id, home and section; the credit keeps the
+    name the release itself uses (a 2025 release of 기획재정부 stays credited
+    to 기획재정부 after the ministry became 재정경제부).
+    """
+
+    def __init__(self, agencies: Iterable[AgencyConfig] = ()) -> None:
+        self._items = tuple(agencies)
+        self._index = {agency_key(n): a for a in self._items for n in (a.name, *a.aliases)}
+
+    def find(self, name: str) -> AgencyConfig | None:
+        return self._index.get(agency_key(name)) if name else None
+
+    def __iter__(self) -> Iterator[AgencyConfig]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Agencies({list(self._items)!r})"
+
+
 # -- records ------------------------------------------------------------------
 
 
@@ -473,6 +506,7 @@ class NormalizeContext:
     tz: tzinfo
     tag_authority: str
     sections: Sections
+    agencies: Agencies = field(default_factory=Agencies)
     summary_length: int = 200
 
 
@@ -527,6 +561,8 @@ class Normalized:
     #: False when the input gave no usable date and `now` stands in for it
     dated: bool = True
     warnings: tuple[str, ...] = ()
+    #: the agency the item names when the registry does not know it (for `sources check`)
+    unknown_agency: str = ""
 
 
 class _Collector:
@@ -561,6 +597,8 @@ def normalize(
         field.problems.append(RecordError(name, f"unknown field (allowed: {', '.join(sorted(RECORD_FIELDS))})"))
     strict = raw.kind is InputKind.CMS
     title_raw, agency = _agency(raw, source)
+    # the registry entry of the item's own agency, else of its source's
+    registered = ctx.agencies.find(agency) if agency else ctx.agencies.find(source.name) if source else None
     link = field("link", lambda: _link(raw.link, raw.base or ctx.site_url), "")
     base = link or raw.base or ctx.site_url
     title = field("title", lambda: _required_text(title_raw, "title"), "")
@@ -569,7 +607,7 @@ def normalize(
     text = body_text(body)
     summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
     match_text = f"{title}\n{summary or text}"
-    section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text), "")
+    section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
     warnings: list[str] = []
     dated = True
     if strict:
@@ -578,10 +616,15 @@ def normalize(
     else:
         assert now is not None, "ingested items need the current time"
         published, dated = _entry_date(raw, ctx, now, warnings, title)
+        embargo = _entry_time(raw.embargo, None, ctx.tz)
+        if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
+            published, dated = embargo, True
         updated = _entry_updated(raw, ctx, published, now)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
     media_base = raw.media_base or base
-    attribution = field("source", lambda: _attribution(raw, source, agency, credit, base, link, published, ctx.tz))
+    attribution = field(
+        "source", lambda: _attribution(raw, source, agency, registered, credit, base, link, published, ctx.tz)
+    )
     # a bad link is one problem, not three (link, "link required", "id needs a link")
     link_given = raw.link not in (None, "")
     article_id = field("id", lambda: _article_id(raw, source, link or ("-" if link_given else ""), ctx), "")
@@ -615,7 +658,8 @@ def normalize(
         status=status,
         source=attribution,
     )
-    return Normalized(article, text, match_text, dated, tuple(warnings))
+    unknown = agency if agency and registered is None else ""
+    return Normalized(article, text, match_text, dated, tuple(warnings), unknown)
 
 
 def _agency(raw: RawArticle, source: SourceConfig | None) -> tuple[Any, str]:
@@ -668,8 +712,17 @@ def _link(value: Any, base: str) -> str:
     return url
 
 
-def _section(value: Any, sections: Sections, source: SourceConfig | None, text: str) -> str:
-    """A CMS record names its section; an ingested item gets its source's first matching rule, else its section."""
+def _section(
+    value: Any,
+    sections: Sections,
+    source: SourceConfig | None,
+    text: str,
+    agency: str,
+    registered: AgencyConfig | None,
+) -> str:
+    """A CMS record names its section. An ingested item takes the first of: its source's first matching
+    rule, its own agency's section in the registry, its source's section, the source's agency's section.
+    """
     if source is None or value not in (None, ""):
         if not isinstance(value, str) or not value.strip():
             raise RecordError("section", "required")
@@ -680,9 +733,11 @@ def _section(value: Any, sections: Sections, source: SourceConfig | None, text: 
     for rule in source.rules:
         if rule.match.search(text):
             return rule.section
-    if source.section is None:
-        raise RecordError("section", "no section rule matched")
-    return source.section
+    registry_section = registered.section if registered is not None else None
+    found = (registry_section if agency else None) or source.section or registry_section
+    if found is None:
+        raise RecordError("section", "no section rule matched, and neither the source nor the agency has a section")
+    return found
 
 
 def _date(value: Any, name: str, tz: tzinfo, *, required: bool) -> datetime | None:
@@ -868,19 +923,26 @@ def _attribution(
     raw: RawArticle,
     source: SourceConfig | None,
     agency: str,
+    registered: AgencyConfig | None,
     body_credit: str,
     base: str,
     link: str,
     published: datetime | None,
     tz: tzinfo,
 ) -> Attribution | None:
-    """Who the article comes from: a CMS record says so itself; an ingested item is its agency's."""
+    """Who the article comes from: a CMS record says so itself; an ingested item is its agency's.
+
+    The credit names the agency as the item does (a former name stays); its
+    home comes from the source when the item is the source's own, else from
+    the registry.
+    """
     if raw.kind is InputKind.CMS or source is None:
         return _record_attribution(raw.source, body_credit, base, tz)
     name = agency or source.name
+    home = (source.home if not agency else "") or (registered.home if registered is not None else "")
     return Attribution(
         name=name,
-        home=source.home if not agency else "",
+        home=home,
         feed=raw.feed_url if raw.feed_url.startswith(("http://", "https://")) else "",
         url=link,
         published=published,
