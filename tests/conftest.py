@@ -99,7 +99,8 @@ def pf(config: Config, clock: Clock) -> Iterator[Pressfeed]:
 
 # -- the bundled sample site, built and served (pages, serve, WebSub and reader tests) ----------
 
-SAMPLE_FEEDS = Path(__file__).resolve().parents[1] / "feeds"
+#: a complete site modelled on the portal and the policy-briefing feeds of November 2025 (tests/fixtures)
+SAMPLE_FEEDS = Path(__file__).resolve().parent / "fixtures" / "portal-2025" / "feeds"
 
 
 def copy_sample_site(root: Path) -> Path:

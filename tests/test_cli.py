@@ -26,7 +26,7 @@ from pressfeed.cli import cli
 from pressfeed.core import Pressfeed
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_FEEDS = ROOT / "feeds"
+SAMPLE_FEEDS = ROOT / "tests" / "fixtures" / "portal-2025" / "feeds"
 TAG = "tag:example-portal.kr,2025:article/"
 SOURCE_IDS = ["msit", "moef", "molit", "kma", "korea-kr"]
 #: articles each sample source contributes on a first ingest (korea-kr has one cross-feed duplicate)
@@ -170,6 +170,7 @@ def test_command_tree_is_complete() -> None:
         "ingest",
         "sources",
         "sources import",
+        "sources check",
         "sources export",
         "articles",
         "articles list",
@@ -264,7 +265,7 @@ def test_quiet_run_prints_nothing(sample_site: Path) -> None:
 def test_run_json(sample_site: Path) -> None:
     data = as_json(invoke(sample_site, "run", "--json"))
     assert isinstance(data, dict)
-    assert set(data) == {"ok", "import", "ingest", "build"}
+    assert set(data) == {"ok", "import", "ingest", "build", "health"}
     assert data["ok"] is True
     assert data["import"]["files"] == 4
     assert len(data["import"]["created"]) == 16
@@ -1078,7 +1079,13 @@ def test_run_with_one_failing_source(sample_site: Path) -> None:
     assert states["gone"]["last_error"]
     assert states["msit"]["last_error"] is None
 
+    # the failing source backs off: a run at the same moment leaves it alone (and succeeds) ...
     data = json.loads(invoke(sample_site, "run", "--json").stdout)
+    assert data["ok"] is True
+    [gone] = [r for r in data["ingest"]["sources"] if r["source_id"] == "gone"]
+    assert gone["outcome"] == "waiting"
+    # ... and a run after the backoff tries it again, and fails again
+    data = json.loads(invoke(sample_site, "run", "--json", now="2025-11-08T21:05:00+09:00").stdout)
     assert data["ok"] is False
 
 

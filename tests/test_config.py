@@ -11,7 +11,7 @@ from pressfeed.config import load_config
 from pressfeed.errors import ConfigError
 from pressfeed.model import credit_for
 
-SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "feeds" / "pressfeed.yaml"
+SAMPLE_CONFIG = Path(__file__).resolve().parent / "fixtures" / "portal-2025" / "feeds" / "pressfeed.yaml"
 
 
 def config_path(site: Path) -> Path:

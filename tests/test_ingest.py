@@ -34,7 +34,8 @@ from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
 from pressfeed.store.base import ArticleWrite
 
-SAMPLE_FEEDS = Path(__file__).resolve().parents[1] / "feeds"
+#: a complete site modelled on the portal and the policy-briefing feeds of November 2025 (tests/fixtures)
+SAMPLE_FEEDS = Path(__file__).resolve().parent / "fixtures" / "portal-2025" / "feeds"
 AUTHORITY = "example-portal.kr,2025"
 PRESS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId="
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -596,11 +597,20 @@ def test_404_is_failed(httpserver: HTTPServer, site: Path, opener: Opener) -> No
     assert result.failure_lines() == ["source msit failed: HTTP 404"]
     state = pf.store.source_state("msit")
     assert state is not None and (state["last_error"], state["failures"]) == ("HTTP 404", 1)
-    # not a "wait" status: the next run tries again
-    again, pf = ingest_at(opener, site)
+    # the source backs off: the next run within five minutes leaves it alone, a later one tries again
+    waiting, pf = ingest_at(opener, site, NOW + timedelta(minutes=4))
+    assert only(waiting).outcome == "waiting" and waiting.ok
+    assert any("backing off after 1 failures" in w for w in only(waiting).warnings)
+    again, pf = ingest_at(opener, site, NOW + timedelta(minutes=5))
     assert only(again).outcome == "failed"
     assert len(httpserver.log) == 2
     assert pf.store.source_state("msit")["failures"] == 2  # type: ignore[index]
+    # twice as long after the second failure; a source named explicitly is tried at once
+    later, pf = ingest_at(opener, site, NOW + timedelta(minutes=14))
+    assert only(later).outcome == "waiting"
+    named, pf = ingest_at(opener, site, NOW + timedelta(minutes=14), source_ids=["msit"])
+    assert only(named).outcome == "failed"
+    assert len(httpserver.log) == 3
 
 
 def test_html_error_page_served_as_200_is_failed(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -1351,7 +1361,7 @@ def test_entry_with_malformed_link_does_not_stop_the_run(
 
 def _sample_site_with_workers(root: Path, workers: int) -> Path:
     site = root / f"site-{workers}"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "feeds", site / "feeds")
+    shutil.copytree(SAMPLE_FEEDS, site / "feeds")
     config = site / "feeds" / "pressfeed.yaml"
     config.write_text(config.read_text(encoding="utf-8") + f"\nfetch:\n  workers: {workers}\n", encoding="utf-8")
     return site

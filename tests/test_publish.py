@@ -33,7 +33,7 @@ NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
 #: without items and the OPML dateModified
 CONFIG_SEEN = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
 
-SAMPLES = Path(__file__).resolve().parents[1] / "feeds" / "articles"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "portal-2025" / "feeds" / "articles"
 TAG = "tag:example-portal.kr,2025:article/"
 SITE_URL = "https://www.example-portal.kr/"
 FEED_URL = "https://www.example-portal.kr/feeds/"

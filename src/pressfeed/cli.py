@@ -229,6 +229,8 @@ def run(env: Env, as_json: bool) -> None:
             env.say(line)
         _report(env, result.notices(), result.failure_lines())
         _report_websub(env, result.build.websub)
+        for line in result.health_warnings(quiet=env.quiet):
+            click.secho(line, fg="yellow", err=True)
     if not result.ok:
         sys.exit(ExitCode.PARTIAL)
 
@@ -342,6 +344,36 @@ def sources(ctx: click.Context, as_json: bool) -> None:
                 click.echo(f"{'':<12} {label}: {value}")
         if state.gone:
             click.secho(f"{'':<12} gone (HTTP 410): no longer polled", fg="yellow")
+
+
+@sources.command("check")
+@json_option
+@pass_env
+def sources_check(env: Env, as_json: bool) -> None:
+    """Say which sources are alive: ok, stale, empty, failing, gone, moved, disabled or pending.
+
+    One line per source; exit 0 when every source is ok, 1 otherwise, so
+    monitoring can alert on it. Agencies that items named but the registry
+    (`agencies:`) does not know are listed, to be added.
+
+    \b
+    Example:
+      pressfeed sources check || mail -s "pressfeed sources" ops@example.kr
+    """
+    with env.pressfeed(read_only=True) as pf:
+        health = pf.source_health()
+    if as_json:
+        _json_out(list(health))
+    else:
+        if not health:
+            click.echo("no sources configured (see `sources:` in the config)")
+        for verdict in health:
+            click.secho(verdict.line(), fg=None if verdict.ok else "yellow")
+        unknown = sorted({name for verdict in health for name in verdict.unknown_agencies})
+        if unknown:
+            click.echo(f"agencies not in the registry (add them under agencies:): {', '.join(unknown)}")
+    if not all(verdict.ok for verdict in health):
+        sys.exit(ExitCode.PARTIAL)
 
 
 @sources.command("import")

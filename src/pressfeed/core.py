@@ -7,7 +7,8 @@ module sequences them and owns the I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -15,10 +16,11 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from .clock import Clock
-from .config import Config, load_config
+from .config import Config, SourceConfig, load_config
 from .errors import ArticleNotFoundError, LockedError, RecordError, UsageError
 from .imports import RawRecord, configured_files, import_each, import_files
 from .imports.importer import Importer
+from .ingest.health import SourceHealth, assess, warning_due
 from .ingest.state import SourceState
 from .model import ArticleFilter, Status
 from .normalize import make_id
@@ -114,7 +116,34 @@ class Pressfeed:
             imported = self.import_configured()
             ingest = self.ingest(progress=progress) if self.config.sources else None
             built = self.build()
-        return RunResult(imported, built, ingest)
+            health, due = self._health_after_run()
+        return RunResult(imported, built, ingest, health, due)
+
+    def source_health(self, environ: Mapping[str, str] | None = None) -> list[SourceHealth]:
+        """Each configured source's health (`pressfeed sources check`), from its stored state."""
+        now, env = self.clock.now(), os.environ if environ is None else environ
+        return [assess(s, self._state(s), now, env) for s in self.config.sources]
+
+    def _health_after_run(self) -> tuple[tuple[SourceHealth, ...], tuple[str, ...]]:
+        """Every source's health, and which unhealthy ones a quiet run warns about now (remembered)."""
+        now = self.clock.now()
+        health = tuple(self.source_health())
+        due = []
+        with self.store.transaction():
+            for source, verdict in zip(self.config.sources, health, strict=True):
+                state = self._state(source)
+                if warning_due(verdict, state, now):
+                    due.append(source.id)
+                    state = replace(state, warned_health=str(verdict.status), warned_at=now.isoformat())
+                elif verdict.ok and state.warned_health is not None:
+                    state = replace(state, warned_health=None, warned_at=None)
+                else:
+                    continue
+                self.store.save_source_state(source.id, state.to_dict())
+        return health, tuple(due)
+
+    def _state(self, source: SourceConfig) -> SourceState:
+        return SourceState.load(self.store.source_state(source.id), source.url)
 
     def ingest(
         self,
@@ -137,10 +166,7 @@ class Pressfeed:
 
     def source_status(self) -> list[SourceStatus]:
         """Each configured source with its stored fetch state (for `pressfeed sources`)."""
-        return [
-            SourceStatus(s.id, s.name, s.url, s.section, SourceState.load(self.store.source_state(s.id), s.url))
-            for s in self.config.sources
-        ]
+        return [SourceStatus(s.id, s.name, s.url, s.section, self._state(s)) for s in self.config.sources]
 
     def delete(self, article_id: str) -> None:
         """Delete an article, leaving a tombstone so no source brings it back."""

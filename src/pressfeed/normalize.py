@@ -994,6 +994,40 @@ _IMAGE_TYPES = {
 }
 
 
+#: media types by file extension. HWP and HWPX have no IANA registration: HWP is
+#: application/x-hwp (freedesktop.org, Debian's mime.types), HWPX the type an HWPX
+#: package names itself in its "mimetype" entry.
+FILE_TYPES = {
+    "hwp": "application/x-hwp",
+    "hwpx": "application/hwp+zip",
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "rtf": "application/rtf",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "zip": "application/zip",
+    "7z": "application/x-7z-compressed",
+}
+
+
+def media_type_for_name(name: str) -> str | None:
+    """The media type a file name (or URL) names by its extension: a press release's HWP, PDF, photo …"""
+    for candidate in (name, urlsplit(name).path):  # a bare name ("자료#1.hwpx"), then a URL's path
+        extension = candidate.rsplit(".", 1)[-1].lower() if "." in candidate else ""
+        found = FILE_TYPES.get(extension) or _IMAGE_TYPES.get(extension)
+        if found:
+            return found
+    return None
+
+
 def image_type_from_url(url: str) -> str | None:
     """The image media type the URL's extension names, or None."""
     ext = urlsplit(url).path.rsplit(".", 1)[-1].lower()

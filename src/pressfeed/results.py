@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import InputError, Problem
+from .ingest.health import SourceHealth
 from .ingest.state import SourceState
 from .model import article_to_dict
 from .store.base import StoredArticle
@@ -29,6 +30,8 @@ class Outcome(StrEnum):
     WAITING = "waiting"
     #: HTTP 410: no longer polled
     GONE = "gone"
+    #: a press-release API source whose key variable is not set: not fetched
+    DISABLED = "disabled"
 
     @property
     def failed(self) -> bool:
@@ -277,6 +280,10 @@ class RunResult:
     imported: ImportResult
     build: BuildResult
     ingest: IngestResult | None = None
+    #: every source's health after the run
+    health: tuple[SourceHealth, ...] = ()
+    #: unhealthy sources a quiet (cron) run should warn about now: health changed, or a day has passed
+    health_due: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -297,12 +304,22 @@ class RunResult:
     def notices(self) -> list[Notice]:
         return self.ingest.notices() if self.ingest is not None else []
 
+    def health_warnings(self, *, quiet: bool) -> list[str]:
+        """Unhealthy sources not already reported as failed this run; a quiet run only those due."""
+        failed = {r.source_id for r in self.ingest.failed} if self.ingest is not None else set()
+        return [
+            f"warning: source {h.line()}"
+            for h in self.health
+            if not h.ok and h.source_id not in failed and (not quiet or h.source_id in self.health_due)
+        ]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "import": self.imported.to_json(),
             "ingest": self.ingest.to_json() if self.ingest is not None else None,
             "build": self.build.to_json(),
+            "health": [h.to_json() for h in self.health],
         }
 
 

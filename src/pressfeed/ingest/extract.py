@@ -79,7 +79,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import PressfeedError
 from ..model import Attachment
-from ..normalize import absolute_url, image_type_from_url
+from ..normalize import FILE_TYPES, absolute_url, media_type_for_name
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -447,28 +447,6 @@ def _no_text_message(chars: int, min_chars: int, selector: str | None, tree: Htm
 
 # -- attachments ----------------------------------------------------------------------
 
-#: media types by file extension. HWP and HWPX have no IANA registration: HWP is
-#: application/x-hwp (freedesktop.org, Debian's mime.types), HWPX the type an HWPX
-#: package names itself in its "mimetype" entry.
-FILE_TYPES = {
-    "hwp": "application/x-hwp",
-    "hwpx": "application/hwp+zip",
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt": "application/vnd.ms-powerpoint",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "rtf": "application/rtf",
-    "txt": "text/plain",
-    "csv": "text/csv",
-    "zip": "application/zip",
-    "7z": "application/x-7z-compressed",
-}
 #: photos in a file list are attachments too (their type comes from normalize's image table)
 _IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif")
 _EXTENSIONS = "|".join(sorted((*FILE_TYPES, *_IMAGE_EXTENSIONS), key=len, reverse=True))
@@ -613,8 +591,7 @@ def _holders(link: HtmlElement) -> Iterator[HtmlElement]:
 
 
 def _file_type(name: str) -> str:
-    extension = name.rsplit(".", 1)[-1].lower()
-    return FILE_TYPES.get(extension) or image_type_from_url(name) or "application/octet-stream"
+    return media_type_for_name(name) or "application/octet-stream"
 
 
 #: ids and classes Korean CMSs give site chrome, matched on the whole token or its first part

@@ -21,6 +21,12 @@ class Mapped:
     warnings: tuple[str, ...] = ()
     #: False when the item gave no usable date and fetch time stands in (not a real change later)
     dated: bool = True
+    #: the agency the item names when the registry does not know it
+    unknown_agency: str = ""
+
+    @property
+    def published(self) -> datetime:
+        return self.encoded.article.published
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,8 @@ class Skipped:
     reason: str
     #: problems worth an operator's eye (an unusable item); a filter's choice has none
     warnings: tuple[str, ...] = field(default=())
+    #: the item's date, when it had one (a filtered item still shows the feed is alive)
+    published: datetime | None = None
 
 
 def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: datetime) -> Mapped | Skipped:
@@ -39,10 +47,10 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     article, text = normalized.article, normalized.match_text
     label = f"{article.title[:40]!r}"
     if source.include and not any(p.search(text) for p in source.include):
-        return Skipped(f"{label}: not matched by include")
+        return Skipped(f"{label}: not matched by include", published=article.published)
     if any(p.search(text) for p in source.exclude):
-        return Skipped(f"{label}: matched by exclude")
+        return Skipped(f"{label}: matched by exclude", published=article.published)
     if source.max_age_days and article.published < now - timedelta(days=source.max_age_days):
-        return Skipped(f"{label}: older than {source.max_age_days} days", normalized.warnings)
+        return Skipped(f"{label}: older than {source.max_age_days} days", normalized.warnings, article.published)
     keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.text))
-    return Mapped(encode(article), keys, normalized.warnings, normalized.dated)
+    return Mapped(encode(article), keys, normalized.warnings, normalized.dated, normalized.unknown_agency)

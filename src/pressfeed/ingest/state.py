@@ -27,17 +27,40 @@ class SourceState:
     retry_after: str | None = None
     gone: bool = False
     moved_to: str | None = None
+    #: failures in a row, and when the first of them happened
     failures: int = 0
+    first_failure: str | None = None
+    #: our own backoff after failures: not fetched before this (a server's Retry-After is `retry_after`)
+    next_try: str | None = None
+    #: entries in the last feed parsed (None: never parsed), and the newest item's date then
+    items: int | None = None
+    newest_item: str | None = None
+    #: briefing-api: the last day read completely (KST date), where the next run starts
+    window_end: str | None = None
+    #: agencies items named that the registry does not know (for `sources check`)
+    unknown_agencies: tuple[str, ...] = ()
+    #: the health a quiet run last warned about, and when
+    warned_health: str | None = None
+    warned_at: str | None = None
 
     @classmethod
     def load(cls, data: dict[str, Any] | None, config_url: str) -> SourceState:
         if not data or data.get("config_url") != config_url:
             return cls(config_url=config_url, url=config_url)
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        values["unknown_agencies"] = tuple(values.get("unknown_agencies") or ())
+        return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def retry_after_time(self) -> datetime | None:
-        return datetime.fromisoformat(self.retry_after) if self.retry_after else None
+        return _time(self.retry_after)
+
+    def next_try_time(self) -> datetime | None:
+        return _time(self.next_try)
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

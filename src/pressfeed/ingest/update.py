@@ -12,22 +12,26 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..clock import Clock
-from ..config import Config, FetchConfig, SourceConfig
+from ..config import Config, FetchConfig, SourceConfig, SourceKind
 from ..errors import UsageError
 from ..merge import locally_edited, merge_upstream, same_upstream
-from ..model import EncodedArticle, encode
+from ..model import EncodedArticle, RawArticle, encode
 from ..normalize import NormalizeContext
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
 from ..workers import worker_pool, workers_for
+from . import briefing
+from .briefing import ServiceKey
 from .fetch import FetchRequest, FetchResult, open_fetcher
+from .health import backoff
 from .mapping import Mapped, map_item
 from .parse import FeedParseError, parse_feed
 from .state import SourceState
@@ -80,19 +84,38 @@ class _SourceRun:
     source: SourceConfig
     state: SourceState
     report: _Report
+    #: the press-release API's key, from the environment
+    key: ServiceKey | None = None
+
+
+@dataclass(frozen=True)
+class _Retrieved:
+    """What a source's retriever brought back: a feed document, or items the API already gave."""
+
+    #: the fetch that decides the source's status (for the API: the last request, or the failed one)
+    result: FetchResult
+    body: bytes | None = None
+    entries: tuple[RawArticle, ...] | None = None
+    #: briefing-api: the last day read completely
+    window_end: str | None = None
+    warnings: tuple[str, ...] = ()
+    #: the bytes that tell an unchanged answer from a changed one
+    digest_input: bytes = b""
 
 
 @dataclass(frozen=True)
 class _Job:
-    """One feed to parse and map: plain data, so a worker process can take it."""
+    """One source's items to map: plain data, so a worker process can take it."""
 
     source: SourceConfig
-    body: bytes
-    headers: dict[str, str]
-    url: str
     ctx: NormalizeContext
     now: datetime
-    digest: str
+    #: a feed document to parse (with its response headers and URL) ...
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+    #: ... or items already parsed
+    entries: tuple[RawArticle, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,21 +124,31 @@ class _Parsed:
     skipped: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    #: entries in the document, and the newest date among them (feed health)
+    entries: int = 0
+    newest: datetime | None = None
+    unknown_agencies: tuple[str, ...] = ()
 
 
 def parse_and_map(job: _Job) -> _Parsed:
-    """Parse one feed and map its entries; pure, so it runs in a worker process or inline."""
-    try:
-        feed = parse_feed(job.body, job.headers, job.url)
-    except FeedParseError as exc:
-        return _Parsed(error=str(exc))
-    except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
-        log.warning("%s: parser failed", job.source.id, exc_info=True)
-        return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
-    warnings = [feed.warning] if feed.warning else []
+    """Parse one source's answer and map its items; pure, so it runs in a worker process or inline."""
+    warnings: list[str] = []
+    entries = job.entries
+    if entries is None:
+        try:
+            feed = parse_feed(job.body, job.headers, job.url)
+        except FeedParseError as exc:
+            return _Parsed(error=str(exc))
+        except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
+            log.warning("%s: parser failed", job.source.id, exc_info=True)
+            return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
+        entries = feed.entries
+        warnings += [feed.warning] if feed.warning else []
     mapped: list[Mapped] = []
     skipped = 0
-    for entry in feed.entries:
+    dates: list[datetime] = []
+    unknown: set[str] = set()
+    for entry in entries:
         try:
             outcome = map_item(entry, job.source, job.ctx, job.now)
         except (ValueError, TypeError, ArithmeticError) as exc:  # one odd entry, not the whole source
@@ -124,11 +157,15 @@ def parse_and_map(job: _Job) -> _Parsed:
             skipped += 1
             continue
         warnings.extend(outcome.warnings)
+        if outcome.published is not None:
+            dates.append(outcome.published)
         if isinstance(outcome, Mapped):
             mapped.append(outcome)
+            unknown.update([outcome.unknown_agency] if outcome.unknown_agency else [])
         else:
             skipped += 1
-    return _Parsed(tuple(mapped), skipped, tuple(warnings))
+    newest = max(dates, default=None)
+    return _Parsed(tuple(mapped), skipped, tuple(warnings), None, len(entries), newest, tuple(sorted(unknown)))
 
 
 def select_sources(config: Config, source_ids: Sequence[str]) -> list[SourceConfig]:
@@ -150,24 +187,29 @@ def ingest_sources(
     dry_run: bool = False,
     progress: Progress | None = None,
     auto_workers: bool = False,
+    environ: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """Fetch, parse, dedupe and store the selected sources (all by default).
 
     `auto_workers`: the caller's entry point is guarded, so worker processes
     may start without `fetch.workers` configured (the pressfeed command).
+    Sources named in `source_ids` are tried even while they back off after
+    failures (a server's Retry-After is still honoured). `environ` holds
+    the API keys' variables (default: the process environment).
     """
     now = clock.now()
+    env = dict(os.environ if environ is None else environ)
     runs = [
-        _SourceRun(s, SourceState.load(store.source_state(s.id), s.url), _Report(s.id))
+        _SourceRun(s, SourceState.load(store.source_state(s.id), s.url), _Report(s.id), _key(s, env))
         for s in select_sources(config, source_ids)
     ]
-    requests = {run.source.id: req for run in runs if (req := _request(run, now)) is not None}
+    due = [run for run in runs if _due(run, now, explicit=bool(source_ids))]
     placer = _Placer(config.normalize_context(), store, now, dry_run)
     workers = config.fetch.workers
     if workers is None:
-        workers = workers_for(None, auto=auto_workers) if len(requests) >= POOL_MIN_FEEDS else 0
+        workers = workers_for(None, auto=auto_workers) if len(due) >= POOL_MIN_FEEDS else 0
     with worker_pool(workers, __name__) as pool:
-        asyncio.run(_pipeline(config.fetch, clock, runs, requests, placer, pool, progress))
+        asyncio.run(_pipeline(config.fetch, clock, runs, due, placer, pool, progress))
     if not dry_run:
         with store.transaction():
             for run in runs:
@@ -179,61 +221,84 @@ async def _pipeline(
     fetch_config: FetchConfig,
     clock: Clock,
     runs: Sequence[_SourceRun],
-    requests: dict[str, FetchRequest],
+    due: Sequence[_SourceRun],
     placer: _Placer,
     pool: Executor | None,
     progress: Progress | None,
 ) -> None:
-    """Fetch and parse everything concurrently; take the results in config order.
+    """Retrieve and parse every due source concurrently; take the results in config order.
 
     Source N is placed as soon as sources 1..N are parsed, not after the last
     download. The concurrent part only returns values; state changes happen
     in the loop below, one source at a time.
     """
     loop = asyncio.get_running_loop()
+    now = clock.now()
 
-    async def fetch_and_parse(
-        fetch: Fetch, run: _SourceRun, request: FetchRequest
-    ) -> tuple[FetchResult, _Parsed | None]:
-        result = await fetch(request)
-        job = placer.job(run.source, run.state, result)
+    async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, _Parsed | None]:
+        retrieved = await _retrieve(fetch, run, now)
+        job = placer.job(run.source, run.state, retrieved)
         parsed = None
         if job is not None:
             parsed = parse_and_map(job) if pool is None else await loop.run_in_executor(pool, parse_and_map, job)
         if progress is not None:
             progress(run.source.id)  # as sources finish, whatever their order
-        return result, parsed
+        return retrieved, parsed
 
     if progress is not None:
         for run in runs:
-            if run.source.id not in requests:
-                progress(run.source.id)  # gone or waiting: nothing to fetch
+            if run not in due:
+                progress(run.source.id)  # gone, waiting or disabled: nothing to fetch
     async with open_fetcher(fetch_config, clock) as fetch:
-        tasks = {
-            run.source.id: asyncio.create_task(fetch_and_parse(fetch, run, requests[run.source.id]))
-            for run in runs
-            if run.source.id in requests
-        }
+        tasks = {id(run): asyncio.create_task(retrieve_and_parse(fetch, run)) for run in due}
         for run in runs:
-            task = tasks.get(run.source.id)
+            task = tasks.get(id(run))
             if task is not None:
-                result, parsed = await task
-                placer.receive(run, result, parsed)
+                retrieved, parsed = await task
+                placer.receive(run, retrieved, parsed)
 
 
-def _request(run: _SourceRun, now: datetime) -> FetchRequest | None:
-    """The fetch to make, or None when the source is gone or asked us to wait (recorded in its report)."""
+async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
+    """One source's answer: a feed document, or the press-release API's windows walked."""
+    source, state = run.source, run.state
+    if source.kind is SourceKind.BRIEFING_API:
+        assert run.key is not None  # a source without its key is not due
+        walk = await briefing.walk(source, run.key, state.window_end, fetch, now)
+        digest_input = b"\0".join(walk.bodies)
+        return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest_input)
+    request = FetchRequest(source.id, state.url or source.url, state.etag, state.last_modified, source.headers)
+    result = await fetch(request)
+    return _Retrieved(result, result.body, digest_input=result.body or b"")
+
+
+def _key(source: SourceConfig, environ: Mapping[str, str]) -> ServiceKey | None:
+    if source.kind is not SourceKind.BRIEFING_API:
+        return None
+    return ServiceKey.from_env(source.service_key_env, dict(environ))
+
+
+def _due(run: _SourceRun, now: datetime, *, explicit: bool) -> bool:
+    """Is the source fetched this run? When not, its report says why (gone, waiting, backing off, disabled)."""
     state, report, source = run.state, run.report, run.source
+    if source.kind is SourceKind.BRIEFING_API and run.key is None:
+        report.outcome = Outcome.DISABLED
+        report.warnings.append(f"not fetched: set {source.service_key_env} to the data.go.kr service key")
+        return False
     if state.gone:
         report.outcome, report.http_status = Outcome.GONE, 410
         report.error = f"gone (HTTP 410) since {state.last_fetch}; remove it from the config or change its url"
-        return None
+        return False
     retry = state.retry_after_time()
     if retry is not None and retry > now:
         report.outcome, report.http_status = Outcome.WAITING, state.http_status
         report.warnings.append(f"not polled: server asked to wait until {retry.isoformat()}")
-        return None
-    return FetchRequest(source.id, state.url or source.url, state.etag, state.last_modified, source.headers)
+        return False
+    next_try = state.next_try_time()
+    if next_try is not None and next_try > now and not explicit:
+        report.outcome, report.http_status = Outcome.WAITING, state.http_status
+        report.warnings.append(f"not polled: backing off after {state.failures} failures until {next_try.isoformat()}")
+        return False
+    return True
 
 
 class _Placer:
@@ -248,26 +313,35 @@ class _Placer:
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
 
-    def job(self, source: SourceConfig, state: SourceState, result: FetchResult) -> _Job | None:
-        """The parse job for a fetch result, or None (failed, 304, or the same bytes as last time)."""
-        if not result.ok or result.not_modified or result.body is None:
+    def job(self, source: SourceConfig, state: SourceState, retrieved: _Retrieved) -> _Job | None:
+        """The parse job for a retrieval, or None (failed with nothing, 304, or the same answer as last time)."""
+        result = retrieved.result
+        if retrieved.entries is None and (not result.ok or result.not_modified or retrieved.body is None):
             return None
-        # same bytes under the same source settings map to the same articles: skip them
-        digest = _digest(result.body, source)
-        if digest == state.body_sha256:
+        if retrieved.entries is not None and not retrieved.entries and not result.ok:
             return None
-        return _Job(source, result.body, result.headers, result.url, self.ctx, self.now, digest)
+        # the same answer under the same source settings maps to the same articles: skip it
+        if result.ok and _digest(retrieved.digest_input, source) == state.body_sha256:
+            return None
+        headers, url = result.headers, result.url
+        return _Job(source, self.ctx, self.now, retrieved.body or b"", headers, url, retrieved.entries)
 
-    def receive(self, run: _SourceRun, result: FetchResult, parsed: _Parsed | None) -> None:
-        """Record one source's fetch and take its parsed items."""
-        report, stamp = run.report, self.now.isoformat()
+    def receive(self, run: _SourceRun, retrieved: _Retrieved, parsed: _Parsed | None) -> None:
+        """Record one source's retrieval and take its parsed items (an API walk that failed midway
+        still brings the windows read before the failure)."""
+        result, report, stamp = retrieved.result, run.report, self.now.isoformat()
         report.http_status = result.status
+        report.warnings.extend(retrieved.warnings)
         state = replace(run.state, last_fetch=stamp, http_status=result.status)
+        if retrieved.window_end is not None:
+            state = replace(state, window_end=retrieved.window_end)
         if result.moved_to:
             report.moved_to = result.moved_to
             state = replace(state, url=result.moved_to, moved_to=result.moved_to)
         if not result.ok:
-            run.state = self._failed(state, report, result)
+            run.state = self._failed(state, report, result.error, result)
+            if parsed is not None and parsed.error is None:
+                run.state = self._accept(run, parsed, None)
             return
         # a 304 repeats the validators we sent; a 200 replaces them (even with none)
         run.state = replace(
@@ -275,43 +349,56 @@ class _Placer:
             etag=result.etag,
             last_modified=result.last_modified,
             retry_after=None,
+            next_try=None,
             last_error=None,
             failures=0,
+            first_failure=None,
             last_success=stamp,
         )
         if parsed is None:
             report.outcome = Outcome.NOT_MODIFIED
             return
-        run.state = self._accept(run, parsed, _digest(result.body or b"", run.source))
+        if parsed.error is not None:
+            run.state = self._failed(run.state, report, parsed.error)
+            run.state = replace(run.state, etag=None, last_modified=None, body_sha256=None)
+            return
+        run.state = self._accept(run, parsed, _digest(retrieved.digest_input, run.source))
 
-    def _accept(self, run: _SourceRun, parsed: _Parsed, digest: str) -> SourceState:
-        """Record a parsed feed's problems, then dedupe and store its items."""
+    def _accept(self, run: _SourceRun, parsed: _Parsed, digest: str | None) -> SourceState:
+        """Dedupe and store a parsed answer's items; remember what feed health needs."""
         report, state = run.report, run.state
         report.warnings.extend(parsed.warnings)
-        if parsed.error is not None:
-            report.outcome, report.error = Outcome.FAILED, parsed.error
-            return replace(
-                state,
-                last_error=parsed.error,
-                failures=state.failures + 1,
-                etag=None,
-                last_modified=None,
-                body_sha256=None,
-            )
         report.skipped += parsed.skipped
         self.place_source(run.source, list(parsed.mapped), report)
-        return replace(
-            state, body_sha256=digest, new=len(report.new), updated=len(report.updated), skipped=report.skipped
-        )
-
-    def _failed(self, state: SourceState, report: _Report, result: FetchResult) -> SourceState:
-        report.outcome, report.error = (Outcome.GONE if result.gone else Outcome.FAILED), result.error
+        newest = parsed.newest.isoformat() if parsed.newest is not None else state.newest_item
         return replace(
             state,
-            last_error=result.error,
-            failures=state.failures + 1,
-            gone=result.gone,
-            retry_after=result.retry_after.isoformat() if result.retry_after else None,
+            body_sha256=digest or state.body_sha256,
+            new=len(report.new),
+            updated=len(report.updated),
+            skipped=report.skipped,
+            items=parsed.entries if run.source.kind is SourceKind.FEED else None,
+            newest_item=newest,
+            unknown_agencies=parsed.unknown_agencies,
+        )
+
+    def _failed(
+        self, state: SourceState, report: _Report, error: str | None, result: FetchResult | None = None
+    ) -> SourceState:
+        """Record a failure and back off: BASE × 2^(n-1), or as long as the server asked (Retry-After)."""
+        gone = result is not None and result.gone
+        report.outcome, report.error = (Outcome.GONE if gone else Outcome.FAILED), error
+        failures = state.failures + 1
+        retry_after = result.retry_after if result is not None else None
+        next_try = retry_after or self.now + backoff(failures)
+        return replace(
+            state,
+            last_error=error,
+            failures=failures,
+            first_failure=state.first_failure or self.now.isoformat(),
+            next_try=next_try.isoformat(),
+            gone=gone,
+            retry_after=retry_after.isoformat() if retry_after else None,
         )
 
     def place_source(self, source: SourceConfig, mapped: list[Mapped], report: _Report) -> None:

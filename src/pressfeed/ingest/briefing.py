@@ -1,0 +1,374 @@
+"""The policy-briefing press-release API (data.go.kr dataset 15095295).
+
+One call returns every ministry's releases approved in a date window, with
+full HTML text, subtitles, attachments and embargo times:
+
+    GET .../1371000/pressReleaseService/pressReleaseList
+        ?serviceKey=KEY&startDate=YYYYMMDD&endDate=YYYYMMDD&numOfRows=N&pageNo=1
+
+What we know of it (from public code that consumes it): a window may span at
+most 3 days (result code 98 beyond); `pageNo` is reported to be ignored, so
+a window must fit one page; the answer is always XML, `<response>` with a
+result code, or the gateway's `<OpenAPI_ServiceResponse>` with a reason code
+when the key or the quota is the problem; dates are `MM/DD/YYYY HH:MM:SS` KST.
+
+So each run walks the days since the last complete window (the first run:
+`backfill_days`) plus the trailing `recheck_days`, in windows of
+`window_days`; a window that comes back full is split, a full single day is
+paged through as far as paging gives new items, and nothing loops for ever.
+
+The service key is a secret: it comes from an environment variable, is
+accepted URL-encoded or not (never encoded twice), and every text that
+leaves this module (errors, warnings) has it removed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from urllib.parse import quote, quote_plus, unquote, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+
+from ..config import SourceConfig
+from ..errors import PressfeedError
+from ..model import InputKind, RawArticle, RawMedia
+from ..normalize import media_type_for_name
+from .fetch import FetchRequest, FetchResult
+
+KST = ZoneInfo("Asia/Seoul")
+#: the widest window the API accepts
+MAX_WINDOW_DAYS = 3
+#: requests one run may make for one source: a dev key allows ~1,000 a day; a long gap is caught up over runs
+MAX_REQUESTS = 40
+#: pages tried for one full day before giving up on pageNo (reported ignored)
+MAX_PAGES = 10
+#: release pages on the portal, for items without an OriginalUrl
+RELEASE_URL = "https://www.korea.kr/briefing/pressReleaseView.do?newsId={id}"
+
+Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
+
+# The gateway's reason codes (OpenAPI_ServiceResponse/cmmMsgHeader/returnReasonCode).
+_GATEWAY = {
+    "1": "the API reported an application error (gateway code 1); it is tried again later",
+    "4": "the gateway reported an HTTP error (gateway code 4); it is tried again later",
+    "12": "no such API service (gateway code 12): check the source's url, "
+    "https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList",
+    "20": "access denied (gateway code 20): the key is not approved for this API; "
+    "apply for dataset 15095295 on data.go.kr",
+    "22": "the key's daily request limit is used up (gateway code 22); pressfeed waits until midnight KST. "
+    "Lower recheck_days or the run frequency, or ask data.go.kr for a higher quota",
+    "30": "the service key is not registered (gateway code 30): check that {env} holds the key data.go.kr "
+    "issued for this API (a new key can take an hour to work)",
+    "31": "the service key has expired (gateway code 31): extend its period on data.go.kr",
+    "32": "this server's IP address is not registered for the key (gateway code 32): add it on data.go.kr",
+    "33": "unsigned call (gateway code 33): the key is missing or malformed; check {env}",
+    "99": "unknown gateway error (gateway code 99); it is tried again later",
+}
+# The API's own result codes (response/header/resultCode); 0 is success and 3 "no data".
+_RESULT = {
+    "1": "the API reported an application error (code 1); it is tried again later",
+    "2": "the API's database failed (code 2); it is tried again later",
+    "4": "the API reported an HTTP error (code 4); it is tried again later",
+    "5": "the API timed out (code 5); it is tried again later",
+    "10": "the API refused a request parameter (code 10); check the source's url and rows",
+    "11": "a mandatory request parameter is missing (code 11); check the source's url",
+    "98": "the date window is wider than the API allows (code 98): window_days must be at most 3",
+    "99": "unknown API error (code 99); it is tried again later",
+}
+_NO_DATA = {"3", "03"}
+_OK = {"0", "00"}
+#: gateway codes worth no retry before midnight KST (the daily quota resets then)
+_UNTIL_MIDNIGHT = {"22"}
+_PERCENT_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+class BriefingAPIError(PressfeedError):
+    """The API answered with an error code; the message says what to do."""
+
+    def __init__(self, message: str, code: str = "", retry_after: datetime | None = None) -> None:
+        super().__init__(message)
+        self.code, self.retry_after = code, retry_after
+
+
+@dataclass(frozen=True)
+class ServiceKey:
+    """The data.go.kr key, in the decoded form; knows every form in which it must never be shown."""
+
+    value: str
+    env: str
+
+    @classmethod
+    def from_env(cls, env: str, environ: dict[str, str]) -> ServiceKey | None:
+        given = environ.get(env, "").strip()
+        if not given:
+            return None
+        # the portal hands out an "encoding" key (already %-encoded) and a "decoding" one: accept both
+        return cls(unquote(given) if _PERCENT_ENCODED.search(given) else given, env)
+
+    def forms(self) -> list[str]:
+        forms = {self.value, quote(self.value, safe=""), quote_plus(self.value), quote(self.value)}
+        return sorted((f for f in forms if f), key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for form in self.forms():
+            text = text.replace(form, "***")
+            text = re.sub(re.escape(form), "***", text, flags=re.IGNORECASE)  # %2b as well as %2B
+        return text
+
+
+@dataclass(frozen=True)
+class Page:
+    """One answer: its items, and how many the window holds in all (when the API says)."""
+
+    items: tuple[RawArticle, ...]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What one run read from the API for one source."""
+
+    #: the last response, or the failure that stopped the walk (its error redacted)
+    result: FetchResult
+    items: tuple[RawArticle, ...]
+    #: the last day read completely (ISO date, KST), where the next run starts
+    window_end: str | None
+    warnings: tuple[str, ...] = ()
+    #: the exact responses taken, to tell an unchanged answer from a changed one
+    bodies: tuple[bytes, ...] = ()
+
+
+def request_url(base: str, key: ServiceKey, start: date, end: date, rows: int, page: int = 1) -> str:
+    """The request URL: the key %-encoded exactly once, the dates as YYYYMMDD."""
+    parts = urlsplit(base)
+    query = urlencode(
+        [
+            ("serviceKey", key.value),
+            ("startDate", start.strftime("%Y%m%d")),
+            ("endDate", end.strftime("%Y%m%d")),
+            ("numOfRows", str(rows)),
+            ("pageNo", str(page)),
+        ],
+        quote_via=quote,
+        safe="",
+    )
+    extra = f"{parts.query}&" if parts.query else ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, extra + query, ""))
+
+
+def windows(start: date, end: date, days: int) -> list[tuple[date, date]]:
+    """[start, end] cut into windows of at most `days` days, oldest first."""
+    out = []
+    while start <= end:
+        stop = min(start + timedelta(days=days - 1), end)
+        out.append((start, stop))
+        start = stop + timedelta(days=1)
+    return out
+
+
+def first_day(source: SourceConfig, window_end: str | None, today: date) -> date:
+    """Where a run starts: the last complete day again (late approvals), and never after the recheck days."""
+    recheck = today - timedelta(days=source.recheck_days - 1)
+    if window_end is None:
+        return min(today - timedelta(days=source.backfill_days - 1), recheck)
+    return min(date.fromisoformat(window_end), recheck)
+
+
+async def walk(source: SourceConfig, key: ServiceKey, window_end: str | None, fetch: Fetch, now: datetime) -> Walk:
+    """Read every window due; stop at the first failure, keeping what came before it."""
+    today = now.astimezone(KST).date()
+    queue = deque(windows(first_day(source, window_end, today), today, source.window_days))
+    items: dict[str, RawArticle] = {}
+    warnings: list[str] = []
+    bodies: list[bytes] = []
+    done: date | None = None
+    requests = 0
+    last: FetchResult | None = None
+    while queue:
+        start, end = queue.popleft()
+        if requests >= MAX_REQUESTS:
+            warnings.append(f"{requests} requests made; the days from {start} on are read by the next run")
+            break
+        result, page = await _get(source, key, fetch, start, end, 1, now)
+        requests += 1
+        last = result
+        if page is None:
+            return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies))
+        bodies.append(result.body or b"")
+        if _full(page, source.rows) and end > start:  # split rather than lose items
+            middle = start + timedelta(days=(end - start).days // 2)
+            queue.extendleft([(middle + timedelta(days=1), end), (start, middle)])
+            continue
+        found = {i.guid: i for i in page.items}
+        if _full(page, source.rows):
+            more, note, spent = await _more_pages(source, key, fetch, start, page, found, now)
+            requests += spent
+            if note:
+                warnings.append(note)
+            if isinstance(more, FetchResult):
+                return Walk(key_free(more, key), tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies))
+        items.update(found)
+        done = end
+    assert last is not None or not items
+    result = last or FetchResult(source.id, source.url, None, None, {})
+    return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies))
+
+
+async def _more_pages(
+    source: SourceConfig,
+    key: ServiceKey,
+    fetch: Fetch,
+    day: date,
+    page: Page,
+    found: dict[str, RawArticle],
+    now: datetime,
+) -> tuple[FetchResult | None, str, int]:
+    """Page through one full day; returns (the failure if any, a warning, requests made).
+
+    `pageNo` is reported to be ignored: a page that brings nothing new ends it.
+    """
+    total = page.total or 0
+    pages = min(MAX_PAGES, math.ceil(total / source.rows)) if total else MAX_PAGES
+    spent = 0
+    for number in range(2, pages + 1):
+        result, more = await _get(source, key, fetch, day, day, number, now)
+        spent += 1
+        if more is None:
+            return result, "", spent
+        new = {i.guid: i for i in more.items if i.guid not in found}
+        if not new:
+            break
+        found.update(new)
+    if total and len(found) >= total:
+        return None, "", spent
+    missing = f"{total - len(found)} of {total}" if total else "some"
+    note = (
+        f"{day} holds more releases than one page ({source.rows}) and paging gave no more: "
+        f"{missing} may be missing; raise rows"
+    )
+    return None, note, spent
+
+
+async def _get(
+    source: SourceConfig, key: ServiceKey, fetch: Fetch, start: date, end: date, page_no: int, now: datetime
+) -> tuple[FetchResult, Page | None]:
+    """One request; (its result, the page), or (the failed result, None) with the error redacted."""
+    url = request_url(source.url, key, start, end, source.rows, page_no)
+    result = key_free(await fetch(FetchRequest(source.id, url, headers=source.headers)), key)
+    if not result.ok:
+        return result, None
+    try:
+        return result, parse_page(result.body or b"", source.url, now)
+    except BriefingAPIError as exc:
+        message = key.redact(str(exc).replace("{env}", key.env))
+        failed = replace(result, body=None, error=message, retry_after=exc.retry_after or result.retry_after)
+        return failed, None
+
+
+def key_free(result: FetchResult, key: ServiceKey) -> FetchResult:
+    """The result without the key: the request URL becomes the API's own, errors are redacted."""
+    clean = urlsplit(result.url)
+    return replace(
+        result,
+        url=urlunsplit((clean.scheme, clean.netloc, clean.path, "", "")),
+        error=key.redact(result.error) if result.error else None,
+        moved_to=None,  # a redirect of one windowed request is no move of the source
+    )
+
+
+def _full(page: Page, rows: int) -> bool:
+    return len(page.items) >= rows or (page.total is not None and page.total > len(page.items))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+# -- the XML ----------------------------------------------------------------------------------
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
+
+
+def parse_page(body: bytes, api_url: str, now: datetime) -> Page:
+    """An answer of the API: its items, or BriefingAPIError with a message a user can act on."""
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError:
+        raise BriefingAPIError("the answer is not the press-release API's XML (is the source's url right?)") from None
+    if root.tag == "OpenAPI_ServiceResponse":
+        code = (root.findtext("cmmMsgHeader/returnReasonCode") or "").strip().lstrip("0") or "0"
+        reason = (root.findtext("cmmMsgHeader/returnAuthMsg") or "").strip()
+        message = _GATEWAY.get(code, f"the gateway refused the request (code {code} {reason})")
+        retry = _midnight_after(now) if code in _UNTIL_MIDNIGHT else None
+        raise BriefingAPIError(message, code, retry)
+    if root.tag != "response":
+        raise BriefingAPIError("the answer is not the press-release API's XML (is the source's url right?)")
+    code = (root.findtext("header/resultCode") or "").strip()
+    if code in _NO_DATA:
+        return Page((), 0)
+    if code not in _OK:
+        text = (root.findtext("header/resultMsg") or "").strip()
+        raise BriefingAPIError(_RESULT.get(code.lstrip("0"), f"the API answered code {code} ({text})"), code)
+    total = (root.findtext("body/totalCount") or "").strip()
+    items = tuple(item for el in root.iter("NewsItem") if (item := news_item(el, api_url)) is not None)
+    return Page(items, int(total) if total.isdigit() else None)
+
+
+def news_item(element: etree._Element, api_url: str) -> RawArticle | None:
+    """A `NewsItem` as raw input; None without an id (nothing to know it by)."""
+
+    def text(tag: str) -> str:
+        return (element.findtext(tag) or "").strip()
+
+    news_id = text("NewsItemId")
+    if not news_id:
+        return None
+    link = text("OriginalUrl") or (RELEASE_URL.format(id=news_id) if news_id.isdigit() else "")
+    subtitles = [s for s in (text(f"SubTitle{n}") for n in (1, 2, 3)) if s]
+    return RawArticle(
+        kind=InputKind.SOURCE,
+        title=text("Title"),
+        link=link,
+        guid=news_id,
+        base=link or api_url,
+        subtitle=" / ".join(subtitles),
+        body_html=text("DataContents"),
+        published=api_time(text("ApproveDate")),
+        updated=api_time(text("ModifyDate")),
+        embargo=api_time(text("EmbargoDate")),
+        agency=text("MinisterCode"),
+        media=tuple(_files(element)),
+        feed_url=api_url,
+    )
+
+
+def _files(element: etree._Element) -> Iterable[RawMedia]:
+    """The repeated FileName/FileUrl pairs, in order; the type comes from the file name."""
+    names = [(e.text or "").strip() for e in element.iter("FileName")]
+    urls = [(e.text or "").strip() for e in element.iter("FileUrl")]
+    for name, url in zip(names, urls, strict=False):
+        if url:
+            yield RawMedia(url=url, type=media_type_for_name(name or url) or "", title=name)
+
+
+def api_time(text: str) -> datetime | None:
+    """`MM/DD/YYYY HH:MM:SS` in KST (as the API writes its dates); None when absent or unreadable."""
+    if not text:
+        return None
+    for layout in ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(text, layout).replace(tzinfo=KST)
+        except ValueError:
+            continue
+    return None
+
+
+def _midnight_after(now: datetime) -> datetime:
+    tomorrow = now.astimezone(KST).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0, 5), tzinfo=KST)  # a few minutes in: quotas reset at midnight

@@ -1,0 +1,144 @@
+"""Feed health: is each source alive, and is anything arriving from it?
+
+A feed that answers 404, one that answers 200 and never changes again, and
+one with no items are all failures an operator must hear about: a consumer of
+the discontinued policy-briefing RSS failed silently for 36 days. Health is
+judged from the stored fetch state alone (pure), for `pressfeed sources check`
+and for the warning lines of `pressfeed run`; backoff decides when a failing
+source is tried again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from ..config import SourceConfig, SourceKind
+from .state import SourceState
+
+#: a source answering 404 this long is reported gone (it is still tried, at the longest backoff)
+GONE_AFTER = timedelta(days=3)
+#: backoff after the n-th failure in a row: BASE × 2^(n-1), at most CAP
+BACKOFF_BASE = timedelta(minutes=5)
+BACKOFF_CAP = timedelta(hours=6)
+#: a quiet (cron) run repeats a warning about an unchanged health this often
+REMIND_EVERY = timedelta(days=1)
+
+
+class Health(StrEnum):
+    OK = "ok"
+    #: answers, but its newest item is older than stale_after_days
+    STALE = "stale"
+    #: answers with a feed that has no items
+    EMPTY = "empty"
+    #: errors, for `failures` runs in a row
+    FAILING = "failing"
+    #: HTTP 410, or 404 for longer than GONE_AFTER
+    GONE = "gone"
+    #: a permanent redirect was seen: the config's url should follow
+    MOVED = "moved"
+    #: a press-release API source whose key variable is not set
+    DISABLED = "disabled"
+    #: never fetched yet
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source_id: str
+    name: str
+    status: Health
+    detail: str
+    #: when the source is fetched next (backoff or a server's Retry-After), if not at the next run
+    next_try: datetime | None = None
+    unknown_agencies: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Health.OK
+
+    def line(self) -> str:
+        text = f"{self.source_id}: {self.status}"
+        if self.detail:
+            text += f" — {self.detail}"
+        if self.next_try is not None:
+            text += f" (next try {self.next_try.isoformat()})"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "status": str(self.status),
+            "ok": self.ok,
+            "detail": self.detail,
+            "next_try": self.next_try.isoformat() if self.next_try else None,
+            "unknown_agencies": list(self.unknown_agencies),
+        }
+
+
+def assess(source: SourceConfig, state: SourceState, now: datetime, environ: Mapping[str, str]) -> SourceHealth:
+    """The health of one source from its stored state, at `now` (`environ`: where API keys live)."""
+    key_set = bool(environ.get(source.service_key_env, "").strip()) if source.service_key_env else True
+    status, detail = _status(source, state, now, key_set)
+    return SourceHealth(source.id, source.name, status, detail, _next_try(state, now), state.unknown_agencies)
+
+
+def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bool) -> tuple[Health, str]:
+    if source.kind is SourceKind.BRIEFING_API and not key_set:
+        return Health.DISABLED, f"not fetched until {source.service_key_env} holds the data.go.kr service key"
+    if state.gone:
+        return Health.GONE, f"HTTP 410 since {_day(state.last_fetch)}: remove the source or change its url"
+    if state.failures:
+        since = _time(state.first_failure)
+        if state.http_status == 404 and since is not None and now - since >= GONE_AFTER:
+            return Health.GONE, f"HTTP 404 since {_day(state.first_failure)}: has the feed moved or closed?"
+        return (
+            Health.FAILING,
+            f"{state.failures} failures in a row since {_day(state.first_failure)}: {state.last_error}",
+        )
+    if state.last_fetch is None:
+        return Health.PENDING, "not fetched yet"
+    if state.moved_to and state.moved_to != state.config_url:
+        return Health.MOVED, f"moved permanently to {state.moved_to}: update its url in the config"
+    if state.items == 0:
+        return Health.EMPTY, "the feed has no items: is it still the right address?"
+    newest = _time(state.newest_item)
+    if source.stale_after_days and newest is not None and now - newest > timedelta(days=source.stale_after_days):
+        age = (now - newest).days
+        return Health.STALE, f"newest item is from {_day(state.newest_item)}, {age} days ago: has the feed stopped?"
+    return Health.OK, ""
+
+
+def _next_try(state: SourceState, now: datetime) -> datetime | None:
+    later = [t for t in (state.next_try_time(), state.retry_after_time()) if t is not None and t > now]
+    return max(later) if later else None
+
+
+def backoff(failures: int) -> timedelta:
+    """How long to wait after the n-th failure in a row."""
+    return min(BACKOFF_BASE * (1 << min(max(failures - 1, 0), 16)), BACKOFF_CAP)
+
+
+def warning_due(health: SourceHealth, state: SourceState, now: datetime) -> bool:
+    """Should a quiet (cron) run warn about this unhealthy source now?
+
+    When its health changed since the last warning, and once a day while it
+    stays the same, so cron mail neither misses a dead source nor repeats it
+    every five minutes.
+    """
+    if health.ok:
+        return False
+    last = _time(state.warned_at)
+    return state.warned_health != str(health.status) or last is None or now - last >= REMIND_EVERY
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _day(text: str | None) -> str:
+    return text[:10] if text else "?"
