@@ -151,6 +151,7 @@ class Pressfeed:
         *,
         dry_run: bool = False,
         progress: Callable[[str], None] | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> IngestResult:
         from .ingest.update import ingest_sources
 
@@ -162,6 +163,7 @@ class Pressfeed:
             dry_run=dry_run,
             progress=progress,
             auto_workers=self.auto_workers,
+            environ=environ,
         )
 
     def source_status(self) -> list[SourceStatus]:

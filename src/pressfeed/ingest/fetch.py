@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -29,6 +31,24 @@ import httpx
 
 from ..clock import Clock
 from ..config import FetchConfig
+
+
+class _RedactQuerySecrets(logging.Filter):
+    """httpx logs every request's URL (INFO); a key in a query string (the press-release API's
+    serviceKey) must not reach a log, so such parameters are masked in its records."""
+
+    SECRET = re.compile(r"((?:service_?key|api_?key|access_?token|token)=)[^&\s'\"]+", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = self.SECRET.sub(r"\1***", message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_RedactQuerySecrets())
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"

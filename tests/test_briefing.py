@@ -1,0 +1,554 @@
+"""The press-release API source (kind: briefing-api) against a stand-in of the API on 127.0.0.1.
+
+The stand-in enforces what the real API does, as far as public consumers
+report it: the key (code 30 otherwise), windows of at most 3 days (code 98),
+`numOfRows`, and an ignored `pageNo`; it answers XML only.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import CONFIG_TEXT, NOW
+from pressfeed.cli import cli
+from pressfeed.clock import fixed
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.ingest.briefing import ServiceKey, request_url
+from pressfeed.model import ArticleFilter, Status, encode
+from pressfeed.normalize import hashed_id
+from pressfeed.results import IngestResult, SourceReport
+from pressfeed.store.base import ArticleWrite
+
+KST = ZoneInfo("Asia/Seoul")
+PATH = "/1371000/pressReleaseService/pressReleaseList"
+#: a key as data.go.kr issues it: the "decoding" form, and the "encoding" form of the same key
+KEY = "Xq7+Lp/2kRZt9w==AbCd"
+KEY_ENCODED = "Xq7%2BLp%2F2kRZt9w%3D%3DAbCd"
+ENV = "DATA_GO_KR_SERVICE_KEY"
+TODAY = NOW.astimezone(KST).date()  # 2025-11-08 (21:00 KST)
+AUTHORITY = "example-portal.kr,2025"
+
+REGISTRY = {
+    "과학기술정보통신부": {"id": "msit", "home": "https://www.msit.go.kr/", "section": "it-science"},
+    "재정경제부": {"id": "mofe", "home": "https://www.mofe.go.kr/", "section": "economy", "aliases": ["기획재정부"]},
+    "외교부": {"id": "mofa", "home": "https://www.mofa.go.kr/", "section": "politics"},
+}
+
+
+def item_id(news_id: int) -> str:
+    return hashed_id(AUTHORITY, "source/briefing", str(news_id))
+
+
+@dataclass
+class Release:
+    news_id: int
+    title: str
+    agency: str
+    approved: datetime
+    body: str = "<p>정부는 관계부처 합동으로 대책을 마련했다고 밝혔다.</p>"
+    subtitles: tuple[str, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
+    embargo: datetime | None = None
+    modified: datetime | None = None
+
+    def xml(self) -> str:
+        def when(value: datetime | None) -> str:
+            return value.astimezone(KST).strftime("%m/%d/%Y %H:%M:%S") if value else ""
+
+        subtitles = "".join(
+            f"<SubTitle{n}>{html.escape(s)}</SubTitle{n}>" for n, s in enumerate((*self.subtitles, "", "", "")[:3], 1)
+        )
+        files = "".join(
+            f"<FileName>{html.escape(n)}</FileName><FileUrl>{html.escape(u)}</FileUrl>" for n, u in self.files
+        )
+        return (
+            f"<NewsItem><NewsItemId>{self.news_id}</NewsItemId><ContentsStatus>I</ContentsStatus>"
+            f"<MinisterCode>{self.agency}</MinisterCode>"
+            f"<ApproveDate>{when(self.approved)}</ApproveDate><ModifyDate>{when(self.modified)}</ModifyDate>"
+            f"<EmbargoDate>{when(self.embargo)}</EmbargoDate><GroupingCode>보도자료</GroupingCode>"
+            f"<Title>{html.escape(self.title)}</Title>{subtitles}"
+            f"<DataContents>{html.escape(self.body)}</DataContents>"
+            f"<OriginalUrl>https://www.korea.kr/briefing/pressReleaseView.do?newsId={self.news_id}</OriginalUrl>"
+            f"{files}</NewsItem>"
+        )
+
+
+def gateway_error(code: str, auth: str) -> str:
+    return (
+        "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
+        f"<returnAuthMsg>{auth}</returnAuthMsg><returnReasonCode>{code}</returnReasonCode>"
+        "</cmmMsgHeader></OpenAPI_ServiceResponse>"
+    )
+
+
+def result_answer(code: str, message: str, items: str = "", total: int = 0, rows: int = 10) -> str:
+    return (
+        f"<response><header><resultCode>{code}</resultCode><resultMsg>{message}</resultMsg></header>"
+        f"<body>{items}<numOfRows>{rows}</numOfRows><pageNo>1</pageNo><totalCount>{total}</totalCount></body>"
+        "</response>"
+    )
+
+
+@dataclass
+class FakeAPI:
+    """The stand-in: releases by approval day; records every request's query."""
+
+    releases: list[Release] = field(default_factory=list)
+    key: str = KEY
+    honour_page: bool = False
+    #: answer every request with this instead (an error XML, or an HTTP status)
+    forced: str | None = None
+    forced_status: int = 200
+    #: fail the n-th request (1-based) with HTTP 500
+    fail_call: int | None = None
+    calls: list[dict[str, str]] = field(default_factory=list)
+
+    def __call__(self, request: Request) -> Response:
+        args = {k: request.args[k] for k in request.args}  # werkzeug decodes the query once
+        self.calls.append(args)
+        if self.fail_call == len(self.calls):
+            return Response("upstream error", status=500)
+        if self.forced is not None:
+            return self._xml(self.forced, self.forced_status)
+        if args.get("serviceKey") != self.key:
+            return self._xml(gateway_error("30", "SERVICE_KEY_IS_NOT_REGISTERED_ERROR"))
+        start, end = (datetime.strptime(args[k], "%Y%m%d").date() for k in ("startDate", "endDate"))
+        if (end - start).days > 2:
+            return self._xml(result_answer("98", "THREE_DAYS_OVER_ERROR"))
+        found = [r for r in self.releases if start <= r.approved.astimezone(KST).date() <= end]
+        if not found:
+            return self._xml(result_answer("03", "NODATA_ERROR"))
+        rows = int(args["numOfRows"])
+        page = int(args.get("pageNo", "1")) if self.honour_page else 1
+        chosen = found[(page - 1) * rows : page * rows]
+        body = "".join(r.xml() for r in chosen)
+        return self._xml(result_answer("00", "NORMAL_SERVICE", body, len(found), rows))
+
+    @staticmethod
+    def _xml(text: str, status: int = 200) -> Response:
+        return Response(text.encode("utf-8"), status=status, content_type="text/xml;charset=UTF-8")
+
+    def windows(self) -> list[tuple[str, str]]:
+        return [(c["startDate"], c["endDate"]) for c in self.calls]
+
+
+@pytest.fixture(scope="module")
+def make_httpserver() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def api(httpserver: HTTPServer) -> FakeAPI:
+    fake = FakeAPI()
+    httpserver.expect_request(PATH).respond_with_handler(fake)
+    return fake
+
+
+def at(day_offset: int, hour: int = 10) -> datetime:
+    """A time `day_offset` days from TODAY (KST), at `hour` o'clock KST."""
+    day = TODAY + timedelta(days=day_offset)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=KST).astimezone(UTC)
+
+
+def configure(site: Path, url: str, **settings: Any) -> Path:
+    source = {
+        "id": "briefing",
+        "kind": "briefing-api",
+        "name": "정책브리핑",
+        "home": "https://www.korea.kr/",
+        "url": url,
+        "service_key_env": ENV,
+        "section": "society",
+        "byline": "포탈뉴스통신",
+        "max_age_days": 0,
+        **settings,
+    }
+    extra = {
+        "fetch": {"timeout": 5.0, "connect_timeout": 2.0, "user_agent": "pressfeed-test"},
+        "agencies": REGISTRY,
+        "sources": [source],
+    }
+    text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
+    (site / "feeds").mkdir(parents=True, exist_ok=True)
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def api_site(site: Path, httpserver: HTTPServer, api: FakeAPI) -> Path:
+    return configure(site, httpserver.url_for(PATH), backfill_days=7, window_days=3, recheck_days=3, rows=50)
+
+
+Ingest = Callable[..., tuple[IngestResult, Pressfeed]]
+
+
+@pytest.fixture
+def ingest() -> Iterator[Ingest]:
+    """`ingest(site, when=NOW, key=KEY)` → (result, Pressfeed) with the key in the environment given."""
+    opened: list[Pressfeed] = []
+
+    def run(site: Path, when: datetime = NOW, key: str | None = KEY, **kwargs: Any) -> tuple[IngestResult, Pressfeed]:
+        pf = Pressfeed(load_config(site), clock=fixed(when))
+        opened.append(pf)
+        environ = {ENV: key} if key is not None else {}
+        return pf.ingest(environ=environ, **kwargs), pf
+
+    yield run
+    for pf in opened:
+        pf.close()
+
+
+def only(result: IngestResult) -> SourceReport:
+    [report] = result.reports
+    return report
+
+
+def ymd(offset: int) -> str:
+    return (TODAY + timedelta(days=offset)).strftime("%Y%m%d")
+
+
+# -- windows ------------------------------------------------------------------------------------------
+
+
+def test_first_run_reads_the_backfill_in_windows_of_three_days(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    api.releases = [
+        Release(156750001, "7일 전 보도자료", "외교부", at(-6)),
+        Release(156750002, "3일 전 보도자료", "과학기술정보통신부", at(-3)),
+        Release(156750003, "오늘 보도자료", "재정경제부", at(0)),
+        Release(156750004, "8일 전 보도자료", "외교부", at(-7)),  # before the backfill
+    ]
+    result, pf = ingest(api_site)
+    report = only(result)
+    assert (report.outcome, result.ok) == ("ok", True)
+    assert api.windows() == [(ymd(-6), ymd(-4)), (ymd(-3), ymd(-1)), (ymd(0), ymd(0))]
+    assert sorted(report.new) == sorted(item_id(n) for n in (156750001, 156750002, 156750003))
+    assert pf.store.source_state("briefing")["window_end"] == TODAY.isoformat()  # type: ignore[index]
+
+
+def test_next_run_rereads_the_trailing_days_and_changes_nothing(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    api.releases = [Release(156750002, "어제 보도자료", "과학기술정보통신부", at(-1))]
+    ingest(api_site)
+    api.calls.clear()
+    again, _ = ingest(api_site, NOW + timedelta(hours=1))
+    report = only(again)
+    assert api.windows() == [(ymd(-2), ymd(0))]  # recheck_days 3: corrections of recent releases are seen
+    assert (report.new, report.updated, report.unchanged) == ((), (), 1)
+    third, _ = ingest(api_site, NOW + timedelta(hours=2))
+    assert only(third).outcome == "not-modified"  # the same answer as last time: not even parsed again
+
+
+def test_a_day_later_the_walk_starts_on_the_last_complete_day(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    ingest(api_site)
+    api.calls.clear()
+    ingest(api_site, NOW + timedelta(days=5))
+    # from the last complete day (late approvals), which is older than the recheck days
+    assert api.windows() == [(ymd(0), ymd(2)), (ymd(3), ymd(5))]
+
+
+def test_a_full_window_is_split_rather_than_losing_items(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    configure(site, httpserver.url_for(PATH), backfill_days=3, window_days=3, rows=10)
+    api.releases = [Release(156760000 + n, f"보도자료 {n}", "외교부", at(-(n % 3), hour=8 + n // 3)) for n in range(18)]
+    result, _ = ingest(site)
+    report = only(result)
+    assert len(report.new) == 18 and report.warnings == ()
+    assert api.windows()[0] == (ymd(-2), ymd(0))  # 18 > 10 rows: split ...
+    assert set(api.windows()[1:]) == {(ymd(-2), ymd(-1)), (ymd(0), ymd(0)), (ymd(-2), ymd(-2)), (ymd(-1), ymd(-1))}
+
+
+def test_a_full_day_is_paged_and_a_page_number_the_api_ignores_stops_the_paging(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    configure(site, httpserver.url_for(PATH), backfill_days=1, recheck_days=1, window_days=1, rows=10)
+    api.releases = [Release(156770000 + n, f"보도자료 {n}", "외교부", at(0, hour=1 + n // 2)) for n in range(14)]
+    result, _ = ingest(site)
+    report = only(result)
+    assert len(report.new) == 10  # one page's worth: the second page repeated the first
+    assert len(api.calls) == 2, "no endless paging"
+    assert report.warnings == (
+        f"{TODAY} holds more releases than one page (10) and paging gave no more: 4 of 14 may be missing; raise rows",
+    )
+
+
+def test_a_full_day_is_paged_when_the_api_honours_page_numbers(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    configure(site, httpserver.url_for(PATH), backfill_days=1, recheck_days=1, window_days=1, rows=10)
+    api.honour_page = True
+    api.releases = [Release(156770000 + n, f"보도자료 {n}", "외교부", at(0, hour=1 + n // 2)) for n in range(14)]
+    report = only(ingest(site)[0])
+    assert (len(report.new), report.warnings, len(api.calls)) == (14, (), 2)
+
+
+def test_a_walk_that_fails_midway_keeps_the_windows_read_before(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    api.releases = [Release(156750001, "이른 보도자료", "외교부", at(-6)), Release(156750003, "오늘", "외교부", at(0))]
+    api.fail_call = 2
+    result, pf = ingest(api_site)
+    report = only(result)
+    assert (report.outcome, report.error, result.ok) == ("failed", "HTTP 500", False)
+    assert report.new == (item_id(156750001),)
+    assert pf.store.source_state("briefing")["window_end"] == (TODAY - timedelta(days=4)).isoformat()  # type: ignore[index]
+    api.calls.clear()
+    api.fail_call = None
+    after = only(ingest(api_site, NOW + timedelta(minutes=5))[0])
+    assert api.windows()[0] == (ymd(-4), ymd(-2))  # from the last complete day on
+    assert after.new == (item_id(156750003),)
+
+
+# -- the key ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("given", [KEY, KEY_ENCODED], ids=["decoded", "encoded"])
+def test_the_key_is_accepted_in_either_form_and_encoded_once(
+    api_site: Path, api: FakeAPI, ingest: Ingest, given: str
+) -> None:
+    api.releases = [Release(156750003, "오늘 보도자료", "외교부", at(0))]
+    result, _ = ingest(api_site, key=given)
+    assert result.ok, only(result).error
+    assert {c["serviceKey"] for c in api.calls} == {KEY}
+
+
+def test_request_url_encodes_the_key_exactly_once() -> None:
+    key = ServiceKey.from_env(ENV, {ENV: KEY_ENCODED})
+    assert key is not None and key.value == KEY
+    url = request_url("https://apis.data.go.kr" + PATH, key, date(2026, 11, 24), date(2026, 11, 26), 100)
+    assert f"serviceKey={KEY_ENCODED}&startDate=20261124&endDate=20261126&numOfRows=100&pageNo=1" in url
+
+
+def _leaks(text: str) -> list[str]:
+    return [form for form in (KEY, KEY_ENCODED, KEY_ENCODED.lower(), "Xq7+Lp", "Xq7%2B") if form in text]
+
+
+@pytest.mark.parametrize("given", [KEY, KEY_ENCODED], ids=["decoded", "encoded"])
+@pytest.mark.parametrize("failure", ["none", "key refused", "http 500", "unreachable"])
+def test_the_key_never_reaches_a_log_an_error_the_json_the_store_or_a_feed(
+    site: Path,
+    httpserver: HTTPServer,
+    api: FakeAPI,
+    given: str,
+    failure: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = httpserver.url_for(PATH) if failure != "unreachable" else "http://127.0.0.1:9/" + PATH
+    configure(site, url, backfill_days=3)
+    api.releases = [Release(156750003, "오늘 보도자료", "외교부", at(0))]
+    if failure == "key refused":
+        api.key = "another"
+    elif failure == "http 500":
+        api.fail_call = 1
+    caplog.set_level(logging.DEBUG)
+    runner = CliRunner()
+    args = ["--site", str(site), "--now", NOW.isoformat(), "-vv", "run", "--json"]
+    result = runner.invoke(cli, args, env={ENV: given})
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    data = json.loads(result.stdout)
+    if failure != "none":
+        assert data["ok"] is False
+        assert data["ingest"]["sources"][0]["error"]
+    dump = "\n".join(sqlite3.connect(site / ".pressfeed" / "pressfeed.db").iterdump())
+    outputs = "".join(p.read_text(encoding="utf-8") for p in (site / "public").rglob("*") if p.is_file())
+    # what pressfeed logged (the stand-in server's own request log is not ours)
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug"))
+    for where, text in {"stdout": result.stdout, "stderr": result.stderr, "log": logged, "store": dump}.items():
+        assert _leaks(text) == [], where
+    assert _leaks(outputs) == []
+
+
+# -- errors a user can act on -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (gateway_error("30", "SERVICE_KEY_IS_NOT_REGISTERED_ERROR"), f"check that {ENV} holds the key data.go.kr"),
+        (gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR"), "daily request limit is used up"),
+        (gateway_error("32", "UNREGISTERED_IP_ERROR"), "IP address is not registered for the key"),
+        (gateway_error("20", "SERVICE_ACCESS_DENIED_ERROR"), "apply for dataset 15095295"),
+        (gateway_error("31", "DEADLINE_HAS_EXPIRED_ERROR"), "the service key has expired"),
+        (gateway_error("77", "SOMETHING_NEW"), "the gateway refused the request (code 77 SOMETHING_NEW)"),
+        (result_answer("98", "THREE_DAYS_OVER_ERROR"), "window_days must be at most 3"),
+        (result_answer("10", "INVALID_REQUEST_PARAMETER_ERROR"), "refused a request parameter"),
+        ("<html><body>점검 중</body></html>", "not the press-release API's XML"),
+    ],
+)
+def test_api_errors_become_one_line_messages_recorded_against_the_source(
+    api_site: Path, api: FakeAPI, ingest: Ingest, answer: str, expected: str
+) -> None:
+    api.forced = answer
+    result, pf = ingest(api_site)
+    report = only(result)
+    assert (report.outcome, result.ok) == ("failed", False)
+    assert report.error is not None and expected in report.error and "\n" not in report.error
+    assert pf.store.source_state("briefing")["last_error"] == report.error  # type: ignore[index]
+
+
+def test_no_data_is_an_empty_window_not_a_failure(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    result, _ = ingest(api_site)
+    report = only(result)
+    assert (report.outcome, report.new, report.error, result.ok) == ("ok", (), None, True)
+
+
+def test_a_used_up_quota_waits_until_midnight_kst(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    api.forced = gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR")
+    ingest(api_site)
+    api.calls.clear()
+    waiting = only(ingest(api_site, NOW + timedelta(hours=2))[0])  # 23:00 KST
+    assert waiting.outcome == "waiting" and api.calls == []
+    api.forced = None
+    after = only(ingest(api_site, NOW + timedelta(hours=3, minutes=10))[0])  # 00:10 KST the next day
+    assert after.outcome == "ok" and api.calls
+
+
+def test_a_source_without_its_key_is_disabled_not_failed(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    result, pf = ingest(api_site, key=None)
+    report = only(result)
+    assert (report.outcome, result.ok, api.calls) == ("disabled", True, [])
+    assert report.warnings == (f"not fetched: set {ENV} to the data.go.kr service key",)
+    [health] = pf.source_health(environ={})
+    assert (health.status, health.ok) == ("disabled", False)
+
+
+# -- items ------------------------------------------------------------------------------------------------
+
+
+def test_items_are_credited_and_sectioned_through_the_registry(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    api.releases = [
+        Release(156750010, "AI 기본계획", "과학기술정보통신부", at(-1)),
+        Release(156750011, "하반기 경제정책방향", "기획재정부", at(-1)),  # a former name
+        Release(156750012, "국가유산 보존 대책", "국가유산청", at(-1)),  # not in the registry
+    ]
+    _, pf = ingest(api_site)
+    got = {a.id: a for a in (s.article for s in pf.store.articles(ArticleFilter()))}
+    msit, mofe, heritage = (got[item_id(n)] for n in (156750010, 156750011, 156750012))
+    assert (msit.section, msit.source.name, msit.source.home) == (  # type: ignore[union-attr]
+        "it-science",
+        "과학기술정보통신부",
+        "https://www.msit.go.kr/",
+    )
+    assert (mofe.section, mofe.source.name, mofe.source.credit) == (  # type: ignore[union-attr]
+        "economy",
+        "기획재정부",
+        "[뉴스출처 : 기획재정부]",
+    )
+    assert (heritage.section, heritage.source.name) == ("society", "국가유산청")  # type: ignore[union-attr]
+    assert msit.link == "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156750010"
+    assert msit.source.feed == api_site_url(pf)  # type: ignore[union-attr]
+    [health] = pf.source_health(environ={ENV: KEY})
+    assert health.unknown_agencies == ("국가유산청",)
+
+
+def api_site_url(pf: Pressfeed) -> str:
+    return pf.config.source("briefing").url
+
+
+def test_fields_map_to_the_article(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    body = '<p>첫 문단</p><table><tr><td>구분</td></tr></table><img src="/newsWeb/img/1.jpg"><script>x()</script>'
+    api.releases = [
+        Release(
+            156750020,
+            "미세먼지 &lt;특별대책&gt; 시행",
+            "외교부",
+            at(-1),
+            body=body,
+            subtitles=("관계부처 합동", "", "겨울철 집중관리"),
+            files=(
+                ("붙임1. 보도자료.hwpx", "https://www.korea.kr/common/download.do?fileId=1"),
+                ("붙임2. 세부계획.pdf", "https://www.korea.kr/common/download.do?fileId=2"),
+            ),
+        )
+    ]
+    _, pf = ingest(api_site)
+    [stored] = pf.store.articles(ArticleFilter())
+    article = stored.article
+    assert article.title == "미세먼지 <특별대책> 시행"
+    assert article.subtitle == "관계부처 합동 / 겨울철 집중관리"
+    assert "<script>" not in article.body_html and "x()" not in article.body_html
+    assert 'src="https://www.korea.kr/newsWeb/img/1.jpg"' in article.body_html
+    assert [(a.title, a.type, a.url) for a in article.attachments] == [
+        ("붙임1. 보도자료.hwpx", "application/hwp+zip", "https://www.korea.kr/common/download.do?fileId=1"),
+        ("붙임2. 세부계획.pdf", "application/pdf", "https://www.korea.kr/common/download.do?fileId=2"),
+    ]
+    assert article.published == at(-1)
+    assert article.byline == "포탈뉴스통신"
+
+
+def test_an_embargoed_release_enters_the_feeds_when_its_time_comes(
+    api_site: Path, api: FakeAPI, ingest: Ingest
+) -> None:
+    embargo = NOW + timedelta(hours=9)
+    api.releases = [Release(156750030, "엠바고 보도자료", "외교부", NOW - timedelta(hours=2), embargo=embargo)]
+    _, pf = ingest(api_site)
+    pf.build()
+    rss = (pf.config.output.dir / "rss.xml").read_text(encoding="utf-8")
+    assert item_id(156750030) not in rss
+    stored = pf.store.get(item_id(156750030))
+    assert stored is not None and stored.article.published == embargo
+    # a build after the embargo publishes it, with no other change (what cron at */5 does)
+    later = Pressfeed(load_config(api_site), clock=fixed(embargo + timedelta(minutes=5)))
+    try:
+        built = later.build()
+        assert "rss.xml" in built.written
+        assert item_id(156750030) in (later.config.output.dir / "rss.xml").read_text(encoding="utf-8")
+    finally:
+        later.close()
+
+
+def test_a_later_modify_date_is_an_upstream_update(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    release = Release(156750040, "정정 보도자료", "외교부", at(-1))
+    api.releases = [release]
+    ingest(api_site)
+    release.body = "<p>수치를 정정합니다.</p>"
+    release.modified = at(0, hour=9)
+    report = only(ingest(api_site, NOW + timedelta(minutes=5))[0])
+    assert report.updated == (item_id(156750040),)
+    result, pf = ingest(api_site, NOW + timedelta(minutes=10))
+    assert only(result).outcome == "not-modified"
+    stored = pf.store.get(item_id(156750040))
+    assert stored is not None
+    assert "수치를 정정합니다" in stored.article.body_html and stored.article.updated == at(0, hour=9)
+
+
+def test_a_local_edit_survives_an_upstream_update(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    release = Release(156750041, "원래 제목", "외교부", at(-1))
+    api.releases = [release]
+    _, pf = ingest(api_site)
+    stored = pf.store.get(item_id(156750041))
+    assert stored is not None
+    edited = encode(stored.article.__class__(**{**_fields(stored.article), "title": "편집국이 고친 제목"}))
+    pf.store.write([ArticleWrite(edited, stored.origin)])
+    release.body, release.modified = "<p>바뀐 본문</p>", at(0, hour=9)
+    report = only(ingest(api_site, NOW + timedelta(minutes=5))[0])
+    assert report.conflicts == (item_id(156750041),)
+
+
+def _fields(article: Any) -> dict[str, Any]:
+    return {name: getattr(article, name) for name in article.__slots__}
+
+
+def test_drafts_stay_drafts(site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest) -> None:
+    configure(site, httpserver.url_for(PATH), backfill_days=2, status="draft")
+    api.releases = [Release(156750050, "검토 대기", "외교부", at(0))]
+    _, pf = ingest(site)
+    [stored] = pf.store.articles(ArticleFilter())
+    assert stored.article.status is Status.DRAFT
