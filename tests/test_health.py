@@ -1,0 +1,189 @@
+"""Feed health (`pressfeed sources check`) and the warnings of `pressfeed run`, on a server on 127.0.0.1.
+
+A 404, a feed that answers 200 but stopped changing, and a feed with no items
+must all be heard; the fetch state is what health is judged from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
+
+from conftest import CONFIG_TEXT, NOW
+from pressfeed.cli import cli
+
+KST_NOW = NOW.isoformat()
+
+
+def rss(*items: tuple[str, str]) -> bytes:
+    """An RSS 2.0 board feed with (title, naive KST date) items."""
+    body = "".join(
+        f"<item><title>{title}</title><link>https://www.msit.go.kr/bbs/view.do?nttSeqNo={n}</link>"
+        f"<guid isPermaLink='false'>msit-{n}</guid><pubDate>{when}</pubDate>"
+        f"<description><![CDATA[<p>{title} 본문입니다.</p>]]></description></item>"
+        for n, (title, when) in enumerate(items, 3186000)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>과학기술정보통신부 보도자료</title>'
+        f"<link>https://www.msit.go.kr/</link><description>보도자료</description>{body}</channel></rss>"
+    ).encode()
+
+
+FRESH = rss(("AI 기본계획 발표", "2025-11-08 10:00:00"))
+OLD = rss(("지난달 보도자료", "2025-10-20 10:00:00"))  # 19 days before NOW
+EMPTY = rss()
+
+
+def configure(site: Path, httpserver: HTTPServer, *paths: str, **settings: Any) -> None:
+    sources = [
+        {
+            "id": path.strip("/").replace(".xml", ""),
+            "name": "과학기술정보통신부",
+            "url": httpserver.url_for(path),
+            "section": "it-science",
+            "max_age_days": 0,
+            **settings,
+        }
+        for path in paths
+    ]
+    extra = {"fetch": {"timeout": 5.0, "connect_timeout": 2.0}, "sources": sources}
+    text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+
+
+def invoke(site: Path, *args: str, when: datetime = NOW) -> Result:
+    return CliRunner().invoke(cli, ["--site", str(site), "--now", when.isoformat(), *args])
+
+
+def check(site: Path, when: datetime = NOW) -> dict[str, dict[str, Any]]:
+    result = invoke(site, "sources", "check", "--json", when=when)
+    return {row["id"]: {**row, "exit": result.exit_code} for row in json.loads(result.stdout)}
+
+
+@pytest.fixture(scope="module")
+def make_httpserver() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_every_kind_of_health(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/fresh.xml").respond_with_data(FRESH, content_type="application/rss+xml")
+    httpserver.expect_request("/old.xml").respond_with_data(OLD, content_type="application/rss+xml")
+    httpserver.expect_request("/empty.xml").respond_with_data(EMPTY, content_type="application/rss+xml")
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+    httpserver.expect_request("/closed.xml").respond_with_data("", status=410)
+    httpserver.expect_request("/moved.xml").respond_with_data(
+        "", status=301, headers={"Location": httpserver.url_for("/fresh.xml")}
+    )
+    configure(site, httpserver, "/fresh.xml", "/old.xml", "/empty.xml", "/missing.xml", "/closed.xml", "/moved.xml")
+
+    before = check(site)
+    assert {k: v["status"] for k, v in before.items()} == dict.fromkeys(before, "pending")
+
+    invoke(site, "run")
+    health = check(site)
+    assert {k: v["status"] for k, v in health.items()} == {
+        "fresh": "ok",
+        "old": "stale",
+        "empty": "empty",
+        "missing": "failing",
+        "closed": "gone",
+        "moved": "moved",
+    }
+    assert health["old"]["detail"] == "newest item is from 2025-10-20, 19 days ago: has the feed stopped?"
+    assert (
+        health["moved"]["detail"]
+        == f"moved permanently to {httpserver.url_for('/fresh.xml')}: update its url in the config"
+    )
+    assert health["missing"]["detail"].startswith("1 failures in a row since 2025-11-08")
+    assert health["missing"]["next_try"] == (NOW + timedelta(minutes=5)).isoformat()
+    assert all(row["exit"] == 1 for row in health.values())
+
+
+def test_a_404_for_three_days_is_gone(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+    configure(site, httpserver, "/missing.xml")
+    for hours in (0, 24, 48, 73):
+        invoke(site, "run", when=NOW + timedelta(hours=hours))
+    assert check(site, NOW + timedelta(hours=73))["missing"]["status"] == "gone"
+
+
+def test_all_ok_exits_0_with_one_line_per_source(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/fresh.xml").respond_with_data(FRESH, content_type="application/rss+xml")
+    configure(site, httpserver, "/fresh.xml")
+    invoke(site, "run")
+    result = invoke(site, "sources", "check")
+    assert (result.exit_code, result.stdout) == (0, "fresh: ok\n")
+
+
+def test_stale_after_days_zero_never_reports_stale(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/old.xml").respond_with_data(OLD, content_type="application/rss+xml")
+    configure(site, httpserver, "/old.xml", stale_after_days=0)
+    invoke(site, "run")
+    assert check(site)["old"]["status"] == "ok"
+
+
+def test_a_recovered_source_is_ok_again(site: Path, httpserver: HTTPServer) -> None:
+    state = {"status": 500}
+
+    def handler(request: Any) -> Any:
+        from werkzeug import Response
+
+        if state["status"] != 200:
+            return Response("오류", status=state["status"])
+        return Response(FRESH, content_type="application/rss+xml")
+
+    httpserver.expect_request("/flaky.xml").respond_with_handler(handler)
+    configure(site, httpserver, "/flaky.xml")
+    invoke(site, "run")
+    assert check(site)["flaky"]["status"] == "failing"
+    state["status"] = 200
+    invoke(site, "run", when=NOW + timedelta(minutes=5))
+    assert check(site, NOW + timedelta(minutes=5))["flaky"]["status"] == "ok"
+
+
+# -- what `run` says about it -------------------------------------------------------------------------
+
+
+def test_run_warns_about_unhealthy_sources(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/old.xml").respond_with_data(OLD, content_type="application/rss+xml")
+    configure(site, httpserver, "/old.xml")
+    result = invoke(site, "run")
+    assert result.exit_code == 0  # stale is a warning, not a failure of this run
+    assert "warning: source old: stale — newest item is from 2025-10-20" in result.stderr
+    # without -q, every run says so
+    assert "warning: source old: stale" in invoke(site, "run", when=NOW + timedelta(minutes=5)).stderr
+
+
+def test_a_quiet_run_warns_when_health_changes_and_then_once_a_day(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/old.xml").respond_with_data(OLD, content_type="application/rss+xml")
+    configure(site, httpserver, "/old.xml")
+
+    def quiet(minutes: int) -> str:
+        result = invoke(site, "-q", "run", when=NOW + timedelta(minutes=minutes))
+        assert result.exit_code == 0
+        return result.stderr
+
+    assert "warning: source old: stale" in quiet(0)  # became unhealthy: cron mails it
+    assert quiet(5) == ""  # the same, five minutes later: silence
+    assert quiet(60 * 12) == ""
+    assert "warning: source old: stale" in quiet(60 * 24 + 5)  # a day later: a reminder
+
+
+def test_a_source_failing_this_run_is_reported_once(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+    configure(site, httpserver, "/missing.xml")
+    result = invoke(site, "-q", "run")
+    assert result.exit_code == 1
+    assert result.stderr == "source missing failed: HTTP 404\n"  # no second "failing" warning beside it
