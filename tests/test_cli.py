@@ -556,15 +556,15 @@ def test_articles_list_table(built_site: Path) -> None:
     rows = _rows(result.stdout)
     assert len(rows) == 20  # the default --limit
     # the 2031 embargoed article leads, marked as not yet in any feed
-    assert rows[0][0] == f"2031-01-01 09:00  scheduled  economy       {TAG}20251107-0050"
+    assert rows[0][0] == f"2031-01-01 09:00  scheduled   economy       {TAG}20251107-0050"
     assert rows[1] == (
-        f"2025-11-08 09:00  published  it-science    {TAG}20251108-0001",
+        f"2025-11-08 09:00  published   it-science    {TAG}20251108-0001",
         "    과기정통부 장관, 광주 인공지능집적단지 현장방문 및 지역 인공지능기업 간담회 개최",
     )
     for first, title in rows:
-        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d  (published|scheduled|draft|hidden)\s+\S+\s+tag:\S+", first), (
-            first
-        )
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\d \d\d:\d\d  (published|scheduled|superseded|draft|hidden)\s+\S+\s+tag:\S+", first
+        ), first
         assert title.startswith("    ") and title.strip()
 
 
@@ -609,7 +609,14 @@ def test_articles_list_json(built_site: Path) -> None:
     assert isinstance(data, list)
     assert len(data) == 20
     for item in data:
-        assert set(item) == ARTICLE_KEYS | {"origin", "locally_edited"}
+        assert set(item) == ARTICLE_KEYS | {
+            "origin",
+            "locally_edited",
+            "superseded_by",
+            "keep_both",
+            "supersedes",
+            "feed_guid",
+        }
     published = [item["published"] for item in data]
     assert published == sorted(published, reverse=True)
     assert data[1]["id"] == TAG + "20251108-0001"
@@ -639,7 +646,14 @@ def test_articles_show(built_site: Path) -> None:
 
 def test_articles_show_json(built_site: Path) -> None:
     data = as_json(invoke(built_site, "articles", "show", "20251108-0001", "--json"))
-    assert set(data) == ARTICLE_KEYS | {"origin", "locally_edited"}
+    assert set(data) == ARTICLE_KEYS | {
+        "origin",
+        "locally_edited",
+        "superseded_by",
+        "keep_both",
+        "supersedes",
+        "feed_guid",
+    }
     assert data["id"] == TAG + "20251108-0001"
     assert data["link"] == "https://www.example-portal.kr/news/articleView.html?idxno=123456"
     assert data["status"] == "published"
@@ -806,7 +820,8 @@ def test_check_on_a_fresh_site_writes_nothing(sample_site: Path) -> None:
 def test_check_on_a_built_site(built_site: Path) -> None:
     before = tree(built_site)
     result = ok(invoke(built_site, "check"))
-    assert result.stdout.splitlines() == _expected_check_lines(built_site, 35, [28, 3, 6, 10, 9])
+    # 6 of the releases are republished by newsroom articles (one story, one item): not in the feeds
+    assert result.stdout.splitlines() == _expected_check_lines(built_site, 35, [22, 3, 5, 7, 7])
     assert tree(built_site) == before
 
 
@@ -1070,11 +1085,12 @@ def test_run_with_one_failing_source(sample_site: Path) -> None:
     assert result.stderr == f"source gone failed: file not found: {missing}\n"
     # the good source's articles were built
     items = as_json(invoke(sample_site, "articles", "list", "--json", "--limit", "100"))
-    msit = [a["id"] for a in items if a["origin"] == "source:msit"]
+    msit = [a for a in items if a["origin"] == "source:msit"]
     assert len(msit) == 5
     rss = feed_text(sample_site, "it-science/rss.xml")
-    for article_id in msit:
-        assert article_id in rss
+    # in the feed, except the releases a newsroom article republishes (one story, one item)
+    assert {a["id"] for a in msit if a["id"] in rss} == {a["id"] for a in msit if not a["superseded_by"]}
+    assert any(a["superseded_by"] for a in msit)
     states = {r["id"]: r["state"] for r in as_json(invoke(sample_site, "sources", "--json"))}
     assert states["gone"]["last_error"]
     assert states["msit"]["last_error"] is None

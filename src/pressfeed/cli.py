@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,6 @@ import click
 from . import __version__
 from .errors import ExitCode, PressfeedError, UsageError
 from .model import Status
-from .results import ArticleInfo
 from .scaffold import init_site
 
 if TYPE_CHECKING:
@@ -95,9 +94,9 @@ def _errors() -> Iterator[None]:
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.CANNOT_RUN)
 
 
-def _json_out(result: _JSONResult | list[_JSONResult]) -> None:
+def _json_out(result: _JSONResult | Sequence[_JSONResult]) -> None:
     """The one way a command prints --json: each result type's own `to_json()`."""
-    data = [r.to_json() for r in result] if isinstance(result, list) else result.to_json()
+    data = [r.to_json() for r in result] if isinstance(result, Sequence) else result.to_json()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -448,16 +447,21 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
       pressfeed articles list --status draft --json
     """
     with env.pressfeed(read_only=True) as pf:
-        items = pf.articles(section=section, status=Status(status) if status else None, limit=limit)
+        items = [
+            pf.info(s) for s in pf.articles(section=section, status=Status(status) if status else None, limit=limit)
+        ]
     if as_json:
-        _json_out([ArticleInfo(s) for s in items])
+        _json_out(items)
         return
     tz, now = pf.config.site.tz, pf.clock.now()
-    for stored in items:
-        a = stored.article
-        # a published article dated in the future is embargoed: in no feed yet
-        status = "scheduled" if a.status == Status.PUBLISHED and a.published > now else str(a.status)
-        click.echo(f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {status:<9}  {a.section:<12}  {a.id}\n    {a.title}")
+    for info in items:
+        a, stored = info.stored.article, info.stored
+        status = str(a.status)
+        if a.status == Status.PUBLISHED and a.published > now:
+            status = "scheduled"  # embargoed: in no feed yet
+        elif a.status == Status.PUBLISHED and stored.superseded_by and not stored.keep_both:
+            status = "superseded"  # a newsroom article republishes it (`articles show` says which)
+        click.echo(f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {status:<10}  {a.section:<12}  {a.id}\n    {a.title}")
 
 
 @articles.command("show")
@@ -472,16 +476,16 @@ def articles_show(env: Env, article_id: str, as_json: bool) -> None:
       pressfeed articles show 20251108-0001
     """
     with env.pressfeed(read_only=True) as pf:
-        stored = pf.article(article_id)
-    info = ArticleInfo(stored)
+        info = pf.info(pf.article(article_id))
     if as_json:
         _json_out(info)
         return
-    data = info.to_json()
-    for key, value in data.items():
+    for key, value in info.to_json().items():
         if key != "body_html":
             click.echo(f"{key:>15}: {value}")
-    click.echo(f"\n{stored.article.body_html}")
+    for line in info.story_lines():
+        click.echo(f"{'story':>15}: {line}")
+    click.echo(f"\n{info.stored.article.body_html}")
 
 
 def _status_command(name: str, status: Status, doc: str) -> Callable[..., None]:
@@ -504,11 +508,35 @@ _status_command(
     "until its source itself changes its status.\n\n"
     "\b\nExample:\n  pressfeed articles hide 20251108-0001",
 )
-_status_command(
-    "publish",
-    Status.PUBLISHED,
-    "Publish a draft or hidden article.\n\n\b\nExample:\n  pressfeed articles publish 20251106-0009",
+
+
+@articles.command("publish")
+@click.argument("article_id")
+@click.option(
+    "--keep-both",
+    is_flag=True,
+    help="For a release a newsroom article supersedes: publish it beside that article all the same.",
 )
+@pass_env
+def articles_publish(env: Env, article_id: str, keep_both: bool) -> None:
+    """Publish a draft or hidden article.
+
+    A release that a newsroom article supersedes stays out of the feeds while
+    that article is in them; --keep-both publishes it beside the article on
+    purpose (the article then keeps its own guid).
+
+    \b
+    Examples:
+      pressfeed articles publish 20251106-0009
+      pressfeed articles publish tag:example-portal.kr,2025:source/msit/9cf69db8a13f2eb1a84d --keep-both
+    """
+    with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
+        stored = pf.set_status(article_id, Status.PUBLISHED)
+        if keep_both:
+            stored = pf.keep_both(stored.article.id)
+    env.say(
+        f"{stored.article.id}: {stored.article.status}" + (" (kept beside its newsroom article)" if keep_both else "")
+    )
 
 
 @articles.command("delete")

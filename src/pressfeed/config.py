@@ -20,7 +20,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +28,9 @@ from .errors import ConfigError
 from .model import DEFAULT_CREDIT, Section, Status
 from .normalize import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
+
+if TYPE_CHECKING:
+    from .store.base import StoredArticle
 
 DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
 #: machine-written list of extra sources (`pressfeed sources import`), beside the hand-written config
@@ -247,6 +250,13 @@ class SourceKind(StrEnum):
     BRIEFING_API = "briefing-api"
 
 
+class WhenInCMS(StrEnum):
+    #: a newsroom article citing the release replaces it in the feeds (pressfeed.stories)
+    SUPERSEDE = "supersede"
+    #: the release stays in the feeds beside the newsroom's article
+    KEEP = "keep"
+
+
 #: settings only the press-release API reads
 API_SETTINGS = ("service_key_env", "backfill_days", "recheck_days", "window_days", "rows")
 
@@ -277,6 +287,8 @@ class SourceConfig:
     headers: tuple[tuple[str, str], ...] = setting((), parse=_headers)
     #: a source whose newest item is older than this is reported stale; 0 = never
     stale_after_days: int = setting(14, low=0, high=3650)
+    #: what happens to a release when a newsroom (CMS) article cites it
+    when_in_cms: WhenInCMS = WhenInCMS.SUPERSEDE
     #: briefing-api: the environment variable holding the data.go.kr service key (never the key itself)
     service_key_env: str = setting("", parse=_env_name)
     #: briefing-api: how many days the first run reads back
@@ -424,6 +436,12 @@ class Config:
             if source.id == source_id:
                 return source
         raise KeyError(source_id)
+
+    def supersedable(self, stored: StoredArticle) -> bool:
+        """May a newsroom article supersede this stored release? Its source's `when_in_cms` says."""
+        source_id = stored.origin.removeprefix("source:")
+        keep = {s.id for s in self.sources if s.when_in_cms is WhenInCMS.KEEP}
+        return stored.origin.startswith("source:") and source_id not in keep
 
 
 # -- loading ------------------------------------------------------------------

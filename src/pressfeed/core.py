@@ -19,13 +19,13 @@ from .clock import Clock
 from .config import Config, SourceConfig, load_config
 from .errors import ArticleNotFoundError, LockedError, RecordError, UsageError
 from .imports import RawRecord, configured_files, import_each, import_files
-from .imports.importer import Importer
+from .imports.importer import RELINK_KEY, Importer
 from .ingest.health import SourceHealth, assess, warning_due
 from .ingest.state import SourceState
 from .model import ArticleFilter, Status
 from .normalize import make_id
 from .publish import build, feed_specs, websub
-from .results import BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
+from .results import ArticleInfo, BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
 from .store import SQLiteStore, Store, StoredArticle
 from .workers import workers_for
 
@@ -71,13 +71,15 @@ class Pressfeed:
 
     def import_files(self, paths: Iterable[str]) -> ImportResult:
         """Import export files all-or-nothing: any bad record in any file, nothing is written."""
-        return import_files(self.store, self.context, self.clock.now(), list(paths), self.workers)
+        return import_files(
+            self.store, self.context, self.clock.now(), list(paths), self.workers, self.config.supersedable
+        )
 
     def import_records(self, records: Iterable[RawRecord]) -> ImportResult:
         """Import records all-or-nothing (one file's worth, or any iterable)."""
         from .errors import InputError
 
-        importer = Importer(self.store, self.context, self.clock.now(), self.workers)
+        importer = Importer(self.store, self.context, self.clock.now(), self.workers, self.config.supersedable)
         with self.store.transaction():
             importer.add(records)
             if importer.problems:
@@ -87,7 +89,13 @@ class Pressfeed:
     def import_configured(self) -> ImportResult:
         """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
         paths = configured_files(self.config.imports, self.config.site_dir)
-        return import_each(self.store, self.context, self.clock.now(), paths, self.workers)
+        relink = self.store.get_meta(RELINK_KEY) == "pending"  # once, for articles stored before stories
+        result = import_each(
+            self.store, self.context, self.clock.now(), paths, self.workers, self.config.supersedable, relink_all=relink
+        )
+        if relink and result.ok:
+            self.store.set_meta(RELINK_KEY, "done")
+        return result
 
     # -- the cron job -----------------------------------------------------------
 
@@ -232,6 +240,18 @@ class Pressfeed:
         if stored is None:
             raise ArticleNotFoundError(article_id)
         return stored
+
+    def info(self, stored: StoredArticle) -> ArticleInfo:
+        """An article with what `articles list/show` tell about it (the releases it supersedes)."""
+        return ArticleInfo(stored, tuple(self.store.superseded(stored.article.id)))
+
+    def keep_both(self, article_id: str) -> StoredArticle:
+        """Publish a superseded release beside the newsroom article that supersedes it, on purpose."""
+        stored = self.article(article_id)
+        if stored.superseded_by is None:
+            raise UsageError(f"{stored.article.id} is superseded by no article: --keep-both changes nothing")
+        self.store.set_keep_both(stored.article.id, True)
+        return self.article(stored.article.id)
 
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
         stored = self.article(article_id)

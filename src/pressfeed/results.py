@@ -383,6 +383,8 @@ class ArticleInfo:
     """A stored article as `articles list/show` present it."""
 
     stored: StoredArticle
+    #: the releases this newsroom article supersedes (pressfeed.stories)
+    supersedes: tuple[str, ...] = ()
 
     @property
     def locally_edited(self) -> bool:
@@ -390,9 +392,25 @@ class ArticleInfo:
 
         return locally_edited(self.stored)
 
+    def story_lines(self) -> list[str]:
+        """ "superseded by …" / "supersedes …", as an editor reads them."""
+        stored = self.stored
+        out = []
+        if stored.superseded_by:
+            kept = " (kept in the feeds too: --keep-both)" if stored.keep_both else ""
+            out.append(f"superseded by {stored.superseded_by}{kept}")
+        out += [f"supersedes {release_id}" for release_id in self.supersedes]
+        if stored.feed_guid:
+            out.append(f"in the feeds as {stored.feed_guid} (the release it replaced)")
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {
             **article_to_dict(self.stored.article),
             "origin": self.stored.origin,
             "locally_edited": self.locally_edited,
+            "superseded_by": self.stored.superseded_by,
+            "keep_both": self.stored.keep_both,
+            "supersedes": list(self.supersedes),
+            "feed_guid": self.stored.feed_guid,
         }

@@ -26,16 +26,28 @@ from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize
 from ..results import ImportFailure, ImportResult
 from ..store import Store
-from ..store.base import ArticleWrite
+from ..store.base import ArticleWrite, StoredArticle
+from ..stories import Supersedable, citation_keys, link_cms_articles
 from ..workers import worker_pool
 from ..yamlfile import line_of
 from .read import RawRecord, iter_records, raw_article, read_records
 
 CMS_ORIGIN = "cms"
 CHUNK = 2000
+#: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once
+RELINK_KEY = "stories_relink"
 
-#: a record's outcome from normalization: the encoded article, or its problems as (field, message)
-Outcome = EncodedArticle | list[tuple[str, str]]
+
+@dataclass(frozen=True)
+class Prepared:
+    """A record normalized and encoded, with the keys it cites ingested releases by."""
+
+    encoded: EncodedArticle
+    cites: tuple[str, ...]
+
+
+#: a record's outcome from normalization: prepared, or its problems as (field, message)
+Outcome = Prepared | list[tuple[str, str]]
 
 
 def normalize_chunk(records: list[RawRecord], ctx: NormalizeContext) -> list[Outcome]:
@@ -47,8 +59,13 @@ def normalize_chunk(records: list[RawRecord], ctx: NormalizeContext) -> list[Out
         except RecordProblems as exc:
             out.append([(p.field, p.message) for p in exc.problems])
             continue
-        out.append(encode(normalized.article))
+        article = normalized.article
+        out.append(Prepared(encode(article), tuple(citation_keys(article, normalized.text))))
     return out
+
+
+def _any_release(stored: StoredArticle) -> bool:
+    return True
 
 
 @dataclass
@@ -60,6 +77,10 @@ class Importer:
     now: datetime
     #: worker processes to normalize in; 0 = in this process
     workers: int = 0
+    #: may a newsroom article supersede this release (the release's source's when_in_cms)
+    supersedable: Supersedable = _any_release
+    #: link unchanged records to the releases they cite too (once, after an upgrade)
+    relink_all: bool = False
     problems: list[Problem] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -96,32 +117,32 @@ class Importer:
         if not self.problems:  # once anything is wrong, only check the rest
             self._write(accepted)
 
-    def _check(self, records: list[RawRecord], outcomes: list[Outcome]) -> list[tuple[RawRecord, EncodedArticle]]:
+    def _check(self, records: list[RawRecord], outcomes: list[Outcome]) -> list[tuple[RawRecord, Prepared]]:
         """Locate problems (file:line of the field) and duplicate ids; the good records in order."""
         out = []
         for record, outcome in zip(records, outcomes, strict=True):
-            if not isinstance(outcome, EncodedArticle):
+            if not isinstance(outcome, Prepared):
                 for name, message in outcome:
                     key = name.split(".")[0]
                     line = (line_of(record.data, key) if key in record.data else None) or record.line
                     self.problems.append(Problem(record.file, line, name, message))
                 continue
-            first = self.seen.setdefault(outcome.article.id, record)
+            article_id = outcome.encoded.article.id
+            first = self.seen.setdefault(article_id, record)
             if first is not record:
-                message = (
-                    f"duplicate of record {first.index} of {first.file} (line {first.line}, id {outcome.article.id!r})"
-                )
+                message = f"duplicate of record {first.index} of {first.file} (line {first.line}, id {article_id!r})"
                 self.problems.append(Problem(record.file, record.line, "id", message))
                 continue
             out.append((record, outcome))
         return out
 
-    def _write(self, accepted: list[tuple[RawRecord, EncodedArticle]]) -> None:
-        ids = [e.article.id for _, e in accepted]
+    def _write(self, accepted: list[tuple[RawRecord, Prepared]]) -> None:
+        ids = [p.encoded.article.id for _, p in accepted]
         existing = self.store.get_many(ids)
         tombstoned = self.store.tombstoned(ids)
         writes: list[ArticleWrite] = []
-        for record, encoded in accepted:
+        for record, prepared in accepted:
+            encoded = prepared.encoded
             article_id = encoded.article.id
             stored = existing.get(article_id)
             if stored is None and article_id in tombstoned:
@@ -138,6 +159,16 @@ class Importer:
                     writes.append(ArticleWrite.from_upstream(merged, stored.origin, upstream=encoded))
                     self.updated.append(article_id)
         self.store.write(writes)
+        self._link(accepted, {w.article.id for w in writes})
+
+    def _link(self, accepted: list[tuple[RawRecord, Prepared]], written: set[str]) -> None:
+        """Written (or, once, all) articles supersede the releases they cite (pressfeed.stories)."""
+        cites = {p.encoded.article.id: list(p.cites) for _, p in accepted}
+        ids = sorted(cites) if self.relink_all else sorted(written)
+        stored = self.store.get_many(ids)
+        linked = [(stored[i], cites[i]) for i in ids if i in stored]
+        if linked:
+            link_cms_articles(self.store, linked, self.supersedable, self.now)
 
 
 def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
@@ -159,10 +190,17 @@ def read_file(path: str) -> Iterator[RawRecord]:
 
 
 def import_files(
-    store: Store, ctx: NormalizeContext, now: datetime, paths: Sequence[str], workers: int = 0
+    store: Store,
+    ctx: NormalizeContext,
+    now: datetime,
+    paths: Sequence[str],
+    workers: int = 0,
+    supersedable: Supersedable = _any_release,
+    *,
+    relink_all: bool = False,
 ) -> ImportResult:
     """Import export files all-or-nothing: any bad record in any file, nothing is written."""
-    importer = Importer(store, ctx, now, workers)
+    importer = Importer(store, ctx, now, workers, supersedable, relink_all=relink_all)
     with _no_cyclic_gc(), store.transaction():
         for path in paths:
             try:
@@ -175,13 +213,20 @@ def import_files(
 
 
 def import_each(
-    store: Store, ctx: NormalizeContext, now: datetime, paths: Sequence[Path], workers: int = 0
+    store: Store,
+    ctx: NormalizeContext,
+    now: datetime,
+    paths: Sequence[Path],
+    workers: int = 0,
+    supersedable: Supersedable = _any_release,
+    *,
+    relink_all: bool = False,
 ) -> ImportResult:
     """Files one by one, each all-or-nothing: a bad file is reported, the others go in."""
     total = ImportResult()
     for path in paths:
         try:
-            total += import_files(store, ctx, now, [str(path)], workers)
+            total += import_files(store, ctx, now, [str(path)], workers, supersedable, relink_all=relink_all)
         except InputError as exc:
             total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
     return total

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from ..config import SourceConfig
 from ..model import EncodedArticle, RawArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize, plain_text
+from ..stories import body_key
 from .keys import dedupe_keys
 
 
@@ -23,6 +24,8 @@ class Mapped:
     dated: bool = True
     #: the agency the item names when the registry does not know it
     unknown_agency: str = ""
+    #: what a newsroom article citing this release finds it by besides its link (pressfeed.stories)
+    body_key: str | None = None
 
     @property
     def published(self) -> datetime:
@@ -53,4 +56,11 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     if source.max_age_days and article.published < now - timedelta(days=source.max_age_days):
         return Skipped(f"{label}: older than {source.max_age_days} days", normalized.warnings, article.published)
     keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.text))
-    return Mapped(encode(article), keys, normalized.warnings, normalized.dated, normalized.unknown_agency)
+    return Mapped(
+        encode(article),
+        keys,
+        normalized.warnings,
+        normalized.dated,
+        normalized.unknown_agency,
+        body_key(normalized.text),
+    )

@@ -27,6 +27,7 @@ from ..normalize import NormalizeContext
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
+from ..stories import Supersedable, link_releases
 from ..workers import worker_pool, workers_for
 from . import briefing
 from .briefing import ServiceKey
@@ -204,7 +205,7 @@ def ingest_sources(
         for s in select_sources(config, source_ids)
     ]
     due = [run for run in runs if _due(run, now, explicit=bool(source_ids))]
-    placer = _Placer(config.normalize_context(), store, now, dry_run)
+    placer = _Placer(config.normalize_context(), store, now, dry_run, config.supersedable)
     workers = config.fetch.workers
     if workers is None:
         workers = workers_for(None, auto=auto_workers) if len(due) >= POOL_MIN_FEEDS else 0
@@ -308,8 +309,11 @@ class _Placer:
     by two sources becomes one article, owned by the first.
     """
 
-    def __init__(self, ctx: NormalizeContext, store: Store, now: datetime, dry_run: bool) -> None:
+    def __init__(
+        self, ctx: NormalizeContext, store: Store, now: datetime, dry_run: bool, supersedable: Supersedable
+    ) -> None:
         self.ctx, self.store, self.now, self.dry_run = ctx, store, now, dry_run
+        self.supersedable = supersedable
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
 
@@ -413,10 +417,13 @@ class _Placer:
         tombstoned = self.store.tombstoned(candidates)
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
+        story_keys: dict[str, list[str]] = {}  # release → the keys a newsroom article may cite it by
         for m in mapped:
             target = self._target(m, known, origin, stored)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
-                keys += [(k, target, source.id) for k in m.keys]
+                body = [m.body_key] if m.body_key else []
+                keys += [(k, target, source.id) for k in (*m.keys, *body)]
+                story_keys.setdefault(target, []).extend([k for k in m.keys if k.startswith("link:")] + body)
                 for k in m.keys:
                     known[k] = self.claimed[k] = target
         if self.dry_run:
@@ -424,6 +431,9 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
+            written = self.store.get_many([w.article.id for w in writes])
+            releases = [(written[i], story_keys.get(i, [])) for i in written]
+            link_releases(self.store, releases, self.supersedable, self.now, new=set(report.new))
 
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
         """The article an item is, by its strongest known key.

@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..clock import Clock
 from ..config import Config
 from ..model import Article
 from ..results import BuildResult
-from ..store import FeedFileState, Store
+from ..store import FeedFileState, Store, StoredArticle
 from .common import FeedSpec
 from .feeds import render_feeds
 from .jsonfeed import render_json
@@ -187,7 +187,7 @@ class _Builder:
 
     def load(self, ids: list[str]) -> list[Article]:
         missing = [i for i in ids if i not in self.articles]
-        self.articles.update((i, stored.article) for i, stored in self.store.get_many(missing).items())
+        self.articles.update((i, as_published(stored)) for i, stored in self.store.get_many(missing).items())
         return [self.articles[i] for i in ids if i in self.articles]
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
@@ -238,6 +238,18 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
         store.save_feed_files(builder.states)
         store.forget_feed_files(removed)
     return builder.result(removed, specs)
+
+
+def as_published(stored: StoredArticle) -> Article:
+    """The article as feeds carry it: a newsroom article that replaced a published release
+    goes by the release's guid, and is dated after it, so readers see an update of that item."""
+    article = stored.article
+    if stored.feed_guid is None:
+        return article
+    updated = article.updated
+    if stored.feed_guid_updated is not None:
+        updated = max(updated, stored.feed_guid_updated + timedelta(seconds=1))
+    return replace(article, id=stored.feed_guid, updated=updated)
 
 
 def _fingerprint(config: Config, key: str, items: str) -> str:

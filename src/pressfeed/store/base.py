@@ -24,6 +24,13 @@ class StoredArticle:
     upstream_status: str | None
     #: bumped on every write; feed fingerprints are built from it
     seq: int
+    #: one story, one item (pressfeed.stories): the CMS article that supersedes this release
+    superseded_by: str | None = None
+    #: an editor publishes this release beside the article that supersedes it
+    keep_both: bool = False
+    #: the guid of a release this CMS article replaced in the feeds, and that release's `updated` then
+    feed_guid: str | None = None
+    feed_guid_updated: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,19 @@ class Store(Protocol):
     def get_meta(self, key: str) -> str | None: ...
 
     def set_meta(self, key: str, value: str) -> None: ...
+
+    # one story, one item
+    def citing(self, keys: Sequence[str]) -> dict[str, list[str]]: ...
+
+    def set_citations(self, article_id: str, keys: Iterable[str]) -> None: ...
+
+    def superseded(self, article_id: str) -> list[str]: ...
+
+    def link_story(self, release_id: str, article_id: str, adopt: bool) -> None: ...
+
+    def unlink_story(self, release_id: str) -> None: ...
+
+    def set_keep_both(self, release_id: str, keep: bool) -> None: ...
 
     # ingest state
     def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -17,12 +17,12 @@ from ..model import ArticleFilter, Status, article_from_dict, encode, utc_text
 from .base import ArticleWrite, FeedFileState, StoredArticle, WriteResult
 
 
-def _schema_v1() -> str:
-    return resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
+def _sql(name: str) -> Callable[[], str]:
+    return lambda: resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 #: migration n brings a store from user_version n to n + 1
-MIGRATIONS = [_schema_v1]
+MIGRATIONS = [_sql("schema.sql"), _sql("v2_stories.sql")]
 VERSION = len(MIGRATIONS)
 
 
@@ -104,7 +104,10 @@ class SQLiteStore:
 
     # -- articles -------------------------------------------------------------
 
-    _COLUMNS = "data, origin, content_hash, upstream_hash, upstream_status, seq"
+    _COLUMNS = (
+        "data, origin, content_hash, upstream_hash, upstream_status, seq,"
+        " superseded_by, keep_both, feed_guid, feed_guid_updated"
+    )
 
     @staticmethod
     def _row(row: Sequence[Any]) -> StoredArticle:
@@ -115,6 +118,10 @@ class SQLiteStore:
             upstream_hash=row[3],
             upstream_status=row[4],
             seq=row[5],
+            superseded_by=row[6],
+            keep_both=bool(row[7]),
+            feed_guid=row[8],
+            feed_guid_updated=datetime.fromisoformat(row[9]) if row[9] else None,
         )
 
     def get(self, article_id: str) -> StoredArticle | None:
@@ -188,18 +195,19 @@ class SQLiteStore:
         Cheap (index only, no JSON), so a build can tell an unchanged feed
         without loading or rendering anything.
         """
+        at = utc_text(now)
+        # a release leaves the feeds while the newsroom article superseding it is in them
+        visible = (
+            "status = 'published' AND published <= ? AND (superseded_by IS NULL OR keep_both OR NOT EXISTS ("
+            "SELECT 1 FROM article AS c WHERE c.id = article.superseded_by"
+            " AND c.status = 'published' AND c.published <= ?))"
+        )
         if section is None:
-            sql = (
-                "SELECT id, seq FROM article WHERE status = 'published' AND published <= ? "
-                "ORDER BY published DESC, id LIMIT ?"
-            )
-            params: tuple[Any, ...] = (utc_text(now), limit)
+            sql = f"SELECT id, seq FROM article WHERE {visible} ORDER BY published DESC, id LIMIT ?"
+            params: tuple[Any, ...] = (at, at, limit)
         else:
-            sql = (
-                "SELECT id, seq FROM article WHERE section = ? AND status = 'published' AND published <= ? "
-                "ORDER BY published DESC, id LIMIT ?"
-            )
-            params = (section, utc_text(now), limit)
+            sql = f"SELECT id, seq FROM article WHERE section = ? AND {visible} ORDER BY published DESC, id LIMIT ?"
+            params = (section, at, at, limit)
         return [(row[0], row[1]) for row in self.db.execute(sql, params)]
 
     def set_status(self, article_id: str, status: Status, now: datetime) -> StoredArticle:
@@ -218,6 +226,7 @@ class SQLiteStore:
             if self.get(article_id) is None:
                 raise ArticleNotFoundError(article_id)
             self.db.execute("DELETE FROM article WHERE id = ?", (article_id,))
+            self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
             self.db.execute(
                 "INSERT OR REPLACE INTO tombstone (article_id, deleted) VALUES (?, ?)",
                 (article_id, utc_text(now)),
@@ -264,6 +273,69 @@ class SQLiteStore:
     def forget_feed_files(self, paths: Iterable[str]) -> None:
         with self.transaction():
             self.db.executemany("DELETE FROM feed_file WHERE path = ?", [(p,) for p in paths])
+
+    # -- one story, one item ---------------------------------------------------
+
+    def citing(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        """key → the CMS articles citing it, for the keys given."""
+        out: dict[str, list[str]] = {}
+        for key, article_id in self._where_in(
+            "SELECT key, article_id FROM citation WHERE key IN ({}) ORDER BY key, article_id", keys
+        ):
+            out.setdefault(key, []).append(article_id)
+        return out
+
+    def set_citations(self, article_id: str, keys: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)", [(k, article_id) for k in keys]
+            )
+
+    def superseded(self, article_id: str) -> list[str]:
+        rows = self.db.execute("SELECT id FROM article WHERE superseded_by = ? ORDER BY id", (article_id,))
+        return [row[0] for row in rows]
+
+    def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
+        """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too.
+
+        Both rows get a new seq: the feeds that show either must be rebuilt.
+        """
+        with self.transaction():
+            first = self._next_seq(2)
+            self.db.execute(
+                "UPDATE article SET superseded_by = ?, seq = ? WHERE id = ?", (article_id, first, release_id)
+            )
+            if adopt:
+                self.db.execute(
+                    "UPDATE article SET feed_guid = ?, feed_guid_updated ="
+                    " (SELECT updated FROM article WHERE id = ?), seq = ? WHERE id = ?",
+                    (release_id, release_id, first + 1, article_id),
+                )
+
+    def unlink_story(self, release_id: str) -> None:
+        """The release stands alone again; an article that had taken its guid gives it back."""
+        with self.transaction():
+            first = self._next_seq(2)
+            self.db.execute(
+                "UPDATE article SET feed_guid = NULL, feed_guid_updated = NULL, seq = ? WHERE feed_guid = ?",
+                (first, release_id),
+            )
+            self.db.execute(
+                "UPDATE article SET superseded_by = NULL, keep_both = 0, seq = ? WHERE id = ?", (first + 1, release_id)
+            )
+
+    def set_keep_both(self, release_id: str, keep: bool) -> None:
+        with self.transaction():
+            first = self._next_seq(2)
+            if keep:  # both in the feeds: they cannot share a guid
+                self.db.execute(
+                    "UPDATE article SET feed_guid = NULL, feed_guid_updated = NULL, seq = ? WHERE feed_guid = ?",
+                    (first, release_id),
+                )
+            self.db.execute(
+                "UPDATE article SET keep_both = ?, seq = ? WHERE id = ?", (int(keep), first + 1, release_id)
+            )
 
     # -- ingest state ---------------------------------------------------------
 

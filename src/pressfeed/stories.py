@@ -1,0 +1,128 @@
+"""One story, one item: the newsroom's article and the release it came from are not both published.
+
+A portal's newsroom rewrites the important releases under its own byline,
+and ingest brings in all of them. A CMS article and an ingested release are
+the same story when:
+
+* the article's `source.url` and the release's link normalize to the same
+  key (:func:`pressfeed.normalize.normalize_link`: scheme, `www.`/`m.`,
+  tracking parameters, trailing slash); or
+* the article's body is the release's body: their texts are equal once case,
+  whitespace, a leading "(매체명)" byline and the credit line are set aside.
+  This is exact on purpose: a rewrite that changes one sentence is no match
+  by text (its `source.url` names the release), and a body shorter than
+  BODY_MIN characters ("붙임 참조") matches nothing.
+
+The newsroom's version wins. The release stays stored, `superseded_by` the
+article, and leaves every feed while the article is in them (a draft,
+hidden or embargoed article leaves the release where it is). When the
+release was already published, the article takes over its guid, so readers
+see an update of that item, not a second one. Sources with
+`when_in_cms: keep` are never superseded; an editor may keep a superseded
+release in the feeds on purpose (`articles publish --keep-both`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from .model import Article, Status
+from .normalize import normalize_link
+from .store import Store, StoredArticle
+
+#: characters of normalized body text below which a body says nothing about its story
+BODY_MIN = 100
+#: "(포탈뉴스통신) " at the start of a republished body
+_BYLINE = re.compile(r"^\(\s*[^()]{1,20}\s*\)\s*")
+
+#: whether a stored release may be superseded (its source's when_in_cms)
+Supersedable = Callable[[StoredArticle], bool]
+
+
+def body_key(text: str) -> str | None:
+    """`body:<hash>` of a body's plain text, or None when it is too short to tell a story."""
+    folded = "".join(_BYLINE.sub("", text.strip()).casefold().split())
+    if len(folded) < BODY_MIN:
+        return None
+    return "body:" + hashlib.sha256(folded.encode()).hexdigest()
+
+
+def citation_keys(article: Article, text: str) -> list[str]:
+    """The keys a CMS article cites releases by: its source.url, and its body."""
+    keys = []
+    if article.source is not None and article.source.url:
+        keys.append(f"link:{normalize_link(article.source.url)}")
+    body = body_key(text)
+    if body is not None:
+        keys.append(body)
+    return keys
+
+
+def visible(stored: StoredArticle, now: datetime) -> bool:
+    """Is the article in the feeds (as far as it alone decides)?"""
+    article = stored.article
+    return article.status is Status.PUBLISHED and article.published <= now
+
+
+def link_cms_articles(
+    store: Store, cited: Sequence[tuple[StoredArticle, list[str]]], supersedable: Supersedable, now: datetime
+) -> None:
+    """After CMS articles were written: record what they cite, and supersede those releases.
+
+    A release already superseded by another article keeps it (the first wins);
+    releases an article no longer cites stand alone again.
+    """
+    keys = [k for _, article_keys in cited for k in article_keys]
+    owners = store.dedupe_lookup(keys)
+    releases = store.get_many(sorted(set(owners.values())))
+    for article, article_keys in cited:
+        store.set_citations(article.article.id, article_keys)
+        matched = {owners[k] for k in article_keys if k in owners}
+        for release_id in store.superseded(article.article.id):
+            if release_id not in matched:
+                store.unlink_story(release_id)
+        for release_id in sorted(matched):
+            release = releases.get(release_id)
+            if release is not None and _may_link(release, article, supersedable):
+                store.link_story(release_id, article.article.id, adopt=_adopts(release, article, now))
+
+
+def link_releases(
+    store: Store,
+    releases: Sequence[tuple[StoredArticle, list[str]]],
+    supersedable: Supersedable,
+    now: datetime,
+    *,
+    new: set[str],
+) -> None:
+    """After releases were ingested: supersede those a CMS article already cites.
+
+    `new`: ids of releases first stored by this ingest; they were never in a
+    feed, so the article keeps its own guid.
+    """
+    keys = [k for _, release_keys in releases for k in release_keys]
+    citing = store.citing(keys)
+    articles = store.get_many(sorted({a for ids in citing.values() for a in ids}))
+    for release, release_keys in releases:
+        cited_by = sorted({a for k in release_keys for a in citing.get(k, ())})
+        for article_id in cited_by[:1]:  # one story, one newsroom article: the first by id
+            article = articles.get(article_id)
+            if article is not None and _may_link(release, article, supersedable):
+                adopt = release.article.id not in new and _adopts(release, article, now)
+                store.link_story(release.article.id, article_id, adopt=adopt)
+
+
+def _may_link(release: StoredArticle, article: StoredArticle, supersedable: Supersedable) -> bool:
+    if release.article.id == article.article.id or not release.origin.startswith("source:"):
+        return False
+    if article.origin.startswith("source:"):
+        return False  # only the newsroom's articles supersede releases
+    return release.superseded_by is None and supersedable(release)
+
+
+def _adopts(release: StoredArticle, article: StoredArticle, now: datetime) -> bool:
+    """Take over the release's guid when readers have it already, and the article has no other."""
+    return visible(release, now) and not release.keep_both and article.feed_guid is None

@@ -1,0 +1,431 @@
+"""One story, one item: a newsroom (CMS) article and the release it republishes are never both in a feed.
+
+The agency feed is a local file of the site (a ministry's board feed), so the
+tests need no server; the clock is fixed (conftest.NOW).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import CONFIG_TEXT, NOW
+from pressfeed.cli import cli
+from pressfeed.clock import fixed
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.model import ArticleFilter, Status
+from pressfeed.normalize import hashed_id
+from pressfeed.stories import BODY_MIN, body_key
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+AUTHORITY = "example-portal.kr,2025"
+RELEASE_LINK = "https://www.msit.go.kr/bbs/view.do?sCode=user&bbsSeqNo=94&nttSeqNo=3186412"
+RELEASE_ID = hashed_id(AUTHORITY, "source/msit", "msit-3186412")
+OTHER_ID = hashed_id(AUTHORITY, "source/msit", "msit-3186500")
+CMS_ID = "tag:example-portal.kr,2025:article/20251108-0101"
+RELEASE_TEXT = (
+    "과학기술정보통신부는 11월 8일 국가 인공지능 컴퓨팅센터 구축 사업의 최종 사업자를 선정했다고 밝혔다. "
+    "선정된 컨소시엄은 2028년까지 첨단 그래픽처리장치 1만 장 이상을 확보하고, 비수도권 거점 두 곳에 "
+    "연산 자원을 배치해 대학과 연구기관, 창업기업에 우선 제공한다."
+)
+
+
+def feed(*items: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>과학기술정보통신부 보도자료</title>'
+        f"<link>https://www.msit.go.kr/</link><description>보도자료</description>{''.join(items)}</channel></rss>"
+    )
+
+
+def release(guid: str = "msit-3186412", link: str = RELEASE_LINK, text: str = RELEASE_TEXT, when: str = "") -> str:
+    return (
+        f"<item><title>과기정통부, 국가 AI 컴퓨팅센터 사업자 선정</title><link>{link.replace('&', '&amp;')}</link>"
+        f"<guid isPermaLink='false'>{guid}</guid><pubDate>{when or '2025-11-08 10:00:00'}</pubDate>"
+        f"<description><![CDATA[<p>{text}</p>]]></description></item>"
+    )
+
+
+OTHER = release(
+    "msit-3186500",
+    RELEASE_LINK.replace("3186412", "3186500"),
+    "과학기술정보통신부는 6G 상용화를 위한 초고주파 무선 송수신 기술 개발에 착수했다고 밝혔다. " * 2,
+)
+
+
+def cms(url: str | None = RELEASE_LINK, body: str = "", **fields: Any) -> str:
+    record: dict[str, Any] = {
+        "id": "20251108-0101",
+        "title": "국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리",
+        "section": fields.pop("section", "IT/과학"),
+        "published": "2025-11-08 11:30:00",
+        "byline": "포탈뉴스통신",
+        "link": "/news/articleView.html?idxno=124001",
+        "body_html": body or "<p>(포탈뉴스통신) 정부가 국가 AI 컴퓨팅센터를 맡을 컨소시엄을 골랐다.</p>",
+        **fields,
+    }
+    if url is not None:
+        record["source"] = {"name": "과학기술정보통신부", "home": "https://www.msit.go.kr/", "url": url}
+    return yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+
+
+class Site:
+    """A site with one CMS export and one agency board feed, both files of its own."""
+
+    def __init__(self, root: Path, **source: Any) -> None:
+        self.root = root
+        entry = {
+            "id": "msit",
+            "name": "과학기술정보통신부",
+            "home": "https://www.msit.go.kr/",
+            "url": "feeds/agencies/msit.xml",
+            "section": "it-science",
+            "byline": "포탈뉴스통신",
+            "max_age_days": 0,
+            "stale_after_days": 0,
+            **source,
+        }
+        extra = {"imports": ["feeds/articles/*.yaml"], "sources": [entry]}
+        text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
+        self.write("feeds/pressfeed.yaml", text)
+        self.write("feeds/agencies/msit.xml", feed())
+
+    def write(self, relpath: str, text: str) -> None:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def cms(self, text: str) -> None:
+        self.write("feeds/articles/news.yaml", text)
+
+    def feed(self, *items: str) -> None:
+        self.write("feeds/agencies/msit.xml", feed(*items))
+
+    def run(self, when: datetime = NOW) -> Pressfeed:
+        pf = Pressfeed(load_config(self.root), clock=fixed(when))
+        result = pf.run()
+        assert result.ok, result.lines()
+        return pf
+
+    def guids(self, key: str = "") -> dict[str, list[str]]:
+        """Every format's item ids of one feed ("" = the site feed)."""
+        folder = self.root / "public" / key
+        rss = etree.parse(str(folder / "rss.xml"))
+        atom = etree.parse(str(folder / "atom.xml"))
+        return {
+            "rss": [g.text for g in rss.iter("guid")],
+            "atom": [e.findtext(f"{ATOM}id") for e in atom.iter(f"{ATOM}entry")],
+            "json": [item["id"] for item in __import__("json").loads((folder / "feed.json").read_text())["items"]],
+        }
+
+    def titles(self, key: str = "") -> list[str]:
+        rss = etree.parse(str(self.root / "public" / key / "rss.xml"))
+        return [t.text or "" for t in rss.iter("title")][1:]
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Iterator[Site]:
+    yield Site(tmp_path / "site")
+
+
+def everywhere(site: Site, key: str) -> list[str]:
+    """The ids of one feed, the same in all three formats."""
+    ids = site.guids(key)
+    assert ids["rss"] == ids["atom"] == ids["json"], ids
+    return ids["rss"]
+
+
+# -- both orders ------------------------------------------------------------------------------------
+
+
+def test_cms_article_first_the_release_never_enters_a_feed(portal: Site) -> None:
+    portal.cms(cms())
+    portal.feed(release())
+    pf = portal.run()
+    for key in ("", "it-science"):
+        assert everywhere(portal, key) == [CMS_ID]  # its own guid: the release was never published
+    stored = pf.store.get(RELEASE_ID)
+    assert stored is not None and stored.superseded_by == CMS_ID
+    assert stored.article.status is Status.PUBLISHED  # stored as it came; only the feeds leave it out
+
+
+def test_release_published_first_is_replaced_in_place(portal: Site) -> None:
+    portal.feed(release())
+    portal.run()
+    assert everywhere(portal, "it-science") == [RELEASE_ID]
+    atom = etree.parse(str(portal.root / "public" / "atom.xml"))
+    before = atom.find(f"{ATOM}entry/{ATOM}updated").text  # type: ignore[union-attr]
+
+    portal.cms(cms(url=RELEASE_LINK.replace("https://www.", "http://m.") + "&utm_source=rss"))
+    portal.run(NOW + timedelta(minutes=5))
+    # the newsroom's article now carries the release's guid: readers see an update, not a second item
+    for key in ("", "it-science"):
+        assert everywhere(portal, key) == [RELEASE_ID]
+    assert portal.titles("it-science") == ["국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리"]
+    entry = etree.parse(str(portal.root / "public" / "atom.xml")).find(f"{ATOM}entry")
+    assert entry is not None and (entry.findtext(f"{ATOM}updated") or "") > (before or "")
+
+
+def test_replaced_release_stays_replaced_when_it_is_updated_upstream(portal: Site) -> None:
+    portal.feed(release())
+    portal.run()
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=5))
+    portal.feed(release(text=RELEASE_TEXT + " 사업비는 총 2조 원 규모다."))
+    pf = portal.run(NOW + timedelta(minutes=10))
+    assert everywhere(portal, "") == [RELEASE_ID]  # still the newsroom's article under the release's guid
+    stored = pf.store.get(RELEASE_ID)
+    assert stored is not None and "2조 원" in stored.article.body_html and stored.superseded_by == CMS_ID
+
+
+def test_unchanged_rebuilds_write_nothing(portal: Site) -> None:
+    portal.feed(release())
+    portal.run()
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=5))
+    pf = Pressfeed(load_config(portal.root), clock=fixed(NOW + timedelta(minutes=10)))
+    assert pf.run().build.written == ()
+
+
+# -- what counts as the same story --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        RELEASE_LINK,
+        RELEASE_LINK.replace("https://", "http://"),
+        RELEASE_LINK.replace("://www.", "://m."),
+        RELEASE_LINK + "&call_from=rsslink",
+        RELEASE_LINK + "&utm_source=portal&utm_medium=referral",
+        RELEASE_LINK.replace("view.do?", "view.do/?"),
+    ],
+    ids=["same", "http", "m.", "call_from", "utm", "slash"],
+)
+def test_source_url_forms_of_the_same_release(portal: Site, url: str) -> None:
+    portal.cms(cms(url=url))
+    portal.feed(release())
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+
+
+def test_a_different_release_is_not_the_same_story(portal: Site) -> None:
+    portal.cms(cms(url=RELEASE_LINK.replace("3186412", "3186413")))
+    portal.feed(release())
+    portal.run()
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
+
+
+def test_republished_text_without_a_url_is_the_same_story(portal: Site) -> None:
+    body = f"<p>(포탈뉴스통신) {RELEASE_TEXT}</p><p>[뉴스출처 : 과학기술정보통신부]</p>"
+    portal.cms(cms(url=None, body=body))
+    portal.feed(release())
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert everywhere(portal, "") == [CMS_ID]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RELEASE_TEXT.replace("1만 장", "2만 장"),  # one figure changed
+        RELEASE_TEXT + " 선정 결과는 누리집에 공개한다.",  # a sentence added
+        RELEASE_TEXT[: len(RELEASE_TEXT) // 2],  # half of it
+    ],
+    ids=["one-word", "extra-sentence", "half"],
+)
+def test_near_misses_of_the_text_are_other_stories(portal: Site, text: str) -> None:
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {text}</p>"))
+    portal.feed(release())
+    portal.run()
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
+
+
+def test_body_key_ignores_byline_case_and_spacing_but_not_words() -> None:
+    text = "(포탈뉴스통신) " + RELEASE_TEXT
+    assert body_key(text) == body_key(RELEASE_TEXT) == body_key(RELEASE_TEXT.replace(" ", "\n  "))
+    assert body_key(RELEASE_TEXT.replace("1만", "1천")) != body_key(RELEASE_TEXT)
+    assert body_key("붙임 자료를 참고하시기 바랍니다." * 2) is None  # short texts tell nothing
+    assert len("".join(RELEASE_TEXT.split())) >= BODY_MIN
+
+
+def test_an_article_citing_a_release_of_another_section(portal: Site) -> None:
+    portal.cms(cms(section="경제"))
+    portal.feed(release(), OTHER)
+    portal.run()
+    assert everywhere(portal, "it-science") == [OTHER_ID]
+    assert everywhere(portal, "economy") == [CMS_ID]
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, OTHER_ID])
+
+
+# -- states of either side ---------------------------------------------------------------------------------
+
+
+def test_a_draft_article_leaves_the_release_in_the_feeds_until_it_is_published(portal: Site) -> None:
+    portal.feed(release())
+    portal.run()
+    portal.cms(cms(status="draft"))
+    pf = portal.run(NOW + timedelta(minutes=5))
+    assert everywhere(portal, "") == [RELEASE_ID]  # the newsroom's version is not out yet
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    portal.cms(cms(status="published"))
+    portal.run(NOW + timedelta(minutes=10))
+    assert everywhere(portal, "") == [RELEASE_ID]  # now the article, under the release's guid
+    assert portal.titles() == ["국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리"]
+
+
+def test_an_embargoed_article_replaces_the_release_when_its_time_comes(portal: Site) -> None:
+    portal.feed(release())
+    portal.cms(cms(published="2025-11-09 06:00:00"))
+    portal.run()
+    assert everywhere(portal, "") == [RELEASE_ID]
+    assert portal.titles() == ["과기정통부, 국가 AI 컴퓨팅센터 사업자 선정"]
+    portal.run(NOW + timedelta(hours=10))
+    assert portal.titles() == ["국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리"]
+    assert len(everywhere(portal, "")) == 1
+
+
+def test_hiding_or_deleting_the_article_brings_the_release_back(portal: Site) -> None:
+    portal.cms(cms())
+    portal.feed(release())
+    portal.run()
+    runner = CliRunner()
+    base = ["--site", str(portal.root), "--now", (NOW + timedelta(minutes=5)).isoformat()]
+    assert runner.invoke(cli, [*base, "articles", "hide", CMS_ID]).exit_code == 0
+    assert runner.invoke(cli, [*base, "build"]).exit_code == 0
+    assert everywhere(portal, "") == [RELEASE_ID]
+    assert runner.invoke(cli, [*base, "articles", "delete", "--yes", CMS_ID]).exit_code == 0
+    assert runner.invoke(cli, [*base, "build"]).exit_code == 0
+    assert everywhere(portal, "") == [RELEASE_ID]
+
+
+def test_a_hidden_or_deleted_release_stays_out_and_the_article_keeps_its_guid(portal: Site) -> None:
+    portal.feed(release())
+    pf = portal.run()
+    pf.set_status(RELEASE_ID, Status.HIDDEN)
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=5))
+    assert everywhere(portal, "") == [CMS_ID]  # the hidden release was in no feed: nothing to replace
+
+
+def test_a_superseded_release_is_published_beside_the_article_on_purpose(portal: Site) -> None:
+    portal.feed(release())
+    portal.run()
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=5))
+    runner = CliRunner()
+    base = ["--site", str(portal.root), "--now", (NOW + timedelta(minutes=10)).isoformat()]
+    result = runner.invoke(cli, [*base, "articles", "publish", "--keep-both", RELEASE_ID])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(cli, [*base, "build"]).exit_code == 0
+    # both, and never under one guid: the article goes back to its own
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
+
+
+def test_keep_both_on_an_article_nothing_supersedes_is_refused(portal: Site) -> None:
+    portal.feed(release())
+    portal.run()
+    result = CliRunner().invoke(
+        cli, ["--site", str(portal.root), "--now", NOW.isoformat(), "articles", "publish", "--keep-both", RELEASE_ID]
+    )
+    assert result.exit_code == 2
+    assert "superseded by no article" in result.stderr
+
+
+def test_a_source_that_keeps_its_releases_beside_the_newsroom(tmp_path: Path) -> None:
+    portal = Site(tmp_path / "site", when_in_cms="keep")
+    portal.cms(cms())
+    portal.feed(release())
+    portal.run()
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
+
+
+def test_changing_the_cited_url_lets_the_old_release_stand_alone(portal: Site) -> None:
+    portal.feed(release(), OTHER)
+    portal.cms(cms())
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    portal.cms(cms(url=RELEASE_LINK.replace("3186412", "3186500")))
+    pf = portal.run(NOW + timedelta(minutes=5))
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
+    assert pf.store.get(OTHER_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    # the old release is back; the article replaced the other one, which readers had, in place
+    assert sorted(everywhere(portal, "")) == sorted([OTHER_ID, RELEASE_ID])
+    assert sorted(portal.titles()) == sorted(
+        [
+            "과기정통부, 국가 AI 컴퓨팅센터 사업자 선정",
+            "국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리",
+        ]
+    )
+
+
+# -- what editors see ------------------------------------------------------------------------------------------
+
+
+def test_editors_see_the_link_both_ways(portal: Site) -> None:
+    portal.cms(cms())
+    portal.feed(release())
+    portal.run()
+    runner = CliRunner()
+    base = ["--site", str(portal.root), "--now", NOW.isoformat(), "articles"]
+    shown = runner.invoke(cli, [*base, "show", RELEASE_ID]).stdout
+    assert f"story: superseded by {CMS_ID}" in shown
+    assert f"story: supersedes {RELEASE_ID}" in runner.invoke(cli, [*base, "show", CMS_ID]).stdout
+    import json
+
+    data = json.loads(runner.invoke(cli, [*base, "show", RELEASE_ID, "--json"]).stdout)
+    assert (data["superseded_by"], data["keep_both"]) == (CMS_ID, False)
+    listed = runner.invoke(cli, [*base, "list"]).stdout
+    assert f"superseded  it-science    {RELEASE_ID}" in listed
+
+
+def test_releases_are_linked_in_stores_written_before_stories_existed(portal: Site) -> None:
+    """A CMS article already stored keeps its citations through re-imports of the same record."""
+    portal.cms(cms())
+    portal.run()
+    portal.feed(release())
+    pf = portal.run(NOW + timedelta(minutes=5))  # the release arrives after the unchanged article
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert [s.article.id for s in pf.store.articles(ArticleFilter(origin="cms"))] == [CMS_ID]
+
+
+def test_a_version_1_store_is_upgraded_and_its_articles_linked_once(portal: Site) -> None:
+    """A store written before one-story-one-item: the first run after the upgrade links what it holds."""
+    import sqlite3
+    from importlib import resources
+
+    from pressfeed.imports import raw_article
+    from pressfeed.model import encode
+    from pressfeed.normalize import normalize
+    from pressfeed.store.base import ArticleWrite
+    from pressfeed.store.sqlite import _article_row
+
+    portal.cms(cms())
+    portal.feed(release())
+    db_path = portal.root / ".pressfeed" / "pressfeed.db"
+    db_path.parent.mkdir(parents=True)
+    db = sqlite3.connect(db_path)
+    db.executescript(resources.files("pressfeed.store").joinpath("schema.sql").read_text(encoding="utf-8"))
+    db.execute("PRAGMA user_version = 1")
+    # the CMS article as version 1 stored it, so the next import finds it unchanged
+    config = load_config(portal.root)
+    article = normalize(raw_article(yaml.safe_load(cms())), config.normalize_context()).article
+    row = _article_row(ArticleWrite.from_upstream(encode(article), "cms"), 1)
+    db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+    db.commit()
+    db.close()
+    pf = Pressfeed(load_config(portal.root), clock=fixed(NOW))
+    assert pf.store.get_meta("stories_relink") == "pending"
+    pf.close()
+    pf = portal.run()
+    assert pf.run().imported.unchanged == 1  # it was there before: linked all the same
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert pf.store.get_meta("stories_relink") == "done"
+    assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == 2
