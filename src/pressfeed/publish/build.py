@@ -11,6 +11,7 @@ the site's feeds.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -24,7 +25,9 @@ from .common import FeedSpec
 from .feeds import render_feeds
 from .jsonfeed import render_json
 from .site import render_index, render_opml
-from .writer import AtomicBatch, file_sha256, sha256
+from .writer import AtomicBatch, file_sha256, sha256, sweep_temp_files
+
+log = logging.getLogger(__name__)
 
 #: bump when output changes for the same input, so every file is re-rendered
 RENDER_VERSION = "2"
@@ -221,6 +224,11 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     specs = feed_specs(config, changed)
     site = config.site
     fingerprint = _fingerprint(config, "", "site")
+    # callers hold the site lock, so a temp file of ours found now was left by a killed build
+    out_dir = config.output.dir
+    folders = {out_dir, *((out_dir / p).parent for p in builder.previous), *(out_dir / s.key for s in specs)}
+    for stale in sweep_temp_files(sorted(folders)):
+        log.info("removed %s, left by an interrupted build", stale)
     try:
         for spec in specs:
             builder.feed(spec)
