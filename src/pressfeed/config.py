@@ -7,6 +7,7 @@ slugs and duplicate aliases raise :class:`ConfigError` naming file, line and key
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
 from collections.abc import Callable
@@ -95,6 +96,8 @@ class FetchConfig:
     user_agent: str = ""
     #: processes that parse feeds while others download; None = one per core for large runs, 0 = none
     workers: int | None = None
+    #: private networks (CIDR) that redirects and content-derived URLs may reach; see ingest.guard
+    allow_private: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -380,6 +383,7 @@ class _Parser:
             "max_redirects",
             "user_agent",
             "workers",
+            "allow_private",
         }
         data = self.mapping(top.get("fetch"), "fetch", keys, top, "fetch")
         from . import __version__
@@ -403,7 +407,21 @@ class _Parser:
             max_redirects=self.positive(data, "max_redirects", "fetch", 5, 0, 20),
             user_agent=self.get(data, "user_agent", "fetch", str, default_ua),
             workers=self.positive(data, "workers", "fetch", 0, 0, 16) if "workers" in data else None,
+            allow_private=self.networks(data, "allow_private", "fetch"),
         )
+
+    def networks(self, data: LocatedDict, key: str, path: str) -> tuple[str, ...]:
+        """IP networks ("10.0.0.0/8", "192.168.1.20"), normalized; an error points at the bad item."""
+        items = self.strings(data, key, path)
+        out = []
+        for index, item in enumerate(items):
+            try:
+                out.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+            except ValueError:
+                raise self.error(
+                    data[key], index, f"{path}.{key}[{index}]", "must be an IP network like 10.0.0.0/8 or 192.168.1.20"
+                ) from None
+        return tuple(out)
 
     def extra_sources(
         self, top: LocatedDict, slugs: set[str], resolve: Callable[[str], str | None], known: list[SourceConfig]

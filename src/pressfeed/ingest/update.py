@@ -254,7 +254,9 @@ def _request(source: SourceConfig, state: SourceState, report: SourceReport, now
         report.outcome, report.http_status = "waiting", state.http_status
         report.warnings.append(f"not polled: server asked to wait until {retry.isoformat()}")
         return None
-    return FetchRequest(source.id, state.url or source.url, state.etag, state.last_modified, source.headers)
+    # after a 301 the request goes to the new URL, but only the configured origin may be private
+    url = state.url or source.url
+    return FetchRequest(source.id, url, state.etag, state.last_modified, source.headers, trusted_origin=source.url)
 
 
 class _Run:
