@@ -24,7 +24,7 @@ import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -500,6 +500,16 @@ def _hostile_site(root: Path, server: HostileServer, bystander: HostileServer, b
             b"<!DOCTYPE html><html><body><h1>\xec\xa0\x90\xea\xb2\x80 \xec\xa4\x91</h1>", content_type="text/html"
         ),
         "binary": serving(bytes(range(256)) * 64, content_type="application/octet-stream"),
+        "surrogate": serving(
+            rss(
+                item(41),
+                item(42, "나쁜 &#xD800; 제목", body="본문 &#xDFFF; 끝 &#0; &#x110000;"),
+                item(43),
+                item(44, "날짜가 틀린 보도자료", pub="2025-13-45"),
+                item(45, "먼 미래의 보도자료", pub="9999-01-01T00:00:00Z"),
+                item(46, "방향 &#x202E;fdp.exe 바꾸기"),
+            )
+        ),
     }
     urls = {}
     for source_id, handler in cases.items():
@@ -569,6 +579,12 @@ def test_ingest_survives_every_hostile_server(
     assert errors["e429"] == "HTTP 429" and reports["e429"]["outcome"] == "failed"
     assert errors["html"].startswith("not an RSS/Atom feed")
     assert errors["binary"].startswith("not an RSS/Atom feed")
+    # item 5: one bad character never drops a feed; every entry of it goes in
+    assert errors["surrogate"] is None and len(reports["surrogate"]["new"]) == 6
+    warnings = reports["surrogate"]["warnings"]
+    assert "'날짜가 틀린 보도자료': unusable date '2025-13-45', dated at fetch time" in warnings
+    assert "'먼 미래의 보도자료': implausible date 9999-01-01T00:00:00+00:00, dated at fetch time" in warnings
+
     # a 301 to an internal address never rewrote the stored source URL
     states = {s["id"]: s for s in json.loads(pressfeed(site, "sources", "--json").stdout)}
     for case in ("to-other-port", "to-localhost", "to-metadata"):
@@ -576,6 +592,10 @@ def test_ingest_survives_every_hostile_server(
 
     listed = json.loads(pressfeed(site, "articles", "list", "--json", "--limit", "100").stdout)
     titles = {a["title"] for a in listed}
+    assert "나쁜 제목" in titles  # the lone surrogate cleaned out of the title, the entry kept
+    assert "방향 fdp.exe 바꾸기" in titles  # no right-to-left override left to disguise the text
+    rolled = next(a for a in listed if a["title"] == "날짜가 틀린 보도자료")
+    assert abs(datetime.fromisoformat(rolled["published"]) - datetime.now(UTC)) < timedelta(hours=1)  # not 2026-01-01
     assert not any("root:" in t for t in titles)
     assert all(len(t) < 1000 for t in titles)  # the laughs were never expanded
 

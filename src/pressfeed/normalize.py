@@ -31,6 +31,12 @@ from .model import Article, Attachment, Attribution, Image, Status
 # lone surrogates: lxml refuses all of them, so they never get into a record.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the
+# direction marks (U+200E, U+200F, U+061C) change how text around them is shown: a title
+# "보고서\u202efdp.exe" reads "보고서exe.pdf". Plain-text fields (titles, bylines, summaries,
+# tags, captions) never need them; HTML bodies keep them, where a quoted right-to-left passage
+# may and the reader shows the body in a box of its own.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(value: str) -> str:
@@ -77,7 +83,7 @@ def plain_text(value: str) -> str:
     text = clean_text(value)
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
         text = clean_text(html.unescape(nh3.clean(_literal_brackets(text), tags=set())))
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text)).strip()
 
 
 # -- HTML ---------------------------------------------------------------------

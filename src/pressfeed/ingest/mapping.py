@@ -30,6 +30,8 @@ from .parse import EntryData, MediaData
 
 #: clock skew we accept before calling an entry date "in the future"
 FUTURE_SKEW = timedelta(minutes=10)
+#: further ahead than this a date is garbage (year 9999), not an early release: the entry is undated
+FAR_FUTURE = timedelta(days=366)
 _AGENCY_PREFIX = re.compile(r"^\s*\[([^\]]{2,30})\]\s*")
 _FIRST_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.IGNORECASE)
 
@@ -148,7 +150,12 @@ def _date(
     """The entry's date, and whether the feed really gave it (else fetch time stands in)."""
     when = _parse(entry.published, entry.published_parsed, ctx) or _parse(entry.updated, entry.updated_parsed, ctx)
     if when is None:
-        warnings.append(f"{title[:40]!r}: no usable date, dated at fetch time")
+        given = (entry.published or entry.updated).strip()
+        reason = f"unusable date {given[:40]!r}" if given else "no usable date"
+        warnings.append(f"{title[:40]!r}: {reason}, dated at fetch time")
+        return now, False
+    if when > now + FAR_FUTURE:
+        warnings.append(f"{title[:40]!r}: implausible date {when.isoformat()}, dated at fetch time")
         return now, False
     if when > now + FUTURE_SKEW:
         warnings.append(f"{title[:40]!r}: date {when.isoformat()} is in the future, clamped to now")

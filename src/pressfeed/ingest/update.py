@@ -19,7 +19,7 @@ from typing import Any
 
 from ..clock import Clock
 from ..config import Config, SourceConfig
-from ..errors import UsageError
+from ..errors import PressfeedError, UsageError
 from ..merge import merge_upstream
 from ..model import Article, article_record
 from ..normalize import NormalizeContext
@@ -133,7 +133,8 @@ def parse_and_map(job: _Job) -> _Parsed:
     except FeedParseError as exc:
         return _Parsed(error=str(exc))
     except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
-        log.warning("%s: parser failed", job.source.id, exc_info=True)
+        # the source's error says what happened; the traceback is for -vv, not for cron's mail
+        log.debug("%s: parser failed", job.source.id, exc_info=True)
         return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
     warnings = [feed.warning] if feed.warning else []
     mapped: list[Mapped] = []
@@ -141,14 +142,15 @@ def parse_and_map(job: _Job) -> _Parsed:
     for entry in feed.entries:
         try:
             outcome = map_entry(entry, job.source, job.ctx, job.now, job.url)
-        except (ValueError, TypeError, ArithmeticError) as exc:  # one odd entry, not the whole source
+            if isinstance(outcome, Mapped):
+                article_record(outcome.article)  # encoded here, in the worker: the stored JSON and hash
+        except (ValueError, TypeError, ArithmeticError, PressfeedError) as exc:  # one odd entry, not the source
             log.debug("%s: entry skipped", job.source.id, exc_info=True)
             warnings.append(f"{entry.title[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
             skipped += 1
             continue
         warnings.extend(outcome.warnings)
         if isinstance(outcome, Mapped):
-            article_record(outcome.article)  # encoded here, in the worker: the stored JSON and hash
             mapped.append(outcome)
         else:
             skipped += 1

@@ -1,0 +1,183 @@
+"""A table of bad input: feed entries and CMS records that once broke a run (issue 11).
+
+Bad text is cleaned per field; a truly broken entry is skipped with a warning
+and the rest of its feed still goes in; a bad record is reported with the field
+and a message a user can act on. Feeds are local files here (the network has
+its own tests in test_hostile_http.py); the clock is conftest's fixed NOW.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import CONFIG_TEXT, write_file
+from pressfeed.clock import Clock
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.ingest import SourceReport
+from pressfeed.ingest.parse import parse_feed, to_utf8
+from pressfeed.normalize import plain_text
+
+PRESS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId="
+
+
+def item(n: int, title: str = "", pub: str = "2025-11-07 09:00:00", body: str = "") -> str:
+    return (
+        f"<item><title>{title or f'과기정통부, 인공지능 기본계획 발표 {n}'}</title>"
+        f'<link>{PRESS}{n}&amp;call_from=rsslink</link><guid isPermaLink="false">msit-{n}</guid>'
+        f"<pubDate>{pub}</pubDate><description>{body or f'정부는 {n}번째 계획을 발표했다.'}</description></item>"
+    )
+
+
+def rss(*items: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>과학기술정보통신부</title>'
+        "<link>https://www.korea.kr/</link><description>보도자료</description>" + "".join(items) + "</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture
+def ingest(site: Path, clock: Clock) -> Iterator[object]:
+    """ingest(feed bytes) → (report, Pressfeed): one local-file source, fetched through the pipeline."""
+    opened: list[Pressfeed] = []
+
+    def run(feed: bytes) -> tuple[SourceReport, Pressfeed]:
+        write_file(site, "feeds/agencies/msit.xml", "")
+        (site / "feeds" / "agencies" / "msit.xml").write_bytes(feed)
+        write_file(
+            site,
+            "feeds/pressfeed.yaml",
+            CONFIG_TEXT
+            + "sources:\n  - {id: msit, name: 과학기술정보통신부, url: feeds/agencies/msit.xml,"
+            + " section: it-science, max_age_days: 0}\n",
+        )
+        pf = Pressfeed(load_config(site), clock=clock)
+        opened.append(pf)
+        (report,) = pf.ingest().reports
+        return report, pf
+
+    yield run
+    for pf in opened:
+        pf.close()
+
+
+def titles(pf: Pressfeed) -> set[str]:
+    return {stored.article.title for stored in pf.articles()}
+
+
+# -- one bad character must not drop a feed (item 5) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "&#xD800;",  # a lone surrogate: feedparser's fallback parser raised on the whole feed
+        "&#xDFFF;",
+        "&#55296;",  # the same in decimal
+        "&#0;",
+        "&#x1;",
+        "&#xFFFE;",
+        "&#x110000;",  # past Unicode
+        "&#99999999999999999999;",
+        "&#x0000000000000000D800;",
+    ],
+)
+def test_a_bad_character_reference_costs_only_itself(ingest, bad: str) -> None:
+    report, pf = ingest(rss(item(1), item(2, f"나쁜 {bad} 제목", body=f"본문 {bad} 끝"), item(3)))
+
+    assert report.error is None and report.outcome == "ok"
+    assert len(report.new) == 3
+    assert "나쁜 제목" in titles(pf)
+
+
+def test_raw_control_characters_cost_only_themselves(ingest) -> None:
+    feed = rss(item(1), item(2, "제목\x01에 \x08제어문자"), item(3))
+    report, pf = ingest(feed)
+    assert len(report.new) == 3 and "제목에 제어문자" in titles(pf)
+
+
+def test_to_utf8_keeps_valid_references() -> None:
+    data = to_utf8(b"<t>&#xAC00;&#44032;&#9;&#x1F600;&#xD800;&#0;</t>")
+    assert data == b"<t>&#xAC00;&#44032;&#9;&#x1F600;</t>"
+
+
+# -- dates (item 10) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2025-13-45",  # feedparser rolled it over to 2026-01-01
+        "2025-02-30 09:00:00",
+        "2025-02-31T10:00:00Z",
+        "20251345",
+        "2025-11-07T25:61:00Z",
+        "Tue, 45 Dec 2025 09:00:00 +0900",
+        "2025년 13월 45일 01:31:15",
+    ],
+)
+def test_impossible_dates_leave_the_entry_undated(ingest, raw: str) -> None:
+    report, pf = ingest(rss(item(1, "날짜가 틀린 보도자료", pub=raw)))
+
+    (stored,) = pf.articles()
+    assert stored.article.published == pf.clock.now()  # dated at fetch time, not a rolled-over date
+    assert report.warnings == [f"'날짜가 틀린 보도자료': unusable date {raw!r}, dated at fetch time"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "when"),
+    [
+        ("2025-11-07 09:00:00", "2025-11-07T00:00:00+00:00"),  # naive: KST
+        ("Fri, 07 Nov 2025 09:00:00 +0900", "2025-11-07T00:00:00+00:00"),
+        ("2025-11-07T09:00:00+09:00", "2025-11-07T00:00:00+00:00"),
+        ("Fri, 7 Nov 2025 09:00:00 KST", "2025-11-07T00:00:00+00:00"),
+        ("2025-11-07", "2025-11-06T15:00:00+00:00"),
+    ],
+)
+def test_real_dates_still_parse(ingest, raw: str, when: str) -> None:
+    report, pf = ingest(rss(item(1, pub=raw)))
+    (stored,) = pf.articles()
+    assert stored.article.published.isoformat() == when and report.warnings == []
+
+
+def test_feedparser_only_dates_are_checked_against_what_is_written() -> None:
+    feed = parse_feed(rss(item(1, pub="2025-13-45"), item(2, pub="2025-11-07T09:00:00Z"), item(3, pub="2025.11.07")))
+    assert [e.published_parsed is None for e in feed.entries] == [True, False, True]  # the last: read as 11-01
+
+
+@pytest.mark.parametrize("year", ["9999", "2999", "2027"])
+def test_far_future_dates_are_undated_with_a_warning(ingest, year: str) -> None:
+    report, pf = ingest(rss(item(1, "먼 미래의 보도자료", pub=f"{year}-01-01T00:00:00Z")))
+
+    (stored,) = pf.articles()
+    assert stored.article.published == pf.clock.now()
+    assert report.warnings == [
+        f"'먼 미래의 보도자료': implausible date {year}-01-01T00:00:00+00:00, dated at fetch time"
+    ]
+
+
+# -- bidirectional controls (item 10) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("보고서\u202efdp.exe", "보고서fdp.exe"),
+        ("\u202a왼쪽\u202c \u202b오른쪽\u202c", "왼쪽 오른쪽"),
+        ("\u2066격리\u2069 \u2067격리\u2069 \u2068격리\u2069", "격리 격리 격리"),
+        ("표시\u200e \u200f\u061c문자", "표시 문자"),
+        ("엔티티&#x202E;로 &#8238;숨긴", "엔티티로 숨긴"),
+        ("<b>태그\u202d</b> 안", "태그 안"),
+    ],
+)
+def test_plain_text_drops_bidi_controls(raw: str, clean: str) -> None:
+    assert plain_text(raw) == clean
+
+
+def test_bodies_keep_bidi_controls_inside_their_own_markup() -> None:
+    from pressfeed.normalize import sanitize_html
+
+    assert sanitize_html("<p>인용 \u2067مرحبا\u2069</p>", "https://www.korea.kr/") == "<p>인용 \u2067مرحبا\u2069</p>"
