@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from conftest import CONFIG_TEXT, write_file
@@ -19,7 +20,15 @@ from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.ingest import SourceReport
 from pressfeed.ingest.parse import parse_feed, to_utf8
-from pressfeed.normalize import plain_text
+from pressfeed.normalize import (
+    MAX_HTML_LENGTH,
+    MAX_NESTING,
+    RecordProblems,
+    article_from_record,
+    bound_nesting,
+    plain_text,
+    sanitize_html,
+)
 
 PRESS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId="
 
@@ -104,6 +113,16 @@ def test_to_utf8_keeps_valid_references() -> None:
     assert data == b"<t>&#xAC00;&#44032;&#9;&#x1F600;</t>"
 
 
+def test_a_broken_entry_is_skipped_with_a_warning_and_the_rest_go_in(ingest) -> None:
+    huge = "<p>" + "가" * 2_100_000 + "</p>"  # over the HTML size bound: a RecordError for that entry
+    report, pf = ingest(rss(item(1), item(2, "너무 긴 보도자료", body=huge), item(3)))
+
+    assert report.outcome == "ok" and report.error is None
+    assert len(report.new) == 2 and report.skipped == 1
+    assert any(w.startswith("'너무 긴 보도자료': unusable entry skipped") for w in report.warnings)
+    assert "너무 긴 보도자료" not in titles(pf)
+
+
 # -- dates (item 10) ----------------------------------------------------------------------
 
 
@@ -178,6 +197,71 @@ def test_plain_text_drops_bidi_controls(raw: str, clean: str) -> None:
 
 
 def test_bodies_keep_bidi_controls_inside_their_own_markup() -> None:
-    from pressfeed.normalize import sanitize_html
-
     assert sanitize_html("<p>인용 \u2067مرحبا\u2069</p>", "https://www.korea.kr/") == "<p>인용 \u2067مرحبا\u2069</p>"
+
+
+# -- nesting and size (item 8) ----------------------------------------------------------------
+
+
+def depth(html_text: str) -> int:
+    """The element depth a browser sees, under lxml's <body>."""
+    root = lxml.html.fragment_fromstring(html_text or "<p></p>", create_parent="div")
+    return max(len(list(e.iterancestors())) for e in root.iter())
+
+
+@pytest.mark.parametrize("tag", ["div", "blockquote", "li", "span", "b"])
+def test_deep_nesting_is_flattened_and_keeps_the_text(tag: str) -> None:
+    levels = 50_000
+    body = f"<{tag}>" * levels + "<p>정부는 오늘 발표했다.</p>" + f"</{tag}>" * levels
+
+    cleaned = sanitize_html(body, "https://www.korea.kr/")
+
+    assert depth(cleaned) <= MAX_NESTING + 2
+    assert "정부는 오늘 발표했다." in cleaned
+
+
+def test_flattening_never_turns_dropped_content_into_text() -> None:
+    body = (
+        "<div>" * 1000 + "<script>alert(1)</script><style>p{}</style><svg><text>벡터</text></svg>본문" + "</div>" * 1000
+    )
+    cleaned = sanitize_html(body, "https://www.korea.kr/")
+    assert "alert" not in cleaned and "p{}" not in cleaned and "벡터" not in cleaned and "본문" in cleaned
+    assert plain_text("<div>" * 1000 + "<script>alert(1)</script>제목" + "</div>" * 1000) == "제목"
+    # what a raw-text element holds is text to the parser: neither counted nor touched
+    flattened = bound_nesting("<div>" * 1000 + "<script>if (a <b && c> d) {}</script><style><p></style>")
+    assert flattened.endswith("<script>if (a <b && c> d) {}</script><style><p></style>")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join(f"<p>문단 {i}<span>강조" for i in range(2000)),  # unclosed paragraphs, as old CMSes write
+        "<table>" + "".join(f"<tr><td>{i}<td>값" for i in range(2000)) + "</table>",
+        "<ul>" + "".join(f"<li>항목 {i}" for i in range(2000)) + "</ul>",
+        "<dl>" + "".join("<dt>용어<dd>설명" for _ in range(2000)) + "</dl>",
+        "<div>" * MAX_NESTING + "끝" + "</div>" * MAX_NESTING,
+    ],
+)
+def test_ordinary_markup_is_left_alone(body: str) -> None:
+    """Bodies within the bound reach the sanitizer untouched, so stored articles do not change."""
+    assert bound_nesting(body) is body
+
+
+def test_deep_nesting_in_a_title_is_flattened_too() -> None:
+    assert plain_text("<div>" * 50_000 + "과기정통부 보도자료" + "</div>" * 50_000) == "과기정통부 보도자료"
+
+
+def test_oversized_body_is_a_clear_record_error(config) -> None:
+    record = {
+        "id": "20251108-0001",
+        "title": "너무 긴 기사",
+        "section": "정치",
+        "published": "2025-11-08 09:00:00",
+        "link": "/news/articleView.html?idxno=1",
+        "body_html": "<p>" + "가" * MAX_HTML_LENGTH + "</p>",
+    }
+    with pytest.raises(RecordProblems) as caught:
+        article_from_record(record, config.normalize_context())
+    ((field, message),) = [(p.field, p.message) for p in caught.value.problems]
+    assert field == "body_html"
+    assert message == f"{MAX_HTML_LENGTH + 7:,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed"

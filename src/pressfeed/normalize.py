@@ -82,7 +82,7 @@ def plain_text(value: str) -> str:
     """
     text = clean_text(value)
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
-        text = clean_text(html.unescape(nh3.clean(_literal_brackets(text), tags=set())))
+        text = clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
     return _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text)).strip()
 
 
@@ -221,19 +221,141 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+#: HTML longer than this (in characters) is refused: no press release needs 2 MiB of markup
+MAX_HTML_LENGTH = 2 * 1024 * 1024
+#: elements nested deeper than this are flattened (their tags dropped, their text kept)
+MAX_NESTING = 256
+
+
 def sanitize_html(value: str, base_url: str) -> str:
     """Allow-list sanitizing (nh3/ammonia) with every URL made absolute.
 
     Scripts, styles, iframes, event handlers and javascript: URLs cannot pass;
-    relative links and images resolve against the article's link.
+    relative links and images resolve against the article's link. Bodies over
+    MAX_HTML_LENGTH are a RecordError; nesting beyond MAX_NESTING is flattened
+    first, because the HTML parser's time grows with depth × size.
     """
+    if len(value) > MAX_HTML_LENGTH:
+        raise RecordError("body_html", f"{len(value):,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed")
     token = _BASE_URL.set(base_url)
     try:
-        cleaned = str(_CLEANER.clean(value))
+        cleaned = str(_CLEANER.clean(bound_nesting(value)))
     finally:
         _BASE_URL.reset(token)
     # after, not before: the parser turns "&#1;" or "&#xFFFE;" into the very characters XML cannot carry
     return clean_text(cleaned).strip()
+
+
+# -- nesting depth -------------------------------------------------------------
+#
+# html5ever checks scopes by walking its stack of open elements, so a body of
+# N elements nested N deep costs N² (200k <div>s: over two minutes). One
+# linear scan estimates the depth the parser will see, with the implicit
+# closes of HTML that matter (a <p>, <li>, <td>... closes the open one); only
+# when it passes MAX_NESTING are tags dropped: start tags beyond the limit and
+# the end tags that match them. Text is never dropped, and neither are the
+# tags of elements dropped with their content (script, style, svg...), whose
+# content would otherwise become text.
+
+_SCAN = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>")
+_VOID_NAMES = "area base br col embed hr img input keygen link meta param source track wbr"
+_RAW_TEXT_NAMES = "script style textarea title xmp iframe noembed noframes noscript"
+_CLOSES_P_NAMES = """
+    address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer form
+    h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section summary table ul li dd dt listing xmp
+"""
+_SCOPE_NAMES = "applet caption html table td th marquee object template button"
+_VOID = frozenset(_VOID_NAMES.split())
+_RAW_TEXT = frozenset(_RAW_TEXT_NAMES.split())
+_KEPT = DROPPED_WITH_CONTENT | _RAW_TEXT | {"plaintext"}
+_CLOSES_P = frozenset(_CLOSES_P_NAMES.split())
+_SCOPE = frozenset(_SCOPE_NAMES.split())
+_RAW_END = {name: re.compile(rf"</{name}\b[^>]*>", re.IGNORECASE) for name in _RAW_TEXT}
+
+
+class _OpenElements:
+    """The parser's stack of open elements, approximately, with O(1) "is X open, and where"."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.at: dict[str, list[int]] = {}
+
+    def top(self, name: str) -> int:
+        found = self.at.get(name)
+        return found[-1] if found else -1
+
+    def push(self, name: str) -> None:
+        self.at.setdefault(name, []).append(len(self.stack))
+        self.stack.append(name)
+
+    def close(self, name: str) -> None:
+        """Pop up to and including the innermost open `name` (each element is popped once: linear)."""
+        index = self.top(name)
+        while len(self.stack) > index:
+            self.at[self.stack.pop()].pop()
+
+    def close_in_scope(self, names: tuple[str, ...], boundaries: frozenset[str]) -> None:
+        innermost = max(names, key=self.top)
+        index = self.top(innermost)
+        if index >= 0 and index > max(self.top(b) for b in boundaries):
+            self.close(innermost)
+
+    def implied_closes(self, name: str) -> None:
+        if name in _CLOSES_P:
+            self.close_in_scope(("p",), _SCOPE)
+        if name == "li":
+            self.close_in_scope(("li",), _SCOPE | {"ol", "ul"})
+        elif name in ("dd", "dt"):
+            self.close_in_scope(("dd", "dt"), _SCOPE)
+        elif name in ("td", "th", "tr"):
+            self.close_in_scope(("td", "th") if name != "tr" else ("tr",), frozenset({"table"}))
+        elif name == "option" and self.stack and self.stack[-1] == "option":
+            self.close("option")
+
+
+def bound_nesting(markup: str, limit: int = MAX_NESTING) -> str:
+    """`markup` with elements nested deeper than `limit` flattened; unchanged (the same object) when none are."""
+    if markup.count("<") <= limit:
+        return markup  # cannot nest deeper than it has tags
+    open_elements = _OpenElements()
+    excess: dict[str, int] = {}  # start tags dropped, per name, whose end tags go too
+    drops: list[tuple[int, int]] = []
+    pos = 0
+    while (match := _SCAN.search(markup, pos)) is not None:
+        pos = match.end()
+        if match.group(0) == "<!--":
+            end = markup.find("-->", pos)
+            pos = len(markup) if end < 0 else end + 3
+            continue
+        closing, name = match.group(1), match.group(2).lower()
+        if closing:
+            if open_elements.top(name) >= 0:
+                open_elements.close(name)
+            elif excess.get(name):
+                excess[name] -= 1
+                drops.append(match.span())
+            continue
+        if name in _VOID:
+            continue
+        if name == "plaintext":
+            break  # everything after it is text
+        open_elements.implied_closes(name)
+        if len(open_elements.stack) >= limit and name not in _KEPT:
+            excess[name] = excess.get(name, 0) + 1
+            drops.append(match.span())
+        else:
+            open_elements.push(name)
+        if name in _RAW_TEXT:  # its content is text, tags and all, up to its own end tag
+            end_tag = _RAW_END[name].search(markup, pos)
+            pos = len(markup) if end_tag is None else end_tag.start()
+    if not drops:
+        return markup
+    pieces, start = [], 0
+    for begin, end in drops:
+        pieces.append(markup[start:begin])
+        start = end
+    pieces.append(markup[start:])
+    return "".join(pieces)
 
 
 def summarize(body_html: str, length: int) -> str:
