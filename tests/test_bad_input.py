@@ -265,3 +265,107 @@ def test_oversized_body_is_a_clear_record_error(config) -> None:
     ((field, message),) = [(p.field, p.message) for p in caught.value.problems]
     assert field == "body_html"
     assert message == f"{MAX_HTML_LENGTH + 7:,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed"
+
+
+# -- YAML alias bombs and sizes (item 7) --------------------------------------------------------
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """Each level lists the previous one 9 times: 9**9 strings from a few hundred bytes."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_config_alias_bomb_is_refused_with_file_and_line(site: Path) -> None:
+    from pressfeed.errors import ConfigError
+
+    bomb = alias_bomb()
+    assert len(bomb) < 700  # expands to 387,420,489 strings
+    # top-level keys the config does not know, but YAML is built before it is validated
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT + bomb)
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+
+    message = str(caught.value)
+    # it stops at the first key whose expansion passes the allowance, and points at that key's line
+    level = 4  # 9**5 strings > 10,000
+    line = CONFIG_TEXT.count("\n") + 1 + level
+    assert message.startswith(f"{site / 'feeds' / 'pressfeed.yaml'}:{line}: lol{level}[")
+    assert "aliases expand this document by more than 10,000 values" in message
+
+
+def test_export_alias_bomb_imports_nothing(site: Path, pf: Pressfeed) -> None:
+    from pressfeed.errors import InputError
+
+    levels = alias_bomb().replace("\n", "\n  ").rstrip()
+    export = write_file(
+        site,
+        "feeds/articles/bomb.yaml",
+        "- id: '1'\n  title: 제목\n  section: 정치\n  published: 2025-11-08 09:00:00\n  link: /a/1\n"
+        f"  x-anchors:\n    {levels.replace(chr(10) + '  ', chr(10) + '    ')}\n  tags: *lol8\n",
+    )
+
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(export)])
+
+    (problem,) = caught.value.problems
+    assert problem.file == str(export) and problem.line is not None
+    assert "aliases expand this document by more than 10,000 values" in problem.message
+    assert pf.store.count() == 0
+
+
+def test_merge_keys_and_shared_values_still_load(site: Path, pf: Pressfeed) -> None:
+    """What real configs and dumpers write: `<<: *defaults`, and an alias for a value used twice."""
+    write_file(
+        site,
+        "feeds/pressfeed.yaml",
+        CONFIG_TEXT
+        + "x-agency: &agency {section: it-science, max_age_days: 0, byline: 포탈뉴스통신}\n"
+        + "sources:\n"
+        + "".join(f"  - {{<<: *agency, id: s{n}, name: 기관{n}, url: feeds/s{n}.xml}}\n" for n in range(50)),
+    )
+    with pytest.raises(Exception) as unknown:  # x-agency is no config key: the error is about that, not aliases
+        load_config(site)
+    assert "x-agency" in str(unknown.value) and "alias" not in str(unknown.value)
+
+    export = write_file(
+        site,
+        "feeds/articles/shared.yaml",
+        "- {id: '1', title: 첫째, section: 정치, published: 2025-11-08 09:00:00, link: /a/1, tags: &t [정책, AI]}\n"
+        "- {id: '2', title: 둘째, section: 정치, published: 2025-11-08 10:00:00, link: /a/2, tags: *t}\n",
+    )
+    assert len(pf.import_files([str(export)]).created) == 2
+
+
+def test_oversized_yaml_is_refused_before_parsing(site: Path, pf: Pressfeed) -> None:
+    from pressfeed.errors import ConfigError, InputError
+    from pressfeed.yamlfile import MAX_CONFIG_CHARS, MAX_EXPORT_CHARS
+
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT + "#" * MAX_CONFIG_CHARS + "\n")
+    with pytest.raises(ConfigError, match="more than the 1,048,576 read"):
+        load_config(site)
+
+    export = write_file(site, "feeds/articles/huge.yaml", "#" * (MAX_EXPORT_CHARS + 1))
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(export)])
+    assert "(use JSON Lines)" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.yaml", "[" * 20_000 + "]" * 20_000),
+        ("deep.json", "[" * 200_000 + "]" * 200_000),
+        ("deep.jsonl", '{"id": ' + "[" * 200_000 + "]" * 200_000 + "}\n"),
+    ],
+)
+def test_deeply_nested_exports_are_input_errors(site: Path, pf: Pressfeed, name: str, text: str) -> None:
+    from pressfeed.errors import InputError
+
+    export = write_file(site, f"feeds/articles/{name}", text)
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(export)])
+    assert caught.value.problems[0].message.endswith("nested too deeply")
