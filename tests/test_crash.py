@@ -19,15 +19,19 @@ import json
 import os
 import signal
 import socket
+import sqlite3
+import stat
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from lxml import etree
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
 
@@ -193,9 +197,11 @@ def silent_server() -> Iterator[str]:
 # -- sites --------------------------------------------------------------------
 
 
-def make_site(root: Path, sources: list[tuple[str, str]] = (), timeout: float = 30) -> Path:  # type: ignore[assignment]
+def make_site(root: Path, sources: Sequence[tuple[str, str]] = (), timeout: float = 30) -> Path:
     sections = "\n".join(f"  {s}: {{title: 섹션{s[1:]}}}" for s in SECTIONS)
-    listed = "\n".join(f"  - {{id: {i}, name: 기관{i}, url: '{u}', section: {SECTIONS[0]}}}" for i, u in sources)
+    listed = "\n".join(
+        f"  - {{id: {i}, name: 기관{i}, url: '{u}', section: {SECTIONS[0]}, max_age_days: 0}}" for i, u in sources
+    )
     (root / "feeds").mkdir(parents=True, exist_ok=True)
     (root / "feeds" / "pressfeed.yaml").write_text(
         CONFIG.format(sections=sections, sources=listed or "  []", timeout=timeout), encoding="utf-8"
@@ -246,3 +252,193 @@ def test_killed_import_leaves_no_workers_and_releases_stdout(tmp_path: Path) -> 
     command.kill()
 
     command.assert_nothing_survives()
+
+
+# -- the SIGKILL loop ---------------------------------------------------------------------------
+
+
+def store_state(site: Path) -> tuple[str, list[tuple[str, str]]]:
+    """(integrity_check, [(id, title)]) of the site's store, read as a killed run left it."""
+    with sqlite3.connect(site / ".pressfeed" / "pressfeed.db") as db:  # replays a WAL a kill left behind
+        check = db.execute("PRAGMA integrity_check").fetchone()[0]
+        rows = db.execute("SELECT id, json_extract(data, '$.title') FROM article ORDER BY id").fetchall()
+    return check, rows
+
+
+def versions(site: Path, kind: str) -> list[str]:
+    """The version prefix ("v0", "v1") of every CMS ("article") or agency ("source") article's title."""
+    return [title.split(" ", 1)[0] for article_id, title in store_state(site)[1] if f":{kind}/" in article_id]
+
+
+def output(site: Path) -> dict[str, bytes]:
+    root = site / "public"
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def temp_files(site: Path) -> list[Path]:
+    return list((site / "public").rglob(".*.tmp"))
+
+
+def kill_at(site: Path, delay: float, *args: str) -> Command:
+    command = Command(site, *args)
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline and command.proc.poll() is None:
+        time.sleep(0.005)
+    command.kill()
+    command.assert_nothing_survives()
+    return command
+
+
+def finish(site: Path, *args: str) -> None:
+    result = run(site, *args)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def timed(site: Path, *args: str) -> float:
+    started = time.monotonic()
+    finish(site, *args)
+    return time.monotonic() - started
+
+
+#: where in a command's run the kill lands, as a share of an uninterrupted run's duration: while
+#: starting, while normalizing or rendering, while writing, and around the commit
+KILL_POINTS = (0.2, 0.45, 0.7, 0.95)
+
+
+@pytest.mark.slow
+def test_sigkill_loop_over_import_build_and_ingest(tmp_path: Path, make_httpserver: Any) -> None:
+    """Kill each command at several points of its run; what it leaves must be sound, and the next run converges.
+
+    Import: the store holds the old export or the new one, never a mix, and
+    passes integrity_check. Build: every published file is whole and either
+    its old or its new version; a temp file left by the kill is 0600 and the
+    next build removes it. Ingest: the next run ends with every feed item
+    once, in its newest version. After every kill no process survives and
+    the command's pipes reach EOF.
+    """
+    server = make_httpserver
+    feeds = FeedVersions(sources=6, items=60)
+    for source_id in feeds.ids:
+        server.expect_request(f"/{source_id}.xml").respond_with_handler(feeds.handler(source_id))
+    site = make_site(tmp_path / "site", [(i, server.url_for(f"/{i}.xml")) for i in feeds.ids])
+    exports = [export(tmp_path / f"v{n}.jsonl", 2500, f"v{n}") for n in range(2)]  # 2 chunks: workers
+
+    import_time = timed(site, "import", str(exports[0]))
+    build_time = timed(site, "build")
+    ingest_time = timed(site, "ingest")
+
+    for round_, point in enumerate(KILL_POINTS):
+        version = f"v{(round_ + 1) % 2}"
+        # import: all or nothing
+        kill_at(site, import_time * point, "import", str(exports[(round_ + 1) % 2]))
+        assert store_state(site)[0] == "ok"
+        cms = versions(site, "article")
+        assert len(cms) == 2500 and len(set(cms)) == 1, "an import left a mix of two exports"
+        finish(site, "import", str(exports[(round_ + 1) % 2]))
+        assert set(versions(site, "article")) == {version}
+
+        # build: every file old or new, whole; litter only private, and swept
+        old = output(site)
+        kill_at(site, build_time * point, "build")
+        left = output(site)
+        for litter in temp_files(site):
+            assert stat.S_IMODE(litter.stat().st_mode) == 0o600, f"{litter} is readable by the web server"
+        finish(site, "build")
+        new = output(site)
+        assert temp_files(site) == []
+        for path in left:
+            if not path.endswith(".tmp"):
+                assert left[path] in (old.get(path), new.get(path)), f"{path} is neither the old nor the new file"
+        for path, data in new.items():
+            if path.endswith((".xml", ".opml")):
+                etree.fromstring(data)
+            elif path.endswith(".json"):
+                json.loads(data)
+
+        # ingest: converges on every item once, in the newest version
+        feeds.version = version
+        kill_at(site, ingest_time * point, "ingest")
+        assert store_state(site)[0] == "ok"
+        finish(site, "ingest")
+        ingested = versions(site, "source")
+        assert len(ingested) == feeds.total and set(ingested) == {version}
+
+
+class FeedVersions:
+    """Agency feeds whose every item changes title when `version` changes."""
+
+    def __init__(self, sources: int, items: int) -> None:
+        self.ids = [f"agency{n}" for n in range(sources)]
+        self.items = items
+        self.version = "v0"
+
+    @property
+    def total(self) -> int:
+        return len(self.ids) * self.items
+
+    def handler(self, source_id: str) -> Any:
+        from werkzeug import Request, Response
+
+        def respond(request: Request) -> Response:
+            items = "".join(
+                f"<item><title>{self.version} {source_id} 보도자료 {n}</title>"
+                f"<link>{PRESS}{source_id}-{n}</link><guid>{source_id}-{n}</guid>"
+                f"<pubDate>2025-11-0{1 + n % 7} 09:00:00</pubDate>"
+                f"<description><![CDATA[<p>{self.version} 본문 {n}. {'정부는 계획을 발표했다. ' * 30}</p>]]>"
+                "</description></item>"
+                for n in range(self.items)
+            )
+            body = (
+                '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                f"<title>{source_id}</title><link>https://www.korea.kr/</link><description>d</description>"
+                f"{items}</channel></rss>"
+            )
+            return Response(body.encode(), content_type="application/rss+xml; charset=utf-8")
+
+        return respond
+
+
+@pytest.fixture(scope="module")
+def make_httpserver() -> Iterator[Any]:
+    """pytest-httpserver's server on 127.0.0.1 (the plugin's binds "localhost"), threaded."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+# -- commands that overlap ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_overlapping_commands_wait_or_refuse_and_readers_see_whole_states(tmp_path: Path) -> None:
+    """While an import holds the lock: cron commands exit 75 at once, editors' commands wait, readers read."""
+    site = make_site(tmp_path / "site")
+    first, second = export(tmp_path / "v0.jsonl", 500, "v0"), export(tmp_path / "v1.jsonl", 20_000, "v1")
+    finish(site, "import", str(first))
+    finish(site, "build")
+    hide_id = "tag:example-portal.kr,2025:article/20251107-00001"
+
+    importing = Command(site, "import", str(second))
+    importing.wait_for_processes(4)  # its worker pool is up: well inside the import
+    refused = {cmd: run(site, cmd) for cmd in ("build", "ingest", "run")}
+    imported = run(site, "import", str(first))
+    reading = run(site, "articles", "list", "--json", "--limit", "100000")
+    hiding = run(site, "articles", "hide", hide_id)  # waits for the import, then goes ahead
+
+    assert importing.finish() == 0, importing.stderr()
+    for name, result in {**refused, "import": imported}.items():
+        assert result.returncode == 75, (name, result.stderr)
+        assert "another pressfeed run is in progress" in result.stderr
+    assert reading.returncode == 0, reading.stderr
+    seen = json.loads(reading.stdout)
+    versions_seen = {a["title"].split(" ", 1)[0] for a in seen}
+    assert (len(seen), versions_seen) in ((500, {"v0"}), (20_000, {"v1"}))  # before the commit or after
+    assert hiding.returncode == 0, hiding.stderr
+    listed = json.loads(run(site, "articles", "list", "--json", "--limit", "100000").stdout)
+    assert len(listed) == 20_000
+    assert {a["id"]: a["status"] for a in listed}[hide_id] == "hidden"
