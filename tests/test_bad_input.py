@@ -369,3 +369,17 @@ def test_deeply_nested_exports_are_input_errors(site: Path, pf: Pressfeed, name:
     with pytest.raises(InputError) as caught:
         pf.import_files([str(export)])
     assert caught.value.problems[0].message.endswith("nested too deeply")
+
+
+def test_a_summary_derived_from_the_body_is_plain_text_without_bidi_controls(config) -> None:
+    record = {
+        "id": "20251108-0002",
+        "title": "제목",
+        "section": "정치",
+        "published": "2025-11-08 09:00:00",
+        "link": "/news/articleView.html?idxno=2",
+        "body_html": "<p>첨부 \u202efdp.exe 확인</p>",
+    }
+    article = article_from_record(record, config.normalize_context())
+    assert article.summary == "첨부 fdp.exe 확인"
+    assert "\u202e" in article.body_html  # the body keeps what it was given

@@ -369,7 +369,12 @@ def summarize(body_html: str, length: int) -> str:
 
 
 def shorten(text: str, length: int) -> str:
-    """Plain text cut to `length` at a word boundary, with "…" when cut."""
+    """Plain text cut to `length` at a word boundary, with "…" when cut.
+
+    Summaries derived from a body come through here: as plain text they lose
+    the bidi controls the body may keep.
+    """
+    text = _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text)).strip() if _BIDI_CONTROLS.search(text) else text
     if len(text) <= length:
         return text
     cut = text[:length]
