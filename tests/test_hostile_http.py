@@ -627,3 +627,24 @@ def test_ten_thousand_items_are_ingested(tmp_path: Path, server: HostileServer) 
     assert proc.returncode == 0, proc.stderr
     (report,) = json.loads(proc.stdout)["sources"]
     assert len(report["new"]) == 10_000
+
+
+# -- fetch.allow_private in the config ----------------------------------------------------------
+
+
+def test_allow_private_is_validated_and_normalized(tmp_path: Path) -> None:
+    from pressfeed.config import load_config
+    from pressfeed.errors import ConfigError
+
+    config = tmp_path / "feeds" / "pressfeed.yaml"
+    config.parent.mkdir(parents=True)
+    head = "site: {title: 포탈뉴스통신, url: 'https://www.example-portal.kr/'}\nsections: {politics: {title: 정치}}\n"
+    config.write_text(head + "fetch:\n  allow_private: [10.20.0.0/16, 192.168.1.20, 'fd00::/8']\n", encoding="utf-8")
+    assert load_config(tmp_path).fetch.allow_private == ("10.20.0.0/16", "192.168.1.20/32", "fd00::/8")
+
+    config.write_text(head + "fetch:\n  allow_private:\n    - 10.0.0.0/8\n    - intranet.example\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == (
+        f"{config}:6: fetch.allow_private[1]: must be an IP network like 10.0.0.0/8 or 192.168.1.20"
+    )
