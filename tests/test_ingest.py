@@ -1443,7 +1443,8 @@ def test_control_characters_in_an_enclosure_type_never_reach_a_build(
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     _, pf = ingest_at(opener, site)
     (article,) = stored_articles(pf)
-    assert [a.type for a in article.attachments] == ["application/octet-stream"]
+    # the reference to U+0001 is dropped before parsing (one bad character costs only itself)
+    assert [a.type for a in article.attachments] == ["application/x-hwp"]
     pf.build()
     assert feedparser.parse((pf.config.output.dir / "rss.xml").read_bytes()).bozo == 0
 

@@ -1399,3 +1399,20 @@ def test_rss_enclosure_falls_back_to_the_first_attachment(portal: Pressfeed, sit
         "length": "183296",
         "type": "application/x-hwp",
     }
+
+
+def test_build_sweeps_temp_files_a_killed_build_left(built: Pressfeed) -> None:
+    """Issue 11, item 1: a kill leaves `.rss.xml.*.tmp` files; the next build (under the lock) removes them."""
+    root = out_dir(built)
+    litter = [root / ".rss.xml.k3j9x_2a.tmp", root / "it-science" / ".atom.xml.abcdefgh.tmp"]
+    for path in litter:
+        path.write_bytes(b"<half a feed")
+    keep = [root / ".htaccess", root / "it-science" / "notes.tmp"]
+    for path in keep:
+        path.write_bytes(b"the operator's")
+
+    result = built.build()
+
+    assert result.written == ()  # nothing else changes
+    assert not any(p.exists() for p in litter)
+    assert all(p.read_bytes() == b"the operator's" for p in keep)

@@ -217,3 +217,66 @@ def test_batch_discard_removes_staged_temps(tmp_path: Path) -> None:
     batch.stage(tmp_path / "b.xml", b"y")
     batch.discard()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+# -- temp files a killed writer leaves behind (issue 11, item 1) --------------------------
+
+
+def test_temp_file_stays_private_until_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kill during the (long) fsync phase must not leave a world-readable temp file."""
+    modes: list[int] = []
+
+    def spy(fd: int) -> None:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.fsync", spy)
+    from pressfeed.publish.writer import AtomicBatch
+
+    batch = AtomicBatch()
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        batch.stage(tmp_path / name, b"data")
+    assert {mode_of(p) for p in tmp_path.glob(".*.tmp")} == {0o600}
+    batch.commit()
+
+    assert modes == [0o600, 0o600, 0o600]
+    assert {mode_of(tmp_path / n) for n in ("rss.xml", "atom.xml", "feed.json")} == {0o644}
+
+
+def test_sweep_removes_only_temp_files_of_our_naming(tmp_path: Path) -> None:
+    from pressfeed.publish.writer import sweep_temp_files
+
+    ours = [tmp_path / ".rss.xml.k3j9x_2a.tmp", tmp_path / ".feed.json.00000000.tmp"]
+    others = [
+        tmp_path / "rss.xml",
+        tmp_path / ".htaccess",
+        tmp_path / "notes.tmp",
+        tmp_path / ".rss.xml.tmp",  # no random part
+        tmp_path / ".rss.xml.K3J9X_2A.tmp",  # mkstemp never uses capitals
+        tmp_path / ".rss.xml.k3j9x_2a.tmp.bak",
+    ]
+    for path in ours + others:
+        path.write_bytes(b"x")
+    (tmp_path / ".atom.xml.abcdefgh.tmp").mkdir()  # a directory is never ours
+    (tmp_path / ".index.html.abcdefgh.tmp").symlink_to(tmp_path / "rss.xml")  # nor a symlink
+
+    removed = sweep_temp_files([tmp_path, tmp_path / "missing"])
+
+    assert sorted(removed) == sorted(ours)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([p.name for p in others] + [".atom.xml.abcdefgh.tmp", ".index.html.abcdefgh.tmp"])
+
+
+def test_write_error_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC from the OS carries no path; the error must say which file could not be written."""
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pressfeed.publish.writer.os.fsync", full)
+    with pytest.raises(OSError) as caught:
+        atomic_write(tmp_path / "it-science" / "rss.xml", b"data")
+    assert caught.value.filename == str(tmp_path / "it-science" / "rss.xml")
+    assert "No space left on device" in str(caught.value)
+    assert leftovers(tmp_path / "it-science") == []

@@ -66,7 +66,7 @@ class Env:
             # our entry points are import-safe, so worker processes may start
             pf = Pressfeed(config, store, clock, auto_workers=True)
         try:
-            with _errors():
+            with _errors(store=config.store_path):
                 yield pf
         finally:
             pf.close()
@@ -82,14 +82,14 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(store: Path | None = None) -> Iterator[None]:
     """Our errors become a message and their exit code; anything else is a bug and shows its traceback."""
     try:
         yield
     except PressfeedError as exc:
         _fail(str(exc), exc.exit_code)
-    except sqlite3.Error as exc:  # a locked, full or damaged store: say so, not a traceback
-        _fail(f"store: {exc}", ExitCode.CANNOT_RUN)
+    except sqlite3.Error as exc:  # a locked, full, read-only or damaged store: say which and why
+        _fail(f"store {store}: {exc}" if store else f"store: {exc}", ExitCode.CANNOT_RUN)
     except OSError as exc:  # an unwritable output directory, a full disk
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.CANNOT_RUN)
 

@@ -11,6 +11,7 @@ every error names file, line and key (:class:`ConfigError`, exit code 2).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import os
 import re
@@ -164,6 +165,19 @@ class OutputConfig:
     summary_length: int = setting(200, low=20, high=5000)
 
 
+def _networks(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
+    """IP networks ("10.0.0.0/8", "192.168.1.20"), normalized; an error points at the bad item."""
+    items = reader.typed(LocatedList, value, spot)
+    out = []
+    for index, item in enumerate(items):
+        try:
+            out.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
+        except ValueError:
+            at = Spot(items, index, f"{spot.path}[{index}]")
+            raise reader.error(at, "must be an IP network like 10.0.0.0/8 or 192.168.1.20") from None
+    return tuple(out)
+
+
 @dataclass(frozen=True, kw_only=True)
 class FetchConfig:
     #: requests at once
@@ -182,6 +196,8 @@ class FetchConfig:
     #: processes that parse feeds and normalize large imports; None = one per core (max 4)
     #: under the pressfeed command, 0 = none
     workers: int | None = setting(None, low=0, high=16)
+    #: private networks (CIDR) that redirects and content-derived URLs may reach (see ingest/guard.py)
+    allow_private: tuple[str, ...] = setting((), parse=_networks)
 
     @property
     def connect_seconds(self) -> float:

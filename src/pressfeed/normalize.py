@@ -45,6 +45,12 @@ if TYPE_CHECKING:
 # lone surrogates: lxml refuses all of them, so they never get into a record.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the
+# direction marks (U+200E, U+200F, U+061C) change how text around them is shown: a title
+# "보고서\u202efdp.exe" reads "보고서exe.pdf". Plain-text fields (titles, bylines, summaries,
+# tags, captions) never need them; HTML bodies keep them, where a quoted right-to-left passage
+# may and the reader shows the body in a box of its own.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(value: str) -> str:
@@ -90,8 +96,8 @@ def plain_text(value: str) -> str:
     """
     text = clean_text(value)
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
-        text = clean_text(html.unescape(nh3.clean(_literal_brackets(text), tags=set())))
-    return _SPACE.sub(" ", text).strip()
+        text = clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
+    return _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text)).strip()
 
 
 # -- HTML ---------------------------------------------------------------------
@@ -232,23 +238,150 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+#: HTML longer than this (in characters) is refused: no press release needs 2 MiB of markup
+MAX_HTML_LENGTH = 2 * 1024 * 1024
+#: elements nested deeper than this are flattened (their tags dropped, their text kept)
+MAX_NESTING = 256
+
+
 def sanitize_html(value: str, base_url: str) -> str:
     """Allow-list sanitizing (nh3/ammonia) with every URL made absolute.
 
     Scripts, styles, iframes, event handlers and javascript: URLs cannot pass;
-    relative links and images resolve against the article's link.
+    relative links and images resolve against the article's link. Bodies over
+    MAX_HTML_LENGTH are a RecordError; nesting beyond MAX_NESTING is flattened
+    first, because the HTML parser's time grows with depth × size.
     """
+    if len(value) > MAX_HTML_LENGTH:
+        raise RecordError("body_html", f"{len(value):,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed")
     token = _BASE_URL.set(base_url)
     try:
-        cleaned = str(_CLEANER.clean(value))
+        cleaned = str(_CLEANER.clean(bound_nesting(value)))
     finally:
         _BASE_URL.reset(token)
     # after, not before: the parser turns "&#1;" or "&#xFFFE;" into the very characters XML cannot carry
     return clean_text(cleaned).strip()
 
 
+# -- nesting depth -------------------------------------------------------------
+#
+# html5ever checks scopes by walking its stack of open elements, so a body of
+# N elements nested N deep costs N² (200k <div>s: over two minutes). One
+# linear scan estimates the depth the parser will see, with the implicit
+# closes of HTML that matter (a <p>, <li>, <td>... closes the open one); only
+# when it passes MAX_NESTING are tags dropped: start tags beyond the limit and
+# the end tags that match them. Text is never dropped, and neither are the
+# tags of elements dropped with their content (script, style, svg...), whose
+# content would otherwise become text.
+
+_SCAN = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>")
+_VOID_NAMES = "area base br col embed hr img input keygen link meta param source track wbr"
+_RAW_TEXT_NAMES = "script style textarea title xmp iframe noembed noframes noscript"
+_CLOSES_P_NAMES = """
+    address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer form
+    h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section summary table ul li dd dt listing xmp
+"""
+_SCOPE_NAMES = "applet caption html table td th marquee object template button"
+_VOID = frozenset(_VOID_NAMES.split())
+_RAW_TEXT = frozenset(_RAW_TEXT_NAMES.split())
+_KEPT = DROPPED_WITH_CONTENT | _RAW_TEXT | {"plaintext"}
+_CLOSES_P = frozenset(_CLOSES_P_NAMES.split())
+_SCOPE = frozenset(_SCOPE_NAMES.split())
+_RAW_END = {name: re.compile(rf"</{name}\b[^>]*>", re.IGNORECASE) for name in _RAW_TEXT}
+
+
+class _OpenElements:
+    """The parser's stack of open elements, approximately, with O(1) "is X open, and where"."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.at: dict[str, list[int]] = {}
+
+    def top(self, name: str) -> int:
+        found = self.at.get(name)
+        return found[-1] if found else -1
+
+    def push(self, name: str) -> None:
+        self.at.setdefault(name, []).append(len(self.stack))
+        self.stack.append(name)
+
+    def close(self, name: str) -> None:
+        """Pop up to and including the innermost open `name` (each element is popped once: linear)."""
+        index = self.top(name)
+        while len(self.stack) > index:
+            self.at[self.stack.pop()].pop()
+
+    def close_in_scope(self, names: tuple[str, ...], boundaries: frozenset[str]) -> None:
+        innermost = max(names, key=self.top)
+        index = self.top(innermost)
+        if index >= 0 and index > max(self.top(b) for b in boundaries):
+            self.close(innermost)
+
+    def implied_closes(self, name: str) -> None:
+        if name in _CLOSES_P:
+            self.close_in_scope(("p",), _SCOPE)
+        if name == "li":
+            self.close_in_scope(("li",), _SCOPE | {"ol", "ul"})
+        elif name in ("dd", "dt"):
+            self.close_in_scope(("dd", "dt"), _SCOPE)
+        elif name in ("td", "th", "tr"):
+            self.close_in_scope(("td", "th") if name != "tr" else ("tr",), frozenset({"table"}))
+        elif name == "option" and self.stack and self.stack[-1] == "option":
+            self.close("option")
+
+
+def bound_nesting(markup: str, limit: int = MAX_NESTING) -> str:
+    """`markup` with elements nested deeper than `limit` flattened; unchanged (the same object) when none are."""
+    if markup.count("<") <= limit:
+        return markup  # cannot nest deeper than it has tags
+    open_elements = _OpenElements()
+    excess: dict[str, int] = {}  # start tags dropped, per name, whose end tags go too
+    drops: list[tuple[int, int]] = []
+    pos = 0
+    while (match := _SCAN.search(markup, pos)) is not None:
+        pos = match.end()
+        if match.group(0) == "<!--":
+            end = markup.find("-->", pos)
+            pos = len(markup) if end < 0 else end + 3
+            continue
+        closing, name = match.group(1), match.group(2).lower()
+        if closing:
+            if open_elements.top(name) >= 0:
+                open_elements.close(name)
+            elif excess.get(name):
+                excess[name] -= 1
+                drops.append(match.span())
+            continue
+        if name in _VOID:
+            continue
+        if name == "plaintext":
+            break  # everything after it is text
+        open_elements.implied_closes(name)
+        if len(open_elements.stack) >= limit and name not in _KEPT:
+            excess[name] = excess.get(name, 0) + 1
+            drops.append(match.span())
+        else:
+            open_elements.push(name)
+        if name in _RAW_TEXT:  # its content is text, tags and all, up to its own end tag
+            end_tag = _RAW_END[name].search(markup, pos)
+            pos = len(markup) if end_tag is None else end_tag.start()
+    if not drops:
+        return markup
+    pieces, start = [], 0
+    for begin, end in drops:
+        pieces.append(markup[start:begin])
+        start = end
+    pieces.append(markup[start:])
+    return "".join(pieces)
+
+
 def shorten(text: str, length: int) -> str:
-    """Plain text cut to `length` at a word boundary, with "…" when cut."""
+    """Plain text cut to `length` at a word boundary, with "…" when cut.
+
+    Summaries derived from a body come through here: as plain text they lose
+    the bidi controls the body may keep.
+    """
+    text = _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text)).strip() if _BIDI_CONTROLS.search(text) else text
     if len(text) <= length:
         return text
     cut = text[:length]
@@ -532,6 +665,8 @@ RECORD_FIELDS = frozenset(
 SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit"})
 #: clock skew we accept before calling an ingested item's date "in the future"
 FUTURE_SKEW = timedelta(minutes=10)
+#: further ahead than this a date is garbage (year 9999), not an early release: the item is undated
+FAR_FUTURE = timedelta(days=366)
 _AGENCY_PREFIX = re.compile(r"^\s*\[([^\]]{2,30})\]\s*")
 _FIRST_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.IGNORECASE)
 
@@ -775,7 +910,12 @@ def _entry_date(
         raw.updated, raw.updated_parsed, ctx.tz
     )
     if when is None:
-        warnings.append(f"{title[:40]!r}: no usable date, dated at fetch time")
+        given = str(raw.published or raw.updated or "").strip()
+        reason = f"unusable date {given[:40]!r}" if given else "no usable date"
+        warnings.append(f"{title[:40]!r}: {reason}, dated at fetch time")
+        return now, False
+    if when > now + FAR_FUTURE:
+        warnings.append(f"{title[:40]!r}: implausible date {when.isoformat()}, dated at fetch time")
         return now, False
     if when > now + FUTURE_SKEW:
         warnings.append(f"{title[:40]!r}: date {when.isoformat()} is in the future, clamped to now")

@@ -3,16 +3,28 @@
 feedparser and most of normalization are pure Python, so threads would share
 one core; processes use them all. Workers fork from a forkserver that imported
 pressfeed once, so starting them is cheap and safe beside threads.
+
+Workers die with the process that started them, even when it is SIGKILLed:
+each watches a pipe whose only write end that process holds (EOF = it is gone)
+and, on Linux, also gets SIGKILL from the kernel when its own parent (the
+forkserver) dies. Neither workers nor the forkserver keep the caller's stdout
+or stderr open, so a pipe reading them (cron's mailer, `| logger`) sees EOF
+when the command dies.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 
 #: the most processes a pool gets, whatever the core count
 MAX_WORKERS = 4
@@ -47,7 +59,57 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        context.set_forkserver_preload([preload])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pool.submit(os.getpid)  # start the workers now, while the caller's first downloads run
-        yield pool
+        # a forkserver starts once per process, with the preload of the first pool
+        context.set_forkserver_preload(["pressfeed._forkserver", preload])
+    # the workers get the read end; this process alone holds the write end, and never writes
+    watch, lifeline = context.Pipe(duplex=False)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(watch,)
+        ) as pool:
+            pool.submit(os.getpid)  # start the workers now, while the caller's first downloads run
+            yield pool
+    finally:
+        lifeline.close()
+        watch.close()
+
+
+def _init_worker(watch: Connection) -> None:
+    """Runs first in every worker process."""
+    detach_stdio()
+    _die_with_parent()
+    threading.Thread(target=_exit_on_eof, args=(watch,), name="pressfeed-lifeline", daemon=True).start()
+
+
+def _exit_on_eof(watch: Connection) -> None:
+    with contextlib.suppress(EOFError, OSError):
+        watch.recv_bytes()  # nothing is ever sent: this returns only when the caller is gone
+    os._exit(1)
+
+
+#: prctl(2) option: the signal the kernel sends this process when its parent dies
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL when the parent (the forkserver) dies; elsewhere the lifeline pipe alone."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def detach_stdio() -> None:
+    """Point file descriptors 1 and 2 at /dev/null: the caller's pipes must close when it dies.
+
+    Workers report results and errors through the pool, never by printing.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

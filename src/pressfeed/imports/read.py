@@ -136,6 +136,8 @@ def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
             yield RawRecord(name, number, json.loads(line))
         except ValueError as exc:
             raise InputError([Problem(name, number, "record", f"invalid JSON: {exc}")]) from None
+        except RecursionError:  # thousands of nested [ or {
+            raise InputError([Problem(name, number, "record", "invalid JSON: nested too deeply")]) from None
 
 
 def _json(name: str, text: str) -> Iterator[RawRecord]:
@@ -144,6 +146,8 @@ def _json(name: str, text: str) -> Iterator[RawRecord]:
         value = json.loads(text)  # strict: trailing data, missing commas and the like fail here
     except json.JSONDecodeError as exc:
         raise InputError([Problem(name, exc.lineno, "record", f"invalid JSON: {exc.msg}")]) from None
+    except RecursionError:  # thousands of nested [ or {
+        raise InputError([Problem(name, None, "record", "invalid JSON: nested too deeply")]) from None
     if isinstance(value, dict):
         yield RawRecord(name, text.count("\n", 0, _skip_ws(text, 0)) + 1, value)
         return

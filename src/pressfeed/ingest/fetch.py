@@ -6,9 +6,14 @@ recorded in its result and never stops the others. Politeness and safety:
 * at most ``concurrency`` requests at once, and ``per_host`` per host;
 * a wall-clock budget of ``timeout`` seconds per source, shared by all of its
   redirect hops and covering the body download (slow trickles are cut off);
-* a ``max_bytes`` cap on the body, enforced while streaming;
+* a ``max_bytes`` cap on the body, enforced while streaming, on the raw bytes
+  and on the decoded bytes as each Content-Encoding layer produces them, so
+  a decompression bomb (``gzip, gzip`` of a few KB) stops at the cap;
 * redirects are followed by hand so a permanent move (301/308) can be
-  reported back and the configured URL updated.
+  reported back and the configured URL updated;
+* redirect hops (and URLs taken from content) never reach loopback, private
+  or link-local addresses, except the configured source's own origin and
+  ``fetch.allow_private`` (see :mod:`pressfeed.ingest.guard`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +37,7 @@ import httpx
 
 from ..clock import Clock
 from ..config import FetchConfig
+from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTransport, reset_policy, use_policy
 
 
 class _RedactQuerySecrets(logging.Filter):
@@ -63,6 +70,12 @@ MAX_RETRY_AFTER = timedelta(days=7)
 #: credentials configured for one origin must not follow a redirect to another one
 ORIGIN_BOUND_HEADERS = ("authorization", "proxy-authorization", "cookie")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+#: the codings we offer: zlib can decode them with bounded output (brotli and zstd are not offered)
+ACCEPT_ENCODING = "gzip, deflate"
+#: Content-Encoding layers we undo; more is an error, not a feed
+MAX_ENCODINGS = 4
+#: decoded bytes produced per step, whatever one compressed chunk expands to
+DECODE_STEP = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,9 @@ class FetchRequest:
     last_modified: str | None = None
     #: per-source extra request headers (User-Agent, Referer ...); they win over the defaults
     headers: tuple[tuple[str, str], ...] = ()
+    #: the URL whose origin may be on a private network: the configured source's. None = this
+    #: request's own URL (it is the configured one); "" = none, for URLs found in content
+    trusted_origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,12 +170,15 @@ def fetch_many(
     return asyncio.run(fetch_all(requests, config, clock, on_result=on_result))
 
 
+def _limits(config: FetchConfig) -> httpx.Limits:
+    # the semaphores decide how many requests run, so the pool must never be the bottleneck
+    return httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
+
+
 def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    # the semaphores decide how many requests run, so the pool must never be the
-    # bottleneck; redirects are followed by hand to see every hop
-    limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
+    # redirects are followed by hand to see every hop
     timeout = httpx.Timeout(config.timeout, connect=config.connect_seconds)
-    return httpx.AsyncClient(transport=transport, limits=limits, timeout=timeout, follow_redirects=False)
+    return httpx.AsyncClient(transport=transport, limits=_limits(config), timeout=timeout, follow_redirects=False)
 
 
 class _Failure(Exception):
@@ -197,12 +216,17 @@ class _Fetcher:
         self.slots = asyncio.Semaphore(config.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
         self._client: httpx.AsyncClient | None = None
+        #: checks every connection's address (a transport given by the caller brings its own rules)
+        self.guard: GuardedBackend | None = GuardedBackend() if transport is None else None
 
     @property
     def client(self) -> httpx.AsyncClient:
         # made on first use: local-file sources need no client (its TLS setup costs ~20 ms)
         if self._client is None:
-            self._client = _client(self.config, self.transport)
+            transport = self.transport
+            if self.guard is not None:
+                transport = GuardedTransport(_limits(self.config), self.guard)
+            self._client = _client(self.config, transport)
         return self._client
 
     async def aclose(self) -> None:
@@ -216,7 +240,7 @@ class _Fetcher:
                 result = await self._read_local(request, budget)
             else:
                 result = await self._fetch_http(request, budget)
-        except (_Failure, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
+        except (_Failure, BlockedAddressError, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
             error = self._describe(exc)
             result = FetchResult(request.source_id, request.url, None, None, {}, error=error)
         return dataclasses.replace(result, elapsed=budget.spent)
@@ -238,10 +262,16 @@ class _Fetcher:
 
     async def _fetch_http(self, request: FetchRequest, budget: _Budget) -> FetchResult:
         url, headers = _http_url(request.url), _request_headers(request, self.config)
+        trusted = request.url if request.trusted_origin is None else request.trusted_origin
+        policy = AddressPolicy.build(trusted, self.config.allow_private)
         moved_to: str | None = None
         permanent = True
-        for _ in range(self.config.max_redirects + 1):
-            response = await self._send(url, headers, budget)
+        for hop in range(self.config.max_redirects + 1):
+            try:
+                response = await self._send(url, headers, budget, policy)
+            except BlockedAddressError as exc:
+                # a failure before any 301 is taken: the stored source URL never moves there
+                raise _Failure(f"{'redirect to ' if hop else ''}{url} refused: {exc}") from None
             location = response.headers.get("location")
             if response.status not in REDIRECT_STATUSES or not location:
                 return self._result(request, response, moved_to)
@@ -255,16 +285,23 @@ class _Fetcher:
             url = target
         raise _Failure(f"too many redirects (more than {self.config.max_redirects})")
 
-    async def _send(self, url: str, headers: httpx.Headers, budget: _Budget) -> _Response:
-        async with (
-            self._slot(url),
-            budget.running(),
-            self.client.stream("GET", url, headers=headers) as response,
-        ):
-            # redirect and error bodies are never read: leaving the block closes them
-            body = await self._read_body(response) if response.is_success else None
-            names = {name.lower(): value for name, value in response.headers.items()}
-            return _Response(response.status_code, names, body)
+    async def _send(self, url: str, headers: httpx.Headers, budget: _Budget, policy: AddressPolicy) -> _Response:
+        token = use_policy(policy)  # connections opened for this hop are checked against it
+        try:
+            if self.guard is not None:
+                parsed = httpx.URL(url)
+                self.guard.check_pooled(parsed.raw_host.decode("ascii"), parsed.port or DEFAULT_PORTS[parsed.scheme])
+            async with (
+                self._slot(url),
+                budget.running(),
+                self.client.stream("GET", url, headers=headers) as response,
+            ):
+                # redirect and error bodies are never read: leaving the block closes them
+                body = await self._read_body(response) if response.is_success else None
+                names = {name.lower(): value for name, value in response.headers.items()}
+                return _Response(response.status_code, names, body)
+        finally:
+            reset_policy(token)
 
     @asynccontextmanager
     async def _slot(self, url: str) -> AsyncIterator[None]:
@@ -282,14 +319,10 @@ class _Fetcher:
         length = response.headers.get("content-length", "")
         if length.isascii() and length.isdigit() and int(length) > limit:
             raise _Failure(_too_large(limit))  # declared too big: don't start
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():  # decoded, so gzip bombs are capped too
-            size += len(chunk)
-            if size > limit:
-                raise _Failure(_too_large(limit))  # closing drops the connection
-            chunks.append(chunk)
-        return b"".join(chunks)
+        body = _Body(response.headers.get_list("content-encoding", split_commas=True), limit)
+        async for chunk in response.aiter_raw():  # undecoded: _Body decodes with its output bounded
+            body.feed(chunk)  # raises past the cap; closing drops the connection
+        return body.value()
 
     def _result(self, request: FetchRequest, response: _Response, moved_to: str | None) -> FetchResult:
         status, headers = response.status, response.headers
@@ -372,7 +405,7 @@ def _http_url(url: str) -> str:
 
 
 def _request_headers(request: FetchRequest, config: FetchConfig) -> httpx.Headers:
-    headers = httpx.Headers({"Accept": ACCEPT})
+    headers = httpx.Headers({"Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING})
     if config.user_agent:
         headers["User-Agent"] = config.user_agent
     if request.etag:
@@ -423,6 +456,70 @@ def _retry_delay(value: str | None, now: datetime) -> timedelta | None:
     if when.tzinfo is None:  # "-0000": UTC with unknown local offset (RFC 5322)
         when = when.replace(tzinfo=UTC)
     return when - now
+
+
+class _Layer:
+    """One Content-Encoding undone incrementally; each step yields at most DECODE_STEP bytes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        # gzip, or deflate in its zlib wrapper (RFC 9110); raw deflate is tried when that fails
+        self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if name in ("gzip", "x-gzip") else zlib.MAX_WBITS)
+        self.started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while not self.inflate.eof:  # after the end of the stream, trailing bytes are dropped
+            try:
+                out = self.inflate.decompress(data, DECODE_STEP)
+            except zlib.error as exc:
+                if self.name == "deflate" and not self.started:  # servers that send raw deflate
+                    self.inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self.started = True
+                    continue
+                raise _Failure(f"undecodable response: bad {self.name} data ({exc})") from None
+            self.started = True
+            data = self.inflate.unconsumed_tail
+            if out:
+                yield out
+            if not data and len(out) < DECODE_STEP:  # a full step may leave output inside zlib: ask again
+                return
+
+
+class _Body:
+    """The response body: raw chunks in, decoded bytes out, `limit` enforced as they are produced.
+
+    Each layer's output is bounded too, so a stack of encodings cannot make any
+    stage expand more than `limit` bytes, however small the body on the wire.
+    """
+
+    def __init__(self, encodings: Sequence[str], limit: int) -> None:
+        names = [e.strip().lower() for e in encodings if e.strip() and e.strip().lower() != "identity"]
+        if len(names) > MAX_ENCODINGS:
+            raise _Failure(f"undecodable response: {len(names)} content encodings (at most {MAX_ENCODINGS})")
+        unknown = [n for n in names if n not in ("gzip", "x-gzip", "deflate")]
+        if unknown:
+            raise _Failure(f"undecodable response: unsupported Content-Encoding {unknown[0]!r}")
+        self.layers = [_Layer(n) for n in reversed(names)]  # the last encoding applied comes off first
+        self.produced = [0] * (len(self.layers) + 1)
+        self.limit = limit
+        self.chunks: list[bytes] = []
+
+    def feed(self, raw: bytes) -> None:
+        for piece in self._through(raw, 0):
+            self.chunks.append(piece)
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
+
+    def _through(self, data: bytes, index: int) -> Iterator[bytes]:
+        self.produced[index] += len(data)
+        if self.produced[index] > self.limit:
+            raise _Failure(_too_large(self.limit))
+        if index == len(self.layers):
+            yield data
+            return
+        for piece in self.layers[index].feed(data):
+            yield from self._through(piece, index + 1)
 
 
 def _too_large(limit: int) -> str:

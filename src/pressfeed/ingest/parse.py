@@ -2,8 +2,10 @@
 
 Korean agency feeds still come in EUC-KR/CP949, sometimes mislabeled, so the
 bytes are decoded here first: valid UTF-8, then the declared charset, then
-CP949; feedparser then gets clean UTF-8. Entries leave here as raw input for
-the one normalization path; nothing is cleaned or resolved yet.
+CP949; feedparser then gets clean UTF-8, without the characters (raw, or as
+character references) that XML cannot carry: one `&#xD800;` in one item made
+feedparser's fallback parser raise on the whole feed. Entries leave here as
+raw input for the one normalization path; nothing is cleaned or resolved yet.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import feedparser
@@ -32,6 +35,9 @@ class FeedData:
     warning: str = ""
 
 
+#: characters XML 1.0 cannot carry: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
 
@@ -61,7 +67,25 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
         text = raw.decode("utf-8", errors="replace")
     if declared:
         text = text[: declared.start(1)] + "utf-8" + text[declared.end(1) :]
-    return text.encode("utf-8")
+    return xml_safe(text).encode("utf-8")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without characters XML cannot carry, raw or as numeric character references.
+
+    They stand for a bad character in one field; normalization would drop them
+    anyway, and left in they break the parser for every other entry.
+    """
+    text = _NOT_XML.sub("", text)
+    return _CHAR_REF.sub(_valid_reference, text) if "&#" in text else text
+
+
+def _valid_reference(match: re.Match[str]) -> str:
+    hex_digits, decimal = match.groups()
+    digits = (hex_digits or decimal).lstrip("0") or "0"
+    code = int(digits, 16 if hex_digits else 10) if len(digits) <= 8 else -1  # longer is past U+10FFFF
+    valid = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    return match.group(0) if valid else ""
 
 
 def _single_byte(name: str) -> bool:
@@ -126,8 +150,8 @@ def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
         published=str(e.get("published", "") or ""),
         # dict.get: feedparser's own .get("updated") falls back to "published" with a warning
         updated=str(dict.get(e, "updated") or ""),
-        published_parsed=_time_tuple(e.get("published_parsed")),
-        updated_parsed=_time_tuple(dict.get(e, "updated_parsed")),
+        published_parsed=_time_tuple(e.get("published_parsed"), str(e.get("published", "") or "")),
+        updated_parsed=_time_tuple(dict.get(e, "updated_parsed"), str(dict.get(e, "updated") or "")),
         tags=tuple(str(t.get("term", "")) for t in e.get("tags", []) if t.get("term")),
         media=(*enclosures, *media),
         feed_url=feed_url,
@@ -144,5 +168,41 @@ def _media(item: Any) -> RawMedia:
     )
 
 
-def _time_tuple(value: Any) -> tuple[int, ...] | None:
-    return tuple(value) if value else None
+#: the year-month-day a date string spells out: 2025-11-07, 2025.11.07, 2025년 11월 7일, 20251107
+_WRITTEN_DATE = re.compile(
+    r"(?<!\d)(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"
+)
+
+
+_WRITTEN_TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
+
+
+def _time_tuple(value: Any, raw: str) -> tuple[int, ...] | None:
+    """feedparser's parse of `raw`, unless it is not a real date.
+
+    feedparser normalizes impossible dates instead of rejecting them
+    ("2025-13-45" becomes 2026-01-01) and misreads some Korean forms; an entry
+    with such a date is undated, not dated wrongly.
+    """
+    if not value:
+        return None
+    parsed = tuple(value)
+    try:
+        got = date(*parsed[:3])
+    except (TypeError, ValueError):
+        return None
+    for clock in _WRITTEN_TIME.finditer(raw):  # "25:61" rolls over into the next day just the same
+        hour, minute, second = (int(g or 0) for g in clock.groups())
+        if hour > 23 or minute > 59 or second > 60:
+            return None
+    match = _WRITTEN_DATE.search(raw)
+    if match:
+        groups = match.groups()
+        year, month, day = (int(g) for g in (groups[:3] if groups[0] else groups[3:]))
+        try:
+            written = date(year, month, day)
+        except ValueError:
+            return None  # rolled over
+        if abs((got - written).days) > 1:  # a time zone moves it by a day at most
+            return None
+    return parsed

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from ..clock import Clock
 from ..config import Config, FetchConfig, SourceConfig, SourceKind
-from ..errors import UsageError
+from ..errors import PressfeedError, UsageError
 from ..merge import locally_edited, merge_upstream, same_upstream
 from ..model import EncodedArticle, RawArticle, encode
 from ..normalize import NormalizeContext
@@ -141,7 +141,8 @@ def parse_and_map(job: _Job) -> _Parsed:
         except FeedParseError as exc:
             return _Parsed(error=str(exc))
         except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
-            log.warning("%s: parser failed", job.source.id, exc_info=True)
+            # the source's error says what happened; the traceback is for -vv, not for cron's mail
+            log.debug("%s: parser failed", job.source.id, exc_info=True)
             return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
         entries = feed.entries
         warnings += [feed.warning] if feed.warning else []
@@ -152,7 +153,7 @@ def parse_and_map(job: _Job) -> _Parsed:
     for entry in entries:
         try:
             outcome = map_item(entry, job.source, job.ctx, job.now)
-        except (ValueError, TypeError, ArithmeticError) as exc:  # one odd entry, not the whole source
+        except (ValueError, TypeError, ArithmeticError, PressfeedError) as exc:  # one odd entry, not the source
             log.debug("%s: entry skipped", job.source.id, exc_info=True)
             warnings.append(f"{str(entry.title)[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
             skipped += 1
@@ -267,7 +268,9 @@ async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
         walk = await briefing.walk(source, run.key, state.window_end, fetch, now)
         digest_input = b"\0".join(walk.bodies)
         return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest_input)
-    request = FetchRequest(source.id, state.url or source.url, state.etag, state.last_modified, source.headers)
+    # after a 301 the request goes to the new URL, but only the configured origin may be private
+    url = state.url or source.url
+    request = FetchRequest(source.id, url, state.etag, state.last_modified, source.headers, trusted_origin=source.url)
     result = await fetch(request)
     return _Retrieved(result, result.body, digest_input=result.body or b"")
 

@@ -11,6 +11,7 @@ the site's feeds.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,9 @@ from .feeds import render_feeds
 from .jsonfeed import render_json
 from .pages import render_page
 from .site import site_opml
-from .writer import AtomicBatch, file_sha256, sha256
+from .writer import AtomicBatch, file_sha256, sha256, sweep_temp_files
+
+log = logging.getLogger(__name__)
 
 #: bump when output changes for the same input, so every file is re-rendered
 RENDER_VERSION = "3"
@@ -225,6 +228,11 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     site = config.site
     fingerprint = _fingerprint(config, "", "site")
     builder.specs = specs
+    # callers hold the site lock, so a temp file of ours found now was left by a killed build
+    out_dir = config.output.dir
+    folders = {out_dir, *((out_dir / p).parent for p in builder.previous), *(out_dir / s.key for s in specs)}
+    for stale in sweep_temp_files(sorted(folders)):
+        log.info("removed %s, left by an interrupted build", stale)
     try:
         for spec in specs:
             builder.feed(spec)

@@ -1,12 +1,25 @@
-"""Atomic file writes: a reader or a crash never sees half a feed."""
+"""Atomic file writes: a reader or a crash never sees half a feed.
+
+Temp files are hidden siblings of their target (`.rss.xml.k3j9x_2a.tmp`), so
+the rename is atomic, and stay mode 0600 until just before it: a web server
+serving the output directory as another user cannot read one. A killed
+process still leaves them behind; :func:`sweep_temp_files` removes those of
+our own naming on the next build, which holds the site lock.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+
+#: our temp names: "." + target name + "." + mkstemp's 8 random characters + ".tmp"
+TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
 
 
 def sha256(data: bytes) -> str:
@@ -58,30 +71,33 @@ class AtomicBatch:
     """
 
     def __init__(self) -> None:
-        self._staged: list[tuple[str, Path]] = []
+        #: (temp file, target, mode the target gets)
+        self._staged: list[tuple[str, Path, int]] = []
 
     def stage(self, path: Path, data: bytes, mode: int = 0o644) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self._staged.append((tmp, path))
-        with os.fdopen(fd, "wb") as fh:  # closed now: a big build must not hold a descriptor per file
-            fh.write(data)
-            os.fchmod(fh.fileno(), mode)  # mkstemp makes 0600; web servers must read feeds
+        with _naming(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self._staged.append((tmp, path, mode))
+            with os.fdopen(fd, "wb") as fh:  # closed now: a big build must not hold a descriptor per file
+                fh.write(data)  # mkstemp made it 0600: unreadable to others until the rename
 
     def commit(self) -> list[Path]:
         """Make every staged file durable and visible; returns the written paths."""
         staged, self._staged = self._staged, []
-        directories = {path.parent for _, path in staged}
+        directories = {path.parent for _, path, _ in staged}
         done: list[Path] = []
         try:
             if len(staged) > 1:
                 with ThreadPoolExecutor(max_workers=8) as pool:
-                    list(pool.map(_fsync_file, [tmp for tmp, _ in staged]))
+                    list(pool.map(_fsync_file, staged))
             else:
-                for tmp, _ in staged:
-                    _fsync_file(tmp)
-            for tmp, path in staged:
-                os.replace(tmp, path)
+                for item in staged:
+                    _fsync_file(item)
+            for tmp, path, mode in staged:
+                with _naming(path):
+                    os.chmod(tmp, mode)  # web servers must read feeds; not before now
+                    os.replace(tmp, path)
                 done.append(path)
         except BaseException:
             self._discard(staged[len(done) :])
@@ -95,14 +111,47 @@ class AtomicBatch:
         self._discard(staged)
 
     @staticmethod
-    def _discard(staged: list[tuple[str, Path]]) -> None:
-        for tmp, _ in staged:
+    def _discard(staged: list[tuple[str, Path, int]]) -> None:
+        for tmp, _, _ in staged:
             Path(tmp).unlink(missing_ok=True)
 
 
-def _fsync_file(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync_file(item: tuple[str, Path, int]) -> None:
+    tmp, path, _ = item
+    with _naming(path):
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """OS errors name the file being written: "No space left on device" alone says nothing."""
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        yield
+    except OSError as exc:
+        if exc.errno is not None and exc.filename is None:
+            exc.filename = str(path)
+        raise
+
+
+def sweep_temp_files(directories: Iterable[Path]) -> list[Path]:
+    """Remove temp files of our own naming left in `directories` by a killed writer; returns them.
+
+    Only call this while no writer can be running (the build holds the site
+    lock). Only regular files whose name is ours go: `.<name>.<8 random>.tmp`.
+    """
+    removed: list[Path] = []
+    for directory in directories:
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with _naming(Path(entry.path)):
+                    Path(entry.path).unlink(missing_ok=True)
+                removed.append(Path(entry.path))
+    return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,18 +31,30 @@ def open_store(path: Path | str) -> SQLiteStore:
     return SQLiteStore(path)
 
 
+def _unwritable(path: Path) -> bool:
+    """The store's folder (where SQLite keeps its -wal and -shm files) or the file cannot be written."""
+    return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+
+
 class SQLiteStore:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, read_only: bool | None = None) -> None:
+        """`read_only` None: read-only when the store cannot be written (a read-only folder, another
+        user's store), so commands that only read still work; a write then fails naming the store."""
         self.path = str(path)
-        if self.path != ":memory:":
+        memory = self.path == ":memory:"
+        if read_only is None:
+            read_only = not memory and Path(self.path).exists() and _unwritable(Path(self.path))
+        self.read_only = read_only
+        if not memory and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._depth = 0
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db = _connect_read_only(self.path) if read_only else _connect(self.path)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         try:
-            self.db.execute("PRAGMA journal_mode = WAL")
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
@@ -69,6 +82,11 @@ class SQLiteStore:
             )
         if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise StoreError(f"{self.path}: this SQLite file is not a pressfeed store")
+        if version < VERSION and self.read_only:
+            raise StoreError(
+                f"{self.path}: the store needs upgrading (schema {version} to {VERSION}) and is read-only here; "
+                "run a pressfeed command that writes, as a user who may write its folder"
+            )
         for number in range(version, VERSION):
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -370,6 +388,31 @@ class SQLiteStore:
     def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for source_id, data in self.db.execute("SELECT id, data FROM source_state ORDER BY id").fetchall():
             yield source_id, json.loads(data)
+
+
+def _connect(path: str, uri: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False, uri=uri)
+
+
+def _connect_read_only(path: str) -> sqlite3.Connection:
+    """A connection that never writes, even where SQLite cannot create its -wal/-shm files.
+
+    SQLite opens a WAL database read-only only when those files exist or can
+    be created. When they cannot and there is no write-ahead log to read (the
+    last writer closed cleanly), the database file alone is the whole store:
+    it is then opened as immutable.
+    """
+    uri = Path(path).resolve().as_uri()
+    db = _connect(f"{uri}?mode=ro", uri=True)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+    return _connect(f"{uri}?immutable=1", uri=True)
 
 
 def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:

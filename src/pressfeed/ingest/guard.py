@@ -1,0 +1,211 @@
+"""Where fetches may lead: never to loopback, private, link-local or metadata addresses.
+
+The configured source URL is the operator's choice and may be anywhere, an
+intranet included. What its server or its content leads to (redirect hops,
+and pages linked from items) may not reach the machine pressfeed runs on or
+its network: a feed redirecting to ``http://169.254.169.254/`` or
+``http://127.0.0.1:6379/`` would otherwise publish an internal service. The
+exceptions are the trusted origin (the configured source's own scheme, host
+and port) and the networks the operator lists in ``fetch.allow_private``.
+
+The test runs where the connection is made, on the addresses connected to:
+integer or hex IPs (``2130706433``), ``localhost``, ``[::1]``, IPv4-mapped
+IPv6 and names resolving, or re-resolving, to a private address all end at
+the same check, and the connection goes to exactly the address checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import httpcore
+import httpx
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class BlockedAddressError(Exception):
+    """A connection would reach an address this request may not reach."""
+
+    def __init__(self, host: str, port: int, address: IPAddress) -> None:
+        self.host, self.port, self.address = host, port, address
+        shown = host if host == str(address) else f"{host} ({address})"
+        super().__init__(
+            f"{shown} is a {_kind(address)} address; only the source's own host may be, "
+            "or a network listed in fetch.allow_private"
+        )
+
+
+def is_public(address: IPAddress) -> bool:
+    """A globally routable unicast address (IPv4-mapped IPv6 judged by its IPv4 address)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def _kind(address: IPAddress) -> str:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local (cloud metadata)" if str(address) == "169.254.169.254" else "link-local"
+    if address.is_private:
+        return "private"
+    return "non-public"
+
+
+def origin_of(url: str) -> frozenset[tuple[str, int]]:
+    """(host, port) pairs of a URL's origin as connections see them; plain http also upgrades to https."""
+    parsed = httpx.URL(url)
+    if parsed.scheme not in DEFAULT_PORTS or not parsed.raw_host:
+        return frozenset()
+    host = parsed.raw_host.decode("ascii").lower()
+    port = parsed.port or DEFAULT_PORTS[parsed.scheme]
+    pairs = {(host, port)}
+    if parsed.scheme == "http" and port == 80:  # http://intranet/ moving to https://intranet/ stays home
+        pairs.add((host, 443))
+    return frozenset(pairs)
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """What one request may connect to."""
+
+    #: (host, port) that may be private: the configured source's origin
+    trusted: frozenset[tuple[str, int]] = frozenset()
+    #: fetch.allow_private
+    allowed: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def build(cls, trusted_url: str, allow_private: Iterable[str]) -> AddressPolicy:
+        allowed = tuple(ipaddress.ip_network(n, strict=False) for n in allow_private)
+        return cls(origin_of(trusted_url) if trusted_url else frozenset(), allowed)
+
+    def trusts(self, host: str, port: int) -> bool:
+        return (host.lower(), port) in self.trusted
+
+    def allows_network(self, address: IPAddress) -> bool:
+        mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+        return any(a in n for n in self.allowed for a in (address, mapped) if a is not None and a.version == n.version)
+
+    def permits(self, host: str, port: int, address: IPAddress) -> bool:
+        return is_public(address) or self.allows_network(address) or self.trusts(host, port)
+
+
+#: the policy of the request being sent; connections are made in the requesting task
+_POLICY: ContextVar[AddressPolicy | None] = ContextVar("pressfeed_address_policy", default=None)
+#: outside a request (no policy set) nothing private is trusted
+_STRICT = AddressPolicy()
+
+
+def current_policy() -> AddressPolicy:
+    return _POLICY.get() or _STRICT
+
+
+def use_policy(policy: AddressPolicy) -> object:
+    """Make `policy` apply to connections this task makes; returns a token for :func:`reset_policy`."""
+    return _POLICY.set(policy)
+
+
+def reset_policy(token: object) -> None:
+    _POLICY.reset(token)  # type: ignore[arg-type]
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, resolving names itself and connecting only to permitted addresses."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self.inner = inner or httpcore.AnyIOBackend()
+        #: (host, port) → address, for connections only a trusting request could open
+        self.private_origins: dict[tuple[str, int], IPAddress] = {}
+
+    def check_pooled(self, host: str, port: int) -> None:
+        """Refuse to reuse a pooled connection to a private address another request's trust opened."""
+        address = self.private_origins.get((host.lower(), port))
+        if address is not None and not current_policy().trusts(host, port):
+            raise BlockedAddressError(host, port, address)
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        policy = current_policy()
+        addresses = await _resolve(host, port)
+        for address in addresses:
+            if not policy.permits(host, port, address):
+                raise BlockedAddressError(host, port, address)
+        failure: Exception = httpcore.ConnectError(f"no address for {host}")
+        for address in _interleaved(addresses):
+            try:
+                stream = await self.inner.connect_tcp(
+                    str(address), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except httpcore.ConnectError as exc:  # the next address, as a resolver-connecting client would
+                failure = exc
+                continue
+            if not is_public(address) and not policy.allows_network(address):
+                self.private_origins[host.lower(), port] = address
+            return stream
+        raise failure
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used for fetching")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+async def _resolve(host: str, port: int) -> list[IPAddress]:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+    out: list[IPAddress] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        if address not in out:
+            out.append(address)
+    return out
+
+
+def _interleaved(addresses: Sequence[IPAddress]) -> list[IPAddress]:
+    """Alternate IPv6 and IPv4 (RFC 8305), so one broken family does not cost every attempt."""
+    v6 = [a for a in addresses if a.version == 6]
+    v4 = [a for a in addresses if a.version == 4]
+    first, second = (v6, v4) if addresses and addresses[0].version == 6 else (v4, v6)
+    out: list[IPAddress] = []
+    for index in range(max(len(first), len(second))):
+        out += [group[index] for group in (first, second) if index < len(group)]
+    return out
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over httpcore's pool with :class:`GuardedBackend` (httpx has no option for it)."""
+
+    def __init__(
+        self, limits: httpx.Limits, backend: GuardedBackend, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        # not super().__init__(): it would build a second pool (and TLS context) only to drop it;
+        # the parent's methods use nothing but self._pool
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context or httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )

@@ -1,0 +1,396 @@
+"""A table of bad input: feed entries and CMS records that once broke a run (issue 11).
+
+Bad text is cleaned per field; a truly broken entry is skipped with a warning
+and the rest of its feed still goes in; a bad record is reported with the field
+and a message a user can act on. Feeds are local files here (the network has
+its own tests in test_hostile_http.py); the clock is conftest's fixed NOW.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+from conftest import CONFIG_TEXT, write_file
+from pressfeed.clock import Clock
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.ingest.parse import parse_feed, to_utf8
+from pressfeed.model import Article
+from pressfeed.normalize import (
+    MAX_HTML_LENGTH,
+    MAX_NESTING,
+    NormalizeContext,
+    RecordProblems,
+    bound_nesting,
+    plain_text,
+    sanitize_html,
+)
+from pressfeed.results import SourceReport
+
+
+def article_from_record(record: Any, ctx: NormalizeContext) -> Article:
+    """A CMS record through the one normalization path (imports.raw_article, then normalize)."""
+    from pressfeed.imports import raw_article
+    from pressfeed.normalize import normalize
+
+    return normalize(raw_article(record), ctx).article
+
+
+PRESS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId="
+
+
+def item(n: int, title: str = "", pub: str = "2025-11-07 09:00:00", body: str = "") -> str:
+    return (
+        f"<item><title>{title or f'과기정통부, 인공지능 기본계획 발표 {n}'}</title>"
+        f'<link>{PRESS}{n}&amp;call_from=rsslink</link><guid isPermaLink="false">msit-{n}</guid>'
+        f"<pubDate>{pub}</pubDate><description>{body or f'정부는 {n}번째 계획을 발표했다.'}</description></item>"
+    )
+
+
+def rss(*items: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>과학기술정보통신부</title>'
+        "<link>https://www.korea.kr/</link><description>보도자료</description>" + "".join(items) + "</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture
+def ingest(site: Path, clock: Clock) -> Iterator[object]:
+    """ingest(feed bytes) → (report, Pressfeed): one local-file source, fetched through the pipeline."""
+    opened: list[Pressfeed] = []
+
+    def run(feed: bytes) -> tuple[SourceReport, Pressfeed]:
+        write_file(site, "feeds/agencies/msit.xml", "")
+        (site / "feeds" / "agencies" / "msit.xml").write_bytes(feed)
+        write_file(
+            site,
+            "feeds/pressfeed.yaml",
+            CONFIG_TEXT
+            + "sources:\n  - {id: msit, name: 과학기술정보통신부, url: feeds/agencies/msit.xml,"
+            + " section: it-science, max_age_days: 0}\n",
+        )
+        pf = Pressfeed(load_config(site), clock=clock)
+        opened.append(pf)
+        (report,) = pf.ingest().reports
+        return report, pf
+
+    yield run
+    for pf in opened:
+        pf.close()
+
+
+def titles(pf: Pressfeed) -> set[str]:
+    return {stored.article.title for stored in pf.articles()}
+
+
+# -- one bad character must not drop a feed (item 5) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "&#xD800;",  # a lone surrogate: feedparser's fallback parser raised on the whole feed
+        "&#xDFFF;",
+        "&#55296;",  # the same in decimal
+        "&#0;",
+        "&#x1;",
+        "&#xFFFE;",
+        "&#x110000;",  # past Unicode
+        "&#99999999999999999999;",
+        "&#x0000000000000000D800;",
+    ],
+)
+def test_a_bad_character_reference_costs_only_itself(ingest, bad: str) -> None:
+    report, pf = ingest(rss(item(1), item(2, f"나쁜 {bad} 제목", body=f"본문 {bad} 끝"), item(3)))
+
+    assert report.error is None and report.outcome == "ok"
+    assert len(report.new) == 3
+    assert "나쁜 제목" in titles(pf)
+
+
+def test_raw_control_characters_cost_only_themselves(ingest) -> None:
+    feed = rss(item(1), item(2, "제목\x01에 \x08제어문자"), item(3))
+    report, pf = ingest(feed)
+    assert len(report.new) == 3 and "제목에 제어문자" in titles(pf)
+
+
+def test_to_utf8_keeps_valid_references() -> None:
+    data = to_utf8(b"<t>&#xAC00;&#44032;&#9;&#x1F600;&#xD800;&#0;</t>")
+    assert data == b"<t>&#xAC00;&#44032;&#9;&#x1F600;</t>"
+
+
+def test_a_broken_entry_is_skipped_with_a_warning_and_the_rest_go_in(ingest) -> None:
+    huge = "<p>" + "가" * 2_100_000 + "</p>"  # over the HTML size bound: a RecordError for that entry
+    report, pf = ingest(rss(item(1), item(2, "너무 긴 보도자료", body=huge), item(3)))
+
+    assert report.outcome == "ok" and report.error is None
+    assert len(report.new) == 2 and report.skipped == 1
+    assert any(w.startswith("'너무 긴 보도자료': skipped (body_html: ") for w in report.warnings), report.warnings
+    assert "너무 긴 보도자료" not in titles(pf)
+
+
+# -- dates (item 10) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2025-13-45",  # feedparser rolled it over to 2026-01-01
+        "2025-02-30 09:00:00",
+        "2025-02-31T10:00:00Z",
+        "20251345",
+        "2025-11-07T25:61:00Z",
+        "Tue, 45 Dec 2025 09:00:00 +0900",
+        "2025년 13월 45일 01:31:15",
+    ],
+)
+def test_impossible_dates_leave_the_entry_undated(ingest, raw: str) -> None:
+    report, pf = ingest(rss(item(1, "날짜가 틀린 보도자료", pub=raw)))
+
+    (stored,) = pf.articles()
+    assert stored.article.published == pf.clock.now()  # dated at fetch time, not a rolled-over date
+    assert report.warnings == (f"'날짜가 틀린 보도자료': unusable date {raw!r}, dated at fetch time",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "when"),
+    [
+        ("2025-11-07 09:00:00", "2025-11-07T00:00:00+00:00"),  # naive: KST
+        ("Fri, 07 Nov 2025 09:00:00 +0900", "2025-11-07T00:00:00+00:00"),
+        ("2025-11-07T09:00:00+09:00", "2025-11-07T00:00:00+00:00"),
+        ("Fri, 7 Nov 2025 09:00:00 KST", "2025-11-07T00:00:00+00:00"),
+        ("2025-11-07", "2025-11-06T15:00:00+00:00"),
+    ],
+)
+def test_real_dates_still_parse(ingest, raw: str, when: str) -> None:
+    report, pf = ingest(rss(item(1, pub=raw)))
+    (stored,) = pf.articles()
+    assert stored.article.published.isoformat() == when and report.warnings == ()
+
+
+def test_feedparser_only_dates_are_checked_against_what_is_written() -> None:
+    feed = parse_feed(rss(item(1, pub="2025-13-45"), item(2, pub="2025-11-07T09:00:00Z"), item(3, pub="2025.11.07")))
+    assert [e.published_parsed is None for e in feed.entries] == [True, False, True]  # the last: read as 11-01
+
+
+@pytest.mark.parametrize("year", ["9999", "2999", "2027"])
+def test_far_future_dates_are_undated_with_a_warning(ingest, year: str) -> None:
+    report, pf = ingest(rss(item(1, "먼 미래의 보도자료", pub=f"{year}-01-01T00:00:00Z")))
+
+    (stored,) = pf.articles()
+    assert stored.article.published == pf.clock.now()
+    assert report.warnings == (
+        f"'먼 미래의 보도자료': implausible date {year}-01-01T00:00:00+00:00, dated at fetch time",
+    )
+
+
+# -- bidirectional controls (item 10) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("보고서\u202efdp.exe", "보고서fdp.exe"),
+        ("\u202a왼쪽\u202c \u202b오른쪽\u202c", "왼쪽 오른쪽"),
+        ("\u2066격리\u2069 \u2067격리\u2069 \u2068격리\u2069", "격리 격리 격리"),
+        ("표시\u200e \u200f\u061c문자", "표시 문자"),
+        ("엔티티&#x202E;로 &#8238;숨긴", "엔티티로 숨긴"),
+        ("<b>태그\u202d</b> 안", "태그 안"),
+    ],
+)
+def test_plain_text_drops_bidi_controls(raw: str, clean: str) -> None:
+    assert plain_text(raw) == clean
+
+
+def test_bodies_keep_bidi_controls_inside_their_own_markup() -> None:
+    assert sanitize_html("<p>인용 \u2067مرحبا\u2069</p>", "https://www.korea.kr/") == "<p>인용 \u2067مرحبا\u2069</p>"
+
+
+# -- nesting and size (item 8) ----------------------------------------------------------------
+
+
+def depth(html_text: str) -> int:
+    """The element depth a browser sees, under lxml's <body>."""
+    root = lxml.html.fragment_fromstring(html_text or "<p></p>", create_parent="div")
+    return max(len(list(e.iterancestors())) for e in root.iter())
+
+
+@pytest.mark.parametrize("tag", ["div", "blockquote", "li", "span", "b"])
+def test_deep_nesting_is_flattened_and_keeps_the_text(tag: str) -> None:
+    levels = 50_000
+    body = f"<{tag}>" * levels + "<p>정부는 오늘 발표했다.</p>" + f"</{tag}>" * levels
+
+    cleaned = sanitize_html(body, "https://www.korea.kr/")
+
+    assert depth(cleaned) <= MAX_NESTING + 2
+    assert "정부는 오늘 발표했다." in cleaned
+
+
+def test_flattening_never_turns_dropped_content_into_text() -> None:
+    body = (
+        "<div>" * 1000 + "<script>alert(1)</script><style>p{}</style><svg><text>벡터</text></svg>본문" + "</div>" * 1000
+    )
+    cleaned = sanitize_html(body, "https://www.korea.kr/")
+    assert "alert" not in cleaned and "p{}" not in cleaned and "벡터" not in cleaned and "본문" in cleaned
+    assert plain_text("<div>" * 1000 + "<script>alert(1)</script>제목" + "</div>" * 1000) == "제목"
+    # what a raw-text element holds is text to the parser: neither counted nor touched
+    flattened = bound_nesting("<div>" * 1000 + "<script>if (a <b && c> d) {}</script><style><p></style>")
+    assert flattened.endswith("<script>if (a <b && c> d) {}</script><style><p></style>")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join(f"<p>문단 {i}<span>강조" for i in range(2000)),  # unclosed paragraphs, as old CMSes write
+        "<table>" + "".join(f"<tr><td>{i}<td>값" for i in range(2000)) + "</table>",
+        "<ul>" + "".join(f"<li>항목 {i}" for i in range(2000)) + "</ul>",
+        "<dl>" + "".join("<dt>용어<dd>설명" for _ in range(2000)) + "</dl>",
+        "<div>" * MAX_NESTING + "끝" + "</div>" * MAX_NESTING,
+    ],
+)
+def test_ordinary_markup_is_left_alone(body: str) -> None:
+    """Bodies within the bound reach the sanitizer untouched, so stored articles do not change."""
+    assert bound_nesting(body) is body
+
+
+def test_deep_nesting_in_a_title_is_flattened_too() -> None:
+    assert plain_text("<div>" * 50_000 + "과기정통부 보도자료" + "</div>" * 50_000) == "과기정통부 보도자료"
+
+
+def test_oversized_body_is_a_clear_record_error(config) -> None:
+    record = {
+        "id": "20251108-0001",
+        "title": "너무 긴 기사",
+        "section": "정치",
+        "published": "2025-11-08 09:00:00",
+        "link": "/news/articleView.html?idxno=1",
+        "body_html": "<p>" + "가" * MAX_HTML_LENGTH + "</p>",
+    }
+    with pytest.raises(RecordProblems) as caught:
+        article_from_record(record, config.normalize_context())
+    ((field, message),) = [(p.field, p.message) for p in caught.value.problems]
+    assert field == "body_html"
+    assert message == f"{MAX_HTML_LENGTH + 7:,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed"
+
+
+# -- YAML alias bombs and sizes (item 7) --------------------------------------------------------
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """Each level lists the previous one 9 times: 9**9 strings from a few hundred bytes."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_config_alias_bomb_is_refused_with_file_and_line(site: Path) -> None:
+    from pressfeed.errors import ConfigError
+
+    bomb = alias_bomb()
+    assert len(bomb) < 700  # expands to 387,420,489 strings
+    # top-level keys the config does not know, but YAML is built before it is validated
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT + bomb)
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+
+    message = str(caught.value)
+    # it stops at the first key whose expansion passes the allowance, and points at that key's line
+    level = 4  # 9**5 strings > 10,000
+    line = CONFIG_TEXT.count("\n") + 1 + level
+    assert message.startswith(f"{site / 'feeds' / 'pressfeed.yaml'}:{line}: lol{level}[")
+    assert "aliases expand this document by more than 10,000 values" in message
+
+
+def test_export_alias_bomb_imports_nothing(site: Path, pf: Pressfeed) -> None:
+    from pressfeed.errors import InputError
+
+    levels = alias_bomb().replace("\n", "\n  ").rstrip()
+    export = write_file(
+        site,
+        "feeds/articles/bomb.yaml",
+        "- id: '1'\n  title: 제목\n  section: 정치\n  published: 2025-11-08 09:00:00\n  link: /a/1\n"
+        f"  x-anchors:\n    {levels.replace(chr(10) + '  ', chr(10) + '    ')}\n  tags: *lol8\n",
+    )
+
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(export)])
+
+    (problem,) = caught.value.problems
+    assert problem.file == str(export) and problem.line is not None
+    assert "aliases expand this document by more than 10,000 values" in problem.message
+    assert pf.store.count() == 0
+
+
+def test_merge_keys_and_shared_values_still_load(site: Path, pf: Pressfeed) -> None:
+    """What real configs and dumpers write: `<<: *defaults`, and an alias for a value used twice."""
+    write_file(
+        site,
+        "feeds/pressfeed.yaml",
+        CONFIG_TEXT
+        + "x-agency: &agency {section: it-science, max_age_days: 0, byline: 포탈뉴스통신}\n"
+        + "sources:\n"
+        + "".join(f"  - {{<<: *agency, id: s{n}, name: 기관{n}, url: feeds/s{n}.xml}}\n" for n in range(50)),
+    )
+    with pytest.raises(Exception) as unknown:  # x-agency is no config key: the error is about that, not aliases
+        load_config(site)
+    assert "x-agency" in str(unknown.value) and "alias" not in str(unknown.value)
+
+    export = write_file(
+        site,
+        "feeds/articles/shared.yaml",
+        "- {id: '1', title: 첫째, section: 정치, published: 2025-11-08 09:00:00, link: /a/1, tags: &t [정책, AI]}\n"
+        "- {id: '2', title: 둘째, section: 정치, published: 2025-11-08 10:00:00, link: /a/2, tags: *t}\n",
+    )
+    assert len(pf.import_files([str(export)]).created) == 2
+
+
+def test_oversized_yaml_is_refused_before_parsing(site: Path, pf: Pressfeed) -> None:
+    from pressfeed.errors import ConfigError, InputError
+    from pressfeed.yamlfile import MAX_CONFIG_CHARS, MAX_EXPORT_CHARS
+
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT + "#" * MAX_CONFIG_CHARS + "\n")
+    with pytest.raises(ConfigError, match="more than the 1,048,576 read"):
+        load_config(site)
+
+    export = write_file(site, "feeds/articles/huge.yaml", "#" * (MAX_EXPORT_CHARS + 1))
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(export)])
+    assert "(use JSON Lines)" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.yaml", "[" * 20_000 + "]" * 20_000),
+        ("deep.json", "[" * 200_000 + "]" * 200_000),
+        ("deep.jsonl", '{"id": ' + "[" * 200_000 + "]" * 200_000 + "}\n"),
+    ],
+)
+def test_deeply_nested_exports_are_input_errors(site: Path, pf: Pressfeed, name: str, text: str) -> None:
+    from pressfeed.errors import InputError
+
+    export = write_file(site, f"feeds/articles/{name}", text)
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(export)])
+    assert caught.value.problems[0].message.endswith("nested too deeply")
+
+
+def test_a_summary_derived_from_the_body_is_plain_text_without_bidi_controls(config) -> None:
+    record = {
+        "id": "20251108-0002",
+        "title": "제목",
+        "section": "정치",
+        "published": "2025-11-08 09:00:00",
+        "link": "/news/articleView.html?idxno=2",
+        "body_html": "<p>첨부 \u202efdp.exe 확인</p>",
+    }
+    article = article_from_record(record, config.normalize_context())
+    assert article.summary == "첨부 fdp.exe 확인"
+    assert "\u202e" in article.body_html  # the body keeps what it was given

@@ -1,0 +1,650 @@
+"""Agency feeds from servers pressfeed does not control: a hostile HTTP server on 127.0.0.1.
+
+The server speaks raw HTTP over a socket so it can do what a well-behaved test
+server cannot: stack Content-Encodings into a decompression bomb, reset the
+connection mid-body, drip one byte at a time, stream 50 MB, redirect to
+loopback, link-local or metadata addresses. Every case of issue 11 that
+involves the network is here, through `pressfeed ingest` (the real command,
+its JSON report and its stderr) and through the fetcher directly where a
+property (bounded memory, no connection made) must be measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from pressfeed.clock import fixed
+from pressfeed.config import FetchConfig
+from pressfeed.ingest.fetch import FetchRequest, FetchResult, fetch_many, open_fetcher
+from pressfeed.ingest.guard import AddressPolicy, is_public
+
+NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
+CLOCK = fixed(NOW)
+CONFIG = FetchConfig(concurrency=4, per_host=2, connect_timeout=2.0, timeout=3.0, max_bytes=1024 * 1024, user_agent="t")
+PRESS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId="
+
+#: writes a response to the socket; returns True to keep the connection for another request
+Handler = Callable[[socket.socket, "Request"], bool | None]
+
+
+# -- the hostile server ---------------------------------------------------------
+
+
+class Request:
+    def __init__(self, head: bytes) -> None:
+        lines = head.decode("latin-1").split("\r\n")
+        self.method, self.path, _ = lines[0].split(" ", 2)
+        self.headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:] if line)}
+
+
+class HostileServer:
+    """One listener on 127.0.0.1; each path runs a function that writes raw bytes to the socket."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Handler] = {}
+        self.log: list[str] = []
+        self.connections = 0
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def route(self, path: str, handler: Handler) -> str:
+        self.routes[path] = handler
+        return self.url(path)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(10)
+            buffer = b""
+            try:
+                while True:  # requests on this connection, while the responses keep it alive
+                    while b"\r\n\r\n" not in buffer:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            return
+                        buffer += chunk
+                    head, buffer = buffer.split(b"\r\n\r\n", 1)
+                    request = Request(head)
+                    self.log.append(request.path)
+                    handler = self.routes.get(request.path.split("?")[0])
+                    if handler is None:
+                        respond(conn, b"not found", status="404 Not Found")
+                        return
+                    if not handler(conn, request):
+                        return
+            except OSError:  # the client hung up on us: that is the point of several cases
+                pass
+
+
+def respond(
+    conn: socket.socket,
+    body: bytes,
+    status: str = "200 OK",
+    content_type: str = "application/rss+xml; charset=utf-8",
+    keep_alive: bool = False,
+    **headers: str,
+) -> bool:
+    """Send a whole response; returns whether the connection stays open for another request."""
+    lines = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    lines += [] if keep_alive else ["Connection: close"]
+    lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
+    conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+    return keep_alive
+
+
+def serving(body: bytes, **kwargs: Any) -> Handler:
+    return lambda conn, request: respond(conn, body, **kwargs)
+
+
+def redirecting(location: str, status: str = "302 Found", **kwargs: Any) -> Handler:
+    return lambda conn, request: respond(conn, b"", status=status, Location=location, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HostileServer]:
+    hostile = HostileServer()
+    yield hostile
+    hostile.close()
+
+
+@pytest.fixture
+def bystander() -> Iterator[HostileServer]:
+    """An internal service on another loopback port: nothing may ever connect to it."""
+    internal = HostileServer()
+    internal.route("/admin", serving(b"internal secret", content_type="text/plain"))
+    yield internal
+    internal.close()
+
+
+# -- feeds ----------------------------------------------------------------------
+
+
+def item(n: int, title: str = "", pub: str = "2025-11-07 09:00:00", body: str = "") -> str:
+    return (
+        f"<item><title>{title or f'과기정통부, 인공지능 기본계획 발표 {n}'}</title>"
+        f'<link>{PRESS}{n}&amp;call_from=rsslink</link><guid isPermaLink="false">msit-{n}</guid>'
+        f"<pubDate>{pub}</pubDate><description><![CDATA[<p>{body or f'정부는 {n}번째 계획을 발표했다.'}</p>]]>"
+        "</description></item>"
+    )
+
+
+def rss(*items: str, encoding: str = "utf-8", doctype: str = "") -> bytes:
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n{doctype}'
+        '<rss version="2.0"><channel><title>과학기술정보통신부 보도자료</title><link>https://www.korea.kr/</link>'
+        "<description>정책브리핑</description>" + "".join(items) + "</channel></rss>"
+    )
+    return text.encode(encoding)
+
+
+def fetch_one(url: str, config: FetchConfig = CONFIG, **kwargs: Any) -> FetchResult:
+    return fetch_many([FetchRequest("src", url, **kwargs)], config, CLOCK)[0]
+
+
+# -- decompression bombs (issue 11, item 3) ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    """64 MiB of zeros, gzipped twice: 273 bytes on the wire."""
+    return gzip.compress(gzip.compress(b"\0" * (64 << 20), 9), 9)
+
+
+def test_stacked_gzip_bomb_is_capped_as_it_decodes(server: HostileServer, bomb: bytes) -> None:
+    """The cap bounds decoded bytes as they are produced, not after a whole chunk was inflated."""
+    url = server.route("/bomb.xml", serving(bomb, Content_Encoding="gzip, gzip"))
+
+    tracemalloc.start()
+    try:
+        result = fetch_one(url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert result.error == "response larger than 1.0 MiB, download aborted"
+    assert len(bomb) < 1000
+    assert peak < 8 * CONFIG.max_bytes  # httpx's own decoder inflated all 64 MiB of the chunk at once
+
+
+@pytest.mark.parametrize("header", ["gzip, gzip, gzip", "deflate, gzip", "gzip,gzip"])
+def test_any_stack_of_encodings_is_capped(server: HostileServer, header: str) -> None:
+    body = b"<rss/>" + b"\0" * (4 << 20)
+    for name in [h.strip() for h in header.split(",")]:  # listed in the order they were applied
+        body = _encode(name, body)
+    url = server.route(f"/stack-{len(header)}.xml", serving(body, Content_Encoding=header))
+
+    assert fetch_one(url).error == "response larger than 1.0 MiB, download aborted"
+
+
+def _encode(name: str, data: bytes) -> bytes:
+    return gzip.compress(data) if name == "gzip" else zlib.compress(data)
+
+
+@pytest.mark.parametrize(
+    ("header", "encode"),
+    [
+        ("gzip", gzip.compress),
+        ("x-gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send
+        ("gzip, gzip", lambda data: gzip.compress(gzip.compress(data))),
+        ("identity", lambda data: data),
+    ],
+)
+def test_encoded_feeds_still_decode(server: HostileServer, header: str, encode: Callable[[bytes], bytes]) -> None:
+    feed = rss(item(1), item(2))
+    url = server.route(
+        f"/enc-{header.replace(' ', '')}-{id(encode)}.xml", serving(encode(feed), Content_Encoding=header)
+    )
+
+    result = fetch_one(url)
+
+    assert result.error is None and result.body == feed
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("br", "unsupported Content-Encoding 'br'"),
+        ("gzip, compress", "unsupported Content-Encoding 'compress'"),
+        ("gzip, gzip, gzip, gzip, gzip", "5 content encodings (at most 4)"),
+    ],
+)
+def test_unknown_or_absurd_encodings_fail_the_source(server: HostileServer, header: str, message: str) -> None:
+    url = server.route(f"/bad-enc-{len(header)}.xml", serving(b"whatever", Content_Encoding=header))
+    assert fetch_one(url).error == f"undecodable response: {message}"
+
+
+def test_corrupt_gzip_fails_the_source(server: HostileServer) -> None:
+    url = server.route("/corrupt.xml", serving(b"<rss>not gzip at all</rss>", Content_Encoding="gzip"))
+    error = fetch_one(url).error
+    assert error is not None and error.startswith("undecodable response: bad gzip data")
+
+
+def test_only_decodable_encodings_are_offered(server: HostileServer) -> None:
+    seen: list[Request] = []
+
+    def spy(conn: socket.socket, request: Request) -> None:
+        seen.append(request)
+        respond(conn, rss(item(1)))
+
+    fetch_one(server.route("/offered.xml", spy))
+
+    assert seen[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+# -- where redirects may lead (issue 11, item 4) --------------------------------------------
+
+
+def _targets(server: HostileServer, bystander: HostileServer) -> dict[str, str]:
+    port = bystander.port
+    return {
+        "other port": f"http://127.0.0.1:{port}/admin",
+        "localhost": f"http://localhost:{port}/admin",
+        "localhost, same port": f"http://localhost:{server.port}/feed.xml",
+        "ipv6 loopback": f"http://[::1]:{port}/admin",
+        "integer ip": f"http://2130706433:{port}/admin",
+        "hex ip": f"http://0x7f000001:{port}/admin",
+        "short ip": f"http://127.1:{port}/admin",
+        "ipv4-mapped ipv6": f"http://[::ffff:127.0.0.1]:{port}/admin",
+        "metadata": "http://169.254.169.254/latest/meta-data/",
+        "private": "http://10.0.0.1/",
+        "unspecified": f"http://0.0.0.0:{port}/admin",
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "other port",
+        "localhost",
+        "localhost, same port",
+        "ipv6 loopback",
+        "integer ip",
+        "hex ip",
+        "short ip",
+        "ipv4-mapped ipv6",
+        "metadata",
+        "private",
+        "unspecified",
+    ],
+)
+@pytest.mark.parametrize("status", ["301 Moved Permanently", "302 Found"])
+def test_redirect_to_an_internal_address_is_refused(
+    server: HostileServer, bystander: HostileServer, case: str, status: str
+) -> None:
+    target = _targets(server, bystander)[case]
+    server.route("/feed.xml", serving(rss(item(1))))
+    url = server.route(f"/to-{case.replace(' ', '-').replace(',', '')}-{status[:3]}", redirecting(target, status))
+
+    result = fetch_one(url)
+
+    assert result.error is not None and result.error.startswith(f"redirect to {target.rstrip('/')}")
+    assert " refused: " in result.error and "fetch.allow_private" in result.error
+    assert result.moved_to is None and result.body is None  # a 301 there never moves the source
+    assert bystander.connections == 0  # refused before connecting
+
+
+def test_the_configured_origin_itself_may_be_private(server: HostileServer) -> None:
+    """The operator configured 127.0.0.1:PORT: it and its own redirects are fine."""
+    server.route("/new.xml", serving(rss(item(1))))
+    url = server.route("/old.xml", redirecting(server.url("/new.xml"), "301 Moved Permanently"))
+
+    result = fetch_one(url)
+
+    assert result.error is None and result.moved_to == server.url("/new.xml")
+
+
+def test_allow_private_lets_redirects_reach_listed_networks(server: HostileServer, bystander: HostileServer) -> None:
+    bystander.route("/feed.xml", serving(rss(item(1))))
+    url = server.route("/to-allowed", redirecting(bystander.url("/feed.xml")))
+
+    assert fetch_one(url, replace(CONFIG, allow_private=("10.0.0.0/8",))).error is not None
+    result = fetch_one(url, replace(CONFIG, allow_private=("127.0.0.0/8",)))
+
+    assert result.error is None and result.body == rss(item(1))
+
+
+def test_content_derived_urls_trust_only_the_configured_origin(server: HostileServer) -> None:
+    """A page linked from an item (the full-text fetcher) says which origin is trusted."""
+    url = server.route("/article.html", serving(b"<html>article</html>", content_type="text/html"))
+
+    untrusted = fetch_one(url, trusted_origin="")
+    other = fetch_one(url, trusted_origin="https://www.korea.kr/rss/dept_msit.xml")
+    same = fetch_one(url, trusted_origin=server.url("/rss.xml"))
+
+    assert untrusted.error == f"{url} refused: 127.0.0.1 is a loopback address; only the source's own host may be, " + (
+        "or a network listed in fetch.allow_private"
+    )
+    assert other.error is not None and "refused" in other.error
+    assert same.error is None and same.body == b"<html>article</html>"
+
+
+def test_a_pooled_connection_does_not_carry_one_sources_trust_to_another(
+    server: HostileServer, bystander: HostileServer
+) -> None:
+    """Source A's own private origin is open to A; B redirecting there must not ride A's pooled connection."""
+    # keep-alive on A's connection, so the pool would hand it to B's hop without connecting
+    server.route("/a.xml", serving(rss(item(1)), keep_alive=True))
+    # B is configured at another origin (another loopback port), so its own origin is all it trusts
+    bystander.route("/b.xml", redirecting(server.url("/a.xml")))
+    config = replace(CONFIG, allow_private=())
+
+    async def both() -> tuple[FetchResult, FetchResult]:
+        async with open_fetcher(config, CLOCK) as fetch:
+            first = await fetch(FetchRequest("a", server.url("/a.xml")))
+            second = await fetch(FetchRequest("b", bystander.url("/b.xml")))
+            return first, second
+
+    a, b = asyncio.run(both())
+
+    assert a.error is None
+    assert b.error is not None and b.error.startswith(f"redirect to {server.url('/a.xml')} refused")
+    assert server.log.count("/a.xml") == 1
+
+
+def test_dns_names_are_judged_by_the_address_they_resolve_to(
+    server: HostileServer, bystander: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public-looking name that resolves to loopback (a rebinding DNS server) is refused at connect time."""
+    real = asyncio.base_events.BaseEventLoop.getaddrinfo
+
+    async def rebinding(self: Any, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "feeds.rebind.example":
+            host = "127.0.0.1"
+        return await real(self, host, port, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio.base_events.BaseEventLoop, "getaddrinfo", rebinding)
+    url = server.route("/to-rebind", redirecting(f"http://feeds.rebind.example:{bystander.port}/admin"))
+
+    result = fetch_one(url)
+
+    assert result.error is not None and "feeds.rebind.example (127.0.0.1) is a loopback address" in result.error
+    assert bystander.connections == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("211.43.5.10", True),  # a Korean agency's server
+        ("2001:4860:4860::8888", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.0.10", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fd00:ec2::254", False),  # the IPv6 metadata service
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:8.8.8.8", True),
+    ],
+)
+def test_what_counts_as_public(address: str, public: bool) -> None:
+    import ipaddress
+
+    assert is_public(ipaddress.ip_address(address)) is public
+
+
+def test_policy_trusts_the_origin_and_its_https_upgrade() -> None:
+    import ipaddress
+
+    policy = AddressPolicy.build("http://intranet.example-portal.kr/rss.xml", ["192.168.10.0/24"])
+    loopback = ipaddress.ip_address("10.0.0.5")
+
+    assert policy.permits("intranet.example-portal.kr", 80, loopback)
+    assert policy.permits("intranet.example-portal.kr", 443, loopback)  # http → https on the same host
+    assert not policy.permits("intranet.example-portal.kr", 8080, loopback)
+    assert not policy.permits("other.example-portal.kr", 80, loopback)
+    assert policy.permits("printer", 80, ipaddress.ip_address("192.168.10.7"))
+    assert policy.permits("printer", 80, ipaddress.ip_address("::ffff:192.168.10.7"))
+
+
+# -- the whole command against every hostile case -------------------------------------------
+
+
+def _drip(conn: socket.socket, request: Request) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n<rss")
+    for _ in range(100):
+        time.sleep(0.1)
+        conn.sendall(b" ")
+
+
+def _reset(conn: socket.socket, request: Request) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n<rss ver")
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # RST on close
+
+
+def _fifty_megabytes(conn: socket.socket, request: Request) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n")
+    block = b"<item>" + b"x" * 65530
+    chunk = f"{len(block):x}\r\n".encode() + block + b"\r\n"
+    for _ in range(50 * 1024 * 1024 // len(block)):
+        conn.sendall(chunk)
+    conn.sendall(b"0\r\n\r\n")
+
+
+XXE = """<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n"""
+LAUGHS = (
+    '<!DOCTYPE rss [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">' for n in range(1, 10))
+    + "]>\n"
+)
+
+
+def _hostile_site(root: Path, server: HostileServer, bystander: HostileServer, bomb: bytes) -> dict[str, str]:
+    """Configure one source per case; returns source id → configured URL."""
+    cases: dict[str, Handler] = {
+        "good": serving(rss(*(item(n) for n in range(1, 4)))),
+        "euckr": serving(rss(item(11, "기획재정부 경제정책방향"), encoding="euc-kr"), content_type="text/xml"),
+        "bomb": serving(bomb, Content_Encoding="gzip, gzip"),
+        "to-other-port": redirecting(bystander.url("/admin"), "301 Moved Permanently"),
+        "to-localhost": redirecting(f"http://localhost:{bystander.port}/admin", "301 Moved Permanently"),
+        "to-ipv6": redirecting(f"http://[::1]:{bystander.port}/admin"),
+        "to-integer": redirecting(f"http://2130706433:{bystander.port}/admin"),
+        "to-metadata": redirecting("http://169.254.169.254/latest/meta-data/", "301 Moved Permanently"),
+        "loop": redirecting("/loop"),
+        "drip": _drip,
+        "reset": _reset,
+        "huge": _fifty_megabytes,
+        "e500": serving(b"Internal Server Error", status="500 Internal Server Error", content_type="text/html"),
+        "e429": serving(b"slow down", status="429 Too Many Requests", content_type="text/plain", Retry_After="120"),
+        "xxe": serving(rss(item(21, "&xxe;"), doctype=XXE)),
+        "laughs": serving(rss(item(31, "&lol9;"), doctype=LAUGHS)),
+        "html": serving(
+            b"<!DOCTYPE html><html><body><h1>\xec\xa0\x90\xea\xb2\x80 \xec\xa4\x91</h1>", content_type="text/html"
+        ),
+        "binary": serving(bytes(range(256)) * 64, content_type="application/octet-stream"),
+        "surrogate": serving(
+            rss(
+                item(41),
+                item(42, "나쁜 &#xD800; 제목", body="본문 &#xDFFF; 끝 &#0; &#x110000;"),
+                item(43),
+                item(44, "날짜가 틀린 보도자료", pub="2025-13-45"),
+                item(45, "먼 미래의 보도자료", pub="9999-01-01T00:00:00Z"),
+                item(46, "방향 &#x202E;fdp.exe 바꾸기"),
+            )
+        ),
+    }
+    urls = {}
+    for source_id, handler in cases.items():
+        path = "/loop" if source_id == "loop" else f"/{source_id}.xml"
+        urls[source_id] = server.route(path, handler)
+    sources = "\n".join(
+        f"  - {{id: {source_id}, name: 기관 {source_id}, url: '{url}', section: it-science, max_age_days: 0}}"
+        for source_id, url in urls.items()
+    )
+    config = f"""\
+site:
+  title: 포탈뉴스통신
+  url: https://www.example-portal.kr/
+  feed_url: https://www.example-portal.kr/feeds/
+  tag_authority: example-portal.kr,2025
+sections:
+  it-science: {{title: IT/과학}}
+fetch:
+  timeout: 3
+  connect_timeout: 2
+sources:
+{sources}
+"""
+    (root / "feeds").mkdir(parents=True)
+    (root / "feeds" / "pressfeed.yaml").write_text(config, encoding="utf-8")
+    return urls
+
+
+def pressfeed(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"}
+    return subprocess.run(
+        [sys.executable, "-m", "pressfeed", "--site", str(site), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_ingest_survives_every_hostile_server(
+    tmp_path: Path, server: HostileServer, bystander: HostileServer, bomb: bytes
+) -> None:
+    site = tmp_path / "site"
+    urls = _hostile_site(site, server, bystander, bomb)
+
+    proc = pressfeed(site, "ingest", "--json")
+
+    assert proc.returncode == 1, proc.stderr  # partial failure: the bad sources failed, the rest went in
+    assert "Traceback" not in proc.stderr
+    reports = {r["source_id"]: r for r in json.loads(proc.stdout)["sources"]}
+    errors = {k: r["error"] for k, r in reports.items()}
+    assert len(reports["good"]["new"]) == 3 and errors["good"] is None
+    assert len(reports["euckr"]["new"]) == 1
+    assert errors["bomb"] == "response larger than 15.0 MiB, download aborted"
+    for case in ("to-other-port", "to-localhost", "to-ipv6", "to-integer", "to-metadata"):
+        assert errors[case].startswith("redirect to ") and " refused: " in errors[case], case
+        assert reports[case]["moved_to"] is None
+    assert bystander.connections == 0
+    assert errors["loop"] == "too many redirects (more than 5)"
+    assert errors["drip"] == "timed out after 3.0 s"
+    assert errors["reset"].startswith("connection failed")
+    assert errors["huge"] == "response larger than 15.0 MiB, download aborted"
+    assert errors["e500"] == "HTTP 500"
+    assert errors["e429"] == "HTTP 429" and reports["e429"]["outcome"] == "failed"
+    assert errors["html"].startswith("not an RSS/Atom feed")
+    assert errors["binary"].startswith("not an RSS/Atom feed")
+    # item 5: one bad character never drops a feed; every entry of it goes in
+    assert errors["surrogate"] is None and len(reports["surrogate"]["new"]) == 6
+    warnings = reports["surrogate"]["warnings"]
+    assert "'날짜가 틀린 보도자료': unusable date '2025-13-45', dated at fetch time" in warnings
+    assert "'먼 미래의 보도자료': implausible date 9999-01-01T00:00:00+00:00, dated at fetch time" in warnings
+
+    # a 301 to an internal address never rewrote the stored source URL
+    states = {s["id"]: s for s in json.loads(pressfeed(site, "sources", "--json").stdout)}
+    for case in ("to-other-port", "to-localhost", "to-metadata"):
+        assert states[case]["state"]["url"] in (None, urls[case]), states[case]
+
+    listed = json.loads(pressfeed(site, "articles", "list", "--json", "--limit", "100").stdout)
+    titles = {a["title"] for a in listed}
+    assert "나쁜 제목" in titles  # the lone surrogate cleaned out of the title, the entry kept
+    assert "방향 fdp.exe 바꾸기" in titles  # no right-to-left override left to disguise the text
+    rolled = next(a for a in listed if a["title"] == "날짜가 틀린 보도자료")
+    assert abs(datetime.fromisoformat(rolled["published"]) - datetime.now(UTC)) < timedelta(hours=1)  # not 2026-01-01
+    assert not any("root:" in t for t in titles)
+    assert all(len(t) < 1000 for t in titles)  # the laughs were never expanded
+
+    build = pressfeed(site, "build")
+    assert build.returncode == 0, build.stderr
+    out = site / "public"
+    for path in out.rglob("*.xml"):
+        text = path.read_bytes()
+        etree.fromstring(text)  # well-formed
+        assert b"root:x:0:0" not in text and "\u202e".encode() not in text
+    for path in out.rglob("*.json"):
+        json.loads(path.read_bytes())
+
+
+@pytest.mark.slow
+def test_ten_thousand_items_are_ingested(tmp_path: Path, server: HostileServer) -> None:
+    url = server.route("/many.xml", serving(rss(*(item(n) for n in range(10_000)))))
+    site = tmp_path / "site"
+    (site / "feeds").mkdir(parents=True)
+    (site / "feeds" / "pressfeed.yaml").write_text(
+        "site: {title: 포탈뉴스통신, url: 'https://www.example-portal.kr/'}\n"
+        "sections: {it-science: {title: IT/과학}}\n"
+        f"sources:\n  - {{id: msit, name: 과학기술정보통신부, url: '{url}', section: it-science, max_age_days: 0}}\n",
+        encoding="utf-8",
+    )
+
+    proc = pressfeed(site, "ingest", "--json")
+
+    assert proc.returncode == 0, proc.stderr
+    (report,) = json.loads(proc.stdout)["sources"]
+    assert len(report["new"]) == 10_000
+
+
+# -- fetch.allow_private in the config ----------------------------------------------------------
+
+
+def test_allow_private_is_validated_and_normalized(tmp_path: Path) -> None:
+    from pressfeed.config import load_config
+    from pressfeed.errors import ConfigError
+
+    config = tmp_path / "feeds" / "pressfeed.yaml"
+    config.parent.mkdir(parents=True)
+    head = "site: {title: 포탈뉴스통신, url: 'https://www.example-portal.kr/'}\nsections: {politics: {title: 정치}}\n"
+    config.write_text(head + "fetch:\n  allow_private: [10.20.0.0/16, 192.168.1.20, 'fd00::/8']\n", encoding="utf-8")
+    assert load_config(tmp_path).fetch.allow_private == ("10.20.0.0/16", "192.168.1.20/32", "fd00::/8")
+
+    config.write_text(head + "fetch:\n  allow_private:\n    - 10.0.0.0/8\n    - intranet.example\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == (
+        f"{config}:6: fetch.allow_private[1]: must be an IP network like 10.0.0.0/8 or 192.168.1.20"
+    )

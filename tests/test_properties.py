@@ -1,0 +1,304 @@
+"""Properties over arbitrary input (Hypothesis): what must hold whatever text a CMS or an agency sends.
+
+Example counts are modest so the suite stays fast; run a deeper search with
+`HYPOTHESIS_PROFILE=thorough pytest tests/test_properties.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import lxml.html
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import CONFIG_TEXT, write_file
+from pressfeed.config import Config, load_config
+from pressfeed.errors import RecordError
+from pressfeed.ingest.parse import to_utf8
+from pressfeed.model import Article, Attachment, Attribution, Image, Status, article_from_dict, article_to_dict
+from pressfeed.normalize import NormalizeContext, plain_text, sanitize_html
+from pressfeed.publish.build import feed_specs
+from pressfeed.publish.feeds import render_feeds
+from pressfeed.publish.jsonfeed import render_json
+
+
+def article_from_record(record: Any, ctx: NormalizeContext) -> Article:
+    """A CMS record through the one normalization path (imports.raw_article, then normalize)."""
+    from pressfeed.imports import raw_article
+    from pressfeed.normalize import normalize
+
+    return normalize(raw_article(record), ctx).article
+
+
+settings.register_profile(
+    "pressfeed", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
+)
+settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "pressfeed"))
+
+BASE = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156712345"
+#: what XML 1.0 cannot carry, and what plain text must not carry besides (bidi controls)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    site = tmp_path_factory.mktemp("site")
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT)
+    return load_config(site)
+
+
+@pytest.fixture(scope="module")
+def ctx(config: Config) -> NormalizeContext:
+    return config.normalize_context()
+
+
+# -- strategies ---------------------------------------------------------------------------
+
+#: text as it arrives: Korean, ASCII, and every troublesome character class
+hostile_characters = st.one_of(
+    st.characters(codec="utf-8"),  # anything encodable (no lone surrogates: they never decode from bytes)
+    st.sampled_from(
+        list("가나다한국어<>&\"';:/=#%?\t\n\r \u00a0\u3000\ufeff\u202e\u2066\u200f\x00\x01\x1f\x7f\x85\ufffe")
+    ),
+)
+hostile_text = st.text(hostile_characters, max_size=80)
+
+TAGS = ["p", "b", "i", "a", "img", "br", "div", "span", "table", "td", "li", "ul", "blockquote", "h2", "pre", "q"]
+BAD_TAGS = ["script", "style", "iframe", "object", "embed", "svg", "math", "form", "input", "textarea", "base", "meta"]
+ATTRIBUTES = ["href", "src", "cite", "title", "alt", "onclick", "onerror", "onload", "style", "formaction", "srcset"]
+URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "&#106;avascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "/briefing/a.do?x=1&y=2",
+    "../img/사진.jpg",
+    "https://www.korea.kr/a b",
+    "//cdn.example.kr/x.png",
+    "mailto:press@msit.go.kr",
+]
+
+
+@st.composite
+def html_fragments(draw: st.DrawFn) -> str:
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return draw(hostile_text)
+    if kind == 1:
+        return f"</{draw(st.sampled_from(TAGS + BAD_TAGS))}>"
+    if kind == 2:
+        return draw(
+            st.sampled_from(["&amp;", "&lt;", "&#0;", "&#xD800;", "&#x202E;", "&nbsp;", "&bogus;", "&", "<!--"])
+        )
+    tag = draw(st.sampled_from(TAGS + BAD_TAGS))
+    attributes = draw(
+        st.lists(st.tuples(st.sampled_from(ATTRIBUTES), st.one_of(st.sampled_from(URLS), hostile_text)), max_size=3)
+    )
+    quoted = "".join(f' {name}="{value.replace(chr(34), "&quot;")}"' for name, value in attributes)
+    return f"<{tag}{quoted}>"
+
+
+html_text = st.lists(html_fragments(), max_size=25).map("".join)
+
+
+def safe_text(max_size: int = 40) -> st.SearchStrategy[str]:
+    """Text a normalized record can hold: no characters XML cannot carry."""
+    return st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=max_size).map(
+        lambda t: NOT_XML.sub("", t)
+    )
+
+
+aware_times = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)).map(
+    lambda d: d.replace(microsecond=0)
+)
+
+
+@st.composite
+def articles(draw: st.DrawFn) -> Article:
+    published = draw(aware_times)
+    url = st.sampled_from(["https://www.example-portal.kr/news/1", "https://www.korea.kr/a.hwp", ""])
+    return Article(
+        id=draw(st.sampled_from(["tag:example-portal.kr,2025:article/1", "https://www.korea.kr/b"])),
+        title=draw(safe_text().filter(str.strip)),  # normalization requires one
+        section=draw(st.sampled_from(["politics", "it-science"])),
+        published=published,
+        updated=draw(aware_times),
+        link="https://www.example-portal.kr/news/1",
+        subtitle=draw(safe_text()),
+        summary=draw(safe_text()),
+        body_html=draw(safe_text(200)),
+        byline=draw(safe_text()),
+        tags=tuple(draw(st.lists(safe_text(10), max_size=3))),
+        images=tuple(draw(st.lists(st.builds(Image, url, st.just("image/png"), st.integers(0, 10**9), safe_text())))),
+        attachments=tuple(
+            draw(st.lists(st.builds(Attachment, url, st.just("application/pdf"), st.integers(0), safe_text())))
+        ),
+        status=draw(st.sampled_from(list(Status))),
+        source=draw(
+            st.none() | st.builds(Attribution, safe_text(), url, url, url, st.none() | aware_times, safe_text())
+        ),
+    )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | hostile_text | html_text,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(hostile_text, children, max_size=3),
+    max_leaves=8,
+)
+#: what YAML hands over besides JSON's types
+field_values = json_values | st.dates() | st.datetimes() | st.sampled_from(["2025-13-45", "2025.11.08", "9999-12-31"])
+RECORD_FIELDS = [
+    "id", "title", "subtitle", "summary", "body_html", "section", "published", "updated", "byline", "link", "tags",
+    "images", "attachments", "status", "source",
+]  # fmt: skip
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, Any]:
+    """Mostly plausible records (so normalization gets far) with arbitrary values in any field."""
+    record: dict[str, Any] = {
+        "id": draw(st.sampled_from(["20251108-0001", 1001, "tag:example-portal.kr,2025:article/x"])),
+        "title": draw(html_text),
+        "section": draw(st.sampled_from(["정치", "IT·과학", "science", "economy"])),
+        "published": draw(st.sampled_from(["2025-11-08 09:00:00", "2025-11-08T00:00:00Z", "Sat, 08 Nov 2025"])),
+        "link": draw(st.sampled_from(["/news/articleView.html?idxno=1", "https://www.example-portal.kr/n/2"])),
+        "body_html": draw(html_text),
+        "summary": draw(html_text),
+        "byline": draw(hostile_text),
+        "tags": draw(st.lists(hostile_text, max_size=3)),
+        "source": draw(st.none() | st.fixed_dictionaries({"name": hostile_text, "credit": hostile_text})),
+    }
+    for name in draw(st.lists(st.sampled_from([*RECORD_FIELDS, "unknown"]), max_size=3)):
+        record[name] = draw(field_values)
+    return record
+
+
+# -- sanitizing ----------------------------------------------------------------------------
+
+
+def _dangerous(markup: str) -> list[str]:
+    found = []
+    for element in lxml.html.fragments_fromstring(f"<div>{markup}</div>")[0].iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in BAD_TAGS:
+            found.append(f"<{element.tag}>")
+        for name, value in element.attrib.items():
+            if name.startswith("on") or name in ("style", "formaction", "srcset"):
+                found.append(f"{element.tag}@{name}")
+            if name in ("href", "src", "cite") and not re.match(r"(https?|mailto):", value):
+                found.append(f"{element.tag}@{name}={value}")
+    return found
+
+
+@given(html_text)
+def test_sanitizing_is_idempotent(markup: str) -> None:
+    once = sanitize_html(markup, BASE)
+    assert sanitize_html(once, BASE) == once
+
+
+@given(html_text)
+def test_no_script_handler_or_script_url_survives_sanitizing(markup: str) -> None:
+    cleaned = sanitize_html(markup, BASE)
+    assert _dangerous(cleaned) == []
+    assert NOT_XML.search(cleaned) is None
+
+
+@given(st.integers(1, 3000), st.sampled_from(["div", "blockquote", "li", "span", "x"]), html_text)
+def test_sanitized_nesting_is_bounded(levels: int, tag: str, inner: str) -> None:
+    from pressfeed.normalize import MAX_NESTING
+
+    cleaned = sanitize_html(f"<{tag}>" * levels + inner + f"</{tag}>" * levels, BASE)
+    root = lxml.html.fragment_fromstring(cleaned or "<p></p>", create_parent="div")
+    assert max(len(list(e.iterancestors())) for e in root.iter()) <= MAX_NESTING + 30  # + what `inner` opens
+
+
+# -- plain text ----------------------------------------------------------------------------
+
+
+@given(st.one_of(hostile_text, html_text))
+def test_plain_text_has_no_control_or_bidi_characters(value: str) -> None:
+    text = plain_text(value)
+    assert NOT_XML.search(text) is None
+    assert BIDI.search(text) is None
+    assert text == text.strip() and "  " not in text
+
+
+# -- feed bytes -----------------------------------------------------------------------------
+
+ENCODINGS = ["utf-8", "UTF-8", "euc-kr", "cp949", "ks_c_5601-1987", "utf-16", "utf-7", "iso-8859-1", "x-bogus", ""]
+
+
+@given(st.binary(max_size=300), st.sampled_from(ENCODINGS), st.sampled_from(ENCODINGS))
+def test_to_utf8_always_returns_valid_utf8_xml_text(body: bytes, declared: str, header: str) -> None:
+    raw = (f'<?xml version="1.0" encoding="{declared}"?>'.encode() if declared else b"") + body
+    data = to_utf8(raw, f"application/rss+xml; charset={header}" if header else "")
+    text = data.decode("utf-8")  # strict: raises on anything that is not UTF-8
+    assert NOT_XML.search(text) is None
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=200))
+def test_to_utf8_keeps_what_is_already_clean_utf8(text: str) -> None:
+    clean = NOT_XML.sub("", text)
+    assert to_utf8(clean.encode("utf-8")) == clean.encode("utf-8")
+
+
+# -- articles -------------------------------------------------------------------------------
+
+
+@given(articles())
+def test_article_dict_round_trip(article: Article) -> None:
+    data = json.loads(json.dumps(article_to_dict(article), ensure_ascii=False))
+    assert article_from_dict(data) == article
+
+
+@given(records())
+def test_normalizing_any_record_raises_only_record_errors(ctx: NormalizeContext, record: dict[str, Any]) -> None:
+    try:
+        article = article_from_record(record, ctx)
+    except RecordError:
+        return
+    for value in (article.title, article.subtitle, article.summary, article.byline, *article.tags):
+        assert NOT_XML.search(value) is None and BIDI.search(value) is None
+    assert NOT_XML.search(article.body_html) is None
+
+
+@given(st.lists(records(), min_size=1, max_size=4))
+def test_rendering_normalized_articles_always_gives_well_formed_feeds(
+    config: Config, ctx: NormalizeContext, batch: list[dict[str, Any]]
+) -> None:
+    normalized = []
+    for record in batch:
+        try:
+            normalized.append(article_from_record(record, ctx))
+        except RecordError:
+            continue
+    spec = feed_specs(config)[0]
+
+    rss, atom = render_feeds(spec, normalized)
+    feed = json.loads(render_json(spec, normalized))
+
+    assert len(etree.fromstring(rss).findall("channel/item")) == len(normalized)
+    assert len(etree.fromstring(atom).findall("{http://www.w3.org/2005/Atom}entry")) == len(normalized)
+    assert len(feed["items"]) == len(normalized)
+
+
+@given(st.lists(articles(), max_size=3))
+def test_rendering_any_clean_article_gives_well_formed_feeds(config: Config, batch: list[Article]) -> None:
+    spec = feed_specs(config)[0]
+    rss, atom = render_feeds(spec, batch)
+    etree.fromstring(rss)
+    etree.fromstring(atom)
+    assert len(json.loads(render_json(spec, batch))["items"]) == len(batch)
