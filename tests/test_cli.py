@@ -62,6 +62,8 @@ ARTICLE_KEYS = {
     "status",
     "source",
 }
+#: what `articles list/show --json` say of an article beside its fields
+INFO_KEYS = ARTICLE_KEYS | {"origin", "locally_edited", "superseded_by", "keep_both", "supersedes", "feed_guid", "held"}
 FEED_FILES = [
     f"{prefix}{name}"
     for prefix in ("", "politics/", "society/", "economy/", "it-science/")
@@ -609,14 +611,7 @@ def test_articles_list_json(built_site: Path) -> None:
     assert isinstance(data, list)
     assert len(data) == 20
     for item in data:
-        assert set(item) == ARTICLE_KEYS | {
-            "origin",
-            "locally_edited",
-            "superseded_by",
-            "keep_both",
-            "supersedes",
-            "feed_guid",
-        }
+        assert set(item) == INFO_KEYS
     published = [item["published"] for item in data]
     assert published == sorted(published, reverse=True)
     assert data[1]["id"] == TAG + "20251108-0001"
@@ -646,14 +641,7 @@ def test_articles_show(built_site: Path) -> None:
 
 def test_articles_show_json(built_site: Path) -> None:
     data = as_json(invoke(built_site, "articles", "show", "20251108-0001", "--json"))
-    assert set(data) == ARTICLE_KEYS | {
-        "origin",
-        "locally_edited",
-        "superseded_by",
-        "keep_both",
-        "supersedes",
-        "feed_guid",
-    }
+    assert set(data) == INFO_KEYS
     assert data["id"] == TAG + "20251108-0001"
     assert data["link"] == "https://www.example-portal.kr/news/articleView.html?idxno=123456"
     assert data["status"] == "published"

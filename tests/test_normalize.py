@@ -477,7 +477,7 @@ def test_article_unknown_field_rejected(ctx):
 def test_article_unknown_source_field_rejected(ctx):
     [(field, message)] = problems_of(minimal(source={"name": "기획재정부", "logo": "x"}), ctx)
     assert field == "source.logo"
-    assert message == "unknown field (allowed: credit, feed, home, name, published, url)"
+    assert message == "unknown field (allowed: credit, feed, home, license, name, published, url)"
 
 
 def test_article_unknown_section_rejected(ctx):

@@ -405,7 +405,7 @@ def test_a_version_1_store_is_upgraded_and_its_articles_linked_once(portal: Site
     from pressfeed.model import encode
     from pressfeed.normalize import normalize
     from pressfeed.store.base import ArticleWrite
-    from pressfeed.store.sqlite import _article_row
+    from pressfeed.store.sqlite import VERSION, _article_row
 
     portal.cms(cms())
     portal.feed(release())
@@ -428,4 +428,4 @@ def test_a_version_1_store_is_upgraded_and_its_articles_linked_once(portal: Site
     assert pf.run().imported.unchanged == 1  # it was there before: linked all the same
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
     assert pf.store.get_meta("stories_relink") == "done"
-    assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == VERSION

@@ -273,6 +273,36 @@ class WhenInCMS(StrEnum):
     KEEP = "keep"
 
 
+class Republish(StrEnum):
+    """How much of an agency's release the feeds carry (its terms of use decide)."""
+
+    #: the whole text
+    FULL = "full"
+    #: the summary only
+    SUMMARY = "summary"
+    #: title, link to the original and the credit; no text (e.g. terms forbidding alteration)
+    LINK = "link"
+
+
+class Images(StrEnum):
+    KEEP = "keep"
+    #: photos not cleared for republication: none in bodies or enclosures
+    DROP = "drop"
+
+
+def _fulltext(reader: _Reader, value: Any, spot: Spot) -> str:
+    """`auto`, or a CSS selector for the release text's container, checked now rather than on every page."""
+    text = reader.typed(str, value, spot).strip()
+    if text and text != "auto":
+        from .ingest.extract import InvalidSelectorError, check_selector
+
+        try:
+            check_selector(text)
+        except InvalidSelectorError as exc:
+            raise reader.error(spot, f"not a CSS selector ({exc.message}); use auto or e.g. div.bd_view_cont") from None
+    return text
+
+
 #: settings only the press-release API reads
 API_SETTINGS = ("service_key_env", "backfill_days", "recheck_days", "window_days", "rows")
 
@@ -305,6 +335,14 @@ class SourceConfig:
     stale_after_days: int = setting(14, low=0, high=3650)
     #: what happens to a release when a newsroom (CMS) article cites it
     when_in_cms: WhenInCMS = WhenInCMS.SUPERSEDE
+    #: read each item's text from its linked page: "auto", or a CSS selector for the text's container
+    fulltext: str = setting("", parse=_fulltext)
+    #: how much of each release the feeds carry; the agency's registry entry may say otherwise
+    republish: Republish = Republish.FULL
+    #: keep or drop the releases' photos (photos in public-data releases need separate permission)
+    images: Images = Images.KEEP
+    #: the terms the releases are republished under (e.g. KOGL-1 for 공공누리 제1유형), in every format
+    license: str = ""
     #: briefing-api: the environment variable holding the data.go.kr service key (never the key itself)
     service_key_env: str = setting("", parse=_env_name)
     #: briefing-api: how many days the first run reads back
@@ -312,7 +350,7 @@ class SourceConfig:
     #: briefing-api: the trailing days re-read on every run, so corrections are applied
     recheck_days: int = setting(3, low=1, high=30)
     #: briefing-api: days per request (the API allows at most 3); a full window is split
-    window_days: int = setting(1, low=1, high=3)
+    window_days: int = setting(3, low=1, high=3)
     #: briefing-api: numOfRows per request; a window that comes back full is split
     rows: int = setting(1000, low=10, high=10_000)
 
@@ -352,6 +390,10 @@ class AgencyConfig:
     section: str | None = setting(None, parse=_section_name)
     #: former names: a 2025 release of 기획재정부 finds 재정경제부's entry and stays credited as 기획재정부
     aliases: tuple[str, ...] = setting((), parse=_agency_names)
+    #: the agency's terms, whichever source brings its releases (None: the source's setting)
+    republish: Republish | None = None
+    images: Images | None = None
+    license: str | None = None
 
 
 def _agencies(reader: _Reader, value: Any, spot: Spot) -> Agencies:

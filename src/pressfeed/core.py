@@ -21,6 +21,7 @@ from .errors import ArticleNotFoundError, LockedError, RecordError, UsageError
 from .imports import RawRecord, configured_files, import_each, import_files
 from .imports.importer import RELINK_KEY, Importer
 from .ingest.health import SourceHealth, assess, warning_due
+from .ingest.mapping import NO_TEXT
 from .ingest.state import SourceState
 from .model import ArticleFilter, Status
 from .normalize import make_id
@@ -130,7 +131,12 @@ class Pressfeed:
     def source_health(self, environ: Mapping[str, str] | None = None) -> list[SourceHealth]:
         """Each configured source's health (`pressfeed sources check`), from its stored state."""
         now, env = self.clock.now(), os.environ if environ is None else environ
-        return [assess(s, self._state(s), now, env) for s in self.config.sources]
+        return [replace(assess(s, self._state(s), now, env), held=self._held(s)) for s in self.config.sources]
+
+    def _held(self, source: SourceConfig) -> tuple[str, ...]:
+        """Why each of the source's items that pressfeed holds as a draft is held."""
+        drafts = self.store.articles(ArticleFilter(origin=f"source:{source.id}", status=Status.DRAFT))
+        return tuple(reason for stored in drafts if (reason := self._held_reason(stored)))
 
     def _health_after_run(self) -> tuple[tuple[SourceHealth, ...], tuple[str, ...]]:
         """Every source's health, and which unhealthy ones a quiet run warns about now (remembered)."""
@@ -242,8 +248,21 @@ class Pressfeed:
         return stored
 
     def info(self, stored: StoredArticle) -> ArticleInfo:
-        """An article with what `articles list/show` tell about it (the releases it supersedes)."""
-        return ArticleInfo(stored, tuple(self.store.superseded(stored.article.id)))
+        """An article with what `articles list/show` tell about it: the releases it supersedes, why it is held."""
+        article_id = stored.article.id
+        return ArticleInfo(stored, tuple(self.store.superseded(article_id)), self._held_reason(stored))
+
+    def _held_reason(self, stored: StoredArticle) -> str:
+        """Why pressfeed keeps an ingested item a draft: its page gave no text, or it has none at all."""
+        article = stored.article
+        if not stored.origin.startswith("source:") or stored.upstream_status != Status.DRAFT:
+            return ""
+        page = self.store.pages([article.id]).get(article.id)
+        if page is not None and page.status == "failed":
+            return page.reason
+        if not article.body_html:
+            return NO_TEXT
+        return ""
 
     def keep_both(self, article_id: str) -> StoredArticle:
         """Publish a superseded release beside the newsroom article that supersedes it, on purpose."""

@@ -65,6 +65,8 @@ class Attribution:
     published: datetime | None = None
     #: the credit line shown at the end of the body, e.g. "[뉴스출처 : 과학기술정보통신부]"
     credit: str = ""
+    #: the terms the text is republished under, e.g. KOGL-1 (공공누리 제1유형)
+    license: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
             "url": source.url,
             "published": utc_text(source.published) if source.published else None,
             "credit": source.credit,
+            # only when given: the stored form (and the content hash) of every other article stays the same
+            **({"license": source.license} if source.license else {}),
         },
     }
 

@@ -662,7 +662,7 @@ RECORD_FIELDS = frozenset(
         "source",
     }
 )
-SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit"})
+SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit", "license"})
 #: clock skew we accept before calling an ingested item's date "in the future"
 FUTURE_SKEW = timedelta(minutes=10)
 #: further ahead than this a date is garbage (year 9999), not an early release: the item is undated
@@ -806,6 +806,15 @@ def _agency(raw: RawArticle, source: SourceConfig | None) -> tuple[Any, str]:
     if not match:
         return raw.title, ""
     return title[match.end() :], match.group(1).strip()
+
+
+def ingested_id(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext) -> str | None:
+    """The id an ingested item will have, before it is normalized; None when its link is unusable."""
+    try:
+        link = _link(raw.link, raw.base or ctx.site_url)
+        return _article_id(raw, source, link, ctx) if link else None
+    except RecordError:
+        return None
 
 
 def _article_id(raw: RawArticle, source: SourceConfig | None, link: str, ctx: NormalizeContext) -> str:
@@ -1111,6 +1120,7 @@ def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> 
         url=_optional_url(value.get("url"), base, "source.url"),
         published=parse_datetime(published, tz) if published else None,
         credit=credit,
+        license=plain_text(str(value.get("license") or "")),
     )
 
 

@@ -385,6 +385,8 @@ class ArticleInfo:
     stored: StoredArticle
     #: the releases this newsroom article supersedes (pressfeed.stories)
     supersedes: tuple[str, ...] = ()
+    #: why pressfeed keeps this ingested item a draft (its page gave no text), or ""
+    held: str = ""
 
     @property
     def locally_edited(self) -> bool:
@@ -402,6 +404,8 @@ class ArticleInfo:
         out += [f"supersedes {release_id}" for release_id in self.supersedes]
         if stored.feed_guid:
             out.append(f"in the feeds as {stored.feed_guid} (the release it replaced)")
+        if self.held:
+            out.append(f"held as a draft: {self.held}")
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -413,4 +417,5 @@ class ArticleInfo:
             "keep_both": self.stored.keep_both,
             "supersedes": list(self.supersedes),
             "feed_guid": self.stored.feed_guid,
+            "held": self.held or None,
         }

@@ -90,6 +90,8 @@ class FetchRequest:
     #: the URL whose origin may be on a private network: the configured source's. None = this
     #: request's own URL (it is the configured one); "" = none, for URLs found in content
     trusted_origin: str | None = None
+    #: the Accept header; "" = feeds (a page fetch asks for HTML)
+    accept: str = ""
 
 
 @dataclass(frozen=True)
@@ -405,7 +407,7 @@ def _http_url(url: str) -> str:
 
 
 def _request_headers(request: FetchRequest, config: FetchConfig) -> httpx.Headers:
-    headers = httpx.Headers({"Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING})
+    headers = httpx.Headers({"Accept": request.accept or ACCEPT, "Accept-Encoding": ACCEPT_ENCODING})
     if config.user_agent:
         headers["User-Agent"] = config.user_agent
     if request.etag:

@@ -55,6 +55,8 @@ class SourceHealth:
     #: when the source is fetched next (backoff or a server's Retry-After), if not at the next run
     next_try: datetime | None = None
     unknown_agencies: tuple[str, ...] = ()
+    #: why each item pressfeed holds as a draft is held (its page gave no text, or it has none)
+    held: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -66,6 +68,8 @@ class SourceHealth:
             text += f" — {self.detail}"
         if self.next_try is not None:
             text += f" (next try {self.next_try.isoformat()})"
+        if self.held:
+            text += f"; {len(self.held)} items held as drafts, e.g. {self.held[0]}"
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -77,6 +81,7 @@ class SourceHealth:
             "detail": self.detail,
             "next_try": self.next_try.isoformat() if self.next_try else None,
             "unknown_agencies": list(self.unknown_agencies),
+            "held": list(self.held),
         }
 
 

@@ -5,12 +5,13 @@ Pure: the source config, the raw item and the current time in, a decision out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from ..config import SourceConfig
-from ..model import EncodedArticle, RawArticle, encode
+from ..config import Republish, SourceConfig
+from ..model import Article, EncodedArticle, RawArticle, Status, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize, plain_text
+from ..rights import source_rights
 from ..stories import body_key
 from .keys import dedupe_keys
 
@@ -55,12 +56,20 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         return Skipped(f"{label}: matched by exclude", published=article.published)
     if source.max_age_days and article.published < now - timedelta(days=source.max_age_days):
         return Skipped(f"{label}: older than {source.max_age_days} days", normalized.warnings, article.published)
+    warnings = normalized.warnings
+    if not normalized.text and article.status is Status.PUBLISHED and _republishes_text(source, ctx, article):
+        # never an empty re-publication: a title-only item waits for an editor (or its page's text)
+        article = replace(article, status=Status.DRAFT)
+        warnings += (f"{label}: {NO_TEXT}",)
     keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.text))
-    return Mapped(
-        encode(article),
-        keys,
-        normalized.warnings,
-        normalized.dated,
-        normalized.unknown_agency,
-        body_key(normalized.text),
-    )
+    body = body_key(normalized.text)
+    return Mapped(encode(article), keys, warnings, normalized.dated, normalized.unknown_agency, body)
+
+
+#: why a title-only item is held as a draft
+NO_TEXT = "no text to republish: held as a draft (set the source's fulltext, or republish: link)"
+
+
+def _republishes_text(source: SourceConfig, ctx: NormalizeContext, article: Article) -> bool:
+    agency = article.source.name if article.source is not None else ""
+    return source_rights(source, ctx.agencies, agency).republish is not Republish.LINK

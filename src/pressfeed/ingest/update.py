@@ -29,7 +29,7 @@ from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
 from ..stories import Supersedable, link_releases
 from ..workers import worker_pool, workers_for
-from . import briefing
+from . import briefing, fulltext
 from .briefing import ServiceKey
 from .fetch import FetchRequest, FetchResult, open_fetcher
 from .health import backoff
@@ -87,6 +87,8 @@ class _SourceRun:
     report: _Report
     #: the press-release API's key, from the environment
     key: ServiceKey | None = None
+    #: a fulltext source with held items due for another try: read the feed even if it did not change
+    reread: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class _Job:
     url: str = ""
     #: ... or items already parsed
     entries: tuple[RawArticle, ...] | None = None
+    #: warnings from before mapping (pages that gave no text)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,21 +135,29 @@ class _Parsed:
     unknown_agencies: tuple[str, ...] = ()
 
 
+def parse_entries(job: _Job) -> tuple[tuple[RawArticle, ...], str] | _Parsed:
+    """A feed document's entries and its well-formedness warning, or the failure as a _Parsed."""
+    try:
+        feed = parse_feed(job.body, job.headers, job.url)
+    except FeedParseError as exc:
+        return _Parsed(error=str(exc))
+    except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
+        # the source's error says what happened; the traceback is for -vv, not for cron's mail
+        log.debug("%s: parser failed", job.source.id, exc_info=True)
+        return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
+    return feed.entries, feed.warning
+
+
 def parse_and_map(job: _Job) -> _Parsed:
     """Parse one source's answer and map its items; pure, so it runs in a worker process or inline."""
-    warnings: list[str] = []
+    warnings: list[str] = list(job.notes)
     entries = job.entries
     if entries is None:
-        try:
-            feed = parse_feed(job.body, job.headers, job.url)
-        except FeedParseError as exc:
-            return _Parsed(error=str(exc))
-        except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
-            # the source's error says what happened; the traceback is for -vv, not for cron's mail
-            log.debug("%s: parser failed", job.source.id, exc_info=True)
-            return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
-        entries = feed.entries
-        warnings += [feed.warning] if feed.warning else []
+        parsed = parse_entries(job)
+        if isinstance(parsed, _Parsed):
+            return parsed
+        entries, warning = parsed
+        warnings += [warning] if warning else []
     mapped: list[Mapped] = []
     skipped = 0
     dates: list[datetime] = []
@@ -206,6 +218,10 @@ def ingest_sources(
         for s in select_sources(config, source_ids)
     ]
     due = [run for run in runs if _due(run, now, explicit=bool(source_ids))]
+    for run in due:
+        run.reread = bool(run.source.fulltext) and any(
+            p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}")
+        )
     placer = _Placer(config.normalize_context(), store, now, dry_run, config.supersedable)
     workers = config.fetch.workers
     if workers is None:
@@ -239,8 +255,11 @@ async def _pipeline(
 
     async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, _Parsed | None]:
         retrieved = await _retrieve(fetch, run, now)
-        job = placer.job(run.source, run.state, retrieved)
+        job = placer.job(run, retrieved)
         parsed = None
+        if job is not None and run.source.fulltext:
+            read = await _read_pages(job, fetch, placer, pool)
+            job, parsed = (None, read) if isinstance(read, _Parsed) else (read, None)
         if job is not None:
             parsed = parse_and_map(job) if pool is None else await loop.run_in_executor(pool, parse_and_map, job)
         if progress is not None:
@@ -260,6 +279,23 @@ async def _pipeline(
                 placer.receive(run, retrieved, parsed)
 
 
+async def _read_pages(job: _Job, fetch: Fetch, placer: _Placer, pool: Executor | None) -> _Job | _Parsed:
+    """For a fulltext source: the job with its entries given their pages' text, or the feed's parse failure."""
+    entries = job.entries
+    warning = ""
+    if entries is None:
+        loop = asyncio.get_running_loop()
+        parsed = parse_entries(job) if pool is None else await loop.run_in_executor(pool, parse_entries, job)
+        if isinstance(parsed, _Parsed):
+            return parsed
+        entries, warning = parsed
+    completed = await fulltext.complete(job.source, entries, placer.store, fetch, job.ctx, job.now, pool)
+    if not placer.dry_run:
+        placer.store.save_pages(completed.pages)
+    notes = ((warning,) if warning else ()) + completed.warnings
+    return replace(job, body=b"", entries=completed.entries, notes=notes)
+
+
 async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
     """One source's answer: a feed document, or the press-release API's windows walked."""
     source, state = run.source, run.state
@@ -270,7 +306,8 @@ async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
         return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest_input)
     # after a 301 the request goes to the new URL, but only the configured origin may be private
     url = state.url or source.url
-    request = FetchRequest(source.id, url, state.etag, state.last_modified, source.headers, trusted_origin=source.url)
+    etag, modified = (None, None) if run.reread else (state.etag, state.last_modified)
+    request = FetchRequest(source.id, url, etag, modified, source.headers, trusted_origin=source.url)
     result = await fetch(request)
     return _Retrieved(result, result.body, digest_input=result.body or b"")
 
@@ -320,15 +357,16 @@ class _Placer:
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
 
-    def job(self, source: SourceConfig, state: SourceState, retrieved: _Retrieved) -> _Job | None:
-        """The parse job for a retrieval, or None (failed with nothing, 304, or the same answer as last time)."""
-        result = retrieved.result
+    def job(self, run: _SourceRun, retrieved: _Retrieved) -> _Job | None:
+        """The parse job for a retrieval, or None (failed with nothing, 304, or the same answer as last time
+        and no held item's page due for another try)."""
+        source, state, result = run.source, run.state, retrieved.result
         if retrieved.entries is None and (not result.ok or result.not_modified or retrieved.body is None):
             return None
         if retrieved.entries is not None and not retrieved.entries and not result.ok:
             return None
         # the same answer under the same source settings maps to the same articles: skip it
-        if result.ok and _digest(retrieved.digest_input, source) == state.body_sha256:
+        if result.ok and not run.reread and _digest(retrieved.digest_input, source) == state.body_sha256:
             return None
         headers, url = result.headers, result.url
         return _Job(source, self.ctx, self.now, retrieved.body or b"", headers, url, retrieved.entries)

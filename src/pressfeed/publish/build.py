@@ -21,6 +21,7 @@ from ..clock import Clock
 from ..config import Config
 from ..model import Article
 from ..results import BuildResult
+from ..rights import as_republished, rights_for
 from ..store import FeedFileState, Store, StoredArticle
 from .common import FeedSpec
 from .feeds import render_feeds
@@ -190,7 +191,8 @@ class _Builder:
 
     def load(self, ids: list[str]) -> list[Article]:
         missing = [i for i in ids if i not in self.articles]
-        self.articles.update((i, as_published(stored)) for i, stored in self.store.get_many(missing).items())
+        found = self.store.get_many(missing)
+        self.articles.update((i, as_published(stored, self.config)) for i, stored in found.items())
         return [self.articles[i] for i in ids if i in self.articles]
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
@@ -248,10 +250,16 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     return builder.result(removed, specs)
 
 
-def as_published(stored: StoredArticle) -> Article:
-    """The article as feeds carry it: a newsroom article that replaced a published release
-    goes by the release's guid, and is dated after it, so readers see an update of that item."""
+def as_published(stored: StoredArticle, config: Config) -> Article:
+    """The article as feeds carry it.
+
+    Under its agency's republishing rights (pressfeed.rights); and a newsroom
+    article that replaced a published release goes by the release's guid,
+    dated after it, so readers see an update of that item.
+    """
     article = stored.article
+    agency = article.source.name if article.source is not None else ""
+    article = as_republished(article, rights_for(config, stored.origin, agency))
     if stored.feed_guid is None:
         return article
     updated = article.updated

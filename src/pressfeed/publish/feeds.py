@@ -111,6 +111,8 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         _sub(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:
             _sub(item, f"{{{DC}}}creator", article.byline)
+        if article.source is not None and article.source.license:
+            _sub(item, f"{{{DC}}}rights", article.source.license)
         # RSS takes one enclosure: the lead image, else the first attachment (a release's HWP/PDF)
         files = article.files()
         if files:
@@ -140,6 +142,8 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
             attrib = {"rel": "enclosure", "type": kind, "href": url, "length": str(length) if length else ""}
             _sub(entry, "link", None, attrib | {"title": title})
         _media(entry, article)
+        if source is not None and source.license:
+            _sub(entry, "rights", source.license, {"type": "text"})
         if source is not None and (source.feed or source.home):
             entry.append(_atom_source(source, local(source.published or article.published, tz).isoformat()))
         return entry

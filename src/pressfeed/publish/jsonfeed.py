@@ -55,6 +55,8 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
             "credit": source.credit,
         }
         extension["source"] = {k: v for k, v in attribution.items() if v}
+        if source.license:
+            extension["license"] = source.license
     item["_pressfeed"] = extension
     return item
 

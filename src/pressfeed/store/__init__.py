@@ -4,7 +4,7 @@ Feed code only talks to :class:`Store`; a PostgreSQL store would implement the
 same protocol.
 """
 
-from .base import FeedFileState, Store, StoredArticle, WriteResult
+from .base import FeedFileState, PageState, Store, StoredArticle, WriteResult
 from .sqlite import SQLiteStore, open_store
 
-__all__ = ["FeedFileState", "SQLiteStore", "Store", "StoredArticle", "WriteResult", "open_store"]
+__all__ = ["FeedFileState", "PageState", "SQLiteStore", "Store", "StoredArticle", "WriteResult", "open_store"]

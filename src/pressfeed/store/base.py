@@ -34,6 +34,25 @@ class StoredArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class PageState:
+    """What pressfeed read of an ingested item's linked page (pressfeed.ingest.fulltext)."""
+
+    article_id: str
+    #: what the feed said of the item when the page was read
+    entry_hash: str
+    url: str
+    #: "done" (text taken) or "failed" (the item is held as a draft)
+    status: str
+    attempts: int
+    fetched: datetime
+    next_try: datetime | None = None
+    reason: str = ""
+    body_html: str = ""
+    #: (url, type, title) of the files the page offers
+    attachments: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleWrite:
     """An intent to store an article (new or changed)."""
 
@@ -122,6 +141,13 @@ class Store(Protocol):
     def unlink_story(self, release_id: str) -> None: ...
 
     def set_keep_both(self, release_id: str, keep: bool) -> None: ...
+
+    # full text
+    def pages(self, ids: Sequence[str]) -> dict[str, PageState]: ...
+
+    def save_pages(self, pages: Iterable[PageState]) -> None: ...
+
+    def held(self, origin: str) -> list[PageState]: ...
 
     # ingest state
     def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]: ...

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ArticleNotFoundError, StoreError
 from ..model import ArticleFilter, Status, article_from_dict, encode, utc_text
-from .base import ArticleWrite, FeedFileState, StoredArticle, WriteResult
+from .base import ArticleWrite, FeedFileState, PageState, StoredArticle, WriteResult
 
 
 def _sql(name: str) -> Callable[[], str]:
@@ -23,7 +23,7 @@ def _sql(name: str) -> Callable[[], str]:
 
 
 #: migration n brings a store from user_version n to n + 1
-MIGRATIONS = [_sql("schema.sql"), _sql("v2_stories.sql")]
+MIGRATIONS = [_sql("schema.sql"), _sql("v2_stories.sql"), _sql("v3_pages.sql")]
 VERSION = len(MIGRATIONS)
 
 
@@ -354,6 +354,58 @@ class SQLiteStore:
             self.db.execute(
                 "UPDATE article SET keep_both = ?, seq = ? WHERE id = ?", (int(keep), first + 1, release_id)
             )
+
+    # -- full text ------------------------------------------------------------
+
+    _PAGE = "article_id, entry_hash, url, status, attempts, fetched, next_try, reason, body_html, attachments"
+
+    @staticmethod
+    def _page(row: Sequence[Any]) -> PageState:
+        return PageState(
+            article_id=row[0],
+            entry_hash=row[1],
+            url=row[2],
+            status=row[3],
+            attempts=row[4],
+            fetched=datetime.fromisoformat(row[5]),
+            next_try=datetime.fromisoformat(row[6]) if row[6] else None,
+            reason=row[7] or "",
+            body_html=row[8] or "",
+            attachments=tuple(tuple(a) for a in json.loads(row[9] or "[]")),
+        )
+
+    def pages(self, ids: Sequence[str]) -> dict[str, PageState]:
+        rows = self._where_in(f"SELECT {self._PAGE} FROM page WHERE article_id IN ({{}})", ids)
+        return {page.article_id: page for page in map(self._page, rows)}
+
+    def save_pages(self, pages: Iterable[PageState]) -> None:
+        rows = [
+            (
+                p.article_id,
+                p.entry_hash,
+                p.url,
+                p.status,
+                p.attempts,
+                utc_text(p.fetched),
+                utc_text(p.next_try) if p.next_try else None,
+                p.reason,
+                p.body_html,
+                json.dumps([list(a) for a in p.attachments], ensure_ascii=False),
+            )
+            for p in pages
+        ]
+        with self.transaction():
+            self.db.executemany(f"INSERT OR REPLACE INTO page ({self._PAGE}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def held(self, origin: str) -> list[PageState]:
+        """Pages that gave no text, for the items of `origin` still stored (held as drafts)."""
+        rows = self.db.execute(
+            f"SELECT {', '.join('page.' + c.strip() for c in self._PAGE.split(','))} FROM page"
+            " JOIN article ON article.id = page.article_id"
+            " WHERE page.status = 'failed' AND article.origin = ? ORDER BY page.article_id",
+            (origin,),
+        )
+        return [self._page(row) for row in rows]
 
     # -- ingest state ---------------------------------------------------------
 

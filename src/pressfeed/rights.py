@@ -1,0 +1,83 @@
+"""Republishing rights: what the feeds may carry of each agency's releases.
+
+Not every release may be republished in full: some agencies' terms forbid
+altering their text (republish the link), photos in public-data releases
+need separate permission (drop them), and the licence (공공누리 제1유형:
+attribution) should travel with the text. A source sets its terms; the
+agency's registry entry overrides them, whichever source brought the
+release. The stored article keeps what was fetched: rights shape only what
+the feeds carry, so changing them republishes without refetching.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, replace
+
+import nh3
+
+from .config import Config, Images, Republish, SourceConfig
+from .model import Article
+from .normalize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, Agencies
+
+
+@dataclass(frozen=True)
+class Rights:
+    republish: Republish = Republish.FULL
+    images: Images = Images.KEEP
+    license: str = ""
+
+
+#: the newsroom's own articles, and anything no term restricts
+FULL_RIGHTS = Rights()
+
+
+def rights_for(config: Config, origin: str, agency: str) -> Rights:
+    """The terms for a stored article: none for the newsroom's own, else its source's and agency's."""
+    if not origin.startswith("source:"):
+        return FULL_RIGHTS  # the portal's own article
+    source_id = origin.removeprefix("source:")
+    source = next((s for s in config.sources if s.id == source_id), None)
+    return source_rights(source, config.agencies, agency)
+
+
+def source_rights(source: SourceConfig | None, agencies: Agencies, agency: str) -> Rights:
+    """A source's terms, overridden by the agency's registry entry."""
+    base = Rights(source.republish, source.images, source.license) if source is not None else FULL_RIGHTS
+    entry = agencies.find(agency)
+    if entry is None:
+        return base
+    return Rights(
+        entry.republish or base.republish,
+        entry.images or base.images,
+        entry.license if entry.license is not None else base.license,
+    )
+
+
+def as_republished(article: Article, rights: Rights) -> Article:
+    """The article as the feeds may carry it under `rights`."""
+    if rights == FULL_RIGHTS:
+        return article
+    source = article.source
+    if source is not None and rights.license and not source.license:
+        source = replace(source, license=rights.license)
+    body, summary, subtitle, images = article.body_html, article.summary, article.subtitle, article.images
+    if rights.republish is Republish.SUMMARY:
+        body = f"<p>{html.escape(summary, quote=False)}</p>" if summary else ""
+    elif rights.republish is Republish.LINK:
+        body, summary, subtitle, images = "", "", "", ()
+    if rights.images is Images.DROP:
+        body, images = _without_images(body), ()
+    return replace(article, body_html=body, summary=summary, subtitle=subtitle, images=images, source=source)
+
+
+_NO_IMAGES = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS - {"img"}),
+    attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items() if k != "img"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def _without_images(body_html: str) -> str:
+    return str(_NO_IMAGES.clean(body_html)) if "<img" in body_html else body_html
