@@ -1,0 +1,376 @@
+"""Full text from items' linked pages, and republishing rights, against a board site on 127.0.0.1.
+
+The site serves a title-only board feed (as 재정경제부's does: title, http link,
+`2026-08-07 00:00:00.0` dates) and the release pages of tests/pages/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from lxml import etree
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import CONFIG_TEXT, NOW
+from pressfeed.clock import fixed
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.errors import ConfigError
+from pressfeed.model import ArticleFilter, Status
+from pressfeed.results import IngestResult, SourceReport
+
+PAGES = Path(__file__).parent / "pages"
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+CHROME = ("이 누리집은 대한민국 공식 전자정부 누리집입니다", "개인정보처리방침", "fn_fileDown")
+
+
+def board(*items: tuple[str, str, str]) -> bytes:
+    """A title-only board feed: (title, path, naive date)."""
+    body = "".join(
+        f"<item><title>{title}</title><link>{{base}}{path}</link><pubDate>{when}</pubDate></item>"
+        for title, path, when in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>재정경제부 보도자료</title>'
+        f"<link>https://www.mofe.go.kr/</link><description>보도자료</description>{body}</channel></rss>"
+    ).encode()
+
+
+YOUTH = ("청년 일자리 도약 장려금 지원 확대 방안", "/nw/view.do?nttId=74496", "2025-11-07 00:00:00.0")
+SHIPS = ("해양수산부, 연안여객선 안전관리 강화", "/nw/view.do?nttId=74497", "2025-11-07 00:00:00.0")
+BUS = ("광역버스 입석 해소 대책", "/nw/view.do?nttId=74498", "2025-11-06 00:00:00.0")
+
+
+class Board:
+    """The ministry's site: a feed and pages, each changeable between runs; counts page requests."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.feed = board(YOUTH)
+        self.pages: dict[str, tuple[int, bytes, str]] = {
+            "/nw/view.do": (200, (PAGES / "mofe_board_view.html").read_bytes(), "text/html; charset=utf-8")
+        }
+        self.hits: list[str] = []
+        server.expect_request("/rss.xml").respond_with_handler(self._feed)
+        server.expect_request("/nw/view.do").respond_with_handler(self._page)
+
+    def url(self, path: str = "") -> str:
+        return self.server.url_for(path)
+
+    def _feed(self, request: Request) -> Response:
+        base = self.url("").rstrip("/")
+        return Response(self.feed.replace(b"{base}", base.encode()), content_type="application/rss+xml")
+
+    def _page(self, request: Request) -> Response:
+        self.hits.append(request.full_path)
+        key = f"{request.path}?nttId={request.args.get('nttId')}"
+        status, body, kind = self.pages.get(key, self.pages["/nw/view.do"])
+        return Response(body, status=status, content_type=kind)
+
+
+@pytest.fixture(scope="module")
+def make_httpserver() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def ministry(httpserver: HTTPServer) -> Board:
+    return Board(httpserver)
+
+
+def configure(site: Path, ministry: Board, **settings: Any) -> Path:
+    agencies = settings.pop("agencies", {})
+    source = {
+        "id": "mofe",
+        "name": "재정경제부",
+        "home": "https://www.mofe.go.kr/",
+        "url": ministry.url("/rss.xml"),
+        "section": "economy",
+        "byline": "포탈뉴스통신",
+        "max_age_days": 0,
+        "fulltext": "auto",
+        **settings,
+    }
+    extra: dict[str, Any] = {"fetch": {"timeout": 5.0, "connect_timeout": 2.0}, "sources": [source]}
+    if agencies:
+        extra["agencies"] = agencies
+    text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+    return site
+
+
+def ingest(site: Path, when: datetime = NOW) -> tuple[SourceReport, Pressfeed]:
+    pf = Pressfeed(load_config(site), clock=fixed(when))
+    result: IngestResult = pf.ingest()
+    [report] = result.reports
+    return report, pf
+
+
+def only(pf: Pressfeed) -> Any:
+    [stored] = pf.store.articles(ArticleFilter())
+    return stored
+
+
+# -- the text ------------------------------------------------------------------------------------------
+
+
+def test_a_title_only_item_gets_its_pages_text_and_files(site: Path, ministry: Board) -> None:
+    configure(site, ministry)
+    report, pf = ingest(site)
+    assert len(report.new) == 1 and report.warnings == ()
+    article = only(pf).article
+    assert article.status is Status.PUBLISHED
+    body = article.body_html
+    assert "재정경제부는 11월 7일 정부세종청사에서" in body
+    assert body.index("정부세종청사") < body.index("2년 근속") < body.index("현장의 목소리")  # paragraphs in order
+    assert ministry.url("/upload/photo/2025/11/20251107_youth_01.jpg").replace("localhost", "127.0.0.1") in body
+    assert not any(chrome in body for chrome in CHROME)
+    assert "<script" not in body and "<style" not in body
+    files = [(a.title, a.type) for a in article.attachments]
+    assert ("1107(조간) 청년 일자리 도약 장려금 지원 확대 방안.hwpx", "application/hwp+zip") in files
+    assert ("1107(조간) 청년 일자리 도약 장려금 지원 확대 방안.pdf", "application/pdf") in files
+    assert all("privacy" not in a.url for a in article.attachments)  # the footer's PDF is site chrome
+    assert "재정경제부는 11월 7일" in article.summary and article.summary.endswith("…")
+
+
+def test_a_page_whose_charset_is_only_in_its_meta(site: Path, ministry: Board) -> None:
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, (PAGES / "mof_euckr_meta.html").read_bytes(), "text/html")
+    configure(site, ministry)
+    _, pf = ingest(site)
+    body = only(pf).article.body_html
+    assert "\ufffd" not in body
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in body)  # Hangul, decoded from EUC-KR
+
+
+def test_a_css_selector_picks_the_text(site: Path, ministry: Board) -> None:
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, (PAGES / "molit_selector.html").read_bytes(), "text/html")
+    configure(site, ministry, fulltext="div.bd_view_cont")
+    _, pf = ingest(site)
+    article = only(pf).article
+    assert article.status is Status.PUBLISHED
+    assert "FAQ" not in article.body_html and "자주 묻는 질문" not in article.body_html
+
+
+def test_an_invalid_selector_is_a_config_error(site: Path, ministry: Board) -> None:
+    with pytest.raises(ConfigError) as info:
+        configure(site, ministry, fulltext="div[[")
+        load_config(site)
+    assert info.value.key == "sources[0].fulltext"
+    assert "not a CSS selector" in info.value.message
+
+
+def test_pages_are_read_once(site: Path, ministry: Board) -> None:
+    configure(site, ministry)
+    ingest(site)
+    assert len(ministry.hits) == 1
+    ministry.feed = board(YOUTH, SHIPS)  # the feed changes: only the new item's page is read
+    report, pf = ingest(site, NOW + timedelta(minutes=5))
+    assert (len(report.new), len(ministry.hits)) == (1, 2)
+    assert ministry.hits[-1].endswith("nttId=74497")
+    stored = pf.store.get(only_id(pf, YOUTH[0]))
+    assert stored is not None and "11월 7일" in stored.article.body_html  # the stored text, reused
+
+
+def only_id(pf: Pressfeed, title: str) -> str:
+    return next(s.article.id for s in pf.store.articles(ArticleFilter()) if s.article.title == title)
+
+
+def test_an_item_the_feed_changes_is_read_again(site: Path, ministry: Board) -> None:
+    configure(site, ministry)
+    ingest(site)
+    ministry.feed = board((YOUTH[0] + " (수정)", YOUTH[1], YOUTH[2]))
+    report, _ = ingest(site, NOW + timedelta(minutes=5))
+    assert len(ministry.hits) == 2 and len(report.updated) == 1
+
+
+# -- pages that give no text ------------------------------------------------------------------------------
+
+
+def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, ministry: Board) -> None:
+    ministry.pages["/nw/view.do?nttId=74496"] = (404, b"<html><body>not found</body></html>", "text/html")
+    configure(site, ministry)
+    report, pf = ingest(site)
+    stored = only(pf)
+    assert stored.article.status is Status.DRAFT and stored.article.body_html == ""
+    assert report.warnings[0].startswith(f"{YOUTH[0][:40]!r}: held as a draft: page ")
+    info = pf.info(stored)
+    assert "could not be fetched (HTTP 404)" in info.held and "try 1 of 6" in info.held
+    [health] = pf.source_health()
+    assert len(health.held) == 1 and "held as drafts" in health.line()
+    pf.build()
+    assert stored.article.id not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
+
+    ingest(site, NOW + timedelta(minutes=10))  # before the retry is due: not read again
+    assert len(ministry.hits) == 1
+    ministry.pages.pop("/nw/view.do?nttId=74496")  # the page appears
+    report, pf = ingest(site, NOW + timedelta(minutes=31))
+    assert len(ministry.hits) == 2 and len(report.updated) == 1
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and "11월 7일" in stored.article.body_html
+    assert pf.info(stored).held == ""
+
+
+def test_retries_are_bounded(site: Path, ministry: Board) -> None:
+    ministry.pages["/nw/view.do?nttId=74496"] = (500, b"error", "text/html")
+    configure(site, ministry)
+    when = NOW
+    for _ in range(8):
+        ingest(site, when)
+        when += timedelta(hours=13)  # past any retry wait
+    assert len(ministry.hits) == 6
+    _, pf = ingest(site, when)
+    assert "given up after 6 tries" in pf.info(only(pf)).held
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        ((PAGES / "mofe_error_page.html").read_bytes(), "an error page or only site chrome?"),
+        ((PAGES / "release.pdf").read_bytes(), ""),
+    ],
+    ids=["error-page", "pdf"],
+)
+def test_a_page_without_release_text_holds_the_item(site: Path, ministry: Board, page: bytes, reason: str) -> None:
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, page, "text/html")
+    configure(site, ministry)
+    _, pf = ingest(site)
+    stored = only(pf)
+    assert stored.article.status is Status.DRAFT
+    assert reason in pf.info(stored).held
+
+
+def test_a_page_larger_than_the_cap_holds_the_item(site: Path, ministry: Board) -> None:
+    huge = (
+        b"<html><body><div class='bd_view_cont'>"
+        + "<p>가나다라 마바사</p>".encode() * 100_000
+        + b"</div></body></html>"
+    )
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, huge, "text/html")
+    configure(site, ministry)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    (site / "feeds" / "pressfeed.yaml").write_text(text.replace("fetch:\n", "fetch:\n  max_bytes: 200000\n"))
+    _, pf = ingest(site)
+    stored = only(pf)
+    assert stored.article.status is Status.DRAFT
+    assert "larger than" in pf.info(stored).held
+
+
+def test_a_title_only_item_without_fulltext_is_held_too(site: Path, ministry: Board) -> None:
+    configure(site, ministry, fulltext="")
+    report, pf = ingest(site)
+    stored = only(pf)
+    assert stored.article.status is Status.DRAFT and ministry.hits == []
+    assert pf.info(stored).held.startswith("no text to republish")
+    assert any("no text to republish" in w for w in report.warnings)
+
+
+# -- rights ----------------------------------------------------------------------------------------------
+
+
+def feeds(site: Path) -> tuple[Any, Any, dict[str, Any]]:
+    public = site / "public" / "economy"
+    rss = etree.parse(str(public / "rss.xml")).find("channel/item")
+    atom = etree.parse(str(public / "atom.xml")).find(f"{ATOM}entry")
+    [item] = json.loads((public / "feed.json").read_text(encoding="utf-8"))["items"]
+    return rss, atom, item
+
+
+def built(site: Path, ministry: Board, **settings: Any) -> tuple[Any, Any, dict[str, Any]]:
+    configure(site, ministry, **settings)
+    _, pf = ingest(site)
+    pf.build()
+    return feeds(site)
+
+
+def test_full_rights_carry_the_text_and_the_photo(site: Path, ministry: Board) -> None:
+    rss, atom, item = built(site, ministry)
+    assert "1조 2,400억원" in (rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "")
+    assert "1조 2,400억원" in (atom.findtext(f"{ATOM}content") or "") and "1조 2,400억원" in item["content_html"]
+    assert item["image"].endswith("20251107_youth_01.jpg")
+    assert rss.find(f"{DC}rights") is None and atom.find(f"{ATOM}rights") is None
+
+
+def test_summary_rights_carry_the_summary_only(site: Path, ministry: Board) -> None:
+    rss, atom, item = built(site, ministry, republish="summary")
+    for content in (
+        rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
+        atom.findtext(f"{ATOM}content") or "",
+        item["content_html"],
+    ):
+        assert "재정경제부는 11월 7일" in content  # the summary ...
+        assert "2년 근속" not in content  # ... not the rest of the text
+        assert "[뉴스출처 : 재정경제부]" in content
+
+
+def test_link_rights_carry_title_link_and_credit(site: Path, ministry: Board) -> None:
+    rss, atom, item = built(site, ministry, republish="link")
+    for content in (
+        rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
+        atom.findtext(f"{ATOM}content") or "",
+        item["content_html"],
+    ):
+        assert "11월 7일" not in content
+        assert "[뉴스출처 : 재정경제부]" in content and "원문 보기" in content
+    assert rss.findtext("description") == YOUTH[0]
+    assert "image" not in item and rss.find("{http://search.yahoo.com/mrss/}content") is None
+    assert rss.findtext("link").endswith("nttId=74496")  # the original
+
+
+def test_link_rights_publish_a_title_only_item(site: Path, ministry: Board) -> None:
+    configure(site, ministry, fulltext="", republish="link")
+    _, pf = ingest(site)
+    assert only(pf).article.status is Status.PUBLISHED  # nothing to republish but the link: nothing missing
+
+
+def test_dropped_images_leave_no_photo_anywhere(site: Path, ministry: Board) -> None:
+    rss, atom, item = built(site, ministry, images="drop")
+    for content in (
+        rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
+        atom.findtext(f"{ATOM}content") or "",
+        item["content_html"],
+    ):
+        assert "<img" not in content and "11월 7일" in content
+    assert "image" not in item
+    assert all(e.get("type", "").startswith("application/") for e in rss.iter("enclosure"))
+    assert rss.find("{http://search.yahoo.com/mrss/}content") is None
+
+
+def test_the_license_travels_in_every_format(site: Path, ministry: Board) -> None:
+    rss, atom, item = built(site, ministry, license="KOGL-1 (공공누리 제1유형: 출처표시)")
+    assert rss.findtext(f"{DC}rights") == "KOGL-1 (공공누리 제1유형: 출처표시)"
+    assert atom.findtext(f"{ATOM}rights") == "KOGL-1 (공공누리 제1유형: 출처표시)"
+    assert item["_pressfeed"]["license"] == "KOGL-1 (공공누리 제1유형: 출처표시)"
+
+
+def test_the_agencys_terms_win_over_the_sources(site: Path, ministry: Board) -> None:
+    agencies = {"재정경제부": {"id": "mofe", "republish": "link", "license": "KOGL-3"}}
+    rss, _, item = built(site, ministry, agencies=agencies, license="KOGL-1")
+    assert "11월 7일" not in item["content_html"]
+    assert rss.findtext(f"{DC}rights") == "KOGL-3"
+
+
+def test_changing_rights_republishes_without_refetching(site: Path, ministry: Board) -> None:
+    built(site, ministry)
+    configure(site, ministry, republish="link")
+    pf = Pressfeed(load_config(site), clock=fixed(NOW + timedelta(minutes=5)))
+    assert "economy/rss.xml" in pf.build().written
+    assert len(ministry.hits) == 1
+    stored = only(pf)
+    assert "11월 7일" in stored.article.body_html  # the store keeps what was fetched
+
+
+def test_the_customary_notice_in_the_credit(site: Path, ministry: Board) -> None:
+    _, _, item = built(site, ministry, credit="[뉴스출처 : {name}] 이 자료는 {name}의 보도자료를 전재하여 제공함")
+    assert "이 자료는 재정경제부의 보도자료를 전재하여 제공함" in item["content_html"]
