@@ -19,7 +19,7 @@ adds every reaped process's CPU, and that of the processes it reaped, to our
 ``getrusage(RUSAGE_CHILDREN)``; the delta across one measurement is the tree's CPU.
 
 Memory: the child's own peak is its ``VmHWM`` (``ru_maxrss`` would carry the
-parent's size across ``exec``). The tree's peak is sampled every 50 ms as the sum
+parent's size across ``exec``). The tree's peak is sampled every 100 ms as the sum
 of the proportional set size (PSS: shared pages split between the processes that
 share them) of the child and its descendants, with psutil when it is installed.
 """
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PR_SET_CHILD_SUBREAPER = 36
 #: how long the sweep waits for a child's leftover processes (forkserver, resource tracker) to exit
 SWEEP_TIMEOUT = 30.0
-SAMPLE_EVERY = 0.05
+SAMPLE_EVERY = 0.1
 
 
 class MeasureError(RuntimeError):
@@ -141,6 +141,8 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     env.pop("PRESSFEED_CONFIG", None)  # an explicit config only
+    # bytecode caches on, as in any installed Python: otherwise every start compiles pressfeed's sources again
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

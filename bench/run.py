@@ -46,14 +46,18 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     bench = figures.Bench(args.size, size, work, args.profile, args.single_loopback)
+    stages = {
+        "build": (figures.BUILD_FIGURES, figures.build_stage),
+        "import": (figures.IMPORT_FIGURES, figures.import_stage),
+        "ingest": (figures.INGEST_FIGURES, figures.ingest_stage),
+        "http": (figures.HTTP_FIGURES, figures.ingest_http_stage),
+        "list": (figures.LIST_FIGURES, figures.list_stage),
+        "startup": (figures.STARTUP_FIGURES, figures.startup_stage),
+    }
     try:
-        bench.stage("build", figures.BUILD_FIGURES, lambda: figures.build_stage(bench))
-        bench.stage("import", figures.IMPORT_FIGURES, lambda: figures.import_stage(bench))
-        bodies = figures.feed_bodies(bench)
-        bench.stage("ingest", figures.INGEST_FIGURES, lambda: figures.ingest_stage(bench, bodies))
-        bench.stage("ingest-http", figures.HTTP_FIGURES, lambda: figures.ingest_http_stage(bench, bodies))
-        bench.stage("articles list", figures.list_figures(size), lambda: figures.list_stage(bench))
-        bench.stage("start-up", figures.STARTUP_FIGURES, lambda: figures.startup_stage(bench))
+        for name, (names, stage) in stages.items():
+            if args.only is None or name in args.only:
+                bench.stage(name, names, lambda stage=stage: stage(bench))
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -80,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, help="repetitions of every pair (default: 5; tiny 1, small 3)")
     parser.add_argument("--json", type=Path, help="write the rows as a JSON list to FILE")
     parser.add_argument("--workdir", type=Path, help="work here (emptied first) and keep it; default: a temp dir")
+    parser.add_argument(
+        "--only",
+        type=lambda text: text.split(","),
+        metavar="STAGE,…",
+        help="run only these stages: build, import, ingest, http, list, startup (default: all)",
+    )
     parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile one extra run of each pressfeed task")
     parser.add_argument(
         "--single-loopback", action="store_true", help="serve feeds on 127.0.0.1 ports instead of 127.0.0.2-51"
