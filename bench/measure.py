@@ -6,8 +6,8 @@ so neither side inherits the other's caches or heap. Two kinds:
 * a **task** (``bench/tasks.py``): the child imports and sets up untimed, then times
   its work region and reports it. Wall time is the region's ``perf_counter``; CPU is
   the user + system time of the child's whole process tree (worker processes,
-  forkserver and resource tracker included) minus what the child itself had
-  used before the region (interpreter start, imports, setup);
+  forkserver and resource tracker included) minus what the child itself used
+  outside the region (interpreter start, imports, setup; counting afterwards);
 * a **command** (``python3 -c pass``, ``pressfeed run``): the whole process, from
   spawn to exit, wall and tree CPU.
 
@@ -162,7 +162,7 @@ def run_task(name: str, params: dict[str, Any], *, memory: bool = False, profile
         result_path.unlink(missing_ok=True)
     return Sample(
         wall=report["wall"],
-        cpu=cpu - report["cpu_before"],
+        cpu=cpu - report["cpu_outside"],
         peak_mb=report["vmhwm_kib"] / 1024,
         tree_peak_mb=tree_kib / 1024 if tree_kib else None,
         report=report,

@@ -4,8 +4,9 @@
 
 A task's setup (imports, opening the store, deleting a previous run's output)
 is not measured; its work function is. The child writes what it measured to
-RESULT_FILE: the region's wall time, the CPU it had used before the region (the
-parent subtracts it from the tree's CPU), its own VmHWM, and the task's counts
+RESULT_FILE: the region's wall time, the CPU it used outside the region (setup
+before it; counting, profile dumping after it: the parent subtracts it from the
+tree's CPU), its own VmHWM, and the task's counts
 (which the parent checks, so a figure never times work that did not happen).
 Then it leaves with ``os._exit``: no interpreter teardown is counted.
 
@@ -239,8 +240,8 @@ def main(argv: list[str]) -> None:
     start = time.perf_counter()
     outcome = work() if profiler is None else profiler.runcall(work)
     wall = time.perf_counter() - start
+    cpu_after = self_cpu()
     report = outcome() if callable(outcome) else outcome
-    report.update(wall=wall, cpu_before=cpu_before, vmhwm_kib=vmhwm_kib())
     if profiler is not None and profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)
         stem = profile_dir / params.get("label", name)
@@ -248,6 +249,8 @@ def main(argv: list[str]) -> None:
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(50)
         Path(f"{stem}.txt").write_text(text.getvalue(), encoding="utf-8")
+    # what this process spent outside the region, before and after it: the parent leaves it out of the tree's CPU
+    report.update(wall=wall, cpu_outside=cpu_before + self_cpu() - cpu_after, vmhwm_kib=vmhwm_kib())
     result_path.write_text(json.dumps(report), encoding="utf-8")
     sys.stdout.flush()
     sys.stderr.flush()
