@@ -190,10 +190,6 @@ def tree_peak(sample: Sample) -> float | None:
     return sample.tree_peak_mb if sample.tree_peak_mb is not None else sample.peak_mb
 
 
-def peak(sample: Sample) -> float | None:
-    return sample.peak_mb
-
-
 # -- build ---------------------------------------------------------------------------------------
 
 BUILD_FIGURES = (

@@ -207,7 +207,7 @@ def _spawn(
 
 @dataclass
 class Paired:
-    """Interleaved repetitions of a floor (or baseline) and a subject: floor, subject, subject, floor, …"""
+    """Repetitions of a floor (or baseline) and a subject, measured in the same rounds; paired by round."""
 
     floor: list[Sample] = field(default_factory=list)
     subject: list[Sample] = field(default_factory=list)
@@ -219,23 +219,6 @@ class Paired:
             if x is not None and y:
                 out.append(x / y)
         return out
-
-
-def paired(
-    reps: int, floor: Callable[[], Sample], subject: Callable[[], Sample], log: Callable[[str], None] | None = None
-) -> Paired:
-    """`reps` pairs; the order flips every repetition, so a drift in the machine hits both sides alike."""
-    result = Paired()
-    for rep in range(reps):
-        if log is not None:
-            log(f"  repetition {rep + 1}/{reps}")
-        if rep % 2 == 0:
-            result.floor.append(floor())
-            result.subject.append(subject())
-        else:
-            result.subject.append(subject())
-            result.floor.append(floor())
-    return result
 
 
 def median(values: Sequence[float]) -> float:
