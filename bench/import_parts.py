@@ -2,7 +2,7 @@
 
     python bench/import_parts.py [RECORDS]
 
-Generates RECORDS (default 10000) export records with bench/run.py's generator,
+Generates RECORDS (default 10000) export records with bench/data.py's generator,
 then times each step alone over all of them. This is the evidence behind the
 "CMS import" discussion in docs/benchmarks.md.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import json
-import random
 import sys
 import tempfile
 import time
@@ -19,9 +18,10 @@ from pathlib import Path
 
 import nh3
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if __package__ in (None, ""):  # run as a script: make the `bench` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import run as bench
+from bench import data as bench
 from pressfeed.imports import raw_article, read_records
 from pressfeed.model import encode
 from pressfeed.normalize import normalize, sanitize_html
@@ -34,7 +34,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = bench.make_site(Path(tmp) / "site")
         path = root / "export.jsonl"
-        bench.write_records(path, count, bench.Corpus(random.Random(42)))
+        bench.write_records(path, count, bench.Corpus())
         lines = path.read_text(encoding="utf-8").splitlines()
         pf = bench.open_site(root)
         text = "\n".join(lines)
