@@ -33,13 +33,20 @@ sections:
 imports:
   - feeds/articles/*.yaml
 
-# Agency feeds ingested on every `pressfeed run`, e.g.:
+# Agency press releases ingested on every `pressfeed run`, e.g. a ministry's
+# board feed and the public-data press-release API (its key in the environment):
 # sources:
 #   - id: msit
 #     name: 과학기술정보통신부
 #     home: https://www.msit.go.kr/
-#     url: https://www.korea.kr/rss/dept_msit.xml
+#     url: https://www.msit.go.kr/user/rss/rss.do?bbsSeqNo=94
 #     section: it-science
+#   - id: briefing
+#     kind: briefing-api
+#     name: 정책브리핑
+#     url: https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList
+#     service_key_env: DATA_GO_KR_SERVICE_KEY
+#     section: society
 sources: []
 """
 
