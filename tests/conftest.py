@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,6 +61,34 @@ def write_file(root: Path, relpath: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[Any]:
+    """pytest-httpserver's server, threaded and on 127.0.0.1 (the plugin's binds "localhost"): the only
+    address network tests use. `httpserver` clears its expectations after each test."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def run_pressfeed(site: Path, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """`python -m pressfeed --site SITE ARGS` in a child process, as cron runs it; never the caller's config."""
+    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"}
+    return subprocess.run(
+        [sys.executable, "-m", "pressfeed", "--site", str(site), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+        **kwargs,
+    )
 
 
 @pytest.fixture(autouse=True)

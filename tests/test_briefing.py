@@ -148,15 +148,6 @@ class FakeAPI:
         return [(c["startDate"], c["endDate"]) for c in self.calls]
 
 
-@pytest.fixture(scope="module")
-def make_httpserver() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 @pytest.fixture
 def api(httpserver: HTTPServer) -> FakeAPI:
     fake = FakeAPI()

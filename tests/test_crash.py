@@ -33,6 +33,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from conftest import run_pressfeed
+
 pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,16 +152,7 @@ class Command:
 
 
 def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"}
-    return subprocess.run(
-        [sys.executable, "-m", "pressfeed", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_pressfeed(site, *args)
 
 
 # -- servers ------------------------------------------------------------------
@@ -397,18 +390,6 @@ class FeedVersions:
             return Response(body.encode(), content_type="application/rss+xml; charset=utf-8")
 
         return respond
-
-
-@pytest.fixture(scope="module")
-def make_httpserver() -> Iterator[Any]:
-    """pytest-httpserver's server on 127.0.0.1 (the plugin's binds "localhost"), threaded."""
-    from pytest_httpserver import HTTPServer
-
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
 
 
 # -- commands that overlap ---------------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from conftest import run_pressfeed
 from pressfeed.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,15 +204,7 @@ def as_a_reader() -> Callable[..., subprocess.CompletedProcess[str]]:
         preexec = _drop_dac_capabilities
 
     def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pressfeed", "--site", str(site), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            preexec_fn=preexec,
-            env={k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"},
-            check=False,
-        )
+        return run_pressfeed(site, *args, preexec_fn=preexec)
 
     return run
 

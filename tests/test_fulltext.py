@@ -7,7 +7,6 @@ The site serves a title-only board feed (as 재정경제부's does: title, http 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,15 +73,6 @@ class Board:
         key = f"{request.path}?nttId={request.args.get('nttId')}"
         status, body, kind = self.pages.get(key, self.pages["/nw/view.do"])
         return Response(body, status=status, content_type=kind)
-
-
-@pytest.fixture(scope="module")
-def make_httpserver() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ must all be heard; the fetch state is what health is judged from.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
@@ -66,15 +64,6 @@ def invoke(site: Path, *args: str, when: datetime = NOW) -> Result:
 def check(site: Path, when: datetime = NOW) -> dict[str, dict[str, Any]]:
     result = invoke(site, "sources", "check", "--json", when=when)
     return {row["id"]: {**row, "exit": result.exit_code} for row in json.loads(result.stdout)}
-
-
-@pytest.fixture(scope="module")
-def make_httpserver() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
 
 
 def test_every_kind_of_health(site: Path, httpserver: HTTPServer) -> None:

@@ -14,10 +14,8 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 import tracemalloc
@@ -31,6 +29,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from conftest import run_pressfeed
 from pressfeed.clock import fixed
 from pressfeed.config import FetchConfig
 from pressfeed.ingest.fetch import FetchRequest, FetchResult, fetch_many, open_fetcher
@@ -539,16 +538,7 @@ sources:
 
 
 def pressfeed(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"}
-    return subprocess.run(
-        [sys.executable, "-m", "pressfeed", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_pressfeed(site, *args)
 
 
 @pytest.mark.slow

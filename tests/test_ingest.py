@@ -56,16 +56,6 @@ def utc(*args: int) -> datetime:
 # -- the local HTTP server (127.0.0.1 only) ----------------------------------------
 
 
-@pytest.fixture(scope="module")
-def make_httpserver() -> Iterator[HTTPServer]:
-    """The plugin's server binds "localhost"; these tests use 127.0.0.1 and nothing else."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 @pytest.fixture(autouse=True)
 def _no_unexpected_requests(httpserver: HTTPServer) -> Iterator[None]:
     yield
