@@ -565,7 +565,7 @@ def test_articles_list_table(built_site: Path) -> None:
     )
     for first, title in rows:
         assert re.fullmatch(
-            r"\d{4}-\d\d-\d\d \d\d:\d\d  (published|scheduled|superseded|draft|hidden)\s+\S+\s+tag:\S+", first
+            r"\d{4}-\d\d-\d\d \d\d:\d\d  (published|scheduled|superseded|held|draft|hidden)\s+\S+\s+tag:\S+", first
         ), first
         assert title.startswith("    ") and title.strip()
 

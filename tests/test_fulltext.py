@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from lxml import etree
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from conftest import CONFIG_TEXT, NOW
+from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
@@ -197,6 +199,8 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert report.warnings[0].startswith(f"{YOUTH[0][:40]!r}: held as a draft: page ")
     info = pf.info(stored)
     assert "could not be fetched (HTTP 404)" in info.held and "try 1 of 6" in info.held
+    listed = CliRunner().invoke(cli, ["--site", str(site), "--now", NOW.isoformat(), "articles", "list"]).stdout
+    assert f"held        economy       {stored.article.id}" in listed
     [health] = pf.source_health()
     assert len(health.held) == 1 and "held as drafts" in health.line()
     pf.build()

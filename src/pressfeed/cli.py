@@ -461,6 +461,8 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
             status = "scheduled"  # embargoed: in no feed yet
         elif a.status == Status.PUBLISHED and stored.superseded_by and not stored.keep_both:
             status = "superseded"  # a newsroom article republishes it (`articles show` says which)
+        elif info.held:
+            status = "held"  # a draft pressfeed keeps until its page gives text (`articles show` says why)
         click.echo(f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {status:<10}  {a.section:<12}  {a.id}\n    {a.title}")
 
 
