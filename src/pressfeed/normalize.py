@@ -730,7 +730,6 @@ def normalize(
     field = _Collector()
     for name in raw.unknown_fields:
         field.problems.append(RecordError(name, f"unknown field (allowed: {', '.join(sorted(RECORD_FIELDS))})"))
-    strict = raw.kind is InputKind.CMS
     title_raw, agency = _agency(raw, source)
     # the registry entry of the item's own agency, else of its source's
     registered = ctx.agencies.find(agency) if agency else ctx.agencies.find(source.name) if source else None
@@ -744,29 +743,15 @@ def normalize(
     match_text = f"{title}\n{summary or text}"
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
     warnings: list[str] = []
-    dated = True
-    if strict:
-        published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
-        updated = field("updated", lambda: _date(raw.updated, "updated", ctx.tz, required=False))
-    else:
-        assert now is not None, "ingested items need the current time"
-        published, dated = _entry_date(raw, ctx, now, warnings, title)
-        embargo = _entry_time(raw.embargo, None, ctx.tz)
-        if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
-            published, dated = embargo, True
-        updated = _entry_updated(raw, ctx, published, now)
+    published, updated, dated = _dates(raw, ctx, now, field, warnings, title)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
-    media_base = raw.media_base or base
     attribution = field(
         "source", lambda: _attribution(raw, source, agency, registered, credit, base, link, published, ctx.tz)
     )
     # a bad link is one problem, not three (link, "link required", "id needs a link")
     link_given = raw.link not in (None, "")
     article_id = field("id", lambda: _article_id(raw, source, link or ("-" if link_given else ""), ctx), "")
-    images = field("images", lambda: _images(raw.images, media_base), ())
-    attachments = field("attachments", lambda: _attachments(raw.attachments, media_base), ())
-    if raw.media or not strict:
-        images, attachments = _classified(raw.media, media_base, body, images, attachments)
+    images, attachments = _media(raw, raw.media_base or base, body, field)
     tags = field("tags", lambda: _tags(raw.tags), ())
     subtitle = field("subtitle", lambda: plain_text(_str(raw.subtitle, "subtitle")), "")
     byline = field("byline", lambda: plain_text(_str(raw.byline, "byline") or (source.byline if source else "")), "")
@@ -795,6 +780,32 @@ def normalize(
     )
     unknown = agency if agency and registered is None else ""
     return Normalized(article, text, match_text, dated, tuple(warnings), unknown)
+
+
+def _dates(
+    raw: RawArticle, ctx: NormalizeContext, now: datetime | None, field: _Collector, warnings: list[str], title: str
+) -> tuple[Any, Any, bool]:
+    """(published, updated, whether the input gave a date): strict for CMS records, lenient for ingested items."""
+    if raw.kind is InputKind.CMS:
+        published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
+        return published, field("updated", lambda: _date(raw.updated, "updated", ctx.tz, required=False)), True
+    assert now is not None, "ingested items need the current time"
+    published, dated = _entry_date(raw, ctx, now, warnings, title)
+    embargo = _entry_time(raw.embargo, None, ctx.tz)
+    if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
+        published, dated = embargo, True
+    return published, _entry_updated(raw, ctx, published, now), dated
+
+
+def _media(
+    raw: RawArticle, base: str, body: str, field: _Collector
+) -> tuple[tuple[Image, ...], tuple[Attachment, ...]]:
+    """A record's own image and file lists (strict), then media typed by their type (lenient)."""
+    images = field("images", lambda: _images(raw.images, base), ())
+    attachments = field("attachments", lambda: _attachments(raw.attachments, base), ())
+    if raw.media or raw.kind is not InputKind.CMS:
+        images, attachments = _classified(raw.media, base, body, images, attachments)
+    return images, attachments
 
 
 def _agency(raw: RawArticle, source: SourceConfig | None) -> tuple[Any, str]:
