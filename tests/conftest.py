@@ -76,6 +76,19 @@ def make_httpserver() -> Iterator[Any]:
     server.stop()
 
 
+def fetch_now(requests: Any, config: Any, clock: Any, transport: Any = None) -> list[Any]:
+    """Fetch `requests` concurrently through one fetcher (shared limits and pool), as ingest does."""
+    import asyncio
+
+    from pressfeed.ingest.fetch import open_fetcher
+
+    async def fetch_all() -> list[Any]:
+        async with open_fetcher(config, clock, transport) as fetch:
+            return list(await asyncio.gather(*(fetch(r) for r in requests)))
+
+    return asyncio.run(fetch_all())
+
+
 def run_pressfeed(site: Path, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """`python -m pressfeed --site SITE ARGS` in a child process, as cron runs it; never the caller's config."""
     env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -16,14 +15,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from conftest import fetch_now
 from pressfeed.clock import fixed
 from pressfeed.config import FetchConfig
 from pressfeed.ingest.fetch import (
     ACCEPT,
     FetchRequest,
     FetchResult,
-    fetch_all,
-    fetch_many,
 )
 
 NOW = datetime(2025, 11, 8, tzinfo=UTC)
@@ -84,7 +82,7 @@ def release() -> Iterator[threading.Event]:
 
 
 def fetch(*requests: FetchRequest, config: FetchConfig = CONFIG) -> list[FetchResult]:
-    return fetch_many(requests, config, CLOCK)
+    return fetch_now(requests, config, CLOCK)
 
 
 def fetch_one(
@@ -470,7 +468,7 @@ def test_global_concurrency_is_limited(httpserver: HTTPServer, second_server: HT
         requests += [FetchRequest(f"{server.port}-{i}", server.url_for("/feed")) for i in range(4)]
     # a roomy pool of its own, so only the semaphore can hold the 4th request back
     roomy = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=100))
-    results = asyncio.run(fetch_all(requests, config, CLOCK, transport=roomy))
+    results = fetch_now(requests, config, CLOCK, transport=roomy)
 
     assert all(r.ok for r in results)
     assert tracker.peak_total == 3
@@ -527,8 +525,8 @@ def test_results_come_back_in_request_order(httpserver: HTTPServer) -> None:
     assert [r.body for r in results] == [b"slow", b"fast", None, b"fast"]
 
 
-def test_fetch_all_accepts_an_empty_list() -> None:
-    assert asyncio.run(fetch_all([], CONFIG, CLOCK)) == []
+def test_a_fetcher_with_nothing_to_fetch() -> None:
+    assert fetch_now([], CONFIG, CLOCK) == []
 
 
 # -- local files ----------------------------------------------------------------------------

@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from conftest import run_pressfeed
+from conftest import fetch_now, run_pressfeed
 from pressfeed.clock import fixed
 from pressfeed.config import FetchConfig
-from pressfeed.ingest.fetch import FetchRequest, FetchResult, fetch_many, open_fetcher
+from pressfeed.ingest.fetch import FetchRequest, FetchResult, open_fetcher
 from pressfeed.ingest.guard import AddressPolicy, is_public
 
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -178,7 +178,7 @@ def rss(*items: str, encoding: str = "utf-8", doctype: str = "") -> bytes:
 
 
 def fetch_one(url: str, config: FetchConfig = CONFIG, **kwargs: Any) -> FetchResult:
-    return fetch_many([FetchRequest("src", url, **kwargs)], config, CLOCK)[0]
+    return fetch_now([FetchRequest("src", url, **kwargs)], config, CLOCK)[0]
 
 
 # -- decompression bombs (issue 11, item 3) ------------------------------------------------

@@ -127,29 +127,6 @@ class FetchResult:
         return self.error is None
 
 
-async def fetch_all(
-    requests: Sequence[FetchRequest],
-    config: FetchConfig,
-    clock: Clock,
-    transport: httpx.AsyncBaseTransport | None = None,
-    on_result: Callable[[FetchResult], None] | None = None,
-) -> list[FetchResult]:
-    """Fetch every request concurrently; results come back in the order of `requests`.
-
-    `on_result` is called with each result as soon as it arrives, so the caller
-    can parse one feed while the others are still downloading.
-    """
-    async with open_fetcher(config, clock, transport) as fetch:
-
-        async def one(request: FetchRequest) -> FetchResult:
-            result = await fetch(request)
-            if on_result is not None:
-                on_result(result)
-            return result
-
-        return list(await asyncio.gather(*(one(r) for r in requests)))
-
-
 @asynccontextmanager
 async def open_fetcher(
     config: FetchConfig, clock: Clock, transport: httpx.AsyncBaseTransport | None = None
@@ -160,16 +137,6 @@ async def open_fetcher(
         yield fetcher.fetch
     finally:
         await fetcher.aclose()
-
-
-def fetch_many(
-    requests: Sequence[FetchRequest],
-    config: FetchConfig,
-    clock: Clock,
-    on_result: Callable[[FetchResult], None] | None = None,
-) -> list[FetchResult]:
-    """Synchronous wrapper of :func:`fetch_all` for the CLI."""
-    return asyncio.run(fetch_all(requests, config, clock, on_result=on_result))
 
 
 def _limits(config: FetchConfig) -> httpx.Limits:
