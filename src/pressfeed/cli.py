@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,7 +50,7 @@ class Env:
         from .clock import Clock, fixed, parse_now
         from .config import load_config
         from .core import Pressfeed
-        from .store import SQLiteStore
+        from .store import open_store
 
         with _errors():
             config = load_config(self.site, self.config)
@@ -61,12 +60,11 @@ class Env:
                     clock = fixed(parse_now(self.now, config.site.tz))
                 except ValueError as exc:
                     raise UsageError(f"--now: {exc}") from None
-            missing = read_only and not config.store_path.exists()
-            store = SQLiteStore(":memory:") if missing else None
+            store = open_store(config.store_url, create=not read_only)
             # our entry points are import-safe, so worker processes may start
             pf = Pressfeed(config, store, clock, auto_workers=True)
         try:
-            with _errors(store=config.store_path):
+            with _errors():
                 yield pf
         finally:
             pf.close()
@@ -82,14 +80,15 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def _errors(store: Path | None = None) -> Iterator[None]:
-    """Our errors become a message and their exit code; anything else is a bug and shows its traceback."""
+def _errors() -> Iterator[None]:
+    """Our errors become a message and their exit code; anything else is a bug and shows its traceback.
+
+    A store's own errors (locked, full, read-only, damaged, unreachable) arrive as StoreError naming it.
+    """
     try:
         yield
     except PressfeedError as exc:
         _fail(str(exc), exc.exit_code)
-    except sqlite3.Error as exc:  # a locked, full, read-only or damaged store: say which and why
-        _fail(f"store {store}: {exc}" if store else f"store: {exc}", ExitCode.CANNOT_RUN)
     except OSError as exc:  # an unwritable output directory, a full disk
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.CANNOT_RUN)
 
