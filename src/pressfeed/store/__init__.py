@@ -6,18 +6,17 @@ that picks an implementation, from the store URL (:mod:`.url`).
 
 from __future__ import annotations
 
-from ..errors import StoreError
+from ..errors import NoStoreError, StoreError
 from .base import FeedFileState, PageState, Store, StoredArticle, WriteResult
 from .sqlite import SQLiteStore
-from .url import POSTGRESQL, backend, sqlite_path
+from .url import POSTGRESQL, backend, redact, sqlite_path
 
 
 def open_store(url: str, *, create: bool = True) -> Store:
-    """The store at a resolved store URL (``Config.store_url``).
+    """The store at a resolved store URL (``Config.store_url``), created or upgraded as needed.
 
-    `create` False: where no store exists yet (no SQLite file, no pressfeed
-    tables in the database), an empty in-memory store stands in, so commands
-    that only read never create one.
+    `create` False: NoStoreError where no store exists yet (no SQLite file, no
+    pressfeed tables in the database), so commands that only read never make one.
     """
     if backend(url) == POSTGRESQL:
         try:
@@ -27,13 +26,39 @@ def open_store(url: str, *, create: bool = True) -> Store:
         store = PostgresStore(url, create=create)
         if store.version is None:  # no pressfeed tables, and not to be created
             store.close()
-            return SQLiteStore(":memory:")
+            raise NoStoreError(f"no pressfeed store in {redact(url)} yet")
         return store
     path = sqlite_path(url)
     assert path is not None
     if not create and not path.exists():
-        return SQLiteStore(":memory:")
+        raise NoStoreError(f"no pressfeed store at {path} yet")
     return SQLiteStore(path)
 
 
-__all__ = ["FeedFileState", "PageState", "SQLiteStore", "Store", "StoredArticle", "WriteResult", "open_store"]
+def empty_store() -> Store:
+    """A store with nothing in it, for a command that only reads where no store exists yet."""
+    return SQLiteStore(":memory:")
+
+
+def copy_store(source: Store, target: Store) -> dict[str, int]:
+    """Everything `source` holds into `target`, which must hold no data yet; rows copied per table.
+
+    One consistent snapshot of the source, one transaction in the target: a
+    failed copy leaves the target empty. Sequence numbers, fetch state and
+    build state travel too, so a build from the copy writes the same bytes
+    (and, into the same output, writes nothing).
+    """
+    return target.load(source.dump())
+
+
+__all__ = [
+    "FeedFileState",
+    "PageState",
+    "SQLiteStore",
+    "Store",
+    "StoredArticle",
+    "WriteResult",
+    "copy_store",
+    "empty_store",
+    "open_store",
+]
