@@ -514,6 +514,36 @@ def test_a_store_of_an_older_schema_is_upgraded_keeping_its_data(
     open_store(store_url).close()  # a current store opens without migrating again
 
 
+def test_hosts_opening_a_new_store_at_once_create_it_once(
+    store_url: str, request: pytest.FixtureRequest, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Cron on several hosts, first run against an empty database: one creates the tables, the others wait."""
+    for attempt in range(4):
+        if backend(store_url) == "sqlite":
+            url = f"sqlite://{tmp_path / f'race-{attempt}.db'}"
+        else:
+            url = request.getfixturevalue("pg_server").new_schema()
+        start = threading.Barrier(4)
+        errors: list[BaseException] = []
+        opened: list[Store] = []
+
+        def first_run(url: str = url, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                opened.append(open_store(url))  # noqa: B023 (joined before the next round)
+            except BaseException as exc:
+                errors.append(exc)  # noqa: B023
+
+        threads = [threading.Thread(target=first_run) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for store in opened:
+            store.close()
+        assert errors == [] and len(opened) == 4
+
+
 def test_a_store_newer_than_this_pressfeed_is_refused(
     store_url: str,
     schema_module,

@@ -32,13 +32,12 @@ The contract (pinned for every backend by ``tests/test_store.py``):
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
+from types import FunctionType, TracebackType
 from typing import Any, Protocol, TypeVar
 
 from ..errors import LockedError, StoreError
@@ -312,7 +311,7 @@ def translate_errors(errors: tuple[type[Exception], ...]) -> Callable[[type[S]],
 
     def decorate(cls: type[S]) -> type[S]:
         for name, member in list(vars(cls).items()):
-            if not name.startswith("_") and inspect.isfunction(member):
+            if not name.startswith("_") and isinstance(member, FunctionType):
                 setattr(cls, name, _translating(member, errors))
         return cls
 

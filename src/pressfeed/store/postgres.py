@@ -127,8 +127,19 @@ class PostgresStore:
     def _migrate(self) -> None:
         if self.version == VERSION:
             return
+        # two hosts opening a new database at once: one migrates, the other waits, then finds it done. The
+        # lock is taken before the transaction begins: a transaction that began earlier may still see the
+        # catalog as it was (a cached "no such table") after the other host committed
+        self.conn.execute("SELECT pg_advisory_lock(%s)", (self._write_key,))
+        try:
+            self._migrate_locked()
+        finally:
+            with suppress(psycopg.Error):
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self._write_key,))
+        self.version = VERSION
+
+    def _migrate_locked(self) -> None:
         with self.conn.transaction():
-            self._write_lock()  # two hosts opening a new database at once: one creates, the other waits
             version = self._version()
             if version is None:
                 self._refuse_foreign_tables()
@@ -144,7 +155,6 @@ class PostgresStore:
                 for statement in _statements(MIGRATIONS[number]()):
                     self.conn.execute(statement)
                 self.conn.execute("UPDATE schema_version SET version = %s", (number + 1,))
-        self.version = VERSION
 
     def _refuse_foreign_tables(self) -> None:
         names = [f"{table}" for table in TABLES]

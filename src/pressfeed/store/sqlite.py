@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
@@ -68,7 +69,7 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         try:
             if not read_only:
-                self.db.execute("PRAGMA journal_mode = WAL")
+                _wal(self.db)
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
@@ -100,9 +101,8 @@ class SQLiteStore:
             raise StoreError(
                 f"{self.path}: store schema {version} is newer than this pressfeed ({VERSION}); upgrade pressfeed"
             )
-        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise StoreError(f"{self.path}: this SQLite file is not a pressfeed store")
         if version < VERSION and self.read_only:
+            self._refuse_foreign(version)
             raise StoreError(
                 f"{self.path}: the store needs upgrading (schema {version} to {VERSION}) and is read-only here; "
                 "run a pressfeed command that writes, as a user who may write its folder"
@@ -110,6 +110,12 @@ class SQLiteStore:
         for number in range(version, VERSION):
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                # read again under the write lock: another process opening the store may have gone first
+                current = self.db.execute("PRAGMA user_version").fetchone()[0]
+                if current > number:
+                    self.db.execute("COMMIT")
+                    continue
+                self._refuse_foreign(current)
                 for statement in _statements(MIGRATIONS[number]()):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
@@ -117,6 +123,10 @@ class SQLiteStore:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+    def _refuse_foreign(self, version: int) -> None:
+        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: this SQLite file is not a pressfeed store")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -510,6 +520,20 @@ def _refuse_data(location: str, execute: Callable[..., Any]) -> None:
     for table in TABLES:
         if table != "meta" and execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
             raise StoreError(f"{location}: the store already holds data ({table}); copy into a new, empty store")
+
+
+def _wal(db: sqlite3.Connection) -> None:
+    """WAL mode, which the file keeps. Switching a new file to it while another process opens it too fails
+    at once with "database is locked" (no busy timeout applies there), so that is retried for a while."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _connect(path: str, uri: bool = False) -> sqlite3.Connection:
