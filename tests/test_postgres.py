@@ -74,9 +74,11 @@ def test_store_copy_both_ways_builds_byte_identical_feeds(
     pg_server: PostgresServer, sqlite_built: Path, tmp_path: Path
 ) -> None:
     url = pg_server.new_database()
-    copied = invoke(sqlite_built, "store", "copy", "--to", url)
+    with_password = url.replace("pressfeed@", "pressfeed:s3cret@")  # the test server trusts the socket anyway
+    copied = invoke(sqlite_built, "store", "copy", "--to", with_password)
     assert copied.exit_code == 0, copied.output
     assert "copied 35 articles" in copied.stdout and f"store.url (or PRESSFEED_STORE_URL) to {url}" in copied.stdout
+    assert "s3cret" not in copied.output
 
     # the copy, built into the same output: every file is current, nothing is written
     rebuilt = invoke(sqlite_built, "build", "--json", url=url)

@@ -644,6 +644,7 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
     from contextlib import ExitStack
 
     from .store import copy_store, open_store
+    from .store import url as store_url
 
     if (to_url is None) == (from_url is None):
         _fail("give --to URL or --from URL (the site's store is the other side)", ExitCode.USAGE)
@@ -662,8 +663,9 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
         f"{counts['source_state']} source states, {counts['feed_file']} feed file states"
         f"\n  from {source.location}\n  to   {target.location}"
     )
-    if to_url:
-        env.say(f"to use the copy, set store.url (or PRESSFEED_STORE_URL) to {to_url}")
+    if to_url:  # the URL as the config needs it, but never a password echoed into a log
+        shown = other_url if store_url.sqlite_path(other_url) else store_url.redact(other_url)
+        env.say(f"to use the copy, set store.url (or PRESSFEED_STORE_URL) to {shown}")
 
 
 def _url_argument(text: str) -> str:
