@@ -76,6 +76,9 @@ class Bench:
         self.started = time.perf_counter()
         self.corpus = data.Corpus()
         self.stores: dict[int, Path] = {}
+        #: the PostgreSQL server of the postgres stage (run.py starts it), or why there is none
+        self.pg_server: Any = None
+        self.pg_missing = "not started"
 
     def log(self, message: str) -> None:
         print(f"[{time.perf_counter() - self.started:7.1f}s] {message}", file=sys.stderr, flush=True)
@@ -544,3 +547,98 @@ def startup_stage(bench: Bench) -> None:
     note = "the sample site, nothing changed; whole processes, spawn to exit"
     bench.ratio_row("no-op run start-up", "ms", startup, wall_of, 10.0, "≤ 10× python3 -c pass", note, scale=1000)
     bench.ratio_row("no-op run CPU", "ms", startup, cpu_of, None, "info", "tree CPU of the same runs", scale=1000)
+
+
+# -- the same figures from PostgreSQL ---------------------------------------------------------------
+
+POSTGRES_FIGURES = (
+    ("PostgreSQL full build", "s"),
+    ("PostgreSQL no-op rebuild", "ms"),
+    ("PostgreSQL incremental build", "ms"),
+    ("PostgreSQL CMS import", "s"),
+)
+
+
+def start_postgres() -> tuple[Any, str]:
+    """A throwaway server (tests/pgserver.py) with PostgreSQL's default settings (fsync on every commit),
+    or None and why not. Started before the benchmark becomes a subreaper: the daemonized server is then
+    not our descendant, and no measured child is blamed for leaving it running."""
+    from tests.pgserver import PostgresServer, PostgresUnavailable
+
+    try:
+        return PostgresServer.start(durable=True), ""
+    except PostgresUnavailable as exc:
+        return None, str(exc)
+
+
+def postgres_stage(bench: Bench) -> None:
+    """Build, no-op, incremental and import on a PostgreSQL store (local socket) beside the same on SQLite."""
+    if bench.pg_server is None:
+        bench.missing(POSTGRES_FIGURES, f"PostgreSQL is not available: {bench.pg_missing}")
+        return
+    _postgres_figures(bench, bench.pg_server)
+
+
+def _postgres_figures(bench: Bench, server: Any) -> None:
+    from pressfeed.store import copy_store
+
+    size = bench.size
+    sqlite_site = bench.store(size.store)
+    bench.log(f"copying the {size.store}-article store into PostgreSQL (pressfeed store copy)")
+    pg_site = data.make_site(bench.work / f"pg-store-{size.store}", store_url=server.new_database())
+    source, target = data.open_site(sqlite_site).store, data.open_site(pg_site).store
+    copy_store(source, target)
+    source.close()
+    target.close()
+    out = bench.work / "pg-build-out"
+    local = "a Unix socket on this machine, the server's default settings (fsync on)"
+
+    bench.log(f"full build from PostgreSQL vs from SQLite, N={size.store}")
+    sides = bench.interleave(
+        {
+            "sqlite": bench.task("build", {"site": str(sqlite_site), "out": str(out / "sqlite")}),
+            "postgresql": bench.task("build", {"site": str(pg_site), "out": str(out / "postgresql")}),
+        }
+    )
+    for name in sides:
+        check(sides[name], f"{name} build", lambda r: r["files"] >= FEEDS_BUILT)
+    same = tree_bytes(out / "sqlite") == tree_bytes(out / "postgresql")
+    note = f"N={size.store}, build(force=True), wall; {local}; files byte-identical: {'yes' if same else 'NO'}"
+    full = pair(sides, "sqlite", "postgresql")
+    bench.ratio_row("PostgreSQL full build", "s", full, wall_of, 1.5, "≤ 1.5× SQLite", note)
+    if not same:
+        bench.errors.append("postgres: the build from PostgreSQL differs from the build from SQLite")
+
+    bench.log(f"no-op and incremental builds from PostgreSQL vs SQLite, N={size.store}")
+    steady = bench.interleave(
+        {
+            f"{kind}-{name}": bench.task("build-steady", {"site": str(site), "kind": kind})
+            for kind in ("noop", "incremental")
+            for name, site in (("sqlite", sqlite_site), ("postgresql", pg_site))
+        }
+    )
+    for kind, figure in (("noop", "PostgreSQL no-op rebuild"), ("incremental", "PostgreSQL incremental build")):
+        runs = pair(steady, f"{kind}-sqlite", f"{kind}-postgresql")
+        written = sorted({len(s.report["written"]) for s in runs.subject})
+        note = f"N={size.store}; files written per run: {written}; {local}"
+        bench.ratio_row(figure, "ms", runs, wall_of, None, "info (vs SQLite)", note, scale=1000)
+
+    bench.log(f"CMS import into PostgreSQL vs SQLite, {size.records} records")
+    export = bench.work / "exports" / f"export-{size.records}.jsonl"
+    if not export.exists():
+        data.write_records(export, size.records, bench.corpus)
+    sites = {
+        "sqlite": data.make_site(bench.work / "pg-import-sqlite"),
+        "postgresql": data.make_site(bench.work / "pg-import-postgresql", store_url=server.new_database()),
+    }
+    sides = bench.interleave(
+        {name: bench.task("import", {"site": str(site), "path": str(export)}) for name, site in sites.items()}
+    )
+    for name in sides:
+        check(sides[name], f"{name} import", lambda r: r["created"] == size.records)
+    note = f"M={size.records} records into an empty store, wall; {local} (the server's CPU is not in the tree)"
+    bench.ratio_row("PostgreSQL CMS import", "s", pair(sides, "sqlite", "postgresql"), wall_of, None, "info", note)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

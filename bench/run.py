@@ -35,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
         size = figures.Size(**{**size.__dict__, "reps": args.reps})
     for text in report.header(size.describe(args.size), size.reps):
         print(text)
+    pg_server, pg_missing = None, "not started"
+    if args.only is None or "postgres" in args.only:
+        pg_server, pg_missing = figures.start_postgres()  # before we adopt orphans: the server is not ours
     subreaper = become_subreaper()
     if not subreaper:
         print("  WARNING    not a child subreaper: CPU of processes that outlive their parent is not counted")
@@ -46,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     bench = figures.Bench(args.size, size, work, args.profile, args.single_loopback)
+    bench.pg_server, bench.pg_missing = pg_server, pg_missing
     stages = {
         "build": (figures.BUILD_FIGURES, figures.build_stage),
         "import": (figures.IMPORT_FIGURES, figures.import_stage),
@@ -53,12 +57,15 @@ def run(args: argparse.Namespace) -> int:
         "http": (figures.HTTP_FIGURES, figures.ingest_http_stage),
         "list": (figures.LIST_FIGURES, figures.list_stage),
         "startup": (figures.STARTUP_FIGURES, figures.startup_stage),
+        "postgres": (figures.POSTGRES_FIGURES, figures.postgres_stage),
     }
     try:
         for name, (names, stage) in stages.items():
             if args.only is None or name in args.only:
                 bench.stage(name, names, lambda stage=stage: stage(bench))
     finally:
+        if pg_server is not None:
+            pg_server.stop()
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     bench.log("done")
@@ -88,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         type=lambda text: text.split(","),
         metavar="STAGE,…",
-        help="run only these stages: build, import, ingest, http, list, startup (default: all)",
+        help="run only these stages: build, import, ingest, http, list, startup, postgres (default: all)",
     )
     parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile one extra run of each pressfeed task")
     parser.add_argument(

@@ -48,7 +48,17 @@ def task(name: str) -> Callable[[Callable[[dict[str, Any]], Work]], Callable[[di
 
 
 def fresh_store(site: Path) -> None:
-    """Remove the site's store (and its WAL files) so the next run starts empty."""
+    """Remove the site's store so the next run starts empty: its SQLite file (and WAL), or its PostgreSQL tables."""
+    from pressfeed.config import load_config
+
+    url = load_config(site, site / "feeds" / "pressfeed.yaml").store_url
+    if url.startswith("postgresql:"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+        return
     for suffix in ("", "-wal", "-shm"):
         Path(f"{site}/.pressfeed/pressfeed.db{suffix}").unlink(missing_ok=True)
 

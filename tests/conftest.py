@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from pgserver import PostgresServer, PostgresUnavailable, find_bindir
 from pressfeed import clock as clock_module
 from pressfeed.clock import Clock
 from pressfeed.config import Config, load_config
@@ -182,3 +183,53 @@ def sample_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = copy_sample_site(tmp_path_factory.mktemp("sample"))
     run_site(site).close()
     return site
+
+
+# -- the store on every backend: SQLite, and a real PostgreSQL server (tests/pgserver.py) ---------
+
+#: why PostgreSQL could not be tested in this run ("" while it can), for the loud summary below
+_PG_MISSING: list[str] = []
+
+
+def _pg_unavailable(reason: str) -> None:
+    """In CI a missing PostgreSQL fails the run (.ci/run installs it); elsewhere its tests skip, loudly."""
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL is required in CI and cannot be started: {reason}", pytrace=False)
+    _PG_MISSING.append(reason)
+    pytest.skip(f"PostgreSQL NOT TESTED: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One throwaway server per test session; tests take a schema or a database of their own."""
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as exc:
+        _pg_unavailable(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL where a new, empty store will be: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        return f"sqlite://{tmp_path / 'store' / 'pressfeed.db'}"
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.new_schema()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    try:
+        return f"postgresql: {find_bindir()} (the store contract runs on SQLite and PostgreSQL)"
+    except PostgresUnavailable as exc:
+        return f"postgresql: NOT FOUND, the PostgreSQL half of the store tests will be SKIPPED: {exc}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _PG_MISSING:
+        terminalreporter.section("PostgreSQL NOT TESTED", sep="!", red=True, bold=True)
+        terminalreporter.line(f"every PostgreSQL store test was skipped: {_PG_MISSING[0]}", red=True)
+        terminalreporter.line("install it (apt-get install postgresql) or set PRESSFEED_PG_BINDIR", red=True)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from pgserver import PostgresUnavailable, find_bindir
+
 ROOT = Path(__file__).resolve().parents[1]
 
 FIGURES = (
@@ -45,6 +47,13 @@ FIGURES = (
     "no-op run start-up",
     "no-op run CPU",
 )
+#: the build, no-op, incremental and import figures on a PostgreSQL store, each against the same on SQLite
+POSTGRES = (
+    "PostgreSQL full build",
+    "PostgreSQL no-op rebuild",
+    "PostgreSQL incremental build",
+    "PostgreSQL CMS import",
+)
 PEER = ("peer: first pass wall", "peer: first pass CPU", "peer: all-304 pass wall", "peer: all-304 pass CPU")
 #: rows that are a measured value against no floor
 WITHOUT_FLOOR = {
@@ -74,7 +83,7 @@ def test_tiny_benchmark_reports_every_figure(tmp_path: Path) -> None:
 
     rows = json.loads(out.read_text(encoding="utf-8"))
     by_figure = {row["figure"]: row for row in rows}
-    assert set(FIGURES) | set(PEER) == set(by_figure), set(FIGURES) ^ set(by_figure)
+    assert set(FIGURES) | set(PEER) | set(POSTGRES) == set(by_figure), set(FIGURES) ^ set(by_figure)
     for row in rows:
         assert {"figure", "value", "unit", "floor", "ratio", "ratio_min", "runs", "target", "met"} <= set(row), row
         assert isinstance(row["met"], bool), row
@@ -96,6 +105,22 @@ def test_tiny_benchmark_reports_every_figure(tmp_path: Path) -> None:
     else:
         for figure in PEER:
             assert by_figure[figure]["value"] is None and "not installed" in by_figure[figure]["note"]
+
+    try:
+        find_bindir()
+        postgres = True
+    except PostgresUnavailable:
+        postgres = False
+    for figure in POSTGRES:
+        row = by_figure[figure]
+        if postgres:
+            assert is_number(row["value"]) and is_number(row["floor"]) and is_number(row["ratio"]), row
+        else:
+            assert row["value"] is None and "PostgreSQL is not available" in row["note"], row
+    if postgres:
+        assert "files byte-identical: yes" in by_figure["PostgreSQL full build"]["note"]
+        assert "files written per run: [0]" in by_figure["PostgreSQL no-op rebuild"]["note"]
+        assert "files written per run: [8]" in by_figure["PostgreSQL incremental build"]["note"]
 
     assert by_figure["no-op rebuild files written"]["value"] == 0
     assert by_figure["no-op rebuild files written"]["met"] is True

@@ -183,6 +183,8 @@ def test_command_tree_is_complete() -> None:
         "sections",
         "check",
         "serve",
+        "store",
+        "store copy",
     }
 
 

@@ -288,6 +288,67 @@ def test_absolute_store_path_kept(site, tmp_path):
     assert load_config(site).store_path == db
 
 
+STORE_LINE = "  path: .pressfeed/pressfeed.db\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("  url: sqlite:data/portal.db\n", "{site}/data/portal.db"),
+        ("  url: sqlite:./data/../data/portal.db\n", "{site}/data/portal.db"),
+        ("  url: sqlite:///srv/portal/store.db\n", "/srv/portal/store.db"),
+        ("  url: SQLite://localhost/srv/portal/store.db\n", "/srv/portal/store.db"),
+    ],
+)
+def test_store_url_names_a_sqlite_file(site, line, expected):
+    config_path(site).write_text(edit(site, STORE_LINE, line), encoding="utf-8")
+    config = load_config(site)
+    path = Path(expected.format(site=site.resolve()))
+    assert config.store_path == path
+    assert config.store_url == f"sqlite://{path}"
+
+
+def test_store_url_names_a_postgresql_database(site):
+    url = "postgresql://pressfeed@db.example-portal.kr:5432/portal?sslmode=require"
+    config_path(site).write_text(edit(site, STORE_LINE, f"  url: {url}\n"), encoding="utf-8")
+    config = load_config(site)
+    assert (config.store_url, config.store_path) == (url, None)
+
+
+def test_the_default_store_is_a_sqlite_file_in_the_site(site):
+    config_path(site).write_text(edit(site, "store:\n" + STORE_LINE, ""), encoding="utf-8")
+    config = load_config(site)
+    assert config.store_url == f"sqlite://{site.resolve() / '.pressfeed' / 'pressfeed.db'}"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("  url: mysql://db/portal\n", "'mysql://db/portal' is not a store URL (use sqlite:///absolute/path.db"),
+        ("  url: pressfeed.db\n", "'pressfeed.db' is not a store URL"),
+        ("  url: sqlite://db.example.kr/x.db\n", "a SQLite URL names a file"),
+        ("  url: sqlite:../outside.db\n", "leads outside the site directory"),
+        ("  url: postgresql:///portal\n", "name the server, e.g. postgresql://user@host/dbname"),
+        ("  url: sqlite:x.db\n  path: y.db\n", "give store.url or store.path, not both"),
+    ],
+)
+def test_bad_store_urls_are_located_config_errors(site, line, message):
+    text = edit(site, STORE_LINE, line)
+    error = load_error(site, text)
+    assert (error.key, error.line) == ("store.url", line_no(text, line.splitlines()[0].strip()))
+    assert message in error.message
+
+
+def test_the_environment_overrides_the_store_of_the_config(site, monkeypatch, tmp_path):
+    monkeypatch.setenv("PRESSFEED_STORE_URL", "postgresql://pressfeed@/portal?host=/run/postgresql")
+    assert load_config(site).store_url == "postgresql://pressfeed@/portal?host=/run/postgresql"
+    monkeypatch.setenv("PRESSFEED_STORE_URL", "sqlite:other.db")  # relative: the site's, like the config's
+    assert load_config(site).store_path == site.resolve() / "other.db"
+    monkeypatch.setenv("PRESSFEED_STORE_URL", "redis://cache")
+    with pytest.raises(ConfigError, match=r"^PRESSFEED_STORE_URL: 'redis://cache' is not a store URL"):
+        load_config(site)
+
+
 def test_relative_site_dir_is_resolved(site, monkeypatch):
     monkeypatch.chdir(site.parent)
     config = load_config(site.name)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,7 +50,8 @@ class Env:
         from .clock import Clock, fixed, parse_now
         from .config import load_config
         from .core import Pressfeed
-        from .store import SQLiteStore
+        from .errors import NoStoreError
+        from .store import empty_store, open_store
 
         with _errors():
             config = load_config(self.site, self.config)
@@ -61,12 +61,14 @@ class Env:
                     clock = fixed(parse_now(self.now, config.site.tz))
                 except ValueError as exc:
                     raise UsageError(f"--now: {exc}") from None
-            missing = read_only and not config.store_path.exists()
-            store = SQLiteStore(":memory:") if missing else None
+            try:
+                store = open_store(config.store_url, create=not read_only)
+            except NoStoreError:
+                store = empty_store()
             # our entry points are import-safe, so worker processes may start
             pf = Pressfeed(config, store, clock, auto_workers=True)
         try:
-            with _errors(store=config.store_path):
+            with _errors():
                 yield pf
         finally:
             pf.close()
@@ -82,14 +84,15 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def _errors(store: Path | None = None) -> Iterator[None]:
-    """Our errors become a message and their exit code; anything else is a bug and shows its traceback."""
+def _errors() -> Iterator[None]:
+    """Our errors become a message and their exit code; anything else is a bug and shows its traceback.
+
+    A store's own errors (locked, full, read-only, damaged, unreachable) arrive as StoreError naming it.
+    """
     try:
         yield
     except PressfeedError as exc:
         _fail(str(exc), exc.exit_code)
-    except sqlite3.Error as exc:  # a locked, full, read-only or damaged store: say which and why
-        _fail(f"store {store}: {exc}" if store else f"store: {exc}", ExitCode.CANNOT_RUN)
     except OSError as exc:  # an unwritable output directory, a full disk
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.CANNOT_RUN)
 
@@ -609,6 +612,74 @@ def serve(env: Env, host: str, port: int) -> None:
         if env.quiet:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log
         serve_dir(root, host, port, ready=lambda url: env.say(f"serving {root} at {url} (Ctrl-C to stop)"))
+
+
+@cli.group("store")
+def store_group() -> None:
+    """Move the site's store between backends (SQLite, PostgreSQL).
+
+    \b
+    Example:
+      pressfeed store copy --to postgresql://pressfeed@db.example.kr/portal
+    """
+
+
+@store_group.command("copy")
+@click.option("--to", "to_url", metavar="URL", help="Copy the site's store (store.url) into a new store here.")
+@click.option("--from", "from_url", metavar="URL", help="Copy the store here into the site's store, which must be new.")
+@pass_env
+def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
+    """Copy a whole store: articles, tombstones, dedupe keys, fetch and build state.
+
+    URL is sqlite:///absolute/file.db, sqlite:relative/file.db (or a plain
+    file path; relative to the current directory) or
+    postgresql://user@host:port/dbname. The target must hold no data yet; the
+    copy is one transaction, from one consistent snapshot, under both stores'
+    run locks. Then point store.url (or PRESSFEED_STORE_URL) at the copy: feeds
+    built from it are byte-identical.
+
+    \b
+    Examples:
+      pressfeed store copy --to postgresql://pressfeed@db.example.kr/portal
+      pressfeed store copy --from .pressfeed/pressfeed.db   # into the configured (PostgreSQL) store
+    """
+    from contextlib import ExitStack
+
+    from .store import copy_store, open_store
+    from .store import url as store_url
+
+    if (to_url is None) == (from_url is None):
+        _fail("give --to URL or --from URL (the site's store is the other side)", ExitCode.USAGE)
+    with env.pressfeed() as pf, _errors(), ExitStack() as stack:
+        stack.enter_context(pf.locked(wait=EDITOR_WAIT))
+        other_url = _url_argument(to_url or from_url or "")
+        if other_url == pf.config.store_url:
+            raise UsageError(f"{other_url} is the site's own store; name another one")
+        other = open_store(other_url, create=to_url is not None)
+        stack.callback(other.close)
+        stack.enter_context(other.lock(EDITOR_WAIT))
+        source, target = (pf.store, other) if to_url else (other, pf.store)
+        counts = copy_store(source, target)
+    env.say(
+        f"copied {counts['article']} articles, {counts['tombstone']} tombstones, {counts['dedupe_key']} dedupe keys, "
+        f"{counts['source_state']} source states, {counts['feed_file']} feed file states"
+        f"\n  from {source.location}\n  to   {target.location}"
+    )
+    if to_url:  # the URL as the config needs it, but never a password echoed into a log
+        shown = other_url if store_url.sqlite_path(other_url) else store_url.redact(other_url)
+        env.say(f"to use the copy, set store.url (or PRESSFEED_STORE_URL) to {shown}")
+
+
+def _url_argument(text: str) -> str:
+    """A store URL from the command line: relative SQLite paths (or plain paths) from the current directory."""
+    from .store import url as store_url
+
+    if store_url.backend_or_none(text) is None and "://" not in text:
+        text = f"sqlite:{text}"  # a plain path
+    try:
+        return store_url.resolve(text, Path.cwd())
+    except store_url.StoreURLError as exc:
+        raise UsageError(str(exc)) from None
 
 
 @cli.command()

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ConfigError
 from .model import DEFAULT_CREDIT, Section, Status
 from .normalize import Agencies, NormalizeContext, Sections, agency_key, section_key
+from .store import url as store_url
 from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
 #: machine-written list of extra sources (`pressfeed sources import`), beside the hand-written config
 DEFAULT_SOURCES_FILE = "feeds/sources.yaml"
 CONFIG_ENV = "PRESSFEED_CONFIG"
+#: overrides store.url / store.path, so hosts sharing one config can reach the database differently
+STORE_URL_ENV = "PRESSFEED_STORE_URL"
+DEFAULT_STORE = Path(".pressfeed/pressfeed.db")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
 T = TypeVar("T")
@@ -150,10 +154,28 @@ def _output_dir(reader: _Reader, value: Any, spot: Spot) -> Path:
     return path
 
 
+def _store_url(reader: _Reader, value: Any, spot: Spot) -> str:
+    """A store URL (pressfeed.store.url); a relative SQLite path is the site's, and may not leave it."""
+    text = reader.typed(str, value, spot).strip()
+    try:
+        resolved = store_url.resolve(text, reader.site_dir)
+    except store_url.StoreURLError as exc:
+        raise reader.error(spot, str(exc)) from None
+    rest = text.partition(":")[2]
+    if store_url.sqlite_path(resolved) is not None and not rest.startswith("/"):
+        return store_url.sqlite_url(_site_path(reader, Path(rest), spot))  # the same rule as store.path
+    return resolved
+
+
 @dataclass(frozen=True, kw_only=True)
 class StoreConfig:
-    #: the SQLite file; keep it out of the served tree and out of git
-    path: Path = setting(Path(".pressfeed/pressfeed.db"), parse=_site_path, parse_default=True)
+    #: where the store is: sqlite:///abs/file.db, sqlite:relative/file.db or postgresql://user@host/db
+    #: (pressfeed.store.url); the environment's PRESSFEED_STORE_URL overrides it
+    url: str = setting("", parse=_store_url)
+    #: shorthand for a SQLite file (default .pressfeed/pressfeed.db); keep it out of the served tree and git
+    path: Path | None = setting(None, parse=_site_path)
+    #: seconds a run waits for another host's run holding a shared (PostgreSQL) store, then exits 75
+    lock_wait: float = setting(120.0, low=0, high=3600)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -469,8 +491,16 @@ class Config:
     digest: str = derived("")
 
     @property
-    def store_path(self) -> Path:
-        return self.store.path
+    def store_url(self) -> str:
+        """The store's resolved URL (what pressfeed.store.open_store takes)."""
+        if self.store.url:
+            return self.store.url
+        return store_url.sqlite_url(self.store.path or self.site_dir / DEFAULT_STORE)
+
+    @property
+    def store_path(self) -> Path | None:
+        """The SQLite file, or None when the store is a PostgreSQL database."""
+        return store_url.sqlite_path(self.store_url)
 
     def section(self, slug: str) -> Section:
         return self.sections.get(slug)
@@ -542,6 +572,7 @@ def parse_config(text: str, path: Path, site_dir: Path, *, sources_text: str | N
         given={"file": path, "site_dir": site_dir, "site": site, "sections": reader.sections},
     )
     config = _config_defaults(config)
+    config = _replace(config, store=_store_defaults(reader, config.store, top.get("store")))
     if config.fetch.connect_seconds > config.fetch.timeout:
         fetch = top.get("fetch")
         raise reader.error(Spot(fetch, "connect_timeout", "fetch.connect_timeout"), "must be at most fetch.timeout")
@@ -557,6 +588,21 @@ def _site_defaults(site: SiteConfig) -> SiteConfig:
         feed_url=site.feed_url or site.url,
         tag_authority=site.tag_authority or f"{host.removeprefix('www.')},2025",
     )
+
+
+def _store_defaults(reader: _Reader, store: StoreConfig, data: Any) -> StoreConfig:
+    """One resolved URL: PRESSFEED_STORE_URL, else store.url, else store.path, else the default file."""
+    if store.url and store.path is not None:
+        raise reader.error(Spot(data, "url", "store.url"), "give store.url or store.path, not both")
+    env = os.environ.get(STORE_URL_ENV, "").strip()
+    if env:
+        try:
+            url = store_url.resolve(env, reader.site_dir)
+        except store_url.StoreURLError as exc:
+            raise ConfigError(STORE_URL_ENV, None, "", str(exc)) from None
+    else:
+        url = store.url or store_url.sqlite_url(store.path or reader.site_dir / DEFAULT_STORE)
+    return _replace(store, url=url, path=store_url.sqlite_path(url))
 
 
 def _config_defaults(config: Config) -> Config:

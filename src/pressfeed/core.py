@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from .clock import Clock
 from .config import Config, SourceConfig, load_config
-from .errors import ArticleNotFoundError, LockedError, RecordError, UsageError
+from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports import RawRecord, configured_files, import_each, import_files
 from .imports.importer import RELINK_KEY, Importer
 from .ingest.health import SourceHealth, assess, warning_due
@@ -27,7 +25,9 @@ from .model import ArticleFilter, Status
 from .normalize import make_id
 from .publish import build, feed_specs, websub
 from .results import ArticleInfo, BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
-from .store import SQLiteStore, Store, StoredArticle
+from .store import Store, StoredArticle, open_store
+from .store.base import file_lock
+from .store.url import redact
 from .workers import workers_for
 
 
@@ -43,7 +43,7 @@ class Pressfeed:
         self, config: Config, store: Store | None = None, clock: Clock | None = None, *, auto_workers: bool = False
     ) -> None:
         self.config = config
-        self.store: Store = store if store is not None else SQLiteStore(config.store_path)
+        self.store: Store = store if store is not None else open_store(config.store_url)
         self.clock = clock or Clock()
         self.context = config.normalize_context()
         self.auto_workers = auto_workers
@@ -104,20 +104,19 @@ class Pressfeed:
     def locked(self, wait: float = 0) -> Iterator[None]:
         """Exclusive use of the site's store and output.
 
-        Cron jobs don't wait (a second run gets LockedError at once); an
-        editor's one-off command may `wait` a little for a run to finish.
+        Cron jobs don't wait for another run of this site (a second run gets
+        LockedError at once: the first one is doing its work); an editor's
+        one-off command may `wait` a little for a run to finish. A store that
+        several hosts share (PostgreSQL) has a second lock, the store's own:
+        a run waits up to `store.lock_wait` seconds for another host's run,
+        which builds that host's output and not this one's.
         """
-        lock_path = self.config.store_path.with_suffix(".lock")
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lock_path), timeout=wait)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise LockedError(f"another pressfeed run is in progress (lock {lock_path}); nothing done") from None
-        try:
+        with ExitStack() as stack:
+            if not self.store.local:  # the site's own lock, in its directory
+                stack.enter_context(file_lock(self.config.site_dir / ".pressfeed" / "pressfeed.lock", wait))
+                wait = max(wait, self.config.store.lock_wait)
+            stack.enter_context(self.store.lock(wait))
             yield
-        finally:
-            lock.release()
 
     def run(self, progress: Callable[[str], None] | None = None) -> RunResult:
         """Import the configured files, ingest every source, build; under the site lock."""
@@ -204,7 +203,7 @@ class Pressfeed:
         )
         return Plan(
             config=str(self.config.file),
-            store=str(self.config.store_path),
+            store=redact(self.config.store_url),
             articles=self.store.count(),
             output=str(self.config.output.dir),
             feeds=feeds,

@@ -85,6 +85,12 @@ class StoreError(PressfeedError):
     exit_code = ExitCode.CANNOT_RUN
 
 
+class NoStoreError(StoreError):
+    """There is no store at that place yet (and it was not to be created)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ArticleNotFoundError(StoreError):
     exit_code = ExitCode.USAGE
 

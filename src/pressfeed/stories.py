@@ -78,10 +78,12 @@ def link_cms_articles(
     keys = [k for _, article_keys in cited for k in article_keys]
     owners = store.dedupe_lookup(keys)
     releases = store.get_many(sorted(set(owners.values())))
+    # whole batches: a 100k import must not cost a database round trip per article
+    store.set_citations_many({article.article.id: article_keys for article, article_keys in cited})
+    superseded = store.superseded_many([article.article.id for article, _ in cited])
     for article, article_keys in cited:
-        store.set_citations(article.article.id, article_keys)
         matched = {owners[k] for k in article_keys if k in owners}
-        for release_id in store.superseded(article.article.id):
+        for release_id in superseded.get(article.article.id, ()):
             if release_id not in matched:
                 store.unlink_story(release_id)
         for release_id in sorted(matched):

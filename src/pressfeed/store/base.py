@@ -1,13 +1,46 @@
-"""The storage interface the rest of pressfeed depends on."""
+"""The storage interface the rest of pressfeed depends on, and the contract every backend keeps.
+
+The contract (pinned for every backend by ``tests/test_store.py``):
+
+* **Transactions.** `transaction()` is one write transaction; nested calls
+  join the outer one; an exception rolls all of it back. Write transactions
+  are serialized (one writer at a time), so a read inside one sees every
+  earlier commit and no other writer's changes until it ends.
+* **The sequence.** Every write of an article, and every change to a story
+  link (`link_story`, `unlink_story`, `set_keep_both`), gives the rows it
+  touches a new `seq`, larger than any before. Feed fingerprints are built
+  from (id, seq), so a changed row always changes its feeds' fingerprints.
+* **Upstream bookkeeping.** A write with `upstream_hash`/`upstream_status`
+  records them; a write without (an editor's local change) keeps the stored
+  ones (rules: :mod:`pressfeed.merge`).
+* **Tombstones.** `delete` removes the article and its citations and leaves a
+  tombstone; dedupe keys stay, so no source brings the article back.
+* **Times** are stored to the second, in UTC: what is compared is
+  ``model.utc_text`` of both sides, so an item published at 12:00:00.7 is in
+  a feed built at 12:00:00 (embargo: published > now is not).
+* **Order.** Ties in time are broken by id, compared as bytes (SQLite's
+  BINARY, PostgreSQL's "C" collation), so every backend lists the same items
+  in the same order and builds byte-identical feeds.
+* **Migrations.** Opening a store brings its schema to the current version,
+  each step in a transaction; a store newer than this pressfeed is refused.
+* **Errors.** A backend's own errors leave a store as :class:`StoreError`
+  naming the store (:func:`translate_errors`); the CLI exits 74 on them.
+* **The run lock.** `lock(wait)` is held by one pressfeed run at a time among
+  every process, on every host, that uses the store.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+import functools
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from pathlib import Path
+from types import FunctionType, TracebackType
+from typing import Any, Protocol, TypeVar
 
+from ..errors import LockedError, StoreError
 from ..model import Article, ArticleFilter, EncodedArticle, Status
 
 
@@ -92,10 +125,85 @@ class FeedFileState:
     mtime_ns: int = -1
 
 
+#: every table `store copy` moves, in load order, with its columns in the order rows travel. Values travel
+#: in SQLite's form: times as UTC text (model.utc_text), booleans as 0/1 (see Store.dump)
+TABLES: dict[str, tuple[str, ...]] = {
+    "meta": ("key", "value"),
+    "article": (
+        "id",
+        "section",
+        "status",
+        "published",
+        "updated",
+        "origin",
+        "content_hash",
+        "upstream_hash",
+        "upstream_status",
+        "seq",
+        "data",
+        "superseded_by",
+        "keep_both",
+        "feed_guid",
+        "feed_guid_updated",
+    ),
+    "tombstone": ("article_id", "deleted"),
+    "dedupe_key": ("key", "article_id", "source_id"),
+    "citation": ("key", "article_id"),
+    "page": (
+        "article_id",
+        "entry_hash",
+        "url",
+        "status",
+        "attempts",
+        "next_try",
+        "reason",
+        "body_html",
+        "attachments",
+        "fetched",
+    ),
+    "source_state": ("id", "data"),
+    "feed_file": ("path", "fingerprint", "sha256", "updated", "size", "mtime_ns"),
+}
+#: the columns of TABLES that hold times, and those that hold booleans
+TIME_COLUMNS = {
+    ("article", "published"),
+    ("article", "updated"),
+    ("article", "feed_guid_updated"),
+    ("tombstone", "deleted"),
+    ("page", "next_try"),
+    ("page", "fetched"),
+    ("feed_file", "updated"),
+}
+BOOL_COLUMNS = {("article", "keep_both")}
+#: rows of a table, as `Store.dump` yields them a batch at a time
+Batch = tuple[str, list[tuple[Any, ...]]]
+
+
 class Store(Protocol):
+    #: where the store is, for messages: a file path, or a PostgreSQL URL without its password
+    location: str
+    #: only this machine can use the store (a SQLite file): its run lock is also the site's
+    local: bool
+
     def close(self) -> None: ...
 
     def transaction(self) -> AbstractContextManager[None]: ...
+
+    def lock(self, wait: float) -> AbstractContextManager[None]:
+        """The run lock: held by one pressfeed run at a time among all users of this store.
+
+        Waits up to `wait` seconds, then raises LockedError.
+        """
+        ...
+
+    # the whole store, for `pressfeed store copy`
+    def dump(self) -> Iterator[Batch]:
+        """Every row of every table (TABLES, in its order), a batch at a time, from one consistent snapshot."""
+        ...
+
+    def load(self, batches: Iterable[Batch]) -> dict[str, int]:
+        """Fill this store, which must hold no data yet, from `dump()` batches, in one transaction; rows per table."""
+        ...
 
     # articles
     def get(self, article_id: str) -> StoredArticle | None: ...
@@ -134,7 +242,15 @@ class Store(Protocol):
 
     def set_citations(self, article_id: str, keys: Iterable[str]) -> None: ...
 
+    def set_citations_many(self, citations: Mapping[str, Sequence[str]]) -> None:
+        """`set_citations` for many articles at once (article id → its keys)."""
+        ...
+
     def superseded(self, article_id: str) -> list[str]: ...
+
+    def superseded_many(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """article id → the releases it supersedes (sorted), for the ids that supersede any."""
+        ...
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None: ...
 
@@ -161,3 +277,88 @@ class Store(Protocol):
     def save_source_state(self, source_id: str, state: dict[str, Any]) -> None: ...
 
     def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]: ...
+
+
+@contextmanager
+def file_lock(path: Path, wait: float) -> Iterator[None]:
+    """An exclusive lock on a file (released by the kernel if the process dies); LockedError after `wait` s."""
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=wait)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError(f"another pressfeed run is in progress (lock {path}); nothing done") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# -- backend errors become StoreError ------------------------------------------------------------
+
+S = TypeVar("S")
+
+
+def translate_errors(errors: tuple[type[Exception], ...]) -> Callable[[type[S]], type[S]]:
+    """Class decorator: `errors` (the backend's own) raised by any public method become StoreError.
+
+    The message names the store (`self.location`) and says what the backend
+    said. Context managers (`transaction`, `lock`) and generators (`dump`)
+    are translated as they run, not only when they are created.
+    """
+
+    def decorate(cls: type[S]) -> type[S]:
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and isinstance(member, FunctionType):
+                setattr(cls, name, _translating(member, errors))
+        return cls
+
+    return decorate
+
+
+@contextmanager
+def _translated(store: Any, errors: tuple[type[Exception], ...]) -> Iterator[None]:
+    try:
+        yield
+    except errors as exc:
+        raise StoreError(f"store {store.location}: {_one_line(exc)}") from exc
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _translating(fn: Callable[..., Any], errors: tuple[type[Exception], ...]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _translated(self, errors):
+            result = fn(self, *args, **kwargs)
+        if isinstance(result, Generator):
+            return _generator(self, result, errors)
+        if isinstance(result, AbstractContextManager):
+            return _Context(self, result, errors)
+        return result
+
+    return method
+
+
+def _generator(store: Any, gen: Generator[Any, None, None], errors: tuple[type[Exception], ...]) -> Iterator[Any]:
+    with _translated(store, errors):
+        yield from gen
+
+
+class _Context(AbstractContextManager[Any]):
+    def __init__(self, store: Any, inner: AbstractContextManager[Any], errors: tuple[type[Exception], ...]) -> None:
+        self.store, self.inner, self.errors = store, inner, errors
+
+    def __enter__(self) -> Any:
+        with _translated(self.store, self.errors):
+            return self.inner.__enter__()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        with _translated(self.store, self.errors):
+            return self.inner.__exit__(kind, exc, tb)

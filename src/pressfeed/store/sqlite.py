@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from importlib import resources
@@ -15,7 +16,17 @@ from typing import Any
 
 from ..errors import ArticleNotFoundError, StoreError
 from ..model import ArticleFilter, Status, article_from_dict, encode, utc_text
-from .base import ArticleWrite, FeedFileState, PageState, StoredArticle, WriteResult
+from .base import (
+    TABLES,
+    ArticleWrite,
+    Batch,
+    FeedFileState,
+    PageState,
+    StoredArticle,
+    WriteResult,
+    file_lock,
+    translate_errors,
+)
 
 
 def _sql(name: str) -> Callable[[], str]:
@@ -27,8 +38,8 @@ MIGRATIONS = [_sql("schema.sql"), _sql("v2_stories.sql"), _sql("v3_pages.sql")]
 VERSION = len(MIGRATIONS)
 
 
-def open_store(path: Path | str) -> SQLiteStore:
-    return SQLiteStore(path)
+#: rows per batch of `dump`
+DUMP_BATCH = 1000
 
 
 def _unwritable(path: Path) -> bool:
@@ -36,11 +47,15 @@ def _unwritable(path: Path) -> bool:
     return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
 
+@translate_errors((sqlite3.Error,))
 class SQLiteStore:
+    #: one machine's file: the lock beside it is also the site's run lock
+    local = True
+
     def __init__(self, path: Path | str, read_only: bool | None = None) -> None:
         """`read_only` None: read-only when the store cannot be written (a read-only folder, another
         user's store), so commands that only read still work; a write then fails naming the store."""
-        self.path = str(path)
+        self.path = self.location = str(path)
         memory = self.path == ":memory:"
         if read_only is None:
             read_only = not memory and Path(self.path).exists() and _unwritable(Path(self.path))
@@ -54,7 +69,7 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         try:
             if not read_only:
-                self.db.execute("PRAGMA journal_mode = WAL")
+                _wal(self.db)
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
@@ -74,15 +89,20 @@ class SQLiteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def lock(self, wait: float) -> AbstractContextManager[None]:
+        """A file lock beside the database (`pressfeed.db` → `pressfeed.lock`); released if the process dies."""
+        if self.path == ":memory:":
+            return nullcontext()
+        return file_lock(Path(self.path).with_suffix(".lock"), wait)
+
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > VERSION:
             raise StoreError(
                 f"{self.path}: store schema {version} is newer than this pressfeed ({VERSION}); upgrade pressfeed"
             )
-        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise StoreError(f"{self.path}: this SQLite file is not a pressfeed store")
         if version < VERSION and self.read_only:
+            self._refuse_foreign(version)
             raise StoreError(
                 f"{self.path}: the store needs upgrading (schema {version} to {VERSION}) and is read-only here; "
                 "run a pressfeed command that writes, as a user who may write its folder"
@@ -90,6 +110,12 @@ class SQLiteStore:
         for number in range(version, VERSION):
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                # read again under the write lock: another process opening the store may have gone first
+                current = self.db.execute("PRAGMA user_version").fetchone()[0]
+                if current > number:
+                    self.db.execute("COMMIT")
+                    continue
+                self._refuse_foreign(current)
                 for statement in _statements(MIGRATIONS[number]()):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
@@ -97,6 +123,10 @@ class SQLiteStore:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+    def _refuse_foreign(self, version: int) -> None:
+        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: this SQLite file is not a pressfeed store")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -310,9 +340,24 @@ class SQLiteStore:
                 "INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)", [(k, article_id) for k in keys]
             )
 
+    def set_citations_many(self, citations: Mapping[str, Sequence[str]]) -> None:
+        with self.transaction():
+            self.db.executemany("DELETE FROM citation WHERE article_id = ?", [(a,) for a in citations])
+            self.db.executemany(
+                "INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)",
+                [(k, a) for a, keys in citations.items() for k in keys],
+            )
+
     def superseded(self, article_id: str) -> list[str]:
         rows = self.db.execute("SELECT id FROM article WHERE superseded_by = ? ORDER BY id", (article_id,))
         return [row[0] for row in rows]
+
+    def superseded_many(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        rows = self._where_in("SELECT superseded_by, id FROM article WHERE superseded_by IN ({})", ids)
+        for article_id, release_id in sorted((row[0], row[1]) for row in rows):
+            out.setdefault(article_id, []).append(release_id)
+        return out
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
         """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too.
@@ -440,6 +485,55 @@ class SQLiteStore:
     def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for source_id, data in self.db.execute("SELECT id, data FROM source_state ORDER BY id").fetchall():
             yield source_id, json.loads(data)
+
+    # -- the whole store (pressfeed store copy) ---------------------------------
+
+    def dump(self) -> Iterator[Batch]:
+        """Every table in one read transaction: a consistent snapshot, even while another process writes."""
+        if self._depth:
+            raise StoreError(f"{self.path}: dump() inside a transaction")
+        self.db.execute("BEGIN")
+        try:
+            for table, columns in TABLES.items():
+                cursor = self.db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1")
+                while rows := cursor.fetchmany(DUMP_BATCH):
+                    yield table, rows
+        finally:
+            self.db.execute("COMMIT")
+
+    def load(self, batches: Iterable[Batch]) -> dict[str, int]:
+        counts = dict.fromkeys(TABLES, 0)
+        with self.transaction():
+            _refuse_data(self.location, self.db.execute)
+            self.db.execute("DELETE FROM meta")  # what migrations put there: the source's values replace it
+            for table, rows in batches:
+                columns = TABLES[table]
+                self.db.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+                )
+                counts[table] += len(rows)
+        return counts
+
+
+def _refuse_data(location: str, execute: Callable[..., Any]) -> None:
+    """`store copy` fills new stores only: it never merges into, or overwrites, a store in use."""
+    for table in TABLES:
+        if table != "meta" and execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+            raise StoreError(f"{location}: the store already holds data ({table}); copy into a new, empty store")
+
+
+def _wal(db: sqlite3.Connection) -> None:
+    """WAL mode, which the file keeps. Switching a new file to it while another process opens it too fails
+    at once with "database is locked" (no busy timeout applies there), so that is retried for a while."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _connect(path: str, uri: bool = False) -> sqlite3.Connection:

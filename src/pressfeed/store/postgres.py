@@ -1,0 +1,691 @@
+"""PostgreSQL store (psycopg 3): SQLite's contract (:mod:`.base`), for sites that run on several hosts.
+
+Choices, each made for byte-identical feeds and that contract:
+
+* Times are ``timestamptz``, written truncated to the second in UTC, which is
+  what ``model.utc_text`` keeps in SQLite: the embargo and newest-first
+  comparisons are the same, and operators get real timestamps to query.
+* Identifiers (ids, sections, keys, paths) are ``text COLLATE "C"``: ties in
+  time order by id bytes, as SQLite's BINARY does, whatever the database's
+  default collation (a linguistic one would order ids differently).
+* The article JSON is ``text``: pressfeed's bytes, unchanged (``jsonb``
+  reorders keys and would cost a parse on every write).
+* Write transactions first take a transaction-level advisory lock: one writer
+  at a time, as SQLite's ``BEGIN IMMEDIATE``, so read-modify-write steps (the
+  sequence, ``set_status``, ``link_story``) never lose an update to another
+  host. Readers never wait.
+* The run lock is a session-level advisory lock, released by the server when
+  the process holding it dies. Both keys include the schema, so two stores in
+  one database (``options=-csearch_path%3D…``) do not block each other.
+* No round trip per row: id lists travel as one array (``= ANY``), batches as
+  ``executemany`` (psycopg pipelines it) or ``unnest``, `store copy` as COPY.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ..errors import ArticleNotFoundError, LockedError, StoreError
+from ..model import ArticleFilter, Status, article_from_dict, encode
+from .base import (
+    BOOL_COLUMNS,
+    TABLES,
+    TIME_COLUMNS,
+    ArticleWrite,
+    Batch,
+    FeedFileState,
+    PageState,
+    StoredArticle,
+    WriteResult,
+    translate_errors,
+)
+from .url import redact
+
+
+def _sql(name: str) -> Callable[[], str]:
+    return lambda: resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+#: migration n brings a store from schema_version n to n + 1 (the same steps as SQLite's)
+MIGRATIONS = [_sql("pg_schema.sql"), _sql("pg_v2_stories.sql"), _sql("pg_v3_pages.sql")]
+VERSION = len(MIGRATIONS)
+#: rows per batch of `dump`
+DUMP_BATCH = 1000
+#: seconds a write waits for another host's write transaction (SQLite's busy timeout is the same)
+WRITE_WAIT = 30
+
+
+def _utc(value: datetime) -> datetime:
+    """A time as the store keeps it: UTC, whole seconds (what utc_text keeps)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r} cannot be stored")
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _read(value: datetime | None) -> datetime | None:
+    """A stored time back, in the same tzinfo SQLite's `datetime.fromisoformat("…Z")` gives."""
+    return value.astimezone(UTC) if value is not None else None
+
+
+@translate_errors((psycopg.Error,))
+class PostgresStore:
+    #: shared by every host that reaches the database
+    local = False
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        """`create` False: a database without pressfeed's tables is left alone (`version` stays None)."""
+        self.url = url
+        self.location = redact(url)
+        self._depth = 0
+        self.conn = _connect(url, self.location)
+        try:
+            schema = self.conn.execute("SELECT current_schema()").fetchone()
+            if schema is None or schema[0] is None:
+                raise StoreError(f"{self.location}: no schema to create tables in (check search_path)")
+            self._write_key, self._run_key = _key("write", schema[0]), _key("run", schema[0])
+            self.conn.execute(f"SET lock_timeout = '{WRITE_WAIT}s'")
+            self.version = self._version()
+            if self.version is not None or create:
+                self._migrate()
+        except psycopg.Error as exc:
+            self.conn.close()
+            raise StoreError(f"store {self.location}: {' '.join(str(exc).split())}") from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ------------------------------------------------------------------
+
+    def _version(self) -> int | None:
+        row = self.conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+        if not row or not row[0]:
+            return None
+        found = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(found[0]) if found and found[0] is not None else 0
+
+    def _migrate(self) -> None:
+        if self.version == VERSION:
+            return
+        # two hosts opening a new database at once: one migrates, the other waits, then finds it done. The
+        # lock is taken before the transaction begins: a transaction that began earlier may still see the
+        # catalog as it was (a cached "no such table") after the other host committed
+        self.conn.execute("SELECT pg_advisory_lock(%s)", (self._write_key,))
+        try:
+            self._migrate_locked()
+        finally:
+            with suppress(psycopg.Error):
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self._write_key,))
+        self.version = VERSION
+
+    def _migrate_locked(self) -> None:
+        with self.conn.transaction():
+            version = self._version()
+            if version is None:
+                self._refuse_foreign_tables()
+                self.conn.execute("CREATE TABLE schema_version (version integer NOT NULL)")
+                self.conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+                version = 0
+            if version > VERSION:
+                raise StoreError(
+                    f"{self.location}: store schema {version} is newer than this pressfeed ({VERSION}); "
+                    "upgrade pressfeed"
+                )
+            for number in range(version, VERSION):
+                for statement in _statements(MIGRATIONS[number]()):
+                    self.conn.execute(statement)
+                self.conn.execute("UPDATE schema_version SET version = %s", (number + 1,))
+
+    def _refuse_foreign_tables(self) -> None:
+        names = [f"{table}" for table in TABLES]
+        row = self.conn.execute(
+            "SELECT string_agg(t, ', ') FROM unnest(%s::text[]) AS t WHERE to_regclass(t) IS NOT NULL", (names,)
+        ).fetchone()
+        if row and row[0]:
+            raise StoreError(
+                f"{self.location}: the database already has tables named {row[0]} but no pressfeed schema_version; "
+                "give pressfeed a database of its own, or a schema (options=-csearch_path%3Dpressfeed in the URL)"
+            )
+
+    # -- transactions and locks -----------------------------------------------------
+
+    def _write_lock(self) -> None:
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._write_key,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested calls join the outer one. Writers take turns (see the module doc)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self.conn.transaction():
+            self._write_lock()
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
+
+    @contextmanager
+    def lock(self, wait: float) -> Iterator[None]:
+        """The run lock: a session advisory lock, polled until `wait` runs out (then LockedError)."""
+        deadline, delay = time.monotonic() + wait, 0.05
+        while not self._one("SELECT pg_try_advisory_lock(%s)", (self._run_key,)):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LockedError(
+                    f"another pressfeed run is in progress (lock: PostgreSQL advisory lock in {self.location}"
+                    f"{self._holder()}); nothing done"
+                )
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 1.0)
+        try:
+            yield
+        finally:
+            with suppress(psycopg.Error):  # else the session is gone, and its locks with it
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self._run_key,))
+
+    def _holder(self) -> str:
+        """ ", held by pressfeed on host-a (pid 123)" when the server lets us see who holds the run lock."""
+        high, low = (self._run_key >> 32) & 0xFFFFFFFF, self._run_key & 0xFFFFFFFF
+        try:
+            row = self.conn.execute(
+                "SELECT a.application_name, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s::oid AND l.objid = %s::oid"
+                " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                (high, low),
+            ).fetchone()
+        except psycopg.Error:
+            return ""
+        if not row:
+            return ""
+        return f", held by {row[0] or 'a session'} (pid {row[1]})"
+
+    def _one(self, query: str, params: Sequence[Any] = ()) -> Any:
+        row = self.conn.execute(query, params).fetchone()
+        return row[0] if row else None
+
+    # -- articles -------------------------------------------------------------------
+
+    _COLUMNS = (
+        "data, origin, content_hash, upstream_hash, upstream_status, seq,"
+        " superseded_by, keep_both, feed_guid, feed_guid_updated"
+    )
+
+    @staticmethod
+    def _row(row: Sequence[Any]) -> StoredArticle:
+        return StoredArticle(
+            article=article_from_dict(json.loads(row[0])),
+            origin=row[1],
+            content_hash=row[2],
+            upstream_hash=row[3],
+            upstream_status=row[4],
+            seq=row[5],
+            superseded_by=row[6],
+            keep_both=bool(row[7]),
+            feed_guid=row[8],
+            feed_guid_updated=_read(row[9]),
+        )
+
+    def get(self, article_id: str) -> StoredArticle | None:
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM article WHERE id = %s", (article_id,)).fetchone()
+        return self._row(row) if row else None
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
+        if not ids:
+            return {}
+        rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM article WHERE id = ANY(%s)", (list(ids),))
+        return {stored.article.id: stored for stored in map(self._row, rows)}
+
+    def _next_seq(self, count: int) -> int:
+        """Reserve `count` sequence numbers; returns the first. The meta row's lock orders concurrent writers."""
+        last = self._one(
+            "INSERT INTO meta (key, value) VALUES ('seq', %s) ON CONFLICT (key) DO UPDATE"
+            " SET value = (meta.value::bigint + excluded.value::bigint)::text RETURNING value",
+            (str(count),),
+        )
+        return int(last) - count + 1
+
+    def write(self, writes: Iterable[ArticleWrite]) -> WriteResult:
+        items = list(writes)
+        if not items:
+            return WriteResult(0)
+        with self.transaction():
+            first = self._next_seq(len(items))
+            with self.conn.cursor() as cursor:
+                cursor.executemany(
+                    """INSERT INTO article (id, section, status, published, updated, origin, content_hash,
+                                            upstream_hash, upstream_status, seq, data)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                       ON CONFLICT (id) DO UPDATE SET
+                         section = excluded.section, status = excluded.status,
+                         published = excluded.published, updated = excluded.updated,
+                         origin = excluded.origin, content_hash = excluded.content_hash,
+                         upstream_hash = coalesce(excluded.upstream_hash, article.upstream_hash),
+                         upstream_status = coalesce(excluded.upstream_status, article.upstream_status),
+                         seq = excluded.seq, data = excluded.data""",
+                    [_article_row(w, first + i) for i, w in enumerate(items)],
+                )
+        return WriteResult(len(items))
+
+    def articles(self, query: ArticleFilter) -> list[StoredArticle]:
+        where: list[str] = []
+        params: list[Any] = []
+        if query.section is not None:
+            where.append("section = %s")
+            params.append(query.section)
+        if query.status is not None:
+            where.append("status = %s")
+            params.append(str(query.status))
+        if query.published_before is not None:
+            where.append("published <= %s")
+            params.append(_utc(query.published_before))
+        if query.origin is not None:
+            where.append("origin = %s")
+            params.append(query.origin)
+        text = f"SELECT {self._COLUMNS} FROM article"
+        if where:
+            text += " WHERE " + " AND ".join(where)
+        text += " ORDER BY published DESC, id"
+        if query.limit is not None:
+            text += " LIMIT %s"
+            params.append(query.limit)
+        return [self._row(row) for row in self.conn.execute(text, params)]
+
+    def feed_keys(self, section: str | None, now: datetime, limit: int) -> list[tuple[str, int]]:
+        """(id, seq) of what a feed shows: newest published, not embargoed, not superseded (index only)."""
+        at = _utc(now)
+        visible = (
+            "status = 'published' AND published <= %s AND (superseded_by IS NULL OR keep_both OR NOT EXISTS ("
+            "SELECT 1 FROM article AS c WHERE c.id = article.superseded_by"
+            " AND c.status = 'published' AND c.published <= %s))"
+        )
+        if section is None:
+            text = f"SELECT id, seq FROM article WHERE {visible} ORDER BY published DESC, id LIMIT %s"
+            params: tuple[Any, ...] = (at, at, limit)
+        else:
+            text = f"SELECT id, seq FROM article WHERE section = %s AND {visible} ORDER BY published DESC, id LIMIT %s"
+            params = (section, at, at, limit)
+        return [(row[0], row[1]) for row in self.conn.execute(text, params)]
+
+    def set_status(self, article_id: str, status: Status, now: datetime) -> StoredArticle:
+        with self.transaction():
+            stored = self.get(article_id)
+            if stored is None:
+                raise ArticleNotFoundError(article_id)
+            if stored.article.status != status:
+                self.write([ArticleWrite(encode(replace(stored.article, status=status)), stored.origin)])
+            result = self.get(article_id)
+        assert result is not None
+        return result
+
+    def delete(self, article_id: str, now: datetime) -> None:
+        with self.transaction():
+            if self.get(article_id) is None:
+                raise ArticleNotFoundError(article_id)
+            self.conn.execute("DELETE FROM article WHERE id = %s", (article_id,))
+            self.conn.execute("DELETE FROM citation WHERE article_id = %s", (article_id,))
+            self.conn.execute(
+                "INSERT INTO tombstone (article_id, deleted) VALUES (%s, %s)"
+                " ON CONFLICT (article_id) DO UPDATE SET deleted = excluded.deleted",
+                (article_id, _utc(now)),
+            )
+
+    def is_tombstoned(self, article_id: str) -> bool:
+        return self._one("SELECT 1 FROM tombstone WHERE article_id = %s", (article_id,)) is not None
+
+    def tombstoned(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self.conn.execute("SELECT article_id FROM tombstone WHERE article_id = ANY(%s)", (list(ids),))
+        return {row[0] for row in rows}
+
+    def count(self) -> int:
+        return int(self._one("SELECT count(*) FROM article"))
+
+    # -- build state ----------------------------------------------------------------
+
+    def feed_files(self) -> dict[str, FeedFileState]:
+        rows = self.conn.execute("SELECT path, fingerprint, sha256, updated, size, mtime_ns FROM feed_file")
+        return {
+            path: FeedFileState(fp, sha, _read(updated), size, mtime_ns)
+            for path, fp, sha, updated, size, mtime_ns in rows
+        }
+
+    def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
+        with self.transaction(), self.conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO feed_file (path, fingerprint, sha256, updated, size, mtime_ns)"
+                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (path) DO UPDATE SET"
+                " fingerprint = excluded.fingerprint, sha256 = excluded.sha256, updated = excluded.updated,"
+                " size = excluded.size, mtime_ns = excluded.mtime_ns",
+                [
+                    (path, s.fingerprint, s.sha256, _utc(s.updated) if s.updated else None, s.size, s.mtime_ns)
+                    for path, s in states.items()
+                ],
+            )
+
+    def forget_feed_files(self, paths: Iterable[str]) -> None:
+        gone = list(paths)
+        if gone:
+            with self.transaction():
+                self.conn.execute("DELETE FROM feed_file WHERE path = ANY(%s)", (gone,))
+
+    def get_meta(self, key: str) -> str | None:
+        value = self._one("SELECT value FROM meta WHERE key = %s", (key,))
+        return str(value) if value is not None else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- one story, one item ---------------------------------------------------------
+
+    def citing(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        if not keys:
+            return out
+        rows = self.conn.execute(
+            "SELECT key, article_id FROM citation WHERE key = ANY(%s) ORDER BY key, article_id", (list(keys),)
+        )
+        for key, article_id in rows:
+            out.setdefault(key, []).append(article_id)
+        return out
+
+    def set_citations(self, article_id: str, keys: Iterable[str]) -> None:
+        self.set_citations_many({article_id: list(keys)})
+
+    def set_citations_many(self, citations: Mapping[str, Sequence[str]]) -> None:
+        if not citations:
+            return
+        pairs = [(k, a) for a, keys in citations.items() for k in keys]
+        with self.transaction():
+            self.conn.execute("DELETE FROM citation WHERE article_id = ANY(%s)", (list(citations),))
+            if pairs:
+                self.conn.execute(
+                    "INSERT INTO citation (key, article_id) SELECT * FROM unnest(%s::text[], %s::text[])"
+                    " ON CONFLICT DO NOTHING",
+                    ([k for k, _ in pairs], [a for _, a in pairs]),
+                )
+
+    def superseded(self, article_id: str) -> list[str]:
+        return self.superseded_many([article_id]).get(article_id, [])
+
+    def superseded_many(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        if not ids:
+            return out
+        rows = self.conn.execute(
+            "SELECT superseded_by, id FROM article WHERE superseded_by = ANY(%s) ORDER BY superseded_by, id",
+            (list(ids),),
+        )
+        for article_id, release_id in rows:
+            out.setdefault(article_id, []).append(release_id)
+        return out
+
+    def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
+        """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too."""
+        with self.transaction():
+            first = self._next_seq(2)
+            self.conn.execute(
+                "UPDATE article SET superseded_by = %s, seq = %s WHERE id = %s", (article_id, first, release_id)
+            )
+            if adopt:
+                self.conn.execute(
+                    "UPDATE article SET feed_guid = %s, feed_guid_updated ="
+                    " (SELECT updated FROM article WHERE id = %s), seq = %s WHERE id = %s",
+                    (release_id, release_id, first + 1, article_id),
+                )
+
+    def unlink_story(self, release_id: str) -> None:
+        with self.transaction():
+            first = self._next_seq(2)
+            self.conn.execute(
+                "UPDATE article SET feed_guid = NULL, feed_guid_updated = NULL, seq = %s WHERE feed_guid = %s",
+                (first, release_id),
+            )
+            self.conn.execute(
+                "UPDATE article SET superseded_by = NULL, keep_both = false, seq = %s WHERE id = %s",
+                (first + 1, release_id),
+            )
+
+    def set_keep_both(self, release_id: str, keep: bool) -> None:
+        with self.transaction():
+            first = self._next_seq(2)
+            if keep:  # both in the feeds: they cannot share a guid
+                self.conn.execute(
+                    "UPDATE article SET feed_guid = NULL, feed_guid_updated = NULL, seq = %s WHERE feed_guid = %s",
+                    (first, release_id),
+                )
+            self.conn.execute(
+                "UPDATE article SET keep_both = %s, seq = %s WHERE id = %s", (keep, first + 1, release_id)
+            )
+
+    # -- full text --------------------------------------------------------------------
+
+    _PAGE = "article_id, entry_hash, url, status, attempts, fetched, next_try, reason, body_html, attachments"
+
+    @staticmethod
+    def _page(row: Sequence[Any]) -> PageState:
+        return PageState(
+            article_id=row[0],
+            entry_hash=row[1],
+            url=row[2],
+            status=row[3],
+            attempts=row[4],
+            fetched=row[5].astimezone(UTC),
+            next_try=_read(row[6]),
+            reason=row[7] or "",
+            body_html=row[8] or "",
+            attachments=tuple(tuple(a) for a in json.loads(row[9] or "[]")),
+        )
+
+    def pages(self, ids: Sequence[str]) -> dict[str, PageState]:
+        if not ids:
+            return {}
+        rows = self.conn.execute(f"SELECT {self._PAGE} FROM page WHERE article_id = ANY(%s)", (list(ids),))
+        return {page.article_id: page for page in map(self._page, rows)}
+
+    def save_pages(self, pages: Iterable[PageState]) -> None:
+        rows = [
+            (
+                p.article_id,
+                p.entry_hash,
+                p.url,
+                p.status,
+                p.attempts,
+                _utc(p.fetched),
+                _utc(p.next_try) if p.next_try else None,
+                p.reason,
+                p.body_html,
+                json.dumps([list(a) for a in p.attachments], ensure_ascii=False),
+            )
+            for p in pages
+        ]
+        if not rows:
+            return
+        columns = [c.strip() for c in self._PAGE.split(",")]
+        update = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+        with self.transaction(), self.conn.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO page ({self._PAGE}) VALUES ({', '.join(['%s'] * len(columns))})"
+                f" ON CONFLICT (article_id) DO UPDATE SET {update}",
+                rows,
+            )
+
+    def held(self, origin: str) -> list[PageState]:
+        rows = self.conn.execute(
+            f"SELECT {', '.join('page.' + c.strip() for c in self._PAGE.split(','))} FROM page"
+            " JOIN article ON article.id = page.article_id"
+            " WHERE page.status = 'failed' AND article.origin = %s ORDER BY page.article_id",
+            (origin,),
+        )
+        return [self._page(row) for row in rows]
+
+    # -- ingest state ------------------------------------------------------------------
+
+    def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]:
+        if not keys:
+            return {}
+        rows = self.conn.execute("SELECT key, article_id FROM dedupe_key WHERE key = ANY(%s)", (list(keys),))
+        return {row[0]: row[1] for row in rows}
+
+    def add_dedupe_keys(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        rows = list(keys)
+        if not rows:
+            return
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO dedupe_key (key, article_id, source_id)"
+                " SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
+            )
+
+    def dedupe_sources(self, article_id: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT source_id FROM dedupe_key WHERE article_id = %s ORDER BY source_id", (article_id,)
+        )
+        return [row[0] for row in rows]
+
+    def source_state(self, source_id: str) -> dict[str, Any] | None:
+        data = self._one("SELECT data FROM source_state WHERE id = %s", (source_id,))
+        return json.loads(data) if data is not None else None
+
+    def save_source_state(self, source_id: str, state: dict[str, Any]) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO source_state (id, data) VALUES (%s, %s)"
+                " ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                (source_id, json.dumps(state, ensure_ascii=False, sort_keys=True)),
+            )
+
+    def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for source_id, data in self.conn.execute("SELECT id, data FROM source_state ORDER BY id").fetchall():
+            yield source_id, json.loads(data)
+
+    # -- the whole store (pressfeed store copy) ----------------------------------------
+
+    def dump(self) -> Iterator[Batch]:
+        """Every table from one REPEATABLE READ snapshot, in SQLite's value forms (times as UTC text)."""
+        if self._depth:
+            raise StoreError(f"{self.location}: dump() inside a transaction")
+        with self.conn.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            for table, columns in TABLES.items():
+                with self.conn.cursor(name=f"dump_{table}") as cursor:
+                    cursor.execute(_dump_query(table, columns))
+                    while rows := cursor.fetchmany(DUMP_BATCH):
+                        yield table, rows
+
+    def load(self, batches: Iterable[Batch]) -> dict[str, int]:
+        counts = dict.fromkeys(TABLES, 0)
+        with self.transaction(), self.conn.cursor() as cursor:
+            for table in TABLES:
+                if table != "meta" and cursor.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+                    raise StoreError(
+                        f"{self.location}: the store already holds data ({table}); copy into a new, empty store"
+                    )
+            cursor.execute("DELETE FROM meta")  # what migrations put there: the source's values replace it
+            for table, rows in batches:
+                columns = TABLES[table]
+                booleans = [i for i, c in enumerate(columns) if (table, c) in BOOL_COLUMNS]
+                target = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                    sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+                )
+                with cursor.copy(target) as copy:
+                    for row in rows:
+                        if booleans:
+                            row = tuple(bool(v) if i in booleans else v for i, v in enumerate(row))
+                        copy.write_row(row)
+                counts[table] += len(rows)
+        return counts
+
+
+def _dump_query(table: str, columns: Sequence[str]) -> str:
+    """SELECT of a table's rows with times as utc_text and booleans as 0/1, as SQLite stores them."""
+    out = []
+    for column in columns:
+        if (table, column) in TIME_COLUMNS:
+            out.append(f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""")
+        elif (table, column) in BOOL_COLUMNS:
+            out.append(f"{column}::int")
+        else:
+            out.append(column)
+    return f"SELECT {', '.join(out)} FROM {table} ORDER BY 1"
+
+
+def _connect(url: str, location: str) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode (transactions are explicit), named for pg_stat_activity."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.Error as exc:
+        raise StoreError(f"{location}: not a usable PostgreSQL URL: {exc}") from None
+    extra: dict[str, Any] = {}
+    if "application_name" not in params:
+        extra["application_name"] = f"pressfeed on {socket.gethostname()}"[:63]
+    if "connect_timeout" not in params:
+        extra["connect_timeout"] = 10
+    try:
+        return psycopg.connect(url, autocommit=True, **extra)
+    except psycopg.Error as exc:
+        host = params.get("host") or "the local socket"
+        where = f"{host}:{params.get('port') or 5432}"
+        message = " ".join(str(exc).split())
+        raise StoreError(f"cannot connect to PostgreSQL at {where} ({location}): {message}") from None
+
+
+def _key(purpose: str, schema: str) -> int:
+    """A 64-bit advisory lock key for this purpose and schema."""
+    digest = hashlib.sha256(f"pressfeed {purpose} {schema}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
+    article = write.article
+    return (
+        article.id,
+        article.section,
+        str(article.status),
+        _utc(article.published),
+        _utc(article.updated),
+        write.origin,
+        write.encoded.content_hash,
+        write.upstream_hash,
+        str(write.upstream_status) if write.upstream_status is not None else None,
+        seq,
+        write.encoded.data,
+    )
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -1,0 +1,260 @@
+"""Sites on PostgreSQL, end to end: the same feeds as SQLite, `store copy` both ways, two hosts sharing
+one database, and what the operator is told when the database is not there.
+
+The server is the session's throwaway one (conftest `pg_server`, tests/pgserver.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import copy_sample_site, run_site, serving
+from pgserver import PostgresServer
+from pressfeed.cli import cli
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.errors import LockedError
+from pressfeed.model import ArticleFilter
+from pressfeed.store import open_store
+
+NOW_ARG = "2025-11-08T21:00:00+09:00"
+HIDE = "tag:example-portal.kr,2025:article/20251108-0001"
+
+
+def invoke(site: Path, *args: str, url: str | None = None) -> Result:
+    env = {"PRESSFEED_STORE_URL": url} if url else {}
+    return CliRunner().invoke(cli, ["--site", str(site), "--now", NOW_ARG, *args], env=env)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def on(url: str, site: Path) -> Path:
+    """The site's config pointed at `url` (store.url), the way an operator switches a site over."""
+    config = site / "feeds" / "pressfeed.yaml"
+    text = config.read_text(encoding="utf-8").replace("  path: .pressfeed/pressfeed.db\n", f"  url: {url}\n")
+    config.write_text(text, encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def sqlite_built(tmp_path: Path) -> Path:
+    site = copy_sample_site(tmp_path / "sqlite-site")
+    run_site(site).close()
+    return site
+
+
+def test_the_sample_site_built_from_postgresql_is_byte_identical(
+    pg_server: PostgresServer, sqlite_built: Path, tmp_path: Path
+) -> None:
+    site = on(pg_server.new_database(), copy_sample_site(tmp_path / "pg-site"))
+    pf = run_site(site)
+    try:
+        assert pf.store.location.startswith("postgresql://")
+        assert pf.store.count() == 35
+        again = pf.run()  # nothing new: nothing written
+        assert again.build.written == () and again.imported.created == ()
+    finally:
+        pf.close()
+    assert tree(site / "public") == tree(sqlite_built / "public")
+    assert not (site / ".pressfeed" / "pressfeed.db").exists()  # no SQLite file on the side
+
+
+def test_store_copy_both_ways_builds_byte_identical_feeds(
+    pg_server: PostgresServer, sqlite_built: Path, tmp_path: Path
+) -> None:
+    url = pg_server.new_database()
+    with_password = url.replace("pressfeed@", "pressfeed:s3cret@")  # the test server trusts the socket anyway
+    copied = invoke(sqlite_built, "store", "copy", "--to", with_password)
+    assert copied.exit_code == 0, copied.output
+    assert "copied 35 articles" in copied.stdout and f"store.url (or PRESSFEED_STORE_URL) to {url}" in copied.stdout
+    assert "s3cret" not in copied.output
+
+    # the copy, built into the same output: every file is current, nothing is written
+    rebuilt = invoke(sqlite_built, "build", "--json", url=url)
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert json.loads(rebuilt.stdout)["written"] == []
+    # and from scratch, into a new output: the same bytes
+    fresh = on(url, copy_sample_site(tmp_path / "fresh"))
+    assert invoke(fresh, "build").exit_code == 0
+    assert tree(fresh / "public") == tree(sqlite_built / "public")
+
+    # and back: PostgreSQL into a new SQLite store
+    back = copy_sample_site(tmp_path / "back")
+    returned = invoke(back, "store", "copy", "--from", url)
+    assert returned.exit_code == 0, returned.output
+    assert invoke(back, "build").exit_code == 0
+    assert tree(back / "public") == tree(sqlite_built / "public")
+    assert invoke(back, "articles", "list", "--json", "--limit", "100").stdout == (
+        invoke(sqlite_built, "articles", "list", "--json", "--limit", "100").stdout
+    )
+
+    refused = invoke(back, "store", "copy", "--from", url)  # the site's store holds data now
+    assert refused.exit_code == 74 and "already holds data" in refused.stderr
+
+
+# -- two hosts, one database --------------------------------------------------------------------------
+
+
+def shared_site(root: Path, feeds_url: str) -> Path:
+    """A host's site directory: the sample config, agency feeds fetched over HTTP like any host would."""
+    site = copy_sample_site(root)
+    config = site / "feeds" / "pressfeed.yaml"
+    text = config.read_text(encoding="utf-8").replace("url: feeds/agencies/", f"url: {feeds_url}")
+    config.write_text(text, encoding="utf-8")
+    return site
+
+
+class Command:
+    """`pressfeed --site SITE … ARGS` in a process of its own (a host's cron job)."""
+
+    def __init__(self, site: Path, url: str, *args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"}
+        env["PRESSFEED_STORE_URL"] = url
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pressfeed", "--site", str(site), "--now", NOW_ARG, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+
+    def finish(self) -> tuple[int, str, str]:
+        out, err = self.proc.communicate(timeout=120)
+        return self.proc.returncode, out, err
+
+
+@pytest.fixture
+def agency_feeds() -> Iterator[str]:
+    with serving(Path(__file__).parent / "fixtures" / "portal-2025" / "feeds" / "agencies") as base:
+        yield base
+
+
+@pytest.mark.slow
+def test_two_hosts_sharing_one_database_run_at_the_same_moment(
+    pg_server: PostgresServer, agency_feeds: str, tmp_path: Path
+) -> None:
+    """Both cron jobs start together: one waits for the other, neither duplicates, both publish the same bytes."""
+    url = pg_server.new_database()
+    hosts = [shared_site(tmp_path / name, agency_feeds) for name in ("host-a", "host-b")]
+
+    started = [Command(site, url, "run") for site in hosts]  # both at once
+    first = [command.finish() for command in started]
+    for code, _out, err in first:
+        assert code == 0, err
+    created = [line for _, out, _ in first for line in out.splitlines() if line.startswith(("import:", "ingest:"))]
+    # one host did the work while the other waited; the other then found everything there
+    assert sorted(created) == sorted(
+        [
+            "import: 4 files, 16 new, 0 updated, 0 unchanged",
+            "ingest: 5 sources, 19 new, 0 updated",
+            "import: 4 files, 0 new, 0 updated, 16 unchanged",
+            "ingest: 5 sources, 0 new, 0 updated",
+        ]
+    )
+    assert tree(hosts[0] / "public") == tree(hosts[1] / "public")
+
+    # an editor on host A hides an article while both hosts' cron jobs run again
+    round_two = [Command(hosts[0], url, "run"), Command(hosts[0], url, "articles", "hide", HIDE)]
+    round_two.append(Command(hosts[1], url, "run"))
+    for code, _out, err in (c.finish() for c in round_two):
+        assert code in (0, 75), err  # host A's own overlapping job may find its site busy (75)
+    third = [Command(site, url, "run") for site in hosts]  # the next cron tick on both hosts
+    for code, _out, err in (c.finish() for c in third):
+        assert code == 0, err
+
+    store = open_store(url)
+    try:
+        ids = [s.article.id for s in store.articles(ArticleFilter())]
+        assert len(ids) == 35 == len(set(ids))  # no duplicates
+        hidden = store.get(HIDE)
+        assert hidden is not None and str(hidden.article.status) == "hidden"  # the edit was not lost
+    finally:
+        store.close()
+    published = tree(hosts[0] / "public")
+    assert published == tree(hosts[1] / "public")
+    assert not any(HIDE.encode() in data for data in published.values())
+    guids = [line for line in published["rss.xml"].decode().splitlines() if "<guid" in line]
+    assert len(guids) == len(set(guids))
+
+
+def test_an_overlapping_run_of_the_same_site_exits_at_once_another_hosts_run_is_waited_for(
+    pg_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = pg_server.new_database()
+    monkeypatch.setenv("PRESSFEED_STORE_URL", url)
+    here, there = copy_sample_site(tmp_path / "here"), copy_sample_site(tmp_path / "there")
+    config = there / "feeds" / "pressfeed.yaml"  # the other host waits half a second at most
+    text = config.read_text(encoding="utf-8").replace("  path: .pressfeed/pressfeed.db\n", "  lock_wait: 0.5\n")
+    config.write_text(text, encoding="utf-8")
+
+    holder = Pressfeed(load_config(here))
+    try:
+        with holder.locked():
+            started = time.monotonic()
+            same_site = invoke(here, "run")
+            assert same_site.exit_code == 75 and time.monotonic() - started < 5
+            assert f"lock {here.resolve() / '.pressfeed' / 'pressfeed.lock'}" in same_site.stderr
+            other_host = invoke(there, "run")
+            assert other_host.exit_code == 75, other_host.output
+            assert "PostgreSQL advisory lock" in other_host.stderr and "held by pressfeed on" in other_host.stderr
+            assert not (there / "public").exists()  # nothing done
+            with pytest.raises(LockedError), Pressfeed(load_config(there)) as waiting, waiting.locked():
+                pass
+    finally:
+        holder.close()
+    assert invoke(there, "run").exit_code == 0  # the lock is free again
+
+
+# -- what the operator is told --------------------------------------------------------------------------
+
+
+def test_an_unreachable_database_exits_74_naming_it(tmp_path: Path) -> None:
+    site = copy_sample_site(tmp_path / "site")
+    url = f"postgresql://pressfeed:secret@/pressfeed?host={tmp_path}&connect_timeout=2"  # no server there
+    for args in (("run",), ("articles", "list")):
+        result = invoke(site, *args, url=url)
+        assert result.exit_code == 74, result.output
+        assert result.stderr.startswith(f"error: cannot connect to PostgreSQL at {tmp_path}:5432 ")
+        assert "secret" not in result.stderr  # the password never shows
+    assert not (site / "public").exists()
+
+
+def test_a_bad_store_url_is_a_config_error(tmp_path: Path) -> None:
+    site = copy_sample_site(tmp_path / "site")
+    result = invoke(site, "check", url="mysql://db/pressfeed")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: PRESSFEED_STORE_URL: 'mysql://db/pressfeed' is not a store URL")
+
+
+def test_without_psycopg_a_postgresql_store_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the `postgres` extra were not installed
+    monkeypatch.delitem(sys.modules, "pressfeed.store.postgres", raising=False)
+    site = copy_sample_site(tmp_path / "site")
+    result = invoke(site, "articles", "list", url="postgresql://pressfeed@db.example.kr/portal")
+    assert result.exit_code == 74
+    assert "pip install 'pressfeed[postgres]'" in result.stderr
+
+
+def test_commands_that_only_read_create_no_tables(pg_server: PostgresServer, tmp_path: Path) -> None:
+    url = pg_server.new_database()
+    site = copy_sample_site(tmp_path / "site")
+    for args in (("check",), ("articles", "list"), ("sources",), ("ingest", "--dry-run")):
+        result = invoke(site, *args, url=url)
+        assert result.exit_code in (0, 1), result.output  # 1: dry-run fetches of local files may fail
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)

@@ -1,0 +1,602 @@
+"""The store contract (pressfeed.store.base), once, for every backend: SQLite and a real PostgreSQL.
+
+Every test takes `store_url` (conftest): a new SQLite file, or a new schema of
+a PostgreSQL server started for the session from the distribution's binaries,
+in a database whose default collation is Korean (ICU), as a portal's would be.
+The tests talk to the Store protocol only; where a backend's own SQL is
+needed (a store at an older schema), they say so.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pressfeed.errors import ArticleNotFoundError, LockedError, NoStoreError, StoreError
+from pressfeed.model import Article, ArticleFilter, Attribution, Status, encode
+from pressfeed.store import Store, copy_store, open_store
+from pressfeed.store.base import TABLES, ArticleWrite, FeedFileState, PageState
+from pressfeed.store.url import backend
+
+NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
+AUTH = "tag:example-portal.kr,2025"
+
+
+def article(
+    key: str,
+    *,
+    section: str = "politics",
+    published: datetime = NOW - timedelta(hours=1),
+    updated: datetime | None = None,
+    status: Status = Status.PUBLISHED,
+    title: str = "",
+    source: bool = False,
+) -> Article:
+    kind = "source/msit" if source else "article"
+    return Article(
+        id=f"{AUTH}:{kind}/{key}",
+        title=title or f"정부, {key} 관련 브리핑 개최",
+        section=section,
+        published=published,
+        updated=updated or published,
+        link=f"https://www.example-portal.kr/news/articleView.html?idxno={key}",
+        body_html=f"<p>{key} 본문입니다.</p>",
+        byline="포탈뉴스통신",
+        status=status,
+        source=Attribution(name="과학기술정보통신부", home="https://www.msit.go.kr/") if source else None,
+    )
+
+
+def upstream(a: Article, origin: str = "cms") -> ArticleWrite:
+    return ArticleWrite.from_upstream(encode(a), origin)
+
+
+def release(key: str, **kwargs: object) -> ArticleWrite:
+    return upstream(article(key, source=True, section="it-science", **kwargs), "source:msit")  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def make_store(store_url: str) -> Iterator[Callable[[], Store]]:
+    """Opens stores at the test's URL (a second one is another connection, as another process has)."""
+    opened: list[Store] = []
+
+    def make() -> Store:
+        opened.append(open_store(store_url))
+        return opened[-1]
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store: Callable[[], Store]) -> Store:
+    return make_store()
+
+
+def seq_of(store: Store, article_id: str) -> int:
+    stored = store.get(article_id)
+    assert stored is not None
+    return stored.seq
+
+
+# -- opening, versions, errors ------------------------------------------------------------------
+
+
+def test_a_new_store_is_empty_and_a_missing_one_is_not_created(store_url: str, store: Store) -> None:
+    assert store.count() == 0
+    assert store.get(f"{AUTH}:article/1") is None
+    assert store.feed_keys(None, NOW, 50) == []
+    assert store.get_meta("stories_relink") == "pending"  # set by the one-story migration, as on upgrade
+    assert list(store.source_states()) == []
+    # a read-only command asks without `create`: the store exists now; elsewhere there is none
+    open_store(store_url, create=False).close()
+    elsewhere = store_url.replace("pressfeed.db", "other.db") if backend(store_url) == "sqlite" else None
+    if elsewhere is not None:
+        with pytest.raises(NoStoreError):
+            open_store(elsewhere, create=False)
+
+
+def test_a_missing_postgresql_schema_is_not_created_by_a_reader(pg_server) -> None:  # type: ignore[no-untyped-def]
+    url = pg_server.new_schema()
+    with pytest.raises(NoStoreError, match="no pressfeed store"):
+        open_store(url, create=False)
+    import psycopg
+
+    with psycopg.connect(url) as conn:  # nothing was created
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone() == (0,)
+
+
+def test_backend_errors_become_store_errors_naming_the_store(store: Store) -> None:
+    store.write([release("9001")])
+    bad = PageState(f"{AUTH}:source/msit/9001", "h", "https://www.korea.kr/x", "bogus", 1, NOW)
+    with pytest.raises(StoreError) as caught:
+        store.save_pages([bad])  # the schema's CHECK refuses the status
+    assert str(caught.value).startswith(f"store {store.location}: ")
+    assert store.pages([bad.article_id]) == {}  # and the store is still usable
+    assert store.count() == 1
+
+
+# -- transactions ------------------------------------------------------------------------------
+
+
+def test_a_failed_transaction_leaves_nothing_and_nested_ones_join_the_outer(make_store: Callable[[], Store]) -> None:
+    store, other = make_store(), make_store()
+    store.write([upstream(article("1"))])
+
+    with pytest.raises(RuntimeError), store.transaction():
+        store.write([upstream(article("2"))])
+        store.set_meta("k", "v")
+        with store.transaction():
+            store.write([upstream(article("3"))])
+        raise RuntimeError("boom")
+    assert store.count() == 1 and store.get_meta("k") is None and other.count() == 1
+
+    with store.transaction():
+        with store.transaction():
+            store.write([upstream(article("2"))])
+        assert other.get(article("2").id) is None  # the inner block committed nothing yet
+    assert other.get(article("2").id) is not None
+
+    with pytest.raises(ValueError), store.transaction():  # an inner failure undoes the outer's work too
+        store.write([upstream(article("4"))])
+        with store.transaction():
+            raise ValueError("inner")
+    assert store.get(article("4").id) is None and store.count() == 2
+
+
+def test_writers_take_turns_so_no_update_is_lost(make_store: Callable[[], Store]) -> None:
+    """Two connections (two hosts) each add 1 to a counter 25 times: read, then write, in one transaction."""
+    stores = [make_store(), make_store()]
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(25):
+                with stores[n].transaction():
+                    count = int(stores[n].get_meta("counter") or 0)
+                    stores[n].write([upstream(article(f"{n}-{i}"))])
+                    stores[n].set_meta("counter", str(count + 1))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert stores[0].get_meta("counter") == "50"
+    seqs = [s.seq for s in stores[1].articles(ArticleFilter())]
+    assert len(seqs) == 50 and len(set(seqs)) == 50 and int(stores[1].get_meta("seq") or 0) == max(seqs)
+
+
+# -- the sequence and upstream bookkeeping ---------------------------------------------------------
+
+
+def test_seq_grows_with_every_write_and_every_story_change(store: Store) -> None:
+    store.write([upstream(article("a")), upstream(article("b"))])
+    a, b = seq_of(store, article("a").id), seq_of(store, article("b").id)
+    assert 0 < a < b
+    store.write([upstream(article("a", title="고친 제목"))])
+    assert seq_of(store, article("a").id) > b
+    store.write([release("r")])
+    r_id, a_id = release("r").article.id, article("a").id
+    before = max(seq_of(store, i) for i in (a_id, article("b").id, r_id))
+    # each change, and the rows whose feeds it changes (and so must get a new seq)
+    for change, touched in (
+        (lambda: store.link_story(r_id, a_id, adopt=True), (r_id, a_id)),  # a takes over r's guid
+        (lambda: store.set_keep_both(r_id, True), (r_id, a_id)),  # a gives the guid back
+        (lambda: store.unlink_story(r_id), (r_id,)),
+        (lambda: store.set_status(a_id, Status.HIDDEN, NOW), (a_id,)),
+    ):
+        change()
+        after = [seq_of(store, i) for i in touched]
+        assert min(after) > before and len(set(after)) == len(after)
+        before = max(after)
+    assert seq_of(store, article("b").id) < before  # untouched rows keep theirs
+    assert int(store.get_meta("seq") or 0) >= before
+
+
+def test_upstream_hash_and_status_are_kept_through_local_edits(store: Store) -> None:
+    original = encode(article("u", source=True))
+    store.write([ArticleWrite.from_upstream(original, "source:msit")])
+    stored = store.get(original.article.id)
+    assert stored is not None
+    assert (stored.upstream_hash, stored.upstream_status) == (original.content_hash, Status.PUBLISHED)
+    assert stored.content_hash == original.content_hash and stored.origin == "source:msit"
+
+    edited = encode(replace(original.article, title="편집자가 고친 제목"))
+    store.write([ArticleWrite(edited, "source:msit")])  # an editor's change: no upstream values
+    stored = store.get(original.article.id)
+    assert stored is not None
+    assert stored.content_hash == edited.content_hash != original.content_hash
+    assert (stored.upstream_hash, stored.upstream_status) == (original.content_hash, Status.PUBLISHED)
+    assert stored.article.title == "편집자가 고친 제목"
+
+    newer = encode(replace(original.article, body_html="<p>기관이 고친 본문</p>", status=Status.DRAFT))
+    store.write([ArticleWrite.from_upstream(edited, "source:msit", upstream=newer)])  # upstream moved, edit kept
+    stored = store.get(original.article.id)
+    assert stored is not None
+    assert (stored.upstream_hash, stored.upstream_status) == (newer.content_hash, Status.DRAFT)
+    assert stored.content_hash == edited.content_hash
+
+
+def test_set_status_keeps_upstream_status_and_writes_only_a_change(store: Store) -> None:
+    store.write([upstream(article("s"))])
+    first = seq_of(store, article("s").id)
+    same = store.set_status(article("s").id, Status.PUBLISHED, NOW)
+    assert same.seq == first  # nothing changed: nothing written
+    hidden = store.set_status(article("s").id, Status.HIDDEN, NOW)
+    assert hidden.article.status is Status.HIDDEN and hidden.upstream_status == Status.PUBLISHED
+    assert hidden.seq > first
+    assert store.articles(ArticleFilter(status=Status.HIDDEN))[0].article.id == article("s").id
+    with pytest.raises(ArticleNotFoundError):
+        store.set_status(f"{AUTH}:article/none", Status.HIDDEN, NOW)
+
+
+def test_articles_round_trip_exactly(store: Store) -> None:
+    a = replace(
+        article("rt", source=True, published=datetime(2025, 11, 7, 23, 30, 15, tzinfo=UTC)),
+        tags=("인공지능", "GPU"),
+        subtitle="부제",
+    )
+    store.write([upstream(a, "source:msit")])
+    stored = store.get(a.id)
+    assert stored is not None and stored.article == a
+    assert stored.article.published.tzinfo is UTC
+    assert store.get_many([a.id, f"{AUTH}:article/none"]) == {a.id: stored}
+    assert store.get_many([]) == {}
+
+
+# -- deleting --------------------------------------------------------------------------------------
+
+
+def test_delete_leaves_a_tombstone_drops_citations_and_keeps_dedupe_keys(store: Store) -> None:
+    cms = article("d")
+    store.write([upstream(cms), release("d")])
+    store.set_citations(cms.id, ["link:korea.kr/x", "body:abc"])
+    store.add_dedupe_keys([("guid:msit:d", cms.id, "msit")])
+    store.delete(cms.id, NOW)
+    assert store.get(cms.id) is None and store.count() == 1
+    assert store.is_tombstoned(cms.id) and not store.is_tombstoned(release("d").article.id)
+    assert store.tombstoned([cms.id, release("d").article.id, "nope"]) == {cms.id}
+    assert store.citing(["link:korea.kr/x", "body:abc"]) == {}
+    assert store.dedupe_lookup(["guid:msit:d"]) == {"guid:msit:d": cms.id}  # so no source brings it back
+    with pytest.raises(ArticleNotFoundError):
+        store.delete(cms.id, NOW)
+
+
+# -- what the feeds show ---------------------------------------------------------------------------
+
+
+def test_feed_keys_newest_first_without_drafts_hidden_or_embargoed_items(store: Store) -> None:
+    store.write(
+        [
+            upstream(article("old", published=NOW - timedelta(days=2))),
+            upstream(article("new", published=NOW - timedelta(minutes=1))),
+            upstream(article("draft", status=Status.DRAFT)),
+            upstream(article("hidden", status=Status.HIDDEN)),
+            upstream(article("embargo", published=NOW + timedelta(seconds=1))),  # not before 12:00:01
+            upstream(article("at-now", published=NOW + timedelta(microseconds=700_000))),  # same second as now
+            upstream(article("econ", section="economy")),
+        ]
+    )
+    ids = [i.rsplit("/", 1)[1] for i, _ in store.feed_keys(None, NOW, 50)]
+    assert ids == ["at-now", "new", "econ", "old"]
+    assert [i.rsplit("/", 1)[1] for i, _ in store.feed_keys("politics", NOW, 50)] == ["at-now", "new", "old"]
+    assert [i.rsplit("/", 1)[1] for i, _ in store.feed_keys(None, NOW, 2)] == ["at-now", "new"]
+    later = [i.rsplit("/", 1)[1] for i, _ in store.feed_keys(None, NOW + timedelta(seconds=1), 50)]
+    assert later[0] == "embargo"
+    keys = dict(store.feed_keys(None, NOW, 50))
+    assert keys[article("new").id] == seq_of(store, article("new").id)
+
+
+def test_ties_in_time_are_ordered_by_id_bytes(store: Store) -> None:
+    """A Korean collation would put 가 first and ignore case; every backend orders as SQLite's BINARY does."""
+    keys = ["가", "a", "B", "_", "Z", "10", "9"]
+    store.write([upstream(article(k)) for k in keys])
+    expected = [f"{AUTH}:article/{k}" for k in sorted(keys)]
+    assert [i for i, _ in store.feed_keys(None, NOW, 50)] == expected
+    assert [s.article.id for s in store.articles(ArticleFilter(section="politics"))] == expected
+
+
+def test_articles_filters(store: Store) -> None:
+    store.write(
+        [
+            upstream(article("p1", published=NOW - timedelta(hours=3))),
+            upstream(article("p2", status=Status.DRAFT, published=NOW - timedelta(hours=2))),
+            upstream(article("e1", section="economy", published=NOW + timedelta(hours=1))),
+            release("r1", published=NOW - timedelta(hours=4), status=Status.DRAFT),
+        ]
+    )
+
+    def ids(**kwargs: object) -> list[str]:
+        return [s.article.id.rsplit("/", 1)[1] for s in store.articles(ArticleFilter(**kwargs))]  # type: ignore[arg-type]
+
+    assert ids() == ["e1", "p2", "p1", "r1"]
+    assert ids(section="politics") == ["p2", "p1"]
+    assert ids(status=Status.DRAFT) == ["p2", "r1"]
+    assert ids(origin="source:msit", status=Status.DRAFT) == ["r1"]
+    assert ids(published_before=NOW) == ["p2", "p1", "r1"]
+    assert ids(limit=2) == ["e1", "p2"]
+    assert store.count() == 4
+
+
+# -- one story, one item -----------------------------------------------------------------------------
+
+
+def test_a_superseded_release_leaves_the_feeds_while_its_article_is_in_them(store: Store) -> None:
+    rel, cms = release("story"), upstream(article("story", section="it-science"))
+    store.write([rel, cms])
+    r_id, a_id = rel.article.id, cms.article.id
+
+    def shown() -> set[str]:
+        return {i for i, _ in store.feed_keys("it-science", NOW, 50)}
+
+    store.link_story(r_id, a_id, adopt=False)
+    assert shown() == {a_id}
+    assert store.superseded(a_id) == [r_id]
+    assert store.superseded_many([a_id, r_id]) == {a_id: [r_id]}
+    stored = store.get(r_id)
+    assert stored is not None and stored.superseded_by == a_id
+
+    store.set_status(a_id, Status.DRAFT, NOW)  # the newsroom's version is not out: the release stays
+    assert shown() == {r_id}
+    store.set_status(a_id, Status.PUBLISHED, NOW)
+    store.write([upstream(article("story", section="it-science", published=NOW + timedelta(hours=1)))])
+    assert shown() == {r_id}  # embargoed article: the release stays until it is out
+    assert {i for i, _ in store.feed_keys("it-science", NOW + timedelta(hours=2), 50)} == {a_id}
+
+    store.set_keep_both(r_id, True)
+    assert {i for i, _ in store.feed_keys("it-science", NOW + timedelta(hours=2), 50)} == {a_id, r_id}
+    store.unlink_story(r_id)
+    stored = store.get(r_id)
+    assert stored is not None and stored.superseded_by is None and not stored.keep_both
+    assert store.superseded(a_id) == []
+
+
+def test_an_article_that_adopts_a_release_takes_its_guid_and_keep_both_gives_it_back(store: Store) -> None:
+    rel = release("guid", updated=NOW - timedelta(minutes=30), published=NOW - timedelta(hours=2))
+    cms = upstream(article("guid", section="it-science"))
+    store.write([rel, cms])
+    store.link_story(rel.article.id, cms.article.id, adopt=True)
+    adopted = store.get(cms.article.id)
+    assert adopted is not None
+    assert (adopted.feed_guid, adopted.feed_guid_updated) == (rel.article.id, NOW - timedelta(minutes=30))
+    assert adopted.feed_guid_updated is not None and adopted.feed_guid_updated.tzinfo is UTC
+
+    store.set_keep_both(rel.article.id, True)
+    given_back = store.get(cms.article.id)
+    assert given_back is not None and given_back.feed_guid is None and given_back.feed_guid_updated is None
+    kept = store.get(rel.article.id)
+    assert kept is not None and kept.keep_both and kept.superseded_by == cms.article.id
+
+
+def test_citations_are_replaced_per_article_and_found_by_key(store: Store) -> None:
+    a, b = article("c1").id, article("c2").id
+    store.set_citations(a, ["link:korea.kr/1", "body:x"])
+    store.set_citations(b, ["link:korea.kr/1"])
+    assert store.citing(["link:korea.kr/1", "body:x", "body:none"]) == {"link:korea.kr/1": [a, b], "body:x": [a]}
+    store.set_citations(a, ["body:y"])
+    assert store.citing(["link:korea.kr/1", "body:x", "body:y"]) == {"link:korea.kr/1": [b], "body:y": [a]}
+    store.set_citations_many({a: [], b: ["body:y", "body:y"]})
+    assert store.citing(["link:korea.kr/1", "body:y"]) == {"body:y": [b]}
+    assert store.citing([]) == {}
+
+
+# -- full text -------------------------------------------------------------------------------------
+
+
+def test_pages_are_saved_replaced_and_held_per_origin(store: Store) -> None:
+    store.write([release("p1"), release("p2"), upstream(article("p3"))])
+    p1, p2, p3 = release("p1").article.id, release("p2").article.id, article("p3").id
+    done = PageState(p1, "e1", "https://www.korea.kr/1", "done", 1, NOW, body_html="<p>본문</p>",
+                     attachments=(("https://www.korea.kr/1.hwp", "application/x-hwp", "붙임"),))  # fmt: skip
+    failed = PageState(p2, "e2", "https://www.korea.kr/2", "failed", 2, NOW, NOW + timedelta(hours=1), "HTTP 503")
+    orphan = replace(failed, article_id=f"{AUTH}:source/msit/gone")
+    other = replace(failed, article_id=p3)
+    store.save_pages([done, failed, orphan, other])
+    assert store.pages([p1, p2, "nope"]) == {p1: done, p2: failed}
+    assert store.held("source:msit") == [failed]  # failed, and its article stored with that origin
+    store.save_pages([replace(failed, status="done", attempts=3, next_try=None, reason="", body_html="<p>x</p>")])
+    assert store.held("source:msit") == []
+    assert store.pages([p2])[p2].attempts == 3 and store.pages([p2])[p2].next_try is None
+    assert store.pages([]) == {}
+
+
+# -- ingest state, build state, meta -------------------------------------------------------------------
+
+
+def test_dedupe_keys_keep_the_first_owner(store: Store) -> None:
+    store.add_dedupe_keys([("guid:msit:1", "A", "msit"), ("link:korea.kr/1", "A", "moef"), ("guid:msit:1", "B", "x")])
+    store.add_dedupe_keys([("guid:msit:1", "C", "msit"), ("content:abc", "A", "msit")])
+    assert store.dedupe_lookup(["guid:msit:1", "link:korea.kr/1", "content:abc", "nope"]) == {
+        "guid:msit:1": "A",
+        "link:korea.kr/1": "A",
+        "content:abc": "A",
+    }
+    assert store.dedupe_sources("A") == ["moef", "msit"]
+    assert store.dedupe_lookup([]) == {}
+
+
+def test_source_states_round_trip_in_id_order(store: Store) -> None:
+    store.save_source_state("msit", {"etag": '"abc"', "new": 3, "unknown_agencies": ["국가유산청"]})
+    store.save_source_state("kma", {"gone": True})
+    store.save_source_state("msit", {"etag": '"def"', "new": 0})
+    assert store.source_state("msit") == {"etag": '"def"', "new": 0}
+    assert store.source_state("none") is None
+    assert list(store.source_states()) == [("kma", {"gone": True}), ("msit", {"etag": '"def"', "new": 0})]
+
+
+def test_feed_file_states_and_meta(store: Store) -> None:
+    states = {
+        "rss.xml": FeedFileState("fp1", "sha1", NOW, 1234, 1_762_603_200_123_456_789),
+        "it-science/feed.json": FeedFileState("fp2", "sha2", None, 10, 5),
+    }
+    store.save_feed_files(states)
+    assert store.feed_files() == states
+    store.save_feed_files({"rss.xml": replace(states["rss.xml"], fingerprint="fp3")})
+    store.forget_feed_files(["it-science/feed.json"])
+    assert store.feed_files() == {"rss.xml": replace(states["rss.xml"], fingerprint="fp3")}
+    store.set_meta("config_digest", "abc")
+    store.set_meta("config_digest", "def")
+    assert store.get_meta("config_digest") == "def" and store.get_meta("none") is None
+
+
+# -- the run lock --------------------------------------------------------------------------------------
+
+
+def test_the_run_lock_is_held_by_one_user_of_the_store_at_a_time(make_store: Callable[[], Store]) -> None:
+    first, second = make_store(), make_store()
+    with first.lock(0), pytest.raises(LockedError, match="another pressfeed run is in progress"), second.lock(0.2):
+        pass
+    with second.lock(0):  # released
+        pass
+    released = threading.Event()
+
+    def hold() -> None:
+        with first.lock(0):
+            held.set()
+            released.wait(5)
+
+    held = threading.Event()
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    threading.Timer(0.3, released.set).start()
+    with second.lock(10):  # waits for the holder
+        assert released.is_set()
+    holder.join()
+
+
+# -- migrations ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def schema_module(store_url: str):  # type: ignore[no-untyped-def]
+    import pressfeed.store.postgres as postgres
+    import pressfeed.store.sqlite as sqlite
+
+    return sqlite if backend(store_url) == "sqlite" else postgres
+
+
+def test_a_store_of_an_older_schema_is_upgraded_keeping_its_data(
+    store_url: str,
+    schema_module,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    migrations = schema_module.MIGRATIONS
+    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations[:2])
+    monkeypatch.setattr(schema_module, "VERSION", 2)
+    old = open_store(store_url)  # a store as pressfeed wrote it before full text (schema 2)
+    old.write([release("m")])
+    old.set_meta("stories_relink", "done")
+    seq = seq_of(old, release("m").article.id)
+    old.close()
+    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations)
+    monkeypatch.setattr(schema_module, "VERSION", len(migrations))
+
+    new = open_store(store_url)
+    try:
+        stored = new.get(release("m").article.id)
+        assert stored is not None and stored.seq == seq and stored.article == release("m").article
+        assert new.get_meta("stories_relink") == "done"
+        page = PageState(release("m").article.id, "e", "https://www.korea.kr/m", "failed", 1, NOW, reason="HTTP 404")
+        new.save_pages([page])  # the new table is there
+        assert new.held("source:msit") == [page]
+    finally:
+        new.close()
+    open_store(store_url).close()  # a current store opens without migrating again
+
+
+def test_hosts_opening_a_new_store_at_once_create_it_once(
+    store_url: str, request: pytest.FixtureRequest, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Cron on several hosts, first run against an empty database: one creates the tables, the others wait."""
+    for attempt in range(4):
+        if backend(store_url) == "sqlite":
+            url = f"sqlite://{tmp_path / f'race-{attempt}.db'}"
+        else:
+            url = request.getfixturevalue("pg_server").new_schema()
+        start = threading.Barrier(4)
+        errors: list[BaseException] = []
+        opened: list[Store] = []
+
+        def first_run(url: str = url, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                opened.append(open_store(url))  # noqa: B023 (joined before the next round)
+            except BaseException as exc:
+                errors.append(exc)  # noqa: B023
+
+        threads = [threading.Thread(target=first_run) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for store in opened:
+            store.close()
+        assert errors == [] and len(opened) == 4
+
+
+def test_a_store_newer_than_this_pressfeed_is_refused(
+    store_url: str,
+    schema_module,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    open_store(store_url).close()
+    monkeypatch.setattr(schema_module, "MIGRATIONS", schema_module.MIGRATIONS[:1])
+    monkeypatch.setattr(schema_module, "VERSION", 1)
+    with pytest.raises(StoreError, match="newer than this pressfeed"):
+        open_store(store_url)
+
+
+# -- copying a whole store -----------------------------------------------------------------------------
+
+
+def fill(store: Store) -> None:
+    """A little of everything a store holds."""
+    store.write([upstream(article("f1")), release("f1"), upstream(article("f2", status=Status.HIDDEN))])
+    store.link_story(release("f1").article.id, article("f1").id, adopt=True)
+    store.set_keep_both(release("f1").article.id, True)
+    store.set_citations(article("f1").id, ["link:korea.kr/f1"])
+    store.add_dedupe_keys([("guid:msit:f1", release("f1").article.id, "msit")])
+    store.write([upstream(article("gone"))])
+    store.delete(article("gone").id, NOW)
+    store.save_pages([PageState(release("f1").article.id, "e", "https://www.korea.kr/f1", "done", 1, NOW)])
+    store.save_source_state("msit", {"etag": '"x"', "new": 1})
+    store.save_feed_files({"rss.xml": FeedFileState("fp", "sha", NOW, 10, 20)})
+    store.set_meta("config_digest", "abc")
+
+
+@pytest.mark.parametrize("target_kind", ["sqlite", "postgresql"])
+def test_copy_moves_every_row_and_refuses_a_store_in_use(
+    store: Store,
+    target_kind: str,
+    tmp_path,
+    request: pytest.FixtureRequest,  # type: ignore[no-untyped-def]
+) -> None:
+    if target_kind == "sqlite":
+        target_url = f"sqlite://{tmp_path / 'copy.db'}"
+    else:
+        target_url = request.getfixturevalue("pg_server").new_schema()
+    fill(store)
+    target = open_store(target_url)
+    try:
+        counts = copy_store(store, target)
+        assert counts["article"] == 3 and counts["tombstone"] == 1 and counts["dedupe_key"] == 1
+        assert list(target.dump()) == list(store.dump())  # every row, in SQLite's value forms
+        assert target.feed_keys(None, NOW, 50) == store.feed_keys(None, NOW, 50)
+        assert target.get(article("f1").id) == store.get(article("f1").id)
+        assert target.get_meta("stories_relink") == store.get_meta("stories_relink")
+        with pytest.raises(StoreError, match="already holds data"):
+            copy_store(store, target)
+        assert target.count() == 3  # nothing doubled
+    finally:
+        target.close()
+    assert {table for table, _ in store.dump()} == set(TABLES)  # fill() put something in every table
