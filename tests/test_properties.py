@@ -6,13 +6,16 @@ Example counts are modest so the suite stays fast; run a deeper search with
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import pickle
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
+import nh3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,8 +25,26 @@ from conftest import CONFIG_TEXT, write_file
 from pressfeed.config import Config, load_config
 from pressfeed.errors import RecordError
 from pressfeed.ingest.parse import to_utf8
-from pressfeed.model import Article, Attachment, Attribution, Image, Status, article_from_dict, article_to_dict
-from pressfeed.normalize import NormalizeContext, plain_text, sanitize_html
+from pressfeed.model import (
+    Article,
+    Attachment,
+    Attribution,
+    Image,
+    Status,
+    article_from_dict,
+    article_to_dict,
+    content_json,
+    encode,
+    utc_text,
+)
+from pressfeed.normalize import (
+    NormalizeContext,
+    body_text,
+    bound_nesting,
+    clean_text,
+    plain_text,
+    sanitize_html,
+)
 from pressfeed.publish.build import feed_specs
 from pressfeed.publish.feeds import render_feeds
 from pressfeed.publish.jsonfeed import render_json
@@ -226,6 +247,65 @@ def test_sanitized_nesting_is_bounded(levels: int, tag: str, inner: str) -> None
 
 
 # -- plain text ----------------------------------------------------------------------------
+
+
+# The fast paths below must give exactly what the plain formulas they stand for give.
+
+_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d|#[xX][0-9A-Fa-f]|[A-Za-z][A-Za-z0-9]*;|amp|lt|gt|quot|nbsp)")
+
+
+def reference_plain_text(value: str) -> str:
+    """plain_text() as a formula: clean, strip markup when there may be some, drop bidi controls, collapse."""
+    from pressfeed.normalize import _literal_brackets
+
+    text = clean_text(value)
+    if _MARKUP.search(text):
+        text = clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
+    return re.sub(r"\s+", " ", BIDI.sub("", text)).strip()
+
+
+def reference_body_text(sanitized: str) -> str:
+    """The body's text by a second sanitizer pass that keeps no tags (what body_text() stands for)."""
+    text = nh3.clean(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", sanitized), tags=set())
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+@given(st.one_of(hostile_text, html_text))
+def test_plain_text_is_its_formula(value: str) -> None:
+    assert plain_text(value) == reference_plain_text(value)
+
+
+@given(html_text)
+def test_body_text_of_sanitized_html_is_a_tagless_sanitizer_pass(markup: str) -> None:
+    sanitized = sanitize_html(markup, BASE)
+    assert body_text(sanitized) == reference_body_text(sanitized)
+
+
+@given(articles())
+def test_content_json_is_json_dumps_of_the_article_dict(article: Article) -> None:
+    data = article_to_dict(article)
+    del data["updated"], data["status"]
+    assert content_json(article) == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@given(articles())
+def test_encoded_article_travels_and_decodes_whole(article: Article) -> None:
+    """Workers send EncodedArticles without their Article: the receiver decodes the same one."""
+    encoded = pickle.loads(pickle.dumps(encode(article)))
+    assert encoded.article == article
+    assert (encoded.id, encoded.section, encoded.status) == (article.id, article.section, article.status)
+    head = {"updated": utc_text(article.updated), "status": str(article.status)}
+    assert json.loads(encoded.data) == {**json.loads(encoded.content), **head}
+    assert encoded.data.startswith(json.dumps(head, separators=(",", ":"))[:-1] + ",")
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_utc_text_is_strftime(value: datetime) -> None:
+    try:
+        expected = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):  # out of range in UTC, or a zone without an offset at that time
+        return
+    assert utc_text(value) == expected
 
 
 @given(st.one_of(hostile_text, html_text))

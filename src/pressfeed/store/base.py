@@ -69,7 +69,7 @@ class ArticleWrite:
     ) -> ArticleWrite:
         """Store `encoded`, taken in from upstream version `upstream` (itself by default)."""
         taken = upstream or encoded
-        return cls(encoded, origin, taken.content_hash, taken.article.status)
+        return cls(encoded, origin, taken.content_hash, taken.status)
 
     @property
     def article(self) -> Article:

@@ -468,13 +468,13 @@ def _connect_read_only(path: str) -> sqlite3.Connection:
 
 
 def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
-    article = write.article
+    encoded = write.encoded  # its row fields: the Article itself need not be decoded
     return (
-        article.id,
-        article.section,
-        str(article.status),
-        utc_text(article.published),
-        utc_text(article.updated),
+        encoded.id,
+        encoded.section,
+        str(encoded.status),
+        utc_text(encoded.published),
+        utc_text(encoded.updated),
         write.origin,
         write.encoded.content_hash,
         write.upstream_hash,
