@@ -135,7 +135,7 @@ def import_task(p: dict[str, Any]) -> Work:
     site = Path(p["site"])
     fresh_store(site)
     pf = data.open_site(site)
-    return lambda: {"created": len(pf.import_files([p["path"]]).created)}
+    return lambda: {"created": pf.import_files([p["path"]]).created}
 
 
 # -- ingest ------------------------------------------------------------------------------------

@@ -84,8 +84,8 @@ def test_import_yaml_multi_document_file(pf, site, write):
 
     result = pf.import_files([str(path)])
 
-    assert result.created == IDS
-    assert (result.updated, result.unchanged, result.files) == ((), 0, 1)
+    assert (result.created, result.created_ids) == (3, IDS)
+    assert (result.updated, result.unchanged, result.files) == (0, 0, 1)
     assert result.summary() == "import: 1 files, 3 new, 0 updated, 0 unchanged"
     assert pf.store.count() == 3
     stored = pf.store.get(f"{TAG}1002")
@@ -107,7 +107,7 @@ def test_reimport_same_file_changes_nothing(pf, site, write):
 
     result = pf.import_files([str(path)])
 
-    assert (result.created, result.updated, result.unchanged) == ((), (), 3)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
     after = {i: pf.store.get(i) for i in IDS}
     for article_id in IDS:
         assert after[article_id].article.updated == before[article_id].article.updated
@@ -124,8 +124,8 @@ def test_changed_body_is_updated_at_clock_time(pf, site, write):
     write(site, "feeds/articles/news.yaml", ARTICLES.replace("심사에 들어갔다.", "본격적인 심사에 들어갔다."))
     result = pf.import_files([str(path)])
 
-    assert result.created == ()
-    assert result.updated == (f"{TAG}1001",)
+    assert result.created == 0
+    assert (result.updated, result.updated_ids) == (1, (f"{TAG}1001",))
     assert result.unchanged == 2
     new = pf.store.get(f"{TAG}1001")
     assert new.article.body_html == "<p>국회 예산결산특별위원회가 본격적인 심사에 들어갔다.</p>"
@@ -141,7 +141,7 @@ def test_changed_body_with_explicit_updated_keeps_record_time(pf, site, write):
     write(site, "feeds/articles/news.yaml", ARTICLES.replace("기술개발에 착수했다.", "기술개발에 본격 착수했다."))
     result = pf.import_files([str(path)])
 
-    assert result.updated == (f"{TAG}1003",)
+    assert result.updated_ids == (f"{TAG}1003",)
     # 2025-11-05 18:00 KST from the record, not the clock
     assert pf.store.get(f"{TAG}1003").article.updated == datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
 
@@ -155,7 +155,7 @@ def test_status_only_change_keeps_updated(pf, site, write):
     write(site, "feeds/articles/news.yaml", hidden)
     result = pf.import_files([str(path)])
 
-    assert result.updated == (f"{TAG}1001",)
+    assert result.updated_ids == (f"{TAG}1001",)
     assert result.unchanged == 2
     new = pf.store.get(f"{TAG}1001")
     assert new.article.status is Status.HIDDEN
@@ -169,7 +169,7 @@ def test_status_only_change_keeps_updated(pf, site, write):
 def test_import_json_array(pf, site, write):
     path = write(site, "export.json", json.dumps([record(1), record(2)], ensure_ascii=False, indent=2))
     result = pf.import_files([str(path)])
-    assert result.created == (f"{TAG}1", f"{TAG}2")
+    assert result.created_ids == (f"{TAG}1", f"{TAG}2")
     assert pf.store.get(f"{TAG}2").article.section == "society"
     assert pf.store.get(f"{TAG}2").article.published == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
 
@@ -178,14 +178,14 @@ def test_import_json_lines(pf, site, write):
     text = dumps(record(1)) + "\n\n" + dumps(record(2)) + "\n" + dumps(record(3)) + "\n"
     path = write(site, "export.jsonl", text)
     result = pf.import_files([str(path)])
-    assert result.created == (f"{TAG}1", f"{TAG}2", f"{TAG}3")
+    assert result.created_ids == (f"{TAG}1", f"{TAG}2", f"{TAG}3")
     assert pf.store.count() == 3
 
 
 def test_import_single_json_object(pf, site, write):
     path = write(site, "one.json", dumps(record(7, title="단독 &amp; 속보")))
     result = pf.import_files([str(path)])
-    assert result.created == (f"{TAG}7",)
+    assert result.created_ids == (f"{TAG}7",)
     assert pf.store.get(f"{TAG}7").article.title == "단독 & 속보"
 
 
@@ -193,7 +193,7 @@ def test_import_several_files_at_once(pf, site, write):
     a = write(site, "a.json", dumps(record(1)))
     b = write(site, "b.jsonl", dumps(record(2)) + "\n")
     result = pf.import_files([str(a), str(b)])
-    assert result.created == (f"{TAG}1", f"{TAG}2")
+    assert result.created_ids == (f"{TAG}1", f"{TAG}2")
     assert result.files == 2
 
 
@@ -437,8 +437,8 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
         ]
         result = pf.import_configured()
 
-        assert result.created == (f"{TAG}9", *IDS)
-        assert (result.updated, result.unchanged, result.files) == ((), 0, 2)
+        assert (result.created, result.created_ids) == (4, (f"{TAG}9", *IDS))
+        assert (result.updated, result.unchanged, result.files) == (0, 0, 2)
         [failure] = result.failures
         assert failure.file == str(bad.resolve())
         assert [(p.line, p.field) for p in failure.problems] == [
@@ -450,7 +450,7 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
         assert pf.store.get(f"{TAG}2001") is None
 
         again = pf.import_configured()
-        assert (again.created, again.updated, again.unchanged) == ((), (), 4)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
         assert len(again.failures) == 1
 
 
@@ -491,7 +491,7 @@ def test_large_import_is_streamed_in_chunks_and_still_all_or_nothing(pf: Pressfe
     assert [(p.line, p.field) for p in caught.value.problems] == [(importer.CHUNK + 11, "title")]
     assert pf.store.count() == 0
     path.write_text("\n".join(good) + "\n", encoding="utf-8")
-    assert len(pf.import_files([str(path)]).created) == importer.CHUNK + 10
+    assert pf.import_files([str(path)]).created == importer.CHUNK + 10
 
 
 def test_pooled_import_matches_inline_import(
@@ -509,6 +509,7 @@ def test_pooled_import_matches_inline_import(
         return real_pool(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(worker_module, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(importer, "POOL_MIN_RECORDS", importer.CHUNK)  # two chunks take the pool
     from pressfeed.clock import Clock
     from pressfeed.config import Config
     from pressfeed.model import ArticleFilter
@@ -554,7 +555,7 @@ def test_json_lines_may_hold_raw_line_separators_inside_strings(pf: Pressfeed) -
     text = json.dumps(record, ensure_ascii=False) + "\n"
     assert "\u2028" in text
     result = pf.import_records(read_records("<stdin>.jsonl", text))
-    assert len(result.created) == 1
+    assert result.created == 1
 
 
 def test_duplicate_ids_on_one_line_are_reported_by_record(pf: Pressfeed, site: Path, write) -> None:

@@ -415,7 +415,7 @@ def test_sample_second_run_creates_nothing_and_writes_no_file(tmp_path: Path) ->
         assert [(r.source_id, r.new, r.updated) for r in second.ingest.reports] == [
             (s, (), ()) for s in ("msit", "moef", "molit", "kma", "korea-kr")
         ]
-        assert second.imported.created == () and second.imported.updated == ()
+        assert second.imported.created == 0 and second.imported.updated == 0
         assert second.build.written == ()
         assert second.build.removed == ()
         assert pf.store.count() == count

@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import re
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +45,7 @@ from pressfeed.normalize import (
     clean_text,
     plain_text,
     sanitize_html,
+    without_space,
 )
 from pressfeed.publish.build import feed_specs
 from pressfeed.publish.feeds import render_feeds
@@ -268,6 +270,19 @@ def reference_body_text(sanitized: str) -> str:
     """The body's text by a second sanitizer pass that keeps no tags (what body_text() stands for)."""
     text = nh3.clean(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", sanitized), tags=set())
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def test_whitespace_is_unprintable_and_casefolding_keeps_it_apart() -> None:
+    """What without_space() and the content keys rely on, over every code point of this Python."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert all(not c.isprintable() for c in chars if c.isspace() and c != " ")
+    assert all(c.casefold() == c for c in chars if c.isspace())
+    assert not any(f.isspace() for c in chars if not c.isspace() for f in c.casefold())
+
+
+@given(st.one_of(hostile_text, html_text))
+def test_without_space_is_its_formula(value: str) -> None:
+    assert without_space(value) == "".join(value.split())
 
 
 @given(st.one_of(hostile_text, html_text))

@@ -178,19 +178,33 @@ class EncodedArticle:
     Large imports and ingests encode in worker processes and send back only
     this, not Article objects: the writing process stores the row as it is and
     decodes the Article from the content only when a rule needs it (merging
-    with a stored version). Immutable.
+    with a stored version). Dates travel as their stored text. Immutable.
     """
 
-    __slots__ = ("_article", "content", "content_hash", "id", "published", "section", "status", "updated")
+    __slots__ = (
+        "_article",
+        "_published",
+        "_updated",
+        "content",
+        "content_hash",
+        "id",
+        "published_text",
+        "section",
+        "status",
+        "updated_text",
+    )
 
     id: str
     section: str
     status: Status
-    published: datetime
-    updated: datetime
+    #: utc_text() of the dates, as the row stores them
+    published_text: str
+    updated_text: str
     #: JSON of everything but `updated` and `status`: what the content hash covers
     content: str
     content_hash: str
+    _published: datetime | None
+    _updated: datetime | None
     _article: Article | None
 
     def __init__(
@@ -198,46 +212,69 @@ class EncodedArticle:
         id: str,
         section: str,
         status: Status,
-        published: datetime,
-        updated: datetime,
+        published: datetime | str,
+        updated: datetime | str,
         content: str,
         content_hash: str,
         article: Article | None = None,
     ) -> None:
-        setattr_ = object.__setattr__
-        setattr_(self, "id", id)
-        setattr_(self, "section", section)
-        setattr_(self, "status", status)
-        setattr_(self, "published", published)
-        setattr_(self, "updated", updated)
-        setattr_(self, "content", content)
-        setattr_(self, "content_hash", content_hash)
-        setattr_(self, "_article", article)
+        """`published` and `updated` as datetimes, or as their utc_text()."""
+        set_ = object.__setattr__
+        set_(self, "id", id)
+        set_(self, "section", section)
+        set_(self, "status", status)
+        if isinstance(published, str):
+            set_(self, "published_text", published)
+            set_(self, "_published", None)
+        else:
+            set_(self, "published_text", utc_text(published))
+            set_(self, "_published", published)
+        if isinstance(updated, str):
+            set_(self, "updated_text", updated)
+            set_(self, "_updated", None)
+        else:
+            set_(self, "updated_text", utc_text(updated))
+            set_(self, "_updated", updated)
+        set_(self, "content", content)
+        set_(self, "content_hash", content_hash)
+        set_(self, "_article", article)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"EncodedArticle is immutable: cannot set {name}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # the fields only: a worker's Article stays behind (the content carries it), and no
-        # Python-level state functions run on either side
-        fields = (self.id, self.section, str(self.status), self.published, self.updated, self.content)
+        # plain strings only: a worker's Article stays behind (the content carries it), and
+        # neither side runs Python-level state functions or datetime pickling
+        fields = (self.id, self.section, str(self.status), self.published_text, self.updated_text, self.content)
         return _encoded, (*fields, self.content_hash)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, EncodedArticle):
             return NotImplemented
-        return (self.content_hash, self.content, self.status, self.updated) == (
-            other.content_hash,
-            other.content,
-            other.status,
-            other.updated,
-        )
+        mine = (self.content_hash, self.content, self.status, self.updated_text)
+        return mine == (other.content_hash, other.content, other.status, other.updated_text)
 
     def __hash__(self) -> int:
-        return hash((self.content_hash, self.status, self.updated))
+        return hash((self.content_hash, self.status, self.updated_text))
 
     def __repr__(self) -> str:
         return f"EncodedArticle(id={self.id!r}, status={self.status!s}, content_hash={self.content_hash[:12]}…)"
+
+    @property
+    def published(self) -> datetime:
+        value = self._published
+        if value is None:
+            value = _parse_iso(self.published_text)
+            object.__setattr__(self, "_published", value)
+        return value
+
+    @property
+    def updated(self) -> datetime:
+        value = self._updated
+        if value is None:
+            value = _parse_iso(self.updated_text)
+            object.__setattr__(self, "_updated", value)
+        return value
 
     @property
     def article(self) -> Article:
@@ -245,7 +282,7 @@ class EncodedArticle:
         article = self._article
         if article is None:
             data = json.loads(self.content)
-            data["updated"], data["status"] = utc_text(self.updated), str(self.status)
+            data["updated"], data["status"] = self.updated_text, str(self.status)
             article = article_from_dict(data)
             object.__setattr__(self, "_article", article)
         return article
@@ -257,7 +294,7 @@ class EncodedArticle:
         As ``json.dumps({"updated": …, "status": …}, separators=(",", ":"))`` joined to
         the content: both values are ASCII without characters JSON escapes.
         """
-        return f'{{"updated":"{utc_text(self.updated)}","status":"{self.status}",{self.content[1:]}'
+        return f'{{"updated":"{self.updated_text}","status":"{self.status}",{self.content[1:]}'
 
     def restamped(self, *, status: Status, updated: datetime) -> EncodedArticle:
         """The same content under another status and `updated` (neither is hashed)."""
@@ -265,7 +302,7 @@ class EncodedArticle:
         if article is not None:
             article = replace(article, status=status, updated=updated)
         return EncodedArticle(
-            self.id, self.section, status, self.published, updated, self.content, self.content_hash, article
+            self.id, self.section, status, self.published_text, updated, self.content, self.content_hash, article
         )
 
 
@@ -273,7 +310,7 @@ _STATUSES = {status.value: status for status in Status}
 
 
 def _encoded(
-    id: str, section: str, status: str, published: datetime, updated: datetime, content: str, content_hash: str
+    id: str, section: str, status: str, published: str, updated: str, content: str, content_hash: str
 ) -> EncodedArticle:
     """Unpickles an EncodedArticle (see EncodedArticle.__reduce__)."""
     return EncodedArticle(id, section, _STATUSES[status], published, updated, content, content_hash)

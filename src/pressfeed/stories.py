@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from .model import Article, Status
-from .normalize import normalize_link
+from .normalize import normalize_link, without_space
 from .store import Store, StoredArticle
 
 #: characters of normalized body text below which a body says nothing about its story
@@ -44,7 +44,8 @@ Supersedable = Callable[[StoredArticle], bool]
 
 def body_key(text: str) -> str | None:
     """`body:<hash>` of a body's plain text, or None when it is too short to tell a story."""
-    folded = "".join(_BYLINE.sub("", text.strip()).casefold().split())
+    # casefold() neither makes nor unmakes whitespace: removing it first is the same
+    folded = without_space(_BYLINE.sub("", text.strip())).casefold()
     if len(folded) < BODY_MIN:
         return None
     return "body:" + hashlib.sha256(folded.encode()).hexdigest()
@@ -68,26 +69,39 @@ def visible(stored: StoredArticle, now: datetime) -> bool:
 
 
 def link_cms_articles(
-    store: Store, cited: Sequence[tuple[StoredArticle, list[str]]], supersedable: Supersedable, now: datetime
+    store: Store,
+    cited: Sequence[tuple[str, Sequence[str]]],
+    supersedable: Supersedable,
+    now: datetime,
+    *,
+    new: Collection[str] = (),
 ) -> None:
-    """After CMS articles were written: record what they cite, and supersede those releases.
+    """After CMS articles were written: record what they cite (by id), and supersede those releases.
 
     A release already superseded by another article keeps it (the first wins);
-    releases an article no longer cites stand alone again.
+    releases an article no longer cites stand alone again. `new`: articles
+    first stored by this import, which neither cite nor supersede anything
+    yet. Only articles that cite a stored release are read back from the store.
     """
     keys = [k for _, article_keys in cited for k in article_keys]
     owners = store.dedupe_lookup(keys)
     releases = store.get_many(sorted(set(owners.values())))
-    for article, article_keys in cited:
-        store.set_citations(article.article.id, article_keys)
-        matched = {owners[k] for k in article_keys if k in owners}
-        for release_id in store.superseded(article.article.id):
-            if release_id not in matched:
-                store.unlink_story(release_id)
+    matches = {article_id: {owners[k] for k in article_keys if k in owners} for article_id, article_keys in cited}
+    articles = store.get_many([article_id for article_id, matched in matches.items() if matched])
+    # articles first stored now cite nothing yet: their citations go in at once
+    store.add_citations((k, a) for a, article_keys in cited if a in new for k in article_keys)
+    for article_id, article_keys in cited:
+        matched = matches[article_id]
+        if article_id not in new:
+            store.set_citations(article_id, article_keys)
+            for release_id in store.superseded(article_id):
+                if release_id not in matched:
+                    store.unlink_story(release_id)
+        article = articles.get(article_id)
         for release_id in sorted(matched):
             release = releases.get(release_id)
-            if release is not None and _may_link(release, article, supersedable):
-                store.link_story(release_id, article.article.id, adopt=_adopts(release, article, now))
+            if release is not None and article is not None and _may_link(release, article, supersedable):
+                store.link_story(release_id, article_id, adopt=_adopts(release, article, now))
 
 
 def link_releases(

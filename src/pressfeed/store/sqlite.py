@@ -310,6 +310,10 @@ class SQLiteStore:
                 "INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)", [(k, article_id) for k in keys]
             )
 
+    def add_citations(self, rows: Iterable[tuple[str, str]]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)", rows)
+
     def superseded(self, article_id: str) -> list[str]:
         rows = self.db.execute("SELECT id FROM article WHERE superseded_by = ? ORDER BY id", (article_id,))
         return [row[0] for row in rows]
@@ -473,8 +477,8 @@ def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
         encoded.id,
         encoded.section,
         str(encoded.status),
-        utc_text(encoded.published),
-        utc_text(encoded.updated),
+        encoded.published_text,
+        encoded.updated_text,
         write.origin,
         write.encoded.content_hash,
         write.upstream_hash,
