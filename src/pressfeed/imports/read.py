@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 from ..errors import InputError, Problem
 from ..model import InputKind, RawArticle
@@ -56,19 +56,22 @@ def raw_article(data: Mapping[str, Any]) -> RawArticle:
     )
 
 
-class RawLine(NamedTuple):
+class RawLine:
     """A JSON Lines record as its file holds it: bytes, parsed by whoever normalizes it.
 
     Large imports send these to worker processes, so the reading process
-    neither parses records nor pickles the parsed fields across (a tuple:
-    it pickles for a third less than a dataclass).
+    neither parses records nor pickles the parsed fields across.
     """
 
-    file: str
-    line: int
-    text: bytes
-    #: 1-based position among the file's records
-    index: int
+    __slots__ = ("file", "index", "line", "text")
+
+    def __init__(self, file: str, line: int, text: bytes, index: int) -> None:
+        self.file, self.line, self.text = file, line, text
+        #: 1-based position among the file's records
+        self.index = index
+
+    def __reduce__(self) -> tuple[type[RawLine], tuple[str, int, bytes, int]]:
+        return RawLine, (self.file, self.line, self.text, self.index)  # no Python-level state functions
 
     def parse(self) -> RawRecord:
         """The record, or the InputError (with this line) that stops reading its file."""
