@@ -280,6 +280,32 @@ def test_whitespace_is_unprintable_and_casefolding_keeps_it_apart() -> None:
     assert not any(f.isspace() for c in chars if not c.isspace() for f in c.casefold())
 
 
+credit_pieces = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "[",
+        "]",
+        "뉴스출처",
+        " : ",
+        "기관",
+        "\n",
+        " ",
+        "<",
+        "[뉴스출처 : 과기정통부]",
+        "<p>[뉴스출처 : 외교부]</p>",
+    ]
+)
+
+
+@given(st.lists(credit_pieces, max_size=12).map("".join), st.integers(0, 40))
+def test_trailing_credit_is_the_pattern_searched(body: str, start: int) -> None:
+    from pressfeed.normalize import _TRAILING_CREDIT, _trailing_credit
+
+    expected, found = _TRAILING_CREDIT.search(body, start), _trailing_credit(body, start)
+    assert (expected and (expected.span(), expected.group(1))) == (found and (found.span(), found.group(1)))
+
+
 @given(st.one_of(hostile_text, html_text))
 def test_without_space_is_its_formula(value: str) -> None:
     assert without_space(value) == "".join(value.split())
