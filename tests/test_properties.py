@@ -306,6 +306,33 @@ def test_trailing_credit_is_the_pattern_searched(body: str, start: int) -> None:
     assert (expected and (expected.span(), expected.group(1))) == (found and (found.span(), found.group(1)))
 
 
+#: bodies' words as body_words() leaves them: whitespace runs, bylines in parentheses, bidi controls
+words_text = st.lists(
+    st.one_of(
+        hostile_text,
+        st.sampled_from(
+            ["(포탈뉴스통신)", "( 연합  뉴스 )", "(", ")", "  ", " \n", "\u3000", "\u202e", "가나다 라마", "x" * 30]
+        ),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(words_text)
+def test_body_key_ignores_how_whitespace_stands(words: str) -> None:
+    from pressfeed.normalize import collapse_space
+    from pressfeed.stories import body_key
+
+    assert body_key(words) == body_key(collapse_space(words))
+
+
+@given(words_text, st.integers(1, 120))
+def test_summary_of_words_is_shortened_collapsed_text(words: str, length: int) -> None:
+    from pressfeed.normalize import collapse_space, shorten, summary_of
+
+    assert summary_of(words, length) == shorten(collapse_space(words), length)
+
+
 @given(st.one_of(hostile_text, html_text))
 def test_without_space_is_its_formula(value: str) -> None:
     assert without_space(value) == "".join(value.split())

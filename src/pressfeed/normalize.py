@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -419,7 +419,14 @@ def shorten(text: str, length: int) -> str:
     Summaries derived from a body come through here: as plain text they lose
     the bidi controls the body may keep.
     """
-    text = collapse_space(_BIDI_CONTROLS.sub("", text)) if _BIDI_CONTROLS.search(text) else text
+    return _cut(_without_bidi(text), length)
+
+
+def _without_bidi(text: str) -> str:
+    return collapse_space(_BIDI_CONTROLS.sub("", text)) if _BIDI_CONTROLS.search(text) else text
+
+
+def _cut(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     cut = text[:length]
@@ -428,9 +435,24 @@ def shorten(text: str, length: int) -> str:
     return cut.rstrip(" ,.·…") + "…"
 
 
+def summary_of(words: str, length: int) -> str:
+    """``shorten(collapse_space(words), length)``, collapsing no more of a long body than the summary needs.
+
+    Collapsing a prefix gives a prefix of the collapsed whole, so once a
+    prefix yields more than `length` characters, the cut is decided.
+    """
+    size = 2 * length + 16
+    while size < len(words):
+        head = _without_bidi(collapse_space(words[:size]))
+        if len(head) > length:
+            return _cut(head, length)
+        size *= 4
+    return shorten(collapse_space(words), length)
+
+
 def body_text(body_html: str) -> str:
     """The body as plain text, paragraphs separated by a space."""
-    return _text_of(body_html)
+    return collapse_space(body_words(body_html))
 
 
 _BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/li|/h\d)>")
@@ -438,14 +460,19 @@ _BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/li|/h\d)>")
 _SANITIZED_TAG = re.compile(r"<[^>]*>")
 
 
-def _text_of(body_html: str) -> str:
+def body_words(body_html: str) -> str:
+    """The body's text, tags dropped and entities decoded, whitespace as it stands: body_text() uncollapsed.
+
+    Its whitespace is collapsed only where needed (a derived summary, the text
+    that source rules match); the content and body keys ignore whitespace.
+    """
     # Sanitized HTML only: every "<" opens a tag and every ">" closes one (the
     # serializer escapes them in text and attribute values), there are no
     # comments, scripts or styles, and the text is already clean, so dropping
     # the tags and unescaping gives what a second sanitizer pass without tags
     # would, at a tenth of the cost (tests/test_properties.py holds them equal).
     text = _SANITIZED_TAG.sub("", _BLOCK_END.sub(" ", body_html))
-    return collapse_space(html.unescape(text) if "&" in text else text)
+    return html.unescape(text) if "&" in text else text
 
 
 # The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.
@@ -756,16 +783,27 @@ class Normalized:
     """An input record as an Article, with what the ingest rules need beside it."""
 
     article: Article
-    #: the body as plain text (the content dedupe key uses it)
-    text: str
-    #: what a source's section rules and include/exclude filters match: the title and the given
-    #: summary, else the body text
-    match_text: str = ""
+    #: the body's text as body_words() gives it (whitespace not collapsed; the content and body keys
+    #: ignore it); `text` is the collapsed form
+    words: str
+    #: the summary the input gave ("" when it was derived from the body)
+    given_summary: str = ""
     #: False when the input gave no usable date and `now` stands in for it
     dated: bool = True
     warnings: tuple[str, ...] = ()
     #: the agency the item names when the registry does not know it (for `sources check`)
     unknown_agency: str = ""
+
+    @cached_property
+    def text(self) -> str:
+        """The body as plain text (body_text())."""
+        return collapse_space(self.words)
+
+    @cached_property
+    def match_text(self) -> str:
+        """What a source's section rules and include/exclude filters match: the title and the given
+        summary, else the body text."""
+        return f"{self.article.title}\n{self.given_summary or self.text}"
 
 
 class _Collector:
@@ -807,9 +845,12 @@ def normalize(
     title = field("title", lambda: _required_text(title_raw, "title"), "")
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
-    text = body_text(body)
+    words = body_words(body)
     summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
-    match_text = f"{title}\n{summary or text}"
+
+    def match_text() -> str:  # only source rules need it
+        return f"{title}\n{summary or collapse_space(words)}"
+
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
     warnings: list[str] = []
     dated = True
@@ -848,7 +889,7 @@ def normalize(
         id=article_id,
         title=title,
         subtitle=subtitle,
-        summary=summary or shorten(text, ctx.summary_length),
+        summary=summary or summary_of(words, ctx.summary_length),
         body_html=body,
         section=section,
         published=published,
@@ -862,7 +903,7 @@ def normalize(
         source=attribution,
     )
     unknown = agency if agency and registered is None else ""
-    return Normalized(article, text, match_text, dated, tuple(warnings), unknown)
+    return Normalized(article, words, summary, dated, tuple(warnings), unknown)
 
 
 def _agency(raw: RawArticle, source: SourceConfig | None) -> tuple[Any, str]:
@@ -928,7 +969,7 @@ def _section(
     value: Any,
     sections: Sections,
     source: SourceConfig | None,
-    text: str,
+    text: Callable[[], str],
     agency: str,
     registered: AgencyConfig | None,
 ) -> str:
@@ -943,7 +984,7 @@ def _section(
             raise RecordError("section", f"unknown section {value!r} (see `pressfeed sections`)")
         return slug
     for rule in source.rules:
-        if rule.match.search(text):
+        if rule.match.search(text()):
             return rule.section
     registry_section = registered.section if registered is not None else None
     found = (registry_section if agency else None) or source.section or registry_section

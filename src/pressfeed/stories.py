@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from .model import Article, Status
-from .normalize import normalize_link, without_space
+from .normalize import collapse_space, normalize_link, without_space
 from .store import Store, StoredArticle
 
 #: characters of normalized body text below which a body says nothing about its story
@@ -43,9 +43,18 @@ Supersedable = Callable[[StoredArticle], bool]
 
 
 def body_key(text: str) -> str | None:
-    """`body:<hash>` of a body's plain text, or None when it is too short to tell a story."""
+    """`body:<hash>` of a body's plain text, or None when it is too short to tell a story.
+
+    The text's whitespace, collapsed or not, makes no difference (the hash has
+    none): a "(매체명)" byline is found on the collapsed form of its own bit.
+    """
+    rest = text.lstrip()
+    if rest.startswith("("):  # the byline's ")" is the first one: its pattern allows no parenthesis inside
+        close = rest.find(")")
+        if close > 0 and _BYLINE.match(collapse_space(rest[: close + 1])):
+            rest = rest[close + 1 :]
     # casefold() neither makes nor unmakes whitespace: removing it first is the same
-    folded = without_space(_BYLINE.sub("", text.strip())).casefold()
+    folded = without_space(rest).casefold()
     if len(folded) < BODY_MIN:
         return None
     return "body:" + hashlib.sha256(folded.encode()).hexdigest()

@@ -95,7 +95,7 @@ def _normalize_chunk(items: list[Item], ctx: NormalizeContext) -> list[Outcome]:
             continue
         article = normalized.article
         explicit = record.data.get("updated") not in (None, "")
-        out.append(Prepared(encode(article), tuple(citation_keys(article, normalized.text)), explicit))
+        out.append(Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit))
     return out
 
 

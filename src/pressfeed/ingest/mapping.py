@@ -57,12 +57,13 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     if source.max_age_days and article.published < now - timedelta(days=source.max_age_days):
         return Skipped(f"{label}: older than {source.max_age_days} days", normalized.warnings, article.published)
     warnings = normalized.warnings
-    if not normalized.text and article.status is Status.PUBLISHED and _republishes_text(source, ctx, article):
+    if not normalized.words.strip() and article.status is Status.PUBLISHED and _republishes_text(source, ctx, article):
         # never an empty re-publication: a title-only item waits for an editor (or its page's text)
         article = replace(article, status=Status.DRAFT)
         warnings += (f"{label}: {NO_TEXT}",)
-    keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.text))
-    body = body_key(normalized.text)
+    # the keys ignore whitespace: the body's words need no collapsing
+    keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words))
+    body = body_key(normalized.words)
     return Mapped(encode(article), keys, warnings, normalized.dated, normalized.unknown_agency, body)
 
 
