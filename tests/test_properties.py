@@ -333,6 +333,19 @@ def test_summary_of_words_is_shortened_collapsed_text(words: str, length: int) -
     assert summary_of(words, length) == shorten(collapse_space(words), length)
 
 
+url_pieces = st.sampled_from(
+    ["https://", "http://", "HTTP://", "www.", "m.", "Korea.KR", "x-y.go.kr", ":80", ":8080", ":x", "/", "//", "a.do",
+     "?", "&", "=", "newsId", "utm_source", "call_from", "pWise", "%7E", "+", "~", "#top", " ", "@", "가", ";", "."]
+)  # fmt: skip
+
+
+@given(st.lists(url_pieces, max_size=14).map("".join))
+def test_normalize_link_is_its_parsing_formula(url: str) -> None:
+    from pressfeed.normalize import _normalized_split, normalize_link
+
+    assert normalize_link(url) == _normalized_split(url)
+
+
 @given(st.one_of(hostile_text, html_text))
 def test_without_space_is_its_formula(value: str) -> None:
     assert without_space(value) == "".join(value.split())

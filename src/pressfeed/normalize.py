@@ -634,6 +634,34 @@ def normalize_link(url: str) -> str:
     query sorted. Ids of ingested items without a guid and the `link:` dedupe
     key both derive from it.
     """
+    plain = _PLAIN_LINK.match(url.strip())
+    if plain is None:
+        return _normalized_split(url)
+    host, path, query = plain.groups()
+    host = _MOBILE_HOST.sub("", host.lower())
+    path = path.rstrip("/") if path else ""
+    if query:  # unreserved characters only: parse_qsl and urlencode would give each pair back as it is
+        pairs = sorted(
+            tuple(pair.split("=", 1)) for pair in query.split("&") if not _tracking(pair[: pair.index("=")].lower())
+        )
+        return f"{host}{path}?{'&'.join(f'{k}={v}' for k, v in pairs)}" if pairs else f"{host}{path}"
+    return f"{host}{path}"
+
+
+#: a link whose normalization needs no URL parser: http(s), a plain host, no port, no
+#: fragment, a path and query of characters that need no quoting
+_PLAIN_LINK = re.compile(
+    r"https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(/[A-Za-z0-9._~!$'()*,;:@/-]*)?"
+    r"(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*))?\Z"
+)
+
+
+def _tracking(key: str) -> bool:
+    return key in TRACKING_PARAMS or key.startswith("utm_")
+
+
+def _normalized_split(url: str) -> str:
+    """normalize_link() by the URL parser, for any link."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     host = _MOBILE_HOST.sub("", host)
