@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -567,3 +568,104 @@ def test_duplicate_ids_on_one_line_are_reported_by_record(pf: Pressfeed, site: P
     assert (problem.file, problem.line, problem.field) == (str(path), 1, "id")
     assert problem.message == f"duplicate of record 1 of {path} (line 1, id '{TAG}7')"
     assert pf.store.count() == 0
+
+
+# -- configured exports that did not change ------------------------------------------
+
+
+@pytest.fixture
+def configured(site: Path, write) -> Path:
+    """A site whose config imports feeds/articles/*.yaml."""
+    config_file = site / "feeds" / "pressfeed.yaml"
+    write(site, "feeds/pressfeed.yaml", config_file.read_text(encoding="utf-8") + "imports: [feeds/articles/*.yaml]\n")
+    return write(site, "feeds/articles/a.yaml", ARTICLES)
+
+
+def counting_imports(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files import_configured really reads, in order."""
+    from pressfeed.imports import importer
+
+    read: list[str] = []
+    real = importer.import_files
+
+    def spy(store, ctx, now, paths, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.extend(paths)
+        return real(store, ctx, now, paths, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_files", spy)
+    return read
+
+
+def summary(result) -> tuple[int, int, int, int, int]:  # type: ignore[no-untyped-def]
+    return (result.files, result.created, result.updated, result.unchanged, result.deleted)
+
+
+def test_an_unchanged_export_is_not_read_again_and_counts_as_unchanged(site, configured, clock, monkeypatch):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        assert summary(pf.import_configured()) == (1, 3, 0, 0, 0)
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+    assert read == [str(configured.resolve())]
+
+
+def test_a_changed_export_is_read_even_with_its_old_size_and_mtime(site, configured, clock, monkeypatch, write):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        stat = configured.stat()
+        write(site, "feeds/articles/a.yaml", ARTICLES.replace("착수했다", "착수한다"))
+        os.utime(configured, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert configured.stat().st_size == stat.st_size
+        assert summary(pf.import_configured()) == (1, 0, 1, 2, 0)
+    assert len(read) == 2
+
+
+def test_a_deleted_article_counts_as_deleted_as_a_full_import_would(site, configured, clock, monkeypatch):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        pf.delete(f"{TAG}1002")
+        assert summary(pf.import_configured()) == (1, 0, 0, 2, 1)  # read again: a tombstone is new
+        again = pf.import_configured()  # the same from the remembered state
+        assert summary(again) == (1, 0, 0, 2, 1) and again.deleted_ids == (f"{TAG}1002",)
+    assert len(read) == 2
+
+
+def test_an_update_by_another_import_brings_the_export_back(site, configured, clock, monkeypatch, write):
+    """A later export (or `pressfeed import`) changed an article: the configured file, read again, changes it back,
+    as reading every file every time did."""
+    read = counting_imports(monkeypatch)
+    correction = write(site, "fix.yaml", ARTICLES.split("---\n")[0].replace("심사에 들어갔다", "심사를 시작했다"))
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        assert pf.import_files([str(correction)]).updated == 1
+        assert "시작했다" in pf.article(f"{TAG}1001").article.body_html
+        assert summary(pf.import_configured()) == (1, 0, 1, 2, 0)
+        assert "들어갔다" in pf.article(f"{TAG}1001").article.body_html
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+    assert read == [str(configured.resolve())] * 2
+
+
+def test_changed_site_settings_read_the_export_again(site, configured, clock, monkeypatch, write):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+    config_file = site / "feeds" / "pressfeed.yaml"
+    text = config_file.read_text(encoding="utf-8")
+    write(site, "feeds/pressfeed.yaml", text.replace("  dir: public\n", "  dir: public\n  summary_length: 20\n"))
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        assert summary(pf.import_configured()) == (1, 0, 3, 0, 0)  # derived summaries are shorter now
+        assert len(pf.article(f"{TAG}1001").article.summary) <= 20
+    assert len(read) == 2
+
+
+def test_a_pending_relink_reads_every_export(site, configured, clock, monkeypatch):
+    from pressfeed.imports.importer import RELINK_KEY
+
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        pf.store.set_meta(RELINK_KEY, "pending")
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+        assert pf.store.get_meta(RELINK_KEY) == "done"
+    assert len(read) == 2

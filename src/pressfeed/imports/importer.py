@@ -38,6 +38,7 @@ from ..store.base import ArticleWrite
 from ..stories import Supersedable, citation_keys, link_cms_articles
 from ..workers import worker_pool
 from ..yamlfile import line_of
+from . import state
 from .read import RawLine, RawRecord, iter_records, raw_article, read_records
 
 CMS_ORIGIN = "cms"
@@ -175,6 +176,8 @@ class Importer:
     seen: _SeenIds = field(default_factory=_SeenIds)
     #: the file being read met an unreadable record: the rest of it is not read
     _stopped: bool = False
+    #: this import's updates are counted in the store (pressfeed.imports.state)
+    _counted: bool = False
 
     def add(self, records: Iterable[Item]) -> None:
         """One file's records (or any iterable); an unreadable record ends it."""
@@ -280,6 +283,9 @@ class Importer:
                     writes.append(ArticleWrite.from_upstream(merged, stored.origin, upstream=encoded))
                     self.updated.add(article_id)
         self.store.write(writes)
+        if self.updated.count and not self._counted:  # in this transaction: gone with it if it rolls back
+            state.count_update(self.store)
+            self._counted = True
         self._link(accepted, {w.encoded.id for w in writes}, created)
 
     def _link(self, accepted: list[Prepared], written: set[str], created: set[str]) -> None:
@@ -343,13 +349,30 @@ def import_each(
     *,
     relink_all: bool = False,
 ) -> ImportResult:
-    """Files one by one, each all-or-nothing: a bad file is reported, the others go in."""
+    """Files one by one, each all-or-nothing: a bad file is reported, the others go in.
+
+    A file unchanged since its last successful import here is not read again
+    (pressfeed.imports.state says when that is exact); it counts as importing it would.
+    """
+    settings = state.settings_key(ctx)
     total = ImportResult()
     for path in paths:
         try:
-            total += import_files(store, ctx, now, [str(path)], workers, supersedable, relink_all=relink_all)
+            before = state.file_sha256(path)
+        except OSError:
+            before = None  # the import names the problem
+        known = None if relink_all or before is None else state.unchanged(store, path, settings, before)
+        if known is not None:
+            total += known.result()
+            continue
+        try:
+            result = import_files(store, ctx, now, [str(path)], workers, supersedable, relink_all=relink_all)
         except InputError as exc:
             total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
+            continue
+        total += result
+        if before is not None and state.file_sha256(path) == before:  # not changed while it was read
+            state.remember(store, path, settings, result, before)
     return total
 
 

@@ -116,6 +116,9 @@ class Store(Protocol):
 
     def tombstoned(self, ids: Sequence[str]) -> set[str]: ...
 
+    #: how many articles were ever deleted (tombstones): a new one can change what an import does
+    def tombstone_count(self) -> int: ...
+
     def count(self) -> int: ...
 
     # build state

@@ -263,6 +263,9 @@ class SQLiteStore:
     def tombstoned(self, ids: Sequence[str]) -> set[str]:
         return {row[0] for row in self._where_in("SELECT article_id FROM tombstone WHERE article_id IN ({})", ids)}
 
+    def tombstone_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM tombstone").fetchone()[0])
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM article").fetchone()[0])
 
