@@ -1452,16 +1452,16 @@ def test_control_characters_in_an_enclosure_type_never_reach_a_build(
 def test_an_entry_that_cannot_be_mapped_is_skipped_and_the_rest_go_on(
     httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pressfeed.ingest.update as update
+    import pressfeed.ingest.jobs as jobs
 
-    real = update.map_item
+    real = jobs.map_item
 
     def fragile(entry: Any, *args: Any) -> Any:
         if entry.title == SIXG_TITLE:
             raise OverflowError("date value out of range")
         return real(entry, *args)
 
-    monkeypatch.setattr(update, "map_item", fragile)
+    monkeypatch.setattr(jobs, "map_item", fragile)
     serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, _ = ingest_at(opener, site)

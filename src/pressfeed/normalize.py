@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from email.utils import parsedate_to_datetime
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
@@ -571,6 +570,8 @@ def _parse_date_string(text: str) -> datetime:
         if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # ISO-shaped but impossible, e.g. month 13
             raise ValueError(f"invalid date {text!r}: {exc}") from None
     try:
+        from email.utils import parsedate_to_datetime  # here: email and socket cost every start ~8 ms
+
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         raise ValueError(f"unrecognized date {text!r} (use ISO 8601, e.g. 2025-11-08 09:00:00)") from None

@@ -20,13 +20,12 @@ import sqlite3
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import InputError, Problem
 from ..merge import merge_upstream
@@ -40,6 +39,9 @@ from ..workers import worker_pool
 from ..yamlfile import line_of
 from . import state
 from .read import RawLine, RawRecord, iter_records, raw_article, read_records
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CMS_ORIGIN = "cms"
 #: records normalized (in a worker, or inline) and written at a time
