@@ -410,6 +410,29 @@ def test_to_utf8_always_returns_valid_utf8_xml_text(body: bytes, declared: str, 
     assert NOT_XML.search(text) is None
 
 
+feed_pieces = st.sampled_from(
+    [b'<?xml version="1.0" encoding="UTF-8"?>', b'<?xml version="1.0" encoding="euc-kr"?>', b"\xef\xbb\xbf",
+     b"<?xml \xea\xb0\x80 encoding='x'?>", "<a>한글</a>".encode(), "한글".encode("cp949"), b"\x00", b"\x0b", b"\t",
+     b"&#1;", b"&#x41;", b"&#xD800;", b"&#99999999999;", b"&amp;", b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"\xed\xa0\x80",
+     b"\xff", b" \n"]
+)  # fmt: skip
+
+
+@given(st.lists(feed_pieces, max_size=8).map(b"".join))
+def test_to_utf8_of_utf8_bytes_is_the_decoded_formula(raw: bytes) -> None:
+    """Valid UTF-8 is cleaned on its bytes: the same as decoding, cleaning the text and encoding it."""
+    from pressfeed.ingest.parse import _XML_DECL, xml_safe
+
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return  # other charsets go through the decoding path itself
+    declared = _XML_DECL.match(raw.removeprefix(b"\xef\xbb\xbf"))
+    if declared:
+        text = text[: declared.start(1)] + "utf-8" + text[declared.end(1) :]
+    assert to_utf8(raw) == xml_safe(text).encode("utf-8")
+
+
 @given(st.text(st.characters(codec="utf-8"), max_size=200))
 def test_to_utf8_keeps_what_is_already_clean_utf8(text: str) -> None:
     clean = NOT_XML.sub("", text)

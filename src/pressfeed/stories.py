@@ -115,27 +115,32 @@ def link_cms_articles(
 
 def link_releases(
     store: Store,
-    releases: Sequence[tuple[StoredArticle, list[str]]],
+    releases: Sequence[tuple[str, Sequence[str]]],
     supersedable: Supersedable,
     now: datetime,
     *,
     new: set[str],
 ) -> None:
-    """After releases were ingested: supersede those a CMS article already cites.
+    """After releases were ingested (by id, with their keys): supersede those a CMS article already cites.
 
     `new`: ids of releases first stored by this ingest; they were never in a
-    feed, so the article keeps its own guid.
+    feed, so the article keeps its own guid. Only cited releases are read back.
     """
     keys = [k for _, release_keys in releases for k in release_keys]
     citing = store.citing(keys)
-    articles = store.get_many(sorted({a for ids in citing.values() for a in ids}))
-    for release, release_keys in releases:
-        cited_by = sorted({a for k in release_keys for a in citing.get(k, ())})
-        for article_id in cited_by[:1]:  # one story, one newsroom article: the first by id
+    cited = {
+        release_id: sorted({a for k in release_keys for a in citing.get(k, ())})
+        for release_id, release_keys in releases
+    }
+    stored = store.get_many([release_id for release_id, by in cited.items() if by])
+    articles = store.get_many(sorted({a for by in cited.values() for a in by[:1]}))
+    for release_id in sorted(cited):  # in id order, as the store gives them back
+        release = stored.get(release_id)
+        for article_id in cited[release_id][:1]:  # one story, one newsroom article: the first by id
             article = articles.get(article_id)
-            if article is not None and _may_link(release, article, supersedable):
-                adopt = release.article.id not in new and _adopts(release, article, now)
-                store.link_story(release.article.id, article_id, adopt=adopt)
+            if release is not None and article is not None and _may_link(release, article, supersedable):
+                adopt = release_id not in new and _adopts(release, article, now)
+                store.link_story(release_id, article_id, adopt=adopt)
 
 
 def _may_link(release: StoredArticle, article: StoredArticle, supersedable: Supersedable) -> bool:

@@ -101,6 +101,7 @@ class LazyPool:
         self._lock = threading.Lock()
         self._pool: Executor | None = None
         self._ready = False
+        self._starting: Any = None  # the asyncio future of the start, once one began
 
     def get(self) -> Executor | None:
         """The pool (None: work inline), started now if it was not yet; blocks while it starts."""
@@ -111,12 +112,15 @@ class LazyPool:
         return self._pool
 
     async def ready(self) -> Executor | None:
-        """:meth:`get` for a coroutine: the pool starts on a thread, so downloads go on meanwhile."""
+        """:meth:`get` for a coroutine: the pool starts on one thread, so downloads go on meanwhile
+        (and every other coroutine that wants it waits for that one start)."""
         if self._ready or self.workers < 1:
             return self._pool
         import asyncio
 
-        return await asyncio.to_thread(self.get)
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(asyncio.to_thread(self.get))
+        return await asyncio.shield(self._starting)
 
     def close(self) -> None:
         self._stack.close()

@@ -30,7 +30,7 @@ class Mapped:
 
     @property
     def published(self) -> datetime:
-        return self.encoded.article.published
+        return self.encoded.published
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,11 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     except RecordProblems as exc:
         label = f"{plain_text(str(raw.title or ''))[:40]!r}"
         return Skipped(f"{label}: unusable", (f"{label}: skipped ({exc})",))
-    article, text = normalized.article, normalized.match_text
+    article = normalized.article
     label = f"{article.title[:40]!r}"
-    if source.include and not any(p.search(text) for p in source.include):
+    if source.include and not any(p.search(normalized.match_text) for p in source.include):
         return Skipped(f"{label}: not matched by include", published=article.published)
-    if any(p.search(text) for p in source.exclude):
+    if source.exclude and any(p.search(normalized.match_text) for p in source.exclude):
         return Skipped(f"{label}: matched by exclude", published=article.published)
     if source.max_age_days and article.published < now - timedelta(days=source.max_age_days):
         return Skipped(f"{label}: older than {source.max_age_days} days", normalized.warnings, article.published)

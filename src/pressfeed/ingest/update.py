@@ -358,7 +358,7 @@ class _Placer:
         known = self.store.dedupe_lookup(all_keys)
         known.update((k, self.claimed[k]) for k in all_keys if k in self.claimed)
         # every article an item could land on, read in two queries rather than two per item
-        candidates = sorted({*known.values(), *(m.encoded.article.id for m in mapped)})
+        candidates = sorted({*known.values(), *(m.encoded.id for m in mapped)})
         stored = self.store.get_many(candidates)
         tombstoned = self.store.tombstoned(candidates)
         writes: list[ArticleWrite] = []
@@ -377,8 +377,7 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
-            written = self.store.get_many([w.article.id for w in writes])
-            releases = [(written[i], story_keys.get(i, [])) for i in written]
+            releases = [(w.encoded.id, story_keys.get(w.encoded.id, [])) for w in writes]
             link_releases(self.store, releases, self.supersedable, self.now, new=set(report.new))
 
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
@@ -396,7 +395,7 @@ class _Placer:
             if key.startswith("content:") and owner == origin:
                 continue
             return found
-        return m.encoded.article.id
+        return m.encoded.id
 
     def _decide(
         self,
@@ -416,7 +415,7 @@ class _Placer:
             report.skipped += 1  # deleted by an editor: never comes back
             return False
         stored = stored_by_id.get(target)
-        candidate = m.encoded if m.encoded.article.id == target else encode(replace(m.encoded.article, id=target))
+        candidate = m.encoded if m.encoded.id == target else encode(replace(m.encoded.article, id=target))
         if stored is None:
             writes.append(ArticleWrite.from_upstream(candidate, origin))
             report.new.append(target)
@@ -433,8 +432,8 @@ class _Placer:
         if locally_edited(stored):
             report.conflicts.append(target)
             return True
-        article = candidate.article
-        merged = merge_upstream(stored, candidate, explicit_updated=article.updated > article.published, now=self.now)
+        explicit = candidate.updated > candidate.published
+        merged = merge_upstream(stored, candidate, explicit_updated=explicit, now=self.now)
         if merged is None:
             report.unchanged += 1
         else:
