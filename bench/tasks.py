@@ -74,7 +74,10 @@ def build_floor_task(p: dict[str, Any]) -> Work:
 
 @task("build")
 def build_task(p: dict[str, Any]) -> Work:
+    # the renderers load with the first render; the floor's feedgen and json load before its timed
+    # region: both sides' libraries are imported untimed
     from pressfeed.core import Pressfeed
+    from pressfeed.publish import feeds, jsonfeed, pages  # noqa: F401
 
     from . import data
 
