@@ -176,7 +176,14 @@ def ingest_task(p: dict[str, Any]) -> Work:
 
 @task("reader")
 def reader_task(p: dict[str, Any]) -> Work:
-    """lemon24/reader updating the same feeds: ``update_feeds(workers=N, scheduled=False)``."""
+    """lemon24/reader updating the same feeds: ``update_feeds(workers=N, scheduled=False)``.
+
+    reader as it is installed on its own: its vendored feedparser detects every document's
+    encoding with chardet when chardet can be imported (4× slower parsing here), and chardet is
+    not one of reader's dependencies: it is in this environment only for pressfeed's
+    readability-lxml. So this process hides it.
+    """
+    sys.modules["cchardet"] = sys.modules["chardet"] = None  # type: ignore[assignment]
     from reader import make_reader
 
     db = Path(p["db"])
