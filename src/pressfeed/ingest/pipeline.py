@@ -12,15 +12,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..clock import Clock
 from ..config import FetchConfig, SourceKind
 from ..workers import LazyPool
-from . import briefing, fulltext
 from .fetch import open_fetcher
-from .jobs import Job, Parsed, parse_and_map, parse_entries
 from .request import FetchRequest, FetchResult
 from .update import Progress, _Placer, _Retrieved, _SourceRun
+
+if TYPE_CHECKING:  # imported where used: a pass where every feed answers 304 parses nothing
+    from .jobs import Job, Parsed
 
 Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
@@ -46,18 +48,23 @@ async def run_pipeline(
     async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, Parsed | None]:
         retrieved = await _retrieve(fetch, run, now)
         job = placer.job(run, retrieved)
-        parsed = None
-        if job is not None and run.source.fulltext:
-            read = await _read_pages(job, fetch, placer, await pool.ready())
-            job, parsed = (None, read) if isinstance(read, Parsed) else (read, None)
-        if job is not None:
-            executor = await pool.ready()  # the first parse starts the worker processes
-            parsed = (
-                parse_and_map(job) if executor is None else await loop.run_in_executor(executor, parse_and_map, job)
-            )
+        parsed = None if job is None else await parse(fetch, run, job)
         if progress is not None:
             progress(run.source.id)  # as sources finish, whatever their order
         return retrieved, parsed
+
+    async def parse(fetch: Fetch, run: _SourceRun, job: Job) -> Parsed:
+        from .jobs import Parsed, parse_and_map  # here: a 304 or an unchanged answer parses nothing
+
+        if run.source.fulltext:
+            read = await _read_pages(job, fetch, placer, await pool.ready())
+            if isinstance(read, Parsed):
+                return read
+            job = read
+        executor = await pool.ready()  # the first parse starts the worker processes
+        if executor is None:
+            return parse_and_map(job)
+        return await loop.run_in_executor(executor, parse_and_map, job)
 
     async with open_fetcher(fetch_config, clock) as fetch:
         tasks = {id(run): asyncio.create_task(retrieve_and_parse(fetch, run)) for run in due}
@@ -70,6 +77,9 @@ async def run_pipeline(
 
 async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None) -> Job | Parsed:
     """For a fulltext source: the job with its entries given their pages' text, or the feed's parse failure."""
+    from . import fulltext
+    from .jobs import Parsed, parse_entries
+
     entries = job.entries
     warning = ""
     if entries is None:
@@ -89,6 +99,8 @@ async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
     """One source's answer: a feed document, or the press-release API's windows walked."""
     source, state = run.source, run.state
     if source.kind is SourceKind.BRIEFING_API:
+        from . import briefing
+
         assert run.key is not None  # a source without its key is not due
         walk = await briefing.walk(source, run.key, state.window_end, fetch, now)
         digest_input = b"\0".join(walk.bodies)
