@@ -84,7 +84,10 @@ def build_floor_task(p: dict[str, Any]) -> Work:
 
 @task("build")
 def build_task(p: dict[str, Any]) -> Work:
+    # the renderers load with the first render; the floor's feedgen and json load before its timed
+    # region: both sides' libraries are imported untimed
     from pressfeed.core import Pressfeed
+    from pressfeed.publish import feeds, jsonfeed, pages  # noqa: F401
 
     from . import data
 
@@ -145,7 +148,7 @@ def import_task(p: dict[str, Any]) -> Work:
     site = Path(p["site"])
     fresh_store(site)
     pf = data.open_site(site)
-    return lambda: {"created": len(pf.import_files([p["path"]]).created)}
+    return lambda: {"created": pf.import_files([p["path"]]).created}
 
 
 # -- ingest ------------------------------------------------------------------------------------
@@ -183,7 +186,14 @@ def ingest_task(p: dict[str, Any]) -> Work:
 
 @task("reader")
 def reader_task(p: dict[str, Any]) -> Work:
-    """lemon24/reader updating the same feeds: ``update_feeds(workers=N, scheduled=False)``."""
+    """lemon24/reader updating the same feeds: ``update_feeds(workers=N, scheduled=False)``.
+
+    reader as it is installed on its own: its vendored feedparser detects every document's
+    encoding with chardet when chardet can be imported (4× slower parsing here), and chardet is
+    not one of reader's dependencies: it is in this environment only for pressfeed's
+    readability-lxml. So this process hides it.
+    """
+    sys.modules["cchardet"] = sys.modules["chardet"] = None  # type: ignore[assignment]
     from reader import make_reader
 
     db = Path(p["db"])

@@ -348,7 +348,7 @@ def test_merge_keys_and_shared_values_still_load(site: Path, pf: Pressfeed) -> N
         "- {id: '1', title: 첫째, section: 정치, published: 2025-11-08 09:00:00, link: /a/1, tags: &t [정책, AI]}\n"
         "- {id: '2', title: 둘째, section: 정치, published: 2025-11-08 10:00:00, link: /a/2, tags: *t}\n",
     )
-    assert len(pf.import_files([str(export)]).created) == 2
+    assert pf.import_files([str(export)]).created == 2
 
 
 def test_oversized_yaml_is_refused_before_parsing(site: Path, pf: Pressfeed) -> None:

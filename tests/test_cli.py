@@ -272,7 +272,7 @@ def test_run_json(sample_site: Path) -> None:
     assert set(data) == {"ok", "import", "ingest", "build", "health"}
     assert data["ok"] is True
     assert data["import"]["files"] == 4
-    assert len(data["import"]["created"]) == 16
+    assert data["import"]["created"] == len(data["import"]["created_ids"]) == 16
     assert data["import"]["failures"] == []
     assert data["ingest"]["ok"] is True
     assert [s["source_id"] for s in data["ingest"]["sources"]] == SOURCE_IDS
@@ -422,19 +422,25 @@ def test_import_json_output(sample_site: Path, tmp_path: Path) -> None:
     # the same shape as the "import" part of `run --json`
     assert as_json(invoke(sample_site, "import", "--json", str(export))) == {
         "ok": True,
-        "created": [TAG + "20251120-0001", TAG + "20251120-0002"],
-        "updated": [],
+        "created": 2,
+        "created_ids": [TAG + "20251120-0001", TAG + "20251120-0002"],
+        "updated": 0,
+        "updated_ids": [],
         "unchanged": 0,
-        "deleted": [],
+        "deleted": 0,
+        "deleted_ids": [],
         "files": 1,
         "failures": [],
     }
     assert as_json(invoke(sample_site, "import", "--json", str(export))) == {
         "ok": True,
-        "created": [],
-        "updated": [],
+        "created": 0,
+        "created_ids": [],
+        "updated": 0,
+        "updated_ids": [],
         "unchanged": 2,
-        "deleted": [],
+        "deleted": 0,
+        "deleted_ids": [],
         "files": 1,
         "failures": [],
     }

@@ -225,7 +225,18 @@ def export(path: Path, count: int, version: str) -> Path:
 
 @pytest.mark.slow
 def test_killed_ingest_leaves_no_workers_and_releases_stdout(tmp_path: Path, silent_server: str) -> None:
-    site = make_site(tmp_path / "site", [("msit", f"{silent_server}/rss.xml")], timeout=120)
+    # the pool starts with the first parse: one source is a file read at once, the other never answers
+    feed = tmp_path / "site" / "moef.xml"
+    feed.parent.mkdir(parents=True)
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>기획재정부</title>'
+        "<item><title>2026년 예산안</title><link>https://www.moef.go.kr/nw/1</link>"
+        "<description>예산안을 발표했다.</description><pubDate>Fri, 07 Nov 2025 09:00:00 +0900</pubDate>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    sources = [("moef", "moef.xml"), ("msit", f"{silent_server}/rss.xml")]
+    site = make_site(tmp_path / "site", sources, timeout=120)
     command = Command(site, "ingest")
     # the command, the resource tracker, the forkserver and at least one worker
     command.wait_for_processes(4)

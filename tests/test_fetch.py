@@ -561,3 +561,23 @@ def test_local_file_is_size_capped(tmp_path: Path) -> None:
 
     assert result.body is None
     assert result.error == "file larger than 64.0 KiB, not read"
+
+
+def test_a_tls_context_is_built_only_for_https(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the CA bundle costs tens of milliseconds: plain-http fetches (an all-304 cron run) never pay it."""
+    built: list[object] = []
+    real = httpx.create_ssl_context
+
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counting)
+    httpserver.expect_request("/rss.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    assert fetch(FetchRequest("msit", httpserver.url_for("/rss.xml")))[0].status == 200
+    assert built == []
+    with socket.socket() as closed:  # a port nothing listens on: the TLS handshake is never reached
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    result = fetch(FetchRequest("msit", f"https://127.0.0.1:{port}/rss.xml"))[0]
+    assert result.error is not None and len(built) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,8 +85,8 @@ def test_import_yaml_multi_document_file(pf, site, write):
 
     result = pf.import_files([str(path)])
 
-    assert result.created == IDS
-    assert (result.updated, result.unchanged, result.files) == ((), 0, 1)
+    assert (result.created, result.created_ids) == (3, IDS)
+    assert (result.updated, result.unchanged, result.files) == (0, 0, 1)
     assert result.summary() == "import: 1 files, 3 new, 0 updated, 0 unchanged"
     assert pf.store.count() == 3
     stored = pf.store.get(f"{TAG}1002")
@@ -107,7 +108,7 @@ def test_reimport_same_file_changes_nothing(pf, site, write):
 
     result = pf.import_files([str(path)])
 
-    assert (result.created, result.updated, result.unchanged) == ((), (), 3)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
     after = {i: pf.store.get(i) for i in IDS}
     for article_id in IDS:
         assert after[article_id].article.updated == before[article_id].article.updated
@@ -124,8 +125,8 @@ def test_changed_body_is_updated_at_clock_time(pf, site, write):
     write(site, "feeds/articles/news.yaml", ARTICLES.replace("심사에 들어갔다.", "본격적인 심사에 들어갔다."))
     result = pf.import_files([str(path)])
 
-    assert result.created == ()
-    assert result.updated == (f"{TAG}1001",)
+    assert result.created == 0
+    assert (result.updated, result.updated_ids) == (1, (f"{TAG}1001",))
     assert result.unchanged == 2
     new = pf.store.get(f"{TAG}1001")
     assert new.article.body_html == "<p>국회 예산결산특별위원회가 본격적인 심사에 들어갔다.</p>"
@@ -141,7 +142,7 @@ def test_changed_body_with_explicit_updated_keeps_record_time(pf, site, write):
     write(site, "feeds/articles/news.yaml", ARTICLES.replace("기술개발에 착수했다.", "기술개발에 본격 착수했다."))
     result = pf.import_files([str(path)])
 
-    assert result.updated == (f"{TAG}1003",)
+    assert result.updated_ids == (f"{TAG}1003",)
     # 2025-11-05 18:00 KST from the record, not the clock
     assert pf.store.get(f"{TAG}1003").article.updated == datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
 
@@ -155,7 +156,7 @@ def test_status_only_change_keeps_updated(pf, site, write):
     write(site, "feeds/articles/news.yaml", hidden)
     result = pf.import_files([str(path)])
 
-    assert result.updated == (f"{TAG}1001",)
+    assert result.updated_ids == (f"{TAG}1001",)
     assert result.unchanged == 2
     new = pf.store.get(f"{TAG}1001")
     assert new.article.status is Status.HIDDEN
@@ -169,7 +170,7 @@ def test_status_only_change_keeps_updated(pf, site, write):
 def test_import_json_array(pf, site, write):
     path = write(site, "export.json", json.dumps([record(1), record(2)], ensure_ascii=False, indent=2))
     result = pf.import_files([str(path)])
-    assert result.created == (f"{TAG}1", f"{TAG}2")
+    assert result.created_ids == (f"{TAG}1", f"{TAG}2")
     assert pf.store.get(f"{TAG}2").article.section == "society"
     assert pf.store.get(f"{TAG}2").article.published == datetime(2025, 11, 8, 0, 0, tzinfo=UTC)
 
@@ -178,14 +179,14 @@ def test_import_json_lines(pf, site, write):
     text = dumps(record(1)) + "\n\n" + dumps(record(2)) + "\n" + dumps(record(3)) + "\n"
     path = write(site, "export.jsonl", text)
     result = pf.import_files([str(path)])
-    assert result.created == (f"{TAG}1", f"{TAG}2", f"{TAG}3")
+    assert result.created_ids == (f"{TAG}1", f"{TAG}2", f"{TAG}3")
     assert pf.store.count() == 3
 
 
 def test_import_single_json_object(pf, site, write):
     path = write(site, "one.json", dumps(record(7, title="단독 &amp; 속보")))
     result = pf.import_files([str(path)])
-    assert result.created == (f"{TAG}7",)
+    assert result.created_ids == (f"{TAG}7",)
     assert pf.store.get(f"{TAG}7").article.title == "단독 & 속보"
 
 
@@ -193,7 +194,7 @@ def test_import_several_files_at_once(pf, site, write):
     a = write(site, "a.json", dumps(record(1)))
     b = write(site, "b.jsonl", dumps(record(2)) + "\n")
     result = pf.import_files([str(a), str(b)])
-    assert result.created == (f"{TAG}1", f"{TAG}2")
+    assert result.created_ids == (f"{TAG}1", f"{TAG}2")
     assert result.files == 2
 
 
@@ -437,8 +438,8 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
         ]
         result = pf.import_configured()
 
-        assert result.created == (f"{TAG}9", *IDS)
-        assert (result.updated, result.unchanged, result.files) == ((), 0, 2)
+        assert (result.created, result.created_ids) == (4, (f"{TAG}9", *IDS))
+        assert (result.updated, result.unchanged, result.files) == (0, 0, 2)
         [failure] = result.failures
         assert failure.file == str(bad.resolve())
         assert [(p.line, p.field) for p in failure.problems] == [
@@ -450,7 +451,7 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
         assert pf.store.get(f"{TAG}2001") is None
 
         again = pf.import_configured()
-        assert (again.created, again.updated, again.unchanged) == ((), (), 4)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
         assert len(again.failures) == 1
 
 
@@ -491,7 +492,7 @@ def test_large_import_is_streamed_in_chunks_and_still_all_or_nothing(pf: Pressfe
     assert [(p.line, p.field) for p in caught.value.problems] == [(importer.CHUNK + 11, "title")]
     assert pf.store.count() == 0
     path.write_text("\n".join(good) + "\n", encoding="utf-8")
-    assert len(pf.import_files([str(path)]).created) == importer.CHUNK + 10
+    assert pf.import_files([str(path)]).created == importer.CHUNK + 10
 
 
 def test_pooled_import_matches_inline_import(
@@ -509,6 +510,7 @@ def test_pooled_import_matches_inline_import(
         return real_pool(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(worker_module, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(importer, "POOL_MIN_RECORDS", importer.CHUNK)  # two chunks take the pool
     from pressfeed.clock import Clock
     from pressfeed.config import Config
     from pressfeed.model import ArticleFilter
@@ -554,7 +556,7 @@ def test_json_lines_may_hold_raw_line_separators_inside_strings(pf: Pressfeed) -
     text = json.dumps(record, ensure_ascii=False) + "\n"
     assert "\u2028" in text
     result = pf.import_records(read_records("<stdin>.jsonl", text))
-    assert len(result.created) == 1
+    assert result.created == 1
 
 
 def test_duplicate_ids_on_one_line_are_reported_by_record(pf: Pressfeed, site: Path, write) -> None:
@@ -566,3 +568,104 @@ def test_duplicate_ids_on_one_line_are_reported_by_record(pf: Pressfeed, site: P
     assert (problem.file, problem.line, problem.field) == (str(path), 1, "id")
     assert problem.message == f"duplicate of record 1 of {path} (line 1, id '{TAG}7')"
     assert pf.store.count() == 0
+
+
+# -- configured exports that did not change ------------------------------------------
+
+
+@pytest.fixture
+def configured(site: Path, write) -> Path:
+    """A site whose config imports feeds/articles/*.yaml."""
+    config_file = site / "feeds" / "pressfeed.yaml"
+    write(site, "feeds/pressfeed.yaml", config_file.read_text(encoding="utf-8") + "imports: [feeds/articles/*.yaml]\n")
+    return write(site, "feeds/articles/a.yaml", ARTICLES)
+
+
+def counting_imports(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files import_configured really reads, in order."""
+    from pressfeed.imports import importer
+
+    read: list[str] = []
+    real = importer.import_files
+
+    def spy(store, ctx, now, paths, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.extend(paths)
+        return real(store, ctx, now, paths, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_files", spy)
+    return read
+
+
+def summary(result) -> tuple[int, int, int, int, int]:  # type: ignore[no-untyped-def]
+    return (result.files, result.created, result.updated, result.unchanged, result.deleted)
+
+
+def test_an_unchanged_export_is_not_read_again_and_counts_as_unchanged(site, configured, clock, monkeypatch):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        assert summary(pf.import_configured()) == (1, 3, 0, 0, 0)
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+    assert read == [str(configured.resolve())]
+
+
+def test_a_changed_export_is_read_even_with_its_old_size_and_mtime(site, configured, clock, monkeypatch, write):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        stat = configured.stat()
+        write(site, "feeds/articles/a.yaml", ARTICLES.replace("착수했다", "착수한다"))
+        os.utime(configured, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert configured.stat().st_size == stat.st_size
+        assert summary(pf.import_configured()) == (1, 0, 1, 2, 0)
+    assert len(read) == 2
+
+
+def test_a_deleted_article_counts_as_deleted_as_a_full_import_would(site, configured, clock, monkeypatch):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        pf.delete(f"{TAG}1002")
+        assert summary(pf.import_configured()) == (1, 0, 0, 2, 1)  # read again: a tombstone is new
+        again = pf.import_configured()  # the same from the remembered state
+        assert summary(again) == (1, 0, 0, 2, 1) and again.deleted_ids == (f"{TAG}1002",)
+    assert len(read) == 2
+
+
+def test_an_update_by_another_import_brings_the_export_back(site, configured, clock, monkeypatch, write):
+    """A later export (or `pressfeed import`) changed an article: the configured file, read again, changes it back,
+    as reading every file every time did."""
+    read = counting_imports(monkeypatch)
+    correction = write(site, "fix.yaml", ARTICLES.split("---\n")[0].replace("심사에 들어갔다", "심사를 시작했다"))
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        assert pf.import_files([str(correction)]).updated == 1
+        assert "시작했다" in pf.article(f"{TAG}1001").article.body_html
+        assert summary(pf.import_configured()) == (1, 0, 1, 2, 0)
+        assert "들어갔다" in pf.article(f"{TAG}1001").article.body_html
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+    assert read == [str(configured.resolve())] * 2
+
+
+def test_changed_site_settings_read_the_export_again(site, configured, clock, monkeypatch, write):
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+    config_file = site / "feeds" / "pressfeed.yaml"
+    text = config_file.read_text(encoding="utf-8")
+    write(site, "feeds/pressfeed.yaml", text.replace("  dir: public\n", "  dir: public\n  summary_length: 20\n"))
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        assert summary(pf.import_configured()) == (1, 0, 3, 0, 0)  # derived summaries are shorter now
+        assert len(pf.article(f"{TAG}1001").article.summary) <= 20
+    assert len(read) == 2
+
+
+def test_a_pending_relink_reads_every_export(site, configured, clock, monkeypatch):
+    from pressfeed.imports.importer import RELINK_KEY
+
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        pf.store.set_meta(RELINK_KEY, "pending")
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+        assert pf.store.get_meta(RELINK_KEY) == "done"
+    assert len(read) == 2

@@ -405,7 +405,7 @@ def test_sample_second_run_creates_nothing_and_writes_no_file(tmp_path: Path) ->
         assert [(r.source_id, r.new, r.updated) for r in second.ingest.reports] == [
             (s, (), ()) for s in ("msit", "moef", "molit", "kma", "korea-kr")
         ]
-        assert second.imported.created == () and second.imported.updated == ()
+        assert second.imported.created == 0 and second.imported.updated == 0
         assert second.build.written == ()
         assert second.build.removed == ()
         assert pf.store.count() == count
@@ -1442,19 +1442,76 @@ def test_control_characters_in_an_enclosure_type_never_reach_a_build(
 def test_an_entry_that_cannot_be_mapped_is_skipped_and_the_rest_go_on(
     httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pressfeed.ingest.update as update
+    import pressfeed.ingest.jobs as jobs
 
-    real = update.map_item
+    real = jobs.map_item
 
     def fragile(entry: Any, *args: Any) -> Any:
         if entry.title == SIXG_TITLE:
             raise OverflowError("date value out of range")
         return real(entry, *args)
 
-    monkeypatch.setattr(update, "map_item", fragile)
+    monkeypatch.setattr(jobs, "map_item", fragile)
     serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     result, _ = ingest_at(opener, site)
     report = only(result)
     assert (report.new, report.skipped, result.ok) == ((AI_ID,), 1, True)
     assert any("unusable entry skipped (OverflowError" in w for w in report.warnings)
+
+
+# -- sources with nothing new: no pipeline, no worker processes ----------------------------------
+
+
+def test_an_unchanged_feed_file_is_recorded_as_the_pipeline_records_it(
+    site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local file whose bytes were parsed last time is not fetched through the pipeline; its state is the same."""
+    import pressfeed.ingest.update as update
+
+    (site / "msit.xml").write_bytes(rss(ai_item(), sixg_item()))
+    configure(site, source("msit", "msit.xml"))
+    first, pf = ingest_at(opener, site)
+    assert len(only(first).new) == 2
+    parsed = pf.store.source_state("msit")
+    assert parsed is not None
+    later = NOW + timedelta(hours=1)
+
+    quick, pf = ingest_at(opener, site, later)
+    quick_state = pf.store.source_state("msit")
+    pf.store.save_source_state("msit", parsed)  # the same starting point for the pipeline's turn
+    monkeypatch.setattr(update, "_unchanged_file", lambda run, max_bytes: None)
+    piped, pf = ingest_at(opener, site, later)
+
+    assert only(quick) == only(piped)
+    assert (only(quick).outcome, only(quick).http_status) == ("not-modified", 200)
+    assert quick_state == pf.store.source_state("msit")
+    assert quick_state is not None and quick_state["last_fetch"] == later.isoformat()
+
+
+def test_an_ingest_that_parses_nothing_starts_no_worker_processes(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pressfeed import workers
+
+    pools: list[int] = []
+    real = workers.worker_pool
+
+    def counting(count: int, preload: str) -> Any:
+        pools.append(count)
+        return real(count, preload)
+
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(rss(ai_item()), content_type=RSS_TYPE, headers={"ETag": '"v1"'})
+
+    monkeypatch.setattr(workers, "worker_pool", counting)
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_handler(handler)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    (site / "feeds" / "pressfeed.yaml").write_text(text.replace("fetch:\n", "fetch:\n  workers: 2\n"), "utf-8")
+    assert len(only(ingest_at(opener, site)[0]).new) == 1
+    assert pools == [2]  # the first pass parsed: a pool
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=1))[0]).http_status == 304
+    assert pools == [2]  # the second was answered 304: none

@@ -63,7 +63,7 @@ def test_the_sample_site_built_from_postgresql_is_byte_identical(
         assert pf.store.location.startswith("postgresql://")
         assert pf.store.count() == 35
         again = pf.run()  # nothing new: nothing written
-        assert again.build.written == () and again.imported.created == ()
+        assert again.build.written == () and again.imported.created == 0
     finally:
         pf.close()
     assert tree(site / "public") == tree(sqlite_built / "public")

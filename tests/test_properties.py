@@ -6,13 +6,17 @@ Example counts are modest so the suite stays fast; run a deeper search with
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import pickle
 import re
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
+import nh3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,8 +26,27 @@ from conftest import CONFIG_TEXT, write_file
 from pressfeed.config import Config, load_config
 from pressfeed.errors import RecordError
 from pressfeed.ingest.parse import to_utf8
-from pressfeed.model import Article, Attachment, Attribution, Image, Status, article_from_dict, article_to_dict
-from pressfeed.normalize import NormalizeContext, plain_text, sanitize_html
+from pressfeed.model import (
+    Article,
+    Attachment,
+    Attribution,
+    Image,
+    Status,
+    article_from_dict,
+    article_to_dict,
+    content_json,
+    encode,
+    utc_text,
+)
+from pressfeed.normalize import (
+    NormalizeContext,
+    body_text,
+    bound_nesting,
+    clean_text,
+    plain_text,
+    sanitize_html,
+    without_space,
+)
 from pressfeed.publish.build import feed_specs
 from pressfeed.publish.feeds import render_feeds
 from pressfeed.publish.jsonfeed import render_json
@@ -228,6 +251,144 @@ def test_sanitized_nesting_is_bounded(levels: int, tag: str, inner: str) -> None
 # -- plain text ----------------------------------------------------------------------------
 
 
+# The fast paths below must give exactly what the plain formulas they stand for give.
+
+_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d|#[xX][0-9A-Fa-f]|[A-Za-z][A-Za-z0-9]*;|amp|lt|gt|quot|nbsp)")
+
+
+def reference_plain_text(value: str) -> str:
+    """plain_text() as a formula: clean, strip markup when there may be some, drop bidi controls, collapse."""
+    from pressfeed.normalize import _literal_brackets
+
+    text = clean_text(value)
+    if _MARKUP.search(text):
+        text = clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
+    return re.sub(r"\s+", " ", BIDI.sub("", text)).strip()
+
+
+def reference_body_text(sanitized: str) -> str:
+    """The body's text by a second sanitizer pass that keeps no tags (what body_text() stands for)."""
+    text = nh3.clean(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", sanitized), tags=set())
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def test_whitespace_is_unprintable_and_casefolding_keeps_it_apart() -> None:
+    """What without_space() and the content keys rely on, over every code point of this Python."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert all(not c.isprintable() for c in chars if c.isspace() and c != " ")
+    assert all(c.casefold() == c for c in chars if c.isspace())
+    assert not any(f.isspace() for c in chars if not c.isspace() for f in c.casefold())
+
+
+credit_pieces = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "[",
+        "]",
+        "뉴스출처",
+        " : ",
+        "기관",
+        "\n",
+        " ",
+        "<",
+        "[뉴스출처 : 과기정통부]",
+        "<p>[뉴스출처 : 외교부]</p>",
+    ]
+)
+
+
+@given(st.lists(credit_pieces, max_size=12).map("".join), st.integers(0, 40))
+def test_trailing_credit_is_the_pattern_searched(body: str, start: int) -> None:
+    from pressfeed.normalize import _TRAILING_CREDIT, _trailing_credit
+
+    expected, found = _TRAILING_CREDIT.search(body, start), _trailing_credit(body, start)
+    assert (expected and (expected.span(), expected.group(1))) == (found and (found.span(), found.group(1)))
+
+
+#: bodies' words as body_words() leaves them: whitespace runs, bylines in parentheses, bidi controls
+words_text = st.lists(
+    st.one_of(
+        hostile_text,
+        st.sampled_from(
+            ["(포탈뉴스통신)", "( 연합  뉴스 )", "(", ")", "  ", " \n", "\u3000", "\u202e", "가나다 라마", "x" * 30]
+        ),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(words_text)
+def test_body_key_ignores_how_whitespace_stands(words: str) -> None:
+    from pressfeed.normalize import collapse_space
+    from pressfeed.stories import body_key
+
+    assert body_key(words) == body_key(collapse_space(words))
+
+
+@given(words_text, st.integers(1, 120))
+def test_summary_of_words_is_shortened_collapsed_text(words: str, length: int) -> None:
+    from pressfeed.normalize import collapse_space, shorten, summary_of
+
+    assert summary_of(words, length) == shorten(collapse_space(words), length)
+
+
+url_pieces = st.sampled_from(
+    ["https://", "http://", "HTTP://", "www.", "m.", "Korea.KR", "x-y.go.kr", ":80", ":8080", ":x", "/", "//", "a.do",
+     "?", "&", "=", "newsId", "utm_source", "call_from", "pWise", "%7E", "+", "~", "#top", " ", "@", "가", ";", "."]
+)  # fmt: skip
+
+
+@given(st.lists(url_pieces, max_size=14).map("".join))
+def test_normalize_link_is_its_parsing_formula(url: str) -> None:
+    from pressfeed.normalize import _normalized_split, normalize_link
+
+    assert normalize_link(url) == _normalized_split(url)
+
+
+@given(st.one_of(hostile_text, html_text))
+def test_without_space_is_its_formula(value: str) -> None:
+    assert without_space(value) == "".join(value.split())
+
+
+@given(st.one_of(hostile_text, html_text))
+def test_plain_text_is_its_formula(value: str) -> None:
+    assert plain_text(value) == reference_plain_text(value)
+
+
+@given(html_text)
+def test_body_text_of_sanitized_html_is_a_tagless_sanitizer_pass(markup: str) -> None:
+    sanitized = sanitize_html(markup, BASE)
+    assert body_text(sanitized) == reference_body_text(sanitized)
+
+
+@given(articles())
+def test_content_json_is_json_dumps_of_the_article_dict(article: Article) -> None:
+    data = article_to_dict(article)
+    del data["updated"], data["status"]
+    assert content_json(article) == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@given(articles())
+def test_encoded_article_travels_and_decodes_whole(article: Article) -> None:
+    """Workers send EncodedArticles without their Article: the receiver decodes the same one."""
+    encoded = pickle.loads(pickle.dumps(encode(article)))
+    assert encoded.article == article
+    assert (encoded.id, encoded.section, encoded.status) == (article.id, article.section, article.status)
+    head = {"updated": utc_text(article.updated), "status": str(article.status)}
+    assert json.loads(encoded.data) == {**json.loads(encoded.content), **head}
+    assert encoded.data.startswith(json.dumps(head, separators=(",", ":"))[:-1] + ",")
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_utc_text_is_strftime(value: datetime) -> None:
+    try:
+        expected = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):  # out of range in UTC, or a zone without an offset at that time
+        return
+    assert utc_text(value) == expected
+
+
 @given(st.one_of(hostile_text, html_text))
 def test_plain_text_has_no_control_or_bidi_characters(value: str) -> None:
     text = plain_text(value)
@@ -247,6 +408,29 @@ def test_to_utf8_always_returns_valid_utf8_xml_text(body: bytes, declared: str, 
     data = to_utf8(raw, f"application/rss+xml; charset={header}" if header else "")
     text = data.decode("utf-8")  # strict: raises on anything that is not UTF-8
     assert NOT_XML.search(text) is None
+
+
+feed_pieces = st.sampled_from(
+    [b'<?xml version="1.0" encoding="UTF-8"?>', b'<?xml version="1.0" encoding="euc-kr"?>', b"\xef\xbb\xbf",
+     b"<?xml \xea\xb0\x80 encoding='x'?>", "<a>한글</a>".encode(), "한글".encode("cp949"), b"\x00", b"\x0b", b"\t",
+     b"&#1;", b"&#x41;", b"&#xD800;", b"&#99999999999;", b"&amp;", b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"\xed\xa0\x80",
+     b"\xff", b" \n"]
+)  # fmt: skip
+
+
+@given(st.lists(feed_pieces, max_size=8).map(b"".join))
+def test_to_utf8_of_utf8_bytes_is_the_decoded_formula(raw: bytes) -> None:
+    """Valid UTF-8 is cleaned on its bytes: the same as decoding, cleaning the text and encoding it."""
+    from pressfeed.ingest.parse import _XML_DECL, xml_safe
+
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return  # other charsets go through the decoding path itself
+    declared = _XML_DECL.match(raw.removeprefix(b"\xef\xbb\xbf"))
+    if declared:
+        text = text[: declared.start(1)] + "utf-8" + text[declared.end(1) :]
+    assert to_utf8(raw) == xml_safe(text).encode("utf-8")
 
 
 @given(st.text(st.characters(codec="utf-8"), max_size=200))

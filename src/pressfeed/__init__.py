@@ -1,10 +1,7 @@
 """pressfeed: normalize news articles, ingest agency feeds, publish RSS/Atom/JSON feeds."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("pressfeed")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0"
+#: the one place the version is written; pyproject.toml reads it from here (importlib.metadata
+#: would cost the cron job's every start tens of milliseconds)
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -19,7 +19,7 @@ def locally_edited(stored: StoredArticle) -> bool:
 
 def same_upstream(stored: StoredArticle, incoming: EncodedArticle) -> bool:
     """Is `incoming` (fresh from upstream) what was last taken from upstream?"""
-    return stored.upstream_hash == incoming.content_hash and stored.upstream_status == incoming.article.status
+    return stored.upstream_hash == incoming.content_hash and stored.upstream_status == incoming.status
 
 
 def merge_upstream(
@@ -31,12 +31,12 @@ def merge_upstream(
     locally since. An editor's hide/publish stands until upstream itself changes
     the status. Content edits without an explicit `updated` are dated now.
     """
-    if same_upstream(stored, incoming) and (not explicit_updated or stored.article.updated == incoming.article.updated):
+    if same_upstream(stored, incoming) and (not explicit_updated or stored.article.updated == incoming.updated):
         return None
     old = stored.article
-    status = incoming.article.status if stored.upstream_status != incoming.article.status else old.status
+    status = incoming.status if stored.upstream_status != incoming.status else old.status
     if explicit_updated:
-        updated = incoming.article.updated
+        updated = incoming.updated
     elif stored.upstream_hash == incoming.content_hash:
         updated = old.updated
     else:

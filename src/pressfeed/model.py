@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from json.encoder import encode_basestring
 from typing import Any
 
 #: the portal's credit convention, "[뉴스출처 : 기관명]", as a template over the agency's name
@@ -113,9 +114,14 @@ class Article:
 
 def utc_text(value: datetime) -> str:
     """The one text form of a time in the store and in `--json`; refuses naive datetimes."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value!r} cannot be stored")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored")
+        value = value.astimezone(UTC)
+    if value.year < 1000:  # isoformat() pads the year to four digits, strftime() does not
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # strftime("%Y-%m-%dT%H:%M:%SZ") at half the cost: every stored row and hash needs a few
+    return value.isoformat()[:19] + "Z"
 
 
 def _parse_iso(value: str) -> datetime:
@@ -166,30 +172,148 @@ def _image_dict(image: Image) -> dict[str, Any]:
     return data
 
 
-@dataclass(frozen=True, slots=True)
 class EncodedArticle:
-    """An article with its stored form and content hash, encoded once.
+    """An article's stored form, encoded once: its row fields, its content JSON and the content hash.
 
-    Large imports and ingests encode in worker processes; the encoding travels
-    back with the article, so the writing process never encodes it again.
+    Large imports and ingests encode in worker processes and send back only
+    this, not Article objects: the writing process stores the row as it is and
+    decodes the Article from the content only when a rule needs it (merging
+    with a stored version). Dates travel as their stored text. Immutable.
     """
 
-    article: Article
+    __slots__ = (
+        "_article",
+        "_published",
+        "_updated",
+        "content",
+        "content_hash",
+        "id",
+        "published_text",
+        "section",
+        "status",
+        "updated_text",
+    )
+
+    id: str
+    section: str
+    status: Status
+    #: utc_text() of the dates, as the row stores them
+    published_text: str
+    updated_text: str
     #: JSON of everything but `updated` and `status`: what the content hash covers
     content: str
     content_hash: str
+    _published: datetime | None
+    _updated: datetime | None
+    _article: Article | None
+
+    def __init__(
+        self,
+        id: str,
+        section: str,
+        status: Status,
+        published: datetime | str,
+        updated: datetime | str,
+        content: str,
+        content_hash: str,
+        article: Article | None = None,
+    ) -> None:
+        """`published` and `updated` as datetimes, or as their utc_text()."""
+        set_ = object.__setattr__
+        set_(self, "id", id)
+        set_(self, "section", section)
+        set_(self, "status", status)
+        if isinstance(published, str):
+            set_(self, "published_text", published)
+            set_(self, "_published", None)
+        else:
+            set_(self, "published_text", utc_text(published))
+            set_(self, "_published", published)
+        if isinstance(updated, str):
+            set_(self, "updated_text", updated)
+            set_(self, "_updated", None)
+        else:
+            set_(self, "updated_text", utc_text(updated))
+            set_(self, "_updated", updated)
+        set_(self, "content", content)
+        set_(self, "content_hash", content_hash)
+        set_(self, "_article", article)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"EncodedArticle is immutable: cannot set {name}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # plain strings only: a worker's Article stays behind (the content carries it), and
+        # neither side runs Python-level state functions or datetime pickling
+        fields = (self.id, self.section, str(self.status), self.published_text, self.updated_text, self.content)
+        return _encoded, (*fields, self.content_hash)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EncodedArticle):
+            return NotImplemented
+        mine = (self.content_hash, self.content, self.status, self.updated_text)
+        return mine == (other.content_hash, other.content, other.status, other.updated_text)
+
+    def __hash__(self) -> int:
+        return hash((self.content_hash, self.status, self.updated_text))
+
+    def __repr__(self) -> str:
+        return f"EncodedArticle(id={self.id!r}, status={self.status!s}, content_hash={self.content_hash[:12]}…)"
+
+    @property
+    def published(self) -> datetime:
+        value = self._published
+        if value is None:
+            value = _parse_iso(self.published_text)
+            object.__setattr__(self, "_published", value)
+        return value
+
+    @property
+    def updated(self) -> datetime:
+        value = self._updated
+        if value is None:
+            value = _parse_iso(self.updated_text)
+            object.__setattr__(self, "_updated", value)
+        return value
+
+    @property
+    def article(self) -> Article:
+        """The Article, decoded from the content the first time it is needed."""
+        article = self._article
+        if article is None:
+            data = json.loads(self.content)
+            data["updated"], data["status"] = self.updated_text, str(self.status)
+            article = article_from_dict(data)
+            object.__setattr__(self, "_article", article)
+        return article
 
     @property
     def data(self) -> str:
-        """The stored JSON: `updated` and `status` followed by the content."""
-        head = json.dumps(
-            {"updated": utc_text(self.article.updated), "status": str(self.article.status)}, separators=(",", ":")
-        )
-        return head[:-1] + "," + self.content[1:]
+        """The stored JSON: `updated` and `status` followed by the content.
+
+        As ``json.dumps({"updated": …, "status": …}, separators=(",", ":"))`` joined to
+        the content: both values are ASCII without characters JSON escapes.
+        """
+        return f'{{"updated":"{self.updated_text}","status":"{self.status}",{self.content[1:]}'
 
     def restamped(self, *, status: Status, updated: datetime) -> EncodedArticle:
         """The same content under another status and `updated` (neither is hashed)."""
-        return EncodedArticle(replace(self.article, status=status, updated=updated), self.content, self.content_hash)
+        article = self._article
+        if article is not None:
+            article = replace(article, status=status, updated=updated)
+        return EncodedArticle(
+            self.id, self.section, status, self.published_text, updated, self.content, self.content_hash, article
+        )
+
+
+_STATUSES = {status.value: status for status in Status}
+
+
+def _encoded(
+    id: str, section: str, status: str, published: str, updated: str, content: str, content_hash: str
+) -> EncodedArticle:
+    """Unpickles an EncodedArticle (see EncodedArticle.__reduce__)."""
+    return EncodedArticle(id, section, _STATUSES[status], published, updated, content, content_hash)
 
 
 def encode(article: Article) -> EncodedArticle:
@@ -199,10 +323,90 @@ def encode(article: Article) -> EncodedArticle:
     unchanged record must not touch the store, not even its `updated` time.
     For ingested articles a changed hash is an upstream or a local edit.
     """
-    data = article_to_dict(article)
-    del data["updated"], data["status"]
-    content = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return EncodedArticle(article, content, hashlib.sha256(content.encode()).hexdigest())
+    content = content_json(article)
+    return EncodedArticle(
+        article.id,
+        article.section,
+        article.status,
+        article.published,
+        article.updated,
+        content,
+        hashlib.sha256(content.encode()).hexdigest(),
+        article,
+    )
+
+
+#: a JSON string literal exactly as json.dumps(ensure_ascii=False) writes one (the C encoder's)
+_q = encode_basestring
+
+
+def content_json(article: Article) -> str:
+    """The article without `updated` and `status` as JSON: what the content hash covers.
+
+    Exactly ``json.dumps(d, ensure_ascii=False, separators=(",", ":"))`` of
+    :func:`article_to_dict` without those two keys (tests/test_properties.py
+    holds them equal), written field by field: building the dict and walking
+    it with the generic encoder cost several times more, once per stored article.
+    """
+    a = article
+    parts = [
+        '{"id":',
+        _q(a.id),
+        ',"title":',
+        _q(a.title),
+        ',"section":',
+        _q(a.section),
+        ',"published":"',
+        utc_text(a.published),
+        '","link":',
+        _q(a.link),
+        ',"subtitle":',
+        _q(a.subtitle),
+        ',"summary":',
+        _q(a.summary),
+        ',"body_html":',
+        _q(a.body_html),
+        ',"byline":',
+        _q(a.byline),
+        ',"tags":[',
+        ",".join(map(_q, a.tags)),
+        '],"images":[',
+        ",".join(map(_image_json, a.images)),
+        '],"attachments":[',
+        ",".join(map(_attachment_json, a.attachments)),
+        '],"source":',
+        "null" if a.source is None else _source_json(a.source),
+        "}",
+    ]
+    return "".join(parts)
+
+
+def _int(value: int) -> str:
+    return int.__repr__(value)  # as json writes ints (and int subclasses)
+
+
+def _image_json(i: Image) -> str:
+    text = f'{{"url":{_q(i.url)},"type":{_q(i.type)},"length":{_int(i.length)},"caption":{_q(i.caption)}'
+    if i.width:
+        text += f',"width":{_int(i.width)}'
+    if i.height:
+        text += f',"height":{_int(i.height)}'
+    return text + "}"
+
+
+def _attachment_json(a: Attachment) -> str:
+    return f'{{"url":{_q(a.url)},"type":{_q(a.type)},"length":{_int(a.length)},"title":{_q(a.title)}}}'
+
+
+def _source_json(s: Attribution) -> str:
+    published = f'"{utc_text(s.published)}"' if s.published else "null"
+    text = (
+        f'{{"name":{_q(s.name)},"home":{_q(s.home)},"feed":{_q(s.feed)},"url":{_q(s.url)},'
+        f'"published":{published},"credit":{_q(s.credit)}'
+    )
+    if s.license:
+        text += f',"license":{_q(s.license)}'
+    return text + "}"
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:

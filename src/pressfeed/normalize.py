@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -44,13 +43,20 @@ if TYPE_CHECKING:
 # C0 controls except tab/LF/CR, DEL and C1 controls, the XML non-characters, and
 # lone surrogates: lxml refuses all of them, so they never get into a record.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_SPACE = re.compile(r"\s+")
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the
 # direction marks (U+200E, U+200F, U+061C) change how text around them is shown: a title
 # "보고서\u202efdp.exe" reads "보고서exe.pdf". Plain-text fields (titles, bylines, summaries,
 # tags, captions) never need them; HTML bodies keep them, where a quoted right-to-left passage
 # may and the reader shows the body in a box of its own.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: whitespace other than U+0020 (str.isspace(), which is also what \s matches)
+_OTHER_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Anything plain_text() would change besides leading and trailing spaces: controls, bidi
+# controls, markup and entities (conservatively: any "<" or "&"), whitespace other than single
+# spaces. Most titles, bylines and tags have none, and one search is all they cost.
+_PLAIN_WORK = re.compile(
+    "[<&\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069" + _OTHER_SPACE + "]|  "
+)
 
 
 def clean_text(value: str) -> str:
@@ -94,10 +100,32 @@ def plain_text(value: str) -> str:
 
     Titles, bylines and summaries are plain text; the publishers escape them.
     """
+    if not _PLAIN_WORK.search(value) and unicodedata.is_normalized("NFC", value):
+        return value.strip(" ")  # already plain: what the rules below would return
     text = clean_text(value)
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
         text = clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
-    return _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text)).strip()
+    return collapse_space(_BIDI_CONTROLS.sub("", text))
+
+
+def collapse_space(text: str) -> str:
+    """Every run of whitespace as one space, none at the ends: ``re.sub(r"\\s+", " ", text).strip()``.
+
+    str.split() splits where \\s matches (str.isspace()) and is several times
+    faster on long Korean text, whose every word break would be a match.
+    """
+    return " ".join(text.split())
+
+
+def without_space(text: str) -> str:
+    """Every whitespace character removed: ``"".join(text.split())``.
+
+    Whitespace other than U+0020 is unprintable, so a text that is printable
+    once its spaces are gone has none left: one replace and one C scan
+    instead of splitting a long text into hundreds of words.
+    """
+    squeezed = text.replace(" ", "")
+    return squeezed if squeezed.isprintable() else "".join(squeezed.split())
 
 
 # -- HTML ---------------------------------------------------------------------
@@ -206,9 +234,18 @@ def absolute_url(url: str, base: str) -> str:
     return resolved if parts.scheme in URL_SCHEMES else ""
 
 
-@lru_cache(maxsize=256)
+#: the origin of a plain http(s) URL, which urlsplit() would give unchanged
+_PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?=[/?#]|\Z)")
+
+
 def _origin(base: str) -> str:
     """scheme://host[:port] of an absolute URL, or "" (then the fast path never matches)."""
+    plain = _PLAIN_ORIGIN.match(base)  # bases are articles' links: too many to cache
+    return plain.group() if plain else _split_origin(base)
+
+
+@lru_cache(maxsize=256)
+def _split_origin(base: str) -> str:
     parts = urlsplit(base)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
@@ -381,7 +418,14 @@ def shorten(text: str, length: int) -> str:
     Summaries derived from a body come through here: as plain text they lose
     the bidi controls the body may keep.
     """
-    text = _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text)).strip() if _BIDI_CONTROLS.search(text) else text
+    return _cut(_without_bidi(text), length)
+
+
+def _without_bidi(text: str) -> str:
+    return collapse_space(_BIDI_CONTROLS.sub("", text)) if _BIDI_CONTROLS.search(text) else text
+
+
+def _cut(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     cut = text[:length]
@@ -390,20 +434,44 @@ def shorten(text: str, length: int) -> str:
     return cut.rstrip(" ,.·…") + "…"
 
 
+def summary_of(words: str, length: int) -> str:
+    """``shorten(collapse_space(words), length)``, collapsing no more of a long body than the summary needs.
+
+    Collapsing a prefix gives a prefix of the collapsed whole, so once a
+    prefix yields more than `length` characters, the cut is decided.
+    """
+    size = 2 * length + 16
+    while size < len(words):
+        head = _without_bidi(collapse_space(words[:size]))
+        if len(head) > length:
+            return _cut(head, length)
+        size *= 4
+    return shorten(collapse_space(words), length)
+
+
 def body_text(body_html: str) -> str:
     """The body as plain text, paragraphs separated by a space."""
-    return _text_of(body_html)
+    return collapse_space(body_words(body_html))
 
 
 _BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/li|/h\d)>")
+#: a tag of sanitized HTML: its serializer escapes "<" and ">" everywhere but in tags
+_SANITIZED_TAG = re.compile(r"<[^>]*>")
 
 
-def _text_of(body_html: str) -> str:
-    # Sanitized HTML only: every "<" is markup (no literal-bracket rescue as in
-    # plain_text) and the text is already clean, so unescaping cannot bring back
-    # control characters.
-    text = nh3.clean(_BLOCK_END.sub(" ", body_html), tags=set())
-    return _SPACE.sub(" ", html.unescape(text)).strip()
+def body_words(body_html: str) -> str:
+    """The body's text, tags dropped and entities decoded, whitespace as it stands: body_text() uncollapsed.
+
+    Its whitespace is collapsed only where needed (a derived summary, the text
+    that source rules match); the content and body keys ignore whitespace.
+    """
+    # Sanitized HTML only: every "<" opens a tag and every ">" closes one (the
+    # serializer escapes them in text and attribute values), there are no
+    # comments, scripts or styles, and the text is already clean, so dropping
+    # the tags and unescaping gives what a second sanitizer pass without tags
+    # would, at a tenth of the cost (tests/test_properties.py holds them equal).
+    text = _SANITIZED_TAG.sub("", _BLOCK_END.sub(" ", body_html))
+    return html.unescape(text) if "&" in text else text
 
 
 # The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.
@@ -418,10 +486,34 @@ def split_credit(body_html: str) -> tuple[str, str]:
     appears exactly once whatever the input did.
     """
     tail_start = max(0, len(body_html) - 300)  # the credit is the last line: scan only the tail
-    match = _TRAILING_CREDIT.search(body_html, tail_start)
+    match = _trailing_credit(body_html, tail_start)
     if not match:
         return body_html, ""
-    return body_html[: match.start()].rstrip(), _SPACE.sub(" ", match.group(1))
+    return body_html[: match.start()].rstrip(), collapse_space(match.group(1))
+
+
+def _trailing_credit(body_html: str, start: int) -> re.Match[str] | None:
+    """``_TRAILING_CREDIT.search(body_html, start)``, tried only where a match can begin.
+
+    A match begins with "<p>" or "["; the leftmost position that matches is
+    the search's answer, so trying those positions in order gives the same
+    match without running the pattern at each of the 300 positions.
+    """
+    if "뉴스출처" not in body_html[start:]:
+        return None
+    positions = sorted(p for mark in ("[", "<p>") for p in _find_all(body_html, mark, start))
+    for position in positions:
+        match = _TRAILING_CREDIT.match(body_html, position)
+        if match:
+            return match
+    return None
+
+
+def _find_all(text: str, mark: str, start: int) -> Iterator[int]:
+    position = text.find(mark, start)
+    while position >= 0:
+        yield position
+        position = text.find(mark, position + 1)
 
 
 def credit_agency(credit: str) -> str:
@@ -454,7 +546,9 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
     try:
-        result = parsed.astimezone(UTC).replace(microsecond=0)
+        result = parsed.astimezone(UTC)
+        if result.microsecond:
+            result = result.replace(microsecond=0)
     except OverflowError:  # year 1 ("no date" in some exporters) cannot move to UTC
         raise ValueError(f"implausible date {value!r}") from None
     if result < EARLIEST:
@@ -465,7 +559,7 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
 def _parse_date_string(text: str) -> datetime:
     match = _DOTTED.match(text)
     if match:
-        y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
+        y, mo, d, h, mi, s = map(int, match.groups("0"))
         try:
             return datetime(y, mo, d, h, mi, s)
         except ValueError as exc:
@@ -476,6 +570,8 @@ def _parse_date_string(text: str) -> datetime:
         if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # ISO-shaped but impossible, e.g. month 13
             raise ValueError(f"invalid date {text!r}: {exc}") from None
     try:
+        from email.utils import parsedate_to_datetime  # here: email and socket cost every start ~8 ms
+
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         raise ValueError(f"unrecognized date {text!r} (use ISO 8601, e.g. 2025-11-08 09:00:00)") from None
@@ -539,6 +635,34 @@ def normalize_link(url: str) -> str:
     query sorted. Ids of ingested items without a guid and the `link:` dedupe
     key both derive from it.
     """
+    plain = _PLAIN_LINK.match(url.strip())
+    if plain is None:
+        return _normalized_split(url)
+    host, path, query = plain.groups()
+    host = _MOBILE_HOST.sub("", host.lower())
+    path = path.rstrip("/") if path else ""
+    if query:  # unreserved characters only: parse_qsl and urlencode would give each pair back as it is
+        pairs = sorted(
+            tuple(pair.split("=", 1)) for pair in query.split("&") if not _tracking(pair[: pair.index("=")].lower())
+        )
+        return f"{host}{path}?{'&'.join(f'{k}={v}' for k, v in pairs)}" if pairs else f"{host}{path}"
+    return f"{host}{path}"
+
+
+#: a link whose normalization needs no URL parser: http(s), a plain host, no port, no
+#: fragment, a path and query of characters that need no quoting
+_PLAIN_LINK = re.compile(
+    r"https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(/[A-Za-z0-9._~!$'()*,;:@/-]*)?"
+    r"(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*))?\Z"
+)
+
+
+def _tracking(key: str) -> bool:
+    return key in TRACKING_PARAMS or key.startswith("utm_")
+
+
+def _normalized_split(url: str) -> str:
+    """normalize_link() by the URL parser, for any link."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     host = _MOBILE_HOST.sub("", host)
@@ -688,16 +812,27 @@ class Normalized:
     """An input record as an Article, with what the ingest rules need beside it."""
 
     article: Article
-    #: the body as plain text (the content dedupe key uses it)
-    text: str
-    #: what a source's section rules and include/exclude filters match: the title and the given
-    #: summary, else the body text
-    match_text: str = ""
+    #: the body's text as body_words() gives it (whitespace not collapsed; the content and body keys
+    #: ignore it); `text` is the collapsed form
+    words: str
+    #: the summary the input gave ("" when it was derived from the body)
+    given_summary: str = ""
     #: False when the input gave no usable date and `now` stands in for it
     dated: bool = True
     warnings: tuple[str, ...] = ()
     #: the agency the item names when the registry does not know it (for `sources check`)
     unknown_agency: str = ""
+
+    @cached_property
+    def text(self) -> str:
+        """The body as plain text (body_text())."""
+        return collapse_space(self.words)
+
+    @cached_property
+    def match_text(self) -> str:
+        """What a source's section rules and include/exclude filters match: the title and the given
+        summary, else the body text."""
+        return f"{self.article.title}\n{self.given_summary or self.text}"
 
 
 class _Collector:
@@ -738,9 +873,12 @@ def normalize(
     title = field("title", lambda: _required_text(title_raw, "title"), "")
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
-    text = body_text(body)
+    words = body_words(body)
     summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
-    match_text = f"{title}\n{summary or text}"
+
+    def match_text() -> str:  # only source rules need it
+        return f"{title}\n{summary or collapse_space(words)}"
+
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
     warnings: list[str] = []
     published, updated, dated = _dates(raw, ctx, now, field, warnings, title)
@@ -765,7 +903,7 @@ def normalize(
         id=article_id,
         title=title,
         subtitle=subtitle,
-        summary=summary or shorten(text, ctx.summary_length),
+        summary=summary or summary_of(words, ctx.summary_length),
         body_html=body,
         section=section,
         published=published,
@@ -779,7 +917,7 @@ def normalize(
         source=attribution,
     )
     unknown = agency if agency and registered is None else ""
-    return Normalized(article, text, match_text, dated, tuple(warnings), unknown)
+    return Normalized(article, words, summary, dated, tuple(warnings), unknown)
 
 
 def _dates(
@@ -871,7 +1009,7 @@ def _section(
     value: Any,
     sections: Sections,
     source: SourceConfig | None,
-    text: str,
+    text: Callable[[], str],
     agency: str,
     registered: AgencyConfig | None,
 ) -> str:
@@ -886,7 +1024,7 @@ def _section(
             raise RecordError("section", f"unknown section {value!r} (see `pressfeed sections`)")
         return slug
     for rule in source.rules:
-        if rule.match.search(text):
+        if rule.match.search(text()):
             return rule.section
     registry_section = registered.section if registered is not None else None
     found = (registry_section if agency else None) or source.section or registry_section

@@ -163,15 +163,24 @@ class ImportFailure:
         return f"import failed: {self.error}"
 
 
+#: ids an import result lists of each kind (created, updated, deleted): the counts cover them all,
+#: and a million-record import does not keep a million ids
+IDS_LISTED = 100
+
+
 @dataclass(frozen=True)
 class ImportResult:
-    created: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
+    created: int = 0
+    updated: int = 0
     unchanged: int = 0
     files: int = 0
     #: records of deleted articles: the tombstone wins over the export
-    deleted: tuple[str, ...] = ()
+    deleted: int = 0
     failures: tuple[ImportFailure, ...] = ()
+    #: the first IDS_LISTED ids of the articles created, updated, and skipped as deleted, in import order
+    created_ids: tuple[str, ...] = ()
+    updated_ids: tuple[str, ...] = ()
+    deleted_ids: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -185,23 +194,26 @@ class ImportResult:
             self.files + other.files,
             self.deleted + other.deleted,
             self.failures + other.failures,
+            (self.created_ids + other.created_ids)[:IDS_LISTED],
+            (self.updated_ids + other.updated_ids)[:IDS_LISTED],
+            (self.deleted_ids + other.deleted_ids)[:IDS_LISTED],
         )
 
     def summary(self) -> str:
-        text = (
-            f"import: {self.files} files, {len(self.created)} new, "
-            f"{len(self.updated)} updated, {self.unchanged} unchanged"
-        )
-        return text + (f", {len(self.deleted)} deleted (skipped)" if self.deleted else "")
+        text = f"import: {self.files} files, {self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        return text + (f", {self.deleted} deleted (skipped)" if self.deleted else "")
 
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "files": self.files,
-            "created": list(self.created),
-            "updated": list(self.updated),
+            "created": self.created,
+            "created_ids": list(self.created_ids),
+            "updated": self.updated,
+            "updated_ids": list(self.updated_ids),
             "unchanged": self.unchanged,
-            "deleted": list(self.deleted),
+            "deleted": self.deleted,
+            "deleted_ids": list(self.deleted_ids),
             "failures": [
                 {"file": f.file, "error": f.error, "problems": [str(p) for p in f.problems]} for f in self.failures
             ],

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from .model import Article, Status
-from .normalize import normalize_link
+from .normalize import collapse_space, normalize_link, without_space
 from .store import Store, StoredArticle
 
 #: characters of normalized body text below which a body says nothing about its story
@@ -43,8 +43,18 @@ Supersedable = Callable[[StoredArticle], bool]
 
 
 def body_key(text: str) -> str | None:
-    """`body:<hash>` of a body's plain text, or None when it is too short to tell a story."""
-    folded = "".join(_BYLINE.sub("", text.strip()).casefold().split())
+    """`body:<hash>` of a body's plain text, or None when it is too short to tell a story.
+
+    The text's whitespace, collapsed or not, makes no difference (the hash has
+    none): a "(매체명)" byline is found on the collapsed form of its own bit.
+    """
+    rest = text.lstrip()
+    if rest.startswith("("):  # the byline's ")" is the first one: its pattern allows no parenthesis inside
+        close = rest.find(")")
+        if close > 0 and _BYLINE.match(collapse_space(rest[: close + 1])):
+            rest = rest[close + 1 :]
+    # casefold() neither makes nor unmakes whitespace: removing it first is the same
+    folded = without_space(rest).casefold()
     if len(folded) < BODY_MIN:
         return None
     return "body:" + hashlib.sha256(folded.encode()).hexdigest()
@@ -68,53 +78,71 @@ def visible(stored: StoredArticle, now: datetime) -> bool:
 
 
 def link_cms_articles(
-    store: Store, cited: Sequence[tuple[StoredArticle, list[str]]], supersedable: Supersedable, now: datetime
+    store: Store,
+    cited: Sequence[tuple[str, Sequence[str]]],
+    supersedable: Supersedable,
+    now: datetime,
+    *,
+    new: Collection[str] = (),
 ) -> None:
-    """After CMS articles were written: record what they cite, and supersede those releases.
+    """After CMS articles were written: record what they cite (by id), and supersede those releases.
 
     A release already superseded by another article keeps it (the first wins);
-    releases an article no longer cites stand alone again.
+    releases an article no longer cites stand alone again. `new`: articles
+    first stored by this import, which neither cite nor supersede anything
+    yet. Only articles that cite a stored release are read back from the store.
     """
     keys = [k for _, article_keys in cited for k in article_keys]
     owners = store.dedupe_lookup(keys)
     releases = store.get_many(sorted(set(owners.values())))
-    # whole batches: a 100k import must not cost a database round trip per article
-    store.set_citations_many({article.article.id: article_keys for article, article_keys in cited})
-    superseded = store.superseded_many([article.article.id for article, _ in cited])
-    for article, article_keys in cited:
-        matched = {owners[k] for k in article_keys if k in owners}
-        for release_id in superseded.get(article.article.id, ()):
+    matches = {article_id: {owners[k] for k in article_keys if k in owners} for article_id, article_keys in cited}
+    articles = store.get_many([article_id for article_id, matched in matches.items() if matched])
+    # whole batches: a 100k import must not cost a database round trip per article. Articles
+    # first stored now cite nothing yet: their citations go in without replacing any.
+    store.add_citations((k, a) for a, article_keys in cited if a in new for k in article_keys)
+    known = {article_id: article_keys for article_id, article_keys in cited if article_id not in new}
+    store.set_citations_many(known)
+    superseded = store.superseded_many(list(known))
+    for article_id in matches:
+        matched = matches[article_id]
+        for release_id in superseded.get(article_id, ()):
             if release_id not in matched:
                 store.unlink_story(release_id)
+        article = articles.get(article_id)
         for release_id in sorted(matched):
             release = releases.get(release_id)
-            if release is not None and _may_link(release, article, supersedable):
-                store.link_story(release_id, article.article.id, adopt=_adopts(release, article, now))
+            if release is not None and article is not None and _may_link(release, article, supersedable):
+                store.link_story(release_id, article_id, adopt=_adopts(release, article, now))
 
 
 def link_releases(
     store: Store,
-    releases: Sequence[tuple[StoredArticle, list[str]]],
+    releases: Sequence[tuple[str, Sequence[str]]],
     supersedable: Supersedable,
     now: datetime,
     *,
     new: set[str],
 ) -> None:
-    """After releases were ingested: supersede those a CMS article already cites.
+    """After releases were ingested (by id, with their keys): supersede those a CMS article already cites.
 
     `new`: ids of releases first stored by this ingest; they were never in a
-    feed, so the article keeps its own guid.
+    feed, so the article keeps its own guid. Only cited releases are read back.
     """
     keys = [k for _, release_keys in releases for k in release_keys]
     citing = store.citing(keys)
-    articles = store.get_many(sorted({a for ids in citing.values() for a in ids}))
-    for release, release_keys in releases:
-        cited_by = sorted({a for k in release_keys for a in citing.get(k, ())})
-        for article_id in cited_by[:1]:  # one story, one newsroom article: the first by id
+    cited = {
+        release_id: sorted({a for k in release_keys for a in citing.get(k, ())})
+        for release_id, release_keys in releases
+    }
+    stored = store.get_many([release_id for release_id, by in cited.items() if by])
+    articles = store.get_many(sorted({a for by in cited.values() for a in by[:1]}))
+    for release_id in sorted(cited):  # in id order, as the store gives them back
+        release = stored.get(release_id)
+        for article_id in cited[release_id][:1]:  # one story, one newsroom article: the first by id
             article = articles.get(article_id)
-            if article is not None and _may_link(release, article, supersedable):
-                adopt = release.article.id not in new and _adopts(release, article, now)
-                store.link_story(release.article.id, article_id, adopt=adopt)
+            if release is not None and article is not None and _may_link(release, article, supersedable):
+                adopt = release_id not in new and _adopts(release, article, now)
+                store.link_story(release_id, article_id, adopt=adopt)
 
 
 def _may_link(release: StoredArticle, article: StoredArticle, supersedable: Supersedable) -> bool:

@@ -15,19 +15,34 @@ when the command dies.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
-from multiprocessing.connection import Connection
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+    from multiprocessing.connection import Connection
 
 #: the most processes a pool gets, whatever the core count
 MAX_WORKERS = 4
+
+
+def _pool_class() -> Any:
+    """concurrent.futures' ProcessPoolExecutor, imported when a pool starts (this module's attribute:
+    tests count pools by replacing it)."""
+    return sys.modules[__name__].ProcessPoolExecutor
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ProcessPoolExecutor":
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def workers_for(configured: int | None, *, auto: bool) -> int:
@@ -56,6 +71,8 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     if workers < 1 or ((os.cpu_count() or 1) < 2 and workers < 2) or not _main_importable():
         yield None
         return
+    import multiprocessing  # here: commands that start no worker never import it
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
@@ -64,7 +81,7 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     # the workers get the read end; this process alone holds the write end, and never writes
     watch, lifeline = context.Pipe(duplex=False)
     try:
-        with ProcessPoolExecutor(
+        with _pool_class()(
             max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(watch,)
         ) as pool:
             pool.submit(os.getpid)  # start the workers now, while the caller's first downloads run
@@ -72,6 +89,51 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     finally:
         lifeline.close()
         watch.close()
+
+
+class LazyPool:
+    """A worker pool started by the first job that wants it: an ingest where every feed answers 304
+    parses nothing and starts no process (see :func:`lazy_pool`)."""
+
+    def __init__(self, workers: int, preload: str) -> None:
+        self.workers, self.preload = workers, preload
+        self._stack = ExitStack()
+        self._lock = threading.Lock()
+        self._pool: Executor | None = None
+        self._ready = False
+        self._starting: Any = None  # the asyncio future of the start, once one began
+
+    def get(self) -> Executor | None:
+        """The pool (None: work inline), started now if it was not yet; blocks while it starts."""
+        with self._lock:
+            if not self._ready:
+                self._pool = self._stack.enter_context(worker_pool(self.workers, self.preload))
+                self._ready = True
+        return self._pool
+
+    async def ready(self) -> Executor | None:
+        """:meth:`get` for a coroutine: the pool starts on one thread, so downloads go on meanwhile
+        (and every other coroutine that wants it waits for that one start)."""
+        if self._ready or self.workers < 1:
+            return self._pool
+        import asyncio
+
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(asyncio.to_thread(self.get))
+        return await asyncio.shield(self._starting)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@contextmanager
+def lazy_pool(workers: int, preload: str) -> Iterator[LazyPool]:
+    """A :class:`LazyPool`, shut down (if it ever started) when the block ends."""
+    pool = LazyPool(workers, preload)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 def _init_worker(watch: Connection) -> None:
@@ -96,6 +158,8 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):

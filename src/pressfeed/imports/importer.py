@@ -4,73 +4,162 @@ A whole import runs in one store transaction. Records are normalized and
 written a chunk at a time, so a 100k-record export never sits in memory at
 once; the first bad record stops the writing, the rest are still checked so
 every problem is reported, and the transaction is rolled back.
+
+Large imports normalize in worker processes. They get JSON Lines records as
+the file's bytes and send back the encoded rows (no Article objects), while
+this process only reads lines and writes rows; at most two chunks per worker
+are in flight, and the ids already met are kept in a temporary database, so
+memory stays the same whatever the size of the export.
 """
 
 from __future__ import annotations
 
 import gc
 import glob
+import sqlite3
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import InputError, Problem
 from ..merge import merge_upstream
 from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize
-from ..results import ImportFailure, ImportResult
+from ..results import IDS_LISTED, ImportFailure, ImportResult
 from ..store import Store
-from ..store.base import ArticleWrite, StoredArticle
+from ..store.base import ArticleWrite
 from ..stories import Supersedable, citation_keys, link_cms_articles
 from ..workers import worker_pool
 from ..yamlfile import line_of
-from .read import RawRecord, iter_records, raw_article, read_records
+from . import state
+from .read import RawLine, RawRecord, iter_records, raw_article, read_records
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CMS_ORIGIN = "cms"
-CHUNK = 2000
+#: records normalized (in a worker, or inline) and written at a time
+CHUNK = 500
+#: fewer records than this are normalized inline: starting worker processes would cost more
+POOL_MIN_RECORDS = 4000
 #: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once
 RELINK_KEY = "stories_relink"
 
+#: a record as read: parsed (JSON, YAML, stdin), or a JSON Lines record still to parse
+Item = RawRecord | RawLine
 
-@dataclass(frozen=True)
-class Prepared:
+
+class Prepared(NamedTuple):
     """A record normalized and encoded, with the keys it cites ingested releases by."""
 
     encoded: EncodedArticle
     cites: tuple[str, ...]
+    #: the record gave its own `updated`
+    explicit_updated: bool
 
 
-#: a record's outcome from normalization: prepared, or its problems as (field, message)
-Outcome = Prepared | list[tuple[str, str]]
+class Unreadable(NamedTuple):
+    """A record that is not one (invalid JSON, not a mapping, not UTF-8): reading its file stops there."""
+
+    problem: Problem
 
 
-def normalize_chunk(records: list[RawRecord], ctx: NormalizeContext) -> list[Outcome]:
-    """Pure: runs in a worker process for large imports, or inline; encodes as it goes."""
+#: a record's outcome from normalization: prepared, its problems as (field, message), or unreadable
+Outcome = Prepared | list[tuple[str, str]] | Unreadable
+
+
+def normalize_chunk(items: list[Item], ctx: NormalizeContext) -> list[Outcome]:
+    """Pure: runs in a worker process for large imports, or inline; parses and encodes as it goes."""
+    with _no_cyclic_gc():  # a worker's own collector, as the importing process's (see _no_cyclic_gc)
+        return _normalize_chunk(items, ctx)
+
+
+def _normalize_chunk(items: list[Item], ctx: NormalizeContext) -> list[Outcome]:
     out: list[Outcome] = []
-    for record in records:
+    for item in items:
+        if isinstance(item, RawLine):
+            try:
+                record = item.parse()
+            except InputError as exc:
+                out.append(Unreadable(exc.problems[0]))
+                break  # nothing after it is read
+        else:
+            record = item
         try:
             normalized = normalize(raw_article(record.data), ctx)
         except RecordProblems as exc:
             out.append([(p.field, p.message) for p in exc.problems])
             continue
         article = normalized.article
-        out.append(Prepared(encode(article), tuple(citation_keys(article, normalized.text))))
+        explicit = record.data.get("updated") not in (None, "")
+        out.append(Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit))
     return out
 
 
-def _any_release(stored: StoredArticle) -> bool:
+def _any_release(stored: object) -> bool:
     return True
+
+
+class _Tally:
+    """How many records went one way, and the first IDS_LISTED of their ids."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.ids: list[str] = []
+
+    def add(self, article_id: str) -> None:
+        self.count += 1
+        if len(self.ids) < IDS_LISTED:
+            self.ids.append(article_id)
+
+
+class _SeenIds:
+    """The ids met so far in one import, with where each first appeared, to report duplicates.
+
+    The first MEMORY ids are kept in a dict; beyond that, in a private
+    temporary SQLite database, which keeps a small page cache and spills the
+    rest to a temporary file: a million ids cost no more memory than ten thousand.
+    """
+
+    MEMORY = 10_000
+
+    def __init__(self) -> None:
+        self.memory: dict[str, tuple[str, int, int]] = {}
+        self.db: sqlite3.Connection | None = None
+
+    def first(self, ids: Sequence[str]) -> dict[str, tuple[str, int, int]]:
+        """id → (file, line, index) of its first record, for the ids already met."""
+        found = {i: self.memory[i] for i in ids if i in self.memory}
+        if self.db is not None:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                sql = f"SELECT id, file, line, idx FROM seen WHERE id IN ({','.join('?' * len(chunk))})"
+                found.update((row[0], (row[1], row[2], row[3])) for row in self.db.execute(sql, chunk))
+        return found
+
+    def add(self, met: dict[str, tuple[str, int, int]]) -> None:
+        if self.db is None and len(self.memory) + len(met) <= self.MEMORY:
+            self.memory.update(met)
+            return
+        if self.db is None:
+            self.db = sqlite3.connect("", isolation_level=None)  # "": a temporary database, deleted on close
+            self.db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, file TEXT, line INT, idx INT) WITHOUT ROWID")
+        self.db.executemany("INSERT INTO seen VALUES (?, ?, ?, ?)", ((i, *where) for i, where in met.items()))
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
 
 
 @dataclass
 class Importer:
-    """One import; call :meth:`add` for each file's records, inside a store transaction."""
+    """One import; call :meth:`add` for each file's records, inside a store transaction, then :meth:`close`."""
 
     store: Store
     ctx: NormalizeContext
@@ -82,102 +171,139 @@ class Importer:
     #: link unchanged records to the releases they cite too (once, after an upgrade)
     relink_all: bool = False
     problems: list[Problem] = field(default_factory=list)
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
-    #: id → the record that first had it, for duplicate ids across chunks and files
-    seen: dict[str, RawRecord] = field(default_factory=dict)
+    created: _Tally = field(default_factory=_Tally)
+    updated: _Tally = field(default_factory=_Tally)
+    deleted: _Tally = field(default_factory=_Tally)
+    seen: _SeenIds = field(default_factory=_SeenIds)
+    #: the file being read met an unreadable record: the rest of it is not read
+    _stopped: bool = False
+    #: this import's updates are counted in the store (pressfeed.imports.state)
+    _counted: bool = False
 
-    def add(self, records: Iterable[RawRecord]) -> None:
-        chunks = _chunks(records, CHUNK)
-        head = list(islice(chunks, 2))
-        workers = self.workers if len(head) > 1 else 0  # one chunk: starting workers costs more than it saves
+    def add(self, records: Iterable[Item]) -> None:
+        """One file's records (or any iterable); an unreadable record ends it."""
+        self._stopped = False
+        items = iter(records)
+        head = list(islice(items, POOL_MIN_RECORDS))
+        chunks = _chunks(chain(head, items), CHUNK)
+        workers = self.workers if len(head) >= POOL_MIN_RECORDS else 0
         with worker_pool(workers, __name__) as pool:
             if pool is None:
-                for chunk in chain(head, chunks):
+                for chunk in chunks:
                     self._take(chunk, normalize_chunk(chunk, self.ctx))
+                    if self._stopped:
+                        return
                 return
-            # workers normalize ahead while this process writes; a few chunks in flight bound memory
-            pending: deque[tuple[list[RawRecord], Future[list[Outcome]]]] = deque()
-            for chunk in chain(head, chunks):
+            # workers normalize ahead while this process writes: each has one chunk queued behind the
+            # one it is working on, which keeps it busy and bounds what is in memory
+            pending: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
+            for chunk in chunks:
                 pending.append((chunk, pool.submit(normalize_chunk, chunk, self.ctx)))
-                if len(pending) > 2 * workers:
+                if len(pending) >= 2 * workers:
                     done, future = pending.popleft()
                     self._take(done, future.result())
-            while pending:
+                    if self._stopped:
+                        break
+            while pending and not self._stopped:
                 done, future = pending.popleft()
                 self._take(done, future.result())
+            for _, future in pending:
+                future.cancel()
 
     def result(self, files: int) -> ImportResult:
-        return ImportResult(tuple(self.created), tuple(self.updated), self.unchanged, files, tuple(self.deleted))
+        return ImportResult(
+            self.created.count,
+            self.updated.count,
+            self.unchanged,
+            files,
+            self.deleted.count,
+            created_ids=tuple(self.created.ids),
+            updated_ids=tuple(self.updated.ids),
+            deleted_ids=tuple(self.deleted.ids),
+        )
 
-    def _take(self, records: list[RawRecord], outcomes: list[Outcome]) -> None:
-        accepted = self._check(records, outcomes)
+    def close(self) -> None:
+        self.seen.close()
+
+    def _take(self, items: list[Item], outcomes: list[Outcome]) -> None:
+        accepted = self._check(items, outcomes)
         if not self.problems:  # once anything is wrong, only check the rest
             self._write(accepted)
 
-    def _check(self, records: list[RawRecord], outcomes: list[Outcome]) -> list[tuple[RawRecord, Prepared]]:
+    def _check(self, items: list[Item], outcomes: list[Outcome]) -> list[Prepared]:
         """Locate problems (file:line of the field) and duplicate ids; the good records in order."""
-        out = []
-        for record, outcome in zip(records, outcomes, strict=True):
-            if not isinstance(outcome, Prepared):
+        out: list[Prepared] = []
+        ids = [o.encoded.id for o in outcomes if isinstance(o, Prepared)]
+        earlier = self.seen.first(ids)
+        met: dict[str, tuple[str, int, int]] = {}
+        for item, outcome in zip(items, outcomes, strict=False):  # outcomes end at an unreadable record
+            if isinstance(outcome, Unreadable):
+                self.problems.append(outcome.problem)
+                self._stopped = True
+                break
+            if isinstance(outcome, list):
                 for name, message in outcome:
                     key = name.split(".")[0]
-                    line = (line_of(record.data, key) if key in record.data else None) or record.line
-                    self.problems.append(Problem(record.file, line, name, message))
+                    data = item.data if isinstance(item, RawRecord) else {}
+                    line = (line_of(data, key) if key in data else None) or item.line
+                    self.problems.append(Problem(item.file, line, name, message))
                 continue
-            article_id = outcome.encoded.article.id
-            first = self.seen.setdefault(article_id, record)
-            if first is not record:
-                message = f"duplicate of record {first.index} of {first.file} (line {first.line}, id {article_id!r})"
-                self.problems.append(Problem(record.file, record.line, "id", message))
+            article_id = outcome.encoded.id
+            first = earlier.get(article_id) or met.get(article_id)
+            if first is not None:
+                file, line, index = first
+                message = f"duplicate of record {index} of {file} (line {line}, id {article_id!r})"
+                self.problems.append(Problem(item.file, item.line, "id", message))
                 continue
-            out.append((record, outcome))
+            met[article_id] = (item.file, item.line, item.index)
+            out.append(outcome)
+        self.seen.add(met)
         return out
 
-    def _write(self, accepted: list[tuple[RawRecord, Prepared]]) -> None:
-        ids = [p.encoded.article.id for _, p in accepted]
+    def _write(self, accepted: list[Prepared]) -> None:
+        ids = [p.encoded.id for p in accepted]
         existing = self.store.get_many(ids)
         tombstoned = self.store.tombstoned(ids)
         writes: list[ArticleWrite] = []
-        for record, prepared in accepted:
+        created: set[str] = set()
+        for prepared in accepted:
             encoded = prepared.encoded
-            article_id = encoded.article.id
+            article_id = encoded.id
             stored = existing.get(article_id)
             if stored is None and article_id in tombstoned:
-                self.deleted.append(article_id)
+                self.deleted.add(article_id)
             elif stored is None:
                 writes.append(ArticleWrite.from_upstream(encoded, CMS_ORIGIN))
-                self.created.append(article_id)
+                self.created.add(article_id)
+                created.add(article_id)
             else:
-                explicit_updated = record.data.get("updated") not in (None, "")
-                merged = merge_upstream(stored, encoded, explicit_updated=explicit_updated, now=self.now)
+                merged = merge_upstream(stored, encoded, explicit_updated=prepared.explicit_updated, now=self.now)
                 if merged is None:
                     self.unchanged += 1
                 else:
                     writes.append(ArticleWrite.from_upstream(merged, stored.origin, upstream=encoded))
-                    self.updated.append(article_id)
+                    self.updated.add(article_id)
         self.store.write(writes)
-        self._link(accepted, {w.article.id for w in writes})
+        if self.updated.count and not self._counted:  # in this transaction: gone with it if it rolls back
+            state.count_update(self.store)
+            self._counted = True
+        self._link(accepted, {w.encoded.id for w in writes}, created)
 
-    def _link(self, accepted: list[tuple[RawRecord, Prepared]], written: set[str]) -> None:
+    def _link(self, accepted: list[Prepared], written: set[str], created: set[str]) -> None:
         """Written (or, once, all) articles supersede the releases they cite (pressfeed.stories)."""
-        cites = {p.encoded.article.id: list(p.cites) for _, p in accepted}
-        ids = sorted(cites) if self.relink_all else sorted(written)
-        stored = self.store.get_many(ids)
-        linked = [(stored[i], cites[i]) for i in ids if i in stored]
-        if linked:
-            link_cms_articles(self.store, linked, self.supersedable, self.now)
+        cited = [(p.encoded.id, p.cites) for p in accepted if self.relink_all or p.encoded.id in written]
+        if cited:
+            link_cms_articles(self.store, sorted(cited), self.supersedable, self.now, new=created)
 
 
-def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+def _chunks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
     it = iter(records)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
-def read_file(path: str) -> Iterator[RawRecord]:
+def read_file(path: str) -> Iterator[Item]:
     """Records of one export file, streamed where the format allows; `-` reads standard input."""
     if path == "-":
         return iter(read_records("<stdin>", sys.stdin.read()))
@@ -201,14 +327,17 @@ def import_files(
 ) -> ImportResult:
     """Import export files all-or-nothing: any bad record in any file, nothing is written."""
     importer = Importer(store, ctx, now, workers, supersedable, relink_all=relink_all)
-    with _no_cyclic_gc(), store.transaction():
-        for path in paths:
-            try:
-                importer.add(read_file(path))
-            except InputError as exc:
-                importer.problems.extend(exc.problems)
-        if importer.problems:
-            raise InputError(importer.problems)  # leaving the transaction rolls it back
+    try:
+        with _no_cyclic_gc(), store.transaction():
+            for path in paths:
+                try:
+                    importer.add(read_file(path))
+                except InputError as exc:
+                    importer.problems.extend(exc.problems)
+            if importer.problems:
+                raise InputError(importer.problems)  # leaving the transaction rolls it back
+    finally:
+        importer.close()
     return importer.result(files=len(paths))
 
 
@@ -222,13 +351,30 @@ def import_each(
     *,
     relink_all: bool = False,
 ) -> ImportResult:
-    """Files one by one, each all-or-nothing: a bad file is reported, the others go in."""
+    """Files one by one, each all-or-nothing: a bad file is reported, the others go in.
+
+    A file unchanged since its last successful import here is not read again
+    (pressfeed.imports.state says when that is exact); it counts as importing it would.
+    """
+    settings = state.settings_key(ctx)
     total = ImportResult()
     for path in paths:
         try:
-            total += import_files(store, ctx, now, [str(path)], workers, supersedable, relink_all=relink_all)
+            before = state.file_sha256(path)
+        except OSError:
+            before = None  # the import names the problem
+        known = None if relink_all or before is None else state.unchanged(store, path, settings, before)
+        if known is not None:
+            total += known.result()
+            continue
+        try:
+            result = import_files(store, ctx, now, [str(path)], workers, supersedable, relink_all=relink_all)
         except InputError as exc:
             total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
+            continue
+        total += result
+        if before is not None and state.file_sha256(path) == before:  # not changed while it was read
+            state.remember(store, path, settings, result, before)
     return total
 
 
@@ -243,7 +389,7 @@ def configured_files(patterns: Sequence[str], site_dir: Path) -> list[Path]:
 
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
-    """No cyclic GC while a bulk import holds every record: it found no garbage and cost ~20%."""
+    """No cyclic GC while a bulk import runs: it finds no garbage and cost ~20%."""
     enabled = gc.isenabled()
     gc.disable()
     try:

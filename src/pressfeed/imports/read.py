@@ -7,11 +7,13 @@ file, so errors can say `file:line: field: problem`, and becomes a
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from ..errors import InputError, Problem
 from ..model import InputKind, RawArticle
@@ -54,31 +56,89 @@ def raw_article(data: Mapping[str, Any]) -> RawArticle:
     )
 
 
-def iter_records(name: str, path: Path) -> Iterator[RawRecord]:
-    """Records of an export file; JSON Lines are streamed a line at a time.
+class RawLine:
+    """A JSON Lines record as its file holds it: bytes, parsed by whoever normalizes it.
+
+    Large imports send these to worker processes, so the reading process
+    neither parses records nor pickles the parsed fields across.
+    """
+
+    __slots__ = ("file", "index", "line", "text")
+
+    def __init__(self, file: str, line: int, text: bytes, index: int) -> None:
+        self.file, self.line, self.text = file, line, text
+        #: 1-based position among the file's records
+        self.index = index
+
+    def __reduce__(self) -> tuple[type[RawLine], tuple[str, int, bytes, int]]:
+        return RawLine, (self.file, self.line, self.text, self.index)  # no Python-level state functions
+
+    def parse(self) -> RawRecord:
+        """The record, or the InputError (with this line) that stops reading its file."""
+        try:
+            data = json.loads(self.text.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(self.file, self.line, "file", f"not UTF-8: {exc}")]) from None
+        except ValueError as exc:
+            raise InputError([Problem(self.file, self.line, "record", f"invalid JSON: {exc}")]) from None
+        except RecursionError:  # thousands of nested [ or {
+            raise InputError([Problem(self.file, self.line, "record", "invalid JSON: nested too deeply")]) from None
+        if not isinstance(data, Mapping):
+            raise InputError([Problem(self.file, self.line, "record", "must be a mapping of fields")])
+        return RawRecord(self.file, self.line, data, self.index)
+
+
+def iter_records(name: str, path: Path) -> Iterator[RawRecord | RawLine]:
+    """Records of an export file; JSON Lines are streamed a line at a time, unparsed.
 
     Opening errors surface here (not at the first next()), so callers can
     report a missing file before anything is imported.
     """
     if name.lower().endswith((".jsonl", ".ndjson")):
-        fh = path.open(encoding="utf-8-sig")
-        return _json_lines_from(name, fh)
+        return _json_lines_from(name, path.open("rb"))
     return iter(read_records(name, path.read_text(encoding="utf-8-sig")))
 
 
-def _json_lines_from(name: str, fh: TextIO) -> Iterator[RawRecord]:
+#: bytes a JSON Lines record may start with (after blanks): anything else is checked for Unicode blanks
+_JSON_START = frozenset(b'{["-0123456789tfn')
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _json_lines_from(name: str, fh: BinaryIO) -> Iterator[RawLine]:
+    """The lines of a JSON Lines file, numbered as a text-mode reading (universal newlines) numbers them.
+
+    Blank lines (Unicode blanks included) are no records; a UTF-8 BOM before the first is dropped.
+    """
+    index = number = 0
     with fh:
-        try:
-            yield from _valid_mappings(_numbered(_json_lines(name, fh)))
-        except UnicodeDecodeError as exc:
-            raise InputError([Problem(name, None, "file", f"not UTF-8: {exc}")]) from None
+        for raw in fh:
+            if number == 0 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            # text mode also ends a line at a lone "\r": split those (rare) the same way
+            cr = raw.find(b"\r")
+            pieces = [raw] if cr < 0 or cr >= len(raw) - 2 else _LINE_BREAK.split(_unterminated(raw))
+            for piece in pieces:
+                number += 1
+                if _blank(piece):
+                    continue
+                index += 1
+                yield RawLine(name, number, piece, index)
 
 
-def _valid_mappings(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
-    for record in records:
-        if not isinstance(record.data, Mapping):
-            raise InputError([Problem(record.file, record.line, "record", "must be a mapping of fields")])
-        yield record
+def _unterminated(raw: bytes) -> bytes:
+    return raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith((b"\n", b"\r")) else raw
+
+
+def _blank(line: bytes) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if stripped[0] in _JSON_START:
+        return False
+    try:  # str.strip() also takes U+3000, U+00A0, U+001C … as blanks
+        return not stripped.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return False  # a record whose bytes are not UTF-8: its parse says so
 
 
 def read_records(name: str, text: str) -> list[RawRecord]:

@@ -29,15 +29,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import httpx
 
 from ..clock import Clock
 from ..config import FetchConfig
 from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTransport, reset_policy, use_policy
+from .request import FetchFailure as _Failure
+from .request import FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
+
+__all__ = ["FetchRequest", "FetchResult", "open_fetcher"]
 
 
 class _RedactQuerySecrets(logging.Filter):
@@ -78,55 +80,6 @@ MAX_ENCODINGS = 4
 DECODE_STEP = 64 * 1024
 
 
-@dataclass(frozen=True)
-class FetchRequest:
-    source_id: str
-    #: http(s) URL, or a local file path (no scheme) for offline sample sites
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    #: per-source extra request headers (User-Agent, Referer ...); they win over the defaults
-    headers: tuple[tuple[str, str], ...] = ()
-    #: the URL whose origin may be on a private network: the configured source's. None = this
-    #: request's own URL (it is the configured one); "" = none, for URLs found in content
-    trusted_origin: str | None = None
-    #: the Accept header; "" = feeds (a page fetch asks for HTML)
-    accept: str = ""
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    source_id: str
-    #: the URL requested
-    url: str
-    #: final HTTP status; 200 for a local file; None when there was no response
-    status: int | None
-    #: raw (charset-undecoded) bytes of a successful response; None on 304 and errors
-    body: bytes | None
-    #: final response headers, names lower-cased (feedparser uses them for charset detection)
-    headers: dict[str, str]
-    etag: str | None = None
-    last_modified: str | None = None
-    #: the URL reached by the leading run of 301/308 hops, when there was one
-    moved_to: str | None = None
-    #: aware UTC; set for 429 and 503
-    retry_after: datetime | None = None
-    #: HTTP 410: the feed is gone for good
-    gone: bool = False
-    #: short human message when the fetch failed
-    error: str | None = None
-    #: seconds spent on the wire (or reading the file); queueing for a slot is not counted
-    elapsed: float = 0.0
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
 @asynccontextmanager
 async def open_fetcher(
     config: FetchConfig, clock: Clock, transport: httpx.AsyncBaseTransport | None = None
@@ -148,10 +101,6 @@ def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> 
     # redirects are followed by hand to see every hop
     timeout = httpx.Timeout(config.timeout, connect=config.connect_seconds)
     return httpx.AsyncClient(transport=transport, limits=_limits(config), timeout=timeout, follow_redirects=False)
-
-
-class _Failure(Exception):
-    """One source failed; the message becomes :attr:`FetchResult.error`."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +154,7 @@ class _Fetcher:
     async def fetch(self, request: FetchRequest) -> FetchResult:
         budget = _Budget(self.config.timeout)
         try:
-            if _is_local(request.url):
+            if is_local(request.url):
                 result = await self._read_local(request, budget)
             else:
                 result = await self._fetch_http(request, budget)
@@ -332,38 +281,14 @@ class _Fetcher:
     # -- local files ----------------------------------------------------------
 
     async def _read_local(self, request: FetchRequest, budget: _Budget) -> FetchResult:
-        path = _local_path(request.url)
+        path = local_path(request.url)
         async with budget.running():
-            body = await asyncio.to_thread(_read_capped, path, self.config.max_bytes)
+            body = await asyncio.to_thread(read_capped, path, self.config.max_bytes)
         # no headers: feedparser then sniffs the encoding from the XML declaration
         return FetchResult(request.source_id, request.url, 200, body, {})
 
 
 # -- helpers ------------------------------------------------------------------
-
-
-def _is_local(url: str) -> bool:
-    scheme = urlsplit(url).scheme
-    # a one-letter "scheme" is a Windows drive letter (C:\sites\...)
-    return scheme in ("", "file") or len(scheme) == 1
-
-
-def _local_path(url: str) -> Path:
-    parts = urlsplit(url)
-    return Path(url2pathname(parts.path)) if parts.scheme == "file" else Path(url)
-
-
-def _read_capped(path: Path, limit: int) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # one byte more tells "too big" from "exactly full"
-    except FileNotFoundError:
-        raise _Failure(f"file not found: {path}") from None
-    except OSError as exc:
-        raise _Failure(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise _Failure(f"file larger than {_size(limit)}, not read")
-    return data
 
 
 def _http_url(url: str) -> str:
@@ -492,12 +417,4 @@ class _Body:
 
 
 def _too_large(limit: int) -> str:
-    return f"response larger than {_size(limit)}, download aborted"
-
-
-def _size(count: int) -> str:
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MiB"
-    if count >= 1024:
-        return f"{count / 1024:.1f} KiB"
-    return f"{count} bytes"
+    return f"response larger than {size_text(limit)}, download aborted"

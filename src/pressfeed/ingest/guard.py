@@ -203,9 +203,17 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         # not super().__init__(): it would build a second pool (and TLS context) only to drop it;
         # the parent's methods use nothing but self._pool
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context or httpx.create_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=backend,
         )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # The TLS context (loading the CA bundle: tens of milliseconds) is built with the first https
+        # request, not for clients that only ever speak plain http. The pool hands its context to each
+        # connection it opens, so every https connection still shares this one.
+        if request.url.scheme == "https" and self._pool._ssl_context is None:
+            self._pool._ssl_context = httpx.create_ssl_context()
+        return await super().handle_async_request(request)

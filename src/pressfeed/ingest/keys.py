@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ..normalize import normalize_link, plain_text
+from ..normalize import normalize_link, plain_text, without_space
 
 __all__ = ["content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key"]
 
@@ -31,8 +31,9 @@ def content_key(title: str, body: str) -> str:
 
 def text_key(title: str, text: str) -> str:
     """content_key of an already plain-text title and body."""
-    folded = f"{title}\n{text}".casefold()
-    return "content:" + hashlib.sha256("".join(folded.split()).encode()).hexdigest()
+    # casefold() neither makes nor unmakes whitespace: removing it first is the same
+    folded = without_space(f"{title}\n{text}").casefold()
+    return "content:" + hashlib.sha256(folded.encode()).hexdigest()
 
 
 def dedupe_keys(source_id: str, guid: str, link: str, title: str, body: str) -> list[str]:

@@ -30,7 +30,7 @@ class Mapped:
 
     @property
     def published(self) -> datetime:
-        return self.encoded.article.published
+        return self.encoded.published
 
 
 @dataclass(frozen=True)
@@ -48,21 +48,22 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     except RecordProblems as exc:
         label = f"{plain_text(str(raw.title or ''))[:40]!r}"
         return Skipped(f"{label}: unusable", (f"{label}: skipped ({exc})",))
-    article, text = normalized.article, normalized.match_text
+    article = normalized.article
     label = f"{article.title[:40]!r}"
-    if source.include and not any(p.search(text) for p in source.include):
+    if source.include and not any(p.search(normalized.match_text) for p in source.include):
         return Skipped(f"{label}: not matched by include", published=article.published)
-    if any(p.search(text) for p in source.exclude):
+    if source.exclude and any(p.search(normalized.match_text) for p in source.exclude):
         return Skipped(f"{label}: matched by exclude", published=article.published)
     if source.max_age_days and article.published < now - timedelta(days=source.max_age_days):
         return Skipped(f"{label}: older than {source.max_age_days} days", normalized.warnings, article.published)
     warnings = normalized.warnings
-    if not normalized.text and article.status is Status.PUBLISHED and _republishes_text(source, ctx, article):
+    if not normalized.words.strip() and article.status is Status.PUBLISHED and _republishes_text(source, ctx, article):
         # never an empty re-publication: a title-only item waits for an editor (or its page's text)
         article = replace(article, status=Status.DRAFT)
         warnings += (f"{label}: {NO_TEXT}",)
-    keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.text))
-    body = body_key(normalized.text)
+    # the keys ignore whitespace: the body's words need no collapsing
+    keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words))
+    body = body_key(normalized.words)
     return Mapped(encode(article), keys, warnings, normalized.dated, normalized.unknown_agency, body)
 
 

@@ -47,6 +47,12 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
     declared = _XML_DECL.match(raw)
+    if _valid_utf8(raw):  # UTF-8 is tried first: the usual case is done on the bytes, without a round trip
+        if not declared:
+            return xml_safe_utf8(raw)
+        if raw[: declared.end(1)].isascii():  # byte offsets are the text's
+            return xml_safe_utf8(raw[: declared.start(1)] + b"utf-8" + raw[declared.end(1) :])
+        return _decoded_to_utf8(raw.decode("utf-8"), declared)
     header = _HTTP_CHARSET.search(content_type)
     candidates = ["utf-8"]
     if declared:
@@ -65,9 +71,38 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
             continue
     if text is None:
         text = raw.decode("utf-8", errors="replace")
+    return _decoded_to_utf8(text, declared)
+
+
+def _decoded_to_utf8(text: str, declared: re.Match[bytes] | None) -> bytes:
     if declared:
         text = text[: declared.start(1)] + "utf-8" + text[declared.end(1) :]
     return xml_safe(text).encode("utf-8")
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+#: what _NOT_XML matches, as the UTF-8 bytes of those characters: C0 controls are single bytes,
+#: U+FFFE/U+FFFF are EF BF BE/BF, and valid UTF-8 holds no surrogates
+_NOT_XML_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+_CHAR_REF_UTF8 = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
+
+
+def xml_safe_utf8(data: bytes) -> bytes:
+    """xml_safe() on valid UTF-8 bytes: ``xml_safe(data.decode()).encode()`` without the round trip."""
+    data = _NOT_XML_UTF8.sub(b"", data)
+    return _CHAR_REF_UTF8.sub(_valid_reference_utf8, data) if b"&#" in data else data
+
+
+def _valid_reference_utf8(match: re.Match[bytes]) -> bytes:
+    hex_digits, decimal = (None if g is None else g.decode("ascii") for g in match.groups())
+    return match.group(0) if _valid_code(hex_digits, decimal) else b""
 
 
 def xml_safe(text: str) -> str:
@@ -82,10 +117,13 @@ def xml_safe(text: str) -> str:
 
 def _valid_reference(match: re.Match[str]) -> str:
     hex_digits, decimal = match.groups()
-    digits = (hex_digits or decimal).lstrip("0") or "0"
+    return match.group(0) if _valid_code(hex_digits, decimal) else ""
+
+
+def _valid_code(hex_digits: str | None, decimal: str | None) -> bool:
+    digits = (hex_digits or decimal or "").lstrip("0") or "0"
     code = int(digits, 16 if hex_digits else 10) if len(digits) <= 8 else -1  # longer is past U+10FFFF
-    valid = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
-    return match.group(0) if valid else ""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
 
 
 def _single_byte(name: str) -> bool:

@@ -9,18 +9,17 @@ against itself (error, status, retry time) and never stops the others.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..clock import Clock
-from ..config import Config, FetchConfig, SourceConfig, SourceKind
-from ..errors import PressfeedError, UsageError
+from ..config import Config, SourceConfig, SourceKind
+from ..errors import UsageError
 from ..merge import locally_edited, merge_upstream, same_upstream
 from ..model import EncodedArticle, RawArticle, encode
 from ..normalize import NormalizeContext
@@ -28,18 +27,18 @@ from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
 from ..stories import Supersedable, link_releases
-from ..workers import worker_pool, workers_for
-from . import briefing, fulltext
-from .briefing import ServiceKey
-from .fetch import FetchRequest, FetchResult, open_fetcher
+from ..workers import lazy_pool, workers_for
 from .health import backoff
-from .mapping import Mapped, map_item
-from .parse import FeedParseError, parse_feed
+from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
+
+if TYPE_CHECKING:
+    from .briefing import ServiceKey
+    from .jobs import Job, Parsed
+    from .mapping import Mapped
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 #: below this many feeds to fetch, starting worker processes costs more than it saves
 POOL_MIN_FEEDS = 8
 
@@ -106,82 +105,6 @@ class _Retrieved:
     digest_input: bytes = b""
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One source's items to map: plain data, so a worker process can take it."""
-
-    source: SourceConfig
-    ctx: NormalizeContext
-    now: datetime
-    #: a feed document to parse (with its response headers and URL) ...
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    url: str = ""
-    #: ... or items already parsed
-    entries: tuple[RawArticle, ...] | None = None
-    #: warnings from before mapping (pages that gave no text)
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    mapped: tuple[Mapped, ...] = ()
-    skipped: int = 0
-    warnings: tuple[str, ...] = ()
-    error: str | None = None
-    #: entries in the document, and the newest date among them (feed health)
-    entries: int = 0
-    newest: datetime | None = None
-    unknown_agencies: tuple[str, ...] = ()
-
-
-def parse_entries(job: _Job) -> tuple[tuple[RawArticle, ...], str] | _Parsed:
-    """A feed document's entries and its well-formedness warning, or the failure as a _Parsed."""
-    try:
-        feed = parse_feed(job.body, job.headers, job.url)
-    except FeedParseError as exc:
-        return _Parsed(error=str(exc))
-    except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
-        # the source's error says what happened; the traceback is for -vv, not for cron's mail
-        log.debug("%s: parser failed", job.source.id, exc_info=True)
-        return _Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
-    return feed.entries, feed.warning
-
-
-def parse_and_map(job: _Job) -> _Parsed:
-    """Parse one source's answer and map its items; pure, so it runs in a worker process or inline."""
-    warnings: list[str] = list(job.notes)
-    entries = job.entries
-    if entries is None:
-        parsed = parse_entries(job)
-        if isinstance(parsed, _Parsed):
-            return parsed
-        entries, warning = parsed
-        warnings += [warning] if warning else []
-    mapped: list[Mapped] = []
-    skipped = 0
-    dates: list[datetime] = []
-    unknown: set[str] = set()
-    for entry in entries:
-        try:
-            outcome = map_item(entry, job.source, job.ctx, job.now)
-        except (ValueError, TypeError, ArithmeticError, PressfeedError) as exc:  # one odd entry, not the source
-            log.debug("%s: entry skipped", job.source.id, exc_info=True)
-            warnings.append(f"{str(entry.title)[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
-            skipped += 1
-            continue
-        warnings.extend(outcome.warnings)
-        if outcome.published is not None:
-            dates.append(outcome.published)
-        if isinstance(outcome, Mapped):
-            mapped.append(outcome)
-            unknown.update([outcome.unknown_agency] if outcome.unknown_agency else [])
-        else:
-            skipped += 1
-    newest = max(dates, default=None)
-    return _Parsed(tuple(mapped), skipped, tuple(warnings), None, len(entries), newest, tuple(sorted(unknown)))
-
-
 def select_sources(config: Config, source_ids: Sequence[str]) -> list[SourceConfig]:
     if not source_ids:
         return list(config.sources)
@@ -223,11 +146,13 @@ def ingest_sources(
             p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}")
         )
     placer = _Placer(config.normalize_context(), store, now, dry_run, config.supersedable)
-    workers = config.fetch.workers
-    if workers is None:
-        workers = workers_for(None, auto=auto_workers) if len(due) >= POOL_MIN_FEEDS else 0
-    with worker_pool(workers, __name__) as pool:
-        asyncio.run(_pipeline(config.fetch, clock, runs, due, placer, pool, progress))
+    if progress is not None:
+        for run in runs:
+            if run not in due:
+                progress(run.source.id)  # gone, waiting or disabled: nothing to fetch
+    due = _skip_unchanged_files(due, placer, config.fetch.max_bytes, progress)
+    if due:
+        _fetch_and_place(config, clock, runs, due, placer, progress, auto_workers=auto_workers)
     if not dry_run:
         with store.transaction():
             for run in runs:
@@ -235,86 +160,64 @@ def ingest_sources(
     return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
 
 
-async def _pipeline(
-    fetch_config: FetchConfig,
+def _fetch_and_place(
+    config: Config,
     clock: Clock,
     runs: Sequence[_SourceRun],
     due: Sequence[_SourceRun],
     placer: _Placer,
-    pool: Executor | None,
     progress: Progress | None,
+    *,
+    auto_workers: bool,
 ) -> None:
-    """Retrieve and parse every due source concurrently; take the results in config order.
+    """The pipeline (pressfeed.ingest.pipeline) over the due sources; worker processes start at the first parse."""
+    import asyncio
 
-    Source N is placed as soon as sources 1..N are parsed, not after the last
-    download. The concurrent part only returns values; state changes happen
-    in the loop below, one source at a time.
-    """
-    loop = asyncio.get_running_loop()
-    now = clock.now()
+    from .pipeline import run_pipeline
 
-    async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, _Parsed | None]:
-        retrieved = await _retrieve(fetch, run, now)
-        job = placer.job(run, retrieved)
-        parsed = None
-        if job is not None and run.source.fulltext:
-            read = await _read_pages(job, fetch, placer, pool)
-            job, parsed = (None, read) if isinstance(read, _Parsed) else (read, None)
-        if job is not None:
-            parsed = parse_and_map(job) if pool is None else await loop.run_in_executor(pool, parse_and_map, job)
+    workers = config.fetch.workers
+    if workers is None:
+        workers = workers_for(None, auto=auto_workers) if len(due) >= POOL_MIN_FEEDS else 0
+    with lazy_pool(workers, "pressfeed.ingest.jobs") as pool:
+        asyncio.run(run_pipeline(config.fetch, clock, runs, due, placer, pool, progress))
+
+
+def _skip_unchanged_files(
+    due: list[_SourceRun], placer: _Placer, max_bytes: int, progress: Progress | None
+) -> list[_SourceRun]:
+    """Local-file feeds whose bytes are what was last parsed, recorded as the pipeline would record them
+    (read, same answer: not modified) without it; the sources still to fetch."""
+    rest = []
+    for run in due:
+        retrieved = _unchanged_file(run, max_bytes)
+        if retrieved is None:
+            rest.append(run)
+            continue
+        placer.receive(run, retrieved, None)
         if progress is not None:
-            progress(run.source.id)  # as sources finish, whatever their order
-        return retrieved, parsed
-
-    if progress is not None:
-        for run in runs:
-            if run not in due:
-                progress(run.source.id)  # gone, waiting or disabled: nothing to fetch
-    async with open_fetcher(fetch_config, clock) as fetch:
-        tasks = {id(run): asyncio.create_task(retrieve_and_parse(fetch, run)) for run in due}
-        for run in runs:
-            task = tasks.get(id(run))
-            if task is not None:
-                retrieved, parsed = await task
-                placer.receive(run, retrieved, parsed)
+            progress(run.source.id)
+    return rest
 
 
-async def _read_pages(job: _Job, fetch: Fetch, placer: _Placer, pool: Executor | None) -> _Job | _Parsed:
-    """For a fulltext source: the job with its entries given their pages' text, or the feed's parse failure."""
-    entries = job.entries
-    warning = ""
-    if entries is None:
-        loop = asyncio.get_running_loop()
-        parsed = parse_entries(job) if pool is None else await loop.run_in_executor(pool, parse_entries, job)
-        if isinstance(parsed, _Parsed):
-            return parsed
-        entries, warning = parsed
-    completed = await fulltext.complete(job.source, entries, placer.store, fetch, job.ctx, job.now, pool)
-    if not placer.dry_run:
-        placer.store.save_pages(completed.pages)
-    notes = ((warning,) if warning else ()) + completed.warnings
-    return replace(job, body=b"", entries=completed.entries, notes=notes)
-
-
-async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
-    """One source's answer: a feed document, or the press-release API's windows walked."""
+def _unchanged_file(run: _SourceRun, max_bytes: int) -> _Retrieved | None:
     source, state = run.source, run.state
-    if source.kind is SourceKind.BRIEFING_API:
-        assert run.key is not None  # a source without its key is not due
-        walk = await briefing.walk(source, run.key, state.window_end, fetch, now)
-        digest_input = b"\0".join(walk.bodies)
-        return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest_input)
-    # after a 301 the request goes to the new URL, but only the configured origin may be private
     url = state.url or source.url
-    etag, modified = (None, None) if run.reread else (state.etag, state.last_modified)
-    request = FetchRequest(source.id, url, etag, modified, source.headers, trusted_origin=source.url)
-    result = await fetch(request)
-    return _Retrieved(result, result.body, digest_input=result.body or b"")
+    if source.kind is not SourceKind.FEED or run.reread or state.body_sha256 is None or not is_local(url):
+        return None
+    try:
+        body = read_capped(local_path(url), max_bytes)
+    except FetchFailure:  # missing, unreadable, too large: the pipeline reads it again and says why
+        return None
+    if _digest(body, source) != state.body_sha256:
+        return None
+    return _Retrieved(FetchResult(source.id, url, 200, body, {}), body, digest_input=body)
 
 
 def _key(source: SourceConfig, environ: Mapping[str, str]) -> ServiceKey | None:
     if source.kind is not SourceKind.BRIEFING_API:
         return None
+    from .briefing import ServiceKey
+
     return ServiceKey.from_env(source.service_key_env, dict(environ))
 
 
@@ -357,7 +260,7 @@ class _Placer:
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
 
-    def job(self, run: _SourceRun, retrieved: _Retrieved) -> _Job | None:
+    def job(self, run: _SourceRun, retrieved: _Retrieved) -> Job | None:
         """The parse job for a retrieval, or None (failed with nothing, 304, or the same answer as last time
         and no held item's page due for another try)."""
         source, state, result = run.source, run.state, retrieved.result
@@ -369,9 +272,11 @@ class _Placer:
         if result.ok and not run.reread and _digest(retrieved.digest_input, source) == state.body_sha256:
             return None
         headers, url = result.headers, result.url
-        return _Job(source, self.ctx, self.now, retrieved.body or b"", headers, url, retrieved.entries)
+        from .jobs import Job
 
-    def receive(self, run: _SourceRun, retrieved: _Retrieved, parsed: _Parsed | None) -> None:
+        return Job(source, self.ctx, self.now, retrieved.body or b"", headers, url, retrieved.entries)
+
+    def receive(self, run: _SourceRun, retrieved: _Retrieved, parsed: Parsed | None) -> None:
         """Record one source's retrieval and take its parsed items (an API walk that failed midway
         still brings the windows read before the failure)."""
         result, report, stamp = retrieved.result, run.report, self.now.isoformat()
@@ -409,7 +314,7 @@ class _Placer:
             return
         run.state = self._accept(run, parsed, _digest(retrieved.digest_input, run.source))
 
-    def _accept(self, run: _SourceRun, parsed: _Parsed, digest: str | None) -> SourceState:
+    def _accept(self, run: _SourceRun, parsed: Parsed, digest: str | None) -> SourceState:
         """Dedupe and store a parsed answer's items; remember what feed health needs."""
         report, state = run.report, run.state
         report.warnings.extend(parsed.warnings)
@@ -453,7 +358,7 @@ class _Placer:
         known = self.store.dedupe_lookup(all_keys)
         known.update((k, self.claimed[k]) for k in all_keys if k in self.claimed)
         # every article an item could land on, read in two queries rather than two per item
-        candidates = sorted({*known.values(), *(m.encoded.article.id for m in mapped)})
+        candidates = sorted({*known.values(), *(m.encoded.id for m in mapped)})
         stored = self.store.get_many(candidates)
         tombstoned = self.store.tombstoned(candidates)
         writes: list[ArticleWrite] = []
@@ -472,8 +377,7 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
-            written = self.store.get_many([w.article.id for w in writes])
-            releases = [(written[i], story_keys.get(i, [])) for i in written]
+            releases = [(w.encoded.id, story_keys.get(w.encoded.id, [])) for w in writes]
             link_releases(self.store, releases, self.supersedable, self.now, new=set(report.new))
 
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
@@ -491,7 +395,7 @@ class _Placer:
             if key.startswith("content:") and owner == origin:
                 continue
             return found
-        return m.encoded.article.id
+        return m.encoded.id
 
     def _decide(
         self,
@@ -511,7 +415,7 @@ class _Placer:
             report.skipped += 1  # deleted by an editor: never comes back
             return False
         stored = stored_by_id.get(target)
-        candidate = m.encoded if m.encoded.article.id == target else encode(replace(m.encoded.article, id=target))
+        candidate = m.encoded if m.encoded.id == target else encode(replace(m.encoded.article, id=target))
         if stored is None:
             writes.append(ArticleWrite.from_upstream(candidate, origin))
             report.new.append(target)
@@ -528,8 +432,8 @@ class _Placer:
         if locally_edited(stored):
             report.conflicts.append(target)
             return True
-        article = candidate.article
-        merged = merge_upstream(stored, candidate, explicit_updated=article.updated > article.published, now=self.now)
+        explicit = candidate.updated > candidate.published
+        merged = merge_upstream(stored, candidate, explicit_updated=explicit, now=self.now)
         if merged is None:
             report.unchanged += 1
         else:

@@ -24,10 +24,6 @@ from ..results import BuildResult
 from ..rights import as_republished, rights_for
 from ..store import FeedFileState, Store, StoredArticle
 from .common import FeedSpec
-from .feeds import render_feeds
-from .jsonfeed import render_json
-from .pages import render_page
-from .site import site_opml
 from .writer import AtomicBatch, file_sha256, sha256, sweep_temp_files
 
 log = logging.getLogger(__name__)
@@ -45,6 +41,11 @@ def render(
     spec: FeedSpec, articles: Sequence[Article], kinds: Sequence[str], specs: Sequence[FeedSpec] = ()
 ) -> dict[str, bytes]:
     """The requested formats; RSS and Atom come from one feedgen pass. `specs` (all feeds) are the pages' nav."""
+    # the renderers (feedgen, lxml) are imported by the first build that renders: a no-op one does not
+    from .feeds import render_feeds
+    from .jsonfeed import render_json
+    from .pages import render_page
+
     out: dict[str, bytes] = {}
     if "rss" in kinds or "atom" in kinds:
         out["rss"], out["atom"] = render_feeds(spec, articles)
@@ -238,7 +239,7 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     try:
         for spec in specs:
             builder.feed(spec)
-        builder.site_file("feeds.opml", fingerprint, lambda: site_opml(site.title, specs, changed), changed)
+        builder.site_file("feeds.opml", fingerprint, lambda: _opml(site.title, specs, changed), changed)
         builder.commit()
     except BaseException:
         builder.batch.discard()  # no temp file outlives a failed build; published files stay as they were
@@ -248,6 +249,12 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
         store.save_feed_files(builder.states)
         store.forget_feed_files(removed)
     return builder.result(removed, specs)
+
+
+def _opml(title: str, specs: Sequence[FeedSpec], changed: datetime) -> bytes:
+    from .site import site_opml
+
+    return site_opml(title, specs, changed)
 
 
 def as_published(stored: StoredArticle, config: Config) -> Article:

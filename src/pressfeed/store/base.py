@@ -102,7 +102,7 @@ class ArticleWrite:
     ) -> ArticleWrite:
         """Store `encoded`, taken in from upstream version `upstream` (itself by default)."""
         taken = upstream or encoded
-        return cls(encoded, origin, taken.content_hash, taken.article.status)
+        return cls(encoded, origin, taken.content_hash, taken.status)
 
     @property
     def article(self) -> Article:
@@ -224,6 +224,9 @@ class Store(Protocol):
 
     def tombstoned(self, ids: Sequence[str]) -> set[str]: ...
 
+    #: how many articles were ever deleted (tombstones): a new one can change what an import does
+    def tombstone_count(self) -> int: ...
+
     def count(self) -> int: ...
 
     # build state
@@ -245,6 +248,9 @@ class Store(Protocol):
     def set_citations_many(self, citations: Mapping[str, Sequence[str]]) -> None:
         """`set_citations` for many articles at once (article id → its keys)."""
         ...
+
+    #: (key, article_id) pairs, existing ones ignored: the citations of articles that had none
+    def add_citations(self, rows: Iterable[tuple[str, str]]) -> None: ...
 
     def superseded(self, article_id: str) -> list[str]: ...
 

@@ -358,6 +358,9 @@ class PostgresStore:
     def is_tombstoned(self, article_id: str) -> bool:
         return self._one("SELECT 1 FROM tombstone WHERE article_id = %s", (article_id,)) is not None
 
+    def tombstone_count(self) -> int:
+        return int(self._one("SELECT count(*) FROM tombstone"))
+
     def tombstoned(self, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
@@ -434,6 +437,15 @@ class PostgresStore:
                     " ON CONFLICT DO NOTHING",
                     ([k for k, _ in pairs], [a for _, a in pairs]),
                 )
+
+    def add_citations(self, rows: Iterable[tuple[str, str]]) -> None:
+        pairs = list(rows)
+        if pairs:
+            self.conn.execute(
+                "INSERT INTO citation (key, article_id) SELECT * FROM unnest(%s::text[], %s::text[])"
+                " ON CONFLICT DO NOTHING",
+                ([k for k, _ in pairs], [a for _, a in pairs]),
+            )
 
     def superseded(self, article_id: str) -> list[str]:
         return self.superseded_many([article_id]).get(article_id, [])

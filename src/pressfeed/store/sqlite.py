@@ -228,9 +228,15 @@ class SQLiteStore:
         if query.origin is not None:
             where.append("origin = ?")
             params.append(query.origin)
-        sql = f"SELECT {self._COLUMNS} FROM article"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        if query.status is None:
+            # Every index on published starts with status (and section): one arm per status, each read in
+            # index order, merged (SQLite's MERGE of a sorted UNION ALL), so `LIMIT n` reads about n rows
+            # per status instead of sorting the whole table. status has exactly these three values (CHECK).
+            arms = [" AND ".join(["status = ?", *where]) for _ in Status]
+            sql = " UNION ALL ".join(f"SELECT {self._COLUMNS}, published, id FROM article WHERE {arm}" for arm in arms)
+            params = [p for status in Status for p in (str(status), *params)]
+        else:
+            sql = f"SELECT {self._COLUMNS} FROM article WHERE " + " AND ".join(where)
         sql += " ORDER BY published DESC, id"
         if query.limit is not None:
             sql += " LIMIT ?"
@@ -286,6 +292,9 @@ class SQLiteStore:
 
     def tombstoned(self, ids: Sequence[str]) -> set[str]:
         return {row[0] for row in self._where_in("SELECT article_id FROM tombstone WHERE article_id IN ({})", ids)}
+
+    def tombstone_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM tombstone").fetchone()[0])
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM article").fetchone()[0])
@@ -347,6 +356,10 @@ class SQLiteStore:
                 "INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)",
                 [(k, a) for a, keys in citations.items() for k in keys],
             )
+
+    def add_citations(self, rows: Iterable[tuple[str, str]]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)", rows)
 
     def superseded(self, article_id: str) -> list[str]:
         rows = self.db.execute("SELECT id FROM article WHERE superseded_by = ? ORDER BY id", (article_id,))
@@ -562,13 +575,13 @@ def _connect_read_only(path: str) -> sqlite3.Connection:
 
 
 def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
-    article = write.article
+    encoded = write.encoded  # its row fields: the Article itself need not be decoded
     return (
-        article.id,
-        article.section,
-        str(article.status),
-        utc_text(article.published),
-        utc_text(article.updated),
+        encoded.id,
+        encoded.section,
+        str(encoded.status),
+        encoded.published_text,
+        encoded.updated_text,
         write.origin,
         write.encoded.content_hash,
         write.upstream_hash,

@@ -1,0 +1,98 @@
+"""The CPU-bound half of ingest: one source's answer parsed and its items mapped.
+
+Pure functions over plain data, run in a worker process (the pool's
+forkserver preloads this module, feedparser and normalization with it) or
+inline. :mod:`pressfeed.ingest.update` imports it only when there is
+something to parse.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..config import SourceConfig
+from ..errors import PressfeedError
+from ..model import RawArticle
+from ..normalize import NormalizeContext
+from .mapping import Mapped, map_item
+from .parse import FeedParseError, parse_feed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One source's items to map: plain data, so a worker process can take it."""
+
+    source: SourceConfig
+    ctx: NormalizeContext
+    now: datetime
+    #: a feed document to parse (with its response headers and URL) ...
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+    #: ... or items already parsed
+    entries: tuple[RawArticle, ...] | None = None
+    #: warnings from before mapping (pages that gave no text)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    mapped: tuple[Mapped, ...] = ()
+    skipped: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+    #: entries in the document, and the newest date among them (feed health)
+    entries: int = 0
+    newest: datetime | None = None
+    unknown_agencies: tuple[str, ...] = ()
+
+
+def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
+    """A feed document's entries and its well-formedness warning, or the failure as a Parsed."""
+    try:
+        feed = parse_feed(job.body, job.headers, job.url)
+    except FeedParseError as exc:
+        return Parsed(error=str(exc))
+    except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
+        # the source's error says what happened; the traceback is for -vv, not for cron's mail
+        log.debug("%s: parser failed", job.source.id, exc_info=True)
+        return Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
+    return feed.entries, feed.warning
+
+
+def parse_and_map(job: Job) -> Parsed:
+    """Parse one source's answer and map its items; pure, so it runs in a worker process or inline."""
+    warnings: list[str] = list(job.notes)
+    entries = job.entries
+    if entries is None:
+        parsed = parse_entries(job)
+        if isinstance(parsed, Parsed):
+            return parsed
+        entries, warning = parsed
+        warnings += [warning] if warning else []
+    mapped: list[Mapped] = []
+    skipped = 0
+    dates: list[datetime] = []
+    unknown: set[str] = set()
+    for entry in entries:
+        try:
+            outcome = map_item(entry, job.source, job.ctx, job.now)
+        except (ValueError, TypeError, ArithmeticError, PressfeedError) as exc:  # one odd entry, not the source
+            log.debug("%s: entry skipped", job.source.id, exc_info=True)
+            warnings.append(f"{str(entry.title)[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
+            skipped += 1
+            continue
+        warnings.extend(outcome.warnings)
+        if outcome.published is not None:
+            dates.append(outcome.published)
+        if isinstance(outcome, Mapped):
+            mapped.append(outcome)
+            unknown.update([outcome.unknown_agency] if outcome.unknown_agency else [])
+        else:
+            skipped += 1
+    newest = max(dates, default=None)
+    return Parsed(tuple(mapped), skipped, tuple(warnings), None, len(entries), newest, tuple(sorted(unknown)))

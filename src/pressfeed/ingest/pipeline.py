@@ -1,0 +1,113 @@
+"""The I/O half of ingest: due sources retrieved concurrently (httpx, asyncio), parsed as they arrive.
+
+Imported by :mod:`pressfeed.ingest.update` only when some source needs
+fetching or parsing: a run whose sources are unchanged local files (the
+sample site) loads no HTTP stack, event loop or feed parser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..clock import Clock
+from ..config import FetchConfig, SourceKind
+from ..workers import LazyPool
+from .fetch import open_fetcher
+from .request import FetchRequest, FetchResult
+from .update import Progress, _Placer, _Retrieved, _SourceRun
+
+if TYPE_CHECKING:  # imported where used: a pass where every feed answers 304 parses nothing
+    from .jobs import Job, Parsed
+
+Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
+
+
+async def run_pipeline(
+    fetch_config: FetchConfig,
+    clock: Clock,
+    runs: Sequence[_SourceRun],
+    due: Sequence[_SourceRun],
+    placer: _Placer,
+    pool: LazyPool,
+    progress: Progress | None,
+) -> None:
+    """Retrieve and parse every due source concurrently; take the results in config order.
+
+    Source N is placed as soon as sources 1..N are parsed, not after the last
+    download. The concurrent part only returns values; state changes happen
+    in the loop below, one source at a time.
+    """
+    loop = asyncio.get_running_loop()
+    now = clock.now()
+
+    async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, Parsed | None]:
+        retrieved = await _retrieve(fetch, run, now)
+        job = placer.job(run, retrieved)
+        parsed = None if job is None else await parse(fetch, run, job)
+        if progress is not None:
+            progress(run.source.id)  # as sources finish, whatever their order
+        return retrieved, parsed
+
+    async def parse(fetch: Fetch, run: _SourceRun, job: Job) -> Parsed:
+        from .jobs import Parsed, parse_and_map  # here: a 304 or an unchanged answer parses nothing
+
+        if run.source.fulltext:
+            read = await _read_pages(job, fetch, placer, await pool.ready())
+            if isinstance(read, Parsed):
+                return read
+            job = read
+        executor = await pool.ready()  # the first parse starts the worker processes
+        if executor is None:
+            return parse_and_map(job)
+        return await loop.run_in_executor(executor, parse_and_map, job)
+
+    async with open_fetcher(fetch_config, clock) as fetch:
+        tasks = {id(run): asyncio.create_task(retrieve_and_parse(fetch, run)) for run in due}
+        for run in runs:
+            task = tasks.get(id(run))
+            if task is not None:
+                retrieved, parsed = await task
+                placer.receive(run, retrieved, parsed)
+
+
+async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None) -> Job | Parsed:
+    """For a fulltext source: the job with its entries given their pages' text, or the feed's parse failure."""
+    from . import fulltext
+    from .jobs import Parsed, parse_entries
+
+    entries = job.entries
+    warning = ""
+    if entries is None:
+        loop = asyncio.get_running_loop()
+        parsed = parse_entries(job) if pool is None else await loop.run_in_executor(pool, parse_entries, job)
+        if isinstance(parsed, Parsed):
+            return parsed
+        entries, warning = parsed
+    completed = await fulltext.complete(job.source, entries, placer.store, fetch, job.ctx, job.now, pool)
+    if not placer.dry_run:
+        placer.store.save_pages(completed.pages)
+    notes = ((warning,) if warning else ()) + completed.warnings
+    return replace(job, body=b"", entries=completed.entries, notes=notes)
+
+
+async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
+    """One source's answer: a feed document, or the press-release API's windows walked."""
+    source, state = run.source, run.state
+    if source.kind is SourceKind.BRIEFING_API:
+        from . import briefing
+
+        assert run.key is not None  # a source without its key is not due
+        walk = await briefing.walk(source, run.key, state.window_end, fetch, now)
+        digest_input = b"\0".join(walk.bodies)
+        return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest_input)
+    # after a 301 the request goes to the new URL, but only the configured origin may be private
+    url = state.url or source.url
+    etag, modified = (None, None) if run.reread else (state.etag, state.last_modified)
+    request = FetchRequest(source.id, url, etag, modified, source.headers, trusted_origin=source.url)
+    result = await fetch(request)
+    return _Retrieved(result, result.body, digest_input=result.body or b"")
