@@ -32,16 +32,17 @@ The contract (pinned for every backend by ``tests/test_store.py``):
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import FunctionType, TracebackType
 from typing import Any, Protocol, TypeVar
 
-from ..errors import LockedError, StoreError
-from ..model import Article, ArticleFilter, EncodedArticle, Status
+from ..errors import ArticleNotFoundError, LockedError, StoreError
+from ..model import Article, ArticleFilter, EncodedArticle, Status, article_from_dict, encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +178,94 @@ TIME_COLUMNS = {
 BOOL_COLUMNS = {("article", "keep_both")}
 #: rows of a table, as `Store.dump` yields them a batch at a time
 Batch = tuple[str, list[tuple[Any, ...]]]
+
+
+# Row codecs both backends share: the same columns, in this order; only how a
+# time is written and read back differs (SQLite: `utc_text`; PostgreSQL: timestamptz).
+TimeReader = Callable[[Any], datetime | None]
+TimeWriter = Callable[[datetime], Any]
+
+#: the article columns a StoredArticle is read from (`stored_article`)
+ARTICLE_COLUMNS = (
+    "data, origin, content_hash, upstream_hash, upstream_status, seq,"
+    " superseded_by, keep_both, feed_guid, feed_guid_updated"
+)
+#: the page columns, as `page_state` reads and `page_row` writes them
+PAGE_COLUMNS = "article_id, entry_hash, url, status, attempts, fetched, next_try, reason, body_html, attachments"
+
+
+def feed_visible(param: str) -> str:
+    """The SQL condition for an article a feed shows, both backends: published and due, and not
+    a release superseded by a newsroom article that is itself in the feeds. Takes the build's
+    time twice, as `param` (the backend's placeholder)."""
+    return (
+        f"status = 'published' AND published <= {param} AND (superseded_by IS NULL OR keep_both OR NOT EXISTS ("
+        "SELECT 1 FROM article AS c WHERE c.id = article.superseded_by"
+        f" AND c.status = 'published' AND c.published <= {param}))"
+    )
+
+
+def stored_article(row: Sequence[Any], read_time: TimeReader) -> StoredArticle:
+    """A row of ARTICLE_COLUMNS as a StoredArticle."""
+    return StoredArticle(
+        article=article_from_dict(json.loads(row[0])),
+        origin=row[1],
+        content_hash=row[2],
+        upstream_hash=row[3],
+        upstream_status=row[4],
+        seq=row[5],
+        superseded_by=row[6],
+        keep_both=bool(row[7]),
+        feed_guid=row[8],
+        feed_guid_updated=read_time(row[9]),
+    )
+
+
+def page_state(row: Sequence[Any], read_time: TimeReader) -> PageState:
+    """A row of PAGE_COLUMNS as a PageState."""
+    fetched = read_time(row[5])
+    assert fetched is not None  # NOT NULL in both schemas
+    return PageState(
+        article_id=row[0],
+        entry_hash=row[1],
+        url=row[2],
+        status=row[3],
+        attempts=row[4],
+        fetched=fetched,
+        next_try=read_time(row[6]),
+        reason=row[7] or "",
+        body_html=row[8] or "",
+        attachments=tuple(tuple(a) for a in json.loads(row[9] or "[]")),
+    )
+
+
+def page_row(page: PageState, write_time: TimeWriter) -> tuple[Any, ...]:
+    """A PageState as a row of PAGE_COLUMNS."""
+    return (
+        page.article_id,
+        page.entry_hash,
+        page.url,
+        page.status,
+        page.attempts,
+        write_time(page.fetched),
+        write_time(page.next_try) if page.next_try else None,
+        page.reason,
+        page.body_html,
+        json.dumps([list(a) for a in page.attachments], ensure_ascii=False),
+    )
+
+
+def change_status(store: Store, article_id: str, status: Status) -> StoredArticle:
+    """`Store.set_status` on any backend: one read-modify-write in a transaction."""
+    with store.transaction():
+        stored = store.get(article_id)
+        if stored is None:
+            raise ArticleNotFoundError(article_id)
+        if stored.article.status != status:
+            store.write([ArticleWrite(encode(replace(stored.article, status=status)), stored.origin)])
+        result = store.get(article_id)
+    assert result is not None
+    return result
 
 
 class Store(Protocol):

@@ -29,7 +29,6 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -38,9 +37,11 @@ import psycopg
 from psycopg import sql
 
 from ..errors import ArticleNotFoundError, LockedError, StoreError
-from ..model import ArticleFilter, Status, article_from_dict, encode
+from ..model import ArticleFilter, Status
 from .base import (
+    ARTICLE_COLUMNS,
     BOOL_COLUMNS,
+    PAGE_COLUMNS,
     TABLES,
     TIME_COLUMNS,
     ArticleWrite,
@@ -49,6 +50,11 @@ from .base import (
     PageState,
     StoredArticle,
     WriteResult,
+    change_status,
+    feed_visible,
+    page_row,
+    page_state,
+    stored_article,
     translate_errors,
 )
 from .url import redact
@@ -231,25 +237,11 @@ class PostgresStore:
 
     # -- articles -------------------------------------------------------------------
 
-    _COLUMNS = (
-        "data, origin, content_hash, upstream_hash, upstream_status, seq,"
-        " superseded_by, keep_both, feed_guid, feed_guid_updated"
-    )
+    _COLUMNS = ARTICLE_COLUMNS
 
     @staticmethod
     def _row(row: Sequence[Any]) -> StoredArticle:
-        return StoredArticle(
-            article=article_from_dict(json.loads(row[0])),
-            origin=row[1],
-            content_hash=row[2],
-            upstream_hash=row[3],
-            upstream_status=row[4],
-            seq=row[5],
-            superseded_by=row[6],
-            keep_both=bool(row[7]),
-            feed_guid=row[8],
-            feed_guid_updated=_read(row[9]),
-        )
+        return stored_article(row, _read)
 
     def get(self, article_id: str) -> StoredArticle | None:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM article WHERE id = %s", (article_id,)).fetchone()
@@ -319,11 +311,7 @@ class PostgresStore:
     def feed_keys(self, section: str | None, now: datetime, limit: int) -> list[tuple[str, int]]:
         """(id, seq) of what a feed shows: newest published, not embargoed, not superseded (index only)."""
         at = _utc(now)
-        visible = (
-            "status = 'published' AND published <= %s AND (superseded_by IS NULL OR keep_both OR NOT EXISTS ("
-            "SELECT 1 FROM article AS c WHERE c.id = article.superseded_by"
-            " AND c.status = 'published' AND c.published <= %s))"
-        )
+        visible = feed_visible("%s")
         if section is None:
             text = f"SELECT id, seq FROM article WHERE {visible} ORDER BY published DESC, id LIMIT %s"
             params: tuple[Any, ...] = (at, at, limit)
@@ -333,15 +321,7 @@ class PostgresStore:
         return [(row[0], row[1]) for row in self.conn.execute(text, params)]
 
     def set_status(self, article_id: str, status: Status, now: datetime) -> StoredArticle:
-        with self.transaction():
-            stored = self.get(article_id)
-            if stored is None:
-                raise ArticleNotFoundError(article_id)
-            if stored.article.status != status:
-                self.write([ArticleWrite(encode(replace(stored.article, status=status)), stored.origin)])
-            result = self.get(article_id)
-        assert result is not None
-        return result
+        return change_status(self, article_id, status)
 
     def delete(self, article_id: str, now: datetime) -> None:
         with self.transaction():
@@ -502,22 +482,11 @@ class PostgresStore:
 
     # -- full text --------------------------------------------------------------------
 
-    _PAGE = "article_id, entry_hash, url, status, attempts, fetched, next_try, reason, body_html, attachments"
+    _PAGE = PAGE_COLUMNS
 
     @staticmethod
     def _page(row: Sequence[Any]) -> PageState:
-        return PageState(
-            article_id=row[0],
-            entry_hash=row[1],
-            url=row[2],
-            status=row[3],
-            attempts=row[4],
-            fetched=row[5].astimezone(UTC),
-            next_try=_read(row[6]),
-            reason=row[7] or "",
-            body_html=row[8] or "",
-            attachments=tuple(tuple(a) for a in json.loads(row[9] or "[]")),
-        )
+        return page_state(row, _read)
 
     def pages(self, ids: Sequence[str]) -> dict[str, PageState]:
         if not ids:
@@ -526,21 +495,7 @@ class PostgresStore:
         return {page.article_id: page for page in map(self._page, rows)}
 
     def save_pages(self, pages: Iterable[PageState]) -> None:
-        rows = [
-            (
-                p.article_id,
-                p.entry_hash,
-                p.url,
-                p.status,
-                p.attempts,
-                _utc(p.fetched),
-                _utc(p.next_try) if p.next_try else None,
-                p.reason,
-                p.body_html,
-                json.dumps([list(a) for a in p.attachments], ensure_ascii=False),
-            )
-            for p in pages
-        ]
+        rows = [page_row(p, _utc) for p in pages]
         if not rows:
             return
         columns = [c.strip() for c in self._PAGE.split(",")]

@@ -8,15 +8,16 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import ArticleNotFoundError, StoreError
-from ..model import ArticleFilter, Status, article_from_dict, encode, utc_text
+from ..model import ArticleFilter, Status, utc_text
 from .base import (
+    ARTICLE_COLUMNS,
+    PAGE_COLUMNS,
     TABLES,
     ArticleWrite,
     Batch,
@@ -24,9 +25,18 @@ from .base import (
     PageState,
     StoredArticle,
     WriteResult,
+    change_status,
+    feed_visible,
     file_lock,
+    page_row,
+    page_state,
+    stored_article,
     translate_errors,
 )
+
+
+def _read(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _sql(name: str) -> Callable[[], str]:
@@ -152,25 +162,11 @@ class SQLiteStore:
 
     # -- articles -------------------------------------------------------------
 
-    _COLUMNS = (
-        "data, origin, content_hash, upstream_hash, upstream_status, seq,"
-        " superseded_by, keep_both, feed_guid, feed_guid_updated"
-    )
+    _COLUMNS = ARTICLE_COLUMNS
 
     @staticmethod
     def _row(row: Sequence[Any]) -> StoredArticle:
-        return StoredArticle(
-            article=article_from_dict(json.loads(row[0])),
-            origin=row[1],
-            content_hash=row[2],
-            upstream_hash=row[3],
-            upstream_status=row[4],
-            seq=row[5],
-            superseded_by=row[6],
-            keep_both=bool(row[7]),
-            feed_guid=row[8],
-            feed_guid_updated=datetime.fromisoformat(row[9]) if row[9] else None,
-        )
+        return stored_article(row, _read)
 
     def get(self, article_id: str) -> StoredArticle | None:
         row = self.db.execute(f"SELECT {self._COLUMNS} FROM article WHERE id = ?", (article_id,)).fetchone()
@@ -250,12 +246,7 @@ class SQLiteStore:
         without loading or rendering anything.
         """
         at = utc_text(now)
-        # a release leaves the feeds while the newsroom article superseding it is in them
-        visible = (
-            "status = 'published' AND published <= ? AND (superseded_by IS NULL OR keep_both OR NOT EXISTS ("
-            "SELECT 1 FROM article AS c WHERE c.id = article.superseded_by"
-            " AND c.status = 'published' AND c.published <= ?))"
-        )
+        visible = feed_visible("?")
         if section is None:
             sql = f"SELECT id, seq FROM article WHERE {visible} ORDER BY published DESC, id LIMIT ?"
             params: tuple[Any, ...] = (at, at, limit)
@@ -265,15 +256,7 @@ class SQLiteStore:
         return [(row[0], row[1]) for row in self.db.execute(sql, params)]
 
     def set_status(self, article_id: str, status: Status, now: datetime) -> StoredArticle:
-        with self.transaction():
-            stored = self.get(article_id)
-            if stored is None:
-                raise ArticleNotFoundError(article_id)
-            if stored.article.status != status:
-                self.write([ArticleWrite(encode(replace(stored.article, status=status)), stored.origin)])
-            result = self.get(article_id)
-        assert result is not None
-        return result
+        return change_status(self, article_id, status)
 
     def delete(self, article_id: str, now: datetime) -> None:
         with self.transaction():
@@ -415,43 +398,18 @@ class SQLiteStore:
 
     # -- full text ------------------------------------------------------------
 
-    _PAGE = "article_id, entry_hash, url, status, attempts, fetched, next_try, reason, body_html, attachments"
+    _PAGE = PAGE_COLUMNS
 
     @staticmethod
     def _page(row: Sequence[Any]) -> PageState:
-        return PageState(
-            article_id=row[0],
-            entry_hash=row[1],
-            url=row[2],
-            status=row[3],
-            attempts=row[4],
-            fetched=datetime.fromisoformat(row[5]),
-            next_try=datetime.fromisoformat(row[6]) if row[6] else None,
-            reason=row[7] or "",
-            body_html=row[8] or "",
-            attachments=tuple(tuple(a) for a in json.loads(row[9] or "[]")),
-        )
+        return page_state(row, _read)
 
     def pages(self, ids: Sequence[str]) -> dict[str, PageState]:
         rows = self._where_in(f"SELECT {self._PAGE} FROM page WHERE article_id IN ({{}})", ids)
         return {page.article_id: page for page in map(self._page, rows)}
 
     def save_pages(self, pages: Iterable[PageState]) -> None:
-        rows = [
-            (
-                p.article_id,
-                p.entry_hash,
-                p.url,
-                p.status,
-                p.attempts,
-                utc_text(p.fetched),
-                utc_text(p.next_try) if p.next_try else None,
-                p.reason,
-                p.body_html,
-                json.dumps([list(a) for a in p.attachments], ensure_ascii=False),
-            )
-            for p in pages
-        ]
+        rows = [page_row(p, utc_text) for p in pages]
         with self.transaction():
             self.db.executemany(f"INSERT OR REPLACE INTO page ({self._PAGE}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
 
