@@ -465,9 +465,13 @@ def test_json_lines_not_utf8_is_an_input_error(pf: Pressfeed, site: Path) -> Non
     assert pf.store.count() == 0
 
 
-def test_large_import_is_streamed_in_chunks_and_still_all_or_nothing(pf: Pressfeed, site: Path) -> None:
+def test_large_import_is_streamed_in_chunks_and_still_all_or_nothing(
+    pf: Pressfeed, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A bad record after the first chunk was written still rolls everything back."""
-    from pressfeed.imports import importer
+    from pressfeed.imports import importer, read
+
+    monkeypatch.setattr(read, "SPAN_BYTES", 8 * 1024)  # many spans: the bad record's line counts them all
 
     path = site / "feeds" / "articles" / "many.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -510,7 +514,10 @@ def test_pooled_import_matches_inline_import(
         return real_pool(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(worker_module, "ProcessPoolExecutor", counting_pool)
-    monkeypatch.setattr(importer, "POOL_MIN_RECORDS", importer.CHUNK)  # two chunks take the pool
+    from pressfeed.imports import read
+
+    monkeypatch.setattr(read, "SPAN_BYTES", 16 * 1024)  # the file in several spans, and spans take the pool
+    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 32 * 1024)
     from pressfeed.clock import Clock
     from pressfeed.config import Config
     from pressfeed.model import ArticleFilter

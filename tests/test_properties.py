@@ -486,3 +486,29 @@ def test_rendering_any_clean_article_gives_well_formed_feeds(config: Config, bat
     etree.fromstring(rss)
     etree.fromstring(atom)
     assert len(json.loads(render_json(spec, batch))["items"]) == len(batch)
+
+
+# -- JSON Lines read in spans --------------------------------------------------------------
+
+jsonl_pieces = st.sampled_from(
+    ['{"id": 1}', '{"t": "가\u2028나"}', "\n", "\r\n", "\r", "  ", "\u3000", "\x1c", "\ufeff", "[1]", "x"]
+)
+
+
+@given(st.lists(jsonl_pieces, max_size=30).map("".join), st.integers(1, 40))
+def test_json_lines_in_spans_are_numbered_as_a_text_mode_reading(
+    tmp_path_factory: pytest.TempPathFactory, text: str, span: int
+) -> None:
+    """However the file is cut into spans, its records keep the lines a text-mode reading gives them."""
+    from pressfeed.imports.read import line_spans
+
+    path = tmp_path_factory.mktemp("jsonl") / "export.jsonl"
+    path.write_bytes(text.encode("utf-8"))
+    with path.open(encoding="utf-8-sig") as fh:  # universal newlines, BOM dropped
+        expected = [(n, line.rstrip("\n")) for n, line in enumerate(fh, 1) if line.strip()]
+    found, before = [], 0
+    for piece in line_spans("export.jsonl", path, span):
+        records, count = piece.lines()
+        found += [(before + n, raw.decode("utf-8")) for n, raw in records]
+        before += count
+    assert found == expected

@@ -19,13 +19,13 @@ import glob
 import sqlite3
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InputError, Problem
 from ..merge import merge_upstream
@@ -38,21 +38,24 @@ from ..stories import Supersedable, citation_keys, link_cms_articles
 from ..workers import worker_pool
 from ..yamlfile import line_of
 from . import state
-from .read import RawLine, RawRecord, iter_records, raw_article, read_records
+from .read import LineSpan, RawRecord, iter_records, parse_line, raw_article, read_records
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
 CMS_ORIGIN = "cms"
-#: records normalized (in a worker, or inline) and written at a time
+#: parsed records (JSON, YAML) normalized (in a worker, or inline) and written at a time;
+#: JSON Lines go by spans of whole lines (read.SPAN_BYTES)
 CHUNK = 500
-#: fewer records than this are normalized inline: starting worker processes would cost more
+#: fewer records, or JSON Lines of fewer bytes, are normalized inline: starting worker processes
+#: (a forkserver that imports pressfeed, then the workers) would cost more than it saves
 POOL_MIN_RECORDS = 4000
+POOL_MIN_BYTES = 4 * 1024 * 1024
 #: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once
 RELINK_KEY = "stories_relink"
 
-#: a record as read: parsed (JSON, YAML, stdin), or a JSON Lines record still to parse
-Item = RawRecord | RawLine
+#: what is normalized at a time: parsed records (JSON, YAML, stdin), or a span of a JSON Lines file
+Chunk = list[RawRecord] | LineSpan
 
 
 class Prepared(NamedTuple):
@@ -74,32 +77,44 @@ class Unreadable(NamedTuple):
 Outcome = Prepared | list[tuple[str, str]] | Unreadable
 
 
-def normalize_chunk(items: list[Item], ctx: NormalizeContext) -> list[Outcome]:
-    """Pure: runs in a worker process for large imports, or inline; parses and encodes as it goes."""
+class Normalized(NamedTuple):
+    """What normalizing a chunk gives back: an outcome per record, in order (ending at an unreadable one)."""
+
+    outcomes: list[Outcome]
+    #: a span's: the line (within the span) of each record, and how many lines the span has
+    lines: list[int]
+    line_count: int = 0
+
+
+def normalize_chunk(chunk: Chunk, ctx: NormalizeContext) -> Normalized:
+    """Pure: runs in a worker process for large imports, or inline; reads, parses and encodes as it goes."""
     with _no_cyclic_gc():  # a worker's own collector, as the importing process's (see _no_cyclic_gc)
-        return _normalize_chunk(items, ctx)
-
-
-def _normalize_chunk(items: list[Item], ctx: NormalizeContext) -> list[Outcome]:
-    out: list[Outcome] = []
-    for item in items:
-        if isinstance(item, RawLine):
+        if not isinstance(chunk, LineSpan):
+            return Normalized([_prepared(record, ctx) for record in chunk], [])
+        lines, count = chunk.lines()
+        outcomes: list[Outcome] = []
+        for number, (line, text) in enumerate(lines, 1):
             try:
-                record = item.parse()
+                record = parse_line(chunk.file, line, text, number)
             except InputError as exc:
-                out.append(Unreadable(exc.problems[0]))
+                outcomes.append(Unreadable(exc.problems[0]))
                 break  # nothing after it is read
-        else:
-            record = item
-        try:
-            normalized = normalize(raw_article(record.data), ctx)
-        except RecordProblems as exc:
-            out.append([(p.field, p.message) for p in exc.problems])
-            continue
-        article = normalized.article
-        explicit = record.data.get("updated") not in (None, "")
-        out.append(Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit))
-    return out
+            outcomes.append(_prepared(record, ctx))
+        return Normalized(outcomes, [line for line, _ in lines[: len(outcomes)]], count)
+
+
+def _prepared(record: RawRecord, ctx: NormalizeContext) -> Outcome:
+    try:
+        normalized = normalize(raw_article(record.data), ctx)
+    except RecordProblems as exc:
+        return [(p.field, p.message) for p in exc.problems]
+    article = normalized.article
+    explicit = record.data.get("updated") not in (None, "")
+    return Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit)
+
+
+#: where a record is: file, line, its position among the file's records, and its fields when parsed here
+Place = tuple[str, int, int, Mapping[str, Any] | None]
 
 
 def _any_release(stored: object) -> bool:
@@ -180,15 +195,16 @@ class Importer:
     _stopped: bool = False
     #: this import's updates are counted in the store (pressfeed.imports.state)
     _counted: bool = False
+    #: lines and records of the file's spans taken so far (a span numbers its own from 1)
+    _lines: int = 0
+    _records: int = 0
 
-    def add(self, records: Iterable[Item]) -> None:
-        """One file's records (or any iterable); an unreadable record ends it."""
+    def add(self, records: Iterable[RawRecord] | Iterable[LineSpan]) -> None:
+        """One file's records or spans (or any iterable of records); an unreadable record ends it."""
         self._stopped = False
-        items = iter(records)
-        head = list(islice(items, POOL_MIN_RECORDS))
-        chunks = _chunks(chain(head, items), CHUNK)
-        workers = self.workers if len(head) >= POOL_MIN_RECORDS else 0
-        with worker_pool(workers, __name__) as pool:
+        self._lines = self._records = 0
+        chunks, large = _chunked(records)
+        with worker_pool(self.workers if large else 0, __name__) as pool:
             if pool is None:
                 for chunk in chunks:
                     self._take(chunk, normalize_chunk(chunk, self.ctx))
@@ -197,10 +213,10 @@ class Importer:
                 return
             # workers normalize ahead while this process writes: each has one chunk queued behind the
             # one it is working on, which keeps it busy and bounds what is in memory
-            pending: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
+            pending: deque[tuple[Chunk, Future[Normalized]]] = deque()
             for chunk in chunks:
                 pending.append((chunk, pool.submit(normalize_chunk, chunk, self.ctx)))
-                if len(pending) >= 2 * workers:
+                if len(pending) >= 2 * self.workers:
                     done, future = pending.popleft()
                     self._take(done, future.result())
                     if self._stopped:
@@ -226,37 +242,46 @@ class Importer:
     def close(self) -> None:
         self.seen.close()
 
-    def _take(self, items: list[Item], outcomes: list[Outcome]) -> None:
-        accepted = self._check(items, outcomes)
+    def _take(self, chunk: Chunk, normalized: Normalized) -> None:
+        if isinstance(chunk, LineSpan):  # the span's lines and records come after those of the spans before
+            lines, records = self._lines, self._records
+            places: list[Place] = [
+                (chunk.file, lines + line, records + n, None) for n, line in enumerate(normalized.lines, 1)
+            ]
+            self._lines += normalized.line_count
+            self._records += len(normalized.lines)
+        else:
+            lines, places = 0, [(r.file, r.line, r.index, r.data) for r in chunk]
+        accepted = self._check(places, normalized.outcomes, lines)
         if not self.problems:  # once anything is wrong, only check the rest
             self._write(accepted)
 
-    def _check(self, items: list[Item], outcomes: list[Outcome]) -> list[Prepared]:
+    def _check(self, places: list[Place], outcomes: list[Outcome], line_base: int) -> list[Prepared]:
         """Locate problems (file:line of the field) and duplicate ids; the good records in order."""
         out: list[Prepared] = []
         ids = [o.encoded.id for o in outcomes if isinstance(o, Prepared)]
         earlier = self.seen.first(ids)
         met: dict[str, tuple[str, int, int]] = {}
-        for item, outcome in zip(items, outcomes, strict=False):  # outcomes end at an unreadable record
-            if isinstance(outcome, Unreadable):
-                self.problems.append(outcome.problem)
+        for (file, line, index, data), outcome in zip(places, outcomes, strict=False):
+            if isinstance(outcome, Unreadable):  # the outcomes end here
+                problem = outcome.problem
+                self.problems.append(replace(problem, line=line_base + problem.line if problem.line else None))
                 self._stopped = True
                 break
             if isinstance(outcome, list):
                 for name, message in outcome:
                     key = name.split(".")[0]
-                    data = item.data if isinstance(item, RawRecord) else {}
-                    line = (line_of(data, key) if key in data else None) or item.line
-                    self.problems.append(Problem(item.file, line, name, message))
+                    located = line_of(data, key) if data is not None and key in data else None
+                    self.problems.append(Problem(file, located or line, name, message))
                 continue
             article_id = outcome.encoded.id
             first = earlier.get(article_id) or met.get(article_id)
             if first is not None:
-                file, line, index = first
-                message = f"duplicate of record {index} of {file} (line {line}, id {article_id!r})"
-                self.problems.append(Problem(item.file, item.line, "id", message))
+                first_file, first_line, first_index = first
+                message = f"duplicate of record {first_index} of {first_file} (line {first_line}, id {article_id!r})"
+                self.problems.append(Problem(file, line, "id", message))
                 continue
-            met[article_id] = (item.file, item.line, item.index)
+            met[article_id] = (file, line, index)
             out.append(outcome)
         self.seen.add(met)
         return out
@@ -297,13 +322,29 @@ class Importer:
             link_cms_articles(self.store, sorted(cited), self.supersedable, self.now, new=created)
 
 
-def _chunks(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def _chunked(items: Iterable[RawRecord] | Iterable[LineSpan]) -> tuple[Iterator[Chunk], bool]:
+    """The chunks to normalize, and whether there are enough of them for worker processes."""
+    it = iter(items)
+    first = next(it, None)
+    if first is None:
+        return iter(()), False
+    if isinstance(first, LineSpan):
+        spans: list[LineSpan] = [first]
+        while sum(s.end - s.start for s in spans) < POOL_MIN_BYTES and (span := next(it, None)) is not None:
+            spans.append(span)  # type: ignore[arg-type]
+        large = sum(s.end - s.start for s in spans) >= POOL_MIN_BYTES and len(spans) > 1
+        return chain(spans, it), large  # type: ignore[arg-type]
+    head: list[RawRecord] = [first, *islice(it, POOL_MIN_RECORDS - 1)]  # type: ignore[list-item]
+    return _chunks(chain(head, it), CHUNK), len(head) >= POOL_MIN_RECORDS  # type: ignore[arg-type]
+
+
+def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
     it = iter(records)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
-def read_file(path: str) -> Iterator[Item]:
+def read_file(path: str) -> Iterator[RawRecord] | Iterator[LineSpan]:
     """Records of one export file, streamed where the format allows; `-` reads standard input."""
     if path == "-":
         return iter(read_records("<stdin>", sys.stdin.read()))

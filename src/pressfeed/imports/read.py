@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import codecs
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from ..errors import InputError, Problem
 from ..model import InputKind, RawArticle
@@ -56,80 +55,103 @@ def raw_article(data: Mapping[str, Any]) -> RawArticle:
     )
 
 
-class RawLine:
-    """A JSON Lines record as its file holds it: bytes, parsed by whoever normalizes it.
+def parse_line(file: str, line: int, text: bytes, index: int = 0) -> RawRecord:
+    """A JSON Lines record, or the InputError (with its line) that stops reading its file."""
+    try:
+        data = json.loads(text.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, line, "file", f"not UTF-8: {exc}")]) from None
+    except ValueError as exc:
+        raise InputError([Problem(file, line, "record", f"invalid JSON: {exc}")]) from None
+    except RecursionError:  # thousands of nested [ or {
+        raise InputError([Problem(file, line, "record", "invalid JSON: nested too deeply")]) from None
+    if not isinstance(data, Mapping):
+        raise InputError([Problem(file, line, "record", "must be a mapping of fields")])
+    return RawRecord(file, line, data, index)
 
-    Large imports send these to worker processes, so the reading process
-    neither parses records nor pickles the parsed fields across.
+
+class LineSpan:
+    """A stretch of a JSON Lines file, whole lines from byte `start` to `end`: read by whoever normalizes it.
+
+    Large imports hand these to worker processes, which read and parse the
+    lines themselves: the importing process neither reads records nor sends
+    them across. Line numbers and record positions are relative to the span
+    (the importer adds what came before, as it takes the spans in order).
     """
 
-    __slots__ = ("file", "index", "line", "text")
+    __slots__ = ("end", "file", "path", "start")
 
-    def __init__(self, file: str, line: int, text: bytes, index: int) -> None:
-        self.file, self.line, self.text = file, line, text
-        #: 1-based position among the file's records
-        self.index = index
+    def __init__(self, file: str, path: Path, start: int, end: int) -> None:
+        self.file, self.path, self.start, self.end = file, path, start, end
 
-    def __reduce__(self) -> tuple[type[RawLine], tuple[str, int, bytes, int]]:
-        return RawLine, (self.file, self.line, self.text, self.index)  # no Python-level state functions
+    def __reduce__(self) -> tuple[type[LineSpan], tuple[str, Path, int, int]]:
+        return LineSpan, (self.file, self.path, self.start, self.end)  # no Python-level state functions
 
-    def parse(self) -> RawRecord:
-        """The record, or the InputError (with this line) that stops reading its file."""
-        try:
-            data = json.loads(self.text.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise InputError([Problem(self.file, self.line, "file", f"not UTF-8: {exc}")]) from None
-        except ValueError as exc:
-            raise InputError([Problem(self.file, self.line, "record", f"invalid JSON: {exc}")]) from None
-        except RecursionError:  # thousands of nested [ or {
-            raise InputError([Problem(self.file, self.line, "record", "invalid JSON: nested too deeply")]) from None
-        if not isinstance(data, Mapping):
-            raise InputError([Problem(self.file, self.line, "record", "must be a mapping of fields")])
-        return RawRecord(self.file, self.line, data, self.index)
+    def lines(self) -> tuple[list[tuple[int, bytes]], int]:
+        """(1-based line within the span, text) of its records, and how many lines it has.
+
+        Numbered as a text-mode reading (universal newlines) numbers them: a lone
+        "\r" ends a line too. Blank lines (Unicode blanks included) are no
+        records; a UTF-8 BOM at the start of the file is dropped.
+        """
+        with self.path.open("rb") as fh:
+            fh.seek(self.start)
+            data = fh.read(self.end - self.start)
+        if self.start == 0 and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        records: list[tuple[int, bytes]] = []
+        number = 0
+        for number, raw in enumerate(data.splitlines(), 1):  # bytes: at \n, \r and \r\n, as text mode
+            if not _blank(raw):
+                records.append((number, raw))
+        return records, number
 
 
-def iter_records(name: str, path: Path) -> Iterator[RawRecord | RawLine]:
-    """Records of an export file; JSON Lines are streamed a line at a time, unparsed.
+#: bytes a JSON Lines record may start with (after blanks): anything else is checked for Unicode blanks
+_JSON_START = frozenset(b'{["-0123456789tfn')
+#: a span's size: about 450 records of 4.5 KB; ends are moved to the next line end
+SPAN_BYTES = 2 * 1024 * 1024
+
+
+def line_spans(name: str, path: Path, span_bytes: int | None = None) -> Iterator[LineSpan]:
+    """The file cut into spans of whole lines, about `span_bytes` each; only the cuts are read here."""
+    size = path.stat().st_size
+    step = span_bytes or SPAN_BYTES
+    start = 0
+    with path.open("rb") as fh:
+        while start < size:
+            end = min(start + step, size)
+            if end < size:
+                fh.seek(end)
+                while True:  # to the end of the line the cut falls in
+                    window = fh.read(64 * 1024)
+                    if not window:
+                        end = size
+                        break
+                    newline = window.find(b"\n")
+                    if newline >= 0:
+                        end += newline + 1
+                        break
+                    end += len(window)
+            yield LineSpan(name, path, start, end)
+            start = end
+
+
+def iter_records(name: str, path: Path) -> Iterator[RawRecord] | Iterator[LineSpan]:
+    """Records of an export file; JSON Lines as spans of lines, read and parsed by whoever normalizes them.
 
     Opening errors surface here (not at the first next()), so callers can
     report a missing file before anything is imported.
     """
     if name.lower().endswith((".jsonl", ".ndjson")):
-        return _json_lines_from(name, path.open("rb"))
+        path.open("rb").close()  # a missing or unreadable file fails here, not later in a worker
+        return line_spans(name, path)
     return iter(read_records(name, path.read_text(encoding="utf-8-sig")))
 
 
-#: bytes a JSON Lines record may start with (after blanks): anything else is checked for Unicode blanks
-_JSON_START = frozenset(b'{["-0123456789tfn')
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
-
-
-def _json_lines_from(name: str, fh: BinaryIO) -> Iterator[RawLine]:
-    """The lines of a JSON Lines file, numbered as a text-mode reading (universal newlines) numbers them.
-
-    Blank lines (Unicode blanks included) are no records; a UTF-8 BOM before the first is dropped.
-    """
-    index = number = 0
-    with fh:
-        for raw in fh:
-            if number == 0 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            # text mode also ends a line at a lone "\r": split those (rare) the same way
-            cr = raw.find(b"\r")
-            pieces = [raw] if cr < 0 or cr >= len(raw) - 2 else _LINE_BREAK.split(_unterminated(raw))
-            for piece in pieces:
-                number += 1
-                if _blank(piece):
-                    continue
-                index += 1
-                yield RawLine(name, number, piece, index)
-
-
-def _unterminated(raw: bytes) -> bytes:
-    return raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith((b"\n", b"\r")) else raw
-
-
 def _blank(line: bytes) -> bool:
+    if line[:1] == b"{":  # a record, as nearly every line is: no copy stripped of blanks
+        return False
     stripped = line.strip()
     if not stripped:
         return True
