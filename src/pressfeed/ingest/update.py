@@ -214,8 +214,8 @@ def _unchanged_file(run: _SourceRun, max_bytes: int) -> _Retrieved | None:
 
 
 def _key(source: SourceConfig, environ: Mapping[str, str]) -> ServiceKey | None:
-    if source.kind is not SourceKind.BRIEFING_API:
-        return None
+    if source.kind is not SourceKind.BRIEFING_API or not environ.get(source.service_key_env, "").strip():
+        return None  # no key, no fetch: the API module (and its HTTP stack) is not imported for nothing
     from .briefing import ServiceKey
 
     return ServiceKey.from_env(source.service_key_env, dict(environ))
