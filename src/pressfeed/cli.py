@@ -48,13 +48,14 @@ class Env:
     def pressfeed(self, *, read_only: bool = False) -> Iterator[Pressfeed]:
         """The site's Pressfeed; `read_only` commands never create a store where there is none."""
         from .clock import Clock, fixed, parse_now
-        from .config import load_config
+        from .config import config_cache, load_config
         from .core import Pressfeed
         from .errors import NoStoreError
         from .store import empty_store, open_store
 
         with _errors():
-            config = load_config(self.site, self.config)
+            cache = config_cache(self.site)
+            config = load_config(self.site, self.config, cache=cache)
             clock = Clock()
             if self.now:
                 try:
@@ -65,6 +66,8 @@ class Env:
                 store = open_store(config.store_url, create=not read_only)
             except NoStoreError:
                 store = empty_store()
+            if not read_only:  # the config is good and this command writes anyway: remember its parse
+                cache.save()
             # our entry points are import-safe, so worker processes may start
             pf = Pressfeed(config, store, clock, auto_workers=True)
         try:

@@ -29,7 +29,7 @@ from .errors import ConfigError
 from .model import DEFAULT_CREDIT, Section, Status
 from .normalize import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .store import url as store_url
-from .yamlfile import LocatedDict, LocatedList, YAMLSyntaxError, line_of, load_one
+from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one
 
 if TYPE_CHECKING:
     from .store.base import StoredArticle
@@ -41,6 +41,8 @@ CONFIG_ENV = "PRESSFEED_CONFIG"
 #: overrides store.url / store.path, so hosts sharing one config can reach the database differently
 STORE_URL_ENV = "PRESSFEED_STORE_URL"
 DEFAULT_STORE = Path(".pressfeed/pressfeed.db")
+#: the parsed config and sources file, remembered by their text (:class:`~pressfeed.yamlfile.YAMLCache`)
+CONFIG_CACHE = Path(".pressfeed/config-cache.json")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
 T = TypeVar("T")
@@ -543,7 +545,16 @@ def find_config(site_dir: Path, config: Path | None = None) -> Path:
     return config if config.is_absolute() else Path.cwd() / config
 
 
-def load_config(site_dir: Path | str = ".", config: Path | str | None = None) -> Config:
+def config_cache(site_dir: Path | str) -> YAMLCache:
+    """The site's parse cache (in its `.pressfeed` folder; never made for it), for :func:`load_config`."""
+    return YAMLCache(Path(site_dir).resolve() / CONFIG_CACHE)
+
+
+def load_config(
+    site_dir: Path | str = ".", config: Path | str | None = None, *, cache: YAMLCache | None = None
+) -> Config:
+    """The site's validated config. `cache`: texts parsed before come from it (the caller saves it once
+    the config is known good, see :func:`config_cache`); validation and its errors are the same."""
     site = Path(site_dir).resolve()
     path = find_config(site, Path(config) if config is not None else None)
     try:
@@ -552,15 +563,17 @@ def load_config(site_dir: Path | str = ".", config: Path | str | None = None) ->
         raise ConfigError(str(path), None, "", "config file not found (create one with `pressfeed init`)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), None, "", f"cannot read config: {exc}") from None
-    return parse_config(text, path, site)
+    return parse_config(text, path, site, cache=cache)
 
 
-def parse_config(text: str, path: Path, site_dir: Path, *, sources_text: str | None = None) -> Config:
+def parse_config(
+    text: str, path: Path, site_dir: Path, *, sources_text: str | None = None, cache: YAMLCache | None = None
+) -> Config:
     """Validate a config text; `sources_text` stands in for the sources file (to check an edit before writing)."""
-    data = _load(text, str(path))
+    reader = _Reader(str(path), site_dir, path.resolve().parent, cache)
+    data = _load(text, str(path), cache)
     if data is None:
         raise ConfigError(str(path), 1, "", "config file is empty")
-    reader = _Reader(str(path), site_dir, path.resolve().parent)
     top = reader.mapping(data, Spot(None, "", ""), _keys(Config))
     site = reader.read(SiteConfig, top.get("site"), Spot(top, "site", "site"), required=True)
     site = _site_defaults(site)
@@ -623,7 +636,7 @@ def _extra_sources(
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(str(path), None, "", f"cannot read: {exc}") from None
-    data = _load(text, str(path))
+    data = _load(text, str(path), reader.cache)
     if data is None:
         return ()
     if not isinstance(data, LocatedList):
@@ -633,9 +646,9 @@ def _extra_sources(
     return _sources(sub, data, Spot(None, "sources", "sources"))
 
 
-def _load(text: str, file: str) -> Any:
+def _load(text: str, file: str, cache: YAMLCache | None) -> Any:
     try:
-        return load_one(text)
+        return cache.load_one(text) if cache is not None else load_one(text)
     except YAMLSyntaxError as exc:
         raise ConfigError(file, exc.line, exc.key, exc.message) from None
 
@@ -671,8 +684,8 @@ def _hints(cls: Any) -> dict[str, Any]:
 class _Reader:
     """Reads raw YAML values into settings, by their dataclass fields."""
 
-    def __init__(self, file: str, site_dir: Path, config_dir: Path) -> None:
-        self.file, self.site_dir, self.config_dir = file, site_dir, config_dir
+    def __init__(self, file: str, site_dir: Path, config_dir: Path, cache: YAMLCache | None = None) -> None:
+        self.file, self.site_dir, self.config_dir, self.cache = file, site_dir, config_dir, cache
         self.sections = Sections()
         #: sources already defined (the config's, when reading the sources file)
         self.known_sources: tuple[SourceConfig, ...] = ()

@@ -10,14 +10,23 @@ Aliases and merge keys may add at most as many values as the document writes
 itself (and at least ALIAS_ALLOWANCE); beyond that the document is refused.
 Texts are refused above a size too: PyYAML needs ~50 bytes of memory and
 ~2 µs per character.
+
+PyYAML itself is imported by the first text parsed: a command whose config
+comes from :class:`YAMLCache` never imports it (~10 ms of every cron start).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import stat
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 #: values that aliases and merge keys may add to any document, whatever its own size
 ALIAS_ALLOWANCE = 10_000
@@ -53,6 +62,9 @@ class _Builder:
     """Python values from one composed document, with alias expansion on a budget."""
 
     def __init__(self, loader: yaml.SafeLoader, root: yaml.Node) -> None:
+        import yaml
+
+        self.mapping_node, self.sequence_node = yaml.MappingNode, yaml.SequenceNode
         self.loader = loader
         self.seen: set[int] = set()
         # the document may expand to twice what it writes, or by ALIAS_ALLOWANCE when small
@@ -77,9 +89,9 @@ class _Builder:
         else:
             self.seen.add(id(node))
             written = _line(node)  # aliases share the anchored node, whose line is the anchor's
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, self.mapping_node):
             return self.mapping(node, path, written)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.sequence_node):
             seq = LocatedList()
             seq.line, seq.lines = _line(node), []
             for index, item in enumerate(node.value):
@@ -116,16 +128,18 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag != "tag:yaml.org,2002:merge":
                 size += 1
-            elif isinstance(value_node, yaml.MappingNode):
+            elif isinstance(value_node, self.mapping_node):
                 size += self.merged_size(value_node)
-            elif isinstance(value_node, yaml.SequenceNode):
-                size += sum(self.merged_size(v) for v in value_node.value if isinstance(v, yaml.MappingNode))
+            elif isinstance(value_node, self.sequence_node):
+                size += sum(self.merged_size(v) for v in value_node.value if isinstance(v, self.mapping_node))
         self.merged[id(node)] = size
         return size
 
 
 def _count_nodes(root: yaml.Node) -> int:
     """Distinct nodes of a composed document (aliases share theirs), without recursion."""
+    import yaml
+
     seen: set[int] = set()
     todo = [root]
     while todo:
@@ -142,6 +156,8 @@ def _count_nodes(root: yaml.Node) -> int:
 
 def load_documents(text: str, max_chars: int = MAX_EXPORT_CHARS) -> Iterator[tuple[int, Any]]:
     """Yield (line, value) for every document of a (multi-document) YAML text."""
+    import yaml
+
     if len(text) > max_chars:
         raise YAMLSyntaxError(
             None, "", f"YAML text of {len(text):,} characters, more than the {max_chars:,} read (use JSON Lines)"
@@ -182,3 +198,150 @@ def line_of(container: Any, key: str | int) -> int | None:
     if isinstance(container, LocatedList) and isinstance(key, int) and key < len(container.lines):
         return container.lines[key]
     return getattr(container, "line", None)
+
+
+# -- parsed texts remembered between runs ------------------------------------------------------------
+
+#: the layout of a cache file; a change makes every existing cache file a miss
+CACHE_FORMAT = 1
+#: a cache file bigger than this is not read (a config and a sources file are at most 1 MiB each)
+MAX_CACHE_BYTES = 16 * 1024 * 1024
+
+
+class _Uncacheable(Exception):
+    """A value JSON cannot give back exactly (a date, bytes, a set): that text is parsed every time."""
+
+
+def _encode(value: Any) -> Any:
+    """A parsed value as JSON: mappings {"m": line, "k": [[key, line, value]…]}, lists {"s": line, "i": [[line,
+    value]…]}, scalars as they are (only types JSON returns unchanged)."""
+    if isinstance(value, LocatedDict):
+        return {"m": value.line, "k": [[key, value.lines[key], _encode(item)] for key, item in value.items()]}
+    if isinstance(value, LocatedList):
+        return {"s": value.line, "i": [[line, _encode(item)] for line, item in zip(value.lines, value, strict=True)]}
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    raise _Uncacheable(type(value).__name__)
+
+
+def _decode(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    if "m" in data:
+        mapping = LocatedDict()
+        mapping.line, mapping.lines = int(data["m"]), {}
+        for key, line, item in data["k"]:
+            mapping[str(key)] = _decode(item)
+            mapping.lines[str(key)] = int(line)
+        return mapping
+    seq = LocatedList()
+    seq.line, seq.lines = int(data["s"]), []
+    for line, item in data["i"]:
+        seq.append(_decode(item))
+        seq.lines.append(int(line))
+    return seq
+
+
+def _file_stamp(path: str | None) -> list[Any] | None:
+    try:
+        info = os.stat(path) if path else None
+    except OSError:
+        return None
+    return [path, info.st_size, info.st_mtime_ns] if info else None
+
+
+def _parser_stamp() -> list[Any] | None:
+    """What a parse depends on besides the text: this module and the PyYAML installed (found, not imported)."""
+    from importlib.machinery import PathFinder
+
+    from . import __version__
+
+    spec = PathFinder.find_spec("yaml")
+    ours, theirs = _file_stamp(__file__), _file_stamp(spec.origin if spec else None)
+    if ours is None or theirs is None:
+        return None
+    return [CACHE_FORMAT, __version__, ours, theirs]
+
+
+class YAMLCache:
+    """Single YAML documents parsed before (a config, a sources file), remembered in one JSON file by the
+    SHA-256 of their text, with their lines, so a cron run whose config did not change parses nothing.
+
+    An entry is used only for the very text it was parsed from, by the same pressfeed, this module and the
+    same PyYAML (their files' size and mtime); the values and lines it gives are the parse's, so a config
+    is validated, and its errors located, exactly as without it. Texts that do not parse, or hold values
+    JSON cannot carry (dates, binary), are never remembered. The file is only read when it is a regular
+    file of this user that no one else may write; a damaged or foreign file is a miss. :meth:`save` (after
+    the config validated) keeps the entries this load used, and writes only when they changed.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stamp = _parser_stamp()
+        self.stored: dict[str, Any] = self._read() if self.stamp is not None else {}
+        self.used: dict[str, Any] = {}
+        self.added = False  # a text parsed now is to be remembered
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return {}
+        try:
+            info = os.fstat(fd)
+            mine = info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            if not stat.S_ISREG(info.st_mode) or not mine or info.st_size > MAX_CACHE_BYTES:
+                return {}
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                data = json.loads(fh.read())
+        except (OSError, ValueError, RecursionError):
+            return {}
+        finally:
+            os.close(fd)
+        if not isinstance(data, dict) or data.get("stamp") != self.stamp or not isinstance(data.get("texts"), dict):
+            return {}
+        texts: dict[str, Any] = data["texts"]
+        return texts
+
+    def load_one(self, text: str, max_chars: int = MAX_CONFIG_CHARS) -> Any:
+        """:func:`load_one`, from the cache when this text was parsed before."""
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if key in self.stored:
+            try:
+                value = _decode(self.stored[key])
+            except (TypeError, ValueError, KeyError, RecursionError):
+                pass  # not what this module writes: parse the text
+            else:
+                self.used[key] = self.stored[key]
+                return value
+        value = load_one(text, max_chars)
+        if self.stamp is not None:
+            try:
+                self.used[key] = _encode(value)
+            except _Uncacheable:
+                pass
+            else:
+                self.added = True
+        return value
+
+    def save(self) -> None:
+        """Keep what this load used (once its texts validated); best effort, as any cache."""
+        if not self.added and self.used.keys() == self.stored.keys():
+            return  # nothing new, nothing dropped
+        if not self.path.parent.is_dir():
+            return  # no store folder here: not made for a cache
+        import tempfile
+
+        data = json.dumps({"stamp": self.stamp, "texts": self.used}, separators=(",", ":"))
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        except OSError:
+            return  # a read-only store folder: the next run that may write will
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(data)
+            os.replace(tmp, self.path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+        else:
+            self.stored, self.added = dict(self.used), False
