@@ -374,12 +374,87 @@ class Store(Protocol):
     def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]: ...
 
 
+#: seconds between attempts while a lock is waited for (filelock's default)
+LOCK_POLL = 0.05
+#: descriptors of the flock(2) locks this process holds; a forked child closes its copies (as filelock
+#: has it do), so a lock stays its holder's alone and goes when the holder dies
+_HELD: set[int] = set()
+_FORK_HOOK: list[bool] = []
+
+
 @contextmanager
 def file_lock(path: Path, wait: float) -> Iterator[None]:
-    """An exclusive lock on a file (released by the kernel if the process dies); LockedError after `wait` s."""
-    from filelock import FileLock, Timeout
+    """An exclusive lock on a file (released by the kernel if the process dies); LockedError after `wait` s.
+
+    flock(2) on the file, as filelock takes it, without importing filelock (~12 ms of every cron start);
+    where flock is missing (no fcntl, or a file system without it) filelock and its fallback take over.
+    """
+    import os
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    fd = _flock(path, wait)
+    if fd is None:
+        with _filelock(path, wait):
+            yield
+        return
+    try:
+        yield
+    finally:
+        if fd in _HELD:  # (a forked child has closed it already)
+            _HELD.discard(fd)
+            os.close(fd)  # the only descriptor of this open file: the lock goes with it
+
+
+def _flock(path: Path, wait: float) -> int | None:
+    """The descriptor of `path` locked with flock(2), polled for up to `wait` s; None without flock."""
+    import errno
+    import os
+    import time
+
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno == errno.ENOSYS:  # this file system has no flock
+                    os.close(fd)
+                    return None
+                if exc.errno not in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK):
+                    raise
+            if time.monotonic() >= deadline:
+                raise LockedError(f"another pressfeed run is in progress (lock {path}); nothing done")
+            time.sleep(LOCK_POLL)
+    except BaseException:
+        os.close(fd)
+        raise
+    if not _FORK_HOOK and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_close_held)
+        _FORK_HOOK.append(True)
+    _HELD.add(fd)
+    return fd
+
+
+def _close_held() -> None:
+    import contextlib
+    import os
+
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+@contextmanager
+def _filelock(path: Path, wait: float) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(path), timeout=wait)
     try:
         lock.acquire()
