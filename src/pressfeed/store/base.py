@@ -415,7 +415,11 @@ def _flock(path: Path, wait: float) -> int | None:
         import fcntl
     except ImportError:
         return None
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd, created = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o666), True
+    except FileExistsError:
+        fd, created = os.open(path, flags), False
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -423,8 +427,10 @@ def _flock(path: Path, wait: float) -> int | None:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError as exc:
-                if exc.errno == errno.ENOSYS:  # this file system has no flock
-                    os.close(fd)
+                if exc.errno == errno.ENOSYS:  # this file system has no flock: filelock's soft lock creates
+                    os.close(fd)  # the file as its marker, so the one made here goes
+                    if created:
+                        path.unlink(missing_ok=True)
                     return None
                 if exc.errno not in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK):
                     raise

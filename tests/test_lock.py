@@ -1,0 +1,103 @@
+"""The run lock (pressfeed.store.base.file_lock): flock(2) directly, filelock where flock is missing."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import threading
+import time
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+
+from pressfeed.errors import LockedError
+from pressfeed.store import base
+from pressfeed.store.base import file_lock
+
+
+def test_a_second_holder_is_refused_at_once_and_gets_it_once_released(tmp_path: Path) -> None:
+    path = tmp_path / "folder" / "pressfeed.lock"
+    with (
+        file_lock(path, 0),
+        pytest.raises(LockedError, match="another pressfeed run is in progress"),
+        file_lock(path, 0),
+    ):
+        pass
+    with file_lock(path, 0):
+        pass
+    assert path.exists()  # left in place, as filelock leaves it
+
+
+def test_a_waiting_holder_gets_the_lock_when_it_is_released(tmp_path: Path) -> None:
+    path = tmp_path / "pressfeed.lock"
+    held = file_lock(path, 0)
+    held.__enter__()
+    threading.Timer(0.2, held.__exit__, args=(None, None, None)).start()
+    started = time.monotonic()
+    with file_lock(path, 10):
+        assert time.monotonic() - started >= 0.15
+
+
+def test_the_lock_is_a_flock_other_programs_see(tmp_path: Path) -> None:
+    path = tmp_path / "pressfeed.lock"
+    with file_lock(path, 0):
+        fd = os.open(path, os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+
+
+def test_a_symlinked_lock_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_text("", encoding="utf-8")
+    (tmp_path / "pressfeed.lock").symlink_to(target)
+    with pytest.raises(OSError), file_lock(tmp_path / "pressfeed.lock", 0):
+        pass
+
+
+@pytest.mark.filterwarnings("ignore:flock not supported on this filesystem")
+def test_where_flock_is_missing_filelock_takes_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_flock(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    taken: list[str] = []
+    real = base._filelock
+
+    def recording(path: Path, wait: float) -> AbstractContextManager[None]:
+        taken.append(path.name)
+        return real(path, wait)
+
+    monkeypatch.setattr(fcntl, "flock", no_flock)
+    monkeypatch.setattr(base, "_filelock", recording)
+    path = tmp_path / "pressfeed.lock"
+    with file_lock(path, 0):
+        assert taken == ["pressfeed.lock"]
+        with pytest.raises(LockedError), file_lock(path, 0):
+            pass
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_does_not_keep_the_lock(tmp_path: Path) -> None:
+    """The lock dies with its holder even when a child forked while it was held lives on."""
+    path = tmp_path / "pressfeed.lock"
+    read, write = os.pipe()
+    with file_lock(path, 0):
+        pid = os.fork()
+        if pid == 0:  # the child: say it is up, then outlive the parent's hold
+            os.close(read)
+            os.write(write, b"x")
+            time.sleep(3)
+            os._exit(0)
+        os.close(write)
+        assert os.read(read, 1) == b"x"
+        os.close(read)
+    try:
+        with file_lock(path, 0):  # released although the child still runs
+            pass
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
