@@ -19,7 +19,6 @@ from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports import RawRecord, configured_files, import_each, import_files
 from .imports.importer import RELINK_KEY, Importer
 from .ingest.health import SourceHealth, assess, warning_due
-from .ingest.mapping import NO_TEXT
 from .ingest.state import SourceState
 from .model import ArticleFilter, Status
 from .normalize import make_id
@@ -260,6 +259,8 @@ class Pressfeed:
         if page is not None and page.status == "failed":
             return page.reason
         if not article.body_html:
+            from .ingest.mapping import NO_TEXT  # (the mapping rules, nh3 and rights: only for such a draft)
+
             return NO_TEXT
         return ""
 

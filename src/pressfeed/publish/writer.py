@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,6 +73,8 @@ class AtomicBatch:
         self._staged: list[tuple[str, Path, int]] = []
 
     def stage(self, path: Path, data: bytes, mode: int = 0o644) -> None:
+        import tempfile  # (with shutil and random: only when something is written, not on a no-op build)
+
         with _naming(path):
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -89,6 +89,8 @@ class AtomicBatch:
         done: list[Path] = []
         try:
             if len(staged) > 1:
+                from concurrent.futures import ThreadPoolExecutor
+
                 with ThreadPoolExecutor(max_workers=8) as pool:
                     list(pool.map(_fsync_file, staged))
             else:

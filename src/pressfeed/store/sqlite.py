@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,12 @@ def _read(value: str | None) -> datetime | None:
 
 
 def _sql(name: str) -> Callable[[], str]:
-    return lambda: resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    def read() -> str:
+        from importlib import resources  # (tempfile, shutil and more: only when a migration runs)
+
+        return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+    return read
 
 
 #: migration n brings a store from user_version n to n + 1
