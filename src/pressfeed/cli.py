@@ -37,6 +37,8 @@ class _JSONResult(Protocol):
 
 @dataclass
 class Env:
+    """The global options every command gets (`--site`, `--config`, `-v`, `-q`, `--now`)."""
+
     site: Path
     config: Path | None
     verbose: int

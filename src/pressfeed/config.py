@@ -117,6 +117,8 @@ def _tag_authority(reader: _Reader, value: Any, spot: Spot) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class SiteConfig:
+    """`site:`: the portal, its feeds' address and the defaults of every input."""
+
     title: str
     url: str = setting(parse=_url_with_slash)
     #: where output.dir is served; defaults to `url`
@@ -171,6 +173,8 @@ def _store_url(reader: _Reader, value: Any, spot: Spot) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class StoreConfig:
+    """`store:`: where the articles live (SQLite or PostgreSQL)."""
+
     #: where the store is: sqlite:///abs/file.db, sqlite:relative/file.db or postgresql://user@host/db
     #: (pressfeed.store.url); the environment's PRESSFEED_STORE_URL overrides it
     url: str = setting("", parse=_store_url)
@@ -182,6 +186,8 @@ class StoreConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class OutputConfig:
+    """`output:`: where the feeds are written, and what they hold."""
+
     #: the folder served at site.feed_url; pressfeed owns what it writes there
     dir: Path = setting(Path("public"), parse=_output_dir, parse_default=True)
     items_per_feed: int = setting(50, low=1, high=1000)
@@ -204,6 +210,8 @@ def _networks(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
 
 @dataclass(frozen=True, kw_only=True)
 class FetchConfig:
+    """`fetch:`: how agency feeds are downloaded (politely, with caps)."""
+
     #: requests at once
     concurrency: int = setting(10, low=1, high=200)
     #: requests at once to one host
@@ -266,6 +274,8 @@ def _headers(reader: _Reader, value: Any, spot: Spot) -> tuple[tuple[str, str], 
 
 @dataclass(frozen=True, kw_only=True)
 class Rule:
+    """One of a source's `rules:`: items matching it go to its section."""
+
     #: a regular expression over the item's title and summary (case-insensitive)
     match: re.Pattern[str]
     section: str = setting(parse=_section_name)
@@ -333,6 +343,8 @@ API_SETTINGS = ("service_key_env", "backfill_days", "recheck_days", "window_days
 
 @dataclass(frozen=True, kw_only=True)
 class SourceConfig:
+    """One of `sources:` (or of the sources file): an agency feed or the press-release API."""
+
     #: stable: used in article ids and fetch state
     id: str = setting(parse=_slug)
     kind: SourceKind = SourceKind.FEED
@@ -475,6 +487,8 @@ def _sources(reader: _Reader, value: Any, spot: Spot) -> tuple[SourceConfig, ...
 
 @dataclass(frozen=True, kw_only=True)
 class Config:
+    """The whole validated config file, with what the loader derived (paths, store URL, sections)."""
+
     file: Path = derived()
     site_dir: Path = derived()
     site: SiteConfig
