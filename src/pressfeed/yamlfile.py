@@ -277,7 +277,8 @@ class YAMLCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.stamp = _parser_stamp()
+        # no owner to check (Windows): no cache, every text is parsed
+        self.stamp = _parser_stamp() if hasattr(os, "geteuid") else None
         self.stored: dict[str, Any] = self._read() if self.stamp is not None else {}
         self.used: dict[str, Any] = {}
         self.added = False  # a text parsed now is to be remembered

@@ -434,7 +434,7 @@ def _flock(path: Path, wait: float) -> int | None:
                     return None
                 if exc.errno not in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK):
                     raise
-            if time.monotonic() >= deadline:
+            if wait >= 0 and time.monotonic() >= deadline:  # (negative: for ever, as filelock has it)
                 raise LockedError(f"another pressfeed run is in progress (lock {path}); nothing done")
             time.sleep(LOCK_POLL)
     except BaseException:
