@@ -88,15 +88,24 @@ def _valid_utf8(raw: bytes) -> bool:
     return True
 
 
-#: what _NOT_XML matches, as the UTF-8 bytes of those characters: C0 controls are single bytes,
-#: U+FFFE/U+FFFF are EF BF BE/BF, and valid UTF-8 holds no surrogates
-_NOT_XML_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+#: what _NOT_XML matches, as the UTF-8 bytes of those characters: C0 controls are single bytes
+#: (never part of a multi-byte sequence), U+FFFE/U+FFFF are EF BF BE/BF (in valid UTF-8 an EF
+#: starts a character, so these bytes are always those characters), and valid UTF-8 holds no surrogates
+_C0_NOT_XML = bytes(c for c in range(0x20) if c not in (0x9, 0xA, 0xD))
+_NONCHARACTERS_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _CHAR_REF_UTF8 = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
 
 
 def xml_safe_utf8(data: bytes) -> bytes:
-    """xml_safe() on valid UTF-8 bytes: ``xml_safe(data.decode()).encode()`` without the round trip."""
-    data = _NOT_XML_UTF8.sub(b"", data)
+    """xml_safe() on valid UTF-8 bytes: ``xml_safe(data.decode()).encode()`` without the round trip.
+
+    Byte operations rather than a regular expression: a feed is scanned at memory speed
+    (a regex scan of the bytes cost about a tenth of feedparser's own parse).
+    """
+    data = data.translate(None, _C0_NOT_XML)
+    for nonchar in _NONCHARACTERS_UTF8:
+        if nonchar in data:
+            data = data.replace(nonchar, b"")
     return _CHAR_REF_UTF8.sub(_valid_reference_utf8, data) if b"&#" in data else data
 
 
