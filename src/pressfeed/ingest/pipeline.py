@@ -19,7 +19,7 @@ from ..config import FetchConfig, SourceKind
 from ..workers import LazyPool
 from .fetch import open_fetcher
 from .request import FetchRequest, FetchResult
-from .update import Progress, _Placer, _Retrieved, _SourceRun
+from .update import Progress, _Placer, _Retrieved, _SourceRun, answer_digest
 
 if TYPE_CHECKING:  # imported where used: a pass where every feed answers 304 parses nothing
     from .jobs import Job, Parsed
@@ -103,11 +103,11 @@ async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
 
         assert run.key is not None  # a source without its key is not due
         walk = await briefing.walk(source, run.key, state.window_end, fetch, now)
-        digest_input = b"\0".join(walk.bodies)
-        return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest_input)
+        digest = answer_digest(b"\0".join(walk.bodies), source)
+        return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest)
     # after a 301 the request goes to the new URL, but only the configured origin may be private
     url = state.url or source.url
     etag, modified = (None, None) if run.reread else (state.etag, state.last_modified)
     request = FetchRequest(source.id, url, etag, modified, source.headers, trusted_origin=source.url)
     result = await fetch(request)
-    return _Retrieved(result, result.body, digest_input=result.body or b"")
+    return _Retrieved(result, result.body, digest=answer_digest(result.body or b"", source))
