@@ -68,11 +68,24 @@ async def run_pipeline(
 
     async with open_fetcher(fetch_config, clock) as fetch:
         tasks = {id(run): asyncio.create_task(retrieve_and_parse(fetch, run)) for run in due}
-        for run in runs:
-            task = tasks.get(id(run))
-            if task is not None:
-                retrieved, parsed = await task
-                placer.receive(run, retrieved, parsed)
+        order = [(run, tasks[id(run)]) for run in runs if id(run) in tasks]
+        placed = 0
+        while placed < len(order):
+            await asyncio.wait([order[placed][1]])
+            batch = []
+            while placed < len(order) and order[placed][1].done():
+                run, task = order[placed]
+                if task.cancelled() or task.exception() is not None:
+                    break
+                batch.append((run, task.result()))
+                placed += 1
+            if not batch:
+                order[placed][1].result()  # the failure, raised here as before
+            # every answer at hand in one store transaction: one commit for them, not one per source
+            # (nothing is awaited inside, so the store is never held while the network is waited for)
+            with placer.batch():
+                for run, (retrieved, parsed) in batch:
+                    placer.receive(run, retrieved, parsed)
 
 
 async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None) -> Job | Parsed:

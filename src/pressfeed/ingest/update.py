@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -260,6 +261,10 @@ class _Placer:
         self.supersedable = supersedable
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
+        return nullcontext() if self.dry_run else self.store.transaction()
 
     def job(self, run: _SourceRun, retrieved: _Retrieved) -> Job | None:
         """The parse job for a retrieval, or None (failed with nothing, 304, or the same answer as last time
