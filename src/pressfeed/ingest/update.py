@@ -179,7 +179,7 @@ def _fetch_and_place(
     workers = config.fetch.workers
     if workers is None:
         workers = workers_for(None, auto=auto_workers) if len(due) >= POOL_MIN_FEEDS else 0
-    with lazy_pool(workers, "pressfeed.ingest.jobs") as pool:
+    with lazy_pool(workers, "pressfeed.ingest.worker") as pool:
         asyncio.run(run_pipeline(config.fetch, clock, runs, due, placer, pool, progress))
 
 
