@@ -170,8 +170,12 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "")
     return FeedData(title=str(feed.get("title", "")), link=str(feed.get("link", "")), entries=entries, warning=warning)
 
 
-def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
+def _entry(entry: Any, base_url: str, feed_url: str) -> RawArticle:
     """One entry as raw input; `base_url` resolves relative links, `feed_url` is where the feed was fetched."""
+    # the entry's own keys, read as a plain dict: every key below is stored under its own name, so this
+    # is what FeedParserDict.get gives, without its alias lookups per call (and its .get("updated")
+    # falls back to "published" with a warning; the plain dict does not)
+    e = dict(entry)
     content = ""
     base = ""
     if e.get("content"):
@@ -184,6 +188,8 @@ def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
     guid = "" if e.get("guidislink") and not e.get("id") else str(e.get("id", "") or "")
     enclosures = (_media(link) for link in e.get("links", []) if link.get("rel") == "enclosure")
     media = (_media(m) for m in (*e.get("media_content", []), *e.get("media_thumbnail", [])))
+    published = str(e.get("published", "") or "")
+    updated = str(e.get("updated") or "")
     return RawArticle(
         kind=InputKind.SOURCE,
         title=str(e.get("title", "")),
@@ -194,11 +200,10 @@ def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
         # the summary is the body when there is no content; beside content it is the summary
         body_html=content or summary,
         summary=summary if content else None,
-        published=str(e.get("published", "") or ""),
-        # dict.get: feedparser's own .get("updated") falls back to "published" with a warning
-        updated=str(dict.get(e, "updated") or ""),
-        published_parsed=_time_tuple(e.get("published_parsed"), str(e.get("published", "") or "")),
-        updated_parsed=_time_tuple(dict.get(e, "updated_parsed"), str(dict.get(e, "updated") or "")),
+        published=published,
+        updated=updated,
+        published_parsed=_time_tuple(e.get("published_parsed"), published),
+        updated_parsed=_time_tuple(e.get("updated_parsed"), updated),
         tags=tuple(str(t.get("term", "")) for t in e.get("tags", []) if t.get("term")),
         media=(*enclosures, *media),
         feed_url=feed_url,
