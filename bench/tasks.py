@@ -173,6 +173,13 @@ def ingest_floor_task(p: dict[str, Any]) -> Work:
 @task("ingest")
 def ingest_task(p: dict[str, Any]) -> Work:
     """pressfeed's ingest of every configured source; `fresh` starts from an empty store."""
+    # the ingest modules (the HTTP stack, the event loop, the pipeline) load with the first source
+    # to fetch; the floor's feedparser and nh3, and reader's modules, load before their timed
+    # regions: every side's libraries are imported untimed (the workers' start-up is still timed)
+    import pressfeed.ingest.jobs
+    import pressfeed.ingest.pipeline
+    import pressfeed.ingest.update  # noqa: F401
+
     from . import data
 
     site = Path(p["site"])

@@ -1489,6 +1489,30 @@ def test_an_unchanged_feed_file_is_recorded_as_the_pipeline_records_it(
     assert quick_state is not None and quick_state["last_fetch"] == later.isoformat()
 
 
+def test_a_main_process_whose_workers_parse_never_loads_the_feed_parser(site: Path) -> None:
+    """Workers get feedparser from their forkserver's preload; the main process only builds jobs
+    and takes results, so it does not import the parser (a fresh interpreter, to see its modules)."""
+    import subprocess
+    import sys
+
+    (site / "feeds" / "msit.xml").write_bytes(rss(ai_item()))
+    (site / "feeds" / "moef.xml").write_bytes(rss(sixg_item()))
+    configure(site, source("msit", "feeds/msit.xml"), source("moef", "feeds/moef.xml"))
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    (site / "feeds" / "pressfeed.yaml").write_text(text.replace("fetch:\n", "fetch:\n  workers: 2\n"), "utf-8")
+    script = (
+        "import json, sys\n"
+        "from pressfeed.config import load_config\n"
+        "from pressfeed.core import Pressfeed\n"
+        "if __name__ == '__main__':\n"
+        f"    pf = Pressfeed(load_config({str(site)!r}))\n"
+        "    result = pf.ingest()\n"
+        "    print(json.dumps([sum(len(r.new) for r in result.reports), 'feedparser' in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(out.stdout) == [2, False]
+
+
 def test_an_ingest_that_parses_nothing_starts_no_worker_processes(
     httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,9 +1,11 @@
 """The CPU-bound half of ingest: one source's answer parsed and its items mapped.
 
 Pure functions over plain data, run in a worker process (the pool's
-forkserver preloads this module, feedparser and normalization with it) or
-inline. :mod:`pressfeed.ingest.update` imports it only when there is
-something to parse.
+forkserver preloads this module, feedparser and normalization with it: see
+:mod:`pressfeed.ingest.worker`) or inline. :mod:`pressfeed.ingest.update`
+imports it only when there is something to parse; the feed parser is
+imported where a document is parsed, so a main process whose workers parse
+never loads it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from ..errors import PressfeedError
 from ..model import RawArticle
 from ..normalize import NormalizeContext
 from .mapping import Mapped, map_item
-from .parse import FeedParseError, parse_feed
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class Parsed:
 
 def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
     """A feed document's entries and its well-formedness warning, or the failure as a Parsed."""
+    from .parse import FeedParseError, parse_feed
+
     try:
         feed = parse_feed(job.body, job.headers, job.url)
     except FeedParseError as exc:

@@ -88,15 +88,24 @@ def _valid_utf8(raw: bytes) -> bool:
     return True
 
 
-#: what _NOT_XML matches, as the UTF-8 bytes of those characters: C0 controls are single bytes,
-#: U+FFFE/U+FFFF are EF BF BE/BF, and valid UTF-8 holds no surrogates
-_NOT_XML_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+#: what _NOT_XML matches, as the UTF-8 bytes of those characters: C0 controls are single bytes
+#: (never part of a multi-byte sequence), U+FFFE/U+FFFF are EF BF BE/BF (in valid UTF-8 an EF
+#: starts a character, so these bytes are always those characters), and valid UTF-8 holds no surrogates
+_C0_NOT_XML = bytes(c for c in range(0x20) if c not in (0x9, 0xA, 0xD))
+_NONCHARACTERS_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _CHAR_REF_UTF8 = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
 
 
 def xml_safe_utf8(data: bytes) -> bytes:
-    """xml_safe() on valid UTF-8 bytes: ``xml_safe(data.decode()).encode()`` without the round trip."""
-    data = _NOT_XML_UTF8.sub(b"", data)
+    """xml_safe() on valid UTF-8 bytes: ``xml_safe(data.decode()).encode()`` without the round trip.
+
+    Byte operations rather than a regular expression: a feed is scanned at memory speed
+    (a regex scan of the bytes cost about a tenth of feedparser's own parse).
+    """
+    data = data.translate(None, _C0_NOT_XML)
+    for nonchar in _NONCHARACTERS_UTF8:
+        if nonchar in data:
+            data = data.replace(nonchar, b"")
     return _CHAR_REF_UTF8.sub(_valid_reference_utf8, data) if b"&#" in data else data
 
 
@@ -161,8 +170,12 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "")
     return FeedData(title=str(feed.get("title", "")), link=str(feed.get("link", "")), entries=entries, warning=warning)
 
 
-def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
+def _entry(entry: Any, base_url: str, feed_url: str) -> RawArticle:
     """One entry as raw input; `base_url` resolves relative links, `feed_url` is where the feed was fetched."""
+    # the entry's own keys, read as a plain dict: every key below is stored under its own name, so this
+    # is what FeedParserDict.get gives, without its alias lookups per call (and its .get("updated")
+    # falls back to "published" with a warning; the plain dict does not)
+    e = dict(entry)
     content = ""
     base = ""
     if e.get("content"):
@@ -175,6 +188,8 @@ def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
     guid = "" if e.get("guidislink") and not e.get("id") else str(e.get("id", "") or "")
     enclosures = (_media(link) for link in e.get("links", []) if link.get("rel") == "enclosure")
     media = (_media(m) for m in (*e.get("media_content", []), *e.get("media_thumbnail", [])))
+    published = str(e.get("published", "") or "")
+    updated = str(e.get("updated") or "")
     return RawArticle(
         kind=InputKind.SOURCE,
         title=str(e.get("title", "")),
@@ -185,11 +200,10 @@ def _entry(e: Any, base_url: str, feed_url: str) -> RawArticle:
         # the summary is the body when there is no content; beside content it is the summary
         body_html=content or summary,
         summary=summary if content else None,
-        published=str(e.get("published", "") or ""),
-        # dict.get: feedparser's own .get("updated") falls back to "published" with a warning
-        updated=str(dict.get(e, "updated") or ""),
-        published_parsed=_time_tuple(e.get("published_parsed"), str(e.get("published", "") or "")),
-        updated_parsed=_time_tuple(dict.get(e, "updated_parsed"), str(dict.get(e, "updated") or "")),
+        published=published,
+        updated=updated,
+        published_parsed=_time_tuple(e.get("published_parsed"), published),
+        updated_parsed=_time_tuple(e.get("updated_parsed"), updated),
         tags=tuple(str(t.get("term", "")) for t in e.get("tags", []) if t.get("term")),
         media=(*enclosures, *media),
         feed_url=feed_url,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -53,7 +53,8 @@ class SourceState:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # every field is a str, int, None or tuple of str: no deep copy (dataclasses.asdict) needed
+        return {name: getattr(self, name) for name in _FIELDS}
 
     def retry_after_time(self) -> datetime | None:
         return _time(self.retry_after)
@@ -64,3 +65,6 @@ class SourceState:
 
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+_FIELDS = tuple(f.name for f in fields(SourceState))

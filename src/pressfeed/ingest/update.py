@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -101,8 +102,8 @@ class _Retrieved:
     #: briefing-api: the last day read completely
     window_end: str | None = None
     warnings: tuple[str, ...] = ()
-    #: the bytes that tell an unchanged answer from a changed one
-    digest_input: bytes = b""
+    #: what tells an unchanged answer from a changed one: :func:`answer_digest` of the answer's bytes
+    digest: str = ""
 
 
 def select_sources(config: Config, source_ids: Sequence[str]) -> list[SourceConfig]:
@@ -178,7 +179,7 @@ def _fetch_and_place(
     workers = config.fetch.workers
     if workers is None:
         workers = workers_for(None, auto=auto_workers) if len(due) >= POOL_MIN_FEEDS else 0
-    with lazy_pool(workers, "pressfeed.ingest.jobs") as pool:
+    with lazy_pool(workers, "pressfeed.ingest.worker") as pool:
         asyncio.run(run_pipeline(config.fetch, clock, runs, due, placer, pool, progress))
 
 
@@ -208,9 +209,10 @@ def _unchanged_file(run: _SourceRun, max_bytes: int) -> _Retrieved | None:
         body = read_capped(local_path(url), max_bytes)
     except FetchFailure:  # missing, unreadable, too large: the pipeline reads it again and says why
         return None
-    if _digest(body, source) != state.body_sha256:
+    digest = answer_digest(body, source)
+    if digest != state.body_sha256:
         return None
-    return _Retrieved(FetchResult(source.id, url, 200, body, {}), body, digest_input=body)
+    return _Retrieved(FetchResult(source.id, url, 200, body, {}), body, digest=digest)
 
 
 def _key(source: SourceConfig, environ: Mapping[str, str]) -> ServiceKey | None:
@@ -260,6 +262,10 @@ class _Placer:
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
+        return nullcontext() if self.dry_run else self.store.transaction()
+
     def job(self, run: _SourceRun, retrieved: _Retrieved) -> Job | None:
         """The parse job for a retrieval, or None (failed with nothing, 304, or the same answer as last time
         and no held item's page due for another try)."""
@@ -269,7 +275,7 @@ class _Placer:
         if retrieved.entries is not None and not retrieved.entries and not result.ok:
             return None
         # the same answer under the same source settings maps to the same articles: skip it
-        if result.ok and not run.reread and _digest(retrieved.digest_input, source) == state.body_sha256:
+        if result.ok and not run.reread and retrieved.digest == state.body_sha256:
             return None
         headers, url = result.headers, result.url
         from .jobs import Job
@@ -312,7 +318,7 @@ class _Placer:
             run.state = self._failed(run.state, report, parsed.error)
             run.state = replace(run.state, etag=None, last_modified=None, body_sha256=None)
             return
-        run.state = self._accept(run, parsed, _digest(retrieved.digest_input, run.source))
+        run.state = self._accept(run, parsed, retrieved.digest)
 
     def _accept(self, run: _SourceRun, parsed: Parsed, digest: str | None) -> SourceState:
         """Dedupe and store a parsed answer's items; remember what feed health needs."""
@@ -442,8 +448,12 @@ class _Placer:
         return True
 
 
-def _digest(body: bytes, source: SourceConfig) -> str:
-    return hashlib.sha256(body + repr(source).encode()).hexdigest()
+def answer_digest(body: bytes, source: SourceConfig) -> str:
+    """The digest of an answer under the source's settings (the same bytes under other settings map
+    differently); computed once per answer, without copying the body."""
+    digest = hashlib.sha256(body)
+    digest.update(repr(source).encode())
+    return digest.hexdigest()
 
 
 def _keep_dates(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
