@@ -18,7 +18,7 @@ from typing import Any
 import lxml.html
 import nh3
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -227,6 +227,8 @@ def _dangerous(markup: str) -> list[str]:
 
 
 @given(html_text)
+@example("<li><form><li>")  # the dropped <form> left an <li> in an <li>, which parses as two
+@example("<p>a<fieldset><p>b")
 def test_sanitizing_is_idempotent(markup: str) -> None:
     once = sanitize_html(markup, BASE)
     assert sanitize_html(once, BASE) == once

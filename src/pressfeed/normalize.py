@@ -291,13 +291,43 @@ def sanitize_html(value: str, base_url: str) -> str:
     """
     if len(value) > MAX_HTML_LENGTH:
         raise RecordError("body_html", f"{len(value):,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed")
+    markup = bound_nesting(value)
     token = _BASE_URL.set(base_url)
     try:
-        cleaned = str(_CLEANER.clean(bound_nesting(value)))
+        cleaned = str(_CLEANER.clean(markup))
+        if _drops_tags(markup):
+            cleaned = _settle(cleaned)
     finally:
         _BASE_URL.reset(token)
     # after, not before: the parser turns "&#1;" or "&#xFFFE;" into the very characters XML cannot carry
     return clean_text(cleaned).strip()
+
+
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+#: passes after the first, at most: each one can only undo a nesting the one before wrote
+_SETTLE_PASSES = 3
+
+
+def _drops_tags(markup: str) -> bool:
+    """Whether `markup` has a start tag the cleaner drops (keeping or not its content)."""
+    return not ALLOWED_TAGS.issuperset(name.lower() for name in set(_START_TAG.findall(markup)))
+
+
+def _settle(cleaned: str) -> str:
+    """Clean again until the text is stable, so a stored body sanitizes to itself.
+
+    The cleaner keeps the content of a tag it drops, and the tree it then writes
+    may be one the HTML parser never builds from that text: `<li><form><li>` is
+    an <li> in a <form> in an <li>, written without the form as
+    `<li><li></li></li>`, which parses as two sibling items. Bodies with only
+    allowed tags (most) never get here.
+    """
+    for _ in range(_SETTLE_PASSES):
+        again = str(_CLEANER.clean(cleaned))
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
 
 
 # -- nesting depth -------------------------------------------------------------
