@@ -36,7 +36,7 @@ from pressfeed.stories import citation_keys
 
 INSERT = (
     "INSERT INTO article (id, section, status, published, updated, origin, content_hash,"
-    " upstream_hash, upstream_status, seq, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    " upstream_hash, upstream_status, seq, data) VALUES (?,?,?,?,?,?,?,?,?,?,CAST(? AS TEXT))"
 )
 
 
