@@ -6,6 +6,7 @@ Example counts are modest so the suite stays fast; run a deeper search with
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -378,6 +379,11 @@ def test_encoded_article_travels_and_decodes_whole(article: Article) -> None:
     head = {"updated": utc_text(article.updated), "status": str(article.status)}
     assert json.loads(encoded.data) == {**json.loads(encoded.content), **head}
     assert encoded.data.startswith(json.dumps(head, separators=(",", ":"))[:-1] + ",")
+    # the content travels as the UTF-8 its hash covers; the row's JSON as UTF-8 is the same text
+    assert encoded.content_utf8 == encoded.content.encode()
+    assert hashlib.sha256(encoded.content_utf8).hexdigest() == encoded.content_hash
+    assert encoded.data_utf8 == encoded.data.encode()
+    assert encoded == encode(article)
 
 
 @given(st.datetimes(timezones=st.timezones()))
