@@ -1263,7 +1263,7 @@ def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> 
         return Attribution(name=agency, credit=body_credit) if agency else None
     if not isinstance(value, Mapping):
         raise RecordError("source", "must be a mapping with at least a name")
-    unknown = sorted(set(value) - SOURCE_FIELDS)
+    unknown = [] if value.keys() <= SOURCE_FIELDS else sorted(set(value) - SOURCE_FIELDS)
     if unknown:
         raise RecordError(f"source.{unknown[0]}", f"unknown field (allowed: {', '.join(sorted(SOURCE_FIELDS))})")
     name = plain_text(str(value.get("name") or "")) or credit_agency(body_credit)
