@@ -541,6 +541,7 @@ def test_pooled_import_matches_inline_import(
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     stored = {}
+    data: dict[int, list[str]] = {}
     for workers in (0, 2):
         store_dir = site / f"store-{workers}"
         cfg = replace(config, store=StoreConfig(path=store_dir / "p.db"))
@@ -550,9 +551,14 @@ def test_pooled_import_matches_inline_import(
                 imp.add(importer.read_file(str(path)))
             assert imp.problems == []
             stored[workers] = [(s.article, s.content_hash) for s in pf.store.articles(ArticleFilter())]
+            # the row's JSON goes in as UTF-8 bytes, cast: stored as TEXT, the same text either way
+            rows = pf.store.db.execute("SELECT typeof(data), data FROM article ORDER BY id").fetchall()  # type: ignore[attr-defined]
+            assert {kind for kind, _ in rows} == {"text"}
+            data[workers] = [text for _, text in rows]
     assert pools == [2]
     assert len(stored[0]) == importer.CHUNK + 5
     assert stored[2] == stored[0]
+    assert data[2] == data[0]
 
 
 def test_json_lines_may_hold_raw_line_separators_inside_strings(pf: Pressfeed) -> None:

@@ -6,6 +6,7 @@ Example counts are modest so the suite stays fast; run a deeper search with
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -380,6 +381,55 @@ def test_encoded_article_travels_and_decodes_whole(article: Article) -> None:
     head = {"updated": utc_text(article.updated), "status": str(article.status)}
     assert json.loads(encoded.data) == {**json.loads(encoded.content), **head}
     assert encoded.data.startswith(json.dumps(head, separators=(",", ":"))[:-1] + ",")
+    # the content travels as the UTF-8 its hash covers; the row's JSON as UTF-8 is the same text
+    assert encoded.content_utf8 == encoded.content.encode()
+    assert hashlib.sha256(encoded.content_utf8).hexdigest() == encoded.content_hash
+    assert encoded.data_utf8 == encoded.data.encode()
+    assert encoded == encode(article)
+
+
+def reference_parse_date_string(text: str) -> datetime:
+    """The date rules without their ISO 8601 fast path: the dotted forms, then fromisoformat, then RFC 822."""
+    from email.utils import parsedate_to_datetime
+
+    from pressfeed.normalize import _DOTTED
+
+    match = _DOTTED.match(text)
+    if match:
+        y, mo, d, h, mi, s = map(int, match.groups("0"))
+        return datetime(y, mo, d, h, mi, s)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+            raise
+    return parsedate_to_datetime(text)
+
+
+#: date texts as exports write them, right and wrong: digits, the separators both rules know, zones
+date_texts = st.one_of(
+    st.datetimes(min_value=datetime(1000, 1, 1)).map(lambda d: d.isoformat(sep=" ")),
+    st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat(timespec="seconds")),
+    st.datetimes().map(lambda d: d.strftime("%Y.%m.%d %H:%M")),
+    st.text(alphabet="0123456789-./: TZ+", max_size=26),
+)
+
+
+@given(date_texts)
+def test_date_strings_read_as_the_rules_without_the_iso_fast_path(text: str) -> None:
+    from pressfeed.normalize import _parse_date_string
+
+    try:
+        expected: datetime | type[Exception] = reference_parse_date_string(text)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        expected = ValueError
+    try:
+        got: datetime | type[Exception] = _parse_date_string(text)
+    except ValueError:
+        got = ValueError
+    assert got == expected
+    if isinstance(got, datetime) and isinstance(expected, datetime):
+        assert got.utcoffset() == expected.utcoffset()
 
 
 @given(st.datetimes(timezones=st.timezones()))

@@ -179,13 +179,20 @@ class EncodedArticle:
     this, not Article objects: the writing process stores the row as it is and
     decodes the Article from the content only when a rule needs it (merging
     with a stored version). Dates travel as their stored text. Immutable.
+
+    The content travels between processes as the UTF-8 bytes its hash was
+    computed from (:func:`encode` has them anyway): copying bytes costs a
+    fraction of decoding Korean text, and the SQLite store binds the row's
+    JSON as those bytes (:attr:`data_utf8`), so the writing process never
+    decodes or re-encodes a body. `content` is decoded from them when asked.
     """
 
     __slots__ = (
         "_article",
+        "_content",
+        "_content_utf8",
         "_published",
         "_updated",
-        "content",
         "content_hash",
         "id",
         "published_text",
@@ -200,9 +207,9 @@ class EncodedArticle:
     #: utc_text() of the dates, as the row stores them
     published_text: str
     updated_text: str
-    #: JSON of everything but `updated` and `status`: what the content hash covers
-    content: str
     content_hash: str
+    _content: str | None
+    _content_utf8: bytes | None
     _published: datetime | None
     _updated: datetime | None
     _article: Article | None
@@ -214,11 +221,11 @@ class EncodedArticle:
         status: Status,
         published: datetime | str,
         updated: datetime | str,
-        content: str,
+        content: str | bytes,
         content_hash: str,
         article: Article | None = None,
     ) -> None:
-        """`published` and `updated` as datetimes, or as their utc_text()."""
+        """`published` and `updated` as datetimes, or as their utc_text(); `content` as text or its UTF-8."""
         set_ = object.__setattr__
         set_(self, "id", id)
         set_(self, "section", section)
@@ -235,7 +242,12 @@ class EncodedArticle:
         else:
             set_(self, "updated_text", utc_text(updated))
             set_(self, "_updated", updated)
-        set_(self, "content", content)
+        if isinstance(content, bytes):
+            set_(self, "_content", None)
+            set_(self, "_content_utf8", content)
+        else:
+            set_(self, "_content", content)
+            set_(self, "_content_utf8", None)
         set_(self, "content_hash", content_hash)
         set_(self, "_article", article)
 
@@ -243,9 +255,9 @@ class EncodedArticle:
         raise AttributeError(f"EncodedArticle is immutable: cannot set {name}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # plain strings only: a worker's Article stays behind (the content carries it), and
-        # neither side runs Python-level state functions or datetime pickling
-        fields = (self.id, self.section, str(self.status), self.published_text, self.updated_text, self.content)
+        # plain strings and the content's bytes only: a worker's Article stays behind (the content
+        # carries it), and neither side runs Python-level state functions or datetime pickling
+        fields = (self.id, self.section, str(self.status), self.published_text, self.updated_text, self.content_utf8)
         return _encoded, (*fields, self.content_hash)
 
     def __eq__(self, other: object) -> bool:
@@ -259,6 +271,24 @@ class EncodedArticle:
 
     def __repr__(self) -> str:
         return f"EncodedArticle(id={self.id!r}, status={self.status!s}, content_hash={self.content_hash[:12]}…)"
+
+    @property
+    def content(self) -> str:
+        """JSON of everything but `updated` and `status`: what the content hash covers."""
+        value = self._content
+        if value is None:
+            value = self._content_utf8.decode()  # type: ignore[union-attr]  # one of the two is always set
+            object.__setattr__(self, "_content", value)
+        return value
+
+    @property
+    def content_utf8(self) -> bytes:
+        """The content as UTF-8: the bytes the content hash is computed from."""
+        value = self._content_utf8
+        if value is None:
+            value = self._content.encode()  # type: ignore[union-attr]  # one of the two is always set
+            object.__setattr__(self, "_content_utf8", value)
+        return value
 
     @property
     def published(self) -> datetime:
@@ -296,13 +326,20 @@ class EncodedArticle:
         """
         return f'{{"updated":"{self.updated_text}","status":"{self.status}",{self.content[1:]}'
 
+    @property
+    def data_utf8(self) -> bytes:
+        """:attr:`data` as UTF-8, built from the content's bytes (no text is decoded or encoded)."""
+        head = f'{{"updated":"{self.updated_text}","status":"{self.status}",'.encode()
+        return head + self.content_utf8[1:]
+
     def restamped(self, *, status: Status, updated: datetime) -> EncodedArticle:
         """The same content under another status and `updated` (neither is hashed)."""
         article = self._article
         if article is not None:
             article = replace(article, status=status, updated=updated)
+        content = self._content if self._content is not None else self.content_utf8
         return EncodedArticle(
-            self.id, self.section, status, self.published_text, updated, self.content, self.content_hash, article
+            self.id, self.section, status, self.published_text, updated, content, self.content_hash, article
         )
 
 
@@ -310,7 +347,7 @@ _STATUSES = {status.value: status for status in Status}
 
 
 def _encoded(
-    id: str, section: str, status: str, published: str, updated: str, content: str, content_hash: str
+    id: str, section: str, status: str, published: str, updated: str, content: str | bytes, content_hash: str
 ) -> EncodedArticle:
     """Unpickles an EncodedArticle (see EncodedArticle.__reduce__)."""
     return EncodedArticle(id, section, _STATUSES[status], published, updated, content, content_hash)
@@ -323,7 +360,7 @@ def encode(article: Article) -> EncodedArticle:
     unchanged record must not touch the store, not even its `updated` time.
     For ingested articles a changed hash is an upstream or a local edit.
     """
-    content = content_json(article)
+    content = content_json(article).encode()  # the bytes the hash covers travel and are stored as they are
     return EncodedArticle(
         article.id,
         article.section,
@@ -331,7 +368,7 @@ def encode(article: Article) -> EncodedArticle:
         article.published,
         article.updated,
         content,
-        hashlib.sha256(content.encode()).hexdigest(),
+        hashlib.sha256(content).hexdigest(),
         article,
     )
 

@@ -53,9 +53,11 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _OTHER_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Anything plain_text() would change besides leading and trailing spaces: controls, bidi
 # controls, markup and entities (conservatively: any "<" or "&"), whitespace other than single
-# spaces. Most titles, bylines and tags have none, and one search is all they cost.
+# spaces (these characters, or two spaces in a row). Most titles, bylines and tags have none, and
+# one search is all they cost: a class alone, since an alternative ("|  ") made the engine try
+# both at every position; `"  " in value` is a separate, faster scan.
 _PLAIN_WORK = re.compile(
-    "[<&\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069" + _OTHER_SPACE + "]|  "
+    "[<&\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069" + _OTHER_SPACE + "]"
 )
 
 
@@ -100,7 +102,7 @@ def plain_text(value: str) -> str:
 
     Titles, bylines and summaries are plain text; the publishers escape them.
     """
-    if not _PLAIN_WORK.search(value) and unicodedata.is_normalized("NFC", value):
+    if "  " not in value and not _PLAIN_WORK.search(value) and unicodedata.is_normalized("NFC", value):
         return value.strip(" ")  # already plain: what the rules below would return
     text = clean_text(value)
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
@@ -587,6 +589,13 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
 
 
 def _parse_date_string(text: str) -> datetime:
+    try:
+        # ISO 8601, what exports mostly write, read in C at a fifteenth of the cost of the rules below.
+        # Where _DOTTED matches too (YYYY-MM-DD[ T]HH:MM[:SS]) both read the same naive time, and the
+        # rules below also end in fromisoformat (a "Z" read as +00:00, as here): the same answers.
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
     match = _DOTTED.match(text)
     if match:
         y, mo, d, h, mi, s = map(int, match.groups("0"))
@@ -1284,7 +1293,7 @@ def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> 
         return Attribution(name=agency, credit=body_credit) if agency else None
     if not isinstance(value, Mapping):
         raise RecordError("source", "must be a mapping with at least a name")
-    unknown = sorted(set(value) - SOURCE_FIELDS)
+    unknown = [] if value.keys() <= SOURCE_FIELDS else sorted(set(value) - SOURCE_FIELDS)
     if unknown:
         raise RecordError(f"source.{unknown[0]}", f"unknown field (allowed: {', '.join(sorted(SOURCE_FIELDS))})")
     name = plain_text(str(value.get("name") or "")) or credit_agency(body_credit)

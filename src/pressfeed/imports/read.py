@@ -51,7 +51,7 @@ def raw_article(data: Mapping[str, Any]) -> RawArticle:
         attachments=get("attachments"),
         status=get("status"),
         source=get("source"),
-        unknown_fields=tuple(sorted(set(data) - RECORD_FIELDS)),
+        unknown_fields=() if data.keys() <= RECORD_FIELDS else tuple(sorted(set(data) - RECORD_FIELDS)),
     )
 
 

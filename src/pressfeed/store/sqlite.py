@@ -202,7 +202,7 @@ class SQLiteStore:
             self.db.executemany(
                 """INSERT INTO article (id, section, status, published, updated, origin, content_hash,
                                         upstream_hash, upstream_status, seq, data)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))
                    ON CONFLICT(id) DO UPDATE SET
                      section = excluded.section, status = excluded.status,
                      published = excluded.published, updated = excluded.updated,
@@ -549,7 +549,9 @@ def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
         write.upstream_hash,
         str(write.upstream_status) if write.upstream_status is not None else None,
         seq,
-        write.encoded.data,
+        # the JSON's UTF-8, which the SQL casts to TEXT: stored exactly as the text would be, without
+        # decoding a worker's bytes into a str only for sqlite3 to encode it again
+        write.encoded.data_utf8,
     )
 
 
