@@ -52,9 +52,9 @@ _DC_RIGHTS = f"{{{DC}}}rights"
 _PLAIN = {"type": "plain"}
 
 
-def _atom_source(source: Attribution, updated: str) -> Any:
-    """A complete atom:source (feedgen's lacks id and updated)."""
-    element = etree.Element("source")
+def _atom_source(entry: Any, source: Attribution, updated: str) -> Any:
+    """A complete atom:source (feedgen's lacks id and updated), as the entry's last child."""
+    element = SubElement(entry, "source")  # not etree.Element: a new document per entry, then a move
     _sub(element, "id", source.feed or source.home)
     _sub(element, "title", source.name)
     _sub(element, "updated", updated)
@@ -183,7 +183,7 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
         if source is not None and source.license:
             _sub(entry, "rights", source.license, {"type": "text"})
         if source is not None and (source.feed or source.home):
-            entry.append(_atom_source(source, local(source.published or article.published, tz).isoformat()))
+            _atom_source(entry, source, local(source.published or article.published, tz).isoformat())
         return entry
 
 
