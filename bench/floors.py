@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import nh3
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from pressfeed.core import Pressfeed
 from pressfeed.model import Article, ArticleFilter, Status
@@ -73,7 +75,8 @@ FEED_QUERY = (
 
 
 def build_floor(db_path: Path, specs: Sequence[FeedSpec], now: str, limit: int, out_dir: Path) -> int:
-    """Load each feed's newest items from SQLite, render RSS, Atom and JSON Feed, write them durably.
+    """Load each feed's newest items from SQLite, render RSS, Atom, JSON Feed and its HTML page, then the
+    OPML list of feeds; write them durably.
 
     The same durability as pressfeed: temp files fsynced on 8 threads, renamed, one fsync per directory.
     """
@@ -84,15 +87,16 @@ def build_floor(db_path: Path, specs: Sequence[FeedSpec], now: str, limit: int, 
         params = (now, spec.key, limit) if spec.key else (now, limit)
         items = [json.loads(data) for (data,) in db.execute(FEED_QUERY.format(section=section), params)]
         rss, atom = render_feedgen(spec, items)
-        outputs = ((spec.rss_path, rss), (spec.atom_path, atom), (spec.json_path, render_jsonfeed(spec, items)))
-        for name, data in outputs:
-            target = out_dir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            staged.append((tmp, target))
+        json_feed, page = render_jsonfeed(spec, items), render_page(spec, items)
+        for name, data in (
+            (spec.rss_path, rss),
+            (spec.atom_path, atom),
+            (spec.json_path, json_feed),
+            (spec.page_path, page),
+        ):
+            staged.append(stage(out_dir / name, data))
     db.close()
+    staged.append(stage(out_dir / "feeds.opml", render_opml(specs)))
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(fsync_path, [tmp for tmp, _ in staged]))
     for tmp, target in staged:
@@ -100,6 +104,14 @@ def build_floor(db_path: Path, specs: Sequence[FeedSpec], now: str, limit: int, 
     for directory in {target.parent for _, target in staged}:
         fsync_path(str(directory))
     return len(staged)
+
+
+def stage(target: Path, data: bytes) -> tuple[str, Path]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return tmp, target
 
 
 def fsync_path(path: str) -> None:
@@ -111,9 +123,12 @@ def fsync_path(path: str) -> None:
 
 
 def render_feedgen(spec: FeedSpec, items: Sequence[dict[str, Any]]) -> tuple[bytes, bytes]:
-    """RSS and Atom from one feedgen pass with the fields pressfeed publishes: categories, lead-image
-    enclosure, agency <source>, the credit line."""
+    """RSS and Atom from one feedgen pass with the fields pressfeed publishes: categories, the link to
+    the agency's release, enclosures, Media RSS (feedgen's media extension), the byline as dc:creator
+    (its dc extension), the agency <source>, the credit line."""
     fg = FeedGenerator()
+    fg.load_extension("media")
+    fg.load_extension("dc", atom=False)
     fg.id(spec.id)
     fg.title(spec.title)
     fg.link(href=spec.html_url, rel="alternate")
@@ -131,11 +146,18 @@ def render_feedgen(spec: FeedSpec, items: Sequence[dict[str, Any]]) -> tuple[byt
         fe.published(datetime.fromisoformat(a["published"]))
         fe.updated(datetime.fromisoformat(a["updated"]))
         fe.author({"name": a["byline"]})
+        fe.dc.dc_creator(a["byline"])
         fe.category([{"term": a["section"]}] + [{"term": t} for t in a["tags"]])
+        for file in a["images"] + a["attachments"]:  # Atom enclosure links; RSS gets one enclosure
+            fe.link(href=file["url"], rel="enclosure", type=file["type"], length=str(file["length"]))
         if a["images"]:
             image = a["images"][0]
-            fe.enclosure(image["url"], str(image["length"]), image["type"])
+            fe.media.content(
+                url=image["url"], fileSize=str(image["length"]), type=image["type"], medium="image", group=None
+            )
+            fe.media.thumbnail(url=image["url"], group=None)
         if source:
+            fe.link(href=source["url"], rel="via")
             fe.source(url=source["feed"] or source["home"], title=source["name"])
     return fg.rss_str(pretty=True), fg.atom_str(pretty=True)
 
@@ -158,12 +180,45 @@ def render_jsonfeed(spec: FeedSpec, items: Sequence[dict[str, Any]]) -> bytes:
                 "authors": [{"name": a["byline"]}],
                 "tags": a["tags"],
                 **({"image": a["images"][0]["url"]} if a["images"] else {}),
+                "attachments": [
+                    {"url": f["url"], "mime_type": f["type"], "size_in_bytes": f["length"]}
+                    for f in a["images"] + a["attachments"]
+                ],
                 **({"external_url": a["source"]["url"], "_pressfeed": {"source": a["source"]}} if a["source"] else {}),
             }
             for a in items
         ],
     }
     return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def render_page(spec: FeedSpec, items: Sequence[dict[str, Any]]) -> bytes:
+    """The feed's HTML page: its feed URLs, then each item's linked title, date, summary and photo."""
+    feeds = "".join(f'<li><a href="{escape(url)}">{escape(url)}</a></li>' for _, url in spec.feed_urls())
+    rows = "".join(
+        f'<li><a href="{escape(a["link"])}">{escape(a["title"])}</a> <time>{escape(a["published"])}</time>'
+        f"<p>{escape(a['summary'])}</p>"
+        + (
+            f'<img src="{escape(a["images"][0]["url"])}" alt="{escape(a["images"][0]["caption"])}">'
+            if a["images"]
+            else ""
+        )
+        + "</li>"
+        for a in items
+    )
+    title = escape(spec.title)
+    page = f"<!DOCTYPE html><title>{title}</title><h1>{title}</h1><ul>{feeds}</ul><ol>{rows}</ol>"
+    return page.encode()
+
+
+def render_opml(specs: Sequence[FeedSpec]) -> bytes:
+    """Every feed of the site, as pressfeed's feeds.opml lists them."""
+    root = etree.Element("opml", version="2.0")
+    body = etree.SubElement(root, "body")
+    for spec in specs:
+        for _, url in spec.feed_urls():
+            etree.SubElement(body, "outline", type="rss", text=spec.title, xmlUrl=url)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 # -- baseline: what a user would write first ------------------------------------------------------

@@ -7,7 +7,9 @@ rebuilds of the pages are covered with the feeds in test_publish.py.
 
 from __future__ import annotations
 
+import itertools
 import json
+import posixpath
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from lxml import etree
 
 from conftest import NOW, copy_sample_site, run_site, serving
+from pressfeed.publish.pages import _relpath
 
 FEED_URL = "https://www.example-portal.kr/feeds/"
 SECTIONS = {"politics": "정치", "society": "사회", "economy": "경제", "it-science": "IT/과학"}
@@ -300,3 +303,13 @@ def test_page_reads_well_on_a_phone(sample_built: Path, tmp_path: Path, key: str
     prefix = f"{key}/" if key else ""
     assert measured["urls"] == [f"{FEED_URL}{prefix}{name}" for name, _ in FORMATS]  # <wbr> copies as nothing
     assert measured["alternates"][:3] == [kind for _, kind in FORMATS]
+
+
+_PATHS = ["", "a", "b", "a/b", "a/", "a/c/", "feeds.opml", "a/rss.xml", "b/x/y"]
+_PATHS += [".", "..", "a/../b", "/a", "a//b", "./a"]  # odd ones go to posixpath
+
+
+@pytest.mark.parametrize(("target", "start"), list(itertools.product(_PATHS, repeat=2)))
+def test_relative_links_are_posixpath_relpath(target: str, start: str) -> None:
+    """The pages' own relpath (no abspath per link) agrees with posixpath.relpath, odd paths included."""
+    assert _relpath(target, start) == posixpath.relpath(target or ".", start or ".")

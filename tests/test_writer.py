@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pressfeed.publish.writer import atomic_write, file_sha256, sha256
+from pressfeed.publish.writer import atomic_write, file_holds, file_sha256, sha256
 
 real_replace = os.replace
 real_fsync = os.fsync
@@ -178,6 +178,17 @@ def test_sha256_helpers(tmp_path: Path) -> None:
     atomic_write(target, b"{}\n")
     assert sha256(b"{}\n") == hashlib.sha256(b"{}\n").hexdigest()
     assert file_sha256(target) == sha256(b"{}\n")
+
+
+def test_file_holds_compares_size_then_bytes(tmp_path: Path) -> None:
+    target = tmp_path / "feed.json"
+    assert not file_holds(target, b"{}\n")  # missing
+    atomic_write(target, b"{}\n")
+    assert file_holds(target, b"{}\n")
+    assert not file_holds(target, b"{}\n\n")  # other size
+    assert not file_holds(target, b"[]\n")  # same size, other bytes
+    with pytest.raises(IsADirectoryError):
+        file_holds(tmp_path, b"")  # something else in the way is reported, not taken for "changed"
 
 
 def test_batch_failing_rename_keeps_old_files_and_leaves_no_temps(

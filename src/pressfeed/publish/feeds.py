@@ -23,7 +23,7 @@ from lxml import etree
 from lxml.etree import SubElement
 
 from .. import __version__
-from ..model import Article, Attribution
+from ..model import Article, Attribution, Image
 from .common import FeedSpec, body_with_credit, entry_updated, local, summary_of
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -39,9 +39,22 @@ def _sub(parent: Any, tag: str, text: str | None = None, attrib: dict[str, str] 
     return element
 
 
-def _atom_source(source: Attribution, updated: str) -> Any:
-    """A complete atom:source (feedgen's lacks id and updated)."""
-    element = etree.Element("source")
+def _text(parent: Any, tag: str, text: str) -> None:
+    """A child element with text (also when empty: `<x></x>`, as `_sub` writes it)."""
+    SubElement(parent, tag).text = text
+
+
+_MEDIA_CONTENT = f"{{{MEDIA}}}content"
+_MEDIA_DESCRIPTION = f"{{{MEDIA}}}description"
+_MEDIA_THUMBNAIL = f"{{{MEDIA}}}thumbnail"
+_DC_CREATOR = f"{{{DC}}}creator"
+_DC_RIGHTS = f"{{{DC}}}rights"
+_PLAIN = {"type": "plain"}
+
+
+def _atom_source(entry: Any, source: Attribution, updated: str) -> Any:
+    """A complete atom:source (feedgen's lacks id and updated), as the entry's last child."""
+    element = SubElement(entry, "source")  # not etree.Element: a new document per entry, then a move
     _sub(element, "id", source.feed or source.home)
     _sub(element, "title", source.name)
     _sub(element, "updated", updated)
@@ -52,28 +65,52 @@ def _atom_source(source: Attribution, updated: str) -> Any:
     return element
 
 
-def _media(parent: Any, article: Article) -> None:
-    """Media RSS: every image as media:content, the lead image as the item's media:thumbnail.
+class _Parts:
+    """What both formats write of one article, worked out once: its RSS item and Atom entry share it.
 
-    Sizes only when known: the validator wants positive integers, and a wrong
-    size is worse than none. The caption is plain text (no HTML is ever stored).
+    `media` is the Media RSS of the article: (media:content attributes, caption) of every image, and
+    the lead image's media:thumbnail attributes; sizes only when known: the validator wants positive
+    integers, and a wrong size is worse than none. The caption is plain text (no HTML is ever stored).
     """
-    for image in article.images:
-        attrib = {
-            "url": image.url,
-            "medium": "image",
-            "type": image.type,
-            "fileSize": str(image.length) if image.length else "",
-            "width": str(image.width) if image.width else "",
-            "height": str(image.height) if image.height else "",
-        }
-        content = _sub(parent, f"{{{MEDIA}}}content", None, attrib)
-        if image.caption:
-            _sub(content, f"{{{MEDIA}}}description", image.caption, {"type": "plain"})
-    lead = article.lead_image
-    if lead is not None:
-        size = {"width": str(lead.width) if lead.width else "", "height": str(lead.height) if lead.height else ""}
-        _sub(parent, f"{{{MEDIA}}}thumbnail", None, {"url": lead.url} | size)
+
+    __slots__ = ("files", "media", "thumbnail")
+
+    def __init__(self, article: Article) -> None:
+        self.files = article.files()
+        self.media = [(_media_attributes(image), image.caption) for image in article.images]
+        lead = article.lead_image
+        self.thumbnail: dict[str, str] | None = None
+        if lead is not None:
+            self.thumbnail = {"url": lead.url}
+            if lead.width:
+                self.thumbnail["width"] = str(lead.width)
+            if lead.height:
+                self.thumbnail["height"] = str(lead.height)
+
+
+def _media_attributes(image: Image) -> dict[str, str]:
+    attrib = {"url": image.url, "medium": "image"}
+    if image.type:
+        attrib["type"] = image.type
+    if image.length:
+        attrib["fileSize"] = str(image.length)
+    if image.width:
+        attrib["width"] = str(image.width)
+    if image.height:
+        attrib["height"] = str(image.height)
+    if not image.url:
+        del attrib["url"]  # as _sub leaves out empty values
+    return attrib
+
+
+def _media(parent: Any, parts: _Parts) -> None:
+    """Media RSS: every image as media:content, the lead image as the item's media:thumbnail."""
+    for attrib, caption in parts.media:
+        content = SubElement(parent, _MEDIA_CONTENT, attrib)
+        if caption:
+            SubElement(content, _MEDIA_DESCRIPTION, _PLAIN).text = caption
+    if parts.thumbnail is not None:
+        SubElement(parent, _MEDIA_THUMBNAIL, parts.thumbnail)
 
 
 class _AtomExtension(BaseExtension):  # type: ignore[misc]
@@ -105,21 +142,21 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
     """dc:creator, the agency `<source>`, one enclosure and Media RSS."""
 
     article: Article
+    parts: _Parts
 
     def extend_rss(self, item: Any) -> Any:
-        article = self.article
-        _sub(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
+        article, parts = self.article, self.parts
+        _text(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:
-            _sub(item, f"{{{DC}}}creator", article.byline)
-        if article.source is not None and article.source.license:
-            _sub(item, f"{{{DC}}}rights", article.source.license)
-        # RSS takes one enclosure: the lead image, else the first attachment (a release's HWP/PDF)
-        files = article.files()
-        if files:
-            url, kind, length, _ = files[0]
-            SubElement(item, "enclosure", {"url": url, "length": str(length), "type": kind})
-        _media(item, article)
+            _text(item, _DC_CREATOR, article.byline)
         source = article.source
+        if source is not None and source.license:
+            _text(item, _DC_RIGHTS, source.license)
+        # RSS takes one enclosure: the lead image, else the first attachment (a release's HWP/PDF)
+        if parts.files:
+            url, kind, length, _ = parts.files[0]
+            SubElement(item, "enclosure", {"url": url, "length": str(length), "type": kind})
+        _media(item, parts)
         source_url = source and (source.feed or source.home or source.url)
         if source is not None and source_url:
             _sub(item, "source", source.name, {"url": source_url})
@@ -130,6 +167,7 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
     """Entry links with their rel/type/length, Media RSS and a complete atom:source."""
 
     article: Article
+    parts: _Parts
     spec: FeedSpec
 
     def extend_atom(self, entry: Any) -> Any:
@@ -138,14 +176,14 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
         source = article.source
         if source is not None and source.url:
             _sub(entry, "link", None, {"rel": "via", "type": "text/html", "href": source.url, "title": source.name})
-        for url, kind, length, title in article.files():
+        for url, kind, length, title in self.parts.files:
             attrib = {"rel": "enclosure", "type": kind, "href": url, "length": str(length) if length else ""}
             _sub(entry, "link", None, attrib | {"title": title})
-        _media(entry, article)
+        _media(entry, self.parts)
         if source is not None and source.license:
             _sub(entry, "rights", source.license, {"type": "text"})
         if source is not None and (source.feed or source.home):
-            entry.append(_atom_source(source, local(source.published or article.published, tz).isoformat()))
+            _atom_source(entry, source, local(source.published or article.published, tz).isoformat())
         return entry
 
 
@@ -186,6 +224,7 @@ def _links(fg: FeedGenerator, spec: FeedSpec, *, rss: bool) -> None:
 def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     entry: FeedEntry = fg.add_entry(order="append")
     entry.pressfeed_rss.article = entry.pressfeed_atom.article = article
+    entry.pressfeed_rss.parts = entry.pressfeed_atom.parts = _Parts(article)
     entry.pressfeed_atom.spec = spec
     entry.guid(article.id, permalink=article.id == article.link)  # also the Atom id
     entry.title(article.title)

@@ -80,10 +80,26 @@ def page_dir(spec: FeedSpec) -> str:
 def _href(here: FeedSpec, target: str) -> str:
     """A link from `here` to another output path, relative so it works wherever the output is served."""
     is_dir = target == "" or target.endswith("/")
-    relative = posixpath.relpath(target or ".", posixpath.dirname(here.page_path) or ".")
+    relative = _relpath(target, posixpath.dirname(here.page_path))
     if is_dir:
         return "./" if relative == "." else f"{relative}/"
     return relative
+
+
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath(target or ".", start or ".") without its two abspath() calls (every page
+    links every other page: they were a third of the pages' cost). Output paths are relative and
+    plain; anything else (".", "..", a leading "/") goes to posixpath."""
+    to = [part for part in target.split("/") if part]
+    base = [part for part in start.split("/") if part]
+    if target.startswith("/") or start.startswith("/") or {".", ".."} & {*to, *base}:
+        return posixpath.relpath(target or ".", start or ".")
+    common = 0
+    for a, b in zip(to, base, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
 
 
 def _autodiscovery(specs: Sequence[FeedSpec]) -> str:

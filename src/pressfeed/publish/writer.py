@@ -59,6 +59,15 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
+def file_holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data`: its size first, then its bytes (no hashing)."""
+    try:
+        with path.open("rb") as fh:
+            return os.fstat(fh.fileno()).st_size == len(data) and fh.read() == data
+    except FileNotFoundError:  # as file_sha256: anything else in the way is an error to report
+        return False
+
+
 class AtomicBatch:
     """Many atomic writes made durable together.
 
