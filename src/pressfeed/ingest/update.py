@@ -20,20 +20,20 @@ from typing import TYPE_CHECKING
 
 from ..clock import Clock
 from ..config import Config, SourceConfig, SourceKind
+from ..context import NormalizeContext
 from ..errors import UsageError
 from ..merge import locally_edited, merge_upstream, same_upstream
 from ..model import EncodedArticle, RawArticle, encode
-from ..normalize import NormalizeContext
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
-from ..stories import Supersedable, link_releases
 from ..workers import lazy_pool, workers_for
 from .health import backoff
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
 
 if TYPE_CHECKING:
+    from ..stories import Supersedable
     from .briefing import ServiceKey
     from .jobs import Job, Parsed
     from .mapping import Mapped
@@ -380,6 +380,8 @@ class _Placer:
                     known[k] = self.claimed[k] = target
         if self.dry_run:
             return
+        from ..stories import link_releases  # (and normalize's keys: only where items were mapped)
+
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)

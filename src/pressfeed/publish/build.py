@@ -21,7 +21,6 @@ from ..clock import Clock
 from ..config import Config
 from ..model import Article
 from ..results import BuildResult
-from ..rights import as_republished, rights_for
 from ..store import FeedFileState, Store, StoredArticle
 from .common import FeedSpec
 from .writer import AtomicBatch, file_holds, file_sha256, sha256, sweep_temp_files
@@ -264,6 +263,8 @@ def as_published(stored: StoredArticle, config: Config) -> Article:
     article that replaced a published release goes by the release's guid,
     dated after it, so readers see an update of that item.
     """
+    from ..rights import as_republished, rights_for  # (and normalize's sanitizer: only to render an item)
+
     article = stored.article
     agency = article.source.name if article.source is not None else ""
     article = as_republished(article, rights_for(config, stored.origin, agency))
