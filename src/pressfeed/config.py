@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .context import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .errors import ConfigError
-from .model import DEFAULT_CREDIT, Section, Status
 from .store import url as store_url
+from .terms import DEFAULT_CREDIT, Section, Status
 from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one
 
 if TYPE_CHECKING:

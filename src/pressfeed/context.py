@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .config import AgencyConfig
-    from .model import Section
+    from .terms import Section
 
 
 def section_key(name: str) -> str:

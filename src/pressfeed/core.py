@@ -20,12 +20,12 @@ from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports.configured import RELINK_KEY, configured_files, import_each
 from .ingest.health import SourceHealth, assess, warning_due
 from .ingest.state import SourceState
-from .model import ArticleFilter, Status
 from .publish import build, feed_specs, websub
 from .results import ArticleInfo, BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
 from .store import Store, StoredArticle, open_store
 from .store.base import file_lock
 from .store.url import redact
+from .terms import ArticleFilter, Status
 from .workers import workers_for
 
 if TYPE_CHECKING:

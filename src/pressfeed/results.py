@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from .errors import InputError, Problem
 from .ingest.health import SourceHealth
 from .ingest.state import SourceState
-from .model import article_to_dict
 from .store.base import StoredArticle
 
 
@@ -421,6 +420,8 @@ class ArticleInfo:
         return out
 
     def to_json(self) -> dict[str, Any]:
+        from .model import article_to_dict
+
         return {
             **article_to_dict(self.stored.article),
             "origin": self.stored.origin,

@@ -16,14 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..clock import Clock
 from ..config import Config
-from ..model import Article
 from ..results import BuildResult
 from ..store import FeedFileState, Store, StoredArticle
 from .common import FeedSpec
 from .writer import AtomicBatch, file_holds, file_sha256, sha256, sweep_temp_files
+
+if TYPE_CHECKING:
+    from ..model import Article
 
 log = logging.getLogger(__name__)
 

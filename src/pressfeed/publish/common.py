@@ -6,8 +6,12 @@ import hashlib
 import html
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from ..model import Article, credit_for
+from ..terms import credit_for
+
+if TYPE_CHECKING:
+    from ..model import Article
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import FunctionType, TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..errors import ArticleNotFoundError, LockedError, StoreError
-from ..model import Article, ArticleFilter, EncodedArticle, Status, article_from_dict, encode
+from ..terms import ArticleFilter, Status
+
+if TYPE_CHECKING:
+    from ..model import Article, EncodedArticle
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +210,8 @@ def feed_visible(param: str) -> str:
 
 def stored_article(row: Sequence[Any], read_time: TimeReader) -> StoredArticle:
     """A row of ARTICLE_COLUMNS as a StoredArticle."""
+    from ..model import article_from_dict  # (the record types: only where an article is read)
+
     return StoredArticle(
         article=article_from_dict(json.loads(row[0])),
         origin=row[1],
@@ -257,6 +262,8 @@ def page_row(page: PageState, write_time: TimeWriter) -> tuple[Any, ...]:
 
 def change_status(store: Store, article_id: str, status: Status) -> StoredArticle:
     """`Store.set_status` on any backend: one read-modify-write in a transaction."""
+    from ..model import encode
+
     with store.transaction():
         stored = store.get(article_id)
         if stored is None:
