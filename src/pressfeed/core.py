@@ -21,7 +21,7 @@ from .imports.configured import RELINK_KEY, configured_files, import_each
 from .ingest.health import SourceHealth, assess, warning_due
 from .ingest.state import SourceState
 from .publish import build, feed_specs, websub
-from .results import ArticleInfo, BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
+from .results import BuildResult, ImportResult, IngestResult, RunResult
 from .store import Store, StoredArticle, open_store
 from .store.base import file_lock
 from .store.url import redact
@@ -30,6 +30,7 @@ from .workers import workers_for
 
 if TYPE_CHECKING:
     from .imports.read import RawRecord
+    from .views import ArticleInfo, Plan, SourceStatus
 
 
 class Pressfeed:
@@ -185,6 +186,8 @@ class Pressfeed:
 
     def source_status(self) -> list[SourceStatus]:
         """Each configured source with its stored fetch state (for `pressfeed sources`)."""
+        from .views import SourceStatus
+
         return [SourceStatus(s.id, s.name, s.url, s.section, self._state(s)) for s in self.config.sources]
 
     def delete(self, article_id: str) -> None:
@@ -194,6 +197,8 @@ class Pressfeed:
 
     def plan(self) -> Plan:
         """What `build` would produce, for `pressfeed check`; writes nothing."""
+        from .views import FeedPlan, Plan
+
         now = self.clock.now()
         limit = self.config.output.items_per_feed
         feeds = tuple(
@@ -254,6 +259,8 @@ class Pressfeed:
 
     def info(self, stored: StoredArticle) -> ArticleInfo:
         """An article with what `articles list/show` tell about it: the releases it supersedes, why it is held."""
+        from .views import ArticleInfo
+
         article_id = stored.article.id
         return ArticleInfo(stored, tuple(self.store.superseded(article_id)), self._held_reason(stored))
 
