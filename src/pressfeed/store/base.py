@@ -208,12 +208,19 @@ def feed_visible(param: str) -> str:
     )
 
 
+@functools.cache
+def _article_from_dict() -> Callable[[dict[str, Any]], Article]:
+    """model.article_from_dict, imported at the first article read: a run that reads none (the cron
+    job with nothing new) never builds the record types. Cached, so a read costs no import statement."""
+    from ..model import article_from_dict
+
+    return article_from_dict
+
+
 def stored_article(row: Sequence[Any], read_time: TimeReader) -> StoredArticle:
     """A row of ARTICLE_COLUMNS as a StoredArticle."""
-    from ..model import article_from_dict  # (the record types: only where an article is read)
-
     return StoredArticle(
-        article=article_from_dict(json.loads(row[0])),
+        article=_article_from_dict()(json.loads(row[0])),
         origin=row[1],
         content_hash=row[2],
         upstream_hash=row[3],
