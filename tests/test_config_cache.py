@@ -285,10 +285,12 @@ def test_a_config_broken_after_a_cached_run_still_stops_with_its_line(site: Path
     assert cache_file(site).read_bytes() == remembered
 
 
-def test_a_no_op_run_imports_no_yaml_parser_http_stack_or_renderer(site: Path) -> None:
+def test_a_no_op_run_imports_no_yaml_parser_http_stack_renderer_or_normalizer(site: Path) -> None:
     """The cron job's start-up: a run with nothing to do loads only what it uses (issue 15)."""
     assert CliRunner().invoke(cli, ["--site", str(site), "-q", "run"], env=NO_KEY).exit_code == 0
-    heavy = ["asyncio", "feedgen", "feedparser", "httpx", "lxml", "multiprocessing", "yaml"]
+    heavy = ["asyncio", "feedgen", "feedparser", "httpx", "lxml", "html", "multiprocessing", "nh3", "yaml"]
+    # normalization, the Article record types and the CMS importer: nothing is read, normalized or rendered
+    heavy += ["pressfeed.imports.importer", "pressfeed.model", "pressfeed.normalize", "pressfeed.rights"]
     code = (
         "import sys\n"
         "from pressfeed.cli import main\n"

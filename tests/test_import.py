@@ -656,7 +656,7 @@ def test_an_update_by_another_import_brings_the_export_back(site, configured, cl
         assert summary(pf.import_configured()) == (1, 0, 1, 2, 0)
         assert "들어갔다" in pf.article(f"{TAG}1001").article.body_html
         assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
-    assert read == [str(configured.resolve())] * 2
+    assert read == [str(configured.resolve()), str(correction), str(configured.resolve())]  # (fix.yaml: import_files)
 
 
 def test_changed_site_settings_read_the_export_again(site, configured, clock, monkeypatch, write):

@@ -20,8 +20,8 @@ import click
 
 from . import __version__
 from .errors import ExitCode, PressfeedError, UsageError
-from .model import Status
 from .scaffold import init_site
+from .terms import Status
 
 if TYPE_CHECKING:
     from .core import Pressfeed

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .context import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .errors import ConfigError
-from .model import DEFAULT_CREDIT, Section, Status
-from .normalize import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .store import url as store_url
+from .terms import DEFAULT_CREDIT, Section, Status
 from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one
 
 if TYPE_CHECKING:

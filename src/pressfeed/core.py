@@ -12,22 +12,25 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .clock import Clock
 from .config import Config, SourceConfig, load_config
 from .errors import ArticleNotFoundError, RecordError, UsageError
-from .imports import RawRecord, configured_files, import_each, import_files
-from .imports.importer import RELINK_KEY, Importer
+from .imports.configured import RELINK_KEY, configured_files, import_each
 from .ingest.health import SourceHealth, assess, warning_due
 from .ingest.state import SourceState
-from .model import ArticleFilter, Status
-from .normalize import make_id
 from .publish import build, feed_specs, websub
-from .results import ArticleInfo, BuildResult, FeedPlan, ImportResult, IngestResult, Plan, RunResult, SourceStatus
+from .results import BuildResult, ImportResult, IngestResult, RunResult
 from .store import Store, StoredArticle, open_store
 from .store.base import file_lock
 from .store.url import redact
+from .terms import ArticleFilter, Status
 from .workers import workers_for
+
+if TYPE_CHECKING:
+    from .imports.read import RawRecord
+    from .views import ArticleInfo, Plan, SourceStatus
 
 
 class Pressfeed:
@@ -71,6 +74,8 @@ class Pressfeed:
 
     def import_files(self, paths: Iterable[str]) -> ImportResult:
         """Import export files all-or-nothing: any bad record in any file, nothing is written."""
+        from .imports.importer import import_files
+
         return import_files(
             self.store, self.context, self.clock.now(), list(paths), self.workers, self.config.supersedable
         )
@@ -78,6 +83,7 @@ class Pressfeed:
     def import_records(self, records: Iterable[RawRecord]) -> ImportResult:
         """Import records all-or-nothing (one file's worth, or any iterable)."""
         from .errors import InputError
+        from .imports.importer import Importer
 
         importer = Importer(self.store, self.context, self.clock.now(), self.workers, self.config.supersedable)
         with self.store.transaction():
@@ -180,6 +186,8 @@ class Pressfeed:
 
     def source_status(self) -> list[SourceStatus]:
         """Each configured source with its stored fetch state (for `pressfeed sources`)."""
+        from .views import SourceStatus
+
         return [SourceStatus(s.id, s.name, s.url, s.section, self._state(s)) for s in self.config.sources]
 
     def delete(self, article_id: str) -> None:
@@ -189,6 +197,8 @@ class Pressfeed:
 
     def plan(self) -> Plan:
         """What `build` would produce, for `pressfeed check`; writes nothing."""
+        from .views import FeedPlan, Plan
+
         now = self.clock.now()
         limit = self.config.output.items_per_feed
         feeds = tuple(
@@ -237,6 +247,8 @@ class Pressfeed:
         """An article by its id, or by the CMS number it was imported under (20251108-0001)."""
         stored = self.store.get(article_id)
         if stored is None:
+            from .normalize import make_id
+
             try:  # the id import gave that number: one rule, in normalize.make_id
                 stored = self.store.get(make_id(article_id, "", self.config.site.tag_authority))
             except RecordError:
@@ -247,6 +259,8 @@ class Pressfeed:
 
     def info(self, stored: StoredArticle) -> ArticleInfo:
         """An article with what `articles list/show` tell about it: the releases it supersedes, why it is held."""
+        from .views import ArticleInfo
+
         article_id = stored.article.id
         return ArticleInfo(stored, tuple(self.store.superseded(article_id)), self._held_reason(stored))
 

@@ -7,9 +7,11 @@ edit must be kept, and what to store when upstream did change.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from .model import EncodedArticle
-from .store.base import StoredArticle
+if TYPE_CHECKING:
+    from .model import EncodedArticle
+    from .store.base import StoredArticle
 
 
 def locally_edited(stored: StoredArticle) -> bool:

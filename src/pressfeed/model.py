@@ -15,19 +15,12 @@ from enum import StrEnum
 from json.encoder import encode_basestring
 from typing import Any
 
-#: the portal's credit convention, "[뉴스출처 : 기관명]", as a template over the agency's name
-DEFAULT_CREDIT = "[뉴스출처 : {name}]"
-
-
-def credit_for(name: str, template: str = DEFAULT_CREDIT) -> str:
-    """The credit line for an agency: the template with its name filled in."""
-    return template.replace("{name}", name)
-
-
-class Status(StrEnum):
-    PUBLISHED = "published"
-    DRAFT = "draft"
-    HIDDEN = "hidden"
+from .terms import DEFAULT_CREDIT as DEFAULT_CREDIT
+from .terms import ArticleFilter as ArticleFilter
+from .terms import Section as Section
+from .terms import Status as Status
+from .terms import credit_for as credit_for
+from .terms import utc_text as utc_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,18 +103,6 @@ class Article:
 
 
 # -- serialization (store rows, `--json` output, JSON Feed extension) ---------
-
-
-def utc_text(value: datetime) -> str:
-    """The one text form of a time in the store and in `--json`; refuses naive datetimes."""
-    if value.tzinfo is not UTC:
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r} cannot be stored")
-        value = value.astimezone(UTC)
-    if value.year < 1000:  # isoformat() pads the year to four digits, strftime() does not
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    # strftime("%Y-%m-%dT%H:%M:%SZ") at half the cost: every stored row and hash needs a few
-    return value.isoformat()[:19] + "Z"
 
 
 def _parse_iso(value: str) -> datetime:
@@ -469,28 +450,6 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         status=Status(data.get("status", "published")),
         source=attribution,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    slug: str
-    title: str
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-    #: the section's page on the portal (feeds link to it); defaults to the site URL
-    url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFilter:
-    """What `Store.articles()` returns: newest first."""
-
-    section: str | None = None
-    status: Status | None = None
-    limit: int | None = None
-    #: only items published at or before this time (embargo)
-    published_before: datetime | None = None
-    origin: str | None = None
 
 
 # -- records in: what parsers produce, before normalization ---------------------

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 import nh3
 
 from .config import Config, Images, Republish, SourceConfig
+from .context import Agencies
 from .model import Article
-from .normalize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, Agencies
+from .normalize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ memory stays the same whatever the size of the export.
 from __future__ import annotations
 
 import gc
-import glob
 import sqlite3
 import sys
 from collections import deque
@@ -31,13 +30,14 @@ from ..errors import InputError, Problem
 from ..merge import merge_upstream
 from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize
-from ..results import IDS_LISTED, ImportFailure, ImportResult
+from ..results import IDS_LISTED, ImportResult
 from ..store import Store
 from ..store.base import ArticleWrite
 from ..stories import Supersedable, citation_keys, link_cms_articles
 from ..workers import worker_pool
 from ..yamlfile import line_of
 from . import state
+from .configured import RELINK_KEY as RELINK_KEY  # where it was first defined
 from .read import LineSpan, RawRecord, iter_records, parse_line, raw_article, read_records
 
 if TYPE_CHECKING:
@@ -51,8 +51,6 @@ CHUNK = 500
 #: (a forkserver that imports pressfeed, then the workers) would cost more than it saves
 POOL_MIN_RECORDS = 4000
 POOL_MIN_BYTES = 4 * 1024 * 1024
-#: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once
-RELINK_KEY = "stories_relink"
 
 #: what is normalized at a time: parsed records (JSON, YAML, stdin), or a span of a JSON Lines file
 Chunk = list[RawRecord] | LineSpan
@@ -117,7 +115,8 @@ def _prepared(record: RawRecord, ctx: NormalizeContext) -> Outcome:
 Place = tuple[str, int, int, Mapping[str, Any] | None]
 
 
-def _any_release(stored: object) -> bool:
+def any_release(stored: object) -> bool:
+    """The default rule: any ingested release may be superseded by a newsroom article citing it."""
     return True
 
 
@@ -182,7 +181,7 @@ class Importer:
     #: worker processes to normalize in; 0 = in this process
     workers: int = 0
     #: may a newsroom article supersede this release (the release's source's when_in_cms)
-    supersedable: Supersedable = _any_release
+    supersedable: Supersedable = any_release
     #: link unchanged records to the releases they cite too (once, after an upgrade)
     relink_all: bool = False
     problems: list[Problem] = field(default_factory=list)
@@ -362,7 +361,7 @@ def import_files(
     now: datetime,
     paths: Sequence[str],
     workers: int = 0,
-    supersedable: Supersedable = _any_release,
+    supersedable: Supersedable = any_release,
     *,
     relink_all: bool = False,
 ) -> ImportResult:
@@ -380,52 +379,6 @@ def import_files(
     finally:
         importer.close()
     return importer.result(files=len(paths))
-
-
-def import_each(
-    store: Store,
-    ctx: NormalizeContext,
-    now: datetime,
-    paths: Sequence[Path],
-    workers: int = 0,
-    supersedable: Supersedable = _any_release,
-    *,
-    relink_all: bool = False,
-) -> ImportResult:
-    """Files one by one, each all-or-nothing: a bad file is reported, the others go in.
-
-    A file unchanged since its last successful import here is not read again
-    (pressfeed.imports.state says when that is exact); it counts as importing it would.
-    """
-    settings = state.settings_key(ctx)
-    total = ImportResult()
-    for path in paths:
-        try:
-            before = state.file_sha256(path)
-        except OSError:
-            before = None  # the import names the problem
-        known = None if relink_all or before is None else state.unchanged(store, path, settings, before)
-        if known is not None:
-            total += known.result()
-            continue
-        try:
-            result = import_files(store, ctx, now, [str(path)], workers, supersedable, relink_all=relink_all)
-        except InputError as exc:
-            total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
-            continue
-        total += result
-        if before is not None and state.file_sha256(path) == before:  # not changed while it was read
-            state.remember(store, path, settings, result, before)
-    return total
-
-
-def configured_files(patterns: Sequence[str], site_dir: Path) -> list[Path]:
-    """The export files the config's `imports:` globs name, relative ones against the site."""
-    found: set[Path] = set()
-    for pattern in patterns:
-        full = pattern if Path(pattern).is_absolute() else str(site_dir / pattern)
-        found.update(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
-    return sorted(found)
 
 
 @contextmanager

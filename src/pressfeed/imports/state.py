@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..normalize import NormalizeContext
+from ..context import NormalizeContext
 from ..results import ImportResult
 from ..store import Store
 

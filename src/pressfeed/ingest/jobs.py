@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..config import SourceConfig
+from ..context import NormalizeContext
 from ..errors import PressfeedError
 from ..model import RawArticle
-from ..normalize import NormalizeContext
 from .mapping import Mapped, map_item
 
 log = logging.getLogger(__name__)

@@ -20,20 +20,20 @@ from typing import TYPE_CHECKING
 
 from ..clock import Clock
 from ..config import Config, SourceConfig, SourceKind
+from ..context import NormalizeContext
 from ..errors import UsageError
 from ..merge import locally_edited, merge_upstream, same_upstream
-from ..model import EncodedArticle, RawArticle, encode
-from ..normalize import NormalizeContext
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
-from ..stories import Supersedable, link_releases
 from ..workers import lazy_pool, workers_for
 from .health import backoff
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
 
 if TYPE_CHECKING:
+    from ..model import EncodedArticle, RawArticle
+    from ..stories import Supersedable
     from .briefing import ServiceKey
     from .jobs import Job, Parsed
     from .mapping import Mapped
@@ -380,6 +380,8 @@ class _Placer:
                     known[k] = self.claimed[k] = target
         if self.dry_run:
             return
+        from ..stories import link_releases  # (and normalize's keys: only where items were mapped)
+
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
@@ -421,6 +423,8 @@ class _Placer:
             report.skipped += 1  # deleted by an editor: never comes back
             return False
         stored = stored_by_id.get(target)
+        from ..model import encode  # (the record types: only where items were mapped)
+
         candidate = m.encoded if m.encoded.id == target else encode(replace(m.encoded.article, id=target))
         if stored is None:
             writes.append(ArticleWrite.from_upstream(candidate, origin))
@@ -458,6 +462,8 @@ def answer_digest(body: bytes, source: SourceConfig) -> str:
 
 def _keep_dates(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
     """The candidate with the dates first stored (an undated item is not new at every fetch)."""
+    from ..model import encode
+
     article, old = candidate.article, stored.article
     source = article.source
     if source is not None and old.source is not None:

@@ -16,15 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..clock import Clock
 from ..config import Config
-from ..model import Article
 from ..results import BuildResult
-from ..rights import as_republished, rights_for
 from ..store import FeedFileState, Store, StoredArticle
 from .common import FeedSpec
 from .writer import AtomicBatch, file_holds, file_sha256, sha256, sweep_temp_files
+
+if TYPE_CHECKING:
+    from ..model import Article
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +266,8 @@ def as_published(stored: StoredArticle, config: Config) -> Article:
     article that replaced a published release goes by the release's guid,
     dated after it, so readers see an update of that item.
     """
+    from ..rights import as_republished, rights_for  # (and normalize's sanitizer: only to render an item)
+
     article = stored.article
     agency = article.source.name if article.source is not None else ""
     article = as_republished(article, rights_for(config, stored.origin, agency))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import html
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from ..model import Article, credit_for
+from ..terms import credit_for
+
+if TYPE_CHECKING:
+    from ..model import Article
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ def body_with_credit(article: Article) -> str:
     source = article.source
     if source is None or not (source.credit or source.name):
         return article.body_html
+    import html  # (its entity table: only when an item is rendered)
+
     credit = html.escape(source.credit or credit_for(source.name), quote=False)
     if source.url:
         credit += f' <a href="{html.escape(source.url)}">원문 보기</a>'

@@ -39,10 +39,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import FunctionType, TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..errors import ArticleNotFoundError, LockedError, StoreError
-from ..model import Article, ArticleFilter, EncodedArticle, Status, article_from_dict, encode
+from ..terms import ArticleFilter, Status
+
+if TYPE_CHECKING:
+    from ..model import Article, EncodedArticle
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,10 +208,19 @@ def feed_visible(param: str) -> str:
     )
 
 
+@functools.cache
+def _article_from_dict() -> Callable[[dict[str, Any]], Article]:
+    """model.article_from_dict, imported at the first article read: a run that reads none (the cron
+    job with nothing new) never builds the record types. Cached, so a read costs no import statement."""
+    from ..model import article_from_dict
+
+    return article_from_dict
+
+
 def stored_article(row: Sequence[Any], read_time: TimeReader) -> StoredArticle:
     """A row of ARTICLE_COLUMNS as a StoredArticle."""
     return StoredArticle(
-        article=article_from_dict(json.loads(row[0])),
+        article=_article_from_dict()(json.loads(row[0])),
         origin=row[1],
         content_hash=row[2],
         upstream_hash=row[3],
@@ -257,6 +269,8 @@ def page_row(page: PageState, write_time: TimeWriter) -> tuple[Any, ...]:
 
 def change_status(store: Store, article_id: str, status: Status) -> StoredArticle:
     """`Store.set_status` on any backend: one read-modify-write in a transaction."""
+    from ..model import encode
+
     with store.transaction():
         stored = store.get(article_id)
         if stored is None:

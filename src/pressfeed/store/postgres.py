@@ -37,7 +37,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import ArticleNotFoundError, LockedError, StoreError
-from ..model import ArticleFilter, Status
+from ..terms import ArticleFilter, Status
 from .base import (
     ARTICLE_COLUMNS,
     BOOL_COLUMNS,

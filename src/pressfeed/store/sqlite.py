@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArticleNotFoundError, StoreError
-from ..model import ArticleFilter, Status, utc_text
+from ..terms import ArticleFilter, Status, utc_text
 from .base import (
     ARTICLE_COLUMNS,
     PAGE_COLUMNS,

@@ -1,0 +1,76 @@
+"""The config's `imports:` files, as `pressfeed run` imports them: each only when it changed.
+
+Which files the globs name, and whether one is unchanged since its last
+import (:mod:`.state`), is all a run with no new export needs; the modules
+that read and normalize records load when a file is imported.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import InputError
+from ..results import ImportFailure, ImportResult
+from . import state
+
+if TYPE_CHECKING:
+    from ..context import NormalizeContext
+    from ..store import Store
+    from ..stories import Supersedable
+
+#: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once
+RELINK_KEY = "stories_relink"
+
+
+def import_each(
+    store: Store,
+    ctx: NormalizeContext,
+    now: datetime,
+    paths: Sequence[Path],
+    workers: int = 0,
+    supersedable: Supersedable | None = None,
+    *,
+    relink_all: bool = False,
+) -> ImportResult:
+    """Files one by one, each all-or-nothing: a bad file is reported, the others go in.
+
+    A file unchanged since its last successful import here is not read again
+    (pressfeed.imports.state says when that is exact); it counts as importing it would.
+    `supersedable`: import_files's rule when None.
+    """
+    settings = state.settings_key(ctx)
+    total = ImportResult()
+    for path in paths:
+        try:
+            before = state.file_sha256(path)
+        except OSError:
+            before = None  # the import names the problem
+        known = None if relink_all or before is None else state.unchanged(store, path, settings, before)
+        if known is not None:
+            total += known.result()
+            continue
+        from . import importer  # reading and normalizing records: only for a file that changed
+
+        rule = supersedable if supersedable is not None else importer.any_release
+        try:
+            result = importer.import_files(store, ctx, now, [str(path)], workers, rule, relink_all=relink_all)
+        except InputError as exc:
+            total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
+            continue
+        total += result
+        if before is not None and state.file_sha256(path) == before:  # not changed while it was read
+            state.remember(store, path, settings, result, before)
+    return total
+
+
+def configured_files(patterns: Sequence[str], site_dir: Path) -> list[Path]:
+    """The export files the config's `imports:` globs name, relative ones against the site."""
+    found: set[Path] = set()
+    for pattern in patterns:
+        full = pattern if Path(pattern).is_absolute() else str(site_dir / pattern)
+        found.update(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+    return sorted(found)

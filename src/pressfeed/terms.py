@@ -1,0 +1,61 @@
+"""The vocabulary every layer shares, apart from the Article record itself.
+
+An article's status, the credit convention, a site section, a store query and
+the one text form of a time. :mod:`pressfeed.model` (the Article record, its
+parts and encodings) names these too; modules that only need them import this
+one, so a run that reads and writes no article never builds the record types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+#: the portal's credit convention, "[뉴스출처 : 기관명]", as a template over the agency's name
+DEFAULT_CREDIT = "[뉴스출처 : {name}]"
+
+
+def credit_for(name: str, template: str = DEFAULT_CREDIT) -> str:
+    """The credit line for an agency: the template with its name filled in."""
+    return template.replace("{name}", name)
+
+
+class Status(StrEnum):
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    HIDDEN = "hidden"
+
+
+def utc_text(value: datetime) -> str:
+    """The one text form of a time in the store and in `--json`; refuses naive datetimes."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored")
+        value = value.astimezone(UTC)
+    if value.year < 1000:  # isoformat() pads the year to four digits, strftime() does not
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # strftime("%Y-%m-%dT%H:%M:%SZ") at half the cost: every stored row and hash needs a few
+    return value.isoformat()[:19] + "Z"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    slug: str
+    title: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    #: the section's page on the portal (feeds link to it); defaults to the site URL
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """What `Store.articles()` returns: newest first."""
+
+    section: str | None = None
+    status: Status | None = None
+    limit: int | None = None
+    #: only items published at or before this time (embargo)
+    published_before: datetime | None = None
+    origin: str | None = None

@@ -1,0 +1,116 @@
+"""What the read-only commands show, each with its one JSON form: the build plan
+(`pressfeed check`), each source's fetch state (`pressfeed sources`) and a stored
+article with its story links (`pressfeed articles list/show`).
+
+They sit apart from :mod:`pressfeed.results` (what import, ingest, build and run
+return) because the cron job builds none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .ingest.state import SourceState
+    from .store.base import StoredArticle
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    key: str
+    title: str
+    items: int
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `build` would produce (`pressfeed check`)."""
+
+    config: str
+    store: str
+    articles: int
+    output: str
+    feeds: tuple[FeedPlan, ...]
+    sources: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        out = [f"config ok: {self.config}", f"store: {self.store} ({self.articles} articles)", f"output: {self.output}"]
+        out += [f"  {f.title}: {f.items} items -> {', '.join(f.files)}" for f in self.feeds]
+        return out + [f"  source {s}" for s in self.sources]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "config": self.config,
+            "store": self.store,
+            "articles": self.articles,
+            "output": self.output,
+            "feeds": [{"key": f.key, "title": f.title, "items": f.items, "files": list(f.files)} for f in self.feeds],
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """A configured source with its stored fetch state (`pressfeed sources`)."""
+
+    id: str
+    name: str
+    url: str
+    section: str | None
+    state: SourceState
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "url": self.url,
+            "section": self.section,
+            "state": self.state.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """A stored article as `articles list/show` present it."""
+
+    stored: StoredArticle
+    #: the releases this newsroom article supersedes (pressfeed.stories)
+    supersedes: tuple[str, ...] = ()
+    #: why pressfeed keeps this ingested item a draft (its page gave no text), or ""
+    held: str = ""
+
+    @property
+    def locally_edited(self) -> bool:
+        from .merge import locally_edited
+
+        return locally_edited(self.stored)
+
+    def story_lines(self) -> list[str]:
+        """ "superseded by …" / "supersedes …", as an editor reads them."""
+        stored = self.stored
+        out = []
+        if stored.superseded_by:
+            kept = " (kept in the feeds too: --keep-both)" if stored.keep_both else ""
+            out.append(f"superseded by {stored.superseded_by}{kept}")
+        out += [f"supersedes {release_id}" for release_id in self.supersedes]
+        if stored.feed_guid:
+            out.append(f"in the feeds as {stored.feed_guid} (the release it replaced)")
+        if self.held:
+            out.append(f"held as a draft: {self.held}")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        from .model import article_to_dict
+
+        return {
+            **article_to_dict(self.stored.article),
+            "origin": self.stored.origin,
+            "locally_edited": self.locally_edited,
+            "superseded_by": self.stored.superseded_by,
+            "keep_both": self.stored.keep_both,
+            "supersedes": list(self.supersedes),
+            "feed_guid": self.stored.feed_guid,
+            "held": self.held or None,
+        }
