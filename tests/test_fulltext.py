@@ -288,21 +288,25 @@ def built(site: Path, ministry: Board, **settings: Any) -> tuple[Any, Any, dict[
     return feeds(site)
 
 
+def contents(rss: Any, atom: Any, item: dict[str, Any]) -> tuple[str, str, str]:
+    """The item's text as each format carries it: RSS content:encoded, Atom content, JSON content_html."""
+    return (
+        rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
+        atom.findtext(f"{ATOM}content") or "",
+        item["content_html"],
+    )
+
+
 def test_full_rights_carry_the_text_and_the_photo(site: Path, ministry: Board) -> None:
     rss, atom, item = built(site, ministry)
-    assert "1조 2,400억원" in (rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "")
-    assert "1조 2,400억원" in (atom.findtext(f"{ATOM}content") or "") and "1조 2,400억원" in item["content_html"]
+    assert all("1조 2,400억원" in content for content in contents(rss, atom, item))
     assert item["image"].endswith("20251107_youth_01.jpg")
     assert rss.find(f"{DC}rights") is None and atom.find(f"{ATOM}rights") is None
 
 
 def test_summary_rights_carry_the_summary_only(site: Path, ministry: Board) -> None:
     rss, atom, item = built(site, ministry, republish="summary")
-    for content in (
-        rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
-        atom.findtext(f"{ATOM}content") or "",
-        item["content_html"],
-    ):
+    for content in contents(rss, atom, item):
         assert "재정경제부는 11월 7일" in content  # the summary ...
         assert "2년 근속" not in content  # ... not the rest of the text
         assert "[뉴스출처 : 재정경제부]" in content
@@ -310,11 +314,7 @@ def test_summary_rights_carry_the_summary_only(site: Path, ministry: Board) -> N
 
 def test_link_rights_carry_title_link_and_credit(site: Path, ministry: Board) -> None:
     rss, atom, item = built(site, ministry, republish="link")
-    for content in (
-        rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
-        atom.findtext(f"{ATOM}content") or "",
-        item["content_html"],
-    ):
+    for content in contents(rss, atom, item):
         assert "11월 7일" not in content
         assert "[뉴스출처 : 재정경제부]" in content and "원문 보기" in content
     assert rss.findtext("description") == YOUTH[0]
@@ -330,11 +330,7 @@ def test_link_rights_publish_a_title_only_item(site: Path, ministry: Board) -> N
 
 def test_dropped_images_leave_no_photo_anywhere(site: Path, ministry: Board) -> None:
     rss, atom, item = built(site, ministry, images="drop")
-    for content in (
-        rss.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
-        atom.findtext(f"{ATOM}content") or "",
-        item["content_html"],
-    ):
+    for content in contents(rss, atom, item):
         assert "<img" not in content and "11월 7일" in content
     assert "image" not in item
     assert all(e.get("type", "").startswith("application/") for e in rss.iter("enclosure"))
