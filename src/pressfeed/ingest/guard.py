@@ -172,6 +172,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 async def _resolve(host: str, port: int) -> list[IPAddress]:
     try:
+        # an address in its standard form needs no resolver (asyncio's own connect skips it too); the
+        # other spellings (2130706433, 0x7f.1, 127.1) go through getaddrinfo, whose answer is checked
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
