@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import trustme
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -581,3 +583,65 @@ def test_a_tls_context_is_built_only_for_https(httpserver: HTTPServer, monkeypat
         port = closed.getsockname()[1]
     result = fetch(FetchRequest("msit", f"https://127.0.0.1:{port}/rss.xml"))[0]
     assert result.error is not None and len(built) == 1
+
+
+# -- TLS: agency sites are https ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tls_ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def tls_server(tls_ca: trustme.CA) -> Iterator[HTTPServer]:
+    """An https server on 127.0.0.1 with a certificate from `tls_ca`."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_ca.issue_cert("127.0.0.1").configure_cert(context)
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def trusting(ca: trustme.CA, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client's CA bundle, plus `ca`: as if the agency's certificate were publicly issued."""
+    real = httpx.create_ssl_context
+
+    def with_test_ca(*args: object, **kwargs: object) -> ssl.SSLContext:
+        context = real(*args, **kwargs)  # type: ignore[arg-type]
+        ca.configure_trust(context)
+        return context
+
+    monkeypatch.setattr(httpx, "create_ssl_context", with_test_ca)
+
+
+def test_https_is_fetched_and_revalidated_over_tls(
+    tls_server: HTTPServer, tls_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trusting(tls_ca, monkeypatch)
+    tls_server.expect_request("/rss.xml", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
+    tls_server.expect_request("/rss.xml").respond_with_data(
+        RSS, content_type="application/rss+xml", headers={"ETag": '"v1"'}
+    )
+    url = tls_server.url_for("/rss.xml")
+    assert url.startswith("https://127.0.0.1:")
+
+    first = fetch_one(url)
+    again = fetch_one(url, etag=first.etag)
+
+    assert (first.error, first.status, first.body, first.etag) == (None, 200, RSS, '"v1"')
+    assert (again.error, again.status, again.body) == (None, 304, None)
+
+
+def test_an_untrusted_certificate_is_a_connection_failure(tls_server: HTTPServer) -> None:
+    """The test CA is not in the bundle: the handshake fails verification and nothing is read."""
+    tls_server.expect_request("/rss.xml").respond_with_data(RSS)
+
+    result = fetch_one(tls_server.url_for("/rss.xml"))
+
+    assert result.status is None and result.body is None
+    assert result.error is not None and result.error.startswith("connection failed: ")
+    assert "CERTIFICATE_VERIFY_FAILED" in result.error
+    assert tls_server.log == []

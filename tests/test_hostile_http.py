@@ -360,6 +360,36 @@ def test_content_derived_urls_trust_only_the_configured_origin(server: HostileSe
     assert same.error is None and same.body == b"<html>article</html>"
 
 
+def test_a_kept_alive_connection_the_server_has_closed_is_not_reused(server: HostileServer) -> None:
+    """A server that promises keep-alive and then hangs up (an idle timeout): the next request connects anew."""
+    url = server.route("/hangs-up.xml", lambda conn, request: respond(conn, rss(item(1)), keep_alive=True) and False)
+    connections = server.connections
+
+    async def twice() -> tuple[FetchResult, FetchResult]:
+        async with open_fetcher(CONFIG, CLOCK) as fetch:
+            first = await fetch(FetchRequest("a", url))
+            await asyncio.sleep(0.2)  # the server's FIN has arrived; the pooled connection is dead
+            return first, await fetch(FetchRequest("a", url))
+
+    first, second = asyncio.run(twice())
+
+    assert first.error is None and second.error is None
+    assert second.body == first.body
+    assert server.connections - connections == 2
+
+
+def test_a_tls_handshake_that_never_comes_is_a_connect_timeout(server: HostileServer) -> None:
+    """A server that accepts and then says nothing to a ClientHello: the connect timeout ends it, not the total."""
+    url = f"https://127.0.0.1:{server.port}/rss.xml"  # the server waits for an HTTP head that never comes
+    config = replace(CONFIG, connect_timeout=0.5, timeout=3.0)
+    started = time.monotonic()
+
+    result = fetch_one(url, config)
+
+    assert result.error == "connection failed: no connection within 0.5 s"
+    assert time.monotonic() - started < 2.5
+
+
 def test_a_pooled_connection_does_not_carry_one_sources_trust_to_another(
     server: HostileServer, bystander: HostileServer
 ) -> None:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
+from .streams import AsyncioBackend
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -124,7 +126,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore's network backend, resolving names itself and connecting only to permitted addresses."""
 
     def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self.inner = inner or httpcore.AnyIOBackend()
+        self.inner = inner or AsyncioBackend()
         #: (host, port) → address, for connections only a trusting request could open
         self.private_origins: dict[tuple[str, int], IPAddress] = {}
 
