@@ -1124,6 +1124,22 @@ def test_tampered_output_file_is_restored(built: Pressfeed) -> None:
     assert snapshot(built) == before
 
 
+def test_touched_file_with_the_same_bytes_is_compared_not_rewritten(built: Pressfeed) -> None:
+    """A new mtime (touch, a copy back from a backup) makes the build look again, once; same bytes stay put."""
+    before = snapshot(built)
+    path = out_dir(built) / "society" / "rss.xml"
+    inode = path.stat().st_ino
+    os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+
+    result = built.build()
+    again = built.build()
+
+    assert result.written == () and result.rendered == 1
+    assert path.stat().st_ino == inode  # not replaced by a rewrite
+    assert again.rendered == 0 and again.written == ()  # the new stat was recorded
+    assert snapshot(built) == before
+
+
 def test_force_rerenders_but_writes_nothing(built: Pressfeed) -> None:
     before = snapshot(built)
 

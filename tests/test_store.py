@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pressfeed.errors import ArticleNotFoundError, LockedError, NoStoreError, StoreError
-from pressfeed.model import Article, ArticleFilter, Attribution, Status, encode
+from pressfeed.model import Article, ArticleFilter, Attribution, Status, encode, utc_text
 from pressfeed.store import Store, copy_store, open_store
 from pressfeed.store.base import TABLES, ArticleWrite, FeedFileState, PageState
 from pressfeed.store.url import backend
@@ -435,8 +435,8 @@ def test_source_states_round_trip_in_id_order(store: Store) -> None:
 
 def test_feed_file_states_and_meta(store: Store) -> None:
     states = {
-        "rss.xml": FeedFileState("fp1", "sha1", NOW, 1234, 1_762_603_200_123_456_789),
-        "it-science/feed.json": FeedFileState("fp2", "sha2", None, 10, 5),
+        "rss.xml": FeedFileState("fp1", NOW, 1234, 1_762_603_200_123_456_789),
+        "it-science/feed.json": FeedFileState("fp2", None, 10, 5),
     }
     store.save_feed_files(states)
     assert store.feed_files() == states
@@ -514,6 +514,29 @@ def test_a_store_of_an_older_schema_is_upgraded_keeping_its_data(
     open_store(store_url).close()  # a current store opens without migrating again
 
 
+def test_a_schema_3_store_keeps_what_its_builds_recorded(
+    store_url: str,
+    schema_module,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Schema 4 drops the published files' SHA-256; their fingerprints and stats stay, so no feed is rebuilt."""
+    migrations = schema_module.MIGRATIONS
+    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations[:3])
+    monkeypatch.setattr(schema_module, "VERSION", 3)
+    old = open_store(store_url)
+    insert = "INSERT INTO feed_file (path, fingerprint, sha256, updated, size, mtime_ns) VALUES (?, ?, ?, ?, ?, ?)"
+    if backend(store_url) == "sqlite":
+        old.db.execute(insert, ("rss.xml", "fp", "ab" * 32, utc_text(NOW), 10, 20))  # type: ignore[attr-defined]
+    else:
+        old.conn.execute(insert.replace("?", "%s"), ("rss.xml", "fp", "ab" * 32, NOW, 10, 20))  # type: ignore[attr-defined]
+    old.close()
+    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations)
+    monkeypatch.setattr(schema_module, "VERSION", len(migrations))
+
+    with open_store(store_url) as new:
+        assert new.feed_files() == {"rss.xml": FeedFileState("fp", NOW, 10, 20)}
+
+
 def test_hosts_opening_a_new_store_at_once_create_it_once(
     store_url: str, request: pytest.FixtureRequest, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -570,7 +593,7 @@ def fill(store: Store) -> None:
     store.delete(article("gone").id, NOW)
     store.save_pages([PageState(release("f1").article.id, "e", "https://www.korea.kr/f1", "done", 1, NOW)])
     store.save_source_state("msit", {"etag": '"x"', "new": 1})
-    store.save_feed_files({"rss.xml": FeedFileState("fp", "sha", NOW, 10, 20)})
+    store.save_feed_files({"rss.xml": FeedFileState("fp", NOW, 10, 20)})
     store.set_meta("config_digest", "abc")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pressfeed.publish.writer import atomic_write, file_holds, file_sha256, sha256
+from pressfeed.publish.writer import atomic_write, file_holds
 
 real_replace = os.replace
 real_fsync = os.fsync
@@ -170,14 +169,6 @@ def test_fsyncs_the_file_and_the_folder(tmp_path: Path, monkeypatch: pytest.Monk
     atomic_write(tmp_path / "rss.xml", b"data")
 
     assert kinds == ["file", "dir"]
-
-
-def test_sha256_helpers(tmp_path: Path) -> None:
-    target = tmp_path / "feed.json"
-    assert file_sha256(target) is None
-    atomic_write(target, b"{}\n")
-    assert sha256(b"{}\n") == hashlib.sha256(b"{}\n").hexdigest()
-    assert file_sha256(target) == sha256(b"{}\n")
 
 
 def test_file_holds_compares_size_then_bytes(tmp_path: Path) -> None:

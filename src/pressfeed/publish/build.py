@@ -23,7 +23,7 @@ from ..config import Config
 from ..results import BuildResult
 from ..store import FeedFileState, Store, StoredArticle
 from .common import FeedSpec
-from .writer import AtomicBatch, file_holds, file_sha256, sha256, sweep_temp_files
+from .writer import AtomicBatch, file_holds, sweep_temp_files
 
 if TYPE_CHECKING:
     from ..model import Article
@@ -134,8 +134,9 @@ class _Builder:
         """The recorded state when the file on disk is what we last wrote for this fingerprint, else None.
 
         Size and mtime as written vouch for the file (as make and rsync trust
-        them); when they differ, its bytes decide, and the new stat is kept
-        so the next build need not hash it again.
+        them). When they differ (an edit, or a touch or copy that kept the
+        bytes) the feed is rendered again and :meth:`emit` compares bytes:
+        the file is rewritten only if they differ, and its new stat is kept.
         """
         state = self.previous.get(path)
         if self.force or state is None or state.fingerprint != fingerprint:
@@ -144,11 +145,7 @@ class _Builder:
             st = (self.out_dir / path).stat()
         except FileNotFoundError:
             return None
-        if (st.st_size, st.st_mtime_ns) == (state.size, state.mtime_ns):
-            return state
-        if file_sha256(self.out_dir / path) != state.sha256:
-            return None
-        return replace(state, size=st.st_size, mtime_ns=st.st_mtime_ns)  # same bytes, new stat (a copy, a restore)
+        return state if (st.st_size, st.st_mtime_ns) == (state.size, state.mtime_ns) else None
 
     def keep(self, path: str, state: FeedFileState) -> None:
         self.unchanged.append(path)
@@ -156,14 +153,13 @@ class _Builder:
 
     def emit(self, path: str, fingerprint: str, data: bytes, updated: datetime) -> None:
         """Stage `data` unless the file already holds exactly it; its stat is recorded after the commit."""
-        digest = sha256(data)
         target = self.out_dir / path
         if file_holds(target, data):  # a forced build over unchanged files: compared, not hashed
             self.unchanged.append(path)
         else:
             self.batch.stage(target, data)
             self.written.append(path)
-        self.states[path] = FeedFileState(fingerprint, digest, updated)
+        self.states[path] = FeedFileState(fingerprint, updated)
 
     def commit(self) -> None:
         """Make the staged files durable and visible, then record their stat."""

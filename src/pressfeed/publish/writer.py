@@ -9,7 +9,6 @@ our own naming on the next build, which holds the site lock.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -18,10 +17,6 @@ from pathlib import Path
 
 #: our temp names: "." + target name + "." + mkstemp's 8 random characters + ".tmp"
 TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -52,19 +47,12 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def file_sha256(path: Path) -> str | None:
-    try:
-        return sha256(path.read_bytes())
-    except FileNotFoundError:
-        return None
-
-
 def file_holds(path: Path, data: bytes) -> bool:
     """Whether the file at `path` holds exactly `data`: its size first, then its bytes (no hashing)."""
     try:
         with path.open("rb") as fh:
             return os.fstat(fh.fileno()).st_size == len(data) and fh.read() == data
-    except FileNotFoundError:  # as file_sha256: anything else in the way is an error to report
+    except FileNotFoundError:  # anything else in the way is an error to report
         return False
 
 

@@ -120,11 +120,13 @@ class WriteResult:
 
 @dataclass(frozen=True, slots=True)
 class FeedFileState:
+    """A published file as the build left it: what it was rendered from, and its stat."""
+
+    #: the feed's settings and items (ids and their write sequence): the same fingerprint renders the same bytes
     fingerprint: str
-    sha256: str
     #: the feed-level updated time written into the file
     updated: datetime | None = None
-    #: os.stat() of the file as written: when it still matches, the file is not re-read
+    #: os.stat() of the file as written: while it matches, the file is taken to hold what was written
     size: int = -1
     mtime_ns: int = -1
 
@@ -166,7 +168,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "fetched",
     ),
     "source_state": ("id", "data"),
-    "feed_file": ("path", "fingerprint", "sha256", "updated", "size", "mtime_ns"),
+    "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns"),
 }
 #: the columns of TABLES that hold times, and those that hold booleans
 TIME_COLUMNS = {

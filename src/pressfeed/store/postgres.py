@@ -65,7 +65,12 @@ def _sql(name: str) -> Callable[[], str]:
 
 
 #: migration n brings a store from schema_version n to n + 1 (the same steps as SQLite's)
-MIGRATIONS = [_sql("pg_schema.sql"), _sql("pg_v2_stories.sql"), _sql("pg_v3_pages.sql")]
+MIGRATIONS = [
+    _sql("pg_schema.sql"),
+    _sql("pg_v2_stories.sql"),
+    _sql("pg_v3_pages.sql"),
+    _sql("pg_v4_feed_files.sql"),
+]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
 DUMP_BATCH = 1000
@@ -353,21 +358,18 @@ class PostgresStore:
     # -- build state ----------------------------------------------------------------
 
     def feed_files(self) -> dict[str, FeedFileState]:
-        rows = self.conn.execute("SELECT path, fingerprint, sha256, updated, size, mtime_ns FROM feed_file")
-        return {
-            path: FeedFileState(fp, sha, _read(updated), size, mtime_ns)
-            for path, fp, sha, updated, size, mtime_ns in rows
-        }
+        rows = self.conn.execute("SELECT path, fingerprint, updated, size, mtime_ns FROM feed_file")
+        return {path: FeedFileState(fp, _read(updated), size, mtime_ns) for path, fp, updated, size, mtime_ns in rows}
 
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
         with self.transaction(), self.conn.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO feed_file (path, fingerprint, sha256, updated, size, mtime_ns)"
-                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (path) DO UPDATE SET"
-                " fingerprint = excluded.fingerprint, sha256 = excluded.sha256, updated = excluded.updated,"
+                "INSERT INTO feed_file (path, fingerprint, updated, size, mtime_ns)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (path) DO UPDATE SET"
+                " fingerprint = excluded.fingerprint, updated = excluded.updated,"
                 " size = excluded.size, mtime_ns = excluded.mtime_ns",
                 [
-                    (path, s.fingerprint, s.sha256, _utc(s.updated) if s.updated else None, s.size, s.mtime_ns)
+                    (path, s.fingerprint, _utc(s.updated) if s.updated else None, s.size, s.mtime_ns)
                     for path, s in states.items()
                 ],
             )

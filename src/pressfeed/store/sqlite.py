@@ -48,7 +48,7 @@ def _sql(name: str) -> Callable[[], str]:
 
 
 #: migration n brings a store from user_version n to n + 1
-MIGRATIONS = [_sql("schema.sql"), _sql("v2_stories.sql"), _sql("v3_pages.sql")]
+MIGRATIONS = [_sql("schema.sql"), _sql("v2_stories.sql"), _sql("v3_pages.sql"), _sql("v4_feed_files.sql")]
 VERSION = len(MIGRATIONS)
 
 
@@ -289,19 +289,18 @@ class SQLiteStore:
     # -- build state ----------------------------------------------------------
 
     def feed_files(self) -> dict[str, FeedFileState]:
-        rows = self.db.execute("SELECT path, fingerprint, sha256, updated, size, mtime_ns FROM feed_file")
+        rows = self.db.execute("SELECT path, fingerprint, updated, size, mtime_ns FROM feed_file")
         return {
-            path: FeedFileState(fp, sha, datetime.fromisoformat(updated) if updated else None, size, mtime_ns)
-            for path, fp, sha, updated, size, mtime_ns in rows
+            path: FeedFileState(fp, datetime.fromisoformat(updated) if updated else None, size, mtime_ns)
+            for path, fp, updated, size, mtime_ns in rows
         }
 
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO feed_file (path, fingerprint, sha256, updated, size, mtime_ns)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO feed_file (path, fingerprint, updated, size, mtime_ns) VALUES (?, ?, ?, ?, ?)",
                 [
-                    (path, s.fingerprint, s.sha256, utc_text(s.updated) if s.updated else None, s.size, s.mtime_ns)
+                    (path, s.fingerprint, utc_text(s.updated) if s.updated else None, s.size, s.mtime_ns)
                     for path, s in states.items()
                 ],
             )
