@@ -11,6 +11,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -1138,6 +1140,24 @@ def test_touched_file_with_the_same_bytes_is_compared_not_rewritten(built: Press
     assert path.stat().st_ino == inode  # not replaced by a rewrite
     assert again.rendered == 0 and again.written == ()  # the new stat was recorded
     assert snapshot(built) == before
+
+
+def test_a_build_whose_terms_keep_images_loads_no_sanitizer(built: Pressfeed, site: Path) -> None:
+    """`pressfeed build` renders stored, already sanitized HTML: normalization and nh3 are not loaded
+    unless some source's terms drop images (then nh3 strips them at render time)."""
+    code = (
+        "import sys\n"
+        "from pressfeed.config import load_config\n"
+        "from pressfeed.core import Pressfeed\n"
+        f"pf = Pressfeed(load_config({str(site)!r}))\n"
+        "assert pf.build(force=True).rendered\n"
+        "print(sorted({'nh3', 'pressfeed.normalize'} & set(sys.modules)))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
 
 
 def test_force_rerenders_but_writes_nothing(built: Pressfeed) -> None:

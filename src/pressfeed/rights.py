@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, replace
-
-import nh3
+from functools import cache
+from typing import TYPE_CHECKING
 
 from .config import Config, Images, Republish, SourceConfig
 from .context import Agencies
 from .model import Article
-from .normalize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+if TYPE_CHECKING:
+    import nh3
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,21 @@ def as_republished(article: Article, rights: Rights) -> Article:
     return replace(article, body_html=body, summary=summary, subtitle=subtitle, images=images, source=source)
 
 
-_NO_IMAGES = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS - {"img"}),
-    attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items() if k != "img"},
-    link_rel=None,
-    strip_comments=True,
-)
+@cache
+def _no_images() -> nh3.Cleaner:
+    """The sanitizer's allow-list without <img>; built when some terms drop images, so a build of feeds
+    whose terms keep them loads neither nh3 nor normalization (its patterns are compiled on import)."""
+    import nh3
+
+    from .normalize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS - {"img"}),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items() if k != "img"},
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def _without_images(body_html: str) -> str:
-    return str(_NO_IMAGES.clean(body_html)) if "<img" in body_html else body_html
+    return str(_no_images().clean(body_html)) if "<img" in body_html else body_html
