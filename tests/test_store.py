@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -485,21 +486,31 @@ def schema_module(store_url: str):  # type: ignore[no-untyped-def]
     return sqlite if backend(store_url) == "sqlite" else postgres
 
 
-def test_a_store_of_an_older_schema_is_upgraded_keeping_its_data(
-    store_url: str,
-    schema_module,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-) -> None:
-    migrations = schema_module.MIGRATIONS
-    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations[:2])
-    monkeypatch.setattr(schema_module, "VERSION", 2)
-    old = open_store(store_url)  # a store as pressfeed wrote it before full text (schema 2)
-    old.write([release("m")])
-    old.set_meta("stories_relink", "done")
-    seq = seq_of(old, release("m").article.id)
-    old.close()
-    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations)
-    monkeypatch.setattr(schema_module, "VERSION", len(migrations))
+@pytest.fixture
+def older_pressfeed(schema_module, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """`with older_pressfeed(n):` stores open as pressfeed at schema n made them; after the block, as now."""
+
+    @contextmanager
+    def at(version: int) -> Iterator[None]:
+        migrations = schema_module.MIGRATIONS
+        monkeypatch.setattr(schema_module, "MIGRATIONS", migrations[:version])
+        monkeypatch.setattr(schema_module, "VERSION", version)
+        try:
+            yield
+        finally:
+            monkeypatch.setattr(schema_module, "MIGRATIONS", migrations)
+            monkeypatch.setattr(schema_module, "VERSION", len(migrations))
+
+    return at
+
+
+def test_a_store_of_an_older_schema_is_upgraded_keeping_its_data(store_url: str, older_pressfeed) -> None:  # type: ignore[no-untyped-def]
+    with older_pressfeed(2):  # a store as pressfeed wrote it before full text (schema 2)
+        old = open_store(store_url)
+        old.write([release("m")])
+        old.set_meta("stories_relink", "done")
+        seq = seq_of(old, release("m").article.id)
+        old.close()
 
     new = open_store(store_url)
     try:
@@ -514,24 +525,16 @@ def test_a_store_of_an_older_schema_is_upgraded_keeping_its_data(
     open_store(store_url).close()  # a current store opens without migrating again
 
 
-def test_a_schema_3_store_keeps_what_its_builds_recorded(
-    store_url: str,
-    schema_module,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-) -> None:
+def test_a_schema_3_store_keeps_what_its_builds_recorded(store_url: str, older_pressfeed) -> None:  # type: ignore[no-untyped-def]
     """Schema 4 drops the published files' SHA-256; their fingerprints and stats stay, so no feed is rebuilt."""
-    migrations = schema_module.MIGRATIONS
-    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations[:3])
-    monkeypatch.setattr(schema_module, "VERSION", 3)
-    old = open_store(store_url)
     insert = "INSERT INTO feed_file (path, fingerprint, sha256, updated, size, mtime_ns) VALUES (?, ?, ?, ?, ?, ?)"
-    if backend(store_url) == "sqlite":
-        old.db.execute(insert, ("rss.xml", "fp", "ab" * 32, utc_text(NOW), 10, 20))  # type: ignore[attr-defined]
-    else:
-        old.conn.execute(insert.replace("?", "%s"), ("rss.xml", "fp", "ab" * 32, NOW, 10, 20))  # type: ignore[attr-defined]
-    old.close()
-    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations)
-    monkeypatch.setattr(schema_module, "VERSION", len(migrations))
+    with older_pressfeed(3):
+        old = open_store(store_url)
+        if backend(store_url) == "sqlite":
+            old.db.execute(insert, ("rss.xml", "fp", "ab" * 32, utc_text(NOW), 10, 20))  # type: ignore[attr-defined]
+        else:
+            old.conn.execute(insert.replace("?", "%s"), ("rss.xml", "fp", "ab" * 32, NOW, 10, 20))  # type: ignore[attr-defined]
+        old.close()
 
     with open_store(store_url) as new:
         assert new.feed_files() == {"rss.xml": FeedFileState("fp", NOW, 10, 20)}
