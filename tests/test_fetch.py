@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import ssl
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -645,3 +647,46 @@ def test_an_untrusted_certificate_is_a_connection_failure(tls_server: HTTPServer
     assert result.error is not None and result.error.startswith("connection failed: ")
     assert "CERTIFICATE_VERIFY_FAILED" in result.error
     assert tls_server.log == []
+
+
+@pytest.fixture
+def mute_tls_server(tls_ca: trustme.CA) -> Iterator[tuple[str, threading.Event]]:
+    """An https server on 127.0.0.1 that answers one request, keeps the connection, and never reads again:
+    never answering the TLS close_notify a client sends when it is done."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_ca.issue_cert("127.0.0.1").configure_cert(context)
+    listener = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def serve() -> None:
+        raw, _ = listener.accept()
+        with context.wrap_socket(raw, server_side=True) as conn:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n")
+            conn.sendall(f"Content-Length: {len(RSS)}\r\n\r\n".encode() + RSS)
+            done.wait(10)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{listener.getsockname()[1]}/rss.xml", done
+    done.set()
+    thread.join(5)
+    listener.close()
+
+
+def test_a_tls_connection_is_closed_without_waiting_for_the_server(
+    mute_tls_server: tuple[str, threading.Event], tls_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing the client drops its pooled TLS connection at once: no socket outlives the fetch's event loop
+    (asyncio would wait up to 30 s for the server's close_notify, the loop being long gone)."""
+    trusting(tls_ca, monkeypatch)
+    url, _ = mute_tls_server
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        result = fetch_one(url)
+        gc.collect()
+
+    assert (result.error, result.status, result.body) == (None, 200, RSS)
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []

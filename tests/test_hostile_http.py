@@ -378,6 +378,46 @@ def test_a_kept_alive_connection_the_server_has_closed_is_not_reused(server: Hos
     assert server.connections - connections == 2
 
 
+def late_words(words: bytes, hang_up: bool) -> Handler:
+    """Answer with keep-alive, then, while the client holds the connection idle, send `words`."""
+
+    def handler(conn: socket.socket, request: Request) -> bool:
+        respond(conn, rss(item(1)), keep_alive=True)
+        time.sleep(0.1)
+        conn.sendall(words)
+        return not hang_up
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("words", "hang_up"),
+    [
+        (b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", True),
+        (b"\r\n", False),  # a stray line end after the body, the connection left open
+    ],
+    ids=["408-then-close", "stray-bytes"],
+)
+def test_an_idle_connection_the_server_wrote_to_is_not_reused(
+    server: HostileServer, words: bytes, hang_up: bool
+) -> None:
+    """Bytes on an idle pooled connection (nginx's 408 before it closes it) answer no request of ours."""
+    url = server.route(f"/late-words-{hang_up}.xml", late_words(words, hang_up))
+    connections = server.connections
+
+    async def twice() -> tuple[FetchResult, FetchResult]:
+        async with open_fetcher(CONFIG, CLOCK) as fetch:
+            first = await fetch(FetchRequest("a", url))
+            await asyncio.sleep(0.3)  # the late words have arrived
+            return first, await fetch(FetchRequest("a", url))
+
+    first, second = asyncio.run(twice())
+
+    assert (first.error, second.error) == (None, None)
+    assert second.status == 200 and second.body == first.body
+    assert server.connections - connections == 2
+
+
 def test_a_tls_handshake_that_never_comes_is_a_connect_timeout(server: HostileServer) -> None:
     """A server that accepts and then says nothing to a ClientHello: the connect timeout ends it, not the total."""
     url = f"https://127.0.0.1:{server.port}/rss.xml"  # the server waits for an HTTP head that never comes

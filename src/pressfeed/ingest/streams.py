@@ -46,8 +46,16 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise httpcore.WriteError(str(exc) or type(exc).__name__) from None
 
     async def aclose(self) -> None:
-        # not awaiting wait_closed(): a peer that never acknowledges must not hold the fetch up
-        self._writer.close()
+        # close() flushes and, over TLS, sends close_notify, then waits (up to 30 s) for the peer's; a
+        # server that never answers must not keep the socket open that long, or past the event loop
+        # that owns it: dropped on the next turn, as anyio does
+        transport = self._writer.transport
+        try:
+            if not transport.is_closing():
+                transport.close()
+                await asyncio.sleep(0)
+        finally:
+            transport.abort()
 
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
@@ -65,9 +73,13 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
-            # asked of an idle pooled connection: readable means the server hung up (or it failed)
+            # asked of an idle pooled connection: anything readable (the server hung up, or sent a 408
+            # or a stray byte) means it may not be reused. asyncio reads eagerly into the StreamReader,
+            # which has no public way to tell buffered bytes or an EOF behind them: its _buffer and
+            # _eof (there since Python 3.4) stand in for the socket httpcore's own backends poll
             reader = self._reader
-            return reader.at_eof() or reader.exception() is not None or self._writer.transport.is_closing()
+            unread = bool(getattr(reader, "_buffer", b"")) or bool(getattr(reader, "_eof", False))
+            return unread or reader.exception() is not None or self._writer.transport.is_closing()
         names = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername", "socket": "socket"}
         return self._writer.get_extra_info(names[info]) if info in names else None
 
@@ -89,8 +101,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectTimeout(f"no connection within {timeout} s") from None
         except OSError as exc:
             raise httpcore.ConnectError(str(exc) or type(exc).__name__) from None
-        for option in socket_options or ():
-            writer.get_extra_info("socket").setsockopt(*option)
+        try:
+            for option in socket_options or ():
+                writer.get_extra_info("socket").setsockopt(*option)
+        except OSError as exc:
+            writer.transport.abort()
+            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from None
         return AsyncioStream(reader, writer)
 
     async def sleep(self, seconds: float) -> None:
