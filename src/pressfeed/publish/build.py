@@ -114,8 +114,8 @@ def config_changed(config: Config, store: Store, now: datetime) -> datetime:
 class _Builder:
     """One build: decides per output file whether it is current, renders and stages what is not.
 
-    `previous` is what the last build recorded (fingerprint, hash, stat of
-    each file); `states` collects what this build leaves on disk.
+    `previous` is what the last build recorded (fingerprint, feed date and
+    stat of each file); `states` collects what this build leaves on disk.
     """
 
     def __init__(self, config: Config, store: Store, now: datetime, force: bool) -> None:
