@@ -492,6 +492,16 @@ def test_dns_names_are_judged_by_the_address_they_resolve_to(
         ("fd00:ec2::254", False),  # the IPv6 metadata service
         ("::ffff:127.0.0.1", False),
         ("::ffff:8.8.8.8", True),
+        # IPv6 addresses that carry an IPv4 one are judged by it too: a tunnel or NAT64 gateway delivers there
+        ("64:ff9b::7f00:1", False),  # NAT64 (RFC 6052) to 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 to the metadata service
+        ("64:ff9b::808:808", True),  # NAT64 to 8.8.8.8: how an IPv6-only host reaches an IPv4 agency
+        ("64:ff9b:1::808:808", False),  # local-use NAT64 (RFC 8215): the operator's own network
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("::7f00:1", False),  # IPv4-compatible 127.0.0.1 (deprecated)
+        ("::ffff:0:a00:1", False),  # IPv4-translated 10.0.0.1
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),  # Teredo
     ],
 )
 def test_what_counts_as_public(address: str, public: bool) -> None:
@@ -512,6 +522,18 @@ def test_policy_trusts_the_origin_and_its_https_upgrade() -> None:
     assert not policy.permits("other.example-portal.kr", 80, loopback)
     assert policy.permits("printer", 80, ipaddress.ip_address("192.168.10.7"))
     assert policy.permits("printer", 80, ipaddress.ip_address("::ffff:192.168.10.7"))
+    assert policy.permits("printer", 80, ipaddress.ip_address("64:ff9b::c0a8:a07"))  # the same, through NAT64
+    assert not policy.permits("printer", 80, ipaddress.ip_address("64:ff9b::c0a8:b07"))  # 192.168.11.7
+
+
+def test_a_refusal_names_what_an_ipv6_address_carries() -> None:
+    import ipaddress
+
+    from pressfeed.ingest.guard import BlockedAddressError
+
+    message = str(BlockedAddressError("feeds.example", 80, ipaddress.ip_address("64:ff9b::a9fe:a9fe")))
+
+    assert message.startswith("feeds.example (64:ff9b::a9fe:a9fe) is a link-local (cloud metadata) address")
 
 
 # -- the whole command against every hostile case -------------------------------------------

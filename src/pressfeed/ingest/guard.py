@@ -46,16 +46,40 @@ class BlockedAddressError(Exception):
         )
 
 
+#: IPv6 ranges whose last 32 bits are an IPv4 address the host, a tunnel or a NAT64 gateway may deliver to:
+#: IPv4-compatible (deprecated), IPv4-translated (RFC 2765), NAT64 well-known and local-use (RFC 6052, 8215)
+_EMBEDDING = tuple(ipaddress.IPv6Network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48"))
+#: NAT64 prefix for an operator's own network: never public, whatever it embeds (RFC 8215)
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, compatible, translated, NAT64, 6to4), else None."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in network for network in _EMBEDDING):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: IPAddress) -> bool:
-    """A globally routable unicast address (IPv4-mapped IPv6 judged by its IPv4 address)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """A globally routable unicast address. An IPv6 address that carries an IPv4 one is public only if that
+    one is too: `64:ff9b::a00:1` (NAT64) or `2002:a00:1::` (6to4) would reach 10.0.0.1."""
+    inner = embedded_ipv4(address)
+    if inner is not None:
+        if not (inner.is_global and not inner.is_multicast) or address in _LOCAL_NAT64:
+            return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            return True  # ::ffff:0:0/96 is "private" to Python, but the host connects over IPv4
     return address.is_global and not address.is_multicast
 
 
 def _kind(address: IPAddress) -> str:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = embedded_ipv4(address) or address
     if address.is_loopback:
         return "loopback"
     if address.is_link_local:
@@ -96,8 +120,8 @@ class AddressPolicy:
         return (host.lower(), port) in self.trusted
 
     def allows_network(self, address: IPAddress) -> bool:
-        mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
-        return any(a in n for n in self.allowed for a in (address, mapped) if a is not None and a.version == n.version)
+        inner = embedded_ipv4(address)
+        return any(a in n for n in self.allowed for a in (address, inner) if a is not None and a.version == n.version)
 
     def permits(self, host: str, port: int, address: IPAddress) -> bool:
         return is_public(address) or self.allows_network(address) or self.trusts(host, port)
