@@ -64,10 +64,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             async with asyncio.timeout(timeout):
                 await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
         except TimeoutError:
-            self._writer.close()
+            self._writer.transport.abort()  # not close(): it would wait to send to a peer that stopped reading
             raise httpcore.ConnectTimeout(f"no TLS handshake within {timeout} s") from None
         except (OSError, ssl.SSLError) as exc:  # certificate errors are SSLError, itself an OSError
-            self._writer.close()
+            self._writer.transport.abort()
             raise httpcore.ConnectError(str(exc) or type(exc).__name__) from None
         return self
 
