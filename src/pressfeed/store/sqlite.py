@@ -48,7 +48,13 @@ def _sql(name: str) -> Callable[[], str]:
 
 
 #: migration n brings a store from user_version n to n + 1
-MIGRATIONS = [_sql("schema.sql"), _sql("v2_stories.sql"), _sql("v3_pages.sql"), _sql("v4_feed_files.sql")]
+MIGRATIONS = [
+    _sql("schema.sql"),
+    _sql("v2_stories.sql"),
+    _sql("v3_pages.sql"),
+    _sql("v4_feed_files.sql"),
+    _sql("v5_lookups.sql"),
+]
 VERSION = len(MIGRATIONS)
 
 
