@@ -502,7 +502,9 @@ def ingest_http_stage(bench: Bench) -> None:
 # -- costs that grow with the store ---------------------------------------------------------------
 
 
-LIST_FIGURES = tuple((f"articles list {label}", "ms") for label, _ in LIST_FILTERS)
+LIST_FIGURES = (*((f"articles list {label}", "ms") for label, _ in LIST_FILTERS), ("sources check", "ms"))
+#: the sources of the `sources check` row: as many as the ingest rows fetch
+CHECKED_SOURCES = 200
 
 
 def list_stage(bench: Bench) -> None:
@@ -525,6 +527,29 @@ def list_stage(bench: Bench) -> None:
             "--limit 20; the command in-process, its second call: config, store, query, output",
             scale=1000,
         )
+
+    # every run ends with each source's health, held items included: a lookup per source in the store
+    sources = data.source_rows(CHECKED_SOURCES, lambda i: f"http://127.0.0.1:9/rss/dept_{i:03d}.xml")
+    checked = {}
+    for side, n, store_site in (("small", size.small_store, small), ("big", size.list_store, big)):
+        url = f"sqlite:///{store_site / '.pressfeed' / 'pressfeed.db'}"
+        checked[side] = data.make_site(bench.work / f"sources-{n}", sources, store_url=url)
+    bench.log(f"sources check of {CHECKED_SOURCES} sources: {size.list_store} vs {size.small_store} articles")
+    sides = bench.interleave(
+        {side: bench.task("cli", {"args": ["--site", str(site), "sources", "check"]}) for side, site in checked.items()}
+    )
+    # no source was ever fetched: each is pending, which the command reports with exit code 1
+    check(sides["small"] + sides["big"], "sources check", lambda r: r["exit"] == 1)
+    bench.ratio_row(
+        "sources check",
+        "ms",
+        pair(sides, "small", "big"),
+        wall_of,
+        1.3,
+        f"≤ 1.3× ({size.list_store} vs {size.small_store})",
+        f"{CHECKED_SOURCES} sources never fetched, the store's own articles; the health a run ends with",
+        scale=1000,
+    )
 
 
 # -- cron start-up -----------------------------------------------------------------------------

@@ -238,9 +238,13 @@ def cli_task(p: dict[str, Any]) -> Work:
     args = list(p["args"])
 
     def work() -> Report:
+        code = 0
         with open(os.devnull, "w", encoding="utf-8") as sink, redirect_stdout(sink):
-            cli.main(args=args, prog_name="pressfeed", standalone_mode=False)
-        return {}
+            try:
+                cli.main(args=args, prog_name="pressfeed", standalone_mode=False)
+            except SystemExit as exc:  # a verdict, such as `sources check` finding a source unhealthy
+                code = int(exc.code or 0)
+        return {"exit": code}
 
     work()  # once untimed: the modules a command imports lazily are loaded, as in any later call
     return work

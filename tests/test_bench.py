@@ -44,6 +44,7 @@ FIGURES = (
     "articles list --status published",
     "articles list --section --status draft",
     "articles list --json",
+    "sources check",
     "no-op run start-up",
     "no-op run CPU",
 )
