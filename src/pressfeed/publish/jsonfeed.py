@@ -4,61 +4,69 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import Any
 
-from ..model import Article
-from .common import FeedSpec, body_with_credit, local, summary_of
+from ..model import Article, Attribution
+from .common import FeedSpec, body_with_credit, summary_of
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
+    # built for every item of every feed: plain dict displays and direct calls (no helper per field)
+    tz, source = spec.tz, article.source
     item: dict[str, Any] = {
         "id": article.id,
         "url": article.link,
         "title": article.title,
         "content_html": body_with_credit(article),
         "summary": summary_of(article),
-        "date_published": local(article.published, spec.tz).isoformat(),
-        "date_modified": local(article.updated, spec.tz).isoformat(),
+        "date_published": article.published.astimezone(tz).isoformat(),
+        "date_modified": article.updated.astimezone(tz).isoformat(),
         "tags": [spec.section_titles.get(article.section, article.section), *article.tags],
         "language": spec.language,
     }
-    source = article.source
     if source is not None and source.url and source.url != article.link:
         item["external_url"] = source.url
     if article.byline:
         item["authors"] = [{"name": article.byline}]
-    if article.lead_image is not None:
-        item["image"] = article.lead_image.url
-    attachments = [
-        {
-            "url": url,
-            "mime_type": kind,
-            **({"size_in_bytes": length} if length else {}),
-            **({"title": title} if title else {}),
-        }
-        for url, kind, length, title in article.files()
-    ]
-    if attachments:
-        item["attachments"] = attachments
+    if article.images:
+        item["image"] = article.images[0].url  # the lead image
+    if article.images or article.attachments:
+        item["attachments"] = [_attachment(*file) for file in article.files()]
     extension: dict[str, Any] = {"section": article.section}
     if article.subtitle:
         extension["subtitle"] = article.subtitle
     if source is not None:
-        attribution = {
-            "name": source.name,
-            "home_page_url": source.home,
-            "feed_url": source.feed,
-            "url": source.url,
-            "date_published": local(source.published, spec.tz).isoformat() if source.published else "",
-            "credit": source.credit,
-        }
-        extension["source"] = {k: v for k, v in attribution.items() if v}
+        extension["source"] = _attribution(source, tz)
         if source.license:
             extension["license"] = source.license
     item["_pressfeed"] = extension
     return item
+
+
+def _attachment(url: str, kind: str, length: int, title: str) -> dict[str, Any]:
+    attachment: dict[str, Any] = {"url": url, "mime_type": kind}
+    if length:
+        attachment["size_in_bytes"] = length
+    if title:
+        attachment["title"] = title
+    return attachment
+
+
+def _attribution(source: Attribution, tz: tzinfo) -> dict[str, str]:
+    """The agency's fields that have a value, in a fixed order."""
+    published = source.published.astimezone(tz).isoformat() if source.published else ""
+    fields = (
+        ("name", source.name),
+        ("home_page_url", source.home),
+        ("feed_url", source.feed),
+        ("url", source.url),
+        ("date_published", published),
+        ("credit", source.credit),
+    )
+    return {key: value for key, value in fields if value}
 
 
 def render_json(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
