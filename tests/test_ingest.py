@@ -1539,3 +1539,47 @@ def test_an_ingest_that_parses_nothing_starts_no_worker_processes(
     assert pools == [2]  # the first pass parsed: a pool
     assert only(ingest_at(opener, site, NOW + timedelta(hours=1))[0]).http_status == 304
     assert pools == [2]  # the second was answered 304: none
+
+
+class CountingStore:
+    """The store, counting the calls made to it: each is a round trip to a PostgreSQL server."""
+
+    def __init__(self, store: Any) -> None:
+        self._store, self.calls = store, 0
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return value(*args, **kwargs)
+
+        return counted
+
+
+def test_a_run_asks_the_store_once_per_source_at_most(tmp_path: Path, opener: Opener) -> None:
+    """Cron runs every few minutes over a couple of hundred sources; on PostgreSQL each store call is a
+    round trip. Reading and saving fetch state is one call for all sources; what is left per source is
+    the lookup of its drafts (held items) for the health check."""
+
+    def second_run_calls(count: int) -> int:
+        site = tmp_path / f"sources-{count}"
+        feeds = site / "agency"
+        feeds.mkdir(parents=True)
+        sources = []
+        for n in range(count):
+            (feeds / f"{n}.xml").write_bytes(rss(item(9000 + n, f"{AI_TITLE} ({n})", f"<p>{n}번째 기관 보도자료</p>")))
+            sources.append(source(f"agency-{n}", str(feeds / f"{n}.xml")))
+        configure(site, *sources)
+        opener(site).run()  # the first run imports, ingests and builds
+        pf = opener(site, NOW + timedelta(minutes=5))
+        counting = CountingStore(pf.store)
+        pf.store = counting  # type: ignore[assignment]
+        result = pf.run()
+        assert result.ingest is not None and len(result.ingest.reports) == count
+        return counting.calls
+
+    few, many = second_run_calls(2), second_run_calls(12)
+    assert many - few <= 10  # ten more sources: one call each

@@ -515,6 +515,10 @@ def test_source_states_round_trip_in_id_order(store: Store) -> None:
     assert store.source_state("msit") == {"etag": '"def"', "new": 0}
     assert store.source_state("none") is None
     assert list(store.source_states()) == [("kma", {"gone": True}), ("msit", {"etag": '"def"', "new": 0})]
+    # a run saves every source's state at once
+    store.save_source_states({"msit": {"new": 1}, "korea-kr": {"failures": 2}})
+    store.save_source_states({})
+    assert list(store.source_states()) == [("kma", {"gone": True}), ("korea-kr", {"failures": 2}), ("msit", {"new": 1})]
 
 
 def test_feed_file_states_and_meta(store: Store) -> None:

@@ -134,8 +134,11 @@ class Pressfeed:
 
     def source_health(self, environ: Mapping[str, str] | None = None) -> list[SourceHealth]:
         """Each configured source's health (`pressfeed sources check`), from its stored state."""
+        return self._health(self._states(), environ)
+
+    def _health(self, states: Mapping[str, SourceState], environ: Mapping[str, str] | None) -> list[SourceHealth]:
         now, env = self.clock.now(), os.environ if environ is None else environ
-        return [replace(assess(s, self._state(s), now, env), held=self._held(s)) for s in self.config.sources]
+        return [replace(assess(s, states[s.id], now, env), held=self._held(s)) for s in self.config.sources]
 
     def _held(self, source: SourceConfig) -> tuple[str, ...]:
         """Why each of the source's items that pressfeed holds as a draft is held."""
@@ -144,24 +147,27 @@ class Pressfeed:
 
     def _health_after_run(self) -> tuple[tuple[SourceHealth, ...], tuple[str, ...]]:
         """Every source's health, and which unhealthy ones a quiet run warns about now (remembered)."""
-        now = self.clock.now()
-        health = tuple(self.source_health())
-        due = []
-        with self.store.transaction():
-            for source, verdict in zip(self.config.sources, health, strict=True):
-                state = self._state(source)
-                if warning_due(verdict, state, now):
-                    due.append(source.id)
-                    state = replace(state, warned_health=str(verdict.status), warned_at=now.isoformat())
-                elif verdict.ok and state.warned_health is not None:
-                    state = replace(state, warned_health=None, warned_at=None)
-                else:
-                    continue
-                self.store.save_source_state(source.id, state.to_dict())
+        now, states = self.clock.now(), self._states()
+        health = tuple(self._health(states, None))
+        due, changed = [], {}
+        for source, verdict in zip(self.config.sources, health, strict=True):
+            state = states[source.id]
+            if warning_due(verdict, state, now):
+                due.append(source.id)
+                state = replace(state, warned_health=str(verdict.status), warned_at=now.isoformat())
+            elif verdict.ok and state.warned_health is not None:
+                state = replace(state, warned_health=None, warned_at=None)
+            else:
+                continue
+            changed[source.id] = state.to_dict()
+        if changed:
+            self.store.save_source_states(changed)
         return health, tuple(due)
 
-    def _state(self, source: SourceConfig) -> SourceState:
-        return SourceState.load(self.store.source_state(source.id), source.url)
+    def _states(self) -> dict[str, SourceState]:
+        """Every configured source's stored state, in one read (a run asks for all of them)."""
+        stored = dict(self.store.source_states())
+        return {s.id: SourceState.load(stored.get(s.id), s.url) for s in self.config.sources}
 
     def ingest(
         self,
@@ -188,7 +194,8 @@ class Pressfeed:
         """Each configured source with its stored fetch state (for `pressfeed sources`)."""
         from .views import SourceStatus
 
-        return [SourceStatus(s.id, s.name, s.url, s.section, self._state(s)) for s in self.config.sources]
+        states = self._states()
+        return [SourceStatus(s.id, s.name, s.url, s.section, states[s.id]) for s in self.config.sources]
 
     def delete(self, article_id: str) -> None:
         """Delete an article, leaving a tombstone so no source brings it back."""

@@ -137,8 +137,9 @@ def ingest_sources(
     """
     now = clock.now()
     env = dict(os.environ if environ is None else environ)
+    stored = dict(store.source_states())  # one read for every source, not a round trip each
     runs = [
-        _SourceRun(s, SourceState.load(store.source_state(s.id), s.url), _Report(s.id), _key(s, env))
+        _SourceRun(s, SourceState.load(stored.get(s.id), s.url), _Report(s.id), _key(s, env))
         for s in select_sources(config, source_ids)
     ]
     due = [run for run in runs if _due(run, now, explicit=bool(source_ids))]
@@ -155,9 +156,7 @@ def ingest_sources(
     if due:
         _fetch_and_place(config, clock, runs, due, placer, progress, auto_workers=auto_workers)
     if not dry_run:
-        with store.transaction():
-            for run in runs:
-                store.save_source_state(run.source.id, run.state.to_dict())
+        store.save_source_states({run.source.id: run.state.to_dict() for run in runs})
     return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
 
 

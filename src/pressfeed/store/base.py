@@ -235,6 +235,11 @@ def stored_article(row: Sequence[Any], read_time: TimeReader) -> StoredArticle:
     )
 
 
+def source_state_rows(states: Mapping[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """(id, data) rows of source states, both backends: the JSON with sorted keys (a copy compares equal)."""
+    return [(source_id, json.dumps(state, ensure_ascii=False, sort_keys=True)) for source_id, state in states.items()]
+
+
 def page_state(row: Sequence[Any], read_time: TimeReader) -> PageState:
     """A row of PAGE_COLUMNS as a PageState."""
     fetched = read_time(row[5])
@@ -386,6 +391,10 @@ class Store(Protocol):
     def source_state(self, source_id: str) -> dict[str, Any] | None: ...
 
     def save_source_state(self, source_id: str, state: dict[str, Any]) -> None: ...
+
+    def save_source_states(self, states: Mapping[str, dict[str, Any]]) -> None:
+        """Several sources' states in one statement (a run saves every source's)."""
+        ...
 
     def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]: ...
 

@@ -54,6 +54,7 @@ from .base import (
     feed_visible,
     page_row,
     page_state,
+    source_state_rows,
     stored_article,
     translate_errors,
 )
@@ -548,11 +549,16 @@ class PostgresStore:
         return json.loads(data) if data is not None else None
 
     def save_source_state(self, source_id: str, state: dict[str, Any]) -> None:
-        with self.transaction():
-            self.conn.execute(
+        self.save_source_states({source_id: state})
+
+    def save_source_states(self, states: Mapping[str, dict[str, Any]]) -> None:
+        if not states:
+            return
+        with self.transaction(), self.conn.cursor() as cursor:
+            cursor.executemany(  # pipelined: one round trip for a run's every source
                 "INSERT INTO source_state (id, data) VALUES (%s, %s)"
                 " ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                (source_id, json.dumps(state, ensure_ascii=False, sort_keys=True)),
+                source_state_rows(states),
             )
 
     def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -29,6 +29,7 @@ from .base import (
     file_lock,
     page_row,
     page_state,
+    source_state_rows,
     stored_article,
     translate_errors,
 )
@@ -456,10 +457,12 @@ class SQLiteStore:
         return json.loads(row[0]) if row else None
 
     def save_source_state(self, source_id: str, state: dict[str, Any]) -> None:
+        self.save_source_states({source_id: state})
+
+    def save_source_states(self, states: Mapping[str, dict[str, Any]]) -> None:
         with self.transaction():
-            self.db.execute(
-                "INSERT OR REPLACE INTO source_state (id, data) VALUES (?, ?)",
-                (source_id, json.dumps(state, ensure_ascii=False, sort_keys=True)),
+            self.db.executemany(
+                "INSERT OR REPLACE INTO source_state (id, data) VALUES (?, ?)", source_state_rows(states)
             )
 
     def source_states(self) -> Iterator[tuple[str, dict[str, Any]]]:
