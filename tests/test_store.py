@@ -395,44 +395,37 @@ def test_citations_are_replaced_per_article_and_found_by_key(store: Store) -> No
 def plans_of_statements(store: Store) -> Iterator[list[tuple[str, str]]]:
     """(statement, its query plan) of every SELECT or UPDATE the store runs in the block.
 
-    SQLite: EXPLAIN QUERY PLAN of each traced statement. PostgreSQL: EXPLAIN with
-    sequential scans disabled, so an index is used wherever one can be, however
-    small the test's tables (the planner would rather scan a table of ten rows).
+    Each statement is explained with the parameters it ran with (SQLite may use a partial index
+    only for some values). PostgreSQL's EXPLAIN runs with sequential scans disabled, so an index
+    is used wherever one can be, however small the test's tables.
     """
-    seen: list[tuple[str, str]] = []
-    if backend_of(store) == "sqlite":
-        db = store.db  # type: ignore[attr-defined]
-        traced: list[str] = []
-        db.set_trace_callback(traced.append)
-        try:
-            yield seen
-        finally:
-            db.set_trace_callback(None)
-        for sql in traced:
-            if sql.lstrip().upper().startswith(("SELECT", "UPDATE")):
-                plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
-                seen.append((sql, plan))
-        return
-    conn, ran = store.conn, []  # type: ignore[attr-defined]
+    sqlite = backend_of(store) == "sqlite"
+    name = "db" if sqlite else "conn"
+    connection, ran = getattr(store, name), []
 
     class Recording:
-        def __getattr__(self, name: str) -> object:
-            return getattr(conn, name)
+        def __getattr__(self, attribute: str) -> object:
+            return getattr(connection, attribute)
 
-        def execute(self, sql: str, params: object = None) -> object:
+        def execute(self, sql: str, params: object = ()) -> object:
             ran.append((sql, params))
-            return conn.execute(sql, params)
+            return connection.execute(sql, params)
 
-    store.conn = Recording()  # type: ignore[attr-defined]
+    seen: list[tuple[str, str]] = []
+    setattr(store, name, Recording())
     try:
         yield seen
     finally:
-        store.conn = conn  # type: ignore[attr-defined]
-    with conn.transaction():
-        conn.execute("SET LOCAL enable_seqscan = off")
-        for sql, params in ran:
-            if sql.lstrip().upper().startswith(("SELECT", "UPDATE")):
-                seen.append((sql, " | ".join(row[0] for row in conn.execute(f"EXPLAIN {sql}", params))))
+        setattr(store, name, connection)
+    explained = [(sql, params) for sql, params in ran if sql.lstrip().upper().startswith(("SELECT", "UPDATE"))]
+    if sqlite:
+        for sql, params in explained:
+            seen.append((sql, " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))))
+        return
+    with connection.transaction():
+        connection.execute("SET LOCAL enable_seqscan = off")
+        for sql, params in explained:
+            seen.append((sql, " | ".join(row[0] for row in connection.execute(f"EXPLAIN {sql}", params))))
 
 
 def backend_of(store: Store) -> str:
