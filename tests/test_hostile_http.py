@@ -498,7 +498,7 @@ def test_dns_names_are_judged_by_the_address_they_resolve_to(
         ("64:ff9b::808:808", True),  # NAT64 to 8.8.8.8: how an IPv6-only host reaches an IPv4 agency
         ("64:ff9b:1::808:808", False),  # local-use NAT64 (RFC 8215): the operator's own network
         ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
-        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("2002:808:808::1", False),  # 6to4 of 8.8.8.8: relayed, deprecated (RFC 7526); whatever Python says
         ("::7f00:1", False),  # IPv4-compatible 127.0.0.1 (deprecated)
         ("::ffff:0:a00:1", False),  # IPv4-translated 10.0.0.1
         ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),  # Teredo

@@ -49,8 +49,11 @@ class BlockedAddressError(Exception):
 #: IPv6 ranges whose last 32 bits are an IPv4 address the host, a tunnel or a NAT64 gateway may deliver to:
 #: IPv4-compatible (deprecated), IPv4-translated (RFC 2765), NAT64 well-known and local-use (RFC 6052, 8215)
 _EMBEDDING = tuple(ipaddress.IPv6Network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48"))
-#: NAT64 prefix for an operator's own network: never public, whatever it embeds (RFC 8215)
-_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+#: never public, whatever they embed: NAT64 for an operator's own network (RFC 8215), and the relayed
+#: transitions 6to4 (RFC 3056, deprecated by RFC 7526) and Teredo, whose relays no agency needs. Python's own
+#: tables differ between builds (Debian's patched 3.11.2 calls 6to4 non-global, CPython 3.11.7 global), so
+#: the guard decides it once, the same on every Python.
+_NEVER_PUBLIC = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b:1::/48", "2002::/16", "2001::/32"))
 
 
 def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
@@ -68,10 +71,12 @@ def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
 
 def is_public(address: IPAddress) -> bool:
     """A globally routable unicast address. An IPv6 address that carries an IPv4 one is public only if that
-    one is too: `64:ff9b::a00:1` (NAT64) or `2002:a00:1::` (6to4) would reach 10.0.0.1."""
+    one is too: `64:ff9b::a00:1` (NAT64) would reach 10.0.0.1; 6to4 and Teredo never are."""
+    if isinstance(address, ipaddress.IPv6Address) and any(address in network for network in _NEVER_PUBLIC):
+        return False
     inner = embedded_ipv4(address)
     if inner is not None:
-        if not (inner.is_global and not inner.is_multicast) or address in _LOCAL_NAT64:
+        if not (inner.is_global and not inner.is_multicast):
             return False
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
             return True  # ::ffff:0:0/96 is "private" to Python, but the host connects over IPv4
