@@ -517,6 +517,7 @@ def list_stage(bench: Bench) -> None:
             return bench.task("cli", {"args": ["--site", str(site), "articles", "list", *filters, "--limit", "20"]})
 
         sides = bench.interleave({"small": cli(small), "big": cli(big)})
+        check(sides["small"] + sides["big"], f"articles list {label}", lambda r: r["exit"] == 0)
         bench.ratio_row(
             f"articles list {label}",
             "ms",

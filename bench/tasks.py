@@ -243,7 +243,7 @@ def cli_task(p: dict[str, Any]) -> Work:
             try:
                 cli.main(args=args, prog_name="pressfeed", standalone_mode=False)
             except SystemExit as exc:  # a verdict, such as `sources check` finding a source unhealthy
-                code = int(exc.code or 0)
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         return {"exit": code}
 
     work()  # once untimed: the modules a command imports lazily are loaded, as in any later call
