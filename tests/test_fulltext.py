@@ -261,6 +261,30 @@ def test_a_page_larger_than_the_cap_holds_the_item(site: Path, ministry: Board) 
     assert "larger than" in pf.info(stored).held
 
 
+def test_the_health_check_reads_a_sources_held_pages_at_once(site: Path, ministry: Board) -> None:
+    """Every run ends with each source's health: its held items' pages are one read, not one per item
+    (each a round trip on PostgreSQL), and every reason is still there."""
+    for item in (YOUTH, SHIPS, BUS):
+        ministry.pages[item[1]] = (404, b"<html><body>not found</body></html>", "text/html")
+    ministry.feed = board(YOUTH, SHIPS, BUS)
+    configure(site, ministry)
+    _, pf = ingest(site)
+    calls: list[str] = []
+    store = pf.store
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            value = getattr(store, name)
+            if callable(value):
+                calls.append(name)
+            return value
+
+    pf.store = Counting()  # type: ignore[assignment]
+    [health] = pf.source_health()
+    assert len(health.held) == 3 and all("could not be fetched (HTTP 404)" in reason for reason in health.held)
+    assert calls.count("pages") == 1
+
+
 def test_a_title_only_item_without_fulltext_is_held_too(site: Path, ministry: Board) -> None:
     configure(site, ministry, fulltext="")
     report, pf = ingest(site)

@@ -30,6 +30,7 @@ from .workers import workers_for
 
 if TYPE_CHECKING:
     from .imports.read import RawRecord
+    from .store.base import PageState
     from .views import ArticleInfo, Plan, SourceStatus
 
 
@@ -143,7 +144,10 @@ class Pressfeed:
     def _held(self, source: SourceConfig) -> tuple[str, ...]:
         """Why each of the source's items that pressfeed holds as a draft is held."""
         drafts = self.store.articles(ArticleFilter(origin=f"source:{source.id}", status=Status.DRAFT))
-        return tuple(reason for stored in drafts if (reason := self._held_reason(stored)))
+        if not drafts:
+            return ()
+        pages = self.store.pages([stored.article.id for stored in drafts])  # one read, not one per draft
+        return tuple(reason for stored in drafts if (reason := self._held_reason(stored, pages)))
 
     def _health_after_run(self) -> tuple[tuple[SourceHealth, ...], tuple[str, ...]]:
         """Every source's health, and which unhealthy ones a quiet run warns about now (remembered)."""
@@ -271,12 +275,15 @@ class Pressfeed:
         article_id = stored.article.id
         return ArticleInfo(stored, tuple(self.store.superseded(article_id)), self._held_reason(stored))
 
-    def _held_reason(self, stored: StoredArticle) -> str:
-        """Why pressfeed keeps an ingested item a draft: its page gave no text, or it has none at all."""
+    def _held_reason(self, stored: StoredArticle, pages: Mapping[str, PageState] | None = None) -> str:
+        """Why pressfeed keeps an ingested item a draft: its page gave no text, or it has none at all.
+
+        `pages`: the pages of a batch of drafts, read at once; else this one's is read if it is a draft.
+        """
         article = stored.article
         if not stored.origin.startswith("source:") or stored.upstream_status != Status.DRAFT:
             return ""
-        page = self.store.pages([article.id]).get(article.id)
+        page = (self.store.pages([article.id]) if pages is None else pages).get(article.id)
         if page is not None and page.status == "failed":
             return page.reason
         if not article.body_html:
