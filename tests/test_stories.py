@@ -393,7 +393,7 @@ def test_releases_are_linked_in_stores_written_before_stories_existed(portal: Si
     portal.feed(release())
     pf = portal.run(NOW + timedelta(minutes=5))  # the release arrives after the unchanged article
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
-    assert [s.article.id for s in pf.store.articles(ArticleFilter(origin="cms"))] == [CMS_ID]
+    assert [s.article.id for s in pf.store.articles(ArticleFilter(origins=("cms",)))] == [CMS_ID]
 
 
 def test_a_version_1_store_is_upgraded_and_its_articles_linked_once(portal: Site) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clock import Clock
-from .config import Config, SourceConfig, load_config
+from .config import Config, load_config
 from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports.configured import RELINK_KEY, configured_files, import_each
 from .ingest.health import SourceHealth, assess, warning_due
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from .imports.read import RawRecord
     from .store.base import PageState
     from .views import ArticleInfo, Plan, SourceStatus
+
+#: origins per drafts query of the health check: well under SQLite's oldest variable limit (999)
+HELD_LOOKUP_BATCH = 500
 
 
 class Pressfeed:
@@ -139,15 +142,23 @@ class Pressfeed:
 
     def _health(self, states: Mapping[str, SourceState], environ: Mapping[str, str] | None) -> list[SourceHealth]:
         now, env = self.clock.now(), os.environ if environ is None else environ
-        return [replace(assess(s, states[s.id], now, env), held=self._held(s)) for s in self.config.sources]
+        held = self._held()
+        return [replace(assess(s, states[s.id], now, env), held=held[s.id]) for s in self.config.sources]
 
-    def _held(self, source: SourceConfig) -> tuple[str, ...]:
-        """Why each of the source's items that pressfeed holds as a draft is held."""
-        drafts = self.store.articles(ArticleFilter(origin=f"source:{source.id}", status=Status.DRAFT))
-        if not drafts:
-            return ()
-        pages = self.store.pages([stored.article.id for stored in drafts])  # one read, not one per draft
-        return tuple(reason for stored in drafts if (reason := self._held_reason(stored, pages)))
+    def _held(self) -> dict[str, tuple[str, ...]]:
+        """Why each of the items pressfeed holds as a draft is held, by source: every source's drafts and
+        their pages in a few reads, not a round trip per source and per item."""
+        origins = {f"source:{s.id}": s.id for s in self.config.sources}
+        names, drafts = list(origins), []
+        for start in range(0, len(names), HELD_LOOKUP_BATCH):
+            batch = tuple(names[start : start + HELD_LOOKUP_BATCH])
+            drafts += self.store.articles(ArticleFilter(status=Status.DRAFT, origins=batch))
+        pages = self.store.pages([stored.article.id for stored in drafts]) if drafts else {}
+        held: dict[str, list[str]] = {source_id: [] for source_id in origins.values()}
+        for stored in drafts:
+            if reason := self._held_reason(stored, pages):
+                held[origins[stored.origin]].append(reason)
+        return {source_id: tuple(reasons) for source_id, reasons in held.items()}
 
     def _health_after_run(self) -> tuple[tuple[SourceHealth, ...], tuple[str, ...]]:
         """Every source's health, and which unhealthy ones a quiet run warns about now (remembered)."""

@@ -58,4 +58,5 @@ class ArticleFilter:
     limit: int | None = None
     #: only items published at or before this time (embargo)
     published_before: datetime | None = None
-    origin: str | None = None
+    #: only items of one of these origins ("cms", "source:<id>"); a run's health check asks for all its sources
+    origins: tuple[str, ...] | None = None

@@ -302,9 +302,9 @@ class PostgresStore:
         if query.published_before is not None:
             where.append("published <= %s")
             params.append(_utc(query.published_before))
-        if query.origin is not None:
-            where.append("origin = %s")
-            params.append(query.origin)
+        if query.origins is not None:
+            where.append("origin = ANY(%s)")
+            params.append(list(query.origins))
         text = f"SELECT {self._COLUMNS} FROM article"
         if where:
             text += " WHERE " + " AND ".join(where)

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -222,6 +223,17 @@ class SQLiteStore:
         return WriteResult(len(items))
 
     def articles(self, query: ArticleFilter) -> list[StoredArticle]:
+        if query.origins is not None and len(query.origins) != 1:
+            # One search per origin, merged here: given an IN list, SQLite's planner walks every row of the
+            # status in date order (that index gives the ORDER BY) rather than sort what the list finds.
+            found = [row for origin in query.origins for row in self._article_rows(replace(query, origins=(origin,)))]
+            found.sort(key=lambda row: row[-1])  # by id, then newest first: the sort is stable
+            found.sort(key=lambda row: row[-2], reverse=True)
+            return [self._row(row) for row in found[: query.limit]]
+        return [self._row(row) for row in self._article_rows(query)]
+
+    def _article_rows(self, query: ArticleFilter) -> list[Any]:
+        """Rows of ARTICLE_COLUMNS, then published and id, as `articles` returns them."""
         where, params = [], []
         if query.section is not None:
             where.append("section = ?")
@@ -232,9 +244,9 @@ class SQLiteStore:
         if query.published_before is not None:
             where.append("published <= ?")
             params.append(utc_text(query.published_before))
-        if query.origin is not None:
-            where.append("origin = ?")
-            params.append(query.origin)
+        if query.origins is not None:
+            where.append(f"origin IN ({','.join('?' * len(query.origins))})")
+            params.extend(query.origins)
         if query.status is None:
             # Every index on published starts with status (and section): one arm per status, each read in
             # index order, merged (SQLite's MERGE of a sorted UNION ALL), so `LIMIT n` reads about n rows
@@ -243,12 +255,12 @@ class SQLiteStore:
             sql = " UNION ALL ".join(f"SELECT {self._COLUMNS}, published, id FROM article WHERE {arm}" for arm in arms)
             params = [p for status in Status for p in (str(status), *params)]
         else:
-            sql = f"SELECT {self._COLUMNS} FROM article WHERE " + " AND ".join(where)
+            sql = f"SELECT {self._COLUMNS}, published, id FROM article WHERE " + " AND ".join(where)
         sql += " ORDER BY published DESC, id"
         if query.limit is not None:
             sql += " LIMIT ?"
             params.append(str(query.limit))
-        return [self._row(row) for row in self.db.execute(sql, params)]
+        return self.db.execute(sql, params).fetchall()
 
     def feed_keys(self, section: str | None, now: datetime, limit: int) -> list[tuple[str, int]]:
         """(id, seq) of what a feed shows: newest published, not embargoed.
