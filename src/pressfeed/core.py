@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from .store.base import PageState
     from .views import ArticleInfo, Plan, SourceStatus
 
-#: origins per drafts query of the health check: well under SQLite's oldest variable limit (999)
-HELD_LOOKUP_BATCH = 500
-
 
 class Pressfeed:
     """A site: its validated config, its store and a clock.
@@ -149,10 +146,7 @@ class Pressfeed:
         """Why each of the items pressfeed holds as a draft is held, by source: every source's drafts and
         their pages in a few reads, not a round trip per source and per item."""
         origins = {f"source:{s.id}": s.id for s in self.config.sources}
-        names, drafts = list(origins), []
-        for start in range(0, len(names), HELD_LOOKUP_BATCH):
-            batch = tuple(names[start : start + HELD_LOOKUP_BATCH])
-            drafts += self.store.articles(ArticleFilter(status=Status.DRAFT, origins=batch))
+        drafts = self.store.articles(ArticleFilter(status=Status.DRAFT, origins=tuple(origins))) if origins else []
         pages = self.store.pages([stored.article.id for stored in drafts]) if drafts else {}
         held: dict[str, list[str]] = {source_id: [] for source_id in origins.values()}
         for stored in drafts:
