@@ -65,7 +65,8 @@ def _sql(name: str) -> Callable[[], str]:
     return lambda: resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-#: migration n brings a store from schema_version n to n + 1 (the same steps as SQLite's)
+#: migration n brings a store from schema_version n to n + 1: SQLite's steps, but for its schema 5,
+#: whose indexes PostgreSQL had from its schemas 1-3
 MIGRATIONS = [
     _sql("pg_schema.sql"),
     _sql("pg_v2_stories.sql"),
