@@ -11,11 +11,29 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from .config import AgencyConfig
     from .terms import Section
+
+
+T = TypeVar("T")
+
+
+class _Registry(Generic[T]):
+    """Entries in config order: iterated, counted and shown as the config gave them."""
+
+    _items: tuple[T, ...]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self._items)!r})"
 
 
 def section_key(name: str) -> str:
@@ -26,7 +44,7 @@ def section_key(name: str) -> str:
 # -- sections -----------------------------------------------------------------
 
 
-class Sections:
+class Sections(_Registry["Section"]):
     """The site's sections in config order, and the one rule that resolves a name to a slug.
 
     Any slug, title or alias names its section, compared by :func:`section_key`.
@@ -51,15 +69,6 @@ class Sections:
     def slugs(self) -> list[str]:
         return [s.slug for s in self._items]
 
-    def __iter__(self) -> Iterator[Section]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return f"Sections({list(self._items)!r})"
-
 
 # -- agencies -----------------------------------------------------------------
 
@@ -69,7 +78,7 @@ def agency_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).casefold().replace("·", "").split())
 
 
-class Agencies:
+class Agencies(_Registry["AgencyConfig"]):
     """The agency registry: finds an agency by its current or a former name.
 
     The registry gives an agency's id, home and section; the credit keeps the
@@ -83,15 +92,6 @@ class Agencies:
 
     def find(self, name: str) -> AgencyConfig | None:
         return self._index.get(agency_key(name)) if name else None
-
-    def __iter__(self) -> Iterator[AgencyConfig]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return f"Agencies({list(self._items)!r})"
 
 
 @dataclass(frozen=True)
