@@ -4,8 +4,8 @@ Issue 11 found that a killed build left temp files forever and that workers
 outlived a killed import/ingest while holding its stdout. These tests run the
 real `pressfeed` command in a subprocess, kill it at varied moments, and check
 what is left: files whole and either old or new, a sound store, no temp files
-after the next run, the same end state as an uninterrupted run, and no
-surviving process.
+after the next run, the same end state as an uninterrupted run, no surviving
+process and nothing left in the temp directory.
 
 Processes are found through /proc, so these tests run on Linux only. Every
 command is started with a unique PRESSFEED_TEST_RUN variable in its
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -87,7 +89,10 @@ class Command:
 
     def __init__(self, site: Path, *args: str) -> None:
         self.tag = uuid.uuid4().hex
-        env = {**os.environ, "PRESSFEED_TEST_RUN": self.tag}
+        # its own temp directory, to see what the command leaves there (short: a Unix socket's path
+        # must fit 107 bytes, and multiprocessing puts the forkserver's in a directory under it)
+        self.tmp = Path(tempfile.mkdtemp(prefix="pf-crash-"))
+        env = {**os.environ, "PRESSFEED_TEST_RUN": self.tag, "TMPDIR": str(self.tmp)}
         env.pop("PRESSFEED_CONFIG", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pressfeed", "--site", str(site), *args],
@@ -149,6 +154,9 @@ class Command:
         assert not survivors, f"processes outlived the killed command: {details}"
         for name, event in self.eof.items():
             assert event.wait(max(deadline - time.monotonic(), 0.5)), f"{name} pipe still held open"
+        left = sorted(str(p.relative_to(self.tmp)) for p in self.tmp.rglob("*"))
+        shutil.rmtree(self.tmp)
+        assert not left, f"the killed command left temp files: {left}"
 
 
 def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
