@@ -1322,6 +1322,42 @@ def test_hostile_entry_is_stored_clean_and_build_is_valid(httpserver: HTTPServer
     assert [i["title"] for i in data["items"]] == ["긴급 발표 제목 ]]> 끝"]
 
 
+def test_a_board_that_escapes_its_html_in_cdata_is_published_as_markup(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    # e-government framework boards store their HTML escaped and publish that in CDATA, titles too
+    body = (
+        "&lt;p&gt;과학기술정보통신부는 26일 공공 누리집 &lt;b&gt;디지털 접근성&lt;/b&gt; "
+        "점검 결과를 발표했다.&lt;/p&gt;"
+        "&lt;p&gt;점검 대상은 1,200개 누리집이다.&lt;br /&gt;자세한 내용은 "
+        '&lt;a href="/bbs/view.do?nttSeqNo=3186500"&gt;원문&lt;/a&gt;을 참고.&lt;/p&gt;'
+    )
+    link = "https://www.msit.go.kr/bbs/view.do?sCode=user&mId=307&nttSeqNo=3186500"
+    title = "&amp;lt;보도자료&amp;gt; 디지털 접근성 &amp;lt;b&amp;gt;점검&amp;lt;/b&amp;gt;"
+    board = item(3186500, title, body, link=link)
+    serve(httpserver, "/rss/board.xml", rss(board))
+    configure(site, source("msit", httpserver.url_for("/rss/board.xml")))
+    result, pf = ingest_at(opener, site)
+    (new_id,) = only(result).new
+    stored = pf.store.get(new_id)
+    assert stored is not None
+    a = stored.article
+    assert a.title == "<보도자료> 디지털 접근성 점검"
+    assert a.body_html.startswith("<p>과학기술정보통신부는 26일 공공 누리집 <b>디지털 접근성</b> 점검")
+    assert "점검 대상은 1,200개 누리집이다.<br>자세한 내용은" in a.body_html
+    original = "https://www.msit.go.kr/bbs/view.do?nttSeqNo=3186500"
+    assert f'<a href="{original}" rel="noopener noreferrer">원문</a>' in a.body_html
+    assert a.summary.startswith("과학기술정보통신부는 26일 공공 누리집 디지털 접근성 점검 결과를 발표했다. 점검 대상은")
+    assert "&lt;" not in a.body_html + a.summary
+
+    pf.build()
+    atom = feedparser.parse((site / "public" / "it-science" / "atom.xml").read_bytes()).entries[0]
+    assert "<b>디지털 접근성</b>" in atom.content[0].value
+    assert atom.summary == a.summary
+    data = json.loads((site / "public" / "feed.json").read_text(encoding="utf-8"))
+    assert "<b>디지털 접근성</b>" in data["items"][0]["content_html"]
+
+
 @pytest.mark.parametrize(
     "bad_link",
     [

@@ -92,6 +92,18 @@ def test_plain_text_decodes_escaped_angle_brackets_as_text():
     assert plain_text("a &lt; b") == "a < b"
 
 
+def test_plain_text_drops_markup_escaped_once_too_often():
+    # a board that escapes its titles before its feed escapes them again
+    assert plain_text("&lt;b&gt;수출&lt;/b&gt; 역대 최대") == "수출 역대 최대"
+    assert plain_text("첫 줄&lt;br /&gt;둘째 줄") == "첫 줄둘째 줄"
+
+
+@pytest.mark.parametrize("title", ["R&D 예산과 <AI 기본법> 시행령", "영화 <기생충> 흥행", "<img> 태그 대체텍스트"])
+def test_plain_text_keeps_escaped_brackets_that_close_nothing(title):
+    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert plain_text(escaped) == title
+
+
 # -- sanitize_html ------------------------------------------------------------
 
 
@@ -140,6 +152,68 @@ def test_sanitize_html_keeps_nbsp():
 def test_sanitize_html_strips_comments_and_disallowed_tags_keeping_text():
     html = '<p><!-- 메모 --><font color="red">빨강</font></p>'
     assert sanitize_html(html, BASE) == "<p>빨강</p>"
+
+
+# -- HTML escaped once too often ------------------------------------------------
+#
+# Boards built on the government's e-government framework store their HTML
+# escaped and put that in CDATA: feedparser hands over "&lt;p&gt;본문&lt;/p&gt;",
+# which readers would show as tags.
+
+BOARD_BODY = (
+    '<div class="view_cont">&lt;p&gt;과기정통부는 26일 &lt;b&gt;디지털 접근성&lt;/b&gt; 점검 결과를 발표했다.&lt;/p&gt;'
+    '&lt;p&gt;자세한 내용은 &lt;a href="/bbs/view.do?nttSeqNo=3186500"&gt;원문&lt;/a&gt;을 참고.&lt;br /&gt;'
+    "R&amp;amp;D &amp;lt;AI 기본법&amp;gt; 시행령&lt;/p&gt;</div>"
+)
+
+
+def test_sanitize_html_reads_markup_escaped_once_too_often_as_markup():
+    assert sanitize_html(BOARD_BODY, BASE) == (
+        "<div><p>과기정통부는 26일 <b>디지털 접근성</b> 점검 결과를 발표했다.</p>"
+        '<p>자세한 내용은 <a href="https://www.example-portal.kr/bbs/view.do?nttSeqNo=3186500"'
+        ' rel="noopener noreferrer">원문</a>을 참고.<br>'
+        "R&amp;D &lt;AI 기본법&gt; 시행령</p></div>"
+    )
+
+
+def test_sanitize_html_unescapes_each_level_of_escaping():
+    twice = "&amp;lt;p&amp;gt;본문&amp;lt;/p&amp;gt;&amp;lt;p&amp;gt;둘째&amp;lt;/p&amp;gt;"
+    assert sanitize_html(twice, BASE) == "<p>본문</p><p>둘째</p>"
+    assert sanitize_html("첫 줄&lt;br&gt;둘째 줄&lt;br&gt;셋째 줄", BASE) == "첫 줄<br>둘째 줄<br>셋째 줄"
+
+
+def test_sanitize_html_unescaped_markup_is_sanitized_like_any_other():
+    hostile = (
+        '&lt;p onclick="x()"&gt;본문&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;'
+        '&lt;a href="javascript:x"&gt;링크&lt;/a&gt;'
+    )
+    assert sanitize_html(hostile, BASE) == '<p>본문</p><a rel="noopener noreferrer">링크</a>'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an article about HTML quotes its tags between its own paragraphs
+        "<p>굵게는 &lt;b&gt;와 &lt;/b&gt;로 감싼다.</p><p>줄바꿈은 &lt;br&gt; 하나다.</p>",
+        # quoted tags, none that ends or breaks anything
+        "<p>&lt;b&gt; 태그와 &lt;i&gt; 태그의 차이</p>",
+        # one alone
+        "<p>닫는 태그 &lt;/p&gt;를 빠뜨리지 말 것</p>",
+        # brackets of Korean titles are no tags
+        "<p>&lt;AI 기본법&gt; 시행령과 &lt;2026년 업무계획&gt;</p>",
+    ],
+)
+def test_sanitize_html_leaves_text_that_only_quotes_tags(body):
+    assert sanitize_html(body, BASE) == body
+
+
+def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
+    article = article_from_record(minimal(body_html=BOARD_BODY), ctx)
+    assert "<b>디지털 접근성</b>" in article.body_html
+    assert 'href="https://www.example-portal.kr/bbs/view.do?nttSeqNo=3186500"' in article.body_html
+    assert article.summary == (
+        "과기정통부는 26일 디지털 접근성 점검 결과를 발표했다. 자세한 내용은 원문을 참고. R&D <AI 기본법> 시행령"
+    )
 
 
 # -- absolute_url -------------------------------------------------------------

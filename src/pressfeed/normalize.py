@@ -107,8 +107,19 @@ def plain_text(value: str) -> str:
         return value.strip(" ")  # already plain: what the rules below would return
     text = clean_text(value)
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
-        text = clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
+        text = _without_tags(text)
+        if "<" in text and _LEFTOVER_TAG.search(text):
+            text = _without_tags(text)  # "&lt;b&gt;수출&lt;/b&gt;": escaped once too often
     return collapse_space(_BIDI_CONTROLS.sub("", text))
+
+
+def _without_tags(text: str) -> str:
+    return clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
+
+
+#: what no plain text means to say: an end tag or a line break of an HTML element, left when a source
+#: escaped its markup twice ("<AI 기본법>" or "<img> 태그" are left alone)
+_LEFTOVER_TAG = re.compile(r"</(" + "|".join(sorted(HTML_ELEMENTS)) + r")\s*>|<br\s*/?>", re.IGNORECASE)
 
 
 def collapse_space(text: str) -> str:
@@ -290,20 +301,57 @@ def sanitize_html(value: str, base_url: str) -> str:
     Scripts, styles, iframes, event handlers and javascript: URLs cannot pass;
     relative links and images resolve against the article's link. Bodies over
     MAX_HTML_LENGTH are a RecordError; nesting beyond MAX_NESTING is flattened
-    first, because the HTML parser's time grows with depth × size.
+    first, because the HTML parser's time grows with depth × size. HTML that
+    was escaped once too often (see :func:`escaped_markup`) is unescaped and
+    sanitized as the markup it is.
     """
     if len(value) > MAX_HTML_LENGTH:
         raise RecordError("body_html", f"{len(value):,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed")
-    markup = bound_nesting(value)
     token = _BASE_URL.set(base_url)
     try:
-        cleaned = str(_CLEANER.clean(markup))
-        if _drops_tags(markup):
-            cleaned = _settle(cleaned)
+        cleaned = _clean(value)
+        for _ in range(_UNESCAPE_PASSES):
+            if not escaped_markup(cleaned):
+                break
+            # every level at once ("&amp;amp;lt;" is "<"); the text's own "<AI 기본법>" stays text
+            cleaned = _clean(_literal_brackets(html.unescape(_EXTRA_AMP.sub("&", cleaned))))
     finally:
         _BASE_URL.reset(token)
     # after, not before: the parser turns "&#1;" or "&#xFFFE;" into the very characters XML cannot carry
     return clean_text(cleaned).strip()
+
+
+def _clean(value: str) -> str:
+    markup = bound_nesting(value)
+    cleaned = str(_CLEANER.clean(markup))
+    return _settle(cleaned) if _drops_tags(markup) else cleaned
+
+
+#: an escaped tag: "&lt;p&gt;", "&lt;/p&gt;", "&lt;br /&gt;", "&lt;a href=...", or escaped again
+#: ("&amp;lt;p&amp;gt;"); its name is checked apart
+_ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/]|&(?:amp;)*gt;)")
+_EXTRA_AMP = re.compile(r"&(?:amp;)+")
+#: a pass unescapes every level; one more undoes what only the first one's parse revealed
+_UNESCAPE_PASSES = 2
+
+
+def escaped_markup(cleaned: str) -> bool:
+    """Whether sanitized HTML is markup escaped once too often: `&lt;p&gt;본문&lt;/p&gt;`.
+
+    Government boards that store their HTML escaped publish it so, in CDATA,
+    and readers would show the tags as text. Taken for that when it has at
+    least two escaped tags of HTML elements, one an end tag or a line break,
+    with no real tag among them (a wrapper around them, or a credit paragraph
+    after, may be real): an article about HTML that quotes "&lt;br&gt;" writes
+    its own paragraphs between its examples.
+    """
+    if "lt;" not in cleaned:  # most bodies: one scan
+        return False
+    found = [m for m in _ESCAPED_TAG.finditer(cleaned) if m.group(2).lower() in HTML_ELEMENTS]
+    if len(found) < 2 or not any(m.group(1) or m.group(2).lower() == "br" for m in found):
+        return False
+    # sanitized, a "<" is in a tag (its own or an attribute's): text's own are "&lt;"
+    return cleaned.find("<", found[0].start(), found[-1].end()) < 0
 
 
 _START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
