@@ -203,6 +203,7 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert f"held        economy       {stored.article.id}" in listed
     [health] = pf.source_health()
     assert len(health.held) == 1 and "held as drafts" in health.line()
+    assert health.ok and health.given_up == 0  # it is tried again: nothing for anyone to do yet
     pf.build()
     assert stored.article.id not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
 
@@ -226,6 +227,35 @@ def test_retries_are_bounded(site: Path, ministry: Board) -> None:
     assert len(ministry.hits) == 6
     _, pf = ingest(site, when)
     assert "given up after 6 tries" in pf.info(only(pf)).held
+
+
+def check(site: Path, when: datetime, *args: str) -> Any:
+    return CliRunner().invoke(cli, ["--site", str(site), "--now", when.isoformat(), *args])
+
+
+def test_a_source_with_items_given_up_on_is_unhealthy_until_someone_acts(site: Path, ministry: Board) -> None:
+    """Nothing publishes an item whose retries are spent: `sources check` fails, and cron hears of it."""
+    ministry.pages["/nw/view.do?nttId=74496"] = (500, b"error", "text/html")
+    configure(site, ministry)
+    when = NOW
+    for _ in range(5):
+        ingest(site, when)
+        when += timedelta(hours=13)
+    assert check(site, when, "sources", "check").exit_code == 0  # one try left: still ok
+    quiet = check(site, when, "-q", "run")  # the sixth and last try
+    assert quiet.exit_code == 0  # the run did its job; the source needs a person
+    assert "warning: source mofe: held — 1 of its items will not be tried again" in quiet.stderr
+    assert check(site, when + timedelta(minutes=5), "-q", "run").stderr == ""  # said once, not every run
+
+    checked = check(site, when, "sources", "check", "--json")
+    assert checked.exit_code == 1
+    [verdict] = json.loads(checked.stdout)
+    assert (verdict["status"], verdict["ok"], verdict["given_up"]) == ("held", False, 1)
+    assert "given up after 6 tries" in verdict["held"][0]
+
+    stored = only(Pressfeed(load_config(site), clock=fixed(when)))
+    assert check(site, when, "articles", "publish", stored.article.id).exit_code == 0
+    assert check(site, when, "sources", "check").exit_code == 0
 
 
 @pytest.mark.parametrize(
@@ -292,6 +322,8 @@ def test_a_title_only_item_without_fulltext_is_held_too(site: Path, ministry: Bo
     assert stored.article.status is Status.DRAFT and ministry.hits == []
     assert pf.info(stored).held.startswith("no text to republish")
     assert any("no text to republish" in w for w in report.warnings)
+    [health] = pf.source_health()  # nothing will fetch its text: held for good
+    assert (health.status, health.given_up) == ("held", 1)
 
 
 # -- rights ----------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from .clock import Clock
 from .config import Config, load_config
 from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports.configured import RELINK_KEY, configured_files, import_each
-from .ingest.health import SourceHealth, assess, warning_due
+from .ingest.health import SourceHealth, assess, warning_due, with_held
 from .ingest.state import SourceState
 from .publish import build, feed_specs, websub
 from .results import BuildResult, ImportResult, IngestResult, RunResult
@@ -139,20 +139,27 @@ class Pressfeed:
 
     def _health(self, states: Mapping[str, SourceState], environ: Mapping[str, str] | None) -> list[SourceHealth]:
         now, env = self.clock.now(), os.environ if environ is None else environ
-        held = self._held()
-        return [replace(assess(s, states[s.id], now, env), held=held[s.id]) for s in self.config.sources]
+        held, given_up = self._held()
+        return [with_held(assess(s, states[s.id], now, env), held[s.id], given_up[s.id]) for s in self.config.sources]
 
-    def _held(self) -> dict[str, tuple[str, ...]]:
-        """Why each of the items pressfeed holds as a draft is held, by source: every source's drafts and
-        their pages in a few reads, not a round trip per source and per item."""
-        origins = {f"source:{s.id}": s.id for s in self.config.sources}
-        drafts = self.store.articles(ArticleFilter(status=Status.DRAFT, origins=tuple(origins))) if origins else []
+    def _held(self) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        """Why each of the items pressfeed holds as a draft is held, by source, and how many of them will not be
+        tried again: every source's drafts and their pages in a few reads, not a round trip per source and per
+        item."""
+        sources = {f"source:{s.id}": s for s in self.config.sources}
+        drafts = self.store.articles(ArticleFilter(status=Status.DRAFT, origins=tuple(sources))) if sources else []
         pages = self.store.pages([stored.article.id for stored in drafts]) if drafts else {}
-        held: dict[str, list[str]] = {source_id: [] for source_id in origins.values()}
+        held: dict[str, list[str]] = {s.id: [] for s in sources.values()}
+        given_up = dict.fromkeys(held, 0)
         for stored in drafts:
             if reason := self._held_reason(stored, pages):
-                held[origins[stored.origin]].append(reason)
-        return {source_id: tuple(reasons) for source_id, reasons in held.items()}
+                source = sources[stored.origin]
+                held[source.id].append(reason)
+                page = pages.get(stored.article.id)
+                # its retries are spent, or it has no text and no page will be read for it
+                if page.next_try is None if page is not None else not source.fulltext:
+                    given_up[source.id] += 1
+        return {source_id: tuple(reasons) for source_id, reasons in held.items()}, given_up
 
     def _health_after_run(self) -> tuple[tuple[SourceHealth, ...], tuple[str, ...]]:
         """Every source's health, and which unhealthy ones a quiet run warns about now (remembered)."""

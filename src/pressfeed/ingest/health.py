@@ -2,16 +2,18 @@
 
 A feed that answers 404, one that answers 200 and never changes again, and
 one with no items are all failures an operator must hear about: a consumer of
-the discontinued policy-briefing RSS failed silently for 36 days. Health is
-judged from the stored fetch state alone (pure), for `pressfeed sources check`
-and for the warning lines of `pressfeed run`; backoff decides when a failing
-source is tried again.
+the discontinued policy-briefing RSS failed silently for 36 days. So is a
+source whose releases pressfeed holds as drafts for good (their pages gave no
+text after every try): nothing publishes them unless someone acts. Health is
+judged from the stored fetch state and held items alone (pure), for
+`pressfeed sources check` and for the warning lines of `pressfeed run`;
+backoff decides when a failing source is tried again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -44,6 +46,8 @@ class Health(StrEnum):
     DISABLED = "disabled"
     #: never fetched yet
     PENDING = "pending"
+    #: answers, but holds items as drafts that will not be tried again
+    HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class SourceHealth:
     unknown_agencies: tuple[str, ...] = ()
     #: why each item pressfeed holds as a draft is held (its page gave no text, or it has none)
     held: tuple[str, ...] = ()
+    #: how many of those will not be tried again
+    given_up: int = 0
 
     @property
     def ok(self) -> bool:
@@ -82,6 +88,7 @@ class SourceHealth:
             "next_try": self.next_try.isoformat() if self.next_try else None,
             "unknown_agencies": list(self.unknown_agencies),
             "held": list(self.held),
+            "given_up": self.given_up,
         }
 
 
@@ -90,6 +97,18 @@ def assess(source: SourceConfig, state: SourceState, now: datetime, environ: Map
     key_set = bool(environ.get(source.service_key_env, "").strip()) if source.service_key_env else True
     status, detail = _status(source, state, now, key_set)
     return SourceHealth(source.id, source.name, status, detail, _next_try(state, now), state.unknown_agencies)
+
+
+def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> SourceHealth:
+    """`health` with the items its source holds as drafts (`held`: why each is; `given_up`: how many will not
+    be tried again). Those make a source that is otherwise ok `held`."""
+    if not given_up or health.status is not Health.OK:
+        return replace(health, held=held, given_up=given_up)
+    detail = (
+        f"{given_up} of its items will not be tried again: publish or hide them "
+        "(pressfeed articles list --status draft), or fix the source"
+    )
+    return replace(health, status=Health.HELD, detail=detail, held=held, given_up=given_up)
 
 
 def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bool) -> tuple[Health, str]:
