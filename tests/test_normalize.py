@@ -96,6 +96,14 @@ def test_plain_text_drops_markup_escaped_once_too_often():
     # a board that escapes its titles before its feed escapes them again
     assert plain_text("&lt;b&gt;수출&lt;/b&gt; 역대 최대") == "수출 역대 최대"
     assert plain_text("첫 줄&lt;br /&gt;둘째 줄") == "첫 줄둘째 줄"
+    assert plain_text("R&amp;amp;D 예산&amp;nbsp;확대") == "R&D 예산 확대"
+    assert plain_text("&amp;amp;amp;lt;b&amp;amp;amp;gt;세 번&amp;amp;amp;lt;/b&amp;amp;amp;gt;") == "세 번"
+
+
+def test_clean_text_drops_the_replacement_character():
+    # what a decoder leaves for bytes it could not read: nothing to show, and a validator warning
+    assert clean_text("보도\ufffd자료") == "보도자료"
+    assert plain_text("\ufffd\ufffd 제목") == "제목"
 
 
 @pytest.mark.parametrize("title", ["R&D 예산과 <AI 기본법> 시행령", "영화 <기생충> 흥행", "<img> 태그 대체텍스트"])
@@ -278,9 +286,11 @@ def test_parse_datetime_uses_given_zone_for_naive_values():
     assert parse_datetime("2025-11-08 09:00:00", UTC) == datetime(2025, 11, 8, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("value", ["1970-01-01 00:00:00", "1989-12-31T23:59:59Z", datetime(1970, 1, 1)])
+@pytest.mark.parametrize(
+    "value", ["1970-01-01 00:00:00", "1989-12-31T23:59:59Z", datetime(1970, 1, 1), "2205-11-08 09:00:00", "9999-12-31"]
+)
 def test_parse_datetime_rejects_implausible_dates(value):
-    with pytest.raises(ValueError, match=r"implausible date .*before 1990"):
+    with pytest.raises(ValueError, match=r"implausible date .*\((before 1990|after 2099)\)"):
         parse_datetime(value, KST)
 
 

@@ -273,9 +273,13 @@ def reference_plain_text(value: str) -> str:
     text = clean_text(value)
     if _MARKUP.search(text):
         text = strip(text)
-        # an end tag or line break left is markup escaped once too often: stripped once more
-        if re.search(r"</(?:" + "|".join(HTML_ELEMENTS) + r")\s*>|<br\s*/?>", text, re.IGNORECASE):
-            text = strip(text)
+        # an end tag, line break or character reference left was escaped once too often: every level at
+        # once, then what that revealed
+        refs = r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+        for _ in range(2):
+            if not re.search(r"</(?:" + "|".join(HTML_ELEMENTS) + r")\s*>|<br\s*/?>|" + refs, text, re.IGNORECASE):
+                break
+            text = strip(re.sub(r"&(?:amp;)+", "&", text))
     return re.sub(r"\s+", " ", BIDI.sub("", text)).strip()
 
 

@@ -1365,6 +1365,69 @@ def test_rss_description_is_escaped_html(portal: Pressfeed, site: Path) -> None:
     assert jsonfeed(portal, "society")["items"][0]["summary"] == "R&D 예산과 <AI 기본법> 시행령"
 
 
+PLAIN_TEXT = """\
+id: "20251108-0070"
+title: <AI 기본법> 시행령 공포…3&4분기 점검
+section: 사회
+published: 2025-11-08 10:00:00
+link: /news/articleView.html?idxno=124070
+byline: 홍길동 기자 <hong@example-portal.kr>
+summary: 정부는 <AI 기본법> 시행령을 공포했다 & 점검한다.
+images:
+  - url: /news/photo/202511/124070_1.jpg
+    type: image/jpeg
+    caption: <AI 기본법> 설명회 & 간담회
+body_html: <p>정부는 &lt;AI 기본법&gt; 시행령을 공포했다.</p>
+"""
+
+
+def test_plain_text_writes_its_ampersands_and_angle_brackets_as_references(portal: Pressfeed, site: Path) -> None:
+    """Validator (RSS Profile): "<AI 기본법>" in a title draws 'Encode "&" and "<" in plain text using hexadecimal
+    character references', "3&4분기" 'title should not contain HTML'; `&#x3C;`, `&#x26;` are what it asks."""
+    import_yaml(portal, site, "plain.yaml", PLAIN_TEXT)
+    portal.build()
+    title = "<AI 기본법> 시행령 공포…3&4분기 점검"
+    rss_bytes, atom_bytes = read(portal, "society/rss.xml"), read(portal, "society/atom.xml")
+    written = "&#x3C;AI 기본법&gt; 시행령 공포…3&#x26;4분기 점검".encode()
+    assert f"<title>{written.decode()}</title>".encode() in rss_bytes
+    assert f"<title>{written.decode()}</title>".encode() in atom_bytes
+    assert "정부는 &#x3C;AI 기본법&gt; 시행령을 공포했다 &#x26; 점검한다.".encode() in atom_bytes  # summary
+    caption = "&#x3C;AI 기본법&gt; 설명회 &#x26; 간담회</media:description>".encode()
+    assert caption in rss_bytes and caption in atom_bytes
+    # the same text to every reader
+    assert rss_items(portal, "society")[0].findtext("title") == title
+    assert feedparsed(rss_bytes).entries[0].title == title
+    entry = feedparsed(atom_bytes).entries[0]
+    assert (entry.title, entry.summary) == (title, "정부는 <AI 기본법> 시행령을 공포했다 & 점검한다.")
+
+
+def test_an_atom_author_address_goes_in_its_email_element(portal: Pressfeed, site: Path) -> None:
+    """Validator: 'name should not include email address'. RSS and JSON keep the byline as written."""
+    import_yaml(portal, site, "plain.yaml", PLAIN_TEXT)
+    portal.build()
+    (author,) = atom_entries(portal, "society")[0].findall(f"{ATOM}author")
+    assert (author.findtext(f"{ATOM}name"), author.findtext(f"{ATOM}email")) == (
+        "홍길동 기자",
+        "hong@example-portal.kr",
+    )
+    assert rss_items(portal, "society")[0].findtext(DC_CREATOR) == "홍길동 기자 <hong@example-portal.kr>"
+    assert jsonfeed(portal, "society")["items"][0]["authors"] == [{"name": "홍길동 기자 <hong@example-portal.kr>"}]
+
+
+def test_an_item_without_a_body_has_no_blank_content(portal: Pressfeed, site: Path) -> None:
+    """Validator: 'content should not be blank'. Atom needs no content beside a summary and an alternate link;
+    JSON Feed needs content_html or content_text: the summary stands in."""
+    record = SAME_HOUR.format(n=8).replace("body_html: <p>같은 시각에 나온 보도자료 8.</p>\n", "")
+    import_yaml(portal, site, "bare.yaml", record + "summary: 사진으로 보는 오늘\n")
+    portal.build()
+    entry = atom_entries(portal, "society")[0]
+    assert entry.find(f"{ATOM}content") is None
+    assert entry.findtext(f"{ATOM}summary") == "사진으로 보는 오늘"
+    assert rss_items(portal, "society")[0].find(CONTENT_ENCODED) is None
+    item = jsonfeed(portal, "society")["items"][0]
+    assert "content_html" not in item and item["content_text"] == "사진으로 보는 오늘"
+
+
 def test_opml_outlines_pass_the_validator_rules(built: Pressfeed) -> None:
     """Group outlines carry only text (MissingOutlineType); only RSS outlines name a version."""
     root = etree.fromstring(read(built, "feeds.opml"))

@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 # -- text ---------------------------------------------------------------------
 
 # C0 controls except tab/LF/CR, DEL and C1 controls, the XML non-characters, and
-# lone surrogates: lxml refuses all of them, so they never get into a record.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# lone surrogates: lxml refuses all of them, so they never get into a record. And
+# U+FFFD, what a decoder leaves for bytes it could not read: it says nothing to a
+# reader, and the W3C validator reports it as a bad character.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff\ud800-\udfff]")
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the
 # direction marks (U+200E, U+200F, U+061C) change how text around them is shown: a title
 # "보고서\u202efdp.exe" reads "보고서exe.pdf". Plain-text fields (titles, bylines, summaries,
@@ -63,7 +65,7 @@ _OTHER_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u
 # one search is all they cost: a class alone, since an alternative ("|  ") made the engine try
 # both at every position; `"  " in value` is a separate, faster scan.
 _PLAIN_WORK = re.compile(
-    "[<&\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069" + _OTHER_SPACE + "]"
+    "[<&\x00-\x1f\x7f-\x9f\ufffd-\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069" + _OTHER_SPACE + "]"
 )
 
 
@@ -108,8 +110,10 @@ def plain_text(value: str) -> str:
     text = clean_text(value)
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
         text = _without_tags(text)
-        if "<" in text and _LEFTOVER_TAG.search(text):
-            text = _without_tags(text)  # "&lt;b&gt;수출&lt;/b&gt;": escaped once too often
+        for _ in range(_TEXT_PASSES):  # "&lt;b&gt;수출&lt;/b&gt;", "R&amp;amp;D": escaped once too often
+            if not _LEFTOVER.search(text):
+                break
+            text = _without_tags(_EXTRA_AMP.sub("&", text))  # every level at once, as in bodies
     return collapse_space(_BIDI_CONTROLS.sub("", text))
 
 
@@ -117,9 +121,12 @@ def _without_tags(text: str) -> str:
     return clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
 
 
-#: what no plain text means to say: an end tag or a line break of an HTML element, left when a source
-#: escaped its markup twice ("<AI 기본법>" or "<img> 태그" are left alone)
-_LEFTOVER_TAG = re.compile(r"</(" + "|".join(sorted(HTML_ELEMENTS)) + r")\s*>|<br\s*/?>", re.IGNORECASE)
+#: what no plain text means to say, left after decoding when a source escaped its text twice: an end tag or
+#: a line break of an HTML element, or a character reference ("<AI 기본법>", "<img> 태그", "R&D" are text)
+#: passes after the first, at most: one unescapes every level, one more strips what that revealed
+_TEXT_PASSES = 2
+_END_TAG = r"</(?:" + "|".join(sorted(HTML_ELEMENTS)) + r")\s*>|<br\s*/?>"
+_LEFTOVER = re.compile(_END_TAG + r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);", re.IGNORECASE)
 
 
 def collapse_space(text: str) -> str:
@@ -606,6 +613,9 @@ def credit_agency(credit: str) -> str:
 # -- dates --------------------------------------------------------------------
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+#: as implausible as 1970: a typo ("2205-11-08"), which would hold an article back for centuries, or make a
+#: feed's newest date one no reader believes
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _DOTTED = re.compile(r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
@@ -634,6 +644,8 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         raise ValueError(f"implausible date {value!r}") from None
     if result < EARLIEST:
         raise ValueError(f"implausible date {value!r} (before 1990)")
+    if result >= LATEST:
+        raise ValueError(f"implausible date {value!r} (after 2099)")
     return result
 
 

@@ -16,12 +16,14 @@ VERSION = "https://jsonfeed.org/version/1.1"
 def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
     # built for every item of every feed: plain dict displays and direct calls (no helper per field)
     tz, source = spec.tz, article.source
+    body, summary = body_with_credit(article), summary_of(article)
     item: dict[str, Any] = {
         "id": article.id,
         "url": article.link,
         "title": article.title,
-        "content_html": body_with_credit(article),
-        "summary": summary_of(article),
+        # one of the two must be there: an item without a body (a title-only CMS item) shows its summary
+        **({"content_html": body} if body else {"content_text": summary}),
+        "summary": summary,
         "date_published": article.published.astimezone(tz).isoformat(),
         "date_modified": article.updated.astimezone(tz).isoformat(),
         "tags": [spec.section_titles.get(article.section, article.section), *article.tags],
