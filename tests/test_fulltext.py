@@ -217,13 +217,19 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert pf.info(stored).held == ""
 
 
-def test_retries_are_bounded(site: Path, ministry: Board) -> None:
+def failing_runs(site: Path, ministry: Board, runs: int) -> datetime:
+    """`runs` ingests 13 hours apart (past any retry wait) while the item's page answers 500; the next run's time."""
     ministry.pages["/nw/view.do?nttId=74496"] = (500, b"error", "text/html")
     configure(site, ministry)
     when = NOW
-    for _ in range(8):
+    for _ in range(runs):
         ingest(site, when)
-        when += timedelta(hours=13)  # past any retry wait
+        when += timedelta(hours=13)
+    return when
+
+
+def test_retries_are_bounded(site: Path, ministry: Board) -> None:
+    when = failing_runs(site, ministry, 8)
     assert len(ministry.hits) == 6
     _, pf = ingest(site, when)
     assert "given up after 6 tries" in pf.info(only(pf)).held
@@ -235,12 +241,7 @@ def check(site: Path, when: datetime, *args: str) -> Any:
 
 def test_a_source_with_items_given_up_on_is_unhealthy_until_someone_acts(site: Path, ministry: Board) -> None:
     """Nothing publishes an item whose retries are spent: `sources check` fails, and cron hears of it."""
-    ministry.pages["/nw/view.do?nttId=74496"] = (500, b"error", "text/html")
-    configure(site, ministry)
-    when = NOW
-    for _ in range(5):
-        ingest(site, when)
-        when += timedelta(hours=13)
+    when = failing_runs(site, ministry, 5)
     assert check(site, when, "sources", "check").exit_code == 0  # one try left: still ok
     quiet = check(site, when, "-q", "run")  # the sixth and last try
     assert quiet.exit_code == 0  # the run did its job; the source needs a person
