@@ -327,6 +327,15 @@ def test_a_title_only_item_without_fulltext_is_held_too(site: Path, ministry: Bo
     assert (health.status, health.given_up) == ("held", 1)
 
 
+def test_a_source_that_makes_every_item_a_draft_is_not_held(site: Path, ministry: Board) -> None:
+    """Its items wait for an editor by design: one without text is listed, not alarmed about."""
+    configure(site, ministry, fulltext="", status="draft")
+    _, pf = ingest(site)
+    [health] = pf.source_health()
+    assert health.ok and health.given_up == 0
+    assert health.held and health.held[0].startswith("no text to republish")
+
+
 # -- rights ----------------------------------------------------------------------------------------------
 
 

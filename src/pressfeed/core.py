@@ -156,8 +156,10 @@ class Pressfeed:
                 source = sources[stored.origin]
                 held[source.id].append(reason)
                 page = pages.get(stored.article.id)
-                # its retries are spent, or it has no text and no page will be read for it
-                if page.next_try is None if page is not None else not source.fulltext:
+                # its retries are spent, or it has no text and no page will be read for it; a source that
+                # makes every item a draft waits for an editor by design
+                spent = page.next_try is None if page is not None else not source.fulltext
+                if spent and source.status is Status.PUBLISHED:
                     given_up[source.id] += 1
         return {source_id: tuple(reasons) for source_id, reasons in held.items()}, given_up
 

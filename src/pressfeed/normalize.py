@@ -121,10 +121,10 @@ def _without_tags(text: str) -> str:
     return clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
 
 
-#: what no plain text means to say, left after decoding when a source escaped its text twice: an end tag or
-#: a line break of an HTML element, or a character reference ("<AI 기본법>", "<img> 태그", "R&D" are text)
 #: passes after the first, at most: one unescapes every level, one more strips what that revealed
 _TEXT_PASSES = 2
+#: what no plain text means to say, left after decoding when a source escaped its text twice: an end tag or
+#: a line break of an HTML element, or a character reference ("<AI 기본법>", "<img> 태그", "R&D" are text)
 _END_TAG = r"</(?:" + "|".join(sorted(HTML_ELEMENTS)) + r")\s*>|<br\s*/?>"
 _LEFTOVER = re.compile(_END_TAG + r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);", re.IGNORECASE)
 
