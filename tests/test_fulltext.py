@@ -327,6 +327,18 @@ def test_a_title_only_item_without_fulltext_is_held_too(site: Path, ministry: Bo
     assert (health.status, health.given_up) == ("held", 1)
 
 
+def test_an_item_that_leaves_the_feed_before_its_last_try_is_given_up(site: Path, ministry: Board) -> None:
+    """Pages are retried only for items the feed still lists: one that scrolled out is held for good."""
+    when = failing_runs(site, ministry, 2)
+    ministry.feed = board(SHIPS)  # the held item is gone from the feed; a new one is there
+    ingest(site, when)
+    [health] = Pressfeed(load_config(site), clock=fixed(when + timedelta(hours=6))).source_health()
+    assert health.ok and health.given_up == 0  # its retry is not overdue yet
+    [health] = Pressfeed(load_config(site), clock=fixed(when + timedelta(days=2))).source_health()
+    assert (health.status, health.given_up) == ("held", 1)
+    assert "try 2 of 6" in health.held[0]
+
+
 def test_a_source_that_makes_every_item_a_draft_is_not_held(site: Path, ministry: Board) -> None:
     """Its items wait for an editor by design: one without text is listed, not alarmed about."""
     configure(site, ministry, fulltext="", status="draft")

@@ -100,13 +100,25 @@ def test_plain_text_drops_markup_escaped_once_too_often():
     assert plain_text("&amp;amp;amp;lt;b&amp;amp;amp;gt;세 번&amp;amp;amp;lt;/b&amp;amp;amp;gt;") == "세 번"
 
 
+@pytest.mark.parametrize(
+    "title", ["<U-20 월드컵> 개막", "<Q&A> 자료와 <S&P 500> 지수", "Q&amp;A; 자료 &amp;copy 2025", "<b-side> 음반"]
+)
+def test_plain_text_reads_brackets_and_ampersands_as_the_html_parser_does(title):
+    # a tag's name runs to a space, "/" or ">": "<U-20" opens no <u>; "&A;" is no character reference
+    expected = {"Q&amp;A; 자료 &amp;copy 2025": "Q&A; 자료 &copy 2025"}.get(title, title)
+    assert plain_text(title) == expected
+
+
 def test_clean_text_drops_the_replacement_character():
     # what a decoder leaves for bytes it could not read: nothing to show, and a validator warning
     assert clean_text("보도\ufffd자료") == "보도자료"
     assert plain_text("\ufffd\ufffd 제목") == "제목"
 
 
-@pytest.mark.parametrize("title", ["R&D 예산과 <AI 기본법> 시행령", "영화 <기생충> 흥행", "<img> 태그 대체텍스트"])
+@pytest.mark.parametrize(
+    "title",
+    ["R&D 예산과 <AI 기본법> 시행령", "영화 <기생충> 흥행", "<img> 태그 대체텍스트", "<U-20 월드컵> <Q&A> 자료"],
+)
 def test_plain_text_keeps_escaped_brackets_that_close_nothing(title):
     escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert plain_text(escaped) == title
@@ -201,6 +213,10 @@ def test_sanitize_html_unescaped_markup_is_sanitized_like_any_other():
 @pytest.mark.parametrize(
     "body",
     [
+        # prose that quotes markup, and code samples
+        "<p>해커는 &lt;script&gt;alert(1)&lt;/script&gt; 코드를 삽입했다.</p>",
+        "<pre><code>&lt;div&gt;안녕&lt;/div&gt;</code></pre>",
+        "<p>예제: <code>&lt;p&gt;문단&lt;/p&gt;</code> 처럼 쓴다</p>",
         # an article about HTML quotes its tags between its own paragraphs
         "<p>굵게는 &lt;b&gt;와 &lt;/b&gt;로 감싼다.</p><p>줄바꿈은 &lt;br&gt; 하나다.</p>",
         # quoted tags, none that ends or breaks anything

@@ -275,9 +275,10 @@ def reference_plain_text(value: str) -> str:
         text = strip(text)
         # an end tag, line break or character reference left was escaped once too often: every level at
         # once, then what that revealed
-        refs = r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
         for _ in range(2):
-            if not re.search(r"</(?:" + "|".join(HTML_ELEMENTS) + r")\s*>|<br\s*/?>|" + refs, text, re.IGNORECASE):
+            end_tag = re.search(r"</(?:" + "|".join(HTML_ELEMENTS) + r")\s*>|<br\s*/?>", text, re.IGNORECASE)
+            refs = re.findall(r"&(#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)", text)
+            if not end_tag and not any(html.unescape("&" + r) != "&" + r for r in refs):
                 break
             text = strip(re.sub(r"&(?:amp;)+", "&", text))
     return re.sub(r"\s+", " ", BIDI.sub("", text)).strip()

@@ -18,7 +18,7 @@ from .clock import Clock
 from .config import Config, load_config
 from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports.configured import RELINK_KEY, configured_files, import_each
-from .ingest.health import SourceHealth, assess, warning_due, with_held
+from .ingest.health import OVERDUE, SourceHealth, assess, warning_due, with_held
 from .ingest.state import SourceState
 from .publish import build, feed_specs, websub
 from .results import BuildResult, ImportResult, IngestResult, RunResult
@@ -146,7 +146,7 @@ class Pressfeed:
         """Why each of the items pressfeed holds as a draft is held, by source, and how many of them will not be
         tried again: every source's drafts and their pages in a few reads, not a round trip per source and per
         item."""
-        sources = {f"source:{s.id}": s for s in self.config.sources}
+        sources, now = {f"source:{s.id}": s for s in self.config.sources}, self.clock.now()
         drafts = self.store.articles(ArticleFilter(status=Status.DRAFT, origins=tuple(sources))) if sources else []
         pages = self.store.pages([stored.article.id for stored in drafts]) if drafts else {}
         held: dict[str, list[str]] = {s.id: [] for s in sources.values()}
@@ -156,9 +156,9 @@ class Pressfeed:
                 source = sources[stored.origin]
                 held[source.id].append(reason)
                 page = pages.get(stored.article.id)
-                # its retries are spent, or it has no text and no page will be read for it; a source that
-                # makes every item a draft waits for an editor by design
-                spent = page.next_try is None if page is not None else not source.fulltext
+                # its retries are spent or overdue (its feed no longer lists it), or it has no text and no page
+                # will be read for it; a source that makes every item a draft waits for an editor by design
+                spent = not source.fulltext if page is None else page.next_try is None or page.next_try < now - OVERDUE
                 if spent and source.status is Status.PUBLISHED:
                     given_up[source.id] += 1
         return {source_id: tuple(reasons) for source_id, reasons in held.items()}, given_up

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cached_property, lru_cache
+from html.entities import html5
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -89,7 +90,9 @@ _ELEMENT_NAMES = """
 HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
 #: what could be a tag, comment or entity; anything else is text as it stands
 _MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d|#[xX][0-9A-Fa-f]|[A-Za-z][A-Za-z0-9]*;|amp|lt|gt|quot|nbsp)")
-_TAG_START = re.compile(r"<(?!!)(/?)([A-Za-z][A-Za-z0-9]*)?")  # "<!--" comments are the sanitizer's
+# the name as the HTML parser reads it, up to a space, "/" or ">": "<U-20 월드컵>", "<Q&A>" and
+# "<S&P 500>" open no element ("<!--" comments are the sanitizer's)
+_TAG_START = re.compile(r"<(?!!)(/?)([A-Za-z][^\s/>]*)?")
 
 
 def _literal_brackets(text: str) -> str:
@@ -111,7 +114,7 @@ def plain_text(value: str) -> str:
     if _MARKUP.search(text):  # plain text needs no parser: most titles, bylines, and "R&D"
         text = _without_tags(text)
         for _ in range(_TEXT_PASSES):  # "&lt;b&gt;수출&lt;/b&gt;", "R&amp;amp;D": escaped once too often
-            if not _LEFTOVER.search(text):
+            if not _leftover(text):
                 break
             text = _without_tags(_EXTRA_AMP.sub("&", text))  # every level at once, as in bodies
     return collapse_space(_BIDI_CONTROLS.sub("", text))
@@ -123,10 +126,17 @@ def _without_tags(text: str) -> str:
 
 #: passes after the first, at most: one unescapes every level, one more strips what that revealed
 _TEXT_PASSES = 2
-#: what no plain text means to say, left after decoding when a source escaped its text twice: an end tag or
-#: a line break of an HTML element, or a character reference ("<AI 기본법>", "<img> 태그", "R&D" are text)
-_END_TAG = r"</(?:" + "|".join(sorted(HTML_ELEMENTS)) + r")\s*>|<br\s*/?>"
-_LEFTOVER = re.compile(_END_TAG + r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);", re.IGNORECASE)
+_END_TAG = re.compile(r"</(?:" + "|".join(sorted(HTML_ELEMENTS)) + r")\s*>|<br\s*/?>", re.IGNORECASE)
+_REFERENCE = re.compile(r"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
+def _leftover(text: str) -> bool:
+    """What no plain text means to say, left after decoding when a source escaped its text twice: an end tag or
+    a line break of an HTML element, or a character reference HTML knows ("<AI 기본법>", "<img> 태그", "R&D" and
+    "Q&A;" are text)."""
+    if "<" in text and _END_TAG.search(text):
+        return True
+    return "&" in text and any(name[0] == "#" or name in html5 for name in _REFERENCE.findall(text))
 
 
 def collapse_space(text: str) -> str:
@@ -338,6 +348,8 @@ def _clean(value: str) -> str:
 #: ("&amp;lt;p&amp;gt;"); its name is checked apart
 _ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/]|&(?:amp;)*gt;)")
 _EXTRA_AMP = re.compile(r"&(?:amp;)+")
+#: code samples quote markup on purpose
+_CODE = re.compile(r"<(?:pre|code)\b")
 #: a pass unescapes every level; one more undoes what only the first one's parse revealed
 _UNESCAPE_PASSES = 2
 
@@ -347,18 +359,25 @@ def escaped_markup(cleaned: str) -> bool:
 
     Government boards that store their HTML escaped publish it so, in CDATA,
     and readers would show the tags as text. Taken for that when it has at
-    least two escaped tags of HTML elements, one an end tag or a line break,
-    with no real tag among them (a wrapper around them, or a credit paragraph
-    after, may be real): an article about HTML that quotes "&lt;br&gt;" writes
-    its own paragraphs between its examples.
+    least two escaped tags of HTML elements, one an end tag or a line break;
+    the first of them before any text (unless all are line breaks); no real
+    tag among them (a wrapper around them, or a credit paragraph after, may
+    be real); and no `<pre>` or `<code>`. Prose that quotes "&lt;script&gt;",
+    an article about HTML with its own paragraphs between its examples, and
+    code samples stay as written.
     """
     if "lt;" not in cleaned:  # most bodies: one scan
         return False
     found = [m for m in _ESCAPED_TAG.finditer(cleaned) if m.group(2).lower() in HTML_ELEMENTS]
     if len(found) < 2 or not any(m.group(1) or m.group(2).lower() == "br" for m in found):
         return False
+    first, last = found[0].start(), found[-1].end()
     # sanitized, a "<" is in a tag (its own or an attribute's): text's own are "&lt;"
-    return cleaned.find("<", found[0].start(), found[-1].end()) < 0
+    if cleaned.find("<", first, last) >= 0 or _CODE.search(cleaned):
+        return False
+    if all(m.group(2).lower() == "br" for m in found):
+        return True  # text with escaped line breaks: "첫 줄&lt;br&gt;둘째 줄"
+    return not _SANITIZED_TAG.sub("", cleaned[:first]).strip()  # it opens the text: nothing quotes it
 
 
 _START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")

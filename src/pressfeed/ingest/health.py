@@ -28,6 +28,8 @@ BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_CAP = timedelta(hours=6)
 #: a quiet (cron) run repeats a warning about an unchanged health this often
 REMIND_EVERY = timedelta(days=1)
+#: a held item whose retry is this far past was not retried: its feed no longer lists it, so it never will be
+OVERDUE = timedelta(days=1)
 
 
 class Health(StrEnum):

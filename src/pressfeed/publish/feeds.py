@@ -191,8 +191,8 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         return item
 
 
-#: a byline ending in an e-mail address in angle brackets: "홍길동 기자 <hong@example.kr>"
-_NAMED_ADDRESS = re.compile(r"(.+?)\s*<([^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>$")
+#: a name and one e-mail address in angle brackets: "홍길동 기자 <hong@example.kr>" (not a list of them)
+_NAMED_ADDRESS = re.compile(r"([^<>@]*[^<>@\s])\s*<([^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>")
 
 
 def _byline(author: Any) -> None:
