@@ -258,6 +258,25 @@ def test_ordinary_markup_is_left_alone(body: str) -> None:
     assert bound_nesting(body) is body
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>" + "<a " * 690_000,  # start tags that never end
+        "&lt;br&gt;&lt;/p&gt;" + "&lt;a " * 340_000,  # the same, escaped (read as markup)
+        "<script>" + "</script" * 260_000,  # raw text whose end tag never ends
+    ],
+    ids=["unclosed", "escaped-unclosed", "raw-text"],
+)
+def test_a_body_of_tags_that_never_close_costs_one_pass(body: str) -> None:
+    """The depth scan looked for each tag's ">" to the end of the text: for 2 MiB of "<a <a <a …", that was
+    hours of one worker (a review found it). Such a body now sanitizes in about a second; a stall here
+    fails the run by its timeout."""
+    assert len(body) <= MAX_HTML_LENGTH
+    cleaned = sanitize_html(body, "https://www.korea.kr/")
+    assert "<a" not in cleaned and "script" not in cleaned
+
+
 def test_deep_nesting_in_a_title_is_flattened_too() -> None:
     assert plain_text("<div>" * 50_000 + "과기정통부 보도자료" + "</div>" * 50_000) == "과기정통부 보도자료"
 
