@@ -29,6 +29,8 @@ from .terms import ArticleFilter, Status
 from .workers import workers_for
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .imports.read import RawRecord
     from .store.base import PageState
     from .views import ArticleInfo, Plan, SourceStatus
@@ -135,18 +137,20 @@ class Pressfeed:
 
     def source_health(self, environ: Mapping[str, str] | None = None) -> list[SourceHealth]:
         """Each configured source's health (`pressfeed sources check`), from its stored state."""
-        return self._health(self._states(), environ)
+        return self._health(self._states(), environ, self.clock.now())
 
-    def _health(self, states: Mapping[str, SourceState], environ: Mapping[str, str] | None) -> list[SourceHealth]:
-        now, env = self.clock.now(), os.environ if environ is None else environ
-        held, given_up = self._held()
+    def _health(
+        self, states: Mapping[str, SourceState], environ: Mapping[str, str] | None, now: datetime
+    ) -> list[SourceHealth]:
+        env = os.environ if environ is None else environ
+        held, given_up = self._held(now)
         return [with_held(assess(s, states[s.id], now, env), held[s.id], given_up[s.id]) for s in self.config.sources]
 
-    def _held(self) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    def _held(self, now: datetime) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
         """Why each of the items pressfeed holds as a draft is held, by source, and how many of them will not be
         tried again: every source's drafts and their pages in a few reads, not a round trip per source and per
         item."""
-        sources, now = {f"source:{s.id}": s for s in self.config.sources}, self.clock.now()
+        sources = {f"source:{s.id}": s for s in self.config.sources}
         drafts = self.store.articles(ArticleFilter(status=Status.DRAFT, origins=tuple(sources))) if sources else []
         pages = self.store.pages([stored.article.id for stored in drafts]) if drafts else {}
         held: dict[str, list[str]] = {s.id: [] for s in sources.values()}
@@ -166,7 +170,7 @@ class Pressfeed:
     def _health_after_run(self) -> tuple[tuple[SourceHealth, ...], tuple[str, ...]]:
         """Every source's health, and which unhealthy ones a quiet run warns about now (remembered)."""
         now, states = self.clock.now(), self._states()
-        health = tuple(self._health(states, None))
+        health = tuple(self._health(states, None, now))
         due, changed = [], {}
         for source, verdict in zip(self.config.sources, health, strict=True):
             state = states[source.id]
