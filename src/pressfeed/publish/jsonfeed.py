@@ -8,13 +8,13 @@ from datetime import tzinfo
 from typing import Any
 
 from ..model import Article, Attribution
-from .common import FeedSpec, body_with_credit, summary_of
+from .common import FeedSpec, body_with_credit, local, summary_of
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
-    # built for every item of every feed: plain dict displays and direct calls (no helper per field)
+    # built for every item of every feed: plain dict displays (no helper per field)
     tz, source = spec.tz, article.source
     body, summary = body_with_credit(article), summary_of(article)
     item: dict[str, Any] = {
@@ -24,8 +24,8 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
         # one of the two must be there: an item without a body (a title-only CMS item) shows its summary
         **({"content_html": body} if body else {"content_text": summary}),
         "summary": summary,
-        "date_published": article.published.astimezone(tz).isoformat(),
-        "date_modified": article.updated.astimezone(tz).isoformat(),
+        "date_published": local(article.published, tz).isoformat(),
+        "date_modified": local(article.updated, tz).isoformat(),
         "tags": [spec.section_titles.get(article.section, article.section), *article.tags],
         "language": spec.language,
     }
@@ -33,8 +33,8 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
         item["external_url"] = source.url
     if article.byline:
         item["authors"] = [{"name": article.byline}]
-    if article.images:
-        item["image"] = article.images[0].url  # the lead image
+    if (lead := article.lead_image) is not None:
+        item["image"] = lead.url
     if article.images or article.attachments:
         item["attachments"] = [_attachment(*file) for file in article.files()]
     extension: dict[str, Any] = {"section": article.section}
@@ -59,7 +59,7 @@ def _attachment(url: str, kind: str, length: int, title: str) -> dict[str, Any]:
 
 def _attribution(source: Attribution, tz: tzinfo) -> dict[str, str]:
     """The agency's fields that have a value, in a fixed order."""
-    published = source.published.astimezone(tz).isoformat() if source.published else ""
+    published = local(source.published, tz).isoformat() if source.published else ""
     fields = (
         ("name", source.name),
         ("home_page_url", source.home),
