@@ -202,6 +202,14 @@ def test_sanitize_html_unescapes_each_level_of_escaping():
     assert sanitize_html("첫 줄&lt;br&gt;둘째 줄&lt;br&gt;셋째 줄", BASE) == "첫 줄<br>둘째 줄<br>셋째 줄"
 
 
+def test_sanitize_html_judges_escaped_markup_on_the_text_it_stores():
+    """A "&#0;" before the escaped tags becomes U+FFFD, which the stored body drops: the tags open it, and a
+    second pass must not find escaped markup the first one let stand (found by the property tests)."""
+    once = sanitize_html("&#0;&lt;p&gt;본문&lt;/p&gt;", BASE)
+    assert once == "<p>본문</p>"
+    assert sanitize_html(once, BASE) == once
+
+
 def test_sanitize_html_unescaped_markup_is_sanitized_like_any_other():
     hostile = (
         '&lt;p onclick="x()"&gt;본문&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;'

@@ -377,7 +377,9 @@ def escaped_markup(cleaned: str) -> bool:
         return False
     if all(m.group(2).lower() == "br" for m in found):
         return True  # text with escaped line breaks: "첫 줄&lt;br&gt;둘째 줄"
-    return not _SANITIZED_TAG.sub("", cleaned[:first]).strip()  # it opens the text: nothing quotes it
+    # it opens the text (nothing quotes it), as the body will be stored: clean_text drops what a
+    # character reference such as "&#0;" left there, and then it would open it
+    return not clean_text(_SANITIZED_TAG.sub("", cleaned[:first])).strip()
 
 
 _START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
