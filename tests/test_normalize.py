@@ -517,6 +517,41 @@ def test_article_from_seed_record(ctx):
     )
 
 
+#: the import's time in the `updated` tests: 2025-11-08 21:00 KST
+IMPORTED = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
+
+
+def updated_problems(ctx, **fields):
+    with pytest.raises(RecordProblems) as info:
+        normalize(raw_article(minimal(**fields)), ctx, now=IMPORTED)
+    return [(p.field, p.message) for p in info.value.problems]
+
+
+def test_an_updated_in_the_future_is_a_typo(ctx):
+    """2027 typed for 2025 would date the article, and its feeds (which never date backwards), two years ahead."""
+    assert updated_problems(ctx, updated="2027-11-08 10:00:00") == [
+        (
+            "updated",
+            "2027-11-08T01:00:00+00:00 is in the future (later than now and than `published`, by more than 1 day);"
+            " is the year right?",
+        )
+    ]
+    # found beside the record's other problems, not instead of them
+    assert [f for f, _ in updated_problems(ctx, updated="2027-11-08 10:00:00", title="")] == ["title", "updated"]
+
+
+@pytest.mark.parametrize(
+    ("published", "updated"),
+    [
+        ("2025-11-08 09:00:00", "2025-11-09 08:00:00"),  # a CMS clock hours ahead of ours
+        ("2025-12-01 09:00:00", "2025-12-01 10:00:00"),  # scheduled: updated before it appears
+    ],
+)
+def test_an_updated_ahead_by_less_than_a_day_of_now_or_published_is_kept(ctx, published, updated):
+    article = normalize(raw_article(minimal(published=published, updated=updated)), ctx, now=IMPORTED).article
+    assert article.updated == parse_datetime(updated, KST)
+
+
 @pytest.mark.parametrize("name", ["IT/과학", "IT·과학", "science", "it-science", " IT / 과학 "])
 def test_article_section_aliases_resolve_to_slug(ctx, name):
     assert article_from_record(minimal(section=name), ctx).section == "it-science"

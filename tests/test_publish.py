@@ -27,6 +27,7 @@ from lxml import etree
 from pressfeed.clock import Clock, fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
+from pressfeed.errors import InputError
 from pressfeed.model import Status
 
 #: the fixed "now" of every test (= conftest.NOW, 2025-11-08 21:00 KST)
@@ -1460,6 +1461,28 @@ def test_feed_updated_never_moves_backwards(built: Pressfeed) -> None:
     assert newest not in atom_ids(built, "it-science")
     assert atom(built, "it-science").findtext(f"{ATOM}updated") == before
     assert rss(built, "it-science").findtext("channel/lastBuildDate") == _rfc822(before)
+
+
+def test_a_feed_updated_from_a_mistyped_year_comes_back_once_it_is_fixed(built: Pressfeed, site: Path) -> None:
+    """A store that took `updated: 2027-…` for a 2025 article (an import before such dates were refused, or
+    a clock that was wrong) dated its feeds 2027, and "never backwards" would have kept them there."""
+    text = (SAMPLES / "politics.yaml").read_text(encoding="utf-8")
+    typo = text.replace("updated: 2025-11-06 15:20:00", "updated: 2027-11-06 15:20:00")
+    assert typo != text
+    built.close()
+    with open_portal(site, fixed(datetime(2028, 1, 1, tzinfo=UTC))) as then:
+        import_yaml(then, site, "politics.yaml", typo)
+        then.build()
+        assert atom(then, "politics").findtext(f"{ATOM}updated") == "2027-11-06T15:20:00+09:00"
+
+    with open_portal(site, fixed(NOW)) as now:
+        with pytest.raises(InputError, match=r"politics\.yaml:\d+: updated: .*in the future"):
+            now.import_files([str(site / "feeds" / "incoming" / "politics.yaml")])
+        import_yaml(now, site, "politics.yaml", text)  # the export fixed
+        assert "politics/atom.xml" in now.build().written
+        for key in ("", "politics"):
+            assert atom(now, key).findtext(f"{ATOM}updated") == NEWEST_UPDATED[key]
+            assert rss(now, key).findtext("channel/lastBuildDate") == _rfc822(NEWEST_UPDATED[key])
 
 
 def test_empty_feed_date_does_not_follow_the_config_file_mtime(built: Pressfeed, site: Path) -> None:

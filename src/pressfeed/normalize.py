@@ -831,6 +831,9 @@ SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit",
 FUTURE_SKEW = timedelta(minutes=10)
 #: further ahead than this a date is garbage (year 9999), not an early release: the item is undated
 FAR_FUTURE = timedelta(days=366)
+#: how far a CMS record's `updated` may run ahead of this machine's clock (and of its own `published`)
+#: before it is a typo: a CMS clock set wrong, or a zone mistaken by hours, stays within it
+CMS_CLOCK_SKEW = timedelta(days=1)
 _AGENCY_PREFIX = re.compile(r"^\s*\[([^\]]{2,30})\]\s*")
 _FIRST_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.IGNORECASE)
 
@@ -897,10 +900,11 @@ def normalize(
     """The one path from any input record to an Article; raises RecordProblems.
 
     CMS records must be complete and correct: every problem is collected and
-    raised together. Ingested items (a feed entry, an API item, a page's text)
-    take what their `source` decides (section rules, byline, credit, status)
-    and are lenient where agencies are sloppy: a missing date becomes `now`
-    with a warning and a future one is clamped to it.
+    raised together (given `now`, an `updated` in the future is one). Ingested
+    items (a feed entry, an API item, a page's text) take what their `source`
+    decides (section rules, byline, credit, status) and are lenient where
+    agencies are sloppy: a missing date becomes `now` with a warning and a
+    future one is clamped to it.
     """
     field = _Collector()
     for name in raw.unknown_fields:
@@ -966,7 +970,8 @@ def _dates(
     """(published, updated, whether the input gave a date): strict for CMS records, lenient for ingested items."""
     if raw.kind is InputKind.CMS:
         published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
-        return published, field("updated", lambda: _date(raw.updated, "updated", ctx.tz, required=False)), True
+        updated = field("updated", lambda: _cms_updated(raw.updated, ctx.tz, published, now))
+        return published, updated, True
     assert now is not None, "ingested items need the current time"
     published, dated = _entry_date(raw, ctx, now, warnings, title)
     embargo = _entry_time(raw.embargo, None, ctx.tz)
@@ -1082,6 +1087,27 @@ def _date(value: Any, name: str, tz: tzinfo, *, required: bool) -> datetime | No
         return parse_datetime(value, tz)
     except ValueError as exc:
         raise RecordError(name, str(exc)) from None
+
+
+def _cms_updated(value: Any, tz: tzinfo, published: datetime | None, now: datetime | None) -> datetime | None:
+    """A CMS record's `updated`; with `now`, one that is ahead of both the clock and `published` is refused.
+
+    An article cannot have been updated after now, and a year typed wrong
+    (2027 for 2025) would date it, and its feeds, in the future: a feed's
+    `updated` never moves backwards. A scheduled article (`published` ahead)
+    may be updated up to the time it appears.
+    """
+    updated = _date(value, "updated", tz, required=False)
+    if updated is None or now is None or published is None:
+        return updated
+    latest = max(now, published) + CMS_CLOCK_SKEW
+    if updated > latest:
+        raise RecordError(
+            "updated",
+            f"{updated.isoformat()} is in the future (later than now and than `published`, by more than "
+            f"{CMS_CLOCK_SKEW.days} day); is the year right?",
+        )
+    return updated
 
 
 def _entry_time(value: Any, parsed: tuple[int, ...] | None, tz: tzinfo) -> datetime | None:

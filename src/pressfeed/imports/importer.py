@@ -84,11 +84,14 @@ class Normalized(NamedTuple):
     line_count: int = 0
 
 
-def normalize_chunk(chunk: Chunk, ctx: NormalizeContext) -> Normalized:
-    """Pure: runs in a worker process for large imports, or inline; reads, parses and encodes as it goes."""
+def normalize_chunk(chunk: Chunk, ctx: NormalizeContext, now: datetime) -> Normalized:
+    """Pure: runs in a worker process for large imports, or inline; reads, parses and encodes as it goes.
+
+    `now` is the import's time: a record cannot have been updated after it.
+    """
     with _no_cyclic_gc():  # a worker's own collector, as the importing process's (see _no_cyclic_gc)
         if not isinstance(chunk, LineSpan):
-            return Normalized([_prepared(record, ctx) for record in chunk], [])
+            return Normalized([_prepared(record, ctx, now) for record in chunk], [])
         lines, count = chunk.lines()
         outcomes: list[Outcome] = []
         for number, (line, text) in enumerate(lines, 1):
@@ -97,13 +100,13 @@ def normalize_chunk(chunk: Chunk, ctx: NormalizeContext) -> Normalized:
             except InputError as exc:
                 outcomes.append(Unreadable(exc.problems[0]))
                 break  # nothing after it is read
-            outcomes.append(_prepared(record, ctx))
+            outcomes.append(_prepared(record, ctx, now))
         return Normalized(outcomes, [line for line, _ in lines[: len(outcomes)]], count)
 
 
-def _prepared(record: RawRecord, ctx: NormalizeContext) -> Outcome:
+def _prepared(record: RawRecord, ctx: NormalizeContext, now: datetime) -> Outcome:
     try:
-        normalized = normalize(raw_article(record.data), ctx)
+        normalized = normalize(raw_article(record.data), ctx, now=now)
     except RecordProblems as exc:
         return [(p.field, p.message) for p in exc.problems]
     article = normalized.article
@@ -206,7 +209,7 @@ class Importer:
         with worker_pool(self.workers if large else 0, __name__) as pool:
             if pool is None:
                 for chunk in chunks:
-                    self._take(chunk, normalize_chunk(chunk, self.ctx))
+                    self._take(chunk, normalize_chunk(chunk, self.ctx, self.now))
                     if self._stopped:
                         return
                 return
@@ -214,7 +217,7 @@ class Importer:
             # one it is working on, which keeps it busy and bounds what is in memory
             pending: deque[tuple[Chunk, Future[Normalized]]] = deque()
             for chunk in chunks:
-                pending.append((chunk, pool.submit(normalize_chunk, chunk, self.ctx)))
+                pending.append((chunk, pool.submit(normalize_chunk, chunk, self.ctx, self.now)))
                 if len(pending) >= 2 * self.workers:
                     done, future = pending.popleft()
                     self._take(done, future.result())

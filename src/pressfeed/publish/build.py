@@ -198,13 +198,15 @@ class _Builder:
         """The feed's updated/lastBuildDate: the newest item's `updated`, never moving backwards.
 
         Not now(): an unchanged store must render the same bytes. Hiding the
-        newest item keeps the previous value rather than dating the feed older.
+        newest item keeps the previous value rather than dating the feed older;
+        a previous value still in the future came from a date typed wrong, and
+        is dropped once the items change.
         """
         state = self.previous.get(path)
         if state is not None and state.updated is not None and state.fingerprint == fingerprint:
             return state.updated  # a forced re-render of the same items
         candidates = [a.updated for a in articles]
-        if state is not None and state.updated is not None:
+        if state is not None and state.updated is not None and state.updated <= self.now:
             candidates.append(state.updated)
         return max(candidates, default=fallback)
 
