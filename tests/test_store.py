@@ -9,12 +9,15 @@ needed (a store at an older schema), they say so.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -709,3 +712,43 @@ def test_copy_moves_every_row_and_refuses_a_store_in_use(
     finally:
         target.close()
     assert {table for table, _ in store.dump()} == set(TABLES)  # fill() put something in every table
+
+
+# -- file modes (SQLite) --------------------------------------------------------------
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    before = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+#: umask 077 also checks that the umask is still obeyed, not overridden by a fixed mode
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o640), (0o002, 0o660), (0o077, 0o600)])
+def test_a_new_store_is_never_readable_by_other_users(tmp_path: Path, mask: int, mode: int) -> None:
+    """It holds drafts and embargoed articles; the web server needs only the output folder. The group gets
+    what the umask gives it (a shared editors' group, umask 002), others nothing, whatever the umask."""
+    path = tmp_path / ".pressfeed" / "pressfeed.db"
+    with umask(mask):
+        store = open_store(f"sqlite:///{path}")
+        try:
+            store.write([upstream(article("1"))])  # a write: the -wal and -shm files exist now
+            files = sorted(path.parent.glob("pressfeed.db*"))
+            assert [f.name for f in files] == ["pressfeed.db", "pressfeed.db-shm", "pressfeed.db-wal"]
+            assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == dict.fromkeys(
+                (f.name for f in files), mode
+            )
+        finally:
+            store.close()
+
+
+def test_an_existing_store_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "pressfeed.db"
+    open_store(f"sqlite:///{path}").close()
+    path.chmod(0o644)  # the operator's choice (or a store made before new ones were private)
+    with umask(0o022):
+        open_store(f"sqlite:///{path}").close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

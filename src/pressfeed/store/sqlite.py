@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -84,6 +85,7 @@ class SQLiteStore:
         self.read_only = read_only
         if not memory and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
         self._depth = 0
         try:
             self.db = _connect_read_only(self.path) if read_only else _connect(self.path)
@@ -529,6 +531,19 @@ def _wal(db: sqlite3.Connection) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+#: a new store's mode before the umask: never readable by other users (it holds drafts and embargoed
+#: articles, and the web server needs only the output folder); the group as the umask allows
+STORE_MODE = 0o660
+
+
+def _create_private(path: str) -> None:
+    """Create the store's file, empty (SQLite's empty database), unless it exists. SQLite gives its -wal
+    and -shm files the database file's mode, so they stay as private."""
+    # it exists; or it cannot be created, and opening it says why as it always did
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, STORE_MODE))
 
 
 def _connect(path: str, uri: bool = False) -> sqlite3.Connection:
