@@ -1402,6 +1402,45 @@ def test_plain_text_writes_its_ampersands_and_angle_brackets_as_references(porta
     assert (entry.title, entry.summary) == (title, "정부는 <AI 기본법> 시행령을 공포했다 & 점검한다.")
 
 
+def test_every_plain_text_element_writes_its_ampersands_as_references(site: Path) -> None:
+    """Names from the config and the record, not only titles: "R&D" in a site, section, agency, byline,
+    license or attachment name drew 'should not contain HTML' (checked with the W3C validator)."""
+    config = portal_config().replace("title: 포탈뉴스통신", "title: 포탈R&D뉴스", 1)
+    config = config.replace("description: 포탈뉴스통신의", "description: 3&4분기 <AI 기본법>과 포탈뉴스통신의", 1)
+    set_config(site, config)
+    record = (
+        PRESS_RELEASE.replace("byline: 포탈뉴스통신", "byline: R&D팀 3&4")
+        .replace("title: 보도자료.pdf", "title: 붙임 R&D <계획>.pdf")
+        .replace("  name: 과학기술정보통신부", "  name: 한국R&D진흥원\n  license: CC BY&4.0")
+    )
+    with open_portal(site, fixed(NOW)) as pf:
+        import_yaml(pf, site, "press.yaml", record)
+        pf.build()
+        rss_bytes, atom_bytes = read(pf, "rss.xml"), read(pf, "atom.xml")
+        parsed_rss, parsed_atom = feedparsed(rss_bytes), feedparsed(atom_bytes)
+    for written in ("<title>포탈R&#x26;D뉴스</title>", "3&#x26;4분기 &#x3C;AI 기본법&gt;과"):
+        assert written.encode() in rss_bytes and written.encode() in atom_bytes
+    for written in ("R&#x26;D팀 3&#x26;4</dc:creator>", "CC BY&#x26;4.0</dc:rights>", "한국R&#x26;D진흥원</source>"):
+        assert written.encode() in rss_bytes
+    for written in (
+        "<name>포탈R&#x26;D뉴스</name>",  # the feed's author
+        '<rights type="text">CC BY&#x26;4.0</rights>',
+        "<title>한국R&#x26;D진흥원</title>",  # atom:source
+        'title="한국R&#x26;D진흥원"/>',  # the release's via link
+        'title="붙임 R&#x26;D &#x3C;계획&gt;.pdf"/>',  # its enclosure link
+    ):
+        assert written.encode() in atom_bytes
+    # the same text to every reader
+    assert parsed_rss.feed.title == parsed_atom.feed.title == "포탈R&D뉴스"
+    assert parsed_atom.feed.subtitle.startswith("3&4분기 <AI 기본법>과")
+    (item,), (entry,) = parsed_rss.entries, parsed_atom.entries
+    assert item.author == entry.author == "R&D팀 3&4"
+    assert item.source.title == entry.source.title == "한국R&D진흥원"
+    assert entry.rights == "CC BY&4.0"
+    links = {link.rel: link.get("title") for link in entry.links}
+    assert (links["via"], links["enclosure"]) == ("한국R&D진흥원", "붙임 R&D <계획>.pdf")
+
+
 def test_an_atom_author_address_goes_in_its_email_element(portal: Pressfeed, site: Path) -> None:
     """Validator: 'name should not include email address'. RSS and JSON keep the byline as written."""
     import_yaml(portal, site, "plain.yaml", PLAIN_TEXT)

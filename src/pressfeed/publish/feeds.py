@@ -45,6 +45,11 @@ def _text(parent: Any, tag: str, text: str) -> None:
     SubElement(parent, tag).text = text
 
 
+def _plain_sub(parent: Any, tag: str, text: str, attrib: dict[str, str] | None = None) -> None:
+    """A child element of plain text, `&` and `<` written as character references (see :func:`_plain`)."""
+    _plain(_sub(parent, tag, text, attrib))
+
+
 #: in plain text, the characters written as hexadecimal character references
 _REFERENCES = {"&": "#x26", "<": "#x3C"}
 _SPECIAL = re.compile("([&<])")
@@ -81,7 +86,7 @@ def _atom_source(entry: Any, source: Attribution, updated: str) -> Any:
     """A complete atom:source (feedgen's lacks id and updated), as the entry's last child."""
     element = SubElement(entry, "source")  # not etree.Element: a new document per entry, then a move
     _sub(element, "id", source.feed or source.home)
-    _sub(element, "title", source.name)
+    _plain_sub(element, "title", source.name)
     _sub(element, "updated", updated)
     if source.home:
         SubElement(element, "link", {"rel": "alternate", "type": "text/html", "href": source.home})
@@ -144,6 +149,31 @@ class _AtomExtension(BaseExtension):  # type: ignore[misc]
     def extend_ns(self) -> dict[str, str]:
         return {"media": MEDIA}
 
+    #: some entry's link has a `title` with `&` or `<` (see :func:`_title_references`)
+    special_titles: bool = False
+
+    def extend_atom(self, feed: Any) -> Any:
+        for tag in ("title", "subtitle", "author/name"):
+            if (element := feed.find(tag)) is not None:
+                _plain(element)
+        return feed
+
+
+_TITLE_ATTRIBUTE = re.compile(rb' title="[^"]*"')
+
+
+def _title_references(atom: bytes) -> bytes:
+    """Atom link titles with `&` and `<` as character references: plain text like any other (see
+    :func:`_plain`), which lxml cannot write in an attribute (it escapes the `&` of a reference).
+
+    Where the pattern also meets escaped HTML content (`&lt;img title="R&amp;D"&gt;`), the text read
+    back is the same: `&amp;` and `&#x26;` are one character wherever XML allows either."""
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        return match.group(0).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+
+    return _TITLE_ATTRIBUTE.sub(fix, atom)
+
 
 class _RSSExtension(BaseExtension):  # type: ignore[misc]
     """The namespaces of the items' elements, and the channel's WebSub hub link."""
@@ -154,8 +184,11 @@ class _RSSExtension(BaseExtension):  # type: ignore[misc]
         return {"dc": DC, "media": MEDIA}
 
     def extend_rss(self, feed: Any) -> Any:
+        channel = feed.find("channel")
+        for tag in ("title", "description"):
+            if (element := channel.find(tag)) is not None:
+                _plain(element)
         if self.hub:
-            channel = feed.find("channel")
             own = channel.find(f"{{{ATOM}}}link")  # feedgen's rel="self": the hub goes next to it
             hub = etree.Element(f"{{{ATOM}}}link", {"rel": "hub", "href": self.hub})
             if own is not None:
@@ -176,10 +209,10 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         _plain(item.find("title"))
         _text(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:
-            _text(item, _DC_CREATOR, article.byline)
+            _plain_sub(item, _DC_CREATOR, article.byline)
         source = article.source
         if source is not None and source.license:
-            _text(item, _DC_RIGHTS, source.license)
+            _plain_sub(item, _DC_RIGHTS, source.license)
         # RSS takes one enclosure: the lead image, else the first attachment (a release's HWP/PDF)
         if parts.files:
             url, kind, length, _ = parts.files[0]
@@ -187,7 +220,7 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         _media(item, parts)
         source_url = source and (source.feed or source.home or source.url)
         if source is not None and source_url:
-            _sub(item, "source", source.name, {"url": source_url})
+            _plain_sub(item, "source", source.name, {"url": source_url})
         return item
 
 
@@ -230,7 +263,7 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
             _sub(entry, "link", None, attrib | {"title": title})
         _media(entry, self.parts)
         if source is not None and source.license:
-            _sub(entry, "rights", source.license, {"type": "text"})
+            _plain_sub(entry, "rights", source.license, {"type": "text"})
         if source is not None and (source.feed or source.home):
             _atom_source(entry, source, local(source.published or article.published, tz).isoformat())
         return entry
@@ -273,8 +306,11 @@ def _links(fg: FeedGenerator, spec: FeedSpec, *, rss: bool) -> None:
 def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     entry: FeedEntry = fg.add_entry(order="append")
     entry.pressfeed_rss.article = entry.pressfeed_atom.article = article
-    entry.pressfeed_rss.parts = entry.pressfeed_atom.parts = _Parts(article)
+    entry.pressfeed_rss.parts = entry.pressfeed_atom.parts = parts = _Parts(article)
     entry.pressfeed_atom.spec = spec
+    titles = [title for *_, title in parts.files] + ([article.source.name] if article.source else [])
+    if any("&" in title or "<" in title for title in titles):
+        fg.pressfeed_atom.special_titles = True
     entry.guid(article.id, permalink=article.id == article.link)  # also the Atom id
     entry.title(article.title)
     entry.updated(local(entry_updated(article), spec.tz))
@@ -304,7 +340,7 @@ def render_feeds(spec: FeedSpec, articles: Sequence[Article]) -> tuple[bytes, by
     rss = bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
     _links(fg, spec, rss=False)
     atom = bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
-    return rss, atom
+    return rss, _title_references(atom) if fg.pressfeed_atom.special_titles else atom
 
 
 def render_rss(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
