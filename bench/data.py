@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -172,8 +173,13 @@ class Corpus:
         return "\n".join(parts)
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def plain(html_text: str, length: int = 200) -> str:
-    text = html_text.replace("<p>", "").replace("</p>", " ").replace("\n", " ")
+    """A summary as normalization makes one: the text without its tags (a photo's or a link's too: the
+    validator flags "summary should not contain HTML"), cut at a word."""
+    text = " ".join(_TAG.sub(" ", html_text).split())
     return text[:length].rsplit(" ", 1)[0] + "…" if len(text) > length else text
 
 
