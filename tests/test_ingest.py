@@ -1144,6 +1144,13 @@ def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, ope
         ("Fri, 07 Nov 2025 09:00:00 +0900", utc(2025, 11, 7, 0, 0)),
         ("Fri, 07 Nov 2025 00:00:00 GMT", utc(2025, 11, 7, 0, 0)),
         ("2025-11-07T09:00:00+09:00", utc(2025, 11, 7, 0, 0)),
+        # what boards on .NET, Java or JavaScript in ko-KR write: feedparser reads their date and not their
+        # time (midnight UTC, 09:00 KST), and "+09" became nine minutes
+        ("2025-11-07 오후 3:00:00", utc(2025, 11, 7, 6, 0)),
+        ("2025. 11. 7. 오전 10:30:00", utc(2025, 11, 7, 1, 30)),
+        ("20251107150000", utc(2025, 11, 7, 6, 0)),
+        ("2025-11-07 15:00:00.0 KST", utc(2025, 11, 7, 6, 0)),
+        ("Fri, 07 Nov 2025 15:00:00 +09", utc(2025, 11, 7, 6, 0)),
     ],
 )
 def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -1152,6 +1159,28 @@ def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer,
     result, pf = ingest_at(opener, site)
     assert only(result).warnings == ()
     assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("raw", ["2025-11-07 금요일 15:00", "2025-11-07 오후 3:00:00 (KST)"])
+def test_a_date_read_without_its_time_is_not_used(raw: str, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """Forms pressfeed cannot read, which feedparser reads as the day at midnight UTC (09:00 KST), dropping
+    the written time: the item is dated at fetch time with a warning, not misdated in silence."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub=raw)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    assert pf.store.get(AI_ID).article.published == NOW  # type: ignore[union-attr]
+    assert only(result).warnings == (f"{AI_TITLE[:40]!r}: unusable date {raw!r}, dated at fetch time",)
+
+
+def test_a_time_feedparser_reads_without_a_zone_is_the_sites(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """feedparser reads "2025-11-07 15:00:00 (수요일 오후)" as 15:00 UTC; it was written in Seoul."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub="2025-11-07 15:00:00 (수요일 오후)")))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    assert pf.store.get(AI_ID).article.published == utc(2025, 11, 7, 6, 0)  # type: ignore[union-attr]
+    assert only(result).warnings == ()
 
 
 # ======================================================================================

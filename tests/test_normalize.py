@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -285,6 +286,24 @@ def test_absolute_url(url, expected):
         ("Sat, 08 Nov 2025 09:00:00 +0900", datetime(2025, 11, 8, 0, 0, tzinfo=UTC)),
         ("Sat, 08 Nov 2025 09:00:00 GMT", datetime(2025, 11, 8, 9, 0, tzinfo=UTC)),
         (" 2025-11-08 09:00:00.123456 ", datetime(2025, 11, 8, 0, 0, tzinfo=UTC)),
+        # Korean systems' own forms: a 12-hour clock (.NET/Java ko-KR, JavaScript's toLocaleString)
+        ("2025-11-08 오후 3:00:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025-11-08 오전 11:30:00", datetime(2025, 11, 8, 2, 30, tzinfo=UTC)),
+        ("2025-11-08 오전 12:10:00", datetime(2025, 11, 7, 15, 10, tzinfo=UTC)),  # 10 past midnight
+        ("2025-11-08 오후 12:10:00", datetime(2025, 11, 8, 3, 10, tzinfo=UTC)),  # 10 past noon
+        ("2025. 11. 8. 오후 3:05:00", datetime(2025, 11, 8, 6, 5, tzinfo=UTC)),
+        ("2025-11-08 3:00 PM", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025년 11월 8일 15:20", datetime(2025, 11, 8, 6, 20, tzinfo=UTC)),
+        ("2025년 11월 8일 (토) 15시 20분", datetime(2025, 11, 8, 6, 20, tzinfo=UTC)),
+        ("2025. 11. 08. 15:20", datetime(2025, 11, 8, 6, 20, tzinfo=UTC)),
+        # runs of digits, fractions before a zone name, zone names and bare hours
+        ("20251108150000", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("202511081500", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025-11-08 15:00:00.0 KST", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025-11-08T15:00:00 UTC", datetime(2025, 11, 8, 15, 0, tzinfo=UTC)),
+        ("2025-11-08 15:00:00 GMT+09:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("Sat, 08 Nov 2025 15:00:00 +09", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),  # not nine minutes
+        ("Sat, 08 Nov 2025 15:00:00 -0000", datetime(2025, 11, 8, 15, 0, tzinfo=UTC)),  # RFC 5322: UTC
     ],
 )
 def test_parse_datetime_strings(value, expected):
@@ -316,6 +335,33 @@ def test_parse_datetime_uses_given_zone_for_naive_values():
 def test_parse_datetime_rejects_implausible_dates(value):
     with pytest.raises(ValueError, match=r"implausible date .*\((before 1990|after 2099)\)"):
         parse_datetime(value, KST)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("2025-11-08 오후 13:00:00", "hour 13 with 오후"),
+        ("2025-11-08 오전 9:00 PM", "hour 9 with 오전"),
+        ("2025-11-08 15:00:00 +25:00", "invalid time zone"),
+        ("20251308150000", "month must be in 1..12"),
+        ("2025-11-08 24:00", "hour must be in 0..23"),
+    ],
+)
+def test_parse_datetime_rejects_impossible_local_forms(value, problem):
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        parse_datetime(value, KST)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [("1990-01-01 05:00", True), ("2099-12-31 23:00", True), ("2100-01-01", False)]
+)
+def test_parse_datetime_bounds_are_the_years_as_written(value, ok):
+    """In Seoul, 1990-01-01 05:00 is 1989 in UTC and 2100-01-01 still 2099: the editor typed the year."""
+    if ok:
+        assert parse_datetime(value, KST).astimezone(KST).strftime("%Y-%m-%d %H:%M") == value
+    else:
+        with pytest.raises(ValueError, match="after 2099"):
+            parse_datetime(value, KST)
 
 
 def test_parse_datetime_rejects_garbage_with_example_format():
@@ -532,7 +578,7 @@ def test_an_updated_in_the_future_is_a_typo(ctx):
     assert updated_problems(ctx, updated="2027-11-08 10:00:00") == [
         (
             "updated",
-            "2027-11-08T01:00:00+00:00 is in the future (later than now and than `published`, by more than 1 day);"
+            "2027-11-08T10:00:00+09:00 is in the future (later than now and than `published`, by more than 1 day);"
             " is the year right?",
         )
     ]

@@ -404,10 +404,9 @@ def test_encoded_article_travels_and_decodes_whole(article: Article) -> None:
 
 
 def reference_parse_date_string(text: str) -> datetime:
-    """The date rules without their ISO 8601 fast path: the dotted forms, then fromisoformat, then RFC 822."""
-    from email.utils import parsedate_to_datetime
-
-    from pressfeed.normalize import _DOTTED
+    """The date rules without their ISO 8601 fast path: the dotted forms, then fromisoformat, then the
+    local forms (Korean, digits, zone names), then RFC 822."""
+    from pressfeed.normalize import _DOTTED, local_form_date, rfc822_date
 
     match = _DOTTED.match(text)
     if match:
@@ -416,9 +415,12 @@ def reference_parse_date_string(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        loose = local_form_date(text)
+        if loose is not None:
+            return loose
         if re.match(r"^\d{4}-\d{2}-\d{2}", text):
             raise
-    return parsedate_to_datetime(text)
+    return rfc822_date(text)
 
 
 #: date texts as exports write them, right and wrong: digits, the separators both rules know, zones
@@ -427,7 +429,28 @@ date_texts = st.one_of(
     st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat(timespec="seconds")),
     st.datetimes().map(lambda d: d.strftime("%Y.%m.%d %H:%M")),
     st.text(alphabet="0123456789-./: TZ+", max_size=26),
+    st.datetimes().map(lambda d: d.strftime("%Y. %m. %d. ") + ("오전 " if d.hour < 12 else "오후 ") + f"{d:%I:%M:%S}"),
+    st.datetimes().map(lambda d: d.strftime("%Y%m%d%H%M%S")),
 )
+
+
+@given(
+    st.datetimes(min_value=datetime(1000, 1, 1)),
+    st.sampled_from(
+        [
+            "{d:%Y-%m-%d} {half} {h}:{d:%M:%S}",
+            "{d:%Y. %m. %d.} {half} {h}:{d:%M:%S}",
+            "{d:%Y}년 {d.month}월 {d.day}일 {half} {h}시 {d.minute}분",
+        ]
+    ),
+)
+def test_a_korean_twelve_hour_clock_reads_as_the_time_written(when: datetime, form: str) -> None:
+    """오전 12시 is midnight, 오후 12시 noon, 오후 3시 15:00 (.NET, Java and JavaScript in ko-KR write them)."""
+    from pressfeed.normalize import _parse_date_string
+
+    text = form.format(d=when, half="오전" if when.hour < 12 else "오후", h=(when.hour % 12) or 12)
+    expected = when.replace(microsecond=0, second=0 if "분" in form else when.second)
+    assert _parse_date_string(text) == expected
 
 
 @given(date_texts)

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cached_property, lru_cache
 from html.entities import html5
 from typing import TYPE_CHECKING, Any
@@ -659,17 +659,13 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         raise ValueError(f"not a date: {value!r}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
-    try:
-        result = parsed.astimezone(UTC)
-        if result.microsecond:
-            result = result.replace(microsecond=0)
-    except OverflowError:  # year 1 ("no date" in some exporters) cannot move to UTC
-        raise ValueError(f"implausible date {value!r}") from None
-    if result < EARLIEST:
+    # the bounds are the years as written ("2100-01-01" in Seoul is still 2099 in UTC)
+    if parsed.year < EARLIEST.year:
         raise ValueError(f"implausible date {value!r} (before 1990)")
-    if result >= LATEST:
+    if parsed.year >= LATEST.year:
         raise ValueError(f"implausible date {value!r} (after 2099)")
-    return result
+    result = parsed.astimezone(UTC)
+    return result.replace(microsecond=0) if result.microsecond else result
 
 
 def _parse_date_string(text: str) -> datetime:
@@ -690,14 +686,84 @@ def _parse_date_string(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # ISO-shaped but impossible, e.g. month 13
-            raise ValueError(f"invalid date {text!r}: {exc}") from None
+        iso_error = exc
+    loose = local_form_date(text)
+    if loose is not None:
+        return loose
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # ISO-shaped but impossible, e.g. month 13
+        raise ValueError(f"invalid date {text!r}: {iso_error}")
     try:
-        from email.utils import parsedate_to_datetime  # here: email and socket cost every start ~8 ms
-
-        return parsedate_to_datetime(text)
+        return rfc822_date(text)
     except (TypeError, ValueError, IndexError):
         raise ValueError(f"unrecognized date {text!r} (use ISO 8601, e.g. 2025-11-08 09:00:00)") from None
+
+
+def rfc822_date(text: str) -> datetime:
+    """RFC 822/5322; its "-0000" is UTC (the sender's own zone unknown), not a naive local time."""
+    from email.utils import parsedate_to_datetime  # here: email and socket cost every start ~8 ms
+
+    # "+09" alone is read as nine minutes: an hour offset gets its minutes
+    parsed = parsedate_to_datetime(_HOUR_OFFSET.sub(r"\g<0>00", text))
+    if parsed.tzinfo is None and text.rstrip().endswith("-0000"):
+        return parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+#: what Korean systems write besides ISO 8601 and RFC 822: "2025-11-08 오후 3:00:00" (.NET and Java in ko-KR),
+#: "2025. 11. 8. 오전 9:00:00" (JavaScript's ko-KR), "2025년 11월 8일 (토) 15시 20분", fractions and zone
+#: names after the time ("2025-11-08 09:00:00.0 KST", "... GMT+09:00"); and 12 or 14 digits, "20251108150000"
+_LOCAL_FORM = re.compile(
+    r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*(?:\(\D{1,3}\))?"
+    r"(?:\s*T?\s*(오전|오후|AM|PM)?\s*(\d{1,2})\s*[:시]\s*(\d{1,2})\s*분?"
+    r"(?:\s*:?\s*(\d{1,2})(?:[.,]\d{1,9})?\s*초?)?\s*(오전|오후|AM|PM)?)?"
+    r"\s*(Z|UTC|GMT|KST|(?:GMT|UTC)?\s*[+-]\d{1,2}(?::?\d{2})?)?"
+    r"|(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?",
+    re.IGNORECASE,
+)
+_ZONE_OFFSET = re.compile(r"([+-])(\d{1,2})(?::?(\d{2}))?$")
+_HOUR_OFFSET = re.compile(r"(?<=\d\d:\d\d:\d\d [+-])\d\d$|(?<=\d\d:\d\d [+-])\d\d$")
+
+
+def local_form_date(text: str) -> datetime | None:
+    """A date in one of :data:`_LOCAL_FORM`'s forms; None when the text is none of them."""
+    match = _LOCAL_FORM.fullmatch(text)
+    if match is None:
+        return None
+    g = match.groups()
+    if g[9] is not None:  # the run of digits
+        y, mo, d, h, mi = (int(v) for v in g[9:14])
+        s, before, after, zone = int(g[14] or 0), None, None, None
+    else:
+        y, mo, d, h, mi, s = (int(v or 0) for v in (g[0], g[1], g[2], g[4], g[5], g[6]))
+        before, after, zone = g[3], g[7], g[8]
+    half = (before or after or "").upper()
+    if (half and h > 12) or (before and after):
+        raise ValueError(f"invalid date {text!r}: hour {h} with {half}")
+    if half in ("오후", "PM") and h < 12:
+        h += 12
+    elif half in ("오전", "AM") and h == 12:
+        h = 0
+    try:
+        return datetime(y, mo, d, h, mi, s, tzinfo=_zone(zone))
+    except ValueError as exc:
+        raise ValueError(f"invalid date {text!r}: {exc}") from None
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if name is None:
+        return None
+    upper = name.upper()
+    if upper in ("Z", "UTC", "GMT"):
+        return UTC
+    if upper == "KST":
+        return timezone(timedelta(hours=9))
+    offset = _ZONE_OFFSET.search(name.replace(" ", ""))
+    assert offset is not None  # the pattern allows no other zone
+    sign, hours, minutes = offset.groups()
+    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    if delta >= timedelta(hours=24):
+        raise ValueError(f"invalid time zone {name!r}")
+    return timezone(-delta if sign == "-" else delta)
 
 
 # -- ids ----------------------------------------------------------------------
@@ -1104,8 +1170,8 @@ def _cms_updated(value: Any, tz: tzinfo, published: datetime | None, now: dateti
     if updated > latest:
         raise RecordError(
             "updated",
-            f"{updated.isoformat()} is in the future (later than now and than `published`, by more than "
-            f"{CMS_CLOCK_SKEW.days} day); is the year right?",
+            f"{updated.astimezone(tz).isoformat()} is in the future (later than now and than `published`, by "
+            f"more than {CMS_CLOCK_SKEW.days} day); is the year right?",
         )
     return updated
 
@@ -1122,8 +1188,14 @@ def _entry_time(value: Any, parsed: tuple[int, ...] | None, tz: tzinfo) -> datet
         return parse_datetime(value, tz)
     if parsed:
         year, month, day, hour, minute, second = parsed[:6]
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        # feedparser gives UTC, and takes a time written without a zone for UTC too: it is the site's
+        zone = UTC if not isinstance(value, str) or _WRITTEN_ZONE.search(value) else tz
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone).astimezone(UTC)
     return None
+
+
+#: a zone written with a date: an offset after the time, or a zone's name (GMT, KST, EST, ...)
+_WRITTEN_ZONE = re.compile(r"\d:\d\d(?::\d\d)?(?:[.,]\d+)?\s*(?:Z|[+-]\d)|\b(?:UTC?|GMT|[A-Z]{1,4}[SD]T|KST|JST)\b")
 
 
 def _entry_date(

@@ -234,7 +234,9 @@ def _time_tuple(value: Any, raw: str) -> tuple[int, ...] | None:
 
     feedparser normalizes impossible dates instead of rejecting them
     ("2025-13-45" becomes 2026-01-01) and misreads some Korean forms; an entry
-    with such a date is undated, not dated wrongly.
+    with such a date is undated, not dated wrongly. Only a text pressfeed's own
+    rules cannot read comes to this parse; where feedparser read its date but
+    not its time ("2025-11-08 오후 3:00:00" as midnight UTC), it is not used either.
     """
     if not value:
         return None
@@ -247,6 +249,8 @@ def _time_tuple(value: Any, raw: str) -> tuple[int, ...] | None:
         hour, minute, second = (int(g or 0) for g in clock.groups())
         if hour > 23 or minute > 59 or second > 60:
             return None
+        if (hour, minute, second) != (0, 0, 0) and tuple(parsed[3:6]) == (0, 0, 0):
+            return None  # a time was written, and only the date read
     match = _WRITTEN_DATE.search(raw)
     if match:
         groups = match.groups()
