@@ -715,6 +715,23 @@ def test_mislabeled_cp949_feed_declared_utf8(httpserver: HTTPServer, site: Path,
 # ======================================================================================
 
 
+def test_a_board_link_with_a_new_session_each_fetch_is_one_item(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """eGovFrame boards put a session in every link for a client without their cookie: no guid, and a
+    different link each fetch. One item, published by its link without the session."""
+    board = "https://www.msit.go.kr/bbs/view.do;jsessionid={session}.node1?sCode=user&nttSeqNo=3186500"
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(guid=None, link=board.format(session="A1B2"))))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first, pf = ingest_at(opener, site)
+    (created,) = only(first).new
+    served.body = rss(ai_item(guid=None, link=board.format(session="C3D4")))
+    second, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(second).new, only(second).unchanged) == ((), 1)
+    assert [a.id for a in stored_articles(pf)] == [created]
+    assert stored_articles(pf)[0].link == "https://www.msit.go.kr/bbs/view.do?sCode=user&nttSeqNo=3186500"
+
+
 def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))

@@ -38,6 +38,20 @@ def test_host_case_is_ignored() -> None:
     assert normalize_link("https://WWW.Korea.KR/briefing/pressReleaseView.do?newsId=156720355") == NORMAL
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.korea.kr/briefing/pressReleaseView.do;jsessionid=A1B2C3D4E5.node1?newsId=156720355",
+        "https://www.korea.kr/briefing/pressReleaseView.do;JSESSIONID=F00?newsId=156720355",
+        "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355&jsessionid=F00",
+        "https://www.korea.kr/briefing/pressReleaseView.do?PHPSESSID=9f8e&newsId=156720355",
+    ],
+)
+def test_a_session_in_the_link_is_not_the_page(url: str) -> None:
+    """eGovFrame boards give a client without their cookie (a feed fetcher) a new session in every link."""
+    assert normalize_link(url) == NORMAL
+
+
 def test_path_and_query_case_is_kept() -> None:
     assert normalize_link("https://korea.kr/Briefing/PressReleaseView.do?NewsId=1") == (
         "korea.kr/Briefing/PressReleaseView.do?NewsId=1"

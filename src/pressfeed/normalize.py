@@ -811,9 +811,19 @@ TRACKING_PARAMS = frozenset(
         "igshid",
         "ref_src",
         "cmpid",
+        # sessions, not pages: a server hands one to every client without its cookie, a fetcher included
+        "jsessionid",
+        "phpsessid",
     }
 )
 _MOBILE_HOST = re.compile(r"^(?:www|m|mobile)\.")
+#: a Java servlet's session in the path (eGovFrame boards: "view.do;jsessionid=AB12…?nttId=3"), new on every fetch
+_SESSION_PATH = re.compile(r";jsessionid=[^/?#;]*", re.IGNORECASE)
+
+
+def without_session(url: str) -> str:
+    """`url` without a `;jsessionid=` path parameter: the page is the same whatever the session."""
+    return _SESSION_PATH.sub("", url) if ";" in url else url
 
 
 def normalize_link(url: str) -> str:
@@ -824,7 +834,7 @@ def normalize_link(url: str) -> str:
     query sorted. Ids of ingested items without a guid and the `link:` dedupe
     key both derive from it.
     """
-    plain = _PLAIN_LINK.match(url.strip())
+    plain = _PLAIN_LINK.match(without_session(url.strip()))
     if plain is None:
         return _normalized_split(url)
     host, path, query = plain.groups()
@@ -852,7 +862,7 @@ def _tracking(key: str) -> bool:
 
 def _normalized_split(url: str) -> str:
     """normalize_link() by the URL parser, for any link."""
-    parts = urlsplit(url.strip())
+    parts = urlsplit(without_session(url.strip()))
     host = (parts.hostname or "").lower()
     host = _MOBILE_HOST.sub("", host)
     try:
@@ -1113,7 +1123,7 @@ def _link(value: Any, base: str) -> str:
     url = absolute_url(value, base)
     if not url.startswith(("http://", "https://")):
         raise RecordError("link", f"{value!r} is not an http(s) URL")
-    return url
+    return without_session(url)
 
 
 def _section(
