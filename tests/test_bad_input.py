@@ -124,6 +124,51 @@ def test_to_utf8_keeps_valid_references() -> None:
     assert data == b"<t>&#xAC00;&#44032;&#9;&#x1F600;</t>"
 
 
+# -- documents in an encoding other than UTF-8, or in none ------------------------------------------------
+
+GOOD = [
+    item(1, "수도권 신규 택지 발표"),
+    item(2, "철도 안전 점검 · 결과 공개", body="<p>국토교통부는 결과를 공개했다.</p>"),
+]
+GOOD_TITLES = {"수도권 신규 택지 발표", "철도 안전 점검 · 결과 공개"}
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_or_utf32_feed_is_read(ingest, codec: str) -> None:
+    """XML allows them (a byte order mark, or "<?" in two or four bytes says which); they were read as
+    UTF-8 with its errors replaced: every title garbage, the source "ok"."""
+    feed = rss(*GOOD).decode().replace('encoding="utf-8"', 'encoding="UTF-16"').encode(codec)
+    report, pf = ingest(feed)
+    assert report.outcome == "ok" and titles(pf) == GOOD_TITLES
+
+
+def test_an_item_pasted_in_as_euc_kr_into_a_utf8_feed_is_read(ingest) -> None:
+    head, tail = rss(GOOD[0]).split(b"</channel>")
+    feed = head + GOOD[1].encode("cp949") + b"</channel>" + tail
+    with pytest.raises(UnicodeDecodeError):
+        feed.decode("utf-8")
+    report, pf = ingest(feed)
+    assert report.outcome == "ok" and titles(pf) == GOOD_TITLES
+
+
+def test_euc_kr_read_as_latin1_on_its_way_to_utf8_is_read_back(ingest) -> None:
+    """A server that took its EUC-KR text for Latin-1 serves "¼öµµ±Ç" for "수도권" in valid UTF-8; once a
+    good version was stored, every item was "updated" into garbage."""
+    good = rss(*GOOD)
+    report, pf = ingest(good)
+    assert titles(pf) == GOOD_TITLES
+    mangled = good.decode().encode("cp949").decode("latin-1").encode("utf-8")
+    assert "¼öµµ±Ç" in mangled.decode()
+    report, pf = ingest(mangled)
+    assert (report.new, report.updated, report.unchanged) == ((), (), 2)
+    assert titles(pf) == GOOD_TITLES
+
+
+def test_latin1_letters_in_a_utf8_feed_stay_as_they_are() -> None:
+    text = "<t>Café Müller « » ©2025 ÀÉÎ ¼½¾ ±²³ 과학·기술</t>"
+    assert to_utf8(text.encode()).decode() == text
+
+
 def test_a_broken_entry_is_skipped_with_a_warning_and_the_rest_go_in(ingest) -> None:
     huge = "<p>" + "가" * 2_100_000 + "</p>"  # over the HTML size bound: a RecordError for that entry
     report, pf = ingest(rss(item(1), item(2, "너무 긴 보도자료", body=huge), item(3)))

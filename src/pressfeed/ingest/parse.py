@@ -42,12 +42,29 @@ _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
 
 
+#: byte order marks, and the first bytes of "<?" without one, that say a document is UTF-16 or UTF-32
+#: (XML 1.0, appendix F); the 4-byte ones first: UTF-32LE's mark begins with UTF-16LE's
+_WIDE = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+)
+
+
 def to_utf8(raw: bytes, content_type: str = "") -> bytes:
     """The document re-encoded as UTF-8, with its XML declaration saying so."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
+    for mark, codec in _WIDE:
+        if raw.startswith(mark):  # "utf-16"/"utf-32" read their mark and drop it
+            return to_utf8(raw.decode(codec, errors="replace").encode("utf-8"))
     declared = _XML_DECL.match(raw)
     if _valid_utf8(raw):  # UTF-8 is tried first: the usual case is done on the bytes, without a round trip
+        if (b"\xc2" in raw or b"\xc3" in raw) and _MOJIBAKE.search(text := raw.decode("utf-8")):
+            return _decoded_to_utf8(_without_mojibake(text), declared)
         if not declared:
             return xml_safe_utf8(raw)
         if raw[: declared.end(1)].isascii():  # byte offsets are the text's
@@ -70,8 +87,54 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
         except (LookupError, UnicodeDecodeError):
             continue
     if text is None:
-        text = raw.decode("utf-8", errors="replace")
+        text = _mixed(raw)
     return _decoded_to_utf8(text, declared)
+
+
+#: EUC-KR text that went through Latin-1 on its way to UTF-8 ("수도권" as "¼öµµ±Ç"): two or more
+#: characters in a row of which each pair is an EUC-KR character's two bytes (A1-FE), read as Latin-1
+_MOJIBAKE = re.compile("(?:[\xa1-\xfe][\xa1-\xfe]){2,}")
+_EUC_KR_PAIRS = re.compile("(?:[\xa1-\xfe][\xa1-\xfe])+")
+
+
+def _without_mojibake(text: str) -> str:
+    """`text` with its Latin-1 readings of EUC-KR read as the Korean they were.
+
+    A run counts when it reads as mostly Hangul ("Café" or "«»" never does); once
+    one did, the document went through Latin-1 as a whole, and shorter runs (a
+    lone "·", "¡¤") are read back too.
+    """
+    repaired = _MOJIBAKE.sub(lambda m: _read_back(m.group(0), hangul=True), text)
+    if repaired == text:
+        return text
+    return _EUC_KR_PAIRS.sub(lambda m: _read_back(m.group(0), hangul=False), repaired)
+
+
+def _read_back(run: str, *, hangul: bool) -> str:
+    text = run.encode("latin-1").decode("cp949", errors="replace")
+    if "\ufffd" in text or (hangul and sum("\uac00" <= c <= "\ud7a3" for c in text) * 2 < len(text)):
+        return run
+    return text
+
+
+_NON_ASCII_RUN = re.compile(rb"([\x80-\xff]+)")
+
+
+def _mixed(raw: bytes) -> str:
+    """A document in no one encoding: a UTF-8 feed with an item pasted in as EUC-KR bytes.
+
+    Korean text is runs of non-ASCII bytes between ASCII spaces and markup, each run
+    written in one encoding: UTF-8 where it is valid UTF-8 (CP949 syllables, led by
+    B0-C8, almost never are), else CP949, else U+FFFD for what neither reads.
+    """
+    pieces = _NON_ASCII_RUN.split(raw)
+    for index in range(1, len(pieces), 2):
+        run = pieces[index]
+        try:
+            pieces[index] = run.decode("utf-8").encode("utf-8")
+        except UnicodeDecodeError:
+            pieces[index] = run.decode("cp949", errors="replace").encode("utf-8")
+    return b"".join(pieces).decode("utf-8", errors="replace")
 
 
 def _decoded_to_utf8(text: str, declared: re.Match[bytes] | None) -> bytes:
