@@ -521,6 +521,28 @@ def problems_of(record, ctx):
     return [(p.field, p.message) for p in info.value.problems]
 
 
+@pytest.mark.parametrize("title", ["\u200b", "\u2060 \ufeff", "&#8203;", "\u3164", "ㅤ ㅤ", "\u00ad", "\u2800"])
+def test_a_title_of_invisible_characters_is_no_title(ctx, title):
+    """Zero-width characters and the Hangul filler ("ㅤ", the usual blank in Korean text) show nothing."""
+    assert problems_of(minimal(title=title), ctx) == [("title", "required and must not be empty")]
+
+
+def test_an_attachment_without_a_type_is_typed_by_its_name(ctx):
+    files = [
+        {"url": "/files/보도자료.hwp"},
+        {"url": "/common/download.do?fileId=1", "title": "붙임 1. 계획(안).pdf"},
+        {"url": "/common/download.do?fileId=2", "title": "붙임 2"},
+        {"url": "/files/data.hwpx", "type": "application/x-hwp"},  # a given type stands
+    ]
+    article = article_from_record(minimal(attachments=files), ctx)
+    assert [a.type for a in article.attachments] == [
+        "application/x-hwp",
+        "application/pdf",
+        "application/octet-stream",
+        "application/x-hwp",
+    ]
+
+
 def test_article_from_seed_record(ctx):
     article = article_from_record(load_one(SEED_RECORD), ctx)
 

@@ -1108,9 +1108,14 @@ def _str(value: Any, name: str) -> str:
     return str(value)
 
 
+#: characters that show nothing but are no whitespace to str.strip(): zero-width ones, joiners, the
+#: byte order mark, a soft hyphen, and the blank Hangul and Braille fillers ("ㅤ" passes for a blank title)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u115f\u1160\u180e\u200b\u200c\u200d\u2060\u2800\u3164\ufeff\uffa0"))
+
+
 def _required_text(value: Any, name: str) -> str:
     text = plain_text(_str(value, name))
-    if not text:
+    if not text or not text.translate(_INVISIBLE).strip():
         raise RecordError(name, "required and must not be empty")
     return text
 
@@ -1325,7 +1330,11 @@ def _pixels(item: Mapping[str, Any], key: str) -> int:
 
 def _attachments(value: Any, base: str) -> tuple[Attachment, ...]:
     files = _files(value, base, "attachments")
-    return tuple(Attachment(u, t or "application/octet-stream", n, c) for u, t, n, c in files)
+    # without a type, the file's name says it (as for ingested files): readers then know an HWP from a PDF
+    return tuple(
+        Attachment(u, t or media_type_for_name(c) or media_type_for_name(u) or "application/octet-stream", n, c)
+        for u, t, n, c in files
+    )
 
 
 def _classified(
