@@ -92,17 +92,18 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
 
 
 #: EUC-KR text that went through Latin-1 on its way to UTF-8 ("수도권" as "¼öµµ±Ç"): two or more
-#: characters in a row of which each pair is an EUC-KR character's two bytes (A1-FE), read as Latin-1
-_MOJIBAKE = re.compile("(?:[\xa1-\xfe][\xa1-\xfe]){2,}")
+#: Hangul syllables' byte pairs in a row (lead B0-C8, trail A1-FE), read as Latin-1
+_MOJIBAKE = re.compile("(?:[\xb0-\xc8][\xa1-\xfe]){2,}")
 _EUC_KR_PAIRS = re.compile("(?:[\xa1-\xfe][\xa1-\xfe])+")
 
 
 def _without_mojibake(text: str) -> str:
     """`text` with its Latin-1 readings of EUC-KR read as the Korean they were.
 
-    A run counts when it reads as mostly Hangul ("Café" or "«»" never does); once
-    one did, the document went through Latin-1 as a whole, and shorter runs (a
-    lone "·", "¡¤") are read back too.
+    A run counts when it reads as Hangul syllables only ("Café" or "«»" never
+    do; a Latin-1 text that does is taken for Korean, a trade no real text
+    loses to). Once one did, the document went through Latin-1 as a whole, and
+    its other runs (a lone "·", "¡¤", hanja) are read back too.
     """
     repaired = _MOJIBAKE.sub(lambda m: _read_back(m.group(0), hangul=True), text)
     if repaired == text:
@@ -112,7 +113,7 @@ def _without_mojibake(text: str) -> str:
 
 def _read_back(run: str, *, hangul: bool) -> str:
     text = run.encode("latin-1").decode("cp949", errors="replace")
-    if "\ufffd" in text or (hangul and sum("\uac00" <= c <= "\ud7a3" for c in text) * 2 < len(text)):
+    if "\ufffd" in text or (hangul and not all("\uac00" <= c <= "\ud7a3" for c in text)):
         return run
     return text
 
