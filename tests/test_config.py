@@ -260,6 +260,23 @@ def test_source_section_alias_resolves(site):
     assert credit_for(source.name, source.credit) == "[뉴스출처 : 과학기술정보통신부]"
 
 
+@pytest.mark.parametrize("placeholder", ["{nam}", "{0}", "{agency}", "{}"])
+def test_a_credit_template_with_an_unknown_placeholder_is_refused(site, placeholder):
+    """It would be published as written, in the legally required attribution line: "[뉴스출처 : {nam}]"."""
+    line = f'    credit: "[뉴스출처 : {{name}}] {placeholder}"\n'
+    text = config_text(site) + SOURCE.format(section="science") + line
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "credit:"), "sources[0].credit")
+    assert error.message == f"unknown placeholder {placeholder} (the agency's name is {{name}})"
+
+
+def test_a_credit_template_may_name_the_agency_twice(site):
+    line = '    credit: "[뉴스출처 : {name}] 이 자료는 {name}의 보도자료를 전재하여 제공함"\n'
+    config_path(site).write_text(config_text(site) + SOURCE.format(section="science") + line, encoding="utf-8")
+    [source] = load_config(site).sources
+    assert credit_for("외교부", source.credit) == "[뉴스출처 : 외교부] 이 자료는 외교부의 보도자료를 전재하여 제공함"
+
+
 def test_source_bad_include_regex(site):
     text = config_text(site) + SOURCE.format(section="science") + '    include:\n      - 인공지능\n      - "(반도체"\n'
     error = load_error(site, text)

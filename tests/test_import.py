@@ -455,6 +455,23 @@ def test_import_configured_imports_globs_and_reports_bad_files(site, write, cloc
         assert len(again.failures) == 1
 
 
+def test_a_configured_file_that_is_not_there_is_a_failure(site, write, clock):
+    """A typo (economy.yml) or a renamed export stopped every import of it in silence: a run said "0 files"
+    and exited 0. A glob that matches nothing is no failure: an export folder may be empty for a while."""
+    config_file = site / "feeds" / "pressfeed.yaml"
+    imports = "imports:\n  - feeds/articles/economy.yml\n  - exports/*.json\n  - feeds/articles/a-news.yaml\n"
+    write(site, "feeds/pressfeed.yaml", config_file.read_text(encoding="utf-8") + imports)
+    write(site, "feeds/articles/a-news.yaml", ARTICLES)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        result = pf.import_configured()
+    missing = str(site.resolve() / "feeds/articles/economy.yml")
+    assert (result.created, result.ok) == (3, False)
+    [failure] = result.failures
+    assert (failure.file, failure.problems) == (missing, ())
+    assert str(failure) == f"import failed: {missing}: no such file (named in the config's imports:)"
+    assert result.to_json()["failures"] == [{"file": missing, "error": failure.error, "problems": []}]
+
+
 def test_json_lines_not_utf8_is_an_input_error(pf: Pressfeed, site: Path) -> None:
     path = site / "feeds" / "articles" / "euc.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)

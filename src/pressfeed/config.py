@@ -293,6 +293,18 @@ def _env_name(reader: _Reader, value: Any, spot: Spot) -> str:
     return name
 
 
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _credit(reader: _Reader, value: Any, spot: Spot) -> str:
+    """The credit template: `{name}` is the agency's name; any other `{…}` would be published as written."""
+    template = reader.typed(str, value, spot)
+    for placeholder in _PLACEHOLDER.findall(template):
+        if placeholder != "{name}":
+            raise reader.error(spot, f"unknown placeholder {placeholder} (the agency's name is {{name}})")
+    return template
+
+
 class SourceKind(StrEnum):
     #: an RSS/Atom/RSS 1.0 feed (a ministry's board feed), over http(s) or a local file
     FEED = "feed"
@@ -356,7 +368,7 @@ class SourceConfig:
     #: the first matching rule decides the section
     rules: tuple[Rule, ...] = setting((), parse=_rules)
     byline: str = ""
-    credit: str = DEFAULT_CREDIT
+    credit: str = setting(DEFAULT_CREDIT, parse=_credit)
     status: Status = setting(Status.PUBLISHED, parse=_source_status)
     #: regexes on title + summary; empty = everything
     include: tuple[re.Pattern[str], ...] = ()

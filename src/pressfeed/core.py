@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .clock import Clock
 from .config import Config, load_config
 from .errors import ArticleNotFoundError, RecordError, UsageError
-from .imports.configured import RELINK_KEY, configured_files, import_each
+from .imports.configured import RELINK_KEY, configured_files, import_each, missing_files
 from .ingest.health import OVERDUE, SourceHealth, assess, warning_due, with_held
 from .ingest.state import SourceState
 from .publish import build, feed_specs, websub
@@ -104,7 +104,7 @@ class Pressfeed:
         )
         if relink and result.ok:
             self.store.set_meta(RELINK_KEY, "done")
-        return result
+        return result + ImportResult(failures=tuple(missing_files(self.config.imports, self.config.site_dir)))
 
     # -- the cron job -----------------------------------------------------------
 

@@ -151,10 +151,12 @@ class ImportFailure:
 
     file: str
     problems: tuple[Problem, ...]
+    #: why, when no record is at fault (the file is missing)
+    reason: str = ""
 
     @property
     def error(self) -> str:
-        return str(InputError(list(self.problems)))
+        return self.reason or str(InputError(list(self.problems)))
 
     def __str__(self) -> str:
         return f"import failed: {self.error}"

@@ -71,6 +71,23 @@ def configured_files(patterns: Sequence[str], site_dir: Path) -> list[Path]:
     """The export files the config's `imports:` globs name, relative ones against the site."""
     found: set[Path] = set()
     for pattern in patterns:
-        full = pattern if Path(pattern).is_absolute() else str(site_dir / pattern)
-        found.update(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+        found.update(Path(p) for p in glob.glob(_full(pattern, site_dir), recursive=True) if Path(p).is_file())
     return sorted(found)
+
+
+def missing_files(patterns: Sequence[str], site_dir: Path) -> list[ImportFailure]:
+    """`imports:` entries that name one file (no wildcard) which is not there: a typo, or an export renamed.
+
+    A glob that matches nothing is not one: an export folder may be empty between deliveries.
+    """
+    failures = []
+    for pattern in patterns:
+        full = _full(pattern, site_dir)
+        if not any(c in pattern for c in "*?[") and not Path(full).is_file():
+            reason = f"{full}: no such file (named in the config's imports:)"
+            failures.append(ImportFailure(full, (), reason))
+    return failures
+
+
+def _full(pattern: str, site_dir: Path) -> str:
+    return pattern if Path(pattern).is_absolute() else str(site_dir / pattern)

@@ -63,8 +63,8 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
             return to_utf8(raw.decode(codec, errors="replace").encode("utf-8"))
     declared = _XML_DECL.match(raw)
     if _valid_utf8(raw):  # UTF-8 is tried first: the usual case is done on the bytes, without a round trip
-        if (b"\xc2" in raw or b"\xc3" in raw) and _MOJIBAKE.search(text := raw.decode("utf-8")):
-            return _decoded_to_utf8(_without_mojibake(text), declared)
+        if (b"\xc2" in raw or b"\xc3" in raw) and _MOJIBAKE.search(decoded := raw.decode("utf-8")):
+            return _decoded_to_utf8(_without_mojibake(decoded), declared)
         if not declared:
             return xml_safe_utf8(raw)
         if raw[: declared.end(1)].isascii():  # byte offsets are the text's
