@@ -7,9 +7,10 @@ must all be heard; the fetch state is what health is judged from.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from click.testing import CliRunner, Result
@@ -17,6 +18,8 @@ from pytest_httpserver import HTTPServer
 
 from conftest import CONFIG_TEXT, NOW
 from pressfeed.cli import cli
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 KST_NOW = NOW.isoformat()
 
@@ -96,8 +99,21 @@ def test_every_kind_of_health(site: Path, httpserver: HTTPServer) -> None:
         == f"moved permanently to {httpserver.url_for('/fresh.xml')}: update its url in the config"
     )
     assert health["missing"]["detail"].startswith("1 failures in a row since 2025-11-08")
-    assert health["missing"]["next_try"] == (NOW + timedelta(minutes=5)).isoformat()
+    assert health["missing"]["next_try"] == (NOW + timedelta(minutes=5)).astimezone(SEOUL).isoformat()
     assert all(row["exit"] == 1 for row in health.values())
+
+
+def test_days_and_times_are_the_sites(site: Path, httpserver: HTTPServer) -> None:
+    """At 01:00 in Seoul a failure is from that day, not from the UTC day before."""
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+    configure(site, httpserver, "/missing.xml")
+    when = datetime(2025, 11, 8, 16, 0, tzinfo=UTC)  # 2025-11-09 01:00 KST
+    invoke(site, "run", when=when)
+    missing = check(site, when)["missing"]
+    assert missing["detail"].startswith("1 failures in a row since 2025-11-09: ")
+    assert missing["next_try"] == "2025-11-09T01:05:00+09:00"
+    line = invoke(site, "sources", "check", when=when).stdout
+    assert "since 2025-11-09" in line and "(next try 2025-11-09T01:05:00+09:00)" in line
 
 
 def test_a_404_for_three_days_is_gone(site: Path, httpserver: HTTPServer) -> None:

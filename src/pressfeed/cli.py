@@ -255,7 +255,7 @@ def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) 
 
     \b
     Examples:
-      pressfeed ingest msit moef
+      pressfeed ingest msit mofe
       pressfeed ingest --dry-run --json
     """
     with env.pressfeed(read_only=dry_run) as pf, _progress(env, len(source_ids or pf.config.sources)) as tick:
@@ -357,7 +357,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 @json_option
 @pass_env
 def sources_check(env: Env, as_json: bool) -> None:
-    """Say which sources are alive: ok, stale, empty, failing, gone, moved, disabled or pending.
+    """Say which sources are alive: ok, held, stale, empty, failing, gone, moved, disabled or pending.
 
     One line per source; exit 0 when every source is ok, 1 otherwise, so
     monitoring can alert on it. Agencies that items named but the registry

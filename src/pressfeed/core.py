@@ -144,7 +144,10 @@ class Pressfeed:
     ) -> list[SourceHealth]:
         env = os.environ if environ is None else environ
         held, given_up = self._held(now)
-        return [with_held(assess(s, states[s.id], now, env), held[s.id], given_up[s.id]) for s in self.config.sources]
+        tz = self.config.site.tz
+        return [
+            with_held(assess(s, states[s.id], now, env, tz), held[s.id], given_up[s.id]) for s in self.config.sources
+        ]
 
     def _held(self, now: datetime) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
         """Why each of the items pressfeed holds as a draft is held, by source, and how many of them will not be

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -94,11 +94,17 @@ class SourceHealth:
         }
 
 
-def assess(source: SourceConfig, state: SourceState, now: datetime, environ: Mapping[str, str]) -> SourceHealth:
-    """The health of one source from its stored state, at `now` (`environ`: where API keys live)."""
+def assess(
+    source: SourceConfig, state: SourceState, now: datetime, environ: Mapping[str, str], tz: tzinfo = UTC
+) -> SourceHealth:
+    """The health of one source from its stored state, at `now` (`environ`: where API keys live).
+
+    Days and times it names are in `tz`, the site's zone, as every date the portal shows."""
     key_set = bool(environ.get(source.service_key_env, "").strip()) if source.service_key_env else True
-    status, detail = _status(source, state, now, key_set)
-    return SourceHealth(source.id, source.name, status, detail, _next_try(state, now), state.unknown_agencies)
+    status, detail = _status(source, state, now, key_set, tz)
+    next_try = _next_try(state, now)
+    local_next = next_try.astimezone(tz) if next_try is not None else None
+    return SourceHealth(source.id, source.name, status, detail, local_next, state.unknown_agencies)
 
 
 def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> SourceHealth:
@@ -113,7 +119,10 @@ def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> Sou
     return replace(health, status=Health.HELD, detail=detail, held=held, given_up=given_up)
 
 
-def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bool) -> tuple[Health, str]:
+def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bool, tz: tzinfo) -> tuple[Health, str]:
+    def _day(text: str | None) -> str:
+        return datetime.fromisoformat(text).astimezone(tz).date().isoformat() if text else "?"
+
     if source.kind is SourceKind.BRIEFING_API and not key_set:
         return Health.DISABLED, f"not fetched until {source.service_key_env} holds the data.go.kr service key"
     if state.gone:
@@ -164,7 +173,3 @@ def warning_due(health: SourceHealth, state: SourceState, now: datetime) -> bool
 
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-def _day(text: str | None) -> str:
-    return text[:10] if text else "?"
