@@ -212,12 +212,11 @@ def render_page(spec: FeedSpec, items: Sequence[dict[str, Any]]) -> bytes:
 
 
 def render_opml(specs: Sequence[FeedSpec]) -> bytes:
-    """Every feed of the site, as pressfeed's feeds.opml lists them."""
+    """Every feed of the site, as pressfeed's feeds.opml lists them: each once, its RSS."""
     root = etree.Element("opml", version="2.0")
     body = etree.SubElement(root, "body")
     for spec in specs:
-        for _, url in spec.feed_urls():
-            etree.SubElement(body, "outline", type="rss", text=spec.title, xmlUrl=url)
+        etree.SubElement(body, "outline", type="rss", text=spec.title, xmlUrl=spec.rss_url)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 

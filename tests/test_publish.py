@@ -452,9 +452,8 @@ def test_opml_lists_every_feed(built: Pressfeed) -> None:
     assert not result.bozo, result.bozo_exception
     assert result.meta.title == "포탈뉴스통신"
     assert result.meta.modified_parsed == CONFIG_SEEN
-    urls = [feed.url for feed in result.feeds]
-    assert len(urls) == 18
-    assert set(urls) == {FEED_URL + p for key in KEYS for p in feed_paths(key)}
+    # each feed once, as RSS: a reader subscribes to every outline of an imported list
+    assert [feed.url for feed in result.feeds] == [FEED_URL + feed_paths(key)[0] for key in KEYS]
 
 
 def test_index_html_autodiscovery(built: Pressfeed) -> None:
@@ -1182,7 +1181,7 @@ def test_removed_section_loses_its_files(built: Pressfeed, site: Path, clock: Cl
         assert not any(p.is_file() for p in (out_dir(pf) / "politics").glob("*"))
         assert set(snapshot(pf)) == ALL_FILES - written("politics")
         opml = listparser.parse(read(pf, "feeds.opml"))
-        assert len(opml.feeds) == 15
+        assert len(opml.feeds) == len(KEYS) - 1
         assert all("/politics/" not in feed.url for feed in opml.feeds)
         assert b"/politics/" not in read(pf, "index.html")
 
@@ -1469,15 +1468,14 @@ def test_an_item_without_a_body_has_no_blank_content(portal: Pressfeed, site: Pa
 
 
 def test_opml_outlines_pass_the_validator_rules(built: Pressfeed) -> None:
-    """Group outlines carry only text (MissingOutlineType); only RSS outlines name a version."""
+    """Every outline a feed of type rss (MissingOutlineType), naming its RSS version and its page."""
     root = etree.fromstring(read(built, "feeds.opml"))
-    groups = root.findall("body/outline")
-    assert len(groups) == len(KEYS)
-    for group in groups:
-        assert set(group.attrib) == {"text"}
-        versions = [child.get("version") for child in group]
-        assert versions == ["RSS2", None, None]
-        assert all(child.get("type") == "rss" for child in group)
+    outlines = root.findall("body/outline")
+    assert len(outlines) == len(KEYS)
+    for outline in outlines:
+        assert set(outline.attrib) == {"type", "text", "title", "xmlUrl", "htmlUrl", "version"}
+        assert (outline.get("type"), outline.get("version")) == ("rss", "RSS2")
+        assert len(outline) == 0
 
 
 def test_non_ascii_urls_are_percent_encoded(portal: Pressfeed, site: Path) -> None:

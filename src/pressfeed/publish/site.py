@@ -10,15 +10,11 @@ from .opml import Outline, render_opml
 
 
 def site_opml(title: str, specs: Sequence[FeedSpec], updated: datetime) -> bytes:
-    """Every feed of the site, grouped by feed (site, then sections), each in three formats."""
-    groups = [
-        Outline(
-            spec.title,
-            children=tuple(
-                Outline(f"{spec.title} ({kind})", url, spec.html_url, version="RSS2" if kind == "RSS" else "")
-                for kind, url in (("RSS", spec.rss_url), ("Atom", spec.atom_url), ("JSON", spec.json_url))
-            ),
-        )
-        for spec in specs
-    ]
-    return render_opml(title, groups, updated)
+    """Every feed of the site (site, then sections), once: its RSS.
+
+    A reader importing the list subscribes to every outline in it: with each
+    feed's Atom and JSON Feed beside its RSS, every article came three times,
+    and readers without JSON Feed had a subscription that never worked.
+    """
+    feeds = [Outline(spec.title, spec.rss_url, spec.html_url, version="RSS2") for spec in specs]
+    return render_opml(title, feeds, updated)
