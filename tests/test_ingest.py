@@ -917,6 +917,46 @@ def test_joint_release_belongs_to_first_source_in_config_even_if_its_feed_arrive
     assert article.section == "it-science"
 
 
+def test_releases_of_one_feed_that_share_a_link_are_each_published(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board linking items to its list page, or an app telling them apart by the fragment: their guids
+    differ, their links compare equal. Keyed by the link, the first took the others for its duplicates."""
+    app = "https://www.mofe.go.kr/#/press/view/{n}"
+    items = [
+        item(101, "경제정책방향 발표", "<p>하나.</p>", guid="mofe-101", link=app.format(n=101)),
+        item(102, "물가 관계장관회의 개최", "<p>둘.</p>", guid="mofe-102", link=app.format(n=102)),
+        item(103, "국고채 발행 계획", "<p>셋.</p>", guid="mofe-103", link="https://www.mofe.go.kr/press/list.do"),
+        item(104, "세법 개정안 입법예고", "<p>넷.</p>", guid="mofe-104", link="https://www.mofe.go.kr/press/list.do"),
+    ]
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(*items))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first, pf = ingest_at(opener, site)
+    assert (len(only(first).new), only(first).duplicates) == (4, 0)
+    assert sorted(a.title for a in stored_articles(pf)) == [
+        "경제정책방향 발표",
+        "국고채 발행 계획",
+        "물가 관계장관회의 개최",
+        "세법 개정안 입법예고",
+    ]
+    items.append(item(105, "예산안 국회 제출", "<p>다섯.</p>", guid="mofe-105", link=app.format(n=105)))
+    served.body = rss(*items)
+    again, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (len(only(again).new), only(again).unchanged, only(again).duplicates) == (1, 4, 0)
+
+
+def test_a_guid_that_changes_each_fetch_under_one_link_stays_one_item(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(guid="session-1")))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first, pf = ingest_at(opener, site)
+    served.body = rss(ai_item(guid="session-2"))
+    again, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (len(only(first).new), only(again).new, only(again).unchanged) == (1, (), 1)
+    assert len(stored_articles(pf)) == 1
+
+
 def test_entry_without_guid_id_comes_from_normalized_link(
     httpserver: HTTPServer, tmp_path: Path, opener: Opener
 ) -> None:

@@ -11,7 +11,7 @@ never loads it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..config import SourceConfig
@@ -98,4 +98,25 @@ def parse_and_map(job: Job) -> Parsed:
         else:
             skipped += 1
     newest = max(dates, default=None)
+    mapped = _without_shared_links(mapped)
     return Parsed(tuple(mapped), skipped, tuple(warnings), None, len(entries), newest, tuple(sorted(unknown)))
+
+
+def _without_shared_links(mapped: list[Mapped]) -> list[Mapped]:
+    """Items whose `link:` key several items of the one document share, each with a guid of its own, lose it.
+
+    Such a link names none of them: a board that links every item to its list page, or an app that tells
+    them apart by the fragment the comparison ignores ("#/press/view/101"). Keyed by it, the first release
+    took the others for its duplicates, and they were never published. (A guid that changes on every fetch
+    while the link stays is still one item: there the link is the item's alone.)
+    """
+    guids: dict[str, set[str]] = {}
+    for item in mapped:
+        link = next((k for k in item.keys if k.startswith("link:")), None)
+        guid = next((k for k in item.keys if k.startswith("guid:")), None)
+        if link is not None and guid is not None:
+            guids.setdefault(link, set()).add(guid)
+    shared = {link for link, found in guids.items() if len(found) > 1}
+    if not shared:
+        return mapped
+    return [replace(m, keys=tuple(k for k in m.keys if k not in shared)) for m in mapped]
