@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from pressfeed.clock import fixed
 from pressfeed.config import StoreConfig, load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import InputError
@@ -144,6 +145,37 @@ def test_changed_body_with_explicit_updated_keeps_record_time(pf, site, write):
 
     assert result.updated_ids == (f"{TAG}1003",)
     # 2025-11-05 18:00 KST from the record, not the clock
+    assert pf.store.get(f"{TAG}1003").article.updated == datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
+
+
+def test_changed_body_with_an_explicit_updated_before_the_stored_one_is_dated_after_it(pf, site, write):
+    """Readers take a version as newer by its `updated`: new text under an earlier date would never reach them."""
+    path = write(site, "feeds/articles/news.yaml", ARTICLES)
+    pf.import_files([str(path)])
+    stored = pf.store.get(f"{TAG}1003").article.updated
+    assert stored == datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
+    earlier = ARTICLES.replace("updated: 2025-11-05 18:00:00", "updated: 2025-11-04 18:00:00")
+    write(site, "feeds/articles/news.yaml", earlier.replace("기술개발에 착수했다.", "기술개발에 본격 착수했다."))
+    assert pf.import_files([str(path)]).updated_ids == (f"{TAG}1003",)
+    assert pf.store.get(f"{TAG}1003").article.updated == stored + timedelta(seconds=1)
+    # the same export again changes nothing; the text changed back, under that earlier date, is dated after
+    assert pf.import_files([str(path)]).updated == 0
+    write(site, "feeds/articles/news.yaml", earlier)
+    pf.import_files([str(path)])
+    assert pf.store.get(f"{TAG}1003").article.updated == stored + timedelta(seconds=2)
+
+
+def test_a_stored_updated_from_the_future_gives_way_to_the_records(pf, site, write, clock):
+    """Typed wrong before imports refused such dates (2027 for 2025): the corrected record's date stands."""
+    path = write(
+        site,
+        "feeds/articles/news.yaml",
+        ARTICLES.replace("updated: 2025-11-05 18:00:00", "updated: 2027-11-05 18:00:00"),
+    )
+    with Pressfeed(load_config(site), clock=fixed(datetime(2028, 1, 1, tzinfo=UTC))) as then:
+        then.import_files([str(path)])
+    write(site, "feeds/articles/news.yaml", ARTICLES)
+    assert pf.import_files([str(path)]).updated_ids == (f"{TAG}1003",)
     assert pf.store.get(f"{TAG}1003").article.updated == datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
 
 

@@ -6,6 +6,8 @@ tests need no server; the clock is fixed (conftest.NOW).
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -304,6 +306,44 @@ def test_hiding_or_deleting_the_article_brings_the_release_back(portal: Site) ->
     assert runner.invoke(cli, [*base, "articles", "delete", "--yes", CMS_ID]).exit_code == 0
     assert runner.invoke(cli, [*base, "build"]).exit_code == 0
     assert everywhere(portal, "") == [RELEASE_ID]
+
+
+def item_dates(site: Site) -> tuple[str, str, str]:
+    """The one item's title, and its updated in Atom and JSON Feed."""
+    atom = etree.parse(str(site.root / "public" / "atom.xml"))
+    (entry,) = atom.getroot().iter("{http://www.w3.org/2005/Atom}entry")
+    (item,) = json.loads((site.root / "public" / "feed.json").read_text(encoding="utf-8"))["items"]
+    return item["title"], entry.findtext("{http://www.w3.org/2005/Atom}updated") or "", item["date_modified"]
+
+
+@pytest.mark.parametrize("leave", ["hide", "delete"])
+def test_the_item_under_a_releases_guid_never_dates_back(portal: Site, leave: str) -> None:
+    """The release was out, the newsroom's version took its guid. When that version leaves the feeds, the
+    release comes back under the guid; when it returns, so does its text. Each time the item readers have
+    changes, and a reader takes a version as newer only by its `updated`: it went back to the release's."""
+    portal.feed(release())
+    portal.run()
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=5))
+    shown = [item_dates(portal)]
+    runner = CliRunner()
+    steps = [(["articles", "hide", CMS_ID], 10), (["articles", "publish", CMS_ID], 20)]
+    if leave == "delete":
+        steps = [(["articles", "delete", "--yes", CMS_ID], 10)]
+    for args, minutes in steps:
+        base = ["--site", str(portal.root), "--now", (NOW + timedelta(minutes=minutes)).isoformat()]
+        assert runner.invoke(cli, [*base, *args]).exit_code == 0
+        assert runner.invoke(cli, [*base, "build"]).exit_code == 0
+        assert everywhere(portal, "") == [RELEASE_ID]
+        shown.append(item_dates(portal))
+    titles = [title for title, _, _ in shown]
+    assert titles[:2] == [
+        "국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리",
+        "과기정통부, 국가 AI 컴퓨팅센터 사업자 선정",
+    ]
+    for before, after in itertools.pairwise(shown):
+        assert datetime.fromisoformat(after[1]) > datetime.fromisoformat(before[1]), shown  # Atom
+        assert datetime.fromisoformat(after[2]) > datetime.fromisoformat(before[2]), shown  # JSON Feed
 
 
 def test_a_hidden_or_deleted_release_stays_out_and_the_article_keeps_its_guid(portal: Site) -> None:

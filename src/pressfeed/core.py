@@ -225,7 +225,11 @@ class Pressfeed:
     def delete(self, article_id: str) -> None:
         """Delete an article, leaving a tombstone so no source brings it back."""
         stored = self.article(article_id)
-        self.store.delete(stored.article.id, self.clock.now())
+        now = self.clock.now()
+        with self.store.transaction():
+            self.store.delete(stored.article.id, now)
+            if stored.feed_guid is not None and stored.article.status is Status.PUBLISHED:
+                self._restamp(stored.feed_guid, now)
 
     def plan(self) -> Plan:
         """What `build` would produce, for `pressfeed check`; writes nothing."""
@@ -323,4 +327,30 @@ class Pressfeed:
 
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
         stored = self.article(article_id)
-        return self.store.set_status(stored.article.id, status, self.clock.now())
+        now = self.clock.now()
+        with self.store.transaction():
+            changed = self.store.set_status(stored.article.id, status, now)
+            if stored.feed_guid is not None and stored.article.status is not status:
+                # under a release's guid: the item readers have changes content, its `updated` must not go back
+                if status is Status.PUBLISHED:  # the newsroom's version returns over the restored release
+                    changed = self._restamp(stored.article.id, now)
+                elif stored.article.status is Status.PUBLISHED:  # the release returns over it
+                    self._restamp(stored.feed_guid, now)
+        return changed
+
+    def _restamp(self, article_id: str, now: datetime) -> StoredArticle:
+        """Date an article `now` (not before its own `updated`): the version of its item readers get is new.
+
+        `updated` is not in the content hash, so this is no local edit of an ingested release.
+        """
+        from .model import encode  # (the Article types: only where one is written)
+        from .store.base import ArticleWrite
+
+        stored = self.store.get(article_id)
+        assert stored is not None
+        if stored.article.updated < now:
+            encoded = encode(stored.article).restamped(status=stored.article.status, updated=now)
+            self.store.write([ArticleWrite(encoded, stored.origin)])
+            stored = self.store.get(article_id)
+            assert stored is not None
+        return stored

@@ -6,7 +6,7 @@ edit must be kept, and what to store when upstream did change.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,16 +31,25 @@ def merge_upstream(
 
     Re-sending the version last taken changes nothing, whatever an editor did
     locally since. An editor's hide/publish stands until upstream itself changes
-    the status. Content edits without an explicit `updated` are dated now.
+    the status. Content edits without an explicit `updated` are dated now. An
+    explicit `updated` never moves the stored one back: readers take a version
+    as newer by it (new content under an earlier date is dated a second after
+    the stored version); only a stored date still in the future, typed wrong,
+    gives way to the record's.
     """
-    if same_upstream(stored, incoming) and (not explicit_updated or stored.article.updated == incoming.updated):
-        return None
     old = stored.article
-    status = incoming.status if stored.upstream_status != incoming.status else old.status
     if explicit_updated:
-        updated = incoming.updated
+        if old.updated > now:
+            updated = incoming.updated
+        elif incoming.updated < old.updated and stored.upstream_hash != incoming.content_hash:
+            updated = old.updated + timedelta(seconds=1)
+        else:
+            updated = max(incoming.updated, old.updated)
     elif stored.upstream_hash == incoming.content_hash:
         updated = old.updated
     else:
         updated = max(now, old.updated)
+    if same_upstream(stored, incoming) and updated == old.updated:
+        return None
+    status = incoming.status if stored.upstream_status != incoming.status else old.status
     return incoming.restamped(status=status, updated=updated)
