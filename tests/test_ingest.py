@@ -1009,6 +1009,39 @@ def test_entry_without_guid_dedupes_across_www_and_m_hosts(httpserver: HTTPServe
 # ======================================================================================
 
 
+def test_an_edit_imported_over_a_release_is_a_local_edit(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """`pressfeed import` of a record with a release's id is how an editor changes its text; the import took
+    it for the release's new upstream, and the agency's next change overwrote the edit without a word."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    released = pf.store.get(AI_ID)
+    assert released is not None
+    edit = {
+        "id": AI_ID,
+        "title": "편집된 제목",
+        "section": "it-science",
+        "published": released.article.published.isoformat(),
+        "link": released.article.link,
+        "body_html": "<p>편집국이 고친 본문.</p>",
+    }
+    path = site / "edit.json"
+    path.write_text(json.dumps(edit, ensure_ascii=False), encoding="utf-8")
+    assert pf.import_files([str(path)]).updated_ids == (AI_ID,)
+    assert pf.import_files([str(path)]).unchanged == 1  # the same edit again changes nothing
+    edited = pf.store.get(AI_ID)
+    assert edited is not None and locally_edited(edited) and edited.origin == released.origin
+
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert only(result).conflicts == (AI_ID,)
+    after = pf.store.get(AI_ID)
+    assert after is not None and (after.article.title, after.article.body_html) == (
+        "편집된 제목",
+        "<p>편집국이 고친 본문.</p>",
+    )
+
+
 def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))

@@ -32,7 +32,7 @@ from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize
 from ..results import IDS_LISTED, ImportResult
 from ..store import Store
-from ..store.base import ArticleWrite
+from ..store.base import ArticleWrite, StoredArticle
 from ..stories import Supersedable, citation_keys, link_cms_articles
 from ..workers import worker_pool
 from ..yamlfile import line_of
@@ -304,6 +304,15 @@ class Importer:
                 writes.append(ArticleWrite.from_upstream(encoded, CMS_ORIGIN))
                 self.created.add(article_id)
                 created.add(article_id)
+            elif stored.origin != CMS_ORIGIN:
+                # an ingested release edited through an export: the newsroom's local edit, whose upstream is
+                # still the agency's feed (its next change is a conflict to report, not a version to take)
+                edit = self._local_edit(stored, encoded, prepared.explicit_updated)
+                if edit is None:
+                    self.unchanged += 1
+                else:
+                    writes.append(ArticleWrite(edit, stored.origin))
+                    self.updated.add(article_id)
             else:
                 merged = merge_upstream(stored, encoded, explicit_updated=prepared.explicit_updated, now=self.now)
                 if merged is None:
@@ -316,6 +325,16 @@ class Importer:
             state.count_update(self.store)
             self._counted = True
         self._link(accepted, {w.encoded.id for w in writes}, created)
+
+    def _local_edit(self, stored: StoredArticle, encoded: EncodedArticle, explicit: bool) -> EncodedArticle | None:
+        """The edited version to store, dated now unless the record says when; None when it is what is stored."""
+        old = stored.article
+        updated = encoded.updated if explicit else old.updated
+        if stored.content_hash == encoded.content_hash and old.status == encoded.status and old.updated == updated:
+            return None
+        if not explicit and stored.content_hash != encoded.content_hash:
+            updated = max(self.now, old.updated)
+        return encoded.restamped(status=encoded.status, updated=updated)
 
     def _link(self, accepted: list[Prepared], written: set[str], created: set[str]) -> None:
         """Written (or, once, all) articles supersede the releases they cite (pressfeed.stories)."""
