@@ -465,6 +465,20 @@ def test_import_bad_yaml_file_imports_nothing(sample_site: Path, tmp_path: Path)
     assert stored_ids(sample_site) == []
 
 
+def test_import_json_of_a_failed_import_lists_the_failures(sample_site: Path, tmp_path: Path) -> None:
+    """A script that parses --json got nothing to parse when the import failed (the message is on stderr)."""
+    good = write(tmp_path / "good.yaml", GOOD_YAML)
+    bad = write(tmp_path / "bad.yaml", BAD_YAML)
+    result = invoke(sample_site, "import", "--json", str(good), str(bad))
+    assert result.exit_code == 2, explain(result)
+    assert result.stderr.splitlines()[0] == "error: 3 invalid record field(s), nothing imported:"
+    data = json.loads(result.stdout)
+    assert (data["ok"], data["created"], data["files"]) == (False, 0, 0)
+    [failure] = data["failures"]
+    assert failure["file"] == str(bad)
+    assert [p.split(": ")[1] for p in failure["problems"]] == ["title", "section", "published"]
+
+
 def test_import_bad_json_lines_from_stdin(sample_site: Path) -> None:
     records = [dict(JSONL_RECORDS[0]), dict(JSONL_RECORDS[1], published="tomorrow-ish")]
     lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import click
 
 from . import __version__
-from .errors import ExitCode, PressfeedError, UsageError
+from .errors import ExitCode, InputError, PressfeedError, UsageError
 from .scaffold import init_site
 from .terms import Status
 
@@ -185,7 +185,14 @@ def import_(env: Env, files: tuple[str, ...], as_json: bool) -> None:
       cms-export --since yesterday | pressfeed import -
     """
     with env.pressfeed() as pf, pf.locked():
-        result = pf.import_files(files)
+        try:
+            result = pf.import_files(files)
+        except InputError as exc:
+            if as_json:  # the failures a script reads, as `run --json` gives them; the message goes to stderr
+                from .results import ImportResult, failures_by_file
+
+                _json_out(ImportResult(failures=failures_by_file(exc.problems)))
+            raise
     if as_json:
         _json_out(result)
     else:

@@ -7,6 +7,7 @@ types (an :class:`Outcome`, a :class:`NoticeKind`), never by message text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -165,6 +166,14 @@ class ImportFailure:
 #: ids an import result lists of each kind (created, updated, deleted): the counts cover them all,
 #: and a million-record import does not keep a million ids
 IDS_LISTED = 100
+
+
+def failures_by_file(problems: Sequence[Problem]) -> tuple[ImportFailure, ...]:
+    """An import's problems as one failure per file, in the order the files came."""
+    files: dict[str, list[Problem]] = {}
+    for problem in problems:
+        files.setdefault(problem.file, []).append(problem)
+    return tuple(ImportFailure(file, tuple(found)) for file, found in files.items())
 
 
 @dataclass(frozen=True)
