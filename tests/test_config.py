@@ -277,6 +277,17 @@ def test_a_credit_template_may_name_the_agency_twice(site):
     assert credit_for("외교부", source.credit) == "[뉴스출처 : 외교부] 이 자료는 외교부의 보도자료를 전재하여 제공함"
 
 
+def test_a_config_saved_as_euc_kr_names_its_line(site):
+    """'can't decode byte 0xc6 in position 322' told an operator neither the line nor what to do."""
+    text = config_text(site)
+    config_path(site).write_bytes(text.encode("cp949"))
+    with pytest.raises(ConfigError) as info:
+        load_config(site)
+    first_hangul = next(n for n, line in enumerate(text.splitlines(), 1) if not line.isascii())
+    assert (info.value.line, info.value.key) == (first_hangul, "")
+    assert info.value.message == "not UTF-8 (was it saved as EUC-KR? save it as UTF-8)"
+
+
 def test_source_bad_include_regex(site):
     text = config_text(site) + SOURCE.format(section="science") + '    include:\n      - 인공지능\n      - "(반도체"\n'
     error = load_error(site, text)

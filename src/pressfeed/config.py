@@ -584,12 +584,22 @@ def load_config(
     site = Path(site_dir).resolve()
     path = find_config(site, Path(config) if config is not None else None)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path)
     except FileNotFoundError:
         raise ConfigError(str(path), None, "", "config file not found (create one with `pressfeed init`)") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(str(path), None, "", f"cannot read config: {exc}") from None
     return parse_config(text, path, site, cache=cache)
+
+
+def read_utf8(path: Path) -> str:
+    """A config file's text; not UTF-8 (saved as EUC-KR by a Korean editor) is a ConfigError at its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(str(path), line, "", "not UTF-8 (was it saved as EUC-KR? save it as UTF-8)") from None
 
 
 def parse_config(
@@ -659,8 +669,8 @@ def _extra_sources(
         return ()  # none imported yet
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_utf8(path)
+        except OSError as exc:
             raise ConfigError(str(path), None, "", f"cannot read: {exc}") from None
     data = _load(text, str(path), reader.cache)
     if data is None:
