@@ -151,6 +151,17 @@ def test_an_item_pasted_in_as_euc_kr_into_a_utf8_feed_is_read(ingest) -> None:
     assert report.outcome == "ok" and titles(pf) == GOOD_TITLES
 
 
+def test_a_utf8_character_cut_short_costs_only_itself(ingest) -> None:
+    """A description cut by bytes ends in half a character: the feed is no longer valid UTF-8, and the
+    run with the cut was read as CP949, its good syllables with it ("구" became "援")."""
+    cut = "국가 인공지능 컴퓨팅센터 구축".encode()[:-1].decode("latin-1")
+    feed = rss(item(1, "컴퓨팅센터 공모", body="@@"), item(2)).decode().replace("@@", "{}")
+    report, pf = ingest(feed.encode().replace(b"{}", cut.encode("latin-1")))
+    assert report.outcome == "ok" and len(report.new) == 2
+    (stored,) = [s.article for s in pf.articles() if s.article.title == "컴퓨팅센터 공모"]
+    assert stored.summary == "국가 인공지능 컴퓨팅센터 구"
+
+
 def test_euc_kr_read_as_latin1_on_its_way_to_utf8_is_read_back(ingest) -> None:
     """A server that took its EUC-KR text for Latin-1 serves "¼öµµ±Ç" for "수도권" in valid UTF-8; once a
     good version was stored, every item was "updated" into garbage."""
@@ -164,8 +175,16 @@ def test_euc_kr_read_as_latin1_on_its_way_to_utf8_is_read_back(ingest) -> None:
     assert titles(pf) == GOOD_TITLES
 
 
-def test_latin1_letters_in_a_utf8_feed_stay_as_they_are() -> None:
-    text = "<t>Café Müller « » ©2025 ÀÉÎ ¼½¾ ±²³ 과학·기술</t>"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<t>Café Müller « » ©2025 ÀÉÎ ¼½¾ ±²³ 과학·기술</t>",
+        # four middle dots (U+00B7) read as EUC-KR bytes are two syllables: a Korean text with its own
+        # Hangul is no Latin-1 reading of one (a review found "기대된다····" turned into "기대된다렁렁")
+        "<t>기대된다···· 그리고 Café ©® «Ü»</t>",
+    ],
+)
+def test_latin1_letters_in_a_utf8_feed_stay_as_they_are(text: str) -> None:
     assert to_utf8(text.encode()).decode() == text
 
 

@@ -1241,6 +1241,12 @@ def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, ope
         ("20251107150000", utc(2025, 11, 7, 6, 0)),
         ("2025-11-07 15:00:00.0 KST", utc(2025, 11, 7, 6, 0)),
         ("Fri, 07 Nov 2025 15:00:00 +09", utc(2025, 11, 7, 6, 0)),
+        ("Fri, 7 Nov 2025 9:00 +09", utc(2025, 11, 7, 0, 0)),
+        ("2025-11-07 09:00:00 (KST)", utc(2025, 11, 7, 0, 0)),
+        ("2025-11-07 오후 3:00:00 (KST)", utc(2025, 11, 7, 6, 0)),
+        # feedparser's reading (pressfeed's rules do not take a zone named twice), midnight UTC as its
+        # offset makes it: not a time dropped (a review found 09:00 KST releases dated at fetch time)
+        ("2025-11-07T09:00:00+0900 (KST)", utc(2025, 11, 7, 0, 0)),
     ],
 )
 def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -1251,7 +1257,7 @@ def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer,
     assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("raw", ["2025-11-07 금요일 15:00", "2025-11-07 오후 3:00:00 (KST)"])
+@pytest.mark.parametrize("raw", ["2025-11-07 금요일 15:00", "2025-11-07 15:00:00 KST (금)"])
 def test_a_date_read_without_its_time_is_not_used(raw: str, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     """Forms pressfeed cannot read, which feedparser reads as the day at midnight UTC (09:00 KST), dropping
     the written time: the item is dated at fetch time with a warning, not misdated in silence."""

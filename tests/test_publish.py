@@ -1522,6 +1522,20 @@ def test_a_feed_updated_from_a_mistyped_year_comes_back_once_it_is_fixed(built: 
             assert rss(now, key).findtext("channel/lastBuildDate") == _rfc822(NEWEST_UPDATED[key])
 
 
+def test_a_feed_updated_an_import_accepted_ahead_of_now_does_not_go_back(built: Pressfeed, site: Path) -> None:
+    """A CMS clock two hours ahead is no typo (the import takes up to a day): hiding that article keeps the
+    feed's date, as for any newest item (a review found it dropped back)."""
+    record = PRESS_RELEASE.replace(
+        "published: 2025-11-08 10:30:00", "published: 2025-11-08 10:30:00\nupdated: 2025-11-09 07:00:00"
+    )
+    import_yaml(built, site, "ahead.yaml", record)
+    built.build()
+    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-09T07:00:00+09:00"
+    built.set_status(f"{TAG}20251108-0100", Status.HIDDEN)
+    assert "atom.xml" in built.build().written
+    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-09T07:00:00+09:00"
+
+
 def test_empty_feed_date_does_not_follow_the_config_file_mtime(built: Pressfeed, site: Path) -> None:
     before = {p: read(built, p) for p in [*feed_paths("culture"), "feeds.opml"]}
     config = site / "feeds" / "pressfeed.yaml"

@@ -333,24 +333,23 @@ class Pressfeed:
             if stored.feed_guid is not None and stored.article.status is not status:
                 # under a release's guid: the item readers have changes content, its `updated` must not go back
                 if status is Status.PUBLISHED:  # the newsroom's version returns over the restored release
-                    changed = self._restamp(stored.article.id, now)
+                    changed = self._restamp(stored.article.id, now) or changed
                 elif stored.article.status is Status.PUBLISHED:  # the release returns over it
                     self._restamp(stored.feed_guid, now)
         return changed
 
-    def _restamp(self, article_id: str, now: datetime) -> StoredArticle:
+    def _restamp(self, article_id: str, now: datetime) -> StoredArticle | None:
         """Date an article `now` (not before its own `updated`): the version of its item readers get is new.
 
-        `updated` is not in the content hash, so this is no local edit of an ingested release.
+        `updated` is not in the content hash, so this is no local edit of an ingested release. None when
+        there is no such article (a release deleted after the newsroom's version took its guid).
         """
         from .model import encode  # (the Article types: only where one is written)
         from .store.base import ArticleWrite
 
         stored = self.store.get(article_id)
-        assert stored is not None
-        if stored.article.updated < now:
+        if stored is not None and stored.article.updated < now:
             encoded = encode(stored.article).restamped(status=stored.article.status, updated=now)
             self.store.write([ArticleWrite(encoded, stored.origin)])
             stored = self.store.get(article_id)
-            assert stored is not None
         return stored

@@ -41,6 +41,7 @@ from .model import (
     Status,
     credit_for,
 )
+from .terms import CMS_CLOCK_SKEW
 
 if TYPE_CHECKING:
     from .config import AgencyConfig, SourceConfig
@@ -341,7 +342,9 @@ def sanitize_html(value: str, base_url: str) -> str:
 def _clean(value: str) -> str:
     markup = bound_nesting(value)
     cleaned = str(_CLEANER.clean(markup))
-    return _settle(cleaned) if _drops_tags(markup) else cleaned
+    # a table's misplaced content is moved out of it ("foster parenting") into a tree the serializer
+    # writes unlike the parser reads it: "<li><table><li>" is cleaned to "<li><li></li><table></table></li>"
+    return _settle(cleaned) if _drops_tags(markup) or "<table" in cleaned else cleaned
 
 
 #: an escaped tag: "&lt;p&gt;", "&lt;/p&gt;", "&lt;br /&gt;", "&lt;a href=...", or escaped again
@@ -399,7 +402,7 @@ def _settle(cleaned: str) -> str:
     may be one the HTML parser never builds from that text: `<li><form><li>` is
     an <li> in a <form> in an <li>, written without the form as
     `<li><li></li></li>`, which parses as two sibling items. Bodies with only
-    allowed tags (most) never get here.
+    allowed tags and no table (most) never get here.
     """
     for _ in range(_SETTLE_PASSES):
         again = str(_CLEANER.clean(cleaned))
@@ -714,14 +717,14 @@ def rfc822_date(text: str) -> datetime:
 #: names after the time ("2025-11-08 09:00:00.0 KST", "... GMT+09:00"); and 12 or 14 digits, "20251108150000"
 _LOCAL_FORM = re.compile(
     r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*(?:\(\D{1,3}\))?"
-    r"(?:\s*T?\s*(오전|오후|AM|PM)?\s*(\d{1,2})\s*[:시]\s*(\d{1,2})\s*분?"
+    r"(?:(?:(?<=[.일)])\s*|\s+|\s*T\s*)(오전|오후|AM|PM)?\s*(\d{1,2})\s*[:시]\s*(\d{1,2})\s*분?"
     r"(?:\s*:?\s*(\d{1,2})(?:[.,]\d{1,9})?\s*초?)?\s*(오전|오후|AM|PM)?)?"
-    r"\s*(Z|UTC|GMT|KST|(?:GMT|UTC)?\s*[+-]\d{1,2}(?::?\d{2})?)?"
+    r"\s*\(?(Z|UTC|GMT|KST|(?:GMT|UTC)?\s*[+-]\d{1,2}(?::?\d{2})?)?\)?"
     r"|(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?",
     re.IGNORECASE,
 )
 _ZONE_OFFSET = re.compile(r"([+-])(\d{1,2})(?::?(\d{2}))?$")
-_HOUR_OFFSET = re.compile(r"(?<=\d\d:\d\d:\d\d [+-])\d\d$|(?<=\d\d:\d\d [+-])\d\d$")
+_HOUR_OFFSET = re.compile(r"(?<=\d [+-])\d\d$")
 
 
 def local_form_date(text: str) -> datetime | None:
@@ -737,7 +740,7 @@ def local_form_date(text: str) -> datetime | None:
         y, mo, d, h, mi, s = (int(v or 0) for v in (g[0], g[1], g[2], g[4], g[5], g[6]))
         before, after, zone = g[3], g[7], g[8]
     half = (before or after or "").upper()
-    if (half and h > 12) or (before and after):
+    if (half and not 0 < h <= 12) or (before and after):
         raise ValueError(f"invalid date {text!r}: hour {h} with {half}")
     if half in ("오후", "PM") and h < 12:
         h += 12
@@ -907,9 +910,6 @@ SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit",
 FUTURE_SKEW = timedelta(minutes=10)
 #: further ahead than this a date is garbage (year 9999), not an early release: the item is undated
 FAR_FUTURE = timedelta(days=366)
-#: how far a CMS record's `updated` may run ahead of this machine's clock (and of its own `published`)
-#: before it is a typo: a CMS clock set wrong, or a zone mistaken by hours, stays within it
-CMS_CLOCK_SKEW = timedelta(days=1)
 _AGENCY_PREFIX = re.compile(r"^\s*\[([^\]]{2,30})\]\s*")
 _FIRST_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.IGNORECASE)
 

@@ -9,8 +9,12 @@ one, so a run that reads and writes no article never builds the record types.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+
+#: how far a CMS record's `updated` may run ahead of this machine's clock (and of its own `published`)
+#: before it is a typo: a CMS clock set wrong, or a zone mistaken by hours, stays within it
+CMS_CLOCK_SKEW = timedelta(days=1)
 
 #: the portal's credit convention, "[뉴스출처 : 기관명]", as a template over the agency's name
 DEFAULT_CREDIT = "[뉴스출처 : {name}]"

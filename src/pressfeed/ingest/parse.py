@@ -63,7 +63,7 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
             return to_utf8(raw.decode(codec, errors="replace").encode("utf-8"))
     declared = _XML_DECL.match(raw)
     if _valid_utf8(raw):  # UTF-8 is tried first: the usual case is done on the bytes, without a round trip
-        if (b"\xc2" in raw or b"\xc3" in raw) and _MOJIBAKE.search(decoded := raw.decode("utf-8")):
+        if (b"\xc2" in raw or b"\xc3" in raw) and _mojibake(decoded := raw.decode("utf-8")):
             return _decoded_to_utf8(_without_mojibake(decoded), declared)
         if not declared:
             return xml_safe_utf8(raw)
@@ -95,6 +95,16 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
 #: Hangul syllables' byte pairs in a row (lead B0-C8, trail A1-FE), read as Latin-1
 _MOJIBAKE = re.compile("(?:[\xb0-\xc8][\xa1-\xfe]){2,}")
 _EUC_KR_PAIRS = re.compile("(?:[\xa1-\xfe][\xa1-\xfe])+")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def _mojibake(text: str) -> bool:
+    """Whether a UTF-8 document is EUC-KR passed through Latin-1: such runs, and not one Hangul syllable.
+
+    A Korean document that is fine has its own Hangul, and may have runs that look the part: "····", four
+    middle dots (U+00B7), read as EUC-KR, are two syllables.
+    """
+    return _MOJIBAKE.search(text) is not None and _HANGUL.search(text) is None
 
 
 def _without_mojibake(text: str) -> str:
@@ -130,12 +140,28 @@ def _mixed(raw: bytes) -> str:
     """
     pieces = _NON_ASCII_RUN.split(raw)
     for index in range(1, len(pieces), 2):
-        run = pieces[index]
-        try:
-            pieces[index] = run.decode("utf-8").encode("utf-8")
-        except UnicodeDecodeError:
-            pieces[index] = run.decode("cp949", errors="replace").encode("utf-8")
+        pieces[index] = _mixed_run(pieces[index]).encode("utf-8")
     return b"".join(pieces).decode("utf-8", errors="replace")
+
+
+def _mixed_run(run: bytes) -> str:
+    """A run of non-ASCII bytes: UTF-8 if it is; UTF-8 with its last character cut short (a description cut
+    by bytes) with U+FFFD for that one; CP949 if it is that; else its UTF-8 start, then the rest as CP949
+    (EUC-KR right after UTF-8 text)."""
+    try:
+        return run.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        valid, rest, cut_short = (
+            run[: exc.start].decode("utf-8"),
+            run[exc.start :],
+            exc.reason == "unexpected end of data",
+        )
+    if cut_short:
+        return valid + "\ufffd"
+    try:
+        return run.decode("cp949")
+    except UnicodeDecodeError:
+        return valid + rest.decode("cp949", errors="replace")
 
 
 def _decoded_to_utf8(text: str, declared: re.Match[bytes] | None) -> bytes:
@@ -293,6 +319,20 @@ _WRITTEN_DATE = re.compile(
 _WRITTEN_TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
 
 
+_OFFSET_AFTER_TIME = re.compile(r"\s*\(?(?:([+-])(\d{2}):?(\d{2})\b|(Z|UTC?|GMT)\b|(?:KST|JST)\b)")
+
+
+def _written_offset(after_time: str) -> int | None:
+    """The zone offset in minutes that follows a written time (+0900, +09:00, Z, GMT, KST), or None."""
+    match = _OFFSET_AFTER_TIME.match(after_time)
+    if match is None:
+        return None
+    sign, hours, minutes, utc = match.groups()
+    if sign:
+        return (-1 if sign == "-" else 1) * (int(hours) * 60 + int(minutes))
+    return 0 if utc else 540
+
+
 def _time_tuple(value: Any, raw: str) -> tuple[int, ...] | None:
     """feedparser's parse of `raw`, unless it is not a real date.
 
@@ -314,7 +354,11 @@ def _time_tuple(value: Any, raw: str) -> tuple[int, ...] | None:
         if hour > 23 or minute > 59 or second > 60:
             return None
         if (hour, minute, second) != (0, 0, 0) and tuple(parsed[3:6]) == (0, 0, 0):
-            return None  # a time was written, and only the date read
+            # midnight UTC for a written time: only the date was read, unless the time's own offset makes
+            # it midnight UTC ("09:00:00 +0900 (KST)", the most common release time)
+            offset = _written_offset(raw[clock.end() :])
+            if offset is None or second or (hour * 60 + minute - offset) % 1440:
+                return None
     match = _WRITTEN_DATE.search(raw)
     if match:
         groups = match.groups()

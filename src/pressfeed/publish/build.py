@@ -22,6 +22,7 @@ from ..clock import Clock
 from ..config import Config
 from ..results import BuildResult
 from ..store import FeedFileState, Store, StoredArticle
+from ..terms import CMS_CLOCK_SKEW
 from .common import FeedSpec
 from .writer import AtomicBatch, file_holds, sweep_temp_files
 
@@ -199,14 +200,14 @@ class _Builder:
 
         Not now(): an unchanged store must render the same bytes. Hiding the
         newest item keeps the previous value rather than dating the feed older;
-        a previous value still in the future came from a date typed wrong, and
-        is dropped once the items change.
+        a previous value further in the future than an import accepts came from
+        a date typed wrong, and is dropped once the items change.
         """
         state = self.previous.get(path)
         if state is not None and state.updated is not None and state.fingerprint == fingerprint:
             return state.updated  # a forced re-render of the same items
         candidates = [a.updated for a in articles]
-        if state is not None and state.updated is not None and state.updated <= self.now:
+        if state is not None and state.updated is not None and state.updated <= self.now + CMS_CLOCK_SKEW:
             candidates.append(state.updated)
         return max(candidates, default=fallback)
 
