@@ -346,15 +346,19 @@ def test_the_item_under_a_releases_guid_never_dates_back(portal: Site, leave: st
         assert datetime.fromisoformat(after[2]) > datetime.fromisoformat(before[2]), shown  # JSON Feed
 
 
-def test_the_article_under_a_deleted_releases_guid_can_still_be_hidden_and_deleted(portal: Site) -> None:
-    """The release deleted after the newsroom's version took its guid: hiding or deleting that version failed
-    looking for the release to date again (a review found it)."""
+def adopted(portal: Site) -> list[str]:
+    """The release published, then the newsroom's version under its guid; the CLI's arguments 10 minutes on."""
     portal.feed(release())
     portal.run()
     portal.cms(cms())
     portal.run(NOW + timedelta(minutes=5))
-    runner = CliRunner()
-    base = ["--site", str(portal.root), "--now", (NOW + timedelta(minutes=10)).isoformat()]
+    return ["--site", str(portal.root), "--now", (NOW + timedelta(minutes=10)).isoformat()]
+
+
+def test_the_article_under_a_deleted_releases_guid_can_still_be_hidden_and_deleted(portal: Site) -> None:
+    """The release deleted after the newsroom's version took its guid: hiding or deleting that version failed
+    looking for the release to date again (a review found it)."""
+    base, runner = adopted(portal), CliRunner()
     for args in (["delete", "--yes", RELEASE_ID], ["hide", CMS_ID], ["publish", CMS_ID], ["delete", "--yes", CMS_ID]):
         result = runner.invoke(cli, [*base, "articles", *args])
         assert result.exit_code == 0, (args, result.output, result.exception)
@@ -372,12 +376,7 @@ def test_a_hidden_or_deleted_release_stays_out_and_the_article_keeps_its_guid(po
 
 
 def test_a_superseded_release_is_published_beside_the_article_on_purpose(portal: Site) -> None:
-    portal.feed(release())
-    portal.run()
-    portal.cms(cms())
-    portal.run(NOW + timedelta(minutes=5))
-    runner = CliRunner()
-    base = ["--site", str(portal.root), "--now", (NOW + timedelta(minutes=10)).isoformat()]
+    base, runner = adopted(portal), CliRunner()
     result = runner.invoke(cli, [*base, "articles", "publish", "--keep-both", RELEASE_ID])
     assert result.exit_code == 0, result.output
     assert runner.invoke(cli, [*base, "build"]).exit_code == 0
