@@ -11,15 +11,14 @@ from lxml import etree
 
 @dataclass(frozen=True)
 class Outline:
-    """One feed (with `xml_url`) or a group of feeds (with `children`)."""
+    """One feed."""
 
     text: str
     xml_url: str = ""
     html_url: str = ""
-    #: OPML's version list knows RSS flavours only ("RSS2"); empty for Atom and JSON
+    #: OPML's version list knows RSS flavours only ("RSS2"); empty where the format is not known
     version: str = ""
     category: str = ""
-    children: tuple[Outline, ...] = ()
 
 
 def render_opml(title: str, outlines: Sequence[Outline], date_modified: datetime | None = None) -> bytes:
@@ -35,12 +34,6 @@ def render_opml(title: str, outlines: Sequence[Outline], date_modified: datetime
 
 
 def _outline(parent: etree._Element, outline: Outline) -> None:
-    if outline.children:
-        # a group outline with more than `text` needs a type (validator: MissingOutlineType)
-        group = etree.SubElement(parent, "outline", text=outline.text)
-        for child in outline.children:
-            _outline(group, child)
-        return
     attrs = {"type": "rss", "text": outline.text, "title": outline.text, "xmlUrl": outline.xml_url}
     if outline.html_url:
         attrs["htmlUrl"] = outline.html_url
