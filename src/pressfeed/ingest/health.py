@@ -120,20 +120,17 @@ def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> Sou
 
 
 def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bool, tz: tzinfo) -> tuple[Health, str]:
-    def _day(text: str | None) -> str:
-        return datetime.fromisoformat(text).astimezone(tz).date().isoformat() if text else "?"
-
     if source.kind is SourceKind.BRIEFING_API and not key_set:
         return Health.DISABLED, f"not fetched until {source.service_key_env} holds the data.go.kr service key"
     if state.gone:
-        return Health.GONE, f"HTTP 410 since {_day(state.last_fetch)}: remove the source or change its url"
+        return Health.GONE, f"HTTP 410 since {_day(state.last_fetch, tz)}: remove the source or change its url"
     if state.failures:
         since = _time(state.first_failure)
         if state.http_status == 404 and since is not None and now - since >= GONE_AFTER:
-            return Health.GONE, f"HTTP 404 since {_day(state.first_failure)}: has the feed moved or closed?"
+            return Health.GONE, f"HTTP 404 since {_day(state.first_failure, tz)}: has the feed moved or closed?"
         return (
             Health.FAILING,
-            f"{state.failures} failures in a row since {_day(state.first_failure)}: {state.last_error}",
+            f"{state.failures} failures in a row since {_day(state.first_failure, tz)}: {state.last_error}",
         )
     if state.last_fetch is None:
         return Health.PENDING, "not fetched yet"
@@ -144,7 +141,7 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
     newest = _time(state.newest_item)
     if source.stale_after_days and newest is not None and now - newest > timedelta(days=source.stale_after_days):
         age = (now - newest).days
-        return Health.STALE, f"newest item is from {_day(state.newest_item)}, {age} days ago: has the feed stopped?"
+        return Health.STALE, f"newest item is from {_day(state.newest_item, tz)}, {age} days ago: has the feed stopped?"
     return Health.OK, ""
 
 
@@ -173,3 +170,9 @@ def warning_due(health: SourceHealth, state: SourceState, now: datetime) -> bool
 
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def _day(text: str | None, tz: tzinfo) -> str:
+    """The day of a stored time, as the site's zone has it."""
+    when = _time(text)
+    return when.astimezone(tz).date().isoformat() if when is not None else "?"
