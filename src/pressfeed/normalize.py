@@ -764,12 +764,16 @@ def local_form_date(text: str) -> datetime | None:
 
 
 def _zone(name: str | None) -> tzinfo | None:
-    if name is None:
-        return None
+    return None if name is None else named_zone(name)
+
+
+def named_zone(name: str) -> tzinfo:
+    """The zone a date writes after its time: Z, UT(C), GMT, KST, JST, or an offset ("+0900", "GMT+09:00");
+    ValueError for an offset of a day or more."""
     upper = name.upper()
-    if upper in ("Z", "UTC", "GMT"):
+    if upper in ("Z", "UT", "UTC", "GMT"):
         return UTC
-    if upper == "KST":
+    if upper in ("KST", "JST"):
         return timezone(timedelta(hours=9))
     offset = _ZONE_OFFSET.search(name.replace(" ", ""))
     assert offset is not None  # the pattern allows no other zone

@@ -20,6 +20,7 @@ import feedparser
 
 from ..errors import PressfeedError
 from ..model import InputKind, RawArticle, RawMedia
+from ..normalize import named_zone
 
 
 class FeedParseError(PressfeedError):
@@ -95,7 +96,7 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
 #: Hangul syllables' byte pairs in a row (lead B0-C8, trail A1-FE), read as Latin-1
 _MOJIBAKE = re.compile("(?:[\xb0-\xc8][\xa1-\xfe]){2,}")
 _EUC_KR_PAIRS = re.compile("(?:[\xa1-\xfe][\xa1-\xfe])+")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
+_HANGUL = re.compile("[\uac00-\ud7a3]+")
 
 
 def _mojibake(text: str) -> bool:
@@ -123,7 +124,7 @@ def _without_mojibake(text: str) -> str:
 
 def _read_back(run: str, *, hangul: bool) -> str:
     text = run.encode("latin-1").decode("cp949", errors="replace")
-    if "\ufffd" in text or (hangul and not all("\uac00" <= c <= "\ud7a3" for c in text)):
+    if "\ufffd" in text or (hangul and _HANGUL.fullmatch(text) is None):
         return run
     return text
 
@@ -319,7 +320,7 @@ _WRITTEN_DATE = re.compile(
 _WRITTEN_TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
 
 
-_OFFSET_AFTER_TIME = re.compile(r"\s*\(?(?:([+-])(\d{2}):?(\d{2})\b|(Z|UTC?|GMT)\b|(?:KST|JST)\b)")
+_OFFSET_AFTER_TIME = re.compile(r"\s*\(?(Z|UTC?|GMT|KST|JST|[+-]\d{2}:?\d{2})\b")
 
 
 def _written_offset(after_time: str) -> int | None:
@@ -327,10 +328,13 @@ def _written_offset(after_time: str) -> int | None:
     match = _OFFSET_AFTER_TIME.match(after_time)
     if match is None:
         return None
-    sign, hours, minutes, utc = match.groups()
-    if sign:
-        return (-1 if sign == "-" else 1) * (int(hours) * 60 + int(minutes))
-    return 0 if utc else 540
+    try:
+        zone = named_zone(match.group(1))
+    except ValueError:  # an offset of a day or more names no zone
+        return None
+    offset = zone.utcoffset(None)
+    assert offset is not None  # a fixed offset
+    return int(offset.total_seconds()) // 60
 
 
 def _time_tuple(value: Any, raw: str) -> tuple[int, ...] | None:
