@@ -733,8 +733,13 @@ def test_delete(built_site: Path) -> None:
 def test_delete_asks_first(built_site: Path) -> None:
     guid = TAG + "20251108-0001"
     declined = invoke(built_site, "articles", "delete", "20251108-0001", input="n\n")
-    assert declined.exit_code == 1, explain(declined)
-    assert f"delete {guid} (" in declined.stdout
+    assert declined.exit_code == 2, explain(declined)  # nothing was written, as the README's code 2 says
+    assert f"delete {guid} (" in declined.stderr
+    assert f"{guid} not deleted" in declined.stderr
+    assert declined.stdout == ""
+    assert guid in stored_ids(built_site)
+    unanswered = invoke(built_site, "articles", "delete", "20251108-0001", input="")  # cron: no one to ask
+    assert unanswered.exit_code == 2, explain(unanswered)
     assert guid in stored_ids(built_site)
     accepted = ok(invoke(built_site, "articles", "delete", "20251108-0001", input="y\n"))
     assert f"deleted {guid}" in accepted.stdout

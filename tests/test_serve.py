@@ -11,6 +11,7 @@ import gzip
 import http.client
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -342,3 +343,23 @@ def test_serve_without_output_says_what_to_do(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "run `pressfeed build` first" in proc.stderr
+
+
+def test_serve_on_a_busy_port_says_so_and_exits_2(sample_built: Path) -> None:
+    """The port is the operator's input: a busy one is their error (2), named with what to do, not werkzeug's 1."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "pressfeed", "--site", str(sample_built), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+            check=False,
+        )
+    assert proc.returncode == 2, proc.stderr
+    expected = f"cannot listen on 127.0.0.1:{port}: Address already in use; stop what holds it or choose another --port"
+    assert proc.stderr == f"error: {expected}\n"
+    assert proc.stdout == ""

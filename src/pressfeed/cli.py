@@ -569,11 +569,24 @@ def articles_delete(env: Env, article_id: str, yes: bool) -> None:
     """
     with env.pressfeed() as pf:
         stored = pf.article(article_id)
-        if not yes:
-            click.confirm(f"delete {stored.article.id} ({stored.article.title})?", abort=True)
+        if not yes and not _confirmed(f"delete {stored.article.id} ({stored.article.title})?"):
+            raise UsageError(f"{stored.article.id} not deleted: answer y, or pass --yes")
         with pf.locked(wait=EDITOR_WAIT):
             pf.delete(stored.article.id)
     env.say(f"deleted {stored.article.id}")
+
+
+def _confirmed(question: str) -> bool:
+    """The answer to a y/N question on stderr; no answer (end of input, Ctrl-C) is no."""
+    try:
+        answer = click.confirm(question, err=True)
+    except click.Abort:
+        answer = False
+        click.echo(err=True)
+    else:
+        if not sys.stdin.isatty():  # a piped answer is not echoed: end the prompt's line
+            click.echo(err=True)
+    return answer
 
 
 @cli.command()

@@ -21,11 +21,13 @@ this module decides what may be served and how:
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import logging
 import mimetypes
 import os
+import socket
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -37,7 +39,7 @@ from typing import TYPE_CHECKING
 from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, is_resource_modified
 from werkzeug.security import safe_join
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import LISTEN_QUEUE, BaseWSGIServer, get_sockaddr, make_server, select_address_family
 from werkzeug.wrappers import Request, Response
 
 from .errors import UsageError
@@ -197,12 +199,35 @@ def make(root: Path, host: str = "127.0.0.1", port: int = 8080) -> BaseWSGIServe
     """A threaded server for `root` (port 0: any free port), not yet serving."""
     if not root.is_dir():
         raise UsageError(f"{root} does not exist: run `pressfeed build` first")
-    return make_server(host, port, FileApp(root), threaded=True)
+    listening = _listen(host, port)
+    try:  # werkzeug serves a socket of ours on a copy of its descriptor
+        return make_server(host, port, FileApp(root), threaded=True, fd=listening.fileno())
+    finally:
+        listening.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket, or a UsageError saying why not.
+
+    Bound here rather than by werkzeug, which prints its own advice and exits 1 on a busy port
+    (the README keeps 1 for partial failures).
+    """
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server: restart at once
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(LISTEN_QUEUE)
+    except OSError as exc:
+        sock.close()
+        hint = "; stop what holds it or choose another --port" if exc.errno == errno.EADDRINUSE else ""
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
+    return sock
 
 
 def url_of(server: BaseWSGIServer) -> str:
     host = server.host if ":" not in server.host else f"[{server.host}]"
-    return f"http://{host}:{server.server_port}/"
+    return f"http://{host}:{server.port}/"
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8080, ready: Callable[[str], None] | None = None) -> None:
