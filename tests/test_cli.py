@@ -465,6 +465,22 @@ def test_import_bad_yaml_file_imports_nothing(sample_site: Path, tmp_path: Path)
     assert stored_ids(sample_site) == []
 
 
+def test_a_refused_import_leaves_a_new_site_without_a_store(sample_site: Path, tmp_path: Path) -> None:
+    """Exit 2 says nothing was written: a first import that is refused must not leave an empty store behind
+    (at a mistyped store.url, a stray database), while an existing store is never touched."""
+    bad = write(tmp_path / "bad.yaml", BAD_YAML)
+    store = sample_site / ".pressfeed" / "pressfeed.db"
+    result = invoke(sample_site, "import", str(bad))
+    assert result.exit_code == 2, explain(result)
+    assert not store.exists()
+    assert not [p.name for p in store.parent.iterdir() if p.name.startswith("pressfeed.db")]
+    ok(invoke(sample_site, "import", str(write(tmp_path / "good.yaml", GOOD_YAML))))
+    kept = stored_ids(sample_site)
+    assert kept
+    assert invoke(sample_site, "import", str(bad)).exit_code == 2
+    assert stored_ids(sample_site) == kept
+
+
 def test_import_json_of_a_failed_import_lists_the_failures(sample_site: Path, tmp_path: Path) -> None:
     """A script that parses --json got nothing to parse when the import failed (the message is on stderr)."""
     good = write(tmp_path / "good.yaml", GOOD_YAML)

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import click
 
 from . import __version__
-from .errors import ExitCode, InputError, PressfeedError, UsageError
+from .errors import ExitCode, InputError, LockedError, PressfeedError, UsageError
 from .scaffold import init_site
 from .terms import Status
 
 if TYPE_CHECKING:
     from .core import Pressfeed
     from .results import IngestResult, Notice, PingReport
+    from .store import Store
 
 #: seconds an editor's one-off command waits for a running import/ingest/build to finish
 EDITOR_WAIT = 60.0
@@ -64,6 +65,7 @@ class Env:
                     clock = fixed(parse_now(self.now, config.site.tz))
                 except ValueError as exc:
                     raise UsageError(f"--now: {exc}") from None
+            new_file = None if read_only else _new_sqlite_file(config.store_url)
             try:
                 store = open_store(config.store_url, create=not read_only)
             except NoStoreError:
@@ -74,13 +76,46 @@ class Env:
             pf = Pressfeed(config, store, clock, auto_workers=True)
         try:
             with _errors():
-                yield pf
+                try:
+                    yield pf
+                except PressfeedError as exc:
+                    if new_file is not None and exc.exit_code == ExitCode.USAGE:  # "nothing was written"
+                        _discard_new_store(pf.store, new_file)
+                    raise
         finally:
             pf.close()
 
     def say(self, text: str) -> None:
         if not self.quiet:
             click.echo(text)
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file this command would create; None if it exists (or the store is not SQLite)."""
+    from .store.url import sqlite_path
+
+    path = sqlite_path(url)
+    return None if path is None or path.exists() else path
+
+
+def _discard_new_store(store: Store, path: Path) -> None:
+    """Undo the store this command created before refusing its input, so the site stays as new as it was.
+
+    Under the run lock, and only while the store holds nothing: another command may have begun using it.
+    """
+    from .store.sqlite import SQLiteStore
+
+    if not isinstance(store, SQLiteStore):
+        return
+    try:
+        with store.lock(wait=0):
+            if store.table_with_data() is not None:
+                return
+            store.close()
+            for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+                path.with_name(name).unlink(missing_ok=True)
+    except LockedError:
+        return
 
 
 def _fail(message: str, code: int) -> NoReturn:

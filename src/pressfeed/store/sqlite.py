@@ -501,7 +501,11 @@ class SQLiteStore:
     def load(self, batches: Iterable[Batch]) -> dict[str, int]:
         counts = dict.fromkeys(TABLES, 0)
         with self.transaction():
-            _refuse_data(self.location, self.db.execute)
+            held = self.table_with_data()
+            if held is not None:  # `store copy` fills new stores only: it never merges into one in use
+                raise StoreError(
+                    f"{self.location}: the store already holds data ({held}); copy into a new, empty store"
+                )
             self.db.execute("DELETE FROM meta")  # what migrations put there: the source's values replace it
             for table, rows in batches:
                 columns = TABLES[table]
@@ -511,12 +515,12 @@ class SQLiteStore:
                 counts[table] += len(rows)
         return counts
 
-
-def _refuse_data(location: str, execute: Callable[..., Any]) -> None:
-    """`store copy` fills new stores only: it never merges into, or overwrites, a store in use."""
-    for table in TABLES:
-        if table != "meta" and execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
-            raise StoreError(f"{location}: the store already holds data ({table}); copy into a new, empty store")
+    def table_with_data(self) -> str | None:
+        """The first table that has a row, the schema's own bookkeeping (meta) aside; None: the store is new."""
+        for table in TABLES:
+            if table != "meta" and self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+                return table
+        return None
 
 
 def _wal(db: sqlite3.Connection) -> None:
