@@ -154,13 +154,19 @@ def _count_nodes(root: yaml.Node) -> int:
     return len(seen)
 
 
-def load_documents(text: str, max_chars: int = MAX_EXPORT_CHARS) -> Iterator[tuple[int, Any]]:
-    """Yield (line, value) for every document of a (multi-document) YAML text."""
+def load_documents(
+    text: str, max_chars: int = MAX_EXPORT_CHARS, *, too_long: str = "use JSON Lines"
+) -> Iterator[tuple[int, Any]]:
+    """Yield (line, value) for every document of a (multi-document) YAML text.
+
+    `too_long`: what to do about a text beyond `max_chars` (an export has JSON Lines; a config has no way out).
+    """
     import yaml
 
     if len(text) > max_chars:
+        advice = f" ({too_long})" if too_long else ""
         raise YAMLSyntaxError(
-            None, "", f"YAML text of {len(text):,} characters, more than the {max_chars:,} read (use JSON Lines)"
+            None, "", f"YAML text of {len(text):,} characters, more than the {max_chars:,} read{advice}"
         )
     try:
         loader = yaml.SafeLoader(text)  # rejects unprintable characters already
@@ -185,7 +191,7 @@ def load_documents(text: str, max_chars: int = MAX_EXPORT_CHARS) -> Iterator[tup
 
 
 def load_one(text: str, max_chars: int = MAX_CONFIG_CHARS) -> Any:
-    docs = list(load_documents(text, max_chars))
+    docs = list(load_documents(text, max_chars, too_long=""))
     if len(docs) > 1:
         raise YAMLSyntaxError(docs[1][0], "", "expected a single YAML document")
     return docs[0][1] if docs else None
