@@ -338,15 +338,30 @@ def test_json_lines_missing_field_reports_its_line(pf, site, write):
     assert problems(info.value) == [(str(path), 2, "title")]
 
 
-def test_json_array_bad_record_reports_its_line(pf, site, write):
-    text = json.dumps([record(1), record(2, status="deleted")], ensure_ascii=False, indent=2)
+def test_json_array_bad_record_reports_its_fields_line(pf, site, write):
+    """A pretty-printed JSON export names the line of the bad field, as YAML does, not the record's `{`."""
+    text = json.dumps([record(1), record(2, status="deleted", section="없는섹션")], ensure_ascii=False, indent=2)
     path = write(site, "export.json", text)
     with pytest.raises(InputError) as info:
         pf.import_files([str(path)])
-    # the second record's opening brace
-    start = [n for n, line in enumerate(text.splitlines(), 1) if line == "  {"][1]
-    [problem] = info.value.problems
-    assert (problem.field, problem.line) == ("status", start)
+    numbered = list(enumerate(text.splitlines(), 1))
+    second = [n for n, line in numbered if line == "  {"][1]
+    status = next(n for n, line in numbered if n > second and line.strip().startswith('"status"'))
+    section = next(n for n, line in numbered if n > second and line.strip().startswith('"section"'))
+    assert sorted((p.field, p.line) for p in info.value.problems) == [("section", section), ("status", status)]
+
+
+def test_json_field_lines_of_one_line_records_and_of_a_single_object(pf, site, write):
+    """Records one to a line keep their line; a lone pretty-printed object names its field's line too."""
+    text = "[" + json.dumps(record(1), ensure_ascii=False) + ",\n" + json.dumps(record(2, title=""), ensure_ascii=False)
+    path = write(site, "export.json", text + "]\n")
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 2, "title")]
+    single = write(site, "one.json", "\n\n" + json.dumps(record(3, title=""), ensure_ascii=False, indent=2))
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(single)])
+    assert problems(info.value) == [(str(single), 5, "title")]  # "{" on line 3, "id" on 4
 
 
 def test_invalid_json_reports_line(pf, site, write):

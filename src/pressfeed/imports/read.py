@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..model import InputKind, RawArticle
 from ..normalize import RECORD_FIELDS
-from ..yamlfile import YAMLSyntaxError, load_documents
+from ..yamlfile import LocatedDict, YAMLSyntaxError, load_documents
 
 
 @dataclass(frozen=True)
@@ -223,26 +223,64 @@ def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
 
 
 def _json(name: str, text: str) -> Iterator[RawRecord]:
-    """A JSON object or an array of them; array items keep the line they start on."""
+    """A JSON object or an array of them; each record keeps the line it starts on and its fields' lines."""
     try:
         value = json.loads(text)  # strict: trailing data, missing commas and the like fail here
     except json.JSONDecodeError as exc:
         raise InputError([Problem(name, exc.lineno, "record", f"invalid JSON: {exc.msg}")]) from None
     except RecursionError:  # thousands of nested [ or {
         raise InputError([Problem(name, None, "record", "invalid JSON: nested too deeply")]) from None
-    if isinstance(value, dict):
-        yield RawRecord(name, text.count("\n", 0, _skip_ws(text, 0)) + 1, value)
-        return
-    if not isinstance(value, list):
+    if not isinstance(value, dict | list):
         raise InputError([Problem(name, 1, "record", "expected a JSON object or an array of objects")])
-    # the text is valid, so walking it item by item only recovers positions
-    decoder = json.JSONDecoder()
-    pos = _skip_ws(text, _skip_ws(text, 0) + 1)
+    # the text is valid, so walking it again only recovers positions; lines are counted as the walk goes
+    lines = _Lines(text)
+    start = _skip_ws(text, 0)
+    if isinstance(value, dict):
+        yield RawRecord(name, lines.at(start), _located(text, start, value, lines)[0])
+        return
+    pos = _skip_ws(text, start + 1)
     for item in value:
-        _, end = decoder.raw_decode(text, pos)
-        yield RawRecord(name, text.count("\n", 0, pos) + 1, item)
-        pos = _skip_ws(text, end)
+        line = lines.at(pos)
+        if isinstance(item, dict):
+            data, pos = _located(text, pos, item, lines)
+        else:  # not a record: read_records names it
+            data, pos = item, _DECODER.raw_decode(text, pos)[1]
+        yield RawRecord(name, line, data)
+        pos = _skip_ws(text, pos)
         pos = _skip_ws(text, pos + 1) if text[pos] == "," else pos
+
+
+_DECODER = json.JSONDecoder()
+
+
+class _Lines:
+    """Line numbers of increasing positions in one text, counted once: linear in the text, whatever its records."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, pos: int) -> int:
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
+
+
+def _located(text: str, pos: int, value: dict[str, Any], lines: _Lines) -> tuple[LocatedDict, int]:
+    """`value`, the JSON object at `pos`, with the line of each of its keys; and the position after it.
+
+    So a problem with a field of a pretty-printed record names the field's line, as it does in YAML.
+    """
+    record = LocatedDict(value)  # the values are json.loads' own: nothing is held twice
+    record.line, record.lines = lines.at(pos), {}
+    pos = _skip_ws(text, pos + 1)
+    while text[pos] != "}":
+        key, pos = _DECODER.raw_decode(text, pos)  # a key is a JSON string
+        record.lines[key] = lines.at(pos)  # a repeated key: JSON keeps its last value, and so its line
+        pos = _DECODER.raw_decode(text, _skip_ws(text, _skip_ws(text, pos) + 1))[1]  # the value, past the ":"
+        pos = _skip_ws(text, pos)
+        if text[pos] == ",":
+            pos = _skip_ws(text, pos + 1)
+    return record, pos + 1
 
 
 def _skip_ws(text: str, pos: int) -> int:
