@@ -338,6 +338,29 @@ def test_json_lines_missing_field_reports_its_line(pf, site, write):
     assert problems(info.value) == [(str(path), 2, "title")]
 
 
+def test_yaml_export_scalars_stay_what_they_say(pf, site, write):
+    """YAML 1.1 read `id: 0123` as 83 (octal), taking article 83's id, `1:30` as 90 and a tag `yes` as True."""
+    text = (
+        "id: 0123\ntitle: 기사\nsubtitle: 1:30\nsection: 사회\npublished: 2025-11-08 09:00\n"
+        "link: /news/articleView.html?idxno=123\nbody_html: <p>본문</p>\ntags: [AI, yes, null, no]\n"
+        "---\n"
+        "id: 83\ntitle: 다른 기사\nsection: 사회\npublished: 2025-11-08 10:00\n"
+        "link: /news/articleView.html?idxno=83\nbody_html: <p>본문</p>\n"
+    )
+    result = pf.import_files([str(write(site, "feeds/articles/typed.yaml", text))])
+    assert result.created == 2
+    first = pf.article(result.created_ids[0]).article
+    assert first.id.endswith("/0123")
+    assert (first.subtitle, first.tags) == ("1:30", ("AI", "yes", "no"))
+
+
+def test_the_config_keeps_yaml_11_booleans():
+    """Operators write `agency_from_title: yes` in a config; only exports are read as data."""
+    from pressfeed.yamlfile import load_one
+
+    assert load_one("a: yes\nb: off\n") == {"a": True, "b": False}
+
+
 def test_json_array_bad_record_reports_its_fields_line(pf, site, write):
     """A pretty-printed JSON export names the line of the bad field, as YAML does, not the record's `{`."""
     text = json.dumps([record(1), record(2, status="deleted", section="없는섹션")], ensure_ascii=False, indent=2)

@@ -638,6 +638,22 @@ def test_article_section_aliases_resolve_to_slug(ctx, name):
     assert article_from_record(minimal(section=name), ctx).section == "it-science"
 
 
+@pytest.mark.parametrize("name", ["ITㆍ과학", "IT・과학", "IT･과학", "IT·과학\u200b", "ＩＴ·과학"])
+def test_a_section_typed_with_another_middle_dot_or_an_invisible_character_resolves(ctx, name):
+    """Korean keyboards type ㆍ (U+318D) for the 가운뎃점, Japanese input ・; an unknown section fails the file."""
+    assert article_from_record(minimal(section=name), ctx).section == "it-science"
+
+
+def test_tags_spelled_alike_are_one_tag_in_their_first_spelling(ctx):
+    tags = ["AI", "ai", "ＡＩ", "인공지능", "인공지능\u200b", " 인공지능 ", "반도체"]
+    assert article_from_record(minimal(tags=tags), ctx).tags == ("AI", "인공지능", "반도체")
+
+
+def test_an_empty_tag_cell_is_skipped_and_a_boolean_tag_refused(ctx):
+    assert article_from_record(minimal(tags=["AI", None, 2025]), ctx).tags == ("AI", "2025")
+    assert problems_of(minimal(tags=["AI", True]), ctx) == [("tags.1", "must be text, not bool")]
+
+
 def test_article_section_title_resolves(ctx):
     assert article_from_record(minimal(section="경제"), ctx).section == "economy"
 

@@ -36,9 +36,25 @@ class _Registry(Generic[T]):
         return f"{type(self).__name__}({list(self._items)!r})"
 
 
+#: characters that show nothing but are no whitespace to str.strip(): zero-width ones, joiners, the
+#: byte order mark, a soft hyphen, and the blank Hangul and Braille fillers ("ㅤ" passes for a blank title)
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u115f\u1160\u180e\u200b\u200c\u200d\u2060\u2800\u3164\ufeff\uffa0"))
+#: names compare without invisible characters, and with every middle dot (가운뎃점) as "·": the ㆍ Korean
+#: keyboards type (U+318D, which NFKC would turn into a vowel), the Japanese ・ and ･, and look-alike operators
+_NAME_FORM = INVISIBLE | dict.fromkeys(map(ord, "\u318d\u30fb\uff65\u2027\u2219\u22c5"), "·")
+
+
+def name_key(name: str) -> str:
+    """Comparison key for names people type: NFKC, case-folded, blanks collapsed.
+
+    "ＡＩ" = "ai", "ITㆍ과학" = "it·과학", "인공지능\u200b" = "인공지능".
+    """
+    return " ".join(unicodedata.normalize("NFKC", name.translate(_NAME_FORM)).casefold().split())
+
+
 def section_key(name: str) -> str:
-    """Comparison key for section names: NFKC, case-folded, no spaces ("IT / 과학" = "it/과학")."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """Comparison key for section names: name_key without spaces ("IT / 과학" = "it/과학")."""
+    return name_key(name).replace(" ", "")
 
 
 # -- sections -----------------------------------------------------------------
@@ -74,8 +90,8 @@ class Sections(_Registry["Section"]):
 
 
 def agency_key(name: str) -> str:
-    """Comparison key for agency names: NFKC, case-folded, no spaces or middle dots."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().replace("·", "").split())
+    """Comparison key for agency names: name_key without spaces or middle dots."""
+    return name_key(name).replace(" ", "").replace("·", "")
 
 
 class Agencies(_Registry["AgencyConfig"]):

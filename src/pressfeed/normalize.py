@@ -22,6 +22,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 
 import nh3
 
+from .context import INVISIBLE, name_key
+
 # the site's registries and context live in .context (a run that normalizes nothing imports only that);
 # they are named here too, where normalization's users have always found them
 from .context import Agencies as Agencies
@@ -1123,14 +1125,9 @@ def _str(value: Any, name: str) -> str:
     return str(value)
 
 
-#: characters that show nothing but are no whitespace to str.strip(): zero-width ones, joiners, the
-#: byte order mark, a soft hyphen, and the blank Hangul and Braille fillers ("ㅤ" passes for a blank title)
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u115f\u1160\u180e\u200b\u200c\u200d\u2060\u2800\u3164\ufeff\uffa0"))
-
-
 def _required_text(value: Any, name: str) -> str:
     text = plain_text(_str(value, name))
-    if not text or not text.translate(_INVISIBLE).strip():
+    if not text or not text.translate(INVISIBLE).strip():
         raise RecordError(name, "required and must not be empty")
     return text
 
@@ -1272,12 +1269,15 @@ def _tags(value: Any) -> tuple[str, ...]:
         value = value.split(",")
     if not isinstance(value, list | tuple):
         raise RecordError("tags", "must be a list of strings")
-    tags: list[str] = []
-    for item in value:
-        tag = plain_text(str(item))
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
+    tags: dict[str, str] = {}  # the first spelling of each tag, by its name_key ("AI", "ai", "ＡＩ" are one)
+    for index, item in enumerate(value):
+        if item is None:  # an empty cell of the export
+            continue
+        tag = plain_text(_str(item, f"tags.{index}"))
+        key = name_key(tag)
+        if key and key not in tags:
+            tags[key] = tag
+    return tuple(tags.values())
 
 
 def _length(value: Any, name: str) -> int:

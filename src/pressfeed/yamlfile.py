@@ -22,6 +22,7 @@ import json
 import os
 import stat
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,11 +156,12 @@ def _count_nodes(root: yaml.Node) -> int:
 
 
 def load_documents(
-    text: str, max_chars: int = MAX_EXPORT_CHARS, *, too_long: str = "use JSON Lines"
+    text: str, max_chars: int = MAX_EXPORT_CHARS, *, too_long: str = "use JSON Lines", config: bool = False
 ) -> Iterator[tuple[int, Any]]:
     """Yield (line, value) for every document of a (multi-document) YAML text.
 
     `too_long`: what to do about a text beyond `max_chars` (an export has JSON Lines; a config has no way out).
+    `config`: read plain scalars as YAML 1.1 does (`yes`/`on` are booleans); otherwise as data, see _data_loader.
     """
     import yaml
 
@@ -169,7 +171,7 @@ def load_documents(
             None, "", f"YAML text of {len(text):,} characters, more than the {max_chars:,} read{advice}"
         )
     try:
-        loader = yaml.SafeLoader(text)  # rejects unprintable characters already
+        loader = (yaml.SafeLoader if config else _data_loader())(text)  # rejects unprintable characters already
     except yaml.YAMLError as exc:
         raise YAMLSyntaxError(None, "", f"invalid YAML: {exc}") from None
     try:
@@ -190,8 +192,42 @@ def load_documents(
         loader.dispose()
 
 
+@cache
+def _data_loader() -> type[yaml.SafeLoader]:
+    """SafeLoader reading plain scalars by YAML 1.2's core schema, and numbers with a leading zero as text.
+
+    YAML 1.1, PyYAML's, turns an export's `id: 0123` into 83 (octal, taking article 83's id), `1:30` into 90
+    (base 60) and a tag `yes` into True. Here only true/false are booleans and only plain decimals numbers;
+    null, timestamps and merge keys are read as before.
+    """
+    import re
+
+    import yaml
+
+    class DataLoader(yaml.SafeLoader):
+        pass
+
+    retyped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+    DataLoader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in retyped]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    DataLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    DataLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+    )
+    DataLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$"),
+        list("-+0123456789."),  # not-a-number stays text: nobody exports it on purpose
+    )
+    return DataLoader
+
+
 def load_one(text: str, max_chars: int = MAX_CONFIG_CHARS) -> Any:
-    docs = list(load_documents(text, max_chars, too_long=""))
+    docs = list(load_documents(text, max_chars, too_long="", config=True))
     if len(docs) > 1:
         raise YAMLSyntaxError(docs[1][0], "", "expected a single YAML document")
     return docs[0][1] if docs else None
