@@ -394,6 +394,17 @@ def test_keep_both_on_an_article_nothing_supersedes_is_refused(portal: Site) -> 
     assert "superseded by no article" in result.stderr
 
 
+def test_a_refused_keep_both_leaves_a_hidden_release_hidden(portal: Site) -> None:
+    """Exit 2 says nothing was written: the publish must not have happened before the refusal."""
+    portal.feed(release())
+    portal.run().set_status(RELEASE_ID, Status.HIDDEN)
+    result = CliRunner().invoke(
+        cli, ["--site", str(portal.root), "--now", NOW.isoformat(), "articles", "publish", "--keep-both", RELEASE_ID]
+    )
+    assert result.exit_code == 2
+    assert portal.run().article(RELEASE_ID).article.status is Status.HIDDEN
+
+
 def test_a_source_that_keeps_its_releases_beside_the_newsroom(tmp_path: Path) -> None:
     portal = Site(tmp_path / "site", when_in_cms="keep")
     portal.cms(cms())

@@ -583,9 +583,9 @@ def articles_publish(env: Env, article_id: str, keep_both: bool) -> None:
       pressfeed articles publish tag:example-portal.kr,2025:source/msit/9cf69db8a13f2eb1a84d --keep-both
     """
     with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
+        if keep_both:  # first: it refuses a release nothing supersedes, and a refusal must change nothing
+            pf.keep_both(article_id)
         stored = pf.set_status(article_id, Status.PUBLISHED)
-        if keep_both:
-            stored = pf.keep_both(stored.article.id)
     env.say(
         f"{stored.article.id}: {stored.article.status}" + (" (kept beside its newsroom article)" if keep_both else "")
     )
