@@ -130,6 +130,12 @@ def test_missing_file_is_404(base: str) -> None:
     assert request(base, "/nope/").status == 404
 
 
+@pytest.mark.parametrize("path", ["/it-science/rss.xml/", "/feeds.opml/", "/it-science/index.html/"])
+def test_a_file_named_as_a_directory_is_404(base: str, path: str) -> None:
+    """As a static server answers: `index.html/` would be a page whose relative links all lead nowhere."""
+    assert request(base, path).status == 404
+
+
 def test_no_directory_listing(base: str) -> None:
     for target in ("/empty/", "/empty"):
         reply = request(base, target)

@@ -127,6 +127,8 @@ class FileApp:
                 location = request.path + "/" + (f"?{request.query_string.decode()}" if request.query_string else "")
                 return _plain("moved", 301, {"Location": location})
             target = index
+        elif request.path.endswith("/"):  # a file named as a directory: its relative links would all break
+            return _plain("not found", 404)
         if not target.is_file():
             return _plain("not found", 404)
         return self.file_response(request, target)
