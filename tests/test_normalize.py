@@ -453,6 +453,37 @@ def test_make_id(raw, expected):
     assert make_id(raw, "https://www.example-portal.kr/news/1", AUTHORITY) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("tag:example-portal.kr,2025:article/2026 11 25-1", "tag: URI"),
+        ("tag:example-portal.kr:article/1", "tag: URI"),  # no date
+        ("urn:기사:1", "URN"),
+        ("urn:x:1", "URN"),  # a namespace id of one letter
+        ("https://www.example-portal.kr/a b", "https URL"),
+        ("http://www.example-portal.kr/기사/1", "http URL"),
+    ],
+)
+def test_make_id_refuses_an_invalid_uri_given_as_id(raw, expected):
+    """Published as written as atom:id and guid: the W3C validator failed the whole Atom feed on each."""
+    with pytest.raises(RecordError) as info:
+        make_id(raw, "https://www.example-portal.kr/news/1", AUTHORITY)
+    assert info.value.field == "id"
+    assert info.value.message.startswith(f"{raw!r} is no valid {expected}")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "tag:hong@example-portal.kr,2025-11-08:보도/1".replace("보도", "%EB%B3%B4%EB%8F%84"),
+        "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+        "https://www.example-portal.kr:8443/news/articleView.html?idxno=1#top",
+    ],
+)
+def test_make_id_keeps_a_valid_uri(raw):
+    assert make_id(raw, "", AUTHORITY) == raw
+
+
 @pytest.mark.parametrize("raw", [None, ""])
 def test_make_id_missing_uses_link(raw):
     link = "https://www.example-portal.kr/news/articleView.html?idxno=9"

@@ -789,6 +789,23 @@ def named_zone(name: str) -> tzinfo:
 # -- ids ----------------------------------------------------------------------
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._~:/@!$&'()*+,;=-]+$")
+#: the characters of a URI (RFC 3986), %-escapes included: an id is published as written, as atom:id and guid
+_URI_CHARS = r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})"
+#: ids a CMS may give as URIs, each checked by its own syntax (an invalid one makes the Atom feed invalid)
+_URI_ID = {
+    # RFC 4151: tag:authority,date:specific, the authority a DNS name or an e-mail address
+    "tag": re.compile(rf"^tag:(?:[A-Za-z0-9._~+-]+@)?[A-Za-z0-9.-]+,\d{{4}}(?:-\d{{2}}){{0,2}}:{_URI_CHARS}*$"),
+    # RFC 8141: urn:NID:NSS, the namespace id 2-32 letters, digits and hyphens
+    "urn": re.compile(rf"^urn:[A-Za-z0-9][A-Za-z0-9-]{{1,31}}:{_URI_CHARS}+$"),
+    "http": re.compile(rf"^http://[A-Za-z0-9.-]+(?::\d+)?(?:/{_URI_CHARS}*)?$"),
+    "https": re.compile(rf"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/{_URI_CHARS}*)?$"),
+}
+_URI_ID_FORM = {
+    "tag": "tag: URI (tag:example.kr,2025:article/1, RFC 4151)",
+    "urn": "URN (urn:namespace:name, RFC 8141)",
+    "http": "http URL (percent-encode spaces and non-ASCII characters)",
+    "https": "https URL (percent-encode spaces and non-ASCII characters)",
+}
 
 
 def make_id(raw_id: Any, link: str, authority: str) -> str:
@@ -803,7 +820,10 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
         raise RecordError("id", "must be a string or a number")
     text = clean_text(str(raw_id)).strip()
-    if re.match(r"^(tag|urn|https?):", text):
+    scheme = re.match(r"^(tag|urn|https?):", text)
+    if scheme:
+        if not _URI_ID[scheme.group(1)].match(text):
+            raise RecordError("id", f"{text!r} is no valid {_URI_ID_FORM[scheme.group(1)]}")
         return text
     if not _TOKEN.match(text):
         raise RecordError("id", f"{text!r} may use only URL-safe characters")
