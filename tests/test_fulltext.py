@@ -348,6 +348,66 @@ def test_a_source_that_makes_every_item_a_draft_is_not_held(site: Path, ministry
     assert health.held and health.held[0].startswith("no text to republish")
 
 
+# -- a source whose work raises -----------------------------------------------------------------------------
+
+ECONOMY = (
+    "<item><title>최근 경제동향(2025년 11월호)</title><link>https://www.mofe.go.kr/nw/view.do?nttId=74401</link>"
+    "<description>&lt;p&gt;최근 우리 경제는 반도체 등 정보통신기술 품목을 중심으로 수출 호조가 이어지고 있다.&lt;/p&gt;"
+    "</description><pubDate>2025-11-07 10:00:00</pubDate></item>"
+)
+
+
+def two_sources(site: Path, ministry: Board) -> Path:
+    """mofe (full text from its pages) and moef (a board feed with its text), in that order."""
+    ministry.server.expect_request("/moef.xml").respond_with_data(
+        board().replace(b"</channel>", ECONOMY.encode() + b"</channel>"), content_type="application/rss+xml"
+    )
+    configure(site, ministry)
+    config = yaml.safe_load((site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8"))
+    moef = {**config["sources"][0], "id": "moef", "name": "기획재정부", "url": ministry.url("/moef.xml")}
+    del moef["fulltext"]
+    config["sources"].append(moef)
+    (site / "feeds" / "pressfeed.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return site
+
+
+def test_an_error_no_code_foresaw_fails_its_source_and_the_run_goes_on(
+    site: Path, ministry: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's bytes that met an unforeseen case (as a `charset=hex` once did) raised out of the pipeline:
+    every run stopped there, nothing of the other sources was stored and nothing built."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise LookupError("'hex' is not a text encoding; use codecs.decode() to handle arbitrary codecs")
+
+    monkeypatch.setattr("pressfeed.ingest.fulltext.extract_page", broken)
+    two_sources(site, ministry)
+    ran = check(site, NOW, "run")
+    assert ran.exit_code == 1, ran.stderr  # partial failure
+    assert "mofe" in ran.stderr and "LookupError" in ran.stderr
+    pf = Pressfeed(load_config(site), clock=fixed(NOW))
+    state = pf.store.source_state("mofe")
+    assert state is not None and state["failures"] == 1 and "internal error (LookupError" in state["last_error"]
+    assert [s.article.title for s in pf.store.articles(ArticleFilter())] == ["최근 경제동향(2025년 11월호)"]
+    assert "최근 경제동향" in (site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
+
+
+def test_a_store_that_fails_while_pages_are_saved_still_stops_the_run(
+    site: Path, ministry: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's errors are no source's: the run stops with exit 74 naming the store, as it did."""
+    from pressfeed.errors import StoreError
+    from pressfeed.store.sqlite import SQLiteStore
+
+    def full(self: Any, pages: Any) -> None:
+        raise StoreError(".pressfeed/pressfeed.db: database or disk is full")
+
+    monkeypatch.setattr(SQLiteStore, "save_pages", full)
+    two_sources(site, ministry)
+    ran = check(site, NOW, "run")
+    assert ran.exit_code == 74 and "database or disk is full" in ran.stderr
+
+
 # -- rights ----------------------------------------------------------------------------------------------
 
 
