@@ -60,6 +60,8 @@ class Board:
             "/nw/view.do": (200, (PAGES / "mofe_board_view.html").read_bytes(), "text/html; charset=utf-8")
         }
         self.hits: list[str] = []
+        #: "path?nttId=N" → where its page has moved (a 302 there)
+        self.moved: dict[str, str] = {}
         server.expect_request("/rss.xml").respond_with_handler(self._feed)
         server.expect_request("/nw/view.do").respond_with_handler(self._page)
 
@@ -73,6 +75,8 @@ class Board:
     def _page(self, request: Request) -> Response:
         self.hits.append(request.full_path)
         key = f"{request.path}?nttId={request.args.get('nttId')}"
+        if key in self.moved:
+            return Response(status=302, headers={"Location": self.moved[key]})
         status, body, kind = self.pages.get(key, self.pages["/nw/view.do"])
         return Response(body, status=status, content_type=kind)
 
@@ -161,6 +165,21 @@ def test_an_invalid_selector_is_a_config_error(site: Path, ministry: Board) -> N
         load_config(site)
     assert info.value.key == "sources[0].fulltext"
     assert "not a CSS selector" in info.value.message
+
+
+def test_a_redirected_pages_relative_links_point_from_where_it_was_served(site: Path, ministry: Board) -> None:
+    """The board answers the feed's link with a 302 to the release's page elsewhere; its photo's relative
+    URL is relative to that page, as a browser shows it, not to the link the feed gave."""
+    paragraph = "<p>재정경제부는 11월 7일 청년 일자리 도약 장려금 지원을 확대한다고 밝혔다. 대상과 기간을 늘린다.</p>"
+    page = f"<html><body><div class='bd_view_cont'>{paragraph * 6}<img src='photo/youth_01.jpg'></div></body></html>"
+    ministry.server.expect_request("/press/2025/view.do").respond_with_data(page, content_type="text/html")
+    ministry.moved["/nw/view.do?nttId=74496"] = ministry.url("/press/2025/view.do?nttId=74496")
+    configure(site, ministry, fulltext="div.bd_view_cont")
+    _, pf = ingest(site)
+    article = only(pf).article
+    assert article.status is Status.PUBLISHED
+    assert ministry.url("/press/2025/photo/youth_01.jpg") in article.body_html
+    assert article.link == ministry.url("/nw/view.do?nttId=74496")  # the item's link stays the feed's
 
 
 def test_pages_are_read_once(site: Path, ministry: Board) -> None:

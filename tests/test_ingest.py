@@ -501,6 +501,27 @@ def test_permanent_redirect_moves_source(httpserver: HTTPServer, site: Path, ope
     assert requested(httpserver) == ["/rss/old_msit.xml", "/rss/dept_msit.xml", "/rss/dept_msit.xml"]
 
 
+def test_relative_links_resolve_where_a_redirect_took_the_feed(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A ministry moves its board (301) and its feed's links are relative: they point from the new place,
+    as in any reader. Resolved against the URL asked for, the first run's guid-less release got a link
+    (and id) under the old place and the next run, asking the new place, published it a second time."""
+    old, new = httpserver.url_for("/rss/dept_msit.xml"), httpserver.url_for("/bbs/msit/rss.do")
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_data("", status=301, headers={"Location": new})
+    sixg = sixg_item(guid=None, link="view.do?sCode=user&amp;nttSeqNo=3186500")
+    served = serve(httpserver, "/bbs/msit/rss.do", rss(sixg))
+    configure(site, source("msit", old))
+    _, pf = ingest_at(opener, site)
+    [article] = stored_articles(pf)
+    assert article.link == httpserver.url_for("/bbs/msit/view.do") + "?sCode=user&nttSeqNo=3186500"
+    served.body = rss(ai_item(guid=None, link="view.do?sCode=user&amp;nttSeqNo=3186501"), sixg)
+    second, pf = ingest_at(opener, site, NOW + timedelta(minutes=30))
+    assert len(only(second).new) == 1  # the new release only (the other's atom:source feed URL moved)
+    assert sorted(a.link.rsplit("=", 1)[1] for a in stored_articles(pf)) == ["3186500", "3186501"]
+    assert pf.store.source_state("msit")["url"] == new  # type: ignore[index]
+
+
 def test_410_gone_is_never_requested_again(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     httpserver.expect_request("/rss/dept_old.xml").respond_with_data("", status=410)
     configure(site, source("msit", httpserver.url_for("/rss/dept_old.xml")))

@@ -280,6 +280,7 @@ def key_free(result: FetchResult, key: ServiceKey) -> FetchResult:
         url=urlunsplit((clean.scheme, clean.netloc, clean.path, "", "")),
         error=key.redact(result.error) if result.error else None,
         moved_to=None,  # a redirect of one windowed request is no move of the source
+        final_url="",  # it may carry the key too; items resolve against their own OriginalUrl
     )
 
 

@@ -115,11 +115,12 @@ async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Execu
         return f"page {url} could not be fetched ({result.error or f'HTTP {result.status}'})"
     selector = None if source.fulltext == "auto" else source.fulltext
     content_type = result.headers.get("content-type", "")
+    base = result.base_url  # a redirected page's relative links point from where it was served
     try:
         if pool is None:
-            return extract_page(result.body, url=url, content_type=content_type, selector=selector)
+            return extract_page(result.body, url=base, content_type=content_type, selector=selector)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool, _extract, result.body, url, content_type, selector)
+        return await loop.run_in_executor(pool, _extract, result.body, base, content_type, selector)
     except ExtractionError as exc:
         return exc.message if exc.url else str(exc)
 

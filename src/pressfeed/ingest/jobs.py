@@ -38,6 +38,8 @@ class Job:
     entries: tuple[RawArticle, ...] | None = None
     #: warnings from before mapping (pages that gave no text)
     notes: tuple[str, ...] = ()
+    #: what the document's relative links resolve against: where it came from after redirects ("" = url)
+    base: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
     from .parse import FeedParseError, parse_feed
 
     try:
-        feed = parse_feed(job.body, job.headers, job.url)
+        feed = parse_feed(job.body, job.headers, job.url, base=job.base)
     except FeedParseError as exc:
         return Parsed(error=str(exc))
     except Exception as exc:  # hostile bytes can break a parser in ways it does not declare

@@ -276,10 +276,10 @@ class _Placer:
         # the same answer under the same source settings maps to the same articles: skip it
         if result.ok and not run.reread and retrieved.digest == state.body_sha256:
             return None
-        headers, url = result.headers, result.url
         from .jobs import Job
 
-        return Job(source, self.ctx, self.now, retrieved.body or b"", headers, url, retrieved.entries)
+        body, base = retrieved.body or b"", result.base_url  # relative links: from where the bytes came
+        return Job(source, self.ctx, self.now, body, result.headers, result.url, retrieved.entries, base=base)
 
     def receive(self, run: _SourceRun, retrieved: _Retrieved, parsed: Parsed | None) -> None:
         """Record one source's retrieval and take its parsed items (an API walk that failed midway
