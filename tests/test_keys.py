@@ -133,6 +133,15 @@ def test_fragment_is_dropped() -> None:
     assert normalize_link("https://korea.kr/a/#top") == "korea.kr/a"
 
 
+@pytest.mark.parametrize("route", ["#/press/view/{n}", "#!/press/view/{n}"])
+def test_a_hash_route_is_part_of_the_page(route: str) -> None:
+    """A single-page app's board: the fragment is the only part of the link that names the release."""
+    one, two = (f"https://www.molit.go.kr/app/{route.format(n=n)}" for n in (74496, 74497))
+    assert normalize_link(one) != normalize_link(two)
+    assert normalize_link(one) == normalize_link(one.replace("https://www.", "http://m.").replace("/app/", "/app"))
+    assert normalize_link(one) == "molit.go.kr/app" + route.format(n=74496)
+
+
 def test_surrounding_whitespace_is_ignored() -> None:
     assert normalize_link(f"  {NEWS}\n") == NORMAL
 

@@ -848,7 +848,7 @@ def normalize_link(url: str) -> str:
     """A comparison form of a URL; not for display.
 
     Scheme-insensitive, host lower-cased without www./m., default port,
-    fragment, tracking parameters and trailing slash dropped, the remaining
+    fragment (unless a hash route), tracking parameters and trailing slash dropped, the remaining
     query sorted. Ids of ingested items without a guid and the `link:` dedupe
     key both derive from it.
     """
@@ -895,7 +895,13 @@ def _normalized_split(url: str) -> str:
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
     )
     path = parts.path.rstrip("/") or ""
-    return urlunsplit(("", host, path, urlencode(query), "")).lstrip("/")
+    return urlunsplit(("", host, path, urlencode(query), _route(parts.fragment))).lstrip("/")
+
+
+def _route(fragment: str) -> str:
+    """The fragment when it is a hash route ("#/press/view/3", "#!/press/view/3"): in a single-page app
+    it names the page, so two releases' links differ only there. Any other fragment is a place on a page."""
+    return fragment if fragment.startswith(("/", "!/")) else ""
 
 
 # -- records ------------------------------------------------------------------

@@ -107,8 +107,8 @@ def parse_and_map(job: Job) -> Parsed:
 def _without_shared_links(mapped: list[Mapped]) -> list[Mapped]:
     """Items whose `link:` key several items of the one document share, each with a guid of its own, lose it.
 
-    Such a link names none of them: a board that links every item to its list page, or an app that tells
-    them apart by the fragment the comparison ignores ("#/press/view/101"). Keyed by it, the first release
+    Such a link names none of them: a board that links every item to its list page, or one that tells
+    them apart by a fragment the comparison ignores ("#view-101"). Keyed by it, the first release
     took the others for its duplicates, and they were never published. (A guid that changes on every fetch
     while the link stays is still one item: there the link is the item's alone.)
     """
