@@ -7,6 +7,7 @@ The site serves a title-only board feed (as 재정경제부's does: title, http 
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ class Board:
         self.hits: list[str] = []
         #: "path?nttId=N" → where its page has moved (a 302 there)
         self.moved: dict[str, str] = {}
+        #: seconds each page takes to answer (a slow board)
+        self.delay = 0.0
         server.expect_request("/rss.xml").respond_with_handler(self._feed)
         server.expect_request("/nw/view.do").respond_with_handler(self._page)
 
@@ -74,6 +77,7 @@ class Board:
 
     def _page(self, request: Request) -> Response:
         self.hits.append(request.full_path)
+        time.sleep(self.delay)
         key = f"{request.path}?nttId={request.args.get('nttId')}"
         if key in self.moved:
             return Response(status=302, headers={"Location": self.moved[key]})
@@ -309,6 +313,27 @@ def test_a_page_larger_than_the_cap_holds_the_item(site: Path, ministry: Board) 
     stored = only(pf)
     assert stored.article.status is Status.DRAFT
     assert "larger than" in pf.info(stored).held
+
+
+def test_a_sources_pages_share_its_time(site: Path, ministry: Board) -> None:
+    """A slow board with a week of releases: every page had a fetch.timeout of its own, and one host takes
+    one request at a time, so the source took five pages' time. Pages not read within the source's time
+    are held and tried again later, like pages that timed out."""
+    week = [(f"보도자료 {n}", f"/nw/view.do?nttId={74490 + n}", "2025-11-07 00:00:00.0") for n in range(5)]
+    ministry.feed = board(*week)
+    ministry.delay = 1.0  # each page within fetch.timeout; five of them one after another are not
+    configure(site, ministry)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    text = text.replace("fetch:\n  timeout: 5.0", "fetch:\n  timeout: 2.5\n  per_host: 1")
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+    report, pf = ingest(site)
+    assert len(report.new) == 5
+    stored = pf.store.articles(ArticleFilter())
+    published = [s for s in stored if s.article.status is Status.PUBLISHED]
+    held = [pf.info(s).held for s in stored if s.article.status is Status.DRAFT]
+    assert 1 <= len(published) <= 3 and len(ministry.hits) <= 4  # 2 in 2.5 s, give or take a slow machine
+    assert held and all("not read in time" in reason and "try 1 of 6" in reason for reason in held)
+    assert sum("not read in time" in w for w in report.warnings) == len(held)
 
 
 def test_the_health_check_reads_a_sources_held_pages_at_once(site: Path, ministry: Board) -> None:

@@ -68,8 +68,13 @@ async def complete(
     ctx: NormalizeContext,
     now: datetime,
     pool: Executor | None = None,
+    time_limit: float | None = None,
 ) -> Completed:
-    """Give each item the text of its page: stored when read before, else fetched and extracted now."""
+    """Give each item the text of its page: stored when read before, else fetched and extracted now.
+
+    `time_limit`: seconds the source's pages may take together (the rest of its fetch.timeout); a page
+    not read by then fails this try like a page that timed out, and is read on a later run.
+    """
     ids = [ingested_id(raw, source, ctx) for raw in entries]
     known = store.pages([i for i in ids if i is not None])
     out = list(entries)
@@ -89,7 +94,7 @@ async def complete(
                 continue
         todo.append((index, article_id, digest))
     attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
-    results = await asyncio.gather(*(_read(source, out[i], fetch, pool) for i, _, _ in todo))
+    results = await _read_all(source, [out[i] for i, _, _ in todo], fetch, pool, time_limit)
     pages, warnings = [], []
     for (index, article_id, digest), outcome in zip(todo, results, strict=True):
         raw = out[index]
@@ -102,6 +107,23 @@ async def complete(
             warnings.append(f"{str(raw.title)[:40]!r}: held as a draft: {page.reason}")
         pages.append(page)
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
+
+
+async def _read_all(
+    source: SourceConfig, raws: Sequence[RawArticle], fetch: Fetch, pool: Executor | None, limit: float | None
+) -> list[ExtractedPage | str]:
+    """Every page read, or why not; all within `limit` seconds. Each fetch has its own fetch.timeout
+    budget, but pages queue for the host's few slots: without a cap on the whole, 40 slow pages
+    took 20 times the source's timeout."""
+    tasks = [asyncio.ensure_future(_read(source, raw, fetch, pool)) for raw in raws]
+    if not tasks:
+        return []
+    done, late = await asyncio.wait(tasks, timeout=limit)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)  # let the cancelled fetches close their connections
+    reason = "page not read in time (a source's pages share its fetch.timeout)"
+    return [task.result() if task in done else reason for task in tasks]
 
 
 async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Executor | None) -> ExtractedPage | str:

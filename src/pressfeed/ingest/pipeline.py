@@ -58,7 +58,9 @@ async def run_pipeline(
         try:
             retrieved = await _retrieve(fetch, run, now)
             job = placer.job(run, retrieved)
-            return retrieved, None if job is None else await parse(fetch, run, job)
+            # one time budget per source: what the feed's fetch left of it is its pages' to share
+            left = max(fetch_config.timeout - retrieved.result.elapsed, 0.0)
+            return retrieved, None if job is None else await parse(fetch, run, job, left)
         except FATAL:
             raise
         except Exception as exc:  # a server's bytes met a case no code foresaw: that source fails, not the run
@@ -67,11 +69,11 @@ async def run_pipeline(
             if progress is not None:
                 progress(run.source.id)  # as sources finish, whatever their order
 
-    async def parse(fetch: Fetch, run: _SourceRun, job: Job) -> Parsed:
+    async def parse(fetch: Fetch, run: _SourceRun, job: Job, time_left: float) -> Parsed:
         from .jobs import Parsed, parse_and_map  # here: a 304 or an unchanged answer parses nothing
 
         if run.source.fulltext:
-            read = await _read_pages(job, fetch, placer, await pool.ready())
+            read = await _read_pages(job, fetch, placer, await pool.ready(), time_left)
             if isinstance(read, Parsed):
                 return read
             job = read
@@ -115,7 +117,7 @@ def _broken(run: _SourceRun, exc: Exception) -> _Retrieved:
     return _Retrieved(FetchResult(run.source.id, url, None, None, {}, error=message))
 
 
-async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None) -> Job | Parsed:
+async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None, time_left: float) -> Job | Parsed:
     """For a fulltext source: the job with its entries given their pages' text, or the feed's parse failure."""
     from . import fulltext
     from .jobs import Parsed, parse_entries
@@ -128,7 +130,7 @@ async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | 
         if isinstance(parsed, Parsed):
             return parsed
         entries, warning = parsed
-    completed = await fulltext.complete(job.source, entries, placer.store, fetch, job.ctx, job.now, pool)
+    completed = await fulltext.complete(job.source, entries, placer.store, fetch, job.ctx, job.now, pool, time_left)
     if not placer.dry_run:
         placer.store.save_pages(completed.pages)
     notes = ((warning,) if warning else ()) + completed.warnings
