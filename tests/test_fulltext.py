@@ -7,6 +7,7 @@ The site serves a title-only board feed (as 재정경제부's does: title, http 
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -200,6 +201,27 @@ def test_pages_are_read_once(site: Path, ministry: Board) -> None:
 
 def only_id(pf: Pressfeed, title: str) -> str:
     return next(s.article.id for s in pf.store.articles(ArticleFilter()) if s.article.title == title)
+
+
+def test_a_guid_with_a_new_session_each_fetch_is_read_once(site: Path, ministry: Board) -> None:
+    """An eGovFrame board's guid is the item's link with the session the fetch was given. Taken as it
+    was, every fetch was a new guid: a new id, its page fetched again, more keys and page rows each run."""
+
+    def with_session(session: str) -> bytes:
+        link = f"{{base}}/nw/view.do;jsessionid={session}.node1?nttId=74496"
+        item = f"<item><title>{YOUTH[0]}</title><link>{link}</link><guid>{link}</guid><pubDate>{YOUTH[2]}</pubDate>"
+        return board().replace(b"</channel>", f"{item}</item></channel>".encode())
+
+    ministry.server.expect_request(re.compile(r"/nw/view\.do;jsessionid=.+")).respond_with_handler(ministry._page)
+    ministry.feed = with_session("A1B2C3D4E5F6")
+    configure(site, ministry)
+    first, pf = ingest(site)
+    ministry.feed = with_session("0F1E2D3C4B5A")
+    second, pf = ingest(site, NOW + timedelta(minutes=5))
+    assert (len(first.new), second.new, second.unchanged, len(ministry.hits)) == (1, (), 1, 1)
+    keys = pf.store.db.execute("SELECT count(*) FROM dedupe_key").fetchone()[0]  # type: ignore[attr-defined]
+    pages = pf.store.db.execute("SELECT count(*) FROM page").fetchone()[0]  # type: ignore[attr-defined]
+    assert (keys, pages) == (4, 1)  # guid, link, content and body: one article's
 
 
 def test_an_item_the_feed_changes_is_read_again(site: Path, ministry: Board) -> None:

@@ -169,6 +169,16 @@ def test_link_key_differs_for_different_pages() -> None:
     assert link_key(NEWS) != link_key("https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010")
 
 
+def test_a_url_guid_is_keyed_without_its_session() -> None:
+    """eGovFrame boards give the link as guid, with a new session at every fetch."""
+    board = "https://www.mofe.go.kr/nw/view.do{session}?bbsId=MOSFBBS_000000000028&nttId=74496"
+    keys = {guid_key("mofe", board.format(session=f";jsessionid={s}.node1")) for s in ("A1B2C3", "D4E5F6")}
+    assert keys == {guid_key("mofe", board.format(session=""))}
+    php = "https://www.kma.go.kr/notice/view.php?PHPSESSID=9f8e7d&idx=1203"
+    assert guid_key("kma", php) == "guid:kma:https://www.kma.go.kr/notice/view.php?idx=1203"
+    assert guid_key("msit", "msit;jsessionid=1") == "guid:msit:msit;jsessionid=1"  # no URL: the publisher's own
+
+
 def test_guid_key_is_per_source_and_stripped() -> None:
     assert guid_key("msit", " msit-156720355 ") == "guid:msit:msit-156720355"
     assert guid_key("msit", "x") != guid_key("moef", "x")

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from ..config import SourceConfig
 from ..model import RawArticle, RawMedia, Status
-from ..normalize import NormalizeContext, ingested_id
+from ..normalize import NormalizeContext, ingested_id, without_session
 from ..store import PageState, Store
 from .extract import ExtractedPage, ExtractionError, extract_page
 from .fetch import FetchRequest, FetchResult
@@ -55,8 +55,9 @@ class Completed:
 
 
 def entry_hash(raw: RawArticle) -> str:
-    """What the feed says of an item: a change is a reason to read its page again."""
-    said = [raw.title, raw.link, raw.published, raw.updated, raw.body_html, raw.summary]
+    """What the feed says of an item: a change is a reason to read its page again (a new session in its
+    link is none: eGovFrame boards give one at every fetch)."""
+    said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
     return hashlib.sha256(json.dumps([str(v or "") for v in said], ensure_ascii=False).encode()).hexdigest()[:32]
 
 
