@@ -400,6 +400,21 @@ def test_no_data_is_an_empty_window_not_a_failure(api_site: Path, api: FakeAPI, 
     assert (report.outcome, report.new, report.error, result.ok) == ("ok", (), None, True)
 
 
+@pytest.mark.parametrize("digits", [401, 5000], ids=["past-a-float", "past-int-parsing"])
+def test_a_total_count_no_window_can_hold_is_no_count(
+    api_site: Path, api: FakeAPI, ingest: Ingest, digits: int
+) -> None:
+    """A gateway that garbles totalCount must cost nothing: 401 digits overflowed a float when the
+    pages were counted, 5,000 are more than int() reads, and either failed every source of the run."""
+    release = Release(156780001, "외교부, 재외국민 안전 대책 발표", "외교부", at(0))
+    answer = result_answer("00", "NORMAL_SERVICE", release.xml(), total=1)
+    api.forced = answer.replace("<totalCount>1<", f"<totalCount>{'9' * digits}<")
+    result, _ = ingest(api_site)
+    report = only(result)
+    assert (report.outcome, report.new, result.ok) == ("ok", (item_id(156780001),), True)
+    assert len(api.calls) == 3  # one request per window: the count is not believed, nothing is paged
+
+
 def test_a_used_up_quota_waits_until_midnight_kst(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
     api.forced = gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR")
     ingest(api_site)

@@ -382,6 +382,15 @@ def test_undecodable_bytes_keep_the_encoding_that_loses_least() -> None:
     assert encoding == "utf-8" and text == "<p>과학기술정보통신부 인공지능 반도체</p>\ufffd"
 
 
+@pytest.mark.parametrize("label", ["hex", "base64", "zlib", "bz2", "rot13", "idna", "undefined"])
+def test_a_label_naming_no_charset_is_passed_over(label: str) -> None:
+    """A broken JSP template's charset names one of Python's bytes codecs: it was tried last of all
+    (nothing else decoded) and raised LookupError, which failed the whole run."""
+    raw = "<p>해양수산부 보도자료</p>".encode() + b"\xff\xfe\x80"  # neither UTF-8 nor CP949
+    assert decode_html(raw, f"text/html; charset={label}")[1] == "utf-8"
+    assert decode_html(f'<meta charset="{label}">'.encode() + raw)[1] == "utf-8"
+
+
 # -- old table layout --------------------------------------------------------------------------------
 
 

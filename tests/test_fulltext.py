@@ -7,6 +7,8 @@ The site serves a title-only board feed (as 재정경제부's does: title, http 
 from __future__ import annotations
 
 import json
+import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,10 @@ class Board:
             "/nw/view.do": (200, (PAGES / "mofe_board_view.html").read_bytes(), "text/html; charset=utf-8")
         }
         self.hits: list[str] = []
+        #: "path?nttId=N" → where its page has moved (a 302 there)
+        self.moved: dict[str, str] = {}
+        #: seconds each page takes to answer (a slow board)
+        self.delay = 0.0
         server.expect_request("/rss.xml").respond_with_handler(self._feed)
         server.expect_request("/nw/view.do").respond_with_handler(self._page)
 
@@ -72,7 +78,10 @@ class Board:
 
     def _page(self, request: Request) -> Response:
         self.hits.append(request.full_path)
+        time.sleep(self.delay)
         key = f"{request.path}?nttId={request.args.get('nttId')}"
+        if key in self.moved:
+            return Response(status=302, headers={"Location": self.moved[key]})
         status, body, kind = self.pages.get(key, self.pages["/nw/view.do"])
         return Response(body, status=status, content_type=kind)
 
@@ -163,6 +172,21 @@ def test_an_invalid_selector_is_a_config_error(site: Path, ministry: Board) -> N
     assert "not a CSS selector" in info.value.message
 
 
+def test_a_redirected_pages_relative_links_point_from_where_it_was_served(site: Path, ministry: Board) -> None:
+    """The board answers the feed's link with a 302 to the release's page elsewhere; its photo's relative
+    URL is relative to that page, as a browser shows it, not to the link the feed gave."""
+    paragraph = "<p>재정경제부는 11월 7일 청년 일자리 도약 장려금 지원을 확대한다고 밝혔다. 대상과 기간을 늘린다.</p>"
+    page = f"<html><body><div class='bd_view_cont'>{paragraph * 6}<img src='photo/youth_01.jpg'></div></body></html>"
+    ministry.server.expect_request("/press/2025/view.do").respond_with_data(page, content_type="text/html")
+    ministry.moved["/nw/view.do?nttId=74496"] = ministry.url("/press/2025/view.do?nttId=74496")
+    configure(site, ministry, fulltext="div.bd_view_cont")
+    _, pf = ingest(site)
+    article = only(pf).article
+    assert article.status is Status.PUBLISHED
+    assert ministry.url("/press/2025/photo/youth_01.jpg") in article.body_html
+    assert article.link == ministry.url("/nw/view.do?nttId=74496")  # the item's link stays the feed's
+
+
 def test_pages_are_read_once(site: Path, ministry: Board) -> None:
     configure(site, ministry)
     ingest(site)
@@ -177,6 +201,27 @@ def test_pages_are_read_once(site: Path, ministry: Board) -> None:
 
 def only_id(pf: Pressfeed, title: str) -> str:
     return next(s.article.id for s in pf.store.articles(ArticleFilter()) if s.article.title == title)
+
+
+def test_a_guid_with_a_new_session_each_fetch_is_read_once(site: Path, ministry: Board) -> None:
+    """An eGovFrame board's guid is the item's link with the session the fetch was given. Taken as it
+    was, every fetch was a new guid: a new id, its page fetched again, more keys and page rows each run."""
+
+    def with_session(session: str) -> bytes:
+        link = f"{{base}}/nw/view.do;jsessionid={session}.node1?nttId=74496"
+        item = f"<item><title>{YOUTH[0]}</title><link>{link}</link><guid>{link}</guid><pubDate>{YOUTH[2]}</pubDate>"
+        return board().replace(b"</channel>", f"{item}</item></channel>".encode())
+
+    ministry.server.expect_request(re.compile(r"/nw/view\.do;jsessionid=.+")).respond_with_handler(ministry._page)
+    ministry.feed = with_session("A1B2C3D4E5F6")
+    configure(site, ministry)
+    first, pf = ingest(site)
+    ministry.feed = with_session("0F1E2D3C4B5A")
+    second, pf = ingest(site, NOW + timedelta(minutes=5))
+    assert (len(first.new), second.new, second.unchanged, len(ministry.hits)) == (1, (), 1, 1)
+    keys = pf.store.db.execute("SELECT count(*) FROM dedupe_key").fetchone()[0]  # type: ignore[attr-defined]
+    pages = pf.store.db.execute("SELECT count(*) FROM page").fetchone()[0]  # type: ignore[attr-defined]
+    assert (keys, pages) == (4, 1)  # guid, link, content and body: one article's
 
 
 def test_an_item_the_feed_changes_is_read_again(site: Path, ministry: Board) -> None:
@@ -292,6 +337,27 @@ def test_a_page_larger_than_the_cap_holds_the_item(site: Path, ministry: Board) 
     assert "larger than" in pf.info(stored).held
 
 
+def test_a_sources_pages_share_its_time(site: Path, ministry: Board) -> None:
+    """A slow board with a week of releases: every page had a fetch.timeout of its own, and one host takes
+    one request at a time, so the source took five pages' time. Pages not read within the source's time
+    are held and tried again later, like pages that timed out."""
+    week = [(f"보도자료 {n}", f"/nw/view.do?nttId={74490 + n}", "2025-11-07 00:00:00.0") for n in range(5)]
+    ministry.feed = board(*week)
+    ministry.delay = 1.0  # each page within fetch.timeout; five of them one after another are not
+    configure(site, ministry)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    text = text.replace("fetch:\n  timeout: 5.0", "fetch:\n  timeout: 2.5\n  per_host: 1")
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+    report, pf = ingest(site)
+    assert len(report.new) == 5
+    stored = pf.store.articles(ArticleFilter())
+    published = [s for s in stored if s.article.status is Status.PUBLISHED]
+    held = [pf.info(s).held for s in stored if s.article.status is Status.DRAFT]
+    assert 1 <= len(published) <= 3 and len(ministry.hits) <= 4  # 2 in 2.5 s, give or take a slow machine
+    assert held and all("not read in time" in reason and "try 1 of 6" in reason for reason in held)
+    assert sum("not read in time" in w for w in report.warnings) == len(held)
+
+
 def test_the_health_check_reads_a_sources_held_pages_at_once(site: Path, ministry: Board) -> None:
     """Every run ends with each source's health: its held items' pages are one read, not one per item
     (each a round trip on PostgreSQL), and every reason is still there."""
@@ -346,6 +412,66 @@ def test_a_source_that_makes_every_item_a_draft_is_not_held(site: Path, ministry
     [health] = pf.source_health()
     assert health.ok and health.given_up == 0
     assert health.held and health.held[0].startswith("no text to republish")
+
+
+# -- a source whose work raises -----------------------------------------------------------------------------
+
+ECONOMY = (
+    "<item><title>최근 경제동향(2025년 11월호)</title><link>https://www.mofe.go.kr/nw/view.do?nttId=74401</link>"
+    "<description>&lt;p&gt;최근 우리 경제는 반도체 등 정보통신기술 품목을 중심으로 수출 호조가 이어지고 있다.&lt;/p&gt;"
+    "</description><pubDate>2025-11-07 10:00:00</pubDate></item>"
+)
+
+
+def two_sources(site: Path, ministry: Board) -> Path:
+    """mofe (full text from its pages) and moef (a board feed with its text), in that order."""
+    ministry.server.expect_request("/moef.xml").respond_with_data(
+        board().replace(b"</channel>", ECONOMY.encode() + b"</channel>"), content_type="application/rss+xml"
+    )
+    configure(site, ministry)
+    config = yaml.safe_load((site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8"))
+    moef = {**config["sources"][0], "id": "moef", "name": "기획재정부", "url": ministry.url("/moef.xml")}
+    del moef["fulltext"]
+    config["sources"].append(moef)
+    (site / "feeds" / "pressfeed.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return site
+
+
+def test_an_error_no_code_foresaw_fails_its_source_and_the_run_goes_on(
+    site: Path, ministry: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's bytes that met an unforeseen case (as a `charset=hex` once did) raised out of the pipeline:
+    every run stopped there, nothing of the other sources was stored and nothing built."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise LookupError("'hex' is not a text encoding; use codecs.decode() to handle arbitrary codecs")
+
+    monkeypatch.setattr("pressfeed.ingest.fulltext.extract_page", broken)
+    two_sources(site, ministry)
+    ran = check(site, NOW, "run")
+    assert ran.exit_code == 1, ran.stderr  # partial failure
+    assert "mofe" in ran.stderr and "LookupError" in ran.stderr
+    pf = Pressfeed(load_config(site), clock=fixed(NOW))
+    state = pf.store.source_state("mofe")
+    assert state is not None and state["failures"] == 1 and "internal error (LookupError" in state["last_error"]
+    assert [s.article.title for s in pf.store.articles(ArticleFilter())] == ["최근 경제동향(2025년 11월호)"]
+    assert "최근 경제동향" in (site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
+
+
+def test_a_store_that_fails_while_pages_are_saved_still_stops_the_run(
+    site: Path, ministry: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's errors are no source's: the run stops with exit 74 naming the store, as it did."""
+    from pressfeed.errors import StoreError
+    from pressfeed.store.sqlite import SQLiteStore
+
+    def full(self: Any, pages: Any) -> None:
+        raise StoreError(".pressfeed/pressfeed.db: database or disk is full")
+
+    monkeypatch.setattr(SQLiteStore, "save_pages", full)
+    two_sources(site, ministry)
+    ran = check(site, NOW, "run")
+    assert ran.exit_code == 74 and "database or disk is full" in ran.stderr
 
 
 # -- rights ----------------------------------------------------------------------------------------------

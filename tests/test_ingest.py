@@ -501,6 +501,27 @@ def test_permanent_redirect_moves_source(httpserver: HTTPServer, site: Path, ope
     assert requested(httpserver) == ["/rss/old_msit.xml", "/rss/dept_msit.xml", "/rss/dept_msit.xml"]
 
 
+def test_relative_links_resolve_where_a_redirect_took_the_feed(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A ministry moves its board (301) and its feed's links are relative: they point from the new place,
+    as in any reader. Resolved against the URL asked for, the first run's guid-less release got a link
+    (and id) under the old place and the next run, asking the new place, published it a second time."""
+    old, new = httpserver.url_for("/rss/dept_msit.xml"), httpserver.url_for("/bbs/msit/rss.do")
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_data("", status=301, headers={"Location": new})
+    sixg = sixg_item(guid=None, link="view.do?sCode=user&amp;nttSeqNo=3186500")
+    served = serve(httpserver, "/bbs/msit/rss.do", rss(sixg))
+    configure(site, source("msit", old))
+    _, pf = ingest_at(opener, site)
+    [article] = stored_articles(pf)
+    assert article.link == httpserver.url_for("/bbs/msit/view.do") + "?sCode=user&nttSeqNo=3186500"
+    served.body = rss(ai_item(guid=None, link="view.do?sCode=user&amp;nttSeqNo=3186501"), sixg)
+    second, pf = ingest_at(opener, site, NOW + timedelta(minutes=30))
+    assert len(only(second).new) == 1  # the new release only (the other's atom:source feed URL moved)
+    assert sorted(a.link.rsplit("=", 1)[1] for a in stored_articles(pf)) == ["3186500", "3186501"]
+    assert pf.store.source_state("msit")["url"] == new  # type: ignore[index]
+
+
 def test_410_gone_is_never_requested_again(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     httpserver.expect_request("/rss/dept_old.xml").respond_with_data("", status=410)
     configure(site, source("msit", httpserver.url_for("/rss/dept_old.xml")))
@@ -943,6 +964,46 @@ def test_releases_of_one_feed_that_share_a_link_are_each_published(
     served.body = rss(*items)
     again, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     assert (len(only(again).new), only(again).unchanged, only(again).duplicates) == (1, 4, 0)
+
+
+def test_guidless_releases_of_an_app_told_apart_by_their_hash_route_are_each_published(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """No guid, and links that differ only after "#/": the normalized link dropped the fragment, so all
+    became one id and the later releases were never published."""
+    app = "https://www.molit.go.kr/app/#/press/view/{n}"
+    titles = ("주택 공급 확대 방안 발표", "전세사기 피해 지원 강화", "광역버스 입석 해소 대책")
+    items = [
+        item(n, t, f"<p>{t} 관련 보도자료입니다.</p>", guid=None, link=app.format(n=n)) for n, t in enumerate(titles, 1)
+    ]
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(*items[:2]))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first, pf = ingest_at(opener, site)
+    assert (len(only(first).new), only(first).duplicates) == (2, 0)
+    served.body = rss(*items)
+    again, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (len(only(again).new), only(again).unchanged, only(again).updated) == (1, 2, ())
+    assert sorted(a.link for a in stored_articles(pf)) == [app.format(n=n) for n in (1, 2, 3)]
+
+
+def test_items_of_one_feed_that_are_one_stored_article_write_it_once_and_keep_the_first(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board pins a notice of a release above its list under the release's own guid. Every item was
+    compared with the stored copy and written: the later one won, and the next run the first won back,
+    re-dating the article every run. The first in document order is the article, as when it was created."""
+    pinned = item(156720287, "[공지] " + SIXG_TITLE, "<p>6G 착수보고회 개최 안내 (요약)</p>", pub="2025-11-06 09:00:00")
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(pinned, law_item(), sixg_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first, pf = ingest_at(opener, site)
+    assert (sorted(only(first).new), only(first).duplicates) == (sorted([SIXG_ID, LAW_ID]), 1)
+    for hours in (1, 2):  # the feed changes each time (a new release), so it is read again
+        news = [ai_item(guid=f"msit-{n}") for n in range(hours)]
+        served.body = rss(pinned, *news, law_item(), sixg_item())
+        again, pf = ingest_at(opener, site, NOW + timedelta(hours=hours))
+        assert (only(again).updated, only(again).unchanged, only(again).duplicates) == ((), 2 + hours - 1, 1)
+        stored = pf.store.get(SIXG_ID)
+        assert stored is not None and stored.article.title.startswith("[공지]")
 
 
 def test_a_guid_that_changes_each_fetch_under_one_link_stays_one_item(

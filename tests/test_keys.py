@@ -133,6 +133,15 @@ def test_fragment_is_dropped() -> None:
     assert normalize_link("https://korea.kr/a/#top") == "korea.kr/a"
 
 
+@pytest.mark.parametrize("route", ["#/press/view/{n}", "#!/press/view/{n}"])
+def test_a_hash_route_is_part_of_the_page(route: str) -> None:
+    """A single-page app's board: the fragment is the only part of the link that names the release."""
+    one, two = (f"https://www.molit.go.kr/app/{route.format(n=n)}" for n in (74496, 74497))
+    assert normalize_link(one) != normalize_link(two)
+    assert normalize_link(one) == normalize_link(one.replace("https://www.", "http://m.").replace("/app/", "/app"))
+    assert normalize_link(one) == "molit.go.kr/app" + route.format(n=74496)
+
+
 def test_surrounding_whitespace_is_ignored() -> None:
     assert normalize_link(f"  {NEWS}\n") == NORMAL
 
@@ -158,6 +167,16 @@ def test_link_key_is_prefixed_normal_form() -> None:
 
 def test_link_key_differs_for_different_pages() -> None:
     assert link_key(NEWS) != link_key("https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010")
+
+
+def test_a_url_guid_is_keyed_without_its_session() -> None:
+    """eGovFrame boards give the link as guid, with a new session at every fetch."""
+    board = "https://www.mofe.go.kr/nw/view.do{session}?bbsId=MOSFBBS_000000000028&nttId=74496"
+    keys = {guid_key("mofe", board.format(session=f";jsessionid={s}.node1")) for s in ("A1B2C3", "D4E5F6")}
+    assert keys == {guid_key("mofe", board.format(session=""))}
+    php = "https://www.kma.go.kr/notice/view.php?PHPSESSID=9f8e7d&idx=1203"
+    assert guid_key("kma", php) == "guid:kma:https://www.kma.go.kr/notice/view.php?idx=1203"
+    assert guid_key("msit", "msit;jsessionid=1") == "guid:msit:msit;jsessionid=1"  # no URL: the publisher's own
 
 
 def test_guid_key_is_per_source_and_stripped() -> None:

@@ -866,11 +866,29 @@ def without_session(url: str) -> str:
     return _SESSION_PATH.sub("", url) if ";" in url else url
 
 
+#: a session in a query string ("list.php?PHPSESSID=…&id=3"), with the separator after it
+_SESSION_QUERY = re.compile(r"(?<=[?&])(?:jsessionid|phpsessid)=[^&#]*&?", re.IGNORECASE)
+#: a "?" or "&" the removal left with nothing after it
+_DANGLING = re.compile(r"[?&]+(?=#|\Z)")
+
+
+def guid_identity(guid: str) -> str:
+    """The guid an item is known by: without a session when it is a URL. eGovFrame boards give an item
+    its link as guid, with a new `;jsessionid=` at every fetch: a new id and new keys each time."""
+    guid = guid.strip()
+    if not guid[:8].lower().startswith(("http://", "https://")):
+        return guid  # an opaque guid is the publisher's: taken as it is
+    plain = without_session(guid)
+    if "sessionid=" in plain.lower() or "sessid=" in plain.lower():
+        plain = _DANGLING.sub("", _SESSION_QUERY.sub("", plain))
+    return plain
+
+
 def normalize_link(url: str) -> str:
     """A comparison form of a URL; not for display.
 
     Scheme-insensitive, host lower-cased without www./m., default port,
-    fragment, tracking parameters and trailing slash dropped, the remaining
+    fragment (unless a hash route), tracking parameters and trailing slash dropped, the remaining
     query sorted. Ids of ingested items without a guid and the `link:` dedupe
     key both derive from it.
     """
@@ -917,7 +935,13 @@ def _normalized_split(url: str) -> str:
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
     )
     path = parts.path.rstrip("/") or ""
-    return urlunsplit(("", host, path, urlencode(query), "")).lstrip("/")
+    return urlunsplit(("", host, path, urlencode(query), _route(parts.fragment))).lstrip("/")
+
+
+def _route(fragment: str) -> str:
+    """The fragment when it is a hash route ("#/press/view/3", "#!/press/view/3"): in a single-page app
+    it names the page, so two releases' links differ only there. Any other fragment is a place on a page."""
+    return fragment if fragment.startswith(("/", "!/")) else ""
 
 
 # -- records ------------------------------------------------------------------
@@ -1133,7 +1157,7 @@ def _article_id(raw: RawArticle, source: SourceConfig | None, link: str, ctx: No
     if raw.kind is InputKind.CMS or source is None:
         return make_id(raw.id, link, ctx.tag_authority)
     if raw.guid.strip():
-        return hashed_id(ctx.tag_authority, f"source/{source.id}", raw.guid.strip())
+        return hashed_id(ctx.tag_authority, f"source/{source.id}", guid_identity(raw.guid))
     return hashed_id(ctx.tag_authority, "link", normalize_link(link))
 
 

@@ -24,7 +24,6 @@ leaves this module (errors, warnings) has it removed.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -48,6 +47,8 @@ MAX_WINDOW_DAYS = 3
 MAX_REQUESTS = 40
 #: pages tried for one full day before giving up on pageNo (reported ignored)
 MAX_PAGES = 10
+#: digits of a plausible totalCount (a window holds thousands of releases at most)
+MAX_TOTAL_DIGITS = 9
 #: release pages on the portal, for items without an OriginalUrl
 RELEASE_URL = "https://www.korea.kr/briefing/pressReleaseView.do?newsId={id}"
 
@@ -234,7 +235,7 @@ async def _more_pages(
     `pageNo` is reported to be ignored: a page that brings nothing new ends it.
     """
     total = page.total or 0
-    pages = min(MAX_PAGES, math.ceil(total / source.rows)) if total else MAX_PAGES
+    pages = min(MAX_PAGES, -(-total // source.rows)) if total else MAX_PAGES  # integers: no float overflow
     spent = 0
     for number in range(2, pages + 1):
         result, more = await _get(source, key, fetch, day, day, number, now)
@@ -279,6 +280,7 @@ def key_free(result: FetchResult, key: ServiceKey) -> FetchResult:
         url=urlunsplit((clean.scheme, clean.netloc, clean.path, "", "")),
         error=key.redact(result.error) if result.error else None,
         moved_to=None,  # a redirect of one windowed request is no move of the source
+        final_url="",  # it may carry the key too; items resolve against their own OriginalUrl
     )
 
 
@@ -317,7 +319,16 @@ def parse_page(body: bytes, api_url: str, now: datetime) -> Page:
         raise BriefingAPIError(_RESULT.get(code.lstrip("0"), f"the API answered code {code} ({text})"), code)
     total = (root.findtext("body/totalCount") or "").strip()
     items = tuple(item for el in root.iter("NewsItem") if (item := news_item(el, api_url)) is not None)
-    return Page(items, int(total) if total.isdigit() else None)
+    return Page(items, _count(total))
+
+
+def _count(text: str) -> int | None:
+    """`totalCount` as a number, or None when it is none a window can hold (the walk then goes by the
+    items given): thousands are a busy day, while 5,000 digits are more than int() reads and 400 more
+    than a float holds."""
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_TOTAL_DIGITS:
+        return None
+    return int(text)
 
 
 def news_item(element: etree._Element, api_url: str) -> RawArticle | None:

@@ -254,10 +254,26 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
 def _html_codec(name: str | None) -> str:
     """A w3lib-resolved codec name as HTML decoding uses it ("" for a label w3lib does not know,
     such as windows-949: then UTF-8 and CP949 are tried anyway)."""
-    if not name:
+    if not name or not _text_codec(name):
         return ""
     # a page that declares UTF-16 in ASCII markup is not UTF-16 (WHATWG: use UTF-8)
     return "utf-8" if name.lower().startswith(("utf-16", "utf_16", "utf-32", "utf_32")) else name
+
+
+#: Python's own text codecs, which no web page is written in and which refuse errors="replace"
+_PYTHON_ONLY_CODECS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"})
+
+
+def _text_codec(name: str) -> bool:
+    """Is `name` a charset bytes can be decoded in? A label is the server's word: `charset=hex` or
+    `zlib` names a Python bytes-to-bytes codec, which str decoding refuses with LookupError."""
+    import codecs
+
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return False
+    return info._is_text_encoding and info.name not in _PYTHON_ONLY_CODECS
 
 
 def _single_byte(codec: str) -> bool:

@@ -192,7 +192,7 @@ class _Fetcher:
                 raise _Failure(f"{'redirect to ' if hop else ''}{url} refused: {exc}") from None
             location = response.headers.get("location")
             if response.status not in REDIRECT_STATUSES or not location:
-                return self._result(request, response, moved_to)
+                return self._result(request, response, moved_to, url)
             target = _redirect_target(url, location)
             # only an unbroken run of permanent hops from the configured URL is a move:
             # after a temporary hop the source still lives where it was
@@ -242,7 +242,7 @@ class _Fetcher:
             body.feed(chunk)  # raises past the cap; closing drops the connection
         return body.value()
 
-    def _result(self, request: FetchRequest, response: _Response, moved_to: str | None) -> FetchResult:
+    def _result(self, request: FetchRequest, response: _Response, moved_to: str | None, final: str) -> FetchResult:
         status, headers = response.status, response.headers
         error, gone, retry_after = None, False, None
         if status == 410:
@@ -269,6 +269,7 @@ class _Fetcher:
             retry_after=retry_after,
             gone=gone,
             error=error,
+            final_url=final if final != request.url else "",
         )
 
     def _retry_after(self, value: str | None) -> datetime:

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from ..config import SourceConfig
 from ..model import RawArticle, RawMedia, Status
-from ..normalize import NormalizeContext, ingested_id
+from ..normalize import NormalizeContext, ingested_id, without_session
 from ..store import PageState, Store
 from .extract import ExtractedPage, ExtractionError, extract_page
 from .fetch import FetchRequest, FetchResult
@@ -55,8 +55,9 @@ class Completed:
 
 
 def entry_hash(raw: RawArticle) -> str:
-    """What the feed says of an item: a change is a reason to read its page again."""
-    said = [raw.title, raw.link, raw.published, raw.updated, raw.body_html, raw.summary]
+    """What the feed says of an item: a change is a reason to read its page again (a new session in its
+    link is none: eGovFrame boards give one at every fetch)."""
+    said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
     return hashlib.sha256(json.dumps([str(v or "") for v in said], ensure_ascii=False).encode()).hexdigest()[:32]
 
 
@@ -68,8 +69,13 @@ async def complete(
     ctx: NormalizeContext,
     now: datetime,
     pool: Executor | None = None,
+    time_limit: float | None = None,
 ) -> Completed:
-    """Give each item the text of its page: stored when read before, else fetched and extracted now."""
+    """Give each item the text of its page: stored when read before, else fetched and extracted now.
+
+    `time_limit`: seconds the source's pages may take together (the rest of its fetch.timeout); a page
+    not read by then fails this try like a page that timed out, and is read on a later run.
+    """
     ids = [ingested_id(raw, source, ctx) for raw in entries]
     known = store.pages([i for i in ids if i is not None])
     out = list(entries)
@@ -89,7 +95,7 @@ async def complete(
                 continue
         todo.append((index, article_id, digest))
     attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
-    results = await asyncio.gather(*(_read(source, out[i], fetch, pool) for i, _, _ in todo))
+    results = await _read_all(source, [out[i] for i, _, _ in todo], fetch, pool, time_limit)
     pages, warnings = [], []
     for (index, article_id, digest), outcome in zip(todo, results, strict=True):
         raw = out[index]
@@ -104,6 +110,23 @@ async def complete(
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
 
 
+async def _read_all(
+    source: SourceConfig, raws: Sequence[RawArticle], fetch: Fetch, pool: Executor | None, limit: float | None
+) -> list[ExtractedPage | str]:
+    """Every page read, or why not; all within `limit` seconds. Each fetch has its own fetch.timeout
+    budget, but pages queue for the host's few slots: without a cap on the whole, 40 slow pages
+    took 20 times the source's timeout."""
+    tasks = [asyncio.ensure_future(_read(source, raw, fetch, pool)) for raw in raws]
+    if not tasks:
+        return []
+    done, late = await asyncio.wait(tasks, timeout=limit)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)  # let the cancelled fetches close their connections
+    reason = "page not read in time (a source's pages share its fetch.timeout)"
+    return [task.result() if task in done else reason for task in tasks]
+
+
 async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Executor | None) -> ExtractedPage | str:
     """The page's text and files, or why there are none."""
     url = str(raw.link or "")
@@ -115,11 +138,12 @@ async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Execu
         return f"page {url} could not be fetched ({result.error or f'HTTP {result.status}'})"
     selector = None if source.fulltext == "auto" else source.fulltext
     content_type = result.headers.get("content-type", "")
+    base = result.base_url  # a redirected page's relative links point from where it was served
     try:
         if pool is None:
-            return extract_page(result.body, url=url, content_type=content_type, selector=selector)
+            return extract_page(result.body, url=base, content_type=content_type, selector=selector)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool, _extract, result.body, url, content_type, selector)
+        return await loop.run_in_executor(pool, _extract, result.body, base, content_type, selector)
     except ExtractionError as exc:
         return exc.message if exc.url else str(exc)
 

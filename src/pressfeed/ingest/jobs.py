@@ -38,6 +38,8 @@ class Job:
     entries: tuple[RawArticle, ...] | None = None
     #: warnings from before mapping (pages that gave no text)
     notes: tuple[str, ...] = ()
+    #: what the document's relative links resolve against: where it came from after redirects ("" = url)
+    base: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
     from .parse import FeedParseError, parse_feed
 
     try:
-        feed = parse_feed(job.body, job.headers, job.url)
+        feed = parse_feed(job.body, job.headers, job.url, base=job.base)
     except FeedParseError as exc:
         return Parsed(error=str(exc))
     except Exception as exc:  # hostile bytes can break a parser in ways it does not declare
@@ -105,8 +107,8 @@ def parse_and_map(job: Job) -> Parsed:
 def _without_shared_links(mapped: list[Mapped]) -> list[Mapped]:
     """Items whose `link:` key several items of the one document share, each with a guid of its own, lose it.
 
-    Such a link names none of them: a board that links every item to its list page, or an app that tells
-    them apart by the fragment the comparison ignores ("#/press/view/101"). Keyed by it, the first release
+    Such a link names none of them: a board that links every item to its list page, or one that tells
+    them apart by a fragment the comparison ignores ("#view-101"). Keyed by it, the first release
     took the others for its duplicates, and they were never published. (A guid that changes on every fetch
     while the link stays is still one item: there the link is the item's alone.)
     """

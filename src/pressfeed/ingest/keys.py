@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 
-from ..normalize import normalize_link, plain_text, without_space
+from ..normalize import guid_identity, normalize_link, plain_text, without_space
 
 __all__ = ["content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key"]
 
 
 def guid_key(source_id: str, guid: str) -> str:
-    return f"guid:{source_id}:{guid.strip()}"
+    """The same guid as the item's id takes it (a URL's session left out)."""
+    return f"guid:{source_id}:{guid_identity(guid)}"
 
 
 def link_key(url: str) -> str:

@@ -236,7 +236,9 @@ def _codec(name: str) -> str:
     return "cp949" if name in ("euc-kr", "euc_kr", "euckr", "ks_c_5601-1987", "ksc5601") else name
 
 
-def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "") -> FeedData:
+def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "", *, base: str = "") -> FeedData:
+    """`url` is the feed's (the one fetched); `base` where its bytes came from after redirects, which
+    relative links resolve against as in any feed reader ("" = `url`)."""
     headers = headers or {}
     content_type = headers.get("content-type", "")
     data = to_utf8(raw, content_type)
@@ -257,7 +259,7 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "")
     if parsed.get("bozo"):
         warning = f"feed is not well-formed, used anyway: {parsed.get('bozo_exception')}"
     feed = parsed.feed
-    entries = tuple(_entry(e, url or feed.get("link", ""), url) for e in parsed.entries)
+    entries = tuple(_entry(e, base or url or feed.get("link", ""), url) for e in parsed.entries)
     return FeedData(title=str(feed.get("title", "")), link=str(feed.get("link", "")), entries=entries, warning=warning)
 
 

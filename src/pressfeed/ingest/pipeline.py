@@ -8,6 +8,7 @@ sample site) loads no HTTP stack, event loop or feed parser.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..clock import Clock
 from ..config import FetchConfig, SourceKind
+from ..errors import StoreError
 from ..workers import LazyPool
 from .fetch import open_fetcher
 from .request import FetchRequest, FetchResult
@@ -24,7 +26,11 @@ from .update import Progress, _Placer, _Retrieved, _SourceRun, answer_digest
 if TYPE_CHECKING:  # imported where used: a pass where every feed answers 304 parses nothing
     from .jobs import Job, Parsed
 
+log = logging.getLogger(__name__)
 Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
+#: errors that stop the run as they always did: the store, or the disk it is on, failed (exit 74),
+#: and memory ran out; anything else a source's work raises fails that source only
+FATAL = (StoreError, OSError, MemoryError)
 #: sources placed in one store transaction at most (~5 ms each for a 30-item feed); the event
 #: loop sends no request and hands out no parse job meanwhile
 PLACE_BATCH = 10
@@ -49,18 +55,25 @@ async def run_pipeline(
     now = clock.now()
 
     async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, Parsed | None]:
-        retrieved = await _retrieve(fetch, run, now)
-        job = placer.job(run, retrieved)
-        parsed = None if job is None else await parse(fetch, run, job)
-        if progress is not None:
-            progress(run.source.id)  # as sources finish, whatever their order
-        return retrieved, parsed
+        try:
+            retrieved = await _retrieve(fetch, run, now)
+            job = placer.job(run, retrieved)
+            # one time budget per source: what the feed's fetch left of it is its pages' to share
+            left = max(fetch_config.timeout - retrieved.result.elapsed, 0.0)
+            return retrieved, None if job is None else await parse(fetch, run, job, left)
+        except FATAL:
+            raise
+        except Exception as exc:  # a server's bytes met a case no code foresaw: that source fails, not the run
+            return _broken(run, exc), None
+        finally:
+            if progress is not None:
+                progress(run.source.id)  # as sources finish, whatever their order
 
-    async def parse(fetch: Fetch, run: _SourceRun, job: Job) -> Parsed:
+    async def parse(fetch: Fetch, run: _SourceRun, job: Job, time_left: float) -> Parsed:
         from .jobs import Parsed, parse_and_map  # here: a 304 or an unchanged answer parses nothing
 
         if run.source.fulltext:
-            read = await _read_pages(job, fetch, placer, await pool.ready())
+            read = await _read_pages(job, fetch, placer, await pool.ready(), time_left)
             if isinstance(read, Parsed):
                 return read
             job = read
@@ -83,7 +96,7 @@ async def run_pipeline(
                 batch.append((run, task.result()))
                 placed += 1
             if not batch:
-                order[placed][1].result()  # the failure, raised here as before
+                order[placed][1].result()  # a fatal error (FATAL, or a cancellation), raised here
             # the answers at hand in one store transaction: one commit for them, not one per source
             # (nothing is awaited inside, so the store is never held while the network is waited for;
             # at most PLACE_BATCH of them, so requests and parse jobs are not held up for long)
@@ -92,7 +105,19 @@ async def run_pipeline(
                     placer.receive(run, retrieved, parsed)
 
 
-async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None) -> Job | Parsed:
+def _broken(run: _SourceRun, exc: Exception) -> _Retrieved:
+    """A source whose work raised: a failed retrieval naming the error, recorded against it like any
+    other failure (nothing of it is placed, its window is not advanced); the traceback is for -vv."""
+    log.debug("%s: ingest failed", run.source.id, exc_info=True)
+    said = " ".join(str(exc).split())[:200]  # one line in a report, not a page
+    message = f"internal error ({type(exc).__name__}: {said})"
+    if run.key is not None:
+        message = run.key.redact(message)  # an exception may quote a request URL, which carries the key
+    url = run.state.url or run.source.url
+    return _Retrieved(FetchResult(run.source.id, url, None, None, {}, error=message))
+
+
+async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None, time_left: float) -> Job | Parsed:
     """For a fulltext source: the job with its entries given their pages' text, or the feed's parse failure."""
     from . import fulltext
     from .jobs import Parsed, parse_entries
@@ -105,7 +130,7 @@ async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | 
         if isinstance(parsed, Parsed):
             return parsed
         entries, warning = parsed
-    completed = await fulltext.complete(job.source, entries, placer.store, fetch, job.ctx, job.now, pool)
+    completed = await fulltext.complete(job.source, entries, placer.store, fetch, job.ctx, job.now, pool, time_left)
     if not placer.dry_run:
         placer.store.save_pages(completed.pages)
     notes = ((warning,) if warning else ()) + completed.warnings

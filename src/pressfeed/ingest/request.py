@@ -66,6 +66,14 @@ class FetchResult:
     error: str | None = None
     #: seconds spent on the wire (or reading the file); queueing for a slot is not counted
     elapsed: float = 0.0
+    #: the URL the body came from, after every redirect ("" = `url`): what relative links resolve against
+    final_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        """Where the body's relative links point from, as a browser or feed reader resolves them. (State
+        and identity stay keyed on `url`, the URL asked for: a temporary redirect moves nothing.)"""
+        return self.final_url or self.url
 
     @property
     def not_modified(self) -> bool:

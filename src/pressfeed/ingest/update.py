@@ -260,6 +260,9 @@ class _Placer:
         self.supersedable = supersedable
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
+        #: stored articles an item already decided this run: the first item in document order is the
+        #: article, as for one created; a later one writing too made it flip between them every run
+        self.taken: set[str] = set()
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -276,10 +279,10 @@ class _Placer:
         # the same answer under the same source settings maps to the same articles: skip it
         if result.ok and not run.reread and retrieved.digest == state.body_sha256:
             return None
-        headers, url = result.headers, result.url
         from .jobs import Job
 
-        return Job(source, self.ctx, self.now, retrieved.body or b"", headers, url, retrieved.entries)
+        body, base = retrieved.body or b"", result.base_url  # relative links: from where the bytes came
+        return Job(source, self.ctx, self.now, body, result.headers, result.url, retrieved.entries, base=base)
 
     def receive(self, run: _SourceRun, retrieved: _Retrieved, parsed: Parsed | None) -> None:
         """Record one source's retrieval and take its parsed items (an API walk that failed midway
@@ -415,7 +418,7 @@ class _Placer:
         writes: list[ArticleWrite],
     ) -> bool:
         """Decide one item's fate; True when its keys should be recorded for `target`."""
-        if target in self.pending:
+        if target in self.pending or target in self.taken:
             report.duplicates += 1
             return True
         if target in tombstoned:
@@ -433,6 +436,7 @@ class _Placer:
         if stored.origin != origin:
             report.duplicates += 1  # a joint release another source brought first
             return True
+        self.taken.add(target)
         if not m.dated:  # fetch time stood in for a missing date: keep the one given first
             candidate = _keep_dates(candidate, stored)
         if same_upstream(stored, candidate):
