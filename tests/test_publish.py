@@ -970,6 +970,28 @@ def test_section_feeds_hold_only_their_section(built: Pressfeed) -> None:
     assert set(json_ids(built, "")) == site_ids
 
 
+def test_an_items_section_is_one_category_in_every_feed_that_carries_it(built: Pressfeed) -> None:
+    """The scheme names the categorisation (RFC 4287 4.2.2; RSS domain): the site's sections, in the site's
+    feed as in the section's own. It was the feed's page, so the site feed's 경제 was another category."""
+    for key in SECTIONS:
+        for article_id in SECTION_ORDER[key][:2]:
+            rss_categories = {
+                (c.get("domain"), c.text)
+                for feed in ("", key)
+                for c in rss_item(built, article_id, feed).findall("category")
+            }
+            atom_categories = {
+                (c.get("scheme"), c.get("term"))
+                for feed in ("", key)
+                for c in atom_entry(built, article_id, feed).findall(f"{ATOM}category")
+                if c.get("scheme")
+            }
+            assert rss_categories == {("https://www.example-portal.kr/", dict(_titles())[key])} | {
+                (None, c.text) for c in rss_item(built, article_id, key).findall("category")[1:]
+            }
+            assert atom_categories == {("https://www.example-portal.kr/", key)}
+
+
 def test_empty_section_gets_valid_empty_feeds(built: Pressfeed) -> None:
     rss_path, atom_path, _ = feed_paths("culture")
     for path, version in ((rss_path, "rss20"), (atom_path, "atom10")):

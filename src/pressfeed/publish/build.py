@@ -70,6 +70,7 @@ def feed_specs(config: Config, updated: datetime = EPOCH) -> list[FeedSpec]:
             page_path=f"{prefix}index.html",
             page_url=f"{site.feed_url}{prefix}",
             hub=site.websub_hub,
+            category_scheme=site.url,
             key=key,
             id=f"tag:{site.tag_authority}:feed/{key or 'all'}",
             title=title,

@@ -41,6 +41,9 @@ class FeedSpec:
     page_url: str = ""
     #: the WebSub hub announced in every format (site.websub_hub), "" for none
     hub: str = ""
+    #: what an item's section category is a term of (RSS domain, Atom scheme): the site's sections, so
+    #: one section is one category in every feed that carries it; "" = the feed's own page
+    category_scheme: str = ""
 
     def feed_urls(self) -> tuple[tuple[str, str], ...]:
         """(output path, public URL) of the RSS, Atom and JSON Feed files, in that order."""

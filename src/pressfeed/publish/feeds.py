@@ -327,7 +327,7 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     else:  # none at all (a title-only CMS item): no blank or made-up content
         entry.pressfeed_atom.bare = True
     section = spec.section_titles.get(article.section, article.section)
-    categories = [{"term": article.section, "label": section, "scheme": spec.html_url}]
+    categories = [{"term": article.section, "label": section, "scheme": spec.category_scheme or spec.html_url}]
     entry.category(categories + [{"term": tag} for tag in article.tags])
 
 
