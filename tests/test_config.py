@@ -230,6 +230,24 @@ def test_site_url_must_be_absolute_http(site, url):
     assert error.message == "must be an absolute http(s) URL"
 
 
+def test_urls_with_hangul_or_spaces_become_uris(site):
+    """feed_url is published as every self link, JSON feed_url and WebSub topic: an IRI there did not match
+    the URI readers fetched ("Self reference doesn't match document location") nor what a hub was told."""
+    text = edit(site, "  url: https://www.example-portal.kr/\n", "  url: https://www.한국포털.kr/\n")
+    text = text.replace("https://www.example-portal.kr/feeds/", "https://www.한국포털.kr/피드 목록/")
+    config_path(site).write_text(text, encoding="utf-8")
+    site_config = load_config(site).site
+    assert site_config.url == "https://www.xn--3e0bu29dk1b9xb.kr/"
+    assert site_config.feed_url == "https://www.xn--3e0bu29dk1b9xb.kr/%ED%94%BC%EB%93%9C%20%EB%AA%A9%EB%A1%9D/"
+
+
+def test_a_url_whose_host_is_no_name_is_refused_at_its_line(site):
+    text = edit(site, "  url: https://www.example-portal.kr/\n", "  url: https://한국..kr/\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "  url: https://한국..kr/"), "site.url")
+    assert error.message == "'한국..kr' is no valid host (and port)"
+
+
 def test_unknown_timezone(site):
     text = edit(site, "Asia/Seoul", "Asia/Busan")
     error = load_error(site, text)

@@ -17,12 +17,12 @@ import os
 import re
 import types
 from collections.abc import Callable
-from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
 from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get_type_hints
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .context import Agencies, NormalizeContext, Sections, agency_key, section_key
@@ -80,11 +80,27 @@ def derived(default: Any = MISSING) -> Any:
 
 
 def _url(reader: _Reader, value: Any, spot: Spot) -> str:
+    """An absolute http(s) URL, as a URI: feeds publish these, and an IRI (`/피드/`) in a self link or a
+    WebSub topic does not compare equal to the URI a reader or hub fetched."""
     text = reader.typed(str, value, spot)
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise reader.error(spot, "must be an absolute http(s) URL")
-    return text
+    if text.isascii() and " " not in text:
+        return text
+    try:
+        host = (parts.hostname or "").encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
+        port = parts.port
+    except (UnicodeError, ValueError):
+        raise reader.error(spot, f"{parts.netloc!r} is no valid host (and port)") from None
+    user, at, _ = parts.netloc.rpartition("@")
+    netloc = quote(user, safe=_URL_SAFE) + at + host + (f":{port}" if port else "")
+    path, query, fragment = (quote(part, safe=_URL_SAFE) for part in (parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+#: what stays as written when a URL is made a URI: RFC 3986's delimiters and existing %-escapes
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 def _url_with_slash(reader: _Reader, value: Any, spot: Spot) -> str:
@@ -472,7 +488,7 @@ def _sections(reader: _Reader, value: Any, spot: Spot) -> Sections:
             raise reader.error(at, "section keys may use only a-z, 0-9 and '-'")
         section = reader.read(Section, spec, at, given={"slug": slug})
         if section.url:  # a model record: its URL is checked here rather than by a parse hook
-            _url(reader, section.url, Spot(spec, "url", f"{at.path}.url"))
+            section = replace(section, url=_url(reader, section.url, Spot(spec, "url", f"{at.path}.url")))
         for index, name in enumerate((slug, section.title, *section.aliases)):
             owner = owners.setdefault(section_key(name), slug)
             if owner != slug:
