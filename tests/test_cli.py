@@ -1225,3 +1225,18 @@ def test_a_store_that_cannot_be_opened_exits_74_not_1(sample_site: Path) -> None
     assert result.exit_code == 74, explain(result)
     assert "pressfeed.db" in result.stderr
     assert not (sample_site / "public").exists()
+
+
+def test_store_copy_beside_the_sites_store_and_to_itself_by_another_spelling(
+    built_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pressfeed.bak shares pressfeed.db's run lock, which the command holds: it waited 60 s for itself and
+    exited 75; the site's own store spelled with `..` was not recognised as itself."""
+    monkeypatch.chdir(built_site)
+    monkeypatch.setattr("pressfeed.cli.EDITOR_WAIT", 0.5)  # a wait for itself fails fast instead of in 60 s
+    copied = invoke(built_site, "store", "copy", "--to", ".pressfeed/pressfeed.bak")
+    assert copied.exit_code == 0, explain(copied)
+    assert f"copied {len(stored_ids(built_site))} articles" in copied.stdout
+    itself = invoke(built_site, "store", "copy", "--to", ".pressfeed/../.pressfeed/pressfeed.db")
+    assert itself.exit_code == 2, explain(itself)
+    assert "is the site's own store" in itself.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -713,11 +714,12 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
     with env.pressfeed() as pf, _errors(), ExitStack() as stack:
         stack.enter_context(pf.locked(wait=EDITOR_WAIT))
         other_url = _url_argument(to_url or from_url or "")
-        if other_url == pf.config.store_url:
+        if _same_store(other_url, pf.config.store_url):
             raise UsageError(f"{other_url} is the site's own store; name another one")
         other = open_store(other_url, create=to_url is not None)
         stack.callback(other.close)
-        stack.enter_context(other.lock(EDITOR_WAIT))
+        if _lock_file(other) is None or _lock_file(other) != _lock_file(pf.store):  # one we hold already
+            stack.enter_context(other.lock(EDITOR_WAIT))
         source, target = (pf.store, other) if to_url else (other, pf.store)
         counts = copy_store(source, target)
     env.say(
@@ -728,6 +730,23 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
     if to_url:  # the URL as the config needs it, but never a password echoed into a log
         shown = other_url if store_url.sqlite_path(other_url) else store_url.redact(other_url)
         env.say(f"to use the copy, set store.url (or PRESSFEED_STORE_URL) to {shown}")
+
+
+def _same_store(url: str, other: str) -> bool:
+    """Whether two resolved store URLs name one store (a SQLite file however its path is spelled)."""
+    from .store.url import sqlite_path
+
+    path, other_path = sqlite_path(url), sqlite_path(other)
+    if path is None or other_path is None:
+        return url == other
+    return os.path.realpath(path) == os.path.realpath(other_path)
+
+
+def _lock_file(store: Store) -> str | None:
+    """The file of a SQLite store's run lock, however its path is spelled; None for other stores."""
+    from .store.sqlite import SQLiteStore
+
+    return os.path.realpath(store.lock_file) if isinstance(store, SQLiteStore) else None
 
 
 def _url_argument(text: str) -> str:

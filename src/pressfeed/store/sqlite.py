@@ -117,7 +117,12 @@ class SQLiteStore:
         """A file lock beside the database (`pressfeed.db` → `pressfeed.lock`); released if the process dies."""
         if self.path == ":memory:":
             return nullcontext()
-        return file_lock(Path(self.path).with_suffix(".lock"), wait)
+        return file_lock(self.lock_file, wait)
+
+    @property
+    def lock_file(self) -> Path:
+        """The run lock's file: stores beside each other with one stem (pressfeed.db, pressfeed.bak) share it."""
+        return Path(self.path).with_suffix(".lock")
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
