@@ -157,6 +157,24 @@ sources:
     assert article.source is not None and article.source.name == "환경부"
 
 
+@pytest.mark.parametrize("label", ["설명자료", "보도자료", "보도참고자료", "사진", "속보", "2025 국정감사", "알림"])
+def test_a_title_prefix_naming_the_kind_of_item_names_no_agency(site: Path, label: str) -> None:
+    """'[설명자료] 언론 보도 관련' was credited "[뉴스출처 : 설명자료]": the source's attribution stays."""
+    feed = """\
+sources:
+  - id: combined
+    name: 정책브리핑
+    url: https://www.korea.kr/rss/pressrelease.xml
+    agency_from_title: true
+    section: politics
+"""
+    config = load(site, REGISTRY + feed)
+    item = api_item("", title=f"[{label}] 언론 보도 관련")
+    article = normalize(item, config.normalize_context(), config.source("combined"), NOW).article
+    assert article.title == f"[{label}] 언론 보도 관련"
+    assert article.source is not None and article.source.name == "정책브리핑"
+
+
 # -- embargo ------------------------------------------------------------------------------------
 
 

@@ -1134,9 +1134,27 @@ def _agency(raw: RawArticle, source: SourceConfig | None) -> tuple[Any, str]:
         return raw.title, plain_text(raw.agency)
     title = plain_text(raw.title)
     match = _AGENCY_PREFIX.match(title)
-    if not match:
+    if not match or _is_kind_label(match.group(1)):
         return raw.title, ""
     return title[match.end() :], match.group(1).strip()
+
+
+#: what a bracketed title prefix names when it names no agency: the kind of item ("[설명자료] …", "[사진] …")
+# fmt: off
+_KIND_LABELS = frozenset({
+    "보도", "설명", "해명", "참고", "보도참고", "보도해명", "보도설명", "알림", "공지",
+    "안내", "공고", "사진", "포토", "영상", "동영상", "속보", "단독", "인사",
+    "부고", "동정", "기고", "칼럼", "사설", "인터뷰", "카드뉴스", "인포그래픽", "브리핑",
+    "정책브리핑", "일정", "행사", "채용", "입찰", "정정", "반론보도", "알려드립니다", "팩트체크",
+    "보도계획", "주간계획", "모두발언", "연설문", "보도일정",
+})
+# fmt: on
+
+
+def _is_kind_label(prefix: str) -> bool:
+    """A label of the item's kind, not an agency: one listed, any "…자료", or one with a number ("2025 국정감사")."""
+    key = name_key(prefix).replace(" ", "")
+    return key in _KIND_LABELS or key.endswith("자료") or any(c.isdigit() for c in key)
 
 
 def ingested_id(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext) -> str | None:
