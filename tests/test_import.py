@@ -769,3 +769,19 @@ def test_a_pending_relink_reads_every_export(site, configured, clock, monkeypatc
         assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
         assert pf.store.get_meta(RELINK_KEY) == "done"
     assert len(read) == 2
+
+
+@pytest.mark.parametrize("name", ["export.jsonl", "export.json"])
+def test_a_key_written_twice_in_a_json_record_is_refused_at_its_line(pf, site, write, name):
+    """json keeps the last value silently: {"section": "경제", …, "section": "정치"} went in as politics.
+    YAML exports and the config refuse a duplicate key; so do JSON and JSON Lines."""
+    good = dumps(record(1))
+    twice = dumps(record(2))[:-1] + ', "section": "정치"}'
+    text = f"{good}\n{twice}\n" if name.endswith("l") else f"[\n{good},\n{twice}\n]\n"
+    path = write(site, name, text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (2 if name.endswith("l") else 3, "section")
+    assert problem.message.startswith("written twice in one record")
+    assert pf.store.count() == 0
