@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -85,3 +86,16 @@ def body_with_credit(article: Article) -> str:
 
 def summary_of(article: Article) -> str:
     return article.summary or article.subtitle or article.title
+
+
+#: a name and one e-mail address in angle brackets: "홍길동 기자 <hong@example.kr>" (not a list of them)
+_NAMED_ADDRESS = re.compile(r"([^<>@]*[^<>@\s])\s*<([^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>")
+
+
+def byline_parts(byline: str) -> tuple[str, str]:
+    """(name, e-mail address) of a byline; the address "" when it holds none, or more than a name and one.
+
+    Every format shows the same name: Atom's <name> and <email>, dc:creator, JSON Feed's author.
+    """
+    match = _NAMED_ADDRESS.fullmatch(byline)
+    return (match.group(1), match.group(2)) if match else (byline, "")

@@ -25,7 +25,7 @@ from lxml.etree import SubElement
 
 from .. import __version__
 from ..model import Article, Attribution, Image
-from .common import FeedSpec, body_with_credit, entry_updated, local, summary_of
+from .common import FeedSpec, body_with_credit, byline_parts, entry_updated, local, summary_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -208,8 +208,8 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         article, parts = self.article, self.parts
         _plain(item.find("title"))
         _text(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
-        if article.byline:
-            _plain_sub(item, _DC_CREATOR, article.byline)
+        if article.byline:  # the name, as Atom and JSON Feed show it (their e-mail fields hold the address)
+            _plain_sub(item, _DC_CREATOR, byline_parts(article.byline)[0])
         source = article.source
         if source is not None and source.license:
             _plain_sub(item, _DC_RIGHTS, source.license)
@@ -224,17 +224,14 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         return item
 
 
-#: a name and one e-mail address in angle brackets: "홍길동 기자 <hong@example.kr>" (not a list of them)
-_NAMED_ADDRESS = re.compile(r"([^<>@]*[^<>@\s])\s*<([^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>")
-
-
 def _byline(author: Any) -> None:
     """An Atom author's address goes in `<email>`: a name holding one draws a validator warning."""
     name = author.find("name") if author is not None else None
-    if name is None or not name.text or not (match := _NAMED_ADDRESS.fullmatch(name.text)):
+    if name is None or not name.text:
         return
-    name.text = match.group(1)
-    SubElement(author, "email").text = match.group(2)
+    name.text, email = byline_parts(name.text)
+    if email:
+        SubElement(author, "email").text = email
 
 
 class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]

@@ -8,7 +8,7 @@ from datetime import tzinfo
 from typing import Any
 
 from ..model import Article, Attribution
-from .common import FeedSpec, body_with_credit, local, summary_of
+from .common import FeedSpec, body_with_credit, byline_parts, local, summary_of
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -32,7 +32,8 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
     if source is not None and source.url and source.url != article.link:
         item["external_url"] = source.url
     if article.byline:
-        item["authors"] = [{"name": article.byline}]
+        name, email = byline_parts(article.byline)
+        item["authors"] = [{"name": name, "url": f"mailto:{email}"} if email else {"name": name}]
     if (lead := article.lead_image) is not None:
         item["image"] = lead.url
     if article.images or article.attachments:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from html import escape
 
 from ..model import Article
-from .common import FeedSpec, local, summary_of
+from .common import FeedSpec, byline_parts, local, summary_of
 
 #: (label, media type, how a reader calls it) of each format, in the order pages list them
 _FORMATS = (
@@ -152,7 +152,7 @@ def _credit(article: Article) -> str:
         link = source.url or source.home
         name = escape(source.name)
         return f'출처 <a href="{escape(link)}">{name}</a>' if link else f"출처 {name}"
-    return escape(article.byline)
+    return escape(byline_parts(article.byline)[0])
 
 
 def _item(here: FeedSpec, article: Article) -> str:
