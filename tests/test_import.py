@@ -407,6 +407,40 @@ def test_invalid_json_line_reports_line(pf, site, write):
     assert pf.store.count() == 0
 
 
+@pytest.mark.parametrize("workers", [0, 2])
+def test_every_problem_of_a_json_lines_file_is_listed_past_an_unreadable_line(
+    pf, site, write, workers, monkeypatch: pytest.MonkeyPatch
+):
+    """The README promises every problem: one invalid line hid the rest, one fix per cron cycle. With
+    workers, in spans of a line or two, as a large file is read."""
+    from pressfeed.imports import importer, read
+
+    lines = [dumps(record(1)), '{"id": "2", oops}', dumps(record(3)), dumps(record(4, title=""))]
+    lines += ["[1, 2]", dumps(record(6)), dumps(record(7, section="연예"))]
+    path = write(site, "broken.jsonl", "\n".join(lines) + "\n")
+    monkeypatch.setattr(read, "SPAN_BYTES", 200)
+    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 300)  # two spans: a pool when workers are given
+    imp = importer.Importer(pf.store, pf.context, NOW, workers=workers)
+    imp.add(importer.read_file(str(path)))
+    assert [(p.file, p.line, p.field) for p in imp.problems] == [
+        (str(path), 2, "record"),
+        (str(path), 4, "title"),
+        (str(path), 5, "record"),
+        (str(path), 7, "section"),
+    ]
+    assert pf.store.count() == 0
+
+
+def test_a_file_that_is_no_json_lines_stops_after_a_few_lines(pf, site, write):
+    path = write(site, "notes.jsonl", "".join(f"회의록 {n}줄\n" for n in range(1, 1001)))
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    found = problems(info.value)
+    assert found[:-1] == [(str(path), n, "record") for n in range(1, 21)]
+    assert found[-1] == (str(path), None, "file")
+    assert info.value.problems[-1].message.startswith("20 lines are no JSON records: the rest of the file is not read")
+
+
 def test_json_array_missing_comma_is_invalid(pf, site, write):
     text = "[\n" + dumps(record(1)) + "\n" + dumps(record(2)) + "\n]\n"
     path = write(site, "nocomma.json", text)

@@ -38,7 +38,16 @@ from ..workers import worker_pool
 from ..yamlfile import line_of
 from . import state
 from .configured import RELINK_KEY as RELINK_KEY  # where it was first defined
-from .read import LineSpan, RawRecord, iter_records, parse_line, raw_article, read_records
+from .read import (
+    MAX_UNREADABLE,
+    UNREADABLE_REST,
+    LineSpan,
+    RawRecord,
+    iter_records,
+    parse_line,
+    raw_article,
+    read_records,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -66,7 +75,7 @@ class Prepared(NamedTuple):
 
 
 class Unreadable(NamedTuple):
-    """A record that is not one (invalid JSON, not a mapping, not UTF-8): reading its file stops there."""
+    """A record that is not one (invalid JSON, not a mapping, not UTF-8); MAX_UNREADABLE of them end a file."""
 
     problem: Problem
 
@@ -97,11 +106,11 @@ def normalize_chunk(chunk: Chunk, ctx: NormalizeContext, now: datetime) -> Norma
         for number, (line, text) in enumerate(lines, 1):
             try:
                 record = parse_line(chunk.file, line, text, number)
-            except InputError as exc:
+            except InputError as exc:  # and on: the lines after it are records, and may have problems too
                 outcomes.append(Unreadable(exc.problems[0]))
-                break  # nothing after it is read
+                continue
             outcomes.append(_prepared(record, ctx, now))
-        return Normalized(outcomes, [line for line, _ in lines[: len(outcomes)]], count)
+        return Normalized(outcomes, [line for line, _ in lines], count)
 
 
 def _prepared(record: RawRecord, ctx: NormalizeContext, now: datetime) -> Outcome:
@@ -193,8 +202,9 @@ class Importer:
     updated: _Tally = field(default_factory=_Tally)
     deleted: _Tally = field(default_factory=_Tally)
     seen: _SeenIds = field(default_factory=_SeenIds)
-    #: the file being read met an unreadable record: the rest of it is not read
+    #: the file being read met MAX_UNREADABLE unreadable records: the rest of it is not read
     _stopped: bool = False
+    _unreadable: int = 0
     #: this import's updates are counted in the store (pressfeed.imports.state)
     _counted: bool = False
     #: lines and records of the file's spans taken so far (a span numbers its own from 1)
@@ -204,7 +214,7 @@ class Importer:
     def add(self, records: Iterable[RawRecord] | Iterable[LineSpan]) -> None:
         """One file's records or spans (or any iterable of records); an unreadable record ends it."""
         self._stopped = False
-        self._lines = self._records = 0
+        self._lines = self._records = self._unreadable = 0
         chunks, large = _chunked(records)
         with worker_pool(self.workers if large else 0, __name__) as pool:
             if pool is None:
@@ -265,11 +275,15 @@ class Importer:
         earlier = self.seen.first(ids)
         met: dict[str, tuple[str, int, int]] = {}
         for (file, line, index, data), outcome in zip(places, outcomes, strict=False):
-            if isinstance(outcome, Unreadable):  # the outcomes end here
+            if isinstance(outcome, Unreadable):
                 problem = outcome.problem
                 self.problems.append(replace(problem, line=line_base + problem.line if problem.line else None))
-                self._stopped = True
-                break
+                self._unreadable += 1
+                if self._unreadable == MAX_UNREADABLE:  # not a JSON Lines file at all, most likely
+                    self.problems.append(Problem(file, None, "file", UNREADABLE_REST))
+                    self._stopped = True
+                    break
+                continue
             if isinstance(outcome, list):
                 for name, message in outcome:
                     key = name.split(".")[0]

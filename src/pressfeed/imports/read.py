@@ -73,6 +73,10 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
+#: unreadable lines (invalid JSON, not UTF-8) after which a JSON Lines file is read no further
+MAX_UNREADABLE = 20
+UNREADABLE_REST = f"{MAX_UNREADABLE} lines are no JSON records: the rest of the file is not read (is it JSON Lines?)"
+
 #: json.loads, refusing duplicate keys (at no measurable cost: the C scanner still does the parsing)
 _STRICT = json.JSONDecoder(object_pairs_hook=_refuse_duplicates)
 _DUPLICATE = "written twice in one record (JSON would keep only the last silently)"
@@ -235,6 +239,8 @@ def _is_json(text: str) -> bool:
 
 
 def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
+    """Every record; every unreadable line's problem (up to MAX_UNREADABLE) at the end, before any record is used."""
+    problems: list[Problem] = []
     # "\n" only: str.splitlines() also breaks at U+2028 and friends, which JSON strings may hold raw
     for number, line in enumerate(lines.split("\n") if isinstance(lines, str) else lines, 1):
         if not line.strip():
@@ -242,11 +248,16 @@ def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
         try:
             yield RawRecord(name, number, _STRICT.decode(line))
         except _DuplicateKey as exc:
-            raise InputError([Problem(name, number, exc.key, _DUPLICATE)]) from None
+            problems.append(Problem(name, number, exc.key, _DUPLICATE))
         except ValueError as exc:
-            raise InputError([Problem(name, number, "record", f"invalid JSON: {exc}")]) from None
+            problems.append(Problem(name, number, "record", f"invalid JSON: {exc}"))
         except RecursionError:  # thousands of nested [ or {
-            raise InputError([Problem(name, number, "record", "invalid JSON: nested too deeply")]) from None
+            problems.append(Problem(name, number, "record", "invalid JSON: nested too deeply"))
+        if len(problems) == MAX_UNREADABLE:
+            problems.append(Problem(name, None, "file", UNREADABLE_REST))
+            break
+    if problems:
+        raise InputError(problems)
 
 
 def _json(name: str, text: str) -> Iterator[RawRecord]:
