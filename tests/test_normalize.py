@@ -250,6 +250,19 @@ def test_sanitize_html_leaves_text_that_only_quotes_tags(body):
     assert sanitize_html(body, BASE) == body
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p><AI 기본법> 시행령 입법예고</p>", "<p>&lt;AI 기본법&gt; 시행령 입법예고</p>"),
+        ("<p><U-20 월드컵> 개막</p>", "<p>&lt;U-20 월드컵&gt; 개막</p>"),
+        ("<p><Q&A> 달라지는 제도</p>", "<p>&lt;Q&amp;A&gt; 달라지는 제도</p>"),
+    ],
+)
+def test_a_bracketed_name_written_raw_in_a_body_stays_text(body, expected):
+    """A title keeps "<AI 기본법>"; a body written the same way lost it, read as an unknown element."""
+    assert sanitize_html(body, BASE) == expected
+
+
 def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
     article = article_from_record(minimal(body_html=BOARD_BODY), ctx)
     assert "<b>디지털 접근성</b>" in article.body_html

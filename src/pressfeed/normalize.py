@@ -329,7 +329,7 @@ def sanitize_html(value: str, base_url: str) -> str:
         raise RecordError("body_html", f"{len(value):,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed")
     token = _BASE_URL.set(base_url)
     try:
-        cleaned = _clean(value)
+        cleaned = _clean(_literal_brackets(value))  # "<AI 기본법>" is text, as in titles: no element to drop
         for _ in range(_UNESCAPE_PASSES):
             if not escaped_markup(cleaned):
                 break
