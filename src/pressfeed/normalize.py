@@ -99,6 +99,11 @@ _TAG_START = re.compile(r"<(?!!)(/?)([A-Za-z][^\s/>]*)?")
 
 
 def _literal_brackets(text: str) -> str:
+    """Every "<" that opens no HTML element's name as "&lt;": "<AI 기본법>" is text, not an unknown element."""
+    names = {name for _, name in _TAG_START.findall(text)}
+    if names <= HTML_ELEMENTS or {name.lower() for name in names} <= HTML_ELEMENTS:
+        return text  # as nearly every body: only elements (a Python call per tag would cost 3× more)
+
     def escape(match: re.Match[str]) -> str:
         name = (match.group(2) or "").lower()
         return match.group(0) if name in HTML_ELEMENTS else "&lt;" + match.group(0)[1:]
