@@ -581,6 +581,29 @@ def test_bad_config_given_with_dash_dash_config(sample_site: Path, tmp_path: Pat
     assert not (sample_site / ".pressfeed").exists()
 
 
+#: settings that once passed validation and failed only after the run had written (or leaked the store):
+#: (replaced line, its replacement, the key named)
+LATE_CONFIG_ERRORS = {
+    "store-in-output": ("  path: .pressfeed/pressfeed.db", "  path: public/pressfeed.db", "store.path"),
+}
+
+
+@pytest.mark.parametrize("case", list(LATE_CONFIG_ERRORS))
+def test_config_errors_are_found_before_run_writes(sample_site: Path, case: str) -> None:
+    old, new, key = LATE_CONFIG_ERRORS[case]
+    path = config_file(sample_site)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index(old)
+    lines[at] = new
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = tree(sample_site)
+    result = invoke(sample_site, "run")
+    assert result.exit_code == 2, explain(result)
+    assert result.stderr.startswith(f"error: {path}:{at + 1}: {key}: "), result.stderr
+    assert not (sample_site / ".pressfeed").exists()
+    assert tree(sample_site) == before
+
+
 # -- articles -------------------------------------------------------------------
 
 

@@ -541,3 +541,59 @@ def test_every_setting_has_one_default(site):
         defaults.max_bytes,
         defaults.timeout,
     )
+
+
+# -- the store is never served ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("  path: public/pressfeed.db\n", "store.path"),
+        ("  path: ./public/./data/../pressfeed.db\n", "store.path"),
+        ("  url: sqlite:public/pressfeed.db\n", "store.url"),
+        ("  url: sqlite://{site}/public/db/pressfeed.db\n", "store.url"),
+    ],
+)
+def test_a_sqlite_store_inside_output_dir_is_refused(site, line, key):
+    """Served by `pressfeed serve` and nginx alike: drafts and embargoed releases for anyone to download."""
+    line = line.format(site=site.resolve())
+    text = edit(site, STORE_LINE, line)
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, line.strip()), key)
+    assert "is inside output.dir" in error.message and "served publicly" in error.message
+    assert "keep the store outside output.dir" in error.message
+
+
+def test_a_store_reached_through_a_symlink_into_output_dir_is_refused(site):
+    (site / "public").mkdir()
+    (site / "data").symlink_to(site / "public")
+    text = edit(site, STORE_LINE, "  path: data/pressfeed.db\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "data/pressfeed.db"), "store.path")
+
+
+def test_an_output_dir_holding_the_default_store_is_refused_at_output_dir(site):
+    text = edit(site, "store:\n" + STORE_LINE, "").replace("  dir: public\n", "  dir: .pressfeed/..//.pressfeed\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "dir: .pressfeed"), "output.dir")
+    assert error.message.startswith("must not be .pressfeed or hold it")
+
+
+def test_an_absolute_output_dir_holding_an_absolute_store_is_refused(site, tmp_path):
+    out = tmp_path / "www"
+    text = edit(site, "  dir: public\n", f"  dir: {out}\n").replace(STORE_LINE, f"  path: {out}/pressfeed.db\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "pressfeed.db"), "store.path")
+
+
+def test_a_store_url_from_the_environment_inside_output_dir_is_refused(site, monkeypatch):
+    monkeypatch.setenv("PRESSFEED_STORE_URL", "sqlite:public/x.db")
+    with pytest.raises(ConfigError, match=r"^PRESSFEED_STORE_URL: the SQLite store .* is inside output.dir"):
+        load_config(site)
+
+
+def test_a_store_beside_output_dir_is_fine(site):
+    text = edit(site, STORE_LINE, "  path: public-data/pressfeed.db\n")
+    config_path(site).write_text(text, encoding="utf-8")
+    assert load_config(site).store_path == site.resolve() / "public-data" / "pressfeed.db"

@@ -40,7 +40,9 @@ DEFAULT_SOURCES_FILE = "feeds/sources.yaml"
 CONFIG_ENV = "PRESSFEED_CONFIG"
 #: overrides store.url / store.path, so hosts sharing one config can reach the database differently
 STORE_URL_ENV = "PRESSFEED_STORE_URL"
-DEFAULT_STORE = Path(".pressfeed/pressfeed.db")
+#: pressfeed's own folder in the site: the run lock, the config cache and the default store
+STATE_DIR = Path(".pressfeed")
+DEFAULT_STORE = STATE_DIR / "pressfeed.db"
 #: the parsed config and sources file, remembered by their text (:class:`~pressfeed.yamlfile.YAMLCache`)
 CONFIG_CACHE = Path(".pressfeed/config-cache.json")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -155,6 +157,11 @@ def _output_dir(reader: _Reader, value: Any, spot: Spot) -> Path:
     for mine, what in ((reader.site_dir, "the site directory"), (reader.config_dir, "the config's folder")):
         if resolved == mine or mine.is_relative_to(resolved):
             raise reader.error(spot, f"must not be {what} or hold it: feeds would be written beside the config")
+    state = (reader.site_dir / STATE_DIR).resolve()
+    if state.is_relative_to(resolved):
+        raise reader.error(
+            spot, f"must not be {STATE_DIR} or hold it: its lock and cache would be served; choose another folder"
+        )
     return path
 
 
@@ -622,6 +629,7 @@ def parse_config(
     )
     config = _config_defaults(config)
     config = _replace(config, store=_store_defaults(reader, config.store, top.get("store")))
+    _check_store_not_served(reader, config, top)
     if config.fetch.connect_seconds > config.fetch.timeout:
         fetch = top.get("fetch")
         raise reader.error(Spot(fetch, "connect_timeout", "fetch.connect_timeout"), "must be at most fetch.timeout")
@@ -652,6 +660,28 @@ def _store_defaults(reader: _Reader, store: StoreConfig, data: Any) -> StoreConf
     else:
         url = store.url or store_url.sqlite_url(store.path or reader.site_dir / DEFAULT_STORE)
     return _replace(store, url=url, path=store_url.sqlite_path(url))
+
+
+def _check_store_not_served(reader: _Reader, config: Config, top: LocatedDict) -> None:
+    """A SQLite store inside output.dir would be served to anyone, with its drafts and embargoed releases."""
+    store = config.store.path
+    if store is None:
+        return  # PostgreSQL: nothing on disk
+    out = config.output.dir.resolve()
+    if not store.resolve().is_relative_to(out):
+        return
+    advice = "keep the store outside output.dir, e.g. store.path: .pressfeed/pressfeed.db"
+    message = f"the SQLite store {store} is inside output.dir {config.output.dir}, which is served publicly"
+    if os.environ.get(STORE_URL_ENV, "").strip():
+        raise ConfigError(STORE_URL_ENV, None, "", f"{message}: {advice}")
+    data = top.get("store")
+    for key in ("url", "path"):
+        if isinstance(data, LocatedDict) and data.get(key) is not None:
+            raise reader.error(Spot(data, key, f"store.{key}"), f"{message}: {advice}")
+    where = Spot(top.get("output"), "dir", "output.dir")
+    raise reader.error(
+        where, f"must not hold the SQLite store {store}: it would be served publicly; choose another folder"
+    )
 
 
 def _config_defaults(config: Config) -> Config:
