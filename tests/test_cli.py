@@ -585,6 +585,18 @@ def test_bad_config_given_with_dash_dash_config(sample_site: Path, tmp_path: Pat
 #: (replaced line, its replacement, the key named)
 LATE_CONFIG_ERRORS = {
     "store-in-output": ("  path: .pressfeed/pressfeed.db", "  path: public/pressfeed.db", "store.path"),
+    "user-agent": ("  items_per_feed: 50", '  items_per_feed: 50\nfetch: {user_agent: "x\\nY: 1"}', "fetch.user_agent"),
+    "header-name": (
+        "    max_age_days: 0",
+        '    max_age_days: 0\n    headers: {"Bad Name": v}',
+        "sources[0].headers.Bad Name",
+    ),
+    "header-value": (
+        "    max_age_days: 0",
+        '    max_age_days: 0\n    headers: {Referer: "a\\rb"}',
+        "sources[0].headers.Referer",
+    ),
+    "output-is-a-file": ("  dir: public", "  dir: feeds/articles/economy.yaml", "output.dir"),
 }
 
 
@@ -596,6 +608,7 @@ def test_config_errors_are_found_before_run_writes(sample_site: Path, case: str)
     at = lines.index(old)
     lines[at] = new
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    at += new.count("\n")  # the error is on the line added
     before = tree(sample_site)
     result = invoke(sample_site, "run")
     assert result.exit_code == 2, explain(result)

@@ -597,3 +597,82 @@ def test_a_store_beside_output_dir_is_fine(site):
     text = edit(site, STORE_LINE, "  path: public-data/pressfeed.db\n")
     config_path(site).write_text(text, encoding="utf-8")
     assert load_config(site).store_path == site.resolve() / "public-data" / "pressfeed.db"
+
+
+# -- request headers and output.dir: checked now, not when the run has already written ----------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"x\\nY: 1"', "a line break (U+000A) at character 2: a header value is one line of text"),
+        ('"x\\r\\nY: 1"', "a line break (U+000D) at character 2"),
+        ('"x\\0"', "NUL (U+0000) at character 2"),
+        ('"x\\x07"', "a control character (U+0007) at character 2"),
+        ('"x\\x7f"', "a control character (U+007F) at character 2"),
+        ("포탈뉴스", "'포' at character 1: header values must be ASCII"),
+    ],
+)
+def test_a_user_agent_that_http_cannot_send_is_refused(site, value, message):
+    text = config_text(site) + f"fetch:\n  user_agent: {value}\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "user_agent:"), "fetch.user_agent")
+    assert error.message.startswith(message)
+
+
+def test_a_user_agent_with_tabs_and_punctuation_is_fine(site):
+    config_path(site).write_text(config_text(site) + 'fetch:\n  user_agent: "bot/1.0\\t(+https://x.kr/; a@b)"\n')
+    assert load_config(site).fetch.user_agent == "bot/1.0\t(+https://x.kr/; a@b)"
+
+
+@pytest.mark.parametrize(
+    ("headers", "key", "message"),
+    [
+        ('{"Bad Name": v}', "sources[0].headers.Bad Name", "not a header name"),
+        ('{"X-A:": v}', "sources[0].headers.X-A:", "not a header name"),
+        ('{"": v}', "sources[0].headers.", "not a header name"),
+        ('{"Référer": v}', "sources[0].headers.Référer", "not a header name"),
+        ('{Referer: "https://x.kr/\\r\\nX: 1"}', "sources[0].headers.Referer", "a line break (U+000D)"),
+        ('{Referer: "a\\0b"}', "sources[0].headers.Referer", "NUL (U+0000) at character 2"),
+        ("{Referer: [a]}", "sources[0].headers.Referer", "header values must be strings"),
+    ],
+)
+def test_a_source_header_that_http_cannot_send_is_refused(site, headers, key, message):
+    text = config_text(site) + SOURCE.format(section="science") + f"    headers: {headers}\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "headers:"), key)
+    assert error.message.startswith(message)
+
+
+def test_ordinary_source_headers_load(site):
+    headers = "{Referer: 'https://www.msit.go.kr/', X-Requested-With: XMLHttpRequest, \"Accept-Language\": ko}"
+    config_path(site).write_text(config_text(site) + SOURCE.format(section="science") + f"    headers: {headers}\n")
+    [source] = load_config(site).sources
+    assert dict(source.headers) == {
+        "Accept-Language": "ko",
+        "Referer": "https://www.msit.go.kr/",
+        "X-Requested-With": "XMLHttpRequest",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("README", "is a file, not a folder"),
+        ("README/feeds", "cannot be made: {site}/README is a file, not a folder"),
+        ("link", "is a file, not a folder"),  # a symlink to a file
+    ],
+)
+def test_an_output_dir_that_is_a_file_is_refused(site, value, message):
+    (site / "README").write_text("read me\n")
+    (site / "link").symlink_to(site / "README")
+    text = edit(site, "  dir: public\n", f"  dir: {value}\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"dir: {value}"), "output.dir")
+    assert error.message.startswith(message.format(site=site.resolve()))
+    assert error.message.endswith("name a folder (pressfeed creates it)")
+
+
+def test_an_output_dir_not_made_yet_is_fine(site):
+    config_path(site).write_text(edit(site, "  dir: public\n", "  dir: build/www/public\n"), encoding="utf-8")
+    assert load_config(site).output.dir == site.resolve() / "build" / "www" / "public"

@@ -162,6 +162,12 @@ def _output_dir(reader: _Reader, value: Any, spot: Spot) -> Path:
         raise reader.error(
             spot, f"must not be {STATE_DIR} or hold it: its lock and cache would be served; choose another folder"
         )
+    for folder in (resolved, *resolved.parents):  # else the build fails once import and ingest have written
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                what = "is a file" if folder == resolved else f"cannot be made: {folder} is a file"
+                raise reader.error(spot, f"{what}, not a folder; name a folder (pressfeed creates it)")
+            break
     return path
 
 
@@ -202,6 +208,28 @@ class OutputConfig:
     summary_length: int = setting(200, low=20, high=5000)
 
 
+#: an HTTP field name: an RFC 9110 token
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+#: what an HTTP field value may hold as text: visible ASCII, spaces and tabs (no line breaks, NUL or other controls)
+_HEADER_TEXT = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _header_value(reader: _Reader, value: Any, spot: Spot, message: str = "") -> str:
+    """A request header's value: a line break would end the header (or start another), and httpx refuses
+    controls and non-ASCII only when it sends, after the run has written; so refuse them here."""
+    text = reader.typed(str, value, spot, message)
+    bad = next((c for c in text if not _HEADER_TEXT.fullmatch(c)), None)
+    if bad is not None:
+        at = text.index(bad) + 1
+        if bad.isascii():
+            what = {"\n": "a line break", "\r": "a line break", "\0": "NUL"}.get(bad, "a control character")
+            raise reader.error(spot, f"{what} (U+{ord(bad):04X}) at character {at}: a header value is one line of text")
+        raise reader.error(
+            spot, f"{bad!r} at character {at}: header values must be ASCII (percent-encode a URL's Korean characters)"
+        )
+    return text
+
+
 def _networks(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
     """IP networks ("10.0.0.0/8", "192.168.1.20"), normalized; an error points at the bad item."""
     items = reader.typed(LocatedList, value, spot)
@@ -231,7 +259,7 @@ class FetchConfig:
     max_bytes: int = setting(15 * 1024 * 1024, low=1024, high=1024**3)
     max_redirects: int = setting(5, low=0, high=20)
     #: defaults to "pressfeed/VERSION (+site url)"
-    user_agent: str = ""
+    user_agent: str = setting("", parse=_header_value)
     #: processes that parse feeds and normalize large imports; None = one per core (max 4)
     #: under the pressfeed command, 0 = none
     workers: int | None = setting(None, low=0, high=16)
@@ -275,7 +303,12 @@ def _source_status(reader: _Reader, value: Any, spot: Spot) -> Status:
 def _headers(reader: _Reader, value: Any, spot: Spot) -> tuple[tuple[str, str], ...]:
     headers = reader.typed(LocatedDict, value, spot)
     for name, header in headers.items():
-        reader.typed(str, header, Spot(headers, name, f"{spot.path}.{name}"), "header values must be strings")
+        at = Spot(headers, name, f"{spot.path}.{name}")
+        if _HEADER_NAME.fullmatch(name) is None:
+            raise reader.error(
+                at, "not a header name: use letters, digits and - (no spaces, colons or other punctuation)"
+            )
+        _header_value(reader, header, at, "header values must be strings")
     return tuple(sorted(headers.items()))
 
 
