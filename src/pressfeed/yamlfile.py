@@ -55,6 +55,11 @@ class YAMLSyntaxError(ValueError):
         super().__init__(message)
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
+VALUE_TAG = "tag:yaml.org,2002:value"
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
@@ -104,30 +109,66 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, path: str, written: int) -> LocatedDict:
         out = LocatedDict()
         out.line, out.lines = _line(node), {}
-        # PyYAML resolves `<<` merge keys by copying pairs: count them before it does
+        # `<<` merge keys copy pairs: pay for them before they are copied
         self.spend(max(self.merged_size(node) - len(node.value), 0), written, path)
-        self.loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool):
-                raise YAMLSyntaxError(_line(key_node), path, "mapping keys must be plain scalars")
-            key = str(key)
+        for key, (key_node, value_node) in self.pairs(node, path, ()).items():
             where = f"{path}.{key}" if path else key
-            if key in out:
-                raise YAMLSyntaxError(_line(key_node), where, "duplicate key")
             out[key] = self.construct(value_node, where, written)
-            out.lines[key] = _line(key_node)
+            out.lines[key] = _line(key_node)  # a merged key: where it is written
         return out
 
+    def pairs(self, node: yaml.MappingNode, path: str, merging: tuple[int, ...]) -> dict[str, tuple[Any, Any]]:
+        """The mapping's (key node, value node) by key, its merge keys resolved as YAML's merge key says.
+
+        Its own keys override merged ones, and of the mappings merged (`<<: [*a, *b]`) the first that has
+        a key gives it; a key the mapping (or one merged) writes twice itself is a duplicate. Not
+        PyYAML's flatten_mapping, which, depending on its version, lets a key merged from a merged
+        mapping win over that mapping's own (6.0.2+), and rewrites the nodes it flattens.
+        """
+        if id(node) in merging:
+            raise YAMLSyntaxError(_line(node), path, "a merge key (<<) merges a mapping into itself")
+        own: dict[str, tuple[Any, Any]] = {}
+        merged: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                sources = value_node.value if isinstance(value_node, self.sequence_node) else [value_node]
+                if not all(isinstance(source, self.mapping_node) for source in sources):
+                    raise YAMLSyntaxError(
+                        _line(value_node), path, "a merge key (<<) takes a mapping or a list of mappings (*anchors)"
+                    )
+                merged.extend(sources)
+                continue
+            if key_node.tag == VALUE_TAG:  # a `=` key is text, as PyYAML reads it
+                key_node.tag = STR_TAG
+            key = self.key(key_node, path)
+            if key in own:
+                raise YAMLSyntaxError(_line(key_node), f"{path}.{key}" if path else key, "duplicate key")
+            own[key] = (key_node, value_node)
+        if not merged:
+            return own
+        out: dict[str, tuple[Any, Any]] = {}
+        for source in merged:
+            for key, pair in self.pairs(source, path, (*merging, id(node))).items():
+                out.setdefault(key, pair)
+        out.update(own)
+        return out
+
+    def key(self, node: yaml.Node, path: str) -> str:
+        key = self.loader.construct_object(node, deep=True)
+        if not isinstance(key, str | int | float | bool):
+            raise YAMLSyntaxError(_line(node), path, "mapping keys must be plain scalars")
+        return str(key)
+
     def merged_size(self, node: yaml.MappingNode) -> int:
-        """Pairs `node` has once its merge keys are resolved (memoized: linear in the document)."""
+        """Pairs `node` has once its merge keys are resolved, overridden ones included (memoized: linear
+        in the document)."""
         known = self.merged.get(id(node))
         if known is not None:
             return known
-        self.merged[id(node)] = 0  # a merge cycle adds nothing (PyYAML rejects it later)
+        self.merged[id(node)] = 0  # a merge cycle adds nothing (pairs() refuses it)
         size = 0
         for key_node, value_node in node.value:
-            if key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.tag != MERGE_TAG:
                 size += 1
             elif isinstance(value_node, self.mapping_node):
                 size += self.merged_size(value_node)
@@ -244,8 +285,9 @@ def line_of(container: Any, key: str | int) -> int | None:
 
 # -- parsed texts remembered between runs ------------------------------------------------------------
 
-#: the layout of a cache file; a change makes every existing cache file a miss
-CACHE_FORMAT = 1
+#: the layout of a cache file, and what a parse gives; a change makes every existing cache file a miss
+#: (2: merge keys resolved as YAML says, so a nested merge's own keys win)
+CACHE_FORMAT = 2
 #: a cache file bigger than this is not read (a config and a sources file are at most 1 MiB each)
 MAX_CACHE_BYTES = 16 * 1024 * 1024
 
