@@ -161,9 +161,9 @@ def test_wrong_type(site):
     text = edit(site, "  dir: public\n", '  dir: public\n  items_per_feed: "many"\n')
     error = load_error(site, text)
     assert (error.line, error.key) == (line_no(text, "items_per_feed"), "output.items_per_feed")
-    assert error.message == "must be an integer, not str"
+    assert error.message == "must be an integer, not text"
     assert str(error) == (
-        f"{config_path(site).resolve()}:{error.line}: output.items_per_feed: must be an integer, not str"
+        f"{config_path(site).resolve()}:{error.line}: output.items_per_feed: must be an integer, not text"
     )
 
 
@@ -435,7 +435,11 @@ def test_unprintable_character_in_yaml_is_a_config_error(site: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("포탈뉴스통신", "포탈\x08뉴스통신", 1), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(site)
-    assert str(caught.value).startswith(f"{path}: invalid YAML")
+    line = line_no(path.read_text(encoding="utf-8"), "\x08")
+    assert str(caught.value) == (
+        f"{path}:{line}: invalid YAML: character U+0008 is not allowed in YAML text"
+        " (special characters are not allowed); delete it"
+    )
 
 
 def test_sources_file_setting_is_where_sources_import_writes(site: Path) -> None:
@@ -676,3 +680,101 @@ def test_an_output_dir_that_is_a_file_is_refused(site, value, message):
 def test_an_output_dir_not_made_yet_is_fine(site):
     config_path(site).write_text(edit(site, "  dir: public\n", "  dir: build/www/public\n"), encoding="utf-8")
     assert load_config(site).output.dir == site.resolve() / "build" / "www" / "public"
+
+
+# -- what a message says: its line, and the words a person uses --------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\x07", "\x00", "\x1b"])
+def test_a_control_character_in_the_config_names_its_line(site, char):
+    text = edit(site, "  timezone: Asia/Seoul\n", f"  timezone: Asia/Seoul\n  description: 포탈{char}뉴스\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "description:"), "")
+    assert error.message.startswith(f"invalid YAML: character U+{ord(char):04X} is not allowed in YAML text")
+
+
+def test_a_control_character_in_a_yaml_export_names_its_line():
+    from pressfeed.errors import InputError
+    from pressfeed.imports.read import read_records
+
+    with pytest.raises(InputError) as caught:
+        read_records("x.yaml", "- id: '1'\n  title: 제목\n  byline: 포탈\x07\n")
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert problem.message.startswith("invalid YAML: character U+0007 is not allowed")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        ("- site: x\n- sections: y\n", 1, "a list"),
+        ("# a comment\n\n---\nportal\n", 4, "text"),
+        ("\n  - a\n", 2, "a list"),
+        ("2025\n", 1, "a number"),
+    ],
+)
+def test_a_config_that_is_not_a_mapping_names_its_line(site, text, line, what):
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line, "")
+    assert error.message == f"must be a mapping of settings (site:, sections:, …), not {what}"
+
+
+def test_a_sources_file_that_is_not_a_list_names_its_line(site):
+    (site / "feeds" / "sources.yaml").write_text("# sources\nid: msit\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    assert (caught.value.file, caught.value.line) == (str(site / "feeds" / "sources.yaml"), 2)
+    assert caught.value.message == "must be a YAML list of sources, not a mapping"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "message"),
+    [
+        (
+            "  dir: public\n",
+            "  dir: public\n  items_per_feed: [50]\n",
+            "output.items_per_feed",
+            "must be an integer, not a list",
+        ),
+        ("  title: 포탈뉴스통신\n", "  title: [포탈뉴스통신]\n", "site.title", "must be text, not a list"),
+        ("  title: 포탈뉴스통신\n", "  title: {name: 포탈}\n", "site.title", "must be text, not a mapping"),
+        ("  title: 포탈뉴스통신\n", "  title: 2025\n", "site.title", "must be text, not a number (put it in quotes)"),
+        ("  title: 포탈뉴스통신\n", "  title: yes\n", "site.title", "must be text, not true/false (put it in quotes)"),
+        (
+            "  title: 포탈뉴스통신\n",
+            "  title: 2025-11-08\n",
+            "site.title",
+            "must be text, not a date (put it in quotes)",
+        ),
+        ("output:\n  dir: public\n", "output: [public]\n", "output", "must be a mapping, not a list"),
+        ("output:\n  dir: public\n", "output: public\n", "output", "must be a mapping, not text"),
+    ],
+)
+def test_type_errors_say_what_was_written(site, old, new, key, message):
+    text = edit(site, old, new)
+    error = load_error(site, text)
+    assert (error.line, error.key, error.message) == (line_no(text, new.splitlines()[-1]), key, message)
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!include [feeds/articles/*.yaml]", "!include"),
+        ("!include\n  - feeds/articles/*.yaml", "!include"),
+        ("!!set {feeds/articles/*.yaml}", "!!set"),
+        ("!include feeds/articles/*.yaml", "!include"),
+        ("[!include feeds/articles/*.yaml]", "!include"),
+    ],
+)
+def test_tags_are_refused_on_lists_and_mappings_as_on_text(site, value, tag):
+    """`!include [a.yaml]` was read as the plain list, `!include a.yaml` refused: neither is included."""
+    text = config_text(site) + f"imports: {value}\n"
+    error = load_error(site, text)
+    assert error.line == line_no(text, "imports:")
+    assert error.key.startswith("imports")
+    assert error.message == f"invalid YAML: the tag {tag} is not supported here (remove it; plain YAML only)"
+
+
+def test_standard_scalar_tags_still_load(site):
+    config_path(site).write_text(config_text(site) + "imports: !!seq [!!str feeds/a.yaml]\n", encoding="utf-8")
+    assert load_config(site).imports == ("feeds/a.yaml",)

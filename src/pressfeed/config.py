@@ -18,6 +18,7 @@ import re
 import types
 from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
+from datetime import date
 from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
@@ -650,6 +651,10 @@ def parse_config(
     data = _load(text, str(path), cache)
     if data is None:
         raise ConfigError(str(path), 1, "", "config file is empty")
+    if not isinstance(data, LocatedDict):
+        line = getattr(data, "line", None) or _first_line(text)
+        message = f"must be a mapping of settings (site:, sections:, …), not {_value_kind(data)}"
+        raise ConfigError(str(path), line, "", message)
     top = reader.mapping(data, Spot(None, "", ""), _keys(Config))
     site = reader.read(SiteConfig, top.get("site"), Spot(top, "site", "site"), required=True)
     site = _site_defaults(site)
@@ -739,10 +744,19 @@ def _extra_sources(
     if data is None:
         return ()
     if not isinstance(data, LocatedList):
-        raise ConfigError(str(path), 1, "", "must be a YAML list of sources")
+        line = getattr(data, "line", None) or _first_line(text)
+        raise ConfigError(str(path), line, "", f"must be a YAML list of sources, not {_value_kind(data)}")
     sub = _Reader(str(path), reader.site_dir, reader.config_dir)
     sub.sections, sub.known_sources = reader.sections, known
     return _sources(sub, data, Spot(None, "sources", "sources"))
+
+
+def _first_line(text: str) -> int:
+    """The line a document's only value (a scalar, which has no line of its own) is written on."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith(("#", "%", "---")):
+            return number
+    return 1
 
 
 def _load(text: str, file: str, cache: YAMLCache | None) -> Any:
@@ -797,7 +811,7 @@ class _Reader:
             value = LocatedDict()
             value.line, value.lines = line_of(spot.container, spot.key) or 1, {}
         if not isinstance(value, LocatedDict):
-            raise self.error(spot, "must be a mapping")
+            raise self.error(spot, f"must be a mapping, not {_value_kind(value)}")
         for name in value:
             if name not in allowed:
                 hint = ", ".join(sorted(allowed))
@@ -868,7 +882,8 @@ class _Reader:
         if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
             raw = float(raw)
         if not isinstance(raw, kind) or (kind is not bool and isinstance(raw, bool)):
-            raise self.error(spot, message or f"must be {_kind_name(kind)}, not {type(raw).__name__}")
+            quote = " (put it in quotes)" if kind is str and isinstance(raw, int | float | date) else ""
+            raise self.error(spot, message or f"must be {_kind_name(kind)}, not {_value_kind(raw)}{quote}")
         return raw
 
     def _bounded(self, value: Any, spot: Spot, meta: Any) -> Any:
@@ -892,9 +907,25 @@ class _Reader:
             raise self.error(spot, f"invalid regular expression: {exc}") from None
 
 
+def _value_kind(value: Any) -> str:
+    """What a YAML value is, in the words of a message: "must be a list, not a mapping"."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "empty"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
+    return _kind_name(type(value))
+
+
 def _kind_name(kind: type) -> str:
     return {
-        str: "a string",
+        str: "text",
+        dict: "a mapping",
         int: "an integer",
         float: "a number",
         bool: "true or false",
