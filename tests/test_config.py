@@ -778,3 +778,30 @@ def test_tags_are_refused_on_lists_and_mappings_as_on_text(site, value, tag):
 def test_standard_scalar_tags_still_load(site):
     config_path(site).write_text(config_text(site) + "imports: !!seq [!!str feeds/a.yaml]\n", encoding="utf-8")
     assert load_config(site).imports == ("feeds/a.yaml",)
+
+
+# -- imports: may not leave the site ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("../../../../etc/*.conf", "leads outside the site directory (use an absolute path to mean it)"),
+        ("feeds/../../x/*.yaml", "leads outside the site directory"),
+        ("..", "leads outside the site directory"),
+        ("feeds/*/../../../etc/*.conf", "leads outside the site directory"),
+        ("feeds/*/../articles/*.yaml", "'..' after a wildcard may lead anywhere"),
+    ],
+)
+def test_relative_imports_may_not_leave_the_site(site, pattern, message):
+    text = config_text(site) + f"imports:\n  - feeds/articles/*.yaml\n  - {pattern}\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"  - {pattern}"), "imports[1]")
+    assert message in error.message
+
+
+def test_imports_inside_the_site_or_absolute_are_kept(site, tmp_path):
+    patterns = ["feeds/articles/*.yaml", "./exports/../exports/**/*.json", f"{tmp_path}/cms/*.jsonl"]
+    text = config_text(site) + "imports:\n" + "".join(f"  - {p}\n" for p in patterns)
+    config_path(site).write_text(text, encoding="utf-8")
+    assert load_config(site).imports == tuple(patterns)

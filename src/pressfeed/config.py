@@ -525,6 +525,22 @@ def _sections(reader: _Reader, value: Any, spot: Spot) -> Sections:
     return Sections(out)
 
 
+def _imports(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
+    """Globs of CMS exports; a relative one is the site's and may not leave it (`../../etc/*.conf`)."""
+    patterns: tuple[str, ...] = reader.value(tuple[str, ...], value, spot)
+    for index, pattern in enumerate(patterns):
+        if Path(pattern).is_absolute():
+            continue
+        at = Spot(value, index, f"{spot.path}[{index}]")
+        full = Path(os.path.normpath(reader.site_dir / pattern))
+        if not full.is_relative_to(reader.site_dir):
+            raise reader.error(at, f"{pattern} leads outside the site directory (use an absolute path to mean it)")
+        parts = Path(pattern).parts
+        if any(part == ".." and any(c in "".join(parts[:n]) for c in "*?[") for n, part in enumerate(parts)):
+            raise reader.error(at, f"{pattern}: '..' after a wildcard may lead anywhere; write the folder's name")
+    return patterns
+
+
 def _sources(reader: _Reader, value: Any, spot: Spot) -> tuple[SourceConfig, ...]:
     items = reader.typed(LocatedList, value, spot)
     out = list(reader.known_sources)
@@ -550,8 +566,8 @@ class Config:
     sections: Sections = setting(parse=_sections)
     #: agencies by current name: id, home, section and former names
     agencies: Agencies = setting(Agencies(), parse=_agencies)
-    #: CMS exports imported on every `run` (globs, relative to the site)
-    imports: tuple[str, ...] = ()
+    #: CMS exports imported on every `run` (globs, relative to the site, which they may not leave)
+    imports: tuple[str, ...] = setting((), parse=_imports)
     sources: tuple[SourceConfig, ...] = setting((), parse=_sources)
     #: machine-written extra sources (`pressfeed sources import` appends there)
     sources_file: Path = setting(Path(DEFAULT_SOURCES_FILE), parse=_site_path, parse_default=True)
