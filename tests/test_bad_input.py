@@ -455,6 +455,89 @@ def test_merge_keys_and_shared_values_still_load(site: Path, pf: Pressfeed) -> N
     assert pf.import_files([str(export)]).created == 2
 
 
+def test_an_explicit_key_overrides_a_merged_one(site: Path, pf: Pressfeed) -> None:
+    """YAML's merge key: `<<: *base` then `id: M2` is M2, not "duplicate key" (a CMS export's usual shorthand)."""
+    export = write_file(
+        site,
+        "feeds/articles/m.yaml",
+        "- &b\n  id: M1\n  title: t\n  section: 정치\n  published: 2025-11-08 09:00:00\n  link: /m1\n"
+        "- <<: *b\n  id: M2\n  link: /m2\n",
+    )
+    assert pf.import_files([str(export)]).created == 2
+    second = pf.store.get("tag:example-portal.kr,2025:article/M2")
+    assert second is not None
+    assert (second.article.title, second.article.link) == ("t", "https://www.example-portal.kr/m2")
+
+
+def test_merged_configs_override_and_still_refuse_a_key_written_twice(site: Path) -> None:
+    from pressfeed.errors import ConfigError
+
+    sources = (
+        "sources:\n"
+        "  - &msit {id: msit, name: 과학기술정보통신부, url: feeds/msit.xml, section: it-science, max_age_days: 0}\n"
+        "  - {<<: *msit, id: msit-2, url: feeds/msit2.xml, section: economy}\n"
+    )
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT + sources)
+    config = load_config(site)
+    assert [(s.id, s.section, s.max_age_days, Path(s.url).name) for s in config.sources] == [
+        ("msit", "it-science", 0, "msit.xml"),
+        ("msit-2", "economy", 0, "msit2.xml"),
+    ]
+
+    twice = sources + "  - {<<: *msit, id: msit-3, url: feeds/msit3.xml, url: feeds/msit4.xml}\n"
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT + twice)
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    assert (caught.value.line, caught.value.key) == (CONFIG_TEXT.count("\n") + 4, "sources[2].url")
+    assert caught.value.message == "duplicate key"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the mapping's own keys win, at every level of merging
+        ("a: &a {<<: {q: 1, x: 0}, x: 2}\nb: {<<: *a, y: 1}\n", {"q": 1, "x": 2, "y": 1}),
+        ("b: {<<: &a {<<: {q: 1, x: 0}, x: 2}, y: 1}\n", {"q": 1, "x": 2, "y": 1}),
+        # of several merged mappings, the first with a key gives it
+        ("a: &a {x: 1}\nc: &c {x: 2, z: 0}\nb: {<<: [*a, *c], y: 1}\n", {"x": 1, "z": 0, "y": 1}),
+        ("a: &a {x: 1}\nb: {x: 3, <<: *a}\n", {"x": 3}),  # wherever the merge key stands
+    ],
+)
+def test_merge_keys_follow_yaml(text: str, expected: dict[str, int]) -> None:
+    from pressfeed.yamlfile import load_one
+
+    assert load_one(text)["b"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "message"),
+    [
+        ("a: &a {x: 1}\nb: {<<: *a, x: 2, x: 3}\n", 2, "b.x", "duplicate key"),
+        ("b: {<<: {x: 1, x: 2}, y: 3}\n", 1, "b.x", "duplicate key"),
+        ("b: {<<: 3}\n", 1, "b", "a merge key (<<) takes a mapping or a list of mappings (*anchors)"),
+        ("a: &a {<<: *a}\n", 1, "a", "a merge key (<<) merges a mapping into itself"),
+    ],
+)
+def test_bad_merge_keys_are_located(text: str, line: int, key: str, message: str) -> None:
+    from pressfeed.yamlfile import YAMLSyntaxError, load_one
+
+    with pytest.raises(YAMLSyntaxError) as caught:
+        load_one(text)
+    assert (caught.value.line, caught.value.key, caught.value.message) == (line, key, message)
+
+
+def test_a_merge_key_bomb_is_refused_before_it_is_resolved() -> None:
+    """Merging one mapping nine times over, eight levels deep, resolves 9**8 pairs into a mapping of one key."""
+    from pressfeed.yamlfile import YAMLSyntaxError, load_one
+
+    lines = ["m0: &m0 {x: 1}"]
+    lines += [f"m{n}: &m{n} {{<<: [{', '.join([f'*m{n - 1}'] * 9)}]}}" for n in range(1, 9)]
+    with pytest.raises(YAMLSyntaxError) as caught:
+        load_one("\n".join(lines) + "\n")
+    assert caught.value.line == 6 and caught.value.key == "m5"  # 9**5 pairs merged: past 10,000
+    assert "aliases expand this document by more than 10,000 values" in caught.value.message
+
+
 def test_oversized_yaml_is_refused_before_parsing(site: Path, pf: Pressfeed) -> None:
     from pressfeed.errors import ConfigError, InputError
     from pressfeed.yamlfile import MAX_CONFIG_CHARS, MAX_EXPORT_CHARS

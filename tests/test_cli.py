@@ -581,6 +581,42 @@ def test_bad_config_given_with_dash_dash_config(sample_site: Path, tmp_path: Pat
     assert not (sample_site / ".pressfeed").exists()
 
 
+#: settings that once passed validation and failed only after the run had written (or leaked the store):
+#: (replaced line, its replacement, the key named)
+LATE_CONFIG_ERRORS = {
+    "store-in-output": ("  path: .pressfeed/pressfeed.db", "  path: public/pressfeed.db", "store.path"),
+    "user-agent": ("  items_per_feed: 50", '  items_per_feed: 50\nfetch: {user_agent: "x\\nY: 1"}', "fetch.user_agent"),
+    "header-name": (
+        "    max_age_days: 0",
+        '    max_age_days: 0\n    headers: {"Bad Name": v}',
+        "sources[0].headers.Bad Name",
+    ),
+    "header-value": (
+        "    max_age_days: 0",
+        '    max_age_days: 0\n    headers: {Referer: "a\\rb"}',
+        "sources[0].headers.Referer",
+    ),
+    "output-is-a-file": ("  dir: public", "  dir: feeds/articles/economy.yaml", "output.dir"),
+}
+
+
+@pytest.mark.parametrize("case", list(LATE_CONFIG_ERRORS))
+def test_config_errors_are_found_before_run_writes(sample_site: Path, case: str) -> None:
+    old, new, key = LATE_CONFIG_ERRORS[case]
+    path = config_file(sample_site)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index(old)
+    lines[at] = new
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    at += new.count("\n")  # the error is on the line added
+    before = tree(sample_site)
+    result = invoke(sample_site, "run")
+    assert result.exit_code == 2, explain(result)
+    assert result.stderr.startswith(f"error: {path}:{at + 1}: {key}: "), result.stderr
+    assert not (sample_site / ".pressfeed").exists()
+    assert tree(sample_site) == before
+
+
 # -- articles -------------------------------------------------------------------
 
 
@@ -1080,6 +1116,55 @@ def test_sources_import_unknown_section(sample_site: Path, tmp_path: Path) -> No
     assert result.exit_code == 2, explain(result)
     assert "unknown section '스포츠'" in result.stderr
     assert not (sample_site / "feeds" / "sources.yaml").exists()
+
+
+BAD_URL_OPML = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head><title>부처</title></head>
+  <body>
+    <outline type="rss" text="행정안전부" title="행정안전부" xmlUrl="https://www.korea.kr/rss/dept_mois.xml"/>
+    <outline type="rss" text="엑스" title="엑스" xmlUrl="{url}"/>
+  </body>
+</opml>
+"""
+
+
+@pytest.mark.parametrize("url", ["ftp://x/y", "feeds/agencies/dept_msit.xml", "/etc/passwd", "https:///x.xml"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_sources_import_takes_only_http_urls_and_a_dry_run_says_so_too(
+    sample_site: Path, tmp_path: Path, url: str, dry_run: bool
+) -> None:
+    """A dry run said "would add … <ftp://x/y>" and exited 0 while the import failed naming a sources file that
+    did not exist; a local path (which the config reads as a file of the site) was added without a word."""
+    opml = write(tmp_path / "list.opml", BAD_URL_OPML.format(url=url))
+    result = invoke(sample_site, "sources", "import", str(opml), "--section", "society", *(["--dry-run"] * dry_run))
+    assert result.exit_code == 2, explain(result)
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: {opml}: nothing added:\n"
+        f"{opml}:6: outline '엑스' <{url}>: xmlUrl: must be an absolute http(s) URL (a local file is added by hand)\n"
+    )
+    assert not (sample_site / "feeds" / "sources.yaml").exists()
+
+
+def test_a_bad_imported_entry_is_told_against_its_outline(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the config refuses in an entry made from an outline names the outline, dry run or not."""
+    from pressfeed import sourcelist
+
+    monkeypatch.setattr(sourcelist, "_id_for", lambda url, title: "Bad_Id" if "mw" in url else "mois")
+    opml = write(tmp_path / "ministries.opml", MINISTRIES_OPML)
+    for dry_run in ([], ["--dry-run"]):
+        result = invoke(sample_site, "sources", "import", str(opml), "--section", "society", *dry_run)
+        assert result.exit_code == 2, explain(result)
+        assert result.stderr == (
+            f"error: {opml}: nothing added:\n"
+            f"{opml}:6: outline '보건복지부' <https://www.korea.kr/rss/dept_mw.xml>: id: "
+            "source ids may use only a-z, 0-9 and '-'\n"
+        )
+        assert not (sample_site / "feeds" / "sources.yaml").exists()
 
 
 # -- partial failure and the lock -------------------------------------------------------

@@ -161,9 +161,9 @@ def test_wrong_type(site):
     text = edit(site, "  dir: public\n", '  dir: public\n  items_per_feed: "many"\n')
     error = load_error(site, text)
     assert (error.line, error.key) == (line_no(text, "items_per_feed"), "output.items_per_feed")
-    assert error.message == "must be an integer, not str"
+    assert error.message == "must be an integer, not text"
     assert str(error) == (
-        f"{config_path(site).resolve()}:{error.line}: output.items_per_feed: must be an integer, not str"
+        f"{config_path(site).resolve()}:{error.line}: output.items_per_feed: must be an integer, not text"
     )
 
 
@@ -453,7 +453,11 @@ def test_unprintable_character_in_yaml_is_a_config_error(site: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("포탈뉴스통신", "포탈\x08뉴스통신", 1), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(site)
-    assert str(caught.value).startswith(f"{path}: invalid YAML")
+    line = line_no(path.read_text(encoding="utf-8"), "\x08")
+    assert str(caught.value) == (
+        f"{path}:{line}: invalid YAML: character U+0008 is not allowed in YAML text"
+        " (special characters are not allowed); delete it"
+    )
 
 
 def test_sources_file_setting_is_where_sources_import_writes(site: Path) -> None:
@@ -559,3 +563,263 @@ def test_every_setting_has_one_default(site):
         defaults.max_bytes,
         defaults.timeout,
     )
+
+
+# -- the store is never served ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("  path: public/pressfeed.db\n", "store.path"),
+        ("  path: ./public/./data/../pressfeed.db\n", "store.path"),
+        ("  url: sqlite:public/pressfeed.db\n", "store.url"),
+        ("  url: sqlite://{site}/public/db/pressfeed.db\n", "store.url"),
+    ],
+)
+def test_a_sqlite_store_inside_output_dir_is_refused(site, line, key):
+    """Served by `pressfeed serve` and nginx alike: drafts and embargoed releases for anyone to download."""
+    line = line.format(site=site.resolve())
+    text = edit(site, STORE_LINE, line)
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, line.strip()), key)
+    assert "is inside output.dir" in error.message and "served publicly" in error.message
+    assert "keep the store outside output.dir" in error.message
+
+
+def test_a_store_reached_through_a_symlink_into_output_dir_is_refused(site):
+    (site / "public").mkdir()
+    (site / "data").symlink_to(site / "public")
+    text = edit(site, STORE_LINE, "  path: data/pressfeed.db\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "data/pressfeed.db"), "store.path")
+
+
+def test_an_output_dir_holding_the_default_store_is_refused_at_output_dir(site):
+    text = edit(site, "store:\n" + STORE_LINE, "").replace("  dir: public\n", "  dir: .pressfeed/..//.pressfeed\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "dir: .pressfeed"), "output.dir")
+    assert error.message.startswith("must not be .pressfeed or hold it")
+
+
+def test_an_absolute_output_dir_holding_an_absolute_store_is_refused(site, tmp_path):
+    out = tmp_path / "www"
+    text = edit(site, "  dir: public\n", f"  dir: {out}\n").replace(STORE_LINE, f"  path: {out}/pressfeed.db\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "pressfeed.db"), "store.path")
+
+
+def test_a_store_url_from_the_environment_inside_output_dir_is_refused(site, monkeypatch):
+    monkeypatch.setenv("PRESSFEED_STORE_URL", "sqlite:public/x.db")
+    with pytest.raises(ConfigError, match=r"^PRESSFEED_STORE_URL: the SQLite store .* is inside output.dir"):
+        load_config(site)
+
+
+def test_a_store_beside_output_dir_is_fine(site):
+    text = edit(site, STORE_LINE, "  path: public-data/pressfeed.db\n")
+    config_path(site).write_text(text, encoding="utf-8")
+    assert load_config(site).store_path == site.resolve() / "public-data" / "pressfeed.db"
+
+
+# -- request headers and output.dir: checked now, not when the run has already written ----------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"x\\nY: 1"', "a line break (U+000A) at character 2: a header value is one line of text"),
+        ('"x\\r\\nY: 1"', "a line break (U+000D) at character 2"),
+        ('"x\\0"', "NUL (U+0000) at character 2"),
+        ('"x\\x07"', "a control character (U+0007) at character 2"),
+        ('"x\\x7f"', "a control character (U+007F) at character 2"),
+        ("포탈뉴스", "'포' at character 1: header values must be ASCII"),
+    ],
+)
+def test_a_user_agent_that_http_cannot_send_is_refused(site, value, message):
+    text = config_text(site) + f"fetch:\n  user_agent: {value}\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "user_agent:"), "fetch.user_agent")
+    assert error.message.startswith(message)
+
+
+def test_a_user_agent_with_tabs_and_punctuation_is_fine(site):
+    config_path(site).write_text(config_text(site) + 'fetch:\n  user_agent: "bot/1.0\\t(+https://x.kr/; a@b)"\n')
+    assert load_config(site).fetch.user_agent == "bot/1.0\t(+https://x.kr/; a@b)"
+
+
+@pytest.mark.parametrize(
+    ("headers", "key", "message"),
+    [
+        ('{"Bad Name": v}', "sources[0].headers.Bad Name", "not a header name"),
+        ('{"X-A:": v}', "sources[0].headers.X-A:", "not a header name"),
+        ('{"": v}', "sources[0].headers.", "not a header name"),
+        ('{"Référer": v}', "sources[0].headers.Référer", "not a header name"),
+        ('{Referer: "https://x.kr/\\r\\nX: 1"}', "sources[0].headers.Referer", "a line break (U+000D)"),
+        ('{Referer: "a\\0b"}', "sources[0].headers.Referer", "NUL (U+0000) at character 2"),
+        ("{Referer: [a]}", "sources[0].headers.Referer", "header values must be strings"),
+    ],
+)
+def test_a_source_header_that_http_cannot_send_is_refused(site, headers, key, message):
+    text = config_text(site) + SOURCE.format(section="science") + f"    headers: {headers}\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "headers:"), key)
+    assert error.message.startswith(message)
+
+
+def test_ordinary_source_headers_load(site):
+    headers = "{Referer: 'https://www.msit.go.kr/', X-Requested-With: XMLHttpRequest, \"Accept-Language\": ko}"
+    config_path(site).write_text(config_text(site) + SOURCE.format(section="science") + f"    headers: {headers}\n")
+    [source] = load_config(site).sources
+    assert dict(source.headers) == {
+        "Accept-Language": "ko",
+        "Referer": "https://www.msit.go.kr/",
+        "X-Requested-With": "XMLHttpRequest",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("README", "is a file, not a folder"),
+        ("README/feeds", "cannot be made: {site}/README is a file, not a folder"),
+        ("link", "is a file, not a folder"),  # a symlink to a file
+    ],
+)
+def test_an_output_dir_that_is_a_file_is_refused(site, value, message):
+    (site / "README").write_text("read me\n")
+    (site / "link").symlink_to(site / "README")
+    text = edit(site, "  dir: public\n", f"  dir: {value}\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"dir: {value}"), "output.dir")
+    assert error.message.startswith(message.format(site=site.resolve()))
+    assert error.message.endswith("name a folder (pressfeed creates it)")
+
+
+def test_an_output_dir_not_made_yet_is_fine(site):
+    config_path(site).write_text(edit(site, "  dir: public\n", "  dir: build/www/public\n"), encoding="utf-8")
+    assert load_config(site).output.dir == site.resolve() / "build" / "www" / "public"
+
+
+# -- what a message says: its line, and the words a person uses --------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\x07", "\x00", "\x1b"])
+def test_a_control_character_in_the_config_names_its_line(site, char):
+    text = edit(site, "  timezone: Asia/Seoul\n", f"  timezone: Asia/Seoul\n  description: 포탈{char}뉴스\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "description:"), "")
+    assert error.message.startswith(f"invalid YAML: character U+{ord(char):04X} is not allowed in YAML text")
+
+
+def test_a_control_character_in_a_yaml_export_names_its_line():
+    from pressfeed.errors import InputError
+    from pressfeed.imports.read import read_records
+
+    with pytest.raises(InputError) as caught:
+        read_records("x.yaml", "- id: '1'\n  title: 제목\n  byline: 포탈\x07\n")
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert problem.message.startswith("invalid YAML: character U+0007 is not allowed")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        ("- site: x\n- sections: y\n", 1, "a list"),
+        ("# a comment\n\n---\nportal\n", 4, "text"),
+        ("\n  - a\n", 2, "a list"),
+        ("2025\n", 1, "a number"),
+    ],
+)
+def test_a_config_that_is_not_a_mapping_names_its_line(site, text, line, what):
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line, "")
+    assert error.message == f"must be a mapping of settings (site:, sections:, …), not {what}"
+
+
+def test_a_sources_file_that_is_not_a_list_names_its_line(site):
+    (site / "feeds" / "sources.yaml").write_text("# sources\nid: msit\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    assert (caught.value.file, caught.value.line) == (str(site / "feeds" / "sources.yaml"), 2)
+    assert caught.value.message == "must be a YAML list of sources, not a mapping"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "message"),
+    [
+        (
+            "  dir: public\n",
+            "  dir: public\n  items_per_feed: [50]\n",
+            "output.items_per_feed",
+            "must be an integer, not a list",
+        ),
+        ("  title: 포탈뉴스통신\n", "  title: [포탈뉴스통신]\n", "site.title", "must be text, not a list"),
+        ("  title: 포탈뉴스통신\n", "  title: {name: 포탈}\n", "site.title", "must be text, not a mapping"),
+        ("  title: 포탈뉴스통신\n", "  title: 2025\n", "site.title", "must be text, not a number (put it in quotes)"),
+        ("  title: 포탈뉴스통신\n", "  title: yes\n", "site.title", "must be text, not true/false (put it in quotes)"),
+        (
+            "  title: 포탈뉴스통신\n",
+            "  title: 2025-11-08\n",
+            "site.title",
+            "must be text, not a date (put it in quotes)",
+        ),
+        ("output:\n  dir: public\n", "output: [public]\n", "output", "must be a mapping, not a list"),
+        ("output:\n  dir: public\n", "output: public\n", "output", "must be a mapping, not text"),
+    ],
+)
+def test_type_errors_say_what_was_written(site, old, new, key, message):
+    text = edit(site, old, new)
+    error = load_error(site, text)
+    assert (error.line, error.key, error.message) == (line_no(text, new.splitlines()[-1]), key, message)
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!include [feeds/articles/*.yaml]", "!include"),
+        ("!include\n  - feeds/articles/*.yaml", "!include"),
+        ("!!set {feeds/articles/*.yaml}", "!!set"),
+        ("!include feeds/articles/*.yaml", "!include"),
+        ("[!include feeds/articles/*.yaml]", "!include"),
+    ],
+)
+def test_tags_are_refused_on_lists_and_mappings_as_on_text(site, value, tag):
+    """`!include [a.yaml]` was read as the plain list, `!include a.yaml` refused: neither is included."""
+    text = config_text(site) + f"imports: {value}\n"
+    error = load_error(site, text)
+    assert error.line == line_no(text, "imports:")
+    assert error.key.startswith("imports")
+    assert error.message == f"invalid YAML: the tag {tag} is not supported here (remove it; plain YAML only)"
+
+
+def test_standard_scalar_tags_still_load(site):
+    config_path(site).write_text(config_text(site) + "imports: !!seq [!!str feeds/a.yaml]\n", encoding="utf-8")
+    assert load_config(site).imports == ("feeds/a.yaml",)
+
+
+# -- imports: may not leave the site ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("../../../../etc/*.conf", "leads outside the site directory (use an absolute path to mean it)"),
+        ("feeds/../../x/*.yaml", "leads outside the site directory"),
+        ("..", "leads outside the site directory"),
+        ("feeds/*/../../../etc/*.conf", "leads outside the site directory"),
+        ("feeds/*/../articles/*.yaml", "'..' after a wildcard may lead anywhere"),
+    ],
+)
+def test_relative_imports_may_not_leave_the_site(site, pattern, message):
+    text = config_text(site) + f"imports:\n  - feeds/articles/*.yaml\n  - {pattern}\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"  - {pattern}"), "imports[1]")
+    assert message in error.message
+
+
+def test_imports_inside_the_site_or_absolute_are_kept(site, tmp_path):
+    patterns = ["feeds/articles/*.yaml", "./exports/../exports/**/*.json", f"{tmp_path}/cms/*.jsonl"]
+    text = config_text(site) + "imports:\n" + "".join(f"  - {p}\n" for p in patterns)
+    config_path(site).write_text(text, encoding="utf-8")
+    assert load_config(site).imports == tuple(patterns)

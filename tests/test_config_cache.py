@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -251,6 +252,25 @@ def test_a_changed_parser_is_a_miss(site: Path, parses: list[str], monkeypatch: 
     load_config(site, cache=config_cache(site))
 
     assert parses
+
+
+@pytest.mark.parametrize("refused", ["imports: !include [feeds/articles/*.yaml]\n"])
+def test_a_parse_an_older_format_accepted_is_not_served_once_refused(site: Path, refused: str) -> None:
+    """Parses remembered before a rule changed (a tag on a list was read as the plain list) are misses:
+    CACHE_FORMAT changes with what a parse gives, even were this module's size and mtime the same."""
+    config = site / "feeds" / "pressfeed.yaml"
+    text = config.read_text(encoding="utf-8").replace("imports:\n  - feeds/articles/*.yaml\n", refused)
+    config.write_text(text, encoding="utf-8")
+    plain = load_one(text.replace("!include ", ""))  # what the older format remembered for it
+    stamp = yamlfile._parser_stamp()
+    assert stamp is not None
+    key = hashlib.sha256(text.encode()).hexdigest()
+    older = {"stamp": [2, *stamp[1:]], "texts": {key: yamlfile._encode(plain)}}  # 2: read `!include [...]`
+    cache_file(site).write_text(json.dumps(older), encoding="ascii")
+    cache_file(site).chmod(0o600)
+
+    with pytest.raises(ConfigError, match="the tag !include is not supported"):
+        load_config(site, cache=config_cache(site))
 
 
 # -- the command --------------------------------------------------------------------------

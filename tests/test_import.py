@@ -819,3 +819,58 @@ def test_a_key_written_twice_in_a_json_record_is_refused_at_its_line(pf, site, w
     assert (problem.line, problem.field) == (2 if name.endswith("l") else 3, "section")
     assert problem.message.startswith("written twice in one record")
     assert pf.store.count() == 0
+
+
+def _readme_record_fields() -> dict[str, bool]:
+    """The README's Article record table: each field and whether the table says it is required."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## The Article record", 1)[1].split("\n## ", 1)[0]
+    fields: dict[str, bool] = {}
+    for row in table.splitlines():
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        if not row.startswith("| `") or len(cells) < 3:
+            continue
+        names = re.findall(r"`([a-z_]+)`", cells[0])
+        for name in names:
+            # "date; `published` required": a required word naming some of the row's fields names only those
+            named = re.findall(r"`([a-z_]+)`", cells[1])
+            fields[name] = "required" in cells[1] and (not named or name in named)
+    return fields
+
+
+def test_the_readme_says_which_record_fields_are_required(config) -> None:
+    """It said title, section and link; a record without `published` is refused too."""
+    from pressfeed.imports import raw_article
+    from pressfeed.normalize import RecordError, normalize
+
+    full = {
+        "id": "1",
+        "title": "제목",
+        "subtitle": "부제",
+        "summary": "요약",
+        "body_html": "<p>본문</p>",
+        "section": "정치",
+        "published": "2025-11-08 09:00:00",
+        "updated": "2025-11-08 10:00:00",
+        "byline": "포탈뉴스통신",
+        "link": "/news/1",
+        "tags": ["정책"],
+        "images": [],
+        "attachments": [],
+        "status": "published",
+        "source": {"name": "외교부"},
+    }
+    documented = _readme_record_fields()
+    assert set(documented) == set(full)
+    refused = set()
+    for name in full:
+        record = {k: v for k, v in full.items() if k != name}
+        try:
+            normalize(raw_article(record), config.normalize_context(), now=NOW)
+        except RecordError as exc:
+            problems = getattr(exc, "problems", [exc])
+            assert all(p.message.startswith("required") for p in problems), (name, str(exc))
+            refused.add(name)
+    assert refused == {name for name, required in documented.items() if required}

@@ -18,6 +18,7 @@ import re
 import types
 from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
+from datetime import date
 from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
@@ -40,7 +41,9 @@ DEFAULT_SOURCES_FILE = "feeds/sources.yaml"
 CONFIG_ENV = "PRESSFEED_CONFIG"
 #: overrides store.url / store.path, so hosts sharing one config can reach the database differently
 STORE_URL_ENV = "PRESSFEED_STORE_URL"
-DEFAULT_STORE = Path(".pressfeed/pressfeed.db")
+#: pressfeed's own folder in the site: the run lock, the config cache and the default store
+STATE_DIR = Path(".pressfeed")
+DEFAULT_STORE = STATE_DIR / "pressfeed.db"
 #: the parsed config and sources file, remembered by their text (:class:`~pressfeed.yamlfile.YAMLCache`)
 CONFIG_CACHE = Path(".pressfeed/config-cache.json")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -171,6 +174,17 @@ def _output_dir(reader: _Reader, value: Any, spot: Spot) -> Path:
     for mine, what in ((reader.site_dir, "the site directory"), (reader.config_dir, "the config's folder")):
         if resolved == mine or mine.is_relative_to(resolved):
             raise reader.error(spot, f"must not be {what} or hold it: feeds would be written beside the config")
+    state = (reader.site_dir / STATE_DIR).resolve()
+    if state.is_relative_to(resolved):
+        raise reader.error(
+            spot, f"must not be {STATE_DIR} or hold it: its lock and cache would be served; choose another folder"
+        )
+    for folder in (resolved, *resolved.parents):  # else the build fails once import and ingest have written
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                what = "is a file" if folder == resolved else f"cannot be made: {folder} is a file"
+                raise reader.error(spot, f"{what}, not a folder; name a folder (pressfeed creates it)")
+            break
     return path
 
 
@@ -211,6 +225,28 @@ class OutputConfig:
     summary_length: int = setting(200, low=20, high=5000)
 
 
+#: an HTTP field name: an RFC 9110 token
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+#: what an HTTP field value may hold as text: visible ASCII, spaces and tabs (no line breaks, NUL or other controls)
+_HEADER_TEXT = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _header_value(reader: _Reader, value: Any, spot: Spot, message: str = "") -> str:
+    """A request header's value: a line break would end the header (or start another), and httpx refuses
+    controls and non-ASCII only when it sends, after the run has written; so refuse them here."""
+    text = reader.typed(str, value, spot, message)
+    bad = next((c for c in text if not _HEADER_TEXT.fullmatch(c)), None)
+    if bad is not None:
+        at = text.index(bad) + 1
+        if bad.isascii():
+            what = {"\n": "a line break", "\r": "a line break", "\0": "NUL"}.get(bad, "a control character")
+            raise reader.error(spot, f"{what} (U+{ord(bad):04X}) at character {at}: a header value is one line of text")
+        raise reader.error(
+            spot, f"{bad!r} at character {at}: header values must be ASCII (percent-encode a URL's Korean characters)"
+        )
+    return text
+
+
 def _networks(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
     """IP networks ("10.0.0.0/8", "192.168.1.20"), normalized; an error points at the bad item."""
     items = reader.typed(LocatedList, value, spot)
@@ -240,7 +276,7 @@ class FetchConfig:
     max_bytes: int = setting(15 * 1024 * 1024, low=1024, high=1024**3)
     max_redirects: int = setting(5, low=0, high=20)
     #: defaults to "pressfeed/VERSION (+site url)"
-    user_agent: str = ""
+    user_agent: str = setting("", parse=_header_value)
     #: processes that parse feeds and normalize large imports; None = one per core (max 4)
     #: under the pressfeed command, 0 = none
     workers: int | None = setting(None, low=0, high=16)
@@ -284,7 +320,12 @@ def _source_status(reader: _Reader, value: Any, spot: Spot) -> Status:
 def _headers(reader: _Reader, value: Any, spot: Spot) -> tuple[tuple[str, str], ...]:
     headers = reader.typed(LocatedDict, value, spot)
     for name, header in headers.items():
-        reader.typed(str, header, Spot(headers, name, f"{spot.path}.{name}"), "header values must be strings")
+        at = Spot(headers, name, f"{spot.path}.{name}")
+        if _HEADER_NAME.fullmatch(name) is None:
+            raise reader.error(
+                at, "not a header name: use letters, digits and - (no spaces, colons or other punctuation)"
+            )
+        _header_value(reader, header, at, "header values must be strings")
     return tuple(sorted(headers.items()))
 
 
@@ -500,6 +541,22 @@ def _sections(reader: _Reader, value: Any, spot: Spot) -> Sections:
     return Sections(out)
 
 
+def _imports(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
+    """Globs of CMS exports; a relative one is the site's and may not leave it (`../../etc/*.conf`)."""
+    patterns: tuple[str, ...] = reader.value(tuple[str, ...], value, spot)
+    for index, pattern in enumerate(patterns):
+        if Path(pattern).is_absolute():
+            continue
+        at = Spot(value, index, f"{spot.path}[{index}]")
+        full = Path(os.path.normpath(reader.site_dir / pattern))
+        if not full.is_relative_to(reader.site_dir):
+            raise reader.error(at, f"{pattern} leads outside the site directory (use an absolute path to mean it)")
+        parts = Path(pattern).parts
+        if any(part == ".." and any(c in "".join(parts[:n]) for c in "*?[") for n, part in enumerate(parts)):
+            raise reader.error(at, f"{pattern}: '..' after a wildcard may lead anywhere; write the folder's name")
+    return patterns
+
+
 def _sources(reader: _Reader, value: Any, spot: Spot) -> tuple[SourceConfig, ...]:
     items = reader.typed(LocatedList, value, spot)
     out = list(reader.known_sources)
@@ -525,8 +582,8 @@ class Config:
     sections: Sections = setting(parse=_sections)
     #: agencies by current name: id, home, section and former names
     agencies: Agencies = setting(Agencies(), parse=_agencies)
-    #: CMS exports imported on every `run` (globs, relative to the site)
-    imports: tuple[str, ...] = ()
+    #: CMS exports imported on every `run` (globs, relative to the site, which they may not leave)
+    imports: tuple[str, ...] = setting((), parse=_imports)
     sources: tuple[SourceConfig, ...] = setting((), parse=_sources)
     #: machine-written extra sources (`pressfeed sources import` appends there)
     sources_file: Path = setting(Path(DEFAULT_SOURCES_FILE), parse=_site_path, parse_default=True)
@@ -626,6 +683,10 @@ def parse_config(
     data = _load(text, str(path), cache)
     if data is None:
         raise ConfigError(str(path), 1, "", "config file is empty")
+    if not isinstance(data, LocatedDict):
+        line = getattr(data, "line", None) or _first_line(text)
+        message = f"must be a mapping of settings (site:, sections:, …), not {_value_kind(data)}"
+        raise ConfigError(str(path), line, "", message)
     top = reader.mapping(data, Spot(None, "", ""), _keys(Config))
     site = reader.read(SiteConfig, top.get("site"), Spot(top, "site", "site"), required=True)
     site = _site_defaults(site)
@@ -638,6 +699,7 @@ def parse_config(
     )
     config = _config_defaults(config)
     config = _replace(config, store=_store_defaults(reader, config.store, top.get("store")))
+    _check_store_not_served(reader, config, top)
     if config.fetch.connect_seconds > config.fetch.timeout:
         fetch = top.get("fetch")
         raise reader.error(Spot(fetch, "connect_timeout", "fetch.connect_timeout"), "must be at most fetch.timeout")
@@ -670,6 +732,28 @@ def _store_defaults(reader: _Reader, store: StoreConfig, data: Any) -> StoreConf
     return _replace(store, url=url, path=store_url.sqlite_path(url))
 
 
+def _check_store_not_served(reader: _Reader, config: Config, top: LocatedDict) -> None:
+    """A SQLite store inside output.dir would be served to anyone, with its drafts and embargoed releases."""
+    store = config.store.path
+    if store is None:
+        return  # PostgreSQL: nothing on disk
+    out = config.output.dir.resolve()
+    if not store.resolve().is_relative_to(out):
+        return
+    advice = "keep the store outside output.dir, e.g. store.path: .pressfeed/pressfeed.db"
+    message = f"the SQLite store {store} is inside output.dir {config.output.dir}, which is served publicly"
+    if os.environ.get(STORE_URL_ENV, "").strip():
+        raise ConfigError(STORE_URL_ENV, None, "", f"{message}: {advice}")
+    data = top.get("store")
+    for key in ("url", "path"):
+        if isinstance(data, LocatedDict) and data.get(key) is not None:
+            raise reader.error(Spot(data, key, f"store.{key}"), f"{message}: {advice}")
+    where = Spot(top.get("output"), "dir", "output.dir")
+    raise reader.error(
+        where, f"must not hold the SQLite store {store}: it would be served publicly; choose another folder"
+    )
+
+
 def _config_defaults(config: Config) -> Config:
     from . import __version__
 
@@ -692,10 +776,19 @@ def _extra_sources(
     if data is None:
         return ()
     if not isinstance(data, LocatedList):
-        raise ConfigError(str(path), 1, "", "must be a YAML list of sources")
+        line = getattr(data, "line", None) or _first_line(text)
+        raise ConfigError(str(path), line, "", f"must be a YAML list of sources, not {_value_kind(data)}")
     sub = _Reader(str(path), reader.site_dir, reader.config_dir)
     sub.sections, sub.known_sources = reader.sections, known
     return _sources(sub, data, Spot(None, "sources", "sources"))
+
+
+def _first_line(text: str) -> int:
+    """The line a document's only value (a scalar, which has no line of its own) is written on."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith(("#", "%", "---")):
+            return number
+    return 1
 
 
 def _load(text: str, file: str, cache: YAMLCache | None) -> Any:
@@ -750,7 +843,7 @@ class _Reader:
             value = LocatedDict()
             value.line, value.lines = line_of(spot.container, spot.key) or 1, {}
         if not isinstance(value, LocatedDict):
-            raise self.error(spot, "must be a mapping")
+            raise self.error(spot, f"must be a mapping, not {_value_kind(value)}")
         for name in value:
             if name not in allowed:
                 hint = ", ".join(sorted(allowed))
@@ -821,7 +914,8 @@ class _Reader:
         if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
             raw = float(raw)
         if not isinstance(raw, kind) or (kind is not bool and isinstance(raw, bool)):
-            raise self.error(spot, message or f"must be {_kind_name(kind)}, not {type(raw).__name__}")
+            quote = " (put it in quotes)" if kind is str and isinstance(raw, int | float | date) else ""
+            raise self.error(spot, message or f"must be {_kind_name(kind)}, not {_value_kind(raw)}{quote}")
         return raw
 
     def _bounded(self, value: Any, spot: Spot, meta: Any) -> Any:
@@ -845,9 +939,25 @@ class _Reader:
             raise self.error(spot, f"invalid regular expression: {exc}") from None
 
 
+def _value_kind(value: Any) -> str:
+    """What a YAML value is, in the words of a message: "must be a list, not a mapping"."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "empty"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
+    return _kind_name(type(value))
+
+
 def _kind_name(kind: type) -> str:
     return {
-        str: "a string",
+        str: "text",
+        dict: "a mapping",
         int: "an integer",
         float: "a number",
         bool: "true or false",

@@ -17,7 +17,7 @@ import listparser
 import yaml
 
 from .config import Config, parse_config
-from .errors import UsageError
+from .errors import ConfigError, UsageError
 from .publish.opml import Outline, render_opml
 from .publish.writer import atomic_write
 
@@ -40,7 +40,8 @@ def import_sources(
     """Append the OPML's feeds that are not configured yet to the sources file.
 
     A feed's section comes from its OPML category when that names a section,
-    else from `section`. The result is validated as config before it is written.
+    else from `section`. The result is validated as config, dry run or not,
+    before it is written; a problem names the OPML file and the outline.
     """
     parsed = listparser.parse(opml)  # bytes: listparser never fetches anything
     if parsed.bozo and not parsed.feeds:
@@ -48,9 +49,11 @@ def import_sources(
     default = config.resolve_section(section) if section else None
     if section and default is None:
         raise UsageError(f"--section: unknown section {section!r} (see `pressfeed sections`)")
+    lines = _outline_lines(opml)
     known_urls = {s.url for s in config.sources}
     known_ids = {s.id for s in config.sources}
     added: list[dict[str, Any]] = []
+    outlines: list[str] = []  # where each added entry came from, for messages
     skipped: list[str] = []
     problems: list[str] = []
     for feed in parsed.feeds:
@@ -58,9 +61,14 @@ def import_sources(
         if url in known_urls:
             skipped.append(f"{url}: already configured")
             continue
+        where = _outline(name, lines, url, str(feed.get("title", "")))
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append(f"{where}: xmlUrl: must be an absolute http(s) URL (a local file is added by hand)")
+            continue
         slug = _category_section(config, feed) or default
         if slug is None:
-            problems.append(f"{url}: no section: give --section or an OPML category naming one")
+            problems.append(f"{where}: no section: give --section or an OPML category naming one")
             continue
         source_id = _unique_id(_id_for(url, str(feed.get("title", ""))), known_ids)
         known_ids.add(source_id)
@@ -68,20 +76,65 @@ def import_sources(
         entry: dict[str, Any] = {"id": source_id, "name": str(feed.get("title") or source_id), "url": url}
         entry["section"] = slug
         added.append(entry)
+        outlines.append(where)
     if problems:
         raise UsageError(f"{name}: nothing added:\n" + "\n".join(problems))
     path = config.sources_file
-    if added and not dry_run:
-        _append(config, path, added)
+    if added:
+        text = _checked(config, path, added, outlines, name)  # a dry run is checked as the import is
+        if not dry_run:
+            atomic_write(path, text.encode("utf-8"))
     return ImportedSources(tuple(added), tuple(skipped), path)
 
 
-def _append(config: Config, path: Path, added: list[dict[str, Any]]) -> None:
+def _checked(config: Config, path: Path, added: list[dict[str, Any]], outlines: list[str], name: str) -> str:
+    """The sources file with `added` appended, once the whole config validates with it.
+
+    A problem in an added entry is told against its OPML outline: the sources file it would be in
+    is not written (and may not exist yet)."""
     existing = path.read_text(encoding="utf-8") if path.exists() else "# Sources added by `pressfeed sources import`.\n"
-    text = existing.rstrip("\n") + "\n" + yaml.safe_dump(added, allow_unicode=True, sort_keys=False)
-    # the whole config must still be valid with the new list before anything is replaced
-    parse_config(config.file.read_text(encoding="utf-8"), config.file, config.site_dir, sources_text=text)
-    atomic_write(path, text.encode("utf-8"))
+    text = existing.rstrip("\n") + "\n"
+    starts = []  # the line each added entry starts on in the new text
+    for entry in added:
+        starts.append(text.count("\n") + 1)
+        text += yaml.safe_dump([entry], allow_unicode=True, sort_keys=False)
+    try:
+        parse_config(config.file.read_text(encoding="utf-8"), config.file, config.site_dir, sources_text=text)
+    except ConfigError as exc:
+        if exc.file != str(path) or exc.line is None or exc.line < starts[0]:
+            raise  # the config or the sources file already there: not the OPML's doing
+        index = max(n for n, start in enumerate(starts) if start <= exc.line)
+        key = exc.key.partition("].")[2] or exc.key
+        raise UsageError(f"{name}: nothing added:\n{outlines[index]}: {key}: {exc.message}") from None
+    return text
+
+
+def _outline_lines(opml: bytes) -> dict[str, tuple[int, str]]:
+    """Each xmlUrl's first outline: its line and title (best effort: listparser gives neither)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+    try:
+        root = etree.fromstring(opml, parser)
+    except etree.XMLSyntaxError:
+        return {}
+    text = opml.split(b"\n")
+    found: dict[str, tuple[int, str]] = {}
+    for outline in root.iter("outline") if root is not None else ():
+        url = (outline.get("xmlUrl") or "").strip()
+        if url and url not in found:
+            line = min(outline.sourceline or 0, len(text))  # libxml2's: where the start tag ends
+            while line > 1 and b"<outline" not in text[line - 1]:
+                line -= 1
+            found[url] = (line, outline.get("title") or outline.get("text") or "")
+    return found
+
+
+def _outline(name: str, lines: dict[str, tuple[int, str]], url: str, title: str) -> str:
+    """`file:line: outline "title" <url>`, as much of it as is known."""
+    line, written = lines.get(url.strip(), (0, ""))
+    label = title or written
+    return f"{name}:{line}: outline {label!r} <{url}>" if line else f"{name}: outline {label!r} <{url}>"
 
 
 def _category_section(config: Config, feed: Any) -> str | None:

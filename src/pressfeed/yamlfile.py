@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from functools import cache
@@ -53,6 +54,13 @@ class YAMLSyntaxError(ValueError):
     def __init__(self, line: int | None, key: str, message: str) -> None:
         self.line, self.key, self.message = line, key, message
         super().__init__(message)
+
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+VALUE_TAG = "tag:yaml.org,2002:value"
+STR_TAG = "tag:yaml.org,2002:str"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 def _line(node: yaml.Node) -> int:
@@ -91,43 +99,100 @@ class _Builder:
             self.seen.add(id(node))
             written = _line(node)  # aliases share the anchored node, whose line is the anchor's
         if isinstance(node, self.mapping_node):
+            self.plain(node, MAP_TAG, path)
             return self.mapping(node, path, written)
         if isinstance(node, self.sequence_node):
+            self.plain(node, SEQ_TAG, path)
             seq = LocatedList()
             seq.line, seq.lines = _line(node), []
             for index, item in enumerate(node.value):
                 seq.append(self.construct(item, f"{path}[{index}]", written))
                 seq.lines.append(_line(item))
             return seq
+        self.plain(node, "", path)
         return self.loader.construct_object(node, deep=True)
+
+    def plain(self, node: yaml.Node, tag: str, path: str) -> None:
+        """Refuse a tag this reader would not honour: `!include [a.yaml]` must not pass as a plain list.
+
+        Mappings and lists are read as plain ones (so `!!set`, `!!omap` and any `!tag` are refused on them);
+        scalars may carry the standard tags PyYAML's safe loader constructs (`!!str 0123`).
+        """
+        if node.tag == tag or (not tag and node.tag in self.loader.yaml_constructors):
+            return
+        name = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise YAMLSyntaxError(
+            _line(node), path, f"invalid YAML: the tag {name} is not supported here (remove it; plain YAML only)"
+        )
 
     def mapping(self, node: yaml.MappingNode, path: str, written: int) -> LocatedDict:
         out = LocatedDict()
         out.line, out.lines = _line(node), {}
-        # PyYAML resolves `<<` merge keys by copying pairs: count them before it does
+        # `<<` merge keys copy pairs: pay for them before they are copied
         self.spend(max(self.merged_size(node) - len(node.value), 0), written, path)
-        self.loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool):
-                raise YAMLSyntaxError(_line(key_node), path, "mapping keys must be plain scalars")
-            key = str(key)
+        for key, (key_node, value_node) in self.pairs(node, path, ()).items():
             where = f"{path}.{key}" if path else key
-            if key in out:
-                raise YAMLSyntaxError(_line(key_node), where, "duplicate key")
             out[key] = self.construct(value_node, where, written)
-            out.lines[key] = _line(key_node)
+            out.lines[key] = _line(key_node)  # a merged key: where it is written
         return out
 
+    def pairs(self, node: yaml.MappingNode, path: str, merging: tuple[int, ...]) -> dict[str, tuple[Any, Any]]:
+        """The mapping's (key node, value node) by key, its merge keys resolved as YAML's merge key says.
+
+        Its own keys override merged ones, and of the mappings merged (`<<: [*a, *b]`) the first that has
+        a key gives it; a key the mapping (or one merged) writes twice itself is a duplicate. Not
+        PyYAML's flatten_mapping, which, depending on its version, lets a key merged from a merged
+        mapping win over that mapping's own (6.0.2+), and rewrites the nodes it flattens.
+        """
+        if id(node) in merging:
+            raise YAMLSyntaxError(_line(node), path, "a merge key (<<) merges a mapping into itself")
+        own: dict[str, tuple[Any, Any]] = {}
+        merged: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                sources = value_node.value if isinstance(value_node, self.sequence_node) else [value_node]
+                if not all(isinstance(source, self.mapping_node) for source in sources):
+                    raise YAMLSyntaxError(
+                        _line(value_node), path, "a merge key (<<) takes a mapping or a list of mappings (*anchors)"
+                    )
+                self.plain(value_node, SEQ_TAG if isinstance(value_node, self.sequence_node) else MAP_TAG, path)
+                for source in sources:
+                    self.plain(source, MAP_TAG, path)
+                merged.extend(sources)
+                continue
+            if key_node.tag == VALUE_TAG:  # a `=` key is text, as PyYAML reads it
+                key_node.tag = STR_TAG
+            key = self.key(key_node, path)
+            if key in own:
+                raise YAMLSyntaxError(_line(key_node), f"{path}.{key}" if path else key, "duplicate key")
+            own[key] = (key_node, value_node)
+        if not merged:
+            return own
+        out: dict[str, tuple[Any, Any]] = {}
+        for source in merged:
+            for key, pair in self.pairs(source, path, (*merging, id(node))).items():
+                out.setdefault(key, pair)
+        out.update(own)
+        return out
+
+    def key(self, node: yaml.Node, path: str) -> str:
+        if not isinstance(node, self.mapping_node | self.sequence_node):
+            self.plain(node, "", path)
+        key = self.loader.construct_object(node, deep=True)
+        if not isinstance(key, str | int | float | bool):
+            raise YAMLSyntaxError(_line(node), path, "mapping keys must be plain scalars")
+        return str(key)
+
     def merged_size(self, node: yaml.MappingNode) -> int:
-        """Pairs `node` has once its merge keys are resolved (memoized: linear in the document)."""
+        """Pairs `node` has once its merge keys are resolved, overridden ones included (memoized: linear
+        in the document)."""
         known = self.merged.get(id(node))
         if known is not None:
             return known
-        self.merged[id(node)] = 0  # a merge cycle adds nothing (PyYAML rejects it later)
+        self.merged[id(node)] = 0  # a merge cycle adds nothing (pairs() refuses it)
         size = 0
         for key_node, value_node in node.value:
-            if key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.tag != MERGE_TAG:
                 size += 1
             elif isinstance(value_node, self.mapping_node):
                 size += self.merged_size(value_node)
@@ -172,6 +237,8 @@ def load_documents(
         )
     try:
         loader = (yaml.SafeLoader if config else _data_loader())(text)  # rejects unprintable characters already
+    except yaml.reader.ReaderError as exc:  # no mark: its line is counted here
+        raise _unacceptable(text, exc) from None
     except yaml.YAMLError as exc:
         raise YAMLSyntaxError(None, "", f"invalid YAML: {exc}") from None
     try:
@@ -192,6 +259,19 @@ def load_documents(
         loader.dispose()
 
 
+#: what PyYAML's marks count as line breaks
+_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _unacceptable(text: str, exc: yaml.reader.ReaderError) -> YAMLSyntaxError:
+    """A character YAML does not allow (a control character or NUL, pasted in), at its line."""
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    line = len(_BREAKS.findall(text, 0, exc.position)) + 1
+    return YAMLSyntaxError(
+        line, "", f"invalid YAML: character U+{code:04X} is not allowed in YAML text ({exc.reason}); delete it"
+    )
+
+
 @cache
 def _data_loader() -> type[yaml.SafeLoader]:
     """SafeLoader reading plain scalars by YAML 1.2's core schema, and numbers with a leading zero as text.
@@ -200,8 +280,6 @@ def _data_loader() -> type[yaml.SafeLoader]:
     (base 60) and a tag `yes` into True. Here only true/false are booleans and only plain decimals numbers;
     null, timestamps and merge keys are read as before.
     """
-    import re
-
     import yaml
 
     class DataLoader(yaml.SafeLoader):
@@ -244,8 +322,9 @@ def line_of(container: Any, key: str | int) -> int | None:
 
 # -- parsed texts remembered between runs ------------------------------------------------------------
 
-#: the layout of a cache file; a change makes every existing cache file a miss
-CACHE_FORMAT = 1
+#: the layout of a cache file, and what a parse gives; a change makes every existing cache file a miss
+#: (2: merge keys resolved as YAML says, so a nested merge's own keys win; 3: tags on mappings and lists refused)
+CACHE_FORMAT = 3
 #: a cache file bigger than this is not read (a config and a sources file are at most 1 MiB each)
 MAX_CACHE_BYTES = 16 * 1024 * 1024
 
