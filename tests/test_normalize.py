@@ -433,6 +433,26 @@ def test_split_credit_without_credit():
     assert split_credit("<p>본문</p>") == ("<p>본문</p>", "")
 
 
+def test_split_credit_inside_a_paragraph_leaves_well_formed_html():
+    """A CMS editor's credit on the last paragraph's own line, after two line breaks."""
+    body = "<p>유상임 장관은 현장 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]</p>"
+    assert split_credit(body) == ("<p>유상임 장관은 현장 간담회를 가졌다.</p>", "[뉴스출처 : 과학기술정보통신부]")
+
+
+def test_split_credit_leaves_no_empty_wrapper_or_trailing_breaks():
+    body = "<p>간담회를 가졌다.<br>&nbsp;</p><p><br>[뉴스출처 : 과학기술정보통신부]</p>"
+    assert split_credit(body) == ("<p>간담회를 가졌다.</p>", "[뉴스출처 : 과학기술정보통신부]")
+
+
+def test_normalizing_a_body_with_its_credit_inside_a_paragraph_twice_changes_nothing(ctx):
+    record = minimal(body_html="<p>유상임 장관은 현장 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]</p>")
+    once = article_from_record(record, ctx)
+    assert once.body_html == "<p>유상임 장관은 현장 간담회를 가졌다.</p>"
+    assert sanitize_html(once.body_html, BASE) == once.body_html
+    twice = article_from_record(minimal(body_html=once.body_html, source={"name": "과학기술정보통신부"}), ctx)
+    assert twice.body_html == once.body_html
+
+
 # -- make_id ------------------------------------------------------------------
 
 

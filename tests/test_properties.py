@@ -324,6 +324,15 @@ def test_trailing_credit_is_the_pattern_searched(body: str, start: int) -> None:
     assert (expected and (expected.span(), expected.group(1))) == (found and (found.span(), found.group(1)))
 
 
+@given(html_text, html_text, st.sampled_from(["", "<p>", "<br><br>", "<div><p><strong>"]))
+@example("<p>본문", "", "<br><br>")  # "<p>본문<br><br>" was left, unclosed
+def test_a_body_without_its_credit_is_sanitized_html(before: str, after: str, opening: str) -> None:
+    from pressfeed.normalize import split_credit
+
+    body, _ = split_credit(sanitize_html(f"{before}{opening}[뉴스출처 : 과학기술정보통신부]{after}", BASE))
+    assert sanitize_html(body, BASE) == body
+
+
 #: bodies' words as body_words() leaves them: whitespace runs, bylines in parentheses, bidi controls
 words_text = st.lists(
     st.one_of(

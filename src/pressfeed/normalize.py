@@ -597,13 +597,73 @@ def split_credit(body_html: str) -> tuple[str, str]:
     """(body without a trailing credit line, the credit line or "").
 
     The credit is kept in the attribution and appended by the publishers, so it
-    appears exactly once whatever the input did.
+    appears exactly once whatever the input did. `body_html` is sanitized HTML;
+    what is left is too (:func:`cut_html`), and a fixed point of the sanitizer.
     """
     tail_start = max(0, len(body_html) - 300)  # the credit is the last line: scan only the tail
     match = _trailing_credit(body_html, tail_start)
     if not match:
         return body_html, ""
-    return body_html[: match.start()].rstrip(), collapse_space(match.group(1))
+    return cut_html(body_html, match.start(1)), collapse_space(match.group(1))
+
+
+#: a start or end tag's name in sanitized HTML
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+
+
+def cut_html(markup: str, end: int) -> str:
+    """Sanitized HTML up to `end` (a position in text, not in a tag), well-formed: the elements open there
+    closed, then its trailing line breaks, spaces and empty elements dropped.
+
+    "<p>본문<br><br>" + "[뉴스출처 : …]</p>" leaves "<p>본문</p>", not an unclosed paragraph whose
+    line breaks a second pass would keep: the result sanitizes to itself.
+    """
+    prefix = markup[:end]
+    open_elements: list[str] = []
+    for match in _TAG_NAME.finditer(prefix):
+        closing, name = match.group(1), match.group(2).lower()
+        if not closing:
+            if name not in _VOID:
+                open_elements.append(name)
+        elif name in open_elements:  # sanitized: always the innermost, but pop up to it whatever
+            del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name) :]
+    return _trim_end(prefix + "".join(f"</{name}>" for name in reversed(open_elements)))
+
+
+def _trim_end(markup: str) -> str:
+    """Sanitized HTML without the spaces, line breaks and empty elements at its end (inside its last
+    elements too: "<div><p>본문<br></p><p>&nbsp;</p></div>" is "<div><p>본문</p></div>")."""
+    end = len(markup)
+    closers: list[str] = []  # end tags at the end, last first
+    while True:
+        end = _blank_before(markup, end)
+        if not end or markup[end - 1] != ">":
+            break
+        start = markup.rfind("<", 0, end)
+        tag = _TAG_NAME.match(markup, start)
+        if tag is None:
+            break
+        name = tag.group(2).lower()
+        if tag.group(1):
+            closers.append(markup[start:end])
+        elif name != "br" and not (closers and closers[-1].lower() == f"</{name}>"):
+            break  # an image, a rule, or an element with content: the body ends there
+        elif name != "br":
+            closers.pop()  # an empty element: gone with its end tag
+        end = start
+    return markup[:end] + "".join(reversed(closers))
+
+
+def _blank_before(markup: str, end: int) -> int:
+    """Where the whitespace and no-break spaces ("&nbsp;") that end `markup[:end]` begin."""
+    while end:
+        if markup[end - 1].isspace():
+            end -= 1
+        elif markup.endswith("&nbsp;", 0, end):
+            end -= 6
+        else:
+            break
+    return end
 
 
 def _trailing_credit(body_html: str, start: int) -> re.Match[str] | None:
