@@ -433,6 +433,118 @@ def test_split_credit_without_credit():
     assert split_credit("<p>본문</p>") == ("<p>본문</p>", "")
 
 
+MSIT_CREDIT = "[뉴스출처 : 과학기술정보통신부]"
+MSIT_NOTICE = "이 자료는 과학기술정보통신부의 보도자료를 전재하여 제공함"
+LAST_PARAGRAPH = "<p>유상임 장관은 “지역 인공지능 연구개발 기반을 지원하겠다”고 말했다.</p>"
+
+
+@pytest.mark.parametrize(
+    ("tail", "credit"),
+    [
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p>", MSIT_CREDIT),
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p>\n<p><br></p>\n", MSIT_CREDIT),
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p><br>", MSIT_CREDIT),
+        ("<p><strong>[뉴스출처 : 과학기술정보통신부]</strong></p>", MSIT_CREDIT),
+        ("<p><b>[뉴스출처 : 과학기술정보통신부]</b>&nbsp;</p>", MSIT_CREDIT),
+        (f"<p>[뉴스출처 : 과학기술정보통신부] {MSIT_NOTICE}</p>", f"{MSIT_CREDIT} {MSIT_NOTICE}"),
+        (f"<p>[뉴스출처 : 과학기술정보통신부]<br>{MSIT_NOTICE}.</p>", f"{MSIT_CREDIT} {MSIT_NOTICE}."),
+        (f"<p>[뉴스출처 : 과학기술정보통신부]</p><p>{MSIT_NOTICE}</p><p>&nbsp;</p>", f"{MSIT_CREDIT} {MSIT_NOTICE}"),
+        (f"<p>{MSIT_CREDIT}</p><p>&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;</p>", MSIT_CREDIT),
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p><p>저작권자 ⓒ 포탈뉴스통신 무단 전재 및 재배포 금지</p>", MSIT_CREDIT),
+        ("<p>［뉴스출처：과학기술정보통신부］</p>", "［뉴스출처：과학기술정보통신부］"),
+        ("<p>[뉴스 출처 : 과학기술정보통신부]</p>", "[뉴스 출처 : 과학기술정보통신부]"),
+        ("<p>[뉴스출처&nbsp;:&nbsp;과학기술정보통신부]</p>", MSIT_CREDIT),
+        ("<p>&nbsp;[ 뉴스출처 : 과학기술정보통신부 ]&nbsp;</p>", "[ 뉴스출처 : 과학기술정보통신부 ]"),
+    ],
+    ids=[
+        "empty-paragraph-after",
+        "break-paragraph-after",
+        "break-after",
+        "strong",
+        "bold-nbsp",
+        "notice",
+        "notice-next-line",
+        "notice-next-paragraph",
+        "copyright-after",
+        "copyright-without-brackets",
+        "full-width",
+        "news-space-source",
+        "nbsp-around-colon",
+        "spaces-inside-brackets",
+    ],
+)
+def test_split_credit_finds_the_credit_as_portals_write_it(tail, credit):
+    assert split_credit(LAST_PARAGRAPH + tail) == (LAST_PARAGRAPH, credit)
+
+
+def test_split_credit_of_a_joint_release_keeps_both_agencies():
+    body = LAST_PARAGRAPH + "<p>[뉴스출처 : 과학기술정보통신부]</p><p>[뉴스출처 : 행정안전부]</p>"
+    assert split_credit(body) == (LAST_PARAGRAPH, "[뉴스출처 : 과학기술정보통신부] [뉴스출처 : 행정안전부]")
+
+
+def test_split_credit_in_a_div_around_the_whole_body():
+    body = f"<div>{LAST_PARAGRAPH}<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p></div>"
+    assert split_credit(body) == (f"<div>{LAST_PARAGRAPH}</div>", MSIT_CREDIT)
+    bare = "<div>유상임 장관은 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]<br><br></div>"
+    assert split_credit(bare) == ("<div>유상임 장관은 간담회를 가졌다.</div>", MSIT_CREDIT)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>[뉴스출처 : 과학기술정보통신부] 표기는 보도자료를 전재한 기사에 붙는다.</p>",
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>추가 취재 내용은 다음과 같다.</p>",
+        '<p>[뉴스출처 : 과학기술정보통신부]</p><p><img src="https://www.example-portal.kr/photo/1.jpg"></p>',
+        '<p>간담회 사진<img alt="[뉴스출처 : 과학기술정보통신부]" src="https://www.example-portal.kr/p.jpg"></p>',
+        "<ul><li>[뉴스출처 : 과학기술정보통신부]</li><li>붙임 자료</li></ul>",
+    ],
+    ids=["text-after-in-the-paragraph", "paragraph-after", "photo-after", "in-an-attribute", "list-item-after"],
+)
+def test_split_credit_keeps_a_mention_that_is_not_the_closing_credit(body):
+    assert split_credit(LAST_PARAGRAPH + body) == (LAST_PARAGRAPH + body, "")
+
+
+def test_the_portal_article_sample_loses_its_credit_and_keeps_its_text():
+    """The republished ministry release in /work/shared/seed/portal-article.txt, as its CMS exports it."""
+    paragraphs = [
+        "(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일, 광주광역시에 위치한 인공지능산업융합 "
+        "집적단지를 방문하여 광주인공지능(AI)데이터센터 운영 현황을 점검했다.",
+        "이날 유상임 장관은 광주 지역에 소재한 인공지능 기업들과의 현장 간담회도 가졌다.",
+    ]
+    text = "<p>&nbsp;</p>\n".join(f"<p>{p}</p>\n" for p in paragraphs)
+    end = "<p>&nbsp;</p>\n<p>&nbsp;</p>\n<p>[뉴스출처 : 과학기술정보통신부]</p>\n<p>&nbsp;</p>"
+    body = sanitize_html(text + end, BASE)
+    rest, credit = split_credit(body)
+    assert credit == MSIT_CREDIT
+    assert rest == sanitize_html(text, BASE).rstrip()
+    assert split_credit(rest) == (rest, "")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p>",
+        "<p><strong>[뉴스출처 : 과학기술정보통신부]</strong></p>",
+        f"<p>[뉴스출처 : 과학기술정보통신부] {MSIT_NOTICE}</p>",
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;</p>",
+    ],
+    ids=["empty-paragraph-after", "strong", "notice", "copyright-after"],
+)
+def test_a_credit_as_portals_write_it_is_published_once_and_names_the_agency(ctx, tail):
+    from pressfeed.publish.common import body_with_credit
+
+    body = "<p>과기정통부는 6일 광주 인공지능 집적단지 현장 간담회를 열었다.</p>" + tail
+    given = article_from_record(minimal(body_html=body, source={"name": "과학기술정보통신부"}), ctx)
+    assert body_with_credit(given).count("뉴스출처") == 1
+    assert given.summary == "과기정통부는 6일 광주 인공지능 집적단지 현장 간담회를 열었다."
+    found = article_from_record(minimal(body_html=body), ctx)
+    assert found.source is not None and found.source.name == "과학기술정보통신부"
+    assert found.source.credit.startswith(MSIT_CREDIT)
+    assert body_with_credit(found).count("뉴스출처") == 1
+    again = article_from_record(minimal(body_html=found.body_html, source={"name": "과학기술정보통신부"}), ctx)
+    assert again.body_html == found.body_html
+
+
 def test_split_credit_inside_a_paragraph_leaves_well_formed_html():
     """A CMS editor's credit on the last paragraph's own line, after two line breaks."""
     body = "<p>유상임 장관은 현장 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]</p>"

@@ -302,26 +302,47 @@ credit_pieces = st.sampled_from(
     [
         "<p>",
         "</p>",
+        "<div>",
+        "</div>",
+        "<strong>",
+        "</strong>",
+        "<br>",
+        "&nbsp;",
         "[",
         "]",
+        "［",
         "뉴스출처",
+        "뉴스 출처",
         " : ",
+        "：",
         "기관",
         "\n",
         " ",
         "<",
         "[뉴스출처 : 과기정통부]",
         "<p>[뉴스출처 : 외교부]</p>",
+        "<p>&nbsp;</p>",
+        "이 자료는 외교부의 보도자료를 전재하여 제공함",
+        "&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;",
+        '<img src="/photo/1.jpg" alt="[뉴스출처 : 외교부]">',
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "<ul><li>",
+        "본문",
     ]
 )
 
 
-@given(st.lists(credit_pieces, max_size=12).map("".join), st.integers(0, 40))
-def test_trailing_credit_is_the_pattern_searched(body: str, start: int) -> None:
-    from pressfeed.normalize import _TRAILING_CREDIT, _trailing_credit
+@given(st.lists(credit_pieces | html_fragments(), max_size=16).map("".join))
+@example("<p>[뉴스출처 : 외교부]</p><table><tr><td></td></tr></table><p>[뉴스출처 : 과기정통부]</p>")
+def test_a_body_without_its_credit_has_none_and_sanitizes_to_itself(markup: str) -> None:
+    """What a second normalization of a stored body does: nothing."""
+    from pressfeed.normalize import credit_agency, split_credit
 
-    expected, found = _TRAILING_CREDIT.search(body, start), _trailing_credit(body, start)
-    assert (expected and (expected.span(), expected.group(1))) == (found and (found.span(), found.group(1)))
+    body, credit = split_credit(sanitize_html(markup, BASE))
+    assert sanitize_html(body, BASE) == body
+    assert split_credit(body) == (body, "")
+    assert not credit or credit_agency(credit)
 
 
 @given(html_text, html_text, st.sampled_from(["", "<p>", "<br><br>", "<div><p><strong>"]))

@@ -11,7 +11,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -588,23 +588,84 @@ def body_words(body_html: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-# The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.
-_CREDIT = re.compile(r"\[\s*뉴스출처\s*:\s*([^\]\n]+?)\s*\]")
-_TRAILING_CREDIT = re.compile(r"(?:<p>\s*)?(\[\s*뉴스출처\s*:\s*[^\]\n<]+?\s*\])\s*(?:</p>)?\s*$")
+# The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line, as editors write it: half- or
+# full-width brackets and colon ("［뉴스출처：기관명］"), "뉴스 출처", spaces anywhere between (no-break ones are
+# "&nbsp;" in sanitized HTML)
+_CREDIT = re.compile(r"[\[［]\s*뉴스\s*출처\s*[:：]\s*([^\]］\n]+?)\s*[\]］]")
+_BLANK = r"(?:\s|&nbsp;)*"
+_CREDIT_HTML = re.compile(rf"[\[［]{_BLANK}뉴스{_BLANK}출처{_BLANK}[:：]{_BLANK}[^\]］\n<>]+?[\]］]")
+#: what may follow the credit, in the plain text of the body's end: the customary notice ("이 자료는 과학기술
+#: 정보통신부의 보도자료를 전재하여 제공함"), the portal's copyright line ("<저작권자 © 포탈뉴스통신 무단전재 및
+#: 재배포금지>"), "원문 보기", another credit line; the notice right after the credit is its own (group 1)
+_NOTICE = (
+    r"(?:이|본)\s?(?:자료|기사)는\s?[^.。<>]{1,60}?보도\s?자료를\s?(?:전재|인용)하여\s?"
+    r"(?:제공|작성)(?:함|합니다|했습니다|하였습니다)?\.?"
+)
+_COPYRIGHT = (
+    r"[<〈《(\[]?\s?(?:저작권자|copyright|[©ⓒ]|\(c\))[^<>〈〉《》\[\]]{0,100}?"
+    r"(?:무단\s?전재|재\s?배포|all rights reserved)[^<>〈〉《》\[\]]{0,60}?[>〉》)\]]?"
+)
+_CLOSING = re.compile(rf"(?:\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{_CREDIT.pattern}))*\s?", re.IGNORECASE)
+#: what of it stays with the credit: notices and further credits (a joint release names two agencies)
+_WITH_CREDIT = re.compile(rf"{_NOTICE}|{_CREDIT.pattern}")
+#: how much of a body's end holds its credit, notice, copyright line and empty paragraphs
+_CREDIT_TAIL = 2000
+#: passes at most: one more finds an earlier credit the cut brought into the tail (only bodies that end in
+#: thousands of characters of credits and empty paragraphs need more)
+_CREDIT_PASSES = 4
 
 
 def split_credit(body_html: str) -> tuple[str, str]:
-    """(body without a trailing credit line, the credit line or "").
+    """(body without its closing credit line, the credit line or "").
 
     The credit is kept in the attribution and appended by the publishers, so it
-    appears exactly once whatever the input did. `body_html` is sanitized HTML;
-    what is left is too (:func:`cut_html`), and a fixed point of the sanitizer.
+    appears exactly once whatever the input did. It closes the body when what
+    follows it is only the customary notice (which stays with the credit), a
+    copyright line, "원문 보기", another credit or empty paragraphs, all of which
+    go with it; a credit followed by text of the article's own stays where it is.
+    `body_html` is sanitized HTML; what is left is too (:func:`cut_html`), and a
+    fixed point of the sanitizer.
     """
-    tail_start = max(0, len(body_html) - 300)  # the credit is the last line: scan only the tail
-    match = _trailing_credit(body_html, tail_start)
-    if not match:
-        return body_html, ""
-    return cut_html(body_html, match.start(1)), collapse_space(match.group(1))
+    credit = ""
+    # the body without its credit may end in another one, which was too far from the end to be seen: that
+    # one is then the credit, so that a second normalization finds none
+    for _ in range(_CREDIT_PASSES):
+        found = _closing_credit(body_html)
+        if found is None:
+            break
+        body_html, credit = found
+    return body_html, credit
+
+
+def _closing_credit(body_html: str) -> tuple[str, str] | None:
+    start = max(0, len(body_html) - _CREDIT_TAIL)
+    if body_html.find("출처", start) < 0:
+        return None
+    for match in _CREDIT_HTML.finditer(body_html, start):
+        position = match.start()
+        if body_html.rfind("<", 0, position) > body_html.rfind(">", 0, position):
+            continue  # in a tag: an image's alt text
+        kept = _closing_notice(body_html[match.end() :])
+        if kept is not None:
+            credit = collapse_space(html.unescape(match.group()))
+            return cut_html(body_html, position), f"{credit} {kept}" if kept else credit
+    return None
+
+
+def _closing_notice(rest: str) -> str | None:
+    """What of `rest`, following a credit, stays with it (its notice, more credits; "" for nothing), or None
+    when `rest` is more than what closes a body: text other than notices, copyright lines, "원문 보기" and
+    credits, or an image.
+
+    Elements without such text (empty paragraphs, a table of empty cells) are nothing: the cut drops them
+    from the body's end too, and a credit before them closes the body as well as the one after.
+    """
+    if "<img" in rest:
+        return None
+    text = collapse_space(html.unescape(_SANITIZED_TAG.sub(" ", rest)))
+    if _CLOSING.fullmatch(text) is None:
+        return None
+    return " ".join(kept.group() for kept in _WITH_CREDIT.finditer(text))
 
 
 #: a start or end tag's name in sanitized HTML
@@ -664,30 +725,6 @@ def _blank_before(markup: str, end: int) -> int:
         else:
             break
     return end
-
-
-def _trailing_credit(body_html: str, start: int) -> re.Match[str] | None:
-    """``_TRAILING_CREDIT.search(body_html, start)``, tried only where a match can begin.
-
-    A match begins with "<p>" or "["; the leftmost position that matches is
-    the search's answer, so trying those positions in order gives the same
-    match without running the pattern at each of the 300 positions.
-    """
-    if "뉴스출처" not in body_html[start:]:
-        return None
-    positions = sorted(p for mark in ("[", "<p>") for p in _find_all(body_html, mark, start))
-    for position in positions:
-        match = _TRAILING_CREDIT.match(body_html, position)
-        if match:
-            return match
-    return None
-
-
-def _find_all(text: str, mark: str, start: int) -> Iterator[int]:
-    position = text.find(mark, start)
-    while position >= 0:
-        yield position
-        position = text.find(mark, position + 1)
 
 
 def credit_agency(credit: str) -> str:
