@@ -408,6 +408,47 @@ def test_summarize_separates_paragraphs_with_a_space():
     assert summarize("<p>첫 문단.</p><p>둘째 문단.</p>", 200) == "첫 문단. 둘째 문단."
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<div>과기정통부는 6일 발표했다.</div><div>이번 사업은</div>", "과기정통부는 6일 발표했다. 이번 사업은"),
+        ("<table><tr><th>구분</th><th>예산</th></tr><tr><td>인공지능</td><td>1조 원</td></tr></table>",
+         "구분 예산 인공지능 1조 원"),
+        ("<table><caption>표 1. 사업 개요</caption><tr><td>기간</td></tr></table>", "표 1. 사업 개요 기간"),
+        ('<figure><img src="/p.jpg"><figcaption>유상임 장관</figcaption></figure>장관은 간담회를 가졌다.',
+         "유상임 장관 장관은 간담회를 가졌다."),
+        ("<blockquote>“지역과 함께하겠다”</blockquote>고 말했다.", "“지역과 함께하겠다” 고 말했다."),
+        ("<dl><dt>일시</dt><dd>2월 6일</dd></dl>", "일시 2월 6일"),
+        ("<ul><li>첫째</li></ul>둘째<hr>셋째<pre>넷째</pre>다섯째", "첫째 둘째 셋째 넷째 다섯째"),
+        ("광주 인공지능<p>집적단지</p>", "광주 인공지능 집적단지"),
+    ],
+    ids=["div", "table", "caption", "figcaption", "blockquote", "dl", "list-hr-pre", "block-start"],
+)  # fmt: skip
+def test_summarize_separates_every_block_with_a_space(body, expected):
+    assert summarize(sanitize_html(body, BASE), 200) == expected
+
+
+def test_block_spaces_leave_the_story_and_content_keys_as_stored():
+    """Keys are stored (dedupe keys of releases, citations of articles) and hash the text without its
+    whitespace: the spaces between blocks change no key, so stored articles match as before."""
+    from pressfeed.ingest.keys import text_key
+    from pressfeed.normalize import body_words
+    from pressfeed.stories import body_key
+
+    body = sanitize_html(
+        "<div>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일, 광주광역시에 위치한 인공지능산업융합 "
+        "집적단지를 방문했다.</div><div>이번 현장방문은 지역 인공지능 기업들의 현장의견을 수렴하기 위해 마련됐다."
+        "</div><table><tr><td>구분</td><td>2025년 예산</td></tr><tr><td>데이터센터</td><td>1,200억 원</td></tr>"
+        "</table>",
+        BASE,
+    )
+    before = re.sub(r"<[^>]*>", "", re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", body))  # body_words until 2025-11
+    now = body_words(body)
+    assert now != before
+    assert body_key(now) == body_key(before) is not None
+    assert text_key("제목", now) == text_key("제목", before)
+
+
 def test_summarize_hard_cut_without_spaces():
     assert summarize("<p>abcdefghijklmnopqrstuvwxyz</p>", 10) == "abcdefghij…"
 

@@ -286,7 +286,9 @@ def reference_plain_text(value: str) -> str:
 
 def reference_body_text(sanitized: str) -> str:
     """The body's text by a second sanitizer pass that keeps no tags (what body_text() stands for)."""
-    text = nh3.clean(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", sanitized), tags=set())
+    blocks = "p div li ul ol dl dt dd h2 h3 h4 h5 h6 table thead tbody tfoot tr td th caption blockquote figure"
+    names = "|".join([*blocks.split(), "figcaption", "pre", "br", "hr"])
+    text = nh3.clean(re.sub(rf"</?(?:{names})(?:\s[^>]*)?>", " ", sanitized), tags=set())
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 

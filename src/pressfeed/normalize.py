@@ -568,7 +568,12 @@ def body_text(body_html: str) -> str:
     return collapse_space(body_words(body_html))
 
 
-_BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/li|/h\d)>")
+#: the tags of sanitized HTML that separate text as a line would: a block's start or end, a line break, a rule
+#: ("<div>발표했다.</div><div>이번 사업은" is two sentences; a table's cells are words apart)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tfoot|tr|td|th|caption|blockquote|figure|figcaption"
+    r"|pre|br|hr)\b[^>]*>"
+)
 #: a tag of sanitized HTML: its serializer escapes "<" and ">" everywhere but in tags
 _SANITIZED_TAG = re.compile(r"<[^>]*>")
 
@@ -576,15 +581,17 @@ _SANITIZED_TAG = re.compile(r"<[^>]*>")
 def body_words(body_html: str) -> str:
     """The body's text, tags dropped and entities decoded, whitespace as it stands: body_text() uncollapsed.
 
-    Its whitespace is collapsed only where needed (a derived summary, the text
-    that source rules match); the content and body keys ignore whitespace.
+    A block element's tags, line breaks and rules become spaces. Its whitespace
+    is collapsed only where needed (a derived summary, the text that source
+    rules match); the content and body keys ignore whitespace, so those spaces
+    change no stored key.
     """
     # Sanitized HTML only: every "<" opens a tag and every ">" closes one (the
     # serializer escapes them in text and attribute values), there are no
     # comments, scripts or styles, and the text is already clean, so dropping
     # the tags and unescaping gives what a second sanitizer pass without tags
     # would, at a tenth of the cost (tests/test_properties.py holds them equal).
-    text = _SANITIZED_TAG.sub("", _BLOCK_END.sub(" ", body_html))
+    text = _SANITIZED_TAG.sub("", _BLOCK_TAG.sub(" ", body_html))
     return html.unescape(text) if "&" in text else text
 
 
