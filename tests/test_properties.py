@@ -349,6 +349,8 @@ def test_a_body_without_its_credit_has_none_and_sanitizes_to_itself(markup: str)
 
 @given(html_text, html_text, st.sampled_from(["", "<p>", "<br><br>", "<div><p><strong>"]))
 @example("<p>본문", "", "<br><br>")  # "<p>본문<br><br>" was left, unclosed
+@example("&lt;/p&gt;&lt;/p&gt;", "<pre>", "")  # without its <pre>, the escaped text would read as markup
+@example("&lt;/p&gt;&lt;/p&gt;<pre>", "", "")
 def test_a_body_without_its_credit_is_sanitized_html(before: str, after: str, opening: str) -> None:
     from pressfeed.normalize import split_credit
 

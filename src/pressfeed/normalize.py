@@ -667,7 +667,7 @@ def _closing_notice(rest: str) -> str | None:
     Elements without such text (empty paragraphs, a table of empty cells) are nothing: the cut drops them
     from the body's end too, and a credit before them closes the body as well as the one after.
     """
-    if "<img" in rest:
+    if "<img" in rest or _CODE.search(rest):  # code keeps the escaped markup before it as text
         return None
     text = collapse_space(html.unescape(_SANITIZED_TAG.sub(" ", rest)))
     if _CLOSING.fullmatch(text) is None:
@@ -675,6 +675,8 @@ def _closing_notice(rest: str) -> str | None:
     return " ".join(kept.group() for kept in _WITH_CREDIT.finditer(text))
 
 
+#: the elements of :data:`_CODE`
+_CODE_NAMES = ("pre", "code")
 #: a start or end tag's name in sanitized HTML
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 
@@ -714,8 +716,10 @@ def _trim_end(markup: str) -> str:
         name = tag.group(2).lower()
         if tag.group(1):
             closers.append(markup[start:end])
-        elif name != "br" and not (closers and closers[-1].lower() == f"</{name}>"):
-            break  # an image, a rule, or an element with content: the body ends there
+        elif (name != "br" and not (closers and closers[-1].lower() == f"</{name}>")) or name in _CODE_NAMES:
+            # an image, a rule, an element with content, or code (whose presence tells sanitize_html that
+            # an escaped "&lt;p&gt;" is quoted, not markup escaped once too often): the body ends there
+            break
         elif name != "br":
             closers.pop()  # an empty element: gone with its end tag
         end = start
