@@ -389,6 +389,87 @@ def test_parse_datetime_rejects_non_dates(value):
         parse_datetime(value, KST)
 
 
+# -- lazy-loaded images ---------------------------------------------------------
+
+PHOTO = "https://www.example-portal.kr/photo/2025/02/06/minister.jpg"
+LAZY = 'data-src="/photo/2025/02/06/minister.jpg"'
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (
+            '<img src="/img/blank.gif" data-src="/photo/2025/02/06/minister.jpg" alt="장관">',
+            f'<img src="{PHOTO}" alt="장관">',
+        ),
+        ('<img data-src="/photo/2025/02/06/minister.jpg">', f'<img src="{PHOTO}">'),
+        ('<img src="/common/spacer.png" data-original="../../photo/2025/02/06/minister.jpg">', f'<img src="{PHOTO}">'),
+        ('<img src="/images/loading.gif" data-lazy-src="/photo/2025/02/06/minister.jpg">', f'<img src="{PHOTO}">'),
+        (
+            f'<img alt="장관" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" {LAZY}>',
+            f'<img src="{PHOTO}" alt="장관">',  # the cleaner drops a data: src; the photo's comes first
+        ),
+        (
+            '<img src="/img/transparent.gif" width="1" height="1" data-src="/photo/2025/02/06/minister.jpg">',
+            f'<img src="{PHOTO}">',
+        ),
+        (f'<img src="/img/x.gif" width="1" height="1" {LAZY}>', f'<img src="{PHOTO}">'),
+        # a real picture stays; its lazy copy (a larger size, say) is not needed
+        (
+            '<img src="/photo/2025/02/06/minister_s.jpg" data-src="/photo/2025/02/06/minister.jpg" width="300">',
+            '<img src="https://www.example-portal.kr/photo/2025/02/06/minister_s.jpg" width="300">',
+        ),
+        # nothing to show: gone
+        ('<p>장관<img alt="사진"></p>', "<p>장관</p>"),
+        ('<p>장관<img src="javascript:alert(1)" data-src="javascript:alert(2)"></p>', "<p>장관</p>"),
+    ],
+    ids=[
+        "blank-gif",
+        "no-src",
+        "data-original",
+        "data-lazy-src",
+        "data-uri",
+        "one-pixel-transparent",
+        "one-pixel",
+        "real-src-kept",
+        "no-source-at-all",
+        "script-urls",
+    ],
+)
+def test_sanitize_lazy_loaded_images_show_their_picture(markup, expected):
+    assert sanitize_html(markup, BASE) == expected
+    assert sanitize_html(expected, BASE) == expected
+
+
+def test_sanitize_keeps_a_placeholder_with_nothing_better():
+    """An image whose only source looks like a placeholder is still an image the page showed."""
+    expected = '<img src="https://www.example-portal.kr/img/blank.gif" alt="장관">'
+    assert sanitize_html('<img src="/img/blank.gif" alt="장관">', BASE) == expected
+
+
+def test_an_ingested_items_lead_image_is_the_lazy_photo_not_the_placeholder(ctx):
+    from pressfeed.config import SourceConfig
+    from pressfeed.model import InputKind, RawArticle
+
+    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
+    body = (
+        '<p><img src="/img/blank.gif" data-src="/photo/2025/02/06/minister.jpg" alt="유상임 장관"></p>'
+        "<p>과학기술정보통신부 유상임 장관은 광주 인공지능 집적단지를 방문했다.</p>"
+    )
+    raw = RawArticle(
+        kind=InputKind.SOURCE,
+        title="과기정통부 장관, 광주 인공지능집적단지 현장방문",
+        link="https://www.example-portal.kr/news/articleView.html?idxno=123456",
+        guid="msit-1",
+        body_html=body,
+        published="2025-11-08 09:00:00",
+    )
+    article = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC)).article
+    assert [image.url for image in article.images] == [PHOTO]
+    placeholder = dataclasses.replace(raw, body_html=body.replace(' data-src="/photo/2025/02/06/minister.jpg"', ""))
+    assert normalize(placeholder, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC)).article.images == ()
+
+
 # -- summarize ----------------------------------------------------------------
 
 

@@ -289,8 +289,13 @@ def _split_origin(base: str) -> str:
 _BASE_URL: ContextVar[str] = ContextVar("pressfeed_base_url", default="")
 
 
+#: where lazy-loading pages keep an image's real address while `src` holds a placeholder (or nothing) until a
+#: script swaps them; read by the cleaner, then moved into `src` or dropped (:func:`_loaded_images`)
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
+
+
 def _make_absolute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute in URL_ATTRIBUTES:
+    if attribute in URL_ATTRIBUTES or attribute in LAZY_SOURCES:
         return absolute_url(value, _BASE_URL.get()) or None
     return value
 
@@ -298,7 +303,7 @@ def _make_absolute(tag: str, attribute: str, value: str) -> str | None:
 # Built once: constructing the allow-lists on every call costs more than the cleaning.
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
-    attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+    attributes={k: set(v) | (set(LAZY_SOURCES) if k == "img" else set()) for k, v in ALLOWED_ATTRIBUTES.items()},
     attribute_filter=_make_absolute,
     url_schemes=set(URL_SCHEMES),
     strip_comments=True,
@@ -339,12 +344,61 @@ def sanitize_html(value: str, base_url: str) -> str:
     return clean_text(cleaned).strip()
 
 
+#: an <img> of sanitized HTML, and its attributes (the serializer quotes every value with '"', escaped inside)
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
+#: a lazy-loading page's stand-in for a picture: a blank, spacer, transparent or loading GIF or PNG
+_PLACEHOLDER = re.compile(
+    r"/(?:[\w.-]*[_-])?(?:blank|spacer|transparent|trans|loading|lazy|lazyload|pixel|clear|1x1|placeholder|empty)"
+    r"(?:[_-][\w.-]*)?\.(?:gif|png)(?:[?#]|$)",
+    re.IGNORECASE,
+)
+
+
+def _loaded_images(cleaned: str) -> str:
+    """Sanitized HTML with each image showing its picture: the lazy-loading address (:data:`LAZY_SOURCES`,
+    made absolute by the cleaner) where `src` is missing or a placeholder (:func:`placeholder_image`); the
+    lazy attributes dropped; an image left without any `src` dropped (a data: URI is no `src` here)."""
+
+    def loaded(match: re.Match[str]) -> str:
+        tag = match.group()
+        if "data-" not in tag and ' src="' in tag:
+            return tag  # most images: nothing to do
+        attributes = _ATTRIBUTE.findall(tag)
+        values = dict(attributes)
+        src = values.get("src", "")
+        lazy = next((values[name] for name in LAZY_SOURCES if values.get(name)), "")
+        tiny = values.get("width") in ("0", "1") and values.get("height") in ("0", "1")
+        swap = bool(lazy) and (not src or tiny or placeholder_image(html.unescape(src)))
+        if swap:
+            src = lazy
+        if not src:
+            return ""
+        kept = []
+        for name, value in attributes:
+            if name in LAZY_SOURCES or (swap and tiny and name in ("width", "height")):
+                continue
+            kept.append(f' {name}="{src if name == "src" else value}"')
+        if "src" not in values:
+            kept.insert(0, f' src="{src}"')
+        return "<img" + "".join(kept) + ">"
+
+    return _IMG_TAG.sub(loaded, cleaned)
+
+
+def placeholder_image(url: str) -> bool:
+    """Whether an image URL is a lazy-loading page's stand-in (blank.gif, spacer.png, loading.gif …)."""
+    return bool(_PLACEHOLDER.search(url))
+
+
 def _clean(value: str) -> str:
     markup = bound_nesting(value)
     cleaned = str(_CLEANER.clean(markup))
     # a table's misplaced content is moved out of it ("foster parenting") into a tree the serializer
     # writes unlike the parser reads it: "<li><table><li>" is cleaned to "<li><li></li><table></table></li>"
-    return _settle(cleaned) if _drops_tags(markup) or "<table" in cleaned else cleaned
+    settled = _settle(cleaned) if _drops_tags(markup) or "<table" in cleaned else cleaned
+    # before escaped_markup() looks: an image it would see between escaped tags may go
+    return _loaded_images(settled) if "<img" in settled else settled
 
 
 #: an escaped tag: "&lt;p&gt;", "&lt;/p&gt;", "&lt;br /&gt;", "&lt;a href=...", or escaped again
@@ -1490,10 +1544,12 @@ def _classified(
 
     for item in media:
         add(item)
-    if not found_images:
-        match = _FIRST_IMG.search(body)
-        if match:
-            add(RawMedia(url=match.group(1).replace("&amp;", "&"), type=guess_image_type(match.group(1))))
+    if not found_images:  # the body's first picture, not a lazy-loading page's placeholder
+        for match in _FIRST_IMG.finditer(body):
+            url = match.group(1).replace("&amp;", "&")
+            if not placeholder_image(url):
+                add(RawMedia(url=url, type=guess_image_type(url)))
+                break
     return tuple(found_images), tuple(found_files)
 
 
