@@ -402,6 +402,87 @@ def test_parse_datetime_rejects_non_dates(value):
         parse_datetime(value, KST)
 
 
+# -- lazy-loaded images ---------------------------------------------------------
+
+PHOTO = "https://www.example-portal.kr/photo/2025/02/06/minister.jpg"
+LAZY = 'data-src="/photo/2025/02/06/minister.jpg"'
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (
+            '<img src="/img/blank.gif" data-src="/photo/2025/02/06/minister.jpg" alt="장관">',
+            f'<img src="{PHOTO}" alt="장관">',
+        ),
+        ('<img data-src="/photo/2025/02/06/minister.jpg">', f'<img src="{PHOTO}">'),
+        ('<img src="/common/spacer.png" data-original="../../photo/2025/02/06/minister.jpg">', f'<img src="{PHOTO}">'),
+        ('<img src="/images/loading.gif" data-lazy-src="/photo/2025/02/06/minister.jpg">', f'<img src="{PHOTO}">'),
+        (
+            f'<img alt="장관" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" {LAZY}>',
+            f'<img src="{PHOTO}" alt="장관">',  # the cleaner drops a data: src; the photo's comes first
+        ),
+        (
+            '<img src="/img/transparent.gif" width="1" height="1" data-src="/photo/2025/02/06/minister.jpg">',
+            f'<img src="{PHOTO}">',
+        ),
+        (f'<img src="/img/x.gif" width="1" height="1" {LAZY}>', f'<img src="{PHOTO}">'),
+        # a real picture stays; its lazy copy (a larger size, say) is not needed
+        (
+            '<img src="/photo/2025/02/06/minister_s.jpg" data-src="/photo/2025/02/06/minister.jpg" width="300">',
+            '<img src="https://www.example-portal.kr/photo/2025/02/06/minister_s.jpg" width="300">',
+        ),
+        # nothing to show: gone
+        ('<p>장관<img alt="사진"></p>', "<p>장관</p>"),
+        ('<p>장관<img src="javascript:alert(1)" data-src="javascript:alert(2)"></p>', "<p>장관</p>"),
+    ],
+    ids=[
+        "blank-gif",
+        "no-src",
+        "data-original",
+        "data-lazy-src",
+        "data-uri",
+        "one-pixel-transparent",
+        "one-pixel",
+        "real-src-kept",
+        "no-source-at-all",
+        "script-urls",
+    ],
+)
+def test_sanitize_lazy_loaded_images_show_their_picture(markup, expected):
+    assert sanitize_html(markup, BASE) == expected
+    assert sanitize_html(expected, BASE) == expected
+
+
+def test_sanitize_keeps_a_placeholder_with_nothing_better():
+    """An image whose only source looks like a placeholder is still an image the page showed."""
+    expected = '<img src="https://www.example-portal.kr/img/blank.gif" alt="장관">'
+    assert sanitize_html('<img src="/img/blank.gif" alt="장관">', BASE) == expected
+
+
+def test_an_ingested_items_lead_image_is_the_lazy_photo_not_the_placeholder(ctx):
+    from pressfeed.config import SourceConfig
+    from pressfeed.model import InputKind, RawArticle
+
+    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
+    body = (
+        '<p><img src="/img/blank.gif" data-src="/photo/2025/02/06/minister.jpg" alt="유상임 장관"></p>'
+        "<p>과학기술정보통신부 유상임 장관은 광주 인공지능 집적단지를 방문했다.</p>"
+    )
+    raw = RawArticle(
+        kind=InputKind.SOURCE,
+        title="과기정통부 장관, 광주 인공지능집적단지 현장방문",
+        link="https://www.example-portal.kr/news/articleView.html?idxno=123456",
+        guid="msit-1",
+        body_html=body,
+        published="2025-11-08 09:00:00",
+    )
+    article = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC)).article
+    assert [image.url for image in article.images] == [PHOTO]
+    placeholder = dataclasses.replace(raw, body_html=body.replace(' data-src="/photo/2025/02/06/minister.jpg"', ""))
+    assert normalize(placeholder, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC)).article.images == ()
+
+
 # -- summarize ----------------------------------------------------------------
 
 
@@ -419,6 +500,47 @@ def test_summarize_short_text_unchanged():
 
 def test_summarize_separates_paragraphs_with_a_space():
     assert summarize("<p>첫 문단.</p><p>둘째 문단.</p>", 200) == "첫 문단. 둘째 문단."
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<div>과기정통부는 6일 발표했다.</div><div>이번 사업은</div>", "과기정통부는 6일 발표했다. 이번 사업은"),
+        ("<table><tr><th>구분</th><th>예산</th></tr><tr><td>인공지능</td><td>1조 원</td></tr></table>",
+         "구분 예산 인공지능 1조 원"),
+        ("<table><caption>표 1. 사업 개요</caption><tr><td>기간</td></tr></table>", "표 1. 사업 개요 기간"),
+        ('<figure><img src="/p.jpg"><figcaption>유상임 장관</figcaption></figure>장관은 간담회를 가졌다.',
+         "유상임 장관 장관은 간담회를 가졌다."),
+        ("<blockquote>“지역과 함께하겠다”</blockquote>고 말했다.", "“지역과 함께하겠다” 고 말했다."),
+        ("<dl><dt>일시</dt><dd>2월 6일</dd></dl>", "일시 2월 6일"),
+        ("<ul><li>첫째</li></ul>둘째<hr>셋째<pre>넷째</pre>다섯째", "첫째 둘째 셋째 넷째 다섯째"),
+        ("광주 인공지능<p>집적단지</p>", "광주 인공지능 집적단지"),
+    ],
+    ids=["div", "table", "caption", "figcaption", "blockquote", "dl", "list-hr-pre", "block-start"],
+)  # fmt: skip
+def test_summarize_separates_every_block_with_a_space(body, expected):
+    assert summarize(sanitize_html(body, BASE), 200) == expected
+
+
+def test_block_spaces_leave_the_story_and_content_keys_as_stored():
+    """Keys are stored (dedupe keys of releases, citations of articles) and hash the text without its
+    whitespace: the spaces between blocks change no key, so stored articles match as before."""
+    from pressfeed.ingest.keys import text_key
+    from pressfeed.normalize import body_words
+    from pressfeed.stories import body_key
+
+    body = sanitize_html(
+        "<div>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일, 광주광역시에 위치한 인공지능산업융합 "
+        "집적단지를 방문했다.</div><div>이번 현장방문은 지역 인공지능 기업들의 현장의견을 수렴하기 위해 마련됐다."
+        "</div><table><tr><td>구분</td><td>2025년 예산</td></tr><tr><td>데이터센터</td><td>1,200억 원</td></tr>"
+        "</table>",
+        BASE,
+    )
+    before = re.sub(r"<[^>]*>", "", re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", body))  # body_words until 2025-11
+    now = body_words(body)
+    assert now != before
+    assert body_key(now) == body_key(before) is not None
+    assert text_key("제목", now) == text_key("제목", before)
 
 
 def test_summarize_hard_cut_without_spaces():
@@ -444,6 +566,138 @@ def test_split_credit_in_the_middle_is_not_removed():
 
 def test_split_credit_without_credit():
     assert split_credit("<p>본문</p>") == ("<p>본문</p>", "")
+
+
+MSIT_CREDIT = "[뉴스출처 : 과학기술정보통신부]"
+MSIT_NOTICE = "이 자료는 과학기술정보통신부의 보도자료를 전재하여 제공함"
+LAST_PARAGRAPH = "<p>유상임 장관은 “지역 인공지능 연구개발 기반을 지원하겠다”고 말했다.</p>"
+
+
+@pytest.mark.parametrize(
+    ("tail", "credit"),
+    [
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p>", MSIT_CREDIT),
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p>\n<p><br></p>\n", MSIT_CREDIT),
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p><br>", MSIT_CREDIT),
+        ("<p><strong>[뉴스출처 : 과학기술정보통신부]</strong></p>", MSIT_CREDIT),
+        ("<p><b>[뉴스출처 : 과학기술정보통신부]</b>&nbsp;</p>", MSIT_CREDIT),
+        (f"<p>[뉴스출처 : 과학기술정보통신부] {MSIT_NOTICE}</p>", f"{MSIT_CREDIT} {MSIT_NOTICE}"),
+        (f"<p>[뉴스출처 : 과학기술정보통신부]<br>{MSIT_NOTICE}.</p>", f"{MSIT_CREDIT} {MSIT_NOTICE}."),
+        (f"<p>[뉴스출처 : 과학기술정보통신부]</p><p>{MSIT_NOTICE}</p><p>&nbsp;</p>", f"{MSIT_CREDIT} {MSIT_NOTICE}"),
+        (f"<p>{MSIT_CREDIT}</p><p>&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;</p>", MSIT_CREDIT),
+        ("<p>[뉴스출처 : 과학기술정보통신부]</p><p>저작권자 ⓒ 포탈뉴스통신 무단 전재 및 재배포 금지</p>", MSIT_CREDIT),
+        ("<p>［뉴스출처：과학기술정보통신부］</p>", "［뉴스출처：과학기술정보통신부］"),
+        ("<p>[뉴스 출처 : 과학기술정보통신부]</p>", "[뉴스 출처 : 과학기술정보통신부]"),
+        ("<p>[뉴스출처&nbsp;:&nbsp;과학기술정보통신부]</p>", MSIT_CREDIT),
+        ("<p>&nbsp;[ 뉴스출처 : 과학기술정보통신부 ]&nbsp;</p>", "[ 뉴스출처 : 과학기술정보통신부 ]"),
+    ],
+    ids=[
+        "empty-paragraph-after",
+        "break-paragraph-after",
+        "break-after",
+        "strong",
+        "bold-nbsp",
+        "notice",
+        "notice-next-line",
+        "notice-next-paragraph",
+        "copyright-after",
+        "copyright-without-brackets",
+        "full-width",
+        "news-space-source",
+        "nbsp-around-colon",
+        "spaces-inside-brackets",
+    ],
+)
+def test_split_credit_finds_the_credit_as_portals_write_it(tail, credit):
+    assert split_credit(LAST_PARAGRAPH + tail) == (LAST_PARAGRAPH, credit)
+
+
+def test_split_credit_of_a_joint_release_keeps_both_agencies():
+    body = LAST_PARAGRAPH + "<p>[뉴스출처 : 과학기술정보통신부]</p><p>[뉴스출처 : 행정안전부]</p>"
+    assert split_credit(body) == (LAST_PARAGRAPH, "[뉴스출처 : 과학기술정보통신부] [뉴스출처 : 행정안전부]")
+
+
+def test_split_credit_in_a_div_around_the_whole_body():
+    body = f"<div>{LAST_PARAGRAPH}<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p></div>"
+    assert split_credit(body) == (f"<div>{LAST_PARAGRAPH}</div>", MSIT_CREDIT)
+    bare = "<div>유상임 장관은 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]<br><br></div>"
+    assert split_credit(bare) == ("<div>유상임 장관은 간담회를 가졌다.</div>", MSIT_CREDIT)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>[뉴스출처 : 과학기술정보통신부] 표기는 보도자료를 전재한 기사에 붙는다.</p>",
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>추가 취재 내용은 다음과 같다.</p>",
+        '<p>[뉴스출처 : 과학기술정보통신부]</p><p><img src="https://www.example-portal.kr/photo/1.jpg"></p>',
+        '<p>간담회 사진<img alt="[뉴스출처 : 과학기술정보통신부]" src="https://www.example-portal.kr/p.jpg"></p>',
+        "<ul><li>[뉴스출처 : 과학기술정보통신부]</li><li>붙임 자료</li></ul>",
+    ],
+    ids=["text-after-in-the-paragraph", "paragraph-after", "photo-after", "in-an-attribute", "list-item-after"],
+)
+def test_split_credit_keeps_a_mention_that_is_not_the_closing_credit(body):
+    assert split_credit(LAST_PARAGRAPH + body) == (LAST_PARAGRAPH + body, "")
+
+
+def test_the_portal_article_sample_loses_its_credit_and_keeps_its_text():
+    """The republished ministry release in /work/shared/seed/portal-article.txt, as its CMS exports it."""
+    paragraphs = [
+        "(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일, 광주광역시에 위치한 인공지능산업융합 "
+        "집적단지를 방문하여 광주인공지능(AI)데이터센터 운영 현황을 점검했다.",
+        "이날 유상임 장관은 광주 지역에 소재한 인공지능 기업들과의 현장 간담회도 가졌다.",
+    ]
+    text = "<p>&nbsp;</p>\n".join(f"<p>{p}</p>\n" for p in paragraphs)
+    end = "<p>&nbsp;</p>\n<p>&nbsp;</p>\n<p>[뉴스출처 : 과학기술정보통신부]</p>\n<p>&nbsp;</p>"
+    body = sanitize_html(text + end, BASE)
+    rest, credit = split_credit(body)
+    assert credit == MSIT_CREDIT
+    assert rest == sanitize_html(text, BASE).rstrip()
+    assert split_credit(rest) == (rest, "")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p>",
+        "<p><strong>[뉴스출처 : 과학기술정보통신부]</strong></p>",
+        f"<p>[뉴스출처 : 과학기술정보통신부] {MSIT_NOTICE}</p>",
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;</p>",
+    ],
+    ids=["empty-paragraph-after", "strong", "notice", "copyright-after"],
+)
+def test_a_credit_as_portals_write_it_is_published_once_and_names_the_agency(ctx, tail):
+    from pressfeed.publish.common import body_with_credit
+
+    body = "<p>과기정통부는 6일 광주 인공지능 집적단지 현장 간담회를 열었다.</p>" + tail
+    given = article_from_record(minimal(body_html=body, source={"name": "과학기술정보통신부"}), ctx)
+    assert body_with_credit(given).count("뉴스출처") == 1
+    assert given.summary == "과기정통부는 6일 광주 인공지능 집적단지 현장 간담회를 열었다."
+    found = article_from_record(minimal(body_html=body), ctx)
+    assert found.source is not None and found.source.name == "과학기술정보통신부"
+    assert found.source.credit.startswith(MSIT_CREDIT)
+    assert body_with_credit(found).count("뉴스출처") == 1
+    again = article_from_record(minimal(body_html=found.body_html, source={"name": "과학기술정보통신부"}), ctx)
+    assert again.body_html == found.body_html
+
+
+def test_split_credit_inside_a_paragraph_leaves_well_formed_html():
+    """A CMS editor's credit on the last paragraph's own line, after two line breaks."""
+    body = "<p>유상임 장관은 현장 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]</p>"
+    assert split_credit(body) == ("<p>유상임 장관은 현장 간담회를 가졌다.</p>", "[뉴스출처 : 과학기술정보통신부]")
+
+
+def test_split_credit_leaves_no_empty_wrapper_or_trailing_breaks():
+    body = "<p>간담회를 가졌다.<br>&nbsp;</p><p><br>[뉴스출처 : 과학기술정보통신부]</p>"
+    assert split_credit(body) == ("<p>간담회를 가졌다.</p>", "[뉴스출처 : 과학기술정보통신부]")
+
+
+def test_normalizing_a_body_with_its_credit_inside_a_paragraph_twice_changes_nothing(ctx):
+    record = minimal(body_html="<p>유상임 장관은 현장 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]</p>")
+    once = article_from_record(record, ctx)
+    assert once.body_html == "<p>유상임 장관은 현장 간담회를 가졌다.</p>"
+    assert sanitize_html(once.body_html, BASE) == once.body_html
+    twice = article_from_record(minimal(body_html=once.body_html, source={"name": "과학기술정보통신부"}), ctx)
+    assert twice.body_html == once.body_html
 
 
 # -- make_id ------------------------------------------------------------------

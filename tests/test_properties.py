@@ -99,7 +99,10 @@ hostile_text = st.text(hostile_characters, max_size=80)
 
 TAGS = ["p", "b", "i", "a", "img", "br", "div", "span", "table", "td", "li", "ul", "blockquote", "h2", "pre", "q"]
 BAD_TAGS = ["script", "style", "iframe", "object", "embed", "svg", "math", "form", "input", "textarea", "base", "meta"]
-ATTRIBUTES = ["href", "src", "cite", "title", "alt", "onclick", "onerror", "onload", "style", "formaction", "srcset"]
+ATTRIBUTES = [
+    "href", "src", "cite", "title", "alt", "onclick", "onerror", "onload", "style", "formaction", "srcset", "data-src",
+    "data-original", "width", "height",
+]  # fmt: skip
 URLS = [
     "javascript:alert(1)",
     "JaVaScRiPt:alert(1)",
@@ -113,6 +116,9 @@ URLS = [
     "https://www.korea.kr/a b",
     "//cdn.example.kr/x.png",
     "mailto:press@msit.go.kr",
+    "/img/blank.gif",
+    "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+    "1",
 ]
 
 
@@ -234,6 +240,7 @@ def _dangerous(markup: str) -> list[str]:
 @given(html_text)
 @example("<li><form><li>")  # the dropped <form> left an <li> in an <li>, which parses as two
 @example("<p>a<fieldset><p>b")
+@example('&lt;p&gt;본문<img alt="사진">&lt;/p&gt;')  # the image without a source is gone: then escaped markup?
 def test_sanitizing_is_idempotent(markup: str) -> None:
     once = sanitize_html(markup, BASE)
     assert sanitize_html(once, BASE) == once
@@ -286,7 +293,9 @@ def reference_plain_text(value: str) -> str:
 
 def reference_body_text(sanitized: str) -> str:
     """The body's text by a second sanitizer pass that keeps no tags (what body_text() stands for)."""
-    text = nh3.clean(re.sub(r"<(?:/p|br\s*/?|/li|/h\d)>", " ", sanitized), tags=set())
+    blocks = "p div li ul ol dl dt dd h2 h3 h4 h5 h6 table thead tbody tfoot tr td th caption blockquote figure"
+    names = "|".join([*blocks.split(), "figcaption", "pre", "br", "hr"])
+    text = nh3.clean(re.sub(rf"</?(?:{names})(?:\s[^>]*)?>", " ", sanitized), tags=set())
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
@@ -302,26 +311,58 @@ credit_pieces = st.sampled_from(
     [
         "<p>",
         "</p>",
+        "<div>",
+        "</div>",
+        "<strong>",
+        "</strong>",
+        "<br>",
+        "&nbsp;",
         "[",
         "]",
+        "［",
         "뉴스출처",
+        "뉴스 출처",
         " : ",
+        "：",
         "기관",
         "\n",
         " ",
         "<",
         "[뉴스출처 : 과기정통부]",
         "<p>[뉴스출처 : 외교부]</p>",
+        "<p>&nbsp;</p>",
+        "이 자료는 외교부의 보도자료를 전재하여 제공함",
+        "&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;",
+        '<img src="/photo/1.jpg" alt="[뉴스출처 : 외교부]">',
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "<ul><li>",
+        "본문",
     ]
 )
 
 
-@given(st.lists(credit_pieces, max_size=12).map("".join), st.integers(0, 40))
-def test_trailing_credit_is_the_pattern_searched(body: str, start: int) -> None:
-    from pressfeed.normalize import _TRAILING_CREDIT, _trailing_credit
+@given(st.lists(credit_pieces | html_fragments(), max_size=16).map("".join))
+@example("<p>[뉴스출처 : 외교부]</p><table><tr><td></td></tr></table><p>[뉴스출처 : 과기정통부]</p>")
+def test_a_body_without_its_credit_has_none_and_sanitizes_to_itself(markup: str) -> None:
+    """What a second normalization of a stored body does: nothing."""
+    from pressfeed.normalize import credit_agency, split_credit
 
-    expected, found = _TRAILING_CREDIT.search(body, start), _trailing_credit(body, start)
-    assert (expected and (expected.span(), expected.group(1))) == (found and (found.span(), found.group(1)))
+    body, credit = split_credit(sanitize_html(markup, BASE))
+    assert sanitize_html(body, BASE) == body
+    assert split_credit(body) == (body, "")
+    assert not credit or credit_agency(credit)
+
+
+@given(html_text, html_text, st.sampled_from(["", "<p>", "<br><br>", "<div><p><strong>"]))
+@example("<p>본문", "", "<br><br>")  # "<p>본문<br><br>" was left, unclosed
+@example("&lt;/p&gt;&lt;/p&gt;", "<pre>", "")  # without its <pre>, the escaped text would read as markup
+@example("&lt;/p&gt;&lt;/p&gt;<pre>", "", "")
+def test_a_body_without_its_credit_is_sanitized_html(before: str, after: str, opening: str) -> None:
+    from pressfeed.normalize import split_credit
+
+    body, _ = split_credit(sanitize_html(f"{before}{opening}[뉴스출처 : 과학기술정보통신부]{after}", BASE))
+    assert sanitize_html(body, BASE) == body
 
 
 #: bodies' words as body_words() leaves them: whitespace runs, bylines in parentheses, bidi controls

@@ -235,6 +235,25 @@ def test_republished_text_without_a_url_is_the_same_story(portal: Site) -> None:
 
 
 @pytest.mark.parametrize(
+    "tail",
+    [
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p>",
+        "<p><strong>[뉴스출처 : 과학기술정보통신부]</strong></p>",
+        "<p>[뉴스출처 : 과학기술정보통신부] 이 자료는 과학기술정보통신부의 보도자료를 전재하여 제공함</p>",
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;</p>",
+        "<br><br>［뉴스 출처：과학기술정보통신부］<br>",
+    ],
+    ids=["empty-paragraph-after", "bold", "notice", "copyright-after", "full-width-in-the-paragraph"],
+)
+def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(portal: Site, tail: str) -> None:
+    portal.feed(release())
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {RELEASE_TEXT}</p>{tail}"))
+    pf = portal.run()
+    assert everywhere(portal, "") == [CMS_ID]
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         RELEASE_TEXT.replace("1만 장", "2만 장"),  # one figure changed

@@ -11,7 +11,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -296,8 +296,13 @@ def _split_origin(base: str) -> str:
 _BASE_URL: ContextVar[str] = ContextVar("pressfeed_base_url", default="")
 
 
+#: where lazy-loading pages keep an image's real address while `src` holds a placeholder (or nothing) until a
+#: script swaps them; read by the cleaner, then moved into `src` or dropped (:func:`_loaded_images`)
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
+
+
 def _make_absolute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute in URL_ATTRIBUTES:
+    if attribute in URL_ATTRIBUTES or attribute in LAZY_SOURCES:
         return absolute_url(value, _BASE_URL.get()) or None
     return value
 
@@ -305,7 +310,7 @@ def _make_absolute(tag: str, attribute: str, value: str) -> str | None:
 # Built once: constructing the allow-lists on every call costs more than the cleaning.
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
-    attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+    attributes={k: set(v) | (set(LAZY_SOURCES) if k == "img" else set()) for k, v in ALLOWED_ATTRIBUTES.items()},
     attribute_filter=_make_absolute,
     url_schemes=set(URL_SCHEMES),
     strip_comments=True,
@@ -346,12 +351,61 @@ def sanitize_html(value: str, base_url: str) -> str:
     return clean_text(cleaned).strip()
 
 
+#: an <img> of sanitized HTML, and its attributes (the serializer quotes every value with '"', escaped inside)
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
+#: a lazy-loading page's stand-in for a picture: a blank, spacer, transparent or loading GIF or PNG
+_PLACEHOLDER = re.compile(
+    r"/(?:[\w.-]*[_-])?(?:blank|spacer|transparent|trans|loading|lazy|lazyload|pixel|clear|1x1|placeholder|empty)"
+    r"(?:[_-][\w.-]*)?\.(?:gif|png)(?:[?#]|$)",
+    re.IGNORECASE,
+)
+
+
+def _loaded_images(cleaned: str) -> str:
+    """Sanitized HTML with each image showing its picture: the lazy-loading address (:data:`LAZY_SOURCES`,
+    made absolute by the cleaner) where `src` is missing or a placeholder (:func:`placeholder_image`); the
+    lazy attributes dropped; an image left without any `src` dropped (a data: URI is no `src` here)."""
+
+    def loaded(match: re.Match[str]) -> str:
+        tag = match.group()
+        if "data-" not in tag and ' src="' in tag:
+            return tag  # most images: nothing to do
+        attributes = _ATTRIBUTE.findall(tag)
+        values = dict(attributes)
+        src = values.get("src", "")
+        lazy = next((values[name] for name in LAZY_SOURCES if values.get(name)), "")
+        tiny = values.get("width") in ("0", "1") and values.get("height") in ("0", "1")
+        swap = bool(lazy) and (not src or tiny or placeholder_image(html.unescape(src)))
+        if swap:
+            src = lazy
+        if not src:
+            return ""
+        kept = []
+        for name, value in attributes:
+            if name in LAZY_SOURCES or (swap and tiny and name in ("width", "height")):
+                continue
+            kept.append(f' {name}="{src if name == "src" else value}"')
+        if "src" not in values:
+            kept.insert(0, f' src="{src}"')
+        return "<img" + "".join(kept) + ">"
+
+    return _IMG_TAG.sub(loaded, cleaned)
+
+
+def placeholder_image(url: str) -> bool:
+    """Whether an image URL is a lazy-loading page's stand-in (blank.gif, spacer.png, loading.gif …)."""
+    return bool(_PLACEHOLDER.search(url))
+
+
 def _clean(value: str) -> str:
     markup = bound_nesting(value)
     cleaned = str(_CLEANER.clean(markup))
     # a table's misplaced content is moved out of it ("foster parenting") into a tree the serializer
     # writes unlike the parser reads it: "<li><table><li>" is cleaned to "<li><li></li><table></table></li>"
-    return _settle(cleaned) if _drops_tags(markup) or "<table" in cleaned else cleaned
+    settled = _settle(cleaned) if _drops_tags(markup) or "<table" in cleaned else cleaned
+    # before escaped_markup() looks: an image it would see between escaped tags may go
+    return _loaded_images(settled) if "<img" in settled else settled
 
 
 #: an escaped tag: "&lt;p&gt;", "&lt;/p&gt;", "&lt;br /&gt;", "&lt;a href=...", or escaped again
@@ -575,7 +629,12 @@ def body_text(body_html: str) -> str:
     return collapse_space(body_words(body_html))
 
 
-_BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/li|/h\d)>")
+#: the tags of sanitized HTML that separate text as a line would: a block's start or end, a line break, a rule
+#: ("<div>발표했다.</div><div>이번 사업은" is two sentences; a table's cells are words apart)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tfoot|tr|td|th|caption|blockquote|figure|figcaption"
+    r"|pre|br|hr)\b[^>]*>"
+)
 #: a tag of sanitized HTML: its serializer escapes "<" and ">" everywhere but in tags
 _SANITIZED_TAG = re.compile(r"<[^>]*>")
 
@@ -583,58 +642,161 @@ _SANITIZED_TAG = re.compile(r"<[^>]*>")
 def body_words(body_html: str) -> str:
     """The body's text, tags dropped and entities decoded, whitespace as it stands: body_text() uncollapsed.
 
-    Its whitespace is collapsed only where needed (a derived summary, the text
-    that source rules match); the content and body keys ignore whitespace.
+    A block element's tags, line breaks and rules become spaces. Its whitespace
+    is collapsed only where needed (a derived summary, the text that source
+    rules match); the content and body keys ignore whitespace, so those spaces
+    change no stored key.
     """
     # Sanitized HTML only: every "<" opens a tag and every ">" closes one (the
     # serializer escapes them in text and attribute values), there are no
     # comments, scripts or styles, and the text is already clean, so dropping
     # the tags and unescaping gives what a second sanitizer pass without tags
     # would, at a tenth of the cost (tests/test_properties.py holds them equal).
-    text = _SANITIZED_TAG.sub("", _BLOCK_END.sub(" ", body_html))
+    text = _SANITIZED_TAG.sub("", _BLOCK_TAG.sub(" ", body_html))
     return html.unescape(text) if "&" in text else text
 
 
-# The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line.
-_CREDIT = re.compile(r"\[\s*뉴스출처\s*:\s*([^\]\n]+?)\s*\]")
-_TRAILING_CREDIT = re.compile(r"(?:<p>\s*)?(\[\s*뉴스출처\s*:\s*[^\]\n<]+?\s*\])\s*(?:</p>)?\s*$")
+# The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line, as editors write it: half- or
+# full-width brackets and colon ("［뉴스출처：기관명］"), "뉴스 출처", spaces anywhere between (no-break ones are
+# "&nbsp;" in sanitized HTML)
+_CREDIT = re.compile(r"[\[［]\s*뉴스\s*출처\s*[:：]\s*([^\]］\n]+?)\s*[\]］]")
+_BLANK = r"(?:\s|&nbsp;)*"
+_CREDIT_HTML = re.compile(rf"[\[［]{_BLANK}뉴스{_BLANK}출처{_BLANK}[:：]{_BLANK}[^\]］\n<>]+?[\]］]")
+#: what may follow the credit, in the plain text of the body's end: the customary notice ("이 자료는 과학기술
+#: 정보통신부의 보도자료를 전재하여 제공함"), the portal's copyright line ("<저작권자 © 포탈뉴스통신 무단전재 및
+#: 재배포금지>"), "원문 보기", another credit line; the notice right after the credit is its own (group 1)
+_NOTICE = (
+    r"(?:이|본)\s?(?:자료|기사)는\s?[^.。<>]{1,60}?보도\s?자료를\s?(?:전재|인용)하여\s?"
+    r"(?:제공|작성)(?:함|합니다|했습니다|하였습니다)?\.?"
+)
+_COPYRIGHT = (
+    r"[<〈《(\[]?\s?(?:저작권자|copyright|[©ⓒ]|\(c\))[^<>〈〉《》\[\]]{0,100}?"
+    r"(?:무단\s?전재|재\s?배포|all rights reserved)[^<>〈〉《》\[\]]{0,60}?[>〉》)\]]?"
+)
+_CLOSING = re.compile(rf"(?:\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{_CREDIT.pattern}))*\s?", re.IGNORECASE)
+#: what of it stays with the credit: notices and further credits (a joint release names two agencies)
+_WITH_CREDIT = re.compile(rf"{_NOTICE}|{_CREDIT.pattern}")
+#: how much of a body's end holds its credit, notice, copyright line and empty paragraphs
+_CREDIT_TAIL = 2000
+#: passes at most: one more finds an earlier credit the cut brought into the tail (only bodies that end in
+#: thousands of characters of credits and empty paragraphs need more)
+_CREDIT_PASSES = 4
 
 
 def split_credit(body_html: str) -> tuple[str, str]:
-    """(body without a trailing credit line, the credit line or "").
+    """(body without its closing credit line, the credit line or "").
 
     The credit is kept in the attribution and appended by the publishers, so it
-    appears exactly once whatever the input did.
+    appears exactly once whatever the input did. It closes the body when what
+    follows it is only the customary notice (which stays with the credit), a
+    copyright line, "원문 보기", another credit or empty paragraphs, all of which
+    go with it; a credit followed by text of the article's own stays where it is.
+    `body_html` is sanitized HTML; what is left is too (:func:`cut_html`), and a
+    fixed point of the sanitizer.
     """
-    tail_start = max(0, len(body_html) - 300)  # the credit is the last line: scan only the tail
-    match = _trailing_credit(body_html, tail_start)
-    if not match:
-        return body_html, ""
-    return body_html[: match.start()].rstrip(), collapse_space(match.group(1))
+    credit = ""
+    # the body without its credit may end in another one, which was too far from the end to be seen: that
+    # one is then the credit, so that a second normalization finds none
+    for _ in range(_CREDIT_PASSES):
+        found = _closing_credit(body_html)
+        if found is None:
+            break
+        body_html, credit = found
+    return body_html, credit
 
 
-def _trailing_credit(body_html: str, start: int) -> re.Match[str] | None:
-    """``_TRAILING_CREDIT.search(body_html, start)``, tried only where a match can begin.
-
-    A match begins with "<p>" or "["; the leftmost position that matches is
-    the search's answer, so trying those positions in order gives the same
-    match without running the pattern at each of the 300 positions.
-    """
-    if "뉴스출처" not in body_html[start:]:
+def _closing_credit(body_html: str) -> tuple[str, str] | None:
+    start = max(0, len(body_html) - _CREDIT_TAIL)
+    if body_html.find("출처", start) < 0:
         return None
-    positions = sorted(p for mark in ("[", "<p>") for p in _find_all(body_html, mark, start))
-    for position in positions:
-        match = _TRAILING_CREDIT.match(body_html, position)
-        if match:
-            return match
+    for match in _CREDIT_HTML.finditer(body_html, start):
+        position = match.start()
+        if body_html.rfind("<", 0, position) > body_html.rfind(">", 0, position):
+            continue  # in a tag: an image's alt text
+        kept = _closing_notice(body_html[match.end() :])
+        if kept is not None:
+            credit = collapse_space(html.unescape(match.group()))
+            return cut_html(body_html, position), f"{credit} {kept}" if kept else credit
     return None
 
 
-def _find_all(text: str, mark: str, start: int) -> Iterator[int]:
-    position = text.find(mark, start)
-    while position >= 0:
-        yield position
-        position = text.find(mark, position + 1)
+def _closing_notice(rest: str) -> str | None:
+    """What of `rest`, following a credit, stays with it (its notice, more credits; "" for nothing), or None
+    when `rest` is more than what closes a body: text other than notices, copyright lines, "원문 보기" and
+    credits, or an image.
+
+    Elements without such text (empty paragraphs, a table of empty cells) are nothing: the cut drops them
+    from the body's end too, and a credit before them closes the body as well as the one after.
+    """
+    if "<img" in rest or _CODE.search(rest):  # code keeps the escaped markup before it as text
+        return None
+    text = collapse_space(html.unescape(_SANITIZED_TAG.sub(" ", rest)))
+    if _CLOSING.fullmatch(text) is None:
+        return None
+    return " ".join(kept.group() for kept in _WITH_CREDIT.finditer(text))
+
+
+#: the elements of :data:`_CODE`
+_CODE_NAMES = ("pre", "code")
+#: a start or end tag's name in sanitized HTML
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+
+
+def cut_html(markup: str, end: int) -> str:
+    """Sanitized HTML up to `end` (a position in text, not in a tag), well-formed: the elements open there
+    closed, then its trailing line breaks, spaces and empty elements dropped.
+
+    "<p>본문<br><br>" + "[뉴스출처 : …]</p>" leaves "<p>본문</p>", not an unclosed paragraph whose
+    line breaks a second pass would keep: the result sanitizes to itself.
+    """
+    prefix = markup[:end]
+    open_elements: list[str] = []
+    for match in _TAG_NAME.finditer(prefix):
+        closing, name = match.group(1), match.group(2).lower()
+        if not closing:
+            if name not in _VOID:
+                open_elements.append(name)
+        elif name in open_elements:  # sanitized: always the innermost, but pop up to it whatever
+            del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name) :]
+    return _trim_end(prefix + "".join(f"</{name}>" for name in reversed(open_elements)))
+
+
+def _trim_end(markup: str) -> str:
+    """Sanitized HTML without the spaces, line breaks and empty elements at its end (inside its last
+    elements too: "<div><p>본문<br></p><p>&nbsp;</p></div>" is "<div><p>본문</p></div>")."""
+    end = len(markup)
+    closers: list[str] = []  # end tags at the end, last first
+    while True:
+        end = _blank_before(markup, end)
+        if not end or markup[end - 1] != ">":
+            break
+        start = markup.rfind("<", 0, end)
+        tag = _TAG_NAME.match(markup, start)
+        if tag is None:
+            break
+        name = tag.group(2).lower()
+        if tag.group(1):
+            closers.append(markup[start:end])
+        elif (name != "br" and not (closers and closers[-1].lower() == f"</{name}>")) or name in _CODE_NAMES:
+            # an image, a rule, an element with content, or code (whose presence tells sanitize_html that
+            # an escaped "&lt;p&gt;" is quoted, not markup escaped once too often): the body ends there
+            break
+        elif name != "br":
+            closers.pop()  # an empty element: gone with its end tag
+        end = start
+    return markup[:end] + "".join(reversed(closers))
+
+
+def _blank_before(markup: str, end: int) -> int:
+    """Where the whitespace and no-break spaces ("&nbsp;") that end `markup[:end]` begin."""
+    while end:
+        if markup[end - 1].isspace():
+            end -= 1
+        elif markup.endswith("&nbsp;", 0, end):
+            end -= 6
+        else:
+            break
+    return end
 
 
 def credit_agency(credit: str) -> str:
@@ -1449,10 +1611,12 @@ def _classified(
 
     for item in media:
         add(item)
-    if not found_images:
-        match = _FIRST_IMG.search(body)
-        if match:
-            add(RawMedia(url=match.group(1).replace("&amp;", "&"), type=guess_image_type(match.group(1))))
+    if not found_images:  # the body's first picture, not a lazy-loading page's placeholder
+        for match in _FIRST_IMG.finditer(body):
+            url = match.group(1).replace("&amp;", "&")
+            if not placeholder_image(url):
+                add(RawMedia(url=url, type=guess_image_type(url)))
+                break
     return tuple(found_images), tuple(found_files)
 
 
