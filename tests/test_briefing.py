@@ -66,6 +66,8 @@ class Release:
     files: tuple[tuple[str, str], ...] = ()
     embargo: datetime | None = None
     modified: datetime | None = None
+    #: the EmbargoDate as written, when not the API's own MM/DD/YYYY layout
+    embargo_text: str | None = None
 
     def xml(self) -> str:
         def when(value: datetime | None) -> str:
@@ -81,7 +83,8 @@ class Release:
             f"<NewsItem><NewsItemId>{self.news_id}</NewsItemId><ContentsStatus>I</ContentsStatus>"
             f"<MinisterCode>{self.agency}</MinisterCode>"
             f"<ApproveDate>{when(self.approved)}</ApproveDate><ModifyDate>{when(self.modified)}</ModifyDate>"
-            f"<EmbargoDate>{when(self.embargo)}</EmbargoDate><GroupingCode>보도자료</GroupingCode>"
+            f"<EmbargoDate>{when(self.embargo) if self.embargo_text is None else self.embargo_text}</EmbargoDate>"
+            "<GroupingCode>보도자료</GroupingCode>"
             f"<Title>{html.escape(self.title)}</Title>{subtitles}"
             f"<DataContents>{html.escape(self.body)}</DataContents>"
             f"<OriginalUrl>https://www.korea.kr/briefing/pressReleaseView.do?newsId={self.news_id}</OriginalUrl>"
@@ -518,6 +521,34 @@ def test_an_embargoed_release_enters_the_feeds_when_its_time_comes(
         assert item_id(156750030) in (later.config.output.dir / "rss.xml").read_text(encoding="utf-8")
     finally:
         later.close()
+
+
+@pytest.mark.parametrize("layout", ["%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M:%S.0", "%Y%m%d%H%M%S", "%Y. %m. %d. %H:%M"])
+def test_an_embargo_in_another_layout_is_read_and_kept(
+    api_site: Path, api: FakeAPI, ingest: Ingest, layout: str
+) -> None:
+    """Only MM/DD/YYYY was read: any other layout was dropped without a word and the release went out at
+    once, hours before its embargo."""
+    embargo = (NOW + timedelta(hours=9)).replace(second=0)
+    written = embargo.astimezone(KST).strftime(layout)
+    api.releases = [Release(156750031, "엠바고 보도자료", "외교부", NOW - timedelta(hours=2), embargo_text=written)]
+    _, pf = ingest(api_site)
+    pf.build()
+    assert item_id(156750031) not in (pf.config.output.dir / "rss.xml").read_text(encoding="utf-8")
+    stored = pf.store.get(item_id(156750031))
+    assert stored is not None and stored.article.published == embargo
+
+
+def test_an_embargo_nobody_can_read_holds_the_release(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    """Fail closed: an embargo that cannot be read may not have passed."""
+    unread = "별도 공지 시까지"
+    api.releases = [Release(156750032, "엠바고 보도자료", "외교부", NOW - timedelta(hours=2), embargo_text=unread)]
+    result, pf = ingest(api_site)
+    pf.build()
+    assert item_id(156750032) not in (pf.config.output.dir / "rss.xml").read_text(encoding="utf-8")
+    stored = pf.store.get(item_id(156750032))
+    assert stored is not None and stored.article.status is Status.DRAFT
+    assert any("embargo '별도 공지 시까지' could not be read: held as a draft" in w for w in only(result).warnings)
 
 
 def test_a_later_modify_date_is_an_upstream_update(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:

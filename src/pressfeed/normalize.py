@@ -1231,6 +1231,9 @@ def normalize(
     warnings: list[str] = []
     published, updated, dated = _dates(raw, ctx, now, field, warnings, title)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
+    if _unread_embargo(raw, ctx):  # fail closed: an embargo nobody can read may not have passed
+        warnings.append(f"{title}: embargo {str(raw.embargo)!r} could not be read: held as a draft")
+        status = Status.DRAFT
     attribution = field(
         "source", lambda: _attribution(raw, source, agency, registered, credit, base, link, published, ctx.tz)
     )
@@ -1282,6 +1285,12 @@ def _dates(
     if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
         published, dated = embargo, True
     return published, _entry_updated(raw, ctx, published, now), dated
+
+
+def _unread_embargo(raw: RawArticle, ctx: NormalizeContext) -> bool:
+    """An ingested item gives an embargo that cannot be read as a time."""
+    given = raw.embargo not in (None, "") and not (isinstance(raw.embargo, str) and not raw.embargo.strip())
+    return raw.kind is not InputKind.CMS and given and _entry_time(raw.embargo, None, ctx.tz) is None
 
 
 def _media(

@@ -368,16 +368,17 @@ def _files(element: etree._Element) -> Iterable[RawMedia]:
             yield RawMedia(url=url, type=media_type_for_name(name or url) or "", title=name)
 
 
-def api_time(text: str) -> datetime | None:
-    """`MM/DD/YYYY HH:MM:SS` in KST (as the API writes its dates); None when absent or unreadable."""
+def api_time(text: str) -> datetime | str | None:
+    """`MM/DD/YYYY HH:MM:SS` in KST, as the API writes its dates; any other text as it is, for normalization
+    to read as it reads every agency's dates (and to warn of, or hold an item by, when it cannot)."""
     if not text:
         return None
-    for layout in ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"):
+    for layout in ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%Y %H:%M:%S.%f"):  # .0: Java's
         try:
             return datetime.strptime(text, layout).replace(tzinfo=KST)
         except ValueError:
             continue
-    return None
+    return text
 
 
 def _midnight_after(now: datetime) -> datetime:
