@@ -271,6 +271,31 @@ def test_source_with_unknown_section(site):
     assert error.message == "unknown section '연예' (known: economy, it-science, politics, society)"
 
 
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        (
+            "https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList?serviceKey=SECRET123&_type=xml",
+            "briefing-api",
+        ),
+        ("https://www.korea.kr/rss/dept_msit.xml?ServiceKey=SECRET123", "feed"),
+    ],
+)
+def test_a_service_key_in_a_source_url_is_refused(site, url, kind):
+    """data.go.kr's sample request URL carries the key; pasted as the url, it was published in every
+    item's RSS <source>, atom:source and JSON Feed source (eight times in the reviewer's site)."""
+    extra = "    kind: briefing-api\n    service_key_env: DATA_GO_KR_SERVICE_KEY\n" if kind == "briefing-api" else ""
+    text = (
+        config_text(site)
+        + SOURCE.format(section="science").replace("url: https://www.korea.kr/rss/dept_msit.xml", f"url: {url}")
+        + extra
+    )
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "SECRET123"), "sources[0].url")
+    assert error.message.startswith("holds a serviceKey, which every feed would publish")
+    assert "SECRET123" not in str(error)
+
+
 def test_source_section_alias_resolves(site):
     config_path(site).write_text(config_text(site) + SOURCE.format(section="IT·과학"), encoding="utf-8")
     [source] = load_config(site).sources

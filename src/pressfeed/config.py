@@ -23,7 +23,7 @@ from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get_type_hints
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .context import Agencies, NormalizeContext, Sections, agency_key, section_key
@@ -468,6 +468,13 @@ def _check_source(reader: _Reader, source: SourceConfig, data: LocatedDict, at: 
 
     if source.section is None and not source.rules:
         raise reader.error(spot("section"), "a source needs a section or rules")
+    if any(name.lower() == "servicekey" for name, _ in parse_qsl(urlsplit(source.url).query)):
+        # a source's URL is published with its items (RSS <source>, atom:source, JSON Feed): never a key
+        raise reader.error(
+            spot("url"),
+            "holds a serviceKey, which every feed would publish: remove it from the URL; a briefing-api "
+            "source reads its key from the environment variable named by service_key_env",
+        )
     if source.kind is SourceKind.BRIEFING_API:
         if not source.service_key_env:
             raise reader.error(spot("service_key_env"), "required for kind briefing-api (the key's variable name)")
