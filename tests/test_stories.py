@@ -253,6 +253,17 @@ def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
 
 
+def test_republished_text_with_zero_width_spaces_is_the_same_story(portal: Site) -> None:
+    """HWP-converted HTML strews U+200B and U+FEFF through a text; no reader sees them, and the copy is the
+    same release: two items went out."""
+    portal.feed(release())
+    strewn = RELEASE_TEXT.replace("밝혔다.", "밝혔다.\u200b").replace("선정된", "\ufeff선정된\u200b")
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {strewn}</p>"))
+    pf = portal.run()
+    assert everywhere(portal, "") == [CMS_ID]
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -157,14 +157,18 @@ def collapse_space(text: str) -> str:
 
 
 def without_space(text: str) -> str:
-    """Every whitespace character removed: ``"".join(text.split())``.
+    """Every whitespace and zero-width character removed: what two copies of one text may differ in.
 
-    Whitespace other than U+0020 is unprintable, so a text that is printable
-    once its spaces are gone has none left: one replace and one C scan
-    instead of splitting a long text into hundreds of words.
+    A zero-width space (HWP-converted HTML is full of them) is no whitespace to
+    str.split(), but no reader sees it. Both are unprintable, so a text that is
+    printable once its spaces are gone has none left: one replace and one C scan.
     """
     squeezed = text.replace(" ", "")
-    return squeezed if squeezed.isprintable() else "".join(squeezed.split())
+    return squeezed if squeezed.isprintable() else "".join(squeezed.translate(_ZERO_WIDTH).split())
+
+
+#: the invisible characters that are unprintable too (the Hangul fillers print, as blanks)
+_ZERO_WIDTH = {code: None for code in INVISIBLE if not chr(code).isprintable()}
 
 
 # -- HTML ---------------------------------------------------------------------
