@@ -1101,3 +1101,30 @@ def test_media_types_are_validated() -> None:
     assert media_type("Image/JPEG; charset=binary") == "image/jpeg"
     assert media_type("application/x-hwp\x01") is None
     assert media_type("") is None
+
+
+def test_a_whole_page_pasted_as_the_body_loses_its_title_text():
+    page = "<html><head><title>보도자료 | 과학기술정보통신부</title></head><body><p>본문</p></body></html>"
+    assert sanitize_html(page, BASE) == "<p>본문</p>"
+
+
+@pytest.mark.parametrize("body", ["<pre>\n\n표 1</pre>", "<pre>\n\n\n  가  나</pre>", "<p>설명</p><pre>\n\n코드</pre>"])
+def test_a_pre_starting_with_newlines_keeps_them_pass_after_pass(body):
+    """The parser drops the newline right after <pre>; html5ever's serializer writes none back, so each
+    sanitizing lost one and a re-import counted the body as changed."""
+    once = sanitize_html(body, BASE)
+    assert once == body
+    assert sanitize_html(once, BASE) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("가" * 9 + "👨\u200d👩\u200d👧 가족", "가" * 9 + "…"),  # a family emoji is one character to a reader
+        ("가" * 10 + "🇰🇷 국기", "가" * 10 + "…"),  # half a flag is a letter K in a box
+        ("가" * 9 + "👍🏽 좋아요", "가" * 9 + "👍🏽…"),
+        ("가" * 10 + "e\u0301 악센트", "가" * 10 + "…"),
+    ],
+)
+def test_shorten_never_cuts_a_character_as_readers_see_it(text, expected):
+    assert shorten(text, 11) == expected

@@ -249,6 +249,7 @@ DROPPED_WITH_CONTENT = frozenset(
         "frameset",
         "noframes",
         "applet",
+        "title",  # a whole page pasted as the body: its <title> would lead the text
     }
 )
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -408,8 +409,15 @@ def _clean(value: str) -> str:
     # a table's misplaced content is moved out of it ("foster parenting") into a tree the serializer
     # writes unlike the parser reads it: "<li><table><li>" is cleaned to "<li><li></li><table></table></li>"
     settled = _settle(cleaned) if _drops_tags(markup) or "<table" in cleaned else cleaned
+    if "<pre" in settled:
+        settled = _PRE_NEWLINE.sub("\\1\n", settled)
     # before escaped_markup() looks: an image it would see between escaped tags may go
     return _loaded_images(settled) if "<img" in settled else settled
+
+
+#: a <pre> whose text starts with a newline: the parser drops the first newline after <pre>, so the HTML
+#: serializer writes one more (html5ever's does not), or every pass loses one
+_PRE_NEWLINE = re.compile(r"(<pre\b[^>]*>\n)")
 
 
 #: an escaped tag: "&lt;p&gt;", "&lt;/p&gt;", "&lt;br /&gt;", "&lt;a href=...", or escaped again
@@ -607,10 +615,29 @@ def _without_bidi(text: str) -> str:
 def _cut(text: str, length: int) -> str:
     if len(text) <= length:
         return text
-    cut = text[:length]
+    cut = text[: _grapheme_start(text, length)]
     if " " in cut[length // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.·…") + "…"
+
+
+#: what continues the character before it: joiner, variation selectors, skin tones, flag tags
+_CONTINUING = re.compile("[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+_REGIONAL = ("\U0001f1e6", "\U0001f1ff")  # two of these make a flag
+
+
+def _grapheme_start(text: str, at: int) -> int:
+    """`at`, moved back to where a character as readers see it begins (an emoji sequence, a flag, an accent)."""
+    while 0 < at < len(text) and (
+        unicodedata.combining(text[at]) or _CONTINUING.match(text[at]) or text[at - 1] == "\u200d"
+    ):
+        at -= 1
+    flags = at
+    while flags > 0 and _REGIONAL[0] <= text[flags - 1] <= _REGIONAL[1]:
+        flags -= 1
+    if (at - flags) % 2 and at < len(text) and _REGIONAL[0] <= text[at] <= _REGIONAL[1]:
+        at -= 1
+    return at
 
 
 def summary_of(words: str, length: int) -> str:
