@@ -793,6 +793,28 @@ def test_changed_site_settings_read_the_export_again(site, configured, clock, mo
     assert len(read) == 2
 
 
+def test_new_normalizing_code_reads_the_export_again(site, configured, clock, monkeypatch):
+    """Under one version number the code changes (between releases, an editable install): a file imported
+    under the old code was skipped for good, its bodies never cleaned by the fixed sanitizer."""
+    from pressfeed.imports import state
+
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        monkeypatch.setattr(state, "code_stamp", lambda: "normalize.py:1:2")  # as a changed file's stat gives
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
+    assert len(read) == 2
+
+
+def test_the_code_stamp_follows_the_normalizing_modules_and_nh3(tmp_path, monkeypatch):
+    from pressfeed.imports import state
+
+    stamp = state.code_stamp()
+    assert all(f"/{name.rsplit('/', 1)[-1]}:" in stamp for name in state.NORMALIZING)
+    assert "nh3/nh3." in stamp  # the sanitizer's compiled library
+
+
 def test_a_pending_relink_reads_every_export(site, configured, clock, monkeypatch):
     from pressfeed.imports.importer import RELINK_KEY
 

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
 from .. import __version__
@@ -71,8 +72,36 @@ class FileState:
 
 
 def settings_key(ctx: NormalizeContext) -> str:
-    """Everything normalization reads besides a record: the site's settings and this pressfeed."""
-    return hashlib.sha256(f"{__version__}\0{ctx!r}".encode()).hexdigest()
+    """Everything normalization reads besides a record: the site's settings, this pressfeed and its code."""
+    return hashlib.sha256(f"{__version__}\0{ctx!r}\0{code_stamp()}".encode()).hexdigest()
+
+
+#: the modules whose code decides what a record becomes
+NORMALIZING = ("normalize.py", "context.py", "model.py", "terms.py", "yamlfile.py", "imports/read.py")
+
+
+@cache
+def code_stamp() -> str:
+    """The size and mtime of the normalizing modules and of nh3 (the sanitizer, found, not imported).
+
+    A version number is not enough: between releases, and in an editable install, the code changes under
+    the same version, and a file imported under the old code would never be normalized again.
+    """
+    from importlib.machinery import PathFinder
+
+    package = Path(__file__).resolve().parents[1]
+    paths = [package / name for name in NORMALIZING]
+    nh3 = PathFinder.find_spec("nh3")
+    for folder in (nh3.submodule_search_locations or []) if nh3 else []:  # its compiled library is in there
+        paths.extend(sorted(Path(folder).glob("*.so")) + sorted(Path(folder).glob("*.pyd")))
+    stamps = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamps.append(f"{path.parent.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return ",".join(stamps)
 
 
 def file_sha256(path: Path) -> str:
