@@ -140,8 +140,8 @@ def test_source_rules_come_before_the_registry(site: Path) -> None:
     assert ingest_one(config, api_item("기획재정부")).article.section == "society"
 
 
-def test_combined_feed_title_prefix_finds_the_agency(site: Path) -> None:
-    feed = """\
+#: policy briefing's combined feed: every ministry's releases, the agency in the title ("[환경부] …")
+COMBINED_FEED = """\
 sources:
   - id: combined
     name: 정책브리핑
@@ -149,7 +149,10 @@ sources:
     agency_from_title: true
     section: politics
 """
-    config = load(site, REGISTRY + feed)
+
+
+def test_combined_feed_title_prefix_finds_the_agency(site: Path) -> None:
+    config = load(site, REGISTRY + COMBINED_FEED)
     item = api_item("", title="[환경부] 미세먼지 저감 대책")
     normalized = normalize(item, config.normalize_context(), config.source("combined"), NOW)
     article = normalized.article
@@ -160,15 +163,7 @@ sources:
 @pytest.mark.parametrize("label", ["설명자료", "보도자료", "보도참고자료", "사진", "속보", "2025 국정감사", "알림"])
 def test_a_title_prefix_naming_the_kind_of_item_names_no_agency(site: Path, label: str) -> None:
     """'[설명자료] 언론 보도 관련' was credited "[뉴스출처 : 설명자료]": the source's attribution stays."""
-    feed = """\
-sources:
-  - id: combined
-    name: 정책브리핑
-    url: https://www.korea.kr/rss/pressrelease.xml
-    agency_from_title: true
-    section: politics
-"""
-    config = load(site, REGISTRY + feed)
+    config = load(site, REGISTRY + COMBINED_FEED)
     item = api_item("", title=f"[{label}] 언론 보도 관련")
     article = normalize(item, config.normalize_context(), config.source("combined"), NOW).article
     assert article.title == f"[{label}] 언론 보도 관련"
