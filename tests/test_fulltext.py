@@ -232,6 +232,71 @@ def test_an_item_the_feed_changes_is_read_again(site: Path, ministry: Board) -> 
     assert len(ministry.hits) == 2 and len(report.updated) == 1
 
 
+# -- a published item whose page fails when read again ----------------------------------------------------
+
+CORRECTED = (YOUTH[0] + " (수정)", YOUTH[1], YOUTH[2])
+
+
+def page_missing(site: Path, ministry: Board) -> None:
+    ministry.pages[YOUTH[1]] = (404, b"<html><body>not found</body></html>", "text/html")
+
+
+def page_unavailable(site: Path, ministry: Board) -> None:
+    ministry.pages[YOUTH[1]] = (503, "<html><body>서비스 점검 중입니다</body></html>".encode(), "text/html")
+
+
+def page_too_slow(site: Path, ministry: Board) -> None:
+    ministry.delay = 1.0
+    path = site / "feeds" / "pressfeed.yaml"
+    text = path.read_text(encoding="utf-8").replace("timeout: 5.0", "timeout: 0.5")
+    path.write_text(text.replace("connect_timeout: 2.0", "connect_timeout: 0.5"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fail", [page_missing, page_unavailable, page_too_slow], ids=["404", "503", "timeout"])
+def test_a_published_item_keeps_its_text_when_its_page_fails_on_a_re_read(
+    site: Path, ministry: Board, fail: Any
+) -> None:
+    """The board corrects a published release's title while its server has a bad minute: the release took the
+    feed's entry without its text (a draft, in no feed) and lost the stored text for good once retries ran out.
+    It stays published with the text read before, under the new title, and the page is read again later."""
+    configure(site, ministry)
+    ingest(site)
+    ministry.feed = board(CORRECTED)
+    fail(site, ministry)
+    report, pf = ingest(site, NOW + timedelta(minutes=5))
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and stored.article.title == CORRECTED[0]
+    assert "정부세종청사에서" in stored.article.body_html and len(stored.article.attachments) == 3
+    assert len(report.updated) == 1 and pf.info(stored).held == ""
+    [warning] = report.warnings
+    assert warning.startswith(f"{CORRECTED[0][:40]!r}: kept the text read before: ") and "try 1 of 6" in warning
+    pf.build()
+    assert CORRECTED[0] in (site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
+
+    configure(site, ministry)  # the board is itself again
+    ministry.pages.pop(YOUTH[1], None)
+    ministry.delay = 0.0
+    hits = len(ministry.hits)
+    report, pf = ingest(site, NOW + timedelta(minutes=40))  # the feed has not changed: its retry is due
+    assert len(ministry.hits) == hits + 1 and report.warnings == ()
+    assert pf.store.pages([stored.article.id])[stored.article.id].status == "done"
+
+
+def test_a_re_read_that_never_succeeds_never_erases_the_text(site: Path, ministry: Board) -> None:
+    configure(site, ministry)
+    ingest(site)
+    ministry.feed = board(CORRECTED)
+    when = failing_runs(site, ministry, 8, NOW + timedelta(minutes=5))
+    assert len(ministry.hits) == 1 + 6  # the first read, then the tries of the re-read
+    pf = Pressfeed(load_config(site), clock=fixed(when))
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and "정부세종청사에서" in stored.article.body_html
+    [health] = pf.source_health()
+    assert health.ok and health.held == ()  # nothing held: the release is in the feeds
+    report, _ = ingest(site, when)
+    assert report.warnings == () and len(ministry.hits) == 7  # given up quietly, the text still there
+
+
 # -- pages that give no text ------------------------------------------------------------------------------
 
 
@@ -262,11 +327,11 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert pf.info(stored).held == ""
 
 
-def failing_runs(site: Path, ministry: Board, runs: int) -> datetime:
-    """`runs` ingests 13 hours apart (past any retry wait) while the item's page answers 500; the next run's time."""
+def failing_runs(site: Path, ministry: Board, runs: int, when: datetime = NOW) -> datetime:
+    """`runs` ingests 13 hours apart (past any retry wait) from `when` while the item's page answers 500;
+    the next run's time."""
     ministry.pages["/nw/view.do?nttId=74496"] = (500, b"error", "text/html")
     configure(site, ministry)
-    when = NOW
     for _ in range(runs):
         ingest(site, when)
         when += timedelta(hours=13)

@@ -13,6 +13,9 @@ new of the item (its title, link, date or text): an item already extracted
 reuses the stored text. A page that cannot be fetched or gives no text
 leaves the item held as a draft, with the reason, and is retried later, at
 most MAX_ATTEMPTS times; the item is published when extraction succeeds.
+A failed re-read of an item whose page gave text before keeps that text (the
+item stays published, under what the feed now says of it) and is retried the
+same way: a server's bad minute never takes a release out of the feeds.
 """
 
 from __future__ import annotations
@@ -91,7 +94,8 @@ async def complete(
                 out[index] = with_page(raw, page)
                 continue
             if page.next_try is None or page.next_try > now:
-                out[index], held = _held(raw), held + 1  # waiting for its retry, or given up
+                out[index], _ = _without_page(raw, page)  # waiting for its retry, or given up
+                held += out[index].status == Status.DRAFT.value
                 continue
         todo.append((index, article_id, digest))
     attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
@@ -103,9 +107,11 @@ async def complete(
             page = _done(article_id, digest, str(raw.link), outcome, now)
             out[index] = with_page(raw, page)
         else:
-            page = _failed(article_id, digest, str(raw.link), outcome, attempts[index] + 1, now)
-            out[index], held = _held(raw), held + 1
-            warnings.append(f"{str(raw.title)[:40]!r}: held as a draft: {page.reason}")
+            before = known.get(article_id)
+            page = _failed(article_id, digest, str(raw.link), outcome, attempts[index] + 1, now, before)
+            out[index], fate = _without_page(raw, page)
+            held += out[index].status == Status.DRAFT.value
+            warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
 
@@ -160,9 +166,13 @@ def with_page(raw: RawArticle, page: PageState) -> RawArticle:
     return replace(raw, body_html=page.body_html, summary=raw.summary or None, media=media)
 
 
-def _held(raw: RawArticle) -> RawArticle:
-    """An item whose page gave no text: stored, but as a draft, never as an empty article in a feed."""
-    return replace(raw, status=Status.DRAFT.value)
+def _without_page(raw: RawArticle, page: PageState) -> tuple[RawArticle, str]:
+    """An item whose page gave no text this time, and what became of it: the text an earlier read gave
+    (a failed re-read must not take a published release out of the feeds, nor erase its text), else
+    held as a draft, never an empty article in a feed."""
+    if page.body_html:
+        return with_page(raw, page), "kept the text read before"
+    return replace(raw, status=Status.DRAFT.value), "held as a draft"
 
 
 def _done(article_id: str, digest: str, url: str, page: ExtractedPage, now: datetime) -> PageState:
@@ -170,10 +180,16 @@ def _done(article_id: str, digest: str, url: str, page: ExtractedPage, now: date
     return PageState(article_id, digest, url, "done", 1, now, body_html=page.body_html, attachments=files)
 
 
-def _failed(article_id: str, digest: str, url: str, reason: str, attempts: int, now: datetime) -> PageState:
+def _failed(
+    article_id: str, digest: str, url: str, reason: str, attempts: int, now: datetime, before: PageState | None
+) -> PageState:
+    """A failed try; it carries the text and files of an earlier good read (`before`), the one copy of them."""
+    kept = before if before is not None and before.body_html else None
+    body, files = (kept.body_html, kept.attachments) if kept else ("", ())
     if attempts >= MAX_ATTEMPTS:
-        given_up = f"{reason} (given up after {attempts} tries: publish it by hand, or fix the source)"
-        return PageState(article_id, digest, url, "failed", attempts, now, None, given_up)
+        advice = "the text read before stays" if kept else "publish it by hand, or fix the source"
+        given_up = f"{reason} (given up after {attempts} tries: {advice})"
+        return PageState(article_id, digest, url, "failed", attempts, now, None, given_up, body, files)
     wait = min(RETRY_BASE * (1 << (attempts - 1)), RETRY_CAP)
     retry = f"{reason} (try {attempts} of {MAX_ATTEMPTS}; next at {(now + wait).isoformat()})"
-    return PageState(article_id, digest, url, "failed", attempts, now, now + wait, retry)
+    return PageState(article_id, digest, url, "failed", attempts, now, now + wait, retry, body, files)
