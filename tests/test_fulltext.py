@@ -232,6 +232,88 @@ def test_an_item_the_feed_changes_is_read_again(site: Path, ministry: Board) -> 
     assert len(ministry.hits) == 2 and len(report.updated) == 1
 
 
+# -- items whose feed carries text ---------------------------------------------------------------------------
+
+YOUTH_TEXT = (
+    "<p>재정경제부는 11월 7일 경제관계장관회의에서 「청년 일자리 도약 장려금 지원 확대 방안」을 확정했다.</p>"
+    "<p>내년부터 지원 인원을 12만명에서 15만명으로 늘리고, 비수도권 중소기업에 취업한 청년이 2년간 근속하면 최대"
+    " 720만원의 근속 인센티브를 지급한다. 기업에는 청년 1인당 월 60만원씩 최대 1년간 인건비를 지원한다.</p>"
+    "<p>그동안 6개월 이상 실업 상태인 청년만 신청할 수 있었으나, 앞으로는 고졸 이하 청년과 국민취업지원제도"
+    " 이수자도 실업 기간과 관계없이 지원받을 수 있다. 정부는 이를 위해 2026년 예산안에 1조 2,400억원을 반영했다.</p>"
+)
+#: the first lines of the release and an ellipsis: what many boards put in <description>
+YOUTH_TEASER = (
+    "<p>재정경제부는 11월 7일 경제관계장관회의에서 「청년 일자리 도약 장려금 지원 확대 방안」을 확정했다."
+    " 내년부터 지원 인원을 12만명에서 15만명으로 늘리고…</p>"
+)
+BUS_TEXT = (
+    "<p>□ 대도시권광역교통위원회는 수도권 출퇴근 시간대 광역버스 입석을 해소하기 위해 12월 1일부터 광역버스"
+    " 노선 12개를 새로 운행한다.</p><p>□ 신설 노선은 입석 승객이 많은 경기 남부와 인천 서북부 신도시를 중심으로"
+    " 선정되었고, 출퇴근 시간대에 모두 68회를 추가로 운행한다. 정류장 평균 대기시간은 21분에서 12분으로 줄어들"
+    " 전망이다.</p><p>□ 아울러 전세버스를 활용한 출근 맞춤버스 9개 노선도 시범 운행한다.</p>"
+    "<p>□ 광역교통위원회 관계자는 “입석 운행이 사라질 때까지 노선과 차량을 계속 늘리겠다”고 밝혔다.</p>"
+)
+
+
+def with_text(item: tuple[str, str, str], text: str) -> bytes:
+    """A board feed whose one item carries `text` in its <description>, in CDATA as boards send it."""
+    title, path, when = item
+    entry = (
+        f"<item><title>{title}</title><link>{{base}}{path}</link>"
+        f"<description><![CDATA[{text}]]></description><pubDate>{when}</pubDate></item>"
+    )
+    return board().replace(b"</channel>", f"{entry}</channel>".encode())
+
+
+def test_an_item_whose_feed_carries_its_text_is_published_without_its_page(site: Path, ministry: Board) -> None:
+    """`auto` is for title-only items: one whose feed gives the release was fetched anyway, and held as a
+    draft when its page failed."""
+    ministry.feed = with_text(YOUTH, YOUTH_TEXT)
+    page_missing(site, ministry)
+    configure(site, ministry)
+    report, pf = ingest(site)
+    article = only(pf).article
+    assert article.status is Status.PUBLISHED and "경제관계장관회의에서" in article.body_html
+    assert ministry.hits == [] and report.warnings == ()
+
+
+def test_a_teaser_in_the_feed_has_its_page_read(site: Path, ministry: Board) -> None:
+    ministry.feed = with_text(YOUTH, YOUTH_TEASER)
+    configure(site, ministry)
+    _, pf = ingest(site)
+    article = only(pf).article
+    assert len(ministry.hits) == 1 and "정부세종청사에서" in article.body_html  # the page's text, not the teaser's
+
+
+@pytest.mark.parametrize(
+    ("item", "text", "fulltext", "page", "from_page"),
+    [
+        (YOUTH, YOUTH_TEASER, "auto", "mofe_board_view.html", "정부세종청사에서"),
+        (BUS, BUS_TEXT, "div.bd_view_cont", "molit_selector.html", "정식 노선 전환 여부"),
+    ],
+    ids=["auto-teaser", "selector-text"],
+)
+def test_a_page_that_fails_leaves_the_feeds_text_published_meanwhile(
+    site: Path, ministry: Board, item: tuple[str, str, str], text: str, fulltext: str, page: str, from_page: str
+) -> None:
+    """A teaser under `auto`, or any text under a selector (which reads every item's page: the operator named
+    where the release is): the page is read, and while it fails the feed's text is published, not held."""
+    ministry.feed = with_text(item, text)
+    ministry.pages[item[1]] = (404, b"<html><body>not found</body></html>", "text/html")
+    configure(site, ministry, fulltext=fulltext)
+    report, pf = ingest(site)
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and pf.info(stored).held == ""
+    assert from_page not in stored.article.body_html
+    [warning] = report.warnings
+    assert warning.startswith(f"{item[0][:40]!r}: published with the feed's text: page ") and "try 1 of 6" in warning
+
+    ministry.pages[item[1]] = (200, (PAGES / page).read_bytes(), "text/html; charset=utf-8")
+    report, pf = ingest(site, NOW + timedelta(minutes=31))  # the feed has not changed: the retry is due
+    assert len(ministry.hits) == 2 and len(report.updated) == 1
+    assert from_page in only(pf).article.body_html
+
+
 # -- a published item whose page fails when read again ----------------------------------------------------
 
 CORRECTED = (YOUTH[0] + " (수정)", YOUTH[1], YOUTH[2])
