@@ -50,6 +50,9 @@ def board(*items: tuple[str, str, str]) -> bytes:
 YOUTH = ("청년 일자리 도약 장려금 지원 확대 방안", "/nw/view.do?nttId=74496", "2025-11-07 00:00:00.0")
 SHIPS = ("해양수산부, 연안여객선 안전관리 강화", "/nw/view.do?nttId=74497", "2025-11-07 00:00:00.0")
 BUS = ("광역버스 입석 해소 대책", "/nw/view.do?nttId=74498", "2025-11-06 00:00:00.0")
+SCRIPT_ONLY = "[참고] 사업 안내 리플릿.hwp"
+#: what the run says of the bundled page's one file offered only through fn_fileDown('FILE_…','4')
+BY_SCRIPT = f"offered only through a script ({SCRIPT_ONLY}): not kept"
 
 
 class Board:
@@ -130,7 +133,7 @@ def only(pf: Pressfeed) -> Any:
 def test_a_title_only_item_gets_its_pages_text_and_files(site: Path, ministry: Board) -> None:
     configure(site, ministry)
     report, pf = ingest(site)
-    assert len(report.new) == 1 and report.warnings == ()
+    assert len(report.new) == 1 and report.warnings == (f"{YOUTH[0]!r}: 1 attachment {BY_SCRIPT}",)
     article = only(pf).article
     assert article.status is Status.PUBLISHED
     body = article.body_html
@@ -144,6 +147,32 @@ def test_a_title_only_item_gets_its_pages_text_and_files(site: Path, ministry: B
     assert ("1107(조간) 청년 일자리 도약 장려금 지원 확대 방안.pdf", "application/pdf") in files
     assert all("privacy" not in a.url for a in article.attachments)  # the footer's PDF is site chrome
     assert "재정경제부는 11월 7일" in article.summary and article.summary.endswith("…")
+
+
+#: an eGovFrame board's other script-only link, as a second file after the page's fn_fileDown one
+EGOV_LINK = (
+    f"{SCRIPT_ONLY}</a></li>"
+    "<li><a href=\"javascript:fn_egov_downFile('FILE_000000000458121','5')\">붙임2. 질의응답 자료.hwp</a>"
+)
+
+
+def test_files_offered_only_through_a_script_are_named(site: Path, ministry: Board) -> None:
+    """A board that offers files through script calls (fn_fileDown('FILE_…','4')) gives no URL to keep: they
+    were dropped without a word, and the article went out without the files the release lists."""
+    page = (PAGES / "mofe_board_view.html").read_bytes().replace(f"{SCRIPT_ONLY}</a>".encode(), EGOV_LINK.encode())
+    ministry.pages[YOUTH[1]] = (200, page, "text/html; charset=utf-8")
+    configure(site, ministry)
+    report, pf = ingest(site)
+    note = f"2 attachments offered only through a script ({SCRIPT_ONLY}, 붙임2. 질의응답 자료.hwp): not kept"
+    assert report.warnings == (f"{YOUTH[0][:40]!r}: {note}",)
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and len(stored.article.attachments) == 3
+    shown = check(site, NOW, "articles", "show", stored.article.id)
+    assert f"page_note: {note}" in shown.stdout
+    assert json.loads(check(site, NOW, "articles", "show", stored.article.id, "--json").stdout)["page_note"] == note
+
+    report, _ = ingest(site, NOW + timedelta(minutes=5))
+    assert report.warnings == ()  # said when the page is read, not at every run
 
 
 def test_a_page_whose_charset_is_only_in_its_meta(site: Path, ministry: Board) -> None:
@@ -349,7 +378,8 @@ def test_a_published_item_keeps_its_text_when_its_page_fails_on_a_re_read(
     stored = only(pf)
     assert stored.article.status is Status.PUBLISHED and stored.article.title == CORRECTED[0]
     assert "정부세종청사에서" in stored.article.body_html and len(stored.article.attachments) == 3
-    assert len(report.updated) == 1 and pf.info(stored).held == ""
+    info = pf.info(stored)
+    assert len(report.updated) == 1 and info.held == "" and "try 1 of 6" in info.page_note  # `articles show`
     [warning] = report.warnings
     assert warning.startswith(f"{CORRECTED[0][:40]!r}: kept the text read before: ") and "try 1 of 6" in warning
     pf.build()
@@ -360,7 +390,7 @@ def test_a_published_item_keeps_its_text_when_its_page_fails_on_a_re_read(
     ministry.delay = 0.0
     hits = len(ministry.hits)
     report, pf = ingest(site, NOW + timedelta(minutes=40))  # the feed has not changed: its retry is due
-    assert len(ministry.hits) == hits + 1 and report.warnings == ()
+    assert len(ministry.hits) == hits + 1 and report.warnings == (f"{CORRECTED[0][:40]!r}: 1 attachment {BY_SCRIPT}",)
     assert pf.store.pages([stored.article.id])[stored.article.id].status == "done"
 
 

@@ -117,6 +117,8 @@ async def complete(
         if isinstance(outcome, ExtractedPage):
             page = _done(article_id, digest, str(raw.link), outcome, now)
             out[index] = with_page(raw, page)
+            if page.reason:
+                warnings.append(f"{str(raw.title)[:40]!r}: {page.reason}")
         else:
             before = known.get(article_id)
             kept = before if before is not None and before.body_html else None
@@ -211,8 +213,19 @@ def _without_page(raw: RawArticle, kept: PageState | None) -> tuple[RawArticle, 
 
 
 def _done(article_id: str, digest: str, url: str, page: ExtractedPage, now: datetime) -> PageState:
+    """A read page; its reason names the files it offers only through script calls (`articles show` says it)."""
     files = tuple((a.url, a.type, a.title) for a in page.attachments)
-    return PageState(article_id, digest, url, "done", 1, now, body_html=page.body_html, attachments=files)
+    note = _script_only(page.unresolved_files)
+    return PageState(article_id, digest, url, "done", 1, now, reason=note, body_html=page.body_html, attachments=files)
+
+
+def _script_only(names: Sequence[str]) -> str:
+    """Files a page offers only through script calls (eGovFrame's fn_fileDown('FILE_…','4')) have no URL to
+    keep; the release lists them, so an editor should know the article goes out without them."""
+    if not names:
+        return ""
+    count = f"{len(names)} attachment{'s' if len(names) > 1 else ''}"
+    return f"{count} offered only through a script ({', '.join(names)}): not kept"
 
 
 def _failed(
