@@ -63,7 +63,16 @@ ARTICLE_KEYS = {
     "source",
 }
 #: what `articles list/show --json` say of an article beside its fields
-INFO_KEYS = ARTICLE_KEYS | {"origin", "locally_edited", "superseded_by", "keep_both", "supersedes", "feed_guid", "held"}
+INFO_KEYS = ARTICLE_KEYS | {
+    "origin",
+    "locally_edited",
+    "superseded_by",
+    "keep_both",
+    "supersedes",
+    "feed_guid",
+    "held",
+    "page_note",
+}
 FEED_FILES = [
     f"{prefix}{name}"
     for prefix in ("", "politics/", "society/", "economy/", "it-science/")

@@ -50,6 +50,9 @@ def board(*items: tuple[str, str, str]) -> bytes:
 YOUTH = ("청년 일자리 도약 장려금 지원 확대 방안", "/nw/view.do?nttId=74496", "2025-11-07 00:00:00.0")
 SHIPS = ("해양수산부, 연안여객선 안전관리 강화", "/nw/view.do?nttId=74497", "2025-11-07 00:00:00.0")
 BUS = ("광역버스 입석 해소 대책", "/nw/view.do?nttId=74498", "2025-11-06 00:00:00.0")
+SCRIPT_ONLY = "[참고] 사업 안내 리플릿.hwp"
+#: what the run says of the bundled page's one file offered only through fn_fileDown('FILE_…','4')
+BY_SCRIPT = f"offered only through a script ({SCRIPT_ONLY}): not kept"
 
 
 class Board:
@@ -130,7 +133,7 @@ def only(pf: Pressfeed) -> Any:
 def test_a_title_only_item_gets_its_pages_text_and_files(site: Path, ministry: Board) -> None:
     configure(site, ministry)
     report, pf = ingest(site)
-    assert len(report.new) == 1 and report.warnings == ()
+    assert len(report.new) == 1 and report.warnings == (f"{YOUTH[0]!r}: 1 attachment {BY_SCRIPT}",)
     article = only(pf).article
     assert article.status is Status.PUBLISHED
     body = article.body_html
@@ -144,6 +147,32 @@ def test_a_title_only_item_gets_its_pages_text_and_files(site: Path, ministry: B
     assert ("1107(조간) 청년 일자리 도약 장려금 지원 확대 방안.pdf", "application/pdf") in files
     assert all("privacy" not in a.url for a in article.attachments)  # the footer's PDF is site chrome
     assert "재정경제부는 11월 7일" in article.summary and article.summary.endswith("…")
+
+
+#: an eGovFrame board's other script-only link, as a second file after the page's fn_fileDown one
+EGOV_LINK = (
+    f"{SCRIPT_ONLY}</a></li>"
+    "<li><a href=\"javascript:fn_egov_downFile('FILE_000000000458121','5')\">붙임2. 질의응답 자료.hwp</a>"
+)
+
+
+def test_files_offered_only_through_a_script_are_named(site: Path, ministry: Board) -> None:
+    """A board that offers files through script calls (fn_fileDown('FILE_…','4')) gives no URL to keep: they
+    were dropped without a word, and the article went out without the files the release lists."""
+    page = (PAGES / "mofe_board_view.html").read_bytes().replace(f"{SCRIPT_ONLY}</a>".encode(), EGOV_LINK.encode())
+    ministry.pages[YOUTH[1]] = (200, page, "text/html; charset=utf-8")
+    configure(site, ministry)
+    report, pf = ingest(site)
+    note = f"2 attachments offered only through a script ({SCRIPT_ONLY}, 붙임2. 질의응답 자료.hwp): not kept"
+    assert report.warnings == (f"{YOUTH[0][:40]!r}: {note}",)
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and len(stored.article.attachments) == 3
+    shown = check(site, NOW, "articles", "show", stored.article.id)
+    assert f"page_note: {note}" in shown.stdout
+    assert json.loads(check(site, NOW, "articles", "show", stored.article.id, "--json").stdout)["page_note"] == note
+
+    report, _ = ingest(site, NOW + timedelta(minutes=5))
+    assert report.warnings == ()  # said when the page is read, not at every run
 
 
 def test_a_page_whose_charset_is_only_in_its_meta(site: Path, ministry: Board) -> None:
@@ -232,6 +261,154 @@ def test_an_item_the_feed_changes_is_read_again(site: Path, ministry: Board) -> 
     assert len(ministry.hits) == 2 and len(report.updated) == 1
 
 
+# -- items whose feed carries text ---------------------------------------------------------------------------
+
+YOUTH_TEXT = (
+    "<p>재정경제부는 11월 7일 경제관계장관회의에서 「청년 일자리 도약 장려금 지원 확대 방안」을 확정했다.</p>"
+    "<p>내년부터 지원 인원을 12만명에서 15만명으로 늘리고, 비수도권 중소기업에 취업한 청년이 2년간 근속하면 최대"
+    " 720만원의 근속 인센티브를 지급한다. 기업에는 청년 1인당 월 60만원씩 최대 1년간 인건비를 지원한다.</p>"
+    "<p>그동안 6개월 이상 실업 상태인 청년만 신청할 수 있었으나, 앞으로는 고졸 이하 청년과 국민취업지원제도"
+    " 이수자도 실업 기간과 관계없이 지원받을 수 있다. 정부는 이를 위해 2026년 예산안에 1조 2,400억원을 반영했다.</p>"
+)
+#: the first lines of the release and an ellipsis: what many boards put in <description>
+YOUTH_TEASER = (
+    "<p>재정경제부는 11월 7일 경제관계장관회의에서 「청년 일자리 도약 장려금 지원 확대 방안」을 확정했다."
+    " 내년부터 지원 인원을 12만명에서 15만명으로 늘리고…</p>"
+)
+BUS_TEXT = (
+    "<p>□ 대도시권광역교통위원회는 수도권 출퇴근 시간대 광역버스 입석을 해소하기 위해 12월 1일부터 광역버스"
+    " 노선 12개를 새로 운행한다.</p><p>□ 신설 노선은 입석 승객이 많은 경기 남부와 인천 서북부 신도시를 중심으로"
+    " 선정되었고, 출퇴근 시간대에 모두 68회를 추가로 운행한다. 정류장 평균 대기시간은 21분에서 12분으로 줄어들"
+    " 전망이다.</p><p>□ 아울러 전세버스를 활용한 출근 맞춤버스 9개 노선도 시범 운행한다.</p>"
+    "<p>□ 광역교통위원회 관계자는 “입석 운행이 사라질 때까지 노선과 차량을 계속 늘리겠다”고 밝혔다.</p>"
+)
+
+
+def with_text(item: tuple[str, str, str], text: str) -> bytes:
+    """A board feed whose one item carries `text` in its <description>, in CDATA as boards send it."""
+    title, path, when = item
+    entry = (
+        f"<item><title>{title}</title><link>{{base}}{path}</link>"
+        f"<description><![CDATA[{text}]]></description><pubDate>{when}</pubDate></item>"
+    )
+    return board().replace(b"</channel>", f"{entry}</channel>".encode())
+
+
+def test_an_item_whose_feed_carries_its_text_is_published_without_its_page(site: Path, ministry: Board) -> None:
+    """`auto` is for title-only items: one whose feed gives the release was fetched anyway, and held as a
+    draft when its page failed."""
+    ministry.feed = with_text(YOUTH, YOUTH_TEXT)
+    page_missing(site, ministry)
+    configure(site, ministry)
+    report, pf = ingest(site)
+    article = only(pf).article
+    assert article.status is Status.PUBLISHED and "경제관계장관회의에서" in article.body_html
+    assert ministry.hits == [] and report.warnings == ()
+
+
+def test_a_teaser_in_the_feed_has_its_page_read(site: Path, ministry: Board) -> None:
+    ministry.feed = with_text(YOUTH, YOUTH_TEASER)
+    configure(site, ministry)
+    _, pf = ingest(site)
+    article = only(pf).article
+    assert len(ministry.hits) == 1 and "정부세종청사에서" in article.body_html  # the page's text, not the teaser's
+
+
+@pytest.mark.parametrize(
+    ("item", "text", "fulltext", "page", "from_page"),
+    [
+        (YOUTH, YOUTH_TEASER, "auto", "mofe_board_view.html", "정부세종청사에서"),
+        (BUS, BUS_TEXT, "div.bd_view_cont", "molit_selector.html", "정식 노선 전환 여부"),
+    ],
+    ids=["auto-teaser", "selector-text"],
+)
+def test_a_page_that_fails_leaves_the_feeds_text_published_meanwhile(
+    site: Path, ministry: Board, item: tuple[str, str, str], text: str, fulltext: str, page: str, from_page: str
+) -> None:
+    """A teaser under `auto`, or any text under a selector (which reads every item's page: the operator named
+    where the release is): the page is read, and while it fails the feed's text is published, not held."""
+    ministry.feed = with_text(item, text)
+    ministry.pages[item[1]] = (404, b"<html><body>not found</body></html>", "text/html")
+    configure(site, ministry, fulltext=fulltext)
+    report, pf = ingest(site)
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and pf.info(stored).held == ""
+    assert from_page not in stored.article.body_html
+    [warning] = report.warnings
+    assert warning.startswith(f"{item[0][:40]!r}: published with the feed's text: page ") and "try 1 of 6" in warning
+
+    ministry.pages[item[1]] = (200, (PAGES / page).read_bytes(), "text/html; charset=utf-8")
+    report, pf = ingest(site, NOW + timedelta(minutes=31))  # the feed has not changed: the retry is due
+    assert len(ministry.hits) == 2 and len(report.updated) == 1
+    assert from_page in only(pf).article.body_html
+
+
+# -- a published item whose page fails when read again ----------------------------------------------------
+
+CORRECTED = (YOUTH[0] + " (수정)", YOUTH[1], YOUTH[2])
+
+
+def page_missing(site: Path, ministry: Board) -> None:
+    ministry.pages[YOUTH[1]] = (404, b"<html><body>not found</body></html>", "text/html")
+
+
+def page_unavailable(site: Path, ministry: Board) -> None:
+    ministry.pages[YOUTH[1]] = (503, "<html><body>서비스 점검 중입니다</body></html>".encode(), "text/html")
+
+
+def page_too_slow(site: Path, ministry: Board) -> None:
+    ministry.delay = 1.0
+    path = site / "feeds" / "pressfeed.yaml"
+    text = path.read_text(encoding="utf-8").replace("timeout: 5.0", "timeout: 0.5")
+    path.write_text(text.replace("connect_timeout: 2.0", "connect_timeout: 0.5"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fail", [page_missing, page_unavailable, page_too_slow], ids=["404", "503", "timeout"])
+def test_a_published_item_keeps_its_text_when_its_page_fails_on_a_re_read(
+    site: Path, ministry: Board, fail: Any
+) -> None:
+    """The board corrects a published release's title while its server has a bad minute: the release took the
+    feed's entry without its text (a draft, in no feed) and lost the stored text for good once retries ran out.
+    It stays published with the text read before, under the new title, and the page is read again later."""
+    configure(site, ministry)
+    ingest(site)
+    ministry.feed = board(CORRECTED)
+    fail(site, ministry)
+    report, pf = ingest(site, NOW + timedelta(minutes=5))
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and stored.article.title == CORRECTED[0]
+    assert "정부세종청사에서" in stored.article.body_html and len(stored.article.attachments) == 3
+    info = pf.info(stored)
+    assert len(report.updated) == 1 and info.held == "" and "try 1 of 6" in info.page_note  # `articles show`
+    [warning] = report.warnings
+    assert warning.startswith(f"{CORRECTED[0][:40]!r}: kept the text read before: ") and "try 1 of 6" in warning
+    pf.build()
+    assert CORRECTED[0] in (site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
+
+    configure(site, ministry)  # the board is itself again
+    ministry.pages.pop(YOUTH[1], None)
+    ministry.delay = 0.0
+    hits = len(ministry.hits)
+    report, pf = ingest(site, NOW + timedelta(minutes=40))  # the feed has not changed: its retry is due
+    assert len(ministry.hits) == hits + 1 and report.warnings == (f"{CORRECTED[0][:40]!r}: 1 attachment {BY_SCRIPT}",)
+    assert pf.store.pages([stored.article.id])[stored.article.id].status == "done"
+
+
+def test_a_re_read_that_never_succeeds_never_erases_the_text(site: Path, ministry: Board) -> None:
+    configure(site, ministry)
+    ingest(site)
+    ministry.feed = board(CORRECTED)
+    when = failing_runs(site, ministry, 8, NOW + timedelta(minutes=5))
+    assert len(ministry.hits) == 1 + 6  # the first read, then the tries of the re-read
+    pf = Pressfeed(load_config(site), clock=fixed(when))
+    stored = only(pf)
+    assert stored.article.status is Status.PUBLISHED and "정부세종청사에서" in stored.article.body_html
+    [health] = pf.source_health()
+    assert health.ok and health.held == ()  # nothing held: the release is in the feeds
+    report, _ = ingest(site, when)
+    assert report.warnings == () and len(ministry.hits) == 7  # given up quietly, the text still there
+
+
 # -- pages that give no text ------------------------------------------------------------------------------
 
 
@@ -262,11 +439,11 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert pf.info(stored).held == ""
 
 
-def failing_runs(site: Path, ministry: Board, runs: int) -> datetime:
-    """`runs` ingests 13 hours apart (past any retry wait) while the item's page answers 500; the next run's time."""
+def failing_runs(site: Path, ministry: Board, runs: int, when: datetime = NOW) -> datetime:
+    """`runs` ingests 13 hours apart (past any retry wait) from `when` while the item's page answers 500;
+    the next run's time."""
     ministry.pages["/nw/view.do?nttId=74496"] = (500, b"error", "text/html")
     configure(site, ministry)
-    when = NOW
     for _ in range(runs):
         ingest(site, when)
         when += timedelta(hours=13)

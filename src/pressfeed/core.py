@@ -298,7 +298,12 @@ class Pressfeed:
         from .views import ArticleInfo
 
         article_id = stored.article.id
-        return ArticleInfo(stored, tuple(self.store.superseded(article_id)), self._held_reason(stored))
+        # one read of its page serves both: why it is held, or else what reading the page noticed
+        pages = self.store.pages([article_id]) if stored.origin.startswith("source:") else {}
+        held = self._held_reason(stored, pages)
+        page = pages.get(article_id)
+        note = page.reason if page is not None and not held else ""
+        return ArticleInfo(stored, tuple(self.store.superseded(article_id)), held, note)
 
     def _held_reason(self, stored: StoredArticle, pages: Mapping[str, PageState] | None = None) -> str:
         """Why pressfeed keeps an ingested item a draft: its page gave no text, or it has none at all.

@@ -80,6 +80,8 @@ class ArticleInfo:
     supersedes: tuple[str, ...] = ()
     #: why pressfeed keeps this ingested item a draft (its page gave no text), or ""
     held: str = ""
+    #: what reading its page left out or could not do (script-only files, a failed re-read), or ""
+    page_note: str = ""
 
     @property
     def locally_edited(self) -> bool:
@@ -113,4 +115,5 @@ class ArticleInfo:
             "supersedes": list(self.supersedes),
             "feed_guid": self.stored.feed_guid,
             "held": self.held or None,
+            "page_note": self.page_note or None,
         }

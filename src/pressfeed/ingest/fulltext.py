@@ -8,11 +8,19 @@ Retry-After, the source's headers, no private addresses) and its text and
 files extracted (:mod:`pressfeed.ingest.extract`); the text then goes through
 the one normalization path like any body.
 
-A page is read for new items, and again only when the feed says something
-new of the item (its title, link, date or text): an item already extracted
-reuses the stored text. A page that cannot be fetched or gives no text
-leaves the item held as a draft, with the reason, and is retried later, at
-most MAX_ATTEMPTS times; the item is published when extraction succeeds.
+`auto` reads the page only for an item whose feed gives no more than a
+teaser (:func:`feed_has_text`); an item that carries its release is published
+from it. A selector names where the release is on that site, so it reads
+every item's page. A page is read for new items, and again only when the feed
+says something new of the item (its title, link, date or text): an item
+already extracted reuses the stored text.
+
+A page that cannot be fetched or gives no text is retried later, at most
+MAX_ATTEMPTS times, and meanwhile the item has the best text there is: an
+earlier read's (a failed re-read never takes a published release out of the
+feeds, nor erases its text), else the feed's own, however short; an item with
+neither is held as a draft, with the reason, and published when extraction
+succeeds.
 """
 
 from __future__ import annotations
@@ -20,24 +28,28 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..config import SourceConfig
+from ..errors import RecordError
 from ..model import RawArticle, RawMedia, Status
-from ..normalize import NormalizeContext, ingested_id, without_session
+from ..normalize import NormalizeContext, body_words, ingested_id, sanitize_html, without_session
 from ..store import PageState, Store
-from .extract import ExtractedPage, ExtractionError, extract_page
+from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page
 from .fetch import FetchRequest, FetchResult
 
-#: tries before an item's page is given up (the item stays a draft for an editor)
+#: tries before an item's page is given up (an item with no text of its own stays a draft for an editor)
 MAX_ATTEMPTS = 6
 #: wait after the n-th failed try: BASE × 2^(n-1), at most CAP
 RETRY_BASE = timedelta(minutes=30)
 RETRY_CAP = timedelta(hours=12)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+#: how a board's feed ends a text it cut short: the page has the rest
+TEASER_ENDS = ("…", "...", "더보기", "[더보기]", "more")
 
 Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
@@ -84,6 +96,8 @@ async def complete(
     for index, (raw, article_id) in enumerate(zip(entries, ids, strict=True)):
         if article_id is None:
             continue  # no usable link: normalization skips it with a warning
+        if source.fulltext == "auto" and feed_has_text(raw):
+            continue  # the feed gives the release: its page has nothing to add
         digest = entry_hash(raw)
         page = known.get(article_id)
         if page is not None and page.entry_hash == digest:
@@ -91,7 +105,8 @@ async def complete(
                 out[index] = with_page(raw, page)
                 continue
             if page.next_try is None or page.next_try > now:
-                out[index], held = _held(raw), held + 1  # waiting for its retry, or given up
+                out[index], _ = _without_page(raw, page if page.body_html else None)  # waiting, or given up
+                held += out[index].status == Status.DRAFT.value
                 continue
         todo.append((index, article_id, digest))
     attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
@@ -102,10 +117,16 @@ async def complete(
         if isinstance(outcome, ExtractedPage):
             page = _done(article_id, digest, str(raw.link), outcome, now)
             out[index] = with_page(raw, page)
+            if page.reason:
+                warnings.append(f"{str(raw.title)[:40]!r}: {page.reason}")
         else:
-            page = _failed(article_id, digest, str(raw.link), outcome, attempts[index] + 1, now)
-            out[index], held = _held(raw), held + 1
-            warnings.append(f"{str(raw.title)[:40]!r}: held as a draft: {page.reason}")
+            before = known.get(article_id)
+            kept = before if before is not None and before.body_html else None
+            out[index], fate = _without_page(raw, kept)
+            is_held = out[index].status == Status.DRAFT.value
+            page = _failed(article_id, digest, str(raw.link), outcome, attempts[index] + 1, now, kept, is_held)
+            held += is_held
+            warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
 
@@ -160,20 +181,69 @@ def with_page(raw: RawArticle, page: PageState) -> RawArticle:
     return replace(raw, body_html=page.body_html, summary=raw.summary or None, media=media)
 
 
-def _held(raw: RawArticle) -> RawArticle:
-    """An item whose page gave no text: stored, but as a draft, never as an empty article in a feed."""
-    return replace(raw, status=Status.DRAFT.value)
+def feed_has_text(raw: RawArticle) -> bool:
+    """Does the feed give the item's release, not just a teaser? As much text as a page must give
+    (extract.MIN_CHARS characters, whitespace not counted), not ending as a cut text does ("…", "더보기")."""
+    text = _feed_words(raw).strip()
+    return len(_SPACE.sub("", text)) >= MIN_CHARS and not text.endswith(TEASER_ENDS)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _feed_words(raw: RawArticle) -> str:
+    """The text of the feed's body as normalization will see it (escaped HTML unescaped, tags gone)."""
+    if not isinstance(raw.body_html, str) or not raw.body_html:
+        return ""
+    try:
+        return body_words(sanitize_html(raw.body_html, raw.base))
+    except RecordError:
+        return ""  # too large to be a body: normalization says so
+
+
+def _without_page(raw: RawArticle, kept: PageState | None) -> tuple[RawArticle, str]:
+    """An item whose page gave no text this time, and what became of it: the text an earlier read gave
+    (`kept`: a failed re-read must not take a published release out of the feeds, nor erase its text),
+    else the feed's own text, however short; held as a draft only with none, never empty in a feed."""
+    if kept is not None:
+        return with_page(raw, kept), "kept the text read before"
+    if _feed_words(raw).strip():
+        return raw, "published with the feed's text"
+    return replace(raw, status=Status.DRAFT.value), "held as a draft"
 
 
 def _done(article_id: str, digest: str, url: str, page: ExtractedPage, now: datetime) -> PageState:
+    """A read page; its reason names the files it offers only through script calls (`articles show` says it)."""
     files = tuple((a.url, a.type, a.title) for a in page.attachments)
-    return PageState(article_id, digest, url, "done", 1, now, body_html=page.body_html, attachments=files)
+    note = _script_only(page.unresolved_files)
+    return PageState(article_id, digest, url, "done", 1, now, reason=note, body_html=page.body_html, attachments=files)
 
 
-def _failed(article_id: str, digest: str, url: str, reason: str, attempts: int, now: datetime) -> PageState:
+def _script_only(names: Sequence[str]) -> str:
+    """Files a page offers only through script calls (eGovFrame's fn_fileDown('FILE_…','4')) have no URL to
+    keep; the release lists them, so an editor should know the article goes out without them."""
+    if not names:
+        return ""
+    count = f"{len(names)} attachment{'s' if len(names) > 1 else ''}"
+    return f"{count} offered only through a script ({', '.join(names)}): not kept"
+
+
+def _failed(
+    article_id: str,
+    digest: str,
+    url: str,
+    reason: str,
+    attempts: int,
+    now: datetime,
+    kept: PageState | None = None,
+    held: bool = True,
+) -> PageState:
+    """A failed try; it carries the text and files of an earlier good read (`kept`), the one copy of them."""
+    body, files = (kept.body_html, kept.attachments) if kept else ("", ())
     if attempts >= MAX_ATTEMPTS:
-        given_up = f"{reason} (given up after {attempts} tries: publish it by hand, or fix the source)"
-        return PageState(article_id, digest, url, "failed", attempts, now, None, given_up)
+        advice = "publish it by hand, or fix the source" if held else "the text it has stays"
+        given_up = f"{reason} (given up after {attempts} tries: {advice})"
+        return PageState(article_id, digest, url, "failed", attempts, now, None, given_up, body, files)
     wait = min(RETRY_BASE * (1 << (attempts - 1)), RETRY_CAP)
     retry = f"{reason} (try {attempts} of {MAX_ATTEMPTS}; next at {(now + wait).isoformat()})"
-    return PageState(article_id, digest, url, "failed", attempts, now, now + wait, retry)
+    return PageState(article_id, digest, url, "failed", attempts, now, now + wait, retry, body, files)

@@ -78,12 +78,13 @@ class PageState:
     #: what the feed said of the item when the page was read
     entry_hash: str
     url: str
-    #: "done" (text taken) or "failed" (the item is held as a draft)
+    #: "done" (text taken) or "failed" (the item is held as a draft, or keeps the text of an earlier read)
     status: str
     attempts: int
     fetched: datetime
     next_try: datetime | None = None
     reason: str = ""
+    #: the page's text; a failed re-read carries the earlier read's (and its files), never erases it
     body_html: str = ""
     #: (url, type, title) of the files the page offers
     attachments: tuple[tuple[str, str, str], ...] = ()

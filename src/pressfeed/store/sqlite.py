@@ -443,7 +443,8 @@ class SQLiteStore:
             self.db.executemany(f"INSERT OR REPLACE INTO page ({self._PAGE}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
 
     def held(self, origin: str) -> list[PageState]:
-        """Pages that gave no text, for the items of `origin` still stored (held as drafts)."""
+        """Pages that gave no text last time, for the items of `origin` still stored (held as drafts, or
+        keeping an earlier read's text): their retries make a run read the feed even when it has not changed."""
         rows = self.db.execute(
             f"SELECT {', '.join('page.' + c.strip() for c in self._PAGE.split(','))} FROM page"
             " JOIN article ON article.id = page.article_id"
