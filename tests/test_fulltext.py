@@ -378,7 +378,7 @@ def test_a_published_item_keeps_its_text_when_its_page_fails_on_a_re_read(
     stored = only(pf)
     assert stored.article.status is Status.PUBLISHED and stored.article.title == CORRECTED[0]
     assert "정부세종청사에서" in stored.article.body_html and len(stored.article.attachments) == 3
-    info = pf.info(stored)
+    info = pf.info(stored, page_note=True)
     assert len(report.updated) == 1 and info.held == "" and "try 1 of 6" in info.page_note  # `articles show`
     [warning] = report.warnings
     assert warning.startswith(f"{CORRECTED[0][:40]!r}: kept the text read before: ") and "try 1 of 6" in warning

@@ -529,7 +529,7 @@ def articles_show(env: Env, article_id: str, as_json: bool) -> None:
       pressfeed articles show 20251108-0001
     """
     with env.pressfeed(read_only=True) as pf:
-        info = pf.info(pf.article(article_id))
+        info = pf.info(pf.article(article_id), page_note=True)
     if as_json:
         _json_out(info)
         return

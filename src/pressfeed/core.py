@@ -293,16 +293,20 @@ class Pressfeed:
             raise ArticleNotFoundError(article_id)
         return stored
 
-    def info(self, stored: StoredArticle) -> ArticleInfo:
-        """An article with what `articles list/show` tell about it: the releases it supersedes, why it is held."""
+    def info(self, stored: StoredArticle, *, page_note: bool = False) -> ArticleInfo:
+        """An article with what `articles list/show` tell about it: the releases it supersedes, why it is held,
+        and with `page_note` what reading its page left out."""
         from .views import ArticleInfo
 
         article_id = stored.article.id
-        # one read of its page serves both: why it is held, or else what reading the page noticed
-        pages = self.store.pages([article_id]) if stored.origin.startswith("source:") else {}
+        # one read of its page serves both: why it is held, or else what reading the page noticed (asked
+        # for by `articles show` alone: a list would pay a read per published release for it)
+        ingested = stored.origin.startswith("source:")
+        wanted = ingested and (page_note or stored.upstream_status == Status.DRAFT)
+        pages = self.store.pages([article_id]) if wanted else {}
         held = self._held_reason(stored, pages)
         page = pages.get(article_id)
-        note = page.reason if page is not None and not held else ""
+        note = page.reason if page_note and page is not None and not held else ""
         return ArticleInfo(stored, tuple(self.store.superseded(article_id)), held, note)
 
     def _held_reason(self, stored: StoredArticle, pages: Mapping[str, PageState] | None = None) -> str:
