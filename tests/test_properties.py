@@ -354,6 +354,19 @@ def test_a_body_without_its_credit_has_none_and_sanitizes_to_itself(markup: str)
     assert not credit or credit_agency(credit)
 
 
+@given(st.lists(credit_pieces | html_fragments(), max_size=16).map("".join))
+@example("<p>[뉴스출처 : 외교부]</p><p>[뉴스출처 : 과기정통부]</p>")  # a joint release: both stay credits
+@example("<div><p>본문</p><p>[뉴스출처 : 외교부]</p></div>")
+def test_the_last_paragraph_shortcut_finds_what_the_search_finds(markup: str) -> None:
+    """_last_paragraph_credit() answers for the common body at a fraction of the search's cost; it may pass
+    (None), but never answer otherwise."""
+    from pressfeed.normalize import _last_paragraph_credit, _searched_credit
+
+    body = sanitize_html(markup, BASE)
+    shortcut = _last_paragraph_credit(body)
+    assert shortcut is None or shortcut == _searched_credit(body)
+
+
 @given(html_text, html_text, st.sampled_from(["", "<p>", "<br><br>", "<div><p><strong>"]))
 @example("<p>본문", "", "<br><br>")  # "<p>본문<br><br>" was left, unclosed
 @example("&lt;/p&gt;&lt;/p&gt;", "<pre>", "")  # without its <pre>, the escaped text would read as markup

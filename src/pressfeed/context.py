@@ -7,6 +7,7 @@ The config builds these while it validates, and a run that normalizes nothing
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u115f\u1160\u180e\u200b\u200c\u200d\u
 #: names compare without invisible characters, and with every middle dot (가운뎃점) as "·": the ㆍ Korean
 #: keyboards type (U+318D, which NFKC would turn into a vowel), the Japanese ・ and ･, and look-alike operators
 _NAME_FORM = INVISIBLE | dict.fromkeys(map(ord, "\u318d\u30fb\uff65\u2027\u2219\u22c5"), "·")
+_NAME_FORM_CHARS = re.compile("[" + "".join(map(chr, _NAME_FORM)) + "]")
 
 
 def name_key(name: str) -> str:
@@ -49,7 +51,11 @@ def name_key(name: str) -> str:
 
     "ＡＩ" = "ai", "ITㆍ과학" = "it·과학", "인공지능\u200b" = "인공지능".
     """
-    return " ".join(unicodedata.normalize("NFKC", name.translate(_NAME_FORM)).casefold().split())
+    if name.isascii():  # most tags and slugs: NFKC and the table change nothing
+        return " ".join(name.casefold().split())
+    if _NAME_FORM_CHARS.search(name):  # (a regex first: translate() costs a dict lookup per character)
+        name = name.translate(_NAME_FORM)
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def section_key(name: str) -> str:
