@@ -31,6 +31,7 @@ from pressfeed.normalize import (
     parse_datetime,
     plain_text,
     sanitize_html,
+    split_credit,
 )
 from pressfeed.results import SourceReport
 
@@ -581,3 +582,19 @@ def test_a_summary_derived_from_the_body_is_plain_text_without_bidi_controls(con
     article = article_from_record(record, config.normalize_context())
     assert article.summary == "첨부 fdp.exe 확인"
     assert "\u202e" in article.body_html  # the body keeps what it was given
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "[뉴스출처 : 가]" * 200 + "본문 계속",
+        "[뉴스출처 : 가] " + "이 자료는 가의 보도자료를 전재하여 제공함 " * 100 + "본문 계속",
+    ],
+    ids=["credits", "notices"],
+)
+def test_a_body_ending_in_many_credits_costs_one_pass(tail: str) -> None:
+    """A credit's spaces could go to it or to its neighbour: a tail of n credits or notices was tried 2ⁿ ways
+    (30 in a hostile feed's body held the run; found by a review). A stall here fails the run by its
+    timeout. Followed by text of its own, no credit closes the body."""
+    body = f"<p>본문</p><p>{tail}</p>"
+    assert split_credit(sanitize_html(body, "https://www.korea.kr/"))[1] == ""

@@ -1128,3 +1128,18 @@ def test_a_pre_starting_with_newlines_keeps_them_pass_after_pass(body):
 )
 def test_shorten_never_cuts_a_character_as_readers_see_it(text, expected):
     assert shorten(text, 11) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>가<o:p></o:p></p>", "<p>가</p>"),
+        ('<p><st1:place w:st="on">서울</st1:place></p>', "<p>서울</p>"),
+        ('<?xml:namespace prefix = o ns = "urn:schemas-microsoft-com:office:office" /><p>본문</p>', "<p>본문</p>"),
+        ("<xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><p>본문</p>", "<p>본문</p>"),
+        ("<p><big>크게</big> <nobr>붙임</nobr> <acronym>KOGL</acronym></p>", "<p>크게 붙임 KOGL</p>"),
+    ],
+)
+def test_word_markup_and_obsolete_elements_are_markup_not_text(body, expected):
+    """Escaping every name no HTML element has (for "<AI 기본법>") showed Word's and old CMSs' tags to readers."""
+    assert sanitize_html(body, BASE) == expected

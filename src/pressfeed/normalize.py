@@ -91,22 +91,34 @@ _ELEMENT_NAMES = """
     tfoot th thead time title tr track tt u ul var video wbr
 """
 HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+#: names that are markup too, though no HTML element: obsolete elements old CMSs still write, and the XML
+#: islands of text pasted from Word and HWP ("<xml>", "<o:p>", "<st1:place>": any name with a prefix)
+_OBSOLETE_NAMES = """
+    acronym basefont bgsound big blink dir image isindex keygen listing menuitem multicol nextid nobr noembed
+    plaintext rb rtc spacer xmp xml
+"""
+_MARKUP_NAMES = HTML_ELEMENTS | frozenset(_OBSOLETE_NAMES.split())
 #: what could be a tag, comment or entity; anything else is text as it stands
 _MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d|#[xX][0-9A-Fa-f]|[A-Za-z][A-Za-z0-9]*;|amp|lt|gt|quot|nbsp)")
 # the name as the HTML parser reads it, up to a space, "/" or ">": "<U-20 월드컵>", "<Q&A>" and
 # "<S&P 500>" open no element ("<!--" comments are the sanitizer's)
-_TAG_START = re.compile(r"<(?!!)(/?)([A-Za-z][^\s/>]*)?")
+_TAG_START = re.compile(r"<(?![!?])(/?)([A-Za-z][^\s/>]*)?")
+
+
+def _is_markup(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _MARKUP_NAMES or (":" in lowered and lowered.replace(":", "").replace("-", "").isalnum())
 
 
 def _literal_brackets(text: str) -> str:
-    """Every "<" that opens no HTML element's name as "&lt;": "<AI 기본법>" is text, not an unknown element."""
+    """Every "<" that opens no markup's name as "&lt;": "<AI 기본법>" is text, not an unknown element, while
+    "<o:p>" or "<big>" is markup for the sanitizer to drop."""
     names = {name for _, name in _TAG_START.findall(text)}
-    if names <= HTML_ELEMENTS or {name.lower() for name in names} <= HTML_ELEMENTS:
+    if names <= HTML_ELEMENTS or all(_is_markup(name) for name in names):
         return text  # as nearly every body: only elements (a Python call per tag would cost 3× more)
 
     def escape(match: re.Match[str]) -> str:
-        name = (match.group(2) or "").lower()
-        return match.group(0) if name in HTML_ELEMENTS else "&lt;" + match.group(0)[1:]
+        return match.group(0) if _is_markup(match.group(2) or "") else "&lt;" + match.group(0)[1:]
 
     return _TAG_START.sub(escape, text)
 
@@ -254,6 +266,7 @@ DROPPED_WITH_CONTENT = frozenset(
         "noframes",
         "applet",
         "title",  # a whole page pasted as the body: its <title> would lead the text
+        "xml",  # Word's settings pasted with its text ("<xml><w:View>Normal</w:View>…"): no reader's business
     }
 )
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -708,9 +721,13 @@ _NOTICE = (
 )
 _COPYRIGHT = (
     r"[<〈《(\[]?\s?(?:저작권자|copyright|[©ⓒ]|\(c\))[^<>〈〉《》\[\]]{0,100}?"
-    r"(?:무단\s?전재|재\s?배포|all rights reserved)[^<>〈〉《》\[\]]{0,60}?[>〉》)\]]?"
+    r"(?:무단\s?전재|재\s?배포|all rights reserved)[^<>〈〉《》\[\]]{0,60}[>〉》)\]]?"
 )
-_CLOSING = re.compile(rf"(?:\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{_CREDIT.pattern}))*\s?", re.IGNORECASE)
+# each piece atomic: once one has matched, the next is tried after it and never inside it again. A piece's
+# spaces could otherwise go to either side of it, and a tail of n credits or notices was tried 2ⁿ ways (30
+# credits in a hostile feed's body held the run). Every piece ends where it must (a bracket, a fixed word),
+# so the first way each matches is the only one a whole closing can use.
+_CLOSING = re.compile(rf"(?>\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{_CREDIT.pattern}))*\s?", re.IGNORECASE)
 #: what of it stays with the credit: notices and further credits (a joint release names two agencies)
 _WITH_CREDIT = re.compile(rf"{_NOTICE}|{_CREDIT.pattern}")
 #: how much of a body's end holds its credit, notice, copyright line and empty paragraphs
