@@ -598,3 +598,12 @@ def test_a_body_ending_in_many_credits_costs_one_pass(tail: str) -> None:
     timeout. Followed by text of its own, no credit closes the body."""
     body = f"<p>본문</p><p>{tail}</p>"
     assert split_credit(sanitize_html(body, "https://www.korea.kr/"))[1] == ""
+
+
+def test_a_long_image_name_costs_one_pass() -> None:
+    """The placeholder pattern backtracked quadratically within one file name: 96 KB took 11 s, and every
+    <img src> of a body is checked (found by a review). A stall here fails the run by its timeout."""
+    from pressfeed.normalize import placeholder_image
+
+    assert not placeholder_image("https://www.korea.kr/" + "-blank" * 16_000)
+    assert placeholder_image("https://www.korea.kr/images/" + "x-" * 16_000 + "blank.gif")
