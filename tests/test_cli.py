@@ -1088,6 +1088,19 @@ def test_sources_import_opml(sample_site: Path, tmp_path: Path) -> None:
     assert len(as_json(invoke(sample_site, "sources", "--json"))) == 7
 
 
+def test_sources_import_knows_a_hangul_feed_url_it_added_before(sample_site: Path, tmp_path: Path) -> None:
+    """The config holds URLs percent-encoded; the OPML's raw xmlUrl never compared equal, so the same feed
+    was appended again on every import."""
+    opml = write(
+        tmp_path / "boards.opml",
+        UNSECTIONED_OPML.replace("https://www.korea.kr/rss/dept_me.xml", "https://www.me.go.kr/피드/보도자료.xml"),
+    )
+    ok(invoke(sample_site, "sources", "import", str(opml), "--section", "society"))
+    again = ok(invoke(sample_site, "sources", "import", str(opml), "--section", "society"))
+    assert again.stdout.splitlines() == ["skipped https://www.me.go.kr/피드/보도자료.xml: already configured"]
+    assert len(as_json(invoke(sample_site, "sources", "--json"))) == len(SOURCE_IDS) + 1
+
+
 def test_sources_import_dry_run(sample_site: Path, tmp_path: Path) -> None:
     opml = write(tmp_path / "ministries.opml", MINISTRIES_OPML)
     result = ok(invoke(sample_site, "sources", "import", str(opml), "--section", "society", "--dry-run"))

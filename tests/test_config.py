@@ -241,11 +241,37 @@ def test_urls_with_hangul_or_spaces_become_uris(site):
     assert site_config.feed_url == "https://www.xn--3e0bu29dk1b9xb.kr/%ED%94%BC%EB%93%9C%20%EB%AA%A9%EB%A1%9D/"
 
 
+def test_a_korean_domain_keeps_the_tag_authority_its_ids_were_made_with(site):
+    """The ids of a site at https://한국신문.kr/ were tag:한국신문.kr,2025:…; punycoding site.url must not
+    change the default authority, or every article would be published again under a new id."""
+    text = edit(site, "  url: https://www.example-portal.kr/\n", "  url: https://www.한국신문.kr/\n")
+    config_path(site).write_text(text.replace("  tag_authority: example-portal.kr,2025\n", ""), encoding="utf-8")
+    site_config = load_config(site).site
+    assert site_config.tag_authority == "한국신문.kr,2025"
+    assert site_config.url == "https://www.xn--3e0bp5x81f0uu.kr/"
+
+
+@pytest.mark.parametrize(
+    ("url", "uri"),
+    [
+        ("http://[::1]:8080/피드/", "http://[::1]:8080/%ED%94%BC%EB%93%9C/"),
+        ("https://www.example-portal.kr/100%할인/", "https://www.example-portal.kr/100%25%ED%95%A0%EC%9D%B8/"),
+        ("https://www.example-portal.kr/a%20b/", "https://www.example-portal.kr/a%20b/"),
+    ],
+)
+def test_uris_keep_ipv6_brackets_and_escape_a_stray_percent(url, uri):
+    from pressfeed.config import as_uri
+
+    assert as_uri(url) == uri
+
+
 def test_a_url_whose_host_is_no_name_is_refused_at_its_line(site):
-    text = edit(site, "  url: https://www.example-portal.kr/\n", "  url: https://한국..kr/\n")
-    error = load_error(site, text)
-    assert (error.line, error.key) == (line_no(text, "  url: https://한국..kr/"), "site.url")
-    assert error.message == "'한국..kr' is no valid host (and port)"
+    original = config_text(site)
+    for host in ("한국..kr", "exa mple.kr"):
+        text = original.replace("  url: https://www.example-portal.kr/\n", f"  url: https://{host}/\n", 1)
+        error = load_error(site, text)
+        assert (error.line, error.key) == (line_no(text, f"  url: https://{host}/"), "site.url")
+        assert error.message == f"{host!r} is no valid host (and port)"
 
 
 def test_unknown_timezone(site):

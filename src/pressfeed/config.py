@@ -83,27 +83,49 @@ def derived(default: Any = MISSING) -> Any:
 
 
 def _url(reader: _Reader, value: Any, spot: Spot) -> str:
-    """An absolute http(s) URL, as a URI: feeds publish these, and an IRI (`/피드/`) in a self link or a
-    WebSub topic does not compare equal to the URI a reader or hub fetched."""
     text = reader.typed(str, value, spot)
+    try:
+        return as_uri(text)
+    except ValueError as exc:
+        raise reader.error(spot, str(exc)) from None
+
+
+def as_uri(text: str) -> str:
+    """An absolute http(s) URL as a URI, or ValueError saying what is wrong with it.
+
+    Feeds publish these: an IRI (`/피드/`) in a self link or a WebSub topic does not compare equal to the URI
+    a reader or hub fetched. Hangul and spaces are percent-encoded, a Korean domain is punycoded, a "%"
+    that begins no escape is encoded itself; an IPv6 host keeps its brackets.
+    """
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise reader.error(spot, "must be an absolute http(s) URL")
-    if text.isascii() and " " not in text:
+        raise ValueError("must be an absolute http(s) URL")
+    if text.isascii() and " " not in text and not _STRAY_PERCENT.search(text):
         return text
+    host = parts.hostname or ""
     try:
-        host = (parts.hostname or "").encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
         port = parts.port
+        if not host or any(c.isspace() for c in host):
+            raise ValueError(host)
+        if ":" in host:  # IPv6
+            host = f"[{host}]"
+        elif not host.isascii():
+            host = host.encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
     except (UnicodeError, ValueError):
-        raise reader.error(spot, f"{parts.netloc!r} is no valid host (and port)") from None
+        raise ValueError(f"{parts.netloc!r} is no valid host (and port)") from None
     user, at, _ = parts.netloc.rpartition("@")
-    netloc = quote(user, safe=_URL_SAFE) + at + host + (f":{port}" if port else "")
-    path, query, fragment = (quote(part, safe=_URL_SAFE) for part in (parts.path, parts.query, parts.fragment))
-    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+    netloc = _encoded(user) + at + host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme, netloc, *(_encoded(part) for part in (parts.path, parts.query, parts.fragment))))
+
+
+def _encoded(part: str) -> str:
+    return _STRAY_PERCENT.sub("%25", quote(part, safe=_URL_SAFE))
 
 
 #: what stays as written when a URL is made a URI: RFC 3986's delimiters and existing %-escapes
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+#: a "%" that begins no escape ("100%할인")
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _url_with_slash(reader: _Reader, value: Any, spot: Spot) -> str:
@@ -696,7 +718,7 @@ def parse_config(
         raise ConfigError(str(path), line, "", message)
     top = reader.mapping(data, Spot(None, "", ""), _keys(Config))
     site = reader.read(SiteConfig, top.get("site"), Spot(top, "site", "site"), required=True)
-    site = _site_defaults(site)
+    site = _site_defaults(site, str(top["site"].get("url", "")))
     reader.sections = _sections(reader, top.get("sections"), Spot(top, "sections", "sections"))
     config = reader.read(
         Config,
@@ -715,8 +737,10 @@ def parse_config(
     return _replace(config, sources=config.sources + extra, digest=digest)
 
 
-def _site_defaults(site: SiteConfig) -> SiteConfig:
-    host = urlsplit(site.url).hostname or "localhost"
+def _site_defaults(site: SiteConfig, written_url: str) -> SiteConfig:
+    # the host as written, not as site.url keeps it: a Korean domain's ids were made from its Hangul name
+    # before URLs were made URIs (punycode), and an id may never change
+    host = urlsplit(written_url).hostname or "localhost"
     return _replace(
         site,
         feed_url=site.feed_url or site.url,

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import listparser
 import yaml
 
-from .config import Config, parse_config
+from .config import Config, as_uri, parse_config
 from .errors import ConfigError, UsageError
 from .publish.opml import Outline, render_opml
 from .publish.writer import atomic_write
@@ -58,7 +58,7 @@ def import_sources(
     problems: list[str] = []
     for feed in parsed.feeds:
         url = str(feed.get("url", ""))
-        if url in known_urls:
+        if _as_configured(url) in known_urls:  # the config holds its URLs as URIs (Hangul percent-encoded)
             skipped.append(f"{url}: already configured")
             continue
         where = _outline(name, lines, url, str(feed.get("title", "")))
@@ -72,7 +72,7 @@ def import_sources(
             continue
         source_id = _unique_id(_id_for(url, str(feed.get("title", ""))), known_ids)
         known_ids.add(source_id)
-        known_urls.add(url)
+        known_urls.add(_as_configured(url))
         entry: dict[str, Any] = {"id": source_id, "name": str(feed.get("title") or source_id), "url": url}
         entry["section"] = slug
         added.append(entry)
@@ -85,6 +85,13 @@ def import_sources(
         if not dry_run:
             atomic_write(path, text.encode("utf-8"))
     return ImportedSources(tuple(added), tuple(skipped), path)
+
+
+def _as_configured(url: str) -> str:
+    try:
+        return as_uri(url)
+    except ValueError:
+        return url  # refused below, as it is
 
 
 def _checked(config: Config, path: Path, added: list[dict[str, Any]], outlines: list[str], name: str) -> str:
