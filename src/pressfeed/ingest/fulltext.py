@@ -124,7 +124,10 @@ async def complete(
             kept = before if before is not None and before.body_html else None
             out[index], fate = _without_page(raw, kept)
             is_held = out[index].status == Status.DRAFT.value
-            page = _failed(article_id, digest, str(raw.link), outcome, attempts[index] + 1, now, kept, is_held)
+            if outcome is LATE:  # never requested, or cut short: no try of the page's, read on the next run
+                page = _late(article_id, digest, str(raw.link), attempts[index], now, kept)
+            else:
+                page = _failed(article_id, digest, str(raw.link), outcome, attempts[index] + 1, now, kept, is_held)
             held += is_held
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
@@ -144,8 +147,12 @@ async def _read_all(
     for task in late:
         task.cancel()
     await asyncio.gather(*late, return_exceptions=True)  # let the cancelled fetches close their connections
-    reason = "page not read in time (a source's pages share its fetch.timeout)"
-    return [task.result() if task in done else reason for task in tasks]
+    return [task.result() if task in done else LATE for task in tasks]
+
+
+#: why a page was not read: the source's time ran out first (a feed that took most of it leaves the pages
+#: little); it is no failure of the page's, so it counts no try and waits for no backoff
+LATE = "page not read in time (a source's pages share its fetch.timeout): read on the next run"
 
 
 async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Executor | None) -> ExtractedPage | str:
@@ -226,6 +233,12 @@ def _script_only(names: Sequence[str]) -> str:
         return ""
     count = f"{len(names)} attachment{'s' if len(names) > 1 else ''}"
     return f"{count} offered only through a script ({', '.join(names)}): not kept"
+
+
+def _late(article_id: str, digest: str, url: str, attempts: int, now: datetime, kept: PageState | None) -> PageState:
+    """A page the source's time did not reach: as it was, due again at once, with the text it had."""
+    body, files = (kept.body_html, kept.attachments) if kept else ("", ())
+    return PageState(article_id, digest, url, "failed", attempts, now, now, LATE, body, files)
 
 
 def _failed(
