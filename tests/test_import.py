@@ -896,3 +896,24 @@ def test_the_readme_says_which_record_fields_are_required(config) -> None:
             assert all(p.message.startswith("required") for p in problems), (name, str(exc))
             refused.add(name)
     assert refused == {name for name, required in documented.items() if required}
+
+
+def test_a_key_written_twice_inside_a_json_field_is_refused_as_in_json_lines(pf, site, write):
+    """The walk that finds fields' lines read values leniently: {"images": [{"url": "a", "url": "b"}]} in a
+    .json export went in as "b", while JSON Lines refused it (found by a review)."""
+    images = '[{"url": "/a.jpg", "url": "/b.jpg"}]'
+    text = "[\n" + dumps(record(1))[:-1] + f', "images": {images}' + "}\n]\n"
+    path = write(site, "export.json", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 2, "images.url")]
+    assert pf.store.count() == 0
+
+
+def test_keys_written_twice_are_no_sign_of_a_file_that_is_no_json_lines(pf, site, write):
+    """Twenty valid lines that each repeat a field stopped the file with "is it JSON Lines?"."""
+    lines = [dumps(record(n))[:-1] + ', "section": "정치"}' for n in range(1, 26)]
+    path = write(site, "twice.jsonl", "\n".join(lines) + "\n")
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), n, "section") for n in range(1, 26)]

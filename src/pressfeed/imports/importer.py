@@ -40,6 +40,7 @@ from . import state
 from .configured import RELINK_KEY as RELINK_KEY  # where it was first defined
 from .read import (
     MAX_UNREADABLE,
+    UNREADABLE,
     UNREADABLE_REST,
     LineSpan,
     RawRecord,
@@ -278,7 +279,7 @@ class Importer:
             if isinstance(outcome, Unreadable):
                 problem = outcome.problem
                 self.problems.append(replace(problem, line=line_base + problem.line if problem.line else None))
-                self._unreadable += 1
+                self._unreadable += problem.message.startswith(UNREADABLE)  # (a key written twice is JSON)
                 if self._unreadable == MAX_UNREADABLE:  # not a JSON Lines file at all, most likely
                     self.problems.append(Problem(file, None, "file", UNREADABLE_REST))
                     self._stopped = True

@@ -75,6 +75,8 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 #: unreadable lines (invalid JSON, not UTF-8) after which a JSON Lines file is read no further
 MAX_UNREADABLE = 20
+#: how the problem of such a line begins (parse_line's)
+UNREADABLE = ("invalid JSON", "not UTF-8")
 UNREADABLE_REST = f"{MAX_UNREADABLE} lines are no JSON records: the rest of the file is not read (is it JSON Lines?)"
 
 #: json.loads, refusing duplicate keys (at no measurable cost: the C scanner still does the parsing)
@@ -241,6 +243,7 @@ def _is_json(text: str) -> bool:
 def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
     """Every record; every unreadable line's problem (up to MAX_UNREADABLE) at the end, before any record is used."""
     problems: list[Problem] = []
+    unreadable = 0
     # "\n" only: str.splitlines() also breaks at U+2028 and friends, which JSON strings may hold raw
     for number, line in enumerate(lines.split("\n") if isinstance(lines, str) else lines, 1):
         if not line.strip():
@@ -249,11 +252,13 @@ def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
             yield RawRecord(name, number, _STRICT.decode(line))
         except _DuplicateKey as exc:
             problems.append(Problem(name, number, exc.key, _DUPLICATE))
+            continue  # JSON all the same: no sign of a file that is no JSON Lines
         except ValueError as exc:
             problems.append(Problem(name, number, "record", f"invalid JSON: {exc}"))
         except RecursionError:  # thousands of nested [ or {
             problems.append(Problem(name, number, "record", "invalid JSON: nested too deeply"))
-        if len(problems) == MAX_UNREADABLE:
+        unreadable += 1
+        if unreadable == MAX_UNREADABLE:
             problems.append(Problem(name, None, "file", UNREADABLE_REST))
             break
     if problems:
@@ -316,7 +321,10 @@ def _located(name: str, text: str, pos: int, value: dict[str, Any], lines: _Line
         if key in record.lines:
             raise InputError([Problem(name, lines.at(pos), key, _DUPLICATE)])
         record.lines[key] = lines.at(pos)
-        pos = _DECODER.raw_decode(text, _skip_ws(text, _skip_ws(text, pos) + 1))[1]  # the value, past the ":"
+        try:  # the value, past the ":", read strictly: a key written twice inside it is refused too
+            pos = _STRICT.raw_decode(text, _skip_ws(text, _skip_ws(text, pos) + 1))[1]
+        except _DuplicateKey as exc:
+            raise InputError([Problem(name, record.lines[key], f"{key}.{exc.key}", _DUPLICATE)]) from None
         pos = _skip_ws(text, pos)
         if text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
