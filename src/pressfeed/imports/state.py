@@ -76,32 +76,40 @@ def settings_key(ctx: NormalizeContext) -> str:
     return hashlib.sha256(f"{__version__}\0{ctx!r}\0{code_stamp()}".encode()).hexdigest()
 
 
-#: the modules whose code decides what a record becomes
-NORMALIZING = ("normalize.py", "context.py", "model.py", "terms.py", "yamlfile.py", "imports/read.py")
+#: the modules whose code decides what a record becomes, and how it is stored
+NORMALIZING = (
+    "normalize.py",
+    "context.py",
+    "model.py",
+    "terms.py",
+    "merge.py",
+    "yamlfile.py",
+    "imports/read.py",
+    "imports/importer.py",
+)
 
 
 @cache
 def code_stamp() -> str:
-    """The size and mtime of the normalizing modules and of nh3 (the sanitizer, found, not imported).
+    """The digest of the normalizing modules, and the nh3 installed (the sanitizer, found, not imported).
 
     A version number is not enough: between releases, and in an editable install, the code changes under
-    the same version, and a file imported under the old code would never be normalized again.
+    the same version, and a file imported under the old code would never be normalized again. Contents,
+    not mtimes: two hosts sharing a PostgreSQL store must agree on it.
     """
     from importlib.machinery import PathFinder
 
     package = Path(__file__).resolve().parents[1]
-    paths = [package / name for name in NORMALIZING]
-    nh3 = PathFinder.find_spec("nh3")
-    for folder in (nh3.submodule_search_locations or []) if nh3 else []:  # its compiled library is in there
-        paths.extend(sorted(Path(folder).glob("*.so")) + sorted(Path(folder).glob("*.pyd")))
-    stamps = []
-    for path in paths:
+    digest = hashlib.sha256()
+    for name in NORMALIZING:
         try:
-            info = path.stat()
+            digest.update((package / name).read_bytes())
         except OSError:
-            continue
-        stamps.append(f"{path.parent.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
-    return ",".join(stamps)
+            digest.update(name.encode())
+    nh3 = PathFinder.find_spec("nh3")
+    folders = [Path(folder).parent for folder in (nh3.submodule_search_locations or [])] if nh3 else []
+    versions = sorted(info.name for folder in folders for info in folder.glob("nh3-*.dist-info"))
+    return f"{digest.hexdigest()[:16]},{','.join(versions)}"
 
 
 def file_sha256(path: Path) -> str:
