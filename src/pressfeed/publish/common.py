@@ -97,5 +97,5 @@ def byline_parts(byline: str) -> tuple[str, str]:
 
     Every format shows the same name: Atom's <name> and <email>, dc:creator, JSON Feed's author.
     """
-    match = _NAMED_ADDRESS.fullmatch(byline)
+    match = _NAMED_ADDRESS.fullmatch(byline) if "@" in byline else None  # (most bylines: a name alone)
     return (match.group(1), match.group(2)) if match else (byline, "")
