@@ -1324,10 +1324,9 @@ def normalize(
 
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
     warnings: list[str] = []
-    published, updated, dated = _dates(raw, ctx, now, field, warnings, title)
+    published, updated, dated, embargoed = _dates(raw, ctx, now, field, warnings, title)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
-    if _unread_embargo(raw, ctx):  # fail closed: an embargo nobody can read may not have passed
-        warnings.append(f"{title}: embargo {str(raw.embargo)!r} could not be read: held as a draft")
+    if embargoed:
         status = Status.DRAFT
     attribution = field(
         "source", lambda: _attribution(raw, source, agency, registered, credit, base, link, published, ctx.tz)
@@ -1368,24 +1367,23 @@ def normalize(
 
 def _dates(
     raw: RawArticle, ctx: NormalizeContext, now: datetime | None, field: _Collector, warnings: list[str], title: str
-) -> tuple[Any, Any, bool]:
-    """(published, updated, whether the input gave a date): strict for CMS records, lenient for ingested items."""
+) -> tuple[Any, Any, bool, bool]:
+    """(published, updated, whether the input gave a date, whether an unreadable embargo holds the item):
+    strict for CMS records, lenient for ingested items."""
     if raw.kind is InputKind.CMS:
         published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
         updated = field("updated", lambda: _cms_updated(raw.updated, ctx.tz, published, now))
-        return published, updated, True
+        return published, updated, True, False
     assert now is not None, "ingested items need the current time"
     published, dated = _entry_date(raw, ctx, now, warnings, title)
     embargo = _entry_time(raw.embargo, None, ctx.tz)
     if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
         published, dated = embargo, True
-    return published, _entry_updated(raw, ctx, published, now), dated
-
-
-def _unread_embargo(raw: RawArticle, ctx: NormalizeContext) -> bool:
-    """An ingested item gives an embargo that cannot be read as a time."""
-    given = raw.embargo not in (None, "") and not (isinstance(raw.embargo, str) and not raw.embargo.strip())
-    return raw.kind is not InputKind.CMS and given and _entry_time(raw.embargo, None, ctx.tz) is None
+    # fail closed: an embargo given but nobody can read may not have passed
+    unread = embargo is None and str(raw.embargo or "").strip() != ""
+    if unread:
+        warnings.append(f"{title}: embargo {str(raw.embargo)!r} could not be read: held as a draft")
+    return published, _entry_updated(raw, ctx, published, now), dated, unread
 
 
 def _media(
