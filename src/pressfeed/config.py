@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .context import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .errors import ConfigError
 from .store import url as store_url
-from .terms import DEFAULT_CREDIT, Section, Status
+from .terms import DEFAULT_CREDIT, URL_SAFE, Section, Status
 from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one
 
 if TYPE_CHECKING:
@@ -119,11 +119,9 @@ def as_uri(text: str) -> str:
 
 
 def _encoded(part: str) -> str:
-    return _STRAY_PERCENT.sub("%25", quote(part, safe=_URL_SAFE))
+    return _STRAY_PERCENT.sub("%25", quote(part, safe=URL_SAFE))
 
 
-#: what stays as written when a URL is made a URI: RFC 3986's delimiters and existing %-escapes
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 #: a "%" that begins no escape ("100%할인")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 

@@ -43,7 +43,7 @@ from .model import (
     Status,
     credit_for,
 )
-from .terms import CMS_CLOCK_SKEW
+from .terms import CMS_CLOCK_SKEW, URL_SAFE
 
 if TYPE_CHECKING:
     from .config import AgencyConfig, SourceConfig
@@ -270,8 +270,6 @@ DROPPED_WITH_CONTENT = frozenset(
     }
 )
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-#: characters left alone when percent-encoding a URL (reserved ones and "%" itself)
-URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?\Z")
 
 
