@@ -87,15 +87,10 @@ _DUPLICATE = "written twice in one record (JSON would keep only the last silentl
 def parse_line(file: str, line: int, text: bytes, index: int = 0) -> RawRecord:
     """A JSON Lines record, or the InputError (with its line) that stops reading its file."""
     try:
-        data = _STRICT.decode(text.decode("utf-8"))
+        decoded = text.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(file, line, "file", f"not UTF-8: {exc}")]) from None
-    except _DuplicateKey as exc:
-        raise InputError([Problem(file, line, exc.key, _DUPLICATE)]) from None
-    except ValueError as exc:
-        raise InputError([Problem(file, line, "record", f"invalid JSON: {exc}")]) from None
-    except RecursionError:  # thousands of nested [ or {
-        raise InputError([Problem(file, line, "record", "invalid JSON: nested too deeply")]) from None
+    data = _json_value(file, line, decoded)
     if not isinstance(data, Mapping):
         raise InputError([Problem(file, line, "record", "must be a mapping of fields")])
     return RawRecord(file, line, data, index)
@@ -240,6 +235,18 @@ def _is_json(text: str) -> bool:
     return True
 
 
+def _json_value(file: str, line: int, text: str) -> Any:
+    """A JSON Lines record's value, or the InputError naming its problem (a key written twice, invalid JSON)."""
+    try:
+        return _STRICT.decode(text)
+    except _DuplicateKey as exc:
+        raise InputError([Problem(file, line, exc.key, _DUPLICATE)]) from None
+    except ValueError as exc:
+        raise InputError([Problem(file, line, "record", f"invalid JSON: {exc}")]) from None
+    except RecursionError:  # thousands of nested [ or {
+        raise InputError([Problem(file, line, "record", "invalid JSON: nested too deeply")]) from None
+
+
 def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
     """Every record; every unreadable line's problem (up to MAX_UNREADABLE) at the end, before any record is used."""
     problems: list[Problem] = []
@@ -249,18 +256,16 @@ def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
         if not line.strip():
             continue
         try:
-            yield RawRecord(name, number, _STRICT.decode(line))
-        except _DuplicateKey as exc:
-            problems.append(Problem(name, number, exc.key, _DUPLICATE))
-            continue  # JSON all the same: no sign of a file that is no JSON Lines
-        except ValueError as exc:
-            problems.append(Problem(name, number, "record", f"invalid JSON: {exc}"))
-        except RecursionError:  # thousands of nested [ or {
-            problems.append(Problem(name, number, "record", "invalid JSON: nested too deeply"))
-        unreadable += 1
-        if unreadable == MAX_UNREADABLE:
-            problems.append(Problem(name, None, "file", UNREADABLE_REST))
-            break
+            value = _json_value(name, number, line)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            # (a key written twice is JSON all the same: no sign of a file that is no JSON Lines)
+            unreadable += exc.problems[0].message.startswith(UNREADABLE)
+            if unreadable == MAX_UNREADABLE:
+                problems.append(Problem(name, None, "file", UNREADABLE_REST))
+                break
+            continue
+        yield RawRecord(name, number, value)
     if problems:
         raise InputError(problems)
 
