@@ -247,17 +247,17 @@ class OutputConfig:
 
 #: an HTTP field name: an RFC 9110 token
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-#: what an HTTP field value may hold as text: visible ASCII, spaces and tabs (no line breaks, NUL or other controls)
-_HEADER_TEXT = re.compile(r"[\t\x20-\x7e]*")
+#: what an HTTP field value may not hold: anything but visible ASCII, spaces and tabs (line breaks, NUL, …)
+_NOT_HEADER_TEXT = re.compile(r"[^\t\x20-\x7e]")
 
 
 def _header_value(reader: _Reader, value: Any, spot: Spot, message: str = "") -> str:
     """A request header's value: a line break would end the header (or start another), and httpx refuses
     controls and non-ASCII only when it sends, after the run has written; so refuse them here."""
     text = reader.typed(str, value, spot, message)
-    bad = next((c for c in text if not _HEADER_TEXT.fullmatch(c)), None)
-    if bad is not None:
-        at = text.index(bad) + 1
+    found = _NOT_HEADER_TEXT.search(text)
+    if found is not None:
+        bad, at = found.group(), found.start() + 1
         if bad.isascii():
             what = {"\n": "a line break", "\r": "a line break", "\0": "NUL"}.get(bad, "a control character")
             raise reader.error(spot, f"{what} (U+{ord(bad):04X}) at character {at}: a header value is one line of text")
