@@ -171,6 +171,19 @@ TABLES: dict[str, tuple[str, ...]] = {
     "source_state": ("id", "data"),
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns"),
 }
+
+
+def table_with_data(execute: Callable[[str], Any]) -> str | None:
+    """The first table that has a row, the schema's own bookkeeping (meta) aside; None: the store is new.
+
+    `execute` runs a query and gives a cursor (sqlite3's connection or psycopg's cursor).
+    """
+    for table in TABLES:
+        if table != "meta" and execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+            return table
+    return None
+
+
 #: the columns of TABLES that hold times, and those that hold booleans
 TIME_COLUMNS = {
     ("article", "published"),

@@ -56,6 +56,7 @@ from .base import (
     page_state,
     source_state_rows,
     stored_article,
+    table_with_data,
     translate_errors,
 )
 from .url import redact
@@ -583,11 +584,11 @@ class PostgresStore:
     def load(self, batches: Iterable[Batch]) -> dict[str, int]:
         counts = dict.fromkeys(TABLES, 0)
         with self.transaction(), self.conn.cursor() as cursor:
-            for table in TABLES:
-                if table != "meta" and cursor.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
-                    raise StoreError(
-                        f"{self.location}: the store already holds data ({table}); copy into a new, empty store"
-                    )
+            held = table_with_data(cursor.execute)  # `store copy` fills new stores only
+            if held is not None:
+                raise StoreError(
+                    f"{self.location}: the store already holds data ({held}); copy into a new, empty store"
+                )
             cursor.execute("DELETE FROM meta")  # what migrations put there: the source's values replace it
             for table, rows in batches:
                 columns = TABLES[table]

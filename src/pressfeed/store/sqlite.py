@@ -33,6 +33,7 @@ from .base import (
     page_state,
     source_state_rows,
     stored_article,
+    table_with_data,
     translate_errors,
 )
 
@@ -523,10 +524,7 @@ class SQLiteStore:
 
     def table_with_data(self) -> str | None:
         """The first table that has a row, the schema's own bookkeeping (meta) aside; None: the store is new."""
-        for table in TABLES:
-            if table != "meta" and self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
-                return table
-        return None
+        return table_with_data(self.db.execute)
 
 
 def _wal(db: sqlite3.Connection) -> None:
