@@ -7,6 +7,7 @@ report it: the key (code 30 otherwise), windows of at most 3 days (code 98),
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import logging
@@ -29,7 +30,8 @@ from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
-from pressfeed.ingest.briefing import ServiceKey, request_url
+from pressfeed.ingest.briefing import MESSAGE_CHARS, QUOTE_CHARS, ServiceKey, request_url
+from pressfeed.ingest.fetch import ERROR_BODY_BYTES
 from pressfeed.model import ArticleFilter, Status, encode
 from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, SourceReport
@@ -40,6 +42,7 @@ PATH = "/1371000/pressReleaseService/pressReleaseList"
 #: a key as data.go.kr issues it: the "decoding" form, and the "encoding" form of the same key
 KEY = "Xq7+Lp/2kRZt9w==AbCd"
 KEY_ENCODED = "Xq7%2BLp%2F2kRZt9w%3D%3DAbCd"
+FIXTURES = Path(__file__).parent / "fixtures" / "portal-2025" / "feeds" / "agencies"
 ENV = "DATA_GO_KR_SERVICE_KEY"
 TODAY = NOW.astimezone(KST).date()  # 2025-11-08 (21:00 KST)
 AUTHORITY = "example-portal.kr,2025"
@@ -116,8 +119,10 @@ class FakeAPI:
     key: str = KEY
     honour_page: bool = False
     #: answer every request with this instead (an error XML, or an HTTP status)
-    forced: str | None = None
+    forced: str | bytes | None = None
     forced_status: int = 200
+    forced_type: str = "text/xml;charset=UTF-8"
+    forced_headers: dict[str, str] = field(default_factory=dict)
     #: fail the n-th request (1-based) with HTTP 500
     fail_call: int | None = None
     calls: list[dict[str, str]] = field(default_factory=list)
@@ -128,7 +133,8 @@ class FakeAPI:
         if self.fail_call == len(self.calls):
             return Response("upstream error", status=500)
         if self.forced is not None:
-            return self._xml(self.forced, self.forced_status)
+            body = self.forced.encode("utf-8") if isinstance(self.forced, str) else self.forced
+            return Response(body, self.forced_status, self.forced_headers, content_type=self.forced_type)
         if args.get("serviceKey") != self.key:
             return self._xml(gateway_error("30", "SERVICE_KEY_IS_NOT_REGISTERED_ERROR"))
         start, end = (datetime.strptime(args[k], "%Y%m%d").date() for k in ("startDate", "endDate"))
@@ -164,7 +170,8 @@ def at(day_offset: int, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=KST).astimezone(UTC)
 
 
-def configure(site: Path, url: str, **settings: Any) -> Path:
+def configure(site: Path, url: str, *, also: tuple[dict[str, Any], ...] = (), **settings: Any) -> Path:
+    """The site with the briefing source at `url` (its `settings` added), and the sources `also`."""
     source = {
         "id": "briefing",
         "kind": "briefing-api",
@@ -180,7 +187,7 @@ def configure(site: Path, url: str, **settings: Any) -> Path:
     extra = {
         "fetch": {"timeout": 5.0, "connect_timeout": 2.0, "user_agent": "pressfeed-test"},
         "agencies": REGISTRY,
-        "sources": [source],
+        "sources": [source, *also],
     }
     text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
     (site / "feeds").mkdir(parents=True, exist_ok=True)
@@ -300,7 +307,7 @@ def test_a_walk_that_fails_midway_keeps_the_windows_read_before(api_site: Path, 
     api.fail_call = 2
     result, pf = ingest(api_site)
     report = only(result)
-    assert (report.outcome, report.error, result.ok) == ("failed", "HTTP 500", False)
+    assert (report.outcome, report.error, result.ok) == ("failed", 'HTTP 500 ("upstream error")', False)
     assert report.new == (item_id(156750001),)
     assert pf.store.source_state("briefing")["window_end"] == (TODAY - timedelta(days=4)).isoformat()  # type: ignore[index]
     api.calls.clear()
@@ -335,7 +342,9 @@ def _leaks(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("given", [KEY, KEY_ENCODED], ids=["decoded", "encoded"])
-@pytest.mark.parametrize("failure", ["none", "key refused", "http 500", "unreachable"])
+@pytest.mark.parametrize(
+    "failure", ["none", "key refused", "http 500", "unreachable", "echoed in text", "echoed in xml"]
+)
 def test_the_key_never_reaches_a_log_an_error_the_json_the_store_or_a_feed(
     site: Path,
     httpserver: HTTPServer,
@@ -351,6 +360,11 @@ def test_the_key_never_reaches_a_log_an_error_the_json_the_store_or_a_feed(
         api.key = "another"
     elif failure == "http 500":
         api.fail_call = 1
+    elif failure == "echoed in text":  # the key straddles the end of the quoted excerpt: cut, it would leak
+        api.forced = "Unauthorized: serviceKey not registered ".ljust(QUOTE_CHARS - 10, ".") + given
+        api.forced_status, api.forced_type = 401, "text/plain"
+    elif failure == "echoed in xml":
+        api.forced, api.forced_status = gateway_error("77", f"KEY_{given}_UNKNOWN"), 401
     caplog.set_level(logging.DEBUG)
     runner = CliRunner()
     args = ["--site", str(site), "--now", NOW.isoformat(), "-vv", "run", "--json"]
@@ -395,6 +409,177 @@ def test_api_errors_become_one_line_messages_recorded_against_the_source(
     assert (report.outcome, result.ok) == ("failed", False)
     assert report.error is not None and expected in report.error and "\n" not in report.error
     assert pf.store.source_state("briefing")["last_error"] == report.error  # type: ignore[index]
+
+
+# -- errors with an HTTP error status: their body says why ------------------------------------------
+
+
+NOT_REGISTERED = (
+    "the service key is not registered (gateway code 30): "
+    f"check that {ENV} holds the key data.go.kr issued for this API (a new key can take an hour to work)"
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "answer", "content_type", "expected"),
+    [
+        (401, gateway_error("30", "SERVICE_KEY_IS_NOT_REGISTERED_ERROR"), "text/xml", f"HTTP 401: {NOT_REGISTERED}"),
+        (
+            403,
+            gateway_error("20", "SERVICE ACCESS DENIED"),
+            "text/xml;charset=UTF-8",
+            "HTTP 403: access denied (gateway code 20): the key is not approved for this API; "
+            "apply for dataset 15095295 on data.go.kr",
+        ),
+        (
+            500,
+            result_answer("01", "APPLICATION_ERROR"),
+            "application/xml",
+            "HTTP 500: the API reported an application error (code 1); it is tried again later",
+        ),
+        (
+            400,
+            '<?xml version="1.0" encoding="EUC-KR"?>'
+            + result_answer("98", "THREE_DAYS_OVER_ERROR(조회기간은 3일 이내로 입력하세요)"),
+            "text/xml;charset=EUC-KR",
+            "HTTP 400: the date window is wider than the API allows (code 98): window_days must be at most 3",
+        ),
+        (
+            401,
+            "Unauthorized",
+            "text/plain",
+            f'HTTP 401 ("Unauthorized"): check that {ENV} holds the key data.go.kr issued for this API '
+            "(a new key can take an hour to work)",
+        ),
+        (
+            404,
+            "API not found",
+            "text/plain;charset=UTF-8",
+            'HTTP 404 ("API not found"): check the source\'s url, '
+            "https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList",
+        ),
+        (
+            500,
+            "Internal Server Error\r\n\tat kr.go.data.gateway.Filter.doFilter(Filter.java:81)\r\n",
+            "text/plain",
+            'HTTP 500 ("Internal Server Error at kr.go.data.gateway.Filter.doFilter(Filter.java:81)")',
+        ),
+        (500, "서비스 점검 중입니다".encode("euc-kr"), "text/plain", 'HTTP 500 ("서비스 점검 중입니다")'),
+        (500, b"", "text/plain", "HTTP 500"),
+        (502, "\x00\x01\x02 <b>\u202e</b>", "text/plain", "HTTP 502"),  # nothing a reader could use
+    ],
+    ids=[
+        "401-gateway-xml",
+        "403-gateway-xml",
+        "500-api-result-code",
+        "400-api-result-code-euc-kr",
+        "401-text",
+        "404-text",
+        "500-text-lines",
+        "500-text-euc-kr",
+        "500-empty",
+        "502-junk",
+    ],
+)
+def test_an_error_status_says_what_its_body_says(
+    api_site: Path, api: FakeAPI, ingest: Ingest, status: int, answer: str | bytes, content_type: str, expected: str
+) -> None:
+    """Only "HTTP 401" was reported: the gateway's reason, which says what to do, was never read."""
+    if isinstance(answer, str) and "EUC-KR" in answer[:40]:
+        answer = answer.encode("euc-kr")
+    api.forced, api.forced_status, api.forced_type = answer, status, content_type
+    result, pf = ingest(api_site)
+    report = only(result)
+    assert (report.outcome, report.http_status, report.error, result.ok) == ("failed", status, expected, False)
+    assert pf.store.source_state("briefing")["last_error"] == expected  # type: ignore[index]
+    assert len(api.calls) == 1  # the walk stops at the first failure
+
+
+def _waits_until(pf: Pressfeed) -> datetime:
+    return datetime.fromisoformat(pf.store.source_state("briefing")["retry_after"])  # type: ignore[index]
+
+
+MIDNIGHT_KST = datetime.combine(TODAY + timedelta(days=1), datetime.min.time(), tzinfo=KST) + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("status", "answer", "retry_after", "until"),
+    [
+        # a used-up daily quota waits for midnight KST, as with HTTP 200, not the next run or the Retry-After ...
+        (429, gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR"), "60", MIDNIGHT_KST),
+        (401, gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR"), None, MIDNIGHT_KST),
+        # ... but never less than a Retry-After asks for
+        (
+            503,
+            gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR"),
+            "172800",
+            NOW + timedelta(days=2),
+        ),
+        # other codes keep the status's own wait
+        (503, result_answer("99", "UNKNOWN_ERROR"), "600", NOW + timedelta(minutes=10)),
+        (503, "Service Unavailable", None, NOW + timedelta(hours=1)),
+    ],
+    ids=["429-quota", "401-quota", "503-quota-retry-after-later", "503-code-99", "503-text"],
+)
+def test_an_error_status_waits_as_its_code_and_its_retry_after_say(
+    api_site: Path, api: FakeAPI, ingest: Ingest, status: int, answer: str, retry_after: str | None, until: datetime
+) -> None:
+    api.forced, api.forced_status = answer, status
+    api.forced_type = "text/plain" if not answer.startswith("<") else api.forced_type
+    api.forced_headers = {"Retry-After": retry_after} if retry_after else {}
+    result, pf = ingest(api_site)
+    report = only(result)
+    assert report.outcome == "failed" and report.error is not None and report.error.startswith(f"HTTP {status}")
+    assert _waits_until(pf) == until
+    api.calls.clear()
+    waiting = only(ingest(api_site, min(until, MIDNIGHT_KST) - timedelta(minutes=1))[0])
+    assert waiting.outcome == "waiting" and api.calls == []
+
+
+def test_a_bomb_in_an_error_body_is_read_no_further_than_its_start(
+    site: Path, httpserver: HTTPServer, ingest: Ingest
+) -> None:
+    """16 MiB of zeros gzipped twice (a few hundred bytes) behind a 500: a fixed start of the body is read
+    and decoded, the source fails with its status, and the board feed beside it is read as usual."""
+    bomb = gzip.compress(gzip.compress(b"\0" * (16 << 20), 9), 9)
+
+    def answer(request: Request) -> Response:
+        return Response(bomb, 500, {"Content-Encoding": "gzip, gzip"}, content_type="text/xml")
+
+    httpserver.expect_request(PATH).respond_with_handler(answer)
+    msit = (FIXTURES / "dept_msit.xml").read_bytes()
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_data(msit, content_type="application/rss+xml")
+    board = {"id": "msit", "name": "과학기술정보통신부", "url": httpserver.url_for("/rss/dept_msit.xml")}
+    configure(site, httpserver.url_for(PATH), also=({**board, "section": "it-science", "max_age_days": 0},))
+    result, _ = ingest(site)
+    reports = {r.source_id: r for r in result.reports}
+    assert (reports["briefing"].outcome, reports["briefing"].error) == ("failed", "HTTP 500")
+    assert (reports["msit"].outcome, reports["msit"].error) == ("ok", None) and reports["msit"].new
+    assert len(bomb) < 100_000
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("서비스 점검 안내", 'HTTP 502 (a page titled "서비스 점검 안내")'),
+        ("", "HTTP 502"),
+        ("점검 " * 2000, 'HTTP 502 (a page titled "' + ("점검 " * 50)[: QUOTE_CHARS - 1].rstrip() + '…")'),
+    ],
+    ids=["titled", "untitled", "long-title"],
+)
+def test_a_huge_html_error_page_gives_at_most_its_title(
+    api_site: Path, api: FakeAPI, ingest: Ingest, title: str, expected: str
+) -> None:
+    """A gateway's or proxy's error page (EUC-KR, megabytes of markup): never HTML in cron mail."""
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=euc-kr">'
+    head += f"<title>{title}</title>" if title else ""
+    rows = "".join(f'<tr><td class="err">오류 {n}</td><td><script>log({n})</script></td></tr>' for n in range(20000))
+    page = f"<!DOCTYPE html><html><head>{head}</head><body><table>{rows}</table></body></html>".encode("euc-kr")
+    assert len(page) > 16 * ERROR_BODY_BYTES
+    api.forced, api.forced_status, api.forced_type = page, 502, "text/html"
+    report = only(ingest(api_site)[0])
+    assert report.error == expected
+    assert "<" not in report.error and len(report.error) <= MESSAGE_CHARS
 
 
 def test_no_data_is_an_empty_window_not_a_failure(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:

@@ -32,7 +32,7 @@ from lxml import etree
 from conftest import fetch_now, run_pressfeed
 from pressfeed.clock import fixed
 from pressfeed.config import FetchConfig
-from pressfeed.ingest.fetch import FetchRequest, FetchResult, open_fetcher
+from pressfeed.ingest.fetch import ERROR_BODY_BYTES, FetchRequest, FetchResult, open_fetcher
 from pressfeed.ingest.guard import AddressPolicy, is_public
 
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -271,6 +271,67 @@ def test_only_decodable_encodings_are_offered(server: HostileServer) -> None:
     fetch_one(server.route("/offered.xml", spy))
 
     assert seen[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+# -- error bodies: read only when a request asks, and then only their start ------------------------
+
+
+def test_an_error_body_is_read_only_when_asked(server: HostileServer) -> None:
+    """A board feed's error page stays unread (its status is all a report needs); the press-release API
+    asks for its errors' bodies, and gets their first ERROR_BODY_BYTES, never the whole page."""
+    page = b"<!DOCTYPE html><html><head><title>500</title></head><body>" + b"<p>\xec\x98\xa4\xeb\xa5\x98</p>" * 100_000
+    url = server.route("/error-page.xml", serving(page, status="500 Internal Server Error", content_type="text/html"))
+
+    board, api = fetch_one(url), fetch_one(url, error_body=True)
+
+    assert (board.error, board.status, board.body, board.error_body) == ("HTTP 500", 500, None, None)
+    assert (api.error, api.status, api.body) == ("HTTP 500", 500, None)
+    assert api.error_body == page[:ERROR_BODY_BYTES]
+
+
+def test_a_bomb_in_an_error_body_stops_at_its_start(server: HostileServer, bomb: bytes) -> None:
+    url = server.route("/error-bomb", serving(bomb, status="401 Unauthorized", Content_Encoding="gzip, gzip"))
+
+    tracemalloc.start()
+    try:
+        result = fetch_one(url, error_body=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert (result.error, result.error_body) == ("HTTP 401", b"\0" * ERROR_BODY_BYTES)
+    assert peak < 32 * ERROR_BODY_BYTES  # 2 MiB, not the 64 MiB it expands to
+
+
+@pytest.mark.parametrize(
+    ("header", "body"),
+    [("gzip", b"Unauthorized"), ("br", b"Unauthorized"), ("gzip, gzip, gzip, gzip, gzip", b"x")],
+    ids=["corrupt", "unsupported", "too-many"],
+)
+def test_an_undecodable_error_body_leaves_its_status(server: HostileServer, header: str, body: bytes) -> None:
+    handler = serving(body, status="401 Unauthorized", content_type="text/plain", Content_Encoding=header)
+    result = fetch_one(server.route(f"/error-enc-{len(header)}", handler), error_body=True)
+
+    assert (result.error, result.status, result.error_body) == ("HTTP 401", 401, b"")
+
+
+def _error_drip(conn: socket.socket, request: Request) -> None:
+    head = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n"
+    conn.sendall(head + b"Retry-After: 120\r\n\r\nService Unavailable")
+    for _ in range(50):
+        time.sleep(0.05)
+        conn.sendall(b".")
+
+
+def test_an_error_body_that_trickles_is_cut_and_the_status_kept(server: HostileServer) -> None:
+    """Half of the time left goes to the body; the status is then reported, not a timeout."""
+    config = replace(CONFIG, timeout=1.0, connect_timeout=1.0)
+    result = fetch_one(server.route("/error-drip", _error_drip), config, error_body=True)
+
+    assert (result.error, result.status) == ("HTTP 503", 503)
+    assert result.retry_after == NOW + timedelta(seconds=120)  # what a 503 always gave
+    assert result.error_body is not None and result.error_body.startswith(b"Service Unavailable")
+    assert result.elapsed < config.timeout
 
 
 # -- where redirects may lead (issue 11, item 4) --------------------------------------------

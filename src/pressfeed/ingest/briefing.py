@@ -11,6 +11,9 @@ most 3 days (result code 98 beyond); `pageNo` is reported to be ignored, so
 a window must fit one page; the answer is always XML, `<response>` with a
 result code, or the gateway's `<OpenAPI_ServiceResponse>` with a reason code
 when the key or the quota is the problem; dates are `MM/DD/YYYY HH:MM:SS` KST.
+Those errors may come with HTTP 200 or with an error status (and the gateway
+sometimes answers a few words of plain text instead, "Unauthorized"): either
+way the message says what the code means and what to do.
 
 So each run walks the days since the last complete window (the first run:
 `backfill_days`) plus the trailing `recheck_days`, in windows of
@@ -32,12 +35,13 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import quote, quote_plus, unquote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+import lxml.html
 from lxml import etree
 
 from ..config import SourceConfig
 from ..errors import PressfeedError
 from ..model import InputKind, RawArticle, RawMedia
-from ..normalize import media_type_for_name
+from ..normalize import media_type_for_name, plain_text
 from .fetch import FetchRequest, FetchResult
 
 KST = ZoneInfo("Asia/Seoul")
@@ -51,6 +55,10 @@ MAX_PAGES = 10
 MAX_TOTAL_DIGITS = 9
 #: release pages on the portal, for items without an OriginalUrl
 RELEASE_URL = "https://www.korea.kr/briefing/pressReleaseView.do?newsId={id}"
+#: what of an error's plain-text body (or an HTML page's title) a message quotes
+QUOTE_CHARS = 100
+#: the longest error message: one line of cron mail, whatever a server put in its answer
+MESSAGE_CHARS = 400
 
 Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
@@ -81,6 +89,12 @@ _RESULT = {
     "11": "a mandatory request parameter is missing (code 11); check the source's url",
     "98": "the date window is wider than the API allows (code 98): window_days must be at most 3",
     "99": "unknown API error (code 99); it is tried again later",
+}
+# What an HTTP error status says to do when its body has no code to explain ("Unauthorized").
+_STATUS_ADVICE = {
+    401: "check that {env} holds the key data.go.kr issued for this API (a new key can take an hour to work)",
+    403: "the key may not be approved for this API; apply for dataset 15095295 on data.go.kr",
+    404: "check the source's url, https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList",
 }
 _NO_DATA = {"3", "03"}
 _OK = {"0", "00"}
@@ -261,15 +275,82 @@ async def _get(
 ) -> tuple[FetchResult, Page | None]:
     """One request; (its result, the page), or (the failed result, None) with the error redacted."""
     url = request_url(source.url, key, start, end, source.rows, page_no)
-    result = key_free(await fetch(FetchRequest(source.id, url, headers=source.headers)), key)
+    result = await fetch(FetchRequest(source.id, url, headers=source.headers, error_body=True))
     if not result.ok:
-        return result, None
+        return key_free(_http_error(result, key, now), key), None
+    result = key_free(result, key)
     try:
         return result, parse_page(result.body or b"", source.url, now)
     except BriefingAPIError as exc:
-        message = key.redact(str(exc).replace("{env}", key.env))
-        failed = replace(result, body=None, error=message, retry_after=exc.retry_after or result.retry_after)
-        return failed, None
+        return _failed(result, str(exc), key, exc.retry_after or result.retry_after), None
+
+
+def _http_error(result: FetchResult, key: ServiceKey, now: datetime) -> FetchResult:
+    """A failed request with what its error's body says: the gateway's or the API's code explained as in
+    a 200 answer ("HTTP 401: the service key is not registered ..."), else a few words of text quoted
+    and what the status says to do. The wait: the code's when it is a used-up quota, and never less than
+    a Retry-After."""
+    if result.status is None or result.error is None:
+        return result  # no answer (a timeout, a refused connection): nothing more to say
+    body = result.error_body or b""
+    try:
+        parse_page(body, "", now)  # only its error matters here
+    except BriefingAPIError as exc:
+        if exc.code:  # the gateway's or the API's own error answer
+            waits = [t for t in (exc.retry_after, result.retry_after) if t is not None]
+            return _failed(result, f"{result.error}: {exc}", key, max(waits, default=None))
+    advice = _STATUS_ADVICE.get(result.status)
+    message = result.error + _body_note(result, key) + (f": {advice}" if advice else "")
+    return _failed(result, message, key, result.retry_after)
+
+
+def _failed(result: FetchResult, message: str, key: ServiceKey, retry_after: datetime | None) -> FetchResult:
+    """The result failed with `message`: the key's variable named, the key itself gone, one short line."""
+    text = key.redact(message.replace("{env}", key.env))[: 2 * MESSAGE_CHARS]  # cut only once redacted
+    return replace(
+        result, body=None, error_body=None, error=_cut(plain_text(text), MESSAGE_CHARS), retry_after=retry_after
+    )
+
+
+def _body_note(result: FetchResult, key: ServiceKey) -> str:
+    """What an error's body adds to its status: a few words of plain text quoted, or an HTML page's
+    title; never markup, nothing from a body that is neither (binary, or an empty page)."""
+    body = result.error_body or b""
+    text = _decoded(body)
+    if not text.strip():
+        return ""
+    content_type = result.headers.get("content-type", "").lower()
+    if text.lstrip().startswith("<") or "html" in content_type or "xml" in content_type:
+        title = _quote(_title(body), key)
+        return f' (a page titled "{title}")' if title else ""
+    quoted = _quote(text, key)
+    return f' ("{quoted}")' if quoted else ""
+
+
+def _quote(text: str, key: ServiceKey) -> str:
+    # the key goes before the text is cut: a cut key would no longer be recognized
+    return _cut(plain_text(key.redact(text)[: 4 * QUOTE_CHARS]), QUOTE_CHARS)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _decoded(body: bytes) -> str:
+    """An error's text: UTF-8, else EUC-KR/CP949 (a Korean gateway's), else UTF-8 with the bad bytes dropped."""
+    for codec in ("utf-8-sig", "cp949"):
+        try:
+            return body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def _title(body: bytes) -> str:
+    try:
+        return lxml.html.document_fromstring(body).findtext(".//title") or ""
+    except (etree.LxmlError, ValueError):  # an empty or unparsable page has no title to show
+        return ""
 
 
 def key_free(result: FetchResult, key: ServiceKey) -> FetchResult:
@@ -279,6 +360,7 @@ def key_free(result: FetchResult, key: ServiceKey) -> FetchResult:
         result,
         url=urlunsplit((clean.scheme, clean.netloc, clean.path, "", "")),
         error=key.redact(result.error) if result.error else None,
+        error_body=None,  # the answer's bytes may echo the key
         moved_to=None,  # a redirect of one windowed request is no move of the source
         final_url="",  # it may carry the key too; items resolve against their own OriginalUrl
     )

@@ -11,6 +11,9 @@ recorded in its result and never stops the others. Politeness and safety:
   a decompression bomb (``gzip, gzip`` of a few KB) stops at the cap;
 * redirects are followed by hand so a permanent move (301/308) can be
   reported back and the configured URL updated;
+* an HTTP error's body is not read, unless the request asks for it (an API
+  that explains its errors there): then at most ``ERROR_BODY_BYTES`` of it,
+  decoded under the same caps, in what is left of the time budget;
 * redirect hops (and URLs taken from content) never reach loopback, private
   or link-local addresses, except the configured source's own origin and
   ``fetch.allow_private`` (see :mod:`pressfeed.ingest.guard`).
@@ -78,6 +81,8 @@ ACCEPT_ENCODING = "gzip, deflate"
 MAX_ENCODINGS = 4
 #: decoded bytes produced per step, whatever one compressed chunk expands to
 DECODE_STEP = 64 * 1024
+#: what is read of an HTTP error's body when a request asks for it: any API's error XML fits
+ERROR_BODY_BYTES = 64 * 1024
 
 
 @asynccontextmanager
@@ -115,17 +120,22 @@ class _Budget:
 
     def __init__(self, total: float) -> None:
         self.total, self.spent = total, 0.0
+        self.started = 0.0
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         # a hard wall-clock cap: httpx's read timeout alone restarts on every byte,
         # so a server trickling one byte a second would never time out
-        started = time.monotonic()
+        self.started = time.monotonic()
         try:
             async with asyncio.timeout(max(self.total - self.spent, 0.0)):
                 yield
         finally:
-            self.spent += time.monotonic() - started
+            self.spent += time.monotonic() - self.started
+
+    def left(self) -> float:
+        """Seconds left, from inside `running`."""
+        return max(self.total - self.spent - (time.monotonic() - self.started), 0.0)
 
 
 class _Fetcher:
@@ -186,7 +196,7 @@ class _Fetcher:
         permanent = True
         for hop in range(self.config.max_redirects + 1):
             try:
-                response = await self._send(url, headers, budget, policy)
+                response = await self._send(url, headers, budget, policy, request.error_body)
             except BlockedAddressError as exc:
                 # a failure before any 301 is taken: the stored source URL never moves there
                 raise _Failure(f"{'redirect to ' if hop else ''}{url} refused: {exc}") from None
@@ -203,7 +213,9 @@ class _Fetcher:
             url = target
         raise _Failure(f"too many redirects (more than {self.config.max_redirects})")
 
-    async def _send(self, url: str, headers: httpx.Headers, budget: _Budget, policy: AddressPolicy) -> _Response:
+    async def _send(
+        self, url: str, headers: httpx.Headers, budget: _Budget, policy: AddressPolicy, error_body: bool
+    ) -> _Response:
         token = use_policy(policy)  # connections opened for this hop are checked against it
         try:
             if self.guard is not None:
@@ -214,8 +226,13 @@ class _Fetcher:
                 budget.running(),
                 self.client.stream("GET", url, headers=headers) as response,
             ):
-                # redirect and error bodies are never read: leaving the block closes them
-                body = await self._read_body(response) if response.is_success else None
+                # redirect and error bodies are not read (an error's start only when asked): leaving the
+                # block closes them
+                body = None
+                if response.is_success:
+                    body = await self._read_body(response)
+                elif error_body and response.status_code >= 400:
+                    body = await self._read_error_body(response, budget)
                 names = {name.lower(): value for name, value in response.headers.items()}
                 return _Response(response.status_code, names, body)
         finally:
@@ -241,6 +258,25 @@ class _Fetcher:
         async for chunk in response.aiter_raw():  # undecoded: _Body decodes with its output bounded
             body.feed(chunk)  # raises past the cap; closing drops the connection
         return body.value()
+
+    async def _read_error_body(self, response: httpx.Response, budget: _Budget) -> bytes:
+        """The start of an error's body, decoded: what of it arrives, decodes and fits in half the time left.
+
+        The status is the news and the body only explains it, so nothing here fails the fetch: a body
+        that is too big, undecodable or trickling yields what came of it. Half the time: the rest is for
+        the status to be reported, rather than the whole fetch timing out.
+        """
+        limit = min(ERROR_BODY_BYTES, self.config.max_bytes)
+        body: _Body | None = None
+        try:
+            body = _Body(response.headers.get_list("content-encoding", split_commas=True), limit, prefix=True)
+            async with asyncio.timeout(budget.left() / 2):
+                async for chunk in response.aiter_raw():
+                    if not body.feed(chunk):
+                        break  # enough: leaving the stream unread closes the connection
+        except (_Failure, TimeoutError, httpx.TransportError):
+            pass
+        return body.value() if body is not None else b""
 
     def _result(self, request: FetchRequest, response: _Response, moved_to: str | None, final: str) -> FetchResult:
         status, headers = response.status, response.headers
@@ -270,6 +306,7 @@ class _Fetcher:
             gone=gone,
             error=error,
             final_url=final if final != request.url else "",
+            error_body=response.body if error is not None else None,
         )
 
     def _retry_after(self, value: str | None) -> datetime:
@@ -380,14 +417,20 @@ class _Layer:
                 return
 
 
+class _Full(Exception):
+    """A prefix has its `limit` bytes."""
+
+
 class _Body:
     """The response body: raw chunks in, decoded bytes out, `limit` enforced as they are produced.
 
     Each layer's output is bounded too, so a stack of encodings cannot make any
     stage expand more than `limit` bytes, however small the body on the wire.
+    With `prefix`, a stage reaching `limit` ends the body instead of failing it:
+    the value is then the start of the decoded body (an error's explanation).
     """
 
-    def __init__(self, encodings: Sequence[str], limit: int) -> None:
+    def __init__(self, encodings: Sequence[str], limit: int, *, prefix: bool = False) -> None:
         names = [e.strip().lower() for e in encodings if e.strip() and e.strip().lower() != "identity"]
         if len(names) > MAX_ENCODINGS:
             raise _Failure(f"undecodable response: {len(names)} content encodings (at most {MAX_ENCODINGS})")
@@ -396,25 +439,35 @@ class _Body:
             raise _Failure(f"undecodable response: unsupported Content-Encoding {unknown[0]!r}")
         self.layers = [_Layer(n) for n in reversed(names)]  # the last encoding applied comes off first
         self.produced = [0] * (len(self.layers) + 1)
-        self.limit = limit
+        self.limit, self.prefix = limit, prefix
         self.chunks: list[bytes] = []
 
-    def feed(self, raw: bytes) -> None:
-        for piece in self._through(raw, 0):
-            self.chunks.append(piece)
+    def feed(self, raw: bytes) -> bool:
+        """Take one raw chunk; False once a prefix is complete (read no more)."""
+        try:
+            for piece in self._through(raw, 0):
+                self.chunks.append(piece)
+        except _Full:
+            return False
+        return True
 
     def value(self) -> bytes:
         return b"".join(self.chunks)
 
     def _through(self, data: bytes, index: int) -> Iterator[bytes]:
         self.produced[index] += len(data)
-        if self.produced[index] > self.limit:
-            raise _Failure(_too_large(self.limit))
+        over = self.produced[index] - self.limit
+        if over > 0:
+            if not self.prefix:
+                raise _Failure(_too_large(self.limit))
+            data = data[: max(len(data) - over, 0)]  # what fits goes on; then the body ends
         if index == len(self.layers):
             yield data
-            return
-        for piece in self.layers[index].feed(data):
-            yield from self._through(piece, index + 1)
+        else:
+            for piece in self.layers[index].feed(data):
+                yield from self._through(piece, index + 1)
+        if over > 0:
+            raise _Full  # out through every layer's generator: none inflates another byte
 
 
 def _too_large(limit: int) -> str:

@@ -41,6 +41,9 @@ class FetchRequest:
     trusted_origin: str | None = None
     #: the Accept header; "" = feeds (a page fetch asks for HTML)
     accept: str = ""
+    #: read the start of an HTTP error's body into FetchResult.error_body: for an API that says there
+    #: what went wrong (a board feed's error page is not read: its status says all cron mail needs)
+    error_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class FetchResult:
     elapsed: float = 0.0
     #: the URL the body came from, after every redirect ("" = `url`): what relative links resolve against
     final_url: str = ""
+    #: the first decoded bytes (at most 64 KiB) of an HTTP error's body, when the request asked for them
+    error_body: bytes | None = None
 
     @property
     def base_url(self) -> str:
