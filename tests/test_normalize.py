@@ -522,6 +522,75 @@ def test_summarize_separates_every_block_with_a_space(body, expected):
     assert summarize(sanitize_html(body, BASE), 200) == expected
 
 
+#: the block elements the sanitizer does not allow, each around text between two others
+UNALLOWED_BLOCKS = [
+    *("section", "article", "aside", "header", "footer", "nav", "main", "address", "hgroup", "search"),
+    *("center", "details", "summary", "dialog", "fieldset", "legend", "form", "h1", "menu", "dir"),
+]
+
+
+@pytest.mark.parametrize("name", UNALLOWED_BLOCKS)
+def test_a_block_the_sanitizer_does_not_allow_stays_a_block(name):
+    """Unwrapped, "…발표했다</section><section>정부는…" ran together in the body readers show and in its
+    summary ("발표했다정부는"); it is written as a <div>, which the allow-list has."""
+    body = sanitize_html(f"<p>앞 문단</p>과기정통부는 발표했다<{name} id=x>정부는 지원한다</{name}>이어서 말했다", BASE)
+    assert body == "<p>앞 문단</p>과기정통부는 발표했다<div>정부는 지원한다</div>이어서 말했다"
+    assert sanitize_html(body, BASE) == body
+    assert summarize(body, 200) == "앞 문단 과기정통부는 발표했다 정부는 지원한다 이어서 말했다"
+
+
+def test_a_page_of_html5_sections_reads_as_its_blocks():
+    markup = (
+        "<article><header><h1>AI 기본법 시행령 발표</h1></header>"
+        "<section><p>과학기술정보통신부는 6일 시행령을 발표했다</p></section>"
+        "<section>정부는 내년까지 지원한다<aside>관련 기사</aside></section>"
+        "<details><summary>붙임</summary>시행령 전문</details>"
+        "<footer>[뉴스출처 : 과학기술정보통신부]</footer></article>"
+    )
+    body, credit = split_credit(sanitize_html(markup, BASE))
+    assert credit == "[뉴스출처 : 과학기술정보통신부]"
+    assert summarize(body, 200) == (
+        "AI 기본법 시행령 발표 과학기술정보통신부는 6일 시행령을 발표했다 정부는 내년까지 지원한다 관련 기사 붙임 "
+        "시행령 전문"
+    )
+
+
+def test_blocks_as_divs_leave_the_story_and_content_keys_as_stored():
+    """A release stored when its <section>s were unwrapped has the keys it has now: they ignore whitespace."""
+    import nh3
+
+    from pressfeed.ingest.keys import text_key
+    from pressfeed.normalize import ALLOWED_TAGS, body_words, collapse_space
+    from pressfeed.stories import body_key
+
+    markup = (
+        "<article><section>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일, 광주광역시에 위치한 "
+        "인공지능산업융합 집적단지를 방문했다</section><section>이번 현장방문은 지역 인공지능 기업들의 "
+        "현장의견을 수렴하기 위해 마련됐다</section><footer>유 장관은 \u201c인공지능 집적단지가 지역 산업의 "
+        "중심이 되도록 지원하겠다\u201d고 밝혔다</footer></article>"
+    )
+    unwrapped = nh3.clean(markup, tags=set(ALLOWED_TAGS))  # as the sanitizer wrote it until 2026-11
+    now = body_words(sanitize_html(markup, BASE))
+    assert "방문했다 이번" in collapse_space(now) and "방문했다이번" in body_words(unwrapped)
+    assert body_key(now) == body_key(body_words(unwrapped)) is not None
+    assert text_key("제목", now) == text_key("제목", body_words(unwrapped))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<li><form><li>항목</li></form></li>",  # the parser nests <li> in a <form> in an <li>, not in a <div>
+        "<p>a<fieldset><p>b</p></fieldset>c",
+        "<section><table><tr><td>표</td></tr><section>밖</section></table></section>",
+        "<h1>제목<h2>부제</h2></h1>본문",
+        "<menu><li>첫째</li><li>둘째</li></menu>",
+    ],
+)
+def test_blocks_written_as_divs_sanitize_to_themselves(markup):
+    once = sanitize_html(markup, BASE)
+    assert sanitize_html(once, BASE) == once
+
+
 def test_block_spaces_leave_the_story_and_content_keys_as_stored():
     """Keys are stored (dedupe keys of releases, citations of articles) and hash the text without its
     whitespace: the spaces between blocks change no key, so stored articles match as before."""

@@ -98,6 +98,7 @@ hostile_characters = st.one_of(
 hostile_text = st.text(hostile_characters, max_size=80)
 
 TAGS = ["p", "b", "i", "a", "img", "br", "div", "span", "table", "td", "li", "ul", "blockquote", "h2", "pre", "q"]
+TAGS += ["section", "article", "h1", "details", "summary", "menu", "legend"]  # written as <div>
 BAD_TAGS = ["script", "style", "iframe", "object", "embed", "svg", "math", "form", "input", "textarea", "base", "meta"]
 ATTRIBUTES = [
     "href", "src", "cite", "title", "alt", "onclick", "onerror", "onload", "style", "formaction", "srcset", "data-src",

@@ -238,6 +238,14 @@ ALLOWED_TAGS = frozenset(
         "ul",
     }
 )
+#: block elements the allow-list leaves out (a page's landmarks and <h1>, forms, disclosure widgets, obsolete
+#: <center>) whose text is still a block of the body: the cleaner keeps them and they are written as <div>.
+#: Unwrapped, "…발표했다</section><section>정부는…" ran together, for readers and in summaries alike.
+_AS_DIV_NAMES = """
+    address article aside center details dialog dir fieldset footer form h1 header hgroup legend main menu nav
+    search section summary
+"""
+BLOCKS_AS_DIV = frozenset(_AS_DIV_NAMES.split())
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -329,7 +337,7 @@ def _make_absolute(tag: str, attribute: str, value: str) -> str | None:
 
 # Built once: constructing the allow-lists on every call costs more than the cleaning.
 _CLEANER = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
+    tags=set(ALLOWED_TAGS | BLOCKS_AS_DIV),  # the latter renamed after (:func:`_clean`)
     attributes={k: set(v) | (set(LAZY_SOURCES) if k == "img" else set()) for k, v in ALLOWED_ATTRIBUTES.items()},
     attribute_filter=_make_absolute,
     url_schemes=set(URL_SCHEMES),
@@ -428,15 +436,21 @@ def placeholder_image(url: str) -> bool:
 def _clean(value: str) -> str:
     markup = bound_nesting(value)
     cleaned = str(_CLEANER.clean(markup))
+    drops = _drops_tags(markup)
+    if drops:  # a <div> is parsed unlike some of them ("<li><form><li>" nests; "<li><div><li>" does not): settled
+        cleaned = _BLOCK_AS_DIV_TAG.sub(r"<\1div", cleaned)
     # a table's misplaced content is moved out of it ("foster parenting") into a tree the serializer
     # writes unlike the parser reads it: "<li><table><li>" is cleaned to "<li><li></li><table></table></li>"
-    settled = _settle(cleaned) if _drops_tags(markup) or "<table" in cleaned else cleaned
+    settled = _settle(cleaned) if drops or "<table" in cleaned else cleaned
     if "<pre" in settled:
         settled = _PRE_NEWLINE.sub("\\1\n", settled)
     # before escaped_markup() looks: an image it would see between escaped tags may go
     return _loaded_images(settled) if "<img" in settled else settled
 
 
+#: the name of a tag of BLOCKS_AS_DIV, as the cleaner writes it (lower case; its attributes are the generic
+#: "title" and "lang" a <div> keeps too; a "<" in text or in an attribute value is written "&lt;")
+_BLOCK_AS_DIV_TAG = re.compile(r"<(/?)(?:" + "|".join(sorted(BLOCKS_AS_DIV)) + r")(?=[\s>])")
 #: a <pre> whose text starts with a newline: the parser drops the first newline after <pre>, so the HTML
 #: serializer writes one more (html5ever's does not), or every pass loses one
 _PRE_NEWLINE = re.compile(r"(<pre\b[^>]*>\n)")
