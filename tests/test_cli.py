@@ -704,6 +704,31 @@ def test_articles_list_json(built_site: Path) -> None:
     assert origins == {"cms"} | {f"source:{s}" for s in SOURCE_IDS}
 
 
+def test_articles_list_asks_the_store_once_for_all_its_articles(
+    built_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The releases each article supersedes, and each release's page (why it is held, its note): one query
+    each for the whole list, as `articles list` must stay as fast at 1M articles as at 10k."""
+    from pressfeed.store.sqlite import SQLiteStore
+
+    calls: list[str] = []
+
+    def counted(name: str) -> Any:
+        original = getattr(SQLiteStore, name)
+
+        def call(self: SQLiteStore, *args: Any) -> Any:
+            calls.append(name)
+            return original(self, *args)
+
+        return call
+
+    for name in ("pages", "superseded", "superseded_many"):
+        monkeypatch.setattr(SQLiteStore, name, counted(name))
+    data = as_json(invoke(built_site, "articles", "list", "--json", "--limit", "100"))
+    assert any(item["supersedes"] for item in data) and any(item["origin"] != "cms" for item in data)
+    assert sorted(calls) == ["pages", "superseded_many"]
+
+
 def test_articles_show(built_site: Path) -> None:
     result = ok(invoke(built_site, "articles", "show", "20251108-0001"))
     fields = {

@@ -170,6 +170,9 @@ def test_files_offered_only_through_a_script_are_named(site: Path, ministry: Boa
     shown = check(site, NOW, "articles", "show", stored.article.id)
     assert f"page_note: {note}" in shown.stdout
     assert json.loads(check(site, NOW, "articles", "show", stored.article.id, "--json").stdout)["page_note"] == note
+    # the same keys mean the same in both: a script reading `list --json` was told null
+    listed = json.loads(check(site, NOW, "articles", "list", "--json").stdout)
+    assert [(item["id"], item["page_note"]) for item in listed] == [(stored.article.id, note)]
 
     report, _ = ingest(site, NOW + timedelta(minutes=5))
     assert report.warnings == ()  # said when the page is read, not at every run
@@ -378,7 +381,7 @@ def test_a_published_item_keeps_its_text_when_its_page_fails_on_a_re_read(
     stored = only(pf)
     assert stored.article.status is Status.PUBLISHED and stored.article.title == CORRECTED[0]
     assert "정부세종청사에서" in stored.article.body_html and len(stored.article.attachments) == 3
-    info = pf.info(stored, page_note=True)
+    info = pf.info(stored)
     # a page the source's time ran out on counts no try of its own (see test_a_sources_pages_share_its_time)
     tried = "read on the next run" if fail is page_too_slow else "try 1 of 6"
     assert len(report.updated) == 1 and info.held == "" and tried in info.page_note  # `articles show`

@@ -498,9 +498,7 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
       pressfeed articles list --status draft --json
     """
     with env.pressfeed(read_only=True) as pf:
-        items = [
-            pf.info(s) for s in pf.articles(section=section, status=Status(status) if status else None, limit=limit)
-        ]
+        items = pf.infos(pf.articles(section=section, status=Status(status) if status else None, limit=limit))
     if as_json:
         _json_out(items)
         return
@@ -529,7 +527,7 @@ def articles_show(env: Env, article_id: str, as_json: bool) -> None:
       pressfeed articles show 20251108-0001
     """
     with env.pressfeed(read_only=True) as pf:
-        info = pf.info(pf.article(article_id), page_note=True)
+        info = pf.info(pf.article(article_id))
     if as_json:
         _json_out(info)
         return

@@ -293,21 +293,27 @@ class Pressfeed:
             raise ArticleNotFoundError(article_id)
         return stored
 
-    def info(self, stored: StoredArticle, *, page_note: bool = False) -> ArticleInfo:
-        """An article with what `articles list/show` tell about it: the releases it supersedes, why it is held,
-        and with `page_note` what reading its page left out."""
+    def info(self, stored: StoredArticle) -> ArticleInfo:
+        """An article with what `articles show` tells about it (:meth:`infos`)."""
+        return self.infos([stored])[0]
+
+    def infos(self, stored: Sequence[StoredArticle]) -> list[ArticleInfo]:
+        """Articles with what `articles list/show` tell about them: the releases each supersedes, why it is
+        held, what reading its page left out. One query of each kind for all of them, never one per article:
+        a list stays as fast at 1M articles as at 10k."""
         from .views import ArticleInfo
 
-        article_id = stored.article.id
-        # one read of its page serves both: why it is held, or else what reading the page noticed (asked
-        # for by `articles show` alone: a list would pay a read per published release for it)
-        ingested = stored.origin.startswith("source:")
-        wanted = ingested and (page_note or stored.upstream_status == Status.DRAFT)
-        pages = self.store.pages([article_id]) if wanted else {}
-        held = self._held_reason(stored, pages)
-        page = pages.get(article_id)
-        note = page.reason if page_note and page is not None and not held else ""
-        return ArticleInfo(stored, tuple(self.store.superseded(article_id)), held, note)
+        supersedes = self.store.superseded_many([s.article.id for s in stored])
+        # one read of its page serves both: why it is held, or else what reading the page noticed
+        pages = self.store.pages([s.article.id for s in stored if s.origin.startswith("source:")])
+        infos = []
+        for one in stored:
+            article_id = one.article.id
+            held = self._held_reason(one, pages)
+            page = pages.get(article_id)
+            note = page.reason if page is not None and not held else ""
+            infos.append(ArticleInfo(one, tuple(supersedes.get(article_id, ())), held, note))
+        return infos
 
     def _held_reason(self, stored: StoredArticle, pages: Mapping[str, PageState] | None = None) -> str:
         """Why pressfeed keeps an ingested item a draft: its page gave no text, or it has none at all.
