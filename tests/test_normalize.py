@@ -89,6 +89,23 @@ def test_plain_text_collapses_and_trims_whitespace():
     assert plain_text("  광주 \n\n 인공지능\t집적단지  ") == "광주 인공지능 집적단지"
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # an Atom <summary type="html"> of paragraphs, a title broken in two, a pasted page's landmarks
+        ("<p>과기정통부는 8일 발표했다.</p><p>정부는 내년부터</p>", "과기정통부는 8일 발표했다. 정부는 내년부터"),
+        ("AI 기본법 시행령<br>입법예고", "AI 기본법 시행령 입법예고"),
+        ("<SECTION>발표했다</SECTION><section>정부는</section>", "발표했다 정부는"),
+        ("<ul><li>첫째</li><li>둘째</li></ul>", "첫째 둘째"),
+        # inline tags join as before; a ">" in an attribute value ends no tag early
+        ("<b>수출</b>액", "수출액"),
+        ('<p title="a>b">본문</p>끝', "본문 끝"),
+    ],
+)
+def test_plain_text_keeps_words_of_blocks_and_line_breaks_apart(value, expected):
+    assert plain_text(value) == expected
+
+
 def test_plain_text_decodes_escaped_angle_brackets_as_text():
     assert plain_text("a &lt; b") == "a < b"
 
@@ -96,7 +113,7 @@ def test_plain_text_decodes_escaped_angle_brackets_as_text():
 def test_plain_text_drops_markup_escaped_once_too_often():
     # a board that escapes its titles before its feed escapes them again
     assert plain_text("&lt;b&gt;수출&lt;/b&gt; 역대 최대") == "수출 역대 최대"
-    assert plain_text("첫 줄&lt;br /&gt;둘째 줄") == "첫 줄둘째 줄"
+    assert plain_text("첫 줄&lt;br /&gt;둘째 줄") == "첫 줄 둘째 줄"
     assert plain_text("R&amp;amp;D 예산&amp;nbsp;확대") == "R&D 예산 확대"
     assert plain_text("&amp;amp;amp;lt;b&amp;amp;amp;gt;세 번&amp;amp;amp;lt;/b&amp;amp;amp;gt;") == "세 번"
 

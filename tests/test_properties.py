@@ -275,8 +275,14 @@ def reference_plain_text(value: str) -> str:
     """plain_text() as a formula: clean, strip markup when there may be some, drop bidi controls, collapse."""
     from pressfeed.normalize import _literal_brackets
 
+    blocks = "p div li ul ol dl dt dd table thead tbody tfoot tr td th caption blockquote figure figcaption pre br hr"
+    landmarks = "address article aside center details dialog dir fieldset footer form header hgroup legend main"
+    names = "|".join([*blocks.split(), *landmarks.split(), "menu", "nav", "search", "section", "summary", "h[1-6]"])
+
     def strip(text: str) -> str:
-        return clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
+        # a space where a block's tag or a line break begins: its words stay apart once the tags go
+        spaced = re.sub(rf"(?=</?(?:{names})(?![\w:-]))", " ", _literal_brackets(text), flags=re.IGNORECASE)
+        return clean_text(html.unescape(nh3.clean(bound_nesting(spaced), tags=set())))
 
     text = clean_text(value)
     if _MARKUP.search(text):

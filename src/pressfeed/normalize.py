@@ -141,7 +141,19 @@ def plain_text(value: str) -> str:
 
 
 def _without_tags(text: str) -> str:
-    return clean_text(html.unescape(nh3.clean(bound_nesting(_literal_brackets(text)), tags=set())))
+    markup = _BEFORE_BLOCK.sub(" ", _literal_brackets(text))
+    return clean_text(html.unescape(nh3.clean(bound_nesting(markup), tags=set())))
+
+
+#: where a block element's tag or a line break begins, in markup as written: a space there keeps the words of
+#: "<p>첫 문단</p><p>둘째</p>" apart once the tags go (a space, not the tag replaced: a ">" in an attribute
+#: value would end a tag matched by a pattern early); in an attribute, comment or script it goes with them
+_BEFORE_BLOCK = re.compile(
+    r"(?=</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tfoot|tr|td|th|caption|blockquote|figure|figcaption"
+    r"|pre|br|hr|address|article|aside|center|details|dialog|dir|fieldset|footer|form|header|hgroup|legend|main"
+    r"|menu|nav|search|section|summary)(?![\w:-]))",
+    re.IGNORECASE,
+)
 
 
 #: passes after the first, at most: one unescapes every level, one more strips what that revealed
