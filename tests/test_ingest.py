@@ -1308,6 +1308,12 @@ def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, ope
         # feedparser's reading (pressfeed's rules do not take a zone named twice), midnight UTC as its
         # offset makes it: not a time dropped (a review found 09:00 KST releases dated at fetch time)
         ("2025-11-07T09:00:00+0900 (KST)", utc(2025, 11, 7, 0, 0)),
+        # month first, as .NET in en-US writes it; an hour without minutes; a weekday before the time
+        ("11/07/2025 3:00:00 PM", utc(2025, 11, 7, 6, 0)),
+        ("2025-11-07 오후 3시", utc(2025, 11, 7, 6, 0)),
+        ("2025-11-07 15시 KST", utc(2025, 11, 7, 6, 0)),
+        ("2025-11-07 금요일 15:00", utc(2025, 11, 7, 6, 0)),
+        ("2025.11.07(금) 15:00", utc(2025, 11, 7, 6, 0)),
     ],
 )
 def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -1318,7 +1324,7 @@ def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer,
     assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("raw", ["2025-11-07 금요일 15:00", "2025-11-07 15:00:00 KST (금)"])
+@pytest.mark.parametrize("raw", ["2025-11-07 15:00:00 KST (금)"])
 def test_a_date_read_without_its_time_is_not_used(raw: str, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     """Forms pressfeed cannot read, which feedparser reads as the day at midnight UTC (09:00 KST), dropping
     the written time: the item is dated at fetch time with a warning, not misdated in silence."""
@@ -1327,6 +1333,46 @@ def test_a_date_read_without_its_time_is_not_used(raw: str, httpserver: HTTPServ
     result, pf = ingest_at(opener, site)
     assert pf.store.get(AI_ID).article.published == NOW  # type: ignore[union-attr]
     assert only(result).warnings == (f"{AI_TITLE[:40]!r}: unusable date {raw!r}, dated at fetch time",)
+
+
+#: a ministry's board feed as its EUC-KR CMS writes it: no guids, each board's own date form
+BOARD_ITEMS = (
+    ("국토부, 수도권 주택공급 점검회의 개최", "11/07/2025 3:00:00 PM", utc(2025, 11, 7, 6, 0)),
+    ("국토부, 겨울철 도로 제설 대책 추진", "2025년 11월 7일 금요일 오후 2시", utc(2025, 11, 7, 5, 0)),
+    ("국토부, 철도 안전 합동점검 결과 발표", "2025.11.06(목) 10시", utc(2025, 11, 6, 1, 0)),
+    ("국토부, 건설현장 동절기 안전관리 당부", "2025-11-05 (수) 오후 4:30", utc(2025, 11, 5, 7, 30)),
+)
+
+
+def test_an_euc_kr_board_feeds_dates_are_read_as_written(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    items = [
+        item(
+            f"2025110{n}",
+            title,
+            "<p>국토교통부는 관계기관과 함께 대책을 점검했다고 밝혔다.</p>",
+            guid=None,
+            link=f"http://www.molit.go.kr/USR/NEWS/m_71/dtl.jsp?id=9512{n}",
+            pub=pub,
+        )
+        for n, (title, pub, _) in enumerate(BOARD_ITEMS)
+    ]
+    text = rss_text(*items, title="국토교통부 보도자료")
+    body = text.replace('encoding="UTF-8"', 'encoding="EUC-KR"').encode("euc-kr")
+    serve(httpserver, "/USR/NEWS/rss.jsp", body, content_type="text/xml; charset=euc-kr")
+    configure(site, source("molit", httpserver.url_for("/USR/NEWS/rss.jsp"), name="국토교통부"))
+    result, pf = ingest_at(opener, site)
+    assert only(result).warnings == ()
+    published = {article.title: article.published for article in stored_articles(pf)}
+    assert published == {title: expected for title, _, expected in BOARD_ITEMS}
+
+
+def test_a_day_first_date_is_not_read_day_first(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """Korean systems write month/day/year; "13/11/2025" is no date (not the 13th of November, silently)."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub="13/11/2025 15:00:00")))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    assert pf.store.get(AI_ID).article.published == NOW  # type: ignore[union-attr]
+    assert only(result).warnings == (f"{AI_TITLE[:40]!r}: unusable date '13/11/2025 15:00:00', dated at fetch time",)
 
 
 def test_a_time_feedparser_reads_without_a_zone_is_the_sites(

@@ -18,6 +18,7 @@ from pressfeed.normalize import (
     absolute_url,
     body_text,
     clean_text,
+    local_form_date,
     make_id,
     normalize,
     parse_datetime,
@@ -344,6 +345,26 @@ def test_absolute_url(url, expected):
         ("2025-11-08 15:00:00 GMT+09:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
         ("Sat, 08 Nov 2025 15:00:00 +09", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),  # not nine minutes
         ("Sat, 08 Nov 2025 15:00:00 -0000", datetime(2025, 11, 8, 15, 0, tzinfo=UTC)),  # RFC 5322: UTC
+        # month/day/year: the data.go.kr press-release API, .NET in en-US (never day first in Korea)
+        ("11/08/2025 15:00:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("11/08/2025 3:00:00 PM", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("11/08/2025 오후 3:00:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("1/8/2025 9:05 AM", datetime(2025, 1, 8, 0, 5, tzinfo=UTC)),
+        ("11/08/2025 15:00:00.0", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("11/08/2025", datetime(2025, 11, 7, 15, 0, tzinfo=UTC)),
+        # an hour and no minutes, as boards write the hour of a briefing
+        ("2025년 11월 8일 15시", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025.11.08 15시", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025-11-08 오후 3시", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025-11-08 오전 12시", datetime(2025, 11, 7, 15, 0, tzinfo=UTC)),  # midnight
+        # a weekday between the date and the time, with or without brackets
+        ("2025-11-08 (토) 15:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025.11.08(토) 15:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025년 11월 8일 토요일 오후 3시 20분", datetime(2025, 11, 8, 6, 20, tzinfo=UTC)),
+        ("2025-11-08 토 15:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025-11-08 토요일 15:00:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025. 11. 8.(토) 오후 3:00", datetime(2025, 11, 8, 6, 0, tzinfo=UTC)),
+        ("2025.11.08 (토)", datetime(2025, 11, 7, 15, 0, tzinfo=UTC)),
     ],
 )
 def test_parse_datetime_strings(value, expected):
@@ -388,6 +409,13 @@ def test_parse_datetime_rejects_implausible_dates(value):
         ("2025-11-08 00:00 PM", "hour 0 with PM"),
         # the day and the hour run together: "2025-11-1 23:00" without its space is no 12th at 03:00
         ("2025-11-123:00", "invalid date"),
+        ("2025-11-08 오후 13시", "hour 13 with 오후"),
+        ("2025년 11월 8일 24시", "hour must be in 0..23"),
+        # Korean systems write no day first: 13/08 is refused, not read as the 13th of August
+        ("13/08/2025 15:00", "invalid date '13/08/2025 15:00': 13 is no month (slashed dates are month/day/year)"),
+        ("11/31/2025 15:00:00", "invalid date '11/31/2025 15:00:00': day is out of range for month"),
+        ("02/29/2025", "day is out of range for month"),
+        ("11/08/2025 오후 15:00:00", "hour 15 with 오후"),
     ],
 )
 def test_parse_datetime_rejects_impossible_local_forms(value, problem):
@@ -411,6 +439,40 @@ def test_parse_datetime_rejects_garbage_with_example_format():
     with pytest.raises(ValueError) as info:
         parse_datetime("어제 오후", KST)
     assert str(info.value) == "unrecognized date '어제 오후' (use ISO 8601, e.g. 2025-11-08 09:00:00)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-11-08 금 토 15:00",  # two weekdays
+        "2025-11-08 15 00",  # an hour and minutes without a mark between them
+        "11-08-2025 15:00",  # month first only with slashes
+        "11/08/25 15:00",  # and only with a four-digit year
+        "2025/11/08/ 15시",
+    ],
+)
+def test_parse_datetime_refuses_near_forms(value):
+    with pytest.raises(ValueError, match=r"^(unrecognized|invalid) date"):
+        parse_datetime(value, KST)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "11/08/2025" + " 1" * 32_768,
+        "2025.11.08 " + "15 " * 21_845 + "시",
+        "2025년 11월 8일 토요일" + " 0" * 32_768 + "시",
+        "1 " * 32_768,
+    ],
+    ids=["month-first", "hour-only", "weekday", "digits"],
+)
+def test_a_64k_date_of_digits_and_spaces_is_refused(value):
+    """Whitespace is collapsed and a long text is no local form at all, before any pattern runs: the forms'
+    optional spaces sit side by side, and backtracking over such a text would hold a worker."""
+    assert len(value) >= 64 * 1024
+    assert local_form_date(value) is None
+    with pytest.raises(ValueError, match=r"^unrecognized date"):
+        parse_datetime(value, KST)
 
 
 @pytest.mark.parametrize("value", ["", "   ", None, 20251108, True])

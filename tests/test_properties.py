@@ -497,6 +497,7 @@ date_texts = st.one_of(
     st.text(alphabet="0123456789-./: TZ+", max_size=26),
     st.datetimes().map(lambda d: d.strftime("%Y. %m. %d. ") + ("오전 " if d.hour < 12 else "오후 ") + f"{d:%I:%M:%S}"),
     st.datetimes().map(lambda d: d.strftime("%Y%m%d%H%M%S")),
+    st.datetimes().map(lambda d: d.strftime("%m/%d/%Y %H:%M:%S")),
 )
 
 
@@ -507,15 +508,28 @@ date_texts = st.one_of(
             "{d:%Y-%m-%d} {half} {h}:{d:%M:%S}",
             "{d:%Y. %m. %d.} {half} {h}:{d:%M:%S}",
             "{d:%Y}년 {d.month}월 {d.day}일 {half} {h}시 {d.minute}분",
+            "{d:%Y}년 {d.month}월 {d.day}일 {weekday}요일 {half} {h}시",
+            "{d:%Y-%m-%d} ({weekday}) {half} {h}시",
+            "{d:%m/%d/%Y} {h}:{d:%M:%S} {ampm}",
+            "{d.month}/{d.day}/{d:%Y} {half} {h}:{d:%M:%S}",
         ]
     ),
 )
 def test_a_korean_twelve_hour_clock_reads_as_the_time_written(when: datetime, form: str) -> None:
-    """오전 12시 is midnight, 오후 12시 noon, 오후 3시 15:00 (.NET, Java and JavaScript in ko-KR write them)."""
+    """오전 12시 is midnight, 오후 12시 noon, 오후 3시 15:00 (.NET, Java and JavaScript in ko-KR write them;
+    .NET in en-US writes month/day/year and AM/PM)."""
     from pressfeed.normalize import _parse_date_string
 
-    text = form.format(d=when, half="오전" if when.hour < 12 else "오후", h=(when.hour % 12) or 12)
-    expected = when.replace(microsecond=0, second=0 if "분" in form else when.second)
+    text = form.format(
+        d=when,
+        half="오전" if when.hour < 12 else "오후",
+        ampm="AM" if when.hour < 12 else "PM",
+        h=(when.hour % 12) or 12,
+        weekday="월화수목금토일"[when.weekday()],
+    )
+    expected = when.replace(microsecond=0)
+    if "%S" not in form:  # the form writes minutes at most
+        expected = expected.replace(second=0, minute=when.minute if "minute" in form else 0)
     assert _parse_date_string(text) == expected
 
 

@@ -937,8 +937,15 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
     """Timezone-aware UTC datetime from what exports and agencies write.
 
     Accepts datetimes and dates (from YAML), ISO 8601, "2025.11.08 09:00",
-    "2025-11-08 09:00:00" and RFC 822. Naive values are in `tz` (the site's
-    zone, Asia/Seoul for Korean agencies).
+    "2025-11-08 09:00:00", RFC 822, and Korean systems' own forms
+    (:data:`_LOCAL_FORM`): a 12-hour clock ("2025-11-08 오후 3:00:00",
+    "2025. 11. 8. 오전 9:00:00"), Korean units ("2025년 11월 8일 15시 20분"),
+    an hour alone ("2025.11.08 15시"), a weekday before the time
+    ("2025-11-08 (토) 15:00", "2025년 11월 8일 토요일 오후 3시"), runs of
+    digits ("20251108150000"), zone names after the time ("… 15:00:00.0 KST"),
+    and month/day/year ("11/08/2025 3:00:00 PM", never day first). Naive
+    values are in `tz` (the site's zone, Asia/Seoul for Korean agencies).
+    Raises ValueError naming the text for an impossible or unreadable date.
     """
     if isinstance(value, datetime):
         parsed = value
@@ -1001,16 +1008,21 @@ def rfc822_date(text: str) -> datetime:
 
 
 #: what Korean systems write besides ISO 8601 and RFC 822: "2025-11-08 오후 3:00:00" (.NET and Java in ko-KR),
-#: "2025. 11. 8. 오전 9:00:00" (JavaScript's ko-KR), "2025년 11월 8일 (토) 15시 20분", fractions and zone
-#: names after the time ("2025-11-08 09:00:00.0 KST", "... GMT+09:00"); and 12 or 14 digits, "20251108150000"
+#: "2025. 11. 8. 오전 9:00:00" (JavaScript's ko-KR), "2025년 11월 8일 (토) 15시 20분", an hour alone
+#: ("2025.11.08 15시", a briefing's hour), a weekday as boards write it ("(토)", "토", "토요일"), fractions and
+#: zone names after the time ("2025-11-08 09:00:00.0 KST", "... GMT+09:00"); and 12 or 14 digits,
+#: "20251108150000". The weekday is not checked against the date: boards get it wrong, not the date.
 _LOCAL_FORM = re.compile(
-    r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*(?:\(\D{1,3}\))?"
-    r"(?:(?:(?<=[.일)])\s*|\s+|\s*T\s*)(오전|오후|AM|PM)?\s*(\d{1,2})\s*[:시]\s*(\d{1,2})\s*분?"
-    r"(?:\s*:?\s*(\d{1,2})(?:[.,]\d{1,9})?\s*초?)?\s*(오전|오후|AM|PM)?)?"
+    r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*(?:\(\D{1,3}\)|[월화수목금토일](?:요일)?)?"
+    r"(?:(?:(?<=[.일)])\s*|\s+|\s*T\s*)(오전|오후|AM|PM)?\s*(\d{1,2})\s*"
+    r"(?:[:시]\s*(\d{1,2})\s*분?(?:\s*:?\s*(\d{1,2})(?:[.,]\d{1,9})?\s*초?)?|시)\s*(오전|오후|AM|PM)?)?"
     r"\s*\(?(Z|UTC|GMT|KST|(?:GMT|UTC)?\s*[+-]\d{1,2}(?::?\d{2})?)?\)?"
     r"|(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?",
     re.IGNORECASE,
 )
+#: month/day/year, as the data.go.kr press-release API and .NET in en-US write dates ("11/08/2025 3:00:00 PM"):
+#: read as year first, its time by _LOCAL_FORM. Korean systems never write the day first, so it is not guessed at.
+_MONTH_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _ZONE_OFFSET = re.compile(r"([+-])(\d{1,2})(?::?(\d{2}))?$")
 _HOUR_OFFSET = re.compile(r"(?<=\d [+-])\d\d$")
 
@@ -1020,7 +1032,8 @@ LONGEST_LOCAL_FORM = 64
 
 
 def local_form_date(text: str) -> datetime | None:
-    """A date in one of :data:`_LOCAL_FORM`'s forms; None when the text is none of them.
+    """A date in one of :data:`_LOCAL_FORM`'s forms, or month first (:data:`_MONTH_FIRST`); None when the
+    text is none of them, ValueError when it is one but names no real date or time.
 
     Runs of whitespace are collapsed first and long texts refused: the pattern's optional spaces sit side by
     side, and a feed's date of 400 spaces cost it 40 seconds of backtracking.
@@ -1028,7 +1041,7 @@ def local_form_date(text: str) -> datetime | None:
     text = " ".join(text.split())
     if len(text) > LONGEST_LOCAL_FORM:
         return None
-    match = _LOCAL_FORM.fullmatch(text)
+    match = _LOCAL_FORM.fullmatch(_year_first(text))
     if match is None:
         return None
     g = match.groups()
@@ -1049,6 +1062,18 @@ def local_form_date(text: str) -> datetime | None:
         return datetime(y, mo, d, h, mi, s, tzinfo=_zone(zone))
     except ValueError as exc:
         raise ValueError(f"invalid date {text!r}: {exc}") from None
+
+
+def _year_first(text: str) -> str:
+    """A month-first date written year first ("11/08/2025 15:00" as "2025-11-08 15:00"); other texts as they
+    are. A first number that is no month is an error that says how the date is read, not a day swapped in."""
+    month_first = _MONTH_FIRST.match(text)
+    if month_first is None:
+        return text
+    month, day, year = month_first.groups()
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"invalid date {text!r}: {month} is no month (slashed dates are month/day/year)")
+    return f"{year}-{month}-{day}{text[month_first.end() :]}"
 
 
 def _zone(name: str | None) -> tzinfo | None:
