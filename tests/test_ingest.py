@@ -1324,7 +1324,7 @@ def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer,
     assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("raw", ["2025-11-07 15:00:00 KST (금)"])
+@pytest.mark.parametrize("raw", ["2025-11-07 15:00:00 KST (금)", "2025-11-07 15시경", "2025-11-07 오후 3시경"])
 def test_a_date_read_without_its_time_is_not_used(raw: str, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     """Forms pressfeed cannot read, which feedparser reads as the day at midnight UTC (09:00 KST), dropping
     the written time: the item is dated at fetch time with a warning, not misdated in silence."""

@@ -319,7 +319,8 @@ _WRITTEN_DATE = re.compile(
 )
 
 
-_WRITTEN_TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
+#: a time written in a date: 15:00[:00], or an hour in Korean ("15시", "오후 3시경"), which feedparser drops
+_WRITTEN_TIME = re.compile(r"(?<!\d)(\d{1,2})(?::(\d{2})(?::(\d{2}))?(?!\d)|\s*시)")
 
 
 _OFFSET_AFTER_TIME = re.compile(r"\s*\(?(Z|UTC?|GMT|KST|JST|[+-]\d{2}:?\d{2})\b")
