@@ -980,6 +980,18 @@ def problems_of(record, ctx):
     return [(p.field, p.message) for p in info.value.problems]
 
 
+def test_a_cms_records_month_first_date_is_read_and_a_day_first_one_named(ctx):
+    """CMS exports on .NET in en-US write month/day/year; the editor is told how a slashed date is read."""
+    article = article_from_record(minimal(published="11/08/2025 3:00:00 PM", updated="11/08/2025 오후 4시"), ctx)
+    assert (article.published, article.updated) == (
+        datetime(2025, 11, 8, 6, 0, tzinfo=UTC),
+        datetime(2025, 11, 8, 7, 0, tzinfo=UTC),
+    )
+    assert problems_of(minimal(published="13/08/2025 15:00:00"), ctx) == [
+        ("published", "invalid date '13/08/2025 15:00:00': 13 is no month (slashed dates are month/day/year)")
+    ]
+
+
 @pytest.mark.parametrize("title", ["\u200b", "\u2060 \ufeff", "&#8203;", "\u3164", "ㅤ ㅤ", "\u00ad", "\u2800"])
 def test_a_title_of_invisible_characters_is_no_title(ctx, title):
     """Zero-width characters and the Hangul filler ("ㅤ", the usual blank in Korean text) show nothing."""
