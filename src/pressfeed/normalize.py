@@ -1011,7 +1011,7 @@ def rfc822_date(text: str) -> datetime:
 #: "2025. 11. 8. 오전 9:00:00" (JavaScript's ko-KR), "2025년 11월 8일 (토) 15시 20분", an hour alone
 #: ("2025.11.08 15시", a briefing's hour), a weekday as boards write it ("(토)", "토", "토요일"), fractions and
 #: zone names after the time ("2025-11-08 09:00:00.0 KST", "... GMT+09:00"); and 12 or 14 digits,
-#: "20251108150000". The weekday is not checked against the date: boards get it wrong, not the date.
+#: "20251108150000". The weekday is read past, not checked against the date (as "(토)" always was).
 _LOCAL_FORM = re.compile(
     r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*(?:\(\D{1,3}\)|[월화수목금토일](?:요일)?)?"
     r"(?:(?:(?<=[.일)])\s*|\s+|\s*T\s*)(오전|오후|AM|PM)?\s*(\d{1,2})\s*"
