@@ -167,6 +167,14 @@ def test_wrong_type(site):
     )
 
 
+def test_an_impossible_unquoted_date_is_a_wrong_type_at_its_line(site):
+    """YAML reads `2025-02-30 10:00:00` as a timestamp, and PyYAML raised a bare ValueError: a traceback."""
+    text = edit(site, "  dir: public\n", "  dir: public\n  items_per_feed: 2025-02-30 10:00:00\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "items_per_feed"), "output.items_per_feed")
+    assert error.message == "must be an integer, not text"
+
+
 def test_out_of_range_number(site):
     text = edit(site, "  dir: public\n", "  dir: public\n  items_per_feed: 0\n")
     error = load_error(site, text)

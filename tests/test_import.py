@@ -354,6 +354,33 @@ def test_yaml_export_scalars_stay_what_they_say(pf, site, write):
     assert (first.subtitle, first.tags) == ("1:30", ("AI", "yes", "no"))
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        # unquoted, YAML takes these for timestamps and PyYAML's datetime() raised with no line: a traceback
+        ("2025-13-45", "invalid date '2025-13-45': month must be in 1..12"),
+        ("2025-02-30 10:00:00", "invalid date '2025-02-30 10:00:00': day is out of range for month"),
+        # a real date out of bounds is named as written, not as Python's repr of it
+        ("1989-12-31", "implausible date '1989-12-31' (before 1990)"),
+    ],
+)
+def test_an_impossible_unquoted_yaml_date_is_a_problem_at_its_line(pf, site, write, written, message):
+    text = f"id: d1\ntitle: 기사\nsection: 사회\npublished: {written}\nlink: /news/1\nbody_html: <p>본문</p>\n"
+    path = write(site, "feeds/articles/dates.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 4, "published")]
+    assert info.value.problems[0].message == message
+    assert pf.store.count() == 0
+
+
+def test_an_impossible_unquoted_yaml_date_where_text_is_wanted_is_that_text(pf, site, write):
+    text = "id: d2\ntitle: 2025-13-45\nsection: 사회\npublished: 2025-11-08 09:00\nlink: /n/2\ntags: [2025-13-45]\n"
+    result = pf.import_files([str(write(site, "feeds/articles/text.yaml", text))])
+    article = pf.article(result.created_ids[0]).article
+    assert (article.title, article.tags) == ("2025-13-45", ("2025-13-45",))
+
+
 def test_the_config_keeps_yaml_11_booleans():
     """Operators write `agency_from_title: yes` in a config; only exports are read as data."""
     from pressfeed.yamlfile import load_one

@@ -61,6 +61,7 @@ VALUE_TAG = "tag:yaml.org,2002:value"
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 def _line(node: yaml.Node) -> int:
@@ -110,7 +111,15 @@ class _Builder:
                 seq.lines.append(_line(item))
             return seq
         self.plain(node, "", path)
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            if node.tag != TIMESTAMP_TAG:
+                raise
+            # "2025-13-45" looks like a date and is none: PyYAML raises from datetime() with no mark. As text,
+            # the field that wants a date says so at its line ("invalid date '2025-13-45': month must be in
+            # 1..12"), as for the same value quoted or in JSON; a field that wants text takes it as written.
+            return str(node.value)
 
     def plain(self, node: yaml.Node, tag: str, path: str) -> None:
         """Refuse a tag this reader would not honour: `!include [a.yaml]` must not pass as a plain list.
