@@ -959,11 +959,19 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         parsed = parsed.replace(tzinfo=tz)
     # the bounds are the years as written ("2100-01-01" in Seoul is still 2099 in UTC)
     if parsed.year < EARLIEST.year:
-        raise ValueError(f"implausible date {value!r} (before 1990)")
+        raise ValueError(f"implausible date {_as_written(value)!r} (before 1990)")
     if parsed.year >= LATEST.year:
-        raise ValueError(f"implausible date {value!r} (after 2099)")
+        raise ValueError(f"implausible date {_as_written(value)!r} (after 2099)")
     result = parsed.astimezone(UTC)
     return result.replace(microsecond=0) if result.microsecond else result
+
+
+def _as_written(value: Any) -> Any:
+    """A date as an editor wrote it, for a message: YAML hands over `1989-12-31` as a date object, whose repr
+    ("datetime.date(1989, 12, 31)") the editor never wrote."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _parse_date_string(text: str) -> datetime:
