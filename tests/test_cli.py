@@ -1369,6 +1369,9 @@ def test_store_copy_beside_the_sites_store_and_to_itself_by_another_spelling(
     copied = invoke(built_site, "store", "copy", "--to", ".pressfeed/pressfeed.bak")
     assert copied.exit_code == 0, explain(copied)
     assert f"copied {len(stored_ids(built_site))} articles" in copied.stdout
+    again = invoke(built_site, "store", "copy", "--to", ".pressfeed/pressfeed.bak")
+    assert again.exit_code == 2, explain(again)  # a usage error (copy into a new store), not a failed store (74)
+    assert "the store already holds data (article); copy into a new, empty store" in again.stderr
     itself = invoke(built_site, "store", "copy", "--to", ".pressfeed/../.pressfeed/pressfeed.db")
     assert itself.exit_code == 2, explain(itself)
     assert "is the site's own store" in itself.stderr

@@ -91,6 +91,12 @@ class NoStoreError(StoreError):
     exit_code = ExitCode.USAGE
 
 
+class StoreNotEmptyError(StoreError):
+    """`store copy` into a store that holds data: an operator's mistake (copy into a new store), not a fault."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ArticleNotFoundError(StoreError):
     exit_code = ExitCode.USAGE
 

@@ -36,7 +36,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from ..errors import ArticleNotFoundError, LockedError, StoreError
+from ..errors import ArticleNotFoundError, LockedError, StoreError, StoreNotEmptyError
 from ..terms import ArticleFilter, Status
 from .base import (
     ARTICLE_COLUMNS,
@@ -586,7 +586,7 @@ class PostgresStore:
         with self.transaction(), self.conn.cursor() as cursor:
             held = table_with_data(cursor.execute)  # `store copy` fills new stores only
             if held is not None:
-                raise StoreError(
+                raise StoreNotEmptyError(
                     f"{self.location}: the store already holds data ({held}); copy into a new, empty store"
                 )
             cursor.execute("DELETE FROM meta")  # what migrations put there: the source's values replace it

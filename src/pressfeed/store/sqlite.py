@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import ArticleNotFoundError, StoreError
+from ..errors import ArticleNotFoundError, StoreError, StoreNotEmptyError
 from ..terms import ArticleFilter, Status, utc_text
 from .base import (
     ARTICLE_COLUMNS,
@@ -510,7 +510,7 @@ class SQLiteStore:
         with self.transaction():
             held = self.table_with_data()
             if held is not None:  # `store copy` fills new stores only: it never merges into one in use
-                raise StoreError(
+                raise StoreNotEmptyError(
                     f"{self.location}: the store already holds data ({held}); copy into a new, empty store"
                 )
             self.db.execute("DELETE FROM meta")  # what migrations put there: the source's values replace it
