@@ -3,15 +3,22 @@
 `sources export` writes the configured sources; `sources import` reads an OPML
 file (listparser) and appends new sources to the machine-written
 `feeds/sources.yaml`, never touching the hand-written config.
+
+A source id is in every article id and in the fetch state, so it cannot change
+after the first run: import picks one that names the agency and its board
+(`https://www.mofa.go.kr/www/brd/rss.do?brdId=235` -> `mofa-235`), which the
+user may still edit before that run.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 import listparser
 import yaml
@@ -20,6 +27,21 @@ from .config import Config, as_uri, parse_config
 from .errors import ConfigError, UsageError
 from .publish.opml import Outline, render_opml
 from .publish.writer import atomic_write
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
+
+#: query keys that name a board in Korean agency CMSs, most specific first (compared lower-case, without "_"):
+#: eGovFrame's bbsId, brdId (외교부), boardId / board_id, bbs_id, bbsCd, bbsSeqNo (과기정통부 user/rss),
+#: rss_id (국토부 board_rss.jsp), code, mId (a menu that holds one board: 과기정통부 bbs/rss.do)
+BOARD_KEYS = ("bbsid", "brdid", "boardid", "bbscd", "bbsseqno", "rssid", "code", "mid")
+#: path segments that say nothing about the board: feed scripts and the CMS's folders
+_GENERIC_WORDS = frozenset(
+    {"rss", "rss2", "atom", "feed", "feeds", "xml", "index", "default", "main", "list"}
+    | {"board", "brd", "bbs", "portal", "user", "usr", "www", "web", "home", "dev", "jsp", "view"}
+)
+#: eGovFrame's board ids: BBSMSTR_000000000031 -> 31
+_EGOV_BOARD = re.compile(r"^bbsmstr-0*(?=[0-9])")
 
 
 def export_sources(config: Config) -> bytes:
@@ -43,7 +65,7 @@ def import_sources(
     else from `section`. The result is validated as config, dry run or not,
     before it is written; a problem names the OPML file and the outline.
     """
-    parsed = listparser.parse(opml)  # bytes: listparser never fetches anything
+    parsed = listparser.parse(_as_utf8(opml))  # bytes: listparser never fetches anything
     if parsed.bozo and not parsed.feeds:
         raise UsageError(f"{name}: not a usable OPML file: {parsed.bozo_exception}")
     default = config.resolve_section(section) if section else None
@@ -66,6 +88,9 @@ def import_sources(
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append(f"{where}: xmlUrl: must be an absolute http(s) URL (a local file is added by hand)")
             continue
+        if parts.hostname == "apis.data.go.kr":  # what `sources export` lists for a briefing-api source
+            skipped.append(f"{url}: a data.go.kr API, not a feed (add it by hand as kind: briefing-api)")
+            continue
         slug = _category_section(config, feed) or default
         if slug is None:
             problems.append(f"{where}: no section: give --section or an OPML category naming one")
@@ -74,6 +99,9 @@ def import_sources(
         known_ids.add(source_id)
         known_urls.add(_as_configured(url))
         entry: dict[str, Any] = {"id": source_id, "name": str(feed.get("title") or source_id), "url": url}
+        home = _home(lines.get(url.strip()), url)
+        if home:
+            entry["home"] = home
         entry["section"] = slug
         added.append(entry)
         outlines.append(where)
@@ -85,6 +113,22 @@ def import_sources(
         if not dry_run:
             atomic_write(path, text.encode("utf-8"))
     return ImportedSources(tuple(added), tuple(skipped), path)
+
+
+def _as_utf8(opml: bytes) -> bytes:
+    """The OPML in UTF-8, whatever its XML declaration says.
+
+    listparser reads with lxml's HTML parser, which ignores the declaration: an EUC-KR list of
+    ministries came out with mojibake names. A file that is not well-formed XML is left to it as is.
+    """
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(opml, parser)
+    except etree.XMLSyntaxError:
+        return opml
+    return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True))
 
 
 def _as_configured(url: str) -> str:
@@ -116,8 +160,17 @@ def _checked(config: Config, path: Path, added: list[dict[str, Any]], outlines: 
     return text
 
 
-def _outline_lines(opml: bytes) -> dict[str, tuple[int, str]]:
-    """Each xmlUrl's first outline: its line and title (best effort: listparser gives neither)."""
+@dataclass(frozen=True)
+class _Written:
+    """What listparser does not give of an outline: where it is, its title as written, its htmlUrl."""
+
+    line: int
+    title: str
+    html_url: str
+
+
+def _outline_lines(opml: bytes) -> dict[str, _Written]:
+    """Each xmlUrl's first outline (best effort: a file lxml cannot read gives nothing)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
@@ -126,22 +179,34 @@ def _outline_lines(opml: bytes) -> dict[str, tuple[int, str]]:
     except etree.XMLSyntaxError:
         return {}
     text = opml.split(b"\n")
-    found: dict[str, tuple[int, str]] = {}
+    found: dict[str, _Written] = {}
     for outline in root.iter("outline") if root is not None else ():
         url = (outline.get("xmlUrl") or "").strip()
         if url and url not in found:
             line = min(outline.sourceline or 0, len(text))  # libxml2's: where the start tag ends
             while line > 1 and b"<outline" not in text[line - 1]:
                 line -= 1
-            found[url] = (line, outline.get("title") or outline.get("text") or "")
+            title = outline.get("title") or outline.get("text") or ""
+            found[url] = _Written(line, title, (outline.get("htmlUrl") or "").strip())
     return found
 
 
-def _outline(name: str, lines: dict[str, tuple[int, str]], url: str, title: str) -> str:
+def _outline(name: str, lines: dict[str, _Written], url: str, title: str) -> str:
     """`file:line: outline "title" <url>`, as much of it as is known."""
-    line, written = lines.get(url.strip(), (0, ""))
-    label = title or written
-    return f"{name}:{line}: outline {label!r} <{url}>" if line else f"{name}: outline {label!r} <{url}>"
+    written = lines.get(url.strip(), _Written(0, "", ""))
+    label = title or written.title
+    return f"{name}:{written.line}: outline {label!r} <{url}>" if written.line else f"{name}: outline {label!r} <{url}>"
+
+
+def _home(written: _Written | None, url: str) -> str:
+    """The outline's htmlUrl as the source's home page, when it is one (some tools repeat the feed URL)."""
+    if written is None or not written.html_url or written.html_url == url.strip():
+        return ""
+    try:
+        as_uri(written.html_url)
+    except ValueError:
+        return ""  # a relative or javascript: link names no page; the source works without a home
+    return written.html_url
 
 
 def _category_section(config: Config, feed: Any) -> str | None:
@@ -154,9 +219,58 @@ def _category_section(config: Config, feed: Any) -> str | None:
 
 
 def _id_for(url: str, title: str) -> str:
-    stem = Path(urlsplit(url).path).stem or urlsplit(url).hostname or title
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return slug.removeprefix("dept-") or "source"
+    """A permanent id naming the agency and its board.
+
+    The agency is the host's registrable label (`www.mofa.go.kr` -> `mofa`), else the title if it
+    is ASCII; the board is the first of BOARD_KEYS in the query, else the last path segment that is
+    not a feed script or CMS folder. The closed policy-briefing feeds keep the ids they always had
+    (`korea.kr/rss/dept_msit.xml` -> `msit`): sites configured from them have articles under those.
+    """
+    parts = urlsplit(url)
+    name = _slug(PurePosixPath(parts.path).stem)
+    if name.startswith("dept-") and name != "dept-":
+        return name.removeprefix("dept-")
+    agency = _agency(parts.hostname or "") or _slug(title if title.isascii() else "")
+    board = _board(parts, agency)
+    if agency and board:
+        return f"{agency}-{board}"
+    return agency or (f"source-{board}" if board else "source")
+
+
+def _agency(host: str) -> str:
+    try:
+        ipaddress.ip_address(host)
+        return ""
+    except ValueError:
+        pass
+    registrable = _suffixes().privatesuffix(host.lower()) or ""
+    label = registrable.partition(".")[0]
+    return "" if label.startswith("xn--") else _slug(label)  # a Hangul domain's punycode names nothing
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    from publicsuffixlist import PublicSuffixList  # its bundled list: nothing is fetched
+
+    return PublicSuffixList()
+
+
+def _board(parts: SplitResult, agency: str) -> str:
+    query = {key.lower().replace("_", ""): value for key, value in parse_qsl(parts.query)}
+    for key in BOARD_KEYS:
+        board = _EGOV_BOARD.sub("", _slug(query.get(key, "")))
+        if board:
+            return board
+    for segment in reversed(PurePosixPath(parts.path).parts):  # fsc_bbs_rss says nothing that fsc does not
+        words = _slug(PurePosixPath(segment).stem).split("-")
+        kept = [w for w in words if w and w != agency and w not in _GENERIC_WORDS]
+        if kept:
+            return "-".join(kept)
+    return ""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _unique_id(base: str, taken: set[str]) -> str:
