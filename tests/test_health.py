@@ -192,3 +192,60 @@ def test_a_source_failing_this_run_is_reported_once(site: Path, httpserver: HTTP
     result = invoke(site, "-q", "run")
     assert result.exit_code == 1
     assert result.stderr == "source missing failed: HTTP 404\n"  # no second "failing" warning beside it
+
+
+def test_a_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpserver: HTTPServer) -> None:
+    """410 stops polling: the run that got it fails and says so; later runs, which skip the source, are no
+    failures, and cron (-q) hears of it again only once a day, as of any other unhealthy source."""
+    httpserver.expect_request("/closed.xml").respond_with_data("", status=410)
+    configure(site, httpserver, "/closed.xml")
+
+    def quiet(minutes: int) -> Result:
+        return invoke(site, "-q", "run", when=NOW + timedelta(minutes=minutes))
+
+    first = quiet(0)
+    assert (first.exit_code, first.stderr) == (1, "source closed failed: HTTP 410 Gone\n")
+    for minutes in (5, 60 * 12):
+        later = quiet(minutes)
+        assert (later.exit_code, later.stderr) == (0, "")
+    reminder = quiet(60 * 24 + 5)
+    assert reminder.exit_code == 0
+    assert reminder.stderr == (
+        "warning: source closed: gone — HTTP 410 since 2025-11-08: remove the source or change its url\n"
+    )
+    loud = invoke(site, "run", when=NOW + timedelta(days=1, minutes=10))  # a terminal: a line every run
+    assert loud.exit_code == 0 and "source closed failed" not in loud.stderr
+    assert "warning: source closed: gone — HTTP 410 since 2025-11-08" in loud.stderr
+    assert len(httpserver.log) == 1  # never asked again
+
+
+def test_a_gone_source_has_no_next_try(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/closed.xml").respond_with_data("", status=410)
+    configure(site, httpserver, "/closed.xml")
+    invoke(site, "run")
+    assert check(site)["closed"]["next_try"] is None
+    result = invoke(site, "sources", "check")
+    assert result.stdout == "closed: gone — HTTP 410 since 2025-11-08: remove the source or change its url\n"
+
+
+def test_a_404_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpserver: HTTPServer) -> None:
+    """A 404 for three days is gone too: still tried at the longest backoff (it may come back), but only the
+    try that finds it gone fails the run; the tries after it are no news until the daily reminder."""
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+    configure(site, httpserver, "/missing.xml")
+
+    def quiet(hours: float) -> Result:
+        return invoke(site, "-q", "run", "--json", when=NOW + timedelta(hours=hours))
+
+    for hours in (0, 24, 48):
+        assert quiet(hours).exit_code == 1  # failing: each failed try is mailed
+    crossing = quiet(73)
+    assert crossing.exit_code == 1
+    [report] = json.loads(crossing.stdout)["ingest"]["sources"]
+    assert (report["outcome"], report["http_status"]) == ("gone", 404)
+    later = quiet(80)  # past the 6-hour backoff: tried again, still 404
+    [report] = json.loads(later.stdout)["ingest"]["sources"]
+    assert (report["outcome"], report["http_status"], later.exit_code) == ("still-gone", 404, 0)
+    assert len(httpserver.log) == 5
+    text = invoke(site, "-q", "run", when=NOW + timedelta(hours=90))
+    assert (text.exit_code, text.stderr) == (0, "")

@@ -26,8 +26,11 @@ class Outcome(StrEnum):
     FAILED = "failed"
     #: the server asked us to wait (429/503 with Retry-After): not polled this time
     WAITING = "waiting"
-    #: HTTP 410: no longer polled
+    #: found gone this run (HTTP 410, or a 404 that has now lasted GONE_AFTER): news, a failure
     GONE = "gone"
+    #: gone before this run: not fetched after a 410, still 404 at the longest backoff. No failure:
+    #: its health warning says it (once a day under -q), as for any source in backoff
+    STILL_GONE = "still-gone"
     #: a press-release API source whose key variable is not set: not fetched
     DISABLED = "disabled"
 

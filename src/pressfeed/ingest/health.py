@@ -102,7 +102,7 @@ def assess(
     Days and times it names are in `tz`, the site's zone, as every date the portal shows."""
     key_set = bool(environ.get(source.service_key_env, "").strip()) if source.service_key_env else True
     status, detail = _status(source, state, now, key_set, tz)
-    next_try = _next_try(state, now)
+    next_try = None if state.gone else _next_try(state, now)  # a 410 is never tried again
     local_next = next_try.astimezone(tz) if next_try is not None else None
     return SourceHealth(source.id, source.name, status, detail, local_next, state.unknown_agencies)
 
@@ -124,10 +124,9 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
         return Health.DISABLED, f"not fetched until {source.service_key_env} holds the data.go.kr service key"
     if state.gone:
         return Health.GONE, f"HTTP 410 since {_day(state.last_fetch, tz)}: remove the source or change its url"
+    if is_gone(state, now):
+        return Health.GONE, f"HTTP 404 since {_day(state.first_failure, tz)}: has the feed moved or closed?"
     if state.failures:
-        since = _time(state.first_failure)
-        if state.http_status == 404 and since is not None and now - since >= GONE_AFTER:
-            return Health.GONE, f"HTTP 404 since {_day(state.first_failure, tz)}: has the feed moved or closed?"
         return (
             Health.FAILING,
             f"{state.failures} failures in a row since {_day(state.first_failure, tz)}: {state.last_error}",
@@ -143,6 +142,19 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
         age = (now - newest).days
         return Health.STALE, f"newest item is from {_day(state.newest_item, tz)}, {age} days ago: has the feed stopped?"
     return Health.OK, ""
+
+
+def is_gone(state: SourceState, now: datetime) -> bool:
+    """Is the source gone at `now`: a 410, or 404s for GONE_AFTER?"""
+    since = _time(state.first_failure)
+    lasting_404 = state.failures > 0 and state.http_status == 404 and since is not None and now - since >= GONE_AFTER
+    return state.gone or lasting_404
+
+
+def was_gone(state: SourceState) -> bool:
+    """Was the source gone as of its last fetch (what the run before this one found)?"""
+    last = _time(state.last_fetch)
+    return last is not None and is_gone(state, last)
 
 
 def _next_try(state: SourceState, now: datetime) -> datetime | None:

@@ -27,7 +27,7 @@ from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
 from ..workers import lazy_pool, workers_for
-from .health import backoff
+from .health import backoff, is_gone, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
 
@@ -229,9 +229,9 @@ def _due(run: _SourceRun, now: datetime, *, explicit: bool) -> bool:
         report.outcome = Outcome.DISABLED
         report.warnings.append(f"not fetched: set {source.service_key_env} to the data.go.kr service key")
         return False
-    if state.gone:
-        report.outcome, report.http_status = Outcome.GONE, 410
-        report.error = f"gone (HTTP 410) since {state.last_fetch}; remove it from the config or change its url"
+    if state.gone:  # no failure of this run: the run that got the 410 said so, health warnings remind
+        report.outcome, report.http_status = Outcome.STILL_GONE, 410
+        report.warnings.append(f"not fetched: gone (HTTP 410) since {state.last_fetch}; change its url to poll again")
         return False
     retry = state.retry_after_time()
     if retry is not None and retry > now:
@@ -297,7 +297,7 @@ class _Placer:
             report.moved_to = result.moved_to
             state = replace(state, url=result.moved_to, moved_to=result.moved_to)
         if not result.ok:
-            run.state = self._failed(state, report, result.error, result)
+            run.state = self._failed(state, report, result.error, result, was_gone=was_gone(run.state))
             if parsed is not None and parsed.error is None:
                 run.state = self._accept(run, parsed, None)
             return
@@ -341,23 +341,35 @@ class _Placer:
         )
 
     def _failed(
-        self, state: SourceState, report: _Report, error: str | None, result: FetchResult | None = None
+        self,
+        state: SourceState,
+        report: _Report,
+        error: str | None,
+        result: FetchResult | None = None,
+        *,
+        was_gone: bool = False,
     ) -> SourceState:
-        """Record a failure and back off: BASE × 2^(n-1), or as long as the server asked (Retry-After)."""
+        """Record a failure and back off: BASE × 2^(n-1), or as long as the server asked (Retry-After); a 410
+        is never tried again. `was_gone`: the run before found the source gone, so this is no news."""
         gone = result is not None and result.gone
-        report.outcome, report.error = (Outcome.GONE if gone else Outcome.FAILED), error
         failures = state.failures + 1
         retry_after = result.retry_after if result is not None else None
-        next_try = retry_after or self.now + backoff(failures)
-        return replace(
+        next_try = None if gone else retry_after or self.now + backoff(failures)
+        state = replace(
             state,
             last_error=error,
             failures=failures,
             first_failure=state.first_failure or self.now.isoformat(),
-            next_try=next_try.isoformat(),
+            next_try=next_try.isoformat() if next_try else None,
             gone=gone,
             retry_after=retry_after.isoformat() if retry_after else None,
         )
+        report.error = error
+        if is_gone(state, self.now):
+            report.outcome = Outcome.STILL_GONE if was_gone else Outcome.GONE
+        else:
+            report.outcome = Outcome.FAILED
+        return state
 
     def place_source(self, source: SourceConfig, mapped: list[Mapped], report: _Report) -> None:
         """Dedupe one source's items against the store and this run, and write what is new or changed."""
