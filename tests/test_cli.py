@@ -67,6 +67,7 @@ INFO_KEYS = ARTICLE_KEYS | {
     "origin",
     "locally_edited",
     "superseded_by",
+    "superseded",
     "keep_both",
     "supersedes",
     "feed_guid",

@@ -525,3 +525,59 @@ def test_a_version_1_store_is_upgraded_and_its_articles_linked_once(portal: Site
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
     assert pf.store.get_meta("stories_relink") == "done"
     assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == VERSION
+
+
+@pytest.mark.parametrize("leave", ["hide", "delete"])
+def test_editors_see_a_release_back_in_the_feeds_as_not_superseded(portal: Site, leave: str) -> None:
+    """The labels say what the feeds carry: with its article hidden or deleted, the release is in them."""
+    portal.cms(cms())
+    portal.feed(release())
+    portal.run()
+    runner = CliRunner()
+    base = ["--site", str(portal.root), "--now", (NOW + timedelta(minutes=5)).isoformat()]
+    assert (
+        runner.invoke(cli, [*base, "articles", leave, CMS_ID, *(["--yes"] if leave == "delete" else [])]).exit_code == 0
+    )
+    assert runner.invoke(cli, [*base, "build"]).exit_code == 0
+    assert everywhere(portal, "") == [RELEASE_ID]
+    listed = runner.invoke(cli, [*base, "articles", "list"]).stdout
+    assert f"published   it-science    {RELEASE_ID}" in listed and "superseded" not in listed
+    shown = runner.invoke(cli, [*base, "articles", "show", RELEASE_ID]).stdout
+    state = "hidden" if leave == "hide" else "deleted"
+    assert f"story: superseded by {CMS_ID} only while it is in the feeds; it is {state}" in shown
+    data = json.loads(runner.invoke(cli, [*base, "articles", "show", RELEASE_ID, "--json"]).stdout)
+    assert (data["superseded_by"], data["superseded"]) == (CMS_ID, False)
+
+
+def test_a_draft_or_embargoed_article_leaves_the_release_labelled_as_the_feeds_have_it(portal: Site) -> None:
+    portal.feed(release())
+    portal.cms(cms(published="2025-11-09 06:00:00"))
+    pf = portal.run()
+    assert everywhere(portal, "") == [RELEASE_ID]
+    [info] = pf.infos([pf.article(RELEASE_ID)])
+    assert not info.superseded
+    assert info.story_lines()[0] == f"superseded by {CMS_ID} only while it is in the feeds; it is scheduled"
+    later = portal.run(NOW + timedelta(hours=10))
+    assert later.infos([later.article(RELEASE_ID)])[0].superseded
+
+
+def test_publishing_a_release_its_article_keeps_out_says_so(portal: Site) -> None:
+    """`publish` of a superseded release: its status changes, but it stays out of the feeds while its
+    article is in them; the editor is told, and how to publish both."""
+    portal.cms(cms())
+    portal.feed(release())
+    portal.run().set_status(RELEASE_ID, Status.HIDDEN)
+    runner = CliRunner()
+    base = ["--site", str(portal.root), "--now", NOW.isoformat(), "articles", "publish", RELEASE_ID]
+    result = runner.invoke(cli, base)
+    assert result.exit_code == 0
+    assert result.stdout == f"{RELEASE_ID}: published\n"
+    assert result.stderr == (
+        f"{RELEASE_ID} stays out of the feeds while {CMS_ID}, which supersedes it, is in them: "
+        f"`pressfeed articles publish --keep-both {RELEASE_ID}` publishes both\n"
+    )
+    # published already, and still out: nothing was done, and that is no success
+    again = runner.invoke(cli, base)
+    assert again.exit_code == 2
+    assert f"{RELEASE_ID} is published already, but stays out of the feeds while {CMS_ID}" in again.stderr
+    assert "--keep-both" in again.stderr

@@ -504,12 +504,12 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
         return
     tz, now = pf.config.site.tz, pf.clock.now()
     for info in items:
-        a, stored = info.stored.article, info.stored
+        a = info.stored.article
         status = str(a.status)
         if a.status == Status.PUBLISHED and a.published > now:
             status = "scheduled"  # embargoed: in no feed yet
-        elif a.status == Status.PUBLISHED and stored.superseded_by and not stored.keep_both:
-            status = "superseded"  # a newsroom article republishes it (`articles show` says which)
+        elif a.status == Status.PUBLISHED and info.superseded:
+            status = "superseded"  # a newsroom article in the feeds republishes it (`articles show` says which)
         elif info.held:
             status = "held"  # a draft pressfeed keeps until its page gives text (`articles show` says why)
         click.echo(f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {status:<10}  {a.section:<12}  {a.id}\n    {a.title}")
@@ -582,12 +582,17 @@ def articles_publish(env: Env, article_id: str, keep_both: bool) -> None:
       pressfeed articles publish tag:example-portal.kr,2025:source/msit/9cf69db8a13f2eb1a84d --keep-both
     """
     with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
-        if keep_both:  # first: it refuses a release nothing supersedes, and a refusal must change nothing
-            pf.keep_both(article_id)
-        stored = pf.set_status(article_id, Status.PUBLISHED)
+        stored, kept_out_by = pf.publish(article_id, keep_both=keep_both)
     env.say(
         f"{stored.article.id}: {stored.article.status}" + (" (kept beside its newsroom article)" if keep_both else "")
     )
+    if kept_out_by is not None and not env.quiet:
+        click.secho(
+            f"{stored.article.id} stays out of the feeds while {kept_out_by}, which supersedes it, is in them: "
+            f"`pressfeed articles publish --keep-both {stored.article.id}` publishes both",
+            fg="yellow",
+            err=True,
+        )
 
 
 @articles.command("delete")

@@ -301,9 +301,12 @@ class Pressfeed:
         """Articles with what `articles list/show` tell about them: the releases each supersedes, why it is
         held, what reading its page left out. One query of each kind for all of them, never one per article:
         a list stays as fast at 1M articles as at 10k."""
+        from .stories import keeps_out
         from .views import ArticleInfo
 
         supersedes = self.store.superseded_many([s.article.id for s in stored])
+        superseders = self.store.get_many(sorted({s.superseded_by for s in stored if s.superseded_by}))
+        now = self.clock.now()
         # one read of its page serves both: why it is held, or else what reading the page noticed
         pages = self.store.pages([s.article.id for s in stored if s.origin.startswith("source:")])
         infos = []
@@ -312,8 +315,34 @@ class Pressfeed:
             held = self._held_reason(one, pages)
             page = pages.get(article_id)
             note = page.reason if page is not None and not held else ""
-            infos.append(ArticleInfo(one, tuple(supersedes.get(article_id, ())), held, note))
+            by = superseders.get(one.superseded_by) if one.superseded_by else None
+            superseded = keeps_out(one, by, now)
+            state = "" if superseded or one.keep_both or not one.superseded_by else _not_in_feeds(by)
+            infos.append(ArticleInfo(one, tuple(supersedes.get(article_id, ())), held, note, superseded, state))
         return infos
+
+    def kept_out_by(self, stored: StoredArticle) -> str | None:
+        """The newsroom article that keeps this release out of the feeds now, if any."""
+        from .stories import keeps_out  # (normalize and nh3 with it: not for every command)
+
+        by = self.store.get(stored.superseded_by) if stored.superseded_by else None
+        return stored.superseded_by if keeps_out(stored, by, self.clock.now()) else None
+
+    def publish(self, article_id: str, *, keep_both: bool = False) -> tuple[StoredArticle, str | None]:
+        """Publish an article (`keep_both`: a release beside the newsroom article that supersedes it). Returns it
+        and the article that still keeps it out of the feeds, if one does; a release published already and kept
+        out is refused, since publishing it again would do nothing."""
+        if keep_both:  # first: it refuses a release nothing supersedes, and a refusal must change nothing
+            self.keep_both(article_id)
+        stored = self.article(article_id)
+        by = self.kept_out_by(stored)
+        if by is not None and stored.article.status is Status.PUBLISHED:
+            raise UsageError(
+                f"{stored.article.id} is published already, but stays out of the feeds while {by}, which "
+                f"supersedes it, is in them: `pressfeed articles publish --keep-both {stored.article.id}` "
+                "publishes both"
+            )
+        return self.set_status(stored.article.id, Status.PUBLISHED), by
 
     def _held_reason(self, stored: StoredArticle, pages: Mapping[str, PageState] | None = None) -> str:
         """Why pressfeed keeps an ingested item a draft: its page gave no text, or it has none at all.
@@ -368,3 +397,10 @@ class Pressfeed:
             self.store.write([ArticleWrite(encoded, stored.origin)])
             stored = self.store.get(article_id)
         return stored
+
+
+def _not_in_feeds(article: StoredArticle | None) -> str:
+    """Why a newsroom article is in no feed: deleted, its status, or dated later (embargoed)."""
+    if article is None:
+        return "deleted"
+    return "scheduled" if article.article.status is Status.PUBLISHED else str(article.article.status)

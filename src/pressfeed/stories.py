@@ -77,6 +77,13 @@ def visible(stored: StoredArticle, now: datetime) -> bool:
     return article.status is Status.PUBLISHED and article.published <= now
 
 
+def keeps_out(release: StoredArticle, article: StoredArticle | None, now: datetime) -> bool:
+    """Does the article superseding `release` (None: deleted) keep it out of the feeds now? While that article
+    is itself in them, unless the release is kept beside it: the condition the store's feed query applies
+    (pressfeed.store.base.feed_visible), for an editor's view of one release."""
+    return release.superseded_by is not None and not release.keep_both and article is not None and visible(article, now)
+
+
 def link_cms_articles(
     store: Store,
     cited: Sequence[tuple[str, Sequence[str]]],

@@ -82,6 +82,10 @@ class ArticleInfo:
     held: str = ""
     #: what reading its page left out or could not do (script-only files, a failed re-read), or ""
     page_note: str = ""
+    #: the article it is superseded_by keeps it out of the feeds now (pressfeed.stories.keeps_out)
+    superseded: bool = False
+    #: else why that article does not: it is a draft, hidden, scheduled or deleted ("" if kept beside it)
+    superseder_state: str = ""
 
     @property
     def locally_edited(self) -> bool:
@@ -94,8 +98,12 @@ class ArticleInfo:
         stored = self.stored
         out = []
         if stored.superseded_by:
-            kept = " (kept in the feeds too: --keep-both)" if stored.keep_both else ""
-            out.append(f"superseded by {stored.superseded_by}{kept}")
+            line = f"superseded by {stored.superseded_by}"
+            if stored.keep_both:
+                line += " (kept in the feeds too: --keep-both)"
+            elif not self.superseded:
+                line += f" only while it is in the feeds; it is {self.superseder_state}"
+            out.append(line)
         out += [f"supersedes {release_id}" for release_id in self.supersedes]
         if stored.feed_guid:
             out.append(f"in the feeds as {stored.feed_guid} (the release it replaced)")
@@ -111,6 +119,7 @@ class ArticleInfo:
             "origin": self.stored.origin,
             "locally_edited": self.locally_edited,
             "superseded_by": self.stored.superseded_by,
+            "superseded": self.superseded,
             "keep_both": self.stored.keep_both,
             "supersedes": list(self.supersedes),
             "feed_guid": self.stored.feed_guid,
