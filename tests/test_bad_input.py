@@ -8,12 +8,15 @@ its own tests in test_hostile_http.py); the clock is conftest's fixed NOW.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import lxml.html
+import nh3
 import pytest
 
 from conftest import CONFIG_TEXT, write_file
@@ -23,10 +26,15 @@ from pressfeed.core import Pressfeed
 from pressfeed.ingest.parse import parse_feed, to_utf8
 from pressfeed.model import Article
 from pressfeed.normalize import (
+    ALLOWED_TAGS,
+    HTML_ELEMENTS,
+    MAX_ATTRIBUTES,
     MAX_HTML_LENGTH,
     MAX_NESTING,
+    SANITIZED_ATTRIBUTES,
     NormalizeContext,
     RecordProblems,
+    bound_attributes,
     bound_nesting,
     parse_datetime,
     plain_text,
@@ -381,6 +389,191 @@ def test_oversized_body_is_a_clear_record_error(config) -> None:
     ((field, message),) = [(p.field, p.message) for p in caught.value.problems]
     assert field == "body_html"
     assert message == f"{MAX_HTML_LENGTH + 7:,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed"
+
+
+# -- attributes per element ---------------------------------------------------------------------
+#
+# html5ever's time grows with the square of a tag's distinct attributes: one <p> of 220,000 filling a 2 MiB
+# body held nh3.clean for 10 seconds (a review found it). Past MAX_ATTRIBUTES a tag keeps only what the
+# sanitizer keeps, before the sanitizer reads it.
+
+PAGE = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156712345"
+#: a release's opening paragraph; markup under 2,048 characters cannot hold enough attributes to matter and
+#: is never scanned, so every body here starts with it
+LEAD = "<p>과학기술정보통신부는 7일 정부서울청사에서 인공지능 기본계획을 발표했다고 밝혔다. </p>\n" * 40
+#: what the parser may read on one element once bounded: the first MAX_ATTRIBUTES, then one of each kept name
+BOUND = MAX_ATTRIBUTES + len(SANITIZED_ATTRIBUTES)
+
+
+def widest_tag(markup: str) -> int:
+    """The most attributes html5ever reads on one element of `markup` (nh3 keeping every element and attribute)."""
+    kept = nh3.clean(
+        markup,
+        tags=HTML_ELEMENTS | {"g", "mi"},  # (and the foreign elements the tests below write)
+        clean_content_tags=set(),
+        generic_attribute_prefixes={""},
+        link_rel=None,
+    )
+    root = lxml.html.fragment_fromstring(kept or "<p></p>", create_parent="div")
+    return max(len(element.attrib) for element in root.iter())
+
+
+def unbounded(markup: str) -> str:
+    """What sanitize_html() gives with every attribute read, as before the bound."""
+    with mock.patch("pressfeed.normalize.bound_attributes", lambda text: text):
+        return sanitize_html(markup, PAGE)
+
+
+def many(count: int, attribute: str = "a{}=x", separator: str = " ") -> str:
+    return separator.join(attribute.format(i) for i in range(count))
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "<p " + many(3000) + ">",
+        "<p " + many(3000, "a{}") + ">",  # names alone cost the same
+        "<p " + many(3000, 'a{}="x > y = z"') + ">",  # a quoted value may hold ">" and "="
+        "<p " + many(3000, "a{}='그는 \"예\" >라고'") + ">",
+        "<p " + many(3000, 'a{}="x"', "") + ">",  # after a quoted value, no separator is needed
+        "<p " + many(3000, "a{}", "/") + ">",  # nor after "/"
+        "<p " + many(3000, "a{}=b=c") + ">",  # an unquoted value ends at a space or ">"
+        "<p " + many(3000, "=a{}") + ">",  # a name may start with "="
+        "<P " + many(3000, "A{}=X") + ">",
+        "<p " + many(3000, "a{}"),  # a tag left open to the end of the text
+    ],
+    ids=[
+        "unquoted", "names", "quoted", "single-quoted", "no-separator", "slashes", "equals", "equals-name",
+        "upper-case", "unclosed",
+    ],
+)  # fmt: skip
+def test_a_tag_of_thousands_of_attributes_reaches_the_sanitizer_bounded(tag: str) -> None:
+    body = LEAD + tag + "본문</p><p>둘째 문단</p>"
+    assert widest_tag(body) >= 1000  # (a trap the parser falls into)
+
+    assert widest_tag(bound_attributes(body)) <= MAX_ATTRIBUTES
+    assert sanitize_html(body, PAGE) == unbounded(body)  # the sanitizer would drop them anyway
+
+
+def test_an_end_tag_of_thousands_of_attributes_is_bounded_too() -> None:
+    """The parser reads an end tag's attributes (then ignores them) at the same cost."""
+    body = LEAD + "<p>본문</p " + many(3000, "a{}") + "><p>둘째 문단</p>"
+    end_tag = bound_attributes(body).split("</p ")[1].split(">")[0]
+
+    assert end_tag.split() == [f"a{i}" for i in range(MAX_ATTRIBUTES)]
+    assert sanitize_html(body, PAGE) == unbounded(body)
+
+
+def test_what_the_sanitizer_keeps_is_kept_past_the_bound() -> None:
+    body = LEAD + (
+        f'<p><a {many(200)} HREF="/briefing/1.do" {many(200)} title="보도자료 원문" href="/dup">원문</a>'
+        f'<img {many(200)} data-src="/photo/1.jpg" {many(200)} src="/img/blank.gif" alt="브리핑 사진"></p>'
+    )
+    cleaned = sanitize_html(body, PAGE)
+
+    assert cleaned == unbounded(body)
+    assert '<a href="https://www.korea.kr/briefing/1.do" title="보도자료 원문"' in cleaned
+    assert '<img src="https://www.korea.kr/photo/1.jpg" alt="브리핑 사진">' in cleaned
+
+
+#: a wide tag, its attributes in quoted ">" every 50: a scan that lost track of quotes or comments before it
+#: would read its ">" as the end and the rest as text
+WIDE = "<p " + " ".join(f'a{i}=x y{i}=">"' if i % 50 == 0 else f"a{i}=x" for i in range(3000)) + ">본문</p>"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        '<!-- <b x=" -->',  # a comment's text holds no tags
+        '<!-- <b x=" --!>',
+        "<!-->",  # comments over at once
+        "<!--->",
+        "<!---->-->",
+        '<script>if (a<b) { s = "</p>"; t = \'<b x="\' }</script>',  # nor does a script's
+        '<script><!--<script></script><b x="</script>',  # "<!--<script>": the next </script> does not end it
+        '<style>p::after { content: "<b x=\\"" }</style>',
+        '<textarea><b x="</textarea>',
+        '<title><b x="</title>',
+        '<xmp><b x="</xmp>',
+        '<![CDATA[ <b x=">',  # in HTML a comment to the first ">"
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01//EN>',
+        '<p title="<b x=\'">',  # a quoted value: text
+        "<svg><style>",  # in foreign content a <style> holds tags
+        '<svg><style><g x="</style><b y=">',
+        '<svg><![CDATA[ > <b x="]]>',  # and "<![CDATA[" ends at "]]>"
+        '<math><mi><style><b x="</style>',  # but <mi> reads HTML again
+        '<select><xmp><b x="</xmp>',  # older parsers ignore <xmp> there
+    ],
+)
+def test_the_bound_finds_the_tag_whatever_comes_before(before: str) -> None:
+    body = LEAD + before + WIDE
+    assert widest_tag(body) >= 1000
+
+    assert widest_tag(bound_attributes(body)) <= BOUND
+    if not re.search("<(svg|math|select)", before):
+        assert sanitize_html(body, PAGE) == unbounded(body)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<!-- <p " + many(100) + "> -->",
+        "<!--> <!---> <p " + many(MAX_ATTRIBUTES) + "> <!-- <p " + many(100) + "> --!>",  # comments closed at once
+        "<script>var s = '<p " + many(100) + ">'; if (a<b && c>d) { s += \"-->\" }</script>",
+        "<script><!--<script> <p " + many(100) + "> </script> <p " + many(100) + "> --></script>",
+        "<style>p { content: '<p " + many(100) + ">' }</style>",
+        "".join(f"<{name}><p {many(100)}></{name}>" for name in ("textarea", "title", "noscript", "iframe", "xmp")),
+        "<![CDATA[<p " + many(100) + ">]]>",
+        '<p title="<p ' + many(100) + '>">',
+        '<a href="/briefing/view.do?a=1&b=2" title="a > b = c">링크</a><img alt=\'그는 "예" >라고\' src=/img/1.jpg>',
+        "<td colspan=2 class=a=b rowspan=\"3\"><p =x><p a/b/c><p a=\"1\"b='2'c=3></p foo><3 < p></>",
+        '<p class="열린 따옴표>글</p>',
+        '<!DOCTYPE html><?xml version="1.0"?><o:p></o:p><st1:place>서울</st1:place>',
+        "<p " + many(MAX_ATTRIBUTES) + ">",
+        "<p " + many(100, "a{}", "\u00a0") + "><p " + many(100, "a{}", "\v") + ">",  # no separators: one name each
+        "<svg><style>.a { fill: red }</style><path d='M0 0'/></svg><p " + many(MAX_ATTRIBUTES) + ">",
+    ],
+    ids=[
+        "comment", "empty-comments", "script", "escaped-script", "style", "raw-text", "cdata", "quoted", "values",
+        "malformed", "unclosed-quote", "doctype", "at-the-bound", "other-spaces", "svg",
+    ],
+)  # fmt: skip
+def test_ordinary_bodies_reach_the_sanitizer_untouched(markup: str) -> None:
+    """However long, markup with no tag past the bound is left as it stands: stored articles do not change."""
+    body = LEAD + markup + "<p>[뉴스출처 : 과학기술정보통신부]</p>"
+    assert bound_attributes(body) is body
+
+
+def test_the_attributes_kept_past_the_bound_are_all_the_sanitizer_keeps() -> None:
+    others = "id class style dir href src alt width height srcset onclick target name type value align border headers"
+    names = SANITIZED_ATTRIBUTES | set(others.split()) | {"abbr", "datetime", "start", "reversed", "data-x"}
+    inside = {"caption": "table", "thead": "table", "tbody": "table", "tfoot": "table", "tr": "table"}
+    inside |= {"td": "table><tr", "th": "table><tr"}
+    for tag in ALLOWED_TAGS:
+        for name in names:
+            element = f'<{tag} {name}="1"' + (' src="/1.jpg">' if tag == "img" else f">글</{tag}>")
+            markup = f"<{inside[tag]}>{element}</{inside[tag].split('>')[0]}>" if tag in inside else element
+            if f' {name}="' in sanitize_html(markup, PAGE) and name != "src":
+                assert name in SANITIZED_ATTRIBUTES, f"<{tag}> keeps {name}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p " + many(220_000)[: MAX_HTML_LENGTH - 20] + ">본문</p>",
+        "<p " + many(300_000, "a{}")[: MAX_HTML_LENGTH - 20] + ">본문</p>",
+        "<p " + many(150_000, 'a{}="x>y"')[: MAX_HTML_LENGTH - 20] + ">본문</p>",
+        "<p>본문</p " + many(300_000, "a{}")[: MAX_HTML_LENGTH - 20] + ">",
+    ],
+    ids=["unquoted", "names", "quoted", "end-tag"],
+)
+def test_a_body_of_one_wide_tag_costs_one_pass(body: str) -> None:
+    """2 MiB of one tag's attributes held the sanitizer 10 to 15 seconds (a review found it); such a body now
+    sanitizes in a few hundredths of a second. A stall here fails the run by its timeout."""
+    assert len(body) <= MAX_HTML_LENGTH
+    assert sanitize_html(body, PAGE) == "<p>본문</p>"
+    assert plain_text(body) == "본문"
 
 
 # -- YAML alias bombs and sizes (item 7) --------------------------------------------------------

@@ -15,6 +15,7 @@ import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
+from unittest import mock
 
 import lxml.html
 import nh3
@@ -41,8 +42,11 @@ from pressfeed.model import (
 )
 from pressfeed.normalize import (
     HTML_ELEMENTS,
+    MAX_ATTRIBUTES,
+    SANITIZED_ATTRIBUTES,
     NormalizeContext,
     body_text,
+    bound_attributes,
     bound_nesting,
     clean_text,
     plain_text,
@@ -261,6 +265,60 @@ def test_sanitized_nesting_is_bounded(levels: int, tag: str, inner: str) -> None
     cleaned = sanitize_html(f"<{tag}>" * levels + inner + f"</{tag}>" * levels, BASE)
     root = lxml.html.fragment_fromstring(cleaned or "<p></p>", create_parent="div")
     assert max(len(list(e.iterancestors())) for e in root.iter()) <= MAX_NESTING + 30  # + what `inner` opens
+
+
+#: what may come before a wide tag and fool a scan that reads the tokenizer wrong into missing it
+TRAPS = [
+    '<!-- <b x=" -->', '<!-- <b x=" --!>', "<!-->", "<!--->", '<![CDATA[ <b x=">', '<p title="<b x=\'">',
+    '<script><b x="</script>', '<script><!--<script></script><b x="</script>', '<style><b x="</style>',
+    '<textarea><b x="</textarea>', "<svg><style>", '<svg><![CDATA[ > <b x="]]>', '<math><mi><style><b x="</style>',
+    '<select><xmp><b x="</xmp>',
+]  # fmt: skip
+#: attributes as the tokenizer reads them ("{0}" numbers them): quoted ">", no separator after a quoted value,
+#: a name from "=", and what the sanitizer keeps
+TRICKY_ATTRIBUTES = [
+    'y{0}=">"', "z{0}='\">'", 'w{0}="a\'b"', "=q{0}", 'v{0}=a"b', 'u{0}="1"t{0}="2"', "HREF=/h{0}", "title='t>'",
+    "s{0} = '-->'", 'k{0}="</script>"', "data-src=/{0}.jpg",
+]  # fmt: skip
+#: an opening paragraph: markup shorter than 2,048 characters is never scanned
+LEAD = "<p>과학기술정보통신부는 7일 정부서울청사에서 인공지능 기본계획을 발표했다고 밝혔다. </p>\n" * 40
+
+
+@st.composite
+def wide_tags(draw: st.DrawFn) -> str:
+    """A start or end tag of 100 to 250 distinct attributes, a tricky one every few, left open now and then."""
+    count, every = draw(st.integers(100, 250)), draw(st.integers(2, 60))
+    tricky = draw(st.lists(st.sampled_from(TRICKY_ATTRIBUTES), min_size=1, max_size=4))
+    value, separator = draw(st.sampled_from(["", "=x", '="v"', "='v'"])), draw(st.sampled_from([" ", "\n", "/", " / "]))
+    attributes = [tricky[i % len(tricky)].format(i) if i % every == 0 else f"a{i}{value}" for i in range(count)]
+    opening = draw(st.sampled_from(["<p ", "<a ", "<img ", "<td ", "</p "]))
+    return opening + separator.join(attributes) + draw(st.sampled_from([">", ">", "/>", ""]))
+
+
+def widest_tag(markup: str) -> int:
+    """The most attributes html5ever reads on one element of `markup` (nh3 keeping every element and attribute)."""
+    kept = nh3.clean(markup, tags=HTML_ELEMENTS | {"mi"}, clean_content_tags=set(), generic_attribute_prefixes={""})
+    root = lxml.html.fragment_fromstring(kept or "<p></p>", create_parent="div")
+    return max(len(element.attrib) for element in root.iter())
+
+
+@given(
+    st.lists(html_fragments(), max_size=3).map("".join),
+    st.sampled_from(["", *TRAPS]),
+    wide_tags(),
+    st.lists(html_fragments() | wide_tags(), max_size=4).map("".join),
+)
+def test_no_element_reaches_the_sanitizer_with_more_attributes_than_it_reads(
+    before: str, trap: str, wide: str, after: str
+) -> None:
+    """Past MAX_ATTRIBUTES the parser reads one attribute of each name the sanitizer keeps, and no other; what
+    the sanitizer gives is what it gave reading them all (but where foreign content is, see bound_attributes)."""
+    body = LEAD + before + trap + wide + after
+    assert widest_tag(bound_attributes(body)) <= MAX_ATTRIBUTES + len(SANITIZED_ATTRIBUTES) + 1  # + rel on <a>
+    if not re.search("<(svg|math|select)", body, re.IGNORECASE):
+        sanitized, plain = sanitize_html(body, BASE), plain_text(body)
+        with mock.patch("pressfeed.normalize.bound_attributes", lambda text: text):
+            assert (sanitized, plain) == (sanitize_html(body, BASE), plain_text(body))
 
 
 # -- plain text ----------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def plain_text(value: str) -> str:
 
 def _without_tags(text: str) -> str:
     markup = _BEFORE_BLOCK.sub(" ", _literal_brackets(text))
-    return clean_text(html.unescape(nh3.clean(bound_nesting(markup), tags=set())))
+    return clean_text(html.unescape(nh3.clean(bound_nesting(bound_attributes(markup)), tags=set())))
 
 
 #: where a block element's tag or a line break begins, in markup as written: a space there keeps the words of
@@ -446,7 +446,7 @@ def placeholder_image(url: str) -> bool:
 
 
 def _clean(value: str) -> str:
-    markup = bound_nesting(value)
+    markup = bound_nesting(bound_attributes(value))
     cleaned = str(_CLEANER.clean(markup))
     drops = _drops_tags(markup)
     if drops:  # a <div> is parsed unlike some of them ("<li><form><li>" nests; "<li><div><li>" does not): settled
@@ -642,6 +642,192 @@ def bound_nesting(markup: str, limit: int = MAX_NESTING) -> str:
     pieces, start = [], 0
     for begin, end in drops:
         pieces.append(markup[start:begin])
+        start = end
+    pieces.append(markup[start:])
+    return "".join(pieces)
+
+
+# -- attributes per element ----------------------------------------------------
+#
+# html5ever's tokenizer compares each attribute of a tag with all those before it (HTML keeps the first of
+# a name), so a tag of N distinct attributes costs N²: "<p a1=x a2=x …>" filling a 2 MiB body (the most
+# allowed) held nh3.clean for 10 seconds, bare names ("<p a1 a2 …>", no "=") for 15, and a feed of such
+# items would hold a run for minutes. So before the sanitizer reads a tag, its attributes past the
+# MAX_ATTRIBUTES-th are dropped, but for the first of each name the sanitizer keeps: the sanitizer would
+# drop the others anyway, so what it gives is unchanged, only cheaper. The scan reads tags as the tokenizer
+# does (a quoted value may hold ">", a comment's or a script's text holds no tags, a tag left open runs to
+# the end of the text), in one pass of possessive patterns that never backtrack.
+
+#: attributes of a tag the sanitizer reads; after them it reads only those it keeps (no article's tag has a dozen)
+MAX_ATTRIBUTES = 64
+#: a tag of this many attributes costs nh3 a fraction of a millisecond; markup shorter than twice it cannot hold
+#: more (an attribute takes a character and a separator), so most bodies are never scanned
+_FEW_ATTRIBUTES = 1024
+#: what the sanitizer keeps on some element: the allow-list, the lazy-loading sources, and nh3's generic
+#: attributes (lang and title on every element)
+SANITIZED_ATTRIBUTES = frozenset({"lang", "title", *LAZY_SOURCES}.union(*ALLOWED_ATTRIBUTES.values()))
+
+_HTML_SPACE = r"\t\n\f\r "  # the tokenizer's whitespace: other spaces (\s) are part of a name or value
+_ATTRIBUTE_NAME = rf"[^{_HTML_SPACE}/>][^{_HTML_SPACE}/>=]*+"  # may start with "="
+_ATTRIBUTE_VALUE = rf"[{_HTML_SPACE}]*+=[{_HTML_SPACE}]*+(?:\"[^\"]*+\"?+|'[^']*+'?+|[^{_HTML_SPACE}>]*+)"
+#: an attribute and the separators before it ("/" is one too, and none is needed after a quoted value)
+_ONE_ATTRIBUTE = rf"[{_HTML_SPACE}/]*+{_ATTRIBUTE_NAME}(?:{_ATTRIBUTE_VALUE})?+"
+#: a tag's name and at most MAX_ATTRIBUTES attributes, to its ">" or the end of the text (where the parser drops it)
+_SHORT_TAG = rf"[A-Za-z][^{_HTML_SPACE}/>]*+(?:{_ONE_ATTRIBUTE}){{0,{MAX_ATTRIBUTES}}}+[{_HTML_SPACE}/]*+(?:>|\Z)"
+_RAW_TEXT_TAGS = _RAW_TEXT | {"plaintext"}
+#: markup to skip as it stands: text, comments, doctypes and the like, and tags of at most MAX_ATTRIBUTES
+#: attributes; it stops at a longer tag, a raw-text element's start tag, or "<![CDATA["
+_ORDINARY = re.compile(
+    r"(?:[^<]++"  # (the likeliest first: this order costs a third less than comments first)
+    # an end tag (the parser reads its attributes too, then ignores them), or a start tag but a raw-text one's
+    rf"|<(?:/|(?!(?i:{'|'.join(sorted(_RAW_TEXT_TAGS))})(?:[{_HTML_SPACE}/>]|\Z))){_SHORT_TAG}"
+    r"|<!--(?:-?>|(?:[^-]++|-(?!-!?>))*+(?:--!?>)?+)"  # a comment: to the first "-->" or "--!>"
+    r"|<(?:!(?!\[CDATA\[)|\?|/(?![A-Za-z]))[^>]*+>?+"  # "<!DOCTYPE", "<?xml", "</3": to the first ">"
+    r"|<(?![A-Za-z!/?])"
+    r")*+",
+    re.ASCII,
+)
+_TAG_OPENING = re.compile(rf"<(/?)([A-Za-z][^{_HTML_SPACE}/>]*+)", re.ASCII)
+_NEXT_ATTRIBUTE = re.compile(rf"[{_HTML_SPACE}/]*+({_ATTRIBUTE_NAME})(?:{_ATTRIBUTE_VALUE})?+", re.ASCII)
+#: attributes the sanitizer drops, one after another (a name ASCII-case-insensitively one it keeps ends the run)
+_DROPPED_RUN = re.compile(
+    rf"(?:[{_HTML_SPACE}/]*+(?!(?i:{'|'.join(sorted(SANITIZED_ATTRIBUTES))})(?:[{_HTML_SPACE}/>=]|\Z))"
+    rf"{_ATTRIBUTE_NAME}(?:{_ATTRIBUTE_VALUE})?+)++",
+    re.ASCII,
+)
+_TAG_CLOSE = re.compile(rf"[{_HTML_SPACE}/]*+>?+")
+#: <svg> and <math> hold foreign content, where a <style> or a <title> holds tags and "<![CDATA[" ends at "]]>"
+#: (and <select>, where parsers that follow the older standard ignore such a start tag)
+_FOREIGN = re.compile(r"<(?:svg|math|select)", re.IGNORECASE | re.ASCII)
+_RAW_TEXT_ENDS = {name: re.compile(rf"</{name}(?=[{_HTML_SPACE}/>])", re.I | re.A) for name in _RAW_TEXT}
+_SCRIPT_DATA = re.compile(rf"<!--|</script(?=[{_HTML_SPACE}/>])", re.I | re.A)
+_SCRIPT_ESCAPED = re.compile(rf"-->|<(/?)script(?=[{_HTML_SPACE}/>])", re.I | re.A)
+_SCRIPT_DOUBLE_ESCAPED = re.compile(rf"-->|</script(?=[{_HTML_SPACE}/>])", re.I | re.A)
+
+#: a change to the text: from, to, what replaces it
+_Edit = tuple[int, int, str]
+
+
+def bound_attributes(markup: str) -> str:
+    """`markup` with each tag's attributes past the MAX_ATTRIBUTES-th dropped, but for the first of each name
+    the sanitizer keeps, so it gives the same; unchanged (the same object) when there is nothing to drop.
+
+    Whether a raw-text element (<style>, <title>…) holds text or tags depends on where it is: inside <svg>
+    or <math> (or <select>, for parsers that follow the older standard) it holds tags. So in text that has
+    any of these, a "<" in such an element's text is escaped, and the parser reads the tags this scan reads
+    wherever the element is (the sanitizer drops a script's or a style's text, and a textarea's or a
+    title's reads the same); a "<![CDATA[" read otherwise there is dropped likewise (see :func:`_cdata`).
+    """
+    if len(markup) < 2 * _FEW_ATTRIBUTES:
+        return markup
+    pos, size = _skip_ordinary(markup, 0), len(markup)
+    if pos == size:
+        return markup  # nearly every body: text, and tags of a few attributes
+    foreign = _FOREIGN.search(markup) is not None
+    edits: list[_Edit] = []
+    while pos < size:
+        if markup.startswith("<![CDATA[", pos):
+            end, ambiguous = _cdata(markup, pos)
+            if ambiguous and foreign:
+                edits.append((pos, end, ""))
+        else:
+            end, name = _read_tag(markup, pos, edits)
+            if name in _RAW_TEXT_TAGS:
+                pos, end = end, _raw_text_end(markup, end, name)
+                if foreign and markup.find("<", pos, end) >= 0:
+                    edits.append((pos, end, markup[pos:end].replace("<", "&lt;")))
+        pos = _skip_ordinary(markup, end)
+    return _edited(markup, edits)
+
+
+def _skip_ordinary(markup: str, pos: int) -> int:
+    skipped = _ORDINARY.match(markup, pos)
+    return skipped.end() if skipped else pos  # (it always matches, if only the empty text)
+
+
+def _read_tag(markup: str, pos: int, edits: list[_Edit]) -> tuple[int, str]:
+    """Where the tag at `pos` ends, and its name if a start tag; the attributes it drops go to `edits`."""
+    opening = _TAG_OPENING.match(markup, pos)
+    if opening is None:  # never: the ordinary markup stops at a tag or "<![CDATA["
+        return pos + 1, ""
+    at, count, names = opening.end(), 0, set()
+    while (attribute := _NEXT_ATTRIBUTE.match(markup, at)) is not None:
+        name = _ascii_lower(attribute.group(1))
+        count += 1
+        if count > MAX_ATTRIBUTES and (name in names or name not in SANITIZED_ATTRIBUTES):
+            _drop(edits, at, attribute.end())
+        names.add(name)
+        at = attribute.end()
+        if count >= MAX_ATTRIBUTES and (run := _DROPPED_RUN.match(markup, at)) is not None:
+            _drop(edits, at, run.end())  # all the sanitizer drops up to the next it keeps, in one match
+            at = run.end()
+    close = _TAG_CLOSE.match(markup, at)
+    return (close.end() if close else at), ("" if opening.group(1) else _ascii_lower(opening.group(2)))
+
+
+def _ascii_lower(name: str) -> str:
+    """A tag's or an attribute's name as the parser compares it: only ASCII letters are lowered."""
+    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _drop(edits: list[_Edit], start: int, end: int) -> None:
+    """Attributes from `start` to `end` dropped: a space stands for them (it ends the value or name before)."""
+    if edits and edits[-1][1] == start and edits[-1][2] == " ":
+        start = edits.pop()[0]
+    edits.append((start, end, " "))
+
+
+def _cdata(markup: str, pos: int) -> tuple[int, bool]:
+    """Where "<![CDATA[" ends as HTML reads it (a comment to the first ">"), and whether foreign content
+    reads it otherwise (a section to the first "]]>"). Where they differ, in text that has foreign content,
+    the comment is dropped, so the parser reads what follows as markup wherever it is (as the sanitizer
+    drops comments, HTML loses nothing)."""
+    close = markup.find(">", pos)
+    if close < 0:
+        return len(markup), False
+    return close + 1, markup[max(pos + 9, close - 2) : close] != "]]"
+
+
+def _raw_text_end(markup: str, pos: int, name: str) -> int:
+    """Where the text of a raw-text element (a script, style, textarea…) whose start tag ends at `pos` ends."""
+    if name == "plaintext":
+        return len(markup)
+    if name == "script":
+        return _script_end(markup, pos)
+    found = _RAW_TEXT_ENDS[name].search(markup, pos)
+    return len(markup) if found is None else found.start()
+
+
+def _script_end(markup: str, pos: int) -> int:
+    """A script ends at its first </script>, but for one after "<!--<script>" and before "-->" or its own
+    </script> (the tokenizer's escaped and double-escaped states: old pages hid scripts in comments)."""
+    state, at = _SCRIPT_DATA, pos
+    while (found := state.search(markup, at)) is not None:
+        if found.group() == "-->":
+            state, at = _SCRIPT_DATA, found.end()
+        elif state is _SCRIPT_DATA:
+            if found.group() != "<!--":
+                return found.start()
+            state, at = _SCRIPT_ESCAPED, found.end() - 2  # its dashes count: "<!-->" is over at once
+        elif state is _SCRIPT_ESCAPED:
+            if found.group(1):
+                return found.start()
+            state, at = _SCRIPT_DOUBLE_ESCAPED, found.end() + 1  # past the space, "/" or ">" after "<script"
+        else:
+            state, at = _SCRIPT_ESCAPED, found.end() + 1
+    return len(markup)
+
+
+def _edited(markup: str, edits: list[_Edit]) -> str:
+    if not edits:
+        return markup
+    pieces: list[str] = []
+    start = 0
+    for begin, end, text in edits:
+        pieces += (markup[start:begin], text)
         start = end
     pieces.append(markup[start:])
     return "".join(pieces)
