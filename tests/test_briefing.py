@@ -338,12 +338,23 @@ def test_request_url_encodes_the_key_exactly_once() -> None:
 
 
 def _leaks(text: str) -> list[str]:
-    return [form for form in (KEY, KEY_ENCODED, KEY_ENCODED.lower(), "Xq7+Lp", "Xq7%2B") if form in text]
+    forms = (KEY, KEY_ENCODED, KEY_ENCODED.lower(), "Xq7+Lp", "Xq7%2B", "2kRZt9w")
+    return [form for form in forms if form in text]
 
 
 @pytest.mark.parametrize("given", [KEY, KEY_ENCODED], ids=["decoded", "encoded"])
 @pytest.mark.parametrize(
-    "failure", ["none", "key refused", "http 500", "unreachable", "echoed in text", "echoed in xml"]
+    "failure",
+    [
+        "none",
+        "key refused",
+        "http 500",
+        "unreachable",
+        "echoed in text",
+        "echoed in xml",
+        "echoed as entities",
+        "echoed half-encoded",
+    ],
 )
 def test_the_key_never_reaches_a_log_an_error_the_json_the_store_or_a_feed(
     site: Path,
@@ -362,6 +373,12 @@ def test_the_key_never_reaches_a_log_an_error_the_json_the_store_or_a_feed(
         api.fail_call = 1
     elif failure == "echoed in text":  # the key straddles the end of the quoted excerpt: cut, it would leak
         api.forced = "Unauthorized: serviceKey not registered ".ljust(QUOTE_CHARS - 10, ".") + given
+        api.forced_status, api.forced_type = 401, "text/plain"
+    elif failure == "echoed as entities":  # a "+" of the key as "&#43;" is a "+" once decoded, past a long text
+        api.forced = " " * 340 + "".join(f"&#{ord(c)};" for c in KEY) + " invalid"
+        api.forced_status, api.forced_type = 401, "text/plain"
+    elif failure == "echoed half-encoded":  # "=" as %3D beside a raw "+" and "/": no one form of the key
+        api.forced = "invalid key " + KEY.replace("=", "%3D")
         api.forced_status, api.forced_type = 401, "text/plain"
     elif failure == "echoed in xml":
         api.forced, api.forced_status = gateway_error("77", f"KEY_{given}_UNKNOWN"), 401

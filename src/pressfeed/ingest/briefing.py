@@ -32,7 +32,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from urllib.parse import quote, quote_plus, unquote, urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import lxml.html
@@ -126,15 +127,19 @@ class ServiceKey:
         # the portal hands out an "encoding" key (already %-encoded) and a "decoding" one: accept both
         return cls(unquote(given) if _PERCENT_ENCODED.search(given) else given, env)
 
-    def forms(self) -> list[str]:
-        forms = {self.value, quote(self.value, safe=""), quote_plus(self.value), quote(self.value)}
-        return sorted((f for f in forms if f), key=len, reverse=True)
-
     def redact(self, text: str) -> str:
-        for form in self.forms():
-            text = text.replace(form, "***")
-            text = re.sub(re.escape(form), "***", text, flags=re.IGNORECASE)  # %2b as well as %2B
-        return text
+        """`text` with the key gone in any spelling: each character as itself or %-encoded, in either case
+        (an answer may echo it half-encoded, "=" as %3D beside a raw "+")."""
+        return _key_pattern(self.value).sub("***", text)
+
+
+@lru_cache(maxsize=8)
+def _key_pattern(value: str) -> re.Pattern[str]:
+    def spellings(char: str) -> str:
+        encoded = "".join(f"%{byte:02X}" for byte in char.encode())
+        return f"(?:{re.escape(char)}|{encoded})"
+
+    return re.compile("".join(spellings(char) for char in value), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -328,8 +333,9 @@ def _body_note(result: FetchResult, key: ServiceKey) -> str:
 
 
 def _quote(text: str, key: ServiceKey) -> str:
-    # the key goes before the text is cut: a cut key would no longer be recognized
-    return _cut(plain_text(key.redact(text)[: 4 * QUOTE_CHARS]), QUOTE_CHARS)
+    # the key goes after entities are decoded ("&#43;" is a "+" of it) and before the text is cut (a cut key
+    # would no longer be recognized)
+    return _cut(key.redact(plain_text(text)), QUOTE_CHARS)
 
 
 def _cut(text: str, limit: int) -> str:
