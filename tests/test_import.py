@@ -374,6 +374,13 @@ def test_an_impossible_unquoted_yaml_date_is_a_problem_at_its_line(pf, site, wri
     assert pf.store.count() == 0
 
 
+def test_an_alias_to_an_impossible_yaml_date_is_that_text_too():
+    """PyYAML left the failed node marked as under construction: the alias drew "unconstructable recursive node"."""
+    from pressfeed.yamlfile import load_one
+
+    assert load_one("a: &d 2025-13-45\nb: *d\n") == {"a": "2025-13-45", "b": "2025-13-45"}
+
+
 def test_an_impossible_unquoted_yaml_date_where_text_is_wanted_is_that_text(pf, site, write):
     text = "id: d2\ntitle: 2025-13-45\nsection: 사회\npublished: 2025-11-08 09:00\nlink: /n/2\ntags: [2025-13-45]\n"
     result = pf.import_files([str(write(site, "feeds/articles/text.yaml", text))])

@@ -119,6 +119,8 @@ class _Builder:
             # "2025-13-45" looks like a date and is none: PyYAML raises from datetime() with no mark. As text,
             # the field that wants a date says so at its line ("invalid date '2025-13-45': month must be in
             # 1..12"), as for the same value quoted or in JSON; a field that wants text takes it as written.
+            # PyYAML still marks the node as under construction: an alias to it would be refused as "recursive".
+            self.loader.recursive_objects.pop(node, None)
             return str(node.value)
 
     def plain(self, node: yaml.Node, tag: str, path: str) -> None:
