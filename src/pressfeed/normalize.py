@@ -716,7 +716,9 @@ def bound_attributes(markup: str) -> str:
     or <math> (or <select>, for parsers that follow the older standard) it holds tags. So in text that has
     any of these, a "<" in such an element's text is escaped, and the parser reads the tags this scan reads
     wherever the element is (the sanitizer drops a script's or a style's text, and a textarea's or a
-    title's reads the same); a "<![CDATA[" read otherwise there is dropped likewise (see :func:`_cdata`).
+    title's reads the same; the obsolete <xmp>, <noembed> and <plaintext> keep their text undecoded, so
+    there a "<" shows as "&lt;": the price of such a body being read one way only); a "<![CDATA[" read
+    otherwise there is dropped likewise (see :func:`_cdata`).
     """
     if len(markup) < 2 * _FEW_ATTRIBUTES:
         return markup
