@@ -315,7 +315,8 @@ def test_no_element_reaches_the_sanitizer_with_more_attributes_than_it_reads(
     the sanitizer gives is what it gave reading them all (but where foreign content is, see bound_attributes)."""
     body = LEAD + before + trap + wide + after
     assert widest_tag(bound_attributes(body)) <= MAX_ATTRIBUTES + len(SANITIZED_ATTRIBUTES) + 1  # + rel on <a>
-    if not re.search("<(svg|math|select)", body, re.IGNORECASE):
+    # foreign content, as written or escaped (plain_text decodes text escaped once too often and reads it again)
+    if not re.search("(?:<|&(?:amp;)*lt;)(svg|math|select)", body, re.IGNORECASE):
         sanitized, plain = sanitize_html(body, BASE), plain_text(body)
         with mock.patch("pressfeed.normalize.bound_attributes", lambda text: text):
             assert (sanitized, plain) == (sanitize_html(body, BASE), plain_text(body))

@@ -684,7 +684,10 @@ _ORDINARY = re.compile(
     r"|<!--(?:-?>|(?:[^-]++|-(?!-!?>))*+(?:--!?>)?+)"  # a comment: to the first "-->" or "--!>"
     r"|<(?:!(?!\[CDATA\[)|\?|/(?![A-Za-z]))[^>]*+>?+"  # "<!DOCTYPE", "<?xml", "</3": to the first ">"
     r"|<(?![A-Za-z!/?])"
-    r")*+",
+    # greedy, not possessive: nothing follows, so no earlier round is ever given back; and CPython before
+    # 3.11.3 kept what a failed round of a possessive group of alternatives had read (a wide tag's "<p" taken
+    # as ordinary, the tag never bounded: Debian 12's 3.11.2 does)
+    r")*",
     re.ASCII,
 )
 _TAG_OPENING = re.compile(rf"<(/?)([A-Za-z][^{_HTML_SPACE}/>]*+)", re.ASCII)
@@ -692,7 +695,7 @@ _NEXT_ATTRIBUTE = re.compile(rf"[{_HTML_SPACE}/]*+({_ATTRIBUTE_NAME})(?:{_ATTRIB
 #: attributes the sanitizer drops, one after another (a name ASCII-case-insensitively one it keeps ends the run)
 _DROPPED_RUN = re.compile(
     rf"(?:[{_HTML_SPACE}/]*+(?!(?i:{'|'.join(sorted(SANITIZED_ATTRIBUTES))})(?:[{_HTML_SPACE}/>=]|\Z))"
-    rf"{_ATTRIBUTE_NAME}(?:{_ATTRIBUTE_VALUE})?+)++",
+    rf"{_ATTRIBUTE_NAME}(?:{_ATTRIBUTE_VALUE})?+)+",  # greedy, not possessive: as _ORDINARY's loop
     re.ASCII,
 )
 _TAG_CLOSE = re.compile(rf"[{_HTML_SPACE}/]*+>?+")
