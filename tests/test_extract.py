@@ -27,7 +27,7 @@ from pressfeed.ingest.extract import (
     extract_page,
 )
 from pressfeed.model import Attachment
-from pressfeed.normalize import sanitize_html
+from pressfeed.normalize import MAX_ATTRIBUTES, SANITIZED_ATTRIBUTES, sanitize_html
 
 PAGES = Path(__file__).parent / "pages"
 HTML_UTF8 = "text/html;charset=UTF-8"
@@ -737,3 +737,17 @@ def test_page_at_the_fetch_cap_is_handled() -> None:
 def test_json_after_a_byte_order_mark_is_still_json() -> None:
     with pytest.raises(NotHTMLError, match="but JSON"):
         extract_page(b"\xef\xbb\xbf" + page("api_error.json"), url=MOFE_URL, content_type="text/html")
+
+
+def test_a_page_tag_of_thousands_of_attributes_reaches_the_parser_bounded() -> None:
+    """libxml2 compares each attribute of a tag with those before it: a 15 MiB page of one wide tag held the
+    parse for minutes. The page's release is still found, and no element keeps more than the bound."""
+    from pressfeed.ingest.extract import _parse  # the parse itself: the tree readability and selectors get
+
+    release = "<p>" + "과학기술정보통신부는 7일 정부서울청사에서 인공지능 기본계획을 발표했다고 밝혔다. " * 12 + "</p>"
+    wide = "<div " + " ".join(f"data-x{i}=v" for i in range(20000)) + ' class="view_cont">'
+    raw = f"<html><head><title>보도자료</title></head><body>{wide}{release}{release}</div></body></html>"
+    tree = _parse(raw, MOFE_URL)
+    assert max(len(element.attrib) for element in tree.iter()) <= MAX_ATTRIBUTES + len(SANITIZED_ATTRIBUTES)
+    result = extract_page(raw.encode(), url=MOFE_URL, content_type="text/html; charset=utf-8")
+    assert result.text.startswith("과학기술정보통신부는 7일 정부서울청사에서")
