@@ -145,17 +145,6 @@ def _without_tags(text: str) -> str:
     return clean_text(html.unescape(nh3.clean(bound_nesting(bound_attributes(markup)), tags=set())))
 
 
-#: where a block element's tag or a line break begins, in markup as written: a space there keeps the words of
-#: "<p>첫 문단</p><p>둘째</p>" apart once the tags go (a space, not the tag replaced: a ">" in an attribute
-#: value would end a tag matched by a pattern early); in an attribute, comment or script it goes with them
-_BEFORE_BLOCK = re.compile(
-    r"(?=</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tfoot|tr|td|th|caption|blockquote|figure|figcaption"
-    r"|pre|br|hr|address|article|aside|center|details|dialog|dir|fieldset|footer|form|header|hgroup|legend|main"
-    r"|menu|nav|search|section|summary)(?![\w:-]))",
-    re.IGNORECASE,
-)
-
-
 #: passes after the first, at most: one unescapes every level, one more strips what that revealed
 _TEXT_PASSES = 2
 _END_TAG = re.compile(r"</(?:" + "|".join(sorted(HTML_ELEMENTS)) + r")\s*>|<br\s*/?>", re.IGNORECASE)
@@ -258,6 +247,15 @@ _AS_DIV_NAMES = """
     search section summary
 """
 BLOCKS_AS_DIV = frozenset(_AS_DIV_NAMES.split())
+#: the block elements sanitized HTML keeps, and line breaks: what separates words when the tags go
+_BLOCK_NAMES = (
+    "p|div|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tfoot|tr|td|th|caption|blockquote|figure|figcaption|pre|br|hr"
+)
+#: where a block element's tag or a line break begins, in markup as written (the blocks the sanitizer renames
+#: too): a space there keeps the words of "<p>첫 문단</p><p>둘째</p>" apart once the tags go (a space, not the
+#: tag replaced: a ">" in an attribute value would end a tag matched by a pattern early); in an attribute,
+#: comment or script it goes with them
+_BEFORE_BLOCK = re.compile(rf"(?=</?(?:{_BLOCK_NAMES}|{'|'.join(sorted(BLOCKS_AS_DIV))})(?![\w:-]))", re.IGNORECASE)
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -901,10 +899,7 @@ def body_text(body_html: str) -> str:
 
 #: the tags of sanitized HTML that separate text as a line would: a block's start or end, a line break, a rule
 #: ("<div>발표했다.</div><div>이번 사업은" is two sentences; a table's cells are words apart)
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tfoot|tr|td|th|caption|blockquote|figure|figcaption"
-    r"|pre|br|hr)\b[^>]*>"
-)
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_NAMES})\b[^>]*>")
 #: a tag of sanitized HTML: its serializer escapes "<" and ">" everywhere but in tags
 _SANITIZED_TAG = re.compile(r"<[^>]*>")
 
