@@ -432,9 +432,6 @@ class PostgresStore:
                 ([k for k, _ in pairs], [a for _, a in pairs]),
             )
 
-    def superseded(self, article_id: str) -> list[str]:
-        return self.superseded_many([article_id]).get(article_id, [])
-
     def superseded_many(self, ids: Sequence[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         if not ids:

@@ -374,10 +374,6 @@ class SQLiteStore:
         with self.transaction():
             self.db.executemany("INSERT OR IGNORE INTO citation (key, article_id) VALUES (?, ?)", rows)
 
-    def superseded(self, article_id: str) -> list[str]:
-        rows = self.db.execute("SELECT id FROM article WHERE superseded_by = ? ORDER BY id", (article_id,))
-        return [row[0] for row in rows]
-
     def superseded_many(self, ids: Sequence[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         rows = self._where_in("SELECT superseded_by, id FROM article WHERE superseded_by IN ({})", ids)
