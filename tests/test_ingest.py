@@ -517,9 +517,72 @@ def test_relative_links_resolve_where_a_redirect_took_the_feed(
     assert article.link == httpserver.url_for("/bbs/msit/view.do") + "?sCode=user&nttSeqNo=3186500"
     served.body = rss(ai_item(guid=None, link="view.do?sCode=user&amp;nttSeqNo=3186501"), sixg)
     second, pf = ingest_at(opener, site, NOW + timedelta(minutes=30))
-    assert len(only(second).new) == 1  # the new release only (the other's atom:source feed URL moved)
+    report = only(second)
+    assert (len(report.new), report.updated, report.unchanged) == (1, (), 1)  # the new release only
     assert sorted(a.link.rsplit("=", 1)[1] for a in stored_articles(pf)) == ["3186500", "3186501"]
     assert pf.store.source_state("msit")["url"] == new  # type: ignore[index]
+
+
+def test_a_moved_feed_updates_none_of_its_items(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """A ministry moves its board feed for good (301). Its items read the same from the new place, but each
+    named the feed it was read from as its source (RSS <source url>, atom:source): once the new place's
+    feed changed, every item was "updated", re-dated and shown to readers as unread again."""
+    old, new = httpserver.url_for("/rss/dept_msit.xml"), httpserver.url_for("/bbs/msit/rss.do")
+    served_old = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item()))
+    served_new = serve(httpserver, "/bbs/msit/rss.do", rss(ai_item(), sixg_item()))
+    configure(site, source("msit", old))
+    _, pf = ingest_at(opener, site)
+    before = {a.id: a for a in stored_articles(pf)}
+    assert {a.source.feed for a in before.values()} == {old}  # type: ignore[union-attr]
+
+    served_old.status, served_old.body, served_old.headers = 301, b"", {"Location": new}
+    moved, _ = ingest_at(opener, site, NOW + timedelta(minutes=30))
+    assert only(moved).moved_to == new
+    served_new.body = rss(law_item(), ai_item(), sixg_item(), built="2025-11-08 09:00:00")  # a new release
+    later, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+
+    report = only(later)
+    assert (report.new, report.updated, report.unchanged) == ((LAW_ID,), (), 2)
+    for article_id, article in before.items():
+        stored = pf.store.get(article_id)
+        assert stored is not None and stored.article == article  # not re-dated, not rewritten
+    law = pf.store.get(LAW_ID)
+    assert law is not None and law.article.source is not None and law.article.source.feed == new
+
+    configure(site, source("msit", new))  # as `sources check` advises: a new state, the feed read afresh
+    updated, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert (only(updated).new, only(updated).updated, only(updated).unchanged) == ((), (), 3)
+    assert [pf.store.get(i).article for i in before] == list(before.values())  # type: ignore[union-attr]
+    assert requested(httpserver) == ["/rss/dept_msit.xml"] * 2 + ["/bbs/msit/rss.do"] * 3
+
+
+def test_a_moved_feed_updates_the_items_whose_links_now_point_elsewhere(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """After the move, a relative link resolves from the new place (as in any reader): that item's link is
+    news to readers, an update; an item with absolute links, or one an agency corrected, is as before."""
+    old, new = httpserver.url_for("/rss/dept_msit.xml"), httpserver.url_for("/bbs/msit/rss.do")
+    relative = sixg_item(link="view.do?sCode=user&amp;nttSeqNo=3186500")  # eGovFrame boards' relative links
+    served_old = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), relative, law_item()))
+    served_new = serve(httpserver, "/bbs/msit/rss.do", rss(ai_item(), relative, law_item()))
+    configure(site, source("msit", old))
+    _, pf = ingest_at(opener, site)
+    assert pf.store.get(SIXG_ID).article.link == httpserver.url_for("/rss/view.do") + "?sCode=user&nttSeqNo=3186500"  # type: ignore[union-attr]
+
+    served_old.status, served_old.body, served_old.headers = 301, b"", {"Location": new}
+    ingest_at(opener, site, NOW + timedelta(minutes=30))
+    corrected = law_item().replace("40일간", "30일간")
+    served_new.body = rss(ai_item(), relative, corrected, built="2025-11-08 09:00:00")
+    when = NOW + timedelta(hours=1)
+    later, pf = ingest_at(opener, site, when)
+
+    report = only(later)
+    assert (sorted(report.updated), report.unchanged) == (sorted((SIXG_ID, LAW_ID)), 1)
+    sixg, law = pf.store.get(SIXG_ID), pf.store.get(LAW_ID)
+    assert sixg is not None and law is not None
+    assert sixg.article.link == httpserver.url_for("/bbs/msit/view.do") + "?sCode=user&nttSeqNo=3186500"
+    assert "30일간" in law.article.body_html
+    assert sixg.article.updated == law.article.updated == when
 
 
 def test_410_gone_is_never_requested_again(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -751,6 +814,29 @@ def test_a_board_link_with_a_new_session_each_fetch_is_one_item(
     assert (only(second).new, only(second).unchanged) == ((), 1)
     assert [a.id for a in stored_articles(pf)] == [created]
     assert stored_articles(pf)[0].link == "https://www.msit.go.kr/bbs/view.do?sCode=user&nttSeqNo=3186500"
+
+
+def test_a_board_that_re_renders_its_markup_updates_nothing(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """A ministry's board upgrade writes the same releases with other quoting, attribute order and spacing
+    between paragraphs: readers see the same items, so none is re-dated; a word set in bold is an update."""
+    photo = "https://www.msit.go.kr/upload/bbs/2025/3186500_1.jpg"
+    written = f'<p>{AI_BODY[3:-4]}</p>\n<p><img src="{photo}" alt="컴퓨팅센터 조감도" width="600"></p>'
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(sixg_item(), item(156720412, AI_TITLE, written)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    before = pf.store.get(AI_ID)
+
+    rerendered = f"<p class='txt'>\n  {AI_BODY[3:-4]}\n</p><p><img width=600 alt='컴퓨팅센터 조감도' src={photo} /></p>"
+    served.body = rss(sixg_item(), item(156720412, AI_TITLE, rerendered), built="2025-11-08 09:00:00")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).updated, only(result).unchanged) == ((), 2)
+    assert pf.store.get(AI_ID) == before
+
+    bold = rerendered.replace("참여기업", "<b>참여기업</b>")
+    served.body = rss(sixg_item(), item(156720412, AI_TITLE, bold), built="2025-11-08 10:00:00")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert (only(result).updated, only(result).unchanged) == ((AI_ID,), 1)
+    assert "<b>참여기업</b>" in pf.store.get(AI_ID).article.body_html  # type: ignore[union-attr]
 
 
 def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: Path, opener: Opener) -> None:

@@ -695,6 +695,46 @@ def test_summarize_hard_cut_without_spaces():
     assert summarize("<p>abcdefghijklmnopqrstuvwxyz</p>", 10) == "abcdefghij…"
 
 
+# -- layout_form: a body re-formatted or a body changed -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ('<p class="lead">정부는</p>\n<p>  내년까지\n  지원한다. </p>', "<p>정부는</p><p>내년까지 지원한다.</p>"),
+        ('<img src="/photo/1.jpg" alt="브리핑" width="600">', "<img width=600 alt='브리핑' src='/photo/1.jpg' />"),
+        ("<table>\n  <tr>\n    <td>구분</td>\n  </tr>\n</table>", "<table><tr><td>구분</td></tr></table>"),
+        ("<p>첫 줄<br>\n   둘째 줄</p>", "<p>첫 줄 <br>둘째 줄</p>"),
+        ("<ul>\n  <li>하나</li>\n  <li>둘</li>\n</ul>\n", "<ul><li>하나</li><li>둘</li></ul>"),
+        ("<p>R&amp;D <b>투자</b>\t확대</p>", "<p>R&D <b>투자</b> 확대</p>"),
+    ],
+)
+def test_layout_form_evens_out_what_layout_ignores(one, other):
+    from pressfeed.normalize import layout_form
+
+    assert sanitize_html(one, BASE) != sanitize_html(other, BASE)
+    assert layout_form(sanitize_html(one, BASE)) == layout_form(sanitize_html(other, BASE))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("<p><b>반도체</b> <b>수출</b></p>", "<p><b>반도체</b><b>수출</b></p>"),  # a space between words shows
+        ("<p>반도체 수출</p>", "<p>반도체수출</p>"),
+        ("<p>반도체&nbsp;수출</p>", "<p>반도체 수출</p>"),  # a no-break space is no place to wrap
+        ("<pre>구분    예산\n인건비  10</pre>", "<pre>구분 예산 인건비 10</pre>"),  # in <pre> whitespace shows
+        ('<a href="/view.do?id=1">원문</a>', '<a href="/view.do?id=2">원문</a>'),
+        ('<img src="/photo/1.jpg" alt="브리핑">', '<img src="/photo/1.jpg" alt="브리핑 모습">'),
+        ("<p>정부는</p><p>지원한다.</p>", "<p>정부는<br>지원한다.</p>"),
+        ("<p>정부는</p>", "<h2>정부는</h2>"),
+    ],
+)
+def test_layout_form_keeps_what_readers_see(one, other):
+    from pressfeed.normalize import layout_form
+
+    assert layout_form(sanitize_html(one, BASE)) != layout_form(sanitize_html(other, BASE))
+
+
 # -- split_credit -------------------------------------------------------------
 
 

@@ -6,11 +6,14 @@ edit must be kept, and what to store when upstream did change.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .terms import Status
+
 if TYPE_CHECKING:
-    from .model import EncodedArticle
+    from .model import Article, EncodedArticle
     from .store.base import StoredArticle
 
 
@@ -22,6 +25,50 @@ def locally_edited(stored: StoredArticle) -> bool:
 def same_upstream(stored: StoredArticle, incoming: EncodedArticle) -> bool:
     """Is `incoming` (fresh from upstream) what was last taken from upstream?"""
     return stored.upstream_hash == incoming.content_hash and stored.upstream_status == incoming.status
+
+
+def as_taken(stored: StoredArticle, incoming: EncodedArticle) -> EncodedArticle:
+    """`incoming`, or the upstream version stored when `incoming` differs from it in nothing a reader sees.
+
+    A CMS re-export may differ in formatting only, a moved feed in the URL its
+    items were read from; an update would re-date every such item, and readers
+    show it as unread again. The version stored comes under `incoming`'s status
+    and `updated`, which the rules here weigh as for any version. Only an
+    article no editor changed holds the upstream version to compare with.
+    """
+    if stored.upstream_hash in (None, incoming.content_hash) or stored.upstream_hash != stored.content_hash:
+        return incoming
+    return as_shown(incoming, stored.article, stored.content_hash)
+
+
+def as_shown(incoming: EncodedArticle, shown: Article, shown_hash: str) -> EncodedArticle:
+    """`incoming`, or `shown` (whose content hash is `shown_hash`) under `incoming`'s status and `updated`
+    when a reader sees the two alike (:func:`reader_view`)."""
+    if incoming.content_hash == shown_hash or reader_view(incoming.article) != reader_view(shown):
+        return incoming
+    from .model import encode
+
+    kept = encode(shown)
+    if kept.content_hash != shown_hash:  # a stored form this version would not write: compare as before
+        return incoming
+    return kept.restamped(status=incoming.status, updated=incoming.updated)
+
+
+def reader_view(article: Article) -> Article:
+    """What a reader gets of an article, for telling a change from a new form of the same.
+
+    Its body as laid out (:func:`pressfeed.normalize.layout_form`), and its
+    source without the feed URL it was read from: that says which URL ingest
+    asked (a feed that moved, a source whose URL the config now gives anew),
+    not what the item is. `updated` and `status` are left to the rules here.
+    """
+    from .normalize import layout_form  # (only where a version's hash differs from the stored one's)
+
+    source = article.source
+    if source is not None and source.feed:
+        source = replace(source, feed="")
+    body = layout_form(article.body_html)
+    return replace(article, body_html=body, source=source, updated=article.published, status=Status.PUBLISHED)
 
 
 def merge_upstream(

@@ -921,6 +921,46 @@ def body_words(body_html: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+#: whitespace as HTML lays it out (a no-break space is none: it shows, and the serializer writes it "&nbsp;")
+_LAID_OUT_SPACE = re.compile(r"[\t\n\f\r ]+")
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+
+
+def layout_form(body_html: str) -> str:
+    """Sanitized HTML with what layout ignores evened out, to tell a re-formatted body from an edited one.
+
+    Text's whitespace runs are one space, and none is left beside a block's tag
+    or a line break, or at either end ("<p>가</p>\\n<p>나</p>" is "<p>가</p><p>나</p>");
+    inside <pre>, where whitespace shows, it is kept. Attributes are in name
+    order. A space between inline elements stays ("<b>가</b> <b>나</b>" is not
+    "<b>가</b><b>나</b>"): two bodies with the same form look the same.
+    """
+    parts = _TAG_SPLIT.split(body_html)  # text, tag, text, …, text: sanitized "<" and ">" are only tags'
+    last = len(parts) - 1
+    pre = 0
+    for index in range(0, len(parts), 2):
+        if index:
+            tag = parts[index - 1]
+            pre += tag.startswith("<pre") - (tag == "</pre>")
+            parts[index - 1] = _in_name_order(tag)
+        if pre > 0 or not parts[index]:
+            continue
+        text = _LAID_OUT_SPACE.sub(" ", parts[index])
+        if text[0] == " " and (index == 0 or _BLOCK_TAG.fullmatch(parts[index - 1])):
+            text = text[1:]
+        if text[-1:] == " " and (index == last or _BLOCK_TAG.fullmatch(parts[index + 1])):
+            text = text[:-1]
+        parts[index] = text
+    return "".join(parts)
+
+
+def _in_name_order(tag: str) -> str:
+    if tag.count('="') < 2:
+        return tag
+    name = tag[1:].split(" ", 1)[0]
+    return f"<{name}" + "".join(f' {key}="{value}"' for key, value in sorted(_ATTRIBUTE.findall(tag))) + ">"
+
+
 # The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line, as editors write it: half- or
 # full-width brackets and colon ("［뉴스출처：기관명］"), "뉴스 출처", spaces anywhere between (no-break ones are
 # "&nbsp;" in sanitized HTML)

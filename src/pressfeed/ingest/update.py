@@ -22,7 +22,7 @@ from ..clock import Clock
 from ..config import Config, SourceConfig, SourceKind
 from ..context import NormalizeContext
 from ..errors import UsageError
-from ..merge import locally_edited, merge_upstream, same_upstream
+from ..merge import as_taken, locally_edited, merge_upstream, same_upstream
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
@@ -451,6 +451,7 @@ class _Placer:
         self.taken.add(target)
         if not m.dated:  # fetch time stood in for a missing date: keep the one given first
             candidate = _keep_dates(candidate, stored)
+        candidate = as_taken(stored, candidate)  # what no reader sees is no update: a moved feed's URL
         if same_upstream(stored, candidate):
             report.unchanged += 1
             return True
