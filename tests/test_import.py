@@ -864,6 +864,140 @@ def test_a_pending_relink_reads_every_export(site, configured, clock, monkeypatc
     assert len(read) == 2
 
 
+# -- a re-export in another format is no update --------------------------------------
+
+#: the CMS's nightly export (its YAML writer: block style, double-quoted attributes, a line per paragraph)
+EXPORT = """\
+id: "2105"
+title: 과기정통부, AI 반도체 실증 지원에 1조 원 투입
+subtitle: 2030년까지 국산 NPU 데이터센터 실증
+section: IT/과학
+published: 2025-11-08 09:00:00
+updated: 2025-11-08 10:30:00
+byline: 김민지 기자
+link: /news/articleView.html?idxno=2105
+tags: [AI 반도체, NPU, 과기정통부]
+images:
+  - url: /news/photo/202511/2105_3120_1.jpg
+    caption: 과기정통부 차관이 브리핑하고 있다
+    width: 600
+    height: 400
+body_html: |
+  <div class="article-body" id="article-view-content-div">
+    <p style="text-align: justify;">과학기술정보통신부는 국산 <b>AI 반도체</b> <b>실증</b>에
+      1조 원을 투입한다고 8일 밝혔다.</p>
+    <p>
+      지원 대상은 데이터센터 10곳이다.
+    </p>
+    <figure class="photo">
+      <img src="/news/photo/202511/2105_3120_1.jpg" alt="브리핑 모습" width="600" height="400">
+    </figure>
+    <p><a href="https://www.msit.go.kr/bbs/view.do?sCode=user&amp;nttSeqNo=3186512"
+      title="보도자료 원문">보도자료 원문</a></p>
+  </div>
+  <p>[뉴스출처 : 과학기술정보통신부]</p>
+"""
+
+#: the same record from the CMS's other exporter (JSON Lines): other key order, quoting, dates and spacing
+REEXPORT = (
+    '{"link": "https://www.example-portal.kr/news/articleView.html?idxno=2105", "section": "IT·과학", '
+    '"published": "2025-11-08T09:00:00+09:00", "updated": "2025-11-08T01:30:00Z", "id": 2105, '
+    '"tags": "AI 반도체, NPU, 과기정통부", "byline": "김민지  기자", '
+    '"title": "과기정통부,  AI 반도체 실증 지원에 1조 원 투입", "subtitle": "2030년까지 국산 NPU 데이터센터 실증", '
+    '"images": [{"height": 400, "width": 600, "caption": "과기정통부 차관이 브리핑하고 있다", '
+    '"url": "/news/photo/202511/2105_3120_1.jpg"}], '
+    '"body_html": "<div class=\'article-body\'><p>과학기술정보통신부는 국산 <b>AI 반도체</b> <b>실증</b>에 1조 원을 '
+    "투입한다고 8일 밝혔다. </p><p>지원 대상은 데이터센터 10곳이다.</p><figure><img height=400 width=600 "
+    "alt='브리핑 모습' src='/news/photo/202511/2105_3120_1.jpg'></figure><p><a title='보도자료 원문' "
+    "href='https://www.msit.go.kr/bbs/view.do?sCode=user&nttSeqNo=3186512'>보도자료 원문</a></p></div>\\n"
+    '<p>[뉴스출처 : 과학기술정보통신부]</p>"}\n'
+)
+EXPORT_ID = f"{TAG}2105"
+
+
+def test_a_re_export_that_differs_only_in_formatting_is_no_update(pf, site, write):
+    """Whitespace, key order, quoting, date notation, attribute order, spacing between paragraphs: the
+    sanitized article a reader gets is the same, and an update would re-date it as unread in every reader."""
+    pf.import_files([str(write(site, "feeds/articles/news.yaml", EXPORT))])
+    before = pf.store.get(EXPORT_ID)
+    assert before is not None
+
+    result = pf.import_files([str(write(site, "feeds/articles/news.jsonl", REEXPORT))])
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert pf.store.get(EXPORT_ID) == before  # the stored bytes too: nothing rewritten, no feed touched
+    assert pf.import_files([str(write(site, "feeds/articles/news.yaml", EXPORT))]).updated == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("과기정통부,  AI 반도체", "과기정통부, AI반도체"),  # title
+        ("데이터센터 10곳", "데이터센터 12곳"),  # body text
+        ("<b>AI 반도체</b> <b>실증</b>", "<b>AI 반도체</b><b>실증</b>"),  # a space readers see between words
+        ("국산 <b>AI 반도체</b>", "국산 <i>AI 반도체</i>"),  # markup readers see
+        ("nttSeqNo=3186512'", "nttSeqNo=3186513'"),  # a link in the body
+        ('idxno=2105"', 'idxno=2105&sc=1"'),  # the article's link
+        ('2105_3120_1.jpg"}', '2105_3120_2.jpg"}'),  # the lead image
+        ('"caption": "과기정통부 차관이', '"caption": "과기정통부 1차관이'),  # its caption
+        ("NPU, 과기정통부", "NPU, 데이터센터, 과기정통부"),  # a tag
+        ('"updated": "2025-11-08T01:30:00Z"', '"updated": "2025-11-08T02:30:00Z"'),  # the date the export sets
+        ('"published": "2025-11-08T09:00:00+09:00"', '"published": "2025-11-08T09:10:00+09:00"'),
+    ],
+)
+def test_a_re_export_with_a_real_edit_is_an_update(pf, site, write, old, new):
+    pf.import_files([str(write(site, "feeds/articles/news.yaml", EXPORT))])
+    before = pf.store.get(EXPORT_ID)
+    assert before is not None and REEXPORT.count(old) == 1
+    edited = REEXPORT.replace(old, new)
+
+    result = pf.import_files([str(write(site, "feeds/articles/news.jsonl", edited))])
+
+    assert (result.updated, result.updated_ids) == (1, (EXPORT_ID,))
+    stored = pf.store.get(EXPORT_ID)
+    assert stored is not None and stored.seq > before.seq
+    assert stored.content_hash == stored.upstream_hash  # the edit as this export gave it
+
+
+#: EXPORT after the CMS's upgrade: its YAML writer quotes, orders and wraps differently
+EXPORT_RESAVED = """\
+id: 2105
+link: 'https://www.example-portal.kr/news/articleView.html?idxno=2105'
+section: 'IT·과학'
+title: '과기정통부, AI 반도체 실증 지원에 1조 원 투입'
+subtitle: '2030년까지 국산 NPU 데이터센터 실증'
+published: '2025-11-08T09:00:00+09:00'
+updated: '2025-11-08T10:30:00+09:00'
+byline: '김민지 기자'
+tags:
+- 'AI 반도체'
+- NPU
+- 과기정통부
+images:
+- {caption: '과기정통부 차관이 브리핑하고 있다', height: 400, url: '/news/photo/202511/2105_3120_1.jpg', width: 600}
+body_html: "<div class='article-body'>\\n<p>과학기술정보통신부는 국산 <b>AI 반도체</b> <b>실증</b>에 1조 원을
+  투입한다고 8일 밝혔다.</p>\\n<p>지원 대상은 데이터센터 10곳이다.</p><figure>\\n<img alt='브리핑 모습'
+  height='400' src='/news/photo/202511/2105_3120_1.jpg' width='600'></figure>\\n<p><a title='보도자료 원문'
+  href='https://www.msit.go.kr/bbs/view.do?sCode=user&amp;nttSeqNo=3186512'>보도자료 원문</a></p></div><p>[뉴스출처
+  : 과학기술정보통신부]</p>"
+"""
+
+
+def test_a_run_counts_a_re_saved_export_unchanged_and_reads_no_other_again(site, configured, clock, monkeypatch, write):
+    """The re-saved file is read (its bytes changed), finds nothing to update, and so leaves the other
+    exports' remembered state alone: an update would have had every export read again on the next run."""
+    read = counting_imports(monkeypatch)
+    exported = write(site, "feeds/articles/b.yaml", EXPORT)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        assert summary(pf.import_configured()) == (2, 4, 0, 0, 0)
+        before = pf.store.get(EXPORT_ID)
+        write(site, "feeds/articles/b.yaml", EXPORT_RESAVED)
+        assert summary(pf.import_configured()) == (2, 0, 0, 4, 0)
+        assert pf.store.get(EXPORT_ID) == before
+        assert summary(pf.import_configured()) == (2, 0, 0, 4, 0)
+    assert read == [str(configured.resolve()), str(exported.resolve()), str(exported.resolve())]
+
+
 @pytest.mark.parametrize("name", ["export.jsonl", "export.json"])
 def test_a_key_written_twice_in_a_json_record_is_refused_at_its_line(pf, site, write, name):
     """json keeps the last value silently: {"section": "경제", …, "section": "정치"} went in as politics.

@@ -1176,6 +1176,9 @@ def test_an_edit_imported_over_a_release_is_a_local_edit(httpserver: HTTPServer,
     path.write_text(json.dumps(edit, ensure_ascii=False), encoding="utf-8")
     assert pf.import_files([str(path)]).updated_ids == (AI_ID,)
     assert pf.import_files([str(path)]).unchanged == 1  # the same edit again changes nothing
+    resaved = {**edit, "body_html": "<p>\n  편집국이 고친 본문.\n</p>\n", "title": " 편집된  제목"}  # re-saved
+    path.write_text(json.dumps(dict(reversed(resaved.items())), ensure_ascii=False, indent=2), encoding="utf-8")
+    assert pf.import_files([str(path)]).unchanged == 1  # so is the edit saved in another format
     edited = pf.store.get(AI_ID)
     assert edited is not None and locally_edited(edited) and edited.origin == released.origin
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InputError, Problem
-from ..merge import merge_upstream
+from ..merge import as_shown, as_taken, merge_upstream
 from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize
 from ..results import IDS_LISTED, ImportResult
@@ -329,6 +329,7 @@ class Importer:
                     writes.append(ArticleWrite(edit, stored.origin))
                     self.updated.add(article_id)
             else:
+                encoded = as_taken(stored, encoded)  # a re-export in another format is no update
                 merged = merge_upstream(stored, encoded, explicit_updated=prepared.explicit_updated, now=self.now)
                 if merged is None:
                     self.unchanged += 1
@@ -344,6 +345,7 @@ class Importer:
     def _local_edit(self, stored: StoredArticle, encoded: EncodedArticle, explicit: bool) -> EncodedArticle | None:
         """The edited version to store, dated now unless the record says when; None when it is what is stored."""
         old = stored.article
+        encoded = as_shown(encoded, old, stored.content_hash)
         updated = encoded.updated if explicit else old.updated
         if stored.content_hash == encoded.content_hash and old.status == encoded.status and old.updated == updated:
             return None
