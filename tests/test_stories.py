@@ -443,6 +443,68 @@ def test_a_source_that_keeps_its_releases_beside_the_newsroom(tmp_path: Path) ->
     assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
 
 
+# -- a joint release: the copy the article cites arrives second ------------------------------------------
+
+BRIEFING_LINK = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156750100"
+BRIEFING_ID = hashed_id(AUTHORITY, "source/briefing", "156750100")
+
+
+class JointSite(Site):
+    """The same release from two sources: the press-release service's copy first (listed first, as the
+    sample site lists the API), then the ministry's board, whose link the newsroom's article cites."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        config = yaml.safe_load((root / "feeds/pressfeed.yaml").read_text(encoding="utf-8"))
+        briefing = {**config["sources"][0], "id": "briefing", "url": "feeds/agencies/briefing.xml"}
+        config["sources"].insert(0, briefing)
+        self.write("feeds/pressfeed.yaml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+        self.briefing()
+
+    def briefing(self, *items: str) -> None:
+        self.write("feeds/agencies/briefing.xml", feed(*items))
+
+
+BRIEFING_COPY = release("156750100", BRIEFING_LINK)
+
+
+def test_the_cited_copy_of_a_joint_release_arriving_second_supersedes_it(tmp_path: Path) -> None:
+    site = JointSite(tmp_path / "site")
+    site.cms(cms())
+    site.briefing(BRIEFING_COPY)
+    site.feed(release())  # joins the service's copy by its text: its link is now that release's too
+    pf = site.run()
+    for key in ("", "it-science"):
+        assert everywhere(site, key) == [CMS_ID]
+    stored = pf.store.get(BRIEFING_ID)
+    assert stored is not None and stored.superseded_by == CMS_ID
+
+
+def test_a_joint_release_new_this_run_leaves_the_articles_guid_alone(tmp_path: Path) -> None:
+    site = JointSite(tmp_path / "site")
+    site.cms(cms())
+    site.run()
+    assert everywhere(site, "") == [CMS_ID]
+    site.briefing(BRIEFING_COPY)
+    site.feed(release())
+    site.run(NOW + timedelta(minutes=5))
+    # both copies came in this run and were never in a feed: readers keep the article under its own guid
+    assert everywhere(site, "") == [CMS_ID]
+
+
+def test_a_published_joint_release_is_replaced_in_place_when_its_cited_copy_arrives(tmp_path: Path) -> None:
+    site = JointSite(tmp_path / "site")
+    site.cms(cms())
+    site.briefing(BRIEFING_COPY)
+    site.run()
+    assert sorted(everywhere(site, "")) == sorted([CMS_ID, BRIEFING_ID])  # nothing tells them apart yet
+    site.feed(release())
+    site.run(NOW + timedelta(minutes=5))
+    # readers had both items: the release's now shows the article, whose own item leaves
+    assert everywhere(site, "") == [BRIEFING_ID]
+    assert site.titles() == ["국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리"]
+
+
 def test_changing_the_cited_url_lets_the_old_release_stand_alone(portal: Site) -> None:
     portal.feed(release(), OTHER)
     portal.cms(cms())

@@ -399,8 +399,10 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
-            releases = [(w.encoded.id, story_keys.get(w.encoded.id, [])) for w in writes]
-            link_releases(self.store, releases, self.supersedable, self.now, new=set(report.new))
+            # every release that gained keys, written or not: a copy joining a joint release another source
+            # brought may carry the link a newsroom article cites. Releases first stored this run (by any
+            # source) were never in a feed, so the article keeps its own guid.
+            link_releases(self.store, sorted(story_keys.items()), self.supersedable, self.now, new=set(self.pending))
 
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
         """The article an item is, by its strongest known key.
