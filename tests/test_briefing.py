@@ -631,6 +631,17 @@ def test_a_used_up_quota_waits_until_midnight_kst(api_site: Path, api: FakeAPI, 
     assert after.outcome == "ok" and api.calls
 
 
+def test_a_used_up_quota_is_the_next_fetch_sources_and_sources_check_show(
+    api_site: Path, api: FakeAPI, ingest: Ingest
+) -> None:
+    api.forced = gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR")
+    _, pf = ingest(api_site)
+    [status] = pf.source_status(environ={ENV: KEY})
+    [health] = pf.source_health(environ={ENV: KEY})
+    midnight = {"at": "2025-11-09T00:05:00+09:00", "wait": "retry-after", "reason": "the server asked to wait"}
+    assert status.next_fetch.to_json() == midnight == health.next_fetch.to_json()
+
+
 def test_a_source_without_its_key_is_disabled_not_failed(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
     result, pf = ingest(api_site, key=None)
     report = only(result)

@@ -1019,7 +1019,8 @@ def test_sources_json(built_site: Path) -> None:
     rows = as_json(invoke(built_site, "sources", "--json"))
     assert [r["id"] for r in rows] == SOURCE_IDS
     for row in rows:
-        assert set(row) == {"id", "name", "url", "section", "state"}
+        assert set(row) == {"id", "name", "url", "section", "state", "next_fetch"}
+        assert row["next_fetch"] == {"at": None, "wait": None, "reason": ""}  # all answered: due at the next run
         assert row["url"] == str(built_site / "feeds" / "agencies" / SOURCE_FILES[row["id"]])
         assert row["state"]["http_status"] == 200
         assert row["state"]["new"] == SOURCE_NEW[row["id"]]

@@ -113,7 +113,7 @@ def test_days_and_times_are_the_sites(site: Path, httpserver: HTTPServer) -> Non
     assert missing["detail"].startswith("1 failures in a row since 2025-11-09: ")
     assert missing["next_try"] == "2025-11-09T01:05:00+09:00"
     line = invoke(site, "sources", "check", when=when).stdout
-    assert "since 2025-11-09" in line and "(next try 2025-11-09T01:05:00+09:00)" in line
+    assert "since 2025-11-09" in line and "; next fetch 2025-11-09T01:05:00+09:00 (backing off" in line
 
 
 def test_a_404_for_three_days_is_gone(site: Path, httpserver: HTTPServer) -> None:
@@ -249,3 +249,86 @@ def test_a_404_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpse
     assert len(httpserver.log) == 5
     text = invoke(site, "-q", "run", when=NOW + timedelta(hours=90))
     assert (text.exit_code, text.stderr) == (0, "")
+
+
+# -- when a source is fetched next: one rule, shown alike by `sources` and `sources check` -------------------
+
+
+def next_fetch_lines(site: Path, when: datetime) -> dict[str, str]:
+    """`pressfeed sources`: the text after "next fetch:" of each source that has one, by source id."""
+    found: dict[str, str] = {}
+    source = ""
+    for line in invoke(site, "sources", when=when).stdout.splitlines():
+        if not line.startswith(" "):
+            source = line.split()[0]
+        elif line.lstrip().startswith("next fetch: "):
+            found[source] = line.lstrip().removeprefix("next fetch: ")
+    return found
+
+
+CLOSED_NOTE = (
+    "gone since 2025-11-08 (HTTP 410), no longer polled; to poll it again, change its url in the config "
+    "(or remove the source)"
+)
+
+
+def serve_every_reason(site: Path, httpserver: HTTPServer) -> None:
+    """A source that answers, one that fails (backoff), one whose server asks to wait, one that is gone."""
+    httpserver.expect_request("/fresh.xml").respond_with_data(FRESH, content_type="application/rss+xml")
+    httpserver.expect_request("/failing.xml").respond_with_data("서버 오류", status=500)
+    httpserver.expect_request("/throttled.xml").respond_with_data("잠시 후", status=429, headers={"Retry-After": "120"})
+    httpserver.expect_request("/closed.xml").respond_with_data("", status=410)
+    configure(site, httpserver, "/fresh.xml", "/failing.xml", "/throttled.xml", "/closed.xml")
+
+
+def test_sources_and_sources_check_show_the_next_fetch_alike_whatever_the_reason(
+    site: Path, httpserver: HTTPServer
+) -> None:
+    """`sources` showed a next fetch only for a server's Retry-After, and in UTC; `sources check` in KST.
+    Both now say when and why, in the site's zone, from the rule ingest skips sources by."""
+    serve_every_reason(site, httpserver)
+    invoke(site, "run")
+    later = NOW + timedelta(minutes=1)
+
+    listed = next_fetch_lines(site, later)
+    assert listed == {  # the source that answered is fetched at the next run: nothing to say
+        "failing": "2025-11-08T21:05:00+09:00 (backing off after 1 failures)",
+        "throttled": "2025-11-08T21:02:00+09:00 (the server asked to wait)",
+        "closed": f"none — {CLOSED_NOTE}",
+    }
+    checked = {line.split(":")[0]: line for line in invoke(site, "sources", "check", when=later).stdout.splitlines()}
+    assert checked["fresh"] == "fresh: ok"
+    assert checked["failing"].endswith(f"; next fetch {listed['failing']}")
+    assert checked["throttled"].endswith(f"; next fetch {listed['throttled']}")
+    assert "next fetch" not in checked["closed"]  # its detail says what brings it back
+    # and the listing's other times are the site's too
+    assert "last fetch 2025-11-08T21:00:00+09:00, HTTP 500" in invoke(site, "sources", when=later).stdout
+
+    # --json: ISO 8601 with the offset, the same object in both
+    rows = {r["id"]: r["next_fetch"] for r in json.loads(invoke(site, "sources", "--json", when=later).stdout)}
+    assert rows == {
+        "fresh": {"at": None, "wait": None, "reason": ""},
+        "failing": {"at": "2025-11-08T21:05:00+09:00", "wait": "backoff", "reason": "backing off after 1 failures"},
+        "throttled": {"at": "2025-11-08T21:02:00+09:00", "wait": "retry-after", "reason": "the server asked to wait"},
+        "closed": {"at": None, "wait": "gone", "reason": CLOSED_NOTE},
+    }
+    health = check(site, later)
+    assert {source: row["next_fetch"] for source, row in health.items()} == rows
+    assert health["throttled"]["next_try"] == "2025-11-08T21:02:00+09:00"  # the older key stays
+
+
+def test_the_next_fetch_shown_is_when_ingest_fetches(site: Path, httpserver: HTTPServer) -> None:
+    serve_every_reason(site, httpserver)
+    invoke(site, "run")
+
+    def requests(path: str) -> int:
+        return sum(1 for request, _ in httpserver.log if request.path == path)
+
+    rows = {r["id"]: r["next_fetch"] for r in json.loads(invoke(site, "sources", "--json").stdout)}
+    for source in ("throttled", "failing"):  # the earlier first: an ingest at the later fetches both
+        at = datetime.fromisoformat(rows[source]["at"])
+        before = requests(f"/{source}.xml")
+        invoke(site, "-q", "ingest", when=at - timedelta(seconds=1))
+        assert requests(f"/{source}.xml") == before, source
+        invoke(site, "-q", "ingest", when=at)
+        assert requests(f"/{source}.xml") == before + 1, source

@@ -359,7 +359,7 @@ def _progress(env: Env, total: int) -> Iterator[Callable[[str], None] | None]:
 @json_option
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
-    """Show agency sources and their last fetch; import or export them as OPML.
+    """Show agency sources, their last fetch and their next; import or export them as OPML.
 
     \b
     Examples:
@@ -377,23 +377,22 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         return
     if not rows:
         click.echo("no sources configured (see `sources:` in the config)")
+    from .ingest.health import local_time
+
+    tz = pf.config.site.tz
     for row in rows:
-        state = row.state
+        state, last = row.state, row.state.last_fetch_time()
         click.echo(f"{row.id:<12} {row.name}  <{row.url}>")
         click.echo(
-            f"{'':<12} last fetch {state.last_fetch or 'never'}, HTTP {state.http_status or '-'}, "
+            f"{'':<12} last fetch {local_time(last, tz) if last else 'never'}, HTTP {state.http_status or '-'}, "
             f"new {state.new}, updated {state.updated}, skipped {state.skipped}"
         )
-        for label, value in (
-            ("etag", state.etag),
-            ("last error", state.last_error),
-            ("next fetch not before", state.retry_after),
-            ("moved to", state.moved_to),
-        ):
+        for label, value in (("etag", state.etag), ("last error", state.last_error), ("moved to", state.moved_to)):
             if value:
                 click.echo(f"{'':<12} {label}: {value}")
-        if state.gone:
-            click.secho(f"{'':<12} gone (HTTP 410): no longer polled", fg="yellow")
+        if not row.next_fetch.due:  # the same words and times as `sources check`
+            never = row.next_fetch.at is None  # gone or disabled: only the operator brings it back
+            click.secho(f"{'':<12} next fetch: {row.next_fetch.text()}", fg="yellow" if never else None)
 
 
 @sources.command("check")

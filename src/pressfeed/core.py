@@ -18,7 +18,7 @@ from .clock import Clock
 from .config import Config, load_config
 from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports.configured import RELINK_KEY, configured_files, import_each, missing_files
-from .ingest.health import OVERDUE, SourceHealth, assess, warning_due, with_held
+from .ingest.health import OVERDUE, SourceHealth, assess, has_key, next_fetch, warning_due, with_held
 from .ingest.state import SourceState
 from .publish import build, feed_specs, websub
 from .results import BuildResult, ImportResult, IngestResult, RunResult
@@ -215,12 +215,24 @@ class Pressfeed:
             environ=environ,
         )
 
-    def source_status(self) -> list[SourceStatus]:
-        """Each configured source with its stored fetch state (for `pressfeed sources`)."""
+    def source_status(self, environ: Mapping[str, str] | None = None) -> list[SourceStatus]:
+        """Each configured source with its stored fetch state and when the next run fetches it, by the rule
+        ingest follows (for `pressfeed sources`; `environ`: where API keys live)."""
         from .views import SourceStatus
 
-        states = self._states()
-        return [SourceStatus(s.id, s.name, s.url, s.section, states[s.id]) for s in self.config.sources]
+        env = os.environ if environ is None else environ
+        states, now, tz = self._states(), self.clock.now(), self.config.site.tz
+        return [
+            SourceStatus(
+                s.id,
+                s.name,
+                s.url,
+                s.section,
+                states[s.id],
+                next_fetch(s, states[s.id], now, tz, key_set=has_key(s, env)),
+            )
+            for s in self.config.sources
+        ]
 
     def delete(self, article_id: str) -> None:
         """Delete an article, leaving a tombstone so no source brings it back."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .ingest.health import NextFetch
     from .ingest.state import SourceState
     from .store.base import StoredArticle
 
@@ -60,6 +61,8 @@ class SourceStatus:
     url: str
     section: str | None
     state: SourceState
+    #: when the next run fetches it, and why not before (pressfeed.ingest.health.next_fetch)
+    next_fetch: NextFetch
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +71,7 @@ class SourceStatus:
             "url": self.url,
             "section": self.section,
             "state": self.state.to_dict(),
+            "next_fetch": self.next_fetch.to_json(),
         }
 
 

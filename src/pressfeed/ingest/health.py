@@ -6,8 +6,10 @@ the discontinued policy-briefing RSS failed silently for 36 days. So is a
 source whose releases pressfeed holds as drafts for good (their pages gave no
 text after every try): nothing publishes them unless someone acts. Health is
 judged from the stored fetch state and held items alone (pure), for
-`pressfeed sources check` and for the warning lines of `pressfeed run`;
-backoff decides when a failing source is tried again.
+`pressfeed sources check` and for the warning lines of `pressfeed run`.
+:func:`next_fetch` is the one rule for when a source is fetched next (ingest
+skips a source by it; `sources` and `sources check` show it); backoff decides
+when a failing source is tried again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,53 @@ BACKOFF_CAP = timedelta(hours=6)
 REMIND_EVERY = timedelta(days=1)
 #: a held item whose retry is this far past was not retried: its feed no longer lists it, so it never will be
 OVERDUE = timedelta(days=1)
+
+
+class Wait(StrEnum):
+    """Why a source is not fetched at the next run."""
+
+    #: a press-release API source whose key variable is not set: not before it is
+    DISABLED = "disabled"
+    #: HTTP 410: never again, unless its url in the config changes
+    GONE = "gone"
+    #: the server said when: Retry-After on a 429/503, or the API's used-up daily quota (until midnight KST)
+    RETRY_AFTER = "retry-after"
+    #: pressfeed's own backoff after failures in a row (a 404 that lasted GONE_AFTER included)
+    BACKOFF = "backoff"
+
+
+@dataclass(frozen=True)
+class NextFetch:
+    """When a source is fetched next: at the next run (`wait` None), at `at` (in the site's zone), or not until
+    the operator acts (`at` None: gone, disabled); `reason` says why, as a person reads it."""
+
+    wait: Wait | None = None
+    at: datetime | None = None
+    reason: str = ""
+
+    @property
+    def due(self) -> bool:
+        return self.wait is None
+
+    def text(self) -> str:
+        """'2025-11-09T01:05:00+09:00 (backing off after 1 failures)', or 'none — why'; what every command
+        shows after "next fetch"."""
+        if self.due:
+            return "at the next run"
+        if self.at is None:
+            return f"none — {self.reason}"
+        return f"{self.at.isoformat()} ({self.reason})"
+
+    def skipped(self) -> str:
+        """Why an ingest did not fetch the source (its report's warning)."""
+        return f"not fetched: {self.reason}" if self.at is None else f"not polled: next fetch {self.text()}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat() if self.at is not None else None,
+            "wait": str(self.wait) if self.wait is not None else None,
+            "reason": self.reason,
+        }
 
 
 class Health(StrEnum):
@@ -58,8 +107,8 @@ class SourceHealth:
     name: str
     status: Health
     detail: str
-    #: when the source is fetched next (backoff or a server's Retry-After), if not at the next run
-    next_try: datetime | None = None
+    #: when the source is fetched next, and why not before (:func:`next_fetch`)
+    next_fetch: NextFetch = NextFetch()
     unknown_agencies: tuple[str, ...] = ()
     #: why each item pressfeed holds as a draft is held (its page gave no text, or it has none)
     held: tuple[str, ...] = ()
@@ -70,12 +119,17 @@ class SourceHealth:
     def ok(self) -> bool:
         return self.status is Health.OK
 
+    @property
+    def next_try(self) -> datetime | None:
+        """When the source is fetched next, if at a set time (backoff, Retry-After) rather than the next run."""
+        return self.next_fetch.at
+
     def line(self) -> str:
         text = f"{self.source_id}: {self.status}"
         if self.detail:
             text += f" — {self.detail}"
-        if self.next_try is not None:
-            text += f" (next try {self.next_try.isoformat()})"
+        if self.next_try is not None:  # gone and disabled say in `detail` what brings them back
+            text += f"; next fetch {self.next_fetch.text()}"
         if self.held:
             text += f"; {len(self.held)} items held as drafts, e.g. {self.held[0]}"
         return text
@@ -88,6 +142,7 @@ class SourceHealth:
             "ok": self.ok,
             "detail": self.detail,
             "next_try": self.next_try.isoformat() if self.next_try else None,
+            "next_fetch": self.next_fetch.to_json(),
             "unknown_agencies": list(self.unknown_agencies),
             "held": list(self.held),
             "given_up": self.given_up,
@@ -100,11 +155,72 @@ def assess(
     """The health of one source from its stored state, at `now` (`environ`: where API keys live).
 
     Days and times it names are in `tz`, the site's zone, as every date the portal shows."""
-    key_set = bool(environ.get(source.service_key_env, "").strip()) if source.service_key_env else True
+    key_set = has_key(source, environ)
     status, detail = _status(source, state, now, key_set, tz)
-    next_try = None if state.gone else _next_try(state, now)  # a 410 is never tried again
-    local_next = next_try.astimezone(tz) if next_try is not None else None
-    return SourceHealth(source.id, source.name, status, detail, local_next, state.unknown_agencies)
+    upcoming = next_fetch(source, state, now, tz, key_set=key_set)
+    return SourceHealth(source.id, source.name, status, detail, upcoming, state.unknown_agencies)
+
+
+def has_key(source: SourceConfig, environ: Mapping[str, str]) -> bool:
+    """Does the environment hold the source's API key (always true for a source that needs none)?"""
+    return bool(environ.get(source.service_key_env, "").strip()) if source.service_key_env else True
+
+
+def next_fetch(
+    source: SourceConfig,
+    state: SourceState,
+    now: datetime,
+    tz: tzinfo = UTC,
+    *,
+    key_set: bool = True,
+    explicit: bool = False,
+) -> NextFetch:
+    """When the source is fetched next, and why not before: the rule ingest skips a source by, and what
+    `pressfeed sources` and `sources check` show. `explicit`: named on the command line, which skips
+    pressfeed's own backoff, never what the server asked. Times are given in `tz`, the site's zone."""
+    if source.kind is SourceKind.BRIEFING_API and not key_set:
+        return NextFetch(Wait.DISABLED, None, f"set {source.service_key_env} to the data.go.kr service key")
+    if state.gone:
+        return NextFetch(Wait.GONE, None, gone_note(state, now, tz))
+    waits = []
+    retry_after = state.retry_after_time()
+    if retry_after is not None and retry_after > now:
+        waits.append((retry_after, Wait.RETRY_AFTER))
+    backing_off = state.next_try_time()
+    if backing_off is not None and backing_off > now and not explicit:
+        waits.append((backing_off, Wait.BACKOFF))
+    if not waits:
+        return NextFetch()
+    at, wait = max(waits, key=lambda w: w[0])  # a tie: the server's (our backoff took its time then)
+    if wait is Wait.RETRY_AFTER:
+        reason = "the server asked to wait"
+    elif is_gone(state, now):
+        reason = f"gone after {_days_of_404(state, now)} days of HTTP 404, retried in case it returns"
+    else:
+        reason = f"backing off after {state.failures} failures"
+    return NextFetch(wait, at.astimezone(tz), reason)
+
+
+def gone_note(state: SourceState, now: datetime, tz: tzinfo = UTC, *, found: bool = False) -> str:
+    """What an operator must hear of a gone source: since when, what pressfeed does with it now, and how to
+    bring it back. `found`: this run found it gone (the 410, or the 404 that has now lasted GONE_AFTER)."""
+    if state.gone:
+        since = "" if found else f"gone since {_day(state.last_fetch, tz)} (HTTP 410), "
+        return f"{since}no longer polled; to poll it again, change its url in the config (or remove the source)"
+    days, first = _days_of_404(state, now), _day(state.first_failure, tz)
+    retry = state.next_try_time()
+    then = f" (next {local_time(retry, tz)})" if retry is not None else ""
+    # from this run on it fails no run: the health warning reminds of it once a day
+    treated = f"now treated as gone after {days} days of HTTP 404 (since {first}): no longer a failure, only"
+    if not found:
+        treated = f"gone after {days} days of HTTP 404 (since {first}): only"
+    back = "to bring it back, put its new url in the config (or remove the source)"
+    return f"{treated} retried in case it returns{then}; {back}"
+
+
+def local_time(when: datetime, tz: tzinfo) -> str:
+    """A time as every command shows it: ISO 8601 in the site's zone, with its offset."""
+    return when.astimezone(tz).isoformat()
 
 
 def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> SourceHealth:
@@ -157,9 +273,9 @@ def was_gone(state: SourceState) -> bool:
     return last is not None and is_gone(state, last)
 
 
-def _next_try(state: SourceState, now: datetime) -> datetime | None:
-    later = [t for t in (state.next_try_time(), state.retry_after_time()) if t is not None and t > now]
-    return max(later) if later else None
+def _days_of_404(state: SourceState, now: datetime) -> int:
+    since = _time(state.first_failure)
+    return (now - since).days if since is not None else 0
 
 
 def backoff(failures: int) -> timedelta:

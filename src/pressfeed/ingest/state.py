@@ -56,6 +56,9 @@ class SourceState:
         # every field is a str, int, None or tuple of str: no deep copy (dataclasses.asdict) needed
         return {name: getattr(self, name) for name in _FIELDS}
 
+    def last_fetch_time(self) -> datetime | None:
+        return _time(self.last_fetch)
+
     def retry_after_time(self) -> datetime | None:
         return _time(self.retry_after)
 

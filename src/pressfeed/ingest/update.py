@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from ..clock import Clock
@@ -27,7 +27,7 @@ from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
 from ..workers import lazy_pool, workers_for
-from .health import backoff, is_gone, was_gone
+from .health import Wait, backoff, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
 
@@ -142,7 +142,7 @@ def ingest_sources(
         _SourceRun(s, SourceState.load(stored.get(s.id), s.url), _Report(s.id), _key(s, env))
         for s in select_sources(config, source_ids)
     ]
-    due = [run for run in runs if _due(run, now, explicit=bool(source_ids))]
+    due = [run for run in runs if _due(run, now, config.site.tz, explicit=bool(source_ids))]
     for run in due:
         run.reread = bool(run.source.fulltext) and any(
             p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}")
@@ -222,28 +222,21 @@ def _key(source: SourceConfig, environ: Mapping[str, str]) -> ServiceKey | None:
     return ServiceKey.from_env(source.service_key_env, dict(environ))
 
 
-def _due(run: _SourceRun, now: datetime, *, explicit: bool) -> bool:
-    """Is the source fetched this run? When not, its report says why (gone, waiting, backing off, disabled)."""
-    state, report, source = run.state, run.report, run.source
-    if source.kind is SourceKind.BRIEFING_API and run.key is None:
+def _due(run: _SourceRun, now: datetime, tz: tzinfo, *, explicit: bool) -> bool:
+    """Is the source fetched this run (:func:`~.health.next_fetch`, the one rule)? When not, its report says
+    why (disabled, gone, waiting, backing off); a source named on the command line skips only our backoff."""
+    state, report = run.state, run.report
+    upcoming = next_fetch(run.source, state, now, tz, key_set=run.key is not None, explicit=explicit)
+    if upcoming.due:
+        return True
+    if upcoming.wait is Wait.DISABLED:
         report.outcome = Outcome.DISABLED
-        report.warnings.append(f"not fetched: set {source.service_key_env} to the data.go.kr service key")
-        return False
-    if state.gone:  # no failure of this run: the run that got the 410 said so, health warnings remind
+    elif upcoming.wait is Wait.GONE:  # no failure of this run: the run that got the 410 said so
         report.outcome, report.http_status = Outcome.STILL_GONE, 410
-        report.warnings.append(f"not fetched: gone (HTTP 410) since {state.last_fetch}; change its url to poll again")
-        return False
-    retry = state.retry_after_time()
-    if retry is not None and retry > now:
+    else:
         report.outcome, report.http_status = Outcome.WAITING, state.http_status
-        report.warnings.append(f"not polled: server asked to wait until {retry.isoformat()}")
-        return False
-    next_try = state.next_try_time()
-    if next_try is not None and next_try > now and not explicit:
-        report.outcome, report.http_status = Outcome.WAITING, state.http_status
-        report.warnings.append(f"not polled: backing off after {state.failures} failures until {next_try.isoformat()}")
-        return False
-    return True
+    report.warnings.append(upcoming.skipped())
+    return False
 
 
 class _Placer:
