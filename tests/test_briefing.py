@@ -642,6 +642,17 @@ def test_a_used_up_quota_is_the_next_fetch_sources_and_sources_check_show(
     assert status.next_fetch.to_json() == midnight == health.next_fetch.to_json()
 
 
+def test_a_source_without_its_key_named_on_the_command_line_fails_saying_what_to_set(
+    api_site: Path, api: FakeAPI, ingest: Ingest
+) -> None:
+    """Unnamed it is no failure (below); named, the operator asked for it and must hear why nothing came."""
+    result, pf = ingest(api_site, key=None, source_ids=["briefing"])
+    assert (only(result).outcome, result.ok, api.calls) == ("disabled", False, [])
+    assert result.failure_lines() == [f"source briefing not fetched — set {ENV} to the data.go.kr service key"]
+    [status] = pf.source_status(environ={})
+    assert status.next_fetch.text() == f"none — set {ENV} to the data.go.kr service key"
+
+
 def test_a_source_without_its_key_is_disabled_not_failed(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
     result, pf = ingest(api_site, key=None)
     report = only(result)

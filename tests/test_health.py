@@ -204,7 +204,11 @@ def test_a_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpserver
         return invoke(site, "-q", "run", when=NOW + timedelta(minutes=minutes))
 
     first = quiet(0)
-    assert (first.exit_code, first.stderr) == (1, "source closed failed: HTTP 410 Gone\n")
+    assert (first.exit_code, first.stderr) == (
+        1,
+        "source closed failed: HTTP 410 Gone — no longer polled; to poll it again, change its url in the config "
+        "(or remove the source)\n",
+    )
     for minutes in (5, 60 * 12):
         later = quiet(minutes)
         assert (later.exit_code, later.stderr) == (0, "")
@@ -332,3 +336,88 @@ def test_the_next_fetch_shown_is_when_ingest_fetches(site: Path, httpserver: HTT
         assert requests(f"/{source}.xml") == before, source
         invoke(site, "-q", "ingest", when=at)
         assert requests(f"/{source}.xml") == before + 1, source
+
+
+# -- a gone source named on the command line; the run that finds a 404 gone --------------------------------
+
+
+def test_ingest_of_a_gone_source_named_on_the_command_line_says_so_and_exits_1(
+    site: Path, httpserver: HTTPServer
+) -> None:
+    """The operator asked for that source: silence and exit 0 read as "ingested". Unnamed, it stays no news."""
+    httpserver.expect_request("/closed.xml").respond_with_data("", status=410)
+    configure(site, httpserver, "/closed.xml")
+    assert invoke(site, "-q", "run").exit_code == 1  # the run that got the 410
+    later = NOW + timedelta(hours=1)
+
+    named = invoke(site, "ingest", "closed", when=later)
+    assert named.exit_code == 1
+    assert named.stderr == f"source closed not fetched — {CLOSED_NOTE}\n"
+    assert named.stdout == "ingest: 1 sources, 0 new, 0 updated, 1 failed (closed: still-gone)\n"
+    quiet = invoke(site, "-q", "ingest", "closed", when=later)
+    assert (quiet.exit_code, quiet.stderr) == (1, named.stderr)  # a failure: said under -q too
+    [report] = json.loads(invoke(site, "ingest", "closed", "--json", when=later).stdout)["sources"]
+    assert (report["outcome"], report["note"]) == ("still-gone", CLOSED_NOTE)
+
+    for unnamed in (("-q", "ingest"), ("-q", "run")):  # cron: as quiet as before
+        result = invoke(site, *unnamed, when=later)
+        assert (result.exit_code, result.stderr) == (0, ""), unnamed
+    assert len(httpserver.log) == 1  # named, it is still never fetched
+
+    # what the message says brings it back does: a new url starts afresh
+    httpserver.expect_request("/reopened.xml").respond_with_data(FRESH, content_type="application/rss+xml")
+    config = site / "feeds" / "pressfeed.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace(httpserver.url_for("/closed.xml"), httpserver.url_for("/reopened.xml")), "utf-8")
+    back = invoke(site, "ingest", "closed", when=later)
+    assert (back.exit_code, back.stdout, back.stderr) == (0, "ingest: 1 sources, 1 new, 0 updated\n", "")
+    assert check(site, later)["closed"]["status"] == "ok"
+
+
+def test_a_named_source_the_server_asked_to_wait_for_says_until_when(site: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/throttled.xml").respond_with_data("잠시 후", status=429, headers={"Retry-After": "120"})
+    configure(site, httpserver, "/throttled.xml")
+    invoke(site, "run")
+    named = invoke(site, "ingest", "throttled", when=NOW + timedelta(minutes=1))
+    assert named.exit_code == 0  # it is fetched by itself once the wait is over: nothing failed
+    assert named.stderr == (
+        "source throttled: not polled: next fetch 2025-11-08T21:02:00+09:00 (the server asked to wait)\n"
+    )
+    quiet = invoke(site, "-q", "ingest", "throttled", when=NOW + timedelta(minutes=1))
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert len(httpserver.log) == 1
+
+
+def test_the_run_that_finds_a_404_gone_says_what_now_and_how_to_bring_it_back(
+    site: Path, httpserver: HTTPServer
+) -> None:
+    """It said "HTTP 404" only, as on the days before; the failures stop after it, so it must say why."""
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+    configure(site, httpserver, "/missing.xml")
+    for hours in (0, 24, 48):
+        assert invoke(site, "-q", "run", when=NOW + timedelta(hours=hours)).stderr == (
+            "source missing failed: HTTP 404\n"
+        )
+    crossing = invoke(site, "-q", "run", when=NOW + timedelta(hours=73))
+    assert crossing.exit_code == 1
+    assert crossing.stderr == (  # 4 failures in a row: the next try 40 minutes on
+        "source missing failed: HTTP 404 — now treated as gone after 3 days of HTTP 404 (since 2025-11-08): "
+        "no longer a failure, only retried in case it returns (next 2025-11-11T22:40:00+09:00); "
+        "to bring it back, put its new url in the config (or remove the source)\n"
+    )
+    listed = next_fetch_lines(site, NOW + timedelta(hours=73))
+    assert listed == {
+        "missing": "2025-11-11T22:40:00+09:00 (gone after 3 days of HTTP 404, retried in case it returns)"
+    }
+
+    # named within its backoff it is tried at once, as any source; still 404, the operator hears why
+    named = invoke(site, "ingest", "missing", when=NOW + timedelta(hours=74))
+    assert named.exit_code == 1
+    assert named.stderr == (
+        "source missing failed: HTTP 404 — gone after 3 days of HTTP 404 (since 2025-11-08): "
+        "only retried in case it returns (next 2025-11-12T00:20:00+09:00); "
+        "to bring it back, put its new url in the config (or remove the source)\n"
+    )
+    unnamed = invoke(site, "-q", "ingest", when=NOW + timedelta(hours=80))  # tried, still 404: no news
+    assert (unnamed.exit_code, unnamed.stderr) == (0, "")
+    assert len(httpserver.log) == 6

@@ -294,7 +294,9 @@ def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) 
     """Fetch agency feeds and turn new press releases into articles.
 
     Without SOURCE, every configured source. Exit 1 when a source failed (the
-    others are still ingested).
+    others are still ingested), or when a SOURCE named here is gone or
+    disabled: it is not fetched until you act, and stderr says how. A named
+    source is tried at once even while it backs off after failures.
 
     \b
     Examples:

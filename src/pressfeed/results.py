@@ -28,8 +28,8 @@ class Outcome(StrEnum):
     WAITING = "waiting"
     #: found gone this run (HTTP 410, or a 404 that has now lasted GONE_AFTER): news, a failure
     GONE = "gone"
-    #: gone before this run: not fetched after a 410, still 404 at the longest backoff. No failure:
-    #: its health warning says it (once a day under -q), as for any source in backoff
+    #: gone before this run: not fetched after a 410, still 404 at the longest backoff. No failure (unless
+    #: named on the command line): its health warning says it (once a day under -q), as for any source in backoff
     STILL_GONE = "still-gone"
     #: a press-release API source whose key variable is not set: not fetched
     DISABLED = "disabled"
@@ -42,6 +42,8 @@ class Outcome(StrEnum):
 class NoticeKind(StrEnum):
     #: the source moved permanently; its url in the config should follow
     MOVED = "moved"
+    #: a source named on the command line was not fetched: the server asked to wait
+    NOT_FETCHED = "not-fetched"
     #: upstream changed an article an editor had changed: the editor's version stays
     LOCAL_EDIT_KEPT = "local-edit-kept"
     #: odd input that was handled (a skipped entry, a clamped date)
@@ -80,13 +82,25 @@ class SourceReport:
     error: str | None = None
     warnings: tuple[str, ...] = ()
     moved_to: str | None = None
+    #: named on the command line (`pressfeed ingest ID`): the operator asked for this source
+    named: bool = False
+    #: a gone source, or a named one not fetched: since when, what pressfeed does, how to bring it back
+    note: str = ""
 
     @property
     def failed(self) -> bool:
-        return self.outcome.failed
+        """A fetch of it failed, or found it gone; or it was named on the command line and will not be fetched
+        until the operator acts (gone, disabled): the command did not do what it was asked."""
+        return self.outcome.failed or (self.named and self.outcome in (Outcome.STILL_GONE, Outcome.DISABLED))
+
+    def failure_line(self) -> str:
+        line = f"source {self.source_id} failed: {self.error}" if self.error else f"source {self.source_id} not fetched"
+        return f"{line} — {self.note}" if self.note else line
 
     def notices(self) -> list[Notice]:
         out = []
+        if self.named and self.outcome is Outcome.WAITING:
+            out.append(Notice(NoticeKind.NOT_FETCHED, self.source_id, self.note))
         if self.moved_to:
             message = f"moved permanently to {self.moved_to}; update its url in the config"
             out.append(Notice(NoticeKind.MOVED, self.source_id, message))
@@ -110,6 +124,7 @@ class SourceReport:
             "error": self.error,
             "warnings": list(self.warnings),
             "moved_to": self.moved_to,
+            "note": self.note,
         }
 
 
@@ -132,7 +147,7 @@ class IngestResult:
         label = "ingest (dry run, nothing written):" if self.dry_run else "ingest:"
         text = f"{label} {len(self.reports)} sources, {new} new, {updated} updated"
         if self.failed:
-            reasons = ", ".join(f"{r.source_id}: {r.error}" for r in self.failed)
+            reasons = ", ".join(f"{r.source_id}: {r.error or r.outcome}" for r in self.failed)
             text += f", {len(self.failed)} failed ({reasons})"
         conflicts = sum(len(r.conflicts) for r in self.reports)
         if conflicts:
@@ -140,7 +155,7 @@ class IngestResult:
         return text
 
     def failure_lines(self) -> list[str]:
-        return [f"source {r.source_id} failed: {r.error}" for r in self.failed]
+        return [r.failure_line() for r in self.failed]
 
     def notices(self) -> list[Notice]:
         return [n for r in self.reports for n in r.notices()]

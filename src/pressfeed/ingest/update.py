@@ -27,7 +27,7 @@ from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
 from ..workers import lazy_pool, workers_for
-from .health import Wait, backoff, is_gone, next_fetch, was_gone
+from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
 
@@ -60,6 +60,10 @@ class _Report:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     moved_to: str | None = None
+    #: named on the command line (`pressfeed ingest ID`): the operator asked for this source
+    named: bool = False
+    #: a gone source, or a named one not fetched: since when, what pressfeed does, how to bring it back
+    note: str = ""
 
     def freeze(self) -> SourceReport:
         return SourceReport(
@@ -75,6 +79,8 @@ class _Report:
             error=self.error,
             warnings=tuple(self.warnings),
             moved_to=self.moved_to,
+            named=self.named,
+            note=self.note,
         )
 
 
@@ -138,11 +144,12 @@ def ingest_sources(
     now = clock.now()
     env = dict(os.environ if environ is None else environ)
     stored = dict(store.source_states())  # one read for every source, not a round trip each
+    named = bool(source_ids)
     runs = [
-        _SourceRun(s, SourceState.load(stored.get(s.id), s.url), _Report(s.id), _key(s, env))
+        _SourceRun(s, SourceState.load(stored.get(s.id), s.url), _Report(s.id, named=named), _key(s, env))
         for s in select_sources(config, source_ids)
     ]
-    due = [run for run in runs if _due(run, now, config.site.tz, explicit=bool(source_ids))]
+    due = [run for run in runs if _due(run, now, config.site.tz)]
     for run in due:
         run.reread = bool(run.source.fulltext) and any(
             p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}")
@@ -222,20 +229,23 @@ def _key(source: SourceConfig, environ: Mapping[str, str]) -> ServiceKey | None:
     return ServiceKey.from_env(source.service_key_env, dict(environ))
 
 
-def _due(run: _SourceRun, now: datetime, tz: tzinfo, *, explicit: bool) -> bool:
+def _due(run: _SourceRun, now: datetime, tz: tzinfo) -> bool:
     """Is the source fetched this run (:func:`~.health.next_fetch`, the one rule)? When not, its report says
     why (disabled, gone, waiting, backing off); a source named on the command line skips only our backoff."""
     state, report = run.state, run.report
-    upcoming = next_fetch(run.source, state, now, tz, key_set=run.key is not None, explicit=explicit)
+    upcoming = next_fetch(run.source, state, now, tz, key_set=run.key is not None, explicit=report.named)
     if upcoming.due:
         return True
     if upcoming.wait is Wait.DISABLED:
         report.outcome = Outcome.DISABLED
-    elif upcoming.wait is Wait.GONE:  # no failure of this run: the run that got the 410 said so
+    elif upcoming.wait is Wait.GONE:  # no failure of an unnamed run: the run that got the 410 said so
         report.outcome, report.http_status = Outcome.STILL_GONE, 410
     else:
         report.outcome, report.http_status = Outcome.WAITING, state.http_status
-    report.warnings.append(upcoming.skipped())
+    if report.named:  # the operator asked for it: said at default verbosity (results.SourceReport)
+        report.note = upcoming.reason if upcoming.at is None else upcoming.skipped()
+    else:
+        report.warnings.append(upcoming.skipped())
     return False
 
 
@@ -360,6 +370,7 @@ class _Placer:
         report.error = error
         if is_gone(state, self.now):
             report.outcome = Outcome.STILL_GONE if was_gone else Outcome.GONE
+            report.note = gone_note(state, self.now, self.ctx.tz, found=not was_gone)
         else:
             report.outcome = Outcome.FAILED
         return state
