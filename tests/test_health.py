@@ -296,7 +296,7 @@ def test_sources_and_sources_check_show_the_next_fetch_alike_whatever_the_reason
 
     listed = next_fetch_lines(site, later)
     assert listed == {  # the source that answered is fetched at the next run: nothing to say
-        "failing": "2025-11-08T21:05:00+09:00 (backing off after 1 failures)",
+        "failing": "2025-11-08T21:05:00+09:00 (backing off after 1 failure)",
         "throttled": "2025-11-08T21:02:00+09:00 (the server asked to wait)",
         "closed": f"none — {CLOSED_NOTE}",
     }
@@ -312,7 +312,7 @@ def test_sources_and_sources_check_show_the_next_fetch_alike_whatever_the_reason
     rows = {r["id"]: r["next_fetch"] for r in json.loads(invoke(site, "sources", "--json", when=later).stdout)}
     assert rows == {
         "fresh": {"at": None, "wait": None, "reason": ""},
-        "failing": {"at": "2025-11-08T21:05:00+09:00", "wait": "backoff", "reason": "backing off after 1 failures"},
+        "failing": {"at": "2025-11-08T21:05:00+09:00", "wait": "backoff", "reason": "backing off after 1 failure"},
         "throttled": {"at": "2025-11-08T21:02:00+09:00", "wait": "retry-after", "reason": "the server asked to wait"},
         "closed": {"at": None, "wait": "gone", "reason": CLOSED_NOTE},
     }

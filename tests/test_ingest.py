@@ -674,7 +674,7 @@ def test_404_is_failed(httpserver: HTTPServer, site: Path, opener: Opener) -> No
     # the source backs off: the next run within five minutes leaves it alone, a later one tries again
     waiting, pf = ingest_at(opener, site, NOW + timedelta(minutes=4))
     assert only(waiting).outcome == "waiting" and waiting.ok
-    assert any("backing off after 1 failures" in w for w in only(waiting).warnings)
+    assert any("backing off after 1 failure" in w for w in only(waiting).warnings)
     again, pf = ingest_at(opener, site, NOW + timedelta(minutes=5))
     assert only(again).outcome == "failed"
     assert len(httpserver.log) == 2

@@ -61,7 +61,7 @@ class NextFetch:
         return self.wait is None
 
     def text(self) -> str:
-        """'2025-11-09T01:05:00+09:00 (backing off after 1 failures)', or 'none — why'; what every command
+        """'2025-11-09T01:05:00+09:00 (backing off after 1 failure)', or 'none — why'; what every command
         shows after "next fetch"."""
         if self.due:
             return "at the next run"
@@ -197,7 +197,7 @@ def next_fetch(
     elif is_gone(state, now):
         reason = f"gone after {_days_of_404(state, now)} days of HTTP 404, retried in case it returns"
     else:
-        reason = f"backing off after {state.failures} failures"
+        reason = f"backing off after {state.failures} failure{'s' if state.failures != 1 else ''}"
     return NextFetch(wait, at.astimezone(tz), reason)
 
 
