@@ -443,7 +443,8 @@ def news_item(element: etree._Element, api_url: str) -> RawArticle | None:
         embargo=api_time(text("EmbargoDate")),
         agency=text("MinisterCode"),
         media=tuple(_files(element)),
-        feed_url=api_url,
+        # no feed_url: the endpoint is no feed a reader could follow (it answers an error without a key), and
+        # every ministry's items would share it as their atom:source; they name their ministry's home instead
     )
 
 
