@@ -18,6 +18,7 @@ from pressfeed.normalize import (
     absolute_url,
     body_text,
     clean_text,
+    drop_embargo_notice,
     local_form_date,
     make_id,
     normalize,
@@ -733,6 +734,78 @@ def test_layout_form_keeps_what_readers_see(one, other):
     from pressfeed.normalize import layout_form
 
     assert layout_form(sanitize_html(one, BASE)) != layout_form(sanitize_html(other, BASE))
+
+
+# -- drop_embargo_notice -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # as the press-release API sends it: red, bold, its own paragraph
+            '<p style="color:#ff0000;"><strong>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.'
+            "</strong></p><p>외교부 장관과 국방부 장관은 11월 26일 공동성명을 채택했다.</p>",
+            "<p>외교부 장관과 국방부 장관은 11월 26일 공동성명을 채택했다.</p>",
+        ),
+        (
+            "<p>이 보도자료는 2025. 11. 8.(토) 조간부터 보도할 수 있습니다.</p>\n<p>본문 첫 문단.</p>",
+            "<p>본문 첫 문단.</p>",
+        ),
+        (  # a line of the first paragraph: the rest of it stays
+            "<p>※ 11. 27.(목) 12:00 이전에는 보도를 삼가 주시기 바랍니다.<br>본문 첫 줄.</p>",
+            "<p>본문 첫 줄.</p>",
+        ),
+        ("<p>[엠바고] 11.27.(금) 06:00 이후 보도</p><p>본문.</p>", "<p>본문.</p>"),
+        (
+            "<div><p>※ 본 자료는 11월 27일(목) 석간부터 보도해 주시기 바랍니다</p><p>본문.</p></div>",
+            "<div><p>본문.</p></div>",
+        ),
+        ("※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.<p>본문.</p>", "<p>본문.</p>"),
+    ],
+    ids=["api", "morning-edition", "line", "embargo-word", "nested", "bare-text"],
+)
+def test_a_leading_embargo_notice_is_dropped(body: str, expected: str) -> None:
+    body = sanitize_html(body, BASE)
+    assert drop_embargo_notice(body) == expected
+    assert sanitize_html(expected, BASE) == expected  # still what the sanitizer would store
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>금융위원회는 12월 1일부터 보도자료 배포 방식을 바꾼다고 밝혔다.</p><p>본문.</p>",  # asks nothing
+        "<p>정부는 2026년부터 보도 지원을 늘린다.</p>",
+        "<p>이 자료는 보도 후 사용하시기 바랍니다.</p>",  # no time: no embargo
+        "<p>정부는 밝혔다. 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</p>",  # not the whole line
+        "<p>본문.</p><p>※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</p>",  # not the first line
+        "<table><tr><td>※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</td></tr></table><p>본문.</p>",
+        "<p><strong>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여</strong> 주시기 바랍니다. 외교부는 오늘</p>",
+        "<p>보도일시: 2025. 11. 8.(토) 06:00</p><p>본문.</p>",  # the release's dateline
+    ],
+    ids=["story", "story-2", "no-time", "after-a-sentence", "not-first", "table-cell", "runs-on", "dateline"],
+)
+def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
+    body = sanitize_html(body, BASE)
+    assert drop_embargo_notice(body) == body
+
+
+def test_an_ingested_release_and_its_summary_lose_the_embargo_notice(ctx):
+    from pressfeed.config import SourceConfig
+    from pressfeed.model import InputKind, RawArticle
+
+    source = SourceConfig(id="briefing", name="외교부", url="https://apis.data.go.kr/x", section="politics")
+    raw = RawArticle(
+        kind=InputKind.SOURCE,
+        title="한-호주 외교·국방(2+2) 장관회의 개최",
+        link="https://www.korea.kr/briefing/pressReleaseView.do?newsId=156750487",
+        guid="156750487",
+        body_html="<p><strong>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.</strong></p>"
+        "<p>외교부 장관과 국방부 장관은 11월 26일 서울에서 호주 외교장관, 국방장관과 장관회의를 개최했다.</p>",
+        published="2025-11-27 06:00:00",
+    )
+    article = normalize(raw, ctx, source, datetime(2025, 11, 27, 12, tzinfo=UTC)).article
+    assert "보도하여" not in article.body_html
+    assert article.summary.startswith("외교부 장관과 국방부 장관은")
 
 
 # -- split_credit -------------------------------------------------------------

@@ -1079,6 +1079,82 @@ def _closing_notice(rest: str) -> str | None:
     return " ".join(kept.group() for kept in _WITH_CREDIT.finditer(text))
 
 
+# A release's embargo notice, as its first line: "※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기
+# 바랍니다.", "이 보도자료는 2025. 11. 8.(토) 조간부터 보도할 수 있습니다.", "※ 11. 27.(목) 12:00 이전에는 보도를
+# 삼가 주시기 바랍니다.", "[엠바고] 11.27.(금) 06:00 이후 보도". It is an instruction to the press, stale once the
+# item is in a feed (pressfeed holds an embargoed item until its time), and no part of the story: a summary
+# derived from the body would begin with it, and a newsroom's copy without it would not match the release.
+# A time (a digit, 조간, 석간) and the request's own words are both required: "금융위원회는 12월 1일부터 보도
+# 자료 배포 방식을 바꾼다고 밝혔다." asks nothing of the press.
+#: a character of the notice's one sentence: a full stop only inside a date ("2025. 11. 8.(토)", "11.27.")
+_IN_SENTENCE = r"(?:[^.。!]|\.(?=\s?[\d(]))"
+_EMBARGO_REQUEST = (
+    rf"(?:이후|부터|이전에는|전에는|까지는?)\s?(?:에\s?)?(?:보도|게재|방송|사용|인터넷\s?게재){_IN_SENTENCE}{{0,30}}?"
+    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능합니다|가능|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지|합니다)"
+)
+#: the time it names: a digit, or the morning or evening papers' edition
+_EMBARGO_TIME = rf"(?={_IN_SENTENCE}*?(?:\d|조간|석간))"
+_EMBARGO_NOTICE = re.compile(
+    r"[※*◆◇■□○●▶▷☞★☆\-–—\s]*[\[(<〈【]?\s*"
+    rf"(?:(?:(?:이|본|동|해당)\s?(?:보도\s?)?자료는\s?)?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_REQUEST}"
+    rf"|엠바고\s?[\])>〉】]?\s?[:：]?\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?)"
+    r"\s?[.。!]?\s*[\])>〉】]?\s*"
+)
+#: a notice is a line, not a paragraph: longer first lines are the story's own
+_EMBARGO_MAX = 160
+#: the first line's end in sanitized HTML: a block's tag or a line break
+_LINE_END = re.compile(rf"</?(?:{_BLOCK_NAMES})\b[^>]*>")
+#: the opening tags and spaces before the body's first text
+_LEADING_BLOCKS = re.compile(rf"(?:\s|<(?:{_BLOCK_NAMES})\b[^>]*>)*")
+
+
+def drop_embargo_notice(body_html: str) -> str:
+    """The body without an embargo notice as its first line (:data:`_EMBARGO_NOTICE`); sanitized HTML in,
+    sanitized HTML out. A paragraph that is the notice alone goes with it; a notice ending in a line break
+    leaves the rest of its paragraph."""
+    lead = _LEADING_BLOCKS.match(body_html)
+    start = lead.end() if lead is not None else 0
+    window = start + _EMBARGO_MAX * 8  # the markup of a line of 160 characters, entities and inline tags too
+    end_tag = _LINE_END.search(body_html, start, window)
+    end = end_tag.start() if end_tag is not None else len(body_html)
+    if end > window:
+        return body_html
+    line = body_html[start:end]
+    text = collapse_space(html.unescape(_SANITIZED_TAG.sub("", line)))
+    if not text or len(text) > _EMBARGO_MAX or _EMBARGO_NOTICE.fullmatch(text) is None or not _balanced(line):
+        return body_html
+    if end_tag is None or end_tag.group().startswith(("<br", "<hr")):
+        after = end_tag.end() if end_tag is not None else end
+        return body_html[:start] + body_html[after:].lstrip()
+    if not end_tag.group().startswith("</"):
+        return body_html[:start] + body_html[end:]  # text before the first block: the block stays
+    # the notice is its block's whole text: the block goes, if it is a paragraph of its own (a table's cell
+    # would leave a hole in the table)
+    opening = body_html.rfind("<", 0, start)
+    name = _TAG_NAME.match(body_html, opening) if opening >= 0 else None
+    if name is None or name.group(2).lower() not in _NOTICE_BLOCKS or end_tag.group() != f"</{name.group(2)}>":
+        return body_html
+    return body_html[:opening] + body_html[end_tag.end() :].lstrip()
+
+
+#: the blocks a notice may fill and leave with
+_NOTICE_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+
+
+def _balanced(markup: str) -> bool:
+    """Does every element opened in `markup` close in it (and nothing close that it did not open)?"""
+    depth: list[str] = []
+    for closing, tag in _TAG_NAME.findall(markup):
+        name = tag.lower()
+        if name in _VOID:
+            continue
+        if not closing:
+            depth.append(name)
+        elif not depth or depth.pop() != name:
+            return False
+    return not depth
+
+
 #: the elements of :data:`_CODE`
 _CODE_NAMES = ("pre", "code")
 #: a start or end tag's name in sanitized HTML
@@ -1599,6 +1675,7 @@ def normalize(
     title = field("title", lambda: _required_text(title_raw, "title"), "")
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
+    body = drop_embargo_notice(body)
     words = body_words(body)
     summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
 
