@@ -707,10 +707,12 @@ def test_summary_rights_carry_the_summary_only(site: Path, ministry: Board) -> N
 
 def test_link_rights_carry_title_link_and_credit(site: Path, ministry: Board) -> None:
     rss, atom, item = built(site, ministry, republish="link")
-    for content in contents(rss, atom, item):
+    # no summary (the title again would be one): the RSS item's one text is its description, the credit line
+    assert rss.find("{http://purl.org/rss/1.0/modules/content/}encoded") is None
+    for content in (rss.findtext("description") or "", *contents(rss, atom, item)[1:]):
         assert "11월 7일" not in content
         assert "[뉴스출처 : 재정경제부]" in content and "원문 보기" in content
-    assert rss.findtext("description") == YOUTH[0]
+    assert atom.find(f"{ATOM}summary") is None and "summary" not in item
     assert "image" not in item and rss.find("{http://search.yahoo.com/mrss/}content") is None
     assert rss.findtext("link").endswith("nttId=74496")  # the original
 

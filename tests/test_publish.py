@@ -1495,6 +1495,23 @@ def test_an_item_without_a_body_has_no_blank_content(portal: Pressfeed, site: Pa
     assert "content_html" not in item and item["content_text"] == "사진으로 보는 오늘"
 
 
+def test_an_item_with_nothing_but_its_title_does_not_repeat_it_as_its_summary(portal: Pressfeed, site: Path) -> None:
+    """A title-only item (or a release whose terms allow only its link) has no summary: the title in its place
+    showed twice in every reader's list. JSON Feed's required content is the title then, and Atom's text (the
+    validator warns of an entry without any); an RSS item needs no description beside its title."""
+    record = SAME_HOUR.format(n=8).replace("body_html: <p>같은 시각에 나온 보도자료 8.</p>\n", "")
+    import_yaml(portal, site, "bare.yaml", record)
+    portal.build()
+    entry = atom_entries(portal, "society")[0]
+    assert entry.findtext(f"{ATOM}summary") == "정각 보도자료 8" and entry.find(f"{ATOM}content") is None
+    item = rss_items(portal, "society")[0]
+    assert item.find("description") is None and item.findtext("title") == "정각 보도자료 8"
+    json_item = jsonfeed(portal, "society")["items"][0]
+    assert "summary" not in json_item and json_item["content_text"] == "정각 보도자료 8"
+    page = read(portal, "society/index.html").decode()
+    assert 'class="summary"' not in page
+
+
 def test_opml_outlines_pass_the_validator_rules(built: Pressfeed) -> None:
     """Every outline a feed of type rss (MissingOutlineType), naming its RSS version and its page."""
     root = etree.fromstring(read(built, "feeds.opml"))

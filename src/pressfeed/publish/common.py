@@ -81,11 +81,15 @@ def body_with_credit(article: Article) -> str:
     credit = html.escape(source.credit or credit_for(source.name), quote=False)
     if source.url:
         credit += f' <a href="{html.escape(source.url)}">원문 보기</a>'
-    return f'{article.body_html}\n<p class="credit">{credit}</p>'
+    paragraph = f'<p class="credit">{credit}</p>'
+    return f"{article.body_html}\n{paragraph}" if article.body_html else paragraph
 
 
 def summary_of(article: Article) -> str:
-    return article.summary or article.subtitle or article.title
+    """What list views show under the title: the summary, else the subtitle, else nothing ("" when it would
+    only repeat the title: a link-only release or a title-only item has nothing more to say)."""
+    summary = article.summary or article.subtitle
+    return "" if summary == article.title else summary
 
 
 #: a name and one e-mail address in angle brackets: "홍길동 기자 <hong@example.kr>" (not a list of them)

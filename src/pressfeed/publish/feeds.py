@@ -203,9 +203,13 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
 
     article: Article
     parts: _Parts
+    #: the title, given as the summary only for Atom's sake: no description repeats the title
+    placeholder: str = ""
 
     def extend_rss(self, item: Any) -> Any:
         article, parts = self.article, self.parts
+        if self.placeholder and (description := item.find("description")) is not None:
+            item.remove(description)
         _plain(item.find("title"))
         _text(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:  # the name, as Atom and JSON Feed show it (their e-mail fields hold the address)
@@ -314,12 +318,17 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     entry.published(local(article.published, spec.tz))
     if article.byline:
         entry.author({"name": article.byline})  # Atom only: RSS <author> must be an e-mail
+    body = body_with_credit(article)
     summary = summary_of(article)
-    entry.summary(summary, type="text")
-    # RSS descriptions are HTML: plain-text summaries must be escaped ("R&D", "<AI 기본법>")
-    entry.description(html.escape(summary, quote=False))
+    if not (summary or body):  # a title-only item: an Atom entry needs text (the validator's "Missing textual
+        # content"), so its title is its summary there; the RSS item drops it (title and link are an item)
+        summary = entry.pressfeed_rss.placeholder = article.title
+    if summary:
+        entry.summary(summary, type="text")
+        # RSS descriptions are HTML: plain-text summaries must be escaped ("R&D", "<AI 기본법>")
+        entry.description(html.escape(summary, quote=False))
     # "html" (escaped) in both: feedgen's "CDATA" is no Atom type, and a body may contain "]]>"
-    if body := body_with_credit(article):
+    if body:
         entry.content(body, type="html")
     else:  # none at all (a title-only CMS item): no blank or made-up content
         entry.pressfeed_atom.bare = True

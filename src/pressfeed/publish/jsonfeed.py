@@ -21,9 +21,10 @@ def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
         "id": article.id,
         "url": article.link,
         "title": article.title,
-        # one of the two must be there: an item without a body (a title-only CMS item) shows its summary
-        **({"content_html": body} if body else {"content_text": summary}),
-        "summary": summary,
+        # one of the two must be there: an item without a body (a title-only CMS item) shows its summary, or
+        # its title when it has nothing else
+        **({"content_html": body} if body else {"content_text": summary or article.title}),
+        **({"summary": summary} if summary else {}),
         "date_published": local(article.published, tz).isoformat(),
         "date_modified": local(article.updated, tz).isoformat(),
         "tags": [spec.section_titles.get(article.section, article.section), *article.tags],

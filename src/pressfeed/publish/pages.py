@@ -169,7 +169,7 @@ def _item(here: FeedSpec, article: Article) -> str:
         size = f' width="{lead.width}" height="{lead.height}"' if lead.width and lead.height else ""
         image = f'\n<img src="{escape(lead.url)}" alt="{escape(lead.caption)}"{size} loading="lazy" decoding="async">'
     summary = summary_of(article)
-    summary = f'<p class="summary">{escape(summary)}</p>\n' if summary != article.title else ""
+    summary = f'<p class="summary">{escape(summary)}</p>\n' if summary else ""
     return (
         f'<li class="item"><div>\n<h3><a href="{escape(article.link)}">{escape(article.title)}</a></h3>\n'
         f'<p class="meta">{" · ".join(meta)}</p>\n{summary}</div>{image}</li>'
