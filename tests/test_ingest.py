@@ -27,7 +27,7 @@ from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import LockedError
-from pressfeed.ingest.keys import normalize_link
+from pressfeed.ingest.keys import link_key, normalize_link
 from pressfeed.merge import locally_edited
 from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
 from pressfeed.normalize import hashed_id
@@ -975,6 +975,96 @@ def test_same_text_different_links_and_guids_is_one_article(httpserver: HTTPServ
     assert article.id == joint
     assert article.section == "it-science"
     assert pf.store.dedupe_sources(joint) == ["moef", "msit"]
+
+
+POLICY_TITLE = "「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최"
+POLICY_BODY = (
+    "<p>기획재정부는 11월 24일 정부세종청사에서 경제단체, 연구기관, 학계 전문가가 참석한 가운데 "
+    "‘2027년 경제정책방향’ 수립을 위한 민관 합동 간담회를 개최했다.</p>"
+)
+BOARD_LINK = "http://www.moef.go.kr/nw/nes/detailNesDtaView.do?searchNttId1=MOSF_000000000074400"
+
+
+def title_only_board(*items: tuple[str, str, str]) -> bytes:
+    """A ministry board as 재정경제부's is: title, http:// link and a naive date, no description at all."""
+    entries = "".join(
+        f"<item><title>{title}</title><link>{link.replace('&', '&amp;')}</link><pubDate>{pub}</pubDate></item>"
+        for title, link, pub in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>기획재정부 보도자료</title>'
+        f"<link>https://www.moef.go.kr/</link><description>보도자료</description>{entries}</channel></rss>"
+    ).encode()
+
+
+def two_copies(httpserver: HTTPServer, site: Path, board_pub: str, board_title: str = POLICY_TITLE) -> Path:
+    """The release with its text from one source (the press-release service's copy, listed first) and as a
+    title on the ministry's board, under another link."""
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(
+            item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00"),
+            title="기획재정부 보도자료",
+        ),
+    )
+    serve(httpserver, "/board/rss.do", title_only_board((board_title, BOARD_LINK, board_pub)))
+    return configure(
+        site,
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source(
+            "moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", section="economy", republish="link"
+        ),
+    )
+
+
+@pytest.mark.parametrize("board_pub", ["2025-11-06 00:00:00.0", "2025-11-07 00:00:00.0"], ids=["same-day", "next-day"])
+def test_a_boards_title_only_copy_joins_the_release_with_its_text(
+    httpserver: HTTPServer, site: Path, opener: Opener, board_pub: str
+) -> None:
+    """The API's copy and the board's carry different links and the board has no text: only the agency, the
+    title and the day say they are one release, which would otherwise be published twice."""
+    two_copies(httpserver, site, board_pub)
+    result, pf = ingest_at(opener, site)
+    text, board = result.reports
+    (article,) = stored_articles(pf)
+    assert (text.new, board.new, board.duplicates) == ((article.id,), (), 1)
+    assert "민관 합동 간담회를 개최했다" in article.body_html
+    assert pf.store.dedupe_lookup([link_key(BOARD_LINK)]) == {link_key(BOARD_LINK): article.id}  # citable
+
+
+@pytest.mark.parametrize(
+    ("board_pub", "board_title"),
+    [
+        ("2025-11-08 00:00:00.0", POLICY_TITLE),  # two days apart: another release of the same name
+        ("2025-11-06 00:00:00.0", "「2027년 경제정책방향」 발표"),
+    ],
+    ids=["two-days-apart", "other-title"],
+)
+def test_a_board_item_of_another_day_or_title_stays_its_own(
+    httpserver: HTTPServer, site: Path, opener: Opener, board_pub: str, board_title: str
+) -> None:
+    two_copies(httpserver, site, board_pub, board_title)
+    result, pf = ingest_at(opener, site)
+    assert [len(report.new) for report in result.reports] == [1, 1]
+    assert len(stored_articles(pf)) == 2
+
+
+def test_one_source_repeating_a_title_under_another_link_is_two_articles(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Within one source, guid and link decide: a board that posts a title twice has posted twice."""
+    second = BOARD_LINK.replace("74400", "74401")
+    serve(
+        httpserver,
+        "/board/rss.do",
+        title_only_board(
+            (POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0"), (POLICY_TITLE, second, "2025-11-06 00:00:00.0")
+        ),
+    )
+    configure(site, source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"))
+    result, pf = ingest_at(opener, site)
+    assert len(only(result).new) == 2 and len(stored_articles(pf)) == 2
 
 
 def test_joint_release_belongs_to_first_source_in_config_even_if_its_feed_arrives_last(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from pressfeed.ingest.keys import content_key, dedupe_keys, guid_key, link_key, normalize_link
+from pressfeed.ingest.keys import content_key, dedupe_keys, guid_key, link_key, normalize_link, title_keys
 from pressfeed.normalize import plain_text
 
 NEWS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355"
@@ -261,3 +263,48 @@ def test_dedupe_keys_of_joint_release_share_link_and_content_not_guid() -> None:
     )
     assert msit[0] != moef[0]
     assert msit[1:] == moef[1:]
+
+
+# -- title_keys ---------------------------------------------------------------------
+
+POLICY = "「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최"
+DAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        POLICY,
+        "‘2027년 경제정책방향’ 수립을 위한 민관합동 간담회 개최",  # other quotes, other spacing
+        "[보도자료] 「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최",  # a board's kind label
+        "(보도참고) 「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최.",
+    ],
+    ids=["same", "quotes-spacing", "label", "label-and-stop"],
+)
+def test_one_agencys_copies_of_a_title_share_its_keys(title: str) -> None:
+    assert title_keys("mofe", title, DAY) == title_keys("mofe", POLICY, DAY)
+
+
+def test_title_keys_hold_for_the_day_and_the_next() -> None:
+    """Copies a day apart (an embargo, a board that posts late) share one key; two days apart, none."""
+    today, tomorrow, later = (title_keys("mofe", POLICY, date(2026, 11, d)) for d in (24, 25, 26))
+    assert len(today) == 2 and today[1] == tomorrow[0]
+    assert not set(today) & set(later)
+
+
+@pytest.mark.parametrize(
+    ("agency", "title"),
+    [
+        ("msit", POLICY),  # another agency's release of the same name
+        ("mofe", "「2027년 경제정책방향」 발표"),  # another title
+        ("mofe", "[외교부] " + POLICY),  # a bracket that names no kind of item is part of the title
+    ],
+)
+def test_other_agencies_and_titles_have_other_title_keys(agency: str, title: str) -> None:
+    assert not set(title_keys(agency, title, DAY)) & set(title_keys("mofe", POLICY, DAY))
+
+
+@pytest.mark.parametrize("title", ["인사", "장관 동정", "[보도자료] 주간 일정 안내", "2026년 11월 4주"])
+def test_short_titles_and_no_agency_give_no_title_key(title: str) -> None:
+    assert title_keys("mofe", title, DAY) == []
+    assert title_keys("", POLICY, DAY) == []

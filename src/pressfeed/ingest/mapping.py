@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from ..config import Republish, SourceConfig
 from ..model import Article, EncodedArticle, RawArticle, Status, encode
-from ..normalize import NormalizeContext, RecordProblems, normalize, plain_text
+from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize, plain_text
 from ..rights import source_rights
 from ..stories import body_key
-from .keys import dedupe_keys
+from .keys import dedupe_keys, title_keys
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,21 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         article = replace(article, status=Status.DRAFT)
         warnings += (f"{label}: {NO_TEXT}",)
     # the keys ignore whitespace: the body's words need no collapsing
-    keys = tuple(dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words))
+    keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words)
+    keys += title_keys(_agency_key(article, source, ctx), article.title, article.published.astimezone(ctx.tz).date())
     body = body_key(normalized.words)
-    return Mapped(encode(article), keys, warnings, normalized.dated, normalized.unknown_agency, body)
+    return Mapped(encode(article), tuple(keys), warnings, normalized.dated, normalized.unknown_agency, body)
 
 
 #: why a title-only item is held as a draft
 NO_TEXT = "no text to republish: held as a draft (set the source's fulltext, or republish: link)"
+
+
+def _agency_key(article: Article, source: SourceConfig, ctx: NormalizeContext) -> str:
+    """The agency a release is known by: its registry id (a former name is the same agency), else its name."""
+    name = article.source.name if article.source is not None else source.name
+    entry = ctx.agencies.find(name)
+    return agency_key(name) if entry is None else entry.id or agency_key(entry.name)
 
 
 def _republishes_text(source: SourceConfig, ctx: NormalizeContext, article: Article) -> bool:

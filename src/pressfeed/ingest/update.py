@@ -411,16 +411,16 @@ class _Placer:
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
         """The article an item is, by its strongest known key.
 
-        A content match only joins releases across sources (a joint release);
-        within one source, guid and link decide, so a recurring text under a
-        new guid and link stays a new article.
+        A content or title match only joins releases across sources (a joint
+        release, the API's copy of a board's); within one source, guid and link
+        decide, so a recurring text under a new guid and link stays a new article.
         """
         for key in m.keys:
             found = known.get(key)
             if found is None:
                 continue
             owner = stored[found].origin if found in stored else self.pending.get(found)
-            if key.startswith("content:") and owner == origin:
+            if key.startswith(("content:", "title:")) and owner == origin:
                 continue
             return found
         return m.encoded.id
