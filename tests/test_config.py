@@ -148,7 +148,9 @@ def test_unknown_key_inside_site(site):
     assert allowed_keys(error.message) == {
         "description",
         "feed_url",
+        "icon",
         "language",
+        "logo",
         "tag_authority",
         "timezone",
         "title",
@@ -882,3 +884,11 @@ def test_imports_inside_the_site_or_absolute_are_kept(site, tmp_path):
     text = config_text(site) + "imports:\n" + "".join(f"  - {p}\n" for p in patterns)
     config_path(site).write_text(text, encoding="utf-8")
     assert load_config(site).imports == tuple(patterns)
+
+
+@pytest.mark.parametrize("key", ["icon", "logo"])
+def test_site_images_must_be_absolute_urls(site, key):
+    text = edit(site, "  language: ko\n", f"  language: ko\n  {key}: /image/logo.png\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"{key}:"), f"site.{key}")
+    assert error.message.startswith("must be an absolute http")

@@ -1512,6 +1512,45 @@ def test_an_item_with_nothing_but_its_title_does_not_repeat_it_as_its_summary(po
     assert 'class="summary"' not in page
 
 
+ICON = "https://www.example-portal.kr/image/icon-192.png"
+LOGO = "https://www.example-portal.kr/image/logo.png"
+
+
+@pytest.mark.parametrize(("icon", "logo"), [(ICON, LOGO), (ICON, ""), ("", LOGO)], ids=["both", "icon", "logo"])
+def test_the_sites_icon_and_logo_reach_every_format(site: Path, clock: Clock, icon: str, logo: str) -> None:
+    """Readers show a feed's image beside its name: the icon as Atom icon, JSON Feed icon and favicon and the
+    page's icon; the logo as Atom logo and RSS image (with the channel's own title and link, as the validator
+    asks)."""
+    images = "".join(f"  {key}: {url}\n" for key, url in (("icon", icon), ("logo", logo)) if url)
+    set_config(site, portal_config().replace("  language: ko\n", "  language: ko\n" + images, 1))
+    pf = open_portal(site, clock)
+    try:
+        import_yaml(pf, site, "hour.yaml", SAME_HOUR.format(n=1))
+        pf.build()
+        feed, channel = atom(pf, "society"), rss(pf, "society").find("channel")
+        assert (feed.findtext(f"{ATOM}icon"), feed.findtext(f"{ATOM}logo")) == (icon or None, logo or None)
+        image = channel.find("image")
+        if logo:
+            assert image.findtext("url") == logo
+            assert (image.findtext("title"), image.findtext("link")) == (
+                channel.findtext("title"),
+                channel.findtext("link"),
+            )
+        else:
+            assert image is None
+        data = jsonfeed(pf, "society")
+        assert (data.get("icon"), data.get("favicon")) == ((icon, icon) if icon else (None, None))
+        page = read(pf, "society/index.html").decode()
+        assert (f'<link rel="icon" href="{icon}">' in page) == bool(icon)
+    finally:
+        pf.close()
+
+
+def test_a_feed_without_images_names_none(built: Pressfeed) -> None:
+    assert rss(built).find("channel/image") is None and atom(built).find(f"{ATOM}icon") is None
+    assert "icon" not in jsonfeed(built) and 'rel="icon"' not in read(built, "index.html").decode()
+
+
 def test_opml_outlines_pass_the_validator_rules(built: Pressfeed) -> None:
     """Every outline a feed of type rss (MissingOutlineType), naming its RSS version and its page."""
     root = etree.fromstring(read(built, "feeds.opml"))

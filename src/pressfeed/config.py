@@ -171,6 +171,11 @@ class SiteConfig:
     tag_authority: str = setting("", parse=_tag_authority)
     #: a WebSub hub: feeds name it, and each build pings it for the feeds that changed
     websub_hub: str = setting("", parse=_url)
+    #: a square image readers show beside the feed's name (Atom icon, JSON Feed icon and favicon, the pages'
+    #: rel="icon"); an absolute URL, e.g. the portal's 192×192 app icon
+    icon: str = setting("", parse=_url)
+    #: a wider image, the portal's logo (Atom logo, RSS image: GIF, JPEG or PNG, at most 144 pixels wide)
+    logo: str = setting("", parse=_url)
 
     @property
     def tz(self) -> ZoneInfo:

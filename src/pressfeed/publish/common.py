@@ -42,6 +42,9 @@ class FeedSpec:
     page_url: str = ""
     #: the WebSub hub announced in every format (site.websub_hub), "" for none
     hub: str = ""
+    #: the site's images for readers (site.icon, site.logo), "" for none
+    icon: str = ""
+    logo: str = ""
     #: what an item's section category is a term of (RSS domain, Atom scheme): the site's sections, so
     #: one section is one category in every feed that carries it; "" = the feed's own page
     category_scheme: str = ""

@@ -185,7 +185,7 @@ class _RSSExtension(BaseExtension):  # type: ignore[misc]
 
     def extend_rss(self, feed: Any) -> Any:
         channel = feed.find("channel")
-        for tag in ("title", "description"):
+        for tag in ("title", "description", "image/title"):
             if (element := channel.find(tag)) is not None:
                 _plain(element)
         if self.hub:
@@ -285,6 +285,10 @@ def _generator(spec: FeedSpec) -> FeedGenerator:
     fg.generator("pressfeed", __version__)
     fg.docs("https://www.rssboard.org/rss-specification")
     fg.author({"name": spec.site_title})
+    if spec.icon:
+        fg.icon(spec.icon)
+    if spec.logo:  # Atom's logo and RSS's image, whose title and link must be the channel's (the validator)
+        fg.image(url=spec.logo, title=spec.title, link=spec.html_url)
     # Not now(): an unchanged store must render byte-identical files.
     fg.updated(local(spec.updated, spec.tz))
     fg.lastBuildDate(local(spec.updated, spec.tz))

@@ -82,6 +82,7 @@ def render_json(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
         "description": spec.description,
         "language": spec.language,
         "authors": [{"name": spec.site_title}],
+        **({"icon": spec.icon, "favicon": spec.icon} if spec.icon else {}),
         **({"hubs": [{"type": "WebSub", "url": spec.hub}]} if spec.hub else {}),
         "items": [_item(a, spec) for a in articles],
     }

@@ -209,6 +209,7 @@ def render_page(spec: FeedSpec, articles: Sequence[Article], specs: Sequence[Fee
     # the site page announces every feed; a section page its own, then the site's
     discovery = _autodiscovery(specs if is_site else (spec, site))
     updated = local(spec.updated, spec.tz)
+    icon = f'<link rel="icon" href="{escape(spec.icon)}">\n' if spec.icon else ""
     page = f"""<!DOCTYPE html>
 <html lang="{escape(spec.language)}">
 <head>
@@ -217,7 +218,7 @@ def render_page(spec: FeedSpec, articles: Sequence[Article], specs: Sequence[Fee
 <title>{escape(spec.title)} — 피드 구독</title>
 <meta name="description" content="{escape(spec.description)}">
 <link rel="canonical" href="{escape(spec.page_url)}">
-{discovery}
+{icon}{discovery}
 <style>
 {_CSS}</style>
 </head>
