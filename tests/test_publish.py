@@ -425,7 +425,7 @@ def test_json_feed_fields(built: Pressfeed, key: str) -> None:
     assert [item["id"] for item in feed["items"]] == SECTION_ORDER[key]
     for item in feed["items"]:
         assert isinstance(item["id"], str)
-        assert isinstance(item["content_html"], str) and item["content_html"].startswith("<p>")
+        assert isinstance(item["content_html"], str) and item["content_html"].startswith(("<p>", "<figure>"))
         assert RFC3339.match(item["date_published"]), item["date_published"]
         assert item["date_published"].endswith("+09:00")
         assert RFC3339.match(item["date_modified"]) and item["date_modified"].endswith("+09:00")
@@ -706,7 +706,37 @@ def test_credit_line_once_at_the_end_in_every_format(press: Pressfeed) -> None:
             assert html.count(CREDIT) == 1, (kind, html)
             assert html.count("뉴스출처") == 1, (kind, html)
             assert last_paragraph.search(html), (kind, html)
-            assert html.startswith("<p>(포탈뉴스통신) 과학기술정보통신부는"), kind
+            lead, _, text = html.partition("</figure>\n")
+            assert lead.startswith("<figure><img ") and text.startswith("<p>(포탈뉴스통신) 과학기술정보통신부는"), kind
+
+
+def test_a_cms_articles_lead_photo_opens_its_body_in_every_format(press: Pressfeed) -> None:
+    """Readers that show neither enclosures nor Media RSS (newsboat, NetNewsWire) showed no photo at all: the
+    lead photo now opens the body, with its caption, once."""
+    figure = (
+        '<figure><img src="https://www.example-portal.kr/news/photo/202511/123500_1.jpg" alt="{caption}">'
+        "<figcaption>{caption}</figcaption></figure>\n"
+    )
+    caption = (
+        rss_item(press, PRESS_ID)
+        .find("{http://search.yahoo.com/mrss/}content")
+        .findtext("{http://search.yahoo.com/mrss/}description")
+    )
+    for kind, html in contents(press, PRESS_ID).items():
+        assert html.startswith(figure.format(caption=caption)), kind
+        assert html.count("123500_1.jpg") == 1, kind
+
+
+def test_a_body_that_shows_its_lead_photo_gets_no_second(portal: Pressfeed, site: Path) -> None:
+    """An ingested release's lead photo is its body's first picture (and a CMS body may show it too)."""
+    record = SAME_HOUR.format(n=3).replace(
+        "body_html: <p>같은 시각에 나온 보도자료 3.</p>\n",
+        'body_html: <p><img src="/news/photo/202511/a&amp;b.jpg" alt="현장"></p><p>본문.</p>\n',
+    )
+    import_yaml(portal, site, "shown.yaml", record + "images:\n  - url: /news/photo/202511/a&b.jpg\n")
+    portal.build()
+    item = jsonfeed(portal, "society")["items"][0]
+    assert "<figure>" not in item["content_html"] and item["content_html"].count("a&amp;b.jpg") == 1
 
 
 def test_credit_appended_once_for_sample_releases(built: Pressfeed) -> None:
@@ -802,7 +832,7 @@ def test_atom_content_is_escaped_html_never_cdata(built: Pressfeed, key: str) ->
     for entry in atom_entries(built, key):
         (content,) = entry.findall(f"{ATOM}content")
         assert content.get("type") == "html"
-        assert content.text.startswith("<p>")
+        assert content.text.startswith(("<p>", "<figure>"))  # escaped markup; a lead photo first
         (summary,) = entry.findall(f"{ATOM}summary")
         assert summary.get("type") == "text"
 

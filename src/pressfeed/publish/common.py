@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from ..terms import credit_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..model import Article
 
 
@@ -75,17 +77,35 @@ def entry_updated(article: Article) -> datetime:
 
 
 def body_with_credit(article: Article) -> str:
-    """The body as published: sanitized HTML, then the credit line once."""
-    source = article.source
-    if source is None or not (source.credit or source.name):
-        return article.body_html
+    """The body as published: the lead photo when the body does not show it, the sanitized HTML, then the
+    credit line once."""
     import html  # (its entity table: only when an item is rendered)
 
+    body = _with_lead_photo(article, html.escape)
+    source = article.source
+    if source is None or not (source.credit or source.name):
+        return body
     credit = html.escape(source.credit or credit_for(source.name), quote=False)
     if source.url:
         credit += f' <a href="{html.escape(source.url)}">원문 보기</a>'
     paragraph = f'<p class="credit">{credit}</p>'
-    return f"{article.body_html}\n{paragraph}" if article.body_html else paragraph
+    return f"{body}\n{paragraph}" if body else paragraph
+
+
+def _with_lead_photo(article: Article, escape: Callable[[str], str]) -> str:
+    """A CMS article's photos travel beside its text (enclosures, Media RSS), which many readers never show
+    (newsboat, most mail-like readers): the lead one goes first in the body, as a figure with its caption,
+    unless the body shows it already (an ingested release's lead is its body's first picture)."""
+    lead, body = article.lead_image, article.body_html
+    if lead is None or not lead.url:
+        return body
+    src = escape(lead.url)
+    if src in body or lead.url in body:
+        return body
+    size = f' width="{lead.width}" height="{lead.height}"' if lead.width and lead.height else ""
+    caption = f"<figcaption>{escape(lead.caption)}</figcaption>" if lead.caption else ""
+    figure = f'<figure><img src="{src}" alt="{escape(lead.caption)}"{size}>{caption}</figure>'
+    return f"{figure}\n{body}" if body else figure
 
 
 def summary_of(article: Article) -> str:
