@@ -98,7 +98,7 @@ def test_every_kind_of_health(site: Path, httpserver: HTTPServer) -> None:
         health["moved"]["detail"]
         == f"moved permanently to {httpserver.url_for('/fresh.xml')}: update its url in the config"
     )
-    assert health["missing"]["detail"].startswith("1 failures in a row since 2025-11-08")
+    assert health["missing"]["detail"].startswith("1 failure in a row since 2025-11-08")
     assert health["missing"]["next_try"] == (NOW + timedelta(minutes=5)).astimezone(SEOUL).isoformat()
     assert all(row["exit"] == 1 for row in health.values())
 
@@ -110,7 +110,7 @@ def test_days_and_times_are_the_sites(site: Path, httpserver: HTTPServer) -> Non
     when = datetime(2025, 11, 8, 16, 0, tzinfo=UTC)  # 2025-11-09 01:00 KST
     invoke(site, "run", when=when)
     missing = check(site, when)["missing"]
-    assert missing["detail"].startswith("1 failures in a row since 2025-11-09: ")
+    assert missing["detail"].startswith("1 failure in a row since 2025-11-09: ")
     assert missing["next_try"] == "2025-11-09T01:05:00+09:00"
     line = invoke(site, "sources", "check", when=when).stdout
     assert "since 2025-11-09" in line and "; next fetch 2025-11-09T01:05:00+09:00 (backing off" in line

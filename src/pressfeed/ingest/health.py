@@ -197,7 +197,7 @@ def next_fetch(
     elif is_gone(state, now):
         reason = f"gone after {_days_of_404(state, now)} days of HTTP 404, retried in case it returns"
     else:
-        reason = f"backing off after {state.failures} failure{'s' if state.failures != 1 else ''}"
+        reason = f"backing off after {_failures(state.failures)}"
     return NextFetch(wait, at.astimezone(tz), reason)
 
 
@@ -245,7 +245,7 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
     if state.failures:
         return (
             Health.FAILING,
-            f"{state.failures} failures in a row since {_day(state.first_failure, tz)}: {state.last_error}",
+            f"{_failures(state.failures)} in a row since {_day(state.first_failure, tz)}: {state.last_error}",
         )
     if state.last_fetch is None:
         return Health.PENDING, "not fetched yet"
@@ -271,6 +271,10 @@ def was_gone(state: SourceState) -> bool:
     """Was the source gone as of its last fetch (what the run before this one found)?"""
     last = _time(state.last_fetch)
     return last is not None and is_gone(state, last)
+
+
+def _failures(count: int) -> str:
+    return f"{count} failure" if count == 1 else f"{count} failures"
 
 
 def _days_of_404(state: SourceState, now: datetime) -> int:
