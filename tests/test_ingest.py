@@ -1050,6 +1050,85 @@ def test_a_board_item_of_another_day_or_title_stays_its_own(
     assert len(stored_articles(pf)) == 2
 
 
+@pytest.mark.parametrize("rights", ["link", "full"], ids=["published-as-link", "held-as-draft"])
+def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
+    httpserver: HTTPServer, site: Path, opener: Opener, rights: str
+) -> None:
+    """Boards often post before the press-release service: the title-only copy came first, and owned the
+    story. The copy with text now takes it over, under the same id: readers see that item updated."""
+    serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    configure(
+        site,
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish=rights),
+    )
+    _, pf = ingest_at(opener, site)
+    (board,) = stored_articles(pf)
+    assert board.body_html == "" and board.status is (Status.PUBLISHED if rights == "link" else Status.DRAFT)
+    httpserver.clear()
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
+    )
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    text, _ = result.reports
+    (article,) = stored_articles(pf)
+    assert (article.id, text.updated, text.new) == (board.id, (board.id,), ())
+    assert "민관 합동 간담회를 개최했다" in article.body_html and article.status is Status.PUBLISHED
+    assert pf.store.get(board.id).origin == "source:moef"  # type: ignore[union-attr]
+    assert article.updated == NOW + timedelta(hours=1)  # readers had the title: an update of that item
+    # and the board's copy, unchanged on the next run, is a duplicate of it again, not a way back
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert [r.updated for r in result.reports] == [(), ()] and "개최했다" in stored_articles(pf)[0].body_html
+
+
+def test_a_briefing_of_the_same_name_on_consecutive_days_keeps_each_days_copy(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Two releases under one title a day apart: each board copy joins its own day's release, not the first."""
+    title = "코로나바이러스감염증-19 국내 발생 현황 정례브리핑"
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(
+            item(156750301, title, POLICY_BODY, guid="156750301", pub="2025-11-06 14:00:00"),
+            item(156750302, title, POLICY_BODY.replace("24일", "25일"), guid="156750302", pub="2025-11-07 14:00:00"),
+            title="기획재정부 보도자료",
+        ),
+    )
+    second = BOARD_LINK.replace("74400", "74401")
+    serve(
+        httpserver,
+        "/board/rss.do",
+        title_only_board((title, BOARD_LINK, "2025-11-06 00:00:00.0"), (title, second, "2025-11-07 00:00:00.0")),
+    )
+    configure(
+        site,
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"),
+    )
+    result, pf = ingest_at(opener, site)
+    assert [len(report.new) for report in result.reports] == [2, 0]
+    owners = pf.store.dedupe_lookup([link_key(BOARD_LINK), link_key(second)])
+    assert owners == {
+        link_key(BOARD_LINK): guid_id("moef", "156750301"),
+        link_key(second): guid_id("moef", "156750302"),
+    }
+
+
+def test_an_undated_item_gets_no_title_key(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """Dated at each fetch, it would gather a title key a day and join any later release of its name."""
+    board = title_only_board((POLICY_TITLE, BOARD_LINK, "")).replace(b"<pubDate></pubDate>", b"")
+    serve(httpserver, "/board/rss.do", board)
+    configure(site, source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"))
+    _, pf = ingest_at(opener, site)
+    keys = [row[0] for row in pf.store.db.execute("SELECT key FROM dedupe_key")]  # type: ignore[attr-defined]
+    assert keys and not [k for k in keys if k.startswith("title:")]
+
+
 def test_one_source_repeating_a_title_under_another_link_is_two_articles(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

@@ -285,11 +285,13 @@ def test_one_agencys_copies_of_a_title_share_its_keys(title: str) -> None:
     assert title_keys("mofe", title, DAY) == title_keys("mofe", POLICY, DAY)
 
 
-def test_title_keys_hold_for_the_day_and_the_next() -> None:
-    """Copies a day apart (an embargo, a board that posts late) share one key; two days apart, none."""
+def test_a_title_key_is_its_own_day_and_looks_a_day_either_side() -> None:
+    """Its own day's key is recorded; the day before and after are only looked up (an embargo, a board that
+    posts late). Copies two days apart share nothing, nor do two that each only look up the day between."""
     today, tomorrow, later = (title_keys("mofe", POLICY, date(2026, 11, d)) for d in (24, 25, 26))
-    assert len(today) == 2 and today[1] == tomorrow[0]
-    assert not set(today) & set(later)
+    assert len(today) == 3
+    assert today[0] == tomorrow[1] and tomorrow[0] == today[2]  # each finds the other's own key
+    assert today[0] not in later and later[0] not in today
 
 
 @pytest.mark.parametrize(
@@ -298,6 +300,10 @@ def test_title_keys_hold_for_the_day_and_the_next() -> None:
         ("msit", POLICY),  # another agency's release of the same name
         ("mofe", "「2027년 경제정책방향」 발표"),  # another title
         ("mofe", "[외교부] " + POLICY),  # a bracket that names no kind of item is part of the title
+        ("mofe", "[정정] " + POLICY),  # a correction, a photo, a rebuttal: other items of the same name
+        ("mofe", "[사진] " + POLICY),
+        ("mofe", "(해명자료) " + POLICY),
+        ("mofe", "[2보] " + POLICY),
     ],
 )
 def test_other_agencies_and_titles_have_other_title_keys(agency: str, title: str) -> None:

@@ -1763,7 +1763,7 @@ def _agency(raw: RawArticle, source: SourceConfig | None) -> tuple[Any, str]:
         return raw.title, plain_text(raw.agency)
     title = plain_text(raw.title)
     match = _AGENCY_PREFIX.match(title)
-    if not match or is_kind_label(match.group(1)):
+    if not match or _is_kind_label(match.group(1)):
         return raw.title, ""
     return title[match.end() :], match.group(1).strip()
 
@@ -1780,7 +1780,7 @@ _KIND_LABELS = frozenset({
 # fmt: on
 
 
-def is_kind_label(prefix: str) -> bool:
+def _is_kind_label(prefix: str) -> bool:
     """A label of the item's kind, not an agency: one listed, any "…자료", or one with a number ("2025 국정감사")."""
     key = name_key(prefix).replace(" ", "")
     return key in _KIND_LABELS or key.endswith("자료") or any(c.isdigit() for c in key)

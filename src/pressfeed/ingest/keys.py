@@ -5,9 +5,9 @@
   tracking parameters and trailing slashes
 - ``content:<hash>``        the same title and text (a joint release in two
   ministries' feeds with different links)
-- ``title:<day>:<hash>``     one agency's release under the same title within a
-  day: its copy in the press-release API and on the ministry's board (whose
-  text, if any, was extracted from another page)
+- ``title:<day>:<hash>``     one agency's release under the same title on the same
+  day, else the day before or after: its copy in the press-release API and on
+  the ministry's board (whose text, if any, was extracted from another page)
 
 ``content`` and ``title`` join releases across sources only (pressfeed.ingest.update).
 """
@@ -18,14 +18,17 @@ import hashlib
 import re
 from datetime import date, timedelta
 
-from ..normalize import guid_identity, is_kind_label, normalize_link, plain_text, without_space
+from ..normalize import guid_identity, normalize_link, plain_text, without_space
 
 __all__ = ["content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key", "title_keys"]
 
 #: letters and digits of a title below which it names no release on its own ("인사", "장관 동정", "주간 일정")
 TITLE_MIN = 12
 _NOT_WORD = re.compile(r"[\W_]+")
-#: "[보도자료] …", "(보도참고) …": a board's label of the item's kind, which the API's copy does not carry
+#: the labels a board puts before a release's title that the API's copy does not carry; other labels name
+#: another item of the same name ("[정정]", "[사진]", "[해명자료]", "[2보]"), which is no copy of the release
+RELEASE_LABELS = frozenset({"보도자료", "보도참고자료", "보도참고", "참고자료", "보도", "보도자료배포"})
+#: "[보도자료] …", "(보도참고) …"
 _LEADING_LABEL = re.compile(r"\s*[\[(【〈<]([^\])】〉>]{1,20})[\])】〉>]\s*")
 
 
@@ -64,13 +67,14 @@ def dedupe_keys(source_id: str, guid: str, link: str, title: str, body: str) -> 
 
 def title_keys(agency: str, title: str, day: date) -> list[str]:
     """The `title:` keys of one agency's release: its title's letters and digits (no quotes, brackets, spacing
-    or kind label) on its day in the site's zone, recorded for that day and the next, so that two copies dated
-    up to a day apart (an embargo, a board that posts late) share one. None for a short title or no agency."""
+    or press-release label) on its day in the site's zone; then the same on the day before and after, which
+    are only looked up (an embargo, a board that posts late), never recorded: a briefing of the same name on
+    consecutive days keeps its own day's copy. None for a short title or no agency."""
     label = _LEADING_LABEL.match(title)
-    if label is not None and is_kind_label(label.group(1)):
+    if label is not None and label.group(1).replace(" ", "") in RELEASE_LABELS:
         title = title[label.end() :]
     folded = _NOT_WORD.sub("", title).casefold()
     if not agency or len(folded) < TITLE_MIN:
         return []
     digest = hashlib.sha256(f"{agency}\n{folded}".encode()).hexdigest()
-    return [f"title:{d.isoformat()}:{digest}" for d in (day, day + timedelta(days=1))]
+    return [f"title:{d.isoformat()}:{digest}" for d in (day, day - timedelta(days=1), day + timedelta(days=1))]

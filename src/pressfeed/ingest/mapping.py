@@ -6,7 +6,7 @@ Pure: the source config, the raw item and the current time in, a decision out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from ..config import Republish, SourceConfig
 from ..model import Article, EncodedArticle, RawArticle, Status, encode
@@ -27,6 +27,8 @@ class Mapped:
     unknown_agency: str = ""
     #: what a newsroom article citing this release finds it by besides its link (pressfeed.stories)
     body_key: str | None = None
+    #: keys only looked up, after `keys`, never recorded for the article: its title on the days around its own
+    probes: tuple[str, ...] = ()
 
     @property
     def published(self) -> datetime:
@@ -63,9 +65,17 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         warnings += (f"{label}: {NO_TEXT}",)
     # the keys ignore whitespace: the body's words need no collapsing
     keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words)
-    keys += title_keys(_agency_key(article, source, ctx), article.title, article.published.astimezone(ctx.tz).date())
+    # by its day: an item the feed gives no date is dated at each fetch, and would gather a key a day
+    titled = []
+    if normalized.dated:
+        titled = title_keys(_agency_key(article, source, ctx), article.title, _day(article, ctx))
     body = body_key(normalized.words)
-    return Mapped(encode(article), tuple(keys), warnings, normalized.dated, normalized.unknown_agency, body)
+    unknown = normalized.unknown_agency
+    return Mapped(encode(article), (*keys, *titled[:1]), warnings, normalized.dated, unknown, body, tuple(titled[1:]))
+
+
+def _day(article: Article, ctx: NormalizeContext) -> date:
+    return article.published.astimezone(ctx.tz).date()
 
 
 #: why a title-only item is held as a draft

@@ -378,7 +378,7 @@ class _Placer:
     def place_source(self, source: SourceConfig, mapped: list[Mapped], report: _Report) -> None:
         """Dedupe one source's items against the store and this run, and write what is new or changed."""
         origin = f"source:{source.id}"
-        all_keys = [k for m in mapped for k in m.keys]
+        all_keys = [k for m in mapped for k in (*m.keys, *m.probes)]
         known = self.store.dedupe_lookup(all_keys)
         known.update((k, self.claimed[k]) for k in all_keys if k in self.claimed)
         # every article an item could land on, read in two queries rather than two per item
@@ -394,8 +394,9 @@ class _Placer:
                 body = [m.body_key] if m.body_key else []
                 keys += [(k, target, source.id) for k in (*m.keys, *body)]
                 story_keys.setdefault(target, []).extend([k for k in m.keys if k.startswith("link:")] + body)
-                for k in m.keys:
-                    known[k] = self.claimed[k] = target
+                for k in m.keys:  # the first article to record a key keeps it, as in the store
+                    known.setdefault(k, target)
+                    self.claimed.setdefault(k, target)
         if self.dry_run:
             return
         from ..stories import link_releases  # (and normalize's keys: only where items were mapped)
@@ -415,7 +416,7 @@ class _Placer:
         release, the API's copy of a board's); within one source, guid and link
         decide, so a recurring text under a new guid and link stays a new article.
         """
-        for key in m.keys:
+        for key in (*m.keys, *m.probes):
             found = known.get(key)
             if found is None:
                 continue
@@ -452,6 +453,13 @@ class _Placer:
             self.pending[target] = origin
             return True
         if stored.origin != origin:
+            if _takes_over(stored, candidate):  # the text of a release another source brought as a title
+                merged = merge_upstream(stored, candidate, explicit_updated=False, now=self.now)
+                if merged is not None:
+                    writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
+                    report.updated.append(target)
+                    self.taken.add(target)
+                    return True
             report.duplicates += 1  # a joint release another source brought first
             return True
         self.taken.add(target)
@@ -472,6 +480,18 @@ class _Placer:
             writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
             report.updated.append(target)
         return True
+
+
+def _takes_over(stored: StoredArticle, candidate: EncodedArticle) -> bool:
+    """Does a copy with text take over a release another source stored without any (a board's title, held or
+    published as a link)? It becomes that source's, under the same id and guid: readers who have the item see
+    it updated with the text. An editor's local change stays, as against any upstream."""
+    return (
+        stored.origin.startswith("source:")
+        and not stored.article.body_html
+        and bool(candidate.article.body_html)
+        and not locally_edited(stored)
+    )
 
 
 def answer_digest(body: bytes, source: SourceConfig) -> str:
