@@ -27,18 +27,26 @@ def same_upstream(stored: StoredArticle, incoming: EncodedArticle) -> bool:
     return stored.upstream_hash == incoming.content_hash and stored.upstream_status == incoming.status
 
 
-def as_taken(stored: StoredArticle, incoming: EncodedArticle) -> EncodedArticle:
-    """`incoming`, or the upstream version stored when `incoming` differs from it in nothing a reader sees.
+def reformatted(stored: StoredArticle, incoming: EncodedArticle, *, explicit_updated: bool) -> EncodedArticle | None:
+    """`incoming` under the stored status and `updated` when it differs from the version last taken in nothing
+    a reader sees; None when it is the same version or an update.
 
     A CMS re-export may differ in formatting only, a moved feed in the URL its
-    items were read from; an update would re-date every such item, and readers
-    show it as unread again. The version stored comes under `incoming`'s status
-    and `updated`, which the rules here weigh as for any version. Only an
-    article no editor changed holds the upstream version to compare with.
+    items were read from, a release in the embargo notice normalization now
+    drops: an update would re-date every such item, and readers show it as
+    unread again. Stored in its new form, under its old dates, it is no update,
+    and the next copy in that form is the version last taken. Only an article
+    no editor changed holds the upstream version to compare with; a status, or
+    an `updated` the record gives anew, is for the rules below.
     """
+    old = stored.article
     if stored.upstream_hash in (None, incoming.content_hash) or stored.upstream_hash != stored.content_hash:
-        return incoming
-    return as_shown(incoming, stored.article, stored.content_hash)
+        return None
+    if stored.upstream_status != incoming.status or (explicit_updated and incoming.updated != old.updated):
+        return None
+    if reader_view(incoming.article) != reader_view(old):
+        return None
+    return incoming.restamped(status=old.status, updated=old.updated)
 
 
 def as_shown(incoming: EncodedArticle, shown: Article, shown_hash: str) -> EncodedArticle:
@@ -57,17 +65,20 @@ def as_shown(incoming: EncodedArticle, shown: Article, shown_hash: str) -> Encod
 def reader_view(article: Article) -> Article:
     """What a reader gets of an article, for telling a change from a new form of the same.
 
-    Its body as laid out (:func:`pressfeed.normalize.layout_form`), and its
-    source without the feed URL it was read from: that says which URL ingest
-    asked (a feed that moved, a source whose URL the config now gives anew),
-    not what the item is. `updated` and `status` are left to the rules here.
+    Its body as laid out (:func:`pressfeed.normalize.layout_form`) and
+    without a leading embargo notice (stale once the item is in a feed), and
+    its source without the feed URL it was read from: that says which URL
+    ingest asked (a feed that moved, a source whose URL the config now gives
+    anew), not what the item is. `updated` and `status` are left to the rules
+    here.
     """
-    from .normalize import layout_form  # (only where a version's hash differs from the stored one's)
+    # (only where a version's hash differs from the stored one's)
+    from .normalize import drop_embargo_notice, layout_form
 
     source = article.source
     if source is not None and source.feed:
         source = replace(source, feed="")
-    body = layout_form(article.body_html)
+    body = layout_form(drop_embargo_notice(article.body_html))
     return replace(article, body_html=body, source=source, updated=article.published, status=Status.PUBLISHED)
 
 

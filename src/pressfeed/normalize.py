@@ -1084,19 +1084,28 @@ def _closing_notice(rest: str) -> str | None:
 # 삼가 주시기 바랍니다.", "[엠바고] 11.27.(금) 06:00 이후 보도". It is an instruction to the press, stale once the
 # item is in a feed (pressfeed holds an embargoed item until its time), and no part of the story: a summary
 # derived from the body would begin with it, and a newsroom's copy without it would not match the release.
-# A time (a digit, 조간, 석간) and the request's own words are both required: "금융위원회는 12월 1일부터 보도
-# 자료 배포 방식을 바꾼다고 밝혔다." asks nothing of the press.
+# It names a time (a digit, 조간, 석간) and addresses the press: the release as its subject ("이 자료는 …"),
+# else reporting as the verb asked for ("…이후 보도하여 주시기 바랍니다", "…이후 보도 가능"), else 엠바고. Policy
+# news of the same shape is none of these: "모바일 신분증은 12월 1일부터 사용할 수 있습니다", "3월부터 보도블록
+# 교체 공사를 시작합니다", "5월 1일부터 보도 사진 저작권 표시를 의무화합니다".
 #: a character of the notice's one sentence: a full stop only inside a date ("2025. 11. 8.(토)", "11.27.")
 _IN_SENTENCE = r"(?:[^.。!]|\.(?=\s?[\d(]))"
-_EMBARGO_REQUEST = (
-    rf"(?:이후|부터|이전에는|전에는|까지는?)\s?(?:에\s?)?(?:보도|게재|방송|사용|인터넷\s?게재){_IN_SENTENCE}{{0,30}}?"
-    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능합니다|가능|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지|합니다)"
+#: from or until when
+_EMBARGO_WHEN = r"(?:이후|부터|이전에는|전에는|까지는?)\s?(?:에\s?)?"
+#: what is asked: please do, may, refrain from
+_EMBARGO_ASK = (
+    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능합니다|가능|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지)"
 )
+#: reporting as the verb or the thing allowed: 보도하여/보도해 주시기, 보도할 수, 보도를 삼가, 보도 가능, 보도 바랍니다
+#: (or the line's last word: "…06:00 이후 보도")
+_REPORT = r"보도(?=\s?(?:하여|해\s?주|해도|할|를|는|가능|바랍))"
 #: the time it names: a digit, or the morning or evening papers' edition
 _EMBARGO_TIME = rf"(?={_IN_SENTENCE}*?(?:\d|조간|석간))"
 _EMBARGO_NOTICE = re.compile(
     r"[※*◆◇■□○●▶▷☞★☆\-–—\s]*[\[(<〈【]?\s*"
-    rf"(?:(?:(?:이|본|동|해당)\s?(?:보도\s?)?자료는\s?)?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_REQUEST}"
+    rf"(?:(?:이|본|동|해당)\s?(?:보도\s?)?자료는\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}"
+    rf"(?:보도|게재|방송|사용|인터넷\s?게재){_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
+    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}|보도)"
     rf"|엠바고\s?[\])>〉】]?\s?[:：]?\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?)"
     r"\s?[.。!]?\s*[\])>〉】]?\s*"
 )
@@ -1134,9 +1143,18 @@ def drop_embargo_notice(body_html: str) -> str:
     name = _TAG_NAME.match(body_html, opening) if opening >= 0 else None
     if name is None or name.group(2).lower() not in _NOTICE_BLOCKS or end_tag.group() != f"</{name.group(2)}>":
         return body_html
-    return body_html[:opening] + body_html[end_tag.end() :].lstrip()
+    rest = body_html[end_tag.end() :].lstrip()
+    # a container the notice was alone in goes too: "<blockquote><p>notice</p></blockquote>"
+    while (closing := _EMPTY_BLOCK_END.match(rest)) is not None:
+        outer = _TAG_NAME.match(body_html, max(body_html.rfind("<", 0, opening), 0))
+        if outer is None or outer.group(1) or outer.group(2).lower() != closing.group(1):
+            break
+        opening, rest = outer.start(), rest[closing.end() :].lstrip()
+    return body_html[:opening] + rest
 
 
+#: the close of the element the notice was alone in, left empty by its removal
+_EMPTY_BLOCK_END = re.compile(r"</(div|blockquote)>")
 #: the blocks a notice may fill and leave with
 _NOTICE_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 
@@ -1675,7 +1693,8 @@ def normalize(
     title = field("title", lambda: _required_text(title_raw, "title"), "")
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
-    body = drop_embargo_notice(body)
+    if raw.kind is not InputKind.CMS:  # an agency's notice to the press; a newsroom's text is its own
+        body = drop_embargo_notice(body)
     words = body_words(body)
     summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
 

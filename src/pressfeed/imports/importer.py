@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InputError, Problem
-from ..merge import as_shown, as_taken, merge_upstream
+from ..merge import as_shown, merge_upstream, reformatted
 from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize
 from ..results import IDS_LISTED, ImportResult
@@ -328,8 +328,10 @@ class Importer:
                 else:
                     writes.append(ArticleWrite(edit, stored.origin))
                     self.updated.add(article_id)
+            elif (form := reformatted(stored, encoded, explicit_updated=prepared.explicit_updated)) is not None:
+                writes.append(ArticleWrite.from_upstream(form, stored.origin))  # a re-export in another format
+                self.unchanged += 1
             else:
-                encoded = as_taken(stored, encoded)  # a re-export in another format is no update
                 merged = merge_upstream(stored, encoded, explicit_updated=prepared.explicit_updated, now=self.now)
                 if merged is None:
                     self.unchanged += 1

@@ -22,7 +22,7 @@ from ..clock import Clock
 from ..config import Config, SourceConfig, SourceKind
 from ..context import NormalizeContext
 from ..errors import UsageError
-from ..merge import as_taken, locally_edited, merge_upstream, same_upstream
+from ..merge import locally_edited, merge_upstream, reformatted, same_upstream
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
@@ -465,7 +465,6 @@ class _Placer:
         self.taken.add(target)
         if not m.dated:  # fetch time stood in for a missing date: keep the one given first
             candidate = _keep_dates(candidate, stored)
-        candidate = as_taken(stored, candidate)  # what no reader sees is no update: a moved feed's URL
         if same_upstream(stored, candidate):
             report.unchanged += 1
             return True
@@ -473,6 +472,10 @@ class _Placer:
             report.conflicts.append(target)
             return True
         explicit = candidate.updated > candidate.published
+        if (form := reformatted(stored, candidate, explicit_updated=explicit)) is not None:
+            writes.append(ArticleWrite.from_upstream(form, origin))  # what no reader sees: a moved feed's URL
+            report.unchanged += 1
+            return True
         merged = merge_upstream(stored, candidate, explicit_updated=explicit, now=self.now)
         if merged is None:
             report.unchanged += 1
