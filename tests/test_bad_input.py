@@ -23,6 +23,8 @@ from conftest import CONFIG_TEXT, write_file
 from pressfeed.clock import Clock
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
+from pressfeed.errors import FeedRefusedError
+from pressfeed.ingest.bounds import MAX_MARKUP
 from pressfeed.ingest.parse import parse_feed, to_utf8
 from pressfeed.model import Article
 from pressfeed.normalize import (
@@ -574,6 +576,103 @@ def test_a_body_of_one_wide_tag_costs_one_pass(body: str) -> None:
     assert len(body) <= MAX_HTML_LENGTH
     assert sanitize_html(body, PAGE) == "<p>본문</p>"
     assert plain_text(body) == "본문"
+
+
+# -- feed documents built to hold feedparser ----------------------------------------------------
+
+
+def with_item(feed: bytes, inside: str) -> bytes:
+    """`feed` with `inside` at the end of its first item (a hostile element among real ones)."""
+    return feed.replace(b"</item>", inside.encode() + b"</item>", 1)
+
+
+def with_doctype(feed: bytes, doctype: str) -> bytes:
+    return feed.replace(b"<rss ", doctype.encode() + b"<rss ", 1)
+
+
+ENTITY_BOMB = '<!DOCTYPE rss [\n<!ENTITY agency "' + "과학기술정보통신부 " * 6_000 + '">\n]>\n'
+
+
+@pytest.mark.parametrize(
+    ("feed", "message"),
+    [
+        (
+            with_item(rss(item(1)), "<br/>" * MAX_MARKUP),  # 0.8 MB, a minute of parsing
+            r"feed refused: 200,0\d\d tags and other markup \('<'\), at most 200,000",
+        ),
+        (
+            with_item(rss(item(1)), '<enclosure url="/f.hwp" ' + many(20_000, 'a{}="1"') + "/>"),
+            r"feed refused: a <enclosure> tag on line 2 has more than 64 attributes",  # well-formed: XML
+        ),
+        (
+            with_item(rss(item(1)), "<enclosure " + many(20_000, "a") + ">"),  # names alone: not XML
+            r"feed refused: a <enclosure> tag on line 2 has more than 64 attributes",
+        ),
+        (  # a quoted "<" makes it no XML; the fallback parser still reads the names after it
+            with_item(rss(item(1)), '<enclosure url="<" ' + many(20_000, "a") + ">"),
+            r"feed refused: a <enclosure> tag on line 2 has more than 64 attributes",
+        ),
+        (  # no tag over the limit, but the parser searches every prefix for every element
+            with_item(rss(item(1)), "".join(f'<x{n}:a xmlns:x{n}="urn:x:{n}"/>' for n in range(65))),
+            r"feed refused: 65 namespace prefixes declared, at most 64",
+        ),
+        (
+            with_doctype(rss(item(1, body="&agency;" * 200)), ENTITY_BOMB),  # 170 KB, 36 MB once expanded
+            r"feed refused: its entities would expand it by more than 1\.0 MiB .*: an entity bomb",
+        ),
+    ],
+    ids=["markup", "attributes", "attribute-names", "quoted-lt", "prefixes", "entities"],
+)
+def test_a_feed_built_to_hold_the_parser_is_refused_before_it_parses(
+    ingest, feed: bytes, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """feedparser's work grows with the square of a tag's attributes and with prefixes times elements, and
+    its fallback parser expands entities without a limit: each of these held a worker for minutes (or
+    filled its memory). The document is refused, naming what, and the source fails; nothing is parsed."""
+    monkeypatch.setattr("pressfeed.ingest.parse.feedparser.parse", _never_called)
+    with pytest.raises(FeedRefusedError, match=message):
+        parse_feed(feed)
+    report, pf = ingest(feed)
+    assert report.outcome == "failed" and re.match(message, report.error or "")
+    assert not titles(pf)
+
+
+def _never_called(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the document reached feedparser")
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        with_item(rss(item(1)), "<br/>" * (MAX_MARKUP - 40)),
+        with_item(rss(item(1)), '<media:content url="/a.jpg" ' + many(63, 'a{}="1"') + "/>").replace(
+            b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '
+        ),
+        with_item(rss(item(1)), "".join(f'<x{n}:a xmlns:x{n}="urn:x:{n}"/>' for n in range(64))),
+        with_doctype(  # an entity named often, adding less than the document holds
+            rss(*(item(n, body="&agency; 보도자료") for n in range(1, 200))),
+            '<!DOCTYPE rss [\n<!ENTITY agency "과학기술정보통신부">\n]>\n',
+        ),
+        rss(
+            item(
+                1, body="<![CDATA[" + '<p class="HStyle0"><span style="font-size:11pt">본문</span></p>' * 5_000 + "]]>"
+            )
+        ),
+    ],
+    ids=["markup", "attributes", "prefixes", "entities", "html-body"],
+)
+def test_feeds_up_to_the_limits_are_parsed(feed: bytes) -> None:
+    """Each limit is far above what a real feed holds; up to it, the feed parses as it always did."""
+    parsed = parse_feed(feed)
+    assert parsed.entries and parsed.entries[0].title.startswith("과기정통부")
+
+
+def test_a_tag_in_cdata_counts_too() -> None:
+    """The fallback parser, reading a feed XML refused, may read a CDATA section's text as markup: what is
+    counted is counted everywhere (a body of more than 64 attributes in one tag is no real body)."""
+    feed = rss(item(1, body="<![CDATA[<p " + many(65, 'a{}="1"') + ">본문</p>]]>"))
+    with pytest.raises(FeedRefusedError, match="a <p> tag on line 2 has more than 64 attributes"):
+        parse_feed(feed)
 
 
 # -- YAML alias bombs and sizes (item 7) --------------------------------------------------------

@@ -629,6 +629,23 @@ LAUGHS = (
 )
 
 
+def _inside(n: int, markup: str) -> str:
+    """Release n with `markup` at its end: one hostile element among real ones."""
+    return item(n).replace("</item>", markup + "</item>")
+
+
+#: feeds built to hold feedparser: refused before it parses
+HOLDING = {
+    "crowded": rss(_inside(51, '<enclosure url="/f.hwp" ' + " ".join(f'a{n}="1"' for n in range(20_000)) + "/>")),
+    "prefixes": rss(_inside(52, "".join(f'<x{n}:a xmlns:x{n}="urn:x:{n}"/>' for n in range(65)))),
+    "markup": rss(_inside(53, "<br/>" * 200_000)),
+    "entities": rss(
+        item(54, title="&agency;" * 200),
+        doctype='<!DOCTYPE rss [\n<!ENTITY agency "' + "과학기술정보통신부 " * 6_000 + '">\n]>\n',
+    ),
+}
+
+
 def _hostile_site(root: Path, server: HostileServer, bystander: HostileServer, bomb: bytes) -> dict[str, str]:
     """Configure one source per case; returns source id → configured URL."""
     cases: dict[str, Handler] = {
@@ -662,6 +679,7 @@ def _hostile_site(root: Path, server: HostileServer, bystander: HostileServer, b
                 item(46, "방향 &#x202E;fdp.exe 바꾸기"),
             )
         ),
+        **{case: serving(feed) for case, feed in HOLDING.items()},
     }
     urls = {}
     for source_id, handler in cases.items():
@@ -721,6 +739,15 @@ def test_ingest_survives_every_hostile_server(
     assert errors["e500"] == "HTTP 500"
     assert errors["e429"] == "HTTP 429" and reports["e429"]["outcome"] == "failed"
     assert errors["html"].startswith("not an RSS/Atom feed")
+    # feeds built to hold the parser: refused, naming what; no item of them went in
+    assert errors["crowded"] == (
+        "feed refused: a <enclosure> tag on line 2 has more than 64 attributes:"
+        " the parser's work grows with the square of their number"
+    )
+    assert errors["prefixes"].startswith("feed refused: 65 namespace prefixes declared, at most 64")
+    assert errors["markup"].startswith("feed refused: 200,0")
+    assert errors["entities"].startswith("feed refused: its entities would expand it by more than 1.0 MiB")
+    assert all(not reports[case]["new"] for case in HOLDING)
     assert errors["binary"].startswith("not an RSS/Atom feed")
     # item 5: one bad character never drops a feed; every entry of it goes in
     assert errors["surrogate"] is None and len(reports["surrogate"]["new"]) == 6

@@ -105,6 +105,15 @@ class ArticleNotFoundError(StoreError):
         super().__init__(f"no article with id {article_id!r} (see `pressfeed articles list`)")
 
 
+class FeedParseError(PressfeedError):
+    """The bytes are not a usable feed (an HTML error page, garbage); that source fails, the others go on."""
+
+
+class FeedRefusedError(FeedParseError):
+    """A feed document refused before or while it is parsed: its markup would cost the parser far more time
+    or memory than its size warrants (a server built it to, or is badly broken)."""
+
+
 class LockedError(PressfeedError):
     """Another pressfeed run holds the site lock."""
 

@@ -18,13 +18,10 @@ from typing import Any
 
 import feedparser
 
-from ..errors import PressfeedError
+from ..errors import FeedParseError as FeedParseError  # raised here, caught by jobs
 from ..model import InputKind, RawArticle, RawMedia
 from ..normalize import named_zone
-
-
-class FeedParseError(PressfeedError):
-    """The bytes are not a usable feed (an HTML error page, garbage)."""
+from .bounds import check_markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +239,7 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "",
     headers = headers or {}
     content_type = headers.get("content-type", "")
     data = to_utf8(raw, content_type)
+    check_markup(data)  # what would make feedparser's work grow faster than the document: refused
     parsed = feedparser.parse(
         data,
         # no content-location: feedparser would track it as a base on every element (~25% slower);
