@@ -9,6 +9,8 @@ its own tests in test_hostile_http.py); the clock is conftest's fixed NOW.
 from __future__ import annotations
 
 import re
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -673,6 +675,48 @@ def test_a_tag_in_cdata_counts_too() -> None:
     feed = rss(item(1, body="<![CDATA[<p " + many(65, 'a{}="1"') + ">본문</p>]]>"))
     with pytest.raises(FeedRefusedError, match="a <p> tag on line 2 has more than 64 attributes"):
         parse_feed(feed)
+
+
+def author_bomb(size: int) -> bytes:
+    """An RSS author of ASCII letters: feedparser looks for an e-mail address in it, rescanning every run of
+    letters from each of its letters (100 KB took 18 s; 1 MB, half an hour)."""
+    return with_item(rss(item(1), item(2)), "<author>" + "a" * size + "</author>")
+
+
+def test_a_parse_that_runs_over_its_cpu_budget_is_refused(ingest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What grows with one element's text (an author's letters, an item's categories, the blank lines that
+    open XHTML content) only a parser can delimit: the parse is stopped once it has taken many times what
+    a plain feed of its size takes, and the document refused. The budget is cut here to keep the test
+    short; the feed would take minutes."""
+    monkeypatch.setattr("pressfeed.ingest.bounds.CPU_SECONDS", 0.2)
+    monkeypatch.setattr("pressfeed.ingest.bounds.CPU_SECONDS_PER_MIB", 0.0)
+    before = signal.getsignal(signal.SIGPROF)
+
+    report, pf = ingest(author_bomb(200_000))
+
+    assert report.outcome == "failed" and not titles(pf)
+    assert report.error == (
+        "feed refused: still parsing after 0.2 s of CPU time, many times what a plain feed of 0.2 MiB takes:"
+        " its markup makes the parser's work grow faster than its size"
+    )
+    assert signal.getsignal(signal.SIGPROF) is before  # the timer is put back as it was
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+    assert len(parse_feed(rss(item(1), item(2))).entries) == 2  # the next parse runs as ever
+
+
+def test_a_parse_within_its_budget_is_untouched() -> None:
+    with_author = with_item(rss(item(1), item(2)), "<author>홍보담당관실 (press@msit.go.kr)</author>")
+    assert parse_feed(with_author) == parse_feed(with_author)
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+
+
+def test_a_parse_off_the_main_thread_runs_without_the_timer() -> None:
+    """Signals reach only the main thread: a library caller parsing in a thread gets no budget, no error."""
+    parsed: list[object] = []
+    thread = threading.Thread(target=lambda: parsed.append(parse_feed(rss(item(1)))))
+    thread.start()
+    thread.join()
+    assert len(parsed) == 1
 
 
 # -- YAML alias bombs and sizes (item 7) --------------------------------------------------------

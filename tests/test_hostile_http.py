@@ -634,7 +634,7 @@ def _inside(n: int, markup: str) -> str:
     return item(n).replace("</item>", markup + "</item>")
 
 
-#: feeds built to hold feedparser: refused before it parses
+#: feeds built to hold feedparser: refused before it parses, or stopped by the CPU budget (the author)
 HOLDING = {
     "crowded": rss(_inside(51, '<enclosure url="/f.hwp" ' + " ".join(f'a{n}="1"' for n in range(20_000)) + "/>")),
     "prefixes": rss(_inside(52, "".join(f'<x{n}:a xmlns:x{n}="urn:x:{n}"/>' for n in range(65)))),
@@ -643,6 +643,7 @@ HOLDING = {
         item(54, title="&agency;" * 200),
         doctype='<!DOCTYPE rss [\n<!ENTITY agency "' + "과학기술정보통신부 " * 6_000 + '">\n]>\n',
     ),
+    "author": rss(_inside(55, "<author>" + "a" * 600_000 + "</author>")),
 }
 
 
@@ -747,6 +748,7 @@ def test_ingest_survives_every_hostile_server(
     assert errors["prefixes"].startswith("feed refused: 65 namespace prefixes declared, at most 64")
     assert errors["markup"].startswith("feed refused: 200,0")
     assert errors["entities"].startswith("feed refused: its entities would expand it by more than 1.0 MiB")
+    assert errors["author"].startswith("feed refused: still parsing after 2.6 s of CPU time")
     assert all(not reports[case]["new"] for case in HOLDING)
     assert errors["binary"].startswith("not an RSS/Atom feed")
     # item 5: one bad character never drops a feed; every entry of it goes in

@@ -21,7 +21,7 @@ import feedparser
 from ..errors import FeedParseError as FeedParseError  # raised here, caught by jobs
 from ..model import InputKind, RawArticle, RawMedia
 from ..normalize import named_zone
-from .bounds import check_markup
+from .bounds import check_markup, cpu_budget, parse_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,14 +240,15 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "",
     content_type = headers.get("content-type", "")
     data = to_utf8(raw, content_type)
     check_markup(data)  # what would make feedparser's work grow faster than the document: refused
-    parsed = feedparser.parse(
-        data,
-        # no content-location: feedparser would track it as a base on every element (~25% slower);
-        # relative links resolve against xml:base or, failing that, the feed URL in _entry
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-        sanitize_html=False,  # nh3 sanitizes once, in normalization
-        resolve_relative_uris=False,  # normalization resolves against the entry link
-    )
+    with cpu_budget(parse_seconds(len(data)), len(data)):  # and whatever else does
+        parsed = feedparser.parse(
+            data,
+            # no content-location: feedparser would track it as a base on every element (~25% slower);
+            # relative links resolve against xml:base or, failing that, the feed URL in _entry
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+            sanitize_html=False,  # nh3 sanitizes once, in normalization
+            resolve_relative_uris=False,  # normalization resolves against the entry link
+        )
     version = parsed.get("version", "")
     if not version or not (parsed.entries or parsed.feed.get("title")):
         problem = parsed.get("bozo_exception")
