@@ -240,7 +240,7 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "",
     content_type = headers.get("content-type", "")
     data = to_utf8(raw, content_type)
     check_markup(data)  # what would make feedparser's work grow faster than the document: refused
-    with cpu_budget(parse_seconds(len(data)), len(data)):  # and whatever else does
+    with cpu_budget(parse_seconds(data)):  # and whatever else does
         parsed = feedparser.parse(
             data,
             # no content-location: feedparser would track it as a base on every element (~25% slower);
