@@ -26,7 +26,7 @@ from pressfeed.clock import Clock
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import FeedRefusedError
-from pressfeed.ingest.bounds import MAX_MARKUP
+from pressfeed.ingest.bounds import MAX_MARKUP, cpu_budget
 from pressfeed.ingest.parse import parse_feed, to_utf8
 from pressfeed.model import Article
 from pressfeed.normalize import (
@@ -703,6 +703,16 @@ def test_a_parse_that_runs_over_its_cpu_budget_is_refused(ingest, monkeypatch: p
     assert signal.getsignal(signal.SIGPROF) is before  # the timer is put back as it was
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
     assert len(parse_feed(rss(item(1), item(2))).entries) == 2  # the next parse runs as ever
+
+
+def test_the_budget_stops_any_work_in_its_block_and_puts_the_timer_back() -> None:
+    before = signal.getsignal(signal.SIGPROF)
+    refused = pytest.raises(FeedRefusedError, match=r"^feed refused: still parsing after 0\.1 s of CPU time")
+    with refused, cpu_budget(0.1):
+        for _ in range(100_000_000):  # seconds of Python, were it not stopped
+            pass
+    assert signal.getsignal(signal.SIGPROF) is before
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
 
 
 def test_a_parse_within_its_budget_is_untouched() -> None:

@@ -123,18 +123,15 @@ class _OverBudget(BaseException):
     """Raised by the timer inside the parse; not an Exception, so no handler in a library swallows it."""
 
 
-#: the timer fires again this often once the budget is spent, should anything get past the first one
-_AGAIN = 0.05
-
-
 @contextmanager
 def cpu_budget(seconds: float) -> Iterator[None]:
     """Refuse (FeedRefusedError) the document being parsed in the block once it has used `seconds` of CPU.
 
-    A process timer (SIGPROF) interrupts the parser wherever it is: between two of its Python lines, or in
-    the regular-expression engine, which checks for signals as it goes. Signals reach only the main
-    thread, where worker processes and the pressfeed command parse; elsewhere (and where there is no such
-    timer) the block runs unbounded.
+    A one-shot process timer (SIGPROF) interrupts the parser wherever it is: between two of its Python
+    lines, or in the regular-expression engine, which checks for signals as it goes. It is converted
+    outside the clean-up, so a timer that fires as the block ends is still a refusal, never a stray
+    exception. Signals reach only the main thread, where worker processes and the pressfeed command
+    parse; elsewhere (and where there is no such timer) the block runs unbounded.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
@@ -146,18 +143,19 @@ def cpu_budget(seconds: float) -> Iterator[None]:
             raise _OverBudget
 
     previous = signal.signal(signal.SIGPROF, expired)
-    earlier = signal.setitimer(signal.ITIMER_PROF, seconds, _AGAIN)
+    earlier = signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
-        yield
+        try:
+            yield
+        finally:
+            armed = False
+            signal.setitimer(signal.ITIMER_PROF, *earlier)
+            signal.signal(signal.SIGPROF, signal.SIG_DFL if previous is None else previous)
     except _OverBudget:
         raise FeedRefusedError(
             f"feed refused: still parsing after {seconds:.1f} s of CPU time, many times what a plain feed of its"
             " size takes: its markup makes the parser's work grow faster than its size"
         ) from None
-    finally:
-        armed = False
-        signal.setitimer(signal.ITIMER_PROF, *earlier)
-        signal.signal(signal.SIGPROF, signal.SIG_DFL if previous is None else previous)
 
 
 def _mib(size: int) -> str:
