@@ -1111,6 +1111,29 @@ def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
     assert [r.updated for r in result.reports] == [(), ()] and "개최했다" in stored_articles(pf)[0].body_html
 
 
+def test_the_copy_with_text_takes_over_a_title_brought_earlier_in_the_same_run(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """With the board listed first, its title is placed first in the run: the text still wins."""
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
+    )
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    configure(
+        site,
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+    )
+    result, pf = ingest_at(opener, site)
+    board, text = result.reports
+    (article,) = stored_articles(pf)
+    assert (board.new, text.updated) == ((article.id,), (article.id,))
+    assert "민관 합동 간담회를 개최했다" in article.body_html
+    assert pf.store.get(article.id).origin == "source:moef"  # type: ignore[union-attr]
+
+
 def test_a_briefing_of_the_same_name_on_consecutive_days_keeps_each_days_copy(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

@@ -437,13 +437,14 @@ class _Placer:
         writes: list[ArticleWrite],
     ) -> bool:
         """Decide one item's fate; True when its keys should be recorded for `target`."""
-        if target in self.pending or target in self.taken:
+        stored = stored_by_id.get(target)
+        # created earlier in this run: a duplicate, unless another source brought it as a title and this is its text
+        if target in self.taken or (target in self.pending and not _takes_over(stored, origin, m.encoded)):
             report.duplicates += 1
             return True
         if target in tombstoned:
             report.skipped += 1  # deleted by an editor: never comes back
             return False
-        stored = stored_by_id.get(target)
         from ..model import encode  # (the record types: only where items were mapped)
 
         candidate = m.encoded if m.encoded.id == target else encode(replace(m.encoded.article, id=target))
@@ -453,7 +454,7 @@ class _Placer:
             self.pending[target] = origin
             return True
         if stored.origin != origin:
-            if _takes_over(stored, candidate):  # the text of a release another source brought as a title
+            if _takes_over(stored, origin, candidate):  # the text of a release another source brought as a title
                 merged = merge_upstream(stored, candidate, explicit_updated=False, now=self.now)
                 if merged is not None:
                     writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
@@ -485,12 +486,14 @@ class _Placer:
         return True
 
 
-def _takes_over(stored: StoredArticle, candidate: EncodedArticle) -> bool:
+def _takes_over(stored: StoredArticle | None, origin: str, candidate: EncodedArticle) -> bool:
     """Does a copy with text take over a release another source stored without any (a board's title, held or
     published as a link)? It becomes that source's, under the same id and guid: readers who have the item see
     it updated with the text. An editor's local change stays, as against any upstream."""
     return (
-        stored.origin.startswith("source:")
+        stored is not None
+        and stored.origin != origin
+        and stored.origin.startswith("source:")
         and not stored.article.body_html
         and bool(candidate.article.body_html)
         and not locally_edited(stored)
