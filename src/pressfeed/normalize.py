@@ -1111,8 +1111,6 @@ _EMBARGO_NOTICE = re.compile(
 )
 #: a notice is a line, not a paragraph: longer first lines are the story's own
 _EMBARGO_MAX = 160
-#: the first line's end in sanitized HTML: a block's tag or a line break
-_LINE_END = re.compile(rf"</?(?:{_BLOCK_NAMES})\b[^>]*>")
 #: the opening tags and spaces before the body's first text
 _LEADING_BLOCKS = re.compile(rf"(?:\s|<(?:{_BLOCK_NAMES})\b[^>]*>)*")
 
@@ -1124,7 +1122,7 @@ def drop_embargo_notice(body_html: str) -> str:
     lead = _LEADING_BLOCKS.match(body_html)
     start = lead.end() if lead is not None else 0
     window = start + _EMBARGO_MAX * 8  # the markup of a line of 160 characters, entities and inline tags too
-    end_tag = _LINE_END.search(body_html, start, window)
+    end_tag = _BLOCK_TAG.search(body_html, start, window)  # the first line ends at a block's tag or a <br>
     end = end_tag.start() if end_tag is not None else len(body_html)
     if end > window:
         return body_html
