@@ -625,6 +625,24 @@ def test_a_schema_3_store_keeps_what_its_builds_recorded(store_url: str, older_p
         assert new.feed_files() == {"rss.xml": FeedFileState("fp", NOW, 10, 20)}
 
 
+def test_a_store_from_before_shown_items_counts_what_its_builds_showed(  # type: ignore[no-untyped-def]
+    store_url: str, schema_module, older_pressfeed
+) -> None:
+    """Its builds recorded no items: what was published and due when it is upgraded is taken as shown."""
+    due, draft = article("due"), article("draft", status=Status.DRAFT)
+    future = article("future", published=datetime(2100, 1, 1, tzinfo=UTC))  # after the real clock's now
+    with older_pressfeed(len(schema_module.MIGRATIONS) - 1):
+        old = open_store(store_url)
+        old.write([upstream(due), upstream(draft), upstream(future)])
+        old.close()
+
+    with open_store(store_url) as new:
+        assert new.shown([due.id, draft.id, future.id]) == {due.id}
+        new.mark_shown([future.id, future.id])  # a later build's items; again: no error
+        assert new.shown([due.id, draft.id, future.id]) == {due.id, future.id}
+        assert new.shown([]) == set()
+
+
 def test_hosts_opening_a_new_store_at_once_create_it_once(
     store_url: str, request: pytest.FixtureRequest, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -682,6 +700,7 @@ def fill(store: Store) -> None:
     store.save_pages([PageState(release("f1").article.id, "e", "https://www.korea.kr/f1", "done", 1, NOW)])
     store.save_source_state("msit", {"etag": '"x"', "new": 1})
     store.save_feed_files({"rss.xml": FeedFileState("fp", NOW, 10, 20)})
+    store.mark_shown([article("f1").id])
     store.set_meta("config_digest", "abc")
 
 

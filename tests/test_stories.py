@@ -492,17 +492,54 @@ def test_a_joint_release_new_this_run_leaves_the_articles_guid_alone(tmp_path: P
     assert everywhere(site, "") == [CMS_ID]
 
 
-def test_a_published_joint_release_is_replaced_in_place_when_its_cited_copy_arrives(tmp_path: Path) -> None:
+def test_a_joint_release_readers_have_beside_the_article_leaves_and_each_keeps_its_guid(tmp_path: Path) -> None:
     site = JointSite(tmp_path / "site")
     site.cms(cms())
     site.briefing(BRIEFING_COPY)
-    site.run()
+    pf = site.run()
     assert sorted(everywhere(site, "")) == sorted([CMS_ID, BRIEFING_ID])  # nothing tells them apart yet
+    before = (site.root / "public" / "it-science" / "atom.xml").read_bytes()
     site.feed(release())
     site.run(NOW + timedelta(minutes=5))
-    # readers had both items: the release's now shows the article, whose own item leaves
+    # readers have both items: the release leaves, and neither item turns into the other (taking the release's
+    # guid would show readers that item updated into a second copy of the article, and drop the article's own)
+    assert everywhere(site, "") == [CMS_ID]
+    stored = pf.store.get(CMS_ID)
+    assert stored is not None and stored.feed_guid is None
+    entry = etree.fromstring(before).find(f"{ATOM}entry[{ATOM}id='{CMS_ID}']")
+    after = etree.parse(str(site.root / "public" / "it-science" / "atom.xml")).find(f"{ATOM}entry")
+    assert entry is not None and after is not None
+    entry.tail = after.tail = None
+    assert etree.tostring(after) == etree.tostring(entry)  # the article's item is exactly as readers have it
+    release_row = pf.store.get(BRIEFING_ID)
+    assert release_row is not None and release_row.superseded_by == CMS_ID
+
+
+def test_a_published_joint_release_is_replaced_in_place_when_the_article_is_new(tmp_path: Path) -> None:
+    site = JointSite(tmp_path / "site")
+    site.briefing(BRIEFING_COPY)
+    site.run()
+    assert everywhere(site, "") == [BRIEFING_ID]
+    site.cms(cms())  # the article, citing the board's copy, arrives in the same run as that copy
+    site.feed(release())
+    site.run(NOW + timedelta(minutes=5))
+    # readers have the release only: its item now shows the article
     assert everywhere(site, "") == [BRIEFING_ID]
     assert site.titles() == ["국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리"]
+
+
+def test_a_release_no_build_has_published_is_not_taken_over(portal: Site) -> None:
+    pf = Pressfeed(load_config(portal.root), clock=fixed(NOW))
+    portal.feed(release())
+    assert pf.ingest().ok  # stored and due, but no feed has shown it yet
+    portal.cms(cms())
+    pf = portal.run(NOW + timedelta(minutes=5))
+    # readers never saw the release: the article goes by its own guid
+    for key in ("", "it-science"):
+        assert everywhere(portal, key) == [CMS_ID]
+    stored = pf.store.get(CMS_ID)
+    assert stored is not None and stored.feed_guid is None
+    assert pf.store.shown([CMS_ID, RELEASE_ID]) == {CMS_ID}
 
 
 def test_changing_the_cited_url_lets_the_old_release_stand_alone(portal: Site) -> None:
@@ -514,8 +551,8 @@ def test_changing_the_cited_url_lets_the_old_release_stand_alone(portal: Site) -
     pf = portal.run(NOW + timedelta(minutes=5))
     assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
     assert pf.store.get(OTHER_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
-    # the old release is back; the article replaced the other one, which readers had, in place
-    assert sorted(everywhere(portal, "")) == sorted([OTHER_ID, RELEASE_ID])
+    # the old release is back; the other one leaves, and the article, which readers have, keeps its own guid
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
     assert sorted(portal.titles()) == sorted(
         [
             "과기정통부, 국가 AI 컴퓨팅센터 사업자 선정",

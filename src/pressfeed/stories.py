@@ -15,9 +15,12 @@ the same story when:
 
 The newsroom's version wins. The release stays stored, `superseded_by` the
 article, and leaves every feed while the article is in them (a draft,
-hidden or embargoed article leaves the release where it is). When the
-release was already published, the article takes over its guid, so readers
-see an update of that item, not a second one. Sources with
+hidden or embargoed article leaves the release where it is). When readers
+have the release and not yet the article (the store records what each build
+put in a feed), the article takes over the release's guid, so readers see an
+update of that item, not a second one. When readers have both, each keeps
+its own guid: the release leaves the feeds, and no item turns into a copy
+of another one readers hold. Sources with
 `when_in_cms: keep` are never superseded; an editor may keep a superseded
 release in the feeds on purpose (`articles publish --keep-both`).
 """
@@ -110,6 +113,7 @@ def link_cms_articles(
     known = {article_id: article_keys for article_id, article_keys in cited if article_id not in new}
     store.set_citations_many(known)
     superseded = store.superseded_many(list(known))
+    shown = store.shown(sorted({*releases, *articles}))
     for article_id in matches:
         matched = matches[article_id]
         for release_id in superseded.get(article_id, ()):
@@ -119,7 +123,7 @@ def link_cms_articles(
         for release_id in sorted(matched):
             release = releases.get(release_id)
             if release is not None and article is not None and _may_link(release, article, supersedable):
-                store.link_story(release_id, article_id, adopt=_adopts(release, article, now))
+                store.link_story(release_id, article_id, adopt=_adopts(release, article, shown, now))
 
 
 def link_releases(
@@ -143,12 +147,13 @@ def link_releases(
     }
     stored = store.get_many([release_id for release_id, by in cited.items() if by])
     articles = store.get_many(sorted({a for by in cited.values() for a in by[:1]}))
+    shown = store.shown(sorted({*stored, *articles}))
     for release_id in sorted(cited):  # in id order, as the store gives them back
         release = stored.get(release_id)
         for article_id in cited[release_id][:1]:  # one story, one newsroom article: the first by id
             article = articles.get(article_id)
             if release is not None and article is not None and _may_link(release, article, supersedable):
-                adopt = release_id not in new and _adopts(release, article, now)
+                adopt = release_id not in new and _adopts(release, article, shown, now)
                 store.link_story(release_id, article_id, adopt=adopt)
 
 
@@ -160,6 +165,13 @@ def _may_link(release: StoredArticle, article: StoredArticle, supersedable: Supe
     return release.superseded_by is None and supersedable(release)
 
 
-def _adopts(release: StoredArticle, article: StoredArticle, now: datetime) -> bool:
-    """Take over the release's guid when readers have it already, and the article has no other."""
+def _adopts(release: StoredArticle, article: StoredArticle, shown: Collection[str], now: datetime) -> bool:
+    """Take over the release's guid when readers have it already and not the article, which has no other.
+
+    `shown`: the ids among both that a build has put in a feed. An article readers
+    have keeps its guid: taking the release's would make that item a second copy
+    of the article in their lists, and drop the article's own item from the feeds.
+    """
+    if article.article.id in shown or release.article.id not in shown:
+        return False
     return visible(release, now) and not release.keep_both and article.feed_guid is None

@@ -133,6 +133,7 @@ class _Builder:
         self.articles: dict[str, Article] = {}  # the site feed and the section feeds share items
         self.batch = AtomicBatch()  # every written file becomes durable in one pass at the end
         self.specs: Sequence[FeedSpec] = ()  # every feed, for the pages' navigation
+        self.shown: set[str] = set()  # the articles of the feeds rendered: in readers' hands once committed
 
     def current(self, path: str, fingerprint: str) -> FeedFileState | None:
         """The recorded state when the file on disk is what we last wrote for this fingerprint, else None.
@@ -186,7 +187,9 @@ class _Builder:
                 self.keep(paths[kind], state)
         if not stale:
             return
-        articles = self.load([k for k, _ in keys])
+        ids = [k for k, _ in keys]
+        self.shown.update(ids)
+        articles = self.load(ids)
         updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
         self.rendered += 1
         for kind, data in render(replace(spec, updated=updated), articles, stale, self.specs).items():
@@ -252,6 +255,7 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     if builder.states != builder.previous:
         store.save_feed_files(builder.states)
         store.forget_feed_files(removed)
+    store.mark_shown(sorted(builder.shown))  # one story, one item (stories.py): whose guid readers already have
     return builder.result(removed, specs)
 
 

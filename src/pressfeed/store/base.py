@@ -170,6 +170,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "source_state": ("id", "data"),
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns"),
+    "shown": ("article_id",),
 }
 
 
@@ -359,6 +360,14 @@ class Store(Protocol):
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None: ...
 
     def forget_feed_files(self, paths: Iterable[str]) -> None: ...
+
+    def mark_shown(self, ids: Iterable[str]) -> None:
+        """Record that these articles are in a published feed (readers have them from now on)."""
+        ...
+
+    def shown(self, ids: Sequence[str]) -> set[str]:
+        """Those of `ids` that have ever been in a published feed."""
+        ...
 
     def get_meta(self, key: str) -> str | None: ...
 

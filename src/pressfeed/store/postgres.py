@@ -73,6 +73,7 @@ MIGRATIONS = [
     _sql("pg_v2_stories.sql"),
     _sql("pg_v3_pages.sql"),
     _sql("pg_v4_feed_files.sql"),
+    _sql("pg_v5_shown.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -382,6 +383,18 @@ class PostgresStore:
         if gone:
             with self.transaction():
                 self.conn.execute("DELETE FROM feed_file WHERE path = ANY(%s)", (gone,))
+
+    def mark_shown(self, ids: Iterable[str]) -> None:
+        rows = [(i,) for i in ids]
+        if rows:
+            with self.transaction(), self.conn.cursor() as cursor:
+                cursor.executemany("INSERT INTO shown (article_id) VALUES (%s) ON CONFLICT DO NOTHING", rows)
+
+    def shown(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self.conn.execute("SELECT article_id FROM shown WHERE article_id = ANY(%s)", (list(ids),))
+        return {row[0] for row in rows}
 
     def get_meta(self, key: str) -> str | None:
         value = self._one("SELECT value FROM meta WHERE key = %s", (key,))

@@ -58,6 +58,7 @@ MIGRATIONS = [
     _sql("v3_pages.sql"),
     _sql("v4_feed_files.sql"),
     _sql("v5_lookups.sql"),
+    _sql("v6_shown.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -343,6 +344,15 @@ class SQLiteStore:
     def forget_feed_files(self, paths: Iterable[str]) -> None:
         with self.transaction():
             self.db.executemany("DELETE FROM feed_file WHERE path = ?", [(p,) for p in paths])
+
+    def mark_shown(self, ids: Iterable[str]) -> None:
+        rows = [(i,) for i in ids]
+        if rows:  # a no-op build writes nothing
+            with self.transaction():
+                self.db.executemany("INSERT OR IGNORE INTO shown (article_id) VALUES (?)", rows)
+
+    def shown(self, ids: Sequence[str]) -> set[str]:
+        return {row[0] for row in self._where_in("SELECT article_id FROM shown WHERE article_id IN ({})", ids)}
 
     # -- one story, one item ---------------------------------------------------
 
