@@ -255,7 +255,12 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
     if builder.states != builder.previous:
         store.save_feed_files(builder.states)
         store.forget_feed_files(removed)
-    store.mark_shown(sorted(builder.shown))  # one story, one item (stories.py): whose guid readers already have
+    # one story, one item (pressfeed.stories) asks which articles readers have. Only new ones are written:
+    # a forced rebuild of the same items needs no write (and works on a store the user may only read)
+    shown = sorted(builder.shown)
+    fresh = set(shown) - store.shown(shown)
+    if fresh:
+        store.mark_shown(sorted(fresh))
     return builder.result(removed, specs)
 
 
