@@ -324,9 +324,10 @@ def test_sigkill_loop_over_import_build_and_ingest(tmp_path: Path, make_httpserv
 
     Import: the store holds the old export or the new one, never a mix, and
     passes integrity_check. Build: every published file is whole and either
-    its old or its new version; a temp file left by the kill is 0600 and the
-    next build removes it. Ingest: the next run ends with every feed item
-    once, in its newest version. After every kill no process survives and
+    its old or its new version; a temp file left by the kill is 0600 (or,
+    killed between its chmod and its rename, whole) and the next build
+    removes it. Ingest: the next run ends with every feed item once, in its
+    newest version. After every kill no process survives and
     the command's pipes reach EOF.
     """
     server = make_httpserver
@@ -354,11 +355,18 @@ def test_sigkill_loop_over_import_build_and_ingest(tmp_path: Path, make_httpserv
         old = output(site)
         kill_at(site, build_time * point, "build")
         left = output(site)
+        # a temp file is readable only once it is whole and fsynced: the kill fell between its chmod and
+        # its rename (the bytes are its target's new ones, checked below)
+        readable = {}
         for litter in temp_files(site):
-            assert stat.S_IMODE(litter.stat().st_mode) == 0o600, f"{litter} is readable by the web server"
+            if stat.S_IMODE(litter.stat().st_mode) != 0o600:
+                target = litter.parent / litter.name[1:].rsplit(".", 2)[0]
+                readable[litter] = (str(target.relative_to(site / "public")), litter.read_bytes())
         finish(site, "build")
         new = output(site)
         assert temp_files(site) == []
+        for litter, (target_path, data) in readable.items():
+            assert data == new[target_path], f"{litter} is readable by the web server before it is whole"
         for path in left:
             if not path.endswith(".tmp"):
                 assert left[path] in (old.get(path), new.get(path)), f"{path} is neither the old nor the new file"
