@@ -206,8 +206,8 @@ def test_a_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpserver
     first = quiet(0)
     assert (first.exit_code, first.stderr) == (
         1,
-        "source closed failed: HTTP 410 Gone — no longer polled; to poll it again, change its url in the config "
-        "(or remove the source)\n",
+        "source closed failed: HTTP 410 Gone — no longer polled; once it answers again, `pressfeed sources reset "
+        "closed` polls it again (or put its new url in the config, or remove the source)\n",
     )
     for minutes in (5, 60 * 12):
         later = quiet(minutes)
@@ -215,7 +215,8 @@ def test_a_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpserver
     reminder = quiet(60 * 24 + 5)
     assert reminder.exit_code == 0
     assert reminder.stderr == (
-        "warning: source closed: gone — HTTP 410 since 2025-11-08: remove the source or change its url\n"
+        "warning: source closed: gone — HTTP 410 since 2025-11-08: once it answers again, `pressfeed sources "
+        "reset closed`; else change its url or remove the source\n"
     )
     loud = invoke(site, "run", when=NOW + timedelta(days=1, minutes=10))  # a terminal: a line every run
     assert loud.exit_code == 0 and "source closed failed" not in loud.stderr
@@ -229,7 +230,10 @@ def test_a_gone_source_has_no_next_try(site: Path, httpserver: HTTPServer) -> No
     invoke(site, "run")
     assert check(site)["closed"]["next_try"] is None
     result = invoke(site, "sources", "check")
-    assert result.stdout == "closed: gone — HTTP 410 since 2025-11-08: remove the source or change its url\n"
+    assert result.stdout == (
+        "closed: gone — HTTP 410 since 2025-11-08: once it answers again, `pressfeed sources reset closed`; "
+        "else change its url or remove the source\n"
+    )
 
 
 def test_a_404_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpserver: HTTPServer) -> None:
@@ -271,8 +275,8 @@ def next_fetch_lines(site: Path, when: datetime) -> dict[str, str]:
 
 
 CLOSED_NOTE = (
-    "gone since 2025-11-08 (HTTP 410), no longer polled; to poll it again, change its url in the config "
-    "(or remove the source)"
+    "gone since 2025-11-08 (HTTP 410), no longer polled; once it answers again, `pressfeed sources reset closed` "
+    "polls it again (or put its new url in the config, or remove the source)"
 )
 
 
@@ -403,7 +407,8 @@ def test_the_run_that_finds_a_404_gone_says_what_now_and_how_to_bring_it_back(
     assert crossing.stderr == (  # 4 failures in a row: the next try 40 minutes on
         "source missing failed: HTTP 404 — now treated as gone after 3 days of HTTP 404 (since 2025-11-08): "
         "no longer a failure, only retried in case it returns (next 2025-11-11T22:40:00+09:00); "
-        "to bring it back, put its new url in the config (or remove the source)\n"
+        "once it answers again, `pressfeed sources reset missing` fetches it at the next run "
+        "(or put its new url in the config, or remove the source)\n"
     )
     listed = next_fetch_lines(site, NOW + timedelta(hours=73))
     assert listed == {
@@ -416,7 +421,8 @@ def test_the_run_that_finds_a_404_gone_says_what_now_and_how_to_bring_it_back(
     assert named.stderr == (
         "source missing failed: HTTP 404 — gone after 3 days of HTTP 404 (since 2025-11-08): "
         "only retried in case it returns (next 2025-11-12T00:20:00+09:00); "
-        "to bring it back, put its new url in the config (or remove the source)\n"
+        "once it answers again, `pressfeed sources reset missing` fetches it at the next run "
+        "(or put its new url in the config, or remove the source)\n"
     )
     unnamed = invoke(site, "-q", "ingest", when=NOW + timedelta(hours=80))  # tried, still 404: no news
     assert (unnamed.exit_code, unnamed.stderr) == (0, "")

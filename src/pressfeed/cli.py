@@ -361,11 +361,12 @@ def _progress(env: Env, total: int) -> Iterator[Callable[[str], None] | None]:
 @json_option
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
-    """Show agency sources, their last fetch and their next; import or export them as OPML.
+    """Show agency sources, their last fetch and their next; reset them; import or export them as OPML.
 
     \b
     Examples:
       pressfeed sources
+      pressfeed sources reset msit-press
       pressfeed sources import ministries.opml --section society
       pressfeed sources export > sources.opml
     """
@@ -425,6 +426,35 @@ def sources_check(env: Env, as_json: bool) -> None:
             click.echo(f"agencies not in the registry (add them under agencies:): {', '.join(unknown)}")
     if not all(verdict.ok for verdict in health):
         sys.exit(ExitCode.PARTIAL)
+
+
+@sources.command("reset")
+@click.argument("source_ids", nargs=-1, required=True, metavar="SOURCE...")
+@json_option
+@pass_env
+def sources_reset(env: Env, source_ids: tuple[str, ...], as_json: bool) -> None:
+    """Poll a source again at its url: clear gone, failures, backoff and validators.
+
+    For a feed that answered 410 (or 404 for days) and is back at the same
+    address, one in a long backoff, or one whose held items' pages should be
+    read again. The next run fetches it in full; what it brought before is
+    never published again (dedupe keys and articles are not touched). The
+    press-release API's quota wait is kept. Every SOURCE is checked first: an
+    unknown one is an error (exit 2) and nothing is reset. Waits for a running
+    `pressfeed run` to finish.
+
+    \b
+    Examples:
+      pressfeed sources reset msit-press
+      pressfeed sources reset msit-press mofe-press --json
+    """
+    with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
+        done = pf.reset_sources(source_ids)
+    if as_json:
+        _json_out(done)
+        return
+    for row in done:
+        env.say(row.line())
 
 
 @sources.command("import")

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from .imports.read import RawRecord
     from .store.base import PageState
-    from .views import ArticleInfo, Plan, SourceStatus
+    from .views import ArticleInfo, Plan, SourceReset, SourceStatus
 
 
 class Pressfeed:
@@ -233,6 +233,41 @@ class Pressfeed:
             )
             for s in self.config.sources
         ]
+
+    def reset_sources(self, source_ids: Sequence[str], environ: Mapping[str, str] | None = None) -> list[SourceReset]:
+        """Bring sources back without changing their url (`pressfeed sources reset`): each fetched at the next
+        run, in full, as if it had never failed (:func:`pressfeed.ingest.health.reset` says what that clears),
+        and the pages of its held items read again (a full round of tries). Articles, their dedupe keys and
+        tombstones are not touched: what the source brings again is deduplicated as ever, never published twice.
+
+        Every id is checked before anything changes (an unknown one: UsageError); all of them change in one
+        transaction. Call it under :meth:`locked`: a run saves every source's state at its end and would undo
+        a reset made meanwhile. `environ`: where API keys live, for the next fetch shown.
+        """
+        from .ingest.fulltext import try_again
+        from .ingest.health import reset
+        from .ingest.update import select_sources
+        from .views import SourceReset
+
+        if not source_ids:  # never "all" by omission: a reset is a claim the operator checked each source
+            raise UsageError("name the sources to reset (see `pressfeed sources check`)")
+        chosen = select_sources(self.config, source_ids)
+        env = os.environ if environ is None else environ
+        now, tz = self.clock.now(), self.config.site.tz
+        done = []
+        with self.store.transaction():
+            states = self._states()
+            for source in chosen:
+                after = reset(source, states[source.id], now, tz)
+                # a page held for a source that no longer reads pages would never be read: nothing to promise
+                held = self.store.held(f"source:{source.id}") if source.fulltext else []
+                self.store.save_source_state(source.id, after.state.to_dict())
+                self.store.save_pages([try_again(page, now) for page in held])
+                upcoming = next_fetch(source, after.state, now, tz, key_set=has_key(source, env))
+                done.append(
+                    SourceReset(source.id, source.name, after.cleared, after.kept, len(held), after.state, upcoming)
+                )
+        return done
 
     def delete(self, article_id: str) -> None:
         """Delete an article, leaving a tombstone so no source brings it back."""

@@ -1,6 +1,7 @@
 """What the read-only commands show, each with its one JSON form: the build plan
 (`pressfeed check`), each source's fetch state (`pressfeed sources`) and a stored
-article with its story links (`pressfeed articles list/show`).
+article with its story links (`pressfeed articles list/show`); and what an
+operator's `pressfeed sources reset` did.
 
 They sit apart from :mod:`pressfeed.results` (what import, ingest, build and run
 return) because the cron job builds none of them.
@@ -70,6 +71,43 @@ class SourceStatus:
             "name": self.name,
             "url": self.url,
             "section": self.section,
+            "state": self.state.to_dict(),
+            "next_fetch": self.next_fetch.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class SourceReset:
+    """What `pressfeed sources reset` did to a source (pressfeed.ingest.health.reset), and when it is fetched
+    next now."""
+
+    id: str
+    name: str
+    #: what was cleared, and what was kept and why, as a person reads each
+    cleared: tuple[str, ...]
+    kept: tuple[str, ...]
+    #: held items whose pages get a full round of tries again
+    pages: int
+    #: the fetch state now
+    state: SourceState
+    next_fetch: NextFetch
+
+    def line(self) -> str:
+        """'closed: reset gone (HTTP 410 since 2025-11-08), 1 failure in a row; next fetch at the next run'"""
+        done = list(self.cleared)
+        if self.pages:
+            done.append(f"{self.pages} held item{'s' if self.pages > 1 else ''} to be read again")
+        text = f"{self.id}: reset {', '.join(done)}" if done else f"{self.id}: nothing to reset"
+        text += "".join(f"; kept {kept}" for kept in self.kept)
+        return f"{text}; next fetch {self.next_fetch.text()}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "cleared": list(self.cleared),
+            "kept": list(self.kept),
+            "pages": self.pages,
             "state": self.state.to_dict(),
             "next_fetch": self.next_fetch.to_json(),
         }

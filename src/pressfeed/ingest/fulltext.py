@@ -260,3 +260,16 @@ def _failed(
     wait = min(RETRY_BASE * (1 << (attempts - 1)), RETRY_CAP)
     retry = f"{reason} (try {attempts} of {MAX_ATTEMPTS}; next at {(now + wait).isoformat()})"
     return PageState(article_id, digest, url, "failed", attempts, now, now + wait, retry, body, files)
+
+
+#: what _failed adds to a failed page's reason: its tries, and the next or none
+_TRIES_NOTE = re.compile(r" \((?:try \d+ of \d+; next at [^()]*|given up after \d+ tries: [^()]*)\)$")
+
+
+def try_again(page: PageState, now: datetime) -> PageState:
+    """A failed page due for a full round of tries again from `now` (`pressfeed sources reset`): its item is
+    read at the next run that finds it in the feed; its reason no longer says it was given up."""
+    reason = _TRIES_NOTE.sub("", page.reason)
+    if reason != LATE:
+        reason += f" (tried again from the next run: reset at {now.isoformat()})"
+    return replace(page, attempts=0, next_try=now, reason=reason)

@@ -9,7 +9,8 @@ judged from the stored fetch state and held items alone (pure), for
 `pressfeed sources check` and for the warning lines of `pressfeed run`.
 :func:`next_fetch` is the one rule for when a source is fetched next (ingest
 skips a source by it; `sources` and `sources check` show it); backoff decides
-when a failing source is tried again.
+when a failing source is tried again, and :func:`reset` what an operator's
+`pressfeed sources reset` clears of all that.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Wait(StrEnum):
 
     #: a press-release API source whose key variable is not set: not before it is
     DISABLED = "disabled"
-    #: HTTP 410: never again, unless its url in the config changes
+    #: HTTP 410: never again, until `pressfeed sources reset` or a new url in the config
     GONE = "gone"
     #: the server said when: Retry-After on a 429/503, or the API's used-up daily quota (until midnight KST)
     RETRY_AFTER = "retry-after"
@@ -181,7 +182,7 @@ def next_fetch(
     if source.kind is SourceKind.BRIEFING_API and not key_set:
         return NextFetch(Wait.DISABLED, None, f"set {source.service_key_env} to the data.go.kr service key")
     if state.gone:
-        return NextFetch(Wait.GONE, None, gone_note(state, now, tz))
+        return NextFetch(Wait.GONE, None, gone_note(source.id, state, now, tz))
     waits = []
     retry_after = state.retry_after_time()
     if retry_after is not None and retry_after > now:
@@ -201,12 +202,15 @@ def next_fetch(
     return NextFetch(wait, at.astimezone(tz), reason)
 
 
-def gone_note(state: SourceState, now: datetime, tz: tzinfo = UTC, *, found: bool = False) -> str:
+def gone_note(source_id: str, state: SourceState, now: datetime, tz: tzinfo = UTC, *, found: bool = False) -> str:
     """What an operator must hear of a gone source: since when, what pressfeed does with it now, and how to
     bring it back. `found`: this run found it gone (the 410, or the 404 that has now lasted GONE_AFTER)."""
     if state.gone:
         since = "" if found else f"gone since {_day(state.last_fetch, tz)} (HTTP 410), "
-        return f"{since}no longer polled; to poll it again, change its url in the config (or remove the source)"
+        return (
+            f"{since}no longer polled; once it answers again, `pressfeed sources reset {source_id}` polls it again "
+            "(or put its new url in the config, or remove the source)"
+        )
     days, first = _days_of_404(state, now), _day(state.first_failure, tz)
     retry = state.next_try_time()
     then = f" (next {local_time(retry, tz)})" if retry is not None else ""
@@ -214,7 +218,10 @@ def gone_note(state: SourceState, now: datetime, tz: tzinfo = UTC, *, found: boo
     treated = f"now treated as gone after {days} days of HTTP 404 (since {first}): no longer a failure, only"
     if not found:
         treated = f"gone after {days} days of HTTP 404 (since {first}): only"
-    back = "to bring it back, put its new url in the config (or remove the source)"
+    back = (
+        f"once it answers again, `pressfeed sources reset {source_id}` fetches it at the next run "
+        "(or put its new url in the config, or remove the source)"
+    )
     return f"{treated} retried in case it returns{then}; {back}"
 
 
@@ -230,16 +237,82 @@ def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> Sou
         return replace(health, held=held, given_up=given_up)
     detail = (
         f"{given_up} of its items will not be tried again: publish or hide them "
-        "(pressfeed articles list --status draft), or fix the source"
+        f"(pressfeed articles list --status draft), or fix the source and `pressfeed sources reset "
+        f"{health.source_id}` to try their pages again"
     )
     return replace(health, status=Health.HELD, detail=detail, held=held, given_up=given_up)
+
+
+@dataclass(frozen=True)
+class Reset:
+    """A source's fetch state after `pressfeed sources reset`, and what the reset cleared and kept, as a person
+    reads each."""
+
+    state: SourceState
+    cleared: tuple[str, ...]
+    kept: tuple[str, ...] = ()
+
+
+def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = UTC) -> Reset:
+    """The source as if it had never failed: fetched at the next run, at its url in the config, in full.
+
+    Cleared: gone (410, or the 404 that lasted GONE_AFTER), the failures in a row and their backoff, a server's
+    Retry-After, a followed permanent redirect, the conditional-GET validators and the last body's hash (so
+    the next answer is read and parsed whole), and the health warnings remembered (a source that fails again
+    is news again). Kept: what the source brought and where it got to (counts, newest item, the API's
+    window_end), and the press-release API's wait: data.go.kr refuses the key until its daily quota resets,
+    however often it is asked, and each refusal would be one more failure.
+    """
+    cleared, kept = [], []
+    if state.gone:
+        cleared.append(f"gone (HTTP 410 since {_day(state.last_fetch, tz)})")
+    elif is_gone(state, now):
+        cleared.append(f"gone (HTTP 404 since {_day(state.first_failure, tz)})")
+    if state.failures:
+        cleared.append(f"{_failures(state.failures)} in a row")
+    backing_off = state.next_try_time()
+    waiting = state.retry_after_time()
+    if waiting is not None and waiting <= now:
+        waiting = None
+    if backing_off is not None and backing_off > now and backing_off != waiting:
+        cleared.append(f"the backoff until {local_time(backing_off, tz)}")
+    keep_wait = waiting is not None and source.kind is SourceKind.BRIEFING_API
+    if waiting is not None and keep_wait:
+        kept.append(f"the API's wait until {local_time(waiting, tz)}: its quota, not pressfeed's to lift")
+    elif waiting is not None:
+        cleared.append(f"the server's wait until {local_time(waiting, tz)} (Retry-After)")
+    if state.url and state.url != state.config_url:
+        cleared.append(f"the redirect to {state.url}")
+    if state.etag or state.last_modified or state.body_sha256:
+        cleared.append("ETag/Last-Modified (the next fetch is a full one)")
+    fresh = replace(
+        state,
+        url=state.config_url,
+        moved_to=None,
+        etag=None,
+        last_modified=None,
+        body_sha256=None,
+        gone=False,
+        failures=0,
+        first_failure=None,
+        last_error=None,
+        next_try=None,
+        retry_after=state.retry_after if keep_wait else None,
+        warned_health=None,
+        warned_at=None,
+    )
+    return Reset(fresh, tuple(cleared), tuple(kept))
 
 
 def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bool, tz: tzinfo) -> tuple[Health, str]:
     if source.kind is SourceKind.BRIEFING_API and not key_set:
         return Health.DISABLED, f"not fetched until {source.service_key_env} holds the data.go.kr service key"
     if state.gone:
-        return Health.GONE, f"HTTP 410 since {_day(state.last_fetch, tz)}: remove the source or change its url"
+        return (
+            Health.GONE,
+            f"HTTP 410 since {_day(state.last_fetch, tz)}: once it answers again, `pressfeed sources reset "
+            f"{source.id}`; else change its url or remove the source",
+        )
     if is_gone(state, now):
         return Health.GONE, f"HTTP 404 since {_day(state.first_failure, tz)}: has the feed moved or closed?"
     if state.failures:

@@ -370,7 +370,7 @@ class _Placer:
         report.error = error
         if is_gone(state, self.now):
             report.outcome = Outcome.STILL_GONE if was_gone else Outcome.GONE
-            report.note = gone_note(state, self.now, self.ctx.tz, found=not was_gone)
+            report.note = gone_note(report.source_id, state, self.now, self.ctx.tz, found=not was_gone)
         else:
             report.outcome = Outcome.FAILED
         return state
