@@ -642,6 +642,26 @@ def test_a_used_up_quota_is_the_next_fetch_sources_and_sources_check_show(
     assert status.next_fetch.to_json() == midnight == health.next_fetch.to_json()
 
 
+def test_a_reset_keeps_the_used_up_quota_and_clears_the_rest(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    """`sources reset` lifts pressfeed's own waits, not data.go.kr's: the key is refused until midnight KST
+    however often it is asked, so the API is not asked before then (and where the walk got to stays)."""
+    api.forced = gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR")
+    _, pf = ingest(api_site)
+    window_end = pf.store.source_state("briefing")["window_end"]  # type: ignore[index]
+    [done] = pf.reset_sources(["briefing"], environ={ENV: KEY})
+    assert done.cleared == ("1 failure in a row",)
+    assert done.kept == ("the API's wait until 2025-11-09T00:05:00+09:00: its quota, not pressfeed's to lift",)
+    midnight = {"at": "2025-11-09T00:05:00+09:00", "wait": "retry-after", "reason": "the server asked to wait"}
+    assert done.next_fetch.to_json() == midnight
+    assert (done.state.failures, done.state.window_end) == (0, window_end)
+    api.calls.clear()
+    assert only(ingest(api_site, NOW + timedelta(hours=2))[0]).outcome == "waiting" and api.calls == []
+
+    # without the key in this shell a reset cannot make it fetched: the key is the run's environment's to hold
+    [keyless] = pf.reset_sources(["briefing"], environ={})
+    assert keyless.next_fetch.text() == f"none — set {ENV} to the data.go.kr service key"
+
+
 def test_a_source_without_its_key_named_on_the_command_line_fails_saying_what_to_set(
     api_site: Path, api: FakeAPI, ingest: Ingest
 ) -> None:

@@ -283,7 +283,7 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
         cleared.append(f"the server's wait until {local_time(waiting, tz)} (Retry-After)")
     if state.url and state.url != state.config_url:
         cleared.append(f"the redirect to {state.url}")
-    if state.etag or state.last_modified or state.body_sha256:
+    if state.etag or state.last_modified:  # (the last body's hash goes too, unsaid: the next answer is parsed)
         cleared.append("ETag/Last-Modified (the next fetch is a full one)")
     fresh = replace(
         state,
