@@ -289,3 +289,21 @@ def test_items_given_up_on_get_a_full_round_of_tries_again(site: Path, httpserve
         [item] = pf.articles()
         assert item.article.id == draft.article.id  # the same article, now published: not a second one
         assert item.article.status is Status.PUBLISHED and item.article.body_html
+
+
+def test_a_followed_redirect_is_forgotten_the_config_url_is_fetched_again(
+    site: Path, board: Board, httpserver: HTTPServer
+) -> None:
+    """The ministry moved its board and then put it back: the next fetch starts at the config's address (a
+    redirect still there is followed, and reported, again)."""
+    httpserver.expect_request("/old.xml").respond_with_data("", status=301, headers={"Location": "/msit.xml"})
+    configure(site, httpserver.url_for("/old.xml"))
+    invoke(site, "-q", "run")
+    assert state(site)["url"] == httpserver.url_for("/msit.xml")
+    with opened(site) as pf:
+        [done] = pf.reset_sources(["msit"])
+    assert done.cleared == (
+        f"the redirect to {httpserver.url_for('/msit.xml')}",
+        "ETag/Last-Modified (the next fetch is a full one)",
+    )
+    assert (done.state.url, done.state.moved_to) == (httpserver.url_for("/old.xml"), None)
