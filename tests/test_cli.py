@@ -184,6 +184,7 @@ def test_command_tree_is_complete() -> None:
         "sources import",
         "sources check",
         "sources export",
+        "sources reset",
         "articles",
         "articles list",
         "articles show",
