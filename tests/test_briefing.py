@@ -650,7 +650,9 @@ def test_a_reset_keeps_the_used_up_quota_and_clears_the_rest(api_site: Path, api
     window_end = pf.store.source_state("briefing")["window_end"]  # type: ignore[index]
     [done] = pf.reset_sources(["briefing"], environ={ENV: KEY})
     assert done.cleared == ("1 failure in a row",)
-    assert done.kept == ("the API's wait until 2025-11-09T00:05:00+09:00: its quota, not pressfeed's to lift",)
+    assert done.kept == (
+        "the API's wait until 2025-11-09T00:05:00+09:00 (its quota: data.go.kr refuses the key till then)",
+    )
     midnight = {"at": "2025-11-09T00:05:00+09:00", "wait": "retry-after", "reason": "the server asked to wait"}
     assert done.next_fetch.to_json() == midnight
     assert (done.state.failures, done.state.window_end) == (0, window_end)

@@ -215,8 +215,8 @@ def test_a_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpserver
     reminder = quiet(60 * 24 + 5)
     assert reminder.exit_code == 0
     assert reminder.stderr == (
-        "warning: source closed: gone — HTTP 410 since 2025-11-08: once it answers again, `pressfeed sources "
-        "reset closed`; else change its url or remove the source\n"
+        "warning: source closed: gone — HTTP 410 since 2025-11-08: `pressfeed sources reset closed` once it "
+        "answers again, else change its url or remove the source\n"
     )
     loud = invoke(site, "run", when=NOW + timedelta(days=1, minutes=10))  # a terminal: a line every run
     assert loud.exit_code == 0 and "source closed failed" not in loud.stderr
@@ -231,7 +231,7 @@ def test_a_gone_source_has_no_next_try(site: Path, httpserver: HTTPServer) -> No
     assert check(site)["closed"]["next_try"] is None
     result = invoke(site, "sources", "check")
     assert result.stdout == (
-        "closed: gone — HTTP 410 since 2025-11-08: once it answers again, `pressfeed sources reset closed`; "
+        "closed: gone — HTTP 410 since 2025-11-08: `pressfeed sources reset closed` once it answers again, "
         "else change its url or remove the source\n"
     )
 

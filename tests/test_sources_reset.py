@@ -273,10 +273,10 @@ def test_items_given_up_on_get_a_full_round_of_tries_again(site: Path, httpserve
     assert paged.page_hits == 6
     [verdict] = json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)
     assert (verdict["status"], verdict["given_up"]) == ("held", 1)
-    assert "`pressfeed sources reset msit` to try their pages again" in verdict["detail"]
+    assert "fix the source and run `pressfeed sources reset msit` to try their pages again" in verdict["detail"]
 
     reset = invoke(site, "sources", "reset", "msit", when=when)
-    assert reset.stdout == "msit: reset 1 held item to be read again; next fetch at the next run\n"
+    assert reset.stdout == "msit: reset 1 item page to be read again; next fetch at the next run\n"
     with opened(site, when) as pf:
         [draft] = pf.articles(status=Status.DRAFT)
         assert "given up" not in pf.info(draft).held and "reset at" in pf.info(draft).held

@@ -86,7 +86,7 @@ class SourceReset:
     #: what was cleared, and what was kept and why, as a person reads each
     cleared: tuple[str, ...]
     kept: tuple[str, ...]
-    #: held items whose pages get a full round of tries again
+    #: items whose pages get a full round of tries again (held as drafts, or keeping an earlier read's text)
     pages: int
     #: the fetch state now
     state: SourceState
@@ -96,7 +96,7 @@ class SourceReset:
         """'closed: reset gone (HTTP 410 since 2025-11-08), 1 failure in a row; next fetch at the next run'"""
         done = list(self.cleared)
         if self.pages:
-            done.append(f"{self.pages} held item{'s' if self.pages > 1 else ''} to be read again")
+            done.append(f"{self.pages} item page{'s' if self.pages > 1 else ''} to be read again")
         text = f"{self.id}: reset {', '.join(done)}" if done else f"{self.id}: nothing to reset"
         text += "".join(f"; kept {kept}" for kept in self.kept)
         return f"{text}; next fetch {self.next_fetch.text()}"

@@ -237,7 +237,7 @@ def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> Sou
         return replace(health, held=held, given_up=given_up)
     detail = (
         f"{given_up} of its items will not be tried again: publish or hide them "
-        f"(pressfeed articles list --status draft), or fix the source and `pressfeed sources reset "
+        f"(pressfeed articles list --status draft), or fix the source and run `pressfeed sources reset "
         f"{health.source_id}` to try their pages again"
     )
     return replace(health, status=Health.HELD, detail=detail, held=held, given_up=given_up)
@@ -258,10 +258,10 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
 
     Cleared: gone (410, or the 404 that lasted GONE_AFTER), the failures in a row and their backoff, a server's
     Retry-After, a followed permanent redirect, the conditional-GET validators and the last body's hash (so
-    the next answer is read and parsed whole), and the health warnings remembered (a source that fails again
-    is news again). Kept: what the source brought and where it got to (counts, newest item, the API's
-    window_end), and the press-release API's wait: data.go.kr refuses the key until its daily quota resets,
-    however often it is asked, and each refusal would be one more failure.
+    the next answer is read and parsed whole), and the health warning last sent (a source still unhealthy is
+    warned of at the next run, not a day later). Kept: what the source brought and where it got to (counts,
+    newest item, the API's window_end), and the press-release API's wait: data.go.kr refuses the key until
+    its daily quota resets, however often it is asked, and each refusal would be one more failure.
     """
     cleared, kept = [], []
     if state.gone:
@@ -278,7 +278,7 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
         cleared.append(f"the backoff until {local_time(backing_off, tz)}")
     keep_wait = waiting is not None and source.kind is SourceKind.BRIEFING_API
     if waiting is not None and keep_wait:
-        kept.append(f"the API's wait until {local_time(waiting, tz)}: its quota, not pressfeed's to lift")
+        kept.append(f"the API's wait until {local_time(waiting, tz)} (its quota: data.go.kr refuses the key till then)")
     elif waiting is not None:
         cleared.append(f"the server's wait until {local_time(waiting, tz)} (Retry-After)")
     if state.url and state.url != state.config_url:
@@ -310,8 +310,8 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
     if state.gone:
         return (
             Health.GONE,
-            f"HTTP 410 since {_day(state.last_fetch, tz)}: once it answers again, `pressfeed sources reset "
-            f"{source.id}`; else change its url or remove the source",
+            f"HTTP 410 since {_day(state.last_fetch, tz)}: `pressfeed sources reset {source.id}` once it answers "
+            "again, else change its url or remove the source",
         )
     if is_gone(state, now):
         return Health.GONE, f"HTTP 404 since {_day(state.first_failure, tz)}: has the feed moved or closed?"
