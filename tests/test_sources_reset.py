@@ -230,7 +230,9 @@ def test_a_reset_waits_for_a_run_and_changes_nothing_when_it_cannot(
     monkeypatch.setattr("pressfeed.cli.EDITOR_WAIT", 0.2)
     with opened(site) as running, running.locked():
         result = invoke(site, "sources", "reset", "msit")
+        unknown = invoke(site, "sources", "reset", "moef-press")  # said at once, not after the wait
     assert result.exit_code == 75 and "another pressfeed run is in progress" in result.stderr
+    assert (unknown.exit_code, unknown.stderr) == (2, "error: unknown source moef-press (known: msit)\n")
     assert state(site)["gone"] is True
 
 

@@ -448,8 +448,12 @@ def sources_reset(env: Env, source_ids: tuple[str, ...], as_json: bool) -> None:
       pressfeed sources reset msit-press
       pressfeed sources reset msit-press mofe-press --json
     """
-    with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
-        done = pf.reset_sources(source_ids)
+    from .ingest.update import select_sources
+
+    with env.pressfeed() as pf:
+        select_sources(pf.config, source_ids)  # an unknown id is refused at once, not after waiting for a run
+        with pf.locked(wait=EDITOR_WAIT):
+            done = pf.reset_sources(source_ids)
     if as_json:
         _json_out(done)
         return
