@@ -236,7 +236,7 @@ class Pressfeed:
 
     def reset_sources(self, source_ids: Sequence[str], environ: Mapping[str, str] | None = None) -> list[SourceReset]:
         """Bring sources back without changing their url (`pressfeed sources reset`): each fetched at the next
-        run, in full, as if it had never failed (:func:`pressfeed.ingest.health.reset` says what that clears),
+        run, in full, as if it had never failed (:func:`pressfeed.ingest.reset.reset` says what that clears),
         and the pages of its held items read again (a full round of tries). Articles, their dedupe keys and
         tombstones are not touched: what the source brings again is deduplicated as ever, never published twice.
 
@@ -245,7 +245,7 @@ class Pressfeed:
         a reset made meanwhile. `environ`: where API keys live, for the next fetch shown.
         """
         from .ingest.fulltext import try_again
-        from .ingest.health import reset
+        from .ingest.reset import reset
         from .ingest.update import select_sources
         from .views import SourceReset
 

@@ -78,7 +78,7 @@ class SourceStatus:
 
 @dataclass(frozen=True)
 class SourceReset:
-    """What `pressfeed sources reset` did to a source (pressfeed.ingest.health.reset), and when it is fetched
+    """What `pressfeed sources reset` did to a source (pressfeed.ingest.reset.reset), and when it is fetched
     next now."""
 
     id: str
