@@ -9,6 +9,7 @@ extension. Each test reads the bytes as a fetcher would hand them over.
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -732,6 +733,34 @@ def test_page_at_the_fetch_cap_is_handled() -> None:
     result = extract_page(raw, url=MOFE_URL, content_type=HTML_UTF8, selector="div.bd_view_cont")
     assert result.text.count("지원 요건도 완화된다") == repeat + 1
     assert len(result.attachments) == 3
+
+
+def nested_release(depth: int, copies: int) -> bytes:
+    """A release page whose blocks nest `depth` deep, each with a line of the release: readability scores
+    every block by all the text beneath it, so its work grows with depth × text, which the page chooses."""
+    line = "<p>재정경제부는 7일 청년 일자리 도약 장려금 지원 대상을 확대한다고 밝혔다.</p>"
+    nested = f'<div class="bd_view_cont">{line}' + f"<div>{line}" * depth + "</div>" * (depth + 1)
+    return wrap(nested * copies)
+
+
+def test_a_page_nested_hundreds_deep_is_refused_once_its_cpu_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """20 blocks nested 250 deep (0.8 MiB) held automatic extraction for seconds, 95 of them for a minute,
+    under the element limit: extraction has a CPU budget, as the feed parser has. Cut here to keep the
+    test short; the selector path, linear, reads the same page."""
+    raw = nested_release(250, 20)
+    with monkeypatch.context() as budget:
+        budget.setattr("pressfeed.ingest.extract.CPU_SECONDS", 0.3)
+        budget.setattr("pressfeed.ingest.extract.CPU_SECONDS_PER_MIB", 0.0)
+        with pytest.raises(NoTextError) as caught:
+            extract_page(raw, url=MOFE_URL, content_type=HTML_UTF8)
+    assert caught.value.url == MOFE_URL
+    assert caught.value.message == (
+        "page refused: still extracting after 0.3 s of CPU time, many times what a page of its size takes"
+        " (elements nested hundreds deep?): set the source's fulltext to a CSS selector"
+    )
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # the timer is put back
+    result = extract_page(raw, url=MOFE_URL, content_type=HTML_UTF8, selector="div.bd_view_cont")
+    assert result.text.count("청년 일자리 도약 장려금") == 20 * 251
 
 
 def test_json_after_a_byte_order_mark_is_still_json() -> None:

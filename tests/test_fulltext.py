@@ -519,6 +519,25 @@ def test_a_page_larger_than_the_cap_holds_the_item(site: Path, ministry: Board) 
     assert "larger than" in pf.info(stored).held
 
 
+def test_a_page_that_would_hold_extraction_holds_the_item_instead(
+    site: Path, ministry: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release page nested hundreds deep costs readability seconds to minutes of CPU, page after page of
+    the feed: extraction stops at its budget (cut here to keep the test short) and the item waits."""
+    line = "<p>재정경제부는 7일 청년 일자리 도약 장려금 지원 대상을 확대한다고 밝혔다.</p>"
+    nested = "<div>" + f"<div>{line}" * 250 + "</div>" * 251
+    deep = f'<html><head><meta charset="utf-8"></head><body>{nested * 20}</body></html>'.encode()
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, deep, "text/html")
+    monkeypatch.setattr("pressfeed.ingest.extract.CPU_SECONDS", 0.3)
+    monkeypatch.setattr("pressfeed.ingest.extract.CPU_SECONDS_PER_MIB", 0.0)
+    configure(site, ministry)
+    report, pf = ingest(site)
+    stored = only(pf)
+    assert stored.article.status is Status.DRAFT
+    assert "page refused: still extracting after 0.3 s of CPU time" in pf.info(stored).held
+    assert not report.outcome.failed  # the feed itself was read
+
+
 def test_a_sources_pages_share_its_time(site: Path, ministry: Board) -> None:
     """A slow board with a week of releases: every page had a fetch.timeout of its own, and one host takes
     one request at a time, so the source took five pages' time. Pages not read within the source's time

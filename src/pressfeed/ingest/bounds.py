@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -126,8 +126,9 @@ class _OverBudget(BaseException):
 
 
 @contextmanager
-def cpu_budget(seconds: float) -> Iterator[None]:
+def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = None) -> Iterator[None]:
     """Refuse (FeedRefusedError) the document being parsed in the block once it has used `seconds` of CPU.
+    `refusal` makes the error for other work than a feed's parse (given the seconds).
 
     A one-shot process timer (SIGPROF) interrupts the parser wherever it is: between two of its Python
     lines, or in the regular-expression engine, which checks for signals as it goes. It is converted
@@ -154,6 +155,8 @@ def cpu_budget(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_PROF, *earlier)
             signal.signal(signal.SIGPROF, signal.SIG_DFL if previous is None else previous)
     except _OverBudget:
+        if refusal is not None:
+            raise refusal(seconds) from None
         raise FeedRefusedError(
             f"feed refused: still parsing after {seconds:.1f} s of CPU time, many times what a plain feed of its"
             " size takes: its markup makes the parser's work grow faster than its size"

@@ -62,7 +62,12 @@ an ancestor walk (depth ≤ 256, libxml2's limit) for the few that name a file;
 a selector is linear; readability is O(elements × depth), about 0.4 s per MiB
 of a board page here, so automatic extraction refuses pages of more than
 ``MAX_AUTO_ELEMENTS`` elements (a 15 MiB page would take 5 s or more) and says
-to set a selector, which has no such limit (a 15 MiB page: about 2 s).
+to set a selector, which has no such limit (a 15 MiB page: about 2 s). Depth
+is the page's to choose, though: readability scores each block by the text
+beneath it, so 20,000 elements nested 250 deep (1.4 MiB) held it 12 s, and
+95,000 (6.5 MiB) a minute. Whatever the shape, extraction stops once it has
+used ``CPU_SECONDS`` + ``CPU_SECONDS_PER_MIB`` of CPU time (the feed parser's
+budget, :func:`pressfeed.ingest.bounds.cpu_budget`), and the page is refused.
 
 Heavy libraries (lxml, readability, cssselect) are imported inside the
 functions, so importing this module costs almost nothing.
@@ -80,6 +85,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ..errors import PressfeedError
 from ..model import Attachment
 from ..normalize import FILE_TYPES, absolute_url, bound_attributes, media_type_for_name
+from .bounds import cpu_budget
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -89,6 +95,9 @@ if TYPE_CHECKING:
 MIN_CHARS = 200
 #: automatic extraction gives up beyond this many elements (the selector path has no limit)
 MAX_AUTO_ELEMENTS = 100_000
+#: CPU seconds extracting a page may take, and more per MiB: a board page of 15 MiB takes about 6 s here
+CPU_SECONDS = 2.0
+CPU_SECONDS_PER_MIB = 1.0
 
 
 class ExtractionError(PressfeedError):
@@ -150,6 +159,21 @@ def extract_page(
     `selector` None means automatic extraction; otherwise the CSS selector of
     the release text's container on that site.
     """
+    seconds = CPU_SECONDS + CPU_SECONDS_PER_MIB * len(body) / (1 << 20)
+    with cpu_budget(seconds, lambda spent: _too_costly(url, spent, selector)):
+        return _extract(body, url, content_type, selector, min_chars)
+
+
+def _too_costly(url: str, seconds: float, selector: str | None) -> NoTextError:
+    advice = "set the source's fulltext to a CSS selector" if selector is None else "its markup is no board page's"
+    return NoTextError(
+        url,
+        f"page refused: still extracting after {seconds:.1f} s of CPU time, many times what a page of its size"
+        f" takes (elements nested hundreds deep?): {advice}",
+    )
+
+
+def _extract(body: bytes, url: str, content_type: str, selector: str | None, min_chars: int) -> ExtractedPage:
     _check_html(body, content_type, url)
     text, encoding = decode_html(body, content_type)
     if not text.lstrip().startswith("<") and not _declares_html(content_type):
