@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +23,7 @@ from werkzeug import Request, Response
 
 from conftest import NOW, copy_sample_site, run_site
 from pressfeed.cli import cli
+from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import ConfigError
@@ -247,6 +251,59 @@ def test_unreachable_hub_is_not_fatal(site: Path, hub: Hub) -> None:
     assert report.pinged == ()
     assert report.error
     assert hub.pings == []
+
+
+def dripping_hub() -> tuple[str, socket.socket]:
+    """A hub on 127.0.0.1 whose first answer comes a header line every quarter second for 5 s (each
+    gap well inside any read timeout), and then a 204; later connections get their 204 at once."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+
+    def answer(conn: socket.socket, drip: bool) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 204 No Content\r\n")
+                for _ in range(20 if drip else 0):
+                    conn.sendall(b"X-Queue: busy\r\n")
+                    time.sleep(0.25)
+                conn.sendall(b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:  # the client gave up: the point of the test
+                pass
+
+    def serve() -> None:
+        for number in range(1000):
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(conn, number == 0), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/hub", listener
+
+
+def test_a_hub_that_trickles_its_answer_is_cut_off_and_its_pings_kept(
+    site: Path, hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx's timeouts restart with every byte: a hub dripping its answer held the run, and with it the
+    site lock and the next cron run, for as long as it kept dripping. A ping has TIMEOUT seconds in all
+    (cut here to keep the test short)."""
+    monkeypatch.setattr("pressfeed.publish.websub.TIMEOUT", 1.0)
+    url, listener = dripping_hub()
+    set_hub(site, url)
+    try:
+        with Pressfeed(load_config(site), clock=fixed(NOW)) as pf:
+            report = pf.run().build.websub
+    finally:
+        listener.close()
+
+    assert report is not None
+    assert report.pinged == ()
+    assert sorted(report.failed) == sorted(ALL_FEEDS)  # the hub is not tried again this run
+    assert report.error == "timed out: no answer within 1 s"
+    assert sorted(pending(site)) == sorted(ALL_FEEDS)  # retried on the next run
 
 
 def test_removing_the_hub_forgets_pending_pings(site: Path, hub: Hub) -> None:

@@ -78,31 +78,52 @@ def _save(store: Store, urls: list[str]) -> None:
 
 def _ping_all(hub: str, urls: list[str], user_agent: str) -> tuple[list[str], list[str], str]:
     """(pinged, failed, first error). A hub that cannot be reached is not tried again for the rest."""
+    import asyncio
+
+    return asyncio.run(_ping_each(hub, urls, user_agent))
+
+
+async def _ping_each(hub: str, urls: list[str], user_agent: str) -> tuple[list[str], list[str], str]:
     pinged: list[str] = []
     failed: list[str] = []
     error = ""
     import httpx  # only when there is something to announce: most runs import no HTTP client
 
     headers = {"User-Agent": user_agent}
-    with httpx.Client(timeout=httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT), headers=headers) as client:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT), headers=headers) as client:
         for index, url in enumerate(urls):
             try:
-                response = client.post(hub, data={"hub.mode": "publish", "hub.url": url})
-            except httpx.HTTPError as exc:
+                status = await _ping(client, hub, url)
+            except (httpx.HTTPError, TimeoutError) as exc:
                 error = error or _describe(exc)
                 failed.extend(urls[index:])  # unreachable: the others would wait out the same timeout
                 break
-            if response.is_success:
+            if 200 <= status < 300:
                 pinged.append(url)
                 log.info("websub: announced %s", url)
             else:
-                error = error or f"HTTP {response.status_code}"
+                error = error or f"HTTP {status}"
                 failed.append(url)
     return pinged, failed, error
 
 
-def _describe(exc: httpx.HTTPError) -> str:
+async def _ping(client: httpx.AsyncClient, hub: str, url: str) -> int:
+    """One ping's status, within TIMEOUT seconds in all: httpx's timeouts restart with every byte, so a hub
+    trickling its answer would hold the run (and the site lock) for ever. Its body says nothing we use:
+    it is not read, however long it is."""
+    import asyncio
+
+    async with (
+        asyncio.timeout(TIMEOUT),
+        client.stream("POST", hub, data={"hub.mode": "publish", "hub.url": url}) as response,
+    ):
+        return response.status_code
+
+
+def _describe(exc: Exception) -> str:
     import httpx
 
+    if isinstance(exc, TimeoutError):
+        return f"timed out: no answer within {TIMEOUT:g} s"
     text = str(exc) or type(exc).__name__
     return f"timed out: {text}" if isinstance(exc, httpx.TimeoutException) else text
