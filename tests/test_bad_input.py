@@ -213,6 +213,20 @@ def test_a_broken_entry_is_skipped_with_a_warning_and_the_rest_go_in(ingest) -> 
     assert "너무 긴 보도자료" not in titles(pf)
 
 
+@pytest.mark.parametrize("digits", [4_301, 30])
+def test_an_enclosure_length_no_file_has_costs_only_itself(ingest, digits: int) -> None:
+    """Past 4,300 digits int() refuses a number: one enclosure's length made the whole feed unreadable.
+    A length of more digits than any file's size is no length (0: unknown), as a non-number is."""
+    hwp = '<enclosure url="https://www.msit.go.kr/upload/보도자료.hwp" length="{}" type="application/x-hwp"/></item>'
+    report, pf = ingest(rss(item(1), item(2).replace("</item>", hwp.format("9" * digits)), item(3)))
+
+    assert report.error is None and len(report.new) == 3
+    [stored] = [s for s in pf.articles() if s.article.title.endswith(" 2")]
+    assert [(a.url.rsplit("/", 1)[-1], a.length) for a in stored.article.attachments] == [
+        ("%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C.hwp", 0)
+    ]
+
+
 # -- dates (item 10) ----------------------------------------------------------------------
 
 
