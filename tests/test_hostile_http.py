@@ -32,7 +32,7 @@ from lxml import etree
 from conftest import fetch_now, run_pressfeed
 from pressfeed.clock import fixed
 from pressfeed.config import FetchConfig
-from pressfeed.ingest.fetch import ERROR_BODY_BYTES, FetchRequest, FetchResult, open_fetcher
+from pressfeed.ingest.fetch import ERROR_BODY_BYTES, MAX_RETRY_AFTER, FetchRequest, FetchResult, open_fetcher
 from pressfeed.ingest.guard import AddressPolicy, is_public
 
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -274,6 +274,19 @@ def test_only_decodable_encodings_are_offered(server: HostileServer) -> None:
 
 
 # -- error bodies: read only when a request asks, and then only their start ------------------------
+
+
+@pytest.mark.parametrize("status", ["429 Too Many Requests", "503 Service Unavailable"])
+def test_a_retry_after_of_thousands_of_digits_waits_the_longest_wait(server: HostileServer, status: str) -> None:
+    """Past 4,300 digits int() raises ValueError: the fetch escaped its one-result contract, the source
+    failed with an "internal error" and no wait at all. A wait of more digits than MAX_RETRY_AFTER has is
+    that maximum, as a long one already was."""
+    url = server.route(f"/busy-{status[:3]}.xml", serving(b"busy", status=status, Retry_After="9" * 5000))
+
+    result = fetch_one(url)
+
+    assert (result.status, result.error) == (int(status[:3]), f"HTTP {status[:3]}")
+    assert result.retry_after == NOW + MAX_RETRY_AFTER
 
 
 def test_an_error_body_is_read_only_when_asked(server: HostileServer) -> None:

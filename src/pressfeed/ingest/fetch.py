@@ -380,7 +380,8 @@ def _retry_delay(value: str | None, now: datetime) -> timedelta | None:
     value = value.strip()
     if value.isascii() and value.isdigit():
         limit = int(MAX_RETRY_AFTER.total_seconds())
-        return timedelta(seconds=min(int(value), limit))
+        # more digits than the limit has is past it (and past 4,300, int() raises ValueError)
+        return timedelta(seconds=min(int(value), limit) if len(value) <= len(str(limit)) else limit)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
