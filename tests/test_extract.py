@@ -561,6 +561,17 @@ def test_extensionless_download_link_named_by_its_text() -> None:
     ]
 
 
+def test_a_link_of_a_long_text_is_searched_for_its_file_name_in_one_pass() -> None:
+    """The name pattern was tried from every character of a link's text and ran to the end of each run of
+    name characters: 100,000 characters before a "|" cost minutes, past the page's CPU budget (and every
+    link of a page is searched). A name is at most 255 characters, as file systems have them."""
+    notice = "재정경제부 보도자료 첨부파일 내려받기 안내 문구입니다 " * 4_000  # 108,000 characters, no file named
+    found, _ = files(f'<a href="/com/fileDownload.do?fileId=124">{notice}| 붙임: 2025년 청년 일자리 대책.hwpx</a>')
+    assert found == [
+        ("https://www.mofe.go.kr/com/fileDownload.do?fileId=124", "application/hwp+zip", "2025년 청년 일자리 대책.hwpx")
+    ]
+
+
 def test_file_size_and_icons_around_the_name_are_left_out() -> None:
     body = '<a href="/down.do?id=7"><img src="/img/ico_pdf.gif" alt="">  붙임1. 세부 추진계획.PDF (1.2MB)</a>'
     assert files(body)[0] == [("https://www.mofe.go.kr/down.do?id=7", "application/pdf", "붙임1. 세부 추진계획.PDF")]
@@ -756,7 +767,8 @@ def test_a_page_nested_hundreds_deep_is_refused_once_its_cpu_budget_is_spent(mon
     assert caught.value.url == MOFE_URL
     assert caught.value.message == (
         "page refused: still extracting after 0.3 s of CPU time, many times what a page of its size takes"
-        " (elements nested hundreds deep?): set the source's fulltext to a CSS selector"
+        ": its markup makes the work grow faster than its size; if it is a real release page, set the source's"
+        " fulltext to a CSS selector"
     )
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # the timer is put back
     result = extract_page(raw, url=MOFE_URL, content_type=HTML_UTF8, selector="div.bd_view_cont")

@@ -165,11 +165,11 @@ def extract_page(
 
 
 def _too_costly(url: str, seconds: float, selector: str | None) -> NoTextError:
-    advice = "set the source's fulltext to a CSS selector" if selector is None else "its markup is no board page's"
+    advice = "; if it is a real release page, set the source's fulltext to a CSS selector" if selector is None else ""
     return NoTextError(
         url,
         f"page refused: still extracting after {seconds:.1f} s of CPU time, many times what a page of its size"
-        f" takes (elements nested hundreds deep?): {advice}",
+        f" takes: its markup makes the work grow faster than its size{advice}",
     )
 
 
@@ -493,8 +493,9 @@ def _no_text_message(chars: int, min_chars: int, selector: str | None, tree: Htm
 #: photos in a file list are attachments too (their type comes from normalize's image table)
 _IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif")
 _EXTENSIONS = "|".join(sorted((*FILE_TYPES, *_IMAGE_EXTENSIONS), key=len, reverse=True))
-#: a file name: no path separators or characters Windows forbids, ends in a known extension
-_FILE_NAME = re.compile(rf"[^\s<>|\"*?\\/:][^<>|\"*?\\/:\n]*?\.(?:{_EXTENSIONS})(?![A-Za-z0-9])", re.IGNORECASE)
+#: a file name: no path separators or characters Windows forbids, ends in a known extension; at most 255
+#: characters, as file systems allow (unbounded, a search tried from each character ran to the end of the text)
+_FILE_NAME = re.compile(rf"[^\s<>|\"*?\\/:][^<>|\"*?\\/:\n]{{0,254}}?\.(?:{_EXTENSIONS})(?![A-Za-z0-9])", re.IGNORECASE)
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _EXTENSION_IN_URL = re.compile(rf"\.(?:{_EXTENSIONS})(?![A-Za-z0-9])", re.IGNORECASE)
 #: a URL-shaped string literal in a javascript: href or onclick handler
@@ -558,6 +559,8 @@ def _link_url(href: str, onclick: str, base: str) -> str | None:
 
 
 def _file_name_in(text: str) -> str:
+    if not _EXTENSION_IN_URL.search(text):  # most links name no file: one pass says so
+        return ""
     match = _FILE_NAME.search(_WHITESPACE.sub(" ", text))
     return match.group(0).strip() if match else ""
 
