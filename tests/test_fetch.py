@@ -304,6 +304,36 @@ def test_credentials_do_not_follow_cross_origin_redirect(httpserver: HTTPServer,
     assert second.headers["User-Agent"] == UA
 
 
+def test_credentials_go_only_to_the_configured_origin(httpserver: HTTPServer, second_server: HTTPServer) -> None:
+    """A source's headers may hold its board's credentials (a login cookie, a token). They went with every
+    request the source made: to each item's page wherever the feed linked it (another agency's site, or a
+    collector's, in a hostile feed), and to wherever a 301 moved the feed, on every run after the move,
+    though the redirect hop itself was stripped. They now go only to the configured URL's origin."""
+    page = b"<html><body><p>\xeb\xb3\xb4\xeb\x8f\x84\xec\x9e\x90\xeb\xa3\x8c</p></body></html>"
+    second_server.expect_request("/nw/view.do").respond_with_data(page, content_type="text/html")
+    httpserver.expect_request("/nw/view.do").respond_with_data(page, content_type="text/html")
+    secret = (
+        ("Authorization", "Bearer agency-token"),
+        ("Cookie", "JSESSIONID=board"),
+        ("Referer", "https://www.korea.kr/"),
+    )
+    allowed = replace(CONFIG, allow_private=("127.0.0.0/8",))  # the other origin is another loopback port
+    configured = httpserver.url_for("/rss.xml")
+
+    elsewhere, home = fetch(
+        FetchRequest("mofe", second_server.url_for("/nw/view.do?nttId=1"), headers=secret, trusted_origin=configured),
+        FetchRequest("mofe", httpserver.url_for("/nw/view.do?nttId=2"), headers=secret, trusted_origin=configured),
+        config=allowed,
+    )
+
+    assert elsewhere.body == home.body == page
+    (other,) = seen(second_server)
+    assert "Authorization" not in other.headers and "Cookie" not in other.headers
+    assert (other.headers["Referer"], other.headers["User-Agent"]) == ("https://www.korea.kr/", UA)
+    (own,) = seen(httpserver)
+    assert (own.headers["Authorization"], own.headers["Cookie"]) == ("Bearer agency-token", "JSESSIONID=board")
+
+
 def test_redirect_loop_is_too_many_redirects(httpserver: HTTPServer) -> None:
     redirect(httpserver, "/loop.xml", "/loop.xml", 301)
     result = fetch_one(httpserver.url_for("/loop.xml"))

@@ -191,6 +191,8 @@ class _Fetcher:
     async def _fetch_http(self, request: FetchRequest, budget: _Budget) -> FetchResult:
         url, headers = _http_url(request.url), _request_headers(request, self.config)
         trusted = request.url if request.trusted_origin is None else request.trusted_origin
+        # a source's credentials are its configured origin's: not an item's page elsewhere, nor where a 301 led
+        headers = _redirect_headers(headers, trusted, url) if trusted else _origin_free(headers)
         policy = AddressPolicy.build(trusted, self.config.allow_private)
         moved_to: str | None = None
         permanent = True
@@ -360,6 +362,10 @@ def _redirect_target(url: str, location: str) -> str:
 def _redirect_headers(headers: httpx.Headers, source: str, target: str) -> httpx.Headers:
     if _host_key(source, with_scheme=True) == _host_key(target, with_scheme=True):
         return headers
+    return _origin_free(headers)
+
+
+def _origin_free(headers: httpx.Headers) -> httpx.Headers:
     safe = headers.copy()
     for name in ORIGIN_BOUND_HEADERS:
         safe.pop(name, None)
