@@ -240,6 +240,7 @@ def test_an_enclosure_length_no_file_has_costs_only_itself(ingest, digits: int) 
         "2025-11-07T25:61:00Z",
         "Tue, 45 Dec 2025 09:00:00 +0900",
         "2025년 13월 45일 01:31:15",
+        "1 Jan 99999999999999999999 09:00 +0900",  # OverflowError in datetime(): the entry was skipped
     ],
 )
 def test_impossible_dates_leave_the_entry_undated(ingest, raw: str) -> None:

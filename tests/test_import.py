@@ -374,6 +374,19 @@ def test_an_impossible_unquoted_yaml_date_is_a_problem_at_its_line(pf, site, wri
     assert pf.store.count() == 0
 
 
+def test_a_date_of_numbers_no_calendar_holds_is_a_problem_at_its_line(pf, site, write):
+    """RFC 822 parsing hands a year or hour of twenty digits to datetime(), which raises OverflowError, not
+    ValueError: the import (and every cron `run` whose `imports:` held the file) ended in a traceback."""
+    written = "Mon, 01 Jan 99999999999999999999 09:00:00 +0900"
+    text = f"id: d2\ntitle: 기사\nsection: 사회\npublished: {written}\nlink: /news/2\nbody_html: <p>본문</p>\n"
+    path = write(site, "feeds/articles/dates.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 4, "published")]
+    assert info.value.problems[0].message == (f"unrecognized date {written!r} (use ISO 8601, e.g. 2025-11-08 09:00:00)")
+    assert pf.store.count() == 0
+
+
 def test_an_alias_to_an_impossible_yaml_date_is_that_text_too():
     """PyYAML left the failed node marked as under construction: the alias drew "unconstructable recursive node"."""
     from pressfeed.yamlfile import load_one

@@ -1318,7 +1318,7 @@ def _parse_date_string(text: str) -> datetime:
         raise ValueError(f"invalid date {text!r}: {iso_error}")
     try:
         return rfc822_date(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits overflows datetime()
         raise ValueError(f"unrecognized date {text!r} (use ISO 8601, e.g. 2025-11-08 09:00:00)") from None
 
 
