@@ -390,7 +390,7 @@ def _retry_delay(value: str | None, now: datetime) -> timedelta | None:
         return timedelta(seconds=min(int(value), limit) if len(value) <= len(str(limit)) else limit)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits overflows datetime()
         return None
     if when.tzinfo is None:  # "-0000": UTC with unknown local offset (RFC 5322)
         when = when.replace(tzinfo=UTC)
