@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gc
+import json
+import os
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -19,7 +23,7 @@ import trustme
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from conftest import fetch_now
+from conftest import CONFIG_TEXT, fetch_now
 from pressfeed.clock import fixed
 from pressfeed.config import FetchConfig
 from pressfeed.ingest.fetch import (
@@ -595,6 +599,42 @@ def test_local_file_is_size_capped(tmp_path: Path) -> None:
 
     assert result.body is None
     assert result.error == "file larger than 64.0 KiB, not read"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_local_source_that_is_a_pipe_fails_and_the_run_ends(tmp_path: Path) -> None:
+    """Opening a named pipe waits for a writer, for ever, on a thread the fetch timeout cannot stop and the
+    event loop waits for on its way out: `pressfeed ingest` never ended, holding the site lock against
+    every later cron run. What is no regular file is no feed: refused at once, the other sources read."""
+    site = tmp_path / "site"
+    (site / "feeds" / "agencies").mkdir(parents=True)
+    os.mkfifo(site / "feeds" / "agencies" / "msit.xml")
+    (site / "feeds" / "agencies" / "moef.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>재정경제부</title>'
+        "<item><title>2026년 예산안 발표</title><link>https://www.mofe.go.kr/nw/view.do?nttId=1</link>"
+        "<description>정부는 2026년 예산안을 발표했다.</description><pubDate>2025-11-07 09:00:00</pubDate>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    sources = "".join(
+        f"  - {{id: {name}, name: {name}, url: feeds/agencies/{name}.xml, section: it-science, max_age_days: 0}}\n"
+        for name in ("msit", "moef")
+    )
+    (site / "feeds" / "pressfeed.yaml").write_text(CONFIG_TEXT + "fetch: {timeout: 2}\nsources:\n" + sources)
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "pressfeed", "--site", str(site), "ingest", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert proc.returncode == 1, proc.stderr
+    reports = {r["source_id"]: r for r in json.loads(proc.stdout)["sources"]}
+    pipe = site / "feeds" / "agencies" / "msit.xml"
+    assert reports["msit"]["error"] == f"{pipe} is not a regular file (a pipe or a device?): not read"
+    assert reports["moef"]["error"] is None and reports["moef"]["new"]
 
 
 def test_a_tls_context_is_built_only_for_https(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:

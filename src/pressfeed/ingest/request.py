@@ -8,6 +8,7 @@ whose sources need no download never imports the HTTP stack.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -102,8 +103,14 @@ def local_path(url: str) -> Path:
 
 def read_capped(path: Path, limit: int) -> bytes:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # one byte more tells "too big" from "exactly full"
+        # without O_NONBLOCK, opening a named pipe waits for a writer for ever (on a thread no timeout stops)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            _check_regular(path, os.fstat(fd).st_mode)
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                data = handle.read(limit + 1)  # one byte more tells "too big" from "exactly full"
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise FetchFailure(f"file not found: {path}") from None
     except OSError as exc:
@@ -111,6 +118,13 @@ def read_capped(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FetchFailure(f"file larger than {size_text(limit)}, not read")
     return data
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise FetchFailure(f"cannot read {path}: it is a folder")
+    if not stat.S_ISREG(mode):  # a pipe, a socket, a terminal: no feed, and a read could wait for ever
+        raise FetchFailure(f"{path} is not a regular file (a pipe or a device?): not read")
 
 
 def size_text(count: int) -> str:
