@@ -61,6 +61,8 @@ def output(sample_built: Path, tmp_path: Path) -> Path:
     (root / "outside").symlink_to(tmp_path / "www", target_is_directory=True)
     (root / "latest.xml").symlink_to("rss.xml")  # a symlink that stays inside: legitimate
     (root / "empty").mkdir()  # a directory without a page: never listed
+    (root / "drafts").mkdir()  # a directory whose page leads out: served as "/drafts/", were it followed
+    (root / "drafts" / "index.html").symlink_to(tmp_path / "www" / "secret.txt")
     (root / ".rss.xml.x1y2.tmp").write_text(SECRET, encoding="utf-8")  # a build's temp file
     return root
 
@@ -174,6 +176,8 @@ def test_only_get_and_head(base: str) -> None:
         "/leak.xml",
         "/outside/secret.txt",
         "/outside/",
+        "/drafts/",
+        "/drafts",
         "/.rss.xml.x1y2.tmp",
         "/%2erss.xml.x1y2.tmp",
         "/rss.xml%00.html",

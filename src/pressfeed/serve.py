@@ -120,8 +120,9 @@ class FileApp:
         if target is None:
             return _plain("not found", 404)
         if target.is_dir():
-            index = target / "index.html"
-            if not index.is_file():
+            # resolved as its own path: an index.html symlinked out of the root is no more served than by name
+            index = self.resolve(request.path.rstrip("/") + "/index.html")
+            if index is None or not index.is_file():
                 return _plain("not found", 404)  # never a listing
             if not request.path.endswith("/"):
                 location = request.path + "/" + (f"?{request.query_string.decode()}" if request.query_string else "")
