@@ -8,6 +8,7 @@ extension. Each test reads the bytes as a fetcher would hand them over.
 
 from __future__ import annotations
 
+import pickle
 import re
 import signal
 import subprocess
@@ -532,6 +533,23 @@ def test_plain_text_without_markup_is_not_html() -> None:
 def test_empty_page_is_no_text(raw: bytes) -> None:
     with pytest.raises(NoTextError):
         extract_page(raw, url=MOFE_URL, content_type="text/html")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        NoTextError(MOFE_URL, "page has no extractable text (12 characters, at least 200 needed)"),
+        NotHTMLError(MOFE_URL, "page is not HTML but a PDF file: the link may point at the file itself"),
+        SelectorError(MOFE_URL, "div.bd_view_cont", "selector 'div.bd_view_cont' matched nothing"),
+        InvalidSelectorError("", "div[", "invalid CSS selector 'div['"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_errors_cross_to_the_process_that_asked(error: Exception) -> None:
+    """Worker processes send an extraction's error back pickled: one that cannot be unpickled broke the
+    whole pool."""
+    back = pickle.loads(pickle.dumps(error))
+    assert (type(back), str(back), vars(back)) == (type(error), str(error), vars(error))
 
 
 def test_errors_are_pressfeed_errors_with_the_url() -> None:

@@ -503,6 +503,24 @@ def test_a_page_without_release_text_holds_the_item(site: Path, ministry: Board,
     assert reason in pf.info(stored).held
 
 
+def test_a_page_without_text_holds_the_item_when_worker_processes_extract(site: Path, ministry: Board) -> None:
+    """In a worker process (the pressfeed command's default from 8 feeds up) an extraction error came back
+    pickled, and ExtractionError could not be unpickled: the pool broke ("BrokenProcessPool: a process
+    terminated abruptly"), the source failed as an internal error, and so did every feed parsed after it.
+    An error page, a login page, a linked PDF: any page without text did it."""
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, (PAGES / "mofe_error_page.html").read_bytes(), "text/html")
+    configure(site, ministry)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    (site / "feeds" / "pressfeed.yaml").write_text(text.replace("fetch:\n", "fetch:\n  workers: 2\n"))
+
+    report, pf = ingest(site)
+
+    assert report.error is None, report.error
+    stored = only(pf)
+    assert stored.article.status is Status.DRAFT
+    assert "an error page or only site chrome?" in pf.info(stored).held
+
+
 def test_a_page_larger_than_the_cap_holds_the_item(site: Path, ministry: Board) -> None:
     huge = (
         b"<html><body><div class='bd_view_cont'>"

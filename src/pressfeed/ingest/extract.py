@@ -107,6 +107,11 @@ class ExtractionError(PressfeedError):
         self.url, self.message = url, message
         super().__init__(f"{url}: {message}" if url else message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # worker processes send it back pickled; the default (the class and str(self)) cannot be unpickled,
+        # and a result that cannot be breaks the whole pool
+        return type(self), (self.url, self.message)
+
 
 class NotHTMLError(ExtractionError):
     """The body is a PDF, JSON, an image … rather than an HTML page."""
@@ -122,6 +127,9 @@ class SelectorError(ExtractionError):
     def __init__(self, url: str, selector: str, message: str) -> None:
         self.selector = selector
         super().__init__(url, message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.url, self.selector, self.message)
 
 
 class InvalidSelectorError(SelectorError):
