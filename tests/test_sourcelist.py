@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pressfeed.config import SLUG, load_config
+from pressfeed.errors import UsageError
 from pressfeed.sourcelist import _id_for, import_sources
 
 # A reader's export of ministries' own boards, as a Korean desktop reader writes it: EUC-KR,
@@ -151,6 +153,46 @@ def test_the_press_release_api_that_sources_export_lists_is_not_taken_for_a_feed
         "https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList: a data.go.kr API, not a feed "
         "(add it by hand as kind: briefing-api)",
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "named"),
+    [
+        ("169.254.169.254", "169.254.169.254 is a link-local (cloud metadata) address"),
+        ("127.0.0.1:6379", "127.0.0.1 is a loopback address"),
+        ("127.1", "127.1 (127.0.0.1) is a loopback address"),
+        ("2130706433", "2130706433 (127.0.0.1) is a loopback address"),
+        ("0x0a000001", "0x0a000001 (10.0.0.1) is a private address"),
+        ("[::1]", "::1 is a loopback address"),
+        ("[::ffff:192.168.0.10]", "::ffff:192.168.0.10* is a private address"),  # *: as Python writes it
+        ("localhost:8080", "localhost (127.0.0.1) is a loopback address"),
+        ("intranet.localhost", "intranet.localhost (127.0.0.1) is a loopback address"),
+    ],
+)
+def test_a_list_from_elsewhere_may_not_point_into_this_machine_or_its_network(
+    site: Path, host: str, named: str
+) -> None:
+    """A configured source's host is trusted even when private (an intranet board): an OPML file from a third
+    party must not make it one, or every run would fetch whatever it names inside the network."""
+    opml = BOARDS_AGAIN_OPML.replace("https://www.mofa.go.kr/eng/rss.xml", f"http://{host}/latest/meta-data/")
+    with pytest.raises(UsageError) as caught:
+        import_sources(load_config(site), opml.encode("utf-8"), "boards.opml", "politics")
+    pattern = re.escape(named + ": a list from elsewhere may not point pressfeed into").replace(r"\*", r"( \(.*\))?")
+    assert re.search(pattern, str(caught.value)), str(caught.value)
+    assert "boards.opml:" in str(caught.value) and "fetch.allow_private" in str(caught.value)
+    assert not (site / "feeds" / "sources.yaml").exists()  # nothing added
+
+
+def test_a_network_the_operator_allows_and_public_addresses_are_imported(site: Path) -> None:
+    config_file = site / "feeds" / "pressfeed.yaml"
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8") + "\nfetch:\n  allow_private: [10.20.0.0/16]\n", encoding="utf-8"
+    )
+    opml = BOARDS_AGAIN_OPML.replace("https://www.mofa.go.kr/eng/rss.xml", "http://10.20.1.5/rss.xml").replace(
+        "https://www.mofa.go.kr/rss/index.xml", "http://211.110.1.5/rss.xml"
+    )
+    added = _import(site, opml, encoding="utf-8")
+    assert {"http://10.20.1.5/rss.xml", "http://211.110.1.5/rss.xml"} <= {e["url"] for e in added}
 
 
 @pytest.mark.parametrize(

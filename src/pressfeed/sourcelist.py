@@ -88,6 +88,14 @@ def import_sources(
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append(f"{where}: xmlUrl: must be an absolute http(s) URL (a local file is added by hand)")
             continue
+        inside = _inside(parts.hostname or "", config.fetch.allow_private)
+        if inside:
+            problems.append(
+                f"{where}: xmlUrl: {inside}: a list from elsewhere may not point pressfeed into this machine or its "
+                "network (a configured source's own host is trusted); add such a source to the config by hand, or "
+                "list its network in fetch.allow_private"
+            )
+            continue
         if parts.hostname == "apis.data.go.kr":  # what `sources export` lists for a briefing-api source
             skipped.append(f"{url}: a data.go.kr API, not a feed (add it by hand as kind: briefing-api)")
             continue
@@ -113,6 +121,31 @@ def import_sources(
         if not dry_run:
             atomic_write(path, text.encode("utf-8"))
     return ImportedSources(tuple(added), tuple(skipped), path)
+
+
+def _inside(host: str, allow_private: tuple[str, ...]) -> str | None:
+    """Why a feed's host is this machine or its network, or None: a literal address that is not public
+    (in any form a resolver takes: `127.1`, `2130706433`, `[::ffff:10.0.0.1]`) or `localhost`, unless
+    fetch.allow_private lists its network. Names are not resolved: import reads no network."""
+    import socket
+
+    from .ingest.guard import AddressPolicy, address_kind, is_public
+
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv4Address("127.0.0.1")
+    else:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            try:  # the legacy IPv4 forms getaddrinfo accepts
+                address = ipaddress.IPv4Address(socket.inet_aton(host))
+            except OSError:
+                return None  # a name
+    if is_public(address) or AddressPolicy.build("", allow_private).allows_network(address):
+        return None
+    shown = host if host == str(address) else f"{host} ({address})"
+    return f"{shown} is a {address_kind(address)} address"
 
 
 def _as_utf8(opml: bytes) -> bytes:

@@ -41,7 +41,7 @@ class BlockedAddressError(Exception):
         self.host, self.port, self.address = host, port, address
         shown = host if host == str(address) else f"{host} ({address})"
         super().__init__(
-            f"{shown} is a {_kind(address)} address; only the source's own host may be, "
+            f"{shown} is a {address_kind(address)} address; only the source's own host may be, "
             "or a network listed in fetch.allow_private"
         )
 
@@ -83,7 +83,10 @@ def is_public(address: IPAddress) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def _kind(address: IPAddress) -> str:
+def address_kind(address: IPAddress) -> str:
+    """What kind of non-public address it is, as messages name it."""
+    if address.is_loopback:  # ::1 before its IPv4-compatible reading (0.0.0.1)
+        return "loopback"
     address = embedded_ipv4(address) or address
     if address.is_loopback:
         return "loopback"
