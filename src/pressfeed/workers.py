@@ -96,7 +96,7 @@ class LazyPool:
 
     def __init__(self, workers: int, preload: str) -> None:
         self.workers, self.preload = workers, preload
-        self._stack = ExitStack()
+        self._stack = ExitStack()  # the current pool's: a renewed pool gets a new one
         self._lock = threading.Lock()
         self._pool: Executor | None = None
         self._ready = False
@@ -120,6 +120,22 @@ class LazyPool:
         if self._starting is None:
             self._starting = asyncio.ensure_future(asyncio.to_thread(self.get))
         return await asyncio.shield(self._starting)
+
+    def renew(self, broken: Executor) -> None:
+        """Replace `broken`, if it is still the pool: the next :meth:`ready` starts a new one.
+
+        A worker process that dies (the kernel's OOM killer, a crash in a C
+        extension on a hostile document) breaks the whole pool: every job in
+        it fails. The sources after it must not fail with it. Many jobs see the
+        same break; only the first call replaces the pool. The broken pool's
+        other workers are terminated by concurrent.futures; closing it reaps them.
+        """
+        with self._lock:
+            if broken is not self._pool:
+                return
+            stack, self._stack = self._stack, ExitStack()
+            self._pool, self._ready, self._starting = None, False, None
+        stack.close()
 
     def close(self) -> None:
         self._stack.close()

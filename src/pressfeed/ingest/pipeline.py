@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -53,6 +53,7 @@ async def run_pipeline(
     """
     loop = asyncio.get_running_loop()
     now = clock.now()
+    retry_lane = asyncio.Lock()
 
     async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, Parsed | None]:
         try:
@@ -70,17 +71,34 @@ async def run_pipeline(
                 progress(run.source.id)  # as sources finish, whatever their order
 
     async def parse(fetch: Fetch, run: _SourceRun, job: Job, time_left: float) -> Parsed:
+        try:
+            return await parse_in(fetch, run, job, time_left, await pool.ready())
+        except BrokenExecutor:
+            pass
+        # its pool broke: a worker died, under this job or another one. Tried again once, one such job at a
+        # time, in a new pool: a job that kills its worker again fails its own source only
+        async with retry_lane:
+            try:
+                return await parse_in(fetch, run, job, time_left, await pool.ready())
+            except BrokenExecutor:
+                raise WorkerDied(WORKER_DIED) from None
+
+    async def parse_in(fetch: Fetch, run: _SourceRun, job: Job, time_left: float, executor: Executor | None) -> Parsed:
         from .jobs import Parsed, parse_and_map  # here: a 304 or an unchanged answer parses nothing
 
-        if run.source.fulltext:
-            read = await _read_pages(job, fetch, placer, await pool.ready(), time_left)
-            if isinstance(read, Parsed):
-                return read
-            job = read
-        executor = await pool.ready()  # the first parse starts the worker processes
-        if executor is None:
-            return parse_and_map(job)
-        return await loop.run_in_executor(executor, parse_and_map, job)
+        try:
+            if run.source.fulltext:
+                read = await _read_pages(job, fetch, placer, executor, time_left)
+                if isinstance(read, Parsed):
+                    return read
+                job = read
+            if executor is None:
+                return parse_and_map(job)
+            return await loop.run_in_executor(executor, parse_and_map, job)
+        except BrokenExecutor:
+            assert executor is not None  # (only a pool breaks)
+            pool.renew(executor)  # the jobs after this break get a working pool
+            raise
 
     async with open_fetcher(fetch_config, clock) as fetch:
         tasks = {id(run): asyncio.create_task(retrieve_and_parse(fetch, run)) for run in due}
@@ -105,12 +123,23 @@ async def run_pipeline(
                     placer.receive(run, retrieved, parsed)
 
 
+#: a source whose parse was in a worker process that died: it, not the rest of the run, fails
+WORKER_DIED = (
+    "a worker process died while this feed was parsed (killed by the system, e.g. out of memory, or a crash "
+    "in a parser), and again when it was tried alone; the other sources went on"
+)
+
+
+class WorkerDied(Exception):
+    """The pool a source's job ran in broke under it (the pool was renewed for the others)."""
+
+
 def _broken(run: _SourceRun, exc: Exception) -> _Retrieved:
     """A source whose work raised: a failed retrieval naming the error, recorded against it like any
     other failure (nothing of it is placed, its window is not advanced); the traceback is for -vv."""
     log.debug("%s: ingest failed", run.source.id, exc_info=True)
     said = " ".join(str(exc).split())[:200]  # one line in a report, not a page
-    message = f"internal error ({type(exc).__name__}: {said})"
+    message = said if isinstance(exc, WorkerDied) else f"internal error ({type(exc).__name__}: {said})"
     if run.key is not None:
         message = run.key.redact(message)  # an exception may quote a request URL, which carries the key
     url = run.state.url or run.source.url
