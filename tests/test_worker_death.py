@@ -17,15 +17,20 @@ from pathlib import Path
 
 import pytest
 
-from test_crash import Command, make_site
+from test_crash import Command, export, make_site
 
 MARKER = "<!-- pressfeed-test: kill this worker -->"
 
 HOOK = """
 import functools, os, signal
 
-if os.environ.get("PRESSFEED_TEST_DIE_ON"):
+if os.environ.get("PRESSFEED_TEST_DIE_ON") or os.environ.get("PRESSFEED_TEST_DIE_IMPORTING"):
     os.environ.setdefault("PRESSFEED_TEST_MAIN_PID", str(os.getpid()))  # the command's: its children inherit it
+
+    def in_worker():
+        return str(os.getpid()) != os.environ["PRESSFEED_TEST_MAIN_PID"]
+
+if os.environ.get("PRESSFEED_TEST_DIE_ON"):
     import pressfeed.ingest.jobs as jobs
 
     marker = os.environ["PRESSFEED_TEST_DIE_ON"].encode()
@@ -33,11 +38,24 @@ if os.environ.get("PRESSFEED_TEST_DIE_ON"):
 
     @functools.wraps(parse_and_map)
     def dying(job):
-        if marker in job.body and str(os.getpid()) != os.environ["PRESSFEED_TEST_MAIN_PID"]:
+        if marker in job.body and in_worker():
             os.kill(os.getpid(), signal.SIGKILL)
         return parse_and_map(job)
 
     jobs.parse_and_map = dying
+
+if os.environ.get("PRESSFEED_TEST_DIE_IMPORTING"):
+    import pressfeed.imports.importer as importer
+
+    normalize_chunk = importer.normalize_chunk
+
+    @functools.wraps(normalize_chunk)
+    def dying_chunk(*args):
+        if in_worker():
+            os.kill(os.getpid(), signal.SIGKILL)
+        return normalize_chunk(*args)
+
+    importer.normalize_chunk = dying_chunk
 """
 
 
@@ -91,3 +109,27 @@ def test_a_dying_worker_fails_its_source_only(tmp_path: Path, monkeypatch: pytes
         summary = command.out["stdout"].decode()
         expected = "140 new" if attempt == 0 else "0 new"  # twenty items from each of the seven others
         assert f"ingest: 8 sources, {expected}" in summary, summary
+
+
+@pytest.mark.slow
+def test_a_worker_dying_in_an_import_fails_it_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("PRESSFEED_TEST_DIE_IMPORTING", "1")
+    monkeypatch.delenv("PRESSFEED_TEST_MAIN_PID", raising=False)
+    site = make_site(tmp_path / "site")  # fetch.workers: 2
+    data = export(tmp_path / "cms.jsonl", 6000, "v1")  # over 4 MiB (importer.POOL_MIN_BYTES): workers
+
+    command = Command(site, "import", str(data))
+    assert command.proc.wait(timeout=60) == 1
+    command.assert_nothing_survives()
+    stderr = command.stderr()
+    assert "a worker process died while records were normalized" in stderr, stderr
+    assert "Traceback" not in stderr, stderr
+    monkeypatch.delenv("PRESSFEED_TEST_DIE_IMPORTING")
+    listed = Command(site, "articles", "list", "--json")
+    assert listed.proc.wait(timeout=60) == 0
+    listed.assert_nothing_survives()
+    assert listed.out["stdout"].strip() == b"[]"  # all or nothing: nothing of the file went in

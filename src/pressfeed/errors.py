@@ -73,6 +73,12 @@ class InputError(PressfeedError):
         super().__init__(f"{len(problems)} invalid record field(s), nothing imported:\n{lines}")
 
 
+class WorkerDiedError(PressfeedError):
+    """A worker process died under a job (the OOM killer, a crash in a C extension): that job's input failed."""
+
+    exit_code = ExitCode.PARTIAL
+
+
 class UsageError(PressfeedError):
     """A command was given something it cannot use (unknown source, section, …)."""
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, WorkerDiedError
 from ..results import ImportFailure, ImportResult
 from . import state
 
@@ -60,6 +60,9 @@ def import_each(
             result = importer.import_files(store, ctx, now, [str(path)], workers, rule, relink_all=relink_all)
         except InputError as exc:
             total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
+            continue
+        except WorkerDiedError as exc:  # this file failed; the other exports still go in
+            total += ImportResult(failures=(ImportFailure(str(path), (), str(exc)),))
             continue
         total += result
         if before is not None and state.file_sha256(path) == before:  # not changed while it was read

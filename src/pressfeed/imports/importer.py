@@ -26,7 +26,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, WorkerDiedError
 from ..merge import as_shown, merge_upstream, reformatted
 from ..model import EncodedArticle, encode
 from ..normalize import NormalizeContext, RecordProblems, normalize
@@ -231,12 +231,12 @@ class Importer:
                 pending.append((chunk, pool.submit(normalize_chunk, chunk, self.ctx, self.now)))
                 if len(pending) >= 2 * self.workers:
                     done, future = pending.popleft()
-                    self._take(done, future.result())
+                    self._take(done, _result(future))
                     if self._stopped:
                         break
             while pending and not self._stopped:
                 done, future = pending.popleft()
-                self._take(done, future.result())
+                self._take(done, _result(future))
             for _, future in pending:
                 future.cancel()
 
@@ -432,3 +432,17 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _result(future: Future[Normalized]) -> Normalized:
+    """A chunk's normalized records; a worker that died under it (or under another chunk: the whole pool
+    breaks) fails the file's import, which writes nothing of it, with a message, not a traceback."""
+    from concurrent.futures import BrokenExecutor
+
+    try:
+        return future.result()
+    except BrokenExecutor:
+        raise WorkerDiedError(
+            "a worker process died while records were normalized (killed by the system, e.g. out of memory, "
+            "or a crash in a sanitizer): nothing of this file was imported; run again, or set fetch.workers: 0"
+        ) from None
