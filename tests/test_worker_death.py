@@ -74,12 +74,18 @@ def board(source: str, items: int, extra: str = "") -> str:
     )
 
 
-@pytest.mark.slow
-def test_a_dying_worker_fails_its_source_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def with_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands this test starts load HOOK (PYTHONPATH, passed on to the forkserver and its workers)."""
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])))
+    monkeypatch.delenv("PRESSFEED_TEST_MAIN_PID", raising=False)
+
+
+@pytest.mark.slow
+def test_a_dying_worker_fails_its_source_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_hook(tmp_path, monkeypatch)
     monkeypatch.setenv("PRESSFEED_TEST_DIE_ON", MARKER)
     monkeypatch.delenv("PRESSFEED_TEST_MAIN_PID", raising=False)
     monkeypatch.setenv("PYTHONFAULTHANDLER", "1")
@@ -113,10 +119,7 @@ def test_a_dying_worker_fails_its_source_only(tmp_path: Path, monkeypatch: pytes
 
 @pytest.mark.slow
 def test_a_worker_dying_in_an_import_fails_it_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])))
+    with_hook(tmp_path, monkeypatch)
     monkeypatch.setenv("PRESSFEED_TEST_DIE_IMPORTING", "1")
     monkeypatch.delenv("PRESSFEED_TEST_MAIN_PID", raising=False)
     site = make_site(tmp_path / "site")  # fetch.workers: 2
