@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..clock import Clock
 from ..config import FetchConfig, SourceKind
-from ..errors import StoreError
+from ..errors import StoreError, WorkerDiedError
 from ..workers import LazyPool
 from .fetch import open_fetcher
 from .request import FetchRequest, FetchResult
@@ -81,7 +81,7 @@ async def run_pipeline(
             try:
                 return await parse_in(fetch, run, job, time_left, await pool.ready())
             except BrokenExecutor:
-                raise WorkerDied(WORKER_DIED) from None
+                raise WorkerDiedError(WORKER_DIED) from None
 
     async def parse_in(fetch: Fetch, run: _SourceRun, job: Job, time_left: float, executor: Executor | None) -> Parsed:
         from .jobs import Parsed, parse_and_map  # here: a 304 or an unchanged answer parses nothing
@@ -130,16 +130,12 @@ WORKER_DIED = (
 )
 
 
-class WorkerDied(Exception):
-    """The pool a source's job ran in broke under it (the pool was renewed for the others)."""
-
-
 def _broken(run: _SourceRun, exc: Exception) -> _Retrieved:
     """A source whose work raised: a failed retrieval naming the error, recorded against it like any
     other failure (nothing of it is placed, its window is not advanced); the traceback is for -vv."""
     log.debug("%s: ingest failed", run.source.id, exc_info=True)
     said = " ".join(str(exc).split())[:200]  # one line in a report, not a page
-    message = said if isinstance(exc, WorkerDied) else f"internal error ({type(exc).__name__}: {said})"
+    message = said if isinstance(exc, WorkerDiedError) else f"internal error ({type(exc).__name__}: {said})"
     if run.key is not None:
         message = run.key.redact(message)  # an exception may quote a request URL, which carries the key
     url = run.state.url or run.source.url
