@@ -257,8 +257,7 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
         store.forget_feed_files(removed)
     # one story, one item (pressfeed.stories) asks which articles readers have. Only new ones are written:
     # a forced rebuild of the same items needs no write (and works on a store the user may only read)
-    shown = sorted(builder.shown)
-    fresh = set(shown) - store.shown(shown)
+    fresh = builder.shown - store.shown(sorted(builder.shown))
     if fresh:
         store.mark_shown(sorted(fresh))
     return builder.result(removed, specs)
