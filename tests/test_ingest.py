@@ -1980,6 +1980,90 @@ def test_undated_entry_keeps_its_first_date_when_the_feed_changes(
     assert (article.article.published, article.article.updated) == (NOW, NOW)
 
 
+#: a ministry board that keeps its releases' dates in a DATE column (EUC-KR, no guids): (title, date written)
+DAY_BOARD = (
+    ("국토부, 오늘 낸 보도자료", "2025-11-08 00:00:00.0"),  # NOW's day in KST: a day without a time
+    ("국토부, 어제 낸 보도자료", "2025-11-07 00:00:00.0"),  # the day before: first seen after its day
+    ("국토부, 시각이 있는 보도자료", "2025-11-08 09:00:00"),
+    ("국토부, 날짜만 쓴 보도자료", "2025.11.08"),
+)
+
+
+def day_board(*rows: tuple[str, str], text: str = "국토교통부는 관계기관과 함께 대책을 점검했다고 밝혔다.") -> bytes:
+    items = [
+        item(
+            f"95{n}",
+            title,
+            f"<p>{text}</p>",
+            guid=None,
+            link=f"http://www.molit.go.kr/USR/NEWS/m_71/dtl.jsp?id=95{n}",
+            pub=pub,
+        )
+        for n, (title, pub) in enumerate(rows)
+    ]
+    text = rss_text(*items, title="국토교통부 보도자료")
+    return text.replace('encoding="UTF-8"', 'encoding="EUC-KR"').encode("euc-kr")
+
+
+def test_a_day_without_a_time_is_dated_when_first_seen_that_day(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board's "2025-11-08 00:00:00.0" is a day, not midnight: readers would list the release below the
+    morning's. Seen on its day, it is dated when first seen; seen later, its day's midnight stands."""
+    serve(httpserver, "/USR/NEWS/rss.jsp", day_board(*DAY_BOARD), content_type="text/xml; charset=euc-kr")
+    configure(site, source("molit", httpserver.url_for("/USR/NEWS/rss.jsp"), name="국토교통부"))
+    result, pf = ingest_at(opener, site)  # NOW: 2025-11-08 21:00 KST
+    assert only(result).warnings == ()
+    published = {a.title: a.published for a in stored_articles(pf)}
+    assert published == {
+        "국토부, 오늘 낸 보도자료": NOW,
+        "국토부, 어제 낸 보도자료": utc(2025, 11, 6, 15, 0),  # 2025-11-07 00:00 KST
+        "국토부, 시각이 있는 보도자료": utc(2025, 11, 8, 0, 0),  # 09:00 KST, as written
+        "국토부, 날짜만 쓴 보도자료": NOW,
+    }
+    assert all(a.updated == a.published for a in stored_articles(pf))
+
+
+@pytest.mark.parametrize("later", [timedelta(hours=2), timedelta(days=1)], ids=["same-day", "next-day"])
+def test_a_day_without_a_time_keeps_its_first_date(
+    httpserver: HTTPServer, site: Path, opener: Opener, later: timedelta
+) -> None:
+    """The fetch time stood in once: a later fetch (whose own time, or its day's midnight, the same item now
+    gives) neither re-dates it nor counts as an update; a real change of its text is one, under its date."""
+    today = DAY_BOARD[0]
+    served = serve(httpserver, "/USR/NEWS/rss.jsp", day_board(today), content_type="text/xml; charset=euc-kr")
+    configure(site, source("molit", httpserver.url_for("/USR/NEWS/rss.jsp"), name="국토교통부"))
+    ingest_at(opener, site, NOW - timedelta(hours=6))  # 15:00 KST
+    first = NOW - timedelta(hours=6)
+    served.body = day_board(today, DAY_BOARD[2])  # new bytes: the feed is parsed again
+    result, pf = ingest_at(opener, site, NOW - timedelta(hours=6) + later)
+    report = only(result)
+    assert (len(report.new), report.updated, report.unchanged) == (1, (), 1)
+    (stored,) = [a for a in stored_articles(pf) if a.title == today[0]]
+    assert (stored.published, stored.updated) == (first, first)
+
+    served.body = day_board(today, DAY_BOARD[2], text="국토교통부는 점검 결과를 정정한다고 밝혔다.")
+    when = NOW - timedelta(hours=6) + later + timedelta(minutes=30)
+    result, pf = ingest_at(opener, site, when)
+    (stored,) = [a for a in stored_articles(pf) if a.title == today[0]]
+    assert only(result).updated and stored.published == first and stored.updated == when
+
+
+def test_a_day_without_a_time_moved_to_another_day_is_an_update(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Only the same day keeps the first date: a board that corrects an item's day updates it."""
+    served = serve(httpserver, "/USR/NEWS/rss.jsp", day_board(DAY_BOARD[1]), content_type="text/xml; charset=euc-kr")
+    configure(site, source("molit", httpserver.url_for("/USR/NEWS/rss.jsp"), name="국토교통부"))
+    ingest_at(opener, site)
+    served.body = day_board(("국토부, 어제 낸 보도자료", "2025-11-08 00:00:00.0"))  # the board corrected its day
+    result, pf = ingest_at(opener, site, NOW + timedelta(minutes=5))
+    assert only(result).updated
+    (stored,) = stored_articles(pf)
+    # on its new day, which is today: dated when seen so
+    assert (stored.published, stored.updated) == (NOW + timedelta(minutes=5), NOW + timedelta(minutes=5))
+
+
 def test_recurring_text_under_a_new_guid_is_a_new_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     """A content match joins releases across sources only; within one source guid and link decide."""
     weekly = "<p>이번 주 장관 주요 일정을 알려드립니다.</p>"

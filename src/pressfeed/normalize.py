@@ -1639,6 +1639,9 @@ class Normalized:
     warnings: tuple[str, ...] = ()
     #: the agency the item names when the registry does not know it (for `sources check`)
     unknown_agency: str = ""
+    #: the day an ingested item gave without a time of day (a board's "2025-11-08 00:00:00.0"): on that
+    #: day the fetch time stands in for the midnight it says
+    day: date | None = None
 
     @cached_property
     def text(self) -> str:
@@ -1701,7 +1704,7 @@ def normalize(
 
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
     warnings: list[str] = []
-    published, updated, dated, embargoed = _dates(raw, ctx, now, field, warnings, title)
+    published, updated, dated, embargoed, day = _dates(raw, ctx, now, field, warnings, title)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
     if embargoed:
         status = Status.DRAFT
@@ -1739,28 +1742,44 @@ def normalize(
         source=attribution,
     )
     unknown = agency if agency and registered is None else ""
-    return Normalized(article, words, summary, dated, tuple(warnings), unknown)
+    return Normalized(article, words, summary, dated, tuple(warnings), unknown, day)
 
 
 def _dates(
     raw: RawArticle, ctx: NormalizeContext, now: datetime | None, field: _Collector, warnings: list[str], title: str
-) -> tuple[Any, Any, bool, bool]:
-    """(published, updated, whether the input gave a date, whether an unreadable embargo holds the item):
-    strict for CMS records, lenient for ingested items."""
+) -> tuple[Any, Any, bool, bool, date | None]:
+    """(published, updated, whether the input gave a date, whether an unreadable embargo holds the item, the
+    day it gave without a time): strict for CMS records, lenient for ingested items."""
     if raw.kind is InputKind.CMS:
         published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
         updated = field("updated", lambda: _cms_updated(raw.updated, ctx.tz, published, now))
-        return published, updated, True, False
+        return published, updated, True, False, None
     assert now is not None, "ingested items need the current time"
     published, dated = _entry_date(raw, ctx, now, warnings, title)
+    day = _day_only(published, ctx.tz) if dated else None
     embargo = _entry_time(raw.embargo, None, ctx.tz)
     if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
-        published, dated = embargo, True
+        published, dated, day = embargo, True, None
     # fail closed: an embargo given but nobody can read may not have passed
     unread = embargo is None and str(raw.embargo or "").strip() != ""
     if unread:
         warnings.append(f"{title}: embargo {str(raw.embargo)!r} could not be read: held as a draft")
-    return published, _entry_updated(raw, ctx, published, now), dated, unread
+    if day is not None and day == now.astimezone(ctx.tz).date():
+        published = now  # its day's midnight would sort it below what came out earlier that day
+    return published, _entry_updated(raw, ctx, published, now), dated, unread, day
+
+
+def _day_only(when: datetime, tz: tzinfo) -> date | None:
+    """The day of a date that is its day's midnight in the site's zone: a day without a time of day.
+
+    Boards that keep a release's date in a DATE column write it so ("2025-11-08 00:00:00.0"), and so do
+    feeds that give a day alone; readers would show such an item at 00:00, below the releases of that
+    morning. A release embargoed to midnight is rare, and fetched then, it is dated within minutes of it.
+    """
+    local = when.astimezone(tz)
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return None
+    return local.date()
 
 
 def _media(

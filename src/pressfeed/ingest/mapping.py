@@ -29,6 +29,8 @@ class Mapped:
     body_key: str | None = None
     #: keys only looked up, after `keys`, never recorded for the article: its title on the days around its own
     probes: tuple[str, ...] = ()
+    #: the day the item gave without a time of day (pressfeed.normalize.Normalized.day)
+    day: date | None = None
 
     @property
     def published(self) -> datetime:
@@ -71,7 +73,9 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         titled = title_keys(_agency_key(article, source, ctx), article.title, _day(article, ctx))
     body = body_key(normalized.words)
     unknown = normalized.unknown_agency
-    return Mapped(encode(article), (*keys, *titled[:1]), warnings, normalized.dated, unknown, body, tuple(titled[1:]))
+    found_by = (*keys, *titled[:1])
+    probes = tuple(titled[1:])
+    return Mapped(encode(article), found_by, warnings, normalized.dated, unknown, body, probes, normalized.day)
 
 
 def _day(article: Article, ctx: NormalizeContext) -> date:

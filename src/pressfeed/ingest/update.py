@@ -464,7 +464,8 @@ class _Placer:
             report.duplicates += 1  # a joint release another source brought first
             return True
         self.taken.add(target)
-        if not m.dated:  # fetch time stood in for a missing date: keep the one given first
+        if not m.dated or m.day == stored.article.published.astimezone(self.ctx.tz).date():
+            # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first
             candidate = _keep_dates(candidate, stored)
         if same_upstream(stored, candidate):
             report.unchanged += 1
