@@ -1110,3 +1110,124 @@ def test_keys_written_twice_are_no_sign_of_a_file_that_is_no_json_lines(pf, site
     with pytest.raises(InputError) as info:
         pf.import_files([str(path)])
     assert problems(info.value) == [(str(path), n, "section") for n in range(1, 26)]
+
+
+# -- JSON arrays are read a piece at a time --------------------------------------
+
+
+def _read_json(path: Path) -> tuple[list[tuple[int, int, dict, dict]], list[tuple[int | None, str, str]]]:
+    """(line, index, fields, fields' lines) of every record read from `path`, and the problems it stops with."""
+    from pressfeed.imports.importer import read_file
+
+    got: list[tuple[int, int, dict, dict]] = []
+    try:
+        for r in read_file(str(path)):
+            got.append((r.line, r.index, dict(r.data), dict(getattr(r.data, "lines", {}))))
+    except InputError as exc:
+        return got, [(p.line, p.field, p.message) for p in exc.problems]
+    return got, []
+
+
+PRETTY = json.dumps(
+    [record(1), record(2, images=[{"url": "/사진/1.jpg", "caption": "장관이 발표하고 있다"}]), record(3)],
+    ensure_ascii=False,
+    indent=2,
+)
+#: exports as CMSs write them, and broken ones: each read in pieces must read as it does whole
+JSON_EXPORTS = {
+    "pretty, with a BOM": "\ufeff" + PRETTY + "\n",
+    "one line": "[" + ",".join(dumps(record(n)) for n in range(1, 6)) + "]",
+    "crlf": PRETTY.replace("\n", "\r\n"),
+    "empty": "[ ]\n",
+    "a field line": PRETTY.replace('"section": "사회"', '"section": "없는섹션"', 2),
+    "not a mapping": '[\n  {"id": "1"},\n  "문자열",\n  17,\n  [1, 2]\n]\n',
+    "invalid": '[\n  {"id": "1",\n   "title": "하나",\n   oops}\n]\n',
+    "missing comma": "[\n" + dumps(record(1)) + "\n" + dumps(record(2)) + "\n]\n",
+    "trailing comma": "[\n" + dumps(record(1)) + ",\n]\n",
+    "trailing text": PRETTY + "\n[]\n",
+    "unterminated": "[\n" + dumps(record(1)) + ',\n{"id": "2", "title": "닫히지 않은\n',
+    "no end": "[\n" + dumps(record(1)) + ",\n",
+    "key twice": "[\n" + dumps(record(1)) + ",\n" + dumps(record(2))[:-1] + ', "section": "정치"}\n]\n',
+    "key twice inside": "[\n" + dumps(record(1))[:-1] + ', "images": [{"url": "/a.jpg", "url": "/b.jpg"}]}\n]\n',
+    "numbers": "[\n1234567,\n-2.5e10\n]",
+    "escapes": "[\n" + dumps(record(1, title='제목 "따옴표" ], {\\ 끝')) + "\n]\n",
+    "deep": "[" * 50_000 + "]" * 50_000,
+}
+
+
+@pytest.mark.parametrize("text", JSON_EXPORTS.values(), ids=JSON_EXPORTS.keys())
+def test_a_json_array_read_in_pieces_reads_as_it_does_whole(site, write, text, monkeypatch: pytest.MonkeyPatch):
+    """Every record with its line, index and fields' lines, and every problem with its line: the same
+    whether the file is read whole or a few bytes at a time (pieces that cut Hangul, numbers, CRLF)."""
+    from pressfeed.imports import read
+
+    path = write(site, "export.json", "")
+    path.write_bytes(text.encode("utf-8"))
+    whole = _read_json(path)
+    assert whole[0] or whole[1] or text.strip() == "[ ]"
+    for size in (1, 2, 3, 7, 64):
+        monkeypatch.setattr(read, "READ_BYTES", size)
+        assert _read_json(path) == whole, size
+
+
+def test_a_json_array_read_in_pieces_gives_what_json_loads_gives(site, write, monkeypatch: pytest.MonkeyPatch):
+    from pressfeed.imports import read
+
+    monkeypatch.setattr(read, "READ_BYTES", 5)
+    path = write(site, "export.json", PRETTY)
+    records, problems_ = _read_json(path)
+    assert problems_ == []
+    assert [data for _, _, data, _ in records] == json.loads(PRETTY)
+    assert [(line, index) for line, index, _, _ in records] == [
+        (n, i) for i, n in enumerate((n for n, t in enumerate(PRETTY.splitlines(), 1) if t == "  {"), 1)
+    ]
+
+
+def test_a_large_json_array_is_not_held_whole(site: Path) -> None:
+    """A 20 MB export as one JSON array is read in pieces: memory is about a piece's, not the file's."""
+    import tracemalloc
+
+    from pressfeed.imports.importer import read_file
+
+    body = "<p>" + "과학기술정보통신부는 국가 인공지능 컴퓨팅센터 구축 사업을 공모한다고 밝혔다. " * 50 + "</p>"
+    path = site / "big.json"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[\n")
+        out.write(",\n".join(dumps(record(n, body_html=body)) for n in range(1, 5001)))
+        out.write("\n]\n")
+    assert path.stat().st_size > 20_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in read_file(str(path)))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 5000
+    assert peak < 8_000_000, peak  # whole, the text alone took more than twice the file
+
+
+def test_a_json_array_record_left_open_is_refused_at_its_line(site, write, monkeypatch: pytest.MonkeyPatch):
+    from pressfeed.imports import read
+
+    monkeypatch.setattr(read, "MAX_RECORD_CHARS", 2000)
+    monkeypatch.setattr(read, "READ_BYTES", 500)
+    text = "[\n" + dumps(record(1)) + ',\n{"id": "2", "title": "' + "닫히지 않은 제목 " * 1000 + "\n]\n"
+    path = write(site, "open.json", text)
+    records, problems_ = _read_json(path)
+    assert len(records) == 1
+    assert problems_ == [(3, "record", "a record larger than 0 MiB: is a string left open?")]
+
+
+def test_a_json_array_not_utf8_halfway_imports_nothing(pf: Pressfeed, site: Path, monkeypatch) -> None:
+    from pressfeed.imports import read
+
+    monkeypatch.setattr(read, "READ_BYTES", 64)
+    path = site / "euc.json"
+    good = ("[\n" + dumps(record(1)) + ",\n").encode("utf-8")
+    path.write_bytes(good + dumps(record(2, title="한글 제목")).encode("euc-kr") + b"\n]\n")
+    with pytest.raises(InputError) as caught:
+        pf.import_files([str(path)])
+    [problem] = caught.value.problems
+    assert (problem.field, problem.message[:10]) == ("file", "not UTF-8:")
+    assert problem.line in (2, 3)
+    assert pf.store.count() == 0

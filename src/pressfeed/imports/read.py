@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import InputError, Problem
 from ..model import InputKind, RawArticle
@@ -172,6 +172,8 @@ def iter_records(name: str, path: Path) -> Iterator[RawRecord] | Iterator[LineSp
     if name.lower().endswith((".jsonl", ".ndjson")):
         path.open("rb").close()  # a missing or unreadable file fails here, not later in a worker
         return line_spans(name, path)
+    if name.lower().endswith(".json"):
+        return _json_file(name, path.open("rb"))
     return iter(read_records(name, path.read_text(encoding="utf-8-sig")))
 
 
@@ -302,10 +304,12 @@ _DECODER = json.JSONDecoder()
 
 
 class _Lines:
-    """Line numbers of increasing positions in one text, counted once: linear in the text, whatever its records."""
+    """Line numbers of increasing positions in one text, counted once: linear in the text, whatever its records.
 
-    def __init__(self, text: str) -> None:
-        self.text, self.pos, self.line = text, 0, 1
+    `line`: the line the text starts on (a window of a larger file)."""
+
+    def __init__(self, text: str, line: int = 1) -> None:
+        self.text, self.pos, self.line = text, 0, line
 
     def at(self, pos: int) -> int:
         self.line += self.text.count("\n", self.pos, pos)
@@ -334,6 +338,114 @@ def _located(name: str, text: str, pos: int, value: dict[str, Any], lines: _Line
         if text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
     return record, pos + 1
+
+
+#: bytes of a JSON export read at a time
+READ_BYTES = 1024 * 1024
+#: characters after a value's end that show the piece read did not cut it (a number's "e-" is two)
+_CUT = 3
+#: a record of a JSON array larger than this is refused (most likely a string left open)
+MAX_RECORD_CHARS = 64 * 1024 * 1024
+
+
+class _Window:
+    """A JSON array file read a piece at a time: the text not yet taken, and the line it starts on."""
+
+    def __init__(self, name: str, raw: BinaryIO) -> None:
+        self.name, self.raw = name, raw
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.text, self.eof = "", False
+        self.lines = _Lines("")
+
+    def more(self, pos: int) -> int:
+        """Read on (at least as much as is held, so a large record is parsed a few times, not once a MiB),
+        dropping what is before `pos`; returns where `pos` is now."""
+        line = self.lines.at(pos)
+        try:
+            data = self.raw.read(max(READ_BYTES, len(self.text) - pos))
+            text = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(self.name, line, "file", f"not UTF-8: {exc}")]) from None
+        self.eof = not data
+        self.text = self.text[pos:] + text
+        self.lines = _Lines(self.text, line)
+        return 0
+
+    def skip_ws(self, pos: int) -> int:
+        """The first non-blank position from `pos`, reading on as needed; len(text) only at the end."""
+        while (pos := _skip_ws(self.text, pos)) == len(self.text) and not self.eof:
+            pos = self.more(pos)
+        return pos
+
+    def problem(self, pos: int, message: str) -> InputError:
+        return InputError([Problem(self.name, self.lines.at(pos), "record", message)])
+
+
+def _json_file(name: str, raw: BinaryIO) -> Iterator[RawRecord]:
+    """The records of a .json file. An array is read a piece at a time (memory is its largest record's, not
+    the file's), each record parsed as `_json` parses a whole text; anything else is read whole."""
+    with raw:
+        window = _Window(name, raw)
+        pos = window.skip_ws(0)
+        if window.text[pos : pos + 1] != "[":
+            while not window.eof:
+                window.more(0)
+            yield from read_records(name, window.text)
+            return
+        yield from _numbered(_json_array(window, pos + 1))
+
+
+def _json_array(window: _Window, pos: int) -> Iterator[RawRecord]:
+    """The records of the array whose "[" is just before `pos`; records that are no mapping are listed at
+    the end, as `read_records` lists them."""
+    name, bad = window.name, []
+    pos = window.skip_ws(pos)
+    if window.text[pos : pos + 1] == "]":
+        pos += 1
+    else:
+        while True:
+            value, pos, line = _array_item(window, pos)
+            if isinstance(value, LocatedDict):
+                yield RawRecord(name, line, value)
+            else:
+                bad.append(Problem(name, line, "record", "must be a mapping of fields"))
+            pos = window.skip_ws(pos)
+            delimiter = window.text[pos : pos + 1]
+            if delimiter == "]":
+                pos += 1
+                break
+            if delimiter != ",":
+                raise window.problem(pos, "invalid JSON: Expecting ',' delimiter")
+            pos += 1
+    if window.skip_ws(pos) < len(window.text):
+        raise window.problem(window.skip_ws(pos), "invalid JSON: Extra data")
+    if bad:
+        raise InputError(bad)
+
+
+def _array_item(window: _Window, pos: int) -> tuple[Any, int, int]:
+    """(the value at `pos`, a LocatedDict for an object; the position after it; its line), reading on while
+    the text held ends inside it."""
+    while True:
+        pos = window.skip_ws(pos)
+        text = window.text
+        try:
+            value, end = _DECODER.raw_decode(text, pos)
+            # held text ending just after a value may have cut it ("12" of "123", "-2.5" of "-2.5e10"):
+            # decide with a few characters after it in hand
+            if window.eof or len(text) - _skip_ws(text, end) >= _CUT:
+                line = window.lines.at(pos)
+                if isinstance(value, dict):
+                    value, end = _located(window.name, text, pos, value, window.lines)
+                return value, end, line
+        except json.JSONDecodeError as exc:
+            if window.eof:
+                raise window.problem(exc.pos, f"invalid JSON: {exc.msg}") from None
+        except RecursionError:  # thousands of nested [ or {
+            raise window.problem(pos, "invalid JSON: nested too deeply") from None
+        if len(text) - pos > MAX_RECORD_CHARS:
+            raise window.problem(pos, f"a record larger than {MAX_RECORD_CHARS // 2**20} MiB: is a string left open?")
+        pos = window.more(pos)
 
 
 def _skip_ws(text: str, pos: int) -> int:
