@@ -892,3 +892,11 @@ def test_site_images_must_be_absolute_urls(site, key):
     error = load_error(site, text)
     assert (error.line, error.key) == (line_no(text, f"{key}:"), f"site.{key}")
     assert error.message.startswith("must be an absolute http")
+
+
+def test_a_number_python_cannot_read_names_its_line_and_key(site):
+    """int() refuses more than 4,300 digits: a traceback and exit 1, where a broken config names its key."""
+    text = edit(site, "  dir: public\n", "  dir: public\n  items_per_feed: " + "9" * 5000 + "\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "items_per_feed"), "output.items_per_feed")
+    assert error.message == "a number longer than 4,300 digits (quote it if it is text)"

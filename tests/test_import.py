@@ -1231,3 +1231,31 @@ def test_a_json_array_not_utf8_halfway_imports_nothing(pf: Pressfeed, site: Path
     assert (problem.field, problem.message[:10]) == ("file", "not UTF-8:")
     assert problem.line in (2, 3)
     assert pf.store.count() == 0
+
+
+@pytest.mark.parametrize("name", ["export.json", "export.jsonl", "export.yaml", "one.json"])
+def test_a_number_python_cannot_read_is_a_problem_at_its_line(pf, site, write, name):
+    """int() refuses more than 4,300 digits: JSON and YAML exports crashed with a traceback (JSON Lines said
+    to call sys.set_int_max_str_digits)."""
+    import yaml
+
+    huge = "1" * 5000
+    if name.endswith(".yaml"):
+        docs = [yaml.safe_dump(record(n), allow_unicode=True) for n in (1, 2)]
+        text = docs[0] + "---\n" + docs[1] + f"views: {huge}\n"
+    elif name.endswith(".jsonl"):
+        text = dumps(record(1)) + "\n" + dumps(record(2))[:-1] + f', "views": {huge}}}\n'
+    elif name == "one.json":
+        text = "\n" + dumps(record(2))[:-1] + f',\n "views": {huge}}}\n'
+    else:
+        text = "[\n" + dumps(record(1)) + ",\n" + dumps(record(2))[:-1] + f', "views": {huge}}}\n]\n'
+    path = write(site, name, text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert problem.message.endswith("a number longer than 4,300 digits (quote it if it is text)")
+    if name.endswith(".yaml"):
+        assert (problem.line, problem.field) == (line_no(text, "views:"), "views")
+    else:  # the line the record starts on (the error has no position)
+        assert (problem.line, problem.field) == (3 if name == "export.json" else 2, "record")
+    assert pf.store.count() == 0

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -62,6 +63,9 @@ STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+INT_TAG = "tag:yaml.org,2002:int"
+#: a number Python does not read (int() of more than 4,300 digits), in YAML and JSON alike
+TOO_LONG_NUMBER = f"a number longer than {sys.get_int_max_str_digits():,} digits (quote it if it is text)"
 
 
 def _line(node: yaml.Node) -> int:
@@ -114,6 +118,8 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:
+            if node.tag == INT_TAG:  # Python refuses int() of more than 4,300 digits
+                raise YAMLSyntaxError(_line(node), path, TOO_LONG_NUMBER) from None
             if node.tag != TIMESTAMP_TAG:
                 raise
             # "2025-13-45" looks like a date and is none: PyYAML raises from datetime() with no mark. As text,

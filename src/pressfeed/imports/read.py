@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from ..errors import InputError, Problem
 from ..model import InputKind, RawArticle
 from ..normalize import RECORD_FIELDS
-from ..yamlfile import LocatedDict, YAMLSyntaxError, load_documents
+from ..yamlfile import TOO_LONG_NUMBER, LocatedDict, YAMLSyntaxError, load_documents
 
 
 @dataclass(frozen=True)
@@ -244,9 +244,17 @@ def _json_value(file: str, line: int, text: str) -> Any:
     except _DuplicateKey as exc:
         raise InputError([Problem(file, line, exc.key, _DUPLICATE)]) from None
     except ValueError as exc:
-        raise InputError([Problem(file, line, "record", f"invalid JSON: {exc}")]) from None
+        raise InputError([Problem(file, line, "record", _invalid(exc, where=True))]) from None
     except RecursionError:  # thousands of nested [ or {
         raise InputError([Problem(file, line, "record", "invalid JSON: nested too deeply")]) from None
+
+
+def _invalid(exc: ValueError, where: bool = False) -> str:
+    """What is wrong with a JSON text, from its parse's error (`where`: with the error's line and column)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc if where else exc.msg}"
+    # the one other ValueError json raises: Python refuses int() of more than 4,300 digits
+    return f"invalid JSON: {TOO_LONG_NUMBER}"
 
 
 def _json_lines(name: str, lines: str | Iterable[str]) -> Iterator[RawRecord]:
@@ -276,8 +284,9 @@ def _json(name: str, text: str) -> Iterator[RawRecord]:
     """A JSON object or an array of them; each record keeps the line it starts on and its fields' lines."""
     try:
         value = json.loads(text)  # strict: trailing data, missing commas and the like fail here
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, "record", f"invalid JSON: {exc.msg}")]) from None
+    except ValueError as exc:  # (a number too long has no position: the line the text starts on)
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else _Lines(text).at(_skip_ws(text, 0))
+        raise InputError([Problem(name, line, "record", _invalid(exc))]) from None
     except RecursionError:  # thousands of nested [ or {
         raise InputError([Problem(name, None, "record", "invalid JSON: nested too deeply")]) from None
     if not isinstance(value, dict | list):
@@ -440,7 +449,9 @@ def _array_item(window: _Window, pos: int) -> tuple[Any, int, int]:
                 return value, end, line
         except json.JSONDecodeError as exc:
             if window.eof:
-                raise window.problem(exc.pos, f"invalid JSON: {exc.msg}") from None
+                raise window.problem(exc.pos, _invalid(exc)) from None
+        except ValueError as exc:  # a number too long, already: it is no longer with more text
+            raise window.problem(pos, _invalid(exc)) from None
         except RecursionError:  # thousands of nested [ or {
             raise window.problem(pos, "invalid JSON: nested too deeply") from None
         if len(text) - pos > MAX_RECORD_CHARS:
