@@ -1259,3 +1259,18 @@ def test_a_number_python_cannot_read_is_a_problem_at_its_line(pf, site, write, n
     else:  # the line the record starts on (the error has no position)
         assert (problem.line, problem.field) == (3 if name == "export.json" else 2, "record")
     assert pf.store.count() == 0
+
+
+def test_a_lone_surrogate_is_dropped_from_a_json_record_not_the_whole_import(pf, site, write):
+    """A CMS that cuts an emoji's pair in two writes "\\ud83d" alone, which JSON allows. The body's made the
+    sanitizer fail (UTF-8 only), and that one record failed the whole import; it is dropped, as in titles."""
+    body = "<p>(포탈뉴스통신) 장관이 웃었다 \ud83d 그리고 \ud83d\ude00 발표했다.</p>"
+    cut = json.dumps(record(2, title="제목 \udfff끝", body_html=body))  # ASCII: "\\ud83d" as the CMS writes it
+    assert "\\ud83d \\uadf8" in cut
+    path = write(site, "export.json", "[\n" + dumps(record(1)) + ",\n" + cut + "\n]\n")
+    result = pf.import_files([str(path)])
+    assert result.created == 2
+    article = pf.article(result.created_ids[1]).article
+    assert article.title == "제목 끝"
+    assert article.body_html == "<p>(포탈뉴스통신) 장관이 웃었다  그리고 😀 발표했다.</p>"
+    assert pf.build().written  # and every feed takes it

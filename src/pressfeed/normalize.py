@@ -375,6 +375,15 @@ def sanitize_html(value: str, base_url: str) -> str:
     """
     if len(value) > MAX_HTML_LENGTH:
         raise RecordError("body_html", f"{len(value):,} characters of HTML, more than the {MAX_HTML_LENGTH:,} allowed")
+    try:
+        return _sanitized(value, base_url)
+    except UnicodeEncodeError:
+        # a lone surrogate (a CMS that cut an emoji's pair in two; JSON can write one): no character, and the
+        # sanitizer takes UTF-8 only. Dropped, as plain-text fields drop it; looked for only when it fails.
+        return _sanitized(clean_text(value), base_url)
+
+
+def _sanitized(value: str, base_url: str) -> str:
     token = _BASE_URL.set(base_url)
     try:
         cleaned = _clean(_literal_brackets(value))  # "<AI 기본법>" is text, as in titles: no element to drop
