@@ -1381,6 +1381,17 @@ def test_article_image_with_bad_length_rejected(ctx):
     ]
 
 
+@pytest.mark.parametrize("digits", [17, 5000])
+def test_article_image_length_or_width_beyond_any_size_is_refused_in_a_short_message(ctx, digits):
+    """5,000 digits made int() fail with a message about sys.set_int_max_str_digits; 17 are no file size."""
+    record = minimal(images=[{"url": "/a.jpg", "length": "9" * digits}], attachments=[])
+    [(field, message)] = problems_of(record, ctx)
+    assert (field, message[:46]) == ("images", "length must be a whole number of bytes, not '9")
+    assert len(message) < 120
+    record = minimal(images=[{"url": "/a.jpg", "width": "9" * digits}])
+    assert [field for field, _ in problems_of(record, ctx)] == ["images"]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
