@@ -1378,3 +1378,19 @@ def test_store_copy_beside_the_sites_store_and_to_itself_by_another_spelling(
     itself = invoke(built_site, "store", "copy", "--to", ".pressfeed/../.pressfeed/pressfeed.db")
     assert itself.exit_code == 2, explain(itself)
     assert "is the site's own store" in itself.stderr
+
+
+def test_import_a_json_array_from_stdin_is_read_in_pieces(sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cms-export | pressfeed import -`: an array on standard input is streamed as from a .json file, with
+    a UTF-8 BOM dropped whatever the locale, and its problems at their lines."""
+    from pressfeed.imports import read
+
+    monkeypatch.setattr(read, "READ_BYTES", 16)  # many pieces: Hangul and records cut across them
+    text = "\ufeff[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL_RECORDS) + "\n]\n"
+    result = ok(invoke(sample_site, "import", "-", input=text.encode("utf-8")))
+    assert result.stdout == "import: 1 files, 2 new, 0 updated, 0 unchanged\n"
+    assert set(stored_ids(sample_site)) == {TAG + "20251122-0001", TAG + "20251122-0002"}
+    bad = text.replace(JSONL_RECORDS[1]["published"], "tomorrow-ish").replace("20251122", "20251123")
+    result = invoke(sample_site, "import", "-", input=bad.encode("utf-8"))
+    assert result.exit_code == 2, explain(result)
+    assert [line.split(": ")[0:2] for line in problem_lines(result.stderr)] == [["<stdin>:3", "published"]]

@@ -1274,3 +1274,27 @@ def test_a_lone_surrogate_is_dropped_from_a_json_record_not_the_whole_import(pf,
     assert article.title == "제목 끝"
     assert article.body_html == "<p>(포탈뉴스통신) 장관이 웃었다  그리고 😀 발표했다.</p>"
     assert pf.build().written  # and every feed takes it
+
+
+def test_a_json_array_on_standard_input_is_never_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from pressfeed.imports import read
+    from pressfeed.imports.importer import read_file
+
+    class Pieces(io.BytesIO):
+        """Standard input that refuses to be read whole."""
+
+        def read(self, size: int | None = -1) -> bytes:
+            assert size is not None and 0 <= size <= 512, size  # a piece, or twice a record
+            return super().read(size)
+
+    text = "[\n" + ",\n".join(dumps(record(n)) for n in range(1, 21)) + "\n]\n"
+    assert len(text.encode()) > 2000
+    monkeypatch.setattr(read, "READ_BYTES", 64)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(Pieces(text.encode("utf-8")), encoding="utf-8"))
+    records = list(read_file("-"))
+    assert [(r.file, r.line, r.index, r.data["id"]) for r in records] == [
+        ("<stdin>", n + 1, n, str(n)) for n in range(1, 21)
+    ]

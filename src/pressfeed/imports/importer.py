@@ -47,7 +47,7 @@ from .read import (
     iter_records,
     parse_line,
     raw_article,
-    read_records,
+    stream_records,
 )
 
 if TYPE_CHECKING:
@@ -387,7 +387,7 @@ def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]
 def read_file(path: str) -> Iterator[RawRecord] | Iterator[LineSpan]:
     """Records of one export file, streamed where the format allows; `-` reads standard input."""
     if path == "-":
-        return iter(read_records("<stdin>", sys.stdin.read()))
+        return stream_records("<stdin>", sys.stdin.buffer)
     try:
         return iter_records(path, Path(path))
     except FileNotFoundError:

@@ -173,8 +173,15 @@ def iter_records(name: str, path: Path) -> Iterator[RawRecord] | Iterator[LineSp
         path.open("rb").close()  # a missing or unreadable file fails here, not later in a worker
         return line_spans(name, path)
     if name.lower().endswith(".json"):
-        return _json_file(name, path.open("rb"))
+        raw = path.open("rb")  # a missing or unreadable file fails here, not at the first record
+        return _closing(raw, _json_file(name, raw))
     return iter(read_records(name, path.read_text(encoding="utf-8-sig")))
+
+
+def stream_records(name: str, raw: BinaryIO) -> Iterator[RawRecord]:
+    """Records of an export read from a stream (standard input), its format told by its content: a JSON
+    array a piece at a time, as from a .json file; anything else whole. The stream is left open."""
+    return _json_file(name, raw)
 
 
 def _blank(line: bytes) -> bool:
@@ -391,17 +398,22 @@ class _Window:
 
 
 def _json_file(name: str, raw: BinaryIO) -> Iterator[RawRecord]:
-    """The records of a .json file. An array is read a piece at a time (memory is its largest record's, not
-    the file's), each record parsed as `_json` parses a whole text; anything else is read whole."""
+    """The records of a .json file (or a stream). An array is read a piece at a time (memory is its largest
+    record's, not the file's), each record parsed as `_json` parses a whole text; anything else is read
+    whole, its format told by `name`."""
+    window = _Window(name, raw)
+    pos = window.skip_ws(0)
+    if window.text[pos : pos + 1] != "[":
+        while not window.eof:
+            window.more(0)
+        yield from read_records(name, window.text)
+        return
+    yield from _numbered(_json_array(window, pos + 1))
+
+
+def _closing(raw: BinaryIO, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
     with raw:
-        window = _Window(name, raw)
-        pos = window.skip_ws(0)
-        if window.text[pos : pos + 1] != "[":
-            while not window.eof:
-                window.more(0)
-            yield from read_records(name, window.text)
-            return
-        yield from _numbered(_json_array(window, pos + 1))
+        yield from records
 
 
 def _json_array(window: _Window, pos: int) -> Iterator[RawRecord]:
