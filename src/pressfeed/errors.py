@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -20,7 +21,26 @@ class ExitCode(IntEnum):
     LOCKED = 75
 
 
-class PressfeedError(Exception):
+class Picklable:
+    """Mixin for an exception whose __init__ does not take its own `args` (a message built from fields).
+
+    Pickle rebuilds an exception as ``cls(*self.args)``: for those that raises TypeError, and an error
+    a worker process cannot send back breaks its whole pool. This rebuilds it without __init__, from
+    its args (the message) and its attributes, whatever the signature of a subclass's __init__.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        assert isinstance(self, BaseException)
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    error = cls.__new__(cls, *args)  # BaseException.__new__ sets args; __init__ is not called
+    error.__dict__.update(state)
+    return error
+
+
+class PressfeedError(Picklable, Exception):
     """Base class of every error pressfeed raises on purpose."""
 
     #: process exit code the CLI uses for this error

@@ -28,6 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import Picklable
+
 if TYPE_CHECKING:
     import yaml
 
@@ -51,7 +53,7 @@ class LocatedList(list[Any]):
     lines: list[int]
 
 
-class YAMLSyntaxError(ValueError):
+class YAMLSyntaxError(Picklable, ValueError):
     def __init__(self, line: int | None, key: str, message: str) -> None:
         self.line, self.key, self.message = line, key, message
         super().__init__(message)

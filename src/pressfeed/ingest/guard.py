@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
+from ..errors import Picklable
 from .streams import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -34,7 +35,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class BlockedAddressError(Exception):
+class BlockedAddressError(Picklable, Exception):
     """A connection would reach an address this request may not reach."""
 
     def __init__(self, host: str, port: int, address: IPAddress) -> None:
