@@ -511,6 +511,18 @@ def test_non_html_bodies_are_refused(name: str, content_type: str, message: str)
         extract_page(page(name), url=MOFE_URL, content_type=content_type)
 
 
+def test_a_hostile_content_type_is_quoted_short_and_on_one_line() -> None:
+    """The page's server chooses its Content-Type; the message is kept as the page's reason and printed."""
+    hostile = "application/x-" + "a" * 50_000 + "\u2028X-Forged: yes"
+
+    with pytest.raises(NotHTMLError) as caught:
+        extract_page(page("release.pdf"), url=MOFE_URL, content_type=hostile)
+
+    assert caught.value.message.startswith("page is not HTML (Content-Type application/x-aaaa")
+    assert "…): the link may point at the file itself" in caught.value.message
+    assert len(caught.value.message) < 300 and caught.value.message.isprintable()
+
+
 @pytest.mark.parametrize(
     "raw",
     [

@@ -453,6 +453,46 @@ def test_content_derived_urls_trust_only_the_configured_origin(server: HostileSe
     assert same.error is None and same.body == b"<html>article</html>"
 
 
+# -- what a server's headers may put in a stored error (and in cron mail) ---------------------------
+
+
+def _raw_redirect(location: bytes) -> Handler:
+    """A 302 whose Location is these bytes as they are (respond() writes only Latin-1 text)."""
+    head = b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\nConnection: close\r\nLocation: " + location + b"\r\n\r\n"
+    return lambda conn, request: conn.sendall(head) and None
+
+
+@pytest.mark.parametrize(
+    ("case", "location", "start"),
+    [
+        # httpx itself refuses a Location of 65,536 characters or more
+        ("100 kB", "http://127.0.0.2:{port}/" + "x" * 100_000, "connection failed: Invalid URL"),
+        # under that it becomes a hop, refused as loopback: the whole URL went into the error
+        ("12 kB, loopback", "http://127.0.0.2:{port}/" + "보도자료" * 1_000, "redirect to http://127.0.0.2:"),
+        ("10 kB, other scheme", "ftp://ftp.moef.go.kr/" + "x" * 10_000, "redirect to unsupported URL: ftp://ftp.moef"),
+        # h11 passes bytes over 0x7f; as UTF-8 they are line breaks (U+2028, NEL) and a bidi override
+        (
+            "line breaks",
+            "gopher://evil.example/a\u2028Subject: forged\u0085X-Mailer: \u202eevil",
+            "redirect to unsupported URL: gopher://evil.example/a Subject: forged X-Mailer:  evil",
+        ),
+    ],
+)
+def test_a_hostile_location_is_cut_short_and_kept_on_one_line(
+    server: HostileServer, case: str, location: str, start: str
+) -> None:
+    """The error is stored as the source's and printed by cron at every run: a server must neither fill
+    it with 100 kB nor start lines of its own in the mail."""
+    url = server.route(f"/long-{case.replace(' ', '-')}", _raw_redirect(location.format(port=server.port).encode()))
+
+    result = fetch_one(url)
+
+    assert result.error is not None and result.error.startswith(start), result.error[:300]
+    assert len(result.error) <= 500
+    assert result.error.isprintable()  # no control character, line separator or bidi override
+    assert result.body is None and result.moved_to is None
+
+
 def test_a_kept_alive_connection_the_server_has_closed_is_not_reused(server: HostileServer) -> None:
     """A server that promises keep-alive and then hangs up (an idle timeout): the next request connects anew."""
     url = server.route("/hangs-up.xml", lambda conn, request: respond(conn, rss(item(1)), keep_alive=True) and False)

@@ -82,7 +82,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ..errors import PressfeedError
+from ..errors import PressfeedError, foreign
 from ..model import Attachment
 from ..normalize import FILE_TYPES, absolute_url, bound_attributes, media_type_for_name
 from .bounds import cpu_budget
@@ -251,7 +251,8 @@ def _declares_html(content_type: str) -> bool:
 def _check_html(body: bytes, content_type: str, url: str) -> None:
     essence = _essence(content_type)
     if essence not in _HTML_TYPES and essence not in _GENERIC_TYPES:
-        raise NotHTMLError(url, f"page is not HTML (Content-Type {essence}): the link may point at the file itself")
+        shown = foreign(essence)  # the server's choice, quoted short
+        raise NotHTMLError(url, f"page is not HTML (Content-Type {shown}): the link may point at the file itself")
     head = body[:64].lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
     for magic, what in _MAGIC:
         if head.startswith(magic):

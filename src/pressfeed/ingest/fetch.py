@@ -38,6 +38,7 @@ import httpx
 
 from ..clock import Clock
 from ..config import FetchConfig
+from ..errors import foreign
 from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTransport, reset_policy, use_policy
 from .request import FetchFailure as _Failure
 from .request import FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
@@ -81,6 +82,8 @@ ACCEPT_ENCODING = "gzip, deflate"
 MAX_ENCODINGS = 4
 #: decoded bytes produced per step, whatever one compressed chunk expands to
 DECODE_STEP = 64 * 1024
+#: a fetch error's length at most, its foreign parts (URLs, header values: errors.FOREIGN_CHARS each) included
+MESSAGE_CHARS = 1000
 #: what is read of an HTTP error's body when a request asks for it: any API's error XML fits
 ERROR_BODY_BYTES = 64 * 1024
 
@@ -169,7 +172,8 @@ class _Fetcher:
             else:
                 result = await self._fetch_http(request, budget)
         except (_Failure, BlockedAddressError, TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
-            error = self._describe(exc)
+            # once more over the whole: a message from deep in httpx or the guard may quote a server too
+            error = foreign(self._describe(exc), MESSAGE_CHARS)
             result = FetchResult(request.source_id, request.url, None, None, {}, error=error)
         return dataclasses.replace(result, elapsed=budget.spent)
 
@@ -178,12 +182,13 @@ class _Fetcher:
             return f"connection failed: no connection within {self.config.connect_seconds} s"
         if isinstance(exc, TimeoutError | httpx.TimeoutException):
             return f"timed out after {self.config.timeout} s"
+        # httpx's messages may quote a host name or URL a redirect gave
         if isinstance(exc, httpx.TransportError):
-            return f"connection failed: {str(exc) or type(exc).__name__}"
+            return f"connection failed: {foreign(str(exc)) or type(exc).__name__}"
         if isinstance(exc, httpx.DecodingError):
-            return f"undecodable response: {exc}"
+            return f"undecodable response: {foreign(str(exc))}"
         if isinstance(exc, httpx.InvalidURL):
-            return f"invalid URL: {exc}"
+            return f"invalid URL: {foreign(str(exc))}"
         return str(exc)
 
     # -- http -----------------------------------------------------------------
@@ -201,7 +206,7 @@ class _Fetcher:
                 response = await self._send(url, headers, budget, policy, request.error_body)
             except BlockedAddressError as exc:
                 # a failure before any 301 is taken: the stored source URL never moves there
-                raise _Failure(f"{'redirect to ' if hop else ''}{url} refused: {exc}") from None
+                raise _Failure(f"{'redirect to ' if hop else ''}{foreign(url)} refused: {exc}") from None
             location = response.headers.get("location")
             if response.status not in REDIRECT_STATUSES or not location:
                 return self._result(request, response, moved_to, url)
@@ -355,7 +360,7 @@ def _redirect_target(url: str, location: str) -> str:
     target = httpx.URL(url).join(location.strip())
     # a server must not be able to send us to file:// or other schemes
     if target.scheme not in DEFAULT_PORTS:
-        raise _Failure(f"redirect to unsupported URL: {location}")
+        raise _Failure(f"redirect to unsupported URL: {foreign(location)}")
     return str(target)
 
 
@@ -443,7 +448,7 @@ class _Body:
             raise _Failure(f"undecodable response: {len(names)} content encodings (at most {MAX_ENCODINGS})")
         unknown = [n for n in names if n not in ("gzip", "x-gzip", "deflate")]
         if unknown:
-            raise _Failure(f"undecodable response: unsupported Content-Encoding {unknown[0]!r}")
+            raise _Failure(f"undecodable response: unsupported Content-Encoding {foreign(unknown[0])!r}")
         self.layers = [_Layer(n) for n in reversed(names)]  # the last encoding applied comes off first
         self.produced = [0] * (len(self.layers) + 1)
         self.limit, self.prefix = limit, prefix

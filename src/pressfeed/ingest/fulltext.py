@@ -35,12 +35,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..config import SourceConfig
-from ..errors import RecordError
+from ..errors import RecordError, foreign
 from ..model import RawArticle, RawMedia, Status
 from ..normalize import NormalizeContext, body_words, ingested_id, sanitize_html, without_session
 from ..store import PageState, Store
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page
-from .fetch import FetchRequest, FetchResult
+from .fetch import MESSAGE_CHARS, FetchRequest, FetchResult
 
 #: tries before an item's page is given up (an item with no text of its own stays a draft for an editor)
 MAX_ATTEMPTS = 6
@@ -159,11 +159,11 @@ async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Execu
     """The page's text and files, or why there are none."""
     url = str(raw.link or "")
     if not url.startswith(("http://", "https://")):
-        return f"the item's link {url!r} is no web page"
+        return f"the item's link {foreign(url)!r} is no web page"
     request = FetchRequest(source.id, url, headers=source.headers, trusted_origin=source.url, accept=PAGE_ACCEPT)
     result = await fetch(request)
     if not result.ok or result.body is None:
-        return f"page {url} could not be fetched ({result.error or f'HTTP {result.status}'})"
+        return f"page {foreign(url)} could not be fetched ({result.error or f'HTTP {result.status}'})"
     selector = None if source.fulltext == "auto" else source.fulltext
     content_type = result.headers.get("content-type", "")
     base = result.base_url  # a redirected page's relative links point from where it was served
@@ -173,7 +173,8 @@ async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Execu
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(pool, _extract, result.body, base, content_type, selector)
     except ExtractionError as exc:
-        return exc.message if exc.url else str(exc)
+        # the page's server chose its Content-Type and markup, which the message may quote
+        return foreign(exc.message if exc.url else str(exc), MESSAGE_CHARS)
 
 
 def _extract(body: bytes, url: str, content_type: str, selector: str | None) -> ExtractedPage:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from ..errors import Picklable
+from ..errors import Picklable, foreign
 from .streams import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -40,7 +40,7 @@ class BlockedAddressError(Picklable, Exception):
 
     def __init__(self, host: str, port: int, address: IPAddress) -> None:
         self.host, self.port, self.address = host, port, address
-        shown = host if host == str(address) else f"{host} ({address})"
+        shown = foreign(host) if host == str(address) else f"{foreign(host)} ({address})"
         super().__init__(
             f"{shown} is a {address_kind(address)} address; only the source's own host may be, "
             "or a network listed in fetch.allow_private"
