@@ -10,10 +10,8 @@ from datetime import UTC, datetime
 from ipaddress import ip_address
 from typing import Any
 
-import pytest
-
 import pressfeed
-from pressfeed.errors import FOREIGN_CHARS, Problem, foreign, shorten
+from pressfeed.errors import FOREIGN_CHARS, Problem, foreign
 
 #: modules whose import does something (run the CLI, detach stdio): they define no exception
 _NOT_IMPORTED = {"pressfeed.__main__", "pressfeed._forkserver"}
@@ -113,20 +111,3 @@ def test_a_foreign_string_is_quoted_on_one_line_and_cut_short() -> None:
     assert shown.startswith("http://www.moef.go.kr/nw/ Subject: forged gnp.exe [2J가가")
     assert len(shown) == FOREIGN_CHARS and shown.endswith("가…") and shown.isprintable()
     assert foreign("보도자료 https://www.korea.kr/") == "보도자료 https://www.korea.kr/"  # printable and short
-
-
-@pytest.mark.parametrize(
-    ("text", "limit", "expected"),
-    [
-        ("abcdef", 6, "abcdef"),
-        ("abcdefg", 6, "abcde…"),
-        # a syllable written as conjoining jamo (ᄒ ᅡ ᆫ) is not split between its letters
-        ("\u1112\u1161\u11ab\u1100\u116e\u11a8", 5, "\u1112\u1161\u11ab…"),
-        ("cafe\u0301s", 5, "caf…"),  # not e without its accent
-        ("ok \U0001f44d\U0001f3fd!", 5, "ok …"),  # nor a thumb without its skin tone
-        ("\u0301" * 10, 4, "\u0301\u0301\u0301…"),  # marks alone are cut where they must be
-    ],
-)
-def test_shorten_cuts_between_characters(text: str, limit: int, expected: str) -> None:
-    assert shorten(text, limit) == expected
-    assert len(shorten(text, limit)) <= limit

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -28,36 +27,15 @@ FOREIGN_CHARS = 200
 #: control characters (line breaks included: U+0085, U+2028, U+2029 too) and bidi overrides: in a stored
 #: error or a cron mail a server must not start a line of its own, nor turn the text around
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
-#: Hangul vowel and final jamo: an old-style syllable spelt as conjoining jamo goes on with them
-_CONJOINING = re.compile(r"[\u1160-\u11ff\ud7b0-\ud7ff]")
 
 
 def foreign(text: str, limit: int = FOREIGN_CHARS) -> str:
     """A string from outside, as a message may quote it: on one line (every run of control characters a
-    space) and at most `limit` characters. A hostile server's 100 kB Location would otherwise be stored
-    as the source's error and mailed by cron at every run."""
-    return shorten(_UNPRINTABLE.sub(" ", text), limit)
+    space) and at most `limit` characters, cut with "…". A hostile server's 100 kB Location would
+    otherwise be stored as the source's error and mailed by cron at every run."""
+    from .normalize import shorten  # the project's one cut between characters; loaded only for a message
 
-
-def shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, "…" last when cut; never inside a character with its
-    combining marks (a jamo syllable, an accent, an emoji sequence) unless that alone is over the limit."""
-    if len(text) <= limit:
-        return text
-    cut = limit - 1
-    while cut > 0 and _continues(text[cut]):
-        cut -= 1
-    return text[: cut or limit - 1] + "…"
-
-
-def _continues(char: str) -> bool:
-    """Does `char` belong to the character before it (a mark, a joiner, a variation selector, a jamo)?"""
-    return (
-        unicodedata.category(char) in ("Mn", "Mc", "Me")
-        or char in "\u200d\ufe0f\ufe0e"
-        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin tones
-        or _CONJOINING.match(char) is not None
-    )
+    return shorten(_UNPRINTABLE.sub(" ", text), limit - 1)  # limit - 1 characters and "…"
 
 
 class Picklable:
