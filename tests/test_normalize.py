@@ -1151,6 +1151,33 @@ def test_a_title_of_invisible_characters_is_no_title(ctx, title):
     assert problems_of(minimal(title=title), ctx) == [("title", "required and must not be empty")]
 
 
+def test_a_title_is_cut_between_words_with_an_ellipsis_for_ingested_items_and_cms_records_alike(ctx):
+    """A hostile feed's 1 MB title would go into the store and every feed: MAX_TITLE_LENGTH characters stay."""
+    from pressfeed.config import SourceConfig
+    from pressfeed.model import InputKind, RawArticle
+    from pressfeed.normalize import MAX_TITLE_LENGTH
+
+    long_title = "과기정통부, 인공지능 기본계획 발표 " + "<b>인공지능</b> 기본사회 " * 100_000  # 1.6 MB
+    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
+    raw = RawArticle(
+        kind=InputKind.SOURCE,
+        title=long_title,
+        link="https://www.msit.go.kr/bbs/view.do?nttSeqNo=3185001",
+        body_html="<p>과학기술정보통신부는 인공지능 기본계획을 발표했다.</p>",
+        published="2025-11-08 09:00:00",
+    )
+    ingested = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
+    record = article_from_record(minimal(title=long_title), ctx)
+
+    cleaned = "과기정통부, 인공지능 기본계획 발표 " + "인공지능 기본사회 " * 200  # tags gone: cleaned, then cut
+    for title in (ingested.article.title, record.title):
+        assert MAX_TITLE_LENGTH - 10 <= len(title) <= MAX_TITLE_LENGTH and title.endswith("…")
+        assert cleaned.startswith(title.removesuffix("…") + " ")  # whole words before the "…"
+    assert any("cut to 300" in warning for warning in ingested.warnings)
+    exactly = "가" * MAX_TITLE_LENGTH  # the longest title there may be stays whole
+    assert article_from_record(minimal(title=exactly), ctx).title == exactly
+
+
 def test_an_attachment_without_a_type_is_typed_by_its_name(ctx):
     files = [
         {"url": "/files/보도자료.hwp"},

@@ -357,6 +357,9 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+#: a title longer than this (in characters, after cleaning) is cut, with "…": a press release's runs to
+#: 150 at most, and a hostile feed's 1 MB title would go into the store and every feed
+MAX_TITLE_LENGTH = 300
 #: HTML longer than this (in characters) is refused: no press release needs 2 MiB of markup
 MAX_HTML_LENGTH = 2 * 1024 * 1024
 #: elements nested deeper than this are flattened (their tags dropped, their text kept)
@@ -1701,6 +1704,11 @@ def normalize(
     link = field("link", lambda: _link(raw.link, raw.base or ctx.site_url), "")
     base = link or raw.base or ctx.site_url
     title = field("title", lambda: _required_text(title_raw, "title"), "")
+    if len(title) > MAX_TITLE_LENGTH:
+        warnings: list[str] = [f"{title[:40]!r}: title of {len(title):,} characters cut to {MAX_TITLE_LENGTH}"]
+        title = shorten(title, MAX_TITLE_LENGTH - 1)  # between words when it can; "…" is the last character
+    else:
+        warnings = []
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
     if raw.kind is not InputKind.CMS:  # an agency's notice to the press; a newsroom's text is its own
@@ -1712,7 +1720,6 @@ def normalize(
         return f"{title}\n{summary or collapse_space(words)}"
 
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
-    warnings: list[str] = []
     published, updated, dated, embargoed, day = _dates(raw, ctx, now, field, warnings, title)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
     if embargoed:
