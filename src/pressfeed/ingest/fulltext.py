@@ -127,7 +127,8 @@ async def complete(
             if outcome is LATE:  # never requested, or cut short: no try of the page's, read on the next run
                 page = _late(article_id, digest, str(raw.link), attempts[index], now, kept)
             else:
-                page = _failed(article_id, digest, str(raw.link), outcome, attempts[index] + 1, now, kept, is_held)
+                tries, link = attempts[index] + 1, str(raw.link)
+                page = _failed(article_id, digest, link, outcome, tries, now, kept, is_held, source_id=source.id)
             held += is_held
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
@@ -251,11 +252,15 @@ def _failed(
     now: datetime,
     kept: PageState | None = None,
     held: bool = True,
+    *,
+    source_id: str,
 ) -> PageState:
     """A failed try; it carries the text and files of an earlier good read (`kept`), the one copy of them."""
     body, files = (kept.body_html, kept.attachments) if kept else ("", ())
     if attempts >= MAX_ATTEMPTS:
-        advice = "publish it by hand, or fix the source" if held else "the text it has stays"
+        # the command, as the source's `held` detail names it: whoever reads one reason knows what to run
+        reset = f"run `pressfeed sources reset {source_id}` to try its page again"
+        advice = f"publish it by hand, or fix the source and {reset}" if held else "the text it has stays"
         given_up = f"{reason} (given up after {attempts} tries: {advice})"
         return PageState(article_id, digest, url, "failed", attempts, now, None, given_up, body, files)
     wait = min(RETRY_BASE * (1 << (attempts - 1)), RETRY_CAP)
