@@ -506,6 +506,20 @@ def test_a_page_without_release_text_holds_the_item(site: Path, ministry: Board,
     assert reason in pf.info(stored).held
 
 
+def test_a_pages_hostile_content_type_is_quoted_short_in_the_held_reason(site: Path, ministry: Board) -> None:
+    """The page's server chooses its Content-Type; the item's reason is shown by `articles show`, `sources
+    check` and cron mail. NEL (0x85) passes HTTP as a byte and is a line break once decoded."""
+    hostile = "application/x-" + "hwp" * 3_000 + "\x85X-Forged: yes"
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, (PAGES / "release.pdf").read_bytes(), hostile)
+    configure(site, ministry)
+    report, pf = ingest(site)
+
+    reason = pf.info(only(pf)).held
+    assert reason.startswith("page is not HTML (Content-Type application/x-hwphwp")
+    assert len(reason) < 500 and reason.isprintable() and "X-Forged" not in reason
+    assert all(len(warning) < 600 and warning.isprintable() for warning in report.warnings)
+
+
 def test_a_page_without_text_holds_the_item_when_worker_processes_extract(site: Path, ministry: Board) -> None:
     """In a worker process (the pressfeed command's default from 8 feeds up) an extraction error came back
     pickled, and ExtractionError could not be unpickled: the pool broke ("BrokenProcessPool: a process
