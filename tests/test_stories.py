@@ -376,6 +376,37 @@ def test_the_item_under_a_releases_guid_never_dates_back(portal: Site, leave: st
         assert datetime.fromisoformat(after[2]) > datetime.fromisoformat(before[2]), shown  # JSON Feed
 
 
+@pytest.mark.parametrize(
+    "leave",
+    [{"status": "hidden"}, {"status": "draft"}, {"published": "2025-11-09 09:00:00"}],
+    ids=["hidden", "draft", "scheduled-later"],
+)
+def test_the_item_under_a_releases_guid_never_dates_back_when_the_cms_takes_the_article_out(
+    portal: Site, leave: dict[str, str]
+) -> None:
+    """As above, when the CMS export itself holds the article back (its status, or a later `published`), not
+    an editor's command: the release came back under the guid with its own old `updated`, and readers, who
+    had the newsroom's version dated later, kept it (found by tests/test_story_orders.py)."""
+    portal.feed(release())
+    portal.run()
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=5))
+    shown = [item_dates(portal)]
+    for minutes, fields in ((10, leave), (20, {})):
+        portal.cms(cms(**fields))
+        portal.run(NOW + timedelta(minutes=minutes))
+        assert everywhere(portal, "") == [RELEASE_ID]
+        shown.append(item_dates(portal))
+    assert [title for title, _, _ in shown] == [
+        "국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리",
+        "과기정통부, 국가 AI 컴퓨팅센터 사업자 선정",
+        "국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리",
+    ]
+    for before, after in itertools.pairwise(shown):
+        assert datetime.fromisoformat(after[1]) > datetime.fromisoformat(before[1]), shown  # Atom
+        assert datetime.fromisoformat(after[2]) > datetime.fromisoformat(before[2]), shown  # JSON Feed
+
+
 def adopted(portal: Site) -> list[str]:
     """The release published, then the newsroom's version under its guid; the CLI's arguments 10 minutes on."""
     portal.feed(release())

@@ -273,10 +273,11 @@ class Pressfeed:
         """Delete an article, leaving a tombstone so no source brings it back."""
         stored = self.article(article_id)
         now = self.clock.now()
+        from .stories import hand_over  # (normalize and nh3 with it: not for every command)
+
         with self.store.transaction():
             self.store.delete(stored.article.id, now)
-            if stored.feed_guid is not None and stored.article.status is Status.PUBLISHED:
-                self._restamp(stored.feed_guid, now)
+            hand_over(self.store, stored, False, now)
 
     def plan(self) -> Plan:
         """What `build` would produce, for `pressfeed check`; writes nothing."""
@@ -417,33 +418,18 @@ class Pressfeed:
         return self.article(stored.article.id)
 
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
+        from .stories import hand_over
+
         stored = self.article(article_id)
         now = self.clock.now()
         with self.store.transaction():
             changed = self.store.set_status(stored.article.id, status, now)
-            if stored.feed_guid is not None and stored.article.status is not status:
-                # under a release's guid: the item readers have changes content, its `updated` must not go back
-                if status is Status.PUBLISHED:  # the newsroom's version returns over the restored release
-                    changed = self._restamp(stored.article.id, now) or changed
-                elif stored.article.status is Status.PUBLISHED:  # the release returns over it
-                    self._restamp(stored.feed_guid, now)
+            # under a release's guid: the item readers have changes content, its `updated` must not go back
+            in_feeds = status is Status.PUBLISHED and stored.article.published <= now
+            restamped = hand_over(self.store, stored, in_feeds, now)
+            if restamped is not None and restamped.article.id == stored.article.id:
+                changed = restamped
         return changed
-
-    def _restamp(self, article_id: str, now: datetime) -> StoredArticle | None:
-        """Date an article `now` (not before its own `updated`): the version of its item readers get is new.
-
-        `updated` is not in the content hash, so this is no local edit of an ingested release. None when
-        there is no such article (a release deleted after the newsroom's version took its guid).
-        """
-        from .model import encode  # (the Article types: only where one is written)
-        from .store.base import ArticleWrite
-
-        stored = self.store.get(article_id)
-        if stored is not None and stored.article.updated < now:
-            encoded = encode(stored.article).restamped(status=stored.article.status, updated=now)
-            self.store.write([ArticleWrite(encoded, stored.origin)])
-            stored = self.store.get(article_id)
-        return stored
 
 
 def _not_in_feeds(article: StoredArticle | None) -> str:

@@ -76,8 +76,40 @@ def citation_keys(article: Article, text: str) -> list[str]:
 
 def visible(stored: StoredArticle, now: datetime) -> bool:
     """Is the article in the feeds (as far as it alone decides)?"""
-    article = stored.article
+    return shows(stored.article, now)
+
+
+def shows(article: Article, now: datetime) -> bool:
+    """Is this version of an article in the feeds (as far as it alone decides)?"""
     return article.status is Status.PUBLISHED and article.published <= now
+
+
+def hand_over(store: Store, before: StoredArticle, in_feeds: bool, now: datetime) -> StoredArticle | None:
+    """A newsroom article under a release's guid (`before`, as stored until now) enters the feeds or leaves
+    them (`in_feeds`): the item readers have under that guid turns into the other version, the article
+    back over the release or the release over it, however that came about (an editor's command, a CMS
+    export's status or date, a deletion). That version is dated `now`: a reader takes a version as newer
+    only by its `updated`, which must never go back. Returns the article dated anew, if one was."""
+    if before.feed_guid is None or visible(before, now) == in_feeds:
+        return None
+    return restamp(store, before.article.id if in_feeds else before.feed_guid, now)
+
+
+def restamp(store: Store, article_id: str, now: datetime) -> StoredArticle | None:
+    """Date an article `now` (not before its own `updated`): the version of its item readers get is new.
+
+    `updated` is not in the content hash, so this is no local edit of an ingested release. None when
+    there is no such article (a release deleted after the newsroom's version took its guid).
+    """
+    from .model import encode  # (the Article types: only where one is written)
+    from .store.base import ArticleWrite
+
+    stored = store.get(article_id)
+    if stored is not None and stored.article.updated < now:
+        encoded = encode(stored.article).restamped(status=stored.article.status, updated=now)
+        store.write([ArticleWrite(encoded, stored.origin)])
+        stored = store.get(article_id)
+    return stored
 
 
 def keeps_out(release: StoredArticle, article: StoredArticle | None, now: datetime) -> bool:

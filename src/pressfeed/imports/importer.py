@@ -33,7 +33,7 @@ from ..normalize import NormalizeContext, RecordProblems, normalize
 from ..results import IDS_LISTED, ImportResult
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
-from ..stories import Supersedable, citation_keys, link_cms_articles
+from ..stories import Supersedable, citation_keys, hand_over, link_cms_articles, shows
 from ..workers import worker_pool
 from ..yamlfile import line_of
 from . import state
@@ -309,6 +309,8 @@ class Importer:
         tombstoned = self.store.tombstoned(ids)
         writes: list[ArticleWrite] = []
         created: set[str] = set()
+        #: articles under a release's guid, as stored before, and whether their new version is in the feeds
+        handed: list[tuple[StoredArticle, bool]] = []
         for prepared in accepted:
             encoded = prepared.encoded
             article_id = encoded.id
@@ -338,7 +340,11 @@ class Importer:
                 else:
                     writes.append(ArticleWrite.from_upstream(merged, stored.origin, upstream=encoded))
                     self.updated.add(article_id)
+                    if stored.feed_guid is not None:
+                        handed.append((stored, shows(merged.article, self.now)))
         self.store.write(writes)
+        for before, in_feeds in handed:  # a status or date the export changed took it in or out of the feeds
+            hand_over(self.store, before, in_feeds, self.now)
         if self.updated.count and not self._counted:  # in this transaction: gone with it if it rolls back
             state.count_update(self.store)
             self._counted = True
