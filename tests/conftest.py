@@ -56,6 +56,19 @@ sections:
 """
 
 
+#: a ministry's board feed as a local file of the site: no server, never skipped as old nor reported stale
+MSIT_BOARD = {
+    "id": "msit",
+    "name": "과학기술정보통신부",
+    "home": "https://www.msit.go.kr/",
+    "url": "feeds/agencies/msit.xml",
+    "section": "it-science",
+    "byline": "포탈뉴스통신",
+    "max_age_days": 0,
+    "stale_after_days": 0,
+}
+
+
 def write_file(root: Path, relpath: str, text: str) -> Path:
     """Write `text` (UTF-8) to root/relpath, creating folders; returns the path."""
     path = root / relpath

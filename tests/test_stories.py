@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 from lxml import etree
 
-from conftest import CONFIG_TEXT, NOW
+from conftest import CONFIG_TEXT, MSIT_BOARD, NOW
 from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
@@ -83,17 +83,7 @@ class Site:
 
     def __init__(self, root: Path, **source: Any) -> None:
         self.root = root
-        entry = {
-            "id": "msit",
-            "name": "과학기술정보통신부",
-            "home": "https://www.msit.go.kr/",
-            "url": "feeds/agencies/msit.xml",
-            "section": "it-science",
-            "byline": "포탈뉴스통신",
-            "max_age_days": 0,
-            "stale_after_days": 0,
-            **source,
-        }
+        entry = {**MSIT_BOARD, **source}
         extra = {"imports": ["feeds/articles/*.yaml"], "sources": [entry]}
         text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
         self.write("feeds/pressfeed.yaml", text)

@@ -45,7 +45,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
-from conftest import CONFIG_TEXT, NOW
+from conftest import CONFIG_TEXT, MSIT_BOARD, NOW
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
@@ -111,26 +111,9 @@ CONFIG = (
         {
             "imports": ["feeds/articles/*.yaml"],
             "sources": [
-                {
-                    "id": "msit",
-                    "name": AGENCY,
-                    "home": "https://www.msit.go.kr/",
-                    "url": "feeds/agencies/msit.xml",
-                    "section": "it-science",
-                    "byline": "포탈뉴스통신",
-                    "max_age_days": 0,
-                    "stale_after_days": 0,
-                },
-                {
-                    "id": "msit-board",
-                    "name": AGENCY,
-                    "home": "https://www.msit.go.kr/",
-                    "url": "feeds/agencies/msit-board.xml",
-                    "section": "it-science",
-                    "republish": "link",
-                    "max_age_days": 0,
-                    "stale_after_days": 0,
-                },
+                MSIT_BOARD,
+                # the title-only board: its items are published as links (republish: link), no text
+                {**MSIT_BOARD, "id": "msit-board", "url": "feeds/agencies/msit-board.xml", "republish": "link"},
             ],
         },
         allow_unicode=True,
