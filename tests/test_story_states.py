@@ -1,0 +1,473 @@
+"""One story, one item, as a state machine (Hypothesis): releases, newsroom articles, edits and runs in any order.
+
+The examples of tests/test_stories.py each pin one path; this drives the real
+library (`Pressfeed.run()` on a site of local files) through random orders of
+them and checks, after every run, what readers can see in the published
+feeds: no story twice, the three formats alike, a guid never turning into
+another story (but for the one allowed take-over), dates never going back,
+and an unchanged second run writing nothing.
+
+The model is small on purpose: three releases of one agency, which may come
+from its board (`msit`) and from a second source of the same agency
+(`briefing`), one release of a source that keeps its releases beside the
+newsroom's (`when_in_cms: keep`), and three CMS articles. Run a deeper search
+with `HYPOTHESIS_PROFILE=thorough pytest tests/test_story_states.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from lxml import etree
+
+from conftest import NOW
+from pressfeed.clock import fixed
+from pressfeed.config import load_config
+from pressfeed.core import Pressfeed
+from pressfeed.errors import ArticleNotFoundError, UsageError
+from pressfeed.model import Status
+from test_stories import ATOM, AUTHORITY, Site, cms, feed
+
+# -- the world: releases and articles ------------------------------------------------------------------
+
+#: topics of the releases; each text is long enough to be matched by its body (stories.BODY_MIN)
+TOPICS = [
+    ("국가 AI 컴퓨팅센터 사업자 선정", "국가 인공지능 컴퓨팅센터 구축 사업의 최종 사업자를 선정했다"),
+    ("6G 초고주파 송수신 기술 개발 착수", "6G 상용화를 위한 초고주파 무선 송수신 기술 개발에 착수했다"),
+    ("양자 과학기술 인재 양성 계획 발표", "양자 과학기술 분야의 석박사급 인재 2천 명을 양성하는 계획을 내놓았다"),
+    ("공공 클라우드 전환 지원 사업 공고", "공공기관 정보시스템의 민간 클라우드 전환을 돕는 지원 사업을 공고했다"),
+]
+KST = ZoneInfo("Asia/Seoul")  # the site's zone: naive dates in exports are read in it
+#: releases 0..2 come from `msit` and `briefing` (one agency, two sources); 3 from `keep` only
+SHARED = range(3)
+KEPT = 3
+SOURCES = {k: ("msit", "briefing") for k in SHARED} | {KEPT: ("keep",)}
+ARTICLES = range(3)
+
+#: the forms one release link takes over fetches (www./m., scheme, tracking parameters, trailing slash)
+FORMS = ["plain", "m", "http", "utm", "slash"]
+#: how a newsroom writes a republished text's opening byline and closing credit
+BYLINES = ["(포탈뉴스통신) ", "( 포탈뉴스통신 ) ", ""]
+TAILS = [
+    "",
+    "<p>[뉴스출처 : 과학기술정보통신부]</p>",
+    "<p><strong>[뉴스출처 : 과학기술정보통신부]</strong></p><p>&nbsp;</p>",
+    "<p>[뉴스출처 : 과학기술정보통신부] 이 자료는 과학기술정보통신부의 보도자료를 전재하여 제공함</p>",
+]
+
+
+def release_title(k: int) -> str:
+    return f"과기정통부, {TOPICS[k][0]}"
+
+
+def article_title(j: int) -> str:
+    return f"[포탈 기획 {j + 1}] 뉴스룸이 다시 쓴 과학기술 소식"
+
+
+def release_text(k: int, version: int) -> str:
+    what = TOPICS[k][1]
+    text = (
+        f"과학기술정보통신부는 11월 8일 {what}고 밝혔다. 이번 사업은 2028년까지 단계적으로 추진되며, "
+        "비수도권 거점에 자원을 우선 배치해 대학과 연구기관, 창업기업이 함께 쓸 수 있도록 한다."
+    )
+    return text + "".join(f" 세부 일정은 {n}차 설명회에서 안내한다." for n in range(1, version + 1))
+
+
+def base_link(k: int, family: str) -> str:
+    if family == "briefing":
+        return f"https://www.korea.kr/briefing/pressReleaseView.do?newsId={156750100 + k}"
+    return f"https://www.msit.go.kr/bbs/view.do?sCode=user&bbsSeqNo=94&nttSeqNo={3186400 + k}"
+
+
+def link_form(url: str, form: str) -> str:
+    """One link as boards and newsrooms write it: all of these normalize to one key."""
+    if form == "m":
+        return url.replace("://www.", "://m.")
+    if form == "http":
+        return url.replace("https://", "http://")
+    if form == "utm":
+        return url + "&utm_source=rss&utm_medium=feed"
+    if form == "slash":
+        return url.replace(".do?", ".do/?")
+    return url
+
+
+def board_item(k: int, link: str, guid: str | None, text: str | None) -> str:
+    """An RSS item of a ministry board: naive KST date, a guid or none, the full text or a title and link only."""
+    xml_link = link.replace("&", "&amp;")
+    parts = [f"<item><title>{release_title(k)}</title><link>{xml_link}</link>"]
+    if guid is not None:
+        parts.append(f"<guid isPermaLink='false'>{guid}</guid>")
+    parts.append(f"<pubDate>2025-11-08 {9 + k:02d}:00:00</pubDate>")
+    if text is not None:
+        parts.append(f"<description><![CDATA[<p>{text}</p>]]></description>")
+    return "".join(parts) + "</item>"
+
+
+@dataclass
+class Copy:
+    """A release as one source lists it now."""
+
+    form: str
+    fulltext: bool
+    guid: bool
+
+
+@dataclass
+class Cite:
+    """What an article cites: a release by its link (of the `family` source, in a form) or by its text."""
+
+    release: int
+    by: str  # "url" | "body"
+    family: str = "msit"
+    form: str = "plain"
+    version: int = 0
+    byline: str = ""
+    tail: str = ""
+
+
+@dataclass
+class Record:
+    """A CMS export's record of one article."""
+
+    cite: Cite | None
+    status: str  # published | draft | hidden
+    embargo: datetime | None  # published later than the clock at writing, or the article's usual date
+
+
+@dataclass
+class Story:
+    """What readers have seen of one guid."""
+
+    first: str  # the story it showed first ("R0", "A1")
+    allowed: set[str] = field(default_factory=set)  # stories it may show besides (the article that took it over)
+    updated: str = ""
+    published: str = ""
+
+
+# -- the state machine -----------------------------------------------------------------------------------
+
+
+class StoryMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="story-states-"))
+        self.site = Site(self.tmp / "site")
+        self._configure()
+        self.now = NOW
+        self.copies: dict[tuple[int, str], Copy] = {}
+        self.versions = dict.fromkeys(SOURCES, 0)
+        self.records: dict[int, Record] = {}
+        self.editor: dict[str, Status] = {}  # an editor's status of a CMS article, until the CMS changes it
+        self.deleted: set[str] = set()
+        self.keep_both: set[int] = set()
+        # what ingest has brought of each release: its links (by source family) and its text versions
+        self.known_links: dict[int, set[str]] = {k: set() for k in SOURCES}
+        self.known_texts: dict[int, set[int]] = {k: set() for k in SOURCES}
+        self.guids: dict[str, Story] = {}
+        self.seen: set[str] = set()  # every story a build has put in a feed
+        self.release_guid: dict[str, str] = {}
+        self.builds = 0
+
+    def _configure(self) -> None:
+        """Three sources of one agency: its board, a second source (`briefing`), and one that keeps its releases."""
+        path = self.site.root / "feeds/pressfeed.yaml"
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        msit = config["sources"][0]
+        config["sources"] = [
+            msit,
+            {**msit, "id": "briefing", "url": "feeds/agencies/briefing.xml"},
+            {**msit, "id": "keep", "url": "feeds/agencies/keep.xml", "when_in_cms": "keep"},
+        ]
+        self.site.write("feeds/pressfeed.yaml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+        self._write_sources()
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- what the files say ------------------------------------------------------------------------------
+
+    def _write_sources(self) -> None:
+        for source in ("msit", "briefing", "keep"):
+            items = []
+            for (k, where), copy in sorted(getattr(self, "copies", {}).items()):
+                if where != source:
+                    continue
+                family = "briefing" if source == "briefing" else "msit"
+                guid = (f"{156750100 + k}" if family == "briefing" else f"msit-{3186400 + k}") if copy.guid else None
+                text = release_text(k, self.versions[k]) if copy.fulltext else None
+                items.append(board_item(k, link_form(base_link(k, family), copy.form), guid, text))
+            self.site.write(f"feeds/agencies/{source}.xml", feed(*items))
+
+    def _write_export(self) -> None:
+        docs = []
+        for j, record in sorted(self.records.items()):
+            fields: dict[str, object] = {"id": f"20251108-{101 + j:04d}", "title": article_title(j)}
+            fields["status"] = record.status
+            if record.embargo is not None:
+                fields["published"] = record.embargo.astimezone(KST).strftime("%Y-%m-%d %H:%M:%S")
+            cite = record.cite
+            if cite is None:
+                body = f"<p>(포탈뉴스통신) 기획 기사 {j + 1}번은 보도자료 없이 쓴 뉴스룸의 해설이다.</p>"
+                docs.append(cms(url=None, body=body, **fields))
+            elif cite.by == "url":
+                url = link_form(base_link(cite.release, cite.family), cite.form)
+                docs.append(cms(url=url, **fields))
+            else:
+                body = f"<p>{cite.byline}{release_text(cite.release, cite.version)}</p>{cite.tail}"
+                docs.append(cms(url=None, body=body, **fields))
+        self.site.cms("---\n".join(docs) if docs else "[]\n")
+
+    # -- rules: the agencies --------------------------------------------------------------------------------
+
+    @rule(
+        k=st.sampled_from(sorted(SOURCES)),
+        second=st.booleans(),
+        form=st.sampled_from(FORMS),
+        fulltext=st.booleans(),
+        guid=st.booleans(),
+    )
+    def post_release(self, k: int, second: bool, form: str, fulltext: bool, guid: bool) -> None:
+        """A release appears in a source's feed, or is listed again in another form (link, guid, text)."""
+        sources = SOURCES[k]
+        self.copies[(k, sources[-1] if second else sources[0])] = Copy(form, fulltext, guid)
+        self._write_sources()
+
+    @precondition(lambda self: bool(self.copies))
+    @rule(data=st.data())
+    def remove_release(self, data: st.DataObject) -> None:
+        """The board's feed no longer lists it (boards keep their newest few)."""
+        del self.copies[data.draw(st.sampled_from(sorted(self.copies)))]
+        self._write_sources()
+
+    @rule(k=st.sampled_from(sorted(SOURCES)))
+    def edit_release(self, k: int) -> None:
+        """The agency corrects its release: a sentence added upstream."""
+        self.versions[k] += 1
+        self._write_sources()
+
+    # -- rules: the newsroom ------------------------------------------------------------------------------------
+
+    def _citable(self, j: int) -> list[int]:
+        """Releases no other live article cites (the model keeps one newsroom article per story)."""
+        taken = {
+            r.cite.release
+            for i, r in self.records.items()
+            if i != j and r.cite is not None and self._article_id(i) not in self.deleted
+        }
+        return [k for k in SOURCES if k not in taken]
+
+    @rule(
+        data=st.data(),
+        j=st.sampled_from(list(ARTICLES)),
+        status=st.sampled_from(["published", "published", "draft", "hidden"]),
+        embargo=st.sampled_from([None, None, 30, 600]),
+    )
+    def write_article(self, data: st.DataObject, j: int, status: str, embargo: int | None) -> None:
+        """The CMS export gets an article (new or changed): citing a release by link or by text, or nothing."""
+        if self._article_id(j) in self.deleted:
+            return  # a deleted article stays deleted whatever the export says; nothing to model
+        kind = data.draw(st.sampled_from(["url", "body", "none"]), label="cites")
+        cite = None
+        citable = self._citable(j)
+        if kind != "none" and citable:
+            k = data.draw(st.sampled_from(citable), label="release")
+            if kind == "url":
+                family = data.draw(st.sampled_from(["msit", "briefing"] if k in SHARED else ["msit"]), label="family")
+                cite = Cite(k, "url", family=family, form=data.draw(st.sampled_from(FORMS), label="form"))
+            else:
+                byline = data.draw(st.sampled_from(BYLINES), label="byline")
+                tail = data.draw(st.sampled_from(TAILS), label="tail")
+                cite = Cite(k, "body", version=self.versions[k], byline=byline, tail=tail)
+        old = self.records.get(j)
+        if old is not None and old.cite is not None and (cite is None or cite.release != old.cite.release):
+            self.keep_both.discard(old.cite.release)  # the link goes, and the editor's exception with it
+        if old is None or old.status != status:
+            self.editor.pop(self._article_id(j), None)  # the CMS changed the status: its word wins
+        # its date is set when first written: an item's published date may only move by what the library does
+        when = old.embargo if old is not None else None if embargo is None else self.now + timedelta(minutes=embargo)
+        self.records[j] = Record(cite, status, when)
+        self._write_export()
+
+    # -- rules: editors ---------------------------------------------------------------------------------------------
+
+    def _library(self) -> Pressfeed:
+        return Pressfeed(load_config(self.site.root), clock=fixed(self.now))
+
+    @precondition(lambda self: self.builds > 0)
+    @rule(j=st.sampled_from(list(ARTICLES)), action=st.sampled_from(["hide", "publish", "delete"]))
+    def edit_article(self, j: int, action: str) -> None:
+        """`pressfeed articles hide/publish/delete` on a newsroom article."""
+        article_id = self._article_id(j)
+        with self._library() as pf:
+            try:
+                if action == "delete":
+                    pf.delete(article_id)
+                    self.deleted.add(article_id)
+                else:
+                    pf.publish(article_id) if action == "publish" else pf.set_status(article_id, Status.HIDDEN)
+                    self.editor[article_id] = Status.PUBLISHED if action == "publish" else Status.HIDDEN
+            except (ArticleNotFoundError, UsageError):
+                pass  # not imported yet, or deleted: the editor's command refuses, and changes nothing
+
+    @precondition(lambda self: self.builds > 0)
+    @rule(k=st.sampled_from(sorted(SOURCES)), action=st.sampled_from(["hide", "publish", "keep-both", "delete"]))
+    def edit_release_status(self, k: int, action: str) -> None:
+        """The same commands on a release; `publish --keep-both` keeps a superseded one beside its article."""
+        with self._library() as pf:
+            stored = [s for s in pf.articles() if s.article.title == release_title(k)]
+            if not stored:
+                return
+            release_id = stored[0].article.id
+            try:
+                if action == "delete":
+                    pf.delete(release_id)
+                    self.deleted.add(f"R{k}")
+                elif action == "hide":
+                    pf.set_status(release_id, Status.HIDDEN)
+                else:
+                    pf.publish(release_id, keep_both=action == "keep-both")
+                    if action == "keep-both":
+                        self.keep_both.add(k)
+            except UsageError:
+                pass  # nothing supersedes it, or it is published already and kept out: refused, nothing changed
+
+    # -- rules: cron ---------------------------------------------------------------------------------------------------
+
+    @rule(minutes=st.sampled_from([1, 5, 60, 720]))
+    def run(self, minutes: int) -> None:
+        """`pressfeed run` some minutes later, then at once again: the second must write nothing."""
+        self.now += timedelta(minutes=minutes)
+        self.site.run(self.now).close()
+        for (k, source), copy in self.copies.items():
+            self.known_links[k].add("briefing" if source == "briefing" else "msit")
+            if copy.fulltext:
+                self.known_texts[k].add(self.versions[k])
+        self.builds += 1
+        self._check_feeds()
+        before = self._files()
+        pf = self.site.run(self.now)
+        again = pf.build()
+        pf.close()
+        assert self._files() == before, "an unchanged second run rewrote a feed file"
+        assert again.written == (), again.written
+
+    # -- the invariants --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _article_id(j: int) -> str:
+        return f"tag:{AUTHORITY}:article/20251108-{101 + j:04d}"
+
+    def _files(self) -> dict[str, tuple[int, bytes]]:
+        public = self.site.root / "public"
+        return {str(p.relative_to(public)): (p.stat().st_mtime_ns, p.read_bytes()) for p in public.rglob("*.*")}
+
+    def _cites(self, j: int, k: int) -> bool:
+        """Does article j cite release k by a key ingest has recorded for it (its links, its texts)?"""
+        record = self.records.get(j)
+        if record is None or record.cite is None or record.cite.release != k:
+            return False
+        cite = record.cite
+        return cite.family in self.known_links[k] if cite.by == "url" else cite.version in self.known_texts[k]
+
+    def _items(self, key: str) -> list[tuple[str, str, str, str]]:
+        """(guid, story, updated, published) of each item of one feed, checked alike in the three formats."""
+        folder = self.site.root / "public" / key
+        rss = etree.parse(str(folder / "rss.xml"))
+        atom = etree.parse(str(folder / "atom.xml"))
+        items = json.loads((folder / "feed.json").read_text(encoding="utf-8"))["items"]
+        ids = {
+            "rss": [g.text for g in rss.iter("guid")],
+            "atom": [e.findtext(f"{ATOM}id") for e in atom.iter(f"{ATOM}entry")],
+            "json": [item["id"] for item in items],
+        }
+        # 2. the three formats carry the same items, in the same order
+        assert ids["rss"] == ids["atom"] == ids["json"], ids
+        titles = [t.text or "" for t in rss.iter("title")][1:]
+        assert titles == [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")] == [i["title"] for i in items]
+        out = []
+        for entry, title in zip(atom.iter(f"{ATOM}entry"), titles, strict=True):
+            dates = (entry.findtext(f"{ATOM}updated") or "", entry.findtext(f"{ATOM}published") or "")
+            out.append((entry.findtext(f"{ATOM}id") or "", self._story(title), *dates))
+        return out
+
+    @staticmethod
+    def _story(title: str) -> str:
+        for k in SOURCES:
+            if title == release_title(k):
+                return f"R{k}"
+        for j in ARTICLES:
+            if title == article_title(j):
+                return f"A{j}"
+        raise AssertionError(f"an item no rule made: {title!r}")
+
+    def _check_feeds(self) -> None:
+        shown: dict[str, str] = {}
+        for key in ("", "it-science"):
+            items = self._items(key)
+            stories = [story for _, story, _, _ in items]
+            # 1. no story twice: no release as two items, no release beside the article superseding it
+            assert len(set(stories)) == len(stories), stories
+            for k in SOURCES:
+                for j in ARTICLES:
+                    if f"R{k}" in stories and f"A{j}" in stories and k != KEPT and k not in self.keep_both:
+                        assert not self._cites(j, k), f"R{k} beside A{j}, which supersedes it: {stories}"
+            for guid, story, updated, published in items:
+                shown[guid] = story
+                self._check_guid(guid, story, updated, published)
+            # what was deleted stays out
+            assert not {*stories} & {f"R{k}" for k in SOURCES if f"R{k}" in self.deleted}
+            assert not {*stories} & {f"A{j}" for j in ARTICLES if self._article_id(j) in self.deleted}
+        self.seen.update(shown.values())
+
+    def _check_guid(self, guid: str, story: str, updated: str, published: str) -> None:
+        known = self.guids.get(guid)
+        if known is None:
+            known = self.guids[guid] = Story(story)
+        elif story != known.first and story not in known.allowed:
+            # 3. the one change allowed: a release's item shows the article superseding it, new to readers
+            taking_over = known.first.startswith("R") and story.startswith("A") and story not in self.seen
+            assert taking_over and self._cites(int(story[1:]), int(known.first[1:])), (
+                f"{guid} showed {known.first}, now {story}"
+            )
+            known.allowed.add(story)
+        if story.startswith("R"):  # a release is one item: always under the same guid
+            assert self.release_guid.setdefault(story, guid) == guid, f"{story} under {guid} and another guid"
+        # 4. dates never go back
+        when = datetime.fromisoformat
+        if known.updated:
+            assert when(updated) >= when(known.updated), (guid, known.updated, updated)
+            assert when(published) >= when(known.published), (guid, known.published, published)
+        known.updated, known.published = updated, published
+
+
+settings.register_profile(
+    "story-states",
+    max_examples=12,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "story-states-thorough",
+    max_examples=300,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+PROFILE = "story-states-thorough" if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else "story-states"
+
+TestStoryStates = pytest.mark.slow(StoryMachine.TestCase)
+TestStoryStates.settings = settings.get_profile(PROFILE)
