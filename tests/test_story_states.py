@@ -29,7 +29,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 from lxml import etree
 
 from conftest import NOW
@@ -38,7 +38,7 @@ from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import ArticleNotFoundError, UsageError
 from pressfeed.model import Status
-from test_stories import ATOM, AUTHORITY, Site, cms, feed
+from test_stories import ATOM, AUTHORITY, CMS_ID, RELEASE_ID, Site, cms, everywhere, feed, release
 
 # -- the world: releases and articles ------------------------------------------------------------------
 
@@ -451,6 +451,30 @@ class StoryMachine(RuleBasedStateMachine):
             assert when(updated) >= when(known.updated), (guid, known.updated, updated)
             assert when(published) >= when(known.published), (guid, known.published, published)
         known.updated, known.published = updated, published
+
+
+# -- what the machine found, as plain examples ----------------------------------------------------------------
+
+
+def test_a_release_whose_article_was_deleted_is_superseded_by_the_next_article_citing_it(tmp_path: Path) -> None:
+    """The newsroom deleted its article and wrote another citing the same release: the release kept pointing at
+    the deleted one (`superseded_by`), which let no other article supersede it, and readers got the release
+    beside the new article for good. A deleted article holds no story: the next one citing the release takes it,
+    under the release's guid, since readers have the release and not the new article."""
+    portal = Site(tmp_path / "site")
+    portal.feed(release())
+    portal.cms(cms())
+    portal.run().close()
+    with Pressfeed(load_config(portal.root), clock=fixed(NOW + timedelta(minutes=1))) as pf:
+        pf.delete(CMS_ID)
+    portal.run(NOW + timedelta(minutes=2)).close()
+    assert everywhere(portal, "") == [RELEASE_ID]  # the release is back while no article supersedes it
+    portal.cms(cms() + "---\n" + cms(id="20251108-0102", title="국가 AI 컴퓨팅센터 사업자 선정, 다시 쓴 해설"))
+    pf = portal.run(NOW + timedelta(minutes=3))
+    assert pf.store.get(RELEASE_ID).superseded_by == f"tag:{AUTHORITY}:article/20251108-0102"  # type: ignore[union-attr]
+    pf.close()
+    assert everywhere(portal, "") == [RELEASE_ID]  # one item: the new article under the release's guid
+    assert portal.titles() == ["국가 AI 컴퓨팅센터 사업자 선정, 다시 쓴 해설"]
 
 
 settings.register_profile(

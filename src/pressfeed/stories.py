@@ -137,6 +137,7 @@ def link_cms_articles(
     keys = [k for _, article_keys in cited for k in article_keys]
     owners = store.dedupe_lookup(keys)
     releases = store.get_many(sorted(set(owners.values())))
+    gone = _deleted_superseders(store, releases.values())
     matches = {article_id: {owners[k] for k in article_keys if k in owners} for article_id, article_keys in cited}
     articles = store.get_many([article_id for article_id, matched in matches.items() if matched])
     # whole batches: a 100k import must not cost a database round trip per article. Articles
@@ -154,7 +155,7 @@ def link_cms_articles(
         article = articles.get(article_id)
         for release_id in sorted(matched):
             release = releases.get(release_id)
-            if release is not None and article is not None and _may_link(release, article, supersedable):
+            if release is not None and article is not None and _may_link(release, article, supersedable, gone):
                 store.link_story(release_id, article_id, adopt=_adopts(release, article, shown, now))
 
 
@@ -178,23 +179,34 @@ def link_releases(
         for release_id, release_keys in releases
     }
     stored = store.get_many([release_id for release_id, by in cited.items() if by])
+    gone = _deleted_superseders(store, stored.values())
     articles = store.get_many(sorted({a for by in cited.values() for a in by[:1]}))
     shown = store.shown(sorted({*stored, *articles}))
     for release_id in sorted(cited):  # in id order, as the store gives them back
         release = stored.get(release_id)
         for article_id in cited[release_id][:1]:  # one story, one newsroom article: the first by id
             article = articles.get(article_id)
-            if release is not None and article is not None and _may_link(release, article, supersedable):
+            if release is not None and article is not None and _may_link(release, article, supersedable, gone):
                 adopt = release_id not in new and _adopts(release, article, shown, now)
                 store.link_story(release_id, article_id, adopt=adopt)
 
 
-def _may_link(release: StoredArticle, article: StoredArticle, supersedable: Supersedable) -> bool:
+def _deleted_superseders(store: Store, releases: Collection[StoredArticle]) -> set[str]:
+    """The articles superseding these releases that were deleted since: they hold no story any more."""
+    by = sorted({r.superseded_by for r in releases if r.superseded_by is not None})
+    return set(by) - store.get_many(by).keys() if by else set()
+
+
+def _may_link(release: StoredArticle, article: StoredArticle, supersedable: Supersedable, gone: set[str]) -> bool:
+    """`gone`: deleted articles (:func:`_deleted_superseders`). A release the first article superseded stays
+    its (the first wins) until that article is deleted: then the next newsroom article citing it takes it, or
+    the release would be published beside that article for good."""
     if release.article.id == article.article.id or not release.origin.startswith("source:"):
         return False
     if article.origin.startswith("source:"):
         return False  # only the newsroom's articles supersede releases
-    return release.superseded_by is None and supersedable(release)
+    free = release.superseded_by is None or release.superseded_by in gone
+    return free and supersedable(release)
 
 
 def _adopts(release: StoredArticle, article: StoredArticle, shown: Collection[str], now: datetime) -> bool:
