@@ -30,11 +30,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from .model import Article, Status
+from .model import Article, Status, encode
 from .normalize import collapse_space, normalize_link, without_space
 from .store import Store, StoredArticle
+from .store.base import ArticleWrite
 
 #: characters of normalized body text below which a body says nothing about its story
 BODY_MIN = 100
@@ -101,9 +103,6 @@ def restamp(store: Store, article_id: str, now: datetime) -> StoredArticle | Non
     `updated` is not in the content hash, so this is no local edit of an ingested release. None when
     there is no such article (a release deleted after the newsroom's version took its guid).
     """
-    from .model import encode  # (the Article types: only where one is written)
-    from .store.base import ArticleWrite
-
     stored = store.get(article_id)
     if stored is not None and stored.article.updated < now:
         encoded = encode(stored.article).restamped(status=stored.article.status, updated=now)
@@ -147,16 +146,25 @@ def link_cms_articles(
     store.set_citations_many(known)
     superseded = store.superseded_many(list(known))
     shown = store.shown(sorted({*releases, *articles}))
-    for article_id in matches:
-        matched = matches[article_id]
-        for release_id in superseded.get(article_id, ()):
-            if release_id not in matched:
+    holders = {**articles, **store.get_many([a for a in superseded if a not in articles])}
+    # first every release an article no longer cites stands alone, so that another article of this import may
+    # take it; the releases read above are kept as the store now has them, link by link
+    for article_id, released in superseded.items():
+        for release_id in released:
+            if release_id not in matches.get(article_id, ()):
                 store.unlink_story(release_id)
+                holder = holders.get(article_id)
+                if holder is not None and holder.feed_guid == release_id and visible(holder, now):
+                    restamp(store, release_id, now)  # the item readers have shows the release again: a newer version
+                if release_id in releases:
+                    releases[release_id] = replace(releases[release_id], superseded_by=None, keep_both=False)
+    for article_id, matched in matches.items():
         article = articles.get(article_id)
         for release_id in sorted(matched):
             release = releases.get(release_id)
             if release is not None and article is not None and _may_link(release, article, supersedable, gone):
                 store.link_story(release_id, article_id, adopt=_adopts(release, article, shown, now))
+                releases[release_id] = replace(release, superseded_by=article_id)  # the first wins
 
 
 def link_releases(
