@@ -154,7 +154,7 @@ def link_cms_articles(
             if release_id not in matches.get(article_id, ()):
                 store.unlink_story(release_id)
                 holder = holders.get(article_id)
-                if holder is not None and holder.feed_guid == release_id and visible(holder, now):
+                if holder is not None and holder.feed_guid == release_id:
                     restamp(store, release_id, now)  # the item readers have shows the release again: a newer version
                 if release_id in releases:
                     releases[release_id] = replace(releases[release_id], superseded_by=None, keep_both=False)
@@ -165,6 +165,11 @@ def link_cms_articles(
             if release is not None and article is not None and _may_link(release, article, supersedable, gone):
                 store.link_story(release_id, article_id, adopt=_adopts(release, article, shown, now))
                 releases[release_id] = replace(release, superseded_by=article_id)  # the first wins
+    for article in articles.values():
+        if article.feed_guid is not None and not visible(article, now):
+            # the CMS took it out of the feeds (draft, hidden, dated later): the release shows under its guid again,
+            # as when an editor hides it, and is dated now so that readers take it as the newer version
+            restamp(store, article.feed_guid, now)
 
 
 def link_releases(
