@@ -609,6 +609,22 @@ def test_a_release_back_when_the_cms_takes_its_article_out_is_dated_later(tmp_pa
     assert atom_updated(portal, RELEASE_ID) > taken
 
 
+def test_a_release_kept_beside_the_article_that_had_its_guid_is_dated_later(tmp_path: Path) -> None:
+    """`articles publish --keep-both` on a release whose guid its article had taken: the article goes back to
+    its own guid, and the release showed again under its guid with its own, older `updated`."""
+    portal = Site(tmp_path / "site")
+    portal.feed(release())
+    portal.run().close()
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=5)).close()
+    taken = atom_updated(portal, RELEASE_ID)
+    with Pressfeed(load_config(portal.root), clock=fixed(NOW + timedelta(minutes=10))) as pf:
+        pf.publish(RELEASE_ID, keep_both=True)
+        pf.build()
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
+    assert atom_updated(portal, RELEASE_ID) > taken
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="only an article written in this import, or a release ingested now, is linked: when the article that "
