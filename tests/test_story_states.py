@@ -269,6 +269,7 @@ class StoryMachine(RuleBasedStateMachine):
             else:
                 article = st.tuples(st.sampled_from(STATUSES), st.sampled_from(EMBARGOES))
                 self.write_article(data, int(step[1:]), *data.draw(article, label=step))
+        self.run(data.draw(st.sampled_from(MINUTES), label="minutes"))  # and readers get that world
 
     # -- rules: the agencies --------------------------------------------------------------------------------
 
@@ -694,5 +695,5 @@ settings.register_profile(
 )
 PROFILE = "story-states-thorough" if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else "story-states"
 
-TestStoryStates = pytest.mark.slow(StoryMachine.TestCase)
+TestStoryStates = StoryMachine.TestCase
 TestStoryStates.settings = settings.get_profile(PROFILE)
