@@ -414,12 +414,14 @@ class Pressfeed:
         stored = self.article(article_id)
         if stored.superseded_by is None:
             raise UsageError(f"{stored.article.id} is superseded by no article: --keep-both changes nothing")
+        from .stories import restamp  # (normalize and nh3 with it: not for every command)
+
         holder = self.store.get(stored.superseded_by)
         with self.store.transaction():
             self.store.set_keep_both(stored.article.id, True)
             if holder is not None and holder.feed_guid == stored.article.id:
                 # the article gives the guid back: the item readers have shows the release again, dated now
-                self._restamp(stored.article.id, self.clock.now())
+                restamp(self.store, stored.article.id, self.clock.now())
         return self.article(stored.article.id)
 
     def set_status(self, article_id: str, status: Status) -> StoredArticle:

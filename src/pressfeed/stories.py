@@ -165,11 +165,6 @@ def link_cms_articles(
             if release is not None and article is not None and _may_link(release, article, supersedable, gone):
                 store.link_story(release_id, article_id, adopt=_adopts(release, article, shown, now))
                 releases[release_id] = replace(release, superseded_by=article_id)  # the first wins
-    for article in articles.values():
-        if article.feed_guid is not None and not visible(article, now):
-            # the CMS took it out of the feeds (draft, hidden, dated later): the release shows under its guid again,
-            # as when an editor hides it, and is dated now so that readers take it as the newer version
-            restamp(store, article.feed_guid, now)
 
 
 def link_releases(
