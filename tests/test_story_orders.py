@@ -23,6 +23,9 @@ After every run, whatever came before, the feeds must hold:
   another story), its `updated` never going back;
 * a second run that writes nothing.
 
+tests/test_story_states.py models the same rule from another side (keep
+sources, guid-less items, more url forms); this one has the title-only
+board, the version of a text a rewrite copied, and rewrites that stop citing.
 `HYPOTHESIS_PROFILE=thorough pytest tests/test_story_orders.py` searches
 longer.
 """
@@ -218,6 +221,9 @@ class StoryOrders(RuleBasedStateMachine):
         #: what editors did with `pressfeed articles`: an article's status until its CMS status changes,
         #: and what they deleted (never back, whatever the export or a feed says)
         self.command_status: dict[str, str] = {}
+        #: each article's status in the export as the last run imported it: a command gives way to the CMS
+        #: when a run finds the CMS changed it since (not when the CMS changed it before the command)
+        self.imported_status: dict[str, str] = {}
         self.deleted: set[str] = set()
         self.hidden_releases: set[int] = set()
         #: what readers saw: each guid's story, and its latest `updated`
@@ -275,8 +281,6 @@ class StoryOrders(RuleBasedStateMachine):
             # the newsroom may stop citing the release (a rewrite); the url form it cites by stays otherwise
             keep = before[1] if before and before[1] < len(URL_FORMS) else int(form if form != "rewrite" else 0)
             cites = len(URL_FORMS) if form == "rewrite" else keep
-            if before is None or before[0] != status:
-                self.command_status.pop(key, None)  # the CMS changed its status: an editor's command gives way
             cited = ARTICLES[key][1]
             copied = before[3] if before else self.edits[cited] if cited is not None else 0
             self.articles[key] = (status, cites, published, copied)
@@ -325,6 +329,10 @@ class StoryOrders(RuleBasedStateMachine):
     # -- cron --------------------------------------------------------------------------------------
 
     def cron_runs(self, minutes: int) -> None:
+        for key, (status, *_) in self.articles.items():
+            if self.imported_status.get(key, status) != status:
+                self.command_status.pop(key, None)
+            self.imported_status[key] = status
         self.minutes += minutes
         when = NOW + timedelta(minutes=self.minutes)
         pf = Pressfeed(load_config(self.root), clock=fixed(when))
