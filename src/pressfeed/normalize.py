@@ -2026,21 +2026,23 @@ def _tags(value: Any) -> tuple[str, ...]:
 def _length(value: Any, name: str) -> int:
     if value is None or value == "":
         return 0
-    if isinstance(value, bool) or not isinstance(value, int | str) or not _whole(value):
+    if isinstance(value, bool) or not isinstance(value, int | str) or not whole_number(str(value)):
         raise RecordError(name, f"length must be a whole number of bytes, not {_shown(value)}")
     return int(value)
 
 
-def _whole(value: int | str) -> bool:
-    """A whole number a record may mean: no more digits than a petabyte's 16 (int() refuses 4,300)."""
-    text = str(value)
-    return text.isdigit() and len(text) <= 16
+#: digits of a plausible file size (a petabyte has 16): more is no size, and past 4,300 int() refuses them
+MAX_LENGTH_DIGITS = 15
+
+
+def whole_number(text: str) -> bool:
+    """ASCII digits, at most MAX_LENGTH_DIGITS of them: a size or a count a record or a feed may mean."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_LENGTH_DIGITS
 
 
 def _shown(value: Any) -> str:
     """A record's value in a message, cut short (an error names it; a field of 5,000 digits need not be seen)."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
+    return shorten(repr(value), 59)
 
 
 def _media_items(value: Any, name: str) -> list[Mapping[str, Any]]:
@@ -2093,7 +2095,7 @@ def _pixels(item: Mapping[str, Any], key: str) -> int:
     value = item.get(key)
     if value is None or value == "":
         return 0
-    if isinstance(value, bool) or not isinstance(value, int | str) or not _whole(value) or int(value) == 0:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not whole_number(str(value)) or int(value) == 0:
         raise RecordError("images", f"{key} must be a positive whole number of pixels, not {_shown(value)}")
     return int(value)
 

@@ -20,7 +20,7 @@ import feedparser
 
 from ..errors import FeedParseError as FeedParseError  # raised here, caught by jobs
 from ..model import InputKind, RawArticle, RawMedia
-from ..normalize import named_zone
+from ..normalize import named_zone, whole_number
 from .bounds import check_markup, cpu_budget, parse_seconds
 
 
@@ -302,17 +302,12 @@ def _entry(entry: Any, base_url: str, feed_url: str) -> RawArticle:
     )
 
 
-#: digits of a plausible file size (a petabyte has 16): more is no size, and past 4,300 int() refuses them
-MAX_LENGTH_DIGITS = 15
-
-
 def _media(item: Any) -> RawMedia:
     length = str(item.get("length", "") or item.get("filesize", "") or "")
-    plausible = length.isascii() and length.isdigit() and len(length) <= MAX_LENGTH_DIGITS
     return RawMedia(
         url=str(item.get("href") or item.get("url") or ""),
         type=str(item.get("type", "") or ""),
-        length=int(length) if plausible else 0,  # 0: unknown, as for a length that is no number
+        length=int(length) if whole_number(length) else 0,  # 0: unknown, as for a length that is no number
         title=str(item.get("title", "") or ""),
     )
 
