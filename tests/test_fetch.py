@@ -211,12 +211,13 @@ def test_503_retry_after_http_date(httpserver: HTTPServer) -> None:
     assert result.retry_after is not None and result.retry_after.utcoffset() == timedelta(0)
 
 
-def test_503_without_retry_after_waits_an_hour(httpserver: HTTPServer) -> None:
+def test_503_without_retry_after_names_no_wait(httpserver: HTTPServer) -> None:
+    """The server did not say: our backoff after failures decides (test_ingest), not a wait of our own here."""
     httpserver.expect_request("/rss.xml").respond_with_data("", status=503)
     result = fetch_one(httpserver.url_for("/rss.xml"))
 
     assert result.error == "HTTP 503"
-    assert result.retry_after == NOW + timedelta(hours=1)
+    assert result.retry_after is None
 
 
 def test_410_is_gone(httpserver: HTTPServer) -> None:

@@ -661,6 +661,35 @@ def test_retry_after_waits_then_fetches_again(status: int, httpserver: HTTPServe
     assert (state["retry_after"], state["failures"], state["last_error"]) == (None, 0, None)
 
 
+@pytest.mark.parametrize("status", [429, 503])
+def test_without_retry_after_the_backoff_decides(
+    status: int, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board's passing 503 that names no wait: tried again after our backoff (5 minutes after one failure),
+    not an hour later (a fixed wait held a ministry's releases back for its whole length)."""
+    calls = []
+
+    def handler(request: Request) -> Response:
+        calls.append(request.path)
+        if len(calls) == 1:
+            return Response("busy", status=status)
+        return Response(rss(ai_item()), content_type=RSS_TYPE)
+
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_handler(handler)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+
+    first, pf = ingest_at(opener, site)
+    assert (only(first).outcome, only(first).error) == ("failed", f"HTTP {status}")
+    state = pf.store.source_state("msit")
+    assert state is not None and (state["retry_after"], state["failures"]) == (None, 1)
+    assert only(ingest_at(opener, site, NOW + timedelta(minutes=4))[0]).outcome == "waiting"
+    assert len(calls) == 1
+
+    result, pf = ingest_at(opener, site, NOW + timedelta(minutes=5))
+    assert (only(result).outcome, only(result).new) == ("ok", (AI_ID,))
+    assert len(calls) == 2
+
+
 def test_404_is_failed(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     httpserver.expect_request("/rss/dept_msit.xml").respond_with_data(
         "<html><body>페이지를 찾을 수 없습니다</body></html>", status=404, content_type="text/html; charset=utf-8"

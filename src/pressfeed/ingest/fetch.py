@@ -69,8 +69,6 @@ ACCEPT = (
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_STATUSES = frozenset({301, 308})
 RETRY_STATUSES = frozenset({429, 503})
-#: when a 429/503 does not say how long to wait
-DEFAULT_RETRY_AFTER = timedelta(hours=1)
 #: a Retry-After further out than this is treated as this (also avoids datetime overflow)
 MAX_RETRY_AFTER = timedelta(days=7)
 #: credentials configured for one origin must not follow a redirect to another one
@@ -316,11 +314,14 @@ class _Fetcher:
             error_body=response.body if error is not None else None,
         )
 
-    def _retry_after(self, value: str | None) -> datetime:
+    def _retry_after(self, value: str | None) -> datetime | None:
+        """When the server asked to be tried again; None when it did not say (or not legibly): a 429/503
+        is then a failure like any other, and our backoff (5 minutes, doubling) decides. A fixed wait
+        would hold a board's releases back for its whole length after one passing 503."""
         now = self.clock.now()
         delay = _retry_delay(value, now)
         if delay is None:
-            delay = DEFAULT_RETRY_AFTER
+            return None
         return now + min(max(delay, timedelta(0)), MAX_RETRY_AFTER)
 
     # -- local files ----------------------------------------------------------
