@@ -31,7 +31,8 @@ from bench import data as bench
 from pressfeed.imports import raw_article
 from pressfeed.imports.read import parse_line
 from pressfeed.model import encode
-from pressfeed.normalize import normalize, sanitize_html
+from pressfeed.normalize import normalize
+from pressfeed.sanitize import sanitize_html
 from pressfeed.store.base import ArticleWrite
 from pressfeed.store.sqlite import SQLiteStore, _article_row
 from pressfeed.stories import citation_keys

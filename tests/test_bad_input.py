@@ -25,27 +25,26 @@ from conftest import CONFIG_TEXT, write_file
 from pressfeed.clock import Clock
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
+from pressfeed.credits import split_credit
+from pressfeed.dates import parse_datetime
 from pressfeed.errors import FeedRefusedError
 from pressfeed.ingest.bounds import MAX_MARKUP, cpu_budget
 from pressfeed.ingest.parse import parse_feed, to_utf8
 from pressfeed.model import Article
-from pressfeed.normalize import (
+from pressfeed.normalize import NormalizeContext, RecordProblems
+from pressfeed.results import SourceReport
+from pressfeed.sanitize import (
     ALLOWED_TAGS,
     HTML_ELEMENTS,
     MAX_ATTRIBUTES,
     MAX_HTML_LENGTH,
     MAX_NESTING,
     SANITIZED_ATTRIBUTES,
-    NormalizeContext,
-    RecordProblems,
     bound_attributes,
     bound_nesting,
-    parse_datetime,
     plain_text,
     sanitize_html,
-    split_credit,
 )
-from pressfeed.results import SourceReport
 
 
 def article_from_record(record: Any, ctx: NormalizeContext) -> Article:
@@ -439,7 +438,7 @@ def widest_tag(markup: str) -> int:
 
 def unbounded(markup: str) -> str:
     """What sanitize_html() gives with every attribute read, as before the bound."""
-    with mock.patch("pressfeed.normalize.bound_attributes", lambda text: text):
+    with mock.patch("pressfeed.sanitize.bound_attributes", lambda text: text):
         return sanitize_html(markup, PAGE)
 
 
@@ -965,7 +964,7 @@ def test_a_body_ending_in_many_credits_costs_one_pass(tail: str) -> None:
 def test_a_long_image_name_costs_one_pass() -> None:
     """The placeholder pattern backtracked quadratically within one file name: 96 KB took 11 s, and every
     <img src> of a body is checked (found by a review). A stall here fails the run by its timeout."""
-    from pressfeed.normalize import placeholder_image
+    from pressfeed.sanitize import placeholder_image
 
     assert not placeholder_image("https://www.korea.kr/" + "-blank" * 16_000)
     assert placeholder_image("https://www.korea.kr/images/" + "x-" * 16_000 + "blank.gif")

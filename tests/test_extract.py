@@ -29,7 +29,7 @@ from pressfeed.ingest.extract import (
     extract_page,
 )
 from pressfeed.model import Attachment
-from pressfeed.normalize import MAX_ATTRIBUTES, SANITIZED_ATTRIBUTES, sanitize_html
+from pressfeed.sanitize import MAX_ATTRIBUTES, SANITIZED_ATTRIBUTES, sanitize_html
 
 PAGES = Path(__file__).parent / "pages"
 HTML_UTF8 = "text/html;charset=UTF-8"

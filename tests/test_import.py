@@ -865,6 +865,26 @@ def test_the_code_stamp_is_the_normalizing_modules_contents_and_nh3s_release():
     assert all((Path(state.__file__).parents[1] / name).is_file() for name in state.NORMALIZING)
 
 
+def test_every_module_normalization_runs_on_is_in_the_code_stamp():
+    """A rule moved into a module of its own must still mark imported files stale when it changes: the
+    modules pressfeed.normalize loads are all stamped (errors decide messages, not what a record becomes)."""
+    import subprocess
+    import sys
+
+    from pressfeed.imports import state
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, pressfeed.normalize; print(*sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    modules = {
+        name.removeprefix("pressfeed.").replace(".", "/") + ".py" for name in loaded if name.startswith("pressfeed.")
+    }
+    assert modules - {"errors.py"} <= set(state.NORMALIZING)
+
+
 def test_a_pending_relink_reads_every_export(site, configured, clock, monkeypatch):
     from pressfeed.imports.importer import RELINK_KEY
 

@@ -30,8 +30,9 @@ from pressfeed.errors import LockedError
 from pressfeed.ingest.keys import link_key, normalize_link
 from pressfeed.merge import locally_edited
 from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
-from pressfeed.normalize import hashed_id, sanitize_html
+from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
+from pressfeed.sanitize import sanitize_html
 from pressfeed.store.base import ArticleWrite
 
 #: a complete site modelled on the portal and the policy-briefing feeds of November 2025 (tests/fixtures)

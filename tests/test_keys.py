@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from pressfeed.ingest.keys import content_key, dedupe_keys, guid_key, link_key, normalize_link, title_keys
-from pressfeed.normalize import plain_text
+from pressfeed.sanitize import plain_text
 
 NEWS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355"
 NORMAL = "korea.kr/briefing/pressReleaseView.do?newsId=156720355"

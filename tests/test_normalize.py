@@ -9,25 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pressfeed.credits import drop_embargo_notice, split_credit
+from pressfeed.dates import local_form_date, parse_datetime
 from pressfeed.errors import RecordError
 from pressfeed.imports import raw_article
 from pressfeed.model import Article, Attribution, Image, Status
-from pressfeed.normalize import (
-    NormalizeContext,
-    RecordProblems,
-    absolute_url,
-    body_text,
-    clean_text,
-    drop_embargo_notice,
-    local_form_date,
-    make_id,
-    normalize,
-    parse_datetime,
-    plain_text,
-    sanitize_html,
-    shorten,
-    split_credit,
-)
+from pressfeed.normalize import NormalizeContext, RecordProblems, make_id, normalize
+from pressfeed.sanitize import body_text, plain_text, sanitize_html
+from pressfeed.text import clean_text, shorten
+from pressfeed.urls import absolute_url
 from pressfeed.yamlfile import load_one
 
 
@@ -640,8 +630,9 @@ def test_blocks_as_divs_leave_the_story_and_content_keys_as_stored():
     import nh3
 
     from pressfeed.ingest.keys import text_key
-    from pressfeed.normalize import ALLOWED_TAGS, body_words, collapse_space
+    from pressfeed.sanitize import ALLOWED_TAGS, body_words
     from pressfeed.stories import body_key
+    from pressfeed.text import collapse_space
 
     markup = (
         "<article><section>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일, 광주광역시에 위치한 "
@@ -675,7 +666,7 @@ def test_block_spaces_leave_the_story_and_content_keys_as_stored():
     """Keys are stored (dedupe keys of releases, citations of articles) and hash the text without its
     whitespace: the spaces between blocks change no key, so stored articles match as before."""
     from pressfeed.ingest.keys import text_key
-    from pressfeed.normalize import body_words
+    from pressfeed.sanitize import body_words
     from pressfeed.stories import body_key
 
     body = sanitize_html(
@@ -711,7 +702,7 @@ def test_summarize_hard_cut_without_spaces():
     ],
 )
 def test_layout_form_evens_out_what_layout_ignores(one, other):
-    from pressfeed.normalize import layout_form
+    from pressfeed.sanitize import layout_form
 
     assert sanitize_html(one, BASE) != sanitize_html(other, BASE)
     assert layout_form(sanitize_html(one, BASE)) == layout_form(sanitize_html(other, BASE))
@@ -731,7 +722,7 @@ def test_layout_form_evens_out_what_layout_ignores(one, other):
     ],
 )
 def test_layout_form_keeps_what_readers_see(one, other):
-    from pressfeed.normalize import layout_form
+    from pressfeed.sanitize import layout_form
 
     assert layout_form(sanitize_html(one, BASE)) != layout_form(sanitize_html(other, BASE))
 

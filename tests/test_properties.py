@@ -40,22 +40,21 @@ from pressfeed.model import (
     encode,
     utc_text,
 )
-from pressfeed.normalize import (
-    HTML_ELEMENTS,
-    MAX_ATTRIBUTES,
-    SANITIZED_ATTRIBUTES,
-    NormalizeContext,
-    body_text,
-    bound_attributes,
-    bound_nesting,
-    clean_text,
-    plain_text,
-    sanitize_html,
-    without_space,
-)
+from pressfeed.normalize import NormalizeContext
 from pressfeed.publish.build import feed_specs
 from pressfeed.publish.feeds import render_feeds
 from pressfeed.publish.jsonfeed import render_json
+from pressfeed.sanitize import (
+    HTML_ELEMENTS,
+    MAX_ATTRIBUTES,
+    SANITIZED_ATTRIBUTES,
+    body_text,
+    bound_attributes,
+    bound_nesting,
+    plain_text,
+    sanitize_html,
+)
+from pressfeed.text import clean_text, without_space
 
 
 def article_from_record(record: Any, ctx: NormalizeContext) -> Article:
@@ -260,7 +259,7 @@ def test_no_script_handler_or_script_url_survives_sanitizing(markup: str) -> Non
 
 @given(st.integers(1, 3000), st.sampled_from(["div", "blockquote", "li", "span", "x"]), html_text)
 def test_sanitized_nesting_is_bounded(levels: int, tag: str, inner: str) -> None:
-    from pressfeed.normalize import MAX_NESTING
+    from pressfeed.sanitize import MAX_NESTING
 
     cleaned = sanitize_html(f"<{tag}>" * levels + inner + f"</{tag}>" * levels, BASE)
     root = lxml.html.fragment_fromstring(cleaned or "<p></p>", create_parent="div")
@@ -318,7 +317,7 @@ def test_no_element_reaches_the_sanitizer_with_more_attributes_than_it_reads(
     # foreign content, as written or escaped (plain_text decodes text escaped once too often and reads it again)
     if not re.search("(?:<|&(?:amp;)*lt;)(svg|math|select)", body, re.IGNORECASE):
         sanitized, plain = sanitize_html(body, BASE), plain_text(body)
-        with mock.patch("pressfeed.normalize.bound_attributes", lambda text: text):
+        with mock.patch("pressfeed.sanitize.bound_attributes", lambda text: text):
             assert (sanitized, plain) == (sanitize_html(body, BASE), plain_text(body))
 
 
@@ -332,7 +331,7 @@ _MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d|#[xX][0-9A-Fa-f]|[A-Za-z][A-Za-z0-9]
 
 def reference_plain_text(value: str) -> str:
     """plain_text() as a formula: clean, strip markup when there may be some, drop bidi controls, collapse."""
-    from pressfeed.normalize import _literal_brackets
+    from pressfeed.sanitize import _literal_brackets
 
     blocks = "p div li ul ol dl dt dd table thead tbody tfoot tr td th caption blockquote figure figcaption pre br hr"
     landmarks = "address article aside center details dialog dir fieldset footer form header hgroup legend main"
@@ -412,7 +411,7 @@ credit_pieces = st.sampled_from(
 @example("<p>[뉴스출처 : 외교부]</p><table><tr><td></td></tr></table><p>[뉴스출처 : 과기정통부]</p>")
 def test_a_body_without_its_credit_has_none_and_sanitizes_to_itself(markup: str) -> None:
     """What a second normalization of a stored body does: nothing."""
-    from pressfeed.normalize import credit_agency, split_credit
+    from pressfeed.credits import credit_agency, split_credit
 
     body, credit = split_credit(sanitize_html(markup, BASE))
     assert sanitize_html(body, BASE) == body
@@ -426,7 +425,7 @@ def test_a_body_without_its_credit_has_none_and_sanitizes_to_itself(markup: str)
 def test_the_last_paragraph_shortcut_finds_what_the_search_finds(markup: str) -> None:
     """_last_paragraph_credit() answers for the common body at a fraction of the search's cost; it may pass
     (None), but never answer otherwise."""
-    from pressfeed.normalize import _last_paragraph_credit, _searched_credit
+    from pressfeed.credits import _last_paragraph_credit, _searched_credit
 
     body = sanitize_html(markup, BASE)
     shortcut = _last_paragraph_credit(body)
@@ -438,7 +437,7 @@ def test_the_last_paragraph_shortcut_finds_what_the_search_finds(markup: str) ->
 @example("&lt;/p&gt;&lt;/p&gt;", "<pre>", "")  # without its <pre>, the escaped text would read as markup
 @example("&lt;/p&gt;&lt;/p&gt;<pre>", "", "")
 def test_a_body_without_its_credit_is_sanitized_html(before: str, after: str, opening: str) -> None:
-    from pressfeed.normalize import split_credit
+    from pressfeed.credits import split_credit
 
     body, _ = split_credit(sanitize_html(f"{before}{opening}[뉴스출처 : 과학기술정보통신부]{after}", BASE))
     assert sanitize_html(body, BASE) == body
@@ -458,15 +457,15 @@ words_text = st.lists(
 
 @given(words_text)
 def test_body_key_ignores_how_whitespace_stands(words: str) -> None:
-    from pressfeed.normalize import collapse_space
     from pressfeed.stories import body_key
+    from pressfeed.text import collapse_space
 
     assert body_key(words) == body_key(collapse_space(words))
 
 
 @given(words_text, st.integers(1, 120))
 def test_summary_of_words_is_shortened_collapsed_text(words: str, length: int) -> None:
-    from pressfeed.normalize import collapse_space, shorten, summary_of
+    from pressfeed.text import collapse_space, shorten, summary_of
 
     assert summary_of(words, length) == shorten(collapse_space(words), length)
 
@@ -479,7 +478,7 @@ url_pieces = st.sampled_from(
 
 @given(st.lists(url_pieces, max_size=14).map("".join))
 def test_normalize_link_is_its_parsing_formula(url: str) -> None:
-    from pressfeed.normalize import _normalized_split, normalize_link
+    from pressfeed.urls import _normalized_split, normalize_link
 
     assert normalize_link(url) == _normalized_split(url)
 
@@ -531,7 +530,7 @@ def test_encoded_article_travels_and_decodes_whole(article: Article) -> None:
 def reference_parse_date_string(text: str) -> datetime:
     """The date rules without their ISO 8601 fast path: the dotted forms, then fromisoformat, then the
     local forms (Korean, digits, zone names), then RFC 822."""
-    from pressfeed.normalize import _DOTTED, local_form_date, rfc822_date
+    from pressfeed.dates import _DOTTED, local_form_date, rfc822_date
 
     match = _DOTTED.match(text)
     if match:
@@ -577,7 +576,7 @@ date_texts = st.one_of(
 def test_a_korean_twelve_hour_clock_reads_as_the_time_written(when: datetime, form: str) -> None:
     """오전 12시 is midnight, 오후 12시 noon, 오후 3시 15:00 (.NET, Java and JavaScript in ko-KR write them;
     .NET in en-US writes month/day/year and AM/PM)."""
-    from pressfeed.normalize import _parse_date_string
+    from pressfeed.dates import _parse_date_string
 
     text = form.format(
         d=when,
@@ -594,7 +593,7 @@ def test_a_korean_twelve_hour_clock_reads_as_the_time_written(when: datetime, fo
 
 @given(date_texts)
 def test_date_strings_read_as_the_rules_without_the_iso_fast_path(text: str) -> None:
-    from pressfeed.normalize import _parse_date_string
+    from pressfeed.dates import _parse_date_string
 
     try:
         expected: datetime | type[Exception] = reference_parse_date_string(text)

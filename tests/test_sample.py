@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from lxml import etree
 
 from pressfeed.cli import cli
-from pressfeed.normalize import normalize_link
+from pressfeed.urls import normalize_link
 
 SAMPLE = Path(__file__).resolve().parents[1] / "feeds"
 ATOM = "{http://www.w3.org/2005/Atom}"

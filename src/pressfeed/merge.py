@@ -65,7 +65,7 @@ def as_shown(incoming: EncodedArticle, shown: Article, shown_hash: str) -> Encod
 def reader_view(article: Article) -> Article:
     """What a reader gets of an article, for telling a change from a new form of the same.
 
-    Its body as laid out (:func:`pressfeed.normalize.layout_form`) and
+    Its body as laid out (:func:`pressfeed.sanitize.layout_form`) and
     without a leading embargo notice (stale once the item is in a feed), and
     its source without the feed URL it was read from: that says which URL
     ingest asked (a feed that moved, a source whose URL the config now gives
@@ -73,7 +73,8 @@ def reader_view(article: Article) -> Article:
     here.
     """
     # (only where a version's hash differs from the stored one's)
-    from .normalize import drop_embargo_notice, layout_form
+    from .credits import drop_embargo_notice
+    from .sanitize import layout_form
 
     source = article.source
     if source is not None and source.feed:

@@ -80,7 +80,7 @@ def _no_images() -> nh3.Cleaner:
     whose terms keep them loads neither nh3 nor normalization (its patterns are compiled on import)."""
     import nh3
 
-    from .normalize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+    from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS - {"img"}),

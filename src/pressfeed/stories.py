@@ -5,7 +5,7 @@ and ingest brings in all of them. A CMS article and an ingested release are
 the same story when:
 
 * the article's `source.url` and the release's link normalize to the same
-  key (:func:`pressfeed.normalize.normalize_link`: scheme, `www.`/`m.`,
+  key (:func:`pressfeed.urls.normalize_link`: scheme, `www.`/`m.`,
   tracking parameters, trailing slash); or
 * the article's body is the release's body: their texts are equal once case,
   whitespace, a leading "(매체명)" byline and the credit line are set aside.
@@ -34,9 +34,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from .model import Article, Status, encode
-from .normalize import collapse_space, normalize_link, without_space
 from .store import Store, StoredArticle
 from .store.base import ArticleWrite
+from .text import collapse_space, without_space
+from .urls import normalize_link
 
 #: characters of normalized body text below which a body says nothing about its story
 BODY_MIN = 100

@@ -79,6 +79,11 @@ def settings_key(ctx: NormalizeContext) -> str:
 #: the modules whose code decides what a record becomes, and how it is stored
 NORMALIZING = (
     "normalize.py",
+    "text.py",
+    "sanitize.py",
+    "urls.py",
+    "credits.py",
+    "dates.py",
     "context.py",
     "model.py",
     "terms.py",

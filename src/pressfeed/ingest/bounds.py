@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 from ..errors import FeedRefusedError
-from ..normalize import MAX_ATTRIBUTES
+from ..sanitize import MAX_ATTRIBUTES
 
 #: '<' in a document: tags, end tags, comments, CDATA sections. A 15 MiB feed of 18,000 plain items holds
 #: 180,000; the test's 3.3 MiB board feed of 10,000 releases, 150,000. 200,000 empty tags take 3-7 s to parse.

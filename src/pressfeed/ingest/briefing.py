@@ -42,7 +42,8 @@ from lxml import etree
 from ..config import SourceConfig
 from ..errors import PressfeedError
 from ..model import InputKind, RawArticle, RawMedia
-from ..normalize import media_type_for_name, plain_text
+from ..normalize import media_type_for_name
+from ..sanitize import plain_text
 from .fetch import FetchRequest, FetchResult
 
 KST = ZoneInfo("Asia/Seoul")

@@ -48,7 +48,7 @@ document order, contributes its inner HTML. :func:`check_selector` validates
 one up front, for the config loader.
 
 **body_html** is extracted, not sanitized: the pipeline sends it through
-:func:`pressfeed.normalize.sanitize_html` like every other body, so there is
+:func:`pressfeed.sanitize.sanitize_html` like every other body, so there is
 one sanitizing path. Scripts, styles, navigation and form controls are already
 gone from it, and every URL in it is absolute (against ``<base href>`` when the
 page has one, which the sanitizer could not know).
@@ -84,7 +84,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import PressfeedError, foreign
 from ..model import Attachment
-from ..normalize import FILE_TYPES, absolute_url, bound_attributes, media_type_for_name
+from ..normalize import FILE_TYPES, media_type_for_name
+from ..sanitize import bound_attributes
+from ..urls import absolute_url
 from .bounds import cpu_budget
 
 if TYPE_CHECKING:

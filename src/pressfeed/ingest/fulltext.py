@@ -37,8 +37,10 @@ from datetime import datetime, timedelta
 from ..config import SourceConfig
 from ..errors import RecordError, foreign
 from ..model import RawArticle, RawMedia, Status
-from ..normalize import NormalizeContext, body_words, ingested_id, sanitize_html, without_session
+from ..normalize import NormalizeContext, ingested_id
+from ..sanitize import body_words, sanitize_html
 from ..store import PageState, Store
+from ..urls import without_session
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page
 from .fetch import MESSAGE_CHARS, FetchRequest, FetchResult
 

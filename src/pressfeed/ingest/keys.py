@@ -18,7 +18,9 @@ import hashlib
 import re
 from datetime import date, timedelta
 
-from ..normalize import guid_identity, normalize_link, plain_text, without_space
+from ..sanitize import plain_text
+from ..text import without_space
+from ..urls import guid_identity, normalize_link
 
 __all__ = ["content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key", "title_keys"]
 

@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 
 from ..config import Republish, SourceConfig
 from ..model import Article, EncodedArticle, RawArticle, Status, encode
-from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize, plain_text
+from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize
 from ..rights import source_rights
+from ..sanitize import plain_text
 from ..stories import body_key
 from .keys import dedupe_keys, title_keys
 

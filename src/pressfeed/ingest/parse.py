@@ -18,9 +18,10 @@ from typing import Any
 
 import feedparser
 
+from ..dates import named_zone
 from ..errors import FeedParseError as FeedParseError  # raised here, caught by jobs
 from ..model import InputKind, RawArticle, RawMedia
-from ..normalize import named_zone, whole_number
+from ..normalize import whole_number
 from .bounds import check_markup, cpu_budget, parse_seconds
 
 

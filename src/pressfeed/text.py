@@ -1,0 +1,113 @@
+"""Plain text: characters XML cannot carry out, whitespace evened, cut to a length between words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .context import INVISIBLE
+
+# -- text ---------------------------------------------------------------------
+
+# C0 controls except tab/LF/CR, DEL and C1 controls, the XML non-characters, and
+# lone surrogates: lxml refuses all of them, so they never get into a record. And
+# U+FFFD, what a decoder leaves for bytes it could not read: it says nothing to a
+# reader, and the W3C validator reports it as a bad character.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff\ud800-\udfff]")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the
+# direction marks (U+200E, U+200F, U+061C) change how text around them is shown: a title
+# "보고서\u202efdp.exe" reads "보고서exe.pdf". Plain-text fields (titles, bylines, summaries,
+# tags, captions) never need them; HTML bodies keep them, where a quoted right-to-left passage
+# may and the reader shows the body in a box of its own.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: whitespace other than U+0020 (str.isspace(), which is also what \s matches)
+OTHER_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalize and drop characters XML cannot carry."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value))
+
+
+def collapse_space(text: str) -> str:
+    """Every run of whitespace as one space, none at the ends: ``re.sub(r"\\s+", " ", text).strip()``.
+
+    str.split() splits where \\s matches (str.isspace()) and is several times
+    faster on long Korean text, whose every word break would be a match.
+    """
+    return " ".join(text.split())
+
+
+def without_space(text: str) -> str:
+    """Every whitespace and zero-width character removed: what two copies of one text may differ in.
+
+    A zero-width space (HWP-converted HTML is full of them) is no whitespace to
+    str.split(), but no reader sees it. Both are unprintable, so a text that is
+    printable once its spaces are gone has none left: one replace and one C scan.
+    """
+    squeezed = text.replace(" ", "")
+    if squeezed.isprintable():
+        return squeezed
+    if _ZERO_WIDTH.search(squeezed):  # a regex: str.translate() costs a dict lookup per character
+        squeezed = _ZERO_WIDTH.sub("", squeezed)
+    return "".join(squeezed.split())
+
+
+#: the invisible characters that are unprintable too (the Hangul fillers print, as blanks)
+_ZERO_WIDTH = re.compile("[" + "".join(chr(code) for code in INVISIBLE if not chr(code).isprintable()) + "]")
+
+
+def shorten(text: str, length: int) -> str:
+    """Plain text cut to `length` at a word boundary, with "…" when cut.
+
+    Summaries derived from a body come through here: as plain text they lose
+    the bidi controls the body may keep.
+    """
+    return _cut(_without_bidi(text), length)
+
+
+def _without_bidi(text: str) -> str:
+    return collapse_space(BIDI_CONTROLS.sub("", text)) if BIDI_CONTROLS.search(text) else text
+
+
+def _cut(text: str, length: int) -> str:
+    if len(text) <= length:
+        return text
+    cut = text[: _grapheme_start(text, length)]
+    if " " in cut[length // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.·…") + "…"
+
+
+#: what continues the character before it: joiner, variation selectors, skin tones, flag tags
+_CONTINUING = re.compile("[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+_REGIONAL = ("\U0001f1e6", "\U0001f1ff")  # two of these make a flag
+
+
+def _grapheme_start(text: str, at: int) -> int:
+    """`at`, moved back to where a character as readers see it begins (an emoji sequence, a flag, an accent)."""
+    while 0 < at < len(text) and (
+        unicodedata.combining(text[at]) or _CONTINUING.match(text[at]) or text[at - 1] == "\u200d"
+    ):
+        at -= 1
+    flags = at
+    while flags > 0 and _REGIONAL[0] <= text[flags - 1] <= _REGIONAL[1]:
+        flags -= 1
+    if (at - flags) % 2 and at < len(text) and _REGIONAL[0] <= text[at] <= _REGIONAL[1]:
+        at -= 1
+    return at
+
+
+def summary_of(words: str, length: int) -> str:
+    """``shorten(collapse_space(words), length)``, collapsing no more of a long body than the summary needs.
+
+    Collapsing a prefix gives a prefix of the collapsed whole, so once a
+    prefix yields more than `length` characters, the cut is decided.
+    """
+    size = 2 * length + 16
+    while size < len(words):
+        head = _without_bidi(collapse_space(words[:size]))
+        if len(head) > length:
+            return _cut(head, length)
+        size *= 4
+    return shorten(collapse_space(words), length)

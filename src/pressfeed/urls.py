@@ -1,0 +1,158 @@
+"""URLs: resolved against a base, and normalized into the keys that tell two links to one page apart."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+from .terms import URL_SAFE
+from .text import clean_text
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?\Z")
+
+
+@lru_cache(maxsize=4096)  # homes, feeds and bases repeat across records
+def absolute_url(url: str, base: str) -> str:
+    """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
+    if _PLAIN_ABSOLUTE.match(url):  # already absolute, portless and ASCII: nothing to resolve
+        return url
+    # "/path" (no dot segments for urljoin to fold): the base's origin + path
+    if url.startswith("/") and not url.startswith("//") and "/." not in url:
+        joined = _origin(base) + url
+        if _PLAIN_ABSOLUTE.match(joined):
+            return joined
+    try:
+        # percent-encode spaces and non-ASCII (Hangul file names): feeds need URIs, not IRIs
+        resolved = quote(urljoin(base, clean_text(url).strip()), safe=URL_SAFE)
+        parts = urlsplit(resolved)
+        parts.port  # noqa: B018 -- raises on a malformed port ("host:abc", "host:99999")
+    except ValueError:
+        return ""
+    return resolved if parts.scheme in URL_SCHEMES else ""
+
+
+#: the origin of a plain http(s) URL, which urlsplit() would give unchanged
+_PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?=[/?#]|\Z)")
+
+
+def _origin(base: str) -> str:
+    """scheme://host[:port] of an absolute URL, or "" (then the fast path never matches)."""
+    plain = _PLAIN_ORIGIN.match(base)  # bases are articles' links: too many to cache
+    return plain.group() if plain else _split_origin(base)
+
+
+@lru_cache(maxsize=256)
+def _split_origin(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# -- URLs as dedupe keys ------------------------------------------------------
+
+#: query parameters that only track where a click came from
+TRACKING_PARAMS = frozenset(
+    {
+        "call_from",
+        "pwise",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ref_src",
+        "cmpid",
+        # sessions, not pages: a server hands one to every client without its cookie, a fetcher included
+        "jsessionid",
+        "phpsessid",
+    }
+)
+_MOBILE_HOST = re.compile(r"^(?:www|m|mobile)\.")
+#: a Java servlet's session in the path (eGovFrame boards: "view.do;jsessionid=AB12…?nttId=3"), new on every fetch
+_SESSION_PATH = re.compile(r";jsessionid=[^/?#;]*", re.IGNORECASE)
+
+
+def without_session(url: str) -> str:
+    """`url` without a `;jsessionid=` path parameter: the page is the same whatever the session."""
+    return _SESSION_PATH.sub("", url) if ";" in url else url
+
+
+#: a session in a query string ("list.php?PHPSESSID=…&id=3"), with the separator after it
+_SESSION_QUERY = re.compile(r"(?<=[?&])(?:jsessionid|phpsessid)=[^&#]*&?", re.IGNORECASE)
+#: a "?" or "&" the removal left with nothing after it
+_DANGLING = re.compile(r"[?&]+(?=#|\Z)")
+
+
+def guid_identity(guid: str) -> str:
+    """The guid an item is known by: without a session when it is a URL. eGovFrame boards give an item
+    its link as guid, with a new `;jsessionid=` at every fetch: a new id and new keys each time."""
+    guid = guid.strip()
+    if not guid[:8].lower().startswith(("http://", "https://")):
+        return guid  # an opaque guid is the publisher's: taken as it is
+    plain = without_session(guid)
+    if "sessionid=" in plain.lower() or "sessid=" in plain.lower():
+        plain = _DANGLING.sub("", _SESSION_QUERY.sub("", plain))
+    return plain
+
+
+def normalize_link(url: str) -> str:
+    """A comparison form of a URL; not for display.
+
+    Scheme-insensitive, host lower-cased without www./m., default port,
+    fragment (unless a hash route), tracking parameters and trailing slash dropped, the remaining
+    query sorted. Ids of ingested items without a guid and the `link:` dedupe
+    key both derive from it.
+    """
+    plain = _PLAIN_LINK.match(without_session(url.strip()))
+    if plain is None:
+        return _normalized_split(url)
+    host, path, query = plain.groups()
+    host = _MOBILE_HOST.sub("", host.lower())
+    path = path.rstrip("/") if path else ""
+    if query:  # unreserved characters only: parse_qsl and urlencode would give each pair back as it is
+        pairs = sorted(
+            tuple(pair.split("=", 1)) for pair in query.split("&") if not _tracking(pair[: pair.index("=")].lower())
+        )
+        return f"{host}{path}?{'&'.join(f'{k}={v}' for k, v in pairs)}" if pairs else f"{host}{path}"
+    return f"{host}{path}"
+
+
+#: a link whose normalization needs no URL parser: http(s), a plain host, no port, no
+#: fragment, a path and query of characters that need no quoting
+_PLAIN_LINK = re.compile(
+    r"https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(/[A-Za-z0-9._~!$'()*,;:@/-]*)?"
+    r"(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*))?\Z"
+)
+
+
+def _tracking(key: str) -> bool:
+    return key in TRACKING_PARAMS or key.startswith("utm_")
+
+
+def _normalized_split(url: str) -> str:
+    """normalize_link() by the URL parser, for any link."""
+    parts = urlsplit(without_session(url.strip()))
+    host = (parts.hostname or "").lower()
+    host = _MOBILE_HOST.sub("", host)
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port is dropped: such links only come from broken feeds
+        port = None
+    if port and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
+    )
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("", host, path, urlencode(query), _route(parts.fragment))).lstrip("/")
+
+
+def _route(fragment: str) -> str:
+    """The fragment when it is a hash route ("#/press/view/3", "#!/press/view/3"): in a single-page app
+    it names the page, so two releases' links differ only there. Any other fragment is a place on a page."""
+    return fragment if fragment.startswith(("/", "!/")) else ""
