@@ -30,7 +30,7 @@ from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
-from pressfeed.ingest.briefing import MESSAGE_CHARS, QUOTE_CHARS, ServiceKey, request_url
+from pressfeed.ingest.briefing import MESSAGE_CHARS, QUOTE_CHARS, ServiceKey, api_time, request_url
 from pressfeed.ingest.fetch import ERROR_BODY_BYTES
 from pressfeed.model import ArticleFilter, Status, encode
 from pressfeed.normalize import hashed_id
@@ -835,3 +835,16 @@ def test_drafts_stay_drafts(site: Path, httpserver: HTTPServer, api: FakeAPI, in
     _, pf = ingest(site)
     [stored] = pf.store.articles(ArticleFilter())
     assert stored.article.status is Status.DRAFT
+
+
+def test_the_apis_dates_are_read_by_the_rule_every_date_goes_through() -> None:
+    """The API writes month/day/year in KST; .NET's 12-hour form and an ISO date it might send instead are read
+    the same way, in KST whatever the site's zone (they used to be left as text, then read in the site's)."""
+    three_pm = datetime(2025, 11, 8, 6, 0, tzinfo=UTC)
+    assert api_time("11/08/2025 15:00:00") == three_pm
+    assert api_time("11/08/2025 15:00:00.0") == three_pm
+    assert api_time("11/08/2025 3:00:00 PM") == three_pm
+    assert api_time("2025-11-08 15:00") == three_pm
+    assert api_time("11/08/2025") == datetime(2025, 11, 7, 15, 0, tzinfo=UTC)
+    assert api_time("13/08/2025 15:00:00") == "13/08/2025 15:00:00"  # never day first: normalization warns
+    assert api_time("") is None

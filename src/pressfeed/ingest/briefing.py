@@ -40,6 +40,7 @@ import lxml.html
 from lxml import etree
 
 from ..config import SourceConfig
+from ..dates import parse_datetime
 from ..errors import PressfeedError
 from ..model import InputKind, RawArticle, RawMedia
 from ..normalize import media_type_for_name
@@ -459,16 +460,14 @@ def _files(element: etree._Element) -> Iterable[RawMedia]:
 
 
 def api_time(text: str) -> datetime | str | None:
-    """`MM/DD/YYYY HH:MM:SS` in KST, as the API writes its dates; any other text as it is, for normalization
-    to read as it reads every agency's dates (and to warn of, or hold an item by, when it cannot)."""
+    """The API's dates (`MM/DD/YYYY HH:MM:SS`, in KST) read by the rule every date goes through; text it
+    cannot read is left as it is, for normalization to warn of (or hold an item by)."""
     if not text:
         return None
-    for layout in ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%Y %H:%M:%S.%f"):  # .0: Java's
-        try:
-            return datetime.strptime(text, layout).replace(tzinfo=KST)
-        except ValueError:
-            continue
-    return text
+    try:
+        return parse_datetime(text, KST)
+    except ValueError:
+        return text
 
 
 def _midnight_after(now: datetime) -> datetime:
