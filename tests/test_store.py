@@ -395,6 +395,27 @@ def test_citations_are_replaced_per_article_and_found_by_key(store: Store) -> No
     assert store.citing([]) == {}
 
 
+def test_the_articles_citing_a_release_are_found_by_every_key_it_is_known_by(store: Store) -> None:
+    """A story both ways: the articles citing any key a release owns (its keys outlive it), and the releases
+    owning a key an article cites. Each side is looked up by an index: an import asks it for every article."""
+    store.add_dedupe_keys([("link:korea.kr/1", "R1", "msit"), ("body:r1", "R1", "msit"), ("guid:msit:1", "R1", "msit")])
+    store.add_dedupe_keys([("link:korea.kr/2", "R2", "msit"), ("body:r1", "R2", "moef")])  # a key keeps its first owner
+    store.set_citations_many(
+        {"A1": ["link:korea.kr/1"], "A2": ["body:r1", "link:korea.kr/1"], "A3": ["link:korea.kr/2"]}
+    )
+    store.add_citations([("link:korea.kr/9", "A3")])
+    with plans_of_statements(store) as plans:
+        by_release = store.cited_pairs(releases=["R1", "nope"])
+        by_article = store.cited_pairs(articles=["A3"])
+        both = store.cited_pairs(releases=["R2"], articles=["A1"])
+    assert by_release == {("R1", "A1"), ("R1", "A2")}
+    assert by_article == {("R2", "A3")}
+    assert both == {("R2", "A3"), ("R1", "A1")}
+    assert store.cited_pairs() == set()
+    scan = re.compile(r"\bSCAN (TABLE )?(d|c|dedupe_key|citation)\b|Seq Scan on (dedupe_key|citation)\b")
+    assert plans and [(sql, plan) for sql, plan in plans if scan.search(plan)] == []
+
+
 @contextmanager
 def plans_of_statements(store: Store) -> Iterator[list[tuple[str, str]]]:
     """(statement, its query plan) of every SELECT or UPDATE the store runs in the block.

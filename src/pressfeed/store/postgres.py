@@ -457,6 +457,17 @@ class PostgresStore:
             out.setdefault(article_id, []).append(release_id)
         return out
 
+    def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
+        if not releases and not articles:
+            return set()
+        pairs = "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
+        # a UNION, not an OR across the join: each side is looked up by its own index
+        rows = self.conn.execute(
+            f"{pairs} WHERE d.article_id = ANY(%s) UNION {pairs} WHERE c.article_id = ANY(%s)",
+            (list(releases), list(articles)),
+        )
+        return {(row[0], row[1]) for row in rows}
+
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
         """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too."""
         with self.transaction():

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -390,6 +391,14 @@ class SQLiteStore:
         for article_id, release_id in sorted((row[0], row[1]) for row in rows):
             out.setdefault(article_id, []).append(release_id)
         return out
+
+    def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
+        pairs = "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
+        rows = chain(
+            self._where_in(pairs + " WHERE d.article_id IN ({})", releases),
+            self._where_in(pairs + " WHERE c.article_id IN ({})", articles),
+        )
+        return {(row[0], row[1]) for row in rows}
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
         """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too.
