@@ -582,6 +582,87 @@ def test_changing_the_cited_url_lets_the_old_release_stand_alone(portal: Site) -
     )
 
 
+# -- two newsroom articles citing one release ------------------------------------------------------------
+
+SECOND_ID = f"tag:{AUTHORITY}:article/20251108-0102"
+SECOND_TITLE = "국가 AI 컴퓨팅센터 사업자 선정, 다시 쓴 해설"
+
+
+def second(**fields: Any) -> str:
+    """A second newsroom article citing the same release (by its `source.url`), after 0101 by id."""
+    return cms(id="20251108-0102", title=SECOND_TITLE, link="/news/articleView.html?idxno=124002", **fields)
+
+
+@pytest.mark.parametrize("status", ["hidden", "draft"])
+def test_a_second_article_keeps_the_release_out_when_the_cms_takes_the_first_out(portal: Site, status: str) -> None:
+    """The CMS export holds back the article superseding the release; another one cites it and is in the feeds:
+    the release came back beside it, since only articles written by the import were linked."""
+    portal.feed(release())
+    portal.cms(cms() + "---\n" + second())
+    portal.run().close()
+    portal.cms(cms(status=status) + "---\n" + second())
+    with portal.run(NOW + timedelta(minutes=5)) as pf:
+        assert pf.store.get(RELEASE_ID).superseded_by == SECOND_ID  # type: ignore[union-attr]
+    assert everywhere(portal, "") == [SECOND_ID]
+
+
+@pytest.mark.parametrize("how", ["command", "export"])
+def test_a_second_article_published_later_takes_the_release_its_hidden_first_let_back(portal: Site, how: str) -> None:
+    """The first article hidden, the release is back in the feeds (no other article citing it is in them);
+    the second is published then, by an editor or by the export: the release stayed beside it. Readers
+    have the release and not the second article, which takes over its item."""
+    portal.feed(release())
+    portal.cms(cms() + "---\n" + second(status="draft"))
+    portal.run().close()
+    portal.cms(cms(status="hidden") + "---\n" + second(status="draft"))
+    portal.run(NOW + timedelta(minutes=5)).close()
+    assert everywhere(portal, "") == [RELEASE_ID]
+    later = NOW + timedelta(minutes=10)
+    if how == "command":
+        with Pressfeed(load_config(portal.root), clock=fixed(later)) as pf:
+            pf.publish(SECOND_ID)
+            pf.build()
+    else:
+        portal.cms(cms(status="hidden") + "---\n" + second())
+        portal.run(later).close()
+    assert everywhere(portal, "") == [RELEASE_ID]
+    assert portal.titles() == [SECOND_TITLE]
+
+
+def test_a_second_article_scheduled_later_takes_the_release_when_its_time_comes(portal: Site) -> None:
+    """An article of a later `published` enters the feeds with no write at all: the release the first article
+    let back goes to it when the first leaves, and stays in the feeds until its time."""
+    portal.feed(release())
+    portal.run().close()
+    portal.cms(cms() + "---\n" + second(published="2025-11-09 06:00:00"))
+    portal.run(NOW + timedelta(minutes=1)).close()
+    assert portal.titles() == ["국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리"]
+    with Pressfeed(load_config(portal.root), clock=fixed(NOW + timedelta(minutes=5))) as pf:
+        pf.set_status(CMS_ID, Status.HIDDEN)
+        pf.build()
+    assert everywhere(portal, "") == [RELEASE_ID]
+    assert portal.titles() == ["과기정통부, 국가 AI 컴퓨팅센터 사업자 선정"]
+    portal.run(NOW + timedelta(hours=10)).close()
+    assert everywhere(portal, "") == [RELEASE_ID]  # the second article, under the release's guid
+    assert portal.titles() == [SECOND_TITLE]
+
+
+@pytest.mark.parametrize("order", ["release first", "articles first"])
+def test_of_two_articles_citing_a_release_the_one_in_the_feeds_supersedes_it(portal: Site, order: str) -> None:
+    """The first by id was a draft: it took the release, which stayed in the feeds beside the second."""
+    articles = cms(status="draft") + "---\n" + second()
+    if order == "release first":
+        portal.feed(release())
+        portal.cms(articles)
+    else:
+        portal.cms(articles)
+        portal.run().close()
+        portal.feed(release())
+    with portal.run(NOW + timedelta(minutes=5)) as pf:
+        assert pf.store.get(RELEASE_ID).superseded_by == SECOND_ID  # type: ignore[union-attr]
+    assert everywhere(portal, "") == [SECOND_ID]
+
+
 # -- what editors see ------------------------------------------------------------------------------------------
 
 

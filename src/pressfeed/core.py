@@ -273,11 +273,13 @@ class Pressfeed:
         """Delete an article, leaving a tombstone so no source brings it back."""
         stored = self.article(article_id)
         now = self.clock.now()
-        from .stories import hand_over  # (normalize and nh3 with it: not for every command)
+        from .stories import hand_over, settle  # (normalize and nh3 with it: not for every command)
 
         with self.store.transaction():
             self.store.delete(stored.article.id, now)
             hand_over(self.store, stored, False, now)
+            # another article citing the releases it superseded may keep them out now
+            settle(self.store, self.config.supersedable, now, articles=[stored.article.id])
 
     def plan(self) -> Plan:
         """What `build` would produce, for `pressfeed check`; writes nothing."""
@@ -425,18 +427,18 @@ class Pressfeed:
         return self.article(stored.article.id)
 
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
-        from .stories import hand_over
+        from .stories import hand_over, settle
 
         stored = self.article(article_id)
         now = self.clock.now()
         with self.store.transaction():
-            changed = self.store.set_status(stored.article.id, status, now)
+            self.store.set_status(stored.article.id, status, now)
             # under a release's guid: the item readers have changes content, its `updated` must not go back
             in_feeds = status is Status.PUBLISHED and stored.article.published <= now
-            restamped = hand_over(self.store, stored, in_feeds, now)
-            if restamped is not None and restamped.article.id == stored.article.id:
-                changed = restamped
-        return changed
+            hand_over(self.store, stored, in_feeds, now)
+            # in the feeds or out: the article citing its releases that is in them sooner keeps them out
+            settle(self.store, self.config.supersedable, now, articles=[stored.article.id])
+            return self.article(stored.article.id)
 
 
 def _not_in_feeds(article: StoredArticle | None) -> str:

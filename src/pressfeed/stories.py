@@ -23,13 +23,18 @@ its own guid: the release leaves the feeds, and no item turns into a copy
 of another one readers hold. Sources with
 `when_in_cms: keep` are never superseded; an editor may keep a superseded
 release in the feeds on purpose (`articles publish --keep-both`).
+
+When several newsroom articles cite one release, the one soonest in the feeds
+supersedes it (:func:`settle`): whenever one of them is written, published,
+held back or deleted, so the release never shows beside an article that
+rewrites it. An article holds a release's guid only while it supersedes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -87,15 +92,14 @@ def shows(article: Article, now: datetime) -> bool:
     return article.status is Status.PUBLISHED and article.published <= now
 
 
-def hand_over(store: Store, before: StoredArticle, in_feeds: bool, now: datetime) -> StoredArticle | None:
+def hand_over(store: Store, before: StoredArticle, in_feeds: bool, now: datetime) -> None:
     """A newsroom article under a release's guid (`before`, as stored until now) enters the feeds or leaves
     them (`in_feeds`): the item readers have under that guid turns into the other version, the article
     back over the release or the release over it, however that came about (an editor's command, a CMS
     export's status or date, a deletion). That version is dated `now`: a reader takes a version as newer
-    only by its `updated`, which must never go back. Returns the article dated anew, if one was."""
-    if before.feed_guid is None or visible(before, now) == in_feeds:
-        return None
-    return restamp(store, before.article.id if in_feeds else before.feed_guid, now)
+    only by its `updated`, which must never go back."""
+    if before.feed_guid is not None and visible(before, now) != in_feeds:
+        restamp(store, before.article.id if in_feeds else before.feed_guid, now)
 
 
 def restamp(store: Store, article_id: str, now: datetime) -> StoredArticle | None:
@@ -126,96 +130,110 @@ def link_cms_articles(
     now: datetime,
     *,
     new: Collection[str] = (),
+    guids: Mapping[str, str] | None = None,
 ) -> None:
-    """After CMS articles were written: record what they cite (by id), and supersede those releases.
+    """After CMS articles were written: record what they cite (by id), and :func:`settle` their releases.
 
-    A release already superseded by another article keeps it (the first wins);
-    releases an article no longer cites stand alone again. `new`: articles
-    first stored by this import, which neither cite nor supersede anything
-    yet. Only articles that cite a stored release are read back from the store.
+    `new`: articles first stored by this import, which cite nothing yet.
+    `guids`: article id → the release whose guid it held before it was written.
     """
-    keys = [k for _, article_keys in cited for k in article_keys]
-    owners = store.dedupe_lookup(keys)
-    releases = store.get_many(sorted(set(owners.values())))
-    gone = _deleted_superseders(store, releases.values())
-    matches = {article_id: {owners[k] for k in article_keys if k in owners} for article_id, article_keys in cited}
-    articles = store.get_many([article_id for article_id, matched in matches.items() if matched])
     # whole batches: a 100k import must not cost a database round trip per article. Articles
     # first stored now cite nothing yet: their citations go in without replacing any.
     store.add_citations((k, a) for a, article_keys in cited if a in new for k in article_keys)
-    known = {article_id: article_keys for article_id, article_keys in cited if article_id not in new}
-    store.set_citations_many(known)
-    superseded = store.superseded_many(list(known))
-    shown = store.shown(sorted({*releases, *articles}))
-    holders = {**articles, **store.get_many([a for a in superseded if a not in articles])}
-    # first every release an article no longer cites stands alone, so that another article of this import may
-    # take it; the releases read above are kept as the store now has them, link by link
-    for article_id, released in superseded.items():
-        for release_id in released:
-            if release_id not in matches.get(article_id, ()):
-                store.unlink_story(release_id)
-                holder = holders.get(article_id)
-                if holder is not None and holder.feed_guid == release_id:
-                    restamp(store, release_id, now)  # the item readers have shows the release again: a newer version
-                if release_id in releases:
-                    releases[release_id] = replace(releases[release_id], superseded_by=None, keep_both=False)
-    for article_id, matched in matches.items():
-        article = articles.get(article_id)
-        for release_id in sorted(matched):
-            release = releases.get(release_id)
-            if release is not None and article is not None and _may_link(release, article, supersedable, gone):
-                store.link_story(release_id, article_id, adopt=_adopts(release, article, shown, now))
-                releases[release_id] = replace(release, superseded_by=article_id)  # the first wins
+    store.set_citations_many({article_id: keys for article_id, keys in cited if article_id not in new})
+    settle(store, supersedable, now, articles=[article_id for article_id, _ in cited], guids=guids)
 
 
-def link_releases(
+def settle(
     store: Store,
-    releases: Sequence[tuple[str, Sequence[str]]],
     supersedable: Supersedable,
     now: datetime,
     *,
-    new: set[str],
+    releases: Collection[str] = (),
+    articles: Collection[str] = (),
+    guids: Mapping[str, str] | None = None,
+    fresh: Collection[str] = (),
 ) -> None:
-    """After releases were ingested (by id, with their keys): supersede those a CMS article already cites.
+    """Which newsroom article supersedes each release of these stories: the one home of that rule.
 
-    `new`: ids of releases first stored by this ingest; they were never in a
-    feed, so the article keeps its own guid. Only cited releases are read back.
+    `releases`: releases ingested now. `articles`: CMS articles written, published, held back or deleted
+    now; the releases they cite or supersede are settled. `guids`: article id → the release whose guid it
+    held (a deleted release is found only so). `fresh`: releases first stored now, never in a feed.
+
+    Of the articles citing a release, the one soonest in the feeds supersedes it (:func:`_soon`; the first
+    by id among equals). The one superseding it keeps it (the first wins) until another is in the feeds
+    sooner: a release must not show beside an article that rewrites it, whichever of the two that is. An
+    editor's --keep-both keeps it with its article. An article that no longer cites a release lets it go,
+    and its guid, deleted or not. Only releases something cites or supersedes are read back.
     """
-    keys = [k for _, release_keys in releases for k in release_keys]
-    citing = store.citing(keys)
-    cited = {
-        release_id: sorted({a for k in release_keys for a in citing.get(k, ())})
-        for release_id, release_keys in releases
-    }
-    stored = store.get_many([release_id for release_id, by in cited.items() if by])
-    gone = _deleted_superseders(store, stored.values())
-    articles = store.get_many(sorted({a for by in cited.values() for a in by[:1]}))
-    shown = store.shown(sorted({*stored, *articles}))
-    for release_id in sorted(cited):  # in id order, as the store gives them back
-        release = stored.get(release_id)
-        for article_id in cited[release_id][:1]:  # one story, one newsroom article: the first by id
-            article = articles.get(article_id)
-            if release is not None and article is not None and _may_link(release, article, supersedable, gone):
-                adopt = release_id not in new and _adopts(release, article, shown, now)
-                store.link_story(release_id, article_id, adopt=adopt)
+    ids = sorted(articles)
+    held = {r for released in (store.superseded_many(ids) if ids else {}).values() for r in released}
+    guid_of = {release_id: article_id for article_id, release_id in (guids or {}).items()}
+    pairs = store.cited_pairs(articles=ids) if ids else set()
+    touched = sorted({*releases, *(r for r, _ in pairs), *held, *guid_of})
+    citers: dict[str, list[str]] = {}
+    for release_id, article_id in sorted(store.cited_pairs(releases=touched)):
+        citers.setdefault(release_id, []).append(article_id)
+    stored = store.get_many([r for r in touched if r in citers or r in held or r in guid_of])
+    holders = {r.superseded_by for r in stored.values() if r.superseded_by is not None}
+    by_id = store.get_many(sorted({*(a for c in citers.values() for a in c), *holders, *guid_of.values()}))
+    shown = store.shown(sorted({*stored, *by_id}))
+    for release_id in touched:
+        release, cited = stored.get(release_id), citers.get(release_id, [])
+        if release is None:  # deleted (or nothing to settle): an article no longer citing it gives its guid back
+            if release_id in guid_of and guid_of[release_id] not in cited:
+                store.unlink_story(release_id)
+            continue
+        holder = by_id.get(release.superseded_by) if release.superseded_by else None
+        if holder is not None and holder.article.id not in cited:
+            release, holder = _let_go(store, release, holder, by_id, now), None
+        if (holder is not None and release.keep_both) or not _supersedable(release, supersedable):
+            continue
+        takers = [by_id[a] for a in cited if a in by_id and not by_id[a].origin.startswith("source:")]
+        best = min(takers, key=lambda a: (_soon(a, now), a.article.id), default=None)
+        if best is None or _soon(best, now) >= _soon(holder, now):
+            continue  # the article it has is as soon in the feeds as any (or is deleted, and none cites it)
+        if holder is not None:  # held back, or later: it gives the release, and its guid, to the sooner one
+            store.unlink_story(release_id)
+            by_id[holder.article.id] = _without_guid(holder, release_id)
+        adopt = release_id not in fresh and _adopts(release, best, shown, now)
+        store.link_story(release_id, best.article.id, adopt=adopt)
+        if adopt:  # an article takes one guid: a second release it supersedes keeps its own
+            by_id[best.article.id] = replace(best, feed_guid=release_id)
 
 
-def _deleted_superseders(store: Store, releases: Collection[StoredArticle]) -> set[str]:
-    """The articles superseding these releases that were deleted since: they hold no story any more."""
-    by = sorted({r.superseded_by for r in releases if r.superseded_by is not None})
-    return set(by) - store.get_many(by).keys() if by else set()
+def _let_go(
+    store: Store, release: StoredArticle, holder: StoredArticle, by_id: dict[str, StoredArticle], now: datetime
+) -> StoredArticle:
+    """The article superseding `release` cites it no longer: the release stands alone again (as returned)."""
+    store.unlink_story(release.article.id)
+    if holder.feed_guid == release.article.id:
+        restamp(store, release.article.id, now)  # the item readers have shows the release again: a newer version
+    by_id[holder.article.id] = _without_guid(holder, release.article.id)
+    return replace(release, superseded_by=None, keep_both=False)
 
 
-def _may_link(release: StoredArticle, article: StoredArticle, supersedable: Supersedable, gone: set[str]) -> bool:
-    """`gone`: deleted articles (:func:`_deleted_superseders`). A release the first article superseded stays
-    its (the first wins) until that article is deleted: then the next newsroom article citing it takes it, or
-    the release would be published beside that article for good."""
-    if release.article.id == article.article.id or not release.origin.startswith("source:"):
-        return False
-    if article.origin.startswith("source:"):
-        return False  # only the newsroom's articles supersede releases
-    free = release.superseded_by is None or release.superseded_by in gone
-    return free and supersedable(release)
+def _without_guid(article: StoredArticle, release_id: str) -> StoredArticle:
+    if article.feed_guid != release_id:
+        return article
+    return replace(article, feed_guid=None, feed_guid_updated=None)
+
+
+def _soon(article: StoredArticle | None, now: datetime) -> tuple[int, datetime]:
+    """How soon an article is in the feeds, for comparing: in them now; published for later (the earlier the
+    sooner); a draft or hidden (only when someone publishes it); deleted, or none."""
+    if article is None:
+        return 3, now
+    if visible(article, now):
+        return 0, now
+    if article.article.status is Status.PUBLISHED:
+        return 1, article.article.published
+    return 2, now
+
+
+def _supersedable(release: StoredArticle, supersedable: Supersedable) -> bool:
+    """Only ingested releases are superseded, and only where their source's when_in_cms lets them."""
+    return release.origin.startswith("source:") and supersedable(release)
 
 
 def _adopts(release: StoredArticle, article: StoredArticle, shown: Collection[str], now: datetime) -> bool:

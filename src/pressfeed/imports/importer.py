@@ -348,7 +348,8 @@ class Importer:
         if self.updated.count and not self._counted:  # in this transaction: gone with it if it rolls back
             state.count_update(self.store)
             self._counted = True
-        self._link(accepted, {w.encoded.id for w in writes}, created)
+        guids = {i: s.feed_guid for i, s in existing.items() if s.feed_guid is not None}
+        self._link(accepted, {w.encoded.id for w in writes}, created, guids)
 
     def _local_edit(self, stored: StoredArticle, encoded: EncodedArticle, explicit: bool) -> EncodedArticle | None:
         """The edited version to store, dated now unless the record says when; None when it is what is stored."""
@@ -361,11 +362,12 @@ class Importer:
             updated = max(self.now, old.updated)
         return encoded.restamped(status=encoded.status, updated=updated)
 
-    def _link(self, accepted: list[Prepared], written: set[str], created: set[str]) -> None:
-        """Written (or, once, all) articles supersede the releases they cite (pressfeed.stories)."""
+    def _link(self, accepted: list[Prepared], written: set[str], created: set[str], guids: dict[str, str]) -> None:
+        """Written (or, once, all) articles supersede the releases they cite (pressfeed.stories); `guids`: the
+        release whose guid each held as stored before."""
         cited = [(p.encoded.id, p.cites) for p in accepted if self.relink_all or p.encoded.id in written]
         if cited:
-            link_cms_articles(self.store, sorted(cited), self.supersedable, self.now, new=created)
+            link_cms_articles(self.store, sorted(cited), self.supersedable, self.now, new=created, guids=guids)
 
 
 def _chunked(items: Iterable[RawRecord] | Iterable[LineSpan]) -> tuple[Iterator[Chunk], bool]:

@@ -387,19 +387,19 @@ class _Placer:
         tombstoned = self.store.tombstoned(candidates)
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
-        story_keys: dict[str, list[str]] = {}  # release → the keys a newsroom article may cite it by
+        gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
         for m in mapped:
             target = self._target(m, known, origin, stored)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
                 body = [m.body_key] if m.body_key else []
                 keys += [(k, target, source.id) for k in (*m.keys, *body)]
-                story_keys.setdefault(target, []).extend([k for k in m.keys if k.startswith("link:")] + body)
+                gained.add(target)
                 for k in m.keys:  # the first article to record a key keeps it, as in the store
                     known.setdefault(k, target)
                     self.claimed.setdefault(k, target)
         if self.dry_run:
             return
-        from ..stories import link_releases  # (and normalize's keys: only where items were mapped)
+        from ..stories import settle  # (and normalize's keys: only where items were mapped)
 
         with self.store.transaction():
             self.store.write(writes)
@@ -407,7 +407,7 @@ class _Placer:
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any
             # source) were never in a feed, so the article keeps its own guid.
-            link_releases(self.store, sorted(story_keys.items()), self.supersedable, self.now, new=set(self.pending))
+            settle(self.store, self.supersedable, self.now, releases=gained, fresh=set(self.pending))
 
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
         """The article an item is, by its strongest known key.
