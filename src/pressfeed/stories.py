@@ -135,7 +135,8 @@ def link_cms_articles(
     """After CMS articles were written: record what they cite (by id), and :func:`settle` their releases.
 
     `new`: articles first stored by this import, which cite nothing yet.
-    `guids`: article id → the release whose guid it held before it was written.
+    `guids`: article id → the release whose guid it held before it was written (written ones only: an
+    unchanged article still cites what it did).
     """
     # whole batches: a 100k import must not cost a database round trip per article. Articles
     # first stored now cite nothing yet: their citations go in without replacing any.

@@ -348,8 +348,9 @@ class Importer:
         if self.updated.count and not self._counted:  # in this transaction: gone with it if it rolls back
             state.count_update(self.store)
             self._counted = True
-        guids = {i: s.feed_guid for i, s in existing.items() if s.feed_guid is not None}
-        self._link(accepted, {w.encoded.id for w in writes}, created, guids)
+        written = {w.encoded.id for w in writes}
+        guids = {i: s.feed_guid for i, s in existing.items() if s.feed_guid is not None and i in written}
+        self._link(accepted, written, created, guids)
 
     def _local_edit(self, stored: StoredArticle, encoded: EncodedArticle, explicit: bool) -> EncodedArticle | None:
         """The edited version to store, dated now unless the record says when; None when it is what is stored."""
