@@ -409,17 +409,6 @@ class PostgresStore:
 
     # -- one story, one item ---------------------------------------------------------
 
-    def citing(self, keys: Sequence[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        if not keys:
-            return out
-        rows = self.conn.execute(
-            "SELECT key, article_id FROM citation WHERE key = ANY(%s) ORDER BY key, article_id", (list(keys),)
-        )
-        for key, article_id in rows:
-            out.setdefault(key, []).append(article_id)
-        return out
-
     def set_citations(self, article_id: str, keys: Iterable[str]) -> None:
         self.set_citations_many({article_id: list(keys)})
 

@@ -357,15 +357,6 @@ class SQLiteStore:
 
     # -- one story, one item ---------------------------------------------------
 
-    def citing(self, keys: Sequence[str]) -> dict[str, list[str]]:
-        """key → the CMS articles citing it, for the keys given."""
-        out: dict[str, list[str]] = {}
-        for key, article_id in self._where_in(
-            "SELECT key, article_id FROM citation WHERE key IN ({}) ORDER BY key, article_id", keys
-        ):
-            out.setdefault(key, []).append(article_id)
-        return out
-
     def set_citations(self, article_id: str, keys: Iterable[str]) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
