@@ -296,6 +296,18 @@ def test_missing_field_reported_at_record_start(pf, site, write):
     assert info.value.problems[0].message == "required and must not be empty"
 
 
+def test_an_id_too_long_for_a_guid_is_a_problem_at_its_line(pf, site, write):
+    text = f'title: 기사\nsection: 사회\nid: "{"9" * 5_000}"\npublished: 2025-11-08 09:00:00\nlink: /n/9\n'
+    path = write(site, "feeds/articles/long-id.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 3, "id")]
+    assert info.value.problems[0].message == (
+        "5,000 characters, more than the 200 allowed (it is the article's guid in every feed)"
+    )
+    assert pf.store.count() == 0
+
+
 def test_yaml_list_of_records_reports_item_field_line(pf, site, write):
     text = "\n".join(
         [

@@ -1063,6 +1063,26 @@ def test_make_id_rejects_bad_characters(raw):
     assert info.value.message == f"{raw!r} may use only URL-safe characters"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    ["1" * 5_000, "urn:uuid:" + "a" * 4_991, "https://www.example-portal.kr/" + "a" * 4_970],
+    ids=["number", "urn", "url"],
+)
+def test_make_id_refuses_an_id_too_long_for_a_guid(raw):
+    """The id is the guid of the article in every feed: 5,000 characters of it reached every subscriber."""
+    with pytest.raises(RecordError) as info:
+        make_id(raw, "https://www.example-portal.kr/news/1", AUTHORITY)
+    assert (info.value.field, info.value.message) == (
+        "id",
+        "5,000 characters, more than the 200 allowed (it is the article's guid in every feed)",
+    )
+
+
+def test_make_id_takes_an_id_of_200_characters():
+    assert make_id("1" * 200, "", AUTHORITY) == f"tag:{AUTHORITY}:article/{'1' * 200}"
+    assert make_id("urn:uuid:" + "a" * 191, "", AUTHORITY) == "urn:uuid:" + "a" * 191
+
+
 @pytest.mark.parametrize("raw", [True, 1.5, ["1"]])
 def test_make_id_rejects_non_scalar_types(raw):
     with pytest.raises(RecordError, match="must be a string or a number"):

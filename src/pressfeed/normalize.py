@@ -84,6 +84,11 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
         raise RecordError("id", "must be a string or a number")
     text = clean_text(str(raw_id)).strip()
+    if len(text) > MAX_ID_LENGTH:
+        message = (
+            f"{len(text):,} characters, more than the {MAX_ID_LENGTH} allowed (it is the article's guid in every feed)"
+        )
+        raise RecordError("id", message)
     scheme = re.match(r"^(tag|urn|https?):", text)
     if scheme:
         if not _URI_ID[scheme.group(1)].match(text):
@@ -99,6 +104,9 @@ def hashed_id(authority: str, kind: str, key: str) -> str:
     return f"tag:{authority}:{kind}/{digest}"
 
 
+#: a CMS id longer than this (in characters, after cleaning) is refused: it is the article's guid in every
+#: feed, sent to every subscriber at every poll. (An ingested item's id is a hash of its guid: always short.)
+MAX_ID_LENGTH = 200
 #: a title longer than this (in characters, after cleaning) is cut, with "…": a press release's runs to
 #: 150 at most, and a hostile feed's 1 MB title would go into the store and every feed
 MAX_TITLE_LENGTH = 300
