@@ -127,6 +127,22 @@ def test_a_bad_character_reference_costs_only_itself(ingest, bad: str) -> None:
     assert "나쁜 제목" in titles(pf)
 
 
+def test_an_items_user_name_and_password_are_dropped_with_a_warning(ingest) -> None:
+    """A board's link with credentials (http://user:pass@host/) would go to every subscriber."""
+    hostile = item(2).replace(PRESS, PRESS.replace("https://", "https://board:s3cret@"))
+    hostile = hostile.replace(
+        "</description>", '&lt;a href="http://a:s3cret@www.korea.kr/f.hwp"&gt;붙임&lt;/a&gt;</description>'
+    )
+    report, pf = ingest(rss(item(1), hostile))
+
+    assert report.error is None and len(report.new) == 2
+    assert "'과기정통부, 인공지능 기본계획 발표 2': its link's user name and password dropped" in report.warnings
+    (stored,) = [s.article for s in pf.articles() if s.article.title.endswith("2")]
+    assert stored.link == f"{PRESS}2&call_from=rsslink"
+    assert 'href="http://www.korea.kr/f.hwp"' in stored.body_html
+    assert "s3cret" not in repr(stored)
+
+
 def test_raw_control_characters_cost_only_themselves(ingest) -> None:
     feed = rss(item(1), item(2, "제목\x01에 \x08제어문자"), item(3))
     report, pf = ingest(feed)

@@ -308,6 +308,24 @@ def test_an_id_too_long_for_a_guid_is_a_problem_at_its_line(pf, site, write):
     assert pf.store.count() == 0
 
 
+def test_a_url_with_a_password_is_a_problem_at_its_line_and_never_echoed(pf, site, write):
+    text = (
+        "id: p1\ntitle: 기사\nsection: 사회\npublished: 2025-11-08 09:00:00\n"
+        "link: https://editor:s3cret@www.example-portal.kr/news/1\nimages:\n  - url: /photo/1.jpg\n"
+        "source:\n  name: 과학기술정보통신부\n  url: https://user:s3cret@www.msit.go.kr/bbs/view.do?id=1\n"
+    )
+    path = write(site, "feeds/articles/password.yaml", text)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    assert problems(info.value) == [(str(path), 5, "link"), (str(path), 8, "source.url")]
+    assert info.value.problems[0].message == (
+        "'https://***@www.example-portal.kr/news/1' has a user name or password in it: remove them"
+        " (the URL is published)"
+    )
+    assert "s3cret" not in str(info.value)
+    assert pf.store.count() == 0
+
+
 def test_yaml_list_of_records_reports_item_field_line(pf, site, write):
     text = "\n".join(
         [

@@ -162,6 +162,13 @@ def test_sanitize_html_removes_javascript_href(href):
     assert sanitize_html(f'<a href="{href}">링크</a>', BASE) == '<a rel="noopener noreferrer">링크</a>'
 
 
+def test_sanitize_html_drops_a_user_name_and_password_from_urls():
+    html = '<a href="http://user:s3cret@www.msit.go.kr/a.hwp">첨부</a><img src="https://user@cdn.example.kr/1.jpg">'
+    assert sanitize_html(html, BASE) == (
+        '<a href="http://www.msit.go.kr/a.hwp" rel="noopener noreferrer">첨부</a><img src="https://cdn.example.kr/1.jpg">'
+    )
+
+
 def test_sanitize_html_makes_relative_urls_absolute():
     html = '<a href="/news/articleView.html?idxno=123400">관련기사</a><img src="photo/1.jpg" alt="사진">'
     assert sanitize_html(html, BASE) == (
@@ -296,10 +303,21 @@ def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
         ("javascript:alert(1)", ""),
         ("ftp://files.example.kr/a.hwp", ""),
         ("data:text/html,x", ""),
+        # a user name and password are never published: a reader's feed would hand them to everyone
+        ("http://user:s3cret@www.msit.go.kr/a.hwp", "http://www.msit.go.kr/a.hwp"),
+        ("https://user@www.msit.go.kr:8443/a?b=c@d", "https://www.msit.go.kr:8443/a?b=c@d"),
+        ("//user:s3cret@cdn.example.kr/x.jpg", "https://cdn.example.kr/x.jpg"),
+        ("https://www.msit.go.kr/people/@minister", "https://www.msit.go.kr/people/@minister"),  # a path's @
     ],
 )
 def test_absolute_url(url, expected):
     assert absolute_url(url, BASE) == expected
+
+
+def test_a_relative_url_does_not_take_the_bases_user_name():
+    base = "https://user:s3cret@www.korea.kr/briefing/view.do?id=1"
+    assert absolute_url("/photo/1.jpg", base) == "https://www.korea.kr/photo/1.jpg"
+    assert absolute_url("photo/1.jpg", base) == "https://www.korea.kr/briefing/photo/1.jpg"
 
 
 # -- parse_datetime -----------------------------------------------------------
@@ -1142,6 +1160,54 @@ def problems_of(record, ctx):
     with pytest.raises(RecordProblems) as info:
         article_from_record(record, ctx)
     return [(p.field, p.message) for p in info.value.problems]
+
+
+CREDENTIALS = "has a user name or password in it: remove them (the URL is published)"
+
+
+def test_a_cms_records_urls_with_a_user_name_or_password_are_refused(ctx):
+    """Every subscriber would get them; the message shows where, not what."""
+    record = minimal(
+        link="https://editor:s3cret@www.example-portal.kr/news/1",
+        images=[{"url": "/photo/1.jpg"}, {"url": "//cms:s3cret@cdn.example-portal.kr/photo/2.jpg"}],
+        attachments=[{"url": "https://a:b@files.example.kr/a.hwp"}],
+        source={"name": "과학기술정보통신부", "url": "https://user@www.msit.go.kr/bbs/view.do?nttSeqNo=1"},
+    )
+    found = problems_of(record, ctx)
+    assert found == [
+        ("link", f"'https://***@www.example-portal.kr/news/1' {CREDENTIALS}"),
+        ("source.url", f"'https://***@www.msit.go.kr/bbs/view.do?nttSeqNo=1' {CREDENTIALS}"),
+        ("images", f"'https://***@cdn.example-portal.kr/photo/2.jpg' {CREDENTIALS}"),
+        ("attachments", f"'https://***@files.example.kr/a.hwp' {CREDENTIALS}"),
+    ]
+    assert "s3cret" not in repr(found)
+
+
+def test_an_ingested_items_urls_lose_their_user_name_and_password(ctx):
+    from pressfeed.config import SourceConfig
+    from pressfeed.model import InputKind, RawArticle, RawMedia
+
+    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
+    raw = RawArticle(
+        kind=InputKind.SOURCE,
+        title="과기정통부 장관, 광주 인공지능집적단지 현장방문",
+        link="https://board:s3cret@www.msit.go.kr/bbs/view.do?nttSeqNo=1",
+        guid="msit-1",
+        body_html='<p>본문 <a href="https://board:s3cret@www.msit.go.kr/a.hwp">첨부</a> <img src="/1.jpg"></p>',
+        published="2025-11-08 09:00:00",
+        media=(RawMedia(url="https://board:s3cret@www.msit.go.kr/2.hwp", type="application/x-hwp"),),
+        feed_url="https://reader:s3cret@www.msit.go.kr/rss",
+    )
+    normalized = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
+    article = normalized.article
+    assert article.link == "https://www.msit.go.kr/bbs/view.do?nttSeqNo=1"
+    assert article.source is not None and article.source.feed == "https://www.msit.go.kr/rss"
+    assert [a.url for a in article.attachments] == ["https://www.msit.go.kr/2.hwp"]
+    assert [i.url for i in article.images] == ["https://www.msit.go.kr/1.jpg"]  # resolved against the link
+    assert "s3cret" not in repr(article)
+    assert normalized.warnings == (
+        "'과기정통부 장관, 광주 인공지능집적단지 현장방문': its link's user name and password dropped",
+    )
 
 
 def test_a_cms_records_month_first_date_is_read_and_a_day_first_one_named(ctx):

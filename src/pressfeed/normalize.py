@@ -45,7 +45,7 @@ from .model import (
 from .sanitize import body_words, placeholder_image, plain_text, sanitize_html
 from .terms import CMS_CLOCK_SKEW
 from .text import clean_text, collapse_space, shorten, summary_of
-from .urls import absolute_url, guid_identity, normalize_link, without_session
+from .urls import absolute_url, guid_identity, has_userinfo, normalize_link, without_session, without_userinfo
 
 if TYPE_CHECKING:
     from .config import AgencyConfig, SourceConfig
@@ -219,7 +219,7 @@ def normalize(
     title_raw, agency = _agency(raw, source)
     # the registry entry of the item's own agency, else of its source's
     registered = ctx.agencies.find(agency) if agency else ctx.agencies.find(source.name) if source else None
-    link = field("link", lambda: _link(raw.link, raw.base or ctx.site_url), "")
+    link = field("link", lambda: _link(raw.link, raw.base or ctx.site_url, strict=raw.kind is InputKind.CMS), "")
     base = link or raw.base or ctx.site_url
     title = field("title", lambda: _required_text(title_raw, "title"), "")
     if len(title) > MAX_TITLE_LENGTH:
@@ -227,6 +227,8 @@ def normalize(
         title = shorten(title, MAX_TITLE_LENGTH - 1)  # between words when it can; "…" is the last character
     else:
         warnings = []
+    if link and has_userinfo(raw.link):  # (an ingested item's: a CMS record's is refused)
+        warnings.append(f"{title[:40]!r}: its link's user name and password dropped")
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
     if raw.kind is not InputKind.CMS:  # an agency's notice to the press; a newsroom's text is its own
@@ -393,7 +395,9 @@ def _required_text(value: Any, name: str) -> str:
     return text
 
 
-def _link(value: Any, base: str) -> str:
+def _link(value: Any, base: str, *, strict: bool = False) -> str:
+    """The item's link; `strict` (a CMS record's) refuses one with a user name or password, which an ingested
+    item's loses."""
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
@@ -401,7 +405,19 @@ def _link(value: Any, base: str) -> str:
     url = absolute_url(value, base)
     if not url.startswith(("http://", "https://")):
         raise RecordError("link", f"{value!r} is not an http(s) URL")
+    if strict:
+        _refuse_userinfo(value, url, "link")
     return without_session(url)
+
+
+def _refuse_userinfo(value: str, url: str, name: str) -> None:
+    """A CMS record's URL (`value` as given, `url` as published) may not carry a user name or password: every
+    subscriber would get them. The message shows where they are, not what they are."""
+    if has_userinfo(value):
+        masked = url.replace("://", "://***@", 1)
+        raise RecordError(
+            name, f"{_shown(masked)} has a user name or password in it: remove them (the URL is published)"
+        )
 
 
 def _section(
@@ -586,6 +602,7 @@ def _files(value: Any, base: str, name: str) -> list[tuple[str, str | None, int,
         url = absolute_url(item["url"], base)
         if not url:
             raise RecordError(name, f"{item['url']!r} is not an http(s) URL")
+        _refuse_userinfo(item["url"], url, name)
         title = plain_text(str(item.get("caption" if name == "images" else "title") or ""))
         out.append((url, media_type(item.get("type")), _length(item.get("length"), name), title))
     return out
@@ -687,10 +704,12 @@ def _attribution(
         return _record_attribution(raw.source, body_credit, base, tz)
     name = agency or source.name
     home = (source.home if not agency else "") or (registered.home if registered is not None else "")
+    # the URL the source is fetched from may carry a user name and password (HTTP basic auth): never published
+    feed = without_userinfo(raw.feed_url) if raw.feed_url.startswith(("http://", "https://")) else ""
     return Attribution(
         name=name,
         home=home,
-        feed=raw.feed_url if raw.feed_url.startswith(("http://", "https://")) else "",
+        feed=feed,
         url=link,
         published=published,
         credit=credit_for(name, source.credit),
@@ -728,6 +747,7 @@ def _optional_url(value: Any, base: str, name: str) -> str:
     url = absolute_url(str(value), base)
     if not url.startswith(("http://", "https://")):
         raise RecordError(name, f"{value!r} is not an http(s) URL")
+    _refuse_userinfo(str(value), url, name)
     return url
 
 

@@ -30,7 +30,28 @@ def absolute_url(url: str, base: str) -> str:
         parts.port  # noqa: B018 -- raises on a malformed port ("host:abc", "host:99999")
     except ValueError:
         return ""
-    return resolved if parts.scheme in URL_SCHEMES else ""
+    return without_userinfo(resolved) if parts.scheme in URL_SCHEMES else ""
+
+
+def without_userinfo(url: str) -> str:
+    """`url` without a user name or password ("http://user:pass@host/" → "http://host/"): a URL with them is
+    never published. "" for a URL that names one but cannot be read."""
+    if "@" not in url:
+        return url
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return ""
+    return url.replace(netloc, netloc.rpartition("@")[2], 1) if "@" in netloc else url
+
+
+def has_userinfo(url: str) -> bool:
+    """Whether `url` as written names a user or a password ("http://user:pass@host/", "//user@host/"), which
+    :func:`absolute_url` drops: a CMS record is refused for it, an ingested item warned about."""
+    try:
+        return "@" in urlsplit(clean_text(url).strip()).netloc
+    except ValueError:
+        return False
 
 
 #: the origin of a plain http(s) URL, which urlsplit() would give unchanged
