@@ -466,8 +466,10 @@ def _raw_redirect(location: bytes) -> Handler:
     [
         # httpx itself refuses a Location of 65,536 characters or more
         ("100 kB", "http://127.0.0.2:{port}/" + "x" * 100_000, "connection failed: Invalid URL"),
+        # under that, past MAX_URL_LENGTH (8,192), it is refused for its length, quoted cut short
+        ("36 kB", "http://127.0.0.2:{port}/" + "보도자료" * 1_000, "redirect to a URL of 36,0"),
         # under that it becomes a hop, refused as loopback: the whole URL went into the error
-        ("12 kB, loopback", "http://127.0.0.2:{port}/" + "보도자료" * 1_000, "redirect to http://127.0.0.2:"),
+        ("7 kB, loopback", "http://127.0.0.2:{port}/" + "보도자료" * 200, "redirect to http://127.0.0.2:"),
         ("10 kB, other scheme", "ftp://ftp.moef.go.kr/" + "x" * 10_000, "redirect to unsupported URL: ftp://ftp.moef"),
         # h11 passes bytes over 0x7f; as UTF-8 they are line breaks (U+2028, NEL) and a bidi override
         (
@@ -490,6 +492,27 @@ def test_a_hostile_location_is_cut_short_and_kept_on_one_line(
     assert len(result.error) <= 500
     assert result.error.isprintable()  # no control character, line separator or bidi override
     assert result.body is None and result.moved_to is None
+
+
+def test_a_redirect_to_a_url_too_long_to_keep_fails_the_fetch(server: HostileServer) -> None:
+    """A 301's Location becomes the source's stored URL (httpx takes up to 64 KiB): past 8,192 characters,
+    which most servers refuse in a request anyway, the fetch fails and nothing is stored."""
+    server.route("/far.xml", serving(rss(item(1))))
+    longest = server.url("/far.xml?page=")
+    longest += "x" * (8_192 - len(longest))
+    for length in (8_193, 60_000):
+        target = longest + "x" * (length - len(longest))
+        url = server.route(f"/moved-{length}.xml", redirecting(target, "301 Moved Permanently"))
+
+        result = fetch_one(url)
+
+        assert result.error is not None, length
+        assert result.error.startswith(f"redirect to a URL of {length:,} characters, more than the 8,192 allowed: ")
+        assert len(result.error) <= 500 and result.body is None and result.moved_to is None
+
+    url = server.route("/moved-8192.xml", redirecting(longest, "301 Moved Permanently"))
+    result = fetch_one(url)
+    assert result.error is None and result.moved_to == longest
 
 
 def test_a_kept_alive_connection_the_server_has_closed_is_not_reused(server: HostileServer) -> None:
@@ -730,6 +753,7 @@ def _hostile_site(root: Path, server: HostileServer, bystander: HostileServer, b
         "to-integer": redirecting(f"http://2130706433:{bystander.port}/admin"),
         "to-metadata": redirecting("http://169.254.169.254/latest/meta-data/", "301 Moved Permanently"),
         "loop": redirecting("/loop"),
+        "to-far": redirecting(server.url("/good.xml?page=" + "x" * 9_000), "301 Moved Permanently"),
         "drip": _drip,
         "reset": _reset,
         "huge": _fifty_megabytes,
@@ -805,6 +829,7 @@ def test_ingest_survives_every_hostile_server(
         assert reports[case]["moved_to"] is None
     assert bystander.connections == 0
     assert errors["loop"] == "too many redirects (more than 5)"
+    assert errors["to-far"].startswith("redirect to a URL of 9,0") and reports["to-far"]["moved_to"] is None
     assert errors["drip"] == "timed out after 3.0 s"
     assert errors["reset"].startswith("connection failed")
     assert errors["huge"] == "response larger than 15.0 MiB, download aborted"
@@ -830,7 +855,7 @@ def test_ingest_survives_every_hostile_server(
 
     # a 301 to an internal address never rewrote the stored source URL
     states = {s["id"]: s for s in json.loads(pressfeed(site, "sources", "--json").stdout)}
-    for case in ("to-other-port", "to-localhost", "to-metadata"):
+    for case in ("to-other-port", "to-localhost", "to-metadata", "to-far"):
         assert states[case]["state"]["url"] in (None, urls[case]), states[case]
 
     listed = json.loads(pressfeed(site, "articles", "list", "--json", "--limit", "100").stdout)

@@ -10,6 +10,9 @@ from .terms import URL_SAFE
 from .text import clean_text
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: a URL pressfeed keeps (a redirect's Location, which a 301 makes the source's URL) is at most this long:
+#: most servers refuse a longer request line anyway (nginx 8 KiB, Apache 8,190), and httpx takes up to 64 KiB
+MAX_URL_LENGTH = 8_192
 _PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?\Z")
 
 

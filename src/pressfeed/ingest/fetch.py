@@ -39,6 +39,7 @@ import httpx
 from ..clock import Clock
 from ..config import FetchConfig
 from ..errors import foreign
+from ..urls import MAX_URL_LENGTH
 from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTransport, reset_policy, use_policy
 from .request import FetchFailure as _Failure
 from .request import FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
@@ -362,7 +363,13 @@ def _redirect_target(url: str, location: str) -> str:
     # a server must not be able to send us to file:// or other schemes
     if target.scheme not in DEFAULT_PORTS:
         raise _Failure(f"redirect to unsupported URL: {foreign(location)}")
-    return str(target)
+    # nor have us store (a 301 is the source's new URL) and resolve its items' links against 60 kB of URL
+    text = str(target)
+    if len(text) > MAX_URL_LENGTH:
+        raise _Failure(
+            f"redirect to a URL of {len(text):,} characters, more than the {MAX_URL_LENGTH:,} allowed: {foreign(text)}"
+        )
+    return text
 
 
 def _redirect_headers(headers: httpx.Headers, source: str, target: str) -> httpx.Headers:
