@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -179,6 +180,19 @@ def test_a_url_guid_is_keyed_without_its_session() -> None:
     php = "https://www.kma.go.kr/notice/view.php?PHPSESSID=9f8e7d&idx=1203"
     assert guid_key("kma", php) == "guid:kma:https://www.kma.go.kr/notice/view.php?idx=1203"
     assert guid_key("msit", "msit;jsessionid=1") == "guid:msit:msit;jsessionid=1"  # no URL: the publisher's own
+
+
+def test_a_guid_or_link_over_a_kilobyte_is_known_by_its_hash() -> None:
+    """A hostile feed's 5,000-character guid or link went into the store as a key; PostgreSQL's index holds at
+    most 2,704 bytes, so the whole ingest failed (exit 74) at every run while the item stayed in the feed."""
+    long = "https://www.msit.go.kr/bbs/view.do?nttSeqNo=" + "7" * 4_955
+    assert guid_key("msit", long) == "guid:msit:sha256:" + hashlib.sha256(long.encode()).hexdigest()
+    assert guid_key("msit", long + ";jsessionid=A1") == guid_key("msit", long)  # its session left out first
+    assert guid_key("msit", "보" * 342) == "guid:msit:sha256:" + hashlib.sha256(("보" * 342).encode()).hexdigest()
+    assert guid_key("msit", "보" * 341) == "guid:msit:" + "보" * 341  # up to 1,024 bytes, as written
+    normal = "msit.go.kr/bbs/view.do?nttSeqNo=" + "7" * 4_955
+    assert link_key(long) == "link:sha256:" + hashlib.sha256(normal.encode()).hexdigest()
+    assert link_key("https://" + normal[:1_024]) == "link:" + normal[:1_024]
 
 
 def test_guid_key_is_per_source_and_stripped() -> None:

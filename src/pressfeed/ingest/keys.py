@@ -36,11 +36,21 @@ _LEADING_LABEL = re.compile(r"\s*[\[(【〈<]([^\])】〉>]{1,20})[\])】〉>]\s
 
 def guid_key(source_id: str, guid: str) -> str:
     """The same guid as the item's id takes it (a URL's session left out)."""
-    return f"guid:{source_id}:{guid_identity(guid)}"
+    return f"guid:{source_id}:{_bounded(guid_identity(guid))}"
 
 
 def link_key(url: str) -> str:
-    return f"link:{normalize_link(url)}"
+    return f"link:{_bounded(normalize_link(url))}"
+
+
+#: a guid or normalized link longer than this (in UTF-8 bytes) is keyed by its SHA-256: a PostgreSQL index row
+#: holds at most 2,704 bytes, and one hostile item's 5,000-character guid or link failed every ingest (exit 74)
+MAX_KEY_BYTES = 1024
+
+
+def _bounded(text: str) -> str:
+    encoded = text.encode()
+    return text if len(encoded) <= MAX_KEY_BYTES else "sha256:" + hashlib.sha256(encoded).hexdigest()
 
 
 def content_key(title: str, body: str) -> str:
