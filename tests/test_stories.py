@@ -208,6 +208,17 @@ def test_source_url_forms_of_the_same_release(portal: Site, url: str) -> None:
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
 
 
+def test_a_release_with_a_link_over_a_kib_is_cited_by_it_too(portal: Site) -> None:
+    """A link that long is keyed by its hash (a PostgreSQL index row holds 2,704 bytes): the article's citation
+    must be the same key, or the release shows beside the article that rewrites it."""
+    long_link = RELEASE_LINK + "&ref=" + "가" * 400  # percent-encoded: 3,600 characters
+    portal.cms(cms(url=long_link.replace("https://www.", "http://m.")))
+    portal.feed(release(link=long_link))
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert everywhere(portal, "") == [CMS_ID]
+
+
 def test_a_different_release_is_not_the_same_story(portal: Site) -> None:
     portal.cms(cms(url=RELEASE_LINK.replace("3186412", "3186413")))
     portal.feed(release())

@@ -38,11 +38,11 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from .ingest.keys import link_key
 from .model import Article, Status, encode
 from .store import Store, StoredArticle
 from .store.base import ArticleWrite
 from .text import collapse_space, without_space
-from .urls import normalize_link
 
 #: characters of normalized body text below which a body says nothing about its story
 BODY_MIN = 100
@@ -75,7 +75,7 @@ def citation_keys(article: Article, text: str) -> list[str]:
     """The keys a CMS article cites releases by: its source.url, and its body."""
     keys = []
     if article.source is not None and article.source.url:
-        keys.append(f"link:{normalize_link(article.source.url)}")
+        keys.append(link_key(article.source.url))  # the key the release's link has
     body = body_key(text)
     if body is not None:
         keys.append(body)
