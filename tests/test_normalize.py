@@ -1067,6 +1067,19 @@ def test_make_id_missing_uses_link(raw):
     assert make_id(raw, link, AUTHORITY) == link
 
 
+def test_make_id_missing_with_a_link_too_long_for_a_guid_rejected():
+    """Without an id the link is the guid: one of 8,000 characters reached every subscriber (and on PostgreSQL
+    failed the whole import: a primary key's index row holds 2,704 bytes)."""
+    link = "https://www.example-portal.kr/news/articleView.html?idxno=9&ref="
+    assert make_id(None, link + "a" * (200 - len(link)), AUTHORITY) == link + "a" * (200 - len(link))
+    with pytest.raises(RecordError) as info:
+        make_id(None, link + "a" * 8_000, AUTHORITY)
+    assert (info.value.field, info.value.message) == (
+        "id",
+        "required when the link is longer than 200 characters (the guid)",
+    )
+
+
 def test_make_id_missing_without_link_rejected():
     with pytest.raises(RecordError) as info:
         make_id(None, "", AUTHORITY)

@@ -80,6 +80,8 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
     if raw_id is None or raw_id == "":
         if not link:
             raise RecordError("id", "required when there is no link")
+        if len(link) > MAX_ID_LENGTH:  # the link would be the guid, in every feed
+            raise RecordError("id", f"required when the link is longer than {MAX_ID_LENGTH} characters (the guid)")
         return link
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
         raise RecordError("id", "must be a string or a number")
