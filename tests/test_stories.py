@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -406,6 +407,28 @@ def test_the_item_under_a_releases_guid_never_dates_back_when_the_cms_takes_the_
     for before, after in itertools.pairwise(shown):
         assert datetime.fromisoformat(after[1]) > datetime.fromisoformat(before[1]), shown  # Atom
         assert datetime.fromisoformat(after[2]) > datetime.fromisoformat(before[2]), shown  # JSON Feed
+
+
+def test_the_item_under_a_releases_guid_never_dates_back_when_the_article_returns_by_its_date(
+    portal: Site,
+) -> None:
+    """The CMS moves the article that took the release's guid ten hours later: the release comes back under it,
+    dated then. When the article's new time comes it returns by its date alone, with nothing written: its item
+    went out dated as before the release came back, and readers kept the release (found by a state machine)."""
+    portal.feed(release())
+    portal.run().close()
+    portal.cms(cms())
+    portal.run(NOW + timedelta(minutes=1)).close()
+    later = (NOW + timedelta(hours=10)).astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M:%S")
+    portal.cms(cms(published=later))
+    portal.run(NOW + timedelta(minutes=2)).close()
+    released = item_dates(portal)
+    portal.run(NOW + timedelta(hours=11)).close()
+    returned = item_dates(portal)
+    assert everywhere(portal, "") == [RELEASE_ID]
+    assert returned[0] != released[0]  # the article's title again
+    for fmt in (1, 2):  # Atom's updated, JSON Feed's date_modified
+        assert datetime.fromisoformat(returned[fmt]) > datetime.fromisoformat(released[fmt]), (released, returned)
 
 
 def adopted(portal: Site) -> list[str]:

@@ -283,7 +283,9 @@ def as_published(stored: StoredArticle, config: Config) -> Article:
     article = as_republished(article, rights_for(config, stored.origin, agency))
     if stored.feed_guid is None:
         return article
-    updated = article.updated
+    # not before it entered the feeds either: one whose CMS date moved later gave the item back to the release,
+    # dated then, and comes back by its date alone, with nothing written to date it
+    updated = max(article.updated, article.published)
     if stored.feed_guid_updated is not None:
         updated = max(updated, stored.feed_guid_updated + timedelta(seconds=1))
     return replace(article, id=stored.feed_guid, updated=updated)
