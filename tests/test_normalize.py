@@ -1196,6 +1196,29 @@ def test_a_cms_records_urls_with_a_user_name_or_password_are_refused(ctx):
     assert "s3cret" not in repr(found)
 
 
+def test_a_cms_records_html_escaped_urls_are_read_as_the_cms_meant_them(ctx):
+    """A CMS that stores its URLs HTML-escaped exports "&amp;" between parameters: published as it stood, the
+    link named a parameter "amp;page" and the article's source.url matched no release's link."""
+    article = article_from_record(
+        minimal(
+            link="/news/articleView.html?idxno=1001&amp;page=2",
+            images=[{"url": "/photo/view.php?no=1&amp;size=L", "type": "image/jpeg"}],
+            attachments=[{"url": "https://files.example.kr/get.do?id=1&amp;kind=hwp"}],
+            source={
+                "name": "과학기술정보통신부",
+                "url": "https://www.msit.go.kr/bbs/view.do?sCode=user&amp;nttSeqNo=1",
+            },
+        ),
+        ctx,
+    )
+    assert article.link == "https://www.example-portal.kr/news/articleView.html?idxno=1001&page=2"
+    assert [i.url for i in article.images] == ["https://www.example-portal.kr/photo/view.php?no=1&size=L"]
+    assert [a.url for a in article.attachments] == ["https://files.example.kr/get.do?id=1&kind=hwp"]
+    assert (
+        article.source is not None and article.source.url == "https://www.msit.go.kr/bbs/view.do?sCode=user&nttSeqNo=1"
+    )
+
+
 def test_an_ingested_items_urls_lose_their_user_name_and_password(ctx):
     from pressfeed.config import SourceConfig
     from pressfeed.model import InputKind, RawArticle, RawMedia

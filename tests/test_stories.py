@@ -220,6 +220,15 @@ def test_a_release_with_a_link_over_a_kib_is_cited_by_it_too(portal: Site) -> No
     assert everywhere(portal, "") == [CMS_ID]
 
 
+def test_a_source_url_exported_html_escaped_cites_the_release(portal: Site) -> None:
+    """Some CMSs export their URLs HTML-escaped ("&amp;"): the release must still leave the feeds."""
+    portal.cms(cms(url=RELEASE_LINK.replace("&", "&amp;")))
+    portal.feed(release())
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert everywhere(portal, "") == [CMS_ID]
+
+
 def test_a_different_release_is_not_the_same_story(portal: Site) -> None:
     portal.cms(cms(url=RELEASE_LINK.replace("3186412", "3186413")))
     portal.feed(release())

@@ -404,12 +404,21 @@ def _link(value: Any, base: str, *, strict: bool = False) -> str:
         return ""
     if not isinstance(value, str):
         raise RecordError("link", "must be a URL string")
+    if strict:
+        value = _unescaped(value)
     url = absolute_url(value, base)
     if not url.startswith(("http://", "https://")):
         raise RecordError("link", f"{value!r} is not an http(s) URL")
     if strict:
         _refuse_userinfo(value, url, "link")
     return without_session(url)
+
+
+def _unescaped(url: str) -> str:
+    """A CMS record's URL as the CMS meant it: one that stores its URLs HTML-escaped exports
+    "…?idxno=1&amp;page=2", and no page names a parameter "amp;page". Left, the link is broken and its
+    `source.url` matches no release's link. (An ingested item's come through feedparser, unescaped.)"""
+    return url.replace("&amp;", "&") if "&amp;" in url else url
 
 
 def _refuse_userinfo(value: str, url: str, name: str) -> None:
@@ -601,10 +610,11 @@ def _files(value: Any, base: str, name: str) -> list[tuple[str, str | None, int,
     """(absolute url, given type, length, caption/title) of an images/attachments list."""
     out = []
     for item in _media_items(value, name):
-        url = absolute_url(item["url"], base)
+        given = _unescaped(str(item["url"]))
+        url = absolute_url(given, base)
         if not url:
             raise RecordError(name, f"{item['url']!r} is not an http(s) URL")
-        _refuse_userinfo(item["url"], url, name)
+        _refuse_userinfo(given, url, name)
         title = plain_text(str(item.get("caption" if name == "images" else "title") or ""))
         out.append((url, media_type(item.get("type")), _length(item.get("length"), name), title))
     return out
@@ -746,10 +756,11 @@ def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> 
 def _optional_url(value: Any, base: str, name: str) -> str:
     if not value:
         return ""
-    url = absolute_url(str(value), base)
+    given = _unescaped(str(value))
+    url = absolute_url(given, base)
     if not url.startswith(("http://", "https://")):
         raise RecordError(name, f"{value!r} is not an http(s) URL")
-    _refuse_userinfo(str(value), url, name)
+    _refuse_userinfo(given, url, name)
     return url
 
 
