@@ -397,7 +397,7 @@ def test_the_item_under_a_releases_guid_never_dates_back_when_the_cms_takes_the_
 ) -> None:
     """As above, when the CMS export itself holds the article back (its status, or a later `published`), not
     an editor's command: the release came back under the guid with its own old `updated`, and readers, who
-    had the newsroom's version dated later, kept it (found by tests/test_story_orders.py)."""
+    had the newsroom's version dated later, kept it (found by the state machine, tests/test_story_machine.py)."""
     portal.feed(release())
     portal.run()
     portal.cms(cms())
