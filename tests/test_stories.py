@@ -209,21 +209,24 @@ def test_source_url_forms_of_the_same_release(portal: Site, url: str) -> None:
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
 
 
-def test_a_release_with_a_link_over_a_kib_is_cited_by_it_too(portal: Site) -> None:
-    """A link that long is keyed by its hash (a PostgreSQL index row holds 2,704 bytes): the article's citation
-    must be the same key, or the release shows beside the article that rewrites it."""
-    long_link = RELEASE_LINK + "&ref=" + "가" * 400  # percent-encoded: 3,600 characters
-    portal.cms(cms(url=long_link.replace("https://www.", "http://m.")))
-    portal.feed(release(link=long_link))
-    pf = portal.run()
-    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
-    assert everywhere(portal, "") == [CMS_ID]
+#: a link over 1 KiB is keyed by its hash (a PostgreSQL index row holds 2,704 bytes); percent-encoded: 3,600 characters
+LONG_LINK = RELEASE_LINK + "&ref=" + "가" * 400
 
 
-def test_a_source_url_exported_html_escaped_cites_the_release(portal: Site) -> None:
-    """Some CMSs export their URLs HTML-escaped ("&amp;"): the release must still leave the feeds."""
-    portal.cms(cms(url=RELEASE_LINK.replace("&", "&amp;")))
-    portal.feed(release())
+@pytest.mark.parametrize(
+    ("cited", "link"),
+    [
+        # the article's citation must be the same hashed key
+        (LONG_LINK.replace("https://www.", "http://m."), LONG_LINK),
+        # some CMSs export their URLs HTML-escaped
+        (RELEASE_LINK.replace("&", "&amp;"), RELEASE_LINK),
+    ],
+    ids=["over-a-kib", "html-escaped"],
+)
+def test_a_long_or_escaped_source_url_still_cites_the_release(portal: Site, cited: str, link: str) -> None:
+    """Else the release shows beside the article that rewrites it."""
+    portal.cms(cms(url=cited))
+    portal.feed(release(link=link))
     pf = portal.run()
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
     assert everywhere(portal, "") == [CMS_ID]
