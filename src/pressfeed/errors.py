@@ -33,7 +33,7 @@ def foreign(text: str, limit: int = FOREIGN_CHARS) -> str:
     """A string from outside, as a message may quote it: on one line (every run of control characters a
     space) and at most `limit` characters, cut with "…". A hostile server's 100 kB Location would
     otherwise be stored as the source's error and mailed by cron at every run."""
-    from .text import shorten
+    from .text import shorten  # the project's one cut between characters; loaded only for a message
 
     return shorten(_UNPRINTABLE.sub(" ", text), limit - 1)  # limit - 1 characters and "…"
 
