@@ -51,6 +51,8 @@ def without_userinfo(url: str) -> str:
 def has_userinfo(url: str) -> bool:
     """Whether `url` as written names a user or a password ("http://user:pass@host/", "//user@host/"), which
     :func:`absolute_url` drops: a CMS record is refused for it, an ingested item warned about."""
+    if "@" not in url:  # every record's link comes here: most have none, and cleaning makes none
+        return False
     try:
         return "@" in urlsplit(clean_text(url).strip()).netloc
     except ValueError:
