@@ -284,6 +284,45 @@ def test_a_url_whose_host_is_no_name_is_refused_at_its_line(site):
         assert error.message == f"{host!r} is no valid host (and port)"
 
 
+@pytest.mark.parametrize(
+    ("yaml", "key"),
+    [
+        (
+            "sources:\n  - {id: msit, name: 과학기술정보통신부, url: feeds/a.xml, home: 'https://ops:SECRET@www.msit.go.kr/'}\n",
+            "sources[0].home",
+        ),
+        (
+            "agencies:\n  과학기술정보통신부: {id: msit, home: 'https://ops:SECRET@www.msit.go.kr/'}\n",
+            "agencies.과학기술정보통신부.home",
+        ),
+        ("  websub_hub: https://ops:SECRET@hub.example-portal.kr/\n", "site.websub_hub"),
+    ],
+    ids=["source home", "agency home", "hub"],
+)
+def test_a_published_url_with_a_password_is_refused_without_showing_it(site, yaml, key):
+    """A source's home is every release's <source url> fallback, the hub every feed's rel=hub link: a password
+    written there went to every subscriber. (A source's url may hold one: it is only fetched.)"""
+    text = config_text(site)
+    if yaml.startswith("  "):
+        text = text.replace(
+            "  tag_authority: example-portal.kr,2025\n", "  tag_authority: example-portal.kr,2025\n" + yaml
+        )
+    else:
+        text += yaml
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "SECRET"), key)
+    assert error.message == "holds a user name or password, which every feed would publish: remove it from the URL"
+    assert "SECRET" not in str(error)
+
+
+def test_a_source_url_may_hold_credentials_for_fetching(site):
+    text = config_text(site) + SOURCE.format(section="science").replace(
+        "https://www.korea.kr/", "https://ops:SECRET@www.korea.kr/"
+    )
+    config_path(site).write_text(text, encoding="utf-8")
+    assert load_config(site).sources[0].url == "https://ops:SECRET@www.korea.kr/rss/dept_msit.xml"
+
+
 def test_unknown_timezone(site):
     text = edit(site, "Asia/Seoul", "Asia/Busan")
     error = load_error(site, text)

@@ -83,6 +83,19 @@ def derived(default: Any = MISSING) -> Any:
 
 
 def _url(reader: _Reader, value: Any, spot: Spot) -> str:
+    """A URL the feeds publish (a home, the site's, a hub, an icon): never with a user name or password."""
+    url = _any_url(reader, value, spot)
+    if "@" in url:
+        from .urls import has_userinfo  # the one home of the rule; a URL without "@" cannot name a user
+
+        if has_userinfo(url):
+            raise reader.error(
+                spot, "holds a user name or password, which every feed would publish: remove it from the URL"
+            )
+    return url
+
+
+def _any_url(reader: _Reader, value: Any, spot: Spot) -> str:
     text = reader.typed(str, value, spot)
     try:
         return as_uri(text)
@@ -332,7 +345,8 @@ def _section_name(reader: _Reader, value: Any, spot: Spot) -> str | None:
 def _source_url(reader: _Reader, value: Any, spot: Spot) -> str:
     """An http(s) URL, or a local file relative to the site (offline samples)."""
     text = reader.typed(str, value, spot)
-    return _url(reader, text, spot) if "://" in text else str(reader.site_dir / text)
+    # its credentials are used for fetching, and `source.feed` is published without them
+    return _any_url(reader, text, spot) if "://" in text else str(reader.site_dir / text)
 
 
 def _source_status(reader: _Reader, value: Any, spot: Spot) -> Status:
