@@ -772,7 +772,7 @@ def test_hide_survives_runs_and_publish_restores(built_site: Path) -> None:
     assert guid in feed_text(built_site, "it-science/rss.xml")
 
     hidden = ok(invoke(built_site, "articles", "hide", "20251108-0001"))
-    assert hidden.stdout == f"{guid}: hidden\n"
+    assert hidden.stdout == f"{guid}: hidden; the feeds change at the next run, or now with `pressfeed build`\n"
     run = ok(invoke(built_site, "run"))
     assert run.stdout.splitlines()[0] == "import: 4 files, 0 new, 0 updated, 16 unchanged"
     assert guid not in feed_text(built_site, "it-science/rss.xml")
@@ -784,10 +784,23 @@ def test_hide_survives_runs_and_publish_restores(built_site: Path) -> None:
     assert as_json(invoke(built_site, "articles", "show", guid, "--json"))["status"] == "hidden"
 
     published = ok(invoke(built_site, "articles", "publish", "20251108-0001"))
-    assert published.stdout == f"{guid}: published\n"
+    assert published.stdout == f"{guid}: published; the feeds change at the next run, or now with `pressfeed build`\n"
     ok(invoke(built_site, "run"))
     assert guid in feed_text(built_site, "it-science/rss.xml")
     assert guid in feed_text(built_site, "rss.xml")
+
+
+def test_editors_commands_say_the_feeds_change_at_the_next_build(built_site: Path) -> None:
+    """hide/publish/delete change the store only: an editor who checks the feed at once must not be left
+    wondering why the item is still there."""
+    guid = TAG + "20251108-0001"
+    later = "the feeds change at the next run, or now with `pressfeed build`"
+    assert ok(invoke(built_site, "articles", "hide", "20251108-0001")).stdout == f"{guid}: hidden; {later}\n"
+    assert guid in feed_text(built_site, "it-science/rss.xml")  # what the message warns of
+    assert ok(invoke(built_site, "articles", "publish", "20251108-0001")).stdout == f"{guid}: published; {later}\n"
+    deleted = ok(invoke(built_site, "articles", "delete", "20251108-0001", "--yes"))
+    assert deleted.stdout == f"deleted {guid}; {later}\n"
+    assert ok(invoke(built_site, "-q", "articles", "hide", "20251108-0004")).stdout == ""
 
 
 def test_hide_survives_an_edited_reimport(built_site: Path) -> None:
@@ -810,7 +823,7 @@ def test_hide_survives_an_edited_reimport(built_site: Path) -> None:
 def test_delete(built_site: Path) -> None:
     guid = TAG + "20251108-0001"
     result = ok(invoke(built_site, "articles", "delete", "20251108-0001", "--yes"))
-    assert result.stdout == f"deleted {guid}\n"
+    assert result.stdout == f"deleted {guid}; the feeds change at the next run, or now with `pressfeed build`\n"
     assert guid not in stored_ids(built_site)
     shown = invoke(built_site, "articles", "show", "20251108-0001")
     assert shown.exit_code == 2, explain(shown)
@@ -1320,7 +1333,7 @@ def test_editor_command_waits_for_a_running_job_instead_of_failing(built_site: P
         started = True
         hide = invoke(built_site, "articles", "hide", "20251108-0001")
         assert hide.exit_code == 0, hide.output  # the editor's command waited for the release
-        assert hide.stdout.strip().endswith(": hidden")
+        assert ": hidden; " in hide.stdout
     finally:
         if started:
             release.join()  # the timer releases the lock

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 #: seconds an editor's one-off command waits for a running import/ingest/build to finish
 EDITOR_WAIT = 60.0
+#: what an editor's command adds: it changes the store, and only a build rewrites the feeds
+FEEDS_LATER = "the feeds change at the next run, or now with `pressfeed build`"
 
 
 class _JSONResult(Protocol):
@@ -582,7 +584,7 @@ def _status_command(name: str, status: Status, doc: str) -> Callable[..., None]:
         # a running ingest must not undo the change; wait a little for one to finish
         with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
             stored = pf.set_status(article_id, status)
-        env.say(f"{stored.article.id}: {stored.article.status}")
+        env.say(f"{stored.article.id}: {stored.article.status}; {FEEDS_LATER}")
 
     return command
 
@@ -618,9 +620,8 @@ def articles_publish(env: Env, article_id: str, keep_both: bool) -> None:
     """
     with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
         stored, kept_out_by = pf.publish(article_id, keep_both=keep_both)
-    env.say(
-        f"{stored.article.id}: {stored.article.status}" + (" (kept beside its newsroom article)" if keep_both else "")
-    )
+    kept = " (kept beside its newsroom article)" if keep_both else ""
+    env.say(f"{stored.article.id}: {stored.article.status}{kept}; {FEEDS_LATER}")
     if kept_out_by is not None and not env.quiet:
         click.secho(
             f"{stored.article.id} stays out of the feeds while {kept_out_by}, which supersedes it, is in them: "
@@ -647,7 +648,7 @@ def articles_delete(env: Env, article_id: str, yes: bool) -> None:
             raise UsageError(f"{stored.article.id} not deleted: answer y, or pass --yes")
         with pf.locked(wait=EDITOR_WAIT):
             pf.delete(stored.article.id)
-    env.say(f"deleted {stored.article.id}")
+    env.say(f"deleted {stored.article.id}; {FEEDS_LATER}")
 
 
 def _confirmed(question: str) -> bool:
