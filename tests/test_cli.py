@@ -583,6 +583,17 @@ def test_bad_config_stops_every_command(sample_site: Path, how: str, args: tuple
     assert tree(sample_site) == before
 
 
+def test_no_config_here_points_at_dash_dash_site(tmp_path: Path) -> None:
+    """Cron starts in the home directory: a crontab line without --site must say how to name the site."""
+    result = CliRunner().invoke(cli, ["--site", str(tmp_path), "-q", "run"])
+    assert result.exit_code == 2, explain(result)
+    assert result.stderr == (
+        f"error: {tmp_path.resolve() / 'feeds' / 'pressfeed.yaml'}: config file not found "
+        "(name the site directory with --site DIR, or create a site there with `pressfeed init DIR`)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_config_given_with_dash_dash_config(sample_site: Path, tmp_path: Path) -> None:
     other = write(tmp_path / "other.yaml", 'site:\n  title: x\n  url: "unterminated\n')
     result = invoke(sample_site, "--config", str(other), "run")

@@ -544,7 +544,18 @@ def test_missing_config_file(tmp_path):
         load_config(tmp_path)
     expected = tmp_path.resolve() / "feeds" / "pressfeed.yaml"
     assert info.value.line is None
-    assert str(info.value) == f"{expected}: config file not found (create one with `pressfeed init`)"
+    assert str(info.value) == (
+        f"{expected}: config file not found "
+        "(name the site directory with --site DIR, or create a site there with `pressfeed init DIR`)"
+    )
+
+
+def test_missing_config_file_given_by_name(tmp_path, monkeypatch):
+    """A config named by PRESSFEED_CONFIG (or --config) is missing itself: --site would not help."""
+    monkeypatch.setenv("PRESSFEED_CONFIG", str(tmp_path / "missing.yaml"))
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert str(info.value) == f"{tmp_path / 'missing.yaml'}: config file not found (check --config or PRESSFEED_CONFIG)"
 
 
 def test_unprintable_character_in_yaml_is_a_config_error(site: Path) -> None:

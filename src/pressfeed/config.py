@@ -705,10 +705,18 @@ def load_config(
     try:
         text = read_utf8(path)
     except FileNotFoundError:
-        raise ConfigError(str(path), None, "", "config file not found (create one with `pressfeed init`)") from None
+        raise ConfigError(str(path), None, "", f"config file not found ({_no_config_advice(site, path)})") from None
     except OSError as exc:
         raise ConfigError(str(path), None, "", f"cannot read config: {exc}") from None
     return parse_config(text, path, site, cache=cache)
+
+
+def _no_config_advice(site: Path, path: Path) -> str:
+    """What to do when the config is missing: at its default place, the site directory is likely wrong
+    (cron starts in the home directory); a path the user gave is simply missing."""
+    if path == site / DEFAULT_CONFIG:
+        return "name the site directory with --site DIR, or create a site there with `pressfeed init DIR`"
+    return "check --config or PRESSFEED_CONFIG"
 
 
 def read_utf8(path: Path) -> str:
