@@ -223,6 +223,30 @@ def test_invalid_yaml_syntax_reports_line(site):
     assert str(error) == f"{config_path(site).resolve()}:{error.line}: {error.message}"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    title: 사회\n",
+            "    title: [사회\n",
+            "invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence that starts at line ",
+        ),
+        (
+            "  language: ko\n",
+            "  language: 'ko\n",
+            "invalid YAML: found unexpected end of stream (while scanning a quoted scalar that starts at line ",
+        ),
+    ],
+)
+def test_invalid_yaml_names_the_line_an_unclosed_bracket_or_quote_opens(site, old, new, message):
+    """The parser notices an unclosed `[` or quote lines later (a quote: at the end of the file); the line to
+    fix is where it opens."""
+    text = edit(site, old, new)
+    error = load_error(site, text)
+    assert error.line is not None and error.line > line_no(text, new.strip())
+    assert error.message == f"{message}{line_no(text, new.strip())})"
+
+
 def test_missing_site_url(site):
     text = edit(site, "  url: https://www.example-portal.kr/\n", "")
     error = load_error(site, text)

@@ -269,13 +269,22 @@ def load_documents(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark else None
-        raise YAMLSyntaxError(line, "", f"invalid YAML: {exc.problem or exc}") from None
+        raise YAMLSyntaxError(line, "", f"invalid YAML: {exc.problem or exc}{_opened(exc, line)}") from None
     except yaml.YAMLError as exc:
         raise YAMLSyntaxError(None, "", f"invalid YAML: {exc}") from None
     except RecursionError:  # PyYAML composes recursively: thousands of nested [ or {
         raise YAMLSyntaxError(None, "", "invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
+
+
+def _opened(exc: yaml.MarkedYAMLError, line: int | None) -> str:
+    """Where the construct the parser was in began, when on an earlier line: an unclosed quote or `[` is
+    noticed lines later (at the end of the file, for a quote), but is fixed where it opens."""
+    start = exc.context_mark
+    if not exc.context or start is None or line is None or start.line + 1 >= line:
+        return ""
+    return f" ({exc.context} that starts at line {start.line + 1})"
 
 
 #: what PyYAML's marks count as line breaks
