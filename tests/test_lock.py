@@ -30,6 +30,17 @@ def test_a_second_holder_is_refused_at_once_and_gets_it_once_released(tmp_path: 
     assert path.exists()  # left in place, as filelock leaves it
 
 
+def test_a_refused_holder_is_told_the_holders_pid(tmp_path: Path) -> None:
+    """Cron mails the refusal every 5 minutes while a run hangs: the mail says which process to look at."""
+    path = tmp_path / "pressfeed.lock"
+    with file_lock(path, 0), pytest.raises(LockedError) as caught, file_lock(path, 0):
+        pass
+    assert str(caught.value) == f"another pressfeed run is in progress (lock {path}, pid {os.getpid()}); nothing done"
+    path.write_text("123456789012\n", encoding="ascii")
+    with file_lock(path, 0):  # a later holder writes its own, whatever was there
+        assert path.read_text(encoding="ascii") == f"{os.getpid()}\n"
+
+
 def test_a_waiting_holder_gets_the_lock_when_it_is_released(tmp_path: Path) -> None:
     path = tmp_path / "pressfeed.lock"
     held = file_lock(path, 0)

@@ -484,8 +484,9 @@ def _flock(path: Path, wait: float) -> int | None:
                 if exc.errno not in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK):
                     raise
             if wait >= 0 and time.monotonic() >= deadline:  # (negative: for ever, as filelock has it)
-                raise LockedError(f"another pressfeed run is in progress (lock {path}); nothing done")
+                raise LockedError(f"another pressfeed run is in progress (lock {path}{_holder(fd)}); nothing done")
             time.sleep(LOCK_POLL)
+        _write_holder(fd)
     except BaseException:
         os.close(fd)
         raise
@@ -494,6 +495,25 @@ def _flock(path: Path, wait: float) -> int | None:
         _FORK_HOOK.append(True)
     _HELD.add(fd)
     return fd
+
+
+def _write_holder(fd: int) -> None:
+    """The holder's pid in the lock file, for the message of those it refuses; a courtesy only, so a full
+    disk (or any other failure to write it) leaves the file as it was."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+
+
+def _holder(fd: int) -> str:
+    """ ", pid 1234" from the lock file its holder wrote; "" when it is not there yet (or not a pid)."""
+    import os
+
+    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    return f", pid {text}" if text.isdigit() else ""
 
 
 def _close_held() -> None:
