@@ -212,6 +212,16 @@ def test_every_command_has_help_with_an_example(tmp_path: Path, path: tuple[str,
     assert not (tmp_path / "no-site-here").exists()
 
 
+def test_run_help_gives_the_readmes_crontab_line() -> None:
+    """Cron's PATH has no virtualenv: the line in `run --help` must be the README's, with the full path."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    crontab = re.search(r"```cron\n(.+)\n```", readme)
+    assert crontab is not None
+    assert crontab[1].split()[5].startswith("/")
+    help_text = ok(CliRunner().invoke(cli, ["run", "--help"])).stdout
+    assert f"    {crontab[1]}\n" in help_text
+
+
 def test_python_dash_m_help() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pressfeed", "--help"], capture_output=True, text=True, encoding="utf-8", check=False

@@ -269,8 +269,8 @@ def run(env: Env, as_json: bool) -> None:
     source or an import file failed (the rest was still ingested and built).
 
     \b
-    Example (crontab, every 5 minutes):
-      */5 * * * * pressfeed --site /srv/portal -q run
+    Example (crontab, every 5 minutes; cron's PATH has no virtualenv):
+      */5 * * * * /opt/pressfeed/.venv/bin/pressfeed --site /srv/portal -q run
     """
     with env.pressfeed() as pf, _progress(env, len(pf.config.sources)) as tick:
         result = pf.run(progress=tick)
