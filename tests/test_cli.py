@@ -222,6 +222,22 @@ def test_run_help_gives_the_readmes_crontab_line() -> None:
     assert f"    {crontab[1]}\n" in help_text
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (("run", "-q"), "pressfeed -q run"),
+        (("sources", "--site", "/srv/portal"), "pressfeed --site /srv/portal sources"),
+        (("articles", "list", "-v"), "pressfeed -v articles list"),
+    ],
+)
+def test_a_global_option_after_the_command_says_where_it_goes(args: tuple[str, ...], hint: str) -> None:
+    """`pressfeed run -q` in a crontab fails every five minutes: the error must say how to write it."""
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 2, explain(result)
+    option = args[-1] if args[-1].startswith("-") else args[-2]
+    assert f"{option} is an option of pressfeed itself: put it before the command (`{hint}`)" in result.stderr
+
+
 def test_python_dash_m_help() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pressfeed", "--help"], capture_output=True, text=True, encoding="utf-8", check=False

@@ -146,11 +146,49 @@ def _json_out(result: _JSONResult | Sequence[_JSONResult]) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+class _GlobalOptionHint(click.Command):
+    """`pressfeed run -q` (a crontab written from memory) fails every run: say where the option goes."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes `args`
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            hint = _global_option_hint(ctx, given, exc.option_name)
+            if hint:
+                raise click.NoSuchOption(exc.option_name, f"{exc.message} {hint}", ctx=ctx) from None
+            raise
+
+
+def _global_option_hint(ctx: click.Context, args: list[str], name: str) -> str:
+    """The advice when `name` is one of the root command's options (-q, --site…), else ""."""
+    root = ctx.find_root().command
+    for param in root.params:
+        if isinstance(param, click.Option) and name in param.opts:
+            given = next((a for a in args if a == name or a.startswith(f"{name}=")), name)
+            words = [given]
+            if given == name and not (param.is_flag or param.count):  # its value follows it
+                at = args.index(name) + 1
+                words.append(args[at] if at < len(args) else param.make_metavar(ctx))
+            fixed = " ".join(["pressfeed", *words, *ctx.command_path.split(" ")[1:]])
+            return f"{name} is an option of pressfeed itself: put it before the command (`{fixed}`)"
+    return ""
+
+
+class _Command(_GlobalOptionHint, click.Command):
+    pass
+
+
+class _Group(_GlobalOptionHint, click.Group):
+    command_class = _Command
+    group_class = type  # subgroups are _Group too
+
+
 pass_env = click.make_pass_decorator(Env)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--site",
     type=click.Path(file_okay=False, path_type=Path),
