@@ -332,6 +332,8 @@ def test_init_then_run(tmp_path: Path) -> None:
         f"created {new / 'feeds' / 'pressfeed.yaml'}",
         f"created {new / 'feeds' / 'articles' / 'example.yaml'}",
         f"created {new / '.gitignore'}",
+        f"next: set site.url, feed_url and tag_authority in {new / 'feeds' / 'pressfeed.yaml'} "
+        f"(ids are made from tag_authority: never change it once published), then `pressfeed --site {new} run`",
     ]
     assert (new / "feeds" / "pressfeed.yaml").is_file()
     assert (new / "feeds" / "articles" / "example.yaml").is_file()
@@ -343,6 +345,18 @@ def test_init_then_run(tmp_path: Path) -> None:
     ]
     rss = (new / "public" / "rss.xml").read_text(encoding="utf-8")
     assert "우리뉴스 피드를 시작합니다" in rss
+
+
+def test_init_says_what_to_set_before_the_first_run(tmp_path: Path) -> None:
+    """Ids are made from tag_authority: a first run under the starter's placeholder would publish ids that
+    change once the real domain is set."""
+    new = tmp_path / "portal"
+    result = ok(CliRunner().invoke(cli, ["init", str(new)]))
+    assert result.stdout.splitlines()[-1] == (
+        f"next: set site.url, feed_url and tag_authority in {new / 'feeds' / 'pressfeed.yaml'} "
+        f"(ids are made from tag_authority: never change it once published), then `pressfeed --site {new} run`"
+    )
+    assert ok(CliRunner().invoke(cli, ["-q", "init", str(tmp_path / "quiet")])).stdout == ""
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -235,12 +235,17 @@ def init(env: Env, directory: Path | None, force: bool) -> None:
 
     \b
     Example:
-      pressfeed init /srv/portal && pressfeed --site /srv/portal run
+      pressfeed init /srv/portal   # then set site.url, feed_url and tag_authority
     """
+    site = directory or env.site
     with _errors():
-        created = init_site(directory or env.site, force=force)
+        created = init_site(site, force=force)
     for path in created:
         env.say(f"created {path}")
+    env.say(
+        f"next: set site.url, feed_url and tag_authority in {created[0]} (ids are made from tag_authority: "
+        f"never change it once published), then `pressfeed --site {site} run`"
+    )
 
 
 @cli.command("import")
