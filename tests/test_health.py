@@ -259,6 +259,25 @@ def test_a_404_gone_source_is_news_once_then_a_daily_reminder(site: Path, httpse
     assert (text.exit_code, text.stderr) == (0, "")
 
 
+def test_a_410_after_404s_that_made_a_source_gone_is_news(site: Path, httpserver: HTTPServer) -> None:
+    """A 404-gone source is still tried; a 410 then stops its polling for good, which the operator must hear.
+    It was taken as more of the same: exit 0, nothing said, and its health stayed "gone" so no warning came."""
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+    configure(site, httpserver, "/missing.xml")
+    for hours in (0, 24, 48, 73):
+        invoke(site, "-q", "run", when=NOW + timedelta(hours=hours))
+    httpserver.clear()
+    httpserver.expect_request("/missing.xml").respond_with_data("", status=410)
+
+    closed = invoke(site, "-q", "run", "--json", when=NOW + timedelta(hours=80))
+
+    [report] = json.loads(closed.stdout)["ingest"]["sources"]
+    assert (report["outcome"], report["http_status"], closed.exit_code) == ("gone", 410, 1)
+    assert report["note"].startswith("no longer polled; once it answers again, `pressfeed sources reset ")
+    assert invoke(site, "-q", "run", when=NOW + timedelta(hours=90)).exit_code == 0  # then no news, not fetched
+    assert len(httpserver.log) == 1
+
+
 # -- when a source is fetched next: one rule, shown alike by `sources` and `sources check` -------------------
 
 

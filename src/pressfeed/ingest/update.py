@@ -353,8 +353,10 @@ class _Placer:
         was_gone: bool = False,
     ) -> SourceState:
         """Record a failure and back off: BASE × 2^(n-1), or as long as the server asked (Retry-After); a 410
-        is never tried again. `was_gone`: the run before found the source gone, so this is no news."""
+        is never tried again. `was_gone`: the run before found the source gone, so this is no news, unless
+        it is the 410 that ends the polling of a source gone by its 404s."""
         gone = result is not None and result.gone
+        was_gone = was_gone and (state.gone or not gone)
         failures = state.failures + 1
         retry_after = result.retry_after if result is not None else None
         next_try = None if gone else retry_after or self.now + backoff(failures)
