@@ -7,6 +7,7 @@ written), 74 could not run (store or disk), 75 another run holds the lock.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -863,4 +864,10 @@ def check(env: Env, as_json: bool) -> None:
 
 
 def main() -> None:
-    cli(prog_name="pressfeed")
+    try:
+        cli(prog_name="pressfeed")
+    finally:
+        # The process ends here. Frozen, the objects alive now (the modules' classes and functions, mostly) are
+        # left out of the collections the interpreter runs as it exits: ~12 ms of a ~90 ms cron run with nothing
+        # to do. The command has closed what needs closing (the store, the worker pools); atexit still runs.
+        gc.freeze()
