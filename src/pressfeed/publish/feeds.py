@@ -55,6 +55,11 @@ _REFERENCES = {"&": "#x26", "<": "#x3C"}
 _SPECIAL = re.compile("([&<])")
 
 
+def _special(text: str) -> bool:
+    """Whether plain text holds a character :func:`_plain` writes as a reference (few do)."""
+    return "&" in text or "<" in text
+
+
 def _plain(element: Any) -> None:
     """Write `element`'s text with `&` and `<` as hexadecimal character references (`&#x26;`, `&#x3C;`).
 
@@ -64,7 +69,7 @@ def _plain(element: Any) -> None:
     same text either way; `&#x3C;` alone leaves no doubt that it is text.
     """
     text = element.text
-    if not text or ("&" not in text and "<" not in text):
+    if not text or not _special(text):
         return
     pieces = _SPECIAL.split(text)
     element.text = pieces[0]
@@ -210,7 +215,8 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
         article, parts = self.article, self.parts
         if self.placeholder and (description := item.find("description")) is not None:
             item.remove(description)
-        _plain(item.find("title"))
+        if _special(article.title):  # (looked up only then: every lookup is a walk of the item's children)
+            _plain(item.find("title"))
         _text(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:  # the name, as Atom and JSON Feed show it (their e-mail fields hold the address)
             _plain_sub(item, _DC_CREATOR, byline_parts(article.byline)[0])
@@ -246,15 +252,20 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
     spec: FeedSpec
     #: the item has no body: feedgen made the RSS description the Atom content, which must go
     bare: bool = False
+    #: its title, summary or byline has a character :func:`_plain` writes as a reference
+    special: bool = False
 
     def extend_atom(self, entry: Any) -> Any:
         article, tz = self.article, self.spec.tz
         if self.bare and (content := entry.find("content")) is not None:
             entry.remove(content)  # the summary is there, and the alternate link: RFC 4287 asks no more
-        _byline(entry.find("author"))
-        for plain in (entry.find("title"), entry.find("summary"), entry.find("author/name")):
-            if plain is not None:
-                _plain(plain)
+        # elements are looked up only where there is something to change: each lookup walks the entry's children
+        if "@" in article.byline:  # (without one, byline_parts gives the name as it is and no address)
+            _byline(entry.find("author"))
+        if self.special:
+            for plain in (entry.find("title"), entry.find("summary"), entry.find("author/name")):
+                if plain is not None:
+                    _plain(plain)
         SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": article.link})
         source = article.source
         if source is not None and source.url:
@@ -327,6 +338,7 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     if not (summary or body):  # a title-only item: an Atom entry needs text (the validator's "Missing textual
         # content"), so its title is its summary there; the RSS item drops it (title and link are an item)
         summary = entry.pressfeed_rss.placeholder = article.title
+    entry.pressfeed_atom.special = _special(article.title) or _special(summary) or _special(article.byline)
     if summary:
         entry.summary(summary, type="text")
         # RSS descriptions are HTML: plain-text summaries must be escaped ("R&D", "<AI 기본법>")
