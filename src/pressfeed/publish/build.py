@@ -23,7 +23,7 @@ from ..config import Config
 from ..results import BuildResult
 from ..store import FeedFileState, Store, StoredArticle
 from ..terms import CMS_CLOCK_SKEW
-from .common import FeedSpec
+from .common import FeedSpec, body_with_credit
 from .writer import AtomicBatch, file_holds, sweep_temp_files
 
 if TYPE_CHECKING:
@@ -50,10 +50,13 @@ def render(
     from .pages import render_page
 
     out: dict[str, bytes] = {}
-    if "rss" in kinds or "atom" in kinds:
-        out["rss"], out["atom"] = render_feeds(spec, articles)
+    feeds = "rss" in kinds or "atom" in kinds
+    # the body as published is the same in RSS, Atom and JSON Feed: worked out once for all three
+    bodies = [body_with_credit(article) for article in articles] if feeds and "json" in kinds else None
+    if feeds:
+        out["rss"], out["atom"] = render_feeds(spec, articles, bodies)
     if "json" in kinds:
-        out["json"] = render_json(spec, articles)
+        out["json"] = render_json(spec, articles, bodies)
     if "html" in kinds:
         out["html"] = render_page(spec, articles, specs or [spec])
     return {kind: data for kind, data in out.items() if kind in kinds}

@@ -319,7 +319,7 @@ def _links(fg: FeedGenerator, spec: FeedSpec, *, rss: bool) -> None:
         fg.link(href=spec.hub, rel="hub")
 
 
-def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
+def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, body: str) -> None:
     entry: FeedEntry = fg.add_entry(order="append")
     entry.pressfeed_rss.article = entry.pressfeed_atom.article = article
     entry.pressfeed_rss.parts = entry.pressfeed_atom.parts = parts = _Parts(article)
@@ -333,7 +333,6 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     entry.published(local(article.published, spec.tz))
     if article.byline:
         entry.author({"name": article.byline})  # Atom only: RSS <author> must be an e-mail
-    body = body_with_credit(article)
     summary = summary_of(article)
     if not (summary or body):  # a title-only item: an Atom entry needs text (the validator's "Missing textual
         # content"), so its title is its summary there; the RSS item drops it (title and link are an item)
@@ -353,11 +352,15 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article) -> None:
     entry.category(categories + [{"term": tag} for tag in article.tags])
 
 
-def render_feeds(spec: FeedSpec, articles: Sequence[Article]) -> tuple[bytes, bytes]:
-    """(RSS 2.0, Atom 1.0) of the same items."""
+def render_feeds(
+    spec: FeedSpec, articles: Sequence[Article], bodies: Sequence[str] | None = None
+) -> tuple[bytes, bytes]:
+    """(RSS 2.0, Atom 1.0) of the same items; `bodies`: their :func:`body_with_credit`, if worked out already."""
     fg = _generator(spec)
-    for article in articles:
-        _entry(fg, spec, article)
+    if bodies is None:
+        bodies = [body_with_credit(article) for article in articles]
+    for article, body in zip(articles, bodies, strict=True):
+        _entry(fg, spec, article, body)
     _links(fg, spec, rss=True)
     rss = bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
     _links(fg, spec, rss=False)

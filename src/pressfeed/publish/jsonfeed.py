@@ -13,10 +13,10 @@ from .common import FeedSpec, body_with_credit, byline_parts, local, summary_of
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def _item(article: Article, spec: FeedSpec) -> dict[str, Any]:
+def _item(article: Article, spec: FeedSpec, body: str) -> dict[str, Any]:
     # built for every item of every feed: plain dict displays (no helper per field)
     tz, source = spec.tz, article.source
-    body, summary = body_with_credit(article), summary_of(article)
+    summary = summary_of(article)
     item: dict[str, Any] = {
         "id": article.id,
         "url": article.link,
@@ -73,7 +73,10 @@ def _attribution(source: Attribution, tz: tzinfo) -> dict[str, str]:
     return {key: value for key, value in fields if value}
 
 
-def render_json(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
+def render_json(spec: FeedSpec, articles: Sequence[Article], bodies: Sequence[str] | None = None) -> bytes:
+    """The JSON Feed of the items; `bodies`: their :func:`body_with_credit`, if worked out already."""
+    if bodies is None:
+        bodies = [body_with_credit(article) for article in articles]
     feed = {
         "version": VERSION,
         "title": spec.title,
@@ -84,7 +87,7 @@ def render_json(spec: FeedSpec, articles: Sequence[Article]) -> bytes:
         "authors": [{"name": spec.site_title}],
         **({"icon": spec.icon, "favicon": spec.icon} if spec.icon else {}),
         **({"hubs": [{"type": "WebSub", "url": spec.hub}]} if spec.hub else {}),
-        "items": [_item(a, spec) for a in articles],
+        "items": [_item(a, spec, body) for a, body in zip(articles, bodies, strict=True)],
     }
     # compact: indent= switches json to its pure-Python encoder, twice as slow
     return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
