@@ -157,7 +157,9 @@ def _credit(article: Article) -> str:
 
 def _item(here: FeedSpec, article: Article) -> str:
     when = local(article.published, here.tz)
-    meta = [f'<time datetime="{when.isoformat()}">{when:%Y.%m.%d %H:%M}</time>']
+    # (strftime's "%Y.%m.%d %H:%M" written out: a third of the cost of an item's line; dates are after 1970)
+    shown = f"{when.year}.{when.month:02}.{when.day:02} {when.hour:02}:{when.minute:02}"
+    meta = [f'<time datetime="{when.isoformat()}">{shown}</time>']
     if not here.key:  # the site page mixes sections: say which
         meta.append(escape(here.section_titles.get(article.section, article.section)))
     credit = _credit(article)
