@@ -47,7 +47,9 @@ def _text(parent: Any, tag: str, text: str) -> None:
 
 def _plain_sub(parent: Any, tag: str, text: str, attrib: dict[str, str] | None = None) -> None:
     """A child element of plain text, `&` and `<` written as character references (see :func:`_plain`)."""
-    _plain(_sub(parent, tag, text, attrib))
+    element = _sub(parent, tag, text, attrib)
+    if _special(text):  # (tested on the text in hand: reading element.text back decodes it again)
+        _plain(element)
 
 
 #: in plain text, the characters written as hexadecimal character references
@@ -145,7 +147,8 @@ def _media(parent: Any, parts: _Parts) -> None:
         if caption:
             description = SubElement(content, _MEDIA_DESCRIPTION, _PLAIN)
             description.text = caption
-            _plain(description)
+            if _special(caption):
+                _plain(description)
     if parts.thumbnail is not None:
         SubElement(parent, _MEDIA_THUMBNAIL, parts.thumbnail)
 
