@@ -1164,6 +1164,54 @@ def test_the_copy_with_text_takes_over_a_title_brought_earlier_in_the_same_run(
     assert pf.store.get(article.id).origin == "source:moef"  # type: ignore[union-attr]
 
 
+NEXT_POST = (
+    "「2027년 경제정책방향」 관계부처 합동 브리핑 일정 안내",
+    BOARD_LINK.replace("74400", "74401"),
+    "2025-11-06 00:00:00.0",
+)
+
+
+@pytest.mark.parametrize("why", ["new-post", "page-due"])
+def test_the_copy_with_text_takes_over_a_title_its_board_lists_again_in_the_same_run(
+    httpserver: HTTPServer, site: Path, opener: Opener, why: str
+) -> None:
+    """The board, listed first, is read again in the run the text comes (it posted something else, or the page
+    of its held title is due for another try), so its own copy is decided first: the text still takes the
+    release over. It was a duplicate, and the release stayed a draft, out of every feed, until the text's
+    source changed again in a run that did not read the board."""
+    page = httpserver.url_for("/board/view.do") + "?nttId=74400"
+    link = page if why == "page-due" else BOARD_LINK
+    if why == "page-due":
+        serve(httpserver, "/board/view.do", b"busy", content_type="text/plain", status=500)
+    board = serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, link, "2025-11-06 00:00:00.0")))
+    moef = serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
+    fulltext = {"fulltext": "auto"} if why == "page-due" else {}
+    configure(
+        site,
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", section="economy", **fulltext),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+    )
+    _, pf = ingest_at(opener, site)
+    (held,) = stored_articles(pf)
+    assert held.status is Status.DRAFT
+    listed = [(POLICY_TITLE, link, "2025-11-06 00:00:00.0")]
+    if why == "new-post":
+        listed.append(NEXT_POST)
+        board.body = title_only_board(*listed)
+    moef.body = rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00"))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    read_again, text = result.reports
+    assert read_again.unchanged == 1 and (text.updated, text.duplicates) == ((held.id,), 0)  # the title decided first
+    article = pf.store.get(held.id)
+    assert article is not None and article.origin == "source:moef"
+    assert article.article.status is Status.PUBLISHED and "민관 합동 간담회를 개최했다" in article.article.body_html
+    # the board read again (a third post), its title is a duplicate of the text, not a way back
+    board.body = title_only_board(*listed, (NEXT_POST[0] + " 변경", NEXT_POST[1] + "2", NEXT_POST[2]))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [r.updated for r in result.reports] == [(), ()]
+    assert pf.store.get(held.id) == article
+
+
 def test_a_briefing_of_the_same_name_on_consecutive_days_keeps_each_days_copy(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

@@ -263,9 +263,9 @@ class _Placer:
         self.supersedable = supersedable
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
-        #: stored articles an item already decided this run: the first item in document order is the
-        #: article, as for one created; a later one writing too made it flip between them every run
-        self.taken: set[str] = set()
+        #: stored articles an item already decided this run → that item's origin: the first item in document
+        #: order is the article, as for one created; a later one writing too made it flip between them every run
+        self.taken: dict[str, str] = {}
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -440,8 +440,12 @@ class _Placer:
     ) -> bool:
         """Decide one item's fate; True when its keys should be recorded for `target`."""
         stored = stored_by_id.get(target)
-        # created earlier in this run: a duplicate, unless another source brought it as a title and this is its text
-        if target in self.taken or (target in self.pending and not _takes_over(stored, origin, m.encoded)):
+        # created or decided earlier in this run: a duplicate, unless its owner's item decided it (a board read again,
+        # for a new post or a held page due) and this is another source's text of that title
+        first = self.taken.get(target, self.pending.get(target))
+        if first is not None and not (
+            stored is not None and first == stored.origin and _takes_over(stored, origin, m.encoded)
+        ):
             report.duplicates += 1
             return True
         if target in tombstoned:
@@ -461,11 +465,11 @@ class _Placer:
                 if merged is not None:
                     writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
                     report.updated.append(target)
-                    self.taken.add(target)
+                    self.taken[target] = origin
                     return True
             report.duplicates += 1  # a joint release another source brought first
             return True
-        self.taken.add(target)
+        self.taken[target] = origin
         if not m.dated or m.day == stored.article.published.astimezone(self.ctx.tz).date():
             # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first
             candidate = _keep_dates(candidate, stored)
