@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -593,6 +594,33 @@ def test_a_published_joint_release_is_replaced_in_place_when_the_article_is_new(
     # readers have the release only: its item now shows the article
     assert everywhere(site, "") == [BRIEFING_ID]
     assert site.titles() == ["국가 AI 컴퓨팅센터, 비수도권 두 곳에 GPU 1만 장…사업자 선정 마무리"]
+
+
+def test_a_held_title_whose_text_another_source_brings_is_in_the_feeds_once(tmp_path: Path) -> None:
+    """The board, listed first, gives the release as a title only (held: nothing to publish). In the run the
+    press-release service brings its text, the board is read again for a new post: the release is published
+    once, with the text, under the board's item; an article citing the service's link keeps it out."""
+    site = Site(tmp_path / "site")
+    config = yaml.safe_load((site.root / "feeds/pressfeed.yaml").read_text(encoding="utf-8"))
+    config["sources"].append({**config["sources"][0], "id": "briefing", "url": "feeds/agencies/briefing.xml"})
+    site.write("feeds/pressfeed.yaml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    site.write("feeds/agencies/briefing.xml", feed())
+    title_only = re.sub(r"<description>.*</description>", "", release())
+    site.feed(title_only)
+    site.run()
+    assert everywhere(site, "") == []
+    site.feed(title_only, OTHER.replace("국가 AI 컴퓨팅센터 사업자 선정", "6G 초고주파 기술 개발 착수"))
+    site.write("feeds/agencies/briefing.xml", feed(BRIEFING_COPY))
+    pf = site.run(NOW + timedelta(minutes=5))
+    assert sorted(everywhere(site, "")) == sorted([RELEASE_ID, OTHER_ID])
+    stored = pf.store.get(RELEASE_ID)
+    assert stored is not None and RELEASE_TEXT[:40] in stored.article.body_html
+    site.cms(cms(url=BRIEFING_LINK))
+    pf = site.run(NOW + timedelta(minutes=10))
+    assert sorted(everywhere(site, "")) == sorted([RELEASE_ID, OTHER_ID])  # the article, under the release's item
+    assert "과기정통부, 국가 AI 컴퓨팅센터 사업자 선정" not in site.titles()
+    stored = pf.store.get(RELEASE_ID)
+    assert stored is not None and stored.superseded_by == CMS_ID
 
 
 def test_a_release_no_build_has_published_is_not_taken_over(portal: Site) -> None:
