@@ -179,6 +179,19 @@ def test_a_stored_updated_from_the_future_gives_way_to_the_records(pf, site, wri
     assert pf.store.get(f"{TAG}1003").article.updated == datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
 
 
+def test_a_scheduled_article_brought_forward_is_dated_now_not_at_its_old_schedule(pf, site, write):
+    """Its schedule was its `updated`; kept, the item went out dated ahead of the clock, and a release coming
+    back under the guid it took was dated before it (found by the story machine)."""
+    path = write(site, "feeds/articles/news.yaml", ARTICLES.replace("2025-11-08 09:00:00", "2025-11-08 22:00:00"))
+    pf.import_files([str(path)])
+    assert pf.store.get(f"{TAG}1001").article.updated == datetime(2025, 11, 8, 13, 0, tzinfo=UTC)  # ahead of NOW
+    write(site, "feeds/articles/news.yaml", ARTICLES.replace("2025-11-08 09:00:00", "2025-11-08 20:30:00"))
+
+    assert pf.import_files([str(path)]).updated_ids == (f"{TAG}1001",)
+    article = pf.store.get(f"{TAG}1001").article
+    assert (article.published, article.updated) == (datetime(2025, 11, 8, 11, 30, tzinfo=UTC), NOW)
+
+
 def test_status_only_change_keeps_updated(pf, site, write):
     path = write(site, "feeds/articles/news.yaml", ARTICLES)
     pf.import_files([str(path)])

@@ -106,6 +106,8 @@ def merge_upstream(
             updated = max(incoming.updated, old.updated)
     elif stored.upstream_hash == incoming.content_hash:
         updated = old.updated
+    elif old.updated > now:  # a scheduled article's date, which no reader saw: it must not outlast the schedule
+        updated = max(now, incoming.updated)
     else:
         updated = max(now, old.updated)
     if same_upstream(stored, incoming) and updated == old.updated:
