@@ -444,7 +444,6 @@ def test_the_item_under_a_releases_guid_never_dates_back_when_the_article_return
         assert datetime.fromisoformat(returned[fmt]) > datetime.fromisoformat(released[fmt]), (released, returned)
 
 
-@pytest.mark.xfail(strict=True, reason="a known bug: the release comes back dated before the article's item")
 def test_the_item_under_a_releases_guid_never_dates_back_when_an_article_once_embargoed_moves_later(
     portal: Site,
 ) -> None:
