@@ -657,13 +657,7 @@ class StoryMachine(RuleBasedStateMachine):
         if k not in self.owner:
             self.owner[k], self.has_text[k] = source, text  # the first copy owns it
             self.placed.add(k)
-        elif (text_of_title := source != self.owner[k] and text and not self.has_text[k]) and (
-            k in self.placed or self.owner[k] != "board"
-        ):
-            # the text of a title held as a draft, or placed by the same run, does not always take it over: which
-            # copy the store keeps then is test_ingest's to say (this machine found paths where the text is lost)
-            self.unsure.add(k)
-        elif text_of_title:
+        elif source != self.owner[k] and text and not self.has_text[k]:
             self.owner[k], self.has_text[k] = source, text  # the text of a title: dated as that copy is
             self.redated.add(f"R{k}")
         elif source == self.owner[k] and text:
