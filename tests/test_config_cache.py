@@ -305,6 +305,20 @@ def test_a_config_broken_after_a_cached_run_still_stops_with_its_line(site: Path
     assert cache_file(site).read_bytes() == remembered
 
 
+def _quiet_run_in_python(code: str, site: Path) -> subprocess.CompletedProcess[str]:
+    """`pressfeed -q run` on `site` in a fresh interpreter, through `code` (which calls the CLI's main)."""
+    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"} | NO_KEY
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--site", str(site), "-q", "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 def test_a_no_op_run_imports_no_yaml_parser_http_stack_renderer_or_normalizer(site: Path) -> None:
     """The cron job's start-up: a run with nothing to do loads only what it uses (issue 15)."""
     assert CliRunner().invoke(cli, ["--site", str(site), "-q", "run"], env=NO_KEY).exit_code == 0
@@ -321,15 +335,7 @@ def test_a_no_op_run_imports_no_yaml_parser_http_stack_renderer_or_normalizer(si
         "    assert not exc.code, exc.code\n"
         f"print(sorted(set({heavy!r}) & set(sys.modules)))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"} | NO_KEY
-    proc = subprocess.run(
-        [sys.executable, "-c", code, "--site", str(site), "-q", "run"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = _quiet_run_in_python(code, site)
     assert proc.stdout.strip() == "[]"
 
 
@@ -341,13 +347,5 @@ def test_the_command_leaves_its_objects_out_of_the_collections_at_exit(site: Pat
         "atexit.register(lambda: print(gc.get_freeze_count() > 1000))\n"
         "main()\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PRESSFEED_CONFIG"} | NO_KEY
-    proc = subprocess.run(
-        [sys.executable, "-c", code, "--site", str(site), "-q", "run"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = _quiet_run_in_python(code, site)
     assert proc.stdout.strip() == "True"

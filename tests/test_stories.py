@@ -448,8 +448,8 @@ def test_the_item_under_a_releases_guid_never_dates_back_when_an_article_once_em
     portal: Site,
 ) -> None:
     """The article was imported under an embargo half an hour ahead, so dated then; the embargo lifted, it takes
-    the release's guid still dated then. The CMS moves it later: the release comes back under the guid dated
-    now, before the item readers have (found by the state machine)."""
+    the release's guid still dated then. The CMS moves it later: the release came back under the guid dated
+    now, before the item readers had (found by the state machine; fixed in merge_upstream)."""
     kst = ZoneInfo("Asia/Seoul")
     portal.feed(release())
     portal.cms(cms(url=None, published=(NOW + timedelta(minutes=30)).astimezone(kst).strftime("%Y-%m-%d %H:%M:%S")))
