@@ -176,12 +176,8 @@ def _global_option_hint(ctx: click.Context, args: list[str], name: str) -> str:
     return ""
 
 
-class _Command(_GlobalOptionHint, click.Command):
-    pass
-
-
 class _Group(_GlobalOptionHint, click.Group):
-    command_class = _Command
+    command_class = _GlobalOptionHint
     group_class = type  # subgroups are _Group too
 
 
