@@ -422,6 +422,13 @@ def test_the_item_under_a_releases_guid_never_dates_back_when_the_cms_takes_the_
         assert datetime.fromisoformat(after[2]) > datetime.fromisoformat(before[2]), shown  # JSON Feed
 
 
+def assert_dated_after(before: tuple[str, str, str], after: tuple[str, str, str]) -> None:
+    """The item's version in `after` is newer than in `before` (of :func:`item_dates`) in Atom's updated and
+    JSON Feed's date_modified: readers take a version as newer only by its date."""
+    for fmt in (1, 2):
+        assert datetime.fromisoformat(after[fmt]) > datetime.fromisoformat(before[fmt]), (before, after)
+
+
 def test_the_item_under_a_releases_guid_never_dates_back_when_the_article_returns_by_its_date(
     portal: Site,
 ) -> None:
@@ -440,8 +447,7 @@ def test_the_item_under_a_releases_guid_never_dates_back_when_the_article_return
     returned = item_dates(portal)
     assert everywhere(portal, "") == [RELEASE_ID]
     assert returned[0] != released[0]  # the article's title again
-    for fmt in (1, 2):  # Atom's updated, JSON Feed's date_modified
-        assert datetime.fromisoformat(returned[fmt]) > datetime.fromisoformat(released[fmt]), (released, returned)
+    assert_dated_after(released, returned)
 
 
 def test_the_item_under_a_releases_guid_never_dates_back_when_an_article_once_embargoed_moves_later(
@@ -462,8 +468,7 @@ def test_the_item_under_a_releases_guid_never_dates_back_when_an_article_once_em
     back = item_dates(portal)
     assert everywhere(portal, "") == [RELEASE_ID]
     assert back[0] != taken[0]  # the release's title again
-    for fmt in (1, 2):  # Atom's updated, JSON Feed's date_modified
-        assert datetime.fromisoformat(back[fmt]) > datetime.fromisoformat(taken[fmt]), (taken, back)
+    assert_dated_after(taken, back)
 
 
 def adopted(portal: Site) -> list[str]:
