@@ -533,6 +533,44 @@ def test_a_kept_alive_connection_the_server_has_closed_is_not_reused(server: Hos
     assert server.connections - connections == 2
 
 
+def in_order(config: FetchConfig, urls: list[str]) -> list[FetchResult]:
+    """`urls` fetched one after another through one fetcher, as a run's sources share it."""
+
+    async def each() -> list[FetchResult]:
+        async with open_fetcher(config, CLOCK) as fetch:
+            return [await fetch(FetchRequest("a", url, etag='"v1"')) for url in urls]
+
+    return asyncio.run(each())
+
+
+def test_a_304_leaves_its_connection_for_the_next_request(server: HostileServer) -> None:
+    """Most of a run's answers are 304s: each must not cost a new connection (a TLS handshake on https)."""
+    not_modified = lambda conn, request: respond(conn, b"", status="304 Not Modified", keep_alive=True, ETag='"v1"')  # noqa: E731
+    url = server.route("/unchanged-304.xml", not_modified)
+    connections = server.connections
+
+    results = in_order(CONFIG, [url, url, url])
+
+    assert [r.status for r in results] == [304, 304, 304] and all(r.error is None for r in results)
+    assert server.connections - connections == 1
+
+
+def test_idle_connections_outlast_the_concurrency_limit(server: HostileServer) -> None:
+    """More hosts than request slots: a host asked again later in the run still has its connection."""
+    other = HostileServer()
+    try:
+        answer = lambda conn, request: respond(conn, rss(item(1)), keep_alive=True)  # noqa: E731
+        a, b = server.route("/outlast-a.xml", answer), other.route("/outlast-b.xml", answer)
+        before = server.connections, other.connections
+
+        results = in_order(replace(CONFIG, concurrency=1), [a, b, a, b])
+
+        assert all(r.status == 200 and r.error is None for r in results)
+        assert (server.connections - before[0], other.connections - before[1]) == (1, 1)
+    finally:
+        other.close()
+
+
 def late_words(words: bytes, hang_up: bool) -> Handler:
     """Answer with keep-alive, then, while the client holds the connection idle, send `words`."""
 

@@ -99,9 +99,14 @@ async def open_fetcher(
         await fetcher.aclose()
 
 
+#: idle connections kept for later requests to their hosts (a run's sources are polled within seconds)
+IDLE_CONNECTIONS = 100
+
+
 def _limits(config: FetchConfig) -> httpx.Limits:
-    # the semaphores decide how many requests run, so the pool must never be the bottleneck
-    return httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
+    # the semaphores decide how many requests run, so the pool must never be the bottleneck; idle
+    # connections are kept beyond that, so a host asked again later in the run needs no new handshake
+    return httpx.Limits(max_connections=None, max_keepalive_connections=max(config.concurrency, IDLE_CONNECTIONS))
 
 
 def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
@@ -237,6 +242,9 @@ class _Fetcher:
                 body = None
                 if response.is_success:
                     body = await self._read_body(response)
+                elif response.status_code == 304:
+                    # it has no body by definition; reading its end keeps the connection for the next request
+                    await response.aread()
                 elif error_body and response.status_code >= 400:
                     body = await self._read_error_body(response, budget)
                 names = {name.lower(): value for name, value in response.headers.items()}
