@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import cProfile
 import gc
+import importlib
 import io
 import json
 import os
@@ -210,6 +211,11 @@ def reader_task(p: dict[str, Any]) -> Work:
     """
     sys.modules["cchardet"] = sys.modules["chardet"] = None  # type: ignore[assignment]
     from reader import make_reader
+
+    # its parser and HTTP stack (requests, its vendored feedparser) load with the first update: here,
+    # untimed, as pressfeed's are in the ingest task
+    for module in ("reader._parser.feedparser", "reader._parser.http", "reader._parser.jsonfeed"):
+        importlib.import_module(module)
 
     db = Path(p["db"])
     if p["fresh"]:
