@@ -7,6 +7,7 @@ the library tests), so expectations never depend on the day the suite runs.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -1458,3 +1459,131 @@ def test_import_a_json_array_from_stdin_is_read_in_pieces(sample_site: Path, mon
     result = invoke(sample_site, "import", "-", input=bad.encode("utf-8"))
     assert result.exit_code == 2, explain(result)
     assert [line.split(": ")[0:2] for line in problem_lines(result.stderr)] == [["<stdin>:3", "published"]]
+
+
+# -- the run log (--log FILE) -----------------------------------------------------------------
+
+#: what every line of the run log starts with: the UTC time it was written, the pid, the command
+LOG_PREFIX = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 \[(\d+)\] ([a-z ]+): ")
+
+
+def log_lines(path: Path, command: str = "run") -> list[str]:
+    """The run log's lines without their prefix; every line has one, naming `command`."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        prefix = LOG_PREFIX.match(line)
+        assert prefix, line
+        assert prefix[2] == command, line
+        out.append(line[prefix.end() :])
+    return out
+
+
+def test_a_quiet_run_prints_nothing_and_logs_its_summary(sample_site: Path, tmp_path: Path) -> None:
+    """Cron mails any output: -q keeps the terminal silent on success, and the log keeps every run's summary."""
+    log = tmp_path / "run.log"
+    result = ok(invoke(sample_site, "-q", "--log", str(log), "run"))
+    assert (result.stdout, result.stderr) == ("", "")
+    assert log_lines(log) == [
+        "import: 4 files, 16 new, 0 updated, 0 unchanged",
+        "ingest: 5 sources, 19 new, 0 updated",
+        "build: 21 files, 21 written, 0 unchanged",
+    ]
+
+
+def test_every_run_appends_to_the_log(built_site: Path, tmp_path: Path) -> None:
+    log = tmp_path / "run.log"
+    log.write_text("2025-11-08T11:55:00+00:00 [1] run: an earlier line\n", encoding="utf-8")
+    ok(invoke(built_site, "-q", "--log", str(log), "run"))
+    assert json.loads(ok(invoke(built_site, "--log", str(log), "run", "--json")).stdout)["ok"]  # stdout: JSON only
+    lines = log_lines(log)
+    assert lines[0] == "an earlier line"
+    assert lines.count("build: 21 files, 0 written, 21 unchanged") == 2
+
+
+def test_the_log_comes_from_the_environment_relative_to_the_current_directory(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRESSFEED_LOG", "logs/pressfeed.log")
+    (tmp_path / "logs").mkdir()
+    ok(invoke(built_site, "-q", "articles", "hide", "20251108-0001"))
+    [line] = log_lines(tmp_path / "logs" / "pressfeed.log", "articles hide")
+    assert line.startswith(f"{TAG}20251108-0001: hidden; ")
+    assert not (built_site / "logs").exists()
+
+
+def test_a_run_refused_by_the_lock_logs_its_refusal(built_site: Path, tmp_path: Path) -> None:
+    log = tmp_path / "run.log"
+    holder = Pressfeed.open(built_site)
+    try:
+        with holder.locked():
+            result = invoke(built_site, "-q", "--log", str(log), "run")
+    finally:
+        holder.close()
+    assert result.exit_code == 75, explain(result)
+    [line] = log_lines(log)
+    assert line == result.stderr.rstrip("\n")
+    assert line.startswith("error: another pressfeed run is in progress (lock ")
+    assert f"pid {os.getpid()}" in line
+
+
+def test_every_line_of_a_message_is_prefixed_in_the_log(sample_site: Path, tmp_path: Path) -> None:
+    """An import's problems are one message of many lines: none may reach the log without its prefix."""
+    log = tmp_path / "run.log"
+    bad = write(tmp_path / "bad.yaml", BAD_YAML)
+    result = invoke(sample_site, "--log", str(log), "import", str(bad))
+    assert result.exit_code == 2, explain(result)
+    text = log.read_text(encoding="utf-8")
+    assert len(text.splitlines()) == len(result.stderr.splitlines()) > 2
+    assert log_lines(log, "import") == result.stderr.splitlines()
+    assert {LOG_PREFIX.match(line)[1] for line in text.splitlines()} == {str(os.getpid())}  # type: ignore[index]
+
+
+@pytest.mark.parametrize("how", ["missing-folder", "a-folder", "unwritable"])
+def test_a_log_that_cannot_be_written_is_a_usage_error_before_anything_is(
+    sample_site: Path, tmp_path: Path, how: str
+) -> None:
+    log = {"missing-folder": tmp_path / "nowhere" / "run.log", "a-folder": tmp_path, "unwritable": tmp_path / "ro"}[how]
+    if how == "unwritable":
+        if os.geteuid() == 0:
+            pytest.skip("root writes anywhere")
+        log.mkdir(mode=0o500)
+        log = log / "run.log"
+    before = tree(sample_site)
+    result = invoke(sample_site, "-q", "--log", str(log), "run")
+    assert result.exit_code == 2, explain(result)
+    reason = {"missing-folder": "its folder does not exist", "a-folder": "is a folder", "unwritable": "permission"}
+    assert result.stderr.startswith(f"error: --log {log}: "), result.stderr
+    assert reason[how] in result.stderr
+    assert tree(sample_site) == before  # no store, no output, no lock
+    assert not (sample_site / ".pressfeed").exists()
+
+
+def test_the_librarys_logged_warnings_go_to_the_log(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    real = Pressfeed.build
+
+    def build(self: Pressfeed, *args: Any, **kwargs: Any) -> Any:
+        logging.getLogger("pressfeed.publish.build").warning("odd output folder\nsecond line")
+        logging.getLogger("pressfeed.publish.build").info("not for the log")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pressfeed, "build", build)
+    log = tmp_path / "run.log"
+    ok(invoke(built_site, "-q", "--log", str(log), "build"))
+    assert log_lines(log, "build") == [
+        "WARNING pressfeed.publish.build: odd output folder",
+        "second line",
+        "build: 21 files, 0 written, 21 unchanged",
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_log_that_fails_mid_command_is_said_once_and_the_command_goes_on(built_site: Path) -> None:
+    result = invoke(built_site, "--log", "/dev/full", "run")
+    assert result.exit_code == 0, explain(result)
+    assert result.stdout.splitlines()[-1] == "build: 21 files, 0 written, 21 unchanged"
+    assert result.stderr == "warning: --log /dev/full: No space left on device; the rest is not logged\n"

@@ -186,6 +186,20 @@ def test_a_quiet_run_warns_when_health_changes_and_then_once_a_day(site: Path, h
     assert "warning: source old: stale" in quiet(60 * 24 + 5)  # a day later: a reminder
 
 
+def test_the_log_gets_every_warning_a_quiet_run_holds_back(site: Path, httpserver: HTTPServer, tmp_path: Path) -> None:
+    """Cron's mail stays rare (-q: once a day), and the log (--log) still says it at every run."""
+    httpserver.expect_request("/old.xml").respond_with_data(OLD, content_type="application/rss+xml")
+    configure(site, httpserver, "/old.xml")
+    log = tmp_path / "run.log"
+    for minutes in (0, 5, 10):
+        result = invoke(site, "-q", "--log", str(log), "run", when=NOW + timedelta(minutes=minutes))
+        assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == ""  # held back on the terminal ...
+    warnings = [line for line in log.read_text(encoding="utf-8").splitlines() if "warning: source old: stale" in line]
+    assert len(warnings) == 3  # ... and logged by every run
+    assert all(" run: warning: source old: stale — newest item is from 2025-10-20" in line for line in warnings)
+
+
 def test_a_source_failing_this_run_is_reported_once(site: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
     configure(site, httpserver, "/missing.xml")

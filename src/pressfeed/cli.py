@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
@@ -28,12 +28,15 @@ from .terms import Status
 if TYPE_CHECKING:
     from .core import Pressfeed
     from .results import IngestResult, Notice, PingReport
+    from .runlog import RunLog
     from .store import Store
 
 #: seconds an editor's one-off command waits for a running import/ingest/build to finish
 EDITOR_WAIT = 60.0
 #: what an editor's command adds: it changes the store, and only a build rewrites the feeds
 FEEDS_LATER = "the feeds change at the next run, or now with `pressfeed build`"
+#: a logging record as stderr and the run log show it
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 class _JSONResult(Protocol):
@@ -42,7 +45,8 @@ class _JSONResult(Protocol):
 
 @dataclass
 class Env:
-    """The global options every command gets (`--site`, `--config`, `-v`, `-q`, `--now`)."""
+    """The global options every command gets (`--site`, `--config`, `-v`, `-q`, `--now`, `--log`), and where
+    a command's lines go: to the terminal as -q and -v say, and every one of them to the run log."""
 
     site: Path
     config: Path | None
@@ -50,6 +54,12 @@ class Env:
     quiet: bool
     #: --now / PRESSFEED_NOW: the time the command runs at (ISO 8601; naive = the site's zone)
     now: str | None = None
+    #: --log / PRESSFEED_LOG, open while the command runs (see :meth:`logging_to`)
+    log: RunLog | None = None
+    #: the command as the run log names it ("run", "sources reset"), set as click invokes it
+    command: str = ""
+    #: False once a command's stdout is its --json: its lines then go to the log only
+    terminal: bool = True
 
     @contextmanager
     def pressfeed(self, *, read_only: bool = False) -> Iterator[Pressfeed]:
@@ -60,7 +70,7 @@ class Env:
         from .errors import NoStoreError
         from .store import empty_store, open_store
 
-        with _errors():
+        with _errors(self):
             cache = config_cache(self.site)
             config = load_config(self.site, self.config, cache=cache)
             clock = Clock()
@@ -79,7 +89,7 @@ class Env:
             # our entry points are import-safe, so worker processes may start
             pf = Pressfeed(config, store, clock, auto_workers=True)
         try:
-            with _errors():
+            with _errors(self):
                 try:
                     yield pf
                 except PressfeedError as exc:
@@ -89,9 +99,57 @@ class Env:
         finally:
             pf.close()
 
+    @contextmanager
+    def logging_to(self, path: Path) -> Iterator[None]:
+        """The run log at `path` open while the command runs, Python logging's warnings going to it too.
+
+        Opened before the command does anything, so a path it cannot write stops it with nothing written.
+        """
+        from .runlog import RunLog, RunLogHandler
+
+        with _errors(self):
+            log = RunLog.open(path)
+        handler = RunLogHandler(self.to_log)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        self.log = log
+        logging.getLogger().addHandler(handler)
+        try:
+            yield
+        finally:
+            logging.getLogger().removeHandler(handler)
+            self.log = None
+            log.close()
+
+    def log_only(self) -> Env:
+        """This Env for a command whose stdout is its --json: its lines go to the log and not the terminal."""
+        return replace(self, terminal=False)
+
     def say(self, text: str) -> None:
-        if not self.quiet:
+        """A line of what the command did: on stdout unless -q, in the log always."""
+        if self.terminal and not self.quiet:
             click.echo(text)
+        self.to_log(text)
+
+    def tell(self, text: str, *, shown: bool = True, fg: str | None = None) -> None:
+        """A line for stderr when `shown` (a failure always is), in the log always."""
+        if self.terminal and shown:
+            click.secho(text, fg=fg, err=True)
+        self.to_log(text)
+
+    def fail(self, message: str, code: int) -> NoReturn:
+        """The command's error on stderr (--json or not) and in the log, and its exit code."""
+        click.secho(f"error: {message}", fg="red", err=True)
+        self.to_log(f"error: {message}")
+        sys.exit(code)
+
+    def to_log(self, text: str) -> None:
+        if self.log is None:
+            return
+        try:
+            self.log.write(self.command, text)
+        except OSError as exc:  # the log closed itself: say it once, and the command goes on
+            why = exc.strerror or str(exc)
+            click.secho(f"warning: --log {self.log.path}: {why}; the rest is not logged", fg="yellow", err=True)
 
 
 def _new_sqlite_file(url: str) -> Path | None:
@@ -122,13 +180,8 @@ def _discard_new_store(store: Store, path: Path) -> None:
         return
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    click.secho(f"error: {message}", fg="red", err=True)
-    sys.exit(code)
-
-
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(env: Env) -> Iterator[None]:
     """Our errors become a message and their exit code; anything else is a bug and shows its traceback.
 
     A store's own errors (locked, full, read-only, damaged, unreachable) arrive as StoreError naming it.
@@ -136,9 +189,9 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except PressfeedError as exc:
-        _fail(str(exc), exc.exit_code)
+        env.fail(str(exc), exc.exit_code)
     except OSError as exc:  # an unwritable output directory, a full disk
-        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.CANNOT_RUN)
+        env.fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.CANNOT_RUN)
 
 
 def _json_out(result: _JSONResult | Sequence[_JSONResult]) -> None:
@@ -176,8 +229,18 @@ def _global_option_hint(ctx: click.Context, args: list[str], name: str) -> str:
     return ""
 
 
-class _Group(_GlobalOptionHint, click.Group):
-    command_class = _GlobalOptionHint
+class _Command(_GlobalOptionHint):
+    """Every command and group: the hint above, and the run log's lines name the command invoked last."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        env = ctx.find_object(Env)
+        if env is not None:  # None while the root group runs: its callback makes the Env
+            env.command = ctx.command_path.partition(" ")[2]
+        return super().invoke(ctx)
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
     group_class = type  # subgroups are _Group too
 
 
@@ -207,9 +270,19 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 )
 @click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success (for cron).")
+@click.option(
+    "--log",
+    type=click.Path(path_type=Path),
+    envvar="PRESSFEED_LOG",
+    metavar="FILE",
+    help="Append every line the command reports (summaries, notices, warnings, errors), whatever -q says, to FILE, "
+    "each with its time, pid and command; relative to the current directory [env PRESSFEED_LOG].",
+)
 @click.version_option(__version__, prog_name="pressfeed")
 @click.pass_context
-def cli(ctx: click.Context, site: Path, config: Path | None, now: str | None, verbose: int, quiet: bool) -> None:
+def cli(
+    ctx: click.Context, site: Path, config: Path | None, now: str | None, verbose: int, quiet: bool, log: Path | None
+) -> None:
     """pressfeed: news articles in, per-section RSS/Atom/JSON feeds out.
 
     \b
@@ -219,8 +292,10 @@ def cli(ctx: click.Context, site: Path, config: Path | None, now: str | None, ve
       pressfeed articles list --section IT/과학
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    ctx.obj = Env(site=site, config=config, verbose=verbose, quiet=quiet, now=now)
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    ctx.obj = env = Env(site=site, config=config, verbose=verbose, quiet=quiet, now=now)
+    if log is not None:  # as --config: a relative path is the current directory's
+        ctx.with_resource(env.logging_to(Path.cwd() / log))
 
 
 @cli.command()
@@ -235,7 +310,7 @@ def init(env: Env, directory: Path | None, force: bool) -> None:
       pressfeed init /srv/portal   # then set site.url, feed_url and tag_authority
     """
     site = directory or env.site
-    with _errors():
+    with _errors(env):
         created = init_site(site, force=force)
     for path in created:
         env.say(f"created {path}")
@@ -273,8 +348,8 @@ def import_(env: Env, files: tuple[str, ...], as_json: bool) -> None:
             raise
     if as_json:
         _json_out(result)
-    else:
-        env.say(result.summary())
+        env = env.log_only()
+    env.say(result.summary())
 
 
 @cli.command()
@@ -294,9 +369,9 @@ def build(env: Env, force: bool, as_json: bool) -> None:
         result = pf.build(force=force)
     if as_json:
         _json_out(result)
-    else:
-        env.say(result.summary())
-        _report_websub(env, result.websub)
+        env = env.log_only()
+    env.say(result.summary())
+    _report_websub(env, result.websub)
 
 
 @cli.command()
@@ -309,20 +384,21 @@ def run(env: Env, as_json: bool) -> None:
     source or an import file failed (the rest was still ingested and built).
 
     \b
-    Example (crontab, every 5 minutes; cron's PATH has no virtualenv):
-      */5 * * * * /opt/pressfeed/.venv/bin/pressfeed --site /srv/portal -q run
+    Example (crontab, every 5 minutes; cron's PATH has no virtualenv; cron mails
+    failures and warnings, the log keeps every run's summary):
+      */5 * * * * /opt/pressfeed/.venv/bin/pressfeed --site /srv/portal -q --log /var/log/pressfeed/run.log run
     """
     with env.pressfeed() as pf, _progress(env, len(pf.config.sources)) as tick:
         result = pf.run(progress=tick)
     if as_json:
         _json_out(result)
-    else:
-        for line in result.lines():
-            env.say(line)
-        _report(env, result.notices(), result.failure_lines())
-        _report_websub(env, result.build.websub)
-        for line in result.health_warnings(quiet=env.quiet):
-            click.secho(line, fg="yellow", err=True)
+        env = env.log_only()
+    for line in result.lines():
+        env.say(line)
+    _report(env, result.notices(), result.failure_lines())
+    _report_websub(env, result.build.websub)
+    for line, due in result.health_warnings():  # cron (-q) hears of one when due; the log every run
+        env.tell(line, shown=due or not env.quiet, fg="yellow")
     if not result.ok:
         sys.exit(ExitCode.PARTIAL)
 
@@ -353,11 +429,11 @@ def ingest(env: Env, source_ids: tuple[str, ...], dry_run: bool, as_json: bool) 
                 result = pf.ingest(source_ids, progress=tick)
     if as_json:
         _json_out(result)
-    else:
-        env.say(result.summary())
-        if dry_run:
-            _say_dry_run(env, result)
-        _report(env, result.notices(), result.failure_lines())
+        env = env.log_only()
+    env.say(result.summary())
+    if dry_run:
+        _say_dry_run(env, result)
+    _report(env, result.notices(), result.failure_lines())
     if not result.ok:
         sys.exit(ExitCode.PARTIAL)
 
@@ -371,12 +447,12 @@ def _say_dry_run(env: Env, result: IngestResult) -> None:
 
 
 def _report(env: Env, notices: list[Notice], failures: list[str]) -> None:
-    """Failures always; notices an operator should act on unless -q (cron: quiet on success), all with -v."""
+    """Failures always; notices an operator should act on unless -q (cron: quiet on success), all with -v;
+    the run log gets them all."""
     for notice in notices:
-        if env.verbose or (not env.quiet and notice.actionable):
-            click.echo(str(notice), err=True)
+        env.tell(str(notice), shown=bool(env.verbose) or (not env.quiet and notice.actionable))
     for line in failures:
-        click.secho(line, fg="red", err=True)
+        env.tell(line, fg="red")
 
 
 def _report_websub(env: Env, report: PingReport | None) -> None:
@@ -386,7 +462,7 @@ def _report_websub(env: Env, report: PingReport | None) -> None:
     if report.pinged:
         env.say(report.summary())
     for line in report.failure_lines():
-        click.secho(line, fg="yellow", err=True)
+        env.tell(line, fg="yellow")
 
 
 @contextmanager
@@ -498,7 +574,7 @@ def sources_reset(env: Env, source_ids: tuple[str, ...], as_json: bool) -> None:
             done = pf.reset_sources(source_ids)
     if as_json:
         _json_out(done)
-        return
+        env = env.log_only()
     for row in done:
         env.say(row.line())
 
@@ -662,12 +738,12 @@ def articles_publish(env: Env, article_id: str, keep_both: bool) -> None:
         stored, kept_out_by = pf.publish(article_id, keep_both=keep_both)
     kept = " (kept beside its newsroom article)" if keep_both else ""
     env.say(f"{stored.article.id}: {stored.article.status}{kept}; {FEEDS_LATER}")
-    if kept_out_by is not None and not env.quiet:
-        click.secho(
+    if kept_out_by is not None:
+        env.tell(
             f"{stored.article.id} stays out of the feeds while {kept_out_by}, which supersedes it, is in them: "
             f"`pressfeed articles publish --keep-both {stored.article.id}` publishes both",
+            shown=not env.quiet,
             fg="yellow",
-            err=True,
         )
 
 
@@ -747,7 +823,7 @@ def serve(env: Env, host: str, port: int) -> None:
     from .config import load_config
     from .serve import serve as serve_dir
 
-    with _errors():
+    with _errors(env):
         root = load_config(env.site, env.config).output.dir
         if env.quiet:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log
@@ -789,8 +865,8 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
     from .store import url as store_url
 
     if (to_url is None) == (from_url is None):
-        _fail("give --to URL or --from URL (the site's store is the other side)", ExitCode.USAGE)
-    with env.pressfeed() as pf, _errors(), ExitStack() as stack:
+        env.fail("give --to URL or --from URL (the site's store is the other side)", ExitCode.USAGE)
+    with env.pressfeed() as pf, _errors(env), ExitStack() as stack:
         stack.enter_context(pf.locked(wait=EDITOR_WAIT))
         other_url = _url_argument(to_url or from_url or "")
         if _same_store(other_url, pf.config.store_url):

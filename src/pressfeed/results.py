@@ -342,13 +342,14 @@ class RunResult:
     def notices(self) -> list[Notice]:
         return self.ingest.notices() if self.ingest is not None else []
 
-    def health_warnings(self, *, quiet: bool) -> list[str]:
-        """Unhealthy sources not already reported as failed this run; a quiet run only those due."""
+    def health_warnings(self) -> list[tuple[str, bool]]:
+        """Unhealthy sources not already reported as failed this run, each with whether it is due: whether a
+        quiet (cron) run warns of it now."""
         failed = {r.source_id for r in self.ingest.failed} if self.ingest is not None else set()
         return [
-            f"warning: source {h.line()}"
+            (f"warning: source {h.line()}", h.source_id in self.health_due)
             for h in self.health
-            if not h.ok and h.source_id not in failed and (not quiet or h.source_id in self.health_due)
+            if not h.ok and h.source_id not in failed
         ]
 
     def to_json(self) -> dict[str, Any]:
