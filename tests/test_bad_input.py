@@ -306,6 +306,19 @@ def test_feedparser_only_dates_are_checked_against_what_is_written() -> None:
     assert [e.published_parsed is None for e in feed.entries] == [True, False, True]  # the last: read as 11-01
 
 
+@pytest.mark.parametrize(
+    "raw", ["Thu, 01 Jan 1970 00:00:00 +0000", "1989-12-31 23:59:59", "1970-01-01T09:00:00+09:00", "0001-01-01"]
+)
+def test_dates_before_1990_leave_the_entry_undated(ingest, raw: str) -> None:
+    """1970 is what a failed date becomes on many servers. Refused as written, it was still taken from
+    feedparser's own reading: the feeds then carried it, and the W3C validator reports an implausible date."""
+    report, pf = ingest(rss(item(1, "오래된 날짜의 보도자료", pub=raw)))
+
+    (stored,) = pf.articles()
+    assert stored.article.published == pf.clock.now()
+    assert report.warnings == (f"'오래된 날짜의 보도자료': unusable date {raw!r}, dated at fetch time",)
+
+
 @pytest.mark.parametrize("year", ["9999", "2999", "2027"])
 def test_far_future_dates_are_undated_with_a_warning(ingest, year: str) -> None:
     report, pf = ingest(rss(item(1, "먼 미래의 보도자료", pub=f"{year}-01-01T00:00:00Z")))

@@ -29,7 +29,7 @@ from .context import Sections as Sections
 from .context import agency_key as agency_key
 from .context import section_key as section_key
 from .credits import credit_agency, drop_embargo_notice, split_credit
-from .dates import parse_datetime
+from .dates import EARLIEST, parse_datetime
 from .errors import RecordError
 from .model import (
     Article,
@@ -503,6 +503,8 @@ def _entry_time(value: Any, parsed: tuple[int, ...] | None, tz: tzinfo) -> datet
         return parse_datetime(value, tz)
     if parsed:
         year, month, day, hour, minute, second = parsed[:6]
+        if year < EARLIEST.year:  # as parse_datetime bounds it: 1970 is a date that failed (later: FAR_FUTURE)
+            return None
         # feedparser gives UTC, and takes a time written without a zone for UTC too: it is the site's
         zone = UTC if not isinstance(value, str) or _WRITTEN_ZONE.search(value) else tz
         return datetime(year, month, day, hour, minute, second, tzinfo=zone).astimezone(UTC)
