@@ -294,7 +294,7 @@ def test_a_korean_domain_keeps_the_tag_authority_its_ids_were_made_with(site):
     ],
 )
 def test_uris_keep_ipv6_brackets_and_escape_a_stray_percent(url, uri):
-    from pressfeed.config import as_uri
+    from pressfeed.urls import as_uri
 
     assert as_uri(url) == uri
 

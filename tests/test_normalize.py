@@ -308,6 +308,23 @@ def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
         ("https://user@www.msit.go.kr:8443/a?b=c@d", "https://www.msit.go.kr:8443/a?b=c@d"),
         ("//user:s3cret@cdn.example.kr/x.jpg", "https://cdn.example.kr/x.jpg"),
         ("https://www.msit.go.kr/people/@minister", "https://www.msit.go.kr/people/@minister"),  # a path's @
+        # URIs, as the W3C validator holds them ("Invalid character in a URI", "url must be a full URL"): brackets
+        # only around an IPv6 host, "%" only to begin an escape, a host always, a Korean domain as punycode
+        (
+            "/files/[붙임] 계획.hwp",
+            "https://www.example-portal.kr/files/%5B%EB%B6%99%EC%9E%84%5D%20%EA%B3%84%ED%9A%8D.hwp",
+        ),
+        ("https://www.msit.go.kr/[사진]1.jpg", "https://www.msit.go.kr/%5B%EC%82%AC%EC%A7%84%5D1.jpg"),
+        ("https://www.msit.go.kr/a[1].jpg?b[]=2#c]", "https://www.msit.go.kr/a%5B1%5D.jpg?b%5B%5D=2#c%5D"),
+        ("/100%.jpg", "https://www.example-portal.kr/100%25.jpg"),
+        ("https://www.msit.go.kr/a%zz?b=%", "https://www.msit.go.kr/a%25zz?b=%25"),
+        ("https://www.msit.go.kr/a%20b%2F", "https://www.msit.go.kr/a%20b%2F"),
+        ("http://", ""),
+        ("https://ex ample.kr/a.jpg", ""),
+        ("https://www.msit.go.kr:99999/a.jpg", ""),
+        ("https://한국.kr/사진.jpg", "https://xn--3e0b707e.kr/%EC%82%AC%EC%A7%84.jpg"),
+        # no news site is served from an IP literal, and the validator refuses its brackets in atom:id and RSS urls
+        ("https://[::1]/a.jpg", ""),
     ],
 )
 def test_absolute_url(url, expected):

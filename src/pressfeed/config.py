@@ -23,13 +23,14 @@ from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get_type_hints
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .context import Agencies, NormalizeContext, Sections, agency_key, section_key
 from .errors import ConfigError
 from .store import url as store_url
-from .terms import DEFAULT_CREDIT, URL_SAFE, Section, Status
+from .terms import DEFAULT_CREDIT, Section, Status
+from .urls import as_uri
 from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one
 
 if TYPE_CHECKING:
@@ -101,42 +102,6 @@ def _any_url(reader: _Reader, value: Any, spot: Spot) -> str:
         return as_uri(text)
     except ValueError as exc:
         raise reader.error(spot, str(exc)) from None
-
-
-def as_uri(text: str) -> str:
-    """An absolute http(s) URL as a URI, or ValueError saying what is wrong with it.
-
-    Feeds publish these: an IRI (`/피드/`) in a self link or a WebSub topic does not compare equal to the URI
-    a reader or hub fetched. Hangul and spaces are percent-encoded, a Korean domain is punycoded, a "%"
-    that begins no escape is encoded itself; an IPv6 host keeps its brackets.
-    """
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an absolute http(s) URL")
-    if text.isascii() and " " not in text and not _STRAY_PERCENT.search(text):
-        return text
-    host = parts.hostname or ""
-    try:
-        port = parts.port
-        if not host or any(c.isspace() for c in host):
-            raise ValueError(host)
-        if ":" in host:  # IPv6
-            host = f"[{host}]"
-        elif not host.isascii():
-            host = host.encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
-    except (UnicodeError, ValueError):
-        raise ValueError(f"{parts.netloc!r} is no valid host (and port)") from None
-    user, at, _ = parts.netloc.rpartition("@")
-    netloc = _encoded(user) + at + host + (f":{port}" if port is not None else "")
-    return urlunsplit((parts.scheme, netloc, *(_encoded(part) for part in (parts.path, parts.query, parts.fragment))))
-
-
-def _encoded(part: str) -> str:
-    return _STRAY_PERCENT.sub("%25", quote(part, safe=URL_SAFE))
-
-
-#: a "%" that begins no escape ("100%할인")
-_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _url_with_slash(reader: _Reader, value: Any, spot: Spot) -> str:

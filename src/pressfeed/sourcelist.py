@@ -23,10 +23,11 @@ from urllib.parse import SplitResult, parse_qsl, urlsplit
 import listparser
 import yaml
 
-from .config import Config, as_uri, parse_config
+from .config import Config, parse_config
 from .errors import ConfigError, UsageError
 from .publish.opml import Outline, render_opml
 from .publish.writer import atomic_write
+from .urls import as_uri
 
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList

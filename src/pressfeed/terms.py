@@ -16,9 +16,10 @@ from enum import StrEnum
 #: before it is a typo: a CMS clock set wrong, or a zone mistaken by hours, stays within it
 CMS_CLOCK_SKEW = timedelta(days=1)
 
-#: characters left alone when percent-encoding a URL (reserved ones and "%" itself): links in bodies and
-#: records, and the config's URLs, are made URIs by one rule
-URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+#: characters left alone when percent-encoding a URL's parts (reserved ones and "%" itself): links in bodies and
+#: records, and the config's URLs, are made URIs by one rule (pressfeed.urls.as_uri). Not "[" and "]": a URI
+#: has them only around an IPv6 host ("/[붙임]계획.hwp" is "/%5B…%5D…")
+URL_SAFE = ":/?#@!$&'()*+,;=%~"
 
 #: the portal's credit convention, "[뉴스출처 : 기관명]", as a template over the agency's name
 DEFAULT_CREDIT = "[뉴스출처 : {name}]"

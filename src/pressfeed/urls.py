@@ -13,12 +13,16 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: a URL pressfeed keeps (a redirect's Location, which a 301 makes the source's URL) is at most this long:
 #: most servers refuse a longer request line anyway (nginx 8 KiB, Apache 8,190), and httpx takes up to 64 KiB
 MAX_URL_LENGTH = 8_192
-_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?\Z")
+#: a URI's characters after its host: unreserved, reserved but brackets, and "%" only to begin an escape
+_URI_TAIL = r"(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
+_PLAIN_ABSOLUTE = re.compile(rf"https?://[A-Za-z0-9.-]+(?:[/?#]{_URI_TAIL})?\Z")
 
 
 @lru_cache(maxsize=4096)  # homes, feeds and bases repeat across records
 def absolute_url(url: str, base: str) -> str:
-    """`url` resolved against `base`; empty when it is not an http(s)/mailto URL."""
+    """`url` resolved against `base`, as a URI (:func:`as_uri`); empty when it is not an http(s)/mailto URL,
+    or its host is an IP literal (no news site is served from "[::1]", and the W3C validator refuses
+    brackets in atom:id and RSS urls)."""
     if _PLAIN_ABSOLUTE.match(url):  # already absolute, portless and ASCII: nothing to resolve
         return url
     # "/path" (no dot segments for urljoin to fold): the base's origin + path
@@ -27,13 +31,50 @@ def absolute_url(url: str, base: str) -> str:
         if _PLAIN_ABSOLUTE.match(joined):
             return joined
     try:
-        # percent-encode spaces and non-ASCII (Hangul file names): feeds need URIs, not IRIs
-        resolved = quote(urljoin(base, clean_text(url).strip()), safe=URL_SAFE)
-        parts = urlsplit(resolved)
-        parts.port  # noqa: B018 -- raises on a malformed port ("host:abc", "host:99999")
+        resolved = urljoin(base, clean_text(url).strip())
+        scheme = urlsplit(resolved).scheme
+        if scheme == "mailto":
+            return _encoded(resolved)
+        uri = as_uri(resolved) if scheme in URL_SCHEMES else ""
     except ValueError:
         return ""
-    return without_userinfo(resolved) if parts.scheme in URL_SCHEMES else ""
+    return without_userinfo(uri) if uri and "[" not in uri.split("/", 3)[2] else ""
+
+
+def as_uri(text: str) -> str:
+    """An absolute http(s) URL as a URI, or ValueError saying what is wrong with it.
+
+    Feeds publish these: an IRI (`/피드/`) in a self link or a WebSub topic does not compare equal to the URI
+    a reader or hub fetched. Hangul and spaces are percent-encoded, a Korean domain is punycoded, a "%"
+    that begins no escape is encoded itself, and so are brackets but around an IPv6 host, which keeps them.
+    """
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s) URL")
+    if _PLAIN_ABSOLUTE.match(text):  # no port, no user: nothing to check or encode
+        return text
+    host = parts.hostname or ""
+    try:
+        port = parts.port
+        if not host or any(c.isspace() for c in host):
+            raise ValueError(host)
+        if ":" in host:  # IPv6
+            host = f"[{host}]"
+        elif not host.isascii():
+            host = host.encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
+    except (UnicodeError, ValueError):
+        raise ValueError(f"{parts.netloc!r} is no valid host (and port)") from None
+    user, at, _ = parts.netloc.rpartition("@")
+    netloc = _encoded(user) + at + host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme, netloc, *(_encoded(part) for part in (parts.path, parts.query, parts.fragment))))
+
+
+def _encoded(part: str) -> str:
+    return _STRAY_PERCENT.sub("%25", quote(part, safe=URL_SAFE))
+
+
+#: a "%" that begins no escape ("100%할인")
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def without_userinfo(url: str) -> str:
