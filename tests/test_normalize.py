@@ -125,6 +125,15 @@ def test_clean_text_drops_the_replacement_character():
     assert plain_text("\ufffd\ufffd 제목") == "제목"
 
 
+@pytest.mark.parametrize("nonchar", ["\ufdd0", "\ufdef", "\U0001fffe", "\U0010ffff", "\ufffe"])
+def test_clean_text_drops_noncharacters(nonchar):
+    """Unicode's noncharacters are for a program's own use, never for interchange: an HTML parser reports each
+    (the W3C validator: "Invalid HTML: Invalid codepoint in stream"), wherever it stands in a body or a title."""
+    assert clean_text(f"보도{nonchar}자료") == "보도자료"
+    assert plain_text(f"{nonchar} 제목") == "제목"
+    assert sanitize_html(f"<p>보도{nonchar}자료 &#x{ord(nonchar):X};</p>", BASE) == "<p>보도자료 </p>"
+
+
 @pytest.mark.parametrize(
     "title",
     ["R&D 예산과 <AI 기본법> 시행령", "영화 <기생충> 흥행", "<img> 태그 대체텍스트", "<U-20 월드컵> <Q&A> 자료"],

@@ -12,7 +12,7 @@ from html.entities import html5
 import nh3
 
 from .errors import RecordError
-from .text import BIDI_CONTROLS, OTHER_SPACE, clean_text, collapse_space
+from .text import BIDI_CONTROLS, NONCHARACTERS, OTHER_SPACE, clean_text, collapse_space
 from .urls import URL_SCHEMES, absolute_url
 
 # -- plain text from markup ----------------------------------------------------
@@ -23,7 +23,10 @@ from .urls import URL_SCHEMES, absolute_url
 # one search is all they cost: a class alone, since an alternative ("|  ") made the engine try
 # both at every position; `"  " in value` is a separate, faster scan.
 _PLAIN_WORK = re.compile(
-    "[<&\x00-\x1f\x7f-\x9f\ufffd-\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069" + OTHER_SPACE + "]"
+    "[<&\x00-\x1f\x7f-\x9f\ufffd-\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    + NONCHARACTERS
+    + OTHER_SPACE
+    + "]"
 )
 
 

@@ -9,11 +9,17 @@ from .context import INVISIBLE
 
 # -- text ---------------------------------------------------------------------
 
-# C0 controls except tab/LF/CR, DEL and C1 controls, the XML non-characters, and
-# lone surrogates: lxml refuses all of them, so they never get into a record. And
+#: Unicode's noncharacters, for a program's own use and never for interchange: U+FDD0-U+FDEF, and the last two
+#: code points of every plane (U+FFFE and U+FFFF, which XML cannot carry either, U+1FFFE, ... U+10FFFF)
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+# C0 controls except tab/LF/CR, DEL and C1 controls, noncharacters, and lone
+# surrogates: lxml refuses most of them, an HTML parser reports the rest (the W3C
+# validator: "Invalid codepoint in stream"), so they never get into a record. And
 # U+FFFD, what a decoder leaves for bytes it could not read: it says nothing to a
 # reader, and the W3C validator reports it as a bad character.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff\ud800-\udfff]")
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd{NONCHARACTERS}\ud800-\udfff]")
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the
 # direction marks (U+200E, U+200F, U+061C) change how text around them is shown: a title
 # "보고서\u202efdp.exe" reads "보고서exe.pdf". Plain-text fields (titles, bylines, summaries,
