@@ -331,6 +331,9 @@ def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
         ("http://", ""),
         ("https://ex ample.kr/a.jpg", ""),
         ("https://www.msit.go.kr:99999/a.jpg", ""),
+        ("https://a..kr/x.jpg", ""),
+        ("https://.kr/x.jpg", ""),
+        ("https://www.msit.go.kr./a.jpg", "https://www.msit.go.kr/a.jpg"),  # the root's dot: the same host
         ("https://한국.kr/사진.jpg", "https://xn--3e0b707e.kr/%EC%82%AC%EC%A7%84.jpg"),
         # no news site is served from an IP literal, and the validator refuses its brackets in atom:id and RSS urls
         ("https://[::1]/a.jpg", ""),

@@ -15,7 +15,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_URL_LENGTH = 8_192
 #: a URI's characters after its host: unreserved, reserved but brackets, and "%" only to begin an escape
 _URI_TAIL = r"(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
-_PLAIN_ABSOLUTE = re.compile(rf"https?://[A-Za-z0-9.-]+(?:[/?#]{_URI_TAIL})?\Z")
+_PLAIN_ABSOLUTE = re.compile(rf"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#]{_URI_TAIL})?\Z")
 
 
 @lru_cache(maxsize=4096)  # homes, feeds and bases repeat across records
@@ -54,9 +54,11 @@ def as_uri(text: str) -> str:
     if _PLAIN_ABSOLUTE.match(text):  # no port, no user: nothing to check or encode
         return text
     host = parts.hostname or ""
+    if host.endswith(".") and ":" not in host:
+        host = host[:-1]  # "www.korea.kr." names the same host, from the DNS root
     try:
         port = parts.port
-        if not host or any(c.isspace() for c in host):
+        if not host or any(c.isspace() for c in host) or "" in host.split("."):  # "a..kr", ".kr"
             raise ValueError(host)
         if ":" in host:  # IPv6
             host = f"[{host}]"
