@@ -1511,6 +1511,31 @@ def test_an_atom_author_address_goes_in_its_email_element(portal: Pressfeed, sit
     assert {entry.author_detail.name for entry in parsed} == {"홍길동 기자"}
 
 
+@pytest.mark.parametrize(
+    ("byline", "parts"),
+    [
+        ("홍길동 기자 <hong@example-portal.kr>", ("홍길동 기자", "hong@example-portal.kr")),
+        ("포탈뉴스통신", ("포탈뉴스통신", "")),
+        ("홍길동 기자 hong@example-portal.kr", ("홍길동 기자 hong@example-portal.kr", "")),  # no brackets: a name
+        # two authors: no one address is the author's, and none stays in the name ('name should not include
+        # email address')
+        ("홍길동 <hong@example-portal.kr>, 김철수 <kim@example-portal.kr>", ("홍길동, 김철수", "")),
+        ("<hong@example-portal.kr>", ("hong@example-portal.kr", "hong@example-portal.kr")),  # an address alone
+        # an address the validator takes ('email must be an email address'): a Korean domain as punycode,
+        # and none rather than one it refuses
+        ("홍길동 기자 <hong@예제.kr>", ("홍길동 기자", "hong@xn--2j5b21b.kr")),
+        ('홍길동 기자 <"hong"@example-portal.kr>', ("홍길동 기자", "")),
+        ("홍길동 기자 <hong@a..kr>", ("홍길동 기자", "")),
+    ],
+)
+def test_a_byline_gives_a_name_without_addresses_and_an_address_the_validator_takes(
+    byline: str, parts: tuple[str, str]
+) -> None:
+    from pressfeed.publish.common import byline_parts
+
+    assert byline_parts(byline) == parts
+
+
 def test_an_item_without_a_body_has_no_blank_content(portal: Pressfeed, site: Path) -> None:
     """Validator: 'content should not be blank'. Atom needs no content beside a summary and an alternate link;
     JSON Feed needs content_html or content_text: the summary stands in."""

@@ -117,12 +117,42 @@ def summary_of(article: Article) -> str:
 
 #: a name and one e-mail address in angle brackets: "홍길동 기자 <hong@example.kr>" (not a list of them)
 _NAMED_ADDRESS = re.compile(r"([^<>@]*[^<>@\s])\s*<([^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>")
+#: any address in angle brackets, with the space before it: what a name must not hold (the validator's
+#: "name should not include email address" looks for these)
+_BRACKETED = re.compile(r"\s*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>")
+#: an address as RFC 5322 writes one without quotes (a dot-atom), on an ASCII domain of two labels or more
+_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def byline_parts(byline: str) -> tuple[str, str]:
     """(name, e-mail address) of a byline; the address "" when it holds none, or more than a name and one.
 
-    Every format shows the same name: Atom's <name> and <email>, dc:creator, JSON Feed's author.
+    Every format shows the same name: Atom's <name> and <email>, dc:creator, JSON Feed's author. The name
+    holds no address in brackets (a list of authors keeps their names), and the address is one the W3C
+    validator takes: a Korean domain in punycode, else none.
     """
-    match = _NAMED_ADDRESS.fullmatch(byline) if "@" in byline else None  # (most bylines: a name alone)
-    return (match.group(1), match.group(2)) if match else (byline, "")
+    if "@" not in byline:  # (most bylines: a name alone)
+        return byline, ""
+    match = _NAMED_ADDRESS.fullmatch(byline)
+    if match:
+        return match.group(1), _address(match.group(2))
+    found = [bracketed.strip()[1:-1] for bracketed in _BRACKETED.findall(byline)]
+    if not found:
+        return byline, ""
+    name = _BRACKETED.sub("", byline).strip(" ,")
+    if name:  # several addresses: the names, and no one address
+        return name, ""
+    address = _address(found[0]) if len(found) == 1 else ""  # addresses alone: they are the name
+    return address or ", ".join(found), address
+
+
+def _address(address: str) -> str:
+    """The address as the validator takes it, or ""."""
+    local, _, domain = address.rpartition("@")
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            return ""
+    address = f"{local}@{domain}"
+    return address if _ADDRESS.fullmatch(address) else ""
