@@ -1453,6 +1453,26 @@ def test_plain_text_writes_its_ampersands_and_angle_brackets_as_references(porta
     assert (entry.title, entry.summary) == (title, "정부는 <AI 기본법> 시행령을 공포했다 & 점검한다.")
 
 
+def test_rss_categories_write_their_ampersands_and_angle_brackets_as_references(portal: Pressfeed, site: Path) -> None:
+    """A tag "<AI 기본법>" in an RSS <category> drew the validator's 'Encode "&" and "<" in plain text using
+    hexadecimal character references', as titles did; a section's title is a category too."""
+    set_config(site, portal_config().replace("title: 사회\n", "title: 사회&<문화>\n", 1))
+    with open_portal(site, fixed(NOW)) as pf:
+        record = SAME_HOUR.format(n=5).replace("section: 사회", "section: society")
+        import_yaml(pf, site, "tags.yaml", record + "tags: [<AI 기본법>, R&D, 정책]\n")
+        pf.build()
+        rss_bytes = read(pf, "society/rss.xml")
+        categories = [c.term for c in feedparsed(rss_bytes).entries[0].tags]
+    for written in (
+        "<category>&#x3C;AI 기본법&gt;</category>",
+        "<category>R&#x26;D</category>",
+        "사회&#x26;&#x3C;문화&gt;</category>",
+    ):
+        assert written.encode() in rss_bytes
+    assert b"&lt;AI" not in rss_bytes and b"R&amp;D" not in rss_bytes
+    assert categories == ["사회&<문화>", "<AI 기본법>", "R&D", "정책"]  # the same text to every reader
+
+
 def test_every_plain_text_element_writes_its_ampersands_as_references(site: Path) -> None:
     """Names from the config and the record, not only titles: "R&D" in a site, section, agency, byline,
     license or attachment name drew 'should not contain HTML' (checked with the W3C validator)."""

@@ -213,6 +213,8 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
     parts: _Parts
     #: the title, given as the summary only for Atom's sake: no description repeats the title
     placeholder: str = ""
+    #: a category (a tag, the section's title) has a character :func:`_plain` writes as a reference
+    special_categories: bool = False
 
     def extend_rss(self, item: Any) -> Any:
         article, parts = self.article, self.parts
@@ -220,6 +222,9 @@ class _RSSItem(BaseEntryExtension):  # type: ignore[misc]
             item.remove(description)
         if _special(article.title):  # (looked up only then: every lookup is a walk of the item's children)
             _plain(item.find("title"))
+        if self.special_categories:  # a tag "<AI 기본법>", a section "R&D"
+            for category in item.iterfind("category"):
+                _plain(category)
         _text(item, "link", article.link)  # here, not via feedgen: its Atom twin would lose its rel
         if article.byline:  # the name, as Atom and JSON Feed show it (their e-mail fields hold the address)
             _plain_sub(item, _DC_CREATOR, byline_parts(article.byline)[0])
@@ -352,6 +357,7 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, body: str) -> No
         entry.pressfeed_atom.bare = True
     section = spec.section_titles.get(article.section, article.section)
     categories = [{"term": article.section, "label": section, "scheme": spec.category_scheme or spec.html_url}]
+    entry.pressfeed_rss.special_categories = _special(section) or any(_special(tag) for tag in article.tags)
     entry.category(categories + [{"term": tag} for tag in article.tags])
 
 
