@@ -1417,6 +1417,26 @@ def test_rss_description_is_escaped_html(portal: Pressfeed, site: Path) -> None:
     assert jsonfeed(portal, "society")["items"][0]["summary"] == "R&D 예산과 <AI 기본법> 시행령"
 
 
+def test_a_summary_that_quotes_markup_is_escaped_html_in_atom(portal: Pressfeed, site: Path) -> None:
+    """A summary derived from a body that quotes tags as text ("&lt;/script&gt;") held "</script>" in a
+    type="text" Atom summary: 'summary should not contain HTML unless declared in the type attribute'. As
+    escaped HTML it reads the same, as RSS descriptions already do."""
+    body = "body_html: <p>HTML 문서에 &lt;br&gt; 대신 &lt;/p&gt;를 쓰는 R&amp;D</p>\n"
+    import_yaml(
+        portal,
+        site,
+        "markup.yaml",
+        SAME_HOUR.format(n=6).replace("body_html: <p>같은 시각에 나온 보도자료 6.</p>\n", body),
+    )
+    portal.build()
+    (summary,) = atom_entries(portal, "society")[0].findall(f"{ATOM}summary")
+    assert (summary.get("type"), summary.text) == ("html", "HTML 문서에 &lt;br&gt; 대신 &lt;/p&gt;를 쓰는 R&amp;D")
+    assert feedparsed(read(portal, "society/atom.xml")).entries[0].summary == summary.text
+    assert (
+        jsonfeed(portal, "society")["items"][0]["summary"] == "HTML 문서에 <br> 대신 </p>를 쓰는 R&D"
+    )  # plain text there
+
+
 PLAIN_TEXT = """\
 id: "20251108-0070"
 title: <AI 기본법> 시행령 공포…3&4분기 점검

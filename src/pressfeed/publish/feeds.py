@@ -289,6 +289,12 @@ class _AtomEntry(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
 
+#: what the W3C validator takes for HTML in a plain-text Atom element ("summary should not contain HTML unless
+#: declared in the type attribute"): an end tag. A summary derived from a body that quotes one ("&lt;/p&gt;
+#: 대신 …") is written as the escaped HTML it reads as, as RSS descriptions always are
+_END_TAG = re.compile(r"</\w+>")
+
+
 def _generator(spec: FeedSpec) -> FeedGenerator:
     """One generator for both formats: entries are built once, serialized twice."""
     fg = FeedGenerator()
@@ -347,7 +353,10 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, body: str) -> No
         summary = entry.pressfeed_rss.placeholder = article.title
     entry.pressfeed_atom.special = _special(article.title) or _special(summary) or _special(article.byline)
     if summary:
-        entry.summary(summary, type="text")
+        if "</" in summary and _END_TAG.search(summary):  # text quoting markup reads as HTML to the validator
+            entry.summary(html.escape(summary, quote=False), type="html")
+        else:
+            entry.summary(summary, type="text")
         # RSS descriptions are HTML: plain-text summaries must be escaped ("R&D", "<AI 기본법>")
         entry.description(html.escape(summary, quote=False))
     # "html" (escaped) in both: feedgen's "CDATA" is no Atom type, and a body may contain "]]>"
