@@ -261,6 +261,15 @@ def test_an_enclosure_length_no_file_has_costs_only_itself(ingest, digits: int) 
     ]
 
 
+def test_an_enclosure_that_is_no_http_url_is_no_file(ingest) -> None:
+    """A mailto: enclosure was kept as an attachment: the RSS enclosure drew 'url must be a full URL'."""
+    mail = '<enclosure url="mailto:press@msit.go.kr" length="0" type="application/pdf"/></item>'
+    report, pf = ingest(rss(item(1).replace("</item>", mail)))
+
+    (stored,) = pf.articles()
+    assert report.error is None and stored.article.attachments == () and stored.article.images == ()
+
+
 # -- dates (item 10) ----------------------------------------------------------------------
 
 

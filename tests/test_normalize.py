@@ -334,6 +334,10 @@ def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
         ("https://a..kr/x.jpg", ""),
         ("https://.kr/x.jpg", ""),
         ("https://www.msit.go.kr./a.jpg", "https://www.msit.go.kr/a.jpg"),  # the root's dot: the same host
+        # and in the form the validator calls canonical (an atom:source id): a path at least "/", one "#"
+        ("https://www.msit.go.kr", "https://www.msit.go.kr/"),
+        ("https://www.msit.go.kr?a=1#b", "https://www.msit.go.kr/?a=1#b"),
+        ("https://www.msit.go.kr/a#b#c", "https://www.msit.go.kr/a#b%23c"),
         ("https://한국.kr/사진.jpg", "https://xn--3e0b707e.kr/%EC%82%AC%EC%A7%84.jpg"),
         # no news site is served from an IP literal, and the validator refuses its brackets in atom:id and RSS urls
         ("https://[::1]/a.jpg", ""),
@@ -1223,6 +1227,15 @@ def test_a_cms_records_urls_with_a_user_name_or_password_are_refused(ctx):
         ("attachments", f"'https://***@files.example.kr/a.hwp' {CREDENTIALS}"),
     ]
     assert "s3cret" not in repr(found)
+
+
+def test_a_cms_records_images_and_files_are_http_urls(ctx):
+    """A mailto: link is no file to download: as an enclosure it drew the validator's 'url must be a full URL'."""
+    record = minimal(images=[{"url": "mailto:photo@example.kr"}], attachments=["mailto:press@example.kr"])
+    assert problems_of(record, ctx) == [
+        ("images", "'mailto:photo@example.kr' is not an http(s) URL"),
+        ("attachments", "'mailto:press@example.kr' is not an http(s) URL"),
+    ]
 
 
 def test_a_cms_records_html_escaped_urls_are_read_as_the_cms_meant_them(ctx):

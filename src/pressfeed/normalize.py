@@ -614,7 +614,7 @@ def _files(value: Any, base: str, name: str) -> list[tuple[str, str | None, int,
     for item in _media_items(value, name):
         given = _unescaped(str(item["url"]))
         url = absolute_url(given, base)
-        if not url:
+        if not url.startswith(("http://", "https://")):  # (a mailto: link is no file)
             raise RecordError(name, f"{item['url']!r} is not an http(s) URL")
         _refuse_userinfo(given, url, name)
         title = plain_text(str(item.get("caption" if name == "images" else "title") or ""))
@@ -674,7 +674,7 @@ def _classified(
 
     def add(item: RawMedia) -> None:
         url = absolute_url(str(item.url), base) if item.url else ""
-        if not url or url in seen:
+        if not url.startswith(("http://", "https://")) or url in seen:  # (a mailto: link is no file)
             return
         seen.add(url)
         given = str(item.type or "")

@@ -13,9 +13,10 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: a URL pressfeed keeps (a redirect's Location, which a 301 makes the source's URL) is at most this long:
 #: most servers refuse a longer request line anyway (nginx 8 KiB, Apache 8,190), and httpx takes up to 64 KiB
 MAX_URL_LENGTH = 8_192
-#: a URI's characters after its host: unreserved, reserved but brackets, and "%" only to begin an escape
-_URI_TAIL = r"(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
-_PLAIN_ABSOLUTE = re.compile(rf"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#]{_URI_TAIL})?\Z")
+#: a URI's characters after its host: unreserved, reserved but brackets and "#", and "%" only to begin an escape
+_URI_PART = r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+"
+#: a URI as :func:`as_uri` would write it: a host of names, no port or user, a path, at most one "#"
+_PLAIN_ABSOLUTE = re.compile(rf"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/{_URI_PART}(?:#{_URI_PART})?\Z")
 
 
 @lru_cache(maxsize=4096)  # homes, feeds and bases repeat across records
@@ -46,7 +47,8 @@ def as_uri(text: str) -> str:
 
     Feeds publish these: an IRI (`/피드/`) in a self link or a WebSub topic does not compare equal to the URI
     a reader or hub fetched. Hangul and spaces are percent-encoded, a Korean domain is punycoded, a "%"
-    that begins no escape is encoded itself, and so are brackets but around an IPv6 host, which keeps them.
+    that begins no escape is encoded itself, and so are brackets but around an IPv6 host, which keeps them,
+    and a "#" after the first; an empty path is "/" (RFC 3986's normal form, which the validator asks of ids).
     """
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -68,7 +70,8 @@ def as_uri(text: str) -> str:
         raise ValueError(f"{parts.netloc!r} is no valid host (and port)") from None
     user, at, _ = parts.netloc.rpartition("@")
     netloc = _encoded(user) + at + host + (f":{port}" if port is not None else "")
-    return urlunsplit((parts.scheme, netloc, *(_encoded(part) for part in (parts.path, parts.query, parts.fragment))))
+    path, fragment = _encoded(parts.path) or "/", _encoded(parts.fragment).replace("#", "%23")
+    return urlunsplit((parts.scheme, netloc, path, _encoded(parts.query), fragment))
 
 
 def _encoded(part: str) -> str:
