@@ -1083,6 +1083,30 @@ def test_make_id_refuses_an_invalid_uri_given_as_id(raw, expected):
 
 
 @pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("https://www.example-portal.kr/a?b=%41", "https://www.example-portal.kr/a?b=A"),
+        ("https://www.example-portal.kr/%ed%95%9c/%7e1", "https://www.example-portal.kr/%ED%95%9C/~1"),
+        ("https://WWW.Example-Portal.KR/a", "https://www.example-portal.kr/a"),
+        ("https://www.example-portal.kr", "https://www.example-portal.kr/"),
+        ("https://www.example-portal.kr:443/a", "https://www.example-portal.kr/a"),
+        ("http://www.example-portal.kr:80/a#b#c", "http://www.example-portal.kr/a#b%23c"),
+        ("urn:pressfeed:%41%2d1", "urn:pressfeed:A-1"),
+        ("tag:example-portal.kr,2025:a%2Fb%3a1", "tag:example-portal.kr,2025:a/b:1"),
+    ],
+)
+def test_make_id_refuses_a_uri_not_in_its_normal_form(raw, normal):
+    """An atom:id is compared character by character: the validator warns of one that RFC 3986 would write
+    otherwise ('is not in canonical form'), and a reader may take the two forms for two items."""
+    with pytest.raises(RecordError) as info:
+        make_id(raw, "https://www.example-portal.kr/news/1", AUTHORITY)
+    assert (info.value.field, info.value.message) == (
+        "id",
+        f"{raw!r} is not in its normal form (RFC 3986): write {normal!r}, as feed readers compare ids",
+    )
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         "tag:hong@example-portal.kr,2025-11-08:보도/1".replace("보도", "%EB%B3%B4%EB%8F%84"),
