@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import feedparser
 import listparser
@@ -1403,6 +1404,31 @@ def test_atom_entries_never_share_an_updated_time(portal: Pressfeed, site: Path)
     assert {item["date_modified"] for item in jsonfeed(portal, "society")["items"]} == {"2025-11-08T09:00:00+09:00"}
 
 
+def test_no_feed_carries_a_date_ahead_of_its_build(portal: Pressfeed, site: Path) -> None:
+    """An import takes an `updated` up to a day ahead (a CMS clock off, KST written as UTC), and an agency's own
+    date anywhere before 2100: the feeds carried them, and the W3C validator reports a date ahead of its clock
+    as implausible (RSS: by more than ten minutes). A feed says no more than what was true when it was built."""
+    record = SAME_HOUR.format(n=9).replace("published: 2025-11-08 09:00:00", "published: 2025-11-08 20:00:00")
+    record += "updated: 2025-11-09 06:00:00\nsource: {name: 기상청, home: 'https://www.kma.go.kr/', "
+    record += "published: '2026-03-01 09:00:00'}\n"
+    import_yaml(portal, site, "ahead.yaml", record)
+    portal.build()
+    now = NOW.astimezone(ZoneInfo("Asia/Seoul"))
+    feed, entry = atom(portal, "society"), atom_entries(portal, "society")[0]
+    dates = [
+        feed.findtext(f"{ATOM}updated"),
+        entry.findtext(f"{ATOM}updated"),
+        entry.findtext(f"{ATOM}source/{ATOM}updated"),
+    ]
+    item = jsonfeed(portal, "society")["items"][0]
+    dates += [item["date_modified"], item["_pressfeed"]["source"]["date_published"]]
+    # (an entry's updated has a fraction of a second of its own: see test_atom_entries_never_share_an_updated_time)
+    assert all(datetime.fromisoformat(d) < now + timedelta(seconds=1) for d in dates), dates
+    assert datetime.fromisoformat(item["date_modified"]) == now  # when it was built: the newest it can say
+    last_build = rss(portal, "society").findtext("channel/lastBuildDate")
+    assert last_build == _rfc822(now.isoformat())
+
+
 def test_rss_description_is_escaped_html(portal: Pressfeed, site: Path) -> None:
     """A plain-text summary like "R&D <AI 기본법>" must not read as markup (validator: NotHtml)."""
     record = SAME_HOUR.format(n=7) + "summary: R&D 예산과 <AI 기본법> 시행령\n"
@@ -1702,17 +1728,18 @@ def test_a_feed_updated_from_a_mistyped_year_comes_back_once_it_is_fixed(built: 
 
 
 def test_a_feed_updated_an_import_accepted_ahead_of_now_does_not_go_back(built: Pressfeed, site: Path) -> None:
-    """A CMS clock two hours ahead is no typo (the import takes up to a day): hiding that article keeps the
-    feed's date, as for any newest item (a review found it dropped back)."""
+    """A CMS clock ten hours ahead is no typo (the import takes up to a day): the feed is dated when it was built
+    (no later: test_no_feed_carries_a_date_ahead_of_its_build), and hiding that article keeps the feed's date,
+    as for any newest item (a review found it dropped back)."""
     record = PRESS_RELEASE.replace(
         "published: 2025-11-08 10:30:00", "published: 2025-11-08 10:30:00\nupdated: 2025-11-09 07:00:00"
     )
     import_yaml(built, site, "ahead.yaml", record)
     built.build()
-    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-09T07:00:00+09:00"
+    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-08T21:00:00+09:00"
     built.set_status(f"{TAG}20251108-0100", Status.HIDDEN)
     assert "atom.xml" in built.build().written
-    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-09T07:00:00+09:00"
+    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-08T21:00:00+09:00"
 
 
 def test_empty_feed_date_does_not_follow_the_config_file_mtime(built: Pressfeed, site: Path) -> None:

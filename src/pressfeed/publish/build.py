@@ -22,7 +22,6 @@ from ..clock import Clock
 from ..config import Config
 from ..results import BuildResult
 from ..store import FeedFileState, Store, StoredArticle
-from ..terms import CMS_CLOCK_SKEW
 from .common import FeedSpec, body_with_credit
 from .writer import AtomicBatch, file_holds, sweep_temp_files
 
@@ -201,7 +200,7 @@ class _Builder:
     def load(self, ids: list[str]) -> list[Article]:
         missing = [i for i in ids if i not in self.articles]
         found = self.store.get_many(missing)
-        self.articles.update((i, as_published(stored, self.config)) for i, stored in found.items())
+        self.articles.update((i, not_ahead(as_published(stored, self.config), self.now)) for i, stored in found.items())
         return [self.articles[i] for i in ids if i in self.articles]
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
@@ -209,14 +208,14 @@ class _Builder:
 
         Not now(): an unchanged store must render the same bytes. Hiding the
         newest item keeps the previous value rather than dating the feed older;
-        a previous value further in the future than an import accepts came from
-        a date typed wrong, and is dropped once the items change.
+        a previous value in the future (a date typed wrong, or taken before
+        :func:`not_ahead`) is dropped once the items change.
         """
         state = self.previous.get(path)
         if state is not None and state.updated is not None and state.fingerprint == fingerprint:
             return state.updated  # a forced re-render of the same items
         candidates = [a.updated for a in articles]
-        if state is not None and state.updated is not None and state.updated <= self.now + CMS_CLOCK_SKEW:
+        if state is not None and state.updated is not None and state.updated <= self.now:
             candidates.append(state.updated)
         return max(candidates, default=fallback)
 
@@ -292,6 +291,20 @@ def as_published(stored: StoredArticle, config: Config) -> Article:
     if stored.feed_guid_updated is not None:
         updated = max(updated, stored.feed_guid_updated + timedelta(seconds=1))
     return replace(article, id=stored.feed_guid, updated=updated)
+
+
+def not_ahead(article: Article, now: datetime) -> Article:
+    """The article with no date later than the build: an import takes an `updated` up to a day ahead (a CMS
+    clock off), and an agency's own date as it is; a feed that says so is not believed (the W3C validator:
+    "implausible date"). Rendered at `now`, it says what was true then (a feed is rendered again only when
+    its items change, so a date that has come since shows then)."""
+    source = article.source
+    source_ahead = source is not None and source.published is not None and source.published > now
+    if article.updated <= now and not source_ahead:
+        return article  # (nearly every article)
+    if source is not None and source_ahead:
+        source = replace(source, published=now)
+    return replace(article, updated=min(article.updated, now), source=source)
 
 
 def _fingerprint(config: Config, key: str, items: str) -> str:
