@@ -333,6 +333,7 @@ def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
         ("https://www.msit.go.kr:99999/a.jpg", ""),
         ("https://a..kr/x.jpg", ""),
         ("https://.kr/x.jpg", ""),
+        ("https://ex_ample.kr/x.jpg", ""),  # no DNS name, nor one the validator takes
         ("https://www.msit.go.kr./a.jpg", "https://www.msit.go.kr/a.jpg"),  # the root's dot: the same host
         # and in the form the validator calls canonical (an atom:source id): a path at least "/", one "#"
         ("https://www.msit.go.kr", "https://www.msit.go.kr/"),

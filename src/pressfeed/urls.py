@@ -60,18 +60,24 @@ def as_uri(text: str) -> str:
         host = host[:-1]  # "www.korea.kr." names the same host, from the DNS root
     try:
         port = parts.port
-        if not host or any(c.isspace() for c in host) or "" in host.split("."):  # "a..kr", ".kr"
-            raise ValueError(host)
         if ":" in host:  # IPv6
             host = f"[{host}]"
-        elif not host.isascii():
-            host = host.encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
+        else:
+            if not host.isascii():
+                host = host.encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
+            if not _HOST.fullmatch(host):  # "a..kr", ".kr", "ex ample.kr", "ex_ample.kr": names no host
+                raise ValueError(host)
     except (UnicodeError, ValueError):
         raise ValueError(f"{parts.netloc!r} is no valid host (and port)") from None
     user, at, _ = parts.netloc.rpartition("@")
     netloc = _encoded(user) + at + host + (f":{port}" if port is not None else "")
     path, fragment = _encoded(parts.path) or "/", _encoded(parts.fragment).replace("#", "%23")
     return urlunsplit((parts.scheme, netloc, path, _encoded(parts.query), fragment))
+
+
+#: a host's name (urlsplit gives it in lower case): labels of letters, digits and hyphens, as DNS and the
+#: W3C validator take them
+_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
 
 
 def _encoded(part: str) -> str:
