@@ -337,6 +337,7 @@ def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
         ("https://www.msit.go.kr./a.jpg", "https://www.msit.go.kr/a.jpg"),  # the root's dot: the same host
         # and in the form the validator calls canonical (an atom:source id): a path at least "/", one "#"
         ("https://www.msit.go.kr", "https://www.msit.go.kr/"),
+        ("HTTPS://WWW.MSIT.GO.KR/A.JPG", "https://www.msit.go.kr/A.JPG"),  # a host's case is no part of it
         ("https://www.msit.go.kr?a=1#b", "https://www.msit.go.kr/?a=1#b"),
         ("https://www.msit.go.kr/a#b#c", "https://www.msit.go.kr/a#b%23c"),
         ("https://한국.kr/사진.jpg", "https://xn--3e0b707e.kr/%EC%82%AC%EC%A7%84.jpg"),

@@ -15,8 +15,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_URL_LENGTH = 8_192
 #: a URI's characters after its host: unreserved, reserved but brackets and "#", and "%" only to begin an escape
 _URI_PART = r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+"
-#: a URI as :func:`as_uri` would write it: a host of names, no port or user, a path, at most one "#"
-_PLAIN_ABSOLUTE = re.compile(rf"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/{_URI_PART}(?:#{_URI_PART})?\Z")
+#: a URI as :func:`as_uri` would write it: a host of names in lower case, no port or user, a path, one "#" at most
+_PLAIN_ABSOLUTE = re.compile(rf"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/{_URI_PART}(?:#{_URI_PART})?\Z")
 
 
 @lru_cache(maxsize=4096)  # homes, feeds and bases repeat across records
