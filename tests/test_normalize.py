@@ -331,6 +331,7 @@ def test_an_escaped_body_gives_markup_and_a_summary_without_tags(ctx):
         ("http://", ""),
         ("https://ex ample.kr/a.jpg", ""),
         ("https://www.msit.go.kr:99999/a.jpg", ""),
+        ("https://www.msit.go.kr:0/a.jpg", ""),  # no server listens there
         ("https://a..kr/x.jpg", ""),
         ("https://.kr/x.jpg", ""),
         ("https://ex_ample.kr/x.jpg", ""),  # no DNS name, nor one the validator takes

@@ -60,6 +60,8 @@ def as_uri(text: str) -> str:
         host = host[:-1]  # "www.korea.kr." names the same host, from the DNS root
     try:
         port = parts.port
+        if port == 0:
+            raise ValueError(port)
         if ":" in host:  # IPv6
             host = f"[{host}]"
         else:
