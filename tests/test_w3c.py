@@ -64,3 +64,69 @@ def test_the_portal_fixture_site_is_clean(tmp_path: Path) -> None:
 
     assert len(validated(site / "public")) >= 5
     assert site_problems(site / "public", BASE) == {}
+
+
+#: CMS records and a board feed item of the kinds a generated fuzz of hostile input found the validator faulting
+#: (2026-11-28), one each: what each drew is said beside it
+HOSTILE_RECORDS = [
+    {  # "[붙임]" and "100%" in file URLs: 'Invalid character in a URI', 'url must be a full URL'
+        "title": "괄호와 퍼센트가 든 파일 이름",
+        "images": [{"url": "/files/[사진] 현장.jpg", "caption": "현장"}],
+        "attachments": [{"url": "/files/100%.hwp", "title": "붙임 1.hwp"}],
+    },
+    {  # a noncharacter: 'Invalid HTML: Invalid codepoint in stream'
+        "title": "비문자\ufdd0 제목",
+        "body_html": "<p>본문\U0010ffff 끝 &#xFDEF;</p>",
+    },
+    {  # two authors with addresses: 'name should not include email address'
+        "title": "기자 두 명",
+        "byline": "홍길동 <hong@example-portal.kr>, 김철수 <kim@example-portal.kr>",
+    },
+    {"title": "한글 도메인 주소", "byline": "홍길동 기자 <hong@예제.kr>"},  # 'email must be an email address'
+    {"title": "꺾쇠 태그", "tags": ["<AI 기본법>", "R&D"]},  # RSS category: 'Encode "&" and "<" in plain text …'
+    {  # a derived summary quoting an end tag: 'summary should not contain HTML unless declared in the type …'
+        "title": "태그를 인용한 기사",
+        "body_html": "<p>HTML 문서에 &lt;br&gt; 대신 &lt;/p&gt;를 쓴다</p>",
+    },
+    {  # an agency home without a path as atom:source id: 'not in canonical form'; a fragment with no path
+        "title": "경로 없는 기관 주소",
+        "source": {
+            "name": "과학기술정보통신부",
+            "home": "https://www.msit.go.kr",
+            "url": "https://www.msit.go.kr?a=1#b",
+        },
+    },
+    {"title": "대문자 주소", "id": None, "link": "HTTPS://WWW.EXAMPLE-PORTAL.KR/NEWS/9"},  # atom:id: 'canonical form'
+    {  # hosts no validator (nor DNS) takes, in links: 'url must be a full URL'
+        "title": "이상한 호스트",
+        "body_html": '<p><a href="https://ex_ample.kr/a">밑줄</a> <a href="https://a..kr/b">빈 이름</a></p>',
+        "images": [{"url": "https://www.msit.go.kr./a.jpg"}],
+    },
+]
+
+
+def test_hostile_records_and_a_board_item_dated_1970_give_clean_feeds(tmp_path: Path) -> None:
+    import json
+
+    import yaml
+
+    from conftest import CONFIG_TEXT, MSIT_BOARD, write_file
+
+    site = tmp_path / "site"
+    extra = {"imports": ["feeds/articles/*.jsonl"], "sources": [MSIT_BOARD]}
+    write_file(site, "feeds/pressfeed.yaml", CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True))
+    records = []
+    for number, fields in enumerate(HOSTILE_RECORDS, 1):
+        record = {"id": f"w3c-{number}", "section": "사회", "published": "2025-11-08 09:00:00"}
+        record |= {"link": f"/news/articleView.html?idxno={number}", "body_html": f"<p>본문 {number}</p>"}
+        records.append({key: value for key, value in (record | fields).items() if value is not None})
+    write_file(site, "feeds/articles/hostile.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    board = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>과기정통부</title>
+<link>https://www.msit.go.kr/</link><description>보도자료</description>
+<item><title>날짜를 잃은 보도자료</title><link>https://www.msit.go.kr/bbs/view.do?nttSeqNo=1</link>
+<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate><description>본문</description></item></channel></rss>"""
+    write_file(site, "feeds/agencies/msit.xml", board)  # 1970: 'Implausible date'
+    run_site(site).close()
+
+    assert len(validated(site / "public")) == 11  # RSS and Atom of the site and its four sections, the OPML
+    assert site_problems(site / "public", BASE) == {}
