@@ -855,6 +855,21 @@ def test_editors_commands_say_the_feeds_change_at_the_next_build(built_site: Pat
     assert ok(invoke(built_site, "-q", "articles", "hide", "20251108-0004")).stdout == ""
 
 
+def test_a_status_an_article_has_already_changes_nothing_and_says_so(built_site: Path) -> None:
+    """Publishing a published article (or hiding a hidden one) is no edit: the editor hears so, and the store's
+    row is not written (no new version for the next build to date)."""
+    guid = TAG + "20251108-0001"
+    before = as_json(invoke(built_site, "articles", "show", guid, "--json"))
+
+    published = ok(invoke(built_site, "articles", "publish", "20251108-0001"))
+    assert published.stdout == f"{guid}: published already; nothing changed\n"
+    assert as_json(invoke(built_site, "articles", "show", guid, "--json")) == before
+
+    ok(invoke(built_site, "articles", "hide", "20251108-0001"))
+    hidden = ok(invoke(built_site, "articles", "hide", "20251108-0001"))
+    assert hidden.stdout == f"{guid}: hidden already; nothing changed\n"
+
+
 def test_hide_survives_an_edited_reimport(built_site: Path) -> None:
     """An upstream content edit (status unchanged upstream) does not undo an editor's hide."""
     guid = TAG + "20251108-0001"

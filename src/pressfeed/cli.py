@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .core import Pressfeed
     from .results import IngestResult, Notice, PingReport
     from .runlog import RunLog
-    from .store import Store
+    from .store import Store, StoredArticle
 
 #: seconds an editor's one-off command waits for a running import/ingest/build to finish
 EDITOR_WAIT = 60.0
@@ -692,6 +692,13 @@ def articles_show(env: Env, article_id: str, as_json: bool) -> None:
     click.echo(f"\n{info.stored.article.body_html}")
 
 
+def _status_said(stored: StoredArticle, was: Status) -> str:
+    """What an editor's status command did: the new status, or that the article had it already."""
+    if stored.article.status is was:
+        return f"{stored.article.id}: {was} already; nothing changed"
+    return f"{stored.article.id}: {stored.article.status}; {FEEDS_LATER}"
+
+
 def _status_command(name: str, status: Status, doc: str) -> Callable[..., None]:
     @articles.command(name, help=doc)
     @click.argument("article_id")
@@ -699,8 +706,9 @@ def _status_command(name: str, status: Status, doc: str) -> Callable[..., None]:
     def command(env: Env, article_id: str) -> None:
         # a running ingest must not undo the change; wait a little for one to finish
         with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
+            was = pf.article(article_id).article.status
             stored = pf.set_status(article_id, status)
-        env.say(f"{stored.article.id}: {stored.article.status}; {FEEDS_LATER}")
+        env.say(_status_said(stored, was))
 
     return command
 
@@ -735,9 +743,12 @@ def articles_publish(env: Env, article_id: str, keep_both: bool) -> None:
       pressfeed articles publish tag:example-portal.kr,2025:source/msit/9cf69db8a13f2eb1a84d --keep-both
     """
     with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
+        was = pf.article(article_id).article.status
         stored, kept_out_by = pf.publish(article_id, keep_both=keep_both)
-    kept = " (kept beside its newsroom article)" if keep_both else ""
-    env.say(f"{stored.article.id}: {stored.article.status}{kept}; {FEEDS_LATER}")
+    if keep_both:  # a change even to a published release: it now stands beside its newsroom article
+        env.say(f"{stored.article.id}: {stored.article.status} (kept beside its newsroom article); {FEEDS_LATER}")
+    else:
+        env.say(_status_said(stored, was))
     if kept_out_by is not None:
         env.tell(
             f"{stored.article.id} stays out of the feeds while {kept_out_by}, which supersedes it, is in them: "

@@ -430,6 +430,8 @@ class Pressfeed:
         from .stories import hand_over, settle
 
         stored = self.article(article_id)
+        if stored.article.status is status:
+            return stored  # no edit: nothing to write, and nothing for a story to hand over
         now = self.clock.now()
         with self.store.transaction():
             self.store.set_status(stored.article.id, status, now)
