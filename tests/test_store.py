@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import stat
 import threading
 from collections.abc import Callable, Iterator
@@ -124,6 +125,42 @@ def test_backend_errors_become_store_errors_naming_the_store(store: Store) -> No
     assert str(caught.value).startswith(f"store {store.location}: ")
     assert store.pages([bad.article_id]) == {}  # and the store is still usable
     assert store.count() == 1
+
+
+def test_a_damaged_sqlite_file_is_named_with_what_to_do(tmp_path: Path) -> None:
+    """A disk fault is no error to retry: the message says the file is damaged and how to get going again."""
+    path = tmp_path / "pressfeed.db"
+    with open_store(f"sqlite://{path}") as store:
+        store.write([release(str(9000 + n)) for n in range(100)])
+    data = bytearray(path.read_bytes())
+    data[8192:] = bytes(range(256)) * ((len(data) - 8192) // 256)  # every page after the schema's overwritten
+    path.write_bytes(bytes(data))
+    advice = "the file is damaged: restore it from a backup"
+
+    with open_store(f"sqlite://{path}") as store, pytest.raises(StoreError) as caught:
+        store.count()
+    assert "database disk image is malformed" in str(caught.value) and advice in str(caught.value)
+
+    path.write_bytes(b"no database" * 400)
+    with pytest.raises(StoreError) as refused:
+        open_store(f"sqlite://{path}")
+    assert "file is not a database" in str(refused.value) and advice in str(refused.value)
+
+
+def test_a_busy_store_is_not_called_damaged(tmp_path: Path) -> None:
+    """Only SQLite's own word for a damaged file brings the advice: a lock held elsewhere is no damage."""
+    path = tmp_path / "pressfeed.db"
+    open_store(f"sqlite://{path}").close()
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with open_store(f"sqlite://{path}") as store, pytest.raises(StoreError) as caught:
+            store.db.execute("PRAGMA busy_timeout = 0")  # type: ignore[attr-defined]
+            store.write([release("9001")])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "locked" in str(caught.value) and "damaged" not in str(caught.value)
 
 
 # -- transactions ------------------------------------------------------------------------------
@@ -774,7 +811,7 @@ def test_a_new_store_is_never_readable_by_other_users(tmp_path: Path, mask: int,
     what the umask gives it (a shared editors' group, umask 002), others nothing, whatever the umask."""
     path = tmp_path / ".pressfeed" / "pressfeed.db"
     with umask(mask):
-        store = open_store(f"sqlite:///{path}")
+        store = open_store(f"sqlite://{path}")
         try:
             store.write([upstream(article("1"))])  # a write: the -wal and -shm files exist now
             files = sorted(path.parent.glob("pressfeed.db*"))
@@ -788,8 +825,8 @@ def test_a_new_store_is_never_readable_by_other_users(tmp_path: Path, mask: int,
 
 def test_an_existing_store_keeps_its_mode(tmp_path: Path) -> None:
     path = tmp_path / "pressfeed.db"
-    open_store(f"sqlite:///{path}").close()
+    open_store(f"sqlite://{path}").close()
     path.chmod(0o644)  # the operator's choice (or a store made before new ones were private)
     with umask(0o022):
-        open_store(f"sqlite:///{path}").close()
+        open_store(f"sqlite://{path}").close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o644

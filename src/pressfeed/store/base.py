@@ -563,12 +563,26 @@ def translate_errors(errors: tuple[type[Exception], ...]) -> Callable[[type[S]],
     return decorate
 
 
+#: SQLite's names for a file that is not, or no longer, a database: a disk fault, which no retry mends
+_DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+DAMAGED = (
+    "the file is damaged: restore it from a backup, or move it aside (with its -wal and -shm files) for the next "
+    'run to start an empty store (README: "Backups")'
+)
+
+
+def damage_advice(exc: BaseException) -> str:
+    """What an operator can do, after SQLite's message, when the error says the file is damaged; else ""."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return f"; {DAMAGED}" if name.startswith(_DAMAGED) else ""
+
+
 @contextmanager
 def _translated(store: Any, errors: tuple[type[Exception], ...]) -> Iterator[None]:
     try:
         yield
     except errors as exc:
-        raise StoreError(f"store {store.location}: {_one_line(exc)}") from exc
+        raise StoreError(f"store {store.location}: {_one_line(exc)}{damage_advice(exc)}") from exc
 
 
 def _one_line(exc: Exception) -> str:

@@ -28,6 +28,7 @@ from .base import (
     StoredArticle,
     WriteResult,
     change_status,
+    damage_advice,
     feed_visible,
     file_lock,
     page_row,
@@ -102,7 +103,7 @@ class SQLiteStore:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise StoreError(f"{self.path}: not a usable pressfeed store: {exc}") from None
+            raise StoreError(f"{self.path}: not a usable pressfeed store: {exc}{damage_advice(exc)}") from None
         except BaseException:
             self.db.close()
             raise
