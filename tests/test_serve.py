@@ -340,6 +340,28 @@ def test_serve_command(sample_built: Path) -> None:
         proc.wait(timeout=10)
 
 
+def test_the_access_log_is_plain_text_off_a_terminal(sample_built: Path) -> None:
+    """Redirected to a file (nohup, systemd), the log holds each request as text, without colour codes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pressfeed", "--site", str(sample_built), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().split(" at ", 1)[1].split()[0]
+        assert request(url, "/no-such-feed.xml").status == 404  # werkzeug colours a 404 yellow
+        assert request(url, "/rss.xml", {"If-None-Match": request(url, "/rss.xml").header("ETag")}).status == 304
+    finally:
+        proc.terminate()
+        _, log = proc.communicate(timeout=10)
+    assert '"GET /no-such-feed.xml HTTP/1.1" 404' in log
+    assert '"GET /rss.xml HTTP/1.1" 304' in log
+    assert "\x1b[" not in log
+
+
 def test_serve_without_output_says_what_to_do(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(Path(__file__).resolve().parents[1] / "feeds", site / "feeds")

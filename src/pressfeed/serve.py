@@ -27,7 +27,9 @@ import hashlib
 import logging
 import mimetypes
 import os
+import re
 import socket
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -233,9 +235,26 @@ def url_of(server: BaseWSGIServer) -> str:
     return f"http://{host}:{server.port}/"
 
 
+#: a colour code of a terminal's (SGR), as werkzeug writes around a status in its access log
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _PlainLog(logging.Filter):
+    """werkzeug colours its access log whatever it is written to; in a file, the codes are noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_COLOUR.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8080, ready: Callable[[str], None] | None = None) -> None:
     """Serve `root` until interrupted; `ready` is told the base URL once the port is open."""
     server = make(root, host, port)
+    plain = _PlainLog()
+    access_log = logging.getLogger("werkzeug")
+    if not sys.stderr.isatty():
+        access_log.addFilter(plain)
     if ready is not None:
         ready(url_of(server))
     try:
@@ -243,4 +262,5 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8080, ready: Callable
     except KeyboardInterrupt:
         pass
     finally:
+        access_log.removeFilter(plain)
         server.server_close()
