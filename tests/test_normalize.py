@@ -1265,6 +1265,15 @@ def test_a_cms_records_images_and_files_are_http_urls(ctx):
     ]
 
 
+def test_a_cms_records_empty_image_is_none_and_an_item_with_an_empty_url_is_named(ctx):
+    """A CMS writes "" for no photo: read as a URL it resolved to the article's own page, which went out as the
+    lead image and as an enclosure. An item whose url is empty is as wrong as one without a url."""
+    article = article_from_record(minimal(images="", attachments="  "), ctx)
+    assert (article.images, article.attachments) == ((), ())
+    record = minimal(images=[{"url": "", "caption": "장관"}], attachments=[" "])
+    assert problems_of(record, ctx) == [("images", "each item needs a url"), ("attachments", "each item needs a url")]
+
+
 def test_a_cms_records_html_escaped_urls_are_read_as_the_cms_meant_them(ctx):
     """A CMS that stores its URLs HTML-escaped exports "&amp;" between parameters: published as it stood, the
     link named a parameter "amp;page" and the article's source.url matched no release's link."""

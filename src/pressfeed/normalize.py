@@ -629,7 +629,8 @@ def _shown(value: Any) -> str:
 
 
 def _media_items(value: Any, name: str) -> list[Mapping[str, Any]]:
-    if value is None:
+    """The items of an images/attachments list; one URL alone is a list of one, an empty string none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return []
     if isinstance(value, str):
         return [{"url": value}]
@@ -638,7 +639,8 @@ def _media_items(value: Any, name: str) -> list[Mapping[str, Any]]:
     out = []
     for item in value:
         item = {"url": item} if isinstance(item, str) else item
-        if not isinstance(item, Mapping) or not isinstance(item.get("url"), str):
+        # an empty url would resolve to the base, publishing the article's own page as the file
+        if not isinstance(item, Mapping) or not isinstance(item.get("url"), str) or not item["url"].strip():
             raise RecordError(name, "each item needs a url")
         out.append(item)
     return out
