@@ -898,6 +898,20 @@ def test_delete(built_site: Path) -> None:
     assert guid not in feed_text(built_site, "it-science/rss.xml")
 
 
+def test_a_deleted_article_is_named_as_deleted(built_site: Path) -> None:
+    """Its tombstone says what happened to it: deleting it again changes nothing, and other commands say why not."""
+    guid = TAG + "20251108-0001"
+    ok(invoke(built_site, "articles", "delete", "20251108-0001", "--yes"))
+
+    again = ok(invoke(built_site, "articles", "delete", guid, "--yes"))
+    assert again.stdout == f"{guid}: deleted already; nothing changed\n"
+    shown = invoke(built_site, "articles", "show", "20251108-0001")
+    assert shown.exit_code == 2, explain(shown)
+    assert shown.stderr == (
+        "error: article '20251108-0001' was deleted: its tombstone keeps imports and ingest from bringing it back\n"
+    )
+
+
 def test_delete_asks_first(built_site: Path) -> None:
     guid = TAG + "20251108-0001"
     declined = invoke(built_site, "articles", "delete", "20251108-0001", input="n\n")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import click
 
 from . import __version__
-from .errors import ExitCode, InputError, LockedError, PressfeedError, UsageError
+from .errors import ArticleNotFoundError, ExitCode, InputError, LockedError, PressfeedError, UsageError
 from .scaffold import init_site
 from .terms import Status
 
@@ -770,7 +770,13 @@ def articles_delete(env: Env, article_id: str, yes: bool) -> None:
       pressfeed articles delete 20251101-0011 --yes
     """
     with env.pressfeed() as pf:
-        stored = pf.article(article_id)
+        try:
+            stored = pf.article(article_id)
+        except ArticleNotFoundError as exc:
+            if not exc.deleted:
+                raise
+            env.say(f"{article_id}: deleted already; nothing changed")
+            return
         if not yes and not _confirmed(f"delete {stored.article.id} ({stored.article.title})?"):
             raise UsageError(f"{stored.article.id} not deleted: answer y, or pass --yes")
         with pf.locked(wait=EDITOR_WAIT):

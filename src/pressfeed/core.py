@@ -332,15 +332,17 @@ class Pressfeed:
     def article(self, article_id: str) -> StoredArticle:
         """An article by its id, or by the CMS number it was imported under (20251108-0001)."""
         stored = self.store.get(article_id)
+        ids = [article_id]
         if stored is None:
             from .normalize import make_id
 
             try:  # the id import gave that number: one rule, in normalize.make_id
-                stored = self.store.get(make_id(article_id, "", self.config.site.tag_authority))
+                ids.append(make_id(article_id, "", self.config.site.tag_authority))
+                stored = self.store.get(ids[-1])
             except RecordError:
                 stored = None
         if stored is None:
-            raise ArticleNotFoundError(article_id)
+            raise ArticleNotFoundError(article_id, deleted=bool(self.store.tombstoned(ids)))
         return stored
 
     def info(self, stored: StoredArticle) -> ArticleInfo:

@@ -143,9 +143,14 @@ class StoreNotEmptyError(StoreError):
 class ArticleNotFoundError(StoreError):
     exit_code = ExitCode.USAGE
 
-    def __init__(self, article_id: str) -> None:
-        self.article_id = article_id
-        super().__init__(f"no article with id {article_id!r} (see `pressfeed articles list`)")
+    def __init__(self, article_id: str, *, deleted: bool = False) -> None:
+        self.article_id, self.deleted = article_id, deleted
+        if deleted:
+            super().__init__(
+                f"article {article_id!r} was deleted: its tombstone keeps imports and ingest from bringing it back"
+            )
+        else:
+            super().__init__(f"no article with id {article_id!r} (see `pressfeed articles list`)")
 
 
 class FeedParseError(PressfeedError):
