@@ -555,22 +555,6 @@ def test_a_304_leaves_its_connection_for_the_next_request(server: HostileServer)
     assert server.connections - connections == 1
 
 
-def test_idle_connections_outlast_the_concurrency_limit(server: HostileServer) -> None:
-    """More hosts than request slots: a host asked again later in the run still has its connection."""
-    other = HostileServer()
-    try:
-        answer = lambda conn, request: respond(conn, rss(item(1)), keep_alive=True)  # noqa: E731
-        a, b = server.route("/outlast-a.xml", answer), other.route("/outlast-b.xml", answer)
-        before = server.connections, other.connections
-
-        results = in_order(replace(CONFIG, concurrency=1), [a, b, a, b])
-
-        assert all(r.status == 200 and r.error is None for r in results)
-        assert (server.connections - before[0], other.connections - before[1]) == (1, 1)
-    finally:
-        other.close()
-
-
 def late_words(words: bytes, hang_up: bool) -> Handler:
     """Answer with keep-alive, then, while the client holds the connection idle, send `words`."""
 

@@ -99,14 +99,11 @@ async def open_fetcher(
         await fetcher.aclose()
 
 
-#: idle connections kept for later requests to their hosts (a run's sources are polled within seconds)
-IDLE_CONNECTIONS = 100
-
-
 def _limits(config: FetchConfig) -> httpx.Limits:
-    # the semaphores decide how many requests run, so the pool must never be the bottleneck; idle
-    # connections are kept beyond that, so a host asked again later in the run needs no new handshake
-    return httpx.Limits(max_connections=None, max_keepalive_connections=max(config.concurrency, IDLE_CONNECTIONS))
+    # the semaphores decide how many requests run, so the pool must never be the bottleneck. No more idle
+    # connections than that: httpcore looks at every pooled connection for every request, and a pool of 100
+    # cost an all-304 pass of 200 feeds ~50% more CPU (docs/benchmarks.md, "Peer, all-304 pass")
+    return httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
 
 
 def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
