@@ -186,6 +186,25 @@ def test_conditional_get_round_trip(httpserver: HTTPServer) -> None:
     assert conditional.headers["If-Modified-Since"] == modified
 
 
+def test_a_validator_no_server_would_take_back_is_not_kept(httpserver: HTTPServer) -> None:
+    # kept, a 5,000-character ETag would go out as If-None-Match on every later request, and a server
+    # refusing headers that long (nginx and Apache: 8 kB) would fail the source for good; a bidi control
+    # in one would reach `pressfeed sources`' output
+    long_etag = '"' + "x" * 5000 + '"'
+    disguised = "Fri, 07 Nov 2025 09:00:00 GMT\u202e".encode().decode("latin-1")  # UTF-8 on the wire
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        RSS, headers={"ETag": long_etag, "Last-Modified": disguised}
+    )
+    first = fetch_one(httpserver.url_for("/rss.xml"))
+    assert first.ok and first.body == RSS
+    assert first.etag is None and first.last_modified is None
+
+    # and one stored before pressfeed refused them is not sent
+    fetch_one(httpserver.url_for("/rss.xml"), etag=long_etag, last_modified="Fri, 07 Nov 2025\u202e")
+    again = seen(httpserver)[1]
+    assert "If-None-Match" not in again.headers and "If-Modified-Since" not in again.headers
+
+
 # -- error statuses -------------------------------------------------------------------------
 
 

@@ -85,6 +85,11 @@ DECODE_STEP = 64 * 1024
 MESSAGE_CHARS = 1000
 #: what is read of an HTTP error's body when a request asks for it: any API's error XML fits
 ERROR_BODY_BYTES = 64 * 1024
+#: the longest ETag or Last-Modified kept to send back (real ones are under 100 characters; servers
+#: refuse request headers past 8 kB, nginx and Apache alike)
+MAX_VALIDATOR_CHARS = 1024
+#: what a validator may hold: visible ASCII and spaces (RFC 9110's obs-text is never needed)
+_VALIDATOR = re.compile(r"[\x20-\x7e]*")
 
 
 @asynccontextmanager
@@ -302,8 +307,8 @@ class _Fetcher:
         if error is None:
             # a 304 need not repeat the validators; the ones we sent are still valid then
             fallback = status == 304
-            etag = headers.get("etag") or (request.etag if fallback else None)
-            last_modified = headers.get("last-modified") or (request.last_modified if fallback else None)
+            etag = _validator(headers.get("etag")) or (request.etag if fallback else None)
+            last_modified = _validator(headers.get("last-modified")) or (request.last_modified if fallback else None)
         return FetchResult(
             source_id=request.source_id,
             url=request.url,
@@ -354,13 +359,24 @@ def _request_headers(request: FetchRequest, config: FetchConfig) -> httpx.Header
     headers = httpx.Headers({"Accept": request.accept or ACCEPT, "Accept-Encoding": ACCEPT_ENCODING})
     if config.user_agent:
         headers["User-Agent"] = config.user_agent
-    if request.etag:
-        headers["If-None-Match"] = request.etag
-    if request.last_modified:
-        headers["If-Modified-Since"] = request.last_modified
+    # (a validator stored before they were checked is checked here too)
+    if etag := _validator(request.etag):
+        headers["If-None-Match"] = etag
+    if last_modified := _validator(request.last_modified):
+        headers["If-Modified-Since"] = last_modified
     for name, value in request.headers:
         headers[name] = value  # per-source settings win (case-insensitively)
     return headers
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth keeping, else None. One too long would be sent back on every request
+    (and a server refusing that long a header would fail the source for good), one with other characters
+    could disguise `pressfeed sources`' output; without it the next fetch is a full GET, whose body hash
+    still tells an unchanged feed."""
+    if value and len(value) <= MAX_VALIDATOR_CHARS and _VALIDATOR.fullmatch(value):
+        return value
+    return None
 
 
 def _redirect_target(url: str, location: str) -> str:
