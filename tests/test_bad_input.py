@@ -977,6 +977,8 @@ def test_oversized_yaml_is_refused_before_parsing(site: Path, pf: Pressfeed) -> 
         ("deep.yaml", "[" * 20_000 + "]" * 20_000),
         ("deep.json", "[" * 200_000 + "]" * 200_000),
         ("deep.jsonl", '{"id": ' + "[" * 200_000 + "]" * 200_000 + "}\n"),
+        # no telling name (stdin's is "<stdin>"): the format is sniffed from the first line, nested too
+        ("deep.txt", '{"id": ' + "[" * 200_000 + "]" * 200_000 + "}\n"),
     ],
 )
 def test_deeply_nested_exports_are_input_errors(site: Path, pf: Pressfeed, name: str, text: str) -> None:

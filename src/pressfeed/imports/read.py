@@ -241,6 +241,8 @@ def _is_json(text: str) -> bool:
         json.loads(text)
     except ValueError:
         return False
+    except RecursionError:  # JSON all the same, nested too deeply: its reader says so, naming the line
+        return True
     return True
 
 
