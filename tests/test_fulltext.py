@@ -701,6 +701,22 @@ def test_an_error_no_code_foresaw_fails_its_source_and_the_run_goes_on(
     assert "최근 경제동향" in (site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
 
 
+def test_an_item_linking_to_a_host_no_url_can_name_costs_only_itself(site: Path, ministry: Board) -> None:
+    """A link to `http://xn--/` (an IDNA label with nothing after its prefix) raised IDNAError out of the
+    page fetch: the whole source failed as an "internal error" at every run, its good items with it."""
+    bad = b"<item><title>\xea\xb9\xa8\xec\xa7\x84 \xeb\xa7\x81\xed\x81\xac</title><link>http://xn--/view</link>"
+    bad += b"<pubDate>2025-11-07 00:00:00.0</pubDate></item>"
+    ministry.feed = board(YOUTH).replace(b"</channel>", bad + b"</channel>")
+    configure(site, ministry)
+    report, pf = ingest(site)
+    assert report.error is None
+    stored = {s.article.title: s.article for s in pf.store.articles(ArticleFilter())}
+    assert stored[YOUTH[0]].status is Status.PUBLISHED
+    assert stored["깨진 링크"].status is Status.DRAFT  # held, its page tried again like any that fails
+    [held] = [w for w in report.warnings if w.startswith("'깨진 링크'")]
+    assert "invalid URL: http://xn--/view (Malformed A-label" in held
+
+
 def test_a_store_that_fails_while_pages_are_saved_still_stops_the_run(
     site: Path, ministry: Board, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -515,6 +515,19 @@ def test_a_redirect_to_a_url_too_long_to_keep_fails_the_fetch(server: HostileSer
     assert result.error is None and result.moved_to == longest
 
 
+def test_a_redirect_to_a_host_no_url_can_name_fails_the_fetch(server: HostileServer) -> None:
+    """httpx decodes an `xn--` label only when asked for the host, raising idna's UnicodeError, which no
+    httpx error catches: the source failed as an "internal error" instead of blaming the redirect."""
+    url = server.route("/idna.xml", redirecting("http://xn--/feed.xml", "301 Moved Permanently"))
+
+    result = fetch_one(url)
+
+    assert result.error == (
+        "redirect to an invalid URL: its host is no IDNA name (Malformed A-label, no Punycode eligible content found)"
+    )
+    assert result.moved_to is None
+
+
 def test_a_kept_alive_connection_the_server_has_closed_is_not_reused(server: HostileServer) -> None:
     """A server that promises keep-alive and then hangs up (an idle timeout): the next request connects anew."""
     url = server.route("/hangs-up.xml", lambda conn, request: respond(conn, rss(item(1)), keep_alive=True) and False)

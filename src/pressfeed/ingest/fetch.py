@@ -251,6 +251,11 @@ class _Fetcher:
                     body = await self._read_error_body(response, budget)
                 names = {name.lower(): value for name, value in response.headers.items()}
                 return _Response(response.status_code, names, body)
+        except UnicodeError as exc:
+            # httpx reads every redirect's Location (for its next_request), and a host it cannot decode
+            # (`http://xn--/`) raises idna's UnicodeError, no httpx error: only the Location can be at fault
+            # here, as the URL asked for was checked (_http_url)
+            raise _Failure(f"redirect to an invalid URL: its host is no IDNA name ({foreign(str(exc))})") from None
         finally:
             reset_policy(token)
 
@@ -352,6 +357,12 @@ def _http_url(url: str) -> str:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise _Failure(f"unsupported URL scheme {scheme!r}: {url}")
+    # httpx decodes an IDNA host (`xn--`) only when asked for it, raising idna's UnicodeError, no httpx
+    # error: one item's link (a fulltext page) would fail its whole source as an internal error every run
+    try:
+        httpx.URL(url).host  # noqa: B018 (the decoding is the check)
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise _Failure(f"invalid URL: {foreign(url)} ({foreign(str(exc))})") from None
     return url
 
 
