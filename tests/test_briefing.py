@@ -415,6 +415,15 @@ def test_the_key_never_reaches_a_log_an_error_the_json_the_store_or_a_feed(
         (result_answer("98", "THREE_DAYS_OVER_ERROR"), "window_days must be at most 3"),
         (result_answer("10", "INVALID_REQUEST_PARAMETER_ERROR"), "refused a request parameter"),
         ("<html><body>점검 중</body></html>", "not the press-release API's XML"),
+        ("Unauthorized", "not the press-release API's XML (is the source's url right?): Start tag expected"),
+        # what the parser will not read is named: the url is right, the answer is not
+        ("<response>" + "<a>" * 300 + "</a>" * 300 + "</response>", "url right?): Excessive depth in document: 256"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE response [<!ENTITY a "aaaaaaaaaa">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+            + "]><response>&j;</response>",
+            "Maximum entity amplification factor exceeded",
+        ),
     ],
 )
 def test_api_errors_become_one_line_messages_recorded_against_the_source(

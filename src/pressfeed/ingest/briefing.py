@@ -391,8 +391,12 @@ def parse_page(body: bytes, api_url: str, now: datetime) -> Page:
     """An answer of the API: its items, or BriefingAPIError with a message a user can act on."""
     try:
         root = etree.fromstring(body, _PARSER)
-    except etree.XMLSyntaxError:
-        raise BriefingAPIError("the answer is not the press-release API's XML (is the source's url right?)") from None
+    except etree.XMLSyntaxError as exc:
+        # the parser's reason says whether the url is wrong (an HTML page, "Unauthorized") or the answer broke a
+        # limit of its own (nested past 256 levels, a text node past 10 MB, an entity bomb): then the url is right
+        raise BriefingAPIError(
+            f"the answer is not the press-release API's XML (is the source's url right?): {exc.msg}"
+        ) from None
     if root.tag == "OpenAPI_ServiceResponse":
         code = (root.findtext("cmmMsgHeader/returnReasonCode") or "").strip().lstrip("0") or "0"
         reason = (root.findtext("cmmMsgHeader/returnAuthMsg") or "").strip()
