@@ -134,6 +134,13 @@ def test_clean_text_drops_noncharacters(nonchar):
     assert sanitize_html(f"<p>보도{nonchar}자료 &#x{ord(nonchar):X};</p>", BASE) == "<p>보도자료 </p>"
 
 
+@pytest.mark.parametrize("kept", ["\U0001f4e2", "\U00020000", "\U0001fffd", "\U00100000"])
+def test_clean_text_keeps_the_other_characters_past_the_bmp(kept):
+    """Past U+FFFF only each plane's last two are noncharacters: an emoji or a rare Hanja stays."""
+    assert clean_text(f"보도{kept}자료\U0001fffe") == f"보도{kept}자료"
+    assert plain_text(f"{kept} 제목") == f"{kept} 제목"
+
+
 @pytest.mark.parametrize(
     "title",
     ["R&D 예산과 <AI 기본법> 시행령", "영화 <기생충> 흥행", "<img> 태그 대체텍스트", "<U-20 월드컵> <Q&A> 자료"],

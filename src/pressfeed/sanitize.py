@@ -12,7 +12,7 @@ from html.entities import html5
 import nh3
 
 from .errors import RecordError
-from .text import BIDI_CONTROLS, NONCHARACTERS, OTHER_SPACE, clean_text, collapse_space
+from .text import ASTRAL, BIDI_CONTROLS, NONCHARACTERS, OTHER_SPACE, clean_text, collapse_space
 from .urls import URL_SCHEMES, absolute_url
 
 # -- plain text from markup ----------------------------------------------------
@@ -25,6 +25,7 @@ from .urls import URL_SCHEMES, absolute_url
 _PLAIN_WORK = re.compile(
     "[<&\x00-\x1f\x7f-\x9f\ufffd-\uffff\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
     + NONCHARACTERS
+    + ASTRAL  # (a title with an emoji takes the longer way: clean_text keeps it)
     + OTHER_SPACE
     + "]"
 )

@@ -9,17 +9,27 @@ from .context import INVISIBLE
 
 # -- text ---------------------------------------------------------------------
 
-#: Unicode's noncharacters, for a program's own use and never for interchange: U+FDD0-U+FDEF, and the last two
-#: code points of every plane (U+FFFE and U+FFFF, which XML cannot carry either, U+1FFFE, ... U+10FFFF)
-NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
-)
+#: Unicode's noncharacters in the BMP, for a program's own use and never for interchange: U+FDD0-U+FDEF, U+FFFE
+#: and U+FFFF (which XML cannot carry either). Every other plane ends in two more (U+1FFFE ... U+10FFFF): a class
+#: naming those costs every character of every text a test of each (`re` has no table past U+FFFF; bodies were
+#: sanitized at half the speed), so the classes below take the planes past the BMP as one range, and
+#: :func:`_kept` keeps what is no noncharacter of them (an emoji).
+NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"
+ASTRAL = "\U00010000-\U0010ffff"
 # C0 controls except tab/LF/CR, DEL and C1 controls, noncharacters, and lone
 # surrogates: lxml refuses most of them, an HTML parser reports the rest (the W3C
 # validator: "Invalid codepoint in stream"), so they never get into a record. And
 # U+FFFD, what a decoder leaves for bytes it could not read: it says nothing to a
 # reader, and the W3C validator reports it as a bad character.
-_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd{NONCHARACTERS}\ud800-\udfff]")
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd{NONCHARACTERS}\ud800-\udfff{ASTRAL}]")
+
+
+def _kept(match: re.Match[str]) -> str:
+    """A character `_CONTROL` found: past the BMP, all but the last two of each plane stay."""
+    char = match.group()
+    return char if char > "\uffff" and (ord(char) & 0xFFFE) != 0xFFFE else ""
+
+
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the
 # direction marks (U+200E, U+200F, U+061C) change how text around them is shown: a title
 # "보고서\u202efdp.exe" reads "보고서exe.pdf". Plain-text fields (titles, bylines, summaries,
@@ -32,7 +42,7 @@ OTHER_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u2
 
 def clean_text(value: str) -> str:
     """NFC-normalize and drop characters XML cannot carry."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", value))
+    return _CONTROL.sub(_kept, unicodedata.normalize("NFC", value))
 
 
 def collapse_space(text: str) -> str:
