@@ -318,48 +318,48 @@ def test_head_has_the_headers_and_no_body(base: str) -> None:
 # -- the command --------------------------------------------------------------------------
 
 
+class Serving:
+    """`pressfeed serve --port 0` on a site, in a child process with stdout and stderr piped (no terminal)."""
+
+    def __init__(self, site: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pressfeed", "--site", str(site), "serve", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        assert self.proc.stdout is not None
+        self.said = self.proc.stdout.readline()  # "serving DIR at URL (Ctrl-C to stop)", once it listens
+        self.url = self.said.split(" at ", 1)[1].split()[0] if " at " in self.said else ""
+        self.log = ""
+
+    def __enter__(self) -> Serving:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        _, self.log = self.proc.communicate(timeout=10)
+
+
 def test_serve_command(sample_built: Path) -> None:
     """`pressfeed serve --port 0` prints where it listens and serves the site's output."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pressfeed", "--site", str(sample_built), "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith(f"serving {sample_built / 'public'} at http://127.0.0.1:"), line
-        url = line.split(" at ", 1)[1].split()[0]
-        reply = request(url, "/it-science/rss.xml")
+    with Serving(sample_built) as server:
+        assert server.said.startswith(f"serving {sample_built / 'public'} at http://127.0.0.1:"), server.said
+        reply = request(server.url, "/it-science/rss.xml")
         assert reply.status == 200
         assert reply.body == (sample_built / "public" / "it-science" / "rss.xml").read_bytes()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_the_access_log_is_plain_text_off_a_terminal(sample_built: Path) -> None:
     """Redirected to a file (nohup, systemd), the log holds each request as text, without colour codes."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pressfeed", "--site", str(sample_built), "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().split(" at ", 1)[1].split()[0]
+    with Serving(sample_built) as server:
+        url = server.url
         assert request(url, "/no-such-feed.xml").status == 404  # werkzeug colours a 404 yellow
         assert request(url, "/rss.xml", {"If-None-Match": request(url, "/rss.xml").header("ETag")}).status == 304
-    finally:
-        proc.terminate()
-        _, log = proc.communicate(timeout=10)
-    assert '"GET /no-such-feed.xml HTTP/1.1" 404' in log
-    assert '"GET /rss.xml HTTP/1.1" 304' in log
-    assert "\x1b[" not in log
+    assert '"GET /no-such-feed.xml HTTP/1.1" 404' in server.log
+    assert '"GET /rss.xml HTTP/1.1" 304' in server.log
+    assert "\x1b[" not in server.log
 
 
 def test_serve_without_output_says_what_to_do(tmp_path: Path) -> None:
