@@ -1102,7 +1102,7 @@ def test_make_id_refuses_an_invalid_uri_given_as_id(raw, expected):
         ("https://www.example-portal.kr:443/a", "https://www.example-portal.kr/a"),
         ("http://www.example-portal.kr:80/a#b#c", "http://www.example-portal.kr/a#b%23c"),
         ("urn:pressfeed:%41%2d1", "urn:pressfeed:A-1"),
-        ("tag:example-portal.kr,2025:a%2Fb%3a1", "tag:example-portal.kr,2025:a/b:1"),
+        ("tag:example-portal.kr,2025:a%2Fb%3a1", "tag:example-portal.kr,2025:a%2Fb%3A1"),
     ],
 )
 def test_make_id_refuses_a_uri_not_in_its_normal_form(raw, normal):
@@ -1122,6 +1122,10 @@ def test_make_id_refuses_a_uri_not_in_its_normal_form(raw, normal):
         "tag:hong@example-portal.kr,2025-11-08:보도/1".replace("보도", "%EB%B3%B4%EB%8F%84"),
         "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
         "https://www.example-portal.kr:8443/news/articleView.html?idxno=1#top",
+        # a reserved character escaped is another URI than the character itself (RFC 3986 6.2.2.2): kept
+        "https://www.example-portal.kr/news/?q=a%26b",
+        "https://www.example-portal.kr/a%2Fb%3A1",
+        "tag:example-portal.kr,2025:x%2Fy%40z",
     ],
 )
 def test_make_id_keeps_a_valid_uri(raw):
