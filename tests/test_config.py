@@ -347,6 +347,15 @@ def test_a_source_url_may_hold_credentials_for_fetching(site):
     assert load_config(site).sources[0].url == "https://ops:SECRET@www.korea.kr/rss/dept_msit.xml"
 
 
+def test_a_source_host_with_an_underscore_is_fetched_as_it_is(site):
+    """A name DNS serves but the validator would refuse in a published URL: a source's URL is only fetched."""
+    text = config_text(site) + SOURCE.format(section="science").replace(
+        "https://www.korea.kr/", "https://news_api.korea.kr/"
+    )
+    config_path(site).write_text(text, encoding="utf-8")
+    assert load_config(site).sources[0].url == "https://news_api.korea.kr/rss/dept_msit.xml"
+
+
 def test_unknown_timezone(site):
     text = edit(site, "Asia/Seoul", "Asia/Busan")
     error = load_error(site, text)

@@ -96,10 +96,10 @@ def _url(reader: _Reader, value: Any, spot: Spot) -> str:
     return url
 
 
-def _any_url(reader: _Reader, value: Any, spot: Spot) -> str:
+def _any_url(reader: _Reader, value: Any, spot: Spot, *, published: bool = True) -> str:
     text = reader.typed(str, value, spot)
     try:
-        return as_uri(text)
+        return as_uri(text, published=published)
     except ValueError as exc:
         raise reader.error(spot, str(exc)) from None
 
@@ -311,7 +311,7 @@ def _source_url(reader: _Reader, value: Any, spot: Spot) -> str:
     """An http(s) URL, or a local file relative to the site (offline samples)."""
     text = reader.typed(str, value, spot)
     # its credentials are used for fetching, and `source.feed` is published without them
-    return _any_url(reader, text, spot) if "://" in text else str(reader.site_dir / text)
+    return _any_url(reader, text, spot, published=False) if "://" in text else str(reader.site_dir / text)
 
 
 def _source_status(reader: _Reader, value: Any, spot: Spot) -> Status:

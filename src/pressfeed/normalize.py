@@ -45,7 +45,7 @@ from .model import (
 from .sanitize import body_words, placeholder_image, plain_text, sanitize_html
 from .terms import CMS_CLOCK_SKEW
 from .text import clean_text, collapse_space, shorten, summary_of
-from .urls import absolute_url, guid_identity, has_userinfo, normalize_link, without_session, without_userinfo
+from .urls import absolute_url, guid_identity, has_userinfo, normalize_link, without_session
 
 if TYPE_CHECKING:
     from .config import AgencyConfig, SourceConfig
@@ -755,8 +755,9 @@ def _attribution(
         return _record_attribution(raw.source, body_credit, base, tz)
     name = agency or source.name
     home = (source.home if not agency else "") or (registered.home if registered is not None else "")
-    # the URL the source is fetched from may carry a user name and password (HTTP basic auth): never published
-    feed = without_userinfo(raw.feed_url) if raw.feed_url.startswith(("http://", "https://")) else ""
+    # the URL the source is fetched from may carry a user name and password (HTTP basic auth): never published,
+    # nor a host only fetching takes ("news_api.…"; absolute_url gives "" for it)
+    feed = absolute_url(raw.feed_url, "") if raw.feed_url.startswith(("http://", "https://")) else ""
     return Attribution(
         name=name,
         home=home,

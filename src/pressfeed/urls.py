@@ -42,7 +42,7 @@ def absolute_url(url: str, base: str) -> str:
     return without_userinfo(uri) if uri and "[" not in uri.split("/", 3)[2] else ""
 
 
-def as_uri(text: str) -> str:
+def as_uri(text: str, *, published: bool = True) -> str:
     """An absolute http(s) URL as a URI, or ValueError saying what is wrong with it.
 
     Feeds publish these: an IRI (`/피드/`) in a self link or a WebSub topic does not compare equal to the URI
@@ -67,7 +67,9 @@ def as_uri(text: str) -> str:
         else:
             if not host.isascii():
                 host = host.encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
-            if not _HOST.fullmatch(host):  # "a..kr", ".kr", "ex ample.kr", "ex_ample.kr": names no host
+            if not (_HOST if published else _FETCHED_HOST).fullmatch(
+                host
+            ):  # "a..kr", ".kr", "ex ample.kr", "ex_ample.kr": names no host
                 raise ValueError(host)
     except (UnicodeError, ValueError):
         raise ValueError(f"{parts.netloc!r} is no valid host (and port)") from None
@@ -80,6 +82,8 @@ def as_uri(text: str) -> str:
 #: a host's name (urlsplit gives it in lower case): labels of letters, digits and hyphens, as DNS and the
 #: W3C validator take them
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
+#: a host only fetched (a source's URL, never published) may hold "_" too: DNS serves such names
+_FETCHED_HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
 
 
 def _encoded(part: str) -> str:
