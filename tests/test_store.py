@@ -144,7 +144,7 @@ def test_a_damaged_sqlite_file_is_named_with_what_to_do(tmp_path: Path) -> None:
     path.write_bytes(b"no database" * 400)
     with pytest.raises(StoreError) as refused:
         open_store(f"sqlite://{path}")
-    assert "file is not a database" in str(refused.value) and advice in str(refused.value)
+    assert "file is not a database; if store.path (or store.url) names the right file, " + advice in str(refused.value)
 
 
 def test_a_busy_store_is_not_called_damaged(tmp_path: Path) -> None:

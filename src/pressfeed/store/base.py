@@ -574,6 +574,8 @@ DAMAGED = (
 def damage_advice(exc: BaseException) -> str:
     """What an operator can do, after SQLite's message, when the error says the file is damaged; else ""."""
     name = getattr(exc, "sqlite_errorname", None) or ""
+    if name == "SQLITE_NOTADB":  # no database at all: as likely a store.path naming another file
+        return f"; if store.path (or store.url) names the right file, {DAMAGED}"
     return f"; {DAMAGED}" if name.startswith(_DAMAGED) else ""
 
 
