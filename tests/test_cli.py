@@ -1568,11 +1568,17 @@ def test_every_line_of_a_message_is_prefixed_in_the_log(sample_site: Path, tmp_p
     assert {LOG_PREFIX.match(line)[1] for line in text.splitlines()} == {str(os.getpid())}  # type: ignore[index]
 
 
-@pytest.mark.parametrize("how", ["missing-folder", "a-folder", "unwritable"])
+@pytest.mark.parametrize("how", ["missing-folder", "under-a-file", "a-folder", "unwritable"])
 def test_a_log_that_cannot_be_written_is_a_usage_error_before_anything_is(
     sample_site: Path, tmp_path: Path, how: str
 ) -> None:
-    log = {"missing-folder": tmp_path / "nowhere" / "run.log", "a-folder": tmp_path, "unwritable": tmp_path / "ro"}[how]
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    log = {
+        "missing-folder": tmp_path / "nowhere" / "run.log",
+        "under-a-file": tmp_path / "a-file" / "run.log",
+        "a-folder": tmp_path,
+        "unwritable": tmp_path / "ro",
+    }[how]
     if how == "unwritable":
         if os.geteuid() == 0:
             pytest.skip("root writes anywhere")
@@ -1581,7 +1587,12 @@ def test_a_log_that_cannot_be_written_is_a_usage_error_before_anything_is(
     before = tree(sample_site)
     result = invoke(sample_site, "-q", "--log", str(log), "run")
     assert result.exit_code == 2, explain(result)
-    reason = {"missing-folder": "its folder does not exist", "a-folder": "is a folder", "unwritable": "permission"}
+    reason = {
+        "missing-folder": "its folder does not exist",
+        "under-a-file": "a part of its path is a file, not a folder",
+        "a-folder": "is a folder",
+        "unwritable": "permission",
+    }
     assert result.stderr.startswith(f"error: --log {log}: "), result.stderr
     assert reason[how] in result.stderr
     assert tree(sample_site) == before  # no store, no output, no lock

@@ -25,7 +25,7 @@ MODE = 0o640
 #: why a log cannot be opened, as the operator would fix it
 _REASONS = {
     errno.ENOENT: "its folder does not exist (pressfeed creates no folder for its log)",
-    errno.ENOTDIR: "its folder does not exist (pressfeed creates no folder for its log)",
+    errno.ENOTDIR: "a part of its path is a file, not a folder",
     errno.EISDIR: "is a folder: name a file in it",
     errno.EACCES: "permission denied: the user running pressfeed must be able to write the file (or create it)",
     errno.EPERM: "permission denied: the user running pressfeed must be able to write the file (or create it)",
