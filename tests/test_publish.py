@@ -1587,6 +1587,8 @@ def test_an_atom_author_address_goes_in_its_email_element(portal: Pressfeed, sit
         # email address')
         ("홍길동 <hong@example-portal.kr>, 김철수 <kim@example-portal.kr>", ("홍길동, 김철수", "")),
         ("<hong@example-portal.kr>", ("hong@example-portal.kr", "hong@example-portal.kr")),  # an address alone
+        # one author's address inside the byline: still that author's
+        ("홍길동 <hong@example-portal.kr> 기자", ("홍길동 기자", "hong@example-portal.kr")),
         # an address the validator takes ('email must be an email address'): a Korean domain as punycode,
         # and none rather than one it refuses
         ("홍길동 기자 <hong@예제.kr>", ("홍길동 기자", "hong@xn--2j5b21b.kr")),

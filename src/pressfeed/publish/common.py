@@ -140,8 +140,8 @@ def byline_parts(byline: str) -> tuple[str, str]:
     if not found:
         return byline, ""
     name = _BRACKETED.sub("", byline).strip(" ,")
-    if name:  # several addresses: the names, and no one address
-        return name, ""
+    if name:  # one address inside the byline is its author's; of several, none is the one author's
+        return name, _address(found[0]) if len(found) == 1 else ""
     address = _address(found[0]) if len(found) == 1 else ""  # addresses alone: they are the name
     return address or ", ".join(found), address
 
