@@ -67,9 +67,8 @@ def as_uri(text: str, *, published: bool = True) -> str:
         else:
             if not host.isascii():
                 host = host.encode("idna").decode("ascii")  # a Korean domain (한국.kr) as punycode
-            if not (_HOST if published else _FETCHED_HOST).fullmatch(
-                host
-            ):  # "a..kr", ".kr", "ex ample.kr", "ex_ample.kr": names no host
+            # "a..kr", ".kr", "ex ample.kr" name no host; "ex_ample.kr" none a feed may publish
+            if not (_HOST if published else _FETCHED_HOST).fullmatch(host):
                 raise ValueError(host)
     except (UnicodeError, ValueError):
         raise ValueError(f"{parts.netloc!r} is no valid host (and port)") from None

@@ -140,10 +140,8 @@ def byline_parts(byline: str) -> tuple[str, str]:
     if not found:
         return byline, ""
     name = _BRACKETED.sub("", byline).strip(" ,")
-    if name:  # one address inside the byline is its author's; of several, none is the one author's
-        return name, _address(found[0]) if len(found) == 1 else ""
-    address = _address(found[0]) if len(found) == 1 else ""  # addresses alone: they are the name
-    return address or ", ".join(found), address
+    address = _address(found[0]) if len(found) == 1 else ""  # of several, none is the one author's
+    return name or address or ", ".join(found), address  # (addresses alone: they are the name)
 
 
 def _address(address: str) -> str:
