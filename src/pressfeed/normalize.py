@@ -45,7 +45,7 @@ from .model import (
 from .sanitize import body_words, placeholder_image, plain_text, sanitize_html
 from .terms import CMS_CLOCK_SKEW
 from .text import clean_text, collapse_space, shorten, summary_of
-from .urls import absolute_url, guid_identity, has_userinfo, normalize_link, without_session
+from .urls import absolute_url, guid_identity, has_userinfo, normal_uri, normalize_link, without_session
 
 if TYPE_CHECKING:
     from .config import AgencyConfig, SourceConfig
@@ -103,37 +103,6 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
     if not _TOKEN.match(text):
         raise RecordError("id", f"{text!r} may use only URL-safe characters")
     return f"tag:{authority}:article/{text}"
-
-
-_ESCAPE = re.compile("%([0-9A-Fa-f]{2})")
-
-
-def normal_uri(uri: str) -> str:
-    """A URI as RFC 3986 normalizes it, and the W3C validator writes an atom:id's "canonical form": escapes of
-    unreserved characters decoded (`%41` is `A`, `%7e` is `~`) and the others in upper case (`%2f` is `%2F`,
-    never `/`: an escaped reserved character is another URI); an http(s) URL's host in lower case, without its
-    default port, its path at least "/"; a "#" after the first escaped. (Dot segments are left as given.)"""
-    parts = urlsplit(uri)
-    netloc, path = parts.netloc, parts.path
-    if parts.scheme in ("http", "https"):
-        host, _, port = netloc.lower().partition(":")
-        netloc = host if port in ("", "80" if parts.scheme == "http" else "443") else f"{host}:{port}"
-        path = path or "/"
-    normal = f"{parts.scheme}:" + (f"//{netloc}" if "//" in uri[: len(parts.scheme) + 3] else "")
-    normal += _unescaped_needlessly(path)
-    if parts.query or "?" in uri.split("#", 1)[0]:
-        normal += "?" + _unescaped_needlessly(parts.query)
-    if parts.fragment or "#" in uri:
-        normal += "#" + _unescaped_needlessly(parts.fragment).replace("#", "%23")
-    return normal
-
-
-def _unescaped_needlessly(part: str) -> str:
-    def one(escape: re.Match[str]) -> str:
-        char = chr(int(escape.group(1), 16))
-        return char if char.isascii() and (char.isalnum() or char in "-._~") else "%" + escape.group(1).upper()
-
-    return _ESCAPE.sub(one, part) if "%" in part else part
 
 
 def hashed_id(authority: str, kind: str, key: str) -> str:

@@ -93,6 +93,37 @@ def _encoded(part: str) -> str:
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
+_ESCAPE = re.compile("%([0-9A-Fa-f]{2})")
+
+
+def normal_uri(uri: str) -> str:
+    """A URI as RFC 3986 normalizes it, and the W3C validator writes an atom:id's "canonical form": escapes of
+    unreserved characters decoded (`%41` is `A`, `%7e` is `~`) and the others in upper case (`%2f` is `%2F`,
+    never `/`: an escaped reserved character is another URI); an http(s) URL's host in lower case, without its
+    default port, its path at least "/"; a "#" after the first escaped. (Dot segments are left as given.)"""
+    parts = urlsplit(uri)
+    netloc, path = parts.netloc, parts.path
+    if parts.scheme in ("http", "https"):
+        host, _, port = netloc.lower().partition(":")
+        netloc = host if port in ("", "80" if parts.scheme == "http" else "443") else f"{host}:{port}"
+        path = path or "/"
+    normal = f"{parts.scheme}:" + (f"//{netloc}" if "//" in uri[: len(parts.scheme) + 3] else "")
+    normal += _unescaped_needlessly(path)
+    if parts.query or "?" in uri.split("#", 1)[0]:
+        normal += "?" + _unescaped_needlessly(parts.query)
+    if parts.fragment or "#" in uri:
+        normal += "#" + _unescaped_needlessly(parts.fragment).replace("#", "%23")
+    return normal
+
+
+def _unescaped_needlessly(part: str) -> str:
+    def one(escape: re.Match[str]) -> str:
+        char = chr(int(escape.group(1), 16))
+        return char if char.isascii() and (char.isalnum() or char in "-._~") else "%" + escape.group(1).upper()
+
+    return _ESCAPE.sub(one, part) if "%" in part else part
+
+
 def without_userinfo(url: str) -> str:
     """`url` without a user name or password ("http://user:pass@host/" → "http://host/"): a URL with them is
     never published. "" for a URL that names one but cannot be read."""
