@@ -1261,8 +1261,8 @@ def test_a_cms_records_urls_with_a_user_name_or_password_are_refused(ctx):
     assert found == [
         ("link", f"'https://***@www.example-portal.kr/news/1' {CREDENTIALS}"),
         ("source.url", f"'https://***@www.msit.go.kr/bbs/view.do?nttSeqNo=1' {CREDENTIALS}"),
-        ("images", f"'https://***@cdn.example-portal.kr/photo/2.jpg' {CREDENTIALS}"),
-        ("attachments", f"'https://***@files.example.kr/a.hwp' {CREDENTIALS}"),
+        ("images.1", f"'https://***@cdn.example-portal.kr/photo/2.jpg' {CREDENTIALS}"),
+        ("attachments.0", f"'https://***@files.example.kr/a.hwp' {CREDENTIALS}"),
     ]
     assert "s3cret" not in repr(found)
 
@@ -1271,18 +1271,22 @@ def test_a_cms_records_images_and_files_are_http_urls(ctx):
     """A mailto: link is no file to download: as an enclosure it drew the validator's 'url must be a full URL'."""
     record = minimal(images=[{"url": "mailto:photo@example.kr"}], attachments=["mailto:press@example.kr"])
     assert problems_of(record, ctx) == [
-        ("images", "'mailto:photo@example.kr' is not an http(s) URL"),
-        ("attachments", "'mailto:press@example.kr' is not an http(s) URL"),
+        ("images.0", "'mailto:photo@example.kr' is not an http(s) URL"),
+        ("attachments.0", "'mailto:press@example.kr' is not an http(s) URL"),
     ]
 
 
 def test_a_cms_records_empty_image_is_none_and_an_item_with_an_empty_url_is_named(ctx):
     """A CMS writes "" for no photo: read as a URL it resolved to the article's own page, which went out as the
-    lead image and as an enclosure. An item whose url is empty is as wrong as one without a url."""
+    lead image and as an enclosure. An empty cell of the list (null, "") is skipped, as in tags; an item that
+    says more (a caption) without a url is an error, named by its place in the list."""
     article = article_from_record(minimal(images="", attachments="  "), ctx)
     assert (article.images, article.attachments) == ((), ())
-    record = minimal(images=[{"url": "", "caption": "장관"}], attachments=[" "])
-    assert problems_of(record, ctx) == [("images", "each item needs a url"), ("attachments", "each item needs a url")]
+    article = article_from_record(minimal(images=[None, "/a.jpg", " "], attachments=[None]), ctx)
+    assert [i.url for i in article.images] == ["https://www.example-portal.kr/a.jpg"]
+    assert article.attachments == ()
+    record = minimal(images=["/a.jpg", {"url": "", "caption": "장관"}], attachments=[{"title": "보도자료.hwp"}])
+    assert problems_of(record, ctx) == [("images.1", "needs a url"), ("attachments.0", "needs a url")]
 
 
 def test_a_cms_records_html_escaped_urls_are_read_as_the_cms_meant_them(ctx):
@@ -1606,7 +1610,7 @@ def test_article_without_id_uses_link_as_id(ctx):
 def test_article_image_with_bad_length_rejected(ctx):
     record = minimal(images=[{"url": "/a.jpg", "length": "84KB"}])
     assert problems_of(record, ctx) == [
-        ("images", "length must be a whole number of bytes, not '84KB'"),
+        ("images.0", "length must be a whole number of bytes, not '84KB'"),
     ]
 
 
@@ -1615,10 +1619,10 @@ def test_article_image_length_or_width_beyond_any_size_is_refused_in_a_short_mes
     """5,000 digits made int() fail with a message about sys.set_int_max_str_digits; 17 are no file size."""
     record = minimal(images=[{"url": "/a.jpg", "length": "9" * digits}], attachments=[])
     [(field, message)] = problems_of(record, ctx)
-    assert (field, message[:46]) == ("images", "length must be a whole number of bytes, not '9")
+    assert (field, message[:46]) == ("images.0", "length must be a whole number of bytes, not '9")
     assert len(message) < 120
     record = minimal(images=[{"url": "/a.jpg", "width": "9" * digits}])
-    assert [field for field, _ in problems_of(record, ctx)] == ["images"]
+    assert [field for field, _ in problems_of(record, ctx)] == ["images.0"]
 
 
 @pytest.mark.parametrize(

@@ -596,35 +596,39 @@ def _shown(value: Any) -> str:
     return shorten(repr(value), 59)
 
 
-def _media_items(value: Any, name: str) -> list[Mapping[str, Any]]:
-    """The items of an images/attachments list; one URL alone is a list of one, an empty string none."""
+def _media_items(value: Any, name: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """(field name for messages, item) of an images/attachments list; one URL alone is a list of one, an empty
+    string none. An empty cell of the list (null, "") is skipped, as in tags; an item that says more but has
+    no url is an error, named by its place ("images.1")."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return []
     if isinstance(value, str):
-        return [{"url": value}]
+        return [(name, {"url": value})]
     if not isinstance(value, list):
         raise RecordError(name, "must be a list")
     out = []
-    for item in value:
+    for index, item in enumerate(value):
+        if item is None or (isinstance(item, str) and not item.strip()):
+            continue
         item = {"url": item} if isinstance(item, str) else item
         # an empty url would resolve to the base, publishing the article's own page as the file
         if not isinstance(item, Mapping) or not isinstance(item.get("url"), str) or not item["url"].strip():
-            raise RecordError(name, "each item needs a url")
-        out.append(item)
+            raise RecordError(f"{name}.{index}", "needs a url")
+        out.append((f"{name}.{index}", item))
     return out
 
 
 def _files(value: Any, base: str, name: str) -> list[tuple[str, str | None, int, str]]:
     """(absolute url, given type, length, caption/title) of an images/attachments list."""
     out = []
-    for item in _media_items(value, name):
+    for field, item in _media_items(value, name):
         given = _unescaped(str(item["url"]))
         url = absolute_url(given, base)
         if not url.startswith(("http://", "https://")):  # (a mailto: link is no file)
-            raise RecordError(name, f"{item['url']!r} is not an http(s) URL")
-        _refuse_userinfo(given, url, name)
+            raise RecordError(field, f"{item['url']!r} is not an http(s) URL")
+        _refuse_userinfo(given, url, field)
         title = plain_text(str(item.get("caption" if name == "images" else "title") or ""))
-        out.append((url, media_type(item.get("type")), _length(item.get("length"), name), title))
+        out.append((url, media_type(item.get("type")), _length(item.get("length"), field), title))
     return out
 
 
@@ -639,19 +643,19 @@ def media_type(value: Any) -> str | None:
 
 def _images(value: Any, base: str) -> tuple[Image, ...]:
     files = _files(value, base, "images")
-    sizes = [(_pixels(item, "width"), _pixels(item, "height")) for item in _media_items(value, "images")]
+    sizes = [(_pixels(item, "width", f), _pixels(item, "height", f)) for f, item in _media_items(value, "images")]
     return tuple(
         Image(u, t or guess_image_type(u), n, c, w, h) for (u, t, n, c), (w, h) in zip(files, sizes, strict=True)
     )
 
 
-def _pixels(item: Mapping[str, Any], key: str) -> int:
+def _pixels(item: Mapping[str, Any], key: str, field: str) -> int:
     """An image's optional width or height: a positive whole number of pixels, 0 when not given."""
     value = item.get(key)
     if value is None or value == "":
         return 0
     if isinstance(value, bool) or not isinstance(value, int | str) or not whole_number(str(value)) or int(value) == 0:
-        raise RecordError("images", f"{key} must be a positive whole number of pixels, not {_shown(value)}")
+        raise RecordError(field, f"{key} must be a positive whole number of pixels, not {_shown(value)}")
     return int(value)
 
 
