@@ -1556,6 +1556,36 @@ def test_a_run_refused_by_the_lock_logs_its_refusal(built_site: Path, tmp_path: 
     assert f"pid {os.getpid()}" in line
 
 
+def test_a_commands_usage_error_is_logged_against_that_command(built_site: Path, tmp_path: Path) -> None:
+    """A crontab with a mistyped option fails every run: the log says why, not only the mail. (The log was
+    opened before click read the command's arguments, and was left empty.)"""
+    log = tmp_path / "run.log"
+    result = invoke(built_site, "-q", "--log", str(log), "articles", "list", "--sectoin", "IT")
+    assert result.exit_code == 2, explain(result)
+    [line] = log_lines(log, "articles list")
+    assert line.startswith("error: No such option '--sectoin'.")  # and click's suggestion, as on stderr
+    assert line.removeprefix("error: ") in result.stderr
+    result = invoke(built_site, "-q", "--log", str(log), "sources", "rest")
+    assert result.exit_code == 2, explain(result)
+    assert "] sources: error: No such command 'rest'." in log.read_text(encoding="utf-8").splitlines()[-1]
+
+
+def test_a_bugs_traceback_goes_to_the_log_too(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(self: Pressfeed, *args: Any, **kwargs: Any) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(Pressfeed, "build", build)
+    log = tmp_path / "run.log"
+    result = invoke(built_site, "-q", "--log", str(log), "build")
+    assert isinstance(result.exception, KeyError), explain(result)  # as ever: the traceback is not hidden
+    lines = log_lines(log, "build")
+    assert lines[0] == "error: internal error (a bug in pressfeed; please report it):"
+    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[-1] == "KeyError: 'a bug'"
+
+
 def test_every_line_of_a_message_is_prefixed_in_the_log(sample_site: Path, tmp_path: Path) -> None:
     """An import's problems are one message of many lines: none may reach the log without its prefix."""
     log = tmp_path / "run.log"

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -242,6 +243,31 @@ class _Command(_GlobalOptionHint):
 class _Group(_Command, click.Group):
     command_class = _Command
     group_class = type  # subgroups are _Group too
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """The root group also logs what click itself reports once the run log is open (a command's usage
+        error) and a bug's traceback: a cron job's log then says why a run failed, not only stderr's mail."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except click.ClickException as exc:
+            _log_error(ctx, exc.format_message(), getattr(exc, "ctx", None))
+            raise
+        except Exception:
+            _log_error(ctx, f"internal error (a bug in pressfeed; please report it):\n{traceback.format_exc()}")
+            raise
+
+
+def _log_error(ctx: click.Context, message: str, failed: click.Context | None = None) -> None:
+    """`message` as the command's error line in the run log, if this is the root and a log is open; the
+    command is the one whose arguments failed (`failed`), when click names it."""
+    env = ctx.find_object(Env)
+    if ctx.parent is not None or env is None or env.log is None:
+        return
+    if failed is not None:
+        env.command = failed.command_path.partition(" ")[2]
+    env.to_log(f"error: {message}")
 
 
 pass_env = click.make_pass_decorator(Env)
