@@ -168,6 +168,14 @@ def test_raw_control_characters_cost_only_themselves(ingest) -> None:
     assert len(report.new) == 3 and "제목에 제어문자" in titles(pf)
 
 
+@pytest.mark.parametrize("label", ["ISO-8859-1", "IBM866", "cp437", "KOI8-R"])
+def test_a_korean_feed_under_any_single_byte_label_is_read_as_cp949(label: str) -> None:
+    """Single-byte charsets decode any bytes, so each goes after CP949: IBM866 and cp437 were tried before it,
+    and a ministry's EUC-KR feed came out as box-drawing characters."""
+    raw = f'<?xml version="1.0" encoding="{label}"?><t>'.encode() + "기획재정부 보도자료</t>".encode("cp949")
+    assert to_utf8(raw).decode() == '<?xml version="1.0" encoding="utf-8"?><t>기획재정부 보도자료</t>'
+
+
 def test_to_utf8_keeps_valid_references() -> None:
     data = to_utf8(b"<t>&#xAC00;&#44032;&#9;&#x1F600;&#xD800;&#0;</t>")
     assert data == b"<t>&#xAC00;&#44032;&#9;&#x1F600;</t>"

@@ -367,6 +367,18 @@ def test_single_byte_label_comes_after_utf8_and_cp949() -> None:
     assert decode_html(latin, "text/html; charset=iso-8859-1") == ("<p>café – 12 € </p>", "cp1252")
 
 
+@pytest.mark.parametrize("label", ["ibm866", "cp437", "hp-roman8", "x-mac-cyrillic", "iso-8859-8"])
+def test_every_single_byte_label_comes_after_utf8_and_cp949(label: str) -> None:
+    """A label outside the common few (IBM866, cp437) was tried first, and it decodes any bytes: a UTF-8 or
+    EUC-KR release page came out as box-drawing characters."""
+    for raw, codec in (("<p>과학기술정보통신부</p>".encode(), "utf-8"), ("<p>해양수산부</p>".encode("cp949"), "cp949")):
+        assert decode_html(raw, f"text/html; charset={label}")[1] == codec
+        assert decode_html(f'<meta charset="{label}">'.encode() + raw)[1] == codec
+    # a page really in that charset: neither UTF-8 nor CP949 decode it, so its label is used
+    russian = "<p>Пресс-релиз министерства</p>".encode("cp866")
+    assert decode_html(russian, "text/html; charset=ibm866") == ("<p>Пресс-релиз министерства</p>", "cp866")
+
+
 @pytest.mark.parametrize("label", ["windows-949", "x-windows-949", "korean", "ksc5601", "EUC-KR"])
 def test_every_euc_kr_label_decodes_as_cp949(label: str) -> None:
     raw = f'<meta charset="{label}"><p>'.encode() + "똠방각하".encode("cp949") + b"</p>"

@@ -1,7 +1,9 @@
-"""Plain text: characters XML cannot carry out, whitespace evened, cut to a length between words."""
+"""Plain text: characters XML cannot carry out, whitespace evened, cut to a length between words; and which
+charsets decode any bytes."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -127,3 +129,20 @@ def summary_of(words: str, length: int) -> str:
             return _cut(head, length)
         size *= 4
     return shorten(collapse_space(words), length)
+
+
+# -- charsets -----------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)  # labels come from servers: a bounded cache
+def single_byte_charset(name: str) -> bool:
+    """Is `name` (a label Python knows) a single-byte charset? Such a charset decodes nearly any bytes, so a
+    mislabeled Korean page or feed (EUC-KR or UTF-8 bytes under "ISO-8859-1", or "IBM866") would never fail
+    over to the right one: callers try it last. Each byte is one character in it, most of them defined
+    (ISO-8859-8 leaves 36 undefined, windows-1252 5, IBM866 none); ASCII and UTF-8 refuse the 128 bytes past
+    ASCII, and multi-byte charsets pair them. A name Python does not know is no charset at all."""
+    try:
+        text = bytes(range(256)).decode(name, "replace")
+    except (LookupError, ValueError):  # no codec, or one for no bytes (idna, "undefined"); a NUL in the name
+        return False
+    return len(text) == 256 and text.count("\ufffd") <= 64

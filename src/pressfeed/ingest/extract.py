@@ -86,6 +86,7 @@ from ..errors import PressfeedError, foreign
 from ..model import Attachment
 from ..normalize import FILE_TYPES, media_type_for_name
 from ..sanitize import bound_attributes
+from ..text import single_byte_charset
 from ..urls import absolute_url
 from .bounds import cpu_budget
 
@@ -274,7 +275,7 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         return body[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding
     declared = [_html_codec(http_content_type_encoding(content_type)), _html_codec(html_body_declared_encoding(body))]
     labels = [name for name in declared if name]
-    multi_byte = [name for name in labels if not _single_byte(name)]
+    multi_byte = [name for name in labels if not single_byte_charset(name)]
     candidates = _unique([*multi_byte, "utf-8", "cp949", *labels])
     for name in candidates:
         try:
@@ -309,11 +310,6 @@ def _text_codec(name: str) -> bool:
     except LookupError:
         return False
     return info._is_text_encoding and info.name not in _PYTHON_ONLY_CODECS
-
-
-def _single_byte(codec: str) -> bool:
-    single = ("cp125", "cp874", "iso8859", "iso-8859", "latin", "ascii", "mac-", "koi8", "tis-620")
-    return codec.lower().replace("_", "-").startswith(single)
 
 
 def _unique(names: list[str]) -> list[str]:

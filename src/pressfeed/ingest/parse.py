@@ -22,6 +22,7 @@ from ..dates import named_zone
 from ..errors import FeedParseError as FeedParseError  # raised here, caught by jobs
 from ..model import InputKind, RawArticle, RawMedia
 from ..normalize import whole_number
+from ..text import single_byte_charset
 from .bounds import check_markup, cpu_budget, parse_seconds
 
 
@@ -77,7 +78,8 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
         candidates.append(header.group(1))
     # Single-byte labels (a server default like ISO-8859-1) decode any bytes, so a
     # mislabeled Korean feed would never fail over: CP949 (⊃ EUC-KR) goes before them.
-    candidates = [c for c in candidates if not _single_byte(c)] + ["cp949"] + [c for c in candidates if _single_byte(c)]
+    single = [c for c in candidates if single_byte_charset(c)]
+    candidates = [c for c in candidates if c not in single] + ["cp949"] + single
     text = None
     for name in candidates:
         try:
@@ -222,10 +224,6 @@ def _valid_code(hex_digits: str | None, decimal: str | None) -> bool:
     digits = (hex_digits or decimal or "").lstrip("0") or "0"
     code = int(digits, 16 if hex_digits else 10) if len(digits) <= 8 else -1  # longer is past U+10FFFF
     return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
-
-
-def _single_byte(name: str) -> bool:
-    return name.lower().replace("_", "-").startswith(("iso-8859", "latin", "windows-125", "cp125", "us-ascii", "ascii"))
 
 
 def _codec(name: str) -> str:
