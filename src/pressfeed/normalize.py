@@ -402,37 +402,39 @@ def _required_text(value: Any, name: str) -> str:
 
 
 def _link(value: Any, base: str, *, strict: bool = False) -> str:
-    """The item's link; `strict` (a CMS record's) refuses one with a user name or password, which an ingested
-    item's loses."""
+    """The item's link; `strict` (a CMS record's) is read as :func:`_cms_url` reads any, so a user name or
+    password in it is an error, which an ingested item's loses."""
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
         raise RecordError("link", "must be a URL string")
     if strict:
-        value = _unescaped(value)
+        return without_session(_cms_url(value, base, "link"))
     url = absolute_url(value, base)
     if not url.startswith(("http://", "https://")):
         raise RecordError("link", f"{value!r} is not an http(s) URL")
-    if strict:
-        _refuse_userinfo(value, url, "link")
     return without_session(url)
 
 
-def _unescaped(url: str) -> str:
-    """A CMS record's URL as the CMS meant it: one that stores its URLs HTML-escaped exports
-    "…?idxno=1&amp;page=2", and no page names a parameter "amp;page". Left, the link is broken and its
-    `source.url` matches no release's link. (An ingested item's come through feedparser, unescaped.)"""
-    return url.replace("&amp;", "&") if "&amp;" in url else url
+def _cms_url(value: Any, base: str, name: str) -> str:
+    """A CMS record's URL (link, source URLs, images, attachments) as published: absolute, http(s), without
+    a user name or password (every subscriber would get them; the message shows where, not what).
 
-
-def _refuse_userinfo(value: str, url: str, name: str) -> None:
-    """A CMS record's URL (`value` as given, `url` as published) may not carry a user name or password: every
-    subscriber would get them. The message shows where they are, not what they are."""
-    if has_userinfo(value):
+    A CMS that stores its URLs HTML-escaped exports "…?idxno=1&amp;page=2", and no page names a parameter
+    "amp;page": left, the link is broken and its `source.url` matches no release's link. So `&amp;` is read
+    as `&`. (An ingested item's come through feedparser, unescaped.)
+    """
+    given = str(value)
+    given = given.replace("&amp;", "&") if "&amp;" in given else given
+    url = absolute_url(given, base)
+    if not url.startswith(("http://", "https://")):  # (a mailto: link is no file, nor an article)
+        raise RecordError(name, f"{value!r} is not an http(s) URL")
+    if has_userinfo(given):
         masked = url.replace("://", "://***@", 1)
         raise RecordError(
             name, f"{_shown(masked)} has a user name or password in it: remove them (the URL is published)"
         )
+    return url
 
 
 def _section(
@@ -622,11 +624,7 @@ def _files(value: Any, base: str, name: str) -> list[tuple[str, str | None, int,
     """(absolute url, given type, length, caption/title) of an images/attachments list."""
     out = []
     for field, item in _media_items(value, name):
-        given = _unescaped(str(item["url"]))
-        url = absolute_url(given, base)
-        if not url.startswith(("http://", "https://")):  # (a mailto: link is no file)
-            raise RecordError(field, f"{item['url']!r} is not an http(s) URL")
-        _refuse_userinfo(given, url, field)
+        url = _cms_url(item["url"], base, field)
         title = plain_text(str(item.get("caption" if name == "images" else "title") or ""))
         out.append((url, media_type(item.get("type")), _length(item.get("length"), field), title))
     return out
@@ -767,14 +765,7 @@ def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> 
 
 
 def _optional_url(value: Any, base: str, name: str) -> str:
-    if not value:
-        return ""
-    given = _unescaped(str(value))
-    url = absolute_url(given, base)
-    if not url.startswith(("http://", "https://")):
-        raise RecordError(name, f"{value!r} is not an http(s) URL")
-    _refuse_userinfo(given, url, name)
-    return url
+    return _cms_url(value, base, name) if value else ""
 
 
 _IMAGE_TYPES = {
