@@ -134,9 +134,12 @@ class Command:
         self.proc.wait()
 
     def finish(self, timeout: float = 60) -> int:
+        """The command's exit code, once it ended of itself; it must leave nothing in its temp directory."""
         code = self.proc.wait(timeout)
         for event in self.eof.values():
             event.wait(10)
+        left = self._remove_tmp()
+        assert not left, f"the command left temp files: {left}"
         return code
 
     def stderr(self) -> str:
@@ -155,9 +158,14 @@ class Command:
         assert not survivors, f"processes outlived the killed command: {details}"
         for name, event in self.eof.items():
             assert event.wait(max(deadline - time.monotonic(), 0.5)), f"{name} pipe still held open"
+        left = self._remove_tmp()
+        assert not left, f"the killed command left temp files: {left}"
+
+    def _remove_tmp(self) -> list[str]:
+        """What the command left in its temp directory, which is then removed (a suite run leaves no litter)."""
         left = sorted(str(p.relative_to(self.tmp)) for p in self.tmp.rglob("*") if not self._tempdir_probe(p))
         shutil.rmtree(self.tmp)
-        assert not left, f"the killed command left temp files: {left}"
+        return left
 
     def _tempdir_probe(self, path: Path) -> bool:
         """CPython's own litter, not ours: the first `tempfile.gettempdir()` of a process checks that $TMPDIR is
