@@ -588,6 +588,38 @@ def test_a_bomb_in_an_error_body_is_read_no_further_than_its_start(
     assert len(bomb) < 100_000
 
 
+def test_an_answer_of_more_releases_than_asked_for_is_refused_and_the_board_beside_it_goes_on(
+    site: Path, httpserver: HTTPServer, ingest: Ingest
+) -> None:
+    """The API answers numOfRows releases at most. 100,000 tiny items (3.5 MiB, under the size cap) would each
+    have become an article, and 40 requests a run could bring millions: refused before any item is read."""
+    release = Release(156780001, "외교부, 재외국민 안전 대책 발표", "외교부", at(0))
+    tiny = "".join(f"<NewsItem><NewsItemId>{n}</NewsItemId><Title>t</Title></NewsItem>" for n in range(100_000))
+    flood = result_answer("00", "NORMAL_SERVICE", release.xml() + tiny, total=100_001, rows=50)
+    httpserver.expect_request(PATH).respond_with_data(flood, content_type="text/xml;charset=UTF-8")
+    msit = (FIXTURES / "dept_msit.xml").read_bytes()
+    httpserver.expect_request("/rss/dept_msit.xml").respond_with_data(msit, content_type="application/rss+xml")
+    board = {"id": "msit", "name": "과학기술정보통신부", "url": httpserver.url_for("/rss/dept_msit.xml")}
+    configure(site, httpserver.url_for(PATH), rows=50, also=({**board, "section": "it-science", "max_age_days": 0},))
+    result, pf = ingest(site)
+    reports = {r.source_id: r for r in result.reports}
+    assert (reports["briefing"].outcome, reports["briefing"].new) == ("failed", ())
+    assert reports["briefing"].error == (
+        "the answer holds 100,001 releases, more than the 50 asked for (numOfRows): not the press-release "
+        "API's answer (is the source's url right?); none of it was taken"
+    )
+    assert (reports["msit"].outcome, reports["msit"].error) == ("ok", None) and reports["msit"].new
+    assert not [a for a in pf.store.articles(ArticleFilter()) if a.origin == "briefing"]
+
+
+def test_an_answer_of_as_many_releases_as_asked_for_is_read(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    """rows=50: a day of exactly 50 releases is a full page, read (and paged for more), not refused."""
+    api.releases = [Release(156790000 + n, f"외교부 보도자료 {n}번", "외교부", at(0, 9)) for n in range(50)]
+    result, _ = ingest(api_site)
+    report = only(result)
+    assert (report.outcome, len(report.new)) == ("ok", 50)
+
+
 @pytest.mark.parametrize(
     ("title", "expected"),
     [

@@ -287,7 +287,7 @@ async def _get(
         return key_free(_http_error(result, key, now), key), None
     result = key_free(result, key)
     try:
-        return result, parse_page(result.body or b"", source.url, now)
+        return result, parse_page(result.body or b"", source.url, now, source.rows)
     except BriefingAPIError as exc:
         return _failed(result, str(exc), key, exc.retry_after or result.retry_after), None
 
@@ -387,8 +387,12 @@ def _iso(day: date | None) -> str | None:
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 
 
-def parse_page(body: bytes, api_url: str, now: datetime) -> Page:
-    """An answer of the API: its items, or BriefingAPIError with a message a user can act on."""
+def parse_page(body: bytes, api_url: str, now: datetime, rows: int | None = None) -> Page:
+    """An answer of the API: its items, or BriefingAPIError with a message a user can act on.
+
+    `rows`: the numOfRows asked for. The API never answers more; an answer that does is refused before its
+    items are read, since each becomes an article (15 MiB of tiny items are ~300,000).
+    """
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -412,7 +416,13 @@ def parse_page(body: bytes, api_url: str, now: datetime) -> Page:
         text = (root.findtext("header/resultMsg") or "").strip()
         raise BriefingAPIError(_RESULT.get(code.lstrip("0"), f"the API answered code {code} ({text})"), code)
     total = (root.findtext("body/totalCount") or "").strip()
-    items = tuple(item for el in root.iter("NewsItem") if (item := news_item(el, api_url)) is not None)
+    elements = list(root.iter("NewsItem"))
+    if rows is not None and len(elements) > rows:
+        raise BriefingAPIError(
+            f"the answer holds {len(elements):,} releases, more than the {rows:,} asked for (numOfRows): "
+            "not the press-release API's answer (is the source's url right?); none of it was taken"
+        )
+    items = tuple(item for el in elements if (item := news_item(el, api_url)) is not None)
     return Page(items, _count(total))
 
 
