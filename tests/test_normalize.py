@@ -1339,6 +1339,39 @@ def test_an_ingested_items_urls_lose_their_user_name_and_password(ctx):
     )
 
 
+def test_an_ingested_item_keeps_its_first_fifty_media_files(ctx):
+    """A hostile feed item (or API item) of 10,000 enclosures fits under the feed limits: each would have been
+    published, in every feed the item is in. A press release has a few files; the first 50 are kept."""
+    from pressfeed.config import SourceConfig
+    from pressfeed.model import InputKind, RawArticle, RawMedia
+    from pressfeed.normalize import MAX_MEDIA
+
+    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
+    files = tuple(RawMedia(url=f"/files/{n}.hwpx", type="application/haansofthwpx") for n in range(10_000))
+    photos = (RawMedia(url="/photo/1.jpg", type="image/jpeg"),)
+    raw = RawArticle(
+        kind=InputKind.SOURCE,
+        title="과기정통부, 인공지능 기본계획 발표",
+        link="https://www.msit.go.kr/bbs/view.do?nttSeqNo=3185001",
+        body_html="<p>과학기술정보통신부는 인공지능 기본계획을 발표했다.</p>",
+        published="2025-11-08 09:00:00",
+        media=photos + files,
+    )
+    normalized = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
+    article = normalized.article
+    assert [i.url for i in article.images] == ["https://www.msit.go.kr/photo/1.jpg"]
+    assert len(article.attachments) == MAX_MEDIA - 1 == 49
+    assert article.attachments[-1].url == "https://www.msit.go.kr/files/48.hwpx"  # the first ones, in order
+    assert normalized.warnings == ("'과기정통부, 인공지능 기본계획 발표': 10,001 media files, the first 50 kept",)
+    few = normalize(
+        dataclasses.replace(raw, media=photos + files[: MAX_MEDIA - 1]),
+        ctx,
+        source,
+        datetime(2025, 11, 8, 12, tzinfo=UTC),
+    )
+    assert (len(few.article.attachments), few.warnings) == (MAX_MEDIA - 1, ())
+
+
 def test_a_cms_records_month_first_date_is_read_and_a_day_first_one_named(ctx):
     """CMS exports on .NET in en-US write month/day/year; the editor is told how a slashed date is read."""
     article = article_from_record(minimal(published="11/08/2025 3:00:00 PM", updated="11/08/2025 오후 4시"), ctx)

@@ -116,6 +116,9 @@ MAX_ID_LENGTH = 200
 #: a title longer than this (in characters, after cleaning) is cut, with "…": a press release's runs to
 #: 150 at most, and a hostile feed's 1 MB title would go into the store and every feed
 MAX_TITLE_LENGTH = 300
+#: files and images an ingested item may bring (its enclosures, Media RSS, an API item's FileUrls): a release
+#: has a few, a photo story a few dozen; a hostile feed's 10,000 would each be published in every feed
+MAX_MEDIA = 50
 
 # -- records ------------------------------------------------------------------
 
@@ -256,7 +259,7 @@ def normalize(
     # a bad link is one problem, not three (link, "link required", "id needs a link")
     link_given = raw.link not in (None, "")
     article_id = field("id", lambda: _article_id(raw, source, link or ("-" if link_given else ""), ctx), "")
-    images, attachments = _media(raw, raw.media_base or base, body, field)
+    images, attachments = _media(raw, raw.media_base or base, body, field, warnings, title)
     tags = field("tags", lambda: _tags(raw.tags), ())
     subtitle = field("subtitle", lambda: plain_text(_str(raw.subtitle, "subtitle")), "")
     byline = field("byline", lambda: plain_text(_str(raw.byline, "byline") or (source.byline if source else "")), "")
@@ -325,13 +328,17 @@ def _day_only(when: datetime, tz: tzinfo) -> date | None:
 
 
 def _media(
-    raw: RawArticle, base: str, body: str, field: _Collector
+    raw: RawArticle, base: str, body: str, field: _Collector, warnings: list[str], title: str
 ) -> tuple[tuple[Image, ...], tuple[Attachment, ...]]:
     """A record's own image and file lists (strict), then media typed by their type (lenient)."""
     images = field("images", lambda: _images(raw.images, base), ())
     attachments = field("attachments", lambda: _attachments(raw.attachments, base), ())
-    if raw.media or raw.kind is not InputKind.CMS:
-        images, attachments = _classified(raw.media, base, body, images, attachments)
+    media = raw.media
+    if len(media) > MAX_MEDIA:  # each would be an enclosure or attachment of every feed the item is in
+        warnings.append(f"{title[:40]!r}: {len(media):,} media files, the first {MAX_MEDIA} kept")
+        media = media[:MAX_MEDIA]
+    if media or raw.kind is not InputKind.CMS:
+        images, attachments = _classified(media, base, body, images, attachments)
     return images, attachments
 
 
