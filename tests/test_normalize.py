@@ -1364,12 +1364,32 @@ def test_an_ingested_item_keeps_its_first_fifty_media_files(ctx):
     assert article.attachments[-1].url == "https://www.msit.go.kr/files/48.hwpx"  # the first ones, in order
     assert normalized.warnings == ("'과기정통부, 인공지능 기본계획 발표': 10,001 media files, the first 50 kept",)
     few = normalize(
-        dataclasses.replace(raw, media=photos + files[: MAX_MEDIA - 1]),
+        dataclasses.replace(raw, media=photos + files[: MAX_MEDIA - 1], tags=[f"분류{n}" for n in range(50)]),
         ctx,
         source,
         datetime(2025, 11, 8, 12, tzinfo=UTC),
     )
-    assert (len(few.article.attachments), few.warnings) == (MAX_MEDIA - 1, ())
+    assert (len(few.article.attachments), len(few.article.tags), few.warnings) == (MAX_MEDIA - 1, 50, ())
+
+
+def test_an_ingested_item_keeps_its_first_fifty_categories(ctx):
+    from pressfeed.config import SourceConfig
+    from pressfeed.model import InputKind, RawArticle
+
+    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
+    raw = RawArticle(
+        kind=InputKind.SOURCE,
+        title="과기정통부, 인공지능 기본계획 발표",
+        link="https://www.msit.go.kr/bbs/view.do?nttSeqNo=3185001",
+        body_html="<p>과학기술정보통신부는 인공지능 기본계획을 발표했다.</p>",
+        published="2025-11-08 09:00:00",
+        tags=[f"분류{n}" for n in range(5000)],
+    )
+    normalized = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
+    assert normalized.article.tags == tuple(f"분류{n}" for n in range(50))
+    assert normalized.warnings == ("'과기정통부, 인공지능 기본계획 발표': 5,000 categories, the first 50 kept",)
+    cms = article_from_record(minimal(tags=[f"분류{n}" for n in range(60)]), ctx)
+    assert len(cms.tags) == 60  # an editor's own
 
 
 def test_a_cms_records_month_first_date_is_read_and_a_day_first_one_named(ctx):

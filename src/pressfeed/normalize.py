@@ -119,6 +119,8 @@ MAX_TITLE_LENGTH = 300
 #: files and images an ingested item may bring (its enclosures, Media RSS, an API item's FileUrls): a release
 #: has a few, a photo story a few dozen; a hostile feed's 10,000 would each be published in every feed
 MAX_MEDIA = 50
+#: categories an ingested item may bring: each is published in every feed the item is in
+MAX_TAGS = 50
 
 # -- records ------------------------------------------------------------------
 
@@ -261,6 +263,9 @@ def normalize(
     article_id = field("id", lambda: _article_id(raw, source, link or ("-" if link_given else ""), ctx), "")
     images, attachments = _media(raw, raw.media_base or base, body, field, warnings, title)
     tags = field("tags", lambda: _tags(raw.tags), ())
+    if len(tags) > MAX_TAGS and raw.kind is not InputKind.CMS:  # (an editor's own tags are the editor's)
+        warnings.append(f"{title[:40]!r}: {len(tags):,} categories, the first {MAX_TAGS} kept")
+        tags = tags[:MAX_TAGS]
     subtitle = field("subtitle", lambda: plain_text(_str(raw.subtitle, "subtitle")), "")
     byline = field("byline", lambda: plain_text(_str(raw.byline, "byline") or (source.byline if source else "")), "")
     if not link_given:
