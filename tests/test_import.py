@@ -15,7 +15,7 @@ from pressfeed.config import StoreConfig, load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import InputError
 from pressfeed.imports import configured_files
-from pressfeed.model import Status
+from pressfeed.model import ArticleFilter, Status
 
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
 TAG = "tag:example-portal.kr,2025:article/"
@@ -1361,3 +1361,52 @@ def test_a_json_array_on_standard_input_is_never_read_whole(monkeypatch: pytest.
     assert [(r.file, r.line, r.index, r.data["id"]) for r in records] == [
         ("<stdin>", n + 1, n, str(n)) for n in range(1, 21)
     ]
+
+
+# -- a link as id, in normal form ---------------------------------------------------------------------------
+
+#: a CMS link the W3C validator would write otherwise as an atom:id (default port, needless escape)
+ODD_LINK = "https://www.example-portal.kr:443/news/articleView.html?idxno=%7e{n}"
+
+
+def _link_records(*numbers: int, title: str = "기사") -> list:
+    from pressfeed.imports import read_records
+
+    lines = [dumps(record(n, id=None, link=ODD_LINK.format(n=n), title=f"{title} {n}")) for n in numbers]
+    return list(read_records("<stdin>.jsonl", "\n".join(lines) + "\n"))
+
+
+def _as_before(pf: Pressfeed, monkeypatch: pytest.MonkeyPatch, *numbers: int) -> None:
+    """Import as the version before ids were put in normal form did: the link, as published, was the id."""
+    import pressfeed.normalize
+
+    with monkeypatch.context() as before:
+        before.setattr(pressfeed.normalize, "normal_uri", lambda uri: uri)
+        pf.import_records(_link_records(*numbers))
+
+
+def test_a_link_as_id_is_in_normal_form(pf: Pressfeed) -> None:
+    """The validator warns of an atom:id with ':443' or '%7e' ('not in canonical form')."""
+    result = pf.import_records(_link_records(1))
+    assert result.created_ids == ("https://www.example-portal.kr/news/articleView.html?idxno=~1",)
+
+
+def test_an_article_stored_under_its_link_before_keeps_that_id(pf: Pressfeed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its id is the guid readers know it by: a new one would show it twice, and leave the old copy in the feeds."""
+    _as_before(pf, monkeypatch, 1)
+    [legacy] = [a.article.id for a in pf.store.articles(ArticleFilter())]
+    assert legacy == ODD_LINK.format(n=1)
+
+    result = pf.import_records(_link_records(1, 2, title="고친 기사"))
+    assert (result.created, result.updated, result.updated_ids) == (1, 1, (legacy,))
+    assert result.created_ids == ("https://www.example-portal.kr/news/articleView.html?idxno=~2",)
+    assert pf.article(legacy).article.title == "고친 기사 1"
+    assert pf.store.count() == 2
+
+
+def test_an_article_deleted_under_its_link_before_stays_deleted(pf: Pressfeed, monkeypatch: pytest.MonkeyPatch) -> None:
+    _as_before(pf, monkeypatch, 1)
+    pf.delete(ODD_LINK.format(n=1))
+    result = pf.import_records(_link_records(1))
+    assert (result.created, result.deleted, result.deleted_ids) == (0, 1, (ODD_LINK.format(n=1),))
+    assert pf.store.count() == 0

@@ -1082,6 +1082,12 @@ def test_make_id(raw, expected):
         ("urn:x:1", "URN"),  # a namespace id of one letter
         ("https://www.example-portal.kr/a b", "https URL"),
         ("http://www.example-portal.kr/기사/1", "http URL"),
+        # RFC 3986 allows these, and the W3C validator refuses them in an id (an error on the whole feed)
+        ("tag:example-portal.kr,2025:article/[1]", "tag: URI"),
+        ("tag:Example-Portal.kr,2025:article/1", "tag: URI"),
+        ("urn:pressfeed:article/1", "URN"),
+        ("urn:pressfeed:a&b", "URN"),
+        ("https://www.example-portal.kr/a[1]", "https URL"),
     ],
 )
 def test_make_id_refuses_an_invalid_uri_given_as_id(raw, expected):
@@ -1136,6 +1142,15 @@ def test_make_id_keeps_a_valid_uri(raw):
 def test_make_id_missing_uses_link(raw):
     link = "https://www.example-portal.kr/news/articleView.html?idxno=9"
     assert make_id(raw, link, AUTHORITY) == link
+
+
+def test_make_id_missing_uses_the_link_in_its_normal_form():
+    """The validator warns of an atom:id with a default port or a needless escape (an article stored under the
+    link as it was keeps that id: see test_import)."""
+    link = "https://www.example-portal.kr:443/%ea%b8%b0%ec%82%ac/articleView.html?idxno=%7e9"
+    assert (
+        make_id(None, link, AUTHORITY) == "https://www.example-portal.kr/%EA%B8%B0%EC%82%AC/articleView.html?idxno=~9"
+    )
 
 
 def test_make_id_missing_with_a_link_too_long_for_a_guid_rejected():

@@ -97,6 +97,11 @@ HOSTILE_RECORDS = [
         },
     },
     {"title": "대문자 주소", "id": None, "link": "HTTPS://WWW.EXAMPLE-PORTAL.KR/NEWS/9"},  # atom:id: 'canonical form'
+    {  # a link as id with a default port and needless escapes: atom:id 'not in canonical form'
+        "title": "기본 포트 주소",
+        "id": None,
+        "link": "https://www.example-portal.kr:443/%ea%b8%b0%ec%82%ac/view.html?idxno=%7e10",
+    },
     {  # hosts no validator (nor DNS) takes, in links: 'url must be a full URL'
         "title": "이상한 호스트",
         "body_html": '<p><a href="https://ex_ample.kr/a">밑줄</a> <a href="https://a..kr/b">빈 이름</a></p>',

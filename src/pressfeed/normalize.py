@@ -53,36 +53,41 @@ if TYPE_CHECKING:
 # -- ids ----------------------------------------------------------------------
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._~:/@!$&'()*+,;=-]+$")
-#: the characters of a URI (RFC 3986), %-escapes included: an id is published as written, as atom:id and guid
-_URI_CHARS = r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})"
+#: the characters of a URI in an id, %-escapes well-formed: RFC 3986's but "[" and "]", which the W3C
+#: validator refuses in an id (RFC 2396's characters); an id is published as written, as atom:id and guid
+_URI_CHARS = r"(?:[A-Za-z0-9._~:/?#@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})"
+#: a URN's name as the validator takes it (RFC 2141): no "/", "?", "#", "&" or "~"
+_URN_CHARS = r"(?:[A-Za-z0-9()+,.:=@;$_!*'-]|%[0-9A-Fa-f]{2})"
 #: ids a CMS may give as URIs, each checked by its own syntax (an invalid one makes the Atom feed invalid)
 _URI_ID = {
-    # RFC 4151: tag:authority,date:specific, the authority a DNS name or an e-mail address
-    "tag": re.compile(rf"^tag:(?:[A-Za-z0-9._~+-]+@)?[A-Za-z0-9.-]+,\d{{4}}(?:-\d{{2}}){{0,2}}:{_URI_CHARS}*$"),
+    # RFC 4151: tag:authority,date:specific, the authority a DNS name or an e-mail address, in lower case
+    "tag": re.compile(rf"^tag:(?:[a-z0-9._-]+@)?[a-z0-9.-]+,\d{{4}}(?:-\d{{2}}){{0,2}}:{_URI_CHARS}*$"),
     # RFC 8141: urn:NID:NSS, the namespace id 2-32 letters, digits and hyphens
-    "urn": re.compile(rf"^urn:[A-Za-z0-9][A-Za-z0-9-]{{1,31}}:{_URI_CHARS}+$"),
+    "urn": re.compile(rf"^urn:[A-Za-z0-9][A-Za-z0-9-]{{1,31}}:{_URN_CHARS}+$"),
     "http": re.compile(rf"^http://[A-Za-z0-9.-]+(?::\d+)?(?:/{_URI_CHARS}*)?$"),
     "https": re.compile(rf"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/{_URI_CHARS}*)?$"),
 }
 _URI_ID_FORM = {
-    "tag": "tag: URI (tag:example.kr,2025:article/1, RFC 4151)",
-    "urn": "URN (urn:namespace:name, RFC 8141)",
-    "http": "http URL (percent-encode spaces and non-ASCII characters)",
-    "https": "https URL (percent-encode spaces and non-ASCII characters)",
+    "tag": "tag: URI (tag:example.kr,2025:article/1, RFC 4151: the authority in lower case, no [ ] after it)",
+    "urn": "URN (urn:namespace:name, RFC 8141, the name without / ? # & ~ [ ], which feed validators refuse)",
+    "http": "http URL (percent-encode spaces, [ ] and non-ASCII characters)",
+    "https": "https URL (percent-encode spaces, [ ] and non-ASCII characters)",
 }
 
 
 def make_id(raw_id: Any, link: str, authority: str) -> str:
     """A stable Atom/RSS id: a URI as given, a CMS number as a tag: URI (RFC 4151).
 
-    Without an id the permalink is the id; it must never change after publication.
+    Without an id the permalink is the id, in its normal form (the validator warns of `:443` or `%7e` in an
+    id); it must never change after publication: an article stored under the link as published before ids
+    were put in normal form keeps that id (the import looks it up: :func:`legacy_link_id`).
     """
     if raw_id is None or raw_id == "":
         if not link:
             raise RecordError("id", "required when there is no link")
         if len(link) > MAX_ID_LENGTH:  # the link would be the guid, in every feed
             raise RecordError("id", f"required when the link is longer than {MAX_ID_LENGTH} characters (the guid)")
-        return link
+        return normal_uri(link)
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
         raise RecordError("id", "must be a string or a number")
     text = clean_text(str(raw_id)).strip()
@@ -103,6 +108,14 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
     if not _TOKEN.match(text):
         raise RecordError("id", f"{text!r} may use only URL-safe characters")
     return f"tag:{authority}:article/{text}"
+
+
+def legacy_link_id(article: Article, raw_id: Any) -> str:
+    """The id a CMS article without an id of its own had before ids were put in normal form (its link as
+    published), when that differs from its id now; else "". (An article stored under it keeps it.)"""
+    if (raw_id is None or raw_id == "") and article.link and article.id != article.link:
+        return article.link
+    return ""
 
 
 def hashed_id(authority: str, kind: str, key: str) -> str:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import InputError, Problem, WorkerDiedError
 from ..merge import as_shown, merge_upstream, reformatted
 from ..model import EncodedArticle, encode
-from ..normalize import NormalizeContext, RecordProblems, normalize
+from ..normalize import NormalizeContext, RecordProblems, legacy_link_id, normalize
 from ..results import IDS_LISTED, ImportResult
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
@@ -73,6 +73,8 @@ class Prepared(NamedTuple):
     cites: tuple[str, ...]
     #: the record gave its own `updated`
     explicit_updated: bool
+    #: the id an article of this record may be stored under from before ids were in normal form, or ""
+    legacy_id: str = ""
 
 
 class Unreadable(NamedTuple):
@@ -121,7 +123,8 @@ def _prepared(record: RawRecord, ctx: NormalizeContext, now: datetime) -> Outcom
         return [(p.field, p.message) for p in exc.problems]
     article = normalized.article
     explicit = record.data.get("updated") not in (None, "")
-    return Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit)
+    legacy = legacy_link_id(article, record.data.get("id"))
+    return Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit, legacy)
 
 
 #: where a record is: file, line, its position among the file's records, and its fields when parsed here
@@ -304,6 +307,7 @@ class Importer:
         return out
 
     def _write(self, accepted: list[Prepared]) -> None:
+        accepted = self._keeping_legacy_ids(accepted)
         ids = [p.encoded.id for p in accepted]
         existing = self.store.get_many(ids)
         tombstoned = self.store.tombstoned(ids)
@@ -351,6 +355,25 @@ class Importer:
         written = {w.encoded.id for w in writes}
         guids = {i: s.feed_guid for i, s in existing.items() if s.feed_guid is not None and i in written}
         self._link(accepted, written, created, guids)
+
+    def _keeping_legacy_ids(self, accepted: list[Prepared]) -> list[Prepared]:
+        """An article stored (or deleted) under the id its link gave before ids were put in normal form keeps
+        that id: it is the guid readers know it by. Looked up only for records whose link is not in normal
+        form (`:443`, `%7e`, `%ed`), which are rare."""
+        legacy = {p.legacy_id for p in accepted if p.legacy_id}
+        if not legacy:
+            return accepted
+        found = set(self.store.get_many(sorted(legacy))) | self.store.tombstoned(sorted(legacy))
+        if not found:
+            return accepted
+        normal = {p.encoded.id for p in accepted if p.legacy_id in found}
+        taken = set(self.store.get_many(sorted(normal))) | self.store.tombstoned(sorted(normal))
+        return [
+            p._replace(encoded=encode(replace(p.encoded.article, id=p.legacy_id)), legacy_id="")
+            if p.legacy_id in found and p.encoded.id not in taken
+            else p
+            for p in accepted
+        ]
 
     def _local_edit(self, stored: StoredArticle, encoded: EncodedArticle, explicit: bool) -> EncodedArticle | None:
         """The edited version to store, dated now unless the record says when; None when it is what is stored."""
