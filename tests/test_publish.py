@@ -1429,6 +1429,30 @@ def test_no_feed_carries_a_date_ahead_of_its_build(portal: Pressfeed, site: Path
     assert last_build == _rfc822(now.isoformat())
 
 
+def test_a_feed_with_an_item_dated_ahead_renders_the_same_bytes_again(portal: Pressfeed, site: Path) -> None:
+    """Clamped to each build's time, an item dated ahead took a new date at every forced build (and the Atom,
+    RSS, JSON and page files changed with it): the same store must render the same bytes, and a reader polling
+    the feed must not see the item change when it did not."""
+    record = SAME_HOUR.format(n=9) + "updated: 2025-11-09 06:00:00\nsource: {name: 기상청, "
+    record += "home: 'https://www.kma.go.kr/', published: '2026-03-01 09:00:00'}\n"
+    import_yaml(portal, site, "ahead.yaml", record)
+    portal.build()
+    before = snapshot(portal)
+    for hours in (1, 10):  # before its `updated` (06:00 KST, 9 h after the first build), and past it
+        with open_portal(site, fixed(NOW + timedelta(hours=hours))) as later:
+            assert later.build(force=True).written == ()
+    assert snapshot(portal) == before
+    entry = atom_entries(portal, "society")[0]
+    assert entry.findtext(f"{ATOM}updated", "").startswith("2025-11-08T21:00:00")  # the first build's time
+    assert entry.findtext(f"{ATOM}source/{ATOM}updated") == "2025-11-08T09:00:00+09:00"  # its article's date
+    # once the items change, they are dated as true then
+    import_yaml(portal, site, "another.yaml", SAME_HOUR.format(n=8))
+    with open_portal(site, fixed(NOW + timedelta(hours=11))) as later:
+        later.build()
+        dates = {e.findtext(f"{ATOM}id"): e.findtext(f"{ATOM}updated") for e in atom_entries(later, "society")}
+    assert dates[f"{TAG}20251108-029"].startswith("2025-11-09T06:00:00")  # (and its own fraction)
+
+
 def test_rss_description_is_escaped_html(portal: Pressfeed, site: Path) -> None:
     """A plain-text summary like "R&D <AI 기본법>" must not read as markup (validator: NotHtml)."""
     record = SAME_HOUR.format(n=7) + "summary: R&D 예산과 <AI 기본법> 시행령\n"

@@ -191,7 +191,8 @@ class _Builder:
             return
         ids = [k for k, _ in keys]
         self.shown.update(ids)
-        articles = self.load(ids)
+        at = self.dated_at(paths["rss"], fingerprint)
+        articles = [not_ahead(a, at) for a in self.load(ids)]
         updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
         self.rendered += 1
         for kind, data in render(replace(spec, updated=updated), articles, stale, self.specs).items():
@@ -200,8 +201,18 @@ class _Builder:
     def load(self, ids: list[str]) -> list[Article]:
         missing = [i for i in ids if i not in self.articles]
         found = self.store.get_many(missing)
-        self.articles.update((i, not_ahead(as_published(stored, self.config), self.now)) for i, stored in found.items())
+        self.articles.update((i, as_published(stored, self.config)) for i, stored in found.items())
         return [self.articles[i] for i in ids if i in self.articles]
+
+    def dated_at(self, path: str, fingerprint: str) -> datetime:
+        """The time no date in this feed may pass (:func:`not_ahead`): the build's; or, for the same items
+        rendered again (a forced build, a file changed on disk), the time the feed was dated last, so the same
+        store renders the same bytes. (Then an item clamped to the build before is clamped to that time again:
+        the feed's date was the newest item's.)"""
+        state = self.previous.get(path)
+        if state is not None and state.fingerprint == fingerprint and state.updated is not None:
+            return min(state.updated, self.now)
+        return self.now
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
         """The feed's updated/lastBuildDate: the newest item's `updated`, never moving backwards.
@@ -294,16 +305,17 @@ def as_published(stored: StoredArticle, config: Config) -> Article:
 
 
 def not_ahead(article: Article, now: datetime) -> Article:
-    """The article with no date later than the build: an import takes an `updated` up to a day ahead (a CMS
-    clock off), and an agency's own date as it is; a feed that says so is not believed (the W3C validator:
-    "implausible date"). Rendered at `now`, it says what was true then (a feed is rendered again only when
-    its items change, so a date that has come since shows then)."""
+    """The article with no date later than `now` (:meth:`_Builder.dated_at`): an import takes an `updated` up
+    to a day ahead (a CMS clock off), and an agency's own date as it is; a feed that says so is not believed
+    (the W3C validator: "implausible date"). Rendered at `now`, it says what was true then (a feed is rendered
+    again only when its items change, so a date that has come since shows then). The agency's release, ahead
+    of its article, is dated with the article: a time that stays put, as the release came before it."""
     source = article.source
     source_ahead = source is not None and source.published is not None and source.published > now
     if article.updated <= now and not source_ahead:
         return article  # (nearly every article)
     if source is not None and source_ahead:
-        source = replace(source, published=now)
+        source = replace(source, published=min(article.published, now))
     return replace(article, updated=min(article.updated, now), source=source)
 
 
