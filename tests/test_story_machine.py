@@ -618,6 +618,7 @@ class StoryMachine(RuleBasedStateMachine):
                     self._ingested(k, source, copy.fulltext and source != "board")
         self.linked = self._citing()
         self._check_feeds()
+        self._check_views()
         # 6. a second run with nothing changed writes nothing: neither says so nor touches a file
         before = self._files()
         with Pressfeed(load_config(self.site.root), clock=fixed(self.now)) as pf:
@@ -755,6 +756,26 @@ class StoryMachine(RuleBasedStateMachine):
         self.seen.update(shown.values())
         self.shown = shown
         self.redated -= set(shown.values())
+
+    def _check_views(self) -> None:
+        """7. what `articles show` tells an editor agrees with the feeds: a release it calls kept out (superseded)
+        is not in them and the article superseding it is; any other is in them when published and due. (The
+        editor's view, stories.keeps_out, restates the feed query's rule, store.base.feed_visible.)"""
+        stories = {story for _, story, _, _ in self._items("")}
+        with Pressfeed(load_config(self.site.root), clock=fixed(self.now)) as pf:
+            releases = [s for s in pf.articles() if s.origin.startswith("source:")]
+            for info in pf.infos(releases):
+                stored = info.stored
+                story, superseder = self._story(stored.article.title), stored.superseded_by
+                assert pf.kept_out_by(stored) == (superseder if info.superseded else None), story
+                if info.superseded:
+                    by = pf.store.get(superseder) if superseder else None
+                    assert by is not None and self._story(by.article.title) in stories, (story, superseder, stories)
+                    assert story not in stories, f"{story} is in the feeds, and its view says {superseder} keeps it out"
+                    event("a release its view calls kept out")
+                else:
+                    due = stored.article.status is Status.PUBLISHED and stored.article.published <= self.now
+                    assert (story in stories) == due, (story, stored.article.status, info.story_lines(), stories)
 
     def _gone(self) -> set[str]:
         """The newsroom articles editors deleted."""
