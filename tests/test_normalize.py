@@ -14,7 +14,7 @@ from pressfeed.dates import local_form_date, parse_datetime
 from pressfeed.errors import RecordError
 from pressfeed.imports import raw_article
 from pressfeed.model import Article, Attribution, Image, Status
-from pressfeed.normalize import NormalizeContext, RecordProblems, make_id, normalize
+from pressfeed.normalize import NormalizeContext, Normalized, RecordProblems, make_id, normalize
 from pressfeed.sanitize import body_text, plain_text, sanitize_html
 from pressfeed.text import clean_text, shorten
 from pressfeed.urls import absolute_url
@@ -1354,40 +1354,8 @@ def test_an_ingested_items_urls_lose_their_user_name_and_password(ctx):
     )
 
 
-def test_an_ingested_item_keeps_its_first_fifty_media_files(ctx):
-    """A hostile feed item (or API item) of 10,000 enclosures fits under the feed limits: each would have been
-    published, in every feed the item is in. A press release has a few files; the first 50 are kept."""
-    from pressfeed.config import SourceConfig
-    from pressfeed.model import InputKind, RawArticle, RawMedia
-    from pressfeed.normalize import MAX_MEDIA
-
-    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
-    files = tuple(RawMedia(url=f"/files/{n}.hwpx", type="application/haansofthwpx") for n in range(10_000))
-    photos = (RawMedia(url="/photo/1.jpg", type="image/jpeg"),)
-    raw = RawArticle(
-        kind=InputKind.SOURCE,
-        title="과기정통부, 인공지능 기본계획 발표",
-        link="https://www.msit.go.kr/bbs/view.do?nttSeqNo=3185001",
-        body_html="<p>과학기술정보통신부는 인공지능 기본계획을 발표했다.</p>",
-        published="2025-11-08 09:00:00",
-        media=photos + files,
-    )
-    normalized = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
-    article = normalized.article
-    assert [i.url for i in article.images] == ["https://www.msit.go.kr/photo/1.jpg"]
-    assert len(article.attachments) == MAX_MEDIA - 1 == 49
-    assert article.attachments[-1].url == "https://www.msit.go.kr/files/48.hwpx"  # the first ones, in order
-    assert normalized.warnings == ("'과기정통부, 인공지능 기본계획 발표': 10,001 media files, the first 50 kept",)
-    few = normalize(
-        dataclasses.replace(raw, media=photos + files[: MAX_MEDIA - 1], tags=[f"분류{n}" for n in range(50)]),
-        ctx,
-        source,
-        datetime(2025, 11, 8, 12, tzinfo=UTC),
-    )
-    assert (len(few.article.attachments), len(few.article.tags), few.warnings) == (MAX_MEDIA - 1, 50, ())
-
-
-def test_an_ingested_item_keeps_its_first_fifty_categories(ctx):
+def msit_release(ctx: NormalizeContext, **fields: object) -> Normalized:
+    """A release of the MSIT board as ingest normalizes it (fetched at 21:00 KST), with `fields` of its own."""
     from pressfeed.config import SourceConfig
     from pressfeed.model import InputKind, RawArticle
 
@@ -1398,9 +1366,30 @@ def test_an_ingested_item_keeps_its_first_fifty_categories(ctx):
         link="https://www.msit.go.kr/bbs/view.do?nttSeqNo=3185001",
         body_html="<p>과학기술정보통신부는 인공지능 기본계획을 발표했다.</p>",
         published="2025-11-08 09:00:00",
-        tags=[f"분류{n}" for n in range(5000)],
     )
-    normalized = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
+    return normalize(dataclasses.replace(raw, **fields), ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
+
+
+def test_an_ingested_item_keeps_its_first_fifty_media_files(ctx):
+    """A hostile feed item (or API item) of 10,000 enclosures fits under the feed limits: each would have been
+    published, in every feed the item is in. A press release has a few files; the first 50 are kept."""
+    from pressfeed.model import RawMedia
+    from pressfeed.normalize import MAX_MEDIA
+
+    files = tuple(RawMedia(url=f"/files/{n}.hwpx", type="application/haansofthwpx") for n in range(10_000))
+    photos = (RawMedia(url="/photo/1.jpg", type="image/jpeg"),)
+    normalized = msit_release(ctx, media=photos + files)
+    article = normalized.article
+    assert [i.url for i in article.images] == ["https://www.msit.go.kr/photo/1.jpg"]
+    assert len(article.attachments) == MAX_MEDIA - 1 == 49
+    assert article.attachments[-1].url == "https://www.msit.go.kr/files/48.hwpx"  # the first ones, in order
+    assert normalized.warnings == ("'과기정통부, 인공지능 기본계획 발표': 10,001 media files, the first 50 kept",)
+    few = msit_release(ctx, media=photos + files[: MAX_MEDIA - 1], tags=[f"분류{n}" for n in range(50)])
+    assert (len(few.article.attachments), len(few.article.tags), few.warnings) == (MAX_MEDIA - 1, 50, ())
+
+
+def test_an_ingested_item_keeps_its_first_fifty_categories(ctx):
+    normalized = msit_release(ctx, tags=[f"분류{n}" for n in range(5000)])
     assert normalized.article.tags == tuple(f"분류{n}" for n in range(50))
     assert normalized.warnings == ("'과기정통부, 인공지능 기본계획 발표': 5,000 categories, the first 50 kept",)
     cms = article_from_record(minimal(tags=[f"분류{n}" for n in range(60)]), ctx)
