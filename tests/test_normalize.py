@@ -1327,33 +1327,6 @@ def test_a_cms_records_html_escaped_urls_are_read_as_the_cms_meant_them(ctx):
     )
 
 
-def test_an_ingested_items_urls_lose_their_user_name_and_password(ctx):
-    from pressfeed.config import SourceConfig
-    from pressfeed.model import InputKind, RawArticle, RawMedia
-
-    source = SourceConfig(id="msit", name="과학기술정보통신부", url="https://www.msit.go.kr/rss", section="it-science")
-    raw = RawArticle(
-        kind=InputKind.SOURCE,
-        title="과기정통부 장관, 광주 인공지능집적단지 현장방문",
-        link="https://board:s3cret@www.msit.go.kr/bbs/view.do?nttSeqNo=1",
-        guid="msit-1",
-        body_html='<p>본문 <a href="https://board:s3cret@www.msit.go.kr/a.hwp">첨부</a> <img src="/1.jpg"></p>',
-        published="2025-11-08 09:00:00",
-        media=(RawMedia(url="https://board:s3cret@www.msit.go.kr/2.hwp", type="application/x-hwp"),),
-        feed_url="https://reader:s3cret@www.msit.go.kr/rss",
-    )
-    normalized = normalize(raw, ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
-    article = normalized.article
-    assert article.link == "https://www.msit.go.kr/bbs/view.do?nttSeqNo=1"
-    assert article.source is not None and article.source.feed == "https://www.msit.go.kr/rss"
-    assert [a.url for a in article.attachments] == ["https://www.msit.go.kr/2.hwp"]
-    assert [i.url for i in article.images] == ["https://www.msit.go.kr/1.jpg"]  # resolved against the link
-    assert "s3cret" not in repr(article)
-    assert normalized.warnings == (
-        "'과기정통부 장관, 광주 인공지능집적단지 현장방문': its link's user name and password dropped",
-    )
-
-
 def msit_release(ctx: NormalizeContext, **fields: object) -> Normalized:
     """A release of the MSIT board as ingest normalizes it (fetched at 21:00 KST), with `fields` of its own."""
     from pressfeed.config import SourceConfig
@@ -1368,6 +1341,29 @@ def msit_release(ctx: NormalizeContext, **fields: object) -> Normalized:
         published="2025-11-08 09:00:00",
     )
     return normalize(dataclasses.replace(raw, **fields), ctx, source, datetime(2025, 11, 8, 12, tzinfo=UTC))
+
+
+def test_an_ingested_items_urls_lose_their_user_name_and_password(ctx):
+    from pressfeed.model import RawMedia
+
+    normalized = msit_release(
+        ctx,
+        title="과기정통부 장관, 광주 인공지능집적단지 현장방문",
+        link="https://board:s3cret@www.msit.go.kr/bbs/view.do?nttSeqNo=1",
+        guid="msit-1",
+        body_html='<p>본문 <a href="https://board:s3cret@www.msit.go.kr/a.hwp">첨부</a> <img src="/1.jpg"></p>',
+        media=(RawMedia(url="https://board:s3cret@www.msit.go.kr/2.hwp", type="application/x-hwp"),),
+        feed_url="https://reader:s3cret@www.msit.go.kr/rss",
+    )
+    article = normalized.article
+    assert article.link == "https://www.msit.go.kr/bbs/view.do?nttSeqNo=1"
+    assert article.source is not None and article.source.feed == "https://www.msit.go.kr/rss"
+    assert [a.url for a in article.attachments] == ["https://www.msit.go.kr/2.hwp"]
+    assert [i.url for i in article.images] == ["https://www.msit.go.kr/1.jpg"]  # resolved against the link
+    assert "s3cret" not in repr(article)
+    assert normalized.warnings == (
+        "'과기정통부 장관, 광주 인공지능집적단지 현장방문': its link's user name and password dropped",
+    )
 
 
 def test_an_ingested_item_keeps_its_first_fifty_media_files(ctx):
