@@ -2197,6 +2197,29 @@ def test_an_entry_that_cannot_be_mapped_is_skipped_and_the_rest_go_on(
     assert any("unusable entry skipped (OverflowError" in w for w in report.warnings)
 
 
+@pytest.mark.parametrize(
+    ("channel", "expected"),
+    [("https://www.korea.kr/", "https://www.korea.kr"), ("", "https://www.msit.go.kr")],
+    ids=["its-channel-link", "the-source-home"],
+)
+def test_a_feed_copied_to_disk_resolves_its_relative_links_against_the_site_it_came_from(
+    site: Path, opener: Opener, channel: str, expected: str
+) -> None:
+    """A board feed a proxy host copies to disk (some ministries refuse data-centre addresses): its relative
+    links were resolved against the file's own path, so every item was skipped ('is not an http(s) URL')."""
+    enclosure = '<enclosure url="/files/1.hwpx" length="10" type="application/haansofthwpx"/>'
+    feed = rss_text(ai_item(link="/briefing/view.do?newsId=156720412", extra=enclosure))
+    feed = feed.replace("<link>https://www.korea.kr/</link>", f"<link>{channel}</link>" if channel else "")
+    (site / "msit.xml").write_text(feed.replace("<p>", '<p><img src="/img/1.jpg">', 1), encoding="utf-8")
+    configure(site, source("msit", "msit.xml"))
+    result, pf = ingest_at(opener, site)
+    assert (only(result).new, only(result).skipped) == ((AI_ID,), 0)
+    [article] = stored_articles(pf)
+    assert article.link == f"{expected}/briefing/view.do?newsId=156720412"
+    assert [a.url for a in article.attachments] == [f"{expected}/files/1.hwpx"]
+    assert [i.url for i in article.images] == [f"{expected}/img/1.jpg"]
+
+
 # -- sources with nothing new: no pipeline, no worker processes ----------------------------------
 
 

@@ -59,7 +59,7 @@ def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
     from .parse import FeedParseError, parse_feed
 
     try:
-        feed = parse_feed(job.body, job.headers, job.url, base=job.base)
+        feed = parse_feed(job.body, job.headers, job.url, base=job.base, home=job.source.home)
     except FeedParseError as exc:
         return Parsed(error=str(exc))
     except Exception as exc:  # hostile bytes can break a parser in ways it does not declare

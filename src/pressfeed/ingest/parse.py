@@ -24,6 +24,7 @@ from ..model import InputKind, RawArticle, RawMedia
 from ..normalize import whole_number
 from ..text import single_byte_charset
 from .bounds import check_markup, cpu_budget, parse_seconds
+from .request import is_local
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +233,13 @@ def _codec(name: str) -> str:
     return "cp949" if name in ("euc-kr", "euc_kr", "euckr", "ks_c_5601-1987", "ksc5601") else name
 
 
-def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "", *, base: str = "") -> FeedData:
+def parse_feed(
+    raw: bytes, headers: dict[str, str] | None = None, url: str = "", *, base: str = "", home: str = ""
+) -> FeedData:
     """`url` is the feed's (the one fetched); `base` where its bytes came from after redirects, which
-    relative links resolve against as in any feed reader ("" = `url`)."""
+    relative links resolve against as in any feed reader ("" = `url`). A copy on disk (a local `url`) has
+    no such place: its links are relative to the site it was copied from, which its channel `<link>` names,
+    else the source's `home`."""
     headers = headers or {}
     content_type = headers.get("content-type", "")
     data = to_utf8(raw, content_type)
@@ -257,8 +262,12 @@ def parse_feed(raw: bytes, headers: dict[str, str] | None = None, url: str = "",
     if parsed.get("bozo"):
         warning = f"feed is not well-formed, used anyway: {parsed.get('bozo_exception')}"
     feed = parsed.feed
-    entries = tuple(_entry(e, base or url or feed.get("link", ""), url) for e in parsed.entries)
-    return FeedData(title=str(feed.get("title", "")), link=str(feed.get("link", "")), entries=entries, warning=warning)
+    link = str(feed.get("link", ""))
+    base = base or url
+    if is_local(base):
+        base = link if link.startswith(("http://", "https://")) else home or base
+    entries = tuple(_entry(e, base, url) for e in parsed.entries)
+    return FeedData(title=str(feed.get("title", "")), link=link, entries=entries, warning=warning)
 
 
 def _entry(entry: Any, base_url: str, feed_url: str) -> RawArticle:
