@@ -204,15 +204,18 @@ class _Builder:
         self.articles.update((i, as_published(stored, self.config)) for i, stored in found.items())
         return [self.articles[i] for i in ids if i in self.articles]
 
+    def dated_before(self, path: str, fingerprint: str) -> datetime | None:
+        """The date the feed carried when it was last rendered from these same items (a forced build, a file
+        changed on disk), or None."""
+        state = self.previous.get(path)
+        return state.updated if state is not None and state.fingerprint == fingerprint else None
+
     def dated_at(self, path: str, fingerprint: str) -> datetime:
         """The time no date in this feed may pass (:func:`not_ahead`): the build's; or, for the same items
-        rendered again (a forced build, a file changed on disk), the time the feed was dated last, so the same
-        store renders the same bytes. (Then an item clamped to the build before is clamped to that time again:
-        the feed's date was the newest item's.)"""
-        state = self.previous.get(path)
-        if state is not None and state.fingerprint == fingerprint and state.updated is not None:
-            return min(state.updated, self.now)
-        return self.now
+        rendered again, the time the feed was dated last, so the same store renders the same bytes. (Then an
+        item clamped to the build before is clamped to that time again: the feed's date was the newest item's.)"""
+        before = self.dated_before(path, fingerprint)
+        return self.now if before is None else min(before, self.now)
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:
         """The feed's updated/lastBuildDate: the newest item's `updated`, never moving backwards.
@@ -222,9 +225,10 @@ class _Builder:
         a previous value in the future (a date typed wrong, or taken before
         :func:`not_ahead`) is dropped once the items change.
         """
+        before = self.dated_before(path, fingerprint)
+        if before is not None:
+            return before  # a forced re-render of the same items
         state = self.previous.get(path)
-        if state is not None and state.updated is not None and state.fingerprint == fingerprint:
-            return state.updated  # a forced re-render of the same items
         candidates = [a.updated for a in articles]
         if state is not None and state.updated is not None and state.updated <= self.now:
             candidates.append(state.updated)
