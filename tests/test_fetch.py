@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import os
@@ -30,6 +31,7 @@ from pressfeed.ingest.fetch import (
     ACCEPT,
     FetchRequest,
     FetchResult,
+    open_fetcher,
 )
 
 NOW = datetime(2025, 11, 8, tzinfo=UTC)
@@ -531,6 +533,56 @@ def test_global_concurrency_is_limited(httpserver: HTTPServer, second_server: HT
     assert all(r.ok for r in results)
     assert tracker.peak_total == 3
     assert max(tracker.peak.values()) <= 2
+
+
+# -- holding the event loop -------------------------------------------------------------------------
+
+
+def _on_the_wire(httpserver: HTTPServer, answer: threading.Event, config: FetchConfig, *waits: float) -> list[bool]:
+    """With one request on the wire (its server answers when `answer` is set), whether room_for(w) returned
+    while it was still there, for each w; then the answer is let through and every wait must end."""
+
+    arrived = threading.Event()
+
+    def handler(request: Request) -> Response:
+        arrived.set()
+        answer.wait(10)
+        return Response(RSS)
+
+    httpserver.expect_request("/held.xml").respond_with_handler(handler)
+
+    async def scenario() -> list[bool]:
+        async with open_fetcher(config, CLOCK) as fetch:
+            request = asyncio.create_task(fetch(FetchRequest("src", httpserver.url_for("/held.xml"))))
+            while not arrived.is_set():  # the request reached the server: it is on the wire
+                await asyncio.sleep(0.01)
+            waiting = [asyncio.create_task(fetch.room_for(seconds)) for seconds in waits]
+            await asyncio.sleep(0.3)
+            returned = [task.done() for task in waiting]
+            answer.set()
+            result = await request
+            await asyncio.wait_for(asyncio.gather(*waiting), 2)  # the wire is empty: no wait is left
+            assert result.ok
+            return returned
+
+    return asyncio.run(scenario())
+
+
+def test_the_loop_may_be_held_for_less_than_a_requests_time_left(
+    httpserver: HTTPServer, release: threading.Event
+) -> None:
+    """A feed parsed on the event loop's thread holds every request's timers: it may start while the
+    requests on the wire have more time left than it may take, and waits for those with less."""
+    config = replace(CONFIG, timeout=20.0, connect_timeout=None)  # connect: min(10, timeout)
+    assert _on_the_wire(httpserver, release, config, 1.0, 8.0, 12.0, 30.0) == [True, True, False, False]
+
+
+def test_a_requests_connect_timeout_bounds_how_long_the_loop_may_be_held(
+    httpserver: HTTPServer, release: threading.Event
+) -> None:
+    """Whether the request is still connecting is not known, so its connect timeout counts too."""
+    config = replace(CONFIG, timeout=20.0, connect_timeout=3.0)
+    assert _on_the_wire(httpserver, release, config, 1.0, 4.0) == [True, False]
 
 
 # -- isolation and order ------------------------------------------------------------------

@@ -67,8 +67,9 @@ class Board:
         self.hits: list[str] = []
         #: "path?nttId=N" → where its page has moved (a 302 there)
         self.moved: dict[str, str] = {}
-        #: seconds each page takes to answer (a slow board)
+        #: seconds each page takes to answer (a slow board), and "path?nttId=N" → its own
         self.delay = 0.0
+        self.delays: dict[str, float] = {}
         server.expect_request("/rss.xml").respond_with_handler(self._feed)
         server.expect_request("/nw/view.do").respond_with_handler(self._page)
 
@@ -81,8 +82,8 @@ class Board:
 
     def _page(self, request: Request) -> Response:
         self.hits.append(request.full_path)
-        time.sleep(self.delay)
         key = f"{request.path}?nttId={request.args.get('nttId')}"
+        time.sleep(self.delays.get(key, self.delay))
         if key in self.moved:
             return Response(status=302, headers={"Location": self.moved[key]})
         status, body, kind = self.pages.get(key, self.pages["/nw/view.do"])
@@ -571,6 +572,33 @@ def test_a_page_that_would_hold_extraction_holds_the_item_instead(
     assert stored.article.status is Status.DRAFT
     assert "page refused: still extracting after 0.3 s of CPU time" in pf.info(stored).held
     assert not report.outcome.failed  # the feed itself was read
+
+
+@pytest.mark.slow
+def test_a_page_that_holds_extraction_fails_no_other_page(
+    site: Path, ministry: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages are extracted on the event loop's thread when no worker process runs, holding every request's
+    timers: the deep page's 2.5 s ran out the other page's fetch.timeout (2 s) while its answer came (0.5 s),
+    and that release was held for a page that had answered. Now extraction waits until it may hold the loop."""
+    line = "<p>재정경제부는 7일 청년 일자리 도약 장려금 지원 대상을 확대한다고 밝혔다.</p>"
+    nested = "<div>" + f"<div>{line}" * 250 + "</div>" * 251
+    deep = f'<html><head><meta charset="utf-8"></head><body>{nested * 40}</body></html>'.encode()
+    ministry.feed = board(YOUTH, SHIPS)
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, deep, "text/html")
+    ministry.delays["/nw/view.do?nttId=74497"] = 0.5
+    monkeypatch.setattr("pressfeed.ingest.extract.CPU_SECONDS", 2.5)
+    monkeypatch.setattr("pressfeed.ingest.extract.CPU_SECONDS_PER_MIB", 0.0)
+    configure(site, ministry)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    (site / "feeds" / "pressfeed.yaml").write_text(text.replace("timeout: 5.0", "timeout: 2.0"), encoding="utf-8")
+
+    _, pf = ingest(site)
+
+    states = {s.article.title: (s.article.status, pf.info(s).held) for s in pf.store.articles(ArticleFilter())}
+    assert states[SHIPS[0]] == (Status.PUBLISHED, "")
+    status, held = states[YOUTH[0]]
+    assert status is Status.DRAFT and "page refused: still extracting after 2.5 s of CPU time" in held
 
 
 def test_a_sources_pages_share_its_time(site: Path, ministry: Board) -> None:

@@ -31,7 +31,8 @@ from lxml import etree
 
 from conftest import fetch_now, run_pressfeed
 from pressfeed.clock import fixed
-from pressfeed.config import FetchConfig
+from pressfeed.config import FetchConfig, load_config
+from pressfeed.core import Pressfeed
 from pressfeed.ingest.fetch import (
     ERROR_BODY_BYTES,
     MAX_RETRY_AFTER,
@@ -911,6 +912,78 @@ def test_ingest_survives_every_hostile_server(
         assert b"root:x:0:0" not in text and "\u202e".encode() not in text
     for path in out.rglob("*.json"):
         json.loads(path.read_bytes())
+
+
+def _late(seconds: float, feed: bytes) -> Handler:
+    def handle(conn: socket.socket, request: Request) -> bool:
+        time.sleep(seconds)
+        return respond(conn, feed)
+
+    return handle
+
+
+@pytest.mark.slow
+def test_a_feed_that_holds_the_parser_fails_no_other_source(tmp_path: Path, server: HostileServer) -> None:
+    """A run of few sources parses on the event loop's thread (no worker process is worth starting), which
+    holds every request's timers meanwhile. The author feed takes its whole CPU budget (2.6 s) while the
+    other source's answer is on its way (1 s of fetch.timeout's 2): that source came back "timed out after
+    2.0 s", failed for another one's document. Now the parse waits until it may hold the loop."""
+    urls = {
+        "holding": server.route("/holding-author.xml", serving(HOLDING["author"])),
+        "late": server.route("/late.xml", _late(1.0, rss(item(61), item(62)))),
+    }
+    site = _two_sources(tmp_path / "site", urls, "{timeout: 2}")
+
+    proc = pressfeed(site, "ingest", "--json")
+
+    assert proc.returncode == 1, proc.stderr
+    reports = {r["source_id"]: r for r in json.loads(proc.stdout)["sources"]}
+    assert reports["holding"]["error"].startswith("feed refused: still parsing after 2.6 s of CPU time")
+    assert reports["late"]["error"] is None and len(reports["late"]["new"]) == 2
+
+
+def _two_sources(site: Path, urls: dict[str, str], fetch: str) -> Path:
+    (site / "feeds").mkdir(parents=True)
+    sources = "".join(
+        f"  - {{id: {name}, name: 기관 {name}, url: '{url}', section: it-science, max_age_days: 0}}\n"
+        for name, url in urls.items()
+    )
+    (site / "feeds" / "pressfeed.yaml").write_text(
+        "site: {title: 포탈뉴스통신, url: 'https://www.example-portal.kr/'}\n"
+        f"sections: {{it-science: {{title: IT/과학}}}}\nfetch: {fetch}\nsources:\n{sources}",
+        encoding="utf-8",
+    )
+    return site
+
+
+@pytest.mark.slow
+def test_placing_a_large_feed_fails_no_other_source(
+    tmp_path: Path, server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Placing is on the event loop (one store, one writer), ~40 µs an item: a 50,000-item feed holds it
+    ~2 s. Here placing takes 3 s (and says so, PLACE_SECONDS_PER_ITEM) while the other source's answer is
+    on its way; the feeds are parsed by a worker process, so nothing else waits for that answer."""
+    from pressfeed.ingest import pipeline, update
+
+    urls = {
+        "large": server.route("/large.xml", serving(rss(item(71), item(72)))),
+        "late": server.route("/late-placing.xml", _late(0.7, rss(item(73), item(74)))),
+    }
+    site = _two_sources(tmp_path / "site", urls, "{timeout: 2, workers: 1}")
+    place = update._Placer.place_source
+
+    def slowly(self: Any, source: Any, mapped: Any, report: Any) -> None:
+        if source.id == "large":
+            time.sleep(3)
+        place(self, source, mapped, report)
+
+    monkeypatch.setattr(update._Placer, "place_source", slowly)
+    monkeypatch.setattr(pipeline, "PLACE_SECONDS_PER_ITEM", 1.5)
+    result = Pressfeed(load_config(site), clock=fixed(datetime.now(UTC))).ingest()
+
+    reports = {r.source_id: r for r in result.reports}
+    assert reports["large"].error is None and len(reports["large"].new) == 2
+    assert reports["late"].error is None and len(reports["late"].new) == 2
 
 
 @pytest.mark.slow

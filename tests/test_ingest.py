@@ -187,10 +187,10 @@ def source(source_id: str, url: str, **kwargs: Any) -> dict[str, Any]:
     return data
 
 
-def configure(site: Path, *sources: dict[str, Any]) -> Path:
-    """feeds/pressfeed.yaml = the conftest config + fast fetch limits + `sources`."""
+def configure(site: Path, *sources: dict[str, Any], **fetch: Any) -> Path:
+    """feeds/pressfeed.yaml = the conftest config + fast fetch limits (or `fetch`'s) + `sources`."""
     extra = {
-        "fetch": {"timeout": 5.0, "connect_timeout": 2.0, "user_agent": "pressfeed-test"},
+        "fetch": {"timeout": 5.0, "connect_timeout": 2.0, "user_agent": "pressfeed-test", **fetch},
         "sources": list(sources),
     }
     text = CONFIG_TEXT + "\n" + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
@@ -1307,6 +1307,10 @@ def test_joint_release_belongs_to_first_source_in_config_even_if_its_feed_arrive
         site,
         source("msit", httpserver.url_for("/rss/dept_msit.xml")),
         source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        # MSIT's request far from timing out: MOEF's feed is parsed on the loop's thread at once (see
+        # Fetcher.room_for), not after MSIT's answer came
+        timeout=20.0,
+        connect_timeout=20.0,
     )
     order: list[str] = []
     pf = opener(site)

@@ -46,6 +46,12 @@ MIN_EXPANSION = 1 << 20
 CPU_SECONDS = 2.0
 CPU_SECONDS_PER_MIB = 1.0
 CPU_SECONDS_PER_MARKUP = 1 / 20_000
+#: what recoding may make of a document's size: EUC-KR's two bytes for a Hangul syllable are three in UTF-8
+UTF8_GROWTH = 1.5
+#: wall-clock seconds a step may take per CPU second of its budget (on a shared machine, more than one),
+#: and beyond them: what a step on the event loop's thread may hold it for
+HOLD_PER_CPU_SECOND = 2.0
+HOLD_SLACK = 1.0
 
 # A start tag of more than MAX_ATTRIBUTES attributes, as XML writes them (name="value") and as the fallback
 # parser reads them (also bare names, unquoted values, no space after a quote). Possessive and atomic:
@@ -119,6 +125,16 @@ def _check_entities(data: bytes) -> None:
 def parse_seconds(data: bytes, markup: int) -> float:
     """The CPU time the parse of `data`, holding `markup` '<', may take: its work is linear in both."""
     return CPU_SECONDS + CPU_SECONDS_PER_MIB * len(data) / (1 << 20) + CPU_SECONDS_PER_MARKUP * markup
+
+
+def most_parse_seconds(raw: bytes) -> float:
+    """The most CPU time parsing `raw` (as fetched, before recoding) may take: its budget at the largest."""
+    return parse_seconds(b"", raw.count(b"<")) + CPU_SECONDS_PER_MIB * UTF8_GROWTH * len(raw) / (1 << 20)
+
+
+def hold_seconds(cpu_seconds: float) -> float:
+    """The wall-clock time a step of `cpu_seconds` (its budget) may hold the thread it runs on."""
+    return HOLD_PER_CPU_SECOND * cpu_seconds + HOLD_SLACK
 
 
 class _OverBudget(BaseException):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -46,6 +46,7 @@ from ..model import InputKind, RawArticle, RawMedia
 from ..normalize import media_type_for_name
 from ..sanitize import plain_text
 from .fetch import FetchRequest, FetchResult
+from .request import Fetch
 
 KST = ZoneInfo("Asia/Seoul")
 #: the widest window the API accepts
@@ -62,8 +63,6 @@ RELEASE_URL = "https://www.korea.kr/briefing/pressReleaseView.do?newsId={id}"
 QUOTE_CHARS = 100
 #: the longest error message: one line of cron mail, whatever a server put in its answer
 MESSAGE_CHARS = 400
-
-Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
 # The gateway's reason codes (OpenAPI_ServiceResponse/cmmMsgHeader/returnReasonCode).
 _GATEWAY = {

@@ -170,9 +170,14 @@ def extract_page(
     `selector` None means automatic extraction; otherwise the CSS selector of
     the release text's container on that site.
     """
-    seconds = CPU_SECONDS + CPU_SECONDS_PER_MIB * len(body) / (1 << 20)
+    seconds = page_seconds(body)
     with cpu_budget(seconds, lambda spent: _too_costly(url, spent, selector)):
         return _extract(body, url, content_type, selector, min_chars)
+
+
+def page_seconds(body: bytes) -> float:
+    """The CPU time extracting the release from `body` may take (then it is refused)."""
+    return CPU_SECONDS + CPU_SECONDS_PER_MIB * len(body) / (1 << 20)
 
 
 def _too_costly(url: str, seconds: float, selector: str | None) -> NoTextError:

@@ -27,7 +27,7 @@ import logging
 import re
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,7 +44,7 @@ from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTr
 from .request import FetchFailure as _Failure
 from .request import FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
 
-__all__ = ["FetchRequest", "FetchResult", "open_fetcher"]
+__all__ = ["FetchRequest", "FetchResult", "Fetcher", "open_fetcher"]
 
 
 class _RedactQuerySecrets(logging.Filter):
@@ -95,11 +95,11 @@ _VALIDATOR = re.compile(r"[\x20-\x7e]*")
 @asynccontextmanager
 async def open_fetcher(
     config: FetchConfig, clock: Clock, transport: httpx.AsyncBaseTransport | None = None
-) -> AsyncIterator[Callable[[FetchRequest], Awaitable[FetchResult]]]:
-    """A fetch function sharing one client, its limits and its connection pool."""
-    fetcher = _Fetcher(config, clock, transport)
+) -> AsyncIterator[Fetcher]:
+    """A fetch function sharing one client, its limits and its connection pool (a :class:`~.request.Wire`)."""
+    fetcher = Fetcher(config, clock, transport)
     try:
-        yield fetcher.fetch
+        yield fetcher
     finally:
         await fetcher.aclose()
 
@@ -147,11 +147,16 @@ class _Budget:
         return max(self.total - self.spent - (time.monotonic() - self.started), 0.0)
 
 
-class _Fetcher:
+class Fetcher:
+    """Call it with a :class:`FetchRequest`; see the module's docstring for what every fetch obeys."""
+
     def __init__(self, config: FetchConfig, clock: Clock, transport: httpx.AsyncBaseTransport | None) -> None:
         self.config, self.clock, self.transport = config, clock, transport
         self.slots = asyncio.Semaphore(config.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
+        #: each request on the wire, and the earliest moment one of its timers may fire
+        self._wire: dict[object, float] = {}
+        self._landed = asyncio.Event()  # set whenever a request leaves the wire
         self._client: httpx.AsyncClient | None = None
         #: checks every connection's address (a transport given by the caller brings its own rules)
         self.guard: GuardedBackend | None = GuardedBackend() if transport is None else None
@@ -169,6 +174,37 @@ class _Fetcher:
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+
+    async def room_for(self, seconds: float) -> None:
+        """Return once no request on the wire may time out within `seconds`.
+
+        Work on the event loop's thread (a feed parsed inline) holds every request's timers; when the loop
+        comes back, a timer whose moment passed meanwhile fires. An answer waiting in the socket would fail
+        its source as "timed out", for another source's document. Requests that would outlast the hold are
+        not waited for, and none that starts after this returns can be held: the work follows at once.
+        """
+        while True:
+            now = time.monotonic()
+            if all(deadline - now > seconds for deadline in self._wire.values()):
+                return
+            self._landed.clear()
+            await self._landed.wait()
+
+    @asynccontextmanager
+    async def _on_wire(self, budget: _Budget) -> AsyncIterator[None]:
+        async with budget.running():
+            key = object()
+            # the budget's timer, or the connect timeout's, which runs from about now (whichever phase
+            # the request is in is not known here, so the earlier)
+            self._wire[key] = time.monotonic() + min(budget.left(), self.config.connect_seconds)
+            try:
+                yield
+            finally:
+                del self._wire[key]
+                self._landed.set()
+
+    async def __call__(self, request: FetchRequest) -> FetchResult:
+        return await self.fetch(request)
 
     async def fetch(self, request: FetchRequest) -> FetchResult:
         budget = _Budget(self.config.timeout)
@@ -236,7 +272,7 @@ class _Fetcher:
                 self.guard.check_pooled(parsed.raw_host.decode("ascii"), parsed.port or DEFAULT_PORTS[parsed.scheme])
             async with (
                 self._slot(url),
-                budget.running(),
+                self._on_wire(budget),
                 self.client.stream("GET", url, headers=headers) as response,
             ):
                 # redirect and error bodies are not read (an error's start only when asked): leaving the
@@ -344,7 +380,7 @@ class _Fetcher:
 
     async def _read_local(self, request: FetchRequest, budget: _Budget) -> FetchResult:
         path = local_path(request.url)
-        async with budget.running():
+        async with self._on_wire(budget):
             body = await asyncio.to_thread(read_capped, path, self.config.max_bytes)
         # no headers: feedparser then sniffs the encoding from the XML declaration
         return FetchResult(request.source_id, request.url, 200, body, {})

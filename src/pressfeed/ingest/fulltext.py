@@ -29,7 +29,7 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -41,8 +41,10 @@ from ..normalize import NormalizeContext, ingested_id
 from ..sanitize import body_words, sanitize_html
 from ..store import PageState, Store
 from ..urls import without_session
-from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page
-from .fetch import MESSAGE_CHARS, FetchRequest, FetchResult
+from .bounds import hold_seconds
+from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page, page_seconds
+from .fetch import MESSAGE_CHARS, FetchRequest
+from .request import Wire
 
 #: tries before an item's page is given up (an item with no text of its own stays a draft for an editor)
 MAX_ATTEMPTS = 6
@@ -52,8 +54,6 @@ RETRY_CAP = timedelta(hours=12)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 #: how a board's feed ends a text it cut short: the page has the rest
 TEASER_ENDS = ("…", "...", "더보기", "[더보기]", "more")
-
-Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ async def complete(
     source: SourceConfig,
     entries: Sequence[RawArticle],
     store: Store,
-    fetch: Fetch,
+    fetch: Wire,
     ctx: NormalizeContext,
     now: datetime,
     pool: Executor | None = None,
@@ -138,7 +138,7 @@ async def complete(
 
 
 async def _read_all(
-    source: SourceConfig, raws: Sequence[RawArticle], fetch: Fetch, pool: Executor | None, limit: float | None
+    source: SourceConfig, raws: Sequence[RawArticle], fetch: Wire, pool: Executor | None, limit: float | None
 ) -> list[ExtractedPage | str]:
     """Every page read, or why not; all within `limit` seconds. Each fetch has its own fetch.timeout
     budget, but pages queue for the host's few slots: without a cap on the whole, 40 slow pages
@@ -158,7 +158,7 @@ async def _read_all(
 LATE = "page not read in time (a source's pages share its fetch.timeout): read on the next run"
 
 
-async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Executor | None) -> ExtractedPage | str:
+async def _read(source: SourceConfig, raw: RawArticle, fetch: Wire, pool: Executor | None) -> ExtractedPage | str:
     """The page's text and files, or why there are none."""
     url = str(raw.link or "")
     if not url.startswith(("http://", "https://")):
@@ -172,6 +172,8 @@ async def _read(source: SourceConfig, raw: RawArticle, fetch: Fetch, pool: Execu
     base = result.base_url  # a redirected page's relative links point from where it was served
     try:
         if pool is None:
+            # on the event loop's thread: not while another request could time out meanwhile (see pipeline)
+            await fetch.room_for(hold_seconds(page_seconds(result.body)))
             return extract_page(result.body, url=base, content_type=content_type, selector=selector)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(pool, _extract, result.body, base, content_type, selector)

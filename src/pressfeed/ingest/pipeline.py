@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import replace
 from datetime import datetime
@@ -19,21 +19,23 @@ from ..clock import Clock
 from ..config import FetchConfig, SourceKind
 from ..errors import StoreError, WorkerDiedError
 from ..workers import LazyPool
+from .bounds import hold_seconds, most_parse_seconds
 from .fetch import open_fetcher
-from .request import FetchRequest, FetchResult
+from .request import FetchRequest, FetchResult, Wire
 from .update import Progress, _Placer, _Retrieved, _SourceRun, answer_digest
 
 if TYPE_CHECKING:  # imported where used: a pass where every feed answers 304 parses nothing
     from .jobs import Job, Parsed
 
 log = logging.getLogger(__name__)
-Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 #: errors that stop the run as they always did: the store, or the disk it is on, failed (exit 74),
 #: and memory ran out; anything else a source's work raises fails that source only
 FATAL = (StoreError, OSError, MemoryError)
 #: sources placed in one store transaction at most (~5 ms each for a 30-item feed); the event
 #: loop sends no request and hands out no parse job meanwhile
 PLACE_BATCH = 10
+#: CPU seconds placing an item may take, at most: ~40 µs here (a 10,000-item feed in 0.4 s)
+PLACE_SECONDS_PER_ITEM = 1e-4
 
 
 async def run_pipeline(
@@ -55,7 +57,7 @@ async def run_pipeline(
     now = clock.now()
     retry_lane = asyncio.Lock()
 
-    async def retrieve_and_parse(fetch: Fetch, run: _SourceRun) -> tuple[_Retrieved, Parsed | None]:
+    async def retrieve_and_parse(fetch: Wire, run: _SourceRun) -> tuple[_Retrieved, Parsed | None]:
         try:
             retrieved = await _retrieve(fetch, run, now)
             job = placer.job(run, retrieved)
@@ -70,7 +72,7 @@ async def run_pipeline(
             if progress is not None:
                 progress(run.source.id)  # as sources finish, whatever their order
 
-    async def parse(fetch: Fetch, run: _SourceRun, job: Job, time_left: float) -> Parsed:
+    async def parse(fetch: Wire, run: _SourceRun, job: Job, time_left: float) -> Parsed:
         try:
             return await parse_in(fetch, run, job, time_left, await pool.ready())
         except BrokenExecutor:
@@ -83,7 +85,7 @@ async def run_pipeline(
             except BrokenExecutor:
                 raise WorkerDiedError(WORKER_DIED) from None
 
-    async def parse_in(fetch: Fetch, run: _SourceRun, job: Job, time_left: float, executor: Executor | None) -> Parsed:
+    async def parse_in(fetch: Wire, run: _SourceRun, job: Job, time_left: float, executor: Executor | None) -> Parsed:
         from .jobs import Parsed, parse_and_map  # here: a 304 or an unchanged answer parses nothing
 
         try:
@@ -93,6 +95,9 @@ async def run_pipeline(
                     return read
                 job = read
             if executor is None:
+                # parsed on the event loop's thread (a small run starts no worker process): not while a
+                # request on the wire could time out meanwhile, failing its source for this one's document
+                await fetch.room_for(hold_seconds(most_parse_seconds(job.body)))
                 return parse_and_map(job)
             return await loop.run_in_executor(executor, parse_and_map, job)
         except BrokenExecutor:
@@ -115,6 +120,9 @@ async def run_pipeline(
                 placed += 1
             if not batch:
                 order[placed][1].result()  # a fatal error (FATAL, or a cancellation), raised here
+            # placing holds the event loop (a feed of 50,000 items, ~2 s): not while a request could time out
+            items = sum(len(parsed.mapped) for _, (_, parsed) in batch if parsed is not None)
+            await fetch.room_for(hold_seconds(PLACE_SECONDS_PER_ITEM * items))
             # the answers at hand in one store transaction: one commit for them, not one per source
             # (nothing is awaited inside, so the store is never held while the network is waited for;
             # at most PLACE_BATCH of them, so requests and parse jobs are not held up for long)
@@ -142,7 +150,7 @@ def _broken(run: _SourceRun, exc: Exception) -> _Retrieved:
     return _Retrieved(FetchResult(run.source.id, url, None, None, {}, error=message))
 
 
-async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | None, time_left: float) -> Job | Parsed:
+async def _read_pages(job: Job, fetch: Wire, placer: _Placer, pool: Executor | None, time_left: float) -> Job | Parsed:
     """For a fulltext source: the job with its entries given their pages' text, or the feed's parse failure."""
     from . import fulltext
     from .jobs import Parsed, parse_entries
@@ -150,8 +158,11 @@ async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | 
     entries = job.entries
     warning = ""
     if entries is None:
-        loop = asyncio.get_running_loop()
-        parsed = parse_entries(job) if pool is None else await loop.run_in_executor(pool, parse_entries, job)
+        if pool is None:
+            await fetch.room_for(hold_seconds(most_parse_seconds(job.body)))  # as in run_pipeline's parse_in
+            parsed = parse_entries(job)
+        else:
+            parsed = await asyncio.get_running_loop().run_in_executor(pool, parse_entries, job)
         if isinstance(parsed, Parsed):
             return parsed
         entries, warning = parsed
@@ -162,7 +173,7 @@ async def _read_pages(job: Job, fetch: Fetch, placer: _Placer, pool: Executor | 
     return replace(job, body=b"", entries=completed.entries, notes=notes)
 
 
-async def _retrieve(fetch: Fetch, run: _SourceRun, now: datetime) -> _Retrieved:
+async def _retrieve(fetch: Wire, run: _SourceRun, now: datetime) -> _Retrieved:
     """One source's answer: a feed document, or the press-release API's windows walked."""
     source, state = run.source, run.state
     if source.kind is SourceKind.BRIEFING_API:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 
@@ -88,6 +90,20 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+#: what fetches: a source's feed, the API's pages, an item's page
+Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
+
+
+class Wire(Protocol):
+    """A fetch function that knows the requests it has on the wire (:func:`pressfeed.ingest.fetch.open_fetcher`)."""
+
+    async def __call__(self, request: FetchRequest) -> FetchResult: ...
+
+    async def room_for(self, seconds: float) -> None:
+        """Return once this thread may be held for `seconds` without a request on the wire timing out."""
+        ...
 
 
 def is_local(url: str) -> bool:
