@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import InputError
 from pressfeed.model import Status
+from w3c import problems
 
 #: the fixed "now" of every test (= conftest.NOW, 2025-11-08 21:00 KST)
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -1548,6 +1550,7 @@ def test_every_plain_text_element_writes_its_ampersands_as_references(site: Path
     license or attachment name drew 'should not contain HTML' (checked with the W3C validator)."""
     config = portal_config().replace("title: 포탈뉴스통신", "title: 포탈R&D뉴스", 1)
     config = config.replace("description: 포탈뉴스통신의", "description: 3&4분기 <AI 기본법>과 포탈뉴스통신의", 1)
+    config = config.replace("title: 문화", "title: 문화 <R&D>", 1)
     set_config(site, config)
     record = (
         PRESS_RELEASE.replace("byline: 포탈뉴스통신", "byline: R&D팀 3&4")
@@ -1559,6 +1562,12 @@ def test_every_plain_text_element_writes_its_ampersands_as_references(site: Path
         pf.build()
         rss_bytes, atom_bytes = read(pf, "rss.xml"), read(pf, "atom.xml")
         parsed_rss, parsed_atom = feedparsed(rss_bytes), feedparsed(atom_bytes)
+        opml = read(pf, "feeds.opml")
+    # OPML's titles are HTML (its spec, and the validator's reading): escaped once more than plain text
+    assert problems(opml, FEED_URL + "feeds.opml") == []
+    outlines = listparser.parse(opml)
+    assert unescape(outlines.meta.title) == "포탈R&D뉴스"
+    assert "포탈R&D뉴스 - 문화 <R&D>" in {unescape(feed.title) for feed in outlines.feeds}
     for written in ("<title>포탈R&#x26;D뉴스</title>", "3&#x26;4분기 &#x3C;AI 기본법&gt;과"):
         assert written.encode() in rss_bytes and written.encode() in atom_bytes
     for written in ("R&#x26;D팀 3&#x26;4</dc:creator>", "CC BY&#x26;4.0</dc:rights>", "한국R&#x26;D진흥원</source>"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 
 from pressfeed.config import SLUG, load_config
 from pressfeed.errors import UsageError
-from pressfeed.sourcelist import _id_for, import_sources
+from pressfeed.sourcelist import _id_for, export_sources, import_sources
+from w3c import problems
 
 # A reader's export of ministries' own boards, as a Korean desktop reader writes it: EUC-KR,
 # OPML 1.0, the text attribute holding the ministry and the title the board's name.
@@ -153,6 +155,24 @@ def test_the_press_release_api_that_sources_export_lists_is_not_taken_for_a_feed
         "https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList: a data.go.kr API, not a feed "
         "(add it by hand as kind: briefing-api)",
     )
+
+
+def test_names_with_ampersands_and_brackets_go_out_as_opml_html_and_come_back(site: Path, tmp_path: Path) -> None:
+    """OPML's titles may hold HTML (its spec), and the W3C validator reads them so: a source named
+    "국가R&D <사업>" made `sources export` "Invalid HTML". It is written as HTML, and read back as text."""
+    _import(site, BOARDS_AGAIN_OPML.replace('text="외교부"', 'text="국가R&amp;D &lt;사업&gt;"', 1), encoding="utf-8")
+    config = load_config(site)
+    assert "국가R&D <사업>" in {source.name for source in config.sources}
+
+    exported = export_sources(config)
+
+    assert problems(exported, "https://www.example-portal.kr/sources.opml") == []
+    assert b'text="\xea\xb5\xad\xea\xb0\x80R&amp;amp;D &amp;lt;\xec\x82\xac\xec\x97\x85&amp;gt;"' in exported
+    other = tmp_path / "other"
+    shutil.copytree(site, other)
+    (other / "feeds" / "sources.yaml").unlink()
+    again = import_sources(load_config(other), exported, "sources.opml", "politics").added
+    assert {entry["name"] for entry in again} == {source.name for source in config.sources}
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from .config import Config, parse_config
 from .errors import ConfigError, UsageError
 from .publish.opml import Outline, render_opml
 from .publish.writer import atomic_write
+from .sanitize import plain_text
 from .urls import as_uri
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def import_sources(
         if _as_configured(url) in known_urls:  # the config holds its URLs as URIs (Hangul percent-encoded)
             skipped.append(f"{url}: already configured")
             continue
-        where = _outline(name, lines, url, str(feed.get("title", "")))
+        title = plain_text(str(feed.get("title", "")))  # OPML's titles are HTML ("R&amp;D")
+        where = _outline(name, lines, url, title)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append(f"{where}: xmlUrl: must be an absolute http(s) URL (a local file is added by hand)")
@@ -104,10 +106,10 @@ def import_sources(
         if slug is None:
             problems.append(f"{where}: no section: give --section or an OPML category naming one")
             continue
-        source_id = _unique_id(_id_for(url, str(feed.get("title", ""))), known_ids)
+        source_id = _unique_id(_id_for(url, title), known_ids)
         known_ids.add(source_id)
         known_urls.add(_as_configured(url))
-        entry: dict[str, Any] = {"id": source_id, "name": str(feed.get("title") or source_id), "url": url}
+        entry: dict[str, Any] = {"id": source_id, "name": title or source_id, "url": url}
         home = _home(lines.get(url.strip()), url)
         if home:
             entry["home"] = home
@@ -220,7 +222,7 @@ def _outline_lines(opml: bytes) -> dict[str, _Written]:
             line = min(outline.sourceline or 0, len(text))  # libxml2's: where the start tag ends
             while line > 1 and b"<outline" not in text[line - 1]:
                 line -= 1
-            title = outline.get("title") or outline.get("text") or ""
+            title = plain_text(outline.get("title") or outline.get("text") or "")
             found[url] = _Written(line, title, (outline.get("htmlUrl") or "").strip())
     return found
 

@@ -1,7 +1,14 @@
-"""OPML 2.0, the format feed lists travel in: the site's feeds (`feeds.opml`) and `sources export`."""
+"""OPML 2.0, the format feed lists travel in: the site's feeds (`feeds.opml`) and `sources export`.
+
+Its titles and outline texts "may contain encoded HTML markup" (the spec), and the
+W3C validator reads them so: a section called `R&D` is written as the HTML
+`R&amp;D` (and `sources import` reads titles back as HTML), or the validator
+reports "Invalid HTML" for the whole file.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +31,7 @@ class Outline:
 def render_opml(title: str, outlines: Sequence[Outline], date_modified: datetime | None = None) -> bytes:
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "title").text = html.escape(title, quote=False)
     if date_modified is not None:
         etree.SubElement(head, "dateModified").text = date_modified.strftime("%a, %d %b %Y %H:%M:%S +0000")
     body = etree.SubElement(root, "body")
@@ -34,7 +41,8 @@ def render_opml(title: str, outlines: Sequence[Outline], date_modified: datetime
 
 
 def _outline(parent: etree._Element, outline: Outline) -> None:
-    attrs = {"type": "rss", "text": outline.text, "title": outline.text, "xmlUrl": outline.xml_url}
+    text = html.escape(outline.text, quote=False)
+    attrs = {"type": "rss", "text": text, "title": text, "xmlUrl": outline.xml_url}
     if outline.html_url:
         attrs["htmlUrl"] = outline.html_url
     if outline.version:
