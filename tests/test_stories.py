@@ -748,6 +748,24 @@ def test_a_second_article_scheduled_later_takes_the_release_when_its_time_comes(
     assert portal.titles() == [SECOND_TITLE]
 
 
+def test_a_keep_both_goes_with_the_deleted_article_it_was_said_of(portal: Site) -> None:
+    """An editor keeps the release beside the article rewriting it, then deletes that article. The
+    exception was about that article: a second one citing the release later keeps it out as any would.
+    It stayed, and the release was in the feeds twice: as itself and as the second article."""
+    base, runner = adopted(portal), CliRunner()
+    for args in (["publish", "--keep-both", RELEASE_ID], ["delete", "--yes", CMS_ID]):
+        result = runner.invoke(cli, [*base, "articles", *args])
+        assert result.exit_code == 0, (args, result.output)
+    with Pressfeed(load_config(portal.root), clock=fixed(NOW + timedelta(minutes=10))) as pf:
+        assert (pf.store.get(RELEASE_ID).superseded_by, pf.store.get(RELEASE_ID).keep_both) == (None, False)  # type: ignore[union-attr]
+        pf.build()
+    assert everywhere(portal, "") == [RELEASE_ID]  # the release alone again
+    portal.cms(second())
+    portal.run(NOW + timedelta(minutes=15)).close()
+    assert everywhere(portal, "") == [RELEASE_ID]  # one item: the second article, under the release's guid
+    assert portal.titles() == [SECOND_TITLE]
+
+
 @pytest.mark.parametrize("order", ["release first", "articles first"])
 def test_of_two_articles_citing_a_release_the_one_in_the_feeds_supersedes_it(portal: Site, order: str) -> None:
     """The first by id was a draft: it took the release, which stayed in the feeds beside the second."""

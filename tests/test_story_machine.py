@@ -552,6 +552,7 @@ class StoryMachine(RuleBasedStateMachine):
                 if action == "delete":
                     pf.delete(article_id)
                     self.deleted.add(article_id)
+                    self._unkeep_deleted(j)
                 else:
                     if action == "publish":
                         pf.publish(article_id)
@@ -632,10 +633,22 @@ class StoryMachine(RuleBasedStateMachine):
             j: r.cite.release for j, r in self.records.items() if r.cite is not None and self._cites(j, r.cite.release)
         }
 
+    def _unkeep_deleted(self, j: int) -> None:
+        """A deleted article takes the keep-both exception said of it (settle): for sure when it was the only one
+        citing the release, maybe when others cite it too (which of them superseded it, settle chose)."""
+        k = self.linked.get(j)
+        if k is None or k not in self.keep_both | self.kept_maybe:
+            return
+        self.keep_both.discard(k)
+        if any(c == k and i != j and self._article_id(i) not in self.deleted for i, c in self.linked.items()):
+            self.kept_maybe.add(k)
+        else:
+            self.kept_maybe.discard(k)
+
     def _unkeep(self) -> None:
         """A link this run's import undoes takes the editor's keep-both exception with it: the article superseding
-        the release stopped citing it. It goes for sure when every article that cited it stopped (none deleted: a
-        deleted one keeps the exception, and the next article citing the release takes it with the exception)."""
+        the release stopped citing it. It goes for sure when every article that cited it stopped (a deleted one
+        took it when it was deleted: _unkeep_deleted)."""
         cites = self._citing()
         for k in sorted(self.keep_both | self.kept_maybe):
             linked = {j for j, c in self.linked.items() if c == k}

@@ -164,8 +164,9 @@ def settle(
     Of the articles citing a release, the one soonest in the feeds supersedes it (:func:`_soon`; the first
     by id among equals). The one superseding it keeps it (the first wins) until another is in the feeds
     sooner: a release must not show beside an article that rewrites it, whichever of the two that is. An
-    editor's --keep-both keeps it with its article. An article that no longer cites a release lets it go,
-    and its guid, deleted or not. Only releases something cites or supersedes are read back.
+    editor's --keep-both keeps it with its article. An article that no longer cites a release, or is
+    deleted, lets it go, and its guid, and the keep-both with it. Only releases something cites or
+    supersedes are read back.
     """
     ids = sorted(articles)
     held = {r for released in (store.superseded_many(ids) if ids else {}).values() for r in released}
@@ -188,6 +189,11 @@ def settle(
         holder = by_id.get(release.superseded_by) if release.superseded_by else None
         if holder is not None and holder.article.id not in cited:
             release, holder = _let_go(store, release, holder, by_id, now), None
+        elif holder is None and release.superseded_by is not None:
+            # the article superseding it was deleted: the release stands alone, and an editor's keep-both,
+            # said of that article, goes with it (the next article citing it keeps it out as any would)
+            store.unlink_story(release_id)
+            release = replace(release, superseded_by=None, keep_both=False)
         if (holder is not None and release.keep_both) or not _supersedable(release, supersedable):
             continue
         takers = [by_id[a] for a in cited if a in by_id and not by_id[a].origin.startswith("source:")]
