@@ -538,31 +538,23 @@ def test_global_concurrency_is_limited(httpserver: HTTPServer, second_server: HT
 # -- holding the event loop -------------------------------------------------------------------------
 
 
-def _on_the_wire(httpserver: HTTPServer, answer: threading.Event, config: FetchConfig, *waits: float) -> list[bool]:
-    """With one request on the wire (its server answers when `answer` is set), whether room_for(w) returned
-    while it was still there, for each w; then the answer is let through and every wait must end."""
-
-    arrived = threading.Event()
-
-    def handler(request: Request) -> Response:
-        arrived.set()
-        answer.wait(10)
-        return Response(RSS)
-
-    httpserver.expect_request("/held.xml").respond_with_handler(handler)
+def _held(
+    url: str, arrived: threading.Event, let_go: threading.Event, config: FetchConfig, *waits: float
+) -> list[bool]:
+    """With one request on the wire (its server set `arrived`, and holds it until `let_go` is set), whether
+    room_for(w) returned while it was still there, for each w; then every wait must end with the request."""
 
     async def scenario() -> list[bool]:
         async with open_fetcher(config, CLOCK) as fetch:
-            request = asyncio.create_task(fetch(FetchRequest("src", httpserver.url_for("/held.xml"))))
-            while not arrived.is_set():  # the request reached the server: it is on the wire
+            request = asyncio.create_task(fetch(FetchRequest("src", url)))
+            while not arrived.is_set():
                 await asyncio.sleep(0.01)
             waiting = [asyncio.create_task(fetch.room_for(seconds)) for seconds in waits]
             await asyncio.sleep(0.3)
             returned = [task.done() for task in waiting]
-            answer.set()
-            result = await request
-            await asyncio.wait_for(asyncio.gather(*waiting), 2)  # the wire is empty: no wait is left
-            assert result.ok
+            let_go.set()
+            await request
+            await asyncio.wait_for(asyncio.gather(*waiting), 2)  # no request left: no wait is left either
             return returned
 
     return asyncio.run(scenario())
@@ -572,17 +564,39 @@ def test_the_loop_may_be_held_for_less_than_a_requests_time_left(
     httpserver: HTTPServer, release: threading.Event
 ) -> None:
     """A feed parsed on the event loop's thread holds every request's timers: it may start while the
-    requests on the wire have more time left than it may take, and waits for those with less."""
-    config = replace(CONFIG, timeout=20.0, connect_timeout=None)  # connect: min(10, timeout)
-    assert _on_the_wire(httpserver, release, config, 1.0, 8.0, 12.0, 30.0) == [True, True, False, False]
+    requests on the wire have more time left than it may take, and waits for those with less. A request
+    connected and waiting for its answer has its budget left (20 s), whatever its connect timeout (3 s)."""
+    arrived = threading.Event()
 
+    def handler(request: Request) -> Response:
+        arrived.set()
+        release.wait(10)
+        return Response(RSS)
 
-def test_a_requests_connect_timeout_bounds_how_long_the_loop_may_be_held(
-    httpserver: HTTPServer, release: threading.Event
-) -> None:
-    """Whether the request is still connecting is not known, so its connect timeout counts too."""
+    httpserver.expect_request("/held.xml").respond_with_handler(handler)
     config = replace(CONFIG, timeout=20.0, connect_timeout=3.0)
-    assert _on_the_wire(httpserver, release, config, 1.0, 4.0) == [True, False]
+    url = httpserver.url_for("/held.xml")
+    assert _held(url, arrived, release, config, 1.0, 12.0, 30.0) == [True, True, False]
+
+
+def test_a_request_still_connecting_may_time_out_sooner(release: threading.Event) -> None:
+    """While its TLS handshake is under way, a request's connect timeout (3 s) may fire first."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    arrived = threading.Event()
+
+    def mute() -> None:  # takes the connection, says nothing, and hangs up when let go
+        conn, _ = listener.accept()
+        arrived.set()
+        release.wait(10)
+        conn.close()
+
+    threading.Thread(target=mute, daemon=True).start()
+    config = replace(CONFIG, timeout=20.0, connect_timeout=3.0)
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}/rss.xml"
+    try:
+        assert _held(url, arrived, release, config, 1.0, 4.0) == [True, False]
+    finally:
+        listener.close()
 
 
 # -- isolation and order ------------------------------------------------------------------

@@ -1310,7 +1310,6 @@ def test_joint_release_belongs_to_first_source_in_config_even_if_its_feed_arrive
         # MSIT's request far from timing out: MOEF's feed is parsed on the loop's thread at once (see
         # Fetcher.room_for), not after MSIT's answer came
         timeout=20.0,
-        connect_timeout=20.0,
     )
     order: list[str] = []
     pf = opener(site)

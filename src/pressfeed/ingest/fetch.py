@@ -43,6 +43,7 @@ from ..urls import MAX_URL_LENGTH
 from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTransport, reset_policy, use_policy
 from .request import FetchFailure as _Failure
 from .request import FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
+from .streams import AsyncioBackend, Timers
 
 __all__ = ["FetchRequest", "FetchResult", "Fetcher", "open_fetcher"]
 
@@ -127,8 +128,8 @@ class _Response:
 class _Budget:
     """Wire time a source may still spend, shared by all of its redirect hops."""
 
-    def __init__(self, total: float) -> None:
-        self.total, self.spent = total, 0.0
+    def __init__(self, total: float, timers: Timers) -> None:
+        self.total, self.spent, self.timers = total, 0.0, timers
         self.started = 0.0
 
     @asynccontextmanager
@@ -137,7 +138,7 @@ class _Budget:
         # so a server trickling one byte a second would never time out
         self.started = time.monotonic()
         try:
-            async with asyncio.timeout(max(self.total - self.spent, 0.0)):
+            async with self.timers.timeout(max(self.total - self.spent, 0.0)):
                 yield
         finally:
             self.spent += time.monotonic() - self.started
@@ -154,12 +155,12 @@ class Fetcher:
         self.config, self.clock, self.transport = config, clock, transport
         self.slots = asyncio.Semaphore(config.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
-        #: each request on the wire, and the earliest moment one of its timers may fire
-        self._wire: dict[object, float] = {}
-        self._landed = asyncio.Event()  # set whenever a request leaves the wire
+        #: every timeout its requests arm: the budgets', and the sockets' (only the budgets' with a transport
+        #: given by the caller)
+        self.timers = Timers()
         self._client: httpx.AsyncClient | None = None
         #: checks every connection's address (a transport given by the caller brings its own rules)
-        self.guard: GuardedBackend | None = GuardedBackend() if transport is None else None
+        self.guard: GuardedBackend | None = GuardedBackend(AsyncioBackend(self.timers)) if transport is None else None
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -176,38 +177,14 @@ class Fetcher:
             await self._client.aclose()
 
     async def room_for(self, seconds: float) -> None:
-        """Return once no request on the wire may time out within `seconds`.
-
-        Work on the event loop's thread (a feed parsed inline) holds every request's timers; when the loop
-        comes back, a timer whose moment passed meanwhile fires. An answer waiting in the socket would fail
-        its source as "timed out", for another source's document. Requests that would outlast the hold are
-        not waited for, and none that starts after this returns can be held: the work follows at once.
-        """
-        while True:
-            now = time.monotonic()
-            if all(deadline - now > seconds for deadline in self._wire.values()):
-                return
-            self._landed.clear()
-            await self._landed.wait()
-
-    @asynccontextmanager
-    async def _on_wire(self, budget: _Budget) -> AsyncIterator[None]:
-        async with budget.running():
-            key = object()
-            # the budget's timer, or the connect timeout's, which runs from about now (whichever phase
-            # the request is in is not known here, so the earlier)
-            self._wire[key] = time.monotonic() + min(budget.left(), self.config.connect_seconds)
-            try:
-                yield
-            finally:
-                del self._wire[key]
-                self._landed.set()
+        """Return once no request's timer may fire within `seconds` (:meth:`Timers.room_for`)."""
+        await self.timers.room_for(seconds)
 
     async def __call__(self, request: FetchRequest) -> FetchResult:
         return await self.fetch(request)
 
     async def fetch(self, request: FetchRequest) -> FetchResult:
-        budget = _Budget(self.config.timeout)
+        budget = _Budget(self.config.timeout, self.timers)
         try:
             if is_local(request.url):
                 result = await self._read_local(request, budget)
@@ -272,7 +249,7 @@ class Fetcher:
                 self.guard.check_pooled(parsed.raw_host.decode("ascii"), parsed.port or DEFAULT_PORTS[parsed.scheme])
             async with (
                 self._slot(url),
-                self._on_wire(budget),
+                budget.running(),
                 self.client.stream("GET", url, headers=headers) as response,
             ):
                 # redirect and error bodies are not read (an error's start only when asked): leaving the
@@ -327,7 +304,7 @@ class Fetcher:
         body: _Body | None = None
         try:
             body = _Body(response.headers.get_list("content-encoding", split_commas=True), limit, prefix=True)
-            async with asyncio.timeout(budget.left() / 2):
+            async with self.timers.timeout(budget.left() / 2):
                 async for chunk in response.aiter_raw():
                     if not body.feed(chunk):
                         break  # enough: leaving the stream unread closes the connection
@@ -380,7 +357,7 @@ class Fetcher:
 
     async def _read_local(self, request: FetchRequest, budget: _Budget) -> FetchResult:
         path = local_path(request.url)
-        async with self._on_wire(budget):
+        async with budget.running():
             body = await asyncio.to_thread(read_capped, path, self.config.max_bytes)
         # no headers: feedparser then sniffs the encoding from the XML declaration
         return FetchResult(request.source_id, request.url, 200, body, {})

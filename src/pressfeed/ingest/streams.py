@@ -8,25 +8,82 @@ On the one event loop that fetches every source, that is most of the CPU a
 the documented :class:`httpcore.AsyncNetworkBackend` interface over
 :func:`asyncio.open_connection`; timeouts and errors map to httpcore's own
 exceptions, as its other backends map theirs.
+
+Every timer a fetch arms (its connect, TLS, read and write timeouts here, its
+budget in :mod:`pressfeed.ingest.fetch`) is known to one :class:`Timers`, with
+the moment it may fire: work that holds the event loop's thread must not
+outlast any of them (:meth:`Timers.room_for`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 from collections.abc import Iterable
+from types import TracebackType
 from typing import Any
 
 import httpcore
 
 
+class Timers:
+    """The timeouts armed on one event loop's requests, each with the moment it may fire."""
+
+    def __init__(self) -> None:
+        self.deadlines: dict[Armed, float] = {}
+        self.disarmed = asyncio.Event()  # set whenever a timer is let go (its block ended, or it fired)
+
+    def timeout(self, seconds: float | None) -> Armed:
+        """`asyncio.timeout(seconds)`, known here while its block runs."""
+        return Armed(self, seconds)
+
+    async def room_for(self, seconds: float) -> None:
+        """Return once no timer armed may fire within `seconds`.
+
+        Work on the event loop's thread (a feed parsed inline) holds every timer; when the loop comes back,
+        one whose moment passed meanwhile fires: an answer waiting in its socket would fail its source as
+        "timed out", for another source's document. Timers that outlast the hold are not waited for, and
+        none armed after this returns can be held: the work follows at once.
+        """
+        while True:
+            now = time.monotonic()
+            if all(deadline - now > seconds for deadline in self.deadlines.values()):
+                return
+            self.disarmed.clear()
+            await self.disarmed.wait()
+
+
+class Armed:
+    """A timeout its :class:`Timers` knows of (a class, not a generator: one per read and write)."""
+
+    __slots__ = ("_inner", "_seconds", "_timers")
+
+    def __init__(self, timers: Timers, seconds: float | None) -> None:
+        self._timers, self._seconds = timers, seconds
+        self._inner = asyncio.timeout(seconds)
+
+    async def __aenter__(self) -> Armed:
+        await self._inner.__aenter__()
+        if self._seconds is not None:
+            self._timers.deadlines[self] = time.monotonic() + self._seconds
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._timers.deadlines.pop(self, None) is not None:
+            self._timers.disarmed.set()
+        await self._inner.__aexit__(kind, error, trace)  # raises TimeoutError when it fired
+
+
 class AsyncioStream(httpcore.AsyncNetworkStream):
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._reader, self._writer = reader, writer
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timers: Timers) -> None:
+        self._reader, self._writer, self._timers = reader, writer, timers
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         try:
-            async with asyncio.timeout(timeout):
+            async with self._timers.timeout(timeout):
                 return await self._reader.read(max_bytes)
         except TimeoutError:
             raise httpcore.ReadTimeout(f"no data within {timeout} s") from None
@@ -38,7 +95,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             return
         try:
             self._writer.write(buffer)
-            async with asyncio.timeout(timeout):
+            async with self._timers.timeout(timeout):
                 await self._writer.drain()
         except TimeoutError:
             raise httpcore.WriteTimeout(f"could not send within {timeout} s") from None
@@ -61,7 +118,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
         try:
-            async with asyncio.timeout(timeout):
+            async with self._timers.timeout(timeout):
                 await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
         except TimeoutError:
             self._writer.transport.abort()  # not close(): it would wait to send to a peer that stopped reading
@@ -85,6 +142,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, timers: Timers | None = None) -> None:
+        self.timers = timers or Timers()
+
     async def connect_tcp(
         self,
         host: str,
@@ -95,7 +155,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         local = (local_address, 0) if local_address else None
         try:
-            async with asyncio.timeout(timeout):
+            async with self.timers.timeout(timeout):
                 reader, writer = await asyncio.open_connection(host, port, local_addr=local)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"no connection within {timeout} s") from None
@@ -107,7 +167,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         except OSError as exc:
             writer.transport.abort()
             raise httpcore.ConnectError(str(exc) or type(exc).__name__) from None
-        return AsyncioStream(reader, writer)
+        return AsyncioStream(reader, writer, self.timers)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
