@@ -14,6 +14,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -340,6 +342,46 @@ class Serving:
     def __exit__(self, *exc: object) -> None:
         self.proc.terminate()
         _, self.log = self.proc.communicate(timeout=10)
+
+
+# -- connections ------------------------------------------------------------------------------
+
+
+def _connect(base: str) -> socket.socket:
+    url = urlsplit(base)
+    return socket.create_connection((url.hostname, url.port), timeout=10)
+
+
+def test_an_idle_connection_is_closed(output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client that connects and never sends its request (or keeps a connection it no longer uses) held a
+    thread for ever; it is let go after IDLE_SECONDS, and the server goes on serving."""
+    monkeypatch.setattr("pressfeed.serve.IDLE_SECONDS", 0.5)
+    with serving(output) as base, _connect(base) as idle:
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # the server hung up
+        assert 0.4 < time.monotonic() - started < 5
+        assert request(base, "/rss.xml").status == 200
+
+
+def test_connections_beyond_the_cap_wait_their_turn(output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread per connection: readers keeping connections open could make the server start threads without
+    bound. Past MAX_CONNECTIONS a client waits in the listen queue, and is served once one closes."""
+    monkeypatch.setattr("pressfeed.serve.MAX_CONNECTIONS", 2)
+    with serving(output) as base:
+        first, second = _connect(base), _connect(base)
+        try:
+            time.sleep(0.3)  # both taken: each holds a slot, waiting for its request
+            replies: list[Reply] = []
+            waiting = threading.Thread(target=lambda: replies.append(request(base, "/rss.xml")), daemon=True)
+            waiting.start()
+            waiting.join(0.5)
+            assert waiting.is_alive() and not replies  # queued, not served, not refused
+            first.close()
+            waiting.join(5)
+            assert [reply.status for reply in replies] == [200]
+        finally:
+            first.close()
+            second.close()
 
 
 def test_serve_command(sample_built: Path) -> None:

@@ -16,7 +16,11 @@ this module decides what may be served and how:
   restore keeps the ETag, and two same-size writes within a timestamp tick
   cannot share one), Last-Modified from the file, 304s that keep ETag,
   Last-Modified, Cache-Control and Vary;
-* deterministic gzip (its own ETag) when the client accepts it.
+* deterministic gzip (its own ETag) when the client accepts it;
+* at most ``MAX_CONNECTIONS`` connections at once (more wait in the listen
+  queue), each closed after ``IDLE_SECONDS`` without a request: a thread per
+  connection, so readers keeping idle connections open, or a client that
+  never finishes its request, cannot make it start threads without bound.
 """
 
 from __future__ import annotations
@@ -36,12 +40,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, is_resource_modified
 from werkzeug.security import safe_join
-from werkzeug.serving import LISTEN_QUEUE, BaseWSGIServer, get_sockaddr, make_server, select_address_family
+from werkzeug.serving import (
+    LISTEN_QUEUE,
+    BaseWSGIServer,
+    ThreadedWSGIServer,
+    WSGIRequestHandler,
+    get_sockaddr,
+    select_address_family,
+)
 from werkzeug.wrappers import Request, Response
 
 from .errors import UsageError
@@ -66,6 +77,10 @@ SUFFIX_TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".json": "application/json; charset=utf-8",
 }
+#: connections served at once (a thread each); further clients wait in the listen queue
+MAX_CONNECTIONS = 64
+#: seconds a connection may wait to send its request, or its next one, before it is closed
+IDLE_SECONDS = 30.0
 #: raw request paths holding these are refused: an encoded slash, backslash or NUL names no file of ours
 _SUSPICIOUS = ("%2f", "%5c", "%00", "\\")
 
@@ -206,9 +221,40 @@ def make(root: Path, host: str = "127.0.0.1", port: int = 8080) -> BaseWSGIServe
         raise UsageError(f"{root} does not exist: run `pressfeed build` first")
     listening = _listen(host, port)
     try:  # werkzeug serves a socket of ours on a copy of its descriptor
-        return make_server(host, port, FileApp(root), threaded=True, fd=listening.fileno())
+        return _Server(host, port, FileApp(root), _Handler, fd=listening.fileno())
     finally:
         listening.close()
+
+
+class _Handler(WSGIRequestHandler):
+    """werkzeug's handler, closing a connection idle for IDLE_SECONDS (its socket's timeout)."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(IDLE_SECONDS)  # every read and write: a request's, and the wait for the next
+
+
+class _Server(ThreadedWSGIServer):
+    """werkzeug's threaded server, serving MAX_CONNECTIONS connections at most at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # the accept loop waits for a slot: the next clients wait in the listen queue, as for a busy server
+        self.slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
 
 def _listen(host: str, port: int) -> socket.socket:
