@@ -97,12 +97,12 @@ Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
 
 
 class Wire(Protocol):
-    """A fetch function that knows the requests it has on the wire (:func:`pressfeed.ingest.fetch.open_fetcher`)."""
+    """A fetch function that knows the timers its requests have armed (:func:`pressfeed.ingest.fetch.open_fetcher`)."""
 
     async def __call__(self, request: FetchRequest) -> FetchResult: ...
 
     async def room_for(self, seconds: float) -> None:
-        """Return once this thread may be held for `seconds` without a request on the wire timing out."""
+        """Return once this thread may be held for `seconds` without any of those timers firing meanwhile."""
         ...
 
 
