@@ -12,6 +12,7 @@ import json
 import posixpath
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -82,6 +83,7 @@ def test_page_lists_the_feeds_items_newest_first(sample_built: Path, key: str) -
         published = item.findtext("pubDate")  # "Sat, 08 Nov 2025 09:00:00 +0900"
         assert when.get("datetime").startswith(_iso_date(published))
         assert when.get("datetime").endswith("+09:00")
+        assert text(when) == _shown(published)
         source = item.find("source")
         meta = text(li.xpath(".//p[@class='meta']")[0])
         if source is not None:
@@ -94,6 +96,28 @@ def _iso_date(rfc822: str) -> str:
     from email.utils import parsedate_to_datetime
 
     return parsedate_to_datetime(rfc822).strftime("%Y-%m-%dT%H:%M")
+
+
+def _shown(rfc822: str) -> str:
+    """How a page shows an item's date: the day, and its time unless midnight (a board giving the day alone)."""
+    from email.utils import parsedate_to_datetime
+
+    when = parsedate_to_datetime(rfc822)
+    return when.strftime("%Y.%m.%d" if when.strftime("%H:%M:%S") == "00:00:00" else "%Y.%m.%d %H:%M")
+
+
+def test_a_release_dated_by_its_day_alone_shows_no_time(tmp_path: Path) -> None:
+    """재정경제부's board gives a day without a time of day: its releases read "00:00" on the page, as if
+    released at midnight. The page shows their day; the others keep their time. (The quick start's sample
+    site, run on the day after its newest release.)"""
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "feeds", site / "feeds")
+    run_site(site, datetime(2026, 11, 27, tzinfo=UTC)).close()
+    shown = [text(t) for t in page(site, "economy").xpath("//ol[@class='items']//time")]
+    days = [s for s in shown if " " not in s]
+    assert days and all(len(s) == len("2026.11.26") for s in days)
+    assert any(len(s) == len("2026.11.25 14:40") for s in shown)
+    assert not any(s.endswith(" 00:00") for s in shown)
 
 
 def test_site_page_names_each_items_section(sample_built: Path) -> None:

@@ -158,7 +158,11 @@ def _credit(article: Article) -> str:
 def _item(here: FeedSpec, article: Article) -> str:
     when = local(article.published, here.tz)
     # (strftime's "%Y.%m.%d %H:%M" written out: a third of the cost of an item's line; dates are after 1970)
-    shown = f"{when.year}.{when.month:02}.{when.day:02} {when.hour:02}:{when.minute:02}"
+    shown = f"{when.year}.{when.month:02}.{when.day:02}"
+    if when.hour or when.minute or when.second:
+        # a board that gives the day alone (재정경제부: "2026-08-07 00:00:00.0") is dated at midnight, which
+        # would read as a release at 00:00: midnight shows the day only (the datetime keeps the time)
+        shown += f" {when.hour:02}:{when.minute:02}"
     meta = [f'<time datetime="{when.isoformat()}">{shown}</time>']
     if not here.key:  # the site page mixes sections: say which
         meta.append(escape(here.section_titles.get(article.section, article.section)))
