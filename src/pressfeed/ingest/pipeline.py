@@ -121,8 +121,10 @@ async def run_pipeline(
             if not batch:
                 order[placed][1].result()  # a fatal error (FATAL, or a cancellation), raised here
             # placing holds the event loop (a feed of 50,000 items, ~2 s): not while a request could time out
+            # (answers without items, 304s and failures, take a millisecond: they wait for nothing)
             items = sum(len(parsed.mapped) for _, (_, parsed) in batch if parsed is not None)
-            await fetch.room_for(hold_seconds(PLACE_SECONDS_PER_ITEM * items))
+            if items:
+                await fetch.room_for(hold_seconds(PLACE_SECONDS_PER_ITEM * items))
             # the answers at hand in one store transaction: one commit for them, not one per source
             # (nothing is awaited inside, so the store is never held while the network is waited for;
             # at most PLACE_BATCH of them, so requests and parse jobs are not held up for long)
