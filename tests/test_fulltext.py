@@ -583,7 +583,7 @@ def test_a_page_that_holds_extraction_fails_no_other_page(
     and that release was held for a page that had answered. Now extraction waits until it may hold the loop."""
     line = "<p>재정경제부는 7일 청년 일자리 도약 장려금 지원 대상을 확대한다고 밝혔다.</p>"
     nested = "<div>" + f"<div>{line}" * 250 + "</div>" * 251
-    deep = f'<html><head><meta charset="utf-8"></head><body>{nested * 40}</body></html>'.encode()
+    deep = f'<html><head><meta charset="utf-8"></head><body>{nested * 80}</body></html>'.encode()
     ministry.feed = board(YOUTH, SHIPS)
     ministry.pages["/nw/view.do?nttId=74496"] = (200, deep, "text/html")
     ministry.delays["/nw/view.do?nttId=74497"] = 0.5
