@@ -122,14 +122,15 @@ def _check_entities(data: bytes) -> None:
             )
 
 
-def parse_seconds(data: bytes, markup: int) -> float:
-    """The CPU time the parse of `data`, holding `markup` '<', may take: its work is linear in both."""
-    return CPU_SECONDS + CPU_SECONDS_PER_MIB * len(data) / (1 << 20) + CPU_SECONDS_PER_MARKUP * markup
+def parse_seconds(size: int, markup: int) -> float:
+    """The CPU time the parse of a document of `size` bytes (UTF-8), holding `markup` '<', may take: its
+    work is linear in both."""
+    return CPU_SECONDS + CPU_SECONDS_PER_MIB * size / (1 << 20) + CPU_SECONDS_PER_MARKUP * markup
 
 
 def most_parse_seconds(raw: bytes) -> float:
     """The most CPU time parsing `raw` (as fetched, before recoding) may take: its budget at the largest."""
-    return parse_seconds(b"", raw.count(b"<")) + CPU_SECONDS_PER_MIB * UTF8_GROWTH * len(raw) / (1 << 20)
+    return parse_seconds(round(len(raw) * UTF8_GROWTH), raw.count(b"<"))
 
 
 def hold_seconds(cpu_seconds: float) -> float:

@@ -244,7 +244,7 @@ def parse_feed(
     content_type = headers.get("content-type", "")
     data = to_utf8(raw, content_type)
     markup = check_markup(data)  # what would make feedparser's work grow faster than the document: refused
-    with cpu_budget(parse_seconds(data, markup)):  # and whatever else does
+    with cpu_budget(parse_seconds(len(data), markup)):  # and whatever else does
         parsed = feedparser.parse(
             data,
             # no content-location: feedparser would track it as a base on every element (~25% slower);
