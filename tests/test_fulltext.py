@@ -6,6 +6,7 @@ The site serves a title-only board feed (as 재정경제부's does: title, http 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -26,7 +27,10 @@ from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import ConfigError
-from pressfeed.model import ArticleFilter, Status
+from pressfeed.ingest import fulltext
+from pressfeed.ingest.extract import ExtractedPage
+from pressfeed.ingest.fetch import open_fetcher
+from pressfeed.model import ArticleFilter, InputKind, RawArticle, Status
 from pressfeed.results import IngestResult, SourceReport
 
 PAGES = Path(__file__).parent / "pages"
@@ -627,6 +631,59 @@ def test_a_sources_pages_share_its_time(site: Path, ministry: Board) -> None:
     ministry.delay = 0.0
     _, pf = ingest(site, NOW + timedelta(minutes=1))
     assert {s.article.status for s in pf.store.articles(ArticleFilter())} == {Status.PUBLISHED}
+
+
+def test_work_held_on_the_loop_elsewhere_leaves_a_sources_pages_their_time(site: Path, ministry: Board) -> None:
+    """The time a source's pages share was no timer the loop's other work knew of: another source's feed,
+    parsed on the loop's thread while this source's pages waited for their turn, ran it out, and the
+    pages came back "not read in time" although their board answered at once. Now that work waits for
+    the pages, and the pages' own extraction does not wait for their limit (it would, until it fired)."""
+    configure(site, ministry)
+    config = load_config(site)
+    [source] = config.sources
+    raws = [RawArticle(InputKind.SOURCE, title, link=ministry.url(path)) for title, path, _ in (YOUTH, SHIPS)]
+
+    async def scenario() -> tuple[list[Any], float]:
+        async with open_fetcher(config.fetch, fixed(NOW)) as fetch:
+            reading = asyncio.create_task(fulltext._read_all(source, raws, fetch, None, 1.5))
+            await asyncio.sleep(0)  # the pages' time is running; their requests are not made yet
+            asked = time.monotonic()
+            await fetch.room_for(5.0)  # another source's document, parsed inline, may hold the loop for 5 s
+            waited = time.monotonic() - asked
+            time.sleep(2.0)  # and holds it for 2
+            return await reading, waited
+
+    pages, waited = asyncio.run(scenario())
+
+    assert [type(page) for page in pages] == [ExtractedPage, ExtractedPage]  # neither came back late
+    assert waited < 1.5  # the parse waited for the pages, which took less than their limit
+    assert len(ministry.hits) == 2
+
+
+def test_two_sources_pages_are_extracted_side_by_side(site: Path, ministry: Board) -> None:
+    """Two fulltext sources in a small run extract their pages on the loop's thread, and each source's pages
+    share a time limit that other work on that thread waits for. Had a page waited for the other source's
+    limit, each would have waited for the other until both limits ran out, and both releases would have
+    come back late. Here the pages answer 2 s in, with 5 s of each source's 7 left: a page may hold the loop
+    5 s (its budget), so the other's limit is within reach."""
+    ministry.server.expect_request("/rss2.xml").respond_with_handler(
+        lambda request: Response(board(SHIPS).replace(b"{base}", ministry.url("").rstrip("/").encode()))
+    )
+    ministry.delay = 2.0
+    configure(site, ministry)
+    path = site / "feeds" / "pressfeed.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["fetch"] = {"timeout": 7.0, "connect_timeout": 2.0, "per_host": 4}
+    config["sources"].append({**config["sources"][0], "id": "mofe-2", "url": ministry.url("/rss2.xml")})
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    started = time.monotonic()
+    result = Pressfeed(load_config(site), clock=fixed(NOW)).ingest()
+
+    assert not any("not read in time" in warning for report in result.reports for warning in report.warnings)
+    assert [len(report.new) for report in result.reports] == [1, 1]
+    assert time.monotonic() - started < 6.0  # the pages were extracted as they came, not when a limit ran out
+    assert len(ministry.hits) == 2
 
 
 def test_the_health_check_reads_a_sources_held_pages_at_once(site: Path, ministry: Board) -> None:

@@ -43,7 +43,7 @@ from ..urls import MAX_URL_LENGTH
 from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTransport, reset_policy, use_policy
 from .request import FetchFailure as _Failure
 from .request import FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
-from .streams import AsyncioBackend, Timers
+from .streams import Armed, AsyncioBackend, Timers
 
 __all__ = ["FetchRequest", "FetchResult", "Fetcher", "open_fetcher"]
 
@@ -179,6 +179,10 @@ class Fetcher:
     async def room_for(self, seconds: float) -> None:
         """Return once no request's timer may fire within `seconds` (:meth:`Timers.room_for`)."""
         await self.timers.room_for(seconds)
+
+    def limit(self, seconds: float | None) -> Armed:
+        """A time limit tasks share, among the timers :meth:`room_for` waits for (:meth:`Timers.limit`)."""
+        return self.timers.limit(seconds)
 
     async def __call__(self, request: FetchRequest) -> FetchResult:
         return await self.fetch(request)

@@ -142,15 +142,27 @@ async def _read_all(
 ) -> list[ExtractedPage | str]:
     """Every page read, or why not; all within `limit` seconds. Each fetch has its own fetch.timeout
     budget, but pages queue for the host's few slots: without a cap on the whole, 40 slow pages
-    took 20 times the source's timeout."""
-    tasks = [asyncio.ensure_future(_read(source, raw, fetch, pool)) for raw in raws]
-    if not tasks:
+    took 20 times the source's timeout.
+
+    The limit is one of the fetcher's timers: a feed's parse or placing on the loop's thread waits for it
+    (one that held the loop past it made pages late that had answered, or had not had their turn); pages
+    extracted there do not (:meth:`~pressfeed.ingest.streams.Armed.sharing`)."""
+    if not raws:
         return []
-    done, late = await asyncio.wait(tasks, timeout=limit)
-    for task in late:
-        task.cancel()
+    shared = fetch.limit(limit)
+    with shared.sharing():
+        tasks = [asyncio.ensure_future(_read(source, raw, fetch, pool)) for raw in raws]
+    try:
+        async with shared:
+            await asyncio.wait(tasks)
+    except TimeoutError:
+        pass  # the pages not read by now are late
+    finally:
+        late = [task for task in tasks if not task.done()]
+        for task in late:
+            task.cancel()
     await asyncio.gather(*late, return_exceptions=True)  # let the cancelled fetches close their connections
-    return [task.result() if task in done else LATE for task in tasks]
+    return [LATE if task in late else task.result() for task in tasks]
 
 
 #: why a page was not read: the source's time ran out first (a feed that took most of it leaves the pages

@@ -13,8 +13,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:  # (streams imports httpcore: a run reading local files only never loads it)
+    from .streams import Armed
 
 
 def url2pathname(path: str) -> str:
@@ -103,6 +106,10 @@ class Wire(Protocol):
 
     async def room_for(self, seconds: float) -> None:
         """Return once this thread may be held for `seconds` without any of those timers firing meanwhile."""
+        ...
+
+    def limit(self, seconds: float | None) -> Armed:
+        """A time limit tasks share (`asyncio.timeout(seconds)`), one of those timers while its block runs."""
         ...
 
 

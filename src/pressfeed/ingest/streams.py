@@ -10,9 +10,11 @@ the documented :class:`httpcore.AsyncNetworkBackend` interface over
 exceptions, as its other backends map theirs.
 
 Every timer a fetch arms (its connect, TLS, read and write timeouts here, its
-budget in :mod:`pressfeed.ingest.fetch`) is known to one :class:`Timers`, with
-the moment it may fire: work that holds the event loop's thread must not
-outlast any of them (:meth:`Timers.room_for`).
+budget in :mod:`pressfeed.ingest.fetch`, the time a fulltext source's pages
+share in :mod:`pressfeed.ingest.fulltext`) is known to one :class:`Timers`,
+with the moment it may fire: work that holds the event loop's thread must not
+outlast any of them (:meth:`Timers.room_for`); the work of tasks that share a
+limit waits for no such limit (:meth:`Armed.sharing`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
@@ -38,17 +42,24 @@ class Timers:
         """`asyncio.timeout(seconds)`, known here while its block runs."""
         return Armed(self, seconds)
 
+    def limit(self, seconds: float | None) -> Armed:
+        """A timeout that tasks share (:meth:`Armed.sharing`): the time a fulltext source's pages have."""
+        return Armed(self, seconds, shared=True)
+
     async def room_for(self, seconds: float) -> None:
         """Return once no timer armed may fire within `seconds`.
 
         Work on the event loop's thread (a feed parsed inline) holds every timer; when the loop comes back,
         one whose moment passed meanwhile fires: an answer waiting in its socket would fail its source as
         "timed out", for another source's document. Timers that outlast the hold are not waited for, and
-        none armed after this returns can be held: the work follows at once.
+        none armed after this returns can be held: the work follows at once. A task that shares a limit
+        waits for no limit (:meth:`Armed.sharing`).
         """
+        sharing = _SHARING.get()
         while True:
             now = time.monotonic()
-            if all(deadline - now > seconds for deadline in self.deadlines.values()):
+            timers = self.deadlines.items()
+            if all(deadline - now > seconds for armed, deadline in timers if not (sharing and armed.shared)):
                 return
             self.disarmed.clear()
             await self.disarmed.wait()
@@ -57,10 +68,10 @@ class Timers:
 class Armed:
     """A timeout its :class:`Timers` knows of (a class, not a generator: one per read and write)."""
 
-    __slots__ = ("_inner", "_seconds", "_timers")
+    __slots__ = ("_inner", "_seconds", "_timers", "shared")
 
-    def __init__(self, timers: Timers, seconds: float | None) -> None:
-        self._timers, self._seconds = timers, seconds
+    def __init__(self, timers: Timers, seconds: float | None, *, shared: bool = False) -> None:
+        self._timers, self._seconds, self.shared = timers, seconds, shared
         self._inner = asyncio.timeout(seconds)
 
     async def __aenter__(self) -> Armed:
@@ -75,6 +86,26 @@ class Armed:
         if self._timers.deadlines.pop(self, None) is not None:
             self._timers.disarmed.set()
         await self._inner.__aexit__(kind, error, trace)  # raises TimeoutError when it fired
+
+    @contextmanager
+    def sharing(self) -> Iterator[None]:
+        """Tasks created inside share this limit (a fulltext source's pages): their work on the loop's thread
+        (a page extracted) waits for no limit (:meth:`Timers.room_for`), their own nor another's.
+
+        Waiting for their own would last until it fired, and every page would come back late; two sources'
+        pages each waiting for the other's would do the same. So a page extracted may run out another
+        source's time, as it may its own: the pages still on the wire then are read on the next run
+        (they count no try). Other work (a feed's parse, placing) waits for every limit.
+        """
+        token = _SHARING.set(True)
+        try:
+            yield
+        finally:
+            _SHARING.reset(token)
+
+
+#: whether the current task shares a limit (a task copies the context it was created in)
+_SHARING: ContextVar[bool] = ContextVar("pressfeed_sharing_a_limit", default=False)
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):
