@@ -1455,6 +1455,25 @@ def test_a_feed_with_an_item_dated_ahead_renders_the_same_bytes_again(portal: Pr
     assert dates[f"{TAG}20251108-029"].startswith("2025-11-09T06:00:00")  # (and its own fraction)
 
 
+def test_an_agency_date_between_the_feeds_date_and_its_build_renders_the_same_bytes_again(
+    portal: Pressfeed, site: Path
+) -> None:
+    """An agency's date after its article's (15:00 against 09:00) but before the build (21:00) is true when
+    built, and written as it is. A forced build later clamped the feed's dates to the feed's own date (09:00,
+    its newest item's), not to the time it was built, so that date became the article's and the file
+    changed: the time each file was rendered at is now kept, and the same store renders the same bytes."""
+    record = SAME_HOUR.format(n=9) + "source: {name: 기상청, home: 'https://www.kma.go.kr/', "
+    record += "published: '2025-11-08 15:00:00'}\n"
+    import_yaml(portal, site, "agency-later.yaml", record)
+    portal.build()
+    before = snapshot(portal)
+    entry = atom_entries(portal, "society")[0]
+    assert entry.findtext(f"{ATOM}source/{ATOM}updated") == "2025-11-08T15:00:00+09:00"
+    with open_portal(site, fixed(NOW + timedelta(hours=1))) as later:
+        assert later.build(force=True).written == ()
+    assert snapshot(portal) == before
+
+
 def test_rss_description_is_escaped_html(portal: Pressfeed, site: Path) -> None:
     """A plain-text summary like "R&D <AI 기본법>" must not read as markup (validator: NotHtml)."""
     record = SAME_HOUR.format(n=7) + "summary: R&D 예산과 <AI 기본법> 시행령\n"

@@ -581,7 +581,7 @@ def test_source_states_round_trip_in_id_order(store: Store) -> None:
 
 def test_feed_file_states_and_meta(store: Store) -> None:
     states = {
-        "rss.xml": FeedFileState("fp1", NOW, 1234, 1_762_603_200_123_456_789),
+        "rss.xml": FeedFileState("fp1", NOW, 1234, 1_762_603_200_123_456_789, NOW + timedelta(hours=2)),
         "it-science/feed.json": FeedFileState("fp2", None, 10, 5),
     }
     store.save_feed_files(states)
@@ -686,12 +686,12 @@ def test_a_schema_3_store_keeps_what_its_builds_recorded(store_url: str, older_p
 
 
 def test_a_store_from_before_shown_items_counts_what_its_builds_showed(  # type: ignore[no-untyped-def]
-    store_url: str, schema_module, older_pressfeed
+    store_url: str, older_pressfeed
 ) -> None:
     """Its builds recorded no items: what was published and due when it is upgraded is taken as shown."""
     due, draft = article("due"), article("draft", status=Status.DRAFT)
     future = article("future", published=datetime(2100, 1, 1, tzinfo=UTC))  # after the real clock's now
-    with older_pressfeed(len(schema_module.MIGRATIONS) - 1):
+    with older_pressfeed(_before("shown", store_url)):
         old = open_store(store_url)
         old.write([upstream(due), upstream(draft), upstream(future)])
         old.close()
@@ -701,6 +701,37 @@ def test_a_store_from_before_shown_items_counts_what_its_builds_showed(  # type:
         new.mark_shown([future.id, future.id])  # a later build's items; again: no error
         assert new.shown([due.id, draft.id, future.id]) == {due.id, future.id}
         assert new.shown([]) == set()
+
+
+def test_files_recorded_before_their_render_time_was_kept_keep_what_they_had(  # type: ignore[no-untyped-def]
+    store_url: str, older_pressfeed
+) -> None:
+    """The time a file was rendered at came with schema 7 (PostgreSQL 6); a file recorded before keeps its
+    fingerprint, date and stat (no feed is rebuilt for the upgrade) and has no such time."""
+    insert = "INSERT INTO feed_file (path, fingerprint, updated, size, mtime_ns) VALUES (?, ?, ?, ?, ?)"
+    with older_pressfeed(_before("rendered_at", store_url)):
+        old = open_store(store_url)
+        if backend(store_url) == "sqlite":
+            old.db.execute(insert, ("rss.xml", "fp", utc_text(NOW), 10, 20))  # type: ignore[attr-defined]
+        else:
+            old.conn.execute(insert.replace("?", "%s"), ("rss.xml", "fp", NOW, 10, 20))  # type: ignore[attr-defined]
+        old.close()
+
+    with open_store(store_url) as new:
+        recorded = FeedFileState("fp", NOW, 10, 20)
+        assert new.feed_files() == {"rss.xml": recorded} and recorded.rendered_at is None
+        later = replace(recorded, rendered_at=NOW + timedelta(minutes=5))
+        new.save_feed_files({"rss.xml": later})
+        assert new.feed_files() == {"rss.xml": later}
+
+
+#: the schema a store had just before a migration: (SQLite's, PostgreSQL's)
+BEFORE = {"shown": (5, 4), "rendered_at": (6, 5)}
+
+
+def _before(migration: str, store_url: str) -> int:
+    sqlite, postgresql = BEFORE[migration]
+    return sqlite if backend(store_url) == "sqlite" else postgresql
 
 
 def test_hosts_opening_a_new_store_at_once_create_it_once(

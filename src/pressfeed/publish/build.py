@@ -158,15 +158,18 @@ class _Builder:
         self.unchanged.append(path)
         self.states[path] = state
 
-    def emit(self, path: str, fingerprint: str, data: bytes, updated: datetime) -> None:
-        """Stage `data` unless the file already holds exactly it; its stat is recorded after the commit."""
+    def emit(
+        self, path: str, fingerprint: str, data: bytes, updated: datetime, rendered_at: datetime | None = None
+    ) -> None:
+        """Stage `data` unless the file already holds exactly it; its stat is recorded after the commit.
+        `rendered_at`: the time its dates were clamped to (:meth:`dated_at`)."""
         target = self.out_dir / path
         if file_holds(target, data):  # a forced build over unchanged files: compared, not hashed
             self.unchanged.append(path)
         else:
             self.batch.stage(target, data)
             self.written.append(path)
-        self.states[path] = FeedFileState(fingerprint, updated)
+        self.states[path] = FeedFileState(fingerprint, updated, rendered_at=rendered_at)
 
     def commit(self) -> None:
         """Make the staged files durable and visible, then record their stat."""
@@ -196,7 +199,7 @@ class _Builder:
         updated = self.feed_updated(paths["rss"], fingerprint, articles, spec.updated)
         self.rendered += 1
         for kind, data in render(replace(spec, updated=updated), articles, stale, self.specs).items():
-            self.emit(paths[kind], fingerprint, data, updated)
+            self.emit(paths[kind], fingerprint, data, updated, at)
 
     def load(self, ids: list[str]) -> list[Article]:
         missing = [i for i in ids if i not in self.articles]
@@ -212,9 +215,14 @@ class _Builder:
 
     def dated_at(self, path: str, fingerprint: str) -> datetime:
         """The time no date in this feed may pass (:func:`not_ahead`): the build's; or, for the same items
-        rendered again, the time the feed was dated last, so the same store renders the same bytes. (Then an
-        item clamped to the build before is clamped to that time again: the feed's date was the newest item's.)"""
-        before = self.dated_before(path, fingerprint)
+        rendered again, the time they were clamped to then, so the same store renders the same bytes.
+
+        A file recorded before that time was kept has the feed's date instead: the same for an item that
+        was clamped (the feed's date was then the clamp), earlier for an agency's date between the two."""
+        state = self.previous.get(path)
+        if state is None or state.fingerprint != fingerprint:
+            return self.now
+        before = state.rendered_at or state.updated
         return self.now if before is None else min(before, self.now)
 
     def feed_updated(self, path: str, fingerprint: str, articles: list[Article], fallback: datetime) -> datetime:

@@ -130,6 +130,9 @@ class FeedFileState:
     #: os.stat() of the file as written: while it matches, the file is taken to hold what was written
     size: int = -1
     mtime_ns: int = -1
+    #: the time its dates were clamped to when it was rendered (publish.build.not_ahead); None: recorded by a
+    #: version before it was kept
+    rendered_at: datetime | None = None
 
 
 #: every table `store copy` moves, in load order, with its columns in the order rows travel. Values travel
@@ -169,7 +172,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "fetched",
     ),
     "source_state": ("id", "data"),
-    "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns"),
+    "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns", "rendered_at"),
     "shown": ("article_id",),
 }
 
@@ -194,6 +197,7 @@ TIME_COLUMNS = {
     ("page", "next_try"),
     ("page", "fetched"),
     ("feed_file", "updated"),
+    ("feed_file", "rendered_at"),
 }
 BOOL_COLUMNS = {("article", "keep_both")}
 #: rows of a table, as `Store.dump` yields them a batch at a time

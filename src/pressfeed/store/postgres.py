@@ -74,6 +74,7 @@ MIGRATIONS = [
     _sql("pg_v3_pages.sql"),
     _sql("pg_v4_feed_files.sql"),
     _sql("pg_v5_shown.sql"),
+    _sql("pg_v6_rendered_at.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -87,6 +88,10 @@ def _utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value!r} cannot be stored")
     return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _stored(value: datetime | None) -> datetime | None:
+    return _utc(value) if value is not None else None
 
 
 def _read(value: datetime | None) -> datetime | None:
@@ -362,18 +367,21 @@ class PostgresStore:
     # -- build state ----------------------------------------------------------------
 
     def feed_files(self) -> dict[str, FeedFileState]:
-        rows = self.conn.execute("SELECT path, fingerprint, updated, size, mtime_ns FROM feed_file")
-        return {path: FeedFileState(fp, _read(updated), size, mtime_ns) for path, fp, updated, size, mtime_ns in rows}
+        rows = self.conn.execute("SELECT path, fingerprint, updated, size, mtime_ns, rendered_at FROM feed_file")
+        return {
+            path: FeedFileState(fp, _read(updated), size, mtime_ns, _read(rendered_at))
+            for path, fp, updated, size, mtime_ns, rendered_at in rows
+        }
 
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
         with self.transaction(), self.conn.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO feed_file (path, fingerprint, updated, size, mtime_ns)"
-                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (path) DO UPDATE SET"
+                "INSERT INTO feed_file (path, fingerprint, updated, size, mtime_ns, rendered_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (path) DO UPDATE SET"
                 " fingerprint = excluded.fingerprint, updated = excluded.updated,"
-                " size = excluded.size, mtime_ns = excluded.mtime_ns",
+                " size = excluded.size, mtime_ns = excluded.mtime_ns, rendered_at = excluded.rendered_at",
                 [
-                    (path, s.fingerprint, _utc(s.updated) if s.updated else None, s.size, s.mtime_ns)
+                    (path, s.fingerprint, _stored(s.updated), s.size, s.mtime_ns, _stored(s.rendered_at))
                     for path, s in states.items()
                 ],
             )

@@ -44,6 +44,10 @@ def _read(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _text(value: datetime | None) -> str | None:
+    return utc_text(value) if value is not None else None
+
+
 def _sql(name: str) -> Callable[[], str]:
     def read() -> str:
         from importlib import resources  # (tempfile, shutil and more: only when a migration runs)
@@ -61,6 +65,7 @@ MIGRATIONS = [
     _sql("v4_feed_files.sql"),
     _sql("v5_lookups.sql"),
     _sql("v6_shown.sql"),
+    _sql("v7_rendered_at.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -319,18 +324,19 @@ class SQLiteStore:
     # -- build state ----------------------------------------------------------
 
     def feed_files(self) -> dict[str, FeedFileState]:
-        rows = self.db.execute("SELECT path, fingerprint, updated, size, mtime_ns FROM feed_file")
+        rows = self.db.execute("SELECT path, fingerprint, updated, size, mtime_ns, rendered_at FROM feed_file")
         return {
-            path: FeedFileState(fp, datetime.fromisoformat(updated) if updated else None, size, mtime_ns)
-            for path, fp, updated, size, mtime_ns in rows
+            path: FeedFileState(fp, _read(updated), size, mtime_ns, _read(rendered_at))
+            for path, fp, updated, size, mtime_ns, rendered_at in rows
         }
 
     def save_feed_files(self, states: dict[str, FeedFileState]) -> None:
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO feed_file (path, fingerprint, updated, size, mtime_ns) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO feed_file (path, fingerprint, updated, size, mtime_ns, rendered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (path, s.fingerprint, utc_text(s.updated) if s.updated else None, s.size, s.mtime_ns)
+                    (path, s.fingerprint, _text(s.updated), s.size, s.mtime_ns, _text(s.rendered_at))
                     for path, s in states.items()
                 ],
             )
