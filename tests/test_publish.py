@@ -802,6 +802,12 @@ def test_channel_link_is_the_html_page_and_self_is_the_public_url(built: Pressfe
     assert (feed["home_page_url"], feed["feed_url"]) == (SECTION_URLS[key], FEED_URL + json_path)
 
 
+def atom_updated(feed: Any) -> str:
+    """A feed's atom:updated to the second (it is dated at the second's end: see
+    test_an_atom_feed_is_dated_no_earlier_than_its_newest_entry)."""
+    return re.sub(r"\.\d+(?=[+-]\d\d:\d\d$|Z$)", "", feed.findtext(f"{ATOM}updated"))
+
+
 def _rfc822(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%a, %d %b %Y %H:%M:%S +0900")
 
@@ -809,7 +815,17 @@ def _rfc822(iso: str) -> str:
 @pytest.mark.parametrize("key", KEYS)
 def test_feed_updated_is_newest_item_not_now(built: Pressfeed, key: str) -> None:
     assert rss(built, key).findtext("channel/lastBuildDate") == _rfc822(NEWEST_UPDATED[key])
-    assert atom(built, key).findtext(f"{ATOM}updated") == NEWEST_UPDATED[key]
+    assert atom_updated(atom(built, key)) == NEWEST_UPDATED[key]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_an_atom_feed_is_dated_no_earlier_than_its_newest_entry(built: Pressfeed, key: str) -> None:
+    """RFC 4287: a feed's atom:updated is the most recent instant it changed. An entry's carries a fraction of a
+    second of its own (entry_updated), and the feed was dated on the second, before it: now at its end."""
+    updated = atom(built, key).findtext(f"{ATOM}updated")
+    assert updated == NEWEST_UPDATED[key].replace("+09:00", ".999999+09:00")
+    entries = [datetime.fromisoformat(e.findtext(f"{ATOM}updated")) for e in atom_entries(built, key)]
+    assert all(entry < datetime.fromisoformat(updated) for entry in entries)
 
 
 def test_feed_updated_follows_an_edit(built: Pressfeed, site: Path) -> None:
@@ -823,7 +839,7 @@ def test_feed_updated_follows_an_edit(built: Pressfeed, site: Path) -> None:
 
     assert set(result.written) == written("", "politics")
     for key in ("", "politics"):
-        assert atom(built, key).findtext(f"{ATOM}updated") == "2025-11-08T20:00:00+09:00"
+        assert atom_updated(atom(built, key)) == "2025-11-08T20:00:00+09:00"
         assert rss(built, key).findtext("channel/lastBuildDate") == "Sat, 08 Nov 2025 20:00:00 +0900"
     assert rss_ids(built, "politics") == SECTION_ORDER["politics"]
 
@@ -962,7 +978,7 @@ def test_embargoed_item_appears_when_its_time_comes(built: Pressfeed, site: Path
         assert rss_ids(later, "economy")[0] == embargo
         assert atom_ids(later, "")[0] == embargo
         assert json_ids(later, "economy") == [embargo, *SECTION_ORDER["economy"]]
-        assert atom(later, "economy").findtext(f"{ATOM}updated") == "2031-01-01T09:00:00+09:00"
+        assert atom_updated(atom(later, "economy")) == "2031-01-01T09:00:00+09:00"
 
 
 def test_draft_becomes_visible_when_published(built: Pressfeed) -> None:
@@ -984,7 +1000,7 @@ def test_items_per_feed_bounds_every_feed(samples: Pressfeed, site: Path, clock:
             assert rss_ids(pf, key) == expected
             assert atom_ids(pf, key) == expected
             assert json_ids(pf, key) == expected
-        assert atom(pf, "").findtext(f"{ATOM}updated") == "2025-11-08T09:00:00+09:00"
+        assert atom_updated(atom(pf, "")) == "2025-11-08T09:00:00+09:00"
 
 
 # -- sections ----------------------------------------------------------------------
@@ -1035,7 +1051,7 @@ def test_empty_section_gets_valid_empty_feeds(built: Pressfeed) -> None:
     assert feed["items"] == []
     assert nulls(feed) == []
     assert feed["title"] == "포탈뉴스통신 - 문화"
-    assert atom(built, "culture").findtext(f"{ATOM}updated") == "2025-11-08T21:00:00+09:00"
+    assert atom_updated(atom(built, "culture")) == "2025-11-08T21:00:00+09:00"
     assert atom(built, "culture").findtext(f"{ATOM}subtitle") == "포탈뉴스통신 문화 섹션 기사"
     assert rss(built, "culture").findtext("channel/lastBuildDate") == "Sat, 08 Nov 2025 21:00:00 +0900"
 
@@ -1119,7 +1135,7 @@ def test_new_article_rewrites_its_section_and_the_site_only(built: Pressfeed, si
     assert {p for p in after if after[p] != before[p]} == written("", "economy")
     assert rss_ids(built, "economy")[0] == i("20251108-0200")
     assert json_ids(built, "")[:2] == [i("20251108-0200"), i("20251108-0001")]
-    assert atom(built, "economy").findtext(f"{ATOM}updated") == "2025-11-08T10:00:00+09:00"
+    assert atom_updated(atom(built, "economy")) == "2025-11-08T10:00:00+09:00"
 
 
 def test_reimporting_unchanged_exports_writes_nothing(built: Pressfeed, site: Path) -> None:
@@ -1769,7 +1785,7 @@ def test_a_feed_updated_from_a_mistyped_year_comes_back_once_it_is_fixed(built: 
     with open_portal(site, fixed(datetime(2028, 1, 1, tzinfo=UTC))) as then:
         import_yaml(then, site, "politics.yaml", typo)
         then.build()
-        assert atom(then, "politics").findtext(f"{ATOM}updated") == "2027-11-06T15:20:00+09:00"
+        assert atom_updated(atom(then, "politics")) == "2027-11-06T15:20:00+09:00"
 
     with open_portal(site, fixed(NOW)) as now:
         with pytest.raises(InputError, match=r"politics\.yaml:\d+: updated: .*in the future"):
@@ -1777,7 +1793,7 @@ def test_a_feed_updated_from_a_mistyped_year_comes_back_once_it_is_fixed(built: 
         import_yaml(now, site, "politics.yaml", text)  # the export fixed
         assert "politics/atom.xml" in now.build().written
         for key in ("", "politics"):
-            assert atom(now, key).findtext(f"{ATOM}updated") == NEWEST_UPDATED[key]
+            assert atom_updated(atom(now, key)) == NEWEST_UPDATED[key]
             assert rss(now, key).findtext("channel/lastBuildDate") == _rfc822(NEWEST_UPDATED[key])
 
 
@@ -1790,10 +1806,10 @@ def test_a_feed_updated_an_import_accepted_ahead_of_now_does_not_go_back(built: 
     )
     import_yaml(built, site, "ahead.yaml", record)
     built.build()
-    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-08T21:00:00+09:00"
+    assert atom_updated(atom(built, "")) == "2025-11-08T21:00:00+09:00"
     built.set_status(f"{TAG}20251108-0100", Status.HIDDEN)
     assert "atom.xml" in built.build().written
-    assert atom(built, "").findtext(f"{ATOM}updated") == "2025-11-08T21:00:00+09:00"
+    assert atom_updated(atom(built, "")) == "2025-11-08T21:00:00+09:00"
 
 
 def test_empty_feed_date_does_not_follow_the_config_file_mtime(built: Pressfeed, site: Path) -> None:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when output changes for the same input, so every file is re-rendered
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 #: the date of a feed that has never had items, before any config was seen
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 

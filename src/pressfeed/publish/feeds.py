@@ -314,8 +314,7 @@ def _generator(spec: FeedSpec) -> FeedGenerator:
         fg.icon(spec.icon)
     if spec.logo:  # Atom's logo and RSS's image, whose title and link must be the channel's (the validator)
         fg.image(url=spec.logo, title=spec.title, link=spec.html_url)
-    # Not now(): an unchanged store must render byte-identical files.
-    fg.updated(local(spec.updated, spec.tz))
+    # Not now(): an unchanged store must render byte-identical files. (Atom's updated: see render_feeds)
     fg.lastBuildDate(local(spec.updated, spec.tz))
     return fg
 
@@ -379,6 +378,10 @@ def render_feeds(
         bodies = [body_with_credit(article) for article in articles]
     for article, body in zip(articles, bodies, strict=True):
         _entry(fg, spec, article, body)
+    # the feed's atom:updated is "the most recent instant" any of it changed (RFC 4287): not before its newest
+    # entry's, which has a fraction of a second of its own (entry_updated). The end of the feed's second is
+    # after every entry's in it, and moves only with that second, so it never goes back (Builder.feed_updated)
+    fg.updated(local(spec.updated.replace(microsecond=999_999), spec.tz))
     _links(fg, spec, rss=True)
     rss = bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
     _links(fg, spec, rss=False)
