@@ -1474,6 +1474,16 @@ def test_store_copy_beside_the_sites_store_and_to_itself_by_another_spelling(
     assert "is the site's own store" in itself.stderr
 
 
+def test_store_copy_refuses_a_copy_that_would_be_served(built_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy into output.dir was served to anyone with every draft and embargoed release (a review fetched it
+    from `pressfeed serve`): refused as the config refuses a store there, before anything is created."""
+    monkeypatch.chdir(built_site)
+    refused = invoke(built_site, "store", "copy", "--to", "public/backup.db")
+    assert refused.exit_code == 2, explain(refused)
+    assert "public/backup.db is inside output.dir" in refused.stderr and "served publicly" in refused.stderr
+    assert not list((built_site / "public").glob("backup.*"))  # no file, no lock beside it
+
+
 def test_import_a_json_array_from_stdin_is_read_in_pieces(sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`cms-export | pressfeed import -`: an array on standard input is streamed as from a .json file, with
     a UTF-8 BOM dropped whatever the locale, and its problems at their lines."""

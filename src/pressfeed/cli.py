@@ -904,6 +904,7 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
     """
     from contextlib import ExitStack
 
+    from .config import served_publicly
     from .store import copy_store, open_store
     from .store import url as store_url
 
@@ -914,6 +915,12 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
         other_url = _url_argument(to_url or from_url or "")
         if _same_store(other_url, pf.config.store_url):
             raise UsageError(f"{other_url} is the site's own store; name another one")
+        copy_path = store_url.sqlite_path(other_url)
+        if to_url and copy_path is not None and served_publicly(pf.config, copy_path):
+            raise UsageError(
+                f"{copy_path} is inside output.dir {pf.config.output.dir}, which is served publicly: the copy, "
+                "with its drafts and embargoed releases, would be too; copy it to another folder"
+            )
         other = open_store(other_url, create=to_url is not None)
         stack.callback(other.close)
         if _lock_file(other) is None or _lock_file(other) != _lock_file(pf.store):  # one we hold already

@@ -753,13 +753,18 @@ def _store_defaults(reader: _Reader, store: StoreConfig, data: Any) -> StoreConf
     return _replace(store, url=url, path=store_url.sqlite_path(url))
 
 
+def served_publicly(config: Config, path: Path) -> bool:
+    """Whether `path` is inside output.dir, which is served to anyone: no store may be (its drafts and
+    embargoed releases would be too)."""
+    return path.resolve().is_relative_to(config.output.dir.resolve())
+
+
 def _check_store_not_served(reader: _Reader, config: Config, top: LocatedDict) -> None:
     """A SQLite store inside output.dir would be served to anyone, with its drafts and embargoed releases."""
     store = config.store.path
     if store is None:
         return  # PostgreSQL: nothing on disk
-    out = config.output.dir.resolve()
-    if not store.resolve().is_relative_to(out):
+    if not served_publicly(config, store):
         return
     advice = "keep the store outside output.dir, e.g. store.path: .pressfeed/pressfeed.db"
     message = f"the SQLite store {store} is inside output.dir {config.output.dir}, which is served publicly"
