@@ -138,6 +138,10 @@ def hold_seconds(cpu_seconds: float) -> float:
     return HOLD_PER_CPU_SECOND * cpu_seconds + HOLD_SLACK
 
 
+#: CPU seconds between the budget's timer firing and firing again, until its block has ended
+REFIRE_SECONDS = 0.05
+
+
 class _OverBudget(BaseException):
     """Raised by the timer inside the parse; not an Exception, so no handler in a library swallows it."""
 
@@ -147,11 +151,14 @@ def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = No
     """Refuse (FeedRefusedError) the document being parsed in the block once it has used `seconds` of CPU.
     `refusal` makes the error for other work than a feed's parse (given the seconds).
 
-    A one-shot process timer (SIGPROF) interrupts the parser wherever it is: between two of its Python
-    lines, or in the regular-expression engine, which checks for signals as it goes. It is converted
-    outside the clean-up, so a timer that fires as the block ends is still a refusal, never a stray
-    exception. Signals reach only the main thread, where worker processes and the pressfeed command
-    parse; elsewhere (and where there is no such timer) the block runs unbounded.
+    A process timer (SIGPROF) interrupts the parser wherever it is: between two of its Python lines, or
+    in the regular-expression engine, which checks for signals as it goes. It fires again every
+    REFIRE_SECONDS of CPU until the block ends: the exception can land in a finalizer (`__del__` runs
+    wherever the garbage collector does, and what it raises is only reported), and a one-shot timer
+    lost there let the work run unbounded. It is converted outside the clean-up, so a timer that fires
+    as the block ends is still a refusal, never a stray exception. Signals reach only the main thread,
+    where worker processes and the pressfeed command parse; elsewhere (and where there is no such
+    timer) the block runs unbounded.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
@@ -163,7 +170,7 @@ def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = No
             raise _OverBudget
 
     previous = signal.signal(signal.SIGPROF, expired)
-    earlier = signal.setitimer(signal.ITIMER_PROF, seconds)
+    earlier = signal.setitimer(signal.ITIMER_PROF, seconds, REFIRE_SECONDS)
     try:
         try:
             yield
