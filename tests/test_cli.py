@@ -1076,6 +1076,35 @@ def test_ingest_one_source(sample_site: Path) -> None:
     assert [s for s in SOURCE_IDS if states[s]["last_fetch"] is not None] == ["msit"]
 
 
+UNUSABLE_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>게시판</title><description>보도자료</description>
+<item><title>청년 일자리 대책</title><link>/view?id=1</link><guid>b-1</guid><description>본문.</description></item>
+<item><title>연안여객선 안전</title><guid>b-2</guid><description>본문.</description></item>
+<item><title>광역버스 입석 해소</title><link>/view?id=3</link><guid>b-3</guid><description>본문.</description></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_whose_entries_cannot_be_used_says_why_without_v(sample_site: Path) -> None:
+    """A board feed with relative links and no channel link or home to resolve them: every entry was skipped,
+    the run said "1 sources, 0 new" and exit 0, and why only with -v: an operator saw the items vanish."""
+    write(sample_site / "feeds" / "agencies" / "board.xml", UNUSABLE_FEED)
+    path = config_file(sample_site)
+    head, sep, _ = path.read_text(encoding="utf-8").partition("\nsources:\n")
+    assert sep
+    board = "sources:\n  - {id: board, name: 행정안전부, url: feeds/agencies/board.xml, section: society}\n"
+    path.write_text(head + "\n" + board, encoding="utf-8")
+
+    result = ok(invoke(sample_site, "ingest"))
+
+    assert result.stdout == "ingest: 1 sources, 0 new, 0 updated\n"
+    assert result.stderr == (
+        "source board: 3 entries could not be used: '청년 일자리 대책': skipped (link: '/view?id=1' is not an "
+        "http(s) URL (a relative link: give the source a home to resolve it against)); 2 more with -v\n"
+    )
+    assert not ok(invoke(sample_site, "-q", "ingest")).stderr  # cron hears nothing on success
+
+
 def test_ingest_unknown_source(sample_site: Path) -> None:
     result = invoke(sample_site, "ingest", "nosuch")
     assert result.exit_code == 2, explain(result)

@@ -437,7 +437,10 @@ def _link(value: Any, base: str, *, strict: bool = False) -> str:
         return without_session(_cms_url(value, base, "link"))
     url = absolute_url(value, base)
     if not url.startswith(("http://", "https://")):
-        raise RecordError("link", f"{value!r} is not an http(s) URL")
+        # (an item's base is its feed's xml:base or link, else the source's home: a board's feed may give none)
+        relative = not base.startswith(("http://", "https://")) and not urlsplit(value).scheme
+        why = " (a relative link: give the source a home to resolve it against)" if relative else ""
+        raise RecordError("link", f"{value!r} is not an http(s) URL{why}")
     return without_session(url)
 
 

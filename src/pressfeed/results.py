@@ -46,6 +46,8 @@ class NoticeKind(StrEnum):
     NOT_FETCHED = "not-fetched"
     #: upstream changed an article an editor had changed: the editor's version stays
     LOCAL_EDIT_KEPT = "local-edit-kept"
+    #: entries of a feed that could not be used (no usable link, no title): skipped, the operator told why
+    UNUSABLE = "unusable"
     #: odd input that was handled (a skipped entry, a clamped date)
     WARNING = "warning"
 
@@ -81,6 +83,8 @@ class SourceReport:
     conflicts: tuple[str, ...] = ()
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    #: why each entry that could not be used was skipped (each among `warnings` too)
+    unusable: tuple[str, ...] = ()
     moved_to: str | None = None
     #: named on the command line (`pressfeed ingest ID`): the operator asked for this source
     named: bool = False
@@ -107,6 +111,11 @@ class SourceReport:
         for article_id in self.conflicts:
             message = f"kept local edit of {article_id}, upstream changed it"
             out.append(Notice(NoticeKind.LOCAL_EDIT_KEPT, self.source_id, message))
+        if self.unusable:  # said without -v: an operator whose feed's items all vanish must see why
+            count = len(self.unusable)
+            more = f"; {count - 1} more with -v" if count > 1 else ""
+            message = f"{count} {'entry' if count == 1 else 'entries'} could not be used: {self.unusable[0]}{more}"
+            out.append(Notice(NoticeKind.UNUSABLE, self.source_id, message))
         out += [Notice(NoticeKind.WARNING, self.source_id, w) for w in self.warnings]
         return out
 

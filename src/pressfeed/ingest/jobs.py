@@ -52,6 +52,8 @@ class Parsed:
     entries: int = 0
     newest: datetime | None = None
     unknown_agencies: tuple[str, ...] = ()
+    #: why each entry that could not be used was skipped (among `warnings`)
+    unusable: tuple[str, ...] = ()
 
 
 def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
@@ -81,6 +83,7 @@ def parse_and_map(job: Job) -> Parsed:
         warnings += [warning] if warning else []
     mapped: list[Mapped] = []
     skipped = 0
+    unusable: list[str] = []
     dates: list[datetime] = []
     unknown: set[str] = set()
     for entry in entries:
@@ -88,7 +91,8 @@ def parse_and_map(job: Job) -> Parsed:
             outcome = map_item(entry, job.source, job.ctx, job.now)
         except (ValueError, TypeError, ArithmeticError, PressfeedError) as exc:  # one odd entry, not the source
             log.debug("%s: entry skipped", job.source.id, exc_info=True)
-            warnings.append(f"{str(entry.title)[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
+            unusable.append(f"{str(entry.title)[:40]!r}: unusable entry skipped ({type(exc).__name__}: {exc})")
+            warnings.append(unusable[-1])
             skipped += 1
             continue
         warnings.extend(outcome.warnings)
@@ -99,9 +103,11 @@ def parse_and_map(job: Job) -> Parsed:
             unknown.update([outcome.unknown_agency] if outcome.unknown_agency else [])
         else:
             skipped += 1
+            unusable.extend(outcome.warnings if outcome.unusable else ())
     newest = max(dates, default=None)
     mapped = _without_shared_links(mapped)
-    return Parsed(tuple(mapped), skipped, tuple(warnings), None, len(entries), newest, tuple(sorted(unknown)))
+    found = (len(entries), newest, tuple(sorted(unknown)), tuple(unusable))
+    return Parsed(tuple(mapped), skipped, tuple(warnings), None, *found)
 
 
 def _without_shared_links(mapped: list[Mapped]) -> list[Mapped]:

@@ -45,6 +45,8 @@ class Skipped:
     warnings: tuple[str, ...] = field(default=())
     #: the item's date, when it had one (a filtered item still shows the feed is alive)
     published: datetime | None = None
+    #: the item could not be used (not a filter's choice): its warning says why
+    unusable: bool = False
 
 
 def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: datetime) -> Mapped | Skipped:
@@ -52,7 +54,7 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         normalized = normalize(raw, ctx, source, now)
     except RecordProblems as exc:
         label = f"{plain_text(str(raw.title or ''))[:40]!r}"
-        return Skipped(f"{label}: unusable", (f"{label}: skipped ({exc})",))
+        return Skipped(f"{label}: unusable", (f"{label}: skipped ({exc})",), unusable=True)
     article = normalized.article
     label = f"{article.title[:40]!r}"
     if source.include and not any(p.search(normalized.match_text) for p in source.include):

@@ -59,6 +59,7 @@ class _Report:
     conflicts: list[str] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    unusable: list[str] = field(default_factory=list)
     moved_to: str | None = None
     #: named on the command line (`pressfeed ingest ID`): the operator asked for this source
     named: bool = False
@@ -78,6 +79,7 @@ class _Report:
             conflicts=tuple(self.conflicts),
             error=self.error,
             warnings=tuple(self.warnings),
+            unusable=tuple(self.unusable),
             moved_to=self.moved_to,
             named=self.named,
             note=self.note,
@@ -329,6 +331,7 @@ class _Placer:
         """Dedupe and store a parsed answer's items; remember what feed health needs."""
         report, state = run.report, run.state
         report.warnings.extend(parsed.warnings)
+        report.unusable.extend(parsed.unusable)
         report.skipped += parsed.skipped
         self.place_source(run.source, list(parsed.mapped), report)
         newest = parsed.newest.isoformat() if parsed.newest is not None else state.newest_item
