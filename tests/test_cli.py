@@ -1014,6 +1014,15 @@ def test_check_on_a_fresh_site_writes_nothing(sample_site: Path) -> None:
     assert tree(sample_site) == before
 
 
+def test_check_is_quiet_on_success_with_q(sample_site: Path) -> None:
+    """`pressfeed -q check && …` in cron: -q is "print nothing on success" for every command."""
+    quiet = ok(invoke(sample_site, "-q", "check"))
+    assert (quiet.stdout, quiet.stderr) == ("", "")
+    config_file(sample_site).write_text("site: {title: 포탈뉴스통신}\nsection: {}\n", encoding="utf-8")
+    broken = invoke(sample_site, "-q", "check")
+    assert broken.exit_code == 2 and "section" in broken.stderr  # a failure is never quiet
+
+
 def test_check_on_a_built_site(built_site: Path) -> None:
     before = tree(built_site)
     result = ok(invoke(built_site, "check"))

@@ -982,7 +982,7 @@ def check(env: Env, as_json: bool) -> None:
         _json_out(plan)
         return
     for line in plan.lines():
-        click.echo(line)
+        env.say(line)  # (-q: nothing on success, as for every command; a broken config still says why)
 
 
 def main() -> None:
