@@ -384,6 +384,9 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     forced = ok(CliRunner().invoke(cli, ["init", str(new), "--force"]))
     assert f"created {config}" in forced.stdout.splitlines()
     assert "# edited by the operator" not in config.read_text(encoding="utf-8")
+    # --force is about the config: the article an editor changed stays (it was written over)
+    assert f"created {article}" not in forced.stdout.splitlines()
+    assert article.read_text(encoding="utf-8").endswith("# edited\n")
 
 
 # -- import ---------------------------------------------------------------------

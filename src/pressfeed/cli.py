@@ -326,7 +326,7 @@ def cli(
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
-@click.option("--force", is_flag=True, help="Overwrite an existing config.")
+@click.option("--force", is_flag=True, help="Overwrite an existing config (other files are kept).")
 @pass_env
 def init(env: Env, directory: Path | None, force: bool) -> None:
     """Create a working site: config, one sample article, .gitignore.

@@ -66,17 +66,18 @@ GITIGNORE = "/public/\n/.pressfeed/\n"
 
 
 def init_site(directory: Path, *, force: bool = False) -> list[Path]:
-    """Write the starter files; refuses to overwrite a config unless `force`."""
+    """Write the starter files; refuses to overwrite a config unless `force`. The other files are written only
+    where there is none (`force` is about the config: an edited article or .gitignore stays)."""
     config = directory / "feeds" / "pressfeed.yaml"
     if config.exists() and not force:
         raise UsageError(f"{config} already exists (use --force to overwrite)")
-    files = {
-        config: CONFIG,
-        directory / "feeds" / "articles" / "example.yaml": ARTICLE,
-    }
-    gitignore = directory / ".gitignore"
-    if not gitignore.exists():
-        files[gitignore] = GITIGNORE
+    files = {config: CONFIG}
+    for path, text in (
+        (directory / "feeds" / "articles" / "example.yaml", ARTICLE),
+        (directory / ".gitignore", GITIGNORE),
+    ):
+        if not path.exists():
+            files[path] = text
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
