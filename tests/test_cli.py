@@ -1525,6 +1525,18 @@ def test_store_copy_refuses_a_copy_that_would_be_served(built_site: Path, monkey
     assert not list((built_site / "public").glob("backup.*"))  # no file, no lock beside it
 
 
+def test_a_yaml_record_of_the_wrong_kinds_is_told_in_a_users_words(sample_site: Path, tmp_path: Path) -> None:
+    """A YAML mapping or list where text belongs was named by its class here (LocatedDict, LocatedList)."""
+    text = 'id: "300"\ntitle: {a: 1}\nsection: 사회\npublished: 2026-11-28\nlink: /n/300\nbyline: [x]\n'
+    export = write(tmp_path / "bad.yaml", text + "subtitle: 2026-11-28\n")
+    result = invoke(sample_site, "import", str(export))
+    assert result.exit_code == 2, explain(result)
+    assert f"{export}:2: title: must be text, not a mapping" in result.stderr
+    assert f"{export}:6: byline: must be text, not a list" in result.stderr
+    assert f"{export}:7: subtitle: must be text, not a date (put it in quotes)" in result.stderr
+    assert "Located" not in result.stderr
+
+
 def test_import_a_json_array_from_stdin_is_read_in_pieces(sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`cms-export | pressfeed import -`: an array on standard input is streamed as from a .json file, with
     a UTF-8 BOM dropped whatever the locale, and its problems at their lines."""

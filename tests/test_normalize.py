@@ -1548,7 +1548,9 @@ def test_tags_spelled_alike_are_one_tag_in_their_first_spelling(ctx):
 
 def test_an_empty_tag_cell_is_skipped_and_a_boolean_tag_refused(ctx):
     assert article_from_record(minimal(tags=["AI", None, 2025]), ctx).tags == ("AI", "2025")
-    assert problems_of(minimal(tags=["AI", True]), ctx) == [("tags.1", "must be text, not bool")]
+    assert problems_of(minimal(tags=["AI", True]), ctx) == [
+        ("tags.1", "must be text, not true/false (put it in quotes)")
+    ]
 
 
 def test_article_section_title_resolves(ctx):

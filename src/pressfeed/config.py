@@ -31,7 +31,7 @@ from .errors import ConfigError
 from .store import url as store_url
 from .terms import DEFAULT_CREDIT, Section, Status
 from .urls import as_uri
-from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one
+from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one, value_kind
 
 if TYPE_CHECKING:
     from .store.base import StoredArticle
@@ -704,7 +704,7 @@ def parse_config(
         raise ConfigError(str(path), 1, "", "config file is empty")
     if not isinstance(data, LocatedDict):
         line = getattr(data, "line", None) or _first_line(text)
-        message = f"must be a mapping of settings (site:, sections:, …), not {_value_kind(data)}"
+        message = f"must be a mapping of settings (site:, sections:, …), not {value_kind(data)}"
         raise ConfigError(str(path), line, "", message)
     top = reader.mapping(data, Spot(None, "", ""), _keys(Config))
     site = reader.read(SiteConfig, top.get("site"), Spot(top, "site", "site"), required=True)
@@ -803,7 +803,7 @@ def _extra_sources(
         return ()
     if not isinstance(data, LocatedList):
         line = getattr(data, "line", None) or _first_line(text)
-        raise ConfigError(str(path), line, "", f"must be a YAML list of sources, not {_value_kind(data)}")
+        raise ConfigError(str(path), line, "", f"must be a YAML list of sources, not {value_kind(data)}")
     sub = _Reader(str(path), reader.site_dir, reader.config_dir)
     sub.sections, sub.known_sources = reader.sections, known
     return _sources(sub, data, Spot(None, "sources", "sources"))
@@ -869,7 +869,7 @@ class _Reader:
             value = LocatedDict()
             value.line, value.lines = line_of(spot.container, spot.key) or 1, {}
         if not isinstance(value, LocatedDict):
-            raise self.error(spot, f"must be a mapping, not {_value_kind(value)}")
+            raise self.error(spot, f"must be a mapping, not {value_kind(value)}")
         for name in value:
             if name not in allowed:
                 hint = ", ".join(sorted(allowed))
@@ -941,7 +941,7 @@ class _Reader:
             raw = float(raw)
         if not isinstance(raw, kind) or (kind is not bool and isinstance(raw, bool)):
             quote = " (put it in quotes)" if kind is str and isinstance(raw, int | float | date) else ""
-            raise self.error(spot, message or f"must be {_kind_name(kind)}, not {_value_kind(raw)}{quote}")
+            raise self.error(spot, message or f"must be {_kind_name(kind)}, not {value_kind(raw)}{quote}")
         return raw
 
     def _bounded(self, value: Any, spot: Spot, meta: Any) -> Any:
@@ -963,21 +963,6 @@ class _Reader:
             return re.compile(raw, re.IGNORECASE)
         except re.error as exc:
             raise self.error(spot, f"invalid regular expression: {exc}") from None
-
-
-def _value_kind(value: Any) -> str:
-    """What a YAML value is, in the words of a message: "must be a list, not a mapping"."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if value is None:
-        return "empty"
-    if isinstance(value, date):
-        return "a date"
-    if isinstance(value, bytes):
-        return "binary data"
-    return _kind_name(type(value))
 
 
 def _kind_name(kind: type) -> str:

@@ -46,6 +46,7 @@ from .sanitize import body_words, placeholder_image, plain_text, sanitize_html
 from .terms import CMS_CLOCK_SKEW
 from .text import clean_text, collapse_space, shorten, summary_of
 from .urls import absolute_url, guid_identity, has_userinfo, normal_uri, normalize_link, without_session
+from .yamlfile import value_kind
 
 if TYPE_CHECKING:
     from .config import AgencyConfig, SourceConfig
@@ -415,7 +416,8 @@ def _str(value: Any, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise RecordError(name, f"must be text, not {type(value).__name__}")
+        quote = " (put it in quotes)" if isinstance(value, bool | date) else ""
+        raise RecordError(name, f"must be text, not {value_kind(value)}{quote}")
     return str(value)
 
 

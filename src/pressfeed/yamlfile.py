@@ -24,6 +24,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,26 @@ class LocatedDict(dict[str, Any]):
 class LocatedList(list[Any]):
     line: int
     lines: list[int]
+
+
+def value_kind(value: Any) -> str:
+    """What a value read from YAML or JSON is, in the words of a message: "must be text, not a list" (never
+    a class name: a YAML mapping is a LocatedDict here)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "empty"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text" if isinstance(value, str) else type(value).__name__
 
 
 class YAMLSyntaxError(Picklable, ValueError):
