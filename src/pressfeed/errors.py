@@ -107,7 +107,10 @@ class InputError(PressfeedError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(str(p) for p in problems)
-        super().__init__(f"{len(problems)} invalid record field(s), nothing imported:\n{lines}")
+        # a file that is missing or unreadable is no record's fault: its line says what it is
+        records = sum(p.field != "file" for p in problems)
+        head = f"{records} invalid record field(s), nothing imported" if records else "nothing imported"
+        super().__init__(f"{head}:\n{lines}")
 
 
 class WorkerDiedError(PressfeedError):
