@@ -1118,6 +1118,15 @@ def test_a_feed_whose_entries_cannot_be_used_says_why_without_v(sample_site: Pat
     assert not ok(invoke(sample_site, "-q", "ingest")).stderr  # cron hears nothing on success
 
 
+def test_sources_json_before_a_subcommand_is_refused_not_ignored(sample_site: Path) -> None:
+    """`sources --json check` printed check's text: the group's --json is the listing's, and was dropped."""
+    before = invoke(sample_site, "sources", "--json", "check")
+    assert before.exit_code == 2, explain(before)
+    assert "--json goes after the subcommand: pressfeed sources check --json" in before.stderr
+    export = invoke(sample_site, "sources", "--json", "export")
+    assert export.exit_code == 2 and "(pressfeed sources export has none)" in export.stderr
+
+
 def test_ingest_unknown_source(sample_site: Path) -> None:
     result = invoke(sample_site, "ingest", "nosuch")
     assert result.exit_code == 2, explain(result)

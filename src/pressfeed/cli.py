@@ -515,6 +515,12 @@ def sources(ctx: click.Context, as_json: bool) -> None:
       pressfeed sources export > sources.opml
     """
     if ctx.invoked_subcommand is not None:
+        if as_json:  # it would be ignored: a subcommand that gives JSON takes its own --json
+            name = ctx.invoked_subcommand
+            command = sources.get_command(ctx, name)
+            takes = command is not None and any("--json" in p.opts for p in command.params)
+            hint = f": pressfeed sources {name} --json" if takes else f" (pressfeed sources {name} has none)"
+            raise click.UsageError(f"--json goes after the subcommand{hint}")
         return
     env: Env = ctx.obj
     with env.pressfeed(read_only=True) as pf:
