@@ -1226,6 +1226,14 @@ UNSECTIONED_OPML = """\
 """
 
 
+def test_sources_import_reads_a_section_title_with_a_slash(sample_site: Path, tmp_path: Path) -> None:
+    """OPML categories are slash-delimited paths: "IT/과학", the title `pressfeed sections` shows, was read as
+    "IT" and "과학", neither a section, and the import refused the outline."""
+    opml = write(tmp_path / "science.opml", UNSECTIONED_OPML.replace('dept_me.xml"', 'dept_me.xml" category="IT/과학"'))
+    result = ok(invoke(sample_site, "sources", "import", str(opml)))
+    assert "added me: 환경부 <https://www.korea.kr/rss/dept_me.xml> -> it-science" in result.stdout.splitlines()
+
+
 def test_sources_import_opml(sample_site: Path, tmp_path: Path) -> None:
     opml = write(tmp_path / "ministries.opml", MINISTRIES_OPML)
     sources_file = sample_site / "feeds" / "sources.yaml"

@@ -246,8 +246,10 @@ def _home(written: _Written | None, url: str) -> str:
 
 
 def _category_section(config: Config, feed: Any) -> str | None:
+    # OPML categories are slash-delimited paths, which listparser splits: a section titled "IT/과학" (as
+    # `pressfeed sections` shows it) is the whole path, so that is tried before each of its parts
     for category in feed.get("categories", []):
-        for name in category:
+        for name in ("/".join(category), *category):
             slug = config.resolve_section(str(name))
             if slug:
                 return slug
