@@ -347,6 +347,15 @@ def test_a_source_url_may_hold_credentials_for_fetching(site):
     assert load_config(site).sources[0].url == "https://ops:SECRET@www.korea.kr/rss/dept_msit.xml"
 
 
+@pytest.mark.parametrize("url", ["file:///srv/feeds/msit.xml", "FILE:feeds/msit.xml"])
+def test_a_file_url_source_is_refused_naming_what_is_allowed(site, url):
+    """A file: URL was refused as "must be an absolute http(s) URL", while a path to the same file works."""
+    text = config_text(site) + SOURCE.format(section="science").replace("https://www.korea.kr/rss/dept_msit.xml", url)
+    error = load_error(site, text)
+    assert error.key == "sources[0].url"
+    assert error.message == "must be an http(s) URL or a local file's path (give the path, not a file: URL)"
+
+
 def test_a_source_host_with_an_underscore_is_fetched_as_it_is(site):
     """A name DNS serves but the validator would refuse in a published URL: a source's URL is only fetched."""
     text = config_text(site) + SOURCE.format(section="science").replace(
