@@ -1116,6 +1116,12 @@ def test_a_feed_whose_entries_cannot_be_used_says_why_without_v(sample_site: Pat
         "http(s) URL (a relative link: give the source a home to resolve it against)); 2 more with -v\n"
     )
     assert not ok(invoke(sample_site, "-q", "ingest")).stderr  # cron hears nothing on success
+    # the health check every run ends with, and monitoring, hear of it: the source answers, and gives nothing
+    check = invoke(sample_site, "sources", "check")
+    assert check.exit_code == 1, explain(check)
+    assert check.stdout.startswith(
+        "board: unusable — none of its 3 items could be used, e.g. '청년 일자리 대책': skipped (link: '/view?id=1'"
+    )
 
 
 def test_sources_json_before_a_subcommand_is_refused_not_ignored(sample_site: Path) -> None:

@@ -39,6 +39,8 @@ def rss(*items: tuple[str, str]) -> bytes:
 
 
 FRESH = rss(("AI 기본계획 발표", "2025-11-08 10:00:00"))
+#: an eGovFrame board's feed whose items link to a script call, not a page
+UNUSABLE = FRESH.replace(b"https://www.msit.go.kr/bbs/view.do?nttSeqNo=3186000", b"javascript:fn_view('3186000')")
 OLD = rss(("지난달 보도자료", "2025-10-20 10:00:00"))  # 19 days before NOW
 EMPTY = rss()
 
@@ -73,12 +75,14 @@ def test_every_kind_of_health(site: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/fresh.xml").respond_with_data(FRESH, content_type="application/rss+xml")
     httpserver.expect_request("/old.xml").respond_with_data(OLD, content_type="application/rss+xml")
     httpserver.expect_request("/empty.xml").respond_with_data(EMPTY, content_type="application/rss+xml")
+    httpserver.expect_request("/unusable.xml").respond_with_data(UNUSABLE, content_type="application/rss+xml")
     httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
     httpserver.expect_request("/closed.xml").respond_with_data("", status=410)
     httpserver.expect_request("/moved.xml").respond_with_data(
         "", status=301, headers={"Location": httpserver.url_for("/fresh.xml")}
     )
-    configure(site, httpserver, "/fresh.xml", "/old.xml", "/empty.xml", "/missing.xml", "/closed.xml", "/moved.xml")
+    paths = ("/fresh.xml", "/old.xml", "/empty.xml", "/unusable.xml", "/missing.xml", "/closed.xml", "/moved.xml")
+    configure(site, httpserver, *paths)
 
     before = check(site)
     assert {k: v["status"] for k, v in before.items()} == dict.fromkeys(before, "pending")
@@ -89,11 +93,15 @@ def test_every_kind_of_health(site: Path, httpserver: HTTPServer) -> None:
         "fresh": "ok",
         "old": "stale",
         "empty": "empty",
+        "unusable": "unusable",
         "missing": "failing",
         "closed": "gone",
         "moved": "moved",
     }
     assert health["old"]["detail"] == "newest item is from 2025-10-20, 19 days ago: has the feed stopped?"
+    assert health["unusable"]["detail"].startswith(
+        "none of its 1 items could be used, e.g. 'AI 기본계획 발표': skipped (link: \"javascript:fn_view('3186000')\""
+    )
     assert (
         health["moved"]["detail"]
         == f"moved permanently to {httpserver.url_for('/fresh.xml')}: update its url in the config"

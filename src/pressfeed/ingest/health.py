@@ -88,6 +88,8 @@ class Health(StrEnum):
     STALE = "stale"
     #: answers with a feed that has no items
     EMPTY = "empty"
+    #: answers with items, none of which could be used (relative links with nothing to resolve them against)
+    UNUSABLE = "unusable"
     #: errors, for `failures` runs in a row
     FAILING = "failing"
     #: HTTP 410, or 404 for longer than GONE_AFTER
@@ -265,6 +267,8 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
         return Health.MOVED, f"moved permanently to {state.moved_to}: update its url in the config"
     if state.items == 0:
         return Health.EMPTY, "the feed has no items: is it still the right address?"
+    if state.items and state.unusable >= state.items:
+        return Health.UNUSABLE, f"none of its {state.items} items could be used, e.g. {state.unusable_reason}"
     newest = _time(state.newest_item)
     if source.stale_after_days and newest is not None and now - newest > timedelta(days=source.stale_after_days):
         age = (now - newest).days

@@ -35,6 +35,9 @@ class SourceState:
     #: entries in the last feed parsed (None: never parsed), and the newest item's date then
     items: int | None = None
     newest_item: str | None = None
+    #: of those, the entries that could not be used (no usable link, no title), and why the first could not
+    unusable: int = 0
+    unusable_reason: str | None = None
     #: briefing-api: the last day read completely (KST date), where the next run starts
     window_end: str | None = None
     #: agencies items named that the registry does not know (for `sources check`)

@@ -343,6 +343,8 @@ class _Placer:
             skipped=report.skipped,
             items=parsed.entries if run.source.kind is SourceKind.FEED else None,
             newest_item=newest,
+            unusable=len(parsed.unusable),
+            unusable_reason=parsed.unusable[0] if parsed.unusable else None,
             unknown_agencies=parsed.unknown_agencies,
         )
 
