@@ -106,8 +106,9 @@ def parse_and_map(job: Job) -> Parsed:
             unusable.extend(outcome.warnings if outcome.unusable else ())
     newest = max(dates, default=None)
     mapped = _without_shared_links(mapped)
-    found = (len(entries), newest, tuple(sorted(unknown)), tuple(unusable))
-    return Parsed(tuple(mapped), skipped, tuple(warnings), None, *found)
+    return Parsed(
+        tuple(mapped), skipped, tuple(warnings), None, len(entries), newest, tuple(sorted(unknown)), tuple(unusable)
+    )
 
 
 def _without_shared_links(mapped: list[Mapped]) -> list[Mapped]:

@@ -207,11 +207,16 @@ class _Builder:
         self.articles.update((i, as_published(stored, self.config)) for i, stored in found.items())
         return [self.articles[i] for i in ids if i in self.articles]
 
-    def dated_before(self, path: str, fingerprint: str) -> datetime | None:
-        """The date the feed carried when it was last rendered from these same items (a forced build, a file
-        changed on disk), or None."""
+    def same_items(self, path: str, fingerprint: str) -> FeedFileState | None:
+        """What was recorded of the file when it was last rendered from these same items (a forced build, a
+        file changed on disk), or None."""
         state = self.previous.get(path)
-        return state.updated if state is not None and state.fingerprint == fingerprint else None
+        return state if state is not None and state.fingerprint == fingerprint else None
+
+    def dated_before(self, path: str, fingerprint: str) -> datetime | None:
+        """The date the feed carried when it was last rendered from these same items, or None."""
+        state = self.same_items(path, fingerprint)
+        return state.updated if state is not None else None
 
     def dated_at(self, path: str, fingerprint: str) -> datetime:
         """The time no date in this feed may pass (:func:`not_ahead`): the build's; or, for the same items
@@ -219,8 +224,8 @@ class _Builder:
 
         A file recorded before that time was kept has the feed's date instead: the same for an item that
         was clamped (the feed's date was then the clamp), earlier for an agency's date between the two."""
-        state = self.previous.get(path)
-        if state is None or state.fingerprint != fingerprint:
+        state = self.same_items(path, fingerprint)
+        if state is None:
             return self.now
         before = state.rendered_at or state.updated
         return self.now if before is None else min(before, self.now)
