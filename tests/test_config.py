@@ -629,6 +629,30 @@ def test_sources_file_setting_is_where_sources_import_writes(site: Path) -> None
     assert [s.id for s in load_config(site).sources] == ["mofa"]
 
 
+def test_the_digest_follows_values_not_comments_or_layout(site: Path) -> None:
+    """The digest is in every feed's build fingerprint: a comment must not rewrite (and re-date) feeds, while
+    a value anywhere, in the config or the sources file (whose terms are applied at render), must."""
+    path, sources = config_path(site), site / "feeds" / "sources.yaml"
+    sources.write_text("- {id: mofa, name: 외교부, url: 'https://www.mofa.go.kr/rss.xml', section: politics}\n")
+    digest = load_config(site).digest
+    text = config_text(site)
+    path.write_text("# the portal's feeds\n" + text.replace("title: 정치", 'title: "정치"   # politics') + "\n\n")
+    sources.write_text(
+        "# imported\n- id: mofa\n  name: 외교부\n  url: https://www.mofa.go.kr/rss.xml\n  section: politics\n"
+    )
+    assert load_config(site).digest == digest
+    sources.write_text(sources.read_text() + "  republish: summary\n")
+    assert load_config(site).digest != digest
+    sources.unlink()
+    without_sources = load_config(site).digest
+    path.write_text(
+        text.replace("  politics:\n    title: 정치\n", "").replace(
+            "  economy:", "  politics:\n    title: 정치\n  economy:"
+        )
+    )
+    assert load_config(site).digest not in (digest, without_sources)  # the sections' order is published
+
+
 # -- paths may not leave the site; numbers must be sane (hostile or careless configs) ----------------
 
 

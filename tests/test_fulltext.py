@@ -911,6 +911,21 @@ def test_changing_rights_republishes_without_refetching(site: Path, ministry: Bo
     assert "11월 7일" in stored.article.body_html  # the store keeps what was fetched
 
 
+def test_changing_rights_in_the_sources_file_republishes(site: Path, ministry: Board) -> None:
+    # `sources import` keeps sources in their own file; their terms are applied when an item is rendered too
+    configure(site, ministry)
+    config = site / "feeds" / "pressfeed.yaml"
+    head, sources = config.read_text(encoding="utf-8").split("\nsources:\n")
+    config.write_text(head + "\n", encoding="utf-8")
+    (site / "feeds" / "sources.yaml").write_text(sources, encoding="utf-8")
+    ingest(site)[1].build()
+    (site / "feeds" / "sources.yaml").write_text(sources + "  republish: link\n", encoding="utf-8")
+    pf = Pressfeed(load_config(site), clock=fixed(NOW + timedelta(minutes=5)))
+    assert "economy/rss.xml" in pf.build().written
+    _, _, item = feeds(site)
+    assert "11월 7일" not in item["content_html"] and "원문 보기" in item["content_html"]
+
+
 def test_the_customary_notice_in_the_credit(site: Path, ministry: Board) -> None:
     _, _, item = built(site, ministry, credit="[뉴스출처 : {name}] 이 자료는 {name}의 보도자료를 전재하여 제공함")
     assert "이 자료는 재정경제부의 보도자료를 전재하여 제공함" in item["content_html"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 import math
 import os
 import re
@@ -601,7 +602,8 @@ class Config:
     #: machine-written extra sources (`pressfeed sources import` appends there)
     sources_file: Path = setting(Path(DEFAULT_SOURCES_FILE), parse=_site_path, parse_default=True)
     fetch: FetchConfig = setting(FetchConfig())
-    #: hash of the config text: part of every feed's build fingerprint
+    #: hash of the config's and the sources file's values (not their comments or layout): part of every
+    #: feed's build fingerprint, as a source's terms are applied when an item is rendered
     digest: str = derived("")
 
     @property
@@ -724,9 +726,14 @@ def parse_config(
     if config.fetch.connect_seconds > config.fetch.timeout:
         fetch = top.get("fetch")
         raise reader.error(Spot(fetch, "connect_timeout", "fetch.connect_timeout"), "must be at most fetch.timeout")
-    extra = _extra_sources(reader, config.sources_file, config.sources, sources_text)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return _replace(config, sources=config.sources + extra, digest=digest)
+    extra, extra_data = _extra_sources(reader, config.sources_file, config.sources, sources_text)
+    return _replace(config, sources=config.sources + extra, digest=_digest(data, extra_data))
+
+
+def _digest(*documents: Any) -> str:
+    """The documents' values in their order (sections are published in it), so a comment is no change."""
+    blob = json.dumps(documents, ensure_ascii=False, default=repr, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def _site_defaults(site: SiteConfig, written_url: str) -> SiteConfig:
@@ -791,10 +798,11 @@ def _config_defaults(config: Config) -> Config:
 
 def _extra_sources(
     reader: _Reader, path: Path, known: tuple[SourceConfig, ...], text: str | None
-) -> tuple[SourceConfig, ...]:
-    """Sources kept in `sources_file` (written by `pressfeed sources import`), checked like the config's."""
+) -> tuple[tuple[SourceConfig, ...], Any]:
+    """Sources kept in `sources_file` (written by `pressfeed sources import`), checked like the config's;
+    and the file's parsed value."""
     if text is None and not path.exists():
-        return ()  # none imported yet
+        return (), None  # none imported yet
     if text is None:
         try:
             text = read_utf8(path)
@@ -802,13 +810,13 @@ def _extra_sources(
             raise ConfigError(str(path), None, "", f"cannot read: {exc}") from None
     data = _load(text, str(path), reader.cache)
     if data is None:
-        return ()
+        return (), None
     if not isinstance(data, LocatedList):
         line = getattr(data, "line", None) or _first_line(text)
         raise ConfigError(str(path), line, "", f"must be a YAML list of sources, not {value_kind(data)}")
     sub = _Reader(str(path), reader.site_dir, reader.config_dir)
     sub.sections, sub.known_sources = reader.sections, known
-    return _sources(sub, data, Spot(None, "sources", "sources"))
+    return _sources(sub, data, Spot(None, "sources", "sources")), data
 
 
 def _first_line(text: str) -> int:
