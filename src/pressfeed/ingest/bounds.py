@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 from ..errors import FeedRefusedError
 from ..sanitize import MAX_ATTRIBUTES
@@ -154,11 +156,11 @@ def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = No
     A process timer (SIGPROF) interrupts the parser wherever it is: between two of its Python lines, or
     in the regular-expression engine, which checks for signals as it goes. It fires again every
     REFIRE_SECONDS of CPU until the block ends: the exception can land in a finalizer (`__del__` runs
-    wherever the garbage collector does, and what it raises is only reported), and a one-shot timer
-    lost there let the work run unbounded. It is converted outside the clean-up, so a timer that fires
-    as the block ends is still a refusal, never a stray exception. Signals reach only the main thread,
-    where worker processes and the pressfeed command parse; elsewhere (and where there is no such
-    timer) the block runs unbounded.
+    wherever the garbage collector does, and what it raises is dropped), and a one-shot timer lost there
+    let the work run unbounded; one dropped so is not printed either (cron mails what a run prints). It
+    is converted outside the clean-up, so a timer that fires as the block ends is still a refusal, never
+    a stray exception. Signals reach only the main thread, where worker processes and the pressfeed
+    command parse; elsewhere (and where there is no such timer) the block runs unbounded.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
@@ -169,7 +171,14 @@ def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = No
         if armed:
             raise _OverBudget
 
+    reporter = sys.unraisablehook
+
+    def report(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, _OverBudget):
+            reporter(unraisable)  # (a timer that fired in a finalizer is no one's error: it fires again)
+
     previous = signal.signal(signal.SIGPROF, expired)
+    sys.unraisablehook = report
     earlier = signal.setitimer(signal.ITIMER_PROF, seconds, REFIRE_SECONDS)
     try:
         try:
@@ -178,6 +187,7 @@ def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = No
             armed = False
             signal.setitimer(signal.ITIMER_PROF, *earlier)
             signal.signal(signal.SIGPROF, signal.SIG_DFL if previous is None else previous)
+            sys.unraisablehook = reporter
     except _OverBudget:
         if refusal is not None:
             raise refusal(seconds) from None
