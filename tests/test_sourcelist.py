@@ -187,6 +187,11 @@ def test_names_with_ampersands_and_brackets_go_out_as_opml_html_and_come_back(si
         ("[::ffff:192.168.0.10]", "::ffff:192.168.0.10* is a private address"),  # *: as Python writes it
         ("localhost:8080", "localhost (127.0.0.1) is a loopback address"),
         ("intranet.localhost", "intranet.localhost (127.0.0.1) is a loopback address"),
+        ("ip6-localhost", "ip6-localhost (127.0.0.1) is a loopback address"),  # Debian's hosts file
+        ("127。0。0。1:18080", "127。0。0。1 (127.0.0.1) is a loopback address"),  # IDNA maps the dots
+        ("１２７．０．０．１", "１２７．０．０．１ (127.0.0.1) is a loopback address"),  # and the digits
+        ("0x7f｡1", "0x7f｡1 (127.0.0.1) is a loopback address"),
+        ("ｌｏｃａｌｈｏｓｔ。", "ｌｏｃａｌｈｏｓｔ。 (127.0.0.1) is a loopback address"),
     ],
 )
 def test_a_list_from_elsewhere_may_not_point_into_this_machine_or_its_network(

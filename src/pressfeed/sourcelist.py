@@ -126,16 +126,26 @@ def import_sources(
     return ImportedSources(tuple(added), tuple(skipped), path)
 
 
+#: the names a standard hosts file gives this machine (Debian's among them)
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "localhost6", "ip6-localhost", "ip6-loopback"})
+
+
 def _inside(host: str, allow_private: tuple[str, ...]) -> str | None:
     """Why a feed's host is this machine or its network, or None: a literal address that is not public
-    (in any form a resolver takes: `127.1`, `2130706433`, `[::ffff:10.0.0.1]`) or `localhost`, unless
-    fetch.allow_private lists its network. Names are not resolved: import reads no network."""
+    (in any form a resolver takes: `127.1`, `2130706433`, `[::ffff:10.0.0.1]`, and with the dots and digits
+    IDNA maps, `127。0。0。1`) or `localhost`, unless fetch.allow_private lists its network. Names are not
+    resolved: import reads no network."""
     import socket
 
     from .ingest.guard import AddressPolicy, address_kind, is_public
 
-    host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
+    written = host.lower()
+    try:  # as the config and the fetcher take it: "１２７．０．０．１" is 127.0.0.1
+        host = written if written.isascii() else written.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None  # no host at all: the config refuses it
+    host = host.rstrip(".")
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
         address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv4Address("127.0.0.1")
     else:
         try:
@@ -147,7 +157,7 @@ def _inside(host: str, allow_private: tuple[str, ...]) -> str | None:
                 return None  # a name
     if is_public(address) or AddressPolicy.build("", allow_private).allows_network(address):
         return None
-    shown = host if host == str(address) else f"{host} ({address})"
+    shown = written if written == str(address) else f"{written} ({address})"
     return f"{shown} is a {address_kind(address)} address"
 
 
