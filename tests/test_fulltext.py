@@ -30,7 +30,7 @@ from pressfeed.errors import ConfigError
 from pressfeed.ingest import fulltext
 from pressfeed.ingest.extract import ExtractedPage
 from pressfeed.ingest.fetch import open_fetcher
-from pressfeed.model import ArticleFilter, InputKind, RawArticle, Status
+from pressfeed.model import ArticleFilter, Status
 from pressfeed.results import IngestResult, SourceReport
 
 PAGES = Path(__file__).parent / "pages"
@@ -152,6 +152,21 @@ def test_a_title_only_item_gets_its_pages_text_and_files(site: Path, ministry: B
     assert ("1107(조간) 청년 일자리 도약 장려금 지원 확대 방안.pdf", "application/pdf") in files
     assert all("privacy" not in a.url for a in article.attachments)  # the footer's PDF is site chrome
     assert "재정경제부는 11월 7일" in article.summary and article.summary.endswith("…")
+
+
+@pytest.mark.parametrize("link", ["/nw/view.do?nttId=74496", "nw/view.do?nttId=74496"])
+def test_a_relative_link_is_read_from_where_it_points(site: Path, ministry: Board, link: str) -> None:
+    """Title-only boards give relative links. The article's link was resolved, but its page was asked for by
+    the link as written: no request, every release held as a draft and, after six tries, given up."""
+    feed = board((YOUTH[0], link, YOUTH[2])).replace(b"{base}", b"").replace(b"https://www.mofe.go.kr/", b"{base}/")
+    ministry.feed = feed
+    configure(site, ministry)
+    report, pf = ingest(site)
+    assert ministry.hits == ["/nw/view.do?nttId=74496"]
+    article = only(pf).article
+    assert article.status is Status.PUBLISHED and "재정경제부는 11월 7일 정부세종청사에서" in article.body_html
+    assert article.link == ministry.url("/nw/view.do?nttId=74496")
+    assert len(report.new) == 1 and not any("no web page" in warning for warning in report.warnings)
 
 
 #: an eGovFrame board's other script-only link, as a second file after the page's fn_fileDown one
@@ -641,11 +656,11 @@ def test_work_held_on_the_loop_elsewhere_leaves_a_sources_pages_their_time(site:
     configure(site, ministry)
     config = load_config(site)
     [source] = config.sources
-    raws = [RawArticle(InputKind.SOURCE, title, link=ministry.url(path)) for title, path, _ in (YOUTH, SHIPS)]
+    urls = [ministry.url(path) for _, path, _ in (YOUTH, SHIPS)]
 
     async def scenario() -> tuple[list[Any], float]:
         async with open_fetcher(config.fetch, fixed(NOW)) as fetch:
-            reading = asyncio.create_task(fulltext._read_all(source, raws, fetch, None, 1.5))
+            reading = asyncio.create_task(fulltext._read_all(source, urls, fetch, None, 1.5))
             await asyncio.sleep(0)  # the pages' time is running; their requests are not made yet
             asked = time.monotonic()
             await fetch.room_for(5.0)  # another source's document, parsed inline, may hold the loop for 5 s

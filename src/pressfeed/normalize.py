@@ -392,9 +392,16 @@ def _is_kind_label(prefix: str) -> bool:
 
 def ingested_id(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext) -> str | None:
     """The id an ingested item will have, before it is normalized; None when its link is unusable."""
+    known = ingested_identity(raw, source, ctx)
+    return known[0] if known is not None else None
+
+
+def ingested_identity(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext) -> tuple[str, str] | None:
+    """The id and the link (absolute: a board's are often relative) an ingested item will have, before it is
+    normalized; None when its link is unusable."""
     try:
         link = _link(raw.link, raw.base or ctx.site_url)
-        return _article_id(raw, source, link, ctx) if link else None
+        return (_article_id(raw, source, link, ctx), link) if link else None
     except RecordError:
         return None
 

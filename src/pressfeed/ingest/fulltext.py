@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from ..config import SourceConfig
 from ..errors import RecordError, foreign
 from ..model import RawArticle, RawMedia, Status
-from ..normalize import NormalizeContext, ingested_id
+from ..normalize import NormalizeContext, ingested_identity
 from ..sanitize import body_words, sanitize_html
 from ..store import PageState, Store
 from ..urls import without_session
@@ -90,14 +90,16 @@ async def complete(
     `time_limit`: seconds the source's pages may take together (the rest of its fetch.timeout); a page
     not read by then fails this try like a page that timed out, and is read on a later run.
     """
-    ids = [ingested_id(raw, source, ctx) for raw in entries]
-    known = store.pages([i for i in ids if i is not None])
+    identities = [ingested_identity(raw, source, ctx) for raw in entries]
+    known = store.pages([identity[0] for identity in identities if identity is not None])
     out = list(entries)
     todo: list[tuple[int, str, str]] = []
+    links: dict[int, str] = {}  # the pages to read, absolute
     held = 0
-    for index, (raw, article_id) in enumerate(zip(entries, ids, strict=True)):
-        if article_id is None:
+    for index, (raw, identity) in enumerate(zip(entries, identities, strict=True)):
+        if identity is None:
             continue  # no usable link: normalization skips it with a warning
+        article_id, links[index] = identity
         if source.fulltext == "auto" and feed_has_text(raw):
             continue  # the feed gives the release: its page has nothing to add
         digest = entry_hash(raw)
@@ -112,12 +114,12 @@ async def complete(
                 continue
         todo.append((index, article_id, digest))
     attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
-    results = await _read_all(source, [out[i] for i, _, _ in todo], fetch, pool, time_limit)
+    results = await _read_all(source, [links[i] for i, _, _ in todo], fetch, pool, time_limit)
     pages, warnings = [], []
     for (index, article_id, digest), outcome in zip(todo, results, strict=True):
         raw = out[index]
         if isinstance(outcome, ExtractedPage):
-            page = _done(article_id, digest, str(raw.link), outcome, now)
+            page = _done(article_id, digest, links[index], outcome, now)
             out[index] = with_page(raw, page)
             if page.reason:
                 warnings.append(f"{str(raw.title)[:40]!r}: {page.reason}")
@@ -127,9 +129,9 @@ async def complete(
             out[index], fate = _without_page(raw, kept)
             is_held = out[index].status == Status.DRAFT.value
             if outcome is LATE:  # never requested, or cut short: no try of the page's, read on the next run
-                page = _late(article_id, digest, str(raw.link), attempts[index], now, kept)
+                page = _late(article_id, digest, links[index], attempts[index], now, kept)
             else:
-                tries, link = attempts[index] + 1, str(raw.link)
+                tries, link = attempts[index] + 1, links[index]
                 page = _failed(article_id, digest, link, outcome, tries, now, kept, is_held, source_id=source.id)
             held += is_held
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
@@ -138,7 +140,7 @@ async def complete(
 
 
 async def _read_all(
-    source: SourceConfig, raws: Sequence[RawArticle], fetch: Wire, pool: Executor | None, limit: float | None
+    source: SourceConfig, urls: Sequence[str], fetch: Wire, pool: Executor | None, limit: float | None
 ) -> list[ExtractedPage | str]:
     """Every page read, or why not; all within `limit` seconds. Each fetch has its own fetch.timeout
     budget, but pages queue for the host's few slots: without a cap on the whole, 40 slow pages
@@ -147,11 +149,11 @@ async def _read_all(
     The limit is one of the fetcher's timers: a feed's parse or placing on the loop's thread waits for it
     (one that held the loop past it made pages late that had answered, or had not had their turn); pages
     extracted there do not (:meth:`~pressfeed.ingest.streams.Armed.sharing`)."""
-    if not raws:
+    if not urls:
         return []
     shared = fetch.limit(limit)
     with shared.sharing():
-        tasks = [asyncio.ensure_future(_read(source, raw, fetch, pool)) for raw in raws]
+        tasks = [asyncio.ensure_future(_read(source, url, fetch, pool)) for url in urls]
     try:
         async with shared:
             await asyncio.wait(tasks)
@@ -170,11 +172,8 @@ async def _read_all(
 LATE = "page not read in time (a source's pages share its fetch.timeout): read on the next run"
 
 
-async def _read(source: SourceConfig, raw: RawArticle, fetch: Wire, pool: Executor | None) -> ExtractedPage | str:
+async def _read(source: SourceConfig, url: str, fetch: Wire, pool: Executor | None) -> ExtractedPage | str:
     """The page's text and files, or why there are none."""
-    url = str(raw.link or "")
-    if not url.startswith(("http://", "https://")):
-        return f"the item's link {foreign(url)!r} is no web page"
     request = FetchRequest(source.id, url, headers=source.headers, trusted_origin=source.url, accept=PAGE_ACCEPT)
     result = await fetch(request)
     if not result.ok or result.body is None:
