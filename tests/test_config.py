@@ -618,6 +618,7 @@ def test_sources_file_setting_is_where_sources_import_writes(site: Path) -> None
 
     path = site / "feeds" / "pressfeed.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "sources_file: feeds/extra.yaml\n", encoding="utf-8")
+    (site / "feeds" / "extra.yaml").touch()  # named, it must be there (a typo dropped its sources silently)
     config = load_config(site)
     assert config.sources_file == site / "feeds" / "extra.yaml"
     opml = (
@@ -651,6 +652,24 @@ def test_the_digest_follows_values_not_comments_or_layout(site: Path) -> None:
         )
     )
     assert load_config(site).digest not in (digest, without_sources)  # the sections' order is published
+
+
+def test_a_sources_file_the_config_names_must_exist(site: Path) -> None:
+    """A typo (source.yaml for sources.yaml) dropped every source in the file: `check` said "config ok" and
+    runs went on, exit 0, without them. The default file may be missing: nothing was imported yet."""
+    (site / "feeds" / "sources.yaml").write_text(
+        "- {id: mofa, name: 외교부, url: 'https://www.mofa.go.kr/rss.xml', section: politics}\n"
+    )
+    text = config_text(site) + "sources_file: feeds/source.yaml\n"
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, "sources_file:"), "sources_file")
+    assert error.message == (
+        "feeds/source.yaml does not exist: correct the path, or create the file (empty) for `sources import` to fill"
+    )
+    config_path(site).write_text(config_text(site).replace("source.yaml", "sources.yaml"), encoding="utf-8")
+    assert [source.id for source in load_config(site).sources][-1] == "mofa"
+    (site / "feeds" / "sources.yaml").unlink()
+    assert "mofa" not in [source.id for source in load_config(site).sources]  # the default, named or not
 
 
 # -- paths may not leave the site; numbers must be sane (hostile or careless configs) ----------------

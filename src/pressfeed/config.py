@@ -726,6 +726,8 @@ def parse_config(
     if config.fetch.connect_seconds > config.fetch.timeout:
         fetch = top.get("fetch")
         raise reader.error(Spot(fetch, "connect_timeout", "fetch.connect_timeout"), "must be at most fetch.timeout")
+    if sources_text is None and "sources_file" in top and not config.sources_file.exists():
+        _check_sources_file_named(reader, config.sources_file, top)
     extra, extra_data = _extra_sources(reader, config.sources_file, config.sources, sources_text)
     return _replace(config, sources=config.sources + extra, digest=_digest(data, extra_data))
 
@@ -794,6 +796,15 @@ def _config_defaults(config: Config) -> Config:
 
     user_agent = config.fetch.user_agent or f"pressfeed/{__version__} (+{config.site.url})"
     return _replace(config, fetch=_replace(config.fetch, user_agent=user_agent))
+
+
+def _check_sources_file_named(reader: _Reader, path: Path, top: LocatedDict) -> None:
+    """A sources file the config names must be there: a typo in its name dropped every source in it, and
+    runs and checks went on without a word. Only the default one may be missing (nothing imported yet)."""
+    if path != reader.site_dir / DEFAULT_SOURCES_FILE:
+        shown = path.relative_to(reader.site_dir) if path.is_relative_to(reader.site_dir) else path
+        message = f"{shown} does not exist: correct the path, or create the file (empty) for `sources import` to fill"
+        raise reader.error(Spot(top, "sources_file", "sources_file"), message)
 
 
 def _extra_sources(
