@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -445,7 +446,9 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert stored.article.status is Status.DRAFT and stored.article.body_html == ""
     assert report.warnings[0].startswith(f"{YOUTH[0][:40]!r}: held as a draft: page ")
     info = pf.info(stored)
-    assert "could not be fetched (HTTP 404)" in info.held and "try 1 of 6" in info.held
+    assert "could not be fetched (HTTP 404)" in info.held
+    due = (NOW + timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Seoul"))  # in the site's zone, as times are shown
+    assert f"(try 1 of 6; next at {due.isoformat()})" in info.held
     listed = CliRunner().invoke(cli, ["--site", str(site), "--now", NOW.isoformat(), "articles", "list"]).stdout
     assert f"held        economy       {stored.article.id}" in listed
     [health] = pf.source_health()

@@ -262,7 +262,7 @@ class Pressfeed:
                 # a page held for a source that no longer reads pages would never be read: nothing to promise
                 held = self.store.held(f"source:{source.id}") if source.fulltext else []
                 self.store.save_source_state(source.id, after.state.to_dict())
-                self.store.save_pages([try_again(page, now) for page in held])
+                self.store.save_pages([try_again(page, now, tz) for page in held])
                 upcoming = next_fetch(source, after.state, now, tz, key_set=has_key(source, env))
                 done.append(
                     SourceReset(source.id, source.name, after.cleared, after.kept, len(held), after.state, upcoming)

@@ -32,7 +32,7 @@ import re
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from ..config import SourceConfig
 from ..errors import RecordError, foreign
@@ -132,7 +132,9 @@ async def complete(
                 page = _late(article_id, digest, links[index], attempts[index], now, kept)
             else:
                 tries, link = attempts[index] + 1, links[index]
-                page = _failed(article_id, digest, link, outcome, tries, now, kept, is_held, source_id=source.id)
+                page = _failed(
+                    article_id, digest, link, outcome, tries, now, kept, is_held, source_id=source.id, tz=ctx.tz
+                )
             held += is_held
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
@@ -269,6 +271,7 @@ def _failed(
     held: bool = True,
     *,
     source_id: str,
+    tz: tzinfo = UTC,
 ) -> PageState:
     """A failed try; it carries the text and files of an earlier good read (`kept`), the one copy of them."""
     body, files = (kept.body_html, kept.attachments) if kept else ("", ())
@@ -279,7 +282,7 @@ def _failed(
         given_up = f"{reason} (given up after {attempts} tries: {advice})"
         return PageState(article_id, digest, url, "failed", attempts, now, None, given_up, body, files)
     wait = min(RETRY_BASE * (1 << (attempts - 1)), RETRY_CAP)
-    retry = f"{reason} (try {attempts} of {MAX_ATTEMPTS}; next at {(now + wait).isoformat()})"
+    retry = f"{reason} (try {attempts} of {MAX_ATTEMPTS}; next at {(now + wait).astimezone(tz).isoformat()})"
     return PageState(article_id, digest, url, "failed", attempts, now, now + wait, retry, body, files)
 
 
@@ -287,10 +290,10 @@ def _failed(
 _TRIES_NOTE = re.compile(r" \((?:try \d+ of \d+; next at [^()]*|given up after \d+ tries: [^()]*)\)$")
 
 
-def try_again(page: PageState, now: datetime) -> PageState:
+def try_again(page: PageState, now: datetime, tz: tzinfo = UTC) -> PageState:
     """A failed page due for a full round of tries again from `now` (`pressfeed sources reset`): its item is
     read at the next run that finds it in the feed; its reason no longer says it was given up."""
     reason = _TRIES_NOTE.sub("", page.reason)
     if reason != LATE:
-        reason += f" (tried again from the next run: reset at {now.isoformat()})"
+        reason += f" (tried again from the next run: reset at {now.astimezone(tz).isoformat()})"
     return replace(page, attempts=0, next_try=now, reason=reason)
