@@ -19,10 +19,12 @@ from typing import Any
 import feedparser
 import pytest
 import yaml
+from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from conftest import CONFIG_TEXT, NOW
+from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
@@ -1660,6 +1662,29 @@ def test_future_dated_entry_is_clamped_to_now(httpserver: HTTPServer, site: Path
     assert ai.article.updated == NOW
     assert law.article.published == NOW + timedelta(minutes=5)
     assert report.warnings == (f"{AI_TITLE[:40]!r}: date 2025-11-09T00:00:00+00:00 is in the future, clamped to now",)
+
+
+def test_a_board_release_under_embargo_waits_for_the_time_its_notice_names(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board feed has no embargo field, only the notice opening the body (dropped from what is published). The
+    release was published at once, its date clamped to now: out 15 hours early, with no trace of the notice."""
+    notice = "<p>※ 이 자료는 11월 9일(일) 12:00 이후 보도하여 주시기 바랍니다.</p>"
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub="2025-11-09 12:00:00").replace(AI_BODY, notice + AI_BODY)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    assert only(result).new == (AI_ID,) and only(result).warnings == ()  # no clock error: the embargo's date
+    embargo = datetime(2025, 11, 9, 3, tzinfo=UTC)  # 12:00 in Seoul
+    assert pf.store.get(AI_ID).article.published == embargo  # type: ignore[union-attr]
+    pf.build()
+    assert AI_ID not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
+    listed = CliRunner().invoke(cli, ["--site", str(site), "--now", NOW.isoformat(), "articles", "list"]).stdout
+    assert f"scheduled   it-science    {AI_ID}" in listed
+
+    later = opener(site, embargo + timedelta(minutes=5))  # the first cron run after its time
+    later.build()
+    published = (site / "public" / "rss.xml").read_text(encoding="utf-8")
+    assert AI_ID in published and "보도하여" not in published
 
 
 def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, opener: Opener) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -898,6 +899,77 @@ def test_an_ingested_release_and_its_summary_lose_the_embargo_notice(ctx):
         "body_html": raw.body_html,
     }
     assert "보도하여" in article_from_record(record, ctx).body_html
+
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+@pytest.mark.parametrize(
+    ("notice", "when"),
+    [
+        ("※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
+        ("[엠바고] 11.27.(금) 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
+        ("※ 11. 27.(목) 12:00 이전에는 보도를 삼가 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일 오후 2시 30분 이후 보도", datetime(2025, 11, 27, 14, 30, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일 정오 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 14:00 이후 보도 가능", datetime(2025, 11, 26, 14, tzinfo=SEOUL)),  # the release's own day
+        # an edition: when its papers are out at the latest (never early)
+        ("이 보도자료는 2025. 11. 28.(금) 조간부터 보도할 수 있습니다.", datetime(2025, 11, 28, 6, tzinfo=SEOUL)),
+        ("※ 본 자료는 11월 27일(목) 석간부터 보도해 주시기 바랍니다", datetime(2025, 11, 27, 15, tzinfo=SEOUL)),
+        ("※ 이 자료는 1월 2일 06:00 이후 보도", datetime(2026, 1, 2, 6, tzinfo=SEOUL)),  # the year nearest
+        ("※ 이 자료는 2026년 1월 2일 14시 이후 보도", datetime(2026, 1, 2, 14, tzinfo=SEOUL)),
+        ("※ 이 자료는 배포 후 2시간 이후 보도", None),  # a duration, not a time: nothing read
+    ],
+)
+def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None:
+    from pressfeed.credits import notice_embargo
+
+    assert notice_embargo(notice, datetime(2025, 11, 26, 10, tzinfo=SEOUL), SEOUL) == when
+
+
+def _board_release(body: str, published: str) -> Any:
+    from pressfeed.model import InputKind, RawArticle
+
+    return RawArticle(
+        kind=InputKind.SOURCE,
+        title="지방세 체납액 일제 정리 기간 운영",
+        link="https://www.mois.go.kr/frt/bbs/type010/commonSelectBoardArticle.do?nttId=120001",
+        body_html=f"{body}<p>행정안전부는 12월 한 달간 지방세 체납액 일제 정리 기간을 운영한다고 밝혔다.</p>",
+        published=published,
+    )
+
+
+def test_a_board_release_is_held_until_the_time_its_notice_names(ctx):
+    """A board gives no embargo field: the notice is the embargo. The item was published at once (its future
+    date clamped to now) and the notice dropped: the release went out 25 hours early with no trace of it."""
+    from pressfeed.config import SourceConfig
+
+    source = SourceConfig(id="mois", name="행정안전부", url="https://www.mois.go.kr/rss.xml", section="society")
+    now = datetime(2025, 11, 29, 2, tzinfo=UTC)  # 11:00 in Seoul
+    notice = "<p>※ 이 자료는 11월 30일(일) 12:00 이후 보도하여 주시기 바랍니다.</p>"
+    for dated in ("2025-11-29 10:30:00", "2025-11-30 12:00:00"):  # posted early; or dated at the embargo
+        normalized = normalize(_board_release(notice, dated), ctx, source, now)
+        assert normalized.article.published == datetime(2025, 11, 30, 12, tzinfo=SEOUL)
+        assert normalized.article.status is Status.PUBLISHED  # scheduled: published, dated ahead
+        assert "보도하여" not in normalized.article.body_html and normalized.warnings == ()
+    # posted after its time: dated as posted
+    later = normalize(_board_release(notice, "2025-11-30 13:00:00"), ctx, source, now + timedelta(days=2))
+    assert later.article.published == datetime(2025, 11, 30, 13, tzinfo=SEOUL)
+
+
+def test_a_board_release_whose_notice_names_no_readable_time_is_held_as_a_draft(ctx):
+    from pressfeed.config import SourceConfig
+
+    source = SourceConfig(id="mois", name="행정안전부", url="https://www.mois.go.kr/rss.xml", section="society")
+    notice = "<p>※ 이 자료는 배포 후 2시간 이후 보도하여 주시기 바랍니다.</p>"
+    normalized = normalize(
+        _board_release(notice, "2025-11-29 10:30:00"), ctx, source, datetime(2025, 11, 29, 2, tzinfo=UTC)
+    )
+    assert normalized.article.status is Status.DRAFT  # fail closed, as for an API embargo nobody can read
+    assert normalized.warnings == (
+        "지방세 체납액 일제 정리 기간 운영: embargo notice '※ 이 자료는 배포 후 2시간 이후 보도하여 주시기 바랍니다.'"
+        " names no time that can be read: held as a draft",
+    )
 
 
 # -- split_credit -------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from .sanitize import BLOCK_NAMES, BLOCK_TAG, CODE_START, SANITIZED_TAG, VOID_ELEMENTS
 from .text import collapse_space
@@ -164,31 +165,37 @@ _LEADING_BLOCKS = re.compile(rf"(?:\s|<(?:{BLOCK_NAMES})\b[^>]*>)*")
 
 
 def drop_embargo_notice(body_html: str) -> str:
-    """The body without an embargo notice as its first line (:data:`_EMBARGO_NOTICE`); sanitized HTML in,
-    sanitized HTML out. A paragraph that is the notice alone goes with it; a notice ending in a line break
-    leaves the rest of its paragraph."""
+    """The body without an embargo notice as its first line (:func:`split_embargo_notice`)."""
+    return split_embargo_notice(body_html)[0]
+
+
+def split_embargo_notice(body_html: str) -> tuple[str, str]:
+    """(the body without an embargo notice as its first line (:data:`_EMBARGO_NOTICE`), the notice's text or
+    ""); sanitized HTML in, sanitized HTML out. A paragraph that is the notice alone goes with it; a notice
+    ending in a line break leaves the rest of its paragraph. A notice that cannot go (in a table's cell) is
+    still said: it still holds the release."""
     lead = _LEADING_BLOCKS.match(body_html)
     start = lead.end() if lead is not None else 0
     window = start + _EMBARGO_MAX * 8  # the markup of a line of 160 characters, entities and inline tags too
     end_tag = BLOCK_TAG.search(body_html, start, window)  # the first line ends at a block's tag or a <br>
     end = end_tag.start() if end_tag is not None else len(body_html)
     if end > window:
-        return body_html
+        return body_html, ""
     line = body_html[start:end]
     text = collapse_space(html.unescape(SANITIZED_TAG.sub("", line)))
     if not text or len(text) > _EMBARGO_MAX or _EMBARGO_NOTICE.fullmatch(text) is None or not _balanced(line):
-        return body_html
+        return body_html, ""
     if end_tag is None or end_tag.group().startswith(("<br", "<hr")):
         after = end_tag.end() if end_tag is not None else end
-        return body_html[:start] + body_html[after:].lstrip()
+        return body_html[:start] + body_html[after:].lstrip(), text
     if not end_tag.group().startswith("</"):
-        return body_html[:start] + body_html[end:]  # text before the first block: the block stays
+        return body_html[:start] + body_html[end:], text  # text before the first block: the block stays
     # the notice is its block's whole text: the block goes, if it is a paragraph of its own (a table's cell
     # would leave a hole in the table)
     opening = body_html.rfind("<", 0, start)
     name = _TAG_NAME.match(body_html, opening) if opening >= 0 else None
     if name is None or name.group(2).lower() not in _NOTICE_BLOCKS or end_tag.group() != f"</{name.group(2)}>":
-        return body_html
+        return body_html, text
     rest = body_html[end_tag.end() :].lstrip()
     # a container the notice was alone in goes too: "<blockquote><p>notice</p></blockquote>"
     while (closing := _EMPTY_BLOCK_END.match(rest)) is not None:
@@ -196,7 +203,71 @@ def drop_embargo_notice(body_html: str) -> str:
         if outer is None or outer.group(1) or outer.group(2).lower() != closing.group(1):
             break
         opening, rest = outer.start(), rest[closing.end() :].lstrip()
-    return body_html[:opening] + rest
+    return body_html[:opening] + rest, text
+
+
+# The time an embargo notice names, as agencies write it: a day ("11월 27일(금)", "11. 27.(목)", "11.27.",
+# "2025. 11. 8.(토)", "2025년 11월 8일") and a time ("06:00", "오후 2시", "14시 30분", "정오"), or the edition
+# ("조간", "석간") of that day. The year is the one that puts the day nearest the release's own date.
+_NOTICE_DAY = re.compile(
+    r"(?:(?P<year>(?:19|20)\d\d)\s?(?:년|[./-])\s?)?(?P<month>1[0-2]|0?[1-9])\s?(?:월|[./-])\s?"
+    r"(?P<day>3[01]|[12]\d|0?[1-9])(?!\d)\s?(?:일|\.)?"
+)
+_NOTICE_TIME = re.compile(
+    r"(?P<half>오전|오후|낮|밤|저녁|새벽)?\s?(?:(?P<hour>[01]?\d|2[0-4])\s?(?::\s?(?P<minute>[0-5]\d)|시(?!간)"
+    r"\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)|(?P<noon>정오)|(?P<midnight>자정))"
+)
+#: the hour an edition's embargo ends at the latest: the morning papers are out by 06:00 of their day (online
+#: may report earlier, from the day before); the evening papers are printed by the afternoon
+_EDITION_HOUR = {"조간": 6, "석간": 15}
+
+
+def notice_embargo(notice: str, near: datetime, tz: tzinfo) -> datetime | None:
+    """When the embargo notice (:func:`split_embargo_notice`) lets the release out, or None when it names no
+    time that can be read. `near` is the release's own date (for the year, or the day of a time alone)."""
+    local = near.astimezone(tz)
+    day_match = _NOTICE_DAY.search(notice)
+    rest = notice[day_match.end() :] if day_match else notice
+    edition = next((hour for name, hour in _EDITION_HOUR.items() if name in rest), None)
+    time_match = _NOTICE_TIME.search(rest)
+    if day_match is None and time_match is None:
+        return None
+    if day_match is not None:
+        month, day = int(day_match["month"]), int(day_match["day"])
+        years = [int(day_match["year"])] if day_match["year"] else [local.year - 1, local.year, local.year + 1]
+        days = [_date_or_none(year, month, day) for year in years]
+        candidates = [d for d in days if d is not None]
+        if not candidates:
+            return None  # 2월 30일
+        on = min(candidates, key=lambda d: abs(d - local.date()))
+    else:
+        on = local.date()
+    if time_match is not None:
+        hour, minute = _clock(time_match)
+    elif edition is not None:
+        hour, minute = edition, 0
+    else:
+        hour, minute = 0, 0  # "11월 27일부터": from the day's start
+    return datetime.combine(on, time(), tz) + timedelta(hours=hour, minutes=minute)
+
+
+def _clock(match: re.Match[str]) -> tuple[int, int]:
+    if match["noon"]:
+        return 12, 0
+    if match["midnight"]:
+        return 24, 0  # the day's end: never early
+    hour = int(match["hour"])
+    minute = int(match["minute"] or match["minutes"] or 0) + (30 if match["thirty"] else 0)
+    if match["half"] in ("오후", "낮", "밤", "저녁") and hour < 12:
+        hour += 12
+    return hour, minute
+
+
+def _date_or_none(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 #: the close of the element the notice was alone in, left empty by its removal

@@ -28,7 +28,7 @@ from .context import NormalizeContext as NormalizeContext
 from .context import Sections as Sections
 from .context import agency_key as agency_key
 from .context import section_key as section_key
-from .credits import credit_agency, drop_embargo_notice, split_credit
+from .credits import credit_agency, notice_embargo, split_credit, split_embargo_notice
 from .dates import EARLIEST, parse_datetime
 from .errors import RecordError
 from .model import (
@@ -256,8 +256,9 @@ def normalize(
         warnings.append(f"{title[:40]!r}: its link's user name and password dropped")
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
+    notice = ""
     if raw.kind is not InputKind.CMS:  # an agency's notice to the press; a newsroom's text is its own
-        body = drop_embargo_notice(body)
+        body, notice = split_embargo_notice(body)
     words = body_words(body)
     summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
 
@@ -265,7 +266,7 @@ def normalize(
         return f"{title}\n{summary or collapse_space(words)}"
 
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
-    published, updated, dated, embargoed, day = _dates(raw, ctx, now, field, warnings, title)
+    published, updated, dated, embargoed, day = _dates(raw, ctx, now, field, warnings, title, notice)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
     if embargoed:
         status = Status.DRAFT
@@ -310,24 +311,41 @@ def normalize(
 
 
 def _dates(
-    raw: RawArticle, ctx: NormalizeContext, now: datetime | None, field: _Collector, warnings: list[str], title: str
+    raw: RawArticle,
+    ctx: NormalizeContext,
+    now: datetime | None,
+    field: _Collector,
+    warnings: list[str],
+    title: str,
+    notice: str = "",
 ) -> tuple[Any, Any, bool, bool, date | None]:
     """(published, updated, whether the input gave a date, whether an unreadable embargo holds the item, the
-    day it gave without a time): strict for CMS records, lenient for ingested items."""
+    day it gave without a time): strict for CMS records, lenient for ingested items.
+
+    An ingested item's embargo is its own field's (the press-release API's), else the one its body's notice
+    names (`notice`, "※ 이 자료는 11월 30일(월) 12:00 이후 보도하여 주시기 바랍니다."): a board gives no other,
+    and publishing the release while dropping the notice broke it unseen."""
     if raw.kind is InputKind.CMS:
         published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
         updated = field("updated", lambda: _cms_updated(raw.updated, ctx.tz, published, now))
         return published, updated, True, False, None
     assert now is not None, "ingested items need the current time"
-    published, dated = _entry_date(raw, ctx, now, warnings, title)
+    published, dated, ahead = _entry_date(raw, ctx, now, warnings, title)
     day = _day_only(published, ctx.tz) if dated else None
-    embargo = _entry_time(raw.embargo, None, ctx.tz)
+    given = str(raw.embargo or "").strip()
+    if given:
+        embargo, unreadable = _entry_time(raw.embargo, None, ctx.tz), f"embargo {given!r} could not be read"
+    else:
+        embargo = notice_embargo(notice, ahead or published, ctx.tz) if notice else None
+        unreadable = f"embargo notice {notice!r} names no time that can be read"
+    if ahead is not None and (embargo is None or embargo < ahead):
+        warnings.append(f"{title[:40]!r}: date {ahead.isoformat()} is in the future, clamped to now")
     if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
         published, dated, day = embargo, True, None
     # fail closed: an embargo given but nobody can read may not have passed
-    unread = embargo is None and str(raw.embargo or "").strip() != ""
+    unread = embargo is None and (given != "" or notice != "")
     if unread:
-        warnings.append(f"{title}: embargo {str(raw.embargo)!r} could not be read: held as a draft")
+        warnings.append(f"{title}: {unreadable}: held as a draft")
     if day is not None and day == now.astimezone(ctx.tz).date():
         published = now  # its day's midnight would sort it below what came out earlier that day
     return published, _entry_updated(raw, ctx, published, now), dated, unread, day
@@ -560,8 +578,9 @@ _WRITTEN_ZONE = re.compile(r"\d:\d\d(?::\d\d)?(?:[.,]\d+)?\s*(?:Z|[+-]\d)|\b(?:U
 
 def _entry_date(
     raw: RawArticle, ctx: NormalizeContext, now: datetime, warnings: list[str], title: str
-) -> tuple[datetime, bool]:
-    """The item's date, and whether the input really gave it (else `now` stands in)."""
+) -> tuple[datetime, bool, datetime | None]:
+    """The item's date, whether the input really gave it (else `now` stands in), and the date ahead of now it
+    gave instead (clamped: the caller says so, unless the item's embargo is that late)."""
     when = _entry_time(raw.published, raw.published_parsed, ctx.tz) or _entry_time(
         raw.updated, raw.updated_parsed, ctx.tz
     )
@@ -569,14 +588,13 @@ def _entry_date(
         given = str(raw.published or raw.updated or "").strip()
         reason = f"unusable date {given[:40]!r}" if given else "no usable date"
         warnings.append(f"{title[:40]!r}: {reason}, dated at fetch time")
-        return now, False
+        return now, False, None
     if when > now + FAR_FUTURE:
         warnings.append(f"{title[:40]!r}: implausible date {when.isoformat()}, dated at fetch time")
-        return now, False
+        return now, False, None
     if when > now + FUTURE_SKEW:
-        warnings.append(f"{title[:40]!r}: date {when.isoformat()} is in the future, clamped to now")
-        return now, False
-    return when, True
+        return now, False, when
+    return when, True, None
 
 
 def _entry_updated(raw: RawArticle, ctx: NormalizeContext, published: datetime, now: datetime) -> datetime:
