@@ -452,7 +452,7 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     listed = CliRunner().invoke(cli, ["--site", str(site), "--now", NOW.isoformat(), "articles", "list"]).stdout
     assert f"held        economy       {stored.article.id}" in listed
     [health] = pf.source_health()
-    assert len(health.held) == 1 and "held as drafts" in health.line()
+    assert len(health.held) == 1 and "; 1 item held as a draft, e.g. " in health.line()
     assert health.ok and health.given_up == 0  # it is tried again: nothing for anyone to do yet
     pf.build()
     assert stored.article.id not in (site / "public" / "rss.xml").read_text(encoding="utf-8")

@@ -134,7 +134,8 @@ class SourceHealth:
         if self.next_try is not None:  # gone and disabled say in `detail` what brings them back
             text += f"; next fetch {self.next_fetch.text()}"
         if self.held:
-            text += f"; {len(self.held)} items held as drafts, e.g. {self.held[0]}"
+            many = f"{len(self.held)} items held as drafts" if len(self.held) > 1 else "1 item held as a draft"
+            text += f"; {many}, e.g. {self.held[0]}"
         return text
 
     def to_json(self) -> dict[str, Any]:
