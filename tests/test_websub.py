@@ -27,6 +27,7 @@ from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import ConfigError
+from pressfeed.publish import websub
 from pressfeed.publish.websub import pending_pings
 
 FEED_URL = "https://www.example-portal.kr/feeds/"
@@ -197,6 +198,30 @@ def test_hub_is_pinged_once_the_new_files_are_in_place(site: Path, hub: Hub) -> 
     assert set(hub.seen_on_disk) == SITE_AND_ECONOMY
     for topic, data in hub.seen_on_disk.items():
         assert "기준금리 동결".encode() in data, topic
+
+
+def test_a_build_killed_after_its_files_are_in_place_leaves_its_pings_to_the_next_run(
+    site: Path, hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pings were remembered only when sent: killed between the renames and the pings, a run left new
+    feeds no hub heard of, and the next run found the files unchanged and announced nothing."""
+    run(site)
+    add_article(site)
+    hub.pings.clear()
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # (SIGTERM, or kill -9, at this point)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(websub, "publish", killed)
+        with pytest.raises(KeyboardInterrupt):
+            run(site)
+    assert "기준금리 동결" in (site / "public" / "economy" / "rss.xml").read_text(encoding="utf-8")
+    assert hub.pings == []
+
+    run(site)
+    assert sorted(hub.topics()) == sorted(f"{FEED_URL}{path}" for path in SITE_AND_ECONOMY)
+    assert pending(site) == []
 
 
 # -- failures ---------------------------------------------------------------------------------

@@ -254,10 +254,14 @@ class _Builder:
         else:
             self.emit(path, fingerprint, make(), updated)
 
-    def result(self, removed: list[str], specs: Sequence[FeedSpec]) -> BuildResult:
+    def changed_feeds(self, specs: Sequence[FeedSpec]) -> tuple[str, ...]:
+        """The public URLs of the feeds this build writes (what a WebSub hub is told of)."""
         urls = {path: url for spec in specs for path, url in spec.feed_urls()}
-        changed_feeds = tuple(urls[path] for path in self.written if path in urls)
-        return BuildResult(tuple(self.written), tuple(self.unchanged), tuple(removed), self.rendered, changed_feeds)
+        return tuple(urls[path] for path in self.written if path in urls)
+
+    def result(self, removed: list[str], specs: Sequence[FeedSpec]) -> BuildResult:
+        written, unchanged = tuple(self.written), tuple(self.unchanged)
+        return BuildResult(written, unchanged, tuple(removed), self.rendered, self.changed_feeds(specs))
 
 
 def build(config: Config, store: Store, clock: Clock, *, force: bool = False) -> BuildResult:
@@ -277,6 +281,10 @@ def build(config: Config, store: Store, clock: Clock, *, force: bool = False) ->
         for spec in specs:
             builder.feed(spec)
         builder.site_file("feeds.opml", fingerprint, lambda: _opml(site.title, specs, changed), changed)
+        if site.websub_hub and builder.written:
+            from .websub import remember
+
+            remember(store, builder.changed_feeds(specs))
         builder.commit()
     except BaseException:
         builder.batch.discard()  # no temp file outlives a failed build; published files stay as they were

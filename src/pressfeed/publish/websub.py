@@ -63,6 +63,15 @@ def publish(
     return PingReport(hub, tuple(pinged), tuple(failed), error)
 
 
+def remember(store: Store, changed: Iterable[str]) -> None:
+    """Add `changed` to the pending pings before their new files are put in place: a build killed after the
+    renames and before its pings would leave them unannounced, as the next run finds the files unchanged."""
+    pending = pending_pings(store)
+    urls = list(dict.fromkeys([*pending, *changed]))
+    if urls != pending:
+        _save(store, urls)
+
+
 def pending_pings(store: Store) -> list[str]:
     raw = store.get_meta(PENDING_KEY)
     try:
