@@ -569,6 +569,27 @@ def test_a_304_leaves_its_connection_for_the_next_request(server: HostileServer)
     assert server.connections - connections == 1
 
 
+def _overlong(conn: socket.socket, request: Request) -> bool:
+    """A body 300 bytes longer than its Content-Length, sent at once, the connection kept alive."""
+    body = rss(item(1))
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {len(body) - 300}\r\n\r\n"
+    conn.sendall(head.encode("latin-1") + body)
+    return True
+
+
+def test_a_body_longer_than_its_content_length_fails_no_other_source(server: HostileServer) -> None:
+    """The bytes past the length stayed in the pooled connection's buffer and were read as the next answer: the
+    next source on that host failed ("illegal status line"). A request whose reused connection answers with
+    junk before any response is sent once more, on a connection of its own."""
+    overlong = server.route("/overlong.xml", _overlong)
+    fine = server.route("/after-overlong.xml", serving(rss(item(2)), keep_alive=True))
+
+    first, second = in_order(CONFIG, [overlong, fine])
+
+    assert first.status == 200  # what its length said: its own (cut) document
+    assert (second.error, second.status) == (None, 200) and b"<guid" in (second.body or b"")
+
+
 def late_words(words: bytes, hang_up: bool) -> Handler:
     """Answer with keep-alive, then, while the client holds the connection idle, send `words`."""
 

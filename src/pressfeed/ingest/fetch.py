@@ -251,11 +251,29 @@ class Fetcher:
             if self.guard is not None:
                 parsed = httpx.URL(url)
                 self.guard.check_pooled(parsed.raw_host.decode("ascii"), parsed.port or DEFAULT_PORTS[parsed.scheme])
+            return await self._exchange(url, headers, budget, error_body)
+        except UnicodeError as exc:
+            # httpx reads every redirect's Location (for its next_request), and a host it cannot decode
+            # (`http://xn--/`) raises idna's UnicodeError, no httpx error: only the Location can be at fault
+            # here, as the URL asked for was checked (_http_url)
+            raise _Failure(f"redirect to an invalid URL: its host is no IDNA name ({foreign(str(exc))})") from None
+        finally:
+            reset_policy(token)
+
+    async def _exchange(
+        self, url: str, headers: httpx.Headers, budget: _Budget, error_body: bool, *, again: bool = True
+    ) -> _Response:
+        """One GET and what of its body is wanted; asked `again` (once) when junk came where its answer's head
+        should: bytes an earlier answer on that pooled connection sent past its Content-Length (a server's
+        fault, which failed the next source on its host). The junk's connection is closed by then."""
+        answered = False
+        try:
             async with (
                 self._slot(url),
                 budget.running(),
                 self.client.stream("GET", url, headers=headers) as response,
             ):
+                answered = True
                 # redirect and error bodies are not read (an error's start only when asked): leaving the
                 # block closes them
                 body = None
@@ -268,13 +286,10 @@ class Fetcher:
                     body = await self._read_error_body(response, budget)
                 names = {name.lower(): value for name, value in response.headers.items()}
                 return _Response(response.status_code, names, body)
-        except UnicodeError as exc:
-            # httpx reads every redirect's Location (for its next_request), and a host it cannot decode
-            # (`http://xn--/`) raises idna's UnicodeError, no httpx error: only the Location can be at fault
-            # here, as the URL asked for was checked (_http_url)
-            raise _Failure(f"redirect to an invalid URL: its host is no IDNA name ({foreign(str(exc))})") from None
-        finally:
-            reset_policy(token)
+        except httpx.RemoteProtocolError:
+            if answered or not again:
+                raise
+        return await self._exchange(url, headers, budget, error_body, again=False)
 
     @asynccontextmanager
     async def _slot(self, url: str) -> AsyncIterator[None]:
