@@ -1687,6 +1687,31 @@ def test_a_board_release_under_embargo_waits_for_the_time_its_notice_names(
     assert AI_ID in published and "보도하여" not in published
 
 
+def test_a_link_that_only_changes_its_tracking_or_host_form_is_no_update(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Boards rotate what they add to a link (call_from=rsslink, then pWise=main; www. and m.): every item was
+    updated and re-dated, and readers showed the whole feed as unread again."""
+    feed = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    first = pf_article(opener, site)
+    feed.body = rss(ai_item(link="https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720412&pWise=main"))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).updated, only(result).unchanged) == ((), 1)
+    assert pf.store.get(AI_ID).article == first  # type: ignore[union-attr]  # the link first seen, the same dates
+    feed.body = rss(ai_item(link=f"{PRESS}156720499"))  # another page: an update
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert only(result).updated == (AI_ID,)
+    assert pf.store.get(AI_ID).article.link == f"{PRESS}156720499"  # type: ignore[union-attr]
+
+
+def pf_article(opener: Opener, site: Path) -> Article:
+    stored = opener(site).store.get(AI_ID)
+    assert stored is not None and stored.article.link == f"{PRESS}156720412&call_from=rsslink"
+    return stored.article
+
+
 def test_entry_without_date_is_dated_now(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub=None), law_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), max_age_days=30))

@@ -478,6 +478,8 @@ class _Placer:
         if not m.dated or m.day == stored.article.published.astimezone(self.ctx.tz).date():
             # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first
             candidate = _keep_dates(candidate, stored)
+        if candidate.article.link != stored.article.link:
+            candidate = _keep_link(candidate, stored)
         if same_upstream(stored, candidate):
             report.unchanged += 1
             return True
@@ -518,6 +520,22 @@ def answer_digest(body: bytes, source: SourceConfig) -> str:
     digest = hashlib.sha256(body)
     digest.update(repr(source).encode())
     return digest.hexdigest()
+
+
+def _keep_link(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
+    """The candidate with the link first stored when the two are one page (:func:`normalize_link`: www. or
+    m., http or https, tracking parameters): boards rotate them (`call_from=rsslink` one day, `pWise=main` the
+    next), and each change was an update, every item re-dated and shown to readers as unread again."""
+    from ..model import encode
+    from ..urls import normalize_link
+
+    article, old = candidate.article, stored.article
+    if normalize_link(article.link) != normalize_link(old.link):
+        return candidate  # another page: an update
+    source = article.source
+    if source is not None and old.source is not None and source.url == article.link:
+        source = replace(source, url=old.source.url)  # the original release: the same link
+    return encode(replace(article, link=old.link, source=source))
 
 
 def _keep_dates(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
