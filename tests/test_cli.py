@@ -805,6 +805,31 @@ def test_articles_show(built_site: Path) -> None:
     assert ok(invoke(built_site, "articles", "show", TAG + "20251108-0001")).stdout == result.stdout
 
 
+def test_an_article_shown_as_a_record_is_edited_by_importing_it(built_site: Path, tmp_path: Path) -> None:
+    """`articles show --json` holds what no import takes (origin, held, …): the README's way to edit a release
+    (import a record with its id) needed the fields trimmed by hand."""
+    items = as_json(invoke(built_site, "articles", "list", "--json", "--limit", "100"))
+    release = next(a["id"] for a in items if a["origin"] == "source:msit")
+    edits = tmp_path / "edits.jsonl"
+    records = [
+        json.loads(ok(invoke(built_site, "articles", "show", i, "--record")).stdout)
+        for i in (release, TAG + "20251108-0001")
+    ]
+    assert set(records[0]) == ARTICLE_KEYS - {"updated"}  # an edit imported is dated then
+    edits.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert "0 new, 0 updated, 2 unchanged" in ok(invoke(built_site, "import", str(edits))).stdout
+
+    records[0]["title"] += " (수정)"
+    edits.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    later = "2025-11-08T22:00:00+09:00"
+    assert "0 new, 1 updated, 1 unchanged" in ok(invoke(built_site, "import", str(edits), now=later)).stdout
+    shown = as_json(invoke(built_site, "articles", "show", release, "--json", now=later))
+    assert shown["title"].endswith(" (수정)") and shown["locally_edited"] is True
+    assert shown["updated"] == "2025-11-08T13:00:00Z"  # dated when it was imported
+    both = invoke(built_site, "articles", "show", release, "--json", "--record")
+    assert both.exit_code == 2 and "give one" in both.stderr
+
+
 def test_articles_show_json(built_site: Path) -> None:
     data = as_json(invoke(built_site, "articles", "show", "20251108-0001", "--json"))
     assert set(data) == INFO_KEYS

@@ -703,16 +703,28 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
 @articles.command("show")
 @click.argument("article_id")
 @json_option
+@click.option(
+    "--record",
+    "as_record",
+    is_flag=True,
+    help="Print it as a record `pressfeed import` takes back (one JSON line, without `updated`): edit, import.",
+)
 @pass_env
-def articles_show(env: Env, article_id: str, as_json: bool) -> None:
+def articles_show(env: Env, article_id: str, as_json: bool, as_record: bool) -> None:
     """Show one article (a full id, or a CMS number such as 20251108-0001).
 
     \b
-    Example:
+    Examples:
       pressfeed articles show 20251108-0001
+      pressfeed articles show 20251108-0001 --record > edit.jsonl   # edit it, then: pressfeed import edit.jsonl
     """
+    if as_json and as_record:
+        raise click.UsageError("--json and --record: give one (--record is the article as an import takes it)")
     with env.pressfeed(read_only=True) as pf:
         info = pf.info(pf.article(article_id))
+    if as_record:
+        click.echo(json.dumps(info.record(), ensure_ascii=False))
+        return
     if as_json:
         _json_out(info)
         return

@@ -153,6 +153,15 @@ class ArticleInfo:
             out.append(f"held as a draft: {self.held}")
         return out
 
+    def record(self) -> dict[str, Any]:
+        """The article as a record `pressfeed import` takes back (an editor's edit; a release's is a local
+        edit). Without `updated`: an edit imported is dated then, and an unchanged record changes nothing."""
+        from .model import article_to_dict
+
+        record = article_to_dict(self.stored.article)
+        del record["updated"]
+        return record
+
     def to_json(self) -> dict[str, Any]:
         from .model import article_to_dict
 
