@@ -1687,6 +1687,39 @@ def test_a_board_release_under_embargo_waits_for_the_time_its_notice_names(
     assert AI_ID in published and "보도하여" not in published
 
 
+def test_a_release_readers_have_is_not_re_dated_by_its_notice_read_later(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Releases stored before notices were read went out at their feed's date; their notice, read at the next
+    change of the feed, re-dated them ahead and took them out of the feeds until then (a review found it)."""
+    feed = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub="2025-11-08 09:00:00")))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    notice = "<p>※ 이 자료는 11월 9일(일) 06:00 이후 보도하여 주시기 바랍니다.</p>"
+    feed.body = rss(ai_item(pub="2025-11-08 09:00:00").replace(AI_BODY, notice + AI_BODY), law_item())
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).new, only(result).updated) == ((LAW_ID,), ())
+    assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 8, 0, tzinfo=UTC)  # type: ignore[union-attr]
+
+
+def test_an_undated_release_whose_notice_names_a_time_alone_keeps_its_first_date(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """ "14:00 이후 보도" on an undated item is each fetch's day at 14:00: it was re-dated every day it stayed in
+    the feed, and taken out of the feeds until 14:00."""
+    notice = "<p>※ 이 자료는 14:00 이후 보도 가능합니다.</p>"
+    undated = ai_item(pub=None).replace(AI_BODY, notice + AI_BODY)
+    feed = serve(httpserver, "/rss/dept_msit.xml", rss(undated))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), max_age_days=30))
+    _, pf = ingest_at(opener, site)
+    first = pf.store.get(AI_ID).article  # type: ignore[union-attr]
+    feed.body = rss(undated, law_item())  # the board's next release: the feed is read again
+    next_morning = datetime(2025, 11, 9, 1, tzinfo=UTC)  # 10:00 in Seoul, before that day's 14:00
+    result, pf = ingest_at(opener, site, next_morning)
+    assert (only(result).new, only(result).updated) == ((LAW_ID,), ())
+    assert pf.store.get(AI_ID).article.published == first.published == NOW  # type: ignore[union-attr]
+
+
 def test_a_link_that_only_changes_its_tracking_or_host_form_is_no_update(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

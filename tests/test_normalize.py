@@ -820,8 +820,20 @@ def test_layout_form_keeps_what_readers_see(one, other):
             "<blockquote><p>※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</p></blockquote><p>본문.</p>",
             "<p>본문.</p>",
         ),
+        ("<p>※ 보도 엠바고 : 11. 27.(목) 12:00</p><p>본문.</p>", "<p>본문.</p>"),
     ],
-    ids=["api", "morning-edition", "line", "embargo-word", "nested", "bare-text", "may", "terse", "quoted"],
+    ids=[
+        "api",
+        "morning-edition",
+        "line",
+        "embargo-word",
+        "nested",
+        "bare-text",
+        "may",
+        "terse",
+        "quoted",
+        "embargo-label",
+    ],
 )
 def test_a_leading_embargo_notice_is_dropped(body: str, expected: str) -> None:
     body = sanitize_html(body, BASE)
@@ -912,13 +924,29 @@ SEOUL = ZoneInfo("Asia/Seoul")
         ("※ 11. 27.(목) 12:00 이전에는 보도를 삼가 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
         ("※ 이 자료는 11월 27일 오후 2시 30분 이후 보도", datetime(2025, 11, 27, 14, 30, tzinfo=SEOUL)),
         ("※ 이 자료는 11월 27일 정오 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
-        ("※ 14:00 이후 보도 가능", datetime(2025, 11, 26, 14, tzinfo=SEOUL)),  # the release's own day
+        ("※ 이 자료는 11월 27일 밤 12시 이후 보도", datetime(2025, 11, 28, tzinfo=SEOUL)),  # midnight, not noon
+        ("※ 이 자료는 2025-11-27 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
+        ("※ 이 자료는 27일(목) 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),  # the release's month
+        ("※ 이 자료는 12:00(11월 27일) 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),  # the time first
+        # the government's two-digit year: "’25. 8. 14." was read as 5월 8일 and went out early
+        ("※ 이 자료는 ’25. 8. 14.(목) 12:00 이후 보도", datetime(2025, 8, 14, 12, tzinfo=SEOUL)),
+        ("[엠바고] '25. 11. 27.(목) 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
         # an edition: when its papers are out at the latest (never early)
         ("이 보도자료는 2025. 11. 28.(금) 조간부터 보도할 수 있습니다.", datetime(2025, 11, 28, 6, tzinfo=SEOUL)),
         ("※ 본 자료는 11월 27일(목) 석간부터 보도해 주시기 바랍니다", datetime(2025, 11, 27, 15, tzinfo=SEOUL)),
+        # several: the internet's is a portal's; else the latest (Korea's beside a local time)
+        (
+            "신문은 11. 28.(금) 조간, 방송·인터넷은 11. 27.(목) 12:00 이후 보도",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
+        ("※ 11. 27.(목) 조간(인터넷은 11. 26.(수) 18:00 이후) 보도", datetime(2025, 11, 26, 18, tzinfo=SEOUL)),
+        ("※ 현지시간 11월 27일 10:00(한국시간 11월 27일 18:00) 이후 보도", datetime(2025, 11, 27, 18, tzinfo=SEOUL)),
+        ("※ 14:00 이후 보도 가능", datetime(2025, 11, 26, 14, tzinfo=SEOUL)),  # the release's own day
         ("※ 이 자료는 1월 2일 06:00 이후 보도", datetime(2026, 1, 2, 6, tzinfo=SEOUL)),  # the year nearest
         ("※ 이 자료는 2026년 1월 2일 14시 이후 보도", datetime(2026, 1, 2, 14, tzinfo=SEOUL)),
         ("※ 이 자료는 배포 후 2시간 이후 보도", None),  # a duration, not a time: nothing read
+        ("※ 이 자료는 현지시간 11월 27일 10:00 이후 보도", None),  # another zone's, and no Korean time
+        ("※ 이 자료는 2월 30일 06:00 이후 보도", None),
     ],
 )
 def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None:
@@ -970,6 +998,18 @@ def test_a_board_release_whose_notice_names_no_readable_time_is_held_as_a_draft(
         "지방세 체납액 일제 정리 기간 운영: embargo notice '※ 이 자료는 배포 후 2시간 이후 보도하여 주시기 바랍니다.'"
         " names no time that can be read: held as a draft",
     )
+
+
+def test_an_old_release_whose_notice_names_no_readable_time_is_not_held(ctx):
+    """A backfilled release weeks old: whatever its notice meant has passed."""
+    from pressfeed.config import SourceConfig
+
+    source = SourceConfig(id="mois", name="행정안전부", url="https://www.mois.go.kr/rss.xml", section="society")
+    notice = "<p>※ 이 자료는 배포 후 2시간 이후 보도하여 주시기 바랍니다.</p>"
+    release = _board_release(notice, "2025-09-29 10:30:00")
+    normalized = normalize(release, ctx, source, datetime(2025, 11, 29, 2, tzinfo=UTC))
+    assert normalized.article.status is Status.PUBLISHED and normalized.warnings == ()
+    assert "보도하여" not in normalized.article.body_html
 
 
 # -- split_credit -------------------------------------------------------------

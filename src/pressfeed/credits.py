@@ -130,11 +130,12 @@ def _closing_notice(rest: str) -> str | None:
 
 # A release's embargo notice, as its first line: "※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기
 # 바랍니다.", "이 보도자료는 2025. 11. 8.(토) 조간부터 보도할 수 있습니다.", "※ 11. 27.(목) 12:00 이전에는 보도를
-# 삼가 주시기 바랍니다.", "[엠바고] 11.27.(금) 06:00 이후 보도". It is an instruction to the press, stale once the
-# item is in a feed (pressfeed holds an embargoed item until its time), and no part of the story: a summary
-# derived from the body would begin with it, and a newsroom's copy without it would not match the release.
-# It names a time (a digit, 조간, 석간) and addresses the press: the release as its subject ("이 자료는 …"),
-# else reporting as the verb asked for ("…이후 보도하여 주시기 바랍니다", "…이후 보도 가능"), else 엠바고. Policy
+# 삼가 주시기 바랍니다.", "[엠바고] 11.27.(금) 06:00 이후 보도", "※ 보도 엠바고 : 11. 27.(목) 12:00". It is an
+# instruction to the press, stale once the item is in a feed (pressfeed holds an embargoed item until its time:
+# notice_embargo), and no part of the story: a summary derived from the body would begin with it, and a
+# newsroom's copy without it would not match the release. It names a time (a digit, 조간, 석간) and addresses
+# the press: the release as its subject ("이 자료는 …"), else reporting as the verb asked for ("…이후 보도하여
+# 주시기 바랍니다", "…이후 보도 가능"), else 엠바고 (a "보도일시:" line is the release's dateline). Policy
 # news of the same shape is none of these: "모바일 신분증은 12월 1일부터 사용할 수 있습니다", "3월부터 보도블록
 # 교체 공사를 시작합니다", "5월 1일부터 보도 사진 저작권 표시를 의무화합니다".
 #: a character of the notice's one sentence: a full stop only inside a date ("2025. 11. 8.(토)", "11.27.")
@@ -155,7 +156,7 @@ _EMBARGO_NOTICE = re.compile(
     rf"(?:(?:이|본|동|해당)\s?(?:보도\s?)?자료는\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}"
     rf"(?:보도|게재|방송|사용|인터넷\s?게재){_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
     rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}|보도)"
-    rf"|엠바고\s?[\])>〉】]?\s?[:：]?\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?)"
+    rf"|(?:보도\s?)?엠바고\s?[\])>〉】]?\s?[:：]?\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?)"
     r"\s?[.。!]?\s*[\])>〉】]?\s*"
 )
 #: a notice is a line, not a paragraph: longer first lines are the story's own
@@ -206,52 +207,86 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
     return body_html[:opening] + rest, text
 
 
-# The time an embargo notice names, as agencies write it: a day ("11월 27일(금)", "11. 27.(목)", "11.27.",
-# "2025. 11. 8.(토)", "2025년 11월 8일") and a time ("06:00", "오후 2시", "14시 30분", "정오"), or the edition
-# ("조간", "석간") of that day. The year is the one that puts the day nearest the release's own date.
+# The time an embargo notice names, as agencies write it: days ("11월 27일(금)", "11. 27.(목)", "11.27.",
+# "2025. 11. 8.(토)", "’25. 11. 8.", "2025년 11월 8일", "27일(목)") and times ("06:00", "오후 2시", "14시 30분",
+# "정오", "밤 12시"), or an edition ("조간", "석간") of a day. A notice may name several: the press's and the
+# internet's ("신문은 11. 28.(금) 조간, 방송·인터넷은 11. 27.(목) 12:00"), local time and Korea's. Each time goes
+# with the day written before it (else the one after it); the internet's time is a portal's, else the latest
+# one: never early.
 _NOTICE_DAY = re.compile(
-    r"(?:(?P<year>(?:19|20)\d\d)\s?(?:년|[./-])\s?)?(?P<month>1[0-2]|0?[1-9])\s?(?:월|[./-])\s?"
-    r"(?P<day>3[01]|[12]\d|0?[1-9])(?!\d)\s?(?:일|\.)?"
+    r"(?<![\d.])(?:[’'‘]?(?P<year>(?:19|20)?\d\d)\s?(?:년|\.)\s?)?(?P<month>1[0-2]|0?[1-9])\s?(?:월|[./-])\s?"
+    r"(?P<day>3[01]|[12]\d|0?[1-9])(?![\d:])\s?(?:일|\.)?"
+    r"|(?<![\d./-])(?P<lone>3[01]|[12]\d|0?[1-9])\s?일"  # a day of the release's month
 )
 _NOTICE_TIME = re.compile(
-    r"(?P<half>오전|오후|낮|밤|저녁|새벽)?\s?(?:(?P<hour>[01]?\d|2[0-4])\s?(?::\s?(?P<minute>[0-5]\d)|시(?!간)"
+    r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽)\s?)?(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])\s?(?::\s?(?P<minute>[0-5]\d)|시(?!간)"
     r"\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)|(?P<noon>정오)|(?P<midnight>자정))"
+    r"|(?P<edition>조간|석간)"
 )
 #: the hour an edition's embargo ends at the latest: the morning papers are out by 06:00 of their day (online
 #: may report earlier, from the day before); the evening papers are printed by the afternoon
 _EDITION_HOUR = {"조간": 6, "석간": 15}
+#: a clause about the internet: the time a portal goes by
+_ONLINE = re.compile(r"인터넷|온라인")
+#: a time in another country's zone, which a notice gives beside Korea's (else it cannot be read)
+_LOCAL_TIME, _KOREAN_TIME = re.compile(r"현지\s?시간"), re.compile(r"한국\s?시간|KST|서울\s?시간")
 
 
 def notice_embargo(notice: str, near: datetime, tz: tzinfo) -> datetime | None:
     """When the embargo notice (:func:`split_embargo_notice`) lets the release out, or None when it names no
-    time that can be read. `near` is the release's own date (for the year, or the day of a time alone)."""
-    local = near.astimezone(tz)
-    day_match = _NOTICE_DAY.search(notice)
-    rest = notice[day_match.end() :] if day_match else notice
-    edition = next((hour for name, hour in _EDITION_HOUR.items() if name in rest), None)
-    time_match = _NOTICE_TIME.search(rest)
-    if day_match is None and time_match is None:
+    time that can be read. `near` is the release's own date: the year, or the month, of a day written without
+    them, and the day of a time alone."""
+    if _LOCAL_TIME.search(notice) and not _KOREAN_TIME.search(notice):
         return None
-    if day_match is not None:
-        month, day = int(day_match["month"]), int(day_match["day"])
-        years = [int(day_match["year"])] if day_match["year"] else [local.year - 1, local.year, local.year + 1]
-        days = [_date_or_none(year, month, day) for year in years]
-        candidates = [d for d in days if d is not None]
-        if not candidates:
-            return None  # 2월 30일
-        on = min(candidates, key=lambda d: abs(d - local.date()))
+    local = near.astimezone(tz)
+    marks = list(_NOTICE_DAY.finditer(notice))
+    days = [_notice_day(m, local.date()) for m in marks]
+    times = list(_NOTICE_TIME.finditer(notice))
+    if None in days or not (days or times):
+        return None  # 2월 30일; or no time at all
+    if not marks:
+        pairs = [(_at(local.date(), m, tz), _ONLINE.search(notice) is not None) for m in times]
     else:
-        on = local.date()
-    if time_match is not None:
-        hour, minute = _clock(time_match)
-    elif edition is not None:
-        hour, minute = edition, 0
+        pairs, clause_start = [], 0  # (when, said of the internet); where the day's clause begins
+        for index, (mark, on) in enumerate(zip(marks, days, strict=True)):
+            assert on is not None
+            until = marks[index + 1].start() if index + 1 < len(marks) else len(notice)
+            own = [m for m in times if mark.end() <= m.start() < until]
+            if not own and index == 0:
+                own = [m for m in times if m.end() <= mark.start()]  # "12:00(11월 27일)"
+            clause_end = max([mark.end(), *(m.end() for m in own)])
+            online = _ONLINE.search(notice, clause_start, clause_end) is not None
+            pairs += [(_at(on, m, tz), online) for m in own] or [(_at(on, None, tz), online)]
+            clause_start = clause_end
+    online_times = [when for when, is_online in pairs if is_online]
+    return max(online_times or [when for when, _ in pairs])
+
+
+def _notice_day(match: re.Match[str], near: date) -> date | None:
+    """The day a notice names, in the year (or month) that puts it nearest `near`."""
+    if match["lone"]:
+        day = int(match["lone"])
+        months = [(near.year + (near.month + k - 1) // 12, (near.month + k - 1) % 12 + 1) for k in (-1, 0, 1)]
+        candidates = [_date_or_none(year, month, day) for year, month in months]
     else:
-        hour, minute = 0, 0  # "11월 27일부터": from the day's start
+        month, day = int(match["month"]), int(match["day"])
+        year = match["year"]
+        if year is not None:
+            candidates = [_date_or_none(int(year) + (2000 if len(year) == 2 else 0), month, day)]
+        else:
+            candidates = [_date_or_none(near.year + k, month, day) for k in (-1, 0, 1)]
+    found = [d for d in candidates if d is not None]
+    return min(found, key=lambda d: abs(d - near)) if found else None
+
+
+def _at(on: date, match: re.Match[str] | None, tz: tzinfo) -> datetime:
+    hour, minute = _clock(match) if match is not None else (0, 0)  # "11월 27일부터": from the day's start
     return datetime.combine(on, time(), tz) + timedelta(hours=hour, minutes=minute)
 
 
 def _clock(match: re.Match[str]) -> tuple[int, int]:
+    if match["edition"]:
+        return _EDITION_HOUR[match["edition"]], 0
     if match["noon"]:
         return 12, 0
     if match["midnight"]:
@@ -260,6 +295,8 @@ def _clock(match: re.Match[str]) -> tuple[int, int]:
     minute = int(match["minute"] or match["minutes"] or 0) + (30 if match["thirty"] else 0)
     if match["half"] in ("오후", "낮", "밤", "저녁") and hour < 12:
         hour += 12
+    elif match["half"] in ("밤", "저녁") and hour == 12:
+        hour = 24  # 밤 12시: midnight, the day's end
     return hour, minute
 
 

@@ -163,6 +163,8 @@ SOURCE_FIELDS = frozenset({"name", "home", "feed", "url", "published", "credit",
 FUTURE_SKEW = timedelta(minutes=10)
 #: further ahead than this a date is garbage (year 9999), not an early release: the item is undated
 FAR_FUTURE = timedelta(days=366)
+#: an embargo notice no time can be read from holds a release this recent (older, it has passed)
+NOTICE_HOLDS = timedelta(days=7)
 _AGENCY_PREFIX = re.compile(r"^\s*\[([^\]]{2,30})\]\s*")
 _FIRST_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.IGNORECASE)
 
@@ -197,6 +199,8 @@ class Normalized:
     #: the day an ingested item gave without a time of day (a board's "2025-11-08 00:00:00.0"): on that
     #: day the fetch time stands in for the midnight it says
     day: date | None = None
+    #: its date is the one its embargo notice names (a board's release, held until then)
+    noticed: bool = False
 
     @cached_property
     def text(self) -> str:
@@ -266,7 +270,7 @@ def normalize(
         return f"{title}\n{summary or collapse_space(words)}"
 
     section = field("section", lambda: _section(raw.section, ctx.sections, source, match_text, agency, registered), "")
-    published, updated, dated, embargoed, day = _dates(raw, ctx, now, field, warnings, title, notice)
+    published, updated, dated, embargoed, day, noticed = _dates(raw, ctx, now, field, warnings, title, notice)
     status = field("status", lambda: _status(raw.status, source), Status.PUBLISHED)
     if embargoed:
         status = Status.DRAFT
@@ -307,7 +311,7 @@ def normalize(
         source=attribution,
     )
     unknown = agency if agency and registered is None else ""
-    return Normalized(article, words, summary, dated, tuple(warnings), unknown, day)
+    return Normalized(article, words, summary, dated, tuple(warnings), unknown, day, noticed)
 
 
 def _dates(
@@ -318,21 +322,23 @@ def _dates(
     warnings: list[str],
     title: str,
     notice: str = "",
-) -> tuple[Any, Any, bool, bool, date | None]:
+) -> tuple[Any, Any, bool, bool, date | None, bool]:
     """(published, updated, whether the input gave a date, whether an unreadable embargo holds the item, the
-    day it gave without a time): strict for CMS records, lenient for ingested items.
+    day it gave without a time, whether the date is its notice's): strict for CMS records, lenient for
+    ingested items.
 
     An ingested item's embargo is its own field's (the press-release API's), else the one its body's notice
     names (`notice`, "※ 이 자료는 11월 30일(월) 12:00 이후 보도하여 주시기 바랍니다."): a board gives no other,
-    and publishing the release while dropping the notice broke it unseen."""
+    and publishing the release while dropping the notice broke it unseen. An unreadable one holds only a
+    recent item: on a release weeks old it has passed."""
     if raw.kind is InputKind.CMS:
         published = field("published", lambda: _date(raw.published, "published", ctx.tz, required=True))
         updated = field("updated", lambda: _cms_updated(raw.updated, ctx.tz, published, now))
-        return published, updated, True, False, None
+        return published, updated, True, False, None, False
     assert now is not None, "ingested items need the current time"
     published, dated, ahead = _entry_date(raw, ctx, now, warnings, title)
     day = _day_only(published, ctx.tz) if dated else None
-    given = str(raw.embargo or "").strip()
+    given, noticed = str(raw.embargo or "").strip(), False
     if given:
         embargo, unreadable = _entry_time(raw.embargo, None, ctx.tz), f"embargo {given!r} could not be read"
     else:
@@ -341,14 +347,14 @@ def _dates(
     if ahead is not None and (embargo is None or embargo < ahead):
         warnings.append(f"{title[:40]!r}: date {ahead.isoformat()} is in the future, clamped to now")
     if embargo is not None and embargo > published:  # not clamped: a future embargo is the point
-        published, dated, day = embargo, True, None
-    # fail closed: an embargo given but nobody can read may not have passed
-    unread = embargo is None and (given != "" or notice != "")
+        published, dated, day, noticed = embargo, True, None, not given
+    # fail closed: an embargo given but nobody can read may not have passed (a notice on an old release has)
+    unread = embargo is None and (given != "" or (notice != "" and published > now - NOTICE_HOLDS))
     if unread:
         warnings.append(f"{title}: {unreadable}: held as a draft")
     if day is not None and day == now.astimezone(ctx.tz).date():
         published = now  # its day's midnight would sort it below what came out earlier that day
-    return published, _entry_updated(raw, ctx, published, now), dated, unread, day
+    return published, _entry_updated(raw, ctx, published, now), dated, unread, day, noticed
 
 
 def _day_only(when: datetime, tz: tzinfo) -> date | None:

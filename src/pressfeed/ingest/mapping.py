@@ -32,6 +32,8 @@ class Mapped:
     probes: tuple[str, ...] = ()
     #: the day the item gave without a time of day (pressfeed.normalize.Normalized.day)
     day: date | None = None
+    #: dated by its embargo notice (pressfeed.normalize.Normalized.noticed)
+    noticed: bool = False
 
     @property
     def published(self) -> datetime:
@@ -78,7 +80,9 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     unknown = normalized.unknown_agency
     found_by = (*keys, *titled[:1])
     probes = tuple(titled[1:])
-    return Mapped(encode(article), found_by, warnings, normalized.dated, unknown, body, probes, normalized.day)
+    return Mapped(
+        encode(article), found_by, warnings, normalized.dated, unknown, body, probes, normalized.day, normalized.noticed
+    )
 
 
 def _day(article: Article, ctx: NormalizeContext) -> date:

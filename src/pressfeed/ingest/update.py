@@ -478,6 +478,9 @@ class _Placer:
         if not m.dated or m.day == stored.article.published.astimezone(self.ctx.tz).date():
             # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first
             candidate = _keep_dates(candidate, stored)
+        elif m.noticed and stored.article.published <= self.now and candidate.published != stored.article.published:
+            # its notice read anew (stored before notices were read) would re-date a release readers have had
+            candidate = _keep_dates(candidate, stored)
         if candidate.article.link != stored.article.link:
             candidate = _keep_link(candidate, stored)
         if same_upstream(stored, candidate):
