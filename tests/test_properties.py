@@ -436,6 +436,8 @@ def test_the_last_paragraph_shortcut_finds_what_the_search_finds(markup: str) ->
 @example("<p>본문", "", "<br><br>")  # "<p>본문<br><br>" was left, unclosed
 @example("&lt;/p&gt;&lt;/p&gt;", "<pre>", "")  # without its <pre>, the escaped text would read as markup
 @example("&lt;/p&gt;&lt;/p&gt;<pre>", "", "")
+# escaped tags in an attribute after the credit counted as the text's: the body's were escaped markup alone
+@example('&lt;p href="x"&gt;&lt;/p&gt;', '<p title="<script>alert(1)</script>">', "")
 def test_a_body_without_its_credit_is_sanitized_html(before: str, after: str, opening: str) -> None:
     from pressfeed.credits import split_credit
 

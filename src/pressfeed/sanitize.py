@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from contextvars import ContextVar
 from html.entities import html5
 
@@ -370,6 +371,20 @@ CODE_START = re.compile(r"<(?:pre|code)\b")
 _UNESCAPE_PASSES = 2
 
 
+def _in_text(markup: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The escaped tags of `found` in the text, not in an attribute (a title that quotes "&lt;script&gt;"):
+    counted, one after the credit line made a body whose text before it is escaped markup not one, and the
+    body without its credit was unescaped when sanitized again."""
+    tags = [(tag.start(), tag.end()) for tag in SANITIZED_TAG.finditer(markup)]
+    starts = [start for start, _ in tags]
+    kept = []
+    for match in found:
+        index = bisect_right(starts, match.start()) - 1
+        if index < 0 or tags[index][1] <= match.start():
+            kept.append(match)
+    return kept
+
+
 def escaped_markup(cleaned: str) -> bool:
     """Whether sanitized HTML is markup escaped once too often: `&lt;p&gt;본문&lt;/p&gt;`.
 
@@ -385,6 +400,8 @@ def escaped_markup(cleaned: str) -> bool:
     if "lt;" not in cleaned:  # most bodies: one scan
         return False
     found = [m for m in _ESCAPED_TAG.finditer(cleaned) if m.group(2).lower() in HTML_ELEMENTS]
+    if found and "<" in cleaned:
+        found = _in_text(cleaned, found)
     if len(found) < 2 or not any(m.group(1) or m.group(2).lower() == "br" for m in found):
         return False
     first, last = found[0].start(), found[-1].end()
