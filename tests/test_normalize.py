@@ -821,6 +821,10 @@ def test_layout_form_keeps_what_readers_see(one, other):
             "<p>본문.</p>",
         ),
         ("<p>※ 보도 엠바고 : 11. 27.(목) 12:00</p><p>본문.</p>", "<p>본문.</p>"),
+        (  # an empty paragraph first, as HWP exports begin: the notice was not seen, nor held the release
+            "<p>&nbsp;</p><p>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.</p><p>본문.</p>",
+            "<p>&nbsp;</p><p>본문.</p>",
+        ),
     ],
     ids=[
         "api",
@@ -833,6 +837,7 @@ def test_layout_form_keeps_what_readers_see(one, other):
         "terse",
         "quoted",
         "embargo-label",
+        "after-an-empty-paragraph",
     ],
 )
 def test_a_leading_embargo_notice_is_dropped(body: str, expected: str) -> None:
@@ -942,8 +947,23 @@ SEOUL = ZoneInfo("Asia/Seoul")
         ("※ 11. 27.(목) 조간(인터넷은 11. 26.(수) 18:00 이후) 보도", datetime(2025, 11, 26, 18, tzinfo=SEOUL)),
         ("※ 현지시간 11월 27일 10:00(한국시간 11월 27일 18:00) 이후 보도", datetime(2025, 11, 27, 18, tzinfo=SEOUL)),
         ("※ 14:00 이후 보도 가능", datetime(2025, 11, 26, 14, tzinfo=SEOUL)),  # the release's own day
-        ("※ 이 자료는 1월 2일 06:00 이후 보도", datetime(2026, 1, 2, 6, tzinfo=SEOUL)),  # the year nearest
-        ("※ 이 자료는 2026년 1월 2일 14시 이후 보도", datetime(2026, 1, 2, 14, tzinfo=SEOUL)),
+        ("※ 이 자료는 2025년 12월 2일 14시 이후 보도", datetime(2025, 12, 2, 14, tzinfo=SEOUL)),
+        # a reviewer's: full-width colon, 時, p.m., an online briefing's time, 까지 a day, a foreign time
+        ("※ 이 자료는 11월 27일(목) 12：00 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일(목) 14時 이후 보도", datetime(2025, 11, 27, 14, tzinfo=SEOUL)),
+        ("※ 엠바고: 11월 27일(목) 6:30 p.m.", datetime(2025, 11, 27, 18, 30, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일(목) 12.00 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        (
+            "[엠바고] 11. 27.(목) 12:00 이후 보도 (온라인 배포 11. 26.(수) 14:00)",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
+        ("※ 이 자료는 11월 27일(목)까지 보도를 삼가 주시기 바랍니다.", datetime(2025, 11, 28, tzinfo=SEOUL)),
+        ("※ 이 자료는 내일 조간부터 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
+        ("※ 이 자료는 조간부터 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),  # the next
+        ("※ 이 자료는 현지시각 11월 27일(목) 10:00 이후 보도", None),
+        ("※ 이 자료는 11월 27일(목) 10:00 (GMT) 이후 보도", None),
+        ("※ 이 자료는 11월 27일(목) 10시 브리핑 이후 보도", None),  # when it ends is not said
+        ("※ 이 자료는 2026. 11. 27.(금) 12:00 이후 보도", None),  # a year ahead: a typo, not held unsaid
         ("※ 이 자료는 배포 후 2시간 이후 보도", None),  # a duration, not a time: nothing read
         ("※ 이 자료는 현지시간 11월 27일 10:00 이후 보도", None),  # another zone's, and no Korean time
         ("※ 이 자료는 2월 30일 06:00 이후 보도", None),
@@ -953,6 +973,33 @@ def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None
     from pressfeed.credits import notice_embargo
 
     assert notice_embargo(notice, datetime(2025, 11, 26, 10, tzinfo=SEOUL), SEOUL) == when
+
+
+@pytest.mark.parametrize(
+    ("notice", "near", "when"),
+    [
+        (
+            "※ 이 자료는 1월 2일 06:00 이후 보도",
+            datetime(2025, 12, 30, 10, tzinfo=SEOUL),
+            datetime(2026, 1, 2, 6, tzinfo=SEOUL),
+        ),
+        # last year's template in January: the day meant is this year's
+        (
+            "※ 이 자료는 2025. 1. 5.(월) 12:00 이후 보도",
+            datetime(2026, 1, 2, 10, tzinfo=SEOUL),
+            datetime(2026, 1, 5, 12, tzinfo=SEOUL),
+        ),
+        (
+            "※ 이 자료는 12월 31일(수) 24:00 이후 보도",
+            datetime(2025, 12, 31, 10, tzinfo=SEOUL),
+            datetime(2026, 1, 1, tzinfo=SEOUL),
+        ),
+    ],
+)
+def test_an_embargo_notice_across_the_new_year(notice: str, near: datetime, when: datetime) -> None:
+    from pressfeed.credits import notice_embargo
+
+    assert notice_embargo(notice, near, SEOUL) == when
 
 
 def _board_release(body: str, published: str) -> Any:

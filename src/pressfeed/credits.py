@@ -162,7 +162,7 @@ _EMBARGO_NOTICE = re.compile(
 #: a notice is a line, not a paragraph: longer first lines are the story's own
 _EMBARGO_MAX = 160
 #: the opening tags and spaces before the body's first text
-_LEADING_BLOCKS = re.compile(rf"(?:\s|<(?:{BLOCK_NAMES})\b[^>]*>)*")
+_LEADING_BLOCKS = re.compile(rf"(?:\s|&nbsp;|<br\s*/?>|</?(?:{BLOCK_NAMES})\b[^>]*>)*")
 
 
 def drop_embargo_notice(body_html: str) -> str:
@@ -219,33 +219,58 @@ _NOTICE_DAY = re.compile(
     r"|(?<![\d./-])(?P<lone>3[01]|[12]\d|0?[1-9])\s?일"  # a day of the release's month
 )
 _NOTICE_TIME = re.compile(
-    r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽)\s?)?(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])\s?(?::\s?(?P<minute>[0-5]\d)|시(?!간)"
-    r"\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)|(?P<noon>정오)|(?P<midnight>자정))"
+    r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽|[AaPp]\.?[Mm]\.?)\s?)?(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])\s?"
+    r"(?:[:.]\s?(?P<minute>[0-5]\d)(?![\d.])|시(?!간)\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)"
+    r"(?:\s?(?P<suffix>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?|(?P<noon>정오)|(?P<midnight>자정))"
     r"|(?P<edition>조간|석간)"
 )
 #: the hour an edition's embargo ends at the latest: the morning papers are out by 06:00 of their day (online
 #: may report earlier, from the day before); the evening papers are printed by the afternoon
 _EDITION_HOUR = {"조간": 6, "석간": 15}
-#: a clause about the internet: the time a portal goes by
-_ONLINE = re.compile(r"인터넷|온라인")
+#: a clause about the internet: the time a portal goes by (not an online briefing's or handout's)
+_ONLINE = re.compile(r"(?:인터넷|온라인)(?!\s?(?:브리핑|배포|생중계|중계|설명회|간담회|접수|신청))")
 #: a time in another country's zone, which a notice gives beside Korea's (else it cannot be read)
-_LOCAL_TIME, _KOREAN_TIME = re.compile(r"현지\s?시간"), re.compile(r"한국\s?시간|KST|서울\s?시간")
+_LOCAL_TIME = re.compile(
+    r"현지\s?(?:시[간각]|오전|오후|\))|\(현지|(?:동부|서부|중부|태평양)\s?(?:표준)?시[간각]|\b(?:GMT|UTC|CET|EST|EDT|PST|PDT)\b"
+)
+_KOREAN_TIME = re.compile(r"(?:한국|우리|서울)\s?시[간각]|\bKST\b")
+#: a time that is an event's (a briefing, a cabinet vote): when it ends is not written
+_EVENT_TIME = re.compile(r"(?:브리핑|회의|의결|발표|행사|설명회|간담회)\s?(?:종료\s?)?(?:이후|후)")
+#: a day after the release's: "내일 조간", "익일 06:00"
+_NEXT_DAY = re.compile(r"내일|익일|명일|다음\s?날")
+#: a day, then "까지": through that day
+_THROUGH = re.compile(r"\s?(?:\([^)]{1,4}\))?\s?까지")
+#: how far ahead a notice's time may be: further, it is a typo (2026 for 2025), not held for a year unsaid
+NOTICE_AHEAD = timedelta(days=31)
+#: a day a notice's year puts further back than this is last year's template, not the day meant
+STALE_YEAR = timedelta(days=60)
 
 
 def notice_embargo(notice: str, near: datetime, tz: tzinfo) -> datetime | None:
     """When the embargo notice (:func:`split_embargo_notice`) lets the release out, or None when it names no
-    time that can be read. `near` is the release's own date: the year, or the month, of a day written without
-    them, and the day of a time alone."""
-    if _LOCAL_TIME.search(notice) and not _KOREAN_TIME.search(notice):
+    time that can be read: none at all, another zone's alone, an event's ("10시 브리핑 이후": when it ends is
+    not said), or one more than NOTICE_AHEAD away. `near` is the release's own date: the year, or the month,
+    of a day written without them, and the day of a time alone ("내일": the day after)."""
+    notice = notice.replace("：", ":").replace("∶", ":").replace("時", "시")
+    if (_LOCAL_TIME.search(notice) and not _KOREAN_TIME.search(notice)) or _EVENT_TIME.search(notice):
         return None
-    local = near.astimezone(tz)
-    marks = list(_NOTICE_DAY.finditer(notice))
+    when = _notice_time(notice, near.astimezone(tz), tz)
+    return when if when is not None and when <= near + NOTICE_AHEAD else None
+
+
+def _notice_time(notice: str, local: datetime, tz: tzinfo) -> datetime | None:
+    marks = [m for m in _NOTICE_DAY.finditer(notice)]
     days = [_notice_day(m, local.date()) for m in marks]
-    times = list(_NOTICE_TIME.finditer(notice))
+    spans = [m.span() for m in marks]
+    # a time inside a day ("11.27" read as 11:27) is the day's
+    times = [m for m in _NOTICE_TIME.finditer(notice) if not any(s <= m.start() < e for s, e in spans)]
     if None in days or not (days or times):
         return None  # 2월 30일; or no time at all
     if not marks:
-        pairs = [(_at(local.date(), m, tz), _ONLINE.search(notice) is not None) for m in times]
+        today = local.date() + timedelta(days=1 if _NEXT_DAY.search(notice) else 0)
+        online = _ONLINE.search(notice) is not None
+        # an edition without its day is the next one out ("조간부터" in the afternoon: tomorrow's)
+        pairs = [(_at(today + timedelta(days=_next_edition(today, m, local, tz)), m, tz), online) for m in times]
     else:
         pairs, clause_start = [], 0  # (when, said of the internet); where the day's clause begins
         for index, (mark, on) in enumerate(zip(marks, days, strict=True)):
@@ -256,7 +281,8 @@ def notice_embargo(notice: str, near: datetime, tz: tzinfo) -> datetime | None:
                 own = [m for m in times if m.end() <= mark.start()]  # "12:00(11월 27일)"
             clause_end = max([mark.end(), *(m.end() for m in own)])
             online = _ONLINE.search(notice, clause_start, clause_end) is not None
-            pairs += [(_at(on, m, tz), online) for m in own] or [(_at(on, None, tz), online)]
+            through = not own and _THROUGH.match(notice, mark.end()) is not None  # "27일(목)까지 삼가": its end
+            pairs += [(_at(on, m, tz), online) for m in own] or [(_at(on, None, tz, through), online)]
             clause_start = clause_end
     online_times = [when for when, is_online in pairs if is_online]
     return max(online_times or [when for when, _ in pairs])
@@ -271,16 +297,23 @@ def _notice_day(match: re.Match[str], near: date) -> date | None:
     else:
         month, day = int(match["month"]), int(match["day"])
         year = match["year"]
+        candidates = [_date_or_none(near.year + k, month, day) for k in (-1, 0, 1)]
         if year is not None:
-            candidates = [_date_or_none(int(year) + (2000 if len(year) == 2 else 0), month, day)]
-        else:
-            candidates = [_date_or_none(near.year + k, month, day) for k in (-1, 0, 1)]
+            written = _date_or_none(int(year) + (2000 if len(year) == 2 else 0), month, day)
+            # a template's year not changed in January ("2025. 1. 5." posted 2026-01-02): the nearest year
+            if written is None or written >= near - STALE_YEAR:
+                candidates = [written]
     found = [d for d in candidates if d is not None]
     return min(found, key=lambda d: abs(d - near)) if found else None
 
 
-def _at(on: date, match: re.Match[str] | None, tz: tzinfo) -> datetime:
-    hour, minute = _clock(match) if match is not None else (0, 0)  # "11월 27일부터": from the day's start
+def _next_edition(on: date, match: re.Match[str], local: datetime, tz: tzinfo) -> int:
+    return int(match["edition"] is not None and _at(on, match, tz) <= local)
+
+
+def _at(on: date, match: re.Match[str] | None, tz: tzinfo, through: bool = False) -> datetime:
+    # a day alone: "11월 27일부터" from its start, "11월 27일까지" through its end
+    hour, minute = _clock(match) if match is not None else (24 if through else 0, 0)
     return datetime.combine(on, time(), tz) + timedelta(hours=hour, minutes=minute)
 
 
@@ -293,7 +326,8 @@ def _clock(match: re.Match[str]) -> tuple[int, int]:
         return 24, 0  # the day's end: never early
     hour = int(match["hour"])
     minute = int(match["minute"] or match["minutes"] or 0) + (30 if match["thirty"] else 0)
-    if match["half"] in ("오후", "낮", "밤", "저녁") and hour < 12:
+    half = match["half"] or match["suffix"] or ""
+    if (half in ("오후", "낮", "밤", "저녁") or half[:1] in ("P", "p")) and hour < 12:
         hour += 12
     elif match["half"] in ("밤", "저녁") and hour == 12:
         hour = 24  # 밤 12시: midnight, the day's end
