@@ -821,6 +821,13 @@ def test_layout_form_keeps_what_readers_see(one, other):
             "<p>본문.</p>",
         ),
         ("<p>※ 보도 엠바고 : 11. 27.(목) 12:00</p><p>본문.</p>", "<p>본문.</p>"),
+        # a remark after it, other verbs, 엠바고 after the time (a reviewer's wordings, each left in the body)
+        (
+            "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다(인터넷, 방송 포함).</p><p>본문.</p>",
+            "<p>본문.</p>",
+        ),
+        ("<p>※ 11월 27일(목) 12:00 이후 보도 부탁드립니다.</p><p>본문.</p>", "<p>본문.</p>"),
+        ("<p>※ 11월 27일(목) 12:00 엠바고 해제</p><p>본문.</p>", "<p>본문.</p>"),
         (  # an empty paragraph first, as HWP exports begin: the notice was not seen, nor held the release
             "<p>&nbsp;</p><p>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.</p><p>본문.</p>",
             "<p>&nbsp;</p><p>본문.</p>",
@@ -837,6 +844,9 @@ def test_layout_form_keeps_what_readers_see(one, other):
         "terse",
         "quoted",
         "embargo-label",
+        "remark",
+        "ask",
+        "lifted",
         "after-an-empty-paragraph",
     ],
 )
@@ -865,6 +875,8 @@ def test_a_leading_embargo_notice_is_dropped(body: str, expected: str) -> None:
         "<p>새 여권은 12월 21일 이후 사용할 수 있습니다</p>",
         "<h3>5월 1일부터 보도 사진 저작권 표시를 의무화합니다</h3><p>본문.</p>",
         "<p>정부는 12월 1일부터 보도를 통제한다.</p>",
+        "<p>이 사업은 11월 27일부터 시행합니다(자세한 내용 첨부).</p>",
+        "<p>정부는 12월 1일부터 엠바고 제도를 개선한다.</p>",
     ],
     ids=[
         "story",
@@ -882,6 +894,8 @@ def test_a_leading_embargo_notice_is_dropped(body: str, expected: str) -> None:
         "passport",
         "press-photo",
         "control",
+        "in-force",
+        "embargo-policy",
     ],
 )
 def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:

@@ -144,11 +144,12 @@ _IN_SENTENCE = r"(?:[^.。!]|\.(?=\s?[\d(]))"
 _EMBARGO_WHEN = r"(?:이후|부터|이전에는|전에는|까지는?)\s?(?:에\s?)?"
 #: what is asked: please do, may, refrain from
 _EMBARGO_ASK = (
-    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능합니다|가능|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지)"
+    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능합니다|가능|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지"
+    r"|부탁\s?(?:드립니다|합니다)?|요망|요청\s?(?:드립니다|합니다)?)"
 )
 #: reporting as the verb or the thing allowed: 보도하여/보도해 주시기, 보도할 수, 보도를 삼가, 보도 가능, 보도 바랍니다
 #: (or the line's last word: "…06:00 이후 보도")
-_REPORT = r"보도(?=\s?(?:하여|해\s?주|해도|할|를|는|가능|바랍))"
+_REPORT = r"보도(?=\s?(?:하여|해\s?주|해도|할|를|는|가능|바랍|부탁|요망|요청))"
 #: the time it names: a digit, or the morning or evening papers' edition
 _EMBARGO_TIME = rf"(?={_IN_SENTENCE}*?(?:\d|조간|석간))"
 _EMBARGO_NOTICE = re.compile(
@@ -156,8 +157,10 @@ _EMBARGO_NOTICE = re.compile(
     rf"(?:(?:이|본|동|해당)\s?(?:보도\s?)?자료는\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}"
     rf"(?:보도|게재|방송|사용|인터넷\s?게재){_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
     rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}|보도)"
-    rf"|(?:보도\s?)?엠바고\s?[\])>〉】]?\s?[:：]?\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?)"
-    r"\s?[.。!]?\s*[\])>〉】]?\s*"
+    rf"|(?:보도\s?)?엠바고\s?[\])>〉】]?\s?[:：]?\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?"
+    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?(?:까지\s?)?엠바고(?:\s?해제)?(?:입니다)?)"
+    # its own remark after it: "(인터넷, 방송, 통신 포함)", "(온라인 11. 30.(일) 12:00 이후 게재 가능)"
+    r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?)?\s*[\])>〉】]?\s*"
 )
 #: a notice is a line, not a paragraph: longer first lines are the story's own
 _EMBARGO_MAX = 160
