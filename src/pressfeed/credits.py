@@ -262,7 +262,7 @@ def notice_embargo(notice: str, near: datetime, tz: tzinfo) -> datetime | None:
 
 
 def _notice_time(notice: str, local: datetime, tz: tzinfo) -> datetime | None:
-    marks = [m for m in _NOTICE_DAY.finditer(notice)]
+    marks = list(_NOTICE_DAY.finditer(notice))
     days = [_notice_day(m, local.date()) for m in marks]
     spans = [m.span() for m in marks]
     # a time inside a day ("11.27" read as 11:27) is the day's

@@ -47,29 +47,28 @@ def publish(
     Returns None when no hub is configured (pings left over from a removed
     hub are forgotten).
     """
-    pending = pending_pings(store)
     if not hub:
-        if pending:
+        if pending_pings(store):
             _save(store, [])
         return None
-    urls = list(dict.fromkeys([*pending, *changed]))
+    urls = remember(store, changed)  # before the first request: a crash mid-way loses no ping
     if not urls:
         return PingReport(hub)
-    if urls != pending:
-        _save(store, urls)  # remembered before the first request: a crash mid-way loses no ping
     pinged, failed, error = _ping_all(hub, urls, user_agent)
     if failed != urls:
         _save(store, failed)
     return PingReport(hub, tuple(pinged), tuple(failed), error)
 
 
-def remember(store: Store, changed: Iterable[str]) -> None:
-    """Add `changed` to the pending pings before their new files are put in place: a build killed after the
-    renames and before its pings would leave them unannounced, as the next run finds the files unchanged."""
+def remember(store: Store, changed: Iterable[str]) -> list[str]:
+    """Add `changed` to the pending pings, and return them all. A build does so before its new files are put
+    in place: killed after the renames and before its pings, it would leave them unannounced, as the next
+    run finds the files unchanged."""
     pending = pending_pings(store)
     urls = list(dict.fromkeys([*pending, *changed]))
     if urls != pending:
         _save(store, urls)
+    return urls
 
 
 def pending_pings(store: Store) -> list[str]:
