@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pressfeed.credits import drop_embargo_notice, split_credit
+from pressfeed.credits import split_credit
 from pressfeed.dates import local_form_date, parse_datetime
 from pressfeed.errors import RecordError
 from pressfeed.imports import raw_article
@@ -789,120 +789,6 @@ def test_layout_form_keeps_what_readers_see(one, other):
     assert layout_form(sanitize_html(one, BASE)) != layout_form(sanitize_html(other, BASE))
 
 
-# -- drop_embargo_notice -------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (  # as the press-release API sends it: red, bold, its own paragraph
-            '<p style="color:#ff0000;"><strong>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.'
-            "</strong></p><p>외교부 장관과 국방부 장관은 11월 26일 공동성명을 채택했다.</p>",
-            "<p>외교부 장관과 국방부 장관은 11월 26일 공동성명을 채택했다.</p>",
-        ),
-        (
-            "<p>이 보도자료는 2025. 11. 8.(토) 조간부터 보도할 수 있습니다.</p>\n<p>본문 첫 문단.</p>",
-            "<p>본문 첫 문단.</p>",
-        ),
-        (  # a line of the first paragraph: the rest of it stays
-            "<p>※ 11. 27.(목) 12:00 이전에는 보도를 삼가 주시기 바랍니다.<br>본문 첫 줄.</p>",
-            "<p>본문 첫 줄.</p>",
-        ),
-        ("<p>[엠바고] 11.27.(금) 06:00 이후 보도</p><p>본문.</p>", "<p>본문.</p>"),
-        (
-            "<div><p>※ 본 자료는 11월 27일(목) 석간부터 보도해 주시기 바랍니다</p><p>본문.</p></div>",
-            "<div><p>본문.</p></div>",
-        ),
-        ("※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.<p>본문.</p>", "<p>본문.</p>"),
-        ("<p>※ 11월 27일(금) 06:00 이후 보도 가능</p><p>본문.</p>", "<p>본문.</p>"),
-        ("<p>※ 11월 27일(금) 06:00 이후 보도</p><p>본문.</p>", "<p>본문.</p>"),
-        (  # the container it was alone in goes with it
-            "<blockquote><p>※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</p></blockquote><p>본문.</p>",
-            "<p>본문.</p>",
-        ),
-        ("<p>※ 보도 엠바고 : 11. 27.(목) 12:00</p><p>본문.</p>", "<p>본문.</p>"),
-        # a remark after it, other verbs, 엠바고 after the time (a reviewer's wordings, each left in the body)
-        (
-            "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다(인터넷, 방송 포함).</p><p>본문.</p>",
-            "<p>본문.</p>",
-        ),
-        ("<p>※ 11월 27일(목) 12:00 이후 보도 부탁드립니다.</p><p>본문.</p>", "<p>본문.</p>"),
-        ("<p>※ 11월 27일(목) 12:00 엠바고 해제</p><p>본문.</p>", "<p>본문.</p>"),
-        (  # an empty paragraph first, as HWP exports begin: the notice was not seen, nor held the release
-            "<p>&nbsp;</p><p>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.</p><p>본문.</p>",
-            "<p>&nbsp;</p><p>본문.</p>",
-        ),
-    ],
-    ids=[
-        "api",
-        "morning-edition",
-        "line",
-        "embargo-word",
-        "nested",
-        "bare-text",
-        "may",
-        "terse",
-        "quoted",
-        "embargo-label",
-        "remark",
-        "ask",
-        "lifted",
-        "after-an-empty-paragraph",
-    ],
-)
-def test_a_leading_embargo_notice_is_dropped(body: str, expected: str) -> None:
-    body = sanitize_html(body, BASE)
-    assert drop_embargo_notice(body) == expected
-    assert sanitize_html(expected, BASE) == expected  # still what the sanitizer would store
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "<p>금융위원회는 12월 1일부터 보도자료 배포 방식을 바꾼다고 밝혔다.</p><p>본문.</p>",  # asks nothing
-        "<p>정부는 2026년부터 보도 지원을 늘린다.</p>",
-        "<p>이 자료는 보도 후 사용하시기 바랍니다.</p>",  # no time: no embargo
-        "<p>정부는 밝혔다. 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</p>",  # not the whole line
-        "<p>본문.</p><p>※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</p>",  # not the first line
-        "<table><tr><td>※ 이 자료는 11월 27일 06:00 이후 보도하여 주시기 바랍니다.</td></tr></table><p>본문.</p>",
-        "<p><strong>※ 이 자료는 11월 27일(금) 06:00 이후 보도하여</strong> 주시기 바랍니다. 외교부는 오늘</p>",
-        "<p>보도일시: 2025. 11. 8.(토) 06:00</p><p>본문.</p>",  # the release's dateline
-        # policy news of the notice's shape: a date, 부터/이후, a verb of use, broadcast or 보도…
-        "<p>모바일 신분증은 12월 1일부터 사용할 수 있습니다.</p><p>본문.</p>",
-        "<p>방송통신위원회는 내년 1월 1일부터 방송광고 규제를 완화합니다.</p>",
-        "<p>서울시는 3월부터 보도블록 교체 공사를 시작합니다.</p>",
-        "<p>1회용 컵은 내년 4월부터 사용을 금지합니다.</p>",
-        "<p>새 여권은 12월 21일 이후 사용할 수 있습니다</p>",
-        "<h3>5월 1일부터 보도 사진 저작권 표시를 의무화합니다</h3><p>본문.</p>",
-        "<p>정부는 12월 1일부터 보도를 통제한다.</p>",
-        "<p>이 사업은 11월 27일부터 시행합니다(자세한 내용 첨부).</p>",
-        "<p>정부는 12월 1일부터 엠바고 제도를 개선한다.</p>",
-    ],
-    ids=[
-        "story",
-        "story-2",
-        "no-time",
-        "after-a-sentence",
-        "not-first",
-        "table-cell",
-        "runs-on",
-        "dateline",
-        "use",
-        "broadcast",
-        "sidewalk",
-        "ban",
-        "passport",
-        "press-photo",
-        "control",
-        "in-force",
-        "embargo-policy",
-    ],
-)
-def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
-    body = sanitize_html(body, BASE)
-    assert drop_embargo_notice(body) == body
-
-
 def test_an_ingested_release_and_its_summary_lose_the_embargo_notice(ctx):
     from pressfeed.config import SourceConfig
     from pressfeed.model import InputKind, RawArticle
@@ -932,90 +818,6 @@ def test_an_ingested_release_and_its_summary_lose_the_embargo_notice(ctx):
     assert "보도하여" in article_from_record(record, ctx).body_html
 
 
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-@pytest.mark.parametrize(
-    ("notice", "when"),
-    [
-        ("※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
-        ("[엠바고] 11.27.(금) 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
-        ("※ 11. 27.(목) 12:00 이전에는 보도를 삼가 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
-        ("※ 이 자료는 11월 27일 오후 2시 30분 이후 보도", datetime(2025, 11, 27, 14, 30, tzinfo=SEOUL)),
-        ("※ 이 자료는 11월 27일 정오 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
-        ("※ 이 자료는 11월 27일 밤 12시 이후 보도", datetime(2025, 11, 28, tzinfo=SEOUL)),  # midnight, not noon
-        ("※ 이 자료는 2025-11-27 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
-        ("※ 이 자료는 27일(목) 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),  # the release's month
-        ("※ 이 자료는 12:00(11월 27일) 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),  # the time first
-        # the government's two-digit year: "’25. 8. 14." was read as 5월 8일 and went out early
-        ("※ 이 자료는 ’25. 8. 14.(목) 12:00 이후 보도", datetime(2025, 8, 14, 12, tzinfo=SEOUL)),
-        ("[엠바고] '25. 11. 27.(목) 06:00 이후 보도", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
-        # an edition: when its papers are out at the latest (never early)
-        ("이 보도자료는 2025. 11. 28.(금) 조간부터 보도할 수 있습니다.", datetime(2025, 11, 28, 6, tzinfo=SEOUL)),
-        ("※ 본 자료는 11월 27일(목) 석간부터 보도해 주시기 바랍니다", datetime(2025, 11, 27, 15, tzinfo=SEOUL)),
-        # several: the internet's is a portal's; else the latest (Korea's beside a local time)
-        (
-            "신문은 11. 28.(금) 조간, 방송·인터넷은 11. 27.(목) 12:00 이후 보도",
-            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
-        ),
-        ("※ 11. 27.(목) 조간(인터넷은 11. 26.(수) 18:00 이후) 보도", datetime(2025, 11, 26, 18, tzinfo=SEOUL)),
-        ("※ 현지시간 11월 27일 10:00(한국시간 11월 27일 18:00) 이후 보도", datetime(2025, 11, 27, 18, tzinfo=SEOUL)),
-        ("※ 14:00 이후 보도 가능", datetime(2025, 11, 26, 14, tzinfo=SEOUL)),  # the release's own day
-        ("※ 이 자료는 2025년 12월 2일 14시 이후 보도", datetime(2025, 12, 2, 14, tzinfo=SEOUL)),
-        # a reviewer's: full-width colon, 時, p.m., an online briefing's time, 까지 a day, a foreign time
-        ("※ 이 자료는 11월 27일(목) 12：00 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
-        ("※ 이 자료는 11월 27일(목) 14時 이후 보도", datetime(2025, 11, 27, 14, tzinfo=SEOUL)),
-        ("※ 엠바고: 11월 27일(목) 6:30 p.m.", datetime(2025, 11, 27, 18, 30, tzinfo=SEOUL)),
-        ("※ 이 자료는 11월 27일(목) 12.00 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
-        (
-            "[엠바고] 11. 27.(목) 12:00 이후 보도 (온라인 배포 11. 26.(수) 14:00)",
-            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
-        ),
-        ("※ 이 자료는 11월 27일(목)까지 보도를 삼가 주시기 바랍니다.", datetime(2025, 11, 28, tzinfo=SEOUL)),
-        ("※ 이 자료는 내일 조간부터 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
-        ("※ 이 자료는 조간부터 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),  # the next
-        ("※ 이 자료는 현지시각 11월 27일(목) 10:00 이후 보도", None),
-        ("※ 이 자료는 11월 27일(목) 10:00 (GMT) 이후 보도", None),
-        ("※ 이 자료는 11월 27일(목) 10시 브리핑 이후 보도", None),  # when it ends is not said
-        ("※ 이 자료는 2026. 11. 27.(금) 12:00 이후 보도", None),  # a year ahead: a typo, not held unsaid
-        ("※ 이 자료는 배포 후 2시간 이후 보도", None),  # a duration, not a time: nothing read
-        ("※ 이 자료는 현지시간 11월 27일 10:00 이후 보도", None),  # another zone's, and no Korean time
-        ("※ 이 자료는 2월 30일 06:00 이후 보도", None),
-    ],
-)
-def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None:
-    from pressfeed.credits import notice_embargo
-
-    assert notice_embargo(notice, datetime(2025, 11, 26, 10, tzinfo=SEOUL), SEOUL) == when
-
-
-@pytest.mark.parametrize(
-    ("notice", "near", "when"),
-    [
-        (
-            "※ 이 자료는 1월 2일 06:00 이후 보도",
-            datetime(2025, 12, 30, 10, tzinfo=SEOUL),
-            datetime(2026, 1, 2, 6, tzinfo=SEOUL),
-        ),
-        # last year's template in January: the day meant is this year's
-        (
-            "※ 이 자료는 2025. 1. 5.(월) 12:00 이후 보도",
-            datetime(2026, 1, 2, 10, tzinfo=SEOUL),
-            datetime(2026, 1, 5, 12, tzinfo=SEOUL),
-        ),
-        (
-            "※ 이 자료는 12월 31일(수) 24:00 이후 보도",
-            datetime(2025, 12, 31, 10, tzinfo=SEOUL),
-            datetime(2026, 1, 1, tzinfo=SEOUL),
-        ),
-    ],
-)
-def test_an_embargo_notice_across_the_new_year(notice: str, near: datetime, when: datetime) -> None:
-    from pressfeed.credits import notice_embargo
-
-    assert notice_embargo(notice, near, SEOUL) == when
-
-
 def _board_release(body: str, published: str) -> Any:
     from pressfeed.model import InputKind, RawArticle
 
@@ -1038,12 +840,12 @@ def test_a_board_release_is_held_until_the_time_its_notice_names(ctx):
     notice = "<p>※ 이 자료는 11월 30일(일) 12:00 이후 보도하여 주시기 바랍니다.</p>"
     for dated in ("2025-11-29 10:30:00", "2025-11-30 12:00:00"):  # posted early; or dated at the embargo
         normalized = normalize(_board_release(notice, dated), ctx, source, now)
-        assert normalized.article.published == datetime(2025, 11, 30, 12, tzinfo=SEOUL)
+        assert normalized.article.published == datetime(2025, 11, 30, 12, tzinfo=KST)
         assert normalized.article.status is Status.PUBLISHED  # scheduled: published, dated ahead
         assert "보도하여" not in normalized.article.body_html and normalized.warnings == ()
     # posted after its time: dated as posted
     later = normalize(_board_release(notice, "2025-11-30 13:00:00"), ctx, source, now + timedelta(days=2))
-    assert later.article.published == datetime(2025, 11, 30, 13, tzinfo=SEOUL)
+    assert later.article.published == datetime(2025, 11, 30, 13, tzinfo=KST)
 
 
 def test_a_board_release_whose_notice_names_no_readable_time_is_held_as_a_draft(ctx):

@@ -73,7 +73,7 @@ def reader_view(article: Article) -> Article:
     here.
     """
     # (only where a version's hash differs from the stored one's)
-    from .credits import drop_embargo_notice
+    from .embargo import drop_embargo_notice
     from .sanitize import layout_form
 
     source = article.source

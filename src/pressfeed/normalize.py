@@ -28,8 +28,9 @@ from .context import NormalizeContext as NormalizeContext
 from .context import Sections as Sections
 from .context import agency_key as agency_key
 from .context import section_key as section_key
-from .credits import credit_agency, notice_embargo, split_credit, split_embargo_notice
+from .credits import credit_agency, split_credit
 from .dates import EARLIEST, parse_datetime
+from .embargo import notice_embargo, split_embargo_notice
 from .errors import RecordError
 from .model import (
     Article,

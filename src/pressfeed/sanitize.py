@@ -471,6 +471,24 @@ _SCOPE = frozenset(_SCOPE_NAMES.split())
 _RAW_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in _RAW_TEXT}  # where the raw text ends
 
 
+#: a start or end tag's name in sanitized HTML
+TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+
+
+def balanced(markup: str) -> bool:
+    """Does every element opened in sanitized `markup` close in it (and nothing close that it did not open)?"""
+    depth: list[str] = []
+    for closing, tag in TAG_NAME.findall(markup):
+        name = tag.lower()
+        if name in VOID_ELEMENTS:
+            continue
+        if not closing:
+            depth.append(name)
+        elif not depth or depth.pop() != name:
+            return False
+    return not depth
+
+
 class _OpenElements:
     """The parser's stack of open elements, approximately, with O(1) "is X open, and where"."""
 

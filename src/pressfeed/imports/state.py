@@ -83,6 +83,7 @@ NORMALIZING = (
     "sanitize.py",
     "urls.py",
     "credits.py",
+    "embargo.py",
     "dates.py",
     "context.py",
     "model.py",
