@@ -848,6 +848,36 @@ def test_a_board_release_is_held_until_the_time_its_notice_names(ctx):
     assert later.article.published == datetime(2025, 11, 30, 13, tzinfo=KST)
 
 
+def test_a_board_release_is_held_until_the_internet_time_its_second_notice_line_names(ctx):
+    """"※ 단, 인터넷은 … 18:00 이후 게재 바랍니다." under the notice was neither read nor dropped: the release
+    went out at the press's time, six hours before the internet's, with the line as its first paragraph."""
+    from pressfeed.config import SourceConfig
+
+    source = SourceConfig(id="mois", name="행정안전부", url="https://www.mois.go.kr/rss.xml", section="society")
+    notice = (
+        "<p>※ 이 자료는 11월 30일(일) 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        "<p>※ 단, 인터넷은 11월 30일(일) 18:00 이후 게재 바랍니다.</p>"
+    )
+    now = datetime(2025, 11, 29, 2, tzinfo=UTC)
+    normalized = normalize(_board_release(notice, "2025-11-29 10:30:00"), ctx, source, now)
+    assert normalized.article.published == datetime(2025, 11, 30, 18, tzinfo=KST)
+    assert normalized.article.body_html.startswith("<p>행정안전부는") and normalized.warnings == ()
+
+
+def test_a_release_posted_after_the_hour_its_notice_names_alone_waits_for_the_next_day(ctx):
+    """"06:00 이후 보도" on a release posted at 17:00 is the next morning's: it was read as that morning's,
+    passed, and the release went out 13 hours early. Posted within the hour, the time is still its day's."""
+    from pressfeed.config import SourceConfig
+
+    source = SourceConfig(id="mois", name="행정안전부", url="https://www.mois.go.kr/rss.xml", section="society")
+    notice = "<p>※ 이 자료는 06:00 이후 보도하여 주시기 바랍니다.</p>"
+    now = datetime(2025, 11, 29, 8, 30, tzinfo=UTC)  # 17:30 in Seoul
+    evening = normalize(_board_release(notice, "2025-11-29 17:00:00"), ctx, source, now)
+    assert evening.article.published == datetime(2025, 11, 30, 6, tzinfo=KST)
+    on_time = normalize(_board_release(notice, "2025-11-29 06:30:00"), ctx, source, now)
+    assert on_time.article.published == datetime(2025, 11, 29, 6, 30, tzinfo=KST)
+
+
 def test_a_board_release_whose_notice_names_no_readable_time_is_held_as_a_draft(ctx):
     from pressfeed.config import SourceConfig
 

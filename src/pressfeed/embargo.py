@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from .sanitize import BLOCK_NAMES, BLOCK_TAG, SANITIZED_TAG, TAG_NAME, balanced
@@ -11,38 +12,72 @@ from .text import collapse_space
 
 # A release's embargo notice, as its first line: "※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기
 # 바랍니다.", "이 보도자료는 2025. 11. 8.(토) 조간부터 보도할 수 있습니다.", "※ 11. 27.(목) 12:00 이전에는 보도를
-# 삼가 주시기 바랍니다.", "[엠바고] 11.27.(금) 06:00 이후 보도", "※ 보도 엠바고 : 11. 27.(목) 12:00". It is an
-# instruction to the press, stale once the item is in a feed (pressfeed holds an embargoed item until its time:
-# notice_embargo), and no part of the story: a summary derived from the body would begin with it, and a
+# 삼가 주시기 바랍니다.", "[엠바고] 11.27.(금) 06:00 이후 보도", "※ 보도 엠바고 : 11. 27.(목) 12:00", "보도일시:
+# 2025. 11. 27.(목) 12:00", "11. 27.(목) 조간용", "방송·인터넷: 11. 27.(목) 12:00 이후 / 신문: 11. 28.(금) 조간". It
+# is an instruction to the press, stale once the item is in a feed (pressfeed holds an embargoed item until its
+# time: notice_embargo), and no part of the story: a summary derived from the body would begin with it, and a
 # newsroom's copy without it would not match the release. It names a time (a digit, 조간, 석간) and addresses
 # the press: the release as its subject ("이 자료는 …"), else reporting as the verb asked for ("…이후 보도하여
-# 주시기 바랍니다", "…이후 보도 가능"), else 엠바고 (a "보도일시:" line is the release's dateline). Policy
-# news of the same shape is none of these: "모바일 신분증은 12월 1일부터 사용할 수 있습니다", "3월부터 보도블록
-# 교체 공사를 시작합니다", "5월 1일부터 보도 사진 저작권 표시를 의무화합니다".
+# 주시기 바랍니다", "…이후 보도 가능"), else a label (엠바고, 보도일시, 보도시점, "방송·인터넷:"), else an edition
+# ("조간용"). Policy news of the same shape is none of these: "모바일 신분증은 12월 1일부터 사용할 수
+# 있습니다", "3월부터 보도블록 교체 공사를 시작합니다", "5월 1일부터 보도 사진 저작권 표시를 의무화합니다".
 #: a character of the notice's one sentence: a full stop only inside a date ("2025. 11. 8.(토)", "11.27.")
 _IN_SENTENCE = r"(?:[^.。!]|\.(?=\s?[\d(]))"
 #: from or until when
-_EMBARGO_WHEN = r"(?:이후|부터|이전에는|전에는|까지는?)\s?(?:에\s?)?"
+_EMBARGO_WHEN = r"(?:이후|부터|이전에는|전에는|이전|전|까지는?|(?:종료\s?)?후|즉시|에(?=\s?(?:보도|게재)))\s?(?:에\s?)?"
 #: what is asked: please do, may, refrain from
 _EMBARGO_ASK = (
-    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능합니다|가능|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지"
-    r"|부탁\s?(?:드립니다|합니다)?|요망|요청\s?(?:드립니다|합니다)?)"
+    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능(?:합니다|함)?|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지"
+    rf"|자제{_IN_SENTENCE}{{0,20}}|부탁\s?(?:드립니다|합니다)?|요망|요청\s?(?:드립니다|합니다)?)"
 )
-#: reporting as the verb or the thing allowed: 보도하여/보도해 주시기, 보도할 수, 보도를 삼가, 보도 가능, 보도 바랍니다
-#: (or the line's last word: "…06:00 이후 보도")
-_REPORT = r"보도(?=\s?(?:하여|해\s?주|해도|할|를|는|가능|바랍|부탁|요망|요청))"
+#: reporting (or posting) as the verb or the thing allowed: 보도하여/보도해 주시기, 보도할 수, 보도를 삼가, 보도
+#: 가능, 보도 바랍니다, 게재 바랍니다 (or the line's last word: "…06:00 이후 보도")
+_REPORT = r"(?:보도|게재)(?=\s?(?:하여|하시|해\s?주|해도|할|를|는|가능|바랍|부탁|요망|요청|금지|자제|삼가))"
 #: the time it names: a digit, or the morning or evening papers' edition
 _EMBARGO_TIME = rf"(?={_IN_SENTENCE}*?(?:\d|조간|석간))"
-_EMBARGO_NOTICE = re.compile(
-    r"[※*◆◇■□○●▶▷☞★☆\-–—\s]*[\[(<〈【]?\s*"
-    rf"(?:(?:이|본|동|해당)\s?(?:보도\s?)?자료는\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}"
-    rf"(?:보도|게재|방송|사용|인터넷\s?게재){_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
-    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}|보도)"
-    rf"|(?:보도\s?)?엠바고\s?[\])>〉】]?\s?[:：]?\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?"
-    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?(?:까지\s?)?엠바고(?:\s?해제)?(?:입니다)?)"
-    # its own remark after it: "(인터넷, 방송, 통신 포함)", "(온라인 11. 30.(일) 12:00 이후 게재 가능)"
-    r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?)?\s*[\])>〉】]?\s*"
+#: a medium a notice names a time for: "방송·인터넷은 …", "신문: …"
+_MEDIUM = r"(?:방송|통신|인터넷|온라인|신문|지면|라디오|TV|포털|종이\s?신문)"
+_MEDIA = rf"{_MEDIUM}(?:\s?[·ㆍ,/및]\s?{_MEDIUM})*"
+_BULLETS = r"[※*◆◇■□○●◎▣▶▷☞★☆\-–—\s]*"
+_OPEN = r"[\[(<〈【「《『]"
+_CLOSE = r"[\])>〉】」》』]"
+_SUBJECT = r"(?:이|본|동|해당)\s?(?:보도\s?)?자료"
+#: what the label of a notice's time says: 엠바고, 보도 엠바고, 보도일시, 보도 시점, 보도 유예, 엠바고 해제 시점
+_LABEL = (
+    r"(?:(?:보도\s?)?엠바고(?:\s?해제)?(?:\s?시[점간각])?|embargo"
+    r"|보도\s?(?:일시|일자|시점|시각|시간|유예|가능\s?시[점간각])|보도(?=\s?(?:[\])>〉】」》』]|[:：])))"
 )
+#: what a label without a colon goes straight on to: "엠바고 11/27(목) 12:00", not "엠바고 제도는 …"
+_LABELLED = r"(?:[\d’'‘]|조간|석간|오전|오후|정오|내일|익일|명일|금일|오늘)"
+_NOTICE_CORE = (
+    rf"(?:{_SUBJECT}는\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}{_IN_SENTENCE}{{0,40}}?"
+    rf"(?:보도|게재|방송|사용){_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
+    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}|보도)"
+    rf"|(?:{_SUBJECT}의\s?)?{_LABEL}(?:\s?{_CLOSE}?\s?[:：]|\s?{_CLOSE}|\s?(?:은|는)|(?=\s?{_LABELLED}))\s?{_EMBARGO_TIME}"
+    rf"{_IN_SENTENCE}{{1,60}}?"
+    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?(?:까지\s?)?(?:엠바고|embargo)(?:\s?해제)?(?:입니다)?"
+    rf"|(?:{_SUBJECT}는\s?)?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,40}}?(?:조간|석간)\s?(?:용|보도\s?(?:용\s?)?(?:자료)?|자료)"
+    r"(?:입니다)?"
+    rf"|{_MEDIA}\s?(?:은|는)?\s?[:：]\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?)"
+)
+#: its own remark after it: "(인터넷, 방송, 통신 포함)", "(온라인 11. 30.(일) 12:00 이후 게재 가능)"
+_NOTICE_TAIL = r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?)?\s*"
+#: a proviso after it, naming another time: "…바랍니다. 단, 인터넷 게재는 18:00 이후", "…보도, 지면은 …
+#: 조간", "… 이후 / 신문: … 조간"
+_PROVISO = rf"(?:(?:[,，/|]\s?|단\s?[,，]?\s?){_EMBARGO_TIME}{_IN_SENTENCE}{{1,80}}{_NOTICE_TAIL})?"
+_EMBARGO_NOTICE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}{_NOTICE_TAIL}{_PROVISO}{_CLOSE}?\s*", re.IGNORECASE)
+#: a notice as the first sentence of a longer line: it holds the release, though the line stays
+_NOTICE_SENTENCE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}\s?[.。!]", re.IGNORECASE)
+#: a line under a notice that gives a medium its own time: "※ 단, 인터넷은 11. 27.(목) 18:00 이후 게재 바랍니다.",
+#: "※ 방송·인터넷은 11월 27일(목) 18:00 이후"; the medium first, as a word ("방송통신위원회는" is a story's)
+_FOLLOWING_NOTICE = re.compile(
+    rf"{_BULLETS}{_OPEN}?\s*(?:단\s?[,，]?\s?)?{_MEDIA}(?:은|는|에는|의\s?경우)?(?![가-힣])\s?[:：]?\s?{_EMBARGO_TIME}"
+    rf"{_IN_SENTENCE}{{1,60}}?{_EMBARGO_WHEN}(?:(?:보도|게재|방송|사용){_IN_SENTENCE}{{0,30}}?(?:{_EMBARGO_ASK})?)?"
+    rf"{_NOTICE_TAIL}{_CLOSE}?\s*",
+    re.IGNORECASE,
+)
+#: how many such lines may follow a notice
+_FOLLOWING_LINES = 2
 #: a notice is a line, not a paragraph: longer first lines are the story's own
 _EMBARGO_MAX = 160
 #: the opening tags and spaces before the body's first text
@@ -60,55 +95,104 @@ def drop_embargo_notice(body_html: str) -> str:
 
 
 def split_embargo_notice(body_html: str) -> tuple[str, str]:
-    """(the body without an embargo notice as its first line (:data:`_EMBARGO_NOTICE`), the notice's text or
-    ""); sanitized HTML in, sanitized HTML out. A paragraph that is the notice alone goes with it; a notice
-    ending in a line break leaves the rest of its paragraph. A notice that cannot go (in a table's cell) is
-    still said: it still holds the release."""
-    lead = _LEADING_BLOCKS.match(body_html)
-    start = lead.end() if lead is not None else 0
-    window = start + _EMBARGO_MAX * 8  # the markup of a line of 160 characters, entities and inline tags too
-    end_tag = BLOCK_TAG.search(body_html, start, window)  # the first line ends at a block's tag or a <br>
-    end = end_tag.start() if end_tag is not None else len(body_html)
-    if end > window:
+    """(the body without an embargo notice as its first line (:data:`_EMBARGO_NOTICE`) and the lines that
+    follow it with a medium's own time, the notices' text or ""); sanitized HTML in, sanitized HTML out.
+
+    A paragraph that is the notice alone goes with it; a notice ending in a line break leaves the rest of
+    its paragraph. A notice that cannot go (in a table's cell), or that opens a longer line ("…바랍니다.
+    11월 27일 11:30 브리핑 예정"), is still said: it still holds the release."""
+    line = _FirstLine.of(body_html)
+    if line is None:
         return body_html, ""
-    line = body_html[start:end]
-    text = collapse_space(html.unescape(SANITIZED_TAG.sub("", line)))
-    if not text or len(text) > _EMBARGO_MAX or _EMBARGO_NOTICE.fullmatch(text) is None or not balanced(line):
-        return body_html, ""
-    if end_tag is None or end_tag.group().startswith(("<br", "<hr")):
-        after = end_tag.end() if end_tag is not None else end
-        return body_html[:start] + body_html[after:].lstrip(), text
-    if not end_tag.group().startswith("</"):
-        return body_html[:start] + body_html[end:], text  # text before the first block: the block stays
-    # the notice is its block's whole text: the block goes, if it is a paragraph of its own (a table's cell
-    # would leave a hole in the table)
-    opening = body_html.rfind("<", 0, start)
-    name = TAG_NAME.match(body_html, opening) if opening >= 0 else None
-    if name is None or name.group(2).lower() not in _NOTICE_BLOCKS or end_tag.group() != f"</{name.group(2)}>":
-        return body_html, text
-    rest = body_html[end_tag.end() :].lstrip()
-    # a container the notice was alone in goes too: "<blockquote><p>notice</p></blockquote>"
-    while (closing := _EMPTY_BLOCK_END.match(rest)) is not None:
-        outer = TAG_NAME.match(body_html, max(body_html.rfind("<", 0, opening), 0))
-        if outer is None or outer.group(1) or outer.group(2).lower() != closing.group(1):
+    if not line.whole or _EMBARGO_NOTICE.fullmatch(line.text) is None:
+        sentence = _NOTICE_SENTENCE.match(line.text)
+        return body_html, sentence.group().strip() if sentence is not None else ""
+    body, said = line.cut(), line.text
+    for _ in range(_FOLLOWING_LINES):
+        following = _FirstLine.of(body)
+        if following is None or not following.whole or not _follows(following.text):
             break
-        opening, rest = outer.start(), rest[closing.end() :].lstrip()
-    return body_html[:opening] + rest, text
+        said = f"{said} {following.text}"
+        if (rest := following.cut()) == body:
+            break
+        body = rest
+    return body, said
+
+
+def _follows(text: str) -> bool:
+    return _FOLLOWING_NOTICE.fullmatch(text) is not None or _EMBARGO_NOTICE.fullmatch(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _FirstLine:
+    """A body's first line of text: where it is in the markup, what ends it, and its text."""
+
+    markup: str
+    start: int
+    end: int
+    end_tag: re.Match[str] | None
+    text: str
+    #: the whole line, short and well-formed: a notice's, that can go
+    whole: bool
+
+    @classmethod
+    def of(cls, body_html: str) -> _FirstLine | None:
+        lead = _LEADING_BLOCKS.match(body_html)
+        start = lead.end() if lead is not None else 0
+        window = start + _EMBARGO_MAX * 8  # the markup of a line of 160 characters, entities and inline tags too
+        end_tag = BLOCK_TAG.search(body_html, start, window)  # the first line ends at a block's tag or a <br>
+        end = end_tag.start() if end_tag is not None else len(body_html)
+        line = body_html[start : min(end, window)]
+        text = collapse_space(html.unescape(SANITIZED_TAG.sub("", line)))
+        if not text:
+            return None
+        whole = end <= window and len(text) <= _EMBARGO_MAX and balanced(line)
+        return cls(body_html, start, end, end_tag, text, whole)
+
+    def cut(self) -> str:
+        """The body without this line. A paragraph that is the line alone goes with it; a line ending in a
+        line break leaves the rest of its paragraph; a table's cell stays (it would leave a hole)."""
+        body_html, start, end, end_tag = self.markup, self.start, self.end, self.end_tag
+        if end_tag is None or end_tag.group().startswith(("<br", "<hr")):
+            after = end_tag.end() if end_tag is not None else end
+            return body_html[:start] + body_html[after:].lstrip()
+        if not end_tag.group().startswith("</"):
+            return body_html[:start] + body_html[end:]  # text before the first block: the block stays
+        opening = body_html.rfind("<", 0, start)
+        name = TAG_NAME.match(body_html, opening) if opening >= 0 else None
+        if name is None or name.group(2).lower() not in _NOTICE_BLOCKS or end_tag.group() != f"</{name.group(2)}>":
+            return body_html
+        rest = body_html[end_tag.end() :].lstrip()
+        # a container the line was alone in goes too: "<blockquote><p>notice</p></blockquote>"
+        while (closing := _EMPTY_BLOCK_END.match(rest)) is not None:
+            outer = TAG_NAME.match(body_html, max(body_html.rfind("<", 0, opening), 0))
+            if outer is None or outer.group(1) or outer.group(2).lower() != closing.group(1):
+                break
+            opening, rest = outer.start(), rest[closing.end() :].lstrip()
+        return body_html[:opening] + rest
 
 
 # The time an embargo notice names, as agencies write it: days ("11월 27일(금)", "11. 27.(목)", "11.27.",
 # "2025. 11. 8.(토)", "’25. 11. 8.", "2025년 11월 8일", "27일(목)") and times ("06:00", "오후 2시", "14시 30분",
-# "정오", "밤 12시"), or an edition ("조간", "석간") of a day. A notice may name several: the press's and the
-# internet's ("신문은 11. 28.(금) 조간, 방송·인터넷은 11. 27.(목) 12:00"), local time and Korea's. Each time goes
-# with the day written before it (else the one after it); the internet's time is a portal's, else the latest
-# one: never early.
+# "정오", "밤 12시", "오후 세 시"), or an edition ("조간", "석간") of a day. A notice may name several: the
+# press's and the internet's ("신문은 11. 28.(금) 조간, 방송·인터넷은 11. 27.(목) 12:00"), local time and
+# Korea's, and times of other things in an aside ("(브리핑: 11. 27.(목) 10:30)", "12월 1일부터 시행되는"). Each
+# time goes with the day written before it (else the one right after it, else the release's day); the
+# internet's time is a portal's, else the latest one: never early.
 _NOTICE_DAY = re.compile(
     r"(?<![\d.])(?:[’'‘]?(?P<year>(?:19|20)?\d\d)\s?(?:년|\.)\s?)?(?P<month>1[0-2]|0?[1-9])\s?(?:월|[./-])\s?"
     r"(?P<day>3[01]|[12]\d|0?[1-9])(?![\d:])\s?(?:일|\.)?"
     r"|(?<![\d./-])(?P<lone>3[01]|[12]\d|0?[1-9])\s?일"  # a day of the release's month
 )
+#: the weekday written after a day: "(목)", "(목요일)", "목요일"
+_WEEKDAY = re.compile(r"\s?(?:\(\s?([월화수목금토일])\s?(?:요일)?\s?\)|([월화수목금토일])요일)")
+_WEEKDAYS = "월화수목금토일"
+#: hours in words: "세 시", "열두 시"
+_WORD_HOURS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+_WORD_HOURS |= {"열한": 11, "열두": 12}
 _NOTICE_TIME = re.compile(
-    r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽|[AaPp]\.?[Mm]\.?)\s?)?(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])\s?"
+    r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽|[AaPp]\.?[Mm]\.?)\s?)?(?:(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])"
+    r"|(?<![가-힣])(?P<word>열한|열두|다섯|여섯|일곱|여덟|아홉|한|두|세|네|열)(?=\s?시))\s?"
     r"(?:[:.]\s?(?P<minute>[0-5]\d)(?![\d.])|시(?!간)\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)"
     r"(?:\s?(?P<suffix>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?|(?P<noon>정오)|(?P<midnight>자정))"
     r"|(?P<edition>조간|석간)"
@@ -118,13 +202,27 @@ _NOTICE_TIME = re.compile(
 _EDITION_HOUR = {"조간": 6, "석간": 15}
 #: a clause about the internet: the time a portal goes by (not an online briefing's or handout's)
 _ONLINE = re.compile(r"(?:인터넷|온라인)(?!\s?(?:브리핑|배포|생중계|중계|설명회|간담회|접수|신청))")
-#: a time in another country's zone, which a notice gives beside Korea's (else it cannot be read)
+#: what ends a time's clause after it: a list's separator, a proviso, a bracket that names another time
+_CLAUSE_END = re.compile(r"[,，/|;]|단\s?[,，]|\([^()]*\d")
+#: a time in another country's zone, which a notice gives beside Korea's (else it cannot be read); Japan
+#: keeps Korea's
 _LOCAL_TIME = re.compile(
     r"현지\s?(?:시[간각]|오전|오후|\))|\(현지|(?:동부|서부|중부|태평양)\s?(?:표준)?시[간각]|\b(?:GMT|UTC|CET|EST|EDT|PST|PDT)\b"
+    r"|(?:미국|영국|프랑스|독일|중국|유럽|스위스|벨기에|파리|런던|뉴욕|워싱턴|제네바|베를린|브뤼셀|베이징|북경)\s?시[간각]"
 )
 _KOREAN_TIME = re.compile(r"(?:한국|우리|서울)\s?시[간각]|\bKST\b")
 #: a time that is an event's (a briefing, a cabinet vote): when it ends is not written
-_EVENT_TIME = re.compile(r"(?:브리핑|회의|의결|발표|행사|설명회|간담회)\s?(?:종료\s?)?(?:이후|후)")
+_EVENT_TIME = re.compile(
+    r"(?:브리핑|회의|의결|발표|행사|설명회|간담회|기자회견|회견|연설|회담|면담)\s?(?:종료\s?)?(?:이후|후)"
+    r"|종료\s?(?:이후|후)|직후"
+)
+#: the things an aside dates, not the release: "(브리핑: 11. 27.(목) 10:30)", "12월 1일(월)부터 시행되는"
+_OTHER_THINGS = r"시행|접수|개최|신청|적용|공표|발표|브리핑|행사|예정|회의|설명회|마감"
+#: an aside in brackets about another thing (a bracket about the press, or the internet, is the notice's own)
+_ASIDE = re.compile(rf"\((?:[^()]|\([^()]{{1,4}}\))*?(?:{_OTHER_THINGS}|배포)(?:[^()]|\([^()]{{1,4}}\))*\)")
+_ABOUT_PRESS = re.compile(r"보도|게재|엠바고")
+#: a day or a time that another thing's: "12월 1일(월)부터 시행", "11. 27.(목) 10:00 브리핑"
+_OTHER_THING = re.compile(rf"\s?(?:\([^()]{{1,4}}\))?\s?(?:부터|까지|에는|에서|에)?\s?(?:{_OTHER_THINGS})")
 #: a day after the release's: "내일 조간", "익일 06:00"
 _NEXT_DAY = re.compile(r"내일|익일|명일|다음\s?날")
 #: a day, then "까지": through that day
@@ -133,52 +231,92 @@ _THROUGH = re.compile(r"\s?(?:\([^)]{1,4}\))?\s?까지")
 NOTICE_AHEAD = timedelta(days=31)
 #: a day a notice's year puts further back than this is last year's template, not the day meant
 STALE_YEAR = timedelta(days=60)
+#: how long after a time alone ("12:00 이후 보도") a release may be posted that day: later, the time is the
+#: next day's ("06:00 이후" posted at 17:00)
+POSTED_LATE = timedelta(hours=1)
 
 
-def notice_embargo(notice: str, near: datetime, tz: tzinfo) -> datetime | None:
+def notice_embargo(notice: str, near: datetime, tz: tzinfo, posted: bool = True) -> datetime | None:
     """When the embargo notice (:func:`split_embargo_notice`) lets the release out, or None when it names no
     time that can be read: none at all, another zone's alone, an event's ("10시 브리핑 이후": when it ends is
-    not said), or one more than NOTICE_AHEAD away. `near` is the release's own date: the year, or the month,
-    of a day written without them, and the day of a time alone ("내일": the day after)."""
+    not said), a day whose weekday is not the one written, or one more than NOTICE_AHEAD away. `near` is the
+    release's own date: the year, or the month, of a day written without them, and the day of a time alone
+    ("내일": the day after). `posted`: `near` is when the release was posted, so a time alone that had passed
+    then is the next day's; else it is when the release was read, later, and the time is still that day's."""
     notice = notice.replace("：", ":").replace("∶", ":").replace("時", "시")
+    notice = _ASIDE.sub(lambda aside: aside.group() if _about_press(aside.group()) else " ", notice)
     if (_LOCAL_TIME.search(notice) and not _KOREAN_TIME.search(notice)) or _EVENT_TIME.search(notice):
         return None
-    when = _notice_time(notice, near.astimezone(tz), tz)
+    when = _notice_time(notice, near.astimezone(tz), tz, posted)
     return when if when is not None and when <= near + NOTICE_AHEAD else None
 
 
-def _notice_time(notice: str, local: datetime, tz: tzinfo) -> datetime | None:
+def _about_press(text: str) -> bool:
+    return _ABOUT_PRESS.search(text) is not None or _ONLINE.search(text) is not None
+
+
+def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool) -> datetime | None:
     marks = list(_NOTICE_DAY.finditer(notice))
-    days = [_notice_day(m, local.date()) for m in marks]
+    days = [_notice_day(m, notice, local.date()) for m in marks]
     spans = [m.span() for m in marks]
     # a time inside a day ("11.27" read as 11:27) is the day's
     times = [m for m in _NOTICE_TIME.finditer(notice) if not any(s <= m.start() < e for s, e in spans)]
     if None in days or not (days or times):
-        return None  # 2월 30일; or no time at all
-    if not marks:
-        today = local.date() + timedelta(days=1 if _NEXT_DAY.search(notice) else 0)
-        online = _ONLINE.search(notice) is not None
-        # an edition without its day is the next one out ("조간부터" in the afternoon: tomorrow's)
-        pairs = [(_at(today + timedelta(days=_next_edition(today, m, local, tz)), m, tz), online) for m in times]
-    else:
-        pairs, clause_start = [], 0  # (when, said of the internet); where the day's clause begins
-        for index, (mark, on) in enumerate(zip(marks, days, strict=True)):
+        return None  # 2월 30일, 11월 27일(금) in 2025; or no time at all
+    today = local.date() + timedelta(days=1 if _NEXT_DAY.search(notice) else 0)
+    said: list[tuple[re.Match[str], datetime]] = []  # each time, or day without one, and when it is
+    owned: set[int] = set()  # the marks a time went with
+    for found in times:
+        index = _day_of(found, marks, notice)
+        if index is None:
+            said.append((found, _alone(found, today, local, tz, posted)))
+        else:
+            owned.add(index)
+            on = days[index]
             assert on is not None
-            until = marks[index + 1].start() if index + 1 < len(marks) else len(notice)
-            own = [m for m in times if mark.end() <= m.start() < until]
-            if not own and index == 0:
-                own = [m for m in times if m.end() <= mark.start()]  # "12:00(11월 27일)"
-            clause_end = max([mark.end(), *(m.end() for m in own)])
-            online = _ONLINE.search(notice, clause_start, clause_end) is not None
-            through = not own and _THROUGH.match(notice, mark.end()) is not None  # "27일(목)까지 삼가": its end
-            pairs += [(_at(on, m, tz), online) for m in own] or [(_at(on, None, tz, through), online)]
-            clause_start = clause_end
-    online_times = [when for when, is_online in pairs if is_online]
-    return max(online_times or [when for when, _ in pairs])
+            said.append((found, _at(on, found, tz)))
+    for index, mark in enumerate(marks):
+        if index not in owned:  # a day alone: "11월 27일부터" from its start, "11월 27일까지" through its end
+            on = days[index]
+            assert on is not None
+            said.append((mark, _at(on, None, tz, through=_THROUGH.match(notice, mark.end()) is not None)))
+    said.sort(key=lambda item: item[0].start())
+    # what is said of another thing does not count, unless nothing else is said
+    release = [(m, when) for m, when in said if _OTHER_THING.match(notice, m.end()) is None] or said
+    online, clause_start = [], 0
+    for index, (found, when) in enumerate(release):
+        following = release[index + 1][0].start() if index + 1 < len(release) else len(notice)
+        after = _CLAUSE_END.search(notice, found.end())
+        clause_end = min(after.start(), following) if after is not None else following
+        if _ONLINE.search(notice, clause_start, clause_end):
+            online.append(when)
+        clause_start = max(clause_end, found.end())
+    return max(online or [when for _, when in release])
 
 
-def _notice_day(match: re.Match[str], near: date) -> date | None:
-    """The day a notice names, in the year (or month) that puts it nearest `near`."""
+def _day_of(found: re.Match[str], marks: list[re.Match[str]], notice: str) -> int | None:
+    """The day mark a time goes with: the last before it, else the one right after it ("12:00(11월 27일)")."""
+    before = [index for index, mark in enumerate(marks) if mark.end() <= found.start()]
+    if before:
+        return before[-1]
+    if marks and re.fullmatch(r"\s?[(（]?\s?", notice[found.end() : marks[0].start()]):
+        return 0
+    return None
+
+
+def _alone(found: re.Match[str], today: date, local: datetime, tz: tzinfo, posted: bool) -> datetime:
+    """A time named without its day: today's, unless it had passed when the release was posted ("06:00 이후"
+    posted at 17:00; read later, it is still today's); an edition is the next one out ("조간부터" in the
+    afternoon: tomorrow's)."""
+    when = _at(today, found, tz)
+    passed = when <= local if found["edition"] else posted and when + POSTED_LATE <= local
+    return when + timedelta(days=1) if passed else when
+
+
+def _notice_day(match: re.Match[str], notice: str, near: date) -> date | None:
+    """The day a notice names, in the year (or month) that puts it nearest `near` on the weekday written."""
+    written_weekday = _WEEKDAY.match(notice, match.end())
+    weekday = _WEEKDAYS.index(written_weekday.group(1) or written_weekday.group(2)) if written_weekday else None
     if match["lone"]:
         day = int(match["lone"])
         months = [(near.year + (near.month + k - 1) // 12, (near.month + k - 1) % 12 + 1) for k in (-1, 0, 1)]
@@ -189,15 +327,12 @@ def _notice_day(match: re.Match[str], near: date) -> date | None:
         candidates = [_date_or_none(near.year + k, month, day) for k in (-1, 0, 1)]
         if year is not None:
             written = _date_or_none(int(year) + (2000 if len(year) == 2 else 0), month, day)
-            # a template's year not changed in January ("2025. 1. 5." posted 2026-01-02): the nearest year
-            if written is None or written >= near - STALE_YEAR:
+            # a template's year not changed in January ("2025. 1. 5." posted 2026-01-02), or a typo ("2026. 11.
+            # 27.(목)" for 2025's Thursday): the nearest year on its weekday
+            if written is None or (written >= near - STALE_YEAR and weekday in (None, written.weekday())):
                 candidates = [written]
-    found = [d for d in candidates if d is not None]
+    found = [d for d in candidates if d is not None and weekday in (None, d.weekday())]
     return min(found, key=lambda d: abs(d - near)) if found else None
-
-
-def _next_edition(on: date, match: re.Match[str], local: datetime, tz: tzinfo) -> int:
-    return int(match["edition"] is not None and _at(on, match, tz) <= local)
 
 
 def _at(on: date, match: re.Match[str] | None, tz: tzinfo, through: bool = False) -> datetime:
@@ -213,7 +348,7 @@ def _clock(match: re.Match[str]) -> tuple[int, int]:
         return 12, 0
     if match["midnight"]:
         return 24, 0  # the day's end: never early
-    hour = int(match["hour"])
+    hour = int(match["hour"]) if match["hour"] else _WORD_HOURS[match["word"]]
     minute = int(match["minute"] or match["minutes"] or 0) + (30 if match["thirty"] else 0)
     half = match["half"] or match["suffix"] or ""
     if (half in ("오후", "낮", "밤", "저녁") or half[:1] in ("P", "p")) and hour < 12:

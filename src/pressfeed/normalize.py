@@ -343,7 +343,8 @@ def _dates(
     if given:
         embargo, unreadable = _entry_time(raw.embargo, None, ctx.tz), f"embargo {given!r} could not be read"
     else:
-        embargo = notice_embargo(notice, ahead or published, ctx.tz) if notice else None
+        posted = dated or ahead is not None  # else `published` is the fetch's time, not the posting's
+        embargo = notice_embargo(notice, ahead or published, ctx.tz, posted) if notice else None
         unreadable = f"embargo notice {notice!r} names no time that can be read"
     if ahead is not None and (embargo is None or embargo < ahead):
         warnings.append(f"{title[:40]!r}: date {ahead.isoformat()} is in the future, clamped to now")
