@@ -74,6 +74,7 @@ INFO_KEYS = ARTICLE_KEYS | {
     "feed_guid",
     "held",
     "page_note",
+    "listed_status",
 }
 FEED_FILES = [
     f"{prefix}{name}"
@@ -739,6 +740,21 @@ def test_articles_list_by_status(built_site: Path) -> None:
     assert [first.split()[-1] for first, _ in hidden] == [TAG + "20251101-0011"]
     bad = invoke(built_site, "articles", "list", "--status", "nonsense")
     assert bad.exit_code == 2, explain(bad)
+
+
+def test_articles_list_filters_by_the_status_it_shows(built_site: Path) -> None:
+    """`--status` took only the stored three: "published" listed the 2031 embargoed article as "scheduled",
+    and an editor could not ask for what is scheduled, superseded or held."""
+    scheduled = _rows(ok(invoke(built_site, "articles", "list", "--status", "scheduled")).stdout)
+    assert [first for first, _ in scheduled] == [f"2031-01-01 09:00  scheduled   economy       {TAG}20251107-0050"]
+    published = _rows(ok(invoke(built_site, "articles", "list", "--status", "published", "--limit", "3")).stdout)
+    assert [first.split()[2] for first, _ in published] == ["published"] * 3
+    assert published[0][0].endswith(TAG + "20251108-0001")  # after the scheduled one, which is in no feed
+    everything = as_json(invoke(built_site, "articles", "list", "--json", "--limit", "1000"))
+    for status in ("published", "scheduled", "superseded", "draft", "held", "hidden"):
+        listed = as_json(invoke(built_site, "articles", "list", "--json", "--limit", "1000", "--status", status))
+        assert [item["id"] for item in listed] == [item["id"] for item in everything if item["listed_status"] == status]
+    assert {item["listed_status"] for item in everything} == {"published", "scheduled", "superseded", "draft", "hidden"}
 
 
 def test_articles_list_limit(built_site: Path) -> None:

@@ -449,8 +449,11 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert "could not be fetched (HTTP 404)" in info.held
     due = (NOW + timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Seoul"))  # in the site's zone, as times are shown
     assert f"(try 1 of 6; next at {due.isoformat()})" in info.held
-    listed = CliRunner().invoke(cli, ["--site", str(site), "--now", NOW.isoformat(), "articles", "list"]).stdout
+    base = ["--site", str(site), "--now", NOW.isoformat(), "articles", "list"]
+    listed = CliRunner().invoke(cli, base).stdout
     assert f"held        economy       {stored.article.id}" in listed
+    assert CliRunner().invoke(cli, [*base, "--status", "held"]).stdout == listed  # the one item, held
+    assert CliRunner().invoke(cli, [*base, "--status", "draft"]).stdout == ""
     [health] = pf.source_health()
     assert len(health.held) == 1 and "; 1 item held as a draft, e.g. " in health.line()
     assert health.ok and health.given_up == 0  # it is tried again: nothing for anyone to do yet

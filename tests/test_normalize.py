@@ -849,7 +849,7 @@ def test_a_board_release_is_held_until_the_time_its_notice_names(ctx):
 
 
 def test_a_board_release_is_held_until_the_internet_time_its_second_notice_line_names(ctx):
-    """"※ 단, 인터넷은 … 18:00 이후 게재 바랍니다." under the notice was neither read nor dropped: the release
+    """ "※ 단, 인터넷은 … 18:00 이후 게재 바랍니다." under the notice was neither read nor dropped: the release
     went out at the press's time, six hours before the internet's, with the line as its first paragraph."""
     from pressfeed.config import SourceConfig
 
@@ -865,7 +865,7 @@ def test_a_board_release_is_held_until_the_internet_time_its_second_notice_line_
 
 
 def test_a_release_posted_after_the_hour_its_notice_names_alone_waits_for_the_next_day(ctx):
-    """"06:00 이후 보도" on a release posted at 17:00 is the next morning's: it was read as that morning's,
+    """ "06:00 이후 보도" on a release posted at 17:00 is the next morning's: it was read as that morning's,
     passed, and the release went out 13 hours early. Posted within the hour, the time is still its day's."""
     from pressfeed.config import SourceConfig
 

@@ -368,7 +368,11 @@ def test_articles_filters(store: Store) -> None:
     assert ids(origins=("source:msit", "cms"), status=Status.DRAFT) == ["p2", "r1"]
     assert ids(origins=("source:none",)) == []
     assert ids(published_before=NOW) == ["p2", "p1", "r1"]
+    assert ids(published_after=NOW) == ["e1"]
     assert ids(limit=2) == ["e1", "p2"]
+    assert ids(superseded=True) == []
+    store.link_story(f"{AUTH}:source/msit/r1", f"{AUTH}:article/p1", adopt=False)
+    assert ids(superseded=True) == ["r1"] and ids(superseded=True, status=Status.PUBLISHED) == []
     assert store.count() == 4
 
 

@@ -800,6 +800,9 @@ def test_editors_see_the_link_both_ways(portal: Site) -> None:
     assert (data["superseded_by"], data["keep_both"]) == (CMS_ID, False)
     listed = runner.invoke(cli, [*base, "list"]).stdout
     assert f"superseded  it-science    {RELEASE_ID}" in listed
+    superseded = runner.invoke(cli, [*base, "list", "--status", "superseded"]).stdout.splitlines()
+    assert superseded[0].endswith(f"superseded  it-science    {RELEASE_ID}") and len(superseded) == 2
+    assert RELEASE_ID not in runner.invoke(cli, [*base, "list", "--status", "published", "--limit", "100"]).stdout
 
 
 def test_releases_are_linked_in_stores_written_before_stories_existed(portal: Site) -> None:

@@ -24,7 +24,7 @@ import click
 from . import __version__
 from .errors import ArticleNotFoundError, ExitCode, InputError, LockedError, PressfeedError, UsageError
 from .scaffold import init_site
-from .terms import Status
+from .terms import LISTED_STATUSES, Status
 
 if TYPE_CHECKING:
     from .core import Pressfeed
@@ -666,12 +666,14 @@ def articles() -> None:
     """
 
 
-_STATUS = click.Choice([s.value for s in Status])
-
-
 @articles.command("list")
 @click.option("--section", help="Section slug, title or alias (e.g. it-science or IT/과학).")
-@click.option("--status", type=_STATUS, help="Only articles with this status.")
+@click.option(
+    "--status",
+    type=click.Choice(list(LISTED_STATUSES)),
+    help="Only articles the list shows with this status (published: in the feeds; scheduled: embargoed; "
+    "superseded: republished by a newsroom article; held: a draft until its page gives text).",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many.")
 @json_option
 @pass_env
@@ -683,21 +685,15 @@ def articles_list(env: Env, section: str | None, status: str | None, limit: int,
       pressfeed articles list --status draft --json
     """
     with env.pressfeed(read_only=True) as pf:
-        items = pf.infos(pf.articles(section=section, status=Status(status) if status else None, limit=limit))
+        items = pf.listing(section=section, status=status, limit=limit)
     if as_json:
         _json_out(items)
         return
-    tz, now = pf.config.site.tz, pf.clock.now()
+    tz = pf.config.site.tz
     for info in items:
         a = info.stored.article
-        status = str(a.status)
-        if a.status == Status.PUBLISHED and a.published > now:
-            status = "scheduled"  # embargoed: in no feed yet
-        elif a.status == Status.PUBLISHED and info.superseded:
-            status = "superseded"  # a newsroom article in the feeds republishes it (`articles show` says which)
-        elif info.held:
-            status = "held"  # a draft pressfeed keeps until its page gives text (`articles show` says why)
-        click.echo(f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {status:<10}  {a.section:<12}  {a.id}\n    {a.title}")
+        shown = info.listed_status
+        click.echo(f"{a.published.astimezone(tz):%Y-%m-%d %H:%M}  {shown:<10}  {a.section:<12}  {a.id}\n    {a.title}")
 
 
 @articles.command("show")

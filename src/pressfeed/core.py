@@ -25,7 +25,7 @@ from .results import BuildResult, ImportResult, IngestResult, RunResult
 from .store import Store, StoredArticle, open_store
 from .store.base import file_lock
 from .store.url import redact
-from .terms import ArticleFilter, Status
+from .terms import LISTED_STATUSES, ArticleFilter, Status
 from .workers import workers_for
 
 if TYPE_CHECKING:
@@ -322,12 +322,41 @@ class Pressfeed:
     def articles(
         self, section: str | None = None, status: Status | None = None, limit: int | None = None
     ) -> list[StoredArticle]:
-        if section is not None:
-            slug = self.config.resolve_section(section)
-            if slug is None:
-                raise UsageError(f"unknown section {section!r} (see `pressfeed sections`)")
-            section = slug
-        return self.store.articles(ArticleFilter(section=section, status=status, limit=limit))
+        return self.store.articles(ArticleFilter(section=self._section_slug(section), status=status, limit=limit))
+
+    def listing(
+        self, section: str | None = None, status: str | None = None, limit: int | None = None
+    ) -> list[ArticleInfo]:
+        """Newest articles first, as `articles list` shows them. `status` is one of LISTED_STATUSES, and is
+        exactly what the list shows: "published" is in the feeds, neither scheduled nor superseded."""
+        if status is not None and status not in LISTED_STATUSES:
+            raise UsageError(f"unknown status {status!r}: one of {', '.join(LISTED_STATUSES)}")
+        slug, stored = self._section_slug(section), LISTED_STATUSES.get(status or "")
+        query, now = ArticleFilter(section=slug, status=stored, limit=limit), self.clock.now()
+        if status == "scheduled":
+            query = replace(query, published_after=now)
+        elif status in ("published", "superseded"):
+            query = replace(query, published_before=now, superseded=status == "superseded")
+        if status not in ("published", "superseded", "draft", "held"):
+            return self.infos(self.store.articles(query))  # the store tells these apart itself
+        # these are told by other rows too (the newsroom article, the page): candidates until `limit` are found
+        if limit is None:
+            return [info for info in self.infos(self.store.articles(query)) if info.listed_status == status]
+        batch = limit
+        while True:
+            rows = self.store.articles(replace(query, limit=batch))
+            found = [info for info in self.infos(rows) if info.listed_status == status]
+            if len(found) >= limit or len(rows) < batch:
+                return found[:limit]
+            batch *= 4
+
+    def _section_slug(self, section: str | None) -> str | None:
+        if section is None:
+            return None
+        slug = self.config.resolve_section(section)
+        if slug is None:
+            raise UsageError(f"unknown section {section!r} (see `pressfeed sections`)")
+        return slug
 
     def article(self, article_id: str) -> StoredArticle:
         """An article by its id, or by the CMS number it was imported under (20251108-0001)."""
@@ -354,7 +383,7 @@ class Pressfeed:
         held, what reading its page left out. One query of each kind for all of them, never one per article:
         a list stays as fast at 1M articles as at 10k."""
         from .stories import keeps_out
-        from .views import ArticleInfo
+        from .views import ArticleInfo, listed_status
 
         supersedes = self.store.superseded_many([s.article.id for s in stored])
         superseders = self.store.get_many(sorted({s.superseded_by for s in stored if s.superseded_by}))
@@ -370,7 +399,8 @@ class Pressfeed:
             by = superseders.get(one.superseded_by) if one.superseded_by else None
             superseded = keeps_out(one, by, now)
             state = "" if superseded or one.keep_both or not one.superseded_by else _not_in_feeds(by)
-            infos.append(ArticleInfo(one, tuple(supersedes.get(article_id, ())), held, note, superseded, state))
+            listed = listed_status(one, now, superseded, held)
+            infos.append(ArticleInfo(one, tuple(supersedes.get(article_id, ())), held, note, superseded, state, listed))
         return infos
 
     def kept_out_by(self, stored: StoredArticle) -> str | None:

@@ -36,6 +36,19 @@ class Status(StrEnum):
     HIDDEN = "hidden"
 
 
+#: the statuses `articles list` shows and filters by, each with the stored status it is a kind of: the stored
+#: three, and what keeps a published article from the feeds (embargoed until its date; a newsroom article
+#: that republishes it) or an ingested one a draft (its page gave no text yet)
+LISTED_STATUSES = {
+    "published": Status.PUBLISHED,
+    "scheduled": Status.PUBLISHED,
+    "superseded": Status.PUBLISHED,
+    "draft": Status.DRAFT,
+    "held": Status.DRAFT,
+    "hidden": Status.HIDDEN,
+}
+
+
 def utc_text(value: datetime) -> str:
     """The one text form of a time in the store and in `--json`; refuses naive datetimes."""
     if value.tzinfo is not UTC:
@@ -67,5 +80,9 @@ class ArticleFilter:
     limit: int | None = None
     #: only items published at or before this time (embargo)
     published_before: datetime | None = None
+    #: only items published after this time (scheduled: embargoed until then)
+    published_after: datetime | None = None
+    #: only items a newsroom article supersedes (whether it keeps them out now is the caller's to tell)
+    superseded: bool = False
     #: only items of one of these origins ("cms", "source:<id>"); a run's health check asks for all its sources
     origins: tuple[str, ...] | None = None

@@ -12,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .model import Status
+
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .ingest.health import NextFetch
     from .ingest.state import SourceState
     from .store.base import StoredArticle
@@ -113,6 +117,18 @@ class SourceReset:
         }
 
 
+def listed_status(stored: StoredArticle, now: datetime, superseded: bool, held: str) -> str:
+    """The status `articles list` shows for an article (:data:`pressfeed.terms.LISTED_STATUSES`)."""
+    status = stored.article.status
+    if status is Status.PUBLISHED and stored.article.published > now:
+        return "scheduled"  # embargoed: in no feed yet
+    if status is Status.PUBLISHED and superseded:
+        return "superseded"  # a newsroom article in the feeds republishes it (`articles show` says which)
+    if held:
+        return "held"  # a draft pressfeed keeps until its page gives text (`articles show` says why)
+    return str(status)
+
+
 @dataclass(frozen=True)
 class ArticleInfo:
     """A stored article as `articles list/show` present it."""
@@ -128,6 +144,9 @@ class ArticleInfo:
     superseded: bool = False
     #: else why that article does not: it is a draft, hidden, scheduled or deleted ("" if kept beside it)
     superseder_state: str = ""
+    #: the status `articles list` shows (one of LISTED_STATUSES): its own, or why a published one is in no
+    #: feed (scheduled, superseded), or why a draft is one (held: its page gave no text yet)
+    listed_status: str = ""
 
     @property
     def locally_edited(self) -> bool:
@@ -176,4 +195,5 @@ class ArticleInfo:
             "feed_guid": self.stored.feed_guid,
             "held": self.held or None,
             "page_note": self.page_note or None,
+            "listed_status": self.listed_status,
         }

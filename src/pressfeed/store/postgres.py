@@ -310,6 +310,11 @@ class PostgresStore:
         if query.published_before is not None:
             where.append("published <= %s")
             params.append(_utc(query.published_before))
+        if query.published_after is not None:
+            where.append("published > %s")
+            params.append(_utc(query.published_after))
+        if query.superseded:
+            where.append("superseded_by IS NOT NULL")
         if query.origins is not None:
             where.append("origin = ANY(%s)")
             params.append(list(query.origins))

@@ -260,6 +260,11 @@ class SQLiteStore:
         if query.published_before is not None:
             where.append("published <= ?")
             params.append(utc_text(query.published_before))
+        if query.published_after is not None:
+            where.append("published > ?")
+            params.append(utc_text(query.published_after))
+        if query.superseded:
+            where.append("superseded_by IS NOT NULL")
         if query.origins is not None:
             where.append(f"origin IN ({','.join('?' * len(query.origins))})")
             params.extend(query.origins)
