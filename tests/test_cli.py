@@ -75,6 +75,7 @@ INFO_KEYS = ARTICLE_KEYS | {
     "held",
     "page_note",
     "listed_status",
+    "upstream_changed",
 }
 FEED_FILES = [
     f"{prefix}{name}"
@@ -193,6 +194,7 @@ def test_command_tree_is_complete() -> None:
         "articles hide",
         "articles publish",
         "articles delete",
+        "articles revert",
         "sections",
         "check",
         "serve",

@@ -1518,6 +1518,66 @@ def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: 
     assert after.seq == edited.seq
 
 
+def test_an_upstream_change_a_local_edit_kept_out_is_remembered_until_reverted(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The ministry's correction was reported once (on a terminal; a quiet cron run only logged it) and lost:
+    nothing told an editor later, and nothing could take the ministry's version instead of the edit."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
+    corrected = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
+    served.body = corrected
+    changed_at = NOW + timedelta(hours=1)
+    assert only(ingest_at(opener, site, changed_at)[0]).conflicts == (AI_ID,)
+    # told again only when upstream changes again; meanwhile `sources check` and `articles show` say so
+    served.body = corrected.replace(b"<rss", b"<rss ", 1)
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert only(result).conflicts == () and only(result).unchanged == 1
+    [health] = pf.source_health()
+    assert health.kept_out == (AI_ID,) and "1 local edit kept where upstream changed the article" in health.line()
+    info = pf.info(pf.article(AI_ID))
+    assert info.upstream_changed == changed_at and info.to_json()["upstream_changed"] == "2025-11-08T13:00:00Z"
+    base = ["--site", str(site), "--now", (NOW + timedelta(hours=3)).isoformat(), "articles"]
+    shown = CliRunner().invoke(cli, [*base, "show", AI_ID]).stdout
+    assert "edit: upstream changed it at 2025-11-08T22:00:00+09:00; the local edit is kept" in shown
+    # the editor takes the ministry's version: dated then, no local edit, nothing kept out any more
+    reverted = CliRunner().invoke(cli, [*base, "revert", AI_ID])
+    assert reverted.exit_code == 0, reverted.output
+    assert "upstream's version (changed at 2025-11-08T22:00:00+09:00) taken, the local edit dropped" in reverted.stdout
+    pf = opener(site, NOW + timedelta(hours=3))
+    after = pf.article(AI_ID)
+    assert after.article.title == AI_TITLE + " (종합)" and "12월 12일" in after.article.body_html
+    assert not locally_edited(after) and after.article.updated == NOW + timedelta(hours=3)
+    assert pf.store.upstream_changes([AI_ID]) == {} and pf.source_health()[0].kept_out == ()
+    again = CliRunner().invoke(cli, [*base, "revert", AI_ID])
+    assert again.exit_code == 2 and "has no local edit: nothing to revert" in again.stderr
+    # and the next fetch of the same version changes nothing
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=4))[0]).updated == ()
+
+
+def test_a_kept_out_upstream_change_is_forgotten_when_upstream_takes_it_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY))
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=1))[0]).conflicts == (AI_ID,)
+    served.body = rss(ai_item(), built="2025-11-08 09:00:00")  # the version last taken, back
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert (only(result).conflicts, only(result).updated) == ((), ())
+    assert pf.store.upstream_changes([AI_ID]) == {} and pf.article(AI_ID).article.title == "편집된 제목"
+    revert = CliRunner().invoke(cli, ["--site", str(site), "--now", NOW.isoformat(), "articles", "revert", AI_ID])
+    assert revert.exit_code == 2 and "upstream has not changed it since the local edit" in revert.stderr
+
+
 def test_local_edit_survives_a_resend_of_the_same_upstream_version(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

@@ -25,7 +25,7 @@ import pytest
 from pressfeed.errors import ArticleNotFoundError, LockedError, NoStoreError, StoreError
 from pressfeed.model import Article, ArticleFilter, Attribution, Status, encode, utc_text
 from pressfeed.store import Store, copy_store, open_store
-from pressfeed.store.base import TABLES, ArticleWrite, FeedFileState, PageState
+from pressfeed.store.base import TABLES, ArticleWrite, FeedFileState, PageState, UpstreamChange
 from pressfeed.store.url import backend
 
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -374,6 +374,29 @@ def test_articles_filters(store: Store) -> None:
     store.link_story(f"{AUTH}:source/msit/r1", f"{AUTH}:article/p1", adopt=False)
     assert ids(superseded=True) == ["r1"] and ids(superseded=True, status=Status.PUBLISHED) == []
     assert store.count() == 4
+
+
+def upstream_change(write: ArticleWrite, seen: datetime) -> UpstreamChange:
+    encoded = write.encoded
+    return UpstreamChange(encoded.id, encoded.content_hash, str(encoded.status), encoded.data, seen)
+
+
+def test_upstream_changes_keep_the_latest_version_and_the_first_time_seen(store: Store) -> None:
+    edited = release("u1")
+    store.write([edited])
+    first = upstream_change(release("u1", title="정정 1"), NOW)
+    store.save_upstream_changes([first])
+    assert store.upstream_changes([edited.article.id]) == {edited.article.id: first}
+    assert store.changed_upstream() == {"source:msit": [edited.article.id]}
+    second = upstream_change(release("u1", title="정정 2"), NOW + timedelta(hours=1))
+    store.save_upstream_changes([second])
+    [kept] = store.upstream_changes([edited.article.id]).values()
+    assert (kept.article.title, kept.content_hash, kept.seen) == ("정정 2", second.content_hash, NOW)
+    store.drop_upstream_changes([edited.article.id])
+    assert store.upstream_changes([edited.article.id]) == {} and store.changed_upstream() == {}
+    store.save_upstream_changes([second])
+    store.delete(edited.article.id, NOW)  # a deleted article's change goes with it
+    assert store.upstream_changes([edited.article.id]) == {}
 
 
 # -- one story, one item -----------------------------------------------------------------------------
@@ -796,6 +819,7 @@ def fill(store: Store) -> None:
     store.save_source_state("msit", {"etag": '"x"', "new": 1})
     store.save_feed_files({"rss.xml": FeedFileState("fp", NOW, 10, 20)})
     store.mark_shown([article("f1").id])
+    store.save_upstream_changes([upstream_change(release("f1", title="정정된 제목"), NOW)])
     store.set_meta("config_digest", "abc")
 
 

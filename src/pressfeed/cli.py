@@ -729,7 +729,28 @@ def articles_show(env: Env, article_id: str, as_json: bool, as_record: bool) -> 
             click.echo(f"{key:>15}: {value}")
     for line in info.story_lines():
         click.echo(f"{'story':>15}: {line}")
+    for line in info.edit_lines(pf.config.site.tz):
+        click.echo(f"{'edit':>15}: {line}")
     click.echo(f"\n{info.stored.article.body_html}")
+
+
+@articles.command("revert")
+@click.argument("article_id")
+@pass_env
+def articles_revert(env: Env, article_id: str) -> None:
+    """Drop an editor's local edit of an ingested release for the version its agency changed it to since.
+
+    A local edit is kept when upstream changes the release (the run says so once; `sources check` and
+    `articles show` keep saying so). This takes upstream's version, dated now.
+
+    \b
+    Example:
+      pressfeed articles revert tag:example-portal.kr,2025:source/msit/cba8385cc07ae23e5976
+    """
+    with env.pressfeed() as pf, pf.locked(wait=EDITOR_WAIT):
+        stored, seen = pf.revert(article_id)
+    when = seen.astimezone(pf.config.site.tz).isoformat()
+    env.say(f"{stored.article.id}: upstream's version (changed at {when}) taken, the local edit dropped; {FEEDS_LATER}")
 
 
 def _status_said(stored: StoredArticle, was: Status) -> str:

@@ -23,7 +23,7 @@ from .ingest.state import SourceState
 from .publish import build, feed_specs, websub
 from .results import BuildResult, ImportResult, IngestResult, RunResult
 from .store import Store, StoredArticle, open_store
-from .store.base import file_lock
+from .store.base import ArticleWrite, file_lock
 from .store.url import redact
 from .terms import LISTED_STATUSES, ArticleFilter, Status
 from .workers import workers_for
@@ -144,9 +144,14 @@ class Pressfeed:
     ) -> list[SourceHealth]:
         env = os.environ if environ is None else environ
         held, given_up = self._held(now)
+        kept_out = self.store.changed_upstream()
         tz = self.config.site.tz
         return [
-            with_held(assess(s, states[s.id], now, env, tz), held[s.id], given_up[s.id]) for s in self.config.sources
+            replace(
+                with_held(assess(s, states[s.id], now, env, tz), held[s.id], given_up[s.id]),
+                kept_out=tuple(kept_out.get(f"source:{s.id}", ())),
+            )
+            for s in self.config.sources
         ]
 
     def _held(self, now: datetime) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
@@ -382,10 +387,13 @@ class Pressfeed:
         """Articles with what `articles list/show` tell about them: the releases each supersedes, why it is
         held, what reading its page left out. One query of each kind for all of them, never one per article:
         a list stays as fast at 1M articles as at 10k."""
+        from .merge import locally_edited
         from .stories import keeps_out
         from .views import ArticleInfo, listed_status
 
         supersedes = self.store.superseded_many([s.article.id for s in stored])
+        edited = [s.article.id for s in stored if locally_edited(s)]
+        changes = self.store.upstream_changes(edited) if edited else {}
         superseders = self.store.get_many(sorted({s.superseded_by for s in stored if s.superseded_by}))
         now = self.clock.now()
         # one read of its page serves both: why it is held, or else what reading the page noticed
@@ -400,7 +408,19 @@ class Pressfeed:
             superseded = keeps_out(one, by, now)
             state = "" if superseded or one.keep_both or not one.superseded_by else _not_in_feeds(by)
             listed = listed_status(one, now, superseded, held)
-            infos.append(ArticleInfo(one, tuple(supersedes.get(article_id, ())), held, note, superseded, state, listed))
+            change = changes.get(article_id)
+            infos.append(
+                ArticleInfo(
+                    one,
+                    tuple(supersedes.get(article_id, ())),
+                    held,
+                    note,
+                    superseded,
+                    state,
+                    listed,
+                    change.seen if change is not None else None,
+                )
+            )
         return infos
 
     def kept_out_by(self, stored: StoredArticle) -> str | None:
@@ -457,6 +477,30 @@ class Pressfeed:
                 # the article gives the guid back: the item readers have shows the release again, dated now
                 restamp(self.store, stored.article.id, self.clock.now())
         return self.article(stored.article.id)
+
+    def revert(self, article_id: str) -> tuple[StoredArticle, datetime]:
+        """Take the upstream version a local edit kept out (:meth:`Store.upstream_changes`), dropping the edit:
+        the article as its agency last sent it, dated now as any upstream change is. The editor's hide or
+        publish stands unless upstream changed the status too. Returns the article and when upstream changed."""
+        from .merge import locally_edited, merge_upstream
+        from .model import encode
+
+        stored = self.article(article_id)
+        change = self.store.upstream_changes([stored.article.id]).get(stored.article.id)
+        if change is None:
+            if not locally_edited(stored):
+                raise UsageError(f"{stored.article.id} has no local edit: nothing to revert")
+            raise UsageError(
+                f"{stored.article.id}: upstream has not changed it since the local edit, and pressfeed keeps no"
+                " other version of it; edit it back (`articles show --record`, then `import`)"
+            )
+        upstream = encode(change.article)
+        now = self.clock.now()
+        merged = merge_upstream(stored, upstream, explicit_updated=upstream.updated > upstream.published, now=now)
+        with self.store.transaction():
+            self.store.write([ArticleWrite.from_upstream(merged or upstream, stored.origin, upstream=upstream)])
+            self.store.drop_upstream_changes([stored.article.id])
+        return self.article(stored.article.id), change.seen
 
     def set_status(self, article_id: str, status: Status) -> StoredArticle:
         from .stories import hand_over, settle

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .model import Status
+from .terms import utc_text
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import datetime, tzinfo
 
     from .ingest.health import NextFetch
     from .ingest.state import SourceState
@@ -147,6 +148,8 @@ class ArticleInfo:
     #: the status `articles list` shows (one of LISTED_STATUSES): its own, or why a published one is in no
     #: feed (scheduled, superseded), or why a draft is one (held: its page gave no text yet)
     listed_status: str = ""
+    #: when upstream changed it since an editor's local edit, which kept that version out (`articles revert`)
+    upstream_changed: datetime | None = None
 
     @property
     def locally_edited(self) -> bool:
@@ -172,6 +175,17 @@ class ArticleInfo:
             out.append(f"held as a draft: {self.held}")
         return out
 
+    def edit_lines(self, tz: tzinfo) -> list[str]:
+        """What became of an editor's local edit of an ingested article, as an editor reads it."""
+        if self.upstream_changed is None:
+            return []
+        when = self.upstream_changed.astimezone(tz).isoformat()
+        article_id = self.stored.article.id
+        return [
+            f"upstream changed it at {when}; the local edit is kept (`pressfeed articles revert {article_id}`"
+            " takes upstream's version instead)"
+        ]
+
     def record(self) -> dict[str, Any]:
         """The article as a record `pressfeed import` takes back (an editor's edit; a release's is a local
         edit). Without `updated`: an edit imported is dated then, and an unchanged record changes nothing."""
@@ -196,4 +210,5 @@ class ArticleInfo:
             "held": self.held or None,
             "page_note": self.page_note or None,
             "listed_status": self.listed_status,
+            "upstream_changed": utc_text(self.upstream_changed) if self.upstream_changed is not None else None,
         }

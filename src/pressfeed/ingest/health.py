@@ -117,6 +117,8 @@ class SourceHealth:
     held: tuple[str, ...] = ()
     #: how many of those will not be tried again
     given_up: int = 0
+    #: its articles an editor changed whose upstream changed since, the local edit kept (`articles revert`)
+    kept_out: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -136,6 +138,12 @@ class SourceHealth:
         if self.held:
             many = f"{len(self.held)} items held as drafts" if len(self.held) > 1 else "1 item held as a draft"
             text += f"; {many}, e.g. {self.held[0]}"
+        if self.kept_out:
+            many = f"{len(self.kept_out)} local edits" if len(self.kept_out) > 1 else "1 local edit"
+            text += (
+                f"; {many} kept where upstream changed the article since, e.g. {self.kept_out[0]}"
+                f" (`pressfeed articles revert {self.kept_out[0]}` takes upstream's version)"
+            )
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -150,6 +158,7 @@ class SourceHealth:
             "unknown_agencies": list(self.unknown_agencies),
             "held": list(self.held),
             "given_up": self.given_up,
+            "kept_out": list(self.kept_out),
         }
 
 
@@ -240,7 +249,7 @@ def with_held(health: SourceHealth, held: tuple[str, ...], given_up: int) -> Sou
         return replace(health, held=held, given_up=given_up)
     detail = (
         f"{given_up} of its items will not be tried again: publish or hide them "
-        f"(pressfeed articles list --status draft), or fix the source and run `pressfeed sources reset "
+        f"(pressfeed articles list --status held), or fix the source and run `pressfeed sources reset "
         f"{health.source_id}` to try their pages again"
     )
     return replace(health, status=Health.HELD, detail=detail, held=held, given_up=given_up)

@@ -25,7 +25,7 @@ from ..errors import UsageError
 from ..merge import locally_edited, merge_upstream, reformatted, same_upstream
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
-from ..store.base import ArticleWrite, StoredArticle
+from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
 from ..workers import lazy_pool, workers_for
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
@@ -268,6 +268,11 @@ class _Placer:
         #: stored articles an item already decided this run → that item's origin: the first item in document
         #: order is the article, as for one created; a later one writing too made it flip between them every run
         self.taken: dict[str, str] = {}
+        #: per source placed: the upstream versions local edits keep out (article id → that version), and the
+        #: articles whose kept-out version is gone (upstream sent back the one last taken, or was taken)
+        self.kept_out: dict[str, EncodedArticle] = {}
+        self.settled: set[str] = set()
+        self.known_changes: dict[str, UpstreamChange] = {}  # those recorded before, of the source's articles
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -392,6 +397,9 @@ class _Placer:
         candidates = sorted({*known.values(), *(m.encoded.id for m in mapped)})
         stored = self.store.get_many(candidates)
         tombstoned = self.store.tombstoned(candidates)
+        edited = [article_id for article_id, one in stored.items() if locally_edited(one)]
+        self.kept_out, self.settled = {}, set()
+        self.known_changes = self.store.upstream_changes(edited) if edited else {}
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
@@ -411,10 +419,22 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
+            updated = set(report.updated)
+            self._record_kept_out([w.encoded.id for w in writes if w.encoded.id in updated])
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any
             # source) were never in a feed, so the article keeps its own guid.
             settle(self.store, self.supersedable, self.now, releases=gained, fresh=set(self.pending))
+
+    def _record_kept_out(self, updated: list[str]) -> None:
+        """Remember the upstream versions local edits kept out (`articles show` and `sources check` tell of them,
+        `articles revert` takes one); forget those settled, and any of the articles updated from upstream."""
+        settled = sorted({*self.settled, *updated})
+        if settled:
+            self.store.drop_upstream_changes(settled)
+        self.store.save_upstream_changes(
+            UpstreamChange(i, e.content_hash, str(e.status), e.data, self.now) for i, e in sorted(self.kept_out.items())
+        )
 
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
         """The article an item is, by its strongest known key.
@@ -485,9 +505,16 @@ class _Placer:
             candidate = _keep_link(candidate, stored)
         if same_upstream(stored, candidate):
             report.unchanged += 1
+            if locally_edited(stored):
+                self.settled.add(target)  # upstream took its change back: nothing kept out any more
             return True
         if locally_edited(stored):
-            report.conflicts.append(target)
+            known = self.known_changes.get(target)
+            if known is not None and known.content_hash == candidate.content_hash:
+                report.unchanged += 1  # kept out and told before: `sources check` and `articles show` say so
+            else:
+                report.conflicts.append(target)
+                self.kept_out[target] = candidate
             return True
         explicit = candidate.updated > candidate.published
         if (form := reformatted(stored, candidate, explicit_updated=explicit)) is not None:

@@ -91,6 +91,23 @@ class PageState:
 
 
 @dataclass(frozen=True, slots=True)
+class UpstreamChange:
+    """An upstream version of an ingested article that an editor's local edit kept out (pressfeed.merge): the
+    latest one, and when upstream first changed the article since the edit."""
+
+    article_id: str
+    content_hash: str
+    status: str
+    #: the version as the article row stores it (article.data: its content JSON with `updated` and `status`)
+    data: str
+    seen: datetime
+
+    @property
+    def article(self) -> Article:
+        return _article_from_dict()(json.loads(self.data))
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleWrite:
     """An intent to store an article (new or changed)."""
 
@@ -174,6 +191,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "source_state": ("id", "data"),
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns", "rendered_at"),
     "shown": ("article_id",),
+    "upstream_change": ("article_id", "content_hash", "status", "data", "seen"),
 }
 
 
@@ -198,6 +216,7 @@ TIME_COLUMNS = {
     ("page", "fetched"),
     ("feed_file", "updated"),
     ("feed_file", "rendered_at"),
+    ("upstream_change", "seen"),
 }
 BOOL_COLUMNS = {("article", "keep_both")}
 #: rows of a table, as `Store.dump` yields them a batch at a time
@@ -214,6 +233,8 @@ ARTICLE_COLUMNS = (
     "data, origin, content_hash, upstream_hash, upstream_status, seq,"
     " superseded_by, keep_both, feed_guid, feed_guid_updated"
 )
+#: the upstream_change columns, as UpstreamChange has them
+UPSTREAM_CHANGE_COLUMNS = "article_id, content_hash, status, data, seen"
 #: the page columns, as `page_state` reads and `page_row` writes them
 PAGE_COLUMNS = "article_id, entry_hash, url, status, attempts, fetched, next_try, reason, body_html, attachments"
 
@@ -291,6 +312,13 @@ def page_row(page: PageState, write_time: TimeWriter) -> tuple[Any, ...]:
         page.body_html,
         json.dumps([list(a) for a in page.attachments], ensure_ascii=False),
     )
+
+
+def upstream_change(row: Sequence[Any], read_time: TimeReader) -> UpstreamChange:
+    """A row of UPSTREAM_CHANGE_COLUMNS as an UpstreamChange."""
+    seen = read_time(row[4])
+    assert seen is not None  # NOT NULL in both schemas
+    return UpstreamChange(row[0], row[1], row[2], row[3], seen)
 
 
 def change_status(store: Store, article_id: str, status: Status) -> StoredArticle:
@@ -408,6 +436,20 @@ class Store(Protocol):
     def save_pages(self, pages: Iterable[PageState]) -> None: ...
 
     def held(self, origin: str) -> list[PageState]: ...
+
+    def upstream_changes(self, ids: Sequence[str]) -> dict[str, UpstreamChange]:
+        """The upstream versions local edits of these articles kept out."""
+        ...
+
+    def changed_upstream(self) -> dict[str, list[str]]:
+        """The articles whose local edit kept an upstream version out, by origin ("source:<id>")."""
+        ...
+
+    def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
+        """Record versions kept out; an article's row keeps the `seen` it was first recorded with."""
+        ...
+
+    def drop_upstream_changes(self, ids: Sequence[str]) -> None: ...
 
     # ingest state
     def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]: ...

@@ -44,11 +44,13 @@ from .base import (
     PAGE_COLUMNS,
     TABLES,
     TIME_COLUMNS,
+    UPSTREAM_CHANGE_COLUMNS,
     ArticleWrite,
     Batch,
     FeedFileState,
     PageState,
     StoredArticle,
+    UpstreamChange,
     WriteResult,
     change_status,
     feed_visible,
@@ -58,6 +60,7 @@ from .base import (
     stored_article,
     table_with_data,
     translate_errors,
+    upstream_change,
 )
 from .url import redact
 
@@ -75,6 +78,7 @@ MIGRATIONS = [
     _sql("pg_v4_feed_files.sql"),
     _sql("pg_v5_shown.sql"),
     _sql("pg_v6_rendered_at.sql"),
+    _sql("pg_v7_upstream_changes.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -348,6 +352,7 @@ class PostgresStore:
                 raise ArticleNotFoundError(article_id)
             self.conn.execute("DELETE FROM article WHERE id = %s", (article_id,))
             self.conn.execute("DELETE FROM citation WHERE article_id = %s", (article_id,))
+            self.conn.execute("DELETE FROM upstream_change WHERE article_id = %s", (article_id,))
             self.conn.execute(
                 "INSERT INTO tombstone (article_id, deleted) VALUES (%s, %s)"
                 " ON CONFLICT (article_id) DO UPDATE SET deleted = excluded.deleted",
@@ -543,6 +548,43 @@ class PostgresStore:
             (origin,),
         )
         return [self._page(row) for row in rows]
+
+    # -- local edits ----------------------------------------------------------------------
+
+    def upstream_changes(self, ids: Sequence[str]) -> dict[str, UpstreamChange]:
+        if not ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT {UPSTREAM_CHANGE_COLUMNS} FROM upstream_change WHERE article_id = ANY(%s)", (list(ids),)
+        )
+        return {row[0]: upstream_change(row, _read) for row in rows}
+
+    def changed_upstream(self) -> dict[str, list[str]]:
+        rows = self.conn.execute(
+            "SELECT article.origin, article.id FROM upstream_change"
+            " JOIN article ON article.id = upstream_change.article_id ORDER BY article.id"
+        )
+        found: dict[str, list[str]] = {}
+        for origin, article_id in rows:
+            found.setdefault(origin, []).append(article_id)
+        return found
+
+    def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
+        rows = [(c.article_id, c.content_hash, c.status, c.data, _utc(c.seen)) for c in changes]
+        if not rows:
+            return
+        with self.transaction(), self.conn.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO upstream_change ({UPSTREAM_CHANGE_COLUMNS}) VALUES (%s, %s, %s, %s, %s)"
+                " ON CONFLICT (article_id) DO UPDATE SET content_hash = excluded.content_hash,"
+                " status = excluded.status, data = excluded.data",
+                rows,
+            )
+
+    def drop_upstream_changes(self, ids: Sequence[str]) -> None:
+        if ids:
+            with self.transaction():
+                self.conn.execute("DELETE FROM upstream_change WHERE article_id = ANY(%s)", (list(ids),))
 
     # -- ingest state ------------------------------------------------------------------
 

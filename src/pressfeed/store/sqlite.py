@@ -21,11 +21,13 @@ from .base import (
     ARTICLE_COLUMNS,
     PAGE_COLUMNS,
     TABLES,
+    UPSTREAM_CHANGE_COLUMNS,
     ArticleWrite,
     Batch,
     FeedFileState,
     PageState,
     StoredArticle,
+    UpstreamChange,
     WriteResult,
     change_status,
     damage_advice,
@@ -37,6 +39,7 @@ from .base import (
     stored_article,
     table_with_data,
     translate_errors,
+    upstream_change,
 )
 
 
@@ -66,6 +69,7 @@ MIGRATIONS = [
     _sql("v5_lookups.sql"),
     _sql("v6_shown.sql"),
     _sql("v7_rendered_at.sql"),
+    _sql("v8_upstream_changes.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -308,6 +312,7 @@ class SQLiteStore:
                 raise ArticleNotFoundError(article_id)
             self.db.execute("DELETE FROM article WHERE id = ?", (article_id,))
             self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
+            self.db.execute("DELETE FROM upstream_change WHERE article_id = ?", (article_id,))
             self.db.execute(
                 "INSERT OR REPLACE INTO tombstone (article_id, deleted) VALUES (?, ?)",
                 (article_id, utc_text(now)),
@@ -471,6 +476,35 @@ class SQLiteStore:
             (origin,),
         )
         return [self._page(row) for row in rows]
+
+    # -- local edits ----------------------------------------------------------
+
+    def upstream_changes(self, ids: Sequence[str]) -> dict[str, UpstreamChange]:
+        rows = self._where_in(f"SELECT {UPSTREAM_CHANGE_COLUMNS} FROM upstream_change WHERE article_id IN ({{}})", ids)
+        return {row[0]: upstream_change(row, _read) for row in rows}
+
+    def changed_upstream(self) -> dict[str, list[str]]:
+        rows = self.db.execute(
+            "SELECT article.origin, article.id FROM upstream_change"
+            " JOIN article ON article.id = upstream_change.article_id ORDER BY article.id"
+        )
+        found: dict[str, list[str]] = {}
+        for origin, article_id in rows:
+            found.setdefault(origin, []).append(article_id)
+        return found
+
+    def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
+        rows = [(c.article_id, c.content_hash, c.status, c.data, utc_text(c.seen)) for c in changes]
+        with self.transaction():
+            self.db.executemany(
+                f"INSERT INTO upstream_change ({UPSTREAM_CHANGE_COLUMNS}) VALUES (?,?,?,?,?) ON CONFLICT (article_id)"
+                " DO UPDATE SET content_hash = excluded.content_hash, status = excluded.status, data = excluded.data",
+                rows,
+            )
+
+    def drop_upstream_changes(self, ids: Sequence[str]) -> None:
+        with self.transaction():
+            self.db.executemany("DELETE FROM upstream_change WHERE article_id = ?", [(i,) for i in ids])
 
     # -- ingest state ---------------------------------------------------------
 
