@@ -187,6 +187,21 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
             "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. ※ 단, 인터넷은 11월 27일(목) 18:00 이후"
             " 게재 바랍니다.",
         ),
+        (  # a date's full stop before a word is the date's, not the sentence's end
+            "<p>보도일시: 2025. 11. 27. 오후 2시</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "보도일시: 2025. 11. 27. 오후 2시",
+        ),
+        (
+            "<p>배포일시: 2025. 11. 26.(수) 10:00 / 보도일시: 2025. 11. 27.(목) 12:00</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "배포일시: 2025. 11. 26.(수) 10:00 / 보도일시: 2025. 11. 27.(목) 12:00",
+        ),
+        (
+            "<p>※ 엠바고 : 11. 27.(목) 12:00 ~ 13:00</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "※ 엠바고 : 11. 27.(목) 12:00 ~ 13:00",
+        ),
         (  # a notice opening a longer line holds the release, and the line stays
             "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. 11월 27일 11:30 브리핑 예정</p>"
             "<p>본문.</p>",
@@ -210,6 +225,9 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
         "long-two-clauses",
         "proviso-sentence",
         "second-line",
+        "date-stop-before-a-word",
+        "handout-first",
+        "range",
         "opens-a-longer-line",
     ],
 )
@@ -232,11 +250,39 @@ def test_notices_as_agencies_write_them_are_found(body: str, expected: str, said
         "경찰은 11월 27일 이후 보도된 내용을 확인하고 있다.",
         "11월 27일(목) 한국일보 보도 관련 설명",
         "신문·방송 광고는 12월 1일부터 허용됩니다.",
+        # a reviewer's: reported speech, schedules of broadcasts, a website's use
+        "정부는 언론에 12월 1일 이후 보도를 자제해 달라고 요청했다.",
+        "유족은 12월 1일 발인 이후까지 보도를 삼가 달라고 호소했다.",
+        "국방부, 11월 27일 이후 보도 자제 요청",
+        "12월 1일부터 게재를 금지합니다.",
+        "본 자료는 2026년 1월 1일 이후 사용이 가능합니다.",
+        "방송 : 12월 1일(월) 저녁 8시 KBS1",
+        "TV: 11월 27일(목) 22:00 방영",
+        "라디오 : 11. 28.(금) 07:30 KBS 제1라디오",
+        "온라인: 11. 27.(목) 10:00~12:00",
+        "신문: 11월 27일자 1면",
+        "보도 : 11월 27일 KBS 9시 뉴스",
     ],
 )
 def test_policy_news_shaped_like_a_notice_says_nothing(first_line: str) -> None:
     body = sanitize_html(f"<p>{first_line}</p><p>본문.</p>", BASE)
     assert split_embargo_notice(body) == (body, "")
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "인터넷 이용자는 12월 1일부터 사용할 수 있습니다.",
+        "방송·통신 분야는 12월 1일부터 방송 광고 규제가 완화된다.",
+        "라디오 방송은 11월 27일 오후 2시부터 시작합니다.",
+        "단, 인터넷 신청은 12월 1일까지",
+    ],
+)
+def test_a_story_paragraph_after_a_notice_is_the_story(second: str) -> None:
+    """A line under the notice is the notice's only where it gives a medium its own time: these were eaten."""
+    notice = "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다."
+    body = sanitize_html(f"<p>{notice}</p><p>{second}</p><p>본문.</p>", BASE)
+    assert split_embargo_notice(body) == (sanitize_html(f"<p>{second}</p><p>본문.</p>", BASE), notice)
 
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -336,6 +382,34 @@ def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None
             datetime(2025, 11, 27, 12, tzinfo=SEOUL),
         ),
         ("※ 이 자료는 11. 27.(목) 10:00 배포 즉시 보도 가능합니다.", datetime(2025, 11, 27, 10, tzinfo=SEOUL)),
+        # the second attack's: a weekday typo is no day a year past; online events are not the internet's
+        # clause; another zone's time beside Korea's; 익일 after the handout's day; an event's start
+        ("※ 이 자료는 11월 27일(수) 12:00 이후 보도하여 주시기 바랍니다.", None),
+        ("※ 이 자료는 2024. 11. 27.(수) 12:00 이후 보도하여 주시기 바랍니다.", None),
+        (
+            "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다(온라인 기자설명회: 11. 27.(목) 10:00).",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
+        (
+            "※ 이 자료는 11. 27.(목) 12:00 이후 보도하여 주시기 바랍니다(인터넷으로 사전 배포 11. 26.(수) 14:00).",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
+        (
+            "※ 이 자료는 한국시간 11월 28일(금) 00:00(현지시간 27일 10:00) 이후 보도하여 주시기 바랍니다(인터넷 포함).",
+            datetime(2025, 11, 28, tzinfo=SEOUL),
+        ),
+        ("※ 이 자료는 11월 27일(목) 10:00(ET) 이후 보도하여 주시기 바랍니다.", None),
+        ("※ 이 자료는 뉴욕 현지 11월 27일(목) 10:00 이후 보도하여 주시기 바랍니다.", None),
+        (
+            "※ 이 자료는 11. 26.(수) 14:00 배포, 익일 06:00 이후 보도하여 주시기 바랍니다.",
+            datetime(2025, 11, 27, 6, tzinfo=SEOUL),
+        ),
+        ("※ 이 자료는 11. 27.(목) 10:00 위원회 의결 뒤 보도하여 주시기 바랍니다.", None),
+        ("※ 이 자료는 장관 브리핑(10:00) 이후 보도하여 주시기 바랍니다.", None),
+        (
+            "※ 이 자료는 11. 28.(금) 조간부터 보도하여 주시기 바랍니다. 인터넷은 11. 27.(목) 12:00 이후",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
     ],
 )
 def test_an_embargo_notice_is_read_never_early(notice: str, when: datetime | None) -> None:

@@ -21,44 +21,64 @@ from .text import collapse_space
 # 주시기 바랍니다", "…이후 보도 가능"), else a label (엠바고, 보도일시, 보도시점, "방송·인터넷:"), else an edition
 # ("조간용"). Policy news of the same shape is none of these: "모바일 신분증은 12월 1일부터 사용할 수
 # 있습니다", "3월부터 보도블록 교체 공사를 시작합니다", "5월 1일부터 보도 사진 저작권 표시를 의무화합니다".
-#: a character of the notice's one sentence: a full stop only inside a date ("2025. 11. 8.(토)", "11.27.")
-_IN_SENTENCE = r"(?:[^.。!]|\.(?=\s?[\d(]))"
+#: a character of the notice's one sentence: a full stop only after a digit, inside a date ("2025. 11. 8.(토)",
+#: "11.27.", "11. 27. 오후 2시")
+_IN_SENTENCE = r"(?:[^.。!]|(?<=\d)\.(?=\s?\S))"
 #: from or until when
-_EMBARGO_WHEN = r"(?:이후|부터|이전에는|전에는|이전|전|까지는?|(?:종료\s?)?후|즉시|에(?=\s?(?:보도|게재)))\s?(?:에\s?)?"
-#: what is asked: please do, may, refrain from
+_EMBARGO_WHEN = (
+    r"(?:이후|부터|이전에는|전에는|이전|전|까지는?|(?:종료\s?)?(?:후|뒤)|종료\s?시|즉시|에(?=\s?(?:보도|게재)))"
+    r"\s?(?:에\s?)?"
+)
+#: what is asked, as the notice's last words: please do, may, refrain from ("…자제해 달라고 요청했다" is a story's)
 _EMBARGO_ASK = (
-    rf"(?:바랍니다|주십시오|주세요|할\s?수\s?있습니다|가능(?:합니다|함)?|삼가{_IN_SENTENCE}{{0,20}}|금지합니다|금지"
-    rf"|자제{_IN_SENTENCE}{{0,20}}|부탁\s?(?:드립니다|합니다)?|요망|요청\s?(?:드립니다|합니다)?)"
+    r"(?:바랍니다|바람|주십시오|주세요|할\s?수\s?있(?:습니다|음)|가능(?:합니다|함|한\s?자료(?:입니다)?)?|삼가|자제"
+    r"|금지(?!합)|불가|유예|부탁\s?(?:드립니다|합니다)?|요망|요청\s?(?:드립니다|합니다))"
 )
 #: reporting (or posting) as the verb or the thing allowed: 보도하여/보도해 주시기, 보도할 수, 보도를 삼가, 보도
-#: 가능, 보도 바랍니다, 게재 바랍니다 (or the line's last word: "…06:00 이후 보도")
-_REPORT = r"(?:보도|게재)(?=\s?(?:하여|하시|해\s?주|해도|할|를|는|가능|바랍|부탁|요망|요청|금지|자제|삼가))"
+#: 가능, 보도 및 게재 가능, 게재 바랍니다 (or the line's last word: "…06:00 이후 보도")
+_REPORT = (
+    r"(?:보도(?=\s?(?:하여|하시|해\s?주|해도|할|를|는|가능|바랍|바람|부탁|요망|요청|금지|자제|삼가|불가|유예|및|[·ㆍ]))"
+    r"|게재(?=\s?(?:하여|하시|해\s?주|해도|할|가능|바랍|바람|부탁|요망|요청)))"
+)
 #: the time it names: a digit, or the morning or evening papers' edition
 _EMBARGO_TIME = rf"(?={_IN_SENTENCE}*?(?:\d|조간|석간))"
 #: a medium a notice names a time for: "방송·인터넷은 …", "신문: …"
 _MEDIUM = r"(?:방송|통신|인터넷|온라인|신문|지면|라디오|TV|포털|종이\s?신문)"
 _MEDIA = rf"{_MEDIUM}(?:\s?[·ㆍ,/및]\s?{_MEDIUM})*"
-_BULLETS = r"[※*◆◇■□○●◎▣▶▷☞★☆\-–—\s]*"
+#: the words a labelled time may be written with ("보도일시: 2025. 11. 27.(목) 12:00 이후 / 배포일시: …"), and
+#: nothing else: "방송 : 12월 1일(월) 저녁 8시 KBS1", "신문: 11월 27일자 1면" are a story's
+_TIME_WORDS = (
+    r"\d{1,4}|[’'‘`]|년|월|일|시|분|반|정각|요일|[화수목금토]|오전|오후|낮|밤|저녁|새벽|정오|자정|내일|익일|명일|금일|오늘"
+    r"|다음\s?날|같은\s?날|조간|석간|용|이후|부터|까지|이전|전|에|해제|보도|게재|가능|엠바고|입니다|동시|한국|우리|서울"
+    r"|현지|시간|시각|기준|KST|[AaPp]\.?[Mm]\.?|배포|일시|일자|하여|해|주시기|주시길|바랍니다|바람|주십시오|부탁드립니다"
+    r"|가능합니다|할\s?수\s?있습니다|요망|[\s.,·ㆍ/|:：()\-]"
+)
+#: a label's time, its media named too; a range only after a label of the embargo ("엠바고 : 12:00 ~ 13:00"), not
+#: a medium's ("온라인: 11. 27.(목) 10:00~12:00" is a broadcast's)
+_TIME_VALUE = rf"(?:{_TIME_WORDS}|{_MEDIUM}|은|는|단)+"
+_LABEL_VALUE = rf"(?:{_TIME_WORDS}|{_MEDIUM}|은|는|단|~)+"
+_BULLETS = r"(?:[※*◆◇◈■□○●◎▣▶▷☞★☆\-–—\s]|\d{1,2}[.)](?=\s))*"
 _OPEN = r"[\[(<〈【「《『]"
 _CLOSE = r"[\])>〉】」》』]"
 _SUBJECT = r"(?:이|본|동|해당)\s?(?:보도\s?)?자료"
 #: what the label of a notice's time says: 엠바고, 보도 엠바고, 보도일시, 보도 시점, 보도 유예, 엠바고 해제 시점
 _LABEL = (
-    r"(?:(?:보도\s?)?엠바고(?:\s?해제)?(?:\s?시[점간각])?|embargo"
-    r"|보도\s?(?:일시|일자|시점|시각|시간|유예|가능\s?시[점간각])|보도(?=\s?(?:[\])>〉】」》』]|[:：])))"
+    r"(?:(?:보도\s?자료\s?)?(?:보도\s?)?엠바고(?:\s?해제)?(?:\s?(?:일시|시[점간각]|요청))?|embargo"
+    r"|보도\s?(?:가능\s?)?(?:일시|일자|시점|시각|시간|시기|유예)|게재\s?(?:가능\s?)?(?:일시|시[점간각])"
+    r"|배포\s?(?:일시|일자|시각)|보도(?=\s?(?:[\])>〉】」》』]|[:：]|\d)))"
 )
 #: what a label without a colon goes straight on to: "엠바고 11/27(목) 12:00", not "엠바고 제도는 …"
 _LABELLED = r"(?:[\d’'‘]|조간|석간|오전|오후|정오|내일|익일|명일|금일|오늘)"
 _NOTICE_CORE = (
     rf"(?:{_SUBJECT}는\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}{_IN_SENTENCE}{{0,40}}?"
-    rf"(?:보도|게재|방송|사용){_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
+    rf"(?:보도|게재|방송|사용(?=\s?(?:하여|하시|해\s?주))){_IN_SENTENCE}{{0,30}}?(?:{_EMBARGO_ASK}|금지합니다)"
     rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}|보도)"
     rf"|(?:{_SUBJECT}의\s?)?{_LABEL}(?:\s?{_CLOSE}?\s?[:：]|\s?{_CLOSE}|\s?(?:은|는)|(?=\s?{_LABELLED}))\s?{_EMBARGO_TIME}"
-    rf"{_IN_SENTENCE}{{1,60}}?"
+    rf"{_LABEL_VALUE}"
     rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?(?:까지\s?)?(?:엠바고|embargo)(?:\s?해제)?(?:입니다)?"
     rf"|(?:{_SUBJECT}는\s?)?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,40}}?(?:조간|석간)\s?(?:용|보도\s?(?:용\s?)?(?:자료)?|자료)"
     r"(?:입니다)?"
-    rf"|{_MEDIA}\s?(?:은|는)?\s?[:：]\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?)"
+    rf"|{_MEDIA}\s?(?:은|는)?\s?[:：]\s?{_EMBARGO_TIME}{_TIME_VALUE})"
 )
 #: its own remark after it: "(인터넷, 방송, 통신 포함)", "(온라인 11. 30.(일) 12:00 이후 게재 가능)"
 _NOTICE_TAIL = r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?)?\s*"
@@ -67,13 +87,15 @@ _NOTICE_TAIL = r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?)?
 _PROVISO = rf"(?:(?:[,，/|]\s?|단\s?[,，]?\s?){_EMBARGO_TIME}{_IN_SENTENCE}{{1,80}}{_NOTICE_TAIL})?"
 _EMBARGO_NOTICE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}{_NOTICE_TAIL}{_PROVISO}{_CLOSE}?\s*", re.IGNORECASE)
 #: a notice as the first sentence of a longer line: it holds the release, though the line stays
-_NOTICE_SENTENCE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}\s?[.。!]", re.IGNORECASE)
+_NOTICE_SENTENCE = re.compile(
+    rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}\s?(?:(?<!\d)[.。!]|[.。!](?=\s*[가-힣A-Za-z]))", re.IGNORECASE
+)
 #: a line under a notice that gives a medium its own time: "※ 단, 인터넷은 11. 27.(목) 18:00 이후 게재 바랍니다.",
-#: "※ 방송·인터넷은 11월 27일(목) 18:00 이후"; the medium first, as a word ("방송통신위원회는" is a story's)
+#: "※ 방송·인터넷은 11월 27일(목) 18:00 이후"; the medium first, as a word, then a time in its words
+#: ("인터넷 이용자는 12월 1일부터 …", "라디오 방송은 …" are a story's)
 _FOLLOWING_NOTICE = re.compile(
-    rf"{_BULLETS}{_OPEN}?\s*(?:단\s?[,，]?\s?)?{_MEDIA}(?:은|는|에는|의\s?경우)?(?![가-힣])\s?[:：]?\s?{_EMBARGO_TIME}"
-    rf"{_IN_SENTENCE}{{1,60}}?{_EMBARGO_WHEN}(?:(?:보도|게재|방송|사용){_IN_SENTENCE}{{0,30}}?(?:{_EMBARGO_ASK})?)?"
-    rf"{_NOTICE_TAIL}{_CLOSE}?\s*",
+    rf"{_BULLETS}{_OPEN}?\s*(?:단\s?[,，]?\s?)?{_MEDIA}\s?(?:은|는|에는|의\s?경우)?\s?[:：]?\s?{_EMBARGO_TIME}"
+    rf"(?:{_TIME_WORDS})+{_NOTICE_TAIL}{_CLOSE}?\s*",
     re.IGNORECASE,
 )
 #: how many such lines may follow a notice
@@ -112,10 +134,9 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
         following = _FirstLine.of(body)
         if following is None or not following.whole or not _follows(following.text):
             break
-        said = f"{said} {following.text}"
         if (rest := following.cut()) == body:
-            break
-        body = rest
+            break  # a line that cannot go (a list's item) is not read again as the next
+        body, said = rest, f"{said} {following.text}"
     return body, said
 
 
@@ -180,7 +201,7 @@ class _FirstLine:
 # time goes with the day written before it (else the one right after it, else the release's day); the
 # internet's time is a portal's, else the latest one: never early.
 _NOTICE_DAY = re.compile(
-    r"(?<![\d.])(?:[’'‘]?(?P<year>(?:19|20)?\d\d)\s?(?:년|\.)\s?)?(?P<month>1[0-2]|0?[1-9])\s?(?:월|[./-])\s?"
+    r"(?<![\d.])(?:[’'‘`]?(?P<year>(?:19|20)?\d\d)\s?(?:년|\.)\s?)?(?P<month>1[0-2]|0?[1-9])\s?(?:월|[./-])\s?"
     r"(?P<day>3[01]|[12]\d|0?[1-9])(?![\d:])\s?(?:일|\.)?"
     r"|(?<![\d./-])(?P<lone>3[01]|[12]\d|0?[1-9])\s?일"  # a day of the release's month
 )
@@ -193,28 +214,37 @@ _WORD_HOURS |= {"열한": 11, "열두": 12}
 _NOTICE_TIME = re.compile(
     r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽|[AaPp]\.?[Mm]\.?)\s?)?(?:(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])"
     r"|(?<![가-힣])(?P<word>열한|열두|다섯|여섯|일곱|여덟|아홉|한|두|세|네|열)(?=\s?시))\s?"
-    r"(?:[:.]\s?(?P<minute>[0-5]\d)(?![\d.])|시(?!간)\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)"
+    r"(?:[:.]\s?(?P<minute>[0-5]\d)(?![\d.])|시(?![간행작점기각])\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)"
     r"(?:\s?(?P<suffix>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?|(?P<noon>정오)|(?P<midnight>자정))"
     r"|(?P<edition>조간|석간)"
 )
 #: the hour an edition's embargo ends at the latest: the morning papers are out by 06:00 of their day (online
 #: may report earlier, from the day before); the evening papers are printed by the afternoon
 _EDITION_HOUR = {"조간": 6, "석간": 15}
-#: a clause about the internet: the time a portal goes by (not an online briefing's or handout's)
-_ONLINE = re.compile(r"(?:인터넷|온라인)(?!\s?(?:브리핑|배포|생중계|중계|설명회|간담회|접수|신청))")
+#: a clause about the internet as a medium: the time a portal goes by (not an online briefing's, broadcast's or
+#: handout's: "(온라인 기자설명회: 11. 27.(목) 10:00)", "(인터넷으로 사전 배포 …)")
+_ONLINE = re.compile(
+    r"(?:인터넷|온라인)(?=\s?(?:[·ㆍ,/및)]|은|는|에는|의\s?경우|:|：|게재|보도|매체|기사|포함|동일|판|\d|$))"
+)
 #: what ends a time's clause after it: a list's separator, a proviso, a bracket that names another time
-_CLAUSE_END = re.compile(r"[,，/|;]|단\s?[,，]|\([^()]*\d")
+_CLAUSE_END = re.compile(r"[,，/|;]|단\s?[,，]|\([^()]*\d|(?<!\d)[.。](?=\s|$)")
 #: a time in another country's zone, which a notice gives beside Korea's (else it cannot be read); Japan
 #: keeps Korea's
 _LOCAL_TIME = re.compile(
     r"현지\s?(?:시[간각]|오전|오후|\))|\(현지|(?:동부|서부|중부|태평양)\s?(?:표준)?시[간각]|\b(?:GMT|UTC|CET|EST|EDT|PST|PDT)\b"
-    r"|(?:미국|영국|프랑스|독일|중국|유럽|스위스|벨기에|파리|런던|뉴욕|워싱턴|제네바|베를린|브뤼셀|베이징|북경)\s?시[간각]"
+    r"|(?:미국|영국|프랑스|독일|중국|유럽|스위스|벨기에|파리|런던|뉴욕|워싱턴|제네바|베를린|브뤼셀|베이징|북경|미\s?동부)"
+    r"\s?(?:현지\s?)?(?:시[간각]|기준)|현지\s?(?:기준|(?=\d))|\b(?:ET|CEST|BST)\b"
 )
 _KOREAN_TIME = re.compile(r"(?:한국|우리|서울)\s?시[간각]|\bKST\b")
 #: a time that is an event's (a briefing, a cabinet vote): when it ends is not written
 _EVENT_TIME = re.compile(
-    r"(?:브리핑|회의|의결|발표|행사|설명회|간담회|기자회견|회견|연설|회담|면담)\s?(?:종료\s?)?(?:이후|후)"
-    r"|종료\s?(?:이후|후)|직후"
+    r"(?:브리핑|회의|의결|발표|행사|설명회|간담회|기자회견|회견|연설|회담|면담|통과|[가-힣]{1,3}식)"
+    r"(?:\s?\([^()]*(?:\([^()]{1,4}\)[^()]*)*\))?\s?(?:이|가)?\s?(?:종료\s?|끝난\s?|마친\s?)?(?:이후|후|뒤|시\s?보도)"
+    r"|(?:종료|끝난|마친|종료된)\s?(?:이후|후|뒤|시\s?보도)|직후"
+    # a time, then what happens at it: "12월 1일부터 신청 접수 후", "10:00 위원회 의결 뒤"
+    r"|(?<=[\d)])\s?(?!(?:시작|시간|이후|부터|까지|이전|정각|조간|석간|정오|자정|오전|오후|새벽|저녁|내일|익일|명일|금일|오늘"
+    r"|다음|같은|한국|우리|서울|현지))[가-힣]{2,}(?:\s[가-힣]{2,}){0,3}\s?(?:이|가)?\s?"
+    r"(?:이후|후|뒤)(?![가-힣])"
 )
 #: the things an aside dates, not the release: "(브리핑: 11. 27.(목) 10:30)", "12월 1일(월)부터 시행되는"
 _OTHER_THINGS = r"시행|접수|개최|신청|적용|공표|발표|브리핑|행사|예정|회의|설명회|마감"
@@ -245,9 +275,11 @@ def notice_embargo(notice: str, near: datetime, tz: tzinfo, posted: bool = True)
     then is the next day's; else it is when the release was read, later, and the time is still that day's."""
     notice = notice.replace("：", ":").replace("∶", ":").replace("時", "시")
     notice = _ASIDE.sub(lambda aside: aside.group() if _about_press(aside.group()) else " ", notice)
-    if (_LOCAL_TIME.search(notice) and not _KOREAN_TIME.search(notice)) or _EVENT_TIME.search(notice):
+    foreign = _LOCAL_TIME.search(notice) is not None
+    if (foreign and not _KOREAN_TIME.search(notice)) or _EVENT_TIME.search(notice):
         return None
-    when = _notice_time(notice, near.astimezone(tz), tz, posted)
+    # beside another zone's time, the internet's clause may be that zone's: the latest is Korea's, never early
+    when = _notice_time(notice, near.astimezone(tz), tz, posted, latest=foreign)
     return when if when is not None and when <= near + NOTICE_AHEAD else None
 
 
@@ -255,7 +287,7 @@ def _about_press(text: str) -> bool:
     return _ABOUT_PRESS.search(text) is not None or _ONLINE.search(text) is not None
 
 
-def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool) -> datetime | None:
+def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool, latest: bool) -> datetime | None:
     marks = list(_NOTICE_DAY.finditer(notice))
     days = [_notice_day(m, notice, local.date()) for m in marks]
     spans = [m.span() for m in marks]
@@ -274,6 +306,8 @@ def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool) -> date
             owned.add(index)
             on = days[index]
             assert on is not None
+            if _NEXT_DAY.search(notice, marks[index].end(), found.start()):  # "11. 26.(수) 배포, 익일 06:00"
+                on += timedelta(days=1)
             said.append((found, _at(on, found, tz)))
     for index, mark in enumerate(marks):
         if index not in owned:  # a day alone: "11월 27일부터" from its start, "11월 27일까지" through its end
@@ -291,7 +325,7 @@ def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool) -> date
         if _ONLINE.search(notice, clause_start, clause_end):
             online.append(when)
         clause_start = max(clause_end, found.end())
-    return max(online or [when for _, when in release])
+    return max(online if online and not latest else [when for _, when in release])
 
 
 def _day_of(found: re.Match[str], marks: list[re.Match[str]], notice: str) -> int | None:
@@ -314,25 +348,35 @@ def _alone(found: re.Match[str], today: date, local: datetime, tz: tzinfo, poste
 
 
 def _notice_day(match: re.Match[str], notice: str, near: date) -> date | None:
-    """The day a notice names, in the year (or month) that puts it nearest `near` on the weekday written."""
+    """The day a notice names, in the year (or month) that puts it nearest `near`. A weekday written that is
+    not that day's picks the year (or month) a typo got wrong ("2026. 11. 27.(목)" for 2025's Thursday, "12일
+    (금)" for next month's), never a day long past ("11월 27일(수)" in 2025 is not 2024's Wednesday): else
+    the day cannot be read."""
     written_weekday = _WEEKDAY.match(notice, match.end())
     weekday = _WEEKDAYS.index(written_weekday.group(1) or written_weekday.group(2)) if written_weekday else None
     if match["lone"]:
         day = int(match["lone"])
         months = [(near.year + (near.month + k - 1) // 12, (near.month + k - 1) % 12 + 1) for k in (-1, 0, 1)]
-        candidates = [_date_or_none(year, month, day) for year, month in months]
+        around = [_date_or_none(year, month, day) for year, month in months]
+        candidates = around
     else:
         month, day = int(match["month"]), int(match["day"])
         year = match["year"]
-        candidates = [_date_or_none(near.year + k, month, day) for k in (-1, 0, 1)]
+        around = [_date_or_none(near.year + k, month, day) for k in (-1, 0, 1)]
+        candidates = around
         if year is not None:
             written = _date_or_none(int(year) + (2000 if len(year) == 2 else 0), month, day)
-            # a template's year not changed in January ("2025. 1. 5." posted 2026-01-02), or a typo ("2026. 11.
-            # 27.(목)" for 2025's Thursday): the nearest year on its weekday
-            if written is None or (written >= near - STALE_YEAR and weekday in (None, written.weekday())):
+            # a template's year not changed in January ("2025. 1. 5." posted 2026-01-02): the nearest year
+            if written is None or written >= near - STALE_YEAR:
                 candidates = [written]
-    found = [d for d in candidates if d is not None and weekday in (None, d.weekday())]
-    return min(found, key=lambda d: abs(d - near)) if found else None
+    found = [d for d in candidates if d is not None]
+    if not found:
+        return None  # 2월 30일
+    nearest = min(found, key=lambda d: abs(d - near))
+    if weekday is None or nearest.weekday() == weekday:
+        return nearest
+    fits = [d for d in around if d is not None and d.weekday() == weekday and d >= near - STALE_YEAR]
+    return min(fits, key=lambda d: abs(d - near)) if fits else None
 
 
 def _at(on: date, match: re.Match[str] | None, tz: tzinfo, through: bool = False) -> datetime:
