@@ -1493,16 +1493,21 @@ def test_an_edit_imported_over_a_release_is_a_local_edit(httpserver: HTTPServer,
     )
 
 
-def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+def _edited_release(httpserver: HTTPServer, site: Path, opener: Opener) -> Served:
+    """The AI release ingested, then its title edited locally: the feed it came from, to change upstream."""
     served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     _, pf = ingest_at(opener, site)
     stored = pf.store.get(AI_ID)
     assert stored is not None
     pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
-    edited = pf.store.get(AI_ID)
-    assert edited is not None and locally_edited(edited)
-    assert edited.upstream_hash == stored.upstream_hash
+    return served
+
+
+def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    served = _edited_release(httpserver, site, opener)
+    edited = opener(site, NOW).store.get(AI_ID)
+    assert edited is not None and locally_edited(edited)  # the upstream hash kept, beside the edit's
 
     served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
@@ -1523,12 +1528,7 @@ def test_an_upstream_change_a_local_edit_kept_out_is_remembered_until_reverted(
 ) -> None:
     """The ministry's correction was reported once (on a terminal; a quiet cron run only logged it) and lost:
     nothing told an editor later, and nothing could take the ministry's version instead of the edit."""
-    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
-    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
-    _, pf = ingest_at(opener, site)
-    stored = pf.store.get(AI_ID)
-    assert stored is not None
-    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
+    served = _edited_release(httpserver, site, opener)
     corrected = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
     served.body = corrected
     changed_at = NOW + timedelta(hours=1)
@@ -1562,12 +1562,7 @@ def test_an_upstream_change_a_local_edit_kept_out_is_remembered_until_reverted(
 def test_a_kept_out_upstream_change_is_forgotten_when_upstream_takes_it_back(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
-    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
-    _, pf = ingest_at(opener, site)
-    stored = pf.store.get(AI_ID)
-    assert stored is not None
-    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
+    served = _edited_release(httpserver, site, opener)
     served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY))
     assert only(ingest_at(opener, site, NOW + timedelta(hours=1))[0]).conflicts == (AI_ID,)
     served.body = rss(ai_item(), built="2025-11-08 09:00:00")  # the version last taken, back
@@ -1581,12 +1576,7 @@ def test_a_kept_out_upstream_change_is_forgotten_when_upstream_takes_it_back(
 def test_local_edit_survives_a_resend_of_the_same_upstream_version(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
-    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
-    _, pf = ingest_at(opener, site)
-    stored = pf.store.get(AI_ID)
-    assert stored is not None
-    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
+    served = _edited_release(httpserver, site, opener)
     served.body = rss(ai_item(), built="2025-11-08 09:00:00")  # same entry, new bytes
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     report = only(result)

@@ -314,6 +314,21 @@ def page_row(page: PageState, write_time: TimeWriter) -> tuple[Any, ...]:
     )
 
 
+#: the articles whose local edit kept an upstream version out, with their origin (`Store.changed_upstream`)
+CHANGED_UPSTREAM = (
+    "SELECT article.origin, article.id FROM upstream_change"
+    " JOIN article ON article.id = upstream_change.article_id ORDER BY article.id"
+)
+
+
+def by_origin(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
+    """(origin, article id) rows as the ids of each origin, in row order."""
+    found: dict[str, list[str]] = {}
+    for origin, article_id in rows:
+        found.setdefault(origin, []).append(article_id)
+    return found
+
+
 def upstream_change(row: Sequence[Any], read_time: TimeReader) -> UpstreamChange:
     """A row of UPSTREAM_CHANGE_COLUMNS as an UpstreamChange."""
     seen = read_time(row[4])

@@ -41,6 +41,7 @@ from ..terms import ArticleFilter, Status
 from .base import (
     ARTICLE_COLUMNS,
     BOOL_COLUMNS,
+    CHANGED_UPSTREAM,
     PAGE_COLUMNS,
     TABLES,
     TIME_COLUMNS,
@@ -52,6 +53,7 @@ from .base import (
     StoredArticle,
     UpstreamChange,
     WriteResult,
+    by_origin,
     change_status,
     feed_visible,
     page_row,
@@ -560,14 +562,7 @@ class PostgresStore:
         return {row[0]: upstream_change(row, _read) for row in rows}
 
     def changed_upstream(self) -> dict[str, list[str]]:
-        rows = self.conn.execute(
-            "SELECT article.origin, article.id FROM upstream_change"
-            " JOIN article ON article.id = upstream_change.article_id ORDER BY article.id"
-        )
-        found: dict[str, list[str]] = {}
-        for origin, article_id in rows:
-            found.setdefault(origin, []).append(article_id)
-        return found
+        return by_origin(self.conn.execute(CHANGED_UPSTREAM))
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [(c.article_id, c.content_hash, c.status, c.data, _utc(c.seen)) for c in changes]

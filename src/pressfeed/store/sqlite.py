@@ -19,6 +19,7 @@ from ..errors import ArticleNotFoundError, StoreError, StoreNotEmptyError
 from ..terms import ArticleFilter, Status, utc_text
 from .base import (
     ARTICLE_COLUMNS,
+    CHANGED_UPSTREAM,
     PAGE_COLUMNS,
     TABLES,
     UPSTREAM_CHANGE_COLUMNS,
@@ -29,6 +30,7 @@ from .base import (
     StoredArticle,
     UpstreamChange,
     WriteResult,
+    by_origin,
     change_status,
     damage_advice,
     feed_visible,
@@ -484,14 +486,7 @@ class SQLiteStore:
         return {row[0]: upstream_change(row, _read) for row in rows}
 
     def changed_upstream(self) -> dict[str, list[str]]:
-        rows = self.db.execute(
-            "SELECT article.origin, article.id FROM upstream_change"
-            " JOIN article ON article.id = upstream_change.article_id ORDER BY article.id"
-        )
-        found: dict[str, list[str]] = {}
-        for origin, article_id in rows:
-            found.setdefault(origin, []).append(article_id)
-        return found
+        return by_origin(self.db.execute(CHANGED_UPSTREAM))
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [(c.article_id, c.content_hash, c.status, c.data, utc_text(c.seen)) for c in changes]
