@@ -184,8 +184,8 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
             "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다.</p>"
             "<p>※ 단, 인터넷은 11월 27일(목) 18:00 이후 게재 바랍니다.</p><p>본문.</p>",
             "<p>본문.</p>",
-            "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. ※ 단, 인터넷은 11월 27일(목) 18:00 이후"
-            " 게재 바랍니다.",
+            "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. / ※ 단, 인터넷은 11월 27일(목) 18:00"
+            " 이후 게재 바랍니다.",
         ),
         (  # a date's full stop before a word is the date's, not the sentence's end
             "<p>보도일시: 2025. 11. 27. 오후 2시</p><p>본문.</p>",
@@ -201,6 +201,16 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
             "<p>※ 엠바고 : 11. 27.(목) 12:00 ~ 13:00</p><p>본문.</p>",
             "<p>본문.</p>",
             "※ 엠바고 : 11. 27.(목) 12:00 ~ 13:00",
+        ),
+        (  # a line break before it, inside its paragraph
+            "<p><br>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다.</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다.",
+        ),
+        (  # the paper's line, then the internet's: two clauses, said as such
+            "<p>※ 이 자료는 11. 28.(금) 조간용</p><p>※ 방송·인터넷은 11. 27.(목) 12:00 이후</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "※ 이 자료는 11. 28.(금) 조간용 / ※ 방송·인터넷은 11. 27.(목) 12:00 이후",
         ),
         (  # a notice opening a longer line holds the release, and the line stays
             "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. 11월 27일 11:30 브리핑 예정</p>"
@@ -228,6 +238,8 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
         "date-stop-before-a-word",
         "handout-first",
         "range",
+        "break-first",
+        "paper-then-internet",
         "opens-a-longer-line",
     ],
 )
@@ -410,6 +422,15 @@ def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None
             "※ 이 자료는 11. 28.(금) 조간부터 보도하여 주시기 바랍니다. 인터넷은 11. 27.(목) 12:00 이후",
             datetime(2025, 11, 27, 12, tzinfo=SEOUL),
         ),
+        # a review's: the medium before a day is that day's clause, with or without a separator; a weekday
+        # that fits only a day past is no day
+        ("신문 11. 28.(금) 조간 방송·인터넷 11. 27.(목) 12:00 이후", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        (
+            "※ 이 자료는 11. 28.(금) 조간용 / ※ 방송·인터넷은 11. 27.(목) 12:00 이후",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
+        ("※ 이 자료는 25일(화) 06:00 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 25, 6, tzinfo=SEOUL)),
+        ("※ 이 자료는 12일(일) 06:00 이후 보도하여 주시기 바랍니다.", None),  # not October's Sunday
     ],
 )
 def test_an_embargo_notice_is_read_never_early(notice: str, when: datetime | None) -> None:

@@ -470,6 +470,19 @@ def test_a_missing_page_holds_the_item_as_a_draft_until_it_appears(site: Path, m
     assert pf.info(stored).held == ""
 
 
+def test_a_held_item_an_editor_publishes_is_listed_as_published(site: Path, ministry: Board) -> None:
+    """It vanished from `articles list --status` published, held and draft alike, listed as "held"."""
+    ministry.pages["/nw/view.do?nttId=74496"] = (404, b"<html><body>not found</body></html>", "text/html")
+    configure(site, ministry)
+    _, pf = ingest(site)
+    stored = only(pf)
+    pf.set_status(stored.article.id, Status.PUBLISHED)  # as it is, a link to the ministry's page
+    base = ["--site", str(site), "--now", NOW.isoformat(), "articles", "list"]
+    published = CliRunner().invoke(cli, [*base, "--status", "published"]).stdout
+    assert f"published   economy       {stored.article.id}" in published
+    assert CliRunner().invoke(cli, [*base, "--status", "held"]).stdout == ""
+
+
 def failing_runs(site: Path, ministry: Board, runs: int, when: datetime = NOW) -> datetime:
     """`runs` ingests 13 hours apart (past any retry wait) from `when` while the item's page answers 500;
     the next run's time."""

@@ -28,7 +28,7 @@ from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
-from pressfeed.errors import LockedError
+from pressfeed.errors import LockedError, UsageError
 from pressfeed.ingest.keys import link_key, normalize_link
 from pressfeed.merge import locally_edited
 from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
@@ -1571,6 +1571,28 @@ def test_a_kept_out_upstream_change_is_forgotten_when_upstream_takes_it_back(
     assert pf.store.upstream_changes([AI_ID]) == {} and pf.article(AI_ID).article.title == "편집된 제목"
     revert = CliRunner().invoke(cli, ["--site", str(site), "--now", NOW.isoformat(), "articles", "revert", AI_ID])
     assert revert.exit_code == 2 and "upstream has not changed it since the local edit" in revert.stderr
+
+
+def test_a_kept_out_change_of_an_edit_since_undone_is_not_reverted_to(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An editor undid the edit (imported the release as it was): `sources check` still counted the edit, and
+    `articles revert` wrote the version upstream had sent back then, saying it dropped a local edit."""
+    served = _edited_release(httpserver, site, opener)
+    pf = opener(site, NOW)
+    original = pf.store.get(AI_ID)
+    assert original is not None
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY))
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=1))[0]).conflicts == (AI_ID,)
+    pf = opener(site, NOW + timedelta(hours=2))
+    undone = replace(original.article, title=AI_TITLE)  # the release as upstream sent it first
+    pf.store.write([ArticleWrite(encode(undone), original.origin)])
+    assert not locally_edited(pf.article(AI_ID))
+    assert pf.source_health()[0].kept_out == ()
+    with pytest.raises(UsageError, match="has no local edit"):
+        pf.revert(AI_ID)
+    assert pf.store.upstream_changes([AI_ID]) == {}  # dropped, not taken
+    assert pf.article(AI_ID).article.title == AI_TITLE
 
 
 def test_local_edit_survives_a_resend_of_the_same_upstream_version(

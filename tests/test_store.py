@@ -384,6 +384,7 @@ def upstream_change(write: ArticleWrite, seen: datetime) -> UpstreamChange:
 def test_upstream_changes_keep_the_latest_version_and_the_first_time_seen(store: Store) -> None:
     edited = release("u1")
     store.write([edited])
+    store.write([ArticleWrite(encode(replace(edited.article, title="편집된 제목")), edited.origin)])  # a local edit
     first = upstream_change(release("u1", title="정정 1"), NOW)
     store.save_upstream_changes([first])
     assert store.upstream_changes([edited.article.id]) == {edited.article.id: first}
@@ -395,6 +396,8 @@ def test_upstream_changes_keep_the_latest_version_and_the_first_time_seen(store:
     store.drop_upstream_changes([edited.article.id])
     assert store.upstream_changes([edited.article.id]) == {} and store.changed_upstream() == {}
     store.save_upstream_changes([second])
+    store.write([edited])  # the edit undone: what it kept out is no edit's any more
+    assert store.changed_upstream() == {} and len(store.upstream_changes([edited.article.id])) == 1
     store.delete(edited.article.id, NOW)  # a deleted article's change goes with it
     assert store.upstream_changes([edited.article.id]) == {}
 

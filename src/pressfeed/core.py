@@ -486,10 +486,11 @@ class Pressfeed:
         from .model import encode
 
         stored = self.article(article_id)
+        if not locally_edited(stored):
+            self.store.drop_upstream_changes([stored.article.id])  # a version kept out of an edit since undone
+            raise UsageError(f"{stored.article.id} has no local edit: nothing to revert")
         change = self.store.upstream_changes([stored.article.id]).get(stored.article.id)
         if change is None:
-            if not locally_edited(stored):
-                raise UsageError(f"{stored.article.id} has no local edit: nothing to revert")
             raise UsageError(
                 f"{stored.article.id}: upstream has not changed it since the local edit, and pressfeed keeps no"
                 " other version of it; edit it back (`articles show --record`, then `import`)"

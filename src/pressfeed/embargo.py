@@ -136,7 +136,7 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
             break
         if (rest := following.cut()) == body:
             break  # a line that cannot go (a list's item) is not read again as the next
-        body, said = rest, f"{said} {following.text}"
+        body, said = rest, f"{said} / {following.text}"  # a clause of its own (notice_embargo)
     return body, said
 
 
@@ -180,6 +180,8 @@ class _FirstLine:
         if not end_tag.group().startswith("</"):
             return body_html[:start] + body_html[end:]  # text before the first block: the block stays
         opening = body_html.rfind("<", 0, start)
+        while opening > 0 and body_html.startswith("<br", opening):  # "<p><br>notice</p>": the paragraph's
+            opening = body_html.rfind("<", 0, opening)
         name = TAG_NAME.match(body_html, opening) if opening >= 0 else None
         if name is None or name.group(2).lower() not in _NOTICE_BLOCKS or end_tag.group() != f"</{name.group(2)}>":
             return body_html
@@ -296,36 +298,51 @@ def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool, latest:
     if None in days or not (days or times):
         return None  # 2월 30일, 11월 27일(금) in 2025; or no time at all
     today = local.date() + timedelta(days=1 if _NEXT_DAY.search(notice) else 0)
-    said: list[tuple[re.Match[str], datetime]] = []  # each time, or day without one, and when it is
+    # each time, or day without one: where its clause may begin (its day, written before it), it, and when it is
+    said: list[tuple[int, re.Match[str], datetime]] = []
     owned: set[int] = set()  # the marks a time went with
     for found in times:
         index = _day_of(found, marks, notice)
         if index is None:
-            said.append((found, _alone(found, today, local, tz, posted)))
+            said.append((found.start(), found, _alone(found, today, local, tz, posted)))
         else:
             owned.add(index)
-            on = days[index]
+            on, mark = days[index], marks[index]
             assert on is not None
-            if _NEXT_DAY.search(notice, marks[index].end(), found.start()):  # "11. 26.(수) 배포, 익일 06:00"
+            if _NEXT_DAY.search(notice, mark.end(), found.start()):  # "11. 26.(수) 배포, 익일 06:00"
                 on += timedelta(days=1)
-            said.append((found, _at(on, found, tz)))
+            said.append((min(mark.start(), found.start()), found, _at(on, found, tz)))
     for index, mark in enumerate(marks):
         if index not in owned:  # a day alone: "11월 27일부터" from its start, "11월 27일까지" through its end
             on = days[index]
             assert on is not None
-            said.append((mark, _at(on, None, tz, through=_THROUGH.match(notice, mark.end()) is not None)))
-    said.sort(key=lambda item: item[0].start())
+            through = _THROUGH.match(notice, mark.end()) is not None
+            said.append((mark.start(), mark, _at(on, None, tz, through=through)))
+    said.sort(key=lambda item: item[1].start())
     # what is said of another thing does not count, unless nothing else is said
-    release = [(m, when) for m, when in said if _OTHER_THING.match(notice, m.end()) is None] or said
-    online, clause_start = [], 0
-    for index, (found, when) in enumerate(release):
-        following = release[index + 1][0].start() if index + 1 < len(release) else len(notice)
+    release = [item for item in said if _OTHER_THING.match(notice, item[1].end()) is None] or said
+    whens = [when for _, _, when in release]
+    online = [when for when, is_online in zip(whens, _online(notice, release), strict=True) if is_online]
+    return max(online if online and not latest else whens)
+
+
+def _online(notice: str, release: list[tuple[int, re.Match[str], datetime]]) -> list[bool]:
+    """Whether each time's clause names the internet. A clause runs from the one before it to a separator
+    after the time ("12:00 이후 방송·인터넷, 11. 28.(금) 조간 신문에"), else to the time itself: what follows
+    it without a separator is the next one's ("…조간 방송·인터넷 11. 27.(목) 12:00")."""
+    said, clause_start = [], 0
+    for index, (_, found, _) in enumerate(release):
+        last = index + 1 == len(release)
+        following = len(notice) if last else max(release[index + 1][0], found.end())
         after = _CLAUSE_END.search(notice, found.end())
-        clause_end = min(after.start(), following) if after is not None else following
-        if _ONLINE.search(notice, clause_start, clause_end):
-            online.append(when)
-        clause_start = max(clause_end, found.end())
-    return max(online if online and not latest else [when for _, when in release])
+        if after is not None and after.start() <= following:
+            clause_end = after.start()
+        else:
+            clause_end = len(notice) if last else found.end()
+        clause_end = max(clause_end, found.end())
+        said.append(_ONLINE.search(notice, clause_start, clause_end) is not None)
+        clause_start = clause_end
+    return said
 
 
 def _day_of(found: re.Match[str], marks: list[re.Match[str]], notice: str) -> int | None:
@@ -350,8 +367,8 @@ def _alone(found: re.Match[str], today: date, local: datetime, tz: tzinfo, poste
 def _notice_day(match: re.Match[str], notice: str, near: date) -> date | None:
     """The day a notice names, in the year (or month) that puts it nearest `near`. A weekday written that is
     not that day's picks the year (or month) a typo got wrong ("2026. 11. 27.(목)" for 2025's Thursday, "12일
-    (금)" for next month's), never a day long past ("11월 27일(수)" in 2025 is not 2024's Wednesday): else
-    the day cannot be read."""
+    (금)" for next month's), never a day past ("11월 27일(수)" in 2025 is not 2024's Wednesday): else the day
+    cannot be read."""
     written_weekday = _WEEKDAY.match(notice, match.end())
     weekday = _WEEKDAYS.index(written_weekday.group(1) or written_weekday.group(2)) if written_weekday else None
     if match["lone"]:
@@ -375,8 +392,9 @@ def _notice_day(match: re.Match[str], notice: str, near: date) -> date | None:
     nearest = min(found, key=lambda d: abs(d - near))
     if weekday is None or nearest.weekday() == weekday:
         return nearest
-    fits = [d for d in around if d is not None and d.weekday() == weekday and d >= near - STALE_YEAR]
-    return min(fits, key=lambda d: abs(d - near)) if fits else None
+    # the weekday corrects a typo forward only: a day past on it would let the release out at once
+    fits = [d for d in around if d is not None and d.weekday() == weekday and d >= near]
+    return min(fits) if fits else None
 
 
 def _at(on: date, match: re.Match[str] | None, tz: tzinfo, through: bool = False) -> datetime:

@@ -125,7 +125,7 @@ def listed_status(stored: StoredArticle, now: datetime, superseded: bool, held: 
         return "scheduled"  # embargoed: in no feed yet
     if status is Status.PUBLISHED and superseded:
         return "superseded"  # a newsroom article in the feeds republishes it (`articles show` says which)
-    if held:
+    if status is Status.DRAFT and held:
         return "held"  # a draft pressfeed keeps until its page gives text (`articles show` says why)
     return str(status)
 

@@ -272,7 +272,7 @@ class _Placer:
         #: articles whose kept-out version is gone (upstream sent back the one last taken, or was taken)
         self.kept_out: dict[str, EncodedArticle] = {}
         self.settled: set[str] = set()
-        self.known_changes: dict[str, UpstreamChange] = {}  # those recorded before, of the source's articles
+        self.known_changes: dict[str, UpstreamChange] = {}  # those recorded before, of the articles at hand
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -397,9 +397,8 @@ class _Placer:
         candidates = sorted({*known.values(), *(m.encoded.id for m in mapped)})
         stored = self.store.get_many(candidates)
         tombstoned = self.store.tombstoned(candidates)
-        edited = [article_id for article_id, one in stored.items() if locally_edited(one)]
         self.kept_out, self.settled = {}, set()
-        self.known_changes = self.store.upstream_changes(edited) if edited else {}
+        self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
@@ -503,14 +502,15 @@ class _Placer:
             candidate = _keep_dates(candidate, stored)
         if candidate.article.link != stored.article.link:
             candidate = _keep_link(candidate, stored)
+        known = self.known_changes.get(target)
+        if known is not None and (same_upstream(stored, candidate) or not locally_edited(stored)):
+            # upstream took its change back, or the edit was undone: nothing is kept out any more
+            self.settled.add(target)
         if same_upstream(stored, candidate):
             report.unchanged += 1
-            if locally_edited(stored):
-                self.settled.add(target)  # upstream took its change back: nothing kept out any more
             return True
         if locally_edited(stored):
-            known = self.known_changes.get(target)
-            if known is not None and known.content_hash == candidate.content_hash:
+            if known is not None and (known.content_hash, known.status) == (candidate.content_hash, candidate.status):
                 report.unchanged += 1  # kept out and told before: `sources check` and `articles show` say so
             else:
                 report.conflicts.append(target)

@@ -314,10 +314,12 @@ def page_row(page: PageState, write_time: TimeWriter) -> tuple[Any, ...]:
     )
 
 
-#: the articles whose local edit kept an upstream version out, with their origin (`Store.changed_upstream`)
+#: the articles whose local edit kept an upstream version out, with their origin (`Store.changed_upstream`): still
+#: edited (an edit undone leaves its row until the next fetch or `articles revert` drops it)
 CHANGED_UPSTREAM = (
     "SELECT article.origin, article.id FROM upstream_change"
-    " JOIN article ON article.id = upstream_change.article_id ORDER BY article.id"
+    " JOIN article ON article.id = upstream_change.article_id"
+    " WHERE article.upstream_hash IS NOT NULL AND article.upstream_hash <> article.content_hash ORDER BY article.id"
 )
 
 

@@ -2,9 +2,9 @@
 -- (see v8_upstream_changes.sql).
 
 CREATE TABLE upstream_change (
-    article_id   text PRIMARY KEY,
+    article_id   text COLLATE "C" PRIMARY KEY,
     content_hash text NOT NULL,
-    status       text NOT NULL,
+    status       text COLLATE "C" NOT NULL,
     data         text NOT NULL,
     seen         timestamptz NOT NULL
 );
