@@ -1366,7 +1366,7 @@ def test_a_json_array_on_standard_input_is_never_read_whole(monkeypatch: pytest.
 # -- a link as id, in normal form ---------------------------------------------------------------------------
 
 #: a CMS link the W3C validator would write otherwise as an atom:id (default port, needless escape)
-ODD_LINK = "https://www.example-portal.kr:443/news/articleView.html?idxno=%7e{n}"
+ODD_LINK = "https://www.example-portal.kr:443/news/./articleView.html?idxno=%7e{n}"  # port, escape, dot segment
 
 
 def _link_records(*numbers: int, title: str = "기사") -> list:

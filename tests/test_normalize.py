@@ -1114,6 +1114,10 @@ def test_make_id_refuses_an_invalid_uri_given_as_id(raw, expected):
         ("http://www.example-portal.kr:80/a#b#c", "http://www.example-portal.kr/a#b%23c"),
         ("urn:pressfeed:%41%2d1", "urn:pressfeed:A-1"),
         ("tag:example-portal.kr,2025:a%2Fb%3a1", "tag:example-portal.kr,2025:a%2Fb%3A1"),
+        # dot segments: the validator's canonical form has none (an id with them was accepted, and warned of)
+        ("https://www.example-portal.kr/news/./1", "https://www.example-portal.kr/news/1"),
+        ("https://www.example-portal.kr/a/../news/1?x=./y", "https://www.example-portal.kr/news/1?x=./y"),
+        ("https://www.example-portal.kr/news/..", "https://www.example-portal.kr/"),
     ],
 )
 def test_make_id_refuses_a_uri_not_in_its_normal_form(raw, normal):

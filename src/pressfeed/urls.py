@@ -100,20 +100,38 @@ def normal_uri(uri: str) -> str:
     """A URI as RFC 3986 normalizes it, and the W3C validator writes an atom:id's "canonical form": escapes of
     unreserved characters decoded (`%41` is `A`, `%7e` is `~`) and the others in upper case (`%2f` is `%2F`,
     never `/`: an escaped reserved character is another URI); an http(s) URL's host in lower case, without its
-    default port, its path at least "/"; a "#" after the first escaped. (Dot segments are left as given.)"""
+    default port, its path at least "/" and without dot segments ("/a/./b" is "/a/b", as the validator writes
+    an id with an authority); a "#" after the first escaped."""
     parts = urlsplit(uri)
     netloc, path = parts.netloc, parts.path
     if parts.scheme in ("http", "https"):
         host, _, port = netloc.lower().partition(":")
         netloc = host if port in ("", "80" if parts.scheme == "http" else "443") else f"{host}:{port}"
         path = path or "/"
-    normal = f"{parts.scheme}:" + (f"//{netloc}" if "//" in uri[: len(parts.scheme) + 3] else "")
-    normal += _unescaped_needlessly(path)
+    authority = "//" in uri[: len(parts.scheme) + 3]
+    normal = f"{parts.scheme}:" + (f"//{netloc}" if authority else "")
+    normal += _unescaped_needlessly(_without_dot_segments(path) if authority else path)
     if parts.query or "?" in uri.split("#", 1)[0]:
         normal += "?" + _unescaped_needlessly(parts.query)
     if parts.fragment or "#" in uri:
         normal += "#" + _unescaped_needlessly(parts.fragment).replace("#", "%23")
     return normal
+
+
+def _without_dot_segments(path: str) -> str:
+    """RFC 3986 5.2.4: "/a/./b/../c" is "/a/c"; a path ending in one ends in "/"."""
+    if "." not in path:
+        return path
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if len(segments) > 1:
+                segments.pop()
+        elif segment != ".":
+            segments.append(segment)
+    if path.endswith(("/.", "/..")):
+        segments.append("")
+    return "/".join(segments) or "/"
 
 
 def _unescaped_needlessly(part: str) -> str:
