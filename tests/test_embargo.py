@@ -212,6 +212,26 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
             "<p>본문.</p>",
             "※ 이 자료는 11. 28.(금) 조간용 / ※ 방송·인터넷은 11. 27.(목) 12:00 이후",
         ),
+        (
+            "<p>엠바고 : 11. 27.(목) 12:00 이후 게재 및 보도 가능</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "엠바고 : 11. 27.(목) 12:00 이후 게재 및 보도 가능",
+        ),
+        (
+            "<p>보도일시 : 2025. 11. 28.(금)자 조간</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "보도일시 : 2025. 11. 28.(금)자 조간",
+        ),
+        (
+            "<p>보도일시 : 2025. 11. 27.(목) 12:00 이후 [인터넷 포함] / 담당부서 : 산업통상자원부</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "보도일시 : 2025. 11. 27.(목) 12:00 이후 [인터넷 포함] / 담당부서 : 산업통상자원부",
+        ),
+        (
+            "<p>※ 11. 27.(목) 12:00 이후 방송·인터넷 보도 가능</p><p>본문.</p>",
+            "<p>본문.</p>",
+            "※ 11. 27.(목) 12:00 이후 방송·인터넷 보도 가능",
+        ),
         (  # a notice opening a longer line holds the release, and the line stays
             "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. 11월 27일 11:30 브리핑 예정</p>"
             "<p>본문.</p>",
@@ -240,6 +260,10 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
         "range",
         "break-first",
         "paper-then-internet",
+        "posting-and-reporting",
+        "edition-of-a-day",
+        "bracketed-remark-and-department",
+        "media-before-reporting",
         "opens-a-longer-line",
     ],
 )
@@ -274,6 +298,9 @@ def test_notices_as_agencies_write_them_are_found(body: str, expected: str, said
         "온라인: 11. 27.(목) 10:00~12:00",
         "신문: 11월 27일자 1면",
         "보도 : 11월 27일 KBS 9시 뉴스",
+        "보도 : 11월 27일 서울",
+        "온라인 : 12월 1일(월)부터 12월 5일(금)까지",
+        "인터넷 : 12월 1일 오전 10시부터",
     ],
 )
 def test_policy_news_shaped_like_a_notice_says_nothing(first_line: str) -> None:
@@ -288,6 +315,9 @@ def test_policy_news_shaped_like_a_notice_says_nothing(first_line: str) -> None:
         "방송·통신 분야는 12월 1일부터 방송 광고 규제가 완화된다.",
         "라디오 방송은 11월 27일 오후 2시부터 시작합니다.",
         "단, 인터넷 신청은 12월 1일까지",
+        "온라인은 11월 1일부터 가능합니다.",
+        "인터넷은 24시간 가능합니다.",
+        "라디오는 오전 7시부터 2시간",
     ],
 )
 def test_a_story_paragraph_after_a_notice_is_the_story(second: str) -> None:
@@ -431,6 +461,31 @@ def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None
         ),
         ("※ 이 자료는 25일(화) 06:00 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 25, 6, tzinfo=SEOUL)),
         ("※ 이 자료는 12일(일) 06:00 이후 보도하여 주시기 바랍니다.", None),  # not October's Sunday
+        # the third attack's: a handout's or a two-medium event's time is no portal's; "동일" names none; a
+        # duration is no time; "다만," is a proviso too; a compact date; hours in two words
+        (
+            "※ 이 자료는 11. 27.(목) 12:00 이후 보도하여 주시기 바랍니다(인터넷 게재용 사진은 11. 26.(수) 14:00 배포)",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
+        (
+            "※ 엠바고: 11. 27.(목) 12:00 (온라인·오프라인 병행 설명회 11. 27.(목) 10:00)",
+            datetime(2025, 11, 27, 12, tzinfo=SEOUL),
+        ),
+        (
+            "※ 신문은 11. 28.(금) 조간, 방송은 11. 27.(목) 18:00 이후 보도 바랍니다(인터넷은 신문과 동일)",
+            datetime(2025, 11, 28, 6, tzinfo=SEOUL),
+        ),
+        (
+            "※ 이 자료는 11. 27.(목) 06:00 이후 보도하여 주시기 바랍니다. 다만, 인터넷은 09:00 이후 게재 가능합니다.",
+            datetime(2025, 11, 27, 9, tzinfo=SEOUL),
+        ),
+        ("※ 이 자료는 11. 27.(목) 12:00 이후 보도하여 주시기 바랍니다. 단, 인터넷 게재는 1시간 후부터", None),
+        ("※ 이 자료는 20251127 12:00 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일(목) 오후 열 두 시 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        # …and ordinary notices it turned into drafts: the lifting, the hour's "경", "국내 시간"
+        ("※ 11. 27.(목) 12:00 엠바고 해제 후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일(목) 12시경 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일(목) 12:00 국내 시간 이후 보도 가능", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
     ],
 )
 def test_an_embargo_notice_is_read_never_early(notice: str, when: datetime | None) -> None:

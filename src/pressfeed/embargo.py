@@ -47,11 +47,13 @@ _MEDIUM = r"(?:방송|통신|인터넷|온라인|신문|지면|라디오|TV|포�
 _MEDIA = rf"{_MEDIUM}(?:\s?[·ㆍ,/및]\s?{_MEDIUM})*"
 #: the words a labelled time may be written with ("보도일시: 2025. 11. 27.(목) 12:00 이후 / 배포일시: …"), and
 #: nothing else: "방송 : 12월 1일(월) 저녁 8시 KBS1", "신문: 11월 27일자 1면" are a story's
+#: (each written one way only, the digits possessive: a line the words fail on is given up on at once, not after
+#: trying every way to split "2025" or "일시")
 _TIME_WORDS = (
-    r"\d{1,4}|[’'‘`]|년|월|일|시|분|반|정각|요일|[화수목금토]|오전|오후|낮|밤|저녁|새벽|정오|자정|내일|익일|명일|금일|오늘"
-    r"|다음\s?날|같은\s?날|조간|석간|용|이후|부터|까지|이전|전|에|해제|보도|게재|가능|엠바고|입니다|동시|한국|우리|서울"
-    r"|현지|시간|시각|기준|KST|[AaPp]\.?[Mm]\.?|배포|일시|일자|하여|해|주시기|주시길|바랍니다|바람|주십시오|부탁드립니다"
-    r"|가능합니다|할\s?수\s?있습니다|요망|[\s.,·ㆍ/|:：()\-]"
+    r"\d++|[’'‘`]|년|월|일|시|분|반|정각|요일|[화수목금토]|오전|오후|낮|밤|저녁|새벽|정오|자정|내일|익일|명일|오늘"
+    r"|다음\s?날|같은\s?날|조간|석간|용|자|이후|부터|까지|이전|전|에|해제|보도|게재|기사화|가능|허용|엄수|및|엠바고"
+    r"|입니다|동시|(?:한국|우리|서울|현지)\s?(?:시간|시각|기준)|KST|[AaPp]\.?[Mm]\.?|배포|하여|해|주시기|주시길"
+    r"|바랍니다|바람|주십시오|부탁드립니다|가능합니다|할\s?수\s?있습니다|요망|[\s.,·ㆍ/|:：()\-]"
 )
 #: a label's time, its media named too; a range only after a label of the embargo ("엠바고 : 12:00 ~ 13:00"), not
 #: a medium's ("온라인: 11. 27.(목) 10:00~12:00" is a broadcast's)
@@ -72,19 +74,27 @@ _LABELLED = r"(?:[\d’'‘]|조간|석간|오전|오후|정오|내일|익일|�
 _NOTICE_CORE = (
     rf"(?:{_SUBJECT}는\s?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}{_IN_SENTENCE}{{0,40}}?"
     rf"(?:보도|게재|방송|사용(?=\s?(?:하여|하시|해\s?주))){_IN_SENTENCE}{{0,30}}?(?:{_EMBARGO_ASK}|금지합니다)"
-    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}|보도)"
+    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}(?:{_MEDIA}\s?)?(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
+    r"|보도)"
     rf"|(?:{_SUBJECT}의\s?)?{_LABEL}(?:\s?{_CLOSE}?\s?[:：]|\s?{_CLOSE}|\s?(?:은|는)|(?=\s?{_LABELLED}))\s?{_EMBARGO_TIME}"
     rf"{_LABEL_VALUE}"
     rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?(?:까지\s?)?(?:엠바고|embargo)(?:\s?해제)?(?:입니다)?"
     rf"|(?:{_SUBJECT}는\s?)?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,40}}?(?:조간|석간)\s?(?:용|보도\s?(?:용\s?)?(?:자료)?|자료)"
     r"(?:입니다)?"
-    rf"|{_MEDIA}\s?(?:은|는)?\s?[:：]\s?{_EMBARGO_TIME}{_TIME_VALUE})"
+    rf"|{_MEDIA}\s?(?:은|는)?\s?[:：]\s?(?={_IN_SENTENCE}*(?:이후|조간|석간|보도|게재|엠바고)){_EMBARGO_TIME}{_TIME_VALUE})"
 )
 #: its own remark after it: "(인터넷, 방송, 통신 포함)", "(온라인 11. 30.(일) 12:00 이후 게재 가능)"
-_NOTICE_TAIL = r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?)?\s*"
+_NOTICE_TAIL = (
+    r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?|\[[^\[\]]{1,50}\]|※[^※\d]{1,30})?\s*"
+    # the header's other fields, without a number to misread: "/ 담당부서 : 산업통상자원부"
+    r"(?:[/|]\s?[가-힣\s]{1,10}[:：][^/|\d]{1,40})*"
+)
 #: a proviso after it, naming another time: "…바랍니다. 단, 인터넷 게재는 18:00 이후", "…보도, 지면은 …
 #: 조간", "… 이후 / 신문: … 조간"
-_PROVISO = rf"(?:(?:[,，/|]\s?|단\s?[,，]?\s?){_EMBARGO_TIME}{_IN_SENTENCE}{{1,80}}{_NOTICE_TAIL})?"
+_PROVISO = (
+    rf"(?:(?:[,，/|]\s?|※?\s?(?:단|다만)\s?[,，]?\s?|(?={_MEDIA}\s?(?:은|는|게재)))"
+    rf"{_EMBARGO_TIME}{_IN_SENTENCE}{{1,80}}{_NOTICE_TAIL})?"
+)
 _EMBARGO_NOTICE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}{_NOTICE_TAIL}{_PROVISO}{_CLOSE}?\s*", re.IGNORECASE)
 #: a notice as the first sentence of a longer line: it holds the release, though the line stays
 _NOTICE_SENTENCE = re.compile(
@@ -94,8 +104,9 @@ _NOTICE_SENTENCE = re.compile(
 #: "※ 방송·인터넷은 11월 27일(목) 18:00 이후"; the medium first, as a word, then a time in its words
 #: ("인터넷 이용자는 12월 1일부터 …", "라디오 방송은 …" are a story's)
 _FOLLOWING_NOTICE = re.compile(
-    rf"{_BULLETS}{_OPEN}?\s*(?:단\s?[,，]?\s?)?{_MEDIA}\s?(?:은|는|에는|의\s?경우)?\s?[:：]?\s?{_EMBARGO_TIME}"
-    rf"(?:{_TIME_WORDS})+{_NOTICE_TAIL}{_CLOSE}?\s*",
+    rf"{_BULLETS}{_OPEN}?\s*(?:(?:단|다만)\s?[,，]?\s?)?{_MEDIA}\s?(?:은|는|에는|의\s?경우)?\s?[:：]?\s?{_EMBARGO_TIME}"
+    # a word of the press's too: "온라인은 11월 1일부터 가능합니다", "라디오는 오전 7시부터" are a story's
+    rf"(?={_IN_SENTENCE}*(?:이후|조간|석간|보도|게재))(?:{_TIME_WORDS})+{_NOTICE_TAIL}{_CLOSE}?\s*",
     re.IGNORECASE,
 )
 #: how many such lines may follow a notice
@@ -206,6 +217,7 @@ _NOTICE_DAY = re.compile(
     r"(?<![\d.])(?:[’'‘`]?(?P<year>(?:19|20)?\d\d)\s?(?:년|\.)\s?)?(?P<month>1[0-2]|0?[1-9])\s?(?:월|[./-])\s?"
     r"(?P<day>3[01]|[12]\d|0?[1-9])(?![\d:])\s?(?:일|\.)?"
     r"|(?<![\d./-])(?P<lone>3[01]|[12]\d|0?[1-9])\s?일"  # a day of the release's month
+    r"|(?<![\d.])(?P<cyear>20\d\d)(?P<cmonth>0[1-9]|1[0-2])(?P<cday>0[1-9]|[12]\d|3[01])(?![\d:])"  # "20251127"
 )
 #: the weekday written after a day: "(목)", "(목요일)", "목요일"
 _WEEKDAY = re.compile(r"\s?(?:\(\s?([월화수목금토일])\s?(?:요일)?\s?\)|([월화수목금토일])요일)")
@@ -215,7 +227,7 @@ _WORD_HOURS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6,
 _WORD_HOURS |= {"열한": 11, "열두": 12}
 _NOTICE_TIME = re.compile(
     r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽|[AaPp]\.?[Mm]\.?)\s?)?(?:(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])"
-    r"|(?<![가-힣])(?P<word>열한|열두|다섯|여섯|일곱|여덟|아홉|한|두|세|네|열)(?=\s?시))\s?"
+    r"|(?<![가-힣])(?P<word>열\s?한|열\s?두|다섯|여섯|일곱|여덟|아홉|한|두|세|네|열)(?=\s?시))\s?"
     r"(?:[:.]\s?(?P<minute>[0-5]\d)(?![\d.])|시(?![간행작점기각])\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)"
     r"(?:\s?(?P<suffix>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?|(?P<noon>정오)|(?P<midnight>자정))"
     r"|(?P<edition>조간|석간)"
@@ -226,7 +238,7 @@ _EDITION_HOUR = {"조간": 6, "석간": 15}
 #: a clause about the internet as a medium: the time a portal goes by (not an online briefing's, broadcast's or
 #: handout's: "(온라인 기자설명회: 11. 27.(목) 10:00)", "(인터넷으로 사전 배포 …)")
 _ONLINE = re.compile(
-    r"(?:인터넷|온라인)(?=\s?(?:[·ㆍ,/및)]|은|는|에는|의\s?경우|:|：|게재|보도|매체|기사|포함|동일|판|\d|$))"
+    rf"(?:인터넷|온라인)(?=\s?(?:[·ㆍ,/및]\s?{_MEDIUM}|\)|은|는|에는|의\s?경우|:|：|게재|보도|매체|기사|포함|동일|판|\d|$))"
 )
 #: what ends a time's clause after it: a list's separator, a proviso, a bracket that names another time
 _CLAUSE_END = re.compile(r"[,，/|;]|단\s?[,，]|\([^()]*\d|(?<!\d)[.。](?=\s|$)")
@@ -244,8 +256,8 @@ _EVENT_TIME = re.compile(
     r"(?:\s?\([^()]*(?:\([^()]{1,4}\)[^()]*)*\))?\s?(?:이|가)?\s?(?:종료\s?|끝난\s?|마친\s?)?(?:이후|후|뒤|시\s?보도)"
     r"|(?:종료|끝난|마친|종료된)\s?(?:이후|후|뒤|시\s?보도)|직후"
     # a time, then what happens at it: "12월 1일부터 신청 접수 후", "10:00 위원회 의결 뒤"
-    r"|(?<=[\d)])\s?(?!(?:시작|시간|이후|부터|까지|이전|정각|조간|석간|정오|자정|오전|오후|새벽|저녁|내일|익일|명일|금일|오늘"
-    r"|다음|같은|한국|우리|서울|현지))[가-힣]{2,}(?:\s[가-힣]{2,}){0,3}\s?(?:이|가)?\s?"
+    r"|(?:(?<=\d)\s|(?<=\))\s?)(?!(?:시작|시간|이후|부터|까지|이전|정각|조간|석간|정오|자정|오전|오후|새벽|저녁|내일|익일"
+    r"|명일|금일|오늘|다음|같은|한국|우리|서울|현지|엠바고|해제|국내|모든|동시|매체|보도|게재))[가-힣]{2,}(?:\s[가-힣]{2,}){0,3}\s?(?:이|가)?\s?"
     r"(?:이후|후|뒤)(?![가-힣])"
 )
 #: the things an aside dates, not the release: "(브리핑: 11. 27.(목) 10:30)", "12월 1일(월)부터 시행되는"
@@ -254,7 +266,13 @@ _OTHER_THINGS = r"시행|접수|개최|신청|적용|공표|발표|브리핑|행
 _ASIDE = re.compile(rf"\((?:[^()]|\([^()]{{1,4}}\))*?(?:{_OTHER_THINGS}|배포)(?:[^()]|\([^()]{{1,4}}\))*\)")
 _ABOUT_PRESS = re.compile(r"보도|게재|엠바고")
 #: a day or a time that another thing's: "12월 1일(월)부터 시행", "11. 27.(목) 10:00 브리핑"
-_OTHER_THING = re.compile(rf"\s?(?:\([^()]{{1,4}}\))?\s?(?:부터|까지|에는|에서|에)?\s?(?:{_OTHER_THINGS})")
+_OTHER_THING = re.compile(
+    rf"\s?(?:\([^()]{{1,4}}\))?\s?(?:부터|까지|에는|에서|에)?\s?(?:{_OTHER_THINGS}|배포(?!\s?[:：]?\s?\d))"
+)
+#: a time after another, not written: "인터넷 게재는 1시간 후부터", "배포 30분 뒤"
+_DURATION = re.compile(r"\d+\s?시간\s?(?:이?후|뒤|경과)|(?<!시)(?<!시\s)(?<![\d:])\d+\s?분\s?(?:이?후|뒤|경과)")
+#: the internet's time said to be the paper's: "(인터넷은 신문과 동일)"
+_AS_THE_PAPER = re.compile(r"(?:인터넷|온라인)[^()]{0,12}(?:신문|지면|조간|석간)[^()]{0,6}(?:동일|같)")
 #: a day after the release's: "내일 조간", "익일 06:00"
 _NEXT_DAY = re.compile(r"내일|익일|명일|다음\s?날")
 #: a day, then "까지": through that day
@@ -278,10 +296,12 @@ def notice_embargo(notice: str, near: datetime, tz: tzinfo, posted: bool = True)
     notice = notice.replace("：", ":").replace("∶", ":").replace("時", "시")
     notice = _ASIDE.sub(lambda aside: aside.group() if _about_press(aside.group()) else " ", notice)
     foreign = _LOCAL_TIME.search(notice) is not None
-    if (foreign and not _KOREAN_TIME.search(notice)) or _EVENT_TIME.search(notice):
+    if (foreign and not _KOREAN_TIME.search(notice)) or _EVENT_TIME.search(notice) or _DURATION.search(notice):
         return None
-    # beside another zone's time, the internet's clause may be that zone's: the latest is Korea's, never early
-    when = _notice_time(notice, near.astimezone(tz), tz, posted, latest=foreign)
+    # beside another zone's time, the internet's clause may be that zone's; "인터넷은 신문과 동일" names none of
+    # its own: the latest is the one, never early
+    latest = foreign or _AS_THE_PAPER.search(notice) is not None
+    when = _notice_time(notice, near.astimezone(tz), tz, posted, latest=latest)
     return when if when is not None and when <= near + NOTICE_AHEAD else None
 
 
@@ -322,7 +342,10 @@ def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool, latest:
     # what is said of another thing does not count, unless nothing else is said
     release = [item for item in said if _OTHER_THING.match(notice, item[1].end()) is None] or said
     whens = [when for _, _, when in release]
+    # the internet's time, unless it had passed when the paper's had not: a typo, or another thing's
     online = [when for when, is_online in zip(whens, _online(notice, release), strict=True) if is_online]
+    if online and max(online) <= local < max(whens):
+        online = []
     return max(online if online and not latest else whens)
 
 
@@ -377,8 +400,8 @@ def _notice_day(match: re.Match[str], notice: str, near: date) -> date | None:
         around = [_date_or_none(year, month, day) for year, month in months]
         candidates = around
     else:
-        month, day = int(match["month"]), int(match["day"])
-        year = match["year"]
+        month, day = int(match["month"] or match["cmonth"]), int(match["day"] or match["cday"])
+        year = match["year"] or match["cyear"]
         around = [_date_or_none(near.year + k, month, day) for k in (-1, 0, 1)]
         candidates = around
         if year is not None:
@@ -410,7 +433,7 @@ def _clock(match: re.Match[str]) -> tuple[int, int]:
         return 12, 0
     if match["midnight"]:
         return 24, 0  # the day's end: never early
-    hour = int(match["hour"]) if match["hour"] else _WORD_HOURS[match["word"]]
+    hour = int(match["hour"]) if match["hour"] else _WORD_HOURS[match["word"].replace(" ", "")]
     minute = int(match["minute"] or match["minutes"] or 0) + (30 if match["thirty"] else 0)
     half = match["half"] or match["suffix"] or ""
     if (half in ("오후", "낮", "밤", "저녁") or half[:1] in ("P", "p")) and hour < 12:
