@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .model import Status
-from .terms import utc_text
+from .terms import Status, utc_text
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo

@@ -418,19 +418,17 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.add_dedupe_keys(keys)
-            updated = set(report.updated)
-            self._record_kept_out([w.encoded.id for w in writes if w.encoded.id in updated])
+            self._record_kept_out()
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any
             # source) were never in a feed, so the article keeps its own guid.
             settle(self.store, self.supersedable, self.now, releases=gained, fresh=set(self.pending))
 
-    def _record_kept_out(self, updated: list[str]) -> None:
+    def _record_kept_out(self) -> None:
         """Remember the upstream versions local edits kept out (`articles show` and `sources check` tell of them,
-        `articles revert` takes one); forget those settled, and any of the articles updated from upstream."""
-        settled = sorted({*self.settled, *updated})
-        if settled:
-            self.store.drop_upstream_changes(settled)
+        `articles revert` takes one); forget those settled (of articles no longer edited, updated or not)."""
+        if self.settled:
+            self.store.drop_upstream_changes(sorted(self.settled))
         self.store.save_upstream_changes(
             UpstreamChange(i, e.content_hash, str(e.status), e.data, self.now) for i, e in sorted(self.kept_out.items())
         )
