@@ -1079,8 +1079,10 @@ def test_a_body_ending_in_many_credits_costs_one_pass(tail: str) -> None:
         "엠바고: 11월 27일 " + "일시 " * 30 + "x",
         "엠바고: 1" + "1(11)" * 30 + "x",
         "방송은 " + "1" * 40 + "x",
+        "엠바고: 1 " + "a.m." * 40 + "x",
+        "인터넷은 11월 27일 12:00 이후 " + "A.M." * 40 + "x",
     ],
-    ids=["digits", "dated-digits", "composite-words", "brackets", "second-line"],
+    ids=["digits", "dated-digits", "composite-words", "brackets", "second-line", "a.m.", "second-line-a.m."],
 )
 def test_a_notice_shaped_first_line_costs_one_pass(first_line: str) -> None:
     """A label's time is a run of time words: "2025" could be split four ways and "일시" two, and a line those

@@ -232,6 +232,13 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
             "<p>본문.</p>",
             "※ 11. 27.(목) 12:00 이후 방송·인터넷 보도 가능",
         ),
+        (  # a sentence after it about a medium, but no time of the press's: the story's, and the line stays
+            "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. 인터넷은 12월 1일부터 요금이"
+            " 오릅니다.</p><p>본문.</p>",
+            "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. 인터넷은 12월 1일부터 요금이"
+            " 오릅니다.</p><p>본문.</p>",
+            "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다.",
+        ),
         (  # a notice opening a longer line holds the release, and the line stays
             "<p>※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다. 11월 27일 11:30 브리핑 예정</p>"
             "<p>본문.</p>",
@@ -264,6 +271,7 @@ def test_text_that_is_no_leading_embargo_notice_stays(body: str) -> None:
         "edition-of-a-day",
         "bracketed-remark-and-department",
         "media-before-reporting",
+        "medium-sentence-no-time",
         "opens-a-longer-line",
     ],
 )
@@ -481,6 +489,8 @@ def test_an_embargo_notice_says_when(notice: str, when: datetime | None) -> None
         ),
         ("※ 이 자료는 11. 27.(목) 12:00 이후 보도하여 주시기 바랍니다. 단, 인터넷 게재는 1시간 후부터", None),
         ("※ 이 자료는 20251127 12:00 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("엠바고 : 20251127 1200", None),  # a time without its colon: not the day's start
+        ("※ 이 자료는 2025. 11. 27.(목) 1200 이후 보도", None),
         ("※ 이 자료는 11월 27일(목) 오후 열 두 시 이후 보도", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
         # …and ordinary notices it turned into drafts: the lifting, the hour's "경", "국내 시간"
         ("※ 11. 27.(목) 12:00 엠바고 해제 후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),

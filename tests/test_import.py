@@ -1381,8 +1381,25 @@ def _as_before(pf: Pressfeed, monkeypatch: pytest.MonkeyPatch, *numbers: int) ->
     import pressfeed.normalize
 
     with monkeypatch.context() as before:
-        before.setattr(pressfeed.normalize, "normal_uri", lambda uri: uri)
+        before.setattr(pressfeed.normalize, "normal_uri", lambda uri, **_: uri)
         pf.import_records(_link_records(*numbers))
+
+
+def test_an_article_stored_under_its_link_with_dot_segments_keeps_that_id(
+    pf: Pressfeed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Versions before removing dot segments stored the link's normal form with them ("/news/./"): a
+    review found the next import made a second article under the id without them."""
+    import pressfeed.normalize
+    from pressfeed.urls import normal_uri
+
+    with monkeypatch.context() as before:
+        before.setattr(pressfeed.normalize, "normal_uri", lambda uri, **_: normal_uri(uri, dot_segments=True))
+        pf.import_records(_link_records(1))
+    [stored] = [a.article.id for a in pf.store.articles(ArticleFilter())]
+    assert stored == "https://www.example-portal.kr/news/./articleView.html?idxno=~1"
+    result = pf.import_records(_link_records(1, title="고친 기사"))
+    assert (result.created, result.updated_ids) == (0, (stored,)) and pf.store.count() == 1
 
 
 def test_a_link_as_id_is_in_normal_form(pf: Pressfeed) -> None:

@@ -1143,6 +1143,36 @@ def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
     assert [r.updated for r in result.reports] == [(), ()] and "개최했다" in stored_articles(pf)[0].body_html
 
 
+def test_a_takeover_forgets_what_an_undone_edit_of_the_title_kept_out(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The board's title, edited and undone, kept a version of the board's out: the copy with text took the
+    article over and that stale version stayed, for `articles revert` to put back over the text (a review)."""
+    from pressfeed.store.base import UpstreamChange
+
+    serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    configure(
+        site,
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"),
+    )
+    _, pf = ingest_at(opener, site)
+    (board,) = stored_articles(pf)
+    stale = encode(replace(board, title=POLICY_TITLE + " (수정)"))
+    pf.store.save_upstream_changes([UpstreamChange(board.id, stale.content_hash, "published", stale.data, NOW)])
+    httpserver.clear()
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
+    )
+    serve(httpserver, "/board/rss.do", rss(title="기획재정부 게시판"))  # the board lists it no more
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert result.reports[0].updated == (board.id,)
+    assert pf.store.upstream_changes([board.id]) == {}
+
+
 def test_the_copy_with_text_takes_over_a_title_brought_earlier_in_the_same_run(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

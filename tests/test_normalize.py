@@ -1118,6 +1118,7 @@ def test_make_id_refuses_an_invalid_uri_given_as_id(raw, expected):
         ("https://www.example-portal.kr/news/./1", "https://www.example-portal.kr/news/1"),
         ("https://www.example-portal.kr/a/../news/1?x=./y", "https://www.example-portal.kr/news/1?x=./y"),
         ("https://www.example-portal.kr/news/..", "https://www.example-portal.kr/"),
+        ("https://www.example-portal.kr/%2E%2E/news/%2e/1", "https://www.example-portal.kr/news/1"),  # unescaped first
     ],
 )
 def test_make_id_refuses_a_uri_not_in_its_normal_form(raw, normal):

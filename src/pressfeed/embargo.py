@@ -52,7 +52,7 @@ _MEDIA = rf"{_MEDIUM}(?:\s?[·ㆍ,/및]\s?{_MEDIUM})*"
 _TIME_WORDS = (
     r"\d++|[’'‘`]|년|월|일|시|분|반|정각|요일|[화수목금토]|오전|오후|낮|밤|저녁|새벽|정오|자정|내일|익일|명일|오늘"
     r"|다음\s?날|같은\s?날|조간|석간|용|자|이후|부터|까지|이전|전|에|해제|보도|게재|기사화|가능|허용|엄수|및|엠바고"
-    r"|입니다|동시|(?:한국|우리|서울|현지)\s?(?:시간|시각|기준)|KST|[AaPp]\.?[Mm]\.?|배포|하여|해|주시기|주시길"
+    r"|입니다|동시|(?:한국|우리|서울|현지)\s?(?:시간|시각|기준)|KST|(?>[AaPp]\.?[Mm]\.?)|배포|하여|해|주시기|주시길"
     r"|바랍니다|바람|주십시오|부탁드립니다|가능합니다|할\s?수\s?있습니다|요망|[\s.,·ㆍ/|:：()\-]"
 )
 #: a label's time, its media named too; a range only after a label of the embargo ("엠바고 : 12:00 ~ 13:00"), not
@@ -85,14 +85,14 @@ _NOTICE_CORE = (
 )
 #: its own remark after it: "(인터넷, 방송, 통신 포함)", "(온라인 11. 30.(일) 12:00 이후 게재 가능)"
 _NOTICE_TAIL = (
-    r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?|\[[^\[\]]{1,50}\]|※[^※\d]{1,30})?\s*"
+    r"\s?[.。!]?\s*(?:\((?:[^()]|\([^()]{1,4}\)){1,50}\)\s?[.。]?|\[[^\[\]]{1,50}\]|※[^※\d]{0,20}(?:포함|참고|문의|동일|준수|엄수)[^※\d]{0,10})?\s*"
     # the header's other fields, without a number to misread: "/ 담당부서 : 산업통상자원부"
     r"(?:[/|]\s?[가-힣\s]{1,10}[:：][^/|\d]{1,40})*"
 )
 #: a proviso after it, naming another time: "…바랍니다. 단, 인터넷 게재는 18:00 이후", "…보도, 지면은 …
 #: 조간", "… 이후 / 신문: … 조간"
 _PROVISO = (
-    rf"(?:(?:[,，/|]\s?|※?\s?(?:단|다만)\s?[,，]?\s?|(?={_MEDIA}\s?(?:은|는|게재)))"
+    rf"(?:(?:[,，/|]\s?|※?\s?(?:단|다만)\s?[,，]?\s?|(?={_MEDIA}\s?(?:은|는|게재){_IN_SENTENCE}*(?:이후|조간|석간|보도|게재)))"
     rf"{_EMBARGO_TIME}{_IN_SENTENCE}{{1,80}}{_NOTICE_TAIL})?"
 )
 _EMBARGO_NOTICE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}{_NOTICE_TAIL}{_PROVISO}{_CLOSE}?\s*", re.IGNORECASE)
@@ -273,6 +273,8 @@ _OTHER_THING = re.compile(
 _DURATION = re.compile(r"\d+\s?시간\s?(?:이?후|뒤|경과)|(?<!시)(?<!시\s)(?<![\d:])\d+\s?분\s?(?:이?후|뒤|경과)")
 #: the internet's time said to be the paper's: "(인터넷은 신문과 동일)"
 _AS_THE_PAPER = re.compile(r"(?:인터넷|온라인)[^()]{0,12}(?:신문|지면|조간|석간)[^()]{0,6}(?:동일|같)")
+#: a time written without its colon right after a day: "20251127 1200", "11. 27.(목) 1200"
+_BARE_CLOCK = re.compile(r"\s?(?:\([^()]{1,4}\))?\s?-?\s?(?:[01]?\d|2[0-4])[0-5]\d(?![\d:.])")
 #: a day after the release's: "내일 조간", "익일 06:00"
 _NEXT_DAY = re.compile(r"내일|익일|명일|다음\s?날")
 #: a day, then "까지": through that day
@@ -317,6 +319,8 @@ def _notice_time(notice: str, local: datetime, tz: tzinfo, posted: bool, latest:
     times = [m for m in _NOTICE_TIME.finditer(notice) if not any(s <= m.start() < e for s, e in spans)]
     if None in days or not (days or times):
         return None  # 2월 30일, 11월 27일(금) in 2025; or no time at all
+    if any(_BARE_CLOCK.match(notice, mark.end()) for mark in marks):
+        return None  # "11. 27.(목) 1200": a time, but not one to read as the day's start
     today = local.date() + timedelta(days=1 if _NEXT_DAY.search(notice) else 0)
     # each time, or day without one: where its clause may begin (its day, written before it), it, and when it is
     said: list[tuple[int, re.Match[str], datetime]] = []

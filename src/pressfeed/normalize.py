@@ -82,7 +82,7 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
 
     Without an id the permalink is the id, in its normal form (the validator warns of `:443` or `%7e` in an
     id); it must never change after publication: an article stored under the link as published before ids
-    were put in normal form keeps that id (the import looks it up: :func:`legacy_link_id`).
+    were put in normal form keeps that id (the import looks it up: :func:`legacy_link_ids`).
     """
     if raw_id is None or raw_id == "":
         if not link:
@@ -112,12 +112,14 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
     return f"tag:{authority}:article/{text}"
 
 
-def legacy_link_id(article: Article, raw_id: Any) -> str:
-    """The id a CMS article without an id of its own had before ids were put in normal form (its link as
-    published), when that differs from its id now; else "". (An article stored under it keeps it.)"""
-    if (raw_id is None or raw_id == "") and article.link and article.id != article.link:
-        return article.link
-    return ""
+def legacy_link_ids(article: Article, raw_id: Any) -> tuple[str, ...]:
+    """The ids a CMS article without an id of its own had in versions before, when they differ from its id
+    now: its link as published (before ids were put in normal form), then its normal form with dot segments
+    (before those went). An article stored under one keeps it."""
+    if (raw_id is not None and raw_id != "") or not article.link:
+        return ()
+    earlier = (article.link, normal_uri(article.link, dot_segments=True))
+    return tuple(dict.fromkeys(i for i in earlier if i != article.id))
 
 
 def hashed_id(authority: str, kind: str, key: str) -> str:

@@ -96,12 +96,13 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _ESCAPE = re.compile("%([0-9A-Fa-f]{2})")
 
 
-def normal_uri(uri: str) -> str:
+def normal_uri(uri: str, *, dot_segments: bool = False) -> str:
     """A URI as RFC 3986 normalizes it, and the W3C validator writes an atom:id's "canonical form": escapes of
     unreserved characters decoded (`%41` is `A`, `%7e` is `~`) and the others in upper case (`%2f` is `%2F`,
     never `/`: an escaped reserved character is another URI); an http(s) URL's host in lower case, without its
-    default port, its path at least "/" and without dot segments ("/a/./b" is "/a/b", as the validator writes
-    an id with an authority); a "#" after the first escaped."""
+    default port, its path at least "/" and without dot segments once unescaped ("/a/./b" and "/a/%2E/b" are
+    "/a/b", as the validator writes an id with an authority; `dot_segments` keeps them, as versions before
+    did); a "#" after the first escaped."""
     parts = urlsplit(uri)
     netloc, path = parts.netloc, parts.path
     if parts.scheme in ("http", "https"):
@@ -110,7 +111,8 @@ def normal_uri(uri: str) -> str:
         path = path or "/"
     authority = "//" in uri[: len(parts.scheme) + 3]
     normal = f"{parts.scheme}:" + (f"//{netloc}" if authority else "")
-    normal += _unescaped_needlessly(_without_dot_segments(path) if authority else path)
+    path = _unescaped_needlessly(path)
+    normal += _without_dot_segments(path) if authority and not dot_segments else path
     if parts.query or "?" in uri.split("#", 1)[0]:
         normal += "?" + _unescaped_needlessly(parts.query)
     if parts.fragment or "#" in uri:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import InputError, Problem, WorkerDiedError
 from ..merge import as_shown, merge_upstream, reformatted
 from ..model import EncodedArticle, encode
-from ..normalize import NormalizeContext, RecordProblems, legacy_link_id, normalize
+from ..normalize import NormalizeContext, RecordProblems, legacy_link_ids, normalize
 from ..results import IDS_LISTED, ImportResult
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
@@ -73,8 +73,8 @@ class Prepared(NamedTuple):
     cites: tuple[str, ...]
     #: the record gave its own `updated`
     explicit_updated: bool
-    #: the id an article of this record may be stored under from before ids were in normal form, or ""
-    legacy_id: str = ""
+    #: the ids an article of this record may be stored under from versions before (normalize.legacy_link_ids)
+    legacy_ids: tuple[str, ...] = ()
 
 
 class Unreadable(NamedTuple):
@@ -123,7 +123,7 @@ def _prepared(record: RawRecord, ctx: NormalizeContext, now: datetime) -> Outcom
         return [(p.field, p.message) for p in exc.problems]
     article = normalized.article
     explicit = record.data.get("updated") not in (None, "")
-    legacy = legacy_link_id(article, record.data.get("id"))
+    legacy = legacy_link_ids(article, record.data.get("id"))
     return Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit, legacy)
 
 
@@ -357,20 +357,21 @@ class Importer:
         self._link(accepted, written, created, guids)
 
     def _keeping_legacy_ids(self, accepted: list[Prepared]) -> list[Prepared]:
-        """An article stored (or deleted) under the id its link gave before ids were put in normal form keeps
-        that id: it is the guid readers know it by. Looked up only for records whose link is not in normal
-        form (`:443`, `%7e`, `%ed`), which are rare."""
-        legacy = {p.legacy_id for p in accepted if p.legacy_id}
+        """An article stored (or deleted) under an id its link gave in versions before keeps that id: it is
+        the guid readers know it by. Looked up only for records whose link is not in normal form (`:443`,
+        `%7e`, `%ed`, `/./`), which are rare."""
+        legacy = {i for p in accepted for i in p.legacy_ids}
         if not legacy:
             return accepted
         found = set(self.store.get_many(sorted(legacy))) | self.store.tombstoned(sorted(legacy))
         if not found:
             return accepted
-        normal = {p.encoded.id for p in accepted if p.legacy_id in found}
+        kept = {p.encoded.id: next((i for i in p.legacy_ids if i in found), "") for p in accepted}
+        normal = {i for i, old in kept.items() if old}
         taken = set(self.store.get_many(sorted(normal))) | self.store.tombstoned(sorted(normal))
         return [
-            p._replace(encoded=encode(replace(p.encoded.article, id=p.legacy_id)), legacy_id="")
-            if p.legacy_id in found and p.encoded.id not in taken
+            p._replace(encoded=encode(replace(p.encoded.article, id=old)), legacy_ids=())
+            if (old := kept[p.encoded.id]) and p.encoded.id not in taken
             else p
             for p in accepted
         ]

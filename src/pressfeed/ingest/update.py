@@ -488,6 +488,8 @@ class _Placer:
                     writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
                     report.updated.append(target)
                     self.taken[target] = origin
+                    if target in self.known_changes:  # kept out of another source's version, since undone
+                        self.settled.add(target)
                     return True
             report.duplicates += 1  # a joint release another source brought first
             return True
