@@ -1160,7 +1160,7 @@ def test_a_takeover_forgets_what_an_undone_edit_of_the_title_kept_out(
     _, pf = ingest_at(opener, site)
     (board,) = stored_articles(pf)
     stale = encode(replace(board, title=POLICY_TITLE + " (수정)"))
-    pf.store.save_upstream_changes([UpstreamChange(board.id, stale.content_hash, "published", stale.data, NOW)])
+    pf.store.save_upstream_changes([UpstreamChange.kept(stale, NOW)])
     httpserver.clear()
     serve(
         httpserver,

@@ -377,8 +377,7 @@ def test_articles_filters(store: Store) -> None:
 
 
 def upstream_change(write: ArticleWrite, seen: datetime) -> UpstreamChange:
-    encoded = write.encoded
-    return UpstreamChange(encoded.id, encoded.content_hash, str(encoded.status), encoded.data, seen)
+    return UpstreamChange.kept(write.encoded, seen)
 
 
 def test_upstream_changes_keep_the_latest_version_and_the_first_time_seen(store: Store) -> None:

@@ -429,9 +429,7 @@ class _Placer:
         `articles revert` takes one); forget those settled (of articles no longer edited, updated or not)."""
         if self.settled:
             self.store.drop_upstream_changes(sorted(self.settled))
-        self.store.save_upstream_changes(
-            UpstreamChange(i, e.content_hash, str(e.status), e.data, self.now) for i, e in sorted(self.kept_out.items())
-        )
+        self.store.save_upstream_changes(UpstreamChange.kept(e, self.now) for _, e in sorted(self.kept_out.items()))
 
     def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
         """The article an item is, by its strongest known key.

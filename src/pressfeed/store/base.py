@@ -102,6 +102,11 @@ class UpstreamChange:
     data: str
     seen: datetime
 
+    @classmethod
+    def kept(cls, encoded: EncodedArticle, seen: datetime) -> UpstreamChange:
+        """`encoded` as the version kept out, seen at `seen`."""
+        return cls(encoded.id, encoded.content_hash, str(encoded.status), encoded.data, seen)
+
     @property
     def article(self) -> Article:
         return _article_from_dict()(json.loads(self.data))
@@ -336,6 +341,11 @@ def upstream_change(row: Sequence[Any], read_time: TimeReader) -> UpstreamChange
     seen = read_time(row[4])
     assert seen is not None  # NOT NULL in both schemas
     return UpstreamChange(row[0], row[1], row[2], row[3], seen)
+
+
+def upstream_change_row(change: UpstreamChange, write_time: TimeWriter) -> tuple[Any, ...]:
+    """An UpstreamChange as a row of UPSTREAM_CHANGE_COLUMNS."""
+    return (change.article_id, change.content_hash, change.status, change.data, write_time(change.seen))
 
 
 def change_status(store: Store, article_id: str, status: Status) -> StoredArticle:

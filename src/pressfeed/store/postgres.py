@@ -63,6 +63,7 @@ from .base import (
     table_with_data,
     translate_errors,
     upstream_change,
+    upstream_change_row,
 )
 from .url import redact
 
@@ -565,7 +566,7 @@ class PostgresStore:
         return by_origin(self.conn.execute(CHANGED_UPSTREAM))
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
-        rows = [(c.article_id, c.content_hash, c.status, c.data, _utc(c.seen)) for c in changes]
+        rows = [upstream_change_row(c, _utc) for c in changes]
         if not rows:
             return
         with self.transaction(), self.conn.cursor() as cursor:

@@ -42,6 +42,7 @@ from .base import (
     table_with_data,
     translate_errors,
     upstream_change,
+    upstream_change_row,
 )
 
 
@@ -489,7 +490,7 @@ class SQLiteStore:
         return by_origin(self.db.execute(CHANGED_UPSTREAM))
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
-        rows = [(c.article_id, c.content_hash, c.status, c.data, utc_text(c.seen)) for c in changes]
+        rows = [upstream_change_row(c, utc_text) for c in changes]
         with self.transaction():
             self.db.executemany(
                 f"INSERT INTO upstream_change ({UPSTREAM_CHANGE_COLUMNS}) VALUES (?,?,?,?,?) ON CONFLICT (article_id)"
