@@ -526,3 +526,48 @@ def test_an_embargo_notice_is_read_never_early(notice: str, when: datetime | Non
 )
 def test_an_embargo_notice_across_the_new_year(notice: str, near: datetime, when: datetime) -> None:
     assert notice_embargo(notice, near, SEOUL) == when
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        ("※ 엠바고(11월 27일 12:00) 준수 바랍니다", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("보도자료 엠바고(11. 27.(목) 12:00) 엄수 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("엠바고 엄수 : 11월 27일(목) 12:00", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 11월 27일(목) 12시 엠바고 준수 바랍니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("2025. 11. 27.(목) 12:00 보도자료", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일(목) 11:00 보도자료입니다.", datetime(2025, 11, 27, 11, tzinfo=SEOUL)),
+        ("※ 보도시 11월 27일(목) 12시 이후로 부탁드립니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        # the handout's time, then the press's
+        ("배포 : 11. 26.(수) 14:00 / 보도 : 11. 27.(목) 12:00", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("배포: 2025. 11. 26.(수) / 보도: 2025. 11. 27.(목) 조간", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
+        # hanja weekdays, checked as Hangul ones are; "p.m." inside the notice's sentence
+        ("보도일시: 11. 27.(木) 12:00", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 이 자료는 11. 27.(金) 12:00 이후 보도하여 주시기 바랍니다.", None),
+        ("※ 이 자료는 11. 27.(목) 06:30 p.m. 이후 보도 바랍니다.", datetime(2025, 11, 27, 18, 30, tzinfo=SEOUL)),
+    ],
+)
+def test_more_notices_as_agencies_write_them(line: str, when: datetime | None) -> None:
+    """Each of these was left in the body, holding nothing: the release went out at once."""
+    body, said = split_embargo_notice(sanitize_html(f"<p>{line}</p><p>본문.</p>", BASE))
+    assert (body, said) == ("<p>본문.</p>", line)
+    assert notice_embargo(said, datetime(2025, 11, 26, 10, tzinfo=SEOUL), SEOUL) == when
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "배포 : 홍보담당관실",
+        "배포: 12월 1일(월) 예정",
+        "보도시 개인정보 노출에 유의해 주시기 바랍니다.",
+        "보도 시 11월 27일 사고 관련 실명 보도를 자제해 주시기 바랍니다.",
+        "11월 27일 14시 보도자료 배포 예정",
+        "정부는 11월 27일 12:00 보도자료를 통해 밝혔다.",
+        "엠바고(보도유예) 제도를 준수해 주시기 바랍니다.",
+        "엠바고 엄수 요청에 따라 12월 1일 공개합니다.",
+        "11월 27일 보도자료",  # the release's own date: nothing to hold
+    ],
+)
+def test_lines_shaped_like_those_notices_stay(first_line: str) -> None:
+    body = sanitize_html(f"<p>{first_line}</p><p>본문.</p>", BASE)
+    assert split_embargo_notice(body) == (body, "")

@@ -22,8 +22,8 @@ from .text import collapse_space
 # ("조간용"). Policy news of the same shape is none of these: "모바일 신분증은 12월 1일부터 사용할 수
 # 있습니다", "3월부터 보도블록 교체 공사를 시작합니다", "5월 1일부터 보도 사진 저작권 표시를 의무화합니다".
 #: a character of the notice's one sentence: a full stop only after a digit, inside a date ("2025. 11. 8.(토)",
-#: "11.27.", "11. 27. 오후 2시")
-_IN_SENTENCE = r"(?:[^.。!]|(?<=\d)\.(?=\s?\S))"
+#: "11.27.", "11. 27. 오후 2시"), or in "p.m."
+_IN_SENTENCE = r"(?:[^.。!]|(?<=\d)\.(?=\s?\S)|(?<=\b[AaPp])\.(?=[Mm])|(?<=\b[AaPp]\.[Mm])\.)"
 #: from or until when
 _EMBARGO_WHEN = (
     r"(?:이후|부터|이전에는|전에는|이전|전|까지는?|(?:종료\s?)?(?:후|뒤)|종료\s?시|즉시|에(?=\s?(?:보도|게재)))"
@@ -50,8 +50,8 @@ _MEDIA = rf"{_MEDIUM}(?:\s?[·ㆍ,/및]\s?{_MEDIUM})*"
 #: (each written one way only, the digits possessive: a line the words fail on is given up on at once, not after
 #: trying every way to split "2025" or "일시")
 _TIME_WORDS = (
-    r"\d++|[’'‘`]|년|월|일|시|분|반|정각|요일|[화수목금토]|오전|오후|낮|밤|저녁|새벽|정오|자정|내일|익일|명일|오늘"
-    r"|다음\s?날|같은\s?날|조간|석간|용|자|이후|부터|까지|이전|전|에|해제|보도|게재|기사화|가능|허용|엄수|및|엠바고"
+    r"\d++|[’'‘`]|년|월|일|시|분|반|정각|요일|[화수목금토月火水木金土日]|오전|오후|낮|밤|저녁|새벽|정오|자정|내일|익일|명일|오늘"
+    r"|다음\s?날|같은\s?날|조간|석간|용|자|이후|부터|까지|이전|전|에|해제|보도|게재|기사화|가능|허용|엄수|준수|및|엠바고"
     r"|입니다|동시|(?:한국|우리|서울|현지)\s?(?:시간|시각|기준)|KST|(?>[AaPp]\.?[Mm]\.?)|배포|하여|해|주시기|주시길"
     r"|바랍니다|바람|주십시오|부탁드립니다|가능합니다|할\s?수\s?있습니다|요망|[\s.,·ㆍ/|:：()\-]"
 )
@@ -65,9 +65,9 @@ _CLOSE = r"[\])>〉】」》』]"
 _SUBJECT = r"(?:이|본|동|해당)\s?(?:보도\s?)?자료"
 #: what the label of a notice's time says: 엠바고, 보도 엠바고, 보도일시, 보도 시점, 보도 유예, 엠바고 해제 시점
 _LABEL = (
-    r"(?:(?:보도\s?자료\s?)?(?:보도\s?)?엠바고(?:\s?해제)?(?:\s?(?:일시|시[점간각]|요청))?|embargo"
+    r"(?:(?:보도\s?자료\s?)?(?:보도\s?)?엠바고(?:\s?해제)?(?:\s?(?:일시|시[점간각]|요청|엄수|준수))?|embargo"
     r"|보도\s?(?:가능\s?)?(?:일시|일자|시점|시각|시간|시기|유예)|게재\s?(?:가능\s?)?(?:일시|시[점간각])"
-    r"|배포\s?(?:일시|일자|시각)|보도(?=\s?(?:[\])>〉】」》』]|[:：]|\d)))"
+    r"|배포\s?(?:일시|일자|시각)|배포(?=\s?[:：])|보도(?=\s?(?:[\])>〉】」》』]|[:：]|\d)))"
 )
 #: what a label without a colon goes straight on to: "엠바고 11/27(목) 12:00", not "엠바고 제도는 …"
 _LABELLED = r"(?:[\d’'‘]|조간|석간|오전|오후|정오|내일|익일|명일|금일|오늘)"
@@ -76,9 +76,15 @@ _NOTICE_CORE = (
     rf"(?:보도|게재|방송|사용(?=\s?(?:하여|하시|해\s?주))){_IN_SENTENCE}{{0,30}}?(?:{_EMBARGO_ASK}|금지합니다)"
     rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{0,90}}?{_EMBARGO_WHEN}(?:{_MEDIA}\s?)?(?:{_REPORT}{_IN_SENTENCE}{{0,30}}?{_EMBARGO_ASK}"
     r"|보도)"
-    rf"|(?:{_SUBJECT}의\s?)?{_LABEL}(?:\s?{_CLOSE}?\s?[:：]|\s?{_CLOSE}|\s?(?:은|는)|(?=\s?{_LABELLED}))\s?{_EMBARGO_TIME}"
+    rf"|(?:{_SUBJECT}의\s?)?{_LABEL}(?:\s?{_CLOSE}?\s?[:：]|\s?{_CLOSE}|\s?(?:은|는)|(?=\s?\(?\s?{_LABELLED}))\s?{_EMBARGO_TIME}"
     rf"{_LABEL_VALUE}"
-    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?(?:까지\s?)?(?:엠바고|embargo)(?:\s?해제)?(?:입니다)?"
+    # "보도시 11월 27일 12:00 이후로 부탁드립니다"
+    rf"|보도\s?시(?:에는?)?\s{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}(?:으?로)?\s?{_EMBARGO_ASK}"
+    # a day and its clock, then the release: "11월 27일(목) 12:00 보도자료" (a day alone is the release's date)
+    rf"|(?:{_SUBJECT}는\s?)?(?={_IN_SENTENCE}{{0,40}}?\d\s?(?:[:：]\s?[0-5]\d|시))(?:{_TIME_WORDS})+?(?<=[\d\s)])"
+    r"보도\s?(?:용\s?)?자료(?:입니다)?"
+    rf"|{_EMBARGO_TIME}{_IN_SENTENCE}{{1,60}}?(?:까지\s?)?(?:엠바고|embargo)(?:\s?해제)?"
+    rf"(?:입니다|\s?(?:(?:준수|엄수)\s?)?{_EMBARGO_ASK})?"
     rf"|(?:{_SUBJECT}는\s?)?{_EMBARGO_TIME}{_IN_SENTENCE}{{0,40}}?(?:조간|석간)\s?(?:용|보도\s?(?:용\s?)?(?:자료)?|자료)"
     r"(?:입니다)?"
     rf"|{_MEDIA}\s?(?:은|는)?\s?[:：]\s?(?={_IN_SENTENCE}*(?:이후|조간|석간|보도|게재|엠바고)){_EMBARGO_TIME}{_TIME_VALUE})"
@@ -219,9 +225,10 @@ _NOTICE_DAY = re.compile(
     r"|(?<![\d./-])(?P<lone>3[01]|[12]\d|0?[1-9])\s?일"  # a day of the release's month
     r"|(?<![\d.])(?P<cyear>20\d\d)(?P<cmonth>0[1-9]|1[0-2])(?P<cday>0[1-9]|[12]\d|3[01])(?![\d:])"  # "20251127"
 )
-#: the weekday written after a day: "(목)", "(목요일)", "목요일"
-_WEEKDAY = re.compile(r"\s?(?:\(\s?([월화수목금토일])\s?(?:요일)?\s?\)|([월화수목금토일])요일)")
-_WEEKDAYS = "월화수목금토일"
+#: the weekday written after a day: "(목)", "(목요일)", "목요일", "(木)"
+_WEEKDAY = re.compile(r"\s?(?:\(\s?([월화수목금토일月火水木金土日])\s?(?:요일)?\s?\)|([월화수목금토일])요일)")
+#: Monday's 0 to Sunday's 6, in Hangul or in hanja ("(木)")
+_WEEKDAYS = {name: index % 7 for index, name in enumerate("월화수목금토일月火水木金土日")}
 #: hours in words: "세 시", "열두 시"
 _WORD_HOURS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 _WORD_HOURS |= {"열한": 11, "열두": 12}
@@ -397,7 +404,7 @@ def _notice_day(match: re.Match[str], notice: str, near: date) -> date | None:
     (금)" for next month's), never a day past ("11월 27일(수)" in 2025 is not 2024's Wednesday): else the day
     cannot be read."""
     written_weekday = _WEEKDAY.match(notice, match.end())
-    weekday = _WEEKDAYS.index(written_weekday.group(1) or written_weekday.group(2)) if written_weekday else None
+    weekday = _WEEKDAYS[written_weekday.group(1) or written_weekday.group(2)] if written_weekday else None
     if match["lone"]:
         day = int(match["lone"])
         months = [(near.year + (near.month + k - 1) // 12, (near.month + k - 1) % 12 + 1) for k in (-1, 0, 1)]
