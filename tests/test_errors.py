@@ -45,6 +45,7 @@ def _arguments() -> dict[str, tuple[Any, ...]]:
         "pressfeed.errors.InputError": ([problem, Problem("releases.yaml", None, "link", "missing")],),
         "pressfeed.errors.ArticleNotFoundError": ("moef-2026-1128-001",),
         "pressfeed.normalize.RecordProblems": ([RecordError("title", "is empty"), RecordError("link", "relative")],),
+        "pressfeed.normalize.IdNotNormal": ("https://portal.kr/news/./1", "https://portal.kr/news/1"),
         "pressfeed.ingest.briefing.BriefingAPIError": (
             "일일 트래픽 초과 (code 22): try again after midnight KST",
             "22",

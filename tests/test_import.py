@@ -1427,3 +1427,58 @@ def test_an_article_deleted_under_its_link_before_stays_deleted(pf: Pressfeed, m
     result = pf.import_records(_link_records(1))
     assert (result.created, result.deleted, result.deleted_ids) == (0, 1, (ODD_LINK.format(n=1),))
     assert pf.store.count() == 0
+
+
+# -- an explicit id versions before took ---------------------------------------------------------------------
+
+DOTTED_ID = "https://www.example-portal.kr/news/./{n}"
+
+
+def _dotted_records(*numbers: int, title: str = "기사") -> list:
+    from pressfeed.imports import read_records
+
+    lines = [dumps(record(n, id=DOTTED_ID.format(n=n), title=f"{title} {n}")) for n in numbers]
+    return list(read_records("<stdin>.jsonl", "\n".join(lines) + "\n"))
+
+
+def _dotted_before(pf: Pressfeed, monkeypatch: pytest.MonkeyPatch, *numbers: int) -> None:
+    """Import as versions before removing dot segments did: they took such an id as it was."""
+    import pressfeed.normalize
+    from pressfeed.urls import normal_uri
+
+    with monkeypatch.context() as before:
+        before.setattr(pressfeed.normalize, "normal_uri", lambda uri, **_: normal_uri(uri, dot_segments=True))
+        pf.import_records(_dotted_records(*numbers))
+
+
+def test_an_article_stored_under_its_own_id_with_dot_segments_keeps_it(
+    pf: Pressfeed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refusing the id would leave the article as it was; its normal form would publish it a second time."""
+    _dotted_before(pf, monkeypatch, 1)
+    result = pf.import_records(_dotted_records(1, title="고친 기사"))
+    assert (result.created, result.updated_ids) == (0, (DOTTED_ID.format(n=1),))
+    assert pf.article(DOTTED_ID.format(n=1)).article.title == "고친 기사 1" and pf.store.count() == 1
+
+
+def test_an_article_deleted_under_its_own_id_with_dot_segments_stays_deleted(
+    pf: Pressfeed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _dotted_before(pf, monkeypatch, 1)
+    pf.delete(DOTTED_ID.format(n=1))
+    result = pf.import_records(_dotted_records(1))
+    assert (result.created, result.deleted_ids) == (0, (DOTTED_ID.format(n=1),)) and pf.store.count() == 0
+
+
+def test_a_new_record_with_dot_segments_in_its_id_is_refused(pf: Pressfeed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an article already stored keeps such an id: a new one is told the form to write, at its line."""
+    _dotted_before(pf, monkeypatch, 1)
+    with pytest.raises(InputError) as info:
+        pf.import_records(_dotted_records(1, 2, title="고친 기사"))
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (2, "id")
+    assert problem.message == (
+        f"{DOTTED_ID.format(n=2)!r} is not in its normal form (RFC 3986): write "
+        f"'https://www.example-portal.kr/news/2', as feed readers compare ids"
+    )
+    assert pf.article(DOTTED_ID.format(n=1)).article.title == "기사 1"  # nothing of the file was written

@@ -104,12 +104,26 @@ def make_id(raw_id: Any, link: str, authority: str) -> str:
             raise RecordError("id", f"{text!r} is no valid {_URI_ID_FORM[scheme.group(1)]}")
         normal = normal_uri(text)
         if normal != text:
-            message = f"{text!r} is not in its normal form (RFC 3986): write {normal!r}, as feed readers compare ids"
-            raise RecordError("id", message)
+            raise IdNotNormal(text, normal)
         return text
     if not _TOKEN.match(text):
         raise RecordError("id", f"{text!r} may use only URL-safe characters")
     return f"tag:{authority}:article/{text}"
+
+
+class IdNotNormal(RecordError):
+    """A CMS record's URI id that is not in its normal form: refused, as the validator refuses it in a feed."""
+
+    def __init__(self, given: str, normal: str) -> None:
+        self.given, self.normal = given, normal
+        message = f"{given!r} is not in its normal form (RFC 3986): write {normal!r}, as feed readers compare ids"
+        super().__init__("id", message)
+
+    @property
+    def taken_before(self) -> bool:
+        """Versions before took it as it was (they kept dot segments): an article stored under it keeps it, as
+        readers know it by it (the import looks it up)."""
+        return normal_uri(self.given, dot_segments=True) == self.given
 
 
 def legacy_link_ids(article: Article, raw_id: Any) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import InputError, Problem, WorkerDiedError
 from ..merge import as_shown, merge_upstream, reformatted
 from ..model import EncodedArticle, encode
-from ..normalize import NormalizeContext, RecordProblems, legacy_link_ids, normalize
+from ..normalize import IdNotNormal, NormalizeContext, RecordProblems, legacy_link_ids, normalize
 from ..results import IDS_LISTED, ImportResult
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
@@ -75,6 +75,9 @@ class Prepared(NamedTuple):
     explicit_updated: bool
     #: the ids an article of this record may be stored under from versions before (normalize.legacy_link_ids)
     legacy_ids: tuple[str, ...] = ()
+    #: its own id as versions before took it, refused now, and why (normalize.IdNotNormal): kept by an article
+    #: stored under it, else the record's problem
+    refused_id: tuple[str, str] | None = None
 
 
 class Unreadable(NamedTuple):
@@ -117,14 +120,38 @@ def normalize_chunk(chunk: Chunk, ctx: NormalizeContext, now: datetime) -> Norma
 
 
 def _prepared(record: RawRecord, ctx: NormalizeContext, now: datetime) -> Outcome:
+    data, refused = record.data, None
     try:
-        normalized = normalize(raw_article(record.data), ctx, now=now)
+        normalized = normalize(raw_article(data), ctx, now=now)
     except RecordProblems as exc:
-        return [(p.field, p.message) for p in exc.problems]
+        refused = _refused_id(exc)
+        if refused is None:
+            return [(p.field, p.message) for p in exc.problems]
+        data = {**data, "id": refused.normal}  # the rest of the record, to write if it is stored under its id
+        normalized = normalize(raw_article(data), ctx, now=now)
     article = normalized.article
-    explicit = record.data.get("updated") not in (None, "")
-    legacy = legacy_link_ids(article, record.data.get("id"))
-    return Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit, legacy)
+    explicit = data.get("updated") not in (None, "")
+    legacy = legacy_link_ids(article, data.get("id"))
+    kept = (refused.given, refused.message) if refused is not None else None
+    return Prepared(encode(article), tuple(citation_keys(article, normalized.words)), explicit, legacy, kept)
+
+
+def _settled(prepared: Prepared, found: set[str]) -> Outcome:
+    """A record with its refused id kept, when an article is stored under it, else the id as its problem."""
+    if prepared.refused_id is None:
+        return prepared
+    given, problem = prepared.refused_id
+    if given not in found:
+        return [("id", problem)]
+    return prepared._replace(encoded=encode(replace(prepared.encoded.article, id=given)), refused_id=None)
+
+
+def _refused_id(problems: RecordProblems) -> IdNotNormal | None:
+    """The record's one problem, when it is an id that versions before took."""
+    match problems.problems:
+        case [IdNotNormal() as refused] if refused.taken_before:
+            return refused
+    return None
 
 
 #: where a record is: file, line, its position among the file's records, and its fields when parsed here
@@ -275,6 +302,7 @@ class Importer:
     def _check(self, places: list[Place], outcomes: list[Outcome], line_base: int) -> list[Prepared]:
         """Locate problems (file:line of the field) and duplicate ids; the good records in order."""
         out: list[Prepared] = []
+        outcomes = self._settling_refused_ids(outcomes)
         ids = [o.encoded.id for o in outcomes if isinstance(o, Prepared)]
         earlier = self.seen.first(ids)
         met: dict[str, tuple[str, int, int]] = {}
@@ -305,6 +333,16 @@ class Importer:
             out.append(outcome)
         self.seen.add(met)
         return out
+
+    def _settling_refused_ids(self, outcomes: list[Outcome]) -> list[Outcome]:
+        """A record whose own id versions before took, refused now (dot segments: "https://…/news/./1"), keeps
+        it when an article is stored (or deleted) under it: readers know that article by it, and the normal
+        form would publish it twice. Else the id is the record's problem, as any refused id is."""
+        refused = [o.refused_id[0] for o in outcomes if isinstance(o, Prepared) and o.refused_id is not None]
+        if not refused:
+            return outcomes
+        found = set(self.store.get_many(refused)) | self.store.tombstoned(refused)
+        return [_settled(o, found) if isinstance(o, Prepared) else o for o in outcomes]
 
     def _write(self, accepted: list[Prepared]) -> None:
         accepted = self._keeping_legacy_ids(accepted)
