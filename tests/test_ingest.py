@@ -992,13 +992,14 @@ def test_same_link_arriving_later_in_another_source_is_a_duplicate(
 
 def test_same_text_different_links_and_guids_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     title = "과기정통부-기재부, 인공지능 전환(AX) 민관 합동 투자 확대 방안 발표"
+    more = "두 부처는 민관 합동 투자를 2030년까지 100조 원 규모로 늘리고, 지역 거점 데이터센터를 함께 확충한다."
     body = (
         "<p>과학기술정보통신부와 기획재정부는 11월 6일 정부서울청사에서 '인공지능 전환(AX) 민관 합동 투자 확대 방안'을"
-        " 발표했다.</p>"
+        f" 발표했다. {more}</p>"
     )
     reformatted = (
         "<div><p>과학기술정보통신부와   기획재정부는 11월 6일\n정부서울청사에서 "
-        "<b>'인공지능 전환(AX) 민관 합동 투자 확대 방안'</b>을 발표했다.</p></div>"
+        f"<b>'인공지능 전환(AX) 민관 합동 투자 확대 방안'</b>을 발표했다.</p><p>{more}</p></div>"
     )
     serve(
         httpserver,
@@ -1276,6 +1277,77 @@ def test_a_briefing_of_the_same_name_on_consecutive_days_keeps_each_days_copy(
         link_key(BOARD_LINK): guid_id("moef", "156750301"),
         link_key(second): guid_id("moef", "156750302"),
     }
+
+
+@pytest.mark.parametrize("order", ["newest-first", "oldest-first"])
+def test_a_daily_briefing_a_source_is_a_day_ahead_on_is_that_days_release(
+    httpserver: HTTPServer, site: Path, opener: Opener, order: str
+) -> None:
+    """A reviewer's: the board (first) has posted only yesterday's situation report, the feed with text both.
+    Today's copy looked up yesterday's title, found the board's and was its duplicate: the newest report was
+    in no feed until the board posted it, or never. A source's copy of one day is not the next day's too."""
+    title = "중앙재난안전대책본부 대설 대처 상황 보고"
+    board = serve(httpserver, "/board/rss.do", title_only_board((title, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    days = [
+        item(156750301, title, POLICY_BODY, guid="156750301", pub="2025-11-06 14:00:00"),
+        item(156750302, title, POLICY_BODY.replace("24일", "25일"), guid="156750302", pub="2025-11-07 14:00:00"),
+    ]
+    serve(httpserver, "/rss/dept_moef.xml", rss(*(days[::-1] if order == "newest-first" else days)))
+    configure(
+        site,
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), name="기획재정부", section="economy"),
+    )
+    result, pf = ingest_at(opener, site)
+    (yesterday,), today = result.reports[0].new, guid_id("moef", "156750302")
+    assert result.reports[1].new == (today,) and pf.store.count() == 2
+    # the board posts today's the next run: it joins today's release, not yesterday's
+    board.body = title_only_board(
+        (title, BOARD_LINK, "2025-11-06 00:00:00.0"),
+        (title, BOARD_LINK.replace("74400", "74401"), "2025-11-07 00:00:00.0"),
+    )
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert result.reports[0].new == () and pf.store.count() == 2
+    assert pf.store.dedupe_lookup([link_key(BOARD_LINK.replace("74400", "74401"))]) == {
+        link_key(BOARD_LINK.replace("74400", "74401")): today
+    }
+    assert yesterday != today
+
+
+def test_short_notices_of_two_agencies_are_two_releases(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """A reviewer's: "인사" with "붙임 파일 참조" from two ministries shared one content key, and the second was
+    a duplicate of the first: one ministry's personnel notice was never published, and nothing said so."""
+    notice = "<p>붙임 파일 참조</p>"
+    serve(httpserver, "/rss/dept_msit.xml", rss(item(1, "인사", notice, guid="msit-1", pub="2025-11-06 09:00:00")))
+    serve(httpserver, "/rss/dept_moef.xml", rss(item(2, "인사", notice, guid="moef-2", pub="2025-11-06 09:00:00")))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+    )
+    result, pf = ingest_at(opener, site)
+    assert [len(r.new) for r in result.reports] == [1, 1] and pf.store.count() == 2
+
+
+def test_a_link_a_source_gives_two_releases_in_two_runs_names_neither(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A reviewer's: a feed linking every release to its list page, one release per answer. The next run's
+    release took the link as the last one's, and overwrote it: readers saw one story turn into another."""
+    listing = "https://www.moef.go.kr/nw/nes/nesdta.do?menuNo=4010100"
+    feed = serve(httpserver, "/rss/dept_moef.xml", rss(item(1, POLICY_TITLE, POLICY_BODY, guid="moef-1", link=listing)))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    ingest_at(opener, site)
+    other = item(2, AI_TITLE, AI_BODY, guid="moef-2", link=listing, pub="2025-11-08 09:00:00")
+    feed.body = rss(other)
+    result, pf = ingest_at(opener, site, NOW + timedelta(days=1))
+    assert only(result).new == (guid_id("moef", "moef-2"),) and only(result).updated == ()
+    stored = pf.store.get(guid_id("moef", "moef-1"))
+    assert stored is not None and stored.article.title == POLICY_TITLE
+    # a guid changed alone (a board's new format) is still the article it was
+    feed.body = rss(item(1, POLICY_TITLE, POLICY_BODY, guid="https://www.moef.go.kr/?id=1", link=listing))
+    result, pf = ingest_at(opener, site, NOW + timedelta(days=2))
+    assert only(result).new == () and pf.store.count() == 2
 
 
 def test_an_undated_item_gets_no_title_key(httpserver: HTTPServer, site: Path, opener: Opener) -> None:

@@ -7,7 +7,16 @@ from datetime import date
 
 import pytest
 
-from pressfeed.ingest.keys import content_key, dedupe_keys, guid_key, link_key, normalize_link, title_keys
+from pressfeed.ingest.keys import (
+    BODY_MIN,
+    content_key,
+    dedupe_keys,
+    guid_key,
+    link_key,
+    normalize_link,
+    text_key,
+    title_keys,
+)
 from pressfeed.sanitize import plain_text
 
 NEWS = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355"
@@ -204,6 +213,11 @@ def test_guid_key_is_per_source_and_stripped() -> None:
 
 TITLE = "과기정통부-기재부, 인공지능 전환(AX) 민관 합동 투자 확대 방안 발표"
 BODY = "<p>과학기술정보통신부와 기획재정부는 11월 6일 정부서울청사에서 투자 확대 방안을 발표했다.</p>"
+#: a release's text, long enough to tell its story (BODY_MIN)
+STORY = BODY + (
+    "<p>두 부처는 인공지능 전환을 위한 민관 합동 투자를 2030년까지 100조 원 규모로 늘리고, 지역 거점 데이터센터와"
+    " 연구 인프라를 함께 확충하기로 했다.</p>"
+)
 
 
 def test_content_key_shape() -> None:
@@ -243,17 +257,17 @@ def test_content_key_differs_on_different_text() -> None:
 
 def test_dedupe_keys_strongest_first() -> None:
     link = "https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720355&call_from=rsslink"
-    keys = dedupe_keys("msit", "msit-156720355", link, TITLE, plain_text(BODY))
-    assert keys == ["guid:msit:msit-156720355", f"link:{NORMAL}", content_key(TITLE, BODY)]
+    keys = dedupe_keys("msit", "msit-156720355", link, TITLE, plain_text(STORY))
+    assert keys == ["guid:msit:msit-156720355", f"link:{NORMAL}", content_key(TITLE, STORY)]
 
 
 def test_dedupe_keys_without_guid() -> None:
-    keys = dedupe_keys("msit", "", NEWS, TITLE, plain_text(BODY))
-    assert keys == [f"link:{NORMAL}", content_key(TITLE, BODY)]
+    keys = dedupe_keys("msit", "", NEWS, TITLE, plain_text(STORY))
+    assert keys == [f"link:{NORMAL}", content_key(TITLE, STORY)]
 
 
 def test_dedupe_keys_without_link() -> None:
-    assert dedupe_keys("msit", "g-1", "", TITLE, plain_text(BODY)) == ["guid:msit:g-1", content_key(TITLE, BODY)]
+    assert dedupe_keys("msit", "g-1", "", TITLE, plain_text(STORY)) == ["guid:msit:g-1", content_key(TITLE, STORY)]
 
 
 def test_dedupe_keys_of_nothing() -> None:
@@ -266,17 +280,34 @@ def test_dedupe_keys_of_joint_release_share_link_and_content_not_guid() -> None:
         "msit-156720355",
         "https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720355&call_from=rsslink",
         TITLE,
-        BODY,
+        STORY,
     )
     moef = dedupe_keys(
         "moef",
         "http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355",
         "http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355&pWise=sub",
         TITLE,
-        BODY,
+        STORY,
     )
     assert msit[0] != moef[0]
     assert msit[1:] == moef[1:]
+
+
+def test_a_short_text_is_content_of_one_day_and_under_a_short_title_of_one_agency() -> None:
+    """ "인사 / 붙임 파일 참조" is every agency's notice: keyed alone, one agency's absorbed the others' for good."""
+    assert len("".join(plain_text(STORY).split())) >= BODY_MIN
+    short, day = "붙임 파일 참조", date(2026, 11, 6)
+    assert dedupe_keys("msit", "", "", "인사", short, "msit") == []  # no day: no content
+    msit = dedupe_keys("msit", "", "", "인사", short, "msit", day)
+    assert msit == [text_key("msit\n2026-11-06\n인사", short)]
+    assert msit != dedupe_keys("mofa", "", "", "인사", short, "mofa", day)
+    assert msit != dedupe_keys("msit", "", "", "인사", short, "msit", date(2026, 11, 7))
+    # a title that names a release: a joint one, that day, whichever ministry posts it
+    joint = dedupe_keys("msit", "", "", TITLE, short, "msit", day)
+    assert joint == dedupe_keys("mois", "", "", TITLE, short, "mois", day)
+    assert joint != dedupe_keys("mois", "", "", TITLE, short, "mois", date(2026, 11, 7))
+    # a story's text is one release any day: a joint release in two ministries' feeds is one
+    assert dedupe_keys("msit", "", "", TITLE, plain_text(STORY), "msit", day) == [content_key(TITLE, STORY)]
 
 
 # -- title_keys ---------------------------------------------------------------------
@@ -292,8 +323,13 @@ DAY = date(2026, 11, 24)
         "‘2027년 경제정책방향’ 수립을 위한 민관합동 간담회 개최",  # other quotes, other spacing
         "[보도자료] 「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최",  # a board's kind label
         "(보도참고) 「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최.",
+        # a reviewer's: the middle dot ministries type, full-width forms, labels after or with a colon
+        "「２０２７년 경제정책방향」 수립을 위한 민관ㆍ합동 간담회 개최",
+        "［보도자료］ 「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최",
+        "「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최 [보도자료]",
+        "보도자료: 「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최",
     ],
-    ids=["same", "quotes-spacing", "label", "label-and-stop"],
+    ids=["same", "quotes-spacing", "label", "label-and-stop", "dot-width", "wide-label", "label-after", "colon"],
 )
 def test_one_agencys_copies_of_a_title_share_its_keys(title: str) -> None:
     assert title_keys("mofe", title, DAY) == title_keys("mofe", POLICY, DAY)
@@ -318,6 +354,8 @@ def test_a_title_key_is_its_own_day_and_looks_a_day_either_side() -> None:
         ("mofe", "[사진] " + POLICY),
         ("mofe", "(해명자료) " + POLICY),
         ("mofe", "[2보] " + POLICY),
+        ("mofe", POLICY + " [정정]"),
+        ("mofe", "정정: " + POLICY),
     ],
 )
 def test_other_agencies_and_titles_have_other_title_keys(agency: str, title: str) -> None:

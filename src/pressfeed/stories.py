@@ -38,14 +38,12 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from .ingest.keys import link_key
+from .ingest.keys import BODY_MIN, link_key
 from .model import Article, Status, encode
 from .store import Store, StoredArticle
 from .store.base import ArticleWrite
 from .text import collapse_space, without_space
 
-#: characters of normalized body text below which a body says nothing about its story
-BODY_MIN = 100
 #: "(포탈뉴스통신) " at the start of a republished body
 _BYLINE = re.compile(r"^\(\s*[^()]{1,20}\s*\)\s*")
 

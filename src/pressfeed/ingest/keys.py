@@ -4,7 +4,8 @@
 - ``link:<normalized link>`` the same page, across sources and http/https, www./m.,
   tracking parameters and trailing slashes
 - ``content:<hash>``        the same title and text (a joint release in two
-  ministries' feeds with different links)
+  ministries' feeds with different links); a text too short to tell a story
+  ("붙임 파일 참조") only on one day, and one agency's under a short title
 - ``title:<day>:<hash>``     one agency's release under the same title on the same
   day, else the day before or after: its copy in the press-release API and on
   the ministry's board (whose text, if any, was extracted from another page)
@@ -16,22 +17,28 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from datetime import date, timedelta
 
 from ..sanitize import plain_text
 from ..text import without_space
 from ..urls import guid_identity, normalize_link
 
-__all__ = ["content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key", "title_keys"]
+__all__ = ["BODY_MIN", "content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key", "title_keys"]
 
+#: characters of normalized body text below which a body says nothing about its story
+BODY_MIN = 100
 #: letters and digits of a title below which it names no release on its own ("인사", "장관 동정", "주간 일정")
 TITLE_MIN = 12
 _NOT_WORD = re.compile(r"[\W_]+")
 #: the labels a board puts before a release's title that the API's copy does not carry; other labels name
 #: another item of the same name ("[정정]", "[사진]", "[해명자료]", "[2보]"), which is no copy of the release
 RELEASE_LABELS = frozenset({"보도자료", "보도참고자료", "보도참고", "참고자료", "보도", "보도자료배포"})
-#: "[보도자료] …", "(보도참고) …"
-_LEADING_LABEL = re.compile(r"\s*[\[(【〈<]([^\])】〉>]{1,20})[\])】〉>]\s*")
+#: "[보도자료] …", "(보도참고) …", "보도자료: …"; "… [보도자료]"
+_LEADING_LABEL = re.compile(r"\s*(?:[\[(【〈<]([^\])】〉>]{1,20})[\])】〉>]|([^:\[\](){}<>]{1,10})[:：])\s*")
+_TRAILING_LABEL = re.compile(r"\s*[\[(【〈<]([^\])】〉>]{1,20})[\])】〉>]\s*[.。]?\s*$")
+#: "ㆍ", the middle dot ministries type (a Hangul letter; "ᆞ" once NFKC has read it)
+_HANGUL_DOTS = str.maketrans("", "", "\u318d\u119e")
 
 
 def guid_key(source_id: str, guid: str) -> str:
@@ -65,15 +72,22 @@ def text_key(title: str, text: str) -> str:
     return "content:" + hashlib.sha256(folded.encode()).hexdigest()
 
 
-def dedupe_keys(source_id: str, guid: str, link: str, title: str, body: str) -> list[str]:
-    """Every key of an entry, strongest first; `title` and `body` are plain text."""
+def dedupe_keys(
+    source_id: str, guid: str, link: str, title: str, body: str, agency: str = "", day: date | None = None
+) -> list[str]:
+    """Every key of an entry, strongest first; `title` and `body` are plain text. A text too short to tell a
+    story ("붙임 파일 참조") is content only beside its day (an item without one has none), and under a title
+    too short to name a release ("인사", "보도참고자료") its agency's: those are every agency's, any day."""
     keys = []
     if guid:
         keys.append(guid_key(source_id, guid))
     if link:
         keys.append(link_key(link))
-    if body.strip():  # a title alone ("주간 주요 일정") is no content: title_keys also needs its agency and day
+    if len(without_space(body)) >= BODY_MIN:
         keys.append(text_key(title, body))
+    elif body.strip() and day is not None:  # a title alone ("주간 주요 일정") is no content
+        whose = agency if len(title_identity(title)) < TITLE_MIN else ""
+        keys.append(text_key(f"{whose}\n{day.isoformat()}\n{title}", body))
     return keys
 
 
@@ -82,11 +96,25 @@ def title_keys(agency: str, title: str, day: date) -> list[str]:
     or press-release label) on its day in the site's zone; then the same on the day before and after, which
     are only looked up (an embargo, a board that posts late), never recorded: a briefing of the same name on
     consecutive days keeps its own day's copy. None for a short title or no agency."""
-    label = _LEADING_LABEL.match(title)
-    if label is not None and label.group(1).replace(" ", "") in RELEASE_LABELS:
-        title = title[label.end() :]
-    folded = _NOT_WORD.sub("", title).casefold()
+    folded = title_identity(title)
     if not agency or len(folded) < TITLE_MIN:
         return []
     digest = hashlib.sha256(f"{agency}\n{folded}".encode()).hexdigest()
     return [f"title:{d.isoformat()}:{digest}" for d in (day, day - timedelta(days=1), day + timedelta(days=1))]
+
+
+def title_identity(title: str) -> str:
+    """What two copies of one release's title share: its letters and digits, full-width ones as ASCII ("ＡＩ",
+    "２０２５"), without quotes, brackets, spacing, "ㆍ" or a press-release label before or after it."""
+    title = unicodedata.normalize("NFKC", title)
+    label = _LEADING_LABEL.match(title)
+    if label is not None and _is_release_label(label.group(1) or label.group(2)):
+        title = title[label.end() :]
+    label = _TRAILING_LABEL.search(title)
+    if label is not None and _is_release_label(label.group(1)):
+        title = title[: label.start()]
+    return _NOT_WORD.sub("", title.translate(_HANGUL_DOTS)).casefold()
+
+
+def _is_release_label(text: str) -> bool:
+    return text.replace(" ", "") in RELEASE_LABELS

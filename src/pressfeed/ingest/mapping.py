@@ -70,12 +70,11 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         # never an empty re-publication: a title-only item waits for an editor (or its page's text)
         article = replace(article, status=Status.DRAFT)
         warnings += (f"{label}: {NO_TEXT}",)
-    # the keys ignore whitespace: the body's words need no collapsing
-    keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words)
     # by its day: an item the feed gives no date is dated at each fetch, and would gather a key a day
-    titled = []
-    if normalized.dated:
-        titled = title_keys(_agency_key(article, source, ctx), article.title, _day(article, ctx))
+    agency, day = _agency_key(article, source, ctx), _day(article, ctx) if normalized.dated else None
+    # the keys ignore whitespace: the body's words need no collapsing
+    keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words, agency, day)
+    titled = title_keys(agency, article.title, day) if day is not None else []
     body = body_key(normalized.words)
     unknown = normalized.unknown_agency
     found_by = (*keys, *titled[:1])

@@ -273,6 +273,8 @@ class _Placer:
         self.kept_out: dict[str, EncodedArticle] = {}
         self.settled: set[str] = set()
         self.known_changes: dict[str, UpstreamChange] = {}  # those recorded before, of the articles at hand
+        #: article id → the sources whose items landed on it this run (a source's copy of a release is one)
+        self.copies: dict[str, set[str]] = {}
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -402,12 +404,14 @@ class _Placer:
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
+        days = {k for m in mapped for k in m.keys if k.startswith("title:")}  # the titles of its items' own days
         for m in mapped:
-            target = self._target(m, known, origin, stored)
+            target = self._target(m, known, source.id, stored, days)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
                 body = [m.body_key] if m.body_key else []
                 keys += [(k, target, source.id) for k in (*m.keys, *body)]
                 gained.add(target)
+                self.copies.setdefault(target, set()).add(source.id)
                 for k in m.keys:  # the first article to record a key keeps it, as in the store
                     known.setdefault(k, target)
                     self.claimed.setdefault(k, target)
@@ -431,13 +435,19 @@ class _Placer:
             self.store.drop_upstream_changes(sorted(self.settled))
         self.store.save_upstream_changes(UpstreamChange.kept(e, self.now) for _, e in sorted(self.kept_out.items()))
 
-    def _target(self, m: Mapped, known: dict[str, str], origin: str, stored: dict[str, StoredArticle]) -> str:
+    def _target(
+        self, m: Mapped, known: dict[str, str], source_id: str, stored: dict[str, StoredArticle], days: set[str]
+    ) -> str:
         """The article an item is, by its strongest known key.
 
         A content or title match only joins releases across sources (a joint
         release, the API's copy of a board's); within one source, guid and link
         decide, so a recurring text under a new guid and link stays a new article.
+        Its title on the day before or after finds a release of that day only when
+        this source sent no copy of that day's of its own: a daily briefing of one
+        name is one release a day.
         """
+        origin = f"source:{source_id}"
         for key in (*m.keys, *m.probes):
             found = known.get(key)
             if found is None:
@@ -445,8 +455,16 @@ class _Placer:
             owner = stored[found].origin if found in stored else self.pending.get(found)
             if key.startswith(("content:", "title:")) and owner == origin:
                 continue
+            if key.startswith("link:") and _another_release(m, stored.get(found), origin):
+                continue
+            if key in m.probes and (key in days or self._has_copy(found, source_id)):
+                continue
             return found
         return m.encoded.id
+
+    def _has_copy(self, article_id: str, source_id: str) -> bool:
+        """Did the source send an item that is this article (this run or before)?"""
+        return source_id in self.copies.get(article_id, ()) or source_id in self.store.dedupe_sources(article_id)
 
     def _decide(
         self,
@@ -526,6 +544,22 @@ class _Placer:
             writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
             report.updated.append(target)
         return True
+
+
+def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bool:
+    """Is an item of the source's with a guid of its own, under the link of another of its releases, another
+    release? It is when their titles differ too: a link the source gives several releases (its list page)
+    names none of them, across runs as in one document (jobs._without_shared_links). A guid changed alone
+    (a board's new format) keeps the title, and the article."""
+    from .keys import title_identity  # (with the items' keys: only where items were mapped)
+
+    return (
+        stored is not None
+        and stored.origin == origin
+        and stored.article.id != m.encoded.id
+        and any(k.startswith("guid:") for k in m.keys)
+        and title_identity(stored.article.title) != title_identity(m.encoded.article.title)
+    )
 
 
 def _takes_over(stored: StoredArticle | None, origin: str, candidate: EncodedArticle) -> bool:
