@@ -257,3 +257,38 @@ _label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-가나", min_siz
 def test_any_id_is_one_the_config_takes(host: str, path: str, query: dict[str, str], title: str) -> None:
     url = f"https://{host}/{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
     assert SLUG.match(_id_for(url, title))
+
+
+REGISTRY = """
+agencies:
+  외교부: {id: mofa, home: "https://www.mofa.go.kr/", republish: link, license: "KOGL-3"}
+  과학기술정보통신부: {id: msit, home: "https://www.msit.go.kr/", aliases: [과기정통부]}
+  행정안전부: {id: mois, home: "https://www.korea.kr/"}
+  기획재정부: {id: moef, home: "https://www.korea.kr/"}
+"""
+
+
+def test_a_listed_feed_is_named_after_the_registrys_agency(site: Path) -> None:
+    """A reviewer's: "외교부 보도자료" became the source's name, so its releases were credited to it and the
+    registry's terms for 외교부 (link only) were never found: they went out in full."""
+    config_file = site / "feeds" / "pressfeed.yaml"
+    config_file.write_text(config_file.read_text(encoding="utf-8") + REGISTRY, encoding="utf-8")
+    outline = '<outline type="rss" text="{}" xmlUrl="{}"/>'
+    listed = [
+        ("외교부 보도자료", "https://www.mofa.go.kr/www/brd/rss.do?brdId=235"),  # the name, then what the list is
+        ("과기정통부 - 보도자료 RSS", "https://www.msit.go.kr/bbs/rss.do?mId=307"),  # a former name
+        ("MOFA Press Releases", "https://www.mofa.go.kr/eng/brd/rss.do?brdId=1"),  # the one agency on its domain
+        ("정책브리핑 부처 소식", "https://www.korea.kr/rss/dept_mois.xml"),  # a domain of two: as listed
+        ("한국은행 보도자료", "https://www.bok.or.kr/portal/bbs/news.rss"),  # not in the registry: as listed
+    ]
+    opml = f'<opml version="2.0"><body>{"".join(outline.format(t, u) for t, u in listed)}</body></opml>'
+    added = _import(site, opml, encoding="utf-8")
+    assert [e["name"] for e in added] == [
+        "외교부",
+        "과학기술정보통신부",
+        "외교부",
+        "정책브리핑 부처 소식",
+        "한국은행 보도자료",
+    ]
+    config = load_config(site)
+    assert config.agencies.find(config.sources[0].name) is not None

@@ -109,7 +109,8 @@ def import_sources(
         source_id = _unique_id(_id_for(url, title), known_ids)
         known_ids.add(source_id)
         known_urls.add(_as_configured(url))
-        entry: dict[str, Any] = {"id": source_id, "name": title or source_id, "url": url}
+        agency = _registry_agency(config, title, parts.hostname or "")
+        entry: dict[str, Any] = {"id": source_id, "name": agency or title or source_id, "url": url}
         home = _home(lines.get(url.strip()), url)
         if home:
             entry["home"] = home
@@ -285,14 +286,37 @@ def _id_for(url: str, title: str) -> str:
     return agency or (f"source-{board}" if board else "source")
 
 
-def _agency(host: str) -> str:
+#: what a list's title says after the agency's name: "외교부 보도자료", "환경부 - 보도자료 RSS"
+_TITLE_TAIL = re.compile(
+    r"[\s\-–—:|·]*(?:(?:보도\s?(?:참고\s?)?자료|보도|새?소식|뉴스|알림|공지\s?사항|RSS|피드|게시판)[\s\-–—:|·]*)+$",
+    re.I,
+)
+
+
+def _registry_agency(config: Config, title: str, host: str) -> str:
+    """The registry's agency a listed feed is: its title's (a name or a former one, maybe followed by
+    "보도자료"), else the one agency whose home is on the feed's domain. A source's name is the agency its
+    releases are credited to, and the registry's terms (republish, images, license) are found by it: "외교부
+    보도자료" found none, and its releases went out in full under a wrong credit."""
+    for name in (title, _TITLE_TAIL.sub("", title)):
+        found = config.agencies.find(name.strip())
+        if found is not None:
+            return found.name
+    domain = _registrable(host)
+    owners = {a.name for a in config.agencies if a.home and _registrable(urlsplit(a.home).hostname or "") == domain}
+    return owners.pop() if domain and len(owners) == 1 else ""  # korea.kr lists every ministry's: none
+
+
+def _registrable(host: str) -> str:
     try:
         ipaddress.ip_address(host)
         return ""
     except ValueError:
-        pass
-    registrable = _suffixes().privatesuffix(host.lower()) or ""
-    label = registrable.partition(".")[0]
+        return _suffixes().privatesuffix(host.lower()) or ""
+
+
+def _agency(host: str) -> str:
+    label = _registrable(host).partition(".")[0]
     return "" if label.startswith("xn--") else _slug(label)  # a Hangul domain's punycode names nothing
 
 
