@@ -6,6 +6,7 @@ file. The clock is fixed (conftest.NOW = 2025-11-08 12:00 UTC = 21:00 KST).
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import threading
@@ -1859,6 +1860,32 @@ def test_a_board_release_under_embargo_waits_for_the_time_its_notice_names(
     later.build()
     published = (site / "public" / "rss.xml").read_text(encoding="utf-8")
     assert AI_ID in published and "보도하여" not in published
+
+
+@pytest.mark.parametrize("form", ["atom-content", "rss-summary-too"])
+def test_an_embargo_notice_is_in_no_summary(httpserver: HTTPServer, site: Path, opener: Opener, form: str) -> None:
+    """A reviewer's: an Atom entry with only <content> lost its notice from the body, but feedparser copies the
+    content as the entry's summary, and every list view began with "※ 이 자료는 … 보도하여 주시기 바랍니다"."""
+    notice = "<p>※ 이 자료는 11월 9일(일) 12:00 이후 보도하여 주시기 바랍니다.</p>"
+    if form == "atom-content":
+        feed = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>과기정통부</title>'
+            "<id>tag:msit.go.kr,2025:rss</id><updated>2025-11-09T12:00:00+09:00</updated>"
+            f"<entry><title>{AI_TITLE}</title><id>tag:msit.go.kr,2025:1</id>"
+            '<link href="https://www.msit.go.kr/bbs/view.do?nttSeqNo=1"/><updated>2025-11-09T12:00:00+09:00</updated>'
+            f'<content type="html">{html.escape(notice + AI_BODY)}</content></entry></feed>'
+        ).encode()
+        serve(httpserver, "/rss/dept_msit.xml", feed, content_type="application/atom+xml")
+    else:  # a description that is the body's first lines, beside the whole body
+        encoded = f"<content:encoded><![CDATA[{notice + AI_BODY}]]></content:encoded>"
+        body = rss(item(156720412, AI_TITLE, notice + AI_BODY[:60], pub="2025-11-09 12:00:00", extra=encoded))
+        body = body.replace(b'xmlns:dc="', b'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="')
+        serve(httpserver, "/rss/dept_msit.xml", body)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    (article,) = stored_articles(pf)
+    assert article.published == datetime(2025, 11, 9, 3, tzinfo=UTC)  # held: the notice was read
+    assert article.summary.startswith("과학기술정보통신부는") and "보도하여" not in article.summary
 
 
 def test_a_release_readers_have_is_not_re_dated_by_its_notice_read_later(

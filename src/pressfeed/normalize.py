@@ -136,6 +136,15 @@ def legacy_link_ids(article: Article, raw_id: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in earlier if i != article.id))
 
 
+def _summary(raw: RawArticle, base: str, notice: str) -> str:
+    """The summary given, as plain text; without the embargo notice its body opened with (a feed's summary
+    is often the body's first lines)."""
+    given = _str(raw.summary, "summary")
+    if notice and given:
+        given = split_embargo_notice(sanitize_html(given, base))[0]
+    return plain_text(given)
+
+
 def hashed_id(authority: str, kind: str, key: str) -> str:
     digest = hashlib.sha256(key.encode()).hexdigest()[:20]
     return f"tag:{authority}:{kind}/{digest}"
@@ -281,7 +290,7 @@ def normalize(
     if raw.kind is not InputKind.CMS:  # an agency's notice to the press; a newsroom's text is its own
         body, notice = split_embargo_notice(body)
     words = body_words(body)
-    summary = field("summary", lambda: plain_text(_str(raw.summary, "summary")), "")
+    summary = field("summary", lambda: _summary(raw, base, notice), "")
 
     def match_text() -> str:  # only source rules need it
         return f"{title}\n{summary or collapse_space(words)}"

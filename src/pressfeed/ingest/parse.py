@@ -297,9 +297,10 @@ def _entry(entry: Any, base_url: str, feed_url: str) -> RawArticle:
         guid=guid,
         base=base,
         media_base=base,
-        # the summary is the body when there is no content; beside content it is the summary
+        # the summary is the body when there is no content; beside content it is the summary (unless it is
+        # feedparser's copy of an Atom entry's content: it has no summary_detail)
         body_html=content or summary,
-        summary=summary if content else None,
+        summary=summary if content and "summary_detail" in e else None,
         published=published,
         updated=updated,
         published_parsed=_time_tuple(e.get("published_parsed"), published),
