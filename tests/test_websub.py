@@ -378,3 +378,47 @@ def test_hub_url_secrets_stay_out_of_messages(site: Path, hub: Hub) -> None:
     assert result.exit_code == 0
     assert "websub: 15 of 15 pings" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_a_slow_hub_gets_a_budget_per_run_and_the_rest_waits(
+    site: Path, hub: Hub, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attack's: a hub answering each ping just inside its timeout held the run, and the site lock, for
+    (feeds × timeout): 15 minutes on a 30-section site, every cron run in them refused. All of a run's pings
+    share BUDGET seconds (cut here); the rest are announced on the next run."""
+    monkeypatch.setattr(websub, "BUDGET", 1.0)
+
+    def slow(request: Request) -> Response:
+        time.sleep(0.3)
+        return hub.handle(request)
+
+    httpserver.clear()
+    httpserver.expect_request("/hub", method="POST").respond_with_handler(slow)
+    started = time.monotonic()
+    with Pressfeed(load_config(site), clock=fixed(NOW)) as pf:
+        report = pf.run().build.websub
+    assert time.monotonic() - started < 10
+    assert report is not None and 1 <= len(report.pinged) <= 5
+    assert report.error == "the hub took more than 1 s in all: the rest is announced on the next run"
+    assert set(report.pinged) | set(report.failed) == ALL_FEEDS
+    assert sorted(pending(site)) == sorted(report.failed)
+
+
+def test_pings_take_no_proxy_from_the_environment(
+    site: Path, hub: Hub, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attack's: HTTP_PROXY (a systemd Environment=, /etc/environment) routed every ping, and the feed URLs
+    it names, through that proxy; the README says pressfeed uses none. (httpx never proxies 127.0.0.1, so the
+    hub here has a name that resolves nowhere: only a proxy could take its pings.)"""
+    proxied: list[str] = []
+    httpserver.clear()
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(
+        lambda request: (proxied.append(request.url), Response(status=204))[1]
+    )
+    set_hub(site, "http://hub.example.invalid/hub")
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, httpserver.url_for("/"))
+    with Pressfeed(load_config(site), clock=fixed(NOW)) as pf:
+        report = pf.run().build.websub
+    assert proxied == []
+    assert report is not None and report.pinged == () and len(report.failed) == 15

@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 PENDING_KEY = "websub_pending"
 #: seconds (connect, whole request): a slow hub must not hold the site lock (and the next cron run) for long
 CONNECT_TIMEOUT, TIMEOUT = 5.0, 10.0
+#: seconds all of a run's pings may take: a hub answering each just in time held a 30-section site's lock for
+#: 15 minutes (93 feeds), and every cron run in them failed; the rest is announced on the next run
+BUDGET = 30.0
+OVER_BUDGET = "the hub took more than {:g} s in all: the rest is announced on the next run"
 
 
 def publish(
@@ -95,15 +99,24 @@ async def _ping_each(hub: str, urls: list[str], user_agent: str) -> tuple[list[s
     pinged: list[str] = []
     failed: list[str] = []
     error = ""
+    import asyncio
+
     import httpx  # only when there is something to announce: most runs import no HTTP client
 
     headers = {"User-Agent": user_agent}
-    async with httpx.AsyncClient(timeout=httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT), headers=headers) as client:
+    timeout = httpx.Timeout(TIMEOUT, connect=CONNECT_TIMEOUT)
+    deadline = asyncio.get_running_loop().time() + BUDGET
+    # trust_env=False: no proxy from the environment, as for fetching (README "Fetching")
+    async with httpx.AsyncClient(timeout=timeout, headers=headers, trust_env=False) as client:
         for index, url in enumerate(urls):
+            within = min(TIMEOUT, deadline - asyncio.get_running_loop().time())
             try:
-                status = await _ping(client, hub, url)
+                if within <= 0:
+                    raise TimeoutError
+                status = await _ping(client, hub, url, within)
             except (httpx.HTTPError, TimeoutError) as exc:
-                error = error or _describe(exc)
+                over = isinstance(exc, TimeoutError) and within < TIMEOUT
+                error = error or (OVER_BUDGET.format(BUDGET) if over else _describe(exc))
                 failed.extend(urls[index:])  # unreachable: the others would wait out the same timeout
                 break
             if 200 <= status < 300:
@@ -115,14 +128,14 @@ async def _ping_each(hub: str, urls: list[str], user_agent: str) -> tuple[list[s
     return pinged, failed, error
 
 
-async def _ping(client: httpx.AsyncClient, hub: str, url: str) -> int:
-    """One ping's status, within TIMEOUT seconds in all: httpx's timeouts restart with every byte, so a hub
+async def _ping(client: httpx.AsyncClient, hub: str, url: str, within: float) -> int:
+    """One ping's status, within `within` seconds in all: httpx's timeouts restart with every byte, so a hub
     trickling its answer would hold the run (and the site lock) for ever. Its body says nothing we use:
     it is not read, however long it is."""
     import asyncio
 
     async with (
-        asyncio.timeout(TIMEOUT),
+        asyncio.timeout(within),
         client.stream("POST", hub, data={"hub.mode": "publish", "hub.url": url}) as response,
     ):
         return response.status_code
