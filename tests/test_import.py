@@ -599,6 +599,39 @@ def test_missing_file_reported(pf, site):
     ]
 
 
+def test_a_pipe_a_device_or_a_folder_is_no_export(pf, site):
+    """An attack's: `pressfeed import` of a named pipe waited for ever, of /dev/zero ate memory without end."""
+    fifo = site / "export.jsonl"
+    os.mkfifo(fifo)
+    folder = site / "exports"
+    folder.mkdir()
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(fifo), "/dev/zero", str(folder)])
+    assert [(p.file, p.message) for p in info.value.problems] == [
+        (str(fifo), "is not a regular file (a pipe or a device): not read"),
+        ("/dev/zero", "is not a regular file (a pipe or a device): not read"),
+        (str(folder), "is not a regular file (a directory: give the export files in it): not read"),
+    ]
+
+
+def test_a_json_lines_file_of_one_endless_line_is_refused_unread(pf, site, write, monkeypatch):
+    """An attack's: one 2 GiB line (a corrupt export) was read whole and copied: 4 GB of memory in every cron
+    run, each holding the site lock, until someone deleted the file. A line is as long as a JSON record may
+    be (cut here)."""
+    from pressfeed.imports import read
+
+    monkeypatch.setattr(read, "MAX_RECORD_CHARS", 64 * 1024)
+    monkeypatch.setattr(read, "SPAN_BYTES", 16 * 1024)
+    good = dumps(record(1))
+    path = write(site, "big.jsonl", good + '{"id": 2, "title": "' + "x" * 200_000)
+    with pytest.raises(InputError) as info:
+        pf.import_files([str(path)])
+    [problem] = info.value.problems
+    assert (problem.file, problem.field) == (str(path), "file")
+    assert problem.message.startswith("a line longer than 0 MiB: is it JSON Lines?")
+    assert pf.store.count() == 0
+
+
 def test_problems_from_several_files_reported_together(pf, site, write):
     a = write(site, "a.jsonl", "{broken\n")
     b = write(site, "b.json", "[")

@@ -15,7 +15,9 @@ memory stays the same whatever the size of the export.
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
+import stat
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -460,6 +462,10 @@ def read_file(path: str) -> Iterator[RawRecord] | Iterator[LineSpan]:
     if path == "-":
         return stream_records("<stdin>", sys.stdin.buffer)
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # a pipe waits for ever, /dev/zero never ends
+            kind = "a directory: give the export files in it" if stat.S_ISDIR(mode) else "a pipe or a device"
+            raise InputError([Problem(path, None, "file", f"is not a regular file ({kind}): not read")])
         return iter_records(path, Path(path))
     except FileNotFoundError:
         raise InputError([Problem(path, None, "file", "not found")]) from None

@@ -159,6 +159,9 @@ def line_spans(name: str, path: Path, span_bytes: int | None = None) -> Iterator
                         end += newline + 1
                         break
                     end += len(window)
+                    if end - start > step + MAX_RECORD_CHARS:  # one record would be read whole, twice over
+                        message = f"a line longer than {MAX_RECORD_CHARS // 2**20} MiB: is it JSON Lines?"
+                        raise InputError([Problem(name, None, "file", f"{message} (from byte {start:,})")])
             yield LineSpan(name, path, start, end)
             start = end
 
