@@ -1047,6 +1047,7 @@ def _expected_check_lines(site: Path, articles: int, items: list[int]) -> list[s
             f"  {title}: {n} items -> {p}rss.xml, {p}atom.xml, {p}feed.json, {p}index.html"
             for title, n, p in zip(titles, items, prefixes, strict=True)
         ),
+        f"  imports feeds/articles/*.yaml: {len(list((site / 'feeds' / 'articles').glob('*.yaml')))} files",
         *(f"  source {s}: {SOURCE_NAMES[s]} <{site / 'feeds' / 'agencies' / SOURCE_FILES[s]}>" for s in SOURCE_IDS),
     ]
 
@@ -1070,6 +1071,22 @@ def test_check_is_quiet_on_success_with_q(sample_site: Path) -> None:
     assert broken.exit_code == 2 and "section" in broken.stderr  # a failure is never quiet
 
 
+def test_check_fails_as_the_run_would_on_an_export_that_is_not_there(sample_site: Path) -> None:
+    """A reviewer's: `pressfeed check && pressfeed run` passed a typo in `imports:`, and the run failed."""
+    path = config_file(sample_site)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  - feeds/articles/*.yaml", "  - feeds/articles/exmaple.yaml"),
+        encoding="utf-8",
+    )
+    result = invoke(sample_site, "-q", "check")
+    missing = sample_site / "feeds" / "articles" / "exmaple.yaml"
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {missing}: no such file (named in the config's imports:)\n"
+    data = json.loads(invoke(sample_site, "check", "--json").stdout)
+    assert data["imports"] == [{"pattern": "feeds/articles/exmaple.yaml", "files": 0}]
+    assert data["problems"] == [f"{missing}: no such file (named in the config's imports:)"]
+
+
 def test_check_on_a_built_site(built_site: Path) -> None:
     before = tree(built_site)
     result = ok(invoke(built_site, "check"))
@@ -1081,7 +1098,8 @@ def test_check_on_a_built_site(built_site: Path) -> None:
 def test_check_json(sample_site: Path) -> None:
     before = tree(sample_site)
     data = as_json(invoke(sample_site, "check", "--json"))
-    assert set(data) == {"config", "store", "articles", "output", "feeds", "sources"}
+    assert set(data) == {"config", "store", "articles", "output", "feeds", "sources", "imports", "problems"}
+    assert data["imports"] == [{"pattern": "feeds/articles/*.yaml", "files": 4}] and data["problems"] == []
     assert data["config"] == str(config_file(sample_site))
     assert data["articles"] == 0
     assert [f["key"] for f in data["feeds"]] == ["site", "politics", "society", "economy", "it-science"]

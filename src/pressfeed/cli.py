@@ -1015,9 +1015,13 @@ def check(env: Env, as_json: bool) -> None:
         plan = pf.plan()
     if as_json:
         _json_out(plan)
-        return
-    for line in plan.lines():
-        env.say(line)  # (-q: nothing on success, as for every command; a broken config still says why)
+    else:
+        for line in plan.lines():
+            env.say(line)  # (-q: nothing on success, as for every command; a broken config still says why)
+    if plan.problems:  # what the next run would fail on, as it would (exit 1)
+        for problem in plan.problems:
+            env.tell(f"error: {problem}", fg="red")
+        sys.exit(ExitCode.PARTIAL)
 
 
 def main() -> None:

@@ -308,6 +308,8 @@ class Pressfeed:
             output=str(self.config.output.dir),
             feeds=feeds,
             sources=tuple(f"{s.id}: {s.name} <{s.url}>" for s in self.config.sources),
+            imports=tuple((p, len(configured_files([p], self.config.site_dir))) for p in self.config.imports),
+            problems=tuple(f.reason for f in missing_files(self.config.imports, self.config.site_dir)),
         )
 
     # -- build ----------------------------------------------------------------

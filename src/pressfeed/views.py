@@ -40,10 +40,15 @@ class Plan:
     output: str
     feeds: tuple[FeedPlan, ...]
     sources: tuple[str, ...]
+    #: each `imports:` entry and how many files it names now
+    imports: tuple[tuple[str, int], ...] = ()
+    #: what the next run would fail on: an `imports:` entry naming one file that is not there
+    problems: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         out = [f"config ok: {self.config}", f"store: {self.store} ({self.articles} articles)", f"output: {self.output}"]
         out += [f"  {f.title}: {f.items} items -> {', '.join(f.files)}" for f in self.feeds]
+        out += [f"  imports {pattern}: {count} file{'' if count == 1 else 's'}" for pattern, count in self.imports]
         return out + [f"  source {s}" for s in self.sources]
 
     def to_json(self) -> dict[str, Any]:
@@ -54,6 +59,8 @@ class Plan:
             "output": self.output,
             "feeds": [{"key": f.key, "title": f.title, "items": f.items, "files": list(f.files)} for f in self.feeds],
             "sources": list(self.sources),
+            "imports": [{"pattern": pattern, "files": count} for pattern, count in self.imports],
+            "problems": list(self.problems),
         }
 
 
