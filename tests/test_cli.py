@@ -818,6 +818,8 @@ def test_articles_show(built_site: Path) -> None:
     assert fields["origin"] == "cms"
     assert fields["locally_edited"] == "False"
     assert "body_html" not in fields
+    # in the site's zone, as `articles list` shows it (--json keeps UTC)
+    assert fields["published"] == "2025-11-08T09:00:00+09:00"
     assert "<p>(포탈뉴스통신) 과학기술정보통신부 유상임 장관은 2월 6일," in result.stdout
     # the full id shows the same
     assert ok(invoke(built_site, "articles", "show", TAG + "20251108-0001")).stdout == result.stdout

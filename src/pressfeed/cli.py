@@ -724,9 +724,8 @@ def articles_show(env: Env, article_id: str, as_json: bool, as_record: bool) -> 
     if as_json:
         _json_out(info)
         return
-    for key, value in info.to_json().items():
-        if key != "body_html":
-            click.echo(f"{key:>15}: {value}")
+    for key, value in info.text_fields(pf.config.site.tz).items():
+        click.echo(f"{key:>15}: {value}")
     for line in info.story_lines():
         click.echo(f"{'story':>15}: {line}")
     for line in info.edit_lines(pf.config.site.tz):

@@ -201,6 +201,18 @@ class ArticleInfo:
         del record["updated"]
         return record
 
+    def text_fields(self, tz: tzinfo) -> dict[str, Any]:
+        """The fields `articles show` prints, but the body: its dates in the site's zone, as every other
+        line an editor reads is (--json keeps UTC)."""
+        from datetime import datetime
+
+        fields = self.to_json()
+        del fields["body_html"]
+        for key in ("published", "updated", "upstream_changed"):
+            if fields.get(key):
+                fields[key] = datetime.fromisoformat(fields[key]).astimezone(tz).isoformat()
+        return fields
+
     def to_json(self) -> dict[str, Any]:
         from .model import article_to_dict
 
