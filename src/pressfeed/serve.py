@@ -18,9 +18,10 @@ this module decides what may be served and how:
   Last-Modified, Cache-Control and Vary;
 * deterministic gzip (its own ETag) when the client accepts it;
 * at most ``MAX_CONNECTIONS`` connections at once (more wait in the listen
-  queue), each closed after ``IDLE_SECONDS`` without a request: a thread per
-  connection, so readers keeping idle connections open, or a client that
-  never finishes its request, cannot make it start threads without bound.
+  queue), one request each (werkzeug's server answers every request with
+  ``Connection: close``), cut off after ``IDLE_SECONDS`` waiting for it: a
+  thread per connection, so a client that never finishes its request cannot
+  make it start threads without bound.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ SUFFIX_TYPES = {
 }
 #: connections served at once (a thread each); further clients wait in the listen queue
 MAX_CONNECTIONS = 64
-#: seconds a connection may wait to send its request, or its next one, before it is closed
+#: seconds a connection may take to send its request (or to take the answer) before it is closed
 IDLE_SECONDS = 30.0
 #: raw request paths holding these are refused: an encoded slash, backslash or NUL names no file of ours
 _SUSPICIOUS = ("%2f", "%5c", "%00", "\\")
@@ -231,7 +232,7 @@ class _Handler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.connection.settimeout(IDLE_SECONDS)  # every read and write: a request's, and the wait for the next
+        self.connection.settimeout(IDLE_SECONDS)  # every read and write of the connection's one request
 
 
 class _Server(ThreadedWSGIServer):
