@@ -1602,6 +1602,13 @@ def test_store_copy_beside_the_sites_store_and_to_itself_by_another_spelling(
     assert "is the site's own store" in itself.stderr
 
 
+def test_store_copy_says_which_of_to_and_from_is_wrong(built_site: Path) -> None:
+    both = invoke(built_site, "store", "copy", "--to", "a.db", "--from", "b.db")
+    assert both.exit_code == 2 and "give --to URL or --from URL, not both" in both.stderr
+    neither = invoke(built_site, "store", "copy")
+    assert neither.exit_code == 2 and "give --to URL or --from URL (the site's" in neither.stderr
+
+
 def test_store_copy_refuses_a_copy_that_would_be_served(built_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy into output.dir was served to anyone with every draft and embargoed release (a review fetched it
     from `pressfeed serve`): refused as the config refuses a store there, before anything is created."""

@@ -942,7 +942,9 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
     from .store import copy_store, open_store
     from .store import url as store_url
 
-    if (to_url is None) == (from_url is None):
+    if to_url is not None and from_url is not None:
+        env.fail("give --to URL or --from URL, not both (the site's store is the other side)", ExitCode.USAGE)
+    if to_url is None and from_url is None:
         env.fail("give --to URL or --from URL (the site's store is the other side)", ExitCode.USAGE)
     with env.pressfeed() as pf, _errors(env), ExitStack() as stack:
         stack.enter_context(pf.locked(wait=EDITOR_WAIT))

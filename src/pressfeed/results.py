@@ -187,7 +187,13 @@ class ImportFailure:
         return self.reason or str(InputError(list(self.problems)))
 
     def __str__(self) -> str:
-        return f"import failed: {self.error}"
+        if self.reason:
+            return f"import failed: {self.reason}"
+        # the run's other files went in: this line must not read as if the whole import had failed
+        lines = "\n".join(str(p) for p in self.problems)
+        fields = sum(p.field != "file" for p in self.problems)
+        why = f" ({fields} invalid record field(s))" if fields else ""
+        return f"import failed: {self.file}: nothing of this file imported{why}:\n{lines}"
 
 
 #: ids an import result lists of each kind (created, updated, deleted): the counts cover them all,
