@@ -268,6 +268,35 @@ def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        ("<p>[서울=포탈뉴스통신] ", "</p>"),
+        ("<p>【서울=포탈뉴스통신】 ", "</p>"),
+        ("<p>포탈뉴스통신 홍길동 기자 = ", "</p>"),
+        ("<p>(서울=포탈뉴스통신) 홍길동 기자 = ", "</p>"),
+        ("<p>(포탈뉴스통신) ", "</p><p>홍길동 기자 hong@example-portal.kr</p>"),
+        ("<p>※ 이 자료는 11월 8일(토) 10:00 이후 보도하여 주시기 바랍니다.</p><p>(포탈뉴스통신) ", "</p>"),
+    ],
+    ids=["bracket-dateline", "lenticular-dateline", "reporter-lead", "dateline-and-reporter", "signature", "notice"],
+)
+def test_republished_text_as_newsrooms_frame_it_is_the_same_story(portal: Site, head: str, tail: str) -> None:
+    """A reviewer's: bylines other than "(포탈뉴스통신)", the reporter's address under the text, and the
+    release's own embargo notice pasted with it (ingest drops it from the release) each published both."""
+    portal.feed(release())
+    portal.cms(cms(url=None, body=f"{head}{RELEASE_TEXT}{tail}"))
+    pf = portal.run()
+    assert everywhere(portal, "") == [CMS_ID]
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+
+
+def test_a_release_keeps_its_own_frame_in_its_key() -> None:
+    """What frames a newsroom's copy only: a release opening with a bracket, or ending with its contact's
+    address, is keyed as before (its stored keys stay the ones a newsroom's copy is looked up by)."""
+    for text in (f"[붙임] {RELEASE_TEXT}", f"{RELEASE_TEXT} 문의 hong@msit.go.kr"):
+        assert body_key(text) != body_key(RELEASE_TEXT)
+
+
 def test_republished_text_with_zero_width_spaces_is_the_same_story(portal: Site) -> None:
     """HWP-converted HTML strews U+200B and U+FEFF through a text; no reader sees them, and the copy is the
     same release: two items went out."""

@@ -8,7 +8,8 @@ the same story when:
   key (:func:`pressfeed.urls.normalize_link`: scheme, `www.`/`m.`,
   tracking parameters, trailing slash); or
 * the article's body is the release's body: their texts are equal once case,
-  whitespace, a leading "(매체명)" byline and the credit line are set aside.
+  whitespace, a newsroom's byline and signature (:data:`_BYLINE`, :data:`_SIGNATURE`), the
+  release's embargo notice pasted with it and the credit line are set aside.
   This is exact on purpose: a rewrite that changes one sentence is no match
   by text (its `source.url` names the release), and a body shorter than
   BODY_MIN characters ("붙임 참조") matches nothing.
@@ -38,14 +39,25 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from .embargo import split_embargo_notice
 from .ingest.keys import BODY_MIN, link_key
 from .model import Article, Status, encode
+from .sanitize import body_words
 from .store import Store, StoredArticle
 from .store.base import ArticleWrite
-from .text import collapse_space, without_space
+from .text import without_space
 
-#: "(포탈뉴스통신) " at the start of a republished body
-_BYLINE = re.compile(r"^\(\s*[^()]{1,20}\s*\)\s*")
+#: what a newsroom puts before a republished body: "(포탈뉴스통신) ", "[서울=포탈뉴스통신] ", "【서울=포탈뉴스통신】 ",
+#: "포탈뉴스통신 홍길동 기자 = ", "(서울=포탈뉴스통신) 홍길동 기자 = "
+_BYLINE = re.compile(
+    r"\s*(?:\(\s*[^()]{1,20}\s*\)\s*|[\[【]\s*[^\[\]【】=]{1,12}=[^\[\]【】=]{1,20}[\]】]\s*)?"
+    r"(?:(?:[^\s=()\[\]]{1,20}\s+)?[가-힣]{2,4}\s?(?:기자|특파원)\s?=\s*)?"
+)
+#: and after it: the reporter's address, "홍길동 기자 hong@example-portal.kr" (an agency's contact address ends
+#: many releases: it is theirs, and stays)
+_SIGNATURE = re.compile(r"\s[가-힣]{2,4}\s?(?:기자|특파원)\s*[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}\s*$")
+#: characters of a body's end the signature is looked for in
+_SIGNATURE_SPAN = 120
 
 #: whether a stored release may be superseded (its source's when_in_cms)
 Supersedable = Callable[[StoredArticle], bool]
@@ -55,13 +67,12 @@ def body_key(text: str) -> str | None:
     """`body:<hash>` of a body's plain text, or None when it is too short to tell a story.
 
     The text's whitespace, collapsed or not, makes no difference (the hash has
-    none): a "(매체명)" byline is found on the collapsed form of its own bit.
+    none); nor do a newsroom's byline before it and its reporter's address after it.
     """
-    rest = text.lstrip()
-    if rest.startswith("("):  # the byline's ")" is the first one: its pattern allows no parenthesis inside
-        close = rest.find(")")
-        if close > 0 and _BYLINE.match(collapse_space(rest[: close + 1])):
-            rest = rest[close + 1 :]
+    rest = text[_BYLINE.match(text).end() :]  # type: ignore[union-attr]  # (it matches "" at least)
+    tail = _SIGNATURE.search(rest, max(0, len(rest) - _SIGNATURE_SPAN))
+    if tail is not None:
+        rest = rest[: tail.start()]
     # casefold() neither makes nor unmakes whitespace: removing it first is the same
     folded = without_space(rest).casefold()
     if len(folded) < BODY_MIN:
@@ -70,11 +81,13 @@ def body_key(text: str) -> str | None:
 
 
 def citation_keys(article: Article, text: str) -> list[str]:
-    """The keys a CMS article cites releases by: its source.url, and its body."""
+    """The keys a CMS article cites releases by: its source.url, and its body (`text`, its plain text), less
+    the release's embargo notice a newsroom pasted with it (ingest drops it from the release)."""
     keys = []
     if article.source is not None and article.source.url:
         keys.append(link_key(article.source.url))  # the key the release's link has
-    body = body_key(text)
+    without, notice = split_embargo_notice(article.body_html)
+    body = body_key(body_words(without) if notice else text)
     if body is not None:
         keys.append(body)
     return keys
