@@ -545,6 +545,7 @@ def test_an_embargo_notice_across_the_new_year(notice: str, near: datetime, when
         ("보도일시: 11. 27.(木) 12:00", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
         ("※ 이 자료는 11. 27.(金) 12:00 이후 보도하여 주시기 바랍니다.", None),
         ("※ 이 자료는 11. 27.(목) 06:30 p.m. 이후 보도 바랍니다.", datetime(2025, 11, 27, 18, 30, tzinfo=SEOUL)),
+        ("※ 이 자료는 11월 27일 3 p.m. 이후 보도하여 주시기 바랍니다.", datetime(2025, 11, 27, 15, tzinfo=SEOUL)),
     ],
 )
 def test_more_notices_as_agencies_write_them(line: str, when: datetime | None) -> None:
@@ -566,6 +567,10 @@ def test_more_notices_as_agencies_write_them(line: str, when: datetime | None) -
         "엠바고(보도유예) 제도를 준수해 주시기 바랍니다.",
         "엠바고 엄수 요청에 따라 12월 1일 공개합니다.",
         "11월 27일 보도자료",  # the release's own date: nothing to hold
+        # a reviewer's: guidance for reporting, with a number but no day or clock
+        "※ 보도 시 피해자 2차 피해 방지를 위해 익명 처리 후 부탁드립니다.",
+        "보도시 10세 미만 아동 얼굴은 모자이크 처리 후 가능합니다.",
+        "보도 시 5개 기관 명칭 확인 후 부탁드립니다.",
     ],
 )
 def test_lines_shaped_like_those_notices_stay(first_line: str) -> None:

@@ -63,6 +63,10 @@ _BULLETS = r"(?:[※*◆◇◈■□○●◎▣▶▷☞★☆\-–—\s]|\d{1,
 _OPEN = r"[\[(<〈【「《『]"
 _CLOSE = r"[\])>〉】」》』]"
 _SUBJECT = r"(?:이|본|동|해당)\s?(?:보도\s?)?자료"
+#: a day or a clock as a notice writes them: "11월 27일", "11. 27.", "27일", "12:00", "12시"
+_DAY_OR_CLOCK = (
+    r"(?:\d{1,2}\s?월\s?\d|\d{1,2}\s?[./]\s?\d|\d{1,2}\s?일|\d{1,2}\s?[:：]\s?[0-5]\d|\d{1,2}\s?시(?![간행작점기각]))"
+)
 #: what the label of a notice's time says: 엠바고, 보도 엠바고, 보도일시, 보도 시점, 보도 유예, 엠바고 해제 시점
 _LABEL = (
     r"(?:(?:보도\s?자료\s?)?(?:보도\s?)?엠바고(?:\s?해제)?(?:\s?(?:일시|시[점간각]|요청|엄수|준수))?|embargo"
@@ -78,8 +82,9 @@ _NOTICE_CORE = (
     r"|보도)"
     rf"|(?:{_SUBJECT}의\s?)?{_LABEL}(?:\s?{_CLOSE}?\s?[:：]|\s?{_CLOSE}|\s?(?:은|는)|(?=\s?\(?\s?{_LABELLED}))\s?{_EMBARGO_TIME}"
     rf"{_LABEL_VALUE}"
-    # "보도시 11월 27일 12:00 이후로 부탁드립니다"
-    rf"|보도\s?시(?:에는?)?\s{_EMBARGO_TIME}{_IN_SENTENCE}{{0,60}}?{_EMBARGO_WHEN}(?:으?로)?\s?{_EMBARGO_ASK}"
+    # "보도시 11월 27일 12:00 이후로 부탁드립니다" (a day or a clock: "보도 시 익명 처리 후 부탁드립니다" is guidance)
+    rf"|보도\s?시(?:에는?)?\s(?={_IN_SENTENCE}{{0,30}}?{_DAY_OR_CLOCK}){_IN_SENTENCE}{{0,60}}?(?:이후|부터)\s?(?:으?로)?\s?"
+    rf"{_EMBARGO_ASK}"
     # a day and its clock, then the release: "11월 27일(목) 12:00 보도자료" (a day alone is the release's date)
     rf"|(?:{_SUBJECT}는\s?)?(?={_IN_SENTENCE}{{0,40}}?\d\s?(?:[:：]\s?[0-5]\d|시))(?:{_TIME_WORDS})+?(?<=[\d\s)])"
     r"보도\s?(?:용\s?)?자료(?:입니다)?"
@@ -144,7 +149,7 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
     if line is None:
         return body_html, ""
     if not line.whole or _EMBARGO_NOTICE.fullmatch(line.text) is None:
-        sentence = _NOTICE_SENTENCE.match(line.text)
+        sentence = _NOTICE_SENTENCE.match(line.text[: _EMBARGO_MAX * 2])  # a notice's sentence is no longer
         return body_html, sentence.group().strip() if sentence is not None else ""
     body, said = line.cut(), line.text
     for _ in range(_FOLLOWING_LINES):
@@ -235,7 +240,8 @@ _WORD_HOURS |= {"열한": 11, "열두": 12}
 _NOTICE_TIME = re.compile(
     r"(?:(?P<half>오전|오후|낮|밤|저녁|새벽|[AaPp]\.?[Mm]\.?)\s?)?(?:(?:(?<![\d.])(?P<hour>[01]?\d|2[0-4])"
     r"|(?<![가-힣])(?P<word>열\s?한|열\s?두|다섯|여섯|일곱|여덟|아홉|한|두|세|네|열)(?=\s?시))\s?"
-    r"(?:[:.]\s?(?P<minute>[0-5]\d)(?![\d.])|시(?![간행작점기각])\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?)"
+    r"(?:[:.]\s?(?P<minute>[0-5]\d)(?![\d.])|시(?![간행작점기각])\s?(?:(?P<minutes>[0-5]?\d)\s?분|(?P<thirty>반))?"
+    r"|(?=\s?[AaPp]\.?[Mm]\.?(?![A-Za-z])))"
     r"(?:\s?(?P<suffix>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?|(?P<noon>정오)|(?P<midnight>자정))"
     r"|(?P<edition>조간|석간)"
 )
