@@ -24,7 +24,17 @@ from ..sanitize import plain_text
 from ..text import without_space
 from ..urls import guid_identity, normalize_link
 
-__all__ = ["BODY_MIN", "content_key", "dedupe_keys", "guid_key", "link_key", "normalize_link", "text_key", "title_keys"]
+__all__ = [
+    "BODY_MIN",
+    "content_key",
+    "dedupe_keys",
+    "guid_key",
+    "link_key",
+    "normalize_link",
+    "short_text_keys",
+    "text_key",
+    "title_keys",
+]
 
 #: characters of normalized body text below which a body says nothing about its story
 BODY_MIN = 100
@@ -77,7 +87,8 @@ def dedupe_keys(
 ) -> list[str]:
     """Every key of an entry, strongest first; `title` and `body` are plain text. A text too short to tell a
     story ("붙임 파일 참조") is content only beside its day (an item without one has none), and under a title
-    too short to name a release ("인사", "보도참고자료") its agency's: those are every agency's, any day."""
+    too short to name a release ("인사", "보도참고자료") its agency's: those are every agency's, any day
+    (:func:`short_text_keys`; the days around it are only looked up)."""
     keys = []
     if guid:
         keys.append(guid_key(source_id, guid))
@@ -85,10 +96,22 @@ def dedupe_keys(
         keys.append(link_key(link))
     if len(without_space(body)) >= BODY_MIN:
         keys.append(text_key(title, body))
-    elif body.strip() and day is not None:  # a title alone ("주간 주요 일정") is no content
-        whose = agency if len(title_identity(title)) < TITLE_MIN else ""
-        keys.append(text_key(f"{whose}\n{day.isoformat()}\n{title}", body))
+    elif day is not None:
+        keys += short_text_keys(title, body, agency, day)[:1]
     return keys
+
+
+def short_text_keys(title: str, body: str, agency: str, day: date) -> list[str]:
+    """The `content:` keys of a text too short to tell a story, on its day, then the day before and after (a
+    board that posts the evening before the API, as title_keys); none for no text at all ("주간 주요 일정"
+    is a title alone)."""
+    if not body.strip():
+        return []
+    whose = agency if len(title_identity(title)) < TITLE_MIN else ""
+    return [text_key(f"{whose}\n{d.isoformat()}\n{title}", body) for d in (day, day - _DAY, day + _DAY)]
+
+
+_DAY = timedelta(days=1)
 
 
 def title_keys(agency: str, title: str, day: date) -> list[str]:
@@ -100,7 +123,7 @@ def title_keys(agency: str, title: str, day: date) -> list[str]:
     if not agency or len(folded) < TITLE_MIN:
         return []
     digest = hashlib.sha256(f"{agency}\n{folded}".encode()).hexdigest()
-    return [f"title:{d.isoformat()}:{digest}" for d in (day, day - timedelta(days=1), day + timedelta(days=1))]
+    return [f"title:{d.isoformat()}:{digest}" for d in (day, day - _DAY, day + _DAY)]
 
 
 def title_identity(title: str) -> str:

@@ -404,7 +404,7 @@ class _Placer:
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
-        days = {k for m in mapped for k in m.keys if k.startswith("title:")}  # the titles of its items' own days
+        days = {k for m in mapped for k in m.keys if k.startswith(("title:", "content:"))}  # its items' own days
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
@@ -550,16 +550,23 @@ def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bo
     """Is an item of the source's with a guid of its own, under the link of another of its releases, another
     release? It is when their titles differ too: a link the source gives several releases (its list page)
     names none of them, across runs as in one document (jobs._without_shared_links). A guid changed alone
-    (a board's new format) keeps the title, and the article."""
+    (a board's new format) keeps the title, and the article; so does one whose title was corrected in the
+    same run, if its text is the same."""
     from .keys import title_identity  # (with the items' keys: only where items were mapped)
 
-    return (
-        stored is not None
-        and stored.origin == origin
-        and stored.article.id != m.encoded.id
-        and any(k.startswith("guid:") for k in m.keys)
-        and title_identity(stored.article.title) != title_identity(m.encoded.article.title)
-    )
+    if (
+        stored is None
+        or stored.origin != origin
+        or stored.article.id == m.encoded.id
+        or not any(k.startswith("guid:") for k in m.keys)
+        or title_identity(stored.article.title) == title_identity(m.encoded.article.title)
+    ):
+        return False
+    from ..sanitize import body_words
+    from ..text import without_space
+
+    text = without_space(body_words(m.encoded.article.body_html))
+    return not text or text != without_space(body_words(stored.article.body_html))
 
 
 def _takes_over(stored: StoredArticle | None, origin: str, candidate: EncodedArticle) -> bool:
