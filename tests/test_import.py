@@ -632,6 +632,20 @@ def test_a_json_lines_file_of_one_endless_line_is_refused_unread(pf, site, write
     assert pf.store.count() == 0
 
 
+def test_json_lines_ending_in_a_lone_cr_are_lines_to_the_cap_too(pf, site, monkeypatch):
+    """A reviewer's: the cut between spans looked for "\n" only, so a file of lines ending in "\r" (which
+    lines() reads as lines) was one endless line to the 64 MiB cap, and refused (cut here)."""
+    from pressfeed.imports import read
+
+    monkeypatch.setattr(read, "MAX_RECORD_CHARS", 4 * 1024)
+    monkeypatch.setattr(read, "SPAN_BYTES", 2 * 1024)
+    path = site / "mac.jsonl"
+    records = [dumps(record(n)).rstrip("\n") for n in range(1, 41)]
+    path.write_bytes("\r".join(records).encode() + b"\r")
+    assert sum(1 for _ in read.line_spans(str(path), path)) > 1
+    assert pf.import_files([str(path)]).created == 40
+
+
 def test_problems_from_several_files_reported_together(pf, site, write):
     a = write(site, "a.jsonl", "{broken\n")
     b = write(site, "b.json", "[")
@@ -915,8 +929,11 @@ def test_changed_site_settings_read_the_export_again(site, configured, clock, mo
     text = config_file.read_text(encoding="utf-8")
     write(site, "feeds/pressfeed.yaml", text.replace("  dir: public\n", "  dir: public\n  summary_length: 20\n"))
     with Pressfeed(load_config(site), clock=clock) as pf:
-        assert summary(pf.import_configured()) == (1, 0, 3, 0, 0)  # derived summaries are shorter now
+        before = pf.article(f"{TAG}1001").article.updated
+        # derived summaries are shorter now, stored so; a setting is no update, and re-dates nothing
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
         assert len(pf.article(f"{TAG}1001").article.summary) <= 20
+        assert pf.article(f"{TAG}1001").article.updated == before
     assert len(read) == 2
 
 

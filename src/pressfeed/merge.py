@@ -80,7 +80,21 @@ def reader_view(article: Article) -> Article:
     if source is not None and source.feed:
         source = replace(source, feed="")
     body = layout_form(drop_embargo_notice(article.body_html))
-    return replace(article, body_html=body, source=source, updated=article.published, status=Status.PUBLISHED)
+    summary = "" if _opening(article.summary, body) else article.summary
+    return replace(
+        article, body_html=body, summary=summary, source=source, updated=article.published, status=Status.PUBLISHED
+    )
+
+
+def _opening(summary: str, body_html: str) -> bool:
+    """Is the summary the body's opening words (derived from it, or a feed's copy of it: feedparser gives an
+    Atom entry's content as its summary, which versions before stored whole)? Such a summary says nothing
+    of its own, and a new form of it is no update."""
+    from .sanitize import body_words
+    from .text import without_space
+
+    core = without_space(summary.removesuffix("…"))
+    return bool(core) and without_space(body_words(body_html)).startswith(core)
 
 
 def merge_upstream(

@@ -140,9 +140,12 @@ def _summary(raw: RawArticle, base: str, notice: str) -> str:
     """The summary given, as plain text; without the embargo notice its body opened with (a feed's summary
     is often the body's first lines)."""
     given = _str(raw.summary, "summary")
-    if notice and given:
-        given = split_embargo_notice(sanitize_html(given, base))[0]
-    return plain_text(given)
+    if not (notice and given):
+        return plain_text(given)
+    summary = plain_text(split_embargo_notice(sanitize_html(given, base))[0])
+    for line in notice.split(" / "):  # a plain-text description runs the notice into its first words
+        summary = summary.removeprefix(line).lstrip()
+    return summary
 
 
 def hashed_id(authority: str, kind: str, key: str) -> str:
