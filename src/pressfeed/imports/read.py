@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,8 @@ class LineSpan:
 
 #: bytes a JSON Lines record may start with (after blanks): anything else is checked for Unicode blanks
 _JSON_START = frozenset(b'{["-0123456789tfn')
+#: a line's end, as bytes.splitlines() takes it (a "\r" at a window's end may be a "\r\n" across two)
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 #: a span's size: about 450 records of 4.5 KB; ends are moved to the next line end
 SPAN_BYTES = 2 * 1024 * 1024
 
@@ -149,14 +152,16 @@ def line_spans(name: str, path: Path, span_bytes: int | None = None) -> Iterator
             end = min(start + step, size)
             if end < size:
                 fh.seek(end)
-                while True:  # to the end of the line the cut falls in
+                while True:  # to the end of the line the cut falls in: at \n, \r\n or a lone \r, as lines() reads
                     window = fh.read(64 * 1024)
                     if not window:
                         end = size
                         break
-                    newline = window.find(b"\n")
-                    if newline >= 0:
-                        end += newline + 1
+                    newline = _LINE_END.search(window)
+                    if newline is not None:
+                        end += newline.end()
+                        if newline.group() == b"\r" and newline.end() == len(window) and fh.read(1) == b"\n":
+                            end += 1  # "\r\n" across two windows
                         break
                     end += len(window)
                     if end - start > step + MAX_RECORD_CHARS:  # one record would be read whole, twice over
