@@ -35,7 +35,7 @@ from pressfeed.merge import locally_edited
 from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
 from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
-from pressfeed.sanitize import sanitize_html
+from pressfeed.sanitize import plain_text, sanitize_html
 from pressfeed.store.base import ArticleWrite
 
 #: a complete site modelled on the portal and the policy-briefing feeds of November 2025 (tests/fixtures)
@@ -1330,6 +1330,23 @@ def test_short_notices_of_two_agencies_are_two_releases(httpserver: HTTPServer, 
     assert [len(r.new) for r in result.reports] == [1, 1] and pf.store.count() == 2
 
 
+def test_a_short_notice_a_board_posts_the_evening_before_is_one_release(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A reviewer's: a short notice's content key holds its day, so the board's copy of the evening before and
+    the feed's of the next morning were two articles; its days around are looked up, as a title's are."""
+    notice = "<p>붙임 파일 참조</p>"
+    serve(httpserver, "/board/rss.do", rss(item(1, "인사", notice, guid="b-1", pub="2025-11-06 18:00:00")))
+    serve(httpserver, "/rss/dept_moef.xml", rss(item(2, "인사", notice, guid="a-2", pub="2025-11-07 09:00:00")))
+    configure(
+        site,
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부"),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), name="기획재정부"),
+    )
+    result, pf = ingest_at(opener, site)
+    assert [(len(r.new), r.duplicates) for r in result.reports] == [(1, 0), (0, 1)] and pf.store.count() == 1
+
+
 def test_a_link_a_source_gives_two_releases_in_two_runs_names_neither(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -1345,10 +1362,15 @@ def test_a_link_a_source_gives_two_releases_in_two_runs_names_neither(
     assert only(result).new == (guid_id("moef", "moef-2"),) and only(result).updated == ()
     stored = pf.store.get(guid_id("moef", "moef-1"))
     assert stored is not None and stored.article.title == POLICY_TITLE
-    # a guid changed alone (a board's new format) is still the article it was
+    # a guid changed alone (a board's new format) is still the article it was, and so is one whose title was
+    # corrected in the same run, its text the same
     feed.body = rss(item(1, POLICY_TITLE, POLICY_BODY, guid="https://www.moef.go.kr/?id=1", link=listing))
     result, pf = ingest_at(opener, site, NOW + timedelta(days=2))
     assert only(result).new == () and pf.store.count() == 2
+    fixed = POLICY_TITLE.replace("간담회", "간담회를")
+    feed.body = rss(item(1, fixed, POLICY_BODY, guid="https://www.moef.go.kr/?nttId=1", link=listing))
+    result, pf = ingest_at(opener, site, NOW + timedelta(days=3))
+    assert (only(result).new, only(result).updated) == ((), (guid_id("moef", "moef-1"),)) and pf.store.count() == 2
 
 
 def test_an_undated_item_gets_no_title_key(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -1886,6 +1908,53 @@ def test_an_embargo_notice_is_in_no_summary(httpserver: HTTPServer, site: Path, 
     (article,) = stored_articles(pf)
     assert article.published == datetime(2025, 11, 9, 3, tzinfo=UTC)  # held: the notice was read
     assert article.summary.startswith("과학기술정보통신부는") and "보도하여" not in article.summary
+
+
+def test_a_plain_text_description_loses_the_notice_it_runs_into(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A reviewer's: a description stripped of its tags runs the notice into the first words on one line, which
+    the notice reader takes for a longer line and leaves."""
+    notice = "※ 이 자료는 11월 9일(일) 12:00 이후 보도하여 주시기 바랍니다."
+    description = f"{notice} {AI_BODY[3:80]}"
+    encoded = f"<content:encoded><![CDATA[<p>{notice}</p>{AI_BODY}]]></content:encoded>"
+    body = rss(item(156720412, AI_TITLE, description, pub="2025-11-09 12:00:00", extra=encoded))
+    body = body.replace(b'xmlns:dc="', b'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="')
+    serve(httpserver, "/rss/dept_msit.xml", body)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    (article,) = stored_articles(pf)
+    assert article.summary.startswith("과학기술정보통신부는") and "보도하여" not in article.summary
+
+
+def test_an_atom_entrys_summary_in_its_new_form_is_no_update(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A reviewer's: versions before stored feedparser's copy of an Atom entry's content as its summary; the
+    derived one that replaced it re-dated every such item once, and readers saw them all as updated."""
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    body = AI_BODY * 6
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>과기정통부</title>'
+        "<id>tag:msit.go.kr,2025:rss</id><updated>2025-11-07T09:00:00+09:00</updated>"
+        f"<entry><title>{AI_TITLE}</title><id>tag:msit.go.kr,2025:1</id>"
+        '<link href="https://www.msit.go.kr/bbs/view.do?nttSeqNo=1"/><updated>2025-11-07T09:00:00+09:00</updated>'
+        f'<content type="html">{html.escape(body)}</content></entry></feed>'
+    ).encode()
+    served = serve(httpserver, "/rss/dept_msit.xml", feed, content_type="application/atom+xml")
+    _, pf = ingest_at(opener, site)
+    (article,) = stored_articles(pf)
+    whole = pf.store.get(article.id)
+    assert whole is not None and len(article.summary) < 250
+    # as versions before stored it: the whole text as its summary
+    old = encode(replace(article, summary=plain_text(body)))
+    pf.store.write([ArticleWrite.from_upstream(old, whole.origin)])
+    served.body = feed.replace(b"</feed>", b"<!-- read again --></feed>")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).updated, only(result).unchanged) == ((), 1)
+    again = pf.store.get(article.id)
+    assert again is not None and again.article.summary == article.summary
+    assert again.article.updated == article.updated
 
 
 def test_a_release_readers_have_is_not_re_dated_by_its_notice_read_later(

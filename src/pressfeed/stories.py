@@ -59,6 +59,10 @@ _SIGNATURE = re.compile(r"\s[가-힣]{2,4}\s?(?:기자|특파원)\s*[\w.+-]{1,64
 #: characters of a body's end the signature is looked for in
 _SIGNATURE_SPAN = 120
 
+#: a word every embargo notice has, and the characters of a body's text it is looked for in
+_PRESS_WORD = re.compile(r"보도|게재|엠바고|조간|석간|embargo", re.IGNORECASE)
+_NOTICE_SPAN = 400
+
 #: whether a stored release may be superseded (its source's when_in_cms)
 Supersedable = Callable[[StoredArticle], bool]
 
@@ -86,7 +90,9 @@ def citation_keys(article: Article, text: str) -> list[str]:
     keys = []
     if article.source is not None and article.source.url:
         keys.append(link_key(article.source.url))  # the key the release's link has
-    without, notice = split_embargo_notice(article.body_html)
+    notice = ""
+    if _PRESS_WORD.search(text, 0, _NOTICE_SPAN):  # (a notice's words, first: most bodies have none)
+        without, notice = split_embargo_notice(article.body_html)
     body = body_key(body_words(without) if notice else text)
     if body is not None:
         keys.append(body)
