@@ -515,6 +515,8 @@ def test_a_source_with_items_given_up_on_is_unhealthy_until_someone_acts(site: P
     quiet = check(site, when, "-q", "run")  # the sixth and last try
     assert quiet.exit_code == 0  # the run did its job; the source needs a person
     assert "warning: source mofe: held — 1 of its items will not be tried again" in quiet.stderr
+    # a reviewer's: the line said its advice twice, once for the source and again for the example item
+    assert quiet.stderr.count("sources reset mofe") == 1 and "given up after" not in quiet.stderr
     assert check(site, when + timedelta(minutes=5), "-q", "run").stderr == ""  # said once, not every run
 
     checked = check(site, when, "sources", "check", "--json")

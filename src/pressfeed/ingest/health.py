@@ -15,6 +15,7 @@ all that when an operator asks).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -137,7 +138,10 @@ class SourceHealth:
             text += f"; next fetch {self.next_fetch.text()}"
         if self.held:
             many = f"{len(self.held)} items held as drafts" if len(self.held) > 1 else "1 item held as a draft"
-            text += f"; {many}, e.g. {self.held[0]}"
+            example = self.held[0]
+            if self.status is Health.HELD:  # its advice is the detail's, said once
+                example = _GIVEN_UP.sub("", example)
+            text += f"; {many}, e.g. {example}"
         if self.kept_out:
             many = f"{len(self.kept_out)} local edits" if len(self.kept_out) > 1 else "1 local edit"
             text += (
@@ -235,6 +239,10 @@ def gone_note(source_id: str, state: SourceState, now: datetime, tz: tzinfo = UT
         "(or put its new url in the config, or remove the source)"
     )
     return f"{treated} retried in case it returns{then}; {back}"
+
+
+#: what a page's reason ends with once it is given up (pressfeed.ingest.fulltext): its advice
+_GIVEN_UP = re.compile(r" \(given up after \d+ tries: [^()]*\)$")
 
 
 def local_time(when: datetime, tz: tzinfo) -> str:
