@@ -1330,13 +1330,15 @@ def test_short_notices_of_two_agencies_are_two_releases(httpserver: HTTPServer, 
     assert [len(r.new) for r in result.reports] == [1, 1] and pf.store.count() == 2
 
 
-def test_a_short_notice_a_board_posts_the_evening_before_is_one_release(
+def test_a_short_notice_of_the_next_day_is_never_taken_for_todays(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    """A reviewer's: a short notice's content key holds its day, so the board's copy of the evening before and
-    the feed's of the next morning were two articles; its days around are looked up, as a title's are."""
+    """Reviews of this rule: "인사" / "붙임 파일 참조" is an agency's notice of one day; its next day's, from
+    another source, looked up as a title is (the day before), was its duplicate and never published. So a
+    board's copy of the evening before and the feed's of the next morning are two items: seen, where a
+    lost notice is not."""
     notice = "<p>붙임 파일 참조</p>"
-    serve(httpserver, "/board/rss.do", rss(item(1, "인사", notice, guid="b-1", pub="2025-11-06 18:00:00")))
+    serve(httpserver, "/board/rss.do", rss(item(1, "인사", notice, guid="b-1", pub="2025-11-06 09:00:00")))
     serve(httpserver, "/rss/dept_moef.xml", rss(item(2, "인사", notice, guid="a-2", pub="2025-11-07 09:00:00")))
     configure(
         site,
@@ -1344,7 +1346,23 @@ def test_a_short_notice_a_board_posts_the_evening_before_is_one_release(
         source("moef", httpserver.url_for("/rss/dept_moef.xml"), name="기획재정부"),
     )
     result, pf = ingest_at(opener, site)
-    assert [(len(r.new), r.duplicates) for r in result.reports] == [(1, 0), (0, 1)] and pf.store.count() == 1
+    assert [len(r.new) for r in result.reports] == [1, 1] and pf.store.count() == 2
+
+
+def test_a_list_page_link_and_a_short_text_name_no_release(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """A review's: two releases of one board under its list page, each with "붙임 파일 참조": the second, its
+    text the same as the first's, was taken for a corrected title of it, and overwrote it."""
+    listing = "https://www.moef.go.kr/nw/nes/nesdta.do?menuNo=4010100"
+    notice = "<p>붙임 파일 참조</p>"
+    first = item(1, "기획재정부 인사 발령 (국장급)", notice, guid="moef-1", link=listing)
+    feed = serve(httpserver, "/rss/dept_moef.xml", rss(first))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    ingest_at(opener, site)
+    feed.body = rss(item(2, "2026년 예산안 국회 제출 관련 해명", notice, guid="moef-2", link=listing))
+    result, pf = ingest_at(opener, site, NOW + timedelta(days=1))
+    assert only(result).new == (guid_id("moef", "moef-2"),) and pf.store.count() == 2
+    stored = pf.store.get(guid_id("moef", "moef-1"))
+    assert stored is not None and stored.article.title == "기획재정부 인사 발령 (국장급)"
 
 
 def test_a_link_a_source_gives_two_releases_in_two_runs_names_neither(
@@ -1353,7 +1371,8 @@ def test_a_link_a_source_gives_two_releases_in_two_runs_names_neither(
     """A reviewer's: a feed linking every release to its list page, one release per answer. The next run's
     release took the link as the last one's, and overwrote it: readers saw one story turn into another."""
     listing = "https://www.moef.go.kr/nw/nes/nesdta.do?menuNo=4010100"
-    feed = serve(httpserver, "/rss/dept_moef.xml", rss(item(1, POLICY_TITLE, POLICY_BODY, guid="moef-1", link=listing)))
+    text = POLICY_BODY + POLICY_BODY.replace("<p>기획재정부는", "<p>이어서 기획재정부는")  # long enough to tell
+    feed = serve(httpserver, "/rss/dept_moef.xml", rss(item(1, POLICY_TITLE, text, guid="moef-1", link=listing)))
     configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
     ingest_at(opener, site)
     other = item(2, AI_TITLE, AI_BODY, guid="moef-2", link=listing, pub="2025-11-08 09:00:00")
@@ -1364,11 +1383,11 @@ def test_a_link_a_source_gives_two_releases_in_two_runs_names_neither(
     assert stored is not None and stored.article.title == POLICY_TITLE
     # a guid changed alone (a board's new format) is still the article it was, and so is one whose title was
     # corrected in the same run, its text the same
-    feed.body = rss(item(1, POLICY_TITLE, POLICY_BODY, guid="https://www.moef.go.kr/?id=1", link=listing))
+    feed.body = rss(item(1, POLICY_TITLE, text, guid="https://www.moef.go.kr/?id=1", link=listing))
     result, pf = ingest_at(opener, site, NOW + timedelta(days=2))
     assert only(result).new == () and pf.store.count() == 2
     fixed = POLICY_TITLE.replace("간담회", "간담회를")
-    feed.body = rss(item(1, fixed, POLICY_BODY, guid="https://www.moef.go.kr/?nttId=1", link=listing))
+    feed.body = rss(item(1, fixed, text, guid="https://www.moef.go.kr/?nttId=1", link=listing))
     result, pf = ingest_at(opener, site, NOW + timedelta(days=3))
     assert (only(result).new, only(result).updated) == ((), (guid_id("moef", "moef-1"),)) and pf.store.count() == 2
 
@@ -1908,6 +1927,33 @@ def test_an_embargo_notice_is_in_no_summary(httpserver: HTTPServer, site: Path, 
     (article,) = stored_articles(pf)
     assert article.published == datetime(2025, 11, 9, 3, tzinfo=UTC)  # held: the notice was read
     assert article.summary.startswith("과학기술정보통신부는") and "보도하여" not in article.summary
+
+
+def test_an_editors_summary_over_a_release_is_an_edit(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """A review's: a summary that is the body's opening words is no upstream change, but an editor's edit of
+    it (imported over the release) was dropped for the same reason."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    article = pf.store.get(AI_ID).article  # type: ignore[union-attr]
+    lead = "과학기술정보통신부는 국가 차원의 인공지능 연산 기반을 확충하기 위한"  # its opening words, cut cleanly
+    assert article.summary != lead
+    edit = {
+        "id": AI_ID,
+        "title": article.title,
+        "section": "it-science",
+        "published": article.published.isoformat(),
+        "link": article.link,
+        "body_html": article.body_html,
+        "summary": lead,
+    }
+    path = site / "edit.json"
+    # the release as an editor's record first (as `articles show --record` gives it), then its summary edited
+    path.write_text(json.dumps({**edit, "summary": article.summary}, ensure_ascii=False), encoding="utf-8")
+    pf.import_files([str(path)])
+    path.write_text(json.dumps(edit, ensure_ascii=False), encoding="utf-8")
+    assert pf.import_files([str(path)]).updated_ids == (AI_ID,)
+    assert pf.store.get(AI_ID).article.summary == lead  # type: ignore[union-attr]
 
 
 def test_a_plain_text_description_loses_the_notice_it_runs_into(

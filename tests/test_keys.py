@@ -14,7 +14,6 @@ from pressfeed.ingest.keys import (
     guid_key,
     link_key,
     normalize_link,
-    short_text_keys,
     text_key,
     title_keys,
 )
@@ -303,9 +302,6 @@ def test_a_short_text_is_content_of_one_day_and_under_a_short_title_of_one_agenc
     assert msit == [text_key("msit\n2026-11-06\n인사", short)]
     assert msit != dedupe_keys("mofa", "", "", "인사", short, "mofa", day)
     assert msit != dedupe_keys("msit", "", "", "인사", short, "msit", date(2026, 11, 7))
-    # the days around are only looked up (a board posting the evening before), never recorded
-    around = short_text_keys("인사", short, "msit", date(2026, 11, 5))
-    assert around[2] == msit[0] and msit[0] not in dedupe_keys("msit", "", "", "인사", short, "msit", date(2026, 11, 5))
     # a title that names a release: a joint one, that day, whichever ministry posts it
     joint = dedupe_keys("msit", "", "", TITLE, short, "msit", day)
     assert joint == dedupe_keys("mois", "", "", TITLE, short, "mois", day)

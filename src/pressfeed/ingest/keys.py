@@ -31,7 +31,6 @@ __all__ = [
     "guid_key",
     "link_key",
     "normalize_link",
-    "short_text_keys",
     "text_key",
     "title_keys",
 ]
@@ -86,9 +85,10 @@ def dedupe_keys(
     source_id: str, guid: str, link: str, title: str, body: str, agency: str = "", day: date | None = None
 ) -> list[str]:
     """Every key of an entry, strongest first; `title` and `body` are plain text. A text too short to tell a
-    story ("붙임 파일 참조") is content only beside its day (an item without one has none), and under a title
-    too short to name a release ("인사", "보도참고자료") its agency's: those are every agency's, any day
-    (:func:`short_text_keys`; the days around it are only looked up)."""
+    story ("붙임 파일 참조") is content only on its own day (an item without one has none), and under a title
+    too short to name a release ("인사", "보도참고자료") only its agency's: those are every agency's, any
+    day. Unlike a title, its days around are not looked up: the next day's "인사" of an agency that posts
+    one a day would be taken for a copy of today's, and never published."""
     keys = []
     if guid:
         keys.append(guid_key(source_id, guid))
@@ -96,19 +96,10 @@ def dedupe_keys(
         keys.append(link_key(link))
     if len(without_space(body)) >= BODY_MIN:
         keys.append(text_key(title, body))
-    elif day is not None:
-        keys += short_text_keys(title, body, agency, day)[:1]
+    elif body.strip() and day is not None:  # a title alone ("주간 주요 일정") is no content
+        whose = agency if len(title_identity(title)) < TITLE_MIN else ""
+        keys.append(text_key(f"{whose}\n{day.isoformat()}\n{title}", body))
     return keys
-
-
-def short_text_keys(title: str, body: str, agency: str, day: date) -> list[str]:
-    """The `content:` keys of a text too short to tell a story, on its day, then the day before and after (a
-    board that posts the evening before the API, as title_keys); none for no text at all ("주간 주요 일정"
-    is a title alone)."""
-    if not body.strip():
-        return []
-    whose = agency if len(title_identity(title)) < TITLE_MIN else ""
-    return [text_key(f"{whose}\n{d.isoformat()}\n{title}", body) for d in (day, day - _DAY, day + _DAY)]
 
 
 _DAY = timedelta(days=1)

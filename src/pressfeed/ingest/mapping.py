@@ -14,8 +14,7 @@ from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize
 from ..rights import source_rights
 from ..sanitize import plain_text
 from ..stories import body_key
-from ..text import without_space
-from .keys import BODY_MIN, dedupe_keys, short_text_keys, title_keys
+from .keys import dedupe_keys, title_keys
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,6 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words, agency, day)
     titled = title_keys(agency, article.title, day) if day is not None else []
     found_by, probes = (*keys, *titled[:1]), titled[1:]
-    if day is not None and len(without_space(normalized.words)) < BODY_MIN:  # its own day's key is in `keys`
-        probes += short_text_keys(article.title, normalized.words, agency, day)[1:]
     body = body_key(normalized.words)
     unknown = normalized.unknown_agency
     return Mapped(

@@ -551,7 +551,7 @@ def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bo
     release? It is when their titles differ too: a link the source gives several releases (its list page)
     names none of them, across runs as in one document (jobs._without_shared_links). A guid changed alone
     (a board's new format) keeps the title, and the article; so does one whose title was corrected in the
-    same run, if its text is the same."""
+    same run, if its text (one long enough to tell a story) is the same."""
     from .keys import title_identity  # (with the items' keys: only where items were mapped)
 
     if (
@@ -564,9 +564,11 @@ def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bo
         return False
     from ..sanitize import body_words
     from ..text import without_space
+    from .keys import BODY_MIN
 
     text = without_space(body_words(m.encoded.article.body_html))
-    return not text or text != without_space(body_words(stored.article.body_html))
+    # a text too short to tell a story ("붙임 파일 참조") is any release's: the titles tell them apart
+    return len(text) < BODY_MIN or text != without_space(body_words(stored.article.body_html))
 
 
 def _takes_over(stored: StoredArticle | None, origin: str, candidate: EncodedArticle) -> bool:
