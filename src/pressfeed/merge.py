@@ -44,7 +44,7 @@ def reformatted(stored: StoredArticle, incoming: EncodedArticle, *, explicit_upd
         return None
     if stored.upstream_status != incoming.status or (explicit_updated and incoming.updated != old.updated):
         return None
-    if reader_view(incoming.article) != reader_view(old):
+    if _without_opening(reader_view(incoming.article)) != _without_opening(reader_view(old)):
         return None
     return incoming.restamped(status=old.status, updated=old.updated)
 
@@ -80,21 +80,21 @@ def reader_view(article: Article) -> Article:
     if source is not None and source.feed:
         source = replace(source, feed="")
     body = layout_form(drop_embargo_notice(article.body_html))
-    summary = "" if _opening(article.summary, body) else article.summary
-    return replace(
-        article, body_html=body, summary=summary, source=source, updated=article.published, status=Status.PUBLISHED
-    )
+    return replace(article, body_html=body, source=source, updated=article.published, status=Status.PUBLISHED)
 
 
-def _opening(summary: str, body_html: str) -> bool:
-    """Is the summary the body's opening words (derived from it, or a feed's copy of it: feedparser gives an
-    Atom entry's content as its summary, which versions before stored whole)? Such a summary says nothing
-    of its own, and a new form of it is no update."""
+def _without_opening(view: Article) -> Article:
+    """A reader's view (:func:`reader_view`) less a summary that is the body's opening words (derived from
+    it, or a feed's copy of it: feedparser gives an Atom entry's content as its summary, which versions
+    before stored whole): upstream sending such a summary in a new form has changed nothing of its own. (An
+    editor's edit of it is an edit: :func:`as_shown` compares whole views.)"""
     from .sanitize import body_words
     from .text import without_space
 
-    core = without_space(summary.removesuffix("…"))
-    return bool(core) and without_space(body_words(body_html)).startswith(core)
+    core = without_space(view.summary.removesuffix("…"))
+    if core and without_space(body_words(view.body_html)).startswith(core):
+        return replace(view, summary="")
+    return view
 
 
 def merge_upstream(
