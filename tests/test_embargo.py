@@ -538,6 +538,8 @@ def test_an_embargo_notice_across_the_new_year(notice: str, near: datetime, when
         ("2025. 11. 27.(목) 12:00 보도자료", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
         ("※ 이 자료는 11월 27일(목) 11:00 보도자료입니다.", datetime(2025, 11, 27, 11, tzinfo=SEOUL)),
         ("※ 보도시 11월 27일(목) 12시 이후로 부탁드립니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 보도 시 11월 27일(목) 12:00 이후에 부탁드립니다.", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
+        ("※ 보도 시 내일 조간부터 부탁드립니다.", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),
         # the handout's time, then the press's
         ("배포 : 11. 26.(수) 14:00 / 보도 : 11. 27.(목) 12:00", datetime(2025, 11, 27, 12, tzinfo=SEOUL)),
         ("배포: 2025. 11. 26.(수) / 보도: 2025. 11. 27.(목) 조간", datetime(2025, 11, 27, 6, tzinfo=SEOUL)),

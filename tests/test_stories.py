@@ -277,8 +277,17 @@ def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(
         ("<p>(서울=포탈뉴스통신) 홍길동 기자 = ", "</p>"),
         ("<p>(포탈뉴스통신) ", "</p><p>홍길동 기자 hong@example-portal.kr</p>"),
         ("<p>※ 이 자료는 11월 8일(토) 10:00 이후 보도하여 주시기 바랍니다.</p><p>(포탈뉴스통신) ", "</p>"),
+        ("<p>&nbsp;</p>" * 150 + "<p>※ 이 자료는 11월 8일(토) 10:00 이후 보도하여 주시기 바랍니다.</p><p>", "</p>"),
     ],
-    ids=["bracket-dateline", "lenticular-dateline", "reporter-lead", "dateline-and-reporter", "signature", "notice"],
+    ids=[
+        "bracket-dateline",
+        "lenticular-dateline",
+        "reporter-lead",
+        "dateline-and-reporter",
+        "signature",
+        "notice",
+        "notice-after-blank-lines",
+    ],
 )
 def test_republished_text_as_newsrooms_frame_it_is_the_same_story(portal: Site, head: str, tail: str) -> None:
     """A reviewer's: bylines other than "(포탈뉴스통신)", the reporter's address under the text, and the

@@ -83,8 +83,8 @@ _NOTICE_CORE = (
     rf"|(?:{_SUBJECT}의\s?)?{_LABEL}(?:\s?{_CLOSE}?\s?[:：]|\s?{_CLOSE}|\s?(?:은|는)|(?=\s?\(?\s?{_LABELLED}))\s?{_EMBARGO_TIME}"
     rf"{_LABEL_VALUE}"
     # "보도시 11월 27일 12:00 이후로 부탁드립니다" (a day or a clock: "보도 시 익명 처리 후 부탁드립니다" is guidance)
-    rf"|보도\s?시(?:에는?)?\s(?={_IN_SENTENCE}{{0,30}}?{_DAY_OR_CLOCK}){_IN_SENTENCE}{{0,60}}?(?:이후|부터)\s?(?:으?로)?\s?"
-    rf"{_EMBARGO_ASK}"
+    rf"|보도\s?시(?:에는?)?\s(?={_IN_SENTENCE}{{0,30}}?(?:{_DAY_OR_CLOCK}|조간|석간)){_IN_SENTENCE}{{0,60}}?(?:이후|부터)"
+    rf"\s?(?:에|으?로)?\s?{_EMBARGO_ASK}"
     # a day and its clock, then the release: "11월 27일(목) 12:00 보도자료" (a day alone is the release's date)
     rf"|(?:{_SUBJECT}는\s?)?(?={_IN_SENTENCE}{{0,40}}?\d\s?(?:[:：]\s?[0-5]\d|시))(?:{_TIME_WORDS})+?(?<=[\d\s)])"
     r"보도\s?(?:용\s?)?자료(?:입니다)?"

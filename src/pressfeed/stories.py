@@ -90,8 +90,8 @@ def citation_keys(article: Article, text: str) -> list[str]:
     keys = []
     if article.source is not None and article.source.url:
         keys.append(link_key(article.source.url))  # the key the release's link has
-    notice = ""
-    if _PRESS_WORD.search(text, 0, _NOTICE_SPAN):  # (a notice's words, first: most bodies have none)
+    notice, start = "", len(text) - len(text.lstrip())
+    if _PRESS_WORD.search(text, start, start + _NOTICE_SPAN):  # (a notice's words, first: most bodies have none)
         without, notice = split_embargo_notice(article.body_html)
     body = body_key(body_words(without) if notice else text)
     if body is not None:
