@@ -73,7 +73,8 @@ def body_key(text: str) -> str | None:
     The text's whitespace, collapsed or not, makes no difference (the hash has
     none); nor do a newsroom's byline before it and its reporter's address after it.
     """
-    rest = text[_BYLINE.match(text).end() :]  # type: ignore[union-attr]  # (it matches "" at least)
+    lead = _BYLINE.match(text)  # (it matches "" at least)
+    rest = text[lead.end() :] if lead is not None else text
     tail = _SIGNATURE.search(rest, max(0, len(rest) - _SIGNATURE_SPAN))
     if tail is not None:
         rest = rest[: tail.start()]

@@ -37,6 +37,8 @@ __all__ = [
 
 #: characters of normalized body text below which a body says nothing about its story
 BODY_MIN = 100
+#: the days around an item's own that its title is looked up on
+_DAY = timedelta(days=1)
 #: letters and digits of a title below which it names no release on its own ("인사", "장관 동정", "주간 일정")
 TITLE_MIN = 12
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -100,9 +102,6 @@ def dedupe_keys(
         whose = agency if len(title_identity(title)) < TITLE_MIN else ""
         keys.append(text_key(f"{whose}\n{day.isoformat()}\n{title}", body))
     return keys
-
-
-_DAY = timedelta(days=1)
 
 
 def title_keys(agency: str, title: str, day: date) -> list[str]:

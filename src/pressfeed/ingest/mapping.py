@@ -75,19 +75,12 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     # the keys ignore whitespace: the body's words need no collapsing
     keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words, agency, day)
     titled = title_keys(agency, article.title, day) if day is not None else []
-    found_by, probes = (*keys, *titled[:1]), titled[1:]
     body = body_key(normalized.words)
     unknown = normalized.unknown_agency
+    found_by = (*keys, *titled[:1])
+    probes = tuple(titled[1:])
     return Mapped(
-        encode(article),
-        found_by,
-        warnings,
-        normalized.dated,
-        unknown,
-        body,
-        tuple(probes),
-        normalized.day,
-        normalized.noticed,
+        encode(article), found_by, warnings, normalized.dated, unknown, body, probes, normalized.day, normalized.noticed
     )
 
 

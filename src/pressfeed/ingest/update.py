@@ -404,7 +404,7 @@ class _Placer:
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
-        days = {k for m in mapped for k in m.keys if k.startswith(("title:", "content:"))}  # its items' own days
+        days = {k for m in mapped for k in m.keys if k.startswith("title:")}  # the titles of its items' own days
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
@@ -552,7 +552,9 @@ def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bo
     names none of them, across runs as in one document (jobs._without_shared_links). A guid changed alone
     (a board's new format) keeps the title, and the article; so does one whose title was corrected in the
     same run, if its text (one long enough to tell a story) is the same."""
-    from .keys import title_identity  # (with the items' keys: only where items were mapped)
+    from ..sanitize import body_words
+    from ..text import without_space
+    from .keys import BODY_MIN, title_identity  # (with the items' keys: only where items were mapped)
 
     if (
         stored is None
@@ -562,10 +564,6 @@ def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bo
         or title_identity(stored.article.title) == title_identity(m.encoded.article.title)
     ):
         return False
-    from ..sanitize import body_words
-    from ..text import without_space
-    from .keys import BODY_MIN
-
     text = without_space(body_words(m.encoded.article.body_html))
     # a text too short to tell a story ("붙임 파일 참조") is any release's: the titles tell them apart
     return len(text) < BODY_MIN or text != without_space(body_words(stored.article.body_html))
