@@ -292,3 +292,18 @@ def test_a_listed_feed_is_named_after_the_registrys_agency(site: Path) -> None:
     ]
     config = load_config(site)
     assert config.agencies.find(config.sources[0].name) is not None
+
+
+def test_a_list_too_large_for_the_sources_file_says_so(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An attack's: a dry run of a 1.8 MB list failed on the size of a sources file that did not exist, as if
+    the operator's file were broken (the limit is cut here: the real one takes 15,000 feeds to reach)."""
+    from pressfeed import config, yamlfile
+
+    monkeypatch.setattr(config, "load_one", lambda text: yamlfile.load_one(text, max_chars=2_000))
+    outline = '<outline type="rss" text="기관 {0}" xmlUrl="https://www.agency{0}.go.kr/rss.do?brdId={0}"/>'
+    opml = f'<opml version="2.0"><body>{"".join(outline.format(n) for n in range(40))}</body></opml>'
+    with pytest.raises(UsageError) as info:
+        _import(site, opml, encoding="utf-8")
+    assert str(info.value).startswith("boards.opml: nothing added: with 40 feeds more, ")
+    assert str(info.value).endswith("; import the list in parts")
+    assert not (site / "feeds" / "sources.yaml").exists()

@@ -199,6 +199,9 @@ def _checked(config: Config, path: Path, added: list[dict[str, Any]], outlines: 
     try:
         parse_config(config.file.read_text(encoding="utf-8"), config.file, config.site_dir, sources_text=text)
     except ConfigError as exc:
+        if exc.file == str(path) and exc.line is None:  # the file as a whole: too large with them
+            message = f"with {len(added):,} feeds more, {path} would be too large to read ({exc.message})"
+            raise UsageError(f"{name}: nothing added: {message}; import the list in parts") from None
         if exc.file != str(path) or exc.line is None or exc.line < starts[0]:
             raise  # the config or the sources file already there: not the OPML's doing
         index = max(n for n, start in enumerate(starts) if start <= exc.line)
