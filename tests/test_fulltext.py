@@ -923,6 +923,43 @@ def test_dropped_images_leave_no_photo_anywhere(site: Path, ministry: Board) -> 
     assert rss.find("{http://search.yahoo.com/mrss/}content") is None
 
 
+def test_a_source_removed_leaves_its_items_under_the_least_terms(site: Path, ministry: Board) -> None:
+    """An attack's: a `republish: link` source removed from the config (a board retired) left its items with
+    no terms, and the next build published their text and photo in full."""
+    built(site, ministry, republish="link", images="drop")
+    configure(site, ministry, id="mofe-new")  # the item's source is gone; the registry knows nothing of it
+    Pressfeed(load_config(site), clock=fixed(NOW + timedelta(minutes=5))).build()
+    rss, atom, item = feeds(site)
+    assert all("11월 7일" not in content for content in contents(rss, atom, item))
+    assert "image" not in item and rss.find("{http://search.yahoo.com/mrss/}content") is None
+
+
+def test_summary_and_image_terms_hold_whatever_the_feed_sends() -> None:
+    """An attack's: under `summary`, a feed whose own summary is its whole text published all of it; under
+    `images: drop`, a photo sent as an `application/octet-stream` enclosure went out as one."""
+    from pressfeed.config import Images, Republish
+    from pressfeed.model import Article, Attachment
+    from pressfeed.rights import Rights, as_republished
+
+    whole = "재정경제부는 청년 일자리 지원을 확대한다. " * 40
+    photo = Attachment("https://www.mofe.go.kr/files/photo-01.JPG?size=l", "application/octet-stream", 1000)
+    paper = Attachment("https://www.mofe.go.kr/files/release.hwp", "application/x-hwp", 2000)
+    article = Article(
+        id="tag:example-portal.kr,2025:a/1",
+        title="청년 일자리",
+        section="economy",
+        published=NOW,
+        updated=NOW,
+        link="https://www.mofe.go.kr/nw/view.do?nttId=1",
+        summary=whole,
+        body_html=f"<p>{whole}</p>",
+        attachments=(photo, paper),
+    )
+    carried = as_republished(article, Rights(Republish.SUMMARY, Images.DROP), summary_length=200)
+    assert len(carried.summary) <= 200 and len(carried.body_html) < 300
+    assert carried.attachments == (paper,)
+
+
 def test_the_license_travels_in_every_format(site: Path, ministry: Board) -> None:
     rss, atom, item = built(site, ministry, license="KOGL-1 (공공누리 제1유형: 출처표시)")
     assert rss.findtext(f"{DC}rights") == "KOGL-1 (공공누리 제1유형: 출처표시)"

@@ -33,6 +33,10 @@ class Rights:
 
 #: the newsroom's own articles, and anything no term restricts
 FULL_RIGHTS = Rights()
+#: a release whose source is no longer configured, of an agency the registry does not know: its terms are
+#: not known any more, so the feeds carry the least (a source removed with `republish: link` re-published its
+#: items in full)
+UNKNOWN_TERMS = Rights(Republish.LINK, Images.DROP)
 
 
 def rights_for(config: Config, origin: str, agency: str) -> Rights:
@@ -41,12 +45,14 @@ def rights_for(config: Config, origin: str, agency: str) -> Rights:
         return FULL_RIGHTS  # the portal's own article
     source_id = origin.removeprefix("source:")
     source = next((s for s in config.sources if s.id == source_id), None)
-    return source_rights(source, config.agencies, agency)
+    return source_rights(source, config.agencies, agency, missing=UNKNOWN_TERMS)
 
 
-def source_rights(source: SourceConfig | None, agencies: Agencies, agency: str) -> Rights:
-    """A source's terms, overridden by the agency's registry entry."""
-    base = Rights(source.republish, source.images, source.license) if source is not None else FULL_RIGHTS
+def source_rights(
+    source: SourceConfig | None, agencies: Agencies, agency: str, *, missing: Rights = FULL_RIGHTS
+) -> Rights:
+    """A source's terms (`missing` without one), overridden by the agency's registry entry."""
+    base = Rights(source.republish, source.images, source.license) if source is not None else missing
     entry = agencies.find(agency)
     if entry is None:
         return base
@@ -57,21 +63,44 @@ def source_rights(source: SourceConfig | None, agencies: Agencies, agency: str) 
     )
 
 
-def as_republished(article: Article, rights: Rights) -> Article:
-    """The article as the feeds may carry it under `rights`."""
+def as_republished(article: Article, rights: Rights, summary_length: int = 200) -> Article:
+    """The article as the feeds may carry it under `rights`; a summary at most `summary_length` long when
+    that is all they may carry (a feed's own summary may be its whole text)."""
     if rights == FULL_RIGHTS:
         return article
     source = article.source
     if source is not None and rights.license and not source.license:
         source = replace(source, license=rights.license)
     body, summary, subtitle, images = article.body_html, article.summary, article.subtitle, article.images
+    attachments = article.attachments
     if rights.republish is Republish.SUMMARY:
+        from .text import shorten
+
+        summary = shorten(summary, summary_length)
         body = f"<p>{html.escape(summary, quote=False)}</p>" if summary else ""
     elif rights.republish is Republish.LINK:
         body, summary, subtitle, images = "", "", "", ()
     if rights.images is Images.DROP:
         body, images = _without_images(body), ()
-    return replace(article, body_html=body, summary=summary, subtitle=subtitle, images=images, source=source)
+        attachments = tuple(a for a in attachments if not _is_image(a.url, a.type))
+    return replace(
+        article,
+        body_html=body,
+        summary=summary,
+        subtitle=subtitle,
+        images=images,
+        attachments=attachments,
+        source=source,
+    )
+
+
+#: what a photo's file is called, whatever type a server sent it under ("application/octet-stream")
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".avif", ".svg")
+
+
+def _is_image(url: str, media_type: str) -> bool:
+    path = url.split("?", 1)[0].split("#", 1)[0].lower()
+    return media_type.lower().startswith("image/") or path.endswith(_IMAGE_SUFFIXES)
 
 
 @cache

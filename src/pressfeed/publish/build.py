@@ -318,7 +318,7 @@ def as_published(stored: StoredArticle, config: Config) -> Article:
 
     article = stored.article
     agency = article.source.name if article.source is not None else ""
-    article = as_republished(article, rights_for(config, stored.origin, agency))
+    article = as_republished(article, rights_for(config, stored.origin, agency), config.output.summary_length)
     if stored.feed_guid is None:
         return article
     # not before it entered the feeds either: one whose CMS date moved later gave the item back to the release,
