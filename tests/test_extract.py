@@ -273,11 +273,15 @@ def test_selector_container_loses_scripts_styles_navigation_and_controls() -> No
         <form name="bbsForm"><input type="hidden" name="nttId" value="1"><button>인쇄</button>
         <p>양식 안에 든 본문 둘째 문단입니다.</p></form>
         <p hidden>숨은 문단</p><p style="display: none">안 보이는 문단</p>
+        <p STYLE="DISPLAY:NONE">옛 누리집의 숨은 문단</p><div style="visibility: hidden">보이지 않는 상자</div>
+        <span aria-hidden="true">장식 글자</span><span class="blind">화면낭독용 안내</span>
     </div>"""
     result = extract_page(wrap(body), url=MOFE_URL, selector="div.view_cont", min_chars=10)
     assert result.text == "본문 첫 문단입니다.\n양식 안에 든 본문 둘째 문단입니다."
+    hidden = ["옛 누리집", "보이지 않는", "장식 글자", "화면낭독용"]  # an attack's: upper case, and text no one sees
     assert_absent(
-        result.body_html, ["tracking", "color:red", "페이스북", "이전 보도자료", "<input", "인쇄", "숨은", "안 보이는"]
+        result.body_html,
+        ["tracking", "color:red", "페이스북", "이전 보도자료", "<input", "인쇄", "숨은", "안 보이는", *hidden],
     )
 
 

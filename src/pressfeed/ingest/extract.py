@@ -433,7 +433,10 @@ def _selected_body(tree: HtmlElement, selector: str, url: str) -> HtmlElement:
     return container
 
 
-#: navigation and form controls: never release text, also inside the release's container
+#: a style attribute lower-cased, without spaces: old eGovFrame pages write "DISPLAY: NONE"
+_STYLE = "translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz')"
+#: navigation, form controls and what no reader is shown (hidden, or text for screen readers only: "blind",
+#: "sr-only"): never release text, also inside the release's container
 _CHROME_IN_BODY = (
     "nav",
     "button",
@@ -442,7 +445,10 @@ _CHROME_IN_BODY = (
     "textarea",
     "*[@role='navigation']",
     "*[@hidden]",
-    "*[contains(translate(@style, ' ', ''), 'display:none')]",
+    "*[@aria-hidden='true']",
+    f"*[contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden')]",
+    "*[contains(concat(' ', normalize-space(@class), ' '), ' blind ')]",
+    "*[contains(concat(' ', normalize-space(@class), ' '), ' sr-only ')]",
 )
 
 
