@@ -78,9 +78,14 @@ def content_key(title: str, body: str) -> str:
 
 def text_key(title: str, text: str) -> str:
     """content_key of an already plain-text title and body."""
+    return _text_key(without_space(title), without_space(text))
+
+
+def _text_key(title: str, text: str) -> str:
+    """text_key of a title and body already without spaces (without_space takes characters out one by one:
+    the two without theirs are the whole without its)."""
     # casefold() neither makes nor unmakes whitespace: removing it first is the same
-    folded = without_space(f"{title}\n{text}").casefold()
-    return "content:" + hashlib.sha256(folded.encode()).hexdigest()
+    return "content:" + hashlib.sha256((title + text).casefold().encode()).hexdigest()
 
 
 def dedupe_keys(
@@ -96,11 +101,12 @@ def dedupe_keys(
         keys.append(guid_key(source_id, guid))
     if link:
         keys.append(link_key(link))
-    if len(without_space(body)) >= BODY_MIN:
-        keys.append(text_key(title, body))
+    text = without_space(body)  # (once: the body is a release's whole text, and this is every entry's)
+    if len(text) >= BODY_MIN:
+        keys.append(_text_key(without_space(title), text))
     elif body.strip() and day is not None:  # a title alone ("주간 주요 일정") is no content
         whose = agency if len(title_identity(title)) < TITLE_MIN else ""
-        keys.append(text_key(f"{whose}\n{day.isoformat()}\n{title}", body))
+        keys.append(_text_key(without_space(f"{whose}\n{day.isoformat()}\n{title}"), text))
     return keys
 
 
