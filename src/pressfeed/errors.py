@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -106,11 +107,20 @@ class InputError(PressfeedError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        lines = "\n".join(str(p) for p in problems)
-        # a file that is missing or unreadable is no record's fault: its line says what it is
-        records = sum(p.field != "file" for p in problems)
-        head = f"{records} invalid record field(s), nothing imported" if records else "nothing imported"
-        super().__init__(f"{head}:\n{lines}")
+        fields = fields_of(problems)
+        head = f"{fields}, nothing imported" if fields else "nothing imported"
+        super().__init__(f"{head}:\n{lines_of(problems)}")
+
+
+def fields_of(problems: Sequence[Problem]) -> str:
+    """ "N invalid record field(s)", or "" when every problem is a file's (missing or unreadable: its line
+    says what it is, and no record is at fault)."""
+    records = sum(p.field != "file" for p in problems)
+    return f"{records} invalid record field(s)" if records else ""
+
+
+def lines_of(problems: Sequence[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)
 
 
 class WorkerDiedError(PressfeedError):

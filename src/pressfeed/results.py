@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, fields_of, lines_of
 from .ingest.health import SourceHealth
 
 
@@ -190,10 +190,8 @@ class ImportFailure:
         if self.reason:
             return f"import failed: {self.reason}"
         # the run's other files went in: this line must not read as if the whole import had failed
-        lines = "\n".join(str(p) for p in self.problems)
-        fields = sum(p.field != "file" for p in self.problems)
-        why = f" ({fields} invalid record field(s))" if fields else ""
-        return f"import failed: {self.file}: nothing of this file imported{why}:\n{lines}"
+        why = f" ({fields})" if (fields := fields_of(self.problems)) else ""
+        return f"import failed: {self.file}: nothing of this file imported{why}:\n{lines_of(self.problems)}"
 
 
 #: ids an import result lists of each kind (created, updated, deleted): the counts cover them all,
