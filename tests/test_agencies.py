@@ -126,6 +126,24 @@ def test_former_name_keeps_its_credit_and_takes_the_current_entrys_section_and_h
     assert normalized.unknown_agency == ""
 
 
+@pytest.mark.parametrize(
+    ("credit", "expected"),
+    [
+        # a joint release: its other agency as the body names it (a former name stays), once
+        ("[뉴스출처 : 재정경제부] [뉴스출처 : 환경부] [뉴스출처 : 기후에너지환경부]", "[뉴스출처 : 환경부]"),
+        ("[뉴스출처 : 기획재정부]", ""),  # the item's own agency under its former name: no second credit
+        ("[뉴스출처 : 과기정통부]", ""),  # a short name the registry does not know: perhaps the same agency
+    ],
+)
+def test_a_joint_releases_other_agencies_stay_in_its_credit(site: Path, credit: str, expected: str) -> None:
+    config = load(site, REGISTRY + API_SOURCE)
+    body = f"<p>정부는 하반기 경제정책방향을 발표했다.</p><p>{credit}</p>"
+    article = ingest_one(config, api_item("재정경제부", body_html=body)).article
+    assert article.source is not None
+    assert article.source.credit == " ".join(filter(None, ("[뉴스출처 : 재정경제부]", expected)))
+    assert "뉴스출처" not in article.body_html
+
+
 def test_unknown_agency_is_credited_by_its_own_name_in_the_fallback_section(site: Path) -> None:
     config = load(site, REGISTRY + API_SOURCE)
     normalized = ingest_one(config, api_item("국가유산청"))

@@ -960,6 +960,18 @@ def test_summary_and_image_terms_hold_whatever_the_feed_sends() -> None:
     assert carried.attachments == (paper,)
 
 
+def test_the_least_of_several_terms_is_what_each_allows() -> None:
+    from pressfeed.config import Images, Republish
+    from pressfeed.rights import FULL_RIGHTS, Rights, least
+
+    terms = [Rights(license="KOGL-1"), Rights(Republish.SUMMARY, license="KOGL-1"), Rights(images=Images.DROP)]
+    assert least(terms) == Rights(Republish.SUMMARY, Images.DROP, "KOGL-1")
+    assert least([*terms, Rights(Republish.LINK, license="KOGL-3")]) == Rights(
+        Republish.LINK, Images.DROP, "KOGL-1, KOGL-3"
+    )
+    assert least([FULL_RIGHTS, FULL_RIGHTS]) is FULL_RIGHTS
+
+
 def test_the_license_travels_in_every_format(site: Path, ministry: Board) -> None:
     rss, atom, item = built(site, ministry, license="KOGL-1 (공공누리 제1유형: 출처표시)")
     assert rss.findtext(f"{DC}rights") == "KOGL-1 (공공누리 제1유형: 출처표시)"
@@ -972,6 +984,67 @@ def test_the_agencys_terms_win_over_the_sources(site: Path, ministry: Board) -> 
     rss, _, item = built(site, ministry, agencies=agencies, license="KOGL-1")
     assert "11월 7일" not in item["content_html"]
     assert rss.findtext(f"{DC}rights") == "KOGL-3"
+
+
+def with_copy(site: Path, ministry: Board, path: str, feed: list[bytes], **settings: Any) -> None:
+    """A second source after mofe: the feed at `path` of the ministry's server is `feed[0]`, changeable."""
+    ministry.server.expect_request(path).respond_with_handler(
+        lambda _: Response(feed[0], content_type="application/rss+xml")
+    )
+    config = yaml.safe_load((site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8"))
+    copy = {**config["sources"][0], "id": "copy", "name": "금융위원회", "url": ministry.url(path), **settings}
+    del copy["fulltext"]
+    config["sources"].append(copy)
+    (site / "feeds" / "pressfeed.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_copy_another_source_brings_later_narrows_the_terms(site: Path, ministry: Board) -> None:
+    """An attack's: the API's copy of a release whose agency's board is `republish: link` went out in full
+    when the API brought it first; the terms depended on which source was first."""
+    feed = [board()]
+    configure(site, ministry)
+    with_copy(site, ministry, "/copy.xml", feed, republish="link", images="drop", license="KOGL-3")
+    pf = Pressfeed(load_config(site), clock=fixed(NOW))
+    pf.ingest()
+    pf.build()
+    assert all("11월 7일" in content for content in contents(*feeds(site)))  # mofe's terms: full
+    feed[0] = board(YOUTH).replace(b"{base}", ministry.url("").rstrip("/").encode())  # now copy has it too
+    later = Pressfeed(load_config(site), clock=fixed(NOW + timedelta(hours=1)))
+    copy = next(r for r in later.ingest().reports if r.source_id == "copy")
+    assert copy.duplicates == 1 and not copy.new
+    assert "economy/rss.xml" in later.build().written  # the same items, rendered again for the new terms
+    rss, atom, item = feeds(site)
+    assert all("11월 7일" not in content for content in contents(rss, atom, item))
+    assert "image" not in item and rss.find("{http://search.yahoo.com/mrss/}content") is None
+    assert rss.findtext(f"{DC}rights") == "KOGL-3"
+    assert only(later).origin == "source:mofe"  # still the first source's article
+    again = Pressfeed(load_config(site), clock=fixed(NOW + timedelta(hours=2)))
+    again.ingest()
+    assert again.build().rendered == 0  # its copy is known now: nothing to render again
+
+
+def test_a_joint_releases_other_agency_is_credited_and_its_terms_hold(site: Path, ministry: Board) -> None:
+    """An attack's: the credit a joint release's body gives both agencies was replaced by one naming the
+    board's agency alone, and the other agency's `republish: link` was never applied."""
+    text = "재정경제부와 금융위원회는 청년 자산형성 지원 방안을 함께 발표했다. " * 4
+    joint = (
+        "<item><title>청년 자산형성 공동 지원</title><link>https://www.mofe.go.kr/nw/view.do?nttId=74999</link>"
+        f"<description>&lt;p&gt;{text}&lt;/p&gt;&lt;p&gt;[뉴스출처 : 재정경제부] [뉴스출처 : 금융위원회]&lt;/p&gt;"
+        "</description><pubDate>2025-11-07 10:00:00</pubDate></item>"
+    )
+    configure(site, ministry, agencies={"금융위원회": {"id": "fsc", "republish": "link", "license": "KOGL-3"}})
+    with_copy(site, ministry, "/joint.xml", [board().replace(b"</channel>", joint.encode() + b"</channel>")])
+    config = yaml.safe_load((site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8"))
+    config["sources"] = [{**config["sources"][1], "name": "재정경제부"}]  # the joint release on mofe's board
+    (site / "feeds" / "pressfeed.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    _, pf = ingest(site)
+    pf.build()
+    assert only(pf).article.source.credit == "[뉴스출처 : 재정경제부] [뉴스출처 : 금융위원회]"
+    rss, atom, item = feeds(site)
+    for content in contents(rss, atom, item)[1:]:
+        assert "함께 발표했다" not in content
+        assert "[뉴스출처 : 재정경제부] [뉴스출처 : 금융위원회]" in content
+    assert item["_pressfeed"]["license"] == "KOGL-3"
 
 
 def test_changing_rights_republishes_without_refetching(site: Path, ministry: Board) -> None:

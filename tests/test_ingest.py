@@ -348,7 +348,7 @@ def test_sample_joint_release_stored_once_for_first_source(sample: tuple[Pressfe
     assert stored is not None and stored.origin == "source:msit"
     assert joint.source is not None and joint.source.name == "과학기술정보통신부"
     assert joint.section == "it-science"
-    assert pf.store.dedupe_sources(joint.id) == ["moef", "msit"]
+    assert pf.store.dedupe_sources([joint.id]) == {joint.id: ["moef", "msit"]}
     moef_keys = [
         "guid:moef:http://www.korea.kr/briefing/pressReleaseView.do?newsId=156720355",
         "link:korea.kr/briefing/pressReleaseView.do?newsId=156720355",
@@ -361,7 +361,7 @@ def test_sample_msit_release_in_combined_feed_stored_once(sample: tuple[Pressfee
     (law,) = by_news_id(pf, 156720010)
     assert law.id == LAW_ID
     assert law.title == LAW_TITLE
-    assert pf.store.dedupe_sources(law.id) == ["korea-kr", "msit"]
+    assert pf.store.dedupe_sources([law.id]) == {law.id: ["korea-kr", "msit"]}
 
 
 def test_sample_entry_without_guid_gets_link_id(sample: tuple[Pressfeed, RunResult]) -> None:
@@ -956,7 +956,7 @@ def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: P
     (article,) = stored_articles(pf)
     assert article.id == LAW_ID
     assert article.title == LAW_TITLE
-    assert pf.store.dedupe_sources(LAW_ID) == ["korea-kr", "msit"]
+    assert pf.store.dedupe_sources([LAW_ID]) == {LAW_ID: ["korea-kr", "msit"]}
 
     # next run: each source's own guid now points at the same article
     second, _ = ingest_at(opener, site, NOW + timedelta(hours=1))
@@ -1034,7 +1034,7 @@ def test_same_text_different_links_and_guids_is_one_article(httpserver: HTTPServ
     (article,) = stored_articles(pf)
     assert article.id == joint
     assert article.section == "it-science"
-    assert pf.store.dedupe_sources(joint) == ["moef", "msit"]
+    assert pf.store.dedupe_sources([joint]) == {joint: ["moef", "msit"]}
 
 
 POLICY_TITLE = "「2027년 경제정책방향」 수립을 위한 민관 합동 간담회 개최"
@@ -1856,7 +1856,7 @@ def test_items_older_than_max_age_are_skipped(httpserver: HTTPServer, site: Path
     assert (report.new, report.skipped) == ((AI_ID,), 1)
     assert pf.store.get(LAW_ID) is None
     assert pf.store.count() == 1
-    assert pf.store.dedupe_sources(LAW_ID) == []
+    assert pf.store.dedupe_sources([LAW_ID]) == {}
 
 
 def test_future_dated_entry_is_clamped_to_now(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
@@ -2220,7 +2220,7 @@ def test_dry_run_writes_nothing(httpserver: HTTPServer, site: Path, opener: Open
     assert result.summary() == "ingest (dry run, nothing written): 1 sources, 2 new, 0 updated"
     assert pf.store.count() == 0
     assert pf.store.source_state("msit") is None
-    assert pf.store.dedupe_sources(AI_ID) == [] and pf.store.dedupe_sources(LAW_ID) == []
+    assert pf.store.dedupe_sources([AI_ID]) == {} and pf.store.dedupe_sources([LAW_ID]) == {}
     assert dedupe_key_count(pf) == 0
     assert list(pf.store.source_states()) == []
 

@@ -948,6 +948,12 @@ LAST_PARAGRAPH = "<p>유상임 장관은 “지역 인공지능 연구개발 기
         ("<p>[뉴스 출처 : 과학기술정보통신부]</p>", "[뉴스 출처 : 과학기술정보통신부]"),
         ("<p>[뉴스출처&nbsp;:&nbsp;과학기술정보통신부]</p>", MSIT_CREDIT),
         ("<p>&nbsp;[ 뉴스출처 : 과학기술정보통신부 ]&nbsp;</p>", "[ 뉴스출처 : 과학기술정보통신부 ]"),
+        # an attack's: these stayed in the body, and the feeds carried the credit twice
+        ("<p>[뉴스출처 : <b>과학기술정보통신부</b>]</p>", MSIT_CREDIT),
+        ('<p>[뉴스출처 : <span class="x">과학기술</span>정보통신부]</p>', MSIT_CREDIT),
+        ("<p>【뉴스출처 : 과학기술정보통신부】</p>", "【뉴스출처 : 과학기술정보통신부】"),
+        ("<p>(뉴스출처 : 과학기술정보통신부)</p>", "(뉴스출처 : 과학기술정보통신부)"),
+        ("<p>[뉴스출처 : 행정안전부(국가기록원)]</p>", "[뉴스출처 : 행정안전부(국가기록원)]"),
     ],
     ids=[
         "empty-paragraph-after",
@@ -964,10 +970,20 @@ LAST_PARAGRAPH = "<p>유상임 장관은 “지역 인공지능 연구개발 기
         "news-space-source",
         "nbsp-around-colon",
         "spaces-inside-brackets",
+        "name-bold-inside",
+        "name-partly-in-span",
+        "lenticular-brackets",
+        "parentheses",
+        "parentheses-in-name",
     ],
 )
 def test_split_credit_finds_the_credit_as_portals_write_it(tail, credit):
     assert split_credit(LAST_PARAGRAPH + tail) == (LAST_PARAGRAPH, credit)
+
+
+def test_a_credit_in_parentheses_inside_the_text_stays_there():
+    body = "<p>정부는 (뉴스출처 : 국방부) 발표를 인용했다.</p>"
+    assert split_credit(body) == (body, "")
 
 
 def test_split_credit_of_a_joint_release_keeps_both_agencies():

@@ -411,7 +411,8 @@ credit_pieces = st.sampled_from(
 @example("<p>[뉴스출처 : 외교부]</p><table><tr><td></td></tr></table><p>[뉴스출처 : 과기정통부]</p>")
 def test_a_body_without_its_credit_has_none_and_sanitizes_to_itself(markup: str) -> None:
     """What a second normalization of a stored body does: nothing."""
-    from pressfeed.credits import credit_agency, split_credit
+    from pressfeed.credits import split_credit
+    from pressfeed.terms import credit_agency
 
     body, credit = split_credit(sanitize_html(markup, BASE))
     assert sanitize_html(body, BASE) == body

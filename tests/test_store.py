@@ -591,8 +591,25 @@ def test_dedupe_keys_keep_the_first_owner(store: Store) -> None:
         "link:korea.kr/1": "A",
         "content:abc": "A",
     }
-    assert store.dedupe_sources("A") == ["moef", "msit"]
+    assert store.dedupe_sources(["A", "B", "C", "nope"]) == {"A": ["moef", "msit"]}  # B and C own no key
+    assert store.dedupe_sources([]) == {}
     assert store.dedupe_lookup([]) == {}
+
+
+def test_touch_gives_new_seqs_and_changes_nothing_else(store: Store) -> None:
+    store.write([release("a"), release("b"), release("c")])
+    ids = [article(k, source=True).id for k in "abc"]
+
+    def unsequenced() -> dict[str, object]:
+        return {i: replace(stored, seq=0) for i in ids if (stored := store.get(i)) is not None}
+
+    before = unsequenced()
+    seqs = {i: seq_of(store, i) for i in ids}
+    store.touch([ids[0], ids[2], "nope"])
+    assert seq_of(store, ids[0]) > seqs[ids[2]] and seq_of(store, ids[2]) > seq_of(store, ids[0])
+    assert seq_of(store, ids[1]) == seqs[ids[1]]
+    assert unsequenced() == before and len(before) == 3
+    store.touch([])
 
 
 def test_source_states_round_trip_in_id_order(store: Store) -> None:

@@ -7,14 +7,16 @@ import re
 from collections.abc import Iterator
 
 from .sanitize import CODE_START, SANITIZED_TAG, TAG_NAME, VOID_ELEMENTS
+from .terms import CREDIT_LINE, credit_forms
 from .text import collapse_space
 
-# The portal's credit convention: "[뉴스출처 : 기관명]" as the body's last line, as editors write it: half- or
-# full-width brackets and colon ("［뉴스출처：기관명］"), "뉴스 출처", spaces anywhere between (no-break ones are
-# "&nbsp;" in sanitized HTML)
-_CREDIT = re.compile(r"[\[［]\s*뉴스\s*출처\s*[:：]\s*([^\]］\n]+?)\s*[\]］]")
+# The portal's credit convention (terms.CREDIT_LINE) as the body's last line; in sanitized HTML, no-break spaces
+# are "&nbsp;"
+_CREDIT = CREDIT_LINE
 _BLANK = r"(?:\s|&nbsp;)*"
-_CREDIT_HTML = re.compile(rf"[\[［]{_BLANK}뉴스{_BLANK}출처{_BLANK}[:：]{_BLANK}[^\]］\n<>]+?[\]］]")
+#: markup an editor may give the agency's name inside the brackets ("[뉴스출처 : <b>기관명</b>]")
+_INLINE = r"</?(?:b|strong|em|i|u|span|a|small|mark)(?:\s[^>]*)?>"
+_CREDIT_HTML = re.compile(credit_forms(_BLANK, rf"(?:[^{{close}}\n<>]|{_INLINE})+?", capture=False))
 #: a paragraph that is a credit line and nothing more
 _PARAGRAPH_CREDIT = re.compile(rf"{_BLANK}({_CREDIT_HTML.pattern}){_BLANK}")
 #: what may follow the credit, in the plain text of the body's end: the customary notice ("이 자료는 과학기술
@@ -77,7 +79,7 @@ def _searched_credit(body_html: str) -> tuple[str, str] | None:
             continue  # in a tag: an image's alt text
         kept = _closing_notice(body_html[match.end() :])
         if kept is not None:
-            credit = collapse_space(html.unescape(match.group()))
+            credit = _credit_text(match.group())
             return cut_html(body_html, position), f"{credit} {kept}" if kept else credit
     return None
 
@@ -95,7 +97,16 @@ def _last_paragraph_credit(body_html: str) -> tuple[str, str] | None:
     match = _PARAGRAPH_CREDIT.fullmatch(body_html, opening + 3, end - 4) if opening >= 0 else None
     if match is None or body_html.find("출처", max(0, len(body_html) - _CREDIT_TAIL), opening) >= 0:
         return None  # (a credit before it, a joint release's: the general search keeps both)
-    return _trim_end(body_html[:opening]), collapse_space(html.unescape(match.group(1)))
+    return _trim_end(body_html[:opening]), _credit_text(match.group(1))
+
+
+def _credit_text(markup: str) -> str:
+    """A credit line found in sanitized HTML, as text."""
+    return collapse_space(html.unescape(SANITIZED_TAG.sub("", markup)))
+
+
+#: the brackets a credit line opens with
+_OPENINGS = ("[", "［", "【", "(", "（")
 
 
 def _credits(body_html: str, start: int) -> Iterator[re.Match[str]]:
@@ -103,7 +114,7 @@ def _credits(body_html: str, start: int) -> Iterator[re.Match[str]]:
     it (what finditer() gives, at a fraction of its cost: its scan tries every bracket of the text)."""
     at = body_html.find("출처", start)
     while at >= 0:
-        bracket = max(body_html.rfind("[", start, at), body_html.rfind("［", start, at))
+        bracket = max(body_html.rfind(opening, start, at) for opening in _OPENINGS)
         match = _CREDIT_HTML.match(body_html, bracket) if bracket >= 0 else None
         if match is not None and match.end() > at:
             yield match
@@ -188,9 +199,3 @@ def _blank_before(markup: str, end: int) -> int:
         else:
             break
     return end
-
-
-def credit_agency(credit: str) -> str:
-    """The agency named in a credit line, or ""."""
-    match = _CREDIT.search(credit)
-    return match.group(1).strip() if match else ""

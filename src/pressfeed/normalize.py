@@ -28,7 +28,7 @@ from .context import NormalizeContext as NormalizeContext
 from .context import Sections as Sections
 from .context import agency_key as agency_key
 from .context import section_key as section_key
-from .credits import credit_agency, split_credit
+from .credits import split_credit
 from .dates import EARLIEST, parse_datetime
 from .embargo import notice_embargo, split_embargo_notice
 from .errors import RecordError
@@ -44,7 +44,7 @@ from .model import (
     credit_for,
 )
 from .sanitize import body_words, placeholder_image, plain_text, sanitize_html
-from .terms import CMS_CLOCK_SKEW
+from .terms import CMS_CLOCK_SKEW, credit_agencies, credit_agency
 from .text import clean_text, collapse_space, shorten, summary_of
 from .urls import absolute_url, guid_identity, has_userinfo, normal_uri, normalize_link, without_session
 from .yamlfile import value_kind
@@ -304,7 +304,8 @@ def normalize(
     if embargoed:
         status = Status.DRAFT
     attribution = field(
-        "source", lambda: _attribution(raw, source, agency, registered, credit, base, link, published, ctx.tz)
+        "source",
+        lambda: _attribution(raw, source, agency, registered, credit, base, link, published, ctx),
     )
     # a bad link is one problem, not three (link, "link required", "id needs a link")
     link_given = raw.link not in (None, "")
@@ -805,17 +806,19 @@ def _attribution(
     base: str,
     link: str,
     published: datetime | None,
-    tz: tzinfo,
+    ctx: NormalizeContext,
 ) -> Attribution | None:
     """Who the article comes from: a CMS record says so itself; an ingested item is its agency's.
 
-    The credit names the agency as the item does (a former name stays); its
-    home comes from the source when the item is the source's own, else from
-    the registry.
+    The credit names the agency as the item does (a former name stays), and
+    the other agencies of a joint release its body's own credit names (their
+    terms apply too: pressfeed.rights); its home comes from the source when
+    the item is the source's own, else from the registry.
     """
     if raw.kind is InputKind.CMS or source is None:
-        return _record_attribution(raw.source, body_credit, base, tz)
+        return _record_attribution(raw.source, body_credit, base, ctx.tz)
     name = agency or source.name
+    joint = _joint_agencies(body_credit, registered, ctx.agencies)
     home = (source.home if not agency else "") or (registered.home if registered is not None else "")
     # the URL the source is fetched from may carry a user name and password (HTTP basic auth): never published,
     # nor a host only fetching takes ("news_api.…"; absolute_url gives "" for it)
@@ -826,8 +829,22 @@ def _attribution(
         feed=feed,
         url=link,
         published=published,
-        credit=credit_for(name, source.credit),
+        credit=" ".join(credit_for(n, source.credit) for n in (name, *joint)),
     )
+
+
+def _joint_agencies(body_credit: str, registered: AgencyConfig | None, agencies: Agencies) -> list[str]:
+    """The registry's agencies other than the item's own that its body's credit names, as it names them. One
+    the registry does not know is left out: a short form of the item's own agency's name ("과기정통부") would
+    credit it twice."""
+    joint: list[str] = []
+    seen = {id(registered)} if registered is not None else set()
+    for named in credit_agencies(body_credit):
+        entry = agencies.find(named)
+        if entry is not None and id(entry) not in seen:
+            seen.add(id(entry))
+            joint.append(named)
+    return joint
 
 
 def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> Attribution | None:

@@ -4,21 +4,24 @@ Not every release may be republished in full: some agencies' terms forbid
 altering their text (republish the link), photos in public-data releases
 need separate permission (drop them), and the licence (공공누리 제1유형:
 attribution) should travel with the text. A source sets its terms; the
-agency's registry entry overrides them, whichever source brought the
-release. The stored article keeps what was fetched: rights shape only what
-the feeds carry, so changing them republishes without refetching.
+agency's registry entry overrides them. A release several sources brought,
+or several agencies issued, goes out under the least of their terms. The
+stored article keeps what was fetched: rights shape only what the feeds
+carry, so changing them republishes without refetching.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
 from .config import Config, Images, Republish, SourceConfig
 from .context import Agencies
-from .model import Article
+from .model import Article, Attribution
+from .terms import credit_agencies
 
 if TYPE_CHECKING:
     import nh3
@@ -39,13 +42,40 @@ FULL_RIGHTS = Rights()
 UNKNOWN_TERMS = Rights(Republish.LINK, Images.DROP)
 
 
-def rights_for(config: Config, origin: str, agency: str) -> Rights:
-    """The terms for a stored article: none for the newsroom's own, else its source's and agency's."""
+def rights_for(config: Config, origin: str, source: Attribution | None, brought_by: Iterable[str] = ()) -> Rights:
+    """The terms for a stored article: none for the newsroom's own; else the least of those of every source
+    that brought it (`origin`'s and `brought_by`, the sources of its copies) for every agency it names (its
+    credit's: a joint release names each) or was brought by (a board's). So a release goes out under the same
+    terms whichever source brought it first: the API's copy of a board's whose terms are `link`, a joint
+    release one of whose agencies' are."""
     if not origin.startswith("source:"):
         return FULL_RIGHTS  # the portal's own article
-    source_id = origin.removeprefix("source:")
-    source = next((s for s in config.sources if s.id == source_id), None)
-    return source_rights(source, config.agencies, agency, missing=UNKNOWN_TERMS)
+    by_id = {s.id: s for s in config.sources}
+    ids = dict.fromkeys((origin.removeprefix("source:"), *brought_by))
+    sources = [by_id[i] for i in ids if i in by_id]
+    names = [source.name, *credit_agencies(source.credit)] if source is not None else []
+    names += [s.name for s in sources]
+    agencies = config.agencies
+    if not sources:  # no source that brought it is configured any more
+        return least(source_rights(None, agencies, n, missing=UNKNOWN_TERMS) for n in dict.fromkeys(names or [""]))
+    return least(source_rights(s, agencies, n) for s in sources for n in dict.fromkeys(names))
+
+
+def least(terms: Iterable[Rights]) -> Rights:
+    """The least of several terms: what all of them allow; every licence they name, in order."""
+    found = list(dict.fromkeys(terms))
+    if len(found) == 1:
+        return found[0]
+    licenses = dict.fromkeys(t.license for t in found if t.license)
+    return Rights(
+        min((t.republish for t in found), key=_REPUBLISH_ORDER.index),
+        Images.DROP if any(t.images is Images.DROP for t in found) else Images.KEEP,
+        ", ".join(licenses),
+    )
+
+
+#: from the least that may be republished to the most
+_REPUBLISH_ORDER = (Republish.LINK, Republish.SUMMARY, Republish.FULL)
 
 
 def source_rights(

@@ -8,6 +8,7 @@ one, so a run that reads and writes no article never builds the record types.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -25,9 +26,44 @@ URL_SAFE = ":/?#@!$&'()*+,;=%~"
 DEFAULT_CREDIT = "[뉴스출처 : {name}]"
 
 
+#: the brackets editors write a credit line in (opening, closing): "[…]" and "［…］", "【…】", "(…)" and "（…）"
+_CREDIT_BRACKETS = (("[［", "]］"), ("【", "】"), ("(（", ")）"))
+
+
+def credit_forms(blank: str, name: str, capture: bool = True) -> str:
+    """The credit line's pattern in each of its brackets, each closing its own: `blank` the spaces between its
+    words ("뉴스 출처", full-width colon), `name` what the agency's name is made of, with `{close}` for the
+    closing brackets; the name is a group of each form unless `capture` is false."""
+    group = "(" if capture else "(?:"
+    return "|".join(
+        rf"[{re.escape(opening)}]{blank}뉴스{blank}출처{blank}[:：]{blank}"
+        rf"{group}{name.format(close=re.escape(closing))}){blank}[{re.escape(closing)}]"
+        for opening, closing in _CREDIT_BRACKETS
+    )
+
+
+#: a credit line of that convention as editors write it ("［뉴스출처：기관명］", "【뉴스출처 : 기관명】")
+CREDIT_LINE = re.compile(credit_forms(r"\s*", r"[^{close}\n]+?"))
+
+
 def credit_for(name: str, template: str = DEFAULT_CREDIT) -> str:
     """The credit line for an agency: the template with its name filled in."""
     return template.replace("{name}", name)
+
+
+def credit_agency(credit: str) -> str:
+    """The agency named in a credit line, or ""."""
+    match = CREDIT_LINE.search(credit)
+    return _named(match) if match else ""
+
+
+def credit_agencies(credit: str) -> list[str]:
+    """Every agency a credit names, in order: a joint release's credit names each of its agencies."""
+    return [_named(match) for match in CREDIT_LINE.finditer(credit)]
+
+
+def _named(match: re.Match[str]) -> str:
+    return next(name for name in match.groups() if name is not None).strip()
 
 
 class Status(StrEnum):

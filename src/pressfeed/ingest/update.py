@@ -419,14 +419,29 @@ class _Placer:
             return
         from ..stories import settle  # (and normalize's keys: only where items were mapped)
 
+        joined = self._joined(source.id, gained, stored, writes)
         with self.store.transaction():
             self.store.write(writes)
+            self.store.touch(joined)
             self.store.add_dedupe_keys(keys)
             self._record_kept_out()
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any
             # source) were never in a feed, so the article keeps its own guid.
             settle(self.store, self.supersedable, self.now, releases=gained, fresh=set(self.pending))
+
+    def _joined(
+        self, source_id: str, gained: set[str], stored: dict[str, StoredArticle], writes: list[ArticleWrite]
+    ) -> list[str]:
+        """The stored articles of other sources this source's items are copies of, for the first time: their
+        feeds are rendered again, as they now go out under the terms of this source too (pressfeed.rights)."""
+        written = {w.article.id for w in writes}
+        origin = f"source:{source_id}"
+        others = sorted(t for t in gained if t in stored and t not in written and stored[t].origin != origin)
+        if not others:
+            return []
+        brought = self.store.dedupe_sources(others)
+        return [t for t in others if source_id not in brought.get(t, ())]
 
     def _record_kept_out(self) -> None:
         """Remember the upstream versions local edits kept out (`articles show` and `sources check` tell of them,
@@ -464,7 +479,9 @@ class _Placer:
 
     def _has_copy(self, article_id: str, source_id: str) -> bool:
         """Did the source send an item that is this article (this run or before)?"""
-        return source_id in self.copies.get(article_id, ()) or source_id in self.store.dedupe_sources(article_id)
+        return source_id in self.copies.get(article_id, ()) or source_id in self.store.dedupe_sources([article_id]).get(
+            article_id, ()
+        )
 
     def _decide(
         self,

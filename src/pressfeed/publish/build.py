@@ -204,7 +204,9 @@ class _Builder:
     def load(self, ids: list[str]) -> list[Article]:
         missing = [i for i in ids if i not in self.articles]
         found = self.store.get_many(missing)
-        self.articles.update((i, as_published(stored, self.config)) for i, stored in found.items())
+        ingested = [i for i, stored in found.items() if stored.origin.startswith("source:")]
+        brought = self.store.dedupe_sources(ingested) if ingested else {}
+        self.articles.update((i, as_published(s, self.config, brought.get(i, ()))) for i, s in found.items())
         return [self.articles[i] for i in ids if i in self.articles]
 
     def same_items(self, path: str, fingerprint: str) -> FeedFileState | None:
@@ -307,18 +309,19 @@ def _opml(title: str, specs: Sequence[FeedSpec], changed: datetime) -> bytes:
     return site_opml(title, specs, changed)
 
 
-def as_published(stored: StoredArticle, config: Config) -> Article:
+def as_published(stored: StoredArticle, config: Config, brought_by: Sequence[str] = ()) -> Article:
     """The article as feeds carry it.
 
-    Under its agency's republishing rights (pressfeed.rights); and a newsroom
+    Under the republishing rights of its agencies and of the sources that
+    brought it (`brought_by`: pressfeed.rights); and a newsroom
     article that replaced a published release goes by the release's guid,
     dated after it, so readers see an update of that item.
     """
     from ..rights import as_republished, rights_for  # (and normalize's sanitizer: only to render an item)
 
     article = stored.article
-    agency = article.source.name if article.source is not None else ""
-    article = as_republished(article, rights_for(config, stored.origin, agency), config.output.summary_length)
+    rights = rights_for(config, stored.origin, article.source, brought_by)
+    article = as_republished(article, rights, config.output.summary_length)
     if stored.feed_guid is None:
         return article
     # not before it entered the feeds either: one whose CMS date moved later gave the item back to the release,

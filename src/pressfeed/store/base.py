@@ -328,11 +328,11 @@ CHANGED_UPSTREAM = (
 )
 
 
-def by_origin(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
-    """(origin, article id) rows as the ids of each origin, in row order."""
+def grouped(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
+    """(key, value) rows as the values of each key, in row order: (origin, article id), (article id, source)."""
     found: dict[str, list[str]] = {}
-    for origin, article_id in rows:
-        found.setdefault(origin, []).append(article_id)
+    for key, value in rows:
+        found.setdefault(key, []).append(value)
     return found
 
 
@@ -397,6 +397,11 @@ class Store(Protocol):
     def write(self, writes: Iterable[ArticleWrite]) -> WriteResult: ...
 
     def articles(self, query: ArticleFilter) -> list[StoredArticle]: ...
+
+    def touch(self, ids: Sequence[str]) -> None:
+        """Give the articles new seqs, unchanged: the feeds that show them are rendered again (a copy another
+        source brought may change the terms they go out under)."""
+        ...
 
     def feed_keys(self, section: str | None, now: datetime, limit: int) -> list[tuple[str, int]]: ...
 
@@ -483,7 +488,10 @@ class Store(Protocol):
 
     def add_dedupe_keys(self, keys: Iterable[tuple[str, str, str]]) -> None: ...
 
-    def dedupe_sources(self, article_id: str) -> list[str]: ...
+    def dedupe_sources(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """The sources whose items are each article (its own and its copies'), by the keys they gave; articles
+        without keys are left out."""
+        ...
 
     def source_state(self, source_id: str) -> dict[str, Any] | None: ...
 

@@ -53,9 +53,9 @@ from .base import (
     StoredArticle,
     UpstreamChange,
     WriteResult,
-    by_origin,
     change_status,
     feed_visible,
+    grouped,
     page_row,
     page_state,
     source_state_rows,
@@ -304,6 +304,17 @@ class PostgresStore:
                     [_article_row(w, first + i) for i, w in enumerate(items)],
                 )
         return WriteResult(len(items))
+
+    def touch(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        with self.transaction():
+            first = self._next_seq(len(ids))
+            self.conn.execute(
+                "UPDATE article SET seq = t.seq FROM unnest(%s::text[], %s::bigint[]) AS t(id, seq)"
+                " WHERE article.id = t.id",
+                (list(ids), [first + i for i in range(len(ids))]),
+            )
 
     def articles(self, query: ArticleFilter) -> list[StoredArticle]:
         where: list[str] = []
@@ -563,7 +574,7 @@ class PostgresStore:
         return {row[0]: upstream_change(row, _read) for row in rows}
 
     def changed_upstream(self) -> dict[str, list[str]]:
-        return by_origin(self.conn.execute(CHANGED_UPSTREAM))
+        return grouped(self.conn.execute(CHANGED_UPSTREAM))
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, _utc) for c in changes]
@@ -601,11 +612,14 @@ class PostgresStore:
                 ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
             )
 
-    def dedupe_sources(self, article_id: str) -> list[str]:
+    def dedupe_sources(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        if not ids:
+            return {}
         rows = self.conn.execute(
-            "SELECT DISTINCT source_id FROM dedupe_key WHERE article_id = %s ORDER BY source_id", (article_id,)
+            "SELECT DISTINCT article_id, source_id FROM dedupe_key WHERE article_id = ANY(%s) ORDER BY 1, 2",
+            (list(ids),),
         )
-        return [row[0] for row in rows]
+        return grouped(rows)
 
     def source_state(self, source_id: str) -> dict[str, Any] | None:
         data = self._one("SELECT data FROM source_state WHERE id = %s", (source_id,))

@@ -30,11 +30,11 @@ from .base import (
     StoredArticle,
     UpstreamChange,
     WriteResult,
-    by_origin,
     change_status,
     damage_advice,
     feed_visible,
     file_lock,
+    grouped,
     page_row,
     page_state,
     source_state_rows,
@@ -244,6 +244,13 @@ class SQLiteStore:
                 rows,
             )
         return WriteResult(len(items))
+
+    def touch(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        with self.transaction():
+            first = self._next_seq(len(ids))
+            self.db.executemany("UPDATE article SET seq = ? WHERE id = ?", [(first + i, a) for i, a in enumerate(ids)])
 
     def articles(self, query: ArticleFilter) -> list[StoredArticle]:
         if query.origins is not None and len(query.origins) != 1:
@@ -487,7 +494,7 @@ class SQLiteStore:
         return {row[0]: upstream_change(row, _read) for row in rows}
 
     def changed_upstream(self) -> dict[str, list[str]]:
-        return by_origin(self.db.execute(CHANGED_UPSTREAM))
+        return grouped(self.db.execute(CHANGED_UPSTREAM))
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, utc_text) for c in changes]
@@ -515,11 +522,9 @@ class SQLiteStore:
                 "INSERT OR IGNORE INTO dedupe_key (key, article_id, source_id) VALUES (?, ?, ?)", list(keys)
             )
 
-    def dedupe_sources(self, article_id: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT source_id FROM dedupe_key WHERE article_id = ? ORDER BY source_id", (article_id,)
-        )
-        return [row[0] for row in rows]
+    def dedupe_sources(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        sql = "SELECT DISTINCT article_id, source_id FROM dedupe_key WHERE article_id IN ({}) ORDER BY 1, 2"
+        return grouped(self._where_in(sql, ids))
 
     def source_state(self, source_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT data FROM source_state WHERE id = ?", (source_id,)).fetchone()
