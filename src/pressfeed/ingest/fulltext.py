@@ -44,6 +44,7 @@ from ..urls import without_session
 from .bounds import hold_seconds
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page, page_seconds
 from .fetch import MESSAGE_CHARS, FetchRequest
+from .health import given_up_note, retry_note, without_tries
 from .request import Wire
 
 #: tries before an item's page is given up (an item with no text of its own stays a draft for an editor)
@@ -279,21 +280,17 @@ def _failed(
         # the command, as the source's `held` detail names it: whoever reads one reason knows what to run
         reset = f"run `pressfeed sources reset {source_id}` to try its page again"
         advice = f"publish it by hand, or fix the source and {reset}" if held else "the text it has stays"
-        given_up = f"{reason} (given up after {attempts} tries: {advice})"
+        given_up = reason + given_up_note(attempts, advice)
         return PageState(article_id, digest, url, "failed", attempts, now, None, given_up, body, files)
     wait = min(RETRY_BASE * (1 << (attempts - 1)), RETRY_CAP)
-    retry = f"{reason} (try {attempts} of {MAX_ATTEMPTS}; next at {(now + wait).astimezone(tz).isoformat()})"
+    retry = reason + retry_note(attempts, MAX_ATTEMPTS, (now + wait).astimezone(tz).isoformat())
     return PageState(article_id, digest, url, "failed", attempts, now, now + wait, retry, body, files)
-
-
-#: what _failed adds to a failed page's reason: its tries, and the next or none
-_TRIES_NOTE = re.compile(r" \((?:try \d+ of \d+; next at [^()]*|given up after \d+ tries: [^()]*)\)$")
 
 
 def try_again(page: PageState, now: datetime, tz: tzinfo = UTC) -> PageState:
     """A failed page due for a full round of tries again from `now` (`pressfeed sources reset`): its item is
     read at the next run that finds it in the feed; its reason no longer says it was given up."""
-    reason = _TRIES_NOTE.sub("", page.reason)
+    reason = without_tries(page.reason)
     if reason != LATE:
         reason += f" (tried again from the next run: reset at {now.astimezone(tz).isoformat()})"
     return replace(page, attempts=0, next_try=now, reason=reason)

@@ -241,8 +241,26 @@ def gone_note(source_id: str, state: SourceState, now: datetime, tz: tzinfo = UT
     return f"{treated} retried in case it returns{then}; {back}"
 
 
-#: what a page's reason ends with once it is given up (pressfeed.ingest.fulltext): its advice
-_GIVEN_UP = re.compile(r" \(given up after \d+ tries: [^()]*\)$")
+# What a failed page's reason ends with (pressfeed.ingest.fulltext adds it): its tries and when the next is, or
+# that it was given up and what to do; here, as health reads them, and fulltext is too heavy for it to import
+_GIVEN_UP_NOTE = r"given up after \d+ tries: [^()]*"
+_GIVEN_UP = re.compile(rf" \({_GIVEN_UP_NOTE}\)$")
+_TRIES = re.compile(rf" \((?:try \d+ of \d+; next at [^()]*|{_GIVEN_UP_NOTE})\)$")
+
+
+def retry_note(attempts: int, most: int, next_at: str) -> str:
+    """A failed page's note of its tries, the next due at `next_at`."""
+    return f" (try {attempts} of {most}; next at {next_at})"
+
+
+def given_up_note(attempts: int, advice: str) -> str:
+    """A failed page's note once its tries are over: what to do."""
+    return f" (given up after {attempts} tries: {advice})"
+
+
+def without_tries(reason: str) -> str:
+    """A failed page's reason without the note of its tries."""
+    return _TRIES.sub("", reason)
 
 
 def local_time(when: datetime, tz: tzinfo) -> str:
