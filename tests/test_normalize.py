@@ -1678,6 +1678,23 @@ def test_article_summary_derived_from_body_when_missing(ctx):
     assert article_from_record(record, short).summary == "정부는 오늘 반도체 수출이 역대…"
 
 
+@pytest.mark.parametrize(
+    "copyright",
+    [
+        "<p>&lt;저작권자 © 포탈뉴스통신 무단전재 및 재배포금지&gt;</p>",
+        "<p>ⓒ 포탈뉴스통신 무단 전재 및 재배포 금지</p>",
+        "<p>Copyright © 포탈뉴스통신. All rights reserved.</p>",
+    ],
+)
+def test_a_short_articles_summary_does_not_end_in_its_copyright_line(ctx, copyright):
+    """A walkthrough's: a newsroom article with no credit keeps the portal's copyright line at its end, and a
+    short one's summary, its whole text, ended in it in every reader's list."""
+    text = "정부는 오늘 반도체 수출이 역대 최대를 기록했다고 밝혔다."
+    article = article_from_record(minimal(body_html=f"<p>{text}</p>{copyright}"), ctx)
+    assert article.summary == text
+    assert "무단" in article.body_html or "rights" in article.body_html  # the body keeps it: the newsroom's own
+
+
 def test_article_explicit_summary_is_plain_text(ctx):
     record = minimal(summary="<b>요약</b> &amp; 정리", body_html="<p>본문</p>")
     assert article_from_record(record, ctx).summary == "요약 & 정리"

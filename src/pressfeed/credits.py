@@ -37,6 +37,8 @@ _COPYRIGHT = (
 _CLOSING = re.compile(rf"(?>\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{_CREDIT.pattern}))*\s?", re.IGNORECASE)
 #: what of it stays with the credit: notices and further credits (a joint release names two agencies)
 _WITH_CREDIT = re.compile(rf"{_NOTICE}|{_CREDIT.pattern}")
+#: a copyright line that ends a text
+_CLOSING_COPYRIGHT = re.compile(rf"\s*{_COPYRIGHT}\s*$", re.IGNORECASE)
 #: how much of a body's end holds its credit, notice, copyright line and empty paragraphs
 _CREDIT_TAIL = 2000
 #: passes at most: one more finds an earlier credit the cut brought into the tail (only bodies that end in
@@ -199,3 +201,10 @@ def _blank_before(markup: str, end: int) -> int:
         else:
             break
     return end
+
+
+def without_copyright(words: str) -> str:
+    """A body's text without the copyright line that ends it ("<저작권자 © 포탈뉴스통신 무단전재 및 재배포금지>",
+    which a body with no credit before it keeps): the summary of a short article does not end in it."""
+    match = _CLOSING_COPYRIGHT.search(words, max(0, len(words) - 300))
+    return words[: match.start()] if match else words

@@ -28,7 +28,7 @@ from .context import NormalizeContext as NormalizeContext
 from .context import Sections as Sections
 from .context import agency_key as agency_key
 from .context import section_key as section_key
-from .credits import split_credit
+from .credits import split_credit, without_copyright
 from .dates import EARLIEST, parse_datetime
 from .embargo import notice_embargo, split_embargo_notice
 from .errors import RecordError
@@ -327,7 +327,7 @@ def normalize(
         id=article_id,
         title=title,
         subtitle=subtitle,
-        summary=summary or summary_of(words, ctx.summary_length),
+        summary=summary or summary_of(without_copyright(words), ctx.summary_length),
         body_html=body,
         section=section,
         published=published,
