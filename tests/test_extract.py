@@ -285,6 +285,34 @@ def test_selector_container_loses_scripts_styles_navigation_and_controls() -> No
     )
 
 
+def test_a_selector_around_the_whole_view_leaves_out_the_boards_other_releases() -> None:
+    """An attack's: an operator's `div.board_view` (the title, the text and the board's "이전글 / 다음글" rows)
+    published other releases' titles and the list button as this release's last lines."""
+    result = mofe(selector="div.board_view")
+    assert "정부세종청사" in result.text
+    assert_absent(result.text, ["이전글", "다음글", "2025년 10월 재정동향 발표", "제3차 물가관계차관회의", "목록"])
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<ul class="view_list"><li>이전글 <a href="/v?id=1">다른 보도자료 제목</a></li></ul>',
+        '<table><tr><th>다음 글</th><td><a href="/v?id=2">다른 보도자료 제목</a></td></tr></table>',
+        "<dl><dt>윗글</dt><dd>윗글이 없습니다.</dd></dl>",
+    ],
+)
+def test_prev_next_rows_are_never_release_text(row: str) -> None:
+    body = f'<div class="view"><p>본문 첫 문단입니다.</p>{row}</div>'
+    result = extract_page(wrap(body), url=MOFE_URL, selector="div.view", min_chars=5)
+    assert result.text == "본문 첫 문단입니다."
+
+
+def test_a_sentence_that_starts_like_a_prev_next_label_stays() -> None:
+    body = '<div class="view"><p>다음 글은 <a href="/speech">장관 연설문</a> 전문이며, 원문은 누리집에 있습니다.</p></div>'
+    result = extract_page(wrap(body), url=MOFE_URL, selector="div.view", min_chars=10)
+    assert result.text.startswith("다음 글은 장관 연설문 전문이며")
+
+
 # -- encodings -------------------------------------------------------------------------------------
 
 

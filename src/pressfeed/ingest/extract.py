@@ -452,9 +452,37 @@ _CHROME_IN_BODY = (
 )
 
 
+#: what a board's links to the releases before and after this one start with ("<dl class="prev"><dt>이전글</dt>…"):
+#: a label, not the start of a sentence ("다음 글은 …")
+_PREV_NEXT = re.compile(r"\s*(?:이전|다음|윗|아랫)\s?글(?:$|[\s:：|])")
+
+
 def _strip_chrome(container: HtmlElement) -> None:
+    """Drop from the release's container what is never its text: navigation, controls, hidden blocks, site
+    chrome by its name ("bd_view_nav", "btn_area") and the board's links to the releases before and after it,
+    which an operator's selector around the whole view ("div.bd_view") takes in too."""
     for element in container.xpath(" | ".join(f".//{path}" for path in _CHROME_IN_BODY)):
         element.drop_tree()
+    for element in list(container.iterdescendants()):
+        if element.getparent() is None:
+            continue  # (in a tree already dropped)
+        tokens = [element.get("id") or "", *(element.get("class") or "").split()]
+        if any(_chrome_name(token) for token in tokens if token) or _prev_next(element):
+            element.drop_tree()
+
+
+def _prev_next(element: HtmlElement) -> bool:
+    """A row of a board's "이전글 / 다음글" list: its label, then a link (another release's title) or a word
+    that there is none ("이전글이 없습니다"), and little else."""
+    if element.tag not in ("dl", "li", "tr", "p", "div"):
+        return False
+    text = " ".join(element.itertext())  # "<th>다음 글</th><td>…": the cells apart
+    label = _PREV_NEXT.match(text) if len(text) < 300 else None
+    if label is None:
+        return False
+    rest = _WHITESPACE.sub("", text[label.end() :])
+    linked = sum(len(_WHITESPACE.sub("", a.text_content())) for a in element.iter("a"))
+    return linked >= 0.6 * len(rest) or (len(rest) < 20 and "없" in rest)
 
 
 def _inner_html(container: HtmlElement) -> str:
@@ -663,7 +691,8 @@ def _file_type(name: str) -> str:
 _CHROME_FIRST = frozenset({
     "header", "footer", "foot", "ft", "gnb", "lnb", "snb", "tnb", "nav", "navi", "navigation", "menu",
     "topmenu", "leftmenu", "submenu", "allmenu", "util", "utility", "quick", "quickmenu", "sitemap", "family",
-    "familysite", "breadcrumb", "location", "copyright", "skip", "skipnav",
+    "familysite", "breadcrumb", "location", "copyright", "skip", "skipnav", "btn", "prev", "next", "paging",
+    "pagination",
 })
 # fmt: on
 #: … or on the last part ("top_gnb", "side_quick", "bd_view_nav"), not a middle one ("sub_menu_content")
