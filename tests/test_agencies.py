@@ -204,3 +204,63 @@ def test_embargo_before_approval_changes_nothing(site: Path) -> None:
     approved = NOW - timedelta(hours=1)
     normalized = ingest_one(config, api_item("기획재정부", published=approved, embargo=approved - timedelta(hours=2)))
     assert normalized.article.published == approved
+
+
+# -- terms -------------------------------------------------------------------------------------
+
+
+TERMS = """\
+agencies:
+  재정경제부: {id: mofe, republish: full, images: keep, license: KOGL-4}
+  기후에너지환경부: {id: mcee, republish: link, license: KOGL-3}
+  해양수산부: {id: mof}
+sources:
+  - id: briefing
+    kind: briefing-api
+    name: 정책브리핑
+    url: https://apis.data.go.kr/1371000/pressReleaseService/pressReleaseList
+    service_key_env: DATA_GO_KR_SERVICE_KEY
+    section: politics
+    republish: summary
+    images: drop
+    license: KOGL-1
+  - {id: mof, name: 해양수산부, url: "https://www.mof.go.kr/rss.xml", section: society, republish: link, images: drop}
+"""
+
+
+def test_the_agencys_terms_win_over_the_source_that_brought_it(site: Path) -> None:
+    """A review's: the API source's name (not an agency) was counted as an agency, so its own terms came back
+    beside the registry entry's, and the least of the two went out."""
+    from pressfeed.config import Images, Republish
+    from pressfeed.model import Attribution
+    from pressfeed.rights import Rights, rights_for
+
+    config = load(site, TERMS)
+    assert rights_for(config, "source:briefing", Attribution("재정경제부")) == Rights(license="KOGL-4")
+    # an agency the registry gives no terms: the source's
+    unknown = rights_for(config, "source:briefing", Attribution("국가유산청"))
+    assert unknown == Rights(Republish.SUMMARY, Images.DROP, "KOGL-1")
+
+
+def test_a_release_goes_out_under_the_least_terms_of_its_sources_and_agencies(site: Path) -> None:
+    from pressfeed.config import Images, Republish
+    from pressfeed.model import Attribution
+    from pressfeed.rights import Rights, rights_for
+
+    config = load(site, TERMS)
+    # the API's copy of 해양수산부's release, whose board is `link`: the board is one of the sources that brought it
+    assert rights_for(config, "source:briefing", Attribution("해양수산부"), ["briefing", "mof"]) == Rights(
+        Republish.LINK, Images.DROP, "KOGL-1"
+    )
+    # a joint release: its other agency's terms hold too, and its licence travels with them
+    joint = Attribution("재정경제부", joint=("기후에너지환경부",))
+    assert rights_for(config, "source:briefing", joint) == Rights(Republish.LINK, Images.DROP, "KOGL-4, KOGL-3")
+    # the board removed from the config: its copy no longer counts; its own release's terms are not known
+    removed = load(site, TERMS.split("  - {id: mof")[0])
+    assert rights_for(removed, "source:briefing", Attribution("해양수산부"), ["briefing", "mof"]).republish is (
+        Republish.SUMMARY
+    )
+    assert rights_for(removed, "source:mof", Attribution("해양수산부"), ["briefing", "mof"]) == Rights(
+        Republish.LINK, Images.DROP, "KOGL-1"
+    )
+    assert rights_for(config, "cms", Attribution("해양수산부"), ["mof"]) == Rights()  # the newsroom's own

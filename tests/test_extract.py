@@ -308,7 +308,9 @@ def test_prev_next_rows_are_never_release_text(row: str) -> None:
 
 
 def test_a_sentence_that_starts_like_a_prev_next_label_stays() -> None:
-    body = '<div class="view"><p>다음 글은 <a href="/speech">장관 연설문</a> 전문이며, 원문은 누리집에 있습니다.</p></div>'
+    body = (
+        '<div class="view"><p>다음 글은 <a href="/speech">장관 연설문</a> 전문이며, 원문은 누리집에 있습니다.</p></div>'
+    )
     result = extract_page(wrap(body), url=MOFE_URL, selector="div.view", min_chars=10)
     assert result.text.startswith("다음 글은 장관 연설문 전문이며")
 

@@ -1003,7 +1003,8 @@ def test_a_copy_another_source_brings_later_narrows_the_terms(site: Path, minist
     when the API brought it first; the terms depended on which source was first."""
     feed = [board()]
     configure(site, ministry)
-    with_copy(site, ministry, "/copy.xml", feed, republish="link", images="drop", license="KOGL-3")
+    # the same agency's copy: no guid, so every key it gives (link, title, text) mofe's item gave already
+    with_copy(site, ministry, "/copy.xml", feed, name="재정경제부", republish="link", images="drop", license="KOGL-3")
     pf = Pressfeed(load_config(site), clock=fixed(NOW))
     pf.ingest()
     pf.build()
@@ -1018,9 +1019,12 @@ def test_a_copy_another_source_brings_later_narrows_the_terms(site: Path, minist
     assert "image" not in item and rss.find("{http://search.yahoo.com/mrss/}content") is None
     assert rss.findtext(f"{DC}rights") == "KOGL-3"
     assert only(later).origin == "source:mofe"  # still the first source's article
+    seq = only(later).seq
+    feed[0] = feed[0].replace(b"</channel>", b"<!-- the copy's feed changed: read again --></channel>")
     again = Pressfeed(load_config(site), clock=fixed(NOW + timedelta(hours=2)))
-    again.ingest()
-    assert again.build().rendered == 0  # its copy is known now: nothing to render again
+    assert next(r for r in again.ingest().reports if r.source_id == "copy").duplicates == 1
+    assert only(again).seq == seq  # its copy is known now: touched once, not at every read
+    assert again.build().rendered == 0
 
 
 def test_a_joint_releases_other_agency_is_credited_and_its_terms_hold(site: Path, ministry: Board) -> None:

@@ -17,6 +17,7 @@ from pressfeed.imports import raw_article
 from pressfeed.model import Article, Attribution, Image, Status
 from pressfeed.normalize import NormalizeContext, Normalized, RecordProblems, make_id, normalize
 from pressfeed.sanitize import body_text, plain_text, sanitize_html
+from pressfeed.terms import credit_agencies
 from pressfeed.text import clean_text, shorten
 from pressfeed.urls import absolute_url
 from pressfeed.yamlfile import load_one
@@ -979,6 +980,25 @@ LAST_PARAGRAPH = "<p>유상임 장관은 “지역 인공지능 연구개발 기
 )
 def test_split_credit_finds_the_credit_as_portals_write_it(tail, credit):
     assert split_credit(LAST_PARAGRAPH + tail) == (LAST_PARAGRAPH, credit)
+
+
+@pytest.mark.parametrize("opening", ["[", "(", "【", "［"])
+def test_a_credit_line_that_never_closes_costs_its_length_not_its_square(opening):
+    """A review's: "[뉴스출처 : 금융위원회" and thousands of spaces, never closed, made the credit patterns try
+    every split of the spaces between the name and a bracket (10 s per item at 20,000; minutes at 100,000)."""
+    import time
+
+    line = f"{opening}뉴스출처 : 금융위원회" + " " * 100_000
+    start = time.process_time()
+    assert split_credit(f"{LAST_PARAGRAPH}<p>{line}</p>")[1] == ""
+    assert credit_agencies(line) == []
+    assert time.process_time() - start < 5  # linear: milliseconds; quadratic: minutes
+
+
+def test_credit_agencies_reads_each_bracket_and_a_names_own_parentheses():
+    text = "(뉴스출처 : 행정안전부(국가기록원)) 【뉴스출처：해양수산부】 ［뉴스 출처 : 외교부 ］"
+    assert credit_agencies(text) == ["행정안전부(국가기록원)", "해양수산부", "외교부"]
+    assert split_credit(f"{LAST_PARAGRAPH}<p>[뉴스출처 : 국방부<br>]</p>") == (LAST_PARAGRAPH, "[뉴스출처 : 국방부]")
 
 
 def test_a_credit_in_parentheses_inside_the_text_stays_there():

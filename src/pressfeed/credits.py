@@ -14,9 +14,9 @@ from .text import collapse_space
 # are "&nbsp;"
 _CREDIT = CREDIT_LINE
 _BLANK = r"(?:\s|&nbsp;)*"
-#: markup an editor may give the agency's name inside the brackets ("[뉴스출처 : <b>기관명</b>]")
-_INLINE = r"</?(?:b|strong|em|i|u|span|a|small|mark)(?:\s[^>]*)?>"
-_CREDIT_HTML = re.compile(credit_forms(_BLANK, rf"(?:[^{{close}}\n<>]|{_INLINE})+?", capture=False))
+#: markup an editor may give the agency's name inside the brackets ("[뉴스출처 : <b>기관명</b>]", "기관명<br>]")
+_INLINE = r"</?(?:b|strong|em|i|u|span|a|small|mark|br)(?:\s[^>]*)?/?>"
+_CREDIT_HTML = re.compile(credit_forms(_BLANK, _INLINE, capture=False))
 #: a paragraph that is a credit line and nothing more
 _PARAGRAPH_CREDIT = re.compile(rf"{_BLANK}({_CREDIT_HTML.pattern}){_BLANK}")
 #: what may follow the credit, in the plain text of the body's end: the customary notice ("이 자료는 과학기술

@@ -61,6 +61,8 @@ class Attribution:
     credit: str = ""
     #: the terms the text is republished under, e.g. KOGL-1 (공공누리 제1유형)
     license: str = ""
+    #: the other agencies of a joint release, as its own credit names them: their terms apply too
+    joint: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
             "credit": source.credit,
             # only when given: the stored form (and the content hash) of every other article stays the same
             **({"license": source.license} if source.license else {}),
+            **({"joint": list(source.joint)} if source.joint else {}),
         },
     }
 
@@ -424,6 +427,8 @@ def _source_json(s: Attribution) -> str:
     )
     if s.license:
         text += f',"license":{_q(s.license)}'
+    if s.joint:
+        text += f',"joint":[{",".join(map(_q, s.joint))}]'
     return text + "}"
 
 
@@ -432,7 +437,10 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     attribution = None
     if source is not None:
         published = source.get("published")
-        attribution = Attribution(**{**source, "published": _parse_iso(published) if published else None})
+        joint = tuple(source.get("joint", ()))
+        attribution = Attribution(
+            **{**source, "published": _parse_iso(published) if published else None, "joint": joint}
+        )
     return Article(
         id=data["id"],
         title=data["title"],

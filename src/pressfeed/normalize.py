@@ -830,6 +830,7 @@ def _attribution(
         url=link,
         published=published,
         credit=" ".join(credit_for(n, source.credit) for n in (name, *joint)),
+        joint=tuple(joint),
     )
 
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from .config import Config, Images, Republish, SourceConfig
 from .context import Agencies
 from .model import Article, Attribution
-from .terms import credit_agencies
 
 if TYPE_CHECKING:
     import nh3
@@ -44,21 +43,22 @@ UNKNOWN_TERMS = Rights(Republish.LINK, Images.DROP)
 
 def rights_for(config: Config, origin: str, source: Attribution | None, brought_by: Iterable[str] = ()) -> Rights:
     """The terms for a stored article: none for the newsroom's own; else the least of those of every source
-    that brought it (`origin`'s and `brought_by`, the sources of its copies) for every agency it names (its
-    credit's: a joint release names each) or was brought by (a board's). So a release goes out under the same
-    terms whichever source brought it first: the API's copy of a board's whose terms are `link`, a joint
-    release one of whose agencies' are."""
+    that brought it (`origin`'s and `brought_by`, the sources of its copies) for each of its agencies: the one
+    it names, a joint release's others, and a board's own (a registry agency brought it, so it is one of its).
+    So a release goes out under the same terms whichever source brought it first: the API's copy of a release
+    whose board is `link`, a joint release whose other agency's terms are. A copy's source no longer in the
+    config counts no more; the origin's, whose text is published, leaves the least terms (UNKNOWN_TERMS)."""
     if not origin.startswith("source:"):
         return FULL_RIGHTS  # the portal's own article
-    by_id = {s.id: s for s in config.sources}
-    ids = dict.fromkeys((origin.removeprefix("source:"), *brought_by))
-    sources = [by_id[i] for i in ids if i in by_id]
-    names = [source.name, *credit_agencies(source.credit)] if source is not None else []
-    names += [s.name for s in sources]
     agencies = config.agencies
-    if not sources:  # no source that brought it is configured any more
-        return least(source_rights(None, agencies, n, missing=UNKNOWN_TERMS) for n in dict.fromkeys(names or [""]))
-    return least(source_rights(s, agencies, n) for s in sources for n in dict.fromkeys(names))
+    by_id = {s.id: s for s in config.sources}
+    own = by_id.get(origin.removeprefix("source:"))
+    sources = [own, *(by_id[i] for i in dict.fromkeys(brought_by) if i in by_id and by_id[i] is not own)]
+    names = [source.name, *source.joint] if source is not None else [""]
+    names += [s.name for s in sources if s is not None and agencies.find(s.name) is not None]
+    names = list(dict.fromkeys(names))
+    missing = [source_rights(None, agencies, n, missing=UNKNOWN_TERMS) for n in names] if own is None else []
+    return least([*missing, *(source_rights(s, agencies, n) for s in sources if s is not None for n in names)])
 
 
 def least(terms: Iterable[Rights]) -> Rights:

@@ -28,22 +28,33 @@ DEFAULT_CREDIT = "[뉴스출처 : {name}]"
 
 #: the brackets editors write a credit line in (opening, closing): "[…]" and "［…］", "【…】", "(…)" and "（…）"
 _CREDIT_BRACKETS = (("[［", "]］"), ("【", "】"), ("(（", ")）"))
+#: a name's own parentheses inside a credit in parentheses: "(뉴스출처 : 행정안전부(국가기록원))"
+_NESTED = r"[(（][^()（）\n<>]*+[)）]"
 
 
-def credit_forms(blank: str, name: str, capture: bool = True) -> str:
+def credit_forms(blank: str, markup: str = "", capture: bool = True) -> str:
     """The credit line's pattern in each of its brackets, each closing its own: `blank` the spaces between its
-    words ("뉴스 출처", full-width colon), `name` what the agency's name is made of, with `{close}` for the
-    closing brackets; the name is a group of each form unless `capture` is false."""
-    group = "(" if capture else "(?:"
-    return "|".join(
-        rf"[{re.escape(opening)}]{blank}뉴스{blank}출처{blank}[:：]{blank}"
-        rf"{group}{name.format(close=re.escape(closing))}){blank}[{re.escape(closing)}]"
-        for opening, closing in _CREDIT_BRACKETS
-    )
+    words ("뉴스 출처", full-width colon), `markup` a pattern of the tags an agency's name may hold ("<b>…</b>":
+    "<" and ">" are then no name's own); the name is a group of each form unless `capture` is false.
+
+    The name runs to the closing bracket, its spaces with it (the caller strips them), possessively: a
+    pattern where spaces could end the name or precede the bracket tried every split of a hostile line's
+    thousands of spaces before a bracket that never comes (seconds per item)."""
+    forms = []
+    for opening, closing in _CREDIT_BRACKETS:
+        nested = "(" in opening
+        excluded = re.escape(closing) + (r"\(（" if nested else "") + ("<>" if markup else "") + r"\n"
+        units = [f"[^{excluded}]", *([markup] if markup else []), *([_NESTED] if nested else [])]
+        name = f"(?:{'|'.join(units)})++"
+        forms.append(
+            rf"[{re.escape(opening)}]{blank}뉴스{blank}출처{blank}[:：]{blank}"
+            rf"{f'({name})' if capture else name}[{re.escape(closing)}]"
+        )
+    return "|".join(forms)
 
 
 #: a credit line of that convention as editors write it ("［뉴스출처：기관명］", "【뉴스출처 : 기관명】")
-CREDIT_LINE = re.compile(credit_forms(r"\s*", r"[^{close}\n]+?"))
+CREDIT_LINE = re.compile(credit_forms(r"\s*"))
 
 
 def credit_for(name: str, template: str = DEFAULT_CREDIT) -> str:

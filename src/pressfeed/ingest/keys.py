@@ -11,6 +11,10 @@
   the ministry's board (whose text, if any, was extracted from another page)
 
 ``content`` and ``title`` join releases across sources only (pressfeed.ingest.update).
+``copy:<source>:<article>`` is no way of telling: it records that a source
+brought a copy of another's release when every key it gave was known already
+(a link and a text, no guid), so the terms of each source that brought it are
+found (pressfeed.rights).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from ..urls import guid_identity, normalize_link
 __all__ = [
     "BODY_MIN",
     "content_key",
+    "copy_key",
     "dedupe_keys",
     "guid_key",
     "link_key",
@@ -55,6 +60,10 @@ _HANGUL_DOTS = str.maketrans("", "", "\u318d\u119e")
 def guid_key(source_id: str, guid: str) -> str:
     """The same guid as the item's id takes it (a URL's session left out)."""
     return f"guid:{source_id}:{_bounded(guid_identity(guid))}"
+
+
+def copy_key(source_id: str, article_id: str) -> str:
+    return f"copy:{source_id}:{_bounded(article_id)}"
 
 
 def link_key(url: str) -> str:

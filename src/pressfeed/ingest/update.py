@@ -405,11 +405,16 @@ class _Placer:
         keys: list[tuple[str, str, str]] = []
         gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
         days = {k for m in mapped for k in m.keys if k.startswith("title:")}  # the titles of its items' own days
+        from .keys import copy_key  # (with the items' keys: only where items were mapped)
+
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
                 body = [m.body_key] if m.body_key else []
                 keys += [(k, target, source.id) for k in (*m.keys, *body)]
+                owner = stored[target].origin if target in stored else self.pending.get(target, origin)
+                if owner != origin:  # a copy: its source is one that brought the release, whatever keys are new
+                    keys.append((copy_key(source.id, target), target, source.id))
                 gained.add(target)
                 self.copies.setdefault(target, set()).add(source.id)
                 for k in m.keys:  # the first article to record a key keeps it, as in the store
