@@ -315,6 +315,23 @@ def test_a_sentence_that_starts_like_a_prev_next_label_stays() -> None:
     assert result.text.startswith("다음 글은 장관 연설문 전문이며")
 
 
+@pytest.mark.parametrize("selector", [None, "td.view"])
+def test_text_nested_past_the_parsers_depth_is_all_kept(selector: str | None) -> None:
+    """An attack's: an HWP conversion that opens a <font> per line and closes none lost every line after its
+    250th (libxml2 builds 256 levels, silently), and the run published the cut text without a word."""
+    lines = "".join(f"<font face='굴림'>{i}번째 줄 보도자료 본문입니다<br>" for i in range(300))
+    page = f"<html><body><table><tr><td class=view>{lines}끝. 문의 02-123-4567</td></tr></table></body></html>"
+    result = extract_page(page.encode(), url=MOFE_URL, content_type=HTML_UTF8, selector=selector)
+    assert "299번째 줄" in result.text and result.text.rstrip().endswith("끝. 문의 02-123-4567")
+
+
+def test_text_inside_hundreds_of_nested_blocks_is_found() -> None:
+    text = "가나다라 마바사 아자차 " * 40
+    page = "<html><body>" + "<div>" * 260 + f"<p>{text}</p>" + "</div>" * 260 + "</body></html>"
+    result = extract_page(page.encode(), url=MOFE_URL, content_type=HTML_UTF8)
+    assert result.text.strip() == text.strip()
+
+
 # -- encodings -------------------------------------------------------------------------------------
 
 

@@ -85,7 +85,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ..errors import PressfeedError, foreign
 from ..model import Attachment
 from ..normalize import FILE_TYPES, media_type_for_name
-from ..sanitize import bound_attributes
+from ..sanitize import bound_attributes, bound_nesting
 from ..text import single_byte_charset
 from ..urls import absolute_url
 from .bounds import cpu_budget
@@ -328,6 +328,11 @@ _WHITESPACE = re.compile(r"\s+")
 _UNWANTED = ("script", "style", "noscript", "template")
 
 
+#: how deep a page's elements may nest before they are flattened: libxml2 builds 256 levels, and adds <html>,
+#: <body> and the like where a page leaves them out
+_PAGE_NESTING = 240
+
+
 def _parse(text: str, url: str) -> HtmlElement:
     import lxml.etree
     import lxml.html
@@ -336,8 +341,10 @@ def _parse(text: str, url: str) -> HtmlElement:
     # declaration, and a <meta charset> must not override the decoding chosen above
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     # libxml2, like html5ever, compares each attribute of a tag with those before it: a page of one tag with
-    # 80,000 distinct attributes held the parse 9 s (pages may be 15 MiB). No page's tag has 64 attributes
-    text = bound_attributes(text)
+    # 80,000 distinct attributes held the parse 9 s (pages may be 15 MiB). No page's tag has 64 attributes.
+    # libxml2 stops building the tree 256 elements deep, without an error: the text of an HWP conversion that
+    # opens a <font> per line and closes none ended at its 250th line. Flattened deeper, it is all kept
+    text = bound_nesting(bound_attributes(text), _PAGE_NESTING)
     try:
         tree: HtmlElement = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
