@@ -1089,6 +1089,34 @@ def test_check_fails_as_the_run_would_on_an_export_that_is_not_there(sample_site
     assert data["problems"] == [f"{missing}: no such file (named in the config's imports:)"]
 
 
+def test_check_fails_as_the_run_would_on_a_source_file_that_is_not_there(sample_site: Path) -> None:
+    """An attack's: `check` said the config was fine for a typo in a local source's path; the run failed it."""
+    path = config_file(sample_site)
+    text = path.read_text(encoding="utf-8")
+    assert "url: feeds/agencies/dept_msit.xml" in text
+    path.write_text(
+        text.replace("url: feeds/agencies/dept_msit.xml", "url: feeds/agencies/dept_msit-typo.xml"), encoding="utf-8"
+    )
+    result = invoke(sample_site, "-q", "check")
+    typo = sample_site / "feeds" / "agencies" / "dept_msit-typo.xml"
+    assert result.exit_code == 1
+    assert result.stderr == f"error: source msit: {typo}: no such file (its url in the config)\n"
+    assert invoke(sample_site, "-q", "run").exit_code == 1  # as the run fails it
+
+
+def test_an_empty_source_url_is_a_config_error(sample_site: Path) -> None:
+    path = config_file(sample_site)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("url: feeds/agencies/dept_msit.xml", 'url: ""'), encoding="utf-8"
+    )
+    result = invoke(sample_site, "check")
+    assert result.exit_code == 2
+    assert (
+        "sources[" in result.stderr
+        and ".url: must be an http(s) URL or a local file's path, not empty" in result.stderr
+    )
+
+
 def test_check_on_a_built_site(built_site: Path) -> None:
     before = tree(built_site)
     result = ok(invoke(built_site, "check"))

@@ -311,6 +311,8 @@ def _section_name(reader: _Reader, value: Any, spot: Spot) -> str | None:
 def _source_url(reader: _Reader, value: Any, spot: Spot) -> str:
     """An http(s) URL, or a local file relative to the site (offline samples)."""
     text = reader.typed(str, value, spot)
+    if not text.strip():
+        raise reader.error(spot, "must be an http(s) URL or a local file's path, not empty")
     if text.lower().startswith("file:"):
         raise reader.error(spot, "must be an http(s) URL or a local file's path (give the path, not a file: URL)")
     # its credentials are used for fetching, and `source.feed` is published without them

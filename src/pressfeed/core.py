@@ -309,8 +309,19 @@ class Pressfeed:
             feeds=feeds,
             sources=tuple(f"{s.id}: {s.name} <{s.url}>" for s in self.config.sources),
             imports=tuple((p, len(configured_files([p], self.config.site_dir))) for p in self.config.imports),
-            problems=tuple(f.reason for f in missing_files(self.config.imports, self.config.site_dir)),
+            problems=(
+                *(f.reason for f in missing_files(self.config.imports, self.config.site_dir)),
+                *self._missing_source_files(),
+            ),
         )
+
+    def _missing_source_files(self) -> list[str]:
+        """The sources read from a local file that is not there (or no file): the run would fail them."""
+        missing = []
+        for source in self.config.sources:  # (the config gives a local file's path, an http(s) URL with "://")
+            if "://" not in source.url and not Path(source.url).is_file():
+                missing.append(f"source {source.id}: {source.url}: no such file (its url in the config)")
+        return missing
 
     # -- build ----------------------------------------------------------------
 

@@ -42,7 +42,8 @@ class Plan:
     sources: tuple[str, ...]
     #: each `imports:` entry and how many files it names now
     imports: tuple[tuple[str, int], ...] = ()
-    #: what the next run would fail on: an `imports:` entry naming one file that is not there
+    #: what the next run would fail on: an `imports:` entry naming one file that is not there, a source's local
+    #: file that is not there
     problems: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
