@@ -853,6 +853,11 @@ def test_a_user_agent_with_tabs_and_punctuation_is_fine(site):
         ('{Referer: "https://x.kr/\\r\\nX: 1"}', "sources[0].headers.Referer", "a line break (U+000D)"),
         ('{Referer: "a\\0b"}', "sources[0].headers.Referer", "NUL (U+0000) at character 2"),
         ("{Referer: [a]}", "sources[0].headers.Referer", "header values must be strings"),
+        # an attack's: accepted, then every fetch failed ("Too little data for declared Content-Length")
+        ('{Content-Length: "5"}', "sources[0].headers.Content-Length", "the fetcher sets this header itself"),
+        ("{transfer-encoding: chunked}", "sources[0].headers.transfer-encoding", "the fetcher sets this header"),
+        ("{Host: www.msit.go.kr}", "sources[0].headers.Host", "the fetcher sets this header itself"),
+        ("{Connection: Upgrade}", "sources[0].headers.Connection", "the fetcher sets this header itself"),
     ],
 )
 def test_a_source_header_that_http_cannot_send_is_refused(site, headers, key, message):
