@@ -137,6 +137,29 @@ def test_full_store_names_the_store_and_imports_nothing(site: Path, monkeypatch:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+def test_a_full_disk_under_the_store_is_said_so_when_it_opens(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An attack's, on a full tmpfs: opening the store failed writing its log, and the run said "not a usable
+    pressfeed store: disk I/O error", which sends an operator to restore a backup of a store that is fine."""
+    import pressfeed.store.sqlite as sqlite_store
+
+    def failing(db: sqlite3.Connection) -> None:
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorname = "SQLITE_IOERR_WRITE"  # type: ignore[attr-defined]  # (as SQLite's own carry)
+        raise error
+
+    monkeypatch.setattr(sqlite_store, "_wal", failing)
+    usage = shutil.disk_usage(site)
+    monkeypatch.setattr(sqlite_store.shutil, "disk_usage", lambda _: usage._replace(free=4096))
+    result = invoke(site, "import", str(site / "feeds" / "articles"))
+    store = site / ".pressfeed" / "pressfeed.db"
+    assert result.exit_code == 74, explain(result)
+    assert result.stderr == (
+        f"error: {store}: cannot write the store: no space left on its disk (4,096 bytes free; disk I/O error)\n"
+    )
+    monkeypatch.setattr(sqlite_store.shutil, "disk_usage", lambda _: usage._replace(free=10**9))
+    assert "not a usable pressfeed store: disk I/O error" in invoke(site, "import", str(site / "feeds")).stderr
+
+
 def _file_size_limit(limit: int) -> Callable[[], None]:
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ: writes fail EFBIG

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -115,7 +116,7 @@ class SQLiteStore:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise StoreError(f"{self.path}: not a usable pressfeed store: {exc}{damage_advice(exc)}") from None
+            raise StoreError(f"{self.path}: {_open_failure(exc, Path(self.path))}") from None
         except BaseException:
             self.db.close()
             raise
@@ -605,6 +606,24 @@ def _create_private(path: str) -> None:
     # it exists; or it cannot be created, and opening it says why as it always did
     with contextlib.suppress(OSError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, STORE_MODE))
+
+
+#: bytes free on the store's device below which a failed write is taken for a full disk
+_FULL = 1024 * 1024
+
+
+def _open_failure(exc: sqlite3.DatabaseError, path: Path) -> str:
+    """Why opening the store failed, as an operator can act on it: a write that failed on a full disk (SQLite
+    says "disk I/O error", or "cannot rollback" after the failed BEGIN) is no damaged store."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_ERROR")):
+        try:
+            free = shutil.disk_usage(path.parent).free
+        except OSError:
+            free = _FULL
+        if free < _FULL:
+            return f"cannot write the store: no space left on its disk ({free:,} bytes free; {exc})"
+    return f"not a usable pressfeed store: {exc}{damage_advice(exc)}"
 
 
 def _connect(path: str, uri: bool = False) -> sqlite3.Connection:
