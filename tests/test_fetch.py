@@ -188,6 +188,15 @@ def test_conditional_get_round_trip(httpserver: HTTPServer) -> None:
     assert conditional.headers["If-Modified-Since"] == modified
 
 
+def test_a_304_to_a_request_naming_no_version_is_a_failure(httpserver: HTTPServer) -> None:
+    """An attack's: a server answering 304 to the first, unconditional request never sent the feed, and the
+    source stayed "ok" in `sources check` for good, with nothing ever read."""
+    httpserver.expect_request("/rss.xml").respond_with_data("", status=304, headers={"ETag": '"v1"'})
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+    assert not result.ok and result.body is None and result.etag is None
+    assert result.error is not None and result.error.startswith("HTTP 304 Not Modified to a request that named no")
+
+
 def test_a_validator_no_server_would_take_back_is_not_kept(httpserver: HTTPServer) -> None:
     # kept, a 5,000-character ETag would go out as If-None-Match on every later request, and a server
     # refusing headers that long (nginx and Apache: 8 kB) would fail the source for good; a bidi control
@@ -310,6 +319,17 @@ def test_permanent_hop_after_temporary_is_no_move(httpserver: HTTPServer) -> Non
     result = fetch_one(httpserver.url_for("/rss.xml"))
 
     assert result.body == RSS
+    assert result.moved_to is None
+
+
+def test_a_permanent_redirect_to_an_address_that_fails_is_no_move(httpserver: HTTPServer) -> None:
+    """An attack's: a 301 to a 404 was taken as the source's new URL, and after days at the 404 the source
+    was "gone", while its configured URL might have come back."""
+    redirect(httpserver, "/rss.xml", "/nothing-here", 301)
+    httpserver.expect_request("/nothing-here").respond_with_data("없음", status=404)
+    result = fetch_one(httpserver.url_for("/rss.xml"))
+
+    assert result.error == "HTTP 404"
     assert result.moved_to is None
 
 

@@ -340,6 +340,10 @@ class Fetcher:
             error, retry_after = f"HTTP {status}", self._retry_after(headers.get("retry-after"))
         elif not (200 <= status < 300 or status == 304):
             error = f"HTTP {status}"
+        elif status == 304 and not (request.etag or request.last_modified):
+            # "not modified" since no version we named: the server never sends the feed (a cache, a broken
+            # proxy), and taken as an answer the source would stay "ok" with nothing ever read
+            error = "HTTP 304 Not Modified to a request that named no version it has (If-None-Match, If-Modified-Since)"
         etag = last_modified = None
         if error is None:
             # a 304 need not repeat the validators; the ones we sent are still valid then
@@ -354,7 +358,9 @@ class Fetcher:
             headers=headers,
             etag=etag,
             last_modified=last_modified,
-            moved_to=moved_to if moved_to != request.url else None,
+            # a move is taken where the new address answers: a 301 to a 404 would leave the source stored at the
+            # 404, "gone" after days, while the configured URL may come back
+            moved_to=moved_to if moved_to != request.url and error is None else None,
             retry_after=retry_after,
             gone=gone,
             error=error,
