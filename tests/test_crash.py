@@ -286,6 +286,49 @@ def test_killed_import_leaves_no_workers_and_releases_stdout(tmp_path: Path) -> 
     command.assert_nothing_survives()
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
+def test_a_stopped_ingest_says_so_ends_at_once_and_leaves_nothing(
+    tmp_path: Path, silent_server: str, signum: int, code: int
+) -> None:
+    """An attack's: SIGTERM (a cron timeout, systemd) ended the run with no word but the resource tracker's
+    "leaked semaphore"; Ctrl-C waited for the workers' jobs, then said "Aborted!" and exited 1, the code of a
+    partial failure. A stop is said as one, at once, with the shell's code for the signal."""
+    feed = tmp_path / "site" / "moef.xml"
+    feed.parent.mkdir(parents=True)
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>기획재정부</title>'
+        "<item><title>2026년 예산안</title><link>https://www.moef.go.kr/nw/1</link>"
+        "<description>예산안을 발표했다.</description><pubDate>Fri, 07 Nov 2025 09:00:00 +0900</pubDate>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    site = make_site(tmp_path / "site", [("moef", "moef.xml"), ("msit", f"{silent_server}/rss.xml")], timeout=120)
+    command = Command(site, "run")
+    command.wait_for_processes(4)  # the command, the resource tracker, the forkserver, a worker
+
+    command.proc.send_signal(signum)
+
+    assert command.proc.wait(20) == code
+    command.assert_nothing_survives()  # no process, both pipes closed, no temp file
+    name = signal.Signals(signum).name
+    assert command.stderr() == f"error: interrupted by {name}: stopped; what it wrote is whole, the next run goes on\n"
+
+
+@pytest.mark.slow
+def test_an_import_stopped_while_its_workers_run_ends_at_once(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    data = export(tmp_path / "big.jsonl", 20_000, "v1")  # more than one chunk: the CLI normalizes in workers
+    command = Command(site, "import", str(data))
+    command.wait_for_processes(4)
+
+    command.proc.send_signal(signal.SIGTERM)
+
+    assert command.proc.wait(20) == 143
+    command.assert_nothing_survives()
+    assert run(site, "articles", "list", "--json").stdout.strip() == "[]"  # all or nothing
+
+
 # -- the SIGKILL loop ---------------------------------------------------------------------------
 
 

@@ -2,7 +2,8 @@
 
 Exit codes (:class:`pressfeed.errors.ExitCode`): 0 ok, 1 partial failure (some
 source or file failed, the rest went on), 2 usage/config/input error (nothing
-written), 74 could not run (store or disk), 75 another run holds the lock.
+written), 74 could not run (store or disk), 75 another run holds the lock, 128 + N
+stopped by signal N (Ctrl-C, SIGTERM, SIGHUP).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import gc
 import json
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -22,7 +24,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 import click
 
 from . import __version__
-from .errors import ArticleNotFoundError, ExitCode, InputError, LockedError, PressfeedError, UsageError
+from .errors import (
+    ArticleNotFoundError,
+    ExitCode,
+    InputError,
+    Interrupted,
+    LockedError,
+    PressfeedError,
+    UsageError,
+)
 from .scaffold import init_site
 from .terms import LISTED_STATUSES, Status
 
@@ -251,6 +261,16 @@ class _Group(_Command, click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (errors.Interrupted): not click's "Aborted!"
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            message = (
+                f"interrupted by {signal.Signals(signum).name}: stopped; what it wrote is whole, the next run goes on"
+            )
+            env = ctx.find_object(Env)
+            if env is not None:
+                env.fail(message, 128 + signum)
+            click.secho(f"error: {message}", fg="red", err=True)
+            sys.exit(128 + signum)
         except click.ClickException as exc:
             _log_error(ctx, exc.format_message(), getattr(exc, "ctx", None))
             raise
@@ -1026,6 +1046,7 @@ def check(env: Env, as_json: bool) -> None:
 
 
 def main() -> None:
+    _stop_on_signals()
     try:
         cli(prog_name="pressfeed")
     finally:
@@ -1033,3 +1054,16 @@ def main() -> None:
         # left out of the collections the interpreter runs as it exits: ~12 ms of a ~90 ms cron run with nothing
         # to do. The command has closed what needs closing (the store, the worker pools); atexit still runs.
         gc.freeze()
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does (errors.Interrupted): the default ends the process
+    where it stands, with no word of why, a worker pool's semaphores reported leaked, the run log unclosed.
+    A signal the caller ignores (`nohup`) stays ignored."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, interrupted)

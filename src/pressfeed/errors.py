@@ -23,6 +23,16 @@ class ExitCode(IntEnum):
     LOCKED = 75
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a cron timeout, systemd stopping the job, a closed terminal), raised in the main
+    thread as Ctrl-C's KeyboardInterrupt is: the command unwinds as for it (temp files removed, the store's
+    transaction rolled back, the lock released) and exits 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 #: characters of a foreign string (a server's header or URL, a feed's field) a message quotes
 FOREIGN_CHARS = 200
 #: control characters (line breaks included: U+0085, U+2028, U+2029 too) and bidi overrides: in a stored

@@ -80,11 +80,17 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     # the workers get the read end; this process alone holds the write end, and never writes
     watch, lifeline = context.Pipe(duplex=False)
     try:
-        with _pool_class()(
-            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(watch,)
-        ) as pool:
+        pool = _pool_class()(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(watch,))
+        try:
             pool.submit(os.getpid)  # start the workers now, while the caller's first downloads run
             yield pool
+        except BaseException:
+            # the command is failing or interrupted (Ctrl-C, SIGTERM): it does not wait for the jobs running.
+            # Closing the lifeline ends every worker at once (_exit_on_eof); the pool then sees them gone
+            lifeline.close()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     finally:
         lifeline.close()
         watch.close()
@@ -137,8 +143,12 @@ class LazyPool:
             self._pool, self._ready, self._starting = None, False, None
         stack.close()
 
-    def close(self) -> None:
-        self._stack.close()
+    def close(self, failure: BaseException | None = None) -> None:
+        """Shut the pool down: after its jobs, or at once on a `failure` (an error, an interrupt)."""
+        if failure is None:
+            self._stack.close()
+        else:
+            self._stack.__exit__(type(failure), failure, failure.__traceback__)
 
 
 @contextmanager
@@ -147,8 +157,10 @@ def lazy_pool(workers: int, preload: str) -> Iterator[LazyPool]:
     pool = LazyPool(workers, preload)
     try:
         yield pool
-    finally:
-        pool.close()
+    except BaseException as exc:
+        pool.close(exc)
+        raise
+    pool.close()
 
 
 def _init_worker(watch: Connection) -> None:
