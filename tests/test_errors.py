@@ -44,6 +44,7 @@ def _arguments() -> dict[str, tuple[Any, ...]]:
         "pressfeed.errors.RecordError": ("title", "is empty"),
         "pressfeed.errors.InputError": ([problem, Problem("releases.yaml", None, "link", "missing")],),
         "pressfeed.errors.ArticleNotFoundError": ("moef-2026-1128-001",),
+        "pressfeed.errors.Interrupted": (15,),
         "pressfeed.normalize.RecordProblems": ([RecordError("title", "is empty"), RecordError("link", "relative")],),
         "pressfeed.normalize.IdNotNormal": ("https://portal.kr/news/./1", "https://portal.kr/news/1"),
         "pressfeed.ingest.briefing.BriefingAPIError": (
