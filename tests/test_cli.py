@@ -344,7 +344,7 @@ def test_init_then_run(tmp_path: Path) -> None:
 
     run = ok(invoke(new, "run"))
     assert run.stdout.splitlines() == [
-        "import: 1 files, 1 new, 0 updated, 0 unchanged",
+        "import: 1 file, 1 new, 0 updated, 0 unchanged",
         "build: 21 files, 21 written, 0 unchanged",
     ]
     rss = (new / "public" / "rss.xml").read_text(encoding="utf-8")
@@ -456,20 +456,20 @@ JSONL_RECORDS = [
 def test_import_yaml_file(sample_site: Path, tmp_path: Path) -> None:
     export = write(tmp_path / "export.yaml", GOOD_YAML)
     result = ok(invoke(sample_site, "import", str(export)))
-    assert result.stdout == "import: 1 files, 2 new, 0 updated, 0 unchanged\n"
+    assert result.stdout == "import: 1 file, 2 new, 0 updated, 0 unchanged\n"
     assert result.stderr == ""
     assert stored_ids(sample_site) == [TAG + "20251120-0002", TAG + "20251120-0001"]
     shown = as_json(invoke(sample_site, "articles", "show", "20251120-0002", "--json"))
     assert shown["section"] == "economy"  # alias 경제일반
     # idempotent
     again = ok(invoke(sample_site, "import", str(export)))
-    assert again.stdout == "import: 1 files, 0 new, 0 updated, 2 unchanged\n"
+    assert again.stdout == "import: 1 file, 0 new, 0 updated, 2 unchanged\n"
 
 
 def test_import_from_stdin(sample_site: Path) -> None:
     lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL_RECORDS) + "\n"
     result = ok(invoke(sample_site, "import", "-", input=lines))
-    assert result.stdout == "import: 1 files, 2 new, 0 updated, 0 unchanged\n"
+    assert result.stdout == "import: 1 file, 2 new, 0 updated, 0 unchanged\n"
     assert set(stored_ids(sample_site)) == {TAG + "20251122-0001", TAG + "20251122-0002"}
     shown = as_json(invoke(sample_site, "articles", "show", "20251122-0002", "--json"))
     assert shown["section"] == "it-science"
@@ -1169,7 +1169,7 @@ def test_ingest_dry_run_json(sample_site: Path) -> None:
 
 def test_ingest_one_source(sample_site: Path) -> None:
     result = ok(invoke(sample_site, "ingest", "msit"))
-    assert result.stdout == "ingest: 1 sources, 5 new, 0 updated\n"
+    assert result.stdout == "ingest: 1 source, 5 new, 0 updated\n"
     items = as_json(invoke(sample_site, "articles", "list", "--json", "--limit", "100"))
     assert len(items) == 5
     assert {a["origin"] for a in items} == {"source:msit"}
@@ -1201,7 +1201,7 @@ def test_a_feed_whose_entries_cannot_be_used_says_why_without_v(sample_site: Pat
 
     result = ok(invoke(sample_site, "ingest"))
 
-    assert result.stdout == "ingest: 1 sources, 0 new, 0 updated\n"
+    assert result.stdout == "ingest: 1 source, 0 new, 0 updated\n"
     assert result.stderr == (
         "source board: 3 entries could not be used: '청년 일자리 대책': skipped (link: '/view?id=1' is not an "
         "http(s) URL (a relative link: give the source a home to resolve it against)); 2 more with -v\n"
@@ -1667,7 +1667,7 @@ def test_import_a_json_array_from_stdin_is_read_in_pieces(sample_site: Path, mon
     monkeypatch.setattr(read, "READ_BYTES", 16)  # many pieces: Hangul and records cut across them
     text = "\ufeff[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL_RECORDS) + "\n]\n"
     result = ok(invoke(sample_site, "import", "-", input=text.encode("utf-8")))
-    assert result.stdout == "import: 1 files, 2 new, 0 updated, 0 unchanged\n"
+    assert result.stdout == "import: 1 file, 2 new, 0 updated, 0 unchanged\n"
     assert set(stored_ids(sample_site)) == {TAG + "20251122-0001", TAG + "20251122-0002"}
     bad = text.replace(JSONL_RECORDS[1]["published"], "tomorrow-ish").replace("20251122", "20251123")
     result = invoke(sample_site, "import", "-", input=bad.encode("utf-8"))

@@ -398,7 +398,7 @@ def test_ingest_of_a_gone_source_named_on_the_command_line_says_so_and_exits_1(
     named = invoke(site, "ingest", "closed", when=later)
     assert named.exit_code == 1
     assert named.stderr == f"source closed not fetched — {CLOSED_NOTE}\n"
-    assert named.stdout == "ingest: 1 sources, 0 new, 0 updated, 1 failed (closed: still-gone)\n"
+    assert named.stdout == "ingest: 1 source, 0 new, 0 updated, 1 failed (closed: still-gone)\n"
     quiet = invoke(site, "-q", "ingest", "closed", when=later)
     assert (quiet.exit_code, quiet.stderr) == (1, named.stderr)  # a failure: said under -q too
     [report] = json.loads(invoke(site, "ingest", "closed", "--json", when=later).stdout)["sources"]
@@ -415,7 +415,7 @@ def test_ingest_of_a_gone_source_named_on_the_command_line_says_so_and_exits_1(
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace(httpserver.url_for("/closed.xml"), httpserver.url_for("/reopened.xml")), "utf-8")
     back = invoke(site, "ingest", "closed", when=later)
-    assert (back.exit_code, back.stdout, back.stderr) == (0, "ingest: 1 sources, 1 new, 0 updated\n", "")
+    assert (back.exit_code, back.stdout, back.stderr) == (0, "ingest: 1 source, 1 new, 0 updated\n", "")
     assert check(site, later)["closed"]["status"] == "ok"
 
 

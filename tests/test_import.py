@@ -88,7 +88,7 @@ def test_import_yaml_multi_document_file(pf, site, write):
 
     assert (result.created, result.created_ids) == (3, IDS)
     assert (result.updated, result.unchanged, result.files) == (0, 0, 1)
-    assert result.summary() == "import: 1 files, 3 new, 0 updated, 0 unchanged"
+    assert result.summary() == "import: 1 file, 3 new, 0 updated, 0 unchanged"
     assert pf.store.count() == 3
     stored = pf.store.get(f"{TAG}1002")
     assert stored is not None

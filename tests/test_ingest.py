@@ -912,7 +912,7 @@ def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: 
     second, pf = ingest_at(opener, site, later)
     report = only(second)
     assert (report.new, report.updated, report.unchanged, report.duplicates) == ((), (AI_ID,), 0, 0)
-    assert second.summary() == "ingest: 1 sources, 0 new, 1 updated"
+    assert second.summary() == "ingest: 1 source, 0 new, 1 updated"
     after = pf.store.get(AI_ID)
     assert after is not None
     assert pf.store.count() == 1
@@ -1658,7 +1658,7 @@ def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: 
     report = only(result)
     assert report.conflicts == (AI_ID,)
     assert (report.new, report.updated) == ((), ())
-    assert result.summary() == "ingest: 1 sources, 0 new, 0 updated, 1 kept local edits"
+    assert result.summary() == "ingest: 1 source, 0 new, 0 updated, 1 kept local edits"
     assert f"source msit: kept local edit of {AI_ID}, upstream changed it" in map(str, result.notices())
     after = pf.store.get(AI_ID)
     assert after is not None
@@ -2217,7 +2217,7 @@ def test_dry_run_writes_nothing(httpserver: HTTPServer, site: Path, opener: Open
     result, pf = ingest_at(opener, site, dry_run=True)
     assert result.dry_run
     assert only(result).new == (AI_ID, LAW_ID)
-    assert result.summary() == "ingest (dry run, nothing written): 1 sources, 2 new, 0 updated"
+    assert result.summary() == "ingest (dry run, nothing written): 1 source, 2 new, 0 updated"
     assert pf.store.count() == 0
     assert pf.store.source_state("msit") is None
     assert pf.store.dedupe_sources([AI_ID]) == {} and pf.store.dedupe_sources([LAW_ID]) == {}

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .errors import InputError, Problem, fields_of, lines_of
 from .ingest.health import SourceHealth
+from .text import counted
 
 
 class Outcome(StrEnum):
@@ -114,7 +115,7 @@ class SourceReport:
         if self.unusable:  # said without -v: an operator whose feed's items all vanish must see why
             count = len(self.unusable)
             more = f"; {count - 1} more with -v" if count > 1 else ""
-            message = f"{count} {'entry' if count == 1 else 'entries'} could not be used: {self.unusable[0]}{more}"
+            message = f"{counted(count, 'entry', 'entries')} could not be used: {self.unusable[0]}{more}"
             out.append(Notice(NoticeKind.UNUSABLE, self.source_id, message))
         out += [Notice(NoticeKind.WARNING, self.source_id, w) for w in self.warnings]
         return out
@@ -154,7 +155,7 @@ class IngestResult:
         new = sum(len(r.new) for r in self.reports)
         updated = sum(len(r.updated) for r in self.reports)
         label = "ingest (dry run, nothing written):" if self.dry_run else "ingest:"
-        text = f"{label} {len(self.reports)} sources, {new} new, {updated} updated"
+        text = f"{label} {counted(len(self.reports), 'source')}, {new} new, {updated} updated"
         if self.failed:
             reasons = ", ".join(f"{r.source_id}: {r.error or r.outcome}" for r in self.failed)
             text += f", {len(self.failed)} failed ({reasons})"
@@ -239,7 +240,8 @@ class ImportResult:
         )
 
     def summary(self) -> str:
-        text = f"import: {self.files} files, {self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        files = counted(self.files, "file")
+        text = f"import: {files}, {self.created} new, {self.updated} updated, {self.unchanged} unchanged"
         return text + (f", {self.deleted} deleted (skipped)" if self.deleted else "")
 
     def to_json(self) -> dict[str, Any]:
@@ -314,7 +316,7 @@ class BuildResult:
         return len(self.written) + len(self.unchanged)
 
     def summary(self) -> str:
-        text = f"build: {self.files} files, {len(self.written)} written, {len(self.unchanged)} unchanged"
+        text = f"build: {counted(self.files, 'file')}, {len(self.written)} written, {len(self.unchanged)} unchanged"
         return text + (f", {len(self.removed)} removed" if self.removed else "")
 
     def to_json(self) -> dict[str, Any]:

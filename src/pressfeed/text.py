@@ -131,6 +131,11 @@ def summary_of(words: str, length: int) -> str:
     return shorten(collapse_space(words), length)
 
 
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """ "1 file", "2 files": a count and its noun (`plural` where "s" does not make it)."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {plural or noun + 's'}"
+
+
 # -- charsets -----------------------------------------------------------------
 
 

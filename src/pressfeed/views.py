@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .terms import Status, utc_text
+from .text import counted
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
@@ -49,7 +50,7 @@ class Plan:
     def lines(self) -> list[str]:
         out = [f"config ok: {self.config}", f"store: {self.store} ({self.articles} articles)", f"output: {self.output}"]
         out += [f"  {f.title}: {f.items} items -> {', '.join(f.files)}" for f in self.feeds]
-        out += [f"  imports {pattern}: {count} file{'' if count == 1 else 's'}" for pattern, count in self.imports]
+        out += [f"  imports {pattern}: {counted(count, 'file')}" for pattern, count in self.imports]
         return out + [f"  source {s}" for s in self.sources]
 
     def to_json(self) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from ..model import RawArticle, RawMedia, Status
 from ..normalize import NormalizeContext, ingested_identity
 from ..sanitize import body_words, sanitize_html
 from ..store import PageState, Store
+from ..text import counted
 from ..urls import without_session
 from .bounds import hold_seconds
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page, page_seconds
@@ -251,8 +252,7 @@ def _script_only(names: Sequence[str]) -> str:
     keep; the release lists them, so an editor should know the article goes out without them."""
     if not names:
         return ""
-    count = f"{len(names)} attachment{'s' if len(names) > 1 else ''}"
-    return f"{count} offered only through a script ({', '.join(names)}): not kept"
+    return f"{counted(len(names), 'attachment')} offered only through a script ({', '.join(names)}): not kept"
 
 
 def _late(article_id: str, digest: str, url: str, attempts: int, now: datetime, kept: PageState | None) -> PageState:

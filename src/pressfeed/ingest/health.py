@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..config import SourceConfig, SourceKind
+from ..text import counted
 from .state import SourceState
 
 #: a source answering 404 this long is reported gone (it is still tried, at the longest backoff)
@@ -326,7 +327,7 @@ def was_gone(state: SourceState) -> bool:
 
 
 def _failures(count: int) -> str:
-    return f"{count} failure" if count == 1 else f"{count} failures"
+    return counted(count, "failure")
 
 
 def _days_of_404(state: SourceState, now: datetime) -> int:
