@@ -135,6 +135,15 @@ def test_agency_credit_links_the_original_release(sample_built: Path) -> None:
     assert any(text(a) == "과학기술정보통신부" for a in credits)
 
 
+def test_a_joint_release_credits_each_of_its_agencies() -> None:
+    from pressfeed.model import Article, Attribution
+    from pressfeed.publish.pages import _credit
+
+    source = Attribution("과학기술정보통신부", url="https://www.msit.go.kr/bbs/1", joint=("금융위원회",))
+    article = Article("tag:x,2025:1", "AI 금융 규제 샌드박스", "it-science", NOW, NOW, "https://x.kr/1", source=source)
+    assert _credit(article) == '출처 <a href="https://www.msit.go.kr/bbs/1">과학기술정보통신부 · 금융위원회</a>'
+
+
 @pytest.mark.parametrize("key", PAGES)
 def test_subscribe_box_shows_the_exact_urls(sample_built: Path, key: str) -> None:
     doc = page(sample_built, key)

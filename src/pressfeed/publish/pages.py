@@ -146,11 +146,11 @@ def _breakable(url: str) -> str:
 
 
 def _credit(article: Article) -> str:
-    """Whose news it is: the agency a release comes from, else the byline."""
+    """Whose news it is: the agency a release comes from (a joint release's agencies, each), else the byline."""
     source = article.source
     if source is not None and source.name:
         link = source.url or source.home
-        name = escape(source.name)
+        name = escape(" · ".join((source.name, *source.joint)))
         return f'출처 <a href="{escape(link)}">{name}</a>' if link else f"출처 {name}"
     return escape(byline_parts(article.byline)[0])
 
