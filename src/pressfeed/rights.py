@@ -46,19 +46,20 @@ def rights_for(config: Config, origin: str, source: Attribution | None, brought_
     that brought it (`origin`'s and `brought_by`, the sources of its copies) for each of its agencies: the one
     it names, a joint release's others, and a board's own (a registry agency brought it, so it is one of its).
     So a release goes out under the same terms whichever source brought it first: the API's copy of a release
-    whose board is `link`, a joint release whose other agency's terms are. A copy's source no longer in the
-    config counts no more; the origin's, whose text is published, leaves the least terms (UNKNOWN_TERMS)."""
+    whose board is `link`, a joint release whose other agency's terms are. A source no longer in the config
+    counts no more, whichever it was; with none left, its terms are not known: the least (UNKNOWN_TERMS)."""
     if not origin.startswith("source:"):
         return FULL_RIGHTS  # the portal's own article
     agencies = config.agencies
     by_id = {s.id: s for s in config.sources}
-    own = by_id.get(origin.removeprefix("source:"))
-    sources = [own, *(by_id[i] for i in dict.fromkeys(brought_by) if i in by_id and by_id[i] is not own)]
+    ids = dict.fromkeys((origin.removeprefix("source:"), *brought_by))
+    sources = [by_id[i] for i in ids if i in by_id]
     names = [source.name, *source.joint] if source is not None else [""]
-    names += [s.name for s in sources if s is not None and agencies.find(s.name) is not None]
+    names += [s.name for s in sources if agencies.find(s.name) is not None]
     names = list(dict.fromkeys(names))
-    missing = [source_rights(None, agencies, n, missing=UNKNOWN_TERMS) for n in names] if own is None else []
-    return least([*missing, *(source_rights(s, agencies, n) for s in sources if s is not None for n in names)])
+    if not sources:
+        return least(source_rights(None, agencies, n, missing=UNKNOWN_TERMS) for n in names)
+    return least(source_rights(s, agencies, n) for s in sources for n in names)
 
 
 def least(terms: Iterable[Rights]) -> Rights:
