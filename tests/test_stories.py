@@ -613,6 +613,40 @@ def test_the_cited_copy_of_a_joint_release_arriving_second_supersedes_it(tmp_pat
     assert stored is not None and stored.superseded_by == CMS_ID
 
 
+def keeping_board(site: JointSite) -> JointSite:
+    """The ministry's board, listed second, keeps its releases beside the newsroom's articles."""
+    config = yaml.safe_load((site.root / "feeds/pressfeed.yaml").read_text(encoding="utf-8"))
+    config["sources"][1]["when_in_cms"] = "keep"
+    site.write("feeds/pressfeed.yaml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    return site
+
+
+def test_a_copy_from_a_source_that_keeps_its_releases_keeps_the_release_whichever_came_first(
+    tmp_path: Path,
+) -> None:
+    """An attack's: `when_in_cms: keep` held only when its source had brought the release first; with the
+    press-release service's copy first, the article superseded the release the board keeps."""
+    site = keeping_board(JointSite(tmp_path / "site"))
+    site.cms(cms())
+    site.briefing(BRIEFING_COPY)
+    site.feed(release())
+    pf = site.run()
+    assert sorted(everywhere(site, "")) == sorted([CMS_ID, BRIEFING_ID])
+    assert pf.store.get(BRIEFING_ID).superseded_by is None  # type: ignore[union-attr]
+
+
+def test_a_superseded_release_stands_again_when_a_source_that_keeps_it_brings_a_copy(tmp_path: Path) -> None:
+    site = keeping_board(JointSite(tmp_path / "site"))
+    site.cms(cms(BRIEFING_LINK))  # the article cites the service's copy
+    site.briefing(BRIEFING_COPY)
+    pf = site.run()
+    assert everywhere(site, "") == [CMS_ID]
+    site.feed(release())  # the board's copy, a run later
+    site.run(NOW + timedelta(minutes=5))
+    assert sorted(everywhere(site, "")) == sorted([CMS_ID, BRIEFING_ID])
+    assert pf.store.get(BRIEFING_ID).superseded_by is None  # type: ignore[union-attr]
+
+
 def test_a_joint_release_new_this_run_leaves_the_articles_guid_alone(tmp_path: Path) -> None:
     site = JointSite(tmp_path / "site")
     site.cms(cms())

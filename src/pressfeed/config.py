@@ -17,7 +17,7 @@ import math
 import os
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from enum import Enum, StrEnum
@@ -661,11 +661,12 @@ class Config:
                 return source
         raise KeyError(source_id)
 
-    def supersedable(self, stored: StoredArticle) -> bool:
-        """May a newsroom article supersede this stored release? Its source's `when_in_cms` says."""
-        source_id = stored.origin.removeprefix("source:")
+    def supersedable(self, stored: StoredArticle, brought_by: Sequence[str] = ()) -> bool:
+        """May a newsroom article supersede this stored release? Not when a source that brought it, first or a
+        copy (`brought_by`), has `when_in_cms: keep`: which of them came first must not decide."""
         keep = {s.id for s in self.sources if s.when_in_cms is WhenInCMS.KEEP}
-        return stored.origin.startswith("source:") and source_id not in keep
+        ids = {stored.origin.removeprefix("source:"), *brought_by}
+        return stored.origin.startswith("source:") and not ids & keep
 
 
 # -- loading ------------------------------------------------------------------

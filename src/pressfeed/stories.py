@@ -63,8 +63,8 @@ _SIGNATURE_SPAN = 120
 _PRESS_WORD = re.compile(r"보도|게재|엠바고|조간|석간|embargo", re.IGNORECASE)
 _NOTICE_SPAN = 400
 
-#: whether a stored release may be superseded (its source's when_in_cms)
-Supersedable = Callable[[StoredArticle], bool]
+#: whether a stored release may be superseded, given the sources that brought copies of it (their when_in_cms)
+Supersedable = Callable[[StoredArticle, Sequence[str]], bool]
 
 
 def body_key(text: str) -> str | None:
@@ -198,6 +198,7 @@ def settle(
     holders = {r.superseded_by for r in stored.values() if r.superseded_by is not None}
     by_id = store.get_many(sorted({*(a for c in citers.values() for a in c), *holders, *guid_of.values()}))
     shown = store.shown(sorted({*stored, *by_id}))
+    brought = store.dedupe_sources(sorted(stored)) if stored else {}
     for release_id in touched:
         release, cited = stored.get(release_id), citers.get(release_id, [])
         if release is None:  # deleted (or nothing to settle): an article no longer citing it gives its guid back
@@ -212,7 +213,11 @@ def settle(
             # said of that article, goes with it (the next article citing it keeps it out as any would)
             store.unlink_story(release_id)
             release = replace(release, superseded_by=None, keep_both=False)
-        if (holder is not None and release.keep_both) or not _supersedable(release, supersedable):
+        if not _supersedable(release, supersedable, brought.get(release_id, ())):
+            if holder is not None:  # a source that keeps its releases brought a copy since: it stands again
+                _let_go(store, release, holder, by_id, now)
+            continue
+        if holder is not None and release.keep_both:
             continue
         takers = [by_id[a] for a in cited if a in by_id and not by_id[a].origin.startswith("source:")]
         best = min(takers, key=lambda a: (_soon(a, now), a.article.id), default=None)
@@ -256,9 +261,10 @@ def _soon(article: StoredArticle | None, now: datetime) -> tuple[int, datetime]:
     return 2, now
 
 
-def _supersedable(release: StoredArticle, supersedable: Supersedable) -> bool:
-    """Only ingested releases are superseded, and only where their source's when_in_cms lets them."""
-    return release.origin.startswith("source:") and supersedable(release)
+def _supersedable(release: StoredArticle, supersedable: Supersedable, brought_by: Sequence[str]) -> bool:
+    """Only ingested releases are superseded, and only where the when_in_cms of each source that brought them
+    lets them."""
+    return release.origin.startswith("source:") and supersedable(release, brought_by)
 
 
 def _adopts(release: StoredArticle, article: StoredArticle, shown: Collection[str], now: datetime) -> bool:

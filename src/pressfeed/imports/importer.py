@@ -160,7 +160,7 @@ def _refused_id(problems: RecordProblems) -> IdNotNormal | None:
 Place = tuple[str, int, int, Mapping[str, Any] | None]
 
 
-def any_release(stored: object) -> bool:
+def any_release(stored: object, brought_by: object = ()) -> bool:
     """The default rule: any ingested release may be superseded by a newsroom article citing it."""
     return True
 
