@@ -156,7 +156,7 @@ def ingest_sources(
         run.reread = bool(run.source.fulltext) and any(
             p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}")
         )
-    placer = _Placer(config.normalize_context(), store, now, dry_run, config.supersedable)
+    placer = _Placer(config, store, now, dry_run)
     if progress is not None:
         for run in runs:
             if run not in due:
@@ -258,11 +258,10 @@ class _Placer:
     by two sources becomes one article, owned by the first.
     """
 
-    def __init__(
-        self, ctx: NormalizeContext, store: Store, now: datetime, dry_run: bool, supersedable: Supersedable
-    ) -> None:
-        self.ctx, self.store, self.now, self.dry_run = ctx, store, now, dry_run
-        self.supersedable = supersedable
+    def __init__(self, config: Config, store: Store, now: datetime, dry_run: bool) -> None:
+        self.config, self.store, self.now, self.dry_run = config, store, now, dry_run
+        self.ctx: NormalizeContext = config.normalize_context()
+        self.supersedable: Supersedable = config.supersedable
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
         #: stored articles an item already decided this run → that item's origin: the first item in document
@@ -482,6 +481,15 @@ class _Placer:
             return found
         return m.encoded.id
 
+    def _link_only(self, article_id: str, origin: str, candidate: EncodedArticle) -> bool:
+        """Will the feeds carry only the link of this release, whose text `candidate` brings (pressfeed.rights,
+        the terms of every source that brought it)?"""
+        from ..config import Republish
+        from ..rights import rights_for
+
+        brought = [*self.store.dedupe_sources([article_id]).get(article_id, ()), *self.copies.get(article_id, ())]
+        return rights_for(self.config, origin, candidate.article.source, brought).republish is Republish.LINK
+
     def _has_copy(self, article_id: str, source_id: str) -> bool:
         """Did the source send an item that is this article (this run or before)?"""
         return source_id in self.copies.get(article_id, ()) or source_id in self.store.dedupe_sources([article_id]).get(
@@ -526,6 +534,9 @@ class _Placer:
                     # an editor hid (or published) the release: another source's copy is no word of its own on
                     # that, though its status differs from the first source's (a held title's draft)
                     merged = merged.restamped(status=stored.article.status, updated=merged.updated)
+                if merged is not None and self._link_only(target, origin, merged):
+                    # the text is stored (the terms may change) but no reader gets it: no update to show them
+                    merged = merged.restamped(status=merged.status, updated=stored.article.updated)
                 if merged is not None:
                     writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
                     report.updated.append(target)
