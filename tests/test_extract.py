@@ -307,6 +307,29 @@ def test_prev_next_rows_are_never_release_text(row: str) -> None:
     assert result.text == "본문 첫 문단입니다."
 
 
+def test_a_release_row_or_line_named_like_site_chrome_stays_in_the_text() -> None:
+    """A review's: inside the container, a table's <tr class="header"> and a photo credit's <p class="copyright">
+    were dropped as the page's header and copyright footer."""
+    table = (
+        '<table class="tbl"><tr class="header"><th>구분</th><th>2024년</th><th>2025년</th></tr>'
+        "<tr><td>청년 고용률</td><td>45.1%</td><td>46.3%</td></tr></table>"
+        '<p class="copyright">사진 제공: 고용노동부</p>'
+    )
+    result = extract_page(wrap(f'<div class="view">{table}</div>'), url=MOFE_URL, selector="div.view", min_chars=5)
+    assert "구분" in result.text and "사진 제공: 고용노동부" in result.text
+
+
+def test_download_links_in_button_boxes_are_still_attachments() -> None:
+    """A review's: "btn" counted as site chrome for every link, and a board's download buttons were lost."""
+    files = (
+        '<ul class="file_list"><li><span class="name">보도자료.hwpx</span> <span class="btn_box">'
+        '<a href="/com/fileDownload.do?id=1">다운로드</a></span></li>'
+        '<li><div class="btn_wrap"><a href="/com/fileDownload.do?id=2">참고자료.pdf</a></div></li></ul>'
+    )
+    result = extract_page(wrap(files), url=MOFE_URL)
+    assert [a.title for a in result.attachments] == ["보도자료.hwpx", "참고자료.pdf"]
+
+
 def test_a_sentence_that_starts_like_a_prev_next_label_stays() -> None:
     body = (
         '<div class="view"><p>다음 글은 <a href="/speech">장관 연설문</a> 전문이며, 원문은 누리집에 있습니다.</p></div>'

@@ -231,22 +231,10 @@ class OutputConfig:
 
 #: an HTTP field name: an RFC 9110 token
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-#: request headers that frame the message or the connection: set by the HTTP client, and one given beside its
-#: own ("Content-Length: 5" on a GET of no body) fails every fetch of the source
-_FETCHER_HEADERS = frozenset(
-    {
-        "content-length",
-        "transfer-encoding",
-        "host",
-        "connection",
-        "upgrade",
-        "te",
-        "trailer",
-        "keep-alive",
-        "proxy-connection",
-        "expect",
-    }
-)
+#: request headers that frame the message or change the protocol: one given beside the HTTP client's own
+#: ("Content-Length: 5" on a GET of no body) fails every fetch of the source. Not those a browser's copied
+#: headers carry and the client takes ("Connection: keep-alive", "TE: trailers", "Host")
+_FETCHER_HEADERS = frozenset({"content-length", "transfer-encoding", "upgrade"})
 #: what an HTTP field value may not hold: anything but visible ASCII, spaces and tabs (line breaks, NUL, …)
 _NOT_HEADER_TEXT = re.compile(r"[^\t\x20-\x7e]")
 
@@ -350,7 +338,7 @@ def _headers(reader: _Reader, value: Any, spot: Spot) -> tuple[tuple[str, str], 
             raise reader.error(
                 at, "not a header name: use letters, digits and - (no spaces, colons or other punctuation)"
             )
-        if name.lower() in _FETCHER_HEADERS:
+        if name.lower() in _FETCHER_HEADERS or (name.lower() == "connection" and "upgrade" in str(header).lower()):
             raise reader.error(at, "the fetcher sets this header itself (it frames the request or the connection)")
         _header_value(reader, header, at, "header values must be strings")
     return tuple(sorted(headers.items()))

@@ -328,9 +328,11 @@ _WHITESPACE = re.compile(r"\s+")
 _UNWANTED = ("script", "style", "noscript", "template")
 
 
-#: how deep a page's elements may nest before they are flattened: libxml2 builds 256 levels, and adds <html>,
-#: <body> and the like where a page leaves them out
-_PAGE_NESTING = 240
+#: how deep a page's elements may nest before they are flattened (tags dropped, text kept): libxml2 builds 256
+#: levels, silently; readability's scoring grows with depth (a page of 20,000 unclosed <div>s: 3.8 s of CPU at
+#: 240 levels, refused; 2.3 s at 64). No board page's release text is that deep: past it are HWP conversions'
+#: unclosed <font>s, and hostile pages
+_PAGE_NESTING = 64
 
 
 def _parse(text: str, url: str) -> HtmlElement:
@@ -343,7 +345,7 @@ def _parse(text: str, url: str) -> HtmlElement:
     # libxml2, like html5ever, compares each attribute of a tag with those before it: a page of one tag with
     # 80,000 distinct attributes held the parse 9 s (pages may be 15 MiB). No page's tag has 64 attributes.
     # libxml2 stops building the tree 256 elements deep, without an error: the text of an HWP conversion that
-    # opens a <font> per line and closes none ended at its 250th line. Flattened deeper, it is all kept
+    # opens a <font> per line and closes none ended at its 250th line. Flattened, it is all kept
     text = bound_nesting(bound_attributes(text), _PAGE_NESTING)
     try:
         tree: HtmlElement = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
@@ -464,18 +466,30 @@ _CHROME_IN_BODY = (
 _PREV_NEXT = re.compile(r"\s*(?:이전|다음|윗|아랫)\s?글(?:$|[\s:：|])")
 
 
+#: ids and classes of a board view's own controls, inside the release's container of a wide selector
+#: ("bd_view_nav", "btn_area", "paging"): matched on the first part or the last. Not the page's chrome names
+#: ("header", "copyright", "location"): a release's own table row or photo credit may bear them
+_VIEW_CONTROLS_FIRST = frozenset({"btn", "btns", "paging", "pagination", "prevnext"})
+_VIEW_CONTROLS_LAST = frozenset({"nav", "navi", "btn", "btns", "paging", "pagination", "prevnext"})
+
+
 def _strip_chrome(container: HtmlElement) -> None:
-    """Drop from the release's container what is never its text: navigation, controls, hidden blocks, site
-    chrome by its name ("bd_view_nav", "btn_area") and the board's links to the releases before and after it,
-    which an operator's selector around the whole view ("div.bd_view") takes in too."""
+    """Drop from the release's container what is never its text: navigation, controls, hidden blocks, the
+    view's own controls by their names ("bd_view_nav", "btn_area") and the board's links to the releases
+    before and after it, which an operator's selector around the whole view ("div.bd_view") takes in too."""
     for element in container.xpath(" | ".join(f".//{path}" for path in _CHROME_IN_BODY)):
         element.drop_tree()
     for element in list(container.iterdescendants()):
         if element.getparent() is None:
             continue  # (in a tree already dropped)
         tokens = [element.get("id") or "", *(element.get("class") or "").split()]
-        if any(_chrome_name(token) for token in tokens if token) or _prev_next(element):
+        if any(_view_control(token) for token in tokens if token) or _prev_next(element):
             element.drop_tree()
+
+
+def _view_control(token: str) -> bool:
+    parts = re.split(r"[-_]", token.lower())
+    return parts[0] in _VIEW_CONTROLS_FIRST or parts[-1] in _VIEW_CONTROLS_LAST
 
 
 def _prev_next(element: HtmlElement) -> bool:
@@ -483,13 +497,24 @@ def _prev_next(element: HtmlElement) -> bool:
     that there is none ("이전글이 없습니다"), and little else."""
     if element.tag not in ("dl", "li", "tr", "p", "div"):
         return False
-    text = " ".join(element.itertext())  # "<th>다음 글</th><td>…": the cells apart
+    text = _text_start(element, 300)  # (each element's whole text would cost the page's depth times its size)
     label = _PREV_NEXT.match(text) if len(text) < 300 else None
     if label is None:
         return False
     rest = _WHITESPACE.sub("", text[label.end() :])
     linked = sum(len(_WHITESPACE.sub("", a.text_content())) for a in element.iter("a"))
     return linked >= 0.6 * len(rest) or (len(rest) < 20 and "없" in rest)
+
+
+def _text_start(element: HtmlElement, limit: int) -> str:
+    """The element's text, its pieces apart ("<th>다음 글</th><td>…"), up to `limit` characters or a little past."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        size += len(piece) + 1
+        if size >= limit:
+            break
+    return " ".join(pieces)
 
 
 def _inner_html(container: HtmlElement) -> str:
@@ -698,8 +723,7 @@ def _file_type(name: str) -> str:
 _CHROME_FIRST = frozenset({
     "header", "footer", "foot", "ft", "gnb", "lnb", "snb", "tnb", "nav", "navi", "navigation", "menu",
     "topmenu", "leftmenu", "submenu", "allmenu", "util", "utility", "quick", "quickmenu", "sitemap", "family",
-    "familysite", "breadcrumb", "location", "copyright", "skip", "skipnav", "btn", "prev", "next", "paging",
-    "pagination",
+    "familysite", "breadcrumb", "location", "copyright", "skip", "skipnav",
 })
 # fmt: on
 #: … or on the last part ("top_gnb", "side_quick", "bd_view_nav"), not a middle one ("sub_menu_content")

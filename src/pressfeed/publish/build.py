@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when output changes for the same input, so every file is re-rendered
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"  # 6: terms of every source and agency that brought a release (pressfeed.rights)
 #: the date of a feed that has never had items, before any config was seen
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
