@@ -1178,6 +1178,27 @@ def test_a_takeover_keeps_the_status_an_editor_gave_the_title(
     assert "민관 합동 간담회를 개최했다" in article.body_html and article.status is status
 
 
+def test_a_held_title_an_editor_hid_stays_hidden_when_its_text_comes(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The README: hidden articles stay hidden. A held title's draft is pressfeed's hold, not an agency's word
+    on its status: the text arriving later (the board's own feed here) does not undo an editor's hide."""
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    configure(site, source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부"))
+    _, pf = ingest_at(opener, site)
+    (held,) = stored_articles(pf)
+    assert held.status is Status.DRAFT
+    pf.store.set_status(held.id, Status.HIDDEN, NOW)
+    httpserver.clear()
+    item = f"<pubDate>2025-11-06 00:00:00.0</pubDate><description><![CDATA[<p>{POLICY_BODY}</p>]]></description>"
+    board = title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0"))
+    serve(httpserver, "/board/rss.do", board.replace(b"<pubDate>2025-11-06 00:00:00.0</pubDate>", item.encode()))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    assert result.reports[0].updated == (held.id,) and "개최했다" in article.body_html
+    assert article.status is Status.HIDDEN
+
+
 def test_a_takeover_forgets_what_an_undone_edit_of_the_title_kept_out(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

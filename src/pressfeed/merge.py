@@ -104,8 +104,9 @@ def merge_upstream(
 
     Re-sending the version last taken changes nothing, whatever an editor did
     locally since. An editor's hide/publish stands until upstream itself changes
-    the status. Content edits without an explicit `updated` are dated now. An
-    explicit `updated` never moves the stored one back: readers take a version
+    the status; an agency's release an editor hid stays hidden. Content edits
+    without an explicit `updated` are dated now. An explicit `updated` never
+    moves the stored one back: readers take a version
     as newer by it (new content under an earlier date is dated a second after
     the stored version); only a stored date still in the future, typed wrong,
     gives way to the record's.
@@ -127,4 +128,8 @@ def merge_upstream(
     if same_upstream(stored, incoming) and updated == old.updated:
         return None
     status = incoming.status if stored.upstream_status != incoming.status else old.status
+    if old.status is Status.HIDDEN and status is Status.PUBLISHED and stored.origin.startswith("source:"):
+        # an agency says nothing of a status: a release turns published when the text it was held for comes
+        # (its page read, another source's copy), which is no word against an editor's hide
+        status = Status.HIDDEN
     return incoming.restamped(status=status, updated=updated)

@@ -530,10 +530,6 @@ class _Placer:
         if stored.origin != origin:
             if _takes_over(stored, origin, candidate):  # the text of a release another source brought as a title
                 merged = merge_upstream(stored, candidate, explicit_updated=False, now=self.now)
-                if merged is not None and stored.upstream_status not in (None, stored.article.status):
-                    # an editor hid (or published) the release: another source's copy is no word of its own on
-                    # that, though its status differs from the first source's (a held title's draft)
-                    merged = merged.restamped(status=stored.article.status, updated=merged.updated)
                 if merged is not None and self._link_only(target, origin, merged):
                     # the text is stored (the terms may change) but no reader gets it: no update to show them
                     merged = merged.restamped(status=merged.status, updated=stored.article.updated)
