@@ -85,9 +85,9 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
             pool.submit(os.getpid)  # start the workers now, while the caller's first downloads run
             yield pool
         except BaseException:
-            # the command is failing or interrupted (Ctrl-C, SIGTERM): it does not wait for the jobs running.
-            # Closing the lifeline ends every worker at once (_exit_on_eof); the pool then sees them gone
-            lifeline.close()
+            # the command is failing or interrupted (Ctrl-C, SIGTERM): the jobs queued are dropped, and only those
+            # running finish. Not killed: one killed while sending its result leaves half a message on the pool's
+            # pipe, which this process also holds open, and the pool's thread waits for the rest for ever
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
