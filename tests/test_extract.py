@@ -291,6 +291,10 @@ def test_a_selector_around_the_whole_view_leaves_out_the_boards_other_releases()
     result = mofe(selector="div.board_view")
     assert "정부세종청사" in result.text
     assert_absent(result.text, ["이전글", "다음글", "2025년 10월 재정동향 발표", "제3차 물가관계차관회의", "목록"])
+    # and the view's breadcrumb and print strip, named as the page's chrome (a review's: kept for a while)
+    strip = '<div class="location">홈 &gt; 보도자료</div><div class="view_util"><a href="#p">인쇄하기</a></div>'
+    page = f'<div class="bd_view">{strip}<div class="view_cont"><p>본문 첫 문단입니다.</p></div></div>'
+    assert extract_page(wrap(page), url=MOFE_URL, selector="div.bd_view", min_chars=5).text == "본문 첫 문단입니다."
 
 
 @pytest.mark.parametrize(
@@ -328,6 +332,28 @@ def test_download_links_in_button_boxes_are_still_attachments() -> None:
     )
     result = extract_page(wrap(files), url=MOFE_URL)
     assert [a.title for a in result.attachments] == ["보도자료.hwpx", "참고자료.pdf"]
+
+
+def test_a_wrapper_that_opens_with_the_prev_next_rows_keeps_the_release() -> None:
+    """A review's: the first pieces of a wrapper's text, the rows then the release's first line, came to 299
+    characters joined; read as the whole text, it was taken for a prev/next row, and the release with it."""
+    titles = (
+        "기획재정부, 2026년 하반기 경제정책방향 관계부처 합동 브리핑 개최 및 주요 과제 발표 — 민생 안정과 역동 경제를"
+        " 위한 구조개혁, 청년·소상공인 지원 확대, 지역 균형발전 방안 포함",
+        "기획재정부 제1차관, 청년 일자리 도약 장려금 현장 간담회 주재 — 중소기업 인력난 해소와 청년 고용 확대를 위한"
+        " 지원 요건 완화, 신청 절차 간소화 방안 논의, 현장 의견 수렴",
+    )
+    rows = "".join(
+        f"<dt>{label}</dt><dd><a href='/v'>{title}</a></dd>"
+        for label, title in zip(("이전글", "다음글"), titles, strict=True)
+    )
+    rows = f"<dl>{rows}</dl>"
+    lead = "가" * (299 - sum(len(t) + 1 for t in ("이전글", titles[0], "다음글", titles[1])))
+    body = f"<p>{lead}</p><p>" + "정부는 이번 대책으로 지역 일자리를 늘리고 청년의 첫 취업을 돕는다. " * 12 + "</p>"
+    result = extract_page(
+        wrap(f'<div class="view"><div class="wrap">{rows}{body}</div></div>'), url=MOFE_URL, selector="div.view"
+    )
+    assert "지역 일자리" in result.text and "이전글" not in result.text
 
 
 def test_a_sentence_that_starts_like_a_prev_next_label_stays() -> None:

@@ -328,11 +328,11 @@ _WHITESPACE = re.compile(r"\s+")
 _UNWANTED = ("script", "style", "noscript", "template")
 
 
-#: how deep a page's elements may nest before they are flattened (tags dropped, text kept): libxml2 builds 256
-#: levels, silently; readability's scoring grows with depth (a page of 20,000 unclosed <div>s: 3.8 s of CPU at
-#: 240 levels, refused; 2.3 s at 64). No board page's release text is that deep: past it are HWP conversions'
-#: unclosed <font>s, and hostile pages
-_PAGE_NESTING = 64
+#: how deep a page's elements may nest before they are flattened (tags dropped, text kept, run together):
+#: libxml2 builds 256 levels, silently, and adds <html>, <body> and the like where a page leaves them out. Not
+#: lower: an HWP conversion's unclosed <font>s nest its tables and paragraphs deep, and flattened they lose
+#: their lines. A page whose depth makes readability slow is refused by the CPU budget (the item is held)
+_PAGE_NESTING = 240
 
 
 def _parse(text: str, url: str) -> HtmlElement:
@@ -467,10 +467,12 @@ _PREV_NEXT = re.compile(r"\s*(?:이전|다음|윗|아랫)\s?글(?:$|[\s:：|])")
 
 
 #: ids and classes of a board view's own controls, inside the release's container of a wide selector
-#: ("bd_view_nav", "btn_area", "paging"): matched on the first part or the last. Not the page's chrome names
-#: ("header", "copyright", "location"): a release's own table row or photo credit may bear them
+#: ("bd_view_nav", "btn_area", "paging"): matched on the first part or the last
 _VIEW_CONTROLS_FIRST = frozenset({"btn", "btns", "paging", "pagination", "prevnext"})
-_VIEW_CONTROLS_LAST = frozenset({"nav", "navi", "btn", "btns", "paging", "pagination", "prevnext"})
+_VIEW_CONTROLS_LAST = frozenset({"nav", "navi", "btn", "btns", "paging", "pagination", "prevnext", "util"})
+#: the blocks that, named as the page's chrome ("location", "view_util", "breadcrumb"), are chrome inside the
+#: container too; a release's own table row, cell or line may bear such a name ("header", "copyright")
+_BLOCKS_NAMED_AS_CHROME = frozenset({"div", "ul", "ol", "dl", "nav", "section", "aside", "header", "footer", "form"})
 
 
 def _strip_chrome(container: HtmlElement) -> None:
@@ -482,8 +484,9 @@ def _strip_chrome(container: HtmlElement) -> None:
     for element in list(container.iterdescendants()):
         if element.getparent() is None:
             continue  # (in a tree already dropped)
-        tokens = [element.get("id") or "", *(element.get("class") or "").split()]
-        if any(_view_control(token) for token in tokens if token) or _prev_next(element):
+        tokens = [t for t in (element.get("id") or "", *(element.get("class") or "").split()) if t]
+        chrome = element.tag in _BLOCKS_NAMED_AS_CHROME and any(_chrome_name(t) for t in tokens)
+        if chrome or any(_view_control(t) for t in tokens) or _prev_next(element):
             element.drop_tree()
 
 
@@ -507,11 +510,12 @@ def _prev_next(element: HtmlElement) -> bool:
 
 
 def _text_start(element: HtmlElement, limit: int) -> str:
-    """The element's text, its pieces apart ("<th>다음 글</th><td>…"), up to `limit` characters or a little past."""
-    pieces, size = [], 0
+    """The element's text, its pieces apart ("<th>다음 글</th><td>…"): all of it when shorter than `limit`
+    characters, else at least `limit` of them."""
+    pieces, size = [], -1
     for piece in element.itertext():
         pieces.append(piece)
-        size += len(piece) + 1
+        size += len(piece) + 1  # the joined length
         if size >= limit:
             break
     return " ".join(pieces)
