@@ -857,6 +857,7 @@ def test_a_user_agent_with_tabs_and_punctuation_is_fine(site):
         ('{Content-Length: "5"}', "sources[0].headers.Content-Length", "the fetcher sets this header itself"),
         ("{transfer-encoding: chunked}", "sources[0].headers.transfer-encoding", "the fetcher sets this header"),
         ("{Upgrade: websocket}", "sources[0].headers.Upgrade", "the fetcher sets this header itself"),
+        ("{Host: www.msit.go.kr}", "sources[0].headers.Host", "the fetcher sets this header itself"),
         ("{Connection: Upgrade}", "sources[0].headers.Connection", "the fetcher sets this header itself"),
     ],
 )

@@ -1148,23 +1148,24 @@ def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
     assert [r.updated for r in result.reports] == [(), ()] and "개최했다" in stored_articles(pf)[0].body_html
 
 
-@pytest.mark.parametrize("status", [Status.HIDDEN, Status.PUBLISHED])
-def test_a_takeover_keeps_the_status_an_editor_gave_the_title(
-    httpserver: HTTPServer, site: Path, opener: Opener, status: Status
+@pytest.mark.parametrize("copy_status", ["published", "draft"])
+def test_a_takeover_keeps_the_hide_an_editor_gave_the_title(
+    httpserver: HTTPServer, site: Path, opener: Opener, copy_status: str
 ) -> None:
     """An attack's: the board's title was held as a draft and an editor hid it; the copy with text took the
-    release over and published it, its status differing from the held draft's taken for upstream's word."""
+    release over and published it, its status differing from the held draft's taken for upstream's word. A
+    review's: from a `status: draft` source, the copy made it a draft."""
     serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
     configure(
         site,
-        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy", status=copy_status),
         source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부"),
     )
     _, pf = ingest_at(opener, site)
     (board,) = stored_articles(pf)
     assert board.status is Status.DRAFT  # held: its page gave no text
-    pf.store.set_status(board.id, status, NOW)
+    pf.store.set_status(board.id, Status.HIDDEN, NOW)
     httpserver.clear()
     serve(
         httpserver,
@@ -1175,7 +1176,7 @@ def test_a_takeover_keeps_the_status_an_editor_gave_the_title(
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     assert result.reports[0].updated == (board.id,)
     (article,) = stored_articles(pf)
-    assert "민관 합동 간담회를 개최했다" in article.body_html and article.status is status
+    assert "민관 합동 간담회를 개최했다" in article.body_html and article.status is Status.HIDDEN
 
 
 def test_a_held_title_an_editor_hid_stays_hidden_when_its_text_comes(

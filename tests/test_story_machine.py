@@ -679,10 +679,10 @@ class StoryMachine(RuleBasedStateMachine):
             self.has_text[k] = True
         elif source == self.owner[k] and self.has_text[k]:
             self.unsure.add(k)  # its text gone upstream: how the store takes that is test_ingest's to say
-        hid = self.release_status.get(k) is Status.HIDDEN and self._upstream(k) is Status.PUBLISHED
+        hid = self.release_status.get(k) is Status.HIDDEN
         if before is not None and self._upstream(k) is not before and not hid:
-            # an editor's status stands until upstream changes its own; a hidden release stays hidden when the
-            # text it was held for comes (no agency says anything of a status)
+            # an editor's status stands until upstream changes its own; a hidden release stays hidden (no agency
+            # says anything of a status: the text it was held for coming is none)
             self.release_status.pop(k, None)
 
     def _upstream(self, k: int) -> Status | None:

@@ -231,10 +231,11 @@ class OutputConfig:
 
 #: an HTTP field name: an RFC 9110 token
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-#: request headers that frame the message or change the protocol: one given beside the HTTP client's own
-#: ("Content-Length: 5" on a GET of no body) fails every fetch of the source. Not those a browser's copied
-#: headers carry and the client takes ("Connection: keep-alive", "TE: trailers", "Host")
-_FETCHER_HEADERS = frozenset({"content-length", "transfer-encoding", "upgrade"})
+#: request headers that frame the message, change the protocol or name the host: one given beside the HTTP
+#: client's own ("Content-Length: 5" on a GET of no body) fails every fetch of the source, and a Host would
+#: go to every host its requests reach (where a 301 leads, its items' pages). Not those a browser's copied
+#: headers carry and the client takes ("Connection: keep-alive", "TE: trailers")
+_FETCHER_HEADERS = frozenset({"content-length", "transfer-encoding", "upgrade", "host"})
 #: what an HTTP field value may not hold: anything but visible ASCII, spaces and tabs (line breaks, NUL, …)
 _NOT_HEADER_TEXT = re.compile(r"[^\t\x20-\x7e]")
 

@@ -493,8 +493,9 @@ class Pressfeed:
 
     def revert(self, article_id: str) -> tuple[StoredArticle, datetime]:
         """Take the upstream version a local edit kept out (:meth:`Store.upstream_changes`), dropping the edit:
-        the article as its agency last sent it, dated now as any upstream change is. The editor's hide or
-        publish stands unless upstream changed the status too. Returns the article and when upstream changed."""
+        the article as its agency last sent it, dated now as any upstream change is. The editor's publish
+        stands unless upstream changed the status too, a hide always. Returns the article and when upstream
+        changed."""
         from .merge import locally_edited, merge_upstream
         from .model import encode
 

@@ -104,7 +104,7 @@ def merge_upstream(
 
     Re-sending the version last taken changes nothing, whatever an editor did
     locally since. An editor's hide/publish stands until upstream itself changes
-    the status; an agency's release an editor hid stays hidden. Content edits
+    the status; an agency's release an editor hid stays hidden whatever it sends. Content edits
     without an explicit `updated` are dated now. An explicit `updated` never
     moves the stored one back: readers take a version
     as newer by it (new content under an earlier date is dated a second after
@@ -128,8 +128,9 @@ def merge_upstream(
     if same_upstream(stored, incoming) and updated == old.updated:
         return None
     status = incoming.status if stored.upstream_status != incoming.status else old.status
-    if old.status is Status.HIDDEN and status is Status.PUBLISHED and stored.origin.startswith("source:"):
+    if old.status is Status.HIDDEN and stored.origin.startswith("source:"):
         # an agency says nothing of a status: a release turns published when the text it was held for comes
-        # (its page read, another source's copy), which is no word against an editor's hide
+        # (its page read, another source's copy), or draft under a source's `status: draft`, and neither is a
+        # word against an editor's hide (only editors hide)
         status = Status.HIDDEN
     return incoming.restamped(status=status, updated=updated)
