@@ -647,6 +647,42 @@ def test_a_superseded_release_stands_again_when_a_source_that_keeps_it_brings_a_
     assert pf.store.get(BRIEFING_ID).superseded_by is None  # type: ignore[union-attr]
 
 
+def test_an_editors_keep_both_outlives_a_copy_from_a_source_that_keeps_it(tmp_path: Path) -> None:
+    """A review's: the copy made settle let the release go, which took the editor's keep-both with it; with the
+    board back to the default, the article superseded the release the editor had kept."""
+    site = JointSite(tmp_path / "site")
+    site.cms(cms(BRIEFING_LINK))
+    site.briefing(BRIEFING_COPY)
+    site.run()
+    with Pressfeed(load_config(site.root), clock=fixed(NOW + timedelta(minutes=1))) as pf:
+        pf.keep_both(BRIEFING_ID)
+    keeping_board(site)
+    site.feed(release())
+    site.run(NOW + timedelta(minutes=5))
+    config = yaml.safe_load((site.root / "feeds/pressfeed.yaml").read_text(encoding="utf-8"))
+    config["sources"][1]["when_in_cms"] = "supersede"
+    site.write("feeds/pressfeed.yaml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    pf = site.run(NOW + timedelta(minutes=10))
+    assert sorted(everywhere(site, "")) == sorted([CMS_ID, BRIEFING_ID])
+    assert pf.store.get(BRIEFING_ID).keep_both  # type: ignore[union-attr]
+
+
+def test_a_hidden_release_a_keeping_source_brings_leaves_the_article_under_its_guid(tmp_path: Path) -> None:
+    """A review's: letting the hidden release go took its guid from the article, which readers then got again
+    as a new item."""
+    site = JointSite(tmp_path / "site")
+    site.briefing(BRIEFING_COPY)
+    site.run()
+    site.cms(cms(BRIEFING_LINK))
+    pf = site.run(NOW + timedelta(minutes=1))
+    assert everywhere(site, "") == [BRIEFING_ID] and pf.store.get(CMS_ID).feed_guid == BRIEFING_ID  # type: ignore[union-attr]
+    pf.set_status(BRIEFING_ID, Status.HIDDEN)
+    keeping_board(site)
+    site.feed(release())
+    site.run(NOW + timedelta(minutes=5))
+    assert everywhere(site, "") == [BRIEFING_ID]  # the item readers have, showing the article, as before
+
+
 def test_a_joint_release_new_this_run_leaves_the_articles_guid_alone(tmp_path: Path) -> None:
     site = JointSite(tmp_path / "site")
     site.cms(cms())

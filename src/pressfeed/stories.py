@@ -214,7 +214,9 @@ def settle(
             store.unlink_story(release_id)
             release = replace(release, superseded_by=None, keep_both=False)
         if not _supersedable(release, supersedable, brought.get(release_id, ())):
-            if holder is not None:  # a source that keeps its releases brought a copy since: it stands again
+            if holder is not None and not release.keep_both and release.article.status is Status.PUBLISHED:
+                # a source that keeps its releases brought a copy since: it stands again. Not one an editor
+                # keeps beside its article already, nor one hidden: that would only move the article's guid
                 _let_go(store, release, holder, by_id, now)
             continue
         if holder is not None and release.keep_both:
