@@ -1124,6 +1124,7 @@ def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
         source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish=rights),
     )
     _, pf = ingest_at(opener, site)
+    pf.build()  # readers get the link (a held title: nothing)
     (board,) = stored_articles(pf)
     assert board.body_html == "" and board.status is (Status.PUBLISHED if rights == "link" else Status.DRAFT)
     httpserver.clear()
@@ -1140,7 +1141,7 @@ def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
     assert "민관 합동 간담회를 개최했다" in article.body_html and article.status is Status.PUBLISHED
     assert pf.store.get(board.id).origin == "source:moef"  # type: ignore[union-attr]
     if rights == "link":  # the feeds still carry only its link (the board's terms count): nothing new to show
-        assert article.updated == board.updated
+        assert (article.link, article.published, article.updated) == (board.link, board.published, board.updated)
     else:  # readers had nothing of it: published now, with its text
         assert article.updated == NOW + timedelta(hours=1)
     # and the board's copy, unchanged on the next run, is a duplicate of it again, not a way back
@@ -1198,6 +1199,29 @@ def test_a_held_title_an_editor_hid_stays_hidden_when_its_text_comes(
     (article,) = stored_articles(pf)
     assert result.reports[0].updated == (held.id,) and "개최했다" in article.body_html
     assert article.status is Status.HIDDEN
+
+
+def test_a_held_title_taken_over_under_link_terms_is_new_to_readers_now(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A review's: a held title (in no feed) taken over by a `republish: link` source's copy entered the feeds
+    under its old dates, `updated` before `published`."""
+    serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    api = source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy", republish="link")
+    configure(site, api, source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부"))
+    _, pf = ingest_at(opener, site)
+    assert stored_articles(pf)[0].status is Status.DRAFT
+    httpserver.clear()
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
+    )
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    assert article.status is Status.PUBLISHED and article.updated == NOW + timedelta(hours=1) >= article.published
 
 
 def test_a_takeover_forgets_what_an_undone_edit_of_the_title_kept_out(

@@ -530,9 +530,10 @@ class _Placer:
         if stored.origin != origin:
             if _takes_over(stored, origin, candidate):  # the text of a release another source brought as a title
                 merged = merge_upstream(stored, candidate, explicit_updated=False, now=self.now)
-                if merged is not None and self._link_only(target, origin, merged):
-                    # the text is stored (the terms may change) but no reader gets it: no update to show them
-                    merged = merged.restamped(status=merged.status, updated=stored.article.updated)
+                if merged is not None and self._link_only(target, origin, merged) and self.store.shown([target]):
+                    # readers have its item, and would get nothing new: the text is stored (terms may change)
+                    # under the link and dates they have
+                    merged = _as_they_have_it(merged, stored)
                 if merged is not None:
                     writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
                     report.updated.append(target)
@@ -638,6 +639,15 @@ def _keep_link(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArtic
     if source is not None and old.source is not None and source.url == article.link:
         source = replace(source, url=old.source.url)  # the original release: the same link
     return encode(replace(article, link=old.link, source=source))
+
+
+def _as_they_have_it(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
+    """The candidate under the link and dates of the item readers have."""
+    from ..model import encode
+
+    old = stored.article
+    article = replace(candidate.article, link=old.link, published=old.published, updated=old.updated)
+    return encode(article)
 
 
 def _keep_dates(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
