@@ -251,9 +251,9 @@ def export(path: Path, count: int, version: str) -> Path:
 # -- workers die with their parent (issue 11, item 2) ---------------------------------------
 
 
-@pytest.mark.slow
-def test_killed_ingest_leaves_no_workers_and_releases_stdout(tmp_path: Path, silent_server: str) -> None:
-    # the pool starts with the first parse: one source is a file read at once, the other never answers
+def waiting_site(tmp_path: Path, silent_server: str) -> Path:
+    """A site whose ingest starts the worker pool and then waits: the pool starts with the first parse, of one
+    source's file, read at once; the other source's server never answers."""
     feed = tmp_path / "site" / "moef.xml"
     feed.parent.mkdir(parents=True)
     feed.write_text(
@@ -263,9 +263,12 @@ def test_killed_ingest_leaves_no_workers_and_releases_stdout(tmp_path: Path, sil
         "</item></channel></rss>",
         encoding="utf-8",
     )
-    sources = [("moef", "moef.xml"), ("msit", f"{silent_server}/rss.xml")]
-    site = make_site(tmp_path / "site", sources, timeout=120)
-    command = Command(site, "ingest")
+    return make_site(tmp_path / "site", [("moef", "moef.xml"), ("msit", f"{silent_server}/rss.xml")], timeout=120)
+
+
+@pytest.mark.slow
+def test_killed_ingest_leaves_no_workers_and_releases_stdout(tmp_path: Path, silent_server: str) -> None:
+    command = Command(waiting_site(tmp_path, silent_server), "ingest")
     # the command, the resource tracker, the forkserver and at least one worker
     command.wait_for_processes(4)
 
@@ -294,16 +297,7 @@ def test_a_stopped_ingest_says_so_ends_at_once_and_leaves_nothing(
     """An attack's: SIGTERM (a cron timeout, systemd) ended the run with no word but the resource tracker's
     "leaked semaphore"; Ctrl-C waited for the workers' jobs, then said "Aborted!" and exited 1, the code of a
     partial failure. A stop is said as one, at once, with the shell's code for the signal."""
-    feed = tmp_path / "site" / "moef.xml"
-    feed.parent.mkdir(parents=True)
-    feed.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>기획재정부</title>'
-        "<item><title>2026년 예산안</title><link>https://www.moef.go.kr/nw/1</link>"
-        "<description>예산안을 발표했다.</description><pubDate>Fri, 07 Nov 2025 09:00:00 +0900</pubDate>"
-        "</item></channel></rss>",
-        encoding="utf-8",
-    )
-    site = make_site(tmp_path / "site", [("moef", "moef.xml"), ("msit", f"{silent_server}/rss.xml")], timeout=120)
+    site = waiting_site(tmp_path, silent_server)
     command = Command(site, "run")
     command.wait_for_processes(4)  # the command, the resource tracker, the forkserver, a worker
 

@@ -1110,23 +1110,19 @@ def test_a_board_item_of_another_day_or_title_stays_its_own(
     assert len(stored_articles(pf)) == 2
 
 
-@pytest.mark.parametrize("rights", ["link", "full"], ids=["published-as-link", "held-as-draft"])
-def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
-    httpserver: HTTPServer, site: Path, opener: Opener, rights: str
-) -> None:
-    """Boards often post before the press-release service: the title-only copy came first, and owned the
-    story. The copy with text now takes it over, under the same id: readers see that item updated."""
+def title_first(httpserver: HTTPServer, site: Path, api: dict[str, Any] | None = None, **board: Any) -> None:
+    """The press-release service with nothing yet, listed first; the board with the release's title only."""
     serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
     configure(
         site,
-        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
-        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish=rights),
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy", **(api or {})),
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", **board),
     )
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers get the link (a held title: nothing)
-    (board,) = stored_articles(pf)
-    assert board.body_html == "" and board.status is (Status.PUBLISHED if rights == "link" else Status.DRAFT)
+
+
+def text_arrives(httpserver: HTTPServer) -> None:
+    """The service's copy of the release comes, with its text; the board lists the title still."""
     httpserver.clear()
     serve(
         httpserver,
@@ -1134,6 +1130,20 @@ def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
         rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
     )
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+
+
+@pytest.mark.parametrize("rights", ["link", "full"], ids=["published-as-link", "held-as-draft"])
+def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
+    httpserver: HTTPServer, site: Path, opener: Opener, rights: str
+) -> None:
+    """Boards often post before the press-release service: the title-only copy came first, and owned the
+    story. The copy with text now takes it over, under the same id: readers see that item updated."""
+    title_first(httpserver, site, republish=rights)
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers get the link (a held title: nothing)
+    (board,) = stored_articles(pf)
+    assert board.body_html == "" and board.status is (Status.PUBLISHED if rights == "link" else Status.DRAFT)
+    text_arrives(httpserver)
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     text, _ = result.reports
     (article,) = stored_articles(pf)
@@ -1156,24 +1166,12 @@ def test_a_takeover_keeps_the_hide_an_editor_gave_the_title(
     """An attack's: the board's title was held as a draft and an editor hid it; the copy with text took the
     release over and published it, its status differing from the held draft's taken for upstream's word. A
     review's: from a `status: draft` source, the copy made it a draft."""
-    serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
-    configure(
-        site,
-        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy", status=copy_status),
-        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부"),
-    )
+    title_first(httpserver, site, api=dict(status=copy_status))
     _, pf = ingest_at(opener, site)
     (board,) = stored_articles(pf)
     assert board.status is Status.DRAFT  # held: its page gave no text
     pf.store.set_status(board.id, Status.HIDDEN, NOW)
-    httpserver.clear()
-    serve(
-        httpserver,
-        "/rss/dept_moef.xml",
-        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
-    )
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver)
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     assert result.reports[0].updated == (board.id,)
     (article,) = stored_articles(pf)
@@ -1206,19 +1204,10 @@ def test_a_held_title_taken_over_under_link_terms_is_new_to_readers_now(
 ) -> None:
     """A review's: a held title (in no feed) taken over by a `republish: link` source's copy entered the feeds
     under its old dates, `updated` before `published`."""
-    serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
-    api = source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy", republish="link")
-    configure(site, api, source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부"))
+    title_first(httpserver, site, api={"republish": "link"})
     _, pf = ingest_at(opener, site)
     assert stored_articles(pf)[0].status is Status.DRAFT
-    httpserver.clear()
-    serve(
-        httpserver,
-        "/rss/dept_moef.xml",
-        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
-    )
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver)
     _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     (article,) = stored_articles(pf)
     assert article.status is Status.PUBLISHED and article.updated == NOW + timedelta(hours=1) >= article.published
@@ -1231,13 +1220,7 @@ def test_a_takeover_forgets_what_an_undone_edit_of_the_title_kept_out(
     article over and that stale version stayed, for `articles revert` to put back over the text (a review)."""
     from pressfeed.store.base import UpstreamChange
 
-    serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
-    configure(
-        site,
-        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
-        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"),
-    )
+    title_first(httpserver, site, republish="link")
     _, pf = ingest_at(opener, site)
     (board,) = stored_articles(pf)
     stale = encode(replace(board, title=POLICY_TITLE + " (수정)"))
