@@ -104,9 +104,9 @@ def merge_upstream(
 
     Re-sending the version last taken changes nothing, whatever an editor did
     locally since. An editor's hide/publish stands until upstream itself changes
-    the status; an agency's release an editor hid stays hidden whatever it sends. Content edits
-    without an explicit `updated` are dated now. An explicit `updated` never
-    moves the stored one back: readers take a version
+    the status; an agency's release an editor hid stays hidden whatever it
+    sends. Content edits without an explicit `updated` are dated now. An
+    explicit `updated` never moves the stored one back: readers take a version
     as newer by it (new content under an earlier date is dated a second after
     the stored version); only a stored date still in the future, typed wrong,
     gives way to the record's.

@@ -492,9 +492,9 @@ class _Placer:
 
     def _has_copy(self, article_id: str, source_id: str) -> bool:
         """Did the source send an item that is this article (this run or before)?"""
-        return source_id in self.copies.get(article_id, ()) or source_id in self.store.dedupe_sources([article_id]).get(
-            article_id, ()
-        )
+        if source_id in self.copies.get(article_id, ()):
+            return True
+        return source_id in self.store.dedupe_sources([article_id]).get(article_id, ())
 
     def _decide(
         self,
