@@ -12,7 +12,6 @@ from .text import collapse_space
 
 # The portal's credit convention (terms.CREDIT_LINE) as the body's last line; in sanitized HTML, no-break spaces
 # are "&nbsp;"
-_CREDIT = CREDIT_LINE
 _BLANK = r"(?:\s|&nbsp;)*"
 #: markup an editor may give the agency's name inside the brackets ("[뉴스출처 : <b>기관명</b>]", "기관명<br>]")
 _INLINE = r"</?(?:b|strong|em|i|u|span|a|small|mark|br)(?:\s[^>]*)?/?>"
@@ -34,9 +33,9 @@ _COPYRIGHT = (
 # spaces could otherwise go to either side of it, and a tail of n credits or notices was tried 2ⁿ ways (30
 # credits in a hostile feed's body held the run). Every piece ends where it must (a bracket, a fixed word),
 # so the first way each matches is the only one a whole closing can use.
-_CLOSING = re.compile(rf"(?>\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{_CREDIT.pattern}))*\s?", re.IGNORECASE)
+_CLOSING = re.compile(rf"(?>\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{CREDIT_LINE.pattern}))*\s?", re.IGNORECASE)
 #: what of it stays with the credit: notices and further credits (a joint release names two agencies)
-_WITH_CREDIT = re.compile(rf"{_NOTICE}|{_CREDIT.pattern}")
+_WITH_CREDIT = re.compile(rf"{_NOTICE}|{CREDIT_LINE.pattern}")
 #: a copyright line that ends a text
 _CLOSING_COPYRIGHT = re.compile(rf"\s*{_COPYRIGHT}\s*$", re.IGNORECASE)
 #: how much of a body's end holds its credit, notice, copyright line and empty paragraphs

@@ -839,11 +839,11 @@ def _joint_agencies(body_credit: str, registered: AgencyConfig | None, agencies:
     the registry does not know is left out: a short form of the item's own agency's name ("과기정통부") would
     credit it twice."""
     joint: list[str] = []
-    seen = {id(registered)} if registered is not None else set()
+    seen = {registered.name} if registered is not None else set()  # (an entry's current name is its key)
     for named in credit_agencies(body_credit):
         entry = agencies.find(named)
-        if entry is not None and id(entry) not in seen:
-            seen.add(id(entry))
+        if entry is not None and entry.name not in seen:
+            seen.add(entry.name)
             joint.append(named)
     return joint
 

@@ -487,14 +487,17 @@ class _Placer:
         from ..config import Republish
         from ..rights import rights_for
 
-        brought = [*self.store.dedupe_sources([article_id]).get(article_id, ()), *self.copies.get(article_id, ())]
+        brought = self._brought_by(article_id)
         return rights_for(self.config, origin, candidate.article.source, brought).republish is Republish.LINK
 
     def _has_copy(self, article_id: str, source_id: str) -> bool:
         """Did the source send an item that is this article (this run or before)?"""
-        if source_id in self.copies.get(article_id, ()):
-            return True
-        return source_id in self.store.dedupe_sources([article_id]).get(article_id, ())
+        return source_id in self.copies.get(article_id, ()) or source_id in self._brought_by(article_id)
+
+    def _brought_by(self, article_id: str) -> set[str]:
+        """The sources whose items are this article: by the keys stored, and this run's."""
+        stored = self.store.dedupe_sources([article_id]).get(article_id, ())
+        return {*stored, *self.copies.get(article_id, ())}
 
     def _decide(
         self,
