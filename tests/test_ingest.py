@@ -1110,6 +1110,46 @@ def test_a_board_item_of_another_day_or_title_stays_its_own(
     assert len(stored_articles(pf)) == 2
 
 
+JOINT_TITLE = "청년 자산형성 지원을 위한 범정부 공동 방안 발표"
+JOINT_BODY = (
+    "<p>기획재정부와 금융위원회는 11월 6일 청년의 자산형성을 돕기 위한 범정부 공동 방안을 발표했다. "
+    "청년도약계좌의 기여금을 늘리고 중도해지 요건을 완화하는 내용이 담겼다.</p>"
+    "<p>[뉴스출처 : 기획재정부] [뉴스출처 : 금융위원회]</p>"
+)
+FSC_LINK = "https://www.fsc.go.kr/no010101/84210"
+
+
+@pytest.mark.parametrize("first", ["lead-with-text", "co-ministry-board"])
+def test_a_joint_releases_title_on_the_other_agencys_board_is_the_same_item(
+    httpserver: HTTPServer, site: Path, opener: Opener, first: str
+) -> None:
+    """The service lists a joint release under its lead ministry, with a text whose credit names both; the
+    other ministry's board gives the same title that day. Title keys were the lead's alone: two items."""
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(item(156750400, JOINT_TITLE, JOINT_BODY, guid="156750400", pub="2025-11-06 14:00:00")),
+    )
+    serve(httpserver, "/fsc/rss.do", title_only_board((JOINT_TITLE, FSC_LINK, "2025-11-06 00:00:00.0")))
+    sources = [
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("fsc-board", httpserver.url_for("/fsc/rss.do"), name="금융위원회", section="economy"),
+    ]
+    configure(site, *(sources if first == "lead-with-text" else reversed(sources)))
+    config = site / "feeds" / "pressfeed.yaml"
+    registry = {"agencies": {"기획재정부": {"id": "moef"}, "금융위원회": {"id": "fsc"}}}
+    config.write_text(config.read_text(encoding="utf-8") + yaml.safe_dump(registry, allow_unicode=True), "utf-8")
+    _, pf = ingest_at(opener, site)
+    (only_one,) = stored_articles(pf)
+    article = pf.store.get(only_one.id)
+    assert article is not None and article.origin == "source:moef"
+    assert article.article.status is Status.PUBLISHED and "청년도약계좌의 기여금을 늘리고" in article.article.body_html
+    assert article.article.source is not None
+    assert article.article.source.credit == "[뉴스출처 : 기획재정부] [뉴스출처 : 금융위원회]"
+    assert sorted(pf.store.dedupe_sources([only_one.id])[only_one.id]) == ["fsc-board", "moef"]
+    assert pf.store.dedupe_lookup([link_key(FSC_LINK)]) == {link_key(FSC_LINK): only_one.id}  # citable by either
+
+
 def title_first(httpserver: HTTPServer, site: Path, api: dict[str, Any] | None = None, **board: Any) -> None:
     """The press-release service with nothing yet, listed first; the board with the release's title only."""
     serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))

@@ -8,7 +8,8 @@
   ("붙임 파일 참조") only on one day, and one agency's under a short title
 - ``title:<day>:<hash>``     one agency's release under the same title on the same
   day, else the day before or after: its copy in the press-release API and on
-  the ministry's board (whose text, if any, was extracted from another page)
+  the ministry's board (whose text, if any, was extracted from another page);
+  a joint release has one for each of its agencies (pressfeed.ingest.mapping)
 
 ``content`` and ``title`` join releases across sources only (pressfeed.ingest.update).
 ``copy:<source>:<article>`` is no way of telling: it records that a source

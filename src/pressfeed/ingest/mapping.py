@@ -71,14 +71,15 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         article = replace(article, status=Status.DRAFT)
         warnings += (f"{label}: {NO_TEXT}",)
     # by its day: an item the feed gives no date is dated at each fetch, and would gather a key a day
-    agency, day = _agency_key(article, source, ctx), _day(article, ctx) if normalized.dated else None
+    agencies, day = _agency_keys(article, source, ctx), _day(article, ctx) if normalized.dated else None
     # the keys ignore whitespace: the body's words need no collapsing
-    keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words, agency, day)
-    titled = title_keys(agency, article.title, day) if day is not None else []
+    keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words, agencies[0], day)
+    # a joint release is each of its agencies': the other ministry's board gives its title too
+    titled = [title_keys(agency, article.title, day) for agency in agencies] if day is not None else []
     body = body_key(normalized.words)
     unknown = normalized.unknown_agency
-    found_by = (*keys, *titled[:1])
-    probes = tuple(titled[1:])
+    found_by = (*keys, *(own[0] for own in titled if own))
+    probes = tuple(key for own in titled for key in own[1:])
     return Mapped(
         encode(article), found_by, warnings, normalized.dated, unknown, body, probes, normalized.day, normalized.noticed
     )
@@ -92,9 +93,14 @@ def _day(article: Article, ctx: NormalizeContext) -> date:
 NO_TEXT = "no text to republish: held as a draft (set the source's fulltext, or republish: link)"
 
 
-def _agency_key(article: Article, source: SourceConfig, ctx: NormalizeContext) -> str:
-    """The agency a release is known by: its registry id (a former name is the same agency), else its name."""
-    name = article.source.name if article.source is not None else source.name
+def _agency_keys(article: Article, source: SourceConfig, ctx: NormalizeContext) -> list[str]:
+    """The agencies a release is known by, the one it names first, then a joint release's others: each by its
+    registry id (a former name is the same agency), else its name."""
+    names = [article.source.name, *article.source.joint] if article.source is not None else [source.name]
+    return [_agency_key(name, ctx) for name in names]
+
+
+def _agency_key(name: str, ctx: NormalizeContext) -> str:
     entry = ctx.agencies.find(name)
     return agency_key(name) if entry is None else entry.id or agency_key(entry.name)
 
