@@ -1517,8 +1517,10 @@ def test_run_with_one_failing_source(sample_site: Path) -> None:
     [gone] = [r for r in data["ingest"]["sources"] if r["source_id"] == "gone"]
     assert gone["outcome"] == "waiting"
     # ... and a run after the backoff tries it again, and fails again
-    data = json.loads(invoke(sample_site, "run", "--json", now="2025-11-08T21:05:00+09:00").stdout)
-    assert data["ok"] is False
+    failed = invoke(sample_site, "run", "--json", now="2025-11-08T21:05:00+09:00")
+    assert failed.exit_code == 1 and json.loads(failed.stdout)["ok"] is False
+    # a script's stderr (or cron's mail) hears of the failure too; its stdout stays JSON alone
+    assert failed.stderr == f"source gone failed: file not found: {missing}\n"
 
 
 def test_run_while_another_holds_the_lock(built_site: Path) -> None:

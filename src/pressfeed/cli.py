@@ -69,8 +69,8 @@ class Env:
     log: RunLog | None = None
     #: the command as the run log names it ("run", "sources reset"), set as click invokes it
     command: str = ""
-    #: False once a command's stdout is its --json: its lines then go to the log only
-    terminal: bool = True
+    #: False once a command's stdout is its --json: its summary lines then go to the log only
+    stdout: bool = True
 
     @contextmanager
     def pressfeed(self, *, read_only: bool = False) -> Iterator[Pressfeed]:
@@ -132,18 +132,19 @@ class Env:
             log.close()
 
     def log_only(self) -> Env:
-        """This Env for a command whose stdout is its --json: its lines go to the log and not the terminal."""
-        return replace(self, terminal=False)
+        """This Env for a command whose stdout is its --json: its summary lines go to the log and not stdout;
+        failures and notices still go to stderr, as -q and -v say (a script's exit 1 says no more)."""
+        return replace(self, stdout=False)
 
     def say(self, text: str) -> None:
         """A line of what the command did: on stdout unless -q, in the log always."""
-        if self.terminal and not self.quiet:
+        if self.stdout and not self.quiet:
             click.echo(text)
         self.to_log(text)
 
     def tell(self, text: str, *, shown: bool = True, fg: str | None = None) -> None:
         """A line for stderr when `shown` (a failure always is), in the log always."""
-        if self.terminal and shown:
+        if shown:
             click.secho(text, fg=fg, err=True)
         self.to_log(text)
 
