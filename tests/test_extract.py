@@ -719,6 +719,22 @@ def test_file_size_and_icons_around_the_name_are_left_out() -> None:
     assert files(body)[0] == [("https://www.mofe.go.kr/down.do?id=7", "application/pdf", "붙임1. 세부 추진계획.PDF")]
 
 
+def test_photos_in_the_file_list_are_attachments_by_the_one_table_of_file_types() -> None:
+    """A board's photos come as .webp or a phone's .HEIC too: the file list's own table knew jpg, jpeg, png and
+    gif, beside normalize's (webp, avif, svg) and the rights' (bmp, tif, heic)."""
+    body = """<ul class="file">
+        <li><a href="/dn.do?f=1">현장사진1.webp</a></li>
+        <li><a href="/dn.do?f=2">현장사진2.HEIC</a></li>
+        <li><a href="/dn.do?f=3">현장사진3.jpg</a></li>
+    </ul>"""
+    found, _ = files(body)
+    assert found == [
+        ("https://www.mofe.go.kr/dn.do?f=1", "image/webp", "현장사진1.webp"),
+        ("https://www.mofe.go.kr/dn.do?f=2", "application/octet-stream", "현장사진2.HEIC"),  # no reader shows one
+        ("https://www.mofe.go.kr/dn.do?f=3", "image/jpeg", "현장사진3.jpg"),
+    ]
+
+
 def test_names_from_download_attribute_and_query_values() -> None:
     body = """
         <a href="/f/1" download="보도참고자료.docx">받기</a>

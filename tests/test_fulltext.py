@@ -946,6 +946,7 @@ def test_summary_and_image_terms_hold_whatever_the_feed_sends() -> None:
 
     whole = "재정경제부는 청년 일자리 지원을 확대한다. " * 40
     photo = Attachment("https://www.mofe.go.kr/files/photo-01.JPG?size=l", "application/octet-stream", 1000)
+    phone = Attachment("https://www.mofe.go.kr/files/IMG_0001.HEIC", "application/octet-stream", 3000)
     paper = Attachment("https://www.mofe.go.kr/files/release.hwp", "application/x-hwp", 2000)
     article = Article(
         id="tag:example-portal.kr,2025:a/1",
@@ -956,7 +957,7 @@ def test_summary_and_image_terms_hold_whatever_the_feed_sends() -> None:
         link="https://www.mofe.go.kr/nw/view.do?nttId=1",
         summary=whole,
         body_html=f"<p>{whole}</p>",
-        attachments=(photo, paper),
+        attachments=(photo, phone, paper),
     )
     carried = as_republished(article, Rights(Republish.SUMMARY, Images.DROP), summary_length=200)
     assert len(carried.summary) <= 200 and len(carried.body_html) < 300

@@ -32,6 +32,7 @@ from .credits import split_credit, without_copyright
 from .dates import EARLIEST, parse_datetime
 from .embargo import notice_embargo, split_embargo_notice
 from .errors import RecordError
+from .filetypes import guess_image_type, image_type_from_url, media_type_for_name
 from .model import (
     Article,
     Attachment,
@@ -875,58 +876,3 @@ def _record_attribution(value: Any, body_credit: str, base: str, tz: tzinfo) -> 
 
 def _optional_url(value: Any, base: str, name: str) -> str:
     return _cms_url(value, base, name) if value else ""
-
-
-_IMAGE_TYPES = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "avif": "image/avif",
-    "svg": "image/svg+xml",
-}
-
-
-#: media types by file extension. HWP and HWPX have no IANA registration: HWP is
-#: application/x-hwp (freedesktop.org, Debian's mime.types), HWPX the type an HWPX
-#: package names itself in its "mimetype" entry.
-FILE_TYPES = {
-    "hwp": "application/x-hwp",
-    "hwpx": "application/hwp+zip",
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt": "application/vnd.ms-powerpoint",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "rtf": "application/rtf",
-    "txt": "text/plain",
-    "csv": "text/csv",
-    "zip": "application/zip",
-    "7z": "application/x-7z-compressed",
-}
-
-
-def media_type_for_name(name: str) -> str | None:
-    """The media type a file name (or URL) names by its extension: a press release's HWP, PDF, photo …"""
-    for candidate in (name, urlsplit(name).path):  # a bare name ("자료#1.hwpx"), then a URL's path
-        extension = candidate.rsplit(".", 1)[-1].lower() if "." in candidate else ""
-        found = FILE_TYPES.get(extension) or _IMAGE_TYPES.get(extension)
-        if found:
-            return found
-    return None
-
-
-def image_type_from_url(url: str) -> str | None:
-    """The image media type the URL's extension names, or None."""
-    ext = urlsplit(url).path.rsplit(".", 1)[-1].lower()
-    return _IMAGE_TYPES.get(ext)
-
-
-def guess_image_type(url: str) -> str:
-    return image_type_from_url(url) or "image/jpeg"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .config import Config, Images, Republish, SourceConfig
 from .context import Agencies
+from .filetypes import is_photo
 from .model import Article, Attribution
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def as_republished(article: Article, rights: Rights, summary_length: int = 200) 
         body, summary, subtitle, images = "", "", "", ()
     if rights.images is Images.DROP:
         body, images = _without_images(body), ()
-        attachments = tuple(a for a in attachments if not _is_image(a.url, a.type))
+        attachments = tuple(a for a in attachments if not is_photo(a.url, a.type))
     return replace(
         article,
         body_html=body,
@@ -123,15 +124,6 @@ def as_republished(article: Article, rights: Rights, summary_length: int = 200) 
         attachments=attachments,
         source=source,
     )
-
-
-#: what a photo's file is called, whatever type a server sent it under ("application/octet-stream")
-_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".avif", ".svg")
-
-
-def _is_image(url: str, media_type: str) -> bool:
-    path = url.split("?", 1)[0].split("#", 1)[0].lower()
-    return media_type.lower().startswith("image/") or path.endswith(_IMAGE_SUFFIXES)
 
 
 @cache

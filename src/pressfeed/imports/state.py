@@ -83,6 +83,7 @@ NORMALIZING = (
     "sanitize.py",
     "urls.py",
     "credits.py",
+    "filetypes.py",
     "embargo.py",
     "dates.py",
     "context.py",

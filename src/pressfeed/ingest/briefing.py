@@ -42,8 +42,8 @@ from lxml import etree
 from ..config import SourceConfig
 from ..dates import parse_datetime
 from ..errors import PressfeedError
+from ..filetypes import media_type_for_name
 from ..model import InputKind, RawArticle, RawMedia
-from ..normalize import media_type_for_name
 from ..sanitize import plain_text
 from .fetch import FetchRequest, FetchResult
 from .request import Fetch
