@@ -118,6 +118,8 @@ class FakeAPI:
     releases: list[Release] = field(default_factory=list)
     key: str = KEY
     honour_page: bool = False
+    #: the most rows one answer holds, whatever numOfRows asks (a server-side cap)
+    page_cap: int | None = None
     #: answer every request with this instead (an error XML, or an HTTP status)
     forced: str | bytes | None = None
     forced_status: int = 200
@@ -143,7 +145,7 @@ class FakeAPI:
         found = [r for r in self.releases if start <= r.approved.astimezone(KST).date() <= end]
         if not found:
             return self._xml(result_answer("03", "NODATA_ERROR"))
-        rows = int(args["numOfRows"])
+        rows = min(int(args["numOfRows"]), self.page_cap or int(args["numOfRows"]))
         page = int(args.get("pageNo", "1")) if self.honour_page else 1
         chosen = found[(page - 1) * rows : page * rows]
         body = "".join(r.xml() for r in chosen)
@@ -315,6 +317,32 @@ def test_a_walk_that_fails_midway_keeps_the_windows_read_before(api_site: Path, 
     after = only(ingest(api_site, NOW + timedelta(minutes=5))[0])
     assert api.windows()[0] == (ymd(-4), ymd(-2))  # from the last complete day on
     assert after.new == (item_id(156750003),)
+
+
+def test_a_day_is_paged_by_the_size_of_the_pages_the_api_gives(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    # numOfRows 50 asked, 20 given (a cap on the server's side), totalCount 30: page 2 is asked for
+    configure(site, httpserver.url_for(PATH), backfill_days=1, recheck_days=1, window_days=1, rows=50)
+    api.honour_page, api.page_cap = True, 20
+    api.releases = [Release(156770000 + n, f"보도자료 {n}", "외교부", at(0, hour=1 + n // 3)) for n in range(30)]
+    report = only(ingest(site)[0])
+    assert (len(report.new), report.warnings) == (30, ())
+    assert [c["pageNo"] for c in api.calls] == ["1", "2"]
+
+
+def test_a_capped_page_that_paging_cannot_pass_says_raising_rows_will_not_help(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    configure(site, httpserver.url_for(PATH), backfill_days=1, recheck_days=1, window_days=1, rows=50)
+    api.page_cap = 20
+    api.releases = [Release(156770000 + n, f"보도자료 {n}", "외교부", at(0, hour=1 + n // 3)) for n in range(30)]
+    report = only(ingest(site)[0])
+    assert len(report.new) == 20
+    assert report.warnings == (
+        f"{TODAY} holds more releases than one page (20) and paging gave no more: 10 of 30 may be missing; "
+        "the API gave 20 per page although 50 were asked for: raising rows will not help",
+    )
 
 
 # -- the key ------------------------------------------------------------------------------------------
@@ -674,6 +702,18 @@ def test_a_used_up_quota_waits_until_midnight_kst(api_site: Path, api: FakeAPI, 
     api.forced = None
     after = only(ingest(api_site, NOW + timedelta(hours=3, minutes=10))[0])  # 00:10 KST the next day
     assert after.outcome == "ok" and api.calls
+
+
+def test_a_used_up_quota_just_after_midnight_is_tried_again_soon_not_a_day_later(
+    api_site: Path, api: FakeAPI, ingest: Ingest
+) -> None:
+    # the gateway's reset lags (or its clock does): at 00:05 KST it still counts yesterday's calls
+    api.forced = gateway_error("22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR")
+    just_after = datetime(TODAY.year, TODAY.month, TODAY.day, 0, 5, tzinfo=KST).astimezone(UTC)
+    _, pf = ingest(api_site, just_after)
+    state = pf.store.source_state("briefing")
+    assert state is not None
+    assert datetime.fromisoformat(state["retry_after"]) == just_after + timedelta(minutes=15)
 
 
 def test_a_used_up_quota_is_the_next_fetch_sources_and_sources_check_show(

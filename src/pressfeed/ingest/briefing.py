@@ -255,7 +255,9 @@ async def _more_pages(
     `pageNo` is reported to be ignored: a page that brings nothing new ends it.
     """
     total = page.total or 0
-    pages = min(MAX_PAGES, -(-total // source.rows)) if total else MAX_PAGES  # integers: no float overflow
+    # pages of the size the API gave, which may be fewer than numOfRows asked for (a server-side cap)
+    size = min(source.rows, len(page.items)) or source.rows
+    pages = min(MAX_PAGES, -(-total // size)) if total else MAX_PAGES  # integers: no float overflow
     spent = 0
     for number in range(2, pages + 1):
         result, more = await _get(source, key, fetch, day, day, number, now)
@@ -269,9 +271,13 @@ async def _more_pages(
     if total and len(found) >= total:
         return None, "", spent
     missing = f"{total - len(found)} of {total}" if total else "some"
+    advice = (
+        "raise rows"
+        if size >= source.rows
+        else f"the API gave {size} per page although {source.rows} were asked for: raising rows will not help"
+    )
     note = (
-        f"{day} holds more releases than one page ({source.rows}) and paging gave no more: "
-        f"{missing} may be missing; raise rows"
+        f"{day} holds more releases than one page ({size}) and paging gave no more: {missing} may be missing; {advice}"
     )
     return None, note, spent
 
@@ -483,6 +489,16 @@ def api_time(text: str) -> datetime | str | None:
         return text
 
 
+#: how long after midnight KST a used-up quota is taken for the reset lagging (the gateway's clock, or ours, a few
+#: minutes off) rather than today's quota used up already: tried again after RESET_RETRY, not a day later
+RESET_LAG = timedelta(hours=1)
+RESET_RETRY = timedelta(minutes=15)
+
+
 def _midnight_after(now: datetime) -> datetime:
-    tomorrow = now.astimezone(KST).date() + timedelta(days=1)
+    local = now.astimezone(KST)
+    midnight = datetime.combine(local.date(), time(0, 0), tzinfo=KST)
+    if local - midnight < RESET_LAG:  # just past midnight: yesterday's count has not been reset yet
+        return local + RESET_RETRY
+    tomorrow = local.date() + timedelta(days=1)
     return datetime.combine(tomorrow, time(0, 5), tzinfo=KST)  # a few minutes in: quotas reset at midnight
