@@ -258,3 +258,48 @@ def test_commands_that_only_read_create_no_tables(pg_server: PostgresServer, tmp
 
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("datestyle", ["SQL, DMY", "German", "Postgres, MDY"])
+def test_a_database_whose_datestyle_is_not_iso_builds_as_any_other(
+    pg_server: PostgresServer, sqlite_built: Path, tmp_path: Path, datestyle: str
+) -> None:
+    """A DBA's `ALTER DATABASE … SET datestyle` (or postgresql.conf, PGDATESTYLE) for another application: psycopg
+    parses timestamptz in ISO only, so the second build, reading the build state's times, died with a traceback."""
+    import psycopg
+
+    url = pg_server.new_database()
+    with psycopg.connect(url, autocommit=True) as conn:
+        name = conn.execute("SELECT current_database()").fetchone()[0]
+        conn.execute(f"ALTER DATABASE {name} SET datestyle = '{datestyle}'")
+        conn.execute(f"ALTER DATABASE {name} SET timezone = 'Asia/Seoul'")
+    site = on(url, copy_sample_site(tmp_path / "pg-site"))
+    for _ in range(2):
+        result = invoke(site, "run")
+        assert result.exit_code == 0, result.output
+    assert tree(site / "public") == tree(sqlite_built / "public")
+
+
+def test_a_role_that_may_only_read_an_older_store_is_told_it_needs_upgrading(
+    pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    """README: a user who may only read a store of an older schema gets "the store needs upgrading"; on
+    PostgreSQL it got the server's "must be owner of table feed_file" alone."""
+    import psycopg
+
+    from pressfeed.store import postgres
+
+    url = pg_server.new_database()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE schema_version (version integer NOT NULL)")
+        conn.execute("INSERT INTO schema_version VALUES (3)")
+        for migration in postgres.MIGRATIONS[:3]:
+            for statement in postgres._statements(migration()):
+                conn.execute(statement)
+        conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN"
+                     " CREATE ROLE reader LOGIN; END IF; END $$")  # fmt: skip
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    site = copy_sample_site(tmp_path / "site")
+    result = invoke(site, "articles", "list", url=url.replace("pressfeed@", "reader@"))
+    assert result.exit_code == 74
+    assert "the store needs upgrading (schema 3 to 7) and role 'reader' may not change its tables" in result.stderr

@@ -123,6 +123,10 @@ class PostgresStore:
                 raise StoreError(f"{self.location}: no schema to create tables in (check search_path)")
             self._write_key, self._run_key = _key("write", schema[0]), _key("run", schema[0])
             self.conn.execute(f"SET lock_timeout = '{WRITE_WAIT}s'")
+            # times travel as text in ISO form, whatever the database, role or PGDATESTYLE/PGTZ say: psycopg
+            # parses timestamptz in no other DateStyle, and the zone it reads them in must be one it knows
+            self.conn.execute("SET DateStyle = 'ISO, YMD'")
+            self.conn.execute("SET TimeZone = 'UTC'")
             self.version = self._version()
             if self.version is not None or create:
                 self._migrate()
@@ -178,10 +182,18 @@ class PostgresStore:
                     f"{self.location}: store schema {version} is newer than this pressfeed ({VERSION}); "
                     "upgrade pressfeed"
                 )
-            for number in range(version, VERSION):
-                for statement in _statements(MIGRATIONS[number]()):
-                    self.conn.execute(statement)
-                self.conn.execute("UPDATE schema_version SET version = %s", (number + 1,))
+            try:
+                for number in range(version, VERSION):
+                    for statement in _statements(MIGRATIONS[number]()):
+                        self.conn.execute(statement)
+                    self.conn.execute("UPDATE schema_version SET version = %s", (number + 1,))
+            except psycopg.errors.InsufficientPrivilege as exc:
+                role = self.conn.info.user
+                raise StoreError(
+                    f"{self.location}: the store needs upgrading (schema {version} to {VERSION}) and role {role!r} "
+                    f"may not change its tables ({' '.join(str(exc).split())}); run a pressfeed command that "
+                    "writes as the role that owns them (the one that created the store)"
+                ) from None
 
     def _refuse_foreign_tables(self) -> None:
         names = [f"{table}" for table in TABLES]
