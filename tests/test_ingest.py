@@ -1150,6 +1150,29 @@ def test_a_joint_releases_title_on_the_other_agencys_board_is_the_same_item(
     assert pf.store.dedupe_lookup([link_key(FSC_LINK)]) == {link_key(FSC_LINK): only_one.id}  # citable by either
 
 
+@pytest.mark.parametrize("marked", [True, False], ids=["marked-joint", "not-marked"])
+def test_a_release_titled_joint_is_one_item_whichever_ministry_lists_it(
+    httpserver: HTTPServer, site: Path, opener: Opener, marked: bool
+) -> None:
+    """An attack's: the service lists a joint release under its lead ministry, crediting it alone; another
+    ministry's board gives the title. Its title says "(관계부처 합동)", so it is every ministry's. Without
+    that mark the same title of another ministry is another ministry's release: two items, as before."""
+    title = "부동산 시장 안정 및 주택 공급 확대 방안" + (" (관계부처 합동)" if marked else "")
+    body = "<p>정부는 11월 6일 부동산 시장 안정을 위한 대책을 발표했다. 주택 공급을 확대하고 대출 규제를 정비한다.</p>"
+    serve(httpserver, "/rss/molit.xml", rss(item(156750500, title, body, guid="156750500", pub="2025-11-06 11:00:00")))
+    serve(httpserver, "/board/rss.do", title_only_board((title, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    configure(
+        site,
+        source("molit", httpserver.url_for("/rss/molit.xml"), name="국토교통부", section="economy"),
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", section="economy"),
+    )
+    result, pf = ingest_at(opener, site)
+    molit, board = result.reports
+    assert len(molit.new) == 1
+    assert (len(board.new), board.duplicates) == ((0, 1) if marked else (1, 0))
+    assert len(stored_articles(pf)) == (1 if marked else 2)
+
+
 def title_first(httpserver: HTTPServer, site: Path, api: dict[str, Any] | None = None, **board: Any) -> None:
     """The press-release service with nothing yet, listed first; the board with the release's title only."""
     serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))

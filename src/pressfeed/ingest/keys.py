@@ -9,7 +9,8 @@
 - ``title:<day>:<hash>``     one agency's release under the same title on the same
   day, else the day before or after: its copy in the press-release API and on
   the ministry's board (whose text, if any, was extracted from another page);
-  a joint release has one for each of its agencies (pressfeed.ingest.mapping)
+  a joint release has one for each of its agencies, and one of every ministry's
+  when its title says "관계부처 합동" (pressfeed.ingest.mapping)
 
 ``content`` and ``title`` join releases across sources only (pressfeed.ingest.update).
 ``copy:<source>:<article>`` is no way of telling: it records that a source
@@ -38,6 +39,7 @@ __all__ = [
     "link_key",
     "normalize_link",
     "text_key",
+    "title_agencies",
     "title_keys",
 ]
 
@@ -130,6 +132,19 @@ def title_keys(agency: str, title: str, day: date) -> list[str]:
         return []
     digest = hashlib.sha256(f"{agency}\n{folded}".encode()).hexdigest()
     return [f"title:{d.isoformat()}:{digest}" for d in (day, day - _DAY, day + _DAY)]
+
+
+#: what a joint release's title says of it ("(관계부처 합동)", "[관계부처합동]"), once title_identity has read it:
+#: every ministry's copy of it has that title, whichever ministry the API or a board lists it under
+JOINT_MARK = "관계부처합동"
+#: the agency a joint release's title keys are known by besides its own
+JOINT_AGENCY = "관계부처 합동"
+
+
+def title_agencies(agencies: list[str], title: str) -> list[str]:
+    """The agencies a release's title keys are made for: its own (a joint release's credit may name several),
+    and every ministry's, when its title says it is a joint release (its credit may name the lead alone)."""
+    return [*agencies, JOINT_AGENCY] if JOINT_MARK in title_identity(title) else agencies
 
 
 def title_identity(title: str) -> str:

@@ -14,7 +14,7 @@ from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize
 from ..rights import source_rights
 from ..sanitize import plain_text
 from ..stories import body_key
-from .keys import dedupe_keys, title_keys
+from .keys import dedupe_keys, title_agencies, title_keys
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,9 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     # the keys ignore whitespace: the body's words need no collapsing
     keys = dedupe_keys(source.id, raw.guid, article.link, article.title, normalized.words, agencies[0], day)
     # a joint release is each of its agencies': the other ministry's board gives its title too
-    titled = [title_keys(agency, article.title, day) for agency in agencies] if day is not None else []
+    titled = (
+        [title_keys(a, article.title, day) for a in title_agencies(agencies, article.title)] if day is not None else []
+    )
     body = body_key(normalized.words)
     unknown = normalized.unknown_agency
     found_by = (*keys, *(own[0] for own in titled if own))
