@@ -120,6 +120,8 @@ class FakeAPI:
     honour_page: bool = False
     #: the most rows one answer holds, whatever numOfRows asks (a server-side cap)
     page_cap: int | None = None
+    #: releases a day's totalCount counts and no page lists (one withdrawn, and still counted)
+    counted_not_listed: dict[date, int] = field(default_factory=dict)
     #: answer every request with this instead (an error XML, or an HTTP status)
     forced: str | bytes | None = None
     forced_status: int = 200
@@ -143,13 +145,14 @@ class FakeAPI:
         if (end - start).days > 2:
             return self._xml(result_answer("98", "THREE_DAYS_OVER_ERROR"))
         found = [r for r in self.releases if start <= r.approved.astimezone(KST).date() <= end]
+        phantoms = sum(n for day, n in self.counted_not_listed.items() if start <= day <= end)
         if not found:
             return self._xml(result_answer("03", "NODATA_ERROR"))
         rows = min(int(args["numOfRows"]), self.page_cap or int(args["numOfRows"]))
         page = int(args.get("pageNo", "1")) if self.honour_page else 1
         chosen = found[(page - 1) * rows : page * rows]
         body = "".join(r.xml() for r in chosen)
-        return self._xml(result_answer("00", "NORMAL_SERVICE", body, len(found), rows))
+        return self._xml(result_answer("00", "NORMAL_SERVICE", body, len(found) + phantoms, rows))
 
     @staticmethod
     def _xml(text: str, status: int = 200) -> Response:
@@ -343,6 +346,61 @@ def test_a_capped_page_that_paging_cannot_pass_says_raising_rows_will_not_help(
         f"{TODAY} holds more releases than one page (20) and paging gave no more: 10 of 30 may be missing; "
         "the API gave 20 per page although 50 were asked for: raising rows will not help",
     )
+
+
+def test_a_day_counted_over_its_releases_is_told_of_once_and_costs_one_request_a_run_after(
+    api_site: Path, api: FakeAPI, ingest: Ingest
+) -> None:
+    """An attack's: a day's totalCount one over the releases listed (one withdrawn, still counted) had every
+    run split its window down to days and page that day again: 5-6 requests a run, a development key's daily
+    quota gone by the afternoon, and nothing ever said of the day but a -v warning."""
+    api.releases = [Release(156780000 + n, f"보도자료 {n}", "외교부", at(-(n % 2))) for n in range(6)]
+    api.counted_not_listed = {TODAY - timedelta(days=1): 1}
+    first, pf = ingest(api_site)
+    assert len(only(first).new) == 6
+    assert only(first).warnings == (
+        f"{TODAY - timedelta(days=1)} holds more releases than one page (3) and paging gave no more: 1 of 4 may be "
+        "missing; the API gave 3 per page although 50 were asked for: raising rows will not help",
+    )
+    [health] = pf.source_health(environ={ENV: KEY})
+    assert (health.status, health.ok) == ("incomplete", False)
+    assert health.detail.startswith(
+        f"the API counts more releases than it gives, however paged (1 on {TODAY - timedelta(days=1)})"
+    )
+    api.calls.clear()
+    again, pf = ingest(api_site, NOW + timedelta(hours=1))
+    assert api.windows() == [(ymd(-2), ymd(0))] and only(again).warnings == ()  # one request, as any run
+    assert pf.source_health(environ={ENV: KEY})[0].status == "incomplete"
+    api.releases.append(Release(156780100, "어제 늦게 승인된 보도자료", "외교부", at(-1, hour=20)))
+    api.calls.clear()
+    later, pf = ingest(api_site, NOW + timedelta(hours=2))
+    assert [len(r.new) for r in later.reports] == [1]  # a release more than the day's known shortfall: read it
+    api.counted_not_listed = {}
+    api.calls.clear()
+    _, pf = ingest(api_site, NOW + timedelta(hours=3))
+    assert len(api.calls) == 1 and pf.source_health(environ={ENV: KEY})[0].status == "ok"  # all it counts again
+
+
+def test_a_short_day_is_forgotten_once_it_is_not_read_again(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    api.releases = [Release(156780000 + n, f"보도자료 {n}", "외교부", at(-1)) for n in range(3)]
+    api.counted_not_listed = {TODAY - timedelta(days=1): 1}
+    _, pf = ingest(api_site)
+    assert pf.source_health(environ={ENV: KEY})[0].status == "incomplete"
+    _, pf = ingest(api_site, NOW + timedelta(days=4))  # recheck_days 3: the day is past
+    assert pf.store.source_state("briefing")["short_days"] == []  # type: ignore[index]
+    assert pf.source_health(environ={ENV: KEY})[0].status == "ok"
+
+
+def test_a_reset_reads_the_short_days_again_in_full(api_site: Path, api: FakeAPI, ingest: Ingest) -> None:
+    api.releases = [Release(156780000 + n, f"보도자료 {n}", "외교부", at(-1)) for n in range(3)]
+    api.counted_not_listed = {TODAY - timedelta(days=1): 1}
+    _, pf = ingest(api_site)
+    [done] = pf.reset_sources(["briefing"], environ={ENV: KEY})
+    day = TODAY - timedelta(days=1)
+    assert done.cleared == (f"the days the API counted more releases than it gave ({day}: read again in full)",)
+    api.calls.clear()
+    again, _ = ingest(api_site, NOW + timedelta(hours=1))
+    assert len(api.calls) > 1 and only(again).warnings  # split and paged again, and said again
 
 
 # -- the key ------------------------------------------------------------------------------------------

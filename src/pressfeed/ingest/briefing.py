@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -163,6 +163,9 @@ class Walk:
     warnings: tuple[str, ...] = ()
     #: the exact responses taken, to tell an unchanged answer from a changed one
     bodies: tuple[bytes, ...] = ()
+    #: the days whose answers count more releases than they give, and how many more: "YYYY-MM-DD:N"
+    #: (pressfeed.ingest.state.SourceState.short_days)
+    short_days: tuple[str, ...] = ()
 
 
 def request_url(base: str, key: ServiceKey, start: date, end: date, rows: int, page: int = 1) -> str:
@@ -201,16 +204,35 @@ def first_day(source: SourceConfig, window_end: str | None, today: date) -> date
     return min(date.fromisoformat(window_end), recheck)
 
 
-async def walk(source: SourceConfig, key: ServiceKey, window_end: str | None, fetch: Fetch, now: datetime) -> Walk:
-    """Read every window due; stop at the first failure, keeping what came before it."""
+async def walk(
+    source: SourceConfig,
+    key: ServiceKey,
+    window_end: str | None,
+    fetch: Fetch,
+    now: datetime,
+    short_days: Sequence[str] = (),
+) -> Walk:
+    """Read every window due; stop at the first failure, keeping what came before it.
+
+    `short_days`: the days the API counted more releases for than it gave, as a run before found them. A
+    window whose count is over by no more than theirs is read: it is no fuller than it was, and splitting it
+    again (as a count over the releases listed asks) would spend the key's daily quota in every run.
+    """
     today = now.astimezone(KST).date()
-    queue = deque(windows(first_day(source, window_end, today), today, source.window_days))
+    first = first_day(source, window_end, today)
+    short = {d: n for d, n in _short(short_days).items() if d >= first}  # days never read again are let go
+    queue = deque(windows(first, today, source.window_days))
     items: dict[str, RawArticle] = {}
     warnings: list[str] = []
     bodies: list[bytes] = []
     done: date | None = None
     requests = 0
     last: FetchResult | None = None
+
+    def walked(result: FetchResult) -> Walk:
+        found = tuple(f"{d.isoformat()}:{n}" for d, n in sorted(short.items()))
+        return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies), found)
+
     while queue:
         start, end = queue.popleft()
         if requests >= MAX_REQUESTS:
@@ -220,25 +242,44 @@ async def walk(source: SourceConfig, key: ServiceKey, window_end: str | None, fe
         requests += 1
         last = result
         if page is None:
-            return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies))
+            return walked(result)
         bodies.append(result.body or b"")
-        if _full(page, source.rows) and end > start:  # split rather than lose items
+        known = sum(n for d, n in short.items() if start <= d <= end)
+        if _full(page, source.rows, known) and end > start:  # split rather than lose items
             middle = start + timedelta(days=(end - start).days // 2)
             queue.extendleft([(middle + timedelta(days=1), end), (start, middle)])
             continue
         found = {i.guid: i for i in page.items}
-        if _full(page, source.rows):
+        if _full(page, source.rows, known):
             more, note, spent = await _more_pages(source, key, fetch, start, page, found, now)
             requests += spent
             if note:
                 warnings.append(note)
             if isinstance(more, FetchResult):
-                return Walk(key_free(more, key), tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies))
+                return walked(key_free(more, key))
+            missing = (page.total or 0) - len(found)
+            if missing > 0:  # said once (the note); the next runs take the day as it is, and health tells of it
+                short[start] = missing
+            else:
+                short.pop(start, None)
+        elif page.total is not None and page.total <= len(found):  # all it counts: none of its days is short
+            short = {d: n for d, n in short.items() if not start <= d <= end}
         items.update(found)
         done = end
     assert last is not None or not items
-    result = last or FetchResult(source.id, source.url, None, None, {})
-    return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies))
+    return walked(last or FetchResult(source.id, source.url, None, None, {}))
+
+
+def _short(days: Sequence[str]) -> dict[date, int]:
+    """SourceState.short_days read: day → releases counted and not given (entries not of that form ignored)."""
+    out = {}
+    for entry in days:
+        day, _, count = entry.partition(":")
+        try:
+            out[date.fromisoformat(day)] = int(count)
+        except ValueError:
+            continue
+    return out
 
 
 async def _more_pages(
@@ -379,8 +420,10 @@ def key_free(result: FetchResult, key: ServiceKey) -> FetchResult:
     )
 
 
-def _full(page: Page, rows: int) -> bool:
-    return len(page.items) >= rows or (page.total is not None and page.total > len(page.items))
+def _full(page: Page, rows: int, known: int = 0) -> bool:
+    """Might the window hold more releases than the page gave: as many as asked for, or a count over them by
+    more than the `known` shortfall of its days?"""
+    return len(page.items) >= rows or (page.total is not None and page.total - len(page.items) > known)
 
 
 def _iso(day: date | None) -> str | None:
@@ -410,7 +453,7 @@ def parse_page(body: bytes, api_url: str, now: datetime, rows: int | None = None
         code = (root.findtext("cmmMsgHeader/returnReasonCode") or "").strip().lstrip("0") or "0"
         reason = (root.findtext("cmmMsgHeader/returnAuthMsg") or "").strip()
         message = _GATEWAY.get(code, f"the gateway refused the request (code {code} {reason})")
-        retry = _midnight_after(now) if code in _UNTIL_MIDNIGHT else None
+        retry = _quota_reset_after(now) if code in _UNTIL_MIDNIGHT else None
         raise BriefingAPIError(message, code, retry)
     if root.tag != "response":
         raise BriefingAPIError("the answer is not the press-release API's XML (is the source's url right?)")
@@ -495,7 +538,9 @@ RESET_LAG = timedelta(hours=1)
 RESET_RETRY = timedelta(minutes=15)
 
 
-def _midnight_after(now: datetime) -> datetime:
+def _quota_reset_after(now: datetime) -> datetime:
+    """When a used-up daily quota is asked again: a few minutes into the next day in KST, or soon when the
+    refusal came just after midnight."""
     local = now.astimezone(KST)
     midnight = datetime.combine(local.date(), time(0, 0), tzinfo=KST)
     if local - midnight < RESET_LAG:  # just past midnight: yesterday's count has not been reset yet

@@ -104,6 +104,8 @@ class Health(StrEnum):
     PENDING = "pending"
     #: answers, but holds items as drafts that will not be tried again
     HELD = "held"
+    #: the press-release API counts more releases on a day than it gives, however paged
+    INCOMPLETE = "incomplete"
 
 
 @dataclass(frozen=True)
@@ -306,11 +308,22 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
         return Health.EMPTY, "the feed has no items: is it still the right address?"
     if state.items and state.unusable >= state.items:
         return Health.UNUSABLE, f"none of its {state.items} items could be used, e.g. {state.unusable_reason}"
+    if state.short_days:
+        return Health.INCOMPLETE, _short_days(state.short_days)
     newest = _time(state.newest_item)
     if source.stale_after_days and newest is not None and now - newest > timedelta(days=source.stale_after_days):
         age = (now - newest).days
         return Health.STALE, f"newest item is from {_day(state.newest_item, tz)}, {age} days ago: has the feed stopped?"
     return Health.OK, ""
+
+
+def _short_days(entries: tuple[str, ...]) -> str:
+    days = [(day, count) for day, _, count in (e.partition(":") for e in entries)]
+    said = ", ".join(f"{count} on {day}" for day, count in days)
+    return (
+        f"the API counts more releases than it gives, however paged ({said}): they may be missing; see the "
+        "press-release portal for those days (a release withdrawn and still counted, or a page size it caps)"
+    )
 
 
 def is_gone(state: SourceState, now: datetime) -> bool:

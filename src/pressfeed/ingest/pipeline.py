@@ -182,9 +182,9 @@ async def _retrieve(fetch: Wire, run: _SourceRun, now: datetime) -> _Retrieved:
         from . import briefing
 
         assert run.key is not None  # a source without its key is not due
-        walk = await briefing.walk(source, run.key, state.window_end, fetch, now)
+        walk = await briefing.walk(source, run.key, state.window_end, fetch, now, state.short_days)
         digest = answer_digest(b"\0".join(walk.bodies), source)
-        return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest)
+        return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest, walk.short_days)
     # after a 301 the request goes to the new URL, but only the configured origin may be private
     url = state.url or source.url
     etag, modified = (None, None) if run.reread else (state.etag, state.last_modified)

@@ -29,10 +29,11 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
 
     Cleared: gone (410, or the 404 that lasted GONE_AFTER), the failures in a row and their backoff, a server's
     Retry-After, a followed permanent redirect, the conditional-GET validators and the last body's hash (so
-    the next answer is read and parsed whole), and the health warning last sent (a source still unhealthy is
-    warned of at the next run, not a day later). Kept: what the source brought and where it got to (counts,
-    newest item, the API's window_end), and the press-release API's wait: data.go.kr refuses the key until
-    its daily quota resets, however often it is asked, and each refusal would be one more failure.
+    the next answer is read and parsed whole), the API's days found short (read again in full), and the health
+    warning last sent (a source still unhealthy is warned of at the next run, not a day later). Kept: what the
+    source brought and where it got to (counts, newest item, the API's window_end), and the press-release
+    API's wait: data.go.kr refuses the key until its daily quota resets, however often it is asked, and each
+    refusal would be one more failure.
     """
     cleared, kept = [], []
     if state.gone:
@@ -54,6 +55,9 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
         cleared.append(f"the server's wait until {local_time(waiting, tz)} (Retry-After)")
     if state.url and state.url != state.config_url:
         cleared.append(f"the redirect to {state.url}")
+    if state.short_days:
+        days = ", ".join(entry.partition(":")[0] for entry in state.short_days)
+        cleared.append(f"the days the API counted more releases than it gave ({days}: read again in full)")
     if state.etag or state.last_modified:  # (the last body's hash goes too, unsaid: the next answer is parsed)
         cleared.append("ETag/Last-Modified (the next fetch is a full one)")
     fresh = replace(
@@ -71,5 +75,6 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
         retry_after=state.retry_after if keep_wait else None,
         warned_health=None,
         warned_at=None,
+        short_days=(),
     )
     return Reset(fresh, tuple(cleared), tuple(kept))

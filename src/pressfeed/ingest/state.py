@@ -40,6 +40,9 @@ class SourceState:
     unusable_reason: str | None = None
     #: briefing-api: the last day read completely (KST date), where the next run starts
     window_end: str | None = None
+    #: briefing-api: the days among those read again whose answer counts more releases than it gives, however
+    #: paged ("YYYY-MM-DD:N", N more): they may be missing (health tells), and are not split or paged again
+    short_days: tuple[str, ...] = ()
     #: agencies items named that the registry does not know (for `sources check`)
     unknown_agencies: tuple[str, ...] = ()
     #: the health a quiet run last warned about, and when
@@ -53,6 +56,7 @@ class SourceState:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["unknown_agencies"] = tuple(values.get("unknown_agencies") or ())
+        values["short_days"] = tuple(values.get("short_days") or ())
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:

@@ -112,6 +112,8 @@ class _Retrieved:
     warnings: tuple[str, ...] = ()
     #: what tells an unchanged answer from a changed one: :func:`answer_digest` of the answer's bytes
     digest: str = ""
+    #: briefing-api: the days whose answers count more releases than they give (SourceState.short_days)
+    short_days: tuple[str, ...] | None = None
 
 
 def select_sources(config: Config, source_ids: Sequence[str]) -> list[SourceConfig]:
@@ -304,6 +306,8 @@ class _Placer:
         state = replace(run.state, last_fetch=stamp, http_status=result.status)
         if retrieved.window_end is not None:
             state = replace(state, window_end=retrieved.window_end)
+        if retrieved.short_days is not None:
+            state = replace(state, short_days=retrieved.short_days)
         if result.moved_to:
             report.moved_to = result.moved_to
             state = replace(state, url=result.moved_to, moved_to=result.moved_to)
