@@ -27,7 +27,7 @@ from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.model import ArticleFilter, Status
 from pressfeed.normalize import hashed_id
-from pressfeed.stories import BODY_MIN, body_key
+from pressfeed.stories import BODY_MIN, body_key, passage_keys
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 AUTHORITY = "example-portal.kr,2025"
@@ -326,10 +326,100 @@ def test_republished_text_with_zero_width_spaces_is_the_same_story(portal: Site)
     ],
     ids=["one-word", "extra-sentence", "half"],
 )
-def test_near_misses_of_the_text_are_other_stories(portal: Site, text: str) -> None:
+def test_near_misses_of_a_short_text_are_other_stories(portal: Site, text: str) -> None:
+    """Too short for a near copy (NEAR_MIN): a notice of a line or two differs from another by its figure."""
     portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {text}</p>"))
     portal.feed(release())
     portal.run()
+    assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
+
+
+#: a release of the usual length (its near copies are looked for: stories.NEAR_MIN)
+LONG_TEXT = (
+    "과학기술정보통신부는 11월 8일 국가 인공지능 컴퓨팅센터 구축 사업의 최종 사업자로 "
+    "삼성SDS 컨소시엄을 선정했다고 밝혔다. "
+    "선정된 컨소시엄은 2028년까지 첨단 그래픽처리장치 1만 5천 장 이상을 확보하고, 전남과 경북의 비수도권 거점 두 곳에 "
+    "연산 자원을 배치해 대학과 연구기관, 창업기업에 우선 제공한다. "
+    "정부는 이번 사업에 민관 합작으로 총 2조 5천억 원을 투입하며, 센터가 문을 열면 국내 인공지능 기업의 연산 비용이 "
+    "지금의 절반 이하로 줄어들 것으로 내다봤다. "
+    "과기정통부 장관은 국가 인공지능 컴퓨팅센터가 우리나라 인공지능 생태계의 든든한 기반이 되도록 "
+    "사업의 전 과정을 꼼꼼히 점검하겠다고 말했다. "
+    "센터에는 재생에너지 전력을 우선 공급하고, 남는 열은 인근 스마트팜과 산업단지의 난방에 쓰도록 설계해 "
+    "탄소 배출을 줄인다. "
+    "정부는 내년 상반기에 센터 설계를 마치고 하반기에 착공하며, 2027년 말부터 일부 자원을 먼저 개방해 "
+    "인공지능 기업들이 시범적으로 쓸 수 있도록 할 계획이다. "
+    "아울러 지역 대학과 함께 인공지능 반도체와 데이터센터 운영 인력을 매년 500명씩 양성해 "
+    "센터가 지역 일자리를 만드는 거점이 되도록 할 방침이다. "
+    "선정 결과와 세부 일정은 과학기술정보통신부 누리집에서 확인할 수 있다."
+)
+#: the release's contact line, which a newsroom drops
+CONTACT = " 문의: 과학기술정보통신부 인공지능기반정책과 044-202-6000."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LONG_TEXT.replace("우리나라", "우리 나라").replace("꼼꼼히", "꼼꼼하게").replace("전남과", "전남 과"),  # fixes
+        LONG_TEXT,  # the contact line dropped
+        "□ " + LONG_TEXT.replace(". ", ".\n□ "),  # bullets a newsroom added
+        LONG_TEXT.replace("1만 5천 장", "1만5000장"),  # a figure written another way
+    ],
+    ids=["typos-fixed", "contact-dropped", "bullets", "figure-style"],
+)
+@pytest.mark.parametrize("order", ["release-first", "article-first"])
+def test_a_near_copy_of_a_release_is_the_same_story(portal: Site, text: str, order: str) -> None:
+    """A newsroom's copy with a typo fixed, the contact line dropped, bullets added: its body key differs, and
+    the release showed beside it (a re-post of the same story). Found by a long sentence both share."""
+    body = f"<p>(포탈뉴스통신) {text}</p><p>[뉴스출처 : 과학기술정보통신부]</p>"
+    if order == "release-first":
+        portal.feed(release(text=LONG_TEXT + CONTACT))
+        portal.run()
+        portal.cms(cms(url=None, body=body))
+    else:
+        portal.cms(cms(url=None, body=body))
+        portal.feed(release(text=LONG_TEXT + CONTACT))
+    pf = portal.run(NOW + timedelta(minutes=5))
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert everywhere(portal, "") == [RELEASE_ID if order == "release-first" else CMS_ID]  # one item
+
+
+SERIES = LONG_TEXT.replace("11월 8일", "11월 5일").replace("삼성SDS", "네이버클라우드").replace("1만 5천", "8천")
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        # a rewrite quoting the release's longest sentence: its key is shared, its text is not alike
+        (
+            "정부가 국가 AI 컴퓨팅센터를 맡을 컨소시엄을 골랐다. 업계는 연산 자원 부족이 풀릴지 주목한다. " * 6
+            + LONG_TEXT.split(". ")[1]
+            + ".",
+            "2025-11-08 11:30:00",
+        ),
+        # the copy of a release of the same template with other figures
+        (SERIES.replace("전남과 경북", "강원과 충북").replace("2조 5천억", "1조 2천억"), "2025-11-08 11:30:00"),
+        # the copy of this release a week later: a series' next one (NEAR_DAYS)
+        (LONG_TEXT, "2025-11-15 11:30:00"),
+    ],
+    ids=["rewrite", "other-figures", "a-week-apart"],
+)
+def test_a_text_that_is_no_near_copy_is_another_story(portal: Site, text: str, published: str) -> None:
+    assert set(passage_keys(text)) & set(passage_keys(LONG_TEXT))  # found as a candidate: compared, refused
+    portal.feed(release(text=LONG_TEXT + CONTACT))
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {text}</p>", published=published))
+    pf = Pressfeed(load_config(portal.root), clock=fixed(NOW + timedelta(days=8)))
+    assert pf.run().ok
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
+
+
+def test_a_near_copy_that_becomes_a_rewrite_lets_the_release_go(portal: Site) -> None:
+    portal.feed(release(text=LONG_TEXT + CONTACT))
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {LONG_TEXT}</p>"))
+    portal.run()
+    rewrite = "정부가 국가 AI 컴퓨팅센터를 맡을 컨소시엄을 골랐다. 업계는 연산 자원 부족이 풀릴지 주목한다. " * 6
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {rewrite}{LONG_TEXT.split('. ')[1]}.</p>"))
+    pf = portal.run(NOW + timedelta(minutes=5))
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
     assert sorted(everywhere(portal, "")) == sorted([CMS_ID, RELEASE_ID])
 
 
@@ -954,7 +1044,7 @@ def test_a_version_1_store_is_upgraded_and_its_articles_linked_once(portal: Site
     pf = portal.run()
     assert pf.run().imported.unchanged == 1  # it was there before: linked all the same
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
-    assert pf.store.get_meta("stories_relink") == "done"
+    assert pf.store.get_meta("stories_relink") == "passages"
     assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == VERSION
 
 

@@ -9,10 +9,15 @@ the same story when:
   tracking parameters, trailing slash); or
 * the article's body is the release's body: their texts are equal once case,
   whitespace, a newsroom's byline and signature (:data:`_BYLINE`, :data:`_SIGNATURE`), the
-  release's embargo notice pasted with it and the credit line are set aside.
-  This is exact on purpose: a rewrite that changes one sentence is no match
-  by text (its `source.url` names the release), and a body shorter than
-  BODY_MIN characters ("붙임 참조") matches nothing.
+  release's embargo notice pasted with it and the credit line are set aside;
+  a body shorter than BODY_MIN characters ("붙임 참조") matches nothing; or
+* the article's body is a near copy of the release's (:func:`near_copy`): a
+  newsroom fixed a typo, dropped the contact line or a bullet, changed a
+  sentence. Both are long (NEAR_MIN), published within NEAR_DAYS of each
+  other, and share one of their longest sentences (:func:`passage_keys`, the
+  keys they are found by) and NEAR_ALIKE of their text's five-letter runs. A
+  rewrite is no near copy (its `source.url` names the release), nor is a
+  release of a series (the same template, other figures, another day).
 
 The newsroom's version wins. The release stays stored, `superseded_by` the
 article, and leaves every feed while the article is in them (a draft,
@@ -37,7 +42,7 @@ import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .embargo import split_embargo_notice
 from .ingest.keys import BODY_MIN, link_key
@@ -67,37 +72,121 @@ _NOTICE_SPAN = 400
 Supersedable = Callable[[StoredArticle, Sequence[str]], bool]
 
 
+#: characters of a folded text (pressfeed.stories._folded) below which no near copy of it is looked for: a
+#: release's body is 1-4 KB; a short one's copy must be exact
+NEAR_MIN = 300
+#: the sentences a text's near copies are found by: its longest, so that a fixed typo or a changed sentence
+#: leaves the others
+PASSAGES = 3
+#: characters of a sentence below which it finds nothing (a heading, a date line, "붙임 참조.")
+_PASSAGE_MIN = 20
+#: the share (Jaccard) of their five-letter runs two texts have in common to be one release's: a fixed
+#: typo is ~0.99, a contact line dropped ~0.95; another day's release of a series, with its own figures, less
+NEAR_ALIKE = 0.9
+_SHINGLE = 5
+#: how far apart a release and its near copy are published at most: a series' next release is not its copy
+NEAR_DAYS = timedelta(days=3)
+#: where a folded text's sentences end ("…밝혔다.", "…2.5%" splits too, alike in both copies)
+_SENTENCE_END = re.compile(r"(?<=[.。!?])")
+#: the prefix of the passage keys: the store tells citations by them from those by an exact key
+PASSAGE = "passage:"
+#: the bullets a release's paragraphs open with ("□ 과기정통부는 …", "ㅇ 이번 사업은 …"), which a newsroom drops
+#: (or adds): not compared in a near copy. A compatibility jamo such as "ㅇ" is in no word (syllables are whole)
+_BULLETS = str.maketrans("", "", "□■○●◦•▪▫◆◇▶▷►※◎☐ㅇ")
+
+
 def body_key(text: str) -> str | None:
     """`body:<hash>` of a body's plain text, or None when it is too short to tell a story.
 
     The text's whitespace, collapsed or not, makes no difference (the hash has
     none); nor do a newsroom's byline before it and its reporter's address after it.
     """
+    folded = _folded(text)
+    return _body_key(folded)
+
+
+def body_keys(text: str) -> list[str]:
+    """What a body's copies find it by: its body key (an exact copy's) and its passage keys (a near copy's)."""
+    folded = _folded(text)
+    body = _body_key(folded)
+    return [body, *_passage_keys(folded)] if body is not None else []
+
+
+def passage_keys(text: str) -> list[str]:
+    """`passage:<hash>` of a long body's PASSAGES longest sentences, once folded: a near copy of it shares one."""
+    return _passage_keys(_folded(text))
+
+
+def _near_form(text: str) -> str:
+    """A text as near copies are compared: folded, without bullets."""
+    return _folded(text).translate(_BULLETS)
+
+
+def near_copy(release: Article, article: Article) -> bool:
+    """Is `article` (a newsroom's) a near copy of `release`: both long, published within NEAR_DAYS, their
+    texts NEAR_ALIKE in their five-letter runs? (An exact copy is found by its body key.)"""
+    if abs(release.published - article.published) > NEAR_DAYS:
+        return False
+    ours, theirs = _near_form(body_words(release.body_html)), _near_form(_cited_text(article))
+    if min(len(ours), len(theirs)) < NEAR_MIN or min(len(ours), len(theirs)) < NEAR_ALIKE * max(len(ours), len(theirs)):
+        return False  # (Jaccard is at most the shorter's share of the longer: not alike, unread)
+    a, b = _shingles(ours), _shingles(theirs)
+    return len(a & b) >= NEAR_ALIKE * len(a | b)
+
+
+def _folded(text: str) -> str:
+    """A body's text as its copies are compared: no byline before it nor reporter's address after it, no
+    whitespace, case folded."""
     lead = _BYLINE.match(text)  # (it matches "" at least)
     rest = text[lead.end() :] if lead is not None else text
     tail = _SIGNATURE.search(rest, max(0, len(rest) - _SIGNATURE_SPAN))
     if tail is not None:
         rest = rest[: tail.start()]
     # casefold() neither makes nor unmakes whitespace: removing it first is the same
-    folded = without_space(rest).casefold()
+    return without_space(rest).casefold()
+
+
+def _body_key(folded: str) -> str | None:
     if len(folded) < BODY_MIN:
         return None
     return "body:" + hashlib.sha256(folded.encode()).hexdigest()
 
 
+def _passage_keys(folded: str) -> list[str]:
+    text = folded.translate(_BULLETS)
+    if len(text) < NEAR_MIN:
+        return []
+    sentences = [s for s in _SENTENCE_END.split(text) if len(s) >= _PASSAGE_MIN]
+    longest = sorted(sentences, key=len, reverse=True)[:PASSAGES]  # (a stable sort: ties in their order)
+    return sorted({PASSAGE + hashlib.sha256(s.encode()).hexdigest()[:32] for s in longest})
+
+
+def _shingles(folded: str) -> set[str]:
+    return {folded[i : i + _SHINGLE] for i in range(len(folded) - _SHINGLE + 1)}
+
+
 def citation_keys(article: Article, text: str) -> list[str]:
     """The keys a CMS article cites releases by: its source.url, and its body (`text`, its plain text), less
-    the release's embargo notice a newsroom pasted with it (ingest drops it from the release)."""
+    the release's embargo notice a newsroom pasted with it (ingest drops it from the release): the body key
+    of an exact copy, the passage keys of a near one."""
     keys = []
     if article.source is not None and article.source.url:
         keys.append(link_key(article.source.url))  # the key the release's link has
-    notice, start = "", len(text) - len(text.lstrip())
+    return keys + body_keys(_without_notice(article, text))
+
+
+def _without_notice(article: Article, text: str) -> str:
+    """An article's plain text (`text`) less a release's embargo notice pasted with it."""
+    start = len(text) - len(text.lstrip())
     if _PRESS_WORD.search(text, start, start + _NOTICE_SPAN):  # (a notice's words, first: most bodies have none)
         without, notice = split_embargo_notice(article.body_html)
-    body = body_key(body_words(without) if notice else text)
-    if body is not None:
-        keys.append(body)
-    return keys
+        if notice:
+            return body_words(without)
+    return text
+
+
+def _cited_text(article: Article) -> str:
+    return _without_notice(article, body_words(article.body_html))
 
 
 def visible(stored: StoredArticle, now: datetime) -> bool:
@@ -189,10 +278,10 @@ def settle(
     ids = sorted(articles)
     held = {r for released in (store.superseded_many(ids) if ids else {}).values() for r in released}
     guid_of = {release_id: article_id for article_id, release_id in (guids or {}).items()}
-    pairs = store.cited_pairs(articles=ids) if ids else set()
+    pairs = _citing(store, articles=ids) if ids else set()
     touched = sorted({*releases, *(r for r, _ in pairs), *held, *guid_of})
     citers: dict[str, list[str]] = {}
-    for release_id, article_id in sorted(store.cited_pairs(releases=touched)):
+    for release_id, article_id in sorted(_citing(store, releases=touched)):
         citers.setdefault(release_id, []).append(article_id)
     stored = store.get_many([r for r in touched if r in citers or r in held or r in guid_of])
     holders = {r.superseded_by for r in stored.values() if r.superseded_by is not None}
@@ -232,6 +321,20 @@ def settle(
         store.link_story(release_id, best.article.id, adopt=adopt)
         if adopt:  # an article takes one guid: a second release it supersedes keeps its own
             by_id[best.article.id] = replace(best, feed_guid=release_id)
+
+
+def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
+    """(release, article) of every article citing one of `releases`, or a release one of `articles` cites: by an
+    exact key, or as a near copy (a passage key shared, the texts compared)."""
+    exact = store.cited_pairs(releases=releases, articles=articles)
+    candidates = store.passage_pairs(releases=releases, articles=articles) - exact
+    if not candidates:
+        return exact
+    found = store.get_many(sorted({i for pair in candidates for i in pair}))
+    near = {
+        (r, a) for r, a in candidates if r in found and a in found and near_copy(found[r].article, found[a].article)
+    }
+    return exact | near
 
 
 def _let_go(

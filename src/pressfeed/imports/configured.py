@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from ..store import Store
     from ..stories import Supersedable
 
-#: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once
+#: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once;
+#: then RELINKED, the form of the citations every article has (an older one, "done", has no passage keys)
 RELINK_KEY = "stories_relink"
+RELINKED = "passages"
 
 
 def import_each(

@@ -13,7 +13,7 @@ from ..model import Article, EncodedArticle, RawArticle, Status, encode
 from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize
 from ..rights import source_rights
 from ..sanitize import plain_text
-from ..stories import body_key
+from ..stories import body_keys
 from .keys import dedupe_keys, title_agencies, title_keys
 
 
@@ -26,8 +26,9 @@ class Mapped:
     dated: bool = True
     #: the agency the item names when the registry does not know it
     unknown_agency: str = ""
-    #: what a newsroom article citing this release finds it by besides its link (pressfeed.stories)
-    body_key: str | None = None
+    #: what a newsroom article citing this release finds it by besides its link: its body key, and its passage
+    #: keys for a near copy (pressfeed.stories)
+    cited_by: tuple[str, ...] = ()
     #: keys only looked up, after `keys`, never recorded for the article: its title on the days around its own
     probes: tuple[str, ...] = ()
     #: the day the item gave without a time of day (pressfeed.normalize.Normalized.day)
@@ -78,7 +79,7 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     titled = (
         [title_keys(a, article.title, day) for a in title_agencies(agencies, article.title)] if day is not None else []
     )
-    body = body_key(normalized.words)
+    body = tuple(body_keys(normalized.words))
     unknown = normalized.unknown_agency
     found_by = (*keys, *(own[0] for own in titled if own))
     probes = tuple(key for own in titled for key in own[1:])

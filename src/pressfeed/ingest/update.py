@@ -413,8 +413,7 @@ class _Placer:
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
-                body = [m.body_key] if m.body_key else []
-                keys += [(k, target, source.id) for k in (*m.keys, *body)]
+                keys += [(k, target, source.id) for k in (*m.keys, *m.cited_by)]
                 owner = stored[target].origin if target in stored else self.pending.get(target, origin)
                 if owner != origin:  # a copy: its source is one that brought the release, whatever keys are new
                     keys.append((copy_key(source.id, target), target, source.id))

@@ -453,7 +453,12 @@ class Store(Protocol):
 
     def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
         """(release id, article id) of every article citing a release by a key that release is known by (its
-        dedupe keys, which outlive it), where the release is one of `releases` or the article one of `articles`."""
+        dedupe keys, which outlive it), where the release is one of `releases` or the article one of `articles`;
+        passage keys left out."""
+        ...
+
+    def passage_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
+        """cited_pairs by passage keys alone (`passage:…`): a near copy's, to be checked (pressfeed.stories)."""
         ...
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None: ...

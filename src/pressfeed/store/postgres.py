@@ -491,12 +491,21 @@ class PostgresStore:
         return out
 
     def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
+        return self._pairs(releases, articles, "NOT LIKE")
+
+    def passage_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
+        return self._pairs(releases, articles, "LIKE")
+
+    def _pairs(self, releases: Sequence[str], articles: Sequence[str], test: str) -> set[tuple[str, str]]:
         if not releases and not articles:
             return set()
-        pairs = "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
+        pairs = (
+            "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
+            f" WHERE c.key {test} 'passage:%%' AND"
+        )
         # a UNION, not an OR across the join: each side is looked up by its own index
         rows = self.conn.execute(
-            f"{pairs} WHERE d.article_id = ANY(%s) UNION {pairs} WHERE c.article_id = ANY(%s)",
+            f"{pairs} d.article_id = ANY(%s) UNION {pairs} c.article_id = ANY(%s)",
             (list(releases), list(articles)),
         )
         return {(row[0], row[1]) for row in rows}

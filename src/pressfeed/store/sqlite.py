@@ -412,10 +412,19 @@ class SQLiteStore:
         return out
 
     def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
-        pairs = "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
+        return self._pairs(releases, articles, "NOT GLOB")
+
+    def passage_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
+        return self._pairs(releases, articles, "GLOB")
+
+    def _pairs(self, releases: Sequence[str], articles: Sequence[str], test: str) -> set[tuple[str, str]]:
+        pairs = (
+            "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
+            f" WHERE c.key {test} 'passage:*' AND"  # (GLOB: case-sensitive, as keys are)
+        )
         rows = chain(
-            self._where_in(pairs + " WHERE d.article_id IN ({})", releases),
-            self._where_in(pairs + " WHERE c.article_id IN ({})", articles),
+            self._where_in(pairs + " d.article_id IN ({})", releases),
+            self._where_in(pairs + " c.article_id IN ({})", articles),
         )
         return {(row[0], row[1]) for row in rows}
 
