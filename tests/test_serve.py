@@ -437,3 +437,46 @@ def test_serve_on_a_busy_port_says_so_and_exits_2(sample_built: Path) -> None:
     expected = f"cannot listen on 127.0.0.1:{port}: Address already in use; stop what holds it or choose another --port"
     assert proc.stderr == f"error: {expected}\n"
     assert proc.stdout == ""
+
+
+def test_a_trickling_request_is_cut_off(output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """IDLE_SECONDS bounds the whole request, not each read: a client sending a byte of its headers every
+    little while (slowloris) held its slot for ever, and MAX_CONNECTIONS of them starved every reader."""
+    monkeypatch.setattr("pressfeed.serve.IDLE_SECONDS", 0.5)
+    with serving(output) as base, _connect(base) as slow:
+        slow.sendall(b"GET /rss.xml HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        started = time.monotonic()
+        with pytest.raises(OSError):  # the server hangs up: a send fails, or a recv ends the stream
+            while time.monotonic() - started < 5:
+                slow.sendall(b"a")
+                time.sleep(0.1)
+                slow.setblocking(False)
+                try:
+                    if slow.recv(1) == b"":
+                        raise ConnectionResetError
+                except BlockingIOError:
+                    pass
+                finally:
+                    slow.setblocking(True)
+        assert time.monotonic() - started < 3
+        assert request(base, "/rss.xml").status == 200
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"If-Match": '"other"'}, 412),
+        ({"If-Match": "*"}, 200),
+        ({"If-Unmodified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"}, 412),
+        ({"If-Unmodified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}, 200),
+    ],
+)
+def test_failed_preconditions_are_412(base: str, headers: dict[str, str], status: int) -> None:
+    """If-Match and If-Unmodified-Since are preconditions (RFC 9110 13.1.1, 13.1.4): a failed one is 412,
+    never a 304 (which told a client that sent another ETag that it had the current file)."""
+    assert request(base, "/rss.xml", headers).status == status
+
+
+def test_a_matching_if_match_leaves_if_none_match_to_decide(base: str) -> None:
+    etag = request(base, "/rss.xml").header("ETag")
+    assert request(base, "/rss.xml", {"If-Match": etag, "If-None-Match": etag}).status == 304

@@ -26,6 +26,7 @@ this module decides what may be served and how:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import hashlib
@@ -179,8 +180,14 @@ class FileApp:
             "Vary": "Accept-Encoding",
             "X-Content-Type-Options": "nosniff",
         }
+        # If-Match, else If-Unmodified-Since, come first (RFC 9110 13.2.2): failing, 412. werkzeug's
+        # is_resource_modified reads a failed If-Match as "not modified" (a 304) and a matching one as
+        # "modified" whatever If-None-Match says, so it is not given them
+        if _precondition_failed(request, etag, entry.modified):
+            return _Response(status=412, headers=headers)
+        environ = {k: v for k, v in request.environ.items() if k not in _PRECONDITIONS}
         # If-None-Match decides when present; If-Modified-Since only without it (RFC 9110 13.1.3)
-        if not is_resource_modified(request.environ, etag=etag, last_modified=entry.modified):
+        if not is_resource_modified(environ, etag=etag, last_modified=entry.modified):
             return _Response(status=304, headers=headers)
         response = _Response(entry.gzipped() if compress else entry.data, headers=headers)
         response.headers["Content-Type"] = media_type(path.name)
@@ -212,6 +219,16 @@ class FileApp:
         return entry
 
 
+_PRECONDITIONS = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+def _precondition_failed(request: Request, etag: str, modified: datetime) -> bool:
+    if "HTTP_IF_MATCH" in request.environ:  # strong comparison (RFC 9110 13.1.1); `*`: any current file
+        return not request.if_match.contains(etag)
+    since = request.if_unmodified_since
+    return since is not None and modified > since
+
+
 def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> Response:
     return Response(f"{text}\n", status=status, headers=headers, content_type="text/plain; charset=utf-8")
 
@@ -228,11 +245,34 @@ def make(root: Path, host: str = "127.0.0.1", port: int = 8080) -> BaseWSGIServe
 
 
 class _Handler(WSGIRequestHandler):
-    """werkzeug's handler, closing a connection idle for IDLE_SECONDS (its socket's timeout)."""
+    """werkzeug's handler, closing a connection idle for IDLE_SECONDS (its socket's timeout), or that has not
+    sent its whole request within IDLE_SECONDS: the timeout counts from each byte, so a client sending one
+    every few seconds would hold its slot for ever, and MAX_CONNECTIONS such clients the whole server."""
 
     def setup(self) -> None:
         super().setup()
         self.connection.settimeout(IDLE_SECONDS)  # every read and write of the connection's one request
+        self._expired = False
+        self._deadline = threading.Timer(IDLE_SECONDS, self._hang_up)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _hang_up(self) -> None:
+        self._expired = True
+        with contextlib.suppress(OSError):  # (closed already)
+            self.connection.shutdown(socket.SHUT_RDWR)  # wakes the handler's read: it sees the stream end
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the headers
+        self._deadline.cancel()
+        if self._expired:  # cut off mid-request: what was read is not a request to answer
+            self.close_connection = True
+            return False
+        return parsed
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        super().finish()
 
 
 class _Server(ThreadedWSGIServer):
