@@ -260,6 +260,20 @@ def test_if_modified_since(base: str) -> None:
     assert request(base, "/atom.xml", {"If-Modified-Since": earlier}).status == 200
 
 
+def test_a_feed_rewritten_within_its_second_is_new_to_if_modified_since(base: str, output: Path) -> None:
+    """A rebuild within the second of the last: the new version got the same Last-Modified, and a reader
+    revalidating by it alone kept the old feed. It is dated the next second, never after the answer's Date."""
+    from pressfeed.publish.writer import atomic_write
+
+    atomic_write(output / "atom.xml", b"<feed>one</feed>")
+    first = request(base, "/atom.xml")
+    atomic_write(output / "atom.xml", b"<feed>two</feed>")
+    again = request(base, "/atom.xml", {"If-Modified-Since": first.header("Last-Modified") or ""})
+    assert (again.status, again.body) == (200, b"<feed>two</feed>")
+    date, modified = (parsedate_to_datetime(again.header(h) or "") for h in ("Date", "Last-Modified"))
+    assert modified <= date
+
+
 def test_if_modified_since_is_ignored_with_if_none_match(base: str) -> None:
     last_modified = request(base, "/atom.xml").header("Last-Modified") or ""
     later = format_datetime(parsedate_to_datetime(last_modified).replace(year=2099), usegmt=True)

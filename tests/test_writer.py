@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -282,3 +283,17 @@ def test_write_error_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert caught.value.filename == str(tmp_path / "it-science" / "rss.xml")
     assert "No space left on device" in str(caught.value)
     assert leftovers(tmp_path / "it-science") == []
+
+
+def test_a_rewrite_in_the_same_second_gets_a_later_mtime(tmp_path: Path) -> None:
+    """Last-Modified is the mtime in whole seconds (nginx's ETag too): a feed rewritten within the second of its
+    last write kept it, and a reader revalidating by If-Modified-Since alone got 304 for the new version."""
+    feed = tmp_path / "rss.xml"
+    atomic_write(feed, b"one")
+    first = feed.stat().st_mtime_ns // 1_000_000_000
+    for text in (b"two", b"three"):  # however many, each in a second of its own, without waiting for it
+        started = time.monotonic()
+        atomic_write(feed, text)
+        assert feed.stat().st_mtime_ns // 1_000_000_000 > first and time.monotonic() - started < 0.5
+        first = feed.stat().st_mtime_ns // 1_000_000_000
+    assert feed.read_bytes() == b"three"

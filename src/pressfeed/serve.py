@@ -173,9 +173,13 @@ class FileApp:
             return _plain("not found", 404)
         compress = request.accept_encodings["gzip"] > 0
         etag = f"{entry.etag}-gz" if compress else entry.etag  # each encoding is its own representation
+        # a file rewritten within a second is dated the next (pressfeed.publish.writer): its Last-Modified is
+        # never after the Date (RFC 9110 8.8.2.1), and a reader revalidating by that gets the file once more
+        # (compared with its own date), and its date then
+        said = min(entry.modified, datetime.now(UTC).replace(microsecond=0))
         headers = {
             "ETag": f'"{etag}"',
-            "Last-Modified": http_date(entry.modified),
+            "Last-Modified": http_date(said),
             "Cache-Control": CACHE_CONTROL,
             "Vary": "Accept-Encoding",
             "X-Content-Type-Options": "nosniff",

@@ -85,6 +85,8 @@ class AtomicBatch:
         directories = {path.parent for _, path, _ in staged}
         done: list[Path] = []
         try:
+            for item in staged:
+                _later_than_its_old_version(item)
             if len(staged) > 1:
                 from concurrent.futures import ThreadPoolExecutor
 
@@ -113,6 +115,30 @@ class AtomicBatch:
     def _discard(staged: list[tuple[str, Path, int]]) -> None:
         for tmp, _, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _later_than_its_old_version(item: tuple[str, Path, int]) -> None:
+    """Date a new version in a later whole second than the version it replaces.
+
+    Web servers send the mtime as Last-Modified in whole seconds (nginx's ETag is
+    made of it and the size too): a feed rewritten within the second of its last
+    write kept its validators, and a reader revalidating by them was told 304
+    and kept the old version. No waiting: the new version is dated the next
+    second, at most a second ahead of the clock (`pressfeed serve` sends no
+    Last-Modified later than its Date).
+    """
+    tmp, path, _ = item
+    with _naming(path):
+        try:
+            old = os.stat(path).st_mtime_ns // _SECOND
+        except FileNotFoundError:
+            return
+        if os.stat(tmp).st_mtime_ns // _SECOND <= old:
+            later = (old + 1) * _SECOND
+            os.utime(tmp, ns=(later, later))
+
+
+_SECOND = 1_000_000_000
 
 
 def _fsync_file(item: tuple[str, Path, int]) -> None:
