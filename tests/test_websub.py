@@ -55,6 +55,8 @@ class Hub:
     server: HTTPServer
     site: Path | None = None
     status: int = 204
+    #: where a redirect says the hub is now
+    location: str = ""
     pings: list[dict[str, list[str]]] = field(default_factory=list)
     content_types: list[str] = field(default_factory=list)
     #: for each ping, the bytes of the pinged feed's file on disk at that moment
@@ -71,7 +73,7 @@ class Hub:
         if self.site is not None:
             topic = form["hub.url"][0].removeprefix(FEED_URL)
             self.seen_on_disk[topic] = (self.site / "public" / topic).read_bytes()
-        return Response(status=self.status)
+        return Response(status=self.status, headers={"Location": self.location} if self.location else {})
 
     def topics(self) -> list[str]:
         return [ping["hub.url"][0] for ping in self.pings]
@@ -367,6 +369,20 @@ def test_run_says_how_many_feeds_were_announced(site: Path, hub: Hub) -> None:
     again = CliRunner().invoke(cli, ["--site", str(site), "run", "--json"])
     data = json.loads(again.stdout)
     assert data["build"]["websub"] == {"hub": hub.url, "pinged": [], "failed": [], "error": ""}
+
+
+@pytest.mark.parametrize("status", [301, 307])
+def test_a_hub_that_moved_says_where_to(site: Path, hub: Hub, httpserver: HTTPServer, status: int) -> None:
+    """An attack's: a hub moved to https answered every ping with a redirect, and every cron run mailed
+    'HTTP 307' and no more. The ping is not followed (a 301 makes a POST a GET); where the hub is is said."""
+    moved = httpserver.url_for("/hub/v2")
+    hub.status = status
+    hub.location = moved + "?token=s3cret"
+    with run_site(site) as pf:
+        first = pf.build()
+    assert first.websub is not None
+    assert first.websub.error == f"HTTP {status}: the hub says it is at {moved} now (site.websub_hub)"
+    assert "s3cret" not in " ".join(first.websub.failure_lines())
 
 
 def test_hub_url_secrets_stay_out_of_messages(site: Path, hub: Hub) -> None:

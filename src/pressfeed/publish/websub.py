@@ -113,7 +113,7 @@ async def _ping_each(hub: str, urls: list[str], user_agent: str) -> tuple[list[s
             try:
                 if within <= 0:
                     raise TimeoutError
-                status = await _ping(client, hub, url, within)
+                status, moved = await _ping(client, hub, url, within)
             except (httpx.HTTPError, TimeoutError) as exc:
                 over = isinstance(exc, TimeoutError) and within < TIMEOUT
                 error = error or (OVER_BUDGET.format(BUDGET) if over else _describe(exc))
@@ -123,22 +123,29 @@ async def _ping_each(hub: str, urls: list[str], user_agent: str) -> tuple[list[s
                 pinged.append(url)
                 log.info("websub: announced %s", url)
             else:
-                error = error or f"HTTP {status}"
+                said = f": the hub says it is at {moved} now (site.websub_hub)" if moved else ""
+                error = error or f"HTTP {status}{said}"
                 failed.append(url)
     return pinged, failed, error
 
 
-async def _ping(client: httpx.AsyncClient, hub: str, url: str, within: float) -> int:
-    """One ping's status, within `within` seconds in all: httpx's timeouts restart with every byte, so a hub
-    trickling its answer would hold the run (and the site lock) for ever. Its body says nothing we use:
-    it is not read, however long it is."""
+async def _ping(client: httpx.AsyncClient, hub: str, url: str, within: float) -> tuple[int, str]:
+    """One ping's status, and where a redirect says the hub is (no query: it may hold a token), within
+    `within` seconds in all: httpx's timeouts restart with every byte, so a hub trickling its answer would hold
+    the run (and the site lock) for ever. Its body says nothing we use: it is not read, however long it is.
+    A redirect is not followed: a 301 or 302 would turn the ping into a GET, and the hub is the operator's
+    to set."""
     import asyncio
 
     async with (
         asyncio.timeout(within),
         client.stream("POST", hub, data={"hub.mode": "publish", "hub.url": url}) as response,
     ):
-        return response.status_code
+        moved = response.headers.get("Location", "") if response.is_redirect else ""
+        if moved:
+            target = response.url.join(moved)
+            moved = str(target.copy_with(query=None, fragment=None, username=None, password=None))
+        return response.status_code, moved
 
 
 def _describe(exc: Exception) -> str:
