@@ -344,7 +344,8 @@ def test_a_capped_page_that_paging_cannot_pass_says_raising_rows_will_not_help(
     assert len(report.new) == 20
     assert report.warnings == (
         f"{TODAY} holds more releases than one page (20) and paging gave no more: 10 of 30 may be missing; "
-        "the API gave 20 per page although 50 were asked for: raising rows will not help",
+        "the API lists 20 and counts 30: a release withdrawn and still counted, or pages it caps at 20; "
+        "raising rows will not help",
     )
 
 
@@ -360,7 +361,8 @@ def test_a_day_counted_over_its_releases_is_told_of_once_and_costs_one_request_a
     assert len(only(first).new) == 6
     assert only(first).warnings == (
         f"{TODAY - timedelta(days=1)} holds more releases than one page (3) and paging gave no more: 1 of 4 may be "
-        "missing; the API gave 3 per page although 50 were asked for: raising rows will not help",
+        "missing; the API lists 3 and counts 4: a release withdrawn and still counted, or pages it caps at 3; "
+        "raising rows will not help",
     )
     [health] = pf.source_health(environ={ENV: KEY})
     assert (health.status, health.ok) == ("incomplete", False)

@@ -187,7 +187,7 @@ class FileApp:
         # If-Match, else If-Unmodified-Since, come first (RFC 9110 13.2.2): failing, 412. werkzeug's
         # is_resource_modified reads a failed If-Match as "not modified" (a 304) and a matching one as
         # "modified" whatever If-None-Match says, so it is not given them
-        if _precondition_failed(request, etag, entry.modified):
+        if _precondition_failed(request, etag, said):  # (the date the client was given)
             return _Response(status=412, headers=headers)
         environ = {k: v for k, v in request.environ.items() if k not in _PRECONDITIONS}
         # If-None-Match decides when present; If-Modified-Since only without it (RFC 9110 13.1.3)

@@ -300,6 +300,7 @@ async def _more_pages(
     size = min(source.rows, len(page.items)) or source.rows
     pages = min(MAX_PAGES, -(-total // size)) if total else MAX_PAGES  # integers: no float overflow
     spent = 0
+    paged = False  # a later page brought releases: the first was short of them, a cap of the server's
     for number in range(2, pages + 1):
         result, more = await _get(source, key, fetch, day, day, number, now)
         spent += 1
@@ -308,15 +309,20 @@ async def _more_pages(
         new = {i.guid: i for i in more.items if i.guid not in found}
         if not new:
             break
+        paged = True
         found.update(new)
     if total and len(found) >= total:
         return None, "", spent
     missing = f"{total - len(found)} of {total}" if total else "some"
-    advice = (
-        "raise rows"
-        if size >= source.rows
-        else f"the API gave {size} per page although {source.rows} were asked for: raising rows will not help"
-    )
+    if size >= source.rows:
+        advice = "raise rows"
+    elif paged:
+        advice = f"the API gave {size} per page although {source.rows} were asked for: raising rows will not help"
+    else:  # one page short of rows and nothing more: a cap, or releases counted and listed nowhere
+        advice = (
+            f"the API lists {len(found)} and counts {total}: a release withdrawn and still counted, or pages it "
+            f"caps at {size}; raising rows will not help"
+        )
     note = (
         f"{day} holds more releases than one page ({size}) and paging gave no more: {missing} may be missing; {advice}"
     )

@@ -308,12 +308,12 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
         return Health.EMPTY, "the feed has no items: is it still the right address?"
     if state.items and state.unusable >= state.items:
         return Health.UNUSABLE, f"none of its {state.items} items could be used, e.g. {state.unusable_reason}"
-    if state.short_days:
-        return Health.INCOMPLETE, _short_days(state.short_days)
     newest = _time(state.newest_item)
     if source.stale_after_days and newest is not None and now - newest > timedelta(days=source.stale_after_days):
         age = (now - newest).days
         return Health.STALE, f"newest item is from {_day(state.newest_item, tz)}, {age} days ago: has the feed stopped?"
+    if state.short_days:  # (after stale: a source that stopped matters more than a release counted twice)
+        return Health.INCOMPLETE, _short_days(state.short_days)
     return Health.OK, ""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -123,9 +124,10 @@ def _later_than_its_old_version(item: tuple[str, Path, int]) -> None:
     Web servers send the mtime as Last-Modified in whole seconds (nginx's ETag is
     made of it and the size too): a feed rewritten within the second of its last
     write kept its validators, and a reader revalidating by them was told 304
-    and kept the old version. No waiting: the new version is dated the next
-    second, at most a second ahead of the clock (`pressfeed serve` sends no
-    Last-Modified later than its Date).
+    and kept the old version. The new version is dated the next second, at
+    most a second ahead of the clock: rewrites faster than one a second wait
+    (under a second) for it (`pressfeed serve` sends no Last-Modified later
+    than its Date).
     """
     tmp, path, _ = item
     with _naming(path):
@@ -135,6 +137,9 @@ def _later_than_its_old_version(item: tuple[str, Path, int]) -> None:
             return
         if os.stat(tmp).st_mtime_ns // _SECOND <= old:
             later = (old + 1) * _SECOND
+            ahead = later - time.time_ns()
+            if ahead > _SECOND:  # the old version is dated ahead already (rewrites faster than one a second):
+                time.sleep((ahead - _SECOND) / _SECOND)  # wait (< 1 s), never more than a second ahead
             os.utime(tmp, ns=(later, later))
 
 
