@@ -1107,3 +1107,15 @@ def test_publishing_a_release_its_article_keeps_out_says_so(portal: Site) -> Non
     assert again.exit_code == 2
     assert f"{RELEASE_ID} is published already, but stays out of the feeds while {CMS_ID}" in again.stderr
     assert "--keep-both" in again.stderr
+
+
+def test_a_copy_of_another_days_notice_of_a_series_is_no_near_copy(portal: Site) -> None:
+    """A notice issued day after day (미세먼지 비상저감조치) differs in its date alone: J ~0.96. The newsroom's copy of
+    one day's must not supersede another day's: a figure the release does not have tells them apart."""
+    day1 = LONG_TEXT + CONTACT
+    day2 = day1.replace("11월 8일", "11월 9일")
+    portal.feed(release(text=day1))
+    portal.run()
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {day2}</p>", published="2025-11-09 11:30:00"))
+    pf = portal.run(NOW + timedelta(days=1))
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]

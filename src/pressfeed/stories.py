@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -128,10 +129,31 @@ def near_copy(release: Article, article: Article) -> bool:
     if abs(release.published - article.published) > NEAR_DAYS:
         return False
     ours, theirs = _near_form(body_words(release.body_html)), _near_form(_cited_text(article))
-    if min(len(ours), len(theirs)) < NEAR_MIN or min(len(ours), len(theirs)) < NEAR_ALIKE * max(len(ours), len(theirs)):
-        return False  # (Jaccard is at most the shorter's share of the longer: not alike, unread)
+    if min(len(ours), len(theirs)) < NEAR_MIN:
+        return False
+    if _figures(theirs) - _figures(ours):
+        return False  # a figure the release has not (another day's, another region's release of a series)
     a, b = _shingles(ours), _shingles(theirs)
+    if min(len(a), len(b)) < NEAR_ALIKE * max(len(a), len(b)):
+        return False  # (Jaccard is at most the smaller set's share of the larger: string lengths are no bound)
     return len(a & b) >= NEAR_ALIKE * len(a | b)
+
+
+#: a figure of a folded text: digits (thousands' commas, decimals), with 천 and a large unit: "1만5천", "2조5천억"
+_FIGURE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?천?[조억만]?)+")
+_FIGURE_PART = re.compile(r"(\d[\d,]*(?:\.\d+)?)(천?)([조억만]?)")
+_UNITS = {"": 1, "만": 10**4, "억": 10**8, "조": 10**12}
+
+
+def _figures(folded: str) -> Counter[float]:
+    """The values of a folded text's figures, as many times as each is written: "1만 5천" and "1만5000" alike."""
+    values: Counter[float] = Counter()
+    for figure in _FIGURE.findall(folded):
+        value = 0.0
+        for digits, thousand, unit in _FIGURE_PART.findall(figure):
+            value += float(digits.replace(",", "") or 0) * (1000 if thousand else 1) * _UNITS[unit]
+        values[value] += 1
+    return values
 
 
 def _folded(text: str) -> str:

@@ -124,10 +124,10 @@ def _later_than_its_old_version(item: tuple[str, Path, int]) -> None:
     Web servers send the mtime as Last-Modified in whole seconds (nginx's ETag is
     made of it and the size too): a feed rewritten within the second of its last
     write kept its validators, and a reader revalidating by them was told 304
-    and kept the old version. The new version is dated the next second, at
-    most a second ahead of the clock: rewrites faster than one a second wait
-    (under a second) for it (`pressfeed serve` sends no Last-Modified later
-    than its Date).
+    and kept the old version. The new version is dated the next second, ahead of
+    the clock when rewrites come faster than one a second (a script of editor
+    commands), at most MAX_AHEAD: beyond, a rewrite waits for the clock
+    (`pressfeed serve` sends no Last-Modified later than its Date).
     """
     tmp, path, _ = item
     with _naming(path):
@@ -138,12 +138,14 @@ def _later_than_its_old_version(item: tuple[str, Path, int]) -> None:
         if os.stat(tmp).st_mtime_ns // _SECOND <= old:
             later = (old + 1) * _SECOND
             ahead = later - time.time_ns()
-            if ahead > _SECOND:  # the old version is dated ahead already (rewrites faster than one a second):
-                time.sleep((ahead - _SECOND) / _SECOND)  # wait (< 1 s), never more than a second ahead
+            if ahead > MAX_AHEAD * _SECOND:
+                time.sleep((ahead - MAX_AHEAD * _SECOND) / _SECOND)  # (under a second)
             os.utime(tmp, ns=(later, later))
 
 
 _SECOND = 1_000_000_000
+#: seconds a rewritten file may be dated ahead of the clock (each rewrite within a second adds one)
+MAX_AHEAD = 60
 
 
 def _fsync_file(item: tuple[str, Path, int]) -> None:
