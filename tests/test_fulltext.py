@@ -273,8 +273,9 @@ def test_a_guid_with_a_new_session_each_fetch_is_read_once(site: Path, ministry:
     second, pf = ingest(site, NOW + timedelta(minutes=5))
     assert (len(first.new), second.new, second.unchanged, len(ministry.hits)) == (1, (), 1, 1)
     keys = pf.store.db.execute("SELECT count(*) FROM dedupe_key").fetchone()[0]  # type: ignore[attr-defined]
+    passages = pf.store.db.execute("SELECT count(*) FROM passage").fetchone()[0]  # type: ignore[attr-defined]
     pages = pf.store.db.execute("SELECT count(*) FROM page").fetchone()[0]  # type: ignore[attr-defined]
-    assert (keys, pages) == (8, 1)  # guid, link, content, body, title and three passages: one article's
+    assert (keys, passages, pages) == (5, 3, 1)  # guid, link, content, body and title; 3 passages: one article's
 
 
 def test_an_item_the_feed_changes_is_read_again(site: Path, ministry: Board) -> None:

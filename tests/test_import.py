@@ -982,20 +982,37 @@ def test_every_module_normalization_runs_on_is_in_the_code_stamp():
     assert modules - {"errors.py"} <= set(state.NORMALIZING)
 
 
-def test_a_pending_relink_reads_every_export(site, configured, clock, monkeypatch):
-    from pressfeed.imports.importer import RELINK_KEY
+def older_citations(pf: Pressfeed, path: Path) -> None:
+    """The file's state as a pressfeed before the current citation form remembered it."""
+    from pressfeed.imports import state
 
+    key = state.KEY_PREFIX + str(path.resolve())
+    data = json.loads(pf.store.get_meta(key) or "{}")
+    data.pop("citations")
+    pf.store.set_meta(key, json.dumps(data))
+
+
+def test_an_export_imported_under_an_older_citation_form_is_read_and_linked_once(site, configured, clock, monkeypatch):
     read = counting_imports(monkeypatch)
     with Pressfeed(load_config(site), clock=clock) as pf:
         pf.import_configured()
-        pf.store.set_meta(RELINK_KEY, "pending")
-        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
-        assert pf.store.get_meta(RELINK_KEY) == "passages"
-        pf.store.set_meta(RELINK_KEY, "done")  # linked before near copies were: once more
-        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
-        pf.import_configured()  # and then no more
-        assert pf.store.get_meta(RELINK_KEY) == "passages"
-    assert len(read) == 3
+        older_citations(pf, configured)
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)  # read, every article linked
+        assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)  # and then no more
+    assert len(read) == 2
+
+
+def test_a_broken_export_leaves_the_others_linked_once(site, configured, clock, monkeypatch, write):
+    """A review's: the one-time relink after an upgrade was the whole import's; with one export failing, every
+    run read every export again. It is each file's."""
+    write(site, "feeds/articles/b.yaml", "- id: [broken\n")
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.import_configured()
+        older_citations(pf, configured)
+        for _ in range(3):
+            assert pf.import_configured().failures
+    assert read.count(str(configured.resolve())) == 2  # the first import, and its relink: once
 
 
 # -- a re-export in another format is no update --------------------------------------

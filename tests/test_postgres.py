@@ -302,4 +302,26 @@ def test_a_role_that_may_only_read_an_older_store_is_told_it_needs_upgrading(
     site = copy_sample_site(tmp_path / "site")
     result = invoke(site, "articles", "list", url=url.replace("pressfeed@", "reader@"))
     assert result.exit_code == 74
-    assert "the store needs upgrading (schema 3 to 7) and role 'reader' may not change its tables" in result.stderr
+    upgrading = f"the store needs upgrading (schema 3 to {postgres.VERSION})"
+    assert f"{upgrading} and role 'reader' may not change its tables" in result.stderr
+
+
+@pytest.mark.parametrize("days_apart", [0, 5])
+def test_near_copies_are_found_alike_on_postgresql(pg_server: PostgresServer, tmp_path: Path, days_apart: int) -> None:
+    """passage_pairs' own SQL (its date window in timestamptz): the newsroom's near copy supersedes its release
+    within NEAR_DAYS, and not a week apart, as on SQLite (tests/test_stories.py)."""
+    from datetime import timedelta
+
+    from test_stories import CMS_ID, CONTACT, LONG_TEXT, NOW, RELEASE_ID, Site, cms, release
+
+    portal = Site(tmp_path / "site")
+    on(pg_server.new_database(), portal.root)
+    portal.feed(release(text=LONG_TEXT + CONTACT))
+    published = f"2025-11-{8 + days_apart:02d} 11:30:00"
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {LONG_TEXT}</p>", published=published))
+    pf = portal.run(NOW + timedelta(days=days_apart))
+    try:
+        stored = pf.store.get(RELEASE_ID)
+        assert stored is not None and stored.superseded_by == (CMS_ID if days_apart == 0 else None)
+    finally:
+        pf.close()

@@ -484,6 +484,29 @@ def test_the_articles_citing_a_release_are_found_by_every_key_it_is_known_by(sto
     assert plans and [(sql, plan) for sql, plan in plans if scan.search(plan)] == []
 
 
+def test_passage_pairs_count_shared_passages_within_days_each_way_by_an_index(store: Store) -> None:
+    """A near copy's candidates (pressfeed.stories): every release sharing a passage key (not only the first to
+    have it), with how many, of articles published within the days asked; deleted releases drop out."""
+    r1, r2, far = release("p1"), release("p2"), release("p3", published=NOW - timedelta(days=9))
+    a1, a2 = upstream(article("pa1")), upstream(article("pa2"))
+    store.write([r1, r2, far, a1, a2])
+    ids = {w: w.article.id for w in (r1, r2, far, a1, a2)}
+    store.add_passages([("passage:x", ids[r1]), ("passage:y", ids[r1]), ("passage:x", ids[r2])])
+    store.add_passages([("passage:x", ids[far]), ("passage:x", ids[r1])])  # again: ignored
+    store.set_citations_many({ids[a1]: ["passage:x", "passage:y"], ids[a2]: ["passage:y", "body:z"]})
+    with plans_of_statements(store) as plans:
+        by_release = store.passage_pairs(releases=[ids[r1], ids[r2], ids[far]], within=timedelta(days=3))
+        by_article = store.passage_pairs(articles=[ids[a2]], within=timedelta(days=3))
+    assert by_release == {(ids[r1], ids[a1]): 2, (ids[r1], ids[a2]): 1, (ids[r2], ids[a1]): 1}
+    assert by_article == {(ids[r1], ids[a2]): 1}
+    assert store.passage_pairs(articles=[ids[a1]], within=timedelta(days=10))[(ids[far], ids[a1])] == 1
+    assert store.passage_pairs() == {}
+    store.delete(ids[r2], NOW)
+    assert store.passage_pairs(articles=[ids[a1]], within=timedelta(days=3)) == {(ids[r1], ids[a1]): 2}
+    scan = re.compile(r"\bSCAN (TABLE )?(p|c|passage|citation)\b|Seq Scan on (passage|citation)\b")
+    assert plans and [(sql, plan) for sql, plan in plans if scan.search(plan)] == []
+
+
 @contextmanager
 def plans_of_statements(store: Store) -> Iterator[list[tuple[str, str]]]:
     """(statement, its query plan) of every SELECT or UPDATE the store runs in the block.
@@ -832,6 +855,7 @@ def fill(store: Store) -> None:
     store.set_keep_both(release("f1").article.id, True)
     store.set_citations(article("f1").id, ["link:korea.kr/f1"])
     store.add_dedupe_keys([("guid:msit:f1", release("f1").article.id, "msit")])
+    store.add_passages([("passage:0123", release("f1").article.id)])
     store.write([upstream(article("gone"))])
     store.delete(article("gone").id, NOW)
     store.save_pages([PageState(release("f1").article.id, "e", "https://www.korea.kr/f1", "done", 1, NOW)])

@@ -1044,7 +1044,6 @@ def test_a_version_1_store_is_upgraded_and_its_articles_linked_once(portal: Site
     pf = portal.run()
     assert pf.run().imported.unchanged == 1  # it was there before: linked all the same
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
-    assert pf.store.get_meta("stories_relink") == "passages"
     assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == VERSION
 
 
@@ -1119,3 +1118,55 @@ def test_a_copy_of_another_days_notice_of_a_series_is_no_near_copy(portal: Site)
     portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {day2}</p>", published="2025-11-09 11:30:00"))
     pf = portal.run(NOW + timedelta(days=1))
     assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
+
+
+def test_the_copy_of_a_series_release_supersedes_its_own_day_not_the_one_before(portal: Site) -> None:
+    """An attack's and a review's: a passage key was its first release's alone (a dedupe key), so the next
+    day's release of a series, whose longest sentences are the same, had none; the newsroom's copy of it was
+    compared with the day before only (refused) and today's release went out beside its copy."""
+    day1 = LONG_TEXT + CONTACT
+    day2 = day1.replace("11월 8일", "11월 9일")
+    portal.feed(release(text=day1, when="2025-11-08 10:00:00"))
+    portal.run()
+    second = release("msit-3186413", RELEASE_LINK.replace("3186412", "3186413"), day2, "2025-11-09 10:00:00")
+    portal.feed(release(text=day1, when="2025-11-08 10:00:00"), second)
+    portal.run(NOW + timedelta(hours=20))
+    copy = day2.replace(CONTACT, "").replace("꼼꼼히", "꼼꼼하게")
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {copy}</p>", published="2025-11-09 11:30:00"))
+    pf = portal.run(NOW + timedelta(hours=21))
+    day2_id = hashed_id(AUTHORITY, "source/msit", "msit-3186413")
+    assert pf.store.get(day2_id).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
+
+
+def test_a_sentence_many_releases_share_costs_a_few_comparisons(portal: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release's boilerplate sentence is in every release of its office: a newsroom article holding it is
+    compared with those sharing the most passages with it, NEAR_CANDIDATES at most, not with every one."""
+    from pressfeed import stories
+
+    compared: list[tuple[str, str]] = []
+    real = stories.near_copy
+    monkeypatch.setattr(stories, "near_copy", lambda r, a: compared.append((r.id, a.id)) or real(r, a))
+    boilerplate = LONG_TEXT.split(". ")[1] + "."  # the longest sentence, in each of them
+    items = [
+        release(
+            f"msit-{3186500 + n}",
+            RELEASE_LINK.replace("3186412", str(3186500 + n)),
+            f"과학기술정보통신부는 {n}번째 인공지능 사업의 공고를 냈다고 밝혔다. {boilerplate} "
+            + f"이번 공고의 접수 기간은 {n}일부터 {n + 14}일까지이며 자세한 내용은 누리집에서 확인할 수 있다. "
+            + f"신청 자격은 {n}년 이상 업력을 가진 중소기업이며 평가는 서면과 발표로 진행한다. "
+            + f"선정된 기업에는 최대 {n}억 원의 사업비가 지원되고 성과에 따라 후속 지원도 받는다. "
+            + f"설명회는 {n}일 오후 정부과천청사에서 열리며 온라인으로도 함께 중계된다. "
+            + f"과기정통부는 올해 {n}개 분야에서 같은 방식의 공모를 이어 갈 계획이라고 덧붙였다. "
+            + f"문의는 공고문에 적힌 담당 부서로 하면 되며 질의응답은 {n}주 동안 누리집에 공개된다. ",
+        )
+        for n in range(1, 13)
+    ]
+    portal.feed(*items)
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {LONG_TEXT}</p>"))
+    pf = portal.run()
+    assert len(items) > stories.NEAR_CANDIDATES >= len({r for r, _ in compared})
+    assert all(
+        pf.store.get(hashed_id(AUTHORITY, "source/msit", f"msit-{3186500 + n}")).superseded_by is None
+        for n in range(1, 13)
+    )  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .clock import Clock
 from .config import Config, load_config
 from .errors import ArticleNotFoundError, RecordError, UsageError
-from .imports.configured import RELINK_KEY, RELINKED, configured_files, import_each, missing_files
+from .imports.configured import configured_files, import_each, missing_files
 from .ingest.health import OVERDUE, SourceHealth, assess, has_key, next_fetch, warning_due, with_held
 from .ingest.state import SourceState
 from .publish import build, feed_specs, websub
@@ -98,13 +98,7 @@ class Pressfeed:
     def import_configured(self) -> ImportResult:
         """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
         paths = configured_files(self.config.imports, self.config.site_dir)
-        # once, for articles stored before stories, or before their citations' form (near copies)
-        relink = self.store.get_meta(RELINK_KEY) != RELINKED
-        result = import_each(
-            self.store, self.context, self.clock.now(), paths, self.workers, self.config.supersedable, relink_all=relink
-        )
-        if relink and result.ok:
-            self.store.set_meta(RELINK_KEY, RELINKED)
+        result = import_each(self.store, self.context, self.clock.now(), paths, self.workers, self.config.supersedable)
         return result + ImportResult(failures=tuple(missing_files(self.config.imports, self.config.site_dir)))
 
     # -- the cron job -----------------------------------------------------------

@@ -89,8 +89,15 @@ _SHINGLE = 5
 NEAR_DAYS = timedelta(days=3)
 #: where a folded text's sentences end ("…밝혔다.", "…2.5%" splits too, alike in both copies)
 _SENTENCE_END = re.compile(r"(?<=[.。!?])")
-#: the prefix of the passage keys: the store tells citations by them from those by an exact key
+#: the prefix of the passage keys
 PASSAGE = "passage:"
+#: a phone number or an e-mail address, in a folded sentence
+_CONTACT = re.compile(r"\d{2,4}[-)]\d{3,4}-\d{4}|@")
+#: candidates compared for each release or article at most: those sharing the most passages (a release's
+#: boilerplate may be in many others of the same days)
+NEAR_CANDIDATES = 5
+#: characters of each text compared: a release is 1-4 KB; a hostile 2 MB pair would take a second
+_NEAR_SPAN = 20_000
 #: the bullets a release's paragraphs open with ("□ 과기정통부는 …", "ㅇ 이번 사업은 …"), which a newsroom drops
 #: (or adds): not compared in a near copy. A compatibility jamo such as "ㅇ" is in no word (syllables are whole)
 _BULLETS = str.maketrans("", "", "□■○●◦•▪▫◆◇▶▷►※◎☐ㅇ")
@@ -106,11 +113,11 @@ def body_key(text: str) -> str | None:
     return _body_key(folded)
 
 
-def body_keys(text: str) -> list[str]:
+def copy_keys(text: str) -> tuple[str | None, tuple[str, ...]]:
     """What a body's copies find it by: its body key (an exact copy's) and its passage keys (a near copy's)."""
     folded = _folded(text)
     body = _body_key(folded)
-    return [body, *_passage_keys(folded)] if body is not None else []
+    return body, tuple(_passage_keys(folded)) if body is not None else ()
 
 
 def passage_keys(text: str) -> list[str]:
@@ -128,7 +135,8 @@ def near_copy(release: Article, article: Article) -> bool:
     texts NEAR_ALIKE in their five-letter runs? (An exact copy is found by its body key.)"""
     if abs(release.published - article.published) > NEAR_DAYS:
         return False
-    ours, theirs = _near_form(body_words(release.body_html)), _near_form(_cited_text(article))
+    ours = _near_form(body_words(release.body_html))[:_NEAR_SPAN]
+    theirs = _near_form(_cited_text(article))[:_NEAR_SPAN]
     if min(len(ours), len(theirs)) < NEAR_MIN:
         return False
     if _figures(theirs) - _figures(ours):
@@ -178,7 +186,8 @@ def _passage_keys(folded: str) -> list[str]:
     text = folded.translate(_BULLETS)
     if len(text) < NEAR_MIN:
         return []
-    sentences = [s for s in _SENTENCE_END.split(text) if len(s) >= _PASSAGE_MIN]
+    # a contact line (a phone number, an address) is every release of its office's: it finds no copy
+    sentences = [s for s in _SENTENCE_END.split(text) if len(s) >= _PASSAGE_MIN and not _CONTACT.search(s)]
     longest = sorted(sentences, key=len, reverse=True)[:PASSAGES]  # (a stable sort: ties in their order)
     return sorted({PASSAGE + hashlib.sha256(s.encode()).hexdigest()[:32] for s in longest})
 
@@ -194,7 +203,8 @@ def citation_keys(article: Article, text: str) -> list[str]:
     keys = []
     if article.source is not None and article.source.url:
         keys.append(link_key(article.source.url))  # the key the release's link has
-    return keys + body_keys(_without_notice(article, text))
+    body, passages = copy_keys(_without_notice(article, text))
+    return [*keys, body, *passages] if body is not None else keys
 
 
 def _without_notice(article: Article, text: str) -> str:
@@ -349,7 +359,8 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
     """(release, article) of every article citing one of `releases`, or a release one of `articles` cites: by an
     exact key, or as a near copy (a passage key shared, the texts compared)."""
     exact = store.cited_pairs(releases=releases, articles=articles)
-    candidates = store.passage_pairs(releases=releases, articles=articles) - exact
+    shared = store.passage_pairs(releases=releases, articles=articles, within=NEAR_DAYS)
+    candidates = _likeliest({pair: n for pair, n in shared.items() if pair not in exact})
     if not candidates:
         return exact
     found = store.get_many(sorted({i for pair in candidates for i in pair}))
@@ -357,6 +368,18 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
         (r, a) for r, a in candidates if r in found and a in found and near_copy(found[r].article, found[a].article)
     }
     return exact | near
+
+
+def _likeliest(shared: Mapping[tuple[str, str], int]) -> set[tuple[str, str]]:
+    """The pairs among the NEAR_CANDIDATES of their release and of their article that share the most passages:
+    a release's boilerplate sentence, in a thousand newsroom articles, costs no thousand comparisons."""
+    kept = []
+    for side in (0, 1):
+        ranked: dict[str, list[tuple[str, str]]] = {}
+        for pair in sorted(shared, key=lambda p: (-shared[p], p)):
+            ranked.setdefault(pair[side], []).append(pair)
+        kept.append({pair for pairs in ranked.values() for pair in pairs[:NEAR_CANDIDATES]})
+    return kept[0] & kept[1]
 
 
 def _let_go(

@@ -22,11 +22,6 @@ if TYPE_CHECKING:
     from ..store import Store
     from ..stories import Supersedable
 
-#: store meta: "pending" after an upgrade to one-story-one-item, until every configured export was linked once;
-#: then RELINKED, the form of the citations every article has (an older one, "done", has no passage keys)
-RELINK_KEY = "stories_relink"
-RELINKED = "passages"
-
 
 def import_each(
     store: Store,
@@ -35,14 +30,14 @@ def import_each(
     paths: Sequence[Path],
     workers: int = 0,
     supersedable: Supersedable | None = None,
-    *,
-    relink_all: bool = False,
 ) -> ImportResult:
     """Files one by one, each all-or-nothing: a bad file is reported, the others go in.
 
     A file unchanged since its last successful import here is not read again
     (pressfeed.imports.state says when that is exact); it counts as importing it would.
-    `supersedable`: import_files's rule when None.
+    One whose articles' citations are of an older form (or were never given) is read
+    again, and each of its articles linked, not only those written (once: it is then
+    remembered under the current form). `supersedable`: import_files's rule when None.
     """
     settings = state.settings_key(ctx)
     total = ImportResult()
@@ -51,15 +46,16 @@ def import_each(
             before = state.file_sha256(path)
         except OSError:
             before = None  # the import names the problem
-        known = None if relink_all or before is None else state.unchanged(store, path, settings, before)
+        known = None if before is None else state.unchanged(store, path, settings, before)
         if known is not None:
             total += known.result()
             continue
         from . import importer  # reading and normalizing records: only for a file that changed
 
         rule = supersedable if supersedable is not None else importer.any_release
+        relink = not state.linked(store, path)
         try:
-            result = importer.import_files(store, ctx, now, [str(path)], workers, rule, relink_all=relink_all)
+            result = importer.import_files(store, ctx, now, [str(path)], workers, rule, relink_all=relink)
         except InputError as exc:
             total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
             continue

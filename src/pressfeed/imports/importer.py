@@ -39,7 +39,6 @@ from ..stories import Supersedable, citation_keys, hand_over, link_cms_articles,
 from ..workers import worker_pool
 from ..yamlfile import line_of
 from . import state
-from .configured import RELINK_KEY as RELINK_KEY  # where it was first defined
 from .read import (
     MAX_UNREADABLE,
     UNREADABLE,

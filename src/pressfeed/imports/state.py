@@ -6,7 +6,8 @@ normalization. So after a file imports successfully, the store remembers (in
 its meta table) the file's size, mtime and SHA-256, the normalization settings
 and pressfeed version it was imported under, the number of tombstones then,
 and what the import counted. The next `run` skips the file only when all of
-these are still the same and no one-time relink is pending; it then reports
+these are still the same and its articles' citations are of the current form
+(else it is read again once, and each of its articles linked); it then reports
 the counts the import would report again: every record unchanged, those of
 deleted articles "deleted (skipped)".
 
@@ -37,6 +38,9 @@ from ..store import Store
 
 #: store meta key prefix; the rest is the file's path as configured
 KEY_PREFIX = "import_file:"
+#: the form of the citations an import records (pressfeed.stories.citation_keys): a file last imported under
+#: another (or before there were any) is read again once, and every article of it linked
+CITATIONS = "passages"
 #: store meta: how many imports (of any file, by any command) updated an existing article
 UPDATES_KEY = "import_updates"
 
@@ -65,6 +69,8 @@ class FileState:
     records: int
     deleted: int
     deleted_ids: tuple[str, ...] = ()
+    #: the form of the citations its articles were given (CITATIONS)
+    citations: str = ""
 
     def result(self) -> ImportResult:
         """What importing the file again would report."""
@@ -130,19 +136,37 @@ def unchanged(store: Store, path: Path, settings: str, sha256: str) -> FileState
     `sha256`: the file's hash now. Size and hash decide (an mtime can be kept
     by a copy, or changed by a touch); the mtime is only recorded.
     """
+    state = _remembered(store, path)
+    try:
+        size = os.stat(path).st_size
+    except OSError:  # gone: the import names it
+        return None
+    if state is None or (size, sha256, settings, CITATIONS) != (
+        state.size,
+        state.sha256,
+        state.settings,
+        state.citations,
+    ):
+        return None
+    current = (store.tombstone_count(), updates(store))
+    return state if current == (state.tombstones, state.updates) else None
+
+
+def linked(store: Store, path: Path) -> bool:
+    """Were the articles of `path` given citations of the current form when it was last imported?"""
+    state = _remembered(store, path)
+    return state is not None and state.citations == CITATIONS
+
+
+def _remembered(store: Store, path: Path) -> FileState | None:
     text = store.get_meta(KEY_PREFIX + str(path))
     if not text:
         return None
     try:
         data = json.loads(text)
-        state = FileState(**{**data, "deleted_ids": tuple(data.get("deleted_ids", ()))})
-        size = os.stat(path).st_size
-    except (OSError, TypeError, ValueError):  # gone, or a forgotten or older state: import it
+        return FileState(**{**data, "deleted_ids": tuple(data.get("deleted_ids", ()))})
+    except (TypeError, ValueError):  # a forgotten or older state: import it
         return None
-    if (size, sha256, settings) != (state.size, state.sha256, state.settings):
-        return None
-    current = (store.tombstone_count(), updates(store))
-    return state if current == (state.tombstones, state.updates) else None
 
 
 def remember(store: Store, path: Path, settings: str, result: ImportResult, sha256: str) -> None:
@@ -158,5 +182,6 @@ def remember(store: Store, path: Path, settings: str, result: ImportResult, sha2
         records=result.created + result.updated + result.unchanged,
         deleted=result.deleted,
         deleted_ids=result.deleted_ids,
+        citations=CITATIONS,
     )
     store.set_meta(KEY_PREFIX + str(path), json.dumps(asdict(state), ensure_ascii=False))

@@ -13,7 +13,7 @@ from ..model import Article, EncodedArticle, RawArticle, Status, encode
 from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize
 from ..rights import source_rights
 from ..sanitize import plain_text
-from ..stories import body_keys
+from ..stories import copy_keys
 from .keys import dedupe_keys, title_agencies, title_keys
 
 
@@ -26,9 +26,10 @@ class Mapped:
     dated: bool = True
     #: the agency the item names when the registry does not know it
     unknown_agency: str = ""
-    #: what a newsroom article citing this release finds it by besides its link: its body key, and its passage
-    #: keys for a near copy (pressfeed.stories)
-    cited_by: tuple[str, ...] = ()
+    #: what a newsroom article citing this release finds it by besides its link (pressfeed.stories): its body
+    #: key (an exact copy), and its passage keys (a near copy)
+    body_key: str | None = None
+    passages: tuple[str, ...] = ()
     #: keys only looked up, after `keys`, never recorded for the article: its title on the days around its own
     probes: tuple[str, ...] = ()
     #: the day the item gave without a time of day (pressfeed.normalize.Normalized.day)
@@ -79,12 +80,21 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
     titled = (
         [title_keys(a, article.title, day) for a in title_agencies(agencies, article.title)] if day is not None else []
     )
-    body = tuple(body_keys(normalized.words))
+    body, passages = copy_keys(normalized.words)
     unknown = normalized.unknown_agency
     found_by = (*keys, *(own[0] for own in titled if own))
     probes = tuple(key for own in titled for key in own[1:])
     return Mapped(
-        encode(article), found_by, warnings, normalized.dated, unknown, body, probes, normalized.day, normalized.noticed
+        encode(article),
+        found_by,
+        warnings,
+        normalized.dated,
+        unknown,
+        body_key=body,
+        passages=passages,
+        probes=probes,
+        day=normalized.day,
+        noticed=normalized.noticed,
     )
 
 

@@ -406,6 +406,7 @@ class _Placer:
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
+        passages: list[tuple[str, str]] = []
         gained: set[str] = set()  # the releases items landed on: a newsroom article may cite them by their keys
         days = {k for m in mapped for k in m.keys if k.startswith("title:")}  # the titles of its items' own days
         from .keys import copy_key  # (with the items' keys: only where items were mapped)
@@ -413,7 +414,9 @@ class _Placer:
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
-                keys += [(k, target, source.id) for k in (*m.keys, *m.cited_by)]
+                body = [m.body_key] if m.body_key else []
+                keys += [(k, target, source.id) for k in (*m.keys, *body)]
+                passages += [(k, target) for k in m.passages]
                 owner = stored[target].origin if target in stored else self.pending.get(target, origin)
                 if owner != origin:  # a copy: its source is one that brought the release, whatever keys are new
                     keys.append((copy_key(source.id, target), target, source.id))
@@ -431,6 +434,7 @@ class _Placer:
             self.store.write(writes)
             self.store.touch(joined)
             self.store.add_dedupe_keys(keys)
+            self.store.add_passages(passages)
             self._record_kept_out()
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any

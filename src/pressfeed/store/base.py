@@ -36,7 +36,7 @@ import json
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FunctionType, TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -181,6 +181,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "tombstone": ("article_id", "deleted"),
     "dedupe_key": ("key", "article_id", "source_id"),
     "citation": ("key", "article_id"),
+    "passage": ("key", "article_id"),
     "page": (
         "article_id",
         "entry_hash",
@@ -453,12 +454,18 @@ class Store(Protocol):
 
     def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
         """(release id, article id) of every article citing a release by a key that release is known by (its
-        dedupe keys, which outlive it), where the release is one of `releases` or the article one of `articles`;
-        passage keys left out."""
+        dedupe keys, which outlive it), where the release is one of `releases` or the article one of `articles`."""
         ...
 
-    def passage_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
-        """cited_pairs by passage keys alone (`passage:…`): a near copy's, to be checked (pressfeed.stories)."""
+    #: (passage key, release id) pairs, existing ones ignored (pressfeed.stories.passage_keys)
+    def add_passages(self, rows: Iterable[tuple[str, str]]) -> None: ...
+
+    def passage_pairs(
+        self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
+    ) -> dict[tuple[str, str], int]:
+        """(release id, article id) → how many passage keys they share, of every article sharing one with a
+        release published `within` of it, where the release is one of `releases` or the article one of
+        `articles`: a near copy's candidates, to be compared (pressfeed.stories)."""
         ...
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None: ...

@@ -29,7 +29,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -82,6 +82,7 @@ MIGRATIONS = [
     _sql("pg_v5_shown.sql"),
     _sql("pg_v6_rendered_at.sql"),
     _sql("pg_v7_upstream_changes.sql"),
+    _sql("pg_v8_passages.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -378,6 +379,7 @@ class PostgresStore:
                 raise ArticleNotFoundError(article_id)
             self.conn.execute("DELETE FROM article WHERE id = %s", (article_id,))
             self.conn.execute("DELETE FROM citation WHERE article_id = %s", (article_id,))
+            self.conn.execute("DELETE FROM passage WHERE article_id = %s", (article_id,))
             self.conn.execute("DELETE FROM upstream_change WHERE article_id = %s", (article_id,))
             self.conn.execute(
                 "INSERT INTO tombstone (article_id, deleted) VALUES (%s, %s)"
@@ -491,24 +493,43 @@ class PostgresStore:
         return out
 
     def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
-        return self._pairs(releases, articles, "NOT LIKE")
-
-    def passage_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
-        return self._pairs(releases, articles, "LIKE")
-
-    def _pairs(self, releases: Sequence[str], articles: Sequence[str], test: str) -> set[tuple[str, str]]:
         if not releases and not articles:
             return set()
-        pairs = (
-            "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
-            f" WHERE c.key {test} 'passage:%%' AND"
-        )
+        pairs = "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
         # a UNION, not an OR across the join: each side is looked up by its own index
         rows = self.conn.execute(
-            f"{pairs} d.article_id = ANY(%s) UNION {pairs} c.article_id = ANY(%s)",
+            f"{pairs} WHERE d.article_id = ANY(%s) UNION {pairs} WHERE c.article_id = ANY(%s)",
             (list(releases), list(articles)),
         )
         return {(row[0], row[1]) for row in rows}
+
+    def add_passages(self, rows: Iterable[tuple[str, str]]) -> None:
+        pairs = list(rows)
+        if not pairs:
+            return
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO passage (key, article_id) SELECT * FROM unnest(%s::text[], %s::text[])"
+                " ON CONFLICT DO NOTHING",
+                ([k for k, _ in pairs], [a for _, a in pairs]),
+            )
+
+    def passage_pairs(
+        self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
+    ) -> dict[tuple[str, str], int]:
+        if not releases and not articles:
+            return {}
+        pairs = (
+            "SELECT p.article_id, c.article_id, count(*) FROM passage AS p JOIN citation AS c ON c.key = p.key"
+            " JOIN article AS r ON r.id = p.article_id JOIN article AS a ON a.id = c.article_id"
+            " WHERE abs(extract(epoch FROM r.published - a.published)) <= %s"
+        )
+        seconds = within.total_seconds()
+        rows = self.conn.execute(
+            f"{pairs} AND p.article_id = ANY(%s) GROUP BY 1, 2 UNION {pairs} AND c.article_id = ANY(%s) GROUP BY 1, 2",
+            (seconds, list(releases), seconds, list(articles)),
+        )
+        return {(row[0], row[1]): int(row[2]) for row in rows}
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
         """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too."""

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,7 @@ MIGRATIONS = [
     _sql("v6_shown.sql"),
     _sql("v7_rendered_at.sql"),
     _sql("v8_upstream_changes.sql"),
+    _sql("v9_passages.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -323,6 +324,7 @@ class SQLiteStore:
                 raise ArticleNotFoundError(article_id)
             self.db.execute("DELETE FROM article WHERE id = ?", (article_id,))
             self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
+            self.db.execute("DELETE FROM passage WHERE article_id = ?", (article_id,))
             self.db.execute("DELETE FROM upstream_change WHERE article_id = ?", (article_id,))
             self.db.execute(
                 "INSERT OR REPLACE INTO tombstone (article_id, deleted) VALUES (?, ?)",
@@ -412,21 +414,31 @@ class SQLiteStore:
         return out
 
     def cited_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
-        return self._pairs(releases, articles, "NOT GLOB")
-
-    def passage_pairs(self, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
-        return self._pairs(releases, articles, "GLOB")
-
-    def _pairs(self, releases: Sequence[str], articles: Sequence[str], test: str) -> set[tuple[str, str]]:
-        pairs = (
-            "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
-            f" WHERE c.key {test} 'passage:*' AND"  # (GLOB: case-sensitive, as keys are)
-        )
+        pairs = "SELECT d.article_id, c.article_id FROM dedupe_key AS d JOIN citation AS c ON c.key = d.key"
         rows = chain(
-            self._where_in(pairs + " d.article_id IN ({})", releases),
-            self._where_in(pairs + " c.article_id IN ({})", articles),
+            self._where_in(pairs + " WHERE d.article_id IN ({})", releases),
+            self._where_in(pairs + " WHERE c.article_id IN ({})", articles),
         )
         return {(row[0], row[1]) for row in rows}
+
+    def add_passages(self, rows: Iterable[tuple[str, str]]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO passage (key, article_id) VALUES (?, ?)", list(rows))
+
+    def passage_pairs(
+        self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
+    ) -> dict[tuple[str, str], int]:
+        days = float(within.total_seconds() / 86400)
+        pairs = (
+            "SELECT p.article_id, c.article_id, count(*) FROM passage AS p JOIN citation AS c ON c.key = p.key"
+            " JOIN article AS r ON r.id = p.article_id JOIN article AS a ON a.id = c.article_id"
+            f" WHERE abs(julianday(r.published) - julianday(a.published)) <= {days!r}"
+        )
+        rows = chain(
+            self._where_in(pairs + " AND p.article_id IN ({}) GROUP BY 1, 2", releases),
+            self._where_in(pairs + " AND c.article_id IN ({}) GROUP BY 1, 2", articles),
+        )
+        return {(row[0], row[1]): row[2] for row in rows}
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
         """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too.
