@@ -87,8 +87,14 @@ NEAR_ALIKE = 0.9
 _SHINGLE = 5
 #: how far apart a release and its near copy are published at most: a series' next release is not its copy
 NEAR_DAYS = timedelta(days=3)
-#: where a folded text's sentences end ("…밝혔다.", "…2.5%" splits too, alike in both copies)
-_SENTENCE_END = re.compile(r"(?<=[.。!?])")
+#: the bullets a release's paragraphs open with ("□ 과기정통부는 …", "ㅇ 이번 사업은 …"), which a newsroom drops
+#: (or adds): not compared in a near copy. A compatibility jamo such as "ㅇ" is in no word (syllables are whole)
+_BULLET = "□■○●◦•▪▫◆◇▶▷►※◎☐ㅇ"
+_BULLETS = str.maketrans("", "", _BULLET)
+#: where a folded text's passages end: after a sentence ("…밝혔다."; "…2.5%" splits too, alike in both copies),
+#: and at a bullet, which opens the next item of a release written in items without full stops ("□ … 추진
+#: ○ … 예정"); the bullet is no part of either
+_PASSAGE_END = re.compile(rf"(?<=[.。!?])|[{_BULLET}]")
 #: the prefix of the passage keys
 PASSAGE = "passage:"
 #: a phone number or an e-mail address, in a folded sentence
@@ -98,9 +104,6 @@ _CONTACT = re.compile(r"\d{2,4}[-)]\d{3,4}-\d{4}|@")
 NEAR_CANDIDATES = 5
 #: characters of each text compared: a release is 1-4 KB; a hostile 2 MB pair would take a second
 _NEAR_SPAN = 20_000
-#: the bullets a release's paragraphs open with ("□ 과기정통부는 …", "ㅇ 이번 사업은 …"), which a newsroom drops
-#: (or adds): not compared in a near copy. A compatibility jamo such as "ㅇ" is in no word (syllables are whole)
-_BULLETS = str.maketrans("", "", "□■○●◦•▪▫◆◇▶▷►※◎☐ㅇ")
 
 
 def body_key(text: str) -> str | None:
@@ -183,11 +186,10 @@ def _body_key(folded: str) -> str | None:
 
 
 def _passage_keys(folded: str) -> list[str]:
-    text = folded.translate(_BULLETS)
-    if len(text) < NEAR_MIN:
+    if len(folded.translate(_BULLETS)) < NEAR_MIN:
         return []
     # a contact line (a phone number, an address) is every release of its office's: it finds no copy
-    sentences = [s for s in _SENTENCE_END.split(text) if len(s) >= _PASSAGE_MIN and not _CONTACT.search(s)]
+    sentences = [s for s in _PASSAGE_END.split(folded) if len(s) >= _PASSAGE_MIN and not _CONTACT.search(s)]
     longest = sorted(sentences, key=len, reverse=True)[:PASSAGES]  # (a stable sort: ties in their order)
     return sorted({PASSAGE + hashlib.sha256(s.encode()).hexdigest()[:32] for s in longest})
 
