@@ -497,12 +497,13 @@ def test_passage_pairs_count_shared_passages_within_days_each_way_by_an_index(st
     with plans_of_statements(store) as plans:
         by_release = store.passage_pairs(releases=[ids[r1], ids[r2], ids[far]], within=timedelta(days=3))
         by_article = store.passage_pairs(articles=[ids[a2]], within=timedelta(days=3))
-    assert by_release == {(ids[r1], ids[a1]): 2, (ids[r1], ids[a2]): 1, (ids[r2], ids[a1]): 1}
-    assert by_article == {(ids[r1], ids[a2]): 1}
-    assert store.passage_pairs(articles=[ids[a1]], within=timedelta(days=10))[(ids[far], ids[a1])] == 1
+    assert by_release == {(ids[r1], ids[a1]): (2, 0), (ids[r1], ids[a2]): (1, 0), (ids[r2], ids[a1]): (1, 0)}
+    assert by_article == {(ids[r1], ids[a2]): (1, 0)}
+    nine_days = 9 * 86400 - 3600  # (the article an hour before NOW)
+    assert store.passage_pairs(articles=[ids[a1]], within=timedelta(days=10))[(ids[far], ids[a1])] == (1, nine_days)
     assert store.passage_pairs() == {}
     store.delete(ids[r2], NOW)
-    assert store.passage_pairs(articles=[ids[a1]], within=timedelta(days=3)) == {(ids[r1], ids[a1]): 2}
+    assert store.passage_pairs(articles=[ids[a1]], within=timedelta(days=3)) == {(ids[r1], ids[a1]): (2, 0)}
     scan = re.compile(r"\bSCAN (TABLE )?(p|c|passage|citation)\b|Seq Scan on (passage|citation)\b")
     assert plans and [(sql, plan) for sql, plan in plans if scan.search(plan)] == []
 

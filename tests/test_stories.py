@@ -1192,3 +1192,38 @@ def test_a_near_copy_of_a_release_written_in_items_is_found_by_its_items(portal:
     portal.cms(cms(url=None, body="<p>(포탈뉴스통신) " + ITEMS.replace("\n", "</p><p>") + "</p>"))
     pf = portal.run()
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+
+
+def test_of_a_series_sharing_its_template_the_copys_own_day_is_compared_first(portal: Site) -> None:
+    """A series whose longest sentences are its template: a week of releases shares all three passages with the
+    newsroom's copy of one. Of those NEAR_CANDIDATES compared, the nearest in time come first, not the first by
+    id (its own day's release, last of them by id here, was never compared)."""
+    from pressfeed import stories
+
+    template = LONG_TEXT.replace("11월 8일", "이날")
+    days = range(5, 12)  # 11월 5일 - 11일: all but the 5th within NEAR_DAYS of the copy
+    guids = {}
+    for day in days:  # guids making the 8th's id the last: a rank by id alone leaves it out
+        n = 0
+        while True:
+            guid = f"msit-series-{day}-{n}"
+            ids = [hashed_id(AUTHORITY, "source/msit", g) for g in (*guids.values(), guid)]
+            if day != 8 or ids[-1] == max(ids):
+                guids[day] = guid
+                break
+            n += 1
+    items = [
+        release(
+            guids[d],
+            RELEASE_LINK.replace("3186412", str(3186600 + d)),
+            f"11월 {d}일 발표. {template}{CONTACT}",
+            f"2025-11-{d:02d} 10:00:00",
+        )
+        for d in days
+    ]
+    portal.feed(*items)
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) 11월 8일 발표. {template}</p>"))
+    pf = portal.run(NOW + timedelta(days=3))
+    superseded = {d for d in days if pf.store.get(hashed_id(AUTHORITY, "source/msit", guids[d])).superseded_by}  # type: ignore[union-attr]
+    assert len([d for d in days if abs(d - 8) <= 3]) > stories.NEAR_CANDIDATES
+    assert superseded == {8}

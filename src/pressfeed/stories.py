@@ -134,8 +134,9 @@ def _near_form(text: str) -> str:
 
 
 def near_copy(release: Article, article: Article) -> bool:
-    """Is `article` (a newsroom's) a near copy of `release`: both long, published within NEAR_DAYS, their
-    texts NEAR_ALIKE in their five-letter runs? (An exact copy is found by its body key.)"""
+    """Is `article` (a newsroom's) a near copy of `release`: both long, published within NEAR_DAYS, with no
+    figure the release has not, their texts NEAR_ALIKE in their five-letter runs? (An exact copy is found by
+    its body key.)"""
     if abs(release.published - article.published) > NEAR_DAYS:
         return False
     ours = _near_form(body_words(release.body_html))[:_NEAR_SPAN]
@@ -361,8 +362,15 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
     """(release, article) of every article citing one of `releases`, or a release one of `articles` cites: by an
     exact key, or as a near copy (a passage key shared, the texts compared)."""
     exact = store.cited_pairs(releases=releases, articles=articles)
-    shared = store.passage_pairs(releases=releases, articles=articles, within=NEAR_DAYS)
-    candidates = _likeliest({pair: n for pair, n in shared.items() if pair not in exact})
+    shared = store.passage_pairs(releases=releases, articles=articles, within=NEAR_DAYS).keys() - exact
+    if not shared:
+        return exact
+    # each ranked among all of its candidates, not only those of this call: whoever asks, a pair is compared or
+    # not alike (else a release superseded when its article was imported could be let go when it is ingested)
+    every = store.passage_pairs(
+        releases=sorted({r for r, _ in shared}), articles=sorted({a for _, a in shared}), within=NEAR_DAYS
+    )
+    candidates = _likeliest(every) & shared
     if not candidates:
         return exact
     found = store.get_many(sorted({i for pair in candidates for i in pair}))
@@ -372,13 +380,14 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
     return exact | near
 
 
-def _likeliest(shared: Mapping[tuple[str, str], int]) -> set[tuple[str, str]]:
-    """The pairs among the NEAR_CANDIDATES of their release and of their article that share the most passages:
-    a release's boilerplate sentence, in a thousand newsroom articles, costs no thousand comparisons."""
+def _likeliest(shared: Mapping[tuple[str, str], tuple[int, float]]) -> set[tuple[str, str]]:
+    """The pairs among the NEAR_CANDIDATES of their release and of their article that share the most passages,
+    then were published nearest: a release's boilerplate sentence, in a thousand newsroom articles, costs no
+    thousand comparisons, and of a series' releases sharing their template, its own day's comes first."""
     kept = []
     for side in (0, 1):
         ranked: dict[str, list[tuple[str, str]]] = {}
-        for pair in sorted(shared, key=lambda p: (-shared[p], p)):
+        for pair in sorted(shared, key=lambda p: (-shared[p][0], shared[p][1], p)):
             ranked.setdefault(pair[side], []).append(pair)
         kept.append({pair for pairs in ranked.values() for pair in pairs[:NEAR_CANDIDATES]})
     return kept[0] & kept[1]

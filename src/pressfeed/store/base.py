@@ -462,10 +462,10 @@ class Store(Protocol):
 
     def passage_pairs(
         self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
-    ) -> dict[tuple[str, str], int]:
-        """(release id, article id) → how many passage keys they share, of every article sharing one with a
-        release published `within` of it, where the release is one of `releases` or the article one of
-        `articles`: a near copy's candidates, to be compared (pressfeed.stories)."""
+    ) -> dict[tuple[str, str], tuple[int, float]]:
+        """(release id, article id) → (how many passage keys they share, seconds between their publication,
+        whole), of every article sharing one with a release published `within` of it, where the release is
+        one of `releases` or the article one of `articles`: a near copy's candidates (pressfeed.stories)."""
         ...
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None: ...

@@ -516,20 +516,21 @@ class PostgresStore:
 
     def passage_pairs(
         self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
-    ) -> dict[tuple[str, str], int]:
+    ) -> dict[tuple[str, str], tuple[int, float]]:
         if not releases and not articles:
             return {}
+        apart = "abs(extract(epoch FROM r.published - a.published))"
         pairs = (
-            "SELECT p.article_id, c.article_id, count(*) FROM passage AS p JOIN citation AS c ON c.key = p.key"
-            " JOIN article AS r ON r.id = p.article_id JOIN article AS a ON a.id = c.article_id"
-            " WHERE abs(extract(epoch FROM r.published - a.published)) <= %s"
+            f"SELECT p.article_id, c.article_id, count(*), min({apart}) FROM passage AS p"
+            " JOIN citation AS c ON c.key = p.key JOIN article AS r ON r.id = p.article_id"
+            f" JOIN article AS a ON a.id = c.article_id WHERE {apart} <= %s"
         )
         seconds = within.total_seconds()
         rows = self.conn.execute(
             f"{pairs} AND p.article_id = ANY(%s) GROUP BY 1, 2 UNION {pairs} AND c.article_id = ANY(%s) GROUP BY 1, 2",
             (seconds, list(releases), seconds, list(articles)),
         )
-        return {(row[0], row[1]): int(row[2]) for row in rows}
+        return {(row[0], row[1]): (int(row[2]), round(float(row[3]))) for row in rows}
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
         """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too."""

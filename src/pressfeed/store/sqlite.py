@@ -427,18 +427,19 @@ class SQLiteStore:
 
     def passage_pairs(
         self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
-    ) -> dict[tuple[str, str], int]:
+    ) -> dict[tuple[str, str], tuple[int, float]]:
         days = float(within.total_seconds() / 86400)
+        apart = "abs(julianday(r.published) - julianday(a.published))"
         pairs = (
-            "SELECT p.article_id, c.article_id, count(*) FROM passage AS p JOIN citation AS c ON c.key = p.key"
-            " JOIN article AS r ON r.id = p.article_id JOIN article AS a ON a.id = c.article_id"
-            f" WHERE abs(julianday(r.published) - julianday(a.published)) <= {days!r}"
+            f"SELECT p.article_id, c.article_id, count(*), min({apart}) * 86400 FROM passage AS p"
+            " JOIN citation AS c ON c.key = p.key JOIN article AS r ON r.id = p.article_id"
+            f" JOIN article AS a ON a.id = c.article_id WHERE {apart} <= {days!r}"
         )
         rows = chain(
             self._where_in(pairs + " AND p.article_id IN ({}) GROUP BY 1, 2", releases),
             self._where_in(pairs + " AND c.article_id IN ({}) GROUP BY 1, 2", articles),
         )
-        return {(row[0], row[1]): row[2] for row in rows}
+        return {(row[0], row[1]): (row[2], round(row[3])) for row in rows}
 
     def link_story(self, release_id: str, article_id: str, adopt: bool) -> None:
         """`article_id` supersedes `release_id`; with `adopt` it takes over the release's guid too.
