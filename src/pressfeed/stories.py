@@ -137,18 +137,24 @@ def near_copy(release: Article, article: Article) -> bool:
     """Is `article` (a newsroom's) a near copy of `release`: both long, published within NEAR_DAYS, with no
     figure the release has not, their texts NEAR_ALIKE in their five-letter runs? (An exact copy is found by
     its body key.)"""
+    return alike(release, article) is not None
+
+
+def alike(release: Article, article: Article) -> float | None:
+    """How alike a near copy is to its release (the Jaccard of their five-letter runs); None for no near copy."""
     if abs(release.published - article.published) > NEAR_DAYS:
-        return False
+        return None
     ours = _near_form(body_words(release.body_html))[:_NEAR_SPAN]
     theirs = _near_form(_cited_text(article))[:_NEAR_SPAN]
     if min(len(ours), len(theirs)) < NEAR_MIN:
-        return False
+        return None
     if _figures(theirs) - _figures(ours):
-        return False  # a figure the release has not (another day's, another region's release of a series)
+        return None  # a figure the release has not (another day's, another region's release of a series)
     a, b = _shingles(ours), _shingles(theirs)
     if min(len(a), len(b)) < NEAR_ALIKE * max(len(a), len(b)):
-        return False  # (Jaccard is at most the smaller set's share of the larger: string lengths are no bound)
-    return len(a & b) >= NEAR_ALIKE * len(a | b)
+        return None  # (Jaccard is at most the smaller set's share of the larger: string lengths are no bound)
+    score = len(a & b) / len(a | b)
+    return score if score >= NEAR_ALIKE else None
 
 
 #: a figure of a folded text: digits (thousands' commas, decimals), with 천 and a large unit: "1만5천", "2조5천억"
@@ -370,14 +376,20 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
     every = store.passage_pairs(
         releases=sorted({r for r, _ in shared}), articles=sorted({a for _, a in shared}), within=NEAR_DAYS
     )
-    candidates = _likeliest(every) & shared
-    if not candidates:
+    likely = _likeliest(every)
+    asked = {a for r, a in shared if (r, a) in likely}
+    # an article is a near copy of one release at most, the most alike of its candidates: of a template's
+    # releases for several regions the same day (0.96 alike), the one it copies
+    pool = sorted(pair for pair in likely if pair[1] in asked)
+    if not pool:
         return exact
-    found = store.get_many(sorted({i for pair in candidates for i in pair}))
-    near = {
-        (r, a) for r, a in candidates if r in found and a in found and near_copy(found[r].article, found[a].article)
-    }
-    return exact | near
+    found = store.get_many(sorted({i for pair in pool for i in pair}))
+    best: dict[str, tuple[float, str]] = {}
+    for r, a in pool:
+        score = alike(found[r].article, found[a].article) if r in found and a in found else None
+        if score is not None and (a not in best or score > best[a][0]):
+            best[a] = (score, r)
+    return exact | {(r, a) for a, (_, r) in best.items() if (r, a) in shared}
 
 
 def _likeliest(shared: Mapping[tuple[str, str], tuple[int, float]]) -> set[tuple[str, str]]:
