@@ -1245,3 +1245,33 @@ def test_a_copy_of_one_regions_release_of_a_template_supersedes_that_one_alone(p
     pf = portal.run()
     superseded = {r for r in regions if pf.store.get(hashed_id(AUTHORITY, "source/msit", guids[r])).superseded_by}  # type: ignore[union-attr]
     assert superseded == {"부산"}
+
+
+def test_the_release_a_copy_was_taken_for_goes_back_when_the_one_it_copies_comes(portal: Site) -> None:
+    """An attack's: another region's release of the template, there first, was taken for the copy's release; when
+    the copied one came, both stayed out of the feeds. The one taken first stands again."""
+    text = LONG_TEXT.replace("전남과 경북의", "{r} 지역의")
+    other = release("msit-region-0", RELEASE_LINK.replace("3186412", "3186700"), text.format(r="서울") + CONTACT)
+    copied = release("msit-region-1", RELEASE_LINK.replace("3186412", "3186701"), text.format(r="부산") + CONTACT)
+    other_id, copied_id = (hashed_id(AUTHORITY, "source/msit", g) for g in ("msit-region-0", "msit-region-1"))
+    portal.feed(other)
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {text.format(r='부산')}</p>"))
+    pf = portal.run()
+    assert pf.store.get(other_id).superseded_by == CMS_ID  # type: ignore[union-attr]  # the likeliest there is
+    portal.feed(other, copied)
+    pf = portal.run(NOW + timedelta(minutes=5))
+    assert pf.store.get(copied_id).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert pf.store.get(other_id).superseded_by is None  # type: ignore[union-attr]
+    assert other_id in everywhere(portal, "")
+
+
+def test_a_correction_is_no_near_copy_of_the_newsrooms_copy_of_what_it_corrects(portal: Site) -> None:
+    """An attack's: a correction ([정정]) holds the figure it corrects in its note, so a newsroom's copy of the
+    original had no figure the correction lacked, and took it out of the feeds (readers kept the wrong figure).
+    A sentence saying the same with other figures is no copy."""
+    corrected = LONG_TEXT.replace("1만 5천 장", "1만 2천 장")
+    note = " ※ 그래픽처리장치 1만 5천 장을 1만 2천 장으로 바로잡습니다."  # (0.95 alike)
+    portal.feed(release(text=corrected + note))
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {LONG_TEXT}</p>"))
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]

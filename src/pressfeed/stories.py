@@ -148,8 +148,8 @@ def alike(release: Article, article: Article) -> float | None:
     theirs = _near_form(_cited_text(article))[:_NEAR_SPAN]
     if min(len(ours), len(theirs)) < NEAR_MIN:
         return None
-    if _figures(theirs) - _figures(ours):
-        return None  # a figure the release has not (another day's, another region's release of a series)
+    if _figures(theirs) - _figures(ours) or _figure_changed(ours, theirs):
+        return None  # a figure the release has not (another day's release of a series), or one it changed
     a, b = _shingles(ours), _shingles(theirs)
     if min(len(a), len(b)) < NEAR_ALIKE * max(len(a), len(b)):
         return None  # (Jaccard is at most the smaller set's share of the larger: string lengths are no bound)
@@ -174,6 +174,23 @@ def _figures(folded: str) -> Counter[float]:
     return values
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _figure_changed(ours: str, theirs: str) -> bool:
+    """Does a sentence of the article say what one of the release says but with other figures? A correction
+    ("[정정]") holds the figure it corrects, in its note, and the release of a newsroom's copy does not."""
+    said: dict[str, set[str]] = {}
+    for sentence in _PASSAGE_END.split(ours):
+        if _DIGITS.search(sentence):
+            said.setdefault(_DIGITS.sub("#", sentence), set()).add(sentence)
+    return any(
+        sentence not in said.get(_DIGITS.sub("#", sentence), {sentence})
+        for sentence in _PASSAGE_END.split(theirs)
+        if _DIGITS.search(sentence)
+    )
+
+
 def _folded(text: str) -> str:
     """A body's text as its copies are compared: no byline before it nor reporter's address after it, no
     whitespace, case folded."""
@@ -193,7 +210,7 @@ def _body_key(folded: str) -> str | None:
 
 
 def _passage_keys(folded: str) -> list[str]:
-    if len(folded.translate(_BULLETS)) < NEAR_MIN:
+    if len(folded) - sum(map(folded.count, _BULLET)) < NEAR_MIN:  # (translate() of a Korean text is slower)
         return []
     # a contact line (a phone number, an address) is every release of its office's: it finds no copy
     sentences = [s for s in _PASSAGE_END.split(folded) if len(s) >= _PASSAGE_MIN and not _CONTACT.search(s)]
@@ -321,8 +338,17 @@ def settle(
     guid_of = {release_id: article_id for article_id, release_id in (guids or {}).items()}
     pairs = _citing(store, articles=ids) if ids else set()
     touched = sorted({*releases, *(r for r, _ in pairs), *held, *guid_of})
+    citing = _citing(store, releases=touched) if touched else set()
+    # an article near a release now may supersede another it was taken for before (it is a near copy of one
+    # release at most, and this one came later): that one is settled too
+    by = sorted({a for _, a in citing})
+    earlier = {r for taken in (store.superseded_many(by) if by else {}).values() for r in taken}
+    if earlier - set(touched):
+        citing |= _citing(store, releases=sorted(earlier - set(touched)))
+        touched = sorted({*touched, *earlier})
+    held |= earlier
     citers: dict[str, list[str]] = {}
-    for release_id, article_id in sorted(_citing(store, releases=touched)):
+    for release_id, article_id in sorted(citing):
         citers.setdefault(release_id, []).append(article_id)
     stored = store.get_many([r for r in touched if r in citers or r in held or r in guid_of])
     holders = {r.superseded_by for r in stored.values() if r.superseded_by is not None}
@@ -379,11 +405,15 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
     likely = _likeliest(every)
     asked = {a for r, a in shared if (r, a) in likely}
     # an article is a near copy of one release at most, the most alike of its candidates: of a template's
-    # releases for several regions the same day (0.96 alike), the one it copies
+    # releases for several regions the same day (0.96 alike), the one it copies; and of none when it cites one
+    # by its link or its exact text (a correction of the release it copies is near it too)
     pool = sorted(pair for pair in likely if pair[1] in asked)
     if not pool:
         return exact
-    found = store.get_many(sorted({i for pair in pool for i in pair}))
+    cites = store.cited_pairs(articles=sorted(asked))
+    found = store.get_many(sorted({i for pair in (*pool, *cites) for i in pair}))
+    exactly = {a for r, a in cites if r in found}  # (a dedupe key outlives its release)
+    pool = [(r, a) for r, a in pool if a not in exactly]
     best: dict[str, tuple[float, str]] = {}
     for r, a in pool:
         score = alike(found[r].article, found[a].article) if r in found and a in found else None
