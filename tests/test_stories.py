@@ -1275,3 +1275,30 @@ def test_a_correction_is_no_near_copy_of_the_newsrooms_copy_of_what_it_corrects(
     portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {LONG_TEXT}</p>"))
     pf = portal.run()
     assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
+
+
+def test_after_the_upgrade_a_recent_release_its_feed_no_longer_lists_finds_its_near_copy(portal: Site) -> None:
+    """An attack's: releases stored before near copies got passage keys only when their feed listed them again;
+    one no longer listed stayed beside its newsroom copy for good. The first run after the upgrade gives the
+    last 30 days' releases theirs, before the exports' articles are linked again."""
+    import json
+
+    from pressfeed.core import BACKFILLED_KEY
+    from pressfeed.imports import state
+
+    portal.feed(release(text=LONG_TEXT + CONTACT))
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {LONG_TEXT}</p>"))
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    # the store as the version before this left it: no passages, the export linked under the older form
+    pf.store.unlink_story(RELEASE_ID)
+    pf.store.db.execute("DELETE FROM passage")  # type: ignore[attr-defined]
+    pf.store.db.execute("DELETE FROM meta WHERE key = ?", (BACKFILLED_KEY,))  # type: ignore[attr-defined]
+    key = state.KEY_PREFIX + str((portal.root / "feeds" / "articles" / "news.yaml").resolve())
+    remembered = json.loads(pf.store.get_meta(key) or "{}")
+    pf.store.set_meta(key, json.dumps({k: v for k, v in remembered.items() if k != "citations"}))
+    pf.close()
+    portal.feed()  # the board lists it no more
+    pf = portal.run(NOW + timedelta(hours=1))
+    assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
+    assert pf.store.get_meta(BACKFILLED_KEY) == "done"

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from .views import ArticleInfo, Plan, SourceReset, SourceStatus
 
 
+#: store meta: set once the recent releases stored before passage keys were given theirs (stories.backfill_passages)
+BACKFILLED_KEY = "passages_backfilled"
+
+
 class Pressfeed:
     """A site: its validated config, its store and a clock.
 
@@ -98,8 +102,18 @@ class Pressfeed:
     def import_configured(self) -> ImportResult:
         """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
         paths = configured_files(self.config.imports, self.config.site_dir)
+        self._backfill_passages()  # (before the exports' articles are linked again, once, with theirs)
         result = import_each(self.store, self.context, self.clock.now(), paths, self.workers, self.config.supersedable)
         return result + ImportResult(failures=tuple(missing_files(self.config.imports, self.config.site_dir)))
+
+    def _backfill_passages(self) -> None:
+        """Once, after the upgrade that brought near copies: the recent releases stored before get passage keys."""
+        if self.store.get_meta(BACKFILLED_KEY) is None:
+            from .stories import backfill_passages  # (normalization's modules: not for every run)
+
+            with self.store.transaction():
+                backfill_passages(self.store, [f"source:{s.id}" for s in self.config.sources], self.clock.now())
+                self.store.set_meta(BACKFILLED_KEY, "done")
 
     # -- the cron job -----------------------------------------------------------
 

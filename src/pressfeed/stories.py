@@ -222,6 +222,22 @@ def _shingles(folded: str) -> set[str]:
     return {folded[i : i + _SHINGLE] for i in range(len(folded) - _SHINGLE + 1)}
 
 
+#: how far back releases get their passage keys at the upgrade: those readers have in the feeds
+BACKFILL_DAYS = timedelta(days=30)
+
+
+def backfill_passages(store: Store, origins: Sequence[str], now: datetime) -> int:
+    """Give the releases of `origins` published in the last BACKFILL_DAYS the passage keys ingest gives new
+    ones (once, after the upgrade that brought near copies: a release its feed no longer lists would never get
+    them, and would stay beside its newsroom copy); returns how many releases have some."""
+    from .terms import ArticleFilter
+
+    found = store.articles(ArticleFilter(origins=tuple(origins), published_after=now - BACKFILL_DAYS))
+    rows = [(key, r.article.id) for r in found for key in passage_keys(body_words(r.article.body_html))]
+    store.add_passages(rows)
+    return len({article_id for _, article_id in rows})
+
+
 def citation_keys(article: Article, text: str) -> list[str]:
     """The keys a CMS article cites releases by: its source.url, and its body (`text`, its plain text), less
     the release's embargo notice a newsroom pasted with it (ingest drops it from the release): the body key
