@@ -91,10 +91,10 @@ NEAR_DAYS = timedelta(days=3)
 #: (or adds): not compared in a near copy. A compatibility jamo such as "ㅇ" is in no word (syllables are whole)
 _BULLET = "□■○●◦•▪▫◆◇▶▷►※◎☐ㅇ"
 _BULLETS = str.maketrans("", "", _BULLET)
-#: where a folded text's passages end: after a sentence ("…밝혔다."; "…2.5%" splits too, alike in both copies),
-#: and at a bullet, which opens the next item of a release written in items without full stops ("□ … 추진
-#: ○ … 예정"); the bullet is no part of either
-_PASSAGE_END = re.compile(rf"(?<=[.。!?])|[{_BULLET}]")
+#: where a folded text's passages end: a sentence's end ("…밝혔다."; "…2.5%" splits too, alike in both copies),
+#: and a bullet, which opens the next item of a release written in items without full stops ("□ … 추진
+#: ○ … 예정"); neither is part of a passage
+_PASSAGE_END = re.compile(rf"[.。!?{_BULLET}]")
 #: the prefix of the passage keys
 PASSAGE = "passage:"
 #: a phone number or an e-mail address, in a folded sentence
@@ -210,10 +210,11 @@ def _body_key(folded: str) -> str | None:
 
 
 def _passage_keys(folded: str) -> list[str]:
-    if len(folded) - sum(map(folded.count, _BULLET)) < NEAR_MIN:  # (translate() of a Korean text is slower)
+    if len(folded) < NEAR_MIN:  # (with its bullets: near_copy tells without them)
         return []
-    # a contact line (a phone number, an address) is every release of its office's: it finds no copy
-    sentences = [s for s in _PASSAGE_END.split(folded) if len(s) >= _PASSAGE_MIN and not _CONTACT.search(s)]
+    sentences = [s for s in _PASSAGE_END.split(folded) if len(s) >= _PASSAGE_MIN]
+    if _CONTACT.search(folded):  # a contact line (a phone number, an address) is every release of its office's
+        sentences = [s for s in sentences if not _CONTACT.search(s)]
     longest = sorted(sentences, key=len, reverse=True)[:PASSAGES]  # (a stable sort: ties in their order)
     return sorted({PASSAGE + hashlib.sha256(s.encode()).hexdigest()[:32] for s in longest})
 
