@@ -1302,3 +1302,36 @@ def test_after_the_upgrade_a_recent_release_its_feed_no_longer_lists_finds_its_n
     pf = portal.run(NOW + timedelta(hours=1))
     assert pf.store.get(RELEASE_ID).superseded_by == CMS_ID  # type: ignore[union-attr]
     assert pf.store.get_meta(BACKFILLED_KEY) == "done"
+
+
+def test_of_more_regions_than_are_compared_the_copied_one_is_compared_whatever_its_id(portal: Site) -> None:
+    """A review's: seven regions' releases of a template the same hour share all three passages with the copy of
+    one, and are as near in time: the first NEAR_CANDIDATES by id were compared, and for two of the seven
+    regions the copy took a sibling out of the feeds (and its guid) and left its own release beside it. Those
+    tied with the last compared are compared too."""
+    from pressfeed import stories
+
+    regions = ["서울", "부산", "대구", "인천", "광주", "대전", "중부"]
+    assert len(regions) > stories.NEAR_CANDIDATES
+    text = "{r}지방청 발표. " + LONG_TEXT  # (the region in no passage: each shares all three)
+    guids = {r: f"msit-region-{n}" for n, r in enumerate(regions)}
+    items = [
+        release(guids[r], RELEASE_LINK.replace("3186412", str(3186700 + n)), text.format(r=r) + CONTACT)
+        for n, r in enumerate(regions)
+    ]
+    portal.feed(*items)
+    ids = {r: hashed_id(AUTHORITY, "source/msit", guids[r]) for r in regions}
+    # the region whose release id is last of all: ranked by id alone, it is never compared
+    copied = max(regions, key=lambda r: ids[r])
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {text.format(r=copied)}</p>"))
+    pf = portal.run()
+    superseded = {r for r in regions if pf.store.get(ids[r]).superseded_by}  # type: ignore[union-attr]
+    assert superseded == {copied}
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [("2억 3천만", "2.3억"), ("4조 6천억", "4.6조"), ("1만 5천", "15,000")])
+def test_a_figure_written_another_way_is_the_same_figure_exactly(ours: str, theirs: str) -> None:
+    """A review's: figures were floats, and 2.3억 (229999999.99999997) was not 2억 3천만."""
+    from pressfeed.stories import _figures, _folded
+
+    assert _figures(_folded(ours)) == _figures(_folded(theirs))

@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from .embargo import split_embargo_notice
 from .ingest.keys import BODY_MIN, link_key
@@ -163,13 +164,14 @@ _FIGURE_PART = re.compile(r"(\d[\d,]*(?:\.\d+)?)(천?)([조억만]?)")
 _UNITS = {"": 1, "만": 10**4, "억": 10**8, "조": 10**12}
 
 
-def _figures(folded: str) -> Counter[float]:
-    """The values of a folded text's figures, as many times as each is written: "1만 5천" and "1만5000" alike."""
-    values: Counter[float] = Counter()
+def _figures(folded: str) -> Counter[Decimal]:
+    """The values of a folded text's figures, as many times as each is written: "1만 5천" and "1만5000" alike
+    (exactly: "2.3억" is "2억3천만", which a float's 229999999.99999997 is not)."""
+    values: Counter[Decimal] = Counter()
     for figure in _FIGURE.findall(folded):
-        value = 0.0
+        value = Decimal(0)
         for digits, thousand, unit in _FIGURE_PART.findall(figure):
-            value += float(digits.replace(",", "") or 0) * (1000 if thousand else 1) * _UNITS[unit]
+            value += Decimal(digits.replace(",", "") or 0) * (1000 if thousand else 1) * _UNITS[unit]
         values[value] += 1
     return values
 
@@ -233,10 +235,15 @@ def backfill_passages(store: Store, origins: Sequence[str], now: datetime) -> in
     them, and would stay beside its newsroom copy); returns how many releases have some."""
     from .terms import ArticleFilter
 
-    found = store.articles(ArticleFilter(origins=tuple(origins), published_after=now - BACKFILL_DAYS))
-    rows = [(key, r.article.id) for r in found for key in passage_keys(body_words(r.article.body_html))]
-    store.add_passages(rows)
-    return len({article_id for _, article_id in rows})
+    given = 0
+    # a day's releases at a time: a big portal's 30 days (90k releases, ~1 GB as articles) are not held at once
+    for day in range(-BACKFILL_DAYS.days, 1):
+        after, before = now + timedelta(days=day), now + timedelta(days=day + 1) if day < 0 else None
+        found = store.articles(ArticleFilter(origins=tuple(origins), published_after=after, published_before=before))
+        rows = [(key, r.article.id) for r in found for key in passage_keys(body_words(r.article.body_html))]
+        store.add_passages(rows)
+        given += len({article_id for _, article_id in rows})
+    return given
 
 
 def citation_keys(article: Article, text: str) -> list[str]:
@@ -448,8 +455,25 @@ def _likeliest(shared: Mapping[tuple[str, str], tuple[int, float]]) -> set[tuple
         ranked: dict[str, list[tuple[str, str]]] = {}
         for pair in sorted(shared, key=lambda p: (-shared[p][0], shared[p][1], p)):
             ranked.setdefault(pair[side], []).append(pair)
-        kept.append({pair for pairs in ranked.values() for pair in pairs[:NEAR_CANDIDATES]})
+        kept.append({pair for pairs in ranked.values() for pair in _first(pairs, shared)})
     return kept[0] & kept[1]
+
+
+#: candidates compared at most when those tied with the NEAR_CANDIDATES-th are kept too
+_NEAR_TIED = 4 * NEAR_CANDIDATES
+
+
+def _first(ranked: list[tuple[str, str]], shared: Mapping[tuple[str, str], tuple[int, float]]) -> list[tuple[str, str]]:
+    """The first NEAR_CANDIDATES of ranked pairs, and those tied with the last of them (up to _NEAR_TIED): of
+    a template's releases for several regions the same hour, which share as many passages with the copy of
+    one, no id's hash decides which are compared (the copied one could be left out, and a sibling taken)."""
+    if len(ranked) <= NEAR_CANDIDATES:
+        return ranked
+    last = shared[ranked[NEAR_CANDIDATES - 1]]
+    if last[0] < 2:  # one sentence shared: an office's boilerplate, in every release of its (the cost it bounds)
+        return ranked[:NEAR_CANDIDATES]
+    more = [p for p in ranked[NEAR_CANDIDATES:_NEAR_TIED] if shared[p] == last]
+    return ranked[:NEAR_CANDIDATES] + more
 
 
 def _let_go(
