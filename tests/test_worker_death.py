@@ -135,3 +135,32 @@ def test_a_worker_dying_in_an_import_fails_it_with_a_message(tmp_path: Path, mon
     assert listed.proc.wait(timeout=60) == 0
     listed.assert_nothing_survives()
     assert listed.out["stdout"].strip() == b"[]"  # all or nothing: nothing of the file went in
+
+
+def test_a_stop_while_the_pool_starts_a_worker_waits_until_the_pool_is_whole() -> None:
+    """A SIGTERM loop on imports: a signal raised its exception inside the pool's own steps. Between making its
+    manager thread and starting it, the shutdown failed ("cannot join thread before it is started", exit 1);
+    between starting a worker and counting it, that worker took another's sentinel, and the pool waited for
+    the other for ever (a hung cron job holding the site's lock). The stopping signals are held there."""
+    from concurrent.futures import process
+
+    from pressfeed.errors import Interrupted
+    from pressfeed.workers import worker_pool
+
+    real_start = process._ExecutorManagerThread.start
+
+    def signalled(self: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # a cron timeout, at the worst moment
+        real_start(self)  # type: ignore[arg-type]
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(process._ExecutorManagerThread, "start", signalled)
+            with pytest.raises(Interrupted), worker_pool(2, "pressfeed.imports.importer"):
+                pytest.fail("the stop is raised as the pool's first job is submitted")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
