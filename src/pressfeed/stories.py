@@ -382,7 +382,9 @@ def settle(
     for release_id in touched:
         release, cited = stored.get(release_id), citers.get(release_id, [])
         if release is None:  # deleted (or nothing to settle): an article no longer citing it gives its guid back
-            if release_id in guid_of and guid_of[release_id] not in cited:
+            # (a near copy of it is known by the passage keys they shared, which outlive it: its text is gone)
+            holder_id = guid_of.get(release_id)
+            if holder_id is not None and holder_id not in cited and not store.shares_passage(release_id, holder_id):
                 store.unlink_story(release_id)
             continue
         holder = by_id.get(release.superseded_by) if release.superseded_by else None

@@ -460,6 +460,11 @@ class Store(Protocol):
     #: (passage key, release id) pairs, existing ones ignored (pressfeed.stories.passage_keys)
     def add_passages(self, rows: Iterable[tuple[str, str]]) -> None: ...
 
+    def shares_passage(self, release_id: str, article_id: str) -> bool:
+        """Does the article cite one of the release's passage keys? They outlive the release (as its dedupe keys
+        do): a near copy of a deleted release, whose text is compared no more, is known by them."""
+        ...
+
     def passage_pairs(
         self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
     ) -> dict[tuple[str, str], tuple[int, float]]:

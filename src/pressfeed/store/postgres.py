@@ -379,7 +379,7 @@ class PostgresStore:
                 raise ArticleNotFoundError(article_id)
             self.conn.execute("DELETE FROM article WHERE id = %s", (article_id,))
             self.conn.execute("DELETE FROM citation WHERE article_id = %s", (article_id,))
-            self.conn.execute("DELETE FROM passage WHERE article_id = %s", (article_id,))
+            # (its passage keys outlive it, as its dedupe keys do: a near copy holding its guid is known by them)
             self.conn.execute("DELETE FROM upstream_change WHERE article_id = %s", (article_id,))
             self.conn.execute(
                 "INSERT INTO tombstone (article_id, deleted) VALUES (%s, %s)"
@@ -513,6 +513,13 @@ class PostgresStore:
                 " ON CONFLICT DO NOTHING",
                 ([k for k, _ in pairs], [a for _, a in pairs]),
             )
+
+    def shares_passage(self, release_id: str, article_id: str) -> bool:
+        sql = (
+            "SELECT 1 FROM passage AS p JOIN citation AS c ON c.key = p.key"
+            " WHERE p.article_id = %s AND c.article_id = %s LIMIT 1"
+        )
+        return self.conn.execute(sql, (release_id, article_id)).fetchone() is not None
 
     def passage_pairs(
         self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)

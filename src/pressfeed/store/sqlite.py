@@ -324,7 +324,7 @@ class SQLiteStore:
                 raise ArticleNotFoundError(article_id)
             self.db.execute("DELETE FROM article WHERE id = ?", (article_id,))
             self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
-            self.db.execute("DELETE FROM passage WHERE article_id = ?", (article_id,))
+            # (its passage keys outlive it, as its dedupe keys do: a near copy holding its guid is known by them)
             self.db.execute("DELETE FROM upstream_change WHERE article_id = ?", (article_id,))
             self.db.execute(
                 "INSERT OR REPLACE INTO tombstone (article_id, deleted) VALUES (?, ?)",
@@ -424,6 +424,12 @@ class SQLiteStore:
     def add_passages(self, rows: Iterable[tuple[str, str]]) -> None:
         with self.transaction():
             self.db.executemany("INSERT OR IGNORE INTO passage (key, article_id) VALUES (?, ?)", list(rows))
+
+    def shares_passage(self, release_id: str, article_id: str) -> bool:
+        sql = (
+            "SELECT 1 FROM passage AS p JOIN citation AS c ON c.key = p.key WHERE p.article_id = ? AND c.article_id = ?"
+        )
+        return self.db.execute(sql, (release_id, article_id)).fetchone() is not None
 
     def passage_pairs(
         self, releases: Sequence[str] = (), articles: Sequence[str] = (), within: timedelta = timedelta(days=3)
