@@ -1058,13 +1058,9 @@ def main() -> None:
 
 
 def _stop_on_signals() -> None:
-    """SIGTERM and SIGHUP stop a command as Ctrl-C does (errors.Interrupted): the default ends the process
-    where it stands, with no word of why, a worker pool's semaphores reported leaked, the run log unclosed.
-    A signal the caller ignores (`nohup`) stays ignored."""
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does (errors.Interrupted, pressfeed.stops): the default ends
+    the process where it stands, with no word of why, a worker pool's semaphores reported leaked, the run log
+    unclosed."""
+    from . import stops
 
-    def interrupted(signum: int, frame: object) -> None:
-        raise Interrupted(signum)
-
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is signal.SIG_DFL:
-            signal.signal(signum, interrupted)
+    stops.install()

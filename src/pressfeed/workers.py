@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
+from .stops import deferred
+
 if TYPE_CHECKING:
     from concurrent.futures import Executor
     from multiprocessing.connection import Connection
@@ -80,7 +82,7 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     # the workers get the read end; this process alone holds the write end, and never writes
     watch, lifeline = context.Pipe(duplex=False)
     try:
-        with _stops_held():
+        with deferred():
             made = _pool_class()(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(watch,))
         pool = _Held(made)
         try:
@@ -91,7 +93,7 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
             # the command is failing or interrupted (Ctrl-C, SIGTERM): the jobs queued are dropped, and only those
             # running finish. Not killed: one killed while sending its result leaves half a message on the pool's
             # pipe, which this process also holds open, and the pool's thread waits for the rest for ever
-            with _stops_held():
+            with deferred():
                 pool.shutdown(wait=True, cancel_futures=True)
             raise
     finally:
@@ -99,41 +101,15 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
         watch.close()
 
 
-#: the signals that stop a command (pressfeed.cli: Ctrl-C, SIGTERM, SIGHUP)
-_STOPS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
-@contextmanager
-def _stops_held() -> Iterator[None]:
-    """The stopping signals held in the main thread, and delivered as the block ends.
-
-    The pool's own steps must not be cut short by the exception a signal raises (errors.Interrupted): a
-    worker process started but not yet counted took the sentinel meant for another, which waited for work
-    for ever while the pool waited for it to end (a SIGTERM loop: one import in ~30 hung); a manager thread
-    made but not started made the shutdown fail ("cannot join thread before it is started", exit 1).
-    """
-    import signal
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # (a signal's exception is raised in the main thread alone)
-        return
-    held = {getattr(signal, name) for name in _STOPS if hasattr(signal, name)}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
 class _Held:
-    """A pool whose submit and shutdown run with the stopping signals held (:func:`_stops_held`): a job
-    submitted may start a worker process. The rest is the pool's."""
+    """A pool whose submit runs as a step a stop waits for (pressfeed.stops.deferred): a job submitted may start
+    a worker process. The rest is the pool's."""
 
     def __init__(self, pool: Any) -> None:
         self._pool = pool
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        with _stops_held():
+        with deferred():
             return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

@@ -1,0 +1,67 @@
+"""How a command stops on a signal, and the few steps a stop waits for.
+
+SIGTERM and SIGHUP (a cron timeout, systemd, a closed terminal) stop a command
+as Ctrl-C does: :class:`pressfeed.errors.Interrupted` is raised in the main
+thread, and the command unwinds (temp files removed, the store's transaction
+rolled back, the lock released). Raised inside a worker pool's own steps, it
+left the pool broken for good (:func:`deferred`): those steps finish first.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import Interrupted
+
+__all__ = ["deferred", "install"]
+
+#: the signals that stop a command besides Ctrl-C's SIGINT
+STOPS = (signal.SIGTERM, signal.SIGHUP)
+
+#: (main thread only: a signal's handler runs there) how deep in deferred steps, and the stop they hold back
+_depth = 0
+_held: int | None = None
+
+
+def install() -> None:
+    """Stop on SIGINT, SIGTERM and SIGHUP by raising Interrupted (deferred where :func:`deferred` says). A
+    signal the caller ignores (`nohup`) stays ignored, and a handler someone else installed stays."""
+    for signum in (signal.SIGINT, *STOPS):
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, stop)
+
+
+def stop(signum: int, frame: object = None) -> None:
+    """The handler: Interrupted now, or when the deferred steps under way end."""
+    global _held
+    if _depth:
+        _held = _held or signum
+        return
+    raise Interrupted(signum)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Steps a stop must not cut short: a signal's Interrupted is raised when they end.
+
+    A worker pool's: raised inside its submit, a worker started but not yet counted took the sentinel meant
+    for another, which waited for work for ever while the pool waited for it to end (a SIGTERM loop: one
+    import in ~30 hung, holding the site's lock); a manager thread made but not started made the shutdown
+    fail ("cannot join thread before it is started", exit 1). The handler runs in the main thread whichever
+    thread the kernel gives the signal to, so holding it there is enough; other threads are never cut short.
+    """
+    global _depth, _held
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if not _depth and _held is not None:
+            signum, _held = _held, None
+            raise Interrupted(signum)
