@@ -200,6 +200,17 @@ def site(tmp_path: Path) -> Site:
 # -- the basic rules, with a near copy ----------------------------------------------------------------------
 
 
+def copied(site: Site) -> Watch:
+    """The release published, then (5 minutes on) the newsroom's near copy of it imported: the watch of both."""
+    w = Watch(site, [STORY])
+    site.feed(release(text=RELEASE_BODY))
+    run(site, 0)
+    w.check()
+    site.cms(near_article())
+    run(site, 5)
+    return w
+
+
 @pytest.mark.parametrize("order", ["release-first", "article-first"])
 def test_near_copy_basic(site: Site, order: str) -> None:
     w = Watch(site, [STORY])
@@ -245,12 +256,7 @@ def test_near_copy_held_back_leaves_the_release_in(site: Site, held: dict[str, s
 
 @pytest.mark.parametrize("how", ["hide-publish", "delete", "cms-hidden-back"])
 def test_near_copy_leaves_and_returns(site: Site, how: str) -> None:
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
-    site.cms(near_article())
-    run(site, 5)
+    w = copied(site)
     assert w.check() == [A_TITLE]
     if how == "cms-hidden-back":
         site.cms(near_article(status="hidden"))
@@ -279,12 +285,7 @@ def test_near_copy_leaves_and_returns(site: Site, how: str) -> None:
 
 
 def test_near_copy_keep_both_then_article_edited(site: Site) -> None:
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
-    site.cms(near_article())
-    run(site, 5)
+    w = copied(site)
     w.check()
     with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
         pf.publish(RELEASE_ID, keep_both=True)
@@ -308,12 +309,7 @@ def test_near_copy_keep_both_then_article_edited(site: Site) -> None:
 
 def test_near_copy_of_a_source_that_keeps_its_releases(tmp_path: Path) -> None:
     site = Site(tmp_path / "site", when_in_cms="keep")
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
-    site.cms(near_article())
-    run(site, 5)
+    w = copied(site)
     both = ({R_TITLE, A_TITLE},)
     assert sorted(w.check(allow=both)) == sorted([R_TITLE, A_TITLE])
     assert superseded(site, 5, RELEASE_ID)[0] is None
@@ -322,12 +318,7 @@ def test_near_copy_of_a_source_that_keeps_its_releases(tmp_path: Path) -> None:
 
 
 def test_near_copy_upstream_update_of_the_release(site: Site) -> None:
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
-    site.cms(near_article())
-    run(site, 5)
+    w = copied(site)
     assert w.check() == [A_TITLE]
     site.feed(release(text=RELEASE_BODY + " 사업비는 총 2조 원 규모다."))
     run(site, 10)
@@ -491,12 +482,7 @@ def test_near_copy_flips_between_two_regions(site: Site) -> None:
 
 
 def test_near_copy_of_a_release_deleted_by_an_editor(site: Site) -> None:
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
-    site.cms(near_article())
-    run(site, 5)
+    w = copied(site)
     w.check()
     with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
         pf.delete(RELEASE_ID)
@@ -511,12 +497,7 @@ def test_near_copy_of_a_release_deleted_by_an_editor(site: Site) -> None:
 
 
 def test_keep_both_then_the_article_becomes_a_rewrite_and_a_near_copy_again(site: Site) -> None:
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
-    site.cms(near_article())
-    run(site, 5)
+    w = copied(site)
     w.check()
     with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
         pf.publish(RELEASE_ID, keep_both=True)
@@ -537,12 +518,7 @@ def test_keep_both_then_the_article_becomes_a_rewrite_and_a_near_copy_again(site
 
 def test_near_copy_upstream_correction_or_long_addition(site: Site) -> None:
     """README: an upstream update of a superseded release does not bring it back."""
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
-    site.cms(near_article())
-    run(site, 5)
+    w = copied(site)
     assert w.check() == [A_TITLE]
     site.feed(
         release(
