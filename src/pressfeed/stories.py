@@ -431,7 +431,7 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
     likely = _likeliest(every)
     asked = {a for r, a in shared if (r, a) in likely}
     # an article is a near copy of one release at most, the most alike of its candidates: of a template's
-    # releases for several regions the same day (0.96 alike), the one it copies; and of none when it cites one
+    # releases for several regions the same day (0.92 alike), the one it copies; and of none when it cites one
     # by its link or its exact text (a correction of the release it copies is near it too)
     pool = sorted(pair for pair in likely if pair[1] in asked)
     if not pool:
