@@ -11,7 +11,7 @@ the same story when:
   whitespace, a newsroom's byline and signature (:data:`_BYLINE`, :data:`_SIGNATURE`), the
   release's embargo notice pasted with it and the credit line are set aside;
   a body shorter than BODY_MIN characters ("붙임 참조") matches nothing; or
-* the article's body is a near copy of the release's (:func:`near_copy`): a
+* the article's body is a near copy of the release's (:func:`alike`): a
   newsroom fixed a typo, dropped the contact line or a bullet, changed a
   sentence. Both are long (NEAR_MIN), published within NEAR_DAYS of each
   other, and share one of their longest sentences (:func:`passage_keys`, the
@@ -134,15 +134,10 @@ def _near_form(text: str) -> str:
     return _folded(text).translate(_BULLETS)
 
 
-def near_copy(release: Article, article: Article) -> bool:
-    """Is `article` (a newsroom's) a near copy of `release`: both long, published within NEAR_DAYS, with no
-    figure the release has not, their texts NEAR_ALIKE in their five-letter runs? (An exact copy is found by
-    its body key.)"""
-    return alike(release, article) is not None
-
-
 def alike(release: Article, article: Article) -> float | None:
-    """How alike a near copy is to its release (the Jaccard of their five-letter runs); None for no near copy."""
+    """How alike `article` (a newsroom's) is to `release` as its near copy, the Jaccard of their five-letter
+    runs; None when it is none: both long, published within NEAR_DAYS, with no figure the release has not
+    (nor one it changed), their texts NEAR_ALIKE. (An exact copy is found by its body key.)"""
     if abs(release.published - article.published) > NEAR_DAYS:
         return None
     ours = _near_form(body_words(release.body_html))[:_NEAR_SPAN]
@@ -212,7 +207,7 @@ def _body_key(folded: str) -> str | None:
 
 
 def _passage_keys(folded: str) -> list[str]:
-    if len(folded) < NEAR_MIN:  # (with its bullets: near_copy tells without them)
+    if len(folded) < NEAR_MIN:  # (with its bullets: alike() tells without them)
         return []
     sentences = [s for s in _PASSAGE_END.split(folded) if len(s) >= _PASSAGE_MIN]
     if _CONTACT.search(folded):  # a contact line (a phone number, an address) is every release of its office's
@@ -360,8 +355,9 @@ def settle(
     ids = sorted(articles)
     held = {r for released in (store.superseded_many(ids) if ids else {}).values() for r in released}
     guid_of = {release_id: article_id for article_id, release_id in (guids or {}).items()}
-    pairs = _citing(store, articles=ids) if ids else set()
-    touched = sorted({*releases, *(r for r, _ in pairs), *held, *guid_of})
+    # the releases these articles cite or may be near copies of: compared below, once, with all their citers
+    exact, near, _ = _candidates(store, articles=ids) if ids else (set(), set(), set())
+    touched = sorted({*releases, *(r for r, _ in exact | near), *held, *guid_of})
     citing = _citing(store, releases=touched) if touched else set()
     # an article near a release now may supersede another it was taken for before (it is a near copy of one
     # release at most, and this one came later): that one is settled too
@@ -416,20 +412,33 @@ def settle(
             by_id[best.article.id] = replace(best, feed_guid=release_id)
 
 
-def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> set[tuple[str, str]]:
-    """(release, article) of every article citing one of `releases`, or a release one of `articles` cites: by an
-    exact key, or as a near copy (a passage key shared, the texts compared)."""
+Pairs = set[tuple[str, str]]
+
+
+def _candidates(
+    store: Store, *, releases: Sequence[str] = (), articles: Sequence[str] = ()
+) -> tuple[Pairs, Pairs, Pairs]:
+    """(release, article) of the articles citing one of `releases`, or the releases one of `articles` cites:
+    those by an exact key, those a near copy may be (a passage key shared, among the likeliest), and every
+    likeliest pair of the articles and releases of these."""
     exact = store.cited_pairs(releases=releases, articles=articles)
     shared = store.passage_pairs(releases=releases, articles=articles, within=NEAR_DAYS).keys() - exact
     if not shared:
-        return exact
+        return exact, set(), set()
     # each ranked among all of its candidates, not only those of this call: whoever asks, a pair is compared or
     # not alike (else a release superseded when its article was imported could be let go when it is ingested)
     every = store.passage_pairs(
         releases=sorted({r for r, _ in shared}), articles=sorted({a for _, a in shared}), within=NEAR_DAYS
     )
     likely = _likeliest(every)
-    asked = {a for r, a in shared if (r, a) in likely}
+    return exact, shared & likely, likely
+
+
+def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> Pairs:
+    """(release, article) of every article citing one of `releases`, or a release one of `articles` cites: by an
+    exact key, or as a near copy (a passage key shared, the texts compared)."""
+    exact, near, likely = _candidates(store, releases=releases, articles=articles)
+    asked = {a for _, a in near}
     # an article is a near copy of one release at most, the most alike of its candidates: of a template's
     # releases for several regions the same day (0.92 alike), the one it copies; and of none when it cites one
     # by its link or its exact text (a correction of the release it copies is near it too)
@@ -445,7 +454,7 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
         score = alike(found[r].article, found[a].article) if r in found and a in found else None
         if score is not None and (a not in best or score > best[a][0]):
             best[a] = (score, r)
-    return exact | {(r, a) for a, (_, r) in best.items() if (r, a) in shared}
+    return exact | {(r, a) for a, (_, r) in best.items() if (r, a) in near}
 
 
 def _likeliest(shared: Mapping[tuple[str, str], tuple[int, float]]) -> set[tuple[str, str]]:

@@ -9,5 +9,5 @@ CREATE TABLE passage (
     article_id TEXT NOT NULL,
     PRIMARY KEY (key, article_id)
 ) WITHOUT ROWID;
--- "passages of an article" (delete)
+-- "the passages of these releases" (a near copy's candidates)
 CREATE INDEX passage_article ON passage (article_id);
