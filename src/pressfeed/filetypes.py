@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-__all__ = ["FILE_TYPES", "IMAGE_TYPES", "PHOTO_SUFFIXES", "guess_image_type", "image_type_from_url", "is_photo"]
+__all__ = [
+    "FILE_TYPES",
+    "IMAGE_TYPES",
+    "PHOTO_EXTENSIONS",
+    "PHOTO_SUFFIXES",
+    "guess_image_type",
+    "image_type_from_url",
+    "is_photo",
+]
 
 #: images every reader shows: an item's photos (Media RSS, JSON Feed's image, the lead picture)
 IMAGE_TYPES = {
@@ -26,7 +34,8 @@ IMAGE_TYPES = {
 _OTHER_PHOTOS = ("bmp", "tif", "tiff", "heic")
 
 #: what a photo's file is called, whatever type a server sent it under ("application/octet-stream")
-PHOTO_SUFFIXES = tuple(f".{extension}" for extension in (*IMAGE_TYPES, *_OTHER_PHOTOS))
+PHOTO_EXTENSIONS = (*IMAGE_TYPES, *_OTHER_PHOTOS)
+PHOTO_SUFFIXES = tuple(f".{extension}" for extension in PHOTO_EXTENSIONS)
 
 #: media types by file extension. HWP and HWPX have no IANA registration: HWP is
 #: application/x-hwp (freedesktop.org, Debian's mime.types), HWPX the type an HWPX

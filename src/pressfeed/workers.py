@@ -84,10 +84,10 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
     try:
         with deferred():
             made = _pool_class()(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(watch,))
-        pool = _Held(made)
+        pool = _Deferring(made)
         try:
             pool.submit(os.getpid)  # start the workers now, while the caller's first downloads run
-            yield cast("Executor", pool)  # (an Executor in all but name: the pool's own, behind held signals)
+            yield cast("Executor", pool)  # (an Executor in all but name: the pool's own, its submit deferring stops)
             pool.shutdown(wait=True)
         except BaseException:
             # the command is failing or interrupted (Ctrl-C, SIGTERM): the jobs queued are dropped, and only those
@@ -101,7 +101,7 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
         watch.close()
 
 
-class _Held:
+class _Deferring:
     """A pool whose submit runs as a step a stop waits for (pressfeed.stops.deferred): a job submitted may start
     a worker process. The rest is the pool's."""
 
@@ -111,9 +111,6 @@ class _Held:
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         with deferred():
             return self._pool.submit(fn, *args, **kwargs)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pool, name)

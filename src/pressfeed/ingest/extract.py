@@ -83,7 +83,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import PressfeedError, foreign
-from ..filetypes import FILE_TYPES, PHOTO_SUFFIXES, media_type_for_name
+from ..filetypes import FILE_TYPES, PHOTO_EXTENSIONS, media_type_for_name
 from ..model import Attachment
 from ..sanitize import bound_attributes, bound_nesting
 from ..text import single_byte_charset
@@ -573,7 +573,7 @@ def _no_text_message(chars: int, min_chars: int, selector: str | None, tree: Htm
 # -- attachments ----------------------------------------------------------------------
 
 #: photos in a file list are attachments too
-_EXTENSIONS = "|".join(sorted({*FILE_TYPES, *(s.removeprefix(".") for s in PHOTO_SUFFIXES)}, key=len, reverse=True))
+_EXTENSIONS = "|".join(sorted({*FILE_TYPES, *PHOTO_EXTENSIONS}, key=len, reverse=True))
 #: a file name: no path separators or characters Windows forbids, ends in a known extension; at most 255
 #: characters, as file systems allow (unbounded, a search tried from each character ran to the end of the text)
 _FILE_NAME = re.compile(rf"[^\s<>|\"*?\\/:][^<>|\"*?\\/:\n]{{0,254}}?\.(?:{_EXTENSIONS})(?![A-Za-z0-9])", re.IGNORECASE)
