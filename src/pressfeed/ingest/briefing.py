@@ -47,6 +47,8 @@ from ..model import InputKind, RawArticle, RawMedia
 from ..sanitize import plain_text
 from .fetch import FetchRequest, FetchResult
 from .request import Fetch
+from .state import short_days as read_short_days
+from .state import short_entries
 
 KST = ZoneInfo("Asia/Seoul")
 #: the widest window the API accepts
@@ -220,7 +222,7 @@ async def walk(
     """
     today = now.astimezone(KST).date()
     first = first_day(source, window_end, today)
-    short = {d: n for d, n in _short(short_days).items() if d >= first}  # days never read again are let go
+    short = {d: n for d, n in read_short_days(short_days).items() if d >= first}  # days never read again go
     queue = deque(windows(first, today, source.window_days))
     items: dict[str, RawArticle] = {}
     warnings: list[str] = []
@@ -230,8 +232,7 @@ async def walk(
     last: FetchResult | None = None
 
     def walked(result: FetchResult) -> Walk:
-        found = tuple(f"{d.isoformat()}:{n}" for d, n in sorted(short.items()))
-        return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies), found)
+        return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies), short_entries(short))
 
     while queue:
         start, end = queue.popleft()
@@ -268,18 +269,6 @@ async def walk(
         done = end
     assert last is not None or not items
     return walked(last or FetchResult(source.id, source.url, None, None, {}))
-
-
-def _short(days: Sequence[str]) -> dict[date, int]:
-    """SourceState.short_days read: day → releases counted and not given (entries not of that form ignored)."""
-    out = {}
-    for entry in days:
-        day, _, count = entry.partition(":")
-        try:
-            out[date.fromisoformat(day)] = int(count)
-        except ValueError:
-            continue
-    return out
 
 
 async def _more_pages(

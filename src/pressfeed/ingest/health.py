@@ -24,7 +24,7 @@ from typing import Any
 
 from ..config import SourceConfig, SourceKind
 from ..text import counted
-from .state import SourceState
+from .state import SourceState, short_days
 
 #: a source answering 404 this long is reported gone (it is still tried, at the longest backoff)
 GONE_AFTER = timedelta(days=3)
@@ -318,8 +318,7 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
 
 
 def _short_days(entries: tuple[str, ...]) -> str:
-    days = [(day, count) for day, _, count in (e.partition(":") for e in entries)]
-    said = ", ".join(f"{count} on {day}" for day, count in days)
+    said = ", ".join(f"{count} on {day}" for day, count in short_days(entries).items())
     return (
         f"the API counts more releases than it gives, however paged ({said}): they may be missing; see the "
         "press-release portal for those days (a release withdrawn and still counted, or a page size it caps)"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, tzinfo
 
 from ..config import SourceConfig, SourceKind
 from .health import _day, _failures, is_gone, local_time
-from .state import SourceState
+from .state import SourceState, short_days
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
     if state.url and state.url != state.config_url:
         cleared.append(f"the redirect to {state.url}")
     if state.short_days:
-        days = ", ".join(entry.partition(":")[0] for entry in state.short_days)
+        days = ", ".join(day.isoformat() for day in short_days(state.short_days))
         cleared.append(f"the days the API counted more releases than it gave ({days}: read again in full)")
     if state.etag or state.last_modified:  # (the last body's hash goes too, unsaid: the next answer is parsed)
         cleared.append("ETag/Last-Modified (the next fetch is a full one)")

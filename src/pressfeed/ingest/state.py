@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -71,6 +72,23 @@ class SourceState:
 
     def next_try_time(self) -> datetime | None:
         return _time(self.next_try)
+
+
+def short_days(entries: Sequence[str]) -> dict[date, int]:
+    """SourceState.short_days read: day → releases counted and not given (entries not of that form left out)."""
+    out = {}
+    for entry in entries:
+        day, _, count = entry.partition(":")
+        try:
+            out[date.fromisoformat(day)] = int(count)
+        except ValueError:
+            continue
+    return out
+
+
+def short_entries(days: Mapping[date, int]) -> tuple[str, ...]:
+    """SourceState.short_days written: "YYYY-MM-DD:N", oldest first."""
+    return tuple(f"{day.isoformat()}:{count}" for day, count in sorted(days.items()))
 
 
 def _time(text: str | None) -> datetime | None:
