@@ -277,12 +277,19 @@ def test_killed_ingest_leaves_no_workers_and_releases_stdout(tmp_path: Path, sil
     command.assert_nothing_survives()
 
 
-@pytest.mark.slow
-def test_killed_import_leaves_no_workers_and_releases_stdout(tmp_path: Path) -> None:
+def importing(tmp_path: Path) -> tuple[Path, Command]:
+    """A site, and an import into it of more than one chunk (the CLI normalizes in workers) once the command,
+    the resource tracker, the forkserver and a worker run."""
     site = make_site(tmp_path / "site")
-    data = export(tmp_path / "big.jsonl", 20_000, "v1")  # more than one chunk: the CLI normalizes in workers
+    data = export(tmp_path / "big.jsonl", 20_000, "v1")
     command = Command(site, "import", str(data))
     command.wait_for_processes(4)
+    return site, command
+
+
+@pytest.mark.slow
+def test_killed_import_leaves_no_workers_and_releases_stdout(tmp_path: Path) -> None:
+    _, command = importing(tmp_path)
 
     command.kill()
 
@@ -311,10 +318,7 @@ def test_a_stopped_ingest_says_so_ends_at_once_and_leaves_nothing(
 
 @pytest.mark.slow
 def test_an_import_stopped_while_its_workers_run_ends_at_once(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
-    data = export(tmp_path / "big.jsonl", 20_000, "v1")  # more than one chunk: the CLI normalizes in workers
-    command = Command(site, "import", str(data))
-    command.wait_for_processes(4)
+    site, command = importing(tmp_path)
 
     command.proc.send_signal(signal.SIGTERM)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -372,7 +371,6 @@ def test_two_articles_near_one_release(site: Site, first: str) -> None:
     got = w.check()
     assert R_TITLE not in got and superseded(site, 5, RELEASE_ID)[0] in (CMS_ID, SECOND_ID)
     holder = superseded(site, 5, RELEASE_ID)[0]
-    print("holder", holder, got)
     fields = {"status": first} if first != "later" else {"published": "2025-11-09 09:00:00"}
     if holder == CMS_ID:
         site.cms(near_article(**fields) + "---\n" + near_second(NEAR.replace("난방에", "난방 에")))
@@ -409,19 +407,12 @@ def test_one_article_near_two_releases_over_several_runs(site: Site) -> None:
     assert w.check() == ["서울 컴퓨팅센터 사업자 선정"]
     site.cms(near_article(REGION.format(r="부산")))
     run(site, 5)
-    got5 = w.check()
-    print("5:", got5, superseded(site, 5, region_id(0)), feed_guid(site, 5, CMS_ID))
+    assert w.check() == [A_TITLE]  # 서울's, the likeliest there is, taken over in place
+    assert superseded(site, 5, region_id(0))[0] == CMS_ID and feed_guid(site, 5, CMS_ID) == region_id(0)
     site.feed(seoul, busan)
     run(site, 10)
     got10 = w.check()
-    print(
-        "10:",
-        got10,
-        superseded(site, 10, region_id(0)),
-        superseded(site, 10, region_id(1)),
-        feed_guid(site, 10, CMS_ID),
-    )
-    assert superseded(site, 10, region_id(1))[0] == CMS_ID
+    assert superseded(site, 10, region_id(1))[0] == CMS_ID and feed_guid(site, 10, CMS_ID) is None
     assert superseded(site, 10, region_id(0))[0] is None
     assert "서울 컴퓨팅센터 사업자 선정" in got10 and A_TITLE in got10
     for n in range(3):  # more runs, the same feeds
@@ -431,8 +422,6 @@ def test_one_article_near_two_releases_over_several_runs(site: Site) -> None:
     run(site, 45)
     assert "대구 컴퓨팅센터 사업자 선정" in w.check()
     assert superseded(site, 45, region_id(1))[0] == CMS_ID and superseded(site, 45, region_id(2))[0] is None
-    redated = {g[-8:]: c for (fmt, g), c in w.redated.items() if fmt == "atom"}
-    print("redated", redated)
     assert w.redated.get(("atom", region_id(0))) == w.redated.get(("json", region_id(0))) == 2  # taken, given back
     w.idle(at(50))
     w.ok()
@@ -477,7 +466,6 @@ def test_near_copy_flips_between_two_regions(site: Site) -> None:
         other = S if r == "부산" else B
         assert sorted(got) == sorted([other, A_TITLE]), (r, got)
         w.idle(at(10 * n))
-    print({g[-8:]: c for (fmt, g), c in w.redated.items() if fmt == "atom"})
     w.ok()
 
 
@@ -487,11 +475,11 @@ def test_near_copy_of_a_release_deleted_by_an_editor(site: Site) -> None:
     with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
         pf.delete(RELEASE_ID)
         pf.build()
-    print(w.check())
+    assert w.check() == [A_TITLE]
     w.idle(at(10))
     site.cms(near_article(NEAR.replace("난방에", "난방 에")))
     run(site, 20)
-    print(w.check(), feed_guid(site, 20, CMS_ID))
+    assert w.check() == [A_TITLE] and feed_guid(site, 20, CMS_ID) == RELEASE_ID
     w.idle(at(20))
     w.ok()
 
@@ -527,8 +515,7 @@ def test_near_copy_upstream_correction_or_long_addition(site: Site) -> None:
         )
     )
     run(site, 10)
-    got = w.check()
-    print("after upstream addition:", got, superseded(site, 10, RELEASE_ID))
+    assert w.check() == [A_TITLE] and superseded(site, 10, RELEASE_ID)[0] == CMS_ID
     w.idle(at(10))
     w.ok()
 
@@ -578,15 +565,14 @@ def test_near_copy_of_an_empty_body_release(site: Site) -> None:
     w = Watch(site, [STORY])
     site.feed(release(text=""))
     run(site, 0)
-    print("empty:", w.check())
+    assert w.check() == []  # nothing to publish
     site.cms(near_article())
     run(site, 5)
-    print(w.check())
+    assert w.check() == [A_TITLE]
     site.feed(release(text=RELEASE_BODY))  # upstream fills it in
     run(site, 10)
-    got = w.check()
-    print(got, superseded(site, 10, RELEASE_ID), feed_guid(site, 10, CMS_ID))
-    assert R_TITLE not in got
+    assert w.check() == [A_TITLE]
+    assert superseded(site, 10, RELEASE_ID)[0] == CMS_ID and feed_guid(site, 10, CMS_ID) is None  # never seen
     w.idle(at(10))
     w.ok()
 
@@ -611,26 +597,20 @@ def test_release_embargoed_for_later_and_its_near_copy(site: Site) -> None:
 
 
 def test_hostile_two_megabyte_near_copy_end_to_end(site: Site) -> None:
-    """2 MB of padding after a near copy's text: no near copy (not alike), found and refused in about a second."""
-    import resource
-
+    """2 MB of padding after a near copy's text: no near copy (not alike), compared on its first 20,000
+    characters (how long it takes is the benchmark's business, not a test's)."""
     w = Watch(site, [])
     site.feed(release(text=RELEASE_BODY))
     run(site, 0)
     w.check()
     huge = NEAR + " " + ("가나다라마바사아자차카타파하 " * 150_000)[:2_000_000]
     site.cms(near_article(huge))
-    started = time.perf_counter()
     run(site, 5)
-    took = time.perf_counter() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"2 MB article: {took:.2f} s, max RSS {rss:.0f} MB", superseded(site, 5, RELEASE_ID))
     w.check()
+    assert superseded(site, 5, RELEASE_ID)[0] is None
     site.cms(near_article(huge + "."))  # edited: compared again
-    started = time.perf_counter()
     run(site, 10)
-    print(f"edited: {time.perf_counter() - started:.2f} s")
     w.check()
+    assert superseded(site, 10, RELEASE_ID)[0] is None
     w.idle(at(10))
     w.ok()
-    assert took < 10
