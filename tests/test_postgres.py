@@ -237,6 +237,24 @@ def test_a_bad_store_url_is_a_config_error(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: PRESSFEED_STORE_URL: 'mysql://db/pressfeed' is not a store URL")
 
 
+def test_a_parameter_libpq_does_not_know_is_a_config_error_naming_its_line(tmp_path: Path) -> None:
+    site = on("postgresql://pressfeed:secret@db.example.kr/portal?sslmode=require&conect_timeout=5",
+              copy_sample_site(tmp_path / "site"))  # fmt: skip
+    config = site / "feeds" / "pressfeed.yaml"
+    line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "conect_timeout" in text)
+    for args in (("check",), ("run",)):
+        result = invoke(site, *args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"error: {config}:{line}: store.url: ")
+        assert 'invalid URI query parameter: "conect_timeout"' in result.stderr
+        assert "secret" not in result.stderr
+    assert not (site / "public").exists()
+    other = copy_sample_site(tmp_path / "other")
+    on_line = invoke(other, "store", "copy", "--to", "postgresql://pressfeed@db.example.kr/portal?colour=blue")
+    assert on_line.exit_code == 2, on_line.output
+    assert '"colour"' in on_line.stderr
+
+
 def test_without_psycopg_a_postgresql_store_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,8 @@
   ``options=-csearch_path%3Dportal`` for a schema of its own). Keep the password out of the config:
   libpq reads ``~/.pgpass`` and ``PGPASSWORD``.
 
-Nothing here imports a database driver.
+Nothing here imports a database driver, except to have libpq read a PostgreSQL URL (when it is
+installed), so that a parameter it does not know is a mistake in the config, not a failed connection.
 """
 
 from __future__ import annotations
@@ -42,7 +43,21 @@ def resolve(url: str, base: Path) -> str:
     parts = urlsplit(url)
     if not parts.netloc and not dict(parse_qsl(parts.query)).get("host"):
         raise StoreURLError(f"{redact(url)}: name the server, e.g. postgresql://user@host/dbname")
+    _libpq_reads(url)
     return url
+
+
+def _libpq_reads(url: str) -> None:
+    """StoreURLError when libpq cannot read `url` (an unknown parameter, a bad %-escape)."""
+    try:
+        from psycopg import Error
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:
+        return  # opening the store says what to install
+    try:
+        conninfo_to_dict(url)
+    except Error as exc:
+        raise StoreURLError(f"{redact(url)}: {' '.join(str(exc).split())}") from None
 
 
 def sqlite_url(path: Path) -> str:
