@@ -1247,6 +1247,30 @@ def test_a_copy_of_one_regions_release_of_a_template_supersedes_that_one_alone(p
     assert superseded == {"부산"}
 
 
+@pytest.mark.parametrize(
+    ("credit", "superseded"),
+    [
+        ("[뉴스출처 : 부산광역시]", False),  # another agency's release of the template, never ingested
+        ("[뉴스출처 : 과학기술정보통신부]", True),
+        ("[뉴스출처 : 과기정통부]", True),  # a name the registry gives it
+        ("", True),  # no agency named: the text alone decides
+    ],
+)
+def test_a_near_copy_names_its_releases_agency_when_it_names_one(portal: Site, credit: str, superseded: bool) -> None:
+    """A region's release of a template differs from another region's in its name alone (no figure, 0.96 alike).
+    The newsroom's copy of 부산광역시's, which the portal never ingested, took the ministry's release for 서울 out
+    of the feeds. A near copy credited to an agency is a copy of that agency's release, by any of its names."""
+    config = portal.root / "feeds" / "pressfeed.yaml"
+    registry = '\nagencies:\n  과학기술정보통신부: {id: msit, home: "https://www.msit.go.kr/", aliases: [과기정통부]}\n'
+    config.write_text(config.read_text(encoding="utf-8") + registry, encoding="utf-8")
+    text = LONG_TEXT.replace("전남과 경북의", "{r} 지역의")
+    portal.feed(release(text=text.format(r="서울") + CONTACT))
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {text.format(r='부산')}</p><p>{credit}</p>"))
+    pf = portal.run()
+    assert (pf.store.get(RELEASE_ID).superseded_by == CMS_ID) is superseded  # type: ignore[union-attr]
+    assert (RELEASE_ID in everywhere(portal, "")) is not superseded
+
+
 def test_the_release_a_copy_was_taken_for_goes_back_when_the_one_it_copies_comes(portal: Site) -> None:
     """An attack's: another region's release of the template, there first, was taken for the copy's release; when
     the copied one came, both stayed out of the feeds. The one taken first stands again."""

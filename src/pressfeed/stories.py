@@ -46,12 +46,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from .context import Agencies, agency_key
 from .embargo import split_embargo_notice
 from .ingest.keys import BODY_MIN, link_key
 from .model import Article, Status, encode
 from .sanitize import body_words
 from .store import Store, StoredArticle
 from .store.base import ArticleWrite
+from .terms import credit_agencies
 from .text import without_space
 
 #: what a newsroom puts before a republished body: "(포탈뉴스통신) ", "[서울=포탈뉴스통신] ", "【서울=포탈뉴스통신】 ",
@@ -151,6 +153,22 @@ def alike(release: Article, article: Article) -> float | None:
         return None  # (Jaccard is at most the smaller set's share of the larger: string lengths are no bound)
     score = len(a & b) / len(a | b)
     return score if score >= NEAR_ALIKE else None
+
+
+def one_agency(release: Article, article: Article, agencies: Agencies) -> bool:
+    """Do they name one agency (a registry entry, or the same name)? Yes when either names none. A newsroom's
+    copy of 부산시's release, which the portal never ingested, is no near copy of 서울시's of the template."""
+    ours, theirs = _agencies(release, agencies), _agencies(article, agencies)
+    return not ours or not theirs or bool(ours & theirs)
+
+
+def _agencies(article: Article, agencies: Agencies) -> set[str]:
+    """The agencies an article is credited to: its source's name, a joint release's others, its credit's."""
+    source = article.source
+    if source is None:
+        return set()
+    names = (source.name, *source.joint, *credit_agencies(source.credit))
+    return {agency_key(entry.name if (entry := agencies.find(name)) else name) for name in names if name}
 
 
 #: a figure of a folded text: digits (thousands' commas, decimals), with 천 and a large unit: "1만5천", "2조5천억"
@@ -313,6 +331,7 @@ def link_cms_articles(
     supersedable: Supersedable,
     now: datetime,
     *,
+    agencies: Agencies,
     new: Collection[str] = (),
     guids: Mapping[str, str] | None = None,
 ) -> None:
@@ -326,7 +345,7 @@ def link_cms_articles(
     # first stored now cite nothing yet: their citations go in without replacing any.
     store.add_citations((k, a) for a, article_keys in cited if a in new for k in article_keys)
     store.set_citations_many({article_id: keys for article_id, keys in cited if article_id not in new})
-    settle(store, supersedable, now, articles=[article_id for article_id, _ in cited], guids=guids)
+    settle(store, supersedable, now, agencies=agencies, articles=[article_id for article_id, _ in cited], guids=guids)
 
 
 def settle(
@@ -334,6 +353,7 @@ def settle(
     supersedable: Supersedable,
     now: datetime,
     *,
+    agencies: Agencies,
     releases: Collection[str] = (),
     articles: Collection[str] = (),
     guids: Mapping[str, str] | None = None,
@@ -344,6 +364,7 @@ def settle(
     `releases`: releases ingested now. `articles`: CMS articles written, published, held back or deleted
     now; the releases they cite or supersede are settled. `guids`: article id → the release whose guid it
     held (a deleted release is found only so). `fresh`: releases first stored now, never in a feed.
+    `agencies`: the registry, by which a near copy names its release's agency (:func:`one_agency`).
 
     Of the articles citing a release, the one soonest in the feeds supersedes it (:func:`_soon`; the first
     by id among equals). The one superseding it keeps it (the first wins) until another is in the feeds
@@ -358,13 +379,13 @@ def settle(
     # the releases these articles cite or may be near copies of: compared below, once, with all their citers
     exact, near, _ = _candidates(store, articles=ids) if ids else (set(), set(), set())
     touched = sorted({*releases, *(r for r, _ in exact | near), *held, *guid_of})
-    citing = _citing(store, releases=touched) if touched else set()
+    citing = _citing(store, agencies, releases=touched) if touched else set()
     # an article near a release now may supersede another it was taken for before (it is a near copy of one
     # release at most, and this one came later): that one is settled too
     by = sorted({a for _, a in citing})
     earlier = {r for taken in (store.superseded_many(by) if by else {}).values() for r in taken}
     if earlier - set(touched):
-        citing |= _citing(store, releases=sorted(earlier - set(touched)))
+        citing |= _citing(store, agencies, releases=sorted(earlier - set(touched)))
         touched = sorted({*touched, *earlier})
     held |= earlier
     citers: dict[str, list[str]] = {}
@@ -434,9 +455,9 @@ def _candidates(
     return exact, shared & likely, likely
 
 
-def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> Pairs:
+def _citing(store: Store, agencies: Agencies, *, releases: Sequence[str] = (), articles: Sequence[str] = ()) -> Pairs:
     """(release, article) of every article citing one of `releases`, or a release one of `articles` cites: by an
-    exact key, or as a near copy (a passage key shared, the texts compared)."""
+    exact key, or as a near copy (a passage key shared, one agency, the texts compared)."""
     exact, near, likely = _candidates(store, releases=releases, articles=articles)
     asked = {a for _, a in near}
     # an article is a near copy of one release at most, the most alike of its candidates: of a template's
@@ -451,7 +472,8 @@ def _citing(store: Store, *, releases: Sequence[str] = (), articles: Sequence[st
     pool = [(r, a) for r, a in pool if a not in exactly]
     best: dict[str, tuple[float, str]] = {}
     for r, a in pool:
-        score = alike(found[r].article, found[a].article) if r in found and a in found else None
+        pair = (found[r].article, found[a].article) if r in found and a in found else None
+        score = alike(*pair) if pair is not None and one_agency(*pair, agencies) else None
         if score is not None and (a not in best or score > best[a][0]):
             best[a] = (score, r)
     return exact | {(r, a) for a, (_, r) in best.items() if (r, a) in near}

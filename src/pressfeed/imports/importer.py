@@ -431,7 +431,15 @@ class Importer:
         release whose guid each held as stored before."""
         cited = [(p.encoded.id, p.cites) for p in accepted if self.relink_all or p.encoded.id in written]
         if cited:
-            link_cms_articles(self.store, sorted(cited), self.supersedable, self.now, new=created, guids=guids)
+            link_cms_articles(
+                self.store,
+                sorted(cited),
+                self.supersedable,
+                self.now,
+                agencies=self.ctx.agencies,
+                new=created,
+                guids=guids,
+            )
 
 
 def _chunked(items: Iterable[RawRecord] | Iterable[LineSpan]) -> tuple[Iterator[Chunk], bool]:

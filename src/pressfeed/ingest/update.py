@@ -439,7 +439,14 @@ class _Placer:
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any
             # source) were never in a feed, so the article keeps its own guid.
-            settle(self.store, self.supersedable, self.now, releases=gained, fresh=set(self.pending))
+            settle(
+                self.store,
+                self.supersedable,
+                self.now,
+                agencies=self.ctx.agencies,
+                releases=gained,
+                fresh=set(self.pending),
+            )
 
     def _joined(
         self, source_id: str, gained: set[str], stored: dict[str, StoredArticle], writes: list[ArticleWrite]
