@@ -948,7 +948,13 @@ def test_summary_and_image_terms_hold_whatever_the_feed_sends() -> None:
     whole = "재정경제부는 청년 일자리 지원을 확대한다. " * 40
     photo = Attachment("https://www.mofe.go.kr/files/photo-01.JPG?size=l", "application/octet-stream", 1000)
     phone = Attachment("https://www.mofe.go.kr/files/IMG_0001.HEIC", "application/octet-stream", 3000)
-    paper = Attachment("https://www.mofe.go.kr/files/release.hwp", "application/x-hwp", 2000)
+    paper = Attachment("https://www.mofe.go.kr/files/release.hwp", "application/x-hwp", 2000, "보도자료.hwp")
+    # a board's download links name no file: the name it lists them under does (an attack's: .tif, .HEIC and
+    # .bmp photos went out under `images: drop`)
+    listed = tuple(
+        Attachment(f"https://www.mofe.go.kr/com/fileDownload.do?id={n}", "application/octet-stream", 10, name)
+        for n, name in enumerate(("현장사진1.tif", "현장사진2.HEIC", "현장사진3.bmp (2.1MB)", "사진.TIFF"))
+    )
     article = Article(
         id="tag:example-portal.kr,2025:a/1",
         title="청년 일자리",
@@ -958,11 +964,15 @@ def test_summary_and_image_terms_hold_whatever_the_feed_sends() -> None:
         link="https://www.mofe.go.kr/nw/view.do?nttId=1",
         summary=whole,
         body_html=f"<p>{whole}</p>",
-        attachments=(photo, phone, paper),
+        attachments=(photo, phone, paper, *listed),
     )
     carried = as_republished(article, Rights(Republish.SUMMARY, Images.DROP), summary_length=200)
     assert len(carried.summary) <= 200 and len(carried.body_html) < 300
     assert carried.attachments == (paper,)
+    # `link`: the release's HWP is its text too (an attack's: its files went out as enclosures)
+    linked = as_republished(article, Rights(Republish.LINK, Images.KEEP), summary_length=200)
+    assert (linked.body_html, linked.summary, linked.attachments) == ("", "", ())
+    assert as_republished(article, Rights(Republish.FULL, Images.KEEP)).attachments == article.attachments
 
 
 def test_the_least_of_several_terms_is_what_each_allows() -> None:

@@ -7,6 +7,7 @@ read it at render time without loading normalization.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 __all__ = [
@@ -81,7 +82,14 @@ def guess_image_type(url: str) -> str:
     return image_type_from_url(url) or "image/jpeg"
 
 
-def is_photo(url: str, media_type: str) -> bool:
-    """A photo, by its type or, whatever type a server gave it, by its file's name."""
+def is_photo(url: str, media_type: str, name: str = "") -> bool:
+    """A photo, by its type or, whatever type a server gave it, by its URL's file or the name it is listed
+    under: a board's download link names no file ("fileDownload.do?id=3", "현장사진3.bmp")."""
     path = url.split("?", 1)[0].split("#", 1)[0].lower()
-    return media_type.lower().startswith("image/") or path.endswith(PHOTO_SUFFIXES)
+    return (
+        media_type.lower().startswith("image/") or path.endswith(PHOTO_SUFFIXES) or _PHOTO_NAME.search(name) is not None
+    )
+
+
+#: a photo's file name in a listing, maybe followed by its size: "현장사진2.HEIC", "사진.jpg (2.3MB)"
+_PHOTO_NAME = re.compile(rf"\.(?:{'|'.join(PHOTO_EXTENSIONS)})(?=$|[\s(\[])", re.IGNORECASE)

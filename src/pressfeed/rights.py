@@ -110,11 +110,11 @@ def as_republished(article: Article, rights: Rights, summary_length: int = 200) 
 
         summary = shorten(summary, summary_length)
         body = f"<p>{html.escape(summary, quote=False)}</p>" if summary else ""
-    elif rights.republish is Republish.LINK:
-        body, summary, subtitle, images = "", "", "", ()
+    elif rights.republish is Republish.LINK:  # the release's files are its text too (HWP, PDF)
+        body, summary, subtitle, images, attachments = "", "", "", (), ()
     if rights.images is Images.DROP:
         body, images = _without_images(body), ()
-        attachments = tuple(a for a in attachments if not is_photo(a.url, a.type))
+        attachments = tuple(a for a in attachments if not is_photo(a.url, a.type, a.title))
     return replace(
         article,
         body_html=body,

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when output changes for the same input, so every file is re-rendered
-RENDER_VERSION = "6"  # 6: terms of every source and agency that brought a release (pressfeed.rights)
+#: 6: terms of every source and agency that brought a release; 7: `link` drops the files, `images: drop` photos by
+#: their listed names (pressfeed.rights)
+RENDER_VERSION = "7"
 #: the date of a feed that has never had items, before any config was seen
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
