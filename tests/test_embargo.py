@@ -281,6 +281,32 @@ def test_notices_as_agencies_write_them_are_found(body: str, expected: str, said
 
 
 @pytest.mark.parametrize(
+    "header",
+    [
+        "<tr><th>보도시점</th><td>2025. 11. 27.(목) 06:00</td><th>배포</th><td>2025. 11. 26.(수)</td></tr>",
+        "<tr><td>보도일시</td><td>2025. 11. 27.(목) 06:00</td></tr><tr><td>담당부서</td><td>해운정책과</td></tr>",
+        "<tbody><tr><th><p>보도시점</p></th><td><p>11월 27일(목) 06:00 이후</p></td></tr></tbody>",
+    ],
+    ids=["label-and-time-cells", "two-rows", "paragraphs-in-cells"],
+)
+def test_the_government_templates_header_table_holds_the_release(header: str) -> None:
+    """An attack's: a release page opening with the template's header table, the label and the time in cells of
+    their own, was published at once (two days early): the first line was "보도시점" alone. Its first row is read
+    as the header's fields; the table stays, as a cell's notice does."""
+    body = sanitize_html(f"<table>{header}</table><p>해양수산부는 연안여객선 안전관리를 강화한다.</p>", BASE)
+    kept, said = split_embargo_notice(body)
+    assert kept == body
+    assert notice_embargo(said, datetime(2025, 11, 26, 10, tzinfo=SEOUL), SEOUL) == datetime(
+        2025, 11, 27, 6, tzinfo=SEOUL
+    )
+
+
+def test_a_table_whose_first_row_names_no_time_holds_nothing() -> None:
+    body = sanitize_html("<table><tr><th>구분</th><td>보도시점</td></tr></table><p>본문.</p>", BASE)
+    assert split_embargo_notice(body) == (body, "")
+
+
+@pytest.mark.parametrize(
     "first_line",
     [
         "엠바고 제도는 2026년 1월부터 개선됩니다.",

@@ -149,6 +149,9 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
     if line is None:
         return body_html, ""
     if not line.whole or _EMBARGO_NOTICE.fullmatch(line.text) is None:
+        row = _header_row(body_html, line)
+        if row and _EMBARGO_NOTICE.fullmatch(row) is not None:
+            return body_html, row  # the government template's header table: it stays, as a cell's notice does
         sentence = _NOTICE_SENTENCE.match(line.text[: _EMBARGO_MAX * 2])  # a notice's sentence is no longer
         return body_html, sentence.group().strip() if sentence is not None else ""
     body, said = line.cut(), line.text
@@ -160,6 +163,26 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
             break  # a line that cannot go (a list's item) is not read again as the next
         body, said = rest, f"{said} / {following.text}"  # a clause of its own (notice_embargo)
     return body, said
+
+
+#: a table's first row, and its cells
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<(t[dh])\b[^>]*>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
+
+
+def _header_row(body_html: str, line: _FirstLine) -> str:
+    """The text of the row a body's first line is the first cell of, its cells read as a header's fields,
+    "보도시점 : 12. 1.(화) 06:00 / 배포 : 11. 29.(일)": the government template's header table puts the label
+    and the time in cells of their own. "" when the first line is no table's first cell."""
+    opening = body_html.rfind("<tr", 0, line.start)  # (the first line is the body's first text: nothing between)
+    row = _ROW.match(body_html, opening) if opening >= 0 else None
+    if row is None or row.end() > line.start + _EMBARGO_MAX * 16 or _CELL.match(row.group(1).lstrip()) is None:
+        return ""
+    cells = [collapse_space(html.unescape(SANITIZED_TAG.sub("", cell))) for _, cell in _CELL.findall(row.group(1))]
+    cells = [cell for cell in cells if cell]
+    if len(cells) % 2:
+        return " ".join(cells)
+    return " / ".join(f"{label} : {value}" for label, value in zip(cells[::2], cells[1::2], strict=True))
 
 
 def _follows(text: str) -> bool:
