@@ -155,6 +155,34 @@ def test_a_title_only_item_gets_its_pages_text_and_files(site: Path, ministry: B
     assert "재정경제부는 11월 7일" in article.summary and article.summary.endswith("…")
 
 
+def test_a_page_several_items_link_to_is_no_ones_text(site: Path, ministry: Board) -> None:
+    """An attack's: a board that tells its releases apart by "#74496" alone (or links them all to its list). The
+    page was read for each, and three releases went out with the one text it shows. It is read for none: each
+    goes on with its feed's own text, or waits as a draft for an editor."""
+    titles = (YOUTH[0], SHIPS[0], BUS[0])
+    texts = ["", *[f"<description><![CDATA[{BUS_TEXT}]]></description>"] * 2]  # the first item: a title alone
+    ministry.feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>재정경제부 보도자료</title>'
+        "<link>https://www.mofe.go.kr/</link><description>보도자료</description>"
+        + "".join(
+            f"<item><title>{title}</title><link>{{base}}/nw/view.do#{7449 + n}</link><guid>{7449 + n}</guid>"
+            f"<pubDate>2025-11-07 00:00:00.0</pubDate>{texts[n]}"
+            "</item>"
+            for n, title in enumerate(titles)
+        )
+        + "</channel></rss>"
+    ).encode()
+    configure(site, ministry)
+    report, pf = ingest(site)
+    assert ministry.hits == []
+    stored = {s.article.title: s.article for s in pf.store.articles(ArticleFilter())}
+    assert sorted(stored) == sorted(titles)
+    assert stored[YOUTH[0]].status is Status.DRAFT and stored[YOUTH[0]].body_html == ""
+    assert all("대도시권광역교통위원회" in stored[t].body_html for t in titles[1:])  # (their feed's text)
+    assert not any("정부세종청사에서" in a.body_html for a in stored.values())
+    assert report.warnings == (f"{YOUTH[0]!r}: its link is other items' too, no one release's page: held as a draft",)
+
+
 @pytest.mark.parametrize("link", ["/nw/view.do?nttId=74496", "nw/view.do?nttId=74496"])
 def test_a_relative_link_is_read_from_where_it_points(site: Path, ministry: Board, link: str) -> None:
     """Title-only boards give relative links. The article's link was resolved, but its page was asked for by

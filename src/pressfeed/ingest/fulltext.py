@@ -41,7 +41,7 @@ from ..normalize import NormalizeContext, ingested_identity
 from ..sanitize import body_words, sanitize_html
 from ..store import PageState, Store
 from ..text import counted
-from ..urls import without_session
+from ..urls import normalize_link, without_session
 from .bounds import hold_seconds
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page, page_seconds
 from .fetch import MESSAGE_CHARS, FetchRequest
@@ -98,14 +98,21 @@ async def complete(
     todo: list[tuple[int, str, str]] = []
     links: dict[int, str] = {}  # the pages to read, absolute
     held = 0
+    shared = _shared_pages(identities)
+    warnings: list[str] = []
     for index, (raw, identity) in enumerate(zip(entries, identities, strict=True)):
         if identity is None:
             continue  # no usable link: normalization skips it with a warning
         article_id, links[index] = identity
         if source.fulltext == "auto" and feed_has_text(raw):
             continue  # the feed gives the release: its page has nothing to add
-        digest = entry_hash(raw)
         page = known.get(article_id)
+        if normalize_link(links[index]) in shared:
+            out[index], fate = _without_page(raw, page if page is not None and page.status == "done" else None)
+            held += out[index].status == Status.DRAFT.value
+            warnings.append(f"{str(raw.title)[:40]!r}: its link is other items' too, no one release's page: {fate}")
+            continue
+        digest = entry_hash(raw)
         if page is not None and page.entry_hash == digest:
             if page.status == "done":
                 out[index] = with_page(raw, page)
@@ -117,7 +124,7 @@ async def complete(
         todo.append((index, article_id, digest))
     attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
     results = await _read_all(source, [links[i] for i, _, _ in todo], fetch, pool, time_limit)
-    pages, warnings = [], []
+    pages = []
     for (index, article_id, digest), outcome in zip(todo, results, strict=True):
         raw = out[index]
         if isinstance(outcome, ExtractedPage):
@@ -141,6 +148,17 @@ async def complete(
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
+
+
+def _shared_pages(identities: Sequence[tuple[str, str] | None]) -> set[str]:
+    """The pages (compared as links are, a fragment aside) that items of other ids link to alike: a board that
+    tells its releases apart by "#74496" alone, or links them all to its list. Such a page is no one item's: read
+    for each, every release went out with the one text it shows."""
+    ids: dict[str, set[str]] = {}
+    for identity in identities:
+        if identity is not None:
+            ids.setdefault(normalize_link(identity[1]), set()).add(identity[0])
+    return {link for link, found in ids.items() if len(found) > 1}
 
 
 async def _read_all(
