@@ -547,6 +547,15 @@ def test_base_href_decides_where_relative_links_point() -> None:
     assert result.title == "문화체육관광부 - 보도자료"
 
 
+def test_lazy_loading_images_point_from_the_pages_base_too() -> None:
+    """An attack's: lxml makes src absolute and not data-src, which was resolved later against the item's link, not
+    the page's <base>: the lead picture's URL was a 404."""
+    body = '<p><img data-src="photo/a.jpg" src="/img/blank.gif"></p><p><img data-original="./b.jpg"></p>'
+    result = extract_page(wrap(body, '<base href="https://www.mof.go.kr/static/board/">'), url=MOF_URL, selector="body")
+    assert 'data-src="https://www.mof.go.kr/static/board/photo/a.jpg"' in result.body_html
+    assert 'data-original="https://www.mof.go.kr/static/board/b.jpg"' in result.body_html
+
+
 # -- a body converted from HWP, with a table and a figure --------------------------------------
 
 

@@ -80,12 +80,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from ..errors import PressfeedError, foreign
 from ..filetypes import FILE_TYPES, PHOTO_EXTENSIONS, media_type_for_name
 from ..model import Attachment
-from ..sanitize import bound_attributes, bound_nesting
+from ..sanitize import LAZY_SOURCES, bound_attributes, bound_nesting
 from ..text import single_byte_charset
 from ..urls import absolute_url
 from .bounds import cpu_budget
@@ -203,6 +203,7 @@ def _extract(body: bytes, url: str, content_type: str, selector: str | None, min
     _strip_chrome(container)
     # only the body's links: the whole page can have tens of thousands
     container.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+    _lazy_sources_absolute(container, base)
     body_text = _text_of(container)
     chars = len(_WHITESPACE.sub("", body_text))
     if chars < min_chars:
@@ -216,6 +217,19 @@ def _extract(body: bytes, url: str, content_type: str, selector: str | None, min
         encoding=encoding,
         base_url=base,
     )
+
+
+def _lazy_sources_absolute(container: HtmlElement, base: str) -> None:
+    """The lazy-loading addresses of images (data-src …) made absolute against the page's base too: lxml knows
+    only src, and later they were resolved against the item's link, not where the page was (or its <base>)."""
+    for image in container.iter("img"):
+        for name in LAZY_SOURCES:
+            value = image.get(name)
+            if value:
+                try:
+                    image.set(name, urljoin(base, value.strip()))
+                except ValueError:
+                    continue  # as make_links_absolute's handle_failures="ignore"
 
 
 def check_selector(selector: str) -> None:
