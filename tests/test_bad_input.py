@@ -179,6 +179,15 @@ def test_a_korean_feed_under_any_single_byte_label_is_read_as_cp949(label: str) 
     assert to_utf8(raw).decode() == '<?xml version="1.0" encoding="utf-8"?><t>기획재정부 보도자료</t>'
 
 
+def test_a_korean_feed_with_one_character_cut_short_under_a_latin1_label_is_korean() -> None:
+    """An attack's: CP949 refused the feed for its one byte-cut character, and the Latin-1 label, which decodes
+    anything, was taken before the run-by-run reading: every title and body came out as mojibake."""
+    raw = "<t>해양수산부 보도자료</t><d>선박 점검</d>".encode("cp949")
+    raw = raw.replace("점검".encode("cp949"), "점".encode("cp949") + "검".encode("cp949")[:1])
+    text = to_utf8(raw, "application/rss+xml; charset=ISO-8859-1").decode()
+    assert text.startswith("<t>해양수산부 보도자료</t><d>선박 점\ufffd")
+
+
 def test_to_utf8_keeps_valid_references() -> None:
     data = to_utf8(b"<t>&#xAC00;&#44032;&#9;&#x1F600;&#xD800;&#0;</t>")
     assert data == b"<t>&#xAC00;&#44032;&#9;&#x1F600;</t>"

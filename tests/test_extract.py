@@ -467,6 +467,15 @@ def test_single_byte_label_comes_after_utf8_and_cp949() -> None:
     assert decode_html(latin, "text/html; charset=iso-8859-1") == ("<p>café – 12 € </p>", "cp1252")
 
 
+def test_a_korean_page_with_one_character_cut_short_under_a_latin1_label_is_korean() -> None:
+    """An attack's: a byte-cut character made CP949 refuse an EUC-KR page served as ISO-8859-1 (Tomcat's default),
+    and windows-1252, losing no character, won: the whole release was published as "ÇØ¾ç¼ö»êºÎ´Â…"."""
+    korean = "<p>해양수산부는 연안여객선 안전관리를 강화한다. 선박 점검</p>".encode("cp949")
+    cut = korean.replace("점검".encode("cp949"), "점".encode("cp949") + "검".encode("cp949")[:1])
+    text, codec = decode_html(cut, "text/html; charset=ISO-8859-1")
+    assert codec == "cp949" and text.startswith("<p>해양수산부는 연안여객선 안전관리를 강화한다. 선박 점\ufffd")
+
+
 @pytest.mark.parametrize("label", ["ibm866", "cp437", "hp-roman8", "x-mac-cyrillic", "iso-8859-8"])
 def test_every_single_byte_label_comes_after_utf8_and_cp949(label: str) -> None:
     """A label outside the common few (IBM866, cp437) was tried first, and it decodes any bytes: a UTF-8 or

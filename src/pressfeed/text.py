@@ -139,6 +139,17 @@ def counted(count: int, noun: str, plural: str = "") -> str:
 # -- charsets -----------------------------------------------------------------
 
 
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+
+
+def nearly_cp949(raw: bytes) -> bool:
+    """Is `raw` Korean that CP949 refuses for a broken character or so (one cut short by bytes)? Fifty Hangul
+    syllables or more for each U+FFFD its reading has. A single-byte label decodes it, losing nothing, as
+    mojibake: such a reading goes after CP949's, U+FFFD and all."""
+    text = raw.decode("cp949", errors="replace")
+    return len(_HANGUL_SYLLABLE.findall(text)) >= 10 * max(1, text.count("\ufffd"))
+
+
 @functools.lru_cache(maxsize=64)  # labels come from servers: a bounded cache
 def single_byte_charset(name: str) -> bool:
     """Is `name` (a label Python knows) a single-byte charset? Such a charset decodes nearly any bytes, so a

@@ -86,7 +86,7 @@ from ..errors import PressfeedError, foreign
 from ..filetypes import FILE_TYPES, PHOTO_EXTENSIONS, media_type_for_name
 from ..model import Attachment
 from ..sanitize import LAZY_SOURCES, bound_attributes, bound_nesting
-from ..text import single_byte_charset
+from ..text import nearly_cp949, single_byte_charset
 from ..urls import absolute_url
 from .bounds import cpu_budget
 
@@ -296,6 +296,8 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     labels = [name for name in declared if name]
     multi_byte = [name for name in labels if not single_byte_charset(name)]
     candidates = _unique([*multi_byte, "utf-8", "cp949", *labels])
+    if len(multi_byte) < len(labels) and nearly_cp949(body):  # a single-byte label would read it as mojibake
+        candidates = [name for name in candidates if not single_byte_charset(name)]
     for name in candidates:
         try:
             return body.decode(name), name

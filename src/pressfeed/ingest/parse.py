@@ -22,7 +22,7 @@ from ..dates import named_zone
 from ..errors import FeedParseError as FeedParseError  # raised here, caught by jobs
 from ..model import InputKind, RawArticle, RawMedia
 from ..normalize import whole_number
-from ..text import single_byte_charset
+from ..text import nearly_cp949, single_byte_charset
 from .bounds import check_markup, cpu_budget, parse_seconds
 from .request import is_local
 
@@ -81,6 +81,8 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
     # mislabeled Korean feed would never fail over: CP949 (⊃ EUC-KR) goes before them.
     single = [c for c in candidates if single_byte_charset(c)]
     candidates = [c for c in candidates if c not in single] + ["cp949"] + single
+    if single and nearly_cp949(raw):
+        candidates = [c for c in candidates if c not in single]  # one character cut short: read by runs below
     text = None
     for name in candidates:
         try:
