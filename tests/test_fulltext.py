@@ -701,6 +701,27 @@ def test_a_sources_pages_share_its_time(site: Path, ministry: Board) -> None:
     assert {s.article.status for s in pf.store.articles(ArticleFilter())} == {Status.PUBLISHED}
 
 
+def test_pages_slower_than_the_sources_time_do_not_keep_the_others_back(site: Path, ministry: Board) -> None:
+    """An attack's: the first two pages of a feed answered slower than the source's time. Late, they counted no
+    try and stayed first, holding both of the host's slots on every run: the pages after them were never asked
+    for, and their releases stayed drafts. Pages never asked for go first next time, those cut short last."""
+    week = [(f"보도자료 {n}", f"/nw/view.do?nttId={74490 + n}", "2025-11-07 00:00:00.0") for n in range(5)]
+    ministry.feed = board(*week)
+    for _, path, _ in week[:2]:
+        ministry.delays[path] = 4.0
+    configure(site, ministry)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    text = text.replace("fetch:\n  timeout: 5.0", "fetch:\n  workers: 2\n  timeout: 2.0\n  per_host: 2")
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+    ingest(site)
+    assert [path for path in ministry.hits if path.endswith(("74492", "74493", "74494"))] == []  # (their turn)
+    _, pf = ingest(site, NOW + timedelta(minutes=1))
+    stored = {s.article.title: s for s in pf.store.articles(ArticleFilter())}
+    assert [stored[title].article.status for title, _, _ in week] == [Status.DRAFT] * 2 + [Status.PUBLISHED] * 3
+    pages = pf.store.pages([stored[title].article.id for title, _, _ in week[:2]])
+    assert {(page.attempts, "cut short while read" in page.reason) for page in pages.values()} == {(0, True)}
+
+
 def test_work_held_on_the_loop_elsewhere_leaves_a_sources_pages_their_time(site: Path, ministry: Board) -> None:
     """The time a source's pages share was no timer the loop's other work knew of: another source's feed,
     parsed on the loop's thread while this source's pages waited for their turn, ran it out, and the

@@ -41,8 +41,8 @@ from ..config import FetchConfig
 from ..errors import foreign
 from ..urls import MAX_URL_LENGTH
 from .guard import AddressPolicy, BlockedAddressError, GuardedBackend, GuardedTransport, reset_policy, use_policy
+from .request import ON_THE_WIRE, FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
 from .request import FetchFailure as _Failure
-from .request import FetchRequest, FetchResult, is_local, local_path, read_capped, size_text
 from .streams import Armed, AsyncioBackend, Timers
 
 __all__ = ["FetchRequest", "FetchResult", "Fetcher", "open_fetcher"]
@@ -137,6 +137,8 @@ class _Budget:
         # a hard wall-clock cap: httpx's read timeout alone restarts on every byte,
         # so a server trickling one byte a second would never time out
         self.started = time.monotonic()
+        if (on_the_wire := ON_THE_WIRE.get()) is not None:
+            on_the_wire()
         try:
             async with self.timers.timeout(max(self.total - self.spent, 0.0)):
                 yield

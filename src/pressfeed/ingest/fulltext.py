@@ -26,10 +26,11 @@ succeeds.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -46,7 +47,7 @@ from .bounds import hold_seconds
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page, page_seconds
 from .fetch import MESSAGE_CHARS, FetchRequest
 from .health import given_up_note, retry_note, without_tries
-from .request import Wire
+from .request import ON_THE_WIRE, Wire
 
 #: tries before an item's page is given up (an item with no text of its own stays a draft for an editor)
 MAX_ATTEMPTS = 6
@@ -122,6 +123,7 @@ async def complete(
                 held += out[index].status == Status.DRAFT.value
                 continue
         todo.append((index, article_id, digest))
+    todo.sort(key=lambda job: _turn(known.get(job[1]), job[2]))
     attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
     results = await _read_all(source, [links[i] for i, _, _ in todo], fetch, pool, time_limit)
     pages = []
@@ -137,8 +139,11 @@ async def complete(
             kept = before if before is not None and before.body_html else None
             out[index], fate = _without_page(raw, kept)
             is_held = out[index].status == Status.DRAFT.value
-            if outcome is LATE:  # never requested, or cut short: no try of the page's, read on the next run
-                page = _late(article_id, digest, links[index], attempts[index], now, kept)
+            if outcome in (
+                LATE,
+                CUT_SHORT,
+            ):  # never requested, or cut short: no try of the page's, read on the next run
+                page = _late(article_id, digest, links[index], attempts[index], now, kept, outcome)
             else:
                 tries, link = attempts[index] + 1, links[index]
                 page = _failed(
@@ -148,6 +153,16 @@ async def complete(
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
+
+
+def _turn(page: PageState | None, digest: str) -> int:
+    """Where a page goes in this run's queue (feed order within each): those never asked for when the source's time
+    ran out last time, then the rest, then those cut short while they were read. In feed order alone, two pages
+    slower than the source's time took it on every run (late, no try counted: the time is the source's), and the
+    pages after them were never asked for (an attack's)."""
+    if page is None or page.entry_hash != digest:
+        return 1
+    return {LATE: 0, CUT_SHORT: 2}.get(page.reason, 1)
 
 
 def _shared_pages(identities: Sequence[tuple[str, str] | None]) -> set[str]:
@@ -174,8 +189,12 @@ async def _read_all(
     if not urls:
         return []
     shared = fetch.limit(limit)
+    on_the_wire: set[int] = set()
     with shared.sharing():
-        tasks = [asyncio.ensure_future(_read(source, url, fetch, pool)) for url in urls]
+        tasks = [
+            asyncio.ensure_future(_read(source, url, fetch, pool, functools.partial(on_the_wire.add, i)))
+            for i, url in enumerate(urls)
+        ]
     try:
         async with shared:
             await asyncio.wait(tasks)
@@ -186,16 +205,25 @@ async def _read_all(
         for task in late:
             task.cancel()
     await asyncio.gather(*late, return_exceptions=True)  # let the cancelled fetches close their connections
-    return [LATE if task in late else task.result() for task in tasks]
+    return [
+        (CUT_SHORT if i in on_the_wire else LATE) if task in late else task.result() for i, task in enumerate(tasks)
+    ]
 
 
 #: why a page was not read: the source's time ran out first (a feed that took most of it leaves the pages
 #: little); it is no failure of the page's, so it counts no try and waits for no backoff
 LATE = "page not read in time (a source's pages share its fetch.timeout): read on the next run"
+#: the same, for a page whose request had its turn and was cut short: it goes after the others next time
+CUT_SHORT = (
+    "page not read in time (cut short while read; a source's pages share its fetch.timeout): read on the next run"
+)
 
 
-async def _read(source: SourceConfig, url: str, fetch: Wire, pool: Executor | None) -> ExtractedPage | str:
-    """The page's text and files, or why there are none."""
+async def _read(
+    source: SourceConfig, url: str, fetch: Wire, pool: Executor | None, on_the_wire: Callable[[], None]
+) -> ExtractedPage | str:
+    """The page's text and files, or why there are none; `on_the_wire` is called when its request has its turn."""
+    ON_THE_WIRE.set(on_the_wire)  # (this task's own context)
     request = FetchRequest(source.id, url, headers=source.headers, trusted_origin=source.url, accept=PAGE_ACCEPT)
     result = await fetch(request)
     if not result.ok or result.body is None:
@@ -273,10 +301,12 @@ def _script_only(names: Sequence[str]) -> str:
     return f"{counted(len(names), 'attachment')} offered only through a script ({', '.join(names)}): not kept"
 
 
-def _late(article_id: str, digest: str, url: str, attempts: int, now: datetime, kept: PageState | None) -> PageState:
-    """A page the source's time did not reach: as it was, due again at once, with the text it had."""
+def _late(
+    article_id: str, digest: str, url: str, attempts: int, now: datetime, kept: PageState | None, reason: str
+) -> PageState:
+    """A page the source's time did not reach (or cut short): as it was, due again at once, with the text it had."""
     body, files = (kept.body_html, kept.attachments) if kept else ("", ())
-    return PageState(article_id, digest, url, "failed", attempts, now, now, LATE, body, files)
+    return PageState(article_id, digest, url, "failed", attempts, now, now, reason, body, files)
 
 
 def _failed(

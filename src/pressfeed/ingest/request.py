@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -97,6 +98,11 @@ class FetchResult:
 
 #: what fetches: a source's feed, the API's pages, an item's page
 Fetch = Callable[[FetchRequest], Awaitable[FetchResult]]
+
+#: called (in the requesting task's context) when a request gets its turn on the wire: its host's slot taken and
+#: its time running. A caller that cuts requests short tells those cut while they were read from those that
+#: never had their turn (:mod:`pressfeed.ingest.fulltext`)
+ON_THE_WIRE: ContextVar[Callable[[], None] | None] = ContextVar("on_the_wire", default=None)
 
 
 class Wire(Protocol):
