@@ -700,6 +700,25 @@ def test_output_dir_may_not_be_the_site_or_the_config_folder(site, value):
     )
 
 
+@pytest.mark.parametrize("linked", ["public", "www"])
+def test_an_output_dir_through_a_link_to_a_missing_folder_is_a_config_error(site, tmp_path, linked):
+    """An operator's: `public -> /var/www/feeds`, linked before the web root was made. `check` said ok, and `run`
+    imported, then failed at the build with exit 74 and "File exists" (mkdir cannot make a folder through it)."""
+    (site / linked).symlink_to(tmp_path / "www" / "feeds")
+    text = edit(site, "  dir: public\n", f"  dir: {linked}/{'' if linked == 'public' else 'feeds'}\n")
+    error = load_error(site, text)
+    assert (error.line, error.key) == (line_no(text, f"dir: {linked}"), "output.dir")
+    which = "it is" if linked == "public" else f"{site / linked} is"
+    assert (
+        error.message
+        == f"{which} a symbolic link to {tmp_path / 'www' / 'feeds'}, which does not exist: create that folder"
+    )
+    (tmp_path / "www" / "feeds").mkdir(parents=True)
+    assert load_config(site).output.dir.resolve() == (
+        tmp_path / "www" / "feeds" / ("" if linked == "public" else "feeds")
+    )
+
+
 def test_sources_file_may_not_leave_the_site(site):
     text = config_text(site) + "sources_file: ../elsewhere/sources.yaml\n"
     error = load_error(site, text)

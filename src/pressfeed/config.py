@@ -174,6 +174,11 @@ def _site_path(reader: _Reader, value: Any, spot: Spot) -> Path:
 
 def _output_dir(reader: _Reader, value: Any, spot: Spot) -> Path:
     path = _site_path(reader, value, spot)
+    for link in (path, *path.parents):  # a web root linked before it was made: mkdir cannot make it through the link
+        if link.is_symlink() and not link.exists():
+            target = os.path.join(link.parent, os.readlink(link))
+            which = "it is" if link == path else f"{link} is"
+            raise reader.error(spot, f"{which} a symbolic link to {target}, which does not exist: create that folder")
     resolved = path.resolve()
     for mine, what in ((reader.site_dir, "the site directory"), (reader.config_dir, "the config's folder")):
         if resolved == mine or mine.is_relative_to(resolved):
