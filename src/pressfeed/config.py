@@ -744,11 +744,13 @@ def parse_config(
     if sources_text is None and "sources_file" in top and not config.sources_file.exists():
         _check_sources_file_named(reader, config.sources_file, top)
     extra, extra_data = _extra_sources(reader, config.sources_file, config.sources, sources_text)
-    return _replace(config, sources=config.sources + extra, digest=_digest(data, extra_data))
+    published = {key: value for key, value in data.items() if key != "store"} if isinstance(data, dict) else data
+    return _replace(config, sources=config.sources + extra, digest=_digest(published, extra_data))
 
 
 def _digest(*documents: Any) -> str:
-    """The documents' values in their order (sections are published in it), so a comment is no change."""
+    """The documents' values in their order (sections are published in it), so a comment is no change. Not the
+    store's: a site moved to PostgreSQL (or back) publishes the same files, its OPML's date too."""
     blob = json.dumps(documents, ensure_ascii=False, default=repr, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
