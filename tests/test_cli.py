@@ -850,6 +850,28 @@ def test_an_article_shown_as_a_record_is_edited_by_importing_it(built_site: Path
     assert both.exit_code == 2 and "give one" in both.stderr
 
 
+def test_an_edit_of_a_newsroom_article_imported_by_hand_says_the_export_wins(built_site: Path, tmp_path: Path) -> None:
+    """An operator's walkthrough: README's `--record`, edit, import on a CMS article. The next run re-read the
+    export, which gave the article back its own version, without a word. The CMS is where its articles are
+    edited: the import says so; importing the export itself says nothing."""
+    cms_id = TAG + "20251108-0001"
+    record = json.loads(ok(invoke(built_site, "articles", "show", cms_id, "--record")).stdout)
+    record["title"] += " (수정)"
+    edit = tmp_path / "edit.jsonl"
+    edit.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    later = "2025-11-08T22:00:00+09:00"
+    imported = ok(invoke(built_site, "import", str(edit), now=later))
+    assert "1 updated" in imported.stdout
+    assert imported.stderr == (
+        f"note: {cms_id}: a configured export (imports:) that holds it gives it back its own version on the next"
+        " run; edit it in the CMS\n"
+    )
+    ok(invoke(built_site, "run", now=later))
+    assert not as_json(invoke(built_site, "articles", "show", cms_id, "--json", now=later))["title"].endswith("(수정)")
+    exports = sorted(str(p) for p in (built_site / "feeds" / "articles").iterdir())
+    assert ok(invoke(built_site, "import", *exports, now=later)).stderr == ""
+
+
 def test_articles_show_json(built_site: Path) -> None:
     data = as_json(invoke(built_site, "articles", "show", "20251108-0001", "--json"))
     assert set(data) == INFO_KEYS

@@ -393,10 +393,18 @@ def import_(env: Env, files: tuple[str, ...], as_json: bool) -> None:
 
                 _json_out(ImportResult(failures=failures_by_file(exc.problems)))
             raise
+        restored = pf.restored_by_exports(files, result)
     if as_json:
         _json_out(result)
         env = env.log_only()
     env.say(result.summary())
+    if restored:
+        env.tell(
+            f"note: {restored[0]}{f' and {len(restored) - 1} more' if len(restored) > 1 else ''}: a configured"
+            " export (imports:) that holds it gives it back its own version on the next run; edit it in the CMS",
+            shown=not env.quiet,
+            fg="yellow",
+        )
 
 
 @cli.command()

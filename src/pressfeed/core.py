@@ -87,6 +87,18 @@ class Pressfeed:
             self.store, self.context, self.clock.now(), list(paths), self.workers, self.config.supersedable
         )
 
+    def restored_by_exports(self, files: Iterable[str], result: ImportResult) -> list[str]:
+        """The newsroom articles an import of `files` updated that the configured exports (`imports:`) may give
+        back their own versions on the next run: the CMS is where its articles are edited (an edit imported by
+        hand was reverted by the next run without a word, an operator's walkthrough found)."""
+        exports = {path.resolve() for path in configured_files(self.config.imports, self.config.site_dir)}
+        if not exports or not result.updated_ids or all(Path(f).resolve() in exports for f in files if f != "-"):
+            return []
+        from .imports.importer import CMS_ORIGIN
+
+        stored = self.store.get_many(list(result.updated_ids))
+        return [i for i in result.updated_ids if i in stored and stored[i].origin == CMS_ORIGIN]
+
     def import_records(self, records: Iterable[RawRecord]) -> ImportResult:
         """Import records all-or-nothing (one file's worth, or any iterable)."""
         from .errors import InputError
