@@ -316,6 +316,47 @@ def test_a_stopped_ingest_says_so_ends_at_once_and_leaves_nothing(
     assert command.stderr() == f"error: interrupted by {name}: stopped; what it wrote is whole, the next run goes on\n"
 
 
+#: a loop of 200 tasks (as 200 sources), stopped the moment the loop runs its Nth step: the step it took off its
+#: queue is the one a raised stop lost
+_LOST_STEP = """
+import asyncio, os, signal, sys
+from asyncio import events
+from pressfeed import stops
+from pressfeed.errors import Interrupted
+
+calls, run = 0, events.Handle._run
+def stepped(handle):
+    global calls
+    calls += 1
+    if calls == int(sys.argv[1]):
+        os.kill(os.getpid(), signal.SIGTERM)  # (its handler runs here, before the step)
+    return run(handle)
+events.Handle._run = stepped
+
+async def source(n):
+    for _ in range(50):
+        await asyncio.sleep(0)
+
+async def main():
+    await asyncio.gather(*(source(n) for n in range(200)))
+
+stops.install()
+try:
+    stops.run_coroutine(main())
+except Interrupted as exc:
+    sys.exit(128 + exc.signum)
+"""
+
+
+@pytest.mark.parametrize("step", [50, 400, 2600])
+def test_a_stop_between_the_event_loops_steps_loses_none(step: int) -> None:
+    """An attack's: raised as the loop was about to run a task's step, the stop lost that step; the loop's shutdown
+    then waited for that task for ever, holding the site's lock (9 of 16 runs, the moment forced). While a loop
+    runs, a stop cancels its task, and is raised once the loop has closed."""
+    done = subprocess.run([sys.executable, "-c", _LOST_STEP, str(step)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 143, done.stderr
+
+
 @pytest.mark.slow
 def test_an_import_stopped_while_its_workers_run_ends_at_once(tmp_path: Path) -> None:
     site, command = importing(tmp_path)

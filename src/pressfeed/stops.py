@@ -5,18 +5,23 @@ as Ctrl-C does: :class:`pressfeed.errors.Interrupted` is raised in the main
 thread, and the command unwinds (temp files removed, the store's transaction
 rolled back, the lock released). Raised inside a worker pool's own steps, it
 left the pool broken for good (:func:`deferred`): those steps finish first.
+While an event loop runs (:func:`run_coroutine`), a stop cancels its task
+instead, and is raised when the loop has closed.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from .errors import Interrupted
 
-__all__ = ["deferred", "install"]
+__all__ = ["deferred", "install", "run_coroutine"]
+
+T = TypeVar("T")
 
 #: the signals that stop a command besides Ctrl-C's SIGINT
 STOPS = (signal.SIGTERM, signal.SIGHUP)
@@ -24,6 +29,8 @@ STOPS = (signal.SIGTERM, signal.SIGHUP)
 #: (main thread only: a signal's handler runs there) how deep in deferred steps, and the stop they hold back
 _depth = 0
 _held: int | None = None
+#: (main thread only) while an event loop runs there (:func:`run_coroutine`): what a stop does instead of raising
+_redirect: Callable[[int], None] | None = None
 
 
 def install() -> None:
@@ -40,7 +47,52 @@ def stop(signum: int, frame: object = None) -> None:
     if _depth:
         _held = _held or signum
         return
+    _raise(signum)
+
+
+def _raise(signum: int) -> None:
+    if _redirect is not None:
+        _redirect(signum)
+        return
     raise Interrupted(signum)
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run(coro), stopped by a signal as asyncio stops it on Ctrl-C: its task is cancelled (it unwinds at
+    its next await), and Interrupted is raised once the loop is closed.
+
+    Raised between two of the loop's own steps, Interrupted could land after the loop took a task's step off its
+    queue and before it ran it: that task never ran again, and the loop's shutdown (which cancels every task and
+    waits for them) waited for it for ever, holding the site's lock (an attack, forcing the moment: 9 runs of 16).
+    """
+    import asyncio
+
+    global _redirect
+    if threading.current_thread() is not threading.main_thread() or _redirect is not None:
+        return asyncio.run(coro)
+    stopped: list[int] = []
+    result: T | None = None
+    try:
+        with asyncio.Runner() as runner:
+            loop = runner.get_loop()
+            task = loop.create_task(coro)
+
+            def redirect(signum: int) -> None:
+                stopped.append(signum)
+                if not loop.is_closed():  # (closing: Interrupted follows anyway)
+                    loop.call_soon_threadsafe(task.cancel)
+
+            _redirect = redirect
+            try:
+                result = loop.run_until_complete(task)
+            except BaseException:
+                if not stopped:
+                    raise  # (after a stop, whatever the cancelled task ended with: the stop is what happened)
+    finally:
+        _redirect = None  # only once the loop is closed: its shutdown runs steps a stop must not cut short too
+    if stopped:
+        raise Interrupted(stopped[0])
+    return result  # type: ignore[return-value]
 
 
 @contextmanager
@@ -64,4 +116,4 @@ def deferred() -> Iterator[None]:
         _depth -= 1
         if not _depth and _held is not None:
             signum, _held = _held, None
-            raise Interrupted(signum)
+            _raise(signum)

@@ -93,12 +93,23 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
             # the command is failing or interrupted (Ctrl-C, SIGTERM): the jobs queued are dropped, and only those
             # running finish. Not killed: one killed while sending its result leaves half a message on the pool's
             # pipe, which this process also holds open, and the pool's thread waits for the rest for ever
+            _drop_unsent(made)
             with deferred():
                 pool.shutdown(wait=True, cancel_futures=True)
             raise
     finally:
         lifeline.close()
         watch.close()
+
+
+def _drop_unsent(pool: Any) -> None:
+    """Let the process exit without sending the jobs still on their way to the workers (the pool's private call
+    queue). With its workers gone (died: the pool broken), a large job half written into the pipe blocked the
+    queue's feeder thread for good, and the exit waited for that thread: a stopped ingest hung after saying so (an
+    attack whose workers died at start, ~1 run in 30)."""
+    calls = getattr(pool, "_call_queue", None)
+    if calls is not None:
+        calls.cancel_join_thread()
 
 
 class _Deferring:

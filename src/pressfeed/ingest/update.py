@@ -182,15 +182,14 @@ def _fetch_and_place(
     auto_workers: bool,
 ) -> None:
     """The pipeline (pressfeed.ingest.pipeline) over the due sources; worker processes start at the first parse."""
-    import asyncio
-
+    from ..stops import run_coroutine
     from .pipeline import run_pipeline
 
     workers = config.fetch.workers
     if workers is None:
         workers = workers_for(None, auto=auto_workers) if len(due) >= POOL_MIN_FEEDS else 0
     with lazy_pool(workers, "pressfeed.ingest.worker") as pool:
-        asyncio.run(run_pipeline(config.fetch, clock, runs, due, placer, pool, progress))
+        run_coroutine(run_pipeline(config.fetch, clock, runs, due, placer, pool, progress))
 
 
 def _skip_unchanged_files(

@@ -90,9 +90,9 @@ def _save(store: Store, urls: list[str]) -> None:
 
 def _ping_all(hub: str, urls: list[str], user_agent: str) -> tuple[list[str], list[str], str]:
     """(pinged, failed, first error). A hub that cannot be reached is not tried again for the rest."""
-    import asyncio
+    from ..stops import run_coroutine
 
-    return asyncio.run(_ping_each(hub, urls, user_agent))
+    return run_coroutine(_ping_each(hub, urls, user_agent))
 
 
 async def _ping_each(hub: str, urls: list[str], user_agent: str) -> tuple[list[str], list[str], str]:
