@@ -28,6 +28,7 @@ from pressfeed.ingest.extract import (
     decode_html,
     extract_page,
 )
+from pressfeed.ingest.parse import to_utf8
 from pressfeed.model import Attachment
 from pressfeed.sanitize import MAX_ATTRIBUTES, SANITIZED_ATTRIBUTES, sanitize_html
 
@@ -474,6 +475,17 @@ def test_a_korean_page_with_one_character_cut_short_under_a_latin1_label_is_kore
     cut = korean.replace("점검".encode("cp949"), "점".encode("cp949") + "검".encode("cp949")[:1])
     text, codec = decode_html(cut, "text/html; charset=ISO-8859-1")
     assert codec == "cp949" and text.startswith("<p>해양수산부는 연안여객선 안전관리를 강화한다. 선박 점\ufffd")
+
+
+def test_an_english_page_with_curly_quotes_under_a_latin1_label_stays_windows_1252() -> None:
+    """A review's: a curly quote before a letter ("’s", "“W") is a pair CP949 reads as a syllable; counted as Korean,
+    the page came out as "Korea뭩 ministry". EUC-KR's own Hangul pairs decide."""
+    text = (
+        "<p>Korea’s ministry said it’s ready. “We don’t expect delays,” the minister’s aide said; the country’s"
+        " exporters won’t face tariffs. It’s the government’s plan, and Seoul’s, and Busan’s. That’s all.</p>"
+    )
+    assert decode_html(text.encode("cp1252"), "text/html; charset=ISO-8859-1") == (text, "cp1252")
+    assert to_utf8(text.encode("cp1252"), "application/rss+xml; charset=windows-1252").decode() == text
 
 
 @pytest.mark.parametrize("label", ["ibm866", "cp437", "hp-roman8", "x-mac-cyrillic", "iso-8859-8"])

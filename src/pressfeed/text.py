@@ -139,15 +139,21 @@ def counted(count: int, noun: str, plural: str = "") -> str:
 # -- charsets -----------------------------------------------------------------
 
 
-_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+#: a Hangul syllable in EUC-KR (KS X 1001): lead B0-C8, trail A1-FE
+_EUC_KR_SYLLABLE = re.compile(rb"[\xb0-\xc8][\xa1-\xfe]")
+_ASCII = bytes(range(128))
 
 
 def nearly_cp949(raw: bytes) -> bool:
-    """Is `raw` Korean that CP949 refuses for a broken character or so (one cut short by bytes)? Fifty Hangul
-    syllables or more for each U+FFFD its reading has. A single-byte label decodes it, losing nothing, as
-    mojibake: such a reading goes after CP949's, U+FFFD and all."""
-    text = raw.decode("cp949", errors="replace")
-    return len(_HANGUL_SYLLABLE.findall(text)) >= 10 * max(1, text.count("\ufffd"))
+    """Is `raw`, which CP949 refuses, Korean with a broken character or so (one cut short by bytes)? Its bytes
+    past ASCII are EUC-KR's Hangul syllables, nine in ten or more, and ten of them or more for each CP949 cannot
+    read. A single-byte label decodes it, losing nothing, as mojibake: CP949's reading, U+FFFD and all, is
+    better. (Windows-1252's curly quotes before a letter are CP949 pairs too, no Hangul of EUC-KR's.)"""
+    beyond_ascii = len(raw.translate(None, _ASCII))
+    syllables = _EUC_KR_SYLLABLE.subn(b"", raw)[1]
+    if not syllables or 2 * syllables < 0.9 * beyond_ascii:
+        return False
+    return syllables >= 10 * max(1, raw.decode("cp949", errors="replace").count("\ufffd"))
 
 
 @functools.lru_cache(maxsize=64)  # labels come from servers: a bounded cache

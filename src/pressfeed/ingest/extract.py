@@ -296,9 +296,10 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     labels = [name for name in declared if name]
     multi_byte = [name for name in labels if not single_byte_charset(name)]
     candidates = _unique([*multi_byte, "utf-8", "cp949", *labels])
-    if len(multi_byte) < len(labels) and nearly_cp949(body):  # a single-byte label would read it as mojibake
-        candidates = [name for name in candidates if not single_byte_charset(name)]
     for name in candidates:
+        if single_byte_charset(name) and nearly_cp949(body):
+            candidates = [name for name in candidates if not single_byte_charset(name)]
+            break  # Korean with a character cut short: a single-byte label would read it all as mojibake
         try:
             return body.decode(name), name
         except (UnicodeDecodeError, LookupError):

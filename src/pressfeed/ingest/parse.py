@@ -81,10 +81,10 @@ def to_utf8(raw: bytes, content_type: str = "") -> bytes:
     # mislabeled Korean feed would never fail over: CP949 (⊃ EUC-KR) goes before them.
     single = [c for c in candidates if single_byte_charset(c)]
     candidates = [c for c in candidates if c not in single] + ["cp949"] + single
-    if single and nearly_cp949(raw):
-        candidates = [c for c in candidates if c not in single]  # one character cut short: read by runs below
     text = None
     for name in candidates:
+        if name in single and nearly_cp949(raw):
+            break  # Korean with a character cut short: read by runs below, not all as mojibake
         try:
             text = raw.decode(_codec(name))
             break
