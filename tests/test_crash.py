@@ -357,6 +357,43 @@ def test_a_stop_between_the_event_loops_steps_loses_none(step: int) -> None:
     assert done.returncode == 143, done.stderr
 
 
+_HANGING_CLEANUP = """
+import asyncio, os, signal, sys, threading, time
+from pressfeed import stops
+from pressfeed.errors import Interrupted
+
+async def peer():
+    try:
+        await asyncio.sleep(3600)
+    finally:
+        await asyncio.sleep(3600)  # a cleanup awaiting a peer that never answers
+
+async def main():
+    asyncio.ensure_future(peer())
+    await asyncio.sleep(3600)
+
+def twice():
+    for _ in range(2):
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+stops.install()
+threading.Thread(target=twice, daemon=True).start()
+try:
+    stops.run_coroutine(main())
+except Interrupted as exc:
+    sys.exit(128 + exc.signum)
+"""
+
+
+def test_a_second_stop_ends_a_shutdown_that_hangs() -> None:
+    """A review's: the first stop cancels the loop's task; a task that does not unwind then holds the loop's
+    shutdown. Every later stop only cancelled the task already done: nothing but SIGKILL ended the process,
+    which held the site's lock. A second stop raises at once, as a second Ctrl-C does in asyncio."""
+    done = subprocess.run([sys.executable, "-c", _HANGING_CLEANUP], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 143, done.stderr
+
+
 @pytest.mark.slow
 def test_an_import_stopped_while_its_workers_run_ends_at_once(tmp_path: Path) -> None:
     site, command = importing(tmp_path)

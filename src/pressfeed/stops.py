@@ -59,7 +59,8 @@ def _raise(signum: int) -> None:
 
 def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
     """asyncio.run(coro), stopped by a signal as asyncio stops it on Ctrl-C: its task is cancelled (it unwinds at
-    its next await), and Interrupted is raised once the loop is closed.
+    its next await), and Interrupted is raised once the loop is closed; a second stop raises it at once, as a
+    second Ctrl-C does in asyncio (a task that does not unwind would hold the shutdown, and the site's lock).
 
     Raised between two of the loop's own steps, Interrupted could land after the loop took a task's step off its
     queue and before it ran it: that task never ran again, and the loop's shutdown (which cancels every task and
@@ -78,6 +79,8 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
             task = loop.create_task(coro)
 
             def redirect(signum: int) -> None:
+                if stopped:  # a second stop: the shutdown the first began hangs (a task that will not unwind)
+                    raise Interrupted(stopped[0])
                 stopped.append(signum)
                 if not loop.is_closed():  # (closing: Interrupted follows anyway)
                     loop.call_soon_threadsafe(task.cancel)

@@ -93,8 +93,8 @@ def worker_pool(workers: int, preload: str) -> Iterator[Executor | None]:
             # the command is failing or interrupted (Ctrl-C, SIGTERM): the jobs queued are dropped, and only those
             # running finish. Not killed: one killed while sending its result leaves half a message on the pool's
             # pipe, which this process also holds open, and the pool's thread waits for the rest for ever
-            _drop_unsent(made)
             with deferred():
+                _drop_unsent(made)
                 pool.shutdown(wait=True, cancel_futures=True)
             raise
     finally:
