@@ -264,6 +264,21 @@ def test_a_parameter_libpq_does_not_know_is_a_config_error_naming_its_line(tmp_p
     assert '"colour"' in on_line.stderr
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://pressfeed:s3cr%et@db.example.kr/portal",
+        "postgresql://pressfeed@db.example.kr/portal?password=s3cr%et",
+    ],
+)
+def test_a_password_libpq_cannot_read_is_not_shown(tmp_path: Path, url: str) -> None:
+    """A review's: libpq quotes the token it cannot read, and a password with a stray % was printed."""
+    result = invoke(copy_sample_site(tmp_path / "site"), "check", url=url)
+    assert result.exit_code == 2, result.output
+    assert "invalid percent-encoded token" in result.stderr and "%25" in result.stderr
+    assert "s3cr" not in result.output + result.stderr
+
+
 def test_without_psycopg_a_postgresql_store_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

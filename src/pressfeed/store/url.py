@@ -14,6 +14,7 @@ installed), so that a parameter it does not know is a mistake in the config, not
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -57,7 +58,14 @@ def _libpq_reads(url: str) -> None:
     try:
         conninfo_to_dict(url)
     except Error as exc:
-        raise StoreURLError(f"{redact(url)}: {' '.join(str(exc).split())}") from None
+        message = " ".join(str(exc).split())
+        if not message.startswith("invalid URI query parameter"):  # (a parameter's name may be quoted: no value)
+            # libpq quotes the token it could not read, which may be the password: "s3cr%et"
+            message = _QUOTED.sub('"…"', message) + " (write a % that is no escape as %25)"
+        raise StoreURLError(f"{redact(url)}: {message}") from None
+
+
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 def sqlite_url(path: Path) -> str:
