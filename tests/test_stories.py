@@ -25,7 +25,7 @@ from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
-from pressfeed.model import ArticleFilter, Status
+from pressfeed.model import Article, ArticleFilter, Status
 from pressfeed.normalize import hashed_id
 from pressfeed.stories import BODY_MIN, body_key, passage_keys
 
@@ -1269,6 +1269,62 @@ def test_a_near_copy_names_its_releases_agency_when_it_names_one(portal: Site, c
     pf = portal.run()
     assert (pf.store.get(RELEASE_ID).superseded_by == CMS_ID) is superseded  # type: ignore[union-attr]
     assert (RELEASE_ID in everywhere(portal, "")) is not superseded
+
+
+def test_after_the_upgrade_a_release_taken_for_another_agencys_copy_stands_again(portal: Site) -> None:
+    """A review's: links the rule before the agency check made were never looked at again. The first run after
+    the upgrade links each export's articles anew (imports.state.CITATIONS)."""
+    import json
+
+    from pressfeed.imports import state
+
+    text = LONG_TEXT.replace("전남과 경북의", "{r} 지역의")
+    portal.feed(release(text=text.format(r="서울") + CONTACT))
+    portal.cms(cms(url=None, body=f"<p>(포탈뉴스통신) {text.format(r='부산')}</p><p>[뉴스출처 : 부산광역시]</p>"))
+    pf = portal.run()
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
+    # the store as the version before left it: the release taken, the export linked under the older form
+    pf.store.link_story(RELEASE_ID, CMS_ID, adopt=False)
+    key = state.KEY_PREFIX + str((portal.root / "feeds" / "articles" / "news.yaml").resolve())
+    remembered = json.loads(pf.store.get_meta(key) or "{}")
+    pf.store.set_meta(key, json.dumps({**remembered, "citations": "passages"}))
+    pf.close()
+    pf = portal.run(NOW + timedelta(hours=1))
+    assert pf.store.get(RELEASE_ID).superseded_by is None  # type: ignore[union-attr]
+    assert RELEASE_ID in everywhere(portal, "")
+
+
+@pytest.mark.parametrize(
+    ("name", "credit", "one"),
+    [
+        ("행정안전부", "", True),
+        ("행정안전부(국가기록원)", "", True),  # its office, as credits write it
+        ("행정안전부 보도자료", "", True),
+        ("연합뉴스", "", True),  # a wire's name names no agency: the text decides
+        ("포탈뉴스통신", "", True),
+        ("뉴스와이어", "[뉴스출처 : 행정안전부]", True),
+        ("뉴스와이어", "[뉴스출처 : 부산광역시]", False),
+        ("부산광역시", "", False),
+        ("행안부", "", False),  # a short form the registry lacks: another agency's name (see README)
+        ("행정자치부", "", True),  # a former name the registry gives
+    ],
+)
+def test_which_names_are_agencies_for_a_near_copy(name: str, credit: str, one: bool) -> None:
+    """A review's: every name the registry lacked counted as an agency, so a newsroom that credits its wire
+    ("연합뉴스") or writes "행정안전부(국가기록원)" had no near copy of 행정안전부's release any more."""
+    from pressfeed.config import AgencyConfig
+    from pressfeed.context import Agencies
+    from pressfeed.model import Attribution
+    from pressfeed.stories import one_agency
+
+    registry = Agencies([AgencyConfig(name="행정안전부", id="mois", aliases=("행정자치부",))])
+    when = datetime(2025, 11, 8, 10, tzinfo=ZoneInfo("Asia/Seoul"))
+
+    def credited(source: str, credit: str = "") -> Any:
+        return Article("x", "t", "society", when, when, "https://x.kr/", source=Attribution(source, credit=credit))
+
+    assert one_agency(credited("행정안전부", "[뉴스출처 : 행정안전부]"), credited(name, credit), registry) is one
+    assert one_agency(credited("정책브리핑"), credited(name, credit), registry)  # a site's name: no agency
 
 
 def test_the_release_a_copy_was_taken_for_goes_back_when_the_one_it_copies_comes(portal: Site) -> None:

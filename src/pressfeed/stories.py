@@ -163,12 +163,27 @@ def one_agency(release: Article, article: Article, agencies: Agencies) -> bool:
 
 
 def _agencies(article: Article, agencies: Agencies) -> set[str]:
-    """The agencies an article is credited to: its source's name, a joint release's others, its credit's."""
+    """The agencies an article is credited to: its source's name, a joint release's others, its credit's. A name
+    is an agency's when the registry knows it, or when it ends as an agency's does; a newsroom's or a wire's
+    ("연합뉴스", "포탈뉴스통신"), a site's ("정책브리핑"), is none."""
     source = article.source
     if source is None:
         return set()
-    names = (source.name, *source.joint, *credit_agencies(source.credit))
-    return {agency_key(entry.name if (entry := agencies.find(name)) else name) for name in names if name}
+    found = set()
+    for name in (source.name, *source.joint, *credit_agencies(source.credit)):
+        for part in _NAME_PARTS.split(name):  # "행정안전부(국가기록원)", "행정안전부 보도자료"
+            part = part.strip().removesuffix("보도자료").strip()
+            entry = agencies.find(part) if part else None
+            if entry is not None:
+                found.add(agency_key(entry.name))
+            elif part and _AGENCY_END.search(part):
+                found.add(agency_key(part))
+    return found
+
+
+_NAME_PARTS = re.compile(r"[()]")
+#: how the names of ministries, their agencies, committees, local governments and public bodies end
+_AGENCY_END = re.compile(r"(?:부|처|청|원|실|위원회|시|도|군|구|공사|공단|재단|센터|본부)$")
 
 
 #: a figure of a folded text: digits (thousands' commas, decimals), with 천 and a large unit: "1만5천", "2조5천억"

@@ -40,7 +40,7 @@ from ..store import Store
 KEY_PREFIX = "import_file:"
 #: the form of the citations an import records (pressfeed.stories.citation_keys): a file last imported under
 #: another (or before there were any) is read again once, and every article of it linked
-CITATIONS = "passages"
+CITATIONS = "passages, agencies"  # (agencies: a near copy names its release's agency, stories.one_agency)
 #: store meta: how many imports (of any file, by any command) updated an existing article
 UPDATES_KEY = "import_updates"
 
