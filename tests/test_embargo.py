@@ -286,8 +286,12 @@ def test_notices_as_agencies_write_them_are_found(body: str, expected: str, said
         "<tr><th>보도시점</th><td>2025. 11. 27.(목) 06:00</td><th>배포</th><td>2025. 11. 26.(수)</td></tr>",
         "<tr><td>보도일시</td><td>2025. 11. 27.(목) 06:00</td></tr><tr><td>담당부서</td><td>해운정책과</td></tr>",
         "<tbody><tr><th><p>보도시점</p></th><td><p>11월 27일(목) 06:00 이후</p></td></tr></tbody>",
+        # a review's: a label after another field, and one spanning the press's and the internet's rows
+        "<tr><th>담당부서</th><td>해운정책과</td><th>보도시점</th><td>2025. 11. 27.(목) 06:00</td></tr>",
+        '<tr><th rowspan="2">보도시점</th><td>신문</td><td>11. 28.(금) 조간</td></tr>'
+        "<tr><td>방송·인터넷</td><td>11. 27.(목) 06:00</td></tr><tr><td>담당자</td><td>044-200-5000</td></tr>",
     ],
-    ids=["label-and-time-cells", "two-rows", "paragraphs-in-cells"],
+    ids=["label-and-time-cells", "two-rows", "paragraphs-in-cells", "label-after-a-field", "label-spanning-rows"],
 )
 def test_the_government_templates_header_table_holds_the_release(header: str) -> None:
     """An attack's: a release page opening with the template's header table, the label and the time in cells of

@@ -149,9 +149,9 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
     if line is None:
         return body_html, ""
     if not line.whole or _EMBARGO_NOTICE.fullmatch(line.text) is None:
-        row = _header_row(body_html, line)
-        if row and _EMBARGO_NOTICE.fullmatch(row) is not None:
-            return body_html, row  # the government template's header table: it stays, as a cell's notice does
+        for fields in _header_fields(body_html, line):
+            if _EMBARGO_NOTICE.fullmatch(fields) is not None:
+                return body_html, fields  # the government template's header table: it stays, as a cell's notice does
         sentence = _NOTICE_SENTENCE.match(line.text[: _EMBARGO_MAX * 2])  # a notice's sentence is no longer
         return body_html, sentence.group().strip() if sentence is not None else ""
     body, said = line.cut(), line.text
@@ -165,24 +165,46 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
     return body, said
 
 
-#: a table's first row, and its cells
-_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
-_CELL = re.compile(r"<(t[dh])\b[^>]*>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
+#: a table's row, and its cells (with their attributes: a label may span rows)
+_ROW = re.compile(r"\s*<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
+_ROWSPAN = re.compile(r'\browspan="?(\d{1,2})')
+#: a cell that is a notice's label alone: "보도시점", "보도일시", "엠바고"
+_LABEL_CELL = re.compile(rf"{_LABEL}", re.IGNORECASE)
 
 
-def _header_row(body_html: str, line: _FirstLine) -> str:
-    """The text of the row a body's first line is the first cell of, its cells read as a header's fields,
-    "보도시점 : 12. 1.(화) 06:00 / 배포 : 11. 29.(일)": the government template's header table puts the label
-    and the time in cells of their own. "" when the first line is no table's first cell."""
+def _header_fields(body_html: str, line: _FirstLine) -> list[str]:
+    """The government template's header table, when the body opens with it, read as a notice's fields: the label
+    and the time are in cells of their own. Its first row paired, "보도시점 : 12. 1.(화) 06:00 / 배포 : 11. 29.(일)";
+    then from the label's cell on, with the rows it spans, "보도시점 : 신문 11. 28.(금) 조간 / 방송·인터넷 11. 27.(목)
+    12:00" (a label after another field, "담당부서 | 해운정책과 | 보도시점 | …", too). [] when it opens with none."""
     opening = body_html.rfind("<tr", 0, line.start)  # (the first line is the body's first text: nothing between)
-    row = _ROW.match(body_html, opening) if opening >= 0 else None
-    if row is None or row.end() > line.start + _EMBARGO_MAX * 16 or _CELL.match(row.group(1).lstrip()) is None:
-        return ""
-    cells = [collapse_space(html.unescape(SANITIZED_TAG.sub("", cell))) for _, cell in _CELL.findall(row.group(1))]
-    cells = [cell for cell in cells if cell]
-    if len(cells) % 2:
-        return " ".join(cells)
-    return " / ".join(f"{label} : {value}" for label, value in zip(cells[::2], cells[1::2], strict=True))
+    rows: list[list[tuple[str, str]]] = []
+    position, end = opening, line.start + _EMBARGO_MAX * 16
+    while opening >= 0 and len(rows) < _HEADER_ROWS and (row := _ROW.match(body_html, position)) and row.end() < end:
+        cells = [(attributes, _cell_text(cell)) for _, attributes, cell in _CELL.findall(row.group(1))]
+        rows.append([(attributes, text) for attributes, text in cells if text])
+        position = row.end()
+    if not rows or not rows[0]:
+        return []
+    first = [text for _, text in rows[0]]
+    paired = " / ".join(f"{label} : {value}" for label, value in zip(first[::2], first[1::2], strict=False))
+    fields = [" ".join(first) if len(first) % 2 else paired]
+    for index, (attributes, text) in enumerate(rows[0]):
+        if _LABEL_CELL.fullmatch(text):
+            spans = int(span.group(1)) if (span := _ROWSPAN.search(attributes)) else 1
+            rest = [[t for _, t in rows[0][index + 1 :]], *([t for _, t in row] for row in rows[1:spans])]
+            fields.append(f"{text} : " + " / ".join(" ".join(cells) for cells in rest if cells))
+            break
+    return fields
+
+
+#: rows of a header table read at most
+_HEADER_ROWS = 3
+
+
+def _cell_text(cell: str) -> str:
+    return collapse_space(html.unescape(SANITIZED_TAG.sub("", cell)))
 
 
 def _follows(text: str) -> bool:
