@@ -997,7 +997,9 @@ def test_summary_and_image_terms_hold_whatever_the_feed_sends() -> None:
     whole = "재정경제부는 청년 일자리 지원을 확대한다. " * 40
     photo = Attachment("https://www.mofe.go.kr/files/photo-01.JPG?size=l", "application/octet-stream", 1000)
     phone = Attachment("https://www.mofe.go.kr/files/IMG_0001.HEIC", "application/octet-stream", 3000)
-    paper = Attachment("https://www.mofe.go.kr/files/release.hwp", "application/x-hwp", 2000, "보도자료.hwp")
+    paper = Attachment(
+        "https://www.mofe.go.kr/files/release.hwp", "application/x-hwp", 2000, "보도자료(사진.png 포함).hwp"
+    )
     # a board's download links name no file: the name it lists them under does (an attack's: .tif, .HEIC and
     # .bmp photos went out under `images: drop`)
     listed = tuple(

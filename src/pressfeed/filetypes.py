@@ -91,5 +91,6 @@ def is_photo(url: str, media_type: str, name: str = "") -> bool:
     )
 
 
-#: a photo's file name in a listing, maybe followed by its size: "현장사진2.HEIC", "사진.jpg (2.3MB)"
-_PHOTO_NAME = re.compile(rf"\.(?:{'|'.join(PHOTO_EXTENSIONS)})(?=$|[\s(\[])", re.IGNORECASE)
+#: a photo's file name in a listing, maybe followed by its size: "현장사진2.HEIC", "사진.jpg (2.3MB)"; not a
+#: release that names one ("보도자료(사진.png 포함).hwp")
+_PHOTO_NAME = re.compile(rf"\.(?:{'|'.join(PHOTO_EXTENSIONS)})\s*(?:[(\[][^()\[\]]*[)\]])?\s*$", re.IGNORECASE)
