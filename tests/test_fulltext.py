@@ -183,6 +183,25 @@ def test_a_page_several_items_link_to_is_no_ones_text(site: Path, ministry: Boar
     assert report.warnings == (f"{YOUTH[0]!r}: its link is other items' too, no one release's page: held as a draft",)
 
 
+def test_one_release_listed_twice_under_two_guids_has_its_page_read(site: Path, ministry: Board) -> None:
+    """A review's: the same release listed twice (two guids, one title, one page) was read for neither, and held."""
+    ministry.feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>재정경제부 보도자료</title>'
+        "<link>https://www.mofe.go.kr/</link><description>보도자료</description>"
+        + "".join(
+            f"<item><title>{YOUTH[0]}</title><link>{{base}}/nw/view.do#{guid}</link><guid>{guid}</guid>"
+            "<pubDate>2025-11-07 00:00:00.0</pubDate></item>"
+            for guid in ("74496", "74496-1")
+        )
+        + "</channel></rss>"
+    ).encode()
+    configure(site, ministry)
+    report, pf = ingest(site)
+    stored = pf.store.articles(ArticleFilter())
+    assert stored and all("정부세종청사에서" in s.article.body_html for s in stored), report.warnings
+    assert not any("other items' too" in w for w in report.warnings)
+
+
 @pytest.mark.parametrize("link", ["/nw/view.do?nttId=74496", "nw/view.do?nttId=74496"])
 def test_a_relative_link_is_read_from_where_it_points(site: Path, ministry: Board, link: str) -> None:
     """Title-only boards give relative links. The article's link was resolved, but its page was asked for by

@@ -99,7 +99,7 @@ async def complete(
     todo: list[tuple[int, str, str]] = []
     links: dict[int, str] = {}  # the pages to read, absolute
     held = 0
-    shared = _shared_pages(identities)
+    shared = _shared_pages(entries, identities)
     warnings: list[str] = []
     for index, (raw, identity) in enumerate(zip(entries, identities, strict=True)):
         if identity is None:
@@ -139,10 +139,7 @@ async def complete(
             kept = before if before is not None and before.body_html else None
             out[index], fate = _without_page(raw, kept)
             is_held = out[index].status == Status.DRAFT.value
-            if outcome in (
-                LATE,
-                CUT_SHORT,
-            ):  # never requested, or cut short: no try of the page's, read on the next run
+            if outcome in _NOT_TRIED:  # never requested, or cut short: no try of the page's, read on the next run
                 page = _late(article_id, digest, links[index], attempts[index], now, kept, outcome)
             else:
                 tries, link = attempts[index] + 1, links[index]
@@ -165,15 +162,19 @@ def _turn(page: PageState | None, digest: str) -> int:
     return {LATE: 0, CUT_SHORT: 2}.get(page.reason, 1)
 
 
-def _shared_pages(identities: Sequence[tuple[str, str] | None]) -> set[str]:
-    """The pages (compared as links are, a fragment aside) that items of other ids link to alike: a board that
-    tells its releases apart by "#74496" alone, or links them all to its list. Such a page is no one item's: read
-    for each, every release went out with the one text it shows."""
+def _shared_pages(entries: Sequence[RawArticle], identities: Sequence[tuple[str, str] | None]) -> set[str]:
+    """The pages (compared as links are, a fragment aside) that items of other ids and other titles link to alike:
+    a board that tells its releases apart by "#74496" alone, or links them all to its list. Such a page is no one
+    item's: read for each, every release went out with the one text it shows. (One release listed twice, under
+    two guids and one title, is that page's.)"""
     ids: dict[str, set[str]] = {}
-    for identity in identities:
+    titles: dict[str, set[str]] = {}
+    for raw, identity in zip(entries, identities, strict=True):
         if identity is not None:
-            ids.setdefault(normalize_link(identity[1]), set()).add(identity[0])
-    return {link for link, found in ids.items() if len(found) > 1}
+            link = normalize_link(identity[1])
+            ids.setdefault(link, set()).add(identity[0])
+            titles.setdefault(link, set()).add(" ".join(str(raw.title or "").split()))
+    return {link for link, found in ids.items() if len(found) > 1 and len(titles[link]) > 1}
 
 
 async def _read_all(
@@ -217,6 +218,8 @@ LATE = "page not read in time (a source's pages share its fetch.timeout): read o
 CUT_SHORT = (
     "page not read in time (cut short while read; a source's pages share its fetch.timeout): read on the next run"
 )
+#: the reasons of pages the source's time did not let be tried
+_NOT_TRIED = (LATE, CUT_SHORT)
 
 
 async def _read(
@@ -339,6 +342,6 @@ def try_again(page: PageState, now: datetime, tz: tzinfo = UTC) -> PageState:
     """A failed page due for a full round of tries again from `now` (`pressfeed sources reset`): its item is
     read at the next run that finds it in the feed; its reason no longer says it was given up."""
     reason = without_tries(page.reason)
-    if reason != LATE:
+    if reason not in _NOT_TRIED:
         reason += f" (tried again from the next run: reset at {now.astimezone(tz).isoformat()})"
     return replace(page, attempts=0, next_try=now, reason=reason)
