@@ -860,6 +860,9 @@ def test_an_edit_of_a_newsroom_article_imported_by_hand_says_the_export_wins(bui
     edit = tmp_path / "edit.jsonl"
     edit.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     later = "2025-11-08T22:00:00+09:00"
+    piped = ok(invoke(built_site, "import", "-", input=edit.read_text(encoding="utf-8"), now=later))
+    assert "1 updated" in piped.stdout and "edit it in the CMS" in piped.stderr  # (a review's: stdin said nothing)
+    ok(invoke(built_site, "run", now=later))  # the export's version back
     imported = ok(invoke(built_site, "import", str(edit), now=later))
     assert "1 updated" in imported.stdout
     assert imported.stderr == (

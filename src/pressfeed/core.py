@@ -92,8 +92,8 @@ class Pressfeed:
         back their own versions on the next run: the CMS is where its articles are edited (an edit imported by
         hand was reverted by the next run without a word, an operator's walkthrough found)."""
         exports = {path.resolve() for path in configured_files(self.config.imports, self.config.site_dir)}
-        if not exports or not result.updated_ids or all(Path(f).resolve() in exports for f in files if f != "-"):
-            return []
+        if not exports or not result.updated_ids or all(f != "-" and Path(f).resolve() in exports for f in files):
+            return []  # (stdin, "-", is no export)
         from .imports.importer import CMS_ORIGIN
 
         stored = self.store.get_many(list(result.updated_ids))
