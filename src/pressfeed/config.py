@@ -172,10 +172,19 @@ def _site_path(reader: _Reader, value: Any, spot: Spot) -> Path:
     return full
 
 
+def _exists(path: Path) -> bool:
+    """Does `path` (through its links) exist? One behind a folder this user may not read is taken to: what writing
+    there says is the operator's to read."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
+
+
 def _output_dir(reader: _Reader, value: Any, spot: Spot) -> Path:
     path = _site_path(reader, value, spot)
     for link in (path, *path.parents):  # a web root linked before it was made: mkdir cannot make it through the link
-        if link.is_symlink() and not link.exists():
+        if link.is_symlink() and not _exists(link):
             target = os.path.join(link.parent, os.readlink(link))
             which = "it is" if link == path else f"{link} is"
             raise reader.error(spot, f"{which} a symbolic link to {target}, which does not exist: create that folder")
