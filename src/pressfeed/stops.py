@@ -73,26 +73,34 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(coro)
     stopped: list[int] = []
     result: T | None = None
+    runner = asyncio.Runner()
+    escaped = False
     try:
-        with asyncio.Runner() as runner:
-            loop = runner.get_loop()
-            task = loop.create_task(coro)
+        loop = runner.get_loop()
+        task = loop.create_task(coro)
 
-            def redirect(signum: int) -> None:
-                if stopped:  # a second stop: the shutdown the first began hangs (a task that will not unwind)
-                    raise Interrupted(stopped[0])
-                stopped.append(signum)
-                if not loop.is_closed():  # (closing: Interrupted follows anyway)
-                    loop.call_soon_threadsafe(task.cancel)
+        def redirect(signum: int) -> None:
+            if stopped:  # a second stop: the shutdown the first began hangs (a task that will not unwind)
+                raise Interrupted(stopped[0])
+            stopped.append(signum)
+            if not loop.is_closed():  # (closing: Interrupted follows anyway)
+                loop.call_soon_threadsafe(task.cancel)
 
-            _redirect = redirect
-            try:
-                result = loop.run_until_complete(task)
-            except BaseException:
-                if not stopped:
-                    raise  # (after a stop, whatever the cancelled task ended with: the stop is what happened)
+        _redirect = redirect
+        try:
+            result = loop.run_until_complete(task)
+        except Interrupted:
+            escaped = bool(stopped)  # the second stop: out at once, the loop left as it is (closing it hangs)
+            raise
+        except BaseException:
+            if not stopped:
+                raise  # (after a stop, whatever the cancelled task ended with: the stop is what happened)
     finally:
-        _redirect = None  # only once the loop is closed: its shutdown runs steps a stop must not cut short too
+        try:
+            if not escaped:
+                runner.close()  # (the redirect still set: its shutdown runs steps a stop must not cut short too)
+        finally:
+            _redirect = None
     if stopped:
         raise Interrupted(stopped[0])
     return result  # type: ignore[return-value]
