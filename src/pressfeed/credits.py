@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Iterator
 
-from .sanitize import CODE_START, SANITIZED_TAG, TAG_NAME, VOID_ELEMENTS
+from .sanitize import CODE_START, SANITIZED_TAG, TAG_NAME, VOID_ELEMENTS, markup_text
 from .terms import CREDIT_LINE, credit_forms
 from .text import collapse_space
 
@@ -80,7 +80,7 @@ def _searched_credit(body_html: str) -> tuple[str, str] | None:
             continue  # in a tag: an image's alt text
         kept = _closing_notice(body_html[match.end() :])
         if kept is not None:
-            credit = _credit_text(match.group())
+            credit = markup_text(match.group())
             return cut_html(body_html, position), f"{credit} {kept}" if kept else credit
     return None
 
@@ -98,12 +98,7 @@ def _last_paragraph_credit(body_html: str) -> tuple[str, str] | None:
     match = _PARAGRAPH_CREDIT.fullmatch(body_html, opening + 3, end - 4) if opening >= 0 else None
     if match is None or body_html.find("출처", max(0, len(body_html) - _CREDIT_TAIL), opening) >= 0:
         return None  # (a credit before it, a joint release's: the general search keeps both)
-    return _trim_end(body_html[:opening]), _credit_text(match.group(1))
-
-
-def _credit_text(markup: str) -> str:
-    """A credit line found in sanitized HTML, as text."""
-    return collapse_space(html.unescape(SANITIZED_TAG.sub("", markup)))
+    return _trim_end(body_html[:opening]), markup_text(match.group(1))
 
 
 #: the brackets a credit line opens with

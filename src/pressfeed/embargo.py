@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from .sanitize import BLOCK_NAMES, BLOCK_TAG, SANITIZED_TAG, TAG_NAME, balanced
-from .text import collapse_space
+from .sanitize import BLOCK_NAMES, BLOCK_TAG, TAG_NAME, balanced, markup_text
 
 # A release's embargo notice, as its first line: "※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기
 # 바랍니다.", "이 보도자료는 2025. 11. 8.(토) 조간부터 보도할 수 있습니다.", "※ 11. 27.(목) 12:00 이전에는 보도를
@@ -182,7 +180,7 @@ def _header_fields(body_html: str, line: _FirstLine) -> list[str]:
     rows: list[list[tuple[str, str]]] = []
     position, end = opening, line.start + _EMBARGO_MAX * 16
     while opening >= 0 and len(rows) < _HEADER_ROWS and (row := _ROW.match(body_html, position)) and row.end() < end:
-        cells = [(attributes, _cell_text(cell)) for _, attributes, cell in _CELL.findall(row.group(1))]
+        cells = [(attributes, markup_text(cell)) for _, attributes, cell in _CELL.findall(row.group(1))]
         rows.append([(attributes, text) for attributes, text in cells if text])
         position = row.end()
     if not rows or not rows[0]:
@@ -201,10 +199,6 @@ def _header_fields(body_html: str, line: _FirstLine) -> list[str]:
 
 #: rows of a header table read at most
 _HEADER_ROWS = 3
-
-
-def _cell_text(cell: str) -> str:
-    return collapse_space(html.unescape(SANITIZED_TAG.sub("", cell)))
 
 
 def _follows(text: str) -> bool:
@@ -231,7 +225,7 @@ class _FirstLine:
         end_tag = BLOCK_TAG.search(body_html, start, window)  # the first line ends at a block's tag or a <br>
         end = end_tag.start() if end_tag is not None else len(body_html)
         line = body_html[start : min(end, window)]
-        text = collapse_space(html.unescape(SANITIZED_TAG.sub("", line)))
+        text = markup_text(line)
         if not text:
             return None
         whole = end <= window and len(text) <= _EMBARGO_MAX and balanced(line)

@@ -777,6 +777,11 @@ BLOCK_TAG = re.compile(rf"</?(?:{BLOCK_NAMES})\b[^>]*>")
 SANITIZED_TAG = re.compile(r"<[^>]*>")
 
 
+def markup_text(markup: str) -> str:
+    """A piece of sanitized HTML (a line, a table's cell, a credit) as its text, on one line."""
+    return collapse_space(html.unescape(SANITIZED_TAG.sub("", markup)))
+
+
 def body_words(body_html: str) -> str:
     """The body's text, tags dropped and entities decoded, whitespace as it stands: body_text() uncollapsed.
 
