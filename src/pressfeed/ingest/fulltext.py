@@ -108,7 +108,7 @@ async def complete(
         if source.fulltext == "auto" and feed_has_text(raw):
             continue  # the feed gives the release: its page has nothing to add
         page = known.get(article_id)
-        if normalize_link(links[index]) in shared:
+        if index in shared:
             out[index], fate = _without_page(raw, page if page is not None and page.status == "done" else None)
             held += out[index].status == Status.DRAFT.value
             warnings.append(f"{str(raw.title)[:40]!r}: its link is other items' too, no one release's page: {fate}")
@@ -162,19 +162,21 @@ def _turn(page: PageState | None, digest: str) -> int:
     return {LATE: 0, CUT_SHORT: 2}.get(page.reason, 1)
 
 
-def _shared_pages(entries: Sequence[RawArticle], identities: Sequence[tuple[str, str] | None]) -> set[str]:
-    """The pages (compared as links are, a fragment aside) that items of other ids and other titles link to alike:
-    a board that tells its releases apart by "#74496" alone, or links them all to its list. Such a page is no one
-    item's: read for each, every release went out with the one text it shows. (One release listed twice, under
-    two guids and one title, is that page's.)"""
-    ids: dict[str, set[str]] = {}
-    titles: dict[str, set[str]] = {}
-    for raw, identity in zip(entries, identities, strict=True):
+def _shared_pages(entries: Sequence[RawArticle], identities: Sequence[tuple[str, str] | None]) -> set[int]:
+    """The entries (by index) whose page, compared as links are (a fragment aside), items of other ids and other
+    titles link to alike: a board that tells its releases apart by "#74496" alone, or links them all to its list.
+    Such a page is no one item's: read for each, every release went out with the one text it shows. (One release
+    listed twice, under two guids and one title, is that page's.)"""
+    pages: dict[str, list[tuple[int, str, str]]] = {}
+    for index, (raw, identity) in enumerate(zip(entries, identities, strict=True)):
         if identity is not None:
-            link = normalize_link(identity[1])
-            ids.setdefault(link, set()).add(identity[0])
-            titles.setdefault(link, set()).add(" ".join(str(raw.title or "").split()))
-    return {link for link, found in ids.items() if len(found) > 1 and len(titles[link]) > 1}
+            title = " ".join(str(raw.title or "").split())
+            pages.setdefault(normalize_link(identity[1]), []).append((index, identity[0], title))
+    shared: set[int] = set()
+    for items in pages.values():
+        if len({i for _, i, _ in items}) > 1 and len({t for _, _, t in items}) > 1:
+            shared.update(index for index, _, _ in items)
+    return shared
 
 
 async def _read_all(
