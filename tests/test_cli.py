@@ -76,6 +76,7 @@ INFO_KEYS = ARTICLE_KEYS | {
     "page_note",
     "listed_status",
     "upstream_changed",
+    "undated_changes",
 }
 FEED_FILES = [
     f"{prefix}{name}"

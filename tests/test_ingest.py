@@ -31,7 +31,7 @@ from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import LockedError, UsageError
 from pressfeed.ingest.keys import link_key, normalize_link
-from pressfeed.merge import locally_edited
+from pressfeed.merge import UNDATED_CHANGES_MAX, locally_edited, undated_changes
 from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
 from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
@@ -923,6 +923,71 @@ def test_same_guid_with_changed_text_is_an_update(httpserver: HTTPServer, site: 
     assert not locally_edited(after)
 
 
+def viewed(views: int, updated: str = "") -> bytes:
+    """The AI release as a board that puts its view counter in the description gives it; `updated`, the date
+    of a change it dates (Atom's element in RSS, as a board's template writes it)."""
+    extra = f'<atom:updated xmlns:atom="http://www.w3.org/2005/Atom">{updated}</atom:updated>' if updated else ""
+    return rss(item(156720412, AI_TITLE, f"{AI_BODY}<p>조회수 {views}</p>", extra=extra))
+
+
+def test_an_item_changing_on_every_fetch_without_a_date_is_taken_a_bounded_number_of_times(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    served = serve(httpserver, "/rss/dept_msit.xml", viewed(1))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    taken, warnings, keys = [], [], []
+    runs = UNDATED_CHANGES_MAX + 3
+    for run in range(1, runs + 1):
+        served.body = viewed(1 + run)
+        result, pf = ingest_at(opener, site, NOW + timedelta(minutes=10 * run))
+        taken.append(only(result).updated == (AI_ID,))
+        warnings += only(result).warnings
+        keys.append(dedupe_key_count(pf))
+    assert taken == [True] * UNDATED_CHANGES_MAX + [False] * 3
+    # said once, when the last change was taken; the versions not taken leave no keys behind
+    assert len(warnings) == 1 and warnings[0].startswith(f"{AI_ID} ({AI_TITLE}) changed 24 times in a row")
+    assert keys[-4] == keys[-3] == keys[-2] == keys[-1]
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and f"조회수 {1 + UNDATED_CHANGES_MAX}<" in stored.article.body_html
+    assert stored.article.updated == NOW + timedelta(minutes=10 * UNDATED_CHANGES_MAX)
+    shown = CliRunner().invoke(cli, ["--site", str(site), "articles", "show", AI_ID])
+    assert "upstream: changed 24 times in a row without a new date" in shown.output
+
+    # a change the feed dates is taken, and the count starts again
+    served.body = viewed(100, updated="2025-11-09T04:30:00+09:00")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=8))
+    assert only(result).updated == (AI_ID,)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and "조회수 100<" in stored.article.body_html and stored.undated_changes == 0
+    served.body = viewed(101, updated="2025-11-09T04:30:00+09:00")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=8, minutes=10))
+    assert only(result).updated == (AI_ID,)
+    assert pf.store.get(AI_ID).undated_changes == 1  # type: ignore[union-attr]
+
+
+def test_a_new_status_or_date_is_taken_whatever_the_count_of_undated_changes(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A held release whose text came is published, a change upstream dates is taken: neither is restless."""
+    serve(httpserver, "/rss/dept_msit.xml", viewed(1))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    held = replace(stored, upstream_status="draft", undated_changes=UNDATED_CHANGES_MAX)
+    changed = encode(replace(stored.article, title="정정 " + AI_TITLE))
+    assert undated_changes(held, changed, explicit_updated=False) == UNDATED_CHANGES_MAX
+    restless = replace(held, upstream_status="published")
+    assert undated_changes(restless, changed, explicit_updated=False) is None
+    later = stored.article.updated + timedelta(hours=1)
+    dated = encode(replace(stored.article, title="정정 " + AI_TITLE, updated=later))
+    assert undated_changes(restless, dated, explicit_updated=True) == 0
+    earlier = encode(replace(stored.article, title="정정 " + AI_TITLE, updated=stored.article.updated))
+    assert undated_changes(restless, earlier, explicit_updated=True) is None  # no date after the stored one
+    assert undated_changes(replace(restless, undated_changes=3), changed, explicit_updated=False) == 4
+
+
 def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     serve(
         httpserver,
@@ -1812,7 +1877,7 @@ def test_an_upstream_change_a_local_edit_kept_out_is_remembered_until_reverted(
     assert info.upstream_changed == changed_at and info.to_json()["upstream_changed"] == "2025-11-08T13:00:00Z"
     base = ["--site", str(site), "--now", (NOW + timedelta(hours=3)).isoformat(), "articles"]
     shown = CliRunner().invoke(cli, [*base, "show", AI_ID]).stdout
-    assert "edit: upstream changed it at 2025-11-08T22:00:00+09:00; the local edit is kept" in shown
+    assert "upstream: changed at 2025-11-08T22:00:00+09:00; the local edit is kept" in shown
     # the editor takes the ministry's version: dated then, no local edit, nothing kept out any more
     reverted = CliRunner().invoke(cli, [*base, "revert", AI_ID])
     assert reverted.exit_code == 0, reverted.output

@@ -376,6 +376,20 @@ def test_articles_filters(store: Store) -> None:
     assert store.count() == 4
 
 
+def test_undated_changes_are_kept_until_a_write_counts_them_anew(store: Store) -> None:
+    """An upstream write gives the count (pressfeed.merge.undated_changes), an editor's write keeps it."""
+    store.write([release("n1")])
+    assert store.get(release("n1").article.id).undated_changes == 0  # type: ignore[union-attr]
+    store.write([replace(release("n1", title="조회수 2"), undated_changes=5)])
+    assert store.get(release("n1").article.id).undated_changes == 5  # type: ignore[union-attr]
+    edit = ArticleWrite(encode(release("n1", title="편집된 제목").article), "source:msit")
+    store.write([edit])
+    stored = store.get(release("n1").article.id)
+    assert stored is not None and stored.undated_changes == 5 and stored.article.title == "편집된 제목"
+    store.write([replace(release("n1", title="정정"), undated_changes=0)])
+    assert store.get(release("n1").article.id).undated_changes == 0  # type: ignore[union-attr]
+
+
 def upstream_change(write: ArticleWrite, seen: datetime) -> UpstreamChange:
     return UpstreamChange.kept(write.encoded, seen)
 
@@ -722,18 +736,37 @@ def older_pressfeed(schema_module, monkeypatch: pytest.MonkeyPatch):  # type: ig
     return at
 
 
+def write_as_before(store: Store, writes: list[ArticleWrite]) -> None:
+    """Store.write as pressfeed wrote articles before schema 10 (PostgreSQL 9): without undated_changes."""
+    import pressfeed.store.postgres as postgres
+    import pressfeed.store.sqlite as sqlite
+
+    columns = "id, section, status, published, updated, origin, content_hash, upstream_hash, upstream_status, seq, data"
+    with store.transaction():
+        first = store._next_seq(len(writes))  # type: ignore[attr-defined]
+        if isinstance(store, sqlite.SQLiteStore):
+            rows = [sqlite._article_row(w, first + i)[:-1] for i, w in enumerate(writes)]
+            values = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT)"
+            store.db.executemany(f"INSERT INTO article ({columns}) VALUES ({values})", rows)
+        else:
+            rows = [postgres._article_row(w, first + i)[:-1] for i, w in enumerate(writes)]
+            with store.conn.cursor() as cursor:  # type: ignore[attr-defined]
+                cursor.executemany(f"INSERT INTO article ({columns}) VALUES ({', '.join(['%s'] * 11)})", rows)
+
+
 def test_a_store_of_an_older_schema_is_upgraded_keeping_its_data(store_url: str, older_pressfeed) -> None:  # type: ignore[no-untyped-def]
     with older_pressfeed(2):  # a store as pressfeed wrote it before full text (schema 2)
         old = open_store(store_url)
-        old.write([release("m")])
+        write_as_before(old, [release("m")])
         old.set_meta("stories_relink", "done")
-        seq = seq_of(old, release("m").article.id)
+        seq = 1  # the store's first write
         old.close()
 
     new = open_store(store_url)
     try:
         stored = new.get(release("m").article.id)
         assert stored is not None and stored.seq == seq and stored.article == release("m").article
+        assert stored.undated_changes == 0  # none counted before
         assert new.get_meta("stories_relink") == "done"
         page = PageState(release("m").article.id, "e", "https://www.korea.kr/m", "failed", 1, NOW, reason="HTTP 404")
         new.save_pages([page])  # the new table is there
@@ -766,7 +799,7 @@ def test_a_store_from_before_shown_items_counts_what_its_builds_showed(  # type:
     future = article("future", published=datetime(2100, 1, 1, tzinfo=UTC))  # after the real clock's now
     with older_pressfeed(_before("shown", store_url)):
         old = open_store(store_url)
-        old.write([upstream(due), upstream(draft), upstream(future)])
+        write_as_before(old, [upstream(due), upstream(draft), upstream(future)])
         old.close()
 
     with open_store(store_url) as new:
@@ -855,6 +888,7 @@ def test_a_store_newer_than_this_pressfeed_is_refused(
 def fill(store: Store) -> None:
     """A little of everything a store holds."""
     store.write([upstream(article("f1")), release("f1"), upstream(article("f2", status=Status.HIDDEN))])
+    store.write([replace(release("f1", title="조회수 2"), undated_changes=3)])
     store.link_story(release("f1").article.id, article("f1").id, adopt=True)
     store.set_keep_both(release("f1").article.id, True)
     store.set_citations(article("f1").id, ["link:korea.kr/f1"])

@@ -757,8 +757,8 @@ def articles_show(env: Env, article_id: str, as_json: bool, as_record: bool) -> 
         click.echo(f"{key:>15}: {value}")
     for line in info.story_lines():
         click.echo(f"{'story':>15}: {line}")
-    for line in info.edit_lines(pf.config.site.tz):
-        click.echo(f"{'edit':>15}: {line}")
+    for line in info.upstream_lines(pf.config.site.tz):
+        click.echo(f"{'upstream':>15}: {line}")
     click.echo(f"\n{info.stored.article.body_html}")
 
 

@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from .store.base import StoredArticle
 
 
+#: upstream's changes to an item taken in a row without a new date from it: a board putting a view counter or
+#: the fetch time in its items changes them on every fetch, and each change taken told readers of the item
+#: again and kept the version's keys for good (lemon24/reader stops at the same count, HASH_CHANGED_LIMIT)
+UNDATED_CHANGES_MAX = 24
+
+
 def locally_edited(stored: StoredArticle) -> bool:
     """An article whose content an editor changed since it was last taken from upstream."""
     return stored.upstream_hash is not None and stored.upstream_hash != stored.content_hash
@@ -95,6 +101,22 @@ def _without_opening(view: Article) -> Article:
     if core and without_space(body_words(view.body_html)).startswith(core):
         return replace(view, summary="")
     return view
+
+
+def undated_changes(stored: StoredArticle, incoming: EncodedArticle, *, explicit_updated: bool) -> int | None:
+    """StoredArticle.undated_changes once `incoming`, which changes the stored article, is taken; None: it is
+    not, upstream having changed the article UNDATED_CHANGES_MAX times in a row without dating a change.
+
+    A new `updated` from upstream is a change it means: it is taken, and the count starts again. A new status
+    (a held release's text came, a source set to draft) is taken, neither counting nor counted against.
+    """
+    if explicit_updated and incoming.updated > stored.article.updated:
+        return 0
+    if stored.upstream_status != incoming.status:
+        return stored.undated_changes
+    if stored.undated_changes >= UNDATED_CHANGES_MAX:
+        return None
+    return stored.undated_changes + 1
 
 
 def merge_upstream(

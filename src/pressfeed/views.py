@@ -183,16 +183,25 @@ class ArticleInfo:
             out.append(f"held as a draft: {self.held}")
         return out
 
-    def edit_lines(self, tz: tzinfo) -> list[str]:
-        """What became of an editor's local edit of an ingested article, as an editor reads it."""
-        if self.upstream_changed is None:
-            return []
-        when = self.upstream_changed.astimezone(tz).isoformat()
-        article_id = self.stored.article.id
-        return [
-            f"upstream changed it at {when}; the local edit is kept (`pressfeed articles revert {article_id}`"
-            " takes upstream's version instead)"
-        ]
+    def upstream_lines(self, tz: tzinfo) -> list[str]:
+        """Upstream's changes pressfeed did not take, as an editor reads it: one an editor's local edit kept
+        out, and those of an item that changes without a new date (pressfeed.merge.undated_changes)."""
+        from .merge import UNDATED_CHANGES_MAX
+
+        out = []
+        if self.upstream_changed is not None:
+            when = self.upstream_changed.astimezone(tz).isoformat()
+            article_id = self.stored.article.id
+            out.append(
+                f"changed at {when}; the local edit is kept (`pressfeed articles revert {article_id}`"
+                " takes upstream's version instead)"
+            )
+        if self.stored.undated_changes >= UNDATED_CHANGES_MAX:
+            out.append(
+                f"changed {UNDATED_CHANGES_MAX} times in a row without a new date; its changes are not taken"
+                " until its feed dates one"
+            )
+        return out
 
     def record(self) -> dict[str, Any]:
         """The article as a record `pressfeed import` takes back (an editor's edit; a release's is a local
@@ -231,4 +240,5 @@ class ArticleInfo:
             "page_note": self.page_note or None,
             "listed_status": self.listed_status,
             "upstream_changed": utc_text(self.upstream_changed) if self.upstream_changed is not None else None,
+            "undated_changes": self.stored.undated_changes,
         }

@@ -22,7 +22,14 @@ from ..clock import Clock
 from ..config import Config, SourceConfig, SourceKind
 from ..context import NormalizeContext
 from ..errors import UsageError
-from ..merge import locally_edited, merge_upstream, reformatted, same_upstream
+from ..merge import (
+    UNDATED_CHANGES_MAX,
+    locally_edited,
+    merge_upstream,
+    reformatted,
+    same_upstream,
+    undated_changes,
+)
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
@@ -32,7 +39,7 @@ from .request import FetchFailure, FetchResult, is_local, local_path, read_cappe
 from .state import SourceState
 
 if TYPE_CHECKING:
-    from ..model import EncodedArticle, RawArticle
+    from ..model import Article, EncodedArticle, RawArticle
     from ..stories import Supersedable
     from .briefing import ServiceKey
     from .jobs import Job, Parsed
@@ -590,10 +597,25 @@ class _Placer:
         merged = merge_upstream(stored, candidate, explicit_updated=explicit, now=self.now)
         if merged is None:
             report.unchanged += 1
-        else:
-            writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
-            report.updated.append(target)
+            return True
+        changes = undated_changes(stored, candidate, explicit_updated=explicit)
+        if changes is None:  # restless: neither taken nor its keys kept, which every such version would add
+            report.unchanged += 1
+            return False
+        writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate, undated_changes=changes))
+        report.updated.append(target)
+        if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
+            report.warnings.append(_restless(candidate.article))
         return True
+
+
+def _restless(article: Article) -> str:
+    """Said once, when the last change of an item that changes without a new date is taken."""
+    return (
+        f"{article.id} ({article.title}) changed {UNDATED_CHANGES_MAX} times in a row without a new date, as"
+        " a view counter or a time in its text would: its changes are no longer taken until its feed dates"
+        " one (`pressfeed articles show` says so)"
+    )
 
 
 def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bool:

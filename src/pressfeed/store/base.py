@@ -68,6 +68,8 @@ class StoredArticle:
     #: the guid of a release this CMS article replaced in the feeds, and that release's `updated` then
     feed_guid: str | None = None
     feed_guid_updated: datetime | None = None
+    #: upstream's changes taken in a row without a new date from it (pressfeed.merge.UNDATED_CHANGES_MAX)
+    undated_changes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,14 +124,21 @@ class ArticleWrite:
     #: None for an editor's local change (the stored upstream values stay)
     upstream_hash: str | None = None
     upstream_status: Status | None = None
+    #: StoredArticle.undated_changes from this write on; None: the stored count stays
+    undated_changes: int | None = None
 
     @classmethod
     def from_upstream(
-        cls, encoded: EncodedArticle, origin: str, upstream: EncodedArticle | None = None
+        cls,
+        encoded: EncodedArticle,
+        origin: str,
+        upstream: EncodedArticle | None = None,
+        *,
+        undated_changes: int | None = None,
     ) -> ArticleWrite:
         """Store `encoded`, taken in from upstream version `upstream` (itself by default)."""
         taken = upstream or encoded
-        return cls(encoded, origin, taken.content_hash, taken.status)
+        return cls(encoded, origin, taken.content_hash, taken.status, undated_changes)
 
     @property
     def article(self) -> Article:
@@ -177,6 +186,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "keep_both",
         "feed_guid",
         "feed_guid_updated",
+        "undated_changes",
     ),
     "tombstone": ("article_id", "deleted"),
     "dedupe_key": ("key", "article_id", "source_id"),
@@ -237,7 +247,7 @@ TimeWriter = Callable[[datetime], Any]
 #: the article columns a StoredArticle is read from (`stored_article`)
 ARTICLE_COLUMNS = (
     "data, origin, content_hash, upstream_hash, upstream_status, seq,"
-    " superseded_by, keep_both, feed_guid, feed_guid_updated"
+    " superseded_by, keep_both, feed_guid, feed_guid_updated, undated_changes"
 )
 #: the upstream_change columns, as UpstreamChange has them
 UPSTREAM_CHANGE_COLUMNS = "article_id, content_hash, status, data, seen"
@@ -278,6 +288,7 @@ def stored_article(row: Sequence[Any], read_time: TimeReader) -> StoredArticle:
         keep_both=bool(row[7]),
         feed_guid=row[8],
         feed_guid_updated=read_time(row[9]),
+        undated_changes=row[10] or 0,
     )
 
 

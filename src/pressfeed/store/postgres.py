@@ -83,6 +83,7 @@ MIGRATIONS = [
     _sql("pg_v6_rendered_at.sql"),
     _sql("pg_v7_upstream_changes.sql"),
     _sql("pg_v8_passages.sql"),
+    _sql("pg_v9_undated_changes.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -305,15 +306,16 @@ class PostgresStore:
             with self.conn.cursor() as cursor:
                 cursor.executemany(
                     """INSERT INTO article (id, section, status, published, updated, origin, content_hash,
-                                            upstream_hash, upstream_status, seq, data)
-                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                                            upstream_hash, upstream_status, seq, data, undated_changes)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                        ON CONFLICT (id) DO UPDATE SET
                          section = excluded.section, status = excluded.status,
                          published = excluded.published, updated = excluded.updated,
                          origin = excluded.origin, content_hash = excluded.content_hash,
                          upstream_hash = coalesce(excluded.upstream_hash, article.upstream_hash),
                          upstream_status = coalesce(excluded.upstream_status, article.upstream_status),
-                         seq = excluded.seq, data = excluded.data""",
+                         seq = excluded.seq, data = excluded.data,
+                         undated_changes = coalesce(excluded.undated_changes, article.undated_changes)""",
                     [_article_row(w, first + i) for i, w in enumerate(items)],
                 )
         return WriteResult(len(items))
@@ -785,6 +787,7 @@ def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
         str(write.upstream_status) if write.upstream_status is not None else None,
         seq,
         write.encoded.data,
+        write.undated_changes,
     )
 
 

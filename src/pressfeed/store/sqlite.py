@@ -75,6 +75,7 @@ MIGRATIONS = [
     _sql("v7_rendered_at.sql"),
     _sql("v8_upstream_changes.sql"),
     _sql("v9_passages.sql"),
+    _sql("v10_undated_changes.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -234,15 +235,16 @@ class SQLiteStore:
             rows = [_article_row(w, first + i) for i, w in enumerate(items)]
             self.db.executemany(
                 """INSERT INTO article (id, section, status, published, updated, origin, content_hash,
-                                        upstream_hash, upstream_status, seq, data)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))
+                                        upstream_hash, upstream_status, seq, data, undated_changes)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)
                    ON CONFLICT(id) DO UPDATE SET
                      section = excluded.section, status = excluded.status,
                      published = excluded.published, updated = excluded.updated,
                      origin = excluded.origin, content_hash = excluded.content_hash,
                      upstream_hash = coalesce(excluded.upstream_hash, article.upstream_hash),
                      upstream_status = coalesce(excluded.upstream_status, article.upstream_status),
-                     seq = excluded.seq, data = excluded.data""",
+                     seq = excluded.seq, data = excluded.data,
+                     undated_changes = coalesce(excluded.undated_changes, article.undated_changes)""",
                 rows,
             )
         return WriteResult(len(items))
@@ -695,6 +697,7 @@ def _article_row(write: ArticleWrite, seq: int) -> tuple[Any, ...]:
         # the JSON's UTF-8, which the SQL casts to TEXT: stored exactly as the text would be, without
         # decoding a worker's bytes into a str only for sqlite3 to encode it again
         write.encoded.data_utf8,
+        write.undated_changes,
     )
 
 
