@@ -36,6 +36,7 @@ from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line
 
 if TYPE_CHECKING:
     from .store.base import StoredArticle
+    from .stories import StoryRules
 
 DEFAULT_CONFIG = Path("feeds/pressfeed.yaml")
 #: machine-written list of extra sources (`pressfeed sources import`), beside the hand-written config
@@ -663,6 +664,12 @@ class Config:
             if source.id == source_id:
                 return source
         raise KeyError(source_id)
+
+    def story_rules(self) -> StoryRules:
+        """What the config says of which newsroom article supersedes which release (pressfeed.stories.settle)."""
+        from .stories import StoryRules
+
+        return StoryRules(self.supersedable, self.agencies)
 
     def supersedable(self, stored: StoredArticle, brought_by: Sequence[str] = ()) -> bool:
         """May a newsroom article supersede this stored release? Not when a source that brought it, first or a

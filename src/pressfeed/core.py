@@ -305,9 +305,7 @@ class Pressfeed:
             self.store.delete(stored.article.id, now)
             hand_over(self.store, stored, False, now)
             # another article citing the releases it superseded may keep them out now
-            settle(
-                self.store, self.config.supersedable, now, agencies=self.config.agencies, articles=[stored.article.id]
-            )
+            settle(self.store, self.config.story_rules(), now, articles=[stored.article.id])
 
     def plan(self) -> Plan:
         """What `build` would produce, for `pressfeed check`; writes nothing."""
@@ -553,9 +551,7 @@ class Pressfeed:
             in_feeds = status is Status.PUBLISHED and stored.article.published <= now
             hand_over(self.store, stored, in_feeds, now)
             # in the feeds or out: the article citing its releases that is in them sooner keeps them out
-            settle(
-                self.store, self.config.supersedable, now, agencies=self.config.agencies, articles=[stored.article.id]
-            )
+            settle(self.store, self.config.story_rules(), now, articles=[stored.article.id])
             return self.article(stored.article.id)
 
 

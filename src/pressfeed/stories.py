@@ -42,7 +42,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -74,6 +74,21 @@ _NOTICE_SPAN = 400
 
 #: whether a stored release may be superseded, given the sources that brought copies of it (their when_in_cms)
 Supersedable = Callable[[StoredArticle, Sequence[str]], bool]
+
+
+def any_release(stored: StoredArticle, brought_by: Sequence[str] = ()) -> bool:
+    """The default rule: any ingested release may be superseded by a newsroom article citing it."""
+    return True
+
+
+@dataclass(frozen=True)
+class StoryRules:
+    """The config's say in which newsroom article supersedes which release (:func:`settle`)."""
+
+    #: which releases may be superseded (their sources' `when_in_cms`: pressfeed.config.Config.supersedable)
+    supersedable: Supersedable = any_release
+    #: the registry, by which a near copy names the agency whose release it copies (:func:`one_agency`)
+    agencies: Agencies = field(default_factory=Agencies)
 
 
 #: characters of a folded text (pressfeed.stories._folded) below which no near copy of it is looked for: a
@@ -343,10 +358,9 @@ def keeps_out(release: StoredArticle, article: StoredArticle | None, now: dateti
 def link_cms_articles(
     store: Store,
     cited: Sequence[tuple[str, Sequence[str]]],
-    supersedable: Supersedable,
+    rules: StoryRules,
     now: datetime,
     *,
-    agencies: Agencies,
     new: Collection[str] = (),
     guids: Mapping[str, str] | None = None,
 ) -> None:
@@ -360,15 +374,14 @@ def link_cms_articles(
     # first stored now cite nothing yet: their citations go in without replacing any.
     store.add_citations((k, a) for a, article_keys in cited if a in new for k in article_keys)
     store.set_citations_many({article_id: keys for article_id, keys in cited if article_id not in new})
-    settle(store, supersedable, now, agencies=agencies, articles=[article_id for article_id, _ in cited], guids=guids)
+    settle(store, rules, now, articles=[article_id for article_id, _ in cited], guids=guids)
 
 
 def settle(
     store: Store,
-    supersedable: Supersedable,
+    rules: StoryRules,
     now: datetime,
     *,
-    agencies: Agencies,
     releases: Collection[str] = (),
     articles: Collection[str] = (),
     guids: Mapping[str, str] | None = None,
@@ -379,7 +392,6 @@ def settle(
     `releases`: releases ingested now. `articles`: CMS articles written, published, held back or deleted
     now; the releases they cite or supersede are settled. `guids`: article id → the release whose guid it
     held (a deleted release is found only so). `fresh`: releases first stored now, never in a feed.
-    `agencies`: the registry, by which a near copy names its release's agency (:func:`one_agency`).
 
     Of the articles citing a release, the one soonest in the feeds supersedes it (:func:`_soon`; the first
     by id among equals). The one superseding it keeps it (the first wins) until another is in the feeds
@@ -394,13 +406,13 @@ def settle(
     # the releases these articles cite or may be near copies of: compared below, once, with all their citers
     exact, near, _ = _candidates(store, articles=ids) if ids else (set(), set(), set())
     touched = sorted({*releases, *(r for r, _ in exact | near), *held, *guid_of})
-    citing = _citing(store, agencies, releases=touched) if touched else set()
+    citing = _citing(store, rules.agencies, releases=touched) if touched else set()
     # an article near a release now may supersede another it was taken for before (it is a near copy of one
     # release at most, and this one came later): that one is settled too
     by = sorted({a for _, a in citing})
     earlier = {r for taken in (store.superseded_many(by) if by else {}).values() for r in taken}
     if earlier - set(touched):
-        citing |= _citing(store, agencies, releases=sorted(earlier - set(touched)))
+        citing |= _citing(store, rules.agencies, releases=sorted(earlier - set(touched)))
         touched = sorted({*touched, *earlier})
     held |= earlier
     citers: dict[str, list[str]] = {}
@@ -427,7 +439,7 @@ def settle(
             # said of that article, goes with it (the next article citing it keeps it out as any would)
             store.unlink_story(release_id)
             release = replace(release, superseded_by=None, keep_both=False)
-        if not _supersedable(release, supersedable, brought.get(release_id, ())):
+        if not _supersedable(release, rules.supersedable, brought.get(release_id, ())):
             if holder is not None and not release.keep_both and release.article.status is Status.PUBLISHED:
                 # a source that keeps its releases brought a copy since: it stands again. Not one an editor
                 # keeps beside its article already, nor one hidden: that would only move the article's guid

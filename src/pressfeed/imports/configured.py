@@ -50,9 +50,10 @@ def import_each(
         if known is not None:
             total += known.result()
             continue
+        from ..stories import any_release
         from . import importer  # reading and normalizing records: only for a file that changed
 
-        rule = supersedable if supersedable is not None else importer.any_release
+        rule = supersedable if supersedable is not None else any_release
         relink = not state.linked(store, path)
         try:
             result = importer.import_files(store, ctx, now, [str(path)], workers, rule, relink_all=relink)

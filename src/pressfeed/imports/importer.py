@@ -35,7 +35,7 @@ from ..normalize import IdNotNormal, NormalizeContext, RecordProblems, legacy_li
 from ..results import IDS_LISTED, ImportResult
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle
-from ..stories import Supersedable, citation_keys, hand_over, link_cms_articles, shows
+from ..stories import StoryRules, Supersedable, any_release, citation_keys, hand_over, link_cms_articles, shows
 from ..workers import worker_pool
 from ..yamlfile import line_of
 from . import state
@@ -157,11 +157,6 @@ def _refused_id(problems: RecordProblems) -> IdNotNormal | None:
 
 #: where a record is: file, line, its position among the file's records, and its fields when parsed here
 Place = tuple[str, int, int, Mapping[str, Any] | None]
-
-
-def any_release(stored: object, brought_by: object = ()) -> bool:
-    """The default rule: any ingested release may be superseded by a newsroom article citing it."""
-    return True
 
 
 class _Tally:
@@ -434,9 +429,8 @@ class Importer:
             link_cms_articles(
                 self.store,
                 sorted(cited),
-                self.supersedable,
+                StoryRules(self.supersedable, self.ctx.agencies),
                 self.now,
-                agencies=self.ctx.agencies,
                 new=created,
                 guids=guids,
             )

@@ -40,7 +40,6 @@ from .state import SourceState
 
 if TYPE_CHECKING:
     from ..model import Article, EncodedArticle, RawArticle
-    from ..stories import Supersedable
     from .briefing import ServiceKey
     from .jobs import Job, Parsed
     from .mapping import Mapped
@@ -269,7 +268,7 @@ class _Placer:
     def __init__(self, config: Config, store: Store, now: datetime, dry_run: bool) -> None:
         self.config, self.store, self.now, self.dry_run = config, store, now, dry_run
         self.ctx: NormalizeContext = config.normalize_context()
-        self.supersedable: Supersedable = config.supersedable
+        self.rules = config.story_rules()
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
         #: stored articles an item already decided this run → that item's origin: the first item in document
@@ -447,9 +446,8 @@ class _Placer:
             # source) were never in a feed, so the article keeps its own guid.
             settle(
                 self.store,
-                self.supersedable,
+                self.rules,
                 self.now,
-                agencies=self.ctx.agencies,
                 releases=gained,
                 fresh=set(self.pending),
             )
