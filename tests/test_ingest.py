@@ -37,6 +37,7 @@ from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
 from pressfeed.sanitize import plain_text, sanitize_html
 from pressfeed.store.base import ArticleWrite
+from pressfeed.stories import body_key
 
 #: a complete site modelled on the portal and the policy-briefing feeds of November 2025 (tests/fixtures)
 SAMPLE_FEEDS = Path(__file__).resolve().parent / "fixtures" / "portal-2025" / "feeds"
@@ -1054,6 +1055,61 @@ def test_same_link_arriving_later_in_another_source_is_a_duplicate(
     assert [(r.source_id, r.new, r.duplicates) for r in result.reports] == [("msit", (), 0), ("korea-kr", (), 1)]
     assert pf.store.count() == 1
     assert pf.store.get(LAW_ID).origin == "source:msit"  # type: ignore[union-attr]
+
+
+#: the AI release as the ministry's board titles it, with its subtitle, and its whole text (long enough to tell a story)
+AI_SUBTITLED = f"{AI_TITLE} - 2030년까지 첨단 GPU 5만 장 확보 지원 -"
+AI_WHOLE = AI_BODY + (
+    "<p>과기정통부는 공모를 통해 선정된 컨소시엄이 2030년까지 첨단 그래픽처리장치 5만 장 이상을 확보하도록"
+    " 지원할 계획이다.</p>"
+)
+
+
+@pytest.mark.parametrize("board_first", [False, True])
+def test_a_release_under_its_title_with_the_subtitle_is_one_article(
+    board_first: bool, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The service's copy without the subtitle, the board's with: neither the title nor title and text together
+    are one key, and readers had the release twice. Its whole text under a title with more of it is a copy."""
+    board_item = item(
+        156720412, AI_SUBTITLED, AI_WHOLE, guid="3186001", link="https://www.msit.go.kr/bbs/view.do?nttSeqNo=3186001"
+    )
+    combined_item = item(156720412, AI_TITLE, AI_WHOLE, guid="pressrelease-156720412")
+    board = serve(httpserver, "/rss/dept_msit.xml", rss(board_item) if board_first else rss())
+    combined = serve(httpserver, "/rss/pressrelease.xml", rss() if board_first else rss(combined_item))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    first, pf = ingest_at(opener, site)
+    board.body, combined.body = rss(board_item), rss(combined_item)
+    second, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    (article,) = stored_articles(pf)
+    assert article.title == (AI_SUBTITLED if board_first else AI_TITLE)  # the first copy's, as for any copy
+    assert sum(len(r.new) for r in (*first.reports, *second.reports)) == 1
+    assert sorted(pf.store.dedupe_sources([article.id])[article.id]) == ["korea-kr", "msit"]
+
+
+def test_a_boilerplate_text_under_another_title_is_another_release(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A text alone joins no two releases: a board's boilerplate long enough to key would join them all."""
+    boilerplate = (
+        "<p>본 보도자료의 자세한 내용은 첨부파일을 참고하시기 바랍니다. 보도자료 내용에 대한 문의는 담당부서로 연락하여"
+        " 주시기 바랍니다. 과학기술정보통신부 대변인실 044-202-4034. 첨부파일이 열리지 않으면"
+        " 누리집의 보도자료 게시판에서 내려받으실 수 있습니다.</p>"
+    )
+    assert body_key(plain_text(boilerplate)) is not None  # long enough to key: only the titles tell them apart
+    serve(httpserver, "/rss/dept_msit.xml", rss(item(1, AI_TITLE, boilerplate, guid="1")))
+    serve(httpserver, "/rss/pressrelease.xml", rss(item(2, SIXG_TITLE, boilerplate, guid="pressrelease-2")))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    _, pf = ingest_at(opener, site)
+    assert sorted(a.title for a in stored_articles(pf)) == sorted([AI_TITLE, SIXG_TITLE])
 
 
 def test_same_text_different_links_and_guids_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:

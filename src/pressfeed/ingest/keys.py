@@ -11,8 +11,10 @@
   the ministry's board (whose text, if any, was extracted from another page);
   a joint release has one for each of its agencies, and one of every ministry's
   when its title says "관계부처 합동" (pressfeed.ingest.mapping)
+- ``body:<hash>``            the same whole text (pressfeed.stories.body_key), under a title holding
+  the other's: a board's title with the release's subtitle, the API's without
 
-``content`` and ``title`` join releases across sources only (pressfeed.ingest.update).
+``content``, ``title`` and ``body`` join releases across sources only (pressfeed.ingest.update).
 ``copy:<source>:<article>`` is no way of telling: it records that a source
 brought a copy of another's release when every key it gave was known already
 (a link and a text, no guid), so the terms of each source that brought it are

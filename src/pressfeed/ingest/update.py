@@ -271,6 +271,7 @@ class _Placer:
         self.rules = config.story_rules()
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
+        self.pending_titles: dict[str, str] = {}  # article id → title, for articles created this run
         #: stored articles an item already decided this run → that item's origin: the first item in document
         #: order is the article, as for one created; a later one writing too made it flip between them every run
         self.taken: dict[str, str] = {}
@@ -400,7 +401,7 @@ class _Placer:
     def place_source(self, source: SourceConfig, mapped: list[Mapped], report: _Report) -> None:
         """Dedupe one source's items against the store and this run, and write what is new or changed."""
         origin = f"source:{source.id}"
-        all_keys = [k for m in mapped for k in (*m.keys, *m.probes)]
+        all_keys = [k for m in mapped for k in (*m.keys, *m.probes, *_body(m))]
         known = self.store.dedupe_lookup(all_keys)
         known.update((k, self.claimed[k]) for k in all_keys if k in self.claimed)
         # every article an item could land on, read in two queries rather than two per item
@@ -419,15 +420,14 @@ class _Placer:
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
-                body = [m.body_key] if m.body_key else []
-                keys += [(k, target, source.id) for k in (*m.keys, *body)]
+                keys += [(k, target, source.id) for k in (*m.keys, *_body(m))]
                 passages += [(k, target) for k in m.passages]
                 owner = stored[target].origin if target in stored else self.pending.get(target, origin)
                 if owner != origin:  # a copy: its source is one that brought the release, whatever keys are new
                     keys.append((copy_key(source.id, target), target, source.id))
                 gained.add(target)
                 self.copies.setdefault(target, set()).add(source.id)
-                for k in m.keys:  # the first article to record a key keeps it, as in the store
+                for k in (*m.keys, *_body(m)):  # the first article to record a key keeps it, as in the store
                     known.setdefault(k, target)
                     self.claimed.setdefault(k, target)
         if self.dry_run:
@@ -497,7 +497,26 @@ class _Placer:
             if key in m.probes and (key in days or self._has_copy(found, source_id)):
                 continue
             return found
+        found = known.get(m.body_key) if m.body_key is not None else None
+        if found is not None and self._retitled_copy(m, found, origin, stored):
+            return found
         return m.encoded.id
+
+    def _retitled_copy(self, m: Mapped, found: str, origin: str, stored: dict[str, StoredArticle]) -> bool:
+        """Is an item whose text is the whole of another source's release (`found`, by its body key) that
+        release, under a title with more or less of it? A board titles a release with its subtitle ("… - 2030년
+        까지 GPU 5만 장 -"), the API without: neither key found the copy, and readers had it twice. The text alone
+        joins no two releases: a board's boilerplate would (one long enough to key, "자세한 내용은 첨부 …")."""
+        from .keys import TITLE_MIN, title_identity
+
+        release = stored.get(found)
+        owner = release.origin if release is not None else self.pending.get(found)
+        title = release.article.title if release is not None else self.pending_titles.get(found, "")
+        if owner in (None, origin) or not title:
+            return False
+        ours, theirs = title_identity(m.encoded.article.title), title_identity(title)
+        shorter, longer = sorted((ours, theirs), key=len)
+        return len(shorter) >= TITLE_MIN and shorter in longer
 
     def _link_only(self, article_id: str, origin: str, candidate: EncodedArticle) -> bool:
         """Will the feeds carry only the link of this release, whose text `candidate` brings (pressfeed.rights,
@@ -547,6 +566,7 @@ class _Placer:
             writes.append(ArticleWrite.from_upstream(candidate, origin))
             report.new.append(target)
             self.pending[target] = origin
+            self.pending_titles[target] = candidate.article.title
             return True
         if stored.origin != origin:
             if _takes_over(stored, origin, candidate):  # the text of a release another source brought as a title
@@ -605,6 +625,11 @@ class _Placer:
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True
+
+
+def _body(m: Mapped) -> tuple[str, ...]:
+    """The item's body key, if its text is long enough to have one."""
+    return (m.body_key,) if m.body_key is not None else ()
 
 
 def _restless(article: Article) -> str:
