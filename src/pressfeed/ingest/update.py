@@ -268,7 +268,6 @@ class _Placer:
     def __init__(self, config: Config, store: Store, now: datetime, dry_run: bool) -> None:
         self.config, self.store, self.now, self.dry_run = config, store, now, dry_run
         self.ctx: NormalizeContext = config.normalize_context()
-        self.rules = config.story_rules()
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
         self.pending_titles: dict[str, str] = {}  # article id → title, for articles created this run
@@ -446,7 +445,7 @@ class _Placer:
             # source) were never in a feed, so the article keeps its own guid.
             settle(
                 self.store,
-                self.rules,
+                self.config.story_rules(),
                 self.now,
                 releases=gained,
                 fresh=set(self.pending),
