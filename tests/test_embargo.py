@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pressfeed.embargo import drop_embargo_notice, notice_embargo, split_embargo_notice
-from pressfeed.sanitize import sanitize_html
+from pressfeed.embargo import drop_embargo_notice, drop_title_lines, notice_embargo, split_embargo_notice
+from pressfeed.sanitize import markup_text, sanitize_html
 
 BASE = "https://www.example-portal.kr/news/articleView.html?idxno=123456"
 
@@ -608,3 +608,40 @@ def test_more_notices_as_agencies_write_them(line: str, when: datetime | None) -
 def test_lines_shaped_like_those_notices_stay(first_line: str) -> None:
     body = sanitize_html(f"<p>{first_line}</p><p>본문.</p>", BASE)
     assert split_embargo_notice(body) == (body, "")
+
+
+# -- the title a release's page opens with ---------------------------------------------------------------
+
+TITLE = "연근해 어선 안전장비 보급 확대…겨울철 해양사고 예방 총력"
+TEXT = "<p>해양수산부는 겨울철 해양사고를 줄이기 위해 연근해 어선 3천 척에 구명조끼와 위치발신장치를 보급한다.</p>"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        f"<h2>[보도자료] {TITLE}</h2>",  # a board's heading, its label before it
+        f'<p class="sub_title"></p><h3>보도자료</h3><div class="board_view"><h4 class="view_title">{TITLE}</h4>',
+        f"<h2>{TITLE} - 3천 척에 구명조끼·위치발신장치 -</h2>",  # with the subtitle the item's title lacks
+        "<h2>연근해 어선 안전장비 보급 확대</h2>",  # less of it: the item's title has the rest
+        f"<p>{TITLE}</p>",  # the title alone, in a paragraph
+    ],
+)
+def test_a_page_opening_with_the_releases_title_loses_it(opening: str) -> None:
+    body = sanitize_html(opening + TEXT + ("</div>" if "board_view" in opening else ""), "https://www.mof.go.kr/")
+    kept = drop_title_lines(body, TITLE)
+    assert kept != body and kept.endswith(body[body.index("<p>해양수산부는") :])
+    assert markup_text(kept).startswith("해양수산부는")
+
+
+@pytest.mark.parametrize(
+    ("opening", "title"),
+    [
+        ("<p>연근해 어선 안전장비 보급 확대를 위해 해양수산부가 나섰다.</p>", TITLE),  # a lead sentence, not a heading
+        ("<h2>해양수산부</h2>", TITLE),  # a heading with less than a title's letters
+        ("<h3>보도자료</h3><h2>다른 보도자료의 제목입니다 정말로</h2>", TITLE),  # a label, then another title
+        ("<h2>인사</h2>", "인사"),  # a title too short to tell: the text may open with it
+    ],
+)
+def test_a_page_whose_opening_is_not_the_title_keeps_it(opening: str, title: str) -> None:
+    body = sanitize_html(opening + TEXT, "https://www.mof.go.kr/")
+    assert drop_title_lines(body, title) == body

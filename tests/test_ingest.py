@@ -989,6 +989,31 @@ def test_a_new_status_or_date_is_taken_whatever_the_count_of_undated_changes(
     assert undated_changes(replace(restless, undated_changes=3), changed, explicit_updated=False) == 4
 
 
+def test_a_text_opening_with_the_title_loses_it_and_a_release_stored_with_it_is_no_update(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board's page (or feed) opening with the release's title as a heading: readers saw the title twice.
+    A release stored with it before is stored without it under the dates readers have."""
+    served = serve(
+        httpserver, "/rss/dept_msit.xml", rss(item(156720412, AI_TITLE, f"<h2>[보도자료] {AI_TITLE}</h2>{AI_BODY}"))
+    )
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and plain_text(stored.article.body_html).startswith("과학기술정보통신부는")
+    # as a version before stored it: with the heading
+    before = replace(stored.article, body_html=f"<h2>[보도자료] {AI_TITLE}</h2>{stored.article.body_html}")
+    pf.store.write([ArticleWrite.from_upstream(encode(before), stored.origin)])
+    served.body = rss(
+        item(156720412, AI_TITLE, f"<h2>[보도자료] {AI_TITLE}</h2>{AI_BODY}"), built="2025-11-08 18:00:00"
+    )
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert only(result).updated == ()
+    after = pf.store.get(AI_ID)
+    assert after is not None and after.article.body_html == stored.article.body_html
+    assert after.article.updated == stored.article.updated
+
+
 def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     serve(
         httpserver,

@@ -131,6 +131,35 @@ _EMPTY_BLOCK_END = re.compile(r"</(div|blockquote)>")
 _NOTICE_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 
 
+#: lines a release's page may open with before its title: the board's label alone ("보도자료")
+_TITLE_LINES = 3
+
+
+def drop_title_lines(body_html: str, title: str) -> str:
+    """The body without the lines its page opens with before the release's text: the release's title (a board's
+    heading, "[보도자료] …", with or without its subtitle) and a press-release label alone before it
+    ("<h3>보도자료</h3>"). Readers saw the title twice, an embargo notice after it was not read as one, and
+    a newsroom's copy without it was no copy (a subscriber's attack). Unchanged when no line is the title."""
+    from .ingest.keys import RELEASE_LABELS, TITLE_MIN, title_identity
+
+    ours = title_identity(title)
+    if len(ours) < TITLE_MIN:
+        return body_html  # "인사": a short title may well open the text
+    body = body_html
+    for _ in range(_TITLE_LINES):
+        line = _FirstLine.of(body)
+        if line is None or not line.whole:
+            return body_html
+        theirs = title_identity(line.text)
+        shorter, longer = sorted((ours, theirs), key=len)
+        if theirs == ours or (line.heading() and len(shorter) >= TITLE_MIN and longer.startswith(shorter)):
+            return line.cut()  # (with more or less of it, its subtitle: a heading's, never a lead sentence's)
+        if line.text.replace(" ", "") not in RELEASE_LABELS or (rest := line.cut()) == body:
+            return body_html
+        body = rest
+    return body_html
+
+
 def drop_embargo_notice(body_html: str) -> str:
     """The body without an embargo notice as its first line (:func:`split_embargo_notice`)."""
     return split_embargo_notice(body_html)[0]
@@ -230,6 +259,12 @@ class _FirstLine:
             return None
         whole = end <= window and len(text) <= _EMBARGO_MAX and balanced(line)
         return cls(body_html, start, end, end_tag, text, whole)
+
+    def heading(self) -> bool:
+        """Is the line in a heading (<h1> to <h6>)?"""
+        opening = self.markup.rfind("<", 0, self.start)
+        name = TAG_NAME.match(self.markup, opening) if opening >= 0 else None
+        return name is not None and not name.group(1) and re.fullmatch(r"h[1-6]", name.group(2).lower()) is not None
 
     def cut(self) -> str:
         """The body without this line. A paragraph that is the line alone goes with it; a line ending in a

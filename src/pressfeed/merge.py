@@ -72,20 +72,21 @@ def reader_view(article: Article) -> Article:
     """What a reader gets of an article, for telling a change from a new form of the same.
 
     Its body as laid out (:func:`pressfeed.sanitize.layout_form`) and
-    without a leading embargo notice (stale once the item is in a feed), and
+    without a leading embargo notice (stale once the item is in a feed) or
+    title (a board's heading, dropped since), and
     its source without the feed URL it was read from: that says which URL
     ingest asked (a feed that moved, a source whose URL the config now gives
     anew), not what the item is. `updated` and `status` are left to the rules
     here.
     """
     # (only where a version's hash differs from the stored one's)
-    from .embargo import drop_embargo_notice
+    from .embargo import drop_embargo_notice, drop_title_lines
     from .sanitize import layout_form
 
     source = article.source
     if source is not None and source.feed:
         source = replace(source, feed="")
-    body = layout_form(drop_embargo_notice(article.body_html))
+    body = layout_form(drop_embargo_notice(drop_title_lines(article.body_html, article.title)))
     return replace(article, body_html=body, source=source, updated=article.published, status=Status.PUBLISHED)
 
 

@@ -30,7 +30,7 @@ from .context import agency_key as agency_key
 from .context import section_key as section_key
 from .credits import split_credit, without_copyright
 from .dates import EARLIEST, parse_datetime
-from .embargo import notice_embargo, split_embargo_notice
+from .embargo import drop_title_lines, notice_embargo, split_embargo_notice
 from .errors import RecordError
 from .filetypes import guess_image_type, image_type_from_url, media_type_for_name
 from .model import (
@@ -291,8 +291,8 @@ def normalize(
     body = field("body_html", lambda: sanitize_html(_str(raw.body_html, "body_html"), base), "")
     body, credit = split_credit(body)
     notice = ""
-    if raw.kind is not InputKind.CMS:  # an agency's notice to the press; a newsroom's text is its own
-        body, notice = split_embargo_notice(body)
+    if raw.kind is not InputKind.CMS:  # an agency's page's title and notice to the press; a newsroom's text is its own
+        body, notice = split_embargo_notice(drop_title_lines(body, title))
     words = body_words(body)
     summary = field("summary", lambda: _summary(raw, base, notice), "")
 
