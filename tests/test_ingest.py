@@ -31,7 +31,7 @@ from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import LockedError, UsageError
 from pressfeed.ingest.keys import link_key, normalize_link
-from pressfeed.merge import UNDATED_CHANGES_MAX, locally_edited, undated_changes
+from pressfeed.merge import FETCH_STAMP, UNDATED_CHANGES_MAX, locally_edited, undated_changes
 from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
 from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
@@ -947,13 +947,14 @@ def test_an_item_changing_on_every_fetch_without_a_date_is_taken_a_bounded_numbe
         keys.append(dedupe_key_count(pf))
     assert taken == [True] * UNDATED_CHANGES_MAX + [False] * 3
     # said once, when the last change was taken; the versions not taken leave no keys behind
-    assert len(warnings) == 1 and warnings[0].startswith(f"{AI_ID} ({AI_TITLE}) changed 24 times in a row")
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{AI_ID} ({AI_TITLE}) changed 24 times without a date of its own")
     assert keys[-4] == keys[-3] == keys[-2] == keys[-1]
     stored = pf.store.get(AI_ID)
     assert stored is not None and f"조회수 {1 + UNDATED_CHANGES_MAX}<" in stored.article.body_html
     assert stored.article.updated == NOW + timedelta(minutes=10 * UNDATED_CHANGES_MAX)
     shown = CliRunner().invoke(cli, ["--site", str(site), "articles", "show", AI_ID])
-    assert "upstream: changed 24 times in a row without a new date" in shown.output
+    assert "upstream: changed 24 times without a date of its own" in shown.output
 
     # a change the feed dates is taken, and the count starts again
     served.body = viewed(100, updated="2025-11-09T04:30:00+09:00")
@@ -978,15 +979,22 @@ def test_a_new_status_or_date_is_taken_whatever_the_count_of_undated_changes(
     assert stored is not None
     held = replace(stored, upstream_status="draft", undated_changes=UNDATED_CHANGES_MAX)
     changed = encode(replace(stored.article, title="정정 " + AI_TITLE))
-    assert undated_changes(held, changed, explicit_updated=False) == UNDATED_CHANGES_MAX
+    now = stored.article.updated + timedelta(days=1)
+    assert undated_changes(held, changed, explicit_updated=False, now=now) == UNDATED_CHANGES_MAX
     restless = replace(held, upstream_status="published")
-    assert undated_changes(restless, changed, explicit_updated=False) is None
+    assert undated_changes(restless, changed, explicit_updated=False, now=now) is None
     later = stored.article.updated + timedelta(hours=1)
     dated = encode(replace(stored.article, title="정정 " + AI_TITLE, updated=later))
-    assert undated_changes(restless, dated, explicit_updated=True) == 0
+    assert undated_changes(restless, dated, explicit_updated=True, now=now) == 0
+    # the fetch's own time is no date of upstream's: a board stamping its items so re-dates them every fetch
+    assert undated_changes(restless, dated, explicit_updated=True, now=later + FETCH_STAMP) is None
+    assert undated_changes(restless, dated, explicit_updated=True, now=later + FETCH_STAMP * 2) == 0
+    # RSS: a board re-dates its item's pubDate on a correction
+    redated = encode(replace(stored.article, title="정정 " + AI_TITLE, published=later, updated=later))
+    assert undated_changes(restless, redated, explicit_updated=False, now=now) == 0
     earlier = encode(replace(stored.article, title="정정 " + AI_TITLE, updated=stored.article.updated))
-    assert undated_changes(restless, earlier, explicit_updated=True) is None  # no date after the stored one
-    assert undated_changes(replace(restless, undated_changes=3), changed, explicit_updated=False) == 4
+    assert undated_changes(restless, earlier, explicit_updated=True, now=now) is None  # no date after the stored one
+    assert undated_changes(replace(restless, undated_changes=3), changed, explicit_updated=False, now=now) == 4
 
 
 def test_a_text_opening_with_the_title_loses_it_and_a_release_stored_with_it_is_no_update(

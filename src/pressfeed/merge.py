@@ -17,10 +17,13 @@ if TYPE_CHECKING:
     from .store.base import StoredArticle
 
 
-#: upstream's changes to an item taken in a row without a new date from it: a board putting a view counter or
+#: upstream's changes to an item taken without a date of its own since the last it dated: a board putting a view counter or
 #: the fetch time in its items changes them on every fetch, and each change taken told readers of the item
 #: again and kept the version's keys for good (lemon24/reader stops at the same count, HASH_CHANGED_LIMIT)
 UNDATED_CHANGES_MAX = 24
+#: how near the fetch a date is the fetch's own, not one upstream gave a change: a board stamping its items
+#: (their `updated`, or their `pubDate`) with the time it serves them re-dates them on every fetch
+FETCH_STAMP = timedelta(minutes=10)
 
 
 def locally_edited(stored: StoredArticle) -> bool:
@@ -104,14 +107,21 @@ def _without_opening(view: Article) -> Article:
     return view
 
 
-def undated_changes(stored: StoredArticle, incoming: EncodedArticle, *, explicit_updated: bool) -> int | None:
+def undated_changes(
+    stored: StoredArticle, incoming: EncodedArticle, *, explicit_updated: bool, now: datetime
+) -> int | None:
     """StoredArticle.undated_changes once `incoming`, which changes the stored article, is taken; None: it is
-    not, upstream having changed the article UNDATED_CHANGES_MAX times in a row without dating a change.
+    not, upstream having changed the article UNDATED_CHANGES_MAX times since it last dated a change.
 
-    A new `updated` from upstream is a change it means: it is taken, and the count starts again. A new status
-    (a held release's text came, a source set to draft) is taken, neither counting nor counted against.
+    A change upstream dates is one it means: a later `updated`, or a later published date (a board re-dates
+    its item), older than FETCH_STAMP. It is taken, and the count starts again. A date of the fetch's own
+    time is none: a correction to an item past the limit is taken at the first fetch more than FETCH_STAMP
+    after its date. A new status (a held release's text came, a source set to draft) is taken, neither
+    counting nor counted against.
     """
-    if explicit_updated and incoming.updated > stored.article.updated:
+    old = stored.article
+    moved = (explicit_updated and incoming.updated > old.updated) or incoming.published > old.published
+    if moved and now - max(incoming.updated, incoming.published) > FETCH_STAMP:
         return 0
     if stored.upstream_status != incoming.status:
         return stored.undated_changes

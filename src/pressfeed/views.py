@@ -198,7 +198,7 @@ class ArticleInfo:
             )
         if self.stored.undated_changes >= UNDATED_CHANGES_MAX:
             out.append(
-                f"changed {UNDATED_CHANGES_MAX} times in a row without a new date; its changes are not taken"
+                f"changed {UNDATED_CHANGES_MAX} times without a date of its own; its changes are not taken"
                 " until its feed dates one"
             )
         return out

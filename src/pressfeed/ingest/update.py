@@ -584,6 +584,8 @@ class _Placer:
             report.duplicates += 1  # a joint release another source brought first
             return True
         self.taken[target] = origin
+        # as the item gave them: the stored dates kept below are no `updated` of upstream's
+        explicit = candidate.updated > candidate.published
         if not m.dated or m.day == stored.article.published.astimezone(self.ctx.tz).date():
             # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first
             candidate = _keep_dates(candidate, stored)
@@ -606,7 +608,6 @@ class _Placer:
                 report.conflicts.append(target)
                 self.kept_out[target] = candidate
             return True
-        explicit = candidate.updated > candidate.published
         if (form := reformatted(stored, candidate, explicit_updated=explicit)) is not None:
             writes.append(ArticleWrite.from_upstream(form, origin))  # what no reader sees: a moved feed's URL
             report.unchanged += 1
@@ -615,7 +616,7 @@ class _Placer:
         if merged is None:
             report.unchanged += 1
             return True
-        changes = undated_changes(stored, candidate, explicit_updated=explicit)
+        changes = undated_changes(stored, candidate, explicit_updated=explicit, now=self.now)
         if changes is None:  # restless: neither taken nor its keys kept, which every such version would add
             report.unchanged += 1
             return False
@@ -634,9 +635,9 @@ def _body(m: Mapped) -> tuple[str, ...]:
 def _restless(article: Article) -> str:
     """Said once, when the last change of an item that changes without a new date is taken."""
     return (
-        f"{article.id} ({article.title}) changed {UNDATED_CHANGES_MAX} times in a row without a new date, as"
-        " a view counter or a time in its text would: its changes are no longer taken until its feed dates"
-        " one (`pressfeed articles show` says so)"
+        f"{article.id} ({article.title}) changed {UNDATED_CHANGES_MAX} times without a date of its own, as a"
+        " view counter in its text or the fetch time as its date would: its changes are no longer taken until"
+        " its feed dates one (`pressfeed articles show` says so)"
     )
 
 

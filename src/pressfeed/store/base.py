@@ -68,7 +68,7 @@ class StoredArticle:
     #: the guid of a release this CMS article replaced in the feeds, and that release's `updated` then
     feed_guid: str | None = None
     feed_guid_updated: datetime | None = None
-    #: upstream's changes taken in a row without a new date from it (pressfeed.merge.UNDATED_CHANGES_MAX)
+    #: upstream's changes taken without a date of its own since it last dated one (pressfeed.merge.undated_changes)
     undated_changes: int = 0
 
 
