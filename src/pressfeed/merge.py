@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from .store.base import StoredArticle
 
 
-#: upstream's changes to an item taken without a date of its own since the last it dated: a board putting a view counter or
-#: the fetch time in its items changes them on every fetch, and each change taken told readers of the item
-#: again and kept the version's keys for good (lemon24/reader stops at the same count, HASH_CHANGED_LIMIT)
+#: upstream's changes to an item taken without a date of its own since the last it dated: a board putting a
+#: view counter or the fetch time in its items changes them on every fetch, and each change taken told readers
+#: of the item again and kept the version's keys for good (lemon24/reader stops at the same count,
+#: HASH_CHANGED_LIMIT)
 UNDATED_CHANGES_MAX = 24
 #: how near the fetch a date is the fetch's own, not one upstream gave a change: a board stamping its items
 #: (their `updated`, or their `pubDate`) with the time it serves them re-dates them on every fetch
