@@ -1376,6 +1376,49 @@ def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
     assert [r.updated for r in result.reports] == [(), ()] and "개최했다" in stored_articles(pf)[0].body_html
 
 
+#: the release's whole text, as the service gives it, and the board's teaser of it
+POLICY_WHOLE = POLICY_BODY + (
+    "<p>이날 간담회에서는 내년 거시경제 여건과 주요 위험 요인을 점검하고, 민생 경제 회복과 잠재성장률 제고를 위한"
+    " 정책 과제를 논의했다.</p><p>기획재정부는 간담회에서 나온 의견을 검토해 12월 중 경제정책방향을 확정·발표할"
+    " 계획이라고 밝혔다.</p><p>간담회에 참석한 전문가들은 수출 회복세가 내수로 이어지도록 투자 활성화와"
+    " 규제 개선을 서둘러야 한다고 입을 모았다.</p>"
+)
+POLICY_TEASER = "<p>기획재정부는 11월 24일 정부세종청사에서 경제단체, 연구기관, 학계 전문가가 참석한 가운데...</p>"
+
+
+@pytest.mark.parametrize("service", ["whole", "teaser", "short"])
+def test_the_copy_with_the_releases_text_takes_over_a_teaser_the_board_posted(
+    httpserver: HTTPServer, site: Path, opener: Opener, service: str
+) -> None:
+    """A subscriber's attack: the board's item had a teaser only (its page gave no text), published as the feed
+    gave it; the service's copy with the whole text came hours later and was a duplicate, readers kept the
+    teaser. It takes the teaser over, as it does a title. A copy with no more than a teaser, or a text too
+    short to be a release's, does not: two copies of such would take each other over."""
+    service_feed = serve(httpserver, "/rss/dept_moef.xml", rss(title="기획재정부 보도자료"))
+    teaser = f"<item><title>{POLICY_TITLE}</title><link>{BOARD_LINK}</link><pubDate>2025-11-06 00:00:00.0</pubDate>"
+    teaser += f"<description><![CDATA[{POLICY_TEASER}]]></description></item>"
+    serve(httpserver, "/board/rss.do", title_only_board().replace(b"</channel>", teaser.encode() + b"</channel>"))
+    configure(
+        site,
+        source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"),
+        source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부"),
+    )
+    _, pf = ingest_at(opener, site)
+    (board,) = stored_articles(pf)
+    assert board.status is Status.PUBLISHED and board.body_html.endswith("...</p>")
+    text = {"whole": POLICY_WHOLE, "teaser": POLICY_TEASER, "short": POLICY_BODY}[service]
+    service_feed.body = rss(item(156750300, POLICY_TITLE, text, guid="156750300"))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    assert article.id == board.id
+    if service == "whole":
+        assert result.reports[0].updated == (board.id,) and "12월 중 경제정책방향을 확정" in article.body_html
+        assert pf.store.get(board.id).origin == "source:moef"  # type: ignore[union-attr]
+    else:
+        assert (result.reports[0].updated, result.reports[0].duplicates) == ((), 1)
+        assert article.body_html == board.body_html
+
+
 @pytest.mark.parametrize("copy_status", ["published", "draft"])
 def test_a_takeover_keeps_the_hide_an_editor_gave_the_title(
     httpserver: HTTPServer, site: Path, opener: Opener, copy_status: str

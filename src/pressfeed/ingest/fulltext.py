@@ -261,9 +261,14 @@ def with_page(raw: RawArticle, page: PageState) -> RawArticle:
 
 
 def feed_has_text(raw: RawArticle) -> bool:
-    """Does the feed give the item's release, not just a teaser? As much text as a page must give
+    """Does the feed give the item's release, not just a teaser?"""
+    return is_release_text(_feed_words(raw))
+
+
+def is_release_text(words: str) -> bool:
+    """Is a body's text (pressfeed.sanitize.body_words) a release's, not a teaser? As much text as a page must give
     (extract.MIN_CHARS characters, whitespace not counted), not ending as a cut text does ("…", "더보기")."""
-    text = _feed_words(raw).strip()
+    text = words.strip()
     return len(_SPACE.sub("", text)) >= MIN_CHARS and not text.endswith(TEASER_ENDS)
 
 

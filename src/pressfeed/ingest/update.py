@@ -666,15 +666,24 @@ def _another_release(m: Mapped, stored: StoredArticle | None, origin: str) -> bo
 
 def _takes_over(stored: StoredArticle | None, origin: str, candidate: EncodedArticle) -> bool:
     """Does a copy with text take over a release another source stored without any (a board's title, held or
-    published as a link)? It becomes that source's, under the same id and guid: readers who have the item see
-    it updated with the text. An editor's local change stays, as against any upstream."""
-    return (
-        stored is not None
-        and stored.origin != origin
-        and stored.origin.startswith("source:")
-        and not stored.article.body_html
-        and bool(candidate.article.body_html)
-        and not locally_edited(stored)
+    published as a link), or with a teaser only (its page gave none: "…밝혔다..."), when the copy has the
+    release's text? It becomes that source's, under the same id and guid: readers who have the item see it
+    updated with the text. An editor's local change stays, as against any upstream."""
+    if (
+        stored is None
+        or stored.origin == origin
+        or not stored.origin.startswith("source:")
+        or not candidate.article.body_html
+        or locally_edited(stored)
+    ):
+        return False
+    if not stored.article.body_html:
+        return True
+    from ..sanitize import body_words
+    from .fulltext import is_release_text
+
+    return not is_release_text(body_words(stored.article.body_html)) and is_release_text(
+        body_words(candidate.article.body_html)
     )
 
 
