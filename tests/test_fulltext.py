@@ -552,6 +552,24 @@ def test_retries_are_bounded(site: Path, ministry: Board) -> None:
     )
 
 
+def test_a_failing_page_is_tried_as_often_when_its_feed_changes_the_item_each_time(site: Path, ministry: Board) -> None:
+    """An attack's: a board putting its view counter in the title made the item new to its page on every fetch,
+    its 404 asked for on every run, never given up. The feed saying something new of an item does not mend
+    its page; a new link does."""
+    ministry.pages["/nw/view.do?nttId=74496"] = (404, b"<html><body>not found</body></html>", "text/html")
+    configure(site, ministry)
+    title, path, pub = YOUTH
+    when = NOW
+    for views in range(30):  # every 10 minutes for five hours: 30 min, 1 h, 2 h apart...
+        ministry.feed = board((f"{title} (조회 {views})", path, pub))
+        ingest(site, when)
+        when += timedelta(minutes=10)
+    assert len(ministry.hits) == 4  # at 0:00, 0:30, 1:30, 3:30 (and 7:30 next)
+    ministry.feed = board((f"{title} (조회 30)", "/nw/view.do?nttId=74499", pub))  # the board fixed its link
+    ingest(site, when)
+    assert ministry.hits[-1] == "/nw/view.do?nttId=74499" and len(ministry.hits) == 5
+
+
 def check(site: Path, when: datetime, *args: str) -> Any:
     return CliRunner().invoke(cli, ["--site", str(site), "--now", when.isoformat(), *args])
 

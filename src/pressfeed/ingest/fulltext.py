@@ -114,7 +114,7 @@ async def complete(
             warnings.append(f"{str(raw.title)[:40]!r}: its link is other items' too, no one release's page: {fate}")
             continue
         digest = entry_hash(raw)
-        if page is not None and page.entry_hash == digest:
+        if page is not None and _goes_on(page, digest, links[index]):
             if page.status == "done":
                 out[index] = with_page(raw, page)
                 continue
@@ -124,7 +124,7 @@ async def complete(
                 continue
         todo.append((index, article_id, digest))
     todo.sort(key=lambda job: _turn(known.get(job[1]), job[2]))
-    attempts = {i: known[a].attempts if a in known and known[a].entry_hash == d else 0 for i, a, d in todo}
+    attempts = {i: known[a].attempts if a in known and _goes_on(known[a], d, links[i]) else 0 for i, a, d in todo}
     results = await _read_all(source, [links[i] for i, _, _ in todo], fetch, pool, time_limit)
     pages = []
     for (index, article_id, digest), outcome in zip(todo, results, strict=True):
@@ -150,6 +150,17 @@ async def complete(
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
+
+
+def _goes_on(page: PageState, digest: str, link: str) -> bool:
+    """Does what pressfeed read of an item's page stand for the item as the feed gives it now (`digest`, its
+    page `link`)? A read while the feed said the same of the item does. So does a failed read of the same
+    page, its tries and its wait: the feed saying something new of the item does not mend its page (a board's
+    view counter in the title had its 404 page asked for on every run, never given up). A page read is read
+    again, as the item may have been corrected."""
+    if page.entry_hash == digest:
+        return True
+    return page.status == "failed" and normalize_link(page.url) == normalize_link(link)
 
 
 def _turn(page: PageState | None, digest: str) -> int:
