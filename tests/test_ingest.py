@@ -1974,9 +1974,11 @@ def test_local_edit_is_kept_when_upstream_changes(httpserver: HTTPServer, site: 
     served = _edited_release(httpserver, site, opener)
     edited = opener(site, NOW).store.get(AI_ID)
     assert edited is not None and locally_edited(edited)  # the upstream hash kept, beside the edit's
+    keys = dedupe_key_count(opener(site, NOW))
 
     served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY.replace("12월 5일", "12월 12일")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert dedupe_key_count(pf) == keys  # the version kept out is not the article: its keys are not kept either
     report = only(result)
     assert report.conflicts == (AI_ID,)
     assert (report.new, report.updated) == ((), ())

@@ -607,7 +607,9 @@ class _Placer:
             else:
                 report.conflicts.append(target)
                 self.kept_out[target] = candidate
-            return True
+            # its keys are not the article's: a board changing the item on every fetch left a version's each time
+            # (they are recorded once the version is taken, `articles revert` and the next fetch)
+            return False
         if (form := reformatted(stored, candidate, explicit_updated=explicit)) is not None:
             writes.append(ArticleWrite.from_upstream(form, origin))  # what no reader sees: a moved feed's URL
             report.unchanged += 1
