@@ -640,8 +640,16 @@ def test_a_page_opening_with_the_releases_title_loses_it(opening: str) -> None:
         ("<h2>해양수산부</h2>", TITLE),  # a heading with less than a title's letters
         ("<h3>보도자료</h3><h2>다른 보도자료의 제목입니다 정말로</h2>", TITLE),  # a label, then another title
         ("<h2>인사</h2>", "인사"),  # a title too short to tell: the text may open with it
+        ("<h2>[사진] 연근해 어선 안전장비 보급 확대</h2>", TITLE),  # a heading labelled as another item
     ],
 )
 def test_a_page_whose_opening_is_not_the_title_keeps_it(opening: str, title: str) -> None:
     body = sanitize_html(opening + TEXT, "https://www.mof.go.kr/")
     assert drop_title_lines(body, title) == body
+
+
+@pytest.mark.parametrize("body", [f"<p>{TITLE}</p>", f"<h3>보도자료</h3><h2>[보도자료] {TITLE}</h2>"])
+def test_a_body_that_is_the_title_alone_keeps_it(body: str) -> None:
+    """A review's: many boards give the title as the description; cut, the item had no text and was held, and
+    a release readers had went out of the feeds as a draft."""
+    assert drop_title_lines(body, TITLE) == body

@@ -570,6 +570,17 @@ def test_a_failing_page_is_tried_as_often_when_its_feed_changes_the_item_each_ti
     assert ministry.hits[-1] == "/nw/view.do?nttId=74499" and len(ministry.hits) == 5
 
 
+def test_a_page_given_up_on_has_a_new_round_when_its_item_changes(site: Path, ministry: Board) -> None:
+    """A review's: tries carry over while the feed changes the item, but a page given up on stayed so for good,
+    a board that posted its page late never read without `sources reset`."""
+    when = failing_runs(site, ministry, 7)
+    assert len(ministry.hits) == 6  # given up
+    title, path, pub = YOUTH
+    ministry.feed = board((f"{title} (수정)", path, pub))
+    ingest(site, when)
+    assert len(ministry.hits) == 7
+
+
 def check(site: Path, when: datetime, *args: str) -> Any:
     return CliRunner().invoke(cli, ["--site", str(site), "--now", when.isoformat(), *args])
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -31,7 +32,7 @@ from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import LockedError, UsageError
 from pressfeed.ingest.keys import link_key, normalize_link
-from pressfeed.merge import FETCH_STAMP, UNDATED_CHANGES_MAX, locally_edited, undated_changes
+from pressfeed.merge import FETCH_STAMP, UNDATED_CHANGES_MAX, locally_edited, reader_view, undated_changes
 from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
 from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
@@ -968,6 +969,47 @@ def test_an_item_changing_on_every_fetch_without_a_date_is_taken_a_bounded_numbe
     assert pf.store.get(AI_ID).undated_changes == 1  # type: ignore[union-attr]
 
 
+def test_a_day_only_item_dating_its_corrections_has_each_taken_and_dated(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A review's: a board giving its day only as pubDate and a timed `updated`: the stored dates kept for its day
+    hid the `updated` it gave, so each dated correction counted as undated (none taken past the limit), and
+    none was dated (readers were not told)."""
+
+    def corrected(run: int) -> bytes:
+        when = f"2025-11-07T{9 + run // 6:02d}:{run % 6 * 10:02d}:00+09:00"
+        extra = f'<atom:updated xmlns:atom="http://www.w3.org/2005/Atom">{when}</atom:updated>'
+        return rss(item(156720412, AI_TITLE, f"{AI_BODY}<p>정정 {run}</p>", pub="2025-11-07 00:00:00", extra=extra))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", corrected(0))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    for run in range(1, UNDATED_CHANGES_MAX + 3):
+        served.body = corrected(run)
+        result, pf = ingest_at(opener, site, NOW + timedelta(hours=run))
+        stored = pf.store.get(AI_ID)
+        assert only(result).updated == (AI_ID,) and stored is not None and stored.undated_changes == 0
+        given = datetime(2025, 11, 7, 9 + run // 6, run % 6 * 10, tzinfo=ZoneInfo("Asia/Seoul"))
+        assert stored.article.updated == given and stored.article.published == datetime(2025, 11, 6, 15, tzinfo=UTC)
+
+
+def test_a_title_heading_is_a_change_of_a_newsroom_articles_own_text() -> None:
+    """A review's: reader_view dropped a leading title for every article, so a CMS re-export adding or removing
+    one was no update; a newsroom's text is its own (normalize keeps it there too)."""
+    article = Article(
+        id="tag:example-portal.kr,2025:cms/1",
+        title=AI_TITLE,
+        section="it-science",
+        published=NOW,
+        updated=NOW,
+        link="https://www.example-portal.kr/news/1",
+        body_html=AI_BODY,
+    )
+    headed = replace(article, body_html=f"<h2>{AI_TITLE}</h2>{AI_BODY}")
+    assert reader_view(headed, ingested=True) == reader_view(article, ingested=True)
+    assert reader_view(headed) != reader_view(article)
+
+
 def test_a_new_status_or_date_is_taken_whatever_the_count_of_undated_changes(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -1122,6 +1164,28 @@ def test_a_release_under_its_title_with_the_subtitle_is_one_article(
     assert article.title == (AI_SUBTITLED if board_first else AI_TITLE)  # the first copy's, as for any copy
     assert sum(len(r.new) for r in (*first.reports, *second.reports)) == 1
     assert sorted(pf.store.dedupe_sources([article.id])[article.id]) == ["korea-kr", "msit"]
+
+
+@pytest.mark.parametrize("label", ["[정정]", "[사진]", "[2보]"])
+def test_an_item_labelled_as_another_with_the_releases_text_is_another_item(
+    label: str, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A review's: a correction reposted with the release's text (the fix in its attachment) joined the
+    service's copy of the original by its text, and was gone as a duplicate."""
+    service = item(156720412, AI_TITLE, AI_WHOLE, guid="pressrelease-156720412")
+    board = "https://www.msit.go.kr/bbs/view.do?nttSeqNo="
+    original = item(1, AI_TITLE, AI_WHOLE, guid="3186001", link=f"{board}3186001")
+    link, pub = f"{board}3186002", "2025-11-07 15:00:00"
+    labelled = item(2, f"{label} {AI_TITLE}", AI_WHOLE, guid="3186002", link=link, pub=pub)
+    serve(httpserver, "/rss/pressrelease.xml", rss(service))
+    serve(httpserver, "/rss/dept_msit.xml", rss(original, labelled))
+    configure(
+        site,
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+    )
+    _, pf = ingest_at(opener, site)
+    assert sorted(a.title for a in stored_articles(pf)) == sorted([AI_TITLE, f"{label} {AI_TITLE}"])
 
 
 def test_a_boilerplate_text_under_another_title_is_another_release(

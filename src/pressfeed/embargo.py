@@ -140,7 +140,8 @@ def drop_title_lines(body_html: str, title: str) -> str:
     heading, "[보도자료] …", with or without its subtitle) and a press-release label alone before it
     ("<h3>보도자료</h3>"). Readers saw the title twice, an embargo notice after it was not read as one, and
     a newsroom's copy without it was no copy (a subscriber's attack). Unchanged when no line is the title."""
-    from .ingest.keys import RELEASE_LABELS, TITLE_MIN, title_identity
+    from .ingest.keys import RELEASE_LABELS, TITLE_MIN, one_title, title_identity
+    from .sanitize import body_words
 
     ours = title_identity(title)
     if len(ours) < TITLE_MIN:
@@ -150,10 +151,11 @@ def drop_title_lines(body_html: str, title: str) -> str:
         line = _FirstLine.of(body)
         if line is None or not line.whole:
             return body_html
-        theirs = title_identity(line.text)
-        shorter, longer = sorted((ours, theirs), key=len)
-        if theirs == ours or (line.heading() and len(shorter) >= TITLE_MIN and longer.startswith(shorter)):
-            return line.cut()  # (with more or less of it, its subtitle: a heading's, never a lead sentence's)
+        # the title alone, or a heading with more or less of it (its subtitle): never a lead sentence
+        if title_identity(line.text) == ours or (line.heading() and one_title(line.text, title)):
+            rest = line.cut()
+            # a body that is the title alone (a board's description) stays: an item without text is held
+            return rest if body_words(rest).strip() else body_html
         if line.text.replace(" ", "") not in RELEASE_LABELS or (rest := line.cut()) == body:
             return body_html
         body = rest

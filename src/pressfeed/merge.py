@@ -54,7 +54,8 @@ def reformatted(stored: StoredArticle, incoming: EncodedArticle, *, explicit_upd
         return None
     if stored.upstream_status != incoming.status or (explicit_updated and incoming.updated != old.updated):
         return None
-    if _without_opening(reader_view(incoming.article)) != _without_opening(reader_view(old)):
+    ingested = stored.origin.startswith("source:")
+    if _without_opening(reader_view(incoming.article, ingested)) != _without_opening(reader_view(old, ingested)):
         return None
     return incoming.restamped(status=old.status, updated=old.updated)
 
@@ -72,12 +73,12 @@ def as_shown(incoming: EncodedArticle, shown: Article, shown_hash: str) -> Encod
     return kept.restamped(status=incoming.status, updated=incoming.updated)
 
 
-def reader_view(article: Article) -> Article:
+def reader_view(article: Article, ingested: bool = False) -> Article:
     """What a reader gets of an article, for telling a change from a new form of the same.
 
     Its body as laid out (:func:`pressfeed.sanitize.layout_form`) and
-    without a leading embargo notice (stale once the item is in a feed) or
-    title (a board's heading, dropped since), and
+    without a leading embargo notice (stale once the item is in a feed) nor,
+    `ingested`, its title (a board's heading, dropped since: a newsroom's text is its own), and
     its source without the feed URL it was read from: that says which URL
     ingest asked (a feed that moved, a source whose URL the config now gives
     anew), not what the item is. `updated` and `status` are left to the rules
@@ -90,7 +91,8 @@ def reader_view(article: Article) -> Article:
     source = article.source
     if source is not None and source.feed:
         source = replace(source, feed="")
-    body = layout_form(drop_embargo_notice(drop_title_lines(article.body_html, article.title)))
+    body = drop_title_lines(article.body_html, article.title) if ingested else article.body_html
+    body = layout_form(drop_embargo_notice(body))
     return replace(article, body_html=body, source=source, updated=article.published, status=Status.PUBLISHED)
 
 

@@ -155,12 +155,13 @@ async def complete(
 def _goes_on(page: PageState, digest: str, link: str) -> bool:
     """Does what pressfeed read of an item's page stand for the item as the feed gives it now (`digest`, its
     page `link`)? A read while the feed said the same of the item does. So does a failed read of the same
-    page, its tries and its wait: the feed saying something new of the item does not mend its page (a board's
-    view counter in the title had its 404 page asked for on every run, never given up). A page read is read
-    again, as the item may have been corrected."""
+    page, its tries and its wait, while tries are left: the feed saying something new of the item does not
+    mend its page (a board's view counter in the title had its 404 page asked for on every run, never given
+    up). Given up on, the page has a new round when the item changes (a board that posted the page late). A
+    page read is read again, as the item may have been corrected."""
     if page.entry_hash == digest:
         return True
-    return page.status == "failed" and normalize_link(page.url) == normalize_link(link)
+    return page.status == "failed" and page.next_try is not None and normalize_link(page.url) == normalize_link(link)
 
 
 def _turn(page: PageState | None, digest: str) -> int:

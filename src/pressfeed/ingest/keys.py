@@ -38,8 +38,10 @@ __all__ = [
     "copy_key",
     "dedupe_keys",
     "guid_key",
+    "labelled",
     "link_key",
     "normalize_link",
+    "one_title",
     "text_key",
     "title_agencies",
     "title_keys",
@@ -160,6 +162,25 @@ def title_identity(title: str) -> str:
     if label is not None and _is_release_label(label.group(1)):
         title = title[: label.start()]
     return _NOT_WORD.sub("", title.translate(_HANGUL_DOTS)).casefold()
+
+
+def one_title(ours: str, theirs: str) -> bool:
+    """Are two titles one release's, one with more of it than the other (a board's with the release's subtitle
+    after it, "… - 2030년까지 GPU 5만 장 확보 지원 -")? Their identities alike, or one the other's start, of
+    TITLE_MIN letters at least. Never when one is labelled as another item ("[정정] …", "… [사진]")."""
+    if labelled(ours) or labelled(theirs):
+        return False
+    shorter, longer = sorted((title_identity(ours), title_identity(theirs)), key=len)
+    return len(shorter) >= TITLE_MIN and longer.startswith(shorter)
+
+
+def labelled(title: str) -> bool:
+    """Does a title carry a label naming another item than the release ("[정정]", "[사진]", "[2보]")?"""
+    title = unicodedata.normalize("NFKC", title)
+    for label in (_LEADING_LABEL.match(title), _TRAILING_LABEL.search(title)):
+        if label is not None and label.group(1) is not None and not _is_release_label(label.group(1)):
+            return True
+    return False
 
 
 def _is_release_label(text: str) -> bool:

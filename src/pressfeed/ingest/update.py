@@ -505,17 +505,14 @@ class _Placer:
         """Is an item whose text is the whole of another source's release (`found`, by its body key) that
         release, under a title with more or less of it? A board titles a release with its subtitle ("… - 2030년
         까지 GPU 5만 장 -"), the API without: neither key found the copy, and readers had it twice. The text alone
-        joins no two releases: a board's boilerplate would (one long enough to key, "자세한 내용은 첨부 …")."""
-        from .keys import TITLE_MIN, title_identity
+        joins no two releases: a board's boilerplate would (one long enough to key, "자세한 내용은 첨부 …"); nor a
+        correction or a photo of the release reposted with its text ("[정정] …", "[사진] …")."""
+        from .keys import one_title
 
         release = stored.get(found)
         owner = release.origin if release is not None else self.pending.get(found)
         title = release.article.title if release is not None else self.pending_titles.get(found, "")
-        if owner in (None, origin) or not title:
-            return False
-        ours, theirs = title_identity(m.encoded.article.title), title_identity(title)
-        shorter, longer = sorted((ours, theirs), key=len)
-        return len(shorter) >= TITLE_MIN and shorter in longer
+        return owner not in (None, origin) and bool(title) and one_title(m.encoded.article.title, title)
 
     def _link_only(self, article_id: str, origin: str, candidate: EncodedArticle) -> bool:
         """Will the feeds carry only the link of this release, whose text `candidate` brings (pressfeed.rights,
@@ -584,11 +581,15 @@ class _Placer:
             report.duplicates += 1  # a joint release another source brought first
             return True
         self.taken[target] = origin
-        # as the item gave them: the stored dates kept below are no `updated` of upstream's
-        explicit = candidate.updated > candidate.published
+        # as the item gave them: the stored dates kept below are no dates of upstream's
+        given, explicit = candidate, candidate.updated > candidate.published
         if not m.dated or m.day == stored.article.published.astimezone(self.ctx.tz).date():
-            # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first
+            # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first, but an
+            # `updated` the item gives (a board's correction of a day-only release, dated)
             candidate = _keep_dates(candidate, stored)
+            if explicit:
+                updated = max(given.updated, candidate.published)
+                candidate = candidate.restamped(status=candidate.status, updated=updated)
         elif m.noticed and stored.article.published <= self.now and candidate.published != stored.article.published:
             # its notice read anew (stored before notices were read) would re-date a release readers have had
             candidate = _keep_dates(candidate, stored)
@@ -618,7 +619,7 @@ class _Placer:
         if merged is None:
             report.unchanged += 1
             return True
-        changes = undated_changes(stored, candidate, explicit_updated=explicit, now=self.now)
+        changes = undated_changes(stored, given, explicit_updated=explicit, now=self.now)
         if changes is None:  # restless: neither taken nor its keys kept, which every such version would add
             report.unchanged += 1
             return False
