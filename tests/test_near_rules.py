@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -175,15 +176,27 @@ def run(site: Site, minutes: int) -> Pressfeed:
     return pf
 
 
+def opened(site: Site, minutes: int) -> Pressfeed:
+    """The site's Pressfeed as an editor opens it `minutes` into the story."""
+    return Pressfeed(load_config(site.root), clock=fixed(at(minutes)))
+
+
+def edit(site: Site, minutes: int, action: Callable[[Pressfeed], object]) -> None:
+    """An editor's action `minutes` into the story, then the build that puts it in the feeds."""
+    with opened(site, minutes) as pf:
+        action(pf)
+        pf.build()
+
+
 def superseded(site: Site, minutes: int, release_id: str) -> tuple[str | None, bool]:
-    with Pressfeed(load_config(site.root), clock=fixed(at(minutes))) as pf:
+    with opened(site, minutes) as pf:
         stored = pf.store.get(release_id)
         assert stored is not None
         return stored.superseded_by, stored.keep_both
 
 
 def feed_guid(site: Site, minutes: int, article_id: str) -> str | None:
-    with Pressfeed(load_config(site.root), clock=fixed(at(minutes))) as pf:
+    with opened(site, minutes) as pf:
         stored = pf.store.get(article_id)
         return None if stored is None else stored.feed_guid
 
@@ -266,18 +279,11 @@ def test_near_copy_leaves_and_returns(site: Site, how: str) -> None:
         run(site, 20)
         assert w.check() == [A_TITLE]
     else:
-        with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
-            if how == "delete":
-                pf.delete(CMS_ID)
-            else:
-                pf.set_status(CMS_ID, Status.HIDDEN)
-            pf.build()
+        edit(site, 10, lambda pf: pf.delete(CMS_ID) if how == "delete" else pf.set_status(CMS_ID, Status.HIDDEN))
         assert w.check() == [R_TITLE]
         w.idle(at(10))
         if how != "delete":
-            with Pressfeed(load_config(site.root), clock=fixed(at(20))) as pf:
-                pf.publish(CMS_ID)
-                pf.build()
+            edit(site, 20, lambda pf: pf.publish(CMS_ID))
             assert w.check() == [A_TITLE]
     w.idle(at(20))
     w.ok()
@@ -286,9 +292,7 @@ def test_near_copy_leaves_and_returns(site: Site, how: str) -> None:
 def test_near_copy_keep_both_then_article_edited(site: Site) -> None:
     w = copied(site)
     w.check()
-    with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
-        pf.publish(RELEASE_ID, keep_both=True)
-        pf.build()
+    edit(site, 10, lambda pf: pf.publish(RELEASE_ID, keep_both=True))
     assert sorted(w.check(allow=({R_TITLE, A_TITLE},))) == sorted([R_TITLE, A_TITLE])
     w.idle(at(10))
     # the newsroom fixes one more typo: still a near copy, still kept both
@@ -472,9 +476,7 @@ def test_near_copy_flips_between_two_regions(site: Site) -> None:
 def test_near_copy_of_a_release_deleted_by_an_editor(site: Site) -> None:
     w = copied(site)
     w.check()
-    with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
-        pf.delete(RELEASE_ID)
-        pf.build()
+    edit(site, 10, lambda pf: pf.delete(RELEASE_ID))
     assert w.check() == [A_TITLE]
     w.idle(at(10))
     site.cms(near_article(NEAR.replace("난방에", "난방 에")))
@@ -487,9 +489,7 @@ def test_near_copy_of_a_release_deleted_by_an_editor(site: Site) -> None:
 def test_keep_both_then_the_article_becomes_a_rewrite_and_a_near_copy_again(site: Site) -> None:
     w = copied(site)
     w.check()
-    with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
-        pf.publish(RELEASE_ID, keep_both=True)
-        pf.build()
+    edit(site, 10, lambda pf: pf.publish(RELEASE_ID, keep_both=True))
     both = ({R_TITLE, A_TITLE},)
     w.check(allow=both)
     rewrite = "정부가 국가 AI 컴퓨팅센터를 맡을 컨소시엄을 골랐다. 업계는 연산 자원 부족이 풀릴지 주목한다. " * 6
@@ -531,9 +531,7 @@ def test_an_edit_of_the_copy_of_a_deleted_release_keeps_the_item_readers_have(si
     run(site, 0)
     site.cms(near_article(text))
     run(site, 5)
-    with Pressfeed(load_config(site.root), clock=fixed(at(10))) as pf:
-        pf.delete(RELEASE_ID)
-        pf.build()
+    edit(site, 10, lambda pf: pf.delete(RELEASE_ID))
     assert site.guids()["atom"] == [RELEASE_ID]
     site.cms(near_article(text, title=A_TITLE + " (종합)"))
     run(site, 20)
