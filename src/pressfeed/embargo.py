@@ -140,7 +140,7 @@ def drop_title_lines(body_html: str, title: str) -> str:
     heading, "[보도자료] …", with or without its subtitle) and a press-release label alone before it
     ("<h3>보도자료</h3>"). Readers saw the title twice, an embargo notice after it was not read as one, and
     a newsroom's copy without it was no copy (a subscriber's attack). Unchanged when no line is the title."""
-    from .ingest.keys import RELEASE_LABELS, TITLE_MIN, one_title, title_identity
+    from .ingest.keys import TITLE_MIN, is_release_label, one_title, title_identity
     from .sanitize import body_words
 
     ours = title_identity(title)
@@ -156,7 +156,7 @@ def drop_title_lines(body_html: str, title: str) -> str:
             rest = line.cut()
             # a body that is the title alone (a board's description) stays: an item without text is held
             return rest if body_words(rest).strip() else body_html
-        if line.text.replace(" ", "") not in RELEASE_LABELS or (rest := line.cut()) == body:
+        if not is_release_label(line.text) or (rest := line.cut()) == body:
             return body_html
         body = rest
     return body_html

@@ -38,6 +38,7 @@ __all__ = [
     "copy_key",
     "dedupe_keys",
     "guid_key",
+    "is_release_label",
     "labelled",
     "link_key",
     "normalize_link",
@@ -156,10 +157,10 @@ def title_identity(title: str) -> str:
     "２０２５"), without quotes, brackets, spacing, "ㆍ" or a press-release label before or after it."""
     title = unicodedata.normalize("NFKC", title)
     label = _LEADING_LABEL.match(title)
-    if label is not None and _is_release_label(label.group(1) or label.group(2)):
+    if label is not None and is_release_label(label.group(1) or label.group(2)):
         title = title[label.end() :]
     label = _TRAILING_LABEL.search(title)
-    if label is not None and _is_release_label(label.group(1)):
+    if label is not None and is_release_label(label.group(1)):
         title = title[: label.start()]
     return _NOT_WORD.sub("", title.translate(_HANGUL_DOTS)).casefold()
 
@@ -178,10 +179,11 @@ def labelled(title: str) -> bool:
     """Does a title carry a label naming another item than the release ("[정정]", "[사진]", "[2보]")?"""
     title = unicodedata.normalize("NFKC", title)
     for label in (_LEADING_LABEL.match(title), _TRAILING_LABEL.search(title)):
-        if label is not None and label.group(1) is not None and not _is_release_label(label.group(1)):
+        if label is not None and label.group(1) is not None and not is_release_label(label.group(1)):
             return True
     return False
 
 
-def _is_release_label(text: str) -> bool:
+def is_release_label(text: str) -> bool:
+    """Is a label (or a line) a press-release label alone ("보도자료", "보도 참고자료")?"""
     return text.replace(" ", "") in RELEASE_LABELS
