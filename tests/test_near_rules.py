@@ -212,12 +212,18 @@ def site(tmp_path: Path) -> Site:
 # -- the basic rules, with a near copy ----------------------------------------------------------------------
 
 
-def copied(site: Site) -> Watch:
-    """The release published, then (5 minutes on) the newsroom's near copy of it imported: the watch of both."""
+def released(site: Site) -> Watch:
+    """The release published, at the story's start: the watch of it."""
     w = Watch(site, [STORY])
     site.feed(release(text=RELEASE_BODY))
     run(site, 0)
     w.check()
+    return w
+
+
+def copied(site: Site) -> Watch:
+    """The release published, then (5 minutes on) the newsroom's near copy of it imported: the watch of both."""
+    w = released(site)
     site.cms(near_article())
     run(site, 5)
     return w
@@ -247,10 +253,7 @@ def test_near_copy_basic(site: Site, order: str) -> None:
     ids=["draft", "hidden", "embargoed"],
 )
 def test_near_copy_held_back_leaves_the_release_in(site: Site, held: dict[str, str]) -> None:
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
+    w = released(site)
     site.cms(near_article(**held))
     run(site, 5)
     assert w.check() == [R_TITLE]
@@ -350,10 +353,7 @@ def test_near_copy_and_an_exact_citation_of_another_release(site: Site) -> None:
 
 
 def test_near_copy_edited_into_an_exact_copy_and_back(site: Site) -> None:
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
+    w = released(site)
     for n, text in enumerate([NEAR, RELEASE_BODY, NEAR, LONG_TEXT.replace("꼼꼼히", "꼼꼼하게")], start=1):
         site.cms(near_article(text))
         run(site, 10 * n)
@@ -577,10 +577,7 @@ def test_near_copy_of_an_empty_body_release(site: Site) -> None:
 
 def test_release_embargoed_for_later_and_its_near_copy(site: Site) -> None:
     """The near copy is embargoed (published later) while the release is out; then moved earlier."""
-    w = Watch(site, [STORY])
-    site.feed(release(text=RELEASE_BODY))
-    run(site, 0)
-    w.check()
+    w = released(site)
     site.cms(near_article(published=kst(at(120))))
     run(site, 5)
     assert w.check() == [R_TITLE]
