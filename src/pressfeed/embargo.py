@@ -105,6 +105,12 @@ _PROVISO = (
     rf"{_EMBARGO_TIME}{_IN_SENTENCE}{{1,80}}{_NOTICE_TAIL})?"
 )
 _EMBARGO_NOTICE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}{_NOTICE_TAIL}{_PROVISO}{_CLOSE}?\s*", re.IGNORECASE)
+#: what every notice the two patterns here read has: a time (a digit, 조간, 석간: `_EMBARGO_TIME`, `_DAY_OR_CLOCK`)
+#: and a word of one (`_SUBJECT`'s 자료, `_REPORT`'s and `_LABEL`'s words, an edition, or a medium's colon). Most
+#: first lines are a story's, and have neither: they are let go before the patterns try each of their ways in
+#: (~30 µs a line each, where these scans take ~1)
+_A_TIME = re.compile(r"\d|조간|석간")
+_A_NOTICE_WORD = re.compile(r"보도|게재|자료|엠바고|embargo|배포|조간|석간|[:：]", re.IGNORECASE)
 #: a notice as the first sentence of a longer line: it holds the release, though the line stays
 _NOTICE_SENTENCE = re.compile(
     rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}\s?(?:(?<!\d)[.。!]|[.。!](?=\s*[가-힣A-Za-z]))", re.IGNORECASE
@@ -177,11 +183,12 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
     line = _FirstLine.of(body_html)
     if line is None:
         return body_html, ""
-    if not line.whole or _EMBARGO_NOTICE.fullmatch(line.text) is None:
+    if not line.whole or not _is_notice(line.text):
         for fields in _header_fields(body_html, line):
-            if _EMBARGO_NOTICE.fullmatch(fields) is not None:
+            if _is_notice(fields):
                 return body_html, fields  # the government template's header table: it stays, as a cell's notice does
-        sentence = _NOTICE_SENTENCE.match(line.text[: _EMBARGO_MAX * 2])  # a notice's sentence is no longer
+        text = line.text[: _EMBARGO_MAX * 2]  # a notice's sentence is no longer
+        sentence = _NOTICE_SENTENCE.match(text) if _may_be_notice(text) else None
         return body_html, sentence.group().strip() if sentence is not None else ""
     body, said = line.cut(), line.text
     for _ in range(_FOLLOWING_LINES):
@@ -233,7 +240,18 @@ _HEADER_ROWS = 3
 
 
 def _follows(text: str) -> bool:
-    return _FOLLOWING_NOTICE.fullmatch(text) is not None or _EMBARGO_NOTICE.fullmatch(text) is not None
+    return _FOLLOWING_NOTICE.fullmatch(text) is not None or _is_notice(text)
+
+
+def _is_notice(text: str) -> bool:
+    """Is the text a notice (:data:`_EMBARGO_NOTICE`) alone?"""
+    return _may_be_notice(text) and _EMBARGO_NOTICE.fullmatch(text) is not None
+
+
+def _may_be_notice(text: str) -> bool:
+    """Could :data:`_EMBARGO_NOTICE` or :data:`_NOTICE_SENTENCE` read the text? No when it has no time or no word
+    of a notice."""
+    return _A_TIME.search(text) is not None and _A_NOTICE_WORD.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
