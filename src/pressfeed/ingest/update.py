@@ -270,7 +270,9 @@ class _Placer:
         self.ctx: NormalizeContext = config.normalize_context()
         self.claimed: dict[str, str] = {}  # dedupe key → article id, this run
         self.pending: dict[str, str] = {}  # article id → origin, for articles created this run
-        self.pending_titles: dict[str, str] = {}  # article id → title, for articles created this run
+        #: article id → its version, for articles created this run (decoded only when a copy's title is compared:
+        #: decoding every new item's for its title was a tenth of a first run's placing)
+        self.pending_versions: dict[str, EncodedArticle] = {}
         #: stored articles an item already decided this run → that item's origin: the first item in document
         #: order is the article, as for one created; a later one writing too made it flip between them every run
         self.taken: dict[str, str] = {}
@@ -456,7 +458,7 @@ class _Placer:
     ) -> list[str]:
         """The stored articles of other sources this source's items are copies of, for the first time: their
         feeds are rendered again, as they now go out under the terms of this source too (pressfeed.rights)."""
-        written = {w.article.id for w in writes}
+        written = {w.encoded.id for w in writes}
         origin = f"source:{source_id}"
         others = sorted(t for t in gained if t in stored and t not in written and stored[t].origin != origin)
         if not others:
@@ -511,7 +513,8 @@ class _Placer:
 
         release = stored.get(found)
         owner = release.origin if release is not None else self.pending.get(found)
-        title = release.article.title if release is not None else self.pending_titles.get(found, "")
+        version = release if release is not None else self.pending_versions.get(found)
+        title = version.article.title if version is not None else ""
         return owner not in (None, origin) and bool(title) and one_title(m.encoded.article.title, title)
 
     def _link_only(self, article_id: str, origin: str, candidate: EncodedArticle) -> bool:
@@ -562,7 +565,7 @@ class _Placer:
             writes.append(ArticleWrite.from_upstream(candidate, origin))
             report.new.append(target)
             self.pending[target] = origin
-            self.pending_titles[target] = candidate.article.title
+            self.pending_versions[target] = candidate
             return True
         if stored.origin != origin:
             if _takes_over(stored, origin, candidate):  # the text of a release another source brought as a title
