@@ -446,6 +446,34 @@ def test_a_body_without_its_credit_is_sanitized_html(before: str, after: str, op
     assert sanitize_html(body, BASE) == body
 
 
+#: the end of a body's text: copyright lines and their pieces, and text that is none
+copyright_ends = st.lists(
+    hostile_text
+    | st.sampled_from(
+        [
+            *("<저작권자 © 포탈뉴스통신 무단전재 및 재배포금지>", "ⓒ 연합뉴스 무단 전재-재배포 금지"),
+            *("(C) 2025 All Rights Reserved", "저작권자", "copyright", "COPYRIGHT", "©", "ⓒ", "(c)", "(C)"),
+            *("무단전재", "재배포", "all rights reserved"),
+            *("<", ">", "〈", "》", "[", "]", " ", "\n", "가" * 120, "x" * 200),
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(copyright_ends)
+@example("본문.  <저작권자 © 포탈뉴스통신 무단전재 및 재배포금지>")
+@example("본문. COPYRIGHT 포탈뉴스통신 무단전재 금지")
+@example("본문. (C) 포탈뉴스통신 all rights reserved")
+def test_a_text_without_a_copyright_mark_is_let_go_as_the_pattern_would(words: str) -> None:
+    """without_copyright() lets a text's end go when it has no copyright mark, before the pattern tries each
+    of its characters: what it leaves is what the pattern alone leaves."""
+    from pressfeed.credits import _CLOSING_COPYRIGHT, without_copyright
+
+    match = _CLOSING_COPYRIGHT.search(words, max(0, len(words) - 300))
+    assert without_copyright(words) == (words[: match.start()] if match else words)
+
+
 #: embargo notices as releases write them, and the words of such lines: times, media, verbs, labels
 NOTICES = [
     "※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.",

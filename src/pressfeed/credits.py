@@ -38,6 +38,9 @@ _CLOSING = re.compile(rf"(?>\s?(?:{_COPYRIGHT}|{_NOTICE}|원문\s?보기|{CREDIT
 _WITH_CREDIT = re.compile(rf"{_NOTICE}|{CREDIT_LINE.pattern}")
 #: a copyright line that ends a text
 _CLOSING_COPYRIGHT = re.compile(rf"\s*{_COPYRIGHT}\s*$", re.IGNORECASE)
+#: the mark every copyright line opens with: a text's end without one is let go before the pattern tries each
+#: of its characters (~17 µs a body, where this scan takes ~1)
+_COPYRIGHT_MARK = re.compile(r"저작권자|copyright|[©ⓒ]|\(c\)", re.IGNORECASE)
 #: how much of a body's end holds its credit, notice, copyright line and empty paragraphs
 _CREDIT_TAIL = 2000
 #: passes at most: one more finds an earlier credit the cut brought into the tail (only bodies that end in
@@ -200,5 +203,12 @@ def _blank_before(markup: str, end: int) -> int:
 def without_copyright(words: str) -> str:
     """A body's text without the copyright line that ends it ("<저작권자 © 포탈뉴스통신 무단전재 및 재배포금지>",
     which a body with no credit before it keeps): the summary of a short article does not end in it."""
-    match = _CLOSING_COPYRIGHT.search(words, max(0, len(words) - 300))
+    start = max(0, len(words) - _COPYRIGHT_SPAN)
+    if _COPYRIGHT_MARK.search(words, start) is None:
+        return words
+    match = _CLOSING_COPYRIGHT.search(words, start)
     return words[: match.start()] if match else words
+
+
+#: characters of a text's end its copyright line is looked for in
+_COPYRIGHT_SPAN = 300
