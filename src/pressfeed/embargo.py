@@ -149,14 +149,14 @@ def drop_title_lines(body_html: str, title: str) -> str:
     from .ingest.keys import TITLE_MIN, is_release_label, one_title, title_identity
     from .sanitize import body_words
 
-    ours = title_identity(title)
-    if len(ours) < TITLE_MIN:
-        return body_html  # "인사": a short title may well open the text
-    body = body_html
+    body, ours = body_html, ""
     for _ in range(_TITLE_LINES):
         line = _FirstLine.of(body)
         if line is None or not line.whole:
-            return body_html
+            return body_html  # (most bodies: their first line is a paragraph of the story)
+        ours = ours or title_identity(title)
+        if len(ours) < TITLE_MIN:
+            return body_html  # "인사": a short title may well open the text
         # the title alone, or a heading with more or less of it (its subtitle): never a lead sentence
         if title_identity(line.text) == ours or (line.heading() and one_title(line.text, title)):
             rest = line.cut()

@@ -27,6 +27,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..sanitize import plain_text
 from ..text import without_space
@@ -152,6 +153,8 @@ def title_agencies(agencies: list[str], title: str) -> list[str]:
     return [*agencies, JOINT_AGENCY] if JOINT_MARK in title_identity(title) else agencies
 
 
+# an item's title is read four or five times (its keys, a joint release's mark, its first line, a copy's title): once
+@lru_cache(maxsize=4096)
 def title_identity(title: str) -> str:
     """What two copies of one release's title share: its letters and digits, full-width ones as ASCII ("ＡＩ",
     "２０２５"), without quotes, brackets, spacing, "ㆍ" or a press-release label before or after it."""
