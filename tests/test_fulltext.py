@@ -10,6 +10,7 @@ import asyncio
 import json
 import re
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,18 @@ def test_pages_are_read_once(site: Path, ministry: Board) -> None:
     assert stored is not None and "11월 7일" in stored.article.body_html  # the stored text, reused
 
 
+def test_a_page_read_before_the_figures_digest_is_not_read_again(site: Path, ministry: Board) -> None:
+    """Pages stored before their item's figures had a digest of their own keep the first digest alone: they
+    stand for the item as the feed still gives it, and an upgrade asks for none of them again."""
+    configure(site, ministry)
+    _, pf = ingest(site)
+    [page] = pf.store.pages([only_id(pf, YOUTH[0])]).values()
+    pf.store.save_pages([replace(page, entry_hash=page.entry_hash.partition(".")[0])])
+    ministry.feed = board(YOUTH, SHIPS)
+    ingest(site, NOW + timedelta(minutes=5))
+    assert ministry.hits == ["/nw/view.do?nttId=74496", "/nw/view.do?nttId=74497"]
+
+
 def only_id(pf: Pressfeed, title: str) -> str:
     return next(s.article.id for s in pf.store.articles(ArticleFilter()) if s.article.title == title)
 
@@ -568,6 +581,27 @@ def test_a_failing_page_is_tried_as_often_when_its_feed_changes_the_item_each_ti
     ministry.feed = board((f"{title} (조회 30)", "/nw/view.do?nttId=74499", pub))  # the board fixed its link
     ingest(site, when)
     assert ministry.hits[-1] == "/nw/view.do?nttId=74499" and len(ministry.hits) == 5
+
+
+def test_a_page_read_is_read_again_at_most_hourly_while_its_item_changes_in_its_figures_alone(
+    site: Path, ministry: Board
+) -> None:
+    """A board putting its view counter in its titles had every item's page asked for again on every run (288
+    times a day at a 5-minute cron), as if each were a correction. Its figures changing alone read the page
+    within the hour (a corrected figure is still read); its words changing, at once."""
+    configure(site, ministry)
+    title, path, pub = YOUTH
+    when = NOW
+    for views in range(30):  # every 10 minutes for five hours
+        ministry.feed = board((f"{title} (조회 {views})", path, pub))
+        ingest(site, when)
+        when += timedelta(minutes=10)
+    assert len(ministry.hits) == 5  # at 0:00, 1:00, 2:00, 3:00, 4:00
+    stored = only(Pressfeed(load_config(site), clock=fixed(when)))
+    assert stored.article.status is Status.PUBLISHED and "정부세종청사에서" in stored.article.body_html
+    ministry.feed = board((f"{title} (수정) (조회 30)", path, pub))  # a word: read at once
+    ingest(site, when)
+    assert len(ministry.hits) == 6
 
 
 def test_a_page_given_up_on_has_a_new_round_when_its_item_changes(site: Path, ministry: Board) -> None:

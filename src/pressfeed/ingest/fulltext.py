@@ -73,9 +73,36 @@ class Completed:
 
 def entry_hash(raw: RawArticle) -> str:
     """What the feed says of an item: a change is a reason to read its page again (a new session in its
-    link is none: eGovFrame boards give one at every fetch)."""
+    link is none: eGovFrame boards give one at every fetch). Then, after a ".", the same with its figures
+    left out, the link's aside: a change in them alone (a view counter, the time a board serves the item
+    at) reads the page at most once in :data:`REREAD_FIGURES`."""
     said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
-    return hashlib.sha256(json.dumps([str(v or "") for v in said], ensure_ascii=False).encode()).hexdigest()[:32]
+    fields = [str(v or "") for v in said]
+    figureless = [field if index == 1 else _FIGURES.sub("#", field) for index, field in enumerate(fields)]
+    return f"{_digest(fields)}.{_digest(figureless)}"
+
+
+def _digest(fields: list[str]) -> str:
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+#: how often a page that was read is read again while its item changes in its figures alone: a board putting
+#: a view counter in its titles had every item's page asked for on every run (cron every 5 minutes: 288 times
+#: a day an item), and a correction of a figure ("5만 장" to "6만 장") is still read within the hour
+REREAD_FIGURES = timedelta(hours=1)
+_FIGURES = re.compile(r"\d+")
+
+
+def _same_item(page: PageState, digest: str) -> bool:
+    """Does the feed say what it said of the item when its page was read? (A page stored before the figures'
+    digest was added has the first alone.)"""
+    return page.entry_hash.partition(".")[0] == digest.partition(".")[0]
+
+
+def _figures_alone(page: PageState, digest: str, now: datetime) -> bool:
+    """Has the item changed in its figures alone since its page was read, within REREAD_FIGURES?"""
+    before, now_said = page.entry_hash.partition(".")[2], digest.partition(".")[2]
+    return page.status == "done" and bool(before) and before == now_said and now - page.fetched < REREAD_FIGURES
 
 
 async def complete(
@@ -114,7 +141,7 @@ async def complete(
             warnings.append(f"{str(raw.title)[:40]!r}: its link is other items' too, no one release's page: {fate}")
             continue
         digest = entry_hash(raw)
-        if page is not None and _goes_on(page, digest, links[index]):
+        if page is not None and _goes_on(page, digest, links[index], now):
             if page.status == "done":
                 out[index] = with_page(raw, page)
                 continue
@@ -124,7 +151,7 @@ async def complete(
                 continue
         todo.append((index, article_id, digest))
     todo.sort(key=lambda job: _turn(known.get(job[1]), job[2]))
-    attempts = {i: known[a].attempts if a in known and _goes_on(known[a], d, links[i]) else 0 for i, a, d in todo}
+    attempts = {i: known[a].attempts if a in known and _goes_on(known[a], d, links[i], now) else 0 for i, a, d in todo}
     results = await _read_all(source, [links[i] for i, _, _ in todo], fetch, pool, time_limit)
     pages = []
     for (index, article_id, digest), outcome in zip(todo, results, strict=True):
@@ -152,14 +179,15 @@ async def complete(
     return Completed(tuple(out), tuple(pages), held, tuple(warnings))
 
 
-def _goes_on(page: PageState, digest: str, link: str) -> bool:
+def _goes_on(page: PageState, digest: str, link: str, now: datetime) -> bool:
     """Does what pressfeed read of an item's page stand for the item as the feed gives it now (`digest`, its
     page `link`)? A read while the feed said the same of the item does. So does a failed read of the same
     page, its tries and its wait, while tries are left: the feed saying something new of the item does not
     mend its page (a board's view counter in the title had its 404 page asked for on every run, never given
     up). Given up on, the page has a new round when the item changes (a board that posted the page late). A
-    page read is read again, as the item may have been corrected."""
-    if page.entry_hash == digest:
+    page read is read again, as the item may have been corrected; within REREAD_FIGURES of its read, not when
+    only the item's figures changed (:func:`entry_hash`)."""
+    if _same_item(page, digest) or _figures_alone(page, digest, now):
         return True
     return page.status == "failed" and page.next_try is not None and normalize_link(page.url) == normalize_link(link)
 
@@ -169,7 +197,7 @@ def _turn(page: PageState | None, digest: str) -> int:
     ran out last time, then the rest, then those cut short while they were read. In feed order alone, two pages
     slower than the source's time took it on every run (late, no try counted: the time is the source's), and the
     pages after them were never asked for (an attack's)."""
-    if page is None or page.entry_hash != digest:
+    if page is None or not _same_item(page, digest):
         return 1
     return {LATE: 0, CUT_SHORT: 2}.get(page.reason, 1)
 
