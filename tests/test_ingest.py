@@ -3018,6 +3018,33 @@ def test_recurring_text_under_a_new_guid_is_a_new_article(httpserver: HTTPServer
     assert {a.id for a in stored_articles(pf)} == {guid_id("msit", "msit-1"), guid_id("msit", "msit-2")}
 
 
+def test_a_board_that_moves_every_release_to_a_new_guid_and_link_publishes_none_again(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A ministry's new board software gave each release a new guid and link at once (its time of day written
+    anew): within one source guid and link decide, and readers got its recent releases again as new items. A
+    release of the same title and text on the same day is the one the source gave before, moved: updated to
+    its new link. (A text that recurs on another day is a new post: the test above.)"""
+    moved = f"{PRESS}156720010&amp;board=new"
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(law_item(), ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    served.body = rss(
+        item(156720010, LAW_TITLE, LAW_BODY, guid="BBS_0000123", link=moved, pub="2025-11-03 12:30:00"),
+        item(156720412, AI_TITLE, AI_BODY, guid="BBS_0000124", link=f"{PRESS}156720412&amp;board=new"),
+        item(156720413, AI_TITLE, AI_BODY, guid="BBS_0000125", pub="2025-11-14 09:00:00"),  # posted again
+    )
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    report = only(result)
+    assert report.new == (guid_id("msit", "BBS_0000125"),) and set(report.updated) == {LAW_ID, AI_ID}
+    assert len(stored_articles(pf)) == 3
+    law = pf.store.get(LAW_ID)
+    assert law is not None and law.article.link == moved.replace("&amp;", "&")
+    served.body = served.body.replace(b"</channel>", sixg_item().encode() + b"</channel>")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))  # under its new guid from now on
+    assert (only(result).new, only(result).updated) == ((SIXG_ID,), ()) and len(stored_articles(pf)) == 4
+
+
 def test_korean_feed_labelled_latin1_decodes_as_cp949(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     body = rss_text(law_item()).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("cp949")
     serve(httpserver, "/rss/dept_moef.xml", body, content_type="text/xml; charset=ISO-8859-1")

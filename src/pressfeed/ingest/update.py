@@ -289,6 +289,8 @@ class _Placer:
         self.sighted: list[tuple[str, str, str]] = []
         #: the articles whose owner's item changed them this run: another source's correction does not undo that
         self.changed: set[str] = set()
+        #: per source placed: the articles its items name by their own guid (or link), listed in its answer
+        self.listed: set[str] = set()
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -418,6 +420,7 @@ class _Placer:
         self.kept_out, self.settled, self.sighted = {}, set(), []
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
         others = [t for t, a in stored.items() if a.origin != origin and a.origin.startswith("source:")]
+        self.listed = {m.encoded.id for m in mapped}  # (an item's own id: the release its guid names)
         self.seen = self.store.sightings(source.id, others) if others else {}
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
@@ -492,10 +495,10 @@ class _Placer:
 
         A content or title match only joins releases across sources (a joint
         release, the API's copy of a board's); within one source, guid and link
-        decide, so a recurring text under a new guid and link stays a new article.
-        Its title on the day before or after finds a release of that day only when
-        this source sent no copy of that day's of its own: a daily briefing of one
-        name is one release a day.
+        decide, so a recurring text under a new guid and link stays a new article,
+        unless the release moved (:meth:`_moved`). Its title on the day before or
+        after finds a release of that day only when this source sent no copy of
+        that day's of its own: a daily briefing of one name is one release a day.
         """
         origin = f"source:{source_id}"
         for key in (*m.keys, *m.probes):
@@ -503,7 +506,8 @@ class _Placer:
             if found is None:
                 continue
             owner = stored[found].origin if found in stored else self.pending.get(found)
-            if key.startswith(("content:", "title:")) and owner == origin:
+            ours = owner == origin
+            if ours and key.startswith(("content:", "title:")) and not self._moved(key, m, stored.get(found)):
                 continue
             if key.startswith("link:") and _another_release(m, stored.get(found), origin):
                 continue
@@ -514,6 +518,17 @@ class _Placer:
         if found is not None and self._retitled_copy(m, found, origin, stored):
             return found
         return m.encoded.id
+
+    def _moved(self, key: str, m: Mapped, release: StoredArticle | None) -> bool:
+        """Is an item under a new guid and link, whose title and text are those of a release its source gave in
+        a run before (its `content:` key) and no longer lists under that release's guid, that release moved? A
+        board's new software gave every item a new guid and link at once, and readers got its last 30 releases
+        again as new ones. The same day too, given by the feed (not the fetch's; its time of day may be written
+        anew): a text that recurs ("주간 주요 일정", its boilerplate) is posted again on another."""
+        if not key.startswith("content:") or release is None or release.article.id in self.listed or not m.dated:
+            return False
+        tz = self.ctx.tz
+        return release.article.published.astimezone(tz).date() == m.encoded.published.astimezone(tz).date()
 
     def _retitled_copy(self, m: Mapped, found: str, origin: str, stored: dict[str, StoredArticle]) -> bool:
         """Is an item whose text is the whole of another source's release (`found`, by its body key) that
