@@ -1068,6 +1068,28 @@ def test_a_text_opening_with_the_title_loses_it_and_a_release_stored_with_it_is_
     assert after.article.updated == stored.article.updated
 
 
+def test_a_boards_label_of_a_release_is_no_part_of_its_title_and_one_stored_with_it_is_no_update(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board lists its releases as "[보도자료] …" and the service without: the board's copy, first, gave
+    readers the label as the title. A release stored with it before is stored without it under its dates."""
+    labelled = f"[보도자료] {AI_TITLE}"
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(item(156720412, labelled, AI_BODY)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and stored.article.title == AI_TITLE
+    pf.build()
+    assert f"<title>{labelled}</title>" not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
+    before = replace(stored.article, title=labelled)  # as a version before stored it
+    pf.store.write([ArticleWrite.from_upstream(encode(before), stored.origin)])
+    served.body = rss(item(156720412, labelled, AI_BODY), built="2025-11-08 18:00:00")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert only(result).updated == ()
+    after = pf.store.get(AI_ID)
+    assert after is not None and after.article.title == AI_TITLE and after.article.updated == stored.article.updated
+
+
 def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     serve(
         httpserver,
@@ -2823,7 +2845,7 @@ def test_a_board_that_escapes_its_html_in_cdata_is_published_as_markup(
     stored = pf.store.get(new_id)
     assert stored is not None
     a = stored.article
-    assert a.title == "<보도자료> 디지털 접근성 점검"
+    assert a.title == "디지털 접근성 점검"  # its markup read as such, and the board's label of a release dropped
     assert a.body_html.startswith("<p>과학기술정보통신부는 26일 공공 누리집 <b>디지털 접근성</b> 점검")
     assert "점검 대상은 1,200개 누리집이다.<br>자세한 내용은" in a.body_html
     original = "https://www.msit.go.kr/bbs/view.do?nttSeqNo=3186500"

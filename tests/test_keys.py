@@ -16,6 +16,7 @@ from pressfeed.ingest.keys import (
     normalize_link,
     text_key,
     title_keys,
+    without_release_label,
 )
 from pressfeed.sanitize import plain_text
 
@@ -333,6 +334,24 @@ DAY = date(2026, 11, 24)
 )
 def test_one_agencys_copies_of_a_title_share_its_keys(title: str) -> None:
     assert title_keys("mofe", title, DAY) == title_keys("mofe", POLICY, DAY)
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("[보도자료] 민관 합동 간담회 개최", "민관 합동 간담회 개최"),
+        ("(보도참고자료) 민관 합동 간담회 개최", "민관 합동 간담회 개최"),
+        ("<보도 참고자료> 민관 합동 간담회 개최", "민관 합동 간담회 개최"),
+        ("보도자료: 민관 합동 간담회 개최", "민관 합동 간담회 개최"),
+        ("민관 합동 간담회 개최 [보도자료]", "민관 합동 간담회 개최"),
+        ("[정정] 민관 합동 간담회 개최", "[정정] 민관 합동 간담회 개최"),  # another item: its label says so
+        ("[설명자료] 민관 합동 간담회 보도 관련", "[설명자료] 민관 합동 간담회 보도 관련"),
+        ("[보도자료]", "[보도자료]"),  # the whole title
+        ("민관 합동 간담회 (보도자료 포함 3건)", "민관 합동 간담회 (보도자료 포함 3건)"),
+    ],
+)
+def test_a_boards_press_release_label_is_no_part_of_the_title(title: str, shown: str) -> None:
+    assert without_release_label(title) == shown
 
 
 def test_a_title_key_is_its_own_day_and_looks_a_day_either_side() -> None:

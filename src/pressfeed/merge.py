@@ -78,7 +78,8 @@ def reader_view(article: Article, ingested: bool = False) -> Article:
 
     Its body as laid out (:func:`pressfeed.sanitize.layout_form`) and
     without a leading embargo notice (stale once the item is in a feed) nor,
-    `ingested`, its title (a board's heading, dropped since: a newsroom's text is its own), and
+    `ingested`, its title (a board's heading, dropped since: a newsroom's text is its own), its title
+    without a board's press-release label (dropped since), and
     its source without the feed URL it was read from: that says which URL
     ingest asked (a feed that moved, a source whose URL the config now gives
     anew), not what the item is. `updated` and `status` are left to the rules
@@ -86,6 +87,7 @@ def reader_view(article: Article, ingested: bool = False) -> Article:
     """
     # (only where a version's hash differs from the stored one's)
     from .embargo import drop_embargo_notice, drop_title_lines
+    from .ingest.keys import without_release_label
     from .sanitize import layout_form
 
     source = article.source
@@ -93,7 +95,9 @@ def reader_view(article: Article, ingested: bool = False) -> Article:
         source = replace(source, feed="")
     body = drop_title_lines(article.body_html, article.title) if ingested else article.body_html
     body = layout_form(drop_embargo_notice(body))
-    return replace(article, body_html=body, source=source, updated=article.published, status=Status.PUBLISHED)
+    title = without_release_label(article.title) if ingested else article.title
+    view = replace(article, title=title, body_html=body, source=source)
+    return replace(view, updated=article.published, status=Status.PUBLISHED)
 
 
 def _without_opening(view: Article) -> Article:

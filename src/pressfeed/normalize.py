@@ -281,6 +281,10 @@ def normalize(
     link = field("link", lambda: _link(raw.link, raw.base or ctx.site_url, strict=raw.kind is InputKind.CMS), "")
     base = link or raw.base or ctx.site_url
     title = field("title", lambda: _required_text(title_raw, "title"), "")
+    if raw.kind is not InputKind.CMS:  # a board's "[보도자료] …": how it lists a release, not its title
+        from .ingest.keys import without_release_label  # (not a CMS record's rule: not in imports' code stamp)
+
+        title = without_release_label(title)
     if len(title) > MAX_TITLE_LENGTH:
         warnings: list[str] = [f"{title[:40]!r}: title of {len(title):,} characters cut to {MAX_TITLE_LENGTH}"]
         title = shorten(title, MAX_TITLE_LENGTH - 1)  # between words when it can; "…" is the last character

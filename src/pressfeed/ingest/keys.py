@@ -47,6 +47,7 @@ __all__ = [
     "text_key",
     "title_agencies",
     "title_keys",
+    "without_release_label",
 ]
 
 #: characters of normalized body text below which a body says nothing about its story
@@ -158,14 +159,21 @@ def title_agencies(agencies: list[str], title: str) -> list[str]:
 def title_identity(title: str) -> str:
     """What two copies of one release's title share: its letters and digits, full-width ones as ASCII ("ＡＩ",
     "２０２５"), without quotes, brackets, spacing, "ㆍ" or a press-release label before or after it."""
-    title = unicodedata.normalize("NFKC", title)
+    title = without_release_label(unicodedata.normalize("NFKC", title))
+    return _NOT_WORD.sub("", title.translate(_HANGUL_DOTS)).casefold()
+
+
+def without_release_label(title: str) -> str:
+    """The title without a press-release label before or after it ("[보도자료] …", "(보도참고자료) …", "보도자료:
+    …", "… [보도자료]"): how a board lists a release, no part of its title (the press-release service's copy
+    has none). A label that is the whole title stays. Other labels name another item ("[정정]", "[사진]")."""
     label = _LEADING_LABEL.match(title)
-    if label is not None and is_release_label(label.group(1) or label.group(2)):
+    if label is not None and is_release_label(label.group(1) or label.group(2)) and title[label.end() :].strip():
         title = title[label.end() :]
     label = _TRAILING_LABEL.search(title)
-    if label is not None and is_release_label(label.group(1)):
+    if label is not None and is_release_label(label.group(1)) and title[: label.start()].strip():
         title = title[: label.start()]
-    return _NOT_WORD.sub("", title.translate(_HANGUL_DOTS)).casefold()
+    return title
 
 
 def one_title(ours: str, theirs: str) -> bool:
