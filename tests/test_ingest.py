@@ -6,7 +6,6 @@ file. The clock is fixed (conftest.NOW = 2025-11-08 12:00 UTC = 21:00 KST).
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import shutil
@@ -165,11 +164,8 @@ def sixg_item(**kwargs: Any) -> str:
     return item(156720287, SIXG_TITLE, SIXG_BODY, **kwargs)
 
 
-LAW_PUB = "2025-11-03 12:00:00"
-
-
 def law_item(**kwargs: Any) -> str:
-    kwargs.setdefault("pub", LAW_PUB)
+    kwargs.setdefault("pub", "2025-11-03 12:00:00")
     return item(156720010, LAW_TITLE, LAW_BODY, **kwargs)
 
 
@@ -1156,76 +1152,6 @@ def test_same_link_arriving_later_in_another_source_is_a_duplicate(
     assert [(r.source_id, r.new, r.duplicates) for r in result.reports] == [("msit", (), 0), ("korea-kr", (), 1)]
     assert pf.store.count() == 1
     assert pf.store.get(LAW_ID).origin == "source:msit"  # type: ignore[union-attr]
-
-
-#: the service's copy of the law release (its own guid, the same link)
-service_item = functools.partial(item, 156720010, LAW_TITLE, guid="pressrelease-156720010", pub=LAW_PUB)
-
-
-def release_and_its_copy(httpserver: HTTPServer, site: Path, opener: Opener) -> tuple[Served, Served]:
-    """The law release from the ministry's feed, then the service's copy of it: one article, the ministry's."""
-    ministry = serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
-    service = serve(httpserver, "/rss/pressrelease.xml", rss(service_item(LAW_BODY), title="정책브리핑 보도자료"))
-    configure(
-        site,
-        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
-        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
-    )
-    ingest_at(opener, site)  # the service's copy is the ministry's release: a duplicate, remembered
-    return ministry, service
-
-
-def test_a_correction_only_another_source_gives_is_taken_and_not_undone_by_the_first(
-    httpserver: HTTPServer, site: Path, opener: Opener
-) -> None:
-    """A subscriber's attack: the first source to bring a release owns its item, and a correction the service
-    made to its copy (a figure) while the ministry's feed kept the first version was a duplicate: readers
-    kept the error for good. A copy's source changing what it says of the release has corrected it, and
-    now owns it; the first source saying what it said before does not undo that, its own correction does."""
-    ministry, service = release_and_its_copy(httpserver, site, opener)
-    service.body = rss(service_item(LAW_BODY.replace("40일간", "30일간")), title="정책브리핑 보도자료")
-    ministry.body = rss(law_item(), sixg_item())  # read again: its copy, as it was, is placed first
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert [(r.source_id, r.new, r.updated) for r in result.reports] == [
-        ("msit", (SIXG_ID,), ()),
-        ("korea-kr", (), (LAW_ID,)),
-    ]
-    stored = pf.store.get(LAW_ID)
-    assert stored is not None and "30일간" in stored.article.body_html and stored.origin == "source:korea-kr"
-    assert stored.article.updated == NOW + timedelta(hours=1)  # readers are told
-
-    ministry.body = rss(law_item(), sixg_item(), ai_item())  # the ministry's release as it was: no way back
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
-    assert [r.updated for r in result.reports] == [(), ()]
-    assert "30일간" in pf.store.get(LAW_ID).article.body_html  # type: ignore[union-attr]
-
-    corrected = item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "45일간"), pub=LAW_PUB)
-    ministry.body = rss(corrected, sixg_item(), ai_item())  # the ministry's own correction is taken in turn
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
-    assert [r.updated for r in result.reports] == [(LAW_ID,), ()]
-    stored = pf.store.get(LAW_ID)
-    assert stored is not None and "45일간" in stored.article.body_html and stored.origin == "source:msit"
-    service.body = rss(service_item(LAW_BODY.replace("40일간", "30일간")), title="정책브리핑 보도자료 ")
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=4))  # the service's feed re-read, its copy as it was
-    assert [r.updated for r in result.reports] == [(), ()]
-    assert "45일간" in pf.store.get(LAW_ID).article.body_html  # type: ignore[union-attr]
-
-
-def test_a_copys_correction_of_a_release_an_editor_changed_is_kept_out(
-    httpserver: HTTPServer, site: Path, opener: Opener
-) -> None:
-    """As the owner's change would be: the editor's version stays, and the run says so."""
-    _, service = release_and_its_copy(httpserver, site, opener)
-    pf = opener(site, NOW)
-    stored = pf.store.get(LAW_ID)
-    assert stored is not None
-    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
-    service.body = rss(service_item(LAW_BODY.replace("40일간", "30일간")), title="정책브리핑 보도자료")
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), (LAW_ID,))]
-    after = pf.store.get(LAW_ID)
-    assert after is not None and after.article.title == "편집된 제목" and "40일간" in after.article.body_html
-    assert after.origin == "source:msit"
 
 
 #: the AI release as the ministry's board titles it, with its subtitle, and its whole text (long enough to tell a story)

@@ -415,22 +415,6 @@ def test_upstream_changes_keep_the_latest_version_and_the_first_time_seen(store:
     assert store.upstream_changes([edited.article.id]) == {}
 
 
-def test_sightings_keep_what_each_source_last_said_of_an_article(store: Store) -> None:
-    """What another source's feed last said of a release it gave a copy of (pressfeed.ingest.update)."""
-    first, other = release("s1"), release("s2")
-    store.write([first, other])
-    one, two = first.article.id, other.article.id
-    store.save_sightings([(one, "korea-kr", "a1"), (one, "mofe", "b1"), (two, "korea-kr", "c1")])
-    assert store.sightings("korea-kr", [one, two, "none"]) == {one: "a1", two: "c1"}
-    assert store.sightings("mofe", [one, two]) == {one: "b1"} and store.sightings("mofe", []) == {}
-    store.save_sightings([(one, "korea-kr", "a2")])  # said anew: the last replaces the one before
-    assert store.sightings("korea-kr", [one]) == {one: "a2"}
-    store.drop_sightings([(one, "korea-kr")])  # the source took the article over
-    assert store.sightings("korea-kr", [one, two]) == {two: "c1"} and store.sightings("mofe", [one]) == {one: "b1"}
-    store.delete(one, NOW)  # a deleted article's go with it
-    assert store.sightings("mofe", [one]) == {}
-
-
 # -- one story, one item -----------------------------------------------------------------------------
 
 
@@ -917,7 +901,6 @@ def fill(store: Store) -> None:
     store.save_feed_files({"rss.xml": FeedFileState("fp", NOW, 10, 20)})
     store.mark_shown([article("f1").id])
     store.save_upstream_changes([upstream_change(release("f1", title="정정된 제목"), NOW)])
-    store.save_sightings([(release("f1").article.id, "korea-kr", "0123abcd")])
     store.set_meta("config_digest", "abc")
 
 

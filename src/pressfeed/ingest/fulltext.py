@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -40,12 +42,11 @@ from ..normalize import NormalizeContext, ingested_identity
 from ..sanitize import body_words, sanitize_html
 from ..store import PageState, Store
 from ..text import counted
-from ..urls import normalize_link
+from ..urls import normalize_link, without_session
 from .bounds import hold_seconds
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page, page_seconds
 from .fetch import MESSAGE_CHARS, FetchRequest
 from .health import given_up_note, retry_note, without_tries
-from .mapping import said_digest, said_fields
 from .request import ON_THE_WIRE, Wire
 
 #: tries before an item's page is given up (an item with no text of its own stays a draft for an editor)
@@ -75,9 +76,14 @@ def entry_hash(raw: RawArticle) -> str:
     link is none: eGovFrame boards give one at every fetch). Then, after a ".", the same with its figures
     left out, the link's aside: a change in them alone (a view counter, the time a board serves the item
     at) reads the page at most once in :data:`REREAD_FIGURES`."""
-    fields = said_fields(raw)
+    said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
+    fields = [str(v or "") for v in said]
     figureless = [field if index == 1 else _FIGURES.sub("#", field) for index, field in enumerate(fields)]
-    return f"{said_digest(fields)}.{said_digest(figureless)}"
+    return f"{_digest(fields)}.{_digest(figureless)}"
+
+
+def _digest(fields: list[str]) -> str:
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 #: how often a page that was read is read again while its item changes in its figures alone: a board putting

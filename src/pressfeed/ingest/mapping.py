@@ -5,8 +5,6 @@ Pure: the source config, the raw item and the current time in, a decision out.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -16,7 +14,6 @@ from ..normalize import NormalizeContext, RecordProblems, agency_key, normalize
 from ..rights import source_rights
 from ..sanitize import plain_text
 from ..stories import copy_keys
-from ..urls import without_session
 from .keys import dedupe_keys, title_agencies, title_keys
 
 
@@ -39,9 +36,6 @@ class Mapped:
     day: date | None = None
     #: dated by its embargo notice (pressfeed.normalize.Normalized.noticed)
     noticed: bool = False
-    #: what the feed said of the item (:func:`said_digest`): another source's copy of a release that changes has
-    #: been corrected (pressfeed.ingest.update)
-    said: str = ""
 
     @property
     def published(self) -> datetime:
@@ -101,21 +95,7 @@ def map_item(raw: RawArticle, source: SourceConfig, ctx: NormalizeContext, now: 
         probes=probes,
         day=normalized.day,
         noticed=normalized.noticed,
-        said=said_digest(said_fields(raw)),
     )
-
-
-def said_fields(raw: RawArticle) -> list[str]:
-    """What a feed says of an item: its title, link (without a session: eGovFrame boards give a new one at
-    every fetch), dates and text."""
-    said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
-    return [str(value or "") for value in said]
-
-
-def said_digest(fields: list[str]) -> str:
-    """A digest of :func:`said_fields` (or of a form of them): a change in it is a change the feed made, not
-    one a pressfeed upgrade made of its item."""
-    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 def _day(article: Article, ctx: NormalizeContext) -> date:

@@ -283,12 +283,6 @@ class _Placer:
         self.known_changes: dict[str, UpstreamChange] = {}  # those recorded before, of the articles at hand
         #: article id → the sources whose items landed on it this run (a source's copy of a release is one)
         self.copies: dict[str, set[str]] = {}
-        #: per source placed: what its feed last said of the releases other sources own that it gave copies of
-        #: (article id → Mapped.said), and what it says now where that changed or is new
-        self.seen: dict[str, str] = {}
-        self.sighted: list[tuple[str, str, str]] = []
-        #: the articles whose owner's item changed them this run: another source's correction does not undo that
-        self.changed: set[str] = set()
         #: per source placed: the articles its items name by their own guid (or link), listed in its answer
         self.listed: set[str] = set()
 
@@ -417,11 +411,9 @@ class _Placer:
         candidates = sorted({*known.values(), *(m.encoded.id for m in mapped)})
         stored = self.store.get_many(candidates)
         tombstoned = self.store.tombstoned(candidates)
-        self.kept_out, self.settled, self.sighted = {}, set(), []
+        self.kept_out, self.settled = {}, set()
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
-        others = [t for t, a in stored.items() if a.origin != origin and a.origin.startswith("source:")]
         self.listed = {m.encoded.id for m in mapped}  # (an item's own id: the release its guid names)
-        self.seen = self.store.sightings(source.id, others) if others else {}
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         passages: list[tuple[str, str]] = []
@@ -453,10 +445,6 @@ class _Placer:
             self.store.add_dedupe_keys(keys)
             self.store.add_passages(passages)
             self._record_kept_out()
-            # a source that took an article over owns it: what it says is the article's upstream version
-            took = {w.encoded.id for w in writes if w.encoded.id in stored and stored[w.encoded.id].origin != origin}
-            self.store.save_sightings(row for row in self.sighted if row[0] not in took)
-            self.store.drop_sightings((t, source.id) for t in took if t in self.seen)
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any
             # source) were never in a feed, so the article keeps its own guid.
@@ -557,17 +545,6 @@ class _Placer:
         """Did the source send an item that is this article (this run or before)?"""
         return source_id in self.copies.get(article_id, ()) or source_id in self._brought_by(article_id)
 
-    def _corrects(self, m: Mapped, stored: StoredArticle, origin: str) -> bool:
-        """Is the item another source's copy of a release, changed since that source's feed last gave it? The
-        first source to bring a release owns it, and a correction that came through another was lost. What a
-        copy's source says first is a copy, not a correction: it is only remembered (in :attr:`sighted`)."""
-        if stored.origin == origin or not stored.origin.startswith("source:"):
-            return False  # its own, or a newsroom's article (pressfeed.stories): no release's copy
-        seen = self.seen.get(stored.article.id)
-        if seen != m.said:
-            self.sighted.append((stored.article.id, origin.removeprefix("source:"), m.said))
-        return seen is not None and seen != m.said
-
     def _brought_by(self, article_id: str) -> set[str]:
         """The sources whose items are this article: by the keys stored, and this run's."""
         stored = self.store.dedupe_sources([article_id]).get(article_id, ())
@@ -585,14 +562,11 @@ class _Placer:
     ) -> bool:
         """Decide one item's fate; True when its keys should be recorded for `target`."""
         stored = stored_by_id.get(target)
-        corrects = stored is not None and self._corrects(m, stored, origin)
         # created or decided earlier in this run: a duplicate, unless its owner's item decided it (a board read again,
-        # for a new post or a held page due) and this is another source's text of that title, or its correction
+        # for a new post or a held page due) and this is another source's text of that title
         first = self.taken.get(target, self.pending.get(target))
         if first is not None and not (
-            stored is not None
-            and first == stored.origin
-            and (_takes_over(stored, origin, m.encoded) or (corrects and target not in self.changed))
+            stored is not None and first == stored.origin and _takes_over(stored, origin, m.encoded)
         ):
             report.duplicates += 1
             return True
@@ -622,10 +596,8 @@ class _Placer:
                     if target in self.known_changes:  # kept out of another source's version, since undone
                         self.settled.add(target)
                     return True
-            if not corrects or target in self.changed:
-                report.duplicates += 1  # a joint release another source brought first
-                return True
-            # its source corrected the release: taken as its owner's change would be, and the source owns it now
+            report.duplicates += 1  # a joint release another source brought first
+            return True
         self.taken[target] = origin
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published
@@ -671,7 +643,6 @@ class _Placer:
             return False
         writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate, undated_changes=changes))
         report.updated.append(target)
-        self.changed.add(target)
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True

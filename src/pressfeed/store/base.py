@@ -208,7 +208,6 @@ TABLES: dict[str, tuple[str, ...]] = {
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns", "rendered_at"),
     "shown": ("article_id",),
     "upstream_change": ("article_id", "content_hash", "status", "data", "seen"),
-    "sighting": ("article_id", "source_id", "said"),
 }
 
 
@@ -511,20 +510,6 @@ class Store(Protocol):
         ...
 
     def drop_upstream_changes(self, ids: Sequence[str]) -> None: ...
-
-    def sightings(self, source_id: str, ids: Sequence[str]) -> dict[str, str]:
-        """What the source's feed last said of these articles, each another source's release it gave a copy of
-        (article id → its item's digest, pressfeed.ingest.mapping.Mapped.said); articles it gave none of are
-        left out."""
-        ...
-
-    def save_sightings(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """Record (article id, source id, digest) rows, each replacing the source's last for the article."""
-        ...
-
-    def drop_sightings(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Forget what these (article id, source id) said: the source now owns the article."""
-        ...
 
     # ingest state
     def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]: ...

@@ -84,7 +84,6 @@ MIGRATIONS = [
     _sql("pg_v7_upstream_changes.sql"),
     _sql("pg_v8_passages.sql"),
     _sql("pg_v9_undated_changes.sql"),
-    _sql("pg_v10_sightings.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -384,7 +383,6 @@ class PostgresStore:
             self.conn.execute("DELETE FROM citation WHERE article_id = %s", (article_id,))
             # (its passage keys outlive it, as its dedupe keys do: a near copy holding its guid is known by them)
             self.conn.execute("DELETE FROM upstream_change WHERE article_id = %s", (article_id,))
-            self.conn.execute("DELETE FROM sighting WHERE article_id = %s", (article_id,))
             self.conn.execute(
                 "INSERT INTO tombstone (article_id, deleted) VALUES (%s, %s)"
                 " ON CONFLICT (article_id) DO UPDATE SET deleted = excluded.deleted",
@@ -646,29 +644,6 @@ class PostgresStore:
         if ids:
             with self.transaction():
                 self.conn.execute("DELETE FROM upstream_change WHERE article_id = ANY(%s)", (list(ids),))
-
-    def sightings(self, source_id: str, ids: Sequence[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        query = "SELECT article_id, said FROM sighting WHERE source_id = %s AND article_id = ANY(%s)"
-        return {article_id: said for article_id, said in self.conn.execute(query, (source_id, list(ids)))}
-
-    def save_sightings(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        rows = list(rows)
-        if not rows:
-            return
-        with self.transaction(), self.conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO sighting (article_id, source_id, said) VALUES (%s, %s, %s)"
-                " ON CONFLICT (article_id, source_id) DO UPDATE SET said = excluded.said",
-                rows,
-            )
-
-    def drop_sightings(self, pairs: Iterable[tuple[str, str]]) -> None:
-        pairs = list(pairs)
-        if pairs:
-            with self.transaction(), self.conn.cursor() as cursor:
-                cursor.executemany("DELETE FROM sighting WHERE article_id = %s AND source_id = %s", pairs)
 
     # -- ingest state ------------------------------------------------------------------
 

@@ -76,7 +76,6 @@ MIGRATIONS = [
     _sql("v8_upstream_changes.sql"),
     _sql("v9_passages.sql"),
     _sql("v10_undated_changes.sql"),
-    _sql("v11_sightings.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -215,12 +214,11 @@ class SQLiteStore:
         rows = self._where_in(f"SELECT {self._COLUMNS} FROM article WHERE id IN ({{}})", ids)
         return {stored.article.id: stored for stored in map(self._row, rows)}
 
-    def _where_in(self, sql: str, values: Sequence[str], before: Sequence[str] = ()) -> Iterator[Sequence[Any]]:
-        """Rows of `sql` (with {} for the IN list, after the parameters `before`) over `values`, in chunks under
-        SQLite's variable limit."""
+    def _where_in(self, sql: str, values: Sequence[str]) -> Iterator[Sequence[Any]]:
+        """Rows of `sql` (with {} for the IN list) over `values`, in chunks under SQLite's variable limit."""
         for start in range(0, len(values), 500):
             chunk = list(values[start : start + 500])
-            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), [*before, *chunk])
+            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk)
 
     def _next_seq(self, count: int) -> int:
         """Reserve `count` sequence numbers; returns the first."""
@@ -330,7 +328,6 @@ class SQLiteStore:
             self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
             # (its passage keys outlive it, as its dedupe keys do: a near copy holding its guid is known by them)
             self.db.execute("DELETE FROM upstream_change WHERE article_id = ?", (article_id,))
-            self.db.execute("DELETE FROM sighting WHERE article_id = ?", (article_id,))
             self.db.execute(
                 "INSERT OR REPLACE INTO tombstone (article_id, deleted) VALUES (?, ?)",
                 (article_id, utc_text(now)),
@@ -542,22 +539,6 @@ class SQLiteStore:
     def drop_upstream_changes(self, ids: Sequence[str]) -> None:
         with self.transaction():
             self.db.executemany("DELETE FROM upstream_change WHERE article_id = ?", [(i,) for i in ids])
-
-    def sightings(self, source_id: str, ids: Sequence[str]) -> dict[str, str]:
-        query = "SELECT article_id, said FROM sighting WHERE source_id = ? AND article_id IN ({})"
-        return {article_id: said for article_id, said in self._where_in(query, ids, (source_id,))}
-
-    def save_sightings(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        with self.transaction():
-            self.db.executemany(
-                "INSERT INTO sighting (article_id, source_id, said) VALUES (?, ?, ?)"
-                " ON CONFLICT (article_id, source_id) DO UPDATE SET said = excluded.said",
-                rows,
-            )
-
-    def drop_sightings(self, pairs: Iterable[tuple[str, str]]) -> None:
-        with self.transaction():
-            self.db.executemany("DELETE FROM sighting WHERE article_id = ? AND source_id = ?", pairs)
 
     # -- ingest state ---------------------------------------------------------
 
