@@ -604,6 +604,40 @@ def test_a_page_read_is_read_again_at_most_hourly_while_its_item_changes_in_its_
     assert len(ministry.hits) == 6
 
 
+def test_a_figure_corrected_in_the_title_has_its_page_read_within_the_hour_though_the_feed_stays(
+    site: Path, ministry: Board
+) -> None:
+    """An attack's: a title's figure corrected (its page with it) within the hour of the page's read was left
+    for later, and the feed saying nothing more after it, its answer was never parsed again: readers kept
+    the old text under the new title. Within the hour it is, the same answer as it is."""
+    title, path, pub = YOUTH
+    ministry.feed = board((f"{title} (1차)", path, pub))
+    configure(site, ministry)
+    ingest(site)
+    page = (PAGES / "mofe_board_view.html").read_bytes()
+    ministry.pages[path] = (200, page.replace("11월 7일".encode(), "11월 8일".encode()), "text/html; charset=utf-8")
+    ministry.feed = board((f"{title} (2차)", path, pub))  # a figure: the page is not read at once
+    ingest(site, NOW + timedelta(minutes=20))
+    assert len(ministry.hits) == 1
+    ingest(site, NOW + timedelta(minutes=40))  # the same answer: not read yet
+    assert len(ministry.hits) == 1
+    report, pf = ingest(site, NOW + timedelta(minutes=61))
+    assert len(ministry.hits) == 2 and len(report.updated) == 1
+    assert "11월 8일" in only(pf).article.body_html
+    ingest(site, NOW + timedelta(minutes=80))  # read: nothing more is due
+    assert len(ministry.hits) == 2
+
+
+def test_a_board_re_dating_its_item_has_its_page_read_at_once(site: Path, ministry: Board) -> None:
+    """A new date is how a board says it corrected a release: no figure of a counter's."""
+    configure(site, ministry)
+    title, path, _ = YOUTH
+    ingest(site)
+    ministry.feed = board((title, path, "2025-11-08 00:00:00.0"))
+    ingest(site, NOW + timedelta(minutes=20))
+    assert len(ministry.hits) == 2
+
+
 def test_a_page_given_up_on_has_a_new_round_when_its_item_changes(site: Path, ministry: Board) -> None:
     """A review's: tries carry over while the feed changes the item, but a page given up on stayed so for good,
     a board that posted its page late never read without `sources reset`."""

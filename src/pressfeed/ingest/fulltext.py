@@ -69,17 +69,23 @@ class Completed:
     #: entries held as drafts, and why
     held: int = 0
     warnings: tuple[str, ...] = ()
+    #: when the first page kept for an item that changed in its figures alone is due to be read
+    recheck: datetime | None = None
 
 
 def entry_hash(raw: RawArticle) -> str:
     """What the feed says of an item: a change is a reason to read its page again (a new session in its
-    link is none: eGovFrame boards give one at every fetch). Then, after a ".", the same with its figures
-    left out, the link's aside: a change in them alone (a view counter, the time a board serves the item
-    at) reads the page at most once in :data:`REREAD_FIGURES`."""
+    link is none: eGovFrame boards give one at every fetch). Then, after a ".", the same with the figures of
+    its title and text left out: a change in them alone (a view counter) reads the page within
+    :data:`REREAD_FIGURES`. Its link and dates are no figures: a board re-dating its item has corrected it."""
     said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
     fields = [str(v or "") for v in said]
-    figureless = [field if index == 1 else _FIGURES.sub("#", field) for index, field in enumerate(fields)]
+    figureless = [_FIGURES.sub("#", field) if index in _TEXTS else field for index, field in enumerate(fields)]
     return f"{_digest(fields)}.{_digest(figureless)}"
+
+
+#: the fields of entry_hash whose figures a board may change on every fetch: the title, text and summary
+_TEXTS = frozenset({0, 4, 5})
 
 
 def _digest(fields: list[str]) -> str:
@@ -88,7 +94,8 @@ def _digest(fields: list[str]) -> str:
 
 #: how often a page that was read is read again while its item changes in its figures alone: a board putting
 #: a view counter in its titles had every item's page asked for on every run (cron every 5 minutes: 288 times
-#: a day an item), and a correction of a figure ("5만 장" to "6만 장") is still read within the hour
+#: a day an item), and a correction of a figure ("5만 장" to "6만 장") is still read within the hour (the
+#: source's answer is parsed again then, the same as it may be: SourceState.recheck)
 REREAD_FIGURES = timedelta(hours=1)
 _FIGURES = re.compile(r"\d+")
 
@@ -126,6 +133,7 @@ async def complete(
     todo: list[tuple[int, str, str]] = []
     links: dict[int, str] = {}  # the pages to read, absolute
     held = 0
+    recheck: datetime | None = None
     shared = _shared_pages(entries, identities)
     warnings: list[str] = []
     for index, (raw, identity) in enumerate(zip(entries, identities, strict=True)):
@@ -144,6 +152,9 @@ async def complete(
         if page is not None and _goes_on(page, digest, links[index], now):
             if page.status == "done":
                 out[index] = with_page(raw, page)
+                if not _same_item(page, digest):  # its figures alone changed: its page is read within the hour
+                    due = page.fetched + REREAD_FIGURES
+                    recheck = due if recheck is None else min(recheck, due)
                 continue
             if page.next_try is None or page.next_try > now:
                 out[index], _ = _without_page(raw, page if page.body_html else None)  # waiting, or given up
@@ -176,7 +187,7 @@ async def complete(
             held += is_held
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
         pages.append(page)
-    return Completed(tuple(out), tuple(pages), held, tuple(warnings))
+    return Completed(tuple(out), tuple(pages), held, tuple(warnings), recheck)
 
 
 def _goes_on(page: PageState, digest: str, link: str, now: datetime) -> bool:

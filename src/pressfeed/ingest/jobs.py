@@ -40,6 +40,8 @@ class Job:
     notes: tuple[str, ...] = ()
     #: what the document's relative links resolve against: where it came from after redirects ("" = url)
     base: str = ""
+    #: when a page kept for an item changed in its figures alone is due to be read (pressfeed.ingest.fulltext)
+    recheck: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Parsed:
     unknown_agencies: tuple[str, ...] = ()
     #: why each entry that could not be used was skipped (among `warnings`)
     unusable: tuple[str, ...] = ()
+    #: Job.recheck, carried to the source's state
+    recheck: datetime | None = None
 
 
 def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
@@ -107,7 +111,15 @@ def parse_and_map(job: Job) -> Parsed:
     newest = max(dates, default=None)
     mapped = _without_shared_links(mapped)
     return Parsed(
-        tuple(mapped), skipped, tuple(warnings), None, len(entries), newest, tuple(sorted(unknown)), tuple(unusable)
+        tuple(mapped),
+        skipped,
+        tuple(warnings),
+        None,
+        len(entries),
+        newest,
+        tuple(sorted(unknown)),
+        tuple(unusable),
+        job.recheck,
     )
 
 

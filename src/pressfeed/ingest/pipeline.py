@@ -172,7 +172,7 @@ async def _read_pages(job: Job, fetch: Wire, placer: _Placer, pool: Executor | N
     if not placer.dry_run:
         placer.store.save_pages(completed.pages)
     notes = ((warning,) if warning else ()) + completed.warnings
-    return replace(job, body=b"", entries=completed.entries, notes=notes)
+    return replace(job, body=b"", entries=completed.entries, notes=notes, recheck=completed.recheck)
 
 
 async def _retrieve(fetch: Wire, run: _SourceRun, now: datetime) -> _Retrieved:

@@ -49,6 +49,9 @@ class SourceState:
     #: the health a quiet run last warned about, and when
     warned_health: str | None = None
     warned_at: str | None = None
+    #: fulltext: when a page kept for an item that changed in its figures alone is due to be read; the answer is
+    #: parsed again then, the same as it may be
+    recheck: str | None = None
 
     @classmethod
     def load(cls, data: dict[str, Any] | None, config_url: str) -> SourceState:
@@ -72,6 +75,9 @@ class SourceState:
 
     def next_try_time(self) -> datetime | None:
         return _time(self.next_try)
+
+    def recheck_time(self) -> datetime | None:
+        return _time(self.recheck)
 
 
 def short_days(entries: Sequence[str]) -> dict[date, int]:

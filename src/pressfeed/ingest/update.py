@@ -161,8 +161,10 @@ def ingest_sources(
     ]
     due = [run for run in runs if _due(run, now, config.site.tz)]
     for run in due:
-        run.reread = bool(run.source.fulltext) and any(
-            p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}")
+        recheck = run.state.recheck_time()
+        run.reread = bool(run.source.fulltext) and (
+            (recheck is not None and recheck <= now)
+            or any(p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}"))
         )
     placer = _Placer(config, store, now, dry_run)
     if progress is not None:
@@ -365,6 +367,7 @@ class _Placer:
             unusable=len(parsed.unusable),
             unusable_reason=parsed.unusable[0] if parsed.unusable else None,
             unknown_agencies=parsed.unknown_agencies,
+            recheck=parsed.recheck.isoformat() if parsed.recheck is not None else None,
         )
 
     def _failed(
