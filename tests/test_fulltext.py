@@ -628,14 +628,41 @@ def test_a_figure_corrected_in_the_title_has_its_page_read_within_the_hour_thoug
     assert len(ministry.hits) == 2
 
 
-def test_a_board_re_dating_its_item_has_its_page_read_at_once(site: Path, ministry: Board) -> None:
-    """A new date is how a board says it corrected a release: no figure of a counter's."""
+def test_a_board_re_dating_its_item_has_its_page_read_within_the_hour(site: Path, ministry: Board) -> None:
+    """A new date is how a board says it corrected a release, or the time it serves its item at (on every
+    fetch): the page is read within the hour, though the feed says nothing more."""
     configure(site, ministry)
     title, path, _ = YOUTH
     ingest(site)
     ministry.feed = board((title, path, "2025-11-08 00:00:00.0"))
     ingest(site, NOW + timedelta(minutes=20))
+    assert len(ministry.hits) == 1
+    ingest(site, NOW + timedelta(minutes=61))
     assert len(ministry.hits) == 2
+
+
+def test_a_failed_page_of_an_item_that_is_another_articles_is_tried_again_though_the_feed_stays(
+    site: Path, ministry: Board
+) -> None:
+    """An attack's: a page is kept under its item's own id, and only pages of articles of that id made a run
+    parse an unchanged answer again for their next try. A board's moved item is the release it was (so is a
+    copy of another source's): its failed read of the corrected page was never tried again. The source's state
+    keeps when its next page is due, whatever article the page's item is."""
+    title, path, pub = YOUTH
+    configure(site, ministry)
+    ingest(site)
+    moved = "/nw/view.do?nttId=99496"
+    ministry.feed = board((title, moved, pub))
+    report, _ = ingest(site, NOW + timedelta(minutes=10))
+    assert report.new == () and len(report.updated) == 1  # the release, at its new link
+    ministry.pages[moved] = (500, b"error", "text/html")
+    ministry.feed = board((f"{title} (수정)", moved, pub))  # a word: its page is read at once, and fails
+    ingest(site, NOW + timedelta(minutes=20))
+    assert len(ministry.hits) == 3
+    page = (PAGES / "mofe_board_view.html").read_bytes()
+    ministry.pages[moved] = (200, page.replace("11월 7일".encode(), "11월 8일".encode()), "text/html; charset=utf-8")
+    _, pf = ingest(site, NOW + timedelta(minutes=51))  # its try is due (30 minutes): the same answer, parsed
+    assert len(ministry.hits) == 4 and "11월 8일" in only(pf).article.body_html
 
 
 def test_a_page_given_up_on_has_a_new_round_when_its_item_changes(site: Path, ministry: Board) -> None:

@@ -69,23 +69,20 @@ class Completed:
     #: entries held as drafts, and why
     held: int = 0
     warnings: tuple[str, ...] = ()
-    #: when the first page kept for an item that changed in its figures alone is due to be read
+    #: when the first page not read this time is due to be: one kept for an item that changed in its figures
+    #: alone, or one waiting for its next try (the answer is parsed again then, whatever item it is)
     recheck: datetime | None = None
 
 
 def entry_hash(raw: RawArticle) -> str:
     """What the feed says of an item: a change is a reason to read its page again (a new session in its
-    link is none: eGovFrame boards give one at every fetch). Then, after a ".", the same with the figures of
-    its title and text left out: a change in them alone (a view counter) reads the page within
-    :data:`REREAD_FIGURES`. Its link and dates are no figures: a board re-dating its item has corrected it."""
+    link is none: eGovFrame boards give one at every fetch). Then, after a ".", the same with its figures
+    left out, the link's aside: a change in them alone (a view counter, the time a board serves the item
+    at) reads the page within :data:`REREAD_FIGURES` (a board's re-dated correction too, not at once)."""
     said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
     fields = [str(v or "") for v in said]
-    figureless = [_FIGURES.sub("#", field) if index in _TEXTS else field for index, field in enumerate(fields)]
+    figureless = [field if index == 1 else _FIGURES.sub("#", field) for index, field in enumerate(fields)]
     return f"{_digest(fields)}.{_digest(figureless)}"
-
-
-#: the fields of entry_hash whose figures a board may change on every fetch: the title, text and summary
-_TEXTS = frozenset({0, 4, 5})
 
 
 def _digest(fields: list[str]) -> str:
@@ -153,10 +150,10 @@ async def complete(
             if page.status == "done":
                 out[index] = with_page(raw, page)
                 if not _same_item(page, digest):  # its figures alone changed: its page is read within the hour
-                    due = page.fetched + REREAD_FIGURES
-                    recheck = due if recheck is None else min(recheck, due)
+                    recheck = _earliest(recheck, page.fetched + REREAD_FIGURES)
                 continue
             if page.next_try is None or page.next_try > now:
+                recheck = _earliest(recheck, page.next_try)
                 out[index], _ = _without_page(raw, page if page.body_html else None)  # waiting, or given up
                 held += out[index].status == Status.DRAFT.value
                 continue
@@ -186,8 +183,13 @@ async def complete(
                 )
             held += is_held
             warnings.append(f"{str(raw.title)[:40]!r}: {fate}: {page.reason}")
+        recheck = _earliest(recheck, page.next_try)
         pages.append(page)
     return Completed(tuple(out), tuple(pages), held, tuple(warnings), recheck)
+
+
+def _earliest(due: datetime | None, other: datetime | None) -> datetime | None:
+    return other if due is None else due if other is None else min(due, other)
 
 
 def _goes_on(page: PageState, digest: str, link: str, now: datetime) -> bool:
