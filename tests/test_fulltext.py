@@ -648,7 +648,7 @@ def test_a_failed_page_of_an_item_that_is_another_articles_is_tried_again_though
     parse an unchanged answer again for their next try. A board's moved item is the release it was (so is a
     copy of another source's): its failed read of the corrected page was never tried again. The source's state
     keeps when its next page is due, whatever article the page's item is."""
-    title, path, pub = YOUTH
+    title, _, pub = YOUTH
     configure(site, ministry)
     ingest(site)
     moved = "/nw/view.do?nttId=99496"

@@ -2993,6 +2993,57 @@ def test_a_board_that_moves_every_release_to_a_new_guid_and_link_publishes_none_
     assert (only(result).new, only(result).updated) == ((SIXG_ID,), ()) and len(stored_articles(pf)) == 4
 
 
+def test_a_board_serving_its_old_and_new_forms_in_turn_as_it_moves_updates_its_releases_once(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: during the move a load balancer served the old board and the new one in turn, and each
+    form's link (and time of day) was an update of the other's on every run. A page the release was at
+    before keeps the link and dates readers have."""
+    old = rss(law_item())
+    moved = f"{PRESS}156720010&amp;board=new"
+    new = rss(item(156720010, LAW_TITLE, LAW_BODY, guid="BBS_0000123", link=moved, pub="2025-11-03 12:30:00"))
+    served = serve(httpserver, "/rss/dept_msit.xml", old)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    updates = []
+    for hours in range(1, 7):
+        served.body = new if hours % 2 else old
+        result, pf = ingest_at(opener, site, NOW + timedelta(hours=hours))
+        updates += only(result).updated
+    assert updates == [LAW_ID] and len(stored_articles(pf)) == 1  # moved once, then neither form is news
+    assert pf.store.get(LAW_ID).article.link == f"{PRESS}156720010&board=new"  # type: ignore[union-attr]
+
+
+def test_a_title_only_board_that_moves_its_releases_publishes_none_again(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: a board that gives titles alone (or whose pages are not read yet) has no text to know its
+    moved releases by: its own day's title key does (a title of 12 letters or more, one agency's)."""
+    served = serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    configure(site, source("moef-board", httpserver.url_for("/board/rss.do"), name="기획재정부", republish="link"))
+    _, pf = ingest_at(opener, site)
+    [release] = stored_articles(pf)
+    moved = BOARD_LINK.replace("74400", "99400")
+    served.body = title_only_board((POLICY_TITLE, moved, "2025-11-06 09:00:00.0"))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).new, only(result).updated) == ((), (release.id,))
+    assert [a.link for a in stored_articles(pf)] == [moved]
+
+
+def test_a_short_notice_posted_again_the_same_day_after_the_first_left_the_feed_is_a_post_of_its_own(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: "인사" with "붙임 파일 참조" at 09:00, and another at 16:00 once the first had left the feed
+    (which lists its latest items): their short text is any release's, and the second was taken for the first,
+    moved, and never published."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(item(1, "인사", "<p>붙임 파일 참조</p>")))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    served.body = rss(item(2, "인사", "<p>붙임 파일 참조</p>", pub="2025-11-07 16:00:00"))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=8))
+    assert only(result).new == (guid_id("msit", "msit-2"),) and len(stored_articles(pf)) == 2
+
+
 def test_korean_feed_labelled_latin1_decodes_as_cp949(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     body = rss_text(law_item()).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("cp949")
     serve(httpserver, "/rss/dept_moef.xml", body, content_type="text/xml; charset=ISO-8859-1")

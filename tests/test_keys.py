@@ -348,6 +348,9 @@ def test_one_agencys_copies_of_a_title_share_its_keys(title: str) -> None:
         ("[설명자료] 민관 합동 간담회 보도 관련", "[설명자료] 민관 합동 간담회 보도 관련"),
         ("[보도자료]", "[보도자료]"),  # the whole title
         ("민관 합동 간담회 (보도자료 포함 3건)", "민관 합동 간담회 (보도자료 포함 3건)"),
+        ("[보도] 민관 합동 간담회 개최", "민관 합동 간담회 개최"),
+        ("보도 : 「○○일보」 기사는 사실이 아님", "보도 : 「○○일보」 기사는 사실이 아님"),  # an attack's: about a report
+        ("「국민연금 고갈」 보도 관련 (보도)", "「국민연금 고갈」 보도 관련 (보도)"),
     ],
 )
 def test_a_boards_press_release_label_is_no_part_of_the_title(title: str, shown: str) -> None:

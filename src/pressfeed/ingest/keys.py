@@ -168,12 +168,20 @@ def without_release_label(title: str) -> str:
     …", "… [보도자료]"): how a board lists a release, no part of its title (the press-release service's copy
     has none). A label that is the whole title stays. Other labels name another item ("[정정]", "[사진]")."""
     label = _LEADING_LABEL.match(title)
-    if label is not None and is_release_label(label.group(1) or label.group(2)) and title[label.end() :].strip():
-        title = title[label.end() :]
+    if label is not None and title[label.end() :].strip():
+        bracketed = label.group(1)
+        if is_release_label(bracketed) if bracketed is not None else _named_release(label.group(2)):
+            title = title[label.end() :]
     label = _TRAILING_LABEL.search(title)
-    if label is not None and is_release_label(label.group(1)) and title[: label.start()].strip():
+    if label is not None and _named_release(label.group(1)) and title[: label.start()].strip():
         title = title[: label.start()]
     return title
+
+
+def _named_release(text: str) -> bool:
+    """A press-release label that names itself as one, not "보도" alone: "보도 : 「○○일보」 기사는 …" and "… 보도
+    관련 (보도)" are about a report, and only a bracket before the title makes "[보도]" a label."""
+    return is_release_label(text) and text.replace(" ", "") != "보도"
 
 
 def one_title(ours: str, theirs: str) -> bool:

@@ -287,6 +287,8 @@ class _Placer:
         self.copies: dict[str, set[str]] = {}
         #: per source placed: the articles its items name by their own guid (or link), listed in its answer
         self.listed: set[str] = set()
+        #: per item placed: is its link one its article had before (a key of the article's already)?
+        self.had_link = False
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -416,7 +418,10 @@ class _Placer:
         tombstoned = self.store.tombstoned(candidates)
         self.kept_out, self.settled = {}, set()
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
-        self.listed = {m.encoded.id for m in mapped}  # (an item's own id: the release its guid names)
+        # the articles the answer's items name by their guid or link (their own id, or the release a copy of
+        # another source's became): a post still listed
+        named = (known.get(k) for m in mapped for k in m.keys if k.startswith(("guid:", "link:")))
+        self.listed = {m.encoded.id for m in mapped} | {found for found in named if found is not None}
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         passages: list[tuple[str, str]] = []
@@ -426,6 +431,7 @@ class _Placer:
 
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
+            self.had_link = any(k.startswith("link:") and known.get(k) == target for k in m.keys)
             if self._decide(m, target, origin, stored, tombstoned, report, writes):
                 keys += [(k, target, source.id) for k in (*m.keys, *_body(m))]
                 passages += [(k, target) for k in m.passages]
@@ -512,12 +518,18 @@ class _Placer:
 
     def _moved(self, key: str, m: Mapped, release: StoredArticle | None) -> bool:
         """Is an item under a new guid and link, whose title and text are those of a release its source gave in
-        a run before (its `content:` key) and no longer lists under that release's guid, that release moved? A
-        board's new software gave every item a new guid and link at once, and readers got its last 30 releases
-        again as new ones. The same day too, given by the feed (not the fetch's; its time of day may be written
-        anew): a text that recurs ("주간 주요 일정", its boilerplate) is posted again on another."""
-        if not key.startswith("content:") or release is None or release.article.id in self.listed or not m.dated:
+        a run before and no longer lists, that release moved? A board's new software gave every item a new guid
+        and link at once, and readers got its last 30 releases again as new ones. Its `content:` key says so
+        for a text long enough to tell a story; for an item with none (a title-only board's, a page not read
+        yet), its own day's `title:` key: a title of 12 letters or more, one agency's. The same day too, given
+        by the feed (not the fetch's; its time of day may be written anew): a text that recurs ("주간 주요
+        일정", its boilerplate) is posted again on another, and a short one ("인사", "붙임 파일 참조") is any
+        release's."""
+        kind = "content:" if m.body_key is not None else "title:"
+        if not key.startswith(kind) or key not in m.keys or release is None or not m.dated:
             return False
+        if release.article.id in self.listed:
+            return False  # the first post, still listed beside this one: a post of its own
         tz = self.ctx.tz
         return release.article.published.astimezone(tz).date() == m.encoded.published.astimezone(tz).date()
 
@@ -616,6 +628,10 @@ class _Placer:
             candidate = _keep_dates(candidate, stored)
         if candidate.article.link != stored.article.link:
             candidate = _keep_link(candidate, stored)
+            if self.had_link and candidate.article.link != stored.article.link:
+                # a page the release was at before (a board serving its old and new forms in turn as it moves):
+                # the link and dates readers have stay, or each form was an update of the other on every run
+                candidate = _keep_link(candidate, stored, page=False)
         known = self.known_changes.get(target)
         if known is not None and (same_upstream(stored, candidate) or not locally_edited(stored)):
             # upstream took its change back, or the edit was undone: nothing is kept out any more
@@ -719,19 +735,24 @@ def answer_digest(body: bytes, source: SourceConfig) -> str:
     return digest.hexdigest()
 
 
-def _keep_link(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
+def _keep_link(candidate: EncodedArticle, stored: StoredArticle, *, page: bool = True) -> EncodedArticle:
     """The candidate with the link first stored when the two are one page (:func:`normalize_link`: www. or
     m., http or https, tracking parameters): boards rotate them (`call_from=rsslink` one day, `pWise=main` the
-    next), and each change was an update, every item re-dated and shown to readers as unread again."""
+    next), and each change was an update, every item re-dated and shown to readers as unread again. Not
+    `page`: whatever page it is (one the release was at before), and with the dates first stored."""
     from ..model import encode
     from ..urls import normalize_link
 
     article, old = candidate.article, stored.article
-    if normalize_link(article.link) != normalize_link(old.link):
+    if page and normalize_link(article.link) != normalize_link(old.link):
         return candidate  # another page: an update
     source = article.source
     if source is not None and old.source is not None and source.url == article.link:
         source = replace(source, url=old.source.url)  # the original release: the same link
+    if not page:
+        article = replace(article, published=old.published, updated=old.updated)
+        if source is not None and old.source is not None:
+            source = replace(source, url=old.source.url, published=old.source.published)
     return encode(replace(article, link=old.link, source=source))
 
 
