@@ -42,6 +42,11 @@ INSERT = (
     " upstream_hash, upstream_status, seq, data) VALUES (?,?,?,?,?,?,?,?,?,?,CAST(? AS TEXT))"
 )
 
+INSERT_UNDATED = (
+    "INSERT INTO article (id, section, status, published, updated, origin, content_hash,"
+    " upstream_hash, upstream_status, seq, data, undated_changes) VALUES (?,?,?,?,?,?,?,?,?,?,CAST(? AS TEXT),?)"
+)
+
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
@@ -76,6 +81,7 @@ def main() -> None:
         # what a worker sends back per record: the encoded article, pickled there and unpickled here
         timed("to the writing process (pickle, unpickle)", lambda: pickle.loads(pickle.dumps(encoded, -1)))
         rows = [_article_row(ArticleWrite.from_upstream(e, "cms"), i) for i, e in enumerate(encoded)]
+        insert_sql = INSERT if len(rows[0]) == 11 else INSERT_UNDATED  # schema 10 added undated_changes
         cites = [(k, n.article.id) for n in normalized for k in citation_keys(n.article, n.words)]
 
         def insert(name: str, sql: str, values: list[tuple[Any, ...]]) -> None:
@@ -90,7 +96,7 @@ def main() -> None:
                 store.close()
             timings[name] = best / count * 1e6
 
-        insert("SQLite: article rows, committed", INSERT, rows)
+        insert("SQLite: article rows, committed", insert_sql, rows)
         insert("SQLite: citation rows, committed", "INSERT OR IGNORE INTO citation VALUES (?, ?)", cites)
         pf.close()
     floor = timings["json.loads"] + timings["nh3.clean(body)"]
