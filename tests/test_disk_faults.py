@@ -149,14 +149,14 @@ def test_a_full_disk_under_the_store_is_said_so_when_it_opens(site: Path, monkey
 
     monkeypatch.setattr(sqlite_store, "_wal", failing)
     usage = shutil.disk_usage(site)
-    monkeypatch.setattr(sqlite_store.shutil, "disk_usage", lambda _: usage._replace(free=4096))
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage._replace(free=4096))
     result = invoke(site, "import", str(site / "feeds" / "articles"))
     store = site / ".pressfeed" / "pressfeed.db"
     assert result.exit_code == 74, explain(result)
     assert result.stderr == (
         f"error: {store}: cannot write the store: no space left on its disk (4,096 bytes free; disk I/O error)\n"
     )
-    monkeypatch.setattr(sqlite_store.shutil, "disk_usage", lambda _: usage._replace(free=10**9))
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage._replace(free=10**9))
     assert "not a usable pressfeed store: disk I/O error" in invoke(site, "import", str(site / "feeds")).stderr
 
 
