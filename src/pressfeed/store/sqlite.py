@@ -524,7 +524,7 @@ class SQLiteStore:
         return {row[0]: upstream_change(row, _read) for row in rows}
 
     def changed_upstream(self) -> dict[str, list[str]]:
-        return grouped(self.db.execute(CHANGED_UPSTREAM))
+        return grouped(self.db.execute(_CHANGED_UPSTREAM))
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, utc_text) for c in changes]
@@ -655,6 +655,12 @@ def _open_failure(exc: sqlite3.DatabaseError, path: Path) -> str:
         if free < _FULL:
             return f"cannot write the store: no space left on its disk ({free:,} bytes free; {exc})"
     return f"not a usable pressfeed store: {exc}{damage_advice(exc)}"
+
+
+#: CHANGED_UPSTREAM, upstream_change read first (SQLite's CROSS JOIN keeps the tables' order): a row per kept-out
+#: change, few. Left to choose, SQLite (no statistics) scanned every article in id order to spare the ORDER BY's
+#: sort, looking each up there: 3.4 ms at 10,000 articles for no row, in every run's health check
+_CHANGED_UPSTREAM = CHANGED_UPSTREAM.replace(" JOIN article ", " CROSS JOIN article ", 1)
 
 
 def _connect(path: str, uri: bool = False) -> sqlite3.Connection:
