@@ -474,6 +474,53 @@ def test_a_text_without_a_copyright_mark_is_let_go_as_the_pattern_would(words: s
     assert without_copyright(words) == (words[: match.start()] if match else words)
 
 
+#: the ends of releases and newsroom copies: contact lines, reporters' addresses, notices' words
+contact_texts = st.lists(
+    hostile_text
+    | st.sampled_from(
+        [
+            *("02-2110-1234", "044)202-4321", "(044) 202-4321", "010-1234-5678", "hong@example-portal.kr"),
+            *(" 홍길동 기자 ", "특파원", "@", "-", ")", "．"),
+            *("보도", "게재", "엠바고", "조간", "석간", "EMBARGO", "Embargo"),
+            *("0", "12", "345", "6789", " ", "\n", "가" * 50),
+        ]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@given(contact_texts)
+@example("문의: 044-202-4321")
+@example("담당: hong@moef.go.kr")
+@example("본문. 홍길동 기자 hong@example-portal.kr")
+@example("※ EMBARGO 11월 27일 12시")
+def test_the_contact_signature_and_notice_shortcuts_turn_away_nothing_their_patterns_find(text: str) -> None:
+    """stories lets a text go before _CONTACT, _SIGNATURE and _PRESS_WORD try each of its characters when it
+    lacks a character each needs ("-" or "@", an "@", a notice's word): its keys are the patterns' alone."""
+    from pressfeed import stories
+    from pressfeed.text import without_space
+
+    def folded(text: str) -> str:  # _folded, the signature's pattern tried at every end
+        lead = stories._BYLINE.match(text)
+        rest = text[lead.end() :] if lead is not None else text
+        tail = stories._SIGNATURE.search(rest, max(0, len(rest) - stories._SIGNATURE_SPAN))
+        return without_space(rest[: tail.start()] if tail is not None else rest).casefold()
+
+    def passage_keys(folded: str) -> list[str]:  # _passage_keys, the contact pattern tried on every text
+        if len(folded) < stories.NEAR_MIN:
+            return []
+        sentences = [s for s in stories._PASSAGE_END.split(folded) if len(s) >= stories._PASSAGE_MIN]
+        if stories._CONTACT.search(folded):
+            sentences = [s for s in sentences if not stories._CONTACT.search(s)]
+        longest = sorted(sentences, key=len, reverse=True)[: stories.PASSAGES]
+        return sorted({stories.PASSAGE + hashlib.sha256(s.encode()).hexdigest()[:32] for s in longest})
+
+    long = text * (1 + stories.NEAR_MIN // max(1, len(text)))  # long enough to have passage keys
+    assert stories._folded(text) == folded(text) and stories._folded(long) == folded(long)
+    assert stories._passage_keys(folded(long)) == passage_keys(folded(long))
+    assert stories._has_press_word(text) == (stories._PRESS_WORD.search(text) is not None)
+
+
 #: embargo notices as releases write them, and the words of such lines: times, media, verbs, labels
 NOTICES = [
     "※ 이 자료는 11월 27일(금) 06:00 이후 보도하여 주시기 바랍니다.",
