@@ -446,19 +446,21 @@ def test_a_body_without_its_credit_is_sanitized_html(before: str, after: str, op
     assert sanitize_html(body, BASE) == body
 
 
+def pieces_among_noise(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
+    """Texts made of some of `pieces` and hostile text between them."""
+    return st.lists(hostile_text | st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
 #: the end of a body's text: copyright lines and their pieces, and text that is none
-copyright_ends = st.lists(
-    hostile_text
-    | st.sampled_from(
-        [
-            *("<저작권자 © 포탈뉴스통신 무단전재 및 재배포금지>", "ⓒ 연합뉴스 무단 전재-재배포 금지"),
-            *("(C) 2025 All Rights Reserved", "저작권자", "copyright", "COPYRIGHT", "©", "ⓒ", "(c)", "(C)"),
-            *("무단전재", "재배포", "all rights reserved"),
-            *("<", ">", "〈", "》", "[", "]", " ", "\n", "가" * 120, "x" * 200),
-        ]
-    ),
+copyright_ends = pieces_among_noise(
+    [
+        *("<저작권자 © 포탈뉴스통신 무단전재 및 재배포금지>", "ⓒ 연합뉴스 무단 전재-재배포 금지"),
+        *("(C) 2025 All Rights Reserved", "저작권자", "copyright", "COPYRIGHT", "©", "ⓒ", "(c)", "(C)"),
+        *("무단전재", "재배포", "all rights reserved"),
+        *("<", ">", "〈", "》", "[", "]", " ", "\n", "가" * 120, "x" * 200),
+    ],
     max_size=12,
-).map("".join)
+)
 
 
 @given(copyright_ends)
@@ -475,18 +477,15 @@ def test_a_text_without_a_copyright_mark_is_let_go_as_the_pattern_would(words: s
 
 
 #: the ends of releases and newsroom copies: contact lines, reporters' addresses, notices' words
-contact_texts = st.lists(
-    hostile_text
-    | st.sampled_from(
-        [
-            *("02-2110-1234", "044)202-4321", "(044) 202-4321", "010-1234-5678", "hong@example-portal.kr"),
-            *(" 홍길동 기자 ", "특파원", "@", "-", ")", "．"),
-            *("보도", "게재", "엠바고", "조간", "석간", "EMBARGO", "Embargo"),
-            *("0", "12", "345", "6789", " ", "\n", "가" * 50),
-        ]
-    ),
+contact_texts = pieces_among_noise(
+    [
+        *("02-2110-1234", "044)202-4321", "(044) 202-4321", "010-1234-5678", "hong@example-portal.kr"),
+        *(" 홍길동 기자 ", "특파원", "@", "-", ")", "．"),
+        *("보도", "게재", "엠바고", "조간", "석간", "EMBARGO", "Embargo"),
+        *("0", "12", "345", "6789", " ", "\n", "가" * 50),
+    ],
     max_size=14,
-).map("".join)
+)
 
 
 @given(contact_texts)

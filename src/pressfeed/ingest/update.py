@@ -287,8 +287,6 @@ class _Placer:
         self.copies: dict[str, set[str]] = {}
         #: per source placed: the articles its items name by their own guid (or link), listed in its answer
         self.listed: set[str] = set()
-        #: per item placed: is its link one its article had before (a key of the article's already)?
-        self.had_link = False
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -431,8 +429,8 @@ class _Placer:
 
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
-            self.had_link = any(k.startswith("link:") and known.get(k) == target for k in m.keys)
-            if self._decide(m, target, origin, stored, tombstoned, report, writes):
+            had_link = any(k.startswith("link:") and known.get(k) == target for k in m.keys)
+            if self._decide(m, target, origin, stored, tombstoned, report, writes, had_link=had_link):
                 keys += [(k, target, source.id) for k in (*m.keys, *_body(m))]
                 passages += [(k, target) for k in m.passages]
                 owner = stored[target].origin if target in stored else self.pending.get(target, origin)
@@ -574,8 +572,11 @@ class _Placer:
         tombstoned: set[str],
         report: _Report,
         writes: list[ArticleWrite],
+        *,
+        had_link: bool = False,
     ) -> bool:
-        """Decide one item's fate; True when its keys should be recorded for `target`."""
+        """Decide one item's fate; True when its keys should be recorded for `target`. `had_link`: the item's
+        link is one the article was at before (its key is the article's already)."""
         stored = stored_by_id.get(target)
         # created or decided earlier in this run: a duplicate, unless its owner's item decided it (a board read again,
         # for a new post or a held page due) and this is another source's text of that title
@@ -628,7 +629,7 @@ class _Placer:
             candidate = _keep_dates(candidate, stored)
         if candidate.article.link != stored.article.link:
             candidate = _keep_link(candidate, stored)
-            if self.had_link and candidate.article.link != stored.article.link:
+            if had_link and candidate.article.link != stored.article.link:
                 # a page the release was at before (a board serving its old and new forms in turn as it moves):
                 # the link and dates readers have stay, or each form was an update of the other on every run
                 candidate = _keep_link(candidate, stored, page=False)
