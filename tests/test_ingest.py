@@ -2966,6 +2966,46 @@ def test_recurring_text_under_a_new_guid_is_a_new_article(httpserver: HTTPServer
     assert {a.id for a in stored_articles(pf)} == {guid_id("msit", "msit-1"), guid_id("msit", "msit-2")}
 
 
+def test_a_recurring_text_is_posted_again_after_an_editor_deleted_one_of_its_posts(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: a deleted post's content key pointed at a release no longer stored, whose source no one
+    could say, and every later post of the text was taken for it and skipped as deleted. Another source's
+    copy of the deleted release stays out."""
+    weekly = "<p>이번 주 장관 주요 일정을 알려드립니다. 자세한 일정은 붙임 파일을 참고하시기 바랍니다. " * 3 + "</p>"
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(item(1, "주간 주요 일정", weekly, pub="2025-11-03 09:00:00")))
+    copy = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    _, pf = ingest_at(opener, site)
+    pf.delete(guid_id("msit", "msit-1"))
+    served.body = rss(item(2, "주간 주요 일정", weekly, pub="2025-11-10 09:00:00"))
+    copy.body = rss(item(9, "주간 주요 일정", weekly, guid="korea-9", pub="2025-11-03 10:00:00"), title="정책브리핑")
+    result, pf = ingest_at(opener, site, NOW + timedelta(days=7))
+    ministry, service = result.reports
+    assert ministry.new == (guid_id("msit", "msit-2"),) and service.new == ()
+    assert [a.id for a in stored_articles(pf)] == [guid_id("msit", "msit-2")]
+
+
+def test_a_release_an_editor_deleted_stays_deleted_when_its_board_moves_it(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The deleted release is no longer stored to give its day: its own day's title key, still pointing at it,
+    says the moved item is that release."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), law_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    pf.delete(AI_ID)
+    served.body = rss(
+        item(156720412, AI_TITLE, AI_BODY, guid="BBS_0000124", link=f"{PRESS}156720412&amp;board=new"), law_item()
+    )
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert only(result).new == () and [a.id for a in stored_articles(pf)] == [LAW_ID]
+
+
 def test_a_board_that_moves_every_release_to_a_new_guid_and_link_publishes_none_again(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

@@ -287,6 +287,8 @@ class _Placer:
         self.copies: dict[str, set[str]] = {}
         #: per source placed: the articles its items name by their own guid (or link), listed in its answer
         self.listed: set[str] = set()
+        #: per source placed: the deleted articles its items could land on → the sources whose items they were
+        self.deleted_from: dict[str, list[str]] = {}
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -414,6 +416,8 @@ class _Placer:
         candidates = sorted({*known.values(), *(m.encoded.id for m in mapped)})
         stored = self.store.get_many(candidates)
         tombstoned = self.store.tombstoned(candidates)
+        # the sources whose items the deleted ones were: a deleted release is no longer stored to say its own
+        self.deleted_from = self.store.dedupe_sources(sorted(tombstoned)) if tombstoned else {}
         self.kept_out, self.settled = {}, set()
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
         # the articles the answer's items name by their guid or link (their own id, or the release a copy of
@@ -501,8 +505,9 @@ class _Placer:
             if found is None:
                 continue
             owner = stored[found].origin if found in stored else self.pending.get(found)
-            ours = owner == origin
-            if ours and key.startswith(("content:", "title:")) and not self._moved(key, m, stored.get(found)):
+            # a release of the source's own an editor deleted: a text that recurs is still posted again
+            ours = owner == origin or (owner is None and source_id in self.deleted_from.get(found, ()))
+            if ours and key.startswith(("content:", "title:")) and not self._moved(key, m, found, stored, known):
                 continue
             if key.startswith("link:") and _another_release(m, stored.get(found), origin):
                 continue
@@ -514,7 +519,7 @@ class _Placer:
             return found
         return m.encoded.id
 
-    def _moved(self, key: str, m: Mapped, release: StoredArticle | None) -> bool:
+    def _moved(self, key: str, m: Mapped, found: str, stored: dict[str, StoredArticle], known: dict[str, str]) -> bool:
         """Is an item under a new guid and link, whose title and text are those of a release its source gave in
         a run before and no longer lists, that release moved? A board's new software gave every item a new guid
         and link at once, and readers got its last 30 releases again as new ones. Its `content:` key says so
@@ -522,12 +527,14 @@ class _Placer:
         yet), its own day's `title:` key: a title of 12 letters or more, one agency's. The same day too, given
         by the feed (not the fetch's; its time of day may be written anew): a text that recurs ("주간 주요
         일정", its boilerplate) is posted again on another, and a short one ("인사", "붙임 파일 참조") is any
-        release's."""
+        release's. A release an editor deleted is no longer stored to give its day: its own day's title key
+        pointing at it says the item is that release moved (and stays deleted); else it is a post of its own."""
         kind = "content:" if m.body_key is not None else "title:"
-        if not key.startswith(kind) or key not in m.keys or release is None or not m.dated:
-            return False
-        if release.article.id in self.listed:
-            return False  # the first post, still listed beside this one: a post of its own
+        if not key.startswith(kind) or key not in m.keys or not m.dated or found in self.listed:
+            return False  # (listed: the first post, still listed beside this one, is a post of its own)
+        release = stored.get(found)
+        if release is None:
+            return found in self.deleted_from and any(k.startswith("title:") and known.get(k) == found for k in m.keys)
         tz = self.ctx.tz
         return release.article.published.astimezone(tz).date() == m.encoded.published.astimezone(tz).date()
 
