@@ -40,7 +40,7 @@ class Job:
     notes: tuple[str, ...] = ()
     #: what the document's relative links resolve against: where it came from after redirects ("" = url)
     base: str = ""
-    #: when a page kept for an item changed in its figures alone is due to be read (pressfeed.ingest.fulltext)
+    #: when the first page this answer's items held back is due to be read (fulltext.Completed.recheck)
     recheck: datetime | None = None
 
 

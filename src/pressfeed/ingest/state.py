@@ -49,8 +49,9 @@ class SourceState:
     #: the health a quiet run last warned about, and when
     warned_health: str | None = None
     warned_at: str | None = None
-    #: fulltext: when a page kept for an item that changed in its figures alone is due to be read; the answer is
-    #: parsed again then, the same as it may be
+    #: fulltext: when the first page the last answer's items held back is due to be read (one kept for an item
+    #: that changed in its figures alone, one waiting for its next try); the answer is parsed again then, the
+    #: same as it may be
     recheck: str | None = None
 
     @classmethod
