@@ -492,10 +492,9 @@ contact_texts = pieces_among_noise(
 @example("문의: 044-202-4321")
 @example("담당: hong@moef.go.kr")
 @example("본문. 홍길동 기자 hong@example-portal.kr")
-@example("※ EMBARGO 11월 27일 12시")
 def test_the_contact_signature_and_notice_shortcuts_turn_away_nothing_their_patterns_find(text: str) -> None:
-    """stories lets a text go before _CONTACT, _SIGNATURE and _PRESS_WORD try each of its characters when it
-    lacks a character each needs ("-" or "@", an "@", a notice's word): its keys are the patterns' alone."""
+    """stories lets a text go before _CONTACT and _SIGNATURE try each of its characters when it lacks a
+    character each needs ("-" or "@", an "@"): its keys are the patterns' alone."""
     from pressfeed import stories
     from pressfeed.text import without_space
 
@@ -517,7 +516,6 @@ def test_the_contact_signature_and_notice_shortcuts_turn_away_nothing_their_patt
     long = text * (1 + stories.NEAR_MIN // max(1, len(text)))  # long enough to have passage keys
     assert stories._folded(text) == folded(text) and stories._folded(long) == folded(long)
     assert stories._passage_keys(folded(long)) == passage_keys(folded(long))
-    assert stories._has_press_word(text) == (stories._PRESS_WORD.search(text) is not None)
 
 
 #: embargo notices as releases write them, and the words of such lines: times, media, verbs, labels
@@ -564,12 +562,31 @@ def notice_lines(draw: st.DrawFn) -> str:
 @example("본 자료는 11월 27일 6시 이후 사용하여 주시기 바랍니다.")  # 자료,
 @example("EMBARGO 11월 27일 12시")  # embargo
 def test_a_line_the_notice_patterns_read_passes_their_shortcut(line: str) -> None:
-    """_may_be_notice() lets most lines go before the notice patterns try them (~30 µs a line each); it may
+    """may_be_notice() lets most lines go before the notice patterns try them (~30 µs a line each); it may
     pass a line they then read as none, but never turn away one they read as a notice."""
-    from pressfeed.embargo import _EMBARGO_NOTICE, _NOTICE_SENTENCE, _may_be_notice
+    from pressfeed.embargo import _EMBARGO_NOTICE, _NOTICE_SENTENCE, may_be_notice
 
     if _EMBARGO_NOTICE.fullmatch(line) or _NOTICE_SENTENCE.match(line):
-        assert _may_be_notice(line)
+        assert may_be_notice(line)
+
+
+@given(notice_lines(), st.sampled_from(["<p>", "<p>&nbsp;</p><p>", "<div>", "<p>(포탈뉴스통신) "]))
+@example("이 자료는 11월 8일(토) 10:00 이후 사용하여 주시기 바랍니다.", "<p>")
+@example("배포 : 11. 7.(금) / 사용 : 11. 8.(토) 10:00 이후", "<p>")
+def test_a_notice_ingest_drops_is_looked_for_in_a_newsroom_copy(line: str, opening: str) -> None:
+    """stories looks for a pasted notice only where may_be_notice() passes the text's start: a notice that
+    split_embargo_notice() finds in a release is never let go unlooked for in a copy of it."""
+    from types import SimpleNamespace
+
+    from pressfeed import stories
+    from pressfeed.embargo import split_embargo_notice
+    from pressfeed.sanitize import sanitize_html
+
+    body = sanitize_html(f"{opening}{html.escape(line)}</p><p>{'본문이다. ' * 40}</p>", "https://www.example.kr/")
+    without, notice = split_embargo_notice(body)
+    text = stories.body_words(body)
+    expected = stories.body_words(without) if notice else text
+    assert stories._without_notice(SimpleNamespace(body_html=body), text) == expected  # type: ignore[arg-type]
 
 
 #: bodies' words as body_words() leaves them: whitespace runs, bylines in parentheses, bidi controls

@@ -278,6 +278,9 @@ def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(
         ("<p>(포탈뉴스통신) ", "</p><p>홍길동 기자 hong@example-portal.kr</p>"),
         ("<p>※ 이 자료는 11월 8일(토) 10:00 이후 보도하여 주시기 바랍니다.</p><p>(포탈뉴스통신) ", "</p>"),
         ("<p>&nbsp;</p>" * 150 + "<p>※ 이 자료는 11월 8일(토) 10:00 이후 보도하여 주시기 바랍니다.</p><p>", "</p>"),
+        # notices without 보도, 게재 or an edition: what ingest drops from the release, the copy loses too
+        ("<p>이 자료는 11월 8일(토) 10:00 이후 사용하여 주시기 바랍니다.</p><p>", "</p>"),
+        ("<p>배포 : 11. 7.(금) / 사용 : 11. 8.(토) 10:00 이후</p><p>", "</p>"),
     ],
     ids=[
         "bracket-dateline",
@@ -287,6 +290,8 @@ def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(
         "signature",
         "notice",
         "notice-after-blank-lines",
+        "notice-of-use",
+        "notice-of-distribution",
     ],
 )
 def test_republished_text_as_newsrooms_frame_it_is_the_same_story(portal: Site, head: str, tail: str) -> None:

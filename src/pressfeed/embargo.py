@@ -188,7 +188,7 @@ def split_embargo_notice(body_html: str) -> tuple[str, str]:
             if _is_notice(fields):
                 return body_html, fields  # the government template's header table: it stays, as a cell's notice does
         text = line.text[: _EMBARGO_MAX * 2]  # a notice's sentence is no longer
-        sentence = _NOTICE_SENTENCE.match(text) if _may_be_notice(text) else None
+        sentence = _NOTICE_SENTENCE.match(text) if may_be_notice(text) else None
         return body_html, sentence.group().strip() if sentence is not None else ""
     body, said = line.cut(), line.text
     for _ in range(_FOLLOWING_LINES):
@@ -245,12 +245,12 @@ def _follows(text: str) -> bool:
 
 def _is_notice(text: str) -> bool:
     """Is the text a notice (:data:`_EMBARGO_NOTICE`) alone?"""
-    return _may_be_notice(text) and _EMBARGO_NOTICE.fullmatch(text) is not None
+    return may_be_notice(text) and _EMBARGO_NOTICE.fullmatch(text) is not None
 
 
-def _may_be_notice(text: str) -> bool:
+def may_be_notice(text: str) -> bool:
     """Could :data:`_EMBARGO_NOTICE` or :data:`_NOTICE_SENTENCE` read the text? No when it has no time or no word
-    of a notice."""
+    of a notice. What may open with a notice (a newsroom's copy, :mod:`pressfeed.stories`) asks this too."""
     return _A_TIME.search(text) is not None and _A_NOTICE_WORD.search(text) is not None
 
 
