@@ -311,3 +311,60 @@ def test_a_followed_redirect_is_forgotten_the_config_url_is_fetched_again(
         "ETag/Last-Modified (the next fetch is a full one)",
     )
     assert (done.state.url, done.state.moved_to) == (httpserver.url_for("/old.xml"), None)
+
+
+def test_items_changing_without_a_date_are_named_by_check_and_their_next_change_taken_after_a_reset(
+    site: Path, board: Board, httpserver: HTTPServer, store_url: str
+) -> None:
+    """A board putting its view counter in the description: past the limit its changes are not taken (said once,
+    with -v). `sources check` names the item; a reset takes its next change, the count starting again."""
+    from pressfeed.merge import UNDATED_CHANGES_MAX
+
+    def counted(views: int) -> bytes:  # the same release with the board's counter under its text
+        return board_feed(AI).replace(b"</p>]]>", f"</p><p>View {views}</p>]]>".encode())
+
+    configure(site, httpserver.url_for("/msit.xml"), store_url)
+    board.headers = {}  # no validators: every fetch is a full one
+    board.body = counted(0)
+    with opened(site) as pf:
+        [ai_id] = pf.ingest().reports[0].new
+    when = NOW
+    for views in range(1, UNDATED_CHANGES_MAX + 2):
+        when += timedelta(minutes=10)
+        board.body = counted(views)
+        with opened(site, when) as pf:
+            pf.ingest()
+    with opened(site, when) as pf:
+        assert f"View {UNDATED_CHANGES_MAX}<" in pf.article(ai_id).article.body_html  # the 25th change not taken
+
+    check = invoke(site, "sources", "check", when=when)
+    assert check.exit_code == 0  # the source answers: it is ok, and says what it does not take
+    assert check.stdout == (
+        "msit: ok; 1 item changes on every fetch without a date of its own (its changes are no longer taken), e.g. "
+        f"{ai_id} (`pressfeed sources reset msit` takes the next)\n"
+    )
+    assert json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)[0]["restless"] == [ai_id]
+
+    reset = invoke(site, "sources", "reset", "msit", when=when)
+    assert reset.stdout == (
+        "msit: reset 1 item's count of changes without a date (its next change is taken); next fetch at the next run\n"
+    )
+    board.body = counted(100)
+    with opened(site, when + timedelta(minutes=10)) as pf:
+        assert pf.ingest().reports[0].updated == (ai_id,)
+        stored = pf.store.get(ai_id)
+        assert stored is not None and "View 100<" in stored.article.body_html and stored.undated_changes == 1
+    assert json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)[0]["restless"] == []
+
+
+def test_several_restless_items_are_counted_in_check_and_reset() -> None:
+    from pressfeed.ingest.health import Health, SourceHealth
+    from pressfeed.ingest.reset import undated_cleared
+
+    health = SourceHealth("msit", "과학기술정보통신부", Health.OK, "", restless=("a", "b"))
+    assert health.line() == (
+        "msit: ok; 2 items change on every fetch without a date of their own (their changes are no longer taken), "
+        "e.g. a (`pressfeed sources reset msit` takes the next)"
+    )
+    assert undated_cleared(0) == ()
+    assert undated_cleared(3) == ("3 items' count of changes without a date (the next change of each is taken)",)

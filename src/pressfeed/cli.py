@@ -616,8 +616,10 @@ def sources_reset(env: Env, source_ids: tuple[str, ...], as_json: bool) -> None:
 
     For a feed that answered 410 (or 404 for days) and is back at the same
     address, one in a long backoff, or one whose held items' pages should be
-    read again. The next run fetches it in full; what it brought before is
-    never published again (dedupe keys and articles are not touched). The
+    read again, or whose items changing without a date of their own should
+    have their next change taken. The next run fetches it in full; what it
+    brought before is never published again (dedupe keys and articles are
+    not touched). The
     press-release API's quota wait is kept. Every SOURCE is checked first: an
     unknown one is an error (exit 2) and nothing is reset. Waits for a running
     `pressfeed run` to finish.

@@ -20,6 +20,7 @@ from .errors import ArticleNotFoundError, RecordError, UsageError
 from .imports.configured import configured_files, import_each, missing_files
 from .ingest.health import OVERDUE, SourceHealth, assess, has_key, next_fetch, warning_due, with_held
 from .ingest.state import SourceState
+from .merge import UNDATED_CHANGES_MAX
 from .publish import build, feed_specs, websub
 from .results import BuildResult, ImportResult, IngestResult, RunResult
 from .store import Store, StoredArticle, open_store
@@ -166,11 +167,13 @@ class Pressfeed:
         env = os.environ if environ is None else environ
         held, given_up = self._held(now)
         kept_out = self.store.changed_upstream()
+        restless = self.store.undated_past(UNDATED_CHANGES_MAX)
         tz = self.config.site.tz
         return [
             replace(
                 with_held(assess(s, states[s.id], now, env, tz), held[s.id], given_up[s.id]),
                 kept_out=tuple(kept_out.get(f"source:{s.id}", ())),
+                restless=tuple(restless.get(f"source:{s.id}", ())),
             )
             for s in self.config.sources
         ]
@@ -263,15 +266,17 @@ class Pressfeed:
     def reset_sources(self, source_ids: Sequence[str], environ: Mapping[str, str] | None = None) -> list[SourceReset]:
         """Bring sources back without changing their url (`pressfeed sources reset`): each fetched at the next
         run, in full, as if it had never failed (:func:`pressfeed.ingest.reset.reset` says what that clears),
-        and the pages of its held items read again (a full round of tries). Articles, their dedupe keys and
-        tombstones are not touched: what the source brings again is deduplicated as ever, never published twice.
+        the pages of its held items read again (a full round of tries), and the next change of each item that
+        changed too often without a date taken (:meth:`Store.clear_undated`). Articles (but for that count),
+        their dedupe keys and tombstones are not touched: what the source brings again is deduplicated as
+        ever, never published twice.
 
         Every id is checked before anything changes (an unknown one: UsageError); all of them change in one
         transaction. Call it under :meth:`locked`: a run saves every source's state at its end and would undo
         a reset made meanwhile. `environ`: where API keys live, for the next fetch shown.
         """
         from .ingest.fulltext import try_again
-        from .ingest.reset import reset
+        from .ingest.reset import reset, undated_cleared
         from .ingest.update import select_sources
         from .views import SourceReset
 
@@ -289,10 +294,10 @@ class Pressfeed:
                 held = self.store.held(f"source:{source.id}") if source.fulltext else []
                 self.store.save_source_state(source.id, after.state.to_dict())
                 self.store.save_pages([try_again(page, now, tz) for page in held])
+                restless = self.store.clear_undated(f"source:{source.id}", UNDATED_CHANGES_MAX)
+                cleared = after.cleared + undated_cleared(restless)
                 upcoming = next_fetch(source, after.state, now, tz, key_set=has_key(source, env))
-                done.append(
-                    SourceReset(source.id, source.name, after.cleared, after.kept, len(held), after.state, upcoming)
-                )
+                done.append(SourceReset(source.id, source.name, cleared, after.kept, len(held), after.state, upcoming))
         return done
 
     def delete(self, article_id: str) -> None:

@@ -123,6 +123,9 @@ class SourceHealth:
     given_up: int = 0
     #: its articles an editor changed whose upstream changed since, the local edit kept (`articles revert`)
     kept_out: tuple[str, ...] = ()
+    #: its articles that changed too often without a date of their own: their changes are not taken
+    #: (pressfeed.merge.undated_changes) until the feed dates one, or `sources reset`
+    restless: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -151,6 +154,14 @@ class SourceHealth:
                 f"; {many} kept where upstream changed the article since, e.g. {self.kept_out[0]}"
                 f" (`pressfeed articles revert {self.kept_out[0]}` takes upstream's version)"
             )
+        if self.restless:
+            several = len(self.restless) > 1
+            which = f"{len(self.restless)} items change" if several else "1 item changes"
+            whose = "their" if several else "its"
+            text += (
+                f"; {which} on every fetch without a date of {whose} own ({whose} changes are no longer taken),"
+                f" e.g. {self.restless[0]} (`pressfeed sources reset {self.source_id}` takes the next)"
+            )
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -166,6 +177,7 @@ class SourceHealth:
             "held": list(self.held),
             "given_up": self.given_up,
             "kept_out": list(self.kept_out),
+            "restless": list(self.restless),
         }
 
 

@@ -78,3 +78,12 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
         short_days=(),
     )
     return Reset(fresh, tuple(cleared), tuple(kept))
+
+
+def undated_cleared(count: int) -> tuple[str, ...]:
+    """What clearing `count` items' changes without a date (pressfeed.merge.undated_changes) is, as cleared."""
+    if not count:
+        return ()
+    if count == 1:
+        return ("1 item's count of changes without a date (its next change is taken)",)
+    return (f"{count} items' count of changes without a date (the next change of each is taken)",)

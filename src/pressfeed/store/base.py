@@ -340,6 +340,19 @@ CHANGED_UPSTREAM = (
 )
 
 
+def undated_past_sql(p: str) -> str:
+    """Store.undated_past's query, with the backend's placeholder `p` (the partial index article_undated holds
+    the rows `undated_changes > 0` finds)."""
+    return f"SELECT origin, id FROM article WHERE undated_changes > 0 AND undated_changes >= {p} ORDER BY origin, id"
+
+
+def clear_undated_sql(p: str) -> str:
+    """Store.clear_undated's statement, with the backend's placeholder `p`."""
+    return (
+        f"UPDATE article SET undated_changes = 0 WHERE undated_changes > 0 AND origin = {p} AND undated_changes >= {p}"
+    )
+
+
 def grouped(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
     """(key, value) rows as the values of each key, in row order: (origin, article id), (article id, source)."""
     found: dict[str, list[str]] = {}
@@ -503,6 +516,16 @@ class Store(Protocol):
 
     def changed_upstream(self) -> dict[str, list[str]]:
         """The articles whose local edit kept an upstream version out, by origin ("source:<id>")."""
+        ...
+
+    def undated_past(self, limit: int) -> dict[str, list[str]]:
+        """The articles upstream changed `limit` times or more without a date of its own (their changes are not
+        taken: pressfeed.merge.undated_changes), by origin."""
+        ...
+
+    def clear_undated(self, origin: str, limit: int) -> int:
+        """Count no undated change of the origin's articles past `limit` (`sources reset`): their next change is
+        taken. How many there were."""
         ...
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:

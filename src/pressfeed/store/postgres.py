@@ -54,6 +54,7 @@ from .base import (
     UpstreamChange,
     WriteResult,
     change_status,
+    clear_undated_sql,
     feed_visible,
     grouped,
     page_row,
@@ -62,6 +63,7 @@ from .base import (
     stored_article,
     table_with_data,
     translate_errors,
+    undated_past_sql,
     upstream_change,
     upstream_change_row,
 )
@@ -84,6 +86,7 @@ MIGRATIONS = [
     _sql("pg_v7_upstream_changes.sql"),
     _sql("pg_v8_passages.sql"),
     _sql("pg_v9_undated_changes.sql"),
+    _sql("pg_v10_undated_index.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -627,6 +630,13 @@ class PostgresStore:
 
     def changed_upstream(self) -> dict[str, list[str]]:
         return grouped(self.conn.execute(CHANGED_UPSTREAM))
+
+    def undated_past(self, limit: int) -> dict[str, list[str]]:
+        return grouped(self.conn.execute(undated_past_sql("%s"), (limit,)))
+
+    def clear_undated(self, origin: str, limit: int) -> int:
+        with self.transaction():
+            return self.conn.execute(clear_undated_sql("%s"), (origin, limit)).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, _utc) for c in changes]

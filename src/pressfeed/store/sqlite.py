@@ -31,6 +31,7 @@ from .base import (
     UpstreamChange,
     WriteResult,
     change_status,
+    clear_undated_sql,
     damage_advice,
     feed_visible,
     file_lock,
@@ -41,6 +42,7 @@ from .base import (
     stored_article,
     table_with_data,
     translate_errors,
+    undated_past_sql,
     upstream_change,
     upstream_change_row,
 )
@@ -75,6 +77,7 @@ MIGRATIONS = [
     _sql("v8_upstream_changes.sql"),
     _sql("v9_passages.sql"),
     _sql("v10_undated_changes.sql"),
+    _sql("v11_undated_index.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -525,6 +528,13 @@ class SQLiteStore:
 
     def changed_upstream(self) -> dict[str, list[str]]:
         return grouped(self.db.execute(_CHANGED_UPSTREAM))
+
+    def undated_past(self, limit: int) -> dict[str, list[str]]:
+        return grouped(self.db.execute(undated_past_sql("?"), (limit,)))
+
+    def clear_undated(self, origin: str, limit: int) -> int:
+        with self.transaction():
+            return self.db.execute(clear_undated_sql("?"), (origin, limit)).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, utc_text) for c in changes]
