@@ -2113,6 +2113,26 @@ def test_an_upstream_change_a_local_edit_kept_out_is_remembered_until_reverted(
     assert only(ingest_at(opener, site, NOW + timedelta(hours=4))[0]).updated == ()
 
 
+def test_an_edited_release_whose_board_counts_its_views_is_a_conflict_once_until_its_words_change(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board putting its view counter in the description: each fetch of an edited release was a new conflict,
+    "kept local edit" on every terminal run. Told once; the version kept out follows the counter (a revert
+    takes the latest), and a change of its words is told again (of its figures alone, not: `sources check` and
+    `articles show` still say the edit is kept)."""
+    served = _edited_release(httpserver, site, opener)
+    told = []
+    for run, views in enumerate((10, 11, 12, 13), 1):
+        served.body = viewed(views)
+        result, pf = ingest_at(opener, site, NOW + timedelta(hours=run))
+        told.append(only(result).conflicts)
+    assert told == [(AI_ID,), (), (), ()]
+    assert "조회수 13<" in pf.store.upstream_changes([AI_ID])[AI_ID].article.body_html
+    assert pf.source_health()[0].kept_out == (AI_ID,)
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", f"{AI_BODY}<p>조회수 14</p>"))  # its words changed
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=5))[0]).conflicts == (AI_ID,)
+
+
 def test_a_kept_out_upstream_change_is_forgotten_when_upstream_takes_it_back(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

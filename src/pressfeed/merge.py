@@ -6,6 +6,7 @@ edit must be kept, and what to store when upstream did change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -98,6 +99,20 @@ def reader_view(article: Article, ingested: bool = False) -> Article:
     title = without_release_label(article.title) if ingested else article.title
     view = replace(article, title=title, body_html=body, source=source)
     return replace(view, updated=article.published, status=Status.PUBLISHED)
+
+
+def in_figures_only(old: Article, new: Article) -> bool:
+    """Do two upstream versions of an ingested article differ, as a reader sees them, in their figures alone: a
+    board's view counter, or the time it served the item? (Under one link: another is another page.)"""
+    from .model import content_json
+
+    if old.link != new.link:
+        return False
+    before, after = (_FIGURES.sub("#", content_json(reader_view(a, ingested=True))) for a in (old, new))
+    return before == after
+
+
+_FIGURES = re.compile(r"\d+")
 
 
 def _without_opening(view: Article) -> Article:

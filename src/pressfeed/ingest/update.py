@@ -24,6 +24,7 @@ from ..context import NormalizeContext
 from ..errors import UsageError
 from ..merge import (
     UNDATED_CHANGES_MAX,
+    in_figures_only,
     locally_edited,
     merge_upstream,
     reformatted,
@@ -651,8 +652,11 @@ class _Placer:
             if known is not None and (known.content_hash, known.status) == (candidate.content_hash, candidate.status):
                 report.unchanged += 1  # kept out and told before: `sources check` and `articles show` say so
             else:
-                report.conflicts.append(target)
-                self.kept_out[target] = candidate
+                self.kept_out[target] = candidate  # the latest, for `articles revert`
+                if _told(known, candidate):
+                    report.unchanged += 1
+                else:
+                    report.conflicts.append(target)
             # its keys are not the article's: a board changing the item on every fetch left a version's each time
             # (they are recorded once the version is taken, `articles revert` and the next fetch)
             return False
@@ -673,6 +677,16 @@ class _Placer:
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True
+
+
+def _told(known: UpstreamChange | None, candidate: EncodedArticle) -> bool:
+    """Was the editor told of this version kept out, its figures aside? A board counting views in an item
+    changes it on every fetch, and each was said again ("kept local edit") on every terminal run."""
+    return (
+        known is not None
+        and known.status == str(candidate.status)
+        and in_figures_only(known.article, candidate.article)
+    )
 
 
 def _body(m: Mapped) -> tuple[str, ...]:
