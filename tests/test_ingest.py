@@ -2133,6 +2133,44 @@ def test_an_edited_release_whose_board_counts_its_views_is_a_conflict_once_until
     assert only(ingest_at(opener, site, NOW + timedelta(hours=5))[0]).conflicts == (AI_ID,)
 
 
+def test_an_edited_release_whose_upstream_dates_a_correction_of_its_figures_is_a_conflict_again(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board's dated correction of a release's deadline (12월 5일 to 12월 12일, its `updated` later): a change
+    upstream dates is one it means (merge.undated_changes), and the editor who kept an edit must hear of it. The
+    figures-only rule (a view counter) took it for a counter's tick and said nothing."""
+    served = _edited_release(httpserver, site, opener)
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY))
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=1))[0]).conflicts == (AI_ID,)
+    corrected = AI_BODY.replace("12월 5일", "12월 12일")
+    updated = '<atom:updated xmlns:atom="http://www.w3.org/2005/Atom">2025-11-09T09:00:00+09:00</atom:updated>'
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", corrected, extra=updated))
+    result, pf = ingest_at(opener, site, NOW + timedelta(days=1))
+    assert "12월 12일" in pf.store.upstream_changes([AI_ID])[AI_ID].article.body_html
+    assert only(result).conflicts == (AI_ID,)
+
+
+def test_an_edited_release_whose_attachment_upstream_replaces_is_a_conflict_again(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The agency replaces the release's attached file (a corrected hwpx: another file id, another size) and
+    its words stay: no view counter, a new file an editor who kept an edit must hear of. Digits in its URL
+    and length were "figures" to the figures-only rule, and the change went unsaid."""
+
+    def attached(file_id: int, length: int) -> bytes:
+        enclosure = f'<enclosure url="https://www.korea.kr/common/download.do?fileId={file_id}" length="{length}"'
+        return rss(item(156720412, AI_TITLE + " (종합)", AI_BODY, extra=f'{enclosure} type="application/x-hwp"/>'))
+
+    served = _edited_release(httpserver, site, opener)
+    served.body = attached(197412345, 52311)
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=1))[0]).conflicts == (AI_ID,)
+    served.body = attached(197419876, 53870)  # the corrected file
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    [kept] = pf.store.upstream_changes([AI_ID])[AI_ID].article.attachments
+    assert "fileId=197419876" in kept.url
+    assert only(result).conflicts == (AI_ID,)
+
+
 def test_a_kept_out_upstream_change_is_forgotten_when_upstream_takes_it_back(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

@@ -281,6 +281,8 @@ def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(
         # notices without 보도, 게재 or an edition: what ingest drops from the release, the copy loses too
         ("<p>이 자료는 11월 8일(토) 10:00 이후 사용하여 주시기 바랍니다.</p><p>", "</p>"),
         ("<p>배포 : 11. 7.(금) / 사용 : 11. 8.(토) 10:00 이후</p><p>", "</p>"),
+        # an exported document's layout whitespace inside the notice's line: one line of 50 characters to ingest
+        ("<p>※" + "\n" + " " * 400 + "이 자료는 11월 8일(토) 10:00 이후 보도하여 주시기 바랍니다.</p><p>", "</p>"),
     ],
     ids=[
         "bracket-dateline",
@@ -292,6 +294,7 @@ def test_republished_text_with_its_credit_as_portals_write_it_is_the_same_story(
         "notice-after-blank-lines",
         "notice-of-use",
         "notice-of-distribution",
+        "notice-with-layout-whitespace",
     ],
 )
 def test_republished_text_as_newsrooms_frame_it_is_the_same_story(portal: Site, head: str, tail: str) -> None:

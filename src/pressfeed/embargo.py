@@ -128,6 +128,8 @@ _FOLLOWING_NOTICE = re.compile(
 _FOLLOWING_LINES = 2
 #: a notice is a line, not a paragraph: longer first lines are the story's own
 _EMBARGO_MAX = 160
+#: the markup of a first line of _EMBARGO_MAX characters at most, entities and inline tags too
+FIRST_LINE_MARKUP = _EMBARGO_MAX * 8
 #: the opening tags and spaces before the body's first text
 _LEADING_BLOCKS = re.compile(rf"(?:\s|&nbsp;|<br\s*/?>|</?(?:{BLOCK_NAMES})\b[^>]*>)*")
 
@@ -270,7 +272,7 @@ class _FirstLine:
     def of(cls, body_html: str) -> _FirstLine | None:
         lead = _LEADING_BLOCKS.match(body_html)
         start = lead.end() if lead is not None else 0
-        window = start + _EMBARGO_MAX * 8  # the markup of a line of 160 characters, entities and inline tags too
+        window = start + FIRST_LINE_MARKUP
         end_tag = BLOCK_TAG.search(body_html, start, window)  # the first line ends at a block's tag or a <br>
         end = end_tag.start() if end_tag is not None else len(body_html)
         line = body_html[start : min(end, window)]

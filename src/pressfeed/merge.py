@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .terms import Status
@@ -103,16 +103,36 @@ def reader_view(article: Article, ingested: bool = False) -> Article:
 
 def in_figures_only(old: Article, new: Article) -> bool:
     """Do two upstream versions of an ingested article differ, as a reader sees them, in their figures alone: a
-    board's view counter, or the time it served the item? (Under one link: another is another page.)"""
+    board's view counter, or the time it served the item, in its words? (Under one link: another is another
+    page. The figures of its markup, such as a link's or an image's address, and of its files are no words:
+    another file is a change. Its dates are the caller's to weigh: a date upstream gives a change is one it
+    means, the time it served the item none, see update._told.)"""
     from .model import content_json
 
     if old.link != new.link:
         return False
-    before, after = (_FIGURES.sub("#", content_json(reader_view(a, ingested=True))) for a in (old, new))
+    before, after = (content_json(_figures_masked(reader_view(a, ingested=True))) for a in (old, new))
     return before == after
 
 
 _FIGURES = re.compile(r"\d+")
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+#: a tag of sanitized HTML (every "<" opens one), kept as it is, or a figure of its text
+_TAG_OR_FIGURE = re.compile(r"(<[^>]*>)|\d+")
+
+
+def _figures_masked(view: Article) -> Article:
+    """A reader's view with the figures of its words (title, subtitle, summary, the body's text) as "#", and
+    no date."""
+    return replace(
+        view,
+        published=_NO_DATE,
+        source=None if view.source is None else replace(view.source, published=_NO_DATE),
+        title=_FIGURES.sub("#", view.title),
+        subtitle=_FIGURES.sub("#", view.subtitle),
+        summary=_FIGURES.sub("#", view.summary),
+        body_html=_TAG_OR_FIGURE.sub(lambda m: m.group(1) or "#", view.body_html),
+    )
 
 
 def _without_opening(view: Article) -> Article:
@@ -129,6 +149,13 @@ def _without_opening(view: Article) -> Article:
     return view
 
 
+def dates_a_change(old: Article, new: Article | EncodedArticle, *, explicit_updated: bool, now: datetime) -> bool:
+    """Does upstream date `new` as a change of `old`, one it means: a later `updated` it gives, or a later
+    published date (a board re-dating its item), older than FETCH_STAMP (the fetch's own time is no date)?"""
+    moved = (explicit_updated and new.updated > old.updated) or new.published > old.published
+    return moved and now - max(new.updated, new.published) > FETCH_STAMP
+
+
 def undated_changes(
     stored: StoredArticle, incoming: EncodedArticle, *, explicit_updated: bool, now: datetime
 ) -> int | None:
@@ -141,9 +168,7 @@ def undated_changes(
     after its date. A new status (a held release's text came, a source set to draft) is taken, neither
     counting nor counted against.
     """
-    old = stored.article
-    moved = (explicit_updated and incoming.updated > old.updated) or incoming.published > old.published
-    if moved and now - max(incoming.updated, incoming.published) > FETCH_STAMP:
+    if dates_a_change(stored.article, incoming, explicit_updated=explicit_updated, now=now):
         return 0
     if stored.upstream_status != incoming.status:
         return stored.undated_changes

@@ -47,7 +47,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .context import Agencies, agency_key
-from .embargo import may_be_notice, split_embargo_notice
+from .embargo import FIRST_LINE_MARKUP, may_be_notice, split_embargo_notice
 from .ingest.keys import BODY_MIN, link_key
 from .model import Article, Status, encode
 from .sanitize import body_words
@@ -68,8 +68,9 @@ _SIGNATURE = re.compile(r"\s[가-힣]{2,4}\s?(?:기자|특파원)\s*[\w.+-]{1,64
 #: characters of a body's end the signature is looked for in
 _SIGNATURE_SPAN = 120
 
-#: the characters of a body's text a pasted notice is looked for in (its first line, or a header table's)
-_NOTICE_SPAN = 400
+#: the characters of a body's text a pasted notice is looked for in: as many as the markup of the first line
+#: split_embargo_notice() reads (its text is no longer, its layout whitespace uncollapsed here)
+_NOTICE_SPAN = FIRST_LINE_MARKUP
 
 #: whether a stored release may be superseded, given the sources that brought copies of it (their when_in_cms)
 Supersedable = Callable[[StoredArticle, Sequence[str]], bool]

@@ -24,6 +24,7 @@ from ..context import NormalizeContext
 from ..errors import UsageError
 from ..merge import (
     UNDATED_CHANGES_MAX,
+    dates_a_change,
     in_figures_only,
     locally_edited,
     merge_upstream,
@@ -653,7 +654,7 @@ class _Placer:
                 report.unchanged += 1  # kept out and told before: `sources check` and `articles show` say so
             else:
                 self.kept_out[target] = candidate  # the latest, for `articles revert`
-                if _told(known, candidate):
+                if _told(known, candidate, explicit_updated=explicit, now=self.now):
                     report.unchanged += 1
                 else:
                     report.conflicts.append(target)
@@ -679,13 +680,15 @@ class _Placer:
         return True
 
 
-def _told(known: UpstreamChange | None, candidate: EncodedArticle) -> bool:
+def _told(known: UpstreamChange | None, candidate: EncodedArticle, *, explicit_updated: bool, now: datetime) -> bool:
     """Was the editor told of this version kept out, its figures aside? A board counting views in an item
-    changes it on every fetch, and each was said again ("kept local edit") on every terminal run."""
-    return (
-        known is not None
-        and known.status == str(candidate.status)
-        and in_figures_only(known.article, candidate.article)
+    changes it on every fetch, and each was said again ("kept local edit") on every terminal run. A change
+    upstream dates (merge.dates_a_change) is one it means, a correction: it is told, whatever it changed."""
+    if known is None or known.status != str(candidate.status):
+        return False
+    told = known.article
+    return not dates_a_change(told, candidate.article, explicit_updated=explicit_updated, now=now) and (
+        in_figures_only(told, candidate.article)
     )
 
 
