@@ -24,6 +24,7 @@ from pressfeed.cli import cli
 from pressfeed.clock import fixed
 from pressfeed.config import load_config
 from pressfeed.core import Pressfeed
+from pressfeed.merge import UNDATED_CHANGES_MAX
 from pressfeed.model import Status
 
 PAGES = Path(__file__).parent / "pages"
@@ -313,16 +314,14 @@ def test_a_followed_redirect_is_forgotten_the_config_url_is_fetched_again(
     assert (done.state.url, done.state.moved_to) == (httpserver.url_for("/old.xml"), None)
 
 
-def test_items_changing_without_a_date_are_named_by_check_and_their_next_change_taken_after_a_reset(
-    site: Path, board: Board, httpserver: HTTPServer, store_url: str
-) -> None:
-    """A board putting its view counter in the description: past the limit its changes are not taken (said once,
-    with -v). `sources check` names the item; a reset takes its next change, the count starting again."""
-    from pressfeed.merge import UNDATED_CHANGES_MAX
+def counted(views: int) -> bytes:
+    """The AI release with the board's view counter under its text."""
+    return board_feed(AI).replace(b"</p>]]>", f"</p><p>View {views}</p>]]>".encode())
 
-    def counted(views: int) -> bytes:  # the same release with the board's counter under its text
-        return board_feed(AI).replace(b"</p>]]>", f"</p><p>View {views}</p>]]>".encode())
 
+def _restless_ai(site: Path, board: Board, httpserver: HTTPServer, store_url: str) -> tuple[str, datetime]:
+    """The AI release on a board that puts its view counter in the description, fetched until its changes are
+    no longer taken: its id, and the time of the last fetch."""
     configure(site, httpserver.url_for("/msit.xml"), store_url)
     board.headers = {}  # no validators: every fetch is a full one
     board.body = counted(0)
@@ -334,6 +333,15 @@ def test_items_changing_without_a_date_are_named_by_check_and_their_next_change_
         board.body = counted(views)
         with opened(site, when) as pf:
             pf.ingest()
+    return ai_id, when
+
+
+def test_an_item_changing_without_a_date_is_named_by_check_and_a_reset_takes_its_next_change(
+    site: Path, board: Board, httpserver: HTTPServer, store_url: str
+) -> None:
+    """Past the limit its changes are not taken (said once, with -v): `sources check` names the item, and a
+    reset takes its latest text, once."""
+    ai_id, when = _restless_ai(site, board, httpserver, store_url)
     with opened(site, when) as pf:
         assert f"View {UNDATED_CHANGES_MAX}<" in pf.article(ai_id).article.body_html  # the 25th change not taken
 
@@ -341,20 +349,61 @@ def test_items_changing_without_a_date_are_named_by_check_and_their_next_change_
     assert check.exit_code == 0  # the source answers: it is ok, and says what it does not take
     assert check.stdout == (
         "msit: ok; 1 item changes on every fetch without a date of its own (its changes are no longer taken), e.g. "
-        f"{ai_id} (`pressfeed sources reset msit` takes the next)\n"
+        f"{ai_id} (`pressfeed sources reset msit` takes its next change)\n"
     )
     assert json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)[0]["restless"] == [ai_id]
 
     reset = invoke(site, "sources", "reset", "msit", when=when)
     assert reset.stdout == (
-        "msit: reset 1 item's count of changes without a date (its next change is taken); next fetch at the next run\n"
+        "msit: reset the hold on 1 item changing without a date (its next change is taken); next fetch at the"
+        " next run\n"
     )
+    assert json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)[0]["restless"] == []
     board.body = counted(100)
     with opened(site, when + timedelta(minutes=10)) as pf:
         assert pf.ingest().reports[0].updated == (ai_id,)
-        stored = pf.store.get(ai_id)
-        assert stored is not None and "View 100<" in stored.article.body_html and stored.undated_changes == 1
-    assert json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)[0]["restless"] == []
+        assert "View 100<" in pf.article(ai_id).article.body_html
+
+
+def test_a_reset_takes_a_still_counting_items_next_change_not_its_next_24(
+    site: Path, board: Board, httpserver: HTTPServer, store_url: str
+) -> None:
+    """(A helper's attack.) Followed while the board still counts, the reset put the count back to 0: the item
+    was updated on each of the next 24 fetches, a new `updated` for subscribers every 10 minutes, for one
+    counter. One is taken, and the item is named again."""
+    ai_id, when = _restless_ai(site, board, httpserver, store_url)
+    assert invoke(site, "sources", "reset", "msit", when=when).exit_code == 0
+    updates = 0
+    for views in range(100, 100 + UNDATED_CHANGES_MAX):
+        when += timedelta(minutes=10)
+        board.body = counted(views)
+        with opened(site, when) as pf:
+            updates += pf.ingest().reports[0].updated == (ai_id,)
+    assert updates == 1
+    assert json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)[0]["restless"] == [ai_id]
+
+
+def test_an_item_its_feed_no_longer_lists_or_that_stopped_changing_is_not_named(
+    site: Path, board: Board, httpserver: HTTPServer, store_url: str
+) -> None:
+    """(A helper's attack.) The counter stopped a month ago, when the board's feed dropped the item: `sources
+    check` still said it "changes on every fetch", and so of every item such a board ever counted."""
+    ai_id, when = _restless_ai(site, board, httpserver, store_url)
+    board.body = counted(UNDATED_CHANGES_MAX + 1)  # the board stopped counting: the last version seen stays
+    with opened(site, when + timedelta(minutes=10)) as pf:
+        pf.ingest()
+    check = invoke(site, "sources", "check", "--json", when=when + timedelta(minutes=10))
+    assert json.loads(check.stdout)[0]["restless"] == []
+    board.body = counted(500)  # counting again
+    with opened(site, when + timedelta(minutes=20)) as pf:
+        pf.ingest()
+    check = invoke(site, "sources", "check", "--json", when=when + timedelta(minutes=20))
+    assert json.loads(check.stdout)[0]["restless"] == [ai_id]
+    board.body = board_feed(CHIPS)  # the item left the feed
+    with opened(site, when + timedelta(days=1)) as pf:
+        pf.ingest()
+    check = invoke(site, "sources", "check", "--json", when=when + timedelta(days=1))
+    assert json.loads(check.stdout)[0]["restless"] == []
 
 
 def test_several_restless_items_are_counted_in_check_and_reset() -> None:
@@ -364,7 +413,7 @@ def test_several_restless_items_are_counted_in_check_and_reset() -> None:
     health = SourceHealth("msit", "과학기술정보통신부", Health.OK, "", restless=("a", "b"))
     assert health.line() == (
         "msit: ok; 2 items change on every fetch without a date of their own (their changes are no longer taken), "
-        "e.g. a (`pressfeed sources reset msit` takes the next)"
+        "e.g. a (`pressfeed sources reset msit` takes their next change)"
     )
     assert undated_cleared(0) == ()
-    assert undated_cleared(3) == ("3 items' count of changes without a date (the next change of each is taken)",)
+    assert undated_cleared(3) == ("the hold on 3 items changing without a date (the next change of each is taken)",)

@@ -390,33 +390,32 @@ def test_undated_changes_are_kept_until_a_write_counts_them_anew(store: Store) -
     assert store.get(release("n1").article.id).undated_changes == 0  # type: ignore[union-attr]
 
 
-def test_items_past_the_undated_limit_are_named_by_origin_and_cleared_by_one(store: Store) -> None:
-    """`sources check` names the items whose changes are no longer taken (pressfeed.merge.undated_changes),
-    by source; `sources reset` clears the count of one source's alone, and only those at the limit."""
-    restless = [
-        replace(release(n, title=f"조회수 {n}"), undated_changes=c) for n, c in (("a1", 24), ("a2", 30), ("a3", 23))
-    ]
+def test_a_reset_takes_the_next_change_of_one_sources_items_past_the_undated_limit(store: Store) -> None:
+    """`sources reset` lets the items whose changes are no longer taken (pressfeed.merge.undated_changes) take
+    one more: their count one below the limit, of that source's alone, and only of those at the limit."""
+    counts = (("a1", 24), ("a2", 30), ("a3", 23))
+    restless = [replace(release(n, title=f"조회수 {n}"), undated_changes=c) for n, c in counts]
     other = replace(release("b1"), origin="source:mofa", undated_changes=24)
     store.write([*restless, other, release("a4")])
-    ids = {n: release(n).article.id for n in ("a1", "a2", "a3", "b1")}
-    assert store.undated_past(24) == {"source:msit": sorted([ids["a1"], ids["a2"]]), "source:mofa": [ids["b1"]]}
-    assert store.undated_past(31) == {}
-    assert store.clear_undated("source:msit", 24) == 2
-    assert store.undated_past(24) == {"source:mofa": [ids["b1"]]}
-    assert [store.get(ids[n]).undated_changes for n in ("a1", "a2", "a3")] == [0, 0, 23]  # type: ignore[union-attr]
-    assert store.clear_undated("source:msit", 24) == 0
+
+    def count(key: str) -> int:
+        stored = store.get(release(key).article.id)
+        assert stored is not None
+        return stored.undated_changes
+
+    assert store.unblock_undated("source:msit", 24) == 2
+    assert [count(n) for n in ("a1", "a2", "a3", "a4", "b1")] == [23, 23, 23, 0, 24]
+    assert store.unblock_undated("source:msit", 24) == 0
 
 
-def test_a_store_upgraded_to_the_undated_index_finds_its_restless_items(
-    store_url: str, older_pressfeed, schema_module
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_store_upgraded_to_the_undated_index_keeps_its_counts(store_url: str, older_pressfeed, schema_module) -> None:  # type: ignore[no-untyped-def]
     """The index comes with the upgrade (SQLite 11, PostgreSQL 10): the counts stored before are found by it."""
     with older_pressfeed(schema_module.VERSION - 1):
         old = open_store(store_url)
         old.write([replace(release("a1"), undated_changes=24)])
         old.close()
     with open_store(store_url) as new:
-        assert new.undated_past(24) == {"source:msit": [release("a1").article.id]}
+        assert new.unblock_undated("source:msit", 24) == 1
 
 
 def upstream_change(write: ArticleWrite, seen: datetime) -> UpstreamChange:
@@ -596,10 +595,10 @@ def backend_of(store: Store) -> str:
 
 
 def test_the_lookups_every_run_makes_use_an_index(store: Store) -> None:
-    """A source's drafts and items changing without a date (the health check after every run), its held pages
-    (every ingest of a full-text source) and the article holding a release's guid (a story unlinked): an index
-    each, never a scan of the whole table, whose cost grows with the store (1.5 s a run at 100k articles and
-    200 sources)."""
+    """A source's drafts (the health check after every run), its held pages (every ingest of a full-text
+    source), the article holding a release's guid (a story unlinked) and the items a reset lets change again:
+    an index each, never a scan of the whole table, whose cost grows with the store (1.5 s a run at 100k
+    articles and 200 sources)."""
     held_page = PageState(release("h").article.id, "e", "https://www.korea.kr/h", "failed", 1, NOW, reason="HTTP 503")
     cms = upstream(article("g", section="it-science"))
     store.write([release("h", status=Status.DRAFT), release("g"), cms, upstream(article("d", status=Status.DRAFT))])
@@ -610,9 +609,7 @@ def test_the_lookups_every_run_makes_use_an_index(store: Store) -> None:
         drafts = store.articles(ArticleFilter(origins=("source:msit", "source:moef"), status=Status.DRAFT))
         held = store.held("source:msit")
         store.unlink_story(release("g").article.id)
-        restless = store.undated_past(24)  # every run's health check, and `sources reset`
-        store.clear_undated("source:msit", 24)
-    assert restless == {}
+        store.unblock_undated("source:msit", 24)  # `sources reset`
     assert [d.article.id for d in drafts] == [release("h").article.id]
     assert held == [held_page]
     given_back = store.get(cms.article.id)

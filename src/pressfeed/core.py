@@ -167,13 +167,12 @@ class Pressfeed:
         env = os.environ if environ is None else environ
         held, given_up = self._held(now)
         kept_out = self.store.changed_upstream()
-        restless = self.store.undated_past(UNDATED_CHANGES_MAX)
         tz = self.config.site.tz
         return [
             replace(
                 with_held(assess(s, states[s.id], now, env, tz), held[s.id], given_up[s.id]),
                 kept_out=tuple(kept_out.get(f"source:{s.id}", ())),
-                restless=tuple(restless.get(f"source:{s.id}", ())),
+                restless=states[s.id].restless,
             )
             for s in self.config.sources
         ]
@@ -267,7 +266,7 @@ class Pressfeed:
         """Bring sources back without changing their url (`pressfeed sources reset`): each fetched at the next
         run, in full, as if it had never failed (:func:`pressfeed.ingest.reset.reset` says what that clears),
         the pages of its held items read again (a full round of tries), and the next change of each item that
-        changed too often without a date taken (:meth:`Store.clear_undated`). Articles (but for that count),
+        changed too often without a date taken (:meth:`Store.unblock_undated`). Articles (but for that hold),
         their dedupe keys and tombstones are not touched: what the source brings again is deduplicated as
         ever, never published twice.
 
@@ -294,7 +293,7 @@ class Pressfeed:
                 held = self.store.held(f"source:{source.id}") if source.fulltext else []
                 self.store.save_source_state(source.id, after.state.to_dict())
                 self.store.save_pages([try_again(page, now, tz) for page in held])
-                restless = self.store.clear_undated(f"source:{source.id}", UNDATED_CHANGES_MAX)
+                restless = self.store.unblock_undated(f"source:{source.id}", UNDATED_CHANGES_MAX)
                 cleared = after.cleared + undated_cleared(restless)
                 upcoming = next_fetch(source, after.state, now, tz, key_set=has_key(source, env))
                 done.append(SourceReset(source.id, source.name, cleared, after.kept, len(held), after.state, upcoming))

@@ -123,8 +123,8 @@ class SourceHealth:
     given_up: int = 0
     #: its articles an editor changed whose upstream changed since, the local edit kept (`articles revert`)
     kept_out: tuple[str, ...] = ()
-    #: its articles that changed too often without a date of their own: their changes are not taken
-    #: (pressfeed.merge.undated_changes) until the feed dates one, or `sources reset`
+    #: the items of its last answer whose change was not taken: they changed too often without a date of
+    #: their own (SourceState.restless)
     restless: tuple[str, ...] = ()
 
     @property
@@ -160,7 +160,7 @@ class SourceHealth:
             whose = "their" if several else "its"
             text += (
                 f"; {which} on every fetch without a date of {whose} own ({whose} changes are no longer taken),"
-                f" e.g. {self.restless[0]} (`pressfeed sources reset {self.source_id}` takes the next)"
+                f" e.g. {self.restless[0]} (`pressfeed sources reset {self.source_id}` takes {whose} next change)"
             )
         return text
 

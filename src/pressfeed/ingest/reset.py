@@ -76,14 +76,16 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
         warned_health=None,
         warned_at=None,
         short_days=(),
+        restless=(),  # their next change is taken (Store.unblock_undated): none is held back now
     )
     return Reset(fresh, tuple(cleared), tuple(kept))
 
 
 def undated_cleared(count: int) -> tuple[str, ...]:
-    """What clearing `count` items' changes without a date (pressfeed.merge.undated_changes) is, as cleared."""
+    """`count` items past the limit of changes without a date (pressfeed.merge.undated_changes) getting their
+    next change taken, as cleared."""
     if not count:
         return ()
     if count == 1:
-        return ("1 item's count of changes without a date (its next change is taken)",)
-    return (f"{count} items' count of changes without a date (the next change of each is taken)",)
+        return ("the hold on 1 item changing without a date (its next change is taken)",)
+    return (f"the hold on {count} items changing without a date (the next change of each is taken)",)

@@ -53,6 +53,10 @@ class SourceState:
     #: that changed in its figures alone, one waiting for its next try); the answer is parsed again then, the
     #: same as it may be
     recheck: str | None = None
+    #: the items of the last answer placed whose change was not taken: they changed UNDATED_CHANGES_MAX times
+    #: without a date of their own (pressfeed.merge.undated_changes). What `sources check` names: an item the
+    #: feed no longer lists, or that stopped changing, is no longer among them
+    restless: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, data: dict[str, Any] | None, config_url: str) -> SourceState:
@@ -62,6 +66,7 @@ class SourceState:
         values = {k: v for k, v in data.items() if k in known}
         values["unknown_agencies"] = tuple(values.get("unknown_agencies") or ())
         values["short_days"] = tuple(values.get("short_days") or ())
+        values["restless"] = tuple(values.get("restless") or ())
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:

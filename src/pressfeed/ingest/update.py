@@ -291,6 +291,8 @@ class _Placer:
         self.listed: set[str] = set()
         #: per source placed: the deleted articles its items could land on → the sources whose items they were
         self.deleted_from: dict[str, list[str]] = {}
+        #: per source placed: the articles its items landed on whose change was not taken (restless)
+        self.restless: list[str] = []
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -345,6 +347,7 @@ class _Placer:
         )
         if parsed is None:
             report.outcome = Outcome.NOT_MODIFIED
+            run.state = replace(run.state, restless=())  # nothing changed, so no item's change was held back
             return
         if parsed.error is not None:
             run.state = self._failed(run.state, report, parsed.error)
@@ -372,6 +375,7 @@ class _Placer:
             unusable_reason=parsed.unusable[0] if parsed.unusable else None,
             unknown_agencies=parsed.unknown_agencies,
             recheck=parsed.recheck.isoformat() if parsed.recheck is not None else None,
+            restless=tuple(sorted(set(self.restless))),
         )
 
     def _failed(
@@ -420,7 +424,7 @@ class _Placer:
         tombstoned = self.store.tombstoned(candidates)
         # the sources whose items the deleted ones were: a deleted release is no longer stored to say its own
         self.deleted_from = self.store.dedupe_sources(sorted(tombstoned)) if tombstoned else {}
-        self.kept_out, self.settled = {}, set()
+        self.kept_out, self.settled, self.restless = {}, set(), []
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
         # the articles the answer's items name by their guid or link (their own id, or the release a copy of
         # another source's became): a post still listed
@@ -672,6 +676,7 @@ class _Placer:
         changes = undated_changes(stored, given, explicit_updated=explicit, now=self.now)
         if changes is None:  # restless: neither taken nor its keys kept, which every such version would add
             report.unchanged += 1
+            self.restless.append(target)
             return False
         writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate, undated_changes=changes))
         report.updated.append(target)

@@ -340,16 +340,12 @@ CHANGED_UPSTREAM = (
 )
 
 
-def undated_past_sql(p: str) -> str:
-    """Store.undated_past's query, with the backend's placeholder `p` (the partial index article_undated holds
-    the rows `undated_changes > 0` finds)."""
-    return f"SELECT origin, id FROM article WHERE undated_changes > 0 AND undated_changes >= {p} ORDER BY origin, id"
-
-
-def clear_undated_sql(p: str) -> str:
-    """Store.clear_undated's statement, with the backend's placeholder `p`."""
+def unblock_undated_sql(p: str) -> str:
+    """Store.unblock_undated's statement, with the backend's placeholder `p` (the partial index article_undated
+    holds the rows `undated_changes > 0` finds)."""
     return (
-        f"UPDATE article SET undated_changes = 0 WHERE undated_changes > 0 AND origin = {p} AND undated_changes >= {p}"
+        f"UPDATE article SET undated_changes = {p} - 1"
+        f" WHERE undated_changes > 0 AND undated_changes >= {p} AND origin = {p}"
     )
 
 
@@ -518,14 +514,10 @@ class Store(Protocol):
         """The articles whose local edit kept an upstream version out, by origin ("source:<id>")."""
         ...
 
-    def undated_past(self, limit: int) -> dict[str, list[str]]:
-        """The articles upstream changed `limit` times or more without a date of its own (their changes are not
-        taken: pressfeed.merge.undated_changes), by origin."""
-        ...
-
-    def clear_undated(self, origin: str, limit: int) -> int:
-        """Count no undated change of the origin's articles past `limit` (`sources reset`): their next change is
-        taken. How many there were."""
+    def unblock_undated(self, origin: str, limit: int) -> int:
+        """The origin's articles whose changes without a date reached `limit`, and so are no longer taken
+        (pressfeed.merge.undated_changes), get their next one taken: their count one below it (`sources
+        reset`). How many they were."""
         ...
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:

@@ -54,7 +54,6 @@ from .base import (
     UpstreamChange,
     WriteResult,
     change_status,
-    clear_undated_sql,
     feed_visible,
     grouped,
     page_row,
@@ -63,7 +62,7 @@ from .base import (
     stored_article,
     table_with_data,
     translate_errors,
-    undated_past_sql,
+    unblock_undated_sql,
     upstream_change,
     upstream_change_row,
 )
@@ -631,12 +630,9 @@ class PostgresStore:
     def changed_upstream(self) -> dict[str, list[str]]:
         return grouped(self.conn.execute(CHANGED_UPSTREAM))
 
-    def undated_past(self, limit: int) -> dict[str, list[str]]:
-        return grouped(self.conn.execute(undated_past_sql("%s"), (limit,)))
-
-    def clear_undated(self, origin: str, limit: int) -> int:
+    def unblock_undated(self, origin: str, limit: int) -> int:
         with self.transaction():
-            return self.conn.execute(clear_undated_sql("%s"), (origin, limit)).rowcount
+            return self.conn.execute(unblock_undated_sql("%s"), (limit, limit, origin)).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, _utc) for c in changes]

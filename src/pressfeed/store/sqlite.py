@@ -31,7 +31,6 @@ from .base import (
     UpstreamChange,
     WriteResult,
     change_status,
-    clear_undated_sql,
     damage_advice,
     feed_visible,
     file_lock,
@@ -42,7 +41,7 @@ from .base import (
     stored_article,
     table_with_data,
     translate_errors,
-    undated_past_sql,
+    unblock_undated_sql,
     upstream_change,
     upstream_change_row,
 )
@@ -529,12 +528,9 @@ class SQLiteStore:
     def changed_upstream(self) -> dict[str, list[str]]:
         return grouped(self.db.execute(_CHANGED_UPSTREAM))
 
-    def undated_past(self, limit: int) -> dict[str, list[str]]:
-        return grouped(self.db.execute(undated_past_sql("?"), (limit,)))
-
-    def clear_undated(self, origin: str, limit: int) -> int:
+    def unblock_undated(self, origin: str, limit: int) -> int:
         with self.transaction():
-            return self.db.execute(clear_undated_sql("?"), (origin, limit)).rowcount
+            return self.db.execute(unblock_undated_sql("?"), (limit, limit, origin)).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, utc_text) for c in changes]
