@@ -2928,6 +2928,74 @@ def test_undated_entry_keeps_its_first_date_when_the_feed_changes(
     assert (article.article.published, article.article.updated) == (NOW, NOW)
 
 
+def served_at(when: datetime) -> str:
+    """A board's pubDate: KST, written without an offset."""
+    return (when + timedelta(hours=9)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pytest.mark.parametrize("cached", [0, 30], ids=["fresh", "cached-30-minutes"])
+def test_a_board_stamping_its_items_with_the_time_it_serves_them_does_not_re_date_them(
+    httpserver: HTTPServer, site: Path, opener: Opener, cached: int
+) -> None:
+    """A board whose RSS gives every item the time of the request as its pubDate: at the first fetch of each
+    new day every item was re-dated and updated, and behind a cache (its stamp older than FETCH_STAMP) its
+    changes counted as dated ones, so the limit on undated changes never held. Items of one answer that moved
+    to one and the same time carry the time the answer was made, not dates of their own."""
+
+    def board(when: datetime, views: int = 0) -> bytes:
+        stamp = served_at(when - timedelta(minutes=cached))
+        counter = f"<p>조회수 {views}</p>" if views else ""
+        return rss(item(156720412, AI_TITLE, AI_BODY + counter, pub=stamp), sixg_item(pub=stamp), law_item(pub=stamp))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", board(NOW))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first = ingest_at(opener, site, NOW)[1].store.get(AI_ID)
+    assert first is not None
+    for days in (1, 2, 3):
+        when = NOW + timedelta(days=days)
+        served.body = board(when)
+        result, pf = ingest_at(opener, site, when)
+        assert (only(result).new, only(result).updated) == ((), ())
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and (stored.article.published, stored.article.updated) == (
+        first.article.published,
+        first.article.updated,
+    )
+    # a change of its text is taken (under its first date), and counted as one without a date
+    when = NOW + timedelta(days=4)
+    served.body = board(when, views=7)
+    result, pf = ingest_at(opener, site, when)
+    assert only(result).updated == (AI_ID,)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and stored.article.published == first.article.published
+    assert stored.undated_changes == 1
+
+
+def test_releases_whose_embargo_moves_to_one_time_together_are_re_dated(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Two releases under one embargo, postponed together: they move to one time, as a board's stamp does, but
+    the time is their embargo's (a notice, in the future), and it holds them back. Kept at the old one, they
+    went out a day early."""
+
+    def embargoed(day: int) -> bytes:
+        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        pub = f"2025-11-{day:02d} 12:00:00"
+        return rss(
+            item(156720412, AI_TITLE, notice + AI_BODY, pub=pub),
+            item(156720287, SIXG_TITLE, notice + SIXG_BODY, pub=pub),
+        )
+
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site, NOW)
+    served.body = embargoed(10)
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert sorted(only(result).updated) == sorted([AI_ID, SIXG_ID])
+    for article_id in (AI_ID, SIXG_ID):
+        assert pf.article(article_id).article.published == datetime(2025, 11, 10, 3, tzinfo=UTC)
+
+
 #: a ministry board that keeps its releases' dates in a DATE column (EUC-KR, no guids): (title, date written)
 DAY_BOARD = (
     ("국토부, 오늘 낸 보도자료", "2025-11-08 00:00:00.0"),  # NOW's day in KST: a day without a time

@@ -293,6 +293,8 @@ class _Placer:
         self.deleted_from: dict[str, list[str]] = {}
         #: per source placed: the articles its items landed on whose change was not taken (restless)
         self.restless: list[str] = []
+        #: per source placed: the time its answer was made, which its board gave its items as their date
+        self.stamp: datetime | None = None
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -430,6 +432,7 @@ class _Placer:
         # another source's became): a post still listed
         named = (known.get(k) for m in mapped for k in m.keys if k.startswith(("guid:", "link:")))
         self.listed = {m.encoded.id for m in mapped} | {found for found in named if found is not None}
+        self.stamp = _served_at(mapped, known, stored, origin, self.now)
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         passages: list[tuple[str, str]] = []
@@ -630,11 +633,14 @@ class _Placer:
         self.taken[target] = origin
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published
-        if not m.dated or m.day == stored.article.published.astimezone(self.ctx.tz).date():
+        stamped = m.dated and not m.noticed and candidate.published == self.stamp
+        if not m.dated or stamped or m.day == stored.article.published.astimezone(self.ctx.tz).date():
             # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first, but an
             # `updated` the item gives (a board's correction of a day-only release, dated)
             candidate = _keep_dates(candidate, stored)
-            if explicit:
+            if stamped:
+                given = candidate  # the time its answer was made is no date: none of a change either
+            elif explicit:
                 updated = max(given.updated, candidate.published)
                 candidate = candidate.restamped(status=candidate.status, updated=updated)
         elif m.noticed and stored.article.published <= self.now and candidate.published != stored.article.published:
@@ -793,6 +799,31 @@ def _as_they_have_it(candidate: EncodedArticle, stored: StoredArticle) -> Encode
     old = stored.article
     article = replace(candidate.article, link=old.link, published=old.published, updated=old.updated)
     return encode(article)
+
+
+def _served_at(
+    mapped: list[Mapped], known: dict[str, str], stored: dict[str, StoredArticle], origin: str, now: datetime
+) -> datetime | None:
+    """The time a source's answer was made, when its board gave it to its items as their date: the one date
+    that items of the source's, stored under earlier dates, all moved to (two at least), not after `now`. A
+    board writing the time of the request as every item's pubDate re-dated each of them at the first fetch
+    of every day (and behind a cache, its stamp older than FETCH_STAMP, each change looked dated); releases
+    do not move to one second together, but for an embargo postponed (a notice's time: never a stamp)."""
+    moved = set()
+    count = 0
+    for m in mapped:
+        if not m.dated or m.noticed or m.encoded.published > now:
+            continue
+        found = (
+            m.encoded.id
+            if m.encoded.id in stored
+            else next((known[k] for k in m.keys if k.startswith(("guid:", "link:")) and k in known), None)
+        )
+        before = stored.get(found) if found is not None else None
+        if before is not None and before.origin == origin and m.encoded.published > before.article.published:
+            moved.add(m.encoded.published)
+            count += 1
+    return moved.pop() if count >= 2 and len(moved) == 1 else None
 
 
 def _keep_dates(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
