@@ -2996,6 +2996,85 @@ def test_releases_whose_embargo_moves_to_one_time_together_are_re_dated(
         assert pf.article(article_id).article.published == datetime(2025, 11, 10, 3, tzinfo=UTC)
 
 
+def test_a_board_stamping_its_items_with_the_time_a_request_reached_it_after_the_run_began_does_not_re_date_them(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: the run's clock is read once, before any source is fetched; a board's stamp is the time
+    the request reached it, seconds later (the 30th source of a run, a slow connect). A stamp "after now" was
+    never one, so a board stamping fresh answers had every item re-dated and updated at each new day."""
+
+    def board(when: datetime) -> bytes:
+        stamp = served_at(when + timedelta(seconds=3))  # the request reached the board 3 s into the run
+        return rss(item(156720412, AI_TITLE, AI_BODY, pub=stamp), sixg_item(pub=stamp), law_item(pub=stamp))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", board(NOW))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first = ingest_at(opener, site, NOW)[1].store.get(AI_ID)
+    assert first is not None
+    for days in (1, 2, 3):
+        when = NOW + timedelta(days=days)
+        served.body = board(when)
+        result, pf = ingest_at(opener, site, when)
+        assert (only(result).new, only(result).updated) == ((), ())
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and stored.article.published == first.article.published
+
+
+def test_two_day_only_releases_a_board_moves_to_today_are_updated(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: a day-only board correcting the days of two releases at once: both are dated when seen on
+    today, the fetch's time, one and the same; taken for a serve stamp, they kept yesterday's dates and were no
+    update, where one alone is (test_a_day_without_a_time_moved_to_another_day_is_an_update)."""
+    rows = (
+        ("국토부, 어제 낸 보도자료", "2025-11-07 00:00:00.0"),
+        ("국토부, 어제 낸 다른 자료", "2025-11-07 00:00:00.0"),
+    )
+    kept = ("국토부, 그제 낸 보도자료", "2025-11-06 00:00:00.0")
+    served = serve(httpserver, "/USR/NEWS/rss.jsp", day_board(*rows, kept), content_type="text/xml; charset=euc-kr")
+    configure(site, source("molit", httpserver.url_for("/USR/NEWS/rss.jsp"), name="국토교통부"))
+    ingest_at(opener, site)
+    # the board corrected the day of both (the one of the day before stays)
+    served.body = day_board(*((title, "2025-11-08 00:00:00.0") for title, _ in rows), kept)
+    result, pf = ingest_at(opener, site, NOW + timedelta(minutes=5))
+    assert len(only(result).updated) == 2
+    for stored in stored_articles(pf):
+        if stored.title != kept[0]:  # on their new day, which is today: dated when seen so
+            assert (stored.published, stored.updated) == (NOW + timedelta(minutes=5), NOW + timedelta(minutes=5))
+
+
+def test_two_releases_a_board_corrects_and_re_dates_at_one_minute_are_taken_past_the_undated_limit(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: a board with a view counter in its items (each past the limit of undated changes) whose
+    agency corrects two releases in one minute, and the board re-dates both to it (a minute-precision board
+    writes ":00"): the dated correction is the way out of the limit, but the two moved together, taken for a
+    serve stamp, kept their dates and counted as undated: the corrections were never taken."""
+
+    first = ("2025-11-07 09:00:00", "2025-11-05 14:00:00")
+
+    def board(views: int, pub: tuple[str, str] = first, fix: str = "") -> bytes:
+        counter = f"<p>조회수 {views}</p>"
+        return rss(
+            item(156720412, AI_TITLE, AI_BODY + fix + counter, pub=pub[0]),
+            item(156720287, SIXG_TITLE, SIXG_BODY + fix + counter, pub=pub[1]),
+            law_item(),
+        )
+
+    served = serve(httpserver, "/rss/dept_msit.xml", board(1))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    for run in range(1, UNDATED_CHANGES_MAX + 2):
+        served.body = board(1 + run)
+        ingest_at(opener, site, NOW + timedelta(minutes=10 * run))
+    # the next morning: both corrected at 10:00 KST, and re-dated so
+    served.body = board(100, pub=("2025-11-09 10:00:00",) * 2, fix="<p>(정정) 일정이 변경되었습니다.</p>")
+    result, pf = ingest_at(opener, site, datetime(2025, 11, 9, 1, 30, tzinfo=UTC))  # 10:30 KST
+    assert sorted(only(result).updated) == sorted([AI_ID, SIXG_ID])
+    for article_id in (AI_ID, SIXG_ID):
+        assert "(정정)" in pf.article(article_id).article.body_html
+
+
 #: a ministry board that keeps its releases' dates in a DATE column (EUC-KR, no guids): (title, date written)
 DAY_BOARD = (
     ("국토부, 오늘 낸 보도자료", "2025-11-08 00:00:00.0"),  # NOW's day in KST: a day without a time

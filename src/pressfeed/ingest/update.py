@@ -805,14 +805,20 @@ def _served_at(
     mapped: list[Mapped], known: dict[str, str], stored: dict[str, StoredArticle], origin: str, now: datetime
 ) -> datetime | None:
     """The time a source's answer was made, when its board gave it to its items as their date: the one date
-    that items of the source's, stored under earlier dates, all moved to (two at least), not after `now`. A
-    board writing the time of the request as every item's pubDate re-dated each of them at the first fetch
-    of every day (and behind a cache, its stamp older than FETCH_STAMP, each change looked dated); releases
-    do not move to one second together, but for an embargo postponed (a notice's time: never a stamp)."""
-    moved = set()
-    count = 0
+    that every item of the source's stored before gives, two at least having moved to it from earlier dates
+    readers have had. A board writing the time of the request as every item's pubDate re-dated each of them
+    at the first fetch of every day (and behind a cache, its stamp older than FETCH_STAMP, each change looked
+    dated); releases do not move to one second together, but for an embargo postponed (a notice's time: never
+    a stamp), and an item keeping a date of its own says the answer is dated by its releases: two a board
+    re-dates to one minute (or a day-only board to today, which the fetch's time stands in for) are corrected.
+    The stamp is the time the request reached the board, after the run's clock was read (by seconds, as far
+    as a date may be ahead and still be one: FUTURE_SKEW)."""
+    from ..normalize import FUTURE_SKEW
+
+    dates = set()
+    moved = 0
     for m in mapped:
-        if not m.dated or m.noticed or m.encoded.published > now:
+        if not m.dated or m.noticed:
             continue
         found = (
             m.encoded.id
@@ -820,10 +826,15 @@ def _served_at(
             else next((known[k] for k in m.keys if k.startswith(("guid:", "link:")) and k in known), None)
         )
         before = stored.get(found) if found is not None else None
-        if before is not None and before.origin == origin and m.encoded.published > before.article.published:
-            moved.add(m.encoded.published)
-            count += 1
-    return moved.pop() if count >= 2 and len(moved) == 1 else None
+        if before is None or before.origin != origin:
+            continue
+        dates.add(m.encoded.published)
+        if before.article.published < m.encoded.published and before.article.published <= now:
+            moved += 1
+    if moved < 2 or len(dates) != 1:
+        return None
+    (stamp,) = dates
+    return stamp if stamp <= now + FUTURE_SKEW else None
 
 
 def _keep_dates(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
