@@ -3075,6 +3075,36 @@ def test_two_releases_a_board_corrects_and_re_dates_at_one_minute_are_taken_past
         assert "(정정)" in pf.article(article_id).article.body_html
 
 
+@pytest.mark.parametrize("cached", [0, 30], ids=["fresh", "cached-30-minutes"])
+def test_a_board_stamping_its_items_updated_with_the_time_it_serves_them_holds_the_undated_changes_limit(
+    httpserver: HTTPServer, site: Path, opener: Opener, cached: int
+) -> None:
+    """An attack's: a board giving its items their own pubDate, but the time it served them as their
+    `updated` (dc:date, atom:updated), and a view counter in their text: behind a cache (a stamp older than
+    FETCH_STAMP) each change looked dated, so every item was updated, and re-dated, at every fetch for good:
+    the case the serve stamp was made for, left open when the stamp is in `updated`."""
+
+    def board(when: datetime, views: int) -> bytes:
+        extra = f"<dc:date>{served_at(when - timedelta(minutes=cached))}</dc:date>"
+        counter = f"<p>조회수 {views}</p>"
+        return rss(
+            item(156720412, AI_TITLE, AI_BODY + counter, extra=extra),
+            sixg_item(extra=extra),
+            law_item(extra=extra),
+        )
+
+    served = serve(httpserver, "/rss/dept_msit.xml", board(NOW, 1))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site, NOW)
+    taken = []
+    for run in range(1, UNDATED_CHANGES_MAX + 4):
+        when = NOW + timedelta(hours=run)
+        served.body = board(when, 1 + run)
+        result, _ = ingest_at(opener, site, when)
+        taken.append(only(result).updated == (AI_ID,))
+    assert taken[-3:] == [False] * 3, taken
+
+
 #: a ministry board that keeps its releases' dates in a DATE column (EUC-KR, no guids): (title, date written)
 DAY_BOARD = (
     ("국토부, 오늘 낸 보도자료", "2025-11-08 00:00:00.0"),  # NOW's day in KST: a day without a time

@@ -293,8 +293,10 @@ class _Placer:
         self.deleted_from: dict[str, list[str]] = {}
         #: per source placed: the articles its items landed on whose change was not taken (restless)
         self.restless: list[str] = []
-        #: per source placed: the time its answer was made, which its board gave its items as their date
+        #: per source placed: the time its answer was made, which its board gave its items as their date, or as
+        #: their `updated` (dc:date, atom:updated)
         self.stamp: datetime | None = None
+        self.updated_stamp: datetime | None = None
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -433,6 +435,7 @@ class _Placer:
         named = (known.get(k) for m in mapped for k in m.keys if k.startswith(("guid:", "link:")))
         self.listed = {m.encoded.id for m in mapped} | {found for found in named if found is not None}
         self.stamp = _served_at(mapped, known, stored, origin, self.now)
+        self.updated_stamp = _served_at(mapped, known, stored, origin, self.now, updated=True)
         writes: list[ArticleWrite] = []
         keys: list[tuple[str, str, str]] = []
         passages: list[tuple[str, str]] = []
@@ -633,6 +636,9 @@ class _Placer:
         self.taken[target] = origin
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published
+        # the time its answer was made is no date of a change (the content hash has no `updated`: merged, a
+        # change is dated as an undated one is)
+        explicit = explicit and candidate.updated != self.updated_stamp
         stamped = m.dated and not m.noticed and candidate.published == self.stamp
         if not m.dated or stamped or m.day == stored.article.published.astimezone(self.ctx.tz).date():
             # fetch time stood in for a missing date, or for a day's midnight: keep the dates given first, but an
@@ -802,7 +808,13 @@ def _as_they_have_it(candidate: EncodedArticle, stored: StoredArticle) -> Encode
 
 
 def _served_at(
-    mapped: list[Mapped], known: dict[str, str], stored: dict[str, StoredArticle], origin: str, now: datetime
+    mapped: list[Mapped],
+    known: dict[str, str],
+    stored: dict[str, StoredArticle],
+    origin: str,
+    now: datetime,
+    *,
+    updated: bool = False,
 ) -> datetime | None:
     """The time a source's answer was made, when its board gave it to its items as their date: the one date
     that every item of the source's stored before gives, two at least having moved to it from earlier dates
@@ -812,13 +824,15 @@ def _served_at(
     a stamp), and an item keeping a date of its own says the answer is dated by its releases: two a board
     re-dates to one minute (or a day-only board to today, which the fetch's time stands in for) are corrected.
     The stamp is the time the request reached the board, after the run's clock was read (by seconds, as far
-    as a date may be ahead and still be one: FUTURE_SKEW)."""
+    as a date may be ahead and still be one: FUTURE_SKEW). `updated`: the same of the `updated` items give
+    (dc:date, atom:updated) beside a pubDate of their own."""
     from ..normalize import FUTURE_SKEW
 
     dates = set()
     moved = 0
     for m in mapped:
-        if not m.dated or m.noticed:
+        given = m.encoded.updated if updated else m.encoded.published
+        if not m.dated or m.noticed or (updated and given <= m.encoded.published):
             continue
         found = (
             m.encoded.id
@@ -828,8 +842,9 @@ def _served_at(
         before = stored.get(found) if found is not None else None
         if before is None or before.origin != origin:
             continue
-        dates.add(m.encoded.published)
-        if before.article.published < m.encoded.published and before.article.published <= now:
+        dates.add(given)
+        was = before.article.updated if updated else before.article.published
+        if was < given and was <= now:
             moved += 1
     if moved < 2 or len(dates) != 1:
         return None
