@@ -589,6 +589,22 @@ def test_a_notice_ingest_drops_is_looked_for_in_a_newsroom_copy(line: str, openi
     assert stories._without_notice(SimpleNamespace(body_html=body), text) == expected  # type: ignore[arg-type]
 
 
+@given(st.lists(st.one_of(notice_words, hostile_text, st.sampled_from(["EMBARGO", "eMbArGo", "１", "٣"])), max_size=12))
+@example(["EMBARGO", "１"])
+@example(["９", "："])  # full-width: a digit and a medium's colon
+@example(["석간", "게재"])
+@example(["٣ 보도"])  # another script's digit: no time of a Korean release
+def test_the_notice_shortcut_is_its_two_patterns_by_strs_own_search(pieces: list[str]) -> None:
+    """may_be_notice() looks for a time and a notice's word by str's own search; it answers as the two
+    case-blind patterns it stands for would."""
+    from pressfeed.embargo import may_be_notice
+
+    text = "".join(pieces)
+    time = re.search(r"[0-9０-９]|조간|석간", text)
+    word = re.search(r"보도|게재|자료|엠바고|embargo|배포|조간|석간|[:：]", text, re.IGNORECASE)
+    assert may_be_notice(text) == (time is not None and word is not None)
+
+
 #: bodies' words as body_words() leaves them: whitespace runs, bylines in parentheses, bidi controls
 words_text = st.lists(
     st.one_of(
