@@ -3105,6 +3105,36 @@ def test_a_board_stamping_its_items_updated_with_the_time_it_serves_them_holds_t
     assert taken[-3:] == [False] * 3, taken
 
 
+def test_two_releases_a_board_corrects_with_one_minutes_dc_date_are_taken_past_the_undated_limit(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An attack's: the dc:date of the test above (two releases corrected in one minute past the undated
+    limit). A board giving `updated` only to the items it corrected: the release it left alone gives none, so
+    it never says the answer is dated by its releases, and the two dated corrections were taken for a serve
+    stamp, counted as undated: never taken."""
+
+    def board(views: int, fix: str = "", extra: str = "") -> bytes:
+        counter = f"<p>조회수 {views}</p>"
+        return rss(
+            item(156720412, AI_TITLE, AI_BODY + fix + counter, extra=extra),
+            item(156720287, SIXG_TITLE, SIXG_BODY + fix + counter, pub="2025-11-05 14:00:00", extra=extra),
+            law_item(),
+        )
+
+    served = serve(httpserver, "/rss/dept_msit.xml", board(1))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    for run in range(1, UNDATED_CHANGES_MAX + 2):
+        served.body = board(1 + run)
+        ingest_at(opener, site, NOW + timedelta(minutes=10 * run))
+    # the next morning: both corrected at 10:00 KST, their pubDates kept, the correction's time as dc:date
+    served.body = board(100, fix="<p>(정정) 일정이 변경되었습니다.</p>", extra="<dc:date>2025-11-09 10:00:00</dc:date>")
+    result, pf = ingest_at(opener, site, datetime(2025, 11, 9, 1, 30, tzinfo=UTC))  # 10:30 KST
+    assert sorted(only(result).updated) == sorted([AI_ID, SIXG_ID])
+    for article_id in (AI_ID, SIXG_ID):
+        assert "(정정)" in pf.article(article_id).article.body_html
+
+
 #: a ministry board that keeps its releases' dates in a DATE column (EUC-KR, no guids): (title, date written)
 DAY_BOARD = (
     ("국토부, 오늘 낸 보도자료", "2025-11-08 00:00:00.0"),  # NOW's day in KST: a day without a time
