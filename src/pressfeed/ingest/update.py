@@ -832,7 +832,7 @@ def _served_at(
     moved = 0
     for m in mapped:
         given = m.encoded.updated if updated else m.encoded.published
-        if not m.dated or m.noticed or (updated and given <= m.encoded.published):
+        if not m.dated or m.noticed:
             continue
         found = (
             m.encoded.id
@@ -842,6 +842,10 @@ def _served_at(
         before = stored.get(found) if found is not None else None
         if before is None or before.origin != origin:
             continue
+        if updated and given <= m.encoded.published:
+            # an item giving no `updated` of its own: the board stamps no answer (two corrected in one minute
+            # beside it are dated by their corrections)
+            return None
         dates.add(given)
         was = before.article.updated if updated else before.article.published
         if was < given and was <= now:
