@@ -593,14 +593,14 @@ def test_a_notice_ingest_drops_is_looked_for_in_a_newsroom_copy(line: str, openi
 @example(["EMBARGO", "１"])
 @example(["９", "："])  # full-width: a digit and a medium's colon
 @example(["석간", "게재"])
-@example(["٣ 보도"])  # another script's digit: no time of a Korean release
+@example(["٣ 보도"])  # another script's digit: the patterns' \d reads it (a styled copy's 𝟏𝟐:𝟎𝟎)
 def test_the_notice_shortcut_is_its_two_patterns_by_strs_own_search(pieces: list[str]) -> None:
     """may_be_notice() looks for a time and a notice's word by str's own search; it answers as the two
     case-blind patterns it stands for would."""
     from pressfeed.embargo import may_be_notice
 
     text = "".join(pieces)
-    time = re.search(r"[0-9０-９]|조간|석간", text)
+    time = re.search(r"\d|조간|석간", text)
     word = re.search(r"보도|게재|자료|엠바고|embargo|배포|조간|석간|[:：]", text, re.IGNORECASE)
     assert may_be_notice(text) == (time is not None and word is not None)
 

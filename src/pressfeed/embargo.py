@@ -110,10 +110,12 @@ _EMBARGO_NOTICE = re.compile(rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}{_NOTICE_TAIL
 #: first lines are a story's, and have neither: they are let go before the patterns try each of their ways in
 #: (~30 µs a line each). Looked for by str's own search: the case-blind patterns "[0-9０-９]|조간|석간" and
 #: "보도|…|embargo|…|[:：]" tried every character (~10 and ~17 µs over the first line's markup that a newsroom
-#: copy is searched in, when it has no digit), this ~1. Digits of other scripts write no Korean release's time.
+#: copy is searched in, when it has no digit), this ~1. The patterns' \d reads any script's digits (a styled
+#: copy's 𝟏𝟐:𝟎𝟎): those are searched for by pattern, only in a text with a notice's word and no other time.
 _DIGITS = "0123456789０１２３４５６７８９"
 _NOTICE_WORDS = ("보도", "게재", "자료", "엠바고", "배포", "조간", "석간", ":", "：")
 _EMBARGO_WORD = re.compile("embargo", re.IGNORECASE)
+_ANY_DIGIT = re.compile(r"\d")
 #: a notice as the first sentence of a longer line: it holds the release, though the line stays
 _NOTICE_SENTENCE = re.compile(
     rf"{_BULLETS}{_OPEN}?\s*{_NOTICE_CORE}\s?(?:(?<!\d)[.。!]|[.。!](?=\s*[가-힣A-Za-z]))", re.IGNORECASE
@@ -256,10 +258,17 @@ def _is_notice(text: str) -> bool:
 def may_be_notice(text: str) -> bool:
     """Could :data:`_EMBARGO_NOTICE` or :data:`_NOTICE_SENTENCE` read the text? No when it has no time or no word
     of a notice. What may open with a notice (a newsroom's copy, :mod:`pressfeed.stories`) asks this too."""
-    if not (any(digit in text for digit in _DIGITS) or "조간" in text or "석간" in text):
+    if not (
+        any(word in text for word in _NOTICE_WORDS)
+        or (("m" in text or "M" in text) and _EMBARGO_WORD.search(text) is not None)
+    ):
         return False
-    return any(word in text for word in _NOTICE_WORDS) or (
-        ("m" in text or "M" in text) and _EMBARGO_WORD.search(text) is not None
+    # the patterns' \d is any script's digit: searched for by pattern only in a text with a notice's word
+    return (
+        any(digit in text for digit in _DIGITS)
+        or "조간" in text
+        or "석간" in text
+        or (not text.isascii() and _ANY_DIGIT.search(text) is not None)
     )
 
 
