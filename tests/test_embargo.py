@@ -610,7 +610,6 @@ def test_lines_shaped_like_those_notices_stay(first_line: str) -> None:
     assert split_embargo_notice(body) == (body, "")
 
 
-
 @pytest.mark.parametrize(
     "digits",
     ["٠١٢٣٤٥٦٧٨٩", "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗", "𝟘𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠𝟡"],
@@ -621,9 +620,11 @@ def test_a_notice_its_patterns_read_in_other_digits_is_still_split_off(digits: s
     a word processor's export) was split off and, its time unread, held the release as a draft. The str
     search standing in for "\\d" looks for ASCII and full-width digits only: the notice now stays in the
     body, and the release goes out before its embargo."""
-    line = "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다.".translate(str.maketrans("0123456789", digits))
+    notice = "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다."
+    line = notice.translate(str.maketrans("0123456789", digits))
     body = sanitize_html(f"<p>{line}</p><p>본문.</p>", BASE)
     assert split_embargo_notice(body) == (sanitize_html("<p>본문.</p>", BASE), line)
+
 
 # -- the title a release's page opens with ---------------------------------------------------------------
 

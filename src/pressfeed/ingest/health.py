@@ -123,8 +123,8 @@ class SourceHealth:
     given_up: int = 0
     #: its articles an editor changed whose upstream changed since, the local edit kept (`articles revert`)
     kept_out: tuple[str, ...] = ()
-    #: the items of its last answer whose change was not taken: they changed too often without a date of
-    #: their own (SourceState.restless)
+    #: the items of its last answer whose latest change is held back: they changed too often without a date
+    #: of their own (SourceState.restless)
     restless: tuple[str, ...] = ()
 
     @property
@@ -156,10 +156,10 @@ class SourceHealth:
             )
         if self.restless:
             several = len(self.restless) > 1
-            which = f"{len(self.restless)} items change" if several else "1 item changes"
+            which = f"{len(self.restless)} items" if several else "1 item"
             whose = "their" if several else "its"
             text += (
-                f"; {which} on every fetch without a date of {whose} own ({whose} changes are no longer taken),"
+                f"; {which} changed too often without a date of {whose} own, {whose} latest change held back,"
                 f" e.g. {self.restless[0]} (`pressfeed sources reset {self.source_id}` takes {whose} next change)"
             )
         return text

@@ -54,8 +54,9 @@ class SourceState:
     #: same as it may be
     recheck: str | None = None
     #: the items of the last answer placed whose change was not taken: they changed UNDATED_CHANGES_MAX times
-    #: without a date of their own (pressfeed.merge.undated_changes). What `sources check` names: an item the
-    #: feed no longer lists, or that stopped changing, is no longer among them
+    #: without a date of their own (pressfeed.merge.undated_changes), and their latest version is held back
+    #: (a 304 or the same answer again keeps them). What `sources check` names: an item the feed no longer
+    #: lists is no longer among them
     restless: tuple[str, ...] = ()
 
     @classmethod

@@ -351,7 +351,6 @@ class _Placer:
         )
         if parsed is None:
             report.outcome = Outcome.NOT_MODIFIED
-            run.state = replace(run.state, restless=())  # nothing changed, so no item's change was held back
             return
         if parsed.error is not None:
             run.state = self._failed(run.state, report, parsed.error)
