@@ -37,7 +37,7 @@ from pressfeed.model import Article, ArticleFilter, Attachment, Status, encode
 from pressfeed.normalize import hashed_id
 from pressfeed.results import IngestResult, RunResult, SourceReport
 from pressfeed.sanitize import plain_text, sanitize_html
-from pressfeed.store.base import ArticleWrite
+from pressfeed.store.base import ArticleWrite, StoredArticle
 from pressfeed.stories import body_key
 
 #: a complete site modelled on the portal and the policy-briefing feeds of November 2025 (tests/fixtures)
@@ -2933,20 +2933,11 @@ def served_at(when: datetime) -> str:
     return (when + timedelta(hours=9)).strftime("%Y-%m-%d %H:%M:%S")
 
 
-@pytest.mark.parametrize("cached", [0, 30], ids=["fresh", "cached-30-minutes"])
-def test_a_board_stamping_its_items_with_the_time_it_serves_them_does_not_re_date_them(
-    httpserver: HTTPServer, site: Path, opener: Opener, cached: int
-) -> None:
-    """A board whose RSS gives every item the time of the request as its pubDate: at the first fetch of each
-    new day every item was re-dated and updated, and behind a cache (its stamp older than FETCH_STAMP) its
-    changes counted as dated ones, so the limit on undated changes never held. Items of one answer that moved
-    to one and the same time carry the time the answer was made, not dates of their own."""
-
-    def board(when: datetime, views: int = 0) -> bytes:
-        stamp = served_at(when - timedelta(minutes=cached))
-        counter = f"<p>조회수 {views}</p>" if views else ""
-        return rss(item(156720412, AI_TITLE, AI_BODY + counter, pub=stamp), sixg_item(pub=stamp), law_item(pub=stamp))
-
+def _three_days_of(
+    board: Callable[[datetime], bytes], httpserver: HTTPServer, site: Path, opener: Opener
+) -> tuple[Served, StoredArticle]:
+    """A stamping board's feed fetched at NOW and on the next three days: nothing new, nothing updated, the
+    AI release under the dates it was first stored with (returned, with the served feed)."""
     served = serve(httpserver, "/rss/dept_msit.xml", board(NOW))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     first = ingest_at(opener, site, NOW)[1].store.get(AI_ID)
@@ -2961,6 +2952,24 @@ def test_a_board_stamping_its_items_with_the_time_it_serves_them_does_not_re_dat
         first.article.published,
         first.article.updated,
     )
+    return served, first
+
+
+@pytest.mark.parametrize("cached", [0, 30], ids=["fresh", "cached-30-minutes"])
+def test_a_board_stamping_its_items_with_the_time_it_serves_them_does_not_re_date_them(
+    httpserver: HTTPServer, site: Path, opener: Opener, cached: int
+) -> None:
+    """A board whose RSS gives every item the time of the request as its pubDate: at the first fetch of each
+    new day every item was re-dated and updated, and behind a cache (its stamp older than FETCH_STAMP) its
+    changes counted as dated ones, so the limit on undated changes never held. Items of one answer that moved
+    to one and the same time carry the time the answer was made, not dates of their own."""
+
+    def board(when: datetime, views: int = 0) -> bytes:
+        stamp = served_at(when - timedelta(minutes=cached))
+        counter = f"<p>조회수 {views}</p>" if views else ""
+        return rss(item(156720412, AI_TITLE, AI_BODY + counter, pub=stamp), sixg_item(pub=stamp), law_item(pub=stamp))
+
+    served, first = _three_days_of(board, httpserver, site, opener)
     # a change of its text is taken (under its first date), and counted as one without a date
     when = NOW + timedelta(days=4)
     served.body = board(when, views=7)
@@ -3007,17 +3016,7 @@ def test_a_board_stamping_its_items_with_the_time_a_request_reached_it_after_the
         stamp = served_at(when + timedelta(seconds=3))  # the request reached the board 3 s into the run
         return rss(item(156720412, AI_TITLE, AI_BODY, pub=stamp), sixg_item(pub=stamp), law_item(pub=stamp))
 
-    served = serve(httpserver, "/rss/dept_msit.xml", board(NOW))
-    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
-    first = ingest_at(opener, site, NOW)[1].store.get(AI_ID)
-    assert first is not None
-    for days in (1, 2, 3):
-        when = NOW + timedelta(days=days)
-        served.body = board(when)
-        result, pf = ingest_at(opener, site, when)
-        assert (only(result).new, only(result).updated) == ((), ())
-    stored = pf.store.get(AI_ID)
-    assert stored is not None and stored.article.published == first.article.published
+    _three_days_of(board, httpserver, site, opener)
 
 
 def test_two_day_only_releases_a_board_moves_to_today_are_updated(
@@ -3043,6 +3042,27 @@ def test_two_day_only_releases_a_board_moves_to_today_are_updated(
             assert (stored.published, stored.updated) == (NOW + timedelta(minutes=5), NOW + timedelta(minutes=5))
 
 
+CORRECTION = "<p>(정정) 일정이 변경되었습니다.</p>"
+
+
+def _both_corrected_past_the_limit(
+    board: Callable[..., bytes], corrected: bytes, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board counting views in the AI and 6G releases, fetched until each is past the limit of undated
+    changes; then `corrected` (both corrected at 10:00 KST the next morning) is fetched at 10:30: both taken."""
+    served = serve(httpserver, "/rss/dept_msit.xml", board(1))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    for run in range(1, UNDATED_CHANGES_MAX + 2):
+        served.body = board(1 + run)
+        ingest_at(opener, site, NOW + timedelta(minutes=10 * run))
+    served.body = corrected
+    result, pf = ingest_at(opener, site, datetime(2025, 11, 9, 1, 30, tzinfo=UTC))  # 10:30 KST
+    assert sorted(only(result).updated) == sorted([AI_ID, SIXG_ID])
+    for article_id in (AI_ID, SIXG_ID):
+        assert "(정정)" in pf.article(article_id).article.body_html
+
+
 def test_two_releases_a_board_corrects_and_re_dates_at_one_minute_are_taken_past_the_undated_limit(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -3061,18 +3081,9 @@ def test_two_releases_a_board_corrects_and_re_dates_at_one_minute_are_taken_past
             law_item(),
         )
 
-    served = serve(httpserver, "/rss/dept_msit.xml", board(1))
-    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
-    ingest_at(opener, site)
-    for run in range(1, UNDATED_CHANGES_MAX + 2):
-        served.body = board(1 + run)
-        ingest_at(opener, site, NOW + timedelta(minutes=10 * run))
     # the next morning: both corrected at 10:00 KST, and re-dated so
-    served.body = board(100, pub=("2025-11-09 10:00:00",) * 2, fix="<p>(정정) 일정이 변경되었습니다.</p>")
-    result, pf = ingest_at(opener, site, datetime(2025, 11, 9, 1, 30, tzinfo=UTC))  # 10:30 KST
-    assert sorted(only(result).updated) == sorted([AI_ID, SIXG_ID])
-    for article_id in (AI_ID, SIXG_ID):
-        assert "(정정)" in pf.article(article_id).article.body_html
+    corrected = board(100, pub=("2025-11-09 10:00:00",) * 2, fix=CORRECTION)
+    _both_corrected_past_the_limit(board, corrected, httpserver, site, opener)
 
 
 @pytest.mark.parametrize("cached", [0, 30], ids=["fresh", "cached-30-minutes"])
@@ -3121,18 +3132,9 @@ def test_two_releases_a_board_corrects_with_one_minutes_dc_date_are_taken_past_t
             law_item(),
         )
 
-    served = serve(httpserver, "/rss/dept_msit.xml", board(1))
-    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
-    ingest_at(opener, site)
-    for run in range(1, UNDATED_CHANGES_MAX + 2):
-        served.body = board(1 + run)
-        ingest_at(opener, site, NOW + timedelta(minutes=10 * run))
     # the next morning: both corrected at 10:00 KST, their pubDates kept, the correction's time as dc:date
-    served.body = board(100, fix="<p>(정정) 일정이 변경되었습니다.</p>", extra="<dc:date>2025-11-09 10:00:00</dc:date>")
-    result, pf = ingest_at(opener, site, datetime(2025, 11, 9, 1, 30, tzinfo=UTC))  # 10:30 KST
-    assert sorted(only(result).updated) == sorted([AI_ID, SIXG_ID])
-    for article_id in (AI_ID, SIXG_ID):
-        assert "(정정)" in pf.article(article_id).article.body_html
+    corrected = board(100, fix=CORRECTION, extra="<dc:date>2025-11-09 10:00:00</dc:date>")
+    _both_corrected_past_the_limit(board, corrected, httpserver, site, opener)
 
 
 #: a ministry board that keeps its releases' dates in a DATE column (EUC-KR, no guids): (title, date written)
