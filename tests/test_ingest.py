@@ -3540,3 +3540,38 @@ def test_a_runs_store_calls_do_not_grow_with_its_sources(tmp_path: Path, opener:
 
     few, many = second_run_calls(2), second_run_calls(12)
     assert many == few  # ten more sources, not one call more
+
+
+def test_review_two_day_only_releases_moved_to_today_on_a_board_listing_only_them_are_updated(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Review.) test_two_day_only_releases_a_board_moves_to_today_are_updated without the third item: the
+    fetch's time both now give is taken for a serve stamp, and the board's correction of their day is lost
+    (at 9591d25 both were updated, as one alone is)."""
+    rows = (
+        ("국토부, 어제 낸 보도자료", "2025-11-07 00:00:00.0"),
+        ("국토부, 어제 낸 다른 자료", "2025-11-07 00:00:00.0"),
+    )
+    served = serve(httpserver, "/USR/NEWS/rss.jsp", day_board(*rows), content_type="text/xml; charset=euc-kr")
+    configure(site, source("molit", httpserver.url_for("/USR/NEWS/rss.jsp"), name="국토교통부"))
+    ingest_at(opener, site)
+    served.body = day_board(*((title, "2025-11-08 00:00:00.0") for title, _ in rows))
+    result, _ = ingest_at(opener, site, NOW + timedelta(minutes=5))
+    assert len(only(result).updated) == 2
+
+
+def test_review_two_releases_a_board_of_two_corrects_and_re_dates_at_one_minute_are_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Review.) test_two_releases_a_board_corrects_and_re_dates_at_one_minute_... on a board listing the two alone."""
+    first = ("2025-11-07 09:00:00", "2025-11-05 14:00:00")
+
+    def board(views: int, pub: tuple[str, str] = first, fix: str = "") -> bytes:
+        counter = f"<p>조회수 {views}</p>"
+        return rss(
+            item(156720412, AI_TITLE, AI_BODY + fix + counter, pub=pub[0]),
+            item(156720287, SIXG_TITLE, SIXG_BODY + fix + counter, pub=pub[1]),
+        )
+
+    corrected = board(100, pub=("2025-11-09 10:00:00",) * 2, fix=CORRECTION)
+    _both_corrected_past_the_limit(board, corrected, httpserver, site, opener)
