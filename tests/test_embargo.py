@@ -617,9 +617,9 @@ def test_lines_shaped_like_those_notices_stay(first_line: str) -> None:
 )
 def test_a_notice_its_patterns_read_in_other_digits_is_still_split_off(digits: str) -> None:
     """An attack's: the patterns' \\d reads any script's digits, so a notice written in them (a styled copy,
-    a word processor's export) was split off and, its time unread, held the release as a draft. The str
-    search standing in for "\\d" looks for ASCII and full-width digits only: the notice now stays in the
-    body, and the release goes out before its embargo."""
+    a word processor's export) is split off and holds the release. The str search that first stood in for
+    "\\d" looked for ASCII and full-width digits only: the notice stayed in the body, and the release went out
+    before its embargo."""
     notice = "※ 이 자료는 11월 27일(목) 12:00 이후 보도하여 주시기 바랍니다."
     line = notice.translate(str.maketrans("0123456789", digits))
     body = sanitize_html(f"<p>{line}</p><p>본문.</p>", BASE)

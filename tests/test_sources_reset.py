@@ -355,8 +355,8 @@ def test_an_item_changing_without_a_date_is_named_by_check_and_a_reset_takes_its
 
     reset = invoke(site, "sources", "reset", "msit", when=when)
     assert reset.stdout == (
-        "msit: reset the hold on 1 item changing without a date (its next change is taken); next fetch at the"
-        " next run\n"
+        "msit: reset the hold on 1 item past the limit of changes without a date (its next change is taken); next"
+        " fetch at the next run\n"
     )
     assert json.loads(invoke(site, "sources", "check", "--json", when=when).stdout)[0]["restless"] == []
     board.body = counted(100)
@@ -419,4 +419,6 @@ def test_several_restless_items_are_counted_in_check_and_reset() -> None:
         "e.g. a (`pressfeed sources reset msit` takes their next change)"
     )
     assert undated_cleared(0) == ()
-    assert undated_cleared(3) == ("the hold on 3 items changing without a date (the next change of each is taken)",)
+    assert undated_cleared(3) == (
+        "the hold on 3 items past the limit of changes without a date (the next change of each is taken)",
+    )

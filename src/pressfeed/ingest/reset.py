@@ -29,8 +29,9 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
 
     Cleared: gone (410, or the 404 that lasted GONE_AFTER), the failures in a row and their backoff, a server's
     Retry-After, a followed permanent redirect, the conditional-GET validators and the last body's hash (so
-    the next answer is read and parsed whole), the API's days found short (read again in full), and the health
-    warning last sent (a source still unhealthy is warned of at the next run, not a day later). Kept: what the
+    the next answer is read and parsed whole), the API's days found short (read again in full), the health
+    warning last sent (a source still unhealthy is warned of at the next run, not a day later), and the items
+    its last answer held back (their next change is taken: Store.unblock_undated). Kept: what the
     source brought and where it got to (counts, newest item, the API's window_end), and the press-release
     API's wait: data.go.kr refuses the key until its daily quota resets, however often it is asked, and each
     refusal would be one more failure.
@@ -87,5 +88,5 @@ def undated_cleared(count: int) -> tuple[str, ...]:
     if not count:
         return ()
     if count == 1:
-        return ("the hold on 1 item changing without a date (its next change is taken)",)
-    return (f"the hold on {count} items changing without a date (the next change of each is taken)",)
+        return ("the hold on 1 item past the limit of changes without a date (its next change is taken)",)
+    return (f"the hold on {count} items past the limit of changes without a date (the next change of each is taken)",)

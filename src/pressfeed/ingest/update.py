@@ -806,6 +806,11 @@ def _as_they_have_it(candidate: EncodedArticle, stored: StoredArticle) -> Encode
     return encode(article)
 
 
+#: stored items that must move to one time together for it to be a board's stamp: two releases corrected at
+#: once, on a board listing only them, are no stamp
+SERVED_AT_ITEMS = 3
+
+
 def _served_at(
     mapped: list[Mapped],
     known: dict[str, str],
@@ -816,22 +821,22 @@ def _served_at(
     updated: bool = False,
 ) -> datetime | None:
     """The time a source's answer was made, when its board gave it to its items as their date: the one date
-    that every item of the source's stored before gives, two at least having moved to it from earlier dates
-    readers have had. A board writing the time of the request as every item's pubDate re-dated each of them
-    at the first fetch of every day (and behind a cache, its stamp older than FETCH_STAMP, each change looked
-    dated); releases do not move to one second together, but for an embargo postponed (a notice's time: never
-    a stamp), and an item keeping a date of its own says the answer is dated by its releases: two a board
-    re-dates to one minute (or a day-only board to today, which the fetch's time stands in for) are corrected.
-    The stamp is the time the request reached the board, after the run's clock was read (by seconds, as far
-    as a date may be ahead and still be one: FUTURE_SKEW). `updated`: the same of the `updated` items give
-    (dc:date, atom:updated) beside a pubDate of their own."""
+    every item of the source's stored before gives, SERVED_AT_ITEMS at least having moved to it from dates
+    readers have had. A board writing the time of the request as every item's pubDate re-dated each of them at
+    the first fetch of every day (and behind a cache, its stamp older than FETCH_STAMP, each change looked
+    dated). Releases do not move to one second together, but for an embargo postponed (a notice's time: never
+    a stamp); an item keeping a date of its own says the answer is dated by its releases (several a board
+    corrects and re-dates to one minute); a day-only item's time is pressfeed's stand-in, not the board's (the
+    day rule in _decide is its). The stamp is the time the request reached the board, after the run's clock
+    was read (by seconds, as far as a date may be ahead and still be one: FUTURE_SKEW). `updated`: the same
+    of the `updated` items give (dc:date, atom:updated) beside a pubDate of their own."""
     from ..normalize import FUTURE_SKEW
 
     dates = set()
     moved = 0
     for m in mapped:
         given = m.encoded.updated if updated else m.encoded.published
-        if not m.dated or m.noticed:
+        if not m.dated or m.noticed or m.day is not None:
             continue
         found = (
             m.encoded.id
@@ -849,7 +854,7 @@ def _served_at(
         was = before.article.updated if updated else before.article.published
         if was < given and was <= now:
             moved += 1
-    if moved < 2 or len(dates) != 1:
+    if moved < SERVED_AT_ITEMS or len(dates) != 1:
         return None
     (stamp,) = dates
     return stamp if stamp <= now + FUTURE_SKEW else None
