@@ -476,7 +476,7 @@ def test_a_text_without_a_copyright_mark_is_let_go_as_the_pattern_would(words: s
     assert without_copyright(words) == (words[: match.start()] if match else words)
 
 
-#: the ends of releases and newsroom copies: contact lines, reporters' addresses, notices' words
+#: the ends of releases and newsroom copies: contact lines, reporters' addresses, and notices' words around them
 contact_texts = pieces_among_noise(
     [
         *("02-2110-1234", "044)202-4321", "(044) 202-4321", "010-1234-5678", "hong@example-portal.kr"),
@@ -492,7 +492,7 @@ contact_texts = pieces_among_noise(
 @example("문의: 044-202-4321")
 @example("담당: hong@moef.go.kr")
 @example("본문. 홍길동 기자 hong@example-portal.kr")
-def test_the_contact_signature_and_notice_shortcuts_turn_away_nothing_their_patterns_find(text: str) -> None:
+def test_the_contact_and_signature_shortcuts_turn_away_nothing_their_patterns_find(text: str) -> None:
     """stories lets a text go before _CONTACT and _SIGNATURE try each of its characters when it lacks a
     character each needs ("-" or "@", an "@"): its keys are the patterns' alone."""
     from pressfeed import stories

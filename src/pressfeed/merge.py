@@ -115,7 +115,6 @@ def in_figures_only(old: Article, new: Article) -> bool:
     return before == after
 
 
-_FIGURES = re.compile(r"\d+")
 _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 #: a tag of sanitized HTML (every "<" opens one), kept as it is, or a figure of its text
 _TAG_OR_FIGURE = re.compile(r"(<[^>]*>)|\d+")
@@ -124,13 +123,15 @@ _TAG_OR_FIGURE = re.compile(r"(<[^>]*>)|\d+")
 def _figures_masked(view: Article) -> Article:
     """A reader's view with the figures of its words (title, subtitle, summary, the body's text) as "#", and
     no date."""
+    from .text import without_figures
+
     return replace(
         view,
         published=_NO_DATE,
         source=None if view.source is None else replace(view.source, published=_NO_DATE),
-        title=_FIGURES.sub("#", view.title),
-        subtitle=_FIGURES.sub("#", view.subtitle),
-        summary=_FIGURES.sub("#", view.summary),
+        title=without_figures(view.title),
+        subtitle=without_figures(view.subtitle),
+        summary=without_figures(view.summary),
         body_html=_TAG_OR_FIGURE.sub(lambda m: m.group(1) or "#", view.body_html),
     )
 

@@ -54,7 +54,7 @@ from .sanitize import body_words
 from .store import Store, StoredArticle
 from .store.base import ArticleWrite
 from .terms import credit_agencies
-from .text import without_space
+from .text import FIGURES, without_figures, without_space
 
 #: what a newsroom puts before a republished body: "(포탈뉴스통신) ", "[서울=포탈뉴스통신] ", "【서울=포탈뉴스통신】 ",
 #: "포탈뉴스통신 홍길동 기자 = ", "(서울=포탈뉴스통신) 홍길동 기자 = "
@@ -219,20 +219,17 @@ def _figures(folded: str) -> Counter[Decimal]:
     return values
 
 
-_DIGITS = re.compile(r"\d+")
-
-
 def _figure_changed(ours: str, theirs: str) -> bool:
     """Does a sentence of the article say what one of the release says but with other figures? A correction
     ("[정정]") holds the figure it corrects, in its note, and the release of a newsroom's copy does not."""
     said: dict[str, set[str]] = {}
     for sentence in _PASSAGE_END.split(ours):
-        if _DIGITS.search(sentence):
-            said.setdefault(_DIGITS.sub("#", sentence), set()).add(sentence)
+        if FIGURES.search(sentence):
+            said.setdefault(without_figures(sentence), set()).add(sentence)
     return any(
-        sentence not in said.get(_DIGITS.sub("#", sentence), {sentence})
+        sentence not in said.get(without_figures(sentence), {sentence})
         for sentence in _PASSAGE_END.split(theirs)
-        if _DIGITS.search(sentence)
+        if FIGURES.search(sentence)
     )
 
 

@@ -71,6 +71,16 @@ def without_space(text: str) -> str:
     return "".join(squeezed.split())
 
 
+#: a text's figures: runs of digits, any script's
+FIGURES = re.compile(r"\d+")
+
+
+def without_figures(text: str) -> str:
+    """The text with every figure as "#": what two versions that differ in their figures alone (a view counter,
+    a corrected amount, the time a board served the item) have in common."""
+    return FIGURES.sub("#", text)
+
+
 #: the invisible characters that are unprintable too (the Hangul fillers print, as blanks)
 _ZERO_WIDTH = re.compile("[" + "".join(chr(code) for code in INVISIBLE if not chr(code).isprintable()) + "]")
 

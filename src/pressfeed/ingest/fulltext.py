@@ -41,7 +41,7 @@ from ..model import RawArticle, RawMedia, Status
 from ..normalize import NormalizeContext, ingested_identity
 from ..sanitize import body_words, sanitize_html
 from ..store import PageState, Store
-from ..text import counted
+from ..text import counted, without_figures
 from ..urls import normalize_link, without_session
 from .bounds import hold_seconds
 from .extract import MIN_CHARS, ExtractedPage, ExtractionError, extract_page, page_seconds
@@ -81,7 +81,7 @@ def entry_hash(raw: RawArticle) -> str:
     at) reads the page within :data:`REREAD_FIGURES` (a board's re-dated correction too, not at once)."""
     said = [raw.title, without_session(str(raw.link or "")), raw.published, raw.updated, raw.body_html, raw.summary]
     fields = [str(v or "") for v in said]
-    figureless = [field if index == 1 else _FIGURES.sub("#", field) for index, field in enumerate(fields)]
+    figureless = [field if index == 1 else without_figures(field) for index, field in enumerate(fields)]
     return f"{_digest(fields)}.{_digest(figureless)}"
 
 
@@ -94,7 +94,6 @@ def _digest(fields: list[str]) -> str:
 #: a day an item), and a correction of a figure ("5만 장" to "6만 장") is still read within the hour (the
 #: source's answer is parsed again then, the same as it may be: SourceState.recheck)
 REREAD_FIGURES = timedelta(hours=1)
-_FIGURES = re.compile(r"\d+")
 
 
 def _same_item(page: PageState, digest: str) -> bool:
