@@ -3560,3 +3560,70 @@ def test_review_two_day_only_releases_moved_to_today_on_a_board_listing_only_the
     served.body = day_board(*((title, "2025-11-08 00:00:00.0") for title, _ in rows))
     result, _ = ingest_at(opener, site, NOW + timedelta(minutes=5))
     assert len(only(result).updated) == 2
+
+
+# -- a correction only a copy's source gives (pressfeed.ingest.copies) ---------------------------------------
+
+#: the law release's text as the ministry corrected it (60 days, not 40)
+LAW_CORRECTED = LAW_BODY.replace("40일간", "60일간")
+COMBINED_LAW = f"{PRESS}156720010&utm_source=rss&utm_medium=feed"
+
+
+def combined_law(body: str = LAW_BODY, **kwargs: Any) -> bytes:
+    """The policy-briefing service's copy of the law release."""
+    kwargs.setdefault("pub", "2025-11-03 12:00:00")
+    copy = item(156720010, LAW_TITLE, body, guid="pressrelease-156720010", link=COMBINED_LAW, **kwargs)
+    return rss(copy, title="정책브리핑 보도자료")
+
+
+def board_and_service(httpserver: HTTPServer, site: Path, *, service_first: bool = False) -> tuple[Served, Served]:
+    """The ministry's board (the owner: it lists the release first) and the service's copy of it."""
+    board = serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    sources = [
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    ]
+    configure(site, *(reversed(sources) if service_first else sources))
+    return board, service
+
+
+def test_a_correction_only_the_copys_source_gives_is_taken_once_it_holds(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The ministry corrected a figure on the service alone: the service's item was a copy of the board's
+    release, counted a duplicate, and readers kept the wrong figure for good."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + timedelta(hours=1))  # the copy, as it was: its version
+    before = pf.article(LAW_ID).article
+    service.body = combined_law(LAW_CORRECTED)
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=2))
+    # new words once are not yet a correction (a board flapping between two forms gives none)
+    assert [r.updated for r in result.reports] == [(), ()] and "40일간" in pf.article(LAW_ID).article.body_html
+    # the same answer at the next fetch, read again though unchanged: the correction holds, and is taken
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [(r.source_id, r.updated) for r in result.reports] == [("msit", ()), ("korea-kr", (LAW_ID,))]
+    stored = pf.article(LAW_ID)
+    after = stored.article
+    assert "60일간" in after.body_html and "40일간" not in after.body_html
+    # its words alone: the owner's credit, link, section, byline, status and dates stay, dated as a change
+    assert stored.origin == "source:msit" and after.source == before.source
+    assert (after.link, after.section, after.byline, after.status) == (
+        before.link,
+        before.section,
+        before.byline,
+        before.status,
+    )
+    assert (after.published, after.updated) == (before.published, NOW + timedelta(hours=3))
+    # the board's item, unchanged, leaves the correction be; so does the copy's
+    board.body = rss(law_item(), sixg_item())  # (a new post: the board's answer is read anew)
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=4))
+    assert [r.updated for r in result.reports] == [(), ()]
+    assert "60일간" in pf.article(LAW_ID).article.body_html
+    # and the board's own change of its words wins again
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-03 12:00:00"))
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=5))
+    assert [r.updated for r in result.reports] == [(LAW_ID,), ()]
+    assert "50일간" in pf.article(LAW_ID).article.body_html

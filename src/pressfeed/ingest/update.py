@@ -36,6 +36,7 @@ from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
 from ..workers import lazy_pool, workers_for
+from .copies import Correction, Sightings, with_words, words_digest
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
@@ -164,9 +165,10 @@ def ingest_sources(
     due = [run for run in runs if _due(run, now, config.site.tz)]
     for run in due:
         recheck = run.state.recheck_time()
-        run.reread = bool(run.source.fulltext) and (
-            (recheck is not None and recheck <= now)
-            or any(p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}"))
+        # (a held page due for another try, or a copy's new words to see again: ingest.copies)
+        run.reread = (recheck is not None and recheck <= now) or (
+            bool(run.source.fulltext)
+            and any(p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}"))
         )
     placer = _Placer(config, store, now, dry_run)
     if progress is not None:
@@ -176,6 +178,7 @@ def ingest_sources(
     due = _skip_unchanged_files(due, placer, config.fetch.max_bytes, progress)
     if due:
         _fetch_and_place(config, clock, runs, due, placer, progress, auto_workers=auto_workers)
+        placer.take_corrections()
     if not dry_run:
         store.save_source_states({run.source.id: run.state.to_dict() for run in runs})
     return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
@@ -297,6 +300,8 @@ class _Placer:
         #: their `updated` (dc:date, atom:updated)
         self.stamp: datetime | None = None
         self.updated_stamp: datetime | None = None
+        #: what each source last gave of the articles at hand, and the corrections copies gave (ingest.copies)
+        self.sightings = Sightings()
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -357,6 +362,10 @@ class _Placer:
             run.state = replace(run.state, etag=None, last_modified=None, body_sha256=None)
             return
         run.state = self._accept(run, parsed, retrieved.digest)
+        if run.source.id in self.sightings.unconfirmed:
+            # a copy's new words count once they hold at the next fetch: its answer is read then, changed or not
+            due = min(run.state.recheck_time() or self.now, self.now)
+            run.state = replace(run.state, recheck=due.isoformat())
 
     def _accept(self, run: _SourceRun, parsed: Parsed, digest: str | None) -> SourceState:
         """Dedupe and store a parsed answer's items; remember what feed health needs."""
@@ -429,6 +438,7 @@ class _Placer:
         self.deleted_from = self.store.dedupe_sources(sorted(tombstoned)) if tombstoned else {}
         self.kept_out, self.settled, self.restless = {}, set(), []
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
+        self.sightings.load(self.store.sightings(list(stored)) if stored else {})
         # the articles the answer's items name by their guid or link (their own id, or the release a copy of
         # another source's became): a post still listed
         named = (known.get(k) for m in mapped for k in m.keys if k.startswith(("guid:", "link:")))
@@ -466,6 +476,7 @@ class _Placer:
             self.store.touch(joined)
             self.store.add_dedupe_keys(keys)
             self.store.add_passages(passages)
+            self.store.save_sightings(self.sightings.take_changed())
             self._record_kept_out()
             # every release that gained keys, written or not: a copy joining a joint release another source
             # brought may carry the link a newsroom article cites. Releases first stored this run (by any
@@ -497,6 +508,64 @@ class _Placer:
         if self.settled:
             self.store.drop_upstream_changes(sorted(self.settled))
         self.store.save_upstream_changes(UpstreamChange.kept(e, self.now) for _, e in sorted(self.kept_out.items()))
+
+    def take_corrections(self) -> None:
+        """Take the corrections copies confirmed this run (pressfeed.ingest.copies), once every source is placed:
+        the owner's own change of this run wins, whichever source came first in the config."""
+        found = {k: c for k, c in self.sightings.corrections.items() if k not in self.sightings.owner_changed}
+        if self.dry_run or not found:
+            return
+        ids = sorted(found)
+        stored_by_id, tombstoned = self.store.get_many(ids), self.store.tombstoned(ids)
+        kept = self.store.upstream_changes(ids)
+        writes: list[ArticleWrite] = []
+        kept_out: list[UpstreamChange] = []
+        for article_id in ids:
+            stored = stored_by_id.get(article_id)
+            if stored is None or article_id in tombstoned or not stored.article.body_html:
+                continue  # deleted, or a title held for its text: a copy's text is taken as it always was
+            write = self._correction(found[article_id], stored, kept.get(article_id))
+            if isinstance(write, ArticleWrite):
+                writes.append(write)
+            elif write is not None:
+                kept_out.append(write)
+        from ..stories import settle
+
+        with self.store.transaction():
+            self.store.write(writes)
+            self.store.save_upstream_changes(kept_out)
+            self.store.save_sightings(self.sightings.take_changed())
+            if writes:
+                settle(self.store, self.config.story_rules(), self.now, releases={w.encoded.id for w in writes})
+
+    def _correction(
+        self, correction: Correction, stored: StoredArticle, kept: UpstreamChange | None
+    ) -> ArticleWrite | UpstreamChange | None:
+        """What a copy's confirmed version makes of its article: a write, a version an editor's edit keeps out,
+        or nothing (the article has those words already, or upstream changed it too often without a date)."""
+        from ..model import encode
+        from ..terms import Status
+
+        edited = locally_edited(stored)
+        # the upstream version the words go into: for an edited article, the one kept out, if any
+        base = kept.article if edited and kept is not None else stored.article
+        if words_digest(base) == words_digest(correction.article):
+            return None
+        status = Status(stored.upstream_status) if stored.upstream_status else stored.article.status
+        version = encode(replace(with_words(base, correction.article), status=status))
+        owner = stored.origin.removeprefix("source:")
+        article_id, report = correction.article_id, correction.report
+        if edited:
+            self.sightings.carried(article_id, correction.source_id, owner, None)
+            report.conflicts.append(article_id)
+            return UpstreamChange.kept(version, self.now)
+        changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
+        merged = merge_upstream(stored, version, explicit_updated=False, now=self.now)
+        if changes is None or merged is None:
+            return None
+        self.sightings.carried(article_id, correction.source_id, owner, stored.article)
+        report.updated.append(article_id)
+        return ArticleWrite.from_upstream(merged, stored.origin, upstream=version, undated_changes=changes)
 
     def _target(
         self, m: Mapped, known: dict[str, str], source_id: str, stored: dict[str, StoredArticle], days: set[str]
@@ -596,6 +665,9 @@ class _Placer:
         """Decide one item's fate; True when its keys should be recorded for `target`. `had_link`: the item's
         link is one the article was at before (its key is the article's already)."""
         stored = stored_by_id.get(target)
+        if stored is not None and stored.origin != origin and stored.origin.startswith("source:"):
+            # another source's release: its words may be a correction the owner's item lacks
+            self.sightings.copy_seen(target, origin.removeprefix("source:"), m.encoded.article, report)
         # created or decided earlier in this run: a duplicate, unless its owner's item decided it (a board read again,
         # for a new post or a held page due) and this is another source's text of that title
         first = self.taken.get(target, self.pending.get(target))
@@ -633,6 +705,12 @@ class _Placer:
             report.duplicates += 1  # a joint release another source brought first
             return True
         self.taken[target] = origin
+        if self.sightings.owner_seen(target, origin.removeprefix("source:"), candidate.article):
+            # the article carries a copy's correction, and the owner's item has no new words
+            if locally_edited(stored):
+                report.unchanged += 1  # the edit stands, and the copy's version stays kept out for `revert`
+                return True
+            candidate = encode(with_words(candidate.article, stored.article))
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published
         # the time its answer was made is no date of a change (the content hash has no `updated`: merged, a

@@ -115,6 +115,20 @@ class UpstreamChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Sighting:
+    """What one source last gave of an article, in words (pressfeed.ingest.copies)."""
+
+    article_id: str
+    source_id: str
+    #: the digest of its item's words at its last fetch
+    seen: str
+    #: the digest of the words that count as its version: the first it gave, or one it gave at two fetches in a row
+    taken: str
+    #: the article's words are this source's version, not its owner's
+    carries: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleWrite:
     """An intent to store an article (new or changed)."""
 
@@ -208,6 +222,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns", "rendered_at"),
     "shown": ("article_id",),
     "upstream_change": ("article_id", "content_hash", "status", "data", "seen"),
+    "sighting": ("article_id", "source_id", "seen", "taken", "carries"),
 }
 
 
@@ -234,7 +249,7 @@ TIME_COLUMNS = {
     ("feed_file", "rendered_at"),
     ("upstream_change", "seen"),
 }
-BOOL_COLUMNS = {("article", "keep_both")}
+BOOL_COLUMNS = {("article", "keep_both"), ("sighting", "carries")}
 #: rows of a table, as `Store.dump` yields them a batch at a time
 Batch = tuple[str, list[tuple[Any, ...]]]
 
@@ -354,6 +369,18 @@ def grouped(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for key, value in rows:
         found.setdefault(key, []).append(value)
+    return found
+
+
+#: the sighting columns, as Sighting has them
+SIGHTING_COLUMNS = "article_id, source_id, seen, taken, carries"
+
+
+def sightings_by_article(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, Sighting]]:
+    """Rows of SIGHTING_COLUMNS, by article and source."""
+    found: dict[str, dict[str, Sighting]] = {}
+    for row in rows:
+        found.setdefault(row[0], {})[row[1]] = Sighting(row[0], row[1], row[2], row[3], bool(row[4]))
     return found
 
 
@@ -525,6 +552,15 @@ class Store(Protocol):
         ...
 
     def drop_upstream_changes(self, ids: Sequence[str]) -> None: ...
+
+    # what each source last gave of an article (pressfeed.ingest.copies)
+    def sightings(self, ids: Sequence[str]) -> dict[str, dict[str, Sighting]]:
+        """Article id → source id → its sighting, for these articles (those without any left out)."""
+        ...
+
+    def save_sightings(self, sightings: Iterable[Sighting]) -> None:
+        """Record sightings, each replacing the one of its article and source."""
+        ...
 
     # ingest state
     def dedupe_lookup(self, keys: Sequence[str]) -> dict[str, str]: ...

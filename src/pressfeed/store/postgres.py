@@ -43,6 +43,7 @@ from .base import (
     BOOL_COLUMNS,
     CHANGED_UPSTREAM,
     PAGE_COLUMNS,
+    SIGHTING_COLUMNS,
     TABLES,
     TIME_COLUMNS,
     UPSTREAM_CHANGE_COLUMNS,
@@ -50,6 +51,7 @@ from .base import (
     Batch,
     FeedFileState,
     PageState,
+    Sighting,
     StoredArticle,
     UpstreamChange,
     WriteResult,
@@ -58,6 +60,7 @@ from .base import (
     grouped,
     page_row,
     page_state,
+    sightings_by_article,
     source_state_rows,
     stored_article,
     table_with_data,
@@ -86,6 +89,7 @@ MIGRATIONS = [
     _sql("pg_v8_passages.sql"),
     _sql("pg_v9_undated_changes.sql"),
     _sql("pg_v10_undated_index.sql"),
+    _sql("pg_v11_sightings.sql"),
 ]
 VERSION = len(MIGRATIONS)
 #: rows per batch of `dump`
@@ -385,6 +389,7 @@ class PostgresStore:
             self.conn.execute("DELETE FROM citation WHERE article_id = %s", (article_id,))
             # (its passage keys outlive it, as its dedupe keys do: a near copy holding its guid is known by them)
             self.conn.execute("DELETE FROM upstream_change WHERE article_id = %s", (article_id,))
+            self.conn.execute("DELETE FROM sighting WHERE article_id = %s", (article_id,))
             self.conn.execute(
                 "INSERT INTO tombstone (article_id, deleted) VALUES (%s, %s)"
                 " ON CONFLICT (article_id) DO UPDATE SET deleted = excluded.deleted",
@@ -650,6 +655,24 @@ class PostgresStore:
         if ids:
             with self.transaction():
                 self.conn.execute("DELETE FROM upstream_change WHERE article_id = ANY(%s)", (list(ids),))
+
+    def sightings(self, ids: Sequence[str]) -> dict[str, dict[str, Sighting]]:
+        if not ids:
+            return {}
+        rows = self.conn.execute(f"SELECT {SIGHTING_COLUMNS} FROM sighting WHERE article_id = ANY(%s)", (list(ids),))
+        return sightings_by_article(rows)
+
+    def save_sightings(self, sightings: Iterable[Sighting]) -> None:
+        rows = [(s.article_id, s.source_id, s.seen, s.taken, s.carries) for s in sightings]
+        if not rows:
+            return
+        with self.transaction(), self.conn.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO sighting ({SIGHTING_COLUMNS}) VALUES (%s, %s, %s, %s, %s)"
+                " ON CONFLICT (article_id, source_id) DO UPDATE SET seen = excluded.seen, taken = excluded.taken,"
+                " carries = excluded.carries",
+                rows,
+            )
 
     # -- ingest state ------------------------------------------------------------------
 

@@ -21,12 +21,14 @@ from .base import (
     ARTICLE_COLUMNS,
     CHANGED_UPSTREAM,
     PAGE_COLUMNS,
+    SIGHTING_COLUMNS,
     TABLES,
     UPSTREAM_CHANGE_COLUMNS,
     ArticleWrite,
     Batch,
     FeedFileState,
     PageState,
+    Sighting,
     StoredArticle,
     UpstreamChange,
     WriteResult,
@@ -37,6 +39,7 @@ from .base import (
     grouped,
     page_row,
     page_state,
+    sightings_by_article,
     source_state_rows,
     stored_article,
     table_with_data,
@@ -77,6 +80,7 @@ MIGRATIONS = [
     _sql("v9_passages.sql"),
     _sql("v10_undated_changes.sql"),
     _sql("v11_undated_index.sql"),
+    _sql("v12_sightings.sql"),
 ]
 VERSION = len(MIGRATIONS)
 
@@ -329,6 +333,7 @@ class SQLiteStore:
             self.db.execute("DELETE FROM citation WHERE article_id = ?", (article_id,))
             # (its passage keys outlive it, as its dedupe keys do: a near copy holding its guid is known by them)
             self.db.execute("DELETE FROM upstream_change WHERE article_id = ?", (article_id,))
+            self.db.execute("DELETE FROM sighting WHERE article_id = ?", (article_id,))
             self.db.execute(
                 "INSERT OR REPLACE INTO tombstone (article_id, deleted) VALUES (?, ?)",
                 (article_id, utc_text(now)),
@@ -544,6 +549,16 @@ class SQLiteStore:
     def drop_upstream_changes(self, ids: Sequence[str]) -> None:
         with self.transaction():
             self.db.executemany("DELETE FROM upstream_change WHERE article_id = ?", [(i,) for i in ids])
+
+    def sightings(self, ids: Sequence[str]) -> dict[str, dict[str, Sighting]]:
+        return sightings_by_article(
+            self._where_in(f"SELECT {SIGHTING_COLUMNS} FROM sighting WHERE article_id IN ({{}})", ids)
+        )
+
+    def save_sightings(self, sightings: Iterable[Sighting]) -> None:
+        rows = [(s.article_id, s.source_id, s.seen, s.taken, int(s.carries)) for s in sightings]
+        with self.transaction():
+            self.db.executemany(f"INSERT OR REPLACE INTO sighting ({SIGHTING_COLUMNS}) VALUES (?,?,?,?,?)", rows)
 
     # -- ingest state ---------------------------------------------------------
 

@@ -1,0 +1,18 @@
+-- pressfeed store, schema version 12: what each source last gave of an article, in words.
+
+-- A release two sources bring is one article, its first source's; the
+-- other's items are copies and were never read again. A correction only a
+-- copy's source gave (a ministry fixing a figure on its own board) was lost.
+-- One row per article and source that gave it: a digest of the words that
+-- source's item had at its last fetch (`seen`), and of those that count as its
+-- version (`taken`: the first it gave, or one it gave at two fetches in a row).
+-- `carries`: the article's words are this source's version, not its owner's
+-- (pressfeed.ingest.copies).
+CREATE TABLE sighting (
+    article_id TEXT NOT NULL,
+    source_id  TEXT NOT NULL,
+    seen       TEXT NOT NULL,
+    taken      TEXT NOT NULL,
+    carries    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, source_id)
+) WITHOUT ROWID;
