@@ -3627,3 +3627,69 @@ def test_a_correction_only_the_copys_source_gives_is_taken_once_it_holds(
     result, _ = ingest_at(opener, site, NOW + timedelta(hours=5))
     assert [r.updated for r in result.reports] == [(LAW_ID,), ()]
     assert "50일간" in pf.article(LAW_ID).article.body_html
+
+
+def test_a_copy_flapping_between_two_forms_or_rotating_its_links_corrects_nothing(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Two forms of a copy served in turn (a board's two servers) are new words at every fetch, never the same
+    twice; tracking parameters rotating in its links change no word at all."""
+    _, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)
+    service.body = combined_law()
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    before = pf.article(LAW_ID)
+    for run in range(2, 8):
+        body = LAW_CORRECTED if run % 2 else LAW_BODY + f'<p><a href="https://www.korea.kr/?utm_id={run}">원문</a></p>'
+        service.body = combined_law(body)
+        result, _ = ingest_at(opener, site, NOW + timedelta(hours=run))
+        assert [r.updated for r in result.reports] == [(), ()]
+    assert pf.article(LAW_ID) == before
+
+
+def test_the_owners_own_correction_wins_over_a_copys_of_the_same_run_whichever_comes_first(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The service first in the config, the board the owner (it listed the release first): the copy's correction
+    held at the run the board corrected the release its own way. The board's words stay, then and after."""
+    board, service = board_and_service(httpserver, site, service_first=True)
+    ingest_at(opener, site)  # the board's release, the service listing nothing yet
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-03 12:00:00"))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [(r.source_id, r.updated) for r in result.reports] == [("korea-kr", ()), ("msit", (LAW_ID,))]
+    assert "50일간" in pf.article(LAW_ID).article.body_html
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=4))
+    assert [r.updated for r in result.reports] == [(), ()] and "50일간" in pf.article(LAW_ID).article.body_html
+
+
+def test_a_copys_correction_of_an_edited_release_is_kept_out_until_reverted_and_stays_then(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An editor's edit stands against a copy's correction as against the owner's: the editor is told once,
+    `articles revert` takes the copy's words, and the owner's unchanged item does not undo them."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    stored = pf.article(LAW_ID)
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), (LAW_ID,))]
+    assert pf.article(LAW_ID).article.title == "편집된 제목"
+    assert "60일간" in pf.store.upstream_changes([LAW_ID])[LAW_ID].article.body_html
+    board.body = rss(law_item(), sixg_item())  # the board read again, its release unchanged
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=4))
+    assert [r.conflicts for r in result.reports] == [(), ()] and LAW_ID in pf.store.upstream_changes([LAW_ID])
+    _, changed_at = opener(site, NOW + timedelta(hours=5)).revert(LAW_ID)
+    assert changed_at == NOW + timedelta(hours=3)  # when the copy's correction was kept out
+    after = opener(site, NOW + timedelta(hours=5)).article(LAW_ID).article
+    assert (after.title, "60일간" in after.body_html) == (LAW_TITLE, True)
+    board.body = rss(law_item())
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=6))
+    assert [r.updated for r in result.reports] == [(), ()] and pf.article(LAW_ID).article == after

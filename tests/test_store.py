@@ -25,7 +25,7 @@ import pytest
 from pressfeed.errors import ArticleNotFoundError, LockedError, NoStoreError, StoreError
 from pressfeed.model import Article, ArticleFilter, Attribution, Status, encode, utc_text
 from pressfeed.store import Store, copy_store, open_store
-from pressfeed.store.base import TABLES, ArticleWrite, FeedFileState, PageState, UpstreamChange
+from pressfeed.store.base import TABLES, ArticleWrite, FeedFileState, PageState, Sighting, UpstreamChange
 from pressfeed.store.url import backend
 
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=UTC)
@@ -441,6 +441,23 @@ def test_upstream_changes_keep_the_latest_version_and_the_first_time_seen(store:
     assert store.changed_upstream() == {} and len(store.upstream_changes([edited.article.id])) == 1
     store.delete(edited.article.id, NOW)  # a deleted article's change goes with it
     assert store.upstream_changes([edited.article.id]) == {}
+
+
+def test_sightings_are_kept_per_article_and_source_and_go_with_a_deleted_article(store: Store) -> None:
+    first, second = release("s1"), release("s2")
+    store.write([first, second])
+    a, b = first.article.id, second.article.id
+    store.save_sightings([Sighting(a, "msit", "w1:x", "w1:x"), Sighting(a, "korea-kr", "w1:y", "w1:x")])
+    store.save_sightings([Sighting(b, "korea-kr", "w1:z", "w1:z")])
+    # a later row replaces its article's and source's, and leaves the others be
+    store.save_sightings([Sighting(a, "korea-kr", "w1:y", "w1:y", carries=True)])
+    assert store.sightings([a, b, "no-such-article"]) == {
+        a: {"msit": Sighting(a, "msit", "w1:x", "w1:x"), "korea-kr": Sighting(a, "korea-kr", "w1:y", "w1:y", True)},
+        b: {"korea-kr": Sighting(b, "korea-kr", "w1:z", "w1:z")},
+    }
+    assert store.sightings([]) == {}
+    store.delete(a, NOW)  # what sources gave of a deleted article goes with it
+    assert list(store.sightings([a, b])) == [b]
 
 
 # -- one story, one item -----------------------------------------------------------------------------
@@ -931,6 +948,7 @@ def fill(store: Store) -> None:
     store.save_feed_files({"rss.xml": FeedFileState("fp", NOW, 10, 20)})
     store.mark_shown([article("f1").id])
     store.save_upstream_changes([upstream_change(release("f1", title="정정된 제목"), NOW)])
+    store.save_sightings([Sighting(release("f1").article.id, "korea-kr", "w1:b", "w1:a", carries=True)])
     store.set_meta("config_digest", "abc")
 
 

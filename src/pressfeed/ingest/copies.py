@@ -128,17 +128,21 @@ class Sightings:
             self._put(replace(row, taken=digest))
             self.corrections.setdefault(article_id, Correction(article_id, source_id, item, report))
 
-    def owner_seen(self, article_id: str, source_id: str, item: Article) -> bool:
+    def owner_seen(self, article_id: str, source_id: str, item: Article, stored: Article | None) -> bool:
         """The owner's item of an article a copy's source ever gave: True when the article carries a copy's
-        words and the owner's item gives no new ones (its first sighting is its version, as any source's)."""
+        words and the owner's item gives no new ones. An owner not sighted before had the words stored
+        (`stored`; None, an edited article, whose words are the editor's: its first sighting is its version)."""
         rows = self.rows.get(article_id)
         if not rows or (article_id, source_id) in self.sighted:
             return False
         self.sighted.add((article_id, source_id))
         digest = words_digest(item)
         row = rows.get(source_id)
-        if row is None or row.taken == digest:
-            if row is None or row.seen != digest:
+        if row is None:
+            known = digest if stored is None else words_digest(stored)
+            row = Sighting(article_id, source_id, known, known)
+        if row.taken == digest:
+            if row.seen != digest or source_id not in rows:
                 self._put(Sighting(article_id, source_id, digest, digest))
             return any(r.carries for r in rows.values())
         # the owner's own change: it wins, and no copy's words are carried any more

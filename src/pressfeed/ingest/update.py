@@ -699,15 +699,18 @@ class _Placer:
                     writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
                     report.updated.append(target)
                     self.taken[target] = origin
+                    self.sightings.owner_changed.add(target)
                     if target in self.known_changes:  # kept out of another source's version, since undone
                         self.settled.add(target)
                     return True
             report.duplicates += 1  # a joint release another source brought first
             return True
         self.taken[target] = origin
-        if self.sightings.owner_seen(target, origin.removeprefix("source:"), candidate.article):
+        edited = locally_edited(stored)
+        owner_words = None if edited else stored.article
+        if self.sightings.owner_seen(target, origin.removeprefix("source:"), candidate.article, owner_words):
             # the article carries a copy's correction, and the owner's item has no new words
-            if locally_edited(stored):
+            if edited:
                 report.unchanged += 1  # the edit stands, and the copy's version stays kept out for `revert`
                 return True
             candidate = encode(with_words(candidate.article, stored.article))
@@ -769,6 +772,7 @@ class _Placer:
             return False
         writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate, undated_changes=changes))
         report.updated.append(target)
+        self.sightings.owner_changed.add(target)  # (a copy's correction of this run comes second)
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True
