@@ -450,9 +450,12 @@ def test_sightings_are_kept_per_article_and_source_and_go_with_a_deleted_article
     store.save_sightings([Sighting(a, "msit", "w1:x", "w1:x"), Sighting(a, "korea-kr", "w1:y", "w1:x")])
     store.save_sightings([Sighting(b, "korea-kr", "w1:z", "w1:z")])
     # a later row replaces its article's and source's, and leaves the others be
-    store.save_sightings([Sighting(a, "korea-kr", "w1:y", "w1:y", carries=True)])
+    store.save_sightings([Sighting(a, "korea-kr", "w1:y", "w1:y", carries=True, earlier="w1:x")])
     assert store.sightings([a, b, "no-such-article"]) == {
-        a: {"msit": Sighting(a, "msit", "w1:x", "w1:x"), "korea-kr": Sighting(a, "korea-kr", "w1:y", "w1:y", True)},
+        a: {
+            "msit": Sighting(a, "msit", "w1:x", "w1:x"),
+            "korea-kr": Sighting(a, "korea-kr", "w1:y", "w1:y", True, "w1:x"),
+        },
         b: {"korea-kr": Sighting(b, "korea-kr", "w1:z", "w1:z")},
     }
     assert store.sightings([]) == {}
@@ -948,7 +951,7 @@ def fill(store: Store) -> None:
     store.save_feed_files({"rss.xml": FeedFileState("fp", NOW, 10, 20)})
     store.mark_shown([article("f1").id])
     store.save_upstream_changes([upstream_change(release("f1", title="정정된 제목"), NOW)])
-    store.save_sightings([Sighting(release("f1").article.id, "korea-kr", "w1:b", "w1:a", carries=True)])
+    store.save_sightings([Sighting(release("f1").article.id, "korea-kr", "w1:b", "w1:a", carries=True, earlier="w1:0")])
     store.set_meta("config_digest", "abc")
 
 

@@ -23,6 +23,7 @@ owner's is.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 #: what the digest is made of: another recipe makes every stored digest a first sighting (no correction)
 DIGEST_VERSION = "w1"
+#: a board's view counter in an item's text ("조회수 : 1,234", "조회 12", "Hits 7"): it moves between any two
+#: fetches, and is no word of the release
+_VIEW_COUNT = re.compile(r"(?:조회수?|views?|hits?)[:：]?[\d,]+", re.IGNORECASE)
 
 
 class _Reporting(Protocol):
@@ -51,21 +55,42 @@ def words_digest(article: Article) -> str:
 
     view = reader_view(article, ingested=True)
     words = "\x1f".join(without_space(part) for part in (view.title, view.subtitle, body_words(view.body_html)))
+    words = _VIEW_COUNT.sub("", words)
     return DIGEST_VERSION + ":" + hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
 
 
 def with_words(article: Article, words: Article) -> Article:
-    """`article` with the words of `words` (title, subtitle, summary, body, images and files): all else, its
-    credit, section, byline, link, tags, dates and status, stays `article`'s."""
+    """`article` with the words of `words` (title, subtitle, summary, body, and its images and files if it
+    has any: a copy without the release's files leaves the article's): all else, its credit, section,
+    byline, link, tags, dates and status, stays `article`'s."""
     return replace(
         article,
         title=words.title,
         subtitle=words.subtitle,
         summary=words.summary,
         body_html=words.body_html,
-        images=words.images,
-        attachments=words.attachments,
+        images=words.images or article.images,
+        attachments=words.attachments or article.attachments,
     )
+
+
+def _current(row: Sighting | None) -> Sighting | None:
+    """A stored sighting, unless another recipe made its digests: then the next is a first sighting."""
+    return row if row is not None and row.taken.startswith(DIGEST_VERSION + ":") else None
+
+
+def gives_words(item: Article, stored: Article) -> bool:
+    """Does a copy's item say what the release's words are? Not without text (a title only, its page not read
+    yet), nor a teaser of an article that has the text (its page failed: a first read of it later is no
+    correction, and a teaser never replaces the text), nor an item its source holds as a draft (`status:
+    draft`: its words wait for an editor, they do not go out in another source's article)."""
+    from ..sanitize import body_words
+    from ..terms import Status
+    from .fulltext import is_release_text
+
+    if not item.body_html or item.status is not Status.PUBLISHED:
+        return False
+    return is_release_text(body_words(item.body_html)) or not is_release_text(body_words(stored.body_html))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +133,14 @@ class Sightings:
         self.changed = {}
         return rows
 
-    def copy_seen(self, article_id: str, source_id: str, item: Article, report: _Reporting) -> None:
-        """A copy's item of the article: its first sighting is its version; new words are a correction once
-        they hold at its source's next fetch."""
-        if (article_id, source_id) in self.sighted or not item.body_html:
-            return  # (an item without text, a title only or its page not read yet, says nothing of the words)
+    def copy_seen(self, article_id: str, source_id: str, item: Article, stored: Article, report: _Reporting) -> None:
+        """A copy's item of the article (`stored`): its first sighting is its version; new words are a correction
+        once they hold at its source's next fetch."""
+        if (article_id, source_id) in self.sighted or not gives_words(item, stored):
+            return
         self.sighted.add((article_id, source_id))
         digest = words_digest(item)
-        row = self.rows.get(article_id, {}).get(source_id)
+        row = _current(self.rows.get(article_id, {}).get(source_id))
         if row is None:
             self._put(Sighting(article_id, source_id, digest, digest))
         elif digest == row.taken:
@@ -125,8 +150,9 @@ class Sightings:
             self._put(replace(row, seen=digest))
             self.unconfirmed.add(source_id)
         else:  # the same new words at two fetches in a row
-            self._put(replace(row, taken=digest))
-            self.corrections.setdefault(article_id, Correction(article_id, source_id, item, report))
+            self._put(replace(row, taken=digest, earlier=row.taken))
+            if digest != row.earlier:  # (back to the words it gave before: a stale cache, not the ministry)
+                self.corrections.setdefault(article_id, Correction(article_id, source_id, item, report))
 
     def owner_seen(self, article_id: str, source_id: str, item: Article, stored: Article | None) -> bool:
         """The owner's item of an article a copy's source ever gave: True when the article carries a copy's
@@ -137,12 +163,14 @@ class Sightings:
             return False
         self.sighted.add((article_id, source_id))
         digest = words_digest(item)
-        row = rows.get(source_id)
+        found = rows.get(source_id)
+        row = _current(found)
         if row is None:
-            known = digest if stored is None else words_digest(stored)
-            row = Sighting(article_id, source_id, known, known)
+            # (a digest of another recipe: the article's words may be a copy's, and the owner's item is its version)
+            known = digest if stored is None or found is not None else words_digest(stored)
+            row = Sighting(article_id, source_id, "", known)
         if row.taken == digest:
-            if row.seen != digest or source_id not in rows:
+            if row.seen != digest:
                 self._put(Sighting(article_id, source_id, digest, digest))
             return any(r.carries for r in rows.values())
         # the owner's own change: it wins, and no copy's words are carried any more

@@ -513,7 +513,7 @@ class _Placer:
         """Take the corrections copies confirmed this run (pressfeed.ingest.copies), once every source is placed:
         the owner's own change of this run wins, whichever source came first in the config."""
         found = {k: c for k, c in self.sightings.corrections.items() if k not in self.sightings.owner_changed}
-        if self.dry_run or not found:
+        if not found:
             return
         ids = sorted(found)
         stored_by_id, tombstoned = self.store.get_many(ids), self.store.tombstoned(ids)
@@ -529,6 +529,8 @@ class _Placer:
                 writes.append(write)
             elif write is not None:
                 kept_out.append(write)
+        if self.dry_run:
+            return  # (the reports say what a run would take)
         from ..stories import settle
 
         with self.store.transaction():
@@ -667,7 +669,7 @@ class _Placer:
         stored = stored_by_id.get(target)
         if stored is not None and stored.origin != origin and stored.origin.startswith("source:"):
             # another source's release: its words may be a correction the owner's item lacks
-            self.sightings.copy_seen(target, origin.removeprefix("source:"), m.encoded.article, report)
+            self.sightings.copy_seen(target, origin.removeprefix("source:"), m.encoded.article, stored.article, report)
         # created or decided earlier in this run: a duplicate, unless its owner's item decided it (a board read again,
         # for a new post or a held page due) and this is another source's text of that title
         first = self.taken.get(target, self.pending.get(target))
@@ -772,7 +774,6 @@ class _Placer:
             return False
         writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate, undated_changes=changes))
         report.updated.append(target)
-        self.sightings.owner_changed.add(target)  # (a copy's correction of this run comes second)
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True

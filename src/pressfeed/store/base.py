@@ -126,6 +126,8 @@ class Sighting:
     taken: str
     #: the article's words are this source's version, not its owner's
     carries: bool = False
+    #: the digest of the version it gave before `taken` ("" for none)
+    earlier: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +224,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns", "rendered_at"),
     "shown": ("article_id",),
     "upstream_change": ("article_id", "content_hash", "status", "data", "seen"),
-    "sighting": ("article_id", "source_id", "seen", "taken", "carries"),
+    "sighting": ("article_id", "source_id", "seen", "taken", "carries", "earlier"),
 }
 
 
@@ -373,14 +375,14 @@ def grouped(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
 
 
 #: the sighting columns, as Sighting has them
-SIGHTING_COLUMNS = "article_id, source_id, seen, taken, carries"
+SIGHTING_COLUMNS = "article_id, source_id, seen, taken, carries, earlier"
 
 
 def sightings_by_article(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, Sighting]]:
     """Rows of SIGHTING_COLUMNS, by article and source."""
     found: dict[str, dict[str, Sighting]] = {}
     for row in rows:
-        found.setdefault(row[0], {})[row[1]] = Sighting(row[0], row[1], row[2], row[3], bool(row[4]))
+        found.setdefault(row[0], {})[row[1]] = Sighting(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
     return found
 
 

@@ -7,5 +7,6 @@ CREATE TABLE sighting (
     seen       text COLLATE "C" NOT NULL,
     taken      text COLLATE "C" NOT NULL,
     carries    boolean NOT NULL DEFAULT false,
+    earlier    text COLLATE "C" NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 );

@@ -6,13 +6,15 @@
 -- One row per article and source that gave it: a digest of the words that
 -- source's item had at its last fetch (`seen`), and of those that count as its
 -- version (`taken`: the first it gave, or one it gave at two fetches in a row).
--- `carries`: the article's words are this source's version, not its owner's
--- (pressfeed.ingest.copies).
+-- `carries`: the article's words are this source's version, not its owner's;
+-- `earlier`: the version it gave before (a copy going back to it is a stale
+-- cache, no correction: pressfeed.ingest.copies).
 CREATE TABLE sighting (
     article_id TEXT NOT NULL,
     source_id  TEXT NOT NULL,
     seen       TEXT NOT NULL,
     taken      TEXT NOT NULL,
     carries    INTEGER NOT NULL DEFAULT 0,
+    earlier    TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 ) WITHOUT ROWID;

@@ -1,0 +1,420 @@
+"""A correction only a copy's source gives (pressfeed.ingest.copies).
+
+The ministry's board (`msit`, the owner: it brings the release first) and the
+policy-briefing service (`korea-kr`) bring one release; a copy's new words are
+taken once they hold at its source's next fetch. Local pytest-httpserver only.
+"""
+
+# ruff: noqa: F811 (the fixtures imported from test_ingest are the tests' arguments)
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from conftest import NOW
+from pressfeed.model import encode
+from pressfeed.store.base import ArticleWrite
+from test_ingest import (  # noqa: F401 (fixtures)
+    LAW_BODY,
+    LAW_ID,
+    LAW_TITLE,
+    PRESS,
+    Opener,
+    Served,
+    _no_unexpected_requests,
+    configure,
+    ingest_at,
+    item,
+    law_item,
+    opener,
+    rss,
+    serve,
+    sixg_item,
+    source,
+)
+
+#: the law release's text as the ministry corrected it (60 days, not 40)
+LAW_CORRECTED = LAW_BODY.replace("40일간", "60일간")
+COMBINED_LAW = f"{PRESS}156720010&utm_source=rss&utm_medium=feed"
+
+
+def combined_law(body: str = LAW_BODY, **kwargs: Any) -> bytes:
+    """The policy-briefing service's copy of the law release."""
+    kwargs.setdefault("pub", "2025-11-03 12:00:00")
+    copy = item(156720010, LAW_TITLE, body, guid="pressrelease-156720010", link=COMBINED_LAW, **kwargs)
+    return rss(copy, title="정책브리핑 보도자료")
+
+
+def board_and_service(httpserver: HTTPServer, site: Path, *, service_first: bool = False) -> tuple[Served, Served]:
+    """The ministry's board (the owner: it lists the release first) and the service's copy of it."""
+    board = serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    sources = [
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    ]
+    configure(site, *(reversed(sources) if service_first else sources))
+    return board, service
+
+
+def test_a_correction_only_the_copys_source_gives_is_taken_once_it_holds(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The ministry corrected a figure on the service alone: the service's item was a copy of the board's
+    release, counted a duplicate, and readers kept the wrong figure for good."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + timedelta(hours=1))  # the copy, as it was: its version
+    before = pf.article(LAW_ID).article
+    service.body = combined_law(LAW_CORRECTED)
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=2))
+    # new words once are not yet a correction (a board flapping between two forms gives none)
+    assert [r.updated for r in result.reports] == [(), ()] and "40일간" in pf.article(LAW_ID).article.body_html
+    # the same answer at the next fetch, read again though unchanged: the correction holds, and is taken
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [(r.source_id, r.updated) for r in result.reports] == [("msit", ()), ("korea-kr", (LAW_ID,))]
+    stored = pf.article(LAW_ID)
+    after = stored.article
+    assert "60일간" in after.body_html and "40일간" not in after.body_html
+    # its words alone: the owner's credit, link, section, byline, status and dates stay, dated as a change
+    assert stored.origin == "source:msit" and after.source == before.source
+    assert (after.link, after.section, after.byline, after.status) == (
+        before.link,
+        before.section,
+        before.byline,
+        before.status,
+    )
+    assert (after.published, after.updated) == (before.published, NOW + timedelta(hours=3))
+    # the board's item, unchanged, leaves the correction be; so does the copy's
+    board.body = rss(law_item(), sixg_item())  # (a new post: the board's answer is read anew)
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=4))
+    assert [r.updated for r in result.reports] == [(), ()]
+    assert "60일간" in pf.article(LAW_ID).article.body_html
+    # and the board's own change of its words wins again
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-03 12:00:00"))
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=5))
+    assert [r.updated for r in result.reports] == [(LAW_ID,), ()]
+    assert "50일간" in pf.article(LAW_ID).article.body_html
+
+
+def test_a_copy_flapping_between_two_forms_or_rotating_its_links_corrects_nothing(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Two forms of a copy served in turn (a board's two servers) are new words at every fetch, never the same
+    twice; tracking parameters rotating in its links change no word at all."""
+    _, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)
+    service.body = combined_law()
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    before = pf.article(LAW_ID)
+    for run in range(2, 8):
+        body = LAW_CORRECTED if run % 2 else LAW_BODY + f'<p><a href="https://www.korea.kr/?utm_id={run}">원문</a></p>'
+        service.body = combined_law(body)
+        result, _ = ingest_at(opener, site, NOW + timedelta(hours=run))
+        assert [r.updated for r in result.reports] == [(), ()]
+    assert pf.article(LAW_ID) == before
+
+
+def test_the_owners_own_correction_wins_over_a_copys_of_the_same_run_whichever_comes_first(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The service first in the config, the board the owner (it listed the release first): the copy's correction
+    held at the run the board corrected the release its own way. The board's words stay, then and after."""
+    board, service = board_and_service(httpserver, site, service_first=True)
+    ingest_at(opener, site)  # the board's release, the service listing nothing yet
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-03 12:00:00"))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [(r.source_id, r.updated) for r in result.reports] == [("korea-kr", ()), ("msit", (LAW_ID,))]
+    assert "50일간" in pf.article(LAW_ID).article.body_html
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=4))
+    assert [r.updated for r in result.reports] == [(), ()] and "50일간" in pf.article(LAW_ID).article.body_html
+
+
+def test_a_copys_correction_of_an_edited_release_is_kept_out_until_reverted_and_stays_then(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An editor's edit stands against a copy's correction as against the owner's: the editor is told once,
+    `articles revert` takes the copy's words, and the owner's unchanged item does not undo them."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    stored = pf.article(LAW_ID)
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title="편집된 제목")), stored.origin)])
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), (LAW_ID,))]
+    assert pf.article(LAW_ID).article.title == "편집된 제목"
+    assert "60일간" in pf.store.upstream_changes([LAW_ID])[LAW_ID].article.body_html
+    board.body = rss(law_item(), sixg_item())  # the board read again, its release unchanged
+    result, _ = ingest_at(opener, site, NOW + timedelta(hours=4))
+    assert [r.conflicts for r in result.reports] == [(), ()] and LAW_ID in pf.store.upstream_changes([LAW_ID])
+    _, changed_at = opener(site, NOW + timedelta(hours=5)).revert(LAW_ID)
+    assert changed_at == NOW + timedelta(hours=3)  # when the copy's correction was kept out
+    after = opener(site, NOW + timedelta(hours=5)).article(LAW_ID).article
+    assert (after.title, "60일간" in after.body_html) == (LAW_TITLE, True)
+    board.body = rss(law_item())
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=6))
+    assert [r.updated for r in result.reports] == [(), ()] and pf.article(LAW_ID).article == after
+
+
+H = timedelta(hours=1)
+
+
+def copy_confirmed(opener: Opener, site: Path, service: Served, start: int, body: str = LAW_CORRECTED) -> int:
+    """The service's copy gives `body` at two fetches in a row from hour `start`; the hour after."""
+    service.body = combined_law(body)
+    ingest_at(opener, site, NOW + start * H)
+    ingest_at(opener, site, NOW + (start + 1) * H)
+    return start + 2
+
+
+# -- the owner's board counts views in its text ---------------------------------------------------------
+
+
+def viewed_law(views: int, body: str = LAW_BODY) -> bytes:
+    """The board's item of the law release, with the view counter Korean government boards print under it."""
+    return rss(item(156720010, LAW_TITLE, f"{body}<p>조회수 {views}</p>", pub="2025-11-03 12:00:00"))
+
+
+def test_a_copys_correction_confirmed_while_the_owners_board_counts_views_is_lost_for_good(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The board prints a view counter under the release ("조회수 11"), as most do, and it moved
+    in the runs that saw and confirmed the service's correction. A counter is no word of the release: taken
+    for the owner's own change, it dropped the correction for good (the copy's new words were its version
+    by then), and readers kept the wrong figure."""
+    board, service = board_and_service(httpserver, site)
+    board.body = viewed_law(10)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)  # the copy's first sighting: its version
+    for hour, views in ((2, 11), (3, 12)):  # (the counter moves while the correction is seen and confirmed)
+        service.body = combined_law(LAW_CORRECTED)
+        board.body = viewed_law(views)
+        ingest_at(opener, site, NOW + hour * H)
+    for hour in (4, 5):  # the board's counter stands still now; the service keeps the correction
+        ingest_at(opener, site, NOW + hour * H)
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" in body and "40일간" not in body
+
+
+def test_the_owners_view_counter_alone_flips_a_taken_correction_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The correction taken, the board's item still says 40일간 and only its view counter moves:
+    that is the owner's item unchanged, which leaves the correction be (it wrote 40일간 back)."""
+    board, service = board_and_service(httpserver, site)
+    board.body = viewed_law(10)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    copy_confirmed(opener, site, service, 2)
+    assert "60일간" in pf.article(LAW_ID).article.body_html  # taken at hour 3
+    board.body = viewed_law(11)  # a reader opened the board's page
+    result, _ = ingest_at(opener, site, NOW + 4 * H)
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" in body and "40일간" not in body
+    assert [r.updated for r in result.reports] == [(), ()]
+
+
+# -- a copy whose feed gives a teaser ----------------------------------------------------------------------
+
+LAW_WHOLE = LAW_BODY + (
+    "<p>이번 제정안은 고영향 인공지능의 기준과 사업자의 책무, 생성형 인공지능 결과물의 표시 방법, 인공지능"
+    " 안전성 확보 의무의 대상과 이행 방법, 국내 대리인 지정 기준 등 법률이 위임한 사항을 구체화하였다.</p>"
+    "<p>과학기술정보통신부는 입법예고 기간 동안 관계부처, 산업계, 시민사회 등 각계의 의견을 폭넓게 수렴하여"
+    " 제정안을 보완하고, 규제 심사와 법제처 심사를 거쳐 내년 1월 법 시행에 맞추어 공포할 계획이다.</p>"
+)
+LAW_TEASER = (
+    "<p>과학기술정보통신부는 ‘인공지능 발전과 신뢰 기반 조성 등에 관한 기본법’의 시행령 제정안을"
+    " 11월 3일부터 40일간...</p>"
+)
+
+
+def test_a_copys_teaser_never_replaces_the_releases_whole_text(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The board gives the whole release; the service's feed its first sentence cut short
+    ("…40일간...", a teaser: fulltext.is_release_text). The teaser's corrected figure made the article's body
+    the teaser. A teaser says nothing of an article with the text (nor does a first read of the copy's page,
+    once it failed)."""
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(item(156720010, LAW_TITLE, LAW_WHOLE, pub="2025-11-03 12:00:00"))
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law(LAW_TEASER)
+    ingest_at(opener, site, NOW + H)
+    copy_confirmed(opener, site, service, 2, LAW_TEASER.replace("40일간", "60일간"))
+    body = pf.article(LAW_ID).article.body_html
+    assert "국내 대리인 지정 기준" in body and "내년 1월 법 시행" in body
+
+
+# -- a copy's view counter ------------------------------------------------------------------------------------
+
+
+def test_a_copys_view_counter_that_stands_still_between_two_fetches_is_no_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The service prints its own view counter under the copy, and it moves once between fetches,
+    then stands still at the next (an older release, read now and then). Each move was taken as a
+    correction, and each spent the owner's budget of changes without a date."""
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law(f"{LAW_BODY}<p>조회수 3</p>")
+    ingest_at(opener, site, NOW + H)
+    updates = 0
+    hour = 2
+    for views in range(4, 10):  # one reader between two fetches, then none
+        service.body = combined_law(f"{LAW_BODY}<p>조회수 {views}</p>")
+        for _ in range(2):
+            result, _ = ingest_at(opener, site, NOW + hour * H)
+            updates += sum(len(r.updated) for r in result.reports)
+            hour += 1
+    assert updates == 0
+    stored = pf.article(LAW_ID)
+    assert "조회수" not in stored.article.body_html and stored.undated_changes == 0
+
+
+# -- the release's attached file -------------------------------------------------------------------------------
+
+HWP = (
+    '<enclosure url="https://www.msit.go.kr/bbs/download.do?fileId=197412345" length="52311" type="application/x-hwp"/>'
+)
+
+
+def test_a_copys_correction_keeps_the_owners_attached_release_file(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The board's item carries the release's hwp file, the service's copy none: the correction of
+    its words took the file away from the article and every feed, for good."""
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(law_item(extra=HWP))
+    _, pf = ingest_at(opener, site)
+    assert len(pf.article(LAW_ID).article.attachments) == 1
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    hour = copy_confirmed(opener, site, service, 2)
+    assert "60일간" in pf.article(LAW_ID).article.body_html
+    board.body = rss(law_item(extra=HWP), sixg_item())  # the board read again (a new post): unchanged item
+    ingest_at(opener, site, NOW + hour * H)
+    assert [a.url for a in pf.article(LAW_ID).article.attachments] == [
+        "https://www.msit.go.kr/bbs/download.do?fileId=197412345"
+    ]
+
+
+# -- the digest's recipe -----------------------------------------------------------------------------------
+
+#: the service's form of the law release: its own line under the text (forms of two boards always differ)
+LAW_SERVICE_FORM = LAW_BODY + "<p>자료제공 : 과학기술정보통신부 인공지능기반정책과</p>"
+
+
+def test_sightings_of_another_digest_recipe_are_first_sightings_not_corrections(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Attack.) A pressfeed whose digest is made another way (a new DIGEST_VERSION) takes every stored
+    digest for a first sighting: each copy's differed from its new one, held, and every joint release in the
+    store was rewritten in its copy's form at once, under no correction at all."""
+    from pressfeed.ingest import copies
+
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law(LAW_SERVICE_FORM)
+    ingest_at(opener, site, NOW + H)  # the copy's first sighting, under the old recipe
+    before = pf.article(LAW_ID).article
+    assert "자료제공" not in before.body_html
+    monkeypatch.setattr(copies, "DIGEST_VERSION", "w2")  # the next pressfeed's recipe
+    service.body = rss(
+        item(
+            156720010,
+            LAW_TITLE,
+            LAW_SERVICE_FORM,
+            guid="pressrelease-156720010",
+            link=COMBINED_LAW,
+            pub="2025-11-03 12:00:00",
+        ),
+        sixg_item(guid="pressrelease-156720287"),  # (a new post: the service's answer is read anew)
+        title="정책브리핑 보도자료",
+    )
+    updated = []
+    for hour in (2, 3, 4):
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        updated += [u for r in result.reports for u in r.updated]
+    assert LAW_ID not in updated
+    assert pf.article(LAW_ID).article.body_html == before.body_html
+
+
+# -- a copy flapping between two forms ----------------------------------------------------------------------
+
+
+def test_a_copy_flapping_between_two_forms_does_not_flip_the_article_each_time_a_form_repeats(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The service behind two caches, one stale (40일간), one fresh (60일간), each form served at
+    two fetches in a row: the article went 40 -> 60 -> 40 -> 60. A copy going back to the words it gave
+    before is a stale cache, not the ministry: the correction is taken once."""
+    _, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    served = [LAW_CORRECTED, LAW_CORRECTED, LAW_BODY, LAW_BODY, LAW_CORRECTED, LAW_CORRECTED, LAW_BODY, LAW_BODY]
+    updates = 0
+    for hour, body in enumerate(served, start=2):
+        service.body = combined_law(body)
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        updates += sum(len(r.updated) for r in result.reports)
+    assert updates <= 1
+
+
+# -- dry runs ------------------------------------------------------------------------------------------------
+
+
+def test_a_dry_run_says_the_correction_the_run_would_take(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
+    """(Attack.) `ingest --dry-run` at the fetch that confirms a copy's correction says the update the real
+    run then makes, and writes nothing."""
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H)
+    dry, _ = ingest_at(opener, site, NOW + 3 * H, dry_run=True)
+    assert "40일간" in pf.article(LAW_ID).article.body_html  # nothing written
+    real, _ = ingest_at(opener, site, NOW + 3 * H)
+    assert [r.updated for r in real.reports] == [(), (LAW_ID,)]
+    assert [r.updated for r in dry.reports] == [r.updated for r in real.reports]
+
+
+# -- a source an editor reviews ----------------------------------------------------------------------------------
+
+
+def test_a_draft_sources_copy_does_not_publish_its_words_unreviewed(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The service is configured `status: draft`: its items wait for an editor. Its copy's new
+    words went straight into the board's published article. A draft's words correct nothing."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑", status="draft"),
+    )
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    copy_confirmed(opener, site, service, 2, LAW_BODY.replace("40일간", "4000일간"))
+    article = pf.article(LAW_ID).article
+    assert str(article.status) == "published"
+    assert "4000일간" not in article.body_html
