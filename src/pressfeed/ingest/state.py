@@ -49,9 +49,9 @@ class SourceState:
     #: the health a quiet run last warned about, and when
     warned_health: str | None = None
     warned_at: str | None = None
-    #: fulltext: when the first page the last answer's items held back is due to be read (one kept for an item
-    #: that changed in its figures alone, one waiting for its next try); the answer is parsed again then, the
-    #: same as it may be
+    #: when the answer is parsed again, the same as it may be: fulltext, when the first page the last answer's
+    #: items held back is due to be read (one kept for an item that changed in its figures alone, one waiting
+    #: for its next try); a copy's new words, at the next run (they count once they hold: ingest.copies)
     recheck: str | None = None
     #: the items of the last answer placed whose change was not taken: they changed UNDATED_CHANGES_MAX times
     #: without a date of their own (pressfeed.merge.undated_changes), and their latest version is held back
