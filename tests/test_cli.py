@@ -77,6 +77,7 @@ INFO_KEYS = ARTICLE_KEYS | {
     "listed_status",
     "upstream_changed",
     "undated_changes",
+    "words_from",
 }
 FEED_FILES = [
     f"{prefix}{name}"

@@ -10,7 +10,7 @@ taken once they hold at its source's next fetch. Local pytest-httpserver only.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,10 @@ def test_a_correction_only_the_copys_source_gives_is_taken_once_it_holds(
         before.status,
     )
     assert (after.published, after.updated) == (before.published, NOW + timedelta(hours=3))
+    # `articles show` says whose words they are
+    info = pf.info(stored)
+    assert info.words_from == "korea-kr" and info.to_json()["words_from"] == "korea-kr"
+    assert any("its words are source korea-kr's correction" in line for line in info.upstream_lines(UTC))
     # the board's item, unchanged, leaves the correction be; so does the copy's
     board.body = rss(law_item(), sixg_item())  # (a new post: the board's answer is read anew)
     result, _ = ingest_at(opener, site, NOW + timedelta(hours=4))
@@ -102,6 +106,7 @@ def test_a_correction_only_the_copys_source_gives_is_taken_once_it_holds(
     result, _ = ingest_at(opener, site, NOW + timedelta(hours=5))
     assert [r.updated for r in result.reports] == [(LAW_ID,), ()]
     assert "50일간" in pf.article(LAW_ID).article.body_html
+    assert pf.info(pf.article(LAW_ID)).words_from is None
 
 
 def test_a_copy_flapping_between_two_forms_or_rotating_its_links_corrects_nothing(

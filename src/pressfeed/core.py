@@ -435,7 +435,14 @@ class Pressfeed:
         superseders = self.store.get_many(sorted({s.superseded_by for s in stored if s.superseded_by}))
         now = self.clock.now()
         # one read of its page serves both: why it is held, or else what reading the page noticed
-        pages = self.store.pages([s.article.id for s in stored if s.origin.startswith("source:")])
+        ingested = [s.article.id for s in stored if s.origin.startswith("source:")]
+        pages = self.store.pages(ingested)
+        carried = {
+            article_id: source_id
+            for article_id, rows in (self.store.sightings(ingested) if ingested else {}).items()
+            for source_id, row in rows.items()
+            if row.carries
+        }
         infos = []
         for one in stored:
             article_id = one.article.id
@@ -457,6 +464,7 @@ class Pressfeed:
                     state,
                     listed,
                     change.seen if change is not None else None,
+                    carried.get(article_id),
                 )
             )
         return infos

@@ -158,6 +158,8 @@ class ArticleInfo:
     listed_status: str = ""
     #: when upstream changed it since an editor's local edit, which kept that version out (`articles revert`)
     upstream_changed: datetime | None = None
+    #: the source whose correction the article's words are, not its owner's (pressfeed.ingest.copies)
+    words_from: str | None = None
 
     @property
     def locally_edited(self) -> bool:
@@ -195,6 +197,12 @@ class ArticleInfo:
             out.append(
                 f"changed at {when}; the local edit is kept (`pressfeed articles revert {article_id}`"
                 " takes upstream's version instead)"
+            )
+        if self.words_from is not None:
+            owner = self.stored.origin.removeprefix("source:")
+            out.append(
+                f"its words are source {self.words_from}'s correction; source {owner}'s item gives others, and"
+                " its next change of them is taken"
             )
         if self.stored.undated_changes >= UNDATED_CHANGES_MAX:
             out.append(
@@ -241,4 +249,5 @@ class ArticleInfo:
             "listed_status": self.listed_status,
             "upstream_changed": utc_text(self.upstream_changed) if self.upstream_changed is not None else None,
             "undated_changes": self.stored.undated_changes,
+            "words_from": self.words_from,
         }
