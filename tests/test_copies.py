@@ -9,6 +9,7 @@ taken once they hold at its source's next fetch. Local pytest-httpserver only.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -423,3 +424,250 @@ def test_a_draft_sources_copy_does_not_publish_its_words_unreviewed(
     article = pf.article(LAW_ID).article
     assert str(article.status) == "published"
     assert "4000일간" not in article.body_html
+
+
+def _edit(pf, title: str = "편집된 제목") -> None:  # type: ignore[no-untyped-def]
+    stored = pf.article(LAW_ID)
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title=title)), stored.origin)])
+
+
+# -- an edited release, its copy's correction kept out ------------------------------------------------------
+
+
+def test_a_reverted_copy_correction_stays_at_the_owners_next_unchanged_item(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 2.) An editor retitled the board's release; the service's correction was kept out, and the
+    editor took it with `articles revert` before the board's answer was parsed again. The board, never
+    sighted, took the article's words (the copy's) for its own and wrote 40일간 back over the revert. The
+    words of an article that carries a copy's are not the owner's: its item is its first sighting."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    _edit(pf)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    copy_confirmed(opener, site, service, 2)  # kept out at hour 3
+    assert LAW_ID in pf.store.upstream_changes([LAW_ID])
+    opener(site, NOW + 4 * H).revert(LAW_ID)
+    assert "60일간" in opener(site, NOW + 4 * H).article(LAW_ID).article.body_html
+    board.body = rss(law_item(), sixg_item())  # the board's next post: its answer is parsed, the release unchanged
+    result, pf = ingest_at(opener, site, NOW + 5 * H)
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" in body and "40일간" not in body
+    assert [r.updated for r in result.reports] == [(), ()]
+
+
+def test_an_edit_undone_by_hand_takes_the_copys_kept_out_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 2.) An editor retitled the release, then changed the title back by hand. The service's
+    correction kept out meanwhile was dropped as settled at the next run, for good. It is taken then, as the
+    board's own kept-out change would be."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    _edit(pf)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    hour = copy_confirmed(opener, site, service, 2)  # kept out at hour 3
+    assert "60일간" in pf.store.upstream_changes([LAW_ID])[LAW_ID].article.body_html
+    _edit(pf, LAW_TITLE)  # the editor undoes the edit
+    for h in range(hour, hour + 3):
+        board.body = rss(law_item(), *([sixg_item()] if h % 2 else []))  # the board read again, release unchanged
+        ingest_at(opener, site, NOW + h * H)
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" in body and "40일간" not in body
+
+
+# -- the owner's files while it carries a copy's words --------------------------------------------------------
+
+HWP_FIXED = HWP.replace("197412345", "197412399")
+
+
+def test_the_owners_new_file_is_taken_while_the_article_carries_a_copys_words(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 2.) The service's correction of the text taken, the ministry replaced the release's hwp file
+    on its board (a new fileId) and left the text as it was: the article kept the stored files, and readers
+    the old file. Only words are a copy's; files stay the owner's."""
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(law_item(extra=HWP))
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    hour = copy_confirmed(opener, site, service, 2)
+    assert "60일간" in pf.article(LAW_ID).article.body_html
+    board.body = rss(law_item(extra=HWP_FIXED))  # the board's corrected file
+    ingest_at(opener, site, NOW + hour * H)
+    article = pf.article(LAW_ID).article
+    assert [a.url for a in article.attachments] == ["https://www.msit.go.kr/bbs/download.do?fileId=197412399"]
+    assert "60일간" in article.body_html
+
+
+# -- the view-counter rule ----------------------------------------------------------------------------------
+
+VIDEO_TITLE = "과기정통부, 인공지능 기본법 홍보영상 조회수 100만 회 돌파"
+VIDEO_BODY = (
+    "<p>과학기술정보통신부는 인공지능 기본법 홍보영상이 공개 2주 만에 유튜브 조회수 100만 회를 돌파했다고 밝혔다.</p>"
+)
+
+
+def test_a_copys_correction_of_a_figure_after_the_word_views_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 2.) A release about a campaign video: "유튜브 조회수 100만 회", corrected by the service to
+    120만 회. The digest took every "조회수" and digits for a board's view counter, and never saw the
+    correction. A figure the text counts (만, 회, 건 after it) is a word."""
+    board = serve(
+        httpserver, "/rss/dept_msit.xml", rss(item(156720010, VIDEO_TITLE, VIDEO_BODY, pub="2025-11-03 12:00:00"))
+    )
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    del board
+
+    def copy(body: str) -> bytes:
+        return rss(
+            item(
+                156720010,
+                VIDEO_TITLE,
+                body,
+                guid="pressrelease-156720010",
+                link="https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010",
+                pub="2025-11-03 12:00:00",
+            ),
+            title="정책브리핑 보도자료",
+        )
+
+    _, pf = ingest_at(opener, site)
+    service.body = copy(VIDEO_BODY)
+    ingest_at(opener, site, NOW + H)
+    service.body = copy(VIDEO_BODY.replace("100만 회를", "120만 회를"))
+    ingest_at(opener, site, NOW + 2 * H)
+    ingest_at(opener, site, NOW + 3 * H)
+    ingest_at(opener, site, NOW + 4 * H)
+    assert "120만 회" in pf.article(LAW_ID).article.body_html
+
+
+# -- a full-text copy: its page failed once --------------------------------------------------------------------
+
+
+#: the whole release, four paragraphs
+LAW_LONG = LAW_WHOLE + (
+    "<p>제정안에 대한 의견이 있는 기관·단체 또는 개인은 12월 12일까지 국민참여입법센터를 통해 온라인으로 제출하거나"
+    " 과학기술정보통신부 인공지능기반정책과로 우편 또는 전자우편으로 제출할 수 있다.</p>"
+)
+#: its first three paragraphs: what the service's feed gives (more than a teaser's length, and not cut with
+#: "…": no teaser to fulltext.is_release_text)
+LAW_FEED_PART = LAW_WHOLE
+#: the service's page: the whole release, and its own line under it (two sites' forms always differ)
+LAW_PAGE = (
+    "<html><body><div id='menu'>정책브리핑 메뉴</div><div id='content'>"
+    + LAW_LONG
+    + "<p>자료제공 : 과학기술정보통신부 인공지능기반정책과</p></div></body></html>"
+)
+
+
+def test_a_full_text_copys_first_page_read_after_a_failure_is_no_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 2.) The service reads its items' pages (`fulltext`). Its page of the release failed once, so
+    its item had the feed's text, long enough to be a release's; the page read at the next try was taken as
+    a correction, and the board's release went out again in the service's form. An item whose page gave no
+    text this time says nothing."""
+    page = serve(httpserver, "/briefing/view.do", b"busy", content_type="text/html", status=503)
+    link = httpserver.url_for("/briefing/view.do") + "?newsId=156720010"  # (the board links the release there too)
+    board = serve(
+        httpserver,
+        "/rss/dept_msit.xml",
+        rss(item(156720010, LAW_TITLE, LAW_LONG, link=link, pub="2025-11-03 12:00:00")),
+    )
+    copy = rss(
+        item(156720010, LAW_TITLE, LAW_FEED_PART, guid="pressrelease-156720010", link=link, pub="2025-11-03 12:00:00"),
+        title="정책브리핑 보도자료",
+    )
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑", fulltext="#content"),
+    )
+    del board
+    _, pf = ingest_at(opener, site)
+    before = pf.article(LAW_ID)
+    service.body = copy
+    result, _ = ingest_at(opener, site, NOW + H)  # its page fails: the item has the feed's text
+    page.status, page.body = 200, LAW_PAGE.encode()
+    updated = []
+    for hour in (2, 3, 4, 5):  # the page read at its next try, and read again
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        updated += [u for r in result.reports for u in r.updated]
+    assert updated == []
+    assert pf.article(LAW_ID).article.body_html == before.article.body_html
+
+
+# -- an upgrade from schema 11 ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("service_first", [False, True], ids=["board-first", "service-first"])
+def test_the_first_runs_after_an_upgrade_from_schema_11_update_nothing(
+    httpserver: HTTPServer, site: Path, opener: Opener, service_first: bool
+) -> None:
+    """(Attack 2.) A store of schema 11 (no sightings) with a joint release whose copy the service
+    gives in its own form: the runs after the upgrade record what each source gives, and update nothing."""
+    board, service = board_and_service(httpserver, site, service_first=service_first)
+    ingest_at(opener, site)
+    service.body = combined_law(LAW_SERVICE_FORM.replace("40일간", "60일간"))
+    _, pf = ingest_at(opener, site, NOW + H)
+    before = pf.article(LAW_ID)
+    pf.close()
+    db = sqlite3.connect(site / ".pressfeed" / "pressfeed.db")
+    db.execute("DROP TABLE sighting")
+    db.execute("PRAGMA user_version = 11")
+    db.commit()
+    db.close()
+    updated = []
+    for hour in range(2, 7):
+        board.body = rss(law_item(), *([sixg_item()] if hour % 2 else []))
+        if hour == 3:
+            service.body = combined_law(LAW_SERVICE_FORM.replace("40일간", "60일간") + "<p> </p>")
+        result, pf = ingest_at(opener, site, NOW + hour * H)
+        updated += [u for r in result.reports for u in r.updated]
+    assert updated == [] and pf.article(LAW_ID).article == before.article
+
+
+# -- forms that are no correction ------------------------------------------------------------------------------
+
+NOTICE = "<p>※ 이 자료는 11월 3일(월) 12:00 이후 보도하여 주시기 바랍니다.</p>"
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (LAW_TITLE, LAW_BODY.replace(" ", "\u00a0")),  # NBSP for every space
+        ("[보도자료] " + LAW_TITLE, LAW_BODY),  # the board's label before the title
+        (LAW_TITLE, NOTICE + LAW_BODY),  # an (old) embargo notice opening the text
+    ],
+    ids=["nbsp", "label", "notice"],
+)
+def test_a_copys_new_form_that_says_the_same_words_is_no_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener, title: str, body: str
+) -> None:
+    """(Attack 2.) The service re-renders its copy: NBSPs, a "[보도자료]" label, an embargo notice
+    (long past) before the text. The same words: no update, however long the form holds."""
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    before = pf.article(LAW_ID)
+    service.body = rss(
+        item(156720010, title, body, guid="pressrelease-156720010", link=COMBINED_LAW, pub="2025-11-03 12:00:00"),
+        title="정책브리핑 보도자료",
+    )
+    updated = []
+    for hour in (2, 3, 4):
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        updated += [u for r in result.reports for u in r.updated]
+    assert updated == [] and pf.article(LAW_ID) == before

@@ -34,9 +34,12 @@ if TYPE_CHECKING:
 
 #: what the digest is made of: another recipe makes every stored digest a first sighting (no correction)
 DIGEST_VERSION = "w1"
-#: a board's view counter in an item's text ("조회수 : 1,234", "조회 12", "Hits 7"): it moves between any two
-#: fetches, and is no word of the release
-_VIEW_COUNT = re.compile(r"(?:조회수?|views?|hits?)[:：]?[\d,]+", re.IGNORECASE)
+#: a board's view counter in an item's text, in the digest's spaceless words ("조회수 : 1,234", "조회 12", "Hits
+#: 7"): it moves between any two fetches, and is no word of the release. Not a figure the text counts
+#: ("유튜브 조회수 100만 회", "조회 3,200건"), nor a word ending in one ("review 2025")
+_VIEW_COUNT = re.compile(
+    r"(?:조회수?|(?<![a-z])(?:views?|hits?))[:：]?\d[\d,]*(?![\d,.]|[만억천백십]|회|건|명|번|개|%)", re.IGNORECASE
+)
 
 
 class _Reporting(Protocol):
@@ -60,17 +63,11 @@ def words_digest(article: Article) -> str:
 
 
 def with_words(article: Article, words: Article) -> Article:
-    """`article` with the words of `words` (title, subtitle, summary, body, and its images and files if it
-    has any: a copy without the release's files leaves the article's): all else, its credit, section,
-    byline, link, tags, dates and status, stays `article`'s."""
+    """`article` with the words of `words` (title, subtitle, summary and body): all else, its files, credit,
+    section, byline, link, tags, dates and status, stays `article`'s. (A copy's feed often gives no files, and
+    the owner's new file, its words unchanged, is the owner's change.)"""
     return replace(
-        article,
-        title=words.title,
-        subtitle=words.subtitle,
-        summary=words.summary,
-        body_html=words.body_html,
-        images=words.images or article.images,
-        attachments=words.attachments or article.attachments,
+        article, title=words.title, subtitle=words.subtitle, summary=words.summary, body_html=words.body_html
     )
 
 
@@ -165,14 +162,16 @@ class Sightings:
         digest = words_digest(item)
         found = rows.get(source_id)
         row = _current(found)
+        carried = any(r.carries for r in rows.values())
         if row is None:
-            # (a digest of another recipe: the article's words may be a copy's, and the owner's item is its version)
-            known = digest if stored is None or found is not None else words_digest(stored)
+            # the words stored are the owner's unless they are a copy's (taken, or an editor's revert of one kept
+            # out) or an editor's, or a digest of another recipe says nothing: then the owner's item is its version
+            known = digest if stored is None or found is not None or carried else words_digest(stored)
             row = Sighting(article_id, source_id, "", known)
         if row.taken == digest:
             if row.seen != digest:
                 self._put(Sighting(article_id, source_id, digest, digest))
-            return any(r.carries for r in rows.values())
+            return carried
         # the owner's own change: it wins, and no copy's words are carried any more
         self.owner_changed.add(article_id)
         self._put(Sighting(article_id, source_id, digest, digest))

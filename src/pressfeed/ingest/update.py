@@ -302,6 +302,8 @@ class _Placer:
         self.updated_stamp: datetime | None = None
         #: what each source last gave of the articles at hand, and the corrections copies gave (ingest.copies)
         self.sightings = Sightings()
+        #: per source placed, one that reads its items' pages: the items whose page gave no text this time
+        self.unread: set[str] = set()
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -439,6 +441,7 @@ class _Placer:
         self.kept_out, self.settled, self.restless = {}, set(), []
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
         self.sightings.load(self.store.sightings(list(stored)) if stored else {})
+        self.unread = self._unread(source, mapped) if stored else set()
         # the articles the answer's items name by their guid or link (their own id, or the release a copy of
         # another source's became): a post still listed
         named = (known.get(k) for m in mapped for k in m.keys if k.startswith(("guid:", "link:")))
@@ -508,6 +511,15 @@ class _Placer:
         if self.settled:
             self.store.drop_upstream_changes(sorted(self.settled))
         self.store.save_upstream_changes(UpstreamChange.kept(e, self.now) for _, e in sorted(self.kept_out.items()))
+
+    def _unread(self, source: SourceConfig, mapped: list[Mapped]) -> set[str]:
+        """The items of a source that reads pages whose page gave no text this time: their words are the feed's
+        or an earlier read's, not what the source gives, and a copy's say nothing of a correction (its page read
+        at the next try would be one)."""
+        if not source.fulltext:
+            return set()
+        pages = self.store.pages([m.encoded.id for m in mapped])
+        return {article_id for article_id, page in pages.items() if page.status != "done"}
 
     def take_corrections(self) -> None:
         """Take the corrections copies confirmed this run (pressfeed.ingest.copies), once every source is placed:
@@ -667,7 +679,12 @@ class _Placer:
         """Decide one item's fate; True when its keys should be recorded for `target`. `had_link`: the item's
         link is one the article was at before (its key is the article's already)."""
         stored = stored_by_id.get(target)
-        if stored is not None and stored.origin != origin and stored.origin.startswith("source:"):
+        if (
+            stored is not None
+            and stored.origin != origin
+            and stored.origin.startswith("source:")
+            and m.encoded.id not in self.unread
+        ):
             # another source's release: its words may be a correction the owner's item lacks
             self.sightings.copy_seen(target, origin.removeprefix("source:"), m.encoded.article, stored.article, report)
         # created or decided earlier in this run: a duplicate, unless its owner's item decided it (a board read again,
@@ -715,7 +732,9 @@ class _Placer:
             if edited:
                 report.unchanged += 1  # the edit stands, and the copy's version stays kept out for `revert`
                 return True
-            candidate = encode(with_words(candidate.article, stored.article))
+            # the copy's words: taken, or kept out of an edit an editor has since undone by hand (taken now)
+            kept = self.known_changes.get(target)
+            candidate = encode(with_words(candidate.article, (kept or stored).article))
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published
         # the time its answer was made is no date of a change (the content hash has no `updated`: merged, a
