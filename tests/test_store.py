@@ -133,7 +133,9 @@ def test_a_damaged_sqlite_file_is_named_with_what_to_do(tmp_path: Path) -> None:
     with open_store(f"sqlite://{path}") as store:
         store.write([release(str(9000 + n)) for n in range(100)])
     data = bytearray(path.read_bytes())
-    data[8192:] = bytes(range(256)) * ((len(data) - 8192) // 256)  # every page after the schema's overwritten
+    # the second half overwritten: the articles' pages, written after every page of the schema
+    half = len(data) // 2 // 4096 * 4096
+    data[half:] = bytes(range(256)) * ((len(data) - half) // 256)
     path.write_bytes(bytes(data))
     advice = "the file is damaged: restore it from a backup"
 
