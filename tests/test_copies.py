@@ -671,3 +671,21 @@ def test_a_copys_new_form_that_says_the_same_words_is_no_correction(
         result, _ = ingest_at(opener, site, NOW + hour * H)
         updated += [u for r in result.reports for u in r.updated]
     assert updated == [] and pf.article(LAW_ID) == before
+
+
+def test_a_run_again_at_the_same_instant_is_no_second_fetch_of_a_copys_new_words(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Story machine, seed 1158.) Cron starting `pressfeed run` twice at once: the second run confirmed the
+    copy's new words the first had just seen, and wrote the feeds of a run with nothing changed. New words
+    hold at a later fetch."""
+    _, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    service.body = combined_law(LAW_CORRECTED)
+    for _ in range(2):
+        result, pf = ingest_at(opener, site, NOW + 2 * H)
+        assert [r.updated for r in result.reports] == [(), ()]
+    result, _ = ingest_at(opener, site, NOW + 2 * H + timedelta(minutes=1))
+    assert [r.updated for r in result.reports] == [(), (LAW_ID,)] and "60일간" in pf.article(LAW_ID).article.body_html

@@ -953,7 +953,19 @@ def fill(store: Store) -> None:
     store.save_feed_files({"rss.xml": FeedFileState("fp", NOW, 10, 20)})
     store.mark_shown([article("f1").id])
     store.save_upstream_changes([upstream_change(release("f1", title="정정된 제목"), NOW)])
-    store.save_sightings([Sighting(release("f1").article.id, "korea-kr", "w1:b", "w1:a", carries=True, earlier="w1:0")])
+    store.save_sightings(
+        [
+            Sighting(
+                release("f1").article.id,
+                "korea-kr",
+                "w1:b",
+                "w1:a",
+                carries=True,
+                earlier="w1:0",
+                since="2025-11-08T12:00:00Z",
+            )
+        ]
+    )
     store.set_meta("config_digest", "abc")
 
 

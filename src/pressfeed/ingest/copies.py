@@ -116,6 +116,8 @@ class Sightings:
     owner_changed: set[str] = field(default_factory=set)
     #: the sources whose copy changed its words, to be read again at the next run however their answer stands
     unconfirmed: set[str] = field(default_factory=set)
+    #: the run's time (UTC, ISO 8601): new words seen at it hold only at a later fetch
+    now: str = ""
 
     def load(self, found: dict[str, dict[str, Sighting]]) -> None:
         self.rows.update(found)
@@ -144,7 +146,9 @@ class Sightings:
             if row.seen != digest:  # back to its version: what changed in between was no correction
                 self._put(replace(row, seen=digest))
         elif digest != row.seen:
-            self._put(replace(row, seen=digest))
+            self._put(replace(row, seen=digest, since=self.now))
+            self.unconfirmed.add(source_id)
+        elif row.since == self.now:  # a run again at the same instant is no second fetch (cron twice at once)
             self.unconfirmed.add(source_id)
         else:  # the same new words at two fetches in a row
             self._put(replace(row, taken=digest, earlier=row.taken))

@@ -35,6 +35,7 @@ from ..merge import (
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
+from ..terms import utc_text
 from ..workers import lazy_pool, workers_for
 from .copies import Correction, Sightings, with_words, words_digest
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
@@ -301,7 +302,7 @@ class _Placer:
         self.stamp: datetime | None = None
         self.updated_stamp: datetime | None = None
         #: what each source last gave of the articles at hand, and the corrections copies gave (ingest.copies)
-        self.sightings = Sightings()
+        self.sightings = Sightings(now=utc_text(now))
         #: per source placed, one that reads its items' pages: the items whose page gave no text this time
         self.unread: set[str] = set()
 

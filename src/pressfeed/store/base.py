@@ -128,6 +128,8 @@ class Sighting:
     carries: bool = False
     #: the digest of the version it gave before `taken` ("" for none)
     earlier: str = ""
+    #: when it first gave the words `seen` (UTC, ISO 8601; "" for its first sighting)
+    since: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +226,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns", "rendered_at"),
     "shown": ("article_id",),
     "upstream_change": ("article_id", "content_hash", "status", "data", "seen"),
-    "sighting": ("article_id", "source_id", "seen", "taken", "carries", "earlier"),
+    "sighting": ("article_id", "source_id", "seen", "taken", "carries", "earlier", "since"),
 }
 
 
@@ -375,14 +377,14 @@ def grouped(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
 
 
 #: the sighting columns, as Sighting has them
-SIGHTING_COLUMNS = "article_id, source_id, seen, taken, carries, earlier"
+SIGHTING_COLUMNS = "article_id, source_id, seen, taken, carries, earlier, since"
 
 
 def sightings_by_article(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, Sighting]]:
     """Rows of SIGHTING_COLUMNS, by article and source."""
     found: dict[str, dict[str, Sighting]] = {}
     for row in rows:
-        found.setdefault(row[0], {})[row[1]] = Sighting(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+        found.setdefault(row[0], {})[row[1]] = Sighting(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
     return found
 
 

@@ -8,5 +8,6 @@ CREATE TABLE sighting (
     taken      text COLLATE "C" NOT NULL,
     carries    boolean NOT NULL DEFAULT false,
     earlier    text COLLATE "C" NOT NULL DEFAULT '',
+    since      text COLLATE "C" NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 );

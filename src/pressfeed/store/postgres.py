@@ -663,14 +663,14 @@ class PostgresStore:
         return sightings_by_article(rows)
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
-        rows = [(s.article_id, s.source_id, s.seen, s.taken, s.carries, s.earlier) for s in sightings]
+        rows = [(s.article_id, s.source_id, s.seen, s.taken, s.carries, s.earlier, s.since) for s in sightings]
         if not rows:
             return
         with self.transaction(), self.conn.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO sighting ({SIGHTING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
+                f"INSERT INTO sighting ({SIGHTING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (article_id, source_id) DO UPDATE SET seen = excluded.seen, taken = excluded.taken,"
-                " carries = excluded.carries, earlier = excluded.earlier",
+                " carries = excluded.carries, earlier = excluded.earlier, since = excluded.since",
                 rows,
             )
 

@@ -556,9 +556,9 @@ class SQLiteStore:
         )
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
-        rows = [(s.article_id, s.source_id, s.seen, s.taken, int(s.carries), s.earlier) for s in sightings]
+        rows = [(s.article_id, s.source_id, s.seen, s.taken, int(s.carries), s.earlier, s.since) for s in sightings]
         with self.transaction():
-            self.db.executemany(f"INSERT OR REPLACE INTO sighting ({SIGHTING_COLUMNS}) VALUES (?,?,?,?,?,?)", rows)
+            self.db.executemany(f"INSERT OR REPLACE INTO sighting ({SIGHTING_COLUMNS}) VALUES (?,?,?,?,?,?,?)", rows)
 
     # -- ingest state ---------------------------------------------------------
 

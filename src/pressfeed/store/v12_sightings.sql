@@ -8,7 +8,9 @@
 -- version (`taken`: the first it gave, or one it gave at two fetches in a row).
 -- `carries`: the article's words are this source's version, not its owner's;
 -- `earlier`: the version it gave before (a copy going back to it is a stale
--- cache, no correction: pressfeed.ingest.copies).
+-- cache, no correction: pressfeed.ingest.copies); `since`: when it first gave
+-- the words `seen` (UTC, ISO 8601: a run at the same instant is no second
+-- fetch).
 CREATE TABLE sighting (
     article_id TEXT NOT NULL,
     source_id  TEXT NOT NULL,
@@ -16,5 +18,6 @@ CREATE TABLE sighting (
     taken      TEXT NOT NULL,
     carries    INTEGER NOT NULL DEFAULT 0,
     earlier    TEXT NOT NULL DEFAULT '',
+    since      TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 ) WITHOUT ROWID;
