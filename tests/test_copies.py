@@ -689,3 +689,25 @@ def test_a_run_again_at_the_same_instant_is_no_second_fetch_of_a_copys_new_words
         assert [r.updated for r in result.reports] == [(), ()]
     result, _ = ingest_at(opener, site, NOW + 2 * H + timedelta(minutes=1))
     assert [r.updated for r in result.reports] == [(), (LAW_ID,)] and "60일간" in pf.article(LAW_ID).article.body_html
+
+
+def test_a_copys_correction_on_either_store_is_taken_once_and_stays(
+    httpserver: HTTPServer, site: Path, opener: Opener, store_url: str
+) -> None:
+    """The sightings on SQLite and on PostgreSQL alike: the copy's words held at two fetches are taken once,
+    and the owner's unchanged item, read again, leaves them."""
+    board, service = board_and_service(httpserver, site)
+    config = site / "feeds" / "pressfeed.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  path: .pressfeed/pressfeed.db\n", f"  url: {store_url}\n"), encoding="utf-8")
+    ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    updated = []
+    for hour, body in ((2, LAW_CORRECTED), (3, LAW_CORRECTED), (4, LAW_CORRECTED)):
+        service.body = combined_law(body)
+        board.body = rss(law_item(), *([sixg_item()] if hour % 2 else []))  # the board read again each run
+        result, pf = ingest_at(opener, site, NOW + hour * H)
+        updated.append([r.updated for r in result.reports])
+    assert updated == [[(), ()], [(), (LAW_ID,)], [(), ()]]
+    assert "60일간" in pf.article(LAW_ID).article.body_html
