@@ -601,15 +601,19 @@ class PostgresStore:
         return {page.article_id: page for page in map(self._page, rows)}
 
     def save_pages(self, pages: Iterable[PageState]) -> None:
-        rows = [page_row(p, _utc) for p in pages]
+        self._upsert("page", self._PAGE, "article_id", [page_row(p, _utc) for p in pages])
+
+    def _upsert(self, table: str, columns: str, key: str, rows: list[tuple[Any, ...]], keep: str = "") -> None:
+        """Insert rows, each replacing the one of its `key` (columns), but in the columns `keep` names."""
         if not rows:
             return
-        columns = [c.strip() for c in self._PAGE.split(",")]
-        update = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+        names = [c.strip() for c in columns.split(",")]
+        kept = {c.strip() for c in f"{key},{keep}".split(",")}
+        update = ", ".join(f"{c} = excluded.{c}" for c in names if c not in kept)
         with self.transaction(), self.conn.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO page ({self._PAGE}) VALUES ({', '.join(['%s'] * len(columns))})"
-                f" ON CONFLICT (article_id) DO UPDATE SET {update}",
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+                f" ON CONFLICT ({key}) DO UPDATE SET {update}",
                 rows,
             )
 
@@ -641,15 +645,7 @@ class PostgresStore:
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, _utc) for c in changes]
-        if not rows:
-            return
-        with self.transaction(), self.conn.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO upstream_change ({UPSTREAM_CHANGE_COLUMNS}) VALUES (%s, %s, %s, %s, %s)"
-                " ON CONFLICT (article_id) DO UPDATE SET content_hash = excluded.content_hash,"
-                " status = excluded.status, data = excluded.data",
-                rows,
-            )
+        self._upsert("upstream_change", UPSTREAM_CHANGE_COLUMNS, "article_id", rows, keep="seen")
 
     def drop_upstream_changes(self, ids: Sequence[str]) -> None:
         if ids:
@@ -664,15 +660,7 @@ class PostgresStore:
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
         rows = [(s.article_id, s.source_id, s.seen, s.taken, s.carries, s.earlier, s.since) for s in sightings]
-        if not rows:
-            return
-        with self.transaction(), self.conn.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO sighting ({SIGHTING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (article_id, source_id) DO UPDATE SET seen = excluded.seen, taken = excluded.taken,"
-                " carries = excluded.carries, earlier = excluded.earlier, since = excluded.since",
-                rows,
-            )
+        self._upsert("sighting", SIGHTING_COLUMNS, "article_id, source_id", rows)
 
     # -- ingest state ------------------------------------------------------------------
 
