@@ -19,6 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import NOW
+from pressfeed.errors import UsageError
 from pressfeed.model import encode
 from pressfeed.store.base import ArticleWrite
 from test_ingest import (  # noqa: F401 (fixtures)
@@ -711,3 +712,206 @@ def test_a_copys_correction_on_either_store_is_taken_once_and_stays(
         updated.append([r.updated for r in result.reports])
     assert updated == [[(), ()], [(), (LAW_ID,)], [(), ()]]
     assert "60일간" in pf.article(LAW_ID).article.body_html
+
+
+def _db(site: Path) -> sqlite3.Connection:
+    return sqlite3.connect(site / ".pressfeed" / "pressfeed.db")
+
+
+# -- the limit of changes without a date ------------------------------------------------------------------------
+
+
+def test_a_copys_correction_past_the_undated_limit_is_held_back_not_lost(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 3.) The board's release changed 24 times without a date (merge.undated_changes). The service's
+    correction, held at two fetches, was dropped in silence: no warning, no `sources check` line, and the
+    copy's sighting already counted it as taken, so `sources reset` of either source never brings it."""
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    pf.close()
+    with _db(site) as db:
+        db.execute("UPDATE article SET undated_changes = 24 WHERE id = ?", (LAW_ID,))
+    db.close()
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
+    assert "40일간" in pf.article(LAW_ID).article.body_html  # held back, as the owner's change would be
+    told = [w for r in result.reports for w in r.warnings] + [h.line() for h in pf.source_health() if h.restless]
+    # the operator reset both sources, as `sources check` would tell for the owner's change
+    opener(site, NOW + 4 * H).reset_sources(["msit", "korea-kr"])
+    for hour in (5, 6):
+        _, pf = ingest_at(opener, site, NOW + hour * H)
+    body = pf.article(LAW_ID).article.body_html
+    assert ("60일간" in body, bool(told)) == (True, True)
+
+
+# -- `articles revert` of an article no longer edited ------------------------------------------------------------
+
+
+def test_a_revert_refused_after_an_edit_undone_by_hand_keeps_the_copys_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 3.) An editor retitled the release; the service's correction was kept out. The editor changed the title
+    back by hand, then ran `articles revert`: refused ("no local edit"), and the refusal dropped the kept-out
+    version. The next run kept 40일간 for good, while `articles show` says the words are the service's
+    correction."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    _edit(pf)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    hour = copy_confirmed(opener, site, service, 2)  # kept out at hour 3
+    _edit(pf, LAW_TITLE)  # undone by hand
+    with pytest.raises(UsageError):
+        opener(site, NOW + hour * H).revert(LAW_ID)
+    for h in range(hour + 1, hour + 4):
+        board.body = rss(law_item(), *([sixg_item()] if h % 2 else []))  # the board read again, unchanged
+        _, pf = ingest_at(opener, site, NOW + h * H)
+    stored = pf.article(LAW_ID)
+    words_from = pf.info(stored).words_from
+    assert ("60일간" in stored.article.body_html, words_from) in ((True, "korea-kr"), (False, None))
+    assert "60일간" in stored.article.body_html
+
+
+# -- a copy with text taking over a teaser ---------------------------------------------------------------------
+
+#: the board's own form of the release's whole text: its department line under it
+LAW_BOARD_FORM = LAW_WHOLE + "<p>담당 부서 : 인공지능기반정책과 (044-202-6260)</p>"
+
+
+def test_the_boards_first_text_after_the_service_took_its_teaser_over_is_no_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 3.) The board gave a teaser, the service a teaser too (both sighted, the board as the owner), then the
+    service its whole text: it took the release over (update._takes_over). The board, now a copy, later gave
+    its whole text in its own form: judged against the teaser it gave as the owner, it was taken as a
+    correction, and the release went out again in the board's form, dated anew. A source's first words with
+    text are its version (as a full-text copy's first page read is)."""
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(item(156720010, LAW_TITLE, LAW_TEASER, pub="2025-11-03 12:00:00"))
+    ingest_at(opener, site)
+    service.body = combined_law(LAW_TEASER)
+    ingest_at(opener, site, NOW + H)  # the service's teaser sighted
+    board.body = rss(item(156720010, LAW_TITLE, LAW_TEASER, pub="2025-11-03 12:00:00"), sixg_item())
+    ingest_at(opener, site, NOW + 2 * H)  # the board's teaser sighted, as the owner's
+    service.body = combined_law(LAW_WHOLE)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
+    assert pf.article(LAW_ID).origin == "source:korea-kr"  # taken over
+    before = pf.article(LAW_ID)
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BOARD_FORM, pub="2025-11-03 12:00:00"))
+    updated = []
+    for hour in (4, 5, 6):
+        result, pf = ingest_at(opener, site, NOW + hour * H)
+        updated += [(r.source_id, u) for r in result.reports for u in r.updated]
+    assert updated == [] and pf.article(LAW_ID).article.body_html == before.article.body_html
+
+
+# -- forms that are no correction ------------------------------------------------------------------------------
+
+
+def test_a_copys_full_width_digits_for_the_same_figures_are_no_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 3.) The service re-renders its copy with full-width digits (its HWP converter's), the figures unchanged:
+    "１１월 ３일부터 ４０일간". Taken as a correction: the article went out again, dated as an undated change,
+    in the copy's digits. (Titles' keys read NFKC; the words' digest reads the code points.)"""
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    before = pf.article(LAW_ID)
+    wide = LAW_BODY.replace("11월 3일부터 40일간", "１１월 ３일부터 ４０일간")
+    service.body = combined_law(wide)
+    updated = []
+    for hour in (2, 3, 4):
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        updated += [u for r in result.reports for u in r.updated]
+    assert updated == [] and pf.article(LAW_ID) == before
+
+
+# -- the view-counter rule ---------------------------------------------------------------------------------------
+
+CLIP_TITLE = "과기정통부, 인공지능 기본법 설명 영상 공개 한 달"
+CLIP_BODY = (
+    "<p>과학기술정보통신부는 인공지능 기본법 설명 영상이 공개 한 달 만에 조회수 3배 증가를 기록했다고 밝혔다.</p>"
+)
+
+
+def test_a_copys_correction_of_a_multiple_after_the_word_views_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 3.) "조회수 3배 증가" corrected by the service to "조회수 4배 증가": the view-counter rule read
+    "조회수3" before 배 as a board's counter, and the correction was never seen. A counter has a separator or
+    the end after it; a figure with its unit (배, 위, 일, 만 …) is a word."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(item(156720010, CLIP_TITLE, CLIP_BODY, pub="2025-11-03 12:00:00")))
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+
+    def copy(body: str) -> bytes:
+        one = item(
+            156720010, CLIP_TITLE, body, guid="pressrelease-156720010", link=COMBINED_LAW, pub="2025-11-03 12:00:00"
+        )
+        return rss(one, title="정책브리핑 보도자료")
+
+    _, pf = ingest_at(opener, site)
+    service.body = copy(CLIP_BODY)
+    ingest_at(opener, site, NOW + H)
+    service.body = copy(CLIP_BODY.replace("3배", "4배"))
+    for hour in (2, 3, 4):
+        ingest_at(opener, site, NOW + hour * H)
+    assert "4배" in pf.article(LAW_ID).article.body_html
+
+
+# -- what `sources list` says ------------------------------------------------------------------------------------
+
+
+def test_sources_list_counts_the_update_a_copys_correction_made(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 3.) The run that took the service's correction reports `korea-kr` updated 1 (IngestResult), but the
+    source's state (`pressfeed sources list`: "new 0, updated 0") was made before corrections are taken."""
+    _, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
+    assert [r.updated for r in result.reports] == [(), (LAW_ID,)]
+    states = {row.id: row.state for row in pf.source_status()}
+    assert states["korea-kr"].updated == 1
+
+
+# -- the ministry corrects both at once -------------------------------------------------------------------------
+
+#: the service's form of the law release: its own line under the text (two boards' forms always differ)
+SERVICE_LINE = "<p>자료제공 : 과학기술정보통신부 인공지능기반정책과</p>"
+
+
+def test_a_correction_both_sources_give_at_once_is_the_owners_not_the_copys_a_run_later(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 3.) The ministry fixed the figure on its board and on the service at once (the common case). The board's
+    correction was taken at that run; the service's new words, seen then, held at the next run, and were
+    taken as a correction of their own: the article was rewritten in the service's form an hour after the
+    owner's correction, dated again, and `articles show` says its words are the service's. The owner's
+    change of the run the copy's new words were first seen wins, as it does in the run they are confirmed."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law(LAW_BODY + SERVICE_LINE)
+    ingest_at(opener, site, NOW + H)  # the copy's version, in its own form
+    board.body = rss(item(156720010, LAW_TITLE, LAW_CORRECTED, pub="2025-11-03 12:00:00"))
+    service.body = combined_law(LAW_CORRECTED + SERVICE_LINE)
+    result, pf = ingest_at(opener, site, NOW + 2 * H)
+    assert [r.updated for r in result.reports] == [(LAW_ID,), ()]  # the board's own correction
+    after = pf.article(LAW_ID)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
+    assert [r.updated for r in result.reports] == [(), ()]
+    assert pf.article(LAW_ID) == after and pf.info(pf.article(LAW_ID)).words_from is None

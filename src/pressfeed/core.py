@@ -534,7 +534,11 @@ class Pressfeed:
 
         stored = self.article(article_id)
         if not locally_edited(stored):
-            self.store.drop_upstream_changes([stored.article.id])  # a version kept out of an edit since undone
+            # a version kept out of an edit since undone is forgotten; a copy's correction is not, the next run
+            # takes it (pressfeed.ingest.copies)
+            rows = self.store.sightings([stored.article.id]).get(stored.article.id, {})
+            if not any(row.carries for row in rows.values()):
+                self.store.drop_upstream_changes([stored.article.id])
             raise UsageError(f"{stored.article.id} has no local edit: nothing to revert")
         change = self.store.upstream_changes([stored.article.id]).get(stored.article.id)
         if change is None:

@@ -7,23 +7,26 @@ readers kept the wrong figure.
 
 Every source's item is judged against that source's own last version, never
 against another source's form of the release (two boards' forms always
-differ): a digest of its words (title, subtitle, body text) per article and
-source, the `sighting` table. A copy whose words changed, and stayed so at its
-source's next fetch (a board flapping between two forms, or counting views,
-corrects nothing), is a correction. It is taken after every source of the run
-is placed, so the owner's own change of the same run wins. Only the words are
-taken (title, subtitle, summary, body, images and files): the article keeps its
-owner's credit, section, byline, link, status and dates. From then on the
-owner's item, unchanged since, leaves the copy's words in place, and the
-owner's next change of its own wins again. An article an editor changed keeps
-the edit: the copy's version is kept out (`articles revert` takes it), as an
-owner's is.
+differ): its words (title, subtitle, body text), per article and source, in
+the `sighting` table. A copy whose words changed, and stayed so at its
+source's next, later fetch (a board flapping between two forms, or counting
+views, corrects nothing), changed the release; that change is a correction
+when the article lacks it (the owner, or another copy, may have brought it
+already). It is taken after every source of the run is placed, so the owner's
+own change of the same run wins. Only the words are taken (title, subtitle,
+summary and body): the article keeps its owner's files, credit, section,
+byline, link, status and published date. From then on the owner's item,
+unchanged since, leaves the copy's words in place, and the owner's next change
+of its own wins again. An article an editor changed keeps the edit: the copy's
+version is kept out (`articles revert` takes it), as an owner's is.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -34,12 +37,10 @@ if TYPE_CHECKING:
 
 #: what the digest is made of: another recipe makes every stored digest a first sighting (no correction)
 DIGEST_VERSION = "w1"
-#: a board's view counter in an item's text, in the digest's spaceless words ("조회수 : 1,234", "조회 12", "Hits
-#: 7"): it moves between any two fetches, and is no word of the release. Not a figure the text counts
-#: ("유튜브 조회수 100만 회", "조회 3,200건"), nor a word ending in one ("review 2025")
-_VIEW_COUNT = re.compile(
-    r"(?:조회수?|(?<![a-z])(?:views?|hits?))[:：]?\d[\d,]*(?![\d,.]|[만억천백십]|회|건|명|번|개|%)", re.IGNORECASE
-)
+#: a board's view counter in an item's text ("조회수 : 1,234", "조회 12 | 작성일 …", "Hits 7"): it moves between
+#: any two fetches, and is no word of the release. A figure the text counts has its unit or word after it
+#: ("조회수 100만 회", "조회수 3배", "조회 1위"), and a word ending in one ("review 2025") is none
+_VIEW_COUNT = re.compile(r"(?:조회수?|(?<![a-z])(?:views?|hits?))\s*[:：]?\s*\d[\d,]*(?=$|[\s|/·)\]])", re.IGNORECASE)
 
 
 class _Reporting(Protocol):
@@ -48,18 +49,47 @@ class _Reporting(Protocol):
     warnings: list[str]
 
 
-def words_digest(article: Article) -> str:
-    """The digest of what a reader reads of an ingested item: its title, subtitle and body text, without the
-    notice, title lines and label a board adds (merge.reader_view), its whitespace, and its markup (a
-    board rotating tracking parameters in its links changes no word)."""
+def words_of(article: Article) -> str:
+    """What a reader reads of an ingested item: its title, subtitle and body text, without the notice, title
+    lines and label a board adds (merge.reader_view), a view counter, and its markup (a board rotating
+    tracking parameters in its links changes no word); one space between words, and compatibility forms
+    folded (full-width digits are the same figures)."""
     from ..merge import reader_view
     from ..sanitize import body_words
-    from ..text import without_space
 
     view = reader_view(article, ingested=True)
-    words = "\x1f".join(without_space(part) for part in (view.title, view.subtitle, body_words(view.body_html)))
-    words = _VIEW_COUNT.sub("", words)
-    return DIGEST_VERSION + ":" + hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
+    text = "\n".join((view.title, view.subtitle, body_words(view.body_html)))
+    return " ".join(_VIEW_COUNT.sub(" ", unicodedata.normalize("NFKC", text)).split())
+
+
+def digest_of(words: str) -> str:
+    """The digest of an item's words (:func:`words_of`): the same words, whatever their spacing, give the same."""
+    from ..text import without_space
+
+    return DIGEST_VERSION + ":" + hashlib.sha256(without_space(words).encode("utf-8")).hexdigest()[:32]
+
+
+def words_digest(article: Article) -> str:
+    return digest_of(words_of(article))
+
+
+def lacks(article_words: str, before: str, after: str) -> bool:
+    """Does an article (its words) lack the change a copy made from words `before` to `after`: a run of words
+    it added that the article has not, or one it removed that the article still has (but as part of one
+    added)? The owner, or another copy in its own form, may have brought the same correction."""
+    from ..text import without_space
+
+    old, new = before.split(), after.split()
+    added, removed = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            removed.append("".join(old[i1:i2]))
+        if tag in ("replace", "insert"):
+            added.append("".join(new[j1:j2]))
+    have = without_space(article_words)
+    if any(run not in have for run in added):
+        return True
+    return any(run in have and not any(run in other for other in added) for run in removed)
 
 
 def with_words(article: Article, words: Article) -> Article:
@@ -98,6 +128,10 @@ class Correction:
     source_id: str
     article: Article
     report: _Reporting
+    #: the copy's sighting before its new words held: what it changed from, and what it is again if the change is
+    #: held back
+    before: Sighting
+    words: str
 
 
 @dataclass
@@ -118,9 +152,13 @@ class Sightings:
     unconfirmed: set[str] = field(default_factory=set)
     #: the run's time (UTC, ISO 8601): new words seen at it hold only at a later fetch
     now: str = ""
+    #: (article id, source id) → the words of a copy's new version seen this run
+    new_words: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def load(self, found: dict[str, dict[str, Sighting]]) -> None:
-        self.rows.update(found)
+        """Rows read from the store; this run's changes not saved yet (a dry run's) stand."""
+        for article_id, rows in found.items():
+            self.rows[article_id] = {**rows, **self.rows.get(article_id, {})} if self.changed else rows
 
     def _put(self, row: Sighting) -> None:
         self.rows.setdefault(row.article_id, {})[row.source_id] = row
@@ -138,27 +176,31 @@ class Sightings:
         if (article_id, source_id) in self.sighted or not gives_words(item, stored):
             return
         self.sighted.add((article_id, source_id))
-        digest = words_digest(item)
+        words = words_of(item)
+        digest = digest_of(words)
         row = _current(self.rows.get(article_id, {}).get(source_id))
         if row is None:
-            self._put(Sighting(article_id, source_id, digest, digest))
+            self._put(Sighting(article_id, source_id, digest, digest, words=words))
         elif digest == row.taken:
             if row.seen != digest:  # back to its version: what changed in between was no correction
                 self._put(replace(row, seen=digest))
         elif digest != row.seen:
             self._put(replace(row, seen=digest, since=self.now))
             self.unconfirmed.add(source_id)
+            self.new_words[article_id, source_id] = words
         elif row.since == self.now:  # a run again at the same instant is no second fetch (cron twice at once)
             self.unconfirmed.add(source_id)
         else:  # the same new words at two fetches in a row
-            self._put(replace(row, taken=digest, earlier=row.taken))
+            self._put(replace(row, taken=digest, earlier=row.taken, words=words))
             if digest != row.earlier:  # (back to the words it gave before: a stale cache, not the ministry)
-                self.corrections.setdefault(article_id, Correction(article_id, source_id, item, report))
+                correction = Correction(article_id, source_id, item, report, row, words)
+                self.corrections.setdefault(article_id, correction)
 
-    def owner_seen(self, article_id: str, source_id: str, item: Article, stored: Article | None) -> bool:
+    def owner_seen(self, article_id: str, source_id: str, item: Article, owner_words: Article | None) -> bool:
         """The owner's item of an article a copy's source ever gave: True when the article carries a copy's
         words and the owner's item gives no new ones. An owner not sighted before had the words stored
-        (`stored`; None, an edited article, whose words are the editor's: its first sighting is its version)."""
+        (`owner_words`; None, an edited article, whose words are the editor's: its first sighting is its
+        version)."""
         rows = self.rows.get(article_id)
         if not rows or (article_id, source_id) in self.sighted:
             return False
@@ -168,15 +210,18 @@ class Sightings:
         row = _current(found)
         carried = any(r.carries for r in rows.values())
         if row is None:
-            # the words stored are the owner's unless they are a copy's (taken, or an editor's revert of one kept
-            # out) or an editor's, or a digest of another recipe says nothing: then the owner's item is its version
-            known = digest if stored is None or found is not None or carried else words_digest(stored)
+            # the words stored are the owner's last, unless they are an editor's, or a copy's (taken, or an
+            # editor's revert of one kept out), or a digest of another recipe was all it had: then its item is its
+            # version
+            says = owner_words is not None and found is None and not carried
+            known = words_digest(owner_words) if says and owner_words is not None else digest
             row = Sighting(article_id, source_id, "", known)
         if row.taken == digest:
             if row.seen != digest:
                 self._put(Sighting(article_id, source_id, digest, digest))
             return carried
-        # the owner's own change: it wins, and no copy's words are carried any more
+        # the owner's own change: it wins, also over a copy's new words of this run (their version, once they
+        # hold: see `absorbed`), and no copy's words are carried any more
         self.owner_changed.add(article_id)
         self._put(Sighting(article_id, source_id, digest, digest))
         for other in list(rows.values()):
@@ -196,3 +241,24 @@ class Sightings:
         if owner_id not in rows and owner_words is not None:
             digest = words_digest(owner_words)
             self._put(Sighting(article_id, owner_id, digest, digest))
+
+    def held_back(self, correction: Correction) -> None:
+        """A correction not taken now (its article changed too often without a date): the copy's row as it was,
+        its new words seen, so they hold again at its next fetch."""
+        self._put(replace(correction.before, seen=digest_of(correction.words), since=""))
+        self.unconfirmed.add(correction.source_id)
+
+    def absorbed(self) -> None:
+        """The copies' new words seen in a run the owner changed its own: their version (the owner's change
+        wins; the same change in the copy's form, a run later, is none)."""
+        for (article_id, source_id), words in sorted(self.new_words.items()):
+            row = self.rows.get(article_id, {}).get(source_id)
+            if article_id in self.owner_changed and row is not None:
+                self._put(replace(row, taken=row.seen, earlier=row.taken, words=words))
+
+    def forget(self, article_id: str, source_id: str) -> None:
+        """A source whose item's words say nothing from now on: its next sighting is its first (an owner whose
+        release another source's text took over gives its own text later)."""
+        row = self.rows.get(article_id, {}).get(source_id)
+        if row is not None:
+            self._put(replace(row, seen="", taken="", carries=False))

@@ -37,7 +37,7 @@ from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
 from ..terms import utc_text
 from ..workers import lazy_pool, workers_for
-from .copies import Correction, Sightings, with_words, words_digest
+from .copies import Correction, Sightings, digest_of, lacks, with_words, words_of
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
@@ -179,7 +179,10 @@ def ingest_sources(
     due = _skip_unchanged_files(due, placer, config.fetch.max_bytes, progress)
     if due:
         _fetch_and_place(config, clock, runs, due, placer, progress, auto_workers=auto_workers)
-        placer.take_corrections()
+        corrected = placer.take_corrections()
+        for run in due:  # (their state counted the updates before the copies' corrections were taken)
+            if run.source.id in corrected:
+                run.state = replace(run.state, updated=len(run.report.updated))
     if not dry_run:
         store.save_source_states({run.source.id: run.state.to_dict() for run in runs})
     return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
@@ -367,8 +370,7 @@ class _Placer:
         run.state = self._accept(run, parsed, retrieved.digest)
         if run.source.id in self.sightings.unconfirmed:
             # a copy's new words count once they hold at the next fetch: its answer is read then, changed or not
-            due = min(run.state.recheck_time() or self.now, self.now)
-            run.state = replace(run.state, recheck=due.isoformat())
+            run.state = replace(run.state, recheck=self.now.isoformat())
 
     def _accept(self, run: _SourceRun, parsed: Parsed, digest: str | None) -> SourceState:
         """Dedupe and store a parsed answer's items; remember what feed health needs."""
@@ -442,7 +444,8 @@ class _Placer:
         self.kept_out, self.settled, self.restless = {}, set(), []
         self.known_changes = self.store.upstream_changes(list(stored)) if stored else {}
         self.sightings.load(self.store.sightings(list(stored)) if stored else {})
-        self.unread = self._unread(source, mapped) if stored else set()
+        others = any(s.origin != origin for s in stored.values())  # (else none of its items is a copy)
+        self.unread = self._unread(source, mapped) if others else set()
         # the articles the answer's items name by their guid or link (their own id, or the release a copy of
         # another source's became): a post still listed
         named = (known.get(k) for m in mapped for k in m.keys if k.startswith(("guid:", "link:")))
@@ -522,15 +525,16 @@ class _Placer:
         pages = self.store.pages([m.encoded.id for m in mapped])
         return {article_id for article_id, page in pages.items() if page.status != "done"}
 
-    def take_corrections(self) -> None:
+    def take_corrections(self) -> set[str]:
         """Take the corrections copies confirmed this run (pressfeed.ingest.copies), once every source is placed:
-        the owner's own change of this run wins, whichever source came first in the config."""
+        the owner's own change of this run wins, whichever source came first in the config. The sources whose
+        corrections updated an article."""
+        self.sightings.absorbed()
         found = {k: c for k, c in self.sightings.corrections.items() if k not in self.sightings.owner_changed}
-        if not found:
-            return
         ids = sorted(found)
-        stored_by_id, tombstoned = self.store.get_many(ids), self.store.tombstoned(ids)
-        kept = self.store.upstream_changes(ids)
+        stored_by_id = self.store.get_many(ids) if ids else {}
+        tombstoned = self.store.tombstoned(ids) if ids else set()
+        kept = self.store.upstream_changes(ids) if ids else {}
         writes: list[ArticleWrite] = []
         kept_out: list[UpstreamChange] = []
         for article_id in ids:
@@ -542,29 +546,34 @@ class _Placer:
                 writes.append(write)
             elif write is not None:
                 kept_out.append(write)
-        if self.dry_run:
-            return  # (the reports say what a run would take)
+        rows = self.sightings.take_changed()
+        corrected = {found[w.encoded.id].source_id for w in writes}
+        if self.dry_run or not (writes or kept_out or rows):
+            return corrected  # (a dry run's reports say what a run would take)
         from ..stories import settle
 
         with self.store.transaction():
             self.store.write(writes)
             self.store.save_upstream_changes(kept_out)
-            self.store.save_sightings(self.sightings.take_changed())
+            self.store.save_sightings(rows)
             if writes:
                 settle(self.store, self.config.story_rules(), self.now, releases={w.encoded.id for w in writes})
+        return corrected
 
     def _correction(
         self, correction: Correction, stored: StoredArticle, kept: UpstreamChange | None
     ) -> ArticleWrite | UpstreamChange | None:
         """What a copy's confirmed version makes of its article: a write, a version an editor's edit keeps out,
-        or nothing (the article has those words already, or upstream changed it too often without a date)."""
+        or nothing (the article has that change already, or upstream changed it too often without a date)."""
         from ..model import encode
         from ..terms import Status
 
         edited = locally_edited(stored)
         # the upstream version the words go into: for an edited article, the one kept out, if any
         base = kept.article if edited and kept is not None else stored.article
-        if words_digest(base) == words_digest(correction.article):
+        has = words_of(base)
+        before = correction.before.words
+        if digest_of(has) == digest_of(correction.words) or (before and not lacks(has, before, correction.words)):
             return None
         status = Status(stored.upstream_status) if stored.upstream_status else stored.article.status
         version = encode(replace(with_words(base, correction.article), status=status))
@@ -576,7 +585,15 @@ class _Placer:
             return UpstreamChange.kept(version, self.now)
         changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
         merged = merge_upstream(stored, version, explicit_updated=False, now=self.now)
-        if changes is None or merged is None:
+        if changes is None:  # held back, as the owner's change would be, until `sources reset` or a dated change
+            self.sightings.held_back(correction)
+            report.warnings.append(
+                f"{article_id} ({stored.article.title}): its correction is held back, the article having changed"
+                f" {UNDATED_CHANGES_MAX} times without a date of its own (`pressfeed sources reset {owner}` takes"
+                " its next change)"
+            )
+            return None
+        if merged is None:
             return None
         self.sightings.carried(article_id, correction.source_id, owner, stored.article)
         report.updated.append(article_id)
@@ -720,6 +737,9 @@ class _Placer:
                     report.updated.append(target)
                     self.taken[target] = origin
                     self.sightings.owner_changed.add(target)
+                    # the source it was (a board's title, or teaser) is a copy now: its text, when it comes, is its
+                    # first sighting, not a correction of its title
+                    self.sightings.forget(target, stored.origin.removeprefix("source:"))
                     if target in self.known_changes:  # kept out of another source's version, since undone
                         self.settled.add(target)
                     return True
@@ -727,7 +747,7 @@ class _Placer:
             return True
         self.taken[target] = origin
         edited = locally_edited(stored)
-        owner_words = None if edited else stored.article
+        owner_words = None if edited else stored.article  # (an edited article's are the editor's)
         if self.sightings.owner_seen(target, origin.removeprefix("source:"), candidate.article, owner_words):
             # the article carries a copy's correction, and the owner's item has no new words
             if edited:

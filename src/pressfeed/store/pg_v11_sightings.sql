@@ -9,5 +9,6 @@ CREATE TABLE sighting (
     carries    boolean NOT NULL DEFAULT false,
     earlier    text COLLATE "C" NOT NULL DEFAULT '',
     since      text COLLATE "C" NOT NULL DEFAULT '',
+    words      text NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 );

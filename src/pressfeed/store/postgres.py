@@ -60,6 +60,7 @@ from .base import (
     grouped,
     page_row,
     page_state,
+    sighting_row,
     sightings_by_article,
     source_state_rows,
     stored_article,
@@ -659,8 +660,7 @@ class PostgresStore:
         return sightings_by_article(rows)
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
-        rows = [(s.article_id, s.source_id, s.seen, s.taken, s.carries, s.earlier, s.since) for s in sightings]
-        self._upsert("sighting", SIGHTING_COLUMNS, "article_id, source_id", rows)
+        self._upsert("sighting", SIGHTING_COLUMNS, "article_id, source_id", [sighting_row(s) for s in sightings])
 
     # -- ingest state ------------------------------------------------------------------
 

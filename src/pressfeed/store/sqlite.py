@@ -39,6 +39,7 @@ from .base import (
     grouped,
     page_row,
     page_state,
+    sighting_row,
     sightings_by_article,
     source_state_rows,
     stored_article,
@@ -556,9 +557,10 @@ class SQLiteStore:
         )
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
-        rows = [(s.article_id, s.source_id, s.seen, s.taken, int(s.carries), s.earlier, s.since) for s in sightings]
-        with self.transaction():
-            self.db.executemany(f"INSERT OR REPLACE INTO sighting ({SIGHTING_COLUMNS}) VALUES (?,?,?,?,?,?,?)", rows)
+        rows = [sighting_row(s) for s in sightings]
+        if rows:
+            with self.transaction():
+                self.db.executemany(f"INSERT OR REPLACE INTO sighting ({SIGHTING_COLUMNS}) VALUES ({'?,' * 7}?)", rows)
 
     # -- ingest state ---------------------------------------------------------
 

@@ -10,7 +10,8 @@
 -- `earlier`: the version it gave before (a copy going back to it is a stale
 -- cache, no correction: pressfeed.ingest.copies); `since`: when it first gave
 -- the words `seen` (UTC, ISO 8601: a run at the same instant is no second
--- fetch).
+-- fetch); `words`: a copy's words of `taken`, what its next change is
+-- made from (the article may have that change already).
 CREATE TABLE sighting (
     article_id TEXT NOT NULL,
     source_id  TEXT NOT NULL,
@@ -19,5 +20,6 @@ CREATE TABLE sighting (
     carries    INTEGER NOT NULL DEFAULT 0,
     earlier    TEXT NOT NULL DEFAULT '',
     since      TEXT NOT NULL DEFAULT '',
+    words      TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 ) WITHOUT ROWID;
