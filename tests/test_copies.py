@@ -915,3 +915,39 @@ def test_a_correction_both_sources_give_at_once_is_the_owners_not_the_copys_a_ru
     result, pf = ingest_at(opener, site, NOW + 3 * H)
     assert [r.updated for r in result.reports] == [(), ()]
     assert pf.article(LAW_ID) == after and pf.info(pf.article(LAW_ID)).words_from is None
+
+
+def test_one_correction_two_copies_give_is_one_update_in_the_owners_form(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 1.) Three sources bring the release: the board (owner), the service, and the service's mobile
+    board, whose form adds a "자료제공" line. The ministry's one correction reaches the service first and the
+    mobile board a run later: the second was taken again, its whole form differing from the service's, an
+    update readers saw for no new word, with the mobile board's boilerplate. The article has that change."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    mobile = serve(httpserver, "/rss/mobile.xml", rss(title="정책브리핑 모바일"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+        source("korea-kr-m", httpserver.url_for("/rss/mobile.xml"), name="정책브리핑"),
+    )
+
+    def on_mobile(body: str) -> bytes:
+        link = "https://m.korea.kr/briefing/pressReleaseView.do?newsId=156720010"
+        copy = item(156720010, LAW_TITLE, body, guid="m-156720010", link=link, pub="2025-11-03 12:00:00")
+        return rss(copy, title="정책브리핑 모바일")
+
+    _, pf = ingest_at(opener, site)
+    service.body, mobile.body = combined_law(), on_mobile(LAW_SERVICE_FORM)
+    ingest_at(opener, site, NOW + H)
+    updates = 0
+    mobile_60 = LAW_SERVICE_FORM.replace("40일간", "60일간")
+    for hour, mobile_body in ((2, LAW_SERVICE_FORM), (3, mobile_60), (4, mobile_60), (5, mobile_60)):
+        service.body, mobile.body = combined_law(LAW_CORRECTED), on_mobile(mobile_body)
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        updates += sum(len(r.updated) for r in result.reports)
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" in body
+    assert updates == 1 and "자료제공" not in body
