@@ -951,3 +951,34 @@ def test_one_correction_two_copies_give_is_one_update_in_the_owners_form(
     body = pf.article(LAW_ID).article.body_html
     assert "60일간" in body
     assert updates == 1 and "자료제공" not in body
+
+
+@pytest.mark.parametrize(
+    ("article", "before", "after", "lacking"),
+    [
+        (
+            "시행령을 40일간 입법예고한다",
+            "시행령을 40일간 입법예고한다 자료제공",
+            "시행령을 60일간 입법예고한다 자료제공",
+            True,
+        ),
+        (
+            "시행령을 60일간 입법예고한다",
+            "시행령을 40일간 입법예고한다 자료제공",
+            "시행령을 60일간 입법예고한다 자료제공",
+            False,
+        ),
+        # whole words only: a figure inside another is not the one added
+        ("2060년까지 40 곳", "2060년까지 40 곳 문의", "2060년까지 60 곳 문의", True),
+        # a sentence removed: the article that still has it lacks the change
+        ("첫 문장. 틀린 문장. 끝.", "첫 문장. 틀린 문장. 끝. 출처", "첫 문장. 끝. 출처", True),
+        ("첫 문장. 끝.", "첫 문장. 틀린 문장. 끝. 출처", "첫 문장. 끝. 출처", False),
+    ],
+    ids=["figure-lacking", "figure-had", "whole-words", "removed-lacking", "removed-had"],
+)
+def test_an_article_lacks_a_copys_change_unless_it_has_every_run_added_and_none_removed(
+    article: str, before: str, after: str, lacking: bool
+) -> None:
+    from pressfeed.ingest.copies import lacks
+
+    assert lacks(article, before, after) is lacking

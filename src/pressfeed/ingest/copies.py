@@ -75,18 +75,17 @@ def words_digest(article: Article) -> str:
 
 def lacks(article_words: str, before: str, after: str) -> bool:
     """Does an article (its words) lack the change a copy made from words `before` to `after`: a run of words
-    it added that the article has not, or one it removed that the article still has (but as part of one
-    added)? The owner, or another copy in its own form, may have brought the same correction."""
-    from ..text import without_space
-
+    it added that the article has not, or one it removed that the article still has (not as part of one it
+    added)? The owner, or another copy in its own form, may have brought the same correction. Runs match
+    whole words only ("60" is not in "1960년"): in doubt, the article lacks it, and the change is taken."""
     old, new = before.split(), after.split()
     added, removed = [], []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
-            removed.append("".join(old[i1:i2]))
+            removed.append(f" {' '.join(old[i1:i2])} ")
         if tag in ("replace", "insert"):
-            added.append("".join(new[j1:j2]))
-    have = without_space(article_words)
+            added.append(f" {' '.join(new[j1:j2])} ")
+    have = f" {' '.join(article_words.split())} "
     if any(run not in have for run in added):
         return True
     return any(run in have and not any(run in other for other in added) for run in removed)
