@@ -982,3 +982,247 @@ def test_an_article_lacks_a_copys_change_unless_it_has_every_run_added_and_none_
     from pressfeed.ingest.copies import lacks
 
     assert lacks(article, before, after) is lacking
+
+
+# -- attack 4: the change an article has, the held-back correction, the counter rule --
+
+
+def board_item(body: str = LAW_BODY, title: str = LAW_TITLE) -> str:
+    return item(156720010, title, body, pub="2025-11-03 12:00:00")
+
+
+def service_copy(body: str = LAW_BODY, title: str = LAW_TITLE, *extra: str) -> bytes:
+    copy = item(156720010, title, body, guid="pressrelease-156720010", link=COMBINED_LAW, pub="2025-11-03 12:00:00")
+    return rss(copy, *extra, title="정책브리핑 보도자료")
+
+
+def updates(opener: Opener, site: Path, hours: range | tuple[int, ...]) -> list[tuple[str, str]]:
+    out = []
+    for hour in hours:
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        out += [(r.source_id, u) for r in result.reports for u in r.updated]
+    return out
+
+
+# == 1. `lacks`: corrections lost because the article is thought to have them ==================================
+
+#: a release's budget table (HWP tables come through as cells): 2025 and 2026 columns
+TABLE = (
+    "<table><tr><td>구분</td><td>2025년</td><td>2026년</td></tr>"
+    "<tr><td>예산(억 원)</td><td>{a}</td><td>{b}</td></tr>"
+    "<tr><td>과제 수</td><td>{c}</td><td>{d}</td></tr></table>"
+)
+TABLE_WRONG = LAW_BODY + TABLE.format(a="1,500", b="1,200", c="40", d="32")  # columns transposed
+TABLE_RIGHT = LAW_BODY + TABLE.format(a="1,200", b="1,500", c="32", d="40")
+
+
+@pytest.mark.parametrize(
+    ("article", "before", "after"),
+    [
+        # two figures swapped (a transposed table: the classic release erratum)
+        (
+            "예산(억 원) 1,500 1,200 과제 수 40 32",
+            "예산(억 원) 1,500 1,200 과제 수 40 32 자료제공",
+            "예산(억 원) 1,200 1,500 과제 수 32 40 자료제공",
+        ),
+        # contact numbers swapped between two officials (a table of 담당자)
+        (
+            "과장 김철수 044-202-6260 사무관 이영희 044-202-6261",
+            "과장 김철수 044-202-6260 사무관 이영희 044-202-6261 자료제공",
+            "과장 김철수 044-202-6261 사무관 이영희 044-202-6260 자료제공",
+        ),
+        # a threshold the text dropped, "이상" (at least), restored: the article has "이상" in another sentence
+        (
+            "매출액 10조 원 이상 사업자와 이용자 100만 명 사업자는 대리인을 지정한다.",
+            "매출액 10조 원 이상 사업자와 이용자 100만 명 사업자는 대리인을 지정한다. 자료제공",
+            "매출액 10조 원 이상 사업자와 이용자 100만 명 이상 사업자는 대리인을 지정한다. 자료제공",
+        ),
+    ],
+    ids=["table-swap", "phone-swap", "threshold-inserted"],
+)
+def test_a_correction_made_of_words_the_article_has_elsewhere_is_lacking(article: str, before: str, after: str) -> None:
+    """(Attack 4.) `lacks` looks each added run up anywhere in the article: a correction that swaps two
+    figures (its added runs are the removed ones, each found again in the other's place), or inserts a
+    word the article has in another sentence, was judged already had, and dropped."""
+    from pressfeed.ingest.copies import lacks
+
+    assert lacks(article, before, after) is True
+
+
+def test_a_copys_correction_of_two_transposed_table_columns_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 4.) The board's release has its budget table's two year columns transposed (1,500 / 1,200 for
+    1,200 / 1,500); the service corrects it. Every figure the correction adds is in the article (in the
+    other column), every one it removes is one it adds: `lacks` says the article has it, and readers keep
+    the transposed budget for good."""
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(board_item(TABLE_WRONG))
+    _, pf = ingest_at(opener, site)
+    service.body = service_copy(TABLE_WRONG)
+    ingest_at(opener, site, NOW + H)
+    service.body = service_copy(TABLE_RIGHT)
+    assert updates(opener, site, (2, 3, 4)) == [("korea-kr", LAW_ID)]
+    from pressfeed.ingest.copies import words_of
+
+    assert "1,200 1,500 과제 수 32 40" in words_of(pf.article(LAW_ID).article)
+
+
+def test_a_copys_correction_of_the_title_alone_adding_a_word_of_the_text_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 4.) The service fixes the release's title alone, adding the word it dropped ("… 기본법 시행령
+    제정안 입법예고"). The title is one line of the words `lacks` searches, and "시행령" is a word of the body
+    ("…기본법’의 시행령 제정안을"): the correction is judged had, and the title stays wrong for good."""
+    short = "과기정통부, 인공지능 기본법 제정안 입법예고"
+    full = "과기정통부, 인공지능 기본법 시행령 제정안 입법예고"
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(board_item(title=short))
+    _, pf = ingest_at(opener, site)
+    service.body = service_copy(title=short)
+    ingest_at(opener, site, NOW + H)
+    service.body = service_copy(title=full)
+    assert updates(opener, site, (2, 3, 4)) == [("korea-kr", LAW_ID)]
+    assert pf.article(LAW_ID).article.title == full
+
+
+# == 1b. `lacks`: needless updates, the owner having made the change in its own form =========================
+
+LIST_BOARD = LAW_BODY + "<p>설명회는 서울·부산에서 열린다.</p>"  # the board's middle dot (U+00B7)
+LIST_SERVICE = LAW_BODY + "<p>설명회는 서울ㆍ부산에서 열린다.</p>"  # the service's (HWP's araea, U+318D)
+
+
+def test_the_owners_correction_in_its_own_middle_dot_is_had_when_the_copy_brings_it_a_run_later(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 4.) The ministry added 대구 to the cities on its board first, and on the service an hour later.
+    The board writes "·", the service HWP's "ㆍ" (U+318D, which NFKC folds to a jamo, not to "·"): the
+    article has the change, but `lacks` sees "서울ㆍ부산ㆍ대구에서" nowhere, and the release goes out again,
+    dated anew, in the service's form."""
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(board_item(LIST_BOARD))
+    _, pf = ingest_at(opener, site)
+    service.body = service_copy(LIST_SERVICE)
+    ingest_at(opener, site, NOW + H)
+    board.body = rss(board_item(LIST_BOARD.replace("서울·부산", "서울·부산·대구")))
+    assert updates(opener, site, (2,)) == [("msit", LAW_ID)]  # the owner's own correction
+    after = pf.article(LAW_ID)
+    service.body = service_copy(LIST_SERVICE.replace("서울ㆍ부산", "서울ㆍ부산ㆍ대구"))
+    assert updates(opener, site, (3, 4, 5)) == []
+    assert pf.article(LAW_ID) == after
+
+
+# == 2. `absorbed`: the owner's unrelated change of the run ======================================================
+
+SECOND = "<p>제정안은 국민참여입법센터에서 볼 수 있다.</p>"
+
+
+# == 3. `held_back` ================================================================================================
+
+
+def _past_the_limit(httpserver: HTTPServer, site: Path, opener: Opener, told: str = "held back"):  # type: ignore[no-untyped-def]
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    pf.close()
+    with sqlite3.connect(site / ".pressfeed" / "pressfeed.db") as db:
+        db.execute("UPDATE article SET undated_changes = 24 WHERE id = ?", (LAW_ID,))
+    db.close()
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
+    assert "40일간" in pf.article(LAW_ID).article.body_html
+    assert any(told in w for r in result.reports for w in r.warnings)
+    return board, service, pf
+
+
+def test_a_held_back_correction_is_taken_after_the_reset_the_warning_names(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 4.) The warning named `pressfeed sources reset msit` alone: the service's answer stayed as it
+    was (its feed had no new post), the service was not read anew, and the correction waited for its next new
+    post, however long. The warning names both sources: the owner's count, and the copy's answer read anew."""
+    _, _, _ = _past_the_limit(httpserver, site, opener, told="`pressfeed sources reset msit korea-kr`")
+    opener(site, NOW + 4 * H).reset_sources(["msit", "korea-kr"])
+    for hour in (5, 6, 7):
+        _, pf = ingest_at(opener, site, NOW + hour * H)
+    assert "60일간" in pf.article(LAW_ID).article.body_html
+
+
+def test_a_held_back_correction_is_said_once_not_at_every_run(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 4.) The owner's own change past the limit is said once (update._restless), and `sources check`
+    lists the article as restless after. The copy's held-back correction re-confirms and is said again at
+    every run whose service answer is parsed (the service posts all day): 24 warnings a day under -v."""
+    _, service, _ = _past_the_limit(httpserver, site, opener)
+    said = 0
+    for hour in range(4, 10):
+        service.body = rss(
+            item(
+                156720010,
+                LAW_TITLE,
+                LAW_CORRECTED,
+                guid="pressrelease-156720010",
+                link=COMBINED_LAW,
+                pub="2025-11-03 12:00:00",
+            ),
+            *([sixg_item(guid="pressrelease-156720287")] if hour % 2 else []),  # a new post, then not
+            title="정책브리핑 보도자료",
+        )
+        result, _ = ingest_at(opener, site, NOW + hour * H)
+        said += sum("held back" in w for r in result.reports for w in r.warnings)
+    assert said <= 1
+
+
+# == 6. the view-counter rule eating a release's figure ==========================================================
+
+RESULTS_TITLE = "과기정통부, 인공지능 기본법 홍보 캠페인 성과 발표"
+RESULTS_BODY = (
+    "<p>과학기술정보통신부는 인공지능 기본법 홍보 캠페인의 성과를 발표했다.</p>"
+    "<table><tr><td>구분</td><td>실적</td></tr>"
+    "<tr><td>조회수</td><td>1,234,567</td></tr>"
+    "<tr><td>공유</td><td>12,345</td></tr></table>"
+    "<p>과학기술정보통신부는 하반기에도 캠페인을 이어갈 계획이다. 문의: 인공지능정책과(044-202-6180)</p>"
+)
+
+
+def test_a_copys_correction_of_a_views_figure_in_a_results_table_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 4.) A campaign release's results table, a row "조회수 | 1,234,567" (label and figure cells,
+    flattened to "조회수 1,234,567 공유 …"): the counter rule takes the figure for a board's view counter,
+    and the service's correction to 1,324,567 is never seen."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(item(156720010, RESULTS_TITLE, RESULTS_BODY, pub="2025-11-03 12:00:00")))
+    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+    )
+    _, pf = ingest_at(opener, site)
+    service.body = service_copy(RESULTS_BODY, RESULTS_TITLE)
+    ingest_at(opener, site, NOW + H)
+    service.body = service_copy(RESULTS_BODY.replace("1,234,567", "1,324,567"), RESULTS_TITLE)
+    updates(opener, site, (2, 3, 4))
+    assert "1,324,567" in pf.article(LAW_ID).article.body_html
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "홍보 영상은 누적 조회수 1,234,567 달성으로 목표를 넘었다.",  # a raw figure, a word after a space
+        "홍보 영상(누적 조회수 1,234,567)은 목표를 넘었다.",  # in brackets
+    ],
+    ids=["space", "bracket"],
+)
+def test_a_views_figure_of_a_release_sentence_is_a_word(sentence: str) -> None:
+    """(Attack 4.) A figure the release counts, without its unit, in its text (not at its start or end, where a
+    board prints its counter): still a word of it."""
+    from pressfeed.ingest.copies import _without_counter
+
+    lead = "과학기술정보통신부는 인공지능 기본법 홍보 캠페인의 성과를 발표했다."
+    text = f"{lead} {sentence} 과학기술정보통신부는 하반기에도 지역 설명회와 함께 캠페인을 이어갈 계획이다."
+    assert "1,234,567" in _without_counter(text)
+    assert _without_counter(f"{text} 조회수 37") == _without_counter(text)  # (a board's counter after it)

@@ -41,6 +41,13 @@ DIGEST_VERSION = "w1"
 #: any two fetches, and is no word of the release. A figure the text counts has its unit or word after it
 #: ("조회수 100만 회", "조회수 3배", "조회 1위"), and a word ending in one ("review 2025") is none
 _VIEW_COUNT = re.compile(r"(?:조회수?|(?<![a-z])(?:views?|hits?))\s*[:：]?\s*\d[\d,]*(?=$|[\s|/·)\]])", re.IGNORECASE)
+#: how near its body's start or end a board puts its counter (a line of the post's facts): within the text, the
+#: figure is the release's own ("누적 조회수 1,234,567 달성")
+_COUNTER_EDGE = 40
+#: between an item's title, subtitle and body in its words: a change is seen in its own part
+_PART = " ¶ "
+#: a list's middle dot as HWP, Japanese fonts and typists write it (NFKC folds none of them into "·")
+_MIDDLE_DOTS = str.maketrans(dict.fromkeys("\u318d\u30fb\u2027\u2219\u22c5", "·"))
 
 
 class _Reporting(Protocol):
@@ -58,8 +65,23 @@ def words_of(article: Article) -> str:
     from ..sanitize import body_words
 
     view = reader_view(article, ingested=True)
-    text = "\n".join((view.title, view.subtitle, body_words(view.body_html)))
-    return " ".join(_VIEW_COUNT.sub(" ", unicodedata.normalize("NFKC", text)).split())
+    parts = (_folded(view.title), _folded(view.subtitle), _without_counter(_folded(body_words(view.body_html))))
+    return _PART.join(parts)
+
+
+def _folded(text: str) -> str:
+    """A text's words, one space between them, in the forms two copies of one text may differ in folded."""
+    return " ".join(unicodedata.normalize("NFKC", text.translate(_MIDDLE_DOTS)).split())
+
+
+def _without_counter(body: str) -> str:
+    """A body's text (folded) without a board's view counter at its start or end."""
+    edge = len(body) - _COUNTER_EDGE
+
+    def drop(m: re.Match[str]) -> str:
+        return "" if m.start() < _COUNTER_EDGE or m.end() > edge else m.group()
+
+    return " ".join(_VIEW_COUNT.sub(drop, body).split())
 
 
 def digest_of(words: str) -> str:
@@ -74,21 +96,21 @@ def words_digest(article: Article) -> str:
 
 
 def lacks(article_words: str, before: str, after: str) -> bool:
-    """Does an article (its words) lack the change a copy made from words `before` to `after`: a run of words
-    it added that the article has not, or one it removed that the article still has (not as part of one it
-    added)? The owner, or another copy in its own form, may have brought the same correction. Runs match
-    whole words only ("60" is not in "1960년"): in doubt, the article lacks it, and the change is taken."""
+    """Does an article (its words) lack the change a copy made from words `before` to `after`? Each change
+    is read with a word on either side, as the copy has it: the article has it where it reads the new words in
+    that place ("2025년 1,500 2026년"), not just somewhere ("1,500" in another cell of a table whose columns were
+    swapped), and no longer reads the old ones there. Whole words only ("60" is not in "1960년"): in doubt the
+    article lacks it, and the change is taken."""
     old, new = before.split(), after.split()
-    added, removed = [], []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag in ("replace", "delete"):
-            removed.append(f" {' '.join(old[i1:i2])} ")
-        if tag in ("replace", "insert"):
-            added.append(f" {' '.join(new[j1:j2])} ")
     have = f" {' '.join(article_words.split())} "
-    if any(run not in have for run in added):
-        return True
-    return any(run in have and not any(run in other for other in added) for run in removed)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if f" {' '.join(new[max(j1 - 1, 0) : j2 + 1])} " not in have:
+            return True
+        if tag != "insert" and f" {' '.join(old[max(i1 - 1, 0) : i2 + 1])} " in have:
+            return True
+    return False
 
 
 def with_words(article: Article, words: Article) -> Article:

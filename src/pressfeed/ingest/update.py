@@ -586,12 +586,13 @@ class _Placer:
         changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
         merged = merge_upstream(stored, version, explicit_updated=False, now=self.now)
         if changes is None:  # held back, as the owner's change would be, until `sources reset` or a dated change
+            if correction.before.since:  # (said once: a correction held back before re-confirms at every read)
+                report.warnings.append(
+                    f"{article_id} ({stored.article.title}): its correction is held back, the article having"
+                    f" changed {UNDATED_CHANGES_MAX} times without a date of its own (`pressfeed sources reset"
+                    f" {owner} {correction.source_id}` takes it at the next run)"
+                )
             self.sightings.held_back(correction)
-            report.warnings.append(
-                f"{article_id} ({stored.article.title}): its correction is held back, the article having changed"
-                f" {UNDATED_CHANGES_MAX} times without a date of its own (`pressfeed sources reset {owner}` takes"
-                " its next change)"
-            )
             return None
         if merged is None:
             return None
