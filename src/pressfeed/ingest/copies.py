@@ -92,6 +92,7 @@ def digest_of(words: str) -> str:
 
 
 def words_digest(article: Article) -> str:
+    """The digest of an item's words."""
     return digest_of(words_of(article))
 
 
@@ -265,9 +266,9 @@ class Sightings:
 
     def held_back(self, correction: Correction) -> None:
         """A correction not taken now (its article changed too often without a date): the copy's row as it was,
-        its new words seen, so they hold again at its next fetch."""
+        its new words seen (since no time: said once), so they hold again whenever its answer is read next (a
+        `sources reset` of its source reads it at the next run)."""
         self._put(replace(correction.before, seen=digest_of(correction.words), since=""))
-        self.unconfirmed.add(correction.source_id)
 
     def absorbed(self) -> None:
         """The copies' new words seen in a run the owner changed its own: their version (the owner's change
