@@ -20,6 +20,7 @@ from pytest_httpserver import HTTPServer
 
 from conftest import NOW
 from pressfeed.errors import UsageError
+from pressfeed.ingest import update
 from pressfeed.model import encode
 from pressfeed.store.base import ArticleWrite
 from test_ingest import (  # noqa: F401 (fixtures)
@@ -1142,9 +1143,12 @@ def test_a_held_back_correction_is_taken_after_the_reset_the_warning_names(
 ) -> None:
     """(Attack 4.) The warning named `pressfeed sources reset msit` alone: the service's answer stayed as it
     was (its feed had no new post), the service was not read anew, and the correction waited for its next new
-    post, however long. The warning names both sources: the owner's count, and the copy's answer read anew."""
-    _, _, _ = _past_the_limit(httpserver, site, opener, told="`pressfeed sources reset msit korea-kr`")
-    opener(site, NOW + 4 * H).reset_sources(["msit", "korea-kr"])
+    post, however long. The warning names the copy's source: its reset reads its answer anew, and takes the
+    next change of the articles its corrections are held back from. `sources check` names the article too."""
+    _, _, pf = _past_the_limit(httpserver, site, opener, told="`pressfeed sources reset korea-kr`")
+    [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
+    assert checked.restless == (LAW_ID,) and "pressfeed sources reset korea-kr" in checked.line()
+    opener(site, NOW + 4 * H).reset_sources(["korea-kr"])
     for hour in (5, 6, 7):
         _, pf = ingest_at(opener, site, NOW + hour * H)
     assert "60일간" in pf.article(LAW_ID).article.body_html
@@ -1194,7 +1198,9 @@ def test_a_copys_correction_of_a_views_figure_in_a_results_table_is_taken(
     """(Attack 4.) A campaign release's results table, a row "조회수 | 1,234,567" (label and figure cells,
     flattened to "조회수 1,234,567 공유 …"): the counter rule takes the figure for a board's view counter,
     and the service's correction to 1,324,567 is never seen."""
-    serve(httpserver, "/rss/dept_msit.xml", rss(item(156720010, RESULTS_TITLE, RESULTS_BODY, pub="2025-11-03 12:00:00")))
+    serve(
+        httpserver, "/rss/dept_msit.xml", rss(item(156720010, RESULTS_TITLE, RESULTS_BODY, pub="2025-11-03 12:00:00"))
+    )
     service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
     configure(
         site,
@@ -1226,3 +1232,123 @@ def test_a_views_figure_of_a_release_sentence_is_a_word(sentence: str) -> None:
     text = f"{lead} {sentence} 과학기술정보통신부는 하반기에도 지역 설명회와 함께 캠페인을 이어갈 계획이다."
     assert "1,234,567" in _without_counter(text)
     assert _without_counter(f"{text} 조회수 37") == _without_counter(text)  # (a board's counter after it)
+
+
+# -- the final review: a run that dies, an edit kept, an edit undone ---------------------------------
+
+
+H_review = timedelta(hours=1)
+
+
+def test_a_run_that_dies_before_taking_a_confirmed_correction_does_not_lose_it(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Review.) The copy's confirming sighting (taken = its new words) is committed with its source's items in
+    place_source; the article is written later, in take_corrections' own transaction. A run killed in between
+    (SIGTERM, OOM, a later source's failure, settle raising) leaves the sighting saying the words are the copy's
+    version already: at the next run the copy gives the same words, `digest == row.taken`, and the correction
+    is never taken."""
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H_review)
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H_review)  # new words once
+
+    def killed(self: object, *args: object) -> set[str]:
+        raise KeyboardInterrupt  # the process dies after every source is placed, before corrections are taken
+
+    with monkeypatch.context() as patched:
+        patched.setattr(update._Placer, "take_corrections", killed)
+        with pytest.raises(KeyboardInterrupt):
+            ingest_at(opener, site, NOW + 3 * H_review)
+    for hour in (4, 5, 6):
+        _, pf = ingest_at(opener, site, NOW + hour * H_review)
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" in body and "40일간" not in body
+
+
+def _edit_r(opener: Opener, site: Path, title: str) -> None:
+    from dataclasses import replace
+
+    from pressfeed.model import encode
+    from pressfeed.store.base import ArticleWrite
+
+    pf = opener(site, NOW)
+    stored = pf.article(LAW_ID)
+    pf.store.write([ArticleWrite(encode(replace(stored.article, title=title)), stored.origin)])
+    pf.close()
+
+
+def _kept_out(httpserver: HTTPServer, site: Path, opener: Opener):  # type: ignore[no-untyped-def]
+    """The board's release retitled by an editor; the service's correction confirmed at hour 3, kept out."""
+    board, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)
+    _edit_r(opener, site, "편집된 제목")
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H_review)
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H_review)
+    result, pf = ingest_at(opener, site, NOW + 3 * H_review)
+    assert [r.conflicts for r in result.reports] == [(), (LAW_ID,)]
+    return board, service, pf
+
+
+def test_articles_show_does_not_call_an_edited_articles_words_a_copys_correction_it_kept_out(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Review.) The copy's version is kept out of the edit (update._Placer._correction calls `carried` with the edit
+    standing), so `sighting.carries` is set while the article's words are the editor's and the owner's
+    ("40일간"). `articles show` then says "its words are source korea-kr's correction" under an edited title
+    and the old figure; `--json` has words_from "korea-kr"."""
+    _, _, pf = _kept_out(httpserver, site, opener)
+    stored = pf.article(LAW_ID)
+    assert "40일간" in stored.article.body_html and stored.article.title == "편집된 제목"
+    info = pf.info(stored)
+    assert not any("its words are source korea-kr's correction" in line for line in info.upstream_lines(NOW.tzinfo))
+    assert info.words_from is None
+
+
+def test_an_edit_undone_by_hand_takes_the_copys_correction_at_the_next_run(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Review.) README: the kept-out copy's version is taken "by the next run once the edit is undone by hand". Only a
+    run that parses the owner's answer takes it (owner_seen); an owner whose answer is unchanged is not parsed,
+    and `articles revert` refuses ("no local edit"). Meanwhile `articles show` says the words are the copy's
+    correction while they read 40일간, and `sources check` says nothing."""
+    _kept_out(httpserver, site, opener)
+    _edit_r(opener, site, "과기정통부, 인공지능 기본법 하위법령 제정안 입법예고")  # undone by hand
+    for hour in (4, 5, 6):  # neither source's answer changes
+        _, pf = ingest_at(opener, site, NOW + hour * H_review)
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" in body and "40일간" not in body
+
+
+def test_the_owners_new_file_while_an_edit_keeps_a_copys_correction_out_is_kept_for_revert(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Review.) The edit keeps the copy's correction out; the board then replaces the release's hwp file, its words as
+    they were. owner_seen returns True (no new words, a copy's carried) and _decide returns at once with
+    "unchanged": the board's version is neither kept out nor told. `articles revert` takes the copy's words
+    with the old file, and the board's answer, unchanged from then on, is never parsed again to bring the new
+    one. Without a copy's correction the board's new file is kept out and `revert` takes it."""
+    from test_copies import HWP, HWP_FIXED
+    from test_ingest import law_item, rss
+
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(law_item(extra=HWP))
+    ingest_at(opener, site)
+    _edit_r(opener, site, "편집된 제목")
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H_review)
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H_review)
+    ingest_at(opener, site, NOW + 3 * H_review)  # the copy's correction kept out
+    board.body = rss(law_item(extra=HWP_FIXED))  # the board's corrected file, its text unchanged
+    ingest_at(opener, site, NOW + 4 * H_review)  # not kept out, not told: "unchanged"
+    opener(site, NOW + 5 * H_review).revert(LAW_ID)
+    for hour in (6, 7):
+        _, pf = ingest_at(opener, site, NOW + hour * H_review)
+    article = pf.article(LAW_ID).article
+    assert "60일간" in article.body_html
+    assert [a.url for a in article.attachments] == ["https://www.msit.go.kr/bbs/download.do?fileId=197412399"]

@@ -437,11 +437,11 @@ class Pressfeed:
         # one read of its page serves both: why it is held, or else what reading the page noticed
         ingested = [s.article.id for s in stored if s.origin.startswith("source:")]
         pages = self.store.pages(ingested)
-        carried = {
+        carried = {  # (an edited article's words are the editor's: a copy's correction is kept out, if any)
             article_id: source_id
             for article_id, rows in (self.store.sightings(ingested) if ingested else {}).items()
             for source_id, row in rows.items()
-            if row.carries
+            if row.carries and article_id not in edited
         }
         infos = []
         for one in stored:

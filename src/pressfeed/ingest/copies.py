@@ -155,6 +155,13 @@ class Correction:
     before: Sighting
     words: str
 
+    @property
+    def after(self) -> Sighting:
+        """The copy's sighting once its new words are its version: saved with what they make of the article, so a
+        run that dies in between confirms them again."""
+        digest = digest_of(self.words)
+        return replace(self.before, seen=digest, taken=digest, earlier=self.before.taken, words=self.words)
+
 
 @dataclass
 class Sightings:
@@ -166,8 +173,8 @@ class Sightings:
     changed: dict[tuple[str, str], Sighting] = field(default_factory=dict)
     #: (article id, source id) sighted this run: a source listing one release twice gives one sighting a run
     sighted: set[tuple[str, str]] = field(default_factory=set)
-    #: article id → the first correction a copy confirmed this run
-    corrections: dict[str, Correction] = field(default_factory=dict)
+    #: article id → the corrections copies confirmed this run, in the order they were placed (the first is taken)
+    corrections: dict[str, list[Correction]] = field(default_factory=dict)
     #: the articles whose owner's item gave new words this run: its change wins over a copy's
     owner_changed: set[str] = field(default_factory=set)
     #: the sources whose copy changed its words, to be read again at the next run however their answer stands
@@ -212,11 +219,13 @@ class Sightings:
             self.new_words[article_id, source_id] = words
         elif row.since == self.now:  # a run again at the same instant is no second fetch (cron twice at once)
             self.unconfirmed.add(source_id)
-        else:  # the same new words at two fetches in a row
-            self._put(replace(row, taken=digest, earlier=row.taken, words=words))
-            if digest != row.earlier:  # (back to the words it gave before: a stale cache, not the ministry)
-                correction = Correction(article_id, source_id, item, report, row, words)
-                self.corrections.setdefault(article_id, correction)
+        else:  # the same new words at two fetches in a row (their row is saved when they are taken)
+            correction = Correction(article_id, source_id, item, report, row, words)
+            self.corrections.setdefault(article_id, []).append(correction)
+
+    def settled(self, correction: Correction) -> None:
+        """A confirmed correction's words are the copy's version now, taken or not (the article has them)."""
+        self._put(correction.after)
 
     def owner_seen(self, article_id: str, source_id: str, item: Article, owner_words: Article | None) -> bool:
         """The owner's item of an article a copy's source ever gave: True when the article carries a copy's

@@ -179,10 +179,12 @@ def ingest_sources(
     due = _skip_unchanged_files(due, placer, config.fetch.max_bytes, progress)
     if due:
         _fetch_and_place(config, clock, runs, due, placer, progress, auto_workers=auto_workers)
-        corrected = placer.take_corrections()
-        for run in due:  # (their state counted the updates before the copies' corrections were taken)
+        corrected = placer.take_corrections({run.source.id: run.report for run in runs})
+        for run in due:  # (their state was made before the copies' corrections were taken)
             if run.source.id in corrected:
                 run.state = replace(run.state, updated=len(run.report.updated))
+            if held := placer.held.get(run.source.id):  # (`sources check` names them, as the source's own)
+                run.state = replace(run.state, restless=tuple(sorted({*run.state.restless, *held})))
     if not dry_run:
         store.save_source_states({run.source.id: run.state.to_dict() for run in runs})
     return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
@@ -308,6 +310,8 @@ class _Placer:
         self.sightings = Sightings(now=utc_text(now))
         #: per source placed, one that reads its items' pages: the items whose page gave no text this time
         self.unread: set[str] = set()
+        #: source id → the articles its copies' corrections are held back from (too many undated changes)
+        self.held: dict[str, list[str]] = {}
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -525,12 +529,18 @@ class _Placer:
         pages = self.store.pages([m.encoded.id for m in mapped])
         return {article_id for article_id, page in pages.items() if page.status != "done"}
 
-    def take_corrections(self) -> set[str]:
+    def take_corrections(self, reports: Mapping[str, _Report]) -> set[str]:
         """Take the corrections copies confirmed this run (pressfeed.ingest.copies), once every source is placed:
-        the owner's own change of this run wins, whichever source came first in the config. The sources whose
-        corrections updated an article."""
+        the owner's own change of this run wins, whichever source came first in the config. And those an editor's
+        edit kept out, the edit since undone by hand. The sources whose corrections updated an article."""
         self.sightings.absorbed()
-        found = {k: c for k, c in self.sightings.corrections.items() if k not in self.sightings.owner_changed}
+        found: dict[str, Correction] = {}
+        for article_id, confirmed in sorted(self.sightings.corrections.items()):
+            for correction in confirmed:  # (their new words are their version now; a stale cache's are none)
+                self.sightings.settled(correction)
+            fresh = [c for c in confirmed if c.words and digest_of(c.words) != c.before.earlier]
+            if fresh and article_id not in self.sightings.owner_changed:  # (the owner's change of the run wins)
+                found[article_id] = fresh[0]
         ids = sorted(found)
         stored_by_id = self.store.get_many(ids) if ids else {}
         tombstoned = self.store.tombstoned(ids) if ids else set()
@@ -546,8 +556,10 @@ class _Placer:
                 writes.append(write)
             elif write is not None:
                 kept_out.append(write)
-        rows = self.sightings.take_changed()
         corrected = {found[w.encoded.id].source_id for w in writes}
+        undone = self._undone(reports, corrected, exclude=set(ids))
+        writes += undone
+        rows = self.sightings.take_changed()
         if self.dry_run or not (writes or kept_out or rows):
             return corrected  # (a dry run's reports say what a run would take)
         from ..stories import settle
@@ -555,10 +567,36 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.save_upstream_changes(kept_out)
+            self.store.drop_upstream_changes([w.encoded.id for w in undone])
             self.store.save_sightings(rows)
             if writes:
                 settle(self.store, self.config.story_rules(), self.now, releases={w.encoded.id for w in writes})
         return corrected
+
+    def _undone(self, reports: Mapping[str, _Report], corrected: set[str], exclude: set[str]) -> list[ArticleWrite]:
+        """The copies' corrections an editor's edit kept out, the edit since undone by hand (not reverted): taken
+        as `articles revert` would, dated now. The owner's item need not be read again for it."""
+        waiting = {
+            a: s for a, s in self.store.waiting_corrections().items() if a not in exclude | self.sightings.owner_changed
+        }
+        if not waiting:
+            return []
+        from ..model import encode
+
+        ids = sorted(waiting)
+        stored_by_id, kept = self.store.get_many(ids), self.store.upstream_changes(ids)
+        writes = []
+        for article_id in ids:
+            stored, change = stored_by_id.get(article_id), kept.get(article_id)
+            if stored is None or change is None or locally_edited(stored):
+                continue
+            version = encode(change.article)
+            merged = merge_upstream(stored, version, explicit_updated=False, now=self.now) or version
+            writes.append(ArticleWrite.from_upstream(merged, stored.origin, upstream=version))
+            if (report := reports.get(waiting[article_id])) is not None:
+                report.updated.append(article_id)
+                corrected.add(waiting[article_id])
+        return writes
 
     def _correction(
         self, correction: Correction, stored: StoredArticle, kept: UpstreamChange | None
@@ -590,9 +628,10 @@ class _Placer:
                 report.warnings.append(
                     f"{article_id} ({stored.article.title}): its correction is held back, the article having"
                     f" changed {UNDATED_CHANGES_MAX} times without a date of its own (`pressfeed sources reset"
-                    f" {owner} {correction.source_id}` takes it at the next run)"
+                    f" {correction.source_id}` takes it at the next run)"
                 )
             self.sightings.held_back(correction)
+            self.held.setdefault(correction.source_id, []).append(article_id)
             return None
         if merged is None:
             return None
@@ -751,11 +790,12 @@ class _Placer:
         owner_words = None if edited else stored.article  # (an edited article's are the editor's)
         if self.sightings.owner_seen(target, origin.removeprefix("source:"), candidate.article, owner_words):
             # the article carries a copy's correction, and the owner's item has no new words
-            if edited:
-                report.unchanged += 1  # the edit stands, and the copy's version stays kept out for `revert`
-                return True
-            # the copy's words: taken, or kept out of an edit an editor has since undone by hand (taken now)
+            # the copy's words: taken, or kept out (of the edit, or of one an editor has since undone by hand: taken
+            # now); the rest of the owner's item (a new file) is the owner's, kept out of an edit as ever
             kept = self.known_changes.get(target)
+            if edited and kept is None:  # (the copy's words were reverted to, then edited again: the edit stands)
+                report.unchanged += 1
+                return True
             candidate = encode(with_words(candidate.article, (kept or stored).article))
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published

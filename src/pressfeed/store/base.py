@@ -361,12 +361,23 @@ CHANGED_UPSTREAM = (
 )
 
 
+#: the articles an editor's undone edit left with a copy's correction kept out, and that copy's source
+#: (pressfeed.ingest.copies: taken at the next run)
+WAITING_CORRECTIONS = (
+    "SELECT upstream_change.article_id, sighting.source_id FROM upstream_change"
+    " JOIN sighting ON sighting.article_id = upstream_change.article_id"
+    " JOIN article ON article.id = upstream_change.article_id"
+    " WHERE sighting.carries AND article.upstream_hash = article.content_hash ORDER BY upstream_change.article_id"
+)
+
+
 def unblock_undated_sql(p: str) -> str:
     """Store.unblock_undated's statement, with the backend's placeholder `p` (the partial index article_undated
-    holds the rows `undated_changes > 0` finds)."""
+    holds the rows `undated_changes > 0` finds): its parameters the limit twice, the origin, and its source id
+    (the articles its copy's correction is held back from, whose new words are not its version yet)."""
     return (
-        f"UPDATE article SET undated_changes = {p} - 1"
-        f" WHERE undated_changes > 0 AND undated_changes >= {p} AND origin = {p}"
+        f"UPDATE article SET undated_changes = {p} - 1 WHERE undated_changes > 0 AND undated_changes >= {p}"
+        f" AND (origin = {p} OR id IN (SELECT article_id FROM sighting WHERE source_id = {p} AND seen <> taken))"
     )
 
 
@@ -556,7 +567,7 @@ class Store(Protocol):
     def unblock_undated(self, origin: str, limit: int) -> int:
         """The origin's articles whose changes without a date reached `limit`, and so are no longer taken
         (pressfeed.merge.undated_changes), get their next one taken: their count one below it (`sources
-        reset`). How many they were."""
+        reset`), and so do the articles its copies' corrections are held back from. How many they were."""
         ...
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
@@ -572,6 +583,10 @@ class Store(Protocol):
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
         """Record sightings, each replacing the one of its article and source."""
+        ...
+
+    def waiting_corrections(self) -> dict[str, str]:
+        """Article id → source id: the articles no longer edited whose kept-out version is that copy's correction."""
         ...
 
     # ingest state

@@ -47,6 +47,7 @@ from .base import (
     TABLES,
     TIME_COLUMNS,
     UPSTREAM_CHANGE_COLUMNS,
+    WAITING_CORRECTIONS,
     ArticleWrite,
     Batch,
     FeedFileState,
@@ -642,7 +643,9 @@ class PostgresStore:
 
     def unblock_undated(self, origin: str, limit: int) -> int:
         with self.transaction():
-            return self.conn.execute(unblock_undated_sql("%s"), (limit, limit, origin)).rowcount
+            return self.conn.execute(
+                unblock_undated_sql("%s"), (limit, limit, origin, origin.removeprefix("source:"))
+            ).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, _utc) for c in changes]
@@ -658,6 +661,9 @@ class PostgresStore:
             return {}
         rows = self.conn.execute(f"SELECT {SIGHTING_COLUMNS} FROM sighting WHERE article_id = ANY(%s)", (list(ids),))
         return sightings_by_article(rows)
+
+    def waiting_corrections(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.conn.execute(WAITING_CORRECTIONS)}
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
         self._upsert("sighting", SIGHTING_COLUMNS, "article_id, source_id", [sighting_row(s) for s in sightings])

@@ -24,6 +24,7 @@ from .base import (
     SIGHTING_COLUMNS,
     TABLES,
     UPSTREAM_CHANGE_COLUMNS,
+    WAITING_CORRECTIONS,
     ArticleWrite,
     Batch,
     FeedFileState,
@@ -536,7 +537,9 @@ class SQLiteStore:
 
     def unblock_undated(self, origin: str, limit: int) -> int:
         with self.transaction():
-            return self.db.execute(unblock_undated_sql("?"), (limit, limit, origin)).rowcount
+            return self.db.execute(
+                unblock_undated_sql("?"), (limit, limit, origin, origin.removeprefix("source:"))
+            ).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, utc_text) for c in changes]
@@ -555,6 +558,9 @@ class SQLiteStore:
         return sightings_by_article(
             self._where_in(f"SELECT {SIGHTING_COLUMNS} FROM sighting WHERE article_id IN ({{}})", ids)
         )
+
+    def waiting_corrections(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.db.execute(WAITING_CORRECTIONS)}
 
     def save_sightings(self, sightings: Iterable[Sighting]) -> None:
         rows = [sighting_row(s) for s in sightings]
