@@ -287,9 +287,11 @@ class Sightings:
             if article_id in self.owner_changed and row is not None:
                 self._put(replace(row, taken=row.seen, earlier=row.taken, words=words))
 
-    def forget(self, article_id: str, source_id: str) -> None:
-        """A source whose item's words say nothing from now on: its next sighting is its first (an owner whose
-        release another source's text took over gives its own text later)."""
-        row = self.rows.get(article_id, {}).get(source_id)
-        if row is not None:
-            self._put(replace(row, seen="", taken="", carries=False))
+    def taken_over(self, article_id: str, former: str) -> None:
+        """Another source's text took the release over from its owner (`former`), whose title or teaser said
+        nothing of the words: its next sighting is its first. The article's words are its new owner's."""
+        for row in list(self.rows.get(article_id, {}).values()):
+            if row.source_id == former:
+                self._put(replace(row, seen="", taken="", carries=False))
+            elif row.carries:
+                self._put(replace(row, carries=False))

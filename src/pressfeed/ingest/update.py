@@ -172,6 +172,8 @@ def ingest_sources(
             and any(p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}"))
         )
     placer = _Placer(config, store, now, dry_run)
+    # the copies' corrections held back before this run: one no longer listed was reset (`sources reset`)
+    placer.held_before = {run.source.id: set(run.state.restless) for run in runs}
     if progress is not None:
         for run in runs:
             if run not in due:
@@ -310,8 +312,10 @@ class _Placer:
         self.sightings = Sightings(now=utc_text(now))
         #: per source placed, one that reads its items' pages: the items whose page gave no text this time
         self.unread: set[str] = set()
-        #: source id → the articles its copies' corrections are held back from (too many undated changes)
+        #: source id → the articles its copies' corrections are held back from (too many undated changes): this
+        #: run's, and those its state listed before the run
         self.held: dict[str, list[str]] = {}
+        self.held_before: dict[str, set[str]] = {}
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -567,7 +571,8 @@ class _Placer:
         with self.store.transaction():
             self.store.write(writes)
             self.store.save_upstream_changes(kept_out)
-            self.store.drop_upstream_changes([w.encoded.id for w in undone])
+            # (a version kept out of an edit since undone is older than one taken now: gone either way)
+            self.store.drop_upstream_changes([w.encoded.id for w in writes])
             self.store.save_sightings(rows)
             if writes:
                 settle(self.store, self.config.story_rules(), self.now, releases={w.encoded.id for w in writes})
@@ -616,13 +621,17 @@ class _Placer:
         status = Status(stored.upstream_status) if stored.upstream_status else stored.article.status
         version = encode(replace(with_words(base, correction.article), status=status))
         owner = stored.origin.removeprefix("source:")
-        article_id, report = correction.article_id, correction.report
+        article_id, report, source = correction.article_id, correction.report, correction.source_id
         if edited:
             self.sightings.carried(article_id, correction.source_id, owner, None)
             report.conflicts.append(article_id)
             return UpstreamChange.kept(version, self.now)
         changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
         merged = merge_upstream(stored, version, explicit_updated=False, now=self.now)
+        if changes is None and not correction.before.since and article_id not in self.held_before.get(source, ()):
+            # held back before, and its source reset since (its list of items held back cleared): taken now, the
+            # owner's own undated changes (a view counter) having spent the one the reset freed
+            changes = stored.undated_changes
         if changes is None:  # held back, as the owner's change would be, until `sources reset` or a dated change
             if correction.before.since:  # (said once: a correction held back before re-confirms at every read)
                 report.warnings.append(
@@ -779,7 +788,7 @@ class _Placer:
                     self.sightings.owner_changed.add(target)
                     # the source it was (a board's title, or teaser) is a copy now: its text, when it comes, is its
                     # first sighting, not a correction of its title
-                    self.sightings.forget(target, stored.origin.removeprefix("source:"))
+                    self.sightings.taken_over(target, stored.origin.removeprefix("source:"))
                     if target in self.known_changes:  # kept out of another source's version, since undone
                         self.settled.add(target)
                     return True

@@ -373,11 +373,10 @@ WAITING_CORRECTIONS = (
 
 def unblock_undated_sql(p: str) -> str:
     """Store.unblock_undated's statement, with the backend's placeholder `p` (the partial index article_undated
-    holds the rows `undated_changes > 0` finds): its parameters the limit twice, the origin, and its source id
-    (the articles its copy's correction is held back from, whose new words are not its version yet)."""
+    holds the rows `undated_changes > 0` finds)."""
     return (
-        f"UPDATE article SET undated_changes = {p} - 1 WHERE undated_changes > 0 AND undated_changes >= {p}"
-        f" AND (origin = {p} OR id IN (SELECT article_id FROM sighting WHERE source_id = {p} AND seen <> taken))"
+        f"UPDATE article SET undated_changes = {p} - 1"
+        f" WHERE undated_changes > 0 AND undated_changes >= {p} AND origin = {p}"
     )
 
 
@@ -567,7 +566,7 @@ class Store(Protocol):
     def unblock_undated(self, origin: str, limit: int) -> int:
         """The origin's articles whose changes without a date reached `limit`, and so are no longer taken
         (pressfeed.merge.undated_changes), get their next one taken: their count one below it (`sources
-        reset`), and so do the articles its copies' corrections are held back from. How many they were."""
+        reset`). How many they were."""
         ...
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:

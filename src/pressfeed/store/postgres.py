@@ -643,9 +643,7 @@ class PostgresStore:
 
     def unblock_undated(self, origin: str, limit: int) -> int:
         with self.transaction():
-            return self.conn.execute(
-                unblock_undated_sql("%s"), (limit, limit, origin, origin.removeprefix("source:"))
-            ).rowcount
+            return self.conn.execute(unblock_undated_sql("%s"), (limit, limit, origin)).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, _utc) for c in changes]

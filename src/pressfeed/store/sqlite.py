@@ -537,9 +537,7 @@ class SQLiteStore:
 
     def unblock_undated(self, origin: str, limit: int) -> int:
         with self.transaction():
-            return self.db.execute(
-                unblock_undated_sql("?"), (limit, limit, origin, origin.removeprefix("source:"))
-            ).rowcount
+            return self.db.execute(unblock_undated_sql("?"), (limit, limit, origin)).rowcount
 
     def save_upstream_changes(self, changes: Iterable[UpstreamChange]) -> None:
         rows = [upstream_change_row(c, utc_text) for c in changes]
