@@ -623,7 +623,7 @@ class _Placer:
         owner = stored.origin.removeprefix("source:")
         article_id, report, source = correction.article_id, correction.report, correction.source_id
         if edited:
-            self.sightings.carried(article_id, correction.source_id, owner, None)
+            self.sightings.carried(article_id, source, owner, None)
             report.conflicts.append(article_id)
             return UpstreamChange.kept(version, self.now)
         changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
@@ -637,14 +637,14 @@ class _Placer:
                 report.warnings.append(
                     f"{article_id} ({stored.article.title}): its correction is held back, the article having"
                     f" changed {UNDATED_CHANGES_MAX} times without a date of its own (`pressfeed sources reset"
-                    f" {correction.source_id}` takes it at the next run)"
+                    f" {source}` takes it at the next run)"
                 )
             self.sightings.held_back(correction)
-            self.held.setdefault(correction.source_id, []).append(article_id)
+            self.held.setdefault(source, []).append(article_id)
             return None
         if merged is None:
             return None
-        self.sightings.carried(article_id, correction.source_id, owner, stored.article)
+        self.sightings.carried(article_id, source, owner, stored.article)
         report.updated.append(article_id)
         return ArticleWrite.from_upstream(merged, stored.origin, upstream=version, undated_changes=changes)
 
