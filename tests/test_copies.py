@@ -1509,3 +1509,314 @@ def test_a_copy_that_took_the_release_over_is_not_named_the_corrector_of_its_own
 
 
 # -- 3. `articles revert` of a copy's correction kept out of an edit ------------------------------------------
+
+
+# -- attack 6: a hold only a reset lifts, the owner's later correction, hidden and superseded releases --
+
+
+H6 = timedelta(hours=1)
+
+
+def _db6(site: Path) -> sqlite3.Connection:
+    return sqlite3.connect(site / ".pressfeed" / "pressfeed.db")
+
+
+def _set_undated6(site: Path, count: int) -> None:
+    db = _db6(site)
+    with db:
+        db.execute("UPDATE article SET undated_changes = ? WHERE id = ?", (count, LAW_ID))
+    db.close()
+
+
+def _undated6(site: Path) -> int:
+    db = _db6(site)
+    try:
+        return int(db.execute("SELECT undated_changes FROM article WHERE id = ?", (LAW_ID,)).fetchone()[0])
+    finally:
+        db.close()
+
+
+def _service(body: str | None, *, other: bool = True) -> bytes:
+    """The service's answer: the law release's copy with `body` (None: not listed), and a post of its own
+    (`other`) so that the answer is new and parsed."""
+    items = []
+    if body is not None:
+        items.append(
+            item(
+                156720010, LAW_TITLE, body, guid="pressrelease-156720010", link=COMBINED_LAW, pub="2025-11-03 12:00:00"
+            )
+        )
+    if other:
+        items.append(sixg_item(guid="pressrelease-156720287"))
+    return rss(*items, title="정책브리핑 보도자료")
+
+
+def _held(httpserver: HTTPServer, site: Path, opener: Opener):  # type: ignore[no-untyped-def]
+    """The board's release past the limit of undated changes; the service's correction held back at hour 3."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H6)
+    pf.close()
+    _set_undated6(site, 24)
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H6)
+    result, pf = ingest_at(opener, site, NOW + 3 * H6)
+    assert "40일간" in pf.article(LAW_ID).article.body_html
+    assert any("held back" in w for r in result.reports for w in r.warnings)
+    [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
+    assert checked.restless == (LAW_ID,)
+    return board, service, pf
+
+
+# == 1. the reset bypass without a reset ==========================================================================
+
+
+@pytest.mark.parametrize(
+    "unseen",
+    [
+        _service(None),  # the service's list no longer shows the release for one fetch (a busy day's page one)
+        _service(""),  # its item without text, once (a feed truncated, its description empty)
+    ],
+    ids=["off-the-list-once", "no-text-once"],
+)
+def test_a_held_back_correction_is_not_taken_without_a_reset_after_one_fetch_that_missed_the_copy(
+    httpserver: HTTPServer, site: Path, opener: Opener, unseen: bytes
+) -> None:
+    """(Attack 6.) No `sources reset`: the service's answer at hour 4 did not give the release's words (the item off
+    its list, or given without text). _accept rewrote korea-kr's restless list without the article; at hour 5 the
+    item is back with the held words, `held_before` no longer named the article, and `_correction` took it as if a
+    reset had cleared the list: past the limit, the count unchanged (24), no reset by anyone."""
+    _, service, _ = _held(httpserver, site, opener)
+    service.body = unseen
+    ingest_at(opener, site, NOW + 4 * H6)
+    service.body = _service(LAW_CORRECTED, other=False)  # back, the same words as held
+    result, pf = ingest_at(opener, site, NOW + 5 * H6)
+    updated = [u for r in result.reports for u in r.updated]
+    assert updated == [] and "40일간" in pf.article(LAW_ID).article.body_html
+
+
+#: the service's page facts above the text, a view counter among them, more than 40 characters in (so no edge)
+def _counted(views: int, body: str = LAW_BODY) -> str:
+    return f"{body}<p>담당부서 인공지능기반정책과 · 조회수 {views} · 등록일 2025-11-03</p>{body}"
+
+
+def test_a_restless_copy_updates_an_article_past_the_limit_at_every_fetch_that_misses_it(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 6.) The limit of undated changes (24) is there for items that change at every fetch. The service prints
+    a view counter between two paragraphs (no edge: its words change when it moves), and its list shows the release
+    on some fetches only. Every (views move, same again, off the list once, back) cycle writes the article past the
+    limit: the held-back correction is taken at the fetch after the one that missed it, the count stays at 24, and
+    no one reset anything."""
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = _service(_counted(100))
+    ingest_at(opener, site, NOW + H6)
+    pf.close()
+    _set_undated6(site, 24)
+    hour, updates = 2, 0
+    for views in (101, 102, 103):
+        for body in (_counted(views), _counted(views), None, _counted(views)):
+            service.body = _service(body, other=hour % 2 == 0)
+            result, pf = ingest_at(opener, site, NOW + hour * H6)
+            updates += sum(len(r.updated) for r in result.reports)
+            hour += 1
+            pf.close()
+    assert (updates, _undated6(site)) == (0, 24)
+
+
+def test_a_held_back_correction_does_not_overwrite_the_owners_later_dated_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 6.) The service's 60일간 is held back (past the limit). Later the ministry corrects its own board, dated
+    (a new pubDate): 50일간 is taken, the count starts again. The service's answer is unchanged meanwhile (no recheck:
+    not parsed). At its next new post the service's item re-confirms the held words, and with the count at 0 they
+    are taken over the board's newer, dated correction: readers get 60일간, for good (the board's unchanged item
+    leaves a copy's words be). The owner's own change wins over a copy's of the same run; a copy's held back since
+    before it wins over it."""
+    board, service, pf = _held(httpserver, site, opener)
+    pf.close()
+    board.body = rss(
+        item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-08 09:00:00")  # re-dated
+    )
+    _, pf = ingest_at(opener, site, NOW + 4 * H6)
+    assert "50일간" in pf.article(LAW_ID).article.body_html
+    service.body = _service(LAW_CORRECTED)  # a post of its own: its answer is read
+    for hour in (5, 6):
+        _, pf = ingest_at(opener, site, NOW + hour * H6)
+    body = pf.article(LAW_ID).article.body_html
+    assert "50일간" in body and "60일간" not in body
+
+
+# == 3. stories: an editor's hide, a newsroom article superseding the release ======================================
+
+
+def test_a_release_an_editor_hid_stays_hidden_when_a_copys_correction_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    from pressfeed.model import Status
+
+    _, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    pf.set_status(LAW_ID, Status.HIDDEN)
+    pf.close()
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H6)
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H6)
+    result, pf = ingest_at(opener, site, NOW + 3 * H6)
+    stored = pf.article(LAW_ID)
+    assert [u for r in result.reports for u in r.updated] == [LAW_ID]
+    assert "60일간" in stored.article.body_html and stored.article.status is Status.HIDDEN
+    pf.build()
+    assert "60일간" not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
+
+
+def _with_imports(site: Path) -> None:
+    import yaml
+
+    path = site / "feeds" / "pressfeed.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["imports"] = ["feeds/articles/*.yaml"]
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _cms_article(site: Path, url: str) -> None:
+    import yaml
+
+    record = {
+        "id": "20251108-0101",
+        "title": "AI 기본법 시행령, 40일간 의견 듣는다",
+        "section": "IT/과학",
+        "published": "2025-11-08 11:30:00",
+        "byline": "포탈뉴스통신",
+        "link": "/news/articleView.html?idxno=124001",
+        "body_html": "<p>(포탈뉴스통신) 정부가 인공지능 기본법 시행령 제정안을 내놓고 의견을 듣는다.</p>",
+        "source": {"name": "과학기술정보통신부", "home": "https://www.msit.go.kr/", "url": url},
+    }
+    path = site / "feeds" / "articles" / "news.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+CMS_ID = "tag:example-portal.kr,2025:article/20251108-0101"
+
+
+def _feed_ids(site: Path) -> dict[str, list[str]]:
+    import json
+
+    from lxml import etree
+
+    public = site / "public"
+    atom = "{http://www.w3.org/2005/Atom}"
+    return {
+        "rss": [g.text or "" for g in etree.parse(str(public / "rss.xml")).iter("guid")],
+        "atom": [e.findtext(f"{atom}id") or "" for e in etree.parse(str(public / "atom.xml")).iter(f"{atom}entry")],
+        "json": [i["id"] for i in json.loads((public / "feed.json").read_text(encoding="utf-8"))["items"]],
+    }
+
+
+def test_a_copys_correction_of_a_release_a_newsroom_article_supersedes_keeps_the_article_under_its_guid(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 6.) The release went out; the newsroom's article citing it took its guid over. The service's correction
+    of the release is taken (settle runs for it): the release stays superseded and out of the feeds, and the article
+    keeps the guid readers have."""
+    from test_ingest import PRESS
+
+    _, service = board_and_service(httpserver, site)
+    _with_imports(site)
+    opener(site, NOW).run()
+    assert _feed_ids(site)["rss"] == [LAW_ID]
+    _cms_article(site, f"{PRESS}156720010")
+    service.body = combined_law()
+    opener(site, NOW + H6).run()
+    assert opener(site, NOW + H6).article(LAW_ID).superseded_by == CMS_ID
+    ids = _feed_ids(site)
+    assert ids["rss"] == ids["atom"] == ids["json"] == [LAW_ID]  # the article, under the release's guid
+    service.body = combined_law(LAW_CORRECTED)
+    opener(site, NOW + 2 * H6).run()
+    pf = opener(site, NOW + 3 * H6)
+    result = pf.run()
+    assert result.ingest is not None and [u for r in result.ingest.reports for u in r.updated] == [LAW_ID]
+    stored = pf.article(LAW_ID)
+    assert "60일간" in stored.article.body_html and stored.superseded_by == CMS_ID
+    ids = _feed_ids(site)
+    assert ids["rss"] == ids["atom"] == ids["json"] == [LAW_ID]
+    assert "60일간" not in (site / "public" / "rss.xml").read_text(encoding="utf-8")  # the newsroom's words
+    assert pf.article(CMS_ID).feed_guid == LAW_ID
+
+
+# == 4. end to end through the CLI ================================================================================
+
+
+def _snapshot(public: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(public).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in public.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_pressfeed_run_takes_a_copys_correction_then_rebuilds_nothing_and_the_feeds_stay_valid(
+    httpserver: HTTPServer, site: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from pressfeed.cli import cli
+    from w3c import site_problems
+
+    board, service = board_and_service(httpserver, site)
+    base = "https://www.example-portal.kr/feeds/"
+    public = site / "public"
+
+    def run(hour: int) -> None:
+        when = (NOW + hour * H6).isoformat()
+        result = CliRunner().invoke(cli, ["--site", str(site), "--now", when, "run"])
+        assert result.exit_code == 0, result.output
+        assert site_problems(public, base) == {}
+
+    run(0)
+    service.body = combined_law()
+    run(1)
+    service.body = combined_law(LAW_CORRECTED)
+    run(2)
+    assert "60일간" not in (public / "rss.xml").read_text(encoding="utf-8")
+    run(3)
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        text = (public / name).read_text(encoding="utf-8")
+        assert "60일간" in text and "40일간" not in text, name
+    before = _snapshot(public)
+    run(4)  # nothing changed anywhere
+    assert _snapshot(public) == before
+    service.body = _service(LAW_CORRECTED)  # the service posts; its copy the same
+    board.body = rss(
+        item(156720010, LAW_TITLE, LAW_BODY, pub="2025-11-03 12:00:00"), sixg_item(pub="2025-11-05 14:00:00")
+    )
+    run(5)
+    text = (public / "rss.xml").read_text(encoding="utf-8")
+    assert "60일간" in text and "40일간" not in text
+    before = _snapshot(public)
+    run(6)
+    assert _snapshot(public) == before
+
+
+def test_a_held_back_correction_stays_held_across_an_unchanged_answer_a_named_run_and_a_dry_run(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 6.) (Checked, holds.) Runs that do not parse the service's answer keep its list of held-back items."""
+    _, service, pf = _held(httpserver, site, opener)
+    pf.close()
+    ingest_at(opener, site, NOW + 4 * H6)  # the service's answer unchanged: not parsed
+    ingest_at(opener, site, NOW + 5 * H6, source_ids=["msit"])  # the owner alone
+    service.body = _service(LAW_CORRECTED)
+    result, pf = ingest_at(opener, site, NOW + 6 * H6, dry_run=True)
+    assert [u for r in result.reports for u in r.updated] == []
+    pf.close()
+    for hour in (7, 8):
+        service.body = _service(LAW_CORRECTED, other=hour % 2 == 0)
+        result, pf = ingest_at(opener, site, NOW + hour * H6)
+        assert [u for r in result.reports for u in r.updated] == []
+        pf.close()
+    assert _undated6(site) == 24

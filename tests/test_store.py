@@ -461,6 +461,11 @@ def test_sightings_are_kept_per_article_and_source_and_go_with_a_deleted_article
         b: {"korea-kr": Sighting(b, "korea-kr", "w1:z", "w1:z")},
     }
     assert store.sightings([]) == {}
+    # a correction held back (new words seen, `since` none), and what `sources reset` of its source does to it
+    store.save_sightings([Sighting(b, "korea-kr", "w1:new", "w1:z", words="old words")])
+    assert store.held_corrections() == {"korea-kr": [b]}
+    assert (store.release_held("msit"), store.release_held("korea-kr"), store.release_held("korea-kr")) == (0, 1, 0)
+    assert store.held_corrections() == {} and store.sightings([b])[b]["korea-kr"].since == "reset"
     store.delete(a, NOW)  # what sources gave of a deleted article goes with it
     assert list(store.sightings([a, b])) == [b]
 

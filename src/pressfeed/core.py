@@ -294,6 +294,7 @@ class Pressfeed:
                 self.store.save_source_state(source.id, after.state.to_dict())
                 self.store.save_pages([try_again(page, now, tz) for page in held])
                 restless = self.store.unblock_undated(f"source:{source.id}", UNDATED_CHANGES_MAX)
+                restless += self.store.release_held(source.id)  # (its copies' corrections held back: ingest.copies)
                 cleared = after.cleared + undated_cleared(restless)
                 upcoming = next_fetch(source, after.state, now, tz, key_set=has_key(source, env))
                 done.append(SourceReset(source.id, source.name, cleared, after.kept, len(held), after.state, upcoming))

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 #: what the digest is made of: another recipe makes every stored digest a first sighting (no correction)
 DIGEST_VERSION = "w1"
+#: Sighting.since of a correction held back that `sources reset` of its source lets through (Store.release_held)
+RELEASED = "reset"
 #: a board's view counter in an item's text ("조회수 : 1,234", "조회 12 | 작성일 …", "Hits 7"): it moves between
 #: any two fetches, and is no word of the release. A figure the text counts has its unit or word after it
 #: ("조회수 100만 회", "조회수 3배", "조회 1위"), and a word ending in one ("review 2025") is none
@@ -251,14 +253,22 @@ class Sightings:
             if row.seen != digest:
                 self._put(Sighting(article_id, source_id, digest, digest))
             return carried
-        # the owner's own change: it wins, also over a copy's new words of this run (their version, once they
-        # hold: see `absorbed`), and no copy's words are carried any more
+        # the owner's own change: it wins, also over a copy's new words not taken yet (seen this run, or earlier:
+        # one held back), which are that copy's version now, and no copy's words are carried any more
         self.owner_changed.add(article_id)
         self._put(Sighting(article_id, source_id, digest, digest))
         for other in list(rows.values()):
-            if other.carries:
-                self._put(replace(other, carries=False))
+            if other.source_id != source_id and (other.carries or other.seen != other.taken):
+                self._absorb(replace(other, carries=False))
         return False
+
+    def _absorb(self, row: Sighting) -> None:
+        """A copy's new words as its version (the words it changed from: those seen this run, else unknown)."""
+        if row.seen == row.taken:
+            self._put(row)
+            return
+        words = self.new_words.get((row.article_id, row.source_id), "")
+        self._put(replace(row, taken=row.seen, earlier=row.taken, since="", words=words))
 
     def carried(self, article_id: str, source_id: str, owner_id: str, owner_words: Article | None) -> None:
         """The article now carries the words of `source_id`'s version: the owner's item, unchanged, leaves them
@@ -282,10 +292,10 @@ class Sightings:
     def absorbed(self) -> None:
         """The copies' new words seen in a run the owner changed its own: their version (the owner's change
         wins; the same change in the copy's form, a run later, is none)."""
-        for (article_id, source_id), words in sorted(self.new_words.items()):
+        for article_id, source_id in sorted(self.new_words):
             row = self.rows.get(article_id, {}).get(source_id)
             if article_id in self.owner_changed and row is not None:
-                self._put(replace(row, taken=row.seen, earlier=row.taken, words=words))
+                self._absorb(row)
 
     def taken_over(self, article_id: str, former: str) -> None:
         """Another source's text took the release over from its owner (`former`), whose title or teaser said

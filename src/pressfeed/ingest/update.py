@@ -37,7 +37,7 @@ from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
 from ..terms import utc_text
 from ..workers import lazy_pool, workers_for
-from .copies import Correction, Sightings, digest_of, lacks, with_words, words_of
+from .copies import RELEASED, Correction, Sightings, digest_of, lacks, with_words, words_of
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
@@ -172,8 +172,6 @@ def ingest_sources(
             and any(p.next_try is not None and p.next_try <= now for p in store.held(f"source:{run.source.id}"))
         )
     placer = _Placer(config, store, now, dry_run)
-    # the copies' corrections held back before this run: one no longer listed was reset (`sources reset`)
-    placer.held_before = {run.source.id: set(run.state.restless) for run in runs}
     if progress is not None:
         for run in runs:
             if run not in due:
@@ -182,11 +180,13 @@ def ingest_sources(
     if due:
         _fetch_and_place(config, clock, runs, due, placer, progress, auto_workers=auto_workers)
         corrected = placer.take_corrections({run.source.id: run.report for run in runs})
+        # the corrections held back: `sources check` names them among the copy's source's own items held back
+        held = placer.held if dry_run else store.held_corrections()
         for run in due:  # (their state was made before the copies' corrections were taken)
             if run.source.id in corrected:
                 run.state = replace(run.state, updated=len(run.report.updated))
-            if held := placer.held.get(run.source.id):  # (`sources check` names them, as the source's own)
-                run.state = replace(run.state, restless=tuple(sorted({*run.state.restless, *held})))
+            if held.get(run.source.id):
+                run.state = replace(run.state, restless=tuple(sorted({*run.state.restless, *held[run.source.id]})))
     if not dry_run:
         store.save_source_states({run.source.id: run.state.to_dict() for run in runs})
     return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
@@ -312,10 +312,8 @@ class _Placer:
         self.sightings = Sightings(now=utc_text(now))
         #: per source placed, one that reads its items' pages: the items whose page gave no text this time
         self.unread: set[str] = set()
-        #: source id → the articles its copies' corrections are held back from (too many undated changes): this
-        #: run's, and those its state listed before the run
+        #: source id → the articles its copies' corrections are held back from this run (too many undated changes)
         self.held: dict[str, list[str]] = {}
-        self.held_before: dict[str, set[str]] = {}
 
     def batch(self) -> AbstractContextManager[None]:
         """Around the sources :meth:`receive` takes in a row: one store transaction (none in a dry run)."""
@@ -628,12 +626,14 @@ class _Placer:
             return UpstreamChange.kept(version, self.now)
         changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
         merged = merge_upstream(stored, version, explicit_updated=False, now=self.now)
-        if changes is None and not correction.before.since and article_id not in self.held_before.get(source, ()):
-            # held back before, and its source reset since (its list of items held back cleared): taken now, the
-            # owner's own undated changes (a view counter) having spent the one the reset freed
+        if changes is None and correction.before.since == RELEASED:
+            # held back, and its source reset since: taken now, whatever the owner's own undated changes (a view
+            # counter) made of the one change the reset freed
             changes = stored.undated_changes
         if changes is None:  # held back, as the owner's change would be, until `sources reset` or a dated change
-            if correction.before.since:  # (said once: a correction held back before re-confirms at every read)
+            if (
+                correction.before.since
+            ):  # (said once: one held back before, its `since` none, re-confirms at every read)
                 report.warnings.append(
                     f"{article_id} ({stored.article.title}): its correction is held back, the article having"
                     f" changed {UNDATED_CHANGES_MAX} times without a date of its own (`pressfeed sources reset"

@@ -371,6 +371,14 @@ WAITING_CORRECTIONS = (
 )
 
 
+#: Store.held_corrections (the partial index sighting_held holds these rows)
+HELD_CORRECTIONS = (
+    "SELECT source_id, article_id FROM sighting WHERE since = '' AND seen <> taken ORDER BY source_id, article_id"
+)
+#: Store.release_held, with the backend's placeholder
+RELEASE_HELD = "UPDATE sighting SET since = 'reset' WHERE source_id = {p} AND since = '' AND seen <> taken"
+
+
 def unblock_undated_sql(p: str) -> str:
     """Store.unblock_undated's statement, with the backend's placeholder `p` (the partial index article_undated
     holds the rows `undated_changes > 0` finds)."""
@@ -586,6 +594,14 @@ class Store(Protocol):
 
     def waiting_corrections(self) -> dict[str, str]:
         """Article id → source id: the articles no longer edited whose kept-out version is that copy's correction."""
+        ...
+
+    def held_corrections(self) -> dict[str, list[str]]:
+        """Source id → the articles its copies' corrections are held back from (pressfeed.ingest.copies)."""
+        ...
+
+    def release_held(self, source_id: str) -> int:
+        """Let the source's held-back corrections through at the next run (`sources reset`); how many."""
         ...
 
     # ingest state

@@ -12,3 +12,5 @@ CREATE TABLE sighting (
     words      text NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 );
+
+CREATE INDEX sighting_held ON sighting (source_id, article_id) WHERE since = '' AND seen <> taken;

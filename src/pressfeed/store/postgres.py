@@ -42,7 +42,9 @@ from .base import (
     ARTICLE_COLUMNS,
     BOOL_COLUMNS,
     CHANGED_UPSTREAM,
+    HELD_CORRECTIONS,
     PAGE_COLUMNS,
+    RELEASE_HELD,
     SIGHTING_COLUMNS,
     TABLES,
     TIME_COLUMNS,
@@ -659,6 +661,13 @@ class PostgresStore:
             return {}
         rows = self.conn.execute(f"SELECT {SIGHTING_COLUMNS} FROM sighting WHERE article_id = ANY(%s)", (list(ids),))
         return sightings_by_article(rows)
+
+    def held_corrections(self) -> dict[str, list[str]]:
+        return grouped(self.conn.execute(HELD_CORRECTIONS))
+
+    def release_held(self, source_id: str) -> int:
+        with self.transaction():
+            return self.conn.execute(RELEASE_HELD.format(p="%s"), (source_id,)).rowcount
 
     def waiting_corrections(self) -> dict[str, str]:
         return {row[0]: row[1] for row in self.conn.execute(WAITING_CORRECTIONS)}

@@ -20,7 +20,9 @@ from ..terms import ArticleFilter, Status, utc_text
 from .base import (
     ARTICLE_COLUMNS,
     CHANGED_UPSTREAM,
+    HELD_CORRECTIONS,
     PAGE_COLUMNS,
+    RELEASE_HELD,
     SIGHTING_COLUMNS,
     TABLES,
     UPSTREAM_CHANGE_COLUMNS,
@@ -556,6 +558,13 @@ class SQLiteStore:
         return sightings_by_article(
             self._where_in(f"SELECT {SIGHTING_COLUMNS} FROM sighting WHERE article_id IN ({{}})", ids)
         )
+
+    def held_corrections(self) -> dict[str, list[str]]:
+        return grouped(self.db.execute(HELD_CORRECTIONS))
+
+    def release_held(self, source_id: str) -> int:
+        with self.transaction():
+            return self.db.execute(RELEASE_HELD.format(p="?"), (source_id,)).rowcount
 
     def waiting_corrections(self) -> dict[str, str]:
         return {row[0]: row[1] for row in self.db.execute(WAITING_CORRECTIONS)}

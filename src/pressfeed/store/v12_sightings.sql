@@ -10,8 +10,10 @@
 -- `earlier`: the version it gave before (a copy going back to it is a stale
 -- cache, no correction: pressfeed.ingest.copies); `since`: when it first gave
 -- the words `seen` (UTC, ISO 8601: a run at the same instant is no second
--- fetch); `words`: a copy's words of `taken`, what its next change is
--- made from (the article may have that change already).
+-- fetch; none for a correction held back, too many changes without a date
+-- having been taken, and "reset" once `sources reset` lets it through);
+-- `words`: a copy's words of `taken`, what its next change is made from (the
+-- article may have that change already).
 CREATE TABLE sighting (
     article_id TEXT NOT NULL,
     source_id  TEXT NOT NULL,
@@ -23,3 +25,6 @@ CREATE TABLE sighting (
     words      TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 ) WITHOUT ROWID;
+
+-- The corrections held back, each run's `sources check` list of them.
+CREATE INDEX sighting_held ON sighting (source_id, article_id) WHERE since = '' AND seen <> taken;
