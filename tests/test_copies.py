@@ -1820,3 +1820,259 @@ def test_a_held_back_correction_stays_held_across_an_unchanged_answer_a_named_ru
         assert [u for r in result.reports for u in r.updated] == []
         pf.close()
     assert _undated6(site) == 24
+
+
+# -- attack 7: what only a reset of the copy's source lets through, and an absorbed version --
+
+
+H7 = timedelta(hours=1)
+HALF = timedelta(minutes=30)
+
+
+def _updated(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [u for r in result.reports for u in r.updated]
+
+
+def _warned(result, text: str = "held back") -> bool:  # type: ignore[no-untyped-def]
+    return any(text in w for r in result.reports for w in r.warnings)
+
+
+# == 1. `sources reset` of the owner: "nothing else lets it through" ============================================
+
+
+def test_resetting_the_owner_does_not_let_the_copys_held_correction_spend_the_owners_freed_change(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 7.) README: the held-back correction is "taken at the next run that reads the copy
+    after `sources reset` of the copy's source (nothing else lets it through ...)", and the commit
+    calls the release mark "the only way through". The operator resets the board (`sources reset
+    msit`) for the board's own sake (its own next change): the count drops to 23
+    (Store.unblock_undated). At the next read of the service its held row (since '', not 'reset')
+    re-confirms, `undated_changes` gives 24 (not None), and the service's correction is taken
+    without any reset of korea-kr. It also spends the one change the board's reset freed: the
+    board's own correction an hour later is held back again (count 24), though its source was just
+    reset."""
+    board, service, pf = _held(httpserver, site, opener)
+    pf.close()
+    opener(site, NOW + 3 * H7 + HALF).reset_sources(["msit"])
+    service.body = _service(LAW_CORRECTED)  # the service posts: its answer is read, its held words again
+    _, pf = ingest_at(opener, site, NOW + 4 * H7)
+    copy_taken = "60일간" in pf.article(LAW_ID).article.body_html
+    pf.close()
+    # the board's own correction, undated: the change the operator's reset of msit was for
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-03 12:00:00"))
+    _, pf = ingest_at(opener, site, NOW + 5 * H7)
+    owner_taken = "50일간" in pf.article(LAW_ID).article.body_html
+    assert (copy_taken, owner_taken) == (False, True)
+
+
+# == 2. a released row the next read does not take ============================================================
+
+
+def test_a_released_correction_is_not_held_back_again_after_one_stale_read_of_the_copy(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 7.) `sources reset korea-kr` marks the held row 'reset'. At the next run the service's
+    answer (a stale cache, a second server) gives its old form once: copy_seen's "back to its
+    version" path sets seen = taken and leaves since 'reset'. The run after, the released words are
+    back: seen again with since = now, so at the following fetch they re-confirm with
+    `before.since` a time, not 'reset', and the very correction the operator let through is held
+    back again (the warning again asks for `sources reset korea-kr`). A stale read is what the code
+    itself expects of a copy (Correction.before.earlier); expected: one reset, the correction taken
+    once its words hold."""
+    _, service, pf = _held(httpserver, site, opener)
+    pf.close()
+    opener(site, NOW + 3 * H7 + HALF).reset_sources(["korea-kr"])
+    service.body = _service(LAW_BODY)  # one stale answer: the service's old form
+    ingest_at(opener, site, NOW + 4 * H7)[1].close()
+    warned = False
+    for hour in (5, 6, 7):  # the released words, back and held
+        service.body = _service(LAW_CORRECTED, other=hour % 2 == 1)
+        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        warned = warned or _warned(result)
+        pf.close()
+    _, pf = ingest_at(opener, site, NOW + 8 * H7)
+    assert ("60일간" in pf.article(LAW_ID).article.body_html, warned) == (True, False)
+
+
+def test_a_released_copy_that_corrects_its_correction_before_the_next_read_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 7.) The operator resets korea-kr as told; before the next run the ministry corrects the
+    service's item again (60일간 → 70일간: a correction of the correction). The released row's `since`
+    becomes the run's time, the new words re-confirm with no 'reset', and they are held back with
+    the same warning naming the reset the operator just did. An owner's item past the limit gets
+    its next change taken after a reset, whatever the change (Store.unblock_undated); the copy's
+    reset is spent on words that never came. Expected: 70일간 taken."""
+    _, service, pf = _held(httpserver, site, opener)
+    pf.close()
+    opener(site, NOW + 3 * H7 + HALF).reset_sources(["korea-kr"])
+    again = LAW_BODY.replace("40일간", "70일간")
+    warned = False
+    for hour in (4, 5, 6):
+        service.body = _service(again, other=hour % 2 == 0)
+        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        warned = warned or _warned(result)
+        pf.close()
+    _, pf = ingest_at(opener, site, NOW + 7 * H7)
+    assert ("70일간" in pf.article(LAW_ID).article.body_html, warned) == (True, False)
+
+
+# == 3. `sources check` after the owner's change absorbed the held correction ==================================
+
+
+def test_sources_check_stops_naming_a_held_correction_the_owners_dated_change_absorbed(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 7.) The service's 60일간 is held back; `sources check` names it under korea-kr. The board
+    then corrects its own release, dated (50일간): the service's pending words become its version
+    (_absorb: since '', seen = taken), so nothing is held back any more and
+    Store.held_corrections() is empty. But the service's answer was not parsed at that run
+    (unchanged), so its state keeps the old list (ingest_sources only adds the store's list to
+    `restless`, never drops from it), and `sources check` goes on telling the operator to `sources
+    reset korea-kr` for a correction that no longer exists, until the service happens to post."""
+    board, _, pf = _held(httpserver, site, opener)
+    pf.close()
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-08 09:00:00"))
+    _, pf = ingest_at(opener, site, NOW + 4 * H7)
+    assert "50일간" in pf.article(LAW_ID).article.body_html
+    assert pf.store.held_corrections() == {}
+    for hour in (5, 6):
+        _, pf = ingest_at(opener, site, NOW + hour * H7)
+    [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
+    assert checked.restless == ()
+
+
+# == 4. `_absorb` with the copy's words unknown ===================================================================
+
+
+TITLE_FIXED = LAW_TITLE.replace("하위법령", "시행령")
+
+
+def test_a_copys_absorbed_version_with_unknown_words_does_not_bring_the_superseded_correction_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 7.) The service's 60일간 is held back (past the limit). The board corrects its own
+    release, dated: 50일간, and _absorb makes the service's held words its version, with words ""
+    (not seen this run). The board then fixes its title (하위법령 → 시행령); the service makes the same
+    title fix a run later (its body still 60일간, as ever). The article has that change; with the
+    service's words known `lacks` says so and nothing is taken. With words "" `_correction` skips
+    `lacks` ("in doubt ... taken") and takes the service's whole words: the superseded 60일간 is
+    written over the board's dated 50일간, the exact outcome attack 6's fix was for, now one
+    unrelated fix later."""
+    board, service, pf = _held(httpserver, site, opener)
+    pf.close()
+    dated = "2025-11-08 09:00:00"
+    board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub=dated))
+    ingest_at(opener, site, NOW + 4 * H7)[1].close()
+    service.body = _service(LAW_CORRECTED)  # the service posts: its held words read again (its version now)
+    ingest_at(opener, site, NOW + 5 * H7)[1].close()
+    board.body = rss(item(156720010, TITLE_FIXED, LAW_BODY.replace("40일간", "50일간"), pub=dated))
+    _, pf = ingest_at(opener, site, NOW + 6 * H7)
+    assert pf.article(LAW_ID).article.title == TITLE_FIXED and "50일간" in pf.article(LAW_ID).article.body_html
+    pf.close()
+    fixed = rss(
+        item(
+            156720010,
+            TITLE_FIXED,
+            LAW_CORRECTED,
+            guid="pressrelease-156720010",
+            link=COMBINED_LAW,
+            pub="2025-11-03 12:00:00",
+        ),
+        sixg_item(guid="pressrelease-156720287"),
+        title="정책브리핑 보도자료",
+    )
+    service.body = fixed
+    updated = []
+    for hour in (7, 8):
+        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        updated += _updated(result)
+        pf.close()
+    _, pf = ingest_at(opener, site, NOW + 9 * H7)
+    body = pf.article(LAW_ID).article.body_html
+    assert ("50일간" in body, "60일간" in body, updated) == (True, False, [])
+
+
+def test_control_with_the_copys_words_known_the_same_title_fix_is_had(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Control, passes.) The same story without the held-back correction: the service's version is 40일간, words
+    known. The board fixes the title and dates 50일간; the service makes the same title fix: `lacks` says the
+    article has it, nothing is taken."""
+    from test_copies import board_and_service, combined_law
+
+    board, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)[1].close()
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H7)[1].close()
+    dated = "2025-11-08 09:00:00"
+    board.body = rss(item(156720010, TITLE_FIXED, LAW_BODY.replace("40일간", "50일간"), pub=dated))
+    ingest_at(opener, site, NOW + 2 * H7)[1].close()
+    service.body = rss(
+        item(
+            156720010,
+            TITLE_FIXED,
+            LAW_BODY,
+            guid="pressrelease-156720010",
+            link=COMBINED_LAW,
+            pub="2025-11-03 12:00:00",
+        ),
+        title="정책브리핑 보도자료",
+    )
+    updated = []
+    for hour in (3, 4):
+        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        updated += _updated(result)
+        pf.close()
+    _, pf = ingest_at(opener, site, NOW + 5 * H7)
+    assert "50일간" in pf.article(LAW_ID).article.body_html and updated == []
+
+
+# == 5. both stores, end to end (checked, holds) ==================================================================
+
+
+def test_held_release_and_take_on_either_store(
+    httpserver: HTTPServer, site: Path, opener: Opener, store_url: str
+) -> None:
+    """(Checked, holds.) held_corrections / release_held inside `sources reset`'s transaction, SQLite and
+    PostgreSQL alike: held, named, released (not named), taken once, the count unchanged, nothing held after."""
+    from test_copies import board_and_service, combined_law
+
+    _, service = board_and_service(httpserver, site)
+    config = site / "feeds" / "pressfeed.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  path: .pressfeed/pressfeed.db\n", f"  url: {store_url}\n"), encoding="utf-8")
+    ingest_at(opener, site)[1].close()
+    service.body = combined_law()
+    _, pf = ingest_at(opener, site, NOW + H7)
+    stored = pf.store.get(LAW_ID)
+    assert stored is not None
+    from pressfeed.store.base import ArticleWrite
+
+    pf.store.write([ArticleWrite.from_upstream(stored_encoded(stored), stored.origin, undated_changes=24)])
+    pf.close()
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + 2 * H7)[1].close()
+    result, pf = ingest_at(opener, site, NOW + 3 * H7)
+    assert _warned(result) and pf.store.held_corrections() == {"korea-kr": [LAW_ID]}
+    assert pf.store.get(LAW_ID).undated_changes == 24  # type: ignore[union-attr]
+    pf.close()
+    [_done] = opener(site, NOW + 3 * H7 + HALF).reset_sources(["korea-kr"])
+    pf = opener(site, NOW + 3 * H7 + HALF)
+    assert pf.store.held_corrections() == {}
+    assert pf.store.sightings([LAW_ID])[LAW_ID]["korea-kr"].since == "reset"
+    [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
+    assert checked.restless == ()
+    pf.close()
+    result, pf = ingest_at(opener, site, NOW + 4 * H7)
+    assert _updated(result) == [LAW_ID] and "60일간" in pf.article(LAW_ID).article.body_html
+    assert pf.store.held_corrections() == {} and pf.store.get(LAW_ID).undated_changes == 24  # type: ignore[union-attr]
+    [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
+    assert checked.restless == ()
+
+
+def stored_encoded(stored):  # type: ignore[no-untyped-def]
+    from pressfeed.model import encode
+
+    return encode(stored.article)

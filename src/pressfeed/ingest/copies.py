@@ -37,8 +37,21 @@ if TYPE_CHECKING:
 
 #: what the digest is made of: another recipe makes every stored digest a first sighting (no correction)
 DIGEST_VERSION = "w1"
-#: Sighting.since of a correction held back that `sources reset` of its source lets through (Store.release_held)
+#: Sighting.since of a correction held back that `sources reset` of its source lets through (Store.release_held);
+#: the copy's next new words keep the mark ("reset <time>"), as an owner's next change is taken after its reset
 RELEASED = "reset"
+
+
+def released(row: Sighting) -> bool:
+    """Did `sources reset` let this copy's held-back correction through?"""
+    return row.since.startswith(RELEASED)
+
+
+def _seen_at(row: Sighting) -> str:
+    """When the copy first gave the words its row has seen ("" for none: held back, or a first sighting)."""
+    return row.since.removeprefix(RELEASED).strip()
+
+
 #: a board's view counter in an item's text ("조회수 : 1,234", "조회 12 | 작성일 …", "Hits 7"): it moves between
 #: any two fetches, and is no word of the release. A figure the text counts has its unit or word after it
 #: ("조회수 100만 회", "조회수 3배", "조회 1위"), and a word ending in one ("review 2025") is none
@@ -162,7 +175,7 @@ class Correction:
         """The copy's sighting once its new words are its version: saved with what they make of the article, so a
         run that dies in between confirms them again."""
         digest = digest_of(self.words)
-        return replace(self.before, seen=digest, taken=digest, earlier=self.before.taken, words=self.words)
+        return replace(self.before, seen=digest, taken=digest, earlier=self.before.taken, since="", words=self.words)
 
 
 @dataclass
@@ -213,13 +226,14 @@ class Sightings:
         if row is None:
             self._put(Sighting(article_id, source_id, digest, digest, words=words))
         elif digest == row.taken:
-            if row.seen != digest:  # back to its version: what changed in between was no correction
+            if row.seen != digest:  # back to its version (a stale read): what changed in between was no correction
                 self._put(replace(row, seen=digest))
         elif digest != row.seen:
-            self._put(replace(row, seen=digest, since=self.now))
+            since = f"{RELEASED} {self.now}" if released(row) else self.now
+            self._put(replace(row, seen=digest, since=since))
             self.unconfirmed.add(source_id)
             self.new_words[article_id, source_id] = words
-        elif row.since == self.now:  # a run again at the same instant is no second fetch (cron twice at once)
+        elif _seen_at(row) == self.now:  # a run again at the same instant is no second fetch (cron twice at once)
             self.unconfirmed.add(source_id)
         else:  # the same new words at two fetches in a row (their row is saved when they are taken)
             correction = Correction(article_id, source_id, item, report, row, words)

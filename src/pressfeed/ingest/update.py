@@ -37,7 +37,7 @@ from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
 from ..terms import utc_text
 from ..workers import lazy_pool, workers_for
-from .copies import RELEASED, Correction, Sightings, digest_of, lacks, with_words, words_of
+from .copies import Correction, Sightings, digest_of, lacks, released, with_words, words_of
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
@@ -185,8 +185,9 @@ def ingest_sources(
         for run in due:  # (their state was made before the copies' corrections were taken)
             if run.source.id in corrected:
                 run.state = replace(run.state, updated=len(run.report.updated))
-            if held.get(run.source.id):
-                run.state = replace(run.state, restless=tuple(sorted({*run.state.restless, *held[run.source.id]})))
+            restless = _restless_now(store, run, set(held.get(run.source.id, ())))
+            if restless != run.state.restless:
+                run.state = replace(run.state, restless=restless)
     if not dry_run:
         store.save_source_states({run.source.id: run.state.to_dict() for run in runs})
     return IngestResult(tuple(run.report.freeze() for run in runs), dry_run)
@@ -243,6 +244,18 @@ def _unchanged_file(run: _SourceRun, max_bytes: int) -> _Retrieved | None:
     if digest != state.body_sha256:
         return None
     return _Retrieved(FetchResult(source.id, url, 200, body, {}), body, digest=digest)
+
+
+def _restless_now(store: Store, run: _SourceRun, held: set[str]) -> tuple[str, ...]:
+    """A source's items held back as `sources check` lists them: its own whose change was not taken (as its
+    state has them), and the articles its copies' corrections are held back from (`held`), no others (a
+    correction the owner's change absorbed, or one taken)."""
+    listed = set(run.state.restless)
+    others = sorted(listed - held)
+    if others:  # (those of another source's articles are held corrections no longer held)
+        own = store.get_many(others)
+        listed = {a for a in listed if a in held or (a in own and own[a].origin == f"source:{run.source.id}")}
+    return tuple(sorted(listed | held))
 
 
 def _key(source: SourceConfig, environ: Mapping[str, str]) -> ServiceKey | None:
@@ -614,7 +627,9 @@ class _Placer:
         base = kept.article if edited and kept is not None else stored.article
         has = words_of(base)
         before = correction.before.words
-        if digest_of(has) == digest_of(correction.words) or (before and not lacks(has, before, correction.words)):
+        # (its words before unknown, made its version when the owner's change absorbed them: what it changes now
+        # cannot be told from what it held, and is no correction)
+        if not before or digest_of(has) == digest_of(correction.words) or not lacks(has, before, correction.words):
             return None
         status = Status(stored.upstream_status) if stored.upstream_status else stored.article.status
         version = encode(replace(with_words(base, correction.article), status=status))
@@ -626,14 +641,14 @@ class _Placer:
             return UpstreamChange.kept(version, self.now)
         changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
         merged = merge_upstream(stored, version, explicit_updated=False, now=self.now)
-        if changes is None and correction.before.since == RELEASED:
+        if released(correction.before):
             # held back, and its source reset since: taken now, whatever the owner's own undated changes (a view
             # counter) made of the one change the reset freed
             changes = stored.undated_changes
-        if changes is None:  # held back, as the owner's change would be, until `sources reset` or a dated change
-            if (
-                correction.before.since
-            ):  # (said once: one held back before, its `since` none, re-confirms at every read)
+        elif not correction.before.since:  # held back before: only a reset of its source lets it through
+            changes = None
+        if changes is None:  # held back, as the owner's change would be, until `sources reset` of its source
+            if correction.before.since:  # (said once: one held back before, its `since` none, re-confirms)
                 report.warnings.append(
                     f"{article_id} ({stored.article.title}): its correction is held back, the article having"
                     f" changed {UNDATED_CHANGES_MAX} times without a date of its own (`pressfeed sources reset"
