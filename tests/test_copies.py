@@ -179,6 +179,7 @@ def test_a_copys_correction_of_an_edited_release_is_kept_out_until_reverted_and_
 
 
 H = timedelta(hours=1)
+HALF = timedelta(minutes=30)
 
 
 def copy_confirmed(opener: Opener, site: Path, service: Served, start: int, body: str = LAW_CORRECTED) -> int:
@@ -1237,9 +1238,6 @@ def test_a_views_figure_of_a_release_sentence_is_a_word(sentence: str) -> None:
 # -- the final review: a run that dies, an edit kept, an edit undone ---------------------------------
 
 
-H_review = timedelta(hours=1)
-
-
 def test_a_run_that_dies_before_taking_a_confirmed_correction_does_not_lose_it(
     httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1251,9 +1249,9 @@ def test_a_run_that_dies_before_taking_a_confirmed_correction_does_not_lose_it(
     _, service = board_and_service(httpserver, site)
     _, pf = ingest_at(opener, site)
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H_review)
+    ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H_review)  # new words once
+    ingest_at(opener, site, NOW + 2 * H)  # new words once
 
     def killed(self: object, *args: object) -> set[str]:
         raise KeyboardInterrupt  # the process dies after every source is placed, before corrections are taken
@@ -1261,9 +1259,9 @@ def test_a_run_that_dies_before_taking_a_confirmed_correction_does_not_lose_it(
     with monkeypatch.context() as patched:
         patched.setattr(update._Placer, "take_corrections", killed)
         with pytest.raises(KeyboardInterrupt):
-            ingest_at(opener, site, NOW + 3 * H_review)
+            ingest_at(opener, site, NOW + 3 * H)
     for hour in (4, 5, 6):
-        _, pf = ingest_at(opener, site, NOW + hour * H_review)
+        _, pf = ingest_at(opener, site, NOW + hour * H)
     body = pf.article(LAW_ID).article.body_html
     assert "60일간" in body and "40일간" not in body
 
@@ -1286,10 +1284,10 @@ def _kept_out(httpserver: HTTPServer, site: Path, opener: Opener):  # type: igno
     ingest_at(opener, site)
     _edit_r(opener, site, "편집된 제목")
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H_review)
+    ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H_review)
-    result, pf = ingest_at(opener, site, NOW + 3 * H_review)
+    ingest_at(opener, site, NOW + 2 * H)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
     assert [r.conflicts for r in result.reports] == [(), (LAW_ID,)]
     return board, service, pf
 
@@ -1319,7 +1317,7 @@ def test_an_edit_undone_by_hand_takes_the_copys_correction_at_the_next_run(
     _kept_out(httpserver, site, opener)
     _edit_r(opener, site, "과기정통부, 인공지능 기본법 하위법령 제정안 입법예고")  # undone by hand
     for hour in (4, 5, 6):  # neither source's answer changes
-        _, pf = ingest_at(opener, site, NOW + hour * H_review)
+        _, pf = ingest_at(opener, site, NOW + hour * H)
     body = pf.article(LAW_ID).article.body_html
     assert "60일간" in body and "40일간" not in body
 
@@ -1340,15 +1338,15 @@ def test_the_owners_new_file_while_an_edit_keeps_a_copys_correction_out_is_kept_
     ingest_at(opener, site)
     _edit_r(opener, site, "편집된 제목")
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H_review)
+    ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H_review)
-    ingest_at(opener, site, NOW + 3 * H_review)  # the copy's correction kept out
+    ingest_at(opener, site, NOW + 2 * H)
+    ingest_at(opener, site, NOW + 3 * H)  # the copy's correction kept out
     board.body = rss(law_item(extra=HWP_FIXED))  # the board's corrected file, its text unchanged
-    ingest_at(opener, site, NOW + 4 * H_review)  # not kept out, not told: "unchanged"
-    opener(site, NOW + 5 * H_review).revert(LAW_ID)
+    ingest_at(opener, site, NOW + 4 * H)  # not kept out, not told: "unchanged"
+    opener(site, NOW + 5 * H).revert(LAW_ID)
     for hour in (6, 7):
-        _, pf = ingest_at(opener, site, NOW + hour * H_review)
+        _, pf = ingest_at(opener, site, NOW + hour * H)
     article = pf.article(LAW_ID).article
     assert "60일간" in article.body_html
     assert [a.url for a in article.attachments] == ["https://www.msit.go.kr/bbs/download.do?fileId=197412399"]
@@ -1357,22 +1355,15 @@ def test_the_owners_new_file_while_an_edit_keeps_a_copys_correction_out_is_kept_
 # -- attack 5: a reset that takes a held-back correction, a stale kept-out one, a takeover --
 
 
-H5 = timedelta(hours=1)
-
-
-def _db5(site: Path) -> sqlite3.Connection:
-    return sqlite3.connect(site / ".pressfeed" / "pressfeed.db")
-
-
 def _set_undated(site: Path, count: int) -> None:
-    db = _db5(site)
+    db = _db(site)
     with db:
         db.execute("UPDATE article SET undated_changes = ? WHERE id = ?", (count, LAW_ID))
     db.close()
 
 
 def _undated(site: Path) -> int:
-    db = _db5(site)
+    db = _db(site)
     try:
         return int(db.execute("SELECT undated_changes FROM article WHERE id = ?", (LAW_ID,)).fetchone()[0])
     finally:
@@ -1401,22 +1392,22 @@ def test_the_reset_the_held_back_warning_names_is_eaten_by_the_owners_view_count
     board.body = viewed_law(10)
     _, pf = ingest_at(opener, site)
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H5)
+    ingest_at(opener, site, NOW + H)
     pf.close()
     _set_undated(site, 24)  # the board's counter moved 24 times
     service.body = combined_law(LAW_CORRECTED)
     board.body = viewed_law(11)
-    ingest_at(opener, site, NOW + 2 * H5)
+    ingest_at(opener, site, NOW + 2 * H)
     board.body = viewed_law(12)
-    result, pf = ingest_at(opener, site, NOW + 3 * H5)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
     assert any("sources reset korea-kr" in w for r in result.reports for w in r.warnings)
     views = 13
     for hour in (4, 6, 8):  # the operator does as told, twice over; the board counts on
-        opener(site, NOW + hour * H5).reset_sources(["korea-kr"])
+        opener(site, NOW + hour * H).reset_sources(["korea-kr"])
         for h in (hour, hour + 1):
             board.body = viewed_law(views)
             views += 1
-            _, pf = ingest_at(opener, site, NOW + h * H5 + timedelta(minutes=30))
+            _, pf = ingest_at(opener, site, NOW + h * H + timedelta(minutes=30))
     assert "60일간" in pf.article(LAW_ID).article.body_html
 
 
@@ -1429,14 +1420,14 @@ def test_resetting_the_copys_source_unblocks_only_articles_its_correction_is_hel
     _board, service = board_and_service(httpserver, site)
     _, pf = ingest_at(opener, site)
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H5)
+    ingest_at(opener, site, NOW + H)
     pf.close()
     _set_undated(site, 24)
     service.body = combined_law(LAW_CORRECTED)  # new words once: nothing held back
-    result, pf = ingest_at(opener, site, NOW + 2 * H5)
+    result, pf = ingest_at(opener, site, NOW + 2 * H)
     assert not [w for r in result.reports for w in r.warnings if "held back" in w]
     pf.close()
-    opener(site, NOW + 2 * H5 + timedelta(minutes=10)).reset_sources(["korea-kr"])
+    opener(site, NOW + 2 * H + timedelta(minutes=10)).reset_sources(["korea-kr"])
     assert _undated(site) == 24
 
 
@@ -1457,19 +1448,19 @@ def test_an_undone_edits_stale_kept_out_correction_does_not_overwrite_the_copys_
     ingest_at(opener, site)
     _edit5(opener, site, "편집된 제목")
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H5)
+    ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H5)
-    result, _ = ingest_at(opener, site, NOW + 3 * H5)
+    ingest_at(opener, site, NOW + 2 * H)
+    result, _ = ingest_at(opener, site, NOW + 3 * H)
     assert [r.conflicts for r in result.reports] == [(), (LAW_ID,)]  # 60일간 kept out
     service.body = combined_law(LAW_BODY.replace("40일간", "90일간"))
-    ingest_at(opener, site, NOW + 4 * H5)  # the newer words seen once
-    _edit5(opener, site, LAW_TITLE, NOW + 4 * H5)  # the editor undoes the edit by hand
-    result, pf = ingest_at(opener, site, NOW + 5 * H5)  # the newer words hold: taken
+    ingest_at(opener, site, NOW + 4 * H)  # the newer words seen once
+    _edit5(opener, site, LAW_TITLE, NOW + 4 * H)  # the editor undoes the edit by hand
+    result, pf = ingest_at(opener, site, NOW + 5 * H)  # the newer words hold: taken
     assert "90일간" in pf.article(LAW_ID).article.body_html
     for hour in (6, 7):
         board.body = rss(law_item(), *([sixg_item()] if hour % 2 else []))
-        _, pf = ingest_at(opener, site, NOW + hour * H5)
+        _, pf = ingest_at(opener, site, NOW + hour * H)
     body = pf.article(LAW_ID).article.body_html
     assert "90일간" in body and "60일간" not in body
 
@@ -1491,14 +1482,14 @@ def test_a_copy_that_took_the_release_over_is_not_named_the_corrector_of_its_own
     board.body = rss(item(156720010, LAW_TITLE, LAW_TEASER, pub="2025-11-03 12:00:00"))
     ingest_at(opener, site)
     service.body = combined_law(LAW_TEASER)
-    ingest_at(opener, site, NOW + H5)
+    ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_TEASER.replace("40일간", "60일간"))
-    ingest_at(opener, site, NOW + 2 * H5)
-    _, pf = ingest_at(opener, site, NOW + 3 * H5)
+    ingest_at(opener, site, NOW + 2 * H)
+    _, pf = ingest_at(opener, site, NOW + 3 * H)
     assert "60일간" in pf.article(LAW_ID).article.body_html  # the service's teaser correction taken
     service.body = combined_law(LAW_WHOLE.replace("40일간", "60일간"))
     for hour in (4, 5, 6):
-        _, pf = ingest_at(opener, site, NOW + hour * H5)
+        _, pf = ingest_at(opener, site, NOW + hour * H)
     stored = pf.article(LAW_ID)
     assert stored.origin == "source:korea-kr"  # taken over
     info = pf.info(stored)
@@ -1508,32 +1499,7 @@ def test_a_copy_that_took_the_release_over_is_not_named_the_corrector_of_its_own
 # -- 1. two copies confirming in one run ------------------------------------------------------------------------
 
 
-# -- 3. `articles revert` of a copy's correction kept out of an edit ------------------------------------------
-
-
 # -- attack 6: a hold only a reset lifts, the owner's later correction, hidden and superseded releases --
-
-
-H6 = timedelta(hours=1)
-
-
-def _db6(site: Path) -> sqlite3.Connection:
-    return sqlite3.connect(site / ".pressfeed" / "pressfeed.db")
-
-
-def _set_undated6(site: Path, count: int) -> None:
-    db = _db6(site)
-    with db:
-        db.execute("UPDATE article SET undated_changes = ? WHERE id = ?", (count, LAW_ID))
-    db.close()
-
-
-def _undated6(site: Path) -> int:
-    db = _db6(site)
-    try:
-        return int(db.execute("SELECT undated_changes FROM article WHERE id = ?", (LAW_ID,)).fetchone()[0])
-    finally:
-        db.close()
 
 
 def _service(body: str | None, *, other: bool = True) -> bytes:
@@ -1556,12 +1522,12 @@ def _held(httpserver: HTTPServer, site: Path, opener: Opener):  # type: ignore[n
     board, service = board_and_service(httpserver, site)
     _, pf = ingest_at(opener, site)
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H6)
+    ingest_at(opener, site, NOW + H)
     pf.close()
-    _set_undated6(site, 24)
+    _set_undated(site, 24)
     service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H6)
-    result, pf = ingest_at(opener, site, NOW + 3 * H6)
+    ingest_at(opener, site, NOW + 2 * H)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
     assert "40일간" in pf.article(LAW_ID).article.body_html
     assert any("held back" in w for r in result.reports for w in r.warnings)
     [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
@@ -1589,9 +1555,9 @@ def test_a_held_back_correction_is_not_taken_without_a_reset_after_one_fetch_tha
     reset had cleared the list: past the limit, the count unchanged (24), no reset by anyone."""
     _, service, _ = _held(httpserver, site, opener)
     service.body = unseen
-    ingest_at(opener, site, NOW + 4 * H6)
+    ingest_at(opener, site, NOW + 4 * H)
     service.body = _service(LAW_CORRECTED, other=False)  # back, the same words as held
-    result, pf = ingest_at(opener, site, NOW + 5 * H6)
+    result, pf = ingest_at(opener, site, NOW + 5 * H)
     updated = [u for r in result.reports for u in r.updated]
     assert updated == [] and "40일간" in pf.article(LAW_ID).article.body_html
 
@@ -1612,18 +1578,18 @@ def test_a_restless_copy_updates_an_article_past_the_limit_at_every_fetch_that_m
     _, service = board_and_service(httpserver, site)
     _, pf = ingest_at(opener, site)
     service.body = _service(_counted(100))
-    ingest_at(opener, site, NOW + H6)
+    ingest_at(opener, site, NOW + H)
     pf.close()
-    _set_undated6(site, 24)
+    _set_undated(site, 24)
     hour, updates = 2, 0
     for views in (101, 102, 103):
         for body in (_counted(views), _counted(views), None, _counted(views)):
             service.body = _service(body, other=hour % 2 == 0)
-            result, pf = ingest_at(opener, site, NOW + hour * H6)
+            result, pf = ingest_at(opener, site, NOW + hour * H)
             updates += sum(len(r.updated) for r in result.reports)
             hour += 1
             pf.close()
-    assert (updates, _undated6(site)) == (0, 24)
+    assert (updates, _undated(site)) == (0, 24)
 
 
 def test_a_held_back_correction_does_not_overwrite_the_owners_later_dated_correction(
@@ -1640,11 +1606,11 @@ def test_a_held_back_correction_does_not_overwrite_the_owners_later_dated_correc
     board.body = rss(
         item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-08 09:00:00")  # re-dated
     )
-    _, pf = ingest_at(opener, site, NOW + 4 * H6)
+    _, pf = ingest_at(opener, site, NOW + 4 * H)
     assert "50일간" in pf.article(LAW_ID).article.body_html
     service.body = _service(LAW_CORRECTED)  # a post of its own: its answer is read
     for hour in (5, 6):
-        _, pf = ingest_at(opener, site, NOW + hour * H6)
+        _, pf = ingest_at(opener, site, NOW + hour * H)
     body = pf.article(LAW_ID).article.body_html
     assert "50일간" in body and "60일간" not in body
 
@@ -1662,10 +1628,10 @@ def test_a_release_an_editor_hid_stays_hidden_when_a_copys_correction_is_taken(
     pf.set_status(LAW_ID, Status.HIDDEN)
     pf.close()
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H6)
+    ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H6)
-    result, pf = ingest_at(opener, site, NOW + 3 * H6)
+    ingest_at(opener, site, NOW + 2 * H)
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
     stored = pf.article(LAW_ID)
     assert [u for r in result.reports for u in r.updated] == [LAW_ID]
     assert "60일간" in stored.article.body_html and stored.article.status is Status.HIDDEN
@@ -1731,13 +1697,13 @@ def test_a_copys_correction_of_a_release_a_newsroom_article_supersedes_keeps_the
     assert _feed_ids(site)["rss"] == [LAW_ID]
     _cms_article(site, f"{PRESS}156720010")
     service.body = combined_law()
-    opener(site, NOW + H6).run()
-    assert opener(site, NOW + H6).article(LAW_ID).superseded_by == CMS_ID
+    opener(site, NOW + H).run()
+    assert opener(site, NOW + H).article(LAW_ID).superseded_by == CMS_ID
     ids = _feed_ids(site)
     assert ids["rss"] == ids["atom"] == ids["json"] == [LAW_ID]  # the article, under the release's guid
     service.body = combined_law(LAW_CORRECTED)
-    opener(site, NOW + 2 * H6).run()
-    pf = opener(site, NOW + 3 * H6)
+    opener(site, NOW + 2 * H).run()
+    pf = opener(site, NOW + 3 * H)
     result = pf.run()
     assert result.ingest is not None and [u for r in result.ingest.reports for u in r.updated] == [LAW_ID]
     stored = pf.article(LAW_ID)
@@ -1772,7 +1738,7 @@ def test_pressfeed_run_takes_a_copys_correction_then_rebuilds_nothing_and_the_fe
     public = site / "public"
 
     def run(hour: int) -> None:
-        when = (NOW + hour * H6).isoformat()
+        when = (NOW + hour * H).isoformat()
         result = CliRunner().invoke(cli, ["--site", str(site), "--now", when, "run"])
         assert result.exit_code == 0, result.output
         assert site_problems(public, base) == {}
@@ -1808,25 +1774,21 @@ def test_a_held_back_correction_stays_held_across_an_unchanged_answer_a_named_ru
     """(Attack 6.) (Checked, holds.) Runs that do not parse the service's answer keep its list of held-back items."""
     _, service, pf = _held(httpserver, site, opener)
     pf.close()
-    ingest_at(opener, site, NOW + 4 * H6)  # the service's answer unchanged: not parsed
-    ingest_at(opener, site, NOW + 5 * H6, source_ids=["msit"])  # the owner alone
+    ingest_at(opener, site, NOW + 4 * H)  # the service's answer unchanged: not parsed
+    ingest_at(opener, site, NOW + 5 * H, source_ids=["msit"])  # the owner alone
     service.body = _service(LAW_CORRECTED)
-    result, pf = ingest_at(opener, site, NOW + 6 * H6, dry_run=True)
+    result, pf = ingest_at(opener, site, NOW + 6 * H, dry_run=True)
     assert [u for r in result.reports for u in r.updated] == []
     pf.close()
     for hour in (7, 8):
         service.body = _service(LAW_CORRECTED, other=hour % 2 == 0)
-        result, pf = ingest_at(opener, site, NOW + hour * H6)
+        result, pf = ingest_at(opener, site, NOW + hour * H)
         assert [u for r in result.reports for u in r.updated] == []
         pf.close()
-    assert _undated6(site) == 24
+    assert _undated(site) == 24
 
 
 # -- attack 7: what only a reset of the copy's source lets through, and an absorbed version --
-
-
-H7 = timedelta(hours=1)
-HALF = timedelta(minutes=30)
 
 
 def _updated(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -1854,14 +1816,14 @@ def test_resetting_the_owner_does_not_let_the_copys_held_correction_spend_the_ow
     reset."""
     board, service, pf = _held(httpserver, site, opener)
     pf.close()
-    opener(site, NOW + 3 * H7 + HALF).reset_sources(["msit"])
+    opener(site, NOW + 3 * H + HALF).reset_sources(["msit"])
     service.body = _service(LAW_CORRECTED)  # the service posts: its answer is read, its held words again
-    _, pf = ingest_at(opener, site, NOW + 4 * H7)
+    _, pf = ingest_at(opener, site, NOW + 4 * H)
     copy_taken = "60일간" in pf.article(LAW_ID).article.body_html
     pf.close()
     # the board's own correction, undated: the change the operator's reset of msit was for
     board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-03 12:00:00"))
-    _, pf = ingest_at(opener, site, NOW + 5 * H7)
+    _, pf = ingest_at(opener, site, NOW + 5 * H)
     owner_taken = "50일간" in pf.article(LAW_ID).article.body_html
     assert (copy_taken, owner_taken) == (False, True)
 
@@ -1882,16 +1844,16 @@ def test_a_released_correction_is_not_held_back_again_after_one_stale_read_of_th
     once its words hold."""
     _, service, pf = _held(httpserver, site, opener)
     pf.close()
-    opener(site, NOW + 3 * H7 + HALF).reset_sources(["korea-kr"])
+    opener(site, NOW + 3 * H + HALF).reset_sources(["korea-kr"])
     service.body = _service(LAW_BODY)  # one stale answer: the service's old form
-    ingest_at(opener, site, NOW + 4 * H7)[1].close()
+    ingest_at(opener, site, NOW + 4 * H)[1].close()
     warned = False
     for hour in (5, 6, 7):  # the released words, back and held
         service.body = _service(LAW_CORRECTED, other=hour % 2 == 1)
-        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        result, pf = ingest_at(opener, site, NOW + hour * H)
         warned = warned or _warned(result)
         pf.close()
-    _, pf = ingest_at(opener, site, NOW + 8 * H7)
+    _, pf = ingest_at(opener, site, NOW + 8 * H)
     assert ("60일간" in pf.article(LAW_ID).article.body_html, warned) == (True, False)
 
 
@@ -1906,15 +1868,15 @@ def test_a_released_copy_that_corrects_its_correction_before_the_next_read_is_ta
     reset is spent on words that never came. Expected: 70일간 taken."""
     _, service, pf = _held(httpserver, site, opener)
     pf.close()
-    opener(site, NOW + 3 * H7 + HALF).reset_sources(["korea-kr"])
+    opener(site, NOW + 3 * H + HALF).reset_sources(["korea-kr"])
     again = LAW_BODY.replace("40일간", "70일간")
     warned = False
     for hour in (4, 5, 6):
         service.body = _service(again, other=hour % 2 == 0)
-        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        result, pf = ingest_at(opener, site, NOW + hour * H)
         warned = warned or _warned(result)
         pf.close()
-    _, pf = ingest_at(opener, site, NOW + 7 * H7)
+    _, pf = ingest_at(opener, site, NOW + 7 * H)
     assert ("70일간" in pf.article(LAW_ID).article.body_html, warned) == (True, False)
 
 
@@ -1934,11 +1896,11 @@ def test_sources_check_stops_naming_a_held_correction_the_owners_dated_change_ab
     board, _, pf = _held(httpserver, site, opener)
     pf.close()
     board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub="2025-11-08 09:00:00"))
-    _, pf = ingest_at(opener, site, NOW + 4 * H7)
+    _, pf = ingest_at(opener, site, NOW + 4 * H)
     assert "50일간" in pf.article(LAW_ID).article.body_html
     assert pf.store.held_corrections() == {}
     for hour in (5, 6):
-        _, pf = ingest_at(opener, site, NOW + hour * H7)
+        _, pf = ingest_at(opener, site, NOW + hour * H)
     [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
     assert checked.restless == ()
 
@@ -1964,11 +1926,11 @@ def test_a_copys_absorbed_version_with_unknown_words_does_not_bring_the_supersed
     pf.close()
     dated = "2025-11-08 09:00:00"
     board.body = rss(item(156720010, LAW_TITLE, LAW_BODY.replace("40일간", "50일간"), pub=dated))
-    ingest_at(opener, site, NOW + 4 * H7)[1].close()
+    ingest_at(opener, site, NOW + 4 * H)[1].close()
     service.body = _service(LAW_CORRECTED)  # the service posts: its held words read again (its version now)
-    ingest_at(opener, site, NOW + 5 * H7)[1].close()
+    ingest_at(opener, site, NOW + 5 * H)[1].close()
     board.body = rss(item(156720010, TITLE_FIXED, LAW_BODY.replace("40일간", "50일간"), pub=dated))
-    _, pf = ingest_at(opener, site, NOW + 6 * H7)
+    _, pf = ingest_at(opener, site, NOW + 6 * H)
     assert pf.article(LAW_ID).article.title == TITLE_FIXED and "50일간" in pf.article(LAW_ID).article.body_html
     pf.close()
     fixed = rss(
@@ -1986,10 +1948,10 @@ def test_a_copys_absorbed_version_with_unknown_words_does_not_bring_the_supersed
     service.body = fixed
     updated = []
     for hour in (7, 8):
-        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        result, pf = ingest_at(opener, site, NOW + hour * H)
         updated += _updated(result)
         pf.close()
-    _, pf = ingest_at(opener, site, NOW + 9 * H7)
+    _, pf = ingest_at(opener, site, NOW + 9 * H)
     body = pf.article(LAW_ID).article.body_html
     assert ("50일간" in body, "60일간" in body, updated) == (True, False, [])
 
@@ -2005,10 +1967,10 @@ def test_control_with_the_copys_words_known_the_same_title_fix_is_had(
     board, service = board_and_service(httpserver, site)
     ingest_at(opener, site)[1].close()
     service.body = combined_law()
-    ingest_at(opener, site, NOW + H7)[1].close()
+    ingest_at(opener, site, NOW + H)[1].close()
     dated = "2025-11-08 09:00:00"
     board.body = rss(item(156720010, TITLE_FIXED, LAW_BODY.replace("40일간", "50일간"), pub=dated))
-    ingest_at(opener, site, NOW + 2 * H7)[1].close()
+    ingest_at(opener, site, NOW + 2 * H)[1].close()
     service.body = rss(
         item(
             156720010,
@@ -2022,10 +1984,10 @@ def test_control_with_the_copys_words_known_the_same_title_fix_is_had(
     )
     updated = []
     for hour in (3, 4):
-        result, pf = ingest_at(opener, site, NOW + hour * H7)
+        result, pf = ingest_at(opener, site, NOW + hour * H)
         updated += _updated(result)
         pf.close()
-    _, pf = ingest_at(opener, site, NOW + 5 * H7)
+    _, pf = ingest_at(opener, site, NOW + 5 * H)
     assert "50일간" in pf.article(LAW_ID).article.body_html and updated == []
 
 
@@ -2045,7 +2007,7 @@ def test_held_release_and_take_on_either_store(
     config.write_text(text.replace("  path: .pressfeed/pressfeed.db\n", f"  url: {store_url}\n"), encoding="utf-8")
     ingest_at(opener, site)[1].close()
     service.body = combined_law()
-    _, pf = ingest_at(opener, site, NOW + H7)
+    _, pf = ingest_at(opener, site, NOW + H)
     stored = pf.store.get(LAW_ID)
     assert stored is not None
     from pressfeed.store.base import ArticleWrite
@@ -2053,19 +2015,19 @@ def test_held_release_and_take_on_either_store(
     pf.store.write([ArticleWrite.from_upstream(stored_encoded(stored), stored.origin, undated_changes=24)])
     pf.close()
     service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H7)[1].close()
-    result, pf = ingest_at(opener, site, NOW + 3 * H7)
+    ingest_at(opener, site, NOW + 2 * H)[1].close()
+    result, pf = ingest_at(opener, site, NOW + 3 * H)
     assert _warned(result) and pf.store.held_corrections() == {"korea-kr": [LAW_ID]}
     assert pf.store.get(LAW_ID).undated_changes == 24  # type: ignore[union-attr]
     pf.close()
-    [_done] = opener(site, NOW + 3 * H7 + HALF).reset_sources(["korea-kr"])
-    pf = opener(site, NOW + 3 * H7 + HALF)
+    [_done] = opener(site, NOW + 3 * H + HALF).reset_sources(["korea-kr"])
+    pf = opener(site, NOW + 3 * H + HALF)
     assert pf.store.held_corrections() == {}
     assert pf.store.sightings([LAW_ID])[LAW_ID]["korea-kr"].since == "reset"
     [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
     assert checked.restless == ()
     pf.close()
-    result, pf = ingest_at(opener, site, NOW + 4 * H7)
+    result, pf = ingest_at(opener, site, NOW + 4 * H)
     assert _updated(result) == [LAW_ID] and "60일간" in pf.article(LAW_ID).article.body_html
     assert pf.store.held_corrections() == {} and pf.store.get(LAW_ID).undated_changes == 24  # type: ignore[union-attr]
     [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
