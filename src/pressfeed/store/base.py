@@ -128,7 +128,8 @@ class Sighting:
     carries: bool = False
     #: the digest of the version it gave before `taken` ("" for none)
     earlier: str = ""
-    #: when it first gave the words `seen` (UTC, ISO 8601; "" for its first sighting)
+    #: when it first gave the words `seen` (UTC, ISO 8601); "" for a first sighting, or a correction held back;
+    #: "reset" (and the time of its next new words) once `sources reset` of its source lets a held one through
     since: str = ""
     #: a copy's words of `taken` (pressfeed.ingest.copies.words_of), what its next change is made from
     words: str = ""
