@@ -18,7 +18,9 @@ summary and body): the article keeps its owner's files, credit, section,
 byline, link, status and published date. From then on the owner's item,
 unchanged since, leaves the copy's words in place, and the owner's next change
 of its own wins again. An article an editor changed keeps the edit: the copy's
-version is kept out (`articles revert` takes it), as an owner's is.
+version is kept out (`articles revert` takes it), as an owner's is. Past the
+limit of changes without a date (merge.undated_changes) a correction is held
+back until `sources reset` of the copy's source lets it through.
 """
 
 from __future__ import annotations
