@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from pytest_httpserver import HTTPServer
 from conftest import NOW
 from pressfeed.errors import UsageError
 from pressfeed.ingest import update
-from pressfeed.model import encode
+from pressfeed.model import Article, encode
 from pressfeed.store.base import ArticleWrite
 from test_ingest import (  # noqa: F401 (fixtures)
     LAW_BODY,
@@ -2038,3 +2038,69 @@ def stored_encoded(stored):  # type: ignore[no-untyped-def]
     from pressfeed.model import encode
 
     return encode(stored.article)
+
+
+# -- attack 8: the owner's later change of other words keeps the copy's correction --
+
+
+def _corrected_by_the_service(httpserver: HTTPServer, site: Path, opener: Opener):  # type: ignore[no-untyped-def]
+    board, service = board_and_service(httpserver, site)
+    ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    service.body = combined_law(LAW_CORRECTED)
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [r.updated for r in result.reports] == [(), (LAW_ID,)]
+    assert "60일간" in pf.article(LAW_ID).article.body_html
+    return board, service
+
+
+def test_the_owners_later_typo_fix_elsewhere_does_not_bring_the_wrong_figure_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 8.) The ministry fixed 40→60 on the service alone (taken); a day later it fixes a typo
+    in another sentence on its board, the board's 40 untouched. The owner's new words still lack
+    the copy's change (lacks() says so), yet the owner's change replaces the whole text: readers
+    get 40 again, and the service, unchanged since, never brings 60 back."""
+    board, _ = _corrected_by_the_service(httpserver, site, opener)
+    typo_fixed = LAW_BODY.replace("밝혔다", "밝혔습니다")
+    board.body = rss(item(156720010, LAW_TITLE, typo_fixed, pub="2025-11-03 12:00:00"))
+    ingest_at(opener, site, NOW + timedelta(days=1))
+    for hours in (1, 2, 3):  # the cron keeps running: nothing restores it
+        _, pf = ingest_at(opener, site, NOW + timedelta(days=1, hours=hours))
+    body = pf.article(LAW_ID).article.body_html
+    assert "밝혔습니다" in body  # the owner's own change is had
+    assert "60일간" in body and "40일간" not in body, body  # and so is the correction the owner still lacks
+
+
+def test_the_owners_title_marked_amended_does_not_bring_the_wrong_figure_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 8.) Boards mark an amended post in its title ("(수정)") when the ministry fixes the
+    release elsewhere (the service, the attached HWP): a title change alone, the board's text still
+    40. The copy's 60 is lost."""
+    board, _ = _corrected_by_the_service(httpserver, site, opener)
+    board.body = rss(item(156720010, f"(수정) {LAW_TITLE}", LAW_BODY, pub="2025-11-03 12:00:00"))
+    for hours in (0, 1, 2):
+        _, pf = ingest_at(opener, site, NOW + timedelta(days=1, hours=hours))
+    stored = pf.article(LAW_ID).article
+    assert "60일간" in stored.body_html and "40일간" not in stored.body_html, stored.body_html
+
+
+def test_a_copys_correction_is_made_in_the_owners_text_only_where_its_place_is_found_once() -> None:
+    from pressfeed.ingest.copies import patched, words_of
+
+    def article(body: str, title: str = LAW_TITLE) -> Article:
+        when = datetime(2025, 11, 3, 3, tzinfo=UTC)
+        return Article(
+            id="a", title=title, section="it-science", published=when, updated=when, link="https://x/1", body_html=body
+        )
+
+    copy_before, copy_after = words_of(article(LAW_BODY)), words_of(article(LAW_CORRECTED))
+    owners = LAW_BODY.replace("밝혔다", "밝혔습니다")  # the owner's own later change, elsewhere
+    both = patched(article(owners), copy_before, copy_after)
+    assert both is not None and "60일간" in both.body_html and "밝혔습니다" in both.body_html
+    # not found as plain words (markup within the place), or found twice: not made, the caller keeps the copy's
+    assert patched(article(owners.replace("40일간", "<b>40일간</b>")), copy_before, copy_after) is None
+    assert patched(article(owners + owners), copy_before, copy_after) is None

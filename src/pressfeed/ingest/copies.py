@@ -131,6 +131,38 @@ def lacks(article_words: str, before: str, after: str) -> bool:
     return False
 
 
+def untouched(words: str, before: str, after: str) -> bool:
+    """Does a text (its words) read, in every place a copy changed from `before` to `after`, what the copy
+    read there before (each place with a word on either side)? An owner's later change that leaves the spots
+    the copy corrected as they were is no change of them."""
+    old, new = before.split(), after.split()
+    have = f" {' '.join(words.split())} "
+    spots = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
+    return bool(spots) and all(f" {' '.join(old[max(i1 - 1, 0) : i2 + 1])} " in have for _, i1, i2, _, _ in spots)
+
+
+def patched(article: Article, before: str, after: str) -> Article | None:
+    """`article` (the owner's later version) with a copy's change from words `before` to `after` made in its own
+    text: each changed place, with a word on either side, found once in its title, subtitle or body and changed
+    there. None when a place is not found just once as plain words (the owner's form differs there: markup
+    within it, other digits), and the caller keeps the copy's words instead."""
+    old, new = before.split(), after.split()
+    fields = {"title": article.title, "subtitle": article.subtitle, "body_html": article.body_html}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        was, now = old[max(i1 - 1, 0) : i2 + 1], new[max(j1 - 1, 0) : j2 + 1]
+        if any(c in word for word in (*was, *now) for c in '&<>"¶'):
+            return None  # (markup, or a place across the title and the body)
+        pattern = re.compile(r"(?<!\S)" + r"\s+".join(map(re.escape, was)) + r"(?!\S)")
+        hits = [(name, m) for name, text in fields.items() for m in pattern.finditer(text)]
+        if len(hits) != 1:
+            return None
+        name, m = hits[0]
+        fields[name] = fields[name][: m.start()] + " ".join(now) + fields[name][m.end() :]
+    return replace(article, title=fields["title"], subtitle=fields["subtitle"], body_html=fields["body_html"])
+
+
 def with_words(article: Article, words: Article) -> Article:
     """`article` with the words of `words` (title, subtitle, summary and body): all else, its files, credit,
     section, byline, link, tags, dates and status, stays `article`'s. (A copy's feed often gives no files, and
@@ -200,6 +232,9 @@ class Sightings:
     now: str = ""
     #: (article id, source id) → the words of a copy's new version seen this run
     new_words: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: article id → the copy's correction it carries (its words before and after), whose places the owner's
+    #: change of its words this run left as they were
+    kept_correction: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def load(self, found: dict[str, dict[str, Sighting]]) -> None:
         """Rows read from the store; this run's changes not saved yet (a dry run's) stand."""
@@ -254,7 +289,8 @@ class Sightings:
         if not rows or (article_id, source_id) in self.sighted:
             return False
         self.sighted.add((article_id, source_id))
-        digest = words_digest(item)
+        words = words_of(item)
+        digest = digest_of(words)
         found = rows.get(source_id)
         row = _current(found)
         carried = any(r.carries for r in rows.values())
@@ -269,6 +305,13 @@ class Sightings:
             if row.seen != digest:
                 self._put(Sighting(article_id, source_id, digest, digest))
             return carried
+        carrier = next((r for r in rows.values() if r.carries and r.was and untouched(words, r.was, r.words)), None)
+        if carrier is not None:
+            # a change of other words (a typo fixed, a title marked amended): the figure the copy corrected would
+            # be wrong again in the owner's whole text; the correction it carries stays (made in the owner's text)
+            self._put(Sighting(article_id, source_id, digest, digest))
+            self.kept_correction[article_id] = (carrier.was, carrier.words)
+            return True
         # the owner's own change: it wins, also over a copy's new words not taken yet (seen this run, or earlier:
         # one held back), which are that copy's version now, and no copy's words are carried any more
         self.owner_changed.add(article_id)
@@ -286,15 +329,16 @@ class Sightings:
         words = self.new_words.get((row.article_id, row.source_id), "")
         self._put(replace(row, taken=row.seen, earlier=row.taken, since="", words=words))
 
-    def carried(self, article_id: str, source_id: str, owner_id: str, owner_words: Article | None) -> None:
-        """The article now carries the words of `source_id`'s version: the owner's item, unchanged, leaves them
-        be. An owner never sighted gets its version from the words the article had (`owner_words`; None: an
-        edited article's are the editor's, and its first sighting is its version)."""
+    def carried(self, correction: Correction, owner_id: str, owner_words: Article | None) -> None:
+        """The article now carries the words of the copy's version: the owner's item, unchanged, leaves them be.
+        An owner never sighted gets its version from the words the article had (`owner_words`; None: an edited
+        article's are the editor's, and its first sighting is its version)."""
+        article_id, source_id = correction.article_id, correction.source_id
         rows = self.rows.get(article_id, {})
         for other in list(rows.values()):
             if other.carries and other.source_id != source_id:
                 self._put(replace(other, carries=False))
-        self._put(replace(rows[source_id], carries=True))
+        self._put(replace(rows[source_id], carries=True, was=correction.before.words))
         if owner_id not in rows and owner_words is not None:
             digest = words_digest(owner_words)
             self._put(Sighting(article_id, owner_id, digest, digest))

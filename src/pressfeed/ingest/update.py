@@ -37,7 +37,7 @@ from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
 from ..terms import utc_text
 from ..workers import lazy_pool, workers_for
-from .copies import Correction, Sightings, digest_of, lacks, released, with_words, words_of
+from .copies import Correction, Sightings, digest_of, lacks, patched, released, with_words, words_of
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
 from .request import FetchFailure, FetchResult, is_local, local_path, read_capped
 from .state import SourceState
@@ -636,7 +636,7 @@ class _Placer:
         owner = stored.origin.removeprefix("source:")
         article_id, report, source = correction.article_id, correction.report, correction.source_id
         if edited:
-            self.sightings.carried(article_id, source, owner, None)
+            self.sightings.carried(correction, owner, None)
             report.conflicts.append(article_id)
             return UpstreamChange.kept(version, self.now)
         changes = undated_changes(stored, version, explicit_updated=False, now=self.now)
@@ -659,7 +659,7 @@ class _Placer:
             return None
         if merged is None:
             return None
-        self.sightings.carried(article_id, source, owner, stored.article)
+        self.sightings.carried(correction, owner, stored.article)
         report.updated.append(article_id)
         return ArticleWrite.from_upstream(merged, stored.origin, upstream=version, undated_changes=changes)
 
@@ -820,7 +820,18 @@ class _Placer:
             if edited and kept is None:  # (the copy's words were reverted to, then edited again: the edit stands)
                 report.unchanged += 1
                 return True
-            candidate = encode(with_words(candidate.article, (kept or stored).article))
+            change = self.sightings.kept_correction.get(target)
+            both = patched(candidate.article, *change) if change is not None and kept is None else None
+            if both is not None:  # the owner's other change, with the copy's correction made in its text
+                candidate = encode(both)
+            else:
+                if change is not None:
+                    report.warnings.append(
+                        f"{target} ({stored.article.title}): its source changed its words but not those a copy's"
+                        " correction changed, which it still gives as before: the article keeps the correction,"
+                        " without the source's other change (`pressfeed articles show` names the copy)"
+                    )
+                candidate = encode(with_words(candidate.article, (kept or stored).article))
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published
         # the time its answer was made is no date of a change (the content hash has no `updated`: merged, a

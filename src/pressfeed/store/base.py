@@ -133,6 +133,8 @@ class Sighting:
     since: str = ""
     #: a copy's words of `taken` (pressfeed.ingest.copies.words_of), what its next change is made from
     words: str = ""
+    #: a carrying copy's words before the correction it carries
+    was: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +231,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "feed_file": ("path", "fingerprint", "updated", "size", "mtime_ns", "rendered_at"),
     "shown": ("article_id",),
     "upstream_change": ("article_id", "content_hash", "status", "data", "seen"),
-    "sighting": ("article_id", "source_id", "seen", "taken", "carries", "earlier", "since", "words"),
+    "sighting": ("article_id", "source_id", "seen", "taken", "carries", "earlier", "since", "words", "was"),
 }
 
 
@@ -398,21 +400,21 @@ def grouped(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
 
 
 #: the sighting columns, as Sighting has them
-SIGHTING_COLUMNS = "article_id, source_id, seen, taken, carries, earlier, since, words"
+SIGHTING_COLUMNS = "article_id, source_id, seen, taken, carries, earlier, since, words, was"
 
 
 def sightings_by_article(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, Sighting]]:
     """Rows of SIGHTING_COLUMNS, by article and source."""
     found: dict[str, dict[str, Sighting]] = {}
     for row in rows:
-        found.setdefault(row[0], {})[row[1]] = Sighting(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:8])
+        found.setdefault(row[0], {})[row[1]] = Sighting(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:9])
     return found
 
 
 def sighting_row(sighting: Sighting) -> tuple[Any, ...]:
     """A Sighting as a row of SIGHTING_COLUMNS (`carries` as both backends take a boolean)."""
     s = sighting
-    return (s.article_id, s.source_id, s.seen, s.taken, s.carries, s.earlier, s.since, s.words)
+    return (s.article_id, s.source_id, s.seen, s.taken, s.carries, s.earlier, s.since, s.words, s.was)
 
 
 def upstream_change(row: Sequence[Any], read_time: TimeReader) -> UpstreamChange:

@@ -10,6 +10,7 @@ CREATE TABLE sighting (
     earlier    text COLLATE "C" NOT NULL DEFAULT '',
     since      text COLLATE "C" NOT NULL DEFAULT '',
     words      text NOT NULL DEFAULT '',
+    was        text NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 );
 

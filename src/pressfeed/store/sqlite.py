@@ -573,7 +573,7 @@ class SQLiteStore:
         rows = [sighting_row(s) for s in sightings]
         if rows:
             with self.transaction():
-                self.db.executemany(f"INSERT OR REPLACE INTO sighting ({SIGHTING_COLUMNS}) VALUES ({'?,' * 7}?)", rows)
+                self.db.executemany(f"INSERT OR REPLACE INTO sighting ({SIGHTING_COLUMNS}) VALUES ({'?,' * 8}?)", rows)
 
     # -- ingest state ---------------------------------------------------------
 

@@ -13,7 +13,9 @@
 -- fetch; none for a correction held back, too many changes without a date
 -- having been taken, and "reset" once `sources reset` lets it through);
 -- `words`: a copy's words of `taken`, what its next change is made from (the
--- article may have that change already).
+-- article may have that change already); `was`: a carrying copy's words before
+-- the correction it carries (the owner's later change that leaves those words
+-- as they were is no change of them).
 CREATE TABLE sighting (
     article_id TEXT NOT NULL,
     source_id  TEXT NOT NULL,
@@ -23,6 +25,7 @@ CREATE TABLE sighting (
     earlier    TEXT NOT NULL DEFAULT '',
     since      TEXT NOT NULL DEFAULT '',
     words      TEXT NOT NULL DEFAULT '',
+    was        TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (article_id, source_id)
 ) WITHOUT ROWID;
 
