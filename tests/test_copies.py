@@ -2104,3 +2104,68 @@ def test_a_copys_correction_is_made_in_the_owners_text_only_where_its_place_is_f
     # not found as plain words (markup within the place), or found twice: not made, the caller keeps the copy's
     assert patched(article(owners.replace("40일간", "<b>40일간</b>")), copy_before, copy_after) is None
     assert patched(article(owners + owners), copy_before, copy_after) is None
+
+
+# -- attack 9: the correction made in the owner's text, not in a tag; the owner's own rewrite of the place --
+
+
+CARD = (
+    '<p><img src="https://www.msit.go.kr/images/card1.png"'
+    ' alt="시행령 제정안을 11월 3일부터 40일간 입법예고한다고 밝혔다"></p>'
+)
+BOLD_BODY = (
+    "<p>과학기술정보통신부는 ‘인공지능 발전과 신뢰 기반 조성 등에 관한 기본법’의 시행령 제정안을"
+    " 11월 3일부터 <strong>40일간</strong> 입법예고한다고 밝혔다.</p>" + CARD
+)
+
+
+def _carried(httpserver: HTTPServer, site: Path, opener: Opener, body: str):  # type: ignore[no-untyped-def]
+    board, service = board_and_service(httpserver, site)
+    board.body = rss(item(156720010, LAW_TITLE, body, pub="2025-11-03 12:00:00"))
+    ingest_at(opener, site)
+    service.body = combined_law(body)
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    service.body = combined_law(body.replace("40일간", "60일간"))
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert [r.updated for r in result.reports] == [(), (LAW_ID,)]
+    assert "60일간" in pf.article(LAW_ID).article.body_html
+    return board, service
+
+
+def test_the_correction_made_in_the_owners_text_goes_into_an_alt_attribute_not_the_text_readers_read(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 9.) The figure is bold in the text (no plain-words match there) but the card's alt text
+    repeats the sentence as plain words: patched() finds the place once, in the attribute, and
+    "corrects" only that. Readers see 40 again, and no warning says so."""
+    board, _ = _carried(httpserver, site, opener, BOLD_BODY)
+    typo_fixed = BOLD_BODY.replace("밝혔다.</p>", "밝혔습니다.</p>")
+    board.body = rss(item(156720010, LAW_TITLE, typo_fixed, pub="2025-11-03 12:00:00"))
+    for hours in (0, 1, 2):
+        _, pf = ingest_at(opener, site, NOW + timedelta(days=1, hours=hours))
+    body = pf.article(LAW_ID).article.body_html
+    assert "<strong>60일간</strong>" in body, body
+
+
+def test_the_owners_own_correction_with_a_before_and_after_notice_is_not_rewritten_as_the_copys(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 9.) The ministry corrects its own board differently (40→50, not the service's 60) and,
+    as boards do, adds a "정정 전 / 정정 후" notice quoting the old sentence. The old place, still read
+    in the notice, makes untouched() say the owner left it as it was: the owner's own correction is
+    taken for a change of other words, and patched() rewrites the quoted "before" line to the
+    copy's 60."""
+    from test_ingest import LAW_BODY
+
+    board, _ = _carried(httpserver, site, opener, LAW_BODY)
+    owners = LAW_BODY.replace("40일간", "50일간") + (
+        "<p>※ 정정 전: 11월 3일부터 40일간 입법예고한다고 밝혔다.</p>"
+        "<p>※ 정정 후: 11월 3일부터 50일간 입법예고한다고 밝혔다.</p>"
+    )
+    board.body = rss(item(156720010, LAW_TITLE, owners, pub="2025-11-03 12:00:00"))
+    for hours in (0, 1, 2):
+        _, pf = ingest_at(opener, site, NOW + timedelta(days=1, hours=hours))
+    body = pf.article(LAW_ID).article.body_html
+    assert "60일간" not in body, body  # the owner's own correction of that place wins, its notice as it wrote it
+    assert "정정 전: 11월 3일부터 40일간" in body, body

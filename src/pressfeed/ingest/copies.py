@@ -131,14 +131,31 @@ def lacks(article_words: str, before: str, after: str) -> bool:
     return False
 
 
-def untouched(words: str, before: str, after: str) -> bool:
-    """Does a text (its words) read, in every place a copy changed from `before` to `after`, what the copy
-    read there before (each place with a word on either side)? An owner's later change that leaves the spots
-    the copy corrected as they were is no change of them."""
+def untouched(words: str, before: str, after: str, owner_before: str = "") -> bool:
+    """Does an owner's new text (its words) leave every place a copy changed from `before` to `after` as the
+    copy read it before (each place with a word on either side, still read there), and, its own text before
+    known (`owner_before`), remove none of the words the copy changed (an owner correcting the same figure its
+    own way, quoting the old sentence in a "정정 전" line, touched it)? A change of other words is no change of
+    those the copy corrected."""
     old, new = before.split(), after.split()
     have = f" {' '.join(words.split())} "
     spots = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
-    return bool(spots) and all(f" {' '.join(old[max(i1 - 1, 0) : i2 + 1])} " in have for _, i1, i2, _, _ in spots)
+    if not spots or not all(f" {' '.join(old[max(i1 - 1, 0) : i2 + 1])} " in have for _, i1, i2, _, _ in spots):
+        return False
+    if not owner_before:
+        return True
+    return not any(_rewritten(owner_before, words, old[:i1], old[i2:]) for _, i1, i2, _, _ in spots)
+
+
+def _rewritten(before: str, after: str, left: list[str], right: list[str]) -> bool:
+    """Does text `after` read, between the words around a place (`left` ends before it, `right` starts after
+    it), anything text `before` did not read there: the owner wrote that place anew (50일간 for 40일간), even
+    if it also quotes the old one ("정정 전: …")?"""
+    if not left or not right:
+        return False  # (a place at the text's edge: its other words tell)
+    pattern = re.compile(rf"(?<!\S){re.escape(left[-1])}((?: \S+){{1,8}}?) {re.escape(right[0])}(?!\S)")
+    had = set(pattern.findall(" ".join(before.split())))
+    return any(middle not in had for middle in pattern.findall(" ".join(after.split())))
 
 
 def patched(article: Article, before: str, after: str) -> Article | None:
@@ -155,12 +172,18 @@ def patched(article: Article, before: str, after: str) -> Article | None:
         if any(c in word for word in (*was, *now) for c in '&<>"¶'):
             return None  # (markup, or a place across the title and the body)
         pattern = re.compile(r"(?<!\S)" + r"\s+".join(map(re.escape, was)) + r"(?!\S)")
-        hits = [(name, m) for name, text in fields.items() for m in pattern.finditer(text)]
+        # (in the text readers read: not within a tag, an image's alt text or a link's title)
+        hits = [(name, m) for name, text in fields.items() for m in pattern.finditer(text) if not _in_tag(text, m)]
         if len(hits) != 1:
             return None
         name, m = hits[0]
         fields[name] = fields[name][: m.start()] + " ".join(now) + fields[name][m.end() :]
     return replace(article, title=fields["title"], subtitle=fields["subtitle"], body_html=fields["body_html"])
+
+
+def _in_tag(text: str, m: re.Match[str]) -> bool:
+    """Is a match within a tag of sanitized HTML (every "<" opens one)?"""
+    return text.rfind("<", 0, m.start()) > text.rfind(">", 0, m.start())
 
 
 def with_words(article: Article, words: Article) -> Article:
@@ -302,20 +325,22 @@ class Sightings:
             known = words_digest(owner_words) if says and owner_words is not None else digest
             row = Sighting(article_id, source_id, "", known)
         if row.taken == digest:
-            if row.seen != digest:
-                self._put(Sighting(article_id, source_id, digest, digest))
+            if row.seen != digest or not row.words:  # (its words kept: what its next change is made from)
+                self._put(Sighting(article_id, source_id, digest, digest, words=words))
             return carried
-        carrier = next((r for r in rows.values() if r.carries and r.was and untouched(words, r.was, r.words)), None)
+        carrier = next(
+            (r for r in rows.values() if r.carries and r.was and untouched(words, r.was, r.words, row.words)), None
+        )
         if carrier is not None:
             # a change of other words (a typo fixed, a title marked amended): the figure the copy corrected would
             # be wrong again in the owner's whole text; the correction it carries stays (made in the owner's text)
-            self._put(Sighting(article_id, source_id, digest, digest))
+            self._put(Sighting(article_id, source_id, digest, digest, words=words))
             self.kept_correction[article_id] = (carrier.was, carrier.words)
             return True
         # the owner's own change: it wins, also over a copy's new words not taken yet (seen this run, or earlier:
         # one held back), which are that copy's version now, and no copy's words are carried any more
         self.owner_changed.add(article_id)
-        self._put(Sighting(article_id, source_id, digest, digest))
+        self._put(Sighting(article_id, source_id, digest, digest, words=words))
         for other in list(rows.values()):
             if other.source_id != source_id and (other.carries or other.seen != other.taken):
                 self._absorb(replace(other, carries=False))
@@ -340,8 +365,8 @@ class Sightings:
                 self._put(replace(other, carries=False))
         self._put(replace(rows[source_id], carries=True, was=correction.before.words))
         if owner_id not in rows and owner_words is not None:
-            digest = words_digest(owner_words)
-            self._put(Sighting(article_id, owner_id, digest, digest))
+            words = words_of(owner_words)
+            self._put(Sighting(article_id, owner_id, digest_of(words), digest_of(words), words=words))
 
     def held_back(self, correction: Correction) -> None:
         """A correction not taken now (its article changed too often without a date): the copy's row as it was,
