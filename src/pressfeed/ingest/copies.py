@@ -30,7 +30,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ..store.base import Sighting
 
@@ -113,22 +113,43 @@ def words_digest(article: Article) -> str:
     return digest_of(words_of(article))
 
 
+class _Place(NamedTuple):
+    """A place a copy changed its words: with a word on either side, as it read before (`was`) and after
+    (`now`); the words before the place and after it, as it read before (`left`, `right`)."""
+
+    insert: bool
+    was: list[str]
+    now: list[str]
+    left: list[str]
+    right: list[str]
+
+
+def _places(before: str, after: str) -> list[_Place]:
+    """The places a copy changed from words `before` to `after` (whitespace-separated words, diffed)."""
+    old, new = before.split(), after.split()
+    return [
+        _Place(tag == "insert", old[max(i1 - 1, 0) : i2 + 1], new[max(j1 - 1, 0) : j2 + 1], old[:i1], old[i2:])
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _spaced(words: str | list[str]) -> str:
+    """Words one space apart, with one space before and after: a phrase found in another so is whole words."""
+    return f" {' '.join(words.split() if isinstance(words, str) else words)} "
+
+
 def lacks(article_words: str, before: str, after: str) -> bool:
     """Does an article (its words) lack the change a copy made from words `before` to `after`? Each change
     is read with a word on either side, as the copy has it: the article has it where it reads the new words in
     that place ("2025년 1,500 2026년"), not just somewhere ("1,500" in another cell of a table whose columns were
     swapped), and no longer reads the old ones there. Whole words only ("60" is not in "1960년"): in doubt the
     article lacks it, and the change is taken."""
-    old, new = before.split(), after.split()
-    have = f" {' '.join(article_words.split())} "
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        if f" {' '.join(new[max(j1 - 1, 0) : j2 + 1])} " not in have:
-            return True
-        if tag != "insert" and f" {' '.join(old[max(i1 - 1, 0) : i2 + 1])} " in have:
-            return True
-    return False
+    have = _spaced(article_words)
+    return any(
+        _spaced(place.now) not in have or (not place.insert and _spaced(place.was) in have)
+        for place in _places(before, after)
+    )
 
 
 def untouched(words: str, before: str, after: str, owner_before: str = "") -> bool:
@@ -137,14 +158,10 @@ def untouched(words: str, before: str, after: str, owner_before: str = "") -> bo
     known (`owner_before`), remove none of the words the copy changed (an owner correcting the same figure its
     own way, quoting the old sentence in a "정정 전" line, touched it)? A change of other words is no change of
     those the copy corrected."""
-    old, new = before.split(), after.split()
-    have = f" {' '.join(words.split())} "
-    spots = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
-    if not spots or not all(f" {' '.join(old[max(i1 - 1, 0) : i2 + 1])} " in have for _, i1, i2, _, _ in spots):
+    have, places = _spaced(words), _places(before, after)
+    if not places or not all(_spaced(place.was) in have for place in places):
         return False
-    if not owner_before:
-        return True
-    return not any(_rewritten(owner_before, words, old[:i1], old[i2:]) for _, i1, i2, _, _ in spots)
+    return not owner_before or not any(_rewritten(owner_before, words, p.left, p.right) for p in places)
 
 
 def _rewritten(before: str, after: str, left: list[str], right: list[str]) -> bool:
@@ -163,21 +180,17 @@ def patched(article: Article, before: str, after: str) -> Article | None:
     text: each changed place, with a word on either side, found once in its title, subtitle or body and changed
     there. None when a place is not found just once as plain words (the owner's form differs there: markup
     within it, other digits), and the caller keeps the copy's words instead."""
-    old, new = before.split(), after.split()
     fields = {"title": article.title, "subtitle": article.subtitle, "body_html": article.body_html}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        was, now = old[max(i1 - 1, 0) : i2 + 1], new[max(j1 - 1, 0) : j2 + 1]
-        if any(c in word for word in (*was, *now) for c in '&<>"¶'):
+    for place in _places(before, after):
+        if any(c in word for word in (*place.was, *place.now) for c in '&<>"¶'):
             return None  # (markup, or a place across the title and the body)
-        pattern = re.compile(r"(?<!\S)" + r"\s+".join(map(re.escape, was)) + r"(?!\S)")
+        pattern = re.compile(r"(?<!\S)" + r"\s+".join(map(re.escape, place.was)) + r"(?!\S)")
         # (in the text readers read: not within a tag, an image's alt text or a link's title)
         hits = [(name, m) for name, text in fields.items() for m in pattern.finditer(text) if not _in_tag(text, m)]
         if len(hits) != 1:
             return None
         name, m = hits[0]
-        fields[name] = fields[name][: m.start()] + " ".join(now) + fields[name][m.end() :]
+        fields[name] = fields[name][: m.start()] + " ".join(place.now) + fields[name][m.end() :]
     return replace(article, title=fields["title"], subtitle=fields["subtitle"], body_html=fields["body_html"])
 
 
