@@ -47,23 +47,31 @@ LAW_CORRECTED = LAW_BODY.replace("40일간", "60일간")
 COMBINED_LAW = f"{PRESS}156720010&utm_source=rss&utm_medium=feed"
 
 
-def combined_law(body: str = LAW_BODY, **kwargs: Any) -> bytes:
-    """The policy-briefing service's copy of the law release."""
+def service_item(body: str = LAW_BODY, title: str = LAW_TITLE, **kwargs: Any) -> str:
+    """The policy-briefing service's item of the law release (another `title`: of another release it gives)."""
     kwargs.setdefault("pub", "2025-11-03 12:00:00")
-    copy = item(156720010, LAW_TITLE, body, guid="pressrelease-156720010", link=COMBINED_LAW, **kwargs)
-    return rss(copy, title="정책브리핑 보도자료")
+    kwargs.setdefault("link", COMBINED_LAW)
+    return item(156720010, title, body, guid="pressrelease-156720010", **kwargs)
 
 
-def board_and_service(httpserver: HTTPServer, site: Path, *, service_first: bool = False) -> tuple[Served, Served]:
-    """The ministry's board (the owner: it lists the release first) and the service's copy of it."""
-    board = serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
-    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
+def combined_law(body: str = LAW_BODY, *extra: str, title: str = LAW_TITLE, **kwargs: Any) -> bytes:
+    """The policy-briefing service's answer: its copy of the law release, and its `extra` items."""
+    return rss(service_item(body, title, **kwargs), *extra, title="정책브리핑 보도자료")
+
+
+def board_and_service(
+    httpserver: HTTPServer, site: Path, *, service_first: bool = False, board: bytes | None = None, **service: Any
+) -> tuple[Served, Served]:
+    """The ministry's board (the owner: it lists the release first, or `board`'s items) and the service, whose
+    copy of it comes later (`service`: more of its source's settings)."""
+    board_feed = serve(httpserver, "/rss/dept_msit.xml", rss(law_item()) if board is None else board)
+    service_feed = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
     sources = [
         source("msit", httpserver.url_for("/rss/dept_msit.xml")),
-        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
+        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑", **service),
     ]
     configure(site, *(reversed(sources) if service_first else sources))
-    return board, service
+    return board_feed, service_feed
 
 
 def test_a_correction_only_the_copys_source_gives_is_taken_once_it_holds(
@@ -413,13 +421,7 @@ def test_a_draft_sources_copy_does_not_publish_its_words_unreviewed(
 ) -> None:
     """(Attack.) The service is configured `status: draft`: its items wait for an editor. Its copy's new
     words went straight into the board's published article. A draft's words correct nothing."""
-    serve(httpserver, "/rss/dept_msit.xml", rss(law_item()))
-    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
-    configure(
-        site,
-        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
-        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑", status="draft"),
-    )
+    _, service = board_and_service(httpserver, site, status="draft")
     _, pf = ingest_at(opener, site)
     service.body = combined_law()
     ingest_at(opener, site, NOW + H)
@@ -520,34 +522,12 @@ def test_a_copys_correction_of_a_figure_after_the_word_views_is_taken(
     """(Attack 2.) A release about a campaign video: "유튜브 조회수 100만 회", corrected by the service to
     120만 회. The digest took every "조회수" and digits for a board's view counter, and never saw the
     correction. A figure the text counts (만, 회, 건 after it) is a word."""
-    board = serve(
-        httpserver, "/rss/dept_msit.xml", rss(item(156720010, VIDEO_TITLE, VIDEO_BODY, pub="2025-11-03 12:00:00"))
-    )
-    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
-    configure(
-        site,
-        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
-        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
-    )
-    del board
-
-    def copy(body: str) -> bytes:
-        return rss(
-            item(
-                156720010,
-                VIDEO_TITLE,
-                body,
-                guid="pressrelease-156720010",
-                link="https://www.korea.kr/briefing/pressReleaseView.do?newsId=156720010",
-                pub="2025-11-03 12:00:00",
-            ),
-            title="정책브리핑 보도자료",
-        )
-
+    board = rss(item(156720010, VIDEO_TITLE, VIDEO_BODY, pub="2025-11-03 12:00:00"))
+    _, service = board_and_service(httpserver, site, board=board)
     _, pf = ingest_at(opener, site)
-    service.body = copy(VIDEO_BODY)
+    service.body = combined_law(VIDEO_BODY, title=VIDEO_TITLE)
     ingest_at(opener, site, NOW + H)
-    service.body = copy(VIDEO_BODY.replace("100만 회를", "120만 회를"))
+    service.body = combined_law(VIDEO_BODY.replace("100만 회를", "120만 회를"), title=VIDEO_TITLE)
     ingest_at(opener, site, NOW + 2 * H)
     ingest_at(opener, site, NOW + 3 * H)
     ingest_at(opener, site, NOW + 4 * H)
@@ -582,25 +562,11 @@ def test_a_full_text_copys_first_page_read_after_a_failure_is_no_correction(
     text this time says nothing."""
     page = serve(httpserver, "/briefing/view.do", b"busy", content_type="text/html", status=503)
     link = httpserver.url_for("/briefing/view.do") + "?newsId=156720010"  # (the board links the release there too)
-    board = serve(
-        httpserver,
-        "/rss/dept_msit.xml",
-        rss(item(156720010, LAW_TITLE, LAW_LONG, link=link, pub="2025-11-03 12:00:00")),
-    )
-    copy = rss(
-        item(156720010, LAW_TITLE, LAW_FEED_PART, guid="pressrelease-156720010", link=link, pub="2025-11-03 12:00:00"),
-        title="정책브리핑 보도자료",
-    )
-    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
-    configure(
-        site,
-        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
-        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑", fulltext="#content"),
-    )
-    del board
+    board = rss(item(156720010, LAW_TITLE, LAW_LONG, link=link, pub="2025-11-03 12:00:00"))
+    _, service = board_and_service(httpserver, site, board=board, fulltext="#content")
     _, pf = ingest_at(opener, site)
     before = pf.article(LAW_ID)
-    service.body = copy
+    service.body = combined_law(LAW_FEED_PART, link=link)
     result, _ = ingest_at(opener, site, NOW + H)  # its page fails: the item has the feed's text
     page.status, page.body = 200, LAW_PAGE.encode()
     updated = []
@@ -848,24 +814,12 @@ def test_a_copys_correction_of_a_multiple_after_the_word_views_is_taken(
     """(Attack 3.) "조회수 3배 증가" corrected by the service to "조회수 4배 증가": the view-counter rule read
     "조회수3" before 배 as a board's counter, and the correction was never seen. A counter has a separator or
     the end after it; a figure with its unit (배, 위, 일, 만 …) is a word."""
-    serve(httpserver, "/rss/dept_msit.xml", rss(item(156720010, CLIP_TITLE, CLIP_BODY, pub="2025-11-03 12:00:00")))
-    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
-    configure(
-        site,
-        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
-        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
-    )
-
-    def copy(body: str) -> bytes:
-        one = item(
-            156720010, CLIP_TITLE, body, guid="pressrelease-156720010", link=COMBINED_LAW, pub="2025-11-03 12:00:00"
-        )
-        return rss(one, title="정책브리핑 보도자료")
-
+    board = rss(item(156720010, CLIP_TITLE, CLIP_BODY, pub="2025-11-03 12:00:00"))
+    _, service = board_and_service(httpserver, site, board=board)
     _, pf = ingest_at(opener, site)
-    service.body = copy(CLIP_BODY)
+    service.body = combined_law(CLIP_BODY, title=CLIP_TITLE)
     ingest_at(opener, site, NOW + H)
-    service.body = copy(CLIP_BODY.replace("3배", "4배"))
+    service.body = combined_law(CLIP_BODY.replace("3배", "4배"), title=CLIP_TITLE)
     for hour in (2, 3, 4):
         ingest_at(opener, site, NOW + hour * H)
     assert "4배" in pf.article(LAW_ID).article.body_html
@@ -993,11 +947,6 @@ def board_item(body: str = LAW_BODY, title: str = LAW_TITLE) -> str:
     return item(156720010, title, body, pub="2025-11-03 12:00:00")
 
 
-def service_copy(body: str = LAW_BODY, title: str = LAW_TITLE, *extra: str) -> bytes:
-    copy = item(156720010, title, body, guid="pressrelease-156720010", link=COMBINED_LAW, pub="2025-11-03 12:00:00")
-    return rss(copy, *extra, title="정책브리핑 보도자료")
-
-
 def updates(opener: Opener, site: Path, hours: range | tuple[int, ...]) -> list[tuple[str, str]]:
     out = []
     for hour in hours:
@@ -1061,9 +1010,9 @@ def test_a_copys_correction_of_two_transposed_table_columns_is_taken(
     board, service = board_and_service(httpserver, site)
     board.body = rss(board_item(TABLE_WRONG))
     _, pf = ingest_at(opener, site)
-    service.body = service_copy(TABLE_WRONG)
+    service.body = combined_law(TABLE_WRONG)
     ingest_at(opener, site, NOW + H)
-    service.body = service_copy(TABLE_RIGHT)
+    service.body = combined_law(TABLE_RIGHT)
     assert updates(opener, site, (2, 3, 4)) == [("korea-kr", LAW_ID)]
     from pressfeed.ingest.copies import words_of
 
@@ -1081,9 +1030,9 @@ def test_a_copys_correction_of_the_title_alone_adding_a_word_of_the_text_is_take
     board, service = board_and_service(httpserver, site)
     board.body = rss(board_item(title=short))
     _, pf = ingest_at(opener, site)
-    service.body = service_copy(title=short)
+    service.body = combined_law(title=short)
     ingest_at(opener, site, NOW + H)
-    service.body = service_copy(title=full)
+    service.body = combined_law(title=full)
     assert updates(opener, site, (2, 3, 4)) == [("korea-kr", LAW_ID)]
     assert pf.article(LAW_ID).article.title == full
 
@@ -1104,12 +1053,12 @@ def test_the_owners_correction_in_its_own_middle_dot_is_had_when_the_copy_brings
     board, service = board_and_service(httpserver, site)
     board.body = rss(board_item(LIST_BOARD))
     _, pf = ingest_at(opener, site)
-    service.body = service_copy(LIST_SERVICE)
+    service.body = combined_law(LIST_SERVICE)
     ingest_at(opener, site, NOW + H)
     board.body = rss(board_item(LIST_BOARD.replace("서울·부산", "서울·부산·대구")))
     assert updates(opener, site, (2,)) == [("msit", LAW_ID)]  # the owner's own correction
     after = pf.article(LAW_ID)
-    service.body = service_copy(LIST_SERVICE.replace("서울ㆍ부산", "서울ㆍ부산ㆍ대구"))
+    service.body = combined_law(LIST_SERVICE.replace("서울ㆍ부산", "서울ㆍ부산ㆍ대구"))
     assert updates(opener, site, (3, 4, 5)) == []
     assert pf.article(LAW_ID) == after
 
@@ -1199,19 +1148,12 @@ def test_a_copys_correction_of_a_views_figure_in_a_results_table_is_taken(
     """(Attack 4.) A campaign release's results table, a row "조회수 | 1,234,567" (label and figure cells,
     flattened to "조회수 1,234,567 공유 …"): the counter rule takes the figure for a board's view counter,
     and the service's correction to 1,324,567 is never seen."""
-    serve(
-        httpserver, "/rss/dept_msit.xml", rss(item(156720010, RESULTS_TITLE, RESULTS_BODY, pub="2025-11-03 12:00:00"))
-    )
-    service = serve(httpserver, "/rss/pressrelease.xml", rss(title="정책브리핑 보도자료"))
-    configure(
-        site,
-        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
-        source("korea-kr", httpserver.url_for("/rss/pressrelease.xml"), name="정책브리핑"),
-    )
+    board = rss(item(156720010, RESULTS_TITLE, RESULTS_BODY, pub="2025-11-03 12:00:00"))
+    _, service = board_and_service(httpserver, site, board=board)
     _, pf = ingest_at(opener, site)
-    service.body = service_copy(RESULTS_BODY, RESULTS_TITLE)
+    service.body = combined_law(RESULTS_BODY, title=RESULTS_TITLE)
     ingest_at(opener, site, NOW + H)
-    service.body = service_copy(RESULTS_BODY.replace("1,234,567", "1,324,567"), RESULTS_TITLE)
+    service.body = combined_law(RESULTS_BODY.replace("1,234,567", "1,324,567"), title=RESULTS_TITLE)
     updates(opener, site, (2, 3, 4))
     assert "1,324,567" in pf.article(LAW_ID).article.body_html
 
@@ -1505,13 +1447,7 @@ def test_a_copy_that_took_the_release_over_is_not_named_the_corrector_of_its_own
 def _service(body: str | None, *, other: bool = True) -> bytes:
     """The service's answer: the law release's copy with `body` (None: not listed), and a post of its own
     (`other`) so that the answer is new and parsed."""
-    items = []
-    if body is not None:
-        items.append(
-            item(
-                156720010, LAW_TITLE, body, guid="pressrelease-156720010", link=COMBINED_LAW, pub="2025-11-03 12:00:00"
-            )
-        )
+    items = [] if body is None else [service_item(body)]
     if other:
         items.append(sixg_item(guid="pressrelease-156720287"))
     return rss(*items, title="정책브리핑 보도자료")
