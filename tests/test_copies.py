@@ -19,6 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import NOW
+from pressfeed.core import Pressfeed
 from pressfeed.errors import UsageError
 from pressfeed.ingest import update
 from pressfeed.model import Article, encode
@@ -431,7 +432,8 @@ def test_a_draft_sources_copy_does_not_publish_its_words_unreviewed(
     assert "4000일간" not in article.body_html
 
 
-def _edit(pf, title: str = "편집된 제목") -> None:  # type: ignore[no-untyped-def]
+def _edit(pf: Pressfeed, title: str = "편집된 제목") -> None:
+    """An editor retitles the law release (a local edit; `LAW_TITLE` undoes it by hand)."""
     stored = pf.article(LAW_ID)
     pf.store.write([ArticleWrite(encode(replace(stored.article, title=title)), stored.origin)])
 
@@ -1071,23 +1073,6 @@ SECOND = "<p>제정안은 국민참여입법센터에서 볼 수 있다.</p>"
 # == 3. `held_back` ================================================================================================
 
 
-def _past_the_limit(httpserver: HTTPServer, site: Path, opener: Opener, told: str = "held back"):  # type: ignore[no-untyped-def]
-    board, service = board_and_service(httpserver, site)
-    _, pf = ingest_at(opener, site)
-    service.body = combined_law()
-    ingest_at(opener, site, NOW + H)
-    pf.close()
-    with sqlite3.connect(site / ".pressfeed" / "pressfeed.db") as db:
-        db.execute("UPDATE article SET undated_changes = 24 WHERE id = ?", (LAW_ID,))
-    db.close()
-    service.body = combined_law(LAW_CORRECTED)
-    ingest_at(opener, site, NOW + 2 * H)
-    result, pf = ingest_at(opener, site, NOW + 3 * H)
-    assert "40일간" in pf.article(LAW_ID).article.body_html
-    assert any(told in w for r in result.reports for w in r.warnings)
-    return board, service, pf
-
-
 def test_a_held_back_correction_is_taken_after_the_reset_the_warning_names(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -1095,7 +1080,7 @@ def test_a_held_back_correction_is_taken_after_the_reset_the_warning_names(
     was (its feed had no new post), the service was not read anew, and the correction waited for its next new
     post, however long. The warning names the copy's source: its reset reads its answer anew, and takes the
     next change of the articles its corrections are held back from. `sources check` names the article too."""
-    _, _, pf = _past_the_limit(httpserver, site, opener, told="`pressfeed sources reset korea-kr`")
+    _, _, pf = _held(httpserver, site, opener, told="`pressfeed sources reset korea-kr`")
     [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
     assert checked.restless == (LAW_ID,) and "pressfeed sources reset korea-kr" in checked.line()
     opener(site, NOW + 4 * H).reset_sources(["korea-kr"])
@@ -1110,7 +1095,7 @@ def test_a_held_back_correction_is_said_once_not_at_every_run(
     """(Attack 4.) The owner's own change past the limit is said once (update._restless), and `sources check`
     lists the article as restless after. The copy's held-back correction re-confirms and is said again at
     every run whose service answer is parsed (the service posts all day): 24 warnings a day under -v."""
-    _, service, _ = _past_the_limit(httpserver, site, opener)
+    _, service, _ = _held(httpserver, site, opener)
     said = 0
     for hour in range(4, 10):
         service.body = rss(
@@ -1208,23 +1193,11 @@ def test_a_run_that_dies_before_taking_a_confirmed_correction_does_not_lose_it(
     assert "60일간" in body and "40일간" not in body
 
 
-def _edit_r(opener: Opener, site: Path, title: str) -> None:
-    from dataclasses import replace
-
-    from pressfeed.model import encode
-    from pressfeed.store.base import ArticleWrite
-
-    pf = opener(site, NOW)
-    stored = pf.article(LAW_ID)
-    pf.store.write([ArticleWrite(encode(replace(stored.article, title=title)), stored.origin)])
-    pf.close()
-
-
 def _kept_out(httpserver: HTTPServer, site: Path, opener: Opener):  # type: ignore[no-untyped-def]
     """The board's release retitled by an editor; the service's correction confirmed at hour 3, kept out."""
     board, service = board_and_service(httpserver, site)
     ingest_at(opener, site)
-    _edit_r(opener, site, "편집된 제목")
+    _edit(opener(site, NOW))
     service.body = combined_law()
     ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
@@ -1257,7 +1230,7 @@ def test_an_edit_undone_by_hand_takes_the_copys_correction_at_the_next_run(
     and `articles revert` refuses ("no local edit"). Meanwhile `articles show` says the words are the copy's
     correction while they read 40일간, and `sources check` says nothing."""
     _kept_out(httpserver, site, opener)
-    _edit_r(opener, site, "과기정통부, 인공지능 기본법 하위법령 제정안 입법예고")  # undone by hand
+    _edit(opener(site, NOW), "과기정통부, 인공지능 기본법 하위법령 제정안 입법예고")  # undone by hand
     for hour in (4, 5, 6):  # neither source's answer changes
         _, pf = ingest_at(opener, site, NOW + hour * H)
     body = pf.article(LAW_ID).article.body_html
@@ -1278,7 +1251,7 @@ def test_the_owners_new_file_while_an_edit_keeps_a_copys_correction_out_is_kept_
     board, service = board_and_service(httpserver, site)
     board.body = rss(law_item(extra=HWP))
     ingest_at(opener, site)
-    _edit_r(opener, site, "편집된 제목")
+    _edit(opener(site, NOW))
     service.body = combined_law()
     ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
@@ -1310,13 +1283,6 @@ def _undated(site: Path) -> int:
         return int(db.execute("SELECT undated_changes FROM article WHERE id = ?", (LAW_ID,)).fetchone()[0])
     finally:
         db.close()
-
-
-def _edit5(opener: Opener, site: Path, title: str, when=NOW) -> None:  # type: ignore[no-untyped-def]
-    pf = opener(site, when)
-    stored = pf.article(LAW_ID)
-    pf.store.write([ArticleWrite(encode(replace(stored.article, title=title)), stored.origin)])
-    pf.close()
 
 
 # -- 4. `sources reset` of the copy's source ----------------------------------------------------------------
@@ -1388,7 +1354,7 @@ def test_an_undone_edits_stale_kept_out_correction_does_not_overwrite_the_copys_
     the stale 60일간 was written over 90일간. A correction taken drops what was kept out."""
     board, service = board_and_service(httpserver, site)
     ingest_at(opener, site)
-    _edit5(opener, site, "편집된 제목")
+    _edit(opener(site, NOW))
     service.body = combined_law()
     ingest_at(opener, site, NOW + H)
     service.body = combined_law(LAW_CORRECTED)
@@ -1397,7 +1363,7 @@ def test_an_undone_edits_stale_kept_out_correction_does_not_overwrite_the_copys_
     assert [r.conflicts for r in result.reports] == [(), (LAW_ID,)]  # 60일간 kept out
     service.body = combined_law(LAW_BODY.replace("40일간", "90일간"))
     ingest_at(opener, site, NOW + 4 * H)  # the newer words seen once
-    _edit5(opener, site, LAW_TITLE, NOW + 4 * H)  # the editor undoes the edit by hand
+    _edit(opener(site, NOW + 4 * H), LAW_TITLE)  # the editor undoes the edit by hand
     result, pf = ingest_at(opener, site, NOW + 5 * H)  # the newer words hold: taken
     assert "90일간" in pf.article(LAW_ID).article.body_html
     for hour in (6, 7):
@@ -1453,8 +1419,9 @@ def _service(body: str | None, *, other: bool = True) -> bytes:
     return rss(*items, title="정책브리핑 보도자료")
 
 
-def _held(httpserver: HTTPServer, site: Path, opener: Opener):  # type: ignore[no-untyped-def]
-    """The board's release past the limit of undated changes; the service's correction held back at hour 3."""
+def _held(httpserver: HTTPServer, site: Path, opener: Opener, told: str = "held back"):  # type: ignore[no-untyped-def]
+    """The board's release past the limit of undated changes; the service's correction held back at hour 3, and
+    `told` in a warning."""
     board, service = board_and_service(httpserver, site)
     _, pf = ingest_at(opener, site)
     service.body = combined_law()
@@ -1465,7 +1432,7 @@ def _held(httpserver: HTTPServer, site: Path, opener: Opener):  # type: ignore[n
     ingest_at(opener, site, NOW + 2 * H)
     result, pf = ingest_at(opener, site, NOW + 3 * H)
     assert "40일간" in pf.article(LAW_ID).article.body_html
-    assert any("held back" in w for r in result.reports for w in r.warnings)
+    assert any(told in w for r in result.reports for w in r.warnings)
     [checked] = [h for h in pf.source_health() if h.source_id == "korea-kr"]
     assert checked.restless == (LAW_ID,)
     return board, service, pf
