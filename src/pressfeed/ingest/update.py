@@ -663,6 +663,32 @@ class _Placer:
         report.updated.append(article_id)
         return ArticleWrite.from_upstream(merged, stored.origin, upstream=version, undated_changes=changes)
 
+    def _carried_words(
+        self, candidate: EncodedArticle, stored: StoredArticle, report: _Report, *, edited: bool
+    ) -> EncodedArticle | None:
+        """The owner's item of an article that carries a copy's correction, its own words unchanged or changed
+        elsewhere only (copies.Sightings.owner_seen): with the copy's words, taken or kept out (of the edit, or of
+        one an editor has since undone by hand: taken now), or, the owner having changed other words, the
+        correction made in the owner's text. The rest of the item (a new file) is the owner's, kept out of an
+        edit as ever. None: the article is edited and keeps no version out (the edit stands)."""
+        from ..model import encode
+
+        target = stored.article.id
+        kept = self.known_changes.get(target)
+        if edited and kept is None:
+            return None
+        change = self.sightings.kept_correction.get(target)
+        both = patched(candidate.article, *change) if change is not None and kept is None else None
+        if both is not None:  # the owner's other change, with the copy's correction made in its text
+            return encode(both)
+        if change is not None:
+            report.warnings.append(
+                f"{target} ({stored.article.title}): its source changed its words but not those a copy's"
+                " correction changed, which it still gives as before: the article keeps the correction,"
+                " without the source's other change (`pressfeed articles show` names the copy)"
+            )
+        return encode(with_words(candidate.article, (kept or stored).article))
+
     def _target(
         self, m: Mapped, known: dict[str, str], source_id: str, stored: dict[str, StoredArticle], days: set[str]
     ) -> str:
@@ -813,25 +839,11 @@ class _Placer:
         edited = locally_edited(stored)
         owner_words = None if edited else stored.article  # (an edited article's are the editor's)
         if self.sightings.owner_seen(target, origin.removeprefix("source:"), candidate.article, owner_words):
-            # the article carries a copy's correction, and the owner's item has no new words
-            # the copy's words: taken, or kept out (of the edit, or of one an editor has since undone by hand: taken
-            # now); the rest of the owner's item (a new file) is the owner's, kept out of an edit as ever
-            kept = self.known_changes.get(target)
-            if edited and kept is None:  # (the copy's words were reverted to, then edited again: the edit stands)
+            carried = self._carried_words(candidate, stored, report, edited=edited)
+            if carried is None:  # (the copy's words were reverted to, then edited again: the edit stands)
                 report.unchanged += 1
                 return True
-            change = self.sightings.kept_correction.get(target)
-            both = patched(candidate.article, *change) if change is not None and kept is None else None
-            if both is not None:  # the owner's other change, with the copy's correction made in its text
-                candidate = encode(both)
-            else:
-                if change is not None:
-                    report.warnings.append(
-                        f"{target} ({stored.article.title}): its source changed its words but not those a copy's"
-                        " correction changed, which it still gives as before: the article keeps the correction,"
-                        " without the source's other change (`pressfeed articles show` names the copy)"
-                    )
-                candidate = encode(with_words(candidate.article, (kept or stored).article))
+            candidate = carried
         # as the item gave them: the stored dates kept below are no dates of upstream's
         given, explicit = candidate, candidate.updated > candidate.published
         # the time its answer was made is no date of a change (the content hash has no `updated`: merged, a
