@@ -1505,6 +1505,39 @@ def test_the_copy_with_the_releases_text_takes_over_a_teaser_the_board_posted(
         assert article.body_html == board.body_html
 
 
+def test_a_title_taken_over_under_link_terms_takes_its_new_owners_next_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The story machine's (seed 1169): the text stored under the link and dates readers had of the board's
+    title was recorded as upstream's version under the service's own link and date, so the article read as
+    edited by an editor. The service's next correction was kept out as against an edit, its keys never
+    recorded, and a newsroom article copying the corrected text stood beside the release."""
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    stored = pf.store.get(stored_articles(pf)[0].id)
+    assert stored is not None and not locally_edited(stored)
+    # unchanged on the next run: nothing to take, nothing kept out
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
+    corrected = POLICY_WHOLE.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>", 1)
+    httpserver.clear()
+    serve(
+        httpserver,
+        "/rss/dept_moef.xml",
+        rss(item(156750300, POLICY_TITLE, corrected, guid="156750300", pub="2025-11-06 14:00:00")),
+    )
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    (article,) = stored_articles(pf)
+    assert result.reports[0].updated == (stored.article.id,) and "차관도 참석했다" in article.body_html
+    assert pf.store.upstream_changes([article.id]) == {}  # nothing kept out
+    key = body_key(plain_text(corrected))
+    assert key is not None and pf.store.dedupe_lookup([key]) == {key: article.id}  # a copy of it is found
+
+
 @pytest.mark.parametrize("copy_status", ["published", "draft"])
 def test_a_takeover_keeps_the_hide_an_editor_gave_the_title(
     httpserver: HTTPServer, site: Path, opener: Opener, copy_status: str

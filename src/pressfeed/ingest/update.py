@@ -817,13 +817,14 @@ class _Placer:
             return True
         if stored.origin != origin:
             if _takes_over(stored, origin, candidate):  # the text of a release another source brought as a title
-                merged = merge_upstream(stored, candidate, explicit_updated=False, now=self.now)
+                merged, upstream = merge_upstream(stored, candidate, explicit_updated=False, now=self.now), candidate
                 if merged is not None and self._link_only(target, origin, merged) and self.store.shown([target]):
                     # readers have its item, and would get nothing new: the text is stored (terms may change)
-                    # under the link and dates they have
-                    merged = _as_they_have_it(merged, stored)
+                    # under the link and dates they have; so is upstream's version, as the source's next item is
+                    # compared (under them too, _keep_link), or the article read as an editor's from now on
+                    merged, upstream = _as_they_have_it(merged, stored), _as_they_have_it(candidate, stored)
                 if merged is not None:
-                    writes.append(ArticleWrite.from_upstream(merged, origin, upstream=candidate))
+                    writes.append(ArticleWrite.from_upstream(merged, origin, upstream=upstream))
                     report.updated.append(target)
                     self.taken[target] = origin
                     self.sightings.owner_changed.add(target)
