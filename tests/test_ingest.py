@@ -2240,6 +2240,56 @@ def test_a_kept_out_change_of_an_edit_since_undone_is_not_reverted_to(
     assert pf.article(AI_ID).article.title == AI_TITLE
 
 
+def test_an_edit_upstream_then_makes_alike_is_no_edit_and_upstreams_next_change_is_taken(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An editor fixed the title; the ministry then gave the same fix. The article held upstream's version,
+    yet read as edited for good: every later correction was kept out of an edit no longer there."""
+    served = _edited_release(httpserver, site, opener)
+    served.body = rss(item(156720412, "편집된 제목", AI_BODY))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).conflicts, only(result).updated) == ((), ())
+    after = pf.store.get(AI_ID)
+    assert after is not None and not locally_edited(after) and after.article.title == "편집된 제목"
+    served.body = rss(item(156720412, "편집된 제목", AI_BODY.replace("12월 5일", "12월 12일")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert only(result).updated == (AI_ID,) and "12월 12일" in pf.article(AI_ID).article.body_html
+
+
+def test_a_title_taken_over_under_link_terms_before_the_fix_reads_as_upstreams_again(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Upgrade: a store written before 5a94f7a holds such a takeover's upstream version in the service's own
+    link and dates. The service's next answer (another release posted), its item the same, makes it upstream's
+    again (nothing written for readers), and its correction after is taken."""
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    stored = pf.store.get(stored_articles(pf)[0].id)
+    assert stored is not None
+    # as the code before wrote it: upstream's hash of the service's item under its own link and date
+    own = replace(stored.article, link="https://www.korea.kr/briefing/pressReleaseView.do?newsId=156750300")
+    pf.store.write([ArticleWrite.from_upstream(encode(stored.article), stored.origin, upstream=encode(own))])
+    assert locally_edited(pf.store.get(stored.article.id))  # type: ignore[arg-type]
+    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")
+    httpserver.clear()
+    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert [(len(r.new), r.updated, r.conflicts) for r in result.reports] == [(1, (), ()), (0, (), ())]
+    healed = pf.store.get(stored.article.id)
+    assert healed is not None and not locally_edited(healed) and healed.article == stored.article  # as readers had it
+    httpserver.clear()
+    corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
+    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over.replace(POLICY_BODY, corrected), ai_item()))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert result.reports[0].updated == (stored.article.id,)
+    assert "차관도 참석했다" in pf.article(stored.article.id).article.body_html
+
+
 def test_local_edit_survives_a_resend_of_the_same_upstream_version(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:

@@ -869,6 +869,13 @@ class _Placer:
                 # a page the release was at before (a board serving its old and new forms in turn as it moves):
                 # the link and dates readers have stay, or each form was an update of the other on every run
                 candidate = _keep_link(candidate, stored, page=False)
+        if locally_edited(stored) and candidate.content_hash == stored.content_hash:
+            # upstream gives what the article holds (a fix an editor made and the agency then made alike; a
+            # title's text stored under the link readers had, recorded before 5a94f7a in the source's own form):
+            # no edit is left to keep, and upstream's next change is taken again
+            stored = replace(stored, upstream_hash=stored.content_hash)
+            if same_upstream(stored, candidate):
+                writes.append(ArticleWrite.from_upstream(encode(stored.article), origin, upstream=candidate))
         known = self.known_changes.get(target)
         if known is not None and (same_upstream(stored, candidate) or not locally_edited(stored)):
             # upstream took its change back, or the edit was undone: nothing is kept out any more
