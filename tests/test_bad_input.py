@@ -806,6 +806,28 @@ def test_the_budget_stops_any_work_in_its_block_and_puts_the_timer_back() -> Non
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
 
 
+def test_a_timer_that_fires_as_the_block_ends_is_a_refusal_and_leaves_nothing_running() -> None:
+    """Python runs a signal's handler where it next checks, which can be as the context manager's exit
+    begins: the budget's private exception left the `with` from there, no refusal, with the timer and
+    its handler still running, to raise again wherever the program was (a full test run once died of it
+    inside pytest's own report). The exit here is the next Python call after the block's last line, and
+    the timer fires as it begins."""
+    before = signal.getsignal(signal.SIGPROF)
+
+    def fire(frame: Any, event: str, arg: Any) -> None:
+        sys.settrace(None)
+        signal.raise_signal(signal.SIGPROF)  # its handler runs as this returns: inside the exit's first line
+
+    refused = pytest.raises(FeedRefusedError, match=r"^feed refused: still parsing after 5\.0 s of CPU time")
+    try:
+        with refused, cpu_budget(5.0):
+            sys.settrace(fire)
+    finally:  # (a failure must not leave the timer to the rest of the run)
+        left = signal.setitimer(signal.ITIMER_PROF, 0)
+        handler = signal.signal(signal.SIGPROF, before)
+    assert left == (0.0, 0.0) and handler is before
+
+
 class _Finalized:
     """An object whose finalizer burns `seconds` of CPU: a timer that fires meanwhile raises inside __del__,
     where Python reports the exception and drops it."""

@@ -28,9 +28,8 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Callable
+from types import FrameType, TracebackType
 from typing import Any
 
 from ..errors import FeedRefusedError
@@ -148,8 +147,7 @@ class _OverBudget(BaseException):
     """Raised by the timer inside the parse; not an Exception, so no handler in a library swallows it."""
 
 
-@contextmanager
-def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = None) -> Iterator[None]:
+def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = None) -> _Budget:
     """Refuse (FeedRefusedError) the document being parsed in the block once it has used `seconds` of CPU.
     `refusal` makes the error for other work than a feed's parse (given the seconds).
 
@@ -157,44 +155,70 @@ def cpu_budget(seconds: float, refusal: Callable[[float], Exception] | None = No
     in the regular-expression engine, which checks for signals as it goes. It fires again every
     REFIRE_SECONDS of CPU until the block ends: the exception can land in a finalizer (`__del__` runs
     wherever the garbage collector does, and what it raises is dropped), and a one-shot timer lost there
-    let the work run unbounded; one dropped so is not printed either (cron mails what a run prints). It
-    is converted outside the clean-up, so a timer that fires as the block ends is still a refusal, never
-    a stray exception. Signals reach only the main thread, where worker processes and the pressfeed
-    command parse; elsewhere (and where there is no such timer) the block runs unbounded.
+    let the work run unbounded; one dropped so is not printed either (cron mails what a run prints). A
+    timer that fires as the block ends (Python runs the handler where it next checks, which can be the
+    first line of the block's exit) is still a refusal, never a stray exception that leaves the exit
+    undone and the timer running. Signals reach only the main thread, where worker processes and the
+    pressfeed command parse; elsewhere (and where there is no such timer) the block runs unbounded.
     """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    armed = True
+    return _Budget(seconds, refusal)
 
-    def expired(signum: int, frame: FrameType | None) -> None:
-        if armed:
-            raise _OverBudget
 
-    reporter = sys.unraisablehook
+class _Budget:
+    """The block of :func:`cpu_budget`. A class, not a generator: its exit must be one known frame, which
+    the timer's handler tells apart from the work it interrupts."""
 
-    def report(unraisable: Any) -> None:
+    def __init__(self, seconds: float, refusal: Callable[[float], Exception] | None) -> None:
+        self.seconds, self.refusal = seconds, refusal
+        self.armed = self.late = False
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+            return
+        self.previous = signal.signal(signal.SIGPROF, self._expired)
+        self.reporter = sys.unraisablehook
+        sys.unraisablehook = self._report
+        self.armed = True
+        self.earlier = signal.setitimer(signal.ITIMER_PROF, self.seconds, REFIRE_SECONDS)
+
+    def _expired(self, signum: int, frame: FrameType | None) -> None:
+        if not self.armed:
+            return
+        if _in_exit(frame):
+            self.late = True  # the block is ending: raised here, the exception would skip the exit's clean-up
+            return
+        raise _OverBudget
+
+    def _report(self, unraisable: Any) -> None:
         if not isinstance(unraisable.exc_value, _OverBudget):
-            reporter(unraisable)  # (a timer that fired in a finalizer is no one's error: it fires again)
+            self.reporter(unraisable)  # (a timer that fired in a finalizer is no one's error: it fires again)
 
-    previous = signal.signal(signal.SIGPROF, expired)
-    sys.unraisablehook = report
-    earlier = signal.setitimer(signal.ITIMER_PROF, seconds, REFIRE_SECONDS)
-    try:
-        try:
-            yield
-        finally:
-            armed = False
-            signal.setitimer(signal.ITIMER_PROF, *earlier)
-            signal.signal(signal.SIGPROF, signal.SIG_DFL if previous is None else previous)
-            sys.unraisablehook = reporter
-    except _OverBudget:
-        if refusal is not None:
-            raise refusal(seconds) from None
-        raise FeedRefusedError(
-            f"feed refused: still parsing after {seconds:.1f} s of CPU time, many times what a plain feed of its"
-            " size takes: its markup makes the parser's work grow faster than its size"
-        ) from None
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if not self.armed:
+            return
+        self.armed = False
+        signal.setitimer(signal.ITIMER_PROF, *self.earlier)
+        signal.signal(signal.SIGPROF, signal.SIG_DFL if self.previous is None else self.previous)
+        sys.unraisablehook = self.reporter
+        if isinstance(error, _OverBudget) or (self.late and error is None):
+            if self.refusal is not None:
+                raise self.refusal(self.seconds) from None
+            raise FeedRefusedError(
+                f"feed refused: still parsing after {self.seconds:.1f} s of CPU time, many times what a plain feed"
+                " of its size takes: its markup makes the parser's work grow faster than its size"
+            ) from None
+
+
+def _in_exit(frame: FrameType | None) -> bool:
+    """Is `frame` a budget's exit, or called from one (a finalizer the collector ran there, a tracer)?"""
+    while frame is not None:
+        if frame.f_code is _EXIT:
+            return True
+        frame = frame.f_back
+    return False
+
+
+_EXIT = _Budget.__exit__.__code__
 
 
 def _mib(size: int) -> str:
