@@ -775,14 +775,17 @@ class StoryMachine(RuleBasedStateMachine):
 
     def _check_views(self) -> None:
         """7. what `articles show` tells an editor agrees with the feeds: a release it calls kept out (superseded)
-        is not in them and the article superseding it is; any other is in them when published and due. (The
-        editor's view, stories.keeps_out, restates the feed query's rule, store.base.feed_visible.)"""
+        is not in them and the article superseding it is; any other is in them when published and due; and no
+        release reads as locally edited. (The editor's view, stories.keeps_out, restates the feed query's rule,
+        store.base.feed_visible.)"""
         stories = {story for _, story, _, _ in self._items("")}
         with Pressfeed(load_config(self.site.root), clock=fixed(self.now)) as pf:
             releases = [s for s in pf.articles() if s.origin.startswith("source:")]
             for info in pf.infos(releases):
                 stored = info.stored
                 story, superseder = self._story(stored.article.title), stored.superseded_by
+                # no editor here edits a release's content: one read as edited keeps its source's changes out
+                assert not info.locally_edited, f"{story} reads as locally edited"
                 assert pf.kept_out_by(stored) == (superseder if info.superseded else None), story
                 if info.superseded:
                     by = pf.store.get(superseder) if superseder else None
