@@ -2240,54 +2240,137 @@ def test_a_kept_out_change_of_an_edit_since_undone_is_not_reverted_to(
     assert pf.article(AI_ID).article.title == AI_TITLE
 
 
-def test_an_edit_upstream_then_makes_alike_is_no_edit_and_upstreams_next_change_is_taken(
+def test_a_stale_answer_after_upstream_made_an_edit_alike_does_not_undo_the_editors_fix(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    """An editor fixed the title; the ministry then gave the same fix. The article held upstream's version,
-    yet read as edited for good: every later correction was kept out of an edit no longer there."""
+    """(Attack.) An editor fixed the title; the ministry's board then gave the same fix once, and a stale answer
+    of its cache (the version last taken before the edit, which alone changes nothing of an edited article)
+    came next. The one answer alike made the article upstream's (f19f5a9), so the stale one was taken as a
+    change: the title readers get went back to the one the editor corrected, dated now as an update, with
+    nothing kept out or told; the next fresh answer flipped it back again."""
     served = _edited_release(httpserver, site, opener)
-    served.body = rss(item(156720412, "편집된 제목", AI_BODY))
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert (only(result).conflicts, only(result).updated) == ((), ())
-    after = pf.store.get(AI_ID)
-    assert after is not None and not locally_edited(after) and after.article.title == "편집된 제목"
-    served.body = rss(item(156720412, "편집된 제목", AI_BODY.replace("12월 5일", "12월 12일")))
+    served.body = rss(item(156720412, "편집된 제목", AI_BODY))  # the board makes the editor's fix
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    served.body = rss(ai_item())  # a stale answer: the version taken before the edit
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
-    assert only(result).updated == (AI_ID,) and "12월 12일" in pf.article(AI_ID).article.body_html
+    assert pf.article(AI_ID).article.title == "편집된 제목"
+    assert only(result).updated == ()
+
+
+def test_an_editors_date_correction_is_not_made_upstreams_by_an_undated_answer(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The ministry's board dates a release wrongly and an editor corrects its date. One answer of the
+    board gives the item no date (a template glitch): the fetch time stands in, and the stored dates are kept
+    in the candidate (_keep_dates), so it read exactly as the article holds, and f19f5a9 took the edit for
+    upstream's. When the board gave its wrong date again the article was re-dated to it, told to readers as
+    an update, and the editor's correction silently lost (nothing kept out, no conflict)."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None
+    corrected = utc(2025, 11, 6, 0, 0)  # the release's real date, 11-06 09:00 KST
+    pf.store.write([ArticleWrite(encode(replace(stored.article, published=corrected)), stored.origin)])
+    served.body = rss(ai_item(pub=None))  # one answer without the item's date
+    ingest_at(opener, site, NOW + timedelta(hours=1))
+    served.body = rss(ai_item())  # the board's (wrong) date again: what upstream gave before the edit
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    after = pf.store.get(AI_ID)
+    assert after is not None
+    assert after.article.published == corrected  # the editor's date stands
+    assert only(result).updated == ()
+    assert locally_edited(after)
+
+
+def _taken_over_before_5a94f7a(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A store as the code before 5a94f7a left a link-only takeover: the text stored under the link and dates
+    readers had of the board's title, upstream's version recorded as the service gave it. The article's id."""
+    from pressfeed.ingest import update
+
+    real, calls = update._as_they_have_it, []
+
+    def as_before(candidate: Any, stored: StoredArticle) -> Any:  # the article as ever; upstream's as given
+        calls.append(candidate)
+        return real(candidate, stored) if len(calls) % 2 else candidate
+
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver)
+    with monkeypatch.context() as patched:
+        patched.setattr(update, "_as_they_have_it", as_before)
+        _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert len(calls) == 2
+    (article,) = stored_articles(pf)
+    assert locally_edited(pf.store.get(article.id))  # type: ignore[arg-type]
+    return article.id
 
 
 def test_a_title_taken_over_under_link_terms_before_the_fix_reads_as_upstreams_again(
-    httpserver: HTTPServer, site: Path, opener: Opener
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Upgrade: a store written before 5a94f7a holds such a takeover's upstream version in the service's own
-    link and dates. The service's next answer (another release posted), its item the same, makes it upstream's
-    again (nothing written for readers), and its correction after is taken."""
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()
-    text_arrives(httpserver)
-    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    stored = pf.store.get(stored_articles(pf)[0].id)
-    assert stored is not None
-    # as the code before wrote it: upstream's hash of the service's item under its own link and date
-    own = replace(stored.article, link="https://www.korea.kr/briefing/pressReleaseView.do?newsId=156750300")
-    pf.store.write([ArticleWrite.from_upstream(encode(stored.article), stored.origin, upstream=encode(own))])
-    assert locally_edited(pf.store.get(stored.article.id))  # type: ignore[arg-type]
+    """Upgrade: the service's next answer (another release posted), its item the same, makes the article
+    upstream's again, with nothing new for readers, and its correction after is taken."""
+    article_id = _taken_over_before_5a94f7a(httpserver, site, opener, monkeypatch)
+    stored = opener(site, NOW + timedelta(hours=1)).article(article_id)
     taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")
     httpserver.clear()
     serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert [(len(r.new), r.updated, r.conflicts) for r in result.reports] == [(1, (), ()), (0, (), ())]
-    healed = pf.store.get(stored.article.id)
-    assert healed is not None and not locally_edited(healed) and healed.article == stored.article  # as readers had it
+    healed = pf.article(article_id)
+    assert not locally_edited(healed) and healed.article == stored.article  # as readers had it
     httpserver.clear()
     corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
     serve(httpserver, "/rss/dept_moef.xml", rss(taken_over.replace(POLICY_BODY, corrected), ai_item()))
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
     assert result.reports[0].updated == (stored.article.id,)
-    assert "차관도 참석했다" in pf.article(stored.article.id).article.body_html
+    assert "차관도 참석했다" in pf.article(article_id).article.body_html
+
+
+def test_a_pre_5a94f7a_takeover_whose_service_corrected_since_takes_the_correction(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Attack.) Upgrade: the heal first needed the service's item unchanged at its next answer; when the
+    service had corrected the release since (the very case 5a94f7a is about), no answer made the article
+    upstream's again: every correction was kept out for good, and `sources check` told editors of a local edit
+    none of them made."""
+    article_id = _taken_over_before_5a94f7a(httpserver, site, opener, monkeypatch)
+    corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
+    service = item(156750300, POLICY_TITLE, corrected, guid="156750300", pub="2025-11-06 14:00:00")
+    httpserver.clear()
+    serve(httpserver, "/rss/dept_moef.xml", rss(service))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((article_id,), ()), ((), ())]
+    after = pf.article(article_id)
+    assert "차관도 참석했다" in after.article.body_html and not locally_edited(after)
+    assert pf.source_health()[0].kept_out == ()
+
+
+def test_an_editors_new_link_and_text_of_a_takeover_is_an_edit_still(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upgrade's rule takes only link and dates for pressfeed's own: an editor's words over such a
+    takeover stay an edit, the service's correction kept out of it."""
+    article_id = _taken_over_before_5a94f7a(httpserver, site, opener, monkeypatch)
+    pf = opener(site, NOW + timedelta(hours=1))
+    stored = pf.article(article_id)
+    edited = replace(stored.article, title="편집된 제목")
+    pf.store.write([ArticleWrite(encode(edited), stored.origin)])
+    corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
+    service = item(156750300, POLICY_TITLE, corrected, guid="156750300", pub="2025-11-06 14:00:00")
+    httpserver.clear()
+    serve(httpserver, "/rss/dept_moef.xml", rss(service))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert result.reports[0].conflicts == (article_id,)
+    assert pf.article(article_id).article.title == "편집된 제목" and locally_edited(pf.article(article_id))
 
 
 def test_local_edit_survives_a_resend_of_the_same_upstream_version(

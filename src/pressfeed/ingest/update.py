@@ -869,11 +869,8 @@ class _Placer:
                 # a page the release was at before (a board serving its old and new forms in turn as it moves):
                 # the link and dates readers have stay, or each form was an update of the other on every run
                 candidate = _keep_link(candidate, stored, page=False)
-        if locally_edited(stored) and candidate.content_hash == stored.content_hash:
-            # upstream gives what the article holds (a fix an editor made and the agency then made alike; a
-            # title's text stored under the link readers had, recorded before 5a94f7a in the source's own form):
-            # no edit is left to keep, and upstream's next change is taken again
-            stored = replace(stored, upstream_hash=stored.content_hash)
+        if _taken_over_before_5a94f7a(stored, given):
+            stored = replace(stored, upstream_hash=stored.content_hash)  # no editor's: upstream's next change is taken
             if same_upstream(stored, candidate):
                 writes.append(ArticleWrite.from_upstream(encode(stored.article), origin, upstream=candidate))
         known = self.known_changes.get(target)
@@ -1014,6 +1011,22 @@ def _keep_link(candidate: EncodedArticle, stored: StoredArticle, *, page: bool =
         if source is not None and old.source is not None:
             source = replace(source, url=old.source.url, published=old.source.published)
     return encode(replace(article, link=old.link, source=source))
+
+
+def _taken_over_before_5a94f7a(stored: StoredArticle, given: EncodedArticle) -> bool:
+    """Does `stored` read as edited only because a takeover before 5a94f7a recorded upstream's version as its
+    source gave it, under its own link and date, while the article holds it under the link and dates readers
+    had (`_as_they_have_it`)? Then it is no editor's edit: one of its words, title or files would differ from
+    upstream's version too (one of its link and date alone is taken for such a takeover; the next change keeps
+    them, _keep_link). `given`: the source's item now, changed since or not, under the source's link and date."""
+    from ..model import encode
+    from ..urls import normalize_link
+
+    article = stored.article
+    if not locally_edited(stored) or normalize_link(given.article.link) == normalize_link(article.link):
+        return False  # (an editor's new date on a release at its own link is an edit)
+    as_given = replace(article, link=given.article.link, published=given.article.published)
+    return encode(as_given).content_hash == stored.upstream_hash
 
 
 def _as_they_have_it(candidate: EncodedArticle, stored: StoredArticle) -> EncodedArticle:
