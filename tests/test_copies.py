@@ -2072,3 +2072,28 @@ def test_the_owners_own_correction_with_a_before_and_after_notice_is_not_rewritt
     body = pf.article(LAW_ID).article.body_html
     assert "60일간" not in body, body  # the owner's own correction of that place wins, its notice as it wrote it
     assert "정정 전: 11월 3일부터 40일간" in body, body
+
+
+def test_the_owners_change_of_other_words_while_an_edit_stands_on_a_carried_correction_is_kept_for_revert(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 10.) The service's correction taken (the article carries its words), an editor retitled the release;
+    the ministry then added a sentence on its board, the corrected figure's place as it was. owner_seen finds the
+    carried correction untouched and _carried_words, the article edited with no version kept out, returns None:
+    _decide says "unchanged". The board's change is neither kept out nor told, `sources check` says nothing,
+    `articles revert` refuses ("upstream has not changed it"), and the board's answer, unchanged from then on, is
+    never read again to bring it: the ministry's addition is lost for good, though its keys were recorded."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    hour = copy_confirmed(opener, site, service, 2)
+    assert "60일간" in pf.article(LAW_ID).article.body_html  # carried
+    _edit(pf)
+    added = LAW_BODY + "<p>제정안은 국민참여입법센터에서 볼 수 있다.</p>"
+    board.body = rss(item(156720010, LAW_TITLE, added, pub="2025-11-03 12:00:00"))
+    result, pf = ingest_at(opener, site, NOW + hour * H)
+    assert [r.conflicts for r in result.reports] == [(LAW_ID,), ()]  # the editor is told
+    kept = pf.store.upstream_changes([LAW_ID]).get(LAW_ID)
+    assert kept is not None and "국민참여입법센터" in kept.article.body_html  # `articles revert` takes it
+    assert "60일간" in kept.article.body_html  # with the copy's correction made in it

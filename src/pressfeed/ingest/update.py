@@ -670,17 +670,18 @@ class _Placer:
         elsewhere only (copies.Sightings.owner_seen): with the copy's words, taken or kept out (of the edit, or of
         one an editor has since undone by hand: taken now), or, the owner having changed other words, the
         correction made in the owner's text. The rest of the item (a new file) is the owner's, kept out of an
-        edit as ever. None: the article is edited and keeps no version out (the edit stands)."""
+        edit as ever. None: the article is edited and keeps no version out, and the owner's words are unchanged
+        (the edit stands)."""
         from ..model import encode
 
         target = stored.article.id
         kept = self.known_changes.get(target)
-        if edited and kept is None:
-            return None
         change = self.sightings.kept_correction.get(target)
         both = patched(candidate.article, *change) if change is not None and kept is None else None
-        if both is not None:  # the owner's other change, with the copy's correction made in its text
-            return encode(both)
+        if both is not None:  # the owner's other change, with the copy's correction made in its text (kept out of
+            return encode(both)  # an edit, for `articles revert`)
+        if edited and kept is None:
+            return None
         if change is not None:
             report.warnings.append(
                 f"{target} ({stored.article.title}): its source changed its words but not those a copy's"
