@@ -1538,6 +1538,72 @@ def test_a_title_taken_over_under_link_terms_takes_its_new_owners_next_correctio
     assert key is not None and pf.store.dedupe_lookup([key]) == {key: article.id}  # a copy of it is found
 
 
+def test_a_title_taken_over_under_link_terms_by_a_copy_at_the_boards_page_is_not_redated_at_the_next_answer(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The copy with text links the board's own page in another form (https, no www., a tracking
+    parameter). The takeover stores text and upstream's version under the link and dates readers had (5a94f7a);
+    at the service's next answer (another release posted) _keep_link takes the same page's link back but not the
+    dates (only another page, `had_link`, keeps them), so the item reads as a change of upstream's: the release
+    is re-dated to the service's time and told to readers as updated, with nothing new for them."""
+    same_page = BOARD_LINK.replace("http://www.", "https://") + "&call_from=rsslink"
+    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", link=same_page)
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    httpserver.clear()
+    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    assert result.reports[0].updated == (article.id,) and "개최했다" in article.body_html
+    httpserver.clear()
+    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))  # its next answer: another release
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
+    after = pf.article(article.id)
+    assert (after.article.published, after.article.updated) == (article.published, article.updated)
+    assert not locally_edited(after)
+
+
+def test_an_editors_date_on_a_title_taken_over_under_link_terms_is_no_upstream_change(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) After a link-terms takeover (5a94f7a: upstream's version under the board's link and dates), an
+    editor gives the release the service's real time. The service's next answer, its item unchanged, is put
+    under the link and dates the article holds (_keep_link, `had_link`), the editor's among them, and read as a
+    change of upstream's: "kept local edit" was told with nothing changed upstream, `sources check` named the
+    release for good, and the version kept out was the editor's own."""
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    stored = pf.article(article.id)
+    edited = replace(stored.article, published=utc(2025, 11, 6, 5, 0))  # the service's 14:00 KST, not midnight
+    pf.store.write([ArticleWrite(encode(edited), stored.origin)])
+    httpserver.clear()  # the service's next answer: another release posted, this one's item unchanged
+    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")
+    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
+    assert pf.store.upstream_changes([article.id]) == {}
+    assert pf.source_health()[0].kept_out == ()
+    assert pf.article(article.id).article == edited and locally_edited(pf.article(article.id))
+    # and the service's correction after is kept out of the edit, for `articles revert`
+    corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
+    httpserver.clear()
+    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over.replace(POLICY_BODY, corrected), ai_item()))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    assert result.reports[0].conflicts == (article.id,)
+    kept = pf.store.upstream_changes([article.id])[article.id]
+    assert "차관도 참석했다" in kept.article.body_html
+
+
 @pytest.mark.parametrize("copy_status", ["published", "draft"])
 def test_a_takeover_keeps_the_hide_an_editor_gave_the_title(
     httpserver: HTTPServer, site: Path, opener: Opener, copy_status: str
@@ -2371,6 +2437,31 @@ def test_an_editors_new_link_and_text_of_a_takeover_is_an_edit_still(
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert result.reports[0].conflicts == (article_id,)
     assert pf.article(article_id).article.title == "편집된 제목" and locally_edited(pf.article(article_id))
+
+
+def test_an_editors_link_fix_of_a_release_its_board_links_to_its_list_page_stands(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The ministry's board links every item to its list page (each with a guid of its own: the link is
+    no key, jobs._without_shared_links); an editor gives one release the link of its own page. At the board's
+    next answer (a new post) _taken_over_before_5a94f7a puts the board's link and date back into the article,
+    finds upstream's version, and takes the edit for a pre-5a94f7a takeover's: the article reads as upstream's,
+    the item (no `had_link` to keep the link) is taken as a change, and the editor's fix is silently replaced by
+    the list page again, told to readers as an update (nothing kept out, no conflict)."""
+    board = "https://www.msit.go.kr/bbs/list.do?sCode=user&mPid=208&mId=307"
+    own = "https://www.msit.go.kr/bbs/view.do?sCode=user&mPid=208&mId=307&nttSeqNo=3186042"
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(link=board), law_item(link=board)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.article(AI_ID)
+    assert stored.article.link == board
+    fixed_link = replace(stored.article, link=own)
+    pf.store.write([ArticleWrite(encode(fixed_link), stored.origin)])
+    served.body = rss(ai_item(link=board), law_item(link=board), sixg_item(link=board))  # the board's next post
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert AI_ID not in only(result).updated
+    after = pf.article(AI_ID)
+    assert after.article == fixed_link and locally_edited(after)
 
 
 def test_local_edit_survives_a_resend_of_the_same_upstream_version(

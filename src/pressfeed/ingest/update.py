@@ -822,8 +822,13 @@ class _Placer:
                 if merged is not None and self._link_only(target, origin, merged) and self.store.shown([target]):
                     # readers have its item, and would get nothing new: the text is stored (terms may change)
                     # under the link and dates they have; so is upstream's version, as the source's next item is
-                    # compared (under them too, _keep_link), or the article read as an editor's from now on
-                    merged, upstream = _as_they_have_it(merged, stored), _as_they_have_it(candidate, stored)
+                    # compared (under them too, _keep_link), or the article read as an editor's from now on. A copy
+                    # at the title's own page keeps only its link at the next item: its dates are news here too.
+                    upstream = _keep_link(candidate, stored)
+                    if upstream is candidate:
+                        merged, upstream = _as_they_have_it(merged, stored), _as_they_have_it(candidate, stored)
+                    else:
+                        merged = merge_upstream(stored, upstream, explicit_updated=False, now=self.now)
                 if merged is not None:
                     writes.append(ArticleWrite.from_upstream(merged, origin, upstream=upstream))
                     report.updated.append(target)
@@ -870,15 +875,19 @@ class _Placer:
                 # a page the release was at before (a board serving its old and new forms in turn as it moves):
                 # the link and dates readers have stay, or each form was an update of the other on every run
                 candidate = _keep_link(candidate, stored, page=False)
-        if _taken_over_before_5a94f7a(stored, given):
+        if had_link and _taken_over_before_5a94f7a(stored, given):
             stored = replace(stored, upstream_hash=stored.content_hash)  # no editor's: upstream's next change is taken
             if same_upstream(stored, candidate):
                 writes.append(ArticleWrite.from_upstream(encode(stored.article), origin, upstream=candidate))
+        # an edited article that reads as the item, put under its link and dates (an editor's own date, _keep_dates),
+        # has nothing of upstream's to keep out: the edit stands, upstream's version as it was
+        alike = locally_edited(stored) and candidate.content_hash == stored.content_hash
         known = self.known_changes.get(target)
-        if known is not None and (same_upstream(stored, candidate) or not locally_edited(stored)):
-            # upstream took its change back, or the edit was undone: nothing is kept out any more
+        if known is not None and (same_upstream(stored, candidate) or alike or not locally_edited(stored)):
+            # upstream took its change back, or gives what the article holds, or the edit was undone: nothing is
+            # kept out any more
             self.settled.add(target)
-        if same_upstream(stored, candidate):
+        if same_upstream(stored, candidate) or alike:
             report.unchanged += 1
             return True
         if locally_edited(stored):
