@@ -2097,3 +2097,30 @@ def test_the_owners_change_of_other_words_while_an_edit_stands_on_a_carried_corr
     kept = pf.store.upstream_changes([LAW_ID]).get(LAW_ID)
     assert kept is not None and "국민참여입법센터" in kept.article.body_html  # `articles revert` takes it
     assert "60일간" in kept.article.body_html  # with the copy's correction made in it
+
+
+def test_the_owners_second_change_of_other_words_while_an_edit_stands_on_a_carried_correction_is_kept_for_revert(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) As above, the board's first addition kept out (92f7100); the ministry then adds a second
+    sentence, the corrected place still untouched. The version kept out now stands in for the copy's words
+    (`kept is None` is false), so the owner's text is not patched: its words are replaced by the kept version's,
+    the new sentence dropped, and the result reads as "kept out and told before". No conflict, a warning saying
+    the source's other change is left out, and `articles revert` takes the first addition only: the ministry's
+    second sentence is lost for good (the board's row records it as seen). Unedited, it is taken."""
+    board, service = board_and_service(httpserver, site)
+    _, pf = ingest_at(opener, site)
+    service.body = combined_law()
+    ingest_at(opener, site, NOW + H)
+    hour = copy_confirmed(opener, site, service, 2)
+    _edit(pf)
+    added = LAW_BODY + "<p>제정안은 국민참여입법센터에서 볼 수 있다.</p>"
+    board.body = rss(item(156720010, LAW_TITLE, added, pub="2025-11-03 12:00:00"))
+    result, pf = ingest_at(opener, site, NOW + hour * H)
+    assert [r.conflicts for r in result.reports] == [(LAW_ID,), ()]
+    again = added + "<p>의견은 12월 12일까지 제출할 수 있다.</p>"
+    board.body = rss(item(156720010, LAW_TITLE, again, pub="2025-11-03 12:00:00"))
+    result, pf = ingest_at(opener, site, NOW + (hour + 1) * H)
+    kept = pf.store.upstream_changes([LAW_ID])[LAW_ID].article.body_html
+    assert "12월 12일까지" in kept and "60일간" in kept, kept  # `articles revert` would take the second addition
+    assert [r.conflicts for r in result.reports] == [(LAW_ID,), ()]  # and the editor is told of it

@@ -677,7 +677,7 @@ class _Placer:
         target = stored.article.id
         kept = self.known_changes.get(target)
         change = self.sightings.kept_correction.get(target)
-        both = patched(candidate.article, *change) if change is not None and kept is None else None
+        both = patched(candidate.article, *change) if change is not None else None
         if both is not None:  # the owner's other change, with the copy's correction made in its text (kept out of
             return encode(both)  # an edit, for `articles revert`)
         if edited and kept is None:
