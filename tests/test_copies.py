@@ -2102,7 +2102,7 @@ def test_the_owners_change_of_other_words_while_an_edit_stands_on_a_carried_corr
 def test_the_owners_second_change_of_other_words_while_an_edit_stands_on_a_carried_correction_is_kept_for_revert(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    """(Attack.) As above, the board's first addition kept out (92f7100); the ministry then adds a second
+    """(Attack 11.) As above, the board's first addition kept out (92f7100); the ministry then adds a second
     sentence, the corrected place still untouched. The version kept out now stands in for the copy's words
     (`kept is None` is false), so the owner's text is not patched: its words are replaced by the kept version's,
     the new sentence dropped, and the result reads as "kept out and told before". No conflict, a warning saying
