@@ -2124,3 +2124,29 @@ def test_the_owners_second_change_of_other_words_while_an_edit_stands_on_a_carri
     kept = pf.store.upstream_changes([LAW_ID])[LAW_ID].article.body_html
     assert "12월 12일까지" in kept and "60일간" in kept, kept  # `articles revert` would take the second addition
     assert [r.conflicts for r in result.reports] == [(LAW_ID,), ()]  # and the editor is told of it
+
+
+def test_the_owners_change_of_other_words_after_a_copys_second_correction_keeps_the_first(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack 12.) The service corrects the law release twice, a day apart (40일간→60일간, then the title's
+    하위법령→시행령), each taken. The ministry then fixes a typo in another sentence on its board. The carried
+    correction records only the copy's last change (`was`: its words before the second), so _carried_words makes
+    that one in the owner's text and not the first: readers get "40일간" again, the figure the ministry corrected,
+    with no warning, and the service, unchanged since, never brings 60일간 back."""
+    board, service = _corrected_by_the_service(httpserver, site, opener)
+    retitled = LAW_TITLE.replace("하위법령", "시행령")
+    service.body = combined_law(LAW_CORRECTED, title=retitled)
+    ingest_at(opener, site, NOW + timedelta(hours=4))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=5))
+    assert [r.updated for r in result.reports] == [(), (LAW_ID,)]
+    article = pf.article(LAW_ID).article
+    assert article.title == retitled and "60일간" in article.body_html  # both corrections carried
+    typo_fixed = LAW_BODY.replace("밝혔다", "밝혔습니다")
+    board.body = rss(item(156720010, LAW_TITLE, typo_fixed, pub="2025-11-03 12:00:00"))
+    for hours in (0, 1, 2):
+        _, pf = ingest_at(opener, site, NOW + timedelta(days=1, hours=hours))
+    stored = pf.article(LAW_ID).article
+    assert "밝혔습니다" in stored.body_html  # the owner's change is had
+    assert stored.title == retitled  # the copy's second correction stays
+    assert "60일간" in stored.body_html and "40일간" not in stored.body_html, stored.body_html  # and its first

@@ -376,7 +376,11 @@ class Sightings:
         for other in list(rows.values()):
             if other.carries and other.source_id != source_id:
                 self._put(replace(other, carries=False))
-        self._put(replace(rows[source_id], carries=True, was=correction.before.words))
+        row = rows[source_id]
+        # a copy correcting again while the article carries its words: what they corrected is still from its words
+        # before the first (the owner's text has none of them)
+        was = row.was if row.carries and row.was else correction.before.words
+        self._put(replace(row, carries=True, was=was))
         if owner_id not in rows and owner_words is not None:
             words = words_of(owner_words)
             self._put(Sighting(article_id, owner_id, digest_of(words), digest_of(words), words=words))
