@@ -3817,3 +3817,138 @@ def test_review_two_day_only_releases_moved_to_today_on_a_board_listing_only_the
     served.body = day_board(*((title, "2025-11-08 00:00:00.0") for title, _ in rows))
     result, _ = ingest_at(opener, site, NOW + timedelta(minutes=5))
     assert len(only(result).updated) == 2
+
+
+def test_a_title_taken_over_under_link_terms_by_a_copy_linking_a_shared_list_page_is_not_redated_later(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The service's answer links each of its items to one list page (each with a guid of its own: the
+    link is no key, jobs._without_shared_links). Its copy with text takes over the board's title under link
+    terms: text and upstream's version stored under the link and dates readers had (5a94f7a). At the service's
+    next answer (its lastBuildDate moved, nothing else) no `had_link` keeps the stored link and dates, so the
+    item, under the list page and the service's time, reads as a change of upstream's: the release is re-dated,
+    told to readers as updated with nothing new, and its link becomes the list page every item shares."""
+    listing = "https://www.moef.go.kr/nw/nes/list.do?menuNo=4010100"
+    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", link=listing)
+    other = item(156750301, AI_TITLE, AI_BODY, guid="156750301", pub="2025-11-06 15:00:00", link=listing)
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    (board,) = stored_articles(pf)
+    httpserver.clear()
+    service = serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, other, title="기획재정부 보도자료"))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    article = pf.article(board.id).article
+    assert result.reports[0].updated == (board.id,) and "개최했다" in article.body_html
+    assert (article.link, article.published, article.updated) == (board.link, board.published, board.updated)
+    service.body = rss(taken_over, other, title="기획재정부 보도자료", built="2025-11-08 22:00:00")  # nothing new
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    after = pf.article(board.id).article
+    assert (after.link, after.published, after.updated) == (board.link, board.published, board.updated)
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
+
+
+def test_a_draft_sources_copy_does_not_take_a_published_link_only_title_out_of_the_feeds(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) The board's title is published as a link (its terms) and readers have it. The service is set to
+    `status: draft` (its words wait for an editor). Its copy with text takes the release over (_takes_over asks
+    nothing of the copy's status) and merge_upstream takes the copy's draft for upstream's new status: the
+    release readers had leaves every feed of the portal at the next build, with nothing said, until an editor
+    happens to publish the service's draft. A draft source's words go out in no other source's article
+    (copies.gives_words); here they take another source's published one away."""
+    title_first(httpserver, site, api=dict(status="draft"), republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    (board,) = stored_articles(pf)
+    data = json.loads((site / "public" / "feed.json").read_text(encoding="utf-8"))
+    assert board.status is Status.PUBLISHED and board.id in [entry["id"] for entry in data["items"]]
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    pf.build()
+    data = json.loads((site / "public" / "feed.json").read_text(encoding="utf-8"))
+    assert board.id in [entry["id"] for entry in data["items"]]  # readers' item is still in the feeds
+    assert pf.article(board.id).article.status is Status.PUBLISHED
+
+
+def test_an_editors_link_to_the_services_own_page_on_a_title_taken_over_under_link_terms_is_no_upstream_change(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) After a link-terms takeover (upstream's version stored under the board's link and dates,
+    5a94f7a), an editor points the release at the service's own page, the one its copy links (readers sent to
+    the board's http:// page got its title alone). At the service's next answer, its item unchanged, _keep_link
+    finds the item at the article's page and keeps the link only, not the dates (`had_link` keeps them only for
+    another page): the item reads as the service's 14:00 against the board's midnight, a change of upstream's.
+    "kept local edit" is told with nothing changed upstream, `sources check` names the release for good, and
+    the version kept out for `articles revert` is the editor's own link with the service's time."""
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    stored = pf.article(article.id)
+    edited = replace(stored.article, link=f"{PRESS}156750300")  # the service's page
+    pf.store.write([ArticleWrite(encode(edited), stored.origin)])
+    httpserver.clear()  # the service's next answer: another release posted, this one's item unchanged
+    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")
+    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert pf.article(article.id).article == edited  # the edit stands
+    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
+    assert pf.store.upstream_changes([article.id]) == {}
+    assert pf.source_health()[0].kept_out == ()
+
+
+def test_a_dated_title_correction_of_a_title_taken_over_under_link_terms_is_dated(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) After a link-terms takeover (text and upstream's version under the board's link and dates), the
+    service corrects the release's title and dates it (atom:updated, a day later). Its item, at another page than
+    the article's, is put under the stored link and dates (_keep_link, `page=False`), its `updated` among them;
+    the item still counts as explicitly dated (`given`), so merge_upstream keeps the stored `updated` (an
+    explicit one never moves it back): the new title goes out under the `updated` readers had, and feed readers
+    keeping items by id and `updated` never show the correction. The same correction undated is dated now."""
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    retitled = POLICY_TITLE.replace("간담회 개최", "간담회 개최(정정)")
+    dated = '<atom:updated xmlns:atom="http://www.w3.org/2005/Atom">2025-11-09T09:00:00+09:00</atom:updated>'
+    httpserver.clear()
+    service = item(156750300, retitled, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", extra=dated)
+    serve(httpserver, "/rss/dept_moef.xml", rss(service))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(days=1))
+    after = pf.article(article.id).article
+    assert result.reports[0].updated == (article.id,) and after.title == retitled
+    assert after.updated > article.updated, after.updated  # told to readers as an update
+
+
+def test_a_title_taken_over_under_link_terms_is_not_redated_when_the_service_links_the_boards_page(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) After a link-terms takeover by the service's copy at its own page (upstream's version stored under
+    the board's link and dates, 5a94f7a), the service's item links the ministry's board page instead (https, the
+    same page readers have). _keep_link finds the item at the article's page and keeps the link only, not the
+    dates (`had_link` keeps them for another page only): the item reads as the service's 14:00 against the
+    board's midnight, and the release is re-dated and told to readers as updated, with nothing new for them."""
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    (article,) = stored_articles(pf)
+    httpserver.clear()
+    board_page = BOARD_LINK.replace("http://www.", "https://")
+    relinked = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", link=board_page)
+    serve(httpserver, "/rss/dept_moef.xml", rss(relinked, ai_item()))
+    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    after = pf.article(article.id).article
+    assert (after.link, after.published, after.updated) == (article.link, article.published, article.updated)
+    assert result.reports[0].updated == ()

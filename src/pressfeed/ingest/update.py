@@ -35,7 +35,7 @@ from ..merge import (
 from ..results import IngestResult, Outcome, SourceReport
 from ..store import Store
 from ..store.base import ArticleWrite, StoredArticle, UpstreamChange
-from ..terms import utc_text
+from ..terms import Status, utc_text
 from ..workers import lazy_pool, workers_for
 from .copies import Correction, Sightings, digest_of, lacks, patched, released, with_words, words_of
 from .health import Wait, backoff, gone_note, is_gone, next_fetch, was_gone
@@ -620,7 +620,6 @@ class _Placer:
         """What a copy's confirmed version makes of its article: a write, a version an editor's edit keeps out,
         or nothing (the article has that change already, or upstream changed it too often without a date)."""
         from ..model import encode
-        from ..terms import Status
 
         edited = locally_edited(stored)
         # the upstream version the words go into: for an edited article, the one kept out, if any
@@ -870,11 +869,18 @@ class _Placer:
             # its notice read anew (stored before notices were read) would re-date a release readers have had
             candidate = _keep_dates(candidate, stored)
         if candidate.article.link != stored.article.link:
-            candidate = _keep_link(candidate, stored)
-            if had_link and candidate.article.link != stored.article.link:
-                # a page the release was at before (a board serving its old and new forms in turn as it moves):
-                # the link and dates readers have stay, or each form was an update of the other on every run
+            shared = not any(k.startswith("link:") for k in m.keys)  # a list page its document links every item to
+            if had_link or shared:
+                # a link the release was at (another form of its page, a board serving its old and new pages in
+                # turn as it moves), or none of its own: the link and dates readers have stay, or each form was an
+                # update of the other on every run; but an `updated` the item gives dates its change (as with
+                # _keep_dates above)
                 candidate = _keep_link(candidate, stored, page=False)
+                if explicit:
+                    updated = max(given.updated, candidate.published)
+                    candidate = candidate.restamped(status=candidate.status, updated=updated)
+            else:
+                candidate = _keep_link(candidate, stored)
         if had_link and _taken_over_before_5a94f7a(stored, given):
             stored = replace(stored, upstream_hash=stored.content_hash)  # no editor's: upstream's next change is taken
             if same_upstream(stored, candidate):
@@ -984,6 +990,8 @@ def _takes_over(stored: StoredArticle | None, origin: str, candidate: EncodedArt
         or locally_edited(stored)
     ):
         return False
+    if candidate.status is not Status.PUBLISHED and stored.article.status is Status.PUBLISHED:
+        return False  # a `status: draft` source's words wait for an editor: they take no published release away
     if not stored.article.body_html:
         return True
     from ..sanitize import body_words
