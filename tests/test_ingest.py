@@ -1304,7 +1304,7 @@ def two_copies(httpserver: HTTPServer, site: Path, board_pub: str, board_title: 
         httpserver,
         "/rss/dept_moef.xml",
         rss(
-            item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00"),
+            service_item(),
             title="기획재정부 보도자료",
         ),
     )
@@ -1424,14 +1424,16 @@ def title_first(httpserver: HTTPServer, site: Path, api: dict[str, Any] | None =
     )
 
 
-def text_arrives(httpserver: HTTPServer) -> None:
-    """The service's copy of the release comes, with its text; the board lists the title still."""
+def service_item(body: str = POLICY_BODY, **kwargs: Any) -> str:
+    """The service's copy of the release, with its text (or a correction of it)."""
+    return item(156750300, POLICY_TITLE, body, guid="156750300", pub="2025-11-06 14:00:00", **kwargs)
+
+
+def text_arrives(httpserver: HTTPServer, *items: str) -> None:
+    """The service's answer (its copy of the release, with its text, unless `items` say otherwise); the board
+    lists the title still."""
     httpserver.clear()
-    serve(
-        httpserver,
-        "/rss/dept_moef.xml",
-        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
-    )
+    serve(httpserver, "/rss/dept_moef.xml", rss(*(items or (service_item(),))))
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
 
 
@@ -1523,13 +1525,7 @@ def test_a_title_taken_over_under_link_terms_takes_its_new_owners_next_correctio
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
     corrected = POLICY_WHOLE.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>", 1)
-    httpserver.clear()
-    serve(
-        httpserver,
-        "/rss/dept_moef.xml",
-        rss(item(156750300, POLICY_TITLE, corrected, guid="156750300", pub="2025-11-06 14:00:00")),
-    )
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver, service_item(corrected))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
     (article,) = stored_articles(pf)
     assert result.reports[0].updated == (stored.article.id,) and "차관도 참석했다" in article.body_html
@@ -1547,19 +1543,15 @@ def test_a_title_taken_over_under_link_terms_by_a_copy_at_the_boards_page_is_not
     dates (only another page, `had_link`, keeps them), so the item reads as a change of upstream's: the release
     is re-dated to the service's time and told to readers as updated, with nothing new for them."""
     same_page = BOARD_LINK.replace("http://www.", "https://") + "&call_from=rsslink"
-    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", link=same_page)
+    taken_over = service_item(link=same_page)
     title_first(httpserver, site, republish="link")
     _, pf = ingest_at(opener, site)
     pf.build()  # readers have the board's item
-    httpserver.clear()
-    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver, taken_over)
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     (article,) = stored_articles(pf)
     assert result.reports[0].updated == (article.id,) and "개최했다" in article.body_html
-    httpserver.clear()
-    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))  # its next answer: another release
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver, taken_over, ai_item())  # its next answer: another release
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
     after = pf.article(article.id)
@@ -1584,10 +1576,9 @@ def test_an_editors_date_on_a_title_taken_over_under_link_terms_is_no_upstream_c
     stored = pf.article(article.id)
     edited = replace(stored.article, published=utc(2025, 11, 6, 5, 0))  # the service's 14:00 KST, not midnight
     pf.store.write([ArticleWrite(encode(edited), stored.origin)])
-    httpserver.clear()  # the service's next answer: another release posted, this one's item unchanged
-    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")
-    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    taken_over = service_item()
+    # the service's next answer: another release posted, this one's item unchanged
+    text_arrives(httpserver, taken_over, ai_item())
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
     assert pf.store.upstream_changes([article.id]) == {}
@@ -1595,9 +1586,7 @@ def test_an_editors_date_on_a_title_taken_over_under_link_terms_is_no_upstream_c
     assert pf.article(article.id).article == edited and locally_edited(pf.article(article.id))
     # and the service's correction after is kept out of the edit, for `articles revert`
     corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
-    httpserver.clear()
-    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over.replace(POLICY_BODY, corrected), ai_item()))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver, taken_over.replace(POLICY_BODY, corrected), ai_item())
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
     assert result.reports[0].conflicts == (article.id,)
     kept = pf.store.upstream_changes([article.id])[article.id]
@@ -1674,7 +1663,7 @@ def test_a_takeover_forgets_what_an_undone_edit_of_the_title_kept_out(
     serve(
         httpserver,
         "/rss/dept_moef.xml",
-        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
+        rss(service_item()),
     )
     serve(httpserver, "/board/rss.do", rss(title="기획재정부 게시판"))  # the board lists it no more
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
@@ -1689,7 +1678,7 @@ def test_the_copy_with_text_takes_over_a_title_brought_earlier_in_the_same_run(
     serve(
         httpserver,
         "/rss/dept_moef.xml",
-        rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")),
+        rss(service_item()),
     )
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
     configure(
@@ -1739,7 +1728,7 @@ def test_the_copy_with_text_takes_over_a_title_its_board_lists_again_in_the_same
     if why == "new-post":
         listed.append(NEXT_POST)
         board.body = title_only_board(*listed)
-    moef.body = rss(item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00"))
+    moef.body = rss(service_item())
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     read_again, text = result.reports
     assert read_again.unchanged == 1 and (text.updated, text.duplicates) == ((held.id,), 0)  # the title decided first
@@ -2382,18 +2371,14 @@ def test_a_title_taken_over_under_link_terms_before_the_fix_reads_as_upstreams_a
     upstream's again, with nothing new for readers, and its correction after is taken."""
     article_id = _taken_over_before_5a94f7a(httpserver, site, opener, monkeypatch)
     stored = opener(site, NOW + timedelta(hours=1)).article(article_id)
-    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")
-    httpserver.clear()
-    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    taken_over = service_item()
+    text_arrives(httpserver, taken_over, ai_item())
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert [(len(r.new), r.updated, r.conflicts) for r in result.reports] == [(1, (), ()), (0, (), ())]
     healed = pf.article(article_id)
     assert not locally_edited(healed) and healed.article == stored.article  # as readers had it
-    httpserver.clear()
     corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
-    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over.replace(POLICY_BODY, corrected), ai_item()))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver, taken_over.replace(POLICY_BODY, corrected), ai_item())
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
     assert result.reports[0].updated == (stored.article.id,)
     assert "차관도 참석했다" in pf.article(article_id).article.body_html
@@ -2408,10 +2393,8 @@ def test_a_pre_5a94f7a_takeover_whose_service_corrected_since_takes_the_correcti
     none of them made."""
     article_id = _taken_over_before_5a94f7a(httpserver, site, opener, monkeypatch)
     corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
-    service = item(156750300, POLICY_TITLE, corrected, guid="156750300", pub="2025-11-06 14:00:00")
-    httpserver.clear()
-    serve(httpserver, "/rss/dept_moef.xml", rss(service))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    service = service_item(corrected)
+    text_arrives(httpserver, service)
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert [(r.updated, r.conflicts) for r in result.reports] == [((article_id,), ()), ((), ())]
     after = pf.article(article_id)
@@ -2430,10 +2413,8 @@ def test_an_editors_new_link_and_text_of_a_takeover_is_an_edit_still(
     edited = replace(stored.article, title="편집된 제목")
     pf.store.write([ArticleWrite(encode(edited), stored.origin)])
     corrected = POLICY_BODY.replace("</p>", " 간담회에는 관계부처 차관도 참석했다.</p>")
-    service = item(156750300, POLICY_TITLE, corrected, guid="156750300", pub="2025-11-06 14:00:00")
-    httpserver.clear()
-    serve(httpserver, "/rss/dept_moef.xml", rss(service))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    service = service_item(corrected)
+    text_arrives(httpserver, service)
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert result.reports[0].conflicts == (article_id,)
     assert pf.article(article_id).article.title == "편집된 제목" and locally_edited(pf.article(article_id))
@@ -3829,7 +3810,7 @@ def test_a_title_taken_over_under_link_terms_by_a_copy_linking_a_shared_list_pag
     item, under the list page and the service's time, reads as a change of upstream's: the release is re-dated,
     told to readers as updated with nothing new, and its link becomes the list page every item shares."""
     listing = "https://www.moef.go.kr/nw/nes/list.do?menuNo=4010100"
-    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", link=listing)
+    taken_over = service_item(link=listing)
     other = item(156750301, AI_TITLE, AI_BODY, guid="156750301", pub="2025-11-06 15:00:00", link=listing)
     title_first(httpserver, site, republish="link")
     _, pf = ingest_at(opener, site)
@@ -3891,10 +3872,9 @@ def test_an_editors_link_to_the_services_own_page_on_a_title_taken_over_under_li
     stored = pf.article(article.id)
     edited = replace(stored.article, link=f"{PRESS}156750300")  # the service's page
     pf.store.write([ArticleWrite(encode(edited), stored.origin)])
-    httpserver.clear()  # the service's next answer: another release posted, this one's item unchanged
-    taken_over = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00")
-    serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, ai_item()))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    taken_over = service_item()
+    # the service's next answer: another release posted, this one's item unchanged
+    text_arrives(httpserver, taken_over, ai_item())
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert pf.article(article.id).article == edited  # the edit stands
     assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
@@ -3919,10 +3899,8 @@ def test_a_dated_title_correction_of_a_title_taken_over_under_link_terms_is_date
     (article,) = stored_articles(pf)
     retitled = POLICY_TITLE.replace("간담회 개최", "간담회 개최(정정)")
     dated = '<atom:updated xmlns:atom="http://www.w3.org/2005/Atom">2025-11-09T09:00:00+09:00</atom:updated>'
-    httpserver.clear()
     service = item(156750300, retitled, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", extra=dated)
-    serve(httpserver, "/rss/dept_moef.xml", rss(service))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
+    text_arrives(httpserver, service)
     result, pf = ingest_at(opener, site, NOW + timedelta(days=1))
     after = pf.article(article.id).article
     assert result.reports[0].updated == (article.id,) and after.title == retitled
@@ -3945,7 +3923,7 @@ def test_a_title_taken_over_under_link_terms_is_not_redated_when_the_service_lin
     (article,) = stored_articles(pf)
     httpserver.clear()
     board_page = BOARD_LINK.replace("http://www.", "https://")
-    relinked = item(156750300, POLICY_TITLE, POLICY_BODY, guid="156750300", pub="2025-11-06 14:00:00", link=board_page)
+    relinked = service_item(link=board_page)
     serve(httpserver, "/rss/dept_moef.xml", rss(relinked, ai_item()))
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
