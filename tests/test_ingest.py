@@ -1437,6 +1437,17 @@ def text_arrives(httpserver: HTTPServer, *items: str) -> None:
     serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
 
 
+def taken_over_under_link_terms(httpserver: HTTPServer, site: Path, opener: Opener) -> Pressfeed:
+    """The board's title published as a link (its terms), and readers have it; an hour later the service's copy
+    with the text takes it over. The library then."""
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver)
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    return pf
+
+
 @pytest.mark.parametrize("rights", ["link", "full"], ids=["published-as-link", "held-as-draft"])
 def test_the_copy_with_text_takes_over_a_title_the_board_posted_a_run_earlier(
     httpserver: HTTPServer, site: Path, opener: Opener, rights: str
@@ -1514,11 +1525,7 @@ def test_a_title_taken_over_under_link_terms_takes_its_new_owners_next_correctio
     title was recorded as upstream's version under the service's own link and date, so the article read as
     edited by an editor. The service's next correction was kept out as against an edit, its keys never
     recorded, and a newsroom article copying the corrected text stood beside the release."""
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers have the board's item
-    text_arrives(httpserver)
-    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    pf = taken_over_under_link_terms(httpserver, site, opener)
     stored = pf.store.get(stored_articles(pf)[0].id)
     assert stored is not None and not locally_edited(stored)
     # unchanged on the next run: nothing to take, nothing kept out
@@ -1567,11 +1574,7 @@ def test_an_editors_date_on_a_title_taken_over_under_link_terms_is_no_upstream_c
     under the link and dates the article holds (_keep_link, `had_link`), the editor's among them, and read as a
     change of upstream's: "kept local edit" was told with nothing changed upstream, `sources check` named the
     release for good, and the version kept out was the editor's own."""
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers have the board's item
-    text_arrives(httpserver)
-    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    pf = taken_over_under_link_terms(httpserver, site, opener)
     (article,) = stored_articles(pf)
     stored = pf.article(article.id)
     edited = replace(stored.article, published=utc(2025, 11, 6, 5, 0))  # the service's 14:00 KST, not midnight
@@ -3863,11 +3866,7 @@ def test_an_editors_link_to_the_services_own_page_on_a_title_taken_over_under_li
     another page): the item reads as the service's 14:00 against the board's midnight, a change of upstream's.
     "kept local edit" is told with nothing changed upstream, `sources check` names the release for good, and
     the version kept out for `articles revert` is the editor's own link with the service's time."""
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers have the board's item
-    text_arrives(httpserver)
-    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    pf = taken_over_under_link_terms(httpserver, site, opener)
     (article,) = stored_articles(pf)
     stored = pf.article(article.id)
     edited = replace(stored.article, link=f"{PRESS}156750300")  # the service's page
@@ -3891,11 +3890,7 @@ def test_a_dated_title_correction_of_a_title_taken_over_under_link_terms_is_date
     the item still counts as explicitly dated (`given`), so merge_upstream keeps the stored `updated` (an
     explicit one never moves it back): the new title goes out under the `updated` readers had, and feed readers
     keeping items by id and `updated` never show the correction. The same correction undated is dated now."""
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers have the board's item
-    text_arrives(httpserver)
-    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    pf = taken_over_under_link_terms(httpserver, site, opener)
     (article,) = stored_articles(pf)
     retitled = POLICY_TITLE.replace("간담회 개최", "간담회 개최(정정)")
     dated = '<atom:updated xmlns:atom="http://www.w3.org/2005/Atom">2025-11-09T09:00:00+09:00</atom:updated>'
@@ -3915,11 +3910,7 @@ def test_a_title_taken_over_under_link_terms_is_not_redated_when_the_service_lin
     same page readers have). _keep_link finds the item at the article's page and keeps the link only, not the
     dates (`had_link` keeps them for another page only): the item reads as the service's 14:00 against the
     board's midnight, and the release is re-dated and told to readers as updated, with nothing new for them."""
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers have the board's item
-    text_arrives(httpserver)
-    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    pf = taken_over_under_link_terms(httpserver, site, opener)
     (article,) = stored_articles(pf)
     httpserver.clear()
     board_page = BOARD_LINK.replace("http://www.", "https://")
