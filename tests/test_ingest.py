@@ -3803,36 +3803,6 @@ def test_review_two_day_only_releases_moved_to_today_on_a_board_listing_only_the
     assert len(only(result).updated) == 2
 
 
-def test_a_title_taken_over_under_link_terms_by_a_copy_linking_a_shared_list_page_is_not_redated_later(
-    httpserver: HTTPServer, site: Path, opener: Opener
-) -> None:
-    """(Attack.) The service's answer links each of its items to one list page (each with a guid of its own: the
-    link is no key, jobs._without_shared_links). Its copy with text takes over the board's title under link
-    terms: text and upstream's version stored under the link and dates readers had (5a94f7a). At the service's
-    next answer (its lastBuildDate moved, nothing else) no `had_link` keeps the stored link and dates, so the
-    item, under the list page and the service's time, reads as a change of upstream's: the release is re-dated,
-    told to readers as updated with nothing new, and its link becomes the list page every item shares."""
-    listing = "https://www.moef.go.kr/nw/nes/list.do?menuNo=4010100"
-    taken_over = service_item(link=listing)
-    other = item(156750301, AI_TITLE, AI_BODY, guid="156750301", pub="2025-11-06 15:00:00", link=listing)
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers have the board's item
-    (board,) = stored_articles(pf)
-    httpserver.clear()
-    service = serve(httpserver, "/rss/dept_moef.xml", rss(taken_over, other, title="기획재정부 보도자료"))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    article = pf.article(board.id).article
-    assert result.reports[0].updated == (board.id,) and "개최했다" in article.body_html
-    assert (article.link, article.published, article.updated) == (board.link, board.published, board.updated)
-    service.body = rss(taken_over, other, title="기획재정부 보도자료", built="2025-11-08 22:00:00")  # nothing new
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
-    after = pf.article(board.id).article
-    assert (after.link, after.published, after.updated) == (board.link, board.published, board.updated)
-    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
-
-
 def test_a_draft_sources_copy_does_not_take_a_published_link_only_title_out_of_the_feeds(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -3856,31 +3826,6 @@ def test_a_draft_sources_copy_does_not_take_a_published_link_only_title_out_of_t
     assert pf.article(board.id).article.status is Status.PUBLISHED
 
 
-def test_an_editors_link_to_the_services_own_page_on_a_title_taken_over_under_link_terms_is_no_upstream_change(
-    httpserver: HTTPServer, site: Path, opener: Opener
-) -> None:
-    """(Attack.) After a link-terms takeover (upstream's version stored under the board's link and dates,
-    5a94f7a), an editor points the release at the service's own page, the one its copy links (readers sent to
-    the board's http:// page got its title alone). At the service's next answer, its item unchanged, _keep_link
-    finds the item at the article's page and keeps the link only, not the dates (`had_link` keeps them only for
-    another page): the item reads as the service's 14:00 against the board's midnight, a change of upstream's.
-    "kept local edit" is told with nothing changed upstream, `sources check` names the release for good, and
-    the version kept out for `articles revert` is the editor's own link with the service's time."""
-    pf = taken_over_under_link_terms(httpserver, site, opener)
-    (article,) = stored_articles(pf)
-    stored = pf.article(article.id)
-    edited = replace(stored.article, link=f"{PRESS}156750300")  # the service's page
-    pf.store.write([ArticleWrite(encode(edited), stored.origin)])
-    taken_over = service_item()
-    # the service's next answer: another release posted, this one's item unchanged
-    text_arrives(httpserver, taken_over, ai_item())
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
-    assert pf.article(article.id).article == edited  # the edit stands
-    assert [(r.updated, r.conflicts) for r in result.reports] == [((), ()), ((), ())]
-    assert pf.store.upstream_changes([article.id]) == {}
-    assert pf.source_health()[0].kept_out == ()
-
-
 def test_a_dated_title_correction_of_a_title_taken_over_under_link_terms_is_dated(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -3902,22 +3847,56 @@ def test_a_dated_title_correction_of_a_title_taken_over_under_link_terms_is_date
     assert after.updated > article.updated, after.updated  # told to readers as an update
 
 
-def test_a_title_taken_over_under_link_terms_is_not_redated_when_the_service_links_the_boards_page(
+def test_an_embargo_postponed_as_its_board_moves_to_https_holds_the_release_back(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    """(Attack.) After a link-terms takeover by the service's copy at its own page (upstream's version stored under
-    the board's link and dates, 5a94f7a), the service's item links the ministry's board page instead (https, the
-    same page readers have). _keep_link finds the item at the article's page and keeps the link only, not the
-    dates (`had_link` keeps them for another page only): the item reads as the service's 14:00 against the
-    board's midnight, and the release is re-dated and told to readers as updated, with nothing new for them."""
-    pf = taken_over_under_link_terms(httpserver, site, opener)
-    (article,) = stored_articles(pf)
-    httpserver.clear()
-    board_page = BOARD_LINK.replace("http://www.", "https://")
-    relinked = service_item(link=board_page)
-    serve(httpserver, "/rss/dept_moef.xml", rss(relinked, ai_item()))
-    serve(httpserver, "/board/rss.do", title_only_board((POLICY_TITLE, BOARD_LINK, "2025-11-06 00:00:00.0")))
-    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
-    after = pf.article(article.id).article
-    assert (after.link, after.published, after.updated) == (article.link, article.published, article.updated)
-    assert result.reports[0].updated == ()
+    """(Attack.) A board moving its links to https (or rotating call_from=rsslink/pWise=main) while the ministry
+    postpones a release's embargo a day: the item at another form of its page kept the stored dates (ea95b9a),
+    the postponed notice's time was dropped, and the release went into the feeds a day before its embargo."""
+
+    def embargoed(day: int, link: str) -> bytes:
+        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        return rss(item(156720412, AI_TITLE, notice + AI_BODY, pub=f"2025-11-{day:02d} 12:00:00", link=link))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9, f"{PRESS}156720412&call_from=rsslink"))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site, NOW)
+    served.body = embargoed(10, f"{PRESS.replace('https://www.', 'https://')}156720412&pWise=main")
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 10, 3, tzinfo=UTC)  # type: ignore[union-attr]
+    later = opener(site, datetime(2025, 11, 9, 3, 5, tzinfo=UTC))  # the old embargo passed, the new one not
+    later.build()
+    assert AI_ID not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
+
+
+def test_a_release_moved_to_a_page_it_shares_with_a_new_release_takes_the_new_page(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) A ministry moves a release to a new post that also holds another release of the same briefing
+    (two items of the document under one page): the page they share lost its key, was read as a board's list
+    page (ea95b9a, which looks at no title), and the release stayed at the page it left, its move no update:
+    readers kept the dead link. Before, another page was an update, as it is for an item alone at it."""
+    feed = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(), sixg_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    moved = f"{PRESS}156720499"
+    feed.body = rss(ai_item(link=moved), law_item(link=moved), sixg_item())
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(result).new, only(result).updated) == ((LAW_ID,), (AI_ID,))
+    assert pf.store.get(AI_ID).article.link == moved  # type: ignore[union-attr]
+
+
+def test_an_undated_release_its_board_dates_after_moving_to_https_takes_the_date(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Attack.) A release first listed without a date (dated at fetch time, with a warning) gets its pubDate the
+    day its board moves to https: the item at another form of its page kept the fetch stamp (ea95b9a), and as the
+    board serves that form from then on, the release never gets its own date."""
+    feed = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub=None)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    https = f"{PRESS.replace('https://www.', 'https://')}156720412&call_from=rsslink"
+    feed.body = rss(ai_item(link=https, pub="2025-11-07 09:00:00"))
+    for hours in (1, 2):
+        _, pf = ingest_at(opener, site, NOW + timedelta(hours=hours))
+    assert pf.store.get(AI_ID).article.published == utc(2025, 11, 7, 0)  # type: ignore[union-attr]

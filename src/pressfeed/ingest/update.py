@@ -869,18 +869,15 @@ class _Placer:
             # its notice read anew (stored before notices were read) would re-date a release readers have had
             candidate = _keep_dates(candidate, stored)
         if candidate.article.link != stored.article.link:
-            shared = not any(k.startswith("link:") for k in m.keys)  # a list page its document links every item to
-            if had_link or shared:
-                # a link the release was at (another form of its page, a board serving its old and new pages in
-                # turn as it moves), or none of its own: the link and dates readers have stay, or each form was an
-                # update of the other on every run; but an `updated` the item gives dates its change (as with
-                # _keep_dates above)
+            candidate = _keep_link(candidate, stored)
+            if had_link and candidate.article.link != stored.article.link:
+                # a page the release was at before (a board serving its old and new forms in turn as it moves):
+                # the link and dates readers have stay, or each form was an update of the other on every run; but an
+                # `updated` the item gives dates its change (as with _keep_dates above)
                 candidate = _keep_link(candidate, stored, page=False)
                 if explicit:
                     updated = max(given.updated, candidate.published)
                     candidate = candidate.restamped(status=candidate.status, updated=updated)
-            else:
-                candidate = _keep_link(candidate, stored)
         if had_link and _taken_over_before_5a94f7a(stored, given):
             stored = replace(stored, upstream_hash=stored.content_hash)  # no editor's: upstream's next change is taken
             if same_upstream(stored, candidate):
