@@ -816,7 +816,7 @@ def test_a_timer_that_fires_as_the_block_ends_is_a_refusal_and_leaves_nothing_ru
 
     def fire(frame: Any, event: str, arg: Any) -> None:
         sys.settrace(None)
-        signal.raise_signal(signal.SIGPROF)  # its handler runs as this returns: inside the exit's first line
+        signal.raise_signal(signal.SIGPROF)  # its handler runs here, in a tracer the exit's first line called
 
     refused = pytest.raises(FeedRefusedError, match=r"^feed refused: still parsing after 5\.0 s of CPU time")
     try:

@@ -2150,3 +2150,24 @@ def test_the_owners_change_of_other_words_after_a_copys_second_correction_keeps_
     assert "밝혔습니다" in stored.body_html  # the owner's change is had
     assert stored.title == retitled  # the copy's second correction stays
     assert "60일간" in stored.body_html and "40일간" not in stored.body_html, stored.body_html  # and its first
+
+
+def test_the_owners_change_of_other_words_while_an_edit_stands_is_kept_out_where_the_correction_cannot_be_made_in_it(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Review.) As attack 10, but the corrected figure is bold in the board's text (patched() finds no plain-words
+    place, and gives None). _carried_words then falls to "edited and nothing kept out: None", which its docstring
+    gives for an owner whose words are unchanged: _decide counts the board's addition unchanged. It is neither
+    kept out nor told (the owner's sighting already has its new words, so no later answer brings it): the loss
+    92f7100 fixed, back whenever the correction cannot be made in the owner's text. (Unedited, the article keeps
+    the copy's words with a warning instead.)"""
+    board, _ = _carried(httpserver, site, opener, BOLD_BODY)
+    _edit(opener(site, NOW + 3 * H))
+    added = BOLD_BODY + "<p>제정안은 국민참여입법센터에서 볼 수 있다.</p>"
+    board.body = rss(item(156720010, LAW_TITLE, added, pub="2025-11-03 12:00:00"))
+    result, pf = ingest_at(opener, site, NOW + 4 * H)
+    told = [r.conflicts for r in result.reports] == [(LAW_ID,), ()] or any(
+        LAW_ID in w for r in result.reports for w in r.warnings
+    )
+    kept = pf.store.upstream_changes([LAW_ID]).get(LAW_ID)
+    assert told and kept is not None and "국민참여입법센터" in kept.article.body_html  # `articles revert` takes it

@@ -2315,6 +2315,23 @@ def test_a_stale_answer_after_upstream_made_an_edit_alike_does_not_undo_the_edit
     assert only(result).updated == ()
 
 
+def test_an_edit_upstream_makes_alike_under_a_new_status_keeps_that_status_for_revert(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Review.) The "alike" rule compares content hashes only, and the hash leaves `status` out: an editor fixed
+    the title; the ministry's board then gives the same fix while its source is now `status: draft`. Upstream
+    changed the status (merge_upstream takes such a change over an unedited article, and `articles revert` over
+    an edited one), yet _decide counts the item unchanged: nothing is kept out or told, and `upstream_status`
+    stays published, so the status change is lost for good (same_upstream itself asks the status too)."""
+    served = _edited_release(httpserver, site, opener)
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), status="draft"))
+    served.body = rss(item(156720412, "편집된 제목", AI_BODY))  # the board makes the editor's fix
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    after = pf.article(AI_ID)
+    kept = pf.store.upstream_changes([AI_ID]).get(AI_ID)
+    assert after.upstream_status == "draft" or (kept is not None and kept.status == "draft")
+
+
 def test_an_editors_date_correction_is_not_made_upstreams_by_an_undated_answer(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -2403,6 +2420,43 @@ def test_a_pre_5a94f7a_takeover_whose_service_corrected_since_takes_the_correcti
     after = pf.article(article_id)
     assert "차관도 참석했다" in after.article.body_html and not locally_edited(after)
     assert pf.source_health()[0].kept_out == ()
+
+
+def test_a_pre_5a94f7a_takeover_by_a_copy_at_the_boards_own_page_reads_as_upstreams_again(
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Review.) Before 5a94f7a a link-terms takeover recorded upstream's version as the service gave it, also when
+    its copy linked the board's own page in another form (https, no www., a tracking parameter): the article
+    holds the board's link and dates, upstream's version the copy's. _taken_over_before_5a94f7a declines every
+    copy whose link normalizes to the article's ("an editor's new date on a release at its own link"), though
+    the exact link tells the two apart (an editor's date fix keeps the link as it was): such an upgraded article
+    stays read as locally edited, its service's next answer is told as a conflict, and its corrections are kept
+    out for good."""
+    from pressfeed.ingest import update
+
+    same_page = BOARD_LINK.replace("http://www.", "https://") + "&call_from=rsslink"
+    taken_over = service_item(link=same_page)
+    real, calls = update._as_they_have_it, []
+
+    def as_before(candidate: Any, stored: StoredArticle) -> Any:  # the article as ever; upstream's as given
+        calls.append(candidate)
+        return real(candidate, stored) if len(calls) % 2 else candidate
+
+    title_first(httpserver, site, republish="link")
+    _, pf = ingest_at(opener, site)
+    pf.build()  # readers have the board's item
+    text_arrives(httpserver, taken_over)
+    with monkeypatch.context() as patched:  # the takeover as the code before 5a94f7a made it, whatever the page
+        patched.setattr(update, "_as_they_have_it", as_before)
+        patched.setattr(update, "_keep_link", lambda candidate, stored, page=True: candidate)
+        _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert len(calls) == 2
+    (article,) = stored_articles(pf)
+    assert locally_edited(pf.article(article.id)) and article.link == BOARD_LINK
+    text_arrives(httpserver, taken_over, ai_item())  # its next answer: another release
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert [r.conflicts for r in result.reports] == [(), ()]
+    assert not locally_edited(pf.article(article.id))
 
 
 def test_an_editors_new_link_and_text_of_a_takeover_is_an_edit_still(

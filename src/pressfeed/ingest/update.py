@@ -305,7 +305,8 @@ class _Placer:
         #: order is the article, as for one created; a later one writing too made it flip between them every run
         self.taken: dict[str, str] = {}
         #: per source placed: the upstream versions local edits keep out (article id → that version), and the
-        #: articles whose kept-out version is gone (upstream sent back the one last taken, or was taken)
+        #: articles whose kept-out version is gone (upstream sent back the one last taken or gave what the article
+        #: holds, the edit was undone, or it was taken)
         self.kept_out: dict[str, EncodedArticle] = {}
         self.settled: set[str] = set()
         self.known_changes: dict[str, UpstreamChange] = {}  # those recorded before, of the articles at hand
@@ -669,8 +670,8 @@ class _Placer:
         elsewhere only (copies.Sightings.owner_seen): with the copy's words, taken or kept out (of the edit, or of
         one an editor has since undone by hand: taken now), or, the owner having changed other words, the
         correction made in the owner's text. The rest of the item (a new file) is the owner's, kept out of an
-        edit as ever. None: the article is edited and keeps no version out, and the owner's words are unchanged
-        (the edit stands)."""
+        edit as ever. None: the article is edited, keeps no version out, and the owner's words are unchanged (the
+        edit stands)."""
         from ..model import encode
 
         target = stored.article.id
@@ -680,7 +681,16 @@ class _Placer:
         if both is not None:  # the owner's other change, with the copy's correction made in its text (kept out of
             return encode(both)  # an edit, for `articles revert`)
         if edited and kept is None:
-            return None
+            if change is None:
+                return None
+            # the owner's other change where the correction cannot be made in its text (a place within markup), and
+            # the edit's words are no upstream's: kept out as the owner gives it, and said
+            report.warnings.append(
+                f"{target} ({stored.article.title}): its source changed other words than those a copy's correction"
+                " changed, in a text the correction cannot be made in: the version kept out of the local edit"
+                " for `pressfeed articles revert` is the source's, without the copy's correction"
+            )
+            return candidate
         if change is not None:
             report.warnings.append(
                 f"{target} ({stored.article.title}): its source changed its words but not those a copy's"
@@ -822,7 +832,8 @@ class _Placer:
                     # readers have its item, and would get nothing new: the text is stored (terms may change)
                     # under the link and dates they have; so is upstream's version, as the source's next item is
                     # compared (under them too, _keep_link), or the article read as an editor's from now on. A copy
-                    # at the title's own page keeps only its link at the next item: its dates are news here too.
+                    # at the title's own page, in any form, is stored with its own dates under the title's link, as its
+                    # next item is compared (_keep_link keeps only the link of one page).
                     upstream = _keep_link(candidate, stored)
                     if upstream is candidate:
                         merged, upstream = _as_they_have_it(merged, stored), _as_they_have_it(candidate, stored)
@@ -846,7 +857,7 @@ class _Placer:
         owner_words = None if edited else stored.article  # (an edited article's are the editor's)
         if self.sightings.owner_seen(target, origin.removeprefix("source:"), candidate.article, owner_words):
             carried = self._carried_words(candidate, stored, report, edited=edited)
-            if carried is None:  # (the copy's words were reverted to, then edited again: the edit stands)
+            if carried is None:  # (edited, nothing kept out, the owner's words unchanged: the edit stands)
                 report.unchanged += 1
                 return True
             candidate = carried
@@ -883,8 +894,13 @@ class _Placer:
             if same_upstream(stored, candidate):
                 writes.append(ArticleWrite.from_upstream(encode(stored.article), origin, upstream=candidate))
         # an edited article that reads as the item, put under its link and dates (an editor's own date, _keep_dates),
-        # has nothing of upstream's to keep out: the edit stands, upstream's version as it was
-        alike = locally_edited(stored) and candidate.content_hash == stored.content_hash
+        # under the status last taken, has nothing of upstream's to keep out: the edit stands, upstream's version
+        # as it was
+        alike = (
+            locally_edited(stored)
+            and candidate.content_hash == stored.content_hash
+            and stored.upstream_status == candidate.status
+        )
         known = self.known_changes.get(target)
         if known is not None and (same_upstream(stored, candidate) or alike or not locally_edited(stored)):
             # upstream took its change back, or gives what the article holds, or the edit was undone: nothing is
@@ -978,7 +994,8 @@ def _takes_over(stored: StoredArticle | None, origin: str, candidate: EncodedArt
     """Does a copy with text take over a release another source stored without any (a board's title, held or
     published as a link), or with a teaser only (its page gave none: "…밝혔다..."), when the copy has the
     release's text? It becomes that source's, under the same id and guid: readers who have the item see it
-    updated with the text. An editor's local change stays, as against any upstream."""
+    updated with the text. An editor's local change stays, as against any upstream; and a `status: draft`
+    source's copy takes over no published release."""
     if (
         stored is None
         or stored.origin == origin
@@ -1033,12 +1050,12 @@ def _taken_over_before_5a94f7a(stored: StoredArticle, given: EncodedArticle) -> 
     source gave it, under its own link and date, while the article holds it under the link and dates readers
     had (`_as_they_have_it`)? Then it is no editor's edit: one of its words, title or files would differ from
     upstream's version too (one of its link and date alone is taken for such a takeover; the next change keeps
-    them, _keep_link). `given`: the source's item now, changed since or not, under the source's link and date."""
+    them, _keep_link). `given`: the source's item now, its words changed since or not, its link and date as then
+    (a copy re-dated since, or one whose date was the fetch time, is not found)."""
     from ..model import encode
-    from ..urls import normalize_link
 
     article = stored.article
-    if not locally_edited(stored) or normalize_link(given.article.link) == normalize_link(article.link):
+    if not locally_edited(stored) or given.article.link == article.link:
         return False  # (an editor's new date on a release at its own link is an edit)
     as_given = replace(article, link=given.article.link, published=given.article.published)
     return encode(as_given).content_hash == stored.upstream_hash

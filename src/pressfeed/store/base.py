@@ -133,7 +133,7 @@ class Sighting:
     since: str = ""
     #: a copy's words of `taken` (pressfeed.ingest.copies.words_of), what its next change is made from
     words: str = ""
-    #: a carrying copy's words before the correction it carries
+    #: a carrying copy's words before the first of the corrections it carries
     was: str = ""
 
 
