@@ -2359,10 +2359,11 @@ def test_an_editors_date_correction_is_not_made_upstreams_by_an_undated_answer(
 
 
 def _taken_over_before_5a94f7a(
-    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch
+    httpserver: HTTPServer, site: Path, opener: Opener, monkeypatch: pytest.MonkeyPatch, *service: str
 ) -> str:
-    """A store as the code before 5a94f7a left a link-only takeover: the text stored under the link and dates
-    readers had of the board's title, upstream's version recorded as the service gave it. The article's id."""
+    """A store as the code before 5a94f7a left a link-only takeover (by the service's `service` items, or its
+    usual one): the text stored under the link and dates readers had of the board's title, whatever page the
+    copy was at, upstream's version recorded as the service gave it. The article's id."""
     from pressfeed.ingest import update
 
     real, calls = update._as_they_have_it, []
@@ -2374,9 +2375,10 @@ def _taken_over_before_5a94f7a(
     title_first(httpserver, site, republish="link")
     _, pf = ingest_at(opener, site)
     pf.build()  # readers have the board's item
-    text_arrives(httpserver)
+    text_arrives(httpserver, *service)
     with monkeypatch.context() as patched:
         patched.setattr(update, "_as_they_have_it", as_before)
+        patched.setattr(update, "_keep_link", lambda candidate, stored, page=True: candidate)  # (no page told apart)
         _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     assert len(calls) == 2
     (article,) = stored_articles(pf)
@@ -2432,27 +2434,12 @@ def test_a_pre_5a94f7a_takeover_by_a_copy_at_the_boards_own_page_reads_as_upstre
     the exact link tells the two apart (an editor's date fix keeps the link as it was): such an upgraded article
     stays read as locally edited, its service's next answer is told as a conflict, and its corrections are kept
     out for good."""
-    from pressfeed.ingest import update
-
     same_page = BOARD_LINK.replace("http://www.", "https://") + "&call_from=rsslink"
     taken_over = service_item(link=same_page)
-    real, calls = update._as_they_have_it, []
-
-    def as_before(candidate: Any, stored: StoredArticle) -> Any:  # the article as ever; upstream's as given
-        calls.append(candidate)
-        return real(candidate, stored) if len(calls) % 2 else candidate
-
-    title_first(httpserver, site, republish="link")
-    _, pf = ingest_at(opener, site)
-    pf.build()  # readers have the board's item
-    text_arrives(httpserver, taken_over)
-    with monkeypatch.context() as patched:  # the takeover as the code before 5a94f7a made it, whatever the page
-        patched.setattr(update, "_as_they_have_it", as_before)
-        patched.setattr(update, "_keep_link", lambda candidate, stored, page=True: candidate)
-        _, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
-    assert len(calls) == 2
-    (article,) = stored_articles(pf)
-    assert locally_edited(pf.article(article.id)) and article.link == BOARD_LINK
+    article_id = _taken_over_before_5a94f7a(httpserver, site, opener, monkeypatch, taken_over)
+    pf = opener(site, NOW + timedelta(hours=1))
+    article = pf.article(article_id).article
+    assert article.link == BOARD_LINK
     text_arrives(httpserver, taken_over, ai_item())  # its next answer: another release
     result, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert [r.conflicts for r in result.reports] == [(), ()]
