@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -191,6 +191,22 @@ def test_nothing_outside_the_output_is_reachable(base: str, target: str) -> None
     assert reply.status in (400, 404), (target, reply.status)
     assert SECRET.encode() not in reply.body
     assert b"root:" not in reply.body
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/" + "a" * 300 + ".xml",  # one name longer than NAME_MAX (255): ENAMETOOLONG
+        "/it-science/" + quote("가" * 100) + "/rss.xml",  # 300 bytes of UTF-8 in one folder name
+        "/" + "/".join(["abcdefgh"] * 600),  # a path longer than PATH_MAX (4096)
+    ],
+)
+def test_a_name_too_long_for_the_file_system_is_404_not_500(base: str, target: str) -> None:
+    """Any client may ask for a long name: what the file system cannot even look up names no file of ours,
+    and is a 404 like any other missing file, not a 500 with a traceback in the operator's log."""
+    reply = request(base, target)
+
+    assert reply.status == 404, reply.status
 
 
 # -- caching: ETag, Last-Modified, 304 ---------------------------------------------------
