@@ -164,7 +164,10 @@ class FileApp:
         real = Path(os.path.realpath(joined))  # follows symlinks: where they lead decides
         if real != self.root and self.root not in real.parents:
             return None
-        return real if real.exists() else None
+        try:
+            return real if real.exists() else None
+        except OSError:  # a name too long to look up (ENAMETOOLONG), a folder it may not search: no file of ours
+            return None
 
     def file_response(self, request: Request, path: Path) -> Response:
         try:
