@@ -61,6 +61,8 @@ class Hub:
     content_types: list[str] = field(default_factory=list)
     #: for each ping, the bytes of the pinged feed's file on disk at that moment
     seen_on_disk: dict[str, bytes] = field(default_factory=dict)
+    #: topics the hub refuses (400), as a hub that fetches a topic before it answers does for one that is gone
+    refused: set[str] = field(default_factory=set)
 
     @property
     def url(self) -> str:
@@ -70,6 +72,8 @@ class Hub:
         form = parse_qs(request.get_data(as_text=True), strict_parsing=True)
         self.pings.append(form)
         self.content_types.append(request.content_type or "")
+        if form["hub.url"][0] in self.refused:
+            return Response(status=400)
         if self.site is not None:
             topic = form["hub.url"][0].removeprefix(FEED_URL)
             self.seen_on_disk[topic] = (self.site / "public" / topic).read_bytes()
@@ -331,6 +335,33 @@ def test_a_hub_that_trickles_its_answer_is_cut_off_and_its_pings_kept(
     assert sorted(report.failed) == sorted(ALL_FEEDS)  # the hub is not tried again this run
     assert report.error == "timed out: no answer within 1 s"
     assert sorted(pending(site)) == sorted(ALL_FEEDS)  # retried on the next run
+
+
+def test_a_pending_ping_for_a_feed_the_site_no_longer_publishes_is_dropped(site: Path, hub: Hub) -> None:
+    """Pings left pending while the hub was down, then a section taken out of the config: its feeds are
+    deleted, yet their URLs stayed pending and were announced on every run. A hub that fetches a topic before
+    it answers refuses one that is a 404, so they failed, and cron mailed about it, on every run for ever:
+    nothing but removing the hub forgets them."""
+    hub.status = 503
+    run(site)
+    assert sorted(pending(site)) == sorted(ALL_FEEDS)
+
+    config = site / "feeds" / "pressfeed.yaml"
+    text = re.sub(r"\n  politics:\n(?:    .*\n)+", "\n", config.read_text(encoding="utf-8"), count=1)
+    config.write_text(text.replace("section: politics}", "section: society}"), encoding="utf-8")
+    gone = {url for url in ALL_FEEDS if "/politics/" in url}
+    hub.status, hub.refused, hub.site = 204, gone, None
+    hub.pings.clear()
+
+    for _ in range(2):  # (build only: the politics export no longer imports)
+        with Pressfeed(load_config(site), clock=fixed(NOW)) as pf:
+            result = pf.build()
+        assert not any(path.startswith("politics/") for path in result.unchanged)
+
+        assert result.websub is not None
+        assert result.websub.failure_lines() == []
+        assert not gone & set(hub.topics())
+        assert pending(site) == []
 
 
 def test_removing_the_hub_forgets_pending_pings(site: Path, hub: Hub) -> None:
