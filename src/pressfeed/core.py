@@ -356,8 +356,13 @@ class Pressfeed:
         result = build(self.config, self.store, self.clock, force=force)
         if not self.config.site.websub_hub and self.store.get_meta(websub.PENDING_KEY) is None:
             return result  # no hub and nothing pending: httpx need not even be imported
+        published = {url for spec in feed_specs(self.config) for _, url in spec.feed_urls()}
         pings = websub.publish(
-            self.config.site.websub_hub, self.store, result.changed_feeds, user_agent=self.config.fetch.user_agent
+            self.config.site.websub_hub,
+            self.store,
+            result.changed_feeds,
+            user_agent=self.config.fetch.user_agent,
+            published=published,
         )
         return replace(result, websub=pings)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from ..results import PingReport
@@ -44,6 +44,7 @@ def publish(
     changed: Iterable[str],
     *,
     user_agent: str,
+    published: Collection[str] | None = None,
 ) -> PingReport | None:
     """Ping `hub` for every changed feed URL and every ping left over from earlier runs.
 
@@ -56,6 +57,10 @@ def publish(
             _save(store, [])
         return None
     urls = remember(store, changed)  # before the first request: a crash mid-way loses no ping
+    if published is not None and any(url not in published for url in urls):
+        # a feed the site no longer publishes (a section taken out, another feed_url): its URL is a 404 now
+        urls = [url for url in urls if url in published]
+        _save(store, urls)
     if not urls:
         return PingReport(hub)
     pinged, failed, error = _ping_all(hub, urls, user_agent)
