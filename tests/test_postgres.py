@@ -367,3 +367,24 @@ def test_near_copies_are_found_alike_on_postgresql(pg_server: PostgresServer, tm
         assert stored is not None and stored.superseded_by == (CMS_ID if days_apart == 0 else None)
     finally:
         pf.close()
+
+
+# -- red team: PostgreSQL sites behaving unlike SQLite ones --------------------------------------------
+
+
+def test_a_postgresql_site_copies_from_its_own_old_sqlite_store_without_waiting_for_itself(
+    pg_server: PostgresServer, sqlite_built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's switch-over (`store copy --from .pressfeed/pressfeed.db` into the configured PostgreSQL store): the
+    PostgreSQL site's own lock is .pressfeed/pressfeed.lock, which is also that SQLite file's run lock, so the
+    command waited EDITOR_WAIT for the lock it holds itself and exited 75. A SQLite site copying to a file beside
+    its store (pressfeed.bak, the same lock) knows the lock is its own (test_cli)."""
+    monkeypatch.chdir(sqlite_built)
+    monkeypatch.setattr("pressfeed.cli.EDITOR_WAIT", 0.5)  # waiting for itself fails fast instead of in 60 s
+    url = pg_server.new_database()
+    copied = invoke(sqlite_built, "store", "copy", "--from", ".pressfeed/pressfeed.db", url=url)
+    assert copied.exit_code == 0, copied.output
+    assert "copied 35 articles" in copied.stdout
+    # and the other way: from PostgreSQL into a new file beside the old store
+    backup = invoke(sqlite_built, "store", "copy", "--to", ".pressfeed/pressfeed.bak", url=url)
+    assert backup.exit_code == 0, backup.output
