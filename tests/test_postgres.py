@@ -388,3 +388,20 @@ def test_a_postgresql_site_copies_from_its_own_old_sqlite_store_without_waiting_
     # and the other way: from PostgreSQL into a new file beside the old store
     backup = invoke(sqlite_built, "store", "copy", "--to", ".pressfeed/pressfeed.bak", url=url)
     assert backup.exit_code == 0, backup.output
+
+
+def test_store_copy_to_the_sites_own_postgresql_store_by_another_spelling_is_a_usage_error(
+    pg_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's `.pressfeed/../.pressfeed/pressfeed.db` is known as the site's own store (exit 2, test_cli). The same
+    database named with a password, or one more connection parameter, was not: the copy waited EDITOR_WAIT for the
+    advisory lock its own command holds and said another run (its own pid) was in progress, exit 75."""
+    monkeypatch.setattr("pressfeed.cli.EDITOR_WAIT", 0.5)  # waiting for itself fails fast instead of in 60 s
+    url = pg_server.new_database()
+    site = on(url, copy_sample_site(tmp_path / "site"))
+    run_site(site).close()
+    for spelling in (url.replace("pressfeed@", "pressfeed:s3cret@"), f"{url}&connect_timeout=5"):
+        for direction in ("--to", "--from"):
+            itself = invoke(site, "store", "copy", direction, spelling)
+            assert itself.exit_code == 2, (direction, spelling, itself.output)
+            assert "is the site's own store" in itself.stderr
