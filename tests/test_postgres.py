@@ -405,3 +405,18 @@ def test_store_copy_to_the_sites_own_postgresql_store_by_another_spelling_is_a_u
             itself = invoke(site, "store", "copy", direction, spelling)
             assert itself.exit_code == 2, (direction, spelling, itself.output)
             assert "is the site's own store" in itself.stderr
+
+
+def test_a_sql_ascii_database_builds_as_any_other(
+    pg_server: PostgresServer, sqlite_built: Path, tmp_path: Path
+) -> None:
+    """`initdb --locale=C` without -E (a container's LANG=C) makes SQL_ASCII databases: psycopg then sends every
+    str as bytes, and the first query with an id list failed (text = bytea), exit 74 on every run."""
+    pg_server.execute("CREATE DATABASE ascii_db ENCODING 'SQL_ASCII' LOCALE 'C' TEMPLATE template0")
+    site = on(pg_server.url("ascii_db"), copy_sample_site(tmp_path / "pg-site"))
+    for _ in range(2):
+        result = invoke(site, "run")
+        assert result.exit_code == 0, result.output
+    assert tree(site / "public") == tree(sqlite_built / "public")
+    listed = invoke(site, "articles", "list", "--json", "--limit", "100")
+    assert listed.stdout == invoke(sqlite_built, "articles", "list", "--json", "--limit", "100").stdout
