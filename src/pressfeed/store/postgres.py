@@ -788,6 +788,8 @@ def _connect(url: str, location: str) -> psycopg.Connection[Any]:
         extra["application_name"] = f"pressfeed on {socket.gethostname()}"[:63]
     if "connect_timeout" not in params:
         extra["connect_timeout"] = 10
+    if "client_encoding" not in params:  # text as UTF-8 whatever PGCLIENTENCODING says; on a SQL_ASCII database
+        extra["client_encoding"] = "utf8"  # psycopg would otherwise send every str as bytes (text = bytea)
     try:
         return psycopg.connect(url, autocommit=True, **extra)
     except psycopg.Error as exc:
