@@ -990,7 +990,9 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
             )
         other = open_store(other_url, create=to_url is not None)
         stack.callback(other.close)
-        if _lock_file(other) is None or _lock_file(other) != _lock_file(pf.store):  # one we hold already
+        # a PostgreSQL site holds its own lock file, .pressfeed/pressfeed.lock, which a SQLite file beside it shares
+        held = _lock_file(pf.store) if pf.store.local else os.path.realpath(pf.site_lock_file)
+        if _lock_file(other) is None or _lock_file(other) != held:  # one we hold already
             stack.enter_context(other.lock(EDITOR_WAIT))
         source, target = (pf.store, other) if to_url else (other, pf.store)
         counts = copy_store(source, target)

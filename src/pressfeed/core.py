@@ -130,6 +130,11 @@ class Pressfeed:
 
     # -- the cron job -----------------------------------------------------------
 
+    @property
+    def site_lock_file(self) -> Path:
+        """The site's own lock of a store several hosts share (PostgreSQL), in the site's directory."""
+        return self.config.site_dir / ".pressfeed" / "pressfeed.lock"
+
     @contextmanager
     def locked(self, wait: float = 0) -> Iterator[None]:
         """Exclusive use of the site's store and output.
@@ -143,7 +148,7 @@ class Pressfeed:
         """
         with ExitStack() as stack:
             if not self.store.local:  # the site's own lock, in its directory
-                stack.enter_context(file_lock(self.config.site_dir / ".pressfeed" / "pressfeed.lock", wait))
+                stack.enter_context(file_lock(self.site_lock_file, wait))
                 wait = max(wait, self.config.store.lock_wait)
             stack.enter_context(self.store.lock(wait))
             yield
