@@ -1871,3 +1871,18 @@ def test_a_log_that_fails_mid_command_is_said_once_and_the_command_goes_on(built
     assert result.exit_code == 0, explain(result)
     assert result.stdout.splitlines()[-1] == "build: 21 files, 0 written, 21 unchanged"
     assert result.stderr == "warning: --log /dev/full: No space left on device; the rest is not logged\n"
+
+
+# -- operator's red team (cron side) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59", "0001-01-01T00:00:00"])
+def test_a_now_at_the_calendars_edge_is_a_usage_error(sample_site: Path, when: str) -> None:
+    """`--now` took any time datetime could parse; at its edges the run then died of an OverflowError
+    (a traceback, exit 1: "partial failure"), after it had created the store. A time pressfeed cannot run
+    at is a usage error, as any bad --now is: exit 2, nothing written."""
+    result = invoke(sample_site, "run", now=when)
+    assert result.exit_code == 2, explain(result)
+    assert result.stderr.startswith("error: --now: "), result.stderr
+    assert not (sample_site / ".pressfeed").exists()
+    assert not (sample_site / "public").exists()
