@@ -1886,3 +1886,12 @@ def test_a_now_at_the_calendars_edge_is_a_usage_error(sample_site: Path, when: s
     assert result.stderr.startswith("error: --now: "), result.stderr
     assert not (sample_site / ".pressfeed").exists()
     assert not (sample_site / "public").exists()
+
+def test_sources_export_to_a_file_it_cannot_write_names_it(sample_site: Path, tmp_path: Path) -> None:
+    """`sources export -o FILE` wrote FILE outside the command's error handling: a folder that is not there
+    (or a full disk, a read-only mount) ended in a traceback and exit 1, the code of a partial failure.
+    A file that cannot be written is named, with why, and exits as every other write error does (74)."""
+    target = tmp_path / "no-such-folder" / "sources.opml"
+    result = invoke(sample_site, "sources", "export", "-o", str(target))
+    assert result.exit_code == 74, explain(result)
+    assert result.stderr.startswith(f"error: {target}: "), result.stderr
