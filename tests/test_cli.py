@@ -1895,3 +1895,29 @@ def test_sources_export_to_a_file_it_cannot_write_names_it(sample_site: Path, tm
     result = invoke(sample_site, "sources", "export", "-o", str(target))
     assert result.exit_code == 74, explain(result)
     assert result.stderr.startswith(f"error: {target}: "), result.stderr
+
+@pytest.mark.parametrize(
+    "args",
+    [("ingest", "nope"), ("sources", "reset", "nope"), ("articles", "hide", "nope"), ("import", "missing.yaml")],
+    ids=["ingest", "sources reset", "articles hide", "import"],
+)
+def test_a_refused_command_leaves_a_new_site_as_it_was(sample_site: Path, args: tuple[str, ...]) -> None:
+    """Exit 2 says nothing was written, and a refused first import does undo the store it created; but the
+    store's folder stayed, with the run lock (taken to undo the store) and the config cache in it."""
+    before = tree(sample_site)
+    result = invoke(sample_site, *args)
+    assert result.exit_code == 2, explain(result)
+    assert tree(sample_site) == before
+
+def test_a_refused_command_leaves_nothing_at_a_mistyped_store_path(sample_site: Path, tmp_path: Path) -> None:
+    """The refused import's undo exists so that a mistyped store.path leaves no stray database; it left the
+    folders it made for it and a stray lock file there instead."""
+    typo = tmp_path / "srv" / "portl" / "pressfeed.db"
+    path = config_file(sample_site)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  path: .pressfeed/pressfeed.db", f"  path: {typo}"),
+        encoding="utf-8",
+    )
+    result = invoke(sample_site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
+    assert result.exit_code == 2, explain(result)
+    assert not (tmp_path / "srv").exists(), sorted(str(p) for p in (tmp_path / "srv").rglob("*"))
