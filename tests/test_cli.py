@@ -1921,3 +1921,17 @@ def test_a_refused_command_leaves_nothing_at_a_mistyped_store_path(sample_site: 
     result = invoke(sample_site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
     assert result.exit_code == 2, explain(result)
     assert not (tmp_path / "srv").exists(), sorted(str(p) for p in (tmp_path / "srv").rglob("*"))
+
+@pytest.mark.parametrize(
+    "content",
+    ["hello, not an OPML file\n", "<html><head><title>404 Not Found</title></head><body>gone</body></html>\n"],
+    ids=["text", "html"],
+)
+def test_sources_import_of_a_file_that_is_no_opml_says_so(sample_site: Path, tmp_path: Path, content: str) -> None:
+    """listparser reads anything without complaint: a text file or an HTML error page saved as the OPML was
+    "imported" with exit 0 and not a word, so the operator believed the sources were added."""
+    opml = write(tmp_path / "ministries.opml", content)
+    result = invoke(sample_site, "sources", "import", str(opml), "--section", "society")
+    assert result.exit_code == 2, explain(result)
+    assert result.stderr.startswith(f"error: {opml}: not a usable OPML file"), result.stderr
+    assert not (sample_site / "feeds" / "sources.yaml").exists()
