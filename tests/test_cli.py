@@ -1887,6 +1887,7 @@ def test_a_now_at_the_calendars_edge_is_a_usage_error(sample_site: Path, when: s
     assert not (sample_site / ".pressfeed").exists()
     assert not (sample_site / "public").exists()
 
+
 def test_sources_export_to_a_file_it_cannot_write_names_it(sample_site: Path, tmp_path: Path) -> None:
     """`sources export -o FILE` wrote FILE outside the command's error handling: a folder that is not there
     (or a full disk, a read-only mount) ended in a traceback and exit 1, the code of a partial failure.
@@ -1895,6 +1896,7 @@ def test_sources_export_to_a_file_it_cannot_write_names_it(sample_site: Path, tm
     result = invoke(sample_site, "sources", "export", "-o", str(target))
     assert result.exit_code == 74, explain(result)
     assert result.stderr.startswith(f"error: {target}: "), result.stderr
+
 
 @pytest.mark.parametrize(
     "args",
@@ -1909,6 +1911,7 @@ def test_a_refused_command_leaves_a_new_site_as_it_was(sample_site: Path, args: 
     assert result.exit_code == 2, explain(result)
     assert tree(sample_site) == before
 
+
 def test_a_refused_command_leaves_nothing_at_a_mistyped_store_path(sample_site: Path, tmp_path: Path) -> None:
     """The refused import's undo exists so that a mistyped store.path leaves no stray database; it left the
     folders it made for it and a stray lock file there instead."""
@@ -1921,6 +1924,7 @@ def test_a_refused_command_leaves_nothing_at_a_mistyped_store_path(sample_site: 
     result = invoke(sample_site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
     assert result.exit_code == 2, explain(result)
     assert not (tmp_path / "srv").exists(), sorted(str(p) for p in (tmp_path / "srv").rglob("*"))
+
 
 @pytest.mark.parametrize(
     "content",
