@@ -607,3 +607,36 @@ def test_overlapping_commands_wait_or_refuse_and_readers_see_whole_states(tmp_pa
     listed = json.loads(run(site, "articles", "list", "--json", "--limit", "100000").stdout)
     assert len(listed) == 12_000
     assert {a["id"]: a["status"] for a in listed}[hide_id] == "hidden"
+
+
+def test_a_store_read_cut_short_by_a_stop_says_nothing_more_once_the_store_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SIGTERM loop over `run` (1 stop in ~40): after its one `error: interrupted by SIGTERM` line the command
+    printed "Exception ignored in: <generator object SQLiteStore._where_in …> … sqlite3.ProgrammingError:
+    Cannot operate on a closed database." A read cut short by the stop leaves its generator suspended in
+    `yield from cursor`; the command closes the store as it unwinds, and the generator, collected later,
+    closes the cursor of a closed connection. Cron mails that traceback with the stop."""
+    import gc
+
+    from conftest import copy_sample_site, run_site
+    from pressfeed.errors import Interrupted
+    from pressfeed.store.sqlite import SQLiteStore
+
+    pf = run_site(copy_sample_site(tmp_path / "site"))
+    ids = [info.stored.article.id for info in pf.listing(limit=5)]
+    assert ids
+
+    def stopped(row: Any) -> Any:
+        raise Interrupted(signal.SIGTERM)
+
+    unraisable: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setattr(SQLiteStore, "_row", staticmethod(stopped))
+    try:
+        pf.store.get_many(ids)
+    except Interrupted:
+        pf.close()  # as the command unwinds from the stop: its store is closed while the stop is handled
+    gc.collect()
+
+    assert [f"{u.exc_type.__name__}: {u.exc_value} in {u.object!r}" for u in unraisable] == []
