@@ -227,7 +227,10 @@ class SQLiteStore:
         """Rows of `sql` (with {} for the IN list) over `values`, in chunks under SQLite's variable limit."""
         for start in range(0, len(values), 500):
             chunk = list(values[start : start + 500])
-            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk)
+            # each row, not `yield from`: a read a stop cut short is collected after the store closed, and
+            # closing a delegated cursor then raises ("Cannot operate on a closed database") at exit
+            for row in self.db.execute(sql.format(",".join("?" * len(chunk))), chunk):  # noqa: UP028
+                yield row
 
     def _next_seq(self, count: int) -> int:
         """Reserve `count` sequence numbers; returns the first."""
