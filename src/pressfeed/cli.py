@@ -684,7 +684,8 @@ def sources_export(env: Env, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        output.write_bytes(data)
+        with _errors(env):  # a missing folder, a full disk: named, exit 74, not a traceback
+            output.write_bytes(data)
 
 
 @cli.group()
