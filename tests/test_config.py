@@ -537,6 +537,15 @@ def test_the_environment_overrides_the_store_of_the_config(site, monkeypatch, tm
         load_config(site)
 
 
+def test_a_relative_store_url_from_the_environment_may_not_leave_the_site(site, monkeypatch):
+    """README ("URLs", for store.url or PRESSFEED_STORE_URL): `sqlite:data/pressfeed.db` is relative to the site
+    directory and must stay inside it. store.url is held to that; the environment's was not: `sqlite:../x.db`
+    put the store (and its lock) beside the site."""
+    monkeypatch.setenv("PRESSFEED_STORE_URL", "sqlite:../outside.db")
+    with pytest.raises(ConfigError, match=r"^PRESSFEED_STORE_URL: .*leads outside the site directory"):
+        load_config(site)
+
+
 def test_relative_site_dir_is_resolved(site, monkeypatch):
     monkeypatch.chdir(site.parent)
     config = load_config(site.name)
