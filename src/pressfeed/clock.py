@@ -7,6 +7,9 @@ from datetime import UTC, datetime, tzinfo
 
 #: environment variable (and the CLI's --now) that fixes the time a command runs at
 NOW_ENV = "PRESSFEED_NOW"
+#: the years a run may be set at: pressfeed reckons years back and ahead of its time, and at datetime's
+#: edges (years 1 and 9999) that overflowed mid-run; no portal ran before 1970
+NOW_YEARS = range(1970, 9000)
 
 
 class Clock:
@@ -33,4 +36,7 @@ def parse_now(text: str, tz: tzinfo) -> datetime:
         when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO 8601 time (e.g. 2025-11-08T21:00:00+09:00)") from None
-    return when if when.tzinfo is not None else when.replace(tzinfo=tz)
+    when = when if when.tzinfo is not None else when.replace(tzinfo=tz)
+    if when.year not in NOW_YEARS:
+        raise ValueError(f"{text!r} is out of range: its year must be from {NOW_YEARS.start} to {NOW_YEARS.stop - 1}")
+    return when
