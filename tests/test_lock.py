@@ -51,6 +51,26 @@ def test_a_waiting_holder_gets_the_lock_when_it_is_released(tmp_path: Path) -> N
         assert time.monotonic() - started >= 0.15
 
 
+def test_a_holder_that_removes_the_lock_file_as_it_lets_go_leaves_its_waiter_the_paths_lock(tmp_path: Path) -> None:
+    """A refused first command removes the store it made, its lock file and folder included, while it holds
+    the lock. A command waiting on that file meanwhile then held a lock on a file no longer there, and a
+    third, opening the path anew, ran beside it."""
+    path = tmp_path / "folder" / "pressfeed.lock"
+    held = file_lock(path, 0)
+    held.__enter__()
+
+    def undo() -> None:
+        path.unlink()
+        path.parent.rmdir()
+        held.__exit__(None, None, None)
+
+    threading.Timer(0.2, undo).start()
+    with file_lock(path, 10):
+        assert path.exists()
+        with pytest.raises(LockedError), file_lock(path, 0):
+            pass
+
+
 def test_the_lock_is_a_flock_other_programs_see(tmp_path: Path) -> None:
     path = tmp_path / "pressfeed.lock"
     with file_lock(path, 0):

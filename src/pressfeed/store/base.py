@@ -691,15 +691,33 @@ def _flock(path: Path, wait: float) -> int | None:
             if wait >= 0 and time.monotonic() >= deadline:  # (negative: for ever, as filelock has it)
                 raise LockedError(f"another pressfeed run is in progress (lock {path}{_holder(fd)}); nothing done")
             time.sleep(LOCK_POLL)
-        _write_holder(fd)
+        moved = not _still_at(fd, path)
+        if not moved:
+            _write_holder(fd)
     except BaseException:
         os.close(fd)
         raise
+    if moved:
+        # its holder removed the file as it let go (a refused first command undoing the store it made):
+        # a lock on that file shuts out no one who opens the path now, so take the path's own
+        os.close(fd)
+        path.parent.mkdir(parents=True, exist_ok=True)  # (its folder too, if it was new)
+        return _flock(path, max(deadline - time.monotonic(), 0.0) if wait >= 0 else wait)
     if not _FORK_HOOK and hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_close_held)
         _FORK_HOOK.append(True)
     _HELD.add(fd)
     return fd
+
+
+def _still_at(fd: int, path: Path) -> bool:
+    """Whether the open file `fd` is still the one at `path`."""
+    import os
+
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+    except FileNotFoundError:
+        return False
 
 
 def _write_holder(fd: int) -> None:
