@@ -532,8 +532,7 @@ def test_a_refused_import_leaves_a_new_site_without_a_store(sample_site: Path, t
     store = sample_site / ".pressfeed" / "pressfeed.db"
     result = invoke(sample_site, "import", str(bad))
     assert result.exit_code == 2, explain(result)
-    assert not store.exists()
-    assert not [p.name for p in store.parent.iterdir() if p.name.startswith("pressfeed.db")]
+    assert not store.parent.exists()  # (its folder too: test_a_refused_command_leaves_a_new_site_as_it_was)
     ok(invoke(sample_site, "import", str(write(tmp_path / "good.yaml", GOOD_YAML))))
     kept = stored_ids(sample_site)
     assert kept

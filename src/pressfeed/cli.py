@@ -91,22 +91,27 @@ class Env:
                 except ValueError as exc:
                     raise UsageError(f"--now: {exc}") from None
             new_file = None if read_only else _new_sqlite_file(config.store_url)
+            # what a refused first command undoes: the folders its new store is made in
+            new_folders = [] if new_file is None else _missing_folders(new_file.parent)
             try:
                 store = open_store(config.store_url, create=not read_only)
             except NoStoreError:
                 store = empty_store()
-            if not read_only:  # the config is good and this command writes anyway: remember its parse
-                cache.save()
             # our entry points are import-safe, so worker processes may start
             pf = Pressfeed(config, store, clock, auto_workers=True)
+        refused = False
         try:
             with _errors(self):
                 try:
                     yield pf
                 except PressfeedError as exc:
-                    if new_file is not None and exc.exit_code == ExitCode.USAGE:  # "nothing was written"
-                        _discard_new_store(pf.store, new_file)
+                    refused = exc.exit_code == ExitCode.USAGE  # "nothing was written"
+                    if refused and new_file is not None:
+                        _discard_new_store(pf.store, new_file, new_folders)
                     raise
+                finally:
+                    if not (read_only or refused):  # the config is good and this command wrote: keep its parse
+                        cache.save()
         finally:
             pf.close()
 
@@ -172,10 +177,22 @@ def _new_sqlite_file(url: str) -> Path | None:
     return None if path is None or path.exists() else path
 
 
-def _discard_new_store(store: Store, path: Path) -> None:
-    """Undo the store this command created before refusing its input, so the site stays as new as it was.
+def _missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that are not there, innermost first."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _discard_new_store(store: Store, path: Path, folders: Sequence[Path]) -> None:
+    """Undo the store this command created before refusing its input, so the site stays as new as it was:
+    its files, its run lock and the `folders` made for them (while empty).
 
     Under the run lock, and only while the store holds nothing: another command may have begun using it.
+    The lock file goes while held: one who waits on it then takes the lock of a file made anew
+    (:func:`~.store.base.file_lock`).
     """
     from .store.sqlite import SQLiteStore
 
@@ -188,8 +205,14 @@ def _discard_new_store(store: Store, path: Path) -> None:
             store.close()
             for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
                 path.with_name(name).unlink(missing_ok=True)
+            store.lock_file.unlink(missing_ok=True)
     except LockedError:
         return
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: something else lives there now
+            return
 
 
 @contextmanager
