@@ -792,6 +792,12 @@ def _store_defaults(reader: _Reader, store: StoreConfig, data: Any) -> StoreConf
             url = store_url.resolve(env, reader.site_dir)
         except store_url.StoreURLError as exc:
             raise ConfigError(STORE_URL_ENV, None, "", str(exc)) from None
+        # store.url's rule, as README says: a relative SQLite path is the site's and may not leave it
+        rest = env.partition(":")[2]
+        relative = store_url.sqlite_path(url) is not None and not rest.startswith("/")
+        if relative and not Path(os.path.normpath(reader.site_dir / rest)).is_relative_to(reader.site_dir):
+            message = f"{rest} leads outside the site directory (use an absolute path to mean it)"
+            raise ConfigError(STORE_URL_ENV, None, "", message)
     else:
         url = store.url or store_url.sqlite_url(store.path or reader.site_dir / DEFAULT_STORE)
     return _replace(store, url=url, path=store_url.sqlite_path(url))
