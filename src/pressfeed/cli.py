@@ -1014,6 +1014,8 @@ def store_copy(env: Env, to_url: str | None, from_url: str | None) -> None:
             )
         other = open_store(other_url, create=to_url is not None)
         stack.callback(other.close)
+        if _same_schema(pf.store, other):  # a URL spelled another way, whose lock would be waited on as another's
+            raise UsageError(f"{store_url.redact(other_url)} is the site's own store; name another one")
         # a PostgreSQL site holds its own lock file, .pressfeed/pressfeed.lock, which a SQLite file beside it shares
         held = _lock_file(pf.store) if pf.store.local else os.path.realpath(pf.site_lock_file)
         if _lock_file(other) is None or _lock_file(other) != held:  # one we hold already
@@ -1038,6 +1040,15 @@ def _same_store(url: str, other: str) -> bool:
     if path is None or other_path is None:
         return url == other
     return os.path.realpath(path) == os.path.realpath(other_path)
+
+
+def _same_schema(store: Store, other: Store) -> bool:
+    """Whether two open PostgreSQL stores work in one schema (no SQLite store does: see :func:`_same_store`)."""
+    if store.local or other.local:
+        return False
+    from .store.postgres import PostgresStore  # (psycopg is there: both stores are open)
+
+    return isinstance(store, PostgresStore) and isinstance(other, PostgresStore) and store.same_schema(other)
 
 
 def _lock_file(store: Store) -> str | None:

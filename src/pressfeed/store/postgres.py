@@ -152,6 +152,22 @@ class PostgresStore:
     def close(self) -> None:
         self.conn.close()
 
+    def same_schema(self, other: PostgresStore) -> bool:
+        """Whether `other` works in this store's very schema, however its URL is spelled (a password, one more
+        parameter, another name for the host): `other`'s server sees this session, in its own database."""
+        mine = self.conn.execute(
+            "SELECT pid, backend_start, current_schema() FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()
+        if mine is None:
+            return False
+        pid, started, schema = mine
+        seen = other.conn.execute(
+            "SELECT current_schema() FROM pg_stat_activity"
+            " WHERE pid = %s AND backend_start = %s AND datname = current_database()",
+            (pid, started),
+        ).fetchone()
+        return seen is not None and seen[0] == schema
+
     def __enter__(self) -> PostgresStore:
         return self
 
