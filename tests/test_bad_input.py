@@ -1039,6 +1039,15 @@ def test_a_merge_key_bomb_is_refused_before_it_is_resolved() -> None:
     assert "aliases expand this document by more than 10,000 values" in caught.value.message
 
 
+def test_a_config_path_that_never_ends_is_refused_after_a_bounded_read(site: Path) -> None:
+    """The 1 MiB limit applied to the text once read, and the whole file was read first: `--config /dev/zero`
+    grew in memory until the machine gave out. (Review.)"""
+    from pressfeed.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"more than 4,194,304 bytes: not a config file$"):
+        load_config(site, "/dev/zero")
+
+
 def test_oversized_yaml_is_refused_before_parsing(site: Path, pf: Pressfeed) -> None:
     from pressfeed.errors import ConfigError, InputError
     from pressfeed.yamlfile import MAX_CONFIG_CHARS, MAX_EXPORT_CHARS

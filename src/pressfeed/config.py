@@ -32,7 +32,16 @@ from .errors import ConfigError
 from .store import url as store_url
 from .terms import DEFAULT_CREDIT, Section, Status
 from .urls import as_uri
-from .yamlfile import LocatedDict, LocatedList, YAMLCache, YAMLSyntaxError, line_of, load_one, value_kind
+from .yamlfile import (
+    MAX_CONFIG_CHARS,
+    LocatedDict,
+    LocatedList,
+    YAMLCache,
+    YAMLSyntaxError,
+    line_of,
+    load_one,
+    value_kind,
+)
 
 if TYPE_CHECKING:
     from .store.base import StoredArticle
@@ -721,7 +730,11 @@ def _no_config_advice(site: Path, path: Path) -> str:
 
 def read_utf8(path: Path) -> str:
     """A config file's text; not UTF-8 (saved as EUC-KR by a Korean editor) is a ConfigError at its line."""
-    data = path.read_bytes()
+    most = 4 * MAX_CONFIG_CHARS  # bytes of the longest text the YAML reader takes (4 bytes a character at most)
+    with path.open("rb") as fh:  # read no further: `--config /dev/zero` (or a FIFO, a huge file) is no config
+        data = fh.read(most + 1)
+    if len(data) > most:
+        raise ConfigError(str(path), None, "", f"more than {most:,} bytes: not a config file")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
