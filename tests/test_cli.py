@@ -1938,3 +1938,25 @@ def test_sources_import_of_a_file_that_is_no_opml_says_so(sample_site: Path, tmp
     assert result.exit_code == 2, explain(result)
     assert result.stderr.startswith(f"error: {opml}: not a usable OPML file"), result.stderr
     assert not (sample_site / "feeds" / "sources.yaml").exists()
+
+
+# -- review: a refused first command's undo (cli._discard_new_store) -------------------------------------------
+
+
+def test_a_refused_command_never_removes_a_folder_that_was_there(sample_site: Path, tmp_path: Path) -> None:
+    """The undo removes the folders `_missing_folders` found missing before the store was made; it asks
+    `exists()` of the path as spelled, so `/srv/portl/../portal` is "missing" while /srv/portl is not there,
+    although /srv/portal is. The operator's own (empty) /srv/portal was then rmdir'd, and /srv/portl, which
+    the command made, was left behind."""
+    kept = tmp_path / "srv" / "portal"  # the operator's folder, made for the store, empty for now
+    kept.mkdir(parents=True)
+    typo = tmp_path / "srv" / "portl" / ".." / "portal" / "pressfeed.db"
+    path = config_file(sample_site)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  path: .pressfeed/pressfeed.db", f"  path: {typo}"),
+        encoding="utf-8",
+    )
+    result = invoke(sample_site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
+    assert result.exit_code == 2, explain(result)
+    assert kept.is_dir(), "a folder that existed before the command was removed"
+    assert sorted(p.name for p in (tmp_path / "srv").iterdir()) == ["portal"]
