@@ -1960,3 +1960,38 @@ def test_a_refused_command_never_removes_a_folder_that_was_there(sample_site: Pa
     assert result.exit_code == 2, explain(result)
     assert kept.is_dir(), "a folder that existed before the command was removed"
     assert sorted(p.name for p in (tmp_path / "srv").iterdir()) == ["portal"]
+
+
+def test_a_refused_first_command_leaves_a_store_another_command_has_open(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two commands start on a new site at once: both find no store file, and each opens (creates) the store
+    before it takes the run lock. The refused one then finds the store empty under the lock and unlinks its
+    files, its lock file and its folder; the other, whose connection is to the unlinked file, takes a lock on a
+    file made anew and runs in full (ok) into a database no one will open again: its articles are lost."""
+    from datetime import UTC, datetime
+
+    from pressfeed import cli as cli_module
+    from pressfeed.clock import fixed
+    from pressfeed.config import load_config
+
+    started: list[Pressfeed] = []
+    real = cli_module._new_sqlite_file
+
+    def and_another_starts(url: str) -> Path | None:
+        found = real(url)  # the refused import found no store file...
+        # ...and `pressfeed run` starts now: its store is open, its lock not taken yet
+        now = fixed(datetime.fromisoformat(NOW_ARG).astimezone(UTC))
+        started.append(Pressfeed(load_config(sample_site), clock=now))
+        return found
+
+    monkeypatch.setattr(cli_module, "_new_sqlite_file", and_another_starts)
+    refused = invoke(sample_site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
+    monkeypatch.undo()
+    assert refused.exit_code == 2, explain(refused)
+    (other,) = started
+    try:
+        assert other.run().ok
+    finally:
+        other.close()
+    assert stored_ids(sample_site), "the run's articles went into a store file the refused command removed"
