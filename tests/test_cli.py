@@ -1995,3 +1995,13 @@ def test_a_refused_first_command_leaves_a_store_another_command_has_open(
     finally:
         other.close()
     assert stored_ids(sample_site), "the run's articles went into a store file the refused command removed"
+
+
+def test_a_refused_store_copy_leaves_a_new_site_as_it_was(sample_site: Path, tmp_path: Path) -> None:
+    """store copy turns its own UsageError into exit 2 inside the command (`with ..., _errors(env)`): Env.pressfeed
+    sees a SystemExit, not a refusal, so the new store is not undone and the config cache is saved. Exit 2 left
+    .pressfeed/ with pressfeed.db, pressfeed.lock and config-cache.json on a site that had none."""
+    before = tree(sample_site)
+    result = invoke(sample_site, "store", "copy", "--from", str(tmp_path / "missing.db"))
+    assert result.exit_code == 2, explain(result)
+    assert tree(sample_site) == before
