@@ -420,3 +420,30 @@ def test_a_sql_ascii_database_builds_as_any_other(
     assert tree(site / "public") == tree(sqlite_built / "public")
     listed = invoke(site, "articles", "list", "--json", "--limit", "100")
     assert listed.stdout == invoke(sqlite_built, "articles", "list", "--json", "--limit", "100").stdout
+
+
+def test_store_copy_to_the_sites_own_postgresql_store_as_another_role_is_a_usage_error(
+    pg_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgresStore.same_schema looks for this session's pid and backend_start in pg_stat_activity as `other`
+    sees it; a role that is neither a member of the site's role nor of pg_read_all_stats sees backend_start as
+    NULL there, so the site's own database and schema, named with another role, was not known as the site's:
+    the copy waited EDITOR_WAIT for the advisory lock its own command holds, exit 75."""
+    monkeypatch.setattr("pressfeed.cli.EDITOR_WAIT", 0.5)  # waiting for itself fails fast instead of in 60 s
+    url = pg_server.new_database()
+    database = url.partition("@/")[2].partition("?")[0]
+    site = on(url, copy_sample_site(tmp_path / "site"))
+    run_site(site).close()
+    role = f"editor_{database}"
+    pg_server.execute(f"CREATE ROLE {role} LOGIN")
+    for grant in (
+        f"GRANT ALL ON SCHEMA public TO {role}",
+        f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ):
+        pg_server.execute(grant, database)
+    spelling = url.replace("pressfeed@", f"{role}@")
+    for direction in ("--to", "--from"):
+        itself = invoke(site, "store", "copy", direction, spelling)
+        assert itself.exit_code == 2, (direction, itself.output)
+        assert "is the site's own store" in itself.stderr
