@@ -2005,3 +2005,13 @@ def test_a_refused_store_copy_leaves_a_new_site_as_it_was(sample_site: Path, tmp
     result = invoke(sample_site, "store", "copy", "--from", str(tmp_path / "missing.db"))
     assert result.exit_code == 2, explain(result)
     assert tree(sample_site) == before
+
+
+def test_sources_import_of_an_rss_1_0_feed_says_so(sample_site: Path, tmp_path: Path) -> None:
+    """listparser reads an RSS 1.0 (RDF) feed, the format of the sample's own kma feed, as a list of version
+    'rdf' with no feeds: saved as the OPML by mistake, it passed the `not parsed.version` check, and `sources
+    import` exited 0 without a word, nothing added, as a text file did before 498ffed."""
+    opml = shutil.copy(SAMPLE_FEEDS / "agencies" / SOURCE_FILES["kma"], tmp_path / "ministries.opml")
+    result = invoke(sample_site, "sources", "import", str(opml), "--section", "society")
+    assert result.exit_code == 2, explain(result)
+    assert result.stderr.startswith(f"error: {opml}: not a usable OPML file"), result.stderr
