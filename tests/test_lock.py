@@ -71,6 +71,40 @@ def test_a_holder_that_removes_the_lock_file_as_it_lets_go_leaves_its_waiter_the
             pass
 
 
+def test_a_waiter_gets_the_lock_when_the_folder_goes_between_its_mkdir_and_its_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The undo removes the lock's folder just after it lets go of the lock (cli._discard_new_store: rmdir after
+    the `with store.lock`). A waiter that wakes in that moment finds its file gone, makes the folder again and
+    opens the path; the rmdir landing between the two made that open fail with FileNotFoundError (exit 74 for
+    the command), where the waiter should take the lock of a file made anew."""
+    path = tmp_path / "folder" / "pressfeed.lock"
+    held = file_lock(path, 0)
+    held.__enter__()
+    made, removed = threading.Event(), threading.Event()
+    calls: list[Path] = []
+    real_mkdir = Path.mkdir
+
+    def mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+        calls.append(self)
+        if self == path.parent and len(calls) == 2:  # the waiter's retry (its first is file_lock's own)
+            made.set()
+            removed.wait(5)
+
+    def undo() -> None:  # as _discard_new_store: the lock file goes while held, the folder once let go
+        path.unlink()
+        held.__exit__(None, None, None)
+        made.wait(5)
+        path.parent.rmdir()
+        removed.set()
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    threading.Timer(0.2, undo).start()
+    with file_lock(path, 10):
+        assert path.exists()
+
+
 def test_the_lock_is_a_flock_other_programs_see(tmp_path: Path) -> None:
     path = tmp_path / "pressfeed.lock"
     with file_lock(path, 0):
