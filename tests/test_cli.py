@@ -1927,8 +1927,12 @@ def test_a_refused_command_leaves_nothing_at_a_mistyped_store_path(sample_site: 
 
 @pytest.mark.parametrize(
     "content",
-    ["hello, not an OPML file\n", "<html><head><title>404 Not Found</title></head><body>gone</body></html>\n"],
-    ids=["text", "html"],
+    [
+        "hello, not an OPML file\n",
+        "<html><head><title>404 Not Found</title></head><body>gone</body></html>\n",
+        '<opml version="2.0"><head/><body><outline text="부처" url="https://www.korea.kr/"/></body></opml>\n',
+    ],
+    ids=["text", "html", "opml-without-feeds"],
 )
 def test_sources_import_of_a_file_that_is_no_opml_says_so(sample_site: Path, tmp_path: Path, content: str) -> None:
     """listparser reads anything without complaint: a text file or an HTML error page saved as the OPML was

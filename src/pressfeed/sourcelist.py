@@ -70,8 +70,9 @@ def import_sources(
     parsed = listparser.parse(_as_utf8(opml))  # bytes: listparser never fetches anything
     if parsed.bozo and not parsed.feeds:
         raise UsageError(f"{name}: not a usable OPML file: {parsed.bozo_exception}")
-    if not parsed.version and not parsed.feeds:  # listparser reads a text or an HTML error page without a word
-        raise UsageError(f"{name}: not a usable OPML file: no <opml> document (a saved error page?)")
+    if not parsed.feeds:  # listparser reads a text, an HTML error page or a feed without a word
+        what = "no outline with an xmlUrl in it" if parsed.version.startswith("opml") else "no <opml> document"
+        raise UsageError(f"{name}: not a usable OPML file: {what}")
     default = config.resolve_section(section) if section else None
     if section and default is None:
         raise UsageError(f"--section: unknown section {section!r} (see `pressfeed sections`)")
