@@ -111,16 +111,22 @@ class SQLiteStore:
         if read_only is None:
             read_only = not memory and Path(self.path).exists() and _unwritable(Path(self.path))
         self.read_only = read_only
-        if not memory and not read_only:
+        self._depth = 0
+        self._open()
+
+    def _open(self) -> None:
+        memory = self.path == ":memory:"
+        if not memory and not self.read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             _create_private(self.path)
-        self._depth = 0
         try:
-            self.db = _connect_read_only(self.path) if read_only else _connect(self.path)
-        except sqlite3.Error as exc:
+            self.db = _connect_read_only(self.path) if self.read_only else _connect(self.path)
+            #: the file opened, to tell when another command removed it (see :meth:`lock`)
+            self._file = None if memory else os.stat(self.path)
+        except (sqlite3.Error, FileNotFoundError) as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         try:
-            if not read_only:
+            if not self.read_only:
                 _wal(self.db)
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -145,7 +151,24 @@ class SQLiteStore:
         """A file lock beside the database (`pressfeed.db` → `pressfeed.lock`); released if the process dies."""
         if self.path == ":memory:":
             return nullcontext()
-        return file_lock(self.lock_file, wait)
+        return self._locked(wait)
+
+    @contextmanager
+    def _locked(self, wait: float) -> Iterator[None]:
+        with file_lock(self.lock_file, wait):
+            if not self._still_open():
+                # a refused first command, started beside this one, removed the new (empty) store this one had
+                # opened before taking the lock: the store at the path is the one to work in
+                self.db.close()
+                self._open()
+            yield
+
+    def _still_open(self) -> bool:
+        """Whether the file at the store's path is the one this store opened."""
+        try:
+            return self._file is None or os.path.samestat(self._file, os.stat(self.path))
+        except FileNotFoundError:
+            return False
 
     @property
     def lock_file(self) -> Path:
