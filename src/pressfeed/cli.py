@@ -92,7 +92,7 @@ class Env:
                     raise UsageError(f"--now: {exc}") from None
             new_file = None if read_only else _new_sqlite_file(config.store_url)
             # what a refused first command undoes: the folders its new store is made in
-            new_folders = [] if new_file is None else _missing_folders(new_file.parent)
+            new_folders = [] if new_file is None else _folders_made_for(new_file.parent)
             try:
                 store = open_store(config.store_url, create=not read_only)
             except NoStoreError:
@@ -104,8 +104,9 @@ class Env:
             with _errors(self):
                 try:
                     yield pf
-                except PressfeedError as exc:
-                    refused = exc.exit_code == ExitCode.USAGE  # "nothing was written"
+                except (PressfeedError, SystemExit) as exc:  # (a command's own _errors exits with the code)
+                    code = exc.exit_code if isinstance(exc, PressfeedError) else exc.code
+                    refused = code == ExitCode.USAGE  # "nothing was written"
                     if refused and new_file is not None:
                         _discard_new_store(pf.store, new_file, new_folders)
                     raise
@@ -177,13 +178,16 @@ def _new_sqlite_file(url: str) -> Path | None:
     return None if path is None or path.exists() else path
 
 
-def _missing_folders(folder: Path) -> list[Path]:
-    """`folder` and those of its parents that are not there, innermost first."""
-    missing = []
-    while not folder.exists() and folder.parent != folder:
-        missing.append(folder)
-        folder = folder.parent
-    return missing
+def _folders_made_for(folder: Path) -> list[Path]:
+    """The folders that making `folder` (with its parents) will make, innermost first. The path is followed as
+    the system follows it: a `..` after a folder still to be made, a symlink; so never one that is there."""
+    made: list[Path] = []
+    here = Path(folder.anchor)
+    for part in folder.parts[1:]:
+        here = Path(os.path.realpath(here / part))
+        if not here.exists():
+            made.append(here)
+    return made[::-1]
 
 
 def _discard_new_store(store: Store, path: Path, folders: Sequence[Path]) -> None:
