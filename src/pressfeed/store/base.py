@@ -669,11 +669,7 @@ def _flock(path: Path, wait: float) -> int | None:
         import fcntl
     except ImportError:
         return None
-    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd, created = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o666), True
-    except FileExistsError:
-        fd, created = os.open(path, flags), False
+    fd, created = _open_lock_file(path)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -708,6 +704,25 @@ def _flock(path: Path, wait: float) -> int | None:
         _FORK_HOOK.append(True)
     _HELD.add(fd)
     return fd
+
+
+def _open_lock_file(path: Path, tries: int = 3) -> tuple[int, bool]:
+    """The lock file's descriptor, and whether this call made the file. Its folder may go as it is opened
+    (a refused first command's undo, between another's mkdir and open): it is made again."""
+    import os
+
+    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        tries -= 1
+        try:
+            try:
+                return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o666), True
+            except FileExistsError:
+                return os.open(path, flags), False
+        except FileNotFoundError:
+            if tries <= 0:
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _still_at(fd: int, path: Path) -> bool:
