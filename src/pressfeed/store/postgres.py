@@ -154,19 +154,12 @@ class PostgresStore:
 
     def same_schema(self, other: PostgresStore) -> bool:
         """Whether `other` works in this store's very schema, however its URL is spelled (a password, one more
-        parameter, another name for the host): `other`'s server sees this session, in its own database."""
-        mine = self.conn.execute(
-            "SELECT pid, backend_start, current_schema() FROM pg_stat_activity WHERE pid = pg_backend_pid()"
-        ).fetchone()
-        if mine is None:
-            return False
-        pid, started, schema = mine
-        seen = other.conn.execute(
-            "SELECT current_schema() FROM pg_stat_activity"
-            " WHERE pid = %s AND backend_start = %s AND datname = current_database()",
-            (pid, started),
-        ).fetchone()
-        return seen is not None and seen[0] == schema
+        parameter, another role): asked while this store holds its run lock, `other`'s server sees this
+        session hold `other`'s run lock. (pg_locks shows every role's locks, as pg_stat_activity does not.)"""
+        pid = self._one("SELECT pg_backend_pid()")
+        query = f"SELECT l.pid FROM pg_locks l WHERE {_RUN_LOCK_HELD}"
+        holder = other.conn.execute(query, _halves(other._run_key)).fetchone()
+        return other._run_key == self._run_key and holder is not None and holder[0] == pid
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -278,13 +271,11 @@ class PostgresStore:
 
     def _holder(self) -> str:
         """ ", held by pressfeed on host-a (pid 123)" when the server lets us see who holds the run lock."""
-        high, low = (self._run_key >> 32) & 0xFFFFFFFF, self._run_key & 0xFFFFFFFF
         try:
             row = self.conn.execute(
                 "SELECT a.application_name, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s::oid AND l.objid = %s::oid"
-                " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                (high, low),
+                f" WHERE {_RUN_LOCK_HELD}",
+                _halves(self._run_key),
             ).fetchone()
         except psycopg.Error:
             return ""
@@ -813,6 +804,18 @@ def _connect(url: str, location: str) -> psycopg.Connection[Any]:
         where = f"{host}:{params.get('port') or 5432}"
         message = " ".join(str(exc).split())
         raise StoreError(f"cannot connect to PostgreSQL at {where} ({location}): {message}") from None
+
+
+#: pg_locks' row `l` of a session advisory lock (its key's two halves as parameters) held in the current database
+_RUN_LOCK_HELD = (
+    "l.locktype = 'advisory' AND l.granted AND l.classid = %s::oid AND l.objid = %s::oid"
+    " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
+def _halves(key: int) -> tuple[int, int]:
+    """An advisory lock key as pg_locks shows it: classid (the high 32 bits), objid (the low)."""
+    return (key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF
 
 
 def _key(purpose: str, schema: str) -> int:
