@@ -1288,3 +1288,21 @@ def test_changing_rights_in_the_sources_file_republishes(site: Path, ministry: B
 def test_the_customary_notice_in_the_credit(site: Path, ministry: Board) -> None:
     _, _, item = built(site, ministry, credit="[뉴스출처 : {name}] 이 자료는 {name}의 보도자료를 전재하여 제공함")
     assert "이 자료는 재정경제부의 보도자료를 전재하여 제공함" in item["content_html"]
+
+
+def test_a_utf16_page_without_a_byte_order_mark_costs_only_its_item(site: Path, ministry: Board) -> None:
+    """A page in UTF-16LE with no BOM (an old Windows CMS's export) decodes, as no declared charset fits, to text
+    full of NULs; readability's summary kept them and lxml's fragment_fromstring raised ValueError ("All strings
+    must be XML compatible"), no ExtractionError: the whole source failed as an "internal error" at every run, its
+    good items with it, instead of the one page being held and tried again."""
+    ministry.feed = board(YOUTH, SHIPS)
+    page = (PAGES / "mofe_board_view.html").read_bytes().decode("utf-8")
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, page.encode("utf-16-le"), "text/html")
+    configure(site, ministry)
+
+    report, pf = ingest(site)
+
+    assert report.error is None, report.error
+    stored = {s.article.title: s.article for s in pf.store.articles(ArticleFilter())}
+    assert stored[SHIPS[0]].status is Status.PUBLISHED
+    assert YOUTH[0] in stored  # held, or published with what could be read: not lost with its source
