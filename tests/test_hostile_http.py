@@ -1045,3 +1045,69 @@ def test_allow_private_is_validated_and_normalized(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{config}:6: fetch.allow_private[1]: must be an IP network like 10.0.0.0/8 or 192.168.1.20"
     )
+
+
+# -- cookies a server sets ----------------------------------------------------------------------
+
+
+def _cookie_setter(cookie: str) -> Handler:
+    return lambda conn, request: respond(conn, rss(item(1)), Set_Cookie=cookie)
+
+
+def _cookie_seer(seen: list[str | None]) -> Handler:
+    def handler(conn: socket.socket, request: Request) -> bool:
+        seen.append(request.headers.get("cookie"))
+        return respond(conn, rss(item(2)))
+
+    return handler
+
+
+def test_a_cookie_one_source_set_is_not_sent_to_another_origin(server: HostileServer, bystander: HostileServer) -> None:
+    """The run's sources share one httpx client, and with it httpx's cookie jar: a cookie source A's server set
+    went with every later request to its host, whatever the port, so source B at another origin (another port
+    of that host) got A's session cookie. Only a source's configured `Cookie` header is meant to be sent."""
+    seen: list[str | None] = []
+    server.route("/sets-cookie.xml", _cookie_setter("sess=source-a-secret; Path=/"))
+    bystander.route("/b.xml", _cookie_seer(seen))
+
+    async def both() -> list[FetchResult]:
+        async with open_fetcher(CONFIG, CLOCK) as fetch:
+            return [
+                await fetch(FetchRequest("a", server.url("/sets-cookie.xml"))),
+                await fetch(FetchRequest("b", bystander.url("/b.xml"))),
+            ]
+
+    a, b = asyncio.run(both())
+
+    assert (a.error, b.error) == (None, None)
+    assert seen == [None]
+
+
+def test_a_cookie_for_a_whole_domain_does_not_reach_other_agencies(
+    server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """http.cookiejar refuses `Domain=.co.kr` but not `Domain=.go.kr`: one ministry's server (or anyone's on a
+    go.kr host) set a cookie that then went to every other ministry's feed and release pages, a session
+    leaked across sources, and a hostile one could fill every agency's request with kilobytes of cookies
+    (a 400 "Request Header Too Large" for sources it does not serve)."""
+    real = asyncio.base_events.BaseEventLoop.getaddrinfo
+
+    async def agencies(self: Any, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        return await real(self, "127.0.0.1" if str(host).endswith(".go.kr") else host, port, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio.base_events.BaseEventLoop, "getaddrinfo", agencies)
+    seen: list[str | None] = []
+    server.route("/evil.xml", _cookie_setter("tracker=" + "x" * 100 + "; Domain=.go.kr; Path=/"))
+    server.route("/msit.xml", _cookie_seer(seen))
+
+    async def both() -> list[FetchResult]:
+        async with open_fetcher(CONFIG, CLOCK) as fetch:
+            return [
+                await fetch(FetchRequest("evil", f"http://www.evil.go.kr:{server.port}/evil.xml")),
+                await fetch(FetchRequest("msit", f"http://www.msit.go.kr:{server.port}/msit.xml")),
+            ]
+
+    evil, msit = asyncio.run(both())
+
+    assert (evil.error, msit.error) == (None, None)
+    assert seen == [None]
