@@ -989,3 +989,32 @@ def test_the_apis_dates_are_read_by_the_rule_every_date_goes_through() -> None:
     assert api_time("11/08/2025") == datetime(2025, 11, 7, 15, 0, tzinfo=UTC)
     assert api_time("13/08/2025 15:00:00") == "13/08/2025 15:00:00"  # never day first: normalization warns
     assert api_time("") is None
+
+
+def test_a_slow_api_holds_the_run_no_longer_than_the_sources_time(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    """fetch.timeout is "per source, redirects and slow drips included", and a fulltext source's pages share
+    what its feed left of it; but each of the walk's requests had a whole fetch.timeout of its own. An API (or
+    anything at the source's url) answering each request just inside the timeout held the run for up to 40
+    requests (MAX_REQUESTS, plus 9 pages of a full day) times fetch.timeout: 20 minutes at the default 30 s,
+    and a run every 5 minutes then overlaps itself."""
+    import time as clock
+
+    configure(site, httpserver.url_for(PATH), backfill_days=30, window_days=3, recheck_days=3, rows=50)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    text = text.replace("timeout: 5.0", "timeout: 1.0").replace("connect_timeout: 2.0", "connect_timeout: 1.0")
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+
+    def slow(request: Request) -> Response:
+        clock.sleep(0.6)  # inside the 1 s each request may take
+        return api(request)
+
+    httpserver.clear()
+    httpserver.expect_request(PATH).respond_with_handler(slow)
+    started = clock.monotonic()
+    ingest(site)
+    took = clock.monotonic() - started
+
+    assert len(api.calls) > 5  # the walk had many windows to read
+    assert took < 3.0, f"{len(api.calls)} requests took {took:.1f} s, fetch.timeout is 1 s"
