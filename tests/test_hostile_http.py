@@ -665,6 +665,34 @@ def test_a_pooled_connection_does_not_carry_one_sources_trust_to_another(
     assert server.log.count("/a.xml") == 1
 
 
+@pytest.mark.parametrize("limit", [{"per_host": 1}, {"concurrency": 1}], ids=["per-host", "concurrency"])
+def test_a_request_queued_behind_a_trusted_one_does_not_ride_its_pooled_connection(
+    server: HostileServer, limit: dict[str, int]
+) -> None:
+    """The pooled-connection check ran before the request waited for its host's (or a global) slot. A page
+    linked from another source's item, asked for while the private source's own request was connecting,
+    passed the check (nothing recorded yet), queued behind it, then was handed its idle keep-alive connection
+    and read the private origin: the address policy never saw it."""
+    server.route("/private.xml", serving(rss(item(1)), keep_alive=True))
+    config = replace(CONFIG, **limit)
+
+    async def both() -> list[FetchResult]:
+        async with open_fetcher(config, CLOCK) as fetch:
+            return list(
+                await asyncio.gather(
+                    fetch(FetchRequest("intranet", server.url("/private.xml"))),
+                    fetch(FetchRequest("other", server.url("/private.xml"), trusted_origin="https://www.korea.kr/")),
+                )
+            )
+
+    before = server.log.count("/private.xml")
+    trusted, other = asyncio.run(both())
+
+    assert trusted.error is None
+    assert other.error is not None and " refused: " in other.error and other.body is None
+    assert server.log.count("/private.xml") - before == 1
+
+
 def test_dns_names_are_judged_by_the_address_they_resolve_to(
     server: HostileServer, bystander: HostileServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
