@@ -243,6 +243,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     ) -> None:
         # not super().__init__(): it would build a second pool (and TLS context) only to drop it;
         # the parent's methods use nothing but self._pool
+        self._guard = backend
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
@@ -257,4 +258,9 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         # connection it opens, so every https connection still shares this one.
         if request.url.scheme == "https" and self._pool._ssl_context is None:
             self._pool._ssl_context = httpx.create_ssl_context()
+        # here, not before the request waited for its slot: a trusting request may have opened (and left idle) a
+        # private connection meanwhile, which the pool would hand over without connecting; nothing awaits between
+        # this check and the pool choosing the connection
+        url = request.url
+        self._guard.check_pooled(url.raw_host.decode("ascii"), url.port or DEFAULT_PORTS.get(url.scheme, 0))
         return await super().handle_async_request(request)
