@@ -713,6 +713,33 @@ def test_dns_names_are_judged_by_the_address_they_resolve_to(
     assert bystander.connections == 0
 
 
+def test_a_tarpit_resolver_behind_one_sources_links_fails_no_other_source(
+    server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names are resolved with loop.getaddrinfo, on asyncio's default executor (min(32, cores + 4) threads). A
+    hostile feed whose links name hosts under a domain whose DNS never answers occupies every thread for the
+    resolver's own timeout (glibc: 5 s per try and server), long after each request's time ran out and it was
+    given up; every other source's lookup queues behind them, and those sources fail as timed out."""
+    real = socket.getaddrinfo
+
+    def tarpit(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host).endswith(".tarpit.example"):
+            time.sleep(3.0)  # a name server that never answers, until the resolver gives up
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real("127.0.0.1" if host == "www.msit.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", tarpit)
+    server.route("/msit.xml", serving(rss(item(1))))
+    config = replace(CONFIG, concurrency=50, per_host=2, timeout=1.0, connect_timeout=1.0)
+    hostile = [FetchRequest("evil", f"http://p{n}.tarpit.example/view", trusted_origin="") for n in range(40)]
+    good = FetchRequest("msit", f"http://www.msit.example:{server.port}/msit.xml")
+
+    *pages, feed = fetch_now([*hostile, good], config, CLOCK)
+
+    assert all(page.error is not None for page in pages)
+    assert feed.error is None and feed.body == rss(item(1))
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [
