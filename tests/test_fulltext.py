@@ -1306,3 +1306,24 @@ def test_a_utf16_page_without_a_byte_order_mark_costs_only_its_item(site: Path, 
     stored = {s.article.title: s.article for s in pf.store.articles(ArticleFilter())}
     assert stored[SHIPS[0]].status is Status.PUBLISHED
     assert YOUTH[0] in stored  # held, or published with what could be read: not lost with its source
+
+
+def test_a_pages_unparsable_base_href_costs_only_its_item_with_a_selector(site: Path, ministry: Board) -> None:
+    """With a selector the release's container is part of the page's tree, and lxml's make_links_absolute first
+    resolves the page's own <base href> itself (resolve_base_href=False is not passed on by rewrite_links), without
+    handle_failures: `<base href="http://[::1">` raised urllib's ValueError ("Invalid IPv6 URL") out of
+    extraction, and the whole source failed as an "internal error" at every run, its good items with it."""
+    ministry.feed = board(YOUTH, SHIPS)
+    page = (PAGES / "molit_selector.html").read_bytes()
+    page = page.replace(b'<div class="bd_view_cont">', b'<div class="bd_view_cont"><img src="/photo/1106.jpg" alt="">')
+    hostile = page.replace(b"<head>", b'<head><base href="http://[::1">', 1)
+    ministry.pages["/nw/view.do?nttId=74496"] = (200, hostile, "text/html")
+    ministry.pages["/nw/view.do?nttId=74497"] = (200, page, "text/html")
+    configure(site, ministry, fulltext="div.bd_view_cont")
+
+    report, pf = ingest(site)
+
+    assert report.error is None, report.error
+    stored = {s.article.title: s.article for s in pf.store.articles(ArticleFilter())}
+    assert stored[SHIPS[0]].status is Status.PUBLISHED
+    assert YOUTH[0] in stored
