@@ -1074,6 +1074,25 @@ def test_a_credit_as_portals_write_it_is_published_once_and_names_the_agency(ctx
     assert again.body_html == found.body_html
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>추가 취재 내용은 다음과 같다.</p>",
+        '<p>[뉴스출처 : 과학기술정보통신부]</p><p><img src="https://www.example-portal.kr/photo/1.jpg"></p>',
+    ],
+    ids=["paragraph-after", "photo-after"],
+)
+def test_a_credit_kept_in_the_body_is_not_published_a_second_time(ctx, tail):
+    """A credit followed by more of the article stays where it is (split_credit keeps it); the record's `source`
+    then has the publishers append the credit line again, and every format shows "[뉴스출처 : …]" twice,
+    where split_credit promises it "appears exactly once whatever the input did"."""
+    from pressfeed.publish.common import body_with_credit
+
+    body = "<p>과기정통부는 6일 광주 인공지능 집적단지 현장 간담회를 열었다.</p>" + tail
+    article = article_from_record(minimal(body_html=body, source={"name": "과학기술정보통신부"}), ctx)
+    assert body_with_credit(article).count("뉴스출처") == 1
+
+
 def test_split_credit_inside_a_paragraph_leaves_well_formed_html():
     """A CMS editor's credit on the last paragraph's own line, after two line breaks."""
     body = "<p>유상임 장관은 현장 간담회를 가졌다.<br><br>[뉴스출처 : 과학기술정보통신부]</p>"
