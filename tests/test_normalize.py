@@ -529,6 +529,25 @@ def test_a_64k_date_of_digits_and_spaces_is_refused(value):
         parse_datetime(value, KST)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Nov 8, 2025 3:20:00 PM",  # Java's DateFormat (MEDIUM) in en-US
+        "Sat, 08 Nov 2025 03:20:00 PM +0900",  # a board's pubDate on a 12-hour clock
+        "Sat, 08 Nov 2025 03:20:00 오후 +0900",
+        "8 Nov 2025 3:20 PM",
+    ],
+)
+def test_parse_datetime_never_reads_an_afternoon_as_the_morning(value):
+    """Whatever is no local form falls through to RFC 822 (email.utils), which skips a "PM" or "오후" it does
+    not know: 15:20 was stored as 03:20, twelve hours early and without a word. Read it right or refuse it."""
+    try:
+        result = parse_datetime(value, KST)
+    except ValueError:
+        return
+    assert result == datetime(2025, 11, 8, 6, 20, tzinfo=UTC)
+
+
 @pytest.mark.parametrize("value", ["", "   ", None, 20251108, True])
 def test_parse_datetime_rejects_non_dates(value):
     with pytest.raises(ValueError, match="not a date"):
