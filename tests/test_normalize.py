@@ -548,6 +548,16 @@ def test_parse_datetime_never_reads_an_afternoon_as_the_morning(value):
     assert result == datetime(2025, 11, 8, 6, 20, tzinfo=UTC)
 
 
+def test_parse_datetime_does_not_drop_the_minutes_of_a_dotted_time():
+    """Python's fromisoformat reads "15.20" as 15 hours and 0.20 of a second: "2025-11-08 15.20" was stored
+    as 15:00, its minutes gone without a word (a wrong time, where an unreadable one is an error)."""
+    try:
+        result = parse_datetime("2025-11-08 15.20", KST)
+    except ValueError:
+        return
+    assert result != datetime(2025, 11, 8, 6, 0, tzinfo=UTC)
+
+
 @pytest.mark.parametrize("value", ["", "   ", None, 20251108, True])
 def test_parse_datetime_rejects_non_dates(value):
     with pytest.raises(ValueError, match="not a date"):
