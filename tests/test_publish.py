@@ -1041,6 +1041,17 @@ def test_an_items_section_is_one_category_in_every_feed_that_carries_it(built: P
             assert atom_categories == {("https://www.example-portal.kr/", key)}
 
 
+def test_a_tag_that_names_the_items_section_is_not_listed_twice(portal: Pressfeed, site: Path) -> None:
+    """Reporters tag a 사회 story "사회". The section leads the item's categories and the tags follow, so
+    JSON Feed's tags read ["사회", "사회", …] and an RSS reader lists the category 사회 twice, where tags
+    spelled alike are one (README, `tags`)."""
+    record = SAME_HOUR.format(n=8) + "tags: [사회, 고용]\n"
+    import_yaml(portal, site, "tagged.yaml", record)
+    portal.build()
+    assert jsonfeed(portal, "society")["items"][0]["tags"] == ["사회", "고용"]
+    assert [c.text for c in rss_items(portal, "society")[0].findall("category")] == ["사회", "고용"]
+
+
 def test_empty_section_gets_valid_empty_feeds(built: Pressfeed) -> None:
     rss_path, atom_path, _ = feed_paths("culture")
     for path, version in ((rss_path, "rss20"), (atom_path, "atom10")):
