@@ -359,6 +359,21 @@ def test_absolute_url(url, expected):
     assert absolute_url(url, BASE) == expected
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("\\news\\photo\\1.jpg", "https://www.example-portal.kr/news/photo/1.jpg"),
+        ("photo\\1.jpg", "https://www.example-portal.kr/news/photo/1.jpg"),
+        ("https:\\\\cdn.example.kr\\x.jpg", "https://cdn.example.kr/x.jpg"),
+    ],
+)
+def test_absolute_url_reads_backslashes_as_browsers_do(url, expected):
+    """Editors on Windows CMSs paste paths with backslashes ("\\upload\\1.jpg"): a browser reads "\\" as
+    "/" in an http(s) URL (WHATWG URL), so the portal's page shows the photo, while the feeds published
+    ".../news/%5Cnews%5Cphoto%5C1.jpg", a picture no reader can load."""
+    assert absolute_url(url, BASE) == expected
+
+
 def test_a_relative_url_does_not_take_the_bases_user_name():
     base = "https://user:s3cret@www.korea.kr/briefing/view.do?id=1"
     assert absolute_url("/photo/1.jpg", base) == "https://www.korea.kr/photo/1.jpg"
