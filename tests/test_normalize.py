@@ -1055,6 +1055,19 @@ def test_split_credit_of_a_joint_release_keeps_both_agencies():
     assert split_credit(body) == (LAST_PARAGRAPH, "[뉴스출처 : 과학기술정보통신부] [뉴스출처 : 행정안전부]")
 
 
+@pytest.mark.parametrize("source", [None, {"name": "과학기술정보통신부"}], ids=["from-the-body", "record-source"])
+def test_a_credit_line_pasted_twice_is_published_once(ctx, source):
+    """The CMS template appends the credit and the pasted release already ended in it: the same line twice.
+    Both go into source.credit as if a joint release named two agencies, and every format then shows
+    "[뉴스출처 : 과학기술정보통신부] [뉴스출처 : 과학기술정보통신부]"."""
+    from pressfeed.publish.common import body_with_credit
+
+    body = LAST_PARAGRAPH + f"<p>{MSIT_CREDIT}</p><p>{MSIT_CREDIT}</p>"
+    article = article_from_record(minimal(body_html=body, source=source), ctx)
+    assert article.body_html == LAST_PARAGRAPH
+    assert body_with_credit(article).count("뉴스출처") == 1
+
+
 def test_split_credit_in_a_div_around_the_whole_body():
     body = f"<div>{LAST_PARAGRAPH}<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p></div>"
     assert split_credit(body) == (f"<div>{LAST_PARAGRAPH}</div>", MSIT_CREDIT)
