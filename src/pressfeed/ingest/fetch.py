@@ -113,9 +113,16 @@ def _limits(config: FetchConfig) -> httpx.Limits:
 
 
 def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    # redirects are followed by hand to see every hop
+    # redirects are followed by hand to see every hop. No cookie a server sets is kept: the run's sources share
+    # this client, and a cookie one set went to the others (any port of its host; `Domain=.go.kr` to every
+    # ministry). A source's configured Cookie header is still sent, to its origin only
+    from http.cookiejar import CookieJar, DefaultCookiePolicy
+
     timeout = httpx.Timeout(config.timeout, connect=config.connect_seconds)
-    return httpx.AsyncClient(transport=transport, limits=_limits(config), timeout=timeout, follow_redirects=False)
+    jar = CookieJar(DefaultCookiePolicy(allowed_domains=()))  # (no domain allowed: none set, none sent)
+    return httpx.AsyncClient(
+        transport=transport, limits=_limits(config), timeout=timeout, follow_redirects=False, cookies=jar
+    )
 
 
 @dataclass(frozen=True)
