@@ -230,7 +230,7 @@ class Fetcher:
         trusted = request.url if request.trusted_origin is None else request.trusted_origin
         # a source's credentials are its configured origin's: not an item's page elsewhere, nor where a 301 led
         headers = _redirect_headers(headers, trusted, url) if trusted else _origin_free(headers)
-        policy = AddressPolicy.build(trusted, self.config.allow_private)
+        policy = AddressPolicy.build(trusted, self.config.allow_private, owner=request.source_id)
         moved_to: str | None = None
         permanent = True
         for hop in range(self.config.max_redirects + 1):

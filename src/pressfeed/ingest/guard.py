@@ -17,12 +17,14 @@ the same check, and the connection goes to exactly the address checked.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import ssl
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import httpcore
 import httpx
@@ -119,11 +121,13 @@ class AddressPolicy:
     trusted: frozenset[tuple[str, int]] = frozenset()
     #: fetch.allow_private
     allowed: tuple[IPNetwork, ...] = ()
+    #: the source whose request this is: its name lookups share a bound (:data:`LOOKUPS_PER_SOURCE`)
+    owner: str = ""
 
     @classmethod
-    def build(cls, trusted_url: str, allow_private: Iterable[str]) -> AddressPolicy:
+    def build(cls, trusted_url: str, allow_private: Iterable[str], owner: str = "") -> AddressPolicy:
         allowed = tuple(ipaddress.ip_network(n, strict=False) for n in allow_private)
-        return cls(origin_of(trusted_url) if trusted_url else frozenset(), allowed)
+        return cls(origin_of(trusted_url) if trusted_url else frozenset(), allowed, owner)
 
     def trusts(self, host: str, port: int) -> bool:
         return (host.lower(), port) in self.trusted
@@ -155,6 +159,12 @@ def reset_policy(token: object) -> None:
     _POLICY.reset(token)  # type: ignore[arg-type]
 
 
+#: name lookups of one source's requests running at once, at most. A lookup holds one of the event loop's few
+#: resolver threads (getaddrinfo, cores + 4) until the resolver gives up, whatever became of its request: a feed
+#: whose links name hosts whose DNS never answers held them all, and every other source timed out
+LOOKUPS_PER_SOURCE = 2
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore's network backend, resolving names itself and connecting only to permitted addresses."""
 
@@ -162,6 +172,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self.inner = inner or AsyncioBackend()
         #: (host, port) → address, for connections only a trusting request could open
         self.private_origins: dict[tuple[str, int], IPAddress] = {}
+        #: a source's lookups in flight (see LOOKUPS_PER_SOURCE)
+        self.lookups: dict[str, asyncio.Semaphore] = {}
 
     def check_pooled(self, host: str, port: int) -> None:
         """Refuse to reuse a pooled connection to a private address another request's trust opened."""
@@ -178,7 +190,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         policy = current_policy()
-        addresses = await _resolve(host, port)
+        addresses = await self._resolve(host, port, policy.owner)
         for address in addresses:
             if not policy.permits(host, port, address):
                 raise BlockedAddressError(host, port, address)
@@ -204,18 +216,35 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
 
+    async def _resolve(self, host: str, port: int, owner: str) -> list[IPAddress]:
+        try:
+            # an address in its standard form needs no resolver (asyncio's own connect skips it too); the
+            # other spellings (2130706433, 0x7f.1, 127.1) go through getaddrinfo, whose answer is checked
+            return [ipaddress.ip_address(host)]
+        except ValueError:
+            pass
+        slots = self.lookups.setdefault(owner, asyncio.Semaphore(LOOKUPS_PER_SOURCE))
+        await slots.acquire()
+        # the slot is the thread's: freed when getaddrinfo returns, not when this request is given up
+        lookup = asyncio.ensure_future(asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        lookup.add_done_callback(functools.partial(_lookup_done, slots))
+        try:
+            infos = await asyncio.shield(lookup)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+        return _addresses(infos)
 
-async def _resolve(host: str, port: int) -> list[IPAddress]:
-    try:
-        # an address in its standard form needs no resolver (asyncio's own connect skips it too); the
-        # other spellings (2130706433, 0x7f.1, 127.1) go through getaddrinfo, whose answer is checked
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+
+def _lookup_done(slots: asyncio.Semaphore, lookup: asyncio.Future[Any]) -> None:
+    """Free a lookup's slot; its failure is read here too, as no one may wait for it any more (else asyncio
+    reports "Task exception was never retrieved" on stderr when it is collected)."""
+    slots.release()
+    if not lookup.cancelled():
+        lookup.exception()
+
+
+def _addresses(infos: Sequence[tuple[Any, ...]]) -> list[IPAddress]:
+    """getaddrinfo's answer as addresses, each once, in its order."""
     out: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
