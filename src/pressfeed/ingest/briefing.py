@@ -27,6 +27,7 @@ leaves this module (errors, warnings) has it removed.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -213,8 +214,10 @@ async def walk(
     fetch: Fetch,
     now: datetime,
     short_days: Sequence[str] = (),
+    seconds: float | None = None,
 ) -> Walk:
-    """Read every window due; stop at the first failure, keeping what came before it.
+    """Read every window due; stop at the first failure, keeping what came before it, or once `seconds` (the
+    source's fetch.timeout, for the whole walk as for a feed) are spent, keeping what came before too.
 
     `short_days`: the days the API counted more releases for than it gave, as a run before found them. A
     window whose count is over by no more than theirs is read: it is no fuller than it was, and splitting it
@@ -234,39 +237,50 @@ async def walk(
     def walked(result: FetchResult) -> Walk:
         return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies), short_entries(short))
 
-    while queue:
-        start, end = queue.popleft()
-        if requests >= MAX_REQUESTS:
-            warnings.append(f"{requests} requests made; the days from {start} on are read by the next run")
-            break
-        result, page = await _get(source, key, fetch, start, end, 1, now)
-        requests += 1
-        last = result
-        if page is None:
-            return walked(result)
-        bodies.append(result.body or b"")
-        known = sum(n for d, n in short.items() if start <= d <= end)
-        if _full(page, source.rows, known) and end > start:  # split rather than lose items
-            middle = start + timedelta(days=(end - start).days // 2)
-            queue.extendleft([(middle + timedelta(days=1), end), (start, middle)])
-            continue
-        found = {i.guid: i for i in page.items}
-        if _full(page, source.rows, known):
-            more, note, spent = await _more_pages(source, key, fetch, start, page, found, now)
-            requests += spent
-            if note:
-                warnings.append(note)
-            if isinstance(more, FetchResult):
-                return walked(key_free(more, key))
-            missing = (page.total or 0) - len(found)
-            if missing > 0:  # said once (the note); the next runs take the day as it is, and health tells of it
-                short[start] = missing
-            else:
-                short.pop(start, None)
-        elif page.total is not None and page.total <= len(found):  # all it counts: none of its days is short
-            short = {d: n for d, n in short.items() if not start <= d <= end}
-        items.update(found)
-        done = end
+    start = first
+    try:
+        async with asyncio.timeout(seconds):
+            while queue:
+                start, end = queue.popleft()
+                if requests >= MAX_REQUESTS:
+                    warnings.append(f"{requests} requests made; the days from {start} on are read by the next run")
+                    break
+                result, page = await _get(source, key, fetch, start, end, 1, now)
+                requests += 1
+                last = result
+                if page is None:
+                    return walked(result)
+                bodies.append(result.body or b"")
+                known = sum(n for d, n in short.items() if start <= d <= end)
+                if _full(page, source.rows, known) and end > start:  # split rather than lose items
+                    middle = start + timedelta(days=(end - start).days // 2)
+                    queue.extendleft([(middle + timedelta(days=1), end), (start, middle)])
+                    continue
+                found = {i.guid: i for i in page.items}
+                if _full(page, source.rows, known):
+                    more, note, spent = await _more_pages(source, key, fetch, start, page, found, now)
+                    requests += spent
+                    if note:
+                        warnings.append(note)
+                    if isinstance(more, FetchResult):
+                        return walked(key_free(more, key))
+                    missing = (page.total or 0) - len(found)
+                    # said once (the note); the next runs take the day as it is, and health tells of it
+                    if missing > 0:
+                        short[start] = missing
+                    else:
+                        short.pop(start, None)
+                elif page.total is not None and page.total <= len(found):  # all it counts: no day of it is short
+                    short = {d: n for d, n in short.items() if not start <= d <= end}
+                items.update(found)
+                done = end
+    except TimeoutError:
+        if last is None:
+            return walked(FetchResult(source.id, source.url, None, None, {}, error=f"timed out after {seconds:g} s"))
+        warnings.append(
+            f"the API took the source's fetch.timeout ({seconds:g} s) before every day was read: the days from "
+            f"{start} on are read by the next run"
+        )
     assert last is not None or not items
     return walked(last or FetchResult(source.id, source.url, None, None, {}))
 

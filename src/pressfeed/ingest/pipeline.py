@@ -59,7 +59,7 @@ async def run_pipeline(
 
     async def retrieve_and_parse(fetch: Wire, run: _SourceRun) -> tuple[_Retrieved, Parsed | None]:
         try:
-            retrieved = await _retrieve(fetch, run, now)
+            retrieved = await _retrieve(fetch, run, now, fetch_config.timeout)
             job = placer.job(run, retrieved)
             # one time budget per source: what the feed's fetch left of it is its pages' to share
             left = max(fetch_config.timeout - retrieved.result.elapsed, 0.0)
@@ -175,14 +175,14 @@ async def _read_pages(job: Job, fetch: Wire, placer: _Placer, pool: Executor | N
     return replace(job, body=b"", entries=completed.entries, notes=notes, recheck=completed.recheck)
 
 
-async def _retrieve(fetch: Wire, run: _SourceRun, now: datetime) -> _Retrieved:
-    """One source's answer: a feed document, or the press-release API's windows walked."""
+async def _retrieve(fetch: Wire, run: _SourceRun, now: datetime, seconds: float) -> _Retrieved:
+    """One source's answer: a feed document, or the press-release API's windows walked (in `seconds` in all)."""
     source, state = run.source, run.state
     if source.kind is SourceKind.BRIEFING_API:
         from . import briefing
 
         assert run.key is not None  # a source without its key is not due
-        walk = await briefing.walk(source, run.key, state.window_end, fetch, now, state.short_days)
+        walk = await briefing.walk(source, run.key, state.window_end, fetch, now, state.short_days, seconds)
         digest = answer_digest(b"\0".join(walk.bodies), source)
         return _Retrieved(walk.result, None, walk.items, walk.window_end, walk.warnings, digest, walk.short_days)
     # after a 301 the request goes to the new URL, but only the configured origin may be private
