@@ -1013,7 +1013,7 @@ def test_a_slow_api_holds_the_run_no_longer_than_the_sources_time(
     httpserver.clear()
     httpserver.expect_request(PATH).respond_with_handler(slow)
     started = clock.monotonic()
-    result, pf = ingest(site)
+    result, _ = ingest(site)
     took = clock.monotonic() - started
 
     assert took < 3.0, f"{len(api.calls)} requests took {took:.1f} s, fetch.timeout is 1 s"
