@@ -192,11 +192,16 @@ def _too_costly(url: str, seconds: float, selector: str | None) -> NoTextError:
 def _extract(body: bytes, url: str, content_type: str, selector: str | None, min_chars: int) -> ExtractedPage:
     _check_html(body, content_type, url)
     text, encoding = decode_html(body, content_type)
+    text = _without_nuls(text, url)
     if not text.lstrip().startswith("<") and not _declares_html(content_type):
         raise NotHTMLError(url, f"page is not HTML (it starts with {text.lstrip()[:20]!r})")
     tree = _parse(text, url)
     _drop_unwanted(tree)
     base = _base_url(tree, url)
+    # resolved above, its failures handled; lxml's own link rewriting resolves a <base> in the tree again (that of
+    # a selected container's page) and raised on a bad one
+    for element in list(tree.iter("base")):
+        element.drop_tree()
     attachments, unresolved = find_attachments(tree, base)
     title = _title(tree)
     container = _auto_body(tree, url) if selector is None else _selected_body(tree, selector, url)
@@ -217,6 +222,17 @@ def _extract(body: bytes, url: str, content_type: str, selector: str | None, min
         encoding=encoding,
         base_url=base,
     )
+
+
+def _without_nuls(text: str, url: str) -> str:
+    """The page's text without NUL characters, which no HTML text holds (lxml refuses them). Many of them are
+    UTF-16 read as a one-byte encoding, as a page without a byte-order mark or charset is: no text to take."""
+    nuls = text.count("\x00")
+    if not nuls:
+        return text
+    if nuls * 100 > len(text):
+        raise NotHTMLError(url, "page is not HTML text (NUL bytes throughout: UTF-16 without a byte-order mark?)")
+    return text.replace("\x00", "")
 
 
 def _lazy_sources_absolute(container: HtmlElement, base: str) -> None:
@@ -413,10 +429,10 @@ def _auto_body(tree: HtmlElement, url: str) -> HtmlElement:
         # readability drops hidden elements from its input, then works on a copy:
         # attachments were collected before, so the tree may change
         summary = Document(tree).summary(html_partial=True)
-    except Unparseable as exc:
+        # html_partial: one <div> of readability's own around the chosen block(s); the body is its inside
+        container: HtmlElement = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except (Unparseable, ValueError) as exc:  # (ValueError: lxml refusing what readability made of a page)
         raise NoTextError(url, f"page has no extractable text ({exc})") from None
-    # html_partial: one <div> of readability's own around the chosen block(s); the body is its inside
-    container: HtmlElement = lxml.html.fragment_fromstring(summary, create_parent="div")
     if len(container) == 1 and container[0].tag == "div" and not (container.text or "").strip():
         container = container[0]
     _unwrap_stray_table_parts(container)
