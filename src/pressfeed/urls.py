@@ -26,6 +26,8 @@ def absolute_url(url: str, base: str) -> str:
     brackets in atom:id and RSS urls)."""
     if _PLAIN_ABSOLUTE.match(url):  # already absolute, portless and ASCII: nothing to resolve
         return url
+    if "\\" in url:
+        url = _backslashes_as_slashes(url)
     # "/path" (no dot segments for urljoin to fold): the base's origin + path
     if url.startswith("/") and not url.startswith("//") and "/." not in url:
         joined = _origin(base) + url
@@ -40,6 +42,19 @@ def absolute_url(url: str, base: str) -> str:
     except ValueError:
         return ""
     return without_userinfo(uri) if uri and "[" not in uri.split("/", 3)[2] else ""
+
+
+#: a scheme other than http(s): a URL whose backslashes are its own
+_OTHER_SCHEME = re.compile(r"(?!https?:)[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _backslashes_as_slashes(url: str) -> str:
+    """An http(s) URL's backslashes before its query read as slashes, as browsers read them (WHATWG URL): a
+    Windows CMS's `\\news\\photo\\1.jpg` shows on the portal's page, and was published as `%5Cnews%5Cphoto…`."""
+    if _OTHER_SCHEME.match(url):
+        return url
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    return url[:cut].replace("\\", "/") + url[cut:]
 
 
 def as_uri(text: str, *, published: bool = True) -> str:
