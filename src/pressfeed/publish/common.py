@@ -124,6 +124,15 @@ _BRACKETED = re.compile(r"\s*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>")
 _ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
+def tags_after(section: str, article: Article) -> list[str]:
+    """The article's tags that follow its section's title among its categories: but one named as the section
+    (a 사회 story tagged "사회" lists 사회 once, tags spelled alike being one)."""
+    from ..context import name_key
+
+    key = name_key(section)
+    return [tag for tag in article.tags if name_key(tag) != key]
+
+
 def byline_parts(byline: str) -> tuple[str, str]:
     """(name, e-mail address) of a byline; the address "" when it holds none, or more than a name and one.
 

@@ -25,7 +25,7 @@ from lxml.etree import SubElement
 
 from .. import __version__
 from ..model import Article, Attribution, Image
-from .common import FeedSpec, body_with_credit, byline_parts, entry_updated, local, summary_of
+from .common import FeedSpec, body_with_credit, byline_parts, entry_updated, local, summary_of, tags_after
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -365,8 +365,9 @@ def _entry(fg: FeedGenerator, spec: FeedSpec, article: Article, body: str) -> No
         entry.pressfeed_atom.bare = True
     section = spec.section_titles.get(article.section, article.section)
     categories = [{"term": article.section, "label": section, "scheme": spec.category_scheme or spec.html_url}]
-    entry.pressfeed_rss.special_categories = _special(section) or any(_special(tag) for tag in article.tags)
-    entry.category(categories + [{"term": tag} for tag in article.tags])
+    tags = tags_after(section, article)
+    entry.pressfeed_rss.special_categories = _special(section) or any(_special(tag) for tag in tags)
+    entry.category(categories + [{"term": tag} for tag in tags])
 
 
 def render_feeds(

@@ -8,7 +8,7 @@ from datetime import tzinfo
 from typing import Any
 
 from ..model import Article, Attribution
-from .common import FeedSpec, body_with_credit, byline_parts, local, summary_of
+from .common import FeedSpec, body_with_credit, byline_parts, local, summary_of, tags_after
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -17,6 +17,7 @@ def _item(article: Article, spec: FeedSpec, body: str) -> dict[str, Any]:
     # built for every item of every feed: plain dict displays (no helper per field)
     tz, source = spec.tz, article.source
     summary = summary_of(article)
+    section = spec.section_titles.get(article.section, article.section)
     item: dict[str, Any] = {
         "id": article.id,
         "url": article.link,
@@ -27,7 +28,7 @@ def _item(article: Article, spec: FeedSpec, body: str) -> dict[str, Any]:
         **({"summary": summary} if summary else {}),
         "date_published": local(article.published, tz).isoformat(),
         "date_modified": local(article.updated, tz).isoformat(),
-        "tags": [spec.section_titles.get(article.section, article.section), *article.tags],
+        "tags": [section, *tags_after(section, article)],
         "language": spec.language,
     }
     if source is not None and source.url and source.url != article.link:
