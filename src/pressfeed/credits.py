@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .sanitize import CODE_START, SANITIZED_TAG, TAG_NAME, VOID_ELEMENTS, markup_text
 from .terms import CREDIT_LINE, credit_forms
@@ -86,8 +86,7 @@ def _searched_credit(body_html: str) -> tuple[str, str] | None:
             continue  # in a tag: an image's alt text
         kept = _closing_notice(body_html[match.end() :])
         if kept is not None:
-            credit = markup_text(match.group())
-            return cut_html(body_html, position), f"{credit} {kept}" if kept else credit
+            return cut_html(body_html, position), " ".join(_once([markup_text(match.group()), *kept]))
     return None
 
 
@@ -124,8 +123,8 @@ def _credits(body_html: str, start: int) -> Iterator[re.Match[str]]:
         at = body_html.find("출처", at + 1)
 
 
-def _closing_notice(rest: str) -> str | None:
-    """What of `rest`, following a credit, stays with it (its notice, more credits; "" for nothing), or None
+def _closing_notice(rest: str) -> list[str] | None:
+    """What of `rest`, following a credit, stays with it (its notice, more credits; [] for nothing), or None
     when `rest` is more than what closes a body: text other than notices, copyright lines, "원문 보기" and
     credits, or an image.
 
@@ -137,7 +136,16 @@ def _closing_notice(rest: str) -> str | None:
     text = collapse_space(html.unescape(SANITIZED_TAG.sub(" ", rest)))
     if _CLOSING.fullmatch(text) is None:
         return None
-    return " ".join(kept.group() for kept in _WITH_CREDIT.finditer(text))
+    return [kept.group() for kept in _WITH_CREDIT.finditer(text)]
+
+
+def _once(lines: Iterable[str]) -> list[str]:
+    """Credit lines and notices, each once: a CMS template appending the credit to a pasted release that
+    ended in it already wrote it twice, which is no joint release of two agencies."""
+    first: dict[str, str] = {}
+    for line in lines:
+        first.setdefault("".join(line.split()), line)
+    return list(first.values())
 
 
 #: the elements of :data:`CODE_START`
