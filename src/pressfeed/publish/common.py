@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from ..terms import credit_for
+from ..terms import credit_agencies, credit_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -85,11 +85,26 @@ def body_with_credit(article: Article) -> str:
     source = article.source
     if source is None or not (source.credit or source.name):
         return body
-    credit = html.escape(source.credit or credit_for(source.name), quote=False)
+    line = source.credit or credit_for(source.name)
+    # a credit followed by the article's own text stays in the body (credits.split_credit): not said again
+    credit = "" if _credits_in(body, line) else html.escape(line, quote=False)
     if source.url:
-        credit += f' <a href="{html.escape(source.url)}">원문 보기</a>'
+        credit += f'{" " if credit else ""}<a href="{html.escape(source.url)}">원문 보기</a>'
+    if not credit:
+        return body
     paragraph = f'<p class="credit">{credit}</p>'
     return f"{body}\n{paragraph}" if body else paragraph
+
+
+def _credits_in(body: str, line: str) -> bool:
+    """Whether the body credits every agency the credit line names already."""
+    if "출처" not in body:  # (every credit line says so: most bodies are done here)
+        return False
+    from ..context import name_key
+    from ..sanitize import markup_text
+
+    named = {name_key(agency) for agency in credit_agencies(line)}
+    return bool(named) and named <= {name_key(agency) for agency in credit_agencies(markup_text(body))}
 
 
 def _with_lead_photo(article: Article, escape: Callable[[str], str]) -> str:
