@@ -3910,6 +3910,35 @@ def test_an_embargo_postponed_as_its_board_moves_to_https_holds_the_release_back
     assert AI_ID not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
 
 
+def test_an_embargo_postponed_after_an_editor_fixed_the_title_still_holds_the_release_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) An editor fixes a scheduled release's title (`articles show --record`, edit, `import`); the
+    ministry then postpones its embargo a day (the notice's time moves). The local edit keeps upstream's whole
+    version out, its new date with it: the run says "kept local edit" once, and the release goes into every
+    feed at the old time, a day before the embargo. The editor changed a title, not the hold."""
+
+    def embargoed(day: int) -> bytes:
+        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        return rss(item(156720412, AI_TITLE, notice + AI_BODY, pub="2025-11-08 15:00:00"))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 9, 3, tzinfo=UTC)  # type: ignore[union-attr]
+    editor = opener(site, NOW + timedelta(hours=1))
+    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
+    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
+    served.body = embargoed(10)  # postponed to 11월 10일 12:00
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    later = opener(site, datetime(2025, 11, 9, 3, 5, tzinfo=UTC))  # the old embargo passed, the new one not
+    later.build()
+    for name in ("rss.xml", "atom.xml", "feed.json", "it-science/rss.xml"):
+        assert AI_ID not in (site / "public" / name).read_text(encoding="utf-8"), name
+    assert "(수정)" not in (site / "public" / "it-science" / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_release_moved_to_a_page_it_shares_with_a_new_release_takes_the_new_page(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
