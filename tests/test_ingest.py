@@ -2706,6 +2706,31 @@ def test_an_editors_summary_over_a_release_is_an_edit(httpserver: HTTPServer, si
     assert pf.store.get(AI_ID).article.summary == lead  # type: ignore[union-attr]
 
 
+def test_an_edit_of_a_release_imported_under_an_earlier_updated_does_not_date_it_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) README: an import's `updated` "never moves the stored date back: new content under an earlier
+    date is dated a second after the stored version". A release's edit imported with an `updated` of its own
+    (a record kept from an earlier export) took that date as it was: the item changed under a date older than
+    the one readers have, and readers that go by dates never showed the change."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    path = site / "edit.json"
+    record = {**pf.info(pf.article(AI_ID)).record(), "title": "편집된 제목"}
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    opener(site, NOW + timedelta(hours=1)).import_files([str(path)])
+    edited = pf.store.get(AI_ID)
+    assert edited is not None and edited.article.updated == NOW + timedelta(hours=1)
+    record = {**record, "title": "다시 편집된 제목", "updated": "2025-11-07T10:00:00+09:00"}
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    pf = opener(site, NOW + timedelta(hours=2))
+    assert pf.import_files([str(path)]).updated_ids == (AI_ID,)
+    after = pf.store.get(AI_ID)
+    assert after is not None and after.article.title == "다시 편집된 제목"
+    assert after.article.updated > edited.article.updated, after.article.updated
+
+
 def test_a_plain_text_description_loses_the_notice_it_runs_into(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
