@@ -2204,6 +2204,26 @@ def test_an_upstream_change_a_local_edit_kept_out_is_remembered_until_reverted(
     assert only(ingest_at(opener, site, NOW + timedelta(hours=4))[0]).updated == ()
 
 
+def test_a_revert_to_a_correction_upstream_dated_is_dated_at_the_revert(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) README and `articles revert --help`: upstream's version is taken "dated at the revert". When
+    the ministry dated its correction (an `updated` of its own, earlier than the editor's edit), the revert was
+    dated a second after the edit instead: readers sorting by date get the change hours back in their list."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    path = site / "edit.json"
+    path.write_text(json.dumps({**pf.info(pf.article(AI_ID)).record(), "title": "편집된 제목"}, ensure_ascii=False))
+    opener(site, NOW + timedelta(hours=1)).import_files([str(path)])
+    dated = '<atom:updated xmlns:atom="http://www.w3.org/2005/Atom">2025-11-08T21:30:00+09:00</atom:updated>'
+    served.body = rss(item(156720412, AI_TITLE + " (종합)", AI_BODY, extra=dated))
+    assert only(ingest_at(opener, site, NOW + timedelta(hours=2))[0]).conflicts == (AI_ID,)
+    reverted, _ = opener(site, NOW + timedelta(hours=3)).revert(AI_ID)
+    assert reverted.article.title == AI_TITLE + " (종합)"
+    assert reverted.article.updated == NOW + timedelta(hours=3)
+
+
 def test_an_edited_release_whose_board_counts_its_views_is_a_conflict_once_until_its_words_change(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
