@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -415,6 +415,9 @@ class Importer:
         old = stored.article
         encoded = as_shown(encoded, old, stored.content_hash)
         updated = encoded.updated if explicit else old.updated
+        if explicit and updated < old.updated <= self.now:
+            # as merge_upstream: a record's `updated` never moves the stored one back (new content a second after it)
+            updated = old.updated if stored.content_hash == encoded.content_hash else old.updated + timedelta(seconds=1)
         if stored.content_hash == encoded.content_hash and old.status == encoded.status and old.updated == updated:
             return None
         if not explicit and stored.content_hash != encoded.content_hash:
