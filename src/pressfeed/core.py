@@ -559,7 +559,8 @@ class Pressfeed:
             )
         upstream = encode(change.article)
         now = self.clock.now()
-        merged = merge_upstream(stored, upstream, explicit_updated=upstream.updated > upstream.published, now=now)
+        # dated at the revert, whatever date upstream gave its version: readers get the change now, not hours back
+        merged = merge_upstream(stored, upstream, explicit_updated=False, now=now)
         with self.store.transaction():
             self.store.write([ArticleWrite.from_upstream(merged or upstream, stored.origin, upstream=upstream)])
             self.store.drop_upstream_changes([stored.article.id])
