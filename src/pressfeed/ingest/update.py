@@ -910,6 +910,8 @@ class _Placer:
             report.unchanged += 1
             return True
         if locally_edited(stored):
+            if candidate.article.published > stored.article.published > self.now:
+                writes.append(_held_later(stored, candidate, origin))
             if known is not None and (known.content_hash, known.status) == (candidate.content_hash, candidate.status):
                 report.unchanged += 1  # kept out and told before: `sources check` and `articles show` say so
             else:
@@ -939,6 +941,17 @@ class _Placer:
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True
+
+
+def _held_later(stored: StoredArticle, candidate: EncodedArticle, origin: str) -> ArticleWrite:
+    """An edited release whose embargo upstream postponed, held until then: the edit stands (and upstream's version
+    is kept out with the rest), but an editor's title fix is no word on the hold, and readers must not get the
+    release before its new time."""
+    from ..model import encode
+
+    old = stored.article
+    held = replace(old, published=candidate.article.published, updated=max(old.updated, candidate.article.updated))
+    return ArticleWrite(encode(held), origin)  # an editor's kind of write: the upstream version last taken stays
 
 
 def _told(known: UpstreamChange | None, candidate: EncodedArticle, *, explicit_updated: bool, now: datetime) -> bool:
