@@ -573,6 +573,18 @@ def test_parse_datetime_does_not_drop_the_minutes_of_a_dotted_time():
     assert result != datetime(2025, 11, 8, 6, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("value", ["2025-11-08T15:20.5", "2025-11-08 15:20,5", "2025-11-08 15:20.25"])
+def test_parse_datetime_does_not_read_a_fraction_of_a_minute_as_other_minutes(value):
+    """ISO 8601's fraction of a minute ("15:20.5", 15:20:30) was read by fromisoformat as 15:20 and a fraction of
+    a second; now it skips fromisoformat and falls to _LOCAL_FORM, whose optional ':' splits the minutes "20"
+    into minute 2 and second 0: stored as 15:02, eighteen minutes early, without a word."""
+    try:
+        result = parse_datetime(value, KST)
+    except ValueError:
+        return
+    assert (result.hour, result.minute) == (6, 20)
+
+
 @pytest.mark.parametrize("value", ["", "   ", None, 20251108, True])
 def test_parse_datetime_rejects_non_dates(value):
     with pytest.raises(ValueError, match="not a date"):
