@@ -1027,3 +1027,37 @@ def test_a_slow_api_holds_the_run_no_longer_than_the_sources_time(
     ingest(site)
     first = {call["startDate"] for call in api.calls[read:]}
     assert min(first) > "20251010", "the next run read again what was read"
+
+
+def test_the_walks_time_is_not_spent_waiting_for_a_slot_other_sources_hold(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    """A feed's fetch.timeout starts when its request has its slot ("queueing for a slot is not counted"), but
+    the walk's asyncio.timeout(seconds) is armed before its first request queues for one: in a run whose
+    slots (fetch.concurrency) other sources' slow feeds hold for longer than the source's timeout, the API,
+    which answers at once, fails as "timed out after 1 s" without a request sent, and the source backs off."""
+    import time as clock
+
+    api.releases = [Release(156790001, "오늘 보도자료", "외교부", at(0))]
+    msit = (FIXTURES / "dept_msit.xml").read_bytes()
+
+    def slow(request: Request) -> Response:
+        clock.sleep(0.6)  # inside the 1 s each request may take
+        return Response(msit, content_type="application/rss+xml")
+
+    boards = []
+    for n in range(3):
+        httpserver.expect_request(f"/rss/board{n}.xml").respond_with_handler(slow)
+        boards.append({"id": f"board{n}", "name": "과학기술정보통신부", "url": httpserver.url_for(f"/rss/board{n}.xml")})
+    configure(site, httpserver.url_for(PATH), backfill_days=1, recheck_days=1, window_days=1, rows=50)
+    config = yaml.safe_load((site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8"))
+    config["fetch"].update(timeout=1.0, connect_timeout=1.0, concurrency=1)
+    # the boards first: their requests have the one slot before the API's
+    config["sources"] = [*({**b, "section": "it-science", "max_age_days": 0} for b in boards), *config["sources"]]
+    (site / "feeds" / "pressfeed.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+    result, _ = ingest(site)
+    reports = {r.source_id: r for r in result.reports}
+    assert all(reports[b["id"]].error is None for b in boards)
+    assert (reports["briefing"].outcome, reports["briefing"].error) == ("ok", None)
+    assert reports["briefing"].new == (item_id(156790001),)
