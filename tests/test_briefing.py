@@ -1061,3 +1061,31 @@ def test_the_walks_time_is_not_spent_waiting_for_a_slot_other_sources_hold(
     assert all(reports[b["id"]].error is None for b in boards)
     assert (reports["briefing"].outcome, reports["briefing"].error) == ("ok", None)
     assert reports["briefing"].new == (item_id(156790001),)
+
+
+def test_a_full_day_whose_paging_outlasts_the_walks_time_is_still_read(
+    site: Path, httpserver: HTTPServer, api: FakeAPI, ingest: Ingest
+) -> None:
+    """The walk keeps "what it read by then", but a day's pages are kept only once its paging is done: a
+    timeout during _more_pages drops the pages already read, and window_end stays before the day. The next
+    run reads the same day from page 1 and runs out of time at the same page: a full day whose pages take
+    longer than fetch.timeout is never read (before, each request had its own fetch.timeout), while the source
+    reports ok with a warning promising that the next run reads it."""
+    import time as clock
+
+    configure(site, httpserver.url_for(PATH), backfill_days=1, recheck_days=1, window_days=1, rows=10)
+    text = (site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8")
+    text = text.replace("timeout: 5.0", "timeout: 1.0").replace("connect_timeout: 2.0", "connect_timeout: 1.0")
+    (site / "feeds" / "pressfeed.yaml").write_text(text, encoding="utf-8")
+    api.honour_page = True
+    api.releases = [Release(156800000 + n, f"보도자료 {n}", "외교부", at(0, hour=1 + n // 2)) for n in range(30)]
+
+    def slow(request: Request) -> Response:
+        clock.sleep(0.4)  # inside the 1 s each request may take; three pages take 1.2 s
+        return api(request)
+
+    httpserver.clear()
+    httpserver.expect_request(PATH).respond_with_handler(slow)
+    first = only(ingest(site)[0])
+    second = only(ingest(site, NOW + timedelta(minutes=5))[0])
+    assert len(first.new) + len(second.new) > 0, (first.warnings, second.warnings)
