@@ -1052,6 +1052,18 @@ def test_a_tag_that_names_the_items_section_is_not_listed_twice(portal: Pressfee
     assert [c.text for c in rss_items(portal, "society")[0].findall("category")] == ["사회", "고용"]
 
 
+def test_a_tag_that_is_the_items_section_id_is_not_listed_twice(portal: Pressfeed, site: Path) -> None:
+    """tags_after compares tags with the section's title only. A record (or an Atom feed read, whose category
+    term is a slug) tagging its society story "society" lists the section twice: Atom's categories read
+    term="society" (the section's, with its label) and term="society" again, JSON Feed ["사회", "society", …]."""
+    record = SAME_HOUR.format(n=8) + "tags: [society, 고용]\n"
+    import_yaml(portal, site, "tagged.yaml", record)
+    portal.build()
+    terms = [c.get("term") for c in atom_entries(portal, "society")[0].findall(f"{ATOM}category")]
+    assert terms == ["society", "고용"]
+    assert jsonfeed(portal, "society")["items"][0]["tags"] == ["사회", "고용"]
+
+
 def test_empty_section_gets_valid_empty_feeds(built: Pressfeed) -> None:
     rss_path, atom_path, _ = feed_paths("culture")
     for path, version in ((rss_path, "rss20"), (atom_path, "atom10")):
