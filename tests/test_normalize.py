@@ -1080,6 +1080,25 @@ def test_a_credit_line_pasted_twice_is_published_once(ctx, source):
     assert body_with_credit(article).count("뉴스출처") == 1
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "<p>【뉴스출처 : 과학기술정보통신부】</p><p>[뉴스출처 : 과학기술정보통신부]</p>",
+        "<p>[뉴스출처：과학기술정보통신부]</p><p>[뉴스출처 : 과학기술정보통신부]</p>",
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>이 자료는 과학기술정보통신부의 보도자료를 전재하여 제공함.</p>"
+        "<p>[뉴스출처 : 과학기술정보통신부]</p><p>이 자료는 과학기술정보통신부의 보도자료를 전재하여 제공함</p>",
+    ],
+    ids=["other-brackets", "full-width-colon", "notice-with-and-without-its-period"],
+)
+def test_a_credit_line_pasted_twice_in_another_form_is_published_once(tail):
+    """credits._once takes a line for a repeat only when it matches with its spaces removed: the pasted
+    release's credit in other brackets (【】) or with a full-width colon, or its notice with a full stop the
+    template's lacks, is kept twice, a joint release of one agency (and one notice) twice."""
+    body, credit = split_credit(LAST_PARAGRAPH + tail)
+    assert body == LAST_PARAGRAPH
+    assert credit.count("출처") == 1 and credit.count("이 자료는") <= 1
+
+
 def test_split_credit_in_a_div_around_the_whole_body():
     body = f"<div>{LAST_PARAGRAPH}<p>[뉴스출처 : 과학기술정보통신부]</p><p>&nbsp;</p></div>"
     assert split_credit(body) == (f"<div>{LAST_PARAGRAPH}</div>", MSIT_CREDIT)
