@@ -403,6 +403,24 @@ def test_six_hops_are_too_many_five_are_fine(httpserver: HTTPServer) -> None:
     assert five.ok and five.body == RSS
 
 
+def test_a_cookie_the_sources_own_redirect_sets_goes_to_where_it_redirects(httpserver: HTTPServer) -> None:
+    """A board behind a session check (a JSESSIONID set on a 302 back to the feed, as many Java/.NET CMSs and
+    WAFs do) needs the cookie it set on the next hop of the same fetch. Since no cookie a server sets is kept
+    at all (not even within one request's redirect chain), the feed answers 302 again and again: "too many
+    redirects", a source that read fine before. Keeping cookies per fetch would not leak one source's
+    session to another."""
+
+    def board(request: Request) -> Response:
+        if request.cookies.get("JSESSIONID") == "abc":
+            return Response(RSS, content_type="application/rss+xml")
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": "JSESSIONID=abc; Path=/"})
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
 def test_redirect_to_file_url_is_refused(httpserver: HTTPServer) -> None:
     redirect(httpserver, "/rss.xml", "file:///etc/passwd", 302)
     result = fetch_one(httpserver.url_for("/rss.xml"))
