@@ -1048,7 +1048,8 @@ def test_the_walks_time_is_not_spent_waiting_for_a_slot_other_sources_hold(
     boards = []
     for n in range(3):
         httpserver.expect_request(f"/rss/board{n}.xml").respond_with_handler(slow)
-        boards.append({"id": f"board{n}", "name": "과학기술정보통신부", "url": httpserver.url_for(f"/rss/board{n}.xml")})
+        url = httpserver.url_for(f"/rss/board{n}.xml")
+        boards.append({"id": f"board{n}", "name": "과학기술정보통신부", "url": url})
     configure(site, httpserver.url_for(PATH), backfill_days=1, recheck_days=1, window_days=1, rows=50)
     config = yaml.safe_load((site / "feeds" / "pressfeed.yaml").read_text(encoding="utf-8"))
     config["fetch"].update(timeout=1.0, connect_timeout=1.0, concurrency=1)
