@@ -217,7 +217,7 @@ async def walk(
     seconds: float | None = None,
 ) -> Walk:
     """Read every window due; stop at the first failure, keeping what came before it, or once `seconds` (the
-    source's fetch.timeout, for the whole walk as for a feed) are spent, keeping what came before too.
+    source's fetch.timeout) are spent: no window is begun then, and the next run goes on from there.
 
     `short_days`: the days the API counted more releases for than it gave, as a run before found them. A
     window whose count is over by no more than theirs is read: it is no fuller than it was, and splitting it
@@ -237,50 +237,53 @@ async def walk(
     def walked(result: FetchResult) -> Walk:
         return Walk(result, tuple(items.values()), _iso(done), tuple(warnings), tuple(bodies), short_entries(short))
 
-    start = first
-    try:
-        async with asyncio.timeout(seconds):
-            while queue:
-                start, end = queue.popleft()
-                if requests >= MAX_REQUESTS:
-                    warnings.append(f"{requests} requests made; the days from {start} on are read by the next run")
-                    break
-                result, page = await _get(source, key, fetch, start, end, 1, now)
-                requests += 1
-                last = result
-                if page is None:
-                    return walked(result)
-                bodies.append(result.body or b"")
-                known = sum(n for d, n in short.items() if start <= d <= end)
-                if _full(page, source.rows, known) and end > start:  # split rather than lose items
-                    middle = start + timedelta(days=(end - start).days // 2)
-                    queue.extendleft([(middle + timedelta(days=1), end), (start, middle)])
-                    continue
-                found = {i.guid: i for i in page.items}
-                if _full(page, source.rows, known):
-                    more, note, spent = await _more_pages(source, key, fetch, start, page, found, now)
-                    requests += spent
-                    if note:
-                        warnings.append(note)
-                    if isinstance(more, FetchResult):
-                        return walked(key_free(more, key))
-                    missing = (page.total or 0) - len(found)
-                    # said once (the note); the next runs take the day as it is, and health tells of it
-                    if missing > 0:
-                        short[start] = missing
-                    else:
-                        short.pop(start, None)
-                elif page.total is not None and page.total <= len(found):  # all it counts: no day of it is short
-                    short = {d: n for d, n in short.items() if not start <= d <= end}
-                items.update(found)
-                done = end
-    except TimeoutError:
-        if last is None:
-            return walked(FetchResult(source.id, source.url, None, None, {}, error=f"timed out after {seconds:g} s"))
-        warnings.append(
-            f"the API took the source's fetch.timeout ({seconds:g} s) before every day was read: the days from "
-            f"{start} on are read by the next run"
-        )
+    # the source's time, as a feed has it, counted from its first request's turn (not its wait for a slot other
+    # sources hold); a window begun is read to its end, its day's pages with it (each request has its own
+    # timeout), or a day of more pages than the time allows was never read
+    loop = asyncio.get_running_loop()
+    deadline: float | None = None
+    while queue:
+        start, end = queue.popleft()
+        if requests >= MAX_REQUESTS:
+            warnings.append(f"{requests} requests made; the days from {start} on are read by the next run")
+            break
+        if deadline is not None and loop.time() >= deadline:
+            warnings.append(
+                f"the API took the source's fetch.timeout ({seconds:g} s) before every day was read: the days"
+                f" from {start} on are read by the next run"
+            )
+            break
+        result, page = await _get(source, key, fetch, start, end, 1, now)
+        if deadline is None and seconds is not None:  # from when its first request had its turn on the wire
+            deadline = loop.time() - result.elapsed + seconds
+        requests += 1
+        last = result
+        if page is None:
+            return walked(result)
+        bodies.append(result.body or b"")
+        known = sum(n for d, n in short.items() if start <= d <= end)
+        if _full(page, source.rows, known) and end > start:  # split rather than lose items
+            middle = start + timedelta(days=(end - start).days // 2)
+            queue.extendleft([(middle + timedelta(days=1), end), (start, middle)])
+            continue
+        found = {i.guid: i for i in page.items}
+        if _full(page, source.rows, known):
+            more, note, spent = await _more_pages(source, key, fetch, start, page, found, now)
+            requests += spent
+            if note:
+                warnings.append(note)
+            if isinstance(more, FetchResult):
+                return walked(key_free(more, key))
+            missing = (page.total or 0) - len(found)
+            # said once (the note); the next runs take the day as it is, and health tells of it
+            if missing > 0:
+                short[start] = missing
+            else:
+                short.pop(start, None)
+        elif page.total is not None and page.total <= len(found):  # all it counts: no day of it is short
+            short = {d: n for d, n in short.items() if not start <= d <= end}
+        items.update(found)
+        done = end
     assert last is not None or not items
     return walked(last or FetchResult(source.id, source.url, None, None, {}))
 
