@@ -13,8 +13,9 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 #: feed's newest date one no reader believes
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _DOTTED = re.compile(r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?(?:[ T]+(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?$")
-#: a fraction after the hour or the minute ("15.20"), which Python's fromisoformat reads as one of a second
-_FRACTION_NOT_OF_SECONDS = re.compile(r"[T ]\d{1,2}(?::\d{2})?[.,]\d")
+#: a fraction after the hour ("15.20", a dotted time), which Python's fromisoformat reads as one of a second (one
+#: after the minute, "15:20.5", it reads as 15:20 and a fraction of a second: the minute right, the stored time too)
+_FRACTION_NOT_OF_SECONDS = re.compile(r"[T ]\d{1,2}[.,]\d")
 #: a 12-hour clock's marker where RFC 822 has none: email.utils reads past it, twelve hours early
 _HALF_DAY = re.compile(r"\b(AM|PM)\b|(오전|오후)", re.IGNORECASE)
 
@@ -78,7 +79,7 @@ def _parse_date_string(text: str) -> datetime:
             raise ValueError(f"invalid date {text!r}: {exc}") from None
     try:
         if _FRACTION_NOT_OF_SECONDS.search(text):
-            raise ValueError("a fraction of an hour or a minute")
+            raise ValueError("a fraction of an hour")
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         iso_error = exc
