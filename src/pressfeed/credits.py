@@ -6,8 +6,9 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
+from .context import name_key
 from .sanitize import CODE_START, SANITIZED_TAG, TAG_NAME, VOID_ELEMENTS, markup_text
-from .terms import CREDIT_LINE, credit_forms
+from .terms import CREDIT_LINE, credit_agencies, credit_forms
 from .text import collapse_space
 
 # The portal's credit convention (terms.CREDIT_LINE) as the body's last line; in sanitized HTML, no-break spaces
@@ -142,10 +143,19 @@ def _closing_notice(rest: str) -> list[str] | None:
 def _once(lines: Iterable[str]) -> list[str]:
     """Credit lines and notices, each once: a CMS template appending the credit to a pasted release that
     ended in it already wrote it twice, which is no joint release of two agencies."""
-    first: dict[str, str] = {}
+    first: dict[object, str] = {}
     for line in lines:
-        first.setdefault("".join(line.split()), line)
+        first.setdefault(_sameness(line), line)
     return list(first.values())
+
+
+def _sameness(line: str) -> object:
+    """What two forms of one line share: a credit's agencies (whatever its brackets or colon), else a notice's
+    letters and digits (whatever its spaces and stops)."""
+    agencies = credit_agencies(line)
+    if agencies:
+        return tuple(name_key(agency) for agency in agencies)
+    return "".join(ch for ch in line if ch.isalnum())
 
 
 #: the elements of :data:`CODE_START`
