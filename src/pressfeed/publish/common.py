@@ -140,12 +140,12 @@ _ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za
 
 
 def tags_after(section: str, article: Article) -> list[str]:
-    """The article's tags that follow its section's title among its categories: but one named as the section
-    (a 사회 story tagged "사회" lists 사회 once, tags spelled alike being one)."""
+    """The article's tags that follow its section's title among its categories: but one named as the section,
+    by its title or its id (a 사회 story tagged "사회" or "society" lists it once, tags spelled alike being one)."""
     from ..context import name_key
 
-    key = name_key(section)
-    return [tag for tag in article.tags if name_key(tag) != key]
+    keys = {name_key(section), name_key(article.section)}
+    return [tag for tag in article.tags if name_key(tag) not in keys]
 
 
 def byline_parts(byline: str) -> tuple[str, str]:
