@@ -75,6 +75,10 @@ RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER = timedelta(days=7)
 #: credentials configured for one origin must not follow a redirect to another one
 ORIGIN_BOUND_HEADERS = ("authorization", "proxy-authorization", "cookie")
+#: bytes of the cookies a fetch's own redirects set that go with its next hops, at most (browsers allow ~4 KB each)
+COOKIE_BYTES = 4096
+#: a cookie as a request header may carry it: printable ASCII, no separator
+_COOKIE_TEXT = re.compile(r"[!#-+\--:<-~]+=[!#-+\--:<-~]*")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: the codings we offer: zlib can decode them with bounded output (brotli and zstd are not offered)
 ACCEPT_ENCODING = "gzip, deflate"
@@ -115,7 +119,8 @@ def _limits(config: FetchConfig) -> httpx.Limits:
 def _client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
     # redirects are followed by hand to see every hop. No cookie a server sets is kept: the run's sources share
     # this client, and a cookie one set went to the others (any port of its host; `Domain=.go.kr` to every
-    # ministry). A source's configured Cookie header is still sent, to its origin only
+    # ministry); one fetch's redirects carry theirs (_HopCookies). A source's configured Cookie header is still
+    # sent, to its origin only
     from http.cookiejar import CookieJar, DefaultCookiePolicy
 
     timeout = httpx.Timeout(config.timeout, connect=config.connect_seconds)
@@ -130,6 +135,50 @@ class _Response:
     status: int
     headers: dict[str, str]
     body: bytes | None
+    #: its Set-Cookie headers
+    cookies: tuple[str, ...] = ()
+
+
+class _HopCookies:
+    """The cookies a fetch's redirects set, sent on its next hops to the host that set each (a board's session
+    check: a JSESSIONID set on a 302 back to the feed). Kept for that one fetch only, never for another source's
+    (the client keeps none: see _client), and bounded: a server's cookies add at most COOKIE_BYTES to a request."""
+
+    def __init__(self) -> None:
+        self.hosts: dict[str, dict[str, str]] = {}
+
+    def take(self, url: str, set_cookies: Sequence[str]) -> None:
+        from http.cookies import CookieError, SimpleCookie
+
+        jar = self.hosts.setdefault(_host_key(url), {})
+        for line in set_cookies:
+            parsed: SimpleCookie = SimpleCookie()
+            try:
+                parsed.load(line)
+            except CookieError:
+                continue  # a cookie no client could read: not sent
+            for name, morsel in parsed.items():
+                if morsel["max-age"] in ("0", "-1"):
+                    jar.pop(name, None)  # removed
+                elif _COOKIE_TEXT.fullmatch(f"{name}={morsel.value}"):  # (what a header carries as it came)
+                    jar[name] = morsel.value
+
+    def added(self, headers: httpx.Headers, url: str) -> httpx.Headers:
+        jar = self.hosts.get(_host_key(url))
+        if not jar:
+            return headers
+        pairs, size = [], 0
+        for name, value in jar.items():
+            size += len(name) + len(value) + 3
+            if size > COOKIE_BYTES:
+                break
+            pairs.append(f"{name}={value}")
+        if not pairs:
+            return headers
+        given = headers.get("cookie")  # the source's own (origin-bound): first
+        with_jar = headers.copy()
+        with_jar["cookie"] = "; ".join([given, *pairs] if given else pairs)
+        return with_jar
 
 
 class _Budget:
@@ -233,15 +282,17 @@ class Fetcher:
         policy = AddressPolicy.build(trusted, self.config.allow_private, owner=request.source_id)
         moved_to: str | None = None
         permanent = True
+        jar = _HopCookies()
         for hop in range(self.config.max_redirects + 1):
             try:
-                response = await self._send(url, headers, budget, policy, request.error_body)
+                response = await self._send(url, jar.added(headers, url), budget, policy, request.error_body)
             except BlockedAddressError as exc:
                 # a failure before any 301 is taken: the stored source URL never moves there
                 raise _Failure(f"{'redirect to ' if hop else ''}{foreign(url)} refused: {exc}") from None
             location = response.headers.get("location")
             if response.status not in REDIRECT_STATUSES or not location:
                 return self._result(request, response, moved_to, url)
+            jar.take(url, response.cookies)
             target = _redirect_target(url, location)
             # only an unbroken run of permanent hops from the configured URL is a move:
             # after a temporary hop the source still lives where it was
@@ -294,7 +345,7 @@ class Fetcher:
                 elif error_body and response.status_code >= 400:
                     body = await self._read_error_body(response, budget)
                 names = {name.lower(): value for name, value in response.headers.items()}
-                return _Response(response.status_code, names, body)
+                return _Response(response.status_code, names, body, tuple(response.headers.get_list("set-cookie")))
         except httpx.RemoteProtocolError:
             if answered or not again:
                 raise
