@@ -421,6 +421,31 @@ def test_a_cookie_the_sources_own_redirect_sets_goes_to_where_it_redirects(https
     assert (result.error, result.body) == (None, RSS)
 
 
+def test_cookies_a_redirect_sets_are_bounded_and_only_what_a_header_can_carry(httpserver: HTTPServer) -> None:
+    """A hostile redirect setting hundreds of cookies, or one no header can carry (non-ASCII, a space), adds at
+    most COOKIE_BYTES to its next hop and breaks nothing: the feed is read."""
+    from pressfeed.ingest.fetch import COOKIE_BYTES
+
+    seen: list[str] = []
+
+    def board(request: Request) -> Response:
+        if request.headers.get("Cookie"):
+            seen.append(request.headers["Cookie"])
+            return Response(RSS, content_type="application/rss+xml")
+        response = Response("", 302, {"Location": "/board/rss.do"})
+        for n in range(300):
+            response.headers.add("Set-Cookie", f"c{n}={'x' * 40}; Path=/")
+        response.headers.add("Set-Cookie", "bad=caf\u00e9 au lait")
+        return response
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+    (cookie,) = seen
+    assert 0 < len(cookie) <= COOKIE_BYTES and "bad=" not in cookie and cookie.startswith("c0=")
+
+
 def test_redirect_to_file_url_is_refused(httpserver: HTTPServer) -> None:
     redirect(httpserver, "/rss.xml", "file:///etc/passwd", 302)
     result = fetch_one(httpserver.url_for("/rss.xml"))
