@@ -3984,6 +3984,67 @@ def test_an_embargo_postponed_after_an_editor_fixed_the_title_still_holds_the_re
     assert "(수정)" not in (site / "public" / "it-science" / "index.html").read_text(encoding="utf-8")
 
 
+def test_an_embargo_postponed_and_then_restored_releases_the_edited_release_at_its_time(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) update._held_later moves an edited release's date to upstream's postponed embargo. When the
+    ministry takes the postponement back (its item as first taken again), upstream's version is the one last
+    taken: the kept-out change is settled and dropped, but the hold, pressfeed's own write, stays. The release
+    goes out a day late, no run says so, and `articles revert` finds nothing to revert."""
+
+    def embargoed(day: int) -> bytes:
+        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        return rss(item(156720412, AI_TITLE, notice + AI_BODY, pub="2025-11-08 15:00:00"))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    editor = opener(site, NOW + timedelta(hours=1))
+    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
+    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
+    served.body = embargoed(10)  # postponed a day: held
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 10, 3, tzinfo=UTC)  # type: ignore[union-attr]
+    served.body = embargoed(9)  # the postponement taken back: the item as first taken
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and "(수정)" in stored.article.title
+    assert stored.article.published == datetime(2025, 11, 9, 3, tzinfo=UTC), stored.article.published
+
+
+def test_an_upstream_correction_does_not_move_an_editors_own_earlier_date_of_a_scheduled_release(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) update._held_later fires whenever upstream's date is later than the *stored* (edited) one,
+    not when upstream's embargo moved: an editor who set a scheduled release's time earlier (the evening
+    before, as for a 조간 release) has it moved back to upstream's unchanged embargo by any correction upstream
+    makes to the text. Upstream postponed nothing; the editor's date is overridden without a word."""
+
+    def embargoed(extra: str = "") -> bytes:
+        notice = "<p>※ 이 자료는 11월 9일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        return rss(item(156720412, AI_TITLE, notice + AI_BODY + extra, pub="2025-11-08 15:00:00"))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed())
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    editor = opener(site, NOW + timedelta(hours=1))
+    own = datetime(2025, 11, 8, 21, tzinfo=UTC)  # 11월 9일 06:00 KST: still ahead, before upstream's 12:00
+    record = {
+        **editor.info(editor.article(AI_ID)).record(),
+        "title": AI_TITLE + " (수정)",
+        "published": own.isoformat(),
+    }
+    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
+    assert editor.store.get(AI_ID).article.published == own  # type: ignore[union-attr]
+    served.body = embargoed("<p>문의: 인공지능기반정책과 044-202-6000</p>")  # a correction, same embargo
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and "(수정)" in stored.article.title
+    assert stored.article.published == own, stored.article.published
+
+
 def test_a_release_moved_to_a_page_it_shares_with_a_new_release_takes_the_new_page(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
