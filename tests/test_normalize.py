@@ -585,6 +585,19 @@ def test_parse_datetime_does_not_read_a_fraction_of_a_minute_as_other_minutes(va
     assert (result.hour, result.minute) == (6, 20)
 
 
+@pytest.mark.parametrize("value", ["2025-11-08 15:20.5 +0900", "2025-11-08 15:20.5 KST", "2025/11/08 15:20.5"])
+def test_parse_datetime_does_not_read_a_fraction_of_a_minute_as_other_minutes_before_a_zone(value):
+    """The narrowed _FRACTION_NOT_OF_SECONDS lets fromisoformat read "15:20.5" only where it reads the whole
+    text: with a zone after a space ("+0900", "KST") or slashes in the date, fromisoformat fails, and
+    _LOCAL_FORM's optional ':' still splits the minutes "20" into minute 2 and second 0: 15:02, the bug the
+    fix named, without a word."""
+    try:
+        result = parse_datetime(value, KST)
+    except ValueError:
+        return
+    assert (result.hour, result.minute) == (6, 20), result
+
+
 @pytest.mark.parametrize("value", ["", "   ", None, 20251108, True])
 def test_parse_datetime_rejects_non_dates(value):
     with pytest.raises(ValueError, match="not a date"):
@@ -1097,6 +1110,16 @@ def test_a_credit_line_pasted_twice_in_another_form_is_published_once(tail):
     body, credit = split_credit(LAST_PARAGRAPH + tail)
     assert body == LAST_PARAGRAPH
     assert credit.count("출처") == 1 and credit.count("이 자료는") <= 1
+
+
+def test_a_credit_line_pasted_twice_with_a_space_in_the_agencys_name_is_published_once():
+    """credits._sameness compares a credit's agencies by name_key, which collapses spaces but keeps one: the
+    template's "과학기술정보통신부" and the pasted release's "과학기술 정보통신부" are two agencies now, a joint
+    release of one ministry. _once compared the lines with their spaces removed before, and kept one."""
+    tail = "<p>[뉴스출처 : 과학기술 정보통신부]</p><p>[뉴스출처 : 과학기술정보통신부]</p>"
+    body, credit = split_credit(LAST_PARAGRAPH + tail)
+    assert body == LAST_PARAGRAPH
+    assert credit.count("출처") == 1, credit
 
 
 def test_split_credit_in_a_div_around_the_whole_body():
