@@ -446,6 +446,61 @@ def test_cookies_a_redirect_sets_are_bounded_and_only_what_a_header_can_carry(ht
     assert 0 < len(cookie) <= COOKIE_BYTES and "bad=" not in cookie and cookie.startswith("c0=")
 
 
+def test_a_cookie_a_redirect_removes_by_a_past_expires_is_not_sent_on(httpserver: HTTPServer) -> None:
+    """_HopCookies removes a cookie only on Max-Age 0 or -1. A board that ends its check by expiring the
+    cookie it set (`Expires=Thu, 01 Jan 1970 ...`, as PHP and many servlets write a removal) still gets it
+    back on the next hop, and takes the fetch for one that has not passed its check: 'too many redirects'."""
+
+    def board(request: Request) -> Response:
+        if request.args.get("step") is None:
+            return Response("", 302, {"Location": "/board/rss.do?step=1", "Set-Cookie": "check=1; Path=/"})
+        if request.args.get("step") == "1":
+            removed = "check=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+            return Response("", 302, {"Location": "/board/rss.do?step=2", "Set-Cookie": removed})
+        if request.cookies.get("check") is not None:
+            return Response("", 302, {"Location": "/board/rss.do"})
+        return Response(RSS, content_type="application/rss+xml")
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
+def test_a_cookie_a_redirect_sets_replaces_the_configured_one_of_its_name(httpserver: HTTPServer) -> None:
+    """A source configured with a Cookie header (a session copied from a browser) whose board answers its
+    stale session with a 302 setting a new one: _HopCookies.added appends the new cookie after the configured
+    one, `JSESSIONID=old; JSESSIONID=new`, and a server reads the first of a name (Tomcat, PHP): the stale
+    session again, 302 after 302, 'too many redirects'. A browser's jar would send the new value only."""
+
+    def board(request: Request) -> Response:
+        if request.cookies.get("JSESSIONID") == "new":
+            return Response(RSS, content_type="application/rss+xml")
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": "JSESSIONID=new; Path=/"})
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"), headers=(("Cookie", "JSESSIONID=old"),))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
+def test_a_redirects_cookie_with_an_attribute_python_does_not_know_is_still_sent(httpserver: HTTPServer) -> None:
+    """_HopCookies reads Set-Cookie with http.cookies.SimpleCookie, which drops a whole line at a flag it does
+    not know: `JSESSIONID=abc; Path=/; Secure; HttpOnly; Partitioned` (CHIPS, as browsers now take it) sets
+    nothing, and the session-check board loops again: 'too many redirects'."""
+
+    def board(request: Request) -> Response:
+        if request.cookies.get("JSESSIONID") == "abc":
+            return Response(RSS, content_type="application/rss+xml")
+        cookie = "JSESSIONID=abc; Path=/; HttpOnly; Partitioned"
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
 def test_redirect_to_file_url_is_refused(httpserver: HTTPServer) -> None:
     redirect(httpserver, "/rss.xml", "file:///etc/passwd", 302)
     result = fetch_one(httpserver.url_for("/rss.xml"))
