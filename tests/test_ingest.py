@@ -2224,6 +2224,32 @@ def test_a_revert_to_a_correction_upstream_dated_is_dated_at_the_revert(
     assert reverted.article.updated == NOW + timedelta(hours=3)
 
 
+def test_a_revert_to_upstreams_text_last_taken_under_a_new_status_is_dated_at_the_revert(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) A release of a `status: draft` source, retitled and published by an editor; the source then
+    drops `status: draft`: upstream's version is the text last taken, published, and is kept out. `articles
+    revert` passes explicit_updated=False, but merge_upstream keeps the stored `updated` for the hash last taken
+    (as for a re-sent version): the editor's title is replaced by upstream's under the date readers have, so
+    they never get the change, though README says a revert is dated at the revert."""
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item()))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml"), status="draft"))
+    _, pf = ingest_at(opener, site)
+    path = site / "edit.json"
+    record = {**pf.info(pf.article(AI_ID)).record(), "title": "편집된 제목", "status": "published"}
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    opener(site, NOW + timedelta(hours=1)).import_files([str(path)])
+    edited = opener(site, NOW + timedelta(hours=1)).article(AI_ID)
+    assert edited.article.status is Status.PUBLISHED and edited.article.title == "편집된 제목"
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    served.body = rss(ai_item())
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    assert opener(site, NOW + timedelta(hours=2)).store.upstream_changes([AI_ID])
+    reverted, _ = opener(site, NOW + timedelta(hours=3)).revert(AI_ID)
+    assert reverted.article.title == AI_TITLE
+    assert reverted.article.updated == NOW + timedelta(hours=3), reverted.article.updated
+
+
 def test_an_edited_release_whose_board_counts_its_views_is_a_conflict_once_until_its_words_change(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
