@@ -906,12 +906,12 @@ class _Placer:
             # upstream took its change back, or gives what the article holds, or the edit was undone: nothing is
             # kept out any more
             self.settled.add(target)
+        if locally_edited(stored) and stored.article.published > self.now and _hold_moved(stored, candidate, known):
+            writes.append(_held_until(stored, candidate, origin))
         if same_upstream(stored, candidate) or alike:
             report.unchanged += 1
             return True
         if locally_edited(stored):
-            if candidate.article.published > stored.article.published > self.now:
-                writes.append(_held_later(stored, candidate, origin))
             if known is not None and (known.content_hash, known.status) == (candidate.content_hash, candidate.status):
                 report.unchanged += 1  # kept out and told before: `sources check` and `articles show` say so
             else:
@@ -943,14 +943,46 @@ class _Placer:
         return True
 
 
-def _held_later(stored: StoredArticle, candidate: EncodedArticle, origin: str) -> ArticleWrite:
-    """An edited release whose embargo upstream postponed, held until then: the edit stands (and upstream's version
-    is kept out with the rest), but an editor's title fix is no word on the hold, and readers must not get the
-    release before its new time."""
+def _hold_moved(stored: StoredArticle, candidate: EncodedArticle, known: UpstreamChange | None) -> bool:
+    """Whether upstream moved the embargo of an edited release, still held, and nothing else: later (its version
+    last taken but for a later date, the article's, which the edit kept), or back once a postponement it brought
+    (the version kept out, dated as the article is) is taken back."""
+    if known is not None and known.article.published == stored.article.published:
+        return _dated_apart(known.article, candidate)
+    return candidate.article.published > stored.article.published and _last_taken_but_dated(stored, candidate)
+
+
+def _dated_apart(article: Article, candidate: EncodedArticle) -> bool:
+    """Whether `candidate` is `article` (an upstream version kept out) but for its publication date."""
+    from ..model import encode
+
+    return encode(_redated(article, candidate.article.published)).content_hash == candidate.content_hash
+
+
+def _last_taken_but_dated(stored: StoredArticle, candidate: EncodedArticle) -> bool:
+    """Whether `candidate` is upstream's version last taken but for its date, the article's (which no edit
+    changed, then): given the article's date, it hashes as that version did."""
+    from ..model import encode
+
+    return encode(_redated(candidate.article, stored.article.published)).content_hash == stored.upstream_hash
+
+
+def _redated(article: Article, when: datetime) -> Article:
+    """`article` published at `when`, as its source's item (the attribution carries the date too)."""
+    source = article.source
+    if source is not None and source.published == article.published:
+        source = replace(source, published=when)
+    return replace(article, published=when, source=source)
+
+
+def _held_until(stored: StoredArticle, candidate: EncodedArticle, origin: str) -> ArticleWrite:
+    """An edited release held until upstream's new embargo: the edit stands (upstream's version is kept out, or
+    dropped, as any), but an editor's title fix is no word on the hold, and readers must get the release neither
+    before its new time nor a day late once a postponement is taken back."""
     from ..model import encode
 
     old = stored.article
-    held = replace(old, published=candidate.article.published, updated=max(old.updated, candidate.article.updated))
+    held = replace(_redated(old, candidate.article.published), updated=max(old.updated, candidate.article.updated))
     return ArticleWrite(encode(held), origin)  # an editor's kind of write: the upstream version last taken stays
 
 
