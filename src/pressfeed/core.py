@@ -560,9 +560,12 @@ class Pressfeed:
         upstream = encode(change.article)
         now = self.clock.now()
         # dated at the revert, whatever date upstream gave its version: readers get the change now, not hours back
-        merged = merge_upstream(stored, upstream, explicit_updated=False, now=now)
+        # (also when upstream's is the text last taken, under a new status: the edit readers had goes)
+        merged = merge_upstream(stored, upstream, explicit_updated=False, now=now) or upstream
+        if merged.content_hash != stored.content_hash and stored.article.updated <= now:
+            merged = merged.restamped(status=merged.status, updated=max(now, merged.updated))
         with self.store.transaction():
-            self.store.write([ArticleWrite.from_upstream(merged or upstream, stored.origin, upstream=upstream)])
+            self.store.write([ArticleWrite.from_upstream(merged, stored.origin, upstream=upstream)])
             self.store.drop_upstream_changes([stored.article.id])
         return self.article(stored.article.id), change.seen
 
