@@ -142,43 +142,69 @@ class _Response:
 class _HopCookies:
     """The cookies a fetch's redirects set, sent on its next hops to the host that set each (a board's session
     check: a JSESSIONID set on a 302 back to the feed). Kept for that one fetch only, never for another source's
-    (the client keeps none: see _client), and bounded: a server's cookies add at most COOKIE_BYTES to a request."""
+    (the client keeps none: see _client), and bounded: a server's cookies add at most COOKIE_BYTES to a request.
+    Read as browsers read Set-Cookie (RFC 6265): the pair before the first ";", removed by a Max-Age of 0 or
+    less or an Expires passed; the other attributes do not matter to a cookie sent only back to its host."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
         self.hosts: dict[str, dict[str, str]] = {}
 
     def take(self, url: str, set_cookies: Sequence[str]) -> None:
-        from http.cookies import CookieError, SimpleCookie
-
         jar = self.hosts.setdefault(_host_key(url), {})
         for line in set_cookies:
-            parsed: SimpleCookie = SimpleCookie()
-            try:
-                parsed.load(line)
-            except CookieError:
-                continue  # a cookie no client could read: not sent
-            for name, morsel in parsed.items():
-                if morsel["max-age"] in ("0", "-1"):
-                    jar.pop(name, None)  # removed
-                elif _COOKIE_TEXT.fullmatch(f"{name}={morsel.value}"):  # (what a header carries as it came)
-                    jar[name] = morsel.value
+            pair, _, attributes = line.partition(";")
+            name, equals, value = pair.partition("=")
+            name, value = name.strip(), value.strip()
+            if not equals or not _COOKIE_TEXT.fullmatch(f"{name}={value}"):
+                continue  # none a request header may carry as it came
+            if self._removes(attributes):
+                jar.pop(name, None)
+            else:
+                jar[name] = value
+
+    def _removes(self, attributes: str) -> bool:
+        from email.utils import parsedate_to_datetime
+
+        for attribute in attributes.split(";"):
+            key, _, value = attribute.partition("=")
+            key, value = key.strip().lower(), value.strip()
+            if key == "max-age" and value.lstrip("-").isdigit():
+                return int(value) <= 0
+            if key == "expires":
+                try:
+                    expires = parsedate_to_datetime(value)
+                except (TypeError, ValueError, IndexError, OverflowError):
+                    continue
+                if expires.tzinfo is None:
+                    expires = expires.replace(tzinfo=UTC)
+                return expires <= self.now
+        return False
 
     def added(self, headers: httpx.Headers, url: str) -> httpx.Headers:
         jar = self.hosts.get(_host_key(url))
         if not jar:
             return headers
-        pairs, size = [], 0
-        for name, value in jar.items():
+        # the source's own (origin-bound) first, each replaced by a cookie of its name a redirect set
+        pairs = dict(_cookie_pairs(headers.get("cookie", "")))
+        pairs.update(jar)
+        kept, size = [], 0
+        for name, value in pairs.items():
             size += len(name) + len(value) + 3
             if size > COOKIE_BYTES:
                 break
-            pairs.append(f"{name}={value}")
-        if not pairs:
-            return headers
-        given = headers.get("cookie")  # the source's own (origin-bound): first
+            kept.append(f"{name}={value}")
         with_jar = headers.copy()
-        with_jar["cookie"] = "; ".join([given, *pairs] if given else pairs)
+        with_jar["cookie"] = "; ".join(kept)
         return with_jar
+
+
+def _cookie_pairs(header: str) -> Iterator[tuple[str, str]]:
+    """(name, value) of a Cookie header's pairs, in order."""
+    for pair in header.split(";"):
+        name, _, value = pair.partition("=")
+        if name.strip():
+            yield name.strip(), value.strip()
 
 
 class _Budget:
@@ -282,7 +308,7 @@ class Fetcher:
         policy = AddressPolicy.build(trusted, self.config.allow_private, owner=request.source_id)
         moved_to: str | None = None
         permanent = True
-        jar = _HopCookies()
+        jar = _HopCookies(self.clock.now())
         for hop in range(self.config.max_redirects + 1):
             try:
                 response = await self._send(url, jar.added(headers, url), budget, policy, request.error_body)
