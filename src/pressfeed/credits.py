@@ -153,8 +153,8 @@ def _sameness(line: str) -> object:
     """What two forms of one line share: a credit's agencies (whatever its brackets or colon), else a notice's
     letters and digits (whatever its spaces and stops)."""
     agencies = credit_agencies(line)
-    if agencies:
-        return tuple(name_key(agency) for agency in agencies)
+    if agencies:  # (a name's spaces too: "과학기술 정보통신부" is the one ministry)
+        return tuple("".join(name_key(agency).split()) for agency in agencies)
     return "".join(ch for ch in line if ch.isalnum())
 
 
