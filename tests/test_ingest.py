@@ -2016,6 +2016,29 @@ def test_guidless_releases_of_an_app_told_apart_by_their_hash_route_are_each_pub
     assert sorted(a.link for a in stored_articles(pf)) == [app.format(n=n) for n in (1, 2, 3)]
 
 
+LISTING = "https://www.moef.go.kr/nw/nes/nesdta.do?menuNo=4010100"
+
+
+@pytest.mark.parametrize("anchors", [False, True], ids=["list-page", "fragment"])
+def test_guidless_releases_a_board_links_to_its_list_page_are_each_published(
+    anchors: bool, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """No guid, and every item linked to the board's list page (or told apart by a plain "#74401" that the
+    comparison drops): the id comes from the normalized link, so all were one id. The first release took the
+    others for its duplicates, silently: they were never stored nor published, and no warning said so (with a
+    guid each, jobs._without_shared_links keeps them apart)."""
+    titles = ("2025년 10월 국고채 발행 실적 및 계획", "최근 경제동향 11월호 발간", "경제관계장관회의 개최 결과")
+    items = [
+        item(n, t, f"<p>{t} 관련 보도자료입니다.</p>", guid=None, link=LISTING + (f"#7440{n}" if anchors else ""))
+        for n, t in enumerate(titles)
+    ]
+    serve(httpserver, "/rss/dept_moef.xml", rss(*items))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    result, pf = ingest_at(opener, site)
+    assert (len(only(result).new), only(result).duplicates) == (3, 0)
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(titles)
+
+
 def test_items_of_one_feed_that_are_one_stored_article_write_it_once_and_keep_the_first(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
