@@ -2955,6 +2955,26 @@ def test_agency_date_forms(raw: str, expected: datetime, httpserver: HTTPServer,
     assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("금, 07 11월 2025 15:00:00 +0900", utc(2025, 11, 7, 6, 0)),
+        ("목, 06 11월 2025 09:00:00 KST", utc(2025, 11, 6, 0, 0)),
+    ],
+)
+def test_an_rfc_822_date_a_korean_locale_wrote_is_read(
+    raw: str, expected: datetime, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A Java board formatting pubDate with "EEE, dd MMM yyyy HH:mm:ss Z" under the JVM's ko_KR locale (no
+    Locale.US) writes the weekday and month in Korean. The date is whole and readable, yet every such item was
+    "unusable", dated at fetch time: a first run listed a board's month of releases as published just now."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(pub=raw)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    result, pf = ingest_at(opener, site)
+    assert only(result).warnings == ()
+    assert pf.store.get(AI_ID).article.published == expected  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("raw", ["2025-11-07 15:00:00 KST (금)", "2025-11-07 15시경", "2025-11-07 오후 3시경"])
 def test_a_date_read_without_its_time_is_not_used(raw: str, httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     """Forms pressfeed cannot read, which feedparser reads as the day at midnight UTC (09:00 KST), dropping
