@@ -853,6 +853,23 @@ def test_a_board_link_with_a_new_session_each_fetch_is_one_item(
     assert stored_articles(pf)[0].link == "https://www.msit.go.kr/bbs/view.do?sCode=user&nttSeqNo=3186500"
 
 
+def test_a_php_boards_link_with_a_session_is_published_without_it(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A PHP board (gnuboard, XE with session.use_trans_sid) appends PHPSESSID to every link for a client
+    without its cookie, as eGovFrame puts ;jsessionid= in the path. Keyed without it (one item), but the link
+    readers got carried the fetcher's session: every subscriber's click joined one server session."""
+    board = "https://www.kma.go.kr/bbs/board.php?bo_table=press&wr_id=1203&PHPSESSID={session}"
+    served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(guid=None, link=board.format(session="9f8e7d"))))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    first, pf = ingest_at(opener, site)
+    (created,) = only(first).new
+    served.body = rss(ai_item(guid=None, link=board.format(session="0a1b2c")))
+    second, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert (only(second).new, only(second).unchanged) == ((), 1)
+    assert [a.link for a in stored_articles(pf)] == ["https://www.kma.go.kr/bbs/board.php?bo_table=press&wr_id=1203"]
+
+
 def test_a_board_that_re_renders_its_markup_updates_nothing(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     """A ministry's board upgrade writes the same releases with other quoting, attribute order and spacing
     between paragraphs: readers see the same items, so none is re-dated; a word set in bold is an update."""
