@@ -1103,6 +1103,20 @@ def test_a_boards_label_of_a_release_is_no_part_of_its_title_and_one_stored_with
     assert after is not None and after.article.title == AI_TITLE and after.article.updated == stored.article.updated
 
 
+@pytest.mark.parametrize("label", ["［보도자료］", "［보도참고자료］", "（보도자료）"])
+def test_a_boards_full_width_label_of_a_release_is_no_part_of_its_title(
+    label: str, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A Korean IME in full-width mode writes the board's label as "［보도자료］": the title key already reads
+    it as the label (keys.title_identity folds NFKC first), but the title readers got kept it, while
+    "【보도자료】" and "[보도자료]" are taken off (keys.without_release_label sees no NFKC)."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(item(156720412, f"{label} {AI_TITLE}", AI_BODY)))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    _, pf = ingest_at(opener, site)
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and stored.article.title == AI_TITLE
+
+
 def test_same_link_across_sources_is_one_article(httpserver: HTTPServer, site: Path, opener: Opener) -> None:
     serve(
         httpserver,
