@@ -863,7 +863,7 @@ def test_a_php_boards_link_with_a_session_is_published_without_it(
     served = serve(httpserver, "/rss/dept_msit.xml", rss(ai_item(guid=None, link=board.format(session="9f8e7d"))))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     first, pf = ingest_at(opener, site)
-    (created,) = only(first).new
+    assert len(only(first).new) == 1
     served.body = rss(ai_item(guid=None, link=board.format(session="0a1b2c")))
     second, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
     assert (only(second).new, only(second).unchanged) == ((), 1)
