@@ -225,8 +225,14 @@ _SESSION_PATH = re.compile(r";jsessionid=[^/?#;]*", re.IGNORECASE)
 
 
 def without_session(url: str) -> str:
-    """`url` without a `;jsessionid=` path parameter: the page is the same whatever the session."""
-    return _SESSION_PATH.sub("", url) if ";" in url else url
+    """`url` without a session, a `;jsessionid=` path parameter or a `jsessionid`/`PHPSESSID` query one: the
+    page is the same whatever the session, and a link readers get must not carry the fetcher's."""
+    if ";" in url:
+        url = _SESSION_PATH.sub("", url)
+    lowered = url.lower()
+    if "sessionid=" in lowered or "sessid=" in lowered:
+        url = _DANGLING.sub("", _SESSION_QUERY.sub("", url))
+    return url
 
 
 #: a session in a query string ("list.php?PHPSESSID=…&id=3"), with the separator after it
@@ -241,10 +247,7 @@ def guid_identity(guid: str) -> str:
     guid = guid.strip()
     if not guid[:8].lower().startswith(("http://", "https://")):
         return guid  # an opaque guid is the publisher's: taken as it is
-    plain = without_session(guid)
-    if "sessionid=" in plain.lower() or "sessid=" in plain.lower():
-        plain = _DANGLING.sub("", _SESSION_QUERY.sub("", plain))
-    return plain
+    return without_session(guid)
 
 
 def normalize_link(url: str) -> str:
