@@ -63,6 +63,8 @@ RELEASE_LABELS = frozenset({"보도자료", "보도참고자료", "보도참고"
 #: "[보도자료] …", "(보도참고) …", "보도자료: …"; "… [보도자료]"
 _LEADING_LABEL = re.compile(r"\s*(?:[\[(【〈<]([^\])】〉>]{1,20})[\])】〉>]|([^:\[\](){}<>]{1,10})[:：])\s*")
 _TRAILING_LABEL = re.compile(r"\s*[\[(【〈<]([^\])】〉>]{1,20})[\])】〉>]\s*[.。]?\s*$")
+#: full-width brackets and colon as ASCII (a Korean IME in full-width mode types "［보도자료］", "（보도자료）")
+_FULL_WIDTH_BRACKETS = str.maketrans("［］（）＜＞：", "[]()<>:")
 #: "ㆍ", the middle dot ministries type (a Hangul letter; "ᆞ" once NFKC has read it)
 _HANGUL_DOTS = str.maketrans("", "", "\u318d\u119e")
 
@@ -167,12 +169,13 @@ def without_release_label(title: str) -> str:
     """The title without a press-release label before or after it ("[보도자료] …", "(보도참고자료) …", "보도자료:
     …", "… [보도자료]"): how a board lists a release, no part of its title (the press-release service's copy
     has none). A label that is the whole title stays. Other labels name another item ("[정정]", "[사진]")."""
-    label = _LEADING_LABEL.match(title)
+    brackets = title.translate(_FULL_WIDTH_BRACKETS)  # (one character for one: the positions hold)
+    label = _LEADING_LABEL.match(brackets)
     if label is not None and title[label.end() :].strip():
         bracketed = label.group(1)
         if is_release_label(bracketed) if bracketed is not None else _named_release(label.group(2)):
             title = title[label.end() :]
-    label = _TRAILING_LABEL.search(title)
+    label = _TRAILING_LABEL.search(title.translate(_FULL_WIDTH_BRACKETS))
     if label is not None and _named_release(label.group(1)) and title[: label.start()].strip():
         title = title[: label.start()]
     return title
