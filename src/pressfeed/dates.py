@@ -98,6 +98,7 @@ def rfc822_date(text: str) -> datetime:
     """RFC 822/5322; its "-0000" is UTC (the sender's own zone unknown), not a naive local time."""
     from email.utils import parsedate_to_datetime  # here: email and socket cost every start ~8 ms
 
+    text = _in_english(text)
     half = _HALF_DAY.search(text)
     if half is not None:
         text = text[: half.start()] + text[half.end() :]
@@ -106,6 +107,20 @@ def rfc822_date(text: str) -> datetime:
     if parsed.tzinfo is None and text.rstrip().endswith("-0000"):
         parsed = parsed.replace(tzinfo=UTC)
     return parsed if half is None else _on_a_12_hour_clock(parsed, half.group(0).upper() in ("PM", "오후"))
+
+
+#: RFC 822 as a JVM under a Korean locale writes it ("금, 07 11월 2025 15:00:00 +0900"): its weekday, its month
+_KOREAN_WEEKDAY = re.compile(r"^\s*[월화수목금토일](?:요일)?\s*,?\s*")
+_KOREAN_MONTH = re.compile(r"(?<=\s)(1[0-2]|0?[1-9])월(?=\s)")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _in_english(text: str) -> str:
+    """An RFC 822 date a Korean locale wrote, its weekday dropped and its month named as RFC 822 names it."""
+    if "월" not in text:
+        return text
+    text = _KOREAN_WEEKDAY.sub("", text)
+    return _KOREAN_MONTH.sub(lambda month: _MONTHS[int(month.group(1)) - 1], text)
 
 
 def _on_a_12_hour_clock(parsed: datetime, afternoon: bool) -> datetime:
