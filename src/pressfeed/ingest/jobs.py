@@ -85,6 +85,7 @@ def parse_and_map(job: Job) -> Parsed:
             return parsed
         entries, warning = parsed
         warnings += [warning] if warning else []
+    entries = _told_apart(entries)
     mapped: list[Mapped] = []
     skipped = 0
     unusable: list[str] = []
@@ -121,6 +122,33 @@ def parse_and_map(job: Job) -> Parsed:
         tuple(unusable),
         job.recheck,
     )
+
+
+def _told_apart(entries: tuple[RawArticle, ...]) -> tuple[RawArticle, ...]:
+    """Items without a guid that share their link with another of the document get a guid: their link as given,
+    where its fragment tells them apart ("#74401"), else the link with the title.
+
+    Known by the shared link, a board's list page every item links to, they were one id: the first release
+    took the others for its duplicates, never stored nor published, and no warning said so. With a guid each,
+    their shared link is no key of theirs (:func:`_without_shared_links`). Repeats of one item (its link and
+    title) stay one.
+    """
+    from ..urls import normalize_link
+
+    groups: dict[str, list[int]] = {}
+    for index, entry in enumerate(entries):
+        if not entry.guid.strip() and isinstance(entry.link, str) and entry.link.strip():
+            groups.setdefault(normalize_link(entry.link), []).append(index)
+    shared = [indexes for indexes in groups.values() if len(indexes) > 1]
+    if not shared:
+        return entries
+    told = list(entries)
+    for indexes in shared:
+        links = [str(entries[i].link).strip() for i in indexes]
+        apart = len(set(links)) == len(links)
+        for index, link in zip(indexes, links, strict=True):
+            told[index] = replace(entries[index], guid=link if apart else f"{link} {entries[index].title}")
+    return tuple(told)
 
 
 def _without_shared_links(mapped: list[Mapped]) -> list[Mapped]:
