@@ -1914,15 +1914,19 @@ def test_a_refused_command_leaves_a_new_site_as_it_was(sample_site: Path, args: 
 def test_a_refused_command_leaves_nothing_at_a_mistyped_store_path(sample_site: Path, tmp_path: Path) -> None:
     """The refused import's undo exists so that a mistyped store.path leaves no stray database; it left the
     folders it made for it and a stray lock file there instead."""
-    typo = tmp_path / "srv" / "portl" / "pressfeed.db"
-    path = config_file(sample_site)
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("  path: .pressfeed/pressfeed.db", f"  path: {typo}"),
-        encoding="utf-8",
-    )
-    result = invoke(sample_site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
+    result = refused_import_with_store_at(sample_site, tmp_path, tmp_path / "srv" / "portl" / "pressfeed.db")
     assert result.exit_code == 2, explain(result)
     assert not (tmp_path / "srv").exists(), sorted(str(p) for p in (tmp_path / "srv").rglob("*"))
+
+
+def refused_import_with_store_at(site: Path, tmp_path: Path, store: Path) -> Result:
+    """A first import of bad records, the site's store.path set to `store`: refused (exit 2)."""
+    path = config_file(site)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  path: .pressfeed/pressfeed.db", f"  path: {store}"),
+        encoding="utf-8",
+    )
+    return invoke(site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
 
 
 @pytest.mark.parametrize(
@@ -1948,19 +1952,14 @@ def test_sources_import_of_a_file_that_is_no_opml_says_so(sample_site: Path, tmp
 
 
 def test_a_refused_command_never_removes_a_folder_that_was_there(sample_site: Path, tmp_path: Path) -> None:
-    """The undo removes the folders `_missing_folders` found missing before the store was made; it asks
-    `exists()` of the path as spelled, so `/srv/portl/../portal` is "missing" while /srv/portl is not there,
-    although /srv/portal is. The operator's own (empty) /srv/portal was then rmdir'd, and /srv/portl, which
-    the command made, was left behind."""
+    """(Review.) The undo removed the folders found missing before the store was made, asking `exists()` of the
+    path as spelled: `/srv/portl/../portal` was "missing" while /srv/portl was not there, although /srv/portal
+    was. The operator's own (empty) /srv/portal was then rmdir'd, and /srv/portl, which the command made, was
+    left behind (cli._folders_made_for now follows the path as the system does)."""
     kept = tmp_path / "srv" / "portal"  # the operator's folder, made for the store, empty for now
     kept.mkdir(parents=True)
     typo = tmp_path / "srv" / "portl" / ".." / "portal" / "pressfeed.db"
-    path = config_file(sample_site)
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("  path: .pressfeed/pressfeed.db", f"  path: {typo}"),
-        encoding="utf-8",
-    )
-    result = invoke(sample_site, "import", str(write(tmp_path / "bad.yaml", BAD_YAML)))
+    result = refused_import_with_store_at(sample_site, tmp_path, typo)
     assert result.exit_code == 2, explain(result)
     assert kept.is_dir(), "a folder that existed before the command was removed"
     assert sorted(p.name for p in (tmp_path / "srv").iterdir()) == ["portal"]
