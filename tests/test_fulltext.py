@@ -184,6 +184,31 @@ def test_a_page_several_items_link_to_is_no_ones_text(site: Path, ministry: Boar
     assert report.warnings == (f"{YOUTH[0]!r}: its link is other items' too, no one release's page: held as a draft",)
 
 
+@pytest.mark.parametrize("anchors", [False, True], ids=["list-page", "fragment"])
+def test_a_page_guidless_items_link_to_is_no_ones_text(site: Path, ministry: Board, anchors: bool) -> None:
+    """Guid-less items linked to one page (the board's list, or told apart by "#74496" alone): each is a
+    release of its own since jobs._told_apart, but the pages are read before it, by the item's link id, which
+    they all share: _shared_pages counts one id and reads the page for each. Every release went out with the
+    one text it shows (before, only the first was stored at all)."""
+    titles = (YOUTH[0], SHIPS[0], BUS[0])
+    ministry.feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>재정경제부 보도자료</title>'
+        "<link>https://www.mofe.go.kr/</link><description>보도자료</description>"
+        + "".join(
+            f"<item><title>{title}</title><link>{{base}}/nw/view.do{f'#{7449 + n}' if anchors else ''}</link>"
+            "<pubDate>2025-11-07 00:00:00.0</pubDate></item>"
+            for n, title in enumerate(titles)
+        )
+        + "</channel></rss>"
+    ).encode()
+    configure(site, ministry)
+    report, pf = ingest(site)
+    stored = {s.article.title: s.article for s in pf.store.articles(ArticleFilter())}
+    assert sorted(stored) == sorted(titles)
+    assert not any("정부세종청사에서" in a.body_html for a in stored.values()), ministry.hits
+    assert ministry.hits == []
+
+
 def test_one_release_listed_twice_under_two_guids_has_its_page_read(site: Path, ministry: Board) -> None:
     """A review's: the same release listed twice (two guids, one title, one page) was read for neither, and held."""
     ministry.feed = (
