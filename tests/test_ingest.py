@@ -2070,6 +2070,27 @@ def test_guidless_releases_a_board_links_to_its_list_page_are_each_published(
     assert sorted(a.title for a in stored_articles(pf)) == sorted(titles)
 
 
+@pytest.mark.parametrize(
+    "listing",
+    ["https://www.moef.go.kr/nw/nesdta.do;jsessionid=A1B2C3", "https://www.moef.go.kr/nw/nesdta.php?PHPSESSID=a1b2c3"],
+    ids=["path-session", "query-session"],
+)
+def test_guidless_releases_a_board_links_to_its_list_page_with_a_session_are_each_published(
+    listing: str, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """The list page every item links to carries the board's session: jobs._told_apart gives each the guid
+    "<link> <title>", and guid_identity (without_session) takes the session's value to the end of the text, the
+    title with it ("[^/?#;]*", "[^&#]*"): every item's guid is the bare link again, one id, the first release
+    took the others for its duplicates."""
+    titles = ("2025년 10월 국고채 발행 실적 및 계획", "최근 경제동향 11월호 발간", "경제관계장관회의 개최 결과")
+    items = [item(n, t, f"<p>{t} 관련 보도자료입니다.</p>", guid=None, link=listing) for n, t in enumerate(titles)]
+    serve(httpserver, "/rss/dept_moef.xml", rss(*items))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    result, pf = ingest_at(opener, site)
+    assert (len(only(result).new), only(result).duplicates) == (3, 0)
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(titles)
+
+
 def test_items_of_one_feed_that_are_one_stored_article_write_it_once_and_keep_the_first(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
