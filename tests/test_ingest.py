@@ -2070,6 +2070,74 @@ def test_guidless_releases_a_board_links_to_its_list_page_are_each_published(
     assert sorted(a.title for a in stored_articles(pf)) == sorted(titles)
 
 
+LISTED = ("2025년 10월 국고채 발행 실적 및 계획", "최근 경제동향 11월호 발간", "경제관계장관회의 개최 결과")
+
+
+@pytest.mark.parametrize("anchors", [False, True], ids=["list-page", "fragment"])
+@pytest.mark.parametrize("order", ["one-left", "upgrade"])
+def test_an_undated_guidless_release_sharing_its_link_is_one_article_across_runs(
+    anchors: bool, order: str, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """jobs._told_apart gives an item a guid only while another of the document shares its link: the same
+    undated release listed alone (the others gone from the board: "one-left"), or listed alone before, then
+    with others (a store of the version before, where only the first was stored: "upgrade"), is known by its
+    link once and by a guid the other time: two ids, and no date for _moved to join them. It was published
+    again as a new release."""
+    items = [
+        item(n, t, f"<p>{t} 관련 보도자료입니다.</p>", guid=None, pub=None, link=LISTING + (f"#7440{n}" if anchors else ""))
+        for n, t in enumerate(LISTED)
+    ]
+    first, then = (items, items[:1]) if order == "one-left" else (items[:1], items)
+    served = serve(httpserver, "/rss/dept_moef.xml", rss(*first))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    ingest_at(opener, site)
+    served.body = rss(*then)
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert len(only(result).new) == (0 if order == "one-left" else 2)
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(LISTED[: len(first) if order == "one-left" else 3])
+
+
+def test_a_guidless_release_of_a_list_page_board_whose_title_is_corrected_stays_one_article(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Items linked to the board's list page get the guid "<link> <title>" (jobs._told_apart): a title
+    corrected the next day is a new guid, a new id, and its content and title keys are new too. The corrected
+    release was published as a second one beside the first."""
+    text = "<p>" + "기획재정부는 11월 7일 정부세종청사에서 관계부처 합동 회의를 열고 주요 현안 {n}을 논의했다고 밝혔다. " * 3
+    corrected = "2025년 10월 국고채 발행 실적 및 11월 발행 계획"
+
+    def listed(first: str) -> bytes:
+        titles = (first, *LISTED[1:])
+        return rss(*(item(n, t, text.format(n=n) + "</p>", guid=None, link=LISTING) for n, t in enumerate(titles)))
+
+    served = serve(httpserver, "/rss/dept_moef.xml", listed(LISTED[0]))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    ingest_at(opener, site)
+    served.body = listed(corrected)
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=20))
+    assert only(result).new == ()
+    assert sorted(a.title for a in stored_articles(pf)) == sorted((corrected, *LISTED[1:]))
+
+
+def test_a_release_repeated_in_a_fragment_boards_feed_leaves_the_others_ids(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Undated guid-less items told apart by their fragments have their link as guid; one of them listed twice
+    makes the group's links no longer all different, and jobs._told_apart gives every item of the group
+    "<link> <title>" instead: new ids for all, the releases published again."""
+    items = [
+        item(n, t, f"<p>{t} 관련 보도자료입니다.</p>", guid=None, pub=None, link=f"{LISTING}#7440{n}")
+        for n, t in enumerate(LISTED)
+    ]
+    served = serve(httpserver, "/rss/dept_moef.xml", rss(*items))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    ingest_at(opener, site)
+    served.body = rss(*items, items[0])
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert only(result).new == ()
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(LISTED)
+
+
 @pytest.mark.parametrize(
     "listing",
     ["https://www.moef.go.kr/nw/nesdta.do;jsessionid=A1B2C3", "https://www.moef.go.kr/nw/nesdta.php?PHPSESSID=a1b2c3"],
