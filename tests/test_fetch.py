@@ -501,6 +501,71 @@ def test_a_redirects_cookie_with_an_attribute_python_does_not_know_is_still_sent
     assert (result.error, result.body) == (None, RSS)
 
 
+@pytest.mark.parametrize(
+    "removal",
+    [
+        "check=; Path=/; Expires=Fri, 01 Jan 2100 00:00:00 GMT; Max-Age=0",
+        "check=; Path=/; expires=Sun, 08-Nov-2026 12:00:00 GMT; Max-Age=0",
+    ],
+    ids=["max-age-0-after-a-future-expires", "php-order"],
+)
+def test_a_redirects_max_age_0_removes_its_cookie_whatever_expires_says(httpserver: HTTPServer, removal: str) -> None:
+    """RFC 6265 (5.3 step 3): Max-Age wins over Expires, wherever it stands. _HopCookies._removes returns at the
+    first of the two it meets: an Expires before Max-Age decides alone, and a removal by Max-Age=0 after a
+    future Expires (the old SimpleCookie reading removed it) is sent on: the board loops, 'too many redirects'."""
+
+    def board(request: Request) -> Response:
+        if request.args.get("step") is None:
+            return Response("", 302, {"Location": "/board/rss.do?step=1", "Set-Cookie": "check=1; Path=/"})
+        if request.args.get("step") == "1":
+            return Response("", 302, {"Location": "/board/rss.do?step=2", "Set-Cookie": removal})
+        if request.cookies.get("check") is not None:
+            return Response("", 302, {"Location": "/board/rss.do"})
+        return Response(RSS, content_type="application/rss+xml")
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
+def test_a_redirects_cookie_with_a_max_age_is_kept_whatever_expires_says(httpserver: HTTPServer) -> None:
+    """A board whose clock is behind writes an Expires already past beside a Max-Age of half an hour (PHP writes
+    `expires=…; Max-Age=1800`). Browsers keep the cookie (Max-Age wins); _HopCookies._removes reads the Expires
+    first and drops it: the session check loops, 'too many redirects' (the SimpleCookie reading kept it)."""
+
+    def board(request: Request) -> Response:
+        if request.cookies.get("JSESSIONID") == "abc":
+            return Response(RSS, content_type="application/rss+xml")
+        cookie = "JSESSIONID=abc; expires=Thu, 01-Jan-2015 00:00:00 GMT; Max-Age=1800; path=/"
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
+def test_a_configured_cookie_header_is_not_cut_by_the_bound_on_a_redirects_cookies(httpserver: HTTPServer) -> None:
+    """COOKIE_BYTES bounds what a server's redirects add to a request. _HopCookies.added now counts the source's
+    own configured Cookie header in it too, the configured pairs first: a browser's session copied whole (over
+    4 KiB of its tracking cookies) leaves no room, and the JSESSIONID the board's 302 set is never sent (before,
+    the configured header went as it was, the redirect's cookies after it): 'too many redirects'."""
+    from pressfeed.ingest.fetch import COOKIE_BYTES
+
+    configured = "; ".join(f"_ga{n}=GA1.1.{'7' * 60}" for n in range(COOKIE_BYTES // 70 + 1))
+
+    def board(request: Request) -> Response:
+        if request.cookies.get("JSESSIONID") == "abc":
+            return Response(RSS, content_type="application/rss+xml")
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": "JSESSIONID=abc; Path=/"})
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"), headers=(("Cookie", configured),))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
 def test_redirect_to_file_url_is_refused(httpserver: HTTPServer) -> None:
     redirect(httpserver, "/rss.xml", "file:///etc/passwd", 302)
     result = fetch_one(httpserver.url_for("/rss.xml"))
