@@ -4202,6 +4202,65 @@ def test_an_embargo_postponed_and_then_restored_releases_the_edited_release_at_i
     assert stored.article.published == datetime(2025, 11, 9, 3, tzinfo=UTC), stored.article.published
 
 
+def test_an_embargo_postponed_before_an_edit_and_taken_back_after_it_releases_at_its_time(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) The ministry postpones a release's embargo a day, pressfeed takes it (no edit yet); an editor
+    then fixes the title; the ministry takes the postponement back (its item as first sent). Upstream moved
+    nothing but the date, and the editor set none: but update._hold_moved follows a move back only through a
+    version kept out dated as the article is (none here), and else only a later date. The release goes out a
+    day late, and no run says so."""
+
+    def embargoed(day: int) -> bytes:
+        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        return rss(item(156720412, AI_TITLE, notice + AI_BODY, pub="2025-11-08 15:00:00"))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    served.body = embargoed(10)  # postponed a day, before any edit: taken
+    _, pf = ingest_at(opener, site, NOW + timedelta(minutes=30))
+    assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 10, 3, tzinfo=UTC)  # type: ignore[union-attr]
+    editor = opener(site, NOW + timedelta(hours=1))
+    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
+    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
+    served.body = embargoed(9)  # the postponement taken back
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and "(수정)" in stored.article.title
+    assert stored.article.published == datetime(2025, 11, 9, 3, tzinfo=UTC), stored.article.published
+
+
+def test_an_embargo_postponed_with_a_kept_out_correction_taken_back_still_holds_the_release_back(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """(Editors.) An editor fixes the title; the ministry corrects the text (kept out of the edit, dated as the
+    article is), then withdraws the correction and postpones the embargo a day: its item is the version last
+    taken but for the date. update._hold_moved, finding a version kept out dated as the article, asks only
+    whether the item is that one moved (it is not) and never whether it is the one last taken moved: the
+    release goes out a day before its embargo."""
+
+    def embargoed(day: int, extra: str = "") -> bytes:
+        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+        return rss(item(156720412, AI_TITLE, notice + AI_BODY + extra, pub="2025-11-08 15:00:00"))
+
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
+    ingest_at(opener, site)
+    editor = opener(site, NOW + timedelta(hours=1))
+    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
+    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
+    served.body = embargoed(9, "<p>문의: 인공지능기반정책과 044-202-6000</p>")  # a correction: kept out
+    ingest_at(opener, site, NOW + timedelta(hours=2))
+    served.body = embargoed(10)  # the correction withdrawn, the embargo postponed a day
+    _, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
+    stored = pf.store.get(AI_ID)
+    assert stored is not None and "(수정)" in stored.article.title
+    assert stored.article.published == datetime(2025, 11, 10, 3, tzinfo=UTC), stored.article.published
+
+
 def test_an_upstream_correction_does_not_move_an_editors_own_earlier_date_of_a_scheduled_release(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
