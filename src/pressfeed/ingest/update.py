@@ -944,12 +944,15 @@ class _Placer:
 
 
 def _hold_moved(stored: StoredArticle, candidate: EncodedArticle, known: UpstreamChange | None) -> bool:
-    """Whether upstream moved the embargo of an edited release, still held, and nothing else: later (its version
-    last taken but for a later date, the article's, which the edit kept), or back once a postponement it brought
-    (the version kept out, dated as the article is) is taken back."""
-    if known is not None and known.article.published == stored.article.published:
-        return _dated_apart(known.article, candidate)
-    return candidate.article.published > stored.article.published and _last_taken_but_dated(stored, candidate)
+    """Whether upstream moved the embargo of an edited release, still held, and nothing else: its version last
+    taken but for its date, the article's (which the edit kept, then), or the version kept out but for its date,
+    the article's (a postponement taken back after the edit)."""
+    if candidate.article.published == stored.article.published:
+        return False
+    dated = known.article.published == stored.article.published if known is not None else False
+    if known is not None and dated and _dated_apart(known.article, candidate):
+        return True
+    return _last_taken_but_dated(stored, candidate)
 
 
 def _dated_apart(article: Article, candidate: EncodedArticle) -> bool:

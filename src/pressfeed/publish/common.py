@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..terms import credit_agencies, credit_for
@@ -139,13 +140,18 @@ _BRACKETED = re.compile(r"\s*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>")
 _ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
-def tags_after(section: str, article: Article) -> list[str]:
+def tags_after(section: str, article: Article) -> tuple[str, ...]:
     """The article's tags that follow its section's title among its categories: but one named as the section,
     by its title or its id (a 사회 story tagged "사회" or "society" lists it once, tags spelled alike being one)."""
+    return _tags_after(section, article.section, article.tags) if article.tags else ()
+
+
+@lru_cache(maxsize=4096)  # (each item is in its section's feeds and the site's, in every format)
+def _tags_after(section: str, section_id: str, tags: tuple[str, ...]) -> tuple[str, ...]:
     from ..context import name_key
 
-    keys = {name_key(section), name_key(article.section)}
-    return [tag for tag in article.tags if name_key(tag) not in keys]
+    keys = {name_key(section), name_key(section_id)}
+    return tuple(tag for tag in tags if name_key(tag) not in keys)
 
 
 def byline_parts(byline: str) -> tuple[str, str]:
