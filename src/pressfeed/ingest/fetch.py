@@ -164,38 +164,36 @@ class _HopCookies:
                 jar[name] = value
 
     def _removes(self, attributes: str) -> bool:
+        """Whether the attributes end the cookie: a Max-Age of 0 or less, else (none given) an Expires passed."""
         from email.utils import parsedate_to_datetime
 
+        named = {}
         for attribute in attributes.split(";"):
             key, _, value = attribute.partition("=")
-            key, value = key.strip().lower(), value.strip()
-            if key == "max-age" and value.lstrip("-").isdigit():
-                return int(value) <= 0
-            if key == "expires":
-                try:
-                    expires = parsedate_to_datetime(value)
-                except (TypeError, ValueError, IndexError, OverflowError):
-                    continue
-                if expires.tzinfo is None:
-                    expires = expires.replace(tzinfo=UTC)
-                return expires <= self.now
-        return False
+            named[key.strip().lower()] = value.strip()
+        age = named.get("max-age", "")
+        if age.lstrip("-").isdigit():  # (it wins over Expires: RFC 6265)
+            return int(age) <= 0
+        try:
+            expires = parsedate_to_datetime(named["expires"])
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+            return False
+        return (expires if expires.tzinfo is not None else expires.replace(tzinfo=UTC)) <= self.now
 
     def added(self, headers: httpx.Headers, url: str) -> httpx.Headers:
         jar = self.hosts.get(_host_key(url))
         if not jar:
             return headers
-        # the source's own (origin-bound) first, each replaced by a cookie of its name a redirect set
-        pairs = dict(_cookie_pairs(headers.get("cookie", "")))
-        pairs.update(jar)
-        kept, size = [], 0
-        for name, value in pairs.items():
+        set_here, size = {}, 0
+        for name, value in jar.items():  # (the bound is on what servers set, not on the source's own)
             size += len(name) + len(value) + 3
             if size > COOKIE_BYTES:
                 break
-            kept.append(f"{name}={value}")
+            set_here[name] = value
+        # the source's own (origin-bound) first, each replaced by a cookie of its name a redirect set
+        pairs = {**dict(_cookie_pairs(headers.get("cookie", ""))), **set_here}
         with_jar = headers.copy()
-        with_jar["cookie"] = "; ".join(kept)
+        with_jar["cookie"] = "; ".join(f"{name}={value}" for name, value in pairs.items())
         return with_jar
 
 
