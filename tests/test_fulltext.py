@@ -202,7 +202,7 @@ def test_a_page_guidless_items_link_to_is_no_ones_text(site: Path, ministry: Boa
         + "</channel></rss>"
     ).encode()
     configure(site, ministry)
-    report, pf = ingest(site)
+    _, pf = ingest(site)
     stored = {s.article.title: s.article for s in pf.store.articles(ArticleFilter())}
     assert sorted(stored) == sorted(titles)
     assert not any("정부세종청사에서" in a.body_html for a in stored.values()), ministry.hits

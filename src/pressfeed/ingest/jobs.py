@@ -72,7 +72,7 @@ def parse_entries(job: Job) -> tuple[tuple[RawArticle, ...], str] | Parsed:
         # the source's error says what happened; the traceback is for -vv, not for cron's mail
         log.debug("%s: parser failed", job.source.id, exc_info=True)
         return Parsed(error=f"unreadable feed ({type(exc).__name__}: {exc})")
-    return feed.entries, feed.warning
+    return _told_apart(feed.entries), feed.warning  # (before a full-text source's pages are read by id)
 
 
 def parse_and_map(job: Job) -> Parsed:
@@ -85,7 +85,6 @@ def parse_and_map(job: Job) -> Parsed:
             return parsed
         entries, warning = parsed
         warnings += [warning] if warning else []
-    entries = _told_apart(entries)
     mapped: list[Mapped] = []
     skipped = 0
     unusable: list[str] = []
@@ -125,15 +124,16 @@ def parse_and_map(job: Job) -> Parsed:
 
 
 def _told_apart(entries: tuple[RawArticle, ...]) -> tuple[RawArticle, ...]:
-    """Items without a guid that share their link with another of the document get a guid: their link as given,
-    where its fragment tells them apart ("#74401"), else the link with the title.
+    """Items without a guid that share their link with another of the document get a guid: their link as given
+    where its fragment is its own ("#74401"), else the link (without a session) with the title.
 
     Known by the shared link, a board's list page every item links to, they were one id: the first release
     took the others for its duplicates, never stored nor published, and no warning said so. With a guid each,
-    their shared link is no key of theirs (:func:`_without_shared_links`). Repeats of one item (its link and
-    title) stay one.
+    their shared link is no key of theirs (:func:`_without_shared_links`), nor is its page their text
+    (fulltext._shared_pages). Repeats of one item (its link and title) stay one. Such a guid holds while the
+    board lists the item beside the others under its title (see README, "Limits").
     """
-    from ..urls import normalize_link
+    from ..urls import normalize_link, without_session
 
     groups: dict[str, list[int]] = {}
     for index, entry in enumerate(entries):
@@ -145,9 +145,11 @@ def _told_apart(entries: tuple[RawArticle, ...]) -> tuple[RawArticle, ...]:
     told = list(entries)
     for indexes in shared:
         links = [str(entries[i].link).strip() for i in indexes]
-        apart = len(set(links)) == len(links)
-        for index, link in zip(indexes, links, strict=True):
-            told[index] = replace(entries[index], guid=link if apart else f"{link} {entries[index].title}")
+        titles = [" ".join(str(entries[i].title or "").split()) for i in indexes]
+        for index, link, title in zip(indexes, links, titles, strict=True):
+            # a link no other title has is the item's own, listed twice or not (a repeat changes no one's guid)
+            own = all(other == title for same, other in zip(links, titles, strict=True) if same == link)
+            told[index] = replace(entries[index], guid=link if own else f"{without_session(link)} {title}")
     return tuple(told)
 
 
