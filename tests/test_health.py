@@ -468,3 +468,23 @@ def test_the_run_that_finds_a_404_gone_says_what_now_and_how_to_bring_it_back(
     unnamed = invoke(site, "-q", "ingest", when=NOW + timedelta(hours=80))  # tried, still 404: no news
     assert (unnamed.exit_code, unnamed.stderr) == (0, "")
     assert len(httpserver.log) == 6
+
+
+def test_a_feed_that_never_parses_backs_off_and_counts_its_failures(site: Path, httpserver: HTTPServer) -> None:
+    """A board answering 200 with its maintenance page (no feed) fails like a 500: in a row, backing off.
+
+    Each answer first cleared the failures (it was a 200), then counted the parse failure as the first: the
+    source stayed at "1 failure in a row since" its latest try, was fetched at every run and cron mailed a
+    failure every five minutes."""
+    page = "<html><body>시스템 점검 중입니다</body></html>".encode()
+    httpserver.expect_request("/broken.xml").respond_with_data(page, content_type="text/html")
+    configure(site, httpserver, "/broken.xml")
+    for minutes in (0, 5, 15):  # each run past the backoff of the failures before it
+        assert invoke(site, "-q", "run", when=NOW + timedelta(minutes=minutes)).exit_code == 1
+    broken = check(site, NOW + timedelta(minutes=15))["broken"]
+    assert broken["detail"].startswith("3 failures in a row since 2025-11-08")
+    assert broken["next_try"] == (NOW + timedelta(minutes=15 + 20)).astimezone(SEOUL).isoformat()
+    # within that backoff the source is left alone, as any failing source
+    assert invoke(site, "-q", "run", when=NOW + timedelta(minutes=20)).exit_code == 0
+    assert len(httpserver.log) == 3
+
