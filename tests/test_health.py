@@ -488,3 +488,20 @@ def test_a_feed_that_never_parses_backs_off_and_counts_its_failures(site: Path, 
     assert invoke(site, "-q", "run", when=NOW + timedelta(minutes=20)).exit_code == 0
     assert len(httpserver.log) == 3
 
+
+def test_a_404_after_days_of_other_failures_is_not_three_days_of_404(site: Path, httpserver: HTTPServer) -> None:
+    """Gone-by-404 counted from the first failure of any kind: a board down with 503s for three days that then
+    answered one 404 (a redeploy) was declared gone "after 3 days of HTTP 404" at once, and its later
+    failures no longer failed a run."""
+    httpserver.expect_request("/missing.xml").respond_with_data("점검 중", status=503)
+    configure(site, httpserver, "/missing.xml")
+    for hours in (0, 24, 48, 72):
+        invoke(site, "-q", "run", when=NOW + timedelta(hours=hours))
+    httpserver.clear()
+    httpserver.expect_request("/missing.xml").respond_with_data("없음", status=404)
+
+    first_404 = invoke(site, "-q", "run", "--json", when=NOW + timedelta(hours=79))
+
+    [report] = json.loads(first_404.stdout)["ingest"]["sources"]
+    assert (report["outcome"], report["http_status"], report["note"]) == ("failed", 404, "")
+    assert check(site, NOW + timedelta(hours=79))["missing"]["status"] == "failing"
