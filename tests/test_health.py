@@ -505,3 +505,30 @@ def test_a_404_after_days_of_other_failures_is_not_three_days_of_404(site: Path,
     [report] = json.loads(first_404.stdout)["ingest"]["sources"]
     assert (report["outcome"], report["http_status"], report["note"]) == ("failed", 404, "")
     assert check(site, NOW + timedelta(hours=79))["missing"]["status"] == "failing"
+
+
+def test_a_feed_whose_undated_items_never_change_goes_stale(site: Path, httpserver: HTTPServer) -> None:
+    """An item without a date is dated at its first fetch and keeps that date; health took the time of each
+    fetch as its date instead. A board whose script stamps each answer (lastBuildDate) and whose items give
+    no date was "ok" for ever, however long ago its last release: the silent dead feed health is for."""
+    stamps = iter(range(1000))
+
+    def handler(request: Any) -> Any:
+        from werkzeug import Response
+
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>보도자료</title>'
+            f"<link>https://www.msit.go.kr/</link><description>보도자료</description>"
+            f"<lastBuildDate>{next(stamps)}</lastBuildDate><item><title>AI 기본계획 발표</title>"
+            "<link>https://www.msit.go.kr/bbs/view.do?nttSeqNo=3186000</link>"
+            "<description>AI 기본계획 발표 본문입니다.</description></item></channel></rss>"
+        )
+        return Response(body.encode(), content_type="application/rss+xml")
+
+    httpserver.expect_request("/undated.xml").respond_with_handler(handler)
+    configure(site, httpserver, "/undated.xml")
+    for days in (0, 10, 20):
+        invoke(site, "-q", "run", when=NOW + timedelta(days=days))
+    undated = check(site, NOW + timedelta(days=20))["undated"]
+    assert (undated["status"], undated["exit"]) == ("stale", 1)
+    assert undated["detail"].startswith("newest item is from 2025-11-08, 20 days ago")
