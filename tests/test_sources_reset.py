@@ -154,6 +154,17 @@ def test_a_source_still_gone_after_a_reset_is_news_again(site: Path, board: Boar
     assert board.hits == 2
 
 
+def test_a_reset_source_that_never_answered_is_pending_not_ok(site: Path, board: Board, httpserver: HTTPServer) -> None:
+    """A board that answered 410 at its first fetch, reset: nothing says it answers yet, and `sources check`
+    said `ok` (exit 0), so monitoring cleared its alert before any fetch. Not fetched since: `pending`."""
+    board.status = 410
+    configure(site, httpserver.url_for("/msit.xml"))
+    invoke(site, "-q", "run")
+    invoke(site, "-q", "sources", "reset", "msit")
+    result = invoke(site, "sources", "check")
+    assert (result.exit_code, result.stdout.split(" — ")[0]) == (1, "msit: pending")
+
+
 def test_a_backoff_is_cleared_and_the_next_run_fetches_the_source(
     site: Path, board: Board, httpserver: HTTPServer
 ) -> None:
