@@ -31,6 +31,8 @@ class SourceState:
     #: failures in a row, and when the first of them happened
     failures: int = 0
     first_failure: str | None = None
+    #: when the 404s in a row began (the failures before them are no days of a feed gone); None: not a 404 now
+    first_404: str | None = None
     #: our own backoff after failures: not fetched before this (a server's Retry-After is `retry_after`)
     next_try: str | None = None
     #: entries in the last feed parsed (None: never parsed), and the newest item's date then

@@ -355,7 +355,9 @@ class _Placer:
         result, report, stamp = retrieved.result, run.report, self.now.isoformat()
         report.http_status = result.status
         report.warnings.extend(retrieved.warnings)
-        state = replace(run.state, last_fetch=stamp, http_status=result.status)
+        state = replace(
+            run.state, last_fetch=stamp, http_status=result.status, first_404=_first_404(run.state, result, stamp)
+        )
         if retrieved.window_end is not None:
             state = replace(state, window_end=retrieved.window_end)
         if retrieved.short_days is not None:
@@ -368,6 +370,12 @@ class _Placer:
             if parsed is not None and parsed.error is None:
                 run.state = self._accept(run, parsed, None)
             return
+        if parsed is not None and parsed.error is not None:
+            # an answer that never parses (a maintenance page served with a 200) is one more failure in a row,
+            # backed off as any: not the first of them at every run, fetched and mailed every five minutes
+            run.state = self._failed(replace(state, retry_after=None), report, parsed.error)
+            run.state = replace(run.state, etag=None, last_modified=None, body_sha256=None)
+            return
         # a 304 repeats the validators we sent; a 200 replaces them (even with none)
         run.state = replace(
             state,
@@ -378,14 +386,11 @@ class _Placer:
             last_error=None,
             failures=0,
             first_failure=None,
+            first_404=None,
             last_success=stamp,
         )
         if parsed is None:
             report.outcome = Outcome.NOT_MODIFIED
-            return
-        if parsed.error is not None:
-            run.state = self._failed(run.state, report, parsed.error)
-            run.state = replace(run.state, etag=None, last_modified=None, body_sha256=None)
             return
         run.state = self._accept(run, parsed, retrieved.digest)
         if run.source.id in self.sightings.unconfirmed:
@@ -941,6 +946,16 @@ class _Placer:
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True
+
+
+def _first_404(before: SourceState, result: FetchResult, now: str) -> str | None:
+    """When the 404s in a row began, with this answer: not at a failure of another kind before them (a state
+    recorded before they were told apart has the first failure of the 404s it holds)."""
+    if result.status != 404:
+        return None
+    if before.http_status == 404 and before.failures:
+        return before.first_404 or before.first_failure
+    return now
 
 
 def _hold_moved(stored: StoredArticle, candidate: EncodedArticle, known: UpstreamChange | None) -> bool:
