@@ -100,7 +100,9 @@ def parse_and_map(job: Job) -> Parsed:
             skipped += 1
             continue
         warnings.extend(outcome.warnings)
-        if outcome.published is not None:
+        # an undated item's date is its fetch's, no news of the feed's: it counts with the date it was stored
+        # under (Store: the first fetch's; see _Placer._accept)
+        if outcome.published is not None and not (isinstance(outcome, Mapped) and not outcome.dated):
             dates.append(outcome.published)
         if isinstance(outcome, Mapped):
             mapped.append(outcome)

@@ -404,7 +404,7 @@ class _Placer:
         report.unusable.extend(parsed.unusable)
         report.skipped += parsed.skipped
         self.place_source(run.source, list(parsed.mapped), report)
-        newest = parsed.newest.isoformat() if parsed.newest is not None else state.newest_item
+        newest = _newest(parsed, self.store) or state.newest_item
         return replace(
             state,
             body_sha256=digest or state.body_sha256,
@@ -946,6 +946,16 @@ class _Placer:
         if changes == UNDATED_CHANGES_MAX and changes > stored.undated_changes:
             report.warnings.append(_restless(candidate.article))
         return True
+
+
+def _newest(parsed: Parsed, store: Store) -> str | None:
+    """The newest item's date, for health: an undated item's is the one it was first stored under, not its fetch's
+    (a board stamping every answer, its items undated, was never stale however long ago its last release)."""
+    undated = [m.encoded.id for m in parsed.mapped if not m.dated]
+    stored = store.get_many(undated) if undated else {}
+    dates = [s.article.published for s in stored.values()]
+    newest = max([*dates, *([parsed.newest] if parsed.newest is not None else [])], default=None)
+    return newest.isoformat() if newest is not None else None
 
 
 def _first_404(before: SourceState, result: FetchResult, now: str) -> str | None:
