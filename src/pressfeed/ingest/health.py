@@ -314,6 +314,8 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
         )
     if state.last_fetch is None:
         return Health.PENDING, "not fetched yet"
+    if state.last_success is None and state.items is None:  # (reset after failing from its first fetch on)
+        return Health.PENDING, "no answer read yet"
     if state.moved_to and state.moved_to != state.config_url:
         return Health.MOVED, f"moved permanently to {state.moved_to}: update its url in the config"
     if state.items == 0:
