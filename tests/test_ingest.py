@@ -2170,6 +2170,64 @@ def test_guidless_releases_a_board_links_to_its_list_page_with_a_session_are_eac
     assert sorted(a.title for a in stored_articles(pf)) == sorted(titles)
 
 
+def test_guidless_releases_a_board_tells_apart_by_relative_fragment_links_with_a_session_keep_their_ids(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A board's relative links ("/nw/nesdta.do;jsessionid=…#74400"), told apart by their fragments: jobs._told_apart
+    gives each its link as given for guid, session and all, and guid_identity leaves a guid that is no http(s) URL
+    as it is. The board's new session at the next fetch is a new guid for every item, new ids: every release is
+    published again at every run (undated: no date for _moved to join them)."""
+
+    def listed(session: str) -> bytes:
+        link = "/nw/nesdta.do;jsessionid=" + session + "#7440{n}"
+        texts = ((n, t, f"<p>{t} 관련 보도자료입니다.</p>") for n, t in enumerate(LISTED))
+        return rss(*(item(n, t, body, guid=None, pub=None, link=link.format(n=n)) for n, t, body in texts))
+
+    served = serve(httpserver, "/rss/dept_moef.xml", listed("A1B2C3"))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    first, _ = ingest_at(opener, site)
+    assert len(only(first).new) == 3
+    served.body = listed("D4E5F6")
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert only(result).new == ()
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(LISTED)
+
+
+def test_a_guidless_release_sharing_its_link_with_one_guided_item_is_published(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """A feed mixing an item with a guid and one without on the board's list page: jobs._told_apart gives a guid
+    only where two guid-less items share a link, and jobs._without_shared_links counts the guids on a link (one
+    here): the guid-less release keeps the link key the other has, and is taken for its duplicate, silently."""
+    items = [
+        item(0, LISTED[0], f"<p>{LISTED[0]} 관련 보도자료입니다.</p>", guid="moef-74400", link=LISTING),
+        item(1, LISTED[1], f"<p>{LISTED[1]} 관련 보도자료입니다.</p>", guid=None, link=LISTING),
+    ]
+    serve(httpserver, "/rss/dept_moef.xml", rss(*items))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    result, pf = ingest_at(opener, site)
+    assert (len(only(result).new), only(result).duplicates) == (2, 0)
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(LISTED[:2])
+
+
+def test_guidless_releases_linking_one_page_relatively_and_absolutely_are_each_published(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """jobs._told_apart groups guid-less items by normalize_link of the link as the feed gives it, before it is
+    resolved: the list page written relative for one item and absolute for another is two groups of one, no
+    guid for either, and the ids (from the resolved link) are one: the second release was taken for the first's
+    duplicate, silently."""
+    feed = httpserver.url_for("/rss/dept_moef.xml")
+    links = ("/nw/nesdta.do", httpserver.url_for("/nw/nesdta.do"))
+    titled = enumerate(zip(LISTED, links, strict=False))
+    items = [item(n, t, f"<p>{t} 관련 보도자료입니다.</p>", guid=None, link=link) for n, (t, link) in titled]
+    serve(httpserver, "/rss/dept_moef.xml", rss(*items))
+    configure(site, source("moef", feed, section="economy"))
+    result, pf = ingest_at(opener, site)
+    assert (len(only(result).new), only(result).duplicates) == (2, 0)
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(LISTED[:2])
+
+
 def test_items_of_one_feed_that_are_one_stored_article_write_it_once_and_keep_the_first(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
