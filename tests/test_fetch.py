@@ -546,6 +546,28 @@ def test_a_redirects_cookie_with_a_max_age_is_kept_whatever_expires_says(httpser
     assert (result.error, result.body) == (None, RSS)
 
 
+@pytest.mark.parametrize("age", ["--1", "\u00b2"], ids=["double-minus", "superscript-two"])
+def test_a_redirects_cookie_with_a_malformed_max_age_is_kept_and_fails_nothing(
+    httpserver: HTTPServer, age: str
+) -> None:
+    """RFC 6265 (5.2.2): a Max-Age whose remainder after its first character holds a non-DIGIT is ignored.
+    _HopCookies._removes takes any value that is digits once its leading "-"s are stripped (str.isdigit, which
+    also passes "²") and hands it to int(), which raises: a ValueError out of Fetcher.fetch (no _Failure), the
+    source failed as an 'internal error' by one odd Set-Cookie on a redirect (a full-text page's, its whole
+    source)."""
+
+    def board(request: Request) -> Response:
+        if request.cookies.get("JSESSIONID") == "abc":
+            return Response(RSS, content_type="application/rss+xml")
+        cookie = f"JSESSIONID=abc; Max-Age={age}; Path=/"
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
 def test_a_configured_cookie_header_is_not_cut_by_the_bound_on_a_redirects_cookies(httpserver: HTTPServer) -> None:
     """COOKIE_BYTES bounds what a server's redirects add to a request. _HopCookies.added now counts the source's
     own configured Cookie header in it too, the configured pairs first: a browser's session copied whole (over
