@@ -2193,6 +2193,37 @@ def test_guidless_releases_a_board_tells_apart_by_relative_fragment_links_with_a
     assert sorted(a.title for a in stored_articles(pf)) == sorted(LISTED)
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("https://www.moef.go.kr/nw/nesdta.do?call_from=rsslink", "https://www.moef.go.kr/nw/nesdta.do?pWise=main"),
+        ("https://www.moef.go.kr/nw/nesdta.do", "https://moef.go.kr/nw/nesdta.do"),
+    ],
+    ids=["tracking", "www"],
+)
+@pytest.mark.parametrize("anchors", [True, False], ids=["fragment", "list-page"])
+def test_guidless_releases_sharing_a_link_keep_their_ids_as_the_board_rotates_its_link_form(
+    anchors: bool, first: str, then: str, httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """Guid-less items told apart by "#74400" get their link *as given* for guid (jobs._told_apart), and
+    guid_identity keeps an http(s) guid but for its session: the forms of one page normalize_link joins (a
+    tracking parameter boards rotate, `call_from=rsslink` one day and `pWise=main` the next; www. or not) are new
+    guids, new ids: every undated release is published again when its board changes the form. The same holds for
+    a list page's items, whose guid is that link (but for its session) and their title."""
+
+    def listed(link: str) -> bytes:
+        texts = ((n, t, f"<p>{t} 관련 보도자료입니다.</p>") for n, t in enumerate(LISTED))
+        return rss(*(item(n, t, b, guid=None, pub=None, link=link + f"#7440{n}" * anchors) for n, t, b in texts))
+
+    served = serve(httpserver, "/rss/dept_moef.xml", listed(first))
+    configure(site, source("moef", httpserver.url_for("/rss/dept_moef.xml"), section="economy"))
+    ingest_at(opener, site)
+    served.body = listed(then)
+    result, pf = ingest_at(opener, site, NOW + timedelta(hours=1))
+    assert only(result).new == ()
+    assert sorted(a.title for a in stored_articles(pf)) == sorted(LISTED)
+
+
 def test_a_guidless_release_sharing_its_link_with_one_guided_item_is_published(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
