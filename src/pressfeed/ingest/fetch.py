@@ -77,6 +77,8 @@ MAX_RETRY_AFTER = timedelta(days=7)
 ORIGIN_BOUND_HEADERS = ("authorization", "proxy-authorization", "cookie")
 #: bytes of the cookies a fetch's own redirects set that go with its next hops, at most (browsers allow ~4 KB each)
 COOKIE_BYTES = 4096
+#: a Max-Age as RFC 6265 reads one: an optional "-" and ASCII digits
+_MAX_AGE = re.compile(r"-?[0-9]{1,12}")
 #: a cookie as a request header may carry it: printable ASCII, no separator
 _COOKIE_TEXT = re.compile(r"[!#-+\--:<-~]+=[!#-+\--:<-~]*")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -172,7 +174,7 @@ class _HopCookies:
             key, _, value = attribute.partition("=")
             named[key.strip().lower()] = value.strip()
         age = named.get("max-age", "")
-        if age.lstrip("-").isdigit():  # (it wins over Expires: RFC 6265)
+        if _MAX_AGE.fullmatch(age):  # (it wins over Expires: RFC 6265; one malformed is none)
             return int(age) <= 0
         try:
             expires = parsedate_to_datetime(named["expires"])
