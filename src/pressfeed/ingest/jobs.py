@@ -126,33 +126,47 @@ def parse_and_map(job: Job) -> Parsed:
 
 
 def _told_apart(entries: tuple[RawArticle, ...]) -> tuple[RawArticle, ...]:
-    """Items without a guid that share their link with another of the document get a guid: their link as given
-    where its fragment is its own ("#74401"), else the link (without a session) with the title.
+    """Items without a guid whose page (their link resolved and compared as links are) another item of the
+    document links to as well get a guid: the page with the link's fragment where that is theirs alone
+    ("#74401"), else the page with the title.
 
-    Known by the shared link, a board's list page every item links to, they were one id: the first release
+    Known by the shared page, a board's list page every item links to, they were one id: the first release
     took the others for its duplicates, never stored nor published, and no warning said so. With a guid each,
     their shared link is no key of theirs (:func:`_without_shared_links`), nor is its page their text
-    (fulltext._shared_pages). Repeats of one item (its link and title) stay one. Such a guid holds while the
-    board lists the item beside the others under its title (see README, "Limits").
+    (fulltext._shared_pages). The guid holds whatever form the board gives the link (a session, a tracking
+    parameter, `www.`, relative or not), and repeats of one item (its link and title) stay one. It is lost while
+    the board lists the item alone, or under another title (see README, "Ingest: dedupe and updates").
     """
-    from ..urls import normalize_link, without_session
-
-    groups: dict[str, list[int]] = {}
-    for index, entry in enumerate(entries):
-        if not entry.guid.strip() and isinstance(entry.link, str) and entry.link.strip():
-            groups.setdefault(normalize_link(entry.link), []).append(index)
-    shared = [indexes for indexes in groups.values() if len(indexes) > 1]
-    if not shared:
+    pages = [_page(entry) for entry in entries]
+    sharing: dict[str, int] = {}
+    for page in pages:
+        if page is not None:
+            sharing[page[0]] = sharing.get(page[0], 0) + 1
+    if all(count == 1 for count in sharing.values()):
         return entries
+    titles = [" ".join(str(entry.title or "").split()) for entry in entries]
     told = list(entries)
-    for indexes in shared:
-        links = [str(entries[i].link).strip() for i in indexes]
-        titles = [" ".join(str(entries[i].title or "").split()) for i in indexes]
-        for index, link, title in zip(indexes, links, titles, strict=True):
-            # a link no other title has is the item's own, listed twice or not (a repeat changes no one's guid)
-            own = all(other == title for same, other in zip(links, titles, strict=True) if same == link)
-            told[index] = replace(entries[index], guid=link if own else f"{without_session(link)} {title}")
+    for index, (entry, page, title) in enumerate(zip(entries, pages, titles, strict=True)):
+        if page is None or entry.guid.strip() or sharing[page[0]] == 1:
+            continue
+        url, fragment = page
+        # a fragment no other title has is the item's own, listed twice or not (a repeat changes no one's guid)
+        own = bool(fragment) and all(t == title for p, t in zip(pages, titles, strict=True) if p == page)
+        told[index] = replace(entry, guid=f"{url}#{fragment}" if own else f"{url} {title}")
     return tuple(told)
+
+
+def _page(entry: RawArticle) -> tuple[str, str] | None:
+    """(the page an entry links to, compared as links are; the link's fragment), or None without a link."""
+    from urllib.parse import urlsplit
+
+    from ..urls import absolute_url, normalize_link
+
+    if not isinstance(entry.link, str) or not entry.link.strip():
+        return None
+    link = entry.link.strip()
+    absolute = absolute_url(link, entry.base) if entry.base else link
+    return normalize_link(absolute or link), urlsplit(link).fragment
 
 
 def _without_shared_links(mapped: list[Mapped]) -> list[Mapped]:
