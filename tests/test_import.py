@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pressfeed.clock import fixed
+from pressfeed.clock import Clock, fixed
 from pressfeed.config import StoreConfig, load_config
 from pressfeed.core import Pressfeed
 from pressfeed.errors import InputError
@@ -881,6 +881,21 @@ def test_an_unchanged_export_is_not_read_again_and_counts_as_unchanged(site, con
         assert summary(pf.import_configured()) == (1, 3, 0, 0, 0)
         assert summary(pf.import_configured()) == (1, 0, 0, 3, 0)
     assert read == [str(configured.resolve())]
+
+
+def test_one_id_in_two_configured_exports_is_not_updated_back_and_forth_on_every_run(site, configured, write):
+    """`pressfeed import a b` refuses an id given by two files; `run` imports its exports one by one and took
+    each file's version in turn: every run, with no export changed, updated the article twice, dated it anew
+    and rewrote its feeds, and said nothing of the two exports that disagree."""
+    write(site, "feeds/articles/b.yaml", ARTICLES.split("---\n")[0].replace("심사에 들어갔다", "심사를 시작했다"))
+    times = [NOW]
+    with Pressfeed(load_config(site), clock=Clock(lambda: times[0])) as pf:
+        first = pf.import_configured()
+        dated = pf.article(f"{TAG}1001").article.updated
+        times[0] = NOW + timedelta(minutes=5)  # the next cron run
+        again = pf.import_configured()
+        assert (again.updated, pf.article(f"{TAG}1001").article.updated) == (0, dated)
+        assert first.failures or again.failures  # the two exports that give 1001 are named
 
 
 def test_a_changed_export_is_read_even_with_its_old_size_and_mtime(site, configured, clock, monkeypatch, write):
