@@ -898,6 +898,30 @@ def test_one_id_in_two_configured_exports_is_not_updated_back_and_forth_on_every
         assert first.failures or again.failures  # the two exports that give 1001 are named
 
 
+def test_an_export_the_cms_moves_away_while_run_imports_it_fails_no_run(site, configured, clock, monkeypatch, write):
+    """A CMS (or an rsync --remove-source-files) that archives an export once it is picked up moves it while a
+    large import of it still runs. The import went in, yet hashing the file again to remember it raised
+    FileNotFoundError out of import_configured: `run` stopped there with exit 74 ("store or disk"), nothing
+    ingested or built, where a file's problem is exit 1 with the rest still done."""
+    from pressfeed.imports import importer
+
+    other = write(site, "feeds/articles/b.yaml", ARTICLES.split("---\n")[0].replace("1001", "1004"))
+    real = importer.import_files
+
+    def then_archived(store, ctx, now, paths, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(store, ctx, now, paths, *args, **kwargs)
+        if paths == [str(configured.resolve())]:
+            configured.rename(configured.with_suffix(".done"))
+        return result
+
+    monkeypatch.setattr(importer, "import_files", then_archived)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        result = pf.import_configured()
+        assert result.created == 4
+        assert pf.store.get(f"{TAG}1004") is not None  # the export after it went in too
+    assert other.exists()
+
+
 def test_a_changed_export_is_read_even_with_its_old_size_and_mtime(site, configured, clock, monkeypatch, write):
     read = counting_imports(monkeypatch)
     with Pressfeed(load_config(site), clock=clock) as pf:
