@@ -922,6 +922,33 @@ def test_an_export_the_cms_moves_away_while_run_imports_it_fails_no_run(site, co
     assert other.exists()
 
 
+def test_a_json_lines_export_removed_halfway_through_its_import_fails_that_file_not_the_run(
+    site, write, clock, monkeypatch
+):
+    """JSON Lines are read a span at a time, each span opening the file again by name: an export the CMS
+    removes (or rotates) while it is read raised FileNotFoundError out of import_configured, and `run`
+    stopped with exit 74, nothing ingested or built, instead of reporting that file (exit 1)."""
+    from pressfeed.imports import read
+
+    config_file = site / "feeds" / "pressfeed.yaml"
+    write(site, "feeds/pressfeed.yaml", config_file.read_text(encoding="utf-8") + "imports: [exports/*.jsonl]\n")
+    export = write(site, "exports/a.jsonl", "".join(dumps(record(n)) + "\n" for n in range(1, 41)))
+    monkeypatch.setattr(read, "SPAN_BYTES", 1024)
+    real = read.LineSpan.lines
+
+    def then_removed(span):  # type: ignore[no-untyped-def]
+        lines = real(span)
+        export.unlink(missing_ok=True)  # the CMS rotates its export while the first span is normalized
+        return lines
+
+    monkeypatch.setattr(read.LineSpan, "lines", then_removed)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        result = pf.import_configured()
+        [failure] = result.failures
+        assert failure.file == str(export.resolve())
+        assert pf.store.count() == 0  # all or nothing, as for any bad file
+
+
 def test_a_changed_export_is_read_even_with_its_old_size_and_mtime(site, configured, clock, monkeypatch, write):
     read = counting_imports(monkeypatch)
     with Pressfeed(load_config(site), clock=clock) as pf:
