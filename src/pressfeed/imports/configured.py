@@ -64,7 +64,11 @@ def import_each(
             total += ImportResult(failures=(ImportFailure(str(path), (), str(exc)),))
             continue
         total += result
-        if before is not None and state.file_sha256(path) == before:  # not changed while it was read
+        try:
+            after = state.file_sha256(path)
+        except OSError:  # moved or removed since it was read (a CMS archiving it): imported, not remembered
+            after = None
+        if before is not None and after == before:  # not changed while it was read
             state.remember(store, path, settings, result, before)
     return total
 
