@@ -717,6 +717,21 @@ def test_a_configured_file_that_is_not_there_is_a_failure(site, write, clock):
     assert result.to_json()["failures"] == [{"file": missing, "error": failure.error, "problems": []}]
 
 
+def test_a_recursive_imports_glob_never_takes_the_sites_own_feeds_for_exports(site, write, clock):
+    """`imports: ["**/*.json"]` (exports in dated folders) also matches output.dir's feed.json files: from the
+    second run on, every JSON Feed pressfeed wrote was read back as a CMS export and failed, so every cron run
+    exited 1 and mailed five "import failed: public/…/feed.json" — and `check` said nothing of it."""
+    config_file = site / "feeds" / "pressfeed.yaml"
+    write(site, "feeds/pressfeed.yaml", config_file.read_text(encoding="utf-8") + "imports: ['**/*.json']\n")
+    write(site, "exports/2025/11/a.json", dumps(record(1)))
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        pf.run()
+        assert (site / "public" / "feed.json").is_file()
+        imported = pf.run().imported
+    assert [f.file for f in imported.failures] == []
+    assert (imported.files, imported.unchanged) == (1, 1)
+
+
 def test_json_lines_not_utf8_is_an_input_error(pf: Pressfeed, site: Path) -> None:
     path = site / "feeds" / "articles" / "euc.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
