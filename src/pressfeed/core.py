@@ -92,7 +92,7 @@ class Pressfeed:
         """The newsroom articles an import of `files` updated that the configured exports (`imports:`) may give
         back their own versions on the next run: the CMS is where its articles are edited (an edit imported by
         hand was reverted by the next run without a word, an operator's walkthrough found)."""
-        exports = {path.resolve() for path in configured_files(self.config.imports, self.config.site_dir)}
+        exports = {path.resolve() for path in self._exports(self.config.imports)}
         if not exports or not result.updated_ids or all(f != "-" and Path(f).resolve() in exports for f in files):
             return []  # (stdin, "-", is no export)
         from .imports.importer import CMS_ORIGIN
@@ -114,10 +114,18 @@ class Pressfeed:
 
     def import_configured(self) -> ImportResult:
         """The config's `imports:` globs, file by file: a bad file is reported, the rest go in."""
-        paths = configured_files(self.config.imports, self.config.site_dir)
+        paths = self._exports(self.config.imports)
         self._backfill_passages()  # (before the exports' articles are linked again, once, with theirs)
         result = import_each(self.store, self.context, self.clock.now(), paths, self.workers, self.config.supersedable)
         return result + ImportResult(failures=tuple(missing_files(self.config.imports, self.config.site_dir)))
+
+    def _exports(self, patterns: Sequence[str]) -> list[Path]:
+        """The files `patterns` (the config's `imports:`) name, but pressfeed's own: its output, store, config."""
+        config = self.config
+        own = [config.output.dir, config.file, config.sources_file]
+        if config.store_path is not None:  # (its folder may be the site's own; `**` passes over a `.pressfeed`)
+            own.append(config.store_path)
+        return configured_files(patterns, config.site_dir, own)
 
     def _backfill_passages(self) -> None:
         """Once, after the upgrade that brought near copies: the recent releases stored before get passage keys."""
@@ -339,7 +347,7 @@ class Pressfeed:
             output=str(self.config.output.dir),
             feeds=feeds,
             sources=tuple(f"{s.id}: {s.name} <{s.url}>" for s in self.config.sources),
-            imports=tuple((p, len(configured_files([p], self.config.site_dir))) for p in self.config.imports),
+            imports=tuple((p, len(self._exports([p]))) for p in self.config.imports),
             problems=(
                 *(f.reason for f in missing_files(self.config.imports, self.config.site_dir)),
                 *self._missing_source_files(),

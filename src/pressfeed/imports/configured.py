@@ -73,12 +73,19 @@ def import_each(
     return total
 
 
-def configured_files(patterns: Sequence[str], site_dir: Path) -> list[Path]:
-    """The export files the config's `imports:` globs name, relative ones against the site."""
+def configured_files(patterns: Sequence[str], site_dir: Path, own: Sequence[Path] = ()) -> list[Path]:
+    """The export files the config's `imports:` globs name, relative ones against the site; never one of `own`
+    (pressfeed's own files and folders: its output, its store, its config), which a recursive glob
+    (`**/*.json`) matched too: every JSON Feed it built was read back as a failing export, at every run."""
     found: set[Path] = set()
     for pattern in patterns:
         found.update(Path(p) for p in glob.glob(_full(pattern, site_dir), recursive=True) if Path(p).is_file())
-    return sorted(found)
+    mine = [path.resolve() for path in own]
+    return sorted(path for path in found if not any(_within(path.resolve(), it) for it in mine))
+
+
+def _within(path: Path, place: Path) -> bool:
+    return path == place or place in path.parents
 
 
 def missing_files(patterns: Sequence[str], site_dir: Path) -> list[ImportFailure]:
