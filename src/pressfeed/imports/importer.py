@@ -496,6 +496,8 @@ def import_files(
                     importer.add(read_file(path))
                 except InputError as exc:
                     importer.problems.extend(exc.problems)
+                except FileNotFoundError:  # a JSON Lines span opens the file again: the CMS removed it meanwhile
+                    importer.problems.append(Problem(path, None, "file", "removed while it was read: not imported"))
             if importer.problems:
                 raise InputError(importer.problems)  # leaving the transaction rolls it back
     finally:
