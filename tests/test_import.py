@@ -913,6 +913,24 @@ def test_one_id_in_two_configured_exports_is_not_updated_back_and_forth_on_every
         assert first.failures or again.failures  # the two exports that give 1001 are named
 
 
+def test_exports_that_disagreed_are_skipped_again_once_they_agree(site, configured, write, clock, monkeypatch):
+    """While two exports give one id, every export is read at each run (a skipped one's ids would not be met);
+    once the second no longer gives it, it goes in, and the next run skips the unchanged exports again."""
+    other = write(
+        site, "feeds/articles/b.yaml", ARTICLES.split("---\n")[0].replace("심사에 들어갔다", "심사를 시작했다")
+    )
+    read = counting_imports(monkeypatch)
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        assert [f.file for f in pf.import_configured().failures] == [str(other)]
+        assert [f.file for f in pf.import_configured().failures] == [str(other)]
+        assert [Path(p).name for p in read] == ["a.yaml", "b.yaml", "a.yaml", "b.yaml"]
+        write(site, "feeds/articles/b.yaml", ARTICLES.split("---\n")[0].replace("1001", "1009"))
+        assert pf.import_configured().failures == ()
+        read.clear()
+        assert pf.import_configured().failures == ()
+        assert read == []  # both unchanged: skipped again
+
+
 def test_an_export_the_cms_moves_away_while_run_imports_it_fails_no_run(site, configured, clock, monkeypatch, write):
     """A CMS (or an rsync --remove-source-files) that archives an export once it is picked up moves it while a
     large import of it still runs. The import went in, yet hashing the file again to remember it raised

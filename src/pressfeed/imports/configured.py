@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, WorkerDiedError
+from ..errors import InputError, Problem, WorkerDiedError
 from ..results import ImportFailure, ImportResult
 from . import state
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..context import NormalizeContext
     from ..store import Store
     from ..stories import Supersedable
+    from .importer import SeenIds
 
 
 def import_each(
@@ -41,24 +42,32 @@ def import_each(
     """
     settings = state.settings_key(ctx)
     total = ImportResult()
+    # an id two exports give is the second's problem, as `pressfeed import a b` has it: each run its version
+    # was taken in turn, the article re-dated twice. While two disagree, every export is read (an unchanged one
+    # skipped would not have its ids met)
+    disagreed = bool(store.get_meta(state.DISAGREED_KEY))
+    seen: SeenIds | None = None
+    conflict = False
     for path in paths:
         try:
             before = state.file_sha256(path)
         except OSError:
             before = None  # the import names the problem
-        known = None if before is None else state.unchanged(store, path, settings, before)
+        known = None if before is None or disagreed else state.unchanged(store, path, settings, before)
         if known is not None:
             total += known.result()
             continue
         from ..stories import any_release
         from . import importer  # reading and normalizing records: only for a file that changed
 
+        seen = seen or importer.SeenIds()
         rule = supersedable if supersedable is not None else any_release
         relink = not state.linked(store, path)
         try:
-            result = importer.import_files(store, ctx, now, [str(path)], workers, rule, relink_all=relink)
+            result = importer.import_files(store, ctx, now, [str(path)], workers, rule, relink_all=relink, seen=seen)
         except InputError as exc:
             total += ImportResult(failures=(ImportFailure(str(path), tuple(exc.problems)),))
+            conflict = conflict or any(_of_another_export(problem, path) for problem in exc.problems)
             continue
         except WorkerDiedError as exc:  # this file failed; the other exports still go in
             total += ImportResult(failures=(ImportFailure(str(path), (), str(exc)),))
@@ -70,7 +79,17 @@ def import_each(
             after = None
         if before is not None and after == before:  # not changed while it was read
             state.remember(store, path, settings, result, before)
+    if seen is not None:
+        seen.close()
+    if conflict != disagreed:
+        store.set_meta(state.DISAGREED_KEY, "1" if conflict else "")
     return total
+
+
+def _of_another_export(problem: Problem, path: Path) -> bool:
+    """A record whose id another export of the run gave first."""
+    duplicate = problem.field == "id" and problem.message.startswith("duplicate of record")
+    return duplicate and f" of {path} (line " not in problem.message
 
 
 def configured_files(patterns: Sequence[str], site_dir: Path, own: Sequence[Path] = ()) -> list[Path]:

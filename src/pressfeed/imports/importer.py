@@ -172,7 +172,7 @@ class _Tally:
             self.ids.append(article_id)
 
 
-class _SeenIds:
+class SeenIds:
     """The ids met so far in one import, with where each first appeared, to report duplicates.
 
     The first MEMORY ids are kept in a dict; beyond that, in a private
@@ -228,7 +228,9 @@ class Importer:
     created: _Tally = field(default_factory=_Tally)
     updated: _Tally = field(default_factory=_Tally)
     deleted: _Tally = field(default_factory=_Tally)
-    seen: _SeenIds = field(default_factory=_SeenIds)
+    seen: SeenIds = field(default_factory=SeenIds)
+    #: `seen` is the run's, met by other imports too (pressfeed.imports.configured): not this one's to close
+    shared_seen: bool = False
     #: the file being read met MAX_UNREADABLE unreadable records: the rest of it is not read
     _stopped: bool = False
     _unreadable: int = 0
@@ -279,7 +281,8 @@ class Importer:
         )
 
     def close(self) -> None:
-        self.seen.close()
+        if not self.shared_seen:
+            self.seen.close()
 
     def _take(self, chunk: Chunk, normalized: Normalized) -> None:
         if isinstance(chunk, LineSpan):  # the span's lines and records come after those of the spans before
@@ -486,9 +489,13 @@ def import_files(
     supersedable: Supersedable = any_release,
     *,
     relink_all: bool = False,
+    seen: SeenIds | None = None,
 ) -> ImportResult:
-    """Import export files all-or-nothing: any bad record in any file, nothing is written."""
+    """Import export files all-or-nothing: any bad record in any file, nothing is written. `seen`: the ids
+    other imports of this run met (a record of one of them is a duplicate here too); the caller closes it."""
     importer = Importer(store, ctx, now, workers, supersedable, relink_all=relink_all)
+    if seen is not None:
+        importer.seen, importer.shared_seen = seen, True
     try:
         with _no_cyclic_gc(), store.transaction():
             for path in paths:

@@ -43,6 +43,8 @@ KEY_PREFIX = "import_file:"
 CITATIONS = "passages, agencies"  # (agencies: a near copy names its release's agency, stories.one_agency)
 #: store meta: how many imports (of any file, by any command) updated an existing article
 UPDATES_KEY = "import_updates"
+#: store meta, while two configured exports give one id (the second refused): every export is read each run
+DISAGREED_KEY = "imports_disagree"
 
 
 def updates(store: Store) -> int:
