@@ -1656,3 +1656,22 @@ def test_a_new_record_with_dot_segments_in_its_id_is_refused(pf: Pressfeed, monk
         f"'https://www.example-portal.kr/news/2', as feed readers compare ids"
     )
     assert pf.article(DOTTED_ID.format(n=1)).article.title == "기사 1"  # nothing of the file was written
+
+
+def test_an_id_a_changed_export_shares_with_an_unchanged_one_is_still_the_later_ones_problem(
+    site, configured, write
+):
+    """The run's shared ids meet only the exports read: an unchanged one is skipped, so an id a changed export
+    also gives went in unrefused. Exports changing in turn still took their versions in turn (each change of
+    a.yaml took its 1001 back), the article re-dated at each, and the disagreement was never flagged."""
+    times = [NOW]
+    with Pressfeed(load_config(site), clock=Clock(lambda: times[0])) as pf:
+        assert pf.import_configured().failures == ()
+        times[0] = NOW + timedelta(minutes=5)  # the CMS adds b.yaml, a.yaml unchanged
+        other = write(
+            site, "feeds/articles/b.yaml", ARTICLES.split("---\n")[0].replace("심사에 들어갔다", "심사를 시작했다")
+        )
+        second = pf.import_configured()
+        assert [f.file for f in second.failures] == [str(other)]  # as when both were read (import a b)
+        assert "심사에 들어갔다" in pf.article(f"{TAG}1001").article.body_html
+
