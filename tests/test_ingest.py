@@ -4424,3 +4424,25 @@ def test_an_undated_release_its_board_dates_after_moving_to_https_takes_the_date
     for hours in (1, 2):
         _, pf = ingest_at(opener, site, NOW + timedelta(hours=hours))
     assert pf.store.get(AI_ID).article.published == utc(2025, 11, 7, 0)  # type: ignore[union-attr]
+
+
+def test_an_undated_copy_of_another_sources_release_counts_for_health_with_that_releases_date(
+    httpserver: HTTPServer, site: Path, opener: Opener
+) -> None:
+    """An undated item counts for its feed's freshness with the date it was stored under (update._newest), read
+    by the item's own id: an item landing on another article (a copy of another source's release, under its
+    guid) is stored under that article's id, never its own, so it counted with no date at all. A feed whose
+    items are all such copies has no newest item and is never stale, however long ago its last one."""
+    serve(httpserver, "/rss/dept_msit.xml", rss(item(156712345, AI_TITLE, AI_BODY, pub="2025-11-07 09:00:00")))
+    serve(httpserver, "/all.xml", rss(item(156712345, AI_TITLE, AI_BODY, pub=None), title="정책브리핑 보도자료"))
+    configure(
+        site,
+        source("msit", httpserver.url_for("/rss/dept_msit.xml")),
+        source("korea-kr", httpserver.url_for("/all.xml")),
+    )
+    result, pf = ingest_at(opener, site)
+    msit, copy = result.reports
+    assert (len(msit.new), len(copy.new)) == (1, 0)  # the copy landed on msit's release
+    (release,) = stored_articles(pf)
+    state = pf.store.source_state("korea-kr") or {}
+    assert state.get("newest_item") == release.published.isoformat()
