@@ -8,7 +8,7 @@ comes back at the same address. Fixed clock: conftest.NOW (21:00 KST).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -433,3 +433,30 @@ def test_several_restless_items_are_counted_in_check_and_reset() -> None:
     assert undated_cleared(3) == (
         "the hold on 3 items past the limit of changes without a date (the next change of each is taken)",
     )
+
+
+def test_reset_names_the_day_the_404s_began_not_the_first_failure_before_them() -> None:
+    """Health counts a source's 404s from the first 404 (SourceState.first_404), not from failures of other kinds
+    before them; `sources reset` still said "HTTP 404 since" the first failure of any kind: check and reset
+    named two days for the one gone source."""
+    from pressfeed.config import SourceConfig
+    from pressfeed.ingest.health import assess
+    from pressfeed.ingest.reset import reset
+    from pressfeed.ingest.state import SourceState
+
+    url = "https://www.msit.go.kr/rss.xml"
+    source = SourceConfig(id="msit", name="과학기술정보통신부", url=url)
+    now = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
+    state = SourceState(  # a week of 503s from the 10th, 404s since the 16th
+        config_url=url,
+        url=url,
+        last_fetch=now.isoformat(),
+        http_status=404,
+        failures=30,
+        first_failure=datetime(2025, 11, 10, 12, 0, tzinfo=UTC).isoformat(),
+        first_404=datetime(2025, 11, 16, 12, 0, tzinfo=UTC).isoformat(),
+        last_error="HTTP 404",
+    )
+    health = assess(source, state, now, {})
+    assert health.detail == "HTTP 404 since 2025-11-16: has the feed moved or closed?"
+    assert "gone (HTTP 404 since 2025-11-16)" in reset(source, state, now).cleared
