@@ -318,6 +318,8 @@ class _Placer:
         self.deleted_from: dict[str, list[str]] = {}
         #: per source placed: the articles its items landed on whose change was not taken (restless)
         self.restless: list[str] = []
+        #: item id → the article it landed on (its own, or the one it is a copy of), for health (_newest)
+        self.targets: dict[str, str] = {}
         #: per source placed: the time its answer was made, which its board gave its items as their date, or as
         #: their `updated` (dc:date, atom:updated)
         self.stamp: datetime | None = None
@@ -404,7 +406,7 @@ class _Placer:
         report.unusable.extend(parsed.unusable)
         report.skipped += parsed.skipped
         self.place_source(run.source, list(parsed.mapped), report)
-        newest = _newest(parsed, self.store) or state.newest_item
+        newest = _newest(parsed, self.store, self.targets) or state.newest_item
         return replace(
             state,
             body_sha256=digest or state.body_sha256,
@@ -486,6 +488,7 @@ class _Placer:
 
         for m in mapped:
             target = self._target(m, known, source.id, stored, days)
+            self.targets[m.encoded.id] = target
             had_link = any(k.startswith("link:") and known.get(k) == target for k in m.keys)
             if self._decide(m, target, origin, stored, tombstoned, report, writes, had_link=had_link):
                 keys += [(k, target, source.id) for k in (*m.keys, *_body(m))]
@@ -948,10 +951,11 @@ class _Placer:
         return True
 
 
-def _newest(parsed: Parsed, store: Store) -> str | None:
-    """The newest item's date, for health: an undated item's is the one it was first stored under, not its fetch's
-    (a board stamping every answer, its items undated, was never stale however long ago its last release)."""
-    undated = [m.encoded.id for m in parsed.mapped if not m.dated]
+def _newest(parsed: Parsed, store: Store, targets: Mapping[str, str]) -> str | None:
+    """The newest item's date, for health: an undated item's is the one the article it is (`targets`: the
+    article each item was placed on) was first stored under, not its fetch's (a board stamping every answer, its
+    items undated, was never stale however long ago its last release)."""
+    undated = [targets.get(m.encoded.id, m.encoded.id) for m in parsed.mapped if not m.dated]
     stored = store.get_many(undated) if undated else {}
     dates = [s.article.published for s in stored.values()]
     newest = max([*dates, *([parsed.newest] if parsed.newest is not None else [])], default=None)
