@@ -242,7 +242,7 @@ def gone_note(source_id: str, state: SourceState, now: datetime, tz: tzinfo = UT
             f"{since}no longer polled; once it answers again, `pressfeed sources reset {source_id}` polls it again "
             "(or put its new url in the config, or remove the source)"
         )
-    days, first = _days_of_404(state, now), _day(_since_404(state), tz)
+    days, first = _days_of_404(state, now), _day(since_404(state), tz)
     retry = state.next_try_time()
     then = f" (next {local_time(retry, tz)})" if retry is not None else ""
     # from this run on it fails no run: the health warning reminds of it once a day
@@ -306,7 +306,7 @@ def _status(source: SourceConfig, state: SourceState, now: datetime, key_set: bo
             "again, else change its url or remove the source",
         )
     if is_gone(state, now):
-        return Health.GONE, f"HTTP 404 since {_day(_since_404(state), tz)}: has the feed moved or closed?"
+        return Health.GONE, f"HTTP 404 since {_day(since_404(state), tz)}: has the feed moved or closed?"
     if state.failures:
         return (
             Health.FAILING,
@@ -341,7 +341,7 @@ def _short_days(entries: tuple[str, ...]) -> str:
 
 def is_gone(state: SourceState, now: datetime) -> bool:
     """Is the source gone at `now`: a 410, or 404s for GONE_AFTER?"""
-    since = _time(_since_404(state))
+    since = _time(since_404(state))
     lasting_404 = state.failures > 0 and state.http_status == 404 and since is not None and now - since >= GONE_AFTER
     return state.gone or lasting_404
 
@@ -357,11 +357,11 @@ def _failures(count: int) -> str:
 
 
 def _days_of_404(state: SourceState, now: datetime) -> int:
-    since = _time(_since_404(state))
+    since = _time(since_404(state))
     return (now - since).days if since is not None else 0
 
 
-def _since_404(state: SourceState) -> str | None:
+def since_404(state: SourceState) -> str | None:
     """When the 404s in a row began: not the failures of other kinds before them (a state recorded before
     pressfeed told them apart has only its first failure)."""
     return state.first_404 or state.first_failure

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 
 from ..config import SourceConfig, SourceKind
-from .health import _day, _failures, is_gone, local_time
+from .health import _day, _failures, is_gone, local_time, since_404
 from .state import SourceState, short_days
 
 
@@ -40,7 +40,7 @@ def reset(source: SourceConfig, state: SourceState, now: datetime, tz: tzinfo = 
     if state.gone:
         cleared.append(f"gone (HTTP 410 since {_day(state.last_fetch, tz)})")
     elif is_gone(state, now):
-        cleared.append(f"gone (HTTP 404 since {_day(state.first_failure, tz)})")
+        cleared.append(f"gone (HTTP 404 since {_day(since_404(state), tz)})")
     if state.failures:
         cleared.append(f"{_failures(state.failures)} in a row")
     backing_off = state.next_try_time()
