@@ -100,7 +100,12 @@ def configured_files(patterns: Sequence[str], site_dir: Path, own: Sequence[Path
     for pattern in patterns:
         found.update(Path(p) for p in glob.glob(_full(pattern, site_dir), recursive=True) if Path(p).is_file())
     mine = [path.resolve() for path in own]
-    return sorted(path for path in found if not any(_within(path.resolve(), it) for it in mine))
+    files: dict[Path, Path] = {}  # one file, whatever names lead to it (a symlink `latest.yaml`): its first
+    for path in sorted(found):
+        real = path.resolve()
+        if not any(_within(real, it) for it in mine):
+            files.setdefault(real, path)
+    return sorted(files.values())
 
 
 def _within(path: Path, place: Path) -> bool:
