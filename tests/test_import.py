@@ -1708,3 +1708,15 @@ def test_an_export_named_through_a_symbolic_link_too_is_imported_once(site, conf
         first = pf.import_configured()
         again = pf.import_configured()
     assert (first.failures, again.failures) == ((), ())
+
+
+def test_an_export_named_through_a_hard_link_too_is_imported_once(site, configured, clock):
+    """As through a symbolic link: a CMS (or a backup rotation, rsync --link-dest) keeping `latest.yaml` as a hard
+    link to its newest export gives the glob one file under two names. configured_files tells one file by its
+    resolved path, which a hard link does not share: its second name was taken for another export giving every
+    id again, and failed at every run (imports_disagree set for good, every export read each run)."""
+    os.link(configured, site / "feeds" / "articles" / "latest.yaml")
+    with Pressfeed(load_config(site), clock=clock) as pf:
+        first = pf.import_configured()
+        again = pf.import_configured()
+    assert (first.failures, again.failures) == ((), ())
