@@ -100,11 +100,15 @@ def configured_files(patterns: Sequence[str], site_dir: Path, own: Sequence[Path
     for pattern in patterns:
         found.update(Path(p) for p in glob.glob(_full(pattern, site_dir), recursive=True) if Path(p).is_file())
     mine = [path.resolve() for path in own]
-    files: dict[Path, Path] = {}  # one file, whatever names lead to it (a symlink `latest.yaml`): its first
+    files: dict[tuple[int, int], Path] = {}  # one file, whatever names lead to it (a link `latest.yaml`): its first
     for path in sorted(found):
-        real = path.resolve()
-        if not any(_within(real, it) for it in mine):
-            files.setdefault(real, path)
+        if any(_within(path.resolve(), it) for it in mine):
+            continue
+        try:
+            info = path.stat()  # (the file a symbolic or hard link names: its device and inode)
+        except OSError:
+            continue  # gone since the glob found it
+        files.setdefault((info.st_dev, info.st_ino), path)
     return sorted(files.values())
 
 
