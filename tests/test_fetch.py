@@ -450,21 +450,25 @@ def test_a_cookie_a_redirect_removes_by_a_past_expires_is_not_sent_on(httpserver
     """_HopCookies removes a cookie only on Max-Age 0 or -1. A board that ends its check by expiring the
     cookie it set (`Expires=Thu, 01 Jan 1970 ...`, as PHP and many servlets write a removal) still gets it
     back on the next hop, and takes the fetch for one that has not passed its check: 'too many redirects'."""
+    result = fetch_through_a_cookie_check(httpserver, "check=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
+    assert (result.error, result.body) == (None, RSS)
+
+
+def fetch_through_a_cookie_check(httpserver: HTTPServer, removal: str) -> FetchResult:
+    """A board's session check: a 302 setting a cookie, one removing it (`removal`), and the feed only to a
+    request that no longer sends it (one that still does is sent round again: 'too many redirects')."""
 
     def board(request: Request) -> Response:
         if request.args.get("step") is None:
             return Response("", 302, {"Location": "/board/rss.do?step=1", "Set-Cookie": "check=1; Path=/"})
         if request.args.get("step") == "1":
-            removed = "check=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-            return Response("", 302, {"Location": "/board/rss.do?step=2", "Set-Cookie": removed})
+            return Response("", 302, {"Location": "/board/rss.do?step=2", "Set-Cookie": removal})
         if request.cookies.get("check") is not None:
             return Response("", 302, {"Location": "/board/rss.do"})
         return Response(RSS, content_type="application/rss+xml")
 
     httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"))
-
-    assert (result.error, result.body) == (None, RSS)
+    return fetch_one(httpserver.url_for("/board/rss.do"))
 
 
 def test_a_cookie_a_redirect_sets_replaces_the_configured_one_of_its_name(httpserver: HTTPServer) -> None:
@@ -513,19 +517,7 @@ def test_a_redirects_max_age_0_removes_its_cookie_whatever_expires_says(httpserv
     """RFC 6265 (5.3 step 3): Max-Age wins over Expires, wherever it stands. _HopCookies._removes returns at the
     first of the two it meets: an Expires before Max-Age decides alone, and a removal by Max-Age=0 after a
     future Expires (the old SimpleCookie reading removed it) is sent on: the board loops, 'too many redirects'."""
-
-    def board(request: Request) -> Response:
-        if request.args.get("step") is None:
-            return Response("", 302, {"Location": "/board/rss.do?step=1", "Set-Cookie": "check=1; Path=/"})
-        if request.args.get("step") == "1":
-            return Response("", 302, {"Location": "/board/rss.do?step=2", "Set-Cookie": removal})
-        if request.cookies.get("check") is not None:
-            return Response("", 302, {"Location": "/board/rss.do"})
-        return Response(RSS, content_type="application/rss+xml")
-
-    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"))
-
+    result = fetch_through_a_cookie_check(httpserver, removal)
     assert (result.error, result.body) == (None, RSS)
 
 

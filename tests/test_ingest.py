@@ -4244,6 +4244,21 @@ def test_an_embargo_postponed_as_its_board_moves_to_https_holds_the_release_back
     assert AI_ID not in (site / "public" / "rss.xml").read_text(encoding="utf-8")
 
 
+def embargoed_ai(day: int, extra: str = "") -> bytes:
+    """msit's feed of the AI release held until 11월 `day`일 12:00 by its notice, `extra` after its text."""
+    notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
+    return rss(item(156720412, AI_TITLE, notice + AI_BODY + extra, pub="2025-11-08 15:00:00"))
+
+
+def retitled_by_an_editor(opener: Opener, site: Path, when: datetime, **fields: str) -> Pressfeed:
+    """The AI release's title fixed by an editor (`articles show --record`, edit, `import`), with `fields`."""
+    editor = opener(site, when)
+    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)", **fields}
+    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
+    return editor
+
+
 def test_an_embargo_postponed_after_an_editor_fixed_the_title_still_holds_the_release_back(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
@@ -4252,19 +4267,12 @@ def test_an_embargo_postponed_after_an_editor_fixed_the_title_still_holds_the_re
     version out, its new date with it: the run says "kept local edit" once, and the release goes into every
     feed at the old time, a day before the embargo. The editor changed a title, not the hold."""
 
-    def embargoed(day: int) -> bytes:
-        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
-        return rss(item(156720412, AI_TITLE, notice + AI_BODY, pub="2025-11-08 15:00:00"))
-
-    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed_ai(9))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     _, pf = ingest_at(opener, site)
     assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 9, 3, tzinfo=UTC)  # type: ignore[union-attr]
-    editor = opener(site, NOW + timedelta(hours=1))
-    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
-    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
-    served.body = embargoed(10)  # postponed to 11월 10일 12:00
+    retitled_by_an_editor(opener, site, NOW + timedelta(hours=1))
+    served.body = embargoed_ai(10)  # postponed to 11월 10일 12:00
     ingest_at(opener, site, NOW + timedelta(hours=2))
     later = opener(site, datetime(2025, 11, 9, 3, 5, tzinfo=UTC))  # the old embargo passed, the new one not
     later.build()
@@ -4276,26 +4284,19 @@ def test_an_embargo_postponed_after_an_editor_fixed_the_title_still_holds_the_re
 def test_an_embargo_postponed_and_then_restored_releases_the_edited_release_at_its_time(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    """(Editors.) update._held_later moves an edited release's date to upstream's postponed embargo. When the
-    ministry takes the postponement back (its item as first taken again), upstream's version is the one last
+    """(Editors.) update._held_later (as it was) moved an edited release's date to upstream's postponed embargo.
+    When the ministry takes the postponement back (its item as first taken again), upstream's version is the one last
     taken: the kept-out change is settled and dropped, but the hold, pressfeed's own write, stays. The release
     goes out a day late, no run says so, and `articles revert` finds nothing to revert."""
 
-    def embargoed(day: int) -> bytes:
-        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
-        return rss(item(156720412, AI_TITLE, notice + AI_BODY, pub="2025-11-08 15:00:00"))
-
-    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed_ai(9))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     ingest_at(opener, site)
-    editor = opener(site, NOW + timedelta(hours=1))
-    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
-    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
-    served.body = embargoed(10)  # postponed a day: held
+    retitled_by_an_editor(opener, site, NOW + timedelta(hours=1))
+    served.body = embargoed_ai(10)  # postponed a day: held
     _, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 10, 3, tzinfo=UTC)  # type: ignore[union-attr]
-    served.body = embargoed(9)  # the postponement taken back: the item as first taken
+    served.body = embargoed_ai(9)  # the postponement taken back: the item as first taken
     _, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
     stored = pf.store.get(AI_ID)
     assert stored is not None and "(수정)" in stored.article.title
@@ -4311,21 +4312,14 @@ def test_an_embargo_postponed_before_an_edit_and_taken_back_after_it_releases_at
     version kept out dated as the article is (none here), and else only a later date. The release goes out a
     day late, and no run says so."""
 
-    def embargoed(day: int) -> bytes:
-        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
-        return rss(item(156720412, AI_TITLE, notice + AI_BODY, pub="2025-11-08 15:00:00"))
-
-    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed_ai(9))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     ingest_at(opener, site)
-    served.body = embargoed(10)  # postponed a day, before any edit: taken
+    served.body = embargoed_ai(10)  # postponed a day, before any edit: taken
     _, pf = ingest_at(opener, site, NOW + timedelta(minutes=30))
     assert pf.store.get(AI_ID).article.published == datetime(2025, 11, 10, 3, tzinfo=UTC)  # type: ignore[union-attr]
-    editor = opener(site, NOW + timedelta(hours=1))
-    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
-    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
-    served.body = embargoed(9)  # the postponement taken back
+    retitled_by_an_editor(opener, site, NOW + timedelta(hours=1))
+    served.body = embargoed_ai(9)  # the postponement taken back
     _, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     stored = pf.store.get(AI_ID)
     assert stored is not None and "(수정)" in stored.article.title
@@ -4341,20 +4335,13 @@ def test_an_embargo_postponed_with_a_kept_out_correction_taken_back_still_holds_
     whether the item is that one moved (it is not) and never whether it is the one last taken moved: the
     release goes out a day before its embargo."""
 
-    def embargoed(day: int, extra: str = "") -> bytes:
-        notice = f"<p>※ 이 자료는 11월 {day}일 12:00 이후 보도하여 주시기 바랍니다.</p>"
-        return rss(item(156720412, AI_TITLE, notice + AI_BODY + extra, pub="2025-11-08 15:00:00"))
-
-    served = serve(httpserver, "/rss/dept_msit.xml", embargoed(9))
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed_ai(9))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     ingest_at(opener, site)
-    editor = opener(site, NOW + timedelta(hours=1))
-    record = {**editor.info(editor.article(AI_ID)).record(), "title": AI_TITLE + " (수정)"}
-    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
-    served.body = embargoed(9, "<p>문의: 인공지능기반정책과 044-202-6000</p>")  # a correction: kept out
+    retitled_by_an_editor(opener, site, NOW + timedelta(hours=1))
+    served.body = embargoed_ai(9, "<p>문의: 인공지능기반정책과 044-202-6000</p>")  # a correction: kept out
     ingest_at(opener, site, NOW + timedelta(hours=2))
-    served.body = embargoed(10)  # the correction withdrawn, the embargo postponed a day
+    served.body = embargoed_ai(10)  # the correction withdrawn, the embargo postponed a day
     _, pf = ingest_at(opener, site, NOW + timedelta(hours=3))
     stored = pf.store.get(AI_ID)
     assert stored is not None and "(수정)" in stored.article.title
@@ -4364,29 +4351,18 @@ def test_an_embargo_postponed_with_a_kept_out_correction_taken_back_still_holds_
 def test_an_upstream_correction_does_not_move_an_editors_own_earlier_date_of_a_scheduled_release(
     httpserver: HTTPServer, site: Path, opener: Opener
 ) -> None:
-    """(Editors.) update._held_later fires whenever upstream's date is later than the *stored* (edited) one,
+    """(Editors.) update._held_later (as it was) fired whenever upstream's date is later than the *stored* (edited) one,
     not when upstream's embargo moved: an editor who set a scheduled release's time earlier (the evening
     before, as for a 조간 release) has it moved back to upstream's unchanged embargo by any correction upstream
     makes to the text. Upstream postponed nothing; the editor's date is overridden without a word."""
 
-    def embargoed(extra: str = "") -> bytes:
-        notice = "<p>※ 이 자료는 11월 9일 12:00 이후 보도하여 주시기 바랍니다.</p>"
-        return rss(item(156720412, AI_TITLE, notice + AI_BODY + extra, pub="2025-11-08 15:00:00"))
-
-    served = serve(httpserver, "/rss/dept_msit.xml", embargoed())
+    served = serve(httpserver, "/rss/dept_msit.xml", embargoed_ai(9))
     configure(site, source("msit", httpserver.url_for("/rss/dept_msit.xml")))
     ingest_at(opener, site)
-    editor = opener(site, NOW + timedelta(hours=1))
     own = datetime(2025, 11, 8, 21, tzinfo=UTC)  # 11월 9일 06:00 KST: still ahead, before upstream's 12:00
-    record = {
-        **editor.info(editor.article(AI_ID)).record(),
-        "title": AI_TITLE + " (수정)",
-        "published": own.isoformat(),
-    }
-    (site / "edit.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    assert editor.import_files([str(site / "edit.json")]).updated_ids == (AI_ID,)
+    editor = retitled_by_an_editor(opener, site, NOW + timedelta(hours=1), published=own.isoformat())
     assert editor.store.get(AI_ID).article.published == own  # type: ignore[union-attr]
-    served.body = embargoed("<p>문의: 인공지능기반정책과 044-202-6000</p>")  # a correction, same embargo
+    served.body = embargoed_ai(9, "<p>문의: 인공지능기반정책과 044-202-6000</p>")  # a correction, same embargo
     _, pf = ingest_at(opener, site, NOW + timedelta(hours=2))
     stored = pf.store.get(AI_ID)
     assert stored is not None and "(수정)" in stored.article.title
