@@ -506,6 +506,26 @@ def test_a_redirects_cookie_with_an_attribute_python_does_not_know_is_still_sent
 
 
 @pytest.mark.parametrize(
+    "cookie", ['JSESSIONID="abc"; Path=/', 'JSESSIONID="abc"; Version=1; Path=/'], ids=["quoted", "version-1"]
+)
+def test_a_redirects_cookie_with_a_quoted_value_is_sent_on(httpserver: HTTPServer, cookie: str) -> None:
+    """RFC 6265 (4.1.1): a cookie-value may be in double quotes (a servlet container's version-1 cookie,
+    `JSESSIONID="abc"`), and browsers send it back as it came. _HopCookies.take drops any pair _COOKIE_TEXT
+    refuses, and it refuses the DQUOTE: the session check loops, 'too many redirects' (the client's cookie jar
+    of before sent it on)."""
+
+    def board(request: Request) -> Response:
+        if request.cookies.get("JSESSIONID") == "abc":
+            return Response(RSS, content_type="application/rss+xml")
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
+
+    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
+    result = fetch_one(httpserver.url_for("/board/rss.do"))
+
+    assert (result.error, result.body) == (None, RSS)
+
+
+@pytest.mark.parametrize(
     "removal",
     [
         "check=; Path=/; Expires=Fri, 01 Jan 2100 00:00:00 GMT; Max-Age=0",
