@@ -79,8 +79,9 @@ ORIGIN_BOUND_HEADERS = ("authorization", "proxy-authorization", "cookie")
 COOKIE_BYTES = 4096
 #: a Max-Age as RFC 6265 reads one: an optional "-" and ASCII digits
 _MAX_AGE = re.compile(r"-?[0-9]{1,12}")
-#: a cookie as a request header may carry it: printable ASCII, no separator
-_COOKIE_TEXT = re.compile(r"[!#-+\--:<-~]+=[!#-+\--:<-~]*")
+#: a cookie as a request header may carry it: a name of printable ASCII, no separator; a value of printable ASCII
+#: but ";" and spaces (a quoted value, `JSESSIONID="abc"`, and a comma, as browsers send them)
+_COOKIE_TEXT = re.compile(r"[!#-+\--:<-~]+=[!-:<-~]*")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: the codings we offer: zlib can decode them with bounded output (brotli and zstd are not offered)
 ACCEPT_ENCODING = "gzip, deflate"
