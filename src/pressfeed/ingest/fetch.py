@@ -333,11 +333,10 @@ class Fetcher:
     async def _send(
         self, url: str, headers: httpx.Headers, budget: _Budget, policy: AddressPolicy, error_body: bool
     ) -> _Response:
-        token = use_policy(policy)  # connections opened for this hop are checked against it
+        # connections opened for this hop are checked against it, and a pooled one where the pool hands it out
+        # (GuardedTransport: after the wait for a slot, when another request may have left a private one idle)
+        token = use_policy(policy)
         try:
-            if self.guard is not None:
-                parsed = httpx.URL(url)
-                self.guard.check_pooled(parsed.raw_host.decode("ascii"), parsed.port or DEFAULT_PORTS[parsed.scheme])
             return await self._exchange(url, headers, budget, error_body)
         except UnicodeError as exc:
             # httpx reads every redirect's Location (for its next_request), and a host it cannot decode
