@@ -102,7 +102,7 @@ def configured_files(patterns: Sequence[str], site_dir: Path, own: Sequence[Path
     mine = [path.resolve() for path in own]
     files: dict[tuple[int, int], Path] = {}  # one file, whatever names lead to it (a link `latest.yaml`): its first
     for path in sorted(found):
-        if any(_within(path.resolve(), it) for it in mine):
+        if any(path.resolve().is_relative_to(it) for it in mine):
             continue
         try:
             info = path.stat()  # (the file a symbolic or hard link names: its device and inode)
@@ -110,10 +110,6 @@ def configured_files(patterns: Sequence[str], site_dir: Path, own: Sequence[Path
             continue  # gone since the glob found it
         files.setdefault((info.st_dev, info.st_ino), path)
     return sorted(files.values())
-
-
-def _within(path: Path, place: Path) -> bool:
-    return path == place or place in path.parents
 
 
 def missing_files(patterns: Sequence[str], site_dir: Path) -> list[ImportFailure]:

@@ -45,6 +45,8 @@ from ..errors import ArticleNotFoundError, LockedError, StoreError
 from ..terms import ArticleFilter, Status
 
 if TYPE_CHECKING:
+    import os
+
     from ..model import Article, EncodedArticle
 
 
@@ -687,7 +689,7 @@ def _flock(path: Path, wait: float) -> int | None:
             if wait >= 0 and time.monotonic() >= deadline:  # (negative: for ever, as filelock has it)
                 raise LockedError(f"another pressfeed run is in progress (lock {path}{_holder(fd)}); nothing done")
             time.sleep(LOCK_POLL)
-        moved = not _still_at(fd, path)
+        moved = not still_at(os.fstat(fd), path, follow_symlinks=False)  # (a lock file is never a link)
         if not moved:
             _write_holder(fd)
     except BaseException:
@@ -725,12 +727,13 @@ def _open_lock_file(path: Path, tries: int = 3) -> tuple[int, bool]:
             path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def _still_at(fd: int, path: Path) -> bool:
-    """Whether the open file `fd` is still the one at `path`."""
+def still_at(opened: os.stat_result, path: Path | str, *, follow_symlinks: bool = True) -> bool:
+    """Whether the file `opened` describes (os.fstat, or os.stat when it was opened) is still the one at `path`:
+    one removed (or replaced) since is not (a refused first command undoing its new store, lock and all)."""
     import os
 
     try:
-        return os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+        return os.path.samestat(opened, os.stat(path, follow_symlinks=follow_symlinks))
     except FileNotFoundError:
         return False
 

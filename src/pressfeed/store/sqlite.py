@@ -45,6 +45,7 @@ from .base import (
     sighting_row,
     sightings_by_article,
     source_state_rows,
+    still_at,
     stored_article,
     table_with_data,
     translate_errors,
@@ -165,10 +166,7 @@ class SQLiteStore:
 
     def _still_open(self) -> bool:
         """Whether the file at the store's path is the one this store opened."""
-        try:
-            return self._file is None or os.path.samestat(self._file, os.stat(self.path))
-        except FileNotFoundError:
-            return False
+        return self._file is None or still_at(self._file, self.path)
 
     @property
     def lock_file(self) -> Path:
