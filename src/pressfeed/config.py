@@ -176,10 +176,16 @@ def _site_path(reader: _Reader, value: Any, spot: Spot) -> Path:
     path = Path(reader.typed(str, value, spot) if not isinstance(value, Path) else value)
     if path.is_absolute():
         return path
-    full = Path(os.path.normpath(reader.site_dir / path))
-    if not full.is_relative_to(reader.site_dir):
-        raise reader.error(spot, f"{path} leads outside the site directory (use an absolute path to mean it)")
-    return full
+    if problem := _leaving_site(reader.site_dir, path):
+        raise reader.error(spot, problem)
+    return Path(os.path.normpath(reader.site_dir / path))
+
+
+def _leaving_site(site_dir: Path, path: str | Path) -> str:
+    """Why a relative `path` may not be the site's: it leads outside the site directory ("" when it stays in)."""
+    if Path(os.path.normpath(site_dir / path)).is_relative_to(site_dir):
+        return ""
+    return f"{path} leads outside the site directory (use an absolute path to mean it)"
 
 
 def _exists(path: Path) -> bool:
@@ -223,10 +229,16 @@ def _store_url(reader: _Reader, value: Any, spot: Spot) -> str:
         resolved = store_url.resolve(text, reader.site_dir)
     except store_url.StoreURLError as exc:
         raise reader.error(spot, str(exc)) from None
-    rest = text.partition(":")[2]
-    if store_url.sqlite_path(resolved) is not None and not rest.startswith("/"):
-        return store_url.sqlite_url(_site_path(reader, Path(rest), spot))  # the same rule as store.path
+    relative = _relative_sqlite(text, resolved)
+    if relative is not None:
+        return store_url.sqlite_url(_site_path(reader, Path(relative), spot))  # the same rule as store.path
     return resolved
+
+
+def _relative_sqlite(text: str, resolved: str) -> str | None:
+    """The path of a relative SQLite URL as written (`sqlite:data/pressfeed.db`), the site's; None for another."""
+    rest = text.partition(":")[2]
+    return rest if store_url.sqlite_path(resolved) is not None and not rest.startswith("/") else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -595,9 +607,8 @@ def _imports(reader: _Reader, value: Any, spot: Spot) -> tuple[str, ...]:
         if Path(pattern).is_absolute():
             continue
         at = Spot(value, index, f"{spot.path}[{index}]")
-        full = Path(os.path.normpath(reader.site_dir / pattern))
-        if not full.is_relative_to(reader.site_dir):
-            raise reader.error(at, f"{pattern} leads outside the site directory (use an absolute path to mean it)")
+        if problem := _leaving_site(reader.site_dir, pattern):
+            raise reader.error(at, problem)
         parts = Path(pattern).parts
         if any(part == ".." and any(c in "".join(parts[:n]) for c in "*?[") for n, part in enumerate(parts)):
             raise reader.error(at, f"{pattern}: '..' after a wildcard may lead anywhere; write the folder's name")
@@ -806,11 +817,9 @@ def _store_defaults(reader: _Reader, store: StoreConfig, data: Any) -> StoreConf
         except store_url.StoreURLError as exc:
             raise ConfigError(STORE_URL_ENV, None, "", str(exc)) from None
         # store.url's rule, as README says: a relative SQLite path is the site's and may not leave it
-        rest = env.partition(":")[2]
-        relative = store_url.sqlite_path(url) is not None and not rest.startswith("/")
-        if relative and not Path(os.path.normpath(reader.site_dir / rest)).is_relative_to(reader.site_dir):
-            message = f"{rest} leads outside the site directory (use an absolute path to mean it)"
-            raise ConfigError(STORE_URL_ENV, None, "", message)
+        relative = _relative_sqlite(env, url)
+        if relative is not None and (problem := _leaving_site(reader.site_dir, relative)):
+            raise ConfigError(STORE_URL_ENV, None, "", problem)
     else:
         url = store.url or store_url.sqlite_url(store.path or reader.site_dir / DEFAULT_STORE)
     return _replace(store, url=url, path=store_url.sqlite_path(url))
