@@ -410,15 +410,23 @@ def test_a_cookie_the_sources_own_redirect_sets_goes_to_where_it_redirects(https
     redirects", a source that read fine before. Keeping cookies per fetch would not leak one source's
     session to another."""
 
+    result = fetch_through_a_session_check(httpserver, "JSESSIONID=abc; Path=/")
+    assert (result.error, result.body) == (None, RSS)
+
+
+def fetch_through_a_session_check(
+    httpserver: HTTPServer, set_cookie: str, session: str = "abc", headers: tuple[tuple[str, str], ...] = ()
+) -> FetchResult:
+    """A board's session check: the feed to a request sending JSESSIONID=`session`, to any other a 302 back to
+    the feed setting `set_cookie` (one that never sends it is sent round again: 'too many redirects')."""
+
     def board(request: Request) -> Response:
-        if request.cookies.get("JSESSIONID") == "abc":
+        if request.cookies.get("JSESSIONID") == session:
             return Response(RSS, content_type="application/rss+xml")
-        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": "JSESSIONID=abc; Path=/"})
+        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": set_cookie})
 
     httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"))
-
-    assert (result.error, result.body) == (None, RSS)
+    return fetch_one(httpserver.url_for("/board/rss.do"), headers=headers)
 
 
 def test_cookies_a_redirect_sets_are_bounded_and_only_what_a_header_can_carry(httpserver: HTTPServer) -> None:
@@ -477,14 +485,9 @@ def test_a_cookie_a_redirect_sets_replaces_the_configured_one_of_its_name(httpse
     one, `JSESSIONID=old; JSESSIONID=new`, and a server reads the first of a name (Tomcat, PHP): the stale
     session again, 302 after 302, 'too many redirects'. A browser's jar would send the new value only."""
 
-    def board(request: Request) -> Response:
-        if request.cookies.get("JSESSIONID") == "new":
-            return Response(RSS, content_type="application/rss+xml")
-        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": "JSESSIONID=new; Path=/"})
-
-    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"), headers=(("Cookie", "JSESSIONID=old"),))
-
+    result = fetch_through_a_session_check(
+        httpserver, "JSESSIONID=new; Path=/", session="new", headers=(("Cookie", "JSESSIONID=old"),)
+    )
     assert (result.error, result.body) == (None, RSS)
 
 
@@ -493,15 +496,7 @@ def test_a_redirects_cookie_with_an_attribute_python_does_not_know_is_still_sent
     not know: `JSESSIONID=abc; Path=/; Secure; HttpOnly; Partitioned` (CHIPS, as browsers now take it) sets
     nothing, and the session-check board loops again: 'too many redirects'."""
 
-    def board(request: Request) -> Response:
-        if request.cookies.get("JSESSIONID") == "abc":
-            return Response(RSS, content_type="application/rss+xml")
-        cookie = "JSESSIONID=abc; Path=/; HttpOnly; Partitioned"
-        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
-
-    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"))
-
+    result = fetch_through_a_session_check(httpserver, "JSESSIONID=abc; Path=/; HttpOnly; Partitioned")
     assert (result.error, result.body) == (None, RSS)
 
 
@@ -514,14 +509,7 @@ def test_a_redirects_cookie_with_a_quoted_value_is_sent_on(httpserver: HTTPServe
     refuses, and it refuses the DQUOTE: the session check loops, 'too many redirects' (the client's cookie jar
     of before sent it on)."""
 
-    def board(request: Request) -> Response:
-        if request.cookies.get("JSESSIONID") == "abc":
-            return Response(RSS, content_type="application/rss+xml")
-        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
-
-    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"))
-
+    result = fetch_through_a_session_check(httpserver, cookie)
     assert (result.error, result.body) == (None, RSS)
 
 
@@ -546,15 +534,9 @@ def test_a_redirects_cookie_with_a_max_age_is_kept_whatever_expires_says(httpser
     `expires=…; Max-Age=1800`). Browsers keep the cookie (Max-Age wins); _HopCookies._removes reads the Expires
     first and drops it: the session check loops, 'too many redirects' (the SimpleCookie reading kept it)."""
 
-    def board(request: Request) -> Response:
-        if request.cookies.get("JSESSIONID") == "abc":
-            return Response(RSS, content_type="application/rss+xml")
-        cookie = "JSESSIONID=abc; expires=Thu, 01-Jan-2015 00:00:00 GMT; Max-Age=1800; path=/"
-        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
-
-    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"))
-
+    result = fetch_through_a_session_check(
+        httpserver, "JSESSIONID=abc; expires=Thu, 01-Jan-2015 00:00:00 GMT; Max-Age=1800; path=/"
+    )
     assert (result.error, result.body) == (None, RSS)
 
 
@@ -568,15 +550,7 @@ def test_a_redirects_cookie_with_a_malformed_max_age_is_kept_and_fails_nothing(
     source failed as an 'internal error' by one odd Set-Cookie on a redirect (a full-text page's, its whole
     source)."""
 
-    def board(request: Request) -> Response:
-        if request.cookies.get("JSESSIONID") == "abc":
-            return Response(RSS, content_type="application/rss+xml")
-        cookie = f"JSESSIONID=abc; Max-Age={age}; Path=/"
-        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": cookie})
-
-    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"))
-
+    result = fetch_through_a_session_check(httpserver, f"JSESSIONID=abc; Max-Age={age}; Path=/")
     assert (result.error, result.body) == (None, RSS)
 
 
@@ -589,14 +563,7 @@ def test_a_configured_cookie_header_is_not_cut_by_the_bound_on_a_redirects_cooki
 
     configured = "; ".join(f"_ga{n}=GA1.1.{'7' * 60}" for n in range(COOKIE_BYTES // 70 + 1))
 
-    def board(request: Request) -> Response:
-        if request.cookies.get("JSESSIONID") == "abc":
-            return Response(RSS, content_type="application/rss+xml")
-        return Response("", 302, {"Location": "/board/rss.do", "Set-Cookie": "JSESSIONID=abc; Path=/"})
-
-    httpserver.expect_request("/board/rss.do").respond_with_handler(board)
-    result = fetch_one(httpserver.url_for("/board/rss.do"), headers=(("Cookie", configured),))
-
+    result = fetch_through_a_session_check(httpserver, "JSESSIONID=abc; Path=/", headers=(("Cookie", configured),))
     assert (result.error, result.body) == (None, RSS)
 
 
